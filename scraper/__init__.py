@@ -1,0 +1,1 @@
+"""scraper: fetch pages politely, keep only the story, store it with its metadata."""

@@ -1,0 +1,98 @@
+"""The one exception tree of `scraper`.
+
+    ScraperError
+    ├── ConfigError              bad configuration: names the key path
+    ├── SourceError              a `clean` input that cannot be read (missing file, bad gzip, ...)
+    ├── FetchError               carries `url` and `reason`
+    │   ├── TransientFetchError  timeout, connection reset, 429, 5xx: retried (may carry `retry_after`)
+    │   └── PermanentFetchError  other 4xx, too large, not HTML, redirect loop, refused by robots.txt
+    ├── ExtractionError          carries `source` and `reason`
+    │   └── NoMainContent        the page has no story to extract (empty, malformed, only clutter)
+    ├── WriteError               the store or an export file could not be written
+    └── LockedError              another run holds the store's crawl lock
+
+Foreign exceptions (httpx, sqlite3, OSError, ...) are mapped onto this tree once, at the
+module that owns the boundary. Every error pickles, so it can cross a process pool.
+"""
+
+from __future__ import annotations
+
+
+class ScraperError(Exception):
+    """Base of every error `scraper` raises on purpose."""
+
+
+class ConfigError(ScraperError):
+    """The configuration is invalid; the message names the offending key."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        super().__init__(key, reason)
+        self.key = key
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.reason}" if self.key else self.reason
+
+
+class SourceError(ScraperError):
+    """A local input (file, folder, stdin) could not be read."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(source, reason)
+        self.source = source
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+class FetchError(ScraperError):
+    """A URL could not be fetched."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
+        super().__init__(url, reason, status)
+        self.url = url
+        self.reason = reason
+        self.status = status
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.reason}"
+
+
+class TransientFetchError(FetchError):
+    """A failure worth retrying later: the server or network may recover."""
+
+    def __init__(
+        self, url: str, reason: str, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(url, reason, status)
+        self.args = (url, reason, status, retry_after)
+        self.retry_after = retry_after
+
+
+class PermanentFetchError(FetchError):
+    """A failure that retrying will not fix."""
+
+
+class ExtractionError(ScraperError):
+    """A page was fetched or read but no document could be made from it."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(source, reason)
+        self.source = source
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+class NoMainContent(ExtractionError):
+    """The page holds no main text (empty, malformed, or clutter only)."""
+
+
+class WriteError(ScraperError):
+    """The store or an export target could not be written."""
+
+
+class LockedError(ScraperError):
+    """Another crawl holds the lock on this store."""
