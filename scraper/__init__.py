@@ -1,1 +1,41 @@
-"""scraper: fetch pages politely, keep only the story, store it with its metadata."""
+"""scraper: fetch pages politely, keep only the story, store it with its metadata.
+
+The small Python API::
+
+    from scraper import clean_html
+    doc = clean_html(html, url="https://example.com/story")
+    doc.text, doc.title, doc.to_record()
+"""
+
+from scraper.config import ExtractSettings, FetchSettings, Settings, load_settings
+from scraper.errors import (
+    ConfigError,
+    ExtractionError,
+    FetchError,
+    NoMainContent,
+    ScraperError,
+    SourceError,
+    WriteError,
+)
+from scraper.extract import clean_html, extract
+from scraper.models import Document, FetchedPage
+from scraper.store import Store
+
+__all__ = [
+    "ConfigError",
+    "Document",
+    "ExtractSettings",
+    "ExtractionError",
+    "FetchError",
+    "FetchSettings",
+    "FetchedPage",
+    "NoMainContent",
+    "ScraperError",
+    "Settings",
+    "SourceError",
+    "Store",
+    "WriteError",
+    "clean_html",
+    "extract",
+    "load_settings",
+]

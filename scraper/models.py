@@ -159,10 +159,22 @@ class CrawlReport:
     changed: int = 0
     unchanged: int = 0
     failed: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def count(self, outcome: Outcome) -> None:
+        """Tally one stored document."""
+        if outcome is Outcome.UNCHANGED:
+            self.unchanged += 1
+            return
+        self.stored += 1
+        if outcome is Outcome.NEW:
+            self.new += 1
+        else:
+            self.changed += 1
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -176,4 +188,6 @@ class CrawlReport:
             "unchanged": self.unchanged,
             "failed": len(self.failed),
             "failures": dict(self.failed),
+            "skipped": len(self.skipped),
+            "skips": dict(self.skipped),
         }

@@ -33,3 +33,40 @@ def server() -> Iterator["LocalServer"]:
 
     with LocalServer() as srv:
         yield srv
+
+
+@pytest.fixture
+def demo_site() -> Iterator[str]:
+    """The bundled demo site (demo/site) served on 127.0.0.1; yields its base URL."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+    root = Path(__file__).resolve().parents[1] / "demo" / "site"
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def fast_config(tmp_path: Path) -> Path:
+    """A config with politeness relaxed for loopback servers and a store under tmp_path."""
+    path = tmp_path / "fast.toml"
+    path.write_text(
+        "[fetch]\nper_host_delay = 0.0\nper_host_concurrency = 4\nmax_attempts = 2\n"
+        "backoff_initial = 0.01\nbackoff_max = 0.05\nread_timeout = 5.0\n"
+        f'[store]\npath = "{tmp_path / "store.db"}"\n'
+        "[crawl]\nmax_pages = 50\nmax_depth = 3\n",
+        encoding="utf-8",
+    )
+    return path

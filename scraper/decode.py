@@ -1,0 +1,100 @@
+"""Bytes to the right charset, decided the way browsers decide (pure: no I/O).
+
+    BOM  >  Content-Type charset  >  <meta> in the first 4 KiB  >  charset_normalizer detection
+
+A label that Python does not know (or that names no text codec) is skipped, and the next step
+is tried. As in the WHATWG Encoding Standard, latin-1 and ascii labels mean windows-1252: pages
+declared iso-8859-1 are nearly always cp1252 in practice, and its curly quotes and euro sign
+would otherwise come out as C1 control characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from email.message import Message
+
+from charset_normalizer import from_bytes
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.errors import ExtractionError
+
+__all__ = ["charset_from_content_type", "resolve_encoding"]
+
+_SNIFF_BYTES = 4096
+_BINARY_PROBE = 1024
+# Codecs that consume the BOM they were chosen for, so decoded text does not start with U+FEFF.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Python's canonical codec names for the labels browsers read as something else.
+_BROWSER_ALIASES = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "utf-16": "utf-16-le"}
+
+
+def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> str:
+    """The Python codec name `body` must be decoded with.
+
+    Raises `ExtractionError` when the bytes are not text: NUL bytes near the start (without a
+    UTF-16 BOM or header) or nothing a detector recognises.
+    """
+    if not body:
+        return "utf-8"
+    for bom, bom_codec in _BOMS:
+        if body.startswith(bom):
+            return bom_codec
+    declared = _codec(charset_from_content_type(content_type))
+    if b"\x00" in body[:_BINARY_PROBE] and not (declared or "").startswith(("utf-16", "utf-32")):
+        raise ExtractionError(source, "undecodable bytes: binary content (NUL bytes)")
+    if declared:
+        return declared
+    for label in _meta_charsets(body[:_SNIFF_BYTES]):
+        # Bytes that parsed as ASCII-compatible markup cannot really be UTF-16 (WHATWG prescan rule).
+        name = _codec(label)
+        if name:
+            return "utf-8" if name.startswith("utf-16") else name
+    # preemptive_behaviour=False: the declarations were read above; detection looks at bytes only
+    best = from_bytes(body, preemptive_behaviour=False).best()
+    name = _codec(best.encoding) if best is not None else None
+    if name is None:
+        raise ExtractionError(source, "undecodable bytes: no charset declared and none detected")
+    return name
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    """The `charset` parameter of a Content-Type value, lowercased, or None."""
+    if not content_type:
+        return None
+    header = Message()
+    header["Content-Type"] = content_type
+    charset = (header.get_content_charset() or "").strip()
+    return charset or None
+
+
+def _codec(label: str | None) -> str | None:
+    """Python's name for a text codec label (browser aliases applied), or None if unusable."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip()).name
+        # a non-empty probe: CPython skips the text-codec check (base64, zlib, ...) for b""
+        b"\x00\x00\x00\x00".decode(name, "replace")
+    except (LookupError, ValueError):
+        return None
+    return _BROWSER_ALIASES.get(name, name)
+
+
+def _meta_charsets(head: bytes) -> Iterator[str]:
+    """Charset labels declared by <meta> tags, in document order."""
+    # latin-1 maps every byte to one code point, so markup survives whatever the real charset is
+    tree = LexborHTMLParser(head.decode("latin-1"))
+    for meta in tree.css("meta"):
+        attrs = meta.attributes
+        charset = attrs.get("charset")
+        if charset:
+            yield charset
+        elif (attrs.get("http-equiv") or "").strip().lower() == "content-type":
+            label = charset_from_content_type(attrs.get("content"))
+            if label:
+                yield label

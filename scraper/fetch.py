@@ -1,0 +1,362 @@
+"""The only network code: URL in, `FetchedPage` out, politely and within limits.
+
+One `httpx.AsyncClient` per run (`async with Fetcher(settings) as fetcher:`). Every request,
+each retry and each redirect hop, passes the per-host `HostGate` and the one tenacity retry
+policy. httpx and asyncio errors are mapped onto `FetchError`s here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import os
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from scraper.config import FetchSettings
+from scraper.decode import resolve_encoding
+from scraper.errors import FetchError, PermanentFetchError, TransientFetchError
+from scraper.hosts import HostGate
+from scraper.models import FetchedPage, utc_now
+
+__all__ = ["HTML_TYPES", "Fetcher", "parse_retry_after"]
+
+HTML_TYPES: frozenset[str] = frozenset({"text/html", "application/xhtml+xml"})
+
+_log = logging.getLogger("scraper.fetch")
+_SCHEMES = ("http", "https")
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_RETRYABLE = frozenset({429, 500, 502, 503, 504})
+_PAUSES_HOST = frozenset({429, 503})
+# Only what _Inflater can undo, so the decompressed size stays bounded chunk by chunk.
+_ACCEPT_ENCODING = "gzip, deflate"
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What one response said: either a page's parts or where it redirects to."""
+
+    status: int
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    body: bytes = b""
+    location: str | None = None
+
+
+class Fetcher:
+    """Fetches pages over HTTP(S) with retries, redirects, size limits and per-host pacing."""
+
+    def __init__(
+        self,
+        settings: FetchSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        gate: HostGate | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.gate = gate or HostGate(settings.per_host_concurrency, settings.per_host_delay, clock, sleep)
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._retrying = self._build_retrying(sleep)
+
+    async def __aenter__(self) -> Fetcher:
+        s = self.settings
+        self._client = httpx.AsyncClient(
+            transport=self._transport,
+            # a free pooled connection should come as quickly as a new one would connect
+            timeout=httpx.Timeout(
+                connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout, pool=s.connect_timeout
+            ),
+            limits=httpx.Limits(max_connections=s.max_connections),
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
+            follow_redirects=False,
+            trust_env=False,
+        )
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: frozenset[str] = HTML_TYPES,
+        check_redirect: Callable[[str], Awaitable[None]] | None = None,
+    ) -> FetchedPage:
+        """GET `url`, following redirects; a 304 comes back as a page with status 304 and no body.
+
+        `accept` lists the media types wanted (empty: any). `check_redirect(target)` may refuse
+        a redirect target by raising a `FetchError`. `redirects` on the page holds the URLs
+        between `url` and `final_url`. Raises `FetchError`, or `ExtractionError` when the body
+        arrived but is not text (see `decode.resolve_encoding`).
+        """
+        if self._client is None:
+            raise RuntimeError("Fetcher is not open: use `async with Fetcher(settings) as fetcher:`")
+        _require_http(url, url)
+        headers = {"Accept": (", ".join(sorted(accept)) + ", */*;q=0.1") if accept else "*/*"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        chain = [url]
+        while True:
+            answer: _Answer = await self._retrying.copy()(
+                self._attempt, self._client, chain[-1], headers, accept
+            )
+            if answer.location is None:
+                break
+            target = self._next_hop(chain, answer.location)
+            if check_redirect is not None:
+                await check_redirect(target)
+            chain.append(target)
+        return FetchedPage(
+            source=url,
+            url=url,
+            final_url=chain[-1],
+            status=answer.status,
+            content_type=answer.content_type,
+            body=answer.body,
+            encoding=resolve_encoding(answer.body, answer.content_type, source=url),
+            fetched_at=utc_now(),
+            etag=answer.etag,
+            last_modified=answer.last_modified,
+            redirects=tuple(chain[1:-1]),
+        )
+
+    def _next_hop(self, chain: list[str], location: str) -> str:
+        target = urljoin(chain[-1], location.strip())
+        if target in chain:
+            raise PermanentFetchError(chain[0], "redirect loop: " + " -> ".join([*chain, target]))
+        if len(chain) > self.settings.max_redirects:
+            raise PermanentFetchError(chain[0], f"too many redirects ({self.settings.max_redirects})")
+        _require_http(chain[0], target, what="redirect to ")
+        return target
+
+    async def _attempt(
+        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], accept: frozenset[str]
+    ) -> _Answer:
+        """One request inside the host's slot, cut off after `total_timeout`."""
+        async with self.gate.slot(url):
+            try:
+                async with asyncio.timeout(self.settings.total_timeout):
+                    async with client.stream("GET", url, headers=headers) as response:
+                        return await self._answer(url, response, accept)
+            except TimeoutError as exc:
+                raise TransientFetchError(url, f"timed out (total {self.settings.total_timeout:g}s)") from exc
+            except httpx.InvalidURL as exc:
+                raise PermanentFetchError(url, f"malformed URL: {exc}") from exc
+            except httpx.TransportError as exc:
+                raise _transport_error(url, exc) from exc
+
+    async def _answer(self, url: str, response: httpx.Response, accept: frozenset[str]) -> _Answer:
+        status, headers = response.status_code, response.headers
+        answer = _Answer(
+            status, headers.get("content-type"), headers.get("etag"), headers.get("last-modified")
+        )
+        if status in _REDIRECTS:
+            location = headers.get("location")
+            if not location:
+                raise PermanentFetchError(url, f"HTTP {status} without a Location header", status=status)
+            return replace(answer, location=location)
+        if status == 304:
+            return answer
+        if status in _RETRYABLE:
+            raise self._retryable_status(url, response)
+        if not 200 <= status < 300:
+            raise PermanentFetchError(url, f"HTTP {status}", status=status)
+        media_type = (answer.content_type or "").split(";", 1)[0].strip().lower()
+        if media_type and accept and media_type not in accept:
+            label = "not HTML" if accept <= HTML_TYPES else "unexpected content type"
+            raise PermanentFetchError(url, f"{label}: {media_type}", status=status)
+        return replace(answer, body=await self._read_body(url, response))
+
+    def _retryable_status(self, url: str, response: httpx.Response) -> TransientFetchError:
+        status = response.status_code
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        reason = f"HTTP {status}"
+        if retry_after is not None:
+            if status in _PAUSES_HOST:
+                self.gate.pause(url, retry_after)  # the whole host waits, not only this URL
+            if retry_after > self.settings.max_retry_after:
+                reason += (
+                    f" asking to retry after {retry_after:g}s, longer than"
+                    f" max_retry_after ({self.settings.max_retry_after:g}s): giving up"
+                )
+        return TransientFetchError(url, reason, status=status, retry_after=retry_after)
+
+    async def _read_body(self, url: str, response: httpx.Response) -> bytes:
+        limit = self.settings.max_bytes
+        declared = response.headers.get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > limit:
+            raise PermanentFetchError(url, f"body larger than {limit} bytes (Content-Length {declared})")
+        coding = response.headers.get("content-encoding", "")
+        # aiter_raw: count bytes as they come off the wire and inflate them ourselves, capped.
+        # A transport may hand over a response already read and decoded (httpx.MockTransport).
+        chunks = response.aiter_bytes() if response.is_stream_consumed else response.aiter_raw()
+        inflater = _Inflater(
+            url, "" if response.is_stream_consumed else coding, self.settings.max_decoded_bytes
+        )
+        received = 0
+        parts: list[bytes] = []
+        async for chunk in chunks:
+            received += len(chunk)
+            if received > limit:
+                raise PermanentFetchError(url, f"body larger than {limit} bytes")
+            parts.append(inflater.feed(chunk))
+        return b"".join(parts)
+
+    def _build_retrying(self, sleep: Callable[[float], Awaitable[None]]) -> AsyncRetrying:
+        s = self.settings
+        attempts = stop_after_attempt(s.max_attempts)
+        backoff = wait_random_exponential(multiplier=s.backoff_initial, max=s.backoff_max)
+
+        def wait(state: RetryCallState) -> float:
+            asked = _retry_after(state)
+            return backoff(state) if asked is None else asked
+
+        def stop(state: RetryCallState) -> bool:
+            asked = _retry_after(state)
+            return (
+                attempts(state)
+                # never retry sooner than the server asked: give up when it asks too much
+                or (asked is not None and asked > s.max_retry_after)
+                # the waits themselves, not wall time, so a fake sleep in tests meets the same cap
+                or state.idle_for + state.upcoming_sleep > s.max_total_wait
+            )
+
+        return AsyncRetrying(
+            stop=stop,
+            wait=wait,
+            retry=retry_if_exception_type(TransientFetchError),
+            before_sleep=_log_retry,
+            sleep=sleep,
+            reraise=True,
+        )
+
+
+class _Inflater:
+    """Undoes gzip/deflate chunk by chunk, never producing more than `limit` bytes in all."""
+
+    def __init__(self, url: str, coding: str, limit: int) -> None:
+        self._url = url
+        self._coding = coding.strip().lower()
+        self._limit = limit
+        self._left = limit
+        if self._coding in ("", "identity"):
+            self._zlib = None
+        elif self._coding in ("gzip", "x-gzip", "deflate"):
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | (16 if "gzip" in self._coding else 0))
+        else:
+            raise PermanentFetchError(url, f"unsupported Content-Encoding: {self._coding}")
+
+    def feed(self, data: bytes) -> bytes:
+        if self._zlib is not None:
+            try:
+                # max_length stops inflating one byte past the budget: a bomb never unpacks
+                data = self._zlib.decompress(data, self._left + 1)
+            except zlib.error as exc:
+                raise PermanentFetchError(self._url, f"corrupt {self._coding} body: {exc}") from exc
+        self._left -= len(data)
+        if self._left < 0:
+            raise PermanentFetchError(self._url, f"body larger than {self._limit} bytes once decompressed")
+        return data
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After value (delta-seconds or HTTP-date); None if absent or bad."""
+    text = (value or "").strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError):  # also an empty or missing header
+            return None
+        if when.tzinfo is None:  # "-0000" dates come back naive; HTTP-dates are always GMT
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - utc_now()).total_seconds()
+    return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+def _retry_after(state: RetryCallState) -> float | None:
+    exc = state.outcome.exception() if state.outcome is not None else None
+    return exc.retry_after if isinstance(exc, TransientFetchError) else None
+
+
+def _log_retry(state: RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome is not None else None
+    _log.warning("attempt %d failed (%s); retrying in %.1fs", state.attempt_number, exc, state.upcoming_sleep)
+
+
+def _require_http(source: str, url: str, *, what: str = "") -> None:
+    """Refuse anything but a well-formed http(s) URL; `what` prefixes the reason ("redirect to ")."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading the port is what validates it
+    except ValueError as exc:
+        raise PermanentFetchError(source, f"{what}malformed URL {url!r}: {exc}") from exc
+    if parts.scheme.lower() not in _SCHEMES:
+        raise PermanentFetchError(source, f"{what}unsupported scheme {parts.scheme or '(none)'!r}: {url}")
+    if not parts.hostname:
+        raise PermanentFetchError(source, f"{what}malformed URL {url!r}: no host")
+
+
+def _transport_error(url: str, exc: httpx.TransportError) -> FetchError:
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        phase = {
+            httpx.ConnectTimeout: "connect",
+            httpx.ReadTimeout: "read",
+            httpx.WriteTimeout: "write",
+            httpx.PoolTimeout: "waiting for a free connection",
+        }.get(type(exc), "timeout")
+        return TransientFetchError(url, f"timed out ({phase})")
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return PermanentFetchError(url, f"unsupported scheme: {detail}")
+    if isinstance(exc, httpx.ConnectError):
+        return TransientFetchError(url, f"cannot connect: {_connect_reason(exc, detail)}")
+    if isinstance(exc, httpx.LocalProtocolError):
+        return PermanentFetchError(url, f"invalid request: {detail}")
+    # RemoteProtocolError, ReadError, WriteError, ProxyError: the connection broke mid-way
+    return TransientFetchError(url, f"connection failed: {detail}")
+
+
+def _connect_reason(exc: BaseException, detail: str) -> str:
+    """The root cause of a failed connection ("Connection refused", "DNS lookup failed (...)")."""
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return f"DNS lookup failed ({cause.strerror})"
+        # anyio words a refused connection as "All connection attempts failed"; the errno is clearer
+        if isinstance(cause, OSError) and not isinstance(cause, ssl.SSLError) and (cause.errno or 0) > 0:
+            detail = os.strerror(cause.errno or 0)
+        cause = cause.__cause__ or cause.__context__
+    return detail

@@ -1,0 +1,99 @@
+"""Per-host politeness: a concurrency cap, a minimum gap between request starts, and pauses.
+
+Hosts are keyed by lowercased `hostname:port`, so two sites on one machine are paced apart
+and one host's wait never holds up another. Clock and sleep are injected so tests run on a
+fake clock and never really sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+__all__ = ["HostGate", "host_key"]
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def host_key(host_or_url: str) -> str:
+    """`hostname:port` (lowercased) of a URL, or of a bare `host:port`.
+
+    Raises ValueError when there is no hostname, or no port and no scheme to imply one.
+    """
+    is_url = "://" in host_or_url
+    parts = urlsplit(host_or_url if is_url else f"//{host_or_url}")
+    port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
+    if not parts.hostname or port is None:
+        raise ValueError(f"cannot tell host and port of {host_or_url!r}")
+    return f"{parts.hostname.lower()}:{port}"
+
+
+@dataclass(slots=True)
+class _Host:
+    semaphore: asyncio.Semaphore
+    next_start: float = float("-inf")  # earliest clock() at which the next request may start
+    paused_until: float = float("-inf")
+
+
+class HostGate:
+    """Paces requests per host; `async with gate.slot(url):` around every request.
+
+    `sleep` must let `clock` advance by the time asked (asyncio.sleep with time.monotonic, or
+    a fake pair in tests).
+    """
+
+    def __init__(
+        self,
+        concurrency: int,
+        delay: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if concurrency < 1 or delay < 0:
+            raise ValueError("HostGate needs concurrency >= 1 and delay >= 0")
+        self.concurrency = concurrency
+        self.delay = delay
+        self.clock = clock
+        self.sleep = sleep
+        self._hosts: dict[str, _Host] = {}
+
+    @asynccontextmanager
+    async def slot(self, url: str) -> AsyncIterator[None]:
+        """Hold one of the host's slots, entered no sooner than its delay and pause allow."""
+        host = self._host(host_key(url))
+        async with host.semaphore:
+            await self._wait_turn(host)
+            yield
+
+    def pause(self, host_or_url: str, seconds: float) -> None:
+        """Hold back every later request to this host for `seconds` (never shortens a pause)."""
+        host = self._host(host_key(host_or_url))
+        host.paused_until = max(host.paused_until, self.clock() + max(0.0, seconds))
+
+    def paused_for(self, host_or_url: str) -> float:
+        """Seconds left of this host's pause (0 when it is not paused)."""
+        host = self._hosts.get(host_key(host_or_url))
+        return max(0.0, host.paused_until - self.clock()) if host else 0.0
+
+    def _host(self, key: str) -> _Host:
+        if key not in self._hosts:
+            self._hosts[key] = _Host(asyncio.Semaphore(self.concurrency))
+        return self._hosts[key]
+
+    async def _wait_turn(self, host: _Host) -> None:
+        # Reserving the start time before sleeping keeps concurrent waiters spaced `delay`
+        # apart, in arrival order, instead of all waking together.
+        start = self._reserve(host)
+        while (now := self.clock()) < start:
+            await self.sleep(start - now)
+            if host.paused_until > start:
+                start = self._reserve(host)  # paused while we waited: queue again behind the pause
+
+    def _reserve(self, host: _Host) -> float:
+        start = max(self.clock(), host.next_start, host.paused_until)
+        host.next_start = start + self.delay
+        return start

@@ -1,0 +1,55 @@
+"""Outgoing links of a page: absolute, normalised, http(s) only. Pure."""
+
+from __future__ import annotations
+
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from courlan import normalize_url
+from selectolax.lexbor import LexborHTMLParser
+
+_SKIPPED_REL = {"nofollow", "ugc", "sponsored"}
+
+
+def normalise(url: str) -> str | None:
+    """A canonical spelling of an http(s) URL (courlan), or None when it is not one."""
+    url = urldefrag(url.strip())[0]
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    try:
+        return str(normalize_url(url, strict=False))
+    except ValueError:
+        return None
+
+
+def host_key(url: str) -> str:
+    """hostname:port, lowercased: what politeness and same-site checks are keyed on."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def extract_links(html: str, base_url: str) -> list[str]:
+    """Every followable link of the page, in document order, without duplicates.
+
+    `<base href>` is honoured; `rel=nofollow` links and non-http(s) schemes (mailto:,
+    javascript:, tel:, data:) are left out.
+    """
+    tree = LexborHTMLParser(html)
+    base_node = tree.css_first("base[href]")
+    if base_node is not None:
+        base_url = urljoin(base_url, base_node.attributes.get("href") or "")
+    seen: dict[str, None] = {}
+    for node in tree.css("a[href], area[href]"):
+        rel = set((node.attributes.get("rel") or "").lower().split())
+        if rel & _SKIPPED_REL:
+            continue
+        href = node.attributes.get("href") or ""
+        try:
+            absolute = urljoin(base_url, href)
+        except ValueError:  # e.g. a malformed IPv6 literal: a broken link is skipped, not fatal
+            continue
+        url = normalise(absolute)
+        if url is not None:
+            seen.setdefault(url, None)
+    return list(seen)

@@ -1,0 +1,351 @@
+"""The SQLite store of record; the only database code.
+
+One row per document *version*: saving a document whose text has not changed since its
+latest version inserts nothing, so the table is a compact change history. The identity of
+a document (its `key`) is its URL, or its source for local input.
+
+The database runs in WAL mode so an export can read while a crawl writes. The schema is
+versioned with `PRAGMA user_version`: `_MIGRATIONS[n]` takes a database from version n to
+n + 1, and opening a store applies whatever steps it is missing. Later schema changes add a
+step at the end; they never edit an earlier one.
+
+Every `sqlite3.Error` (cannot open, locked, disk full, corrupt, ...) leaves this module as a
+`WriteError` naming the database path.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from scraper.errors import WriteError
+from scraper.models import CrawlReport, Document, Outcome, StoreOutcome, utc_now
+
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 0 -> 1: document versions and the runs that stored them
+    (
+        """
+        CREATE TABLE runs (
+            id          TEXT PRIMARY KEY,
+            started_at  TEXT NOT NULL,
+            finished_at TEXT,
+            report      TEXT
+        )
+        """,
+        """
+        CREATE TABLE documents (
+            id            INTEGER PRIMARY KEY,
+            key           TEXT NOT NULL,
+            version       INTEGER NOT NULL CHECK (version >= 1),
+            url           TEXT,
+            final_url     TEXT,
+            canonical_url TEXT,
+            source        TEXT NOT NULL,
+            title         TEXT,
+            authors       TEXT NOT NULL,
+            date          TEXT,
+            sitename      TEXT,
+            description   TEXT,
+            language      TEXT,
+            categories    TEXT NOT NULL,
+            tags          TEXT NOT NULL,
+            image         TEXT,
+            text          TEXT NOT NULL,
+            fetched_at    TEXT NOT NULL,
+            status        INTEGER,
+            markdown      TEXT NOT NULL,
+            content_hash  TEXT NOT NULL,
+            html_hash     TEXT NOT NULL,
+            run_id        TEXT REFERENCES runs (id),
+            stored_at     TEXT NOT NULL,
+            UNIQUE (key, version)
+        )
+        """,
+        # lookups by key use the UNIQUE (key, version) index: a separate one on key alone would be redundant
+        "CREATE INDEX documents_stored_at ON documents (stored_at)",
+        "CREATE INDEX documents_run_id ON documents (run_id)",
+    ),
+)
+
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+# the record fields in the order of the `documents` columns; JSON-encoded lists are marked
+_LIST_COLUMNS = ("authors", "categories", "tags")
+_COLUMNS = (
+    "url",
+    "final_url",
+    "canonical_url",
+    "source",
+    "title",
+    "authors",
+    "date",
+    "sitename",
+    "description",
+    "language",
+    "categories",
+    "tags",
+    "image",
+    "text",
+    "fetched_at",
+    "status",
+    "markdown",
+)
+_SELECT = f"SELECT {', '.join(f'd.{c}' for c in _COLUMNS)} FROM documents AS d"
+_LATEST = "d.version = (SELECT MAX(version) FROM documents WHERE key = d.key)"
+
+
+def timestamp(moment: datetime) -> str:
+    """The stored form of a time: ISO 8601 UTC with microseconds and a `Z`.
+
+    Fixed width, so text order is time order and `since` filters can compare strings; the
+    microseconds make `fetched_at` come back exactly as it went in.
+    """
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: timestamps must be timezone-aware")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def document_key(doc: Document) -> str:
+    """The identity under which versions of a document are grouped: its URL, else its source."""
+    return doc.url or doc.source
+
+
+class Store:
+    """A document store in one SQLite file; use it as a context manager so it is closed.
+
+    `clock` is injected so tests can control `stored_at`; `timeout` is how long a writer
+    waits for another connection's lock before giving up with a `WriteError`.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        timeout: float = 5.0,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.path = Path(path)
+        self._clock = clock
+        self._conn = self._connect(timeout)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection; calling it again does nothing."""
+        try:
+            self._conn.close()
+        except sqlite3.Error as exc:
+            raise self._error("close", exc) from exc
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _connect(self, timeout: float) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"{self.path}: cannot create folder: {exc.strerror}") from exc
+        conn: sqlite3.Connection | None = None
+        try:
+            # isolation_level=None: transactions are ours (BEGIN IMMEDIATE), never implicit
+            conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            conn.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is durable across application crashes in WAL mode; only power loss can drop
+            # the last commits, and never corrupts the file
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate(conn)
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise self._error("open", exc) from exc
+            raise
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        # the version is read inside the write lock, so two processes opening a fresh file
+        # cannot both create the tables
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if found > SCHEMA_VERSION:
+                raise WriteError(
+                    f"{self.path}: schema version {found} is newer than this scraper supports "
+                    f"({SCHEMA_VERSION}); upgrade scraper"
+                )
+            for step in _MIGRATIONS[found:]:
+                for statement in step:
+                    conn.execute(statement)
+            if found < SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        with self._mapped("read schema version"):
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def save(self, doc: Document, *, html_hash: str, run_id: str | None = None) -> StoreOutcome:
+        """Store `doc` as a new version of its key, unless its text equals the latest version's.
+
+        Everything happens in one transaction: the document is stored completely or not at all.
+        """
+        key = document_key(doc)
+        content_hash = doc.content_hash
+        now = timestamp(self._clock())
+        with self._transaction("save " + key) as conn:
+            latest = conn.execute(
+                "SELECT id, version, content_hash FROM documents WHERE key = ? ORDER BY version DESC LIMIT 1",
+                (key,),
+            ).fetchone()
+            if latest is not None and latest[2] == content_hash:
+                return StoreOutcome(doc_id=latest[0], url=key, version=latest[1], outcome=Outcome.UNCHANGED)
+            if run_id is not None:
+                conn.execute("INSERT OR IGNORE INTO runs (id, started_at) VALUES (?, ?)", (run_id, now))
+            version = 1 if latest is None else latest[1] + 1
+            values = (key, version, *_encode(doc), content_hash, html_hash, run_id, now)
+            columns = ("key", "version", *_COLUMNS, "content_hash", "html_hash", "run_id", "stored_at")
+            cursor = conn.execute(
+                f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                values,
+            )
+            assert cursor.lastrowid is not None
+            outcome = Outcome.NEW if latest is None else Outcome.CHANGED
+            return StoreOutcome(doc_id=cursor.lastrowid, url=key, version=version, outcome=outcome)
+
+    def record_run(self, report: CrawlReport) -> None:
+        """Keep the report of a crawl run (insert, or replace the row its saves started)."""
+        finished = timestamp(report.finished_at) if report.finished_at else None
+        with self._transaction("record run " + report.run_id) as conn:
+            conn.execute(
+                "INSERT INTO runs (id, started_at, finished_at, report) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, "
+                "finished_at = excluded.finished_at, report = excluded.report",
+                (
+                    report.run_id,
+                    timestamp(report.started_at),
+                    finished,
+                    json.dumps(report.to_json(), ensure_ascii=False),
+                ),
+            )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def latest(self, *, since: datetime | None = None, run_id: str | None = None) -> Iterator[Document]:
+        """The latest version of every document, ordered by key; streamed, not loaded at once.
+
+        `since` keeps documents whose latest version was stored at or after that time (that is,
+        new or changed since then); `run_id` keeps those whose latest version that run stored.
+        """
+        where = [_LATEST]
+        params: list[Any] = []
+        if since is not None:
+            where.append("d.stored_at >= ?")
+            params.append(timestamp(since))
+        if run_id is not None:
+            where.append("d.run_id = ?")
+            params.append(run_id)
+        query = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY d.key"
+        return self._iterate(query, params, "read documents")
+
+    def get(self, key: str) -> Document | None:
+        """The latest version stored under `key`, or None when there is none."""
+        with self._mapped("read " + key):
+            row = self._conn.execute(
+                f"{_SELECT} WHERE d.key = ? ORDER BY d.version DESC LIMIT 1", (key,)
+            ).fetchone()
+        return None if row is None else _decode(row)
+
+    def versions(self, key: str) -> list[Document]:
+        """Every version stored under `key`, oldest first; empty when there is none."""
+        with self._mapped("read " + key):
+            rows = self._conn.execute(f"{_SELECT} WHERE d.key = ? ORDER BY d.version", (key,)).fetchall()
+        return [_decode(row) for row in rows]
+
+    def count(self) -> int:
+        """How many document versions are stored."""
+        with self._mapped("count documents"):
+            return int(self._conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def _iterate(self, query: str, params: list[Any], action: str) -> Iterator[Document]:
+        with self._mapped(action):
+            cursor = self._conn.execute(query, params)
+            try:
+                for row in cursor:
+                    yield _decode(row)
+            finally:
+                # a consumer that stops early must not keep the read snapshot open
+                cursor.close()
+
+    # -- error mapping ---------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+        conn = self._conn
+        with self._mapped(action):
+            # IMMEDIATE takes the write lock up front, so the read of the latest version and
+            # the insert that depends on it cannot interleave with another writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _mapped(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise self._error(action, exc) from exc
+
+    def _error(self, action: str, exc: sqlite3.Error) -> WriteError:
+        return WriteError(f"{self.path}: cannot {action}: {exc}")
+
+
+def _encode(doc: Document) -> tuple[Any, ...]:
+    """Column values of `doc` in `_COLUMNS` order."""
+    values: list[Any] = []
+    for column in _COLUMNS:
+        value = getattr(doc, column)
+        if column in _LIST_COLUMNS:
+            value = json.dumps(list(value), ensure_ascii=False)
+        elif column == "fetched_at":
+            value = timestamp(value)
+        values.append(value)
+    return tuple(values)
+
+
+def _decode(row: tuple[Any, ...]) -> Document:
+    """The `Document` a row of `_COLUMNS` was made from."""
+    fields = dict(zip(_COLUMNS, row, strict=True))
+    for column in _LIST_COLUMNS:
+        fields[column] = tuple(json.loads(fields[column]))
+    fields["fetched_at"] = datetime.fromisoformat(fields["fetched_at"]).astimezone(UTC)
+    return Document(**fields)
+
+
+__all__ = ["SCHEMA_VERSION", "Store", "document_key", "timestamp"]

@@ -1,0 +1,267 @@
+"""Tests for scraper.clutter, the selectolax pre-pass."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.clutter import RULES, Removal, strip_clutter
+from scraper.config import ExtractSettings
+
+STORY = (
+    "<p>The harbour board met on Tuesday to agree the summer timetable for the ferries, which will"
+    " add two early crossings on weekdays and a late one on Saturdays.</p>"
+    "<p>Board members said the extra sailings respond to a survey in which shift workers asked for"
+    " a way to reach the hospital before seven in the morning.</p>"
+    "<p>The new timetable starts on the first Monday of June and will be reviewed in September.</p>"
+)
+
+
+def _strip(body: str, head: str = "", body_attrs: str = "", **settings: Any) -> tuple[str, list[Removal]]:
+    tree = LexborHTMLParser(f"<html><head>{head}</head><body{body_attrs}>{body}</body></html>")
+    removals = strip_clutter(tree, ExtractSettings(**settings))
+    return tree.html or "", removals
+
+
+def _rules(removals: list[Removal]) -> set[str]:
+    return {r.rule for r in removals}
+
+
+def test_rule_names_are_unique_and_described() -> None:
+    """Every rule has its own name and a description for `--explain`."""
+    names = [rule.name for rule in RULES]
+    assert len(names) == len(set(names))
+    assert all(rule.description for rule in RULES)
+
+
+def test_share_bar_is_removed() -> None:
+    """A block classed as a share bar goes, recorded under the share-bar rule."""
+    html, removals = _strip(
+        f"<div class='content'>{STORY}<ul class='td-post-sharing'><li><a href='/f'>Facebook</a></li></ul></div>"
+    )
+    assert "Facebook" not in html
+    assert "The harbour board met" in html
+    assert Removal("share-bar", "ul", "Facebook") in removals
+
+
+def test_guard_keeps_content_with_clutter_tokens() -> None:
+    """A content container or <body> whose classes look like clutter is never removed."""
+    html, removals = _strip(
+        f"<div class='entry-content share-enabled related-posts'>{STORY}</div>",
+        body_attrs=" class='single-post social-enabled'",
+    )
+    assert "The harbour board met" in html
+    assert removals == []
+
+
+def test_tokens_match_whole_words_only() -> None:
+    """ "shared-calendar" or "sharepoint" are not share bars: tokens must match whole."""
+    html, removals = _strip(
+        f"{STORY}<div class='shared-calendar'>Calendar</div><div id='sharepoint'>Files</div>"
+    )
+    assert "Calendar" in html and "Files" in html
+    assert removals == []
+
+
+def test_camel_case_and_pair_tokens() -> None:
+    """ "authorBio" and "tdb-author-box" both read as author bio boxes."""
+    html, removals = _strip(
+        f"{STORY}<div class='authorBio'>Jane writes about ferries.</div>"
+        "<div class='tdb-author-box'>John writes about trains.</div>"
+    )
+    assert "Jane writes" not in html and "John writes" not in html
+    assert _rules(removals) == {"author-bio"}
+
+
+def test_consent_and_newsletter_boxes_are_removed() -> None:
+    """Cookie banners and newsletter boxes go under their own rule names."""
+    html, removals = _strip(
+        "<div id='cookie-notice'>We use cookies. <button>Accept</button></div>"
+        f"<div class='post'>{STORY}<div class='newsletter-signup'><p>Get our newsletter every week.</p></div></div>"
+    )
+    assert "We use cookies" not in html and "Get our newsletter" not in html
+    assert {"consent-box", "newsletter-box"} <= _rules(removals)
+
+
+def test_short_consent_text_is_not_protected() -> None:
+    """On a page without a story the cookie notice is not mistaken for the main content."""
+    html, _ = _strip(
+        "<div class='cookie-consent'><p>This site uses cookies to measure traffic and to personalise"
+        " content; you can change your choices at any time.</p></div><p>Hello</p>"
+    )
+    assert "This site uses cookies" not in html
+
+
+def test_source_link_trailer_is_removed() -> None:
+    """A short block that is only a source/via credit link goes; a real sentence about sources stays."""
+    sentence = (
+        "<p>Sources close to the board said the vote was unanimous, according to <a href='/r'>the minutes</a>"
+        " published later that evening on the council website for anyone to read.</p>"
+    )
+    html, removals = _strip(
+        f"<div>{STORY}{sentence}<p><a href='https://t.example/x'>Source link</a></p>"
+        "<p>Via <a href='https://v.example'>The Verge</a></p></div>"
+    )
+    assert "Source link" not in html and "The Verge" not in html
+    assert "Sources close to the board" in html
+    assert _rules(removals) == {"source-trailer"}
+
+
+def test_teaser_section_with_its_own_container() -> None:
+    """A "Recent posts" heading opening its own block takes the whole block with it."""
+    html, removals = _strip(
+        f"<div class='main'>{STORY}</div><div class='widget'><h4><span>Recent posts</span></h4>"
+        "<div><a href='/a'>Another story</a><div>An excerpt of another story...</div></div></div>"
+    )
+    assert "Recent posts" not in html and "Another story" not in html
+    assert (
+        Removal("teaser-section", "div", "Recent posts Another story An excerpt of another story...")
+        in removals
+    )
+
+
+def test_teaser_heading_inside_the_text() -> None:
+    """A "Related articles" heading inside the text takes its link list but not the paragraph after it."""
+    html, removals = _strip(
+        f"<div class='body'>{STORY}<h3>Related articles:</h3><ul><li><a href='/a'>Story A</a></li>"
+        "<li><a href='/b'>Story B</a></li></ul><p>A closing paragraph that belongs to the story.</p></div>"
+    )
+    assert "Related articles" not in html and "Story A" not in html
+    assert "A closing paragraph" in html
+    assert _rules(removals) == {"teaser-section"}
+
+
+def test_ordinary_heading_is_kept() -> None:
+    """A heading that merely mentions a teaser word is content."""
+    html, removals = _strip(f"<div>{STORY}<h2>Related costs rise</h2><p>Fuel costs rose too.</p></div>")
+    assert "Related costs rise" in html
+    assert removals == []
+
+
+def test_teaser_cards_are_removed() -> None:
+    """Three or more short cards with linked headings are a teaser list."""
+    cards = "".join(
+        f"<div class='c'><img src='{i}.jpg'><h3><a href='/{i}'>Card story {i}</a></h3><p>Excerpt {i}</p></div>"
+        for i in range(4)
+    )
+    html, removals = _strip(f"<div class='story'>{STORY}</div><div class='grid'>{cards}</div>")
+    assert "Card story" not in html
+    assert "teaser-cards" in _rules(removals)
+
+
+def test_teaser_link_line_is_removed() -> None:
+    """A "Related: <link>" line is removed, a paragraph that opens with "Related:" and goes on is not."""
+    prose = "<p>Related: the board also discussed the cost of fuel, which rose by a fifth this year.</p>"
+    html, removals = _strip(
+        f"<div>{STORY}<p><strong>Related:</strong> <a href='/x'>Night bus cuts leave workers stranded</a></p>{prose}</div>"
+    )
+    assert "Night bus cuts" not in html
+    assert "the board also discussed the cost of fuel" in html
+    assert _rules(removals) == {"teaser-link"}
+
+
+def test_date_label_keeps_the_time_element() -> None:
+    """A "Date:" label goes but a <time datetime> beside it stays for date extraction."""
+    html, removals = _strip(
+        f"<div class='meta'><span>Date:</span><time datetime='2025-01-19'>January 19, 2025</time></div>{STORY}"
+    )
+    assert "Date:" not in html
+    assert '<time datetime="2025-01-19">' in html
+    assert removals == [Removal("label-block", "-text", "Date:")]
+
+
+def test_share_label_line_is_removed() -> None:
+    """A short "Share post:" line goes whole; a long paragraph opening with "Updated:" stays."""
+    long_update = (
+        "<p>Updated: the board later confirmed that the extra sailings will also run during the school"
+        " holidays, when demand from visitors is highest.</p>"
+    )
+    html, _ = _strip(f"<div>{STORY}{long_update}<p>Share post: <a href='/f'>Facebook</a></p></div>")
+    assert "Share post" not in html
+    assert "Updated: the board later confirmed" in html
+
+
+def test_page_chrome_is_removed() -> None:
+    """nav, aside, footer, forms and a link-dense site header go."""
+    html, removals = _strip(
+        "<header><a href='/'>Site</a> <a href='/news'>News</a></header><nav><a href='/'>Home</a></nav>"
+        f"<div>{STORY}</div><aside>Side note</aside><form><input></form><footer>Footer text</footer>"
+    )
+    for gone in ("<nav", "Side note", "<form", "Footer text", "<header"):
+        assert gone not in html
+    assert _rules(removals) == {"page-chrome"}
+
+
+def test_header_with_title_and_lede_is_kept() -> None:
+    """An article header with a title and a lede is not a site banner."""
+    html, _ = _strip(f"<article><header><h1>Ferry timetable</h1><p>A lede.</p></header>{STORY}</article>")
+    assert "Ferry timetable" in html and "A lede." in html
+
+
+def test_form_wrapping_the_page_is_kept() -> None:
+    """A <form> around the whole page (ASP.NET style) holds the main content and stays."""
+    html, _ = _strip(f"<form id='aspnetForm'><div class='content'>{STORY}</div></form>")
+    assert "The harbour board met" in html
+
+
+def test_scripts_go_but_json_ld_stays() -> None:
+    """script/style/noscript/iframe are removed, except JSON-LD metadata."""
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+    html, removals = _strip(
+        f"<script>track()</script><style>p{{}}</style><noscript>Enable JS</noscript><iframe src='/ad'></iframe>{STORY}",
+        head=ld + "<script src='/app.js'></script>",
+    )
+    assert (
+        "track()" not in html and "Enable JS" not in html and "<iframe" not in html and "app.js" not in html
+    )
+    assert "NewsArticle" in html
+    assert _rules(removals) == {"non-content"}
+
+
+def test_navigation_tokens_need_links() -> None:
+    """A block classed "menu" goes only when it is mostly links (a restaurant menu stays)."""
+    html, _ = _strip(
+        f"{STORY}<div class='main-menu'><a href='/'>Home</a> <a href='/about'>About</a></div>"
+        "<div class='menu-of-the-day'>Grilled mackerel with new potatoes and a green salad.</div>"
+    )
+    assert "About" not in html
+    assert "Grilled mackerel" in html
+
+
+def test_remove_selectors() -> None:
+    """settings.remove deletes every match, recorded as remove-selector."""
+    html, removals = _strip(f"{STORY}<div class='promo'>Buy now</div>", remove=(".promo",), prepass=False)
+    assert "Buy now" not in html
+    assert removals == [Removal("remove-selector", "div", "Buy now")]
+
+
+def test_keep_selectors_rebuild_the_page() -> None:
+    """settings.keep leaves only the matches and their wrappers; the head stays for metadata."""
+    html, removals = _strip(
+        f"<div class='intro'>Intro text</div><div class='wrap'><div class='related story'>{STORY}</div>"
+        "<div class='other'>Other text</div></div>",
+        head="<title>Kept title</title>",
+        keep=(".story",),
+    )
+    assert "Intro text" not in html and "Other text" not in html
+    assert "Kept title" in html
+    assert "The harbour board met" in html
+    assert {r.rule for r in removals} == {"keep-selector"}
+
+
+def test_prepass_off_removes_nothing_generic() -> None:
+    """With prepass off and no selectors the tree is left exactly as parsed."""
+    body = f"<nav><a href='/'>Home</a></nav><div class='share'>Share</div>{STORY}"
+    tree = LexborHTMLParser(f"<html><head></head><body>{body}</body></html>")
+    before = tree.html
+    assert strip_clutter(tree, ExtractSettings(prepass=False)) == []
+    assert tree.html == before
+
+
+def test_removals_carry_short_snippets() -> None:
+    """Each removal names its rule and tag and carries at most 80 characters of its text."""
+    _, removals = _strip(
+        f"<div class='share'>{'Share this story with everyone you know. ' * 10}</div>{STORY}"
+    )
+    assert [(r.rule, r.tag, len(r.snippet) <= 80) for r in removals] == [("share-bar", "div", True)]

@@ -1,0 +1,98 @@
+"""Configuration: TOML into frozen settings, every bad key named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scraper.config import FetchSettings, Settings, load_settings, settings_from_dict
+from scraper.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_defaults_without_a_file() -> None:
+    """No config file gives the dataclass defaults."""
+    settings = load_settings(None)
+    assert settings == Settings()
+    assert settings.fetch.max_bytes == 10 * 1024 * 1024
+    assert settings.fetch.per_host_concurrency == 2
+    assert settings.fetch.per_host_delay == 1.0
+    assert settings.store.path == "data/scraper.db"
+
+
+@pytest.mark.parametrize("name", ["scraper.toml", "demo.toml"])
+def test_bundled_configs_load(name: str) -> None:
+    """The committed example configurations are valid."""
+    settings = load_settings(ROOT / "config" / name)
+    assert settings.sites
+
+
+def test_toml_values_override_defaults(tmp_path: Path) -> None:
+    """Keys present in the file replace defaults; ints are accepted for float keys."""
+    path = tmp_path / "c.toml"
+    path.write_text("[fetch]\nper_host_delay = 2\nmax_attempts = 7\n[crawl]\nmax_pages = 5\n")
+    settings = load_settings(path)
+    assert settings.fetch.per_host_delay == 2.0
+    assert settings.fetch.max_attempts == 7
+    assert settings.crawl.max_pages == 5
+    assert settings.fetch.read_timeout == FetchSettings().read_timeout
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ({"fetchh": {}}, "fetchh"),
+        ({"fetch": {"max_byte": 1}}, "fetch.max_byte"),
+        ({"fetch": {"max_bytes": "big"}}, "fetch.max_bytes"),
+        ({"fetch": {"max_bytes": -1}}, "fetch.max_bytes"),
+        ({"fetch": {"max_attempts": True}}, "fetch.max_attempts"),
+        ({"extract": {"remove": "nav"}}, "extract.remove"),
+        ({"extract": {"favor_precision": True, "favor_recall": True}}, "extract.favor_precision"),
+        ({"crawl": {"max_pages": 0}}, "crawl.max_pages"),
+        ({"sites": [{"name": "a"}]}, "sites[0].start_urls"),
+        ({"sites": [{"name": "a", "start_urls": ["ftp://x/"]}]}, "sites[0].start_urls"),
+        ({"sites": [{"name": "a", "start_urls": ["http://a/"], "colour": 1}]}, "sites[0].colour"),
+        ({"sites": {"name": "a"}}, "sites"),
+        ({"store": 3}, "store"),
+    ],
+)
+def test_bad_keys_and_values_name_the_key(raw: dict[str, object], key: str) -> None:
+    """Every invalid key or value raises ConfigError whose key is the offending path."""
+    with pytest.raises(ConfigError) as info:
+        settings_from_dict(raw)
+    assert info.value.key == key
+    assert key in str(info.value)
+
+
+def test_missing_file_and_invalid_toml(tmp_path: Path) -> None:
+    """A missing file or broken TOML is a ConfigError naming the file."""
+    with pytest.raises(ConfigError, match="no such file"):
+        load_settings(tmp_path / "nope.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[fetch\n")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load_settings(bad)
+
+
+def test_site_selectors_merge_into_extract_settings() -> None:
+    """A page of a configured site gets the global selectors plus its site's, matched by host."""
+    settings = settings_from_dict(
+        {
+            "extract": {"remove": [".ad"]},
+            "sites": [{"name": "n", "start_urls": ["https://news.example/"], "remove": [".promo"], "keep": ["article"]}],
+        }
+    )
+    merged = settings.extract_for("https://NEWS.example:8443/story")
+    assert merged.remove == (".ad", ".promo")
+    assert merged.keep == ("article",)
+    assert settings.extract_for("https://other.example/").remove == (".ad",)
+    assert settings.extract_for(None).remove == (".ad",)
+
+
+def test_settings_are_frozen() -> None:
+    """Settings cannot be changed after loading; the CLI uses dataclasses.replace."""
+    settings = Settings()
+    with pytest.raises(AttributeError):
+        settings.fetch.max_bytes = 1  # type: ignore[misc]

@@ -1,0 +1,356 @@
+"""Tests for scraper.extract (and the metadata helpers it relies on)."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from datetime import UTC, datetime
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.config import ExtractSettings
+from scraper.errors import ConfigError, ExtractionError, NoMainContent
+from scraper.extract import clean_html, extract
+from scraper.metadata import canonical_url, clean_authors, declared_language, normalise_language
+from scraper.models import Document, FetchedPage
+
+PARAGRAPHS = (
+    "<p>The harbour board met on Tuesday to agree the summer timetable for the ferries, which will"
+    " add two early crossings on weekdays and a late one on Saturdays.</p>"
+    "<p>Board members said the extra sailings respond to a survey in which shift workers asked for"
+    " a way to reach the hospital before seven in the morning.</p>"
+    "<p>The new timetable starts on the first Monday of June and will be reviewed in September.</p>"
+)
+
+
+def _article(body: str = PARAGRAPHS, head: str = "", html_attrs: str = "") -> str:
+    return (
+        f"<!doctype html><html{html_attrs}><head><meta charset='utf-8'><title>Ferry timetable</title>"
+        f"{head}</head><body><article>{body}</article></body></html>"
+    )
+
+
+def _page(
+    html: str | bytes, *, url: str | None = "https://news.example/a/b", encoding: str = "utf-8"
+) -> FetchedPage:
+    return FetchedPage(
+        source="test-page",
+        url=url,
+        final_url=url,
+        status=200,
+        content_type="text/html",
+        body=html.encode(encoding) if isinstance(html, str) else html,
+        encoding=encoding,
+        fetched_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
+    )
+
+
+# -- language --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("en-US", "en"),
+        ("en_GB", "en"),
+        ("PT-br", "pt"),
+        ("zh-Hans-CN", "zh"),
+        (" de ", "de"),
+        ("fil", "fil"),
+        ("und", None),
+        ("x-default", None),
+        ("english", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalise_language(raw: str | None, expected: str | None) -> None:
+    """Language tags shrink to their lowercase primary subtag; non-languages become None."""
+    assert normalise_language(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "html_attrs", "expected"),
+    [
+        ('<meta property="og:locale" content="fr_FR">', ' lang="de-AT"', "de"),
+        ('<meta property="og:locale" content="fr_FR">', "", "fr"),
+        ('<meta property="og:locale" content="fr_FR">', ' lang="??"', "fr"),
+        (
+            '<script type="application/ld+json">{"@graph": [{"@type": "WebPage"},'
+            ' {"@type": "NewsArticle", "inLanguage": "es-MX"}]}</script>',
+            "",
+            "es",
+        ),
+        ('<script type="application/ld+json">{not json</script>', "", None),
+        ('<meta http-equiv="Content-Language" content="nl-BE, fr-BE">', "", "nl"),
+        ("", "", None),
+    ],
+)
+def test_declared_language_sources(head: str, html_attrs: str, expected: str | None) -> None:
+    """<html lang>, og:locale, JSON-LD inLanguage and content-language are read in that order."""
+    assert declared_language(LexborHTMLParser(_article(head=head, html_attrs=html_attrs))) == expected
+
+
+def test_language_detected_when_not_declared() -> None:
+    """Without any declaration the language is detected from the extracted text."""
+    body = (
+        "<p>Der Gemeinderat hat am Dienstag beschlossen, die Öffnungszeiten des Hallenbads im Winter"
+        " zu verlängern. Künftig können Schwimmerinnen und Schwimmer schon um sechs Uhr kommen.</p>"
+        "<p>Die zusätzlichen Stunden kosten die Stadt rund zwanzigtausend Euro im Jahr.</p>"
+    )
+    assert clean_html(_article(body=body)).language == "de"
+
+
+def test_declared_language_beats_detection() -> None:
+    """A declared language is trusted over what the text looks like."""
+    assert extract(_page(_article(html_attrs=' lang="en-GB"')), ExtractSettings()).language == "en"
+
+
+# -- authors ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Jane Doe", ("Jane Doe",)),
+        ("By Jane Doe; John Roe", ("Jane Doe", "John Roe")),
+        ("by  Jane   Doe ;", ("Jane Doe",)),
+        ("Par Claire Dubois", ("Claire Dubois",)),
+        ("Jane Doe; jane doe; JANE DOE", ("Jane Doe",)),
+        ("Bynum Smith", ("Bynum Smith",)),
+        (" ; ; ", ()),
+        (None, ()),
+        (["A; B", "B"], ("A", "B")),
+    ],
+)
+def test_clean_authors(raw: str | list[str] | None, expected: tuple[str, ...]) -> None:
+    """Author strings are split on ';', lose a leading "By", and drop blanks and repeats."""
+    assert clean_authors(raw) == expected
+
+
+def test_authors_come_out_as_a_tuple() -> None:
+    """A page with two authors in its metadata yields a tuple of both names."""
+    head = '<meta name="author" content="Ana Lima; By Ben Ortiz">'
+    assert clean_html(_article(head=head)).authors == ("Ana Lima", "Ben Ortiz")
+
+
+# -- canonical URL ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "page_url", "expected"),
+    [
+        (
+            '<link rel="canonical" href="/story/1">',
+            "https://a.example/x/y?utm=1",
+            "https://a.example/story/1",
+        ),
+        ('<link rel="canonical" href="../z">', "https://a.example/x/y/", "https://a.example/x/z"),
+        ('<link rel="canonical" href="https://b.example/s">', None, "https://b.example/s"),
+        ('<link rel="Canonical nofollow" href="s">', "https://a.example/x/", "https://a.example/x/s"),
+        (
+            '<base href="https://cdn.example/site/"><link rel="canonical" href="p">',
+            None,
+            "https://cdn.example/site/p",
+        ),
+        ('<link rel="canonical" href="/relative-only">', None, None),
+        ('<link rel="canonical" href="javascript:void(0)">', "https://a.example/", None),
+        ('<link rel="alternate" href="/feed">', "https://a.example/", None),
+    ],
+)
+def test_canonical_url_resolution(head: str, page_url: str | None, expected: str | None) -> None:
+    """The canonical link is made absolute against the page URL and <base>, http(s) only."""
+    assert canonical_url(LexborHTMLParser(_article(head=head)), page_url) == expected
+
+
+def test_canonical_url_falls_back_to_the_page() -> None:
+    """Without a canonical link the document's canonical URL is the page URL trafilatura saw."""
+    doc = extract(_page(_article(), url="https://news.example/a/b"), ExtractSettings())
+    assert doc.canonical_url == "https://news.example/a/b"
+
+
+def test_page_fields_are_copied() -> None:
+    """url, final_url, source, status and fetched_at come straight from the fetched page."""
+    page = dataclasses.replace(_page(_article()), final_url="https://news.example/final", status=203)
+    doc = extract(page, ExtractSettings())
+    assert (doc.url, doc.final_url, doc.source, doc.status, doc.fetched_at) == (
+        page.url,
+        page.final_url,
+        page.source,
+        page.status,
+        page.fetched_at,
+    )
+
+
+# -- text and markdown -----------------------------------------------------------------------
+
+RICH = (
+    "<h2>Timetable changes</h2><p>Two <strong>early crossings</strong> are added on <em>weekdays</em>,"
+    " as the <a href='https://board.example/minutes'>board minutes</a> show in detail for every pier"
+    " along the estuary and the northern quays.</p>"
+    "<ul><li>06:10 from the old town</li><li>06:40 from the northern quays</li></ul>" + PARAGRAPHS
+)
+
+
+def test_markdown_keeps_structure() -> None:
+    """Markdown keeps headings, lists, links and emphasis."""
+    markdown = clean_html(_article(body=RICH)).markdown
+    for snippet in (
+        "## Timetable changes",
+        "**early crossings**",
+        "*weekdays*",
+        "[board minutes](https://board.example/minutes)",
+        "- 06:10 from the old town",
+    ):
+        assert snippet in markdown
+
+
+def test_text_has_no_markdown() -> None:
+    """The plain text carries the same words without any link, emphasis or heading syntax."""
+    text = clean_html(_article(body=RICH)).text
+    assert "Two early crossings are added on weekdays, as the board minutes show" in text
+    assert "Timetable changes" in text.splitlines()
+    for syntax in ("](", "**", "*weekdays*", "## ", "https://board.example"):
+        assert syntax not in text
+
+
+def test_text_is_one_paragraph_per_line() -> None:
+    """Text lines are stripped, single-spaced, never blank, and there is no trailing newline."""
+    body = (
+        "<p>  First   paragraph\n of the story,\twith  odd   spacing that should be normalised.  </p>"
+        + PARAGRAPHS
+    )
+    text = clean_html(_article(body=body)).text
+    lines = text.split("\n")
+    assert lines[0] == "First paragraph of the story, with odd spacing that should be normalised."
+    assert all(line and line == " ".join(line.split()) for line in lines)
+    assert len(lines) == 4
+    assert not text.endswith("\n")
+
+
+def test_decodes_with_the_page_encoding() -> None:
+    """The body is decoded with the encoding the fetched page carries."""
+    body = (
+        "<p>Über die Brücke fährt künftig nachts ein Bus, sagte die Bürgermeisterin am Montag.</p>"
+        + PARAGRAPHS
+    )
+    page = _page(_article(body=body), encoding="windows-1252")
+    assert "Über die Brücke fährt künftig nachts" in extract(page, ExtractSettings()).text
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "reason"),
+    [
+        (b"", "empty document"),
+        (b"  \n\t ", "empty document"),
+        (b"<html><head><title>Only a title</title></head><body><img src=x></body></html>", "no text"),
+        (
+            b"<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+            b"<div class='cookie-banner'>We use cookies.</div><footer>(c) 2024</footer></body></html>",
+            "only clutter",
+        ),
+        (b"\x00\xff\xfe<<<>>>\x01\x02", "no readable text"),
+    ],
+)
+def test_no_main_content(html: bytes, reason: str) -> None:
+    """Pages without a story raise NoMainContent naming the page and a precise reason."""
+    with pytest.raises(NoMainContent) as info:
+        extract(_page(html), ExtractSettings())
+    assert info.value.source == "test-page"
+    assert reason in info.value.reason
+
+
+def test_no_main_content_is_an_extraction_error_that_pickles() -> None:
+    """NoMainContent belongs to the ExtractionError branch and survives a process pool."""
+    with pytest.raises(ExtractionError) as info:
+        extract(_page(b""), ExtractSettings())
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert isinstance(copy, NoMainContent)
+    assert (copy.source, copy.reason) == (info.value.source, info.value.reason)
+
+
+def test_bad_selector_is_a_config_error() -> None:
+    """A keep/remove selector that does not parse raises ConfigError naming the setting."""
+    with pytest.raises(ConfigError) as info:
+        extract(_page(_article()), ExtractSettings(remove=("div[",)))
+    assert info.value.key == "extract.remove"
+
+
+# -- settings --------------------------------------------------------------------------------
+
+PROMO = (
+    "<p class='promo'>Download our app for live departures, mobile tickets and alerts on every crossing.</p>"
+)
+
+
+def test_remove_selector_drops_matches() -> None:
+    """settings.remove deletes matching elements before extraction."""
+    html = _article(body=PARAGRAPHS + PROMO)
+    assert "Download our app" in clean_html(html).text
+    assert "Download our app" not in clean_html(html, settings=ExtractSettings(remove=(".promo",))).text
+
+
+def test_remove_selector_applies_without_prepass() -> None:
+    """Explicit remove selectors still apply when the generic pre-pass is switched off."""
+    settings = ExtractSettings(prepass=False, remove=(".promo",))
+    assert "Download our app" not in clean_html(_article(body=PARAGRAPHS + PROMO), settings=settings).text
+
+
+def test_keep_selector_limits_extraction() -> None:
+    """settings.keep extracts only from the matching elements, and metadata still comes from the head."""
+    intro = (
+        "<div class='intro'><p>This newsroom publishes statements, timetables and announcements"
+        " for journalists and passengers, updated every working day by the press office.</p></div>"
+    )
+    html = _article(body=intro + f"<div class='story'>{PARAGRAPHS}</div>")
+    assert "This newsroom publishes" in clean_html(html).text
+    doc = clean_html(html, settings=ExtractSettings(keep=(".story",)))
+    assert "This newsroom publishes" not in doc.text
+    assert "The harbour board met on Tuesday" in doc.text
+    assert doc.title == "Ferry timetable"
+
+
+def test_keep_selector_matching_nothing_changes_nothing() -> None:
+    """A keep selector that matches nothing leaves the page as it was."""
+    html = _article()
+    assert clean_html(html, settings=ExtractSettings(keep=(".missing",))).text == clean_html(html).text
+
+
+# -- purity ----------------------------------------------------------------------------------
+
+
+def test_extract_is_pure() -> None:
+    """The same page and settings give an equal document every time, and the page is untouched."""
+    page = _page(_article(body=RICH, head='<meta name="author" content="Jane Doe">'))
+    before = pickle.dumps(page)
+    first = extract(page, ExtractSettings())
+    second = extract(page, ExtractSettings())
+    assert first == second
+    assert first.markdown == second.markdown
+    assert pickle.dumps(page) == before
+
+
+def test_document_pickles() -> None:
+    """A Document crosses a process boundary unchanged."""
+    doc = extract(_page(_article(body=RICH)), ExtractSettings())
+    copy = pickle.loads(pickle.dumps(doc))
+    assert isinstance(copy, Document)
+    assert copy == doc
+    assert copy.markdown == doc.markdown
+    assert copy.to_record() == doc.to_record()
+
+
+def test_clean_html_wraps_a_string() -> None:
+    """clean_html extracts from an HTML string with the given URL and source."""
+    doc = clean_html(_article(), url="https://news.example/s", source="inline")
+    assert (doc.url, doc.final_url, doc.source, doc.status) == (
+        "https://news.example/s",
+        "https://news.example/s",
+        "inline",
+        None,
+    )
+    assert doc.text.startswith("The harbour board met on Tuesday")

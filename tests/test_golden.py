@@ -1,0 +1,149 @@
+"""Golden pages: whole-page extraction checked against hand-written expectations.
+
+Each `fixtures/html/<case>.html` has an `expected/<case>.json` with the page URL, the metadata
+(title, authors, date, language, sitename, canonical_url when given), `must_contain` and
+`must_not_contain` snippets of the plain text, optionally `markdown_must_contain`, the
+`encoding` the bytes are in, extraction `settings`, or the `error` the page must raise.
+The seed article must reproduce its `expected.txt` line for line.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scraper import errors
+from scraper.config import ExtractSettings
+from scraper.extract import extract
+from scraper.models import Document, FetchedPage
+
+FIXTURES = Path(__file__).parent / "fixtures"
+HTML = FIXTURES / "html"
+EXPECTED = FIXTURES / "expected"
+SEED = FIXTURES / "seed-article"
+FETCHED_AT = datetime(2025, 1, 20, 12, 0, tzinfo=UTC)
+
+
+def _expected(case: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((EXPECTED / f"{case}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _page(path: Path, url: str, encoding: str = "utf-8") -> FetchedPage:
+    return FetchedPage(
+        source=path.name,
+        url=url,
+        final_url=url,
+        status=200,
+        content_type="text/html",
+        body=path.read_bytes(),
+        encoding=encoding,
+        fetched_at=FETCHED_AT,
+    )
+
+
+def _run(case: str) -> Document:
+    spec = _expected(case)
+    page = _page(HTML / f"{case}.html", spec["url"], spec.get("encoding", "utf-8"))
+    settings = ExtractSettings(**{k: tuple(v) for k, v in spec.get("settings", {}).items()})
+    return extract(page, settings)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+CASES = sorted(path.stem for path in HTML.glob("*.html"))
+OK_CASES = [case for case in CASES if "error" not in _expected(case)]
+ERROR_CASES = [case for case in CASES if "error" in _expected(case)]
+
+
+def test_every_page_has_expectations() -> None:
+    """Each golden HTML page has a JSON file of expectations and vice versa."""
+    assert CASES
+    assert CASES == sorted(path.stem for path in EXPECTED.glob("*.json"))
+
+
+@pytest.mark.parametrize("case", OK_CASES)
+def test_golden_metadata(case: str) -> None:
+    """The title, authors, date, language and sitename match the expectations."""
+    spec = _expected(case)
+    doc = _run(case)
+    assert doc.title == spec["title"]
+    assert list(doc.authors) == spec["authors"]
+    assert doc.date == spec["date"]
+    assert doc.language == spec["language"]
+    if "sitename" in spec:
+        assert doc.sitename == spec["sitename"]
+    if "canonical_url" in spec:
+        assert doc.canonical_url == spec["canonical_url"]
+
+
+@pytest.mark.parametrize("case", OK_CASES)
+def test_golden_text(case: str) -> None:
+    """The plain text keeps every must-contain snippet and none of the must-not-contain ones."""
+    spec = _expected(case)
+    doc = _run(case)
+    missing = [s for s in spec["must_contain"] if s not in doc.text]
+    leaked = [s for s in spec["must_not_contain"] if s in doc.text]
+    assert (missing, leaked) == ([], [])
+
+
+@pytest.mark.parametrize("case", OK_CASES)
+def test_golden_markdown(case: str) -> None:
+    """The Markdown keeps the expected headings, lists, links and emphasis."""
+    spec = _expected(case)
+    doc = _run(case)
+    missing = [s for s in spec.get("markdown_must_contain", []) if s not in doc.markdown]
+    assert missing == []
+    assert doc.markdown.strip()
+
+
+@pytest.mark.parametrize("case", ERROR_CASES)
+def test_golden_errors(case: str) -> None:
+    """Pages without a story raise the named error instead of returning clutter."""
+    error: type[Exception] = getattr(errors, _expected(case)["error"])
+    with pytest.raises(error):
+        _run(case)
+
+
+def _seed() -> tuple[Document, dict[str, Any]]:
+    spec: dict[str, Any] = json.loads((SEED / "expected.json").read_text(encoding="utf-8"))
+    return extract(_page(SEED / "page.html", spec["url"]), ExtractSettings()), spec
+
+
+def test_seed_text_is_exact() -> None:
+    """The seed article's text equals expected.txt line for line."""
+    doc, _ = _seed()
+    assert _lines(doc.text) == _lines((SEED / "expected.txt").read_text(encoding="utf-8"))
+
+
+def test_seed_metadata() -> None:
+    """The seed article's title, author, date, sitename and language are as expected."""
+    doc, spec = _seed()
+    assert (doc.title, doc.authors, doc.date, doc.sitename, doc.language) == (
+        spec["title"],
+        (spec["author"],),
+        spec["date"],
+        spec["sitename"],
+        spec["language"],
+    )
+    assert doc.canonical_url == spec["url"]
+
+
+def test_seed_has_no_clutter() -> None:
+    """None of the seed's share bar, bio, teaser, trailer or footer text reaches the output."""
+    doc, spec = _seed()
+    assert [s for s in spec["must_not_contain"] if s in doc.text or s in doc.markdown] == []
+
+
+def test_seed_prepass_keeps_the_text() -> None:
+    """The pre-pass changes nothing of the seed's main text compared to extracting without it."""
+    page = _page(SEED / "page.html", "https://www.linkdaddynews.example/seed/")
+    with_prepass = extract(page, ExtractSettings())
+    without = extract(page, ExtractSettings(prepass=False))
+    assert _lines(with_prepass.text) == _lines(without.text)

@@ -1,0 +1,239 @@
+"""Tests for scraper.hosts: per-host pacing on a fake clock that never really sleeps."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Callable
+
+import pytest
+
+from scraper.hosts import HostGate, host_key
+
+
+class FakeTime:
+    """A clock that moves only when `sleep` is awaited, recording every wait."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+        self.on_sleep: Callable[[], None] | None = None
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+        if self.on_sleep is not None:
+            self.on_sleep()
+        await asyncio.sleep(0)  # let other tasks run, as a real sleep would
+
+
+def make_gate(concurrency: int = 1, delay: float = 1.0) -> tuple[HostGate, FakeTime]:
+    fake = FakeTime()
+    return HostGate(concurrency, delay, fake.clock, fake.sleep), fake
+
+
+async def enter(gate: HostGate, url: str, starts: list[float], fake: FakeTime) -> None:
+    async with gate.slot(url):
+        starts.append(fake.now)
+
+
+@pytest.mark.parametrize(
+    ("value", "key"),
+    [
+        ("http://Example.COM/a?b", "example.com:80"),
+        ("https://example.com/", "example.com:443"),
+        ("http://example.com:8080/x", "example.com:8080"),
+        ("HTTP://[::1]:81/", "::1:81"),
+        ("Example.com:8443", "example.com:8443"),
+    ],
+)
+def test_host_key(value: str, key: str) -> None:
+    """Hosts are keyed by lowercased hostname and port, the port implied by the scheme if absent."""
+    assert host_key(value) == key
+
+
+@pytest.mark.parametrize("value", ["example.com", "http:///path", "ftp://example.com/"])
+def test_host_key_needs_host_and_port(value: str) -> None:
+    """Without a hostname, or a port that the scheme could imply, there is no key."""
+    with pytest.raises(ValueError, match="cannot tell host and port"):
+        host_key(value)
+
+
+def test_delay_between_request_starts_to_one_host() -> None:
+    """Successive requests to one host start `delay` seconds apart."""
+    gate, fake = make_gate(delay=2.0)
+    starts: list[float] = []
+
+    async def scenario() -> None:
+        for path in ("a", "b", "c"):
+            await enter(gate, f"http://example.com/{path}", starts, fake)
+
+    asyncio.run(scenario())
+    assert starts == [1000.0, 1002.0, 1004.0]
+    assert fake.sleeps == [2.0, 2.0]
+
+
+def test_no_wait_once_the_delay_has_passed() -> None:
+    """A request that comes after the delay has already passed starts at once."""
+    gate, fake = make_gate(delay=1.0)
+    starts: list[float] = []
+
+    async def scenario() -> None:
+        await enter(gate, "http://example.com/a", starts, fake)
+        fake.now += 5
+        await enter(gate, "http://example.com/b", starts, fake)
+
+    asyncio.run(scenario())
+    assert fake.sleeps == []
+
+
+def test_hosts_do_not_wait_for_each_other() -> None:
+    """Requests to different hosts, or to two ports of one hostname, are not spaced."""
+    gate, fake = make_gate(delay=10.0)
+    starts: list[float] = []
+
+    async def scenario() -> None:
+        for url in ("http://a.example/", "http://b.example/", "http://a.example:8080/", "https://a.example/"):
+            await enter(gate, url, starts, fake)
+
+    asyncio.run(scenario())
+    assert fake.sleeps == []
+    assert starts == [1000.0] * 4
+
+
+def test_host_match_ignores_case_and_default_port() -> None:
+    """`HTTP://A.EXAMPLE/` and `http://a.example:80/` are one host and share its delay."""
+    gate, fake = make_gate(delay=3.0)
+    starts: list[float] = []
+
+    async def scenario() -> None:
+        await enter(gate, "HTTP://A.EXAMPLE/", starts, fake)
+        await enter(gate, "http://a.example:80/x", starts, fake)
+
+    asyncio.run(scenario())
+    assert fake.sleeps == [3.0]
+
+
+async def enter_real(gate: HostGate, url: str, starts: list[float]) -> None:
+    async with gate.slot(url):
+        starts.append(time.monotonic())
+
+
+def gaps(starts: list[float]) -> list[float]:
+    ordered = sorted(starts)
+    return [b - a for a, b in itertools.pairwise(ordered)]
+
+
+# The fake clock cannot model several tasks sleeping at once, so the two tests below use the
+# real clock with delays of a few hundredths of a second.
+def test_concurrent_waiters_are_spaced() -> None:
+    """Requests arriving together start `delay` apart, not all at the same moment."""
+    gate = HostGate(3, 0.04)
+    starts: list[float] = []
+
+    async def scenario() -> None:
+        await asyncio.gather(*(enter_real(gate, f"http://example.com/{i}", starts) for i in range(3)))
+
+    asyncio.run(scenario())
+    assert all(gap >= 0.04 - 0.002 for gap in gaps(starts))
+
+
+def test_concurrency_cap_per_host() -> None:
+    """No more than `concurrency` requests to one host hold a slot at once; other hosts are free."""
+    gate = HostGate(2, 0.0)
+    active: dict[str, int] = {"a": 0, "b": 0}
+    peak: dict[str, int] = {"a": 0, "b": 0}
+
+    async def request(host: str) -> None:
+        async with gate.slot(f"http://{host}.example/"):
+            active[host] += 1
+            peak[host] = max(peak[host], active[host])
+            for _ in range(3):
+                await asyncio.sleep(0)
+            active[host] -= 1
+
+    async def scenario() -> None:
+        await asyncio.gather(*(request(h) for h in "aaaaab"))
+
+    asyncio.run(scenario())
+    assert peak == {"a": 2, "b": 1}
+
+
+def test_pause_holds_back_the_host_only() -> None:
+    """A paused host waits until the pause is over; other hosts go on at once."""
+    gate, fake = make_gate(delay=0.0)
+    starts: list[float] = []
+    gate.pause("http://slow.example/page", 30)
+
+    async def scenario() -> None:
+        await enter(gate, "http://fast.example/", starts, fake)
+        await enter(gate, "http://slow.example/other", starts, fake)
+
+    asyncio.run(scenario())
+    assert starts == [1000.0, 1030.0]
+    assert fake.sleeps == [30.0]
+
+
+def test_pause_by_host_key() -> None:
+    """`pause` accepts a `host:port` as well as a URL."""
+    gate, _ = make_gate()
+    gate.pause("example.com:443", 12)
+    assert gate.paused_for("https://example.com/x") == 12.0
+    assert gate.paused_for("http://example.com/x") == 0.0
+
+
+def test_pause_never_shortens_a_longer_pause() -> None:
+    """A shorter pause leaves a longer one in place; a longer one extends it."""
+    gate, fake = make_gate()
+    gate.pause("http://example.com/", 60)
+    gate.pause("http://example.com/", 5)
+    assert gate.paused_for("http://example.com/") == 60.0
+    fake.now += 10
+    gate.pause("http://example.com/", 90)
+    assert gate.paused_for("http://example.com/") == 90.0
+
+
+def test_pause_arriving_while_waiting_for_the_delay() -> None:
+    """A request already waiting for its turn also waits out a pause that starts meanwhile."""
+    gate, fake = make_gate(delay=1.0)
+    starts: list[float] = []
+
+    def pause_once() -> None:
+        fake.on_sleep = None
+        gate.pause("http://example.com/", 20)
+
+    async def scenario() -> None:
+        await enter(gate, "http://example.com/a", starts, fake)
+        fake.on_sleep = pause_once
+        await enter(gate, "http://example.com/b", starts, fake)
+
+    asyncio.run(scenario())
+    assert starts == [1000.0, 1021.0]
+    assert fake.sleeps == [1.0, 20.0]
+
+
+def test_waiters_queued_behind_a_pause_stay_spaced() -> None:
+    """Requests held by a pause start after it and `delay` apart, not in a burst."""
+    gate = HostGate(3, 0.04)
+    starts: list[float] = []
+
+    async def scenario() -> None:
+        gate.pause("http://example.com/", 0.06)
+        paused_at = time.monotonic()
+        await asyncio.gather(*(enter_real(gate, f"http://example.com/{i}", starts) for i in range(3)))
+        assert min(starts) - paused_at >= 0.06 - 0.002
+
+    asyncio.run(scenario())
+    assert all(gap >= 0.04 - 0.002 for gap in gaps(starts))
+
+
+def test_invalid_settings_are_refused() -> None:
+    """A gate needs at least one slot per host and a non-negative delay."""
+    with pytest.raises(ValueError, match="concurrency"):
+        HostGate(0, 1.0)
+    with pytest.raises(ValueError, match="delay"):
+        HostGate(1, -1.0)
