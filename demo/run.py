@@ -22,7 +22,7 @@ PREFERRED_PORT = 8765  # the address config/demo.toml names; any free port if it
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -52,7 +52,9 @@ def clean_sources(
             yield next(local)
         elif item.kind == "url":
             page = fetched[item.source]
-            yield page if isinstance(page, Cleaned) else _clean_page(page, settings.extract_for(page.final_url))
+            yield (
+                page if isinstance(page, Cleaned) else _clean_page(page, settings.extract_for(page.final_url))
+            )
         else:
             yield _clean_stdin(stdin, settings, url=url)
 

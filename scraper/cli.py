@@ -84,7 +84,9 @@ def cli(verbose: int) -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: cores].")
 @click.option("--url", help="The page's address, for local input (resolves links, picks site selectors).")
 @config_option
-def clean(sources: tuple[str, ...], fmt: str, jobs: int | None, url: str | None, config_path: Path | None) -> None:
+def clean(
+    sources: tuple[str, ...], fmt: str, jobs: int | None, url: str | None, config_path: Path | None
+) -> None:
     """Print the clean text of URLs, HTML files, folders of them, or stdin (-). Nothing is stored.
 
     \b
@@ -134,7 +136,12 @@ def _as_markdown(doc: Document) -> str:
 @config_option
 @db_option
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after fetching this many pages.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the run report as JSON.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the run report as JSON.",
+)
 def crawl(
     start_urls: tuple[str, ...],
     config_path: Path | None,
@@ -151,7 +158,9 @@ def crawl(
     """
     settings = _load(config_path, db)
     if max_pages is not None:
-        settings = dataclasses.replace(settings, crawl=dataclasses.replace(settings.crawl, max_pages=max_pages))
+        settings = dataclasses.replace(
+            settings, crawl=dataclasses.replace(settings.crawl, max_pages=max_pages)
+        )
     urls = list(start_urls) or [u for site in settings.sites for u in site.start_urls]
     if not urls:
         raise click.UsageError("nothing to crawl: give START_URL arguments or [[sites]] in --config")

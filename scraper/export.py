@@ -46,6 +46,7 @@ PARQUET_SCHEMA = pa.schema(
         pa.field("title", pa.string()),
         pa.field("authors", pa.list_(pa.string()), nullable=False),
         pa.field("date", pa.string()),
+        pa.field("date_source", pa.string()),
         pa.field("sitename", pa.string()),
         pa.field("description", pa.string()),
         pa.field("language", pa.string()),
@@ -56,6 +57,9 @@ PARQUET_SCHEMA = pa.schema(
         pa.field("fetched_at", pa.string(), nullable=False),
         pa.field("status", pa.int32()),
         pa.field("content_hash", pa.string(), nullable=False),
+        pa.field("page_type", pa.string(), nullable=False),
+        pa.field("quality", pa.float64(), nullable=False),
+        pa.field("skip_reason", pa.string()),
     ]
 )
 

@@ -78,6 +78,10 @@ class Document:
     text: str
     fetched_at: datetime
     status: int | None
+    date_source: str | None = None
+    page_type: str = "article"
+    quality: float = 1.0
+    skip_reason: str | None = None
     markdown: str = field(default="", repr=False)
 
     @property
@@ -94,6 +98,7 @@ class Document:
             "title": self.title,
             "authors": list(self.authors),
             "date": self.date,
+            "date_source": self.date_source,
             "sitename": self.sitename,
             "description": self.description,
             "language": self.language,
@@ -104,6 +109,9 @@ class Document:
             "fetched_at": iso_utc(self.fetched_at),
             "status": self.status,
             "content_hash": self.content_hash,
+            "page_type": self.page_type,
+            "quality": self.quality,
+            "skip_reason": self.skip_reason,
         }
 
 
@@ -115,6 +123,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "title",
     "authors",
     "date",
+    "date_source",
     "sitename",
     "description",
     "language",
@@ -125,6 +134,9 @@ RECORD_FIELDS: tuple[str, ...] = (
     "fetched_at",
     "status",
     "content_hash",
+    "page_type",
+    "quality",
+    "skip_reason",
 )
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+
+from tests.httpserver import LocalServer, QuietServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -14,9 +19,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     """Proxy and SSL variables from the developer's shell never leak into a test."""
     for name in (
-        "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
-        "http_proxy", "https_proxy", "all_proxy", "no_proxy",
-        "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "NO_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "no_proxy",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "REQUESTS_CA_BUNDLE",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -27,10 +40,8 @@ def fixtures() -> Path:
 
 
 @pytest.fixture
-def server() -> Iterator["LocalServer"]:
+def server() -> Iterator[LocalServer]:
     """A real HTTP server on 127.0.0.1 with routes the test defines; stopped afterwards."""
-    from tests.httpserver import LocalServer
-
     with LocalServer() as srv:
         yield srv
 
@@ -38,17 +49,13 @@ def server() -> Iterator["LocalServer"]:
 @pytest.fixture
 def demo_site() -> Iterator[str]:
     """The bundled demo site (demo/site) served on 127.0.0.1; yields its base URL."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
     class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     root = Path(__file__).resolve().parents[1] / "demo" / "site"
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    httpd = QuietServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"

@@ -33,6 +33,13 @@ class Route:
 Handler = Route | Callable[[Request], Route]
 
 
+class QuietServer(ThreadingHTTPServer):
+    """Clients that hang up early (size limits, timeouts) are expected here, not errors."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
 class LocalServer:
     """Serve `routes` on an ephemeral loopback port in a background thread."""
 
@@ -45,7 +52,7 @@ class LocalServer:
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
             def do_GET(self) -> None:
@@ -54,14 +61,14 @@ class LocalServer:
             def do_HEAD(self) -> None:
                 server._serve(self)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd = QuietServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._httpd.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -87,7 +94,13 @@ class LocalServer:
         with self._lock:
             self.requests.append(request)
         target = self.routes.get(path) or self.routes.get(handler.path)
-        route = Route(404, b"not found") if target is None else target if isinstance(target, Route) else target(request)
+        route = (
+            Route(404, b"not found")
+            if target is None
+            else target
+            if isinstance(target, Route)
+            else target(request)
+        )
         if route.delay:
             time.sleep(route.delay)
         body = route.body.encode("utf-8") if isinstance(route.body, str) else route.body

@@ -82,7 +82,9 @@ def test_clean_folder_as_jsonl_in_parallel(runner: CliRunner, tmp_path: Path) ->
 def test_clean_stdin_with_url(runner: CliRunner) -> None:
     """`-` reads HTML from stdin; --url sets the page address in the record."""
     html = (SEED / "page.html").read_bytes()
-    result = runner.invoke(cli, ["clean", "-", "--format", "jsonl", "--url", "https://a.example/s"], input=html)
+    result = runner.invoke(
+        cli, ["clean", "-", "--format", "jsonl", "--url", "https://a.example/s"], input=html
+    )
     assert result.exit_code == 0
     record = json.loads(result.stdout)
     assert record["source"] == "-"
@@ -95,7 +97,8 @@ def test_bad_sources_get_one_line_each_and_the_rest_goes_on(runner: CliRunner, t
     empty.write_text("<html><body></body></html>")
     missing = tmp_path / "missing.html"
     result = runner.invoke(
-        cli, ["clean", str(missing), str(empty), "ftp://x.example/", str(SEED / "page.html"), "--format", "jsonl"]
+        cli,
+        ["clean", str(missing), str(empty), "ftp://x.example/", str(SEED / "page.html"), "--format", "jsonl"],
     )
     assert result.exit_code == 1
     errors = result.stderr.strip().splitlines()
@@ -139,7 +142,9 @@ def test_crawl_stores_and_reports_then_rerun_is_unchanged(
 def test_crawl_reports_failures_with_exit_1(runner: CliRunner, fast_config: Path) -> None:
     """A start URL that fails is listed with its reason and the exit code is 1."""
     with LocalServer({"/": Route(body="<html><body><a href='/missing'>x</a></body></html>")}) as server:
-        result = runner.invoke(cli, ["crawl", server.url("/"), "--config", str(fast_config), "--max-pages", "5"])
+        result = runner.invoke(
+            cli, ["crawl", server.url("/"), "--config", str(fast_config), "--max-pages", "5"]
+        )
     assert result.exit_code == 1
     assert f"failed  {server.url('/missing')}: HTTP 404" in result.stdout
 
@@ -169,11 +174,15 @@ def test_export_formats(runner: CliRunner, demo_site: str, fast_config: Path, tm
     jsonl = runner.invoke(cli, ["export", "--config", str(fast_config), "--format", "jsonl"])
     count = len(jsonl.stdout.splitlines())
     parquet = tmp_path / "docs.parquet"
-    result = runner.invoke(cli, ["export", "--config", str(fast_config), "--format", "parquet", "--output", str(parquet)])
+    result = runner.invoke(
+        cli, ["export", "--config", str(fast_config), "--format", "parquet", "--output", str(parquet)]
+    )
     assert result.exit_code == 0, result.output
     assert pq.read_table(parquet).num_rows == count
     folder = tmp_path / "md"
-    result = runner.invoke(cli, ["export", "--config", str(fast_config), "--format", "markdown", "--output", str(folder)])
+    result = runner.invoke(
+        cli, ["export", "--config", str(fast_config), "--format", "markdown", "--output", str(folder)]
+    )
     assert result.exit_code == 0, result.output
     assert len(list(folder.glob("*.md"))) == count
 
@@ -196,6 +205,8 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, command: str)
 
 def test_python_dash_m_runs_the_cli() -> None:
     """`python -m scraper` is the same program as the console script."""
-    result = subprocess.run([sys.executable, "-m", "scraper", "--help"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "scraper", "--help"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0
     assert "clean" in result.stdout and "crawl" in result.stdout and "export" in result.stdout

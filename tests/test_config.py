@@ -81,7 +81,14 @@ def test_site_selectors_merge_into_extract_settings() -> None:
     settings = settings_from_dict(
         {
             "extract": {"remove": [".ad"]},
-            "sites": [{"name": "n", "start_urls": ["https://news.example/"], "remove": [".promo"], "keep": ["article"]}],
+            "sites": [
+                {
+                    "name": "n",
+                    "start_urls": ["https://news.example/"],
+                    "remove": [".promo"],
+                    "keep": ["article"],
+                }
+            ],
         }
     )
     merged = settings.extract_for("https://NEWS.example:8443/story")

@@ -1,4 +1,4 @@
-"""Tests for scraper.extract (and the metadata helpers it relies on)."""
+"""Tests for scraper.extract: the trafilatura adapter and its metadata lookups."""
 
 from __future__ import annotations
 
@@ -11,8 +11,14 @@ from selectolax.lexbor import LexborHTMLParser
 
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
-from scraper.extract import clean_html, extract
-from scraper.metadata import canonical_url, clean_authors, declared_language, normalise_language
+from scraper.extract import (
+    canonical_url,
+    clean_authors,
+    clean_html,
+    declared_language,
+    extract,
+    normalise_language,
+)
 from scraper.models import Document, FetchedPage
 
 PARAGRAPHS = (

@@ -65,7 +65,7 @@ ERROR_CASES = [case for case in CASES if "error" in _expected(case)]
 def test_every_page_has_expectations() -> None:
     """Each golden HTML page has a JSON file of expectations and vice versa."""
     assert CASES
-    assert CASES == sorted(path.stem for path in EXPECTED.glob("*.json"))
+    assert sorted(path.stem for path in EXPECTED.glob("*.json")) == CASES
 
 
 @pytest.mark.parametrize("case", OK_CASES)

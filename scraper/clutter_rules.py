@@ -1,0 +1,367 @@
+"""What the pre-pass counts as clutter: named rules over facts measured once per page.
+
+Each `Rule` finds candidate elements by structure and generic signals (element kinds, whole
+class/id tokens, short label texts), never by rules for one site; `clutter.strip_clutter`
+applies them. Guarded rules only get elements `Page.removable` allows: never
+<html>/<body>/<main>/<article>, the container with the most paragraph text or its ancestors,
+nor an element holding half the page's paragraph text, unless that text is too short to be a
+story. Rules run in order and the first to claim an element names its removal, so the specific
+rules come first and the broad page-chrome ones last.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A named way of spotting clutter; `guarded` rules never touch the main content."""
+
+    name: str
+    description: str
+    find: Callable[[Page], Iterable[LexborNode]]
+    guarded: bool = True
+
+
+# -- page facts and the guard --------------------------------------------------------------
+
+_NEVER_REMOVED = frozenset({"html", "head", "body", "main", "article"})
+# Below this much paragraph text the page is not written in <p>s; measure all text instead.
+_MIN_PARAGRAPH_TEXT = 200
+# Less text than this is never protected as "the main content" (trafilatura's own threshold
+# for a plausible extraction is 250 characters).
+_MIN_MAIN_TEXT = 250
+
+
+@dataclass(slots=True)
+class Page:
+    """What every rule needs to know about the page, measured once on the intact tree."""
+
+    tree: LexborHTMLParser
+    body: LexborNode
+    protected: set[int]
+    total: int
+    by_paragraphs: bool
+    classed: list[tuple[LexborNode, frozenset[str]]]
+    texts: list[tuple[LexborNode, str]]
+
+    @classmethod
+    def scan(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
+        per_parent: dict[int, int] = {}
+        parents: dict[int, LexborNode] = {}
+        total = 0
+        for paragraph in body.css("p"):
+            size = len(text_of(paragraph))
+            total += size
+            if (parent := paragraph.parent) is not None:
+                per_parent[parent.mem_id] = per_parent.get(parent.mem_id, 0) + size
+                parents[parent.mem_id] = parent
+        protected = set(kept)
+        densest = max(per_parent, key=per_parent.__getitem__, default=None)
+        # the densest paragraph container is the best cheap guess at the main content, unless it
+        # is too short to be a story (then it is a cookie notice on a page without one)
+        if densest is not None and per_parent[densest] >= _MIN_MAIN_TEXT:
+            protected.update(ancestry(parents[densest]))
+        by_paragraphs = total >= _MIN_PARAGRAPH_TEXT
+        return cls(
+            tree=tree,
+            body=body,
+            protected=protected,
+            total=total if by_paragraphs else len(text_of(body)),
+            by_paragraphs=by_paragraphs,
+            classed=[(n, _tokens(n)) for n in body.css("[class], [id]")],
+            texts=[(n, n.text_content or "") for n in body.traverse(True, True) if n.is_text_node],
+        )
+
+    def weight(self, node: LexborNode) -> int:
+        if self.by_paragraphs:
+            return sum(len(text_of(p)) for p in node.css("p"))
+        return len(text_of(node))
+
+    def removable(self, node: LexborNode) -> bool:
+        """Whether a guarded rule may take `node` without risking the main content."""
+        if node.is_text_node:
+            return True
+        if node.tag in _NEVER_REMOVED or node.mem_id in self.protected:
+            return False
+        weight = self.weight(node)
+        return weight * 2 <= self.total or weight < _MIN_MAIN_TEXT
+
+
+# -- the generic rules ----------------------------------------------------------------------
+
+_Finder = Callable[[Page], Iterator[LexborNode]]
+
+
+def _by_css(selector: str, *, link_dense: bool = False) -> _Finder:
+    """Elements matching `selector` anywhere in the document (optionally only link-dense ones)."""
+
+    def find(page: Page) -> Iterator[LexborNode]:
+        return (n for n in page.tree.css(selector) if not link_dense or _is_link_dense(n))
+
+    return find
+
+
+def _by_tokens(words: str, *, link_dense: bool = False) -> _Finder:
+    """Elements whose class or id has one of the space-separated `words` as a whole token or pair."""
+    wanted = frozenset(words.split())
+
+    def find(page: Page) -> Iterator[LexborNode]:
+        return (n for n, tokens in page.classed if tokens & wanted and (not link_dense or _is_link_dense(n)))
+
+    return find
+
+
+# JSON-LD is where trafilatura finds authors and dates, and it is never visible text anyway
+_NON_CONTENT = 'script:not([type="application/ld+json" i]), style, noscript, template, iframe'
+_CHROME = (
+    "nav, aside, footer, form, dialog, [role=navigation], [role=complementary], [role=contentinfo],"
+    " [role=dialog], [role=alertdialog]"
+)
+# a <header> may hold an article's title and lede; only a link-dense one is the site banner
+_SITE_HEADER = "header, [role=banner]"
+
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# a teaser block is lists or cards; a paragraph or the next heading ends it
+_STOP_TAGS = _HEADING_TAGS | {"p"}
+_TEASER_HEADINGS = frozenset(
+    {
+        "related", "recent posts", "recent articles", "recent stories", "recent news", "latest posts",
+        "latest articles", "latest news", "latest stories", "read more", "read next", "read also",
+        "also read", "more to read", "keep reading", "recommended", "recommended for you",
+        "recommended articles", "recommended stories", "more stories", "more articles", "more news",
+        "more posts", "popular posts", "popular articles", "most popular", "most read", "trending",
+        "trending now", "don't miss", "editor's picks", "top stories",
+    }
+)  # fmt: skip
+_TEASER_PREFIXES = ("related ", "more from ", "you may ", "you might ")
+
+
+def _teaser_sections(page: Page) -> Iterator[LexborNode]:
+    """A "Related articles"-style heading plus the teaser block it heads."""
+    for node in page.body.css("h1, h2, h3, h4, h5, h6, [class*=title], [class*=heading]"):
+        if node.tag not in _HEADING_TAGS and not _tokens(node) & {"title", "heading", "headline"}:
+            continue
+        text = _norm(text_of(node))
+        if text in _TEASER_HEADINGS or text.startswith(_TEASER_PREFIXES):
+            yield from _section_of(page, node, text)
+
+
+def _section_of(page: Page, heading: LexborNode, text: str) -> list[LexborNode]:
+    unit = heading  # climb wrappers holding nothing but the heading text
+    while (parent := unit.parent) is not None and parent.tag not in _NEVER_REMOVED:
+        if _norm(text_of(parent)) != text:
+            break
+        unit = parent
+    parent = unit.parent
+    if parent is None:
+        return []
+    first = next((c for c in parent.iter(include_text=True) if text_of(c)), None)
+    opens = first is not None and first.mem_id == unit.mem_id
+    if opens and parent.css_first("a[href]") is not None and page.removable(parent):
+        return [parent]  # the heading opens its own section: the section is the teaser block
+    # the heading sits inside other content: take it and the link-dense lists right after it
+    doomed = [unit]
+    sibling = unit.next
+    while sibling is not None:
+        if sibling.is_element_node:
+            if sibling.tag in _STOP_TAGS or (text_of(sibling) and _link_density(sibling) < 0.5):
+                break
+            doomed.append(sibling)
+        sibling = sibling.next
+    return doomed if len(doomed) > 1 else []
+
+
+def _teaser_cards(page: Page) -> Iterator[LexborNode]:
+    """A container of three or more short cards, each with a heading that links elsewhere."""
+    cards: dict[int, dict[int, LexborNode]] = {}
+    containers: dict[int, LexborNode] = {}
+    for heading in page.body.css("h2, h3, h4, h5, h6"):
+        if heading.css_first("a[href]") is None:
+            continue
+        child = heading
+        for _ in range(4):  # cards nest their heading a few wrappers deep, not more
+            parent = child.parent
+            if parent is None or parent.tag in _NEVER_REMOVED:
+                break
+            cards.setdefault(parent.mem_id, {})[child.mem_id] = child
+            containers[parent.mem_id] = parent
+            child = parent
+    for key, members in cards.items():
+        container = containers[key]
+        siblings = sum(1 for _ in container.iter())
+        short = all(len(text_of(card)) <= 300 for card in members.values())
+        if len(members) >= 3 and 3 * len(members) >= 2 * siblings and short:
+            yield container
+
+
+_TRAILER_PREFIXES = (
+    "source:", "sources:", "source link", "via ", "via:", "originally published", "originally appeared",
+    "original article", "original source", "read the original", "read the full story",
+    "read the full article", "read full article", "read full story", "continue reading",
+    "first published", "republished from", "reprinted from", "this article originally",
+    "this story originally", "this post originally", "this article was originally",
+    "this story was originally", "this post was originally", "this article first", "this story first",
+)  # fmt: skip
+_BLOCK_TAGS = frozenset({"p", "div", "section", "li", "dd", "blockquote", "figure", "header", "footer"})
+
+
+def _source_trailers(page: Page) -> Iterator[LexborNode]:
+    """A short block whose whole text is a source/via credit carrying a link."""
+    for node, raw in page.texts:
+        if not _is_trailer(_norm(raw)):
+            continue
+        block = _enclosing(node, _BLOCK_TAGS)
+        if block is not None and block.css_first("a[href]") is not None:
+            whole = _norm(text_of(block))
+            if len(whole) <= 100 and _is_trailer(whole):
+                yield block
+
+
+def _is_trailer(text: str) -> bool:
+    return text in ("source", "via") or text.startswith(_TRAILER_PREFIXES)
+
+
+_LABELS = frozenset(
+    {
+        "date", "dated", "published", "published on", "posted", "posted on", "updated", "updated on",
+        "last updated", "share", "share post", "share this", "share this post", "share this article",
+        "share this story", "share on", "share via", "share article",
+    }
+)  # fmt: skip
+_TEASER_LABELS = frozenset(
+    {"related", "read more", "read also", "also read", "read next", "see also", "more", "recommended"}
+)
+_INLINE_TAGS = frozenset({"span", "strong", "b", "em", "i", "label", "small", "time", "a", "font", "dt"})
+
+
+def _label_blocks(page: Page) -> Iterator[LexborNode]:
+    """A short meta line led by a "Date:" / "Share post:" label."""
+    for node, line in _labelled_lines(page, _LABELS):
+        if len(text_of(line)) > 80:
+            continue  # a paragraph that happens to open with "Updated:" is content
+        # htmldate reads <time datetime>: keep it and drop only the label
+        yield node if line.css_first("time[datetime]") is not None else line
+
+
+def _teaser_links(page: Page) -> Iterator[LexborNode]:
+    """A short line like "Related: <a>Another story</a>" dropped into the middle of the text."""
+    for _, line in _labelled_lines(page, _TEASER_LABELS):
+        text = text_of(line)
+        if len(text) <= 200 and _link_density(line) >= 0.5:
+            yield line
+
+
+def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[LexborNode, LexborNode]]:
+    """(label text node, the block-level line it opens) for every "<label>:" in `labels`."""
+    for node, raw in page.texts:
+        label, colon, _ = " ".join(raw.split()).lower().partition(":")
+        if not colon or label not in labels or node.parent is None:
+            continue
+        line = node.parent
+        while line.tag in _INLINE_TAGS and line.parent is not None:
+            line = line.parent
+        yield node, line
+
+
+RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an element names it
+    Rule("non-content", "script (but JSON-LD), style, noscript, iframe", _by_css(_NON_CONTENT), False),
+    Rule(
+        "share-bar",
+        "share / social buttons",
+        _by_tokens("share shares sharing social socials sharedaddy addtoany addthis sharethis"),
+    ),
+    Rule(
+        "author-bio",
+        "author bio boxes",
+        _by_tokens(
+            "author-box author-bio author-about author-card author-profile author-description"
+            " about-author authorbox authorbio bio biography"
+        ),
+    ),
+    Rule("consent-box", "cookie / consent banners", _by_tokens("cookie cookies consent gdpr onetrust cmp")),
+    Rule(
+        "newsletter-box",
+        "newsletter / subscribe boxes",
+        _by_tokens("newsletter subscribe subscription signup sign-up optin opt-in mailchimp"),
+    ),
+    Rule(
+        "related-block",
+        "blocks classed related / recommended",
+        _by_tokens("related recommended recommendations outbrain taboola trending"),
+    ),
+    Rule("breadcrumbs", "breadcrumb trails", _by_tokens("breadcrumb breadcrumbs crumbs")),
+    Rule("teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections),
+    Rule("teaser-cards", "lists of short cards with linked headings", _teaser_cards),
+    Rule("source-trailer", 'a short "Source link" / "Via" credit block', _source_trailers),
+    Rule("label-block", 'a short "Date:" / "Share post:" meta line', _label_blocks),
+    Rule("teaser-link", 'a short "Related: <link>" line inside the text', _teaser_links),
+    Rule(
+        "navigation",
+        "link-dense menus and pagers",
+        _by_tokens("nav navbar navigation menu pagination pager", link_dense=True),
+    ),
+    Rule("page-chrome", "nav, aside, footer, form, dialog and their ARIA roles", _by_css(_CHROME)),
+    Rule("site-header", "a link-dense <header>, not a title", _by_css(_SITE_HEADER, link_dense=True)),
+    Rule(
+        "site-chrome", "blocks classed footer / sidebar / copyright", _by_tokens("footer sidebar copyright")
+    ),
+)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")  # over attribute values, not HTML
+
+
+def _tokens(node: LexborNode) -> frozenset[str]:
+    """Lowercase class/id tokens plus adjacent pairs ("author-box"), so "tdb-author-box" matches."""
+    out: set[str] = set()
+    attrs = node.attributes
+    for name in f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split():
+        parts = [p.lower() for p in _TOKEN_SPLIT.split(name) if p]
+        out.update(parts)
+        out.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))
+    return frozenset(out)
+
+
+def text_of(node: LexborNode) -> str:
+    return node.text(deep=True, separator=" ", strip=True)
+
+
+_TRIM = " :.\u2026\u00bb\u203a\u2192>|-\u2013\u2014"  # punctuation and arrows around labels
+
+
+def _norm(text: str) -> str:
+    """Heading/label text for comparison: one-spaced, lowercase, curly quotes and trim marks gone."""
+    return " ".join(text.split()).lower().replace("\u2019", "'").strip(_TRIM)
+
+
+def _link_density(node: LexborNode) -> float:
+    size = len(text_of(node))
+    return sum(len(text_of(a)) for a in node.css("a")) / size if size else 0.0
+
+
+def _is_link_dense(node: LexborNode) -> bool:
+    return not text_of(node) or _link_density(node) >= 0.5
+
+
+def ancestry(node: LexborNode) -> Iterator[int]:
+    current: LexborNode | None = node
+    while current is not None:
+        yield current.mem_id
+        current = current.parent
+
+
+def _enclosing(node: LexborNode, tags: frozenset[str]) -> LexborNode | None:
+    current = node.parent
+    while current is not None and current.tag not in tags:
+        current = current.parent
+    return current
