@@ -8,6 +8,7 @@ Defaults live only in the dataclass fields below. Precedence: field defaults < T
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 import types
 import typing
@@ -96,24 +97,50 @@ class CrawlSettings:
     max_pages: int = 1000
     max_depth: int = 3
     follow_links: bool = True
+    sitemaps: bool = True
+    feeds: bool = True
+    extract: bool = True
+    max_sitemap_urls: int = 50_000
+    max_crawl_delay: float = 30.0
+    host_failure_limit: int = 5
+    max_duration: float | None = None
 
     def __post_init__(self) -> None:
         _require(self.max_pages >= 1, "max_pages", "must be >= 1")
         _require(self.max_depth >= 0, "max_depth", "must be >= 0")
+        _require(self.max_sitemap_urls >= 0, "max_sitemap_urls", "must be >= 0")
+        _require(self.max_crawl_delay >= 0, "max_crawl_delay", "must be >= 0")
+        _require(self.host_failure_limit >= 1, "host_failure_limit", "must be >= 1")
+        _require(self.max_duration is None or self.max_duration > 0, "max_duration", "must be > 0")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Site:
-    """One site to crawl: where to start and site-specific extraction selectors."""
+    """One site to crawl: where to start, what to follow, and site-specific extraction selectors.
+
+    `include` / `exclude` are regular expressions searched in discovered URLs: a URL is followed
+    when it matches some `include` (or there are none) and no `exclude`. `feeds` and `sitemaps`
+    add to what robots.txt, /sitemap.xml and `<link rel="alternate">` reveal.
+    """
 
     name: str
     start_urls: tuple[str, ...]
     hosts: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _require(bool(self.start_urls), "start_urls", "must list at least one URL")
+        for key in ("include", "exclude"):
+            for pattern in getattr(self, key):
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ConfigError(key, f"invalid regular expression {pattern!r}: {exc}") from None
         for url in self.start_urls:
             parts = urlsplit(url)
             _require(

@@ -8,6 +8,7 @@
     │   └── PermanentFetchError  other 4xx, too large, not HTML, redirect loop, refused by robots.txt
     ├── ExtractionError          carries `source` and `reason`
     │   └── NoMainContent        the page has no story to extract (empty, malformed, only clutter)
+    ├── DiscoveryError           a robots.txt, sitemap or feed that cannot be used (carries `source`)
     ├── WriteError               the store or an export file could not be written
     └── LockedError              another run holds the store's crawl lock
 
@@ -88,6 +89,18 @@ class ExtractionError(ScraperError):
 
 class NoMainContent(ExtractionError):
     """The page holds no main text (empty, malformed, or clutter only)."""
+
+
+class DiscoveryError(ScraperError):
+    """A robots.txt, sitemap or feed could not be read (invalid XML, bad gzip, too large...)."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(source, reason)
+        self.source = source
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
 
 
 class WriteError(ScraperError):

@@ -3,7 +3,7 @@
 Each `fixtures/html/<case>.html` has an `expected/<case>.json` with the page URL, the metadata
 (title, authors, date, language, sitename, canonical_url when given), `must_contain` and
 `must_not_contain` snippets of the plain text, optionally `markdown_must_contain`, the
-`encoding` the bytes are in, extraction `settings`, or the `error` the page must raise.
+`encoding` the bytes are in, `settings` (keep/remove selectors), or the `error` to raise.
 The seed article must reproduce its `expected.txt` line for line.
 """
 
@@ -49,7 +49,9 @@ def _page(path: Path, url: str, encoding: str = "utf-8") -> FetchedPage:
 def _run(case: str) -> Document:
     spec = _expected(case)
     page = _page(HTML / f"{case}.html", spec["url"], spec.get("encoding", "utf-8"))
-    settings = ExtractSettings(**{k: tuple(v) for k, v in spec.get("settings", {}).items()})
+    selectors: dict[str, list[str]] = spec.get("settings", {})
+    keep, remove = selectors.get("keep", []), selectors.get("remove", [])
+    settings = ExtractSettings(keep=tuple(keep), remove=tuple(remove))
     return extract(page, settings)
 
 
