@@ -104,6 +104,10 @@ def _keep_only(tree: LexborHTMLParser, selectors: Iterable[str], kept: set[int])
     return [r for r in _sweep(doomed) if r.snippet]
 
 
+def _tag(node: LexborNode) -> str:
+    return "#text" if node.is_text_node else node.tag or ""
+
+
 def _snippet(node: LexborNode) -> str:
     if node.tag in ("script", "style", "template"):
         return ""
@@ -122,7 +126,7 @@ def _sweep(marked: Iterable[tuple[LexborNode, str]]) -> list[Removal]:
         for node, rule in chosen.values()
         if not any(m in chosen for m in ancestry(node) if m != node.mem_id)
     ]
-    removals = [Removal(rule, node.tag or "", _snippet(node)) for node, rule in outermost]
+    removals = [Removal(rule, _tag(node), _snippet(node)) for node, rule in outermost]
     for node, _ in outermost:
         node.decompose()
     return removals

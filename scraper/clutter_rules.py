@@ -76,7 +76,11 @@ class Page:
             total=total if by_paragraphs else len(text_of(body)),
             by_paragraphs=by_paragraphs,
             classed=[(n, _tokens(n)) for n in body.css("[class], [id]")],
-            texts=[(n, n.text_content or "") for n in body.traverse(True, True) if n.is_text_node],
+            texts=[
+                (n, n.text_content or "")
+                for n in body.traverse(include_text=True, skip_empty=True)
+                if n.is_text_node
+            ],
         )
 
     def weight(self, node: LexborNode) -> int:
@@ -272,7 +276,9 @@ def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[Lexbor
 
 
 RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an element names it
-    Rule("non-content", "script (but JSON-LD), style, noscript, iframe", _by_css(_NON_CONTENT), False),
+    Rule(
+        "non-content", "script (not JSON-LD), style, noscript, iframe", _by_css(_NON_CONTENT), guarded=False
+    ),
     Rule(
         "share-bar",
         "share / social buttons",

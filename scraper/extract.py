@@ -140,7 +140,13 @@ def _readable(text: str) -> bool:
     return sum(c.isalnum() for c in visible) * 2 >= len(visible)
 
 
+# Below this many letters a language guess is noise ("OK" is not Norwegian).
+_MIN_LETTERS_TO_DETECT = 20
+
+
 def _detect_language(text: str) -> str | None:
+    if sum(c.isalpha() for c in text) < _MIN_LETTERS_TO_DETECT:
+        return None
     language, _score = py3langid.classify(text)
     return str(language) or None
 

@@ -173,7 +173,7 @@ def test_date_label_keeps_the_time_element() -> None:
     )
     assert "Date:" not in html
     assert '<time datetime="2025-01-19">' in html
-    assert removals == [Removal("label-block", "-text", "Date:")]
+    assert removals == [Removal("label-block", "#text", "Date:")]
 
 
 def test_share_label_line_is_removed() -> None:

@@ -108,6 +108,11 @@ def test_language_detected_when_not_declared() -> None:
     assert clean_html(_article(body=body)).language == "de"
 
 
+def test_language_not_guessed_from_a_few_words() -> None:
+    """A text too short to judge gets no language rather than a guess."""
+    assert clean_html("<html><body><p>OK, thanks!</p></body></html>").language is None
+
+
 def test_declared_language_beats_detection() -> None:
     """A declared language is trusted over what the text looks like."""
     assert extract(_page(_article(html_attrs=' lang="en-GB"')), ExtractSettings()).language == "en"
@@ -324,6 +329,20 @@ def test_keep_selector_matching_nothing_changes_nothing() -> None:
     """A keep selector that matches nothing leaves the page as it was."""
     html = _article()
     assert clean_html(html, settings=ExtractSettings(keep=(".missing",))).text == clean_html(html).text
+
+
+def test_comments_follow_the_text_when_asked() -> None:
+    """With include_comments the readers' comments are appended to the text; without, they are not."""
+    comments = (
+        "<section id='comments' class='comments-area'><h3>2 comments</h3><ol class='comment-list'>"
+        "<li class='comment'><div class='comment-content'><p>Finally! I have waited years for an early"
+        " ferry; this will change my commute completely.</p></div></li></ol></section>"
+    )
+    html = _article().replace("</body>", comments + "</body>")
+    assert "Finally!" not in clean_html(html).text
+    with_comments = clean_html(html, settings=ExtractSettings(include_comments=True))
+    assert with_comments.text.splitlines()[-1].startswith("Finally! I have waited years")
+    assert "Finally!" in with_comments.markdown
 
 
 # -- purity ----------------------------------------------------------------------------------
