@@ -35,8 +35,8 @@ class ConfigError(ScraperError):
         return f"{self.key}: {self.reason}" if self.key else self.reason
 
 
-class SourceError(ScraperError):
-    """A local input (file, folder, stdin) could not be read."""
+class _SourcedError(ScraperError):
+    """An error about one input, printed as `source: reason` (not part of the public tree)."""
 
     def __init__(self, source: str, reason: str) -> None:
         super().__init__(source, reason)
@@ -45,6 +45,10 @@ class SourceError(ScraperError):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
+
+
+class SourceError(_SourcedError):
+    """A local input (file, folder, stdin) could not be read."""
 
 
 class FetchError(ScraperError):
@@ -75,32 +79,16 @@ class PermanentFetchError(FetchError):
     """A failure that retrying will not fix."""
 
 
-class ExtractionError(ScraperError):
+class ExtractionError(_SourcedError):
     """A page was fetched or read but no document could be made from it."""
-
-    def __init__(self, source: str, reason: str) -> None:
-        super().__init__(source, reason)
-        self.source = source
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
 
 
 class NoMainContent(ExtractionError):
     """The page holds no main text (empty, malformed, or clutter only)."""
 
 
-class DiscoveryError(ScraperError):
+class DiscoveryError(_SourcedError):
     """A robots.txt, sitemap or feed could not be read (invalid XML, bad gzip, too large...)."""
-
-    def __init__(self, source: str, reason: str) -> None:
-        super().__init__(source, reason)
-        self.source = source
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
 
 
 class WriteError(ScraperError):
