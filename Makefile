@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test lint bench bench-quality clean
+.PHONY: venv demo test lint bench bench-quality bench-metadata clean
 
 venv: $(STAMP)
 
@@ -29,6 +29,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --group bench
 	$(BIN)/python bench/run.py
+
+bench-quality: $(STAMP)
+	$(BIN)/python bench/quality.py
+
+bench-metadata: $(STAMP)
+	$(BIN)/python bench/metadata.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

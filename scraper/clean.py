@@ -2,7 +2,9 @@
 
 Local files are read and extracted in a process pool (extraction is CPU-bound); URLs are
 fetched concurrently on one event loop. Results come back in the order of the inputs, one
-`Cleaned` per input, carrying either a document or the error that stopped it.
+`Cleaned` per input, carrying either a document or the error that stopped it, and with
+`explain=True` the `Explanation` of what extraction removed. A junk page (block, consent wall,
+soft 404, login wall, listing) is a document with a `skip_reason`, not an error.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import BinaryIO
 
 from scraper.config import ExtractSettings, Settings
 from scraper.errors import ScraperError, SourceError
+from scraper.explain import Explanation, explain
 from scraper.extract import extract
 from scraper.fetch import Fetcher
 from scraper.models import Document, FetchedPage
@@ -29,6 +32,7 @@ class Cleaned:
     source: str
     document: Document | None = None
     error: ScraperError | None = None
+    explanation: Explanation | None = None
 
 
 def clean_sources(
@@ -38,13 +42,14 @@ def clean_sources(
     jobs: int,
     url: str | None = None,
     stdin: BinaryIO | None = None,
+    explained: bool = False,
 ) -> Iterator[Cleaned]:
     """Clean every source in `args`, yielding results in input order as they are ready."""
     items = list(expand(args))
     inputs = [item for item in items if isinstance(item, Input)]
     fetched = asyncio.run(_fetch_all([i.source for i in inputs if i.kind == "url"], settings))
     files = [i.source for i in inputs if i.kind == "file"]
-    local = _clean_files(files, settings, jobs=jobs, url=url)
+    local = _clean_files(files, settings, jobs=jobs, url=url, explained=explained)
     for item in items:
         if isinstance(item, SourceError):
             yield Cleaned(item.source, error=item)
@@ -53,20 +58,25 @@ def clean_sources(
         elif item.kind == "url":
             page = fetched[item.source]
             yield (
-                page if isinstance(page, Cleaned) else _clean_page(page, settings.extract_for(page.final_url))
+                page
+                if isinstance(page, Cleaned)
+                else _clean_page(page, settings.extract_for(page.final_url), explained)
             )
         else:
-            yield _clean_stdin(stdin, settings, url=url)
+            yield _clean_stdin(stdin, settings, url=url, explained=explained)
 
 
-def _clean_page(page: FetchedPage, settings: ExtractSettings) -> Cleaned:
+def _clean_page(page: FetchedPage, settings: ExtractSettings, explained: bool = False) -> Cleaned:
     try:
-        return Cleaned(page.source, document=extract(page, settings))
+        if not explained:
+            return Cleaned(page.source, document=extract(page, settings))
+        why = explain(page, settings)
+        return Cleaned(page.source, document=why.document, error=why.error, explanation=why)
     except ScraperError as exc:
         return Cleaned(page.source, error=exc)
 
 
-def _clean_stdin(stdin: BinaryIO | None, settings: Settings, *, url: str | None) -> Cleaned:
+def _clean_stdin(stdin: BinaryIO | None, settings: Settings, *, url: str | None, explained: bool) -> Cleaned:
     if stdin is None:
         return Cleaned("-", error=SourceError("-", "no standard input"))
     try:
@@ -76,23 +86,27 @@ def _clean_stdin(stdin: BinaryIO | None, settings: Settings, *, url: str | None)
         page = page_from_bytes(body, source="-", url=url)
     except ScraperError as exc:
         return Cleaned("-", error=exc)
-    return _clean_page(page, settings.extract_for(url))
+    return _clean_page(page, settings.extract_for(url), explained)
 
 
-def clean_file(path: str, url: str | None, settings: ExtractSettings, max_bytes: int) -> Cleaned:
+def clean_file(
+    path: str, url: str | None, settings: ExtractSettings, max_bytes: int, explained: bool = False
+) -> Cleaned:
     """Read and extract one local file; runs in a worker process, so it takes plain arguments."""
     try:
         page = load_file(path, url=url, max_bytes=max_bytes)
     except ScraperError as exc:
         return Cleaned(path, error=exc)
-    return _clean_page(page, settings)
+    return _clean_page(page, settings, explained)
 
 
-def _clean_files(files: list[str], settings: Settings, *, jobs: int, url: str | None) -> Iterator[Cleaned]:
+def _clean_files(
+    files: list[str], settings: Settings, *, jobs: int, url: str | None, explained: bool
+) -> Iterator[Cleaned]:
     extract_settings = settings.extract_for(url)
     max_bytes = settings.fetch.max_bytes
     if jobs <= 1 or len(files) <= 1:
-        yield from (clean_file(f, url, extract_settings, max_bytes) for f in files)
+        yield from (clean_file(f, url, extract_settings, max_bytes, explained) for f in files)
         return
     with extraction_pool(min(jobs, len(files))) as pool:
         yield from pool.map(
@@ -101,6 +115,7 @@ def _clean_files(files: list[str], settings: Settings, *, jobs: int, url: str | 
             [url] * len(files),
             [extract_settings] * len(files),
             [max_bytes] * len(files),
+            [explained] * len(files),
             chunksize=max(1, min(16, len(files) // (jobs * 4))),
         )
 

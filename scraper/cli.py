@@ -1,6 +1,7 @@
 """The `scraper` command line: argv, stdout, stderr and exit codes only.
 
-Exit codes: 0 all went well, 1 some sources or URLs failed, 2 usage or configuration error.
+Exit codes: 0 all went well, 1 some sources or URLs failed, 2 usage or configuration error,
+3 (crawl) another crawl holds the lock on the store.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,13 +22,18 @@ import click
 from scraper.clean import Cleaned, clean_sources, extraction_pool
 from scraper.config import Settings, Site, load_settings
 from scraper.crawl import Crawler
-from scraper.errors import ConfigError, ScraperError
-from scraper.export import FORMATS, open_writer
+from scraper.errors import ConfigError, LockedError, ScraperError
+from scraper.explain import describe
+from scraper.export import FORMATS, open_writer, write_text_atomically
 from scraper.fetch import Fetcher
+from scraper.frontier import crawl_sites
+from scraper.lock import crawl_lock
 from scraper.models import CrawlReport, Document
+from scraper.progress import progress_display
+from scraper.state import CrawlState
 from scraper.store import Store
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -50,6 +57,16 @@ def config_option(f: F) -> F:
 def db_option(f: F) -> F:
     return click.option(
         "--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite store (default: [store] path)."
+    )(f)
+
+
+def min_quality_option(f: F) -> F:
+    return click.option(
+        "--min-quality",
+        type=click.FloatRange(0.0, 1.0),
+        default=0.0,
+        show_default=True,
+        help="Drop documents whose quality score (0-1) is below this; junk pages score 0.",
     )(f)
 
 
@@ -83,35 +100,59 @@ def cli(verbose: int) -> None:
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: cores].")
 @click.option("--url", help="The page's address, for local input (resolves links, picks site selectors).")
+@min_quality_option
+@click.option("--explain", is_flag=True, help="On stderr, list the blocks removed from each page and why.")
 @config_option
-def clean(
-    sources: tuple[str, ...], fmt: str, jobs: int | None, url: str | None, config_path: Path | None
+def clean(  # click passes every option by keyword
+    *,
+    sources: tuple[str, ...],
+    fmt: str,
+    jobs: int | None,
+    url: str | None,
+    min_quality: float,
+    explain: bool,
+    config_path: Path | None,
 ) -> None:
     """Print the clean text of URLs, HTML files, folders of them, or stdin (-). Nothing is stored.
+
+    Junk pages (bot checks, consent and login walls, soft 404s, listings) are skipped, not
+    failed: json/jsonl print their record with its skip_reason, text/markdown print one
+    "skipped: REASON" line on stderr. Skips and --min-quality drops keep exit code 0.
 
     \b
     Examples:
       scraper clean https://example.com/news/story.html
       scraper clean saved/page.html --format json --url https://example.com/story
-      scraper clean archive/ --format jsonl --jobs 4 > clean.jsonl
+      scraper clean archive/ --format jsonl --jobs 4 --min-quality 0.5 > clean.jsonl
+      scraper clean saved/page.html --explain > /dev/null
       curl -s https://example.com/ | scraper clean - --format markdown
     """
     settings = _load(config_path)
-    results = clean_sources(sources, settings, jobs=jobs or _cores(), url=url, stdin=sys.stdin.buffer)
-    failed = _print_cleaned(results, fmt)
+    results = clean_sources(
+        sources, settings, jobs=jobs or _cores(), url=url, stdin=sys.stdin.buffer, explained=explain
+    )
+    failed = _print_cleaned(results, fmt, min_quality)
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
-def _print_cleaned(results: Iterable[Cleaned], fmt: str) -> int:
+def _print_cleaned(results: Iterable[Cleaned], fmt: str, min_quality: float = 0.0) -> int:
     failed = 0
     docs: list[dict[str, Any]] = []
     first = True
     for result in results:
+        if result.explanation is not None:
+            click.echo("\n".join(describe(result.explanation)), err=True)
         if result.error is not None or result.document is None:
             failed += 1
             _warn(str(result.error))
             continue
         doc = result.document
+        if doc.quality < min_quality:
+            _warn(f"{doc.source}: dropped: quality {doc.quality:.2f} below --min-quality {min_quality:.2f}")
+            continue
+        if doc.skip_reason is not None and fmt in ("text", "markdown"):
+            _warn(f"{doc.source}: skipped: {doc.skip_reason}")
+            continue
         if fmt == "jsonl":
             click.echo(json.dumps(doc.to_record(), ensure_ascii=False))
         elif fmt == "json":
@@ -135,60 +176,113 @@ def _as_markdown(doc: Document) -> str:
 @click.argument("start_urls", nargs=-1)
 @config_option
 @db_option
-@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after fetching this many pages.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Fetch at most this many pages in this run.")
+@click.option(
+    "--max-duration",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="End the run cleanly after this long; the next run with the same command resumes it.",
+)
 @click.option(
     "--report",
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the run report as JSON.",
+    help="Also write the run report as JSON to this file.",
 )
 def crawl(
+    *,
     start_urls: tuple[str, ...],
     config_path: Path | None,
     db: Path | None,
     max_pages: int | None,
+    max_duration: float | None,
     report_path: Path | None,
 ) -> None:
-    """Crawl start URLs (or the [[sites]] of --config), store clean documents, print a report.
+    """Crawl sites politely and incrementally, store clean documents, print a report.
+
+    Each START_URL is a site whose robots.txt, sitemaps and feeds are discovered; without
+    START_URLs the [[sites]] of --config are crawled. Re-runs send conditional requests and
+    store only new and changed text; a run that was killed, or stopped by --max-duration,
+    is resumed by the next run of the same command. One crawl at a time per store.
+
+    \b
+    Exit codes:
+      0  all went well (also when --max-duration ended the run)
+      1  some URLs failed (listed, with their reasons)
+      2  usage, configuration or store error
+      3  another crawl holds the lock on this store
 
     \b
     Examples:
       scraper crawl https://example.com/ --max-pages 50
       scraper crawl --config config/scraper.toml --db data/scraper.db --report run.json
+      scraper crawl --config config/scraper.toml --max-duration 3300   # hourly cron
     """
     settings = _load(config_path, db)
-    if max_pages is not None:
-        settings = dataclasses.replace(
-            settings, crawl=dataclasses.replace(settings.crawl, max_pages=max_pages)
-        )
-    urls = list(start_urls) or [u for site in settings.sites for u in site.start_urls]
-    if not urls:
+    crawl_settings = dataclasses.replace(
+        settings.crawl,
+        max_pages=settings.crawl.max_pages if max_pages is None else max_pages,
+        max_duration=settings.crawl.max_duration if max_duration is None else max_duration,
+    )
+    settings = dataclasses.replace(settings, crawl=crawl_settings)
+    try:
+        sites = crawl_sites(settings, start_urls)
+    except ConfigError as exc:
+        raise click.UsageError(f"START_URL {exc.reason}") from None
+    if not sites:
         raise click.UsageError("nothing to crawl: give START_URL arguments or [[sites]] in --config")
     try:
-        report = asyncio.run(_run_crawl(settings, urls))
+        report = asyncio.run(_run_crawl(settings, sites))
+        if report_path is not None:
+            write_text_atomically(
+                report_path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+            )
+    except LockedError as exc:
+        _warn(str(exc))
+        sys.exit(EXIT_LOCKED)
     except ScraperError as exc:
         _warn(str(exc))
         sys.exit(EXIT_USAGE)
     _print_report(report)
-    if report_path is not None:
-        report_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
     sys.exit(EXIT_OK if report.ok else EXIT_SOME_FAILED)
 
 
-async def _run_crawl(settings: Settings, urls: list[str]) -> CrawlReport:
-    with Store(settings.store.path) as store, extraction_pool(_cores()) as pool:
+async def _run_crawl(settings: Settings, sites: tuple[Site, ...]) -> CrawlReport:
+    # progress lines (when stderr is not a terminal) show without -v: cron logs want them
+    logging.getLogger("scraper.progress").setLevel(logging.INFO)
+    with (
+        crawl_lock(settings.store.path),
+        Store(settings.store.path) as store,
+        extraction_pool(_cores()) as pool,
+        progress_display(sys.stderr) as progress,
+    ):
         async with Fetcher(settings.fetch) as fetcher:
-            return await Crawler(settings, fetcher=fetcher, store=store, executor=pool).run(urls)
+            crawler = Crawler(settings, fetcher=fetcher, store=store, executor=pool, progress=progress)
+            return await crawler.run(sites)
 
 
 def _print_report(report: CrawlReport) -> None:
+    resumed = " (resumed)" if report.resumed else ""
+    r = report
     click.echo(
-        f"run {report.run_id}: fetched {report.fetched}, stored {report.stored} "
-        f"(new {report.new}, changed {report.changed}), unchanged {report.unchanged}, "
-        f"failed {len(report.failed)}, skipped {len(report.skipped)}"
+        f"run {r.run_id}{resumed} {r.status.value}: discovered {r.discovered}, fetched {r.fetched}, "
+        f"stored {r.stored} (new {r.new}, changed {r.changed}), unchanged {r.unchanged}, gone {r.gone}, "
+        f"failed {r.failed_total}, skipped {r.skipped_total} (robots.txt {r.skipped_robots}, "
+        f"limits {r.skipped_limits}, other {sum(r.skipped.values())})"
     )
-    for url, reason in sorted(report.failed.items()):
-        click.echo(f"  failed  {url}: {reason}")
+    for failure in report.failures:
+        click.echo(f"  failed  {failure.url}: {failure.reason}")
+    if report.failed_total > len(report.failures):
+        click.echo(f"  ... {report.failed_total - len(report.failures)} more failed (see --report)")
+    for reason, count in sorted(report.skipped.items(), key=lambda item: (-item[1], item[0])):
+        click.echo(f"  skipped {count}: {reason}")
+    for problem in report.problems:
+        if not problem.reason.startswith("host set aside"):
+            click.echo(f"  problem {problem.url}: {problem.reason}")
+    for host, reason in sorted(report.set_aside.items()):
+        click.echo(f"  set aside {host}: {reason}")
+    if report.stopped_early:
+        click.echo(f"  stopped by --max-duration: the next run of the same command resumes {report.run_id}")
 
 
 @cli.command()
@@ -200,24 +294,43 @@ def _print_report(report: CrawlReport) -> None:
     type=click.Path(path_type=Path),
     help="File (or folder, for markdown) to write; stdout when omitted.",
 )
-def export(db: Path | None, config_path: Path | None, fmt: str, output: Path | None) -> None:
-    """Write the latest version of every stored document.
+@click.option("--run", "run_id", metavar="RUN_ID", help="Only the documents this crawl run added or changed.")
+@click.option(
+    "--since",
+    metavar="ISO8601",
+    help="Only the documents added or changed at or after this time (UTC unless an offset is given).",
+)
+def export(
+    *,
+    db: Path | None,
+    config_path: Path | None,
+    fmt: str,
+    output: Path | None,
+    run_id: str | None,
+    since: str | None,
+) -> None:
+    """Write the latest version of every stored document (or of those a run or period changed).
 
     \b
     Examples:
       scraper export > documents.jsonl
       scraper export --db data/scraper.db --format parquet --output data/documents.parquet
+      scraper export --run 20261123T221900Z-3f9a1c > changed.jsonl     # what one crawl added or changed
+      scraper export --since 2026-11-23T00:00:00Z > today.jsonl
     """
     settings = _load(config_path, db)
     path = Path(settings.store.path)
     if not path.exists():
         raise click.UsageError(f"no store at {path} (run `scraper crawl` first, or pass --db)")
+    moment = _parse_since(since) if since is not None else None
     try:
         with Store(path) as store:
+            if run_id is not None and not CrawlState(store).has_run(run_id):
+                raise click.UsageError(f"no run {run_id} in {path}")
             writer = open_writer(fmt, output, sys.stdout)
             writer.start()
             try:
-                for doc in store.latest():
+                for doc in store.latest(since=moment, run_id=run_id):
                     writer.write(doc)
             except BaseException:
                 writer.abort()
@@ -226,6 +339,14 @@ def export(db: Path | None, config_path: Path | None, fmt: str, output: Path | N
     except ScraperError as exc:
         _warn(str(exc))
         sys.exit(EXIT_SOME_FAILED)
+
+
+def _parse_since(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"not an ISO 8601 time: {value!r}", param_hint="--since") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def main() -> None:

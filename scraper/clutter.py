@@ -6,7 +6,10 @@ cookie and newsletter boxes. This module runs the pre-pass; `clutter_rules` says
 
     settings.keep     extract only from the matching elements (the head stays)   always
     settings.remove   delete the matching elements                               always
-    RULES             named generic rules, in order                              if settings.prepass
+    RULES             named generic rules, in order: unguarded, then guarded     if settings.prepass
+
+Last, `anonymise_repeats` takes the class names off runs of like siblings holding most of the
+prose (forum posts, answers, cards), so trafilatura takes the whole run, not its first member.
 
 Rules only mark nodes on the intact tree; one sweep then removes the outermost marked ones, and
 each removal is recorded as a `Removal` (rule name, tag, text snippet) for `clean --explain`.
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from scraper.clutter_rules import RULES, Page, Rule, ancestry, text_of
+from scraper.clutter_rules import RULES, Page, Rule, ancestry, prose_weight, text_of
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError
 
@@ -49,15 +52,66 @@ def strip_clutter(tree: LexborHTMLParser, settings: ExtractSettings) -> list[Rem
     if settings.remove:
         removals += _sweep((node, "remove-selector") for node in _select(tree, settings.remove, "remove"))
     if settings.prepass and tree.body is not None:
+        # unguarded rules first: the guard must weigh the page without its scripts and styles
+        bare = Page.bare(tree, tree.body)
+        removals += _sweep(
+            (node, rule.name) for rule in RULES if not rule.guarded for node in rule.find(bare)
+        )
+        reveal_noscript(tree)
         page = Page.scan(tree, tree.body, kept)
         marked = (
             (node, rule.name)
             for rule in RULES
+            if rule.guarded
             for node in rule.find(page)
-            if not rule.guarded or page.removable(node)
+            if page.removable(node)
         )
         removals += _sweep(marked)
+        if tree.body is not None:
+            anonymise_repeats(tree.body)
     return removals
+
+
+# A unit of a repeated run (a post, a card) needs this much prose to count as content.
+_MIN_UNIT_PROSE = 40
+
+
+def anonymise_repeats(body: LexborNode) -> int:
+    """Drop class and id from runs of 3+ like siblings that together hold half the page's prose.
+
+    Forum threads, Q&A pages and listings are runs of siblings with the same tag and class
+    ("post", "message", "card"). trafilatura looks for its main block by class names and locks
+    onto the first of them: one post of a thread. Without the names it takes their common parent,
+    the whole run. Returns how many runs were anonymised.
+    """
+    total = prose_weight(body)
+    runs: dict[tuple[int, str, str], list[LexborNode]] = {}
+    for node in body.css("[class]"):
+        parent = node.parent
+        if parent is not None:
+            key = (parent.mem_id, node.tag or "", node.attributes.get("class") or "")
+            runs.setdefault(key, []).append(node)
+    done = 0
+    for units in runs.values():
+        if len(units) < 3:
+            continue
+        weights = [prose_weight(unit) for unit in units]
+        if 2 * sum(weights) < total or sum(w >= _MIN_UNIT_PROSE for w in weights) < 3:
+            continue
+        for unit in units:
+            for node in (unit, *unit.traverse()):
+                if node.is_element_node:
+                    for name in ("class", "id"):
+                        if name in node.attributes:
+                            del node.attrs[name]
+        done += 1
+    return done
+
+
+def reveal_noscript(tree: LexborHTMLParser) -> None:
+    """Unwrap the <noscript> blocks the pre-pass kept: they hold the story, which trafilatura drops."""
+    for node in tree.css("noscript"):
+        node.unwrap()
 
 
 # -- explicit selectors ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ rules come first and the broad page-chrome ones last.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -32,8 +33,6 @@ class Rule:
 # -- page facts and the guard --------------------------------------------------------------
 
 _NEVER_REMOVED = frozenset({"html", "head", "body", "main", "article"})
-# Below this much paragraph text the page is not written in <p>s; measure all text instead.
-_MIN_PARAGRAPH_TEXT = 200
 # Less text than this is never protected as "the main content" (trafilatura's own threshold
 # for a plausible extraction is 250 characters).
 _MIN_MAIN_TEXT = 250
@@ -41,24 +40,31 @@ _MIN_MAIN_TEXT = 250
 
 @dataclass(slots=True)
 class Page:
-    """What every rule needs to know about the page, measured once on the intact tree."""
+    """What every rule needs to know about the page, measured once on the intact tree.
+
+    Weights are in characters of prose: visible text outside links (scripts and styles are gone
+    by the time the page is scanned). Forum posts, product blurbs and docs often hold no <p> at
+    all, so prose, not paragraph text, is what the guard protects.
+    """
 
     tree: LexborHTMLParser
     body: LexborNode
     protected: set[int]
     total: int
-    by_paragraphs: bool
     classed: list[tuple[LexborNode, frozenset[str]]]
     texts: list[tuple[LexborNode, str]]
+
+    @classmethod
+    def bare(cls, tree: LexborHTMLParser, body: LexborNode) -> Page:
+        """The page before any measuring: enough for the unguarded rules, which only select."""
+        return cls(tree=tree, body=body, protected=set(), total=0, classed=[], texts=[])
 
     @classmethod
     def scan(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
         per_parent: dict[int, int] = {}
         parents: dict[int, LexborNode] = {}
-        total = 0
         for paragraph in body.css("p"):
             size = len(text_of(paragraph))
-            total += size
             if (parent := paragraph.parent) is not None:
                 per_parent[parent.mem_id] = per_parent.get(parent.mem_id, 0) + size
                 parents[parent.mem_id] = parent
@@ -68,13 +74,11 @@ class Page:
         # is too short to be a story (then it is a cookie notice on a page without one)
         if densest is not None and per_parent[densest] >= _MIN_MAIN_TEXT:
             protected.update(ancestry(parents[densest]))
-        by_paragraphs = total >= _MIN_PARAGRAPH_TEXT
         return cls(
             tree=tree,
             body=body,
             protected=protected,
-            total=total if by_paragraphs else len(text_of(body)),
-            by_paragraphs=by_paragraphs,
+            total=prose_weight(body),
             classed=[(n, _tokens(n)) for n in body.css("[class], [id]")],
             texts=[
                 (n, n.text_content or "")
@@ -83,19 +87,20 @@ class Page:
             ],
         )
 
-    def weight(self, node: LexborNode) -> int:
-        if self.by_paragraphs:
-            return sum(len(text_of(p)) for p in node.css("p"))
-        return len(text_of(node))
-
     def removable(self, node: LexborNode) -> bool:
         """Whether a guarded rule may take `node` without risking the main content."""
         if node.is_text_node:
             return True
         if node.tag in _NEVER_REMOVED or node.mem_id in self.protected:
             return False
-        weight = self.weight(node)
+        weight = prose_weight(node)
         return weight * 2 <= self.total or weight < _MIN_MAIN_TEXT
+
+
+def prose_weight(node: LexborNode) -> int:
+    """Characters of text in `node` outside links: what a reader would read as prose."""
+    links = sum(len(text_of(a)) for a in node.css("a"))
+    return max(0, len(text_of(node)) - links)
 
 
 # -- the generic rules ----------------------------------------------------------------------
@@ -123,7 +128,27 @@ def _by_tokens(words: str, *, link_dense: bool = False) -> _Finder:
 
 
 # JSON-LD is where trafilatura finds authors and dates, and it is never visible text anyway
-_NON_CONTENT = 'script:not([type="application/ld+json" i]), style, noscript, template, iframe'
+_NON_CONTENT = 'script:not([type="application/ld+json" i]), style, template, iframe'
+
+
+def _non_content(page: Page) -> Iterator[LexborNode]:
+    """Scripts, styles, frames, and every <noscript> except one holding the page's story.
+
+    Some sites (Discourse forums, for one) render the story with JavaScript and put the whole
+    text in a <noscript> for crawlers; that one is unwrapped by `clutter.reveal_noscript`.
+    """
+    hidden = list(page.tree.css(_NON_CONTENT))
+    yield from hidden
+    noscripts = page.tree.css("noscript")
+    if not noscripts:
+        return
+    visible = prose_weight(page.body) - sum(len(text_of(n)) for n in hidden)
+    for node in noscripts:
+        weight = prose_weight(node)
+        if weight < _MIN_MAIN_TEXT or weight * 2 < visible:
+            yield node
+
+
 _CHROME = (
     "nav, aside, footer, form, dialog, [role=navigation], [role=complementary], [role=contentinfo],"
     " [role=dialog], [role=alertdialog]"
@@ -277,7 +302,10 @@ def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[Lexbor
 
 RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an element names it
     Rule(
-        "non-content", "script (not JSON-LD), style, noscript, iframe", _by_css(_NON_CONTENT), guarded=False
+        "non-content",
+        "script (not JSON-LD), style, iframe, a <noscript> without the story",
+        _non_content,
+        guarded=False,
     ),
     Rule(
         "share-bar",
@@ -292,7 +320,7 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
             " about-author authorbox authorbio bio biography"
         ),
     ),
-    Rule("consent-box", "cookie / consent banners", _by_tokens("cookie cookies consent gdpr onetrust cmp")),
+    Rule("consent-box", "cookie / consent banners", _by_tokens("cookie cookies consent gdpr onetrust")),
     Rule(
         "newsletter-box",
         "newsletter / subscribe boxes",
@@ -327,11 +355,22 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")  # over attribute values, not HTML
 
 
+_MAX_ID_PARTS = 3
+
+
 def _tokens(node: LexborNode) -> frozenset[str]:
     """Lowercase class/id tokens plus adjacent pairs ("author-box"), so "tdb-author-box" matches."""
-    out: set[str] = set()
     attrs = node.attributes
-    for name in f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split():
+    ident = attrs.get("id") or ""
+    if len(_TOKEN_SPLIT.split(ident)) > _MAX_ID_PARTS:
+        ident = ""  # a slug of the section's heading ("sharing-with-a-single-developer"), not a role
+    return _split_tokens(f"{attrs.get('class') or ''} {ident}")
+
+
+@functools.lru_cache(maxsize=8192)  # pure; a site repeats the same class strings on every page
+def _split_tokens(names: str) -> frozenset[str]:
+    out: set[str] = set()
+    for name in names.split():
         parts = [p.lower() for p in _TOKEN_SPLIT.split(name) if p]
         out.update(parts)
         out.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))

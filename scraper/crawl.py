@@ -1,48 +1,58 @@
-"""A bounded same-site crawl over an injected fetcher, store and extraction pool.
+"""One crawl run over injected collaborators: a fetcher, a store, an extraction pool, a progress sink.
 
-Fetching runs on the event loop (I/O-bound, paced per host by the fetcher's gate);
-extraction runs in a process pool (CPU-bound). The number of fetch workers bounds how many
-pages are in flight, so memory stays flat however large the frontier grows.
+    seeds -> frontier (in the store) -> one task per host -> visit -> record (one transaction)
+
+- Hosts are independent. Each host with pending URLs gets its own task, which pulls the host's
+  next URLs from the frontier in small batches and keeps at most `per_host_concurrency` visits
+  in flight, paced by the fetcher's HostGate; `max_connections` caps visits overall. A paused
+  or slow host holds up nobody else.
+- A visit (scraper/visit.py) checks the host and robots.txt (scraper/politeness.py), fetches
+  with the page's ETag / Last-Modified and extracts in the process pool; the crawler records
+  the document, the page's state, the URLs found and the outcome in one transaction
+  (scraper/state.py), and wakes the hosts of the URLs found.
+- `[crawl] max_duration` cancels what is in flight and leaves the run `stopped`: its frontier
+  is in the store, and the next run with the same parameters resumes it. So does a run that
+  was killed.
+
+Only `ScraperError`s are outcomes, counted in the report; anything else is a bug and ends the run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
-from courlan.filters import extension_filter
-
-from scraper.config import ExtractSettings, Settings
-from scraper.errors import FetchError, NoMainContent, PermanentFetchError, ScraperError
-from scraper.extract import extract
+from scraper.config import Settings, Site
 from scraper.fetch import Fetcher
-from scraper.links import extract_links, host_key, normalise
-from scraper.models import CrawlReport, Document, FetchedPage, Outcome, utc_now
+from scraper.frontier import Scope, run_params, seeds
+from scraper.hosts import host_key
+from scraper.links import normalise
+from scraper.models import (
+    CrawlProgress,
+    CrawlReport,
+    FrontierItem,
+    Kind,
+    RunStatus,
+    Via,
+    Visit,
+    VisitOutcome,
+    utc_now,
+)
+from scraper.politeness import Politeness, RobotsAnswer
+from scraper.state import CrawlState, RunStart
 from scraper.store import Store
+from scraper.visit import Visitor
+
+__all__ = ["Crawler", "new_run_id"]
 
 log = logging.getLogger("scraper.crawl")
 
-
-@dataclass(frozen=True, slots=True)
-class Processed:
-    """What a worker process makes of one page: a document (or why not) and its links."""
-
-    document: Document | None
-    error: ScraperError | None
-    links: tuple[str, ...]
-
-
-def process_page(page: FetchedPage, settings: ExtractSettings) -> Processed:
-    """Extract the document and the outgoing links of one page; pure, runs in a worker."""
-    links = tuple(extract_links(page.html, page.final_url or page.url or ""))
-    try:
-        return Processed(extract(page, settings), None, links)
-    except ScraperError as exc:
-        return Processed(None, exc, links)
+_BATCH = 16  # frontier rows a host pulls at a time: memory stays flat however long the frontier
 
 
 def new_run_id() -> str:
@@ -50,14 +60,30 @@ def new_run_id() -> str:
     return f"{utc_now():%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
-@dataclass(frozen=True, slots=True)
-class _Task:
-    url: str
-    depth: int
+@dataclass(slots=True)
+class _Tally:
+    discovered: int = 0
+    done: int = 0
+    fetched: int = 0
+    stored: int = 0
+    failed: int = 0
+
+    def snapshot(self) -> CrawlProgress:
+        return CrawlProgress(
+            discovered=self.discovered,
+            done=self.done,
+            fetched=self.fetched,
+            stored=self.stored,
+            failed=self.failed,
+        )
 
 
 class Crawler:
-    """One crawl run: start URLs in, a `CrawlReport` out, documents in the store."""
+    """One crawl run: sites in, a `CrawlReport` out, documents and crawl state in the store.
+
+    `progress` is called with a `CrawlProgress` after every URL. `run_id` names the run if a
+    new one starts (a resumed run keeps its own id).
+    """
 
     def __init__(
         self,
@@ -66,109 +92,157 @@ class Crawler:
         fetcher: Fetcher,
         store: Store,
         executor: Executor | None = None,
+        progress: Callable[[CrawlProgress], None] | None = None,
         run_id: str | None = None,
     ) -> None:
         self.settings = settings
         self.fetcher = fetcher
-        self.store = store
+        self.state = CrawlState(store)
         self.executor = executor
-        self.report = CrawlReport(run_id=run_id or new_run_id())
-        self._queue: asyncio.Queue[_Task] = asyncio.Queue()
-        self._seen: set[str] = set()
-        self._hosts: set[str] = set()
-        self._scheduled = 0
+        self._progress = progress or (lambda _: None)
+        self._new_run_id = run_id or new_run_id()
+        self._politeness = Politeness(fetcher, settings, on_robots=self._robots_read)
+        self._scope = Scope(())
+        self._run = RunStart(run_id="", resumed=False, started_at=utc_now())
+        self._hosts: dict[str, asyncio.Event] = {}  # hosts with a running task, and how to wake it
+        self._group: asyncio.TaskGroup | None = None
+        self._connections = asyncio.Semaphore(settings.fetch.max_connections)
+        self._tally = _Tally()
+        self._visitor = self._make_visitor(Scope(()))
 
-    async def run(self, start_urls: Sequence[str]) -> CrawlReport:
-        for url in start_urls:
-            normal = normalise(url)
-            if normal is None:
-                self.report.failed[url] = "not an http(s) URL"
-                continue
-            self._hosts.add(host_key(normal))
-            self._enqueue(normal, 0)
-        for site in self.settings.sites:
-            self._hosts.update(site.all_hosts)
-        workers = [asyncio.create_task(self._worker()) for _ in range(self._worker_count())]
+    async def run(self, sites: Sequence[Site]) -> CrawlReport:
+        """Crawl `sites` (resuming the unfinished run of the same parameters, if there is one)."""
+        self._scope = Scope(sites)
+        self._visitor = self._make_visitor(self._scope)
+        run = self._run = self.state.begin(run_params(self.settings, sites), new_run_id=self._new_run_id)
+        if run.resumed:
+            log.info("resuming run %s", run.run_id)
+        else:
+            self.state.add(run.run_id, seeds(sites))
+        for host, reason in self.state.hosts_set_aside(run.run_id).items():
+            self._politeness.set_aside(host, reason)
+        self._tally = _Tally(**dataclasses.asdict(self.state.progress(run.run_id)))
+        self._visitor.requested = self.state.count(run.run_id, requested=True)
+        self._visitor.sitemap_urls = self.state.count(run.run_id, via=Via.SITEMAP)
+        deadline = asyncio.timeout(self.settings.crawl.max_duration)
         try:
-            await self._queue.join()
+            async with deadline:
+                await self._crawl()
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+        stopped = deadline.expired()
+        if not stopped:  # what is still pending was left by the page limit
+            self.state.close_pending(
+                run.run_id, VisitOutcome.SKIPPED_LIMITS, "page limit reached (max_pages)"
+            )
+        status = RunStatus.STOPPED if stopped else RunStatus.FINISHED
+        report = self.state.report(run, status=status, stopped_early=stopped, finished_at=utc_now())
+        self.state.finish(report)
+        return report
+
+    # -- scheduling ------------------------------------------------------------------------
+
+    async def _crawl(self) -> None:
+        try:
+            async with asyncio.TaskGroup() as group:
+                self._group = group
+                for host in self.state.pending_hosts(self._run.run_id):
+                    self._wake(host)
+        except BaseExceptionGroup as group:
+            raise _first_leaf(group) from None  # a WriteError stays a WriteError for the CLI
         finally:
-            for worker in workers:
-                worker.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
-        self.report.finished_at = utc_now()
-        return self.report
+            self._group = None
+            self._hosts.clear()
 
-    def _worker_count(self) -> int:
-        fetch = self.settings.fetch
-        return max(1, min(fetch.max_connections, fetch.per_host_concurrency * max(1, len(self._hosts))))
+    def _wake(self, host: str) -> None:
+        """Make sure `host` has a task looking at its pending URLs."""
+        event = self._hosts.get(host)
+        if event is not None:
+            event.set()
+        elif self._group is not None:
+            event = self._hosts[host] = asyncio.Event()
+            self._group.create_task(self._host_loop(host, event))
 
-    def _enqueue(self, url: str, depth: int) -> None:
-        if url in self._seen:
-            return
-        self._seen.add(url)
-        self._queue.put_nowait(_Task(url, depth))
-
-    def _in_scope(self, url: str) -> bool:
-        parts_host = host_key(url)
-        return parts_host in self._hosts or parts_host.split(":")[0] in self._hosts
-
-    async def _worker(self) -> None:
-        while True:
-            task = await self._queue.get()
-            try:
-                if self._scheduled >= self.settings.crawl.max_pages:
-                    self.report.skipped[task.url] = "page limit reached"
+    async def _host_loop(self, host: str, wake: asyncio.Event) -> None:
+        slots = asyncio.Semaphore(self.settings.fetch.per_host_concurrency)
+        claimed: set[str] = set()
+        async with asyncio.TaskGroup() as group:
+            while True:
+                wake.clear()
+                batch = [] if self._visitor.out_of_pages() else self._pending(host, claimed)
+                if not batch:
+                    if not claimed:
+                        del self._hosts[host]  # no await since the query: nothing slipped in between
+                        return
+                    await wake.wait()
                     continue
-                self._scheduled += 1
-                await self._visit(task)
-            finally:
-                self._queue.task_done()
+                claimed.update(item.url for item in batch)
+                for item in batch:
+                    await slots.acquire()
+                    group.create_task(self._visit_in_slot(item, slots, claimed, wake))
 
-    async def _visit(self, task: _Task) -> None:
+    def _pending(self, host: str, claimed: set[str]) -> list[FrontierItem]:
+        return self.state.pending(self._run.run_id, host, limit=_BATCH, exclude=claimed)
+
+    async def _visit_in_slot(
+        self, item: FrontierItem, slots: asyncio.Semaphore, claimed: set[str], wake: asyncio.Event
+    ) -> None:
         try:
-            page = await self.fetcher.fetch(task.url)
-        except PermanentFetchError as exc:
-            # a link to a PDF or image is not a failure of the crawl: only start URLs must be HTML
-            if task.depth > 0 and exc.reason.startswith("not HTML"):
-                self.report.skipped[task.url] = exc.reason
-            else:
-                self.report.failed[task.url] = exc.reason
-            return
-        except FetchError as exc:
-            self.report.failed[task.url] = exc.reason
-            return
-        self.report.fetched += 1
-        processed = await self._process(page)
-        self._follow(processed.links, task.depth)
-        if isinstance(processed.error, NoMainContent):
-            # hub and index pages have links but no story: worth crawling, not worth storing
-            self.report.skipped[task.url] = processed.error.reason
-            return
-        if processed.error is not None:
-            self.report.failed[task.url] = _reason(processed.error)
-            return
-        assert processed.document is not None
-        outcome = self.store.save(processed.document, html_hash=page.html_hash, run_id=self.report.run_id)
-        self.report.count(outcome.outcome)
-        log.info("%s %s", outcome.outcome.value, task.url)
+            async with self._connections:
+                visit = await self._visitor.visit(item)
+            if visit is not None:
+                self._record(visit)
+        finally:
+            slots.release()
+            claimed.discard(item.url)
+            wake.set()
 
-    async def _process(self, page: FetchedPage) -> Processed:
-        settings = self.settings.extract_for(page.final_url or page.url)
-        if self.executor is None:
-            return process_page(page, settings)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, process_page, page, settings)
+    def _record(self, visit: Visit) -> None:
+        recorded = self.state.record(self._run.run_id, visit)
+        for host in {host_key(found.url) for found in visit.found}:
+            self._wake(host)
+        tally = self._tally
+        tally.discovered += recorded.added
+        tally.done += 1
+        tally.fetched += visit.kind is Kind.PAGE and visit.status is not None
+        tally.stored += recorded.outcome in (VisitOutcome.NEW, VisitOutcome.CHANGED)
+        tally.failed += recorded.outcome is VisitOutcome.FAILED
+        log.debug("%s %s%s", recorded.outcome.value, visit.url, f" ({visit.reason})" if visit.reason else "")
+        self._progress(tally.snapshot())
 
-    def _follow(self, links: tuple[str, ...], depth: int) -> None:
-        if not self.settings.crawl.follow_links or depth >= self.settings.crawl.max_depth:
-            return
-        for link in links:
-            if self._in_scope(link) and extension_filter(link):
-                self._enqueue(link, depth + 1)
+    def _set_aside(self, host: str, reason: str) -> None:
+        log.info("setting host %s aside: %s", host, reason)
+        self.state.set_aside(self._run.run_id, host, reason)
+
+    def _robots_read(self, host: str, answer: RobotsAnswer) -> None:
+        """Record a host's robots.txt, and queue the sitemaps of a start host."""
+        self.state.record(self._run.run_id, answer.visit)
+        if answer.set_aside is not None:
+            self._set_aside(host, answer.set_aside)
+        elif host in self._scope.seed_hosts and self.settings.crawl.sitemaps:
+            guess = normalise(answer.visit.url.removesuffix("/robots.txt") + "/sitemap.xml")
+            found = [
+                FrontierItem(url=url, kind=Kind.SITEMAP, via=Via.ROBOTS) for url in answer.rules.sitemaps
+            ]
+            found += [FrontierItem(url=guess, kind=Kind.SITEMAP, via=Via.GUESS)] if guess else []
+            self.state.add(self._run.run_id, found)
+            for sitemap_host in {host_key(item.url) for item in found}:
+                self._wake(sitemap_host)
+
+    def _make_visitor(self, scope: Scope) -> Visitor:
+        return Visitor(
+            self.settings,
+            fetcher=self.fetcher,
+            politeness=self._politeness,
+            state=self.state,
+            scope=scope,
+            executor=self.executor,
+            on_set_aside=self._set_aside,
+        )
 
 
-def _reason(error: ScraperError) -> str:
-    return str(getattr(error, "reason", error))
-
-
-__all__ = ["Crawler", "Outcome", "Processed", "new_run_id", "process_page"]
+def _first_leaf(error: BaseException) -> BaseException:
+    while isinstance(error, BaseExceptionGroup):
+        error = error.exceptions[0]
+    return error

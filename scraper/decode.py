@@ -53,13 +53,32 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
         # Bytes that parsed as ASCII-compatible markup cannot really be UTF-16 (WHATWG prescan rule).
         name = _codec(label)
         if name:
-            return "utf-8" if name.startswith("utf-16") else name
+            return "utf-8" if name.startswith("utf-16") or _utf8_not(name, body) else name
     # preemptive_behaviour=False: the declarations were read above; detection looks at bytes only
     best = from_bytes(body, preemptive_behaviour=False).best()
     name = _codec(best.encoding) if best is not None else None
     if name is None:
         raise ExtractionError(source, "undecodable bytes: no charset declared and none detected")
     return name
+
+
+def _utf8_not(name: str, body: bytes) -> bool:
+    """Whether bytes a <meta> says are `name` are in fact UTF-8: they are not valid `name` but are UTF-8.
+
+    Pages re-saved by editors keep their old declaration (a gb2312 meta over UTF-8 bytes); read
+    as declared they come out as symbols. Valid multi-byte UTF-8 almost never happens by chance.
+    """
+    if name == "utf-8":
+        return False
+    try:
+        body.decode(name)
+    except UnicodeDecodeError:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    return False
 
 
 def charset_from_content_type(content_type: str | None) -> str | None:

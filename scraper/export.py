@@ -159,6 +159,18 @@ class _AtomicFile:
             self.temp.unlink(missing_ok=True)
 
 
+def write_text_atomically(target: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `target` whole or not at all: a temp file beside it, then os.replace."""
+    file = _AtomicFile(target)
+    file.open()
+    try:
+        file.write(text)
+    except BaseException:
+        file.discard()
+        raise
+    file.commit()
+
+
 def _fsync_path(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -388,4 +400,5 @@ __all__ = [
     "open_writer",
     "render_markdown",
     "slugify",
+    "write_text_atomically",
 ]

@@ -1,37 +1,52 @@
 """The extraction stage: one fetched page in, one clean `Document` out; pure.
 
-    FetchedPage.html -> LexborHTMLParser (parsed once) -> declared language, canonical URL
+    FetchedPage.html -> LexborHTMLParser (parsed once) -> read_facts, measure (metadata.py, classify.py)
+                     -> classify: a junk page (block, login, consent, soft 404, listing) stops here
                      -> strip_clutter (clutter.py, in place)
                      -> trafilatura.bare_extraction (called once) -> markdown, metadata, body tree
-                     -> plain text from the same body tree -> Document
+                     -> plain text from the same body tree
+                     -> classify again on the text (junk, page type, quality), metadata checked -> Document
 
-This module is the single adapter around trafilatura: no other module imports it. It also
-holds the metadata lookups trafilatura does not do for us (declared language, canonical link)
-and the normalising of what it does (authors). A page without main text raises
-`NoMainContent` with the reason; `None` is never an answer.
+This module is the single adapter around trafilatura: no other module imports it. A junk page
+is a `Document` with `page_type`, `skip_reason` and no text; a page without main text raises
+`NoMainContent` with the reason; `None` is never an answer. A `Trace` passed in records what
+happened on the way (removals, the pre-pass output, the verdict) for `clean --explain`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
-from urllib.parse import urljoin, urlsplit
+import dataclasses
+from dataclasses import dataclass, field
 
-import py3langid
 import trafilatura
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura.settings import Document as _Extracted
 from trafilatura.xml import xmltotxt
 
-from scraper.clutter import strip_clutter
+from scraper.classify import Classification, PageSignals, classify, measure
+from scraper.clutter import Removal, strip_clutter
+from scraper.clutter_rules import prose_weight
 from scraper.config import ExtractSettings
 from scraper.errors import NoMainContent
+from scraper.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
 from scraper.models import Document, FetchedPage, utc_now
 
 
-def extract(page: FetchedPage, settings: ExtractSettings) -> Document:
+@dataclass(slots=True)
+class Trace:
+    """What one `extract` call did, filled in as it goes (so it is mutable, unlike the records):
+    the pre-pass removals, the tree trafilatura was given, the page signals and the verdict."""
+
+    removals: list[Removal] = field(default_factory=list)
+    cleaned: LexborHTMLParser | None = None
+    signals: PageSignals | None = None
+    verdict: Classification | None = None
+
+
+def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = None) -> Document:
     """Turn a fetched page into a `Document`, or raise `NoMainContent` saying why there is none."""
+    trace = trace if trace is not None else Trace()
     html = page.html
     if not html.strip():
         raise NoMainContent(page.source, "empty document: nothing to extract")
@@ -40,16 +55,20 @@ def extract(page: FetchedPage, settings: ExtractSettings) -> Document:
         raise NoMainContent(page.source, "no text in the page body")
     page_url = page.final_url or page.url
     # read before the pre-pass, which may drop what declares them
-    declared, canonical = declared_language(tree), canonical_url(tree, page_url)
-    removals = strip_clutter(tree, settings)
+    facts = read_facts(tree, page_url)
+    trace.signals = signals = measure(tree, facts)
+    trace.verdict = classify(signals, None, page.status)
+    if trace.verdict.skip_reason is not None:
+        return _skipped(page, facts, signals, trace.verdict)
+    trace.removals = removals = strip_clutter(tree, settings)
+    trace.cleaned = tree
     if tree.body is None or not tree.body.text(strip=True):
         raise NoMainContent(
             page.source, f"only clutter: the pre-pass removed all text ({len(removals)} blocks)"
         )
 
-    found = _run_trafilatura(tree.html or "", page_url, settings, page.source)
+    found, text = _extract_main(tree, html, page_url, settings, page.source)
     markdown = _tidy_markdown(found.text or "")
-    text = _plain_text(found.body)
     if settings.include_comments and found.commentsbody is not None:
         markdown = "\n\n".join(filter(None, (markdown, _tidy_markdown(found.comments or ""))))
         text = "\n".join(filter(None, (text, _plain_text(found.commentsbody))))
@@ -57,18 +76,25 @@ def extract(page: FetchedPage, settings: ExtractSettings) -> Document:
         raise NoMainContent(page.source, "the main text block is empty")
     if not _readable(text):
         raise NoMainContent(page.source, "no readable text: the main block is mostly symbols or binary junk")
+    trace.verdict = verdict = classify(signals, text, page.status, markdown)
+    if verdict.skip_reason is not None:
+        return _skipped(page, facts, signals, verdict)
+    dated = choose_date(found.date, facts, fetched_at=page.fetched_at, last_modified=page.last_modified)
 
     return Document(
         url=page.url,
         final_url=page.final_url,
-        canonical_url=canonical or _clean(found.url),
+        canonical_url=facts.canonical or _clean(found.url),
         source=page.source,
         title=_clean(found.title),
-        authors=clean_authors(found.author),
-        date=_clean(found.date),
+        authors=choose_authors(found.author, facts),
+        date=dated.date,
+        date_source=dated.source,
         sitename=_clean(found.sitename),
         description=_clean(found.description),
-        language=declared or _detect_language(text),
+        language=facts.language or detect_language(text, found.title, found.description),
+        page_type=verdict.page_type,
+        quality=verdict.quality,
         categories=_clean_list(found.categories),
         tags=_clean_list(found.tags),
         image=_clean(found.image),
@@ -76,6 +102,32 @@ def extract(page: FetchedPage, settings: ExtractSettings) -> Document:
         fetched_at=page.fetched_at,
         status=page.status,
         markdown=markdown,
+    )
+
+
+def _skipped(page: FetchedPage, facts: PageFacts, signals: PageSignals, verdict: Classification) -> Document:
+    """The record of a junk page: what it is and why it is skipped, its title, and no text."""
+    title = _clean(signals.title) or _clean(signals.h1)
+    return Document(
+        url=page.url,
+        final_url=page.final_url,
+        canonical_url=facts.canonical,
+        source=page.source,
+        title=title,
+        authors=(),
+        date=None,
+        sitename=None,
+        description=_clean(facts.description),
+        language=facts.language or detect_language("", title, facts.description),
+        categories=(),
+        tags=(),
+        image=None,
+        text="",
+        fetched_at=page.fetched_at,
+        status=page.status,
+        page_type=verdict.page_type,
+        quality=verdict.quality,
+        skip_reason=verdict.skip_reason,
     )
 
 
@@ -100,8 +152,65 @@ def clean_html(
     return extract(page, settings or ExtractSettings())
 
 
+# Main text holding less than this share of the prose the pre-pass left (text outside links) means
+# trafilatura settled on the wrong block, usually because the pre-pass took a landmark it needed.
+_MIN_PROSE_SHARE = 0.25
+
+
+def _extract_main(
+    tree: LexborHTMLParser, html: str, url: str | None, settings: ExtractSettings, source: str
+) -> tuple[_Extracted, str]:
+    """The trafilatura call strategy: the extraction and its plain text.
+
+    One call, on the pre-passed page. Only when its text holds less than a quarter of the prose
+    the pre-pass left is a second call made, on the page without the generic pre-pass (the
+    user's keep/remove selectors still apply), and the longer of the two texts wins.
+    """
+    first: tuple[_Extracted, str] | None = None
+    try:
+        found = _run_trafilatura(_serialise(tree), url, settings, source)
+        first = found, _plain_text(found.body)
+    except NoMainContent:
+        if not settings.prepass:
+            raise
+    if not settings.prepass or (
+        first is not None and tree.body is not None and len(first[1]) >= _MIN_PROSE_SHARE * prose_weight(tree.body)
+    ):
+        assert first is not None
+        return first
+    try:
+        found = _run_trafilatura(_explicit_only(html, settings), url, settings, source)
+    except NoMainContent:
+        if first is None:
+            raise
+        return first
+    second = found, _plain_text(found.body)
+    return second if first is None or len(second[1]) > len(first[1]) else first
+
+
+# Void elements libxml2 (under trafilatura) does not know: it nests what follows them inside them,
+# then drops them with their "children" (a paragraph after an <embed> vanished). They hold no text.
+_UNKNOWN_VOIDS = "embed, source, track, keygen, wbr"
+
+
+def _serialise(tree: LexborHTMLParser) -> str:
+    """The pre-passed tree as HTML that lxml parses back into the same structure."""
+    for node in tree.css(_UNKNOWN_VOIDS):
+        node.decompose()
+    return tree.html or ""
+
+
+def _explicit_only(html: str, settings: ExtractSettings) -> str:
+    """The page with only the user's keep/remove selectors applied, none of the generic rules."""
+    if not (settings.keep or settings.remove):
+        return html
+    tree = LexborHTMLParser(html)
+    strip_clutter(tree, dataclasses.replace(settings, prepass=False))
+    return tree.html or ""
+
+
 def _run_trafilatura(html: str, url: str | None, settings: ExtractSettings, source: str) -> _Extracted:
-    """The one trafilatura call per page: markdown, metadata and the body tree in one pass."""
+    """One trafilatura call: markdown, metadata and the body tree in one pass."""
     found = trafilatura.bare_extraction(
         html,
         url=url,
@@ -140,17 +249,6 @@ def _readable(text: str) -> bool:
     return sum(c.isalnum() for c in visible) * 2 >= len(visible)
 
 
-# Below this many letters a language guess is noise ("OK" is not Norwegian).
-_MIN_LETTERS_TO_DETECT = 20
-
-
-def _detect_language(text: str) -> str | None:
-    if sum(c.isalpha() for c in text) < _MIN_LETTERS_TO_DETECT:
-        return None
-    language, _score = py3langid.classify(text)
-    return str(language) or None
-
-
 def _clean(value: str | None) -> str | None:
     """Whitespace-normalised, or None when nothing is left."""
     return " ".join((value or "").split()) or None
@@ -158,106 +256,3 @@ def _clean(value: str | None) -> str | None:
 
 def _clean_list(values: list[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in (_clean(v) for v in values or ()) if v))
-
-
-# -- metadata the page declares (read with selectolax, before the pre-pass) -------------------
-
-# "und"efined, "mul"tiple and "zxx" (no linguistic content) are codes, but not languages.
-_NOT_LANGUAGES = frozenset({"und", "mul", "zxx", "mis"})
-# The word a byline opens with ("By Jane Doe", "Par Claire Dubois"), never part of a name.
-_BYLINE_WORDS = frozenset({"by", "par", "por"})
-
-
-def normalise_language(value: str | None) -> str | None:
-    """The lowercase primary subtag of a language tag ("en-US", "en_GB" -> "en"), or None if not one."""
-    if not value:
-        return None
-    primary = value.strip().replace("_", "-").split("-", 1)[0].lower()
-    if not (2 <= len(primary) <= 3 and primary.isascii() and primary.isalpha()):
-        return None
-    return None if primary in _NOT_LANGUAGES else primary
-
-
-def declared_language(tree: LexborHTMLParser) -> str | None:
-    """The first valid language the page declares, in order of how often each source is right."""
-    return next(filter(None, map(normalise_language, _language_declarations(tree))), None)
-
-
-def _language_declarations(tree: LexborHTMLParser) -> Iterator[str]:
-    root = tree.css_first("html")
-    if root is not None:
-        yield root.attributes.get("lang") or ""
-    locale = tree.css_first('meta[property="og:locale"]')
-    if locale is not None:
-        yield locale.attributes.get("content") or ""
-    yield from _json_ld_languages(tree)
-    for meta in tree.css("meta[http-equiv]"):
-        if (meta.attributes.get("http-equiv") or "").lower() == "content-language":
-            # the header form allows a list ("en, fr"); the first is the primary audience
-            yield (meta.attributes.get("content") or "").split(",", 1)[0]
-
-
-def _json_ld_languages(tree: LexborHTMLParser) -> Iterator[str]:
-    for script in tree.css('script[type="application/ld+json" i]'):
-        try:
-            data = json.loads(script.text(deep=True))
-        except ValueError:  # broken JSON-LD is common; it just declares nothing
-            continue
-        yield from _find_key(data, "inLanguage")
-
-
-def _find_key(data: object, key: str) -> Iterator[str]:
-    """Every string value of `key` anywhere in a JSON document (JSON-LD nests freely, e.g. @graph)."""
-    if isinstance(data, dict):
-        value = data.get(key)
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, dict) and isinstance(value.get("name"), str):
-            yield value["name"]  # the schema.org Language object form
-        for child in data.values():
-            yield from _find_key(child, key)
-    elif isinstance(data, list):
-        for child in data:
-            yield from _find_key(child, key)
-
-
-def canonical_url(tree: LexborHTMLParser, page_url: str | None) -> str | None:
-    """The `<link rel=canonical>` target made absolute against the page (and its `<base>`)."""
-    base = page_url or ""
-    base_tag = tree.css_first("base[href]")
-    if base_tag is not None:
-        base = urljoin(base, (base_tag.attributes.get("href") or "").strip())
-    for link in tree.css("link[rel][href]"):
-        rels = (link.attributes.get("rel") or "").lower().split()
-        href = (link.attributes.get("href") or "").strip()
-        if "canonical" in rels and href:
-            return _absolute_http_url(href, base)
-    return None
-
-
-def _absolute_http_url(href: str, base: str) -> str | None:
-    """`href` resolved against `base`, kept only if the result is an http(s) URL with a host."""
-    url = urljoin(base, href)
-    parts = urlsplit(url)
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-def clean_authors(raw: str | Iterable[str] | None) -> tuple[str, ...]:
-    """Author names from trafilatura's "A; B" string: split, "By " dropped, blanks and repeats gone.
-
-    trafilatura strips English and German byline words but not French or Spanish ones.
-    """
-    if raw is None:
-        return ()
-    parts = raw.split(";") if isinstance(raw, str) else [p for r in raw for p in r.split(";")]
-    seen: set[str] = set()
-    names: list[str] = []
-    for part in parts:
-        name = " ".join(part.split())
-        head, _, rest = name.partition(" ")
-        if head.lower() in _BYLINE_WORDS:
-            name = rest.strip()
-        if name and name.casefold() not in seen:
-            seen.add(name.casefold())
-            names.append(name)
-    return tuple(names)

@@ -33,7 +33,7 @@ from tenacity import (
 
 from scraper.config import FetchSettings
 from scraper.decode import resolve_encoding
-from scraper.errors import FetchError, PermanentFetchError, TransientFetchError
+from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
 from scraper.hosts import HostGate
 from scraper.models import FetchedPage, utc_now
 
@@ -116,7 +116,7 @@ class Fetcher:
         `accept` lists the media types wanted (empty: any). `check_redirect(target)` may refuse
         a redirect target by raising a `FetchError`. `redirects` on the page holds the URLs
         between `url` and `final_url`. Raises `FetchError`, or `ExtractionError` when the body
-        arrived but is not text (see `decode.resolve_encoding`).
+        arrived but is not text (see `decode.resolve_encoding`) and `accept` is not empty.
         """
         if self._client is None:
             raise RuntimeError("Fetcher is not open: use `async with Fetcher(settings) as fetcher:`")
@@ -144,7 +144,7 @@ class Fetcher:
             status=answer.status,
             content_type=answer.content_type,
             body=answer.body,
-            encoding=resolve_encoding(answer.body, answer.content_type, source=url),
+            encoding=_encoding(answer, url, accept),
             fetched_at=utc_now(),
             etag=answer.etag,
             last_modified=answer.last_modified,
@@ -204,7 +204,8 @@ class Fetcher:
         reason = f"HTTP {status}"
         if retry_after is not None:
             if status in _PAUSES_HOST:
-                self.gate.pause(url, retry_after)  # the whole host waits, not only this URL
+                # the whole host waits, not only this URL; never longer than we would wait to retry
+                self.gate.pause(url, min(retry_after, self.settings.max_retry_after))
             if retry_after > self.settings.max_retry_after:
                 reason += (
                     f" asking to retry after {retry_after:g}s, longer than"
@@ -304,6 +305,17 @@ def parse_retry_after(value: str | None) -> float | None:
             when = when.replace(tzinfo=UTC)
         seconds = (when - utc_now()).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+def _encoding(answer: _Answer, url: str, accept: frozenset[str]) -> str:
+    """The body's charset; a body that is not text is refused only when specific types were asked."""
+    try:
+        return resolve_encoding(answer.body, answer.content_type, source=url)
+    except ExtractionError:
+        if accept:
+            raise
+        # any content type was asked for (a sitemap, maybe gzipped): the caller reads the bytes
+        return "utf-8"
 
 
 def _retry_after(state: RetryCallState) -> float | None:

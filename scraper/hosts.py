@@ -1,5 +1,6 @@
 """Per-host politeness: a concurrency cap, a minimum gap between request starts, and pauses.
 
+The gap is the gate's `delay` unless `set_delay` gave the host its own (a robots.txt Crawl-delay).
 Hosts are keyed by lowercased `hostname:port`, so two sites on one machine are paced apart
 and one host's wait never holds up another. Clock and sleep are injected so tests run on a
 fake clock and never really sleep.
@@ -37,6 +38,7 @@ class _Host:
     semaphore: asyncio.Semaphore
     next_start: float = float("-inf")  # earliest clock() at which the next request may start
     paused_until: float = float("-inf")
+    delay: float | None = None  # this host's own gap between request starts (robots.txt Crawl-delay)
 
 
 class HostGate:
@@ -74,6 +76,17 @@ class HostGate:
         host = self._host(host_key(host_or_url))
         host.paused_until = max(host.paused_until, self.clock() + max(0.0, seconds))
 
+    def set_delay(self, host_or_url: str, seconds: float) -> None:
+        """Space this host's request starts `seconds` apart instead of the gate's default delay."""
+        if seconds < 0:
+            raise ValueError("a delay cannot be negative")
+        self._host(host_key(host_or_url)).delay = seconds
+
+    def delay_for(self, host_or_url: str) -> float:
+        """The gap kept between two request starts to this host."""
+        host = self._hosts.get(host_key(host_or_url))
+        return self.delay if host is None or host.delay is None else host.delay
+
     def paused_for(self, host_or_url: str) -> float:
         """Seconds left of this host's pause (0 when it is not paused)."""
         host = self._hosts.get(host_key(host_or_url))
@@ -95,5 +108,5 @@ class HostGate:
 
     def _reserve(self, host: _Host) -> float:
         start = max(self.clock(), host.next_start, host.paused_until)
-        host.next_start = start + self.delay
+        host.next_start = start + (self.delay if host.delay is None else host.delay)
         return start

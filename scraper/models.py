@@ -1,6 +1,7 @@
 """Typed records handed from one pipeline stage to the next.
 
     FetchedPage  (fetch.py, sources.py)  ->  Document  (extract.py)  ->  StoreOutcome  (store.py)
+    FrontierItem -> Visit (crawl.py) -> CrawlReport (state.py, printed by cli.py)
 
 All are frozen, slotted and keyword-only; timestamps are aware UTC datetimes.
 """
@@ -158,48 +159,166 @@ class StoreOutcome:
     outcome: Outcome
 
 
-@dataclass(slots=True, kw_only=True)
-class CrawlReport:
-    """Counts per outcome of one crawl run; mutable while the run goes, frozen into JSON after."""
+class Kind(StrEnum):
+    """What a frontier URL is: a page to store, or a document that leads to pages."""
 
-    run_id: str = ""
-    started_at: datetime = field(default_factory=utc_now)
-    finished_at: datetime | None = None
+    PAGE = "page"
+    SITEMAP = "sitemap"
+    FEED = "feed"
+    ROBOTS = "robots"
+
+
+class Via(StrEnum):
+    """How a frontier URL was found."""
+
+    SEED = "seed"  # a start URL, or a sitemap / feed named in the configuration
+    ROBOTS = "robots"  # a `Sitemap:` line of robots.txt
+    GUESS = "guess"  # /sitemap.xml, tried on every start host: its absence is not worth reporting
+    SITEMAP = "sitemap"
+    FEED = "feed"
+    LINK = "link"  # a link of a page, or a feed a page advertises
+
+
+class VisitOutcome(StrEnum):
+    """What visiting one frontier URL came to."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"  # 304, same text, or a sitemap lastmod older than our last visit
+    GONE = "gone"  # a page we had answers 404 or 410 now
+    FETCHED = "fetched"  # fetched for its links only ([crawl] extract = false)
+    READ = "read"  # a robots.txt, sitemap or feed read (or absent where only guessed)
+    FAILED = "failed"
+    SKIPPED = "skipped"  # not HTML, no main content, host set aside, unreadable sitemap or feed
+    SKIPPED_ROBOTS = "skipped_robots"
+    SKIPPED_LIMITS = "skipped_limits"
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"  # still going, or killed: the next run with the same parameters resumes it
+    STOPPED = "stopped"  # --max-duration reached: the next run with the same parameters resumes it
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FrontierItem:
+    """A URL waiting in (or found for) the crawl frontier of a run."""
+
+    url: str
+    kind: Kind = Kind.PAGE
+    via: Via = Via.SEED
+    depth: int = 0
+    lastmod: datetime | None = None  # from a sitemap or feed entry
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Visit:
+    """What visiting one frontier URL came to; recorded in one transaction with what it found.
+
+    `page` is the response whose validators (ETag, Last-Modified) are kept; `document` is saved
+    as a new version unless its text is unchanged (the outcome then comes from the save);
+    `links` are the page's outgoing links, kept so a later 304 can still follow them; `found`
+    are new frontier entries.
+    """
+
+    url: str
+    outcome: VisitOutcome
+    kind: Kind = Kind.PAGE
+    status: int | None = None
+    reason: str | None = None
+    page: FetchedPage | None = None
+    document: Document | None = None
+    links: tuple[str, ...] = ()
+    found: tuple[FrontierItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UrlProblem:
+    url: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"url": self.url, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrawlProgress:
+    """Where a running crawl stands, for a progress bar or log line."""
+
+    discovered: int = 0
+    done: int = 0
     fetched: int = 0
     stored: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrawlReport:
+    """What one crawl run did, counted from the store, so a resumed run counts its whole life.
+
+    Page counts: `discovered` unique page URLs; `fetched` those that got an HTTP answer; `new`,
+    `changed`, `unchanged`, `gone` by outcome; `failed`, `skipped` by reason (the text of the
+    reason before its first colon), with the first failed URLs in `failures` and unreadable
+    robots.txt, sitemaps and feeds in `problems`. `set_aside` maps hosts given up on to why.
+    """
+
+    run_id: str = ""
+    status: RunStatus = RunStatus.FINISHED
+    resumed: bool = False
+    stopped_early: bool = False
+    started_at: datetime = field(default_factory=utc_now)
+    finished_at: datetime | None = None
+    discovered: int = 0
+    fetched: int = 0
     new: int = 0
     changed: int = 0
     unchanged: int = 0
-    failed: dict[str, str] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
+    gone: int = 0
+    failed: dict[str, int] = field(default_factory=dict)
+    failures: tuple[UrlProblem, ...] = ()
+    skipped_robots: int = 0
+    skipped_limits: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    problems: tuple[UrlProblem, ...] = ()
+    set_aside: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def stored(self) -> int:
+        """Document versions the run stored."""
+        return self.new + self.changed
+
+    @property
+    def failed_total(self) -> int:
+        return sum(self.failed.values())
+
+    @property
+    def skipped_total(self) -> int:
+        return self.skipped_robots + self.skipped_limits + sum(self.skipped.values())
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
-    def count(self, outcome: Outcome) -> None:
-        """Tally one stored document."""
-        if outcome is Outcome.UNCHANGED:
-            self.unchanged += 1
-            return
-        self.stored += 1
-        if outcome is Outcome.NEW:
-            self.new += 1
-        else:
-            self.changed += 1
-
     def to_json(self) -> dict[str, Any]:
         return {
             "run_id": self.run_id,
+            "status": self.status.value,
+            "resumed": self.resumed,
+            "stopped_early": self.stopped_early,
             "started_at": iso_utc(self.started_at),
             "finished_at": iso_utc(self.finished_at) if self.finished_at else None,
+            "discovered": self.discovered,
             "fetched": self.fetched,
             "stored": self.stored,
             "new": self.new,
             "changed": self.changed,
             "unchanged": self.unchanged,
-            "failed": len(self.failed),
-            "failures": dict(self.failed),
-            "skipped": len(self.skipped),
-            "skips": dict(self.skipped),
+            "gone": self.gone,
+            "failed": dict(self.failed),
+            "failures": [p.to_json() for p in self.failures],
+            "skipped_robots": self.skipped_robots,
+            "skipped_limits": self.skipped_limits,
+            "skipped": dict(self.skipped),
+            "problems": [p.to_json() for p in self.problems],
+            "set_aside": dict(self.set_aside),
         }

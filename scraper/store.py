@@ -1,13 +1,14 @@
-"""The SQLite store of record; the only database code.
+"""The SQLite store of record: the connection, its transactions, and document versions.
 
 One row per document *version*: saving a document whose text has not changed since its
 latest version inserts nothing, so the table is a compact change history. The identity of
-a document (its `key`) is its URL, or its source for local input.
+a document (its `key`) is its URL, or its source for local input. The crawl state (runs,
+frontier, per-URL validators) lives in the same file and goes through the same connection
+and transactions, in scraper/state.py; this module and that one are the only database code.
 
 The database runs in WAL mode so an export can read while a crawl writes. The schema is
-versioned with `PRAGMA user_version`: `_MIGRATIONS[n]` takes a database from version n to
-n + 1, and opening a store applies whatever steps it is missing. Later schema changes add a
-step at the end; they never edit an earlier one.
+versioned with `PRAGMA user_version` (scraper/schema.py): opening a store applies whatever
+migration steps the file is missing.
 
 Every `sqlite3.Error` (cannot open, locked, disk full, corrupt, ...) leaves this module as a
 `WriteError` naming the database path.
@@ -26,58 +27,7 @@ from typing import Any, Self
 
 from scraper.errors import WriteError
 from scraper.models import CrawlReport, Document, Outcome, StoreOutcome, utc_now
-
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    # 0 -> 1: document versions and the runs that stored them
-    (
-        """
-        CREATE TABLE runs (
-            id          TEXT PRIMARY KEY,
-            started_at  TEXT NOT NULL,
-            finished_at TEXT,
-            report      TEXT
-        )
-        """,
-        """
-        CREATE TABLE documents (
-            id            INTEGER PRIMARY KEY,
-            key           TEXT NOT NULL,
-            version       INTEGER NOT NULL CHECK (version >= 1),
-            url           TEXT,
-            final_url     TEXT,
-            canonical_url TEXT,
-            source        TEXT NOT NULL,
-            title         TEXT,
-            authors       TEXT NOT NULL,
-            date          TEXT,
-            date_source   TEXT,
-            sitename      TEXT,
-            description   TEXT,
-            language      TEXT,
-            categories    TEXT NOT NULL,
-            tags          TEXT NOT NULL,
-            image         TEXT,
-            text          TEXT NOT NULL,
-            fetched_at    TEXT NOT NULL,
-            status        INTEGER,
-            page_type     TEXT NOT NULL,
-            quality       REAL NOT NULL,
-            skip_reason   TEXT,
-            markdown      TEXT NOT NULL,
-            content_hash  TEXT NOT NULL,
-            html_hash     TEXT NOT NULL,
-            run_id        TEXT REFERENCES runs (id),
-            stored_at     TEXT NOT NULL,
-            UNIQUE (key, version)
-        )
-        """,
-        # lookups by key use the UNIQUE (key, version) index: a separate one on key alone would be redundant
-        "CREATE INDEX documents_stored_at ON documents (stored_at)",
-        "CREATE INDEX documents_run_id ON documents (run_id)",
-    ),
-)
-
-SCHEMA_VERSION = len(_MIGRATIONS)
+from scraper.schema import MIGRATIONS, SCHEMA_VERSION
 
 # the record fields in the order of the `documents` columns; JSON-encoded lists are marked
 _LIST_COLUMNS = ("authors", "categories", "tags")
@@ -197,7 +147,7 @@ class Store:
                     f"{self.path}: schema version {found} is newer than this scraper supports "
                     f"({SCHEMA_VERSION}); upgrade scraper"
                 )
-            for step in _MIGRATIONS[found:]:
+            for step in MIGRATIONS[found:]:
                 for statement in step:
                     conn.execute(statement)
             if found < SCHEMA_VERSION:
@@ -219,42 +169,50 @@ class Store:
 
         Everything happens in one transaction: the document is stored completely or not at all.
         """
+        with self.transaction("save " + document_key(doc)) as conn:
+            return self.save_within(conn, doc, html_hash=html_hash, run_id=run_id)
+
+    def save_within(
+        self, conn: sqlite3.Connection, doc: Document, *, html_hash: str, run_id: str | None = None
+    ) -> StoreOutcome:
+        """`save`, inside a transaction the caller opened with `transaction` (scraper/state.py
+        stores a page's document and its crawl state together this way)."""
         key = document_key(doc)
         content_hash = doc.content_hash
         now = timestamp(self._clock())
-        with self._transaction("save " + key) as conn:
-            latest = conn.execute(
-                "SELECT id, version, content_hash FROM documents WHERE key = ? ORDER BY version DESC LIMIT 1",
-                (key,),
-            ).fetchone()
-            if latest is not None and latest[2] == content_hash:
-                return StoreOutcome(doc_id=latest[0], url=key, version=latest[1], outcome=Outcome.UNCHANGED)
-            if run_id is not None:
-                conn.execute("INSERT OR IGNORE INTO runs (id, started_at) VALUES (?, ?)", (run_id, now))
-            version = 1 if latest is None else latest[1] + 1
-            values = (key, version, *_encode(doc), content_hash, html_hash, run_id, now)
-            columns = ("key", "version", *_COLUMNS, "content_hash", "html_hash", "run_id", "stored_at")
-            cursor = conn.execute(
-                f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                values,
-            )
-            assert cursor.lastrowid is not None
-            outcome = Outcome.NEW if latest is None else Outcome.CHANGED
-            return StoreOutcome(doc_id=cursor.lastrowid, url=key, version=version, outcome=outcome)
+        latest = conn.execute(
+            "SELECT id, version, content_hash FROM documents WHERE key = ? ORDER BY version DESC LIMIT 1",
+            (key,),
+        ).fetchone()
+        if latest is not None and latest[2] == content_hash:
+            return StoreOutcome(doc_id=latest[0], url=key, version=latest[1], outcome=Outcome.UNCHANGED)
+        if run_id is not None:
+            conn.execute("INSERT OR IGNORE INTO runs (id, started_at) VALUES (?, ?)", (run_id, now))
+        version = 1 if latest is None else latest[1] + 1
+        values = (key, version, *_encode(doc), content_hash, html_hash, run_id, now)
+        columns = ("key", "version", *_COLUMNS, "content_hash", "html_hash", "run_id", "stored_at")
+        cursor = conn.execute(
+            f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            values,
+        )
+        assert cursor.lastrowid is not None
+        outcome = Outcome.NEW if latest is None else Outcome.CHANGED
+        return StoreOutcome(doc_id=cursor.lastrowid, url=key, version=version, outcome=outcome)
 
     def record_run(self, report: CrawlReport) -> None:
-        """Keep the report of a crawl run (insert, or replace the row its saves started)."""
+        """Keep the report and status of a crawl run (insert, or complete the row it started)."""
         finished = timestamp(report.finished_at) if report.finished_at else None
-        with self._transaction("record run " + report.run_id) as conn:
+        with self.transaction("record run " + report.run_id) as conn:
             conn.execute(
-                "INSERT INTO runs (id, started_at, finished_at, report) VALUES (?, ?, ?, ?) "
+                "INSERT INTO runs (id, started_at, finished_at, report, status) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, "
-                "finished_at = excluded.finished_at, report = excluded.report",
+                "finished_at = excluded.finished_at, report = excluded.report, status = excluded.status",
                 (
                     report.run_id,
                     timestamp(report.started_at),
                     finished,
                     json.dumps(report.to_json(), ensure_ascii=False),
+                    report.status.value,
                 ),
             )
 
@@ -309,7 +267,11 @@ class Store:
     # -- error mapping ---------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+    def transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed when the block ends, rolled back if it raises.
+
+        `action` names what is being done, for the `WriteError` a failure becomes.
+        """
         conn = self._conn
         with self._mapped(action):
             # IMMEDIATE takes the write lock up front, so the read of the latest version and
@@ -322,6 +284,12 @@ class Store:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def reading(self, action: str) -> Iterator[sqlite3.Connection]:
+        """The connection, for reads outside a transaction; errors become `WriteError`s."""
+        with self._mapped(action):
+            yield self._conn
 
     @contextmanager
     def _mapped(self, action: str) -> Iterator[None]:

@@ -20,6 +20,7 @@ class Request:
     method: str
     path: str
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)  # when it arrived, to measure spacing
 
 
 @dataclass

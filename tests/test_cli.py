@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -13,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
+from scraper.lock import crawl_lock
 from tests.httpserver import LocalServer, Route
 
 SEED = Path(__file__).parent / "fixtures" / "seed-article"
@@ -150,10 +153,11 @@ def test_crawl_reports_failures_with_exit_1(runner: CliRunner, fast_config: Path
 
 
 def test_crawl_unreachable_host_is_a_failure_not_a_crash(runner: CliRunner, fast_config: Path) -> None:
-    """A refused connection is reported as one failed URL."""
+    """A refused connection fails the host's robots.txt, which sets the host aside, with the reason."""
     result = runner.invoke(cli, ["crawl", "http://127.0.0.1:9/", "--config", str(fast_config)])
     assert result.exit_code == 1
-    assert "http://127.0.0.1:9/: cannot connect" in result.stdout
+    assert "failed  http://127.0.0.1:9/robots.txt: cannot connect" in result.stdout
+    assert "set aside 127.0.0.1:9: robots.txt unreachable: cannot connect" in result.stdout
 
 
 def test_crawl_usage_and_config_errors_exit_2(runner: CliRunner, tmp_path: Path) -> None:
@@ -210,3 +214,88 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert result.returncode == 0
     assert "clean" in result.stdout and "crawl" in result.stdout and "export" in result.stdout
+
+
+def _story(title: str, extra: str = "") -> str:
+    paragraphs = "".join(
+        f"<p>{title}, part {i}: the harbour committee met on Tuesday evening to discuss the dredging "
+        f"plans, the ferry timetable and the cost of repairs to the old pier. {extra}</p>"
+        for i in range(4)
+    )
+    head = f"<html lang='en'><head><title>{title}</title></head>"
+    return f"{head}<body><article>{paragraphs}</article></body></html>"
+
+
+def test_crawl_refuses_to_overlap_a_running_crawl(runner: CliRunner, tmp_path: Path) -> None:
+    """While another process holds the store's crawl lock, crawl says so and exits 3 without crawling."""
+    db = tmp_path / "store.db"
+    with crawl_lock(db), LocalServer({"/": Route(body=_story("Home"))}) as server:
+        result = runner.invoke(cli, ["crawl", server.url("/"), "--db", str(db)])
+        assert server.requests == []
+    assert result.exit_code == 3
+    assert result.stderr.strip() == f"scraper: another crawl holds the lock on {db} (pid {os.getpid()})"
+    assert "3  another crawl holds the lock" in runner.invoke(cli, ["crawl", "--help"]).stdout
+
+
+def test_export_run_and_since_give_what_a_run_changed(
+    runner: CliRunner, fast_config: Path, tmp_path: Path
+) -> None:
+    """export --run ID and --since TIME give only the documents that run or period added or changed."""
+    with LocalServer() as server:
+        server.routes.update(
+            {
+                "/": Route(body=_story("Home") + "<a href='/a'>a</a><a href='/b'>b</a>"),
+                "/a": Route(body=_story("Story A")),
+                "/b": Route(body=_story("Story B")),
+            }
+        )
+        first_report, second_report = tmp_path / "first.json", tmp_path / "second.json"
+        args = ["crawl", server.url("/"), "--config", str(fast_config)]
+        assert runner.invoke(cli, [*args, "--report", str(first_report)]).exit_code == 0
+        between = datetime.now(UTC).isoformat()
+        server.routes["/b"] = Route(body=_story("Story B", extra="Corrected."))
+        assert runner.invoke(cli, [*args, "--report", str(second_report)]).exit_code == 0
+    first, second = (json.loads(p.read_text())["run_id"] for p in (first_report, second_report))
+
+    def exported(*options: str) -> list[str]:
+        result = runner.invoke(cli, ["export", "--config", str(fast_config), *options])
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["url"] for line in result.stdout.splitlines()]
+
+    assert exported("--run", second) == [server.url("/b")]
+    assert exported("--since", between) == [server.url("/b")]
+    assert exported("--run", first) == [server.url("/"), server.url("/a")]  # b's latest is the second run's
+    assert len(exported()) == 3
+    unknown = runner.invoke(cli, ["export", "--config", str(fast_config), "--run", "nope"])
+    assert unknown.exit_code == 2 and "no run nope" in unknown.stderr
+    bad = runner.invoke(cli, ["export", "--config", str(fast_config), "--since", "last tuesday"])
+    assert bad.exit_code == 2 and "not an ISO 8601 time" in bad.stderr
+
+
+def test_crawl_max_duration_ends_cleanly_and_says_so(
+    runner: CliRunner, fast_config: Path, tmp_path: Path
+) -> None:
+    """--max-duration ends the run with exit 0, a `stopped` report and the promise of a resume."""
+    pages = [f"/p{i}" for i in range(20)]
+    home = _story("Home") + "".join(f"<a href='{p}'>{p}</a>" for p in pages)
+    report = tmp_path / "report.json"
+    with LocalServer({"/": Route(body=home)}) as server:
+        server.routes.update({p: Route(body=_story(f"Story {p}"), delay=0.2) for p in pages})
+        result = runner.invoke(
+            cli,
+            [
+                "crawl",
+                server.url("/"),
+                "--config",
+                str(fast_config),
+                "--max-duration",
+                "0.5",
+                "--report",
+                str(report),
+            ],
+        )
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text())
+    assert (data["status"], data["stopped_early"]) == ("stopped", True)
+    assert f"the next run of the same command resumes {data['run_id']}" in result.stdout
+    assert list(tmp_path.glob(".report.json*")) == []  # written atomically: no temp file left

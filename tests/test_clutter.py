@@ -211,7 +211,7 @@ def test_form_wrapping_the_page_is_kept() -> None:
 
 
 def test_scripts_go_but_json_ld_stays() -> None:
-    """script/style/noscript/iframe are removed, except JSON-LD metadata."""
+    """script/style/iframe and a short noscript are removed, except JSON-LD metadata."""
     ld = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
     html, removals = _strip(
         "<script>track()</script><style>p{}</style><noscript>Enable JS</noscript>"
@@ -223,6 +223,73 @@ def test_scripts_go_but_json_ld_stays() -> None:
     )
     assert "NewsArticle" in html
     assert _rules(removals) == {"non-content"}
+
+
+def test_noscript_holding_the_story_is_unwrapped() -> None:
+    """A <noscript> with most of the page's prose (a JavaScript app's crawler view) is kept, unwrapped."""
+    html, removals = _strip(f"<div id='app'></div><noscript><div class='posts'>{STORY}</div></noscript>")
+    assert "The harbour board met" in html
+    assert "<noscript" not in html
+    assert removals == []
+
+
+def test_small_noscript_next_to_the_story_goes() -> None:
+    """A <noscript> with a short notice or a tracking pixel is removed as non-content."""
+    html, removals = _strip(f"{STORY}<noscript>Please enable JavaScript to comment.</noscript>")
+    assert "enable JavaScript" not in html
+    assert _rules(removals) == {"non-content"}
+
+
+def test_guard_weighs_prose_not_paragraphs() -> None:
+    """Posts written without <p> still count as the main content: a "sidebar"-classed wrapper of them stays."""
+    posts = "".join(
+        f"<div class='message'>{sentence}<br>{sentence}</div>"
+        for sentence in (
+            "Since the update the fan runs at full speed even in eco mode and it is loud at night.",
+            "Turning off the new altitude option fixed it for me; the update switches it on by default.",
+            "That was it, the fan is back to a whisper and the picture looks exactly the same as before.",
+        )
+    )
+    html, _ = _strip(
+        "<div class='cookie'><p>We use cookies to count visits and keep you signed in here.</p></div>"
+        f"<div class='p-body-main p-body-main--withSidebar'>{posts}</div>"
+    )
+    assert "eco mode" in html
+    assert "We use cookies" not in html
+
+
+def test_heading_slug_ids_are_not_roles() -> None:
+    """An id made from a heading ("sharing-with-a-single-developer") does not make a section a share bar."""
+    html, removals = _strip(
+        f"<div class='section' id='sharing-with-a-single-developer'>{STORY}</div>"
+        "<div class='section' id='publishing-and-sharing-repositories-safely'>"
+        "<p>Publishing a repository makes its history readable by everyone with the link.</p></div>"
+    )
+    assert "Publishing a repository" in html
+    assert removals == []
+
+
+def test_repeated_posts_lose_their_class_names() -> None:
+    """Three or more like siblings holding most of the prose are anonymised, so no single one is "the post"."""
+    posts = "".join(
+        f"<div class='post'><span class='meta'>user{i}</span><p>{text}</p></div>"
+        for i, text in enumerate(
+            (
+                "I carry two children to school on a cargo bike and the towpath freezes most mornings.",
+                "I ran studded tyres on a front-loader for three winters; drop the pressure a little.",
+                "Thanks, that is reassuring. I will fit them in late November and swap back in March.",
+            )
+        )
+    )
+    html, _ = _strip(f"<div id='thread'>{posts}</div><div class='footer-note'>Forum rules</div>")
+    assert "class='post'" not in html and 'class="post"' not in html and 'class="meta"' not in html
+    assert 'id="thread"' in html
+
+
+def test_a_few_classed_siblings_keep_their_names() -> None:
+    """Like siblings that hold little of the page's prose (share buttons, tags) keep their classes."""
+    html, _ = _strip(f"{STORY}<a class='tag' href='/a'>a</a><a class='tag' href='/b'>b</a><a class='tag' href='/c'>c</a>")
+    assert 'class="tag"' in html
 
 
 def test_navigation_tokens_need_links() -> None:
@@ -268,6 +335,6 @@ def test_prepass_off_removes_nothing_generic() -> None:
 def test_removals_carry_short_snippets() -> None:
     """Each removal names its rule and tag and carries at most 80 characters of its text."""
     _, removals = _strip(
-        f"<div class='share'>{'Share this story with everyone you know. ' * 10}</div>{STORY}"
+        f"<div class='share'>{'<a href=/s>Share this story with everyone you know.</a> ' * 10}</div>{STORY}"
     )
     assert [(r.rule, r.tag, len(r.snippet) <= 80) for r in removals] == [("share-bar", "div", True)]

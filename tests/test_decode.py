@@ -80,6 +80,18 @@ def test_meta_claiming_utf16_means_utf8() -> None:
     assert resolve(b'<meta charset="utf-16"><p>x</p>') == "utf-8"
 
 
+def test_meta_contradicted_by_utf8_bytes_means_utf8() -> None:
+    """A legacy meta over bytes that are not valid in it but are valid UTF-8 (a re-saved page) means UTF-8."""
+    body = b'<meta charset="gb2312"><title>' + "深度学习新电脑——记忆".encode() + b"</title>"
+    assert resolve(body) == "utf-8"
+
+
+def test_meta_matching_its_bytes_is_kept() -> None:
+    """Bytes that decode as their declared legacy charset keep it."""
+    body = b'<meta charset="gb2312"><title>' + "深度学习新电脑".encode("gb2312") + b"</title>"
+    assert resolve(body) == "gb2312"
+
+
 def test_meta_after_sniff_window_is_not_used() -> None:
     """Only the first 4 KiB are searched for a meta tag; later, detection decides."""
     body = b"<p>" + b"plain ascii text " * 300 + b'</p><meta charset="koi8-r">'

@@ -9,16 +9,11 @@ from datetime import UTC, datetime
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.authors import clean_authors
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
-from scraper.extract import (
-    canonical_url,
-    clean_authors,
-    clean_html,
-    declared_language,
-    extract,
-    normalise_language,
-)
+from scraper.extract import clean_html, extract
+from scraper.metadata import canonical_url, declared_language, normalise_language
 from scraper.models import Document, FetchedPage
 
 PARAGRAPHS = (
@@ -108,9 +103,10 @@ def test_language_detected_when_not_declared() -> None:
     assert clean_html(_article(body=body)).language == "de"
 
 
-def test_language_not_guessed_from_a_few_words() -> None:
-    """A text too short to judge gets no language rather than a guess."""
-    assert clean_html("<html><body><p>OK, thanks!</p></body></html>").language is None
+def test_language_always_filled_for_a_few_words() -> None:
+    """A text too short to judge alone is judged with the title added, never left empty."""
+    html = "<html><head><title>Merci pour votre message</title></head><body><p>OK, merci !</p></body></html>"
+    assert clean_html(html).language == "fr"
 
 
 def test_declared_language_beats_detection() -> None:
@@ -248,6 +244,30 @@ def test_decodes_with_the_page_encoding() -> None:
     )
     page = _page(_article(body=body), encoding="windows-1252")
     assert "Über die Brücke fährt künftig nachts" in extract(page, ExtractSettings()).text
+
+
+def test_text_after_an_embed_survives() -> None:
+    """Paragraphs after <embed>, <source> or <track> are kept (lxml would nest them inside and drop them)."""
+    body = (
+        PARAGRAPHS.replace("</p><p>Board", "</p><embed src='/map.svg'><p>Board", 1)
+        + "<video><source src='/v.webm'><track src='/v.vtt'></video>"
+        + "<p>The ferry operator will publish the full timetable on its website in May.</p>"
+    )
+    text = clean_html(_article(body=body)).text
+    assert "Board members said the extra sailings" in text
+    assert "publish the full timetable" in text
+
+
+def test_chinese_text_is_readable() -> None:
+    """Text in a script without Latin letters (here Chinese) is readable, not symbols."""
+    body = (
+        "<p>市议会周二通过了新的渡轮时刻表，工作日将增加两班早船，周六增加一班晚船。</p>"
+        "<p>议员们表示，增加的班次是对一项调查的回应，轮班工人希望能在早上七点前到达医院。</p>"
+        "<p>新时刻表将于六月的第一个星期一开始实行，并将在九月进行评估。</p>"
+    )
+    doc = clean_html(_article(body=body, html_attrs=' lang="zh-CN"'))
+    assert "工作日将增加两班早船" in doc.text
+    assert doc.language == "zh"
 
 
 # -- errors ----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from scraper.config import FetchSettings
-from scraper.errors import PermanentFetchError, TransientFetchError
+from scraper.errors import ExtractionError, PermanentFetchError, TransientFetchError
 from scraper.fetch import HTML_TYPES, Fetcher, parse_retry_after
 from scraper.hosts import HostGate
 from scraper.models import FetchedPage, utc_now
@@ -267,7 +267,8 @@ def test_retry_after_above_maximum_gives_up_without_sleeping() -> None:
     assert "longer than max_retry_after (120s): giving up" in info.value.reason
     assert fake.sleeps == []
     assert site.hits("/page") == 1
-    assert gate.paused_for(f"{BASE}/page") == 600.0
+    # the host pause is capped too: a server cannot park a whole host for longer than we would wait
+    assert gate.paused_for(f"{BASE}/page") == 120.0
 
 
 def test_503_then_200_succeeds_on_second_attempt() -> None:
@@ -506,6 +507,15 @@ def test_empty_accept_takes_any_type() -> None:
     page = fetch(site, f"{BASE}/data", accept=frozenset())
     assert page.body == b'{"a": 1}'
     assert site.requests[0].headers["accept"] == "*/*"
+
+
+def test_any_type_keeps_a_binary_body() -> None:
+    """With `accept=frozenset()` a body that is not text (a gzipped sitemap) is handed over as bytes."""
+    packed = gzip.compress(b"<urlset></urlset>", mtime=0)
+    site = Site({"/s.xml.gz": html(packed, headers={"Content-Type": "application/x-gzip"})})
+    assert fetch(site, f"{BASE}/s.xml.gz", accept=frozenset()).body == packed
+    with pytest.raises(ExtractionError, match="binary"):
+        fetch(site, f"{BASE}/s.xml.gz", accept=frozenset({"application/x-gzip"}))
 
 
 def test_missing_content_type_is_accepted() -> None:

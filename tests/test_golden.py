@@ -4,6 +4,8 @@ Each `fixtures/html/<case>.html` has an `expected/<case>.json` with the page URL
 (title, authors, date, language, sitename, canonical_url when given), `must_contain` and
 `must_not_contain` snippets of the plain text, optionally `markdown_must_contain`, the
 `encoding` the bytes are in, `settings` (keep/remove selectors), or the `error` to raise.
+`page_type` (default "article") and `date_source` are checked when given; a junk page (block,
+consent wall, soft 404, login wall, listing) names its `skip_reason` and must have no text.
 The seed article must reproduce its `expected.txt` line for line.
 """
 
@@ -60,7 +62,8 @@ def _lines(text: str) -> list[str]:
 
 
 CASES = sorted(path.stem for path in HTML.glob("*.html"))
-OK_CASES = [case for case in CASES if "error" not in _expected(case)]
+OK_CASES = [case for case in CASES if "error" not in _expected(case) and "skip_reason" not in _expected(case)]
+SKIP_CASES = [case for case in CASES if "skip_reason" in _expected(case)]
 ERROR_CASES = [case for case in CASES if "error" in _expected(case)]
 
 
@@ -103,6 +106,32 @@ def test_golden_markdown(case: str) -> None:
     missing = [s for s in spec.get("markdown_must_contain", []) if s not in doc.markdown]
     assert missing == []
     assert doc.markdown.strip()
+
+
+@pytest.mark.parametrize("case", OK_CASES)
+def test_golden_page_type(case: str) -> None:
+    """A kept page has its expected type (if given), no skip reason, a quality in (0, 1], its date source."""
+    spec = _expected(case)
+    doc = _run(case)
+    assert (doc.page_type, doc.skip_reason) == (spec.get("page_type", doc.page_type), None)
+    assert 0.0 < doc.quality <= 1.0
+    if "date_source" in spec:
+        assert doc.date_source == spec["date_source"]
+
+
+@pytest.mark.parametrize("case", SKIP_CASES)
+def test_golden_skipped(case: str) -> None:
+    """A junk page becomes a record with its type, skip reason, title and language, quality 0 and no text."""
+    spec = _expected(case)
+    doc = _run(case)
+    assert (doc.page_type, doc.skip_reason) == (spec["page_type"], spec["skip_reason"])
+    assert (doc.text, doc.markdown, doc.quality) == ("", "", 0.0)
+    assert (doc.title, doc.language, list(doc.authors), doc.date) == (
+        spec["title"],
+        spec["language"],
+        spec["authors"],
+        spec["date"],
+    )
 
 
 @pytest.mark.parametrize("case", ERROR_CASES)
@@ -149,3 +178,10 @@ def test_seed_prepass_keeps_the_text() -> None:
     with_prepass = extract(page, ExtractSettings())
     without = extract(page, ExtractSettings(prepass=False))
     assert _lines(with_prepass.text) == _lines(without.text)
+
+
+def test_seed_is_a_kept_article() -> None:
+    """The seed article is an article of high quality whose date comes from its JSON-LD."""
+    doc, _ = _seed()
+    assert (doc.page_type, doc.skip_reason, doc.date_source) == ("article", None, "json-ld")
+    assert doc.quality >= 0.9

@@ -237,3 +237,23 @@ def test_invalid_settings_are_refused() -> None:
         HostGate(0, 1.0)
     with pytest.raises(ValueError, match="delay"):
         HostGate(1, -1.0)
+
+
+def test_set_delay_spaces_one_host_only() -> None:
+    """A host given its own delay (robots.txt Crawl-delay) is spaced by it; other hosts keep the default."""
+    gate, fake = make_gate(concurrency=1, delay=0.5)
+    gate.set_delay("http://slow.test/", 3.0)
+    slow: list[float] = []
+    fast: list[float] = []
+
+    async def main() -> None:
+        for _ in range(2):
+            await enter(gate, "http://slow.test/a", slow, fake)
+        for _ in range(2):
+            await enter(gate, "http://fast.test/a", fast, fake)
+
+    asyncio.run(main())
+    assert slow[1] - slow[0] == 3.0
+    assert fast[1] - fast[0] == 0.5
+    assert gate.delay_for("http://slow.test/x") == 3.0
+    assert gate.delay_for("http://other.test/") == 0.5

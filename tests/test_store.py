@@ -206,11 +206,13 @@ def test_latest_run_id_keeps_what_that_run_stored(store: Store) -> None:
 def test_record_run_keeps_the_report(store: Store, db_path: Path) -> None:
     """record_run() completes the run row that the run's first save created."""
     store.save(make_doc(), html_hash="h", run_id="run-1")
-    report = CrawlReport(run_id="run-1", started_at=FETCHED_AT, finished_at=utc_now(), new=1, stored=1)
+    report = CrawlReport(run_id="run-1", started_at=FETCHED_AT, finished_at=utc_now(), new=1)
     store.record_run(report)
 
-    [(run_id, started_at, finished_at, report_json)] = rows(db_path, "SELECT * FROM runs")
-    assert (run_id, started_at) == ("run-1", timestamp(FETCHED_AT))
+    [(run_id, started_at, finished_at, report_json, status)] = rows(
+        db_path, "SELECT id, started_at, finished_at, report, status FROM runs"
+    )
+    assert (run_id, started_at, status) == ("run-1", timestamp(FETCHED_AT), "finished")
     assert finished_at is not None
     assert '"new": 1' in report_json
 

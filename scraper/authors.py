@@ -1,0 +1,208 @@
+"""Author names you can trust: bylines cleaned, and where on the page each byline sits.
+
+    declared_authors(tree, objects)   names JSON-LD and meta tags declare
+    bylines(tree)                     author-ish elements, each marked if it sits in a teaser card
+    clean_authors(raw)                "By Jane Doe, Staff Writer" -> ("Jane Doe",)
+
+`metadata.choose_authors` puts them together with trafilatura's pick.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """Text of an author-ish element and whether it sits in a teaser card, sidebar or footer."""
+
+    text: str
+    in_card: bool
+
+
+def _objects(data: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in a JSON-LD document, however nested (@graph, mainEntity, lists)."""
+    if isinstance(data, dict):
+        yield data
+        for child in data.values():
+            yield from _objects(child)
+    elif isinstance(data, list):
+        for child in data:
+            yield from _objects(child)
+
+
+# meta tags naming the author; article:author is often a profile URL, which _clean_name drops
+_AUTHOR_META = 'meta[name="author" i], meta[property="article:author"], meta[name="dc.creator" i]'
+# class/id tokens of places where bylines of *other* stories sit ("sidebar" and <aside> are not
+# enough: blogs put their own post's byline in one)
+_CARD_WORDS = frozenset({
+    "related", "recent", "popular", "teaser", "teasers", "card", "cards", "promo", "recommended",
+    "recommendations", "trending", "more-stories", "read-next", "latest", "most-read",
+})  # fmt: skip
+_BYLINE_SELECTOR = "[rel~=author], [itemprop~=author], address, [class*=author i], [class*=byline i]"
+
+
+def declared_authors(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]:
+    for data in objects:
+        for obj in _objects(data):
+            author = obj.get("author") or obj.get("creator")
+            for one in author if isinstance(author, list) else [author]:
+                if isinstance(one, str):
+                    yield one
+                elif isinstance(one, dict) and isinstance(one.get("name"), str):
+                    yield one["name"]
+    for meta in tree.css(_AUTHOR_META):
+        yield meta.attributes.get("content") or ""
+
+
+def class_tokens(node: LexborNode) -> frozenset[str]:
+    """Lowercase class and id words, split on spaces, dashes and underscores, plus the raw values."""
+    raw = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".lower()
+    words = raw.split()
+    return frozenset(words + [part for word in words for part in re.split(r"[-_]+", word) if part])
+
+
+def _in_card(node: LexborNode) -> bool:
+    """Whether a card-classed element holds `node`; one that also holds the page's <h1> is layout."""
+    current = node.parent
+    while current is not None and current.tag != "body":
+        if class_tokens(current) & _CARD_WORDS:
+            return current.css_first("h1") is None
+        current = current.parent
+    return False
+
+
+def bylines(tree: LexborHTMLParser) -> Iterator[Byline]:
+    for node in tree.css(_BYLINE_SELECTOR):
+        text = node.text(deep=True, separator=" ", strip=True)
+        if text and len(text) <= 200:
+            yield Byline(" ".join(text.split()), _in_card(node))
+
+
+_PREFIXES = (
+    "posted by", "written by", "words by", "reported by", "reporting by", "story by", "text by",
+    "article by", "by", "par", "por", "author:", "authors:", "autor:", "autorin:", "auteur:", "text:",
+)  # fmt: skip
+# byline words that also open surnames ("Von Miller", "Di Maria"): dropped only before a full name
+_SHORT_PREFIXES = ("von", "di", "door", "av")
+_TRAILER = re.compile(
+    r"\b(?:e-?mail (?:the|this) author|view all (?:posts|articles)|more (?:by|from)|follow|contact)\b.*$",
+    re.IGNORECASE,
+)
+_ROLE_WORDS = frozenset({
+    "writer", "reporter", "correspondent", "editor", "contributor", "columnist", "journalist", "staff",
+    "producer", "analyst", "photographer", "intern", "chief", "senior", "associate", "freelance",
+    "contributing", "editor-in-chief",
+})  # fmt: skip
+_NOT_NAMES = frozenset(
+    {
+        "admin",
+        "administrator",
+        "anonymous",
+        "unknown",
+        "none",
+        "null",
+        "guest",
+        "ma",
+        "md",
+        "phd",
+        "mph",
+        "rn",
+    }
+)
+# words of labels and buttons near bylines, never of a name ("About the Author", "Share")
+_NOT_NAME_WORDS = frozenset({
+    "about", "author", "authors", "share", "comments", "comment", "subscribe", "newsletter", "posted",
+    "written", "updated",
+})  # fmt: skip
+_JOINS = re.compile(r"\s*(?:;|\||&|\b(?:[Aa]nd|und|et)\b)\s*")
+_CRUFT = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+")
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
+    "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+# a date or time glued to a name: "Jane DoeMarch 3, 2024", "Jane Doe 12/03/2024 10:32"
+_DATE_TAIL = re.compile(rf"(?:(?:{_MONTHS})\.?\s*\d{{1,2}}\b|\d).*$", re.IGNORECASE)
+_EDGE = " ,.;:|-–—·•/()[]\"'"
+_FILLER = frozenset({"on", "at", "updated", "published", "posted", "le", "am", "um", "il", "el"})
+
+
+def clean_authors(raw: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Author names from a byline or trafilatura's "A; B": one clean name each, no repeats.
+
+    Drops "By"/"Par"/"Von"/"Posted by", "Email the author", roles ("Staff Writer"), dates and
+    times glued on, e-mail addresses, URLs and @handles; splits on ";", "|", "and", "&", and on
+    commas between full names.
+    """
+    if raw is None:
+        return ()
+    pieces = [raw] if isinstance(raw, str) else list(raw)
+    seen: set[str] = set()
+    names: list[str] = []
+    for piece in pieces:
+        for part in _split_names(piece):
+            name = _clean_name(part)
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+    return tuple(names)
+
+
+def _split_names(text: str) -> Iterator[str]:
+    for part in _JOINS.split(_CRUFT.sub(" ", text)):
+        commas = [p.strip() for p in part.split(",")]
+        # "Ana Lima, Ben Ortiz" is two people; "Doe, Jane" and "Jane Doe, Staff Writer" are one
+        if len(commas) > 1 and all(len(p.split()) >= 2 and not _is_role(p) for p in commas):
+            yield from commas
+        else:
+            yield part
+
+
+def _is_role(text: str) -> bool:
+    words = text.lower().replace("-", " ").split()
+    return bool(words) and words[-1] in _ROLE_WORDS
+
+
+def _clean_name(part: str) -> str | None:
+    name = " ".join(part.split()).strip(_EDGE)
+    name = _strip_prefixes(_DATE_TAIL.sub("", _TRAILER.sub("", name)))
+    name = name.split(",", 1)[0] if "," in name and _is_role(name.split(",", 1)[1]) else name
+    for sep in (" - ", " – ", " — "):
+        head, found, tail = name.partition(sep)
+        if found and _is_role(tail):
+            name = head
+    words = name.strip(_EDGE).split()
+    while words and words[-1].lower().strip(_EDGE) in _FILLER | _ROLE_WORDS:
+        words.pop()
+    # "Nathan Willis March" lost its day to a digit cut; "Theresa May" keeps hers
+    while len(words) >= 3 and re.fullmatch(_MONTHS, words[-1].lower().strip(_EDGE)):
+        words.pop()
+    name = " ".join(words).strip(_EDGE)
+    if not any(c.isalpha() for c in name) or len(name) > 60 or len(words) > 7:
+        return None
+    if name.casefold() in _NOT_NAMES or _NOT_NAME_WORDS.intersection(name.casefold().split()):
+        return None
+    # a handle written all in lowercase is capitalised, as trafilatura does ("lumen" -> "Lumen")
+    return name.title() if name.islower() else name
+
+
+def _strip_prefixes(name: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        lowered = name.lower()
+        for prefix in _PREFIXES:
+            if lowered.startswith(prefix) and (
+                prefix.endswith(":") or len(name) == len(prefix) or not name[len(prefix)].isalnum()
+            ):
+                name, changed = name[len(prefix) :].strip(_EDGE), True
+                break
+    head, _, rest = name.partition(" ")
+    if head.lower() in _SHORT_PREFIXES and len(rest.split()) >= 2:
+        name = rest
+    return name

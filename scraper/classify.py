@@ -1,0 +1,400 @@
+"""What kind of page this is, whether it is junk, and how good its text looks; pure.
+
+    measure(tree, facts)              -> PageSignals      on the intact tree, before the pre-pass
+    classify(signals, text, status)   -> Classification   text=None: judge the page alone
+
+Junk pages are stored as nothing: a skip reason and no text. The verdicts, checked in order:
+
+    block       bot check or challenge: "Just a moment...", "Access denied", captcha markup
+    login       a password form or "sign in to continue" and little else
+    consent     cookie/consent text is most of what the page says
+    not_found   title or h1 says "page not found" / "404" / "doesn't exist" (a soft 404)
+    listing     index or category page: repeated teaser blocks, no story of its own
+
+Every verdict needs both a junk signal *and* little prose (text outside links, navigation,
+forms, consent boxes and teaser lists), so a real article with a login link in its header, a
+recaptcha under its comments, or "404" in its text stays an article. Signals are structural
+(forms, repeated blocks, link density, JSON-LD/microdata types, og:type), never site names.
+
+Pages that are not junk get a type from their declared schema types, then from structure
+(forum posts, price markup, code blocks), else "article".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.authors import class_tokens
+from scraper.metadata import PageFacts
+
+JUNK_TYPES = frozenset({"block", "login", "consent", "not_found", "listing"})
+
+# Less prose than this is "little text": a short notice, not a story.
+LITTLE_PROSE = 600
+# A password form with less prose than this around it is a login page (a news brief is longer).
+_LOGIN_PROSE = 300
+# More text than this in <noscript>/<template> than visible means the page is not what it shows.
+_MAX_HIDDEN = 1000
+# A consent wall explains itself; "We use cookies." alone is a banner left on an empty page.
+_MIN_CONSENT = 80
+# A teaser group has at least this many sibling blocks of the same shape, each with a link.
+_MIN_TEASERS = 5
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageSignals:
+    """Structural facts about the whole page, measured once before the pre-pass."""
+
+    title: str
+    h1: str
+    description: str
+    text_length: int
+    hidden_length: int
+    link_text_length: int
+    prose_length: int
+    paragraphs: int
+    teasers: int
+    teaser_text_length: int
+    password_forms: int
+    consent_length: int
+    challenge_markup: bool
+    challenge_text: bool
+    repeated_posts: int
+    code_blocks: int
+    price_markup: bool
+    schema_types: frozenset[str]
+    og_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The page's type, a quality score in [0, 1], and why it is skipped (None: it is kept)."""
+
+    page_type: str
+    quality: float
+    skip_reason: str | None = None
+
+
+# -- measuring -------------------------------------------------------------------------------
+
+_INVISIBLE = "script, style, noscript, template, svg"
+# forms are not chrome: ASP.NET and forum software wrap whole pages in one
+_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "button", "select", "label"})
+_CONSENT_WORDS = frozenset({
+    "cookie", "cookies", "consent", "gdpr", "onetrust", "didomi", "cookiebot", "usercentrics",
+    "cookielaw", "cc-window", "qc-cmp2-container", "truste",
+})  # fmt: skip
+_CHALLENGE = (
+    "#challenge-form, #challenge-running, #cf-challenge-running, .cf-browser-verification,"
+    " .cf-turnstile, .g-recaptcha, .h-captcha, #px-captcha, [data-sitekey],"
+    ' script[src*="challenge-platform"], script[src*="captcha"], iframe[src*="captcha"]'
+)
+_STORY = "h1, main, article"
+_POST_WORDS = frozenset({"post", "message", "reply", "answer", "postbody", "forumpost"})
+_PRICE = '[itemprop="price"], [itemprop="offers"], [name="add-to-cart"], [class*="add-to-cart" i]'
+
+
+def _text(node: LexborNode) -> str:
+    return node.text(deep=True, separator=" ", strip=True)
+
+
+def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
+    """The signals of a parsed page; reads the tree, never changes it."""
+    body = tree.body
+    title_node, h1_node = tree.css_first("title"), tree.css_first("h1")
+    visible = _Visible(body) if body is not None else None
+    teasers, teaser_text = _teaser_groups(body) if body is not None else ([], 0)
+    return PageSignals(
+        title=_text(title_node) if title_node is not None else "",
+        h1=_text(h1_node) if h1_node is not None else "",
+        description=facts.description,
+        text_length=visible.total if visible else 0,
+        hidden_length=sum(len(n.text(deep=True)) for n in tree.css("body noscript, body template")),
+        link_text_length=visible.links if visible else 0,
+        prose_length=visible.prose(skip=set(teasers)) if visible else 0,
+        paragraphs=_paragraphs(body, set(teasers)) if body is not None else 0,
+        teasers=len(teasers),
+        teaser_text_length=teaser_text,
+        password_forms=len(tree.css('input[type="password" i]')),
+        consent_length=visible.consent if visible else 0,
+        challenge_markup=tree.css_first(_CHALLENGE) is not None,
+        challenge_text=body is not None and _says(_text(body)[:3000], _BLOCK_TEXT),
+        repeated_posts=_repeated_posts(body) if body is not None else 0,
+        code_blocks=len(tree.css("pre")),
+        price_markup=tree.css_first(_PRICE) is not None,
+        schema_types=facts.schema_types,
+        og_type=facts.og_type,
+    )
+
+
+class _Visible:
+    """Visible text of the body split by where it sits: links, chrome, consent boxes, the rest."""
+
+    def __init__(self, body: LexborNode) -> None:
+        self.total = self.links = self.consent = 0
+        # (text length, ids of its element ancestors) for each text node outside links and chrome
+        self._runs: list[tuple[int, list[int]]] = []
+        self._walk(body, [], in_link=False, in_chrome=False, in_consent=False)
+
+    def _walk(
+        self, node: LexborNode, path: list[int], *, in_link: bool, in_chrome: bool, in_consent: bool
+    ) -> None:
+        for child in node.iter(include_text=True):
+            if child.is_text_node:
+                size = len(" ".join((child.text_content or "").split()))
+                self.total += size
+                self.links += size if in_link else 0
+                self.consent += size if in_consent else 0
+                if not (in_link or in_chrome or in_consent):
+                    self._runs.append((size, path))
+                continue
+            if child.tag in ("script", "style", "noscript", "template", "svg", "-comment"):
+                continue
+            tokens = class_tokens(child)
+            # a wrapper classed "cookies-accepted" that holds the story is not a consent box
+            consent = in_consent or bool(tokens & _CONSENT_WORDS and not child.css_first(_STORY))
+            self._walk(
+                child,
+                [*path, child.mem_id],
+                in_link=in_link or child.tag == "a",
+                in_chrome=in_chrome or child.tag in _CHROME_TAGS or bool(tokens & {"sidebar", "menu"}),
+                in_consent=consent,
+            )
+
+    def prose(self, skip: set[int]) -> int:
+        """Characters of running text outside links, chrome, consent boxes and the `skip` elements."""
+        return sum(size for size, path in self._runs if not skip.intersection(path))
+
+
+def _signature(node: LexborNode) -> tuple[str, str]:
+    return node.tag or "", " ".join(sorted((node.attributes.get("class") or "").split()))
+
+
+def _teaser_groups(body: LexborNode) -> tuple[list[int], int]:
+    """Ids and text size of the blocks in repeated teaser groups: >= 5 same-shaped siblings with a link."""
+    ids: list[int] = []
+    text = 0
+    for parent in body.css("*"):
+        children = [c for c in parent.iter() if c.tag not in ("script", "style", "-comment")]
+        if len(children) < _MIN_TEASERS or _in_chrome(parent):
+            continue
+        shapes = Counter(_signature(c) for c in children)
+        shape, count = shapes.most_common(1)[0]
+        if count < _MIN_TEASERS:
+            continue
+        group = [c for c in children if _signature(c) == shape and _is_teaser(c)]
+        if len(group) >= _MIN_TEASERS:
+            ids += [c.mem_id for c in group]
+            text += sum(len(_text(c)) for c in group)
+    return ids, text
+
+
+def _paragraphs(body: LexborNode, teasers: set[int]) -> int:
+    """Paragraphs of 80+ characters of running text, outside links, chrome and teaser blocks."""
+    count = 0
+    for p in body.css("p"):
+        own = len(_text(p)) - sum(len(_text(a)) for a in p.css("a"))
+        if own >= 80 and not _in_chrome(p) and not _within(p, teasers):
+            count += 1
+    return count
+
+
+def _within(node: LexborNode, ids: set[int]) -> bool:
+    current: LexborNode | None = node
+    while current is not None:
+        if current.mem_id in ids:
+            return True
+        current = current.parent
+    return False
+
+
+def _in_chrome(node: LexborNode) -> bool:
+    current: LexborNode | None = node
+    while current is not None and current.tag != "body":
+        if current.tag in _CHROME_TAGS:
+            return True
+        current = current.parent
+    return False
+
+
+def _is_teaser(node: LexborNode) -> bool:
+    """A block that leads elsewhere: a link with a headline-sized text and at most a short summary."""
+    link = node.css_first("a[href]")
+    if link is None:
+        return False
+    return len(_text(link)) >= 12 and len(_text(node)) <= 600
+
+
+def _repeated_posts(body: LexborNode) -> int:
+    """The largest number of sibling blocks classed like posts or replies, each with some prose."""
+    best = 0
+    for parent in body.css("*"):
+        posts = [
+            c
+            for c in parent.iter()
+            if class_tokens(c) & _POST_WORDS and c.tag not in ("a", "span", "li") and len(_text(c)) >= 80
+        ]
+        if len(posts) >= 3 and _in_chrome(parent):
+            continue
+        best = max(best, len(posts))
+    return best
+
+
+# -- judging ---------------------------------------------------------------------------------
+
+_BLOCK_TITLES = (
+    "just a moment", "attention required", "access denied", "access to this page has been denied",
+    "verify you are human", "are you a robot", "are you human", "security check", "checking your browser",
+    "ddos protection", "request blocked", "you have been blocked", "unusual traffic", "bot verification",
+    "human verification", "captcha", "403 forbidden", "pardon our interruption", "request rejected",
+)  # fmt: skip
+_BLOCK_TEXT = (
+    "verify you are human", "checking your browser", "enable javascript and cookies to continue",
+    "unusual traffic from your computer", "press & hold", "complete the security check",
+    "why have i been blocked", "please turn javascript on and reload the page",
+)  # fmt: skip
+_LOGIN_PHRASES = (
+    "sign in to continue", "log in to continue", "login to continue", "you must be logged in",
+    "you need to log in", "you need to sign in", "please log in", "please sign in", "login required",
+    "sign in to view", "log in to view", "members only", "sign in to read", "log in to read",
+)  # fmt: skip
+_CONSENT_TITLES = (
+    "before you continue",
+    "cookie consent",
+    "privacy choices",
+    "we value your privacy",
+    "cookies",
+)
+_NOT_FOUND = (
+    "page not found", "not found", "doesn't exist", "does not exist", "no longer exists",
+    "no longer available",
+    "couldn't be found", "could not be found", "cannot be found", "can't be found", "page unavailable",
+    "nothing found", "nothing was found", "error 404", "seite nicht gefunden", "page introuvable",
+    "página no encontrada", "pagina non trovata", "pagina niet gevonden", "страница не найдена",
+)  # fmt: skip
+_404 = re.compile(r"(?<!\d)404(?!\d)")
+
+_ARTICLE_TYPES = frozenset({
+    "Article", "NewsArticle", "BlogPosting", "Report", "ReportageNewsArticle", "AnalysisNewsArticle",
+    "OpinionNewsArticle", "ScholarlyArticle", "LiveBlogPosting", "Review", "SatiricalArticle",
+})  # fmt: skip
+_TYPES_BY_SCHEMA: tuple[tuple[str, frozenset[str]], ...] = (
+    ("forum", frozenset({"DiscussionForumPosting", "QAPage", "Question", "SocialMediaPosting"})),
+    ("product", frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel"})),
+    ("documentation", frozenset({"TechArticle", "APIReference", "HowTo", "FAQPage"})),
+    ("article", _ARTICLE_TYPES),
+    ("service", frozenset({"Service", "FinancialService", "ProfessionalService", "LocalBusiness", "Course"})),
+    ("collection", frozenset({"CollectionPage", "ItemList", "OfferCatalog", "SearchResultsPage"})),
+)
+
+
+def _says(text: str, phrases: tuple[str, ...]) -> bool:
+    lowered = text.casefold().replace("\u2019", "'")
+    return any(p in lowered for p in phrases)
+
+
+def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in the module docstring
+    s: PageSignals, amount: int, status: int | None
+) -> tuple[str, str] | None:
+    """A junk verdict (page type, skip reason) from the signals and the amount of prose, or None."""
+    heads = f"{s.title} | {s.h1}"
+    little = amount < LITTLE_PROSE
+    challenged = s.challenge_text or (s.challenge_markup and s.text_length < 1000)
+    if little and (challenged or _says(heads, _BLOCK_TITLES) or status in (403, 429, 503)):
+        return "block", "block page: bot check or access denied"
+    form_wall = s.password_forms and s.prose_length < _LOGIN_PROSE and _reliable(s)
+    if form_wall or (little and _says(heads, _LOGIN_PHRASES)):
+        return "login", "login wall: sign-in required"
+    noticed = s.consent_length >= _MIN_CONSENT
+    if (
+        noticed
+        and (little or amount < s.consent_length)
+        and s.consent_length * 2 >= s.text_length - s.link_text_length
+    ):
+        return "consent", "consent wall: cookie or consent notice only"
+    if little and noticed and _says(s.title, _CONSENT_TITLES):
+        return "consent", "consent wall: cookie or consent notice only"
+    if little and (_says(heads, _NOT_FOUND) or _404.search(heads) or status in (404, 410)):
+        return "not_found", "soft 404: page not found"
+    article_declared = bool(s.schema_types & _ARTICLE_TYPES) or s.og_type == "article"
+    teased = s.teasers >= _MIN_TEASERS and s.teaser_text_length > amount and s.paragraphs < 2
+    if little and not article_declared and teased:
+        return "listing", "listing page"
+    return None
+
+
+def _reliable(s: PageSignals) -> bool:
+    """Whether the visible text measured is the page: not most of it tucked into <noscript>/<template>."""
+    return s.hidden_length <= max(s.text_length, _MAX_HIDDEN)
+
+
+def _page_type(s: PageSignals) -> str:
+    for page_type, names in _TYPES_BY_SCHEMA:
+        if s.schema_types & names:
+            return page_type
+    if s.og_type.startswith("product"):
+        return "product"
+    if s.repeated_posts >= 3:
+        return "forum"
+    if s.price_markup:
+        return "product"
+    if s.code_blocks >= 3:
+        return "documentation"
+    return "article"
+
+
+def classify(
+    signals: PageSignals, text: str | None, status: int | None, markdown: str = ""
+) -> Classification:
+    """Judge a page: junk (skip reason, quality 0) or its type and the quality of `text`.
+
+    `text=None` judges the page before extraction, on its prose alone; with the extracted text,
+    "little prose" is the smaller of the two, so a page whose extractor found only a short
+    notice is judged on that notice. A page whose visible text is mostly hidden in <noscript>
+    or <template> (forum software, client-rendered sites) is judged on the extracted text alone.
+    """
+    if text is None and not _reliable(signals):
+        return Classification(_page_type(signals), 0.0)  # judged after extraction instead
+    if text is None:
+        amount = signals.prose_length
+    else:
+        amount = min(signals.prose_length, len(text)) if _reliable(signals) else len(text)
+    verdict = _judge(signals, amount, status)
+    if verdict is not None:
+        return Classification(verdict[0], 0.0, verdict[1])
+    return Classification(_page_type(signals), quality(text or "", markdown))
+
+
+# -- quality ---------------------------------------------------------------------------------
+
+_SENTENCE_END = tuple(".!?…。！？\"'”’»)")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # over Markdown, not HTML
+
+
+def quality(text: str, markdown: str = "") -> float:
+    """A score in [0, 1]: a weighted sum of four signals in [0, 1], so it rises with each of them.
+
+        quality = 0.35 * length + 0.20 * paragraphs + 0.25 * sentences + 0.20 * (1 - link density)
+
+    length       characters / 2000, capped at 1
+    paragraphs   lines of 80+ characters / 5, capped at 1
+    sentences    share of characters in lines of 8+ words ending like a sentence
+    link density share of characters inside Markdown links (0 without `markdown`)
+    """
+    if not text:
+        return 0.0
+    lines = [line for line in text.splitlines() if line.strip()]
+    length = min(1.0, len(text) / 2000)
+    paragraphs = min(1.0, sum(len(line) >= 80 for line in lines) / 5)
+    prose = sum(
+        len(line) for line in lines if len(line.split()) >= 8 and line.rstrip().endswith(_SENTENCE_END)
+    )
+    sentences = prose / max(1, sum(len(line) for line in lines))
+    linked = sum(len(m[1]) for m in _MARKDOWN_LINK.finditer(markdown))
+    density = min(1.0, linked / len(text))
+    score = 0.35 * length + 0.20 * paragraphs + 0.25 * sentences + 0.20 * (1 - density)
+    return round(min(1.0, max(0.0, score)), 3)

@@ -1,0 +1,120 @@
+"""What a crawl may visit: its sites, their scope and URL patterns, its seeds, and its identity.
+
+Pure: no network, no database. A URL belongs to a site when its host is the host of one of the
+site's start URLs (an explicit port makes a different host: two servers on one machine are two
+sites) or one of its configured `hosts` (any port). Discovered URLs must then pass the site's
+`include` / `exclude` patterns; start URLs and configured sitemaps and feeds always do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+from scraper.config import Settings, Site
+from scraper.hosts import host_key
+from scraper.links import host_key as site_key
+from scraper.links import normalise
+from scraper.models import FrontierItem, Kind, Via
+
+__all__ = ["Scope", "crawl_sites", "run_params", "seeds"]
+
+
+def crawl_sites(settings: Settings, start_urls: Sequence[str]) -> tuple[Site, ...]:
+    """The sites of a run: the configured `[[sites]]`, or one per START_URL argument.
+
+    A START_URL whose host a configured site covers keeps that site's feeds, sitemaps and
+    patterns (with the START_URLs as its start); any other is a site of its own, whose
+    robots.txt, sitemaps and feeds are discovered. Raises `ConfigError` for a bad URL.
+    """
+    if not start_urls:
+        return settings.sites
+    chosen: dict[str, tuple[Site, list[str]]] = {}
+    for url in start_urls:
+        # start URLs on one host make one site, so each follows the links of the others' pages
+        site = settings.site_for(url) or Site(name=site_key(url), start_urls=(url,))
+        _, urls = chosen.setdefault(site.name, (site, []))
+        if url not in urls:
+            urls.append(url)
+    return tuple(dataclasses.replace(site, start_urls=tuple(urls)) for site, urls in chosen.values())
+
+
+def run_params(settings: Settings, sites: Sequence[Site]) -> str:
+    """What makes two crawl commands "the same", as canonical JSON: a run left unfinished by
+    one is resumed by the other. Time limits and the store path are not part of it."""
+    crawl = dataclasses.asdict(settings.crawl)
+    crawl.pop("max_duration")
+    shown = [
+        {
+            key: list(getattr(site, key))
+            for key in ("start_urls", "hosts", "feeds", "sitemaps", "include", "exclude")
+        }
+        for site in sites
+    ]
+    return json.dumps({"crawl": crawl, "sites": shown}, sort_keys=True, separators=(",", ":"))
+
+
+def seeds(sites: Iterable[Site]) -> list[FrontierItem]:
+    """The first frontier of a run: start URLs, and the sitemaps and feeds the sites name."""
+    found: list[FrontierItem] = []
+    for site in sites:
+        for urls, kind in (
+            (site.start_urls, Kind.PAGE),
+            (site.sitemaps, Kind.SITEMAP),
+            (site.feeds, Kind.FEED),
+        ):
+            for url in urls:
+                normal = normalise(url)
+                if normal is not None:
+                    found.append(FrontierItem(url=normal, kind=kind, via=Via.SEED))
+    return found
+
+
+class Scope:
+    """Which site a URL belongs to, and whether a discovered URL is worth queueing."""
+
+    def __init__(self, sites: Sequence[Site]) -> None:
+        self.sites = tuple(sites)
+        self._by_key: dict[str, Site] = {}
+        self._by_name: dict[str, Site] = {}
+        self._patterns: dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[str]]]] = {}
+        self.seed_hosts: frozenset[str] = frozenset(
+            host_key(url) for site in self.sites for url in site.start_urls
+        )
+        for site in self.sites:
+            for url in site.start_urls:
+                self._by_key.setdefault(site_key(url), site)
+            for host in site.hosts:
+                self._by_name.setdefault(host.lower(), site)
+            self._patterns[site.name] = (
+                [re.compile(p) for p in site.include],
+                [re.compile(p) for p in site.exclude],
+            )
+
+    def site_of(self, url: str) -> Site | None:
+        """The site `url` belongs to, or None when it is out of every site's scope."""
+        site = self._by_key.get(site_key(url))
+        if site is None:
+            site = self._by_name.get((urlsplit(url).hostname or "").lower())
+        return site
+
+    def admits(self, url: str, site: Site) -> bool:
+        """Whether a discovered URL passes its site's include / exclude patterns."""
+        include, exclude = self._patterns[site.name]
+        if include and not any(p.search(url) for p in include):
+            return False
+        return not any(p.search(url) for p in exclude)
+
+    def pages(self, items: Iterable[FrontierItem], *, within: Site | None = None) -> tuple[FrontierItem, ...]:
+        """The discovered pages in scope (of site `within`, when given) that its patterns admit."""
+        kept: list[FrontierItem] = []
+        for item in items:
+            site = self.site_of(item.url)
+            if site is None or (within is not None and site is not within):
+                continue
+            if self.admits(item.url, site):
+                kept.append(item)
+        return tuple(kept)

@@ -1,0 +1,294 @@
+"""Metadata you can trust: what the page declares, checked and cleaned; pure.
+
+    read_facts(tree)            on the intact tree, before the pre-pass: declared language, canonical
+                                link, JSON-LD objects, dated meta tags, declared authors, byline spots
+    choose_authors(raw, facts)  trafilatura's names cleaned ("By", roles, dates, handles gone), minus
+                                names that only appear in related-post cards
+    choose_date(found, facts)   the first trustworthy date and where it came from
+    detect_language(...)        declared, else detected from the text, else from title+description
+
+trafilatura finds authors with XPaths over the whole page (first `.author` wins), so a byline of
+a "Related posts" card can become the story's author; a name is kept when JSON-LD or a meta tag
+declares it, or when a byline outside such cards carries it. Dates must never lie in the future
+of the fetch, nor before 1990 unless JSON-LD or a meta tag states it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import py3langid
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.authors import Byline, _objects, bylines, clean_authors, declared_authors
+
+# A date of 1989 or earlier must be stated plainly (JSON-LD, meta tag): the web barely existed.
+EARLIEST = date(1990, 1, 1)
+# Pages are dated in their local time; UTC+14 is as far ahead of the fetch as "today" can be.
+_AHEAD = timedelta(hours=14)
+PLAIN_SOURCES = frozenset({"json-ld", "meta"})
+
+# "und"efined, "mul"tiple and "zxx" (no linguistic content) are codes, but not languages.
+_NOT_LANGUAGES = frozenset({"und", "mul", "zxx", "mis"})
+UNDETERMINED = "und"
+# Below this many letters of extracted text, the title and description are added to the sample.
+_MIN_LETTERS_TO_DETECT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class DatedClaim:
+    """One date the page states, and the kind of place it was found (json-ld, meta, url, text)."""
+
+    day: date
+    source: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageFacts:
+    """Metadata the page declares, read once on the intact tree."""
+
+    language: str | None
+    canonical: str | None
+    schema_types: frozenset[str]
+    og_type: str
+    description: str
+    dates: tuple[DatedClaim, ...]
+    declared_authors: tuple[str, ...]
+    bylines: tuple[Byline, ...]
+
+
+def read_facts(tree: LexborHTMLParser, page_url: str | None) -> PageFacts:
+    """Everything `choose_*` and `classify` need from the page, before the pre-pass changes it."""
+    objects = list(json_ld(tree))
+    return PageFacts(
+        language=declared_language(tree),
+        canonical=canonical_url(tree, page_url),
+        schema_types=frozenset(_schema_types(tree, objects)),
+        og_type=_meta_content(tree, 'meta[property="og:type"]').lower(),
+        description=_meta_content(tree, 'meta[name="description" i], meta[property="og:description"]'),
+        dates=tuple(_dated_claims(tree, objects, page_url)),
+        declared_authors=clean_authors(list(declared_authors(tree, objects))),
+        bylines=tuple(bylines(tree)),
+    )
+
+
+# -- language --------------------------------------------------------------------------------
+
+
+def normalise_language(value: str | None) -> str | None:
+    """The lowercase primary subtag of a language tag ("en-US", "en_GB" -> "en"), or None if not one."""
+    if not value:
+        return None
+    primary = value.strip().replace("_", "-").split("-", 1)[0].lower()
+    if not (2 <= len(primary) <= 3 and primary.isascii() and primary.isalpha()):
+        return None
+    return None if primary in _NOT_LANGUAGES else primary
+
+
+def declared_language(tree: LexborHTMLParser) -> str | None:
+    """The first valid language the page declares, in order of how often each source is right."""
+    return next(filter(None, map(normalise_language, _language_declarations(tree))), None)
+
+
+def detect_language(text: str, *fallback: str | None) -> str:
+    """py3langid's guess from `text`, topped up with the `fallback` texts when it is short; "und" if empty."""
+    sample = text
+    if sum(c.isalpha() for c in sample) < _MIN_LETTERS_TO_DETECT:
+        sample = " ".join(filter(None, (text, *fallback)))
+    if not any(c.isalpha() for c in sample):
+        return UNDETERMINED
+    language, _score = py3langid.classify(sample)
+    return normalise_language(str(language)) or UNDETERMINED
+
+
+def _language_declarations(tree: LexborHTMLParser) -> Iterator[str]:
+    root = tree.css_first("html")
+    if root is not None:
+        yield root.attributes.get("lang") or ""
+    yield _meta_content(tree, 'meta[property="og:locale"]')
+    for data in json_ld(tree):
+        yield from _find_key(data, "inLanguage")
+    for meta in tree.css("meta[http-equiv]"):
+        if (meta.attributes.get("http-equiv") or "").lower() == "content-language":
+            # the header form allows a list ("en, fr"); the first is the primary audience
+            yield (meta.attributes.get("content") or "").split(",", 1)[0]
+
+
+# -- JSON-LD and meta tags -------------------------------------------------------------------
+
+
+def json_ld(tree: LexborHTMLParser) -> Iterator[Any]:
+    """Every parseable JSON-LD document of the page (broken ones are common and declare nothing)."""
+    for script in tree.css('script[type="application/ld+json" i]'):
+        try:
+            yield json.loads(script.text(deep=True))
+        except ValueError:
+            continue
+
+
+def _find_key(data: Any, key: str) -> Iterator[str]:
+    """Every string value of `key` anywhere in a JSON document (the Language object form included)."""
+    for obj in _objects(data):
+        value = obj.get(key)
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict) and isinstance(value.get("name"), str):
+            yield value["name"]
+
+
+def _types(obj: dict[str, Any]) -> list[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return [k.rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)]
+
+
+def _schema_types(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]:
+    """JSON-LD @types and microdata itemtypes, without the schema.org prefix."""
+    for data in objects:
+        for obj in _objects(data):
+            yield from _types(obj)
+    for node in tree.css("[itemtype]"):
+        for url in (node.attributes.get("itemtype") or "").split():
+            yield url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _meta_content(tree: LexborHTMLParser, selector: str) -> str:
+    node = tree.css_first(selector)
+    return " ".join((node.attributes.get("content") or "").split()) if node is not None else ""
+
+
+def canonical_url(tree: LexborHTMLParser, page_url: str | None) -> str | None:
+    """The `<link rel=canonical>` target made absolute against the page (and its `<base>`)."""
+    base = page_url or ""
+    base_tag = tree.css_first("base[href]")
+    if base_tag is not None:
+        base = urljoin(base, (base_tag.attributes.get("href") or "").strip())
+    for link in tree.css("link[rel][href]"):
+        rels = (link.attributes.get("rel") or "").lower().split()
+        href = (link.attributes.get("href") or "").strip()
+        if "canonical" in rels and href:
+            return _absolute_http_url(href, base)
+    return None
+
+
+def _absolute_http_url(href: str, base: str) -> str | None:
+    """`href` resolved against `base`, kept only if the result is an http(s) URL with a host."""
+    url = urljoin(base, href)
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+# meta tags (name, property or itemprop, lowercased) that state when the page was published
+_DATE_META = frozenset(
+    {
+        "article:published_time", "og:published_time", "og:article:published_time", "published_time",
+        "article.published", "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
+        "date", "dc.date", "dc.date.issued", "dc.date.created", "dcterms.date", "dcterms.created",
+        "dcterms.issued", "citation_publication_date", "citation_date", "sailthru.date",
+        "parsely-pub-date", "originalpublicationdate", "release_date", "article_date_original",
+    }
+)  # fmt: skip
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
+
+
+def _day(value: str) -> date | None:
+    """The calendar day an ISO-ish timestamp names, in the page's own time zone (not shifted to UTC)."""
+    found = _ISO_DAY.search(value)
+    if found is None:
+        return None
+    try:
+        return date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        return None
+
+
+def _dated_claims(tree: LexborHTMLParser, objects: list[Any], page_url: str | None) -> Iterator[DatedClaim]:
+    """Publication dates the page states, most plainly stated first."""
+    for data in objects:
+        for value in _find_key(data, "datePublished"):
+            if day := _day(value):
+                yield DatedClaim(day, "json-ld")
+    for meta in tree.css("meta[content]"):
+        attrs = meta.attributes
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        if key in _DATE_META and (day := _day(attrs.get("content") or "")):
+            yield DatedClaim(day, "meta")
+    found = _URL_DAY.search(urlsplit(page_url).path) if page_url else None
+    if found and (day := _day(f"{found[1]}-{found[2]}-{found[3]}")):
+        yield DatedClaim(day, "url")
+    for node in tree.css("time[datetime]"):
+        if day := _day(node.attributes.get("datetime") or ""):
+            yield DatedClaim(day, "text")
+
+
+def _http_day(value: str) -> date | None:
+    try:
+        return parsedate_to_datetime(value).date()
+    except (TypeError, ValueError):  # a malformed header states nothing
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class DateChoice:
+    """The chosen publication date (ISO day) and where it came from, or both None."""
+
+    date: str | None
+    source: str | None
+
+
+def choose_date(
+    found: str | None, facts: PageFacts, *, fetched_at: datetime, last_modified: str | None
+) -> DateChoice:
+    """The first trustworthy date: JSON-LD or meta, then trafilatura's, the URL, <time>, Last-Modified.
+
+    trafilatura's date (from htmldate) is labelled "url" when the URL says the same day and
+    "text" otherwise. A candidate in the future of `fetched_at` is never taken; one before 1990
+    only from JSON-LD or a meta tag.
+    """
+    latest = (fetched_at.astimezone(UTC) + _AHEAD).date()
+
+    def ok(claim: DatedClaim) -> bool:
+        return claim.day <= latest and (claim.day >= EARLIEST or claim.source in PLAIN_SOURCES)
+
+    claims = [c for c in facts.dates if ok(c)]
+    plain = [c for c in claims if c.source in PLAIN_SOURCES]
+    ordered = list(plain)
+    if found and (day := _day(found)):
+        same_url = any(c.source == "url" and c.day == day for c in claims)
+        ordered.append(DatedClaim(day, "url" if same_url else "text"))
+    ordered += [c for c in claims if c.source == "url"] + [c for c in claims if c.source == "text"]
+    if last_modified and (day := _http_day(last_modified)):
+        ordered.append(DatedClaim(day, "http-header"))
+    choice = next((c for c in ordered if ok(c)), None)
+    return DateChoice(choice.day.isoformat(), choice.source) if choice else DateChoice(None, None)
+
+
+# -- authors ---------------------------------------------------------------------------------
+
+
+def choose_authors(raw: str | None, facts: PageFacts) -> tuple[str, ...]:
+    """trafilatura's authors, cleaned, without names only found in related-post cards and sidebars."""
+    names = clean_authors(raw)
+    declared = {n.casefold() for n in facts.declared_authors}
+    kept = tuple(n for n in names if n.casefold() in declared or not _only_in_cards(n, facts.bylines))
+    if not kept:
+        # nothing, cruft or another story's byline (or the pre-pass took the byline away before
+        # trafilatura looked): what the page declares, else its own byline on the intact page
+        main = (clean_authors(b.text) for b in facts.bylines if not b.in_card)
+        return facts.declared_authors or next((names for names in main if names), ())
+    return kept
+
+
+def _only_in_cards(name: str, bylines: Iterable[Byline]) -> bool:
+    where = [b.in_card for b in bylines if name.casefold() in b.text.casefold()]
+    return bool(where) and all(where)

@@ -1,0 +1,118 @@
+"""The SQLite schema of the store, as the list of steps that build it.
+
+`MIGRATIONS[n]` takes a database from version n to n + 1 (`PRAGMA user_version`); `Store` applies
+the steps a file is missing when it opens it. Later changes add a step at the end; they never
+edit an earlier one.
+
+    runs       one row per crawl run: status, start parameters, report
+    documents  one row per document version (scraper/store.py)
+    pages      one row per URL ever fetched: validators, content hash, history (scraper/state.py)
+    frontier   one row per URL per run: what is pending, what was done and how (scraper/state.py)
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 0 -> 1: document versions and the runs that stored them
+    (
+        """
+        CREATE TABLE runs (
+            id          TEXT PRIMARY KEY,
+            started_at  TEXT NOT NULL,
+            finished_at TEXT,
+            report      TEXT
+        )
+        """,
+        """
+        CREATE TABLE documents (
+            id            INTEGER PRIMARY KEY,
+            key           TEXT NOT NULL,
+            version       INTEGER NOT NULL CHECK (version >= 1),
+            url           TEXT,
+            final_url     TEXT,
+            canonical_url TEXT,
+            source        TEXT NOT NULL,
+            title         TEXT,
+            authors       TEXT NOT NULL,
+            date          TEXT,
+            date_source   TEXT,
+            sitename      TEXT,
+            description   TEXT,
+            language      TEXT,
+            categories    TEXT NOT NULL,
+            tags          TEXT NOT NULL,
+            image         TEXT,
+            text          TEXT NOT NULL,
+            fetched_at    TEXT NOT NULL,
+            status        INTEGER,
+            page_type     TEXT NOT NULL,
+            quality       REAL NOT NULL,
+            skip_reason   TEXT,
+            markdown      TEXT NOT NULL,
+            content_hash  TEXT NOT NULL,
+            html_hash     TEXT NOT NULL,
+            run_id        TEXT REFERENCES runs (id),
+            stored_at     TEXT NOT NULL,
+            UNIQUE (key, version)
+        )
+        """,
+        # lookups by key use the UNIQUE (key, version) index: a separate one on key alone would be redundant
+        "CREATE INDEX documents_stored_at ON documents (stored_at)",
+        "CREATE INDEX documents_run_id ON documents (run_id)",
+    ),
+    # 1 -> 2: incremental crawl state (scraper/state.py): run status and parameters, per-URL
+    # validators and history, and each run's frontier
+    (
+        # runs written before this step, or by Store.save outside a crawl, are complete
+        "ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT 'finished'",
+        "ALTER TABLE runs ADD COLUMN params TEXT",
+        "ALTER TABLE runs ADD COLUMN set_aside TEXT NOT NULL DEFAULT '{}'",
+        "CREATE INDEX runs_params ON runs (params, started_at)",
+        """
+        CREATE TABLE pages (
+            url           TEXT PRIMARY KEY,
+            etag          TEXT,
+            last_modified TEXT,
+            content_hash  TEXT,
+            first_seen    TEXT NOT NULL,
+            last_seen     TEXT,
+            last_changed  TEXT,
+            last_status   INTEGER,
+            failures      INTEGER NOT NULL DEFAULT 0,
+            gone_at       TEXT,
+            links         BLOB
+        )
+        """,
+        # documents stored before this step become known pages: a re-crawl finds them changed or gone
+        """
+        INSERT INTO pages (url, content_hash, first_seen, last_seen, last_changed, last_status)
+        SELECT d.key, d.content_hash,
+               (SELECT MIN(fetched_at) FROM documents WHERE key = d.key), d.fetched_at, d.stored_at, d.status
+        FROM documents AS d
+        WHERE d.url IS NOT NULL AND d.version = (SELECT MAX(version) FROM documents WHERE key = d.key)
+        """,
+        """
+        CREATE TABLE frontier (
+            run_id   TEXT NOT NULL REFERENCES runs (id),
+            url      TEXT NOT NULL,
+            host     TEXT NOT NULL,
+            kind     TEXT NOT NULL,
+            via      TEXT NOT NULL,
+            depth    INTEGER NOT NULL,
+            priority INTEGER NOT NULL,
+            lastmod  TEXT,
+            state    TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done')),
+            outcome  TEXT,
+            status   INTEGER,
+            reason   TEXT,
+            PRIMARY KEY (run_id, url)
+        )
+        """,
+        # pulling a host's next pending URLs reads this index in order: no sort, however long the frontier
+        "CREATE INDEX frontier_pending ON frontier (run_id, host, state, priority)",
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]

@@ -1,0 +1,419 @@
+"""Crawl state, in the store's SQLite file and through its connection: runs, frontiers, pages.
+
+    runs      status (running | stopped | finished), the start parameters, hosts set aside
+    frontier  one row per URL per run, pending or done with its outcome: "fetched once per
+              run", resume and the run report all come from here, and memory stays flat
+              however many URLs a run discovers (hosts pull their next URLs in small batches)
+    pages     one row per URL ever fetched: ETag, Last-Modified, content hash, first and last
+              seen, last changed, last status, consecutive failures, when it went, its links
+
+A visit is recorded in one transaction: the document version (if any), the page's row, the
+URLs the visit found and its frontier row marked done. A run killed at any point loses only
+the visits in flight, which the resumed run makes again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from scraper.hosts import host_key
+from scraper.models import (
+    CrawlProgress,
+    CrawlReport,
+    FrontierItem,
+    Kind,
+    RunStatus,
+    UrlProblem,
+    Via,
+    Visit,
+    VisitOutcome,
+    utc_now,
+)
+from scraper.store import Store, timestamp
+
+__all__ = ["CrawlState", "PageState", "Recorded", "RunStart"]
+
+REPORT_LIST_LIMIT = 100  # failed URLs and discovery problems listed in a report
+_RESUMABLE = (RunStatus.RUNNING.value, RunStatus.STOPPED.value)
+
+# Lower priorities are pulled first: sitemaps and feeds (0), then pages by depth; within a
+# depth, pages never fetched before come before known ones, so a run cut short by max_pages
+# or --max-duration reaches new pages first. The index on (run_id, host, state, priority)
+# hands them out in that order without sorting.
+_INSERT = """
+    INSERT OR IGNORE INTO frontier (run_id, url, host, kind, via, depth, priority, lastmod)
+    VALUES (?, ?, ?, ?, ?, ?, ? + EXISTS (SELECT 1 FROM pages WHERE url = ? AND last_seen IS NOT NULL), ?)
+"""
+_DONE = """
+    INSERT INTO frontier (run_id, url, host, kind, via, depth, priority, state, outcome, status, reason)
+    VALUES (?, ?, ?, ?, 'seed', 0, 0, 'done', ?, ?, ?)
+    ON CONFLICT (run_id, url) DO UPDATE SET
+        state = 'done', outcome = excluded.outcome, status = excluded.status, reason = excluded.reason
+"""
+# A 304 keeps the validators it does not repeat; a 200 replaces them (a page may drop its ETag).
+_SEEN = """
+    INSERT INTO pages (url, etag, last_modified, content_hash, first_seen, last_seen, last_changed,
+                       last_status, failures, gone_at, links)
+    VALUES (:url, :etag, :last_modified, :content_hash, :now, :now, :changed, :status, 0, NULL, :links)
+    ON CONFLICT (url) DO UPDATE SET
+        etag = CASE WHEN excluded.last_status = 304 THEN coalesce(excluded.etag, etag) ELSE excluded.etag END,
+        last_modified = CASE WHEN excluded.last_status = 304
+                             THEN coalesce(excluded.last_modified, last_modified)
+                             ELSE excluded.last_modified END,
+        content_hash = coalesce(excluded.content_hash, content_hash),
+        last_seen = excluded.last_seen,
+        last_changed = coalesce(excluded.last_changed, last_changed),
+        last_status = excluded.last_status,
+        failures = 0,
+        gone_at = NULL,
+        links = coalesce(excluded.links, links)
+"""
+_FAILED = """
+    INSERT INTO pages (url, first_seen, last_status, failures) VALUES (?, ?, ?, 1)
+    ON CONFLICT (url) DO UPDATE SET failures = failures + 1, last_status = excluded.last_status
+"""
+_GONE = "UPDATE pages SET gone_at = coalesce(gone_at, ?), last_status = ?, failures = 0 WHERE url = ?"
+# "HTTP 404", "cannot connect: Connection refused" -> "HTTP 404", "cannot connect"
+_CATEGORY = (
+    "CASE WHEN instr(reason, ':') > 0 THEN substr(reason, 1, instr(reason, ':') - 1) "
+    "ELSE coalesce(reason, 'unknown') END"
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunStart:
+    """The run a crawl goes on with: a new one, or the unfinished one it resumes."""
+
+    run_id: str
+    resumed: bool
+    started_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recorded:
+    outcome: VisitOutcome
+    added: int  # URLs found that were new to the frontier
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageState:
+    """What earlier runs learned about one URL."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    first_seen: datetime
+    last_seen: datetime | None  # last 200 or 304; None if it never answered one
+    last_changed: datetime | None
+    last_status: int | None
+    failures: int
+    gone_at: datetime | None
+
+    @property
+    def known(self) -> bool:
+        """Whether the URL ever answered with a page (so a 404 now means it is gone)."""
+        return self.last_seen is not None
+
+
+class CrawlState:
+    """Runs, frontiers and per-URL state of crawls, through the connection of `store`."""
+
+    def __init__(self, store: Store, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self._store = store
+        self._clock = clock
+
+    # -- runs ------------------------------------------------------------------------------
+
+    def begin(self, params: str, *, new_run_id: str) -> RunStart:
+        """Resume the last run started with `params` if it did not finish, else start `new_run_id`."""
+        now = self._clock()
+        with self._store.transaction("start a run") as conn:
+            row = conn.execute(
+                "SELECT id, status, started_at FROM runs WHERE params = ? ORDER BY started_at DESC LIMIT 1",
+                (params,),
+            ).fetchone()
+            if row is not None and row[1] in _RESUMABLE:
+                conn.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?", (row[0],))
+                return RunStart(run_id=row[0], resumed=True, started_at=_time(row[2]))
+            # the frontiers of finished runs are not needed any more (their reports are kept)
+            conn.execute(
+                "DELETE FROM frontier WHERE run_id IN (SELECT id FROM runs WHERE status = 'finished')"
+            )
+            conn.execute(
+                "INSERT INTO runs (id, started_at, status, params) VALUES (?, ?, 'running', ?)",
+                (new_run_id, timestamp(now), params),
+            )
+        return RunStart(run_id=new_run_id, resumed=False, started_at=now)
+
+    def set_aside(self, run_id: str, host: str, reason: str) -> int:
+        """Give up on `host` for the rest of the run: its pending URLs are skipped with `reason`."""
+        with self._store.transaction("set aside " + host) as conn:
+            (raw,) = conn.execute("SELECT set_aside FROM runs WHERE id = ?", (run_id,)).fetchone()
+            hosts = json.loads(raw)
+            hosts[host] = reason
+            conn.execute("UPDATE runs SET set_aside = ? WHERE id = ?", (json.dumps(hosts), run_id))
+            return conn.execute(
+                "UPDATE frontier SET state = 'done', outcome = 'skipped', reason = ? "
+                "WHERE run_id = ? AND host = ? AND state = 'pending'",
+                (f"host set aside: {reason}", run_id, host),
+            ).rowcount
+
+    def has_run(self, run_id: str) -> bool:
+        with self._store.reading("read run " + run_id) as conn:
+            return conn.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is not None
+
+    def hosts_set_aside(self, run_id: str) -> dict[str, str]:
+        with self._store.reading("read run " + run_id) as conn:
+            row = conn.execute("SELECT set_aside FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return dict(json.loads(row[0])) if row else {}
+
+    # -- frontier --------------------------------------------------------------------------
+
+    def add(self, run_id: str, items: Iterable[FrontierItem]) -> int:
+        """Queue URLs not yet in the run's frontier; returns how many were new to it."""
+        with self._store.transaction("add to the frontier") as conn:
+            return _add(conn, run_id, items)
+
+    def pending(
+        self, run_id: str, host: str, *, limit: int, exclude: Collection[str] = ()
+    ) -> list[FrontierItem]:
+        """The next pending URLs of one host (`host_key` form), first priorities first."""
+        skip = f"AND url NOT IN ({', '.join('?' * len(exclude))})" if exclude else ""
+        query = (
+            "SELECT url, kind, via, depth, lastmod FROM frontier "
+            f"WHERE run_id = ? AND host = ? AND state = 'pending' {skip} ORDER BY priority, rowid LIMIT ?"
+        )
+        with self._store.reading("read the frontier") as conn:
+            rows = conn.execute(query, (run_id, host, *exclude, limit)).fetchall()
+        return [
+            FrontierItem(
+                url=url,
+                kind=Kind(kind),
+                via=Via(via),
+                depth=depth,
+                lastmod=_time(lastmod) if lastmod else None,
+            )
+            for url, kind, via, depth, lastmod in rows
+        ]
+
+    def pending_hosts(self, run_id: str) -> list[str]:
+        with self._store.reading("read the frontier") as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT host FROM frontier WHERE run_id = ? AND state = 'pending'", (run_id,)
+            ).fetchall()
+        return [host for (host,) in rows]
+
+    def close_pending(self, run_id: str, outcome: VisitOutcome, reason: str) -> int:
+        """Mark every URL still pending as done with `outcome` (the page limit was reached)."""
+        with self._store.transaction("close the frontier") as conn:
+            return conn.execute(
+                "UPDATE frontier SET state = 'done', outcome = ?, reason = ? "
+                "WHERE run_id = ? AND state = 'pending'",
+                (outcome.value, reason, run_id),
+            ).rowcount
+
+    def count(self, run_id: str, *, via: Via | None = None, requested: bool = False) -> int:
+        """Page URLs of the run: all of them, those found `via`, or those requested so far."""
+        where = ["run_id = ?", "kind = 'page'"]
+        params: list[str] = [run_id]
+        if via is not None:
+            where.append("via = ?")
+            params.append(via.value)
+        if requested:
+            where.append("state = 'done' AND (status IS NOT NULL OR outcome = 'failed')")
+        with self._store.reading("count the frontier") as conn:
+            return int(
+                conn.execute(f"SELECT COUNT(*) FROM frontier WHERE {' AND '.join(where)}", params).fetchone()[
+                    0
+                ]
+            )
+
+    def record(self, run_id: str, visit: Visit) -> Recorded:
+        """Record a visit in one transaction: its outcome (from the save, for a document) and
+        how many of the URLs it found were new to the run's frontier."""
+        now = timestamp(self._clock())
+        with self._store.transaction("record " + visit.url) as conn:
+            outcome = visit.outcome
+            if visit.document is not None:
+                html_hash = visit.page.html_hash if visit.page is not None else ""
+                saved = self._store.save_within(conn, visit.document, html_hash=html_hash, run_id=run_id)
+                outcome = VisitOutcome(saved.outcome.value)
+            if visit.kind is Kind.PAGE:
+                _update_page(conn, visit, outcome, now)
+            added = _add(conn, run_id, visit.found)
+            done = (run_id, visit.url, host_key(visit.url), visit.kind.value, outcome.value)
+            conn.execute(_DONE, (*done, visit.status, visit.reason))
+        return Recorded(outcome=outcome, added=added)
+
+    def progress(self, run_id: str) -> CrawlProgress:
+        """Where a run stands (robots.txt visits aside), for a resumed run's progress display."""
+        with self._store.reading("count the frontier") as conn:
+            row = conn.execute(
+                "SELECT COUNT(*), SUM(state = 'done'), SUM(kind = 'page' AND status IS NOT NULL), "
+                "SUM(outcome IN ('new', 'changed')), SUM(outcome = 'failed') "
+                "FROM frontier WHERE run_id = ? AND kind != 'robots'",
+                (run_id,),
+            ).fetchone()
+        discovered, done, fetched, stored, failed = (int(n or 0) for n in row)
+        return CrawlProgress(discovered=discovered, done=done, fetched=fetched, stored=stored, failed=failed)
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def page(self, url: str) -> PageState | None:
+        with self._store.reading("read page " + url) as conn:
+            row = conn.execute(
+                "SELECT url, etag, last_modified, content_hash, first_seen, last_seen, last_changed, "
+                "last_status, failures, gone_at FROM pages WHERE url = ?",
+                (url,),
+            ).fetchone()
+        if row is None:
+            return None
+        url, etag, modified, content_hash, first, last, changed, status, failures, gone = row
+        return PageState(
+            url=url,
+            etag=etag,
+            last_modified=modified,
+            content_hash=content_hash,
+            first_seen=_time(first),
+            last_seen=_time(last) if last else None,
+            last_changed=_time(changed) if changed else None,
+            last_status=status,
+            failures=failures,
+            gone_at=_time(gone) if gone else None,
+        )
+
+    def links(self, url: str) -> tuple[str, ...]:
+        """The links the page had when last fetched with a body (followed again after a 304)."""
+        with self._store.reading("read page " + url) as conn:
+            row = conn.execute("SELECT links FROM pages WHERE url = ?", (url,)).fetchone()
+        text = zlib.decompress(row[0]).decode("utf-8") if row is not None and row[0] else ""
+        return tuple(text.split("\n")) if text else ()
+
+    # -- report ----------------------------------------------------------------------------
+
+    def report(
+        self,
+        run: RunStart,
+        *,
+        status: RunStatus,
+        stopped_early: bool = False,
+        finished_at: datetime | None = None,
+    ) -> CrawlReport:
+        """The report of a run so far, counted from its frontier (so it spans resumed runs)."""
+        counts: dict[str, int] = {}
+        failed: dict[str, int] = {}
+        skipped: dict[str, int] = {}
+        fetched = 0
+        with self._store.reading("report run " + run.run_id) as conn:
+            rows = conn.execute(
+                f"SELECT kind, outcome, {_CATEGORY}, COUNT(*), SUM(status IS NOT NULL) FROM frontier "
+                "WHERE run_id = ? AND state = 'done' GROUP BY kind, outcome, 3",
+                (run.run_id,),
+            ).fetchall()
+            discovered = self.count(run.run_id)
+            failures = _problems(conn, run.run_id, "outcome = 'failed'")
+            problems = _problems(conn, run.run_id, "kind != 'page' AND outcome IN ('failed', 'skipped')")
+        for kind, outcome, category, n, answered in rows:
+            label = category if kind == Kind.PAGE.value else f"{kind}: {category}"
+            if outcome == VisitOutcome.FAILED.value:
+                failed[label] = failed.get(label, 0) + n
+            elif outcome == VisitOutcome.SKIPPED.value:
+                skipped[label] = skipped.get(label, 0) + n
+            elif kind == Kind.PAGE.value or outcome.startswith("skipped_"):
+                counts[outcome] = counts.get(outcome, 0) + n
+            if kind == Kind.PAGE.value:
+                fetched += answered
+        return CrawlReport(
+            run_id=run.run_id,
+            status=status,
+            resumed=run.resumed,
+            stopped_early=stopped_early,
+            started_at=run.started_at,
+            finished_at=finished_at,
+            discovered=discovered,
+            fetched=fetched,
+            new=counts.get(VisitOutcome.NEW.value, 0),
+            changed=counts.get(VisitOutcome.CHANGED.value, 0),
+            unchanged=counts.get(VisitOutcome.UNCHANGED.value, 0),
+            gone=counts.get(VisitOutcome.GONE.value, 0),
+            failed=failed,
+            failures=failures,
+            skipped_robots=counts.get(VisitOutcome.SKIPPED_ROBOTS.value, 0),
+            skipped_limits=counts.get(VisitOutcome.SKIPPED_LIMITS.value, 0),
+            skipped=skipped,
+            problems=problems,
+            set_aside=self.hosts_set_aside(run.run_id),
+        )
+
+    def finish(self, report: CrawlReport) -> None:
+        """Keep the final report and status of a run."""
+        self._store.record_run(report)
+
+
+def _add(conn: sqlite3.Connection, run_id: str, items: Iterable[FrontierItem]) -> int:
+    before = conn.total_changes
+    conn.executemany(
+        _INSERT,
+        (
+            (
+                run_id,
+                item.url,
+                host_key(item.url),
+                item.kind.value,
+                item.via.value,
+                item.depth,
+                1 + 2 * item.depth if item.kind is Kind.PAGE else 0,
+                item.url,
+                timestamp(item.lastmod) if item.lastmod else None,
+            )
+            for item in items
+        ),
+    )
+    return conn.total_changes - before
+
+
+def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, now: str) -> None:
+    if outcome is VisitOutcome.GONE:
+        conn.execute(_GONE, (now, visit.status, visit.url))
+    elif outcome is VisitOutcome.FAILED:
+        conn.execute(_FAILED, (visit.url, now, visit.status))
+    elif visit.page is not None and outcome in (
+        VisitOutcome.NEW,
+        VisitOutcome.CHANGED,
+        VisitOutcome.UNCHANGED,
+        VisitOutcome.SKIPPED,  # a page without main content (a hub): its links still count
+    ):
+        page = visit.page
+        fresh = page.status != 304
+        conn.execute(
+            _SEEN,
+            {
+                "url": visit.url,
+                "etag": page.etag,
+                "last_modified": page.last_modified,
+                "content_hash": visit.document.content_hash if visit.document is not None else None,
+                "now": now,
+                "changed": now if outcome in (VisitOutcome.NEW, VisitOutcome.CHANGED) else None,
+                "status": page.status,
+                "links": zlib.compress("\n".join(visit.links).encode("utf-8")) if fresh else None,
+            },
+        )
+
+
+def _problems(conn: sqlite3.Connection, run_id: str, where: str) -> tuple[UrlProblem, ...]:
+    rows = conn.execute(
+        f"SELECT url, reason FROM frontier WHERE run_id = ? AND state = 'done' AND {where} "
+        "ORDER BY rowid LIMIT ?",
+        (run_id, REPORT_LIST_LIMIT),
+    ).fetchall()
+    return tuple(UrlProblem(url=url, reason=reason or "") for url, reason in rows)
+
+
+def _time(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(UTC)

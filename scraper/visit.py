@@ -1,0 +1,315 @@
+"""One frontier URL in, one `Visit` out: robots.txt, the fetch, extraction, and what it came to.
+
+No scheduling and no writes (scraper/crawl.py does both): a `Visitor` reads what earlier runs
+learned of a page (validators, links) from the crawl state, and says what happened:
+
+    page     set aside? allowed? lastmod older than our last visit? -> conditional GET ->
+             304: unchanged (its stored links followed) | 200: extract in the pool -> document
+             (the save decides new, changed or unchanged), or no main content (links followed)
+             | 404/410 of a page we had: gone | not HTML below a start URL: skipped | else failed
+    sitemap  fetch (any type, gzip welcome) -> parse in the pool -> pages in scope and child sitemaps
+    feed     fetch -> parse in the pool -> pages in scope
+
+Redirect targets pass robots.txt before they are requested. Extraction and parsing run in the
+process pool when there is one: they are CPU-bound, and `process_page` / `parse_source` are pure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import TypeVar
+
+from courlan.filters import extension_filter
+
+from scraper.config import ExtractSettings, Settings
+from scraper.discover import Sitemap, feed_links, parse_feed, parse_sitemap
+from scraper.errors import (
+    DiscoveryError,
+    ExtractionError,
+    FetchError,
+    NoMainContent,
+    PermanentFetchError,
+    ScraperError,
+    TransientFetchError,
+)
+from scraper.extract import extract
+from scraper.fetch import Fetcher
+from scraper.frontier import Scope
+from scraper.hosts import host_key
+from scraper.links import extract_links
+from scraper.models import Document, FetchedPage, FrontierItem, Kind, Via, Visit, VisitOutcome
+from scraper.politeness import ANY_TYPE, Politeness
+from scraper.state import CrawlState, PageState
+
+__all__ = ["Processed", "Visitor", "parse_source", "process_page"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """What a worker process makes of one page: a document (or why not), its links and feeds."""
+
+    document: Document | None
+    error: ScraperError | None
+    links: tuple[str, ...]
+    feeds: tuple[str, ...] = ()
+
+
+def process_page(
+    page: FetchedPage, settings: ExtractSettings, *, extract_text: bool = True, find_feeds: bool = False
+) -> Processed:
+    """Extract the document, the outgoing links and (if asked) the advertised feeds of one page.
+
+    Pure; runs in a worker process. Without `extract_text` only the links are looked for.
+    """
+    base = page.final_url or page.url or ""
+    html = page.html
+    links = tuple(extract_links(html, base))
+    feeds = feed_links(html, base_url=base) if find_feeds else ()
+    if not extract_text:
+        return Processed(None, None, links, feeds)
+    try:
+        return Processed(extract(page, settings), None, links, feeds)
+    except ScraperError as exc:
+        return Processed(None, exc, links, feeds)
+
+
+def parse_source(kind: Kind, body: bytes, source: str, max_urls: int) -> Sitemap:
+    """Read a sitemap or a feed into the pages (and child sitemaps) it lists; runs in a worker."""
+    if kind is Kind.FEED:
+        return Sitemap(urls=parse_feed(body, source=source)[:max_urls])
+    return parse_sitemap(body, source=source, max_urls=max_urls)
+
+
+class Visitor:
+    """Visits frontier URLs for one run.
+
+    `requested` counts the page requests made (against `[crawl] max_pages`) and `sitemap_urls`
+    the pages sitemaps listed (against `max_sitemap_urls`); a resumed run starts them from its
+    store. `on_set_aside(host, reason)` is told when failures make a host be given up on.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        fetcher: Fetcher,
+        politeness: Politeness,
+        state: CrawlState,
+        scope: Scope,
+        executor: Executor | None,
+        on_set_aside: Callable[[str, str], None],
+    ) -> None:
+        self._settings = settings
+        self._fetcher = fetcher
+        self._politeness = politeness
+        self._state = state
+        self._scope = scope
+        self._executor = executor
+        self._on_set_aside = on_set_aside
+        self.requested = 0
+        self.sitemap_urls = 0
+
+    def out_of_pages(self) -> bool:
+        return self.requested >= self._settings.crawl.max_pages
+
+    async def visit(self, item: FrontierItem) -> Visit | None:
+        """Visit one frontier URL; None leaves it pending (the page limit was reached)."""
+        aside = self._politeness.set_aside_reason(item.url)
+        rules = await self._politeness.rules(item.url) if aside is None else None
+        aside = self._politeness.set_aside_reason(item.url)  # reading robots.txt may have set it aside
+        if aside is not None:
+            return Visit(
+                url=item.url, kind=item.kind, outcome=VisitOutcome.SKIPPED, reason=f"host set aside: {aside}"
+            )
+        if rules is not None and not rules.allowed(item.url):
+            return Visit(
+                url=item.url,
+                kind=item.kind,
+                outcome=VisitOutcome.SKIPPED_ROBOTS,
+                reason="disallowed by robots.txt",
+            )
+        if item.kind is Kind.PAGE:
+            return await self._visit_page(item)
+        return await self._read_source(item)
+
+    async def _visit_page(self, item: FrontierItem) -> Visit | None:
+        url, crawl = item.url, self._settings.crawl
+        prior = self._state.page(url) if crawl.extract else None
+        current = prior if prior is not None and prior.known and prior.gone_at is None else None
+        last_seen = current.last_seen if current is not None else None
+        if last_seen is not None and item.lastmod is not None and item.lastmod <= last_seen:
+            reason = "not modified since the last visit (lastmod)"
+            links = self._follow(item, self._state.links(url))
+            return Visit(url=url, outcome=VisitOutcome.UNCHANGED, reason=reason, found=links)
+        if self.out_of_pages():
+            return None
+        self.requested += 1
+        guard = _RedirectGuard(url, self._politeness)
+        try:
+            page = await self._fetcher.fetch(
+                url,
+                etag=current.etag if current else None,
+                last_modified=current.last_modified if current else None,
+                check_redirect=guard.check,
+            )
+        except FetchError as exc:
+            return self._page_failed(item, prior, exc, robots=guard.refused)
+        except ExtractionError as exc:  # the body is not text
+            self._politeness.succeeded(url)
+            outcome = VisitOutcome.FAILED if item.via is Via.SEED else VisitOutcome.SKIPPED
+            return Visit(url=url, outcome=outcome, status=200, reason=exc.reason)
+        self._politeness.succeeded(url)
+        if page.status == 304:
+            links = self._follow(item, self._state.links(url))
+            return Visit(url=url, outcome=VisitOutcome.UNCHANGED, status=304, page=page, found=links)
+        return await self._page_fetched(item, page)
+
+    async def _page_fetched(self, item: FrontierItem, page: FetchedPage) -> Visit:
+        crawl = self._settings.crawl
+        find_feeds = crawl.feeds and item.via is Via.SEED
+        processed = await self._in_pool(
+            functools.partial(
+                process_page,
+                page,
+                self._settings.extract_for(page.final_url or page.url),
+                extract_text=crawl.extract,
+                find_feeds=find_feeds,
+            )
+        )
+        feeds = tuple(FrontierItem(url=url, kind=Kind.FEED, via=Via.LINK) for url in processed.feeds)
+        found = self._follow(item, processed.links) + feeds
+        url, status = item.url, page.status
+        if not crawl.extract:
+            return Visit(url=url, outcome=VisitOutcome.FETCHED, status=status, found=found)
+        if isinstance(processed.error, NoMainContent):
+            # hub and index pages have links but no story: worth crawling, not worth storing
+            return Visit(
+                url=url,
+                outcome=VisitOutcome.SKIPPED,
+                status=status,
+                reason=processed.error.reason,
+                page=page,
+                links=processed.links,
+                found=found,
+            )
+        if processed.error is not None:
+            reason = str(getattr(processed.error, "reason", processed.error))
+            return Visit(url=url, outcome=VisitOutcome.FAILED, status=status, reason=reason, found=found)
+        return Visit(
+            url=url,
+            outcome=VisitOutcome.NEW,  # the save decides: new, changed or unchanged
+            status=status,
+            page=page,
+            document=processed.document,
+            links=processed.links,
+            found=found,
+        )
+
+    def _page_failed(
+        self, item: FrontierItem, prior: PageState | None, exc: FetchError, *, robots: bool
+    ) -> Visit:
+        url, status, reason = item.url, exc.status, exc.reason
+        if robots:
+            return Visit(url=url, outcome=VisitOutcome.SKIPPED_ROBOTS, reason=reason)
+        if isinstance(exc, TransientFetchError):
+            self._host_failed(url, exc)
+            return Visit(url=url, outcome=VisitOutcome.FAILED, status=status, reason=reason)
+        if status is not None:
+            self._politeness.succeeded(url)
+        if status in (404, 410) and prior is not None and prior.known:
+            if prior.gone_at is not None:
+                return Visit(
+                    url=url, outcome=VisitOutcome.UNCHANGED, status=status, reason=f"still gone: {reason}"
+                )
+            return Visit(url=url, outcome=VisitOutcome.GONE, status=status, reason=reason)
+        if item.via is not Via.SEED and reason.startswith("not HTML"):
+            # a link to a PDF or an image is not a failure of the crawl: only start URLs must be HTML
+            return Visit(url=url, outcome=VisitOutcome.SKIPPED, status=status, reason=reason)
+        return Visit(url=url, outcome=VisitOutcome.FAILED, status=status, reason=reason)
+
+    def _host_failed(self, url: str, exc: TransientFetchError) -> None:
+        reason = self._politeness.failed(url, exc)
+        if reason is not None:
+            self._on_set_aside(host_key(url), reason)
+
+    async def _read_source(self, item: FrontierItem) -> Visit:
+        """Read a sitemap or a feed, queueing the pages (and child sitemaps) it lists."""
+        url, kind, crawl = item.url, item.kind, self._settings.crawl
+        room = crawl.max_sitemap_urls - self.sitemap_urls
+        if kind is Kind.SITEMAP and room <= 0:
+            reason = f"sitemap URL limit reached (max_sitemap_urls = {crawl.max_sitemap_urls})"
+            return Visit(url=url, kind=kind, outcome=VisitOutcome.SKIPPED_LIMITS, reason=reason)
+        guard = _RedirectGuard(url, self._politeness)
+        try:
+            page = await self._fetcher.fetch(url, accept=ANY_TYPE, check_redirect=guard.check)
+        except FetchError as exc:
+            if guard.refused:
+                return Visit(url=url, kind=kind, outcome=VisitOutcome.SKIPPED_ROBOTS, reason=exc.reason)
+            if isinstance(exc, TransientFetchError):
+                self._host_failed(url, exc)
+            elif item.via is Via.GUESS and exc.status is not None and 400 <= exc.status < 500:
+                # /sitemap.xml was only a guess: its absence is no problem worth reporting
+                return Visit(
+                    url=url, kind=kind, outcome=VisitOutcome.READ, status=exc.status, reason=exc.reason
+                )
+            return Visit(
+                url=url, kind=kind, outcome=VisitOutcome.SKIPPED, status=exc.status, reason=exc.reason
+            )
+        self._politeness.succeeded(url)
+        limit = room if kind is Kind.SITEMAP else crawl.max_pages
+        try:
+            listed = await self._in_pool(functools.partial(parse_source, kind, page.body, url, limit))
+        except DiscoveryError as exc:
+            return Visit(
+                url=url, kind=kind, outcome=VisitOutcome.SKIPPED, status=page.status, reason=exc.reason
+            )
+        via = Via.SITEMAP if kind is Kind.SITEMAP else Via.FEED
+        pages = self._scope.pages(
+            FrontierItem(url=link.url, via=via, lastmod=link.lastmod) for link in listed.urls
+        )
+        if kind is Kind.SITEMAP:
+            self.sitemap_urls += len(pages)
+        children = tuple(
+            FrontierItem(url=child, kind=Kind.SITEMAP, via=Via.SITEMAP) for child in listed.sitemaps
+        )
+        return Visit(
+            url=url, kind=kind, outcome=VisitOutcome.READ, status=page.status, found=pages + children
+        )
+
+    def _follow(self, item: FrontierItem, links: Sequence[str]) -> tuple[FrontierItem, ...]:
+        """The links of a page worth queueing: same site, within depth, patterns, not files."""
+        crawl = self._settings.crawl
+        site = self._scope.site_of(item.url)
+        if not crawl.follow_links or item.depth >= crawl.max_depth or site is None:
+            return ()
+        candidates = (
+            FrontierItem(url=link, via=Via.LINK, depth=item.depth + 1)
+            for link in links
+            if extension_filter(link)
+        )
+        return self._scope.pages(candidates, within=site)
+
+    async def _in_pool(self, work: Callable[[], T]) -> T:
+        if self._executor is None:
+            return work()
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+
+
+class _RedirectGuard:
+    """Refuses, before it is requested, a redirect target robots.txt disallows, and remembers it."""
+
+    def __init__(self, url: str, politeness: Politeness) -> None:
+        self._url = url
+        self._politeness = politeness
+        self.refused = False
+
+    async def check(self, target: str) -> None:
+        if not await self._politeness.allowed(target):
+            self.refused = True
+            raise PermanentFetchError(self._url, f"redirect to {target} disallowed by robots.txt")

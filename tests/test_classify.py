@@ -1,0 +1,176 @@
+"""Tests for scraper.classify: junk verdicts, page types and the quality score."""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.classify import Classification, PageSignals, classify, measure, quality
+from scraper.metadata import read_facts
+
+STORY = (
+    "<p>The harbour board met on Tuesday to agree the summer timetable for the ferries, which will"
+    " add two early crossings on weekdays and a late one on Saturdays.</p>"
+    "<p>Board members said the extra sailings respond to a survey in which shift workers asked for"
+    " a way to reach the hospital before seven in the morning.</p>"
+    "<p>The new timetable starts on the first Monday of June and will be reviewed in September by"
+    " the board, the operator and the unions together.</p>"
+    "<p>Passengers can comment on the plan at the ferry office until the end of April.</p>"
+    "<p>The operator expects the early boats to carry about two hundred people a day once the"
+    " hospital changes its own shift pattern in the autumn.</p>"
+)
+
+
+def _page(body: str, title: str = "Ferry timetable", head: str = "") -> str:
+    return f"<html><head><title>{title}</title>{head}</head><body>{body}</body></html>"
+
+
+def _signals(html: str) -> PageSignals:
+    tree = LexborHTMLParser(html)
+    return measure(tree, read_facts(tree, "https://news.example/a"))
+
+
+def _judge(html: str, text: str | None = None, status: int | None = 200) -> Classification:
+    return classify(_signals(html), text, status)
+
+
+def _teasers(count: int) -> str:
+    return "".join(
+        f"<li class='teaser'><h3><a href='/s/{i}'>Story number {i} about the harbour and the town</a></h3>"
+        f"<p>A short summary of story {i}.</p></li>"
+        for i in range(count)
+    )
+
+
+@pytest.mark.parametrize(
+    ("html", "page_type"),
+    [
+        (
+            _page("<h1>Checking your browser</h1><div class='cf-turnstile'></div>", "Just a moment..."),
+            "block",
+        ),
+        (_page("<p>Access to this page has been denied.</p>", "Access denied"), "block"),
+        (
+            _page(
+                "<p>Please verify you are human by completing the action below.</p>"
+                "<div id='px-captcha'></div>"
+            ),
+            "block",
+        ),
+        (
+            _page(
+                "<h1>Sign in</h1><form><input type='email'><input type='password'><button>Go</button></form>"
+            ),
+            "login",
+        ),
+        (_page("<h1>Members only</h1><p>Please sign in to continue.</p>", "Sign in to continue"), "login"),
+        (
+            _page(
+                "<div class='cookie-consent'><p>We and our partners use cookies to store and access"
+                " information"
+                " on your device for personalised ads and content, ad and content measurement and audience"
+                " insights.</p><button>Accept all</button><button>Reject all</button></div>"
+            ),
+            "consent",
+        ),
+        (_page("<h1>Page not found</h1><p>Sorry, that page has moved.</p>", "Oops"), "not_found"),
+        (_page("<h1>Error</h1><p>Try the search.</p>", "404 | The Harbour Gazette"), "not_found"),
+        (_page("<h1>News</h1><ul class='feed'>" + _teasers(8) + "</ul>", "News"), "listing"),
+    ],
+)
+def test_junk_pages_are_skipped(html: str, page_type: str) -> None:
+    """Block, login, consent, soft-404 and listing pages get their type, a skip reason and quality 0."""
+    verdict = _judge(html)
+    assert verdict.page_type == page_type
+    assert verdict.skip_reason
+    assert verdict.quality == 0.0
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        _page(
+            "<header><a href='/login'>Sign in</a></header><article><h1>Ferries</h1>" + STORY + "</article>"
+        ),
+        _page(
+            "<header><form><input type='password'></form></header><article>" + STORY + "</article>",
+        ),
+        _page(
+            "<article><p>The 404 bus now runs hourly: page not found errors on the site are fixed.</p>"
+            + STORY
+            + "</article>"
+        ),
+        _page("<article>" + STORY + "</article><aside><div class='g-recaptcha'></div></aside>"),
+        _page(
+            "<article>" + STORY + "</article><div class='cookie-banner'><p>We use cookies to improve"
+            " the site and measure traffic; by browsing you agree to their use.</p></div>"
+        ),
+        _page("<article>" + STORY + "</article><ul class='related'>" + _teasers(8) + "</ul>"),
+        _page("<article>" + STORY + "</article>", "Why your 404 page matters"),
+    ],
+)
+def test_real_articles_are_not_junk(html: str) -> None:
+    """Login links, header password forms, "404" in the text, captchas, banners and teasers keep articles."""
+    verdict = _judge(html, text=None)
+    assert (verdict.page_type, verdict.skip_reason) == ("article", None)
+
+
+def test_extracted_text_decides_a_soft_404_behind_a_big_template() -> None:
+    """A "not found" title with long sidebar prose is judged on the short text the extractor found."""
+    html = _page("<h1>Not found</h1><div class='widget'>" + STORY + "</div>", "Page not found")
+    assert _judge(html, text=None).skip_reason is None
+    assert _judge(html, text="Sorry, nothing here.").page_type == "not_found"
+
+
+def test_hidden_pages_are_judged_on_the_extracted_text() -> None:
+    """A page whose content sits in <noscript> is not judged before extraction, then by its extracted text."""
+    html = _page("<form><input type='password'></form><noscript>" + STORY * 3 + "</noscript>")
+    assert _judge(html, text=None).skip_reason is None
+    assert _judge(html, text="x" * 2000).skip_reason is None
+
+
+def test_status_codes_count_as_signals() -> None:
+    """A 404 or 410 status with little text is a not-found page whatever the title says."""
+    assert _judge(_page("<p>Gone.</p>", "Harbour"), status=410).page_type == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "page_type"),
+    [
+        ('<script type="application/ld+json">{"@type": "DiscussionForumPosting"}</script>', STORY, "forum"),
+        ('<script type="application/ld+json">{"@graph": [{"@type": "Product"}]}</script>', STORY, "product"),
+        ('<meta property="og:type" content="product">', STORY, "product"),
+        ('<script type="application/ld+json">{"@type": "TechArticle"}</script>', STORY, "documentation"),
+        ('<script type="application/ld+json">{"@type": "NewsArticle"}</script>', STORY, "article"),
+        ('<script type="application/ld+json">{"@type": "LocalBusiness"}</script>', STORY, "service"),
+        ("", "<div itemscope itemtype='https://schema.org/CollectionPage'>" + STORY + "</div>", "collection"),
+        (
+            "",
+            "".join(f"<div class='post'><p>Reply {i}: " + "words " * 20 + "</p></div>" for i in range(4)),
+            "forum",
+        ),
+        ("", STORY + "<pre>a</pre><pre>b</pre><pre>c</pre>", "documentation"),
+        ("", STORY + "<span itemprop='price'>9.99</span>", "product"),
+        ("", STORY, "article"),
+    ],
+)
+def test_page_types(head: str, body: str, page_type: str) -> None:
+    """Kept pages are typed by JSON-LD/microdata/og:type first, then by structure, else article."""
+    assert _judge(_page(body, head=head)).page_type == page_type
+
+
+def test_quality_is_bounded_and_rises_with_each_signal() -> None:
+    """Quality stays in [0, 1], is 0 for no text, and grows with length, paragraphs and prose shape."""
+    sentence = "The ferry will run at night from May, the harbour board said on Tuesday evening."
+    assert quality("") == 0.0
+    short, longer = quality(sentence), quality("\n".join([sentence] * 6))
+    assert 0.0 < short < longer <= 1.0
+    assert quality("Home\nNews\nSport\nContact") < short
+    linked = quality(sentence, markdown=f"[{sentence}](https://x.example)")
+    assert linked < short
+
+
+def test_classification_of_text_sets_quality() -> None:
+    """A kept page's classification carries the quality of its extracted text."""
+    text = "\n".join(["A long enough sentence about the harbour board and its ferry timetable today."] * 5)
+    assert _judge(_page("<article>" + STORY + "</article>"), text=text).quality == quality(text)

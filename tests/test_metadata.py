@@ -1,0 +1,175 @@
+"""Tests for scraper.metadata: authors, dates and languages you can trust."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.authors import Byline, clean_authors
+from scraper.metadata import (
+    DateChoice,
+    DatedClaim,
+    PageFacts,
+    choose_authors,
+    choose_date,
+    detect_language,
+    read_facts,
+)
+
+FETCHED = datetime(2025, 1, 20, 12, 0, tzinfo=UTC)
+
+
+def _facts(html: str, url: str | None = "https://news.example/story") -> PageFacts:
+    return read_facts(LexborHTMLParser(html), url)
+
+
+def _date(found: str | None, facts: PageFacts, last_modified: str | None = None) -> DateChoice:
+    return choose_date(found, facts, fetched_at=FETCHED, last_modified=last_modified)
+
+
+# -- authors ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By Jane Doe", ("Jane Doe",)),
+        ("Par Claire Dubois", ("Claire Dubois",)),
+        ("Von Hans Peter Müller", ("Hans Peter Müller",)),
+        ("Von Miller", ("Von Miller",)),
+        ("Posted by Jane Doe", ("Jane Doe",)),
+        ("By Jane Doe Email the author", ("Jane Doe",)),
+        ("Jane Doe, Staff Writer", ("Jane Doe",)),
+        ("Jane Doe - Senior Reporter", ("Jane Doe",)),
+        ("Jane DoeMarch 3, 2024", ("Jane Doe",)),
+        ("Jane Doe 12/03/2024 10:32", ("Jane Doe",)),
+        ("Jane Doe Updated on", ("Jane Doe",)),
+        ("Jane Doe (@janedoe)", ("Jane Doe",)),
+        ("jane@example.com", ()),
+        ("https://twitter.com/janedoe", ()),
+        ("Jane Doe and John Roe", ("Jane Doe", "John Roe")),
+        ("By Jane Doe, Sam Lee & Ann Roe", ("Jane Doe", "Sam Lee", "Ann Roe")),
+        ("Doe, Jane", ("Doe, Jane",)),
+        ("Theresa May 2019", ("Theresa May",)),
+        ("Bynum Smith", ("Bynum Smith",)),
+        ("admin", ()),
+        (["A B; C D", "c d"], ("A B", "C D")),
+    ],
+)
+def test_clean_authors_strips_byline_cruft(raw: str | list[str], expected: tuple[str, ...]) -> None:
+    """Bylines lose their "By", roles, dates, handles and e-mails, and split into one name each."""
+    assert clean_authors(raw) == expected
+
+
+SIDEBAR = (
+    "<html><body><div class='related-posts'><div class='card'><a href='/x'>Other story</a>"
+    "<span class='author'>Mark Sidebar</span></div></div>"
+    "<main><p class='byline'>By Jane Doe</p><p>Story text.</p></main></body></html>"
+)
+
+
+def test_sidebar_byline_is_dropped_for_the_story_byline() -> None:
+    """A name found only in a related-post card is replaced by the byline in the main content."""
+    assert choose_authors("Mark Sidebar", _facts(SIDEBAR)) == ("Jane Doe",)
+
+
+def test_declared_author_is_kept_even_if_it_also_sits_in_a_card() -> None:
+    """A name that JSON-LD or a meta tag declares is trusted wherever else it appears."""
+    html = SIDEBAR.replace("<html>", "<html><head><meta name='author' content='Mark Sidebar'></head>")
+    assert choose_authors("Mark Sidebar", _facts(html)) == ("Mark Sidebar",)
+
+
+def test_json_ld_authors_are_read() -> None:
+    """JSON-LD author objects and lists count as declared authors."""
+    html = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": [{"@type": "Person",'
+        ' "name": "Ana Lima"}, {"name": "By Ben Ortiz"}]}</script>'
+    )
+    assert _facts(html).declared_authors == ("Ana Lima", "Ben Ortiz")
+
+
+def test_unknown_names_are_kept() -> None:
+    """A name trafilatura found somewhere we did not look is kept rather than second-guessed."""
+    facts = dataclasses.replace(_facts("<p>x</p>"), bylines=(Byline("By Someone Else", in_card=True),))
+    assert choose_authors("Jane Doe", facts) == ("Jane Doe",)
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+
+def test_json_ld_date_wins_and_keeps_its_local_day() -> None:
+    """JSON-LD datePublished comes first, and its day is the page's own (not shifted to UTC)."""
+    html = '<script type="application/ld+json">{"datePublished": "2024-03-14T23:30:00-05:00"}</script>'
+    assert _date("2024-03-10", _facts(html)) == DateChoice("2024-03-14", "json-ld")
+
+
+def test_meta_date_is_plain() -> None:
+    """article:published_time is a plainly stated date."""
+    html = '<meta property="article:published_time" content="2023-11-02T08:00:00Z">'
+    assert _date(None, _facts(html)) == DateChoice("2023-11-02", "meta")
+
+
+def test_future_dates_are_never_taken() -> None:
+    """A date after the fetch is skipped in favour of the next candidate (here the URL)."""
+    html = '<meta property="article:published_time" content="2031-01-01">'
+    facts = _facts(html, "https://news.example/2024/12/30/story")
+    assert _date("2031-01-01", facts) == DateChoice("2024-12-30", "url")
+
+
+def test_a_date_of_the_fetch_day_in_a_zone_ahead_of_utc_is_allowed() -> None:
+    """Tomorrow by UTC is still today somewhere east, so the next day is not the future."""
+    assert _date("2025-01-21", _facts("<p>x</p>")) == DateChoice("2025-01-21", "text")
+
+
+def test_old_dates_need_a_plain_statement() -> None:
+    """A 1985 date is taken from JSON-LD, but not from the text or the URL."""
+    plain = _facts('<script type="application/ld+json">{"datePublished": "1985-06-01"}</script>')
+    assert _date(None, plain) == DateChoice("1985-06-01", "json-ld")
+    facts = _facts("<time datetime='1985-06-01'>1 June 1985</time>", "https://a.example/1985/06/01/x")
+    assert _date("1985-06-01", facts) == DateChoice(None, None)
+
+
+def test_trafilatura_date_is_labelled_by_where_it_matches() -> None:
+    """trafilatura's date is "url" when the URL carries the same day, "text" otherwise."""
+    facts = _facts("<p>x</p>", "https://a.example/2024/05/21/story")
+    assert _date("2024-05-21", facts) == DateChoice("2024-05-21", "url")
+    assert _date("2024-05-20", facts) == DateChoice("2024-05-20", "text")
+
+
+def test_time_element_then_http_header() -> None:
+    """Without other dates, <time datetime> counts as text, then Last-Modified as the http header."""
+    assert _date(None, _facts("<time datetime='2024-02-01T10:00'>Feb 1</time>")) == DateChoice(
+        "2024-02-01", "text"
+    )
+    header = "Wed, 21 Aug 2024 07:28:00 GMT"
+    assert _date(None, _facts("<p>x</p>"), header) == DateChoice("2024-08-21", "http-header")
+    assert _date(None, _facts("<p>x</p>"), "not a date") == DateChoice(None, None)
+
+
+def test_dated_claims_are_ordered_plainest_first() -> None:
+    """JSON-LD, then meta, then the URL, then <time> elements."""
+    html = (
+        '<head><meta name="date" content="2024-01-02"><script type="application/ld+json">'
+        '{"datePublished": "2024-01-01"}</script></head><body><time datetime="2024-01-04"></time></body>'
+    )
+    facts = _facts(html, "https://a.example/2024/01/03/x")
+    assert [c.source for c in facts.dates] == ["json-ld", "meta", "url", "text"]
+    assert facts.dates[0] == DatedClaim(datetime(2024, 1, 1, tzinfo=UTC).date(), "json-ld")
+
+
+# -- language --------------------------------------------------------------------------------
+
+
+def test_language_detected_from_title_when_text_is_short() -> None:
+    """Short text is topped up with the title and description before detection."""
+    assert detect_language("OK", "Die Fähre fährt ab Mai auch nachts über den Hafen") == "de"
+
+
+def test_language_is_und_only_without_any_text() -> None:
+    """Without a letter anywhere the language is "und"; any text gets a real code."""
+    assert detect_language("", None, "") == "und"
+    assert detect_language("12 34") == "und"
+    assert detect_language("The ferry runs at night.") == "en"

@@ -1,0 +1,56 @@
+"""Progress display: log lines at a steady pace when stderr is not a terminal."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+
+from scraper.models import CrawlProgress
+from scraper.progress import LogProgress, progress_display
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_log_lines_at_most_every_interval(caplog: pytest.LogCaptureFixture) -> None:
+    """Updates between two intervals are folded into the next line."""
+    clock = Clock()
+    show = LogProgress(interval=10.0, clock=clock)
+    caplog.set_level(logging.INFO, logger="scraper.progress")
+    for second in (1, 5, 11, 12, 25):
+        clock.now = second
+        show(CrawlProgress(discovered=40, done=second, fetched=second, stored=1, failed=0))
+    assert [r.getMessage() for r in caplog.records] == [
+        "11 of 40 URLs done: fetched 11, stored 1, failed 0",
+        "25 of 40 URLs done: fetched 25, stored 1, failed 0",
+    ]
+
+
+def test_no_terminal_means_log_lines() -> None:
+    """A stream that is not a terminal gets log lines, never bar redraws."""
+    stream = io.StringIO()
+    with progress_display(stream) as show:
+        assert isinstance(show, LogProgress)
+        show(CrawlProgress(discovered=1, done=1))
+    assert stream.getvalue() == ""
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar() -> None:
+    """On a terminal, progress is a rich bar of URLs done out of URLs found."""
+    stream = Terminal()
+    with progress_display(stream) as show:
+        assert not isinstance(show, LogProgress)
+        show(CrawlProgress(discovered=8, done=3, fetched=3, stored=2, failed=1))
+    assert "crawling" in stream.getvalue()
