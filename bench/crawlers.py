@@ -12,6 +12,7 @@ with the same ruler; each crawler's own count is kept beside it as a cross-check
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import sys
 import tempfile
@@ -51,6 +52,13 @@ class CrawlRun:
     def pages(self) -> int:
         return sum(host["requests"].get(k, 0) for host in self.site.values() for k in PAGE_KINDS)
 
+    def requests_by_kind(self) -> dict[str, int]:
+        kinds: dict[str, int] = {}
+        for host in self.site.values():
+            for kind, n in host["requests"].items():
+                kinds[kind] = kinds.get(kind, 0) + n
+        return kinds
+
     def requests_per_host(self) -> dict[str, int]:
         return {base: sum(host["requests"].values()) for base, host in self.site.items()}
 
@@ -71,6 +79,18 @@ class CrawlRun:
         return max(lasts) - min(firsts) if firsts and lasts else 0.0
 
     @property
+    def startup_s(self) -> float | None:
+        """From launching the command to the site's first request: imports, pools, the store."""
+        firsts = [h["first_request"] for h in self.site.values() if h["first_request"] is not None]
+        return min(firsts) - self.measured.started if firsts else None
+
+    @property
+    def shutdown_s(self) -> float | None:
+        """From the site's last response to the command's exit: the last pages' work, closing."""
+        lasts = [h["last_response"] for h in self.site.values() if h["last_response"] is not None]
+        return self.measured.ended - max(lasts) if lasts else None
+
+    @property
     def span_rate(self) -> float:
         return self.pages / self.span_s if self.span_s else 0.0
 
@@ -83,19 +103,31 @@ class CrawlRun:
         gaps = [h["min_gap_s"] for h in self.site.values() if h["min_gap_s"] is not None]
         return min(gaps) if gaps else None
 
+    def gaps(self) -> list[tuple[float, str, str]]:
+        """(seconds, earlier path, later path) between consecutive requests to each host."""
+        gaps: list[tuple[float, str, str]] = []
+        for host in self.site.values():
+            for (t0, p0), (t1, p1) in itertools.pairwise(host["arrivals"]):
+                gaps.append((t1 - t0, p0, p1))
+        return gaps
+
     def to_json(self) -> dict[str, Any]:
         m = self.measured
+        # the site's stats without the raw arrival times: thousands of numbers nobody reads
         return {
             "name": self.name,
             "ok": self.ok,
             "pages": self.pages,
             "wall_s": round(m.wall_s, 3),
             "pages_per_s": round(self.rate, 1),
+            "startup_s": None if self.startup_s is None else round(self.startup_s, 3),
             "site_span_s": round(self.span_s, 3),
+            "shutdown_s": None if self.shutdown_s is None else round(self.shutdown_s, 3),
             "pages_per_s_site_span": round(self.span_rate, 1),
             "peak_in_flight_per_host": self.peak_per_host,
             "min_gap_between_requests_s": self.min_gap_s,
             "requests_per_host": self.requests_per_host(),
+            "requests_by_kind": self.requests_by_kind(),
             "robots_fetched": self.robots_fetched,
             "returncode": m.returncode,
             "timed_out": m.timed_out,

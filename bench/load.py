@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from news_site import SECTIONS
+from news_pages import SECTIONS
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,8 @@ from pathlib import Path
 class Measured:
     returncode: int
     wall_s: float
+    started: float  # time.monotonic() at launch and at exit: CLOCK_MONOTONIC is system-wide on
+    ended: float  # Linux, so these compare with the times the site server records
     timed_out: bool
     main_peak_mb: float | None
     tree_peak_mb: float | None
@@ -106,7 +108,7 @@ def run(
     ticks: dict[int, int] = {}  # last CPU time seen per process: workers are not ours to reap
     timed_out = False
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        started = time.perf_counter()
+        started = time.monotonic()
         # its own session, so a timeout can end the workers it started along with it
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, start_new_session=True)
         while True:
@@ -122,11 +124,11 @@ def run(
                 ticks.update((p, _cpu_ticks(p)) for p in tree)
                 if pss:
                     pss_peak = max(pss_peak, sum(_pss_kb(p) for p in tree))
-            if not timed_out and time.perf_counter() - started > timeout:
+            if not timed_out and time.monotonic() - started > timeout:
                 timed_out = True
                 os.killpg(proc.pid, signal.SIGKILL)
             time.sleep(interval)
-        wall = time.perf_counter() - started
+        ended = time.monotonic()
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, not by Popen
 
     def mb(kb: int) -> float | None:
@@ -134,7 +136,9 @@ def run(
 
     return Measured(
         returncode=proc.returncode,
-        wall_s=wall,
+        wall_s=ended - started,
+        started=started,
+        ended=ended,
         timed_out=timed_out,
         main_peak_mb=mb(main_peak),
         tree_peak_mb=mb(tree_peak),

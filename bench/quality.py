@@ -23,6 +23,7 @@ JSON (bench/out/quality.json by default, with every system's predictions beside 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import importlib.util
 import json
@@ -65,7 +66,7 @@ class Dataset:
     folder: Path
 
     def source(self, row: dict[str, Any]) -> Path:
-        return self.folder / row["html_path"]
+        return self.folder / str(row["html_path"])
 
 
 @dataclass
@@ -120,8 +121,14 @@ def _sample(rows: list[dict[str, Any]], size: int | None) -> list[dict[str, Any]
 # -- running the systems --------------------------------------------------------------------------
 
 
-def _run_ours(dataset: Dataset, rows: list[dict[str, Any]], jobs: int, out: Path) -> tuple[float, int]:
-    """`scraper clean` over a folder of `<id>.html.gz` links; returns (seconds, failed pages)."""
+def _run_ours(
+    dataset: Dataset, rows: list[dict[str, Any]], jobs: int, out: Path
+) -> tuple[float, int, list[str]]:
+    """`scraper clean` over a folder of `<id>.html.gz` links: (seconds, failed pages, skipped ids).
+
+    A page the classifier judges junk is printed with a `skip_reason` and no text; it scores as
+    an empty prediction, and its id is listed so the cost of skipping can be read off.
+    """
     with tempfile.TemporaryDirectory(prefix=f"bench-{dataset.name}-") as tmp:
         for row in rows:
             os.symlink(dataset.source(row), Path(tmp) / f"{row['id']}.html.gz")
@@ -131,12 +138,16 @@ def _run_ours(dataset: Dataset, rows: list[dict[str, Any]], jobs: int, out: Path
         seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
         sys.exit(f"bench-quality: {' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
+    skipped = []
     with open(out, "w", encoding="utf-8") as fh:
         for line in done.stdout.splitlines():
             record = json.loads(line)
             page_id = Path(record["source"]).name.removesuffix(".html.gz")
+            if record.get("skip_reason"):
+                skipped.append(page_id)
             fh.write(json.dumps({"id": page_id, "text": record["text"]}, ensure_ascii=False) + "\n")
-    return seconds, sum(1 for line in done.stderr.splitlines() if line.startswith("scraper: "))
+    failed = sum(1 for line in done.stderr.splitlines() if line.startswith("scraper: "))
+    return seconds, failed, skipped
 
 
 def _baseline_page(task: tuple[str, str, int, bool, bool]) -> dict[str, Any]:
@@ -160,10 +171,8 @@ def _baseline_page(task: tuple[str, str, int, bool, bool]) -> dict[str, Any]:
 
         def ours() -> float:
             started = time.perf_counter()
-            try:
+            with contextlib.suppress(ScraperError):  # a page without a story still costs its time
                 extract(page, settings)
-            except ScraperError:
-                pass  # a page without a story still costs its time
             return time.perf_counter() - started
 
         def theirs() -> float:
@@ -297,7 +306,7 @@ def _seed_exact() -> bool:
 
 
 def _print_table(table: list[dict[str, Any]], speed: dict[str, Any], seed: bool) -> None:
-    head = f"{'dataset':<20}{'metric':<9}{'pages':<15}{'ours':>7}{'P':>7}{'R':>7}"
+    head = f"{'dataset':<20}{'metric':<9}{'pages':<20}{'ours':>7}{'P':>7}{'R':>7}"
     head += f"{'traf':>7}{'traf-nc':>8}{'delta':>8}{'goal':>7}  met"
     print(head)
     print("-" * len(head))
@@ -306,7 +315,7 @@ def _print_table(table: list[dict[str, Any]], speed: dict[str, Any], seed: bool)
         goal = "" if line["goal"] is None else (f"{line['goal']:.2f}" if line["goal"] else ">=traf")
         met = "" if line["goal"] is None else ("yes" if line["met"] else "NO")
         print(
-            f"{line['dataset']:<20}{line['metric']:<9}{pages:<15}{line[OURS]:>7.3f}{line['precision']:>7.3f}"
+            f"{line['dataset']:<20}{line['metric']:<9}{pages:<20}{line[OURS]:>7.3f}{line['precision']:>7.3f}"
             f"{line['recall']:>7.3f}{line[DEFAULT]:>7.3f}{line[NO_COMMENTS]:>8.3f}{line['delta']:>+8.3f}"
             f"{goal:>7}  {met}"
         )
@@ -347,7 +356,7 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
         run = Run()
         print(f"{dataset.name}: {len(rows)} pages", file=sys.stderr)
-        run.cli_seconds, run.failures = _run_ours(dataset, rows, args.jobs, folder / f"{OURS}.jsonl")
+        run.cli_seconds, run.failures, skipped = _run_ours(dataset, rows, args.jobs, folder / f"{OURS}.jsonl")
         run.predictions[OURS] = _read_predictions(folder / f"{OURS}.jsonl", set()) or {}
         if args.reuse_baselines:
             for system in BASELINES:
@@ -363,6 +372,8 @@ def main() -> int:
         runs[dataset.name] = {
             "pages": len(rows),
             "failed": run.failures,
+            "skipped_as_junk": len(skipped),
+            "skipped_ids": skipped,
             "cli_seconds": round(run.cli_seconds, 2),
             "ours_ms": 1000 * run.ours_seconds / run.timed_pages if run.timed_pages else None,
             "trafilatura_ms": 1000 * run.trafilatura_seconds / run.timed_pages if run.timed_pages else None,
@@ -375,6 +386,8 @@ def main() -> int:
         speed["ratio"] = totals["ours"] / totals["trafilatura"]
     seed = _seed_exact()
     _print_table(table, speed, seed)
+    for name, info in runs.items():
+        print(f"{name}: {info['failed']} pages failed (no text), {info['skipped_as_junk']} skipped as junk")
     report = {"table": table, "speed": speed, "runs": runs, "seed_exact": seed, "sample": args.sample}
     (args.out / "quality.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten: {args.out / 'quality.json'}")

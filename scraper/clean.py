@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -128,7 +131,30 @@ def extraction_pool(workers: int) -> Executor:
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["scraper.extract"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+    )
+
+
+def _exit_with(owner: int) -> None:
+    """Pool initializer: end this worker once the process that made the pool is gone.
+
+    A worker holds both ends of its task pipe, so it never sees the pool's owner die; a crawl
+    killed with SIGKILL (cron's `timeout -s KILL`, the OOM killer) would otherwise leave its
+    workers, the forkserver and the resource tracker behind for good.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # the pid was reused by another user's process: ours is gone
+                os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-owner", daemon=True).start()
 
 
 async def _fetch_all(urls: list[str], settings: Settings) -> dict[str, FetchedPage | Cleaned]:

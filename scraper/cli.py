@@ -64,9 +64,8 @@ def min_quality_option(f: F) -> F:
     return click.option(
         "--min-quality",
         type=click.FloatRange(0.0, 1.0),
-        default=0.0,
-        show_default=True,
-        help="Drop documents whose quality score (0-1) is below this; junk pages score 0.",
+        default=None,
+        help="Drop documents whose quality score (0-1) is below this; junk pages score 0. [default: 0]",
     )(f)
 
 
@@ -109,7 +108,7 @@ def clean(  # click passes every option by keyword
     fmt: str,
     jobs: int | None,
     url: str | None,
-    min_quality: float,
+    min_quality: float | None,
     explain: bool,
     config_path: Path | None,
 ) -> None:
@@ -131,7 +130,7 @@ def clean(  # click passes every option by keyword
     results = clean_sources(
         sources, settings, jobs=jobs or _cores(), url=url, stdin=sys.stdin.buffer, explained=explain
     )
-    failed = _print_cleaned(results, fmt, min_quality)
+    failed = _print_cleaned(results, fmt, min_quality or 0.0)
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
@@ -177,6 +176,7 @@ def _as_markdown(doc: Document) -> str:
 @config_option
 @db_option
 @click.option("--max-pages", type=click.IntRange(min=1), help="Fetch at most this many pages in this run.")
+@min_quality_option
 @click.option(
     "--max-duration",
     type=click.FloatRange(min=0, min_open=True),
@@ -196,6 +196,7 @@ def crawl(
     db: Path | None,
     max_pages: int | None,
     max_duration: float | None,
+    min_quality: float | None,
     report_path: Path | None,
 ) -> None:
     """Crawl sites politely and incrementally, store clean documents, print a report.
@@ -223,6 +224,7 @@ def crawl(
         settings.crawl,
         max_pages=settings.crawl.max_pages if max_pages is None else max_pages,
         max_duration=settings.crawl.max_duration if max_duration is None else max_duration,
+        min_quality=settings.crawl.min_quality if min_quality is None else min_quality,
     )
     settings = dataclasses.replace(settings, crawl=crawl_settings)
     try:

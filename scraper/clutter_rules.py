@@ -79,7 +79,7 @@ class Page:
             body=body,
             protected=protected,
             total=prose_weight(body),
-            classed=[(n, _tokens(n)) for n in body.css("[class], [id]")],
+            classed=[(n, tokens) for n in body.css("[class], [id]") if (tokens := _rule_tokens(n))],
             texts=[
                 (n, n.text_content or "")
                 for n in body.traverse(include_text=True, skip_empty=True)
@@ -117,9 +117,15 @@ def _by_css(selector: str, *, link_dense: bool = False) -> _Finder:
     return find
 
 
+# Every word a `_by_tokens` rule looks for, filled as RULES is built: a class string containing
+# none of them (most of a page's) is never split into tokens at all.
+_RULE_WORDS: set[str] = set()
+
+
 def _by_tokens(words: str, *, link_dense: bool = False) -> _Finder:
     """Elements whose class or id has one of the space-separated `words` as a whole token or pair."""
     wanted = frozenset(words.split())
+    _RULE_WORDS.update(word.split("-", 1)[0] for word in wanted)
 
     def find(page: Page) -> Iterator[LexborNode]:
         return (n for n, tokens in page.classed if tokens & wanted and (not link_dense or _is_link_dense(n)))
@@ -356,6 +362,18 @@ _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")  # over attribute val
 
 
 _MAX_ID_PARTS = 3
+
+
+def _rule_tokens(node: LexborNode) -> frozenset[str]:
+    """`_tokens(node)`, or nothing when no rule word occurs in its class or id (the cheap common case)."""
+    attrs = node.attributes
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    return _tokens(node) if _rule_words().search(names) else frozenset()
+
+
+@functools.cache
+def _rule_words() -> re.Pattern[str]:
+    return re.compile("|".join(sorted(map(re.escape, _RULE_WORDS))))
 
 
 def _tokens(node: LexborNode) -> frozenset[str]:

@@ -15,7 +15,9 @@ happened on the way (removals, the pre-pass output, the verdict) for `clean --ex
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 import trafilatura
@@ -166,17 +168,15 @@ def _extract_main(
     the pre-pass left is a second call made, on the page without the generic pre-pass (the
     user's keep/remove selectors still apply), and the longer of the two texts wins.
     """
+    if not settings.prepass:
+        found = _run_trafilatura(_serialise(tree), url, settings, source)
+        return found, _plain_text(found.body)
+    prose = prose_weight(tree.body) if tree.body is not None else 0
     first: tuple[_Extracted, str] | None = None
-    try:
+    with contextlib.suppress(NoMainContent):  # the second call may still find the story
         found = _run_trafilatura(_serialise(tree), url, settings, source)
         first = found, _plain_text(found.body)
-    except NoMainContent:
-        if not settings.prepass:
-            raise
-    if not settings.prepass or (
-        first is not None and tree.body is not None and len(first[1]) >= _MIN_PROSE_SHARE * prose_weight(tree.body)
-    ):
-        assert first is not None
+    if first is not None and len(first[1]) >= _MIN_PROSE_SHARE * prose:
         return first
     try:
         found = _run_trafilatura(_explicit_only(html, settings), url, settings, source)
@@ -243,10 +243,14 @@ def _tidy_markdown(markdown: str) -> str:
     return "\n".join(line.rstrip() for line in markdown.strip().splitlines())
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # over extracted text, never HTML
+
+
 def _readable(text: str) -> bool:
     """Whether at least half the visible characters are letters or digits, as in any written language."""
-    visible = [c for c in text if not c.isspace()]
-    return sum(c.isalnum() for c in visible) * 2 >= len(visible)
+    visible = len("".join(text.split()))
+    # \w is str.isalnum() plus "_", in every script: CJK, Cyrillic, Arabic, ... all count as letters
+    return len(_NOT_ALNUM.sub("", text)) * 2 >= visible
 
 
 def _clean(value: str | None) -> str | None:

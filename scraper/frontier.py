@@ -15,12 +15,14 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from scraper.config import Settings, Site
-from scraper.hosts import host_key
+from scraper.hosts import host_key, origin
 from scraper.links import host_key as site_key
 from scraper.links import normalise
 from scraper.models import FrontierItem, Kind, Via
 
 __all__ = ["Scope", "crawl_sites", "run_params", "seeds"]
+
+_MAX_ORIGINS = 10_000  # scheme://netloc lookups remembered (links to other sites are many)
 
 
 def crawl_sites(settings: Settings, start_urls: Sequence[str]) -> tuple[Site, ...]:
@@ -81,6 +83,7 @@ class Scope:
         self._by_key: dict[str, Site] = {}
         self._by_name: dict[str, Site] = {}
         self._patterns: dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[str]]]] = {}
+        self._sites: dict[str, Site | None] = {}  # scheme://netloc -> its site
         self.seed_hosts: frozenset[str] = frozenset(
             host_key(url) for site in self.sites for url in site.start_urls
         )
@@ -96,10 +99,14 @@ class Scope:
 
     def site_of(self, url: str) -> Site | None:
         """The site `url` belongs to, or None when it is out of every site's scope."""
-        site = self._by_key.get(site_key(url))
-        if site is None:
-            site = self._by_name.get((urlsplit(url).hostname or "").lower())
-        return site
+        # a sitemap lists thousands of URLs on a handful of hosts: look each scheme://netloc up once
+        start = origin(url)
+        if start not in self._sites:
+            if len(self._sites) > _MAX_ORIGINS:
+                self._sites.clear()
+            site = self._by_key.get(site_key(start))
+            self._sites[start] = site or self._by_name.get((urlsplit(start).hostname or "").lower())
+        return self._sites[start]
 
     def admits(self, url: str, site: Site) -> bool:
         """Whether a discovered URL passes its site's include / exclude patterns."""

@@ -60,6 +60,14 @@ class Processed:
     feeds: tuple[str, ...] = ()
 
 
+def _why_not_stored(document: Document, min_quality: float) -> str | None:
+    if document.skip_reason is not None:
+        return document.skip_reason
+    if document.quality < min_quality:
+        return f"quality {document.quality:.2f} below min_quality {min_quality:.2f}"
+    return None
+
+
 def process_page(
     page: FetchedPage, settings: ExtractSettings, *, extract_text: bool = True, find_feeds: bool = False
 ) -> Processed:
@@ -201,6 +209,20 @@ class Visitor:
         if processed.error is not None:
             reason = str(getattr(processed.error, "reason", processed.error))
             return Visit(url=url, outcome=VisitOutcome.FAILED, status=status, reason=reason, found=found)
+        assert processed.document is not None
+        not_stored = _why_not_stored(processed.document, crawl.min_quality)
+        if not_stored is not None:
+            # junk (block, consent, soft 404, login, listing) and low-quality pages are never
+            # stored as articles, but listing pages are where the links are: follow them
+            return Visit(
+                url=url,
+                outcome=VisitOutcome.SKIPPED,
+                status=status,
+                reason=not_stored,
+                page=page,
+                links=processed.links,
+                found=found,
+            )
         return Visit(
             url=url,
             outcome=VisitOutcome.NEW,  # the save decides: new, changed or unchanged

@@ -142,6 +142,28 @@ def test_crawl_stores_and_reports_then_rerun_is_unchanged(
     assert len({r["url"] for r in records}) == len(records)
 
 
+def test_crawl_never_stores_junk_and_filters_on_quality(
+    runner: CliRunner, demo_site: str, fast_config: Path, tmp_path: Path
+) -> None:
+    """The listing home page is skipped with its reason, its links crawled; --min-quality skips more."""
+    report = tmp_path / "report.json"
+    result = runner.invoke(cli, ["crawl", demo_site, "--config", str(fast_config), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text())
+    assert data["skipped"] == {"listing page": 1}
+    exported = runner.invoke(cli, ["export", "--config", str(fast_config)])
+    records = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert demo_site not in {r["url"] for r in records}
+    assert all(r["skip_reason"] is None and r["text"] for r in records)
+    strict = tmp_path / "strict.db"
+    result = runner.invoke(
+        cli, ["crawl", demo_site, "--config", str(fast_config), "--db", str(strict), "--min-quality", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "stored 0 " in result.stdout
+    assert "below min_quality 1.00" in result.stdout
+
+
 def test_crawl_reports_failures_with_exit_1(runner: CliRunner, fast_config: Path) -> None:
     """A start URL that fails is listed with its reason and the exit code is 1."""
     with LocalServer({"/": Route(body="<html><body><a href='/missing'>x</a></body></html>")}) as server:

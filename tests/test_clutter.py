@@ -241,7 +241,7 @@ def test_small_noscript_next_to_the_story_goes() -> None:
 
 
 def test_guard_weighs_prose_not_paragraphs() -> None:
-    """Posts written without <p> still count as the main content: a "sidebar"-classed wrapper of them stays."""
+    """Posts written without <p> are still the main content: their "withSidebar" wrapper stays."""
     posts = "".join(
         f"<div class='message'>{sentence}<br>{sentence}</div>"
         for sentence in (
@@ -270,7 +270,7 @@ def test_heading_slug_ids_are_not_roles() -> None:
 
 
 def test_repeated_posts_lose_their_class_names() -> None:
-    """Three or more like siblings holding most of the prose are anonymised, so no single one is "the post"."""
+    """Three or more like siblings holding most of the prose lose class and id: none is "the post"."""
     posts = "".join(
         f"<div class='post'><span class='meta'>user{i}</span><p>{text}</p></div>"
         for i, text in enumerate(
@@ -288,7 +288,9 @@ def test_repeated_posts_lose_their_class_names() -> None:
 
 def test_a_few_classed_siblings_keep_their_names() -> None:
     """Like siblings that hold little of the page's prose (share buttons, tags) keep their classes."""
-    html, _ = _strip(f"{STORY}<a class='tag' href='/a'>a</a><a class='tag' href='/b'>b</a><a class='tag' href='/c'>c</a>")
+    html, _ = _strip(
+        f"{STORY}<a class='tag' href='/a'>a</a><a class='tag' href='/b'>b</a><a class='tag' href='/c'>c</a>"
+    )
     assert 'class="tag"' in html
 
 

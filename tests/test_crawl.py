@@ -10,6 +10,8 @@ import asyncio
 import gzip
 import itertools
 import json
+import os
+import secrets
 import signal
 import sqlite3
 import subprocess
@@ -483,6 +485,19 @@ def _stored(db: Path) -> int:
         conn.close()
 
 
+def _processes_marked(mark: str) -> list[int]:
+    """Processes whose environment holds `mark` (Linux /proc): what a crawl subprocess left running."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if mark.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:  # gone meanwhile, or not ours to read
+                continue
+    return found
+
+
 def test_resume_after_sigkill_and_the_lock_meanwhile(tmp_path: Path, server: LocalServer) -> None:
     """A crawl killed with SIGKILL and started again with the same command continues: nothing
     stored is lost or duplicated and pages done before the kill are not fetched again. While
@@ -504,8 +519,11 @@ def test_resume_after_sigkill_and_the_lock_meanwhile(tmp_path: Path, server: Loc
         "--db",
         str(db),
     ]
+    token = secrets.token_hex(8)
+    mark = f"SCRAPER_TEST_RUN={token}"
+    env = {**os.environ, "SCRAPER_TEST_RUN": token}
     with (tmp_path / "first.log").open("w") as log:
-        first = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        first = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             _wait_for(lambda: _stored(db) >= 4)
             overlapping = CliRunner().invoke(cli, command[3:])
@@ -514,6 +532,8 @@ def test_resume_after_sigkill_and_the_lock_meanwhile(tmp_path: Path, server: Loc
         finally:
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=10)
+    # its extraction workers, forkserver and resource tracker do not outlive it
+    _wait_for(lambda: not _processes_marked(mark), timeout=15)
     conn = sqlite3.connect(db)
     done_before = {url for (url,) in conn.execute("SELECT url FROM documents")}
     conn.close()
