@@ -26,34 +26,13 @@ from types import TracebackType
 from typing import Any, Self
 
 from scraper.errors import WriteError
-from scraper.models import CrawlReport, Document, Outcome, StoreOutcome, utc_now
+from scraper.models import RECORD_FIELDS, CrawlReport, Document, Outcome, StoreOutcome, utc_now
 from scraper.schema import MIGRATIONS, SCHEMA_VERSION
 
-# the record fields in the order of the `documents` columns; JSON-encoded lists are marked
+# the record fields in the order of the `documents` columns (the content hash has its own
+# column, next to the raw HTML's); JSON-encoded lists are marked
 _LIST_COLUMNS = ("authors", "categories", "tags")
-_COLUMNS = (
-    "url",
-    "final_url",
-    "canonical_url",
-    "source",
-    "title",
-    "authors",
-    "date",
-    "date_source",
-    "sitename",
-    "description",
-    "language",
-    "categories",
-    "tags",
-    "image",
-    "text",
-    "fetched_at",
-    "status",
-    "page_type",
-    "quality",
-    "skip_reason",
-    "markdown",
-)
+_COLUMNS = (*(f for f in RECORD_FIELDS if f != "content_hash"), "markdown")
 _SELECT = f"SELECT {', '.join(f'd.{c}' for c in _COLUMNS)} FROM documents AS d"
 _LATEST = "d.version = (SELECT MAX(version) FROM documents WHERE key = d.key)"
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,33 +24,7 @@ from scraper.export import (
     slugify,
 )
 from scraper.models import RECORD_FIELDS, Document
-
-FETCHED_AT = datetime(2025, 1, 19, tzinfo=UTC)
-
-
-def make_doc(**changes: Any) -> Document:
-    """A complete document; keyword arguments replace fields."""
-    doc = Document(
-        url="https://example.com/news/story",
-        final_url="https://example.com/news/story/",
-        canonical_url="https://example.com/news/story",
-        source="https://example.com/news/story",
-        title="A “quoted” story: part 1",
-        authors=("Ada Lovelace", "Émile Zola"),
-        date="2025-01-18",
-        sitename="Example News",
-        description="What happened",
-        language="en",
-        categories=("News",),
-        tags=("science", "history"),
-        image="https://example.com/story.jpg",
-        text="First paragraph.\n\nSecond paragraph, naïve café.",
-        fetched_at=FETCHED_AT,
-        status=200,
-        markdown="# A story\n\nFirst paragraph.",
-    )
-    return dataclasses.replace(doc, **changes)
-
+from tests.factories import make_doc
 
 DOCS = [
     make_doc(),

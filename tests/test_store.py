@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -13,34 +12,9 @@ from typing import Any
 import pytest
 
 from scraper.errors import WriteError
-from scraper.models import CrawlReport, Document, Outcome, utc_now
+from scraper.models import CrawlReport, Outcome, utc_now
 from scraper.store import SCHEMA_VERSION, Store, timestamp
-
-FETCHED_AT = datetime(2025, 1, 19, tzinfo=UTC)
-
-
-def make_doc(**changes: Any) -> Document:
-    """A complete document; keyword arguments replace fields."""
-    doc = Document(
-        url="https://example.com/news/story",
-        final_url="https://example.com/news/story/",
-        canonical_url="https://example.com/news/story",
-        source="https://example.com/news/story",
-        title="A story",
-        authors=("Ada Lovelace", "Émile Zola"),
-        date="2025-01-18",
-        sitename="Example News",
-        description="What happened",
-        language="en",
-        categories=("News",),
-        tags=("science", "history"),
-        image="https://example.com/story.jpg",
-        text="First paragraph.\n\nSecond paragraph, naïve café.",
-        fetched_at=FETCHED_AT,
-        status=200,
-        markdown="# A story\n\nFirst paragraph.",
-    )
-    return dataclasses.replace(doc, **changes)
+from tests.factories import FETCHED_AT, make_doc
 
 
 class Clock:
