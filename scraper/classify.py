@@ -298,23 +298,29 @@ def _says(text: str, phrases: tuple[str, ...]) -> bool:
 
 
 def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in the module docstring
-    s: PageSignals, amount: int, status: int | None
+    s: PageSignals, amount: int, status: int | None, extracted: int | None
 ) -> tuple[str, str] | None:
-    """A junk verdict (page type, skip reason) from the signals and the amount of prose, or None."""
+    """A junk verdict (page type, skip reason) from the signals and the amount of prose, or None.
+
+    Before extraction (`extracted` is None) only block pages are judged: the prose measure can
+    miss text the extractor finds (stories in tables or bare divs), so login-wall and listing
+    verdicts also need the extracted text to be short (for a listing: little beyond its teasers),
+    and a consent verdict needs little story
+    beside the notice, however long the cookie dialog is.
+    """
     heads = f"{s.title} | {s.h1}"
     little = amount < LITTLE_PROSE
     challenged = s.challenge_text or (s.challenge_markup and s.text_length < 1000)
     if little and (challenged or _says(heads, _BLOCK_TITLES) or status in (403, 429, 503)):
         return "block", "block page: bot check or access denied"
-    form_wall = s.password_forms and s.prose_length < _LOGIN_PROSE and _reliable(s)
+    if extracted is None:
+        return None
+    short = extracted < LITTLE_PROSE
+    form_wall = s.password_forms and s.prose_length < _LOGIN_PROSE and _reliable(s) and short
     if form_wall or (little and _says(heads, _LOGIN_PHRASES)):
         return "login", "login wall: sign-in required"
     noticed = s.consent_length >= _MIN_CONSENT
-    if (
-        noticed
-        and (little or amount < s.consent_length)
-        and s.consent_length * 2 >= s.text_length - s.link_text_length
-    ):
+    if noticed and little and s.consent_length * 2 >= s.text_length - s.link_text_length:
         return "consent", "consent wall: cookie or consent notice only"
     if little and noticed and _says(s.title, _CONSENT_TITLES):
         return "consent", "consent wall: cookie or consent notice only"
@@ -322,7 +328,9 @@ def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in
         return "not_found", "soft 404: page not found"
     article_declared = bool(s.schema_types & _ARTICLE_TYPES) or s.og_type == "article"
     teased = s.teasers >= _MIN_TEASERS and s.teaser_text_length > amount and s.paragraphs < 2
-    if little and not article_declared and teased:
+    # the extractor found little beyond the teasers themselves
+    only_teasers = extracted < s.teaser_text_length + LITTLE_PROSE
+    if little and only_teasers and not article_declared and teased:
         return "listing", "listing page"
     return None
 
@@ -363,7 +371,7 @@ def classify(
         amount = signals.prose_length
     else:
         amount = min(signals.prose_length, len(text)) if _reliable(signals) else len(text)
-    verdict = _judge(signals, amount, status)
+    verdict = _judge(signals, amount, status, None if text is None else len(text))
     if verdict is not None:
         return Classification(verdict[0], 0.0, verdict[1])
     return Classification(_page_type(signals), quality(text or "", markdown))

@@ -34,6 +34,13 @@ def _judge(html: str, text: str | None = None, status: int | None = 200) -> Clas
     return classify(_signals(html), text, status)
 
 
+def _visible(html: str) -> str:
+    """What an extractor finds on a junk page: its few visible lines."""
+    body = LexborHTMLParser(html).body
+    assert body is not None
+    return body.text(separator="\n", strip=True)
+
+
 def _teasers(count: int) -> str:
     return "".join(
         f"<li class='teaser'><h3><a href='/s/{i}'>Story number {i} about the harbour and the town</a></h3>"
@@ -80,7 +87,7 @@ def _teasers(count: int) -> str:
 )
 def test_junk_pages_are_skipped(html: str, page_type: str) -> None:
     """Block, login, consent, soft-404 and listing pages get their type, a skip reason and quality 0."""
-    verdict = _judge(html)
+    verdict = _judge(html, text=_visible(html))
     assert verdict.page_type == page_type
     assert verdict.skip_reason
     assert verdict.quality == 0.0
@@ -131,7 +138,29 @@ def test_hidden_pages_are_judged_on_the_extracted_text() -> None:
 
 def test_status_codes_count_as_signals() -> None:
     """A 404 or 410 status with little text is a not-found page whatever the title says."""
-    assert _judge(_page("<p>Gone.</p>", "Harbour"), status=410).page_type == "not_found"
+    assert _judge(_page("<p>Gone.</p>", "Harbour"), text="Gone.", status=410).page_type == "not_found"
+
+
+def test_only_block_pages_are_judged_before_extraction() -> None:
+    """Login, consent, not-found and listing verdicts wait for the extracted text; block pages do not."""
+    login = _page("<h1>Members only</h1><p>Please sign in to continue.</p>", "Sign in to continue")
+    assert _judge(login, text=None).skip_reason is None
+    blocked = _page("<p>Access to this page has been denied.</p>", "Access denied")
+    assert _judge(blocked, text=None).page_type == "block"
+
+
+def test_a_long_cookie_dialog_beside_a_story_is_not_a_consent_wall() -> None:
+    """A consent box longer than the story does not make a real article junk."""
+    dialog = "<p>We and our 312 partners store and access information on your device. </p>" * 30
+    html = _page("<article>" + STORY + "</article><div id='cookie-consent'>" + dialog + "</div>")
+    assert _judge(html, text=LexborHTMLParser(STORY).text()).skip_reason is None
+
+
+def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> None:
+    """When the extractor finds a long story the prose measure missed, a password form does not win."""
+    table_story = "<table><tr><td>" + "A sentence of the story in a table cell. " * 40 + "</td></tr></table>"
+    html = _page("<form><input type='password'></form>" + table_story)
+    assert _judge(html, text="A sentence of the story in a table cell. " * 40).skip_reason is None
 
 
 @pytest.mark.parametrize(
