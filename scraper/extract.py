@@ -65,9 +65,8 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.removals = removals = strip_clutter(tree, settings)
     trace.cleaned = tree
     if tree.body is None or not tree.body.text(strip=True):
-        raise NoMainContent(
-            page.source, f"only clutter: the pre-pass removed all text ({len(removals)} blocks)"
-        )
+        reason = f"only clutter: the pre-pass removed all text ({len(removals)} blocks)"
+        return _junk_or_nothing(page, facts, signals, trace, reason)
 
     found, text = _extract_main(tree, html, page_url, settings, page.source)
     markdown = _tidy_markdown(found.text or "")
@@ -75,9 +74,10 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         markdown = "\n\n".join(filter(None, (markdown, _tidy_markdown(found.comments or ""))))
         text = "\n".join(filter(None, (text, _plain_text(found.commentsbody))))
     if not text:
-        raise NoMainContent(page.source, "the main text block is empty")
+        return _junk_or_nothing(page, facts, signals, trace, "the main text block is empty")
     if not _readable(text):
-        raise NoMainContent(page.source, "no readable text: the main block is mostly symbols or binary junk")
+        reason = "no readable text: the main block is mostly symbols or binary junk"
+        return _junk_or_nothing(page, facts, signals, trace, reason)
     trace.verdict = verdict = classify(signals, text, page.status, markdown)
     if verdict.skip_reason is not None:
         return _skipped(page, facts, signals, verdict)
@@ -105,6 +105,16 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         status=page.status,
         markdown=markdown,
     )
+
+
+def _junk_or_nothing(
+    page: FetchedPage, facts: PageFacts, signals: PageSignals, trace: Trace, reason: str
+) -> Document:
+    """A page where nothing was extracted is junk when its signals say so; else it has no story."""
+    trace.verdict = verdict = classify(signals, "", page.status)
+    if verdict.skip_reason is not None:
+        return _skipped(page, facts, signals, verdict)
+    raise NoMainContent(page.source, reason)
 
 
 def _skipped(page: FetchedPage, facts: PageFacts, signals: PageSignals, verdict: Classification) -> Document:
