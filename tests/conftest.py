@@ -49,6 +49,7 @@ def server() -> Iterator[LocalServer]:
 @pytest.fixture
 def demo_site() -> Iterator[str]:
     """The bundled demo site (demo/site) served on 127.0.0.1; yields its base URL."""
+
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass
