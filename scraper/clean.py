@@ -131,9 +131,13 @@ def extraction_pool(workers: int) -> Executor:
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["scraper.extract"])
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
     )
+    # Start the forkserver (about a second of imports) now, while nothing is in flight, rather
+    # than on the first page, where it would stall a crawl's event loop and its pacing.
+    pool.submit(os.getpid).result()
+    return pool
 
 
 def _exit_with(owner: int) -> None:

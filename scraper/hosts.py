@@ -13,7 +13,7 @@ import functools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 __all__ = ["HostGate", "host_key", "origin"]
@@ -56,7 +56,8 @@ def _host_key(host_or_url: str) -> str:
 @dataclass(slots=True)
 class _Host:
     semaphore: asyncio.Semaphore
-    next_start: float = float("-inf")  # earliest clock() at which the next request may start
+    turn: asyncio.Lock = field(default_factory=asyncio.Lock)  # one waiter at a time times its start
+    last_start: float = float("-inf")  # clock() when the last request to this host actually started
     paused_until: float = float("-inf")
     delay: float | None = None  # this host's own gap between request starts (robots.txt Crawl-delay)
 
@@ -105,7 +106,7 @@ class HostGate:
     def delay_for(self, host_or_url: str) -> float:
         """The gap kept between two request starts to this host."""
         host = self._hosts.get(host_key(host_or_url))
-        return self.delay if host is None or host.delay is None else host.delay
+        return self.delay if host is None else self._gap(host)
 
     def paused_for(self, host_or_url: str) -> float:
         """Seconds left of this host's pause (0 when it is not paused)."""
@@ -118,15 +119,15 @@ class HostGate:
         return self._hosts[key]
 
     async def _wait_turn(self, host: _Host) -> None:
-        # Reserving the start time before sleeping keeps concurrent waiters spaced `delay`
-        # apart, in arrival order, instead of all waking together.
-        start = self._reserve(host)
-        while (now := self.clock()) < start:
-            await self.sleep(start - now)
-            if host.paused_until > start:
-                start = self._reserve(host)  # paused while we waited: queue again behind the pause
+        # Waiters take turns (asyncio.Lock is FIFO) and each times its start from the previous
+        # request's *actual* start: a task the event loop wakes late pushes the next one back,
+        # instead of both going out together as they would with start times booked in advance.
+        async with host.turn:
+            while (now := self.clock()) < (
+                start := max(host.last_start + self._gap(host), host.paused_until)
+            ):
+                await self.sleep(start - now)
+            host.last_start = self.clock()
 
-    def _reserve(self, host: _Host) -> float:
-        start = max(self.clock(), host.next_start, host.paused_until)
-        host.next_start = start + (self.delay if host.delay is None else host.delay)
-        return start
+    def _gap(self, host: _Host) -> float:
+        return self.delay if host.delay is None else host.delay

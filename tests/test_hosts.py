@@ -276,3 +276,24 @@ def test_set_delay_spaces_one_host_only() -> None:
 def test_origin_ends_where_urlsplit_ends_the_netloc(url: str, expected: str) -> None:
     """The scheme://netloc prefix host keys are computed from, cut at the first / ? or #."""
     assert origin(url) == expected
+
+
+def test_a_request_woken_late_pushes_the_next_one_back() -> None:
+    """Gaps are kept between actual starts: oversleeping one request delays the next, never bunches them."""
+    gate, fake = make_gate(concurrency=3, delay=1.0)
+    starts: list[float] = []
+    overslept = False
+
+    def oversleep_once() -> None:
+        nonlocal overslept
+        if not overslept:
+            overslept = True
+            fake.now += 0.7  # the event loop woke this task late
+
+    async def scenario() -> None:
+        await enter(gate, "http://a.example/0", starts, fake)
+        fake.on_sleep = oversleep_once
+        await asyncio.gather(*(enter(gate, f"http://a.example/{i}", starts, fake) for i in (1, 2)))
+
+    asyncio.run(scenario())
+    assert starts == [1000.0, 1001.7, 1002.7]
