@@ -304,7 +304,7 @@ def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in
 
     Before extraction (`extracted` is None) only block pages are judged: the prose measure can
     miss text the extractor finds (stories in tables or bare divs), so login-wall and listing
-    verdicts also need the extracted text to be short (for a listing: little beyond its teasers),
+    verdicts also need the extracted text to be short (for a listing: mostly its teasers),
     and a consent verdict needs little story
     beside the notice, however long the cookie dialog is.
     """
@@ -328,8 +328,9 @@ def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in
         return "not_found", "soft 404: page not found"
     article_declared = bool(s.schema_types & _ARTICLE_TYPES) or s.og_type == "article"
     teased = s.teasers >= _MIN_TEASERS and s.teaser_text_length > amount and s.paragraphs < 2
-    # the extractor found little beyond the teasers themselves
-    only_teasers = extracted < s.teaser_text_length + LITTLE_PROSE
+    # what the extractor found is mostly the teasers themselves (a forum thread whose posts the
+    # prose measure missed has a few short "teasers" and much more extracted text)
+    only_teasers = extracted <= 2 * s.teaser_text_length
     if little and only_teasers and not article_declared and teased:
         return "listing", "listing page"
     return None
