@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -62,9 +63,18 @@ def declared_authors(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str
 
 def class_tokens(node: LexborNode) -> frozenset[str]:
     """Lowercase class and id words, split on spaces, dashes and underscores, plus the raw values."""
-    raw = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".lower()
-    words = raw.split()
-    return frozenset(words + [part for word in words for part in re.split(r"[-_]+", word) if part])
+    attributes = node.attributes
+    return _tokens_of(f"{attributes.get('class') or ''} {attributes.get('id') or ''}")
+
+
+_WORD_PARTS = re.compile(r"[-_]+")
+
+
+@functools.lru_cache(maxsize=16384)
+def _tokens_of(raw: str) -> frozenset[str]:
+    # class strings repeat across the nodes of a page and the pages of a site: split each once
+    words = raw.lower().split()
+    return frozenset(words + [part for word in words for part in _WORD_PARTS.split(word) if part])
 
 
 def _in_card(node: LexborNode) -> bool:
