@@ -325,7 +325,7 @@ def _retry_after(state: RetryCallState) -> float | None:
 
 def _log_retry(state: RetryCallState) -> None:
     exc = state.outcome.exception() if state.outcome is not None else None
-    _log.warning("attempt %d failed (%s); retrying in %.1fs", state.attempt_number, exc, state.upcoming_sleep)
+    _log.info("attempt %d failed (%s); retrying in %.1fs", state.attempt_number, exc, state.upcoming_sleep)
 
 
 def _require_http(source: str, url: str, *, what: str = "") -> None:
