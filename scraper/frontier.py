@@ -16,8 +16,7 @@ from urllib.parse import urlsplit
 
 from scraper.config import Settings, Site
 from scraper.hosts import host_key, origin
-from scraper.links import host_key as site_key
-from scraper.links import normalise
+from scraper.links import normalise, site_key
 from scraper.models import FrontierItem, Kind, Via
 
 __all__ = ["Scope", "crawl_sites", "run_params", "seeds"]

@@ -22,8 +22,12 @@ def normalise(url: str) -> str | None:
         return None
 
 
-def host_key(url: str) -> str:
-    """hostname:port, lowercased: what politeness and same-site checks are keyed on."""
+def site_key(url: str) -> str:
+    """The lowercased hostname, plus the port only when the URL names one: how sites are named.
+
+    Politeness keys hosts with the port always filled in (`hosts.host_key`); a site name keeps
+    the URL's own spelling, so `example.com` stays `example.com`.
+    """
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     return f"{host}:{parts.port}" if parts.port else host

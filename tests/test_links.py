@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.links import extract_links, host_key, normalise
+from scraper.links import extract_links, normalise, site_key
 
 
 def test_links_are_absolute_normalised_and_unique() -> None:
@@ -29,9 +29,9 @@ def test_base_href_is_honoured() -> None:
     assert extract_links(html, "https://s.example/") == ["https://cdn.example/root/x"]
 
 
-def test_normalise_and_host_key() -> None:
+def test_normalise_and_site_key() -> None:
     """Normalisation drops fragments and default ports; host keys keep explicit ports."""
     assert normalise("https://S.example:443/p#f") == "https://s.example/p"
     assert normalise("ftp://s.example/") is None
-    assert host_key("http://127.0.0.1:8080/x") == "127.0.0.1:8080"
-    assert host_key("https://S.example/x") == "s.example"
+    assert site_key("http://127.0.0.1:8080/x") == "127.0.0.1:8080"
+    assert site_key("https://S.example/x") == "s.example"
