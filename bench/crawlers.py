@@ -24,7 +24,7 @@ import measure
 from news_site import SiteProcess
 
 from scraper.config import CrawlSettings, FetchSettings
-from scraper.store import Store
+from scraper.store.documents import Store
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent

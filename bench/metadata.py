@@ -33,7 +33,7 @@ from trafilatura.settings import Document as TrafilaturaDocument
 
 from scraper.config import ExtractSettings
 from scraper.errors import ScraperError
-from scraper.extract import extract
+from scraper.extract.pipeline import extract
 from scraper.sources import page_from_bytes
 
 REPO = Path(__file__).resolve().parent.parent

@@ -156,7 +156,7 @@ def _baseline_page(task: tuple[str, str, int, bool, bool]) -> dict[str, Any]:
 
     from scraper.config import ExtractSettings  # noqa: PLC0415
     from scraper.errors import ScraperError  # noqa: PLC0415
-    from scraper.extract import extract  # noqa: PLC0415
+    from scraper.extract.pipeline import extract  # noqa: PLC0415
     from scraper.sources import load_file  # noqa: PLC0415
 
     page_id, path, index, baselines, speed = task
@@ -288,7 +288,7 @@ def _judge(table: list[dict[str, Any]]) -> None:
 def _seed_exact() -> bool:
     """Whether the seed page still comes out exactly as tests/fixtures/seed-article/expected.txt."""
     from scraper.config import ExtractSettings  # noqa: PLC0415
-    from scraper.extract import clean_html  # noqa: PLC0415
+    from scraper.extract.pipeline import clean_html  # noqa: PLC0415
 
     seed = REPO / "tests" / "fixtures" / "seed-article"
     spec = json.loads((seed / "expected.json").read_text(encoding="utf-8"))

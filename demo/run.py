@@ -54,7 +54,7 @@ def main() -> int:
 
 
 def _show_first_article() -> None:
-    from scraper.store import Store
+    from scraper.store.documents import Store
 
     with Store(DB) as store:
         docs = [d for d in store.latest() if "/news/" in (d.url or "")]

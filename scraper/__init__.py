@@ -17,7 +17,7 @@ from scraper.errors import (
     SourceError,
     WriteError,
 )
-from scraper.extract import clean_html, extract
+from scraper.extract import clean_html
 from scraper.models import Document, FetchedPage
 from scraper.store import Store
 
@@ -36,6 +36,5 @@ __all__ = [
     "Store",
     "WriteError",
     "clean_html",
-    "extract",
     "load_settings",
 ]

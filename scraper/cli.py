@@ -19,19 +19,19 @@ from typing import Any, TypeVar
 
 import click
 
-from scraper.clean import Cleaned, clean_sources, extraction_pool
+from scraper.batch import Cleaned, clean_sources, extraction_pool
 from scraper.config import Settings, Site, load_settings
-from scraper.crawl import Crawler
+from scraper.crawl.engine import Crawler
+from scraper.crawl.frontier import crawl_sites
+from scraper.crawl.lock import crawl_lock
+from scraper.crawl.progress import progress_display
 from scraper.errors import ConfigError, LockedError, ScraperError
-from scraper.explain import describe
 from scraper.export import FORMATS, open_writer, write_text_atomically
-from scraper.fetch import Fetcher
-from scraper.frontier import crawl_sites
-from scraper.lock import crawl_lock
+from scraper.extract.explain import describe
+from scraper.fetch.client import Fetcher
 from scraper.models import CrawlReport, Document
-from scraper.progress import progress_display
-from scraper.state import CrawlState
-from scraper.store import Store
+from scraper.store.documents import Store
+from scraper.store.state import CrawlState
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])

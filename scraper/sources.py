@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scraper.decode import resolve_encoding
 from scraper.errors import SourceError
+from scraper.fetch.charset import resolve_encoding
 from scraper.models import FetchedPage, utc_now
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")

@@ -1,12 +1,12 @@
-"""Tests for scraper.classify: junk verdicts, page types and the quality score."""
+"""Tests for scraper.extract.classify: junk verdicts, page types and the quality score."""
 
 from __future__ import annotations
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.classify import Classification, PageSignals, classify, measure, quality
-from scraper.metadata import read_facts
+from scraper.extract.classify import Classification, PageSignals, classify, measure, quality
+from scraper.extract.metadata import read_facts
 
 STORY = (
     "<p>The harbour board met on Tuesday to agree the summer timetable for the ferries, which will"

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from scraper.lock import crawl_lock
+from scraper.crawl.lock import crawl_lock
 from tests.httpserver import LocalServer, Route
 
 SEED = Path(__file__).parent / "fixtures" / "seed-article"

@@ -1,4 +1,4 @@
-"""Tests for scraper.clutter, the selectolax pre-pass."""
+"""Tests for scraper.extract.prepass, the selectolax pre-pass."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.clutter import RULES, Removal, strip_clutter
 from scraper.config import ExtractSettings
+from scraper.extract.prepass import RULES, Removal, strip_clutter
 
 STORY = (
     "<p>The harbour board met on Tuesday to agree the summer timetable for the ferries, which will"

@@ -25,12 +25,12 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.config import CrawlSettings, FetchSettings, Settings, Site, StoreSettings
-from scraper.crawl import Crawler
-from scraper.fetch import Fetcher
-from scraper.frontier import crawl_sites
+from scraper.crawl.engine import Crawler
+from scraper.crawl.frontier import crawl_sites
+from scraper.fetch.client import Fetcher
 from scraper.models import CrawlReport, RunStatus
-from scraper.state import CrawlState
-from scraper.store import Store
+from scraper.store.documents import Store
+from scraper.store.state import CrawlState
 from tests.httpserver import LocalServer, Request, Route
 
 XML = {"Content-Type": "application/xml"}

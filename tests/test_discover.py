@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scraper.discover import (
+from scraper.crawl.discover import (
     MAX_DECOMPRESSED_BYTES,
     Link,
     Sitemap,

@@ -1,4 +1,4 @@
-"""Tests for scraper.extract: the trafilatura adapter and its metadata lookups."""
+"""Tests for scraper.extract.pipeline: the trafilatura adapter and its metadata lookups."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.authors import clean_authors
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
-from scraper.extract import clean_html, extract
-from scraper.metadata import canonical_url, declared_language, normalise_language
+from scraper.extract.authors import clean_authors
+from scraper.extract.metadata import canonical_url, declared_language, normalise_language
+from scraper.extract.pipeline import clean_html, extract
 from scraper.models import Document, FetchedPage
 
 PARAGRAPHS = (

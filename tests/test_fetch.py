@@ -1,4 +1,4 @@
-"""Tests for scraper.fetch: MockTransport routes first, then the real local server.
+"""Tests for scraper.fetch.client: MockTransport routes first, then the real local server.
 
 No test really sleeps for retries or pacing: sleep and clock are a fake pair that records waits.
 """
@@ -22,8 +22,8 @@ import pytest
 
 from scraper.config import FetchSettings
 from scraper.errors import ExtractionError, PermanentFetchError, TransientFetchError
-from scraper.fetch import HTML_TYPES, Fetcher, parse_retry_after
-from scraper.hosts import HostGate
+from scraper.fetch.client import HTML_TYPES, Fetcher, parse_retry_after
+from scraper.fetch.gate import HostGate
 from scraper.models import FetchedPage, utc_now
 from tests.httpserver import LocalServer, Request, Route
 
@@ -303,7 +303,7 @@ def test_total_waiting_is_capped() -> None:
 
 
 def test_retries_are_logged(caplog: pytest.LogCaptureFixture) -> None:
-    """Each retry logs one line on the `scraper.fetch` logger."""
+    """Each retry logs one line on the `scraper.fetch.client` logger."""
     site = Site({"/page": sequence(html("", 502), html())})
     with caplog.at_level(logging.INFO, logger="scraper.fetch"):
         fetch(site)

@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from scraper.config import CrawlSettings, Settings, Site
+from scraper.crawl.frontier import Scope, crawl_sites, run_params, seeds
 from scraper.errors import ConfigError
-from scraper.frontier import Scope, crawl_sites, run_params, seeds
 from scraper.models import FrontierItem, Kind, Via
 
 NEWS = Site(

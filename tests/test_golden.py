@@ -20,7 +20,7 @@ import pytest
 
 from scraper import errors
 from scraper.config import ExtractSettings
-from scraper.extract import extract
+from scraper.extract.pipeline import extract
 from scraper.models import Document, FetchedPage
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,4 +1,4 @@
-"""Tests for scraper.hosts: per-host pacing on a fake clock that never really sleeps."""
+"""Tests for scraper.fetch.gate: per-host pacing on a fake clock that never really sleeps."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from scraper.hosts import HostGate, host_key, origin
+from scraper.fetch.gate import HostGate, host_key, origin
 
 
 class FakeTime:

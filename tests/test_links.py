@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.links import extract_links, normalise, site_key
+from scraper.crawl.links import extract_links, normalise, site_key
 
 
 def test_links_are_absolute_normalised_and_unique() -> None:

@@ -1,4 +1,4 @@
-"""Tests for scraper.metadata: authors, dates and languages you can trust."""
+"""Tests for scraper.extract.metadata: authors, dates and languages you can trust."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.authors import Byline, clean_authors
-from scraper.metadata import (
+from scraper.extract.authors import Byline, clean_authors
+from scraper.extract.metadata import (
     DateChoice,
     DatedClaim,
     PageFacts,

@@ -9,11 +9,11 @@ import httpx
 import pytest
 
 from scraper.config import CrawlSettings, FetchSettings, Settings
+from scraper.crawl.politeness import Politeness, RobotsAnswer, read_robots, robots_url
 from scraper.errors import TransientFetchError
-from scraper.fetch import Fetcher
-from scraper.hosts import HostGate
+from scraper.fetch.client import Fetcher
+from scraper.fetch.gate import HostGate
 from scraper.models import Kind, VisitOutcome
-from scraper.politeness import Politeness, RobotsAnswer, read_robots, robots_url
 
 SETTINGS = Settings(
     fetch=FetchSettings(per_host_delay=0.5, max_attempts=1, backoff_initial=2.0, backoff_max=10.0),

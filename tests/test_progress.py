@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
+from scraper.crawl.progress import LogProgress, progress_display
 from scraper.models import CrawlProgress
-from scraper.progress import LogProgress, progress_display
 
 
 class Clock:

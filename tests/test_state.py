@@ -21,9 +21,9 @@ from scraper.models import (
     Visit,
     VisitOutcome,
 )
-from scraper.schema import MIGRATIONS
-from scraper.state import REPORT_LIST_LIMIT, CrawlState, RunStart
-from scraper.store import Store
+from scraper.store.documents import Store
+from scraper.store.schema import MIGRATIONS
+from scraper.store.state import REPORT_LIST_LIMIT, CrawlState, RunStart
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 A = "http://a.test/"

@@ -13,7 +13,7 @@ import pytest
 
 from scraper.errors import WriteError
 from scraper.models import CrawlReport, Outcome, utc_now
-from scraper.store import SCHEMA_VERSION, Store, timestamp
+from scraper.store.documents import SCHEMA_VERSION, Store, timestamp
 from tests.factories import FETCHED_AT, make_doc
 
 

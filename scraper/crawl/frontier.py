@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from scraper.config import Settings, Site
-from scraper.hosts import host_key, origin
-from scraper.links import normalise, site_key
+from scraper.crawl.links import normalise, site_key
+from scraper.fetch.gate import host_key, origin
 from scraper.models import FrontierItem, Kind, Via
 
 __all__ = ["Scope", "crawl_sites", "run_params", "seeds"]

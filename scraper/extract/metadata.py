@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import py3langid
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.authors import Byline, _objects, bylines, clean_authors, declared_authors
+from scraper.extract.authors import Byline, _objects, bylines, clean_authors, declared_authors
 
 # A date of 1989 or earlier must be stated plainly (JSON-LD, meta tag): the web barely existed.
 EARLIEST = date(1990, 1, 1)

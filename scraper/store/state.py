@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from scraper.hosts import host_key
+from scraper.fetch.gate import host_key
 from scraper.models import (
     CrawlProgress,
     CrawlReport,
@@ -34,7 +34,7 @@ from scraper.models import (
     VisitOutcome,
     utc_now,
 )
-from scraper.store import Store, timestamp
+from scraper.store.documents import Store, timestamp
 
 __all__ = ["CrawlState", "PageState", "Recorded", "RunStart"]
 

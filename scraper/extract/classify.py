@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.authors import class_tokens
-from scraper.metadata import PageFacts
+from scraper.extract.authors import class_tokens
+from scraper.extract.metadata import PageFacts
 
 JUNK_TYPES = frozenset({"block", "login", "consent", "not_found", "listing"})
 

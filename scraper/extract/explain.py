@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.clutter import Removal
 from scraper.config import ExtractSettings
 from scraper.errors import ExtractionError
-from scraper.extract import Trace, extract
+from scraper.extract.pipeline import Trace, extract
+from scraper.extract.prepass import Removal
 from scraper.models import Document, FetchedPage
 
 NOT_MAIN_CONTENT = "trafilatura: not main content"

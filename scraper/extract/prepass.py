@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from scraper.clutter_rules import RULES, Page, Rule, ancestry, prose_weight, text_of
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError
+from scraper.extract.rules import RULES, Page, Rule, ancestry, prose_weight, text_of
 
 __all__ = ["RULES", "Removal", "Rule", "strip_clutter"]
 

@@ -32,9 +32,9 @@ from tenacity import (
 )
 
 from scraper.config import FetchSettings
-from scraper.decode import resolve_encoding
 from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
-from scraper.hosts import HostGate
+from scraper.fetch.charset import resolve_encoding
+from scraper.fetch.gate import HostGate
 from scraper.models import FetchedPage, utc_now
 
 __all__ = ["HTML_TYPES", "Fetcher", "parse_retry_after"]

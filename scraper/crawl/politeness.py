@@ -1,7 +1,7 @@
 """Per-host politeness of one run: robots.txt, Crawl-delay, error backoff, hosts set aside.
 
 - robots.txt is fetched once per host per run (the first URL of a host waits for it, the
-  others share the answer) and picked by outcome as RFC 9309 says (see scraper/robots.py):
+  others share the answer) and picked by outcome as RFC 9309 says (see scraper/crawl/robots.py):
   200 -> its rules; 4xx -> allow all; 5xx or unreachable -> disallow all, and the host is set
   aside, since nothing of it may be fetched.
 - Its Crawl-delay (capped by `[crawl] max_crawl_delay`) becomes the host's gap in the
@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from scraper.config import Settings
+from scraper.crawl.robots import ALLOW_ALL, DISALLOW_ALL, RobotsRules, agent_token, parse_robots
 from scraper.errors import ExtractionError, FetchError, TransientFetchError
-from scraper.fetch import Fetcher
-from scraper.hosts import host_key
+from scraper.fetch.client import Fetcher
+from scraper.fetch.gate import host_key
 from scraper.models import Kind, Visit, VisitOutcome
-from scraper.robots import ALLOW_ALL, DISALLOW_ALL, RobotsRules, agent_token, parse_robots
 
 __all__ = ["Politeness", "RobotsAnswer", "read_robots", "robots_url"]
 

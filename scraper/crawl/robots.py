@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 from protego import Protego
 
-from scraper.links import normalise
+from scraper.crawl.links import normalise
 
 MAX_ROBOTS_BYTES = 512 * 1024
 

@@ -29,8 +29,8 @@ from urllib.parse import urljoin
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.crawl.links import normalise
 from scraper.errors import DiscoveryError
-from scraper.links import normalise
 
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_INDEX_ENTRIES = 50_000  # child sitemaps per index: the sitemaps protocol's own limit

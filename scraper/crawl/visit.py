@@ -1,6 +1,6 @@
 """One frontier URL in, one `Visit` out: robots.txt, the fetch, extraction, and what it came to.
 
-No scheduling and no writes (scraper/crawl.py does both): a `Visitor` reads what earlier runs
+No scheduling and no writes (scraper/crawl/engine.py does both): a `Visitor` reads what earlier runs
 learned of a page (validators, links) from the crawl state, and says what happened:
 
     page     set aside? allowed? lastmod older than our last visit? -> conditional GET ->
@@ -26,7 +26,10 @@ from typing import TypeVar
 from courlan.filters import extension_filter
 
 from scraper.config import ExtractSettings, Settings
-from scraper.discover import Sitemap, feed_links, parse_feed, parse_sitemap
+from scraper.crawl.discover import Sitemap, feed_links, parse_feed, parse_sitemap
+from scraper.crawl.frontier import Scope
+from scraper.crawl.links import extract_links
+from scraper.crawl.politeness import ANY_TYPE, Politeness
 from scraper.errors import (
     DiscoveryError,
     ExtractionError,
@@ -36,14 +39,11 @@ from scraper.errors import (
     ScraperError,
     TransientFetchError,
 )
-from scraper.extract import extract
-from scraper.fetch import Fetcher
-from scraper.frontier import Scope
-from scraper.hosts import host_key
-from scraper.links import extract_links
+from scraper.extract.pipeline import extract
+from scraper.fetch.client import Fetcher
+from scraper.fetch.gate import host_key
 from scraper.models import Document, FetchedPage, FrontierItem, Kind, Via, Visit, VisitOutcome
-from scraper.politeness import ANY_TYPE, Politeness
-from scraper.state import CrawlState, PageState
+from scraper.store.state import CrawlState, PageState
 
 __all__ = ["Processed", "Visitor", "parse_source", "process_page"]
 

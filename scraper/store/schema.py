@@ -5,9 +5,9 @@ the steps a file is missing when it opens it. Later changes add a step at the en
 edit an earlier one.
 
     runs       one row per crawl run: status, start parameters, report
-    documents  one row per document version (scraper/store.py)
-    pages      one row per URL ever fetched: validators, content hash, history (scraper/state.py)
-    frontier   one row per URL per run: what is pending, what was done and how (scraper/state.py)
+    documents  one row per document version (scraper/store/documents.py)
+    pages      one row per URL ever fetched: validators, content hash, history (scraper/store/state.py)
+    frontier   one row per URL per run: what is pending, what was done and how (scraper/store/state.py)
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX documents_stored_at ON documents (stored_at)",
         "CREATE INDEX documents_run_id ON documents (run_id)",
     ),
-    # 1 -> 2: incremental crawl state (scraper/state.py): run status and parameters, per-URL
+    # 1 -> 2: incremental crawl state (scraper/store/state.py): run status and parameters, per-URL
     # validators and history, and each run's frontier
     (
         # runs written before this step, or by Store.save outside a crawl, are complete

@@ -4,10 +4,10 @@ One row per document *version*: saving a document whose text has not changed sin
 latest version inserts nothing, so the table is a compact change history. The identity of
 a document (its `key`) is its URL, or its source for local input. The crawl state (runs,
 frontier, per-URL validators) lives in the same file and goes through the same connection
-and transactions, in scraper/state.py; this module and that one are the only database code.
+and transactions, in scraper/store/state.py; this module and that one are the only database code.
 
 The database runs in WAL mode so an export can read while a crawl writes. The schema is
-versioned with `PRAGMA user_version` (scraper/schema.py): opening a store applies whatever
+versioned with `PRAGMA user_version` (scraper/store/schema.py): opening a store applies whatever
 migration steps the file is missing.
 
 Every `sqlite3.Error` (cannot open, locked, disk full, corrupt, ...) leaves this module as a
@@ -27,7 +27,7 @@ from typing import Any, Self
 
 from scraper.errors import WriteError
 from scraper.models import RECORD_FIELDS, CrawlReport, Document, Outcome, StoreOutcome, utc_now
-from scraper.schema import MIGRATIONS, SCHEMA_VERSION
+from scraper.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 # the record fields in the order of the `documents` columns (the content hash has its own
 # column, next to the raw HTML's); JSON-encoded lists are marked
@@ -154,7 +154,7 @@ class Store:
     def save_within(
         self, conn: sqlite3.Connection, doc: Document, *, html_hash: str, run_id: str | None = None
     ) -> StoreOutcome:
-        """`save`, inside a transaction the caller opened with `transaction` (scraper/state.py
+        """`save`, inside a transaction the caller opened with `transaction` (scraper/store/state.py
         stores a page's document and its crawl state together this way)."""
         key = document_key(doc)
         content_hash = doc.content_hash

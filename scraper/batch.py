@@ -21,9 +21,9 @@ from typing import BinaryIO
 
 from scraper.config import ExtractSettings, Settings
 from scraper.errors import ScraperError, SourceError
-from scraper.explain import Explanation, explain
-from scraper.extract import extract
-from scraper.fetch import Fetcher
+from scraper.extract.explain import Explanation, explain
+from scraper.extract.pipeline import extract
+from scraper.fetch.client import Fetcher
 from scraper.models import Document, FetchedPage
 from scraper.sources import Input, expand, load_file, page_from_bytes
 
@@ -130,7 +130,7 @@ def extraction_pool(workers: int) -> Executor:
     fork would copy half-way; the server preloads the extractor so workers start warm.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["scraper.extract"])
+    context.set_forkserver_preload(["scraper.extract.pipeline"])
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
     )

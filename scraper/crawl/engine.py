@@ -6,10 +6,10 @@
   next URLs from the frontier in small batches and keeps at most `per_host_concurrency` visits
   in flight, paced by the fetcher's HostGate; `max_connections` caps visits overall. A paused
   or slow host holds up nobody else.
-- A visit (scraper/visit.py) checks the host and robots.txt (scraper/politeness.py), fetches
+- A visit (scraper/crawl/visit.py) checks the host and robots.txt (scraper/crawl/politeness.py), fetches
   with the page's ETag / Last-Modified and extracts in the process pool; the crawler records
   the document, the page's state, the URLs found and the outcome in one transaction
-  (scraper/state.py), and wakes the hosts of the URLs found.
+  (scraper/store/state.py), and wakes the hosts of the URLs found.
 - `[crawl] max_duration` cancels what is in flight and leaves the run `stopped`: its frontier
   is in the store, and the next run with the same parameters resumes it. So does a run that
   was killed.
@@ -28,10 +28,12 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from scraper.config import Settings, Site
-from scraper.fetch import Fetcher
-from scraper.frontier import Scope, run_params, seeds
-from scraper.hosts import host_key
-from scraper.links import normalise
+from scraper.crawl.frontier import Scope, run_params, seeds
+from scraper.crawl.links import normalise
+from scraper.crawl.politeness import Politeness, RobotsAnswer
+from scraper.crawl.visit import Visitor
+from scraper.fetch.client import Fetcher
+from scraper.fetch.gate import host_key
 from scraper.models import (
     CrawlProgress,
     CrawlReport,
@@ -43,10 +45,8 @@ from scraper.models import (
     VisitOutcome,
     utc_now,
 )
-from scraper.politeness import Politeness, RobotsAnswer
-from scraper.state import CrawlState, RunStart
-from scraper.store import Store
-from scraper.visit import Visitor
+from scraper.store.documents import Store
+from scraper.store.state import CrawlState, RunStart
 
 __all__ = ["Crawler", "new_run_id"]
 

@@ -26,12 +26,12 @@ from selectolax.lexbor import LexborHTMLParser
 from trafilatura.settings import Document as _Extracted
 from trafilatura.xml import xmltotxt
 
-from scraper.classify import Classification, PageSignals, classify, measure
-from scraper.clutter import Removal, strip_clutter
-from scraper.clutter_rules import prose_weight
 from scraper.config import ExtractSettings
 from scraper.errors import NoMainContent
-from scraper.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
+from scraper.extract.classify import Classification, PageSignals, classify, measure
+from scraper.extract.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
+from scraper.extract.prepass import Removal, strip_clutter
+from scraper.extract.rules import prose_weight
 from scraper.models import Document, FetchedPage, utc_now
 
 

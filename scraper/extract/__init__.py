@@ -1,0 +1,17 @@
+"""Extract stage: one fetched page in, one clean `Document` out. Pure: no I/O.
+
+    pipeline.py   `extract`, `clean_html`: parse once, pre-pass, trafilatura, classify, metadata
+    prepass.py    the selectolax pre-pass that takes clutter out before trafilatura sees the page
+    rules.py      what the pre-pass counts as clutter: named, generic rules
+    classify.py   page type, junk verdicts (block, consent, login, soft 404, listing), quality
+    metadata.py   dates, language, canonical URL, JSON-LD: what the page declares, checked
+    authors.py    bylines cleaned into names
+    explain.py    `clean --explain`: what was removed, and by which rule
+
+Other stages import from here; the modules inside are private to the stage.
+"""
+
+from scraper.extract.explain import Explanation, describe, explain
+from scraper.extract.pipeline import Trace, clean_html, extract
+
+__all__ = ["Explanation", "Trace", "clean_html", "describe", "explain", "extract"]

@@ -1,0 +1,23 @@
+"""Fetch stage: URL in, `FetchedPage` out, politely and within limits. The only network code.
+
+    client.py    `Fetcher`: one httpx client per run, the tenacity retry policy, size and time limits
+    gate.py      `HostGate`: per-host concurrency, gaps between request starts, pauses; `host_key`
+    charset.py   bytes to text the way browsers decide (BOM, header, meta, detection)
+
+Other stages import from here; the modules inside are private to the stage.
+"""
+
+from scraper.fetch.charset import charset_from_content_type, resolve_encoding
+from scraper.fetch.client import HTML_TYPES, Fetcher, parse_retry_after
+from scraper.fetch.gate import HostGate, host_key, origin
+
+__all__ = [
+    "HTML_TYPES",
+    "Fetcher",
+    "HostGate",
+    "charset_from_content_type",
+    "host_key",
+    "origin",
+    "parse_retry_after",
+    "resolve_encoding",
+]
