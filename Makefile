@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test lint bench bench-quality bench-metadata clean
+.PHONY: venv demo test lint bench bench-quality bench-metadata train quality-gate clean
 
 venv: $(STAMP)
 
@@ -31,7 +31,16 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 bench-quality: $(STAMP)
-	$(BIN)/python bench/quality.py
+	$(BIN)/python -m pip install --quiet --group bench
+	$(BIN)/python bench/quality.py $(ARGS)
+
+# the block model, rebuilt from ../shared/datasets (seeded; frozen sites left out)
+train: $(STAMP)
+	$(BIN)/python bench/train.py --fresh
+
+# floors per dataset and page type on a fixed sample (bench/quality_baseline.json); < 2 min
+quality-gate: $(STAMP)
+	$(BIN)/python bench/gate.py
 
 bench-metadata: $(STAMP)
 	$(BIN)/python bench/metadata.py

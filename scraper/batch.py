@@ -4,7 +4,7 @@ Local files are read and extracted in a process pool (extraction is CPU-bound); 
 fetched concurrently on one event loop. Results come back in the order of the inputs, one
 `Cleaned` per input, carrying either a document or the error that stopped it, and with
 `explain=True` the `Explanation` of what extraction removed. A junk page (block, consent wall,
-soft 404, login wall, listing) is a document with a `skip_reason`, not an error.
+soft 404, login wall) is a document with a `skip_reason`, not an error.
 """
 
 from __future__ import annotations

@@ -114,7 +114,7 @@ def clean(  # click passes every option by keyword
 ) -> None:
     """Print the clean text of URLs, HTML files, folders of them, or stdin (-). Nothing is stored.
 
-    Junk pages (bot checks, consent and login walls, soft 404s, listings) are skipped, not
+    Junk pages (bot checks, consent and login walls, soft 404s) are skipped, not
     failed: json/jsonl print their record with its skip_reason, text/markdown print one
     "skipped: REASON" line on stderr. Skips and --min-quality drops keep exit code 0.
 

@@ -90,6 +90,10 @@ class StoreSettings:
     path: str = "data/scraper.db"
 
 
+# The types a kept (not junk) page can have (scraper/extract/classify.py assigns them).
+PAGE_TYPES = ("article", "forum", "product", "documentation", "service", "collection", "listing")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CrawlSettings:
     """Bounds of one crawl run."""
@@ -105,6 +109,8 @@ class CrawlSettings:
     host_failure_limit: int = 5
     max_duration: float | None = None
     min_quality: float = 0.0
+    # kept pages of these types are stored; the others are only crawled through for their links
+    store_page_types: tuple[str, ...] = tuple(t for t in PAGE_TYPES if t != "listing")
 
     def __post_init__(self) -> None:
         _require(self.max_pages >= 1, "max_pages", "must be >= 1")
@@ -114,6 +120,10 @@ class CrawlSettings:
         _require(self.host_failure_limit >= 1, "host_failure_limit", "must be >= 1")
         _require(self.max_duration is None or self.max_duration > 0, "max_duration", "must be > 0")
         _require(0.0 <= self.min_quality <= 1.0, "min_quality", "must be between 0 and 1")
+        unknown = sorted(set(self.store_page_types) - set(PAGE_TYPES))
+        _require(
+            not unknown, "store_page_types", f"unknown page type {unknown[:1]}: one of {list(PAGE_TYPES)}"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

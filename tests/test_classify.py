@@ -82,15 +82,23 @@ def _teasers(count: int) -> str:
         ),
         (_page("<h1>Page not found</h1><p>Sorry, that page has moved.</p>", "Oops"), "not_found"),
         (_page("<h1>Error</h1><p>Try the search.</p>", "404 | The Harbour Gazette"), "not_found"),
-        (_page("<h1>News</h1><ul class='feed'>" + _teasers(8) + "</ul>", "News"), "listing"),
     ],
 )
 def test_junk_pages_are_skipped(html: str, page_type: str) -> None:
-    """Block, login, consent, soft-404 and listing pages get their type, a skip reason and quality 0."""
+    """Block, login, consent and soft-404 pages get their type, a skip reason and quality 0."""
     verdict = _judge(html, text=_visible(html))
     assert verdict.page_type == page_type
     assert verdict.skip_reason
     assert verdict.quality == 0.0
+
+
+def test_a_listing_keeps_its_teasers() -> None:
+    """An index page of teasers is typed "listing" and kept: its teasers are its text."""
+    html = _page("<h1>News</h1><ul class='feed'>" + _teasers(8) + "</ul>", "News")
+    verdict = _judge(html, text=_visible(html))
+    assert verdict.page_type == "listing"
+    assert verdict.skip_reason is None
+    assert verdict.quality > 0.0
 
 
 @pytest.mark.parametrize(

@@ -145,12 +145,12 @@ def test_crawl_stores_and_reports_then_rerun_is_unchanged(
 def test_crawl_never_stores_junk_and_filters_on_quality(
     runner: CliRunner, demo_site: str, fast_config: Path, tmp_path: Path
 ) -> None:
-    """The listing home page is skipped with its reason, its links crawled; --min-quality skips more."""
+    """The listing home page is not stored (store_page_types), its links crawled; --min-quality skips more."""
     report = tmp_path / "report.json"
     result = runner.invoke(cli, ["crawl", demo_site, "--config", str(fast_config), "--report", str(report)])
     assert result.exit_code == 0, result.output
     data = json.loads(report.read_text())
-    assert data["skipped"] == {"listing page": 1}
+    assert data["skipped"] == {"page type listing not in store_page_types": 1}
     exported = runner.invoke(cli, ["export", "--config", str(fast_config)])
     records = [json.loads(line) for line in exported.stdout.splitlines()]
     assert demo_site not in {r["url"] for r in records}

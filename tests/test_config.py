@@ -51,6 +51,7 @@ def test_toml_values_override_defaults(tmp_path: Path) -> None:
         ({"extract": {"remove": "nav"}}, "extract.remove"),
         ({"extract": {"favor_precision": True, "favor_recall": True}}, "extract.favor_precision"),
         ({"crawl": {"max_pages": 0}}, "crawl.max_pages"),
+        ({"crawl": {"store_page_types": ["article", "blog"]}}, "crawl.store_page_types"),
         ({"sites": [{"name": "a"}]}, "sites[0].start_urls"),
         ({"sites": [{"name": "a", "start_urls": ["ftp://x/"]}]}, "sites[0].start_urls"),
         ({"sites": [{"name": "a", "start_urls": ["http://a/"], "colour": 1}]}, "sites[0].colour"),

@@ -60,9 +60,11 @@ class Processed:
     feeds: tuple[str, ...] = ()
 
 
-def _why_not_stored(document: Document, min_quality: float) -> str | None:
+def _why_not_stored(document: Document, min_quality: float, page_types: tuple[str, ...]) -> str | None:
     if document.skip_reason is not None:
         return document.skip_reason
+    if document.page_type not in page_types:
+        return f"page type {document.page_type} not in store_page_types"
     if document.quality < min_quality:
         return f"quality {document.quality:.2f} below min_quality {min_quality:.2f}"
     return None
@@ -210,10 +212,11 @@ class Visitor:
             reason = str(getattr(processed.error, "reason", processed.error))
             return Visit(url=url, outcome=VisitOutcome.FAILED, status=status, reason=reason, found=found)
         assert processed.document is not None
-        not_stored = _why_not_stored(processed.document, crawl.min_quality)
+        not_stored = _why_not_stored(processed.document, crawl.min_quality, crawl.store_page_types)
         if not_stored is not None:
-            # junk (block, consent, soft 404, login, listing) and low-quality pages are never
-            # stored as articles, but listing pages are where the links are: follow them
+            # junk (block, consent, soft 404, login), low-quality pages and pages of types not in
+            # store_page_types (listings, by default) are not stored, but they are where the links
+            # are: follow them
             return Visit(
                 url=url,
                 outcome=VisitOutcome.SKIPPED,

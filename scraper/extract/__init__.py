@@ -3,7 +3,7 @@
     pipeline.py   `extract`, `clean_html`: parse once, pre-pass, trafilatura, classify, metadata
     prepass.py    the selectolax pre-pass that takes clutter out before trafilatura sees the page
     rules.py      what the pre-pass counts as clutter: named, generic rules
-    classify.py   page type, junk verdicts (block, consent, login, soft 404, listing), quality
+    classify.py   page type (listing included), junk verdicts (block, consent, login, soft 404), quality
     metadata.py   dates, language, canonical URL, JSON-LD: what the page declares, checked
     authors.py    bylines cleaned into names
     explain.py    `clean --explain`: what was removed, and by which rule

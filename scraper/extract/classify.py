@@ -9,14 +9,16 @@ Junk pages are stored as nothing: a skip reason and no text. The verdicts, check
     login       a password form or "sign in to continue" and little else
     consent     cookie/consent text is most of what the page says
     not_found   title or h1 says "page not found" / "404" / "doesn't exist" (a soft 404)
-    listing     index or category page: repeated teaser blocks, no story of its own
+
+An index or category page (repeated teaser blocks, no story of its own) is not junk: its teasers
+are its text, and it is typed "listing" (a crawl stores it or not by `store_page_types`).
 
 Every verdict needs both a junk signal *and* little prose (text outside links, navigation,
 forms, consent boxes and teaser lists), so a real article with a login link in its header, a
 recaptcha under its comments, or "404" in its text stays an article. Signals are structural
 (forms, repeated blocks, link density, JSON-LD/microdata types, og:type), never site names.
 
-Pages that are not junk get a type from their declared schema types, then from structure
+Other pages get a type from their declared schema types, then from structure
 (forum posts, price markup, code blocks), else "article".
 """
 
@@ -31,7 +33,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.extract.authors import class_tokens
 from scraper.extract.metadata import PageFacts
 
-JUNK_TYPES = frozenset({"block", "login", "consent", "not_found", "listing"})
+JUNK_TYPES = frozenset({"block", "login", "consent", "not_found"})
 
 # Less prose than this is "little text": a short notice, not a story.
 LITTLE_PROSE = 600
@@ -42,7 +44,7 @@ _MAX_HIDDEN = 1000
 # A consent wall explains itself; "We use cookies." alone is a banner left on an empty page.
 _MIN_CONSENT = 80
 # A teaser group has at least this many sibling blocks of the same shape, each with a link.
-_MIN_TEASERS = 5
+MIN_TEASERS = 5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +67,7 @@ class PageSignals:
     challenge_text: bool
     repeated_posts: int
     code_blocks: int
+    code_spans: int
     price_markup: bool
     schema_types: frozenset[str]
     og_type: str
@@ -125,6 +128,7 @@ def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
         challenge_text=body is not None and _says(_text(body)[:3000], _BLOCK_TEXT),
         repeated_posts=_repeated_posts(body) if body is not None else 0,
         code_blocks=len(tree.css("pre")),
+        code_spans=len(tree.css(":not(pre) > code")),
         price_markup=tree.css_first(_PRICE) is not None,
         schema_types=facts.schema_types,
         og_type=facts.og_type,
@@ -180,14 +184,14 @@ def _teaser_groups(body: LexborNode) -> tuple[list[int], int]:
     text = 0
     for parent in body.css("*"):
         children = [c for c in parent.iter() if c.tag not in ("script", "style", "-comment")]
-        if len(children) < _MIN_TEASERS or _in_chrome(parent):
+        if len(children) < MIN_TEASERS or _in_chrome(parent):
             continue
         shapes = Counter(_signature(c) for c in children)
         shape, count = shapes.most_common(1)[0]
-        if count < _MIN_TEASERS:
+        if count < MIN_TEASERS:
             continue
         group = [c for c in children if _signature(c) == shape and _is_teaser(c)]
-        if len(group) >= _MIN_TEASERS:
+        if len(group) >= MIN_TEASERS:
             ids += [c.mem_id for c in group]
             text += sum(len(_text(c)) for c in group)
     return ids, text
@@ -326,14 +330,20 @@ def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in
         return "consent", "consent wall: cookie or consent notice only"
     if little and (_says(heads, _NOT_FOUND) or _404.search(heads) or status in (404, 410)):
         return "not_found", "soft 404: page not found"
+    return None
+
+
+def _is_listing(s: PageSignals, amount: int, extracted: int) -> bool:
+    """An index or category page: repeated teaser blocks and no story of its own.
+
+    Its teasers are its text: a listing is a page type, not junk (the crawl's
+    `store_page_types` decides whether it is stored)."""
     article_declared = bool(s.schema_types & _ARTICLE_TYPES) or s.og_type == "article"
-    teased = s.teasers >= _MIN_TEASERS and s.teaser_text_length > amount and s.paragraphs < 2
+    teased = s.teasers >= MIN_TEASERS and s.teaser_text_length > amount and s.paragraphs < 2
     # what the extractor found is mostly the teasers themselves (a forum thread whose posts the
     # prose measure missed has a few short "teasers" and much more extracted text)
     only_teasers = extracted <= 2 * s.teaser_text_length
-    if little and only_teasers and not article_declared and teased:
-        return "listing", "listing page"
-    return None
+    return amount < LITTLE_PROSE and only_teasers and not article_declared and teased
 
 
 def _reliable(s: PageSignals) -> bool:
@@ -351,7 +361,7 @@ def _page_type(s: PageSignals) -> str:
         return "forum"
     if s.price_markup:
         return "product"
-    if s.code_blocks >= 3:
+    if s.code_blocks >= 3 or (s.code_blocks and s.code_spans >= 3):
         return "documentation"
     return "article"
 
@@ -375,7 +385,9 @@ def classify(
     verdict = _judge(signals, amount, status, None if text is None else len(text))
     if verdict is not None:
         return Classification(verdict[0], 0.0, verdict[1])
-    return Classification(_page_type(signals), quality(text or "", markdown))
+    listing = text is not None and _is_listing(signals, amount, len(text))
+    page_type = "listing" if listing else _page_type(signals)
+    return Classification(page_type, quality(text or "", markdown))
 
 
 # -- quality ---------------------------------------------------------------------------------

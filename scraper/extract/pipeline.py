@@ -1,10 +1,12 @@
 """The extraction stage: one fetched page in, one clean `Document` out; pure.
 
     FetchedPage.html -> LexborHTMLParser (parsed once) -> read_facts, measure (metadata.py, classify.py)
-                     -> classify: a junk page (block, login, consent, soft 404, listing) stops here
+                     -> classify: a junk page (block, login, consent, soft 404) stops here
                      -> strip_clutter (clutter.py, in place)
                      -> trafilatura.bare_extraction (called once) -> markdown, metadata, body tree
                      -> plain text from the same body tree
+                     -> blocks of the pre-passed tree (blocks.py); the block model (model.py) keeps
+                        the blocks it is sure of, trafilatura's verdict stands for the others
                      -> classify again on the text (junk, page type, quality), metadata checked -> Document
 
 This module is the single adapter around trafilatura: no other module imports it. A junk page
@@ -18,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
+import time
 from dataclasses import dataclass, field
 
 import trafilatura
@@ -28,7 +31,9 @@ from trafilatura.xml import xmltotxt
 
 from scraper.config import ExtractSettings
 from scraper.errors import NoMainContent
-from scraper.extract.classify import Classification, PageSignals, classify, measure
+from scraper.extract import model as block_model
+from scraper.extract.blocks import Block, page_blocks, page_features
+from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
 from scraper.extract.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
 from scraper.extract.prepass import Removal, strip_clutter
 from scraper.extract.rules import prose_weight
@@ -44,15 +49,29 @@ class Trace:
     cleaned: LexborHTMLParser | None = None
     signals: PageSignals | None = None
     verdict: Classification | None = None
+    # the blocks the block model judged (always filled when `collect_blocks`: the training reads them)
+    collect_blocks: bool = False
+    blocks: list[Block] = field(default_factory=list)
+    # seconds spent per stage: parse, prepass, trafilatura, model, metadata (the bench reads them)
+    timings: dict[str, float] = field(default_factory=dict)
+    _last: float = field(default_factory=time.perf_counter)
+
+    def lap(self, stage: str) -> None:
+        """Charge the time since the last lap to `stage`."""
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self._last
+        self._last = now
 
 
 def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = None) -> Document:
     """Turn a fetched page into a `Document`, or raise `NoMainContent` saying why there is none."""
     trace = trace if trace is not None else Trace()
+    trace.lap("metadata")  # decoding the page, if it was not decoded yet
     html = page.html
     if not html.strip():
         raise NoMainContent(page.source, "empty document: nothing to extract")
     tree = LexborHTMLParser(html)
+    trace.lap("parse")
     if tree.body is None or not tree.body.text(strip=True):
         raise NoMainContent(page.source, "no text in the page body")
     page_url = page.final_url or page.url
@@ -62,17 +81,34 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.verdict = classify(signals, None, page.status)
     if trace.verdict.skip_reason is not None:
         return _skipped(page, facts, signals, trace.verdict)
+    trace.lap("metadata")
     trace.removals = removals = strip_clutter(tree, settings)
     trace.cleaned = tree
+    trace.lap("prepass")
+    if (tree.body is None or not tree.body.text(strip=True)) and signals.teasers >= MIN_TEASERS:
+        # a listing: the teasers the pre-pass takes out of a story page are this page's text
+        trace.cleaned = tree = LexborHTMLParser(_explicit_only(html, settings))
     if tree.body is None or not tree.body.text(strip=True):
         reason = f"only clutter: the pre-pass removed all text ({len(removals)} blocks)"
         return _junk_or_nothing(page, facts, signals, trace, reason)
 
+    verdict = trace.verdict
+    settings = _for_page_type(settings, verdict.page_type)
     found, text = _extract_main(tree, html, page_url, settings, page.source)
     markdown = _tidy_markdown(found.text or "")
     if settings.include_comments and found.commentsbody is not None:
         markdown = "\n\n".join(filter(None, (markdown, _tidy_markdown(found.comments or ""))))
         text = "\n".join(filter(None, (text, _plain_text(found.commentsbody))))
+    trace.lap("trafilatura")
+    if tree.body is not None and (trace.collect_blocks or block_model.available()):
+        context = page_features(
+            verdict.page_type, signals.teasers, signals.repeated_posts, signals.code_blocks
+        )
+        trace.blocks = page_blocks(tree.body, text, context)
+        chosen = block_model.choose(trace.blocks)
+        if chosen is not None:
+            text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
+        trace.lap("model")
     if not text:
         return _junk_or_nothing(page, facts, signals, trace, "the main text block is empty")
     if not _readable(text):
@@ -82,16 +118,19 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     if verdict.skip_reason is not None:
         return _skipped(page, facts, signals, verdict)
     dated = choose_date(found.date, facts, fetched_at=page.fetched_at, last_modified=page.last_modified)
+    # a date read from a listing's text is one of its teasers' (or its copyright line), not its own
+    date, date_source = (None, None) if verdict.page_type == "listing" and dated.source == "text" else (
+        dated.date, dated.source)  # fmt: skip
 
-    return Document(
+    document = Document(
         url=page.url,
         final_url=page.final_url,
         canonical_url=facts.canonical or _clean(found.url),
         source=page.source,
         title=_clean(found.title),
         authors=choose_authors(found.author, facts),
-        date=dated.date,
-        date_source=dated.source,
+        date=date,
+        date_source=date_source,
         sitename=_clean(found.sitename),
         description=_clean(found.description),
         language=facts.language or detect_language(text, found.title, found.description),
@@ -105,6 +144,18 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         status=page.status,
         markdown=markdown,
     )
+    trace.lap("metadata")
+    return document
+
+
+def _for_page_type(settings: ExtractSettings, page_type: str) -> ExtractSettings:
+    """What the page type makes content, whatever the settings say: a forum's or Q&A page's posts
+    and replies (trafilatura files them as comments), a documentation page's tables."""
+    if page_type == "forum" and not settings.include_comments:
+        return dataclasses.replace(settings, include_comments=True)
+    if page_type == "documentation" and not settings.include_tables:
+        return dataclasses.replace(settings, include_tables=True)
+    return settings
 
 
 def _junk_or_nothing(

@@ -1,0 +1,116 @@
+"""The quality gate: extraction on a fixed sample of the shared datasets must not fall below its floors.
+
+    make quality-gate                                        # CI: check, fail on any regression
+    .venv/bin/python bench/gate.py --pin                     # raise floors to today's scores
+    .venv/bin/python bench/gate.py --pin --lower-floors      # also lower them (say why in the commit)
+
+The sample is fixed: `SIZES` pages per dataset, stratified by page type (the bench's `sample`),
+taken from the non-frozen sites only (splits.py: the final-check split is never used to decide
+anything, and a gate decides). Its ids and truth are pinned by a digest in the baseline file
+(bench/quality_baseline.json), so a changed dataset or sample is an error, not a silent drift.
+
+Each page goes through the real pipeline with the model that ships; the floors are per dataset
+and, for wcxb-dev, per page type (word F1 there, shingle F1 or snippet F1 elsewhere, as in
+bench/quality.py). A score more than `TOLERANCE` below its pinned value fails the gate. These
+scores are in-sample for the model (its training saw these sites): they catch regressions; the
+out-of-sample figures are bench/quality.py's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from quality import OURS, _page, sample, score_lines, scorer
+from splits import FROZEN, REPO, Dataset, fold_of, load_datasets
+
+BASELINE = REPO / "bench" / "quality_baseline.json"
+SIZES = {"wcxb-dev": 70, "trafilatura-eval": 40, "mozilla-readability": 20, "cleaneval-dev": 20}
+TOLERANCE = 0.01
+
+
+def gate_sample(datasets: list[Dataset]) -> list[tuple[Dataset, list[dict[str, Any]]]]:
+    return [
+        (d, sample([r for r in d.rows if fold_of(r) != FROZEN], SIZES[d.name]))
+        for d in datasets
+        if d.name in SIZES
+    ]
+
+
+def digest(picked: list[tuple[Dataset, list[dict[str, Any]]]]) -> str:
+    """The sample's identity: every page's dataset, id and truth row."""
+    hashed = hashlib.sha256()
+    for dataset, rows in picked:
+        for row in sorted(rows, key=lambda r: str(r["id"])):
+            hashed.update(json.dumps([dataset.name, row], sort_keys=True, ensure_ascii=False).encode())
+    return hashed.hexdigest()
+
+
+def measure(picked: list[tuple[Dataset, list[dict[str, Any]]]], jobs: int) -> dict[str, float]:
+    """Our F1 per (dataset, metric, pages) on the sample, with the shipped model."""
+    score = scorer()
+    scores: dict[str, float] = {}
+    with ProcessPoolExecutor(jobs) as pool:
+        for dataset, rows in picked:
+            tasks = [
+                (str(r["id"]), str(dataset.source(r)), None, i, False, False) for i, r in enumerate(rows)
+            ]
+            results = list(pool.map(_page, tasks, chunksize=4))
+            predictions = {OURS: {r["id"]: r[OURS] for r in results}}
+            for line in score_lines(score, dataset.name, rows, predictions):
+                if f"{OURS}_cv" in line:
+                    scores[f"{line['dataset']} {line['metric']} {line['pages']}"] = round(
+                        line[f"{OURS}_cv"], 4
+                    )
+    return scores
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--pin", action="store_true", help="write today's scores as the floors (never lower)")
+    parser.add_argument("--lower-floors", action="store_true", help="with --pin: lowering a floor is allowed")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    picked = gate_sample(load_datasets(sorted(SIZES), command="quality-gate"))
+    pinned: dict[str, Any] = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.is_file() else {}
+    sample_digest = digest(picked)
+    if not args.pin and pinned.get("digest") != sample_digest:
+        sys.exit(f"quality-gate: the sample's digest {sample_digest[:12]} is not the pinned "
+                 f"{str(pinned.get('digest'))[:12]}: the datasets or the sample changed; "
+                 "re-pin with bench/gate.py --pin and say why in the commit")  # fmt: skip
+    scores = measure(picked, args.jobs)
+    floors: dict[str, float] = pinned.get("floors", {})
+    if args.pin:
+        lowered = {k: (floors[k], v) for k, v in scores.items() if k in floors and v < floors[k]}
+        if lowered and not args.lower_floors:
+            for key, (old, new) in sorted(lowered.items()):
+                print(f"quality-gate: {key}: {new:.4f} is below the floor {old:.4f}")
+            sys.exit(
+                "quality-gate: not pinned: lowering a floor takes --lower-floors (and a reason in the commit)"
+            )
+        pages = sum(len(rows) for _, rows in picked)
+        BASELINE.write_text(json.dumps({"digest": sample_digest, "pages": pages, "tolerance": TOLERANCE,
+                                        "floors": scores}, indent=2) + "\n", encoding="utf-8")  # fmt: skip
+        print(f"quality-gate: pinned {len(scores)} floors over {pages} pages in {BASELINE.relative_to(REPO)}")
+        return 0
+    failed = 0
+    for key, floor in sorted(floors.items()):
+        found = scores.get(key)
+        ok = found is not None and found >= floor - TOLERANCE
+        failed += not ok
+        shown = "missing" if found is None else f"{found:.4f}"
+        print(f"{'ok  ' if ok else 'FAIL'} {key:<42} {shown:>8}  floor {floor:.4f}")
+    seconds = time.perf_counter() - started
+    print(f"quality-gate: {len(floors) - failed}/{len(floors)} floors held ({seconds:.0f} s)")
+    return 1 if failed or not floors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""The block segmentation the block model reads, and the model's keep-or-defer decision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.extract import model
+from scraper.extract.blocks import FEATURE_COUNT, Block, page_blocks, page_features
+
+PAGE = page_features("article", 0, 0, 0)
+
+
+def _blocks(html: str, kept: str = "") -> list[Block]:
+    body = LexborHTMLParser(html).body
+    assert body is not None
+    return page_blocks(body, kept, PAGE)
+
+
+def test_blocks_partition_the_visible_text_in_document_order() -> None:
+    """Each text belongs to its nearest non-inline element; inline text stays in place; scripts are unseen."""
+    blocks = _blocks(
+        "<div>Intro <b>bold</b> words<p>First <a href='/x'>linked</a> para.</p>tail</div>"
+        "<ul><li>One</li><li>Two <em>items</em></li></ul><script>var x = 1;</script><h2>End</h2>"
+    )
+    assert [(b.tag, b.text) for b in blocks] == [
+        ("div", "Intro bold words tail"),
+        ("p", "First linked para."),
+        ("li", "One"),
+        ("li", "Two items"),
+        ("h2", "End"),
+    ]
+    para = blocks[1]
+    assert (para.links, para.link_chars) == (1, len("linked"))
+    assert all(len(b.features) == FEATURE_COUNT for b in blocks)
+
+
+def test_code_keeps_its_lines() -> None:
+    """A <pre> block keeps its line breaks and indentation, highlighted spans and all."""
+    [block] = _blocks("<pre><span>def</span> f():\n    <span>return</span> 1\n</pre>")
+    assert block.text == "def f():\n    return 1"
+
+
+def test_kept_share_follows_trafilatura_text() -> None:
+    """A block trafilatura kept has a kept share of 1; one it dropped, 0."""
+    blocks = _blocks(
+        "<p>The ferry runs through the night from May.</p><p>Subscribe to our newsletter today.</p>",
+        kept="The ferry runs through the night from May.",
+    )
+    assert [b.kept for b in blocks] == [1.0, 0.0]
+
+
+def test_deep_nesting_does_not_recurse() -> None:
+    """Ten thousand nested elements are walked without recursion."""
+    html = "<div>" * 10_000 + "deep text" + "</div>" * 10_000
+    assert [b.text for b in _blocks(html)] == ["deep text"]
+
+
+class _Fixed:
+    """A stand-in model that answers fixed probabilities."""
+
+    def __init__(self, probabilities: list[float]) -> None:
+        self.probabilities = probabilities
+
+    def predict(self, matrix: Any, **_: Any) -> list[float]:
+        assert len(matrix) == len(self.probabilities)
+        return self.probabilities
+
+
+@pytest.fixture
+def fixed_model() -> Iterator[Any]:
+    def use(probabilities: list[float]) -> None:
+        model.use(_Fixed(probabilities))
+
+    yield use
+    model.use(model._shipped())
+
+
+def test_sure_verdicts_win_and_unsure_ones_defer(fixed_model: Any) -> None:
+    """The model keeps what it is sure of, drops what it is sure against, defers to trafilatura between."""
+    html = "<p>alpha one two three</p><p>beta one two three</p><p>gamma one two three</p><p>delta x y z</p>"
+    kept = "beta one two three\ngamma one two three"
+    fixed_model([0.95, 0.05, 0.55, 0.45])
+    assert [b.text.split()[0] for b in model.choose(_blocks(html, kept)) or []] == ["alpha", "gamma"]
+
+
+def test_agreement_keeps_trafilatura_output(fixed_model: Any) -> None:
+    """When the model changes nothing, trafilatura's own text stands (None)."""
+    fixed_model([0.9, 0.1])
+    assert model.choose(_blocks("<p>kept words here</p><p>other words there</p>", "kept words here")) is None
+
+
+def test_no_model_means_trafilatura() -> None:
+    """Without a model every page is trafilatura's."""
+    model.use(None)
+    try:
+        assert model.choose(_blocks("<p>some text here</p>")) is None
+    finally:
+        model.use(model._shipped())
+
+
+def test_markdown_of_blocks() -> None:
+    """Kept blocks render as Markdown: headings, list items and fenced code apart."""
+    blocks = _blocks("<h2>Setup</h2><li>one</li><pre>x = 1</pre>")
+    assert model.markdown(blocks) == "## Setup\n\n- one\n\n```\nx = 1\n```"
