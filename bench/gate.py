@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -56,7 +57,8 @@ def measure(picked: list[tuple[Dataset, list[dict[str, Any]]]], jobs: int) -> di
     """Our F1 per (dataset, metric, pages) on the sample, with the shipped model."""
     score = scorer()
     scores: dict[str, float] = {}
-    with ProcessPoolExecutor(jobs) as pool:
+    # forkserver: a forked child of a process that has run LightGBM's OpenMP threads can hang
+    with ProcessPoolExecutor(jobs, multiprocessing.get_context("forkserver")) as pool:
         for dataset, rows in picked:
             tasks = [
                 (str(r["id"]), str(dataset.source(r)), None, i, False, False) for i, r in enumerate(rows)

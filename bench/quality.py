@@ -29,8 +29,10 @@ import argparse
 import contextlib
 import glob
 import gzip
+import hashlib
 import importlib.util
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -190,7 +192,8 @@ def _run_rs(paths: dict[str, str]) -> dict[str, str] | None:
     if done.returncode != 0:
         print(f"bench-quality: rs-trafilatura failed: {done.stderr[-500:]}", file=sys.stderr)
         return None
-    return {row["id"]: row["text"] for row in map(json.loads, done.stdout.splitlines())}
+    # one JSON document per "\n": the texts may hold U+2028 and the like, which splitlines() splits on
+    return {row["id"]: row["text"] for row in map(json.loads, filter(None, done.stdout.split("\n")))}
 
 
 # -- scoring --------------------------------------------------------------------------------------
@@ -340,6 +343,33 @@ def speed_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
             "stages_ms": stages}  # fmt: skip
 
 
+def _fold_models(train: ModuleType, jobs: int) -> dict[int, str]:
+    """The CV fold models and the frozen split's, cached in bench/out/models/ by what they come from."""
+    blocks = train.collect(load_datasets(command="bench-quality"), jobs)
+    key = hashlib.sha256(
+        json.dumps(
+            [
+                train._code_digest(),
+                train.PARAMS,
+                train.ROUNDS,
+                sorted(f"{p.dataset}/{p.page_id}" for p in blocks),
+            ]
+        ).encode()
+    ).hexdigest()[:16]
+    cache = OUT / "models" / f"folds-{key}.json"
+    if cache.is_file():
+        return {int(k): v for k, v in json.loads(cache.read_text(encoding="utf-8")).items()}
+    started = time.perf_counter()
+    models = {fold: booster.model_to_string() for fold, booster in train.fold_models(blocks).items()}
+    print(
+        f"bench-quality: {len(models)} models trained in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(models), encoding="utf-8")
+    return models
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", help="comma-separated dataset folder names (default: all)")
@@ -356,11 +386,7 @@ def main() -> int:
     datasets: list[Dataset] = load_datasets(args.datasets.split(",") if args.datasets else None,
                                             command="bench-quality")  # fmt: skip
     # the fold models learn from every dataset (as the shipped one does), never from a test fold
-    blocks = train.collect(load_datasets(command="bench-quality"), args.jobs)
-    started = time.perf_counter()
-    models = {fold: booster.model_to_string() for fold, booster in train.fold_models(blocks).items()}
-    print(f"bench-quality: {len(models)} models trained in {time.perf_counter() - started:.0f} s",
-          file=sys.stderr)  # fmt: skip
+    models = _fold_models(train, args.jobs)
 
     score = scorer()
     table: list[dict[str, Any]] = []
@@ -372,7 +398,9 @@ def main() -> int:
         print(f"bench-quality: {dataset.name}: {len(rows)} pages", file=sys.stderr)
         tasks = [(str(r["id"]), str(dataset.source(r)), fold_of(r), i, not args.no_peers, not args.no_speed)
                  for i, r in enumerate(rows)]  # fmt: skip
-        with ProcessPoolExecutor(args.jobs, initializer=_init_worker, initargs=(models,)) as pool:
+        # forkserver: a forked child of a process that has run LightGBM's OpenMP threads can hang
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(args.jobs, context, _init_worker, (models,)) as pool:
             results = list(pool.map(_page, tasks, chunksize=4))
         timings += results
         names = [OURS] if args.no_peers else [OURS, *PEERS[:-1]]
