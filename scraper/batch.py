@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -135,8 +136,11 @@ def extraction_pool(workers: int) -> Executor:
         max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
     )
     # Start the forkserver (about a second of imports) now, while nothing is in flight, rather
-    # than on the first page, where it would stall a crawl's event loop and its pacing.
-    pool.submit(os.getpid).result()
+    # than on the first page, where it would stall a crawl's event loop and its pacing. Every
+    # worker is started (one per concurrent submit) and has run its initializer before the pool
+    # is used: a worker still starting when Ctrl-C reaches the process group would die of it.
+    for started in [pool.submit(os.getpid) for _ in range(workers)]:
+        started.result()
     return pool
 
 
@@ -146,7 +150,13 @@ def _exit_with(owner: int) -> None:
     A worker holds both ends of its task pipe, so it never sees the pool's owner die; a crawl
     killed with SIGKILL (cron's `timeout -s KILL`, the OOM killer) would otherwise leave its
     workers, the forkserver and the resource tracker behind for good.
+
+    SIGINT and SIGTERM are ignored: Ctrl-C reaches the whole process group and systemd's stop
+    the whole service, but stopping is the owner's decision (a crawl finishes or abandons its
+    pages and writes its report); the workers end when it shuts the pool down, or goes.
     """
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
 
     def watch() -> None:
         while True:

@@ -102,6 +102,8 @@ def open_writer(fmt: str, output: Path | None, stdout: TextIO) -> Writer:
 def _mapped(path: Path | str) -> Iterator[None]:
     try:
         yield
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not a failed write; the CLI exits quietly
     except OSError as exc:
         raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 

@@ -31,10 +31,10 @@ def runner() -> CliRunner:
 
 
 def test_clean_seed_page_as_json(runner: CliRunner) -> None:
-    """`clean PAGE --format json` prints one record with the exact text and the metadata."""
+    """`clean PAGE --format json` prints an array of one record with the exact text and the metadata."""
     result = runner.invoke(cli, ["clean", str(SEED / "page.html"), "--format", "json"])
     assert result.exit_code == 0, result.output
-    record = json.loads(result.stdout)
+    [record] = json.loads(result.stdout)
     expected = json.loads((SEED / "expected.json").read_text(encoding="utf-8"))
     assert _lines(record["text"]) == _lines((SEED / "expected.txt").read_text(encoding="utf-8"))
     assert record["title"] == expected["title"]
@@ -164,14 +164,20 @@ def test_crawl_never_stores_junk_and_filters_on_quality(
     assert "below min_quality 1.00" in result.stdout
 
 
-def test_crawl_reports_failures_with_exit_1(runner: CliRunner, fast_config: Path) -> None:
-    """A start URL that fails is listed with its reason and the exit code is 1."""
+def test_crawl_lists_a_dead_link_without_failing_the_run(runner: CliRunner, fast_config: Path) -> None:
+    """A dead link is listed with its reason; one of two pages failing is no more than
+    max_failure_ratio (0.5), so the exit code is 0; with a ratio of 0 it is 1."""
     with LocalServer({"/": Route(body="<html><body><a href='/missing'>x</a></body></html>")}) as server:
         result = runner.invoke(
             cli, ["crawl", server.url("/"), "--config", str(fast_config), "--max-pages", "5"]
         )
+        assert result.exit_code == 0, result.output
+        assert f"failed  {server.url('/missing')}: HTTP 404" in result.stdout
+        strict = fast_config.with_name("strict.toml")
+        strict.write_text(fast_config.read_text().replace("[crawl]\n", "[crawl]\nmax_failure_ratio = 0\n"))
+        result = runner.invoke(cli, ["crawl", server.url("/"), "--config", str(strict), "--max-pages", "5"])
     assert result.exit_code == 1
-    assert f"failed  {server.url('/missing')}: HTTP 404" in result.stdout
+    assert "failed: 1 of 2 requested pages failed, more than max_failure_ratio 0" in result.stderr
 
 
 def test_crawl_unreachable_host_is_a_failure_not_a_crash(runner: CliRunner, fast_config: Path) -> None:
@@ -256,7 +262,7 @@ def test_crawl_refuses_to_overlap_a_running_crawl(runner: CliRunner, tmp_path: P
         assert server.requests == []
     assert result.exit_code == 3
     assert result.stderr.strip() == f"scraper: another crawl holds the lock on {db} (pid {os.getpid()})"
-    assert "3  another crawl holds the lock" in runner.invoke(cli, ["crawl", "--help"]).stdout
+    assert "3    another crawl holds the lock" in runner.invoke(cli, ["crawl", "--help"]).stdout
 
 
 def test_export_run_and_since_give_what_a_run_changed(
