@@ -130,8 +130,8 @@ def _scraper(*args: str) -> list[str]:
     return [sys.executable, "-m", "scraper", *args]
 
 
-def _signalled(tmp_path: Path, sig: signal.Signals, *, group: bool) -> Ran:
-    """A crawl of slow pages gets `sig` once it is busy; then the same command runs again."""
+def _signalled(tmp_path: Path, sig: signal.Signals, *, group: bool, resume: bool) -> Ran:
+    """A crawl of slow pages gets `sig` once it is busy; then (`resume`) the same command runs again."""
     pace = {"delay": 0.5}
 
     def page(request: Request) -> Route:
@@ -164,6 +164,8 @@ def _signalled(tmp_path: Path, sig: signal.Signals, *, group: bool) -> Ran:
         assert report.exists(), out
         first = json.loads(report.read_text())
         assert (first["status"], first["stopped_early"]) == ("interrupted", True), out
+        if not resume:
+            return Ran(code, out)
         pace["delay"] = 0.0
         again = _invoke(*command[3:])
     second = json.loads(report.read_text())
@@ -174,11 +176,11 @@ def _signalled(tmp_path: Path, sig: signal.Signals, *, group: bool) -> Ran:
 
 
 def sigint(tmp_path: Path) -> Ran:
-    return _signalled(tmp_path, signal.SIGINT, group=True)
+    return _signalled(tmp_path, signal.SIGINT, group=True, resume=True)
 
 
 def sigterm(tmp_path: Path) -> Ran:
-    return _signalled(tmp_path, signal.SIGTERM, group=False)
+    return _signalled(tmp_path, signal.SIGTERM, group=False, resume=False)
 
 
 def closed_stdout(tmp_path: Path) -> Ran:
