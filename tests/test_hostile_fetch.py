@@ -8,21 +8,41 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import ipaddress
 import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import httpcore
 import httpx
 import pytest
+from click.testing import CliRunner
 
-from scraper.config import FetchSettings
+from scraper.cli import cli
+from scraper.config import FetchSettings, Site
 from scraper.errors import PermanentFetchError, TransientFetchError
 from scraper.fetch import InflateError, Inflater, inflate
 from scraper.fetch.client import Fetcher
+from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedBackend, address_kind
 from scraper.models import FetchedPage
 from tests.httpserver import LocalServer, Route
 from tests.test_crawl import article, crawl, make_settings
 
 TEXT = {"Content-Type": "text/plain"}
+XML = {"Content-Type": "application/xml"}
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def urlset(*urls: str) -> str:
+    entries = "".join(f"<url><loc>{url}</loc></url>" for url in urls)
+    return f"<urlset xmlns='{SITEMAP_NS}'>{entries}</urlset>"
+
+
+def sitemap_index(*urls: str) -> str:
+    entries = "".join(f"<sitemap><loc>{url}</loc></sitemap>" for url in urls)
+    return f"<sitemapindex xmlns='{SITEMAP_NS}'>{entries}</sitemapindex>"
+
+
 FAST = FetchSettings(
     per_host_delay=0.0, max_attempts=3, backoff_initial=0.01, backoff_max=0.02, read_timeout=5.0
 )
@@ -37,7 +57,7 @@ def get(
     url: str, *, settings: FetchSettings = FAST, transport: httpx.AsyncBaseTransport | None = None
 ) -> FetchedPage:
     async def go() -> FetchedPage:
-        async with Fetcher(settings, transport=transport) as fetcher:
+        async with Fetcher(settings, transport=transport, trusted=[url]) as fetcher:
             return await fetcher.fetch(url)
 
     return asyncio.run(go())
@@ -193,3 +213,128 @@ def test_robots_over_the_limit_is_read_up_to_the_limit(tmp_path: Path, server: L
     assert len(robots) > 10 * 1024 * 1024
     assert server.hits("/private/x") == [] and len(server.hits("/late/y")) == 1
     assert report.skipped_robots == 1 and report.problems == ()
+
+
+# --- the SSRF guard -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def inner() -> Iterator[LocalServer]:
+    """A server on another loopback address: an internal host no one named."""
+    with LocalServer({"/secret": Route(200, article("Internal secret"))}, host="127.0.0.2") as srv:
+        yield srv
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.2", "loopback"),
+        ("10.1.2.3", "private"),
+        ("169.254.169.254", "link-local"),
+        ("100.64.0.1", "non-public"),
+        ("0.0.0.0", "unspecified"),
+        ("::1", "loopback"),
+        ("::ffff:192.168.0.1", "private"),
+        ("2002:7f00:1::1", "loopback"),
+        ("fd00::1", "private"),
+        ("93.184.216.34", None),
+        ("2606:4700::1111", None),
+    ],
+)
+def test_address_kinds(address: str, kind: str | None) -> None:
+    """Loopback, private, link-local, shared and reserved addresses (also inside IPv6) are not public."""
+    assert address_kind(ipaddress.ip_address(address)) == kind
+
+
+def test_guard_connects_to_the_address_it_checked() -> None:
+    """The host is resolved once and the checked address is what is connected to (no rebinding)."""
+    connected: list[str] = []
+
+    class Recorder(httpcore.AsyncNetworkBackend):
+        async def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+        ) -> httpcore.AsyncNetworkStream:
+            connected.append(host)
+            raise httpcore.ConnectError("recorded")
+
+    backend = GuardedBackend(AddressPolicy(["127.0.0.0/8"]), Recorder())
+    with pytest.raises(httpcore.ConnectError):
+        asyncio.run(backend.connect_tcp("localhost", 80))
+    assert connected and all(ipaddress.ip_address(host).is_loopback for host in connected)
+    with pytest.raises(BlockedAddress, match=r"localhost is (127.0.0.1|::1) a loopback"):
+        asyncio.run(GuardedBackend(AddressPolicy(), Recorder()).connect_tcp("localhost", 80))
+
+
+def test_redirect_to_another_private_host_is_refused(
+    tmp_path: Path, server: LocalServer, inner: LocalServer
+) -> None:
+    """A start host may be local; its redirects to other private hosts are refused, unrequested."""
+    port = inner.base.rsplit(":", 1)[1]
+    server.routes.update(
+        {
+            "/robots.txt": Route(404),
+            "/": Route(200, article("Home", links=("/to-inner", "/to-localhost", "/own"))),
+            "/to-inner": Route(302, b"", {"Location": inner.url("/secret")}),
+            "/to-localhost": Route(302, b"", {"Location": f"http://localhost:{port}/secret"}),
+            "/own": Route(302, b"", {"Location": server.url("/story")}),
+            "/story": Route(200, article("Story")),
+        }
+    )
+    report = crawl(make_settings(tmp_path), server.url("/"))
+    assert inner.requests == []
+    assert report.failed == {"private address refused": 2}
+    assert {f.url for f in report.failures} == {server.url("/to-inner"), server.url("/to-localhost")}
+    assert report.new == 2  # the home page and the story its own host redirected to
+
+
+def test_sitemaps_pointing_at_internal_hosts_are_refused(
+    tmp_path: Path, server: LocalServer, inner: LocalServer
+) -> None:
+    """`Sitemap:` lines and sitemap children on an internal host are never requested."""
+    inner.routes["/sitemap.xml"] = Route(200, urlset(inner.url("/secret")), XML)
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, f"Sitemap: {inner.url('/sitemap.xml')}\n", TEXT),
+            "/": Route(200, article("Home")),
+            "/sitemap.xml": Route(200, sitemap_index(inner.url("/child.xml")), XML),
+        }
+    )
+    report = crawl(make_settings(tmp_path), server.url("/"))
+    assert inner.requests == []
+    refused = {p.url for p in report.problems if p.reason.startswith("private address refused")}
+    assert {inner.url("/sitemap.xml"), inner.url("/child.xml")} <= refused
+
+
+def test_allow_private_and_named_sites_reach_private_hosts(
+    tmp_path: Path, server: LocalServer, inner: LocalServer
+) -> None:
+    """Hosts in [fetch] allow_private may be redirected to; so may hosts a [[sites]] entry names."""
+    server.routes.update(
+        {
+            "/robots.txt": Route(404),
+            "/": Route(200, article("Home", links=("/to-inner",))),
+            "/to-inner": Route(302, b"", {"Location": inner.url("/secret")}),
+        }
+    )
+    allowed = make_settings(tmp_path, fetch={"allow_private": ("127.0.0.2",)})
+    assert crawl(allowed, server.url("/")).new == 2
+    site = Site(name="both", start_urls=(server.url("/"),), hosts=("127.0.0.2",))
+    assert crawl(make_settings(tmp_path / "b"), sites=(site,)).new == 2
+    assert len(inner.hits("/secret")) == 2
+
+
+def test_clean_fetches_the_named_url_but_not_its_private_redirect(
+    server: LocalServer, inner: LocalServer
+) -> None:
+    """`scraper clean URL`: the URL the user names may be local; a redirect to an internal host is not."""
+    server.routes["/story"] = Route(200, article("Story"))
+    server.routes["/go"] = Route(302, b"", {"Location": inner.url("/secret")})
+    result = CliRunner().invoke(cli, ["clean", server.url("/story"), server.url("/go")])
+    assert "Story, part 0" in result.stdout
+    assert "private address refused" in result.stderr and inner.requests == []
+    assert result.exit_code == 1

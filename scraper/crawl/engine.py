@@ -28,7 +28,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from scraper.config import Settings, Site
-from scraper.crawl.frontier import Scope, run_params, seeds
+from scraper.crawl.frontier import Scope, named_hosts, run_params, seeds
 from scraper.crawl.links import normalise
 from scraper.crawl.politeness import Politeness, RobotsAnswer
 from scraper.crawl.visit import Visitor
@@ -113,6 +113,7 @@ class Crawler:
     async def run(self, sites: Sequence[Site]) -> CrawlReport:
         """Crawl `sites` (resuming the unfinished run of the same parameters, if there is one)."""
         self._scope = Scope(sites)
+        self.fetcher.trust(named_hosts(sites))  # the SSRF guard lets the user's own hosts be private
         self._visitor = self._make_visitor(self._scope)
         run = self._run = self.state.begin(run_params(self.settings, sites), new_run_id=self._new_run_id)
         if run.resumed:

@@ -19,7 +19,7 @@ from scraper.crawl.links import normalise, site_key
 from scraper.fetch.gate import host_key, origin
 from scraper.models import FrontierItem, Kind, Via
 
-__all__ = ["Scope", "crawl_sites", "run_params", "seeds"]
+__all__ = ["Scope", "crawl_sites", "named_hosts", "run_params", "seeds"]
 
 _MAX_ORIGINS = 10_000  # scheme://netloc lookups remembered (links to other sites are many)
 
@@ -56,6 +56,21 @@ def run_params(settings: Settings, sites: Sequence[Site]) -> str:
         for site in sites
     ]
     return json.dumps({"crawl": crawl, "sites": shown}, sort_keys=True, separators=(",", ":"))
+
+
+def named_hosts(sites: Iterable[Site]) -> frozenset[str]:
+    """The hosts the user named: of start URLs, configured feeds and sitemaps, and `hosts`.
+
+    The SSRF guard lets these be reached at private addresses (a crawl of a local site works).
+    """
+    named = {host.lower() for site in sites for host in site.hosts}
+    for site in sites:
+        for url in (*site.start_urls, *site.feeds, *site.sitemaps):
+            try:
+                named.add((urlsplit(url).hostname or "").lower())
+            except ValueError:  # a configured URL too broken to name a host trusts nothing
+                continue
+    return frozenset(named - {""})
 
 
 def seeds(sites: Iterable[Site]) -> list[FrontierItem]:
