@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
-from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -37,9 +36,7 @@ def _declared(dist: str, extras: frozenset[str] = frozenset()) -> list[Requireme
     found = []
     for line in metadata.requires(dist) or []:
         req = Requirement(line)
-        if req.marker is None or any(
-            req.marker.evaluate({**default_environment(), "extra": extra}) for extra in {"", *extras}
-        ):
+        if req.marker is None or any(req.marker.evaluate({"extra": extra}) for extra in {"", *extras}):
             found.append(req)
     return found
 
