@@ -43,6 +43,7 @@ install-check:
 	build/install-check/bin/python -m pip install --quiet .
 	build/install-check/bin/scraper clean tests/fixtures/seed-article/page.html \
 		| diff - tests/fixtures/seed-article/expected.txt
+	test -f "$$(build/install-check/bin/python -I -c 'import scraper, pathlib; print(pathlib.Path(scraper.__file__).parent)')/py.typed"
 	@echo "install-check: pip install . gives a working scraper"
 
 clean:

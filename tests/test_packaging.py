@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
+from click.testing import CliRunner
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import scraper
+from scraper.cli import cli
 
 DIST = "storyscraper"
 PACKAGE_DIR = Path(scraper.__file__).parent
@@ -89,3 +91,16 @@ def test_what_old_pip_drops_from_an_unnormalised_extra_is_declared_directly() ->
             todo.append((canonicalize_name(req.name), literal))
     unreached = {asked: str(r) for asked, r in dropped if canonicalize_name(r.name) not in reached}
     assert not unreached, f"old pip installs none of these; declare them directly: {unreached}"
+
+
+def test_version_is_the_installed_distributions() -> None:
+    """`scraper.__version__` and `scraper --version` both say what the package metadata says."""
+    assert scraper.__version__ == metadata.version(DIST)
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.split()[-1] == scraper.__version__
+
+
+def test_the_package_carries_its_type_marker() -> None:
+    """py.typed sits in the package (PEP 561); `make install-check` sees it in a built install."""
+    assert (PACKAGE_DIR / "py.typed").is_file()
