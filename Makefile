@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# `--group` (PEP 735 dependency groups) needs pip 25.1+; Python 3.11 brings 23.2
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e . --group dev
+	$(BIN)/python -m pip install --quiet -e '.[parquet]' --group dev
 	touch $(STAMP)
 
 demo: $(STAMP)

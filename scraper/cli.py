@@ -338,6 +338,9 @@ def export(
                 writer.abort()
                 raise
             writer.finish()
+    except ConfigError as exc:  # e.g. Parquet without the parquet extra: nothing was written
+        _warn(str(exc))
+        sys.exit(EXIT_USAGE)
     except ScraperError as exc:
         _warn(str(exc))
         sys.exit(EXIT_SOME_FAILED)
