@@ -119,6 +119,8 @@ class CrawlSettings:
     feeds: bool = True
     extract: bool = True
     max_sitemap_urls: int = 50_000
+    max_discovery_requests: int = 100  # sitemaps and feeds requested per site per run
+    max_sitemap_depth: int = 3  # index levels below a sitemap named by robots.txt or the config
     max_crawl_delay: float = 30.0
     host_failure_limit: int = 5
     max_duration: float | None = None
@@ -128,6 +130,8 @@ class CrawlSettings:
         _require(self.max_pages >= 1, "max_pages", "must be >= 1")
         _require(self.max_depth >= 0, "max_depth", "must be >= 0")
         _require(self.max_sitemap_urls >= 0, "max_sitemap_urls", "must be >= 0")
+        _require(self.max_discovery_requests >= 0, "max_discovery_requests", "must be >= 0")
+        _require(self.max_sitemap_depth >= 0, "max_sitemap_depth", "must be >= 0")
         _require(self.max_crawl_delay >= 0, "max_crawl_delay", "must be >= 0")
         _require(self.host_failure_limit >= 1, "host_failure_limit", "must be >= 1")
         _require(self.max_duration is None or self.max_duration > 0, "max_duration", "must be > 0")

@@ -24,8 +24,8 @@ from scraper.errors import PermanentFetchError, TransientFetchError
 from scraper.fetch import InflateError, Inflater, inflate
 from scraper.fetch.client import Fetcher
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedBackend, address_kind
-from scraper.models import FetchedPage
-from tests.httpserver import LocalServer, Route
+from scraper.models import FetchedPage, RunStatus
+from tests.httpserver import LocalServer, Request, Route
 from tests.test_crawl import article, crawl, make_settings
 
 TEXT = {"Content-Type": "text/plain"}
@@ -338,3 +338,87 @@ def test_clean_fetches_the_named_url_but_not_its_private_redirect(
     assert "Story, part 0" in result.stdout
     assert "private address refused" in result.stderr and inner.requests == []
     assert result.exit_code == 1
+
+
+# --- sitemap and feed requests are bounded --------------------------------------------------
+
+
+def sitemap_requests(server: LocalServer) -> list[str]:
+    return [r.path for r in server.requests if r.path.endswith(".xml")]
+
+
+def test_chained_sitemap_indexes_stop_at_the_depth_limit(tmp_path: Path, server: LocalServer) -> None:
+    """An index leading to an index, and so on without end, is read max_sitemap_depth levels deep."""
+
+    def chain(request: Request) -> Route:
+        level = int(request.path.removeprefix("/chain-").removesuffix(".xml"))
+        return Route(200, sitemap_index(server.url(f"/chain-{level + 1}.xml")), XML)
+
+    server.routes.update({f"/chain-{i}.xml": chain for i in range(50)})
+    server.routes.update(
+        {"/robots.txt": Route(200, "Sitemap: /chain-0.xml\n", TEXT), "/": Route(200, article("Home"))}
+    )
+    report = crawl(make_settings(tmp_path, max_sitemap_depth=3), server.url("/"))
+    read = ["/chain-0.xml", "/chain-1.xml", "/chain-2.xml", "/chain-3.xml", "/sitemap.xml"]
+    assert sorted(sitemap_requests(server)) == read
+    assert report.skipped == {"sitemap: sitemaps and feeds left out": 1}
+    assert "max_sitemap_depth = 3" in report.problems[0].reason
+
+
+def test_sitemap_cycles_are_read_once(tmp_path: Path, server: LocalServer) -> None:
+    """Indexes listing each other (and themselves) are each requested once."""
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, "Sitemap: /a.xml\n", TEXT),
+            "/": Route(200, article("Home")),
+            "/a.xml": Route(200, sitemap_index(server.url("/b.xml"), server.url("/a.xml")), XML),
+            "/b.xml": Route(200, sitemap_index(server.url("/a.xml"), server.url("/c.xml")), XML),
+            "/c.xml": Route(200, urlset(server.url("/story")), XML),
+            "/story": Route(200, article("Story")),
+        }
+    )
+    report = crawl(make_settings(tmp_path), server.url("/"))
+    assert sorted(sitemap_requests(server)) == ["/a.xml", "/b.xml", "/c.xml", "/sitemap.xml"]
+    assert report.new == 2 and report.problems == ()
+
+
+def test_a_huge_sitemap_index_is_read_within_the_budget(tmp_path: Path, server: LocalServer) -> None:
+    """20,000 child sitemaps and --max-pages 5: a few requests, a finished run, and the rest reported."""
+    children = [server.url(f"/child-{i}.xml") for i in range(20_000)]
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, "Sitemap: /index.xml\n", TEXT),
+            "/": Route(200, article("Home")),
+            "/index.xml": Route(200, sitemap_index(*children), XML),
+        }
+    )
+
+    def child(request: Request) -> Route:
+        number = request.path.removeprefix("/child-").removesuffix(".xml")
+        return Route(200, urlset(server.url(f"/story-{number}")), XML)
+
+    server.routes.update({f"/child-{i}.xml": child for i in range(20_000)})
+    server.routes.update({f"/story-{i}": Route(200, article(f"Story {i}")) for i in range(20)})
+    settings = make_settings(
+        tmp_path, max_pages=5, max_discovery_requests=20, fetch={"per_host_concurrency": 1}
+    )
+    report = crawl(settings, server.url("/"))
+    assert report.status is RunStatus.FINISHED and report.fetched == 5
+    assert len(sitemap_requests(server)) <= 6  # the index, then children until 4 new pages wait
+    (problem,) = report.problems
+    assert problem.url == server.url("/index.xml")
+    assert problem.reason.startswith("sitemaps and feeds left out: 19982 of 20000 listed")
+    assert report.skipped_limits >= 14  # children queued but not needed for 5 pages
+
+
+def test_discovery_stops_once_the_pages_are_found(tmp_path: Path, server: LocalServer) -> None:
+    """robots.txt naming many sitemaps: they are read only until max_pages new pages wait."""
+    lines = "".join(f"Sitemap: /sm-{i}.xml\n" for i in range(10))
+    server.routes.update({"/robots.txt": Route(200, lines, TEXT), "/": Route(200, article("Home"))})
+    for i in range(10):
+        server.routes[f"/sm-{i}.xml"] = Route(200, urlset(*(server.url(f"/s{i}-{j}") for j in range(3))), XML)
+        server.routes.update({f"/s{i}-{j}": Route(200, article(f"Story {i} {j}")) for j in range(3)})
+    settings = make_settings(tmp_path, max_pages=3, fetch={"per_host_concurrency": 1})
+    report = crawl(settings, server.url("/"))
+    assert report.fetched == 3
+    assert sitemap_requests(server) == ["/sm-0.xml"]

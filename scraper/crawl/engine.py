@@ -114,12 +114,13 @@ class Crawler:
         """Crawl `sites` (resuming the unfinished run of the same parameters, if there is one)."""
         self._scope = Scope(sites)
         self.fetcher.trust(named_hosts(sites))  # the SSRF guard lets the user's own hosts be private
-        self._visitor = self._make_visitor(self._scope)
         run = self._run = self.state.begin(run_params(self.settings, sites), new_run_id=self._new_run_id)
+        self._visitor = self._make_visitor(self._scope)
         if run.resumed:
             log.info("resuming run %s", run.run_id)
         else:
             self.state.add(run.run_id, seeds(sites))
+        self._visitor.budget.load(self.state.sources(run.run_id))
         for host, reason in self.state.hosts_set_aside(run.run_id).items():
             self._politeness.set_aside(host, reason)
         self._tally = _Tally(**dataclasses.asdict(self.state.progress(run.run_id)))
@@ -217,19 +218,23 @@ class Crawler:
         self.state.set_aside(self._run.run_id, host, reason)
 
     def _robots_read(self, host: str, answer: RobotsAnswer) -> None:
-        """Record a host's robots.txt, and queue the sitemaps of a start host."""
-        self.state.record(self._run.run_id, answer.visit)
-        if answer.set_aside is not None:
-            self._set_aside(host, answer.set_aside)
-        elif host in self._scope.seed_hosts and self.settings.crawl.sitemaps:
-            guess = normalise(answer.visit.url.removesuffix("/robots.txt") + "/sitemap.xml")
-            found = [
+        """Record a host's robots.txt, with the sitemaps it leads to when it is a start host."""
+        visit = answer.visit
+        if answer.set_aside is None and host in self._scope.seed_hosts and self.settings.crawl.sitemaps:
+            guess = normalise(visit.url.removesuffix("/robots.txt") + "/sitemap.xml")
+            listed = [
                 FrontierItem(url=url, kind=Kind.SITEMAP, via=Via.ROBOTS) for url in answer.rules.sitemaps
             ]
-            found += [FrontierItem(url=guess, kind=Kind.SITEMAP, via=Via.GUESS)] if guess else []
-            self.state.add(self._run.run_id, found)
-            for sitemap_host in {host_key(item.url) for item in found}:
-                self._wake(sitemap_host)
+            listed += [FrontierItem(url=guess, kind=Kind.SITEMAP, via=Via.GUESS)] if guess else []
+            found, left_out = self._visitor.budget.take(listed)
+            visit = dataclasses.replace(visit, found=found)
+            if left_out is not None and visit.outcome is VisitOutcome.READ:
+                visit = dataclasses.replace(visit, outcome=VisitOutcome.PARTIAL, reason=left_out)
+        self.state.record(self._run.run_id, visit)
+        if answer.set_aside is not None:
+            self._set_aside(host, answer.set_aside)
+        for sitemap_host in {host_key(item.url) for item in visit.found}:
+            self._wake(sitemap_host)
 
     def _make_visitor(self, scope: Scope) -> Visitor:
         return Visitor(
@@ -240,6 +245,7 @@ class Crawler:
             scope=scope,
             executor=self.executor,
             on_set_aside=self._set_aside,
+            run_id=self._run.run_id,
         )
 
 

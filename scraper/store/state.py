@@ -234,6 +234,25 @@ class CrawlState:
                 ]
             )
 
+    def sources(self, run_id: str) -> list[str]:
+        """The sitemaps and feeds in the run's frontier, pending or done."""
+        with self._store.reading("read the frontier") as conn:
+            rows = conn.execute(
+                "SELECT url FROM frontier WHERE run_id = ? AND kind IN ('sitemap', 'feed')", (run_id,)
+            ).fetchall()
+        return [url for (url,) in rows]
+
+    def pending_new_pages(self, run_id: str, *, up_to: int) -> int:
+        """How many pages never fetched before wait in the run's frontier, counting up to `up_to`."""
+        with self._store.reading("count the frontier") as conn:
+            (count,) = conn.execute(
+                # an odd priority is a page no earlier run fetched (see _INSERT)
+                "SELECT COUNT(*) FROM (SELECT 1 FROM frontier WHERE run_id = ? AND state = 'pending' "
+                "AND kind = 'page' AND priority % 2 = 1 LIMIT ?)",
+                (run_id, up_to),
+            ).fetchone()
+        return int(count)
+
     def record(self, run_id: str, visit: Visit) -> Recorded:
         """Record a visit in one transaction: its outcome (from the save, for a document) and
         how many of the URLs it found were new to the run's frontier."""
@@ -318,12 +337,14 @@ class CrawlState:
             ).fetchall()
             discovered = self.count(run.run_id)
             failures = _problems(conn, run.run_id, "outcome = 'failed'")
-            problems = _problems(conn, run.run_id, "kind != 'page' AND outcome IN ('failed', 'skipped')")
+            problems = _problems(
+                conn, run.run_id, "kind != 'page' AND outcome IN ('failed', 'skipped', 'partial')"
+            )
         for kind, outcome, category, n, answered in rows:
             label = category if kind == Kind.PAGE.value else f"{kind}: {category}"
             if outcome == VisitOutcome.FAILED.value:
                 failed[label] = failed.get(label, 0) + n
-            elif outcome == VisitOutcome.SKIPPED.value:
+            elif outcome in (VisitOutcome.SKIPPED.value, VisitOutcome.PARTIAL.value):
                 skipped[label] = skipped.get(label, 0) + n
             elif kind == Kind.PAGE.value or outcome.startswith("skipped_"):
                 counts[outcome] = counts.get(outcome, 0) + n
