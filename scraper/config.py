@@ -125,6 +125,7 @@ class CrawlSettings:
     host_failure_limit: int = 5
     max_duration: float | None = None
     min_quality: float = 0.0
+    revisit: int = 100  # known pages not found again, asked for again per run (oldest first)
 
     def __post_init__(self) -> None:
         _require(self.max_pages >= 1, "max_pages", "must be >= 1")
@@ -136,6 +137,7 @@ class CrawlSettings:
         _require(self.host_failure_limit >= 1, "host_failure_limit", "must be >= 1")
         _require(self.max_duration is None or self.max_duration > 0, "max_duration", "must be > 0")
         _require(0.0 <= self.min_quality <= 1.0, "min_quality", "must be between 0 and 1")
+        _require(self.revisit >= 0, "revisit", "must be >= 0")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -177,6 +177,7 @@ class Via(StrEnum):
     SITEMAP = "sitemap"
     FEED = "feed"
     LINK = "link"  # a link of a page, or a feed a page advertises
+    REVISIT = "revisit"  # a page known from earlier runs that this run did not find again
 
 
 class VisitOutcome(StrEnum):

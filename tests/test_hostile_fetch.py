@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import gzip
 import ipaddress
+import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import httpcore
@@ -422,3 +423,72 @@ def test_discovery_stops_once_the_pages_are_found(tmp_path: Path, server: LocalS
     report = crawl(settings, server.url("/"))
     assert report.fetched == 3
     assert sitemap_requests(server) == ["/sm-0.xml"]
+
+
+# --- gone pages are found; validators for every page fetched --------------------------------
+
+
+def test_pages_no_longer_linked_are_revisited_and_found_gone(tmp_path: Path, server: LocalServer) -> None:
+    """Pages deleted along with every link to them are asked for again and marked gone."""
+    stories = {f"/a{i}": Route(200, article(f"Story {i}")) for i in range(6)}
+    server.routes.update(
+        {"/robots.txt": Route(404), "/": Route(200, article("Home", links=tuple(stories))), **stories}
+    )
+    settings = make_settings(tmp_path)
+    assert crawl(settings, server.url("/")).new == 7
+    server.routes["/"] = Route(200, article("Home", links=("/a0", "/a1", "/a2")))
+    server.routes.update({f"/a{i}": Route(404) for i in range(3, 6)})
+
+    second = crawl(settings, server.url("/"))
+
+    assert second.gone == 3 and second.failed == {}
+    assert all(len(server.hits(f"/a{i}")) == 2 for i in range(6))
+    with sqlite3.connect(settings.store.path) as db:
+        gone = {url for (url,) in db.execute("SELECT url FROM pages WHERE gone_at IS NOT NULL")}
+    assert gone == {server.url(f"/a{i}") for i in range(3, 6)}
+
+
+def test_revisits_are_budgeted_oldest_first(tmp_path: Path, server: LocalServer) -> None:
+    """[crawl] revisit caps the revisits of a run; the page seen longest ago goes first."""
+    stories = {f"/a{i}": Route(200, article(f"Story {i}")) for i in range(4)}
+    server.routes.update(
+        {"/robots.txt": Route(404), "/": Route(200, article("Home", links=tuple(stories))), **stories}
+    )
+    crawl(make_settings(tmp_path), server.url("/"))
+    with sqlite3.connect(tmp_path / "store.db") as db:
+        db.execute(
+            "UPDATE pages SET last_seen = '2001-01-01T00:00:00+00:00' WHERE url = ?", (server.url("/a2"),)
+        )
+    server.routes["/"] = Route(200, article("Home"))
+
+    report = crawl(make_settings(tmp_path, revisit=1), server.url("/"))
+
+    assert [len(server.hits(f"/a{i}")) for i in range(4)] == [1, 1, 2, 1]
+    assert report.unchanged == 2  # the home page and the revisited story
+
+
+def test_validators_are_kept_when_pages_are_only_fetched(tmp_path: Path, server: LocalServer) -> None:
+    """With extract = false, the next run asks conditionally too, and a 304 still follows the links."""
+    etagged = {"Content-Type": "text/html", "ETag": '"v1"'}
+
+    def conditional(body: str) -> Callable[[Request], Route]:
+        def answer(request: Request) -> Route:
+            if request.headers.get("if-none-match") == '"v1"':
+                return Route(304, b"", {"ETag": '"v1"'})
+            return Route(200, body, etagged)
+
+        return answer
+
+    server.routes.update(
+        {
+            "/robots.txt": Route(404),
+            "/": conditional(article("Home", links=("/hub",))),
+            "/hub": conditional("<html><body><a href='/story'>story</a></body></html>"),
+            "/story": Route(200, article("Story")),
+        }
+    )
+    settings = make_settings(tmp_path, extract=False)
+    crawl(settings, server.url("/"))
+    second = crawl(settings, server.url("/"))
+    assert [r.headers.get("if-none-match") for r in server.hits("/hub")] == [None, '"v1"']
+    assert second.unchanged == 2 and len(server.hits("/story")) == 2

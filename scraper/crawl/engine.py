@@ -10,6 +10,8 @@
   with the page's ETag / Last-Modified and extracts in the process pool; the crawler records
   the document, the page's state, the URLs found and the outcome in one transaction
   (scraper/store/state.py), and wakes the hosts of the URLs found.
+- Once the frontier is empty, known pages the run did not find again are revisited, oldest
+  first, up to `[crawl] revisit`: a page deleted along with every link to it is found gone.
 - `[crawl] max_duration` cancels what is in flight and leaves the run `stopped`: its frontier
   is in the store, and the next run with the same parameters resumes it. So does a run that
   was killed.
@@ -130,6 +132,8 @@ class Crawler:
         try:
             async with deadline:
                 await self._crawl()
+                if self._queue_revisits():
+                    await self._crawl()
         except TimeoutError:
             if not deadline.expired():
                 raise
@@ -142,6 +146,26 @@ class Crawler:
         report = self.state.report(run, status=status, stopped_early=stopped, finished_at=utc_now())
         self.state.finish(report)
         return report
+
+    def _queue_revisits(self) -> bool:
+        """Queue known pages this run did not find again, oldest first, so deletions show.
+
+        At most `[crawl] revisit` per run (counting those a resumed run already queued), within
+        `max_pages`; their links are not followed. Returns whether any were queued.
+        """
+        run_id, crawl = self._run.run_id, self.settings.crawl
+        if self._visitor.out_of_pages():
+            return False
+        room = crawl.revisit - self.state.count(run_id, via=Via.REVISIT)
+        scope = self._scope
+
+        def wanted(url: str) -> bool:
+            site = scope.site_of(url)
+            return site is not None and scope.admits(url, site)
+
+        urls = self.state.unvisited_known(run_id, wanted=wanted, limit=room)
+        self.state.add(run_id, (FrontierItem(url=u, via=Via.REVISIT, depth=crawl.max_depth) for u in urls))
+        return bool(urls)
 
     # -- scheduling ------------------------------------------------------------------------
 

@@ -154,8 +154,8 @@ class Visitor:
         return await self._read_source(item)
 
     async def _visit_page(self, item: FrontierItem) -> Visit | None:
-        url, crawl = item.url, self._settings.crawl
-        prior = self._state.page(url) if crawl.extract else None
+        url = item.url
+        prior = self._state.page(url)  # its validators are sent whether or not pages are extracted
         current = prior if prior is not None and prior.known and prior.gone_at is None else None
         last_seen = current.last_seen if current is not None else None
         if last_seen is not None and item.lastmod is not None and item.lastmod <= last_seen:
@@ -203,7 +203,14 @@ class Visitor:
         found = self._follow(item, processed.links) + feeds
         url, status = item.url, page.status
         if not crawl.extract:
-            return Visit(url=url, outcome=VisitOutcome.FETCHED, status=status, found=found)
+            return Visit(
+                url=url,
+                outcome=VisitOutcome.FETCHED,
+                status=status,
+                page=page,
+                links=processed.links,
+                found=found,
+            )
         if isinstance(processed.error, NoMainContent):
             # hub and index pages have links but no story: worth crawling, not worth storing
             return Visit(

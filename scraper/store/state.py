@@ -253,6 +253,25 @@ class CrawlState:
             ).fetchone()
         return int(count)
 
+    def unvisited_known(self, run_id: str, *, wanted: Callable[[str], bool], limit: int) -> list[str]:
+        """Up to `limit` pages earlier runs fetched (and not gone) that are not in this run's
+        frontier, least recently seen first, among those `wanted` accepts."""
+        found: list[str] = []
+        if limit <= 0:
+            return found
+        with self._store.reading("read pages") as conn:
+            rows = conn.execute(
+                "SELECT url FROM pages AS p WHERE last_seen IS NOT NULL AND gone_at IS NULL AND NOT EXISTS "
+                "(SELECT 1 FROM frontier AS f WHERE f.run_id = ? AND f.url = p.url) ORDER BY last_seen",
+                (run_id,),
+            )
+            for (url,) in rows:
+                if wanted(url):
+                    found.append(url)
+                    if len(found) >= limit:
+                        break
+        return found
+
     def record(self, run_id: str, visit: Visit) -> Recorded:
         """Record a visit in one transaction: its outcome (from the save, for a document) and
         how many of the URLs it found were new to the run's frontier."""
@@ -408,7 +427,8 @@ def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, 
         VisitOutcome.NEW,
         VisitOutcome.CHANGED,
         VisitOutcome.UNCHANGED,
-        VisitOutcome.SKIPPED,  # a page without main content (a hub): its links still count
+        VisitOutcome.SKIPPED,  # a page without main content (a hub), or junk: its links still count
+        VisitOutcome.FETCHED,  # fetched for its links only: its validators spare the next download
     ):
         page = visit.page
         fresh = page.status != 304
