@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test lint bench bench-quality bench-metadata clean install-check
+.PHONY: venv demo test lint coverage bench bench-quality bench-metadata clean install-check
 
 venv: $(STAMP)
 
@@ -25,6 +25,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check scraper tests bench demo
 	$(BIN)/ruff format --check scraper tests bench demo
 	$(BIN)/mypy
+
+# the test suite under coverage (branches included); prints the table and the total
+coverage: $(STAMP)
+	rm -f .coverage .coverage.*
+	$(BIN)/python -m pytest -q --cov --cov-report=term
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --group bench
