@@ -26,9 +26,10 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
+from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper import dom
 from scraper.crawl.links import normalise
 from scraper.errors import DiscoveryError
 from scraper.fetch import InflateError, inflate, is_gzip
@@ -112,9 +113,7 @@ def feed_links(html: str, *, base_url: str) -> tuple[str, ...]:
     `<base href>` is honoured; the result is absolute, normalised and in document order.
     """
     tree = LexborHTMLParser(html)
-    base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        base_url = _join(base_url, base_node.attributes.get("href") or "") or base_url
+    base_url = dom.base_url(tree, base_url)
     found: dict[str, None] = {}
     for node in tree.css("link[rel][href][type]"):
         rel = (node.attributes.get("rel") or "").lower().split()

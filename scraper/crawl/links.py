@@ -7,6 +7,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from courlan import normalize_url
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper import dom
+
 _SKIPPED_REL = {"nofollow", "ugc", "sponsored"}
 
 
@@ -40,9 +42,7 @@ def extract_links(html: str, base_url: str) -> list[str]:
     javascript:, tel:, data:) are left out.
     """
     tree = LexborHTMLParser(html)
-    base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        base_url = urljoin(base_url, base_node.attributes.get("href") or "")
+    base_url = dom.base_url(tree, base_url)
     seen: dict[str, None] = {}
     for node in tree.css("a[href], area[href]"):
         rel = set((node.attributes.get("rel") or "").lower().split())

@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import py3langid
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper import dom
 from scraper.extract.authors import Byline, _objects, bylines, clean_authors, declared_authors
 
 # A date of 1989 or earlier must be stated plainly (JSON-LD, meta tag): the web barely existed.
@@ -166,10 +167,7 @@ def _meta_content(tree: LexborHTMLParser, selector: str) -> str:
 
 def canonical_url(tree: LexborHTMLParser, page_url: str | None) -> str | None:
     """The `<link rel=canonical>` target made absolute against the page (and its `<base>`)."""
-    base = page_url or ""
-    base_tag = tree.css_first("base[href]")
-    if base_tag is not None:
-        base = urljoin(base, (base_tag.attributes.get("href") or "").strip())
+    base = dom.base_url(tree, page_url or "")
     for link in tree.css("link[rel][href]"):
         rels = (link.attributes.get("rel") or "").lower().split()
         href = (link.attributes.get("href") or "").strip()
