@@ -33,7 +33,7 @@ from typing import Any, NoReturn, TextIO, TypeVar
 import click
 from click.shell_completion import get_completion_class
 
-from scraper.batch import Cleaned, clean_sources, extraction_pool
+from scraper.batch import Cleaned, clean_sources
 from scraper.config import Settings, Site, check_start_url, load_settings
 from scraper.crawl.engine import Crawler
 from scraper.crawl.frontier import crawl_sites
@@ -41,6 +41,7 @@ from scraper.crawl.lock import crawl_lock
 from scraper.crawl.progress import progress_display
 from scraper.errors import ConfigError, LockedError, ScraperError
 from scraper.export import FORMATS, open_writer, write_text_atomically
+from scraper.extract import ExtractionPool, quiet_libraries
 from scraper.extract.explain import describe
 from scraper.fetch.client import Fetcher
 from scraper.models import CrawlProgress, CrawlReport, Document, RunStatus
@@ -197,7 +198,7 @@ class _Commands(click.Group):
 @click.option(
     "-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress, no skipped-page lines."
 )
-@click.version_option(package_name="scraper")
+@click.version_option(package_name="storyscraper")
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Fetch web pages, keep only the story, store it with its metadata.
@@ -211,6 +212,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     ctx.obj = _Options(quiet=quiet)
     level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)  # trafilatura & co. only at -vv
 
 
 @cli.command()
@@ -454,11 +456,11 @@ async def _run_crawl(settings: Settings, sites: tuple[Site, ...], signals: _Stop
     with (
         crawl_lock(settings.store.path),
         Store(settings.store.path) as store,
-        extraction_pool(_cores()) as pool,
+        ExtractionPool(_cores(), settings.extract) as pool,
         _progress(quiet) as progress,
     ):
         async with Fetcher(settings.fetch) as fetcher:
-            crawler = Crawler(settings, fetcher=fetcher, store=store, executor=pool, progress=progress)
+            crawler = Crawler(settings, fetcher=fetcher, store=store, pool=pool, progress=progress)
             signals.attach(crawler)
             return await crawler.run(sites)
 
@@ -556,6 +558,9 @@ def export(
                 writer.abort()
                 raise
             writer.finish()
+    except ConfigError as exc:  # e.g. Parquet without the parquet extra: nothing was written
+        _warn(str(exc))
+        sys.exit(EXIT_USAGE)
     except ScraperError as exc:
         _warn(str(exc))
         sys.exit(EXIT_USAGE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import ipaddress
 import re
 import tomllib
 import types
@@ -23,6 +24,14 @@ from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 from scraper.errors import ConfigError
 
 DEFAULT_USER_AGENT = "scraper/0.1 (+https://github.com/scraper-project/scraper)"
+
+
+def _is_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return False
+    return True
 
 
 def _require(ok: bool, key: str, reason: str) -> None:
@@ -102,11 +111,20 @@ class FetchSettings:
     per_host_concurrency: int = _bounded(2, 1, 64)
     per_host_delay: float = _bounded(1.0, 0, 3600)
     max_connections: int = _bounded(32, 1, 512)
+    # hosts (or IP networks, "10.0.0.0/8") that may be reached at private addresses, besides
+    # the hosts of the START_URLs and [[sites]]: the SSRF guard (scraper/fetch/guard.py)
+    allow_private: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_bounds(self)
         _require(bool(self.user_agent.strip()), "user_agent", "must not be empty")
         _check_header_value("user_agent", self.user_agent)
+        for entry in self.allow_private:
+            _require(
+                (bool(entry.strip()) and not any(c in entry for c in " /?#@")) or _is_network(entry),
+                "allow_private",
+                f"not a host name, address or network: {entry!r}",
+            )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,6 +143,10 @@ class ExtractSettings:
     prepass: bool = True
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
+    timeout: float = _bounded(20.0, 0, 3600, above=True)  # seconds one page may take in a worker
+    # bytes of address space a worker may map (RLIMIT_AS); a worker maps about 350 MB of
+    # libraries before it reads a page, hence the 512 MiB floor
+    max_memory: int = _bounded(2 * _GIB, 512 * 1024**2, 64 * _GIB)
 
     def __post_init__(self) -> None:
         _check_bounds(self)
@@ -155,10 +177,16 @@ class CrawlSettings:
     feeds: bool = True
     extract: bool = True
     max_sitemap_urls: int = _bounded(50_000, 0, 10_000_000)
+    max_discovery_requests: int = _bounded(100, 0, 100_000)  # sitemaps and feeds requested per site per run
+    max_sitemap_depth: int = _bounded(
+        3, 0, 20
+    )  # index levels below a sitemap named by robots.txt or the config
     max_crawl_delay: float = _bounded(30.0, 0, _DAY)
     host_failure_limit: int = _bounded(5, 1, 1_000_000)
     max_duration: float | None = _bounded(None, 0, 30 * _DAY, above=True)
     min_quality: float = _bounded(0.0, 0, 1)
+    # known pages not found again, asked for again per run (oldest first)
+    revisit: int = _bounded(100, 0, 10_000_000)
     # exit code 1 when more than this share of the run's requested pages failed (0: any failure)
     max_failure_ratio: float = _bounded(0.5, 0, 1)
 

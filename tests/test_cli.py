@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from scraper.cli import cli
 from scraper.crawl.lock import crawl_lock
 from scraper.errors import WriteError
-from scraper.store.documents import Store
+from scraper.store import Store
 from tests.factories import make_doc
 from tests.httpserver import LocalServer, Route
 
@@ -387,3 +387,21 @@ def test_a_read_only_store_refuses_writes_and_old_schemas(tmp_path: Path) -> Non
     conn.close()
     with pytest.raises(WriteError, match="schema version 1 is older"):
         Store(db, read_only=True)
+
+
+def test_export_parquet_without_the_extra_exits_2(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parquet export without pyarrow is one line naming the extra to install, and exit code 2."""
+    db = tmp_path / "scraper.db"
+    with Store(db):
+        pass
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if not installed: importing it fails
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    output = tmp_path / "docs.parquet"
+    result = runner.invoke(cli, ["export", "--db", str(db), "--format", "parquet", "--output", str(output)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "scraper: Parquet export needs the parquet extra: pip install 'storyscraper[parquet]'\n"
+    )
+    assert not output.exists()

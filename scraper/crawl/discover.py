@@ -11,31 +11,32 @@ Entries are resolved against `source` (and Atom's `xml:base`), normalised with
 out silently. Unreadable documents raise `DiscoveryError(source, reason)`.
 
 XML is parsed without resolving entities, without network access and within libxml2's default
-size limits; gzip is inflated incrementally and given up past `MAX_DECOMPRESSED_BYTES`.
+size limits; gzip is inflated by the one bounded inflater (scraper/fetch/inflate.py) and given up
+past `MAX_DECOMPRESSED_BYTES`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin
 
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
+from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper import dom
 from scraper.crawl.links import normalise
 from scraper.errors import DiscoveryError
+from scraper.fetch import InflateError, inflate, is_gzip
+from scraper.urls import join_url
 
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_INDEX_ENTRIES = 50_000  # child sitemaps per index: the sitemaps protocol's own limit
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _CHUNK = 64 * 1024
@@ -60,11 +61,6 @@ class Sitemap:
 
     urls: tuple[Link, ...] = ()
     sitemaps: tuple[str, ...] = ()
-
-
-def is_gzip(body: bytes) -> bool:
-    """Whether `body` starts with the gzip magic bytes, whatever the file is called."""
-    return body[:2] == _GZIP_MAGIC
 
 
 def parse_sitemap(body: bytes, *, source: str, max_urls: int = 50_000) -> Sitemap:
@@ -117,9 +113,7 @@ def feed_links(html: str, *, base_url: str) -> tuple[str, ...]:
     `<base href>` is honoured; the result is absolute, normalised and in document order.
     """
     tree = LexborHTMLParser(html)
-    base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        base_url = _join(base_url, base_node.attributes.get("href") or "") or base_url
+    base_url = dom.base_url(tree, base_url)
     found: dict[str, None] = {}
     for node in tree.css("link[rel][href][type]"):
         rel = (node.attributes.get("rel") or "").lower().split()
@@ -146,24 +140,14 @@ def _prepare(body: bytes, source: str) -> bytes:
 
 def _gunzip(body: bytes, source: str) -> bytes:
     """Inflate every gzip member of `body`, refusing to go past MAX_DECOMPRESSED_BYTES."""
-    out = bytearray()
-    rest = body
-    while rest:
-        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-        try:
-            out += inflater.decompress(rest, MAX_DECOMPRESSED_BYTES + 1 - len(out))
-        except zlib.error as exc:
-            raise DiscoveryError(source, f"invalid gzip data: {exc}") from exc
-        if len(out) > MAX_DECOMPRESSED_BYTES:
-            raise DiscoveryError(
-                source, f"gzip data inflates past {MAX_DECOMPRESSED_BYTES // (1024 * 1024)} MiB"
-            )
-        if not inflater.eof:
-            raise DiscoveryError(source, "truncated gzip data")
-        rest = inflater.unused_data
-        if rest.strip(b"\0") == b"":  # trailing NUL padding after the last member is harmless
-            break
-    return bytes(out)
+    try:
+        return inflate(body, limit=MAX_DECOMPRESSED_BYTES)
+    except InflateError as exc:
+        if exc.too_large:
+            reason = f"gzip data inflates past {MAX_DECOMPRESSED_BYTES // (1024 * 1024)} MiB"
+        else:
+            reason = "truncated gzip data" if exc.truncated else f"invalid gzip data: {exc.reason}"
+        raise DiscoveryError(source, reason) from exc
 
 
 # --- sitemaps -------------------------------------------------------------------------------
@@ -328,12 +312,12 @@ def _text(element: Any) -> str | None:
 
 def _join(base: str, href: str) -> str | None:
     href = href.strip()
-    try:
-        if not href[:8].lower().startswith(("http://", "https://")):  # absolute ones skip urljoin's cost
-            href = urljoin(base, href)
-        return normalise(href)
-    except ValueError:  # e.g. a malformed IPv6 literal: skipped, not fatal
-        return None
+    if not href[:8].lower().startswith(("http://", "https://")):  # absolute ones skip urljoin's cost
+        joined = join_url(base, href)  # None for a malformed one ("https://[site_url]/"): skipped
+        if joined is None:
+            return None
+        href = joined
+    return normalise(href)
 
 
 def _resolve(base: str, href: str | None) -> str | None:
