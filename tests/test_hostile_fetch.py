@@ -21,9 +21,12 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.config import FetchSettings, Site
+from scraper.crawl.discover import feed_links, parse_feed, parse_sitemap
+from scraper.crawl.robots import parse_robots
 from scraper.errors import PermanentFetchError, TransientFetchError
 from scraper.fetch import InflateError, Inflater, inflate
 from scraper.fetch.client import Fetcher
+from scraper.fetch.gate import host_key
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedBackend, address_kind
 from scraper.models import FetchedPage, RunStatus
 from tests.httpserver import LocalServer, Request, Route
@@ -384,8 +387,8 @@ def test_sitemap_cycles_are_read_once(tmp_path: Path, server: LocalServer) -> No
 
 
 def test_a_huge_sitemap_index_is_read_within_the_budget(tmp_path: Path, server: LocalServer) -> None:
-    """20,000 child sitemaps and --max-pages 5: a few requests, a finished run, and the rest reported."""
-    children = [server.url(f"/child-{i}.xml") for i in range(20_000)]
+    """5,000 child sitemaps and --max-pages 5: a few requests, a finished run, and the rest reported."""
+    children = [server.url(f"/child-{i}.xml") for i in range(5_000)]
     server.routes.update(
         {
             "/robots.txt": Route(200, "Sitemap: /index.xml\n", TEXT),
@@ -398,7 +401,7 @@ def test_a_huge_sitemap_index_is_read_within_the_budget(tmp_path: Path, server: 
         number = request.path.removeprefix("/child-").removesuffix(".xml")
         return Route(200, urlset(server.url(f"/story-{number}")), XML)
 
-    server.routes.update({f"/child-{i}.xml": child for i in range(20_000)})
+    server.routes.update({f"/child-{i}.xml": child for i in range(5_000)})
     server.routes.update({f"/story-{i}": Route(200, article(f"Story {i}")) for i in range(20)})
     settings = make_settings(
         tmp_path, max_pages=5, max_discovery_requests=20, fetch={"per_host_concurrency": 1}
@@ -408,7 +411,7 @@ def test_a_huge_sitemap_index_is_read_within_the_budget(tmp_path: Path, server: 
     assert len(sitemap_requests(server)) <= 6  # the index, then children until 4 new pages wait
     (problem,) = report.problems
     assert problem.url == server.url("/index.xml")
-    assert problem.reason.startswith("sitemaps and feeds left out: 19982 of 20000 listed")
+    assert problem.reason.startswith("sitemaps and feeds left out: 4982 of 5000 listed")
     assert report.skipped_limits >= 14  # children queued but not needed for 5 pages
 
 
@@ -492,3 +495,45 @@ def test_validators_are_kept_when_pages_are_only_fetched(tmp_path: Path, server:
     second = crawl(settings, server.url("/"))
     assert [r.headers.get("if-none-match") for r in server.hits("/hub")] == [None, '"v1"']
     assert second.unchanged == 2 and len(server.hits("/story")) == 2
+
+
+# --- every URL a server sends is parsed without raising -------------------------------------
+
+BROKEN_URLS = [
+    "http://[::1/x",
+    "https://[site_url]/x",
+    "http://site.example:abc/",
+    "http://site.example:99999/",
+]
+
+
+@pytest.mark.parametrize("broken", BROKEN_URLS)
+def test_broken_urls_in_discovery_documents_are_dropped(broken: str) -> None:
+    """Sitemap <loc>s, feed links, advertised feeds and Sitemap: lines with broken URLs are left out."""
+    source = "https://site.example/doc"
+    found = [
+        *(link.url for link in parse_sitemap(urlset(broken, "/ok").encode(), source=source).urls),
+        *parse_sitemap(sitemap_index(broken, "/ok.xml").encode(), source=source).sitemaps,
+        *(
+            link.url
+            for link in parse_feed(f"<rss><item><link>{broken}</link></item></rss>".encode(), source=source)
+        ),
+        *feed_links(f"<link rel=alternate type=application/rss+xml href='{broken}'>", base_url=source),
+        *parse_robots(f"Sitemap: {broken}\nSitemap: /ok.xml\n", agent="scraper", base_url=source).sitemaps,
+    ]
+    assert found == ["https://site.example/ok", "https://site.example/ok.xml", "https://site.example/ok.xml"]
+    assert [host_key(url) for url in found] == ["site.example:443"] * 3
+
+
+def test_crawl_goes_on_past_broken_urls_in_a_sitemap(tmp_path: Path, server: LocalServer) -> None:
+    """A sitemap listing URLs with broken ports and hosts next to a good one: the good one is stored."""
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, "Sitemap: /sitemap.xml\n", TEXT),
+            "/": Route(200, article("Home")),
+            "/sitemap.xml": Route(200, urlset(*BROKEN_URLS, server.url("/story")), XML),
+            "/story": Route(200, article("Story")),
+        }
+    )
+    report = crawl(make_settings(tmp_path), server.url("/"))
+    assert report.new == 2 and report.failed == {} and report.problems == ()

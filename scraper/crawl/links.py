@@ -11,15 +11,21 @@ _SKIPPED_REL = {"nofollow", "ugc", "sponsored"}
 
 
 def normalise(url: str) -> str | None:
-    """A canonical spelling of an http(s) URL (courlan), or None when it is not one."""
-    url = urldefrag(url.strip())[0]
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
+    """A canonical spelling of an http(s) URL (courlan), or None when it is not one.
+
+    Never raises: a URL a server sent may be anything ("http://[::1/", "http://host:99999/").
+    """
     try:
-        return str(normalize_url(url, strict=False))
+        url = urldefrag(url.strip())[0]
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
+        parts.port  # noqa: B018 - reading the port is what validates it
+        normal = str(normalize_url(url, strict=False))
+        urlsplit(normal).port  # noqa: B018 - and courlan's spelling of it
     except ValueError:
         return None
+    return normal
 
 
 def site_key(url: str) -> str:
