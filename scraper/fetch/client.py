@@ -171,7 +171,7 @@ class Fetcher:
         try:
             target = urljoin(chain[-1], location.strip())
         except ValueError as exc:  # "http://[::1/x": the Location is no URL at all
-            raise PermanentFetchError(chain[0], f"malformed redirect: {location!r} ({exc})") from exc
+            raise PermanentFetchError(chain[0], f"redirect to malformed URL: {location!r} ({exc})") from exc
         if target in chain:
             raise PermanentFetchError(chain[0], "redirect loop: " + " -> ".join([*chain, target]))
         if len(chain) > self.settings.max_redirects:
@@ -360,11 +360,11 @@ def _require_http(source: str, url: str, *, what: str = "") -> None:
         parts.port  # noqa: B018 - reading the port is what validates it
         httpx.URL(url).host  # noqa: B018 - what the request will parse: IDNA labels, characters
     except (ValueError, httpx.InvalidURL) as exc:
-        raise PermanentFetchError(source, f"{what}malformed URL ({exc}): {url!r}") from exc
+        raise PermanentFetchError(source, f"{what}malformed URL: {url!r} ({exc})") from exc
     if parts.scheme.lower() not in _SCHEMES:
         raise PermanentFetchError(source, f"{what}unsupported scheme {parts.scheme or '(none)'!r}: {url}")
     if not parts.hostname:
-        raise PermanentFetchError(source, f"{what}malformed URL (no host): {url!r}")
+        raise PermanentFetchError(source, f"{what}malformed URL: {url!r} (no host)")
 
 
 def _transport_error(url: str, exc: httpx.TransportError) -> FetchError:
