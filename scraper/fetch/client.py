@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 from tenacity import (
@@ -39,6 +39,7 @@ from scraper.fetch.gate import HostGate
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, guarded_transport
 from scraper.fetch.inflate import InflateError, Inflater
 from scraper.models import FetchedPage, utc_now
+from scraper.urls import join_url
 
 __all__ = ["HTML_TYPES", "Fetcher", "parse_retry_after"]
 
@@ -168,10 +169,9 @@ class Fetcher:
         )
 
     def _next_hop(self, chain: list[str], location: str) -> str:
-        try:
-            target = urljoin(chain[-1], location.strip())
-        except ValueError as exc:  # "http://[::1/x": the Location is no URL at all
-            raise PermanentFetchError(chain[0], f"redirect to malformed URL: {location!r} ({exc})") from exc
+        target = join_url(chain[-1], location)
+        if target is None:  # "http://[::1/x": the Location is no URL at all
+            raise PermanentFetchError(chain[0], f"redirect to malformed URL: {location!r}")
         if target in chain:
             raise PermanentFetchError(chain[0], "redirect loop: " + " -> ".join([*chain, target]))
         if len(chain) > self.settings.max_redirects:
