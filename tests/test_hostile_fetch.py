@@ -536,3 +536,54 @@ def test_crawl_goes_on_past_broken_urls_in_a_sitemap(tmp_path: Path, server: Loc
     )
     report = crawl(make_settings(tmp_path), server.url("/"))
     assert report.new == 2 and report.failed == {} and report.problems == ()
+
+
+# --- all of it at once ----------------------------------------------------------------------
+
+
+def test_a_site_serving_every_fetch_trigger_is_crawled_twice_to_the_end(
+    tmp_path: Path, server: LocalServer, inner: LocalServer
+) -> None:
+    """Every hostile response above on one site: both runs finish, good pages stored, each bad one
+    listed with its reason."""
+    endless = {
+        f"/chain-{i}.xml": Route(200, sitemap_index(server.url(f"/chain-{i + 1}.xml")), XML)
+        for i in range(20)
+    }
+    bad = {
+        "/bad-location": Route(302, b"", {"Location": "http://xn--/"}),
+        "/cut": Route(200, article("Cut"), {"Content-Length": "90000", "Connection": "close"}),
+        "/to-inner": Route(302, b"", {"Location": inner.url("/secret")}),
+    }
+    server.routes.update(
+        {
+            "/robots.txt": Route(
+                200, "Sitemap: /chain-0.xml\nSitemap: /ports.xml\n" + "#" * 11_000_000, TEXT
+            ),
+            "/": Route(200, article("Home", links=(*bad, "/deflated"))),
+            "/deflated": Route(
+                200,
+                raw_deflate(article("Deflated").encode()),
+                {"Content-Type": "text/html", "Content-Encoding": "deflate"},
+            ),
+            "/ports.xml": Route(200, urlset(*BROKEN_URLS, server.url("/story")), XML),
+            "/story": Route(200, article("Story")),
+            **endless,
+            **bad,
+        }
+    )
+    settings = make_settings(tmp_path, max_sitemap_depth=2)
+    for run in range(2):
+        report = crawl(settings, server.url("/"))
+        assert report.status is RunStatus.FINISHED
+        assert report.new + report.unchanged == 3  # home, deflated, story
+        assert report.failed == {
+            "redirect to malformed URL": 1,
+            "body cut short": 1,
+            "private address refused": 1,
+        }, f"run {run + 1}"
+        assert report.skipped == {
+            "sitemap: sitemaps and feeds left out": 1,
+            "robots: private address refused": 1,  # the redirect target's robots.txt, not requested either
+        }
+    assert inner.requests == []
