@@ -20,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from scraper.config import FetchSettings, Site
+from scraper.config import FetchSettings, Site, settings_from_dict
 from scraper.crawl.discover import feed_links, parse_feed, parse_sitemap
 from scraper.crawl.robots import parse_robots
-from scraper.errors import PermanentFetchError, TransientFetchError
+from scraper.errors import ConfigError, PermanentFetchError, TransientFetchError
 from scraper.fetch import InflateError, Inflater, inflate
 from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import host_key
@@ -587,3 +587,24 @@ def test_a_site_serving_every_fetch_trigger_is_crawled_twice_to_the_end(
             "robots: private address refused": 1,  # the redirect target's robots.txt, not requested either
         }
     assert inner.requests == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "ok"),
+    [
+        ("intranet.example", True),
+        ("10.0.0.0/8", True),
+        ("fd00::/8", True),
+        ("127.0.0.2", True),
+        ("http://x/", False),
+        ("", False),
+    ],
+)
+def test_allow_private_entries_are_checked_at_load(entry: str, ok: bool) -> None:
+    """[fetch] allow_private takes host names, addresses and networks; anything else names the key."""
+    raw = {"fetch": {"allow_private": [entry]}}
+    if ok:
+        assert settings_from_dict(raw).fetch.allow_private == (entry,)
+    else:
+        with pytest.raises(ConfigError, match=r"fetch\.allow_private"):
+            settings_from_dict(raw)
