@@ -557,9 +557,7 @@ def test_a_site_serving_every_fetch_trigger_is_crawled_twice_to_the_end(
     }
     server.routes.update(
         {
-            "/robots.txt": Route(
-                200, "Sitemap: /chain-0.xml\nSitemap: /ports.xml\n" + "#" * 600_000, TEXT
-            ),
+            "/robots.txt": Route(200, "Sitemap: /chain-0.xml\nSitemap: /ports.xml\n" + "#" * 600_000, TEXT),
             "/": Route(200, article("Home", links=(*bad, "/deflated"))),
             "/deflated": Route(
                 200,
