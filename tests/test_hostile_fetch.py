@@ -415,16 +415,23 @@ def test_a_huge_sitemap_index_is_read_within_the_budget(tmp_path: Path, server: 
 
 
 def test_discovery_stops_once_the_pages_are_found(tmp_path: Path, server: LocalServer) -> None:
-    """robots.txt naming many sitemaps: they are read only until max_pages new pages wait."""
-    lines = "".join(f"Sitemap: /sm-{i}.xml\n" for i in range(10))
-    server.routes.update({"/robots.txt": Route(200, lines, TEXT), "/": Route(200, article("Home"))})
+    """An index's children are read only until max_pages new pages wait, none once it is reached."""
+    children = [server.url(f"/sm-{i}.xml") for i in range(10)]
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, "Sitemap: /index.xml\n", TEXT),
+            "/": Route(200, article("Home")),
+            "/index.xml": Route(200, sitemap_index(*children), XML),
+        }
+    )
     for i in range(10):
         server.routes[f"/sm-{i}.xml"] = Route(200, urlset(*(server.url(f"/s{i}-{j}") for j in range(3))), XML)
         server.routes.update({f"/s{i}-{j}": Route(200, article(f"Story {i} {j}")) for j in range(3)})
     settings = make_settings(tmp_path, max_pages=3, fetch={"per_host_concurrency": 1})
     report = crawl(settings, server.url("/"))
     assert report.fetched == 3
-    assert sitemap_requests(server) == ["/sm-0.xml"]
+    assert sorted(sitemap_requests(server)) == ["/index.xml", "/sitemap.xml", "/sm-0.xml"]
+    assert report.skipped_limits == 9 + 1  # nine child sitemaps, and the story max_pages left
 
 
 # --- gone pages are found; validators for every page fetched --------------------------------

@@ -327,9 +327,9 @@ class Visitor:
         if item.kind is Kind.SITEMAP and self.sitemap_urls >= crawl.max_sitemap_urls:
             return f"sitemap URL limit reached (max_sitemap_urls = {crawl.max_sitemap_urls})"
         need = crawl.max_pages - self.requested
-        if item.via is not Via.SEED and self._state.pending_new_pages(self._run_id, up_to=need) >= need:
-            # discovered sitemaps and feeds are read while the run still lacks new pages: a small
-            # run of a site with thousands of sitemaps reads a few, a later run goes on with others
+        if item.via is Via.SITEMAP and self._state.pending_new_pages(self._run_id, up_to=need) >= need:
+            # an index's children are read while the run still lacks new pages: a small run of a
+            # site with thousands of sitemaps reads a few, a later run goes on with the others
             return f"enough new pages queued for this run (max_pages = {crawl.max_pages})"
         return None
 
