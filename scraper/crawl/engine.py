@@ -84,7 +84,7 @@ class Crawler:
         self.executor = executor
         self._progress = progress or (lambda _: None)
         self._new_run_id = run_id or new_run_id()
-        self._politeness = Politeness(fetcher, settings, on_robots=self._robots_read)
+        self._politeness = Politeness(fetcher, settings, gate=fetcher.gate, on_robots=self._robots_read)
         self._scope = Scope(())
         self._run = RunStart(run_id="", resumed=False, started_at=utc_now())
         self._hosts: dict[str, asyncio.Event] = {}  # hosts with a running task, and how to wake it
