@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from scraper.batch import Cleaned, clean_sources, extraction_pool
+from scraper.batch import Cleaned, clean_sources
 from scraper.config import Settings, Site, load_settings
 from scraper.crawl.engine import Crawler
 from scraper.crawl.frontier import crawl_sites
@@ -27,6 +27,7 @@ from scraper.crawl.lock import crawl_lock
 from scraper.crawl.progress import progress_display
 from scraper.errors import ConfigError, LockedError, ScraperError
 from scraper.export import FORMATS, open_writer, write_text_atomically
+from scraper.extract import ExtractionPool, quiet_libraries
 from scraper.extract.explain import describe
 from scraper.fetch.client import Fetcher
 from scraper.models import CrawlReport, Document
@@ -86,6 +87,7 @@ def cli(verbose: int) -> None:
     """Fetch web pages, keep only the story, store it with its metadata."""
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)  # trafilatura & co. only at -vv
 
 
 @cli.command()
@@ -255,11 +257,11 @@ async def _run_crawl(settings: Settings, sites: tuple[Site, ...]) -> CrawlReport
     with (
         crawl_lock(settings.store.path),
         Store(settings.store.path) as store,
-        extraction_pool(_cores()) as pool,
+        ExtractionPool(_cores(), settings.extract) as pool,
         progress_display(sys.stderr) as progress,
     ):
         async with Fetcher(settings.fetch) as fetcher:
-            crawler = Crawler(settings, fetcher=fetcher, store=store, executor=pool, progress=progress)
+            crawler = Crawler(settings, fetcher=fetcher, store=store, pool=pool, progress=progress)
             return await crawler.run(sites)
 
 

@@ -92,8 +92,13 @@ class ExtractSettings:
     prepass: bool = True
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
+    timeout: float = 20.0  # seconds one page may take in a worker
+    max_memory: int = 2 * 1024**3  # bytes of address space a worker may map (RLIMIT_AS)
 
     def __post_init__(self) -> None:
+        _require(self.timeout > 0, "timeout", "must be > 0")
+        # a worker maps about 350 MB of libraries before it reads a page
+        _require(self.max_memory >= 512 * 1024**2, "max_memory", "must be >= 536870912 (512 MiB)")
         _require(
             not (self.favor_precision and self.favor_recall),
             "favor_precision",

@@ -12,9 +12,11 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.urls import join_url
 
 # -- text --------------------------------------------------------------------------------------
 
@@ -106,10 +108,9 @@ def base_url(tree: LexborHTMLParser, page_url: str) -> str:
     node = tree.css_first("base[href]")
     if node is None:
         return page_url
-    try:
-        joined = urljoin(page_url, (node.attributes.get("href") or "").strip())
-        parts = urlsplit(joined)
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:
+    joined = join_url(page_url, node.attributes.get("href") or "")
+    if joined is None:
         return page_url
+    parts = urlsplit(joined)
+    usable = parts.scheme in ("http", "https") and bool(parts.hostname)
     return joined if usable else page_url

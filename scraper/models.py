@@ -52,7 +52,8 @@ class FetchedPage:
 
     @property
     def html(self) -> str:
-        return self.body.decode(self.encoding, errors="replace")
+        """The decoded body, without NUL characters (no text holds them; lxml refuses them)."""
+        return self.body.decode(self.encoding, errors="replace").replace("\x00", "")
 
     @property
     def html_hash(self) -> str:

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
 
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
@@ -32,6 +31,7 @@ from scraper.crawl.links import normalise
 from scraper.dates import parse_datetime
 from scraper.errors import DiscoveryError
 from scraper.fetch import InflateError, inflate, is_gzip
+from scraper.urls import join_url
 
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_INDEX_ENTRIES = 50_000  # child sitemaps per index: the sitemaps protocol's own limit
@@ -310,12 +310,12 @@ def _text(element: Any) -> str | None:
 
 def _join(base: str, href: str) -> str | None:
     href = href.strip()
-    try:
-        if not href[:8].lower().startswith(("http://", "https://")):  # absolute ones skip urljoin's cost
-            href = urljoin(base, href)
-        return normalise(href)
-    except ValueError:  # e.g. a malformed IPv6 literal: skipped, not fatal
-        return None
+    if not href[:8].lower().startswith(("http://", "https://")):  # absolute ones skip urljoin's cost
+        joined = join_url(base, href)  # None for a malformed one ("https://[site_url]/"): skipped
+        if joined is None:
+            return None
+        href = joined
+    return normalise(href)
 
 
 def _resolve(base: str, href: str | None) -> str | None:

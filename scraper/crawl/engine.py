@@ -12,11 +12,13 @@
   (scraper/store/state.py), and wakes the hosts of the URLs found.
 - Once the frontier is empty, known pages the run did not find again are revisited, oldest
   first, up to `[crawl] revisit`: a page deleted along with every link to it is found gone.
-- `[crawl] max_duration` cancels what is in flight and leaves the run `stopped`: its frontier
+- `[crawl] max_duration` cancels what is in flight (fetches, and extraction: the pool stops the
+  workers of cancelled pages) and leaves the run `stopped`: its frontier
   is in the store, and the next run with the same parameters resumes it. So does a run that
   was killed.
 
-Only `ScraperError`s are outcomes, counted in the report; anything else is a bug and ends the run.
+Anything a visit raises is that URL's outcome (a bug: `internal error: <type> in <function>`),
+counted in the report; only store and configuration errors end the run.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ import dataclasses
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 
 from scraper.config import Settings, Site
 from scraper.crawl.frontier import Scope, named_hosts, run_params, seeds
 from scraper.crawl.links import normalise
 from scraper.crawl.politeness import Politeness, RobotsAnswer
 from scraper.crawl.visit import Visitor
+from scraper.errors import ConfigError, LockedError, WriteError, internal_error
+from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import host_key
 from scraper.models import (
@@ -64,7 +67,9 @@ def new_run_id() -> str:
 class Crawler:
     """One crawl run: sites in, a `CrawlReport` out, documents and crawl state in the store.
 
-    `progress` is called with a `CrawlProgress` after every URL. `run_id` names the run if a
+    `pool` extracts pages in worker processes under the `[extract]` time and memory limits;
+    without one (tests, the Python API) pages are extracted inline. `progress` is called with a
+    `CrawlProgress` after every URL. `run_id` names the run if a
     new one starts (a resumed run keeps its own id).
     """
 
@@ -74,14 +79,14 @@ class Crawler:
         *,
         fetcher: Fetcher,
         store: Store,
-        executor: Executor | None = None,
+        pool: ExtractionPool | None = None,
         progress: Callable[[CrawlProgress], None] | None = None,
         run_id: str | None = None,
     ) -> None:
         self.settings = settings
         self.fetcher = fetcher
         self.state = CrawlState(store)
-        self.executor = executor
+        self.pool = pool
         self._progress = progress or (lambda _: None)
         self._new_run_id = run_id or new_run_id()
         self._politeness = Politeness(fetcher, settings, gate=fetcher.gate, on_robots=self._robots_read)
@@ -197,13 +202,29 @@ class Crawler:
     ) -> None:
         try:
             async with self._connections:
-                visit = await self._visitor.visit(item)
+                visit = await self._isolated_visit(item)
             if visit is not None:
                 self._record(visit)
         finally:
             slots.release()
             claimed.discard(item.url)
             wake.set()
+
+    async def _isolated_visit(self, item: FrontierItem) -> Visit | None:
+        """The one place a URL's trouble becomes its outcome: anything a visit raises fails that URL.
+
+        Only store and configuration errors end the run (and cancellation, which is not an
+        Exception). A bug is recorded as `internal error: <type> in <function>`, its traceback
+        logged at debug level, and the URL is done like any failed one.
+        """
+        try:
+            return await self._visitor.visit(item)
+        except (WriteError, ConfigError, LockedError):
+            raise
+        except Exception as exc:
+            reason = getattr(exc, "reason", None) or internal_error(exc)
+            log.debug("%s failed: %s", item.url, reason, exc_info=exc)
+            return Visit(url=item.url, kind=item.kind, outcome=VisitOutcome.FAILED, reason=str(reason))
 
     def _record(self, visit: Visit) -> None:
         recorded = self.state.record(self._run.run_id, visit)
@@ -248,7 +269,7 @@ class Crawler:
             politeness=self._politeness,
             state=self.state,
             scope=scope,
-            executor=self.executor,
+            pool=self.pool,
             on_set_aside=self._set_aside,
             run_id=self._run.run_id,
         )

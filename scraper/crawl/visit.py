@@ -11,7 +11,8 @@ learned of a page (validators, links) from the crawl state, and says what happen
     feed     fetch -> parse in the pool -> pages in scope
 
 Redirect targets pass robots.txt before they are requested. Extraction and parsing run in the
-process pool when there is one: they are CPU-bound, and `process_page` / `parse_source` are pure.
+extraction pool when there is one: they are CPU-bound, `process_page` / `parse_source` are pure,
+and the pool bounds them in time and memory (a page over a limit fails with that reason).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -40,6 +40,7 @@ from scraper.errors import (
     TransientFetchError,
 )
 from scraper.extract.pipeline import extract
+from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import host_key
 from scraper.models import Document, FetchedPage, FrontierItem, Kind, Via, Visit, VisitOutcome
@@ -111,7 +112,7 @@ class Visitor:
         politeness: Politeness,
         state: CrawlState,
         scope: Scope,
-        executor: Executor | None,
+        pool: ExtractionPool | None,
         on_set_aside: Callable[[str, str], None],
         run_id: str = "",
     ) -> None:
@@ -121,7 +122,7 @@ class Visitor:
         self._politeness = politeness
         self._state = state
         self._scope = scope
-        self._executor = executor
+        self._pool = pool
         self._on_set_aside = on_set_aside
         self.requested = 0
         self.sitemap_urls = 0
@@ -188,15 +189,19 @@ class Visitor:
     async def _page_fetched(self, item: FrontierItem, page: FetchedPage) -> Visit:
         crawl = self._settings.crawl
         find_feeds = crawl.feeds and item.via is Via.SEED
-        processed = await self._in_pool(
-            functools.partial(
-                process_page,
-                page,
-                self._settings.extract_for(page.final_url or page.url),
-                extract_text=crawl.extract,
-                find_feeds=find_feeds,
+        try:
+            processed = await self._in_pool(
+                item.url,
+                functools.partial(
+                    process_page,
+                    page,
+                    self._settings.extract_for(page.final_url or page.url),
+                    extract_text=crawl.extract,
+                    find_feeds=find_feeds,
+                ),
             )
-        )
+        except ExtractionError as exc:  # over a limit, its worker died, or a bug: this page failed
+            return Visit(url=item.url, outcome=VisitOutcome.FAILED, status=page.status, reason=exc.reason)
         feeds, _ = self.budget.take(
             FrontierItem(url=url, kind=Kind.FEED, via=Via.LINK) for url in processed.feeds
         )
@@ -296,8 +301,8 @@ class Visitor:
         self._politeness.succeeded(url)
         limit = room if kind is Kind.SITEMAP else crawl.max_pages
         try:
-            listed = await self._in_pool(functools.partial(parse_source, kind, page.body, url, limit))
-        except DiscoveryError as exc:
+            listed = await self._in_pool(url, functools.partial(parse_source, kind, page.body, url, limit))
+        except (DiscoveryError, ExtractionError) as exc:
             return Visit(
                 url=url, kind=kind, outcome=VisitOutcome.SKIPPED, status=page.status, reason=exc.reason
             )
@@ -352,10 +357,11 @@ class Visitor:
         )
         return self._scope.pages(candidates, within=site)
 
-    async def _in_pool(self, work: Callable[[], T]) -> T:
-        if self._executor is None:
+    async def _in_pool(self, source: str, work: Callable[[], T]) -> T:
+        """`work()` in the extraction pool; cancelling the visit (the run's deadline) stops its worker."""
+        if self._pool is None:
             return work()
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+        return await asyncio.wrap_future(self._pool.submit(source, work))
 
 
 class _RedirectGuard:

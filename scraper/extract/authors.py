@@ -27,15 +27,29 @@ class Byline:
     in_card: bool
 
 
+# Real JSON-LD nests a few levels (@graph > Article > author > Person); deeper is no metadata.
+MAX_JSON_DEPTH = 32
+
+
 def _objects(data: Any) -> Iterator[dict[str, Any]]:
-    """Every JSON object in a JSON-LD document, however nested (@graph, mainEntity, lists)."""
-    if isinstance(data, dict):
-        yield data
-        for child in data.values():
-            yield from _objects(child)
-    elif isinstance(data, list):
-        for child in data:
-            yield from _objects(child)
+    """Every JSON object in a JSON-LD document (@graph, mainEntity, lists), in document order.
+
+    Iterative, and blind below `MAX_JSON_DEPTH` levels: a hostile document nested a thousand
+    deep costs a bounded walk, never a RecursionError.
+    """
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            continue
+        if isinstance(value, dict):
+            yield value
+            children: Iterable[Any] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        stack.extend((child, depth + 1) for child in reversed(list(children)))
 
 
 # meta tags naming the author; article:author is often a profile URL, which _clean_name drops

@@ -134,32 +134,32 @@ class _Visible:
         self.total = self.links = self.consent = 0
         # (text length, ids of its element ancestors) for each text node outside links and chrome
         self._runs: list[tuple[int, list[int]]] = []
-        self._walk(body, [], in_link=False, in_chrome=False, in_consent=False)
+        self._walk(body)
 
-    def _walk(
-        self, node: LexborNode, path: list[int], *, in_link: bool, in_chrome: bool, in_consent: bool
-    ) -> None:
-        for child in node.iter(include_text=True):
-            if child.is_text_node:
-                size = len(" ".join((child.text_content or "").split()))
-                self.total += size
-                self.links += size if in_link else 0
-                self.consent += size if in_consent else 0
-                if not (in_link or in_chrome or in_consent):
-                    self._runs.append((size, path))
-                continue
-            if child.tag in ("script", "style", "noscript", "template", "svg", "-comment"):
-                continue
-            tokens = class_tokens(child)
-            # a wrapper classed "cookies-accepted" that holds the story is not a consent box
-            consent = in_consent or bool(tokens & _CONSENT_WORDS and not child.css_first(_STORY))
-            self._walk(
-                child,
-                [*path, child.mem_id],
-                in_link=in_link or child.tag == "a",
-                in_chrome=in_chrome or child.tag in _CHROME_TAGS or bool(tokens & {"sidebar", "menu"}),
-                in_consent=consent,
-            )
+    def _walk(self, body: LexborNode) -> None:
+        """One pass over the body with an explicit stack: a page nested any depth costs no recursion."""
+        # (node, ancestor ids, in a link, in chrome, in a consent box)
+        stack: list[tuple[LexborNode, list[int], bool, bool, bool]] = [(body, [], False, False, False)]
+        while stack:
+            node, path, in_link, in_chrome, in_consent = stack.pop()
+            inner: list[tuple[LexborNode, list[int], bool, bool, bool]] = []
+            for child in node.iter(include_text=True):
+                if child.is_text_node:
+                    size = len(" ".join((child.text_content or "").split()))
+                    self.total += size
+                    self.links += size if in_link else 0
+                    self.consent += size if in_consent else 0
+                    if not (in_link or in_chrome or in_consent):
+                        self._runs.append((size, path))
+                    continue
+                if child.tag in ("script", "style", "noscript", "template", "svg", "-comment"):
+                    continue
+                tokens = class_tokens(child)
+                # a wrapper classed "cookies-accepted" that holds the story is not a consent box
+                consent = in_consent or bool(tokens & _CONSENT_WORDS and not child.css_first(_STORY))
+                chrome = in_chrome or child.tag in _CHROME_TAGS or bool(tokens & {"sidebar", "menu"})
+                inner.append((child, [*path, child.mem_id], in_link or child.tag == "a", chrome, consent))
+            stack.extend(inner)
 
     def prose(self, skip: set[int]) -> int:
         """Characters of running text outside links, chrome, consent boxes and the `skip` elements."""
