@@ -60,6 +60,8 @@ install-check:
 	build/install-check/bin/scraper clean tests/fixtures/seed-article/page.html \
 		| diff - tests/fixtures/seed-article/expected.txt
 	test -f "$$(build/install-check/bin/python -I -c 'import scraper, pathlib; print(pathlib.Path(scraper.__file__).parent)')/py.typed"
+	build/install-check/bin/python -I -c 'from importlib.metadata import files; \
+		assert any(f.name == "LICENSE" for f in files("storyscraper") or []), "LICENSE not installed"'
 	@echo "install-check: pip install . gives a working scraper"
 
 clean:

@@ -18,8 +18,6 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 from urllib.parse import urlsplit
 
@@ -33,6 +31,7 @@ from tenacity import (
 )
 
 from scraper.config import FetchSettings
+from scraper.dates import http_date
 from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
 from scraper.fetch.charset import resolve_encoding
 from scraper.fetch.gate import HostGate
@@ -310,12 +309,8 @@ def parse_retry_after(value: str | None) -> float | None:
     try:
         seconds = float(text)
     except ValueError:
-        try:
-            when = parsedate_to_datetime(text)
-        except (TypeError, ValueError):  # also an empty or missing header
+        if (when := http_date(text)) is None:  # also an empty or missing header
             return None
-        if when.tzinfo is None:  # "-0000" dates come back naive; HTTP-dates are always GMT
-            when = when.replace(tzinfo=UTC)
         seconds = (when - utc_now()).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
 

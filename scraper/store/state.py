@@ -1,6 +1,6 @@
 """Crawl state, in the store's SQLite file and through its connection: runs, frontiers, pages.
 
-    runs      status (running | stopped | finished), the start parameters, hosts set aside
+    runs      status (running | stopped | interrupted | finished), the start parameters, hosts set aside
     frontier  one row per URL per run, pending or done with its outcome: "fetched once per
               run", resume and the run report all come from here, and memory stays flat
               however many URLs a run discovers (hosts pull their next URLs in small batches)
@@ -39,7 +39,7 @@ from scraper.store.documents import Store, timestamp
 __all__ = ["CrawlState", "PageState", "Recorded", "RunStart"]
 
 REPORT_LIST_LIMIT = 100  # failed URLs and discovery problems listed in a report
-_RESUMABLE = (RunStatus.RUNNING.value, RunStatus.STOPPED.value)
+_RESUMABLE = (RunStatus.RUNNING.value, RunStatus.STOPPED.value, RunStatus.INTERRUPTED.value)
 
 # Lower priorities are pulled first: sitemaps and feeds (0), then pages by depth; within a
 # depth, pages never fetched before come before known ones, so a run cut short by max_pages
@@ -77,6 +77,7 @@ _FAILED = """
     INSERT INTO pages (url, first_seen, last_status, failures) VALUES (?, ?, ?, 1)
     ON CONFLICT (url) DO UPDATE SET failures = failures + 1, last_status = excluded.last_status
 """
+_PAGE_HOSTS = "SELECT DISTINCT host FROM frontier WHERE run_id = ? AND kind = 'page'"
 _GONE = "UPDATE pages SET gone_at = coalesce(gone_at, ?), last_status = ?, failures = 0 WHERE url = ?"
 # "HTTP 404", "cannot connect: Connection refused" -> "HTTP 404", "cannot connect"
 _CATEGORY = (
@@ -355,20 +356,25 @@ class CrawlState:
                 (run.run_id,),
             ).fetchall()
             discovered = self.count(run.run_id)
+            requested = self.count(run.run_id, requested=True)
+            hosts = {h for (h,) in conn.execute(_PAGE_HOSTS, (run.run_id,))}
             failures = _problems(conn, run.run_id, "outcome = 'failed'")
             problems = _problems(
                 conn, run.run_id, "kind != 'page' AND outcome IN ('failed', 'skipped', 'partial')"
             )
+        failed_pages = 0
         for kind, outcome, category, n, answered in rows:
             label = category if kind == Kind.PAGE.value else f"{kind}: {category}"
             if outcome == VisitOutcome.FAILED.value:
                 failed[label] = failed.get(label, 0) + n
+                failed_pages += n if kind == Kind.PAGE.value else 0
             elif outcome in (VisitOutcome.SKIPPED.value, VisitOutcome.PARTIAL.value):
                 skipped[label] = skipped.get(label, 0) + n
             elif kind == Kind.PAGE.value or outcome.startswith("skipped_"):
                 counts[outcome] = counts.get(outcome, 0) + n
             if kind == Kind.PAGE.value:
                 fetched += answered
+        set_aside = self.hosts_set_aside(run.run_id)
         return CrawlReport(
             run_id=run.run_id,
             status=status,
@@ -388,7 +394,10 @@ class CrawlState:
             skipped_limits=counts.get(VisitOutcome.SKIPPED_LIMITS.value, 0),
             skipped=skipped,
             problems=problems,
-            set_aside=self.hosts_set_aside(run.run_id),
+            set_aside=set_aside,
+            requested=requested,
+            failed_pages=failed_pages,
+            every_host_set_aside=bool(hosts) and hosts <= set_aside.keys(),
         )
 
     def finish(self, report: CrawlReport) -> None:
