@@ -613,3 +613,22 @@ def test_allow_private_entries_are_checked_at_load(entry: str, ok: bool) -> None
     else:
         with pytest.raises(ConfigError, match=r"fetch\.allow_private"):
             settings_from_dict(raw)
+
+
+def test_pages_only_fetched_are_extracted_in_full_by_an_extracting_run(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """Validators of a body fetched for its links only are not used once pages are extracted."""
+    server.routes.update(
+        {
+            "/robots.txt": Route(404),
+            "/": Route(200, article("Home", links=("/story",)), {"Content-Type": "text/html", "ETag": '"h"'}),
+            "/story": Route(200, article("Story"), {"Content-Type": "text/html", "ETag": '"s"'}),
+        }
+    )
+    crawl(make_settings(tmp_path, extract=False), server.url("/"))
+    report = crawl(make_settings(tmp_path), server.url("/"))
+    assert report.new == 2
+    assert [r.headers.get("if-none-match") for r in server.hits("/story")] == [None, None]
+    assert crawl(make_settings(tmp_path), server.url("/")).unchanged == 2
+    assert server.hits("/story")[-1].headers.get("if-none-match") == '"s"'
