@@ -26,10 +26,10 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
-from selectolax.lexbor import LexborHTMLParser
 
 from scraper.crawl.links import normalise
 from scraper.errors import DiscoveryError
+from scraper.extract import parse_html
 from scraper.urls import join_url
 
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
@@ -116,7 +116,7 @@ def feed_links(html: str, *, base_url: str) -> tuple[str, ...]:
 
     `<base href>` is honoured; the result is absolute, normalised and in document order.
     """
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, base_url)
     base_node = tree.css_first("base[href]")
     if base_node is not None:
         base_url = _join(base_url, base_node.attributes.get("href") or "") or base_url

@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import urldefrag, urlsplit
 
 from courlan import normalize_url
-from selectolax.lexbor import LexborHTMLParser
 
+from scraper.extract import parse_html
 from scraper.urls import join_url
 
 _SKIPPED_REL = {"nofollow", "ugc", "sponsored"}
@@ -39,9 +39,9 @@ def extract_links(html: str, base_url: str) -> list[str]:
     """Every followable link of the page, in document order, without duplicates.
 
     `<base href>` is honoured; `rel=nofollow` links and non-http(s) schemes (mailto:,
-    javascript:, tel:, data:) are left out.
+    javascript:, tel:, data:) are left out. Raises `ExtractionError` if the parser gives up.
     """
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, base_url)
     base_node = tree.css_first("base[href]")
     if base_node is not None:
         base_url = join_url(base_url, base_node.attributes.get("href") or "") or base_url
