@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import urldefrag, urlsplit
 
 from courlan import normalize_url
-from selectolax.lexbor import LexborHTMLParser
 
 from scraper import dom
+from scraper.extract import parse_html
 from scraper.urls import join_url
 
 _SKIPPED_REL = {"nofollow", "ugc", "sponsored"}
@@ -46,9 +46,9 @@ def extract_links(html: str, base_url: str) -> list[str]:
     """Every followable link of the page, in document order, without duplicates.
 
     `<base href>` is honoured; `rel=nofollow` links and non-http(s) schemes (mailto:,
-    javascript:, tel:, data:) are left out.
+    javascript:, tel:, data:) are left out. Raises `ExtractionError` if the parser gives up.
     """
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, base_url)
     base_url = dom.base_url(tree, base_url)
     seen: dict[str, None] = {}
     for node in tree.css("a[href], area[href]"):
