@@ -636,3 +636,28 @@ def test_a_stop_before_the_run_starts_ends_it_at_once_resumable(tmp_path: Path, 
     assert (first.status, server.requests) == (RunStatus.INTERRUPTED, [])
     second = crawl(settings, server.url("/"))
     assert (second.resumed, second.run_id, second.new) == (True, first.run_id, 1)
+
+
+def test_a_visit_that_fails_after_a_signal_is_left_for_the_next_run(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """A page in flight that fails once the run is interrupted (systemd's SIGTERM reaches the
+    extraction workers too) is not recorded as failed: the resumed run makes it again."""
+    calls: list[str] = []
+
+    def dying_then_fine(request: Request) -> Route:
+        calls.append(request.path)
+        if len(calls) == 1:
+            return Route(500, body="shutting down", delay=0.5)
+        return Route(body=article("Fine"))
+
+    server.routes["/"] = Route(body=article("Home", links=("/p-dying",)))
+    server.routes["/p-dying"] = dying_then_fine
+    settings = make_settings(tmp_path, fetch={"max_attempts": 1})
+
+    first, _ = _run_and_stop(settings, server.url("/"), server, after=1, grace=10.0)
+
+    assert (first.status, first.failed, first.new) == (RunStatus.INTERRUPTED, {}, 1)
+    second = crawl(settings, server.url("/"))
+    assert (second.resumed, second.new, second.failed) == (True, 2, {})
+    assert calls == ["/p-dying", "/p-dying"]

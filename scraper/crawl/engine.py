@@ -237,12 +237,21 @@ class Crawler:
         try:
             async with self._connections:
                 visit = await self._isolated_visit(item)
-            if visit is not None:
+            if visit is not None and not self._shutdown_casualty(visit):
                 self._record(visit)
         finally:
             slots.release()
             claimed.discard(item.url)
             wake.set()
+
+    def _shutdown_casualty(self, visit: Visit) -> bool:
+        """A visit that failed after a stop is left pending, not recorded: its failure may be the
+        shutdown's own (systemd's SIGTERM to the whole service kills the extraction workers), and
+        the next run makes it again."""
+        if self._stop_status is not RunStatus.INTERRUPTED or visit.outcome is not VisitOutcome.FAILED:
+            return False
+        log.info("left for the next run: %s (%s)", visit.url, visit.reason)
+        return True
 
     async def _isolated_visit(self, item: FrontierItem) -> Visit | None:
         """The one place a URL's trouble becomes its outcome: anything a visit raises fails that URL.
