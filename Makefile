@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test lint coverage lock bench bench-quality bench-metadata clean install-check
+.PHONY: venv demo test lint coverage lock fuzz bench bench-quality bench-metadata clean install-check
 
 venv: $(STAMP)
 
@@ -20,6 +20,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# mutated fixture pages through extraction, many more than `make test` tries (tests/test_fuzz.py)
+fuzz: $(STAMP)
+	SCRAPER_FUZZ_EXAMPLES=$${SCRAPER_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check scraper tests bench demo
@@ -60,6 +64,8 @@ install-check:
 	build/install-check/bin/scraper clean tests/fixtures/seed-article/page.html \
 		| diff - tests/fixtures/seed-article/expected.txt
 	test -f "$$(build/install-check/bin/python -I -c 'import scraper, pathlib; print(pathlib.Path(scraper.__file__).parent)')/py.typed"
+	build/install-check/bin/python -I -c 'from importlib.metadata import files; \
+		assert any(f.name == "LICENSE" for f in files("storyscraper") or []), "LICENSE not installed"'
 	@echo "install-check: pip install . gives a working scraper"
 
 clean:

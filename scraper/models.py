@@ -255,6 +255,16 @@ class CrawlProgress:
     stored: int = 0
     failed: int = 0
 
+    def one_more(self, *, added: int, fetched: bool, stored: bool, failed: bool) -> CrawlProgress:
+        """The progress after one more URL is done, which found `added` new URLs."""
+        return CrawlProgress(
+            discovered=self.discovered + added,
+            done=self.done + 1,
+            fetched=self.fetched + fetched,
+            stored=self.stored + stored,
+            failed=self.failed + failed,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CrawlReport:

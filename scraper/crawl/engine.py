@@ -30,7 +30,6 @@ import dataclasses
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from scraper.config import Settings, Site
 from scraper.crawl.frontier import Scope, named_hosts, run_params, seeds
@@ -67,24 +66,6 @@ def new_run_id() -> str:
     return f"{utc_now():%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
-@dataclass(slots=True)
-class _Tally:
-    discovered: int = 0
-    done: int = 0
-    fetched: int = 0
-    stored: int = 0
-    failed: int = 0
-
-    def snapshot(self) -> CrawlProgress:
-        return CrawlProgress(
-            discovered=self.discovered,
-            done=self.done,
-            fetched=self.fetched,
-            stored=self.stored,
-            failed=self.failed,
-        )
-
-
 class Crawler:
     """One crawl run: sites in, a `CrawlReport` out, documents and crawl state in the store.
 
@@ -110,13 +91,13 @@ class Crawler:
         self.pool = pool
         self._progress = progress or (lambda _: None)
         self._new_run_id = run_id or new_run_id()
-        self._politeness = Politeness(fetcher, settings, on_robots=self._robots_read)
+        self._politeness = Politeness(fetcher, settings, gate=fetcher.gate, on_robots=self._robots_read)
         self._scope = Scope(())
         self._run = RunStart(run_id="", resumed=False, started_at=utc_now())
         self._hosts: dict[str, asyncio.Event] = {}  # hosts with a running task, and how to wake it
         self._group: asyncio.TaskGroup | None = None
         self._connections = asyncio.Semaphore(settings.fetch.max_connections)
-        self._tally = _Tally()
+        self._done = CrawlProgress()
         self._visitor = self._make_visitor(Scope(()))
         self._stop_status: RunStatus | None = None  # set by stop(): the run ends early
         self._stop_at: float | None = None  # loop time when what is in flight is abandoned
@@ -151,7 +132,7 @@ class Crawler:
         self._visitor.budget.load(self.state.sources(run.run_id))
         for host, reason in self.state.hosts_set_aside(run.run_id).items():
             self._politeness.set_aside(host, reason)
-        self._tally = _Tally(**dataclasses.asdict(self.state.progress(run.run_id)))
+        self._done = self.state.progress(run.run_id)
         self._visitor.requested = self.state.count(run.run_id, requested=True)
         self._visitor.sitemap_urls = self.state.count(run.run_id, via=Via.SITEMAP)
         limit = self.settings.crawl.max_duration
@@ -292,14 +273,14 @@ class Crawler:
         recorded = self.state.record(self._run.run_id, visit)
         for host in {host_key(found.url) for found in visit.found}:
             self._wake(host)
-        tally = self._tally
-        tally.discovered += recorded.added
-        tally.done += 1
-        tally.fetched += visit.kind is Kind.PAGE and visit.status is not None
-        tally.stored += recorded.outcome in (VisitOutcome.NEW, VisitOutcome.CHANGED)
-        tally.failed += recorded.outcome is VisitOutcome.FAILED
+        self._done = self._done.one_more(
+            added=recorded.added,
+            fetched=visit.kind is Kind.PAGE and visit.status is not None,
+            stored=recorded.outcome in (VisitOutcome.NEW, VisitOutcome.CHANGED),
+            failed=recorded.outcome is VisitOutcome.FAILED,
+        )
         log.debug("%s %s%s", recorded.outcome.value, visit.url, f" ({visit.reason})" if visit.reason else "")
-        self._progress(tally.snapshot())
+        self._progress(self._done)
 
     def _set_aside(self, host: str, reason: str) -> None:
         log.info("setting host %s aside: %s", host, reason)

@@ -116,7 +116,7 @@ class ExtractionPool:
         # forkserver, not fork: the parent runs an event loop and threads (pebble's own among
         # them), which a plain fork would copy half-way; the server preloads the extractor
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["scraper.extract.pipeline", "scraper.crawl.visit", "scraper.batch"])
+        context.set_forkserver_preload(["scraper.extract.preload"])
         return ProcessPool(
             max_workers=self._workers,
             initializer=_init_worker,

@@ -58,9 +58,11 @@ _DONE = """
 # A 304 keeps the validators it does not repeat; a 200 replaces them (a page may drop its ETag).
 _SEEN = """
     INSERT INTO pages (url, etag, last_modified, content_hash, first_seen, last_seen, last_changed,
-                       last_status, failures, gone_at, links)
-    VALUES (:url, :etag, :last_modified, :content_hash, :now, :now, :changed, :status, 0, NULL, :links)
+                       last_status, failures, gone_at, links, extracted)
+    VALUES (:url, :etag, :last_modified, :content_hash, :now, :now, :changed, :status, 0, NULL, :links,
+            :extracted)
     ON CONFLICT (url) DO UPDATE SET
+        extracted = CASE WHEN excluded.last_status = 304 THEN extracted ELSE excluded.extracted END,
         etag = CASE WHEN excluded.last_status = 304 THEN coalesce(excluded.etag, etag) ELSE excluded.etag END,
         last_modified = CASE WHEN excluded.last_status = 304
                              THEN coalesce(excluded.last_modified, last_modified)
@@ -115,6 +117,7 @@ class PageState:
     last_status: int | None
     failures: int
     gone_at: datetime | None
+    extracted: bool = True  # False: its last body was fetched for its links only (extract = false)
 
     @property
     def known(self) -> bool:
@@ -308,12 +311,12 @@ class CrawlState:
         with self._store.reading("read page " + url) as conn:
             row = conn.execute(
                 "SELECT url, etag, last_modified, content_hash, first_seen, last_seen, last_changed, "
-                "last_status, failures, gone_at FROM pages WHERE url = ?",
+                "last_status, failures, gone_at, extracted FROM pages WHERE url = ?",
                 (url,),
             ).fetchone()
         if row is None:
             return None
-        url, etag, modified, content_hash, first, last, changed, status, failures, gone = row
+        url, etag, modified, content_hash, first, last, changed, status, failures, gone, extracted = row
         return PageState(
             url=url,
             etag=etag,
@@ -325,6 +328,7 @@ class CrawlState:
             last_status=status,
             failures=failures,
             gone_at=_time(gone) if gone else None,
+            extracted=bool(extracted),
         )
 
     def links(self, url: str) -> tuple[str, ...]:
@@ -452,6 +456,7 @@ def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, 
                 "changed": now if outcome in (VisitOutcome.NEW, VisitOutcome.CHANGED) else None,
                 "status": page.status,
                 "links": zlib.compress("\n".join(visit.links).encode("utf-8")) if fresh else None,
+                "extracted": outcome is not VisitOutcome.FETCHED,
             },
         )
 
