@@ -145,7 +145,8 @@ def _outcome(source: str, future: Future[Cleaned]) -> Cleaned:
 async def _fetch_all(urls: list[str], settings: Settings) -> dict[str, FetchedPage | Cleaned]:
     if not urls:
         return {}
-    async with Fetcher(settings.fetch) as fetcher:
+    # the URLs the user named may be private (a local server); where they redirect to may not
+    async with Fetcher(settings.fetch, trusted=urls) as fetcher:
 
         async def one(url: str) -> FetchedPage | Cleaned:
             try:

@@ -6,6 +6,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from courlan import normalize_url
 
+from scraper import dom
 from scraper.extract import parse_html
 from scraper.urls import join_url
 
@@ -13,15 +14,21 @@ _SKIPPED_REL = {"nofollow", "ugc", "sponsored"}
 
 
 def normalise(url: str) -> str | None:
-    """A canonical spelling of an http(s) URL (courlan), or None when it is not one."""
-    try:  # urllib and courlan raise ValueError for what is no URL ("https://[site_url]/", bad ports)
+    """A canonical spelling of an http(s) URL (courlan), or None when it is not one.
+
+    Never raises: a URL a server sent may be anything ("http://[::1/", "http://host:99999/").
+    """
+    try:  # urllib raises ValueError for what is no URL ("https://[site_url]/", bad ports)
         url = urldefrag(url.strip())[0]
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return None
-        return str(normalize_url(url, strict=False))
+        parts.port  # noqa: B018 - reading the port is what validates it
+        normal = str(normalize_url(url, strict=False))
+        urlsplit(normal).port  # noqa: B018 - and courlan's spelling of it
     except ValueError:
         return None
+    return normal
 
 
 def site_key(url: str) -> str:
@@ -42,9 +49,7 @@ def extract_links(html: str, base_url: str) -> list[str]:
     javascript:, tel:, data:) are left out. Raises `ExtractionError` if the parser gives up.
     """
     tree = parse_html(html, base_url)
-    base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        base_url = join_url(base_url, base_node.attributes.get("href") or "") or base_url
+    base_url = dom.base_url(tree, base_url)
     seen: dict[str, None] = {}
     for node in tree.css("a[href], area[href]"):
         rel = set((node.attributes.get("rel") or "").lower().split())

@@ -9,13 +9,14 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.dom import ancestors, class_tokens, text_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,35 +76,19 @@ def declared_authors(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str
         yield meta.attributes.get("content") or ""
 
 
-def class_tokens(node: LexborNode) -> frozenset[str]:
-    """Lowercase class and id words, split on spaces, dashes and underscores, plus the raw values."""
-    attributes = node.attributes
-    return _tokens_of(f"{attributes.get('class') or ''} {attributes.get('id') or ''}")
-
-
-_WORD_PARTS = re.compile(r"[-_]+")
-
-
-@functools.lru_cache(maxsize=16384)
-def _tokens_of(raw: str) -> frozenset[str]:
-    # class strings repeat across the nodes of a page and the pages of a site: split each once
-    words = raw.lower().split()
-    return frozenset(words + [part for word in words for part in _WORD_PARTS.split(word) if part])
-
-
 def _in_card(node: LexborNode) -> bool:
     """Whether a card-classed element holds `node`; one that also holds the page's <h1> is layout."""
-    current = node.parent
-    while current is not None and current.tag != "body":
+    for current in ancestors(node):
+        if current.tag == "body":
+            break
         if class_tokens(current) & _CARD_WORDS:
             return current.css_first("h1") is None
-        current = current.parent
     return False
 
 
 def bylines(tree: LexborHTMLParser) -> Iterator[Byline]:
     for node in tree.css(_BYLINE_SELECTOR):
-        text = node.text(deep=True, separator=" ", strip=True)
+        text = text_of(node)
         if text and len(text) <= 200:
             yield Byline(" ".join(text.split()), _in_card(node))
 

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 import trafilatura
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
+from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura.settings import Document as _Extracted
 from trafilatura.xml import xmltotxt
@@ -255,7 +255,7 @@ def _run_trafilatura(html: str, url: str | None, settings: ExtractSettings, sour
     return found
 
 
-def _plain_text(body: object) -> str:
+def _plain_text(body: etree._Element) -> str:
     """One paragraph per line, no Markdown.
 
     trafilatura writes links as [text](url) even without formatting, so the <ref> wrappers are
