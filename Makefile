@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test lint coverage lock bench bench-quality bench-metadata clean install-check
+.PHONY: venv demo test lint coverage lock fuzz bench bench-quality bench-metadata clean install-check
 
 venv: $(STAMP)
 
@@ -20,6 +20,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# mutated fixture pages through extraction, many more than `make test` tries (tests/test_fuzz.py)
+fuzz: $(STAMP)
+	SCRAPER_FUZZ_EXAMPLES=$${SCRAPER_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check scraper tests bench demo

@@ -24,12 +24,12 @@ from datetime import datetime
 from typing import Any
 
 from lxml import etree
-from selectolax.lexbor import LexborHTMLParser
 
 from scraper import dom
 from scraper.crawl.links import normalise
 from scraper.dates import parse_datetime
 from scraper.errors import DiscoveryError
+from scraper.extract import parse_html
 from scraper.fetch import InflateError, inflate, is_gzip
 from scraper.urls import join_url
 
@@ -110,7 +110,7 @@ def feed_links(html: str, *, base_url: str) -> tuple[str, ...]:
 
     `<base href>` is honoured; the result is absolute, normalised and in document order.
     """
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, base_url)
     base_url = dom.base_url(tree, base_url)
     found: dict[str, None] = {}
     for node in tree.css("link[rel][href][type]"):

@@ -13,6 +13,7 @@
 Other stages import from here; the modules inside are private to the stage.
 """
 
+from scraper.extract.bounds import parse_html
 from scraper.extract.explain import Explanation, describe, explain
 from scraper.extract.pipeline import Trace, clean_html, extract
 from scraper.extract.worker import ExtractionPool, quiet_libraries
@@ -25,5 +26,6 @@ __all__ = [
     "describe",
     "explain",
     "extract",
+    "parse_html",
     "quiet_libraries",
 ]

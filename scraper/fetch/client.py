@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 from tenacity import (
@@ -38,6 +38,7 @@ from scraper.fetch.gate import HostGate
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, guarded_transport
 from scraper.fetch.inflate import InflateError, Inflater
 from scraper.models import FetchedPage, utc_now
+from scraper.urls import join_url
 
 __all__ = ["HTML_TYPES", "Fetcher", "parse_retry_after"]
 
@@ -167,10 +168,9 @@ class Fetcher:
         )
 
     def _next_hop(self, chain: list[str], location: str) -> str:
-        try:
-            target = urljoin(chain[-1], location.strip())
-        except ValueError as exc:  # "http://[::1/x": the Location is no URL at all
-            raise PermanentFetchError(chain[0], f"malformed redirect: {location!r} ({exc})") from exc
+        target = join_url(chain[-1], location)
+        if target is None:  # "http://[::1/x": the Location is no URL at all
+            raise PermanentFetchError(chain[0], f"redirect to malformed URL: {location!r}")
         if target in chain:
             raise PermanentFetchError(chain[0], "redirect loop: " + " -> ".join([*chain, target]))
         if len(chain) > self.settings.max_redirects:
@@ -355,11 +355,11 @@ def _require_http(source: str, url: str, *, what: str = "") -> None:
         parts.port  # noqa: B018 - reading the port is what validates it
         httpx.URL(url).host  # noqa: B018 - what the request will parse: IDNA labels, characters
     except (ValueError, httpx.InvalidURL) as exc:
-        raise PermanentFetchError(source, f"{what}malformed URL ({exc}): {url!r}") from exc
+        raise PermanentFetchError(source, f"{what}malformed URL: {url!r} ({exc})") from exc
     if parts.scheme.lower() not in _SCHEMES:
         raise PermanentFetchError(source, f"{what}unsupported scheme {parts.scheme or '(none)'!r}: {url}")
     if not parts.hostname:
-        raise PermanentFetchError(source, f"{what}malformed URL (no host): {url!r}")
+        raise PermanentFetchError(source, f"{what}malformed URL: {url!r} (no host)")
 
 
 def _transport_error(url: str, exc: httpx.TransportError) -> FetchError:
