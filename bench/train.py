@@ -204,7 +204,7 @@ def cv_check(pages: list[PageBlocks], datasets: list[Dataset]) -> None:
         booster = fit([p for p in pages if p.fold not in (k, FROZEN)])
         for page in (p for p in pages if p.fold == k):
             probabilities = [float(x) for x in booster.predict(page.features, num_threads=1)]
-            verdicts = decide(probabilities, [float(x) for x in page.kept])
+            verdicts = decide(probabilities, [float(x) for x in page.kept], [len(t) for t in page.texts])
             ours[f"{page.dataset}/{page.page_id}"] = (
                 page.trafilatura_text
                 if verdicts is None

@@ -1,21 +1,19 @@
 """One-off cleaning: URLs, files, folders or stdin in, documents out, nothing stored.
 
-Local files are read and extracted in a process pool (extraction is CPU-bound); URLs are
-fetched concurrently on one event loop. Results come back in the order of the inputs, one
-`Cleaned` per input, carrying either a document or the error that stopped it, and with
-`explain=True` the `Explanation` of what extraction removed. A junk page (block, consent wall,
-soft 404, login wall) is a document with a `skip_reason`, not an error.
+Every page is extracted in the worker pool (scraper/extract/worker.py: CPU-bound work, bounded
+in time and memory), local files are read there too; URLs are fetched concurrently on one event
+loop. Results come back in the order of the inputs, one `Cleaned` per input, carrying either a
+document or the error that stopped it, and with `explain=True` the `Explanation` of what
+extraction removed. A junk page (block, consent wall, soft 404, login wall) is a document with a
+`skip_reason`, not an error.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
-import threading
-import time
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -23,6 +21,7 @@ from scraper.config import ExtractSettings, Settings
 from scraper.errors import ScraperError, SourceError
 from scraper.extract.explain import Explanation, explain
 from scraper.extract.pipeline import extract
+from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.models import Document, FetchedPage
 from scraper.sources import Input, expand, load_file, page_from_bytes
@@ -47,39 +46,48 @@ def clean_sources(
     stdin: BinaryIO | None = None,
     explained: bool = False,
 ) -> Iterator[Cleaned]:
-    """Clean every source in `args`, yielding results in input order as they are ready."""
+    """Clean every source in `args`, yielding results in input order as they are ready.
+
+    Every page is extracted in the worker pool, under `[extract] timeout` and `max_memory`:
+    whatever goes wrong with one input (a limit, a worker dying, a bug) is that input's error.
+    """
     items = list(expand(args))
     inputs = [item for item in items if isinstance(item, Input)]
+    if not inputs:
+        yield from (Cleaned(item.source, error=item) for item in items if isinstance(item, SourceError))
+        return
     fetched = asyncio.run(_fetch_all([i.source for i in inputs if i.kind == "url"], settings))
     files = [i.source for i in inputs if i.kind == "file"]
-    local = _clean_files(files, settings, jobs=jobs, url=url, explained=explained)
-    for item in items:
-        if isinstance(item, SourceError):
-            yield Cleaned(item.source, error=item)
-        elif item.kind == "file":
-            yield next(local)
-        elif item.kind == "url":
-            page = fetched[item.source]
-            yield (
-                page
-                if isinstance(page, Cleaned)
-                else _clean_page(page, settings.extract_for(page.final_url), explained)
-            )
-        else:
-            yield _clean_stdin(stdin, settings, url=url, explained=explained)
+    with ExtractionPool(min(jobs, len(inputs)), settings.extract) as pool:
+        local = _clean_files(files, pool, settings, url=url, explained=explained, ahead=4 * max(1, jobs))
+        for item in items:
+            if isinstance(item, SourceError):
+                yield Cleaned(item.source, error=item)
+            elif item.kind == "file":
+                yield next(local)
+            elif item.kind == "url":
+                page = fetched[item.source]
+                if isinstance(page, Cleaned):
+                    yield page
+                else:
+                    page_settings = settings.extract_for(page.final_url)
+                    yield _outcome(
+                        page.source, pool.submit(page.source, _clean_page, page, page_settings, explained)
+                    )
+            else:
+                yield _clean_stdin(stdin, pool, settings, url=url, explained=explained)
 
 
 def _clean_page(page: FetchedPage, settings: ExtractSettings, explained: bool = False) -> Cleaned:
-    try:
-        if not explained:
-            return Cleaned(page.source, document=extract(page, settings))
-        why = explain(page, settings)
-        return Cleaned(page.source, document=why.document, error=why.error, explanation=why)
-    except ScraperError as exc:
-        return Cleaned(page.source, error=exc)
+    if not explained:
+        return Cleaned(page.source, document=extract(page, settings))
+    why = explain(page, settings)
+    return Cleaned(page.source, document=why.document, error=why.error, explanation=why)
 
 
-def _clean_stdin(stdin: BinaryIO | None, settings: Settings, *, url: str | None, explained: bool) -> Cleaned:
+def _clean_stdin(
+    stdin: BinaryIO | None, pool: ExtractionPool, settings: Settings, *, url: str | None, explained: bool
+) -> Cleaned:
     if stdin is None:
         return Cleaned("-", error=SourceError("-", "no standard input"))
     try:
@@ -89,7 +97,7 @@ def _clean_stdin(stdin: BinaryIO | None, settings: Settings, *, url: str | None,
         page = page_from_bytes(body, source="-", url=url)
     except ScraperError as exc:
         return Cleaned("-", error=exc)
-    return _clean_page(page, settings.extract_for(url), explained)
+    return _outcome("-", pool.submit("-", _clean_page, page, settings.extract_for(url), explained))
 
 
 def clean_file(
@@ -104,67 +112,41 @@ def clean_file(
 
 
 def _clean_files(
-    files: list[str], settings: Settings, *, jobs: int, url: str | None, explained: bool
+    files: list[str],
+    pool: ExtractionPool,
+    settings: Settings,
+    *,
+    url: str | None,
+    explained: bool,
+    ahead: int,
 ) -> Iterator[Cleaned]:
+    """One result per file, in order, with at most `ahead` files submitted and not yet yielded."""
     extract_settings = settings.extract_for(url)
     max_bytes = settings.fetch.max_bytes
-    if jobs <= 1 or len(files) <= 1:
-        yield from (clean_file(f, url, extract_settings, max_bytes, explained) for f in files)
-        return
-    with extraction_pool(min(jobs, len(files))) as pool:
-        yield from pool.map(
-            clean_file,
-            files,
-            [url] * len(files),
-            [extract_settings] * len(files),
-            [max_bytes] * len(files),
-            [explained] * len(files),
-            chunksize=max(1, min(16, len(files) // (jobs * 4))),
+    window: deque[tuple[str, Future[Cleaned]]] = deque()
+    for path in files:
+        window.append(
+            (path, pool.submit(path, clean_file, path, url, extract_settings, max_bytes, explained))
         )
+        if len(window) >= ahead:
+            yield _outcome(*window.popleft())
+    while window:
+        yield _outcome(*window.popleft())
 
 
-def extraction_pool(workers: int) -> Executor:
-    """A process pool for CPU-bound extraction.
-
-    forkserver, not fork: the parent may be running an event loop and threads, which a plain
-    fork would copy half-way; the server preloads the extractor so workers start warm.
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["scraper.extract.pipeline"])
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
-    )
-    # Start the forkserver (about a second of imports) now, while nothing is in flight, rather
-    # than on the first page, where it would stall a crawl's event loop and its pacing.
-    pool.submit(os.getpid).result()
-    return pool
-
-
-def _exit_with(owner: int) -> None:
-    """Pool initializer: end this worker once the process that made the pool is gone.
-
-    A worker holds both ends of its task pipe, so it never sees the pool's owner die; a crawl
-    killed with SIGKILL (cron's `timeout -s KILL`, the OOM killer) would otherwise leave its
-    workers, the forkserver and the resource tracker behind for good.
-    """
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(owner, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:  # the pid was reused by another user's process: ours is gone
-                os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-owner", daemon=True).start()
+def _outcome(source: str, future: Future[Cleaned]) -> Cleaned:
+    """The one place an input's result is taken: whatever stopped it is its error, the run goes on."""
+    try:
+        return future.result()
+    except ScraperError as exc:
+        return Cleaned(source, error=exc)
 
 
 async def _fetch_all(urls: list[str], settings: Settings) -> dict[str, FetchedPage | Cleaned]:
     if not urls:
         return {}
-    async with Fetcher(settings.fetch) as fetcher:
+    # the URLs the user named may be private (a local server); where they redirect to may not
+    async with Fetcher(settings.fetch, trusted=urls) as fetcher:
 
         async def one(url: str) -> FetchedPage | Cleaned:
             try:

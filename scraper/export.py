@@ -13,10 +13,14 @@
 File outputs are written to a hidden temp file next to the target and renamed over it on
 `finish`, so readers never see half an export. Markdown to a folder is atomic per file.
 Every `OSError` leaves this module as a `WriteError` naming the path.
+
+Parquet needs pyarrow, the `parquet` extra; it is imported only when a Parquet writer is
+opened, and its absence is a `ConfigError` saying what to install.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -24,44 +28,61 @@ import secrets
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC, date
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TextIO
 from urllib.parse import urlsplit
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from scraper.errors import WriteError
+from scraper.errors import ConfigError, WriteError
 from scraper.models import Document, sha256_hex
 
 FORMATS: tuple[str, ...] = ("jsonl", "json", "parquet", "markdown")
 
-# the public record (models.RECORD_FIELDS) as Parquet columns, in the same order
-PARQUET_SCHEMA = pa.schema(
-    [
-        pa.field("url", pa.string()),
-        pa.field("final_url", pa.string()),
-        pa.field("canonical_url", pa.string()),
-        pa.field("source", pa.string(), nullable=False),
-        pa.field("title", pa.string()),
-        pa.field("authors", pa.list_(pa.string()), nullable=False),
-        pa.field("date", pa.string()),
-        pa.field("date_source", pa.string()),
-        pa.field("sitename", pa.string()),
-        pa.field("description", pa.string()),
-        pa.field("language", pa.string()),
-        pa.field("categories", pa.list_(pa.string()), nullable=False),
-        pa.field("tags", pa.list_(pa.string()), nullable=False),
-        pa.field("image", pa.string()),
-        pa.field("text", pa.string(), nullable=False),
-        pa.field("fetched_at", pa.string(), nullable=False),
-        pa.field("status", pa.int32()),
-        pa.field("content_hash", pa.string(), nullable=False),
-        pa.field("page_type", pa.string(), nullable=False),
-        pa.field("quality", pa.float64(), nullable=False),
-        pa.field("skip_reason", pa.string()),
-    ]
-)
+PARQUET_EXTRA = "Parquet export needs the parquet extra: pip install 'storyscraper[parquet]'"
+
+
+def _pyarrow() -> tuple[Any, Any]:
+    """pyarrow and pyarrow.parquet, or a `ConfigError` naming the extra that brings them."""
+    try:
+        import pyarrow  # noqa: PLC0415  # the parquet extra: 170 MB that only this format needs
+        import pyarrow.parquet  # noqa: PLC0415
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.partition(".")[0] != "pyarrow":
+            raise  # pyarrow is there but broken: a bug to see, not a missing extra
+        raise ConfigError("", PARQUET_EXTRA) from exc
+    return pyarrow, pyarrow.parquet
+
+
+@functools.cache
+def parquet_schema() -> Any:
+    """The public record (models.RECORD_FIELDS) as Parquet columns, in the same order; times and
+    dates are typed (not the JSON strings), so pyarrow, pandas, DuckDB and polars read them as such."""
+    pa, _ = _pyarrow()
+    return pa.schema(
+        [
+            pa.field("url", pa.string()),
+            pa.field("final_url", pa.string()),
+            pa.field("canonical_url", pa.string()),
+            pa.field("source", pa.string(), nullable=False),
+            pa.field("title", pa.string()),
+            pa.field("authors", pa.list_(pa.string()), nullable=False),
+            pa.field("date", pa.date32()),
+            pa.field("date_source", pa.string()),
+            pa.field("sitename", pa.string()),
+            pa.field("description", pa.string()),
+            pa.field("language", pa.string()),
+            pa.field("categories", pa.list_(pa.string()), nullable=False),
+            pa.field("tags", pa.list_(pa.string()), nullable=False),
+            pa.field("image", pa.string()),
+            pa.field("text", pa.string(), nullable=False),
+            pa.field("fetched_at", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("status", pa.int32()),
+            pa.field("content_hash", pa.string(), nullable=False),
+            pa.field("page_type", pa.string(), nullable=False),
+            pa.field("quality", pa.float64(), nullable=False),
+            pa.field("skip_reason", pa.string()),
+        ]
+    )
 
 
 class Writer(Protocol):
@@ -102,6 +123,8 @@ def open_writer(fmt: str, output: Path | None, stdout: TextIO) -> Writer:
 def _mapped(path: Path | str) -> Iterator[None]:
     try:
         yield
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not a failed write; the CLI exits quietly
     except OSError as exc:
         raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 
@@ -279,7 +302,7 @@ def render_markdown(doc: Document) -> str:
 
 
 class MarkdownWriter(_TextWriter):
-    """Markdown: one `<slug>.md` per document in the `output` folder, or all of them to stdout.
+    """Markdown: one `<slug>-<hash>.md` per document in the `output` folder, or all to stdout.
 
     On stdout the documents follow each other; the `---` opening each front matter is the
     separator.
@@ -288,7 +311,7 @@ class MarkdownWriter(_TextWriter):
     def __init__(self, output: Path | None, stdout: TextIO) -> None:
         super().__init__(None, stdout)
         self.folder = output
-        self._names: set[str] = set()
+        self._names: dict[str, str] = {}  # file name -> the key it was given to
         self._count = 0
 
     def start(self) -> None:
@@ -314,14 +337,21 @@ class MarkdownWriter(_TextWriter):
         self._count += 1
 
     def _name_for(self, doc: Document) -> str:
-        """A readable file name from the URL (or source), unique within this export."""
+        """`<slug>-<hash>.md`: readable from the URL (or source), and stable for its key.
+
+        The hash of the key makes the name the document's own in every export, so an export of
+        one run (`--run`) into a folder never overwrites another document's file from an
+        earlier one, whatever the order or the case of the URLs.
+        """
         key = doc.url or doc.source
-        name = slugify(key)
-        if name in self._names:
-            # two keys that read alike: the key's hash keeps them apart, the same way every run
-            name = f"{name}-{sha256_hex(key)[:8]}"
-        self._names.add(name)
+        digest = sha256_hex(key)
+        name = f"{slugify(key, limit=_SLUG_LIMIT)}-{digest[:_HASH_CHARS]}"
+        if self._names.setdefault(name, key) != key:  # 40 bits alike: the whole hash then
+            name = f"{slugify(key, limit=_SLUG_LIMIT)}-{digest}"
         return name + ".md"
+
+
+_SLUG_LIMIT, _HASH_CHARS = 90, 10
 
 
 def slugify(key: str, *, limit: int = 100) -> str:
@@ -347,6 +377,7 @@ class ParquetWriter:
             raise ValueError("batch_size must be >= 1")
         self.output = output
         self.batch_size = batch_size
+        self._pa, self._pq = _pyarrow()
         self._file = _AtomicFile(output)
         self._writer: Any = None
         self._rows: list[dict[str, Any]] = []
@@ -354,10 +385,13 @@ class ParquetWriter:
     def start(self) -> None:
         self._file.create()
         with _mapped(self.output):
-            self._writer = pq.ParquetWriter(str(self._file.temp), PARQUET_SCHEMA, compression="zstd")
+            self._writer = self._pq.ParquetWriter(str(self._file.temp), parquet_schema(), compression="zstd")
 
     def write(self, doc: Document) -> None:
-        self._rows.append(doc.to_record())
+        record = doc.to_record()
+        record["fetched_at"] = doc.fetched_at.astimezone(UTC)  # microseconds kept
+        record["date"] = _day(doc.date)
+        self._rows.append(record)
         if len(self._rows) >= self.batch_size:
             self._flush()
 
@@ -375,7 +409,7 @@ class ParquetWriter:
     def abort(self) -> None:
         if self._writer is not None:
             # closed before the file goes, or pyarrow would write its footer to a deleted path later
-            with suppress(OSError, pa.ArrowException):
+            with suppress(OSError, self._pa.ArrowException):
                 self._writer.close()
         self._rows.clear()
         self._file.discard()
@@ -383,21 +417,30 @@ class ParquetWriter:
     def _flush(self) -> None:
         if not self._rows:
             return
-        table = pa.Table.from_pylist(self._rows, schema=PARQUET_SCHEMA)
+        table = self._pa.Table.from_pylist(self._rows, schema=parquet_schema())
         with _mapped(self.output):
             self._writer.write_table(table, row_group_size=len(self._rows))
         self._rows.clear()
 
 
+def _day(value: str | None) -> date | None:
+    """The record's `date` (ISO 8601, `2025-01-19`) as a date; None if it is not one."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 __all__ = [
     "FORMATS",
-    "PARQUET_SCHEMA",
+    "PARQUET_EXTRA",
     "JsonLinesWriter",
     "JsonWriter",
     "MarkdownWriter",
     "ParquetWriter",
     "Writer",
     "open_writer",
+    "parquet_schema",
     "render_markdown",
     "slugify",
     "write_text_atomically",

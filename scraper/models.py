@@ -52,7 +52,8 @@ class FetchedPage:
 
     @property
     def html(self) -> str:
-        return self.body.decode(self.encoding, errors="replace")
+        """The decoded body, without NUL characters (no text holds them; lxml refuses them)."""
+        return self.body.decode(self.encoding, errors="replace").replace("\x00", "")
 
     @property
     def html_hash(self) -> str:
@@ -177,6 +178,7 @@ class Via(StrEnum):
     SITEMAP = "sitemap"
     FEED = "feed"
     LINK = "link"  # a link of a page, or a feed a page advertises
+    REVISIT = "revisit"  # a page known from earlier runs that this run did not find again
 
 
 class VisitOutcome(StrEnum):
@@ -188,6 +190,7 @@ class VisitOutcome(StrEnum):
     GONE = "gone"  # a page we had answers 404 or 410 now
     FETCHED = "fetched"  # fetched for its links only ([crawl] extract = false)
     READ = "read"  # a robots.txt, sitemap or feed read (or absent where only guessed)
+    PARTIAL = "partial"  # a robots.txt or sitemap read, but some of what it lists left out by a limit
     FAILED = "failed"
     SKIPPED = "skipped"  # not HTML, no main content, host set aside, unreadable sitemap or feed
     SKIPPED_ROBOTS = "skipped_robots"
@@ -197,6 +200,7 @@ class VisitOutcome(StrEnum):
 class RunStatus(StrEnum):
     RUNNING = "running"  # still going, or killed: the next run with the same parameters resumes it
     STOPPED = "stopped"  # --max-duration reached: the next run with the same parameters resumes it
+    INTERRUPTED = "interrupted"  # SIGINT or SIGTERM: resumed like a stopped run
     FINISHED = "finished"
 
 
@@ -251,6 +255,16 @@ class CrawlProgress:
     stored: int = 0
     failed: int = 0
 
+    def one_more(self, *, added: int, fetched: bool, stored: bool, failed: bool) -> CrawlProgress:
+        """The progress after one more URL is done, which found `added` new URLs."""
+        return CrawlProgress(
+            discovered=self.discovered + added,
+            done=self.done + 1,
+            fetched=self.fetched + fetched,
+            stored=self.stored + stored,
+            failed=self.failed + failed,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CrawlReport:
@@ -260,6 +274,8 @@ class CrawlReport:
     `changed`, `unchanged`, `gone` by outcome; `failed`, `skipped` by reason (the text of the
     reason before its first colon), with the first failed URLs in `failures` and unreadable
     robots.txt, sitemaps and feeds in `problems`. `set_aside` maps hosts given up on to why.
+    `requested` page URLs were asked for (answered or not), `failed_pages` of them failed; with
+    `every_host_set_aside` they tell a run that failed from one with a few dead links (`failure`).
     """
 
     run_id: str = ""
@@ -281,6 +297,9 @@ class CrawlReport:
     skipped: dict[str, int] = field(default_factory=dict)
     problems: tuple[UrlProblem, ...] = ()
     set_aside: dict[str, str] = field(default_factory=dict)
+    requested: int = 0
+    failed_pages: int = 0
+    every_host_set_aside: bool = False
 
     @property
     def stored(self) -> int:
@@ -298,6 +317,21 @@ class CrawlReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def failure(self, max_failure_ratio: float) -> str | None:
+        """Why the run itself failed, or None when its failures are only per-URL outcomes.
+
+        A run fails when every host it crawled was set aside, or when more than
+        `max_failure_ratio` of the page URLs it requested failed (0: any failure fails it).
+        """
+        if self.every_host_set_aside:
+            return "every host was set aside"
+        if self.requested and self.failed_pages / self.requested > max_failure_ratio:
+            return (
+                f"{self.failed_pages} of {self.requested} requested pages failed, "
+                f"more than max_failure_ratio {max_failure_ratio:g}"
+            )
+        return None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -321,4 +355,7 @@ class CrawlReport:
             "skipped": dict(self.skipped),
             "problems": [p.to_json() for p in self.problems],
             "set_aside": dict(self.set_aside),
+            "requested": self.requested,
+            "failed_pages": self.failed_pages,
+            "every_host_set_aside": self.every_host_set_aside,
         }

@@ -81,10 +81,22 @@ def fixed_model() -> Iterator[Any]:
 
 def test_sure_verdicts_win_and_unsure_ones_defer(fixed_model: Any) -> None:
     """The model keeps what it is sure of, drops what it is sure against, defers to trafilatura between."""
-    html = "<p>alpha one two three</p><p>beta one two three</p><p>gamma one two three</p><p>delta x y z</p>"
-    kept = "beta one two three\ngamma one two three"
-    fixed_model([0.95, 0.05, 0.55, 0.45])
-    assert [b.text.split()[0] for b in model.choose(_blocks(html, kept)) or []] == ["alpha", "gamma"]
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"]
+    html = "".join(f"<p>{w} {w} {w}</p>" for w in words)
+    kept = "\n".join(f"{w} {w} {w}" for w in words[1:6])  # trafilatura: beta to zeta
+    fixed_model([0.95, 0.05, 0.55, 0.45, 0.3, 0.2, 0.5])
+    chosen = [b.text.split()[0] for b in model.choose(_blocks(html, kept)) or []]
+    assert chosen == ["alpha", "gamma", "delta", "epsilon", "zeta"]
+
+
+def test_a_model_dropping_much_of_trafilatura_text_is_unsure(fixed_model: Any) -> None:
+    """Dropping more than a fifth of what trafilatura kept leaves trafilatura's output standing."""
+    html = "".join(f"<p>post number {i} of the thread</p>" for i in range(10))
+    kept = "\n".join(f"post number {i} of the thread" for i in range(10))
+    fixed_model([0.5] * 7 + [0.05] * 3)
+    assert model.choose(_blocks(html, kept)) is None
+    fixed_model([0.5] * 9 + [0.05])
+    assert len(model.choose(_blocks(html, kept)) or []) == 9
 
 
 def test_agreement_keeps_trafilatura_output(fixed_model: Any) -> None:

@@ -25,6 +25,7 @@ from scraper.errors import ExtractionError, PermanentFetchError, TransientFetchE
 from scraper.fetch.client import HTML_TYPES, Fetcher, parse_retry_after
 from scraper.fetch.gate import HostGate
 from scraper.models import FetchedPage, utc_now
+from tests.clock import FakeTime
 from tests.httpserver import LocalServer, Request, Route
 
 BASE = "http://example.test"
@@ -41,22 +42,6 @@ SETTINGS = FetchSettings(
 )
 
 Responder = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
-
-
-class FakeTime:
-    """A clock that moves only when `sleep` is awaited, recording every wait."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 class Site:
@@ -620,7 +605,9 @@ def live(server: LocalServer, path: str, *, fake: FakeTime | None = None, **chan
     options = {"connect_timeout": 2.0, "read_timeout": 2.0, "total_timeout": 5.0, **changes}
 
     async def go() -> FetchedPage:
-        async with Fetcher(settings(**options), sleep=fake.sleep, clock=fake.clock) as fetcher:
+        async with Fetcher(
+            settings(**options), sleep=fake.sleep, clock=fake.clock, trusted=[server.base]
+        ) as fetcher:
             return await fetcher.fetch(server.url(path))
 
     return asyncio.run(go())
@@ -688,8 +675,8 @@ def test_live_connection_refused() -> None:
 
     async def go() -> FetchedPage:
         fake = FakeTime()
-        async with Fetcher(settings(max_attempts=1), sleep=fake.sleep, clock=fake.clock) as fetcher:
-            return await fetcher.fetch(url)
+        async with Fetcher(settings(max_attempts=1), sleep=fake.sleep, clock=fake.clock, trusted=[url]) as f:
+            return await f.fetch(url)
 
     with pytest.raises(TransientFetchError, match=r"cannot connect: Connection refused$"):
         asyncio.run(go())

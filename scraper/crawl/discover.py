@@ -11,31 +11,31 @@ Entries are resolved against `source` (and Atom's `xml:base`), normalised with
 out silently. Unreadable documents raise `DiscoveryError(source, reason)`.
 
 XML is parsed without resolving entities, without network access and within libxml2's default
-size limits; gzip is inflated incrementally and given up past `MAX_DECOMPRESSED_BYTES`.
+size limits; gzip is inflated by the one bounded inflater (scraper/fetch/inflate.py) and given up
+past `MAX_DECOMPRESSED_BYTES`.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
 
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
-from selectolax.lexbor import LexborHTMLParser
+from lxml import etree
 
+from scraper import dom
 from scraper.crawl.links import normalise
+from scraper.dates import parse_datetime
 from scraper.errors import DiscoveryError
+from scraper.extract import parse_html
+from scraper.fetch import InflateError, inflate, is_gzip
+from scraper.urls import join_url
 
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_INDEX_ENTRIES = 50_000  # child sitemaps per index: the sitemaps protocol's own limit
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _CHUNK = 64 * 1024
@@ -43,7 +43,6 @@ _FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
 _FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
 # Most specific first: lastmod is when the entry last changed, else when it appeared.
 _DATE_TAGS = ("lastmod", "updated", "modified", "pubDate", "date", "published", "issued")
-_W3C_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?")  # "2024" and "2024-05": fromisoformat wants a day
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +59,6 @@ class Sitemap:
 
     urls: tuple[Link, ...] = ()
     sitemaps: tuple[str, ...] = ()
-
-
-def is_gzip(body: bytes) -> bool:
-    """Whether `body` starts with the gzip magic bytes, whatever the file is called."""
-    return body[:2] == _GZIP_MAGIC
 
 
 def parse_sitemap(body: bytes, *, source: str, max_urls: int = 50_000) -> Sitemap:
@@ -116,10 +110,8 @@ def feed_links(html: str, *, base_url: str) -> tuple[str, ...]:
 
     `<base href>` is honoured; the result is absolute, normalised and in document order.
     """
-    tree = LexborHTMLParser(html)
-    base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        base_url = _join(base_url, base_node.attributes.get("href") or "") or base_url
+    tree = parse_html(html, base_url)
+    base_url = dom.base_url(tree, base_url)
     found: dict[str, None] = {}
     for node in tree.css("link[rel][href][type]"):
         rel = (node.attributes.get("rel") or "").lower().split()
@@ -146,24 +138,14 @@ def _prepare(body: bytes, source: str) -> bytes:
 
 def _gunzip(body: bytes, source: str) -> bytes:
     """Inflate every gzip member of `body`, refusing to go past MAX_DECOMPRESSED_BYTES."""
-    out = bytearray()
-    rest = body
-    while rest:
-        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-        try:
-            out += inflater.decompress(rest, MAX_DECOMPRESSED_BYTES + 1 - len(out))
-        except zlib.error as exc:
-            raise DiscoveryError(source, f"invalid gzip data: {exc}") from exc
-        if len(out) > MAX_DECOMPRESSED_BYTES:
-            raise DiscoveryError(
-                source, f"gzip data inflates past {MAX_DECOMPRESSED_BYTES // (1024 * 1024)} MiB"
-            )
-        if not inflater.eof:
-            raise DiscoveryError(source, "truncated gzip data")
-        rest = inflater.unused_data
-        if rest.strip(b"\0") == b"":  # trailing NUL padding after the last member is harmless
-            break
-    return bytes(out)
+    try:
+        return inflate(body, limit=MAX_DECOMPRESSED_BYTES)
+    except InflateError as exc:
+        if exc.too_large:
+            reason = f"gzip data inflates past {MAX_DECOMPRESSED_BYTES // (1024 * 1024)} MiB"
+        else:
+            reason = "truncated gzip data" if exc.truncated else f"invalid gzip data: {exc.reason}"
+        raise DiscoveryError(source, reason) from exc
 
 
 # --- sitemaps -------------------------------------------------------------------------------
@@ -222,7 +204,7 @@ def _take_entry(element: Any, source: str, urls: dict[str, Link], children: dict
         children.setdefault(url, None)
     elif url not in urls:
         lastmod = fields.get("lastmod")
-        urls[url] = Link(url, _parse_date(_text(lastmod)) if lastmod is not None else None)
+        urls[url] = Link(url, parse_datetime(_text(lastmod)) if lastmod is not None else None)
 
 
 def _drop_done(element: Any) -> None:
@@ -255,7 +237,7 @@ def _feed_entries(root: Any, source: str) -> tuple[Link, ...]:
         for child in element:
             fields.setdefault(_local(child), child)
         href = _entry_href(element, fields)
-        dates = (_parse_date(_text(fields[tag])) for tag in _DATE_TAGS if tag in fields)
+        dates = (parse_datetime(_text(fields[tag])) for tag in _DATE_TAGS if tag in fields)
         found.append((_resolve(element.base or source, href), next((d for d in dates if d), None)))
     return _dedupe(found)
 
@@ -296,7 +278,7 @@ def _json_feed(data: bytes, source: str) -> tuple[Link, ...]:
         found.append(
             (
                 _resolve(source, url) if isinstance(url, str) else None,
-                _parse_date(date) if isinstance(date, str) else None,
+                parse_datetime(date) if isinstance(date, str) else None,
             )
         )
     return _dedupe(found)
@@ -328,12 +310,12 @@ def _text(element: Any) -> str | None:
 
 def _join(base: str, href: str) -> str | None:
     href = href.strip()
-    try:
-        if not href[:8].lower().startswith(("http://", "https://")):  # absolute ones skip urljoin's cost
-            href = urljoin(base, href)
-        return normalise(href)
-    except ValueError:  # e.g. a malformed IPv6 literal: skipped, not fatal
-        return None
+    if not href[:8].lower().startswith(("http://", "https://")):  # absolute ones skip urljoin's cost
+        joined = join_url(base, href)  # None for a malformed one ("https://[site_url]/"): skipped
+        if joined is None:
+            return None
+        href = joined
+    return normalise(href)
 
 
 def _resolve(base: str, href: str | None) -> str | None:
@@ -347,23 +329,3 @@ def _dedupe(found: Iterable[tuple[str | None, datetime | None]]) -> tuple[Link, 
         if url is not None and url not in links:
             links[url] = Link(url, lastmod)
     return tuple(links.values())
-
-
-def _parse_date(value: str | None) -> datetime | None:
-    """W3C datetime (YYYY, YYYY-MM, YYYY-MM-DD, full ISO 8601) or RFC 822, as aware UTC; else None."""
-    if not value:
-        return None
-    try:
-        parsed = _read_date(value.strip())
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    except (ValueError, TypeError, IndexError, OverflowError):  # not a date, or out of range
-        return None
-
-
-def _read_date(value: str) -> datetime:
-    if partial := _W3C_PARTIAL.fullmatch(value):
-        return datetime(int(partial[1]), int(partial[2] or 1), 1, tzinfo=UTC)
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return parsedate_to_datetime(value)

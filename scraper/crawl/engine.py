@@ -10,11 +10,17 @@
   with the page's ETag / Last-Modified and extracts in the process pool; the crawler records
   the document, the page's state, the URLs found and the outcome in one transaction
   (scraper/store/state.py), and wakes the hosts of the URLs found.
-- `[crawl] max_duration` cancels what is in flight and leaves the run `stopped`: its frontier
-  is in the store, and the next run with the same parameters resumes it. So does a run that
-  was killed.
+- Once the frontier is empty, known pages the run did not find again are revisited, oldest
+  first, up to `[crawl] revisit`: a page deleted along with every link to it is found gone.
+- One way to end a run early, `Crawler.stop(status, grace=...)`: no new URL is taken, the
+  visits in flight get `grace` seconds, then are cancelled (fetches, and extraction: the pool
+  stops the workers of cancelled pages) and stay pending. `[crawl] max_duration` calls it with
+  no grace and leaves the run `stopped`; the CLI calls it on SIGINT / SIGTERM and the run is
+  `interrupted`. Either way the report is written, and the next run with the same parameters
+  resumes the frontier in the store. So does a run that was killed.
 
-Only `ScraperError`s are outcomes, counted in the report; anything else is a bug and ends the run.
+Anything a visit raises is that URL's outcome (a bug: `internal error: <type> in <function>`),
+counted in the report; only store and configuration errors end the run.
 """
 
 from __future__ import annotations
@@ -24,14 +30,14 @@ import dataclasses
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
-from dataclasses import dataclass
 
 from scraper.config import Settings, Site
-from scraper.crawl.frontier import Scope, run_params, seeds
+from scraper.crawl.frontier import Scope, named_hosts, run_params, seeds
 from scraper.crawl.links import normalise
 from scraper.crawl.politeness import Politeness, RobotsAnswer
 from scraper.crawl.visit import Visitor
+from scraper.errors import ConfigError, LockedError, WriteError, internal_error
+from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import host_key
 from scraper.models import (
@@ -60,28 +66,12 @@ def new_run_id() -> str:
     return f"{utc_now():%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
-@dataclass(slots=True)
-class _Tally:
-    discovered: int = 0
-    done: int = 0
-    fetched: int = 0
-    stored: int = 0
-    failed: int = 0
-
-    def snapshot(self) -> CrawlProgress:
-        return CrawlProgress(
-            discovered=self.discovered,
-            done=self.done,
-            fetched=self.fetched,
-            stored=self.stored,
-            failed=self.failed,
-        )
-
-
 class Crawler:
     """One crawl run: sites in, a `CrawlReport` out, documents and crawl state in the store.
 
-    `progress` is called with a `CrawlProgress` after every URL. `run_id` names the run if a
+    `pool` extracts pages in worker processes under the `[extract]` time and memory limits;
+    without one (tests, the Python API) pages are extracted inline. `progress` is called with a
+    `CrawlProgress` after every URL. `run_id` names the run if a
     new one starts (a resumed run keeps its own id).
     """
 
@@ -91,55 +81,106 @@ class Crawler:
         *,
         fetcher: Fetcher,
         store: Store,
-        executor: Executor | None = None,
+        pool: ExtractionPool | None = None,
         progress: Callable[[CrawlProgress], None] | None = None,
         run_id: str | None = None,
     ) -> None:
         self.settings = settings
         self.fetcher = fetcher
         self.state = CrawlState(store)
-        self.executor = executor
+        self.pool = pool
         self._progress = progress or (lambda _: None)
         self._new_run_id = run_id or new_run_id()
-        self._politeness = Politeness(fetcher, settings, on_robots=self._robots_read)
+        self._politeness = Politeness(fetcher, settings, gate=fetcher.gate, on_robots=self._robots_read)
         self._scope = Scope(())
         self._run = RunStart(run_id="", resumed=False, started_at=utc_now())
         self._hosts: dict[str, asyncio.Event] = {}  # hosts with a running task, and how to wake it
         self._group: asyncio.TaskGroup | None = None
         self._connections = asyncio.Semaphore(settings.fetch.max_connections)
-        self._tally = _Tally()
+        self._done = CrawlProgress()
         self._visitor = self._make_visitor(Scope(()))
+        self._stop_status: RunStatus | None = None  # set by stop(): the run ends early
+        self._stop_at: float | None = None  # loop time when what is in flight is abandoned
+        self._deadline: asyncio.Timeout | None = None  # cancels the run's tasks at _stop_at
+
+    def stop(self, status: RunStatus = RunStatus.INTERRUPTED, *, grace: float = 0.0) -> None:
+        """End the run early with `status`: no new URL is taken from now on, and the visits in
+        flight get `grace` seconds to finish before they are abandoned (left pending, so the next
+        run makes them). Call it on the loop (e.g. from a signal handler); a later call can only
+        shorten the grace, and the first status stays. Before `run`, the run stops at its start.
+        """
+        if self._stop_status is None:
+            self._stop_status = status
+            log.info("stopping the run (%s), %.1f s for the visits in flight", status.value, grace)
+        when = asyncio.get_running_loop().time() + grace
+        self._stop_at = when if self._stop_at is None else min(self._stop_at, when)
+        if self._deadline is not None:
+            self._deadline.reschedule(self._stop_at)
+        for wake in self._hosts.values():
+            wake.set()  # idle host loops see the stop and end
 
     async def run(self, sites: Sequence[Site]) -> CrawlReport:
         """Crawl `sites` (resuming the unfinished run of the same parameters, if there is one)."""
         self._scope = Scope(sites)
-        self._visitor = self._make_visitor(self._scope)
+        self.fetcher.trust(named_hosts(sites))  # the SSRF guard lets the user's own hosts be private
         run = self._run = self.state.begin(run_params(self.settings, sites), new_run_id=self._new_run_id)
+        self._visitor = self._make_visitor(self._scope)
         if run.resumed:
             log.info("resuming run %s", run.run_id)
         else:
             self.state.add(run.run_id, seeds(sites))
+        self._visitor.budget.load(self.state.sources(run.run_id))
         for host, reason in self.state.hosts_set_aside(run.run_id).items():
             self._politeness.set_aside(host, reason)
-        self._tally = _Tally(**dataclasses.asdict(self.state.progress(run.run_id)))
+        self._done = self.state.progress(run.run_id)
         self._visitor.requested = self.state.count(run.run_id, requested=True)
         self._visitor.sitemap_urls = self.state.count(run.run_id, via=Via.SITEMAP)
-        deadline = asyncio.timeout(self.settings.crawl.max_duration)
+        limit = self.settings.crawl.max_duration
+        loop = asyncio.get_running_loop()
+        timer = None if limit is None else loop.call_later(limit, self.stop, RunStatus.STOPPED)
+        deadline = self._deadline = asyncio.timeout(None)
         try:
             async with deadline:
+                deadline.reschedule(self._stop_at)  # a stop that came before the run began
                 await self._crawl()
+                if self._queue_revisits():
+                    await self._crawl()
         except TimeoutError:
             if not deadline.expired():
                 raise
-        stopped = deadline.expired()
-        if not stopped:  # what is still pending was left by the page limit
+        finally:
+            self._deadline = None
+            if timer is not None:
+                timer.cancel()
+        status = self._stop_status or RunStatus.FINISHED
+        if status is RunStatus.FINISHED:  # what is still pending was left by the page limit
             self.state.close_pending(
                 run.run_id, VisitOutcome.SKIPPED_LIMITS, "page limit reached (max_pages)"
             )
-        status = RunStatus.STOPPED if stopped else RunStatus.FINISHED
+        stopped = status is not RunStatus.FINISHED
         report = self.state.report(run, status=status, stopped_early=stopped, finished_at=utc_now())
         self.state.finish(report)
         return report
+
+    def _queue_revisits(self) -> bool:
+        """Queue known pages this run did not find again, oldest first, so deletions show.
+
+        At most `[crawl] revisit` per run (counting those a resumed run already queued), within
+        `max_pages`; their links are not followed. Returns whether any were queued.
+        """
+        run_id, crawl = self._run.run_id, self.settings.crawl
+        if self._visitor.out_of_pages() or self._stop_status is not None:
+            return False
+        room = crawl.revisit - self.state.count(run_id, via=Via.REVISIT)
+        scope = self._scope
+
+        def wanted(url: str) -> bool:
+            site = scope.site_of(url)
+            return site is not None and scope.admits(url, site)
+
+        urls = self.state.unvisited_known(run_id, wanted=wanted, limit=room)
+        self.state.add(run_id, (FrontierItem(url=u, via=Via.REVISIT, depth=crawl.max_depth) for u in urls))
+        return bool(urls)
 
     # -- scheduling ------------------------------------------------------------------------
 
@@ -160,7 +201,7 @@ class Crawler:
         event = self._hosts.get(host)
         if event is not None:
             event.set()
-        elif self._group is not None:
+        elif self._group is not None and self._stop_status is None:
             event = self._hosts[host] = asyncio.Event()
             self._group.create_task(self._host_loop(host, event))
 
@@ -170,7 +211,8 @@ class Crawler:
         async with asyncio.TaskGroup() as group:
             while True:
                 wake.clear()
-                batch = [] if self._visitor.out_of_pages() else self._pending(host, claimed)
+                stopping = self._stop_status is not None or self._visitor.out_of_pages()
+                batch = [] if stopping else self._pending(host, claimed)
                 if not batch:
                     if not claimed:
                         del self._hosts[host]  # no await since the query: nothing slipped in between
@@ -178,8 +220,12 @@ class Crawler:
                     await wake.wait()
                     continue
                 claimed.update(item.url for item in batch)
-                for item in batch:
+                for index, item in enumerate(batch):
                     await slots.acquire()
+                    if self._stop_status is not None:  # the rest of the batch stays pending
+                        slots.release()
+                        claimed.difference_update(left.url for left in batch[index:])
+                        break
                     group.create_task(self._visit_in_slot(item, slots, claimed, wake))
 
     def _pending(self, host: str, claimed: set[str]) -> list[FrontierItem]:
@@ -190,45 +236,74 @@ class Crawler:
     ) -> None:
         try:
             async with self._connections:
-                visit = await self._visitor.visit(item)
-            if visit is not None:
+                visit = await self._isolated_visit(item)
+            if visit is not None and not self._shutdown_casualty(visit):
                 self._record(visit)
         finally:
             slots.release()
             claimed.discard(item.url)
             wake.set()
 
+    def _shutdown_casualty(self, visit: Visit) -> bool:
+        """A visit that failed after a stop is left pending, not recorded: its failure may be the
+        shutdown's own (systemd's SIGTERM to the whole service kills the extraction workers), and
+        the next run makes it again."""
+        if self._stop_status is not RunStatus.INTERRUPTED or visit.outcome is not VisitOutcome.FAILED:
+            return False
+        log.info("left for the next run: %s (%s)", visit.url, visit.reason)
+        return True
+
+    async def _isolated_visit(self, item: FrontierItem) -> Visit | None:
+        """The one place a URL's trouble becomes its outcome: anything a visit raises fails that URL.
+
+        Only store and configuration errors end the run (and cancellation, which is not an
+        Exception). A bug is recorded as `internal error: <type> in <function>`, its traceback
+        logged at debug level, and the URL is done like any failed one.
+        """
+        try:
+            return await self._visitor.visit(item)
+        except (WriteError, ConfigError, LockedError):
+            raise
+        except Exception as exc:
+            reason = getattr(exc, "reason", None) or internal_error(exc)
+            log.debug("%s failed: %s", item.url, reason, exc_info=exc)
+            return Visit(url=item.url, kind=item.kind, outcome=VisitOutcome.FAILED, reason=str(reason))
+
     def _record(self, visit: Visit) -> None:
         recorded = self.state.record(self._run.run_id, visit)
         for host in {host_key(found.url) for found in visit.found}:
             self._wake(host)
-        tally = self._tally
-        tally.discovered += recorded.added
-        tally.done += 1
-        tally.fetched += visit.kind is Kind.PAGE and visit.status is not None
-        tally.stored += recorded.outcome in (VisitOutcome.NEW, VisitOutcome.CHANGED)
-        tally.failed += recorded.outcome is VisitOutcome.FAILED
+        self._done = self._done.one_more(
+            added=recorded.added,
+            fetched=visit.kind is Kind.PAGE and visit.status is not None,
+            stored=recorded.outcome in (VisitOutcome.NEW, VisitOutcome.CHANGED),
+            failed=recorded.outcome is VisitOutcome.FAILED,
+        )
         log.debug("%s %s%s", recorded.outcome.value, visit.url, f" ({visit.reason})" if visit.reason else "")
-        self._progress(tally.snapshot())
+        self._progress(self._done)
 
     def _set_aside(self, host: str, reason: str) -> None:
         log.info("setting host %s aside: %s", host, reason)
         self.state.set_aside(self._run.run_id, host, reason)
 
     def _robots_read(self, host: str, answer: RobotsAnswer) -> None:
-        """Record a host's robots.txt, and queue the sitemaps of a start host."""
-        self.state.record(self._run.run_id, answer.visit)
-        if answer.set_aside is not None:
-            self._set_aside(host, answer.set_aside)
-        elif host in self._scope.seed_hosts and self.settings.crawl.sitemaps:
-            guess = normalise(answer.visit.url.removesuffix("/robots.txt") + "/sitemap.xml")
-            found = [
+        """Record a host's robots.txt, with the sitemaps it leads to when it is a start host."""
+        visit = answer.visit
+        if answer.set_aside is None and host in self._scope.seed_hosts and self.settings.crawl.sitemaps:
+            guess = normalise(visit.url.removesuffix("/robots.txt") + "/sitemap.xml")
+            listed = [
                 FrontierItem(url=url, kind=Kind.SITEMAP, via=Via.ROBOTS) for url in answer.rules.sitemaps
             ]
-            found += [FrontierItem(url=guess, kind=Kind.SITEMAP, via=Via.GUESS)] if guess else []
-            self.state.add(self._run.run_id, found)
-            for sitemap_host in {host_key(item.url) for item in found}:
-                self._wake(sitemap_host)
+            listed += [FrontierItem(url=guess, kind=Kind.SITEMAP, via=Via.GUESS)] if guess else []
+            found, left_out = self._visitor.budget.take(listed)
+            visit = dataclasses.replace(visit, found=found)
+            if left_out is not None and visit.outcome is VisitOutcome.READ:
+                visit = dataclasses.replace(visit, outcome=VisitOutcome.PARTIAL, reason=left_out)
+        self.state.record(self._run.run_id, visit)
+        if answer.set_aside is not None:
+            self._set_aside(host, answer.set_aside)
+        for sitemap_host in {host_key(item.url) for item in visit.found}:
+            self._wake(sitemap_host)
 
     def _make_visitor(self, scope: Scope) -> Visitor:
         return Visitor(
@@ -237,8 +312,9 @@ class Crawler:
             politeness=self._politeness,
             state=self.state,
             scope=scope,
-            executor=self.executor,
+            pool=self.pool,
             on_set_aside=self._set_aside,
+            run_id=self._run.run_id,
         )
 
 

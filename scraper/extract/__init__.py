@@ -7,11 +7,26 @@
     metadata.py   dates, language, canonical URL, JSON-LD: what the page declares, checked
     authors.py    bylines cleaned into names
     explain.py    `clean --explain`: what was removed, and by which rule
+    bounds.py     pages too deep or too big for the rest: simplified first, or refused with the count
+    worker.py     `ExtractionPool`: pages extracted in worker processes under a time and memory limit
+    preload.py    what the workers' forkserver imports once: the extractor, warm
 
 Other stages import from here; the modules inside are private to the stage.
 """
 
+from scraper.extract.bounds import parse_html
 from scraper.extract.explain import Explanation, describe, explain
 from scraper.extract.pipeline import Trace, clean_html, extract
+from scraper.extract.worker import ExtractionPool, quiet_libraries
 
-__all__ = ["Explanation", "Trace", "clean_html", "describe", "explain", "extract"]
+__all__ = [
+    "Explanation",
+    "ExtractionPool",
+    "Trace",
+    "clean_html",
+    "describe",
+    "explain",
+    "extract",
+    "parse_html",
+    "quiet_libraries",
+]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from scraper.extract.authors import class_tokens
+from scraper.dom import class_tokens
 
 # Elements whose text belongs to the block around them.
 _INLINE = frozenset({

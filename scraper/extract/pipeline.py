@@ -1,6 +1,7 @@
 """The extraction stage: one fetched page in, one clean `Document` out; pure.
 
-    FetchedPage.html -> LexborHTMLParser (parsed once) -> read_facts, measure (metadata.py, classify.py)
+    FetchedPage.html -> LexborHTMLParser (parsed once) -> simplify: too deep, too big (bounds.py)
+                     -> read_facts, measure (metadata.py, classify.py)
                      -> classify: a junk page (block, login, consent, soft 404) stops here
                      -> strip_clutter (clutter.py, in place)
                      -> trafilatura.bare_extraction (called once) -> markdown, metadata, body tree
@@ -24,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 
 import trafilatura
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
+from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura.settings import Document as _Extracted
 from trafilatura.xml import xmltotxt
@@ -33,6 +34,7 @@ from scraper.config import ExtractSettings
 from scraper.errors import NoMainContent
 from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, page_blocks, page_features
+from scraper.extract.bounds import parse_html, simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
 from scraper.extract.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
 from scraper.extract.prepass import Removal, strip_clutter
@@ -70,7 +72,8 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     html = page.html
     if not html.strip():
         raise NoMainContent(page.source, "empty document: nothing to extract")
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, page.source)
+    bounded = simplify(tree, page.source)
     trace.lap("parse")
     if tree.body is None or not tree.body.text(strip=True):
         raise NoMainContent(page.source, "no text in the page body")
@@ -82,25 +85,28 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     if trace.verdict.skip_reason is not None:
         return _skipped(page, facts, signals, trace.verdict)
     trace.lap("metadata")
-    trace.removals = removals = strip_clutter(tree, settings)
+    removals = bounded + strip_clutter(tree, settings)
+    trace.removals = removals
     trace.cleaned = tree
     trace.lap("prepass")
     if (tree.body is None or not tree.body.text(strip=True)) and signals.teasers >= MIN_TEASERS:
         # a listing: the teasers the pre-pass takes out of a story page are this page's text
-        trace.cleaned = tree = LexborHTMLParser(_explicit_only(html, settings))
+        page_html = _explicit_only(html, settings, page.source, simplified=bool(bounded))
+        trace.cleaned = tree = parse_html(page_html, page.source)
     if tree.body is None or not tree.body.text(strip=True):
         reason = f"only clutter: the pre-pass removed all text ({len(removals)} blocks)"
         return _junk_or_nothing(page, facts, signals, trace, reason)
 
     verdict = trace.verdict
     settings = _for_page_type(settings, verdict.page_type)
-    found, text = _extract_main(tree, html, page_url, settings, page.source)
+    found, text = _extract_main(tree, html, page_url, settings, page.source, simplified=bool(bounded))
     markdown = _tidy_markdown(found.text or "")
     if settings.include_comments and found.commentsbody is not None:
         markdown = "\n\n".join(filter(None, (markdown, _tidy_markdown(found.comments or ""))))
         text = "\n".join(filter(None, (text, _plain_text(found.commentsbody))))
     trace.lap("trafilatura")
-    if tree.body is not None and (trace.collect_blocks or block_model.available()):
+    # a page bounds.py had to simplify is a shape the model never saw: trafilatura's output stands
+    if tree.body is not None and not bounded and (trace.collect_blocks or block_model.available()):
         context = page_features(
             verdict.page_type, signals.teasers, signals.repeated_posts, signals.code_blocks
         )
@@ -221,7 +227,13 @@ _MIN_PROSE_SHARE = 0.25
 
 
 def _extract_main(
-    tree: LexborHTMLParser, html: str, url: str | None, settings: ExtractSettings, source: str
+    tree: LexborHTMLParser,
+    html: str,
+    url: str | None,
+    settings: ExtractSettings,
+    source: str,
+    *,
+    simplified: bool,
 ) -> tuple[_Extracted, str]:
     """The trafilatura call strategy: the extraction and its plain text.
 
@@ -240,7 +252,8 @@ def _extract_main(
     if first is not None and len(first[1]) >= _MIN_PROSE_SHARE * prose:
         return first
     try:
-        found = _run_trafilatura(_explicit_only(html, settings), url, settings, source)
+        second_page = _explicit_only(html, settings, source, simplified=simplified)
+        found = _run_trafilatura(second_page, url, settings, source)
     except NoMainContent:
         if first is None:
             raise
@@ -261,11 +274,17 @@ def _serialise(tree: LexborHTMLParser) -> str:
     return tree.html or ""
 
 
-def _explicit_only(html: str, settings: ExtractSettings) -> str:
-    """The page with only the user's keep/remove selectors applied, none of the generic rules."""
-    if not (settings.keep or settings.remove):
+def _explicit_only(html: str, settings: ExtractSettings, source: str, *, simplified: bool) -> str:
+    """The page with only the user's keep/remove selectors applied, none of the generic rules.
+
+    A page that had to be `simplified` (bounds.py) is simplified again: the page as sent is
+    what made that necessary.
+    """
+    if not (simplified or settings.keep or settings.remove):
         return html
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, source)
+    if simplified:
+        simplify(tree, source)
     strip_clutter(tree, dataclasses.replace(settings, prepass=False))
     return tree.html or ""
 
@@ -289,7 +308,7 @@ def _run_trafilatura(html: str, url: str | None, settings: ExtractSettings, sour
     return found
 
 
-def _plain_text(body: object) -> str:
+def _plain_text(body: etree._Element) -> str:
     """One paragraph per line, no Markdown.
 
     trafilatura writes links as [text](url) even without formatting, so the <ref> wrappers are

@@ -111,6 +111,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # pulling a host's next pending URLs reads this index in order: no sort, however long the frontier
         "CREATE INDEX frontier_pending ON frontier (run_id, host, state, priority)",
     ),
+    # 2 -> 3: whether a page's last full body went through extraction; one fetched for its links
+    # only (`[crawl] extract = false`) keeps its validators, but an extracting run asks in full
+    ("ALTER TABLE pages ADD COLUMN extracted INTEGER NOT NULL DEFAULT 1",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,6 +1,6 @@
 """Crawl state, in the store's SQLite file and through its connection: runs, frontiers, pages.
 
-    runs      status (running | stopped | finished), the start parameters, hosts set aside
+    runs      status (running | stopped | interrupted | finished), the start parameters, hosts set aside
     frontier  one row per URL per run, pending or done with its outcome: "fetched once per
               run", resume and the run report all come from here, and memory stays flat
               however many URLs a run discovers (hosts pull their next URLs in small batches)
@@ -39,7 +39,7 @@ from scraper.store.documents import Store, timestamp
 __all__ = ["CrawlState", "PageState", "Recorded", "RunStart"]
 
 REPORT_LIST_LIMIT = 100  # failed URLs and discovery problems listed in a report
-_RESUMABLE = (RunStatus.RUNNING.value, RunStatus.STOPPED.value)
+_RESUMABLE = (RunStatus.RUNNING.value, RunStatus.STOPPED.value, RunStatus.INTERRUPTED.value)
 
 # Lower priorities are pulled first: sitemaps and feeds (0), then pages by depth; within a
 # depth, pages never fetched before come before known ones, so a run cut short by max_pages
@@ -58,9 +58,11 @@ _DONE = """
 # A 304 keeps the validators it does not repeat; a 200 replaces them (a page may drop its ETag).
 _SEEN = """
     INSERT INTO pages (url, etag, last_modified, content_hash, first_seen, last_seen, last_changed,
-                       last_status, failures, gone_at, links)
-    VALUES (:url, :etag, :last_modified, :content_hash, :now, :now, :changed, :status, 0, NULL, :links)
+                       last_status, failures, gone_at, links, extracted)
+    VALUES (:url, :etag, :last_modified, :content_hash, :now, :now, :changed, :status, 0, NULL, :links,
+            :extracted)
     ON CONFLICT (url) DO UPDATE SET
+        extracted = CASE WHEN excluded.last_status = 304 THEN extracted ELSE excluded.extracted END,
         etag = CASE WHEN excluded.last_status = 304 THEN coalesce(excluded.etag, etag) ELSE excluded.etag END,
         last_modified = CASE WHEN excluded.last_status = 304
                              THEN coalesce(excluded.last_modified, last_modified)
@@ -77,6 +79,7 @@ _FAILED = """
     INSERT INTO pages (url, first_seen, last_status, failures) VALUES (?, ?, ?, 1)
     ON CONFLICT (url) DO UPDATE SET failures = failures + 1, last_status = excluded.last_status
 """
+_PAGE_HOSTS = "SELECT DISTINCT host FROM frontier WHERE run_id = ? AND kind = 'page'"
 _GONE = "UPDATE pages SET gone_at = coalesce(gone_at, ?), last_status = ?, failures = 0 WHERE url = ?"
 # "HTTP 404", "cannot connect: Connection refused" -> "HTTP 404", "cannot connect"
 _CATEGORY = (
@@ -114,6 +117,7 @@ class PageState:
     last_status: int | None
     failures: int
     gone_at: datetime | None
+    extracted: bool = True  # False: its last body was fetched for its links only (extract = false)
 
     @property
     def known(self) -> bool:
@@ -234,6 +238,44 @@ class CrawlState:
                 ]
             )
 
+    def sources(self, run_id: str) -> list[str]:
+        """The sitemaps and feeds in the run's frontier, pending or done."""
+        with self._store.reading("read the frontier") as conn:
+            rows = conn.execute(
+                "SELECT url FROM frontier WHERE run_id = ? AND kind IN ('sitemap', 'feed')", (run_id,)
+            ).fetchall()
+        return [url for (url,) in rows]
+
+    def pending_new_pages(self, run_id: str, *, up_to: int) -> int:
+        """How many pages never fetched before wait in the run's frontier, counting up to `up_to`."""
+        with self._store.reading("count the frontier") as conn:
+            (count,) = conn.execute(
+                # an odd priority is a page no earlier run fetched (see _INSERT)
+                "SELECT COUNT(*) FROM (SELECT 1 FROM frontier WHERE run_id = ? AND state = 'pending' "
+                "AND kind = 'page' AND priority % 2 = 1 LIMIT ?)",
+                (run_id, up_to),
+            ).fetchone()
+        return int(count)
+
+    def unvisited_known(self, run_id: str, *, wanted: Callable[[str], bool], limit: int) -> list[str]:
+        """Up to `limit` pages earlier runs fetched (and not gone) that are not in this run's
+        frontier, least recently seen first, among those `wanted` accepts."""
+        found: list[str] = []
+        if limit <= 0:
+            return found
+        with self._store.reading("read pages") as conn:
+            rows = conn.execute(
+                "SELECT url FROM pages AS p WHERE last_seen IS NOT NULL AND gone_at IS NULL AND NOT EXISTS "
+                "(SELECT 1 FROM frontier AS f WHERE f.run_id = ? AND f.url = p.url) ORDER BY last_seen",
+                (run_id,),
+            )
+            for (url,) in rows:
+                if wanted(url):
+                    found.append(url)
+                    if len(found) >= limit:
+                        break
+        return found
+
     def record(self, run_id: str, visit: Visit) -> Recorded:
         """Record a visit in one transaction: its outcome (from the save, for a document) and
         how many of the URLs it found were new to the run's frontier."""
@@ -269,12 +311,12 @@ class CrawlState:
         with self._store.reading("read page " + url) as conn:
             row = conn.execute(
                 "SELECT url, etag, last_modified, content_hash, first_seen, last_seen, last_changed, "
-                "last_status, failures, gone_at FROM pages WHERE url = ?",
+                "last_status, failures, gone_at, extracted FROM pages WHERE url = ?",
                 (url,),
             ).fetchone()
         if row is None:
             return None
-        url, etag, modified, content_hash, first, last, changed, status, failures, gone = row
+        url, etag, modified, content_hash, first, last, changed, status, failures, gone, extracted = row
         return PageState(
             url=url,
             etag=etag,
@@ -286,6 +328,7 @@ class CrawlState:
             last_status=status,
             failures=failures,
             gone_at=_time(gone) if gone else None,
+            extracted=bool(extracted),
         )
 
     def links(self, url: str) -> tuple[str, ...]:
@@ -317,18 +360,25 @@ class CrawlState:
                 (run.run_id,),
             ).fetchall()
             discovered = self.count(run.run_id)
+            requested = self.count(run.run_id, requested=True)
+            hosts = {h for (h,) in conn.execute(_PAGE_HOSTS, (run.run_id,))}
             failures = _problems(conn, run.run_id, "outcome = 'failed'")
-            problems = _problems(conn, run.run_id, "kind != 'page' AND outcome IN ('failed', 'skipped')")
+            problems = _problems(
+                conn, run.run_id, "kind != 'page' AND outcome IN ('failed', 'skipped', 'partial')"
+            )
+        failed_pages = 0
         for kind, outcome, category, n, answered in rows:
             label = category if kind == Kind.PAGE.value else f"{kind}: {category}"
             if outcome == VisitOutcome.FAILED.value:
                 failed[label] = failed.get(label, 0) + n
-            elif outcome == VisitOutcome.SKIPPED.value:
+                failed_pages += n if kind == Kind.PAGE.value else 0
+            elif outcome in (VisitOutcome.SKIPPED.value, VisitOutcome.PARTIAL.value):
                 skipped[label] = skipped.get(label, 0) + n
             elif kind == Kind.PAGE.value or outcome.startswith("skipped_"):
                 counts[outcome] = counts.get(outcome, 0) + n
             if kind == Kind.PAGE.value:
                 fetched += answered
+        set_aside = self.hosts_set_aside(run.run_id)
         return CrawlReport(
             run_id=run.run_id,
             status=status,
@@ -348,7 +398,10 @@ class CrawlState:
             skipped_limits=counts.get(VisitOutcome.SKIPPED_LIMITS.value, 0),
             skipped=skipped,
             problems=problems,
-            set_aside=self.hosts_set_aside(run.run_id),
+            set_aside=set_aside,
+            requested=requested,
+            failed_pages=failed_pages,
+            every_host_set_aside=bool(hosts) and hosts <= set_aside.keys(),
         )
 
     def finish(self, report: CrawlReport) -> None:
@@ -387,7 +440,8 @@ def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, 
         VisitOutcome.NEW,
         VisitOutcome.CHANGED,
         VisitOutcome.UNCHANGED,
-        VisitOutcome.SKIPPED,  # a page without main content (a hub): its links still count
+        VisitOutcome.SKIPPED,  # a page without main content (a hub), or junk: its links still count
+        VisitOutcome.FETCHED,  # fetched for its links only: its validators spare the next download
     ):
         page = visit.page
         fresh = page.status != 304
@@ -402,6 +456,7 @@ def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, 
                 "changed": now if outcome in (VisitOutcome.NEW, VisitOutcome.CHANGED) else None,
                 "status": page.status,
                 "links": zlib.compress("\n".join(visit.links).encode("utf-8")) if fresh else None,
+                "extracted": outcome is not VisitOutcome.FETCHED,
             },
         )
 
