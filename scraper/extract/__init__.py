@@ -12,6 +12,15 @@ Other stages import from here; the modules inside are private to the stage.
 """
 
 from scraper.extract.explain import Explanation, describe, explain
-from scraper.extract.pipeline import Trace, clean_html, extract
+from scraper.extract.pipeline import NO_MAIN_CONTENT, Trace, clean_html, extract, extract_document
 
-__all__ = ["Explanation", "Trace", "clean_html", "describe", "explain", "extract"]
+__all__ = [
+    "NO_MAIN_CONTENT",
+    "Explanation",
+    "Trace",
+    "clean_html",
+    "describe",
+    "explain",
+    "extract",
+    "extract_document",
+]

@@ -168,8 +168,9 @@ class Store:
         if run_id is not None:
             conn.execute("INSERT OR IGNORE INTO runs (id, started_at) VALUES (?, ?)", (run_id, now))
         version = 1 if latest is None else latest[1] + 1
-        values = (key, version, *_encode(doc), content_hash, html_hash, run_id, now)
-        columns = ("key", "version", *_COLUMNS, "content_hash", "html_hash", "run_id", "stored_at")
+        change = Outcome.NEW if latest is None else Outcome.CHANGED
+        values = (key, version, *_encode(doc), content_hash, html_hash, run_id, now, change.value)
+        columns = ("key", "version", *_COLUMNS, "content_hash", "html_hash", "run_id", "stored_at", "change")
         cursor = conn.execute(
             f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             values,
@@ -227,6 +228,14 @@ class Store:
         with self._mapped("read " + key):
             rows = self._conn.execute(f"{_SELECT} WHERE d.key = ? ORDER BY d.version", (key,)).fetchall()
         return [_decode(row) for row in rows]
+
+    def has_text(self, content_hash: str) -> bool:
+        """Whether any stored version (of any document) has the text of this sha256."""
+        with self._mapped("look up a text"):
+            row = self._conn.execute(
+                "SELECT 1 FROM documents WHERE content_hash = ? AND change != 'gone' LIMIT 1", (content_hash,)
+            ).fetchone()
+        return row is not None
 
     def count(self) -> int:
         """How many document versions are stored."""

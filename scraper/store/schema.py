@@ -111,6 +111,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # pulling a host's next pending URLs reads this index in order: no sort, however long the frontier
         "CREATE INDEX frontier_pending ON frontier (run_id, host, state, priority)",
     ),
+    # 2 -> 3: downstream sync. Each version says what it was (`change`: new, changed, gone); a page
+    # that went gets a tombstone version (`gone_at`, no text) so exports by run or time carry it;
+    # texts are looked up by hash (`clean --db` drops texts already stored)
+    (
+        "ALTER TABLE documents ADD COLUMN change TEXT NOT NULL DEFAULT 'new' "
+        "CHECK (change IN ('new', 'changed', 'gone'))",
+        "ALTER TABLE documents ADD COLUMN gone_at TEXT",
+        "UPDATE documents SET change = 'changed' WHERE version > 1",
+        "CREATE INDEX documents_content_hash ON documents (content_hash)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
