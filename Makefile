@@ -4,15 +4,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test lint bench bench-quality bench-metadata clean
+.PHONY: venv demo test lint bench bench-quality bench-metadata clean install-check
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	# the system pip (23.2) cannot resolve lxml's extras: upgrade it first
+	# `--group` (PEP 735 dependency groups) needs pip 25.1+; Python 3.11 brings 23.2
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e . --group dev
+	$(BIN)/python -m pip install --quiet -e '.[parquet]' --group dev
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -35,6 +35,16 @@ bench-quality: $(STAMP)
 
 bench-metadata: $(STAMP)
 	$(BIN)/python bench/metadata.py
+
+# what a user gets: a fresh venv with Python's own pip (not upgraded), `pip install .`, the seed page
+install-check:
+	rm -rf build/install-check
+	$(PYTHON) -m venv build/install-check
+	build/install-check/bin/python -m pip install --quiet .
+	build/install-check/bin/scraper clean tests/fixtures/seed-article/page.html \
+		| diff - tests/fixtures/seed-article/expected.txt
+	test -f "$$(build/install-check/bin/python -I -c 'import scraper, pathlib; print(pathlib.Path(scraper.__file__).parent)')/py.typed"
+	@echo "install-check: pip install . gives a working scraper"
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -7,6 +7,8 @@ The small Python API::
     doc.text, doc.title, doc.to_record()
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from scraper.config import ExtractSettings, FetchSettings, Settings, load_settings
 from scraper.errors import (
     ConfigError,
@@ -20,6 +22,11 @@ from scraper.errors import (
 from scraper.extract import clean_html
 from scraper.models import Document, FetchedPage
 from scraper.store import Store
+
+try:
+    __version__ = version("storyscraper")  # the distribution's name; the import name is scraper
+except PackageNotFoundError:  # a source tree on sys.path that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "ConfigError",

@@ -85,7 +85,7 @@ def _load(config_path: Path | None, db: Path | None = None) -> Settings:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", count=True, help="More log lines on stderr (-v info, -vv debug).")
-@click.version_option(package_name="scraper")
+@click.version_option(package_name="storyscraper")
 def cli(verbose: int) -> None:
     """Fetch web pages, keep only the story, store it with its metadata."""
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
@@ -516,6 +516,9 @@ def export(
                 writer.abort()
                 raise
             writer.finish()
+    except ConfigError as exc:  # e.g. Parquet without the parquet extra: nothing was written
+        _warn(str(exc))
+        sys.exit(EXIT_USAGE)
     except ScraperError as exc:
         _warn(str(exc))
         sys.exit(EXIT_SOME_FAILED)

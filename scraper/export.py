@@ -13,10 +13,14 @@
 File outputs are written to a hidden temp file next to the target and renamed over it on
 `finish`, so readers never see half an export. Markdown to a folder is atomic per file.
 Every `OSError` leaves this module as a `WriteError` naming the path.
+
+Parquet needs pyarrow, the `parquet` extra; it is imported only when a Parquet writer is
+opened, and its absence is a `ConfigError` saying what to install.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -28,40 +32,58 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TextIO
 from urllib.parse import urlsplit
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from scraper.errors import WriteError
+from scraper.errors import ConfigError, WriteError
 from scraper.models import Document, sha256_hex
 
 FORMATS: tuple[str, ...] = ("jsonl", "json", "parquet", "markdown")
 
-# the public record (models.RECORD_FIELDS) as Parquet columns, in the same order
-PARQUET_SCHEMA = pa.schema(
-    [
-        pa.field("url", pa.string()),
-        pa.field("final_url", pa.string()),
-        pa.field("canonical_url", pa.string()),
-        pa.field("source", pa.string(), nullable=False),
-        pa.field("title", pa.string()),
-        pa.field("authors", pa.list_(pa.string()), nullable=False),
-        pa.field("date", pa.string()),
-        pa.field("date_source", pa.string()),
-        pa.field("sitename", pa.string()),
-        pa.field("description", pa.string()),
-        pa.field("language", pa.string()),
-        pa.field("categories", pa.list_(pa.string()), nullable=False),
-        pa.field("tags", pa.list_(pa.string()), nullable=False),
-        pa.field("image", pa.string()),
-        pa.field("text", pa.string(), nullable=False),
-        pa.field("fetched_at", pa.string(), nullable=False),
-        pa.field("status", pa.int32()),
-        pa.field("content_hash", pa.string(), nullable=False),
-        pa.field("page_type", pa.string(), nullable=False),
-        pa.field("quality", pa.float64(), nullable=False),
-        pa.field("skip_reason", pa.string()),
-    ]
-)
+PARQUET_EXTRA = "Parquet export needs the parquet extra: pip install 'storyscraper[parquet]'"
+
+
+def _pyarrow() -> tuple[Any, Any]:
+    """pyarrow and pyarrow.parquet, or a `ConfigError` naming the extra that brings them."""
+    try:
+        import pyarrow  # noqa: PLC0415  # the parquet extra: 170 MB that only this format needs
+        import pyarrow.parquet  # noqa: PLC0415
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.partition(".")[0] != "pyarrow":
+            raise  # pyarrow is there but broken: a bug to see, not a missing extra
+        raise ConfigError("", PARQUET_EXTRA) from exc
+    return pyarrow, pyarrow.parquet
+
+
+parquet_modules = _pyarrow  # for the shards of `clean -o` (scraper/shards.py)
+
+
+@functools.cache
+def parquet_schema() -> Any:
+    """The public record (models.RECORD_FIELDS) as Parquet columns, in the same order."""
+    pa, _ = _pyarrow()
+    return pa.schema(
+        [
+            pa.field("url", pa.string()),
+            pa.field("final_url", pa.string()),
+            pa.field("canonical_url", pa.string()),
+            pa.field("source", pa.string(), nullable=False),
+            pa.field("title", pa.string()),
+            pa.field("authors", pa.list_(pa.string()), nullable=False),
+            pa.field("date", pa.string()),
+            pa.field("date_source", pa.string()),
+            pa.field("sitename", pa.string()),
+            pa.field("description", pa.string()),
+            pa.field("language", pa.string()),
+            pa.field("categories", pa.list_(pa.string()), nullable=False),
+            pa.field("tags", pa.list_(pa.string()), nullable=False),
+            pa.field("image", pa.string()),
+            pa.field("text", pa.string(), nullable=False),
+            pa.field("fetched_at", pa.string(), nullable=False),
+            pa.field("status", pa.int32()),
+            pa.field("content_hash", pa.string(), nullable=False),
+            pa.field("page_type", pa.string(), nullable=False),
+            pa.field("quality", pa.float64(), nullable=False),
+            pa.field("skip_reason", pa.string()),
+        ]
+    )
 
 
 class Writer(Protocol):
@@ -347,6 +369,7 @@ class ParquetWriter:
             raise ValueError("batch_size must be >= 1")
         self.output = output
         self.batch_size = batch_size
+        self._pa, self._pq = _pyarrow()
         self._file = _AtomicFile(output)
         self._writer: Any = None
         self._rows: list[dict[str, Any]] = []
@@ -354,7 +377,7 @@ class ParquetWriter:
     def start(self) -> None:
         self._file.create()
         with _mapped(self.output):
-            self._writer = pq.ParquetWriter(str(self._file.temp), PARQUET_SCHEMA, compression="zstd")
+            self._writer = self._pq.ParquetWriter(str(self._file.temp), parquet_schema(), compression="zstd")
 
     def write(self, doc: Document) -> None:
         self._rows.append(doc.to_record())
@@ -375,7 +398,7 @@ class ParquetWriter:
     def abort(self) -> None:
         if self._writer is not None:
             # closed before the file goes, or pyarrow would write its footer to a deleted path later
-            with suppress(OSError, pa.ArrowException):
+            with suppress(OSError, self._pa.ArrowException):
                 self._writer.close()
         self._rows.clear()
         self._file.discard()
@@ -383,7 +406,7 @@ class ParquetWriter:
     def _flush(self) -> None:
         if not self._rows:
             return
-        table = pa.Table.from_pylist(self._rows, schema=PARQUET_SCHEMA)
+        table = self._pa.Table.from_pylist(self._rows, schema=parquet_schema())
         with _mapped(self.output):
             self._writer.write_table(table, row_group_size=len(self._rows))
         self._rows.clear()
@@ -391,13 +414,14 @@ class ParquetWriter:
 
 __all__ = [
     "FORMATS",
-    "PARQUET_SCHEMA",
+    "PARQUET_EXTRA",
     "JsonLinesWriter",
     "JsonWriter",
     "MarkdownWriter",
     "ParquetWriter",
     "Writer",
     "open_writer",
+    "parquet_schema",
     "render_markdown",
     "slugify",
     "write_text_atomically",

@@ -26,10 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import pyarrow.parquet as pq
-
 from scraper.errors import WriteError
-from scraper.export import ParquetWriter, write_text_atomically
+from scraper.export import ParquetWriter, parquet_modules, write_text_atomically
 from scraper.models import Document, iso_utc, sha256_hex, utc_now
 
 __all__ = ["SHARD_FORMATS", "OutputDir"]
@@ -149,6 +147,7 @@ class OutputDir:
         """The text of every record in the committed shards (to rebuild dedup state on resume)."""
         for shard in self.shards:
             if self.fmt == "parquet":
+                _, pq = parquet_modules()
                 yield from pq.read_table(shard, columns=["text"]).column("text").to_pylist()
             else:
                 with gzip.open(shard, "rt", encoding="utf-8") as fh:

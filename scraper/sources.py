@@ -8,15 +8,14 @@ lists, folders walked), the path-to-URL mapping of `--url-map`, and HTML files' 
 from __future__ import annotations
 
 import csv
-import gzip
 import os
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from scraper.errors import SourceError
+from scraper.fetch import InflateError, inflate
 from scraper.fetch.charset import resolve_encoding
 from scraper.models import FetchedPage, utc_now
 from scraper.warc import is_archive_name
@@ -121,22 +120,23 @@ def _is_html_name(name: str) -> bool:
 def read_file(path: str, *, max_bytes: int) -> bytes:
     """A file's bytes, gunzipped when it ends in .gz, refusing more than `max_bytes`."""
     try:
-        if path.lower().endswith(".gz"):
-            with gzip.open(path, "rb") as fh:
-                data = fh.read(max_bytes + 1)
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read(max_bytes + 1)
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
     except FileNotFoundError:
         raise SourceError(path, "no such file") from None
     except IsADirectoryError:
         raise SourceError(path, "is a folder") from None
     except PermissionError:
         raise SourceError(path, "permission denied") from None
-    except (gzip.BadGzipFile, zlib.error, EOFError) as exc:
-        raise SourceError(path, f"not a valid gzip file ({exc})") from exc
     except OSError as exc:
         raise SourceError(path, f"cannot read: {exc.strerror or exc}") from exc
+    if path.lower().endswith(".gz") and len(data) <= max_bytes:
+        try:
+            data = inflate(data, limit=max_bytes)
+        except InflateError as exc:
+            if exc.too_large:
+                raise SourceError(path, f"larger than {max_bytes} bytes once decompressed") from exc
+            raise SourceError(path, f"not a valid gzip file ({exc.reason})") from exc
     if len(data) > max_bytes:
         raise SourceError(path, f"larger than {max_bytes} bytes")
     return data

@@ -42,9 +42,12 @@ class QuietServer(ThreadingHTTPServer):
 
 
 class LocalServer:
-    """Serve `routes` on an ephemeral loopback port in a background thread."""
+    """Serve `routes` on an ephemeral loopback port in a background thread.
 
-    def __init__(self, routes: dict[str, Handler] | None = None) -> None:
+    `host` is the loopback address to listen on: 127.0.0.2 is another host for the SSRF guard.
+    """
+
+    def __init__(self, routes: dict[str, Handler] | None = None, *, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Handler] = dict(routes or {})
         self.requests: list[Request] = []
         self._lock = threading.Lock()
@@ -62,14 +65,15 @@ class LocalServer:
             def do_HEAD(self) -> None:
                 server._serve(self)
 
-        self._httpd = QuietServer(("127.0.0.1", 0), _Handler)
+        self._httpd = QuietServer((host, 0), _Handler)
+        self.host = host
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def base(self) -> str:
         port = self._httpd.server_address[1]
-        return f"http://127.0.0.1:{port}"
+        return f"http://{self.host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path

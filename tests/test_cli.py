@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.crawl.lock import crawl_lock
+from scraper.store import Store
 from tests.httpserver import LocalServer, Route
 
 SEED = Path(__file__).parent / "fixtures" / "seed-article"
@@ -321,3 +322,21 @@ def test_crawl_max_duration_ends_cleanly_and_says_so(
     assert (data["status"], data["stopped_early"]) == ("stopped", True)
     assert f"the next run of the same command resumes {data['run_id']}" in result.stdout
     assert list(tmp_path.glob(".report.json*")) == []  # written atomically: no temp file left
+
+
+def test_export_parquet_without_the_extra_exits_2(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parquet export without pyarrow is one line naming the extra to install, and exit code 2."""
+    db = tmp_path / "scraper.db"
+    with Store(db):
+        pass
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if not installed: importing it fails
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    output = tmp_path / "docs.parquet"
+    result = runner.invoke(cli, ["export", "--db", str(db), "--format", "parquet", "--output", str(output)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "scraper: Parquet export needs the parquet extra: pip install 'storyscraper[parquet]'\n"
+    )
+    assert not output.exists()

@@ -13,11 +13,11 @@ from scraper.crawl.discover import (
     Link,
     Sitemap,
     feed_links,
-    is_gzip,
     parse_feed,
     parse_sitemap,
 )
 from scraper.errors import DiscoveryError
+from scraper.fetch import is_gzip
 
 SOURCE = "https://site.example/sitemap.xml"
 

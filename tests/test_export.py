@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from scraper.errors import WriteError
+from scraper.errors import ConfigError, WriteError
 from scraper.export import (
     FORMATS,
-    PARQUET_SCHEMA,
     ParquetWriter,
     Writer,
     open_writer,
+    parquet_schema,
     render_markdown,
     slugify,
 )
@@ -143,9 +144,19 @@ def test_parquet_without_output_is_write_error() -> None:
         open_writer("parquet", None, io.StringIO())
 
 
+def test_parquet_without_pyarrow_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Without the parquet extra, opening a Parquet writer says what to install; nothing is written."""
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if not installed: importing it fails
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with pytest.raises(ConfigError, match=r"needs the parquet extra: pip install 'storyscraper\[parquet\]'"):
+        open_writer("parquet", tmp_path / "docs.parquet", io.StringIO())
+    assert list(tmp_path.iterdir()) == []
+    open_writer("jsonl", None, io.StringIO())  # the other formats never needed it
+
+
 def test_parquet_schema_matches_record_fields() -> None:
     """The Parquet columns are exactly the public record fields, in order."""
-    assert PARQUET_SCHEMA.names == list(RECORD_FIELDS)
+    assert parquet_schema().names == list(RECORD_FIELDS)
 
 
 def test_markdown_to_folder_writes_one_file_per_document(tmp_path: Path) -> None:

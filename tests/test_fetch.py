@@ -25,6 +25,7 @@ from scraper.errors import ExtractionError, PermanentFetchError, TransientFetchE
 from scraper.fetch.client import HTML_TYPES, Fetcher, parse_retry_after
 from scraper.fetch.gate import HostGate
 from scraper.models import FetchedPage, utc_now
+from tests.clock import FakeTime
 from tests.httpserver import LocalServer, Request, Route
 
 BASE = "http://example.test"
@@ -41,22 +42,6 @@ SETTINGS = FetchSettings(
 )
 
 Responder = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
-
-
-class FakeTime:
-    """A clock that moves only when `sleep` is awaited, recording every wait."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 class Site:

@@ -4,30 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 
 import pytest
 
 from scraper.fetch.gate import HostGate, host_key, origin
-
-
-class FakeTime:
-    """A clock that moves only when `sleep` is awaited, recording every wait."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-        self.on_sleep: Callable[[], None] | None = None
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
-        if self.on_sleep is not None:
-            self.on_sleep()
-        await asyncio.sleep(0)  # let other tasks run, as a real sleep would
+from tests.clock import FakeTime
 
 
 def make_gate(concurrency: int = 1, delay: float = 1.0) -> tuple[HostGate, FakeTime]:

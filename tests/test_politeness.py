@@ -14,23 +14,12 @@ from scraper.errors import TransientFetchError
 from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import HostGate
 from scraper.models import Kind, VisitOutcome
+from tests.clock import FakeTime
 
 SETTINGS = Settings(
     fetch=FetchSettings(per_host_delay=0.5, max_attempts=1, backoff_initial=2.0, backoff_max=10.0),
     crawl=CrawlSettings(max_crawl_delay=20.0, host_failure_limit=3),
 )
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 def answering(

@@ -9,19 +9,12 @@ import pytest
 
 from scraper.crawl.progress import LogProgress, progress_display
 from scraper.models import CrawlProgress
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clock import Clock
 
 
 def test_log_lines_at_most_every_interval(caplog: pytest.LogCaptureFixture) -> None:
     """Updates between two intervals are folded into the next line."""
-    clock = Clock()
+    clock = Clock(0.0)
     show = LogProgress(interval=10.0, clock=clock)
     caplog.set_level(logging.INFO, logger="scraper.progress")
     for second in (1, 5, 11, 12, 25):

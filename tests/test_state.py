@@ -24,17 +24,10 @@ from scraper.models import (
 from scraper.store.documents import Store
 from scraper.store.schema import MIGRATIONS
 from scraper.store.state import REPORT_LIST_LIMIT, CrawlState, RunStart
+from tests.clock import Clock
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 A = "http://a.test/"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -49,12 +42,12 @@ def store(db: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> Clock[datetime]:
+    return Clock(NOW)
 
 
 @pytest.fixture
-def state(store: Store, clock: Clock) -> CrawlState:
+def state(store: Store, clock: Clock[datetime]) -> CrawlState:
     return CrawlState(store, clock=clock)
 
 
@@ -250,7 +243,7 @@ def test_a_failed_record_leaves_nothing_behind(state: CrawlState, db: Path) -> N
     assert rows(db, "SELECT state FROM frontier") == [("pending",)]
 
 
-def test_unchanged_text_and_304_keep_the_history(state: CrawlState, clock: Clock) -> None:
+def test_unchanged_text_and_304_keep_the_history(state: CrawlState, clock: Clock[datetime]) -> None:
     """Same text stores no version; a 304 keeps validators it does not repeat; a 200 replaces them."""
     run = state.begin("p", new_run_id="run-1")
     state.record(run.run_id, stored(A, etag='"v1"', links=(A + "x",)))
@@ -274,7 +267,7 @@ def test_unchanged_text_and_304_keep_the_history(state: CrawlState, clock: Clock
     assert state.links(A) == ()  # the last 200 had no links; the 304 kept them as they were
 
 
-def test_gone_and_failures(state: CrawlState, clock: Clock) -> None:
+def test_gone_and_failures(state: CrawlState, clock: Clock[datetime]) -> None:
     """404/410 sets gone_at once (the document stays); failures count up until the page answers."""
     run = state.begin("p", new_run_id="run-1")
     state.record(run.run_id, stored(A))

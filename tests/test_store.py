@@ -14,17 +14,8 @@ import pytest
 from scraper.errors import WriteError
 from scraper.models import CrawlReport, Outcome, utc_now
 from scraper.store.documents import SCHEMA_VERSION, Store, timestamp
+from tests.clock import Clock
 from tests.factories import FETCHED_AT, make_doc
-
-
-class Clock:
-    """A settable clock for `stored_at`."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

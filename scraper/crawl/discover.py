@@ -11,14 +11,14 @@ Entries are resolved against `source` (and Atom's `xml:base`), normalised with
 out silently. Unreadable documents raise `DiscoveryError(source, reason)`.
 
 XML is parsed without resolving entities, without network access and within libxml2's default
-size limits; gzip is inflated incrementally and given up past `MAX_DECOMPRESSED_BYTES`.
+size limits; gzip is inflated by the one bounded inflater (scraper/fetch/inflate.py) and given up
+past `MAX_DECOMPRESSED_BYTES`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,11 +31,11 @@ from selectolax.lexbor import LexborHTMLParser
 
 from scraper.crawl.links import normalise
 from scraper.errors import DiscoveryError
+from scraper.fetch import InflateError, inflate, is_gzip
 
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_INDEX_ENTRIES = 50_000  # child sitemaps per index: the sitemaps protocol's own limit
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _CHUNK = 64 * 1024
@@ -60,11 +60,6 @@ class Sitemap:
 
     urls: tuple[Link, ...] = ()
     sitemaps: tuple[str, ...] = ()
-
-
-def is_gzip(body: bytes) -> bool:
-    """Whether `body` starts with the gzip magic bytes, whatever the file is called."""
-    return body[:2] == _GZIP_MAGIC
 
 
 def parse_sitemap(body: bytes, *, source: str, max_urls: int = 50_000) -> Sitemap:
@@ -146,24 +141,14 @@ def _prepare(body: bytes, source: str) -> bytes:
 
 def _gunzip(body: bytes, source: str) -> bytes:
     """Inflate every gzip member of `body`, refusing to go past MAX_DECOMPRESSED_BYTES."""
-    out = bytearray()
-    rest = body
-    while rest:
-        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-        try:
-            out += inflater.decompress(rest, MAX_DECOMPRESSED_BYTES + 1 - len(out))
-        except zlib.error as exc:
-            raise DiscoveryError(source, f"invalid gzip data: {exc}") from exc
-        if len(out) > MAX_DECOMPRESSED_BYTES:
-            raise DiscoveryError(
-                source, f"gzip data inflates past {MAX_DECOMPRESSED_BYTES // (1024 * 1024)} MiB"
-            )
-        if not inflater.eof:
-            raise DiscoveryError(source, "truncated gzip data")
-        rest = inflater.unused_data
-        if rest.strip(b"\0") == b"":  # trailing NUL padding after the last member is harmless
-            break
-    return bytes(out)
+    try:
+        return inflate(body, limit=MAX_DECOMPRESSED_BYTES)
+    except InflateError as exc:
+        if exc.too_large:
+            reason = f"gzip data inflates past {MAX_DECOMPRESSED_BYTES // (1024 * 1024)} MiB"
+        else:
+            reason = "truncated gzip data" if exc.truncated else f"invalid gzip data: {exc.reason}"
+        raise DiscoveryError(source, reason) from exc
 
 
 # --- sitemaps -------------------------------------------------------------------------------

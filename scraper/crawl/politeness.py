@@ -1,7 +1,8 @@
 """Per-host politeness of one run: robots.txt, Crawl-delay, error backoff, hosts set aside.
 
 - robots.txt is fetched once per host per run (the first URL of a host waits for it, the
-  others share the answer) and picked by outcome as RFC 9309 says (see scraper/crawl/robots.py):
+  others share the answer), its first 512 KiB only however long it is, and picked by outcome
+  as RFC 9309 says (see scraper/crawl/robots.py):
   200 -> its rules; 4xx -> allow all; 5xx or unreachable -> disallow all, and the host is set
   aside, since nothing of it may be fetched.
 - Its Crawl-delay (capped by `[crawl] max_crawl_delay`) becomes the host's gap in the
@@ -21,7 +22,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from scraper.config import Settings
-from scraper.crawl.robots import ALLOW_ALL, DISALLOW_ALL, RobotsRules, agent_token, parse_robots
+from scraper.crawl.robots import (
+    ALLOW_ALL,
+    DISALLOW_ALL,
+    MAX_ROBOTS_BYTES,
+    RobotsRules,
+    agent_token,
+    parse_robots,
+)
 from scraper.errors import ExtractionError, FetchError, TransientFetchError
 from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import host_key
@@ -50,7 +58,8 @@ def robots_url(url: str) -> str:
 async def read_robots(fetcher: Fetcher, url: str, *, agent: str) -> RobotsAnswer:
     """Fetch and parse the robots.txt at `url`; never raises for what the server does."""
     try:
-        page = await fetcher.fetch(url, accept=ANY_TYPE)
+        # one byte more than is parsed, so the parser sees the file was longer and drops the cut line
+        page = await fetcher.fetch(url, accept=ANY_TYPE, head=MAX_ROBOTS_BYTES + 1)
     except TransientFetchError as exc:  # 5xx, 429 or the network, after retries: "unreachable"
         visit = Visit(
             url=url, kind=Kind.ROBOTS, outcome=VisitOutcome.FAILED, status=exc.status, reason=exc.reason

@@ -3,6 +3,7 @@
     client.py    `Fetcher`: one httpx client per run, the tenacity retry policy, size and time limits
     gate.py      `HostGate`: per-host concurrency, gaps between request starts, pauses; `host_key`
     charset.py   bytes to text the way browsers decide (BOM, header, meta, detection)
+    inflate.py   the one bounded decompressor (gzip, zlib, raw deflate) for bodies, sitemaps, files
 
 Other stages import from here; the modules inside are private to the stage.
 """
@@ -10,13 +11,18 @@ Other stages import from here; the modules inside are private to the stage.
 from scraper.fetch.charset import charset_from_content_type, resolve_encoding
 from scraper.fetch.client import HTML_TYPES, Fetcher, parse_retry_after
 from scraper.fetch.gate import HostGate, host_key, origin
+from scraper.fetch.inflate import InflateError, Inflater, inflate, is_gzip
 
 __all__ = [
     "HTML_TYPES",
     "Fetcher",
     "HostGate",
+    "InflateError",
+    "Inflater",
     "charset_from_content_type",
     "host_key",
+    "inflate",
+    "is_gzip",
     "origin",
     "parse_retry_after",
     "resolve_encoding",

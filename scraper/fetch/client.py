@@ -14,7 +14,6 @@ import os
 import socket
 import ssl
 import time
-import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC
@@ -35,6 +34,7 @@ from scraper.config import FetchSettings
 from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
 from scraper.fetch.charset import resolve_encoding
 from scraper.fetch.gate import HostGate
+from scraper.fetch.inflate import InflateError, Inflater
 from scraper.models import FetchedPage, utc_now
 
 __all__ = ["HTML_TYPES", "Fetcher", "parse_retry_after"]
@@ -46,8 +46,9 @@ _SCHEMES = ("http", "https")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRYABLE = frozenset({429, 500, 502, 503, 504})
 _PAUSES_HOST = frozenset({429, 503})
-# Only what _Inflater can undo, so the decompressed size stays bounded chunk by chunk.
+# Only what `Inflater` can undo, so the decompressed size stays bounded chunk by chunk.
 _ACCEPT_ENCODING = "gzip, deflate"
+_LOCATION = "scraper.location"  # where `_keep_location` puts a redirect's Location header
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ class Fetcher:
             headers={"User-Agent": s.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
             follow_redirects=False,
             trust_env=False,
+            event_hooks={"response": [_keep_location]},
         )
         return self
 
@@ -110,6 +112,7 @@ class Fetcher:
         last_modified: str | None = None,
         accept: frozenset[str] = HTML_TYPES,
         check_redirect: Callable[[str], Awaitable[None]] | None = None,
+        head: int | None = None,
     ) -> FetchedPage:
         """GET `url`, following redirects; a 304 comes back as a page with status 304 and no body.
 
@@ -117,6 +120,8 @@ class Fetcher:
         a redirect target by raising a `FetchError`. `redirects` on the page holds the URLs
         between `url` and `final_url`. Raises `FetchError`, or `ExtractionError` when the body
         arrived but is not text (see `decode.resolve_encoding`) and `accept` is not empty.
+        With `head`, only the first `head` bytes of the body are read and kept, however long it
+        is (robots.txt: RFC 9309 reads the first 500 KiB); `max_bytes` does not apply then.
         """
         if self._client is None:
             raise RuntimeError("Fetcher is not open: use `async with Fetcher(settings) as fetcher:`")
@@ -129,7 +134,7 @@ class Fetcher:
         chain = [url]
         while True:
             answer: _Answer = await self._retrying.copy()(
-                self._attempt, self._client, chain[-1], headers, accept
+                self._attempt, self._client, chain[-1], headers, accept, head
             )
             if answer.location is None:
                 break
@@ -152,7 +157,10 @@ class Fetcher:
         )
 
     def _next_hop(self, chain: list[str], location: str) -> str:
-        target = urljoin(chain[-1], location.strip())
+        try:
+            target = urljoin(chain[-1], location.strip())
+        except ValueError as exc:  # "http://[::1/x": the Location is no URL at all
+            raise PermanentFetchError(chain[0], f"malformed redirect: {location!r} ({exc})") from exc
         if target in chain:
             raise PermanentFetchError(chain[0], "redirect loop: " + " -> ".join([*chain, target]))
         if len(chain) > self.settings.max_redirects:
@@ -161,14 +169,19 @@ class Fetcher:
         return target
 
     async def _attempt(
-        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], accept: frozenset[str]
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        headers: dict[str, str],
+        accept: frozenset[str],
+        head: int | None,
     ) -> _Answer:
         """One request inside the host's slot, cut off after `total_timeout`."""
         async with self.gate.slot(url):
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
                     async with client.stream("GET", url, headers=headers) as response:
-                        return await self._answer(url, response, accept)
+                        return await self._answer(url, response, accept, head)
             except TimeoutError as exc:
                 raise TransientFetchError(url, f"timed out (total {self.settings.total_timeout:g}s)") from exc
             except httpx.InvalidURL as exc:
@@ -176,13 +189,15 @@ class Fetcher:
             except httpx.TransportError as exc:
                 raise _transport_error(url, exc) from exc
 
-    async def _answer(self, url: str, response: httpx.Response, accept: frozenset[str]) -> _Answer:
+    async def _answer(
+        self, url: str, response: httpx.Response, accept: frozenset[str], head: int | None
+    ) -> _Answer:
         status, headers = response.status_code, response.headers
         answer = _Answer(
             status, headers.get("content-type"), headers.get("etag"), headers.get("last-modified")
         )
         if status in _REDIRECTS:
-            location = headers.get("location")
+            location = response.extensions.get(_LOCATION)
             if not location:
                 raise PermanentFetchError(url, f"HTTP {status} without a Location header", status=status)
             return replace(answer, location=location)
@@ -196,7 +211,7 @@ class Fetcher:
         if media_type and accept and media_type not in accept:
             label = "not HTML" if accept <= HTML_TYPES else "unexpected content type"
             raise PermanentFetchError(url, f"{label}: {media_type}", status=status)
-        return replace(answer, body=await self._read_body(url, response))
+        return replace(answer, body=await self._read_body(url, response, head))
 
     def _retryable_status(self, url: str, response: httpx.Response) -> TransientFetchError:
         status = response.status_code
@@ -213,25 +228,38 @@ class Fetcher:
                 )
         return TransientFetchError(url, reason, status=status, retry_after=retry_after)
 
-    async def _read_body(self, url: str, response: httpx.Response) -> bytes:
+    async def _read_body(self, url: str, response: httpx.Response, head: int | None) -> bytes:
+        """The body, inflated; with `head`, only its first `head` bytes (the rest is not read)."""
         limit = self.settings.max_bytes
         declared = response.headers.get("content-length", "").strip()
-        if declared.isdigit() and int(declared) > limit:
+        if head is None and declared.isdigit() and int(declared) > limit:
             raise PermanentFetchError(url, f"body larger than {limit} bytes (Content-Length {declared})")
         coding = response.headers.get("content-encoding", "")
         # aiter_raw: count bytes as they come off the wire and inflate them ourselves, capped.
         # A transport may hand over a response already read and decoded (httpx.MockTransport).
         chunks = response.aiter_bytes() if response.is_stream_consumed else response.aiter_raw()
-        inflater = _Inflater(
-            url, "" if response.is_stream_consumed else coding, self.settings.max_decoded_bytes
-        )
         received = 0
         parts: list[bytes] = []
-        async for chunk in chunks:
-            received += len(chunk)
-            if received > limit:
-                raise PermanentFetchError(url, f"body larger than {limit} bytes")
-            parts.append(inflater.feed(chunk))
+        try:
+            inflater = Inflater(
+                "" if response.is_stream_consumed else coding,
+                self.settings.max_decoded_bytes if head is None else head,
+                truncate=head is not None,
+            )
+            async for chunk in chunks:
+                received += len(chunk)
+                if received > limit and head is None:
+                    raise PermanentFetchError(url, f"body larger than {limit} bytes")
+                parts.append(inflater.feed(chunk))
+                if inflater.full or received > limit:  # only with `head`: the rest is not wanted
+                    return b"".join(parts)
+            inflater.finish()
+        except InflateError as exc:
+            if exc.truncated:
+                raise TransientFetchError(url, f"body cut short: {exc.reason}") from exc
+            raise PermanentFetchError(url, f"body {exc.reason}" if exc.too_large else exc.reason) from exc
+        except httpx.RemoteProtocolError as exc:  # the server hung up before the end of the body
+            raise TransientFetchError(url, f"body cut short: {exc}") from exc
         return b"".join(parts)
 
     def _build_retrying(self, sleep: Callable[[float], Awaitable[None]]) -> AsyncRetrying:
@@ -261,34 +289,6 @@ class Fetcher:
             sleep=sleep,
             reraise=True,
         )
-
-
-class _Inflater:
-    """Undoes gzip/deflate chunk by chunk, never producing more than `limit` bytes in all."""
-
-    def __init__(self, url: str, coding: str, limit: int) -> None:
-        self._url = url
-        self._coding = coding.strip().lower()
-        self._limit = limit
-        self._left = limit
-        if self._coding in ("", "identity"):
-            self._zlib = None
-        elif self._coding in ("gzip", "x-gzip", "deflate"):
-            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | (16 if "gzip" in self._coding else 0))
-        else:
-            raise PermanentFetchError(url, f"unsupported Content-Encoding: {self._coding}")
-
-    def feed(self, data: bytes) -> bytes:
-        if self._zlib is not None:
-            try:
-                # max_length stops inflating one byte past the budget: a bomb never unpacks
-                data = self._zlib.decompress(data, self._left + 1)
-            except zlib.error as exc:
-                raise PermanentFetchError(self._url, f"corrupt {self._coding} body: {exc}") from exc
-        self._left -= len(data)
-        if self._left < 0:
-            raise PermanentFetchError(self._url, f"body larger than {self._limit} bytes once decompressed")
-        return data
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -328,17 +328,30 @@ def _log_retry(state: RetryCallState) -> None:
     _log.info("attempt %d failed (%s); retrying in %.1fs", state.attempt_number, exc, state.upcoming_sleep)
 
 
+async def _keep_location(response: httpx.Response) -> None:
+    """Response hook: move Location out of httpx's reach, into `response.extensions`.
+
+    `fetch` follows redirects itself, hop by hop, but httpx parses the Location of every
+    redirect even when not following it, and a bad one ("http://xn--/") raises outside its own
+    error tree. Taken out here, it is parsed by `_next_hop`, where a bad one is a reason.
+    """
+    if response.status_code in _REDIRECTS and "location" in response.headers:
+        response.extensions[_LOCATION] = response.headers["location"]
+        del response.headers["location"]
+
+
 def _require_http(source: str, url: str, *, what: str = "") -> None:
     """Refuse anything but a well-formed http(s) URL; `what` prefixes the reason ("redirect to ")."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - reading the port is what validates it
-    except ValueError as exc:
-        raise PermanentFetchError(source, f"{what}malformed URL {url!r}: {exc}") from exc
+        httpx.URL(url).host  # noqa: B018 - what the request will parse: IDNA labels, characters
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise PermanentFetchError(source, f"{what}malformed URL ({exc}): {url!r}") from exc
     if parts.scheme.lower() not in _SCHEMES:
         raise PermanentFetchError(source, f"{what}unsupported scheme {parts.scheme or '(none)'!r}: {url}")
     if not parts.hostname:
-        raise PermanentFetchError(source, f"{what}malformed URL {url!r}: no host")
+        raise PermanentFetchError(source, f"{what}malformed URL (no host): {url!r}")
 
 
 def _transport_error(url: str, exc: httpx.TransportError) -> FetchError:

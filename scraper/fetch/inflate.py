@@ -1,0 +1,121 @@
+"""The one bounded decompressor: gzip, zlib and raw deflate, never more than a set number of bytes out.
+
+Every place that decompresses uses it: HTTP bodies (`Content-Encoding`), gzipped sitemaps and
+local `.html.gz` files. A decompression bomb stops one byte past the limit, however small the
+input: zlib's `max_length` caps each step, so memory never holds more than the limit.
+
+    Inflater(coding, limit)   streaming: feed() chunks as they come, finish() at the end
+    inflate(data, limit)      a whole buffer, gzip members concatenated as gzip(1) writes them
+
+`deflate` is read as zlib (RFC 9110) or, when the body has no zlib header, as raw deflate, as
+browsers and httpx accept it. Errors are `InflateError`s with a reason; each caller maps them
+onto its own error (`FetchError`, `DiscoveryError`, `SourceError`) with the source it knows.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+__all__ = ["CODINGS", "InflateError", "Inflater", "inflate", "is_gzip"]
+
+CODINGS = frozenset({"gzip", "x-gzip", "deflate"})  # what `Inflater` undoes (besides identity)
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class InflateError(ValueError):
+    """Compressed data that is corrupt, cut short, or larger than the limit once inflated."""
+
+    def __init__(self, reason: str, *, too_large: bool = False, truncated: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.too_large = too_large
+        self.truncated = truncated
+
+
+def is_gzip(data: bytes) -> bool:
+    """Whether `data` starts with the gzip magic bytes, whatever the file is called."""
+    return data[:2] == _GZIP_MAGIC
+
+
+def _is_zlib_header(head: bytes) -> bool:
+    """RFC 1950: method 8 (deflate), a window of at most 32 KiB, and a header checksum."""
+    return head[0] & 0x0F == 8 and head[0] >> 4 <= 7 and (head[0] << 8 | head[1]) % 31 == 0
+
+
+class Inflater:
+    """Undoes one Content-Encoding chunk by chunk, producing at most `limit` bytes in all.
+
+    `coding` is "" or "identity" (bytes pass through, still counted), "gzip" / "x-gzip", or
+    "deflate"; anything else raises `InflateError`. Several gzip members in a row are all read.
+    With `truncate`, output past the limit is dropped instead of raising, and `full` tells.
+    """
+
+    def __init__(self, coding: str, limit: int, *, truncate: bool = False) -> None:
+        self.coding = coding.strip().lower()
+        if self.coding not in CODINGS and self.coding not in ("", "identity"):
+            raise InflateError(f"unsupported Content-Encoding: {self.coding}")
+        self._limit = limit
+        self._left = limit
+        self._truncate = truncate
+        self.full = False  # the limit was reached (with `truncate`)
+        self._zlib: zlib._Decompress | None = None
+        self._pending = b""
+
+    def feed(self, data: bytes) -> bytes:
+        """Inflate the next chunk; raises once the output would pass the limit."""
+        if self.full:
+            return b""
+        if self.coding in ("", "identity"):
+            return self._count(data)
+        data = self._pending + data
+        self._pending = b""
+        if self._zlib is None:
+            if self.coding == "deflate" and len(data) < 2:
+                self._pending = data  # one byte cannot tell zlib from raw deflate
+                return b""
+            self._zlib = self._new_stream(data)
+        out = bytearray()
+        while data:
+            if self._zlib.eof:
+                # gzip members may follow one another; NUL padding or junk after deflate is ignored
+                if self.coding == "deflate" or not data.strip(b"\0"):
+                    break
+                self._zlib = self._new_stream(data)
+            try:
+                # max_length stops one byte past the budget: a bomb never unpacks
+                out += self._zlib.decompress(data, self._left - len(out) + 1)
+            except zlib.error as exc:
+                raise InflateError(f"corrupt {self.coding} data: {exc}") from exc
+            if len(out) > self._left:
+                break
+            data = self._zlib.unused_data if self._zlib.eof else b""
+        return self._count(bytes(out))
+
+    def finish(self) -> None:
+        """The end of the body: raises if a compressed stream stopped before its end."""
+        if self.full:
+            return
+        if self._pending or (self._zlib is not None and not self._zlib.eof):
+            raise InflateError(f"{self.coding} data cut short", truncated=True)
+
+    def _new_stream(self, head: bytes) -> zlib._Decompress:
+        if self.coding != "deflate":
+            return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return zlib.decompressobj(zlib.MAX_WBITS if _is_zlib_header(head) else -zlib.MAX_WBITS)
+
+    def _count(self, data: bytes) -> bytes:
+        if len(data) > self._left:
+            if not self._truncate:
+                raise InflateError(f"larger than {self._limit} bytes once decompressed", too_large=True)
+            data, self.full = data[: self._left], True
+        self._left -= len(data)
+        return data
+
+
+def inflate(data: bytes, *, limit: int, coding: str = "gzip") -> bytes:
+    """Inflate a whole buffer (every gzip member), refusing more than `limit` bytes out."""
+    inflater = Inflater(coding, limit)
+    out = inflater.feed(data)
+    inflater.finish()
+    return out
