@@ -6,7 +6,6 @@ Exit codes: 0 all went well, 1 some sources or URLs failed, 2 usage or configura
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import logging
@@ -19,18 +18,16 @@ from typing import Any, TypeVar
 
 import click
 
-from scraper.batch import Cleaned, CleanOptions, clean_stream, extraction_pool
+from scraper.api import run_crawl
+from scraper.batch import Cleaned, CleanOptions, clean_stream
 from scraper.config import Settings, Site, load_settings
 from scraper.corpus import ErrorLog, clean_to_folder, failed_count, summary
-from scraper.crawl.engine import Crawler
 from scraper.crawl.frontier import crawl_sites
-from scraper.crawl.lock import crawl_lock
 from scraper.crawl.progress import clean_progress, progress_display
 from scraper.dedup import Hygiene, HygieneSettings
 from scraper.errors import ConfigError, LockedError, ScraperError, SourceError
 from scraper.export import FORMATS, open_writer, write_text_atomically
 from scraper.extract.explain import describe
-from scraper.fetch.client import Fetcher
 from scraper.models import CrawlReport, Document
 from scraper.shards import SHARD_FORMATS, OutputDir
 from scraper.sources import Input, expand, read_input_list, read_url_map
@@ -412,7 +409,7 @@ def crawl(
     if not sites:
         raise click.UsageError("nothing to crawl: give START_URL arguments or [[sites]] in --config")
     try:
-        report = asyncio.run(_run_crawl(settings, sites))
+        report = _run_crawl(settings, sites)
         if report_path is not None:
             write_text_atomically(
                 report_path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
@@ -427,18 +424,11 @@ def crawl(
     sys.exit(EXIT_OK if report.ok else EXIT_SOME_FAILED)
 
 
-async def _run_crawl(settings: Settings, sites: tuple[Site, ...]) -> CrawlReport:
+def _run_crawl(settings: Settings, sites: tuple[Site, ...]) -> CrawlReport:
     # progress lines (when stderr is not a terminal) show without -v: cron logs want them
     logging.getLogger("scraper.progress").setLevel(logging.INFO)
-    with (
-        crawl_lock(settings.store.path),
-        Store(settings.store.path) as store,
-        extraction_pool(_cores()) as pool,
-        progress_display(sys.stderr) as progress,
-    ):
-        async with Fetcher(settings.fetch) as fetcher:
-            crawler = Crawler(settings, fetcher=fetcher, store=store, executor=pool, progress=progress)
-            return await crawler.run(sites)
+    with progress_display(sys.stderr) as progress:
+        return run_crawl(settings, sites, progress=progress, workers=_cores())
 
 
 def _print_report(report: CrawlReport) -> None:
