@@ -25,7 +25,8 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     with Store(tmp_path / "data" / "scraper.db") as store:
         store.save(make_doc(), html_hash="h")
     monkeypatch.chdir(tmp_path)
-    routes: dict[str, Handler] = {"/": Route(body=page), "/story": Route(body=(HTML / "news-article.html").read_bytes())}
+    story = (HTML / "news-article.html").read_bytes()
+    routes: dict[str, Handler] = {"/": Route(body=page), "/story": Route(body=story)}
     with LocalServer(routes) as server:
         base = server.url("").rstrip("/")
         (tmp_path / "config").mkdir()
