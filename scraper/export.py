@@ -82,6 +82,11 @@ def parquet_schema() -> Any:
             pa.field("page_type", pa.string(), nullable=False),
             pa.field("quality", pa.float64(), nullable=False),
             pa.field("skip_reason", pa.string()),
+            pa.field("version", pa.int64()),
+            pa.field("run_id", pa.string()),
+            pa.field("stored_at", pa.string()),
+            pa.field("change", pa.string()),
+            pa.field("gone_at", pa.string()),
         ]
     )
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from scraper.export import JsonLinesWriter
 from scraper.store import Store
 from tests.factories import make_doc
 from tests.httpserver import Handler, LocalServer, Route
@@ -24,6 +27,11 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     (tmp_path / "page.html").write_bytes(page)
     with Store(tmp_path / "data" / "scraper.db") as store:
         store.save(make_doc(), html_hash="h")
+        writer = JsonLinesWriter(tmp_path / "changed.jsonl", sys.stdout)
+        writer.start()
+        for doc in store.latest(since=datetime(2000, 1, 1, tzinfo=UTC)):
+            writer.write(doc)
+        writer.finish()
     monkeypatch.chdir(tmp_path)
     story = (HTML / "news-article.html").read_bytes()
     routes: dict[str, Handler] = {"/": Route(body=page), "/story": Route(body=story)}

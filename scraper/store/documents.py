@@ -26,15 +26,28 @@ from types import TracebackType
 from typing import Any, Self
 
 from scraper.errors import WriteError
-from scraper.models import RECORD_FIELDS, CrawlReport, Document, Outcome, StoreOutcome, utc_now
+from scraper.models import (
+    RECORD_FIELDS,
+    VERSION_FIELDS,
+    CrawlReport,
+    Document,
+    Outcome,
+    StoreOutcome,
+    sha256_hex,
+    utc_now,
+)
 from scraper.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 # the record fields in the order of the `documents` columns (the content hash has its own
 # column, next to the raw HTML's); JSON-encoded lists are marked
 _LIST_COLUMNS = ("authors", "categories", "tags")
-_COLUMNS = (*(f for f in RECORD_FIELDS if f != "content_hash"), "markdown")
-_SELECT = f"SELECT {', '.join(f'd.{c}' for c in _COLUMNS)} FROM documents AS d"
+_COLUMNS = (*(f for f in RECORD_FIELDS if f != "content_hash" and f not in VERSION_FIELDS), "markdown")
+_SELECT = f"SELECT {', '.join(f'd.{c}' for c in (*_COLUMNS, *VERSION_FIELDS))} FROM documents AS d"
 _LATEST = "d.version = (SELECT MAX(version) FROM documents WHERE key = d.key)"
+# what a new version is judged on: every record field but the facts of one fetch (when, from
+# which input, which status) and what the store itself sets; the text through `content_hash`
+_COMPARED = tuple(f for f in _COLUMNS if f not in ("fetched_at", "source", "status", "markdown", "text"))
+_TIMES = ("fetched_at", "stored_at", "gone_at")
 
 
 def timestamp(moment: datetime) -> str:
@@ -159,11 +172,13 @@ class Store:
         key = document_key(doc)
         content_hash = doc.content_hash
         now = timestamp(self._clock())
+        compared = ", ".join(_COMPARED)
         latest = conn.execute(
-            "SELECT id, version, content_hash FROM documents WHERE key = ? ORDER BY version DESC LIMIT 1",
+            f"SELECT id, version, content_hash, change, {compared} FROM documents WHERE key = ? "
+            "ORDER BY version DESC LIMIT 1",
             (key,),
         ).fetchone()
-        if latest is not None and latest[2] == content_hash:
+        if latest is not None and latest[3] != Outcome.GONE and _same(latest, content_hash, doc):
             return StoreOutcome(doc_id=latest[0], url=key, version=latest[1], outcome=Outcome.UNCHANGED)
         if run_id is not None:
             conn.execute("INSERT OR IGNORE INTO runs (id, started_at) VALUES (?, ?)", (run_id, now))
@@ -178,6 +193,30 @@ class Store:
         assert cursor.lastrowid is not None
         outcome = Outcome.NEW if latest is None else Outcome.CHANGED
         return StoreOutcome(doc_id=cursor.lastrowid, url=key, version=version, outcome=outcome)
+
+    def tombstone_within(
+        self, conn: sqlite3.Connection, key: str, *, run_id: str | None
+    ) -> StoreOutcome | None:
+        """Store a `gone` version of `key` (the latest one's fields, no text, `gone_at` now), inside
+        the caller's transaction; None when nothing is stored under `key` or it is gone already."""
+        latest = conn.execute(
+            "SELECT id, version, change FROM documents WHERE key = ? ORDER BY version DESC LIMIT 1", (key,)
+        ).fetchone()
+        if latest is None or latest[2] == Outcome.GONE:
+            return None
+        now = timestamp(self._clock())
+        if run_id is not None:
+            conn.execute("INSERT OR IGNORE INTO runs (id, started_at) VALUES (?, ?)", (run_id, now))
+        copied = [c for c in _COLUMNS if c not in ("text", "markdown")]
+        cursor = conn.execute(
+            f"INSERT INTO documents (key, version, {', '.join(copied)}, text, markdown, content_hash, "
+            "html_hash, run_id, stored_at, change, gone_at) "
+            f"SELECT key, version + 1, {', '.join(copied)}, '', '', ?, html_hash, ?, ?, 'gone', ? "
+            "FROM documents WHERE id = ?",
+            (sha256_hex(""), run_id, now, now, latest[0]),
+        )
+        assert cursor.lastrowid is not None
+        return StoreOutcome(doc_id=cursor.lastrowid, url=key, version=latest[1] + 1, outcome=Outcome.GONE)
 
     def record_run(self, report: CrawlReport) -> None:
         """Keep the report and status of a crawl run (insert, or complete the row it started)."""
@@ -202,10 +241,14 @@ class Store:
         """The latest version of every document, ordered by key; streamed, not loaded at once.
 
         `since` keeps documents whose latest version was stored at or after that time (that is,
-        new or changed since then); `run_id` keeps those whose latest version that run stored.
+        new, changed or gone since then); `run_id` keeps those whose latest version that run
+        stored. With either, pages that went come as tombstones (`change` "gone", `gone_at`, no
+        text); without, the latest version of every document still there.
         """
         where = [_LATEST]
         params: list[Any] = []
+        if since is None and run_id is None:
+            where.append("d.change != 'gone'")
         if since is not None:
             where.append("d.stored_at >= ?")
             params.append(timestamp(since))
@@ -304,12 +347,22 @@ def _encode(doc: Document) -> tuple[Any, ...]:
 
 
 def _decode(row: tuple[Any, ...]) -> Document:
-    """The `Document` a row of `_COLUMNS` was made from."""
-    fields = dict(zip(_COLUMNS, row, strict=True))
+    """The `Document` a row of `_COLUMNS` and `VERSION_FIELDS` was made from."""
+    fields = dict(zip((*_COLUMNS, *VERSION_FIELDS), row, strict=True))
     for column in _LIST_COLUMNS:
         fields[column] = tuple(json.loads(fields[column]))
-    fields["fetched_at"] = datetime.fromisoformat(fields["fetched_at"]).astimezone(UTC)
+    for column in _TIMES:
+        if fields[column] is not None:
+            fields[column] = datetime.fromisoformat(fields[column]).astimezone(UTC)
     return Document(**fields)
+
+
+def _same(latest: tuple[Any, ...], content_hash: str, doc: Document) -> bool:
+    """Whether the latest stored version (id, version, hash, change, `_COMPARED`...) says what `doc` says."""
+    if latest[2] != content_hash:
+        return False
+    values = dict(zip(_COLUMNS, _encode(doc), strict=True))
+    return all(stored == values[name] for name, stored in zip(_COMPARED, latest[4:], strict=True))
 
 
 __all__ = ["SCHEMA_VERSION", "Store", "document_key", "timestamp"]
