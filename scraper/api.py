@@ -17,12 +17,13 @@ import asyncio
 import os
 from collections.abc import Callable, Sequence
 
-from scraper.batch import extraction_pool, fetch_politely
+from scraper.batch import fetch_politely
 from scraper.config import Settings, Site
 from scraper.crawl.engine import Crawler
 from scraper.crawl.lock import crawl_lock
 from scraper.crawl.politeness import Politeness
 from scraper.extract.pipeline import extract_document
+from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.models import CrawlProgress, CrawlReport, Document
 from scraper.store.documents import Store
@@ -33,7 +34,8 @@ __all__ = ["fetch_and_clean", "fetch_and_clean_async", "run_crawl"]
 async def fetch_and_clean_async(url: str, settings: Settings | None = None) -> Document:
     """Fetch `url` politely and extract its document (see the module docstring)."""
     settings = settings or Settings()
-    async with Fetcher(settings.fetch) as fetcher:
+    # the URL the caller named may be private (a local server); where it redirects to may not
+    async with Fetcher(settings.fetch, trusted=[url]) as fetcher:
         politeness = Politeness(fetcher, settings, on_robots=lambda _host, _answer: None)
         page = await fetch_politely(fetcher, politeness, url)
     return extract_document(page, settings.extract_for(page.final_url or page.url))
@@ -59,12 +61,12 @@ def run_crawl(
     with (
         crawl_lock(settings.store.path),
         Store(settings.store.path) as store,
-        extraction_pool(workers or cores) as pool,
+        ExtractionPool(workers or cores, settings.extract) as pool,
     ):
 
         async def crawl() -> CrawlReport:
             async with Fetcher(settings.fetch) as fetcher:
-                crawler = Crawler(settings, fetcher=fetcher, store=store, executor=pool, progress=progress)
+                crawler = Crawler(settings, fetcher=fetcher, store=store, pool=pool, progress=progress)
                 return await crawler.run(sites)
 
         return asyncio.run(crawl())

@@ -18,28 +18,24 @@ extracted again (scraper/shards.py keeps that count).
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import BinaryIO, TypeVar
+from typing import BinaryIO
 
 from scraper.config import ExtractSettings, Settings
 from scraper.crawl.politeness import Politeness
 from scraper.errors import NoMainContent, PermanentFetchError, ScraperError, SourceError
 from scraper.extract.explain import Explanation, explain
 from scraper.extract.pipeline import extract_document, no_article
+from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.models import Document, FetchedPage
 from scraper.sources import Input, expand, load_file, page_from_bytes, path_key
 from scraper.warc import ArchivedResponse, ArchiveSkip, read_archive
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,29 +99,49 @@ def clean_sources(
 def clean_stream(
     inputs: Iterable[Input | SourceError], settings: Settings, options: CleanOptions
 ) -> Iterator[Cleaned | InputDone]:
-    """The pages of `inputs`, cleaned, in order, as they are ready; `InputDone` after each input."""
+    """The pages of `inputs`, cleaned, in order, as they are ready; `InputDone` after each input.
+
+    Every page is extracted in the worker pool, under `[extract] timeout` and `max_memory`:
+    whatever goes wrong with one page (a limit, a worker dying, a bug) is that page's error.
+    """
     with ExitStack() as stack:
-        executor: Executor = stack.enter_context(
-            extraction_pool(options.jobs) if options.jobs > 1 else ThreadPoolExecutor(max_workers=1)
-        )
-        jobs = _Jobs(settings, options, executor, stack)
+        jobs = _Jobs(settings, options, stack)
         yield from _in_order(jobs.all(inputs), window=max(16, 4 * options.jobs))
 
 
 # -- jobs: one future per page ---------------------------------------------------------------------
 
-Job = Future[Cleaned] | Cleaned | InputDone
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A page in the pool (or being fetched): its result, or the error that stopped it, is its outcome."""
+
+    source: str
+    input: str
+    future: Future[Cleaned]
+
+    def outcome(self) -> Cleaned:
+        try:
+            return self.future.result()
+        except ScraperError as exc:
+            return Cleaned(self.source, error=exc, input=self.input)
+
+
+Job = _Pending | Cleaned | InputDone
 
 
 class _Jobs:
-    def __init__(
-        self, settings: Settings, options: CleanOptions, executor: Executor, stack: ExitStack
-    ) -> None:
+    def __init__(self, settings: Settings, options: CleanOptions, stack: ExitStack) -> None:
         self.settings = settings
         self.options = options
-        self.executor = executor
         self._stack = stack
+        self._pool: ExtractionPool | None = None
         self._fetching: _Fetching | None = None
+
+    def submit(self, source: str, origin: str, fn: Callable[..., Cleaned], *args: object) -> _Pending:
+        if self._pool is None:  # started at the first page: a run of bad arguments costs no workers
+            self._pool = self._stack.enter_context(ExtractionPool(self.options.jobs, self.settings.extract))
+        return _Pending(source, origin, self._pool.submit(source, fn, *args))
 
     def all(self, inputs: Iterable[Input | SourceError]) -> Iterator[Job]:
         for item in inputs:
@@ -143,20 +159,37 @@ class _Jobs:
                     yield self._one(item)
                 yield InputDone(name, 1)
 
-    def _one(self, item: Input) -> Future[Cleaned] | Cleaned:
+    def _one(self, item: Input) -> _Pending | Cleaned:
         options = self.options
         if item.kind == "url":
             return self._url(item.source)
         if item.kind == "stdin":
-            return _clean_stdin(options.stdin, self.settings, url=options.url, explained=options.explained)
+            return self._stdin()
         url = options.url_map.get(path_key(item.source), options.url)
-        return self.executor.submit(
+        return self.submit(
+            item.source,
+            item.source,
             clean_file,
             item.source,
             url,
             self.settings.extract_for(url),
             self.settings.fetch.max_bytes,
             options.explained,
+        )
+
+    def _stdin(self) -> _Pending | Cleaned:
+        stdin, settings, url = self.options.stdin, self.settings, self.options.url
+        if stdin is None:
+            return Cleaned("-", error=SourceError("-", "no standard input"))
+        try:
+            body = stdin.read(settings.fetch.max_bytes + 1)
+            if len(body) > settings.fetch.max_bytes:
+                raise SourceError("-", f"larger than {settings.fetch.max_bytes} bytes")
+            page = page_from_bytes(body, source="-", url=url)
+        except ScraperError as exc:
+            return Cleaned("-", error=exc)
+        return self.submit(
+            "-", "-", _clean_page, page, settings.extract_for(url), self.options.explained, "-"
         )
 
     def _archive(self, path: str, done: int) -> Iterator[Job]:
@@ -170,37 +203,40 @@ class _Jobs:
                     yield _archive_skip(record, path)
                 else:
                     extract_settings = self.settings.extract_for(record.url)
-                    yield self.executor.submit(
-                        clean_response, record, path, extract_settings, self.options.explained
+                    yield self.submit(
+                        record.source,
+                        path,
+                        clean_response,
+                        record,
+                        path,
+                        extract_settings,
+                        self.options.explained,
                     )
         except SourceError as exc:
             count += 1
             yield Cleaned(path, error=exc, input=path)
         yield InputDone(path, count)
 
-    def _url(self, url: str) -> Future[Cleaned]:
+    def _url(self, url: str) -> _Pending:
         if self._fetching is None:
             self._fetching = self._stack.enter_context(_Fetching(self.settings))
         outer: Future[Cleaned] = Future()
 
         def fetched(future: Future[FetchedPage]) -> None:
             error = future.exception()
-            if isinstance(error, ScraperError):
-                outer.set_result(Cleaned(url, error=error, input=url))
-                return
-            if error is not None:
+            if error is not None:  # a ScraperError is the page's outcome; anything else, a bug, surfaces
                 outer.set_exception(error)
                 return
             page = future.result()
             settings = self.settings.extract_for(page.final_url or page.url)
-            inner = self.executor.submit(_clean_page, page, settings, self.options.explained, url)
+            inner = self.submit(url, url, _clean_page, page, settings, self.options.explained, url).future
             inner.add_done_callback(lambda done: _settle(outer, done))
 
         self._fetching.submit(url).add_done_callback(fetched)
-        return outer
+        return _Pending(url, url, outer)
 
 
-def _settle(outer: Future[T], inner: Future[T]) -> None:
+def _settle(outer: Future[Cleaned], inner: Future[Cleaned]) -> None:
     error = inner.exception()
     if error is not None:
         outer.set_exception(error)
@@ -220,18 +256,18 @@ def _in_order(jobs: Iterator[Job], *, window: int) -> Iterator[Cleaned | InputDo
     in_flight = 0
     for job in jobs:
         pending.append(job)
-        in_flight += isinstance(job, Future)
+        in_flight += isinstance(job, _Pending)
         while pending and (in_flight > window or _finished(pending[0])):
             head = pending.popleft()
-            in_flight -= isinstance(head, Future)
-            yield head.result() if isinstance(head, Future) else head
+            in_flight -= isinstance(head, _Pending)
+            yield head.outcome() if isinstance(head, _Pending) else head
     while pending:
         head = pending.popleft()
-        yield head.result() if isinstance(head, Future) else head
+        yield head.outcome() if isinstance(head, _Pending) else head
 
 
 def _finished(job: Job) -> bool:
-    return not isinstance(job, Future) or job.done()
+    return not isinstance(job, _Pending) or job.future.done()
 
 
 # -- work done in the pool: plain arguments, picklable results ------------------------------------
@@ -273,19 +309,6 @@ def clean_response(
     return _clean_page(page, settings, explained, path)
 
 
-def _clean_stdin(stdin: BinaryIO | None, settings: Settings, *, url: str | None, explained: bool) -> Cleaned:
-    if stdin is None:
-        return Cleaned("-", error=SourceError("-", "no standard input"))
-    try:
-        body = stdin.read(settings.fetch.max_bytes + 1)
-        if len(body) > settings.fetch.max_bytes:
-            raise SourceError("-", f"larger than {settings.fetch.max_bytes} bytes")
-        page = page_from_bytes(body, source="-", url=url)
-    except ScraperError as exc:
-        return Cleaned("-", error=exc)
-    return _clean_page(page, settings.extract_for(url), explained)
-
-
 # -- URLs: fetched on an event loop thread ---------------------------------------------------------
 
 
@@ -324,46 +347,9 @@ class _Fetching:
         self._loop.close()
 
     def submit(self, url: str) -> Future[FetchedPage]:
-        coroutine = fetch_politely(self._fetcher, self._politeness, url)
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        return asyncio.run_coroutine_threadsafe(self._fetch(url), self._loop)
 
-
-# -- the process pool ------------------------------------------------------------------------------
-
-
-def extraction_pool(workers: int) -> Executor:
-    """A process pool for CPU-bound extraction.
-
-    forkserver, not fork: the parent may be running an event loop and threads, which a plain
-    fork would copy half-way; the server preloads the extractor so workers start warm.
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["scraper.extract.pipeline"])
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
-    )
-    # Start the forkserver (about a second of imports) now, while nothing is in flight, rather
-    # than on the first page, where it would stall a crawl's event loop and its pacing.
-    pool.submit(os.getpid).result()
-    return pool
-
-
-def _exit_with(owner: int) -> None:
-    """Pool initializer: end this worker once the process that made the pool is gone.
-
-    A worker holds both ends of its task pipe, so it never sees the pool's owner die; a crawl
-    killed with SIGKILL (cron's `timeout -s KILL`, the OOM killer) would otherwise leave its
-    workers, the forkserver and the resource tracker behind for good.
-    """
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(owner, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:  # the pid was reused by another user's process: ours is gone
-                os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-owner", daemon=True).start()
+    async def _fetch(self, url: str) -> FetchedPage:
+        # the URLs the user named may be private (a local server); where they redirect to may not
+        self._fetcher.policy.trust([url])
+        return await fetch_politely(self._fetcher, self._politeness, url)

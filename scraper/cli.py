@@ -27,6 +27,7 @@ from scraper.crawl.progress import clean_progress, progress_display
 from scraper.dedup import Hygiene, HygieneSettings
 from scraper.errors import ConfigError, LockedError, ScraperError, SourceError
 from scraper.export import FORMATS, open_writer, write_text_atomically
+from scraper.extract import quiet_libraries
 from scraper.extract.explain import describe
 from scraper.models import CrawlReport, Document
 from scraper.shards import SHARD_FORMATS, OutputDir
@@ -87,6 +88,7 @@ def cli(verbose: int) -> None:
     """Fetch web pages, keep only the story, store it with its metadata."""
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)  # trafilatura & co. only at -vv
 
 
 @cli.command()

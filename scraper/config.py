@@ -8,6 +8,7 @@ Defaults live only in the dataclass fields below. Precedence: field defaults < T
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import re
 import tomllib
 import types
@@ -20,6 +21,14 @@ from urllib.parse import urlsplit
 from scraper.errors import ConfigError
 
 DEFAULT_USER_AGENT = "scraper/0.1 (+https://github.com/scraper-project/scraper)"
+
+
+def _is_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return False
+    return True
 
 
 def _require(ok: bool, key: str, reason: str) -> None:
@@ -46,6 +55,9 @@ class FetchSettings:
     per_host_concurrency: int = 2
     per_host_delay: float = 1.0
     max_connections: int = 32
+    # hosts (or IP networks, "10.0.0.0/8") that may be reached at private addresses, besides
+    # the hosts of the START_URLs and [[sites]]: the SSRF guard (scraper/fetch/guard.py)
+    allow_private: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("connect_timeout", "read_timeout", "total_timeout", "max_bytes", "max_decoded_bytes"):
@@ -56,6 +68,12 @@ class FetchSettings:
             _require(getattr(self, name) >= 0, name, "must be >= 0")
         _require(self.per_host_delay >= 0, "per_host_delay", "must be >= 0")
         _require(bool(self.user_agent.strip()), "user_agent", "must not be empty")
+        for entry in self.allow_private:
+            _require(
+                (bool(entry.strip()) and not any(c in entry for c in " /?#@")) or _is_network(entry),
+                "allow_private",
+                f"not a host name, address or network: {entry!r}",
+            )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,8 +92,13 @@ class ExtractSettings:
     prepass: bool = True
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
+    timeout: float = 20.0  # seconds one page may take in a worker
+    max_memory: int = 2 * 1024**3  # bytes of address space a worker may map (RLIMIT_AS)
 
     def __post_init__(self) -> None:
+        _require(self.timeout > 0, "timeout", "must be > 0")
+        # a worker maps about 350 MB of libraries before it reads a page
+        _require(self.max_memory >= 512 * 1024**2, "max_memory", "must be >= 536870912 (512 MiB)")
         _require(
             not (self.favor_precision and self.favor_recall),
             "favor_precision",
@@ -101,19 +124,25 @@ class CrawlSettings:
     feeds: bool = True
     extract: bool = True
     max_sitemap_urls: int = 50_000
+    max_discovery_requests: int = 100  # sitemaps and feeds requested per site per run
+    max_sitemap_depth: int = 3  # index levels below a sitemap named by robots.txt or the config
     max_crawl_delay: float = 30.0
     host_failure_limit: int = 5
     max_duration: float | None = None
     min_quality: float = 0.0
+    revisit: int = 100  # known pages not found again, asked for again per run (oldest first)
 
     def __post_init__(self) -> None:
         _require(self.max_pages >= 1, "max_pages", "must be >= 1")
         _require(self.max_depth >= 0, "max_depth", "must be >= 0")
         _require(self.max_sitemap_urls >= 0, "max_sitemap_urls", "must be >= 0")
+        _require(self.max_discovery_requests >= 0, "max_discovery_requests", "must be >= 0")
+        _require(self.max_sitemap_depth >= 0, "max_sitemap_depth", "must be >= 0")
         _require(self.max_crawl_delay >= 0, "max_crawl_delay", "must be >= 0")
         _require(self.host_failure_limit >= 1, "host_failure_limit", "must be >= 1")
         _require(self.max_duration is None or self.max_duration > 0, "max_duration", "must be > 0")
         _require(0.0 <= self.min_quality <= 1.0, "min_quality", "must be between 0 and 1")
+        _require(self.revisit >= 0, "revisit", "must be >= 0")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -97,3 +97,27 @@ class WriteError(ScraperError):
 
 class LockedError(ScraperError):
     """Another crawl holds the lock on this store."""
+
+
+def internal_error(exc: BaseException) -> str:
+    """The reason recorded for an input whose handling raised something outside this tree: a bug.
+
+    "internal error: RecursionError in scraper.extract.classify._Visible._walk": the exception's
+    type and the innermost function of `scraper` it passed through below the one that caught it
+    (the innermost one of all when none is ours). The traceback goes to the debug log, not the
+    report.
+    """
+    package = __name__.split(".", 1)[0]
+    innermost = ours = None
+    traceback = exc.__traceback__
+    if traceback is not None and traceback.tb_next is not None:
+        traceback = traceback.tb_next  # the outermost frame is the one that caught it: not where
+    while traceback is not None:
+        frame = traceback.tb_frame
+        module = str(frame.f_globals.get("__name__", "?"))
+        innermost = f"{module}.{frame.f_code.co_qualname}"
+        if module.split(".", 1)[0] == package:
+            ours = innermost
+        traceback = traceback.tb_next
+    where = ours or innermost
+    return f"internal error: {type(exc).__name__}" + (f" in {where}" if where else "")

@@ -52,7 +52,8 @@ class FetchedPage:
 
     @property
     def html(self) -> str:
-        return self.body.decode(self.encoding, errors="replace")
+        """The decoded body, without NUL characters (no text holds them; lxml refuses them)."""
+        return self.body.decode(self.encoding, errors="replace").replace("\x00", "")
 
     @property
     def html_hash(self) -> str:
@@ -197,6 +198,7 @@ class Via(StrEnum):
     SITEMAP = "sitemap"
     FEED = "feed"
     LINK = "link"  # a link of a page, or a feed a page advertises
+    REVISIT = "revisit"  # a page known from earlier runs that this run did not find again
 
 
 class VisitOutcome(StrEnum):
@@ -208,6 +210,7 @@ class VisitOutcome(StrEnum):
     GONE = "gone"  # a page we had answers 404 or 410 now
     FETCHED = "fetched"  # fetched for its links only ([crawl] extract = false)
     READ = "read"  # a robots.txt, sitemap or feed read (or absent where only guessed)
+    PARTIAL = "partial"  # a robots.txt or sitemap read, but some of what it lists left out by a limit
     FAILED = "failed"
     SKIPPED = "skipped"  # not HTML, no main content, host set aside, unreadable sitemap or feed
     SKIPPED_ROBOTS = "skipped_robots"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 import random
 
 import pytest
@@ -107,10 +108,19 @@ def test_detection_when_nothing_is_declared() -> None:
     assert resolve(body) == "utf-8"
 
 
-def test_nul_bytes_mean_binary() -> None:
-    """NUL bytes near the start without a UTF-16 BOM mark the body as binary, even if declared."""
+def test_nul_and_control_bytes_mean_binary() -> None:
+    """Many NUL and control bytes near the start mark the body as binary, even if declared as text."""
     with pytest.raises(ExtractionError, match="undecodable bytes: binary"):
         resolve(b"%PDF-1.7\n\x00\x00\x01binary", "text/html; charset=utf-8")
+    compressed = gzip.compress(random.Random(3).randbytes(2000))
+    with pytest.raises(ExtractionError, match="undecodable bytes: binary"):
+        resolve(compressed)
+
+
+def test_a_stray_nul_byte_is_text() -> None:
+    """One NUL byte in the first KiB of a page is a glitch in the text, not a binary file."""
+    body = b"<html>\x00<head><title>T</title></head><body><p>" + b"Plain prose. " * 40 + b"</p></body></html>"
+    assert resolve(body, "text/html; charset=utf-8") == "utf-8"
 
 
 def test_utf16_declared_in_header_is_not_binary() -> None:
@@ -121,7 +131,8 @@ def test_utf16_declared_in_header_is_not_binary() -> None:
 
 def test_undetectable_bytes_raise() -> None:
     """Random bytes with no declaration and no detectable charset raise ExtractionError."""
-    noise = random.Random(7).randbytes(600).replace(b"\x00", b"\x01")
+    # no control bytes, so the binary check lets it through to detection
+    noise = bytes(b if b >= 0x20 else b + 0x80 for b in random.Random(7).randbytes(600))
     with pytest.raises(ExtractionError, match="undecodable bytes: no charset") as info:
         resolve(noise)
     assert info.value.source == "test"

@@ -605,7 +605,9 @@ def live(server: LocalServer, path: str, *, fake: FakeTime | None = None, **chan
     options = {"connect_timeout": 2.0, "read_timeout": 2.0, "total_timeout": 5.0, **changes}
 
     async def go() -> FetchedPage:
-        async with Fetcher(settings(**options), sleep=fake.sleep, clock=fake.clock) as fetcher:
+        async with Fetcher(
+            settings(**options), sleep=fake.sleep, clock=fake.clock, trusted=[server.base]
+        ) as fetcher:
             return await fetcher.fetch(server.url(path))
 
     return asyncio.run(go())
@@ -673,8 +675,8 @@ def test_live_connection_refused() -> None:
 
     async def go() -> FetchedPage:
         fake = FakeTime()
-        async with Fetcher(settings(max_attempts=1), sleep=fake.sleep, clock=fake.clock) as fetcher:
-            return await fetcher.fetch(url)
+        async with Fetcher(settings(max_attempts=1), sleep=fake.sleep, clock=fake.clock, trusted=[url]) as f:
+            return await f.fetch(url)
 
     with pytest.raises(TransientFetchError, match=r"cannot connect: Connection refused$"):
         asyncio.run(go())

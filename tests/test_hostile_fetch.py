@@ -8,21 +8,42 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import ipaddress
+import sqlite3
 import zlib
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import httpcore
 import httpx
 import pytest
+from click.testing import CliRunner
 
-from scraper.config import FetchSettings
+from scraper.cli import cli
+from scraper.config import FetchSettings, Site
 from scraper.errors import PermanentFetchError, TransientFetchError
 from scraper.fetch import InflateError, Inflater, inflate
 from scraper.fetch.client import Fetcher
-from scraper.models import FetchedPage
-from tests.httpserver import LocalServer, Route
+from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedBackend, address_kind
+from scraper.models import FetchedPage, RunStatus
+from tests.httpserver import LocalServer, Request, Route
 from tests.test_crawl import article, crawl, make_settings
 
 TEXT = {"Content-Type": "text/plain"}
+XML = {"Content-Type": "application/xml"}
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def urlset(*urls: str) -> str:
+    entries = "".join(f"<url><loc>{url}</loc></url>" for url in urls)
+    return f"<urlset xmlns='{SITEMAP_NS}'>{entries}</urlset>"
+
+
+def sitemap_index(*urls: str) -> str:
+    entries = "".join(f"<sitemap><loc>{url}</loc></sitemap>" for url in urls)
+    return f"<sitemapindex xmlns='{SITEMAP_NS}'>{entries}</sitemapindex>"
+
+
 FAST = FetchSettings(
     per_host_delay=0.0, max_attempts=3, backoff_initial=0.01, backoff_max=0.02, read_timeout=5.0
 )
@@ -37,7 +58,7 @@ def get(
     url: str, *, settings: FetchSettings = FAST, transport: httpx.AsyncBaseTransport | None = None
 ) -> FetchedPage:
     async def go() -> FetchedPage:
-        async with Fetcher(settings, transport=transport) as fetcher:
+        async with Fetcher(settings, transport=transport, trusted=[url]) as fetcher:
             return await fetcher.fetch(url)
 
     return asyncio.run(go())
@@ -193,3 +214,281 @@ def test_robots_over_the_limit_is_read_up_to_the_limit(tmp_path: Path, server: L
     assert len(robots) > 10 * 1024 * 1024
     assert server.hits("/private/x") == [] and len(server.hits("/late/y")) == 1
     assert report.skipped_robots == 1 and report.problems == ()
+
+
+# --- the SSRF guard -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def inner() -> Iterator[LocalServer]:
+    """A server on another loopback address: an internal host no one named."""
+    with LocalServer({"/secret": Route(200, article("Internal secret"))}, host="127.0.0.2") as srv:
+        yield srv
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.2", "loopback"),
+        ("10.1.2.3", "private"),
+        ("169.254.169.254", "link-local"),
+        ("100.64.0.1", "non-public"),
+        ("0.0.0.0", "unspecified"),
+        ("::1", "loopback"),
+        ("::ffff:192.168.0.1", "private"),
+        ("2002:7f00:1::1", "loopback"),
+        ("fd00::1", "private"),
+        ("93.184.216.34", None),
+        ("2606:4700::1111", None),
+    ],
+)
+def test_address_kinds(address: str, kind: str | None) -> None:
+    """Loopback, private, link-local, shared and reserved addresses (also inside IPv6) are not public."""
+    assert address_kind(ipaddress.ip_address(address)) == kind
+
+
+def test_guard_connects_to_the_address_it_checked() -> None:
+    """The host is resolved once and the checked address is what is connected to (no rebinding)."""
+    connected: list[str] = []
+
+    class Recorder(httpcore.AsyncNetworkBackend):
+        async def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+        ) -> httpcore.AsyncNetworkStream:
+            connected.append(host)
+            raise httpcore.ConnectError("recorded")
+
+    backend = GuardedBackend(AddressPolicy(["127.0.0.0/8"]), Recorder())
+    with pytest.raises(httpcore.ConnectError):
+        asyncio.run(backend.connect_tcp("localhost", 80))
+    assert connected and all(ipaddress.ip_address(host).is_loopback for host in connected)
+    with pytest.raises(BlockedAddress, match=r"localhost is (127.0.0.1|::1) a loopback"):
+        asyncio.run(GuardedBackend(AddressPolicy(), Recorder()).connect_tcp("localhost", 80))
+
+
+def test_redirect_to_another_private_host_is_refused(
+    tmp_path: Path, server: LocalServer, inner: LocalServer
+) -> None:
+    """A start host may be local; its redirects to other private hosts are refused, unrequested."""
+    port = inner.base.rsplit(":", 1)[1]
+    server.routes.update(
+        {
+            "/robots.txt": Route(404),
+            "/": Route(200, article("Home", links=("/to-inner", "/to-localhost", "/own"))),
+            "/to-inner": Route(302, b"", {"Location": inner.url("/secret")}),
+            "/to-localhost": Route(302, b"", {"Location": f"http://localhost:{port}/secret"}),
+            "/own": Route(302, b"", {"Location": server.url("/story")}),
+            "/story": Route(200, article("Story")),
+        }
+    )
+    report = crawl(make_settings(tmp_path), server.url("/"))
+    assert inner.requests == []
+    assert report.failed == {"private address refused": 2}
+    assert {f.url for f in report.failures} == {server.url("/to-inner"), server.url("/to-localhost")}
+    assert report.new == 2  # the home page and the story its own host redirected to
+
+
+def test_sitemaps_pointing_at_internal_hosts_are_refused(
+    tmp_path: Path, server: LocalServer, inner: LocalServer
+) -> None:
+    """`Sitemap:` lines and sitemap children on an internal host are never requested."""
+    inner.routes["/sitemap.xml"] = Route(200, urlset(inner.url("/secret")), XML)
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, f"Sitemap: {inner.url('/sitemap.xml')}\n", TEXT),
+            "/": Route(200, article("Home")),
+            "/sitemap.xml": Route(200, sitemap_index(inner.url("/child.xml")), XML),
+        }
+    )
+    report = crawl(make_settings(tmp_path), server.url("/"))
+    assert inner.requests == []
+    refused = {p.url for p in report.problems if p.reason.startswith("private address refused")}
+    assert {inner.url("/sitemap.xml"), inner.url("/child.xml")} <= refused
+
+
+def test_allow_private_and_named_sites_reach_private_hosts(
+    tmp_path: Path, server: LocalServer, inner: LocalServer
+) -> None:
+    """Hosts in [fetch] allow_private may be redirected to; so may hosts a [[sites]] entry names."""
+    server.routes.update(
+        {
+            "/robots.txt": Route(404),
+            "/": Route(200, article("Home", links=("/to-inner",))),
+            "/to-inner": Route(302, b"", {"Location": inner.url("/secret")}),
+        }
+    )
+    allowed = make_settings(tmp_path, fetch={"allow_private": ("127.0.0.2",)})
+    assert crawl(allowed, server.url("/")).new == 2
+    site = Site(name="both", start_urls=(server.url("/"),), hosts=("127.0.0.2",))
+    assert crawl(make_settings(tmp_path / "b"), sites=(site,)).new == 2
+    assert len(inner.hits("/secret")) == 2
+
+
+def test_clean_fetches_the_named_url_but_not_its_private_redirect(
+    server: LocalServer, inner: LocalServer
+) -> None:
+    """`scraper clean URL`: the URL the user names may be local; a redirect to an internal host is not."""
+    server.routes["/story"] = Route(200, article("Story"))
+    server.routes["/go"] = Route(302, b"", {"Location": inner.url("/secret")})
+    result = CliRunner().invoke(cli, ["clean", server.url("/story"), server.url("/go")])
+    assert "Story, part 0" in result.stdout
+    assert "private address refused" in result.stderr and inner.requests == []
+    assert result.exit_code == 1
+
+
+# --- sitemap and feed requests are bounded --------------------------------------------------
+
+
+def sitemap_requests(server: LocalServer) -> list[str]:
+    return [r.path for r in server.requests if r.path.endswith(".xml")]
+
+
+def test_chained_sitemap_indexes_stop_at_the_depth_limit(tmp_path: Path, server: LocalServer) -> None:
+    """An index leading to an index, and so on without end, is read max_sitemap_depth levels deep."""
+
+    def chain(request: Request) -> Route:
+        level = int(request.path.removeprefix("/chain-").removesuffix(".xml"))
+        return Route(200, sitemap_index(server.url(f"/chain-{level + 1}.xml")), XML)
+
+    server.routes.update({f"/chain-{i}.xml": chain for i in range(50)})
+    server.routes.update(
+        {"/robots.txt": Route(200, "Sitemap: /chain-0.xml\n", TEXT), "/": Route(200, article("Home"))}
+    )
+    report = crawl(make_settings(tmp_path, max_sitemap_depth=3), server.url("/"))
+    read = ["/chain-0.xml", "/chain-1.xml", "/chain-2.xml", "/chain-3.xml", "/sitemap.xml"]
+    assert sorted(sitemap_requests(server)) == read
+    assert report.skipped == {"sitemap: sitemaps and feeds left out": 1}
+    assert "max_sitemap_depth = 3" in report.problems[0].reason
+
+
+def test_sitemap_cycles_are_read_once(tmp_path: Path, server: LocalServer) -> None:
+    """Indexes listing each other (and themselves) are each requested once."""
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, "Sitemap: /a.xml\n", TEXT),
+            "/": Route(200, article("Home")),
+            "/a.xml": Route(200, sitemap_index(server.url("/b.xml"), server.url("/a.xml")), XML),
+            "/b.xml": Route(200, sitemap_index(server.url("/a.xml"), server.url("/c.xml")), XML),
+            "/c.xml": Route(200, urlset(server.url("/story")), XML),
+            "/story": Route(200, article("Story")),
+        }
+    )
+    report = crawl(make_settings(tmp_path), server.url("/"))
+    assert sorted(sitemap_requests(server)) == ["/a.xml", "/b.xml", "/c.xml", "/sitemap.xml"]
+    assert report.new == 2 and report.problems == ()
+
+
+def test_a_huge_sitemap_index_is_read_within_the_budget(tmp_path: Path, server: LocalServer) -> None:
+    """20,000 child sitemaps and --max-pages 5: a few requests, a finished run, and the rest reported."""
+    children = [server.url(f"/child-{i}.xml") for i in range(20_000)]
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, "Sitemap: /index.xml\n", TEXT),
+            "/": Route(200, article("Home")),
+            "/index.xml": Route(200, sitemap_index(*children), XML),
+        }
+    )
+
+    def child(request: Request) -> Route:
+        number = request.path.removeprefix("/child-").removesuffix(".xml")
+        return Route(200, urlset(server.url(f"/story-{number}")), XML)
+
+    server.routes.update({f"/child-{i}.xml": child for i in range(20_000)})
+    server.routes.update({f"/story-{i}": Route(200, article(f"Story {i}")) for i in range(20)})
+    settings = make_settings(
+        tmp_path, max_pages=5, max_discovery_requests=20, fetch={"per_host_concurrency": 1}
+    )
+    report = crawl(settings, server.url("/"))
+    assert report.status is RunStatus.FINISHED and report.fetched == 5
+    assert len(sitemap_requests(server)) <= 6  # the index, then children until 4 new pages wait
+    (problem,) = report.problems
+    assert problem.url == server.url("/index.xml")
+    assert problem.reason.startswith("sitemaps and feeds left out: 19982 of 20000 listed")
+    assert report.skipped_limits >= 14  # children queued but not needed for 5 pages
+
+
+def test_discovery_stops_once_the_pages_are_found(tmp_path: Path, server: LocalServer) -> None:
+    """robots.txt naming many sitemaps: they are read only until max_pages new pages wait."""
+    lines = "".join(f"Sitemap: /sm-{i}.xml\n" for i in range(10))
+    server.routes.update({"/robots.txt": Route(200, lines, TEXT), "/": Route(200, article("Home"))})
+    for i in range(10):
+        server.routes[f"/sm-{i}.xml"] = Route(200, urlset(*(server.url(f"/s{i}-{j}") for j in range(3))), XML)
+        server.routes.update({f"/s{i}-{j}": Route(200, article(f"Story {i} {j}")) for j in range(3)})
+    settings = make_settings(tmp_path, max_pages=3, fetch={"per_host_concurrency": 1})
+    report = crawl(settings, server.url("/"))
+    assert report.fetched == 3
+    assert sitemap_requests(server) == ["/sm-0.xml"]
+
+
+# --- gone pages are found; validators for every page fetched --------------------------------
+
+
+def test_pages_no_longer_linked_are_revisited_and_found_gone(tmp_path: Path, server: LocalServer) -> None:
+    """Pages deleted along with every link to them are asked for again and marked gone."""
+    stories = {f"/a{i}": Route(200, article(f"Story {i}")) for i in range(6)}
+    server.routes.update(
+        {"/robots.txt": Route(404), "/": Route(200, article("Home", links=tuple(stories))), **stories}
+    )
+    settings = make_settings(tmp_path)
+    assert crawl(settings, server.url("/")).new == 7
+    server.routes["/"] = Route(200, article("Home", links=("/a0", "/a1", "/a2")))
+    server.routes.update({f"/a{i}": Route(404) for i in range(3, 6)})
+
+    second = crawl(settings, server.url("/"))
+
+    assert second.gone == 3 and second.failed == {}
+    assert all(len(server.hits(f"/a{i}")) == 2 for i in range(6))
+    with sqlite3.connect(settings.store.path) as db:
+        gone = {url for (url,) in db.execute("SELECT url FROM pages WHERE gone_at IS NOT NULL")}
+    assert gone == {server.url(f"/a{i}") for i in range(3, 6)}
+
+
+def test_revisits_are_budgeted_oldest_first(tmp_path: Path, server: LocalServer) -> None:
+    """[crawl] revisit caps the revisits of a run; the page seen longest ago goes first."""
+    stories = {f"/a{i}": Route(200, article(f"Story {i}")) for i in range(4)}
+    server.routes.update(
+        {"/robots.txt": Route(404), "/": Route(200, article("Home", links=tuple(stories))), **stories}
+    )
+    crawl(make_settings(tmp_path), server.url("/"))
+    with sqlite3.connect(tmp_path / "store.db") as db:
+        db.execute(
+            "UPDATE pages SET last_seen = '2001-01-01T00:00:00+00:00' WHERE url = ?", (server.url("/a2"),)
+        )
+    server.routes["/"] = Route(200, article("Home"))
+
+    report = crawl(make_settings(tmp_path, revisit=1), server.url("/"))
+
+    assert [len(server.hits(f"/a{i}")) for i in range(4)] == [1, 1, 2, 1]
+    assert report.unchanged == 2  # the home page and the revisited story
+
+
+def test_validators_are_kept_when_pages_are_only_fetched(tmp_path: Path, server: LocalServer) -> None:
+    """With extract = false, the next run asks conditionally too, and a 304 still follows the links."""
+    etagged = {"Content-Type": "text/html", "ETag": '"v1"'}
+
+    def conditional(body: str) -> Callable[[Request], Route]:
+        def answer(request: Request) -> Route:
+            if request.headers.get("if-none-match") == '"v1"':
+                return Route(304, b"", {"ETag": '"v1"'})
+            return Route(200, body, etagged)
+
+        return answer
+
+    server.routes.update(
+        {
+            "/robots.txt": Route(404),
+            "/": conditional(article("Home", links=("/hub",))),
+            "/hub": conditional("<html><body><a href='/story'>story</a></body></html>"),
+            "/story": Route(200, article("Story")),
+        }
+    )
+    settings = make_settings(tmp_path, extract=False)
+    crawl(settings, server.url("/"))
+    second = crawl(settings, server.url("/"))
+    assert [r.headers.get("if-none-match") for r in server.hits("/hub")] == [None, '"v1"']
+    assert second.unchanged == 2 and len(server.hits("/story")) == 2

@@ -24,14 +24,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin
 
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
+from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper import dom
 from scraper.crawl.links import normalise
 from scraper.errors import DiscoveryError
 from scraper.fetch import InflateError, inflate, is_gzip
+from scraper.urls import join_url
 
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_INDEX_ENTRIES = 50_000  # child sitemaps per index: the sitemaps protocol's own limit
@@ -112,9 +113,7 @@ def feed_links(html: str, *, base_url: str) -> tuple[str, ...]:
     `<base href>` is honoured; the result is absolute, normalised and in document order.
     """
     tree = LexborHTMLParser(html)
-    base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        base_url = _join(base_url, base_node.attributes.get("href") or "") or base_url
+    base_url = dom.base_url(tree, base_url)
     found: dict[str, None] = {}
     for node in tree.css("link[rel][href][type]"):
         rel = (node.attributes.get("rel") or "").lower().split()
@@ -313,12 +312,12 @@ def _text(element: Any) -> str | None:
 
 def _join(base: str, href: str) -> str | None:
     href = href.strip()
-    try:
-        if not href[:8].lower().startswith(("http://", "https://")):  # absolute ones skip urljoin's cost
-            href = urljoin(base, href)
-        return normalise(href)
-    except ValueError:  # e.g. a malformed IPv6 literal: skipped, not fatal
-        return None
+    if not href[:8].lower().startswith(("http://", "https://")):  # absolute ones skip urljoin's cost
+        joined = join_url(base, href)  # None for a malformed one ("https://[site_url]/"): skipped
+        if joined is None:
+            return None
+        href = joined
+    return normalise(href)
 
 
 def _resolve(base: str, href: str | None) -> str | None:

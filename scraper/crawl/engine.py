@@ -10,11 +10,15 @@
   with the page's ETag / Last-Modified and extracts in the process pool; the crawler records
   the document, the page's state, the URLs found and the outcome in one transaction
   (scraper/store/state.py), and wakes the hosts of the URLs found.
-- `[crawl] max_duration` cancels what is in flight and leaves the run `stopped`: its frontier
+- Once the frontier is empty, known pages the run did not find again are revisited, oldest
+  first, up to `[crawl] revisit`: a page deleted along with every link to it is found gone.
+- `[crawl] max_duration` cancels what is in flight (fetches, and extraction: the pool stops the
+  workers of cancelled pages) and leaves the run `stopped`: its frontier
   is in the store, and the next run with the same parameters resumes it. So does a run that
   was killed.
 
-Only `ScraperError`s are outcomes, counted in the report; anything else is a bug and ends the run.
+Anything a visit raises is that URL's outcome (a bug: `internal error: <type> in <function>`),
+counted in the report; only store and configuration errors end the run.
 """
 
 from __future__ import annotations
@@ -24,14 +28,15 @@ import dataclasses
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from scraper.config import Settings, Site
-from scraper.crawl.frontier import Scope, run_params, seeds
+from scraper.crawl.frontier import Scope, named_hosts, run_params, seeds
 from scraper.crawl.links import normalise
 from scraper.crawl.politeness import Politeness, RobotsAnswer
 from scraper.crawl.visit import Visitor
+from scraper.errors import ConfigError, LockedError, WriteError, internal_error
+from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import host_key
 from scraper.models import (
@@ -81,7 +86,9 @@ class _Tally:
 class Crawler:
     """One crawl run: sites in, a `CrawlReport` out, documents and crawl state in the store.
 
-    `progress` is called with a `CrawlProgress` after every URL. `run_id` names the run if a
+    `pool` extracts pages in worker processes under the `[extract]` time and memory limits;
+    without one (tests, the Python API) pages are extracted inline. `progress` is called with a
+    `CrawlProgress` after every URL. `run_id` names the run if a
     new one starts (a resumed run keeps its own id).
     """
 
@@ -91,14 +98,14 @@ class Crawler:
         *,
         fetcher: Fetcher,
         store: Store,
-        executor: Executor | None = None,
+        pool: ExtractionPool | None = None,
         progress: Callable[[CrawlProgress], None] | None = None,
         run_id: str | None = None,
     ) -> None:
         self.settings = settings
         self.fetcher = fetcher
         self.state = CrawlState(store)
-        self.executor = executor
+        self.pool = pool
         self._progress = progress or (lambda _: None)
         self._new_run_id = run_id or new_run_id()
         self._politeness = Politeness(fetcher, settings, on_robots=self._robots_read)
@@ -113,12 +120,14 @@ class Crawler:
     async def run(self, sites: Sequence[Site]) -> CrawlReport:
         """Crawl `sites` (resuming the unfinished run of the same parameters, if there is one)."""
         self._scope = Scope(sites)
-        self._visitor = self._make_visitor(self._scope)
+        self.fetcher.trust(named_hosts(sites))  # the SSRF guard lets the user's own hosts be private
         run = self._run = self.state.begin(run_params(self.settings, sites), new_run_id=self._new_run_id)
+        self._visitor = self._make_visitor(self._scope)
         if run.resumed:
             log.info("resuming run %s", run.run_id)
         else:
             self.state.add(run.run_id, seeds(sites))
+        self._visitor.budget.load(self.state.sources(run.run_id))
         for host, reason in self.state.hosts_set_aside(run.run_id).items():
             self._politeness.set_aside(host, reason)
         self._tally = _Tally(**dataclasses.asdict(self.state.progress(run.run_id)))
@@ -128,6 +137,8 @@ class Crawler:
         try:
             async with deadline:
                 await self._crawl()
+                if self._queue_revisits():
+                    await self._crawl()
         except TimeoutError:
             if not deadline.expired():
                 raise
@@ -140,6 +151,26 @@ class Crawler:
         report = self.state.report(run, status=status, stopped_early=stopped, finished_at=utc_now())
         self.state.finish(report)
         return report
+
+    def _queue_revisits(self) -> bool:
+        """Queue known pages this run did not find again, oldest first, so deletions show.
+
+        At most `[crawl] revisit` per run (counting those a resumed run already queued), within
+        `max_pages`; their links are not followed. Returns whether any were queued.
+        """
+        run_id, crawl = self._run.run_id, self.settings.crawl
+        if self._visitor.out_of_pages():
+            return False
+        room = crawl.revisit - self.state.count(run_id, via=Via.REVISIT)
+        scope = self._scope
+
+        def wanted(url: str) -> bool:
+            site = scope.site_of(url)
+            return site is not None and scope.admits(url, site)
+
+        urls = self.state.unvisited_known(run_id, wanted=wanted, limit=room)
+        self.state.add(run_id, (FrontierItem(url=u, via=Via.REVISIT, depth=crawl.max_depth) for u in urls))
+        return bool(urls)
 
     # -- scheduling ------------------------------------------------------------------------
 
@@ -190,13 +221,29 @@ class Crawler:
     ) -> None:
         try:
             async with self._connections:
-                visit = await self._visitor.visit(item)
+                visit = await self._isolated_visit(item)
             if visit is not None:
                 self._record(visit)
         finally:
             slots.release()
             claimed.discard(item.url)
             wake.set()
+
+    async def _isolated_visit(self, item: FrontierItem) -> Visit | None:
+        """The one place a URL's trouble becomes its outcome: anything a visit raises fails that URL.
+
+        Only store and configuration errors end the run (and cancellation, which is not an
+        Exception). A bug is recorded as `internal error: <type> in <function>`, its traceback
+        logged at debug level, and the URL is done like any failed one.
+        """
+        try:
+            return await self._visitor.visit(item)
+        except (WriteError, ConfigError, LockedError):
+            raise
+        except Exception as exc:
+            reason = getattr(exc, "reason", None) or internal_error(exc)
+            log.debug("%s failed: %s", item.url, reason, exc_info=exc)
+            return Visit(url=item.url, kind=item.kind, outcome=VisitOutcome.FAILED, reason=str(reason))
 
     def _record(self, visit: Visit) -> None:
         recorded = self.state.record(self._run.run_id, visit)
@@ -216,19 +263,23 @@ class Crawler:
         self.state.set_aside(self._run.run_id, host, reason)
 
     def _robots_read(self, host: str, answer: RobotsAnswer) -> None:
-        """Record a host's robots.txt, and queue the sitemaps of a start host."""
-        self.state.record(self._run.run_id, answer.visit)
-        if answer.set_aside is not None:
-            self._set_aside(host, answer.set_aside)
-        elif host in self._scope.seed_hosts and self.settings.crawl.sitemaps:
-            guess = normalise(answer.visit.url.removesuffix("/robots.txt") + "/sitemap.xml")
-            found = [
+        """Record a host's robots.txt, with the sitemaps it leads to when it is a start host."""
+        visit = answer.visit
+        if answer.set_aside is None and host in self._scope.seed_hosts and self.settings.crawl.sitemaps:
+            guess = normalise(visit.url.removesuffix("/robots.txt") + "/sitemap.xml")
+            listed = [
                 FrontierItem(url=url, kind=Kind.SITEMAP, via=Via.ROBOTS) for url in answer.rules.sitemaps
             ]
-            found += [FrontierItem(url=guess, kind=Kind.SITEMAP, via=Via.GUESS)] if guess else []
-            self.state.add(self._run.run_id, found)
-            for sitemap_host in {host_key(item.url) for item in found}:
-                self._wake(sitemap_host)
+            listed += [FrontierItem(url=guess, kind=Kind.SITEMAP, via=Via.GUESS)] if guess else []
+            found, left_out = self._visitor.budget.take(listed)
+            visit = dataclasses.replace(visit, found=found)
+            if left_out is not None and visit.outcome is VisitOutcome.READ:
+                visit = dataclasses.replace(visit, outcome=VisitOutcome.PARTIAL, reason=left_out)
+        self.state.record(self._run.run_id, visit)
+        if answer.set_aside is not None:
+            self._set_aside(host, answer.set_aside)
+        for sitemap_host in {host_key(item.url) for item in visit.found}:
+            self._wake(sitemap_host)
 
     def _make_visitor(self, scope: Scope) -> Visitor:
         return Visitor(
@@ -237,8 +288,9 @@ class Crawler:
             politeness=self._politeness,
             state=self.state,
             scope=scope,
-            executor=self.executor,
+            pool=self.pool,
             on_set_aside=self._set_aside,
+            run_id=self._run.run_id,
         )
 
 

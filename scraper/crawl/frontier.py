@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from scraper.crawl.links import normalise, site_key
 from scraper.fetch.gate import host_key, origin
 from scraper.models import FrontierItem, Kind, Via
 
-__all__ = ["Scope", "crawl_sites", "run_params", "seeds"]
+__all__ = ["Scope", "SourceBudget", "crawl_sites", "named_hosts", "run_params", "seeds"]
 
 _MAX_ORIGINS = 10_000  # scheme://netloc lookups remembered (links to other sites are many)
 
@@ -56,6 +57,21 @@ def run_params(settings: Settings, sites: Sequence[Site]) -> str:
         for site in sites
     ]
     return json.dumps({"crawl": crawl, "sites": shown}, sort_keys=True, separators=(",", ":"))
+
+
+def named_hosts(sites: Iterable[Site]) -> frozenset[str]:
+    """The hosts the user named: of start URLs, configured feeds and sitemaps, and `hosts`.
+
+    The SSRF guard lets these be reached at private addresses (a crawl of a local site works).
+    """
+    named = {host.lower() for site in sites for host in site.hosts}
+    for site in sites:
+        for url in (*site.start_urls, *site.feeds, *site.sitemaps):
+            try:
+                named.add((urlsplit(url).hostname or "").lower())
+            except ValueError:  # a configured URL too broken to name a host trusts nothing
+                continue
+    return frozenset(named - {""})
 
 
 def seeds(sites: Iterable[Site]) -> list[FrontierItem]:
@@ -124,3 +140,57 @@ class Scope:
             if self.admits(item.url, site):
                 kept.append(item)
         return tuple(kept)
+
+
+class SourceBudget:
+    """Sitemap and feed requests of one run: at most `limit` per site, indexes `max_depth` deep.
+
+    A site is the `Scope` site of the sitemap's or feed's own URL, or its host when it is out of
+    scope (a sitemap on a CDN has a budget of its own). A URL is charged once, however often it
+    is listed, so an index listing itself or its parent (a cycle) costs nothing more and is
+    never read twice. Pages pass through untouched.
+    """
+
+    def __init__(self, scope: Scope, *, limit: int, max_depth: int) -> None:
+        self._scope = scope
+        self.limit = limit
+        self.max_depth = max_depth
+        self._used: Counter[str] = Counter()
+        self._seen: set[str] = set()
+
+    def load(self, urls: Iterable[str]) -> None:
+        """Charge the sitemaps and feeds already in the frontier (a new run's seeds, a resumed run's)."""
+        for url in urls:
+            if url not in self._seen:
+                self._seen.add(url)
+                self._used[self._key(url)] += 1
+
+    def take(self, items: Iterable[FrontierItem]) -> tuple[tuple[FrontierItem, ...], str | None]:
+        """The items to queue, and what was left out (None when nothing was)."""
+        kept: list[FrontierItem] = []
+        listed = too_deep = over = 0
+        for item in items:
+            if item.kind is Kind.PAGE or item.url in self._seen:
+                kept.append(item)
+                continue
+            listed += 1
+            if item.kind is Kind.SITEMAP and item.depth > self.max_depth:
+                too_deep += 1
+                continue
+            key = self._key(item.url)
+            if self._used[key] >= self.limit:
+                over += 1
+                continue
+            self._used[key] += 1
+            self._seen.add(item.url)
+            kept.append(item)
+        if not too_deep and not over:
+            return tuple(kept), None
+        why = [f"max_sitemap_depth = {self.max_depth}"] if too_deep else []
+        why += [f"max_discovery_requests = {self.limit} per site"] if over else []
+        left_out = too_deep + over
+        return tuple(kept), f"sitemaps and feeds left out: {left_out} of {listed} listed ({', '.join(why)})"
+
+    def _key(self, url: str) -> str:
+        site = self._scope.site_of(url)
+        return site.name if site is not None else host_key(url)

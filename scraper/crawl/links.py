@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from courlan import normalize_url
 from selectolax.lexbor import LexborHTMLParser
+
+from scraper import dom
+from scraper.urls import join_url
 
 _SKIPPED_REL = {"nofollow", "ugc", "sponsored"}
 
 
 def normalise(url: str) -> str | None:
     """A canonical spelling of an http(s) URL (courlan), or None when it is not one."""
-    url = urldefrag(url.strip())[0]
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    try:
+    try:  # urllib and courlan raise ValueError for what is no URL ("https://[site_url]/", bad ports)
+        url = urldefrag(url.strip())[0]
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
         return str(normalize_url(url, strict=False))
     except ValueError:
         return None
@@ -40,20 +43,15 @@ def extract_links(html: str, base_url: str) -> list[str]:
     javascript:, tel:, data:) are left out.
     """
     tree = LexborHTMLParser(html)
-    base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        base_url = urljoin(base_url, base_node.attributes.get("href") or "")
+    base_url = dom.base_url(tree, base_url)
     seen: dict[str, None] = {}
     for node in tree.css("a[href], area[href]"):
         rel = set((node.attributes.get("rel") or "").lower().split())
         if rel & _SKIPPED_REL:
             continue
         href = node.attributes.get("href") or ""
-        try:
-            absolute = urljoin(base_url, href)
-        except ValueError:  # e.g. a malformed IPv6 literal: a broken link is skipped, not fatal
-            continue
-        url = normalise(absolute)
+        absolute = join_url(base_url, href)  # None for a broken link: skipped, not fatal
+        url = normalise(absolute) if absolute is not None else None
         if url is not None:
             seen.setdefault(url, None)
     return list(seen)

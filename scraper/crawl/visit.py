@@ -11,7 +11,8 @@ learned of a page (validators, links) from the crawl state, and says what happen
     feed     fetch -> parse in the pool -> pages in scope
 
 Redirect targets pass robots.txt before they are requested. Extraction and parsing run in the
-process pool when there is one: they are CPU-bound, and `process_page` / `parse_source` are pure.
+extraction pool when there is one: they are CPU-bound, `process_page` / `parse_source` are pure,
+and the pool bounds them in time and memory (a page over a limit fails with that reason).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -27,7 +27,7 @@ from courlan.filters import extension_filter
 
 from scraper.config import ExtractSettings, Settings
 from scraper.crawl.discover import Sitemap, feed_links, parse_feed, parse_sitemap
-from scraper.crawl.frontier import Scope
+from scraper.crawl.frontier import Scope, SourceBudget
 from scraper.crawl.links import extract_links
 from scraper.crawl.politeness import ANY_TYPE, Politeness
 from scraper.errors import (
@@ -40,6 +40,7 @@ from scraper.errors import (
     TransientFetchError,
 )
 from scraper.extract.pipeline import extract
+from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import host_key
 from scraper.models import Document, FetchedPage, FrontierItem, Kind, Via, Visit, VisitOutcome
@@ -99,7 +100,8 @@ class Visitor:
 
     `requested` counts the page requests made (against `[crawl] max_pages`) and `sitemap_urls`
     the pages sitemaps listed (against `max_sitemap_urls`); a resumed run starts them from its
-    store. `on_set_aside(host, reason)` is told when failures make a host be given up on.
+    store, and `budget` (sitemaps and feeds per site) from its frontier. `on_set_aside(host,
+    reason)` is told when failures make a host be given up on.
     """
 
     def __init__(
@@ -110,18 +112,24 @@ class Visitor:
         politeness: Politeness,
         state: CrawlState,
         scope: Scope,
-        executor: Executor | None,
+        pool: ExtractionPool | None,
         on_set_aside: Callable[[str, str], None],
+        run_id: str = "",
     ) -> None:
         self._settings = settings
+        self._run_id = run_id
         self._fetcher = fetcher
         self._politeness = politeness
         self._state = state
         self._scope = scope
-        self._executor = executor
+        self._pool = pool
         self._on_set_aside = on_set_aside
         self.requested = 0
         self.sitemap_urls = 0
+        crawl = settings.crawl
+        self.budget = SourceBudget(
+            scope, limit=crawl.max_discovery_requests, max_depth=crawl.max_sitemap_depth
+        )
 
     def out_of_pages(self) -> bool:
         return self.requested >= self._settings.crawl.max_pages
@@ -147,8 +155,8 @@ class Visitor:
         return await self._read_source(item)
 
     async def _visit_page(self, item: FrontierItem) -> Visit | None:
-        url, crawl = item.url, self._settings.crawl
-        prior = self._state.page(url) if crawl.extract else None
+        url = item.url
+        prior = self._state.page(url)  # its validators are sent whether or not pages are extracted
         current = prior if prior is not None and prior.known and prior.gone_at is None else None
         last_seen = current.last_seen if current is not None else None
         if last_seen is not None and item.lastmod is not None and item.lastmod <= last_seen:
@@ -181,20 +189,33 @@ class Visitor:
     async def _page_fetched(self, item: FrontierItem, page: FetchedPage) -> Visit:
         crawl = self._settings.crawl
         find_feeds = crawl.feeds and item.via is Via.SEED
-        processed = await self._in_pool(
-            functools.partial(
-                process_page,
-                page,
-                self._settings.extract_for(page.final_url or page.url),
-                extract_text=crawl.extract,
-                find_feeds=find_feeds,
+        try:
+            processed = await self._in_pool(
+                item.url,
+                functools.partial(
+                    process_page,
+                    page,
+                    self._settings.extract_for(page.final_url or page.url),
+                    extract_text=crawl.extract,
+                    find_feeds=find_feeds,
+                ),
             )
+        except ExtractionError as exc:  # over a limit, its worker died, or a bug: this page failed
+            return Visit(url=item.url, outcome=VisitOutcome.FAILED, status=page.status, reason=exc.reason)
+        feeds, _ = self.budget.take(
+            FrontierItem(url=url, kind=Kind.FEED, via=Via.LINK) for url in processed.feeds
         )
-        feeds = tuple(FrontierItem(url=url, kind=Kind.FEED, via=Via.LINK) for url in processed.feeds)
         found = self._follow(item, processed.links) + feeds
         url, status = item.url, page.status
         if not crawl.extract:
-            return Visit(url=url, outcome=VisitOutcome.FETCHED, status=status, found=found)
+            return Visit(
+                url=url,
+                outcome=VisitOutcome.FETCHED,
+                status=status,
+                page=page,
+                links=processed.links,
+                found=found,
+            )
         if isinstance(processed.error, NoMainContent):
             # hub and index pages have links but no story: worth crawling, not worth storing
             return Visit(
@@ -260,34 +281,28 @@ class Visitor:
         if reason is not None:
             self._on_set_aside(host_key(url), reason)
 
-    async def _read_source(self, item: FrontierItem) -> Visit:
-        """Read a sitemap or a feed, queueing the pages (and child sitemaps) it lists."""
+    async def _read_source(self, item: FrontierItem) -> Visit | None:
+        """Read a sitemap or a feed, queueing the pages (and child sitemaps) it lists.
+
+        None leaves it pending: the page limit was reached, so discovery stops too.
+        """
         url, kind, crawl = item.url, item.kind, self._settings.crawl
+        if self.out_of_pages():
+            return None
+        limited = self._source_limit(item)
+        if limited is not None:
+            return Visit(url=url, kind=kind, outcome=VisitOutcome.SKIPPED_LIMITS, reason=limited)
         room = crawl.max_sitemap_urls - self.sitemap_urls
-        if kind is Kind.SITEMAP and room <= 0:
-            reason = f"sitemap URL limit reached (max_sitemap_urls = {crawl.max_sitemap_urls})"
-            return Visit(url=url, kind=kind, outcome=VisitOutcome.SKIPPED_LIMITS, reason=reason)
         guard = _RedirectGuard(url, self._politeness)
         try:
             page = await self._fetcher.fetch(url, accept=ANY_TYPE, check_redirect=guard.check)
         except FetchError as exc:
-            if guard.refused:
-                return Visit(url=url, kind=kind, outcome=VisitOutcome.SKIPPED_ROBOTS, reason=exc.reason)
-            if isinstance(exc, TransientFetchError):
-                self._host_failed(url, exc)
-            elif item.via is Via.GUESS and exc.status is not None and 400 <= exc.status < 500:
-                # /sitemap.xml was only a guess: its absence is no problem worth reporting
-                return Visit(
-                    url=url, kind=kind, outcome=VisitOutcome.READ, status=exc.status, reason=exc.reason
-                )
-            return Visit(
-                url=url, kind=kind, outcome=VisitOutcome.SKIPPED, status=exc.status, reason=exc.reason
-            )
+            return self._source_failed(item, exc, robots=guard.refused)
         self._politeness.succeeded(url)
         limit = room if kind is Kind.SITEMAP else crawl.max_pages
         try:
-            listed = await self._in_pool(functools.partial(parse_source, kind, page.body, url, limit))
-        except DiscoveryError as exc:
+            listed = await self._in_pool(url, functools.partial(parse_source, kind, page.body, url, limit))
+        except (DiscoveryError, ExtractionError) as exc:
             return Visit(
                 url=url, kind=kind, outcome=VisitOutcome.SKIPPED, status=page.status, reason=exc.reason
             )
@@ -297,12 +312,37 @@ class Visitor:
         )
         if kind is Kind.SITEMAP:
             self.sitemap_urls += len(pages)
-        children = tuple(
-            FrontierItem(url=child, kind=Kind.SITEMAP, via=Via.SITEMAP) for child in listed.sitemaps
+        children, left_out = self.budget.take(
+            FrontierItem(url=child, kind=Kind.SITEMAP, via=Via.SITEMAP, depth=item.depth + 1)
+            for child in listed.sitemaps
         )
+        outcome = VisitOutcome.READ if left_out is None else VisitOutcome.PARTIAL
         return Visit(
-            url=url, kind=kind, outcome=VisitOutcome.READ, status=page.status, found=pages + children
+            url=url, kind=kind, outcome=outcome, status=page.status, reason=left_out, found=pages + children
         )
+
+    def _source_limit(self, item: FrontierItem) -> str | None:
+        """Why a sitemap or feed is not read in this run, if a limit says so."""
+        crawl = self._settings.crawl
+        if item.kind is Kind.SITEMAP and self.sitemap_urls >= crawl.max_sitemap_urls:
+            return f"sitemap URL limit reached (max_sitemap_urls = {crawl.max_sitemap_urls})"
+        need = crawl.max_pages - self.requested
+        if item.via is not Via.SEED and self._state.pending_new_pages(self._run_id, up_to=need) >= need:
+            # discovered sitemaps and feeds are read while the run still lacks new pages: a small
+            # run of a site with thousands of sitemaps reads a few, a later run goes on with others
+            return f"enough new pages queued for this run (max_pages = {crawl.max_pages})"
+        return None
+
+    def _source_failed(self, item: FrontierItem, exc: FetchError, *, robots: bool) -> Visit:
+        url, kind = item.url, item.kind
+        if robots:
+            return Visit(url=url, kind=kind, outcome=VisitOutcome.SKIPPED_ROBOTS, reason=exc.reason)
+        if isinstance(exc, TransientFetchError):
+            self._host_failed(url, exc)
+        elif item.via is Via.GUESS and exc.status is not None and 400 <= exc.status < 500:
+            # /sitemap.xml was only a guess: its absence is no problem worth reporting
+            return Visit(url=url, kind=kind, outcome=VisitOutcome.READ, status=exc.status, reason=exc.reason)
+        return Visit(url=url, kind=kind, outcome=VisitOutcome.SKIPPED, status=exc.status, reason=exc.reason)
 
     def _follow(self, item: FrontierItem, links: Sequence[str]) -> tuple[FrontierItem, ...]:
         """The links of a page worth queueing: same site, within depth, patterns, not files."""
@@ -317,10 +357,11 @@ class Visitor:
         )
         return self._scope.pages(candidates, within=site)
 
-    async def _in_pool(self, work: Callable[[], T]) -> T:
-        if self._executor is None:
+    async def _in_pool(self, source: str, work: Callable[[], T]) -> T:
+        """`work()` in the extraction pool; cancelling the visit (the run's deadline) stops its worker."""
+        if self._pool is None:
             return work()
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+        return await asyncio.wrap_future(self._pool.submit(source, work))
 
 
 class _RedirectGuard:

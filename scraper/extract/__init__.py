@@ -7,20 +7,25 @@
     metadata.py   dates, language, canonical URL, JSON-LD: what the page declares, checked
     authors.py    bylines cleaned into names
     explain.py    `clean --explain`: what was removed, and by which rule
+    bounds.py     pages too deep or too big for the rest: simplified first, or refused with the count
+    worker.py     `ExtractionPool`: pages extracted in worker processes under a time and memory limit
 
 Other stages import from here; the modules inside are private to the stage.
 """
 
 from scraper.extract.explain import Explanation, describe, explain
 from scraper.extract.pipeline import NO_MAIN_CONTENT, Trace, clean_html, extract, extract_document
+from scraper.extract.worker import ExtractionPool, quiet_libraries
 
 __all__ = [
     "NO_MAIN_CONTENT",
     "Explanation",
+    "ExtractionPool",
     "Trace",
     "clean_html",
     "describe",
     "explain",
     "extract",
     "extract_document",
+    "quiet_libraries",
 ]

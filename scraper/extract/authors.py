@@ -9,13 +9,14 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.dom import ancestors, class_tokens, text_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,15 +27,29 @@ class Byline:
     in_card: bool
 
 
+# Real JSON-LD nests a few levels (@graph > Article > author > Person); deeper is no metadata.
+MAX_JSON_DEPTH = 32
+
+
 def _objects(data: Any) -> Iterator[dict[str, Any]]:
-    """Every JSON object in a JSON-LD document, however nested (@graph, mainEntity, lists)."""
-    if isinstance(data, dict):
-        yield data
-        for child in data.values():
-            yield from _objects(child)
-    elif isinstance(data, list):
-        for child in data:
-            yield from _objects(child)
+    """Every JSON object in a JSON-LD document (@graph, mainEntity, lists), in document order.
+
+    Iterative, and blind below `MAX_JSON_DEPTH` levels: a hostile document nested a thousand
+    deep costs a bounded walk, never a RecursionError.
+    """
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            continue
+        if isinstance(value, dict):
+            yield value
+            children: Iterable[Any] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        stack.extend((child, depth + 1) for child in reversed(list(children)))
 
 
 # meta tags naming the author; article:author is often a profile URL, which _clean_name drops
@@ -61,35 +76,19 @@ def declared_authors(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str
         yield meta.attributes.get("content") or ""
 
 
-def class_tokens(node: LexborNode) -> frozenset[str]:
-    """Lowercase class and id words, split on spaces, dashes and underscores, plus the raw values."""
-    attributes = node.attributes
-    return _tokens_of(f"{attributes.get('class') or ''} {attributes.get('id') or ''}")
-
-
-_WORD_PARTS = re.compile(r"[-_]+")
-
-
-@functools.lru_cache(maxsize=16384)
-def _tokens_of(raw: str) -> frozenset[str]:
-    # class strings repeat across the nodes of a page and the pages of a site: split each once
-    words = raw.lower().split()
-    return frozenset(words + [part for word in words for part in _WORD_PARTS.split(word) if part])
-
-
 def _in_card(node: LexborNode) -> bool:
     """Whether a card-classed element holds `node`; one that also holds the page's <h1> is layout."""
-    current = node.parent
-    while current is not None and current.tag != "body":
+    for current in ancestors(node):
+        if current.tag == "body":
+            break
         if class_tokens(current) & _CARD_WORDS:
             return current.css_first("h1") is None
-        current = current.parent
     return False
 
 
 def bylines(tree: LexborHTMLParser) -> Iterator[Byline]:
     for node in tree.css(_BYLINE_SELECTOR):
-        text = node.text(deep=True, separator=" ", strip=True)
+        text = text_of(node)
         if text and len(text) <= 200:
             yield Byline(" ".join(text.split()), _in_card(node))
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.extract.authors import class_tokens
+from scraper.dom import ancestors, class_tokens, link_text_length, text_of
 from scraper.extract.metadata import PageFacts
 
 JUNK_TYPES = frozenset({"block", "login", "consent", "not_found", "listing"})
@@ -98,10 +98,6 @@ _POST_WORDS = frozenset({"post", "message", "reply", "answer", "postbody", "foru
 _PRICE = '[itemprop="price"], [itemprop="offers"], [name="add-to-cart"], [class*="add-to-cart" i]'
 
 
-def _text(node: LexborNode) -> str:
-    return node.text(deep=True, separator=" ", strip=True)
-
-
 def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
     """The signals of a parsed page; reads the tree, never changes it."""
     body = tree.body
@@ -109,8 +105,8 @@ def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
     visible = _Visible(body) if body is not None else None
     teasers, teaser_text = _teaser_groups(body) if body is not None else ([], 0)
     return PageSignals(
-        title=_text(title_node) if title_node is not None else "",
-        h1=_text(h1_node) if h1_node is not None else "",
+        title=text_of(title_node) if title_node is not None else "",
+        h1=text_of(h1_node) if h1_node is not None else "",
         description=facts.description,
         text_length=visible.total if visible else 0,
         hidden_length=sum(len(n.text(deep=True)) for n in tree.css("body noscript, body template")),
@@ -122,7 +118,7 @@ def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
         password_forms=len(tree.css('input[type="password" i]')),
         consent_length=visible.consent if visible else 0,
         challenge_markup=tree.css_first(_CHALLENGE) is not None,
-        challenge_text=body is not None and _says(_text(body)[:3000], _BLOCK_TEXT),
+        challenge_text=body is not None and _says(text_of(body)[:3000], _BLOCK_TEXT),
         repeated_posts=_repeated_posts(body) if body is not None else 0,
         code_blocks=len(tree.css("pre")),
         price_markup=tree.css_first(_PRICE) is not None,
@@ -138,32 +134,32 @@ class _Visible:
         self.total = self.links = self.consent = 0
         # (text length, ids of its element ancestors) for each text node outside links and chrome
         self._runs: list[tuple[int, list[int]]] = []
-        self._walk(body, [], in_link=False, in_chrome=False, in_consent=False)
+        self._walk(body)
 
-    def _walk(
-        self, node: LexborNode, path: list[int], *, in_link: bool, in_chrome: bool, in_consent: bool
-    ) -> None:
-        for child in node.iter(include_text=True):
-            if child.is_text_node:
-                size = len(" ".join((child.text_content or "").split()))
-                self.total += size
-                self.links += size if in_link else 0
-                self.consent += size if in_consent else 0
-                if not (in_link or in_chrome or in_consent):
-                    self._runs.append((size, path))
-                continue
-            if child.tag in ("script", "style", "noscript", "template", "svg", "-comment"):
-                continue
-            tokens = class_tokens(child)
-            # a wrapper classed "cookies-accepted" that holds the story is not a consent box
-            consent = in_consent or bool(tokens & _CONSENT_WORDS and not child.css_first(_STORY))
-            self._walk(
-                child,
-                [*path, child.mem_id],
-                in_link=in_link or child.tag == "a",
-                in_chrome=in_chrome or child.tag in _CHROME_TAGS or bool(tokens & {"sidebar", "menu"}),
-                in_consent=consent,
-            )
+    def _walk(self, body: LexborNode) -> None:
+        """One pass over the body with an explicit stack: a page nested any depth costs no recursion."""
+        # (node, ancestor ids, in a link, in chrome, in a consent box)
+        stack: list[tuple[LexborNode, list[int], bool, bool, bool]] = [(body, [], False, False, False)]
+        while stack:
+            node, path, in_link, in_chrome, in_consent = stack.pop()
+            inner: list[tuple[LexborNode, list[int], bool, bool, bool]] = []
+            for child in node.iter(include_text=True):
+                if child.is_text_node:
+                    size = len(" ".join((child.text_content or "").split()))
+                    self.total += size
+                    self.links += size if in_link else 0
+                    self.consent += size if in_consent else 0
+                    if not (in_link or in_chrome or in_consent):
+                        self._runs.append((size, path))
+                    continue
+                if child.tag in ("script", "style", "noscript", "template", "svg", "-comment"):
+                    continue
+                tokens = class_tokens(child)
+                # a wrapper classed "cookies-accepted" that holds the story is not a consent box
+                consent = in_consent or bool(tokens & _CONSENT_WORDS and not child.css_first(_STORY))
+                chrome = in_chrome or child.tag in _CHROME_TAGS or bool(tokens & {"sidebar", "menu"})
+                inner.append((child, [*path, child.mem_id], in_link or child.tag == "a", chrome, consent))
+            stack.extend(inner)
 
     def prose(self, skip: set[int]) -> int:
         """Characters of running text outside links, chrome, consent boxes and the `skip` elements."""
@@ -189,7 +185,7 @@ def _teaser_groups(body: LexborNode) -> tuple[list[int], int]:
         group = [c for c in children if _signature(c) == shape and _is_teaser(c)]
         if len(group) >= _MIN_TEASERS:
             ids += [c.mem_id for c in group]
-            text += sum(len(_text(c)) for c in group)
+            text += sum(len(text_of(c)) for c in group)
     return ids, text
 
 
@@ -197,27 +193,22 @@ def _paragraphs(body: LexborNode, teasers: set[int]) -> int:
     """Paragraphs of 80+ characters of running text, outside links, chrome and teaser blocks."""
     count = 0
     for p in body.css("p"):
-        own = len(_text(p)) - sum(len(_text(a)) for a in p.css("a"))
+        own = len(text_of(p)) - link_text_length(p)
         if own >= 80 and not _in_chrome(p) and not _within(p, teasers):
             count += 1
     return count
 
 
 def _within(node: LexborNode, ids: set[int]) -> bool:
-    current: LexborNode | None = node
-    while current is not None:
-        if current.mem_id in ids:
-            return True
-        current = current.parent
-    return False
+    return any(current.mem_id in ids for current in ancestors(node, include_self=True))
 
 
 def _in_chrome(node: LexborNode) -> bool:
-    current: LexborNode | None = node
-    while current is not None and current.tag != "body":
+    for current in ancestors(node, include_self=True):
+        if current.tag == "body":
+            return False
         if current.tag in _CHROME_TAGS:
             return True
-        current = current.parent
     return False
 
 
@@ -226,7 +217,7 @@ def _is_teaser(node: LexborNode) -> bool:
     link = node.css_first("a[href]")
     if link is None:
         return False
-    return len(_text(link)) >= 12 and len(_text(node)) <= 600
+    return len(text_of(link)) >= 12 and len(text_of(node)) <= 600
 
 
 def _repeated_posts(body: LexborNode) -> int:
@@ -236,7 +227,7 @@ def _repeated_posts(body: LexborNode) -> int:
         posts = [
             c
             for c in parent.iter()
-            if class_tokens(c) & _POST_WORDS and c.tag not in ("a", "span", "li") and len(_text(c)) >= 80
+            if class_tokens(c) & _POST_WORDS and c.tag not in ("a", "span", "li") and len(text_of(c)) >= 80
         ]
         if len(posts) >= 3 and _in_chrome(parent):
             continue

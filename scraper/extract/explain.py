@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.config import ExtractSettings
+from scraper.dom import words_of
 from scraper.errors import ExtractionError
 from scraper.extract.pipeline import Trace, extract
 from scraper.extract.prepass import Removal
@@ -67,7 +68,7 @@ def _not_main_content(cleaned: LexborHTMLParser, text: str) -> list[Removal]:
     for node in cleaned.css(_TEXT_BLOCKS):
         if any(inner.mem_id != node.mem_id for inner in node.css(_TEXT_BLOCKS)):
             continue  # the innermost block speaks for itself (css() matches the node itself too)
-        words = " ".join(node.text(deep=True, separator=" ").split())
+        words = words_of(node)
         if words and words not in kept:
             found.append(Removal(NOT_MAIN_CONTENT, node.tag or "", words[:_SNIPPET]))
     return found

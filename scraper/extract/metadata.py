@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import py3langid
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper import dom
 from scraper.extract.authors import Byline, _objects, bylines, clean_authors, declared_authors
+from scraper.urls import join_url
 
 # A date of 1989 or earlier must be stated plainly (JSON-LD, meta tag): the web barely existed.
 EARLIEST = date(1990, 1, 1)
@@ -125,11 +127,15 @@ def _language_declarations(tree: LexborHTMLParser) -> Iterator[str]:
 
 
 def json_ld(tree: LexborHTMLParser) -> Iterator[Any]:
-    """Every parseable JSON-LD document of the page (broken ones are common and declare nothing)."""
+    """Every parseable JSON-LD document of the page (broken ones are common and declare nothing).
+
+    A document nested deeper than the JSON parser's recursion limit is as broken as a malformed
+    one; `_objects` does not look below `MAX_JSON_DEPTH` levels of the others.
+    """
     for script in tree.css('script[type="application/ld+json" i]'):
         try:
             yield json.loads(script.text(deep=True))
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
 
 
@@ -166,10 +172,7 @@ def _meta_content(tree: LexborHTMLParser, selector: str) -> str:
 
 def canonical_url(tree: LexborHTMLParser, page_url: str | None) -> str | None:
     """The `<link rel=canonical>` target made absolute against the page (and its `<base>`)."""
-    base = page_url or ""
-    base_tag = tree.css_first("base[href]")
-    if base_tag is not None:
-        base = urljoin(base, (base_tag.attributes.get("href") or "").strip())
+    base = dom.base_url(tree, page_url or "")
     for link in tree.css("link[rel][href]"):
         rels = (link.attributes.get("rel") or "").lower().split()
         href = (link.attributes.get("href") or "").strip()
@@ -180,7 +183,9 @@ def canonical_url(tree: LexborHTMLParser, page_url: str | None) -> str | None:
 
 def _absolute_http_url(href: str, base: str) -> str | None:
     """`href` resolved against `base`, kept only if the result is an http(s) URL with a host."""
-    url = urljoin(base, href)
+    url = join_url(base, href)
+    if url is None:
+        return None
     parts = urlsplit(url)
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 

@@ -1,6 +1,7 @@
 """The extraction stage: one fetched page in, one clean `Document` out; pure.
 
-    FetchedPage.html -> LexborHTMLParser (parsed once) -> read_facts, measure (metadata.py, classify.py)
+    FetchedPage.html -> LexborHTMLParser (parsed once) -> simplify: too deep, too big (bounds.py)
+                     -> read_facts, measure (metadata.py, classify.py)
                      -> classify: a junk page (block, login, consent, soft 404, listing) stops here
                      -> strip_clutter (clutter.py, in place)
                      -> trafilatura.bare_extraction (called once) -> markdown, metadata, body tree
@@ -21,13 +22,14 @@ import re
 from dataclasses import dataclass, field
 
 import trafilatura
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
+from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura.settings import Document as _Extracted
 from trafilatura.xml import xmltotxt
 
 from scraper.config import ExtractSettings
 from scraper.errors import NoMainContent
+from scraper.extract.bounds import parse_html, simplify
 from scraper.extract.classify import Classification, PageSignals, classify, measure
 from scraper.extract.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
 from scraper.extract.prepass import Removal, strip_clutter
@@ -53,7 +55,8 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     html = page.html
     if not html.strip():
         raise NoMainContent(page.source, "empty document: nothing to extract")
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, page.source)
+    bounded = simplify(tree, page.source)
     if tree.body is None or not tree.body.text(strip=True):
         raise NoMainContent(page.source, "no text in the page body")
     page_url = page.final_url or page.url
@@ -63,13 +66,14 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.verdict = classify(signals, None, page.status)
     if trace.verdict.skip_reason is not None:
         return _skipped(page, facts, signals, trace.verdict)
-    trace.removals = removals = strip_clutter(tree, settings)
+    removals = bounded + strip_clutter(tree, settings)
+    trace.removals = removals
     trace.cleaned = tree
     if tree.body is None or not tree.body.text(strip=True):
         reason = f"only clutter: the pre-pass removed all text ({len(removals)} blocks)"
         return _junk_or_nothing(page, facts, signals, trace, reason)
 
-    found, text = _extract_main(tree, html, page_url, settings, page.source)
+    found, text = _extract_main(tree, html, page_url, settings, page.source, simplified=bool(bounded))
     markdown = _tidy_markdown(found.text or "")
     if settings.include_comments and found.commentsbody is not None:
         markdown = "\n\n".join(filter(None, (markdown, _tidy_markdown(found.comments or ""))))
@@ -219,7 +223,13 @@ _MIN_PROSE_SHARE = 0.25
 
 
 def _extract_main(
-    tree: LexborHTMLParser, html: str, url: str | None, settings: ExtractSettings, source: str
+    tree: LexborHTMLParser,
+    html: str,
+    url: str | None,
+    settings: ExtractSettings,
+    source: str,
+    *,
+    simplified: bool,
 ) -> tuple[_Extracted, str]:
     """The trafilatura call strategy: the extraction and its plain text.
 
@@ -238,7 +248,8 @@ def _extract_main(
     if first is not None and len(first[1]) >= _MIN_PROSE_SHARE * prose:
         return first
     try:
-        found = _run_trafilatura(_explicit_only(html, settings), url, settings, source)
+        second_page = _explicit_only(html, settings, source, simplified=simplified)
+        found = _run_trafilatura(second_page, url, settings, source)
     except NoMainContent:
         if first is None:
             raise
@@ -259,11 +270,17 @@ def _serialise(tree: LexborHTMLParser) -> str:
     return tree.html or ""
 
 
-def _explicit_only(html: str, settings: ExtractSettings) -> str:
-    """The page with only the user's keep/remove selectors applied, none of the generic rules."""
-    if not (settings.keep or settings.remove):
+def _explicit_only(html: str, settings: ExtractSettings, source: str, *, simplified: bool) -> str:
+    """The page with only the user's keep/remove selectors applied, none of the generic rules.
+
+    A page that had to be `simplified` (bounds.py) is simplified again: the page as sent is
+    what made that necessary.
+    """
+    if not (simplified or settings.keep or settings.remove):
         return html
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, source)
+    if simplified:
+        simplify(tree, source)
     strip_clutter(tree, dataclasses.replace(settings, prepass=False))
     return tree.html or ""
 
@@ -287,7 +304,7 @@ def _run_trafilatura(html: str, url: str | None, settings: ExtractSettings, sour
     return found
 
 
-def _plain_text(body: object) -> str:
+def _plain_text(body: etree._Element) -> str:
     """One paragraph per line, no Markdown.
 
     trafilatura writes links as [text](url) even without formatting, so the <ref> wrappers are

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper.config import ExtractSettings
+from scraper.dom import text_of
 from scraper.errors import ConfigError
-from scraper.extract.rules import RULES, Page, Rule, ancestry, prose_weight, text_of
+from scraper.extract.rules import RULES, Page, Rule, ancestry, prose_weight
 
 __all__ = ["RULES", "Removal", "Rule", "strip_clutter"]
 

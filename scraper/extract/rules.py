@@ -12,12 +12,13 @@ rules come first and the broad page-chrome ones last.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.dom import ancestors, link_density, link_text_length, role_tokens, text_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +100,7 @@ class Page:
 
 def prose_weight(node: LexborNode) -> int:
     """Characters of text in `node` outside links: what a reader would read as prose."""
-    links = sum(len(text_of(a)) for a in node.css("a"))
-    return max(0, len(text_of(node)) - links)
+    return max(0, len(text_of(node)) - link_text_length(node))
 
 
 # -- the generic rules ----------------------------------------------------------------------
@@ -182,7 +182,7 @@ _TEASER_PREFIXES = ("related ", "more from ", "you may ", "you might ")
 def _teaser_sections(page: Page) -> Iterator[LexborNode]:
     """A "Related articles"-style heading plus the teaser block it heads."""
     for node in page.body.css("h1, h2, h3, h4, h5, h6, [class*=title], [class*=heading]"):
-        if node.tag not in _HEADING_TAGS and not _tokens(node) & {"title", "heading", "headline"}:
+        if node.tag not in _HEADING_TAGS and not role_tokens(node) & {"title", "heading", "headline"}:
             continue
         text = _norm(text_of(node))
         if text in _TEASER_HEADINGS or text.startswith(_TEASER_PREFIXES):
@@ -207,7 +207,7 @@ def _section_of(page: Page, heading: LexborNode, text: str) -> list[LexborNode]:
     sibling = unit.next
     while sibling is not None:
         if sibling.is_element_node:
-            if sibling.tag in _STOP_TAGS or (text_of(sibling) and _link_density(sibling) < 0.5):
+            if sibling.tag in _STOP_TAGS or (text_of(sibling) and link_density(sibling) < 0.5):
                 break
             doomed.append(sibling)
         sibling = sibling.next
@@ -290,7 +290,7 @@ def _teaser_links(page: Page) -> Iterator[LexborNode]:
     """A short line like "Related: <a>Another story</a>" dropped into the middle of the text."""
     for _, line in _labelled_lines(page, _TEASER_LABELS):
         text = text_of(line)
-        if len(text) <= 200 and _link_density(line) >= 0.5:
+        if len(text) <= 200 and link_density(line) >= 0.5:
             yield line
 
 
@@ -358,45 +358,17 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
 
 # -- helpers --------------------------------------------------------------------------------
 
-_TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")  # over attribute values, not HTML
-
-
-_MAX_ID_PARTS = 3
-
 
 def _rule_tokens(node: LexborNode) -> frozenset[str]:
-    """`_tokens(node)`, or nothing when no rule word occurs in its class or id (the cheap common case)."""
+    """`role_tokens(node)`, or nothing when no rule word occurs in its class or id (the cheap common case)."""
     attrs = node.attributes
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
-    return _tokens(node) if _rule_words().search(names) else frozenset()
+    return role_tokens(node) if _rule_words().search(names) else frozenset()
 
 
 @functools.cache
 def _rule_words() -> re.Pattern[str]:
     return re.compile("|".join(sorted(map(re.escape, _RULE_WORDS))))
-
-
-def _tokens(node: LexborNode) -> frozenset[str]:
-    """Lowercase class/id tokens plus adjacent pairs ("author-box"), so "tdb-author-box" matches."""
-    attrs = node.attributes
-    ident = attrs.get("id") or ""
-    if len(_TOKEN_SPLIT.split(ident)) > _MAX_ID_PARTS:
-        ident = ""  # a slug of the section's heading ("sharing-with-a-single-developer"), not a role
-    return _split_tokens(f"{attrs.get('class') or ''} {ident}")
-
-
-@functools.lru_cache(maxsize=8192)  # pure; a site repeats the same class strings on every page
-def _split_tokens(names: str) -> frozenset[str]:
-    out: set[str] = set()
-    for name in names.split():
-        parts = [p.lower() for p in _TOKEN_SPLIT.split(name) if p]
-        out.update(parts)
-        out.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))
-    return frozenset(out)
-
-
-def text_of(node: LexborNode) -> str:
-    return node.text(deep=True, separator=" ", strip=True)
 
 
 _TRIM = " :.\u2026\u00bb\u203a\u2192>|-\u2013\u2014"  # punctuation and arrows around labels
@@ -407,24 +379,14 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).lower().replace("\u2019", "'").strip(_TRIM)
 
 
-def _link_density(node: LexborNode) -> float:
-    size = len(text_of(node))
-    return sum(len(text_of(a)) for a in node.css("a")) / size if size else 0.0
-
-
 def _is_link_dense(node: LexborNode) -> bool:
-    return not text_of(node) or _link_density(node) >= 0.5
+    return not text_of(node) or link_density(node) >= 0.5
 
 
 def ancestry(node: LexborNode) -> Iterator[int]:
-    current: LexborNode | None = node
-    while current is not None:
-        yield current.mem_id
-        current = current.parent
+    """Ids of the node and its ancestors."""
+    return (n.mem_id for n in ancestors(node, include_self=True))
 
 
 def _enclosing(node: LexborNode, tags: frozenset[str]) -> LexborNode | None:
-    current = node.parent
-    while current is not None and current.tag not in tags:
-        current = current.parent
-    return current
+    return next((a for a in ancestors(node) if a.tag in tags), None)

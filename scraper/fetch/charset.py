@@ -36,8 +36,8 @@ _BROWSER_ALIASES = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252
 def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> str:
     """The Python codec name `body` must be decoded with.
 
-    Raises `ExtractionError` when the bytes are not text: NUL bytes near the start (without a
-    UTF-16 BOM or header) or nothing a detector recognises.
+    Raises `ExtractionError` when the bytes are not text: many NUL or control bytes near the start
+    (without a UTF-16 BOM or header) or nothing a detector recognises.
     """
     if not body:
         return "utf-8"
@@ -45,8 +45,8 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
         if body.startswith(bom):
             return bom_codec
     declared = _codec(charset_from_content_type(content_type))
-    if b"\x00" in body[:_BINARY_PROBE] and not (declared or "").startswith(("utf-16", "utf-32")):
-        raise ExtractionError(source, "undecodable bytes: binary content (NUL bytes)")
+    if _looks_binary(body[:_BINARY_PROBE]) and not (declared or "").startswith(("utf-16", "utf-32")):
+        raise ExtractionError(source, "undecodable bytes: binary content (NUL and control bytes)")
     if declared:
         return declared
     for label in _meta_charsets(body[:_SNIFF_BYTES]):
@@ -60,6 +60,18 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
     if name is None:
         raise ExtractionError(source, "undecodable bytes: no charset declared and none detected")
     return name
+
+
+# NUL and C0 control bytes text never holds (tab, LF, FF, CR and ESC excepted): compressed or
+# binary data is about 10% of them, a real page at most a stray one (FetchedPage.html drops NULs)
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+_MAX_CONTROL_SHARE = 0.05
+
+
+def _looks_binary(probe: bytes) -> bool:
+    """Whether the start of a body is binary data rather than text with a stray NUL or two."""
+    controls = len(probe) - len(probe.translate(None, _CONTROL_BYTES))
+    return controls > _MAX_CONTROL_SHARE * len(probe)
 
 
 def _utf8_not(name: str, body: bytes) -> bool:

@@ -1,8 +1,10 @@
 """The only network code: URL in, `FetchedPage` out, politely and within limits.
 
 One `httpx.AsyncClient` per run (`async with Fetcher(settings) as fetcher:`). Every request,
-each retry and each redirect hop, passes the per-host `HostGate` and the one tenacity retry
-policy. httpx and asyncio errors are mapped onto `FetchError`s here and nowhere else.
+each retry and each redirect hop, passes the per-host `HostGate`, the one tenacity retry
+policy and the SSRF guard (scraper/fetch/guard.py: only the hosts the user named, `trust()`,
+and `[fetch] allow_private` may be reached at private addresses). httpx and asyncio errors are
+mapped onto `FetchError`s here and nowhere else.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import os
 import socket
 import ssl
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC
 from email.utils import parsedate_to_datetime
@@ -34,6 +36,7 @@ from scraper.config import FetchSettings
 from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
 from scraper.fetch.charset import resolve_encoding
 from scraper.fetch.gate import HostGate
+from scraper.fetch.guard import AddressPolicy, BlockedAddress, guarded_transport
 from scraper.fetch.inflate import InflateError, Inflater
 from scraper.models import FetchedPage, utc_now
 
@@ -74,22 +77,26 @@ class Fetcher:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         gate: HostGate | None = None,
         clock: Callable[[], float] = time.monotonic,
+        trusted: Iterable[str] = (),
     ) -> None:
         self.settings = settings
         self.gate = gate or HostGate(settings.per_host_concurrency, settings.per_host_delay, clock, sleep)
+        self.policy = AddressPolicy(settings.allow_private)
+        self.policy.trust(trusted)
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._retrying = self._build_retrying(sleep)
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
+        limits = httpx.Limits(max_connections=s.max_connections)
         self._client = httpx.AsyncClient(
-            transport=self._transport,
+            transport=self._transport or guarded_transport(self.policy, limits),
             # a free pooled connection should come as quickly as a new one would connect
             timeout=httpx.Timeout(
                 connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout, pool=s.connect_timeout
             ),
-            limits=httpx.Limits(max_connections=s.max_connections),
+            limits=limits,
             headers={"User-Agent": s.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
             follow_redirects=False,
             trust_env=False,
@@ -103,6 +110,10 @@ class Fetcher:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+    def trust(self, hosts_or_urls: Iterable[str]) -> None:
+        """Let these hosts (the ones the user named) be reached at private addresses too."""
+        self.policy.trust(hosts_or_urls)
 
     async def fetch(
         self,
@@ -186,6 +197,8 @@ class Fetcher:
                 raise TransientFetchError(url, f"timed out (total {self.settings.total_timeout:g}s)") from exc
             except httpx.InvalidURL as exc:
                 raise PermanentFetchError(url, f"malformed URL: {exc}") from exc
+            except BlockedAddress as exc:
+                raise PermanentFetchError(url, exc.reason) from exc
             except httpx.TransportError as exc:
                 raise _transport_error(url, exc) from exc
 

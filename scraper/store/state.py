@@ -234,6 +234,44 @@ class CrawlState:
                 ]
             )
 
+    def sources(self, run_id: str) -> list[str]:
+        """The sitemaps and feeds in the run's frontier, pending or done."""
+        with self._store.reading("read the frontier") as conn:
+            rows = conn.execute(
+                "SELECT url FROM frontier WHERE run_id = ? AND kind IN ('sitemap', 'feed')", (run_id,)
+            ).fetchall()
+        return [url for (url,) in rows]
+
+    def pending_new_pages(self, run_id: str, *, up_to: int) -> int:
+        """How many pages never fetched before wait in the run's frontier, counting up to `up_to`."""
+        with self._store.reading("count the frontier") as conn:
+            (count,) = conn.execute(
+                # an odd priority is a page no earlier run fetched (see _INSERT)
+                "SELECT COUNT(*) FROM (SELECT 1 FROM frontier WHERE run_id = ? AND state = 'pending' "
+                "AND kind = 'page' AND priority % 2 = 1 LIMIT ?)",
+                (run_id, up_to),
+            ).fetchone()
+        return int(count)
+
+    def unvisited_known(self, run_id: str, *, wanted: Callable[[str], bool], limit: int) -> list[str]:
+        """Up to `limit` pages earlier runs fetched (and not gone) that are not in this run's
+        frontier, least recently seen first, among those `wanted` accepts."""
+        found: list[str] = []
+        if limit <= 0:
+            return found
+        with self._store.reading("read pages") as conn:
+            rows = conn.execute(
+                "SELECT url FROM pages AS p WHERE last_seen IS NOT NULL AND gone_at IS NULL AND NOT EXISTS "
+                "(SELECT 1 FROM frontier AS f WHERE f.run_id = ? AND f.url = p.url) ORDER BY last_seen",
+                (run_id,),
+            )
+            for (url,) in rows:
+                if wanted(url):
+                    found.append(url)
+                    if len(found) >= limit:
+                        break
+        return found
+
     def record(self, run_id: str, visit: Visit) -> Recorded:
         """Record a visit in one transaction: its outcome (from the save, for a document) and
         how many of the URLs it found were new to the run's frontier."""
@@ -320,12 +358,14 @@ class CrawlState:
             ).fetchall()
             discovered = self.count(run.run_id)
             failures = _problems(conn, run.run_id, "outcome = 'failed'")
-            problems = _problems(conn, run.run_id, "kind != 'page' AND outcome IN ('failed', 'skipped')")
+            problems = _problems(
+                conn, run.run_id, "kind != 'page' AND outcome IN ('failed', 'skipped', 'partial')"
+            )
         for kind, outcome, category, n, answered in rows:
             label = category if kind == Kind.PAGE.value else f"{kind}: {category}"
             if outcome == VisitOutcome.FAILED.value:
                 failed[label] = failed.get(label, 0) + n
-            elif outcome == VisitOutcome.SKIPPED.value:
+            elif outcome in (VisitOutcome.SKIPPED.value, VisitOutcome.PARTIAL.value):
                 skipped[label] = skipped.get(label, 0) + n
             elif kind == Kind.PAGE.value or outcome.startswith("skipped_"):
                 counts[outcome] = counts.get(outcome, 0) + n
@@ -389,7 +429,8 @@ def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, 
         VisitOutcome.NEW,
         VisitOutcome.CHANGED,
         VisitOutcome.UNCHANGED,
-        VisitOutcome.SKIPPED,  # a page without main content (a hub): its links still count
+        VisitOutcome.SKIPPED,  # a page without main content (a hub), or junk: its links still count
+        VisitOutcome.FETCHED,  # fetched for its links only: its validators spare the next download
     ):
         page = visit.page
         fresh = page.status != 304

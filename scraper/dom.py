@@ -1,0 +1,116 @@
+"""The one home for reading a parsed page (selectolax/lexbor): text, class/id tokens, ancestors,
+link density and the base URL. Pure functions over nodes; they never change the tree.
+
+Every stage that looks at HTML (the extractor's pre-pass, rules, classifier and author finder,
+the crawler's link and feed discovery) reads it through these, so a guard added here (a
+malformed `<base href>`, say) holds everywhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.urls import join_url
+
+# -- text --------------------------------------------------------------------------------------
+
+
+def text_of(node: LexborNode) -> str:
+    """The node's text, its descendants' text nodes stripped and joined by one space."""
+    return node.text(deep=True, separator=" ", strip=True)
+
+
+def words_of(node: LexborNode) -> str:
+    """`text_of` with every run of white space folded to one space: text for comparing and showing."""
+    return " ".join(text_of(node).split())
+
+
+def link_text_length(node: LexborNode) -> int:
+    """Characters of `text_of` the node's links hold."""
+    return sum(len(text_of(a)) for a in node.css("a"))
+
+
+def link_density(node: LexborNode) -> float:
+    """The share of the node's text that sits inside links; 0.0 for a node without text."""
+    size = len(text_of(node))
+    return link_text_length(node) / size if size else 0.0
+
+
+# -- class and id tokens -----------------------------------------------------------------------
+
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")  # over attribute values, not HTML
+_WORD_PARTS = re.compile(r"[-_]+")
+_MAX_ID_PARTS = 3
+
+
+def role_tokens(node: LexborNode) -> frozenset[str]:
+    """Lowercase class/id parts plus adjacent pairs ("author-box"), so "tdb-author-box" matches.
+
+    Parts split on dashes, underscores and camelCase. An id of more than three parts is a slug
+    of the section's heading ("sharing-with-a-single-developer"), not a role, and is left out.
+    """
+    attrs = node.attributes
+    ident = attrs.get("id") or ""
+    if len(_TOKEN_SPLIT.split(ident)) > _MAX_ID_PARTS:
+        ident = ""
+    return _role_tokens(f"{attrs.get('class') or ''} {ident}")
+
+
+@functools.lru_cache(maxsize=8192)  # pure; a site repeats the same class strings on every page
+def _role_tokens(names: str) -> frozenset[str]:
+    out: set[str] = set()
+    for name in names.split():
+        parts = [p.lower() for p in _TOKEN_SPLIT.split(name) if p]
+        out.update(parts)
+        out.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))
+    return frozenset(out)
+
+
+def class_tokens(node: LexborNode) -> frozenset[str]:
+    """Lowercase class and id words, split on spaces, dashes and underscores, plus the raw values."""
+    attributes = node.attributes
+    return _class_tokens(f"{attributes.get('class') or ''} {attributes.get('id') or ''}")
+
+
+@functools.lru_cache(maxsize=16384)
+def _class_tokens(raw: str) -> frozenset[str]:
+    # class strings repeat across the nodes of a page and the pages of a site: split each once
+    words = raw.lower().split()
+    return frozenset(words + [part for word in words for part in _WORD_PARTS.split(word) if part])
+
+
+# -- ancestors ---------------------------------------------------------------------------------
+
+
+def ancestors(node: LexborNode, *, include_self: bool = False) -> Iterator[LexborNode]:
+    """The node's parent, its parent and so on up to the document (the node first if asked)."""
+    current = node if include_self else node.parent
+    while current is not None:
+        yield current
+        current = current.parent
+
+
+# -- base URL ----------------------------------------------------------------------------------
+
+
+def base_url(tree: LexborHTMLParser, page_url: str) -> str:
+    """What the page's relative links resolve against: its `<base href>` made absolute.
+
+    The page's own URL when there is no `<base href>`, or when it does not resolve to an
+    http(s) URL (a malformed IPv6 literal, `javascript:`, ...): a hostile base never breaks a page.
+    """
+    node = tree.css_first("base[href]")
+    if node is None:
+        return page_url
+    joined = join_url(page_url, node.attributes.get("href") or "")
+    if joined is None:
+        return page_url
+    parts = urlsplit(joined)
+    usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    return joined if usable else page_url

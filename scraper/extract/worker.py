@@ -1,0 +1,223 @@
+"""Extraction in worker processes, bounded in time and memory: one page's trouble is that page's failure.
+
+    pool = ExtractionPool(workers, settings)      a pebble ProcessPool on forkserver, started warm
+    future = pool.submit(source, fn, *args)       a concurrent.futures.Future of fn(*args)
+
+The future holds the function's result, or a `ScraperError`, never anything else:
+
+    fn raised a ScraperError (NoMainContent, DiscoveryError, ...)   that error, as raised
+    fn ran longer than `[extract] timeout`                           ExtractionError: took longer than ...
+    fn hit the address-space limit `[extract] max_memory`             ExtractionError: needed more than ...
+    the worker died (OOM killer, SIGKILL, a crash in C)              ExtractionError: worker died (...)
+    fn raised anything else (a bug)                                  ExtractionError: internal error: ...
+
+A worker that timed out or died is replaced; cancelling the future (a crawl's deadline)
+stops its worker at once. The traceback of a bug is logged at debug level.
+
+Why pebble rather than the stdlib's ProcessPoolExecutor: pebble gives each task a timeout that
+terminates its worker, cancels running tasks the same way, and replaces a worker that died,
+failing only that worker's task. The stdlib pool has no per-task timeout, cannot stop a running
+task, and breaks as a whole (BrokenProcessPool, every pending task lost) when one worker dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future, InvalidStateError
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+from typing import Any, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from scraper.config import ExtractSettings
+from scraper.errors import ExtractionError, ScraperError, internal_error
+
+__all__ = ["ExtractionPool", "quiet_libraries"]
+
+T = TypeVar("T")
+
+log = logging.getLogger("scraper.extract")
+
+# Loggers of the libraries extraction runs: their warnings ("discarding data", "empty HTML
+# tree") are about pages we already report on, so they show only at debug level (-vv).
+_LIBRARY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer", "py.warnings")
+
+
+def quiet_libraries(level: int = logging.CRITICAL) -> None:
+    """Route third-party `warnings` through logging and show library log lines only from `level` up."""
+    logging.captureWarnings(True)
+    for name in _LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+
+
+class ExtractionPool:
+    """Worker processes that run pure extraction functions under `settings.timeout` and `max_memory`."""
+
+    def __init__(self, workers: int, settings: ExtractSettings) -> None:
+        self._workers = max(1, workers)
+        self._timeout = settings.timeout
+        self._max_memory = settings.max_memory
+        self._lock = threading.Lock()
+        self._pool = self._start()
+        # Start the forkserver and a worker (about a second of imports) now, while nothing is in
+        # flight, rather than on the first page, where it would stall a crawl's event loop.
+        self.submit("warm-up", os.getpid).result()
+
+    def submit(self, source: str, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        """Run `fn(*args)` in a worker; the future's exception, if any, is a `ScraperError` about `source`."""
+        outcome: Future[T] = Future()
+        with self._lock:
+            if not self._pool.active:  # the pool broke (a worker died mid-message): start afresh
+                log.warning("extraction pool broke; starting a new one")
+                self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves these unannotated
+                self._pool = self._start()
+            task = self._pool.schedule(_guarded, args=(source, fn, *args), timeout=self._timeout)
+        # a cancelled outcome (the crawl's deadline) stops the worker running the task
+        outcome.add_done_callback(
+            lambda done: task.cancel() if done.cancelled() else None  # type: ignore[no-untyped-call]
+        )
+        task.add_done_callback(lambda done: self._settle(source, done, outcome))
+        return outcome
+
+    def close(self) -> None:
+        """Stop every worker now; anything still running is abandoned."""
+        self._pool.stop()  # type: ignore[no-untyped-call]
+        self._pool.join()
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _start(self) -> ProcessPool:
+        # forkserver, not fork: the parent runs an event loop and threads (pebble's own among
+        # them), which a plain fork would copy half-way; the server preloads the extractor
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["scraper.extract.pipeline", "scraper.crawl.visit", "scraper.batch"])
+        return ProcessPool(
+            max_workers=self._workers,
+            initializer=_init_worker,
+            initargs=(os.getpid(), self._max_memory),
+            context=context,
+        )
+
+    def _settle(self, source: str, task: Future[T], outcome: Future[T]) -> None:
+        try:
+            try:
+                outcome.set_result(task.result())
+            except CancelledError:
+                outcome.cancel()
+            except ScraperError as exc:
+                if isinstance(exc, _Crash):  # its cause carries the worker's traceback
+                    log.debug("%s", exc, exc_info=exc)
+                outcome.set_exception(exc)
+            except Exception as exc:  # every other outcome is mapped onto the error tree here
+                outcome.set_exception(ExtractionError(source, self._reason(exc)))
+        except InvalidStateError:
+            pass  # the outcome was cancelled meanwhile: nobody waits for it
+
+    def _reason(self, exc: Exception) -> str:
+        if isinstance(exc, TimeoutError):
+            return f"extraction took longer than {self._timeout:g} s (extract.timeout)"
+        if isinstance(exc, ProcessExpired):
+            return f"extraction worker died ({_death(exc.exitcode)})"
+        if isinstance(exc, BrokenProcessPool):
+            return "extraction pool broke while the page was in it"
+        log.debug("extraction failed", exc_info=exc)
+        return internal_error(exc)
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-exitcode).name}"
+    return f"exit code {exitcode}"
+
+
+class _Crash(ExtractionError):
+    """A bug met in a worker: the reason names it (`internal_error`), the pool logs its traceback."""
+
+
+def _guarded(source: str, fn: Callable[..., T], *args: Any) -> T:
+    """In the worker: `fn(*args)`, anything raised outside the error tree turned into an ExtractionError."""
+    try:
+        return fn(*args)
+    except ScraperError:
+        raise
+    except MemoryError as exc:
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+        raise ExtractionError(
+            source, f"extraction needed more than {_gib(limit)} of memory (extract.max_memory)"
+        ) from exc
+    except Exception as exc:
+        raise _Crash(source, internal_error(exc)) from exc
+
+
+def _gib(size: int) -> str:
+    return f"{size / 1024**3:g} GiB" if size >= 0 else "its memory limit"
+
+
+def _init_worker(owner: int, max_memory: int) -> None:
+    """Pool initializer: cap the worker's address space, quiet the libraries, and watch the owner."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = max_memory if hard == resource.RLIM_INFINITY else min(max_memory, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    quiet_libraries()
+    threading.Thread(target=_exit_with, args=(owner,), name="exit-with-owner", daemon=True).start()
+
+
+def _exit_with(owner: int) -> None:
+    """End this worker once the process that made the pool is gone (or a zombie nobody reaps).
+
+    A worker never sees its owner die through its pipes (the forkserver holds them too): a crawl
+    killed with SIGKILL (cron's `timeout -s KILL`, the OOM killer) would otherwise leave its
+    workers, the forkserver and the resource tracker behind for good. A killed owner whose own
+    parent has not reaped it yet is a zombie: `kill(pid, 0)` still succeeds on it, so /proc is
+    read where there is one.
+    """
+    started = _start_time(owner)
+    while True:
+        time.sleep(1.0)
+        if not _alive(owner, started):
+            os._exit(0)
+
+
+def _alive(pid: int, started: str | None) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # gone, or the pid now belongs to another user
+        return False
+    stat = _proc_stat(pid)
+    if stat is None:
+        return True  # no /proc: kill(pid, 0) is all we can tell
+    state, start = stat
+    return state not in ("Z", "X") and start == started
+
+
+def _start_time(pid: int) -> str | None:
+    stat = _proc_stat(pid)
+    return stat[1] if stat is not None else None
+
+
+def _proc_stat(pid: int) -> tuple[str, str] | None:
+    """(state, start time) from /proc/PID/stat; None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    # the command name (field 2) is in parentheses and may hold spaces: split after its ")"
+    fields = raw[raw.rfind(")") + 2 :].split()
+    return (fields[0], fields[19]) if len(fields) > 19 else None

@@ -1,0 +1,188 @@
+"""The SSRF guard: no connection to a loopback, private, link-local or reserved address unless asked.
+
+A crawler follows what servers send it: links, redirects, `Sitemap:` lines and sitemap entries.
+Without a guard, a public page redirecting to `http://169.254.169.254/` or `http://10.0.0.5/`
+would make us fetch (and store) what only our own network can see.
+
+The guard sits where connections are made: a network backend for httpcore that resolves the
+host once, checks every address, and connects to a checked address itself, so a second DNS
+answer cannot swap in another one (DNS rebinding). TLS still verifies and sends SNI for the
+host name, and the Host header is unchanged: httpcore takes both from the request, not from
+the address connected to. Every connection is checked: each redirect hop and each retry.
+
+    trusted hosts   the hosts of the START_URLs and `[[sites]]` the user named, and the hosts or
+                    networks of `[fetch] allow_private`: connected to whatever they resolve to
+    any other host  connected to public addresses only; a host with none is refused with
+                    `BlockedAddress`, which the fetcher turns into that URL's failure
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+import httpcore
+import httpx
+
+__all__ = ["AddressPolicy", "BlockedAddress", "GuardedBackend", "address_kind", "guarded_transport"]
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class BlockedAddress(Exception):  # raised inside httpcore; the fetcher maps it
+    """A host resolved only to addresses the guard refuses."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _unwrap(address: IPAddress) -> IPAddress:
+    """The IPv4 address inside an IPv4-mapped or 6to4 IPv6 address, else the address itself."""
+    if isinstance(address, ipaddress.IPv6Address):
+        return address.ipv4_mapped or address.sixtofour or address
+    return address
+
+
+def address_kind(address: IPAddress) -> str | None:
+    """Why `address` is not a public one ("loopback", "private", ...), or None when it is."""
+    address = _unwrap(address)
+    for kind, flag in (
+        ("loopback", address.is_loopback),
+        ("link-local", address.is_link_local),
+        ("unspecified", address.is_unspecified),
+        ("multicast", address.is_multicast),
+        ("private", address.is_private),
+        ("reserved", address.is_reserved),
+        ("non-public", not address.is_global),
+    ):
+        if flag:
+            return kind
+    return None
+
+
+def _host_name(host_or_url: str) -> str:
+    """ "https://Example.com:8080/x" or "Example.com" -> "example.com"; IPv6 without brackets."""
+    try:
+        name = (urlsplit(host_or_url).hostname or "") if "://" in host_or_url else host_or_url
+    except ValueError:  # "http://[::1/": names no host
+        return ""
+    return name.strip().strip("[]").rstrip(".").lower()
+
+
+class AddressPolicy:
+    """Which hosts may be reached at non-public addresses; the rest must resolve to public ones.
+
+    `allow` entries are host names, IP addresses or networks ("10.0.0.0/8"); `trust()` adds the
+    hosts (or URLs) the user named for a run.
+    """
+
+    def __init__(self, allow: Iterable[str] = ()) -> None:
+        self._hosts: set[str] = set()
+        self._networks: list[IPNetwork] = []
+        for entry in allow:
+            try:
+                self._networks.append(ipaddress.ip_network(entry.strip().strip("[]"), strict=False))
+            except ValueError:
+                self._hosts.add(_host_name(entry))
+
+    def trust(self, hosts_or_urls: Iterable[str]) -> None:
+        self._hosts.update(name for name in map(_host_name, hosts_or_urls) if name)
+
+    def trusts(self, host: str) -> bool:
+        return _host_name(host) in self._hosts
+
+    def refusal(self, host: str, address: IPAddress) -> str | None:
+        """Why `host` may not be reached at `address`, or None when it may."""
+        kind = address_kind(address)
+        if kind is None or self.trusts(host) or any(_unwrap(address) in n for n in self._networks):
+            return None
+        where = f"{host} is {address}" if _host_name(host) != str(address) else str(address) + " is"
+        return f"private address refused: {where} a {kind} address (allow it in [fetch] allow_private)"
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend with the guard in `connect_tcp`: resolve, check, connect."""
+
+    def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self.policy = policy
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        if self.policy.trusts(host):
+            return await self._inner.connect_tcp(
+                host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+            )
+        addresses = await _resolve(host, port, timeout)
+        refusals = [self.policy.refusal(host, address) for address in addresses]
+        allowed = [address for address, refusal in zip(addresses, refusals, strict=True) if refusal is None]
+        if not allowed:
+            raise BlockedAddress(next(r for r in refusals if r is not None))
+        error: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        for address in allowed:  # the checked addresses, in the resolver's order
+            try:
+                return await self._inner.connect_tcp(
+                    str(address),
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        assert error is not None
+        raise error
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise BlockedAddress(f"unix socket refused: {path}")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+async def _resolve(host: str, port: int, timeout: float | None) -> list[IPAddress]:
+    """Every address of `host`, once; failures are httpcore's, so the fetcher names them."""
+    try:
+        async with asyncio.timeout(timeout):
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except TimeoutError as exc:
+        raise httpcore.ConnectTimeout(f"DNS lookup of {host} timed out") from exc
+    except OSError as exc:  # socket.gaierror: no such host
+        raise httpcore.ConnectError(str(exc)) from exc
+    found: dict[IPAddress, None] = {}
+    for _family, _type, _proto, _name, sockaddr in infos:
+        found.setdefault(ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0]), None)
+    return list(found)
+
+
+def guarded_transport(policy: AddressPolicy, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    """httpx's own transport, its connection pool given the guarded backend.
+
+    httpx has no public way to pass httpcore a network backend, so the pool it made is
+    replaced by one built the same way (TLS context, limits, HTTP/1.1) with ours.
+    """
+    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    transport._pool = httpcore.AsyncConnectionPool(  # the one seam httpx leaves for this
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=GuardedBackend(policy),
+    )
+    return transport

@@ -1,0 +1,93 @@
+"""Tests for scraper.dom: the one reading of text, tokens, ancestors, link density and <base href>."""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper import dom
+from scraper.crawl.discover import feed_links
+from scraper.crawl.links import extract_links
+from scraper.extract.metadata import canonical_url
+
+
+def node(html: str, selector: str) -> LexborNode:
+    found = LexborHTMLParser(html).css_first(selector)
+    assert found is not None
+    return found
+
+
+def test_text_of_joins_stripped_text_nodes_and_words_of_folds_space() -> None:
+    """Text nodes are stripped and joined by one space; words_of also folds inner runs of space."""
+    div = node("<div> Hello <b>brave</b>\n\n new   world </div>", "div")
+    assert dom.text_of(div) == "Hello brave new   world"
+    assert dom.words_of(div) == "Hello brave new world"
+
+
+def test_link_density_is_the_linked_share_of_the_text() -> None:
+    """Linked characters over all of `text_of` (separators included); no text is zero, not an error."""
+    assert dom.link_density(node("<p>abcd<a href=x>efgh</a></p>", "p")) == 4 / len("abcd efgh")
+    assert dom.link_text_length(node("<p>abcd<a href=x>efgh</a></p>", "p")) == 4
+    assert dom.link_density(node("<p></p>", "p")) == 0.0
+
+
+def test_role_tokens_split_parts_camel_case_and_pairs_but_not_id_slugs() -> None:
+    """Class parts, camelCase parts and adjacent pairs count; a long id is a heading slug, not a role."""
+    tokens = dom.role_tokens(node('<div class="tdb-author_box shareBar" id="main-col"></div>', "div"))
+    assert {"tdb", "author", "box", "author-box", "share", "bar", "share-bar", "main-col"} <= tokens
+    slug = node('<h2 id="sharing-with-a-single-developer" class="x"></h2>', "h2")
+    assert dom.role_tokens(slug) == {"x"}
+
+
+def test_class_tokens_keep_raw_values_and_their_parts() -> None:
+    """Whole lowercased values and their dash/underscore parts, from class and id alike."""
+    tokens = dom.class_tokens(node('<div class="More-Stories card_list" id="most-read"></div>', "div"))
+    assert tokens == {
+        "more-stories",
+        "more",
+        "stories",
+        "card_list",
+        "card",
+        "list",
+        "most-read",
+        "most",
+        "read",
+    }
+
+
+def test_ancestors_walk_up_to_the_document() -> None:
+    """Parents first, nearest first; the node itself only when asked."""
+    em = node("<html><body><main><p><em>x</em></p></main></body></html>", "em")
+    assert [a.tag for a in dom.ancestors(em)][:4] == ["p", "main", "body", "html"]
+    assert next(dom.ancestors(em, include_self=True)).tag == "em"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("", "https://site.test/a/page.html"),
+        ('<base href="/b/">', "https://site.test/b/"),
+        ('<base href="https://cdn.test/c/">', "https://cdn.test/c/"),
+        ('<base href="  https://cdn.test/d/  ">', "https://cdn.test/d/"),
+        ('<base href="http://[::1">', "https://site.test/a/page.html"),  # malformed IPv6: urljoin raises
+        ('<base href="javascript:void(0)">', "https://site.test/a/page.html"),
+        ('<base href="mailto:someone@site.test">', "https://site.test/a/page.html"),
+    ],
+)
+def test_base_url_honours_base_href_and_falls_back_on_unusable_ones(head: str, expected: str) -> None:
+    """<base href> is resolved against the page; one that gives no http(s) URL leaves the page's own."""
+    tree = LexborHTMLParser(f"<html><head>{head}</head><body></body></html>")
+    assert dom.base_url(tree, "https://site.test/a/page.html") == expected
+
+
+def test_every_stage_survives_a_malformed_base_href() -> None:
+    """Links, feeds and the canonical URL all resolve against the page when <base href> is broken."""
+    html = (
+        '<html><head><base href="http://[::1"><link rel="canonical" href="/story">'
+        '<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head>'
+        '<body><a href="next.html">next</a></body></html>'
+    )
+    page = "https://site.test/a/page.html"
+    assert extract_links(html, page) == ["https://site.test/a/next.html"]
+    assert feed_links(html, base_url=page) == ("https://site.test/feed.xml",)
+    assert canonical_url(LexborHTMLParser(html), page) == "https://site.test/story"
