@@ -27,6 +27,7 @@ from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.models import CrawlProgress, CrawlReport, Document
 from scraper.store.documents import Store
+from scraper.warc import ArchivingFetcher, WarcArchive
 
 __all__ = ["fetch_and_clean", "fetch_and_clean_async", "run_crawl"]
 
@@ -65,8 +66,18 @@ def run_crawl(
     ):
 
         async def crawl() -> CrawlReport:
-            async with Fetcher(settings.fetch) as fetcher:
+            async with _crawl_fetcher(settings) as fetcher:
                 crawler = Crawler(settings, fetcher=fetcher, store=store, pool=pool, progress=progress)
                 return await crawler.run(sites)
 
         return asyncio.run(crawl())
+
+
+def _crawl_fetcher(settings: Settings) -> Fetcher:
+    """The crawl's fetcher: one that also archives every response when `[crawl] warc_dir` is set."""
+    if settings.crawl.warc_dir is None:
+        return Fetcher(settings.fetch)
+    archive = WarcArchive(
+        settings.crawl.warc_dir, max_bytes=settings.crawl.warc_max_bytes, user_agent=settings.fetch.user_agent
+    )
+    return ArchivingFetcher(settings, archive)

@@ -131,6 +131,8 @@ class CrawlSettings:
     max_duration: float | None = None
     min_quality: float = 0.0
     revisit: int = 100  # known pages not found again, asked for again per run (oldest first)
+    warc_dir: str | None = None  # every fetched response also written here as WARC (off: None)
+    warc_max_bytes: int = 1 << 30  # a WARC file is closed and a new one begun past this size
 
     def __post_init__(self) -> None:
         _require(self.max_pages >= 1, "max_pages", "must be >= 1")

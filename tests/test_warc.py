@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from scraper.api import run_crawl
+from scraper.cli import cli
+from scraper.config import Site
 from scraper.errors import SourceError
 from scraper.warc import ArchivedResponse, ArchiveSkip, read_archive
 from tests.archives import Exchange, arc_gz_bytes, warc_bytes, write
+from tests.httpserver import LocalServer, Route
+from tests.test_crawl import article, make_settings
 
 HTML = Path(__file__).parent / "fixtures" / "html"
 ARTICLE = (HTML / "news-article.html").read_bytes()
@@ -115,3 +123,28 @@ def test_a_missing_archive_is_a_source_error(tmp_path: Path) -> None:
     """A path that does not exist raises SourceError naming it."""
     with pytest.raises(SourceError, match="no such file"):
         _read(tmp_path / "none.warc.gz")
+
+
+def test_a_crawl_archive_is_re_extracted_by_clean(tmp_path: Path) -> None:
+    """With [crawl] warc_dir, every response is archived as a request/response pair, gzip per
+    record; `clean` on the folder gives back the crawled pages without fetching."""
+    with LocalServer() as server:
+        server.routes.update(
+            {"/": Route(body=article("Home", links=("/story",))), "/story": Route(body=article("A story"))}
+        )
+        base = make_settings(tmp_path)
+        settings = dataclasses.replace(
+            base, crawl=dataclasses.replace(base.crawl, warc_dir=str(tmp_path / "warc"), warc_max_bytes=1)
+        )
+        report = run_crawl(settings, [Site(name="t", start_urls=(server.url("/"),))], workers=1)
+    assert report.new == 2
+    files = sorted((tmp_path / "warc").iterdir())
+    assert files and all(
+        f.name.endswith(".warc.gz") for f in files
+    )  # rotated past 1 byte: one file per exchange
+    kinds = [r.reason for f in files for r in _read(f) if isinstance(r, ArchiveSkip)]
+    assert kinds.count("not a response record (request)") == len(files)
+    result = CliRunner().invoke(cli, ["clean", str(tmp_path / "warc"), "--format", "jsonl", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    titles = {json.loads(line)["url"]: json.loads(line)["title"] for line in result.stdout.splitlines()}
+    assert titles[server.url("/story")] == "A story"
