@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test lint coverage lock bench bench-quality bench-metadata clean install-check
+.PHONY: venv demo test lint coverage lock bench bench-corpus bench-quality bench-metadata clean install-check
 
 venv: $(STAMP)
 
@@ -34,6 +34,10 @@ coverage: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench
 	$(BIN)/python bench/run.py
+
+bench-corpus: $(STAMP)
+	$(BIN)/python -m pip install --quiet --group bench-corpus
+	$(BIN)/python bench/corpus.py
 
 bench-quality: $(STAMP)
 	$(BIN)/python bench/quality.py
