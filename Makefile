@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test lint coverage lock bench bench-corpus bench-quality bench-metadata clean install-check
+.PHONY: venv demo test test-ray lint coverage lock bench bench-corpus bench-quality bench-metadata clean install-check
 
 venv: $(STAMP)
 
@@ -34,6 +34,10 @@ coverage: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench
 	$(BIN)/python bench/run.py
+
+test-ray: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[ray,parquet]'
+	$(BIN)/python -m pytest -q -m ray tests/test_ray.py
 
 bench-corpus: $(STAMP)
 	$(BIN)/python -m pip install --quiet --group bench-corpus

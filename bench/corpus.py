@@ -2,6 +2,7 @@
 
     make bench-corpus                                    # 600 pages, one core each
     .venv/bin/python bench/corpus.py --pages 200         # quicker
+    .venv/bin/python bench/corpus.py --ray               # --engine ray: 2 workers against 1 (ray extra)
 
 1. Builds WARC files (gzip per record, 100 responses a file) in a temporary folder from pages of
    ../shared/datasets that have a text truth (wcxb-dev, mozilla-readability, cleaneval-dev): an
@@ -230,7 +231,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=600)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "corpus.json")
+    parser.add_argument("--ray", action="store_true", help="instead: --engine ray with 1 worker against 2")
     args = parser.parse_args()
+    if args.ray:
+        ray_scaling(sample(args.pages))
+        return
     rows = sample(args.pages)
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
         work = Path(tmp)
@@ -261,6 +266,23 @@ def main() -> None:
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"pages": len(rows), "results": results}, indent=2) + "\n")
+
+
+def ray_scaling(rows: list[dict[str, Any]]) -> None:
+    """`clean --engine ray` on a local Ray with 1 and with 2 workers: pages/s of the whole run."""
+    scraper = Path(sys.executable).parent / "scraper"
+    with tempfile.TemporaryDirectory(prefix="bench-ray-") as tmp:
+        work = Path(tmp)
+        (work / "warc").mkdir()
+        build_warcs(rows, work / "warc")
+        rates: dict[int, float] = {}
+        for workers in (1, 2):
+            out = work / f"out-{workers}"
+            command = [str(scraper), "clean", str(work / "warc"), "-o", str(out), "--no-dedup"]
+            figures = measure([*command, "--engine", "ray", "--jobs", str(workers)])
+            rates[workers] = len(rows) / figures["wall_s"]
+            print(f"ray, {workers} worker(s): {figures}, {rates[workers]:.2f} pages/s")
+    print(f"2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -200,7 +200,7 @@ class _Jobs:
                 if count <= done:
                     continue
                 if isinstance(record, ArchiveSkip):
-                    yield _archive_skip(record, path)
+                    yield archive_skip(record, path)
                 else:
                     extract_settings = self.settings.extract_for(record.url)
                     yield self.submit(
@@ -244,7 +244,7 @@ def _settle(outer: Future[Cleaned], inner: Future[Cleaned]) -> None:
         outer.set_result(inner.result())
 
 
-def _archive_skip(record: ArchiveSkip, path: str) -> Cleaned:
+def archive_skip(record: ArchiveSkip, path: str) -> Cleaned:
     if record.damaged:
         return Cleaned(record.source, error=SourceError(record.source, record.reason), input=path)
     return Cleaned(record.source, skipped=record.reason, input=path)

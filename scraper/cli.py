@@ -7,6 +7,7 @@ Exit codes: 0 all went well, 1 some sources or URLs failed, 2 usage or configura
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
 import os
@@ -21,7 +22,7 @@ import click
 from scraper.api import run_crawl
 from scraper.batch import Cleaned, CleanOptions, clean_stream
 from scraper.config import Settings, Site, load_settings
-from scraper.corpus import ErrorLog, clean_to_folder, failed_count, summary
+from scraper.corpus import Engine, ErrorLog, clean_to_folder, failed_count, summary
 from scraper.crawl.frontier import crawl_sites
 from scraper.crawl.progress import clean_progress, progress_display
 from scraper.dedup import Hygiene, HygieneSettings
@@ -30,6 +31,7 @@ from scraper.export import FORMATS, open_writer, write_text_atomically
 from scraper.extract import quiet_libraries
 from scraper.extract.explain import describe
 from scraper.models import CrawlReport, Document
+from scraper.ray_engine import ray_stream
 from scraper.shards import SHARD_FORMATS, OutputDir
 from scraper.sources import Input, expand, read_input_list, read_url_map
 from scraper.store.documents import Store
@@ -152,6 +154,16 @@ def cli(verbose: int) -> None:
     metavar="CODES",
     help="Keep only these languages (ISO 639-1, comma-separated or repeated).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where pages are extracted with -o: this machine's cores, or Ray (the ray extra).",
+)
+@click.option(
+    "--ray-address", metavar="ADDR", help="A Ray cluster (ray://HOST:10001, auto); default: a local Ray."
+)
 @db_option
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: cores].")
 @click.option("--url", help="The page's address, for local input (resolves links, picks site selectors).")
@@ -171,6 +183,8 @@ def clean(  # click passes every option by keyword
     dedup: bool | None,
     near_dup: float | None,
     languages: tuple[str, ...],
+    engine: str,
+    ray_address: str | None,
     db: Path | None,
     jobs: int | None,
     url: str | None,
@@ -223,6 +237,8 @@ def clean(  # click passes every option by keyword
         jobs=jobs or _cores(), url=url, url_map=mapping, stdin=sys.stdin.buffer, explained=explain
     )
     inputs = list(expand((*sources, *listed)))
+    if engine == "ray" and output is None:
+        raise click.UsageError("--engine ray writes shards: give -o DIR")
     try:
         if output is not None:
             failed = _clean_to_folder(
@@ -236,6 +252,9 @@ def clean(  # click passes every option by keyword
                 hygiene=hygiene,
                 errors_path=errors_path,
                 min_quality=min_quality or 0.0,
+                engine=functools.partial(ray_stream, address=ray_address)
+                if engine == "ray"
+                else clean_stream,
             )
         else:
             if fmt == "parquet":
@@ -265,6 +284,7 @@ def _clean_to_folder(
     hygiene: Hygiene,
     errors_path: Path | None,
     min_quality: float,
+    engine: Engine,
 ) -> int:
     fmt = fmt or "jsonl"
     if fmt not in SHARD_FORMATS:
@@ -283,6 +303,7 @@ def _clean_to_folder(
                 errors=errors,
                 progress=progress,
                 warn=_warn,
+                engine=engine,
             )
     finally:
         errors.close()

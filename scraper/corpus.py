@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -37,7 +37,10 @@ from scraper.errors import SourceError, WriteError
 from scraper.shards import OutputDir
 from scraper.sources import Input
 
-__all__ = ["ErrorLog", "Verdict", "clean_to_folder", "failed_count", "judge", "summary"]
+# what turns inputs into cleaned pages, in input order
+Engine = Callable[[Sequence[Input | SourceError], Settings, CleanOptions], Iterable[Cleaned | InputDone]]
+
+__all__ = ["Engine", "ErrorLog", "Verdict", "clean_to_folder", "failed_count", "judge", "summary"]
 
 WRITTEN = "written"
 
@@ -123,16 +126,18 @@ def clean_to_folder(
     errors: ErrorLog | None = None,
     progress: Callable[[int, int], None] = lambda _pages, _inputs: None,
     warn: Callable[[str], None] = lambda _line: None,
+    engine: Engine = clean_stream,
 ) -> Counter[str]:
     """Clean `inputs` into the shards of `out`; returns the counts of the whole run (resumed
     parts included). Pages already in committed shards are not cleaned again. `progress` is
-    called with the pages and inputs done so far; `warn` gets one line per failed page."""
+    called with the pages and inputs done so far; `warn` gets one line per failed page; `engine`
+    is what cleans (`batch.clean_stream`, or `ray_engine.ray_stream` bound to its cluster)."""
     if hygiene is not None:
         hygiene.remember(out.kept_texts())
     options = dataclasses.replace(options, resume=out.resume_point)
     pages = inputs_done = 0
     try:
-        for event in clean_stream(inputs, settings, options):
+        for event in engine(inputs, settings, options):
             if isinstance(event, InputDone):
                 out.input_done(event.input, event.pages)
                 inputs_done += 1
