@@ -13,7 +13,7 @@ The Python API::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from scraper.api import fetch_and_clean, fetch_and_clean_async, run_crawl
+from scraper.api import fetch_and_clean, fetch_and_clean_async, run_crawl, run_crawl_async
 from scraper.config import ExtractSettings, FetchSettings, Settings, Site, load_settings
 from scraper.errors import (
     ConfigError,
@@ -54,4 +54,5 @@ __all__ = [
     "fetch_and_clean_async",
     "load_settings",
     "run_crawl",
+    "run_crawl_async",
 ]

@@ -2,7 +2,7 @@
 
     fetch_and_clean(url)              -> Document   (sync)
     await fetch_and_clean_async(url)  -> Document   (async, inside your event loop)
-    run_crawl(settings, sites)        -> CrawlReport (what `scraper crawl` runs)
+    run_crawl(settings, sites)        -> CrawlReport (what `scraper crawl` runs; run_crawl_async too)
 
 Both fetch under the CLI's rules: robots.txt (the page and every redirect target), per-host
 pacing, the `[fetch]` size, time and retry limits. "No article" has one shape everywhere: a
@@ -29,7 +29,7 @@ from scraper.models import CrawlProgress, CrawlReport, Document
 from scraper.store.documents import Store
 from scraper.warc import ArchivingFetcher, WarcArchive
 
-__all__ = ["fetch_and_clean", "fetch_and_clean_async", "run_crawl"]
+__all__ = ["fetch_and_clean", "fetch_and_clean_async", "run_crawl", "run_crawl_async"]
 
 
 async def fetch_and_clean_async(url: str, settings: Settings | None = None) -> Document:
@@ -37,7 +37,7 @@ async def fetch_and_clean_async(url: str, settings: Settings | None = None) -> D
     settings = settings or Settings()
     # the URL the caller named may be private (a local server); where it redirects to may not
     async with Fetcher(settings.fetch, trusted=[url]) as fetcher:
-        politeness = Politeness(fetcher, settings, on_robots=lambda _host, _answer: None)
+        politeness = Politeness(fetcher, settings, gate=fetcher.gate, on_robots=lambda _host, _answer: None)
         page = await fetch_politely(fetcher, politeness, url)
     return extract_document(page, settings.extract_for(page.final_url or page.url))
 
@@ -47,6 +47,33 @@ def fetch_and_clean(url: str, settings: Settings | None = None) -> Document:
     return asyncio.run(fetch_and_clean_async(url, settings))
 
 
+async def run_crawl_async(
+    settings: Settings,
+    sites: Sequence[Site],
+    *,
+    progress: Callable[[CrawlProgress], None] | None = None,
+    workers: int | None = None,
+    on_start: Callable[[Crawler], None] | None = None,
+) -> CrawlReport:
+    """One crawl run over `sites` into the store at `settings.store.path`, as `scraper crawl`
+    does it: the store's crawl lock held (`LockedError` if another run has it), extraction in
+    `workers` processes (default: the cores), an unfinished run of the same sites resumed.
+    `on_start(crawler)` is called once the crawler exists (the CLI uses it to stop the run on
+    SIGINT/SIGTERM: `crawler.stop(...)`). Store and configuration errors raise; every per-URL
+    problem is in the report."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    with (
+        crawl_lock(settings.store.path),
+        Store(settings.store.path) as store,
+        ExtractionPool(workers or cores, settings.extract) as pool,
+    ):
+        async with _crawl_fetcher(settings) as fetcher:
+            crawler = Crawler(settings, fetcher=fetcher, store=store, pool=pool, progress=progress)
+            if on_start is not None:
+                on_start(crawler)
+            return await crawler.run(sites)
+
+
 def run_crawl(
     settings: Settings,
     sites: Sequence[Site],
@@ -54,23 +81,8 @@ def run_crawl(
     progress: Callable[[CrawlProgress], None] | None = None,
     workers: int | None = None,
 ) -> CrawlReport:
-    """One crawl run over `sites` into the store at `settings.store.path`, as `scraper crawl`
-    does it: the store's crawl lock held (`LockedError` if another run has it), extraction in
-    `workers` processes (default: the cores), an unfinished run of the same sites resumed.
-    Store and configuration errors raise; every per-URL problem is in the report."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    with (
-        crawl_lock(settings.store.path),
-        Store(settings.store.path) as store,
-        ExtractionPool(workers or cores, settings.extract) as pool,
-    ):
-
-        async def crawl() -> CrawlReport:
-            async with _crawl_fetcher(settings) as fetcher:
-                crawler = Crawler(settings, fetcher=fetcher, store=store, pool=pool, progress=progress)
-                return await crawler.run(sites)
-
-        return asyncio.run(crawl())
+    """`run_crawl_async` for code without an event loop: what `scraper crawl` runs."""
+    return asyncio.run(run_crawl_async(settings, sites, progress=progress, workers=workers))
 
 
 def _crawl_fetcher(settings: Settings) -> Fetcher:

@@ -333,7 +333,9 @@ class _Fetching:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="clean-fetch", daemon=True)
         self._fetcher = Fetcher(settings.fetch)
-        self._politeness = Politeness(self._fetcher, settings, on_robots=lambda _host, _answer: None)
+        self._politeness = Politeness(
+            self._fetcher, settings, gate=self._fetcher.gate, on_robots=lambda _host, _answer: None
+        )
 
     def __enter__(self) -> _Fetching:
         self._thread.start()

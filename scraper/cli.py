@@ -1,28 +1,44 @@
 """The `scraper` command line: argv, stdout, stderr and exit codes only.
 
-Exit codes: 0 all went well, 1 some sources or URLs failed, 2 usage or configuration error,
-3 (crawl) another crawl holds the lock on the store.
+Exit codes, the same for every command (README "Exit codes"):
+
+\b
+    0    all went well: a crawl also when --max-duration ended it, or when some URLs failed
+         but no more than [crawl] max_failure_ratio of those it requested
+    1    the work failed: `clean` could not clean some sources; a crawl run failed (more than
+         max_failure_ratio of its requested pages failed, or every host was set aside)
+    2    usage, configuration or store error (the message names the bad key or file)
+    3    `crawl`: another crawl holds the lock on the store
+    130  interrupted by SIGINT (Ctrl-C); a crawl writes its report, the next run resumes it
+    141  stdout closed early (`scraper export | head`): a quiet exit, as for any Unix filter
+    143  terminated by SIGTERM (systemd stop, `timeout`); a crawl as for SIGINT
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import functools
 import json
 import logging
 import os
+import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from types import FrameType
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
+from click.shell_completion import get_completion_class
 
-from scraper.api import run_crawl
+from scraper.api import run_crawl_async
 from scraper.batch import Cleaned, CleanOptions, clean_stream
-from scraper.config import Settings, Site, load_settings
+from scraper.config import Settings, Site, check_start_url, load_settings
 from scraper.corpus import Engine, ErrorLog, clean_to_folder, failed_count, summary
+from scraper.crawl.engine import Crawler
 from scraper.crawl.frontier import crawl_sites
 from scraper.crawl.progress import clean_progress, progress_display
 from scraper.dedup import Hygiene, HygieneSettings
@@ -30,7 +46,7 @@ from scraper.errors import ConfigError, LockedError, ScraperError, SourceError
 from scraper.export import FORMATS, open_writer, write_text_atomically
 from scraper.extract import quiet_libraries
 from scraper.extract.explain import describe
-from scraper.models import CrawlReport, Document
+from scraper.models import CrawlProgress, CrawlReport, Document, RunStatus
 from scraper.ray_engine import ray_stream
 from scraper.shards import SHARD_FORMATS, OutputDir
 from scraper.sources import Input, expand, read_input_list, read_url_map
@@ -38,6 +54,8 @@ from scraper.store.documents import Store
 from scraper.store.state import CrawlState
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_SIGINT, EXIT_BROKEN_PIPE, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGPIPE, 128 + signal.SIGTERM
+SIGNAL_GRACE = 3.0  # seconds a crawl's visits in flight get after SIGINT / SIGTERM before they are abandoned
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -46,7 +64,27 @@ def _cores() -> int:
 
 
 def _warn(message: str) -> None:
+    """An error line on stderr: shown even with --quiet."""
     click.echo(f"scraper: {message}", err=True)
+
+
+def _note(message: str) -> None:
+    """A line on stderr that is not an error (a skipped page, a stopping crawl): --quiet hides it."""
+    if not _quiet():
+        click.echo(f"scraper: {message}", err=True)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Options:
+    """What the group's options tell every command."""
+
+    quiet: bool = False
+
+
+def _quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    options = ctx.find_object(_Options) if ctx is not None else None
+    return options is not None and options.quiet
 
 
 def config_option(f: F) -> F:
@@ -73,9 +111,52 @@ def min_quality_option(f: F) -> F:
     )(f)
 
 
+_EXTRACT_FLAGS = "scraper.extract_flags"
+
+
+def _extract_flag(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    if value is None or (param.name in ("favor_precision", "favor_recall") and not value):
+        return
+    flags = ctx.meta.setdefault(_EXTRACT_FLAGS, {})
+    flags[param.name] = value
+    if flags.get("favor_precision") and flags.get("favor_recall"):
+        raise click.UsageError("--precision and --recall exclude each other")
+    if param.name == "favor_precision":  # the flag overrides a file's favor_recall = true
+        flags.setdefault("favor_recall", False)
+    if param.name == "favor_recall":
+        flags.setdefault("favor_precision", False)
+
+
+def extraction_options(f: F) -> F:
+    """--precision, --recall, --comments/--no-comments, --tables/--no-tables: trafilatura's flags,
+    mapped onto the [extract] keys of the same meaning; a flag given overrides the file."""
+    options = [
+        ("--precision", "favor_precision", "Favour precision: less text, fewer false positives."),
+        ("--recall", "favor_recall", "Favour recall: more text, when pages lose paragraphs."),
+        ("--comments/--no-comments", "include_comments", "Keep comment sections [default: no]."),
+        ("--tables/--no-tables", "include_tables", "Keep tables [default: yes]."),
+    ]
+    for flag, name, text in reversed(options):
+        f = click.option(
+            flag,
+            name,
+            is_flag=True,
+            default=None,
+            expose_value=False,
+            callback=_extract_flag,
+            help=text,
+        )(f)
+    return f
+
+
 def _load(config_path: Path | None, db: Path | None = None) -> Settings:
+    """Settings: defaults < the TOML file < the command line (--db, extraction flags)."""
     try:
         settings = load_settings(config_path)
+        ctx = click.get_current_context(silent=True)
+        flags = ctx.meta.get(_EXTRACT_FLAGS, {}) if ctx is not None else {}
+        if flags:
+            settings = dataclasses.replace(settings, extract=dataclasses.replace(settings.extract, **flags))
     except ConfigError as exc:
         raise click.UsageError(f"config {exc}") from None
     if db is not None:
@@ -83,12 +164,58 @@ def _load(config_path: Path | None, db: Path | None = None) -> Settings:
     return settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Terminated(BaseException):
+    """SIGTERM outside a crawl's event loop: unwinds like KeyboardInterrupt, so temp files go."""
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush into a closed pipe stays silent."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a real file (a test runner's buffer): nothing to flush
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+class _Commands(click.Group):
+    """The group: interruptions and a closed stdout become the exit codes of the table."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _warn("interrupted")
+            raise click.exceptions.Exit(EXIT_SIGINT) from None
+        except _Terminated:
+            _warn("terminated")
+            raise click.exceptions.Exit(EXIT_SIGTERM) from None
+        except BrokenPipeError:  # `scraper export | head`: the reader has all it wanted
+            _quiet_stdout()
+            raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", count=True, help="More log lines on stderr (-v info, -vv debug).")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress, no skipped-page lines."
+)
 @click.version_option(package_name="storyscraper")
-def cli(verbose: int) -> None:
-    """Fetch web pages, keep only the story, store it with its metadata."""
-    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Fetch web pages, keep only the story, store it with its metadata.
+
+    Exit codes (every command): 0 done, 1 the work failed (see each command), 2 usage,
+    configuration or store error, 3 another crawl holds the store's lock, 130 SIGINT,
+    141 stdout closed early (`| head`), 143 SIGTERM.
+    """
+    if verbose and quiet:
+        raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
+    ctx.obj = _Options(quiet=quiet)
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)  # trafilatura & co. only at -vv
 
@@ -169,6 +296,7 @@ def cli(verbose: int) -> None:
 @click.option("--url", help="The page's address, for local input (resolves links, picks site selectors).")
 @min_quality_option
 @click.option("--explain", is_flag=True, help="On stderr, list the blocks removed from each page and why.")
+@extraction_options
 @config_option
 def clean(  # click passes every option by keyword
     *,
@@ -202,7 +330,8 @@ def clean(  # click passes every option by keyword
     Junk pages (bot checks, consent and login walls, soft 404s, listings) and pages without
     main content are skipped, not failed: json/jsonl print their record with its skip_reason,
     text/markdown print one "skipped: REASON" line on stderr. Skips and --min-quality drops
-    keep exit code 0.
+    keep exit code 0; a source that cannot be cleaned makes it 1. --format json is always one
+    JSON array.
 
     \b
     Examples:
@@ -212,6 +341,7 @@ def clean(  # click passes every option by keyword
       scraper clean crawl-data/*.warc.gz -o corpus/ --format parquet --near-dup 0.8 --language en
       scraper clean -i inputs.txt --url-map urls.csv -o corpus/ --resume --errors failed.jsonl
       scraper clean saved/page.html --explain > /dev/null
+      scraper clean saved/page.html --precision --no-tables
       curl -s https://example.com/ | scraper clean - --format markdown
     """
     settings = _load(config_path, db)
@@ -336,7 +466,7 @@ def _print_cleaned(
         doc = result.document
         left_out = _left_out(doc, fmt, min_quality, hygiene)
         if left_out is not None:
-            _warn(f"{doc.source}: {left_out}")
+            _note(f"{doc.source}: {left_out}")
             continue
         if fmt == "jsonl":
             click.echo(json.dumps(doc.to_record(), ensure_ascii=False))
@@ -347,8 +477,8 @@ def _print_cleaned(
                 click.echo("\n---\n" if fmt == "markdown" else "")
             click.echo(_as_markdown(doc) if fmt == "markdown" else doc.text)
         first = False
-    if fmt == "json" and docs:
-        click.echo(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2))
+    if fmt == "json":  # always one array, whatever the number of sources
+        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
     return failed
 
 
@@ -371,6 +501,12 @@ def _as_markdown(doc: Document) -> str:
 
 @cli.command()
 @click.argument("start_urls", nargs=-1)
+@click.option(
+    "-i",
+    "--input-file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read START_URLs from this file (one per line, # comments; - for stdin), after the arguments.",
+)
 @config_option
 @db_option
 @click.option("--max-pages", type=click.IntRange(min=1), help="Fetch at most this many pages in this run.")
@@ -387,9 +523,11 @@ def _as_markdown(doc: Document) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the run report as JSON to this file.",
 )
+@extraction_options
 def crawl(
     *,
     start_urls: tuple[str, ...],
+    input_file: TextIO | None,
     config_path: Path | None,
     db: Path | None,
     max_pages: int | None,
@@ -401,19 +539,25 @@ def crawl(
 
     Each START_URL is a site whose robots.txt, sitemaps and feeds are discovered; without
     START_URLs the [[sites]] of --config are crawled. Re-runs send conditional requests and
-    store only new and changed text; a run that was killed, or stopped by --max-duration,
-    is resumed by the next run of the same command. One crawl at a time per store.
+    store only new and changed text; a run that was killed, stopped by --max-duration or
+    interrupted by SIGINT / SIGTERM is resumed by the next run of the same command. One crawl
+    at a time per store.
 
     \b
     Exit codes:
-      0  all went well (also when --max-duration ended the run)
-      1  some URLs failed (listed, with their reasons)
-      2  usage, configuration or store error
-      3  another crawl holds the lock on this store
+      0    all went well (also when --max-duration ended the run, and when a few URLs
+           failed: dead links are per-URL outcomes, listed in the report)
+      1    the run failed: more than [crawl] max_failure_ratio (0.5) of the pages it
+           requested failed, or every host was set aside
+      2    usage, configuration or store error
+      3    another crawl holds the lock on this store
+      130  SIGINT, 143 SIGTERM: the report is written (status "interrupted"), the next
+           run resumes
 
     \b
     Examples:
       scraper crawl https://example.com/ --max-pages 50
+      scraper crawl -i start-urls.txt --db data/scraper.db --report run.json
       scraper crawl --config config/scraper.toml --db data/scraper.db --report run.json
       scraper crawl --config config/scraper.toml --max-duration 3300   # hourly cron
     """
@@ -425,14 +569,18 @@ def crawl(
         min_quality=settings.crawl.min_quality if min_quality is None else min_quality,
     )
     settings = dataclasses.replace(settings, crawl=crawl_settings)
+    urls = start_urls + (_read_urls(input_file) if input_file is not None else ())
     try:
-        sites = crawl_sites(settings, start_urls)
+        for url in urls:
+            check_start_url(url)
+        sites = crawl_sites(settings, urls)
     except ConfigError as exc:
         raise click.UsageError(f"START_URL {exc.reason}") from None
     if not sites:
         raise click.UsageError("nothing to crawl: give START_URL arguments or [[sites]] in --config")
+    signals = _StopOnSignals()
     try:
-        report = _run_crawl(settings, sites)
+        report = asyncio.run(_run_crawl(settings, sites, signals))
         if report_path is not None:
             write_text_atomically(
                 report_path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
@@ -443,18 +591,82 @@ def crawl(
     except ScraperError as exc:
         _warn(str(exc))
         sys.exit(EXIT_USAGE)
-    _print_report(report)
-    sys.exit(EXIT_OK if report.ok else EXIT_SOME_FAILED)
+    _print_report(report, signals.first)
+    if signals.first is not None:
+        sys.exit(128 + signals.first)
+    failure = report.failure(settings.crawl.max_failure_ratio)
+    if failure is not None:
+        _warn(f"run {report.run_id} failed: {failure}")
+    sys.exit(EXIT_OK if failure is None else EXIT_SOME_FAILED)
 
 
-def _run_crawl(settings: Settings, sites: tuple[Site, ...]) -> CrawlReport:
-    # progress lines (when stderr is not a terminal) show without -v: cron logs want them
-    logging.getLogger("scraper.progress").setLevel(logging.INFO)
+def _read_urls(lines: Iterable[str]) -> tuple[str, ...]:
+    """START_URLs from a file: one per line; blank lines and # comments are skipped."""
+    found = (line.strip() for line in lines)
+    return tuple(url for url in found if url and not url.startswith("#"))
+
+
+class _StopOnSignals:
+    """SIGINT and SIGTERM during a crawl: the first stops it with a grace for what is in flight,
+    a second one at once. Either way the crawl writes its report and the exit code is 128 + signal.
+
+    Installed on the event loop (so the handler runs between two steps of the crawl, never in
+    the middle of a database write), before anything slow starts; a signal that comes before
+    the crawler exists is applied as soon as it does.
+    """
+
+    def __init__(self) -> None:
+        self.first: int | None = None
+        self._count = 0
+        self._crawler: Crawler | None = None
+
+    def install(self, loop: asyncio.AbstractEventLoop) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self._received, sig)
+
+    def attach(self, crawler: Crawler) -> None:
+        self._crawler = crawler
+        if self.first is not None:
+            self._stop()
+
+    def _received(self, sig: int) -> None:
+        self._count += 1
+        if self.first is None:
+            self.first = sig
+            _note(
+                f"{signal.Signals(sig).name}: stopping, the report follows "
+                f"(visits in flight get {SIGNAL_GRACE:g} s; a second signal stops at once)"
+            )
+        if self._crawler is not None:
+            self._stop()
+
+    def _stop(self) -> None:
+        assert self._crawler is not None
+        self._crawler.stop(RunStatus.INTERRUPTED, grace=SIGNAL_GRACE if self._count == 1 else 0.0)
+
+
+async def _run_crawl(settings: Settings, sites: tuple[Site, ...], signals: _StopOnSignals) -> CrawlReport:
+    signals.install(asyncio.get_running_loop())
+    quiet = _quiet()
+    if not quiet:
+        # progress lines (when stderr is not a terminal) show without -v: cron logs want them
+        logging.getLogger("scraper.progress").setLevel(logging.INFO)
+    with _progress(quiet) as progress:
+        return await run_crawl_async(
+            settings, sites, progress=progress, workers=_cores(), on_start=signals.attach
+        )
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[CrawlProgress], None]]:
+    if quiet:
+        yield lambda _: None
+        return
     with progress_display(sys.stderr) as progress:
-        return run_crawl(settings, sites, progress=progress, workers=_cores())
+        yield progress
 
 
-def _print_report(report: CrawlReport) -> None:
+def _print_report(report: CrawlReport, interrupted_by: int | None = None) -> None:
     resumed = " (resumed)" if report.resumed else ""
     r = report
     click.echo(
@@ -474,7 +686,10 @@ def _print_report(report: CrawlReport) -> None:
             click.echo(f"  problem {problem.url}: {problem.reason}")
     for host, reason in sorted(report.set_aside.items()):
         click.echo(f"  set aside {host}: {reason}")
-    if report.stopped_early:
+    if report.status is RunStatus.INTERRUPTED:
+        cause = signal.Signals(interrupted_by).name if interrupted_by is not None else "a signal"
+        click.echo(f"  interrupted by {cause}: the next run of the same command resumes {report.run_id}")
+    elif report.stopped_early:
         click.echo(f"  stopped by --max-duration: the next run of the same command resumes {report.run_id}")
 
 
@@ -483,6 +698,7 @@ def _print_report(report: CrawlReport) -> None:
 @config_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
 @click.option(
+    "-o",
     "--output",
     type=click.Path(path_type=Path),
     help="File (or folder, for markdown) to write; stdout when omitted.",
@@ -504,10 +720,15 @@ def export(
 ) -> None:
     """Write the latest version of every stored document (or of those a run or period changed).
 
+    The store is opened read-only: a store you cannot write (another user's, a read-only
+    mount) exports all the same. --format json is one JSON array; markdown writes one
+    <slug>-<hash>.md per document, the same name for the same document in every export.
+    Exit codes: 0 done, 2 usage or store error, or an output that cannot be written.
+
     \b
     Examples:
       scraper export > documents.jsonl
-      scraper export --db data/scraper.db --format parquet --output data/documents.parquet
+      scraper export --db data/scraper.db --format parquet -o data/documents.parquet
       scraper export --run 20261123T221900Z-3f9a1c > changed.jsonl     # what one crawl added or changed
       scraper export --since 2026-11-23T00:00:00Z > today.jsonl
     """
@@ -517,7 +738,7 @@ def export(
         raise click.UsageError(f"no store at {path} (run `scraper crawl` first, or pass --db)")
     moment = _parse_since(since) if since is not None else None
     try:
-        with Store(path) as store:
+        with Store(path, read_only=True) as store:
             if run_id is not None and not CrawlState(store).has_run(run_id):
                 raise click.UsageError(f"no run {run_id} in {path}")
             writer = open_writer(fmt, output, sys.stdout)
@@ -534,7 +755,7 @@ def export(
         sys.exit(EXIT_USAGE)
     except ScraperError as exc:
         _warn(str(exc))
-        sys.exit(EXIT_SOME_FAILED)
+        sys.exit(EXIT_USAGE)
 
 
 def _parse_since(value: str) -> datetime:
@@ -545,13 +766,29 @@ def _parse_since(value: str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL (click's shell completion).
+
+    \b
+    Examples:
+      scraper completion bash > ~/.local/share/bash-completion/completions/scraper
+      eval "$(scraper completion zsh)"     # in ~/.zshrc
+    """
+    completer = get_completion_class(shell)
+    assert completer is not None, shell  # every choice is a shell click supports
+    click.echo(completer(cli, {}, "scraper", "_SCRAPER_COMPLETE").source())
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
+    raise _Terminated
+
+
 def main() -> None:
-    """Console-script entry point."""
-    try:
-        cli(prog_name="scraper")
-    except KeyboardInterrupt:
-        _warn("interrupted")
-        sys.exit(130)
+    """Console-script entry point: SIGTERM unwinds like Ctrl-C (temp files go), then exits 143."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    cli(prog_name="scraper")
 
 
 __all__ = ["Site", "cli", "main"]

@@ -8,6 +8,7 @@ Defaults live only in the dataclass fields below. Precedence: field defaults < T
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
 import re
 import tomllib
@@ -15,8 +16,10 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from scraper.errors import ConfigError
 
@@ -36,38 +39,86 @@ def _require(ok: bool, key: str, reason: str) -> None:
         raise ConfigError(key, reason)
 
 
+_N = TypeVar("_N", int, float, float | None)
+_DAY = 86_400.0
+_GIB = 1024**3
+
+
+def _bounded(default: _N, low: float, high: float, *, above: bool = False) -> _N:
+    """A numeric setting: its default and the range it must lie in, `low` excluded when `above`.
+
+    Every numeric key has an upper bound: a typo such as `per_host_concurrency = 100000` must
+    stop at load (exit 2), not take the machine's memory or file descriptors.
+    """
+    return field(default=default, metadata={"bounds": (low, high, above)})
+
+
+def _check_bounds(settings: object) -> None:
+    for item in dataclasses.fields(settings):  # type: ignore[arg-type]
+        if "bounds" not in item.metadata:
+            continue
+        value = getattr(settings, item.name)
+        low, high, above = item.metadata["bounds"]
+        if value is None:
+            continue
+        if (value <= low if above else value < low) or value > high:
+            first = f"> {_number(low)}" if above else f">= {_number(low)}"
+            raise ConfigError(item.name, f"must be {first} and <= {_number(high)}, got {_number(value)}")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _selector_problem(selector: str) -> str | None:
+    """Why lexbor (the engine that applies `remove` / `keep`) cannot compile `selector`, if it cannot."""
+    try:
+        LexborHTMLParser("<p></p>").css(selector)
+    except SelectolaxError as exc:
+        return str(exc).rstrip(".")
+    return None
+
+
+def _check_selectors(key: str, selectors: tuple[str, ...]) -> None:
+    for selector in selectors:
+        problem = _selector_problem(selector)
+        _require(problem is None, key, f"invalid CSS selector {selector!r}: {problem}")
+
+
+def _check_header_value(key: str, value: str) -> None:
+    """HTTP field values: printable ASCII only (no line breaks, which would split the header)."""
+    bad = next((c for c in value if not " " <= c <= "~"), None)
+    _require(bad is None, key, f"must be printable ASCII for an HTTP header, found {bad!r}")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FetchSettings:
     """Network limits, retries and per-host politeness."""
 
     user_agent: str = DEFAULT_USER_AGENT
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    total_timeout: float = 60.0
-    max_redirects: int = 10
-    max_bytes: int = 10 * 1024 * 1024
-    max_decoded_bytes: int = 50 * 1024 * 1024
-    max_attempts: int = 4
-    backoff_initial: float = 1.0
-    backoff_max: float = 30.0
-    max_total_wait: float = 120.0
-    max_retry_after: float = 300.0
-    per_host_concurrency: int = 2
-    per_host_delay: float = 1.0
-    max_connections: int = 32
+    connect_timeout: float = _bounded(10.0, 0, 600, above=True)
+    read_timeout: float = _bounded(30.0, 0, 3600, above=True)
+    total_timeout: float = _bounded(60.0, 0, 3600, above=True)
+    max_redirects: int = _bounded(10, 0, 30)
+    max_bytes: int = _bounded(10 * 1024 * 1024, 0, _GIB, above=True)
+    max_decoded_bytes: int = _bounded(50 * 1024 * 1024, 0, 2 * _GIB, above=True)
+    max_attempts: int = _bounded(4, 1, 20)
+    backoff_initial: float = _bounded(1.0, 0, 3600)
+    backoff_max: float = _bounded(30.0, 0, _DAY)
+    max_total_wait: float = _bounded(120.0, 0, _DAY)
+    max_retry_after: float = _bounded(300.0, 0, _DAY)
+    per_host_concurrency: int = _bounded(2, 1, 64)
+    per_host_delay: float = _bounded(1.0, 0, 3600)
+    max_connections: int = _bounded(32, 1, 512)
     # hosts (or IP networks, "10.0.0.0/8") that may be reached at private addresses, besides
     # the hosts of the START_URLs and [[sites]]: the SSRF guard (scraper/fetch/guard.py)
     allow_private: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("connect_timeout", "read_timeout", "total_timeout", "max_bytes", "max_decoded_bytes"):
-            _require(getattr(self, name) > 0, name, "must be > 0")
-        for name in ("max_attempts", "per_host_concurrency", "max_connections"):
-            _require(getattr(self, name) >= 1, name, "must be >= 1")
-        for name in ("max_redirects", "backoff_initial", "backoff_max", "max_total_wait", "max_retry_after"):
-            _require(getattr(self, name) >= 0, name, "must be >= 0")
-        _require(self.per_host_delay >= 0, "per_host_delay", "must be >= 0")
+        _check_bounds(self)
         _require(bool(self.user_agent.strip()), "user_agent", "must not be empty")
+        _check_header_value("user_agent", self.user_agent)
         for entry in self.allow_private:
             _require(
                 (bool(entry.strip()) and not any(c in entry for c in " /?#@")) or _is_network(entry),
@@ -92,18 +143,20 @@ class ExtractSettings:
     prepass: bool = True
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
-    timeout: float = 20.0  # seconds one page may take in a worker
-    max_memory: int = 2 * 1024**3  # bytes of address space a worker may map (RLIMIT_AS)
+    timeout: float = _bounded(20.0, 0, 3600, above=True)  # seconds one page may take in a worker
+    # bytes of address space a worker may map (RLIMIT_AS); a worker maps about 350 MB of
+    # libraries before it reads a page, hence the 512 MiB floor
+    max_memory: int = _bounded(2 * _GIB, 512 * 1024**2, 64 * _GIB)
 
     def __post_init__(self) -> None:
-        _require(self.timeout > 0, "timeout", "must be > 0")
-        # a worker maps about 350 MB of libraries before it reads a page
-        _require(self.max_memory >= 512 * 1024**2, "max_memory", "must be >= 536870912 (512 MiB)")
+        _check_bounds(self)
         _require(
             not (self.favor_precision and self.favor_recall),
             "favor_precision",
             "cannot be combined with favor_recall",
         )
+        _check_selectors("remove", self.remove)
+        _check_selectors("keep", self.keep)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,34 +170,31 @@ class StoreSettings:
 class CrawlSettings:
     """Bounds of one crawl run."""
 
-    max_pages: int = 1000
-    max_depth: int = 3
+    max_pages: int = _bounded(1000, 1, 100_000_000)
+    max_depth: int = _bounded(3, 0, 1000)
     follow_links: bool = True
     sitemaps: bool = True
     feeds: bool = True
     extract: bool = True
-    max_sitemap_urls: int = 50_000
-    max_discovery_requests: int = 100  # sitemaps and feeds requested per site per run
-    max_sitemap_depth: int = 3  # index levels below a sitemap named by robots.txt or the config
-    max_crawl_delay: float = 30.0
-    host_failure_limit: int = 5
-    max_duration: float | None = None
-    min_quality: float = 0.0
-    revisit: int = 100  # known pages not found again, asked for again per run (oldest first)
+    max_sitemap_urls: int = _bounded(50_000, 0, 10_000_000)
+    max_discovery_requests: int = _bounded(100, 0, 100_000)  # sitemaps and feeds requested per site per run
+    max_sitemap_depth: int = _bounded(
+        3, 0, 20
+    )  # index levels below a sitemap named by robots.txt or the config
+    max_crawl_delay: float = _bounded(30.0, 0, _DAY)
+    host_failure_limit: int = _bounded(5, 1, 1_000_000)
+    max_duration: float | None = _bounded(None, 0, 30 * _DAY, above=True)
+    min_quality: float = _bounded(0.0, 0, 1)
+    # known pages not found again, asked for again per run (oldest first)
+    revisit: int = _bounded(100, 0, 10_000_000)
+    # exit code 1 when more than this share of the run's requested pages failed (0: any failure)
+    max_failure_ratio: float = _bounded(0.5, 0, 1)
     warc_dir: str | None = None  # every fetched response also written here as WARC (off: None)
-    warc_max_bytes: int = 1 << 30  # a WARC file is closed and a new one begun past this size
+    # a WARC file is closed and a new one begun past this size
+    warc_max_bytes: int = _bounded(1 << 30, 0, 1 << 36, above=True)
 
     def __post_init__(self) -> None:
-        _require(self.max_pages >= 1, "max_pages", "must be >= 1")
-        _require(self.max_depth >= 0, "max_depth", "must be >= 0")
-        _require(self.max_sitemap_urls >= 0, "max_sitemap_urls", "must be >= 0")
-        _require(self.max_discovery_requests >= 0, "max_discovery_requests", "must be >= 0")
-        _require(self.max_sitemap_depth >= 0, "max_sitemap_depth", "must be >= 0")
-        _require(self.max_crawl_delay >= 0, "max_crawl_delay", "must be >= 0")
-        _require(self.host_failure_limit >= 1, "host_failure_limit", "must be >= 1")
-        _require(self.max_duration is None or self.max_duration > 0, "max_duration", "must be > 0")
-        _require(0.0 <= self.min_quality <= 1.0, "min_quality", "must be between 0 and 1")
-        _require(self.revisit >= 0, "revisit", "must be >= 0")
+        _check_bounds(self)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -174,13 +224,10 @@ class Site:
                     re.compile(pattern)
                 except re.error as exc:
                     raise ConfigError(key, f"invalid regular expression {pattern!r}: {exc}") from None
+        _check_selectors("remove", self.remove)
+        _check_selectors("keep", self.keep)
         for url in self.start_urls:
-            parts = urlsplit(url)
-            _require(
-                parts.scheme in ("http", "https") and bool(parts.hostname),
-                "start_urls",
-                f"not an http(s) URL: {url!r}",
-            )
+            check_start_url(url)
 
     @property
     def all_hosts(self) -> frozenset[str]:
@@ -188,6 +235,20 @@ class Site:
         own = {h.lower() for h in self.hosts}
         own.update((urlsplit(u).hostname or "").lower() for u in self.start_urls)
         return frozenset(own - {""})
+
+
+def check_start_url(url: str) -> None:
+    """Raise `ConfigError` (key `start_urls`) unless `url` is a well-formed http(s) URL."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- urlsplit checks the port only when it is read
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
+        raise ConfigError("start_urls", f"not a valid URL: {url!r} ({exc})") from None
+    _require(
+        parts.scheme in ("http", "https") and bool(parts.hostname),
+        "start_urls",
+        f"not an http(s) URL: {url!r}",
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -28,6 +28,7 @@ import secrets
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC, date
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TextIO
 from urllib.parse import urlsplit
@@ -57,7 +58,8 @@ parquet_modules = _pyarrow  # for the shards of `clean -o` (scraper/shards.py)
 
 @functools.cache
 def parquet_schema() -> Any:
-    """The public record (models.RECORD_FIELDS) as Parquet columns, in the same order."""
+    """The public record (models.RECORD_FIELDS) as Parquet columns, in the same order; times and
+    dates are typed (not the JSON strings), so pyarrow, pandas, DuckDB and polars read them as such."""
     pa, _ = _pyarrow()
     return pa.schema(
         [
@@ -67,7 +69,7 @@ def parquet_schema() -> Any:
             pa.field("source", pa.string(), nullable=False),
             pa.field("title", pa.string()),
             pa.field("authors", pa.list_(pa.string()), nullable=False),
-            pa.field("date", pa.string()),
+            pa.field("date", pa.date32()),
             pa.field("date_source", pa.string()),
             pa.field("sitename", pa.string()),
             pa.field("description", pa.string()),
@@ -76,7 +78,7 @@ def parquet_schema() -> Any:
             pa.field("tags", pa.list_(pa.string()), nullable=False),
             pa.field("image", pa.string()),
             pa.field("text", pa.string(), nullable=False),
-            pa.field("fetched_at", pa.string(), nullable=False),
+            pa.field("fetched_at", pa.timestamp("us", tz="UTC"), nullable=False),
             pa.field("status", pa.int32()),
             pa.field("content_hash", pa.string(), nullable=False),
             pa.field("page_type", pa.string(), nullable=False),
@@ -129,6 +131,8 @@ def open_writer(fmt: str, output: Path | None, stdout: TextIO) -> Writer:
 def _mapped(path: Path | str) -> Iterator[None]:
     try:
         yield
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not a failed write; the CLI exits quietly
     except OSError as exc:
         raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 
@@ -306,7 +310,7 @@ def render_markdown(doc: Document) -> str:
 
 
 class MarkdownWriter(_TextWriter):
-    """Markdown: one `<slug>.md` per document in the `output` folder, or all of them to stdout.
+    """Markdown: one `<slug>-<hash>.md` per document in the `output` folder, or all to stdout.
 
     On stdout the documents follow each other; the `---` opening each front matter is the
     separator.
@@ -315,7 +319,7 @@ class MarkdownWriter(_TextWriter):
     def __init__(self, output: Path | None, stdout: TextIO) -> None:
         super().__init__(None, stdout)
         self.folder = output
-        self._names: set[str] = set()
+        self._names: dict[str, str] = {}  # file name -> the key it was given to
         self._count = 0
 
     def start(self) -> None:
@@ -341,14 +345,21 @@ class MarkdownWriter(_TextWriter):
         self._count += 1
 
     def _name_for(self, doc: Document) -> str:
-        """A readable file name from the URL (or source), unique within this export."""
+        """`<slug>-<hash>.md`: readable from the URL (or source), and stable for its key.
+
+        The hash of the key makes the name the document's own in every export, so an export of
+        one run (`--run`) into a folder never overwrites another document's file from an
+        earlier one, whatever the order or the case of the URLs.
+        """
         key = doc.url or doc.source
-        name = slugify(key)
-        if name in self._names:
-            # two keys that read alike: the key's hash keeps them apart, the same way every run
-            name = f"{name}-{sha256_hex(key)[:8]}"
-        self._names.add(name)
+        digest = sha256_hex(key)
+        name = f"{slugify(key, limit=_SLUG_LIMIT)}-{digest[:_HASH_CHARS]}"
+        if self._names.setdefault(name, key) != key:  # 40 bits alike: the whole hash then
+            name = f"{slugify(key, limit=_SLUG_LIMIT)}-{digest}"
         return name + ".md"
+
+
+_SLUG_LIMIT, _HASH_CHARS = 90, 10
 
 
 def slugify(key: str, *, limit: int = 100) -> str:
@@ -385,7 +396,10 @@ class ParquetWriter:
             self._writer = self._pq.ParquetWriter(str(self._file.temp), parquet_schema(), compression="zstd")
 
     def write(self, doc: Document) -> None:
-        self._rows.append(doc.to_record())
+        record = doc.to_record()
+        record["fetched_at"] = doc.fetched_at.astimezone(UTC)  # microseconds kept
+        record["date"] = _day(doc.date)
+        self._rows.append(record)
         if len(self._rows) >= self.batch_size:
             self._flush()
 
@@ -415,6 +429,14 @@ class ParquetWriter:
         with _mapped(self.output):
             self._writer.write_table(table, row_group_size=len(self._rows))
         self._rows.clear()
+
+
+def _day(value: str | None) -> date | None:
+    """The record's `date` (ISO 8601, `2025-01-19`) as a date; None if it is not one."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 __all__ = [

@@ -220,6 +220,7 @@ class VisitOutcome(StrEnum):
 class RunStatus(StrEnum):
     RUNNING = "running"  # still going, or killed: the next run with the same parameters resumes it
     STOPPED = "stopped"  # --max-duration reached: the next run with the same parameters resumes it
+    INTERRUPTED = "interrupted"  # SIGINT or SIGTERM: resumed like a stopped run
     FINISHED = "finished"
 
 
@@ -274,6 +275,16 @@ class CrawlProgress:
     stored: int = 0
     failed: int = 0
 
+    def one_more(self, *, added: int, fetched: bool, stored: bool, failed: bool) -> CrawlProgress:
+        """The progress after one more URL is done, which found `added` new URLs."""
+        return CrawlProgress(
+            discovered=self.discovered + added,
+            done=self.done + 1,
+            fetched=self.fetched + fetched,
+            stored=self.stored + stored,
+            failed=self.failed + failed,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CrawlReport:
@@ -283,6 +294,8 @@ class CrawlReport:
     `changed`, `unchanged`, `gone` by outcome; `failed`, `skipped` by reason (the text of the
     reason before its first colon), with the first failed URLs in `failures` and unreadable
     robots.txt, sitemaps and feeds in `problems`. `set_aside` maps hosts given up on to why.
+    `requested` page URLs were asked for (answered or not), `failed_pages` of them failed; with
+    `every_host_set_aside` they tell a run that failed from one with a few dead links (`failure`).
     """
 
     run_id: str = ""
@@ -304,6 +317,9 @@ class CrawlReport:
     skipped: dict[str, int] = field(default_factory=dict)
     problems: tuple[UrlProblem, ...] = ()
     set_aside: dict[str, str] = field(default_factory=dict)
+    requested: int = 0
+    failed_pages: int = 0
+    every_host_set_aside: bool = False
 
     @property
     def stored(self) -> int:
@@ -321,6 +337,21 @@ class CrawlReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def failure(self, max_failure_ratio: float) -> str | None:
+        """Why the run itself failed, or None when its failures are only per-URL outcomes.
+
+        A run fails when every host it crawled was set aside, or when more than
+        `max_failure_ratio` of the page URLs it requested failed (0: any failure fails it).
+        """
+        if self.every_host_set_aside:
+            return "every host was set aside"
+        if self.requested and self.failed_pages / self.requested > max_failure_ratio:
+            return (
+                f"{self.failed_pages} of {self.requested} requested pages failed, "
+                f"more than max_failure_ratio {max_failure_ratio:g}"
+            )
+        return None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -344,4 +375,7 @@ class CrawlReport:
             "skipped": dict(self.skipped),
             "problems": [p.to_json() for p in self.problems],
             "set_aside": dict(self.set_aside),
+            "requested": self.requested,
+            "failed_pages": self.failed_pages,
+            "every_host_set_aside": self.every_host_set_aside,
         }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +20,9 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.crawl.lock import crawl_lock
+from scraper.errors import WriteError
 from scraper.store import Store
+from tests.factories import make_doc
 from tests.httpserver import LocalServer, Route
 
 SEED = Path(__file__).parent / "fixtures" / "seed-article"
@@ -32,10 +38,10 @@ def runner() -> CliRunner:
 
 
 def test_clean_seed_page_as_json(runner: CliRunner) -> None:
-    """`clean PAGE --format json` prints one record with the exact text and the metadata."""
+    """`clean PAGE --format json` prints an array of one record with the exact text and the metadata."""
     result = runner.invoke(cli, ["clean", str(SEED / "page.html"), "--format", "json"])
     assert result.exit_code == 0, result.output
-    record = json.loads(result.stdout)
+    [record] = json.loads(result.stdout)
     expected = json.loads((SEED / "expected.json").read_text(encoding="utf-8"))
     assert _lines(record["text"]) == _lines((SEED / "expected.txt").read_text(encoding="utf-8"))
     assert record["title"] == expected["title"]
@@ -165,14 +171,15 @@ def test_crawl_never_stores_junk_and_filters_on_quality(
     assert "below min_quality 1.00" in result.stdout
 
 
-def test_crawl_reports_failures_with_exit_1(runner: CliRunner, fast_config: Path) -> None:
-    """A start URL that fails is listed with its reason and the exit code is 1."""
+def test_crawl_with_max_failure_ratio_0_fails_on_any_failure(runner: CliRunner, fast_config: Path) -> None:
+    """With [crawl] max_failure_ratio = 0 one dead link fails the run (exit 1), saying why."""
+    strict = fast_config.with_name("strict.toml")
+    strict.write_text(fast_config.read_text().replace("[crawl]\n", "[crawl]\nmax_failure_ratio = 0\n"))
     with LocalServer({"/": Route(body="<html><body><a href='/missing'>x</a></body></html>")}) as server:
-        result = runner.invoke(
-            cli, ["crawl", server.url("/"), "--config", str(fast_config), "--max-pages", "5"]
-        )
+        result = runner.invoke(cli, ["crawl", server.url("/"), "--config", str(strict), "--max-pages", "5"])
     assert result.exit_code == 1
     assert f"failed  {server.url('/missing')}: HTTP 404" in result.stdout
+    assert "failed: 1 of 2 requested pages failed, more than max_failure_ratio 0" in result.stderr
 
 
 def test_crawl_unreachable_host_is_a_failure_not_a_crash(runner: CliRunner, fast_config: Path) -> None:
@@ -257,7 +264,7 @@ def test_crawl_refuses_to_overlap_a_running_crawl(runner: CliRunner, tmp_path: P
         assert server.requests == []
     assert result.exit_code == 3
     assert result.stderr.strip() == f"scraper: another crawl holds the lock on {db} (pid {os.getpid()})"
-    assert "3  another crawl holds the lock" in runner.invoke(cli, ["crawl", "--help"]).stdout
+    assert "3    another crawl holds the lock" in runner.invoke(cli, ["crawl", "--help"]).stdout
 
 
 def test_export_run_and_since_give_what_a_run_changed(
@@ -322,6 +329,64 @@ def test_crawl_max_duration_ends_cleanly_and_says_so(
     assert (data["status"], data["stopped_early"]) == ("stopped", True)
     assert f"the next run of the same command resumes {data['run_id']}" in result.stdout
     assert list(tmp_path.glob(".report.json*")) == []  # written atomically: no temp file left
+
+
+def _without_root_file_powers() -> None:
+    """In the child, before exec: drop root's right to ignore file permissions (Linux
+    capabilities DAC_OVERRIDE and DAC_READ_SEARCH), so 0444 / 0555 hold for it as for anyone."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
+    for cap in (cap_dac_override, cap_dac_read_search):
+        if libc.prctl(pr_capbset_drop, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_export_reads_a_store_it_cannot_write() -> None:
+    """export works on a store whose file and folder this user cannot write (another user's, a
+    read-only mount or backup), and leaves nothing behind there (no -wal, no -shm)."""
+    base = Path(tempfile.mkdtemp())  # traversable by others, unlike pytest's tmp_path under root
+    folder = base / "store"
+    folder.mkdir()
+    db = folder / "store.db"
+    try:
+        with Store(db) as store:
+            for i in range(2):
+                store.save(make_doc(url=f"https://example.com/{i}"), html_hash="h")
+        before = sorted(p.name for p in folder.iterdir())
+        db.chmod(0o444)
+        folder.chmod(0o555)
+        base.chmod(0o755)
+        result = subprocess.run(
+            [sys.executable, "-m", "scraper", "export", "--db", str(db)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+            preexec_fn=_without_root_file_powers if os.geteuid() == 0 else None,
+        )
+        assert result.returncode == 0, result.stderr
+        assert [json.loads(line)["url"] for line in result.stdout.splitlines()] == [
+            "https://example.com/0",
+            "https://example.com/1",
+        ]
+        assert sorted(p.name for p in folder.iterdir()) == before
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(base)
+
+
+def test_a_read_only_store_refuses_writes_and_old_schemas(tmp_path: Path) -> None:
+    """Store(read_only=True) never writes, and says so for a schema it would have to upgrade."""
+    db = tmp_path / "store.db"
+    with Store(db) as store:
+        store.save(make_doc(), html_hash="h")
+    with Store(db, read_only=True) as store, pytest.raises(WriteError, match="readonly"):
+        store.save(make_doc(text="Changed."), html_hash="h")
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with pytest.raises(WriteError, match="schema version 1 is older"):
+        Store(db, read_only=True)
 
 
 def test_export_parquet_without_the_extra_exits_2(

@@ -97,7 +97,8 @@ def test_explain_on_a_junk_page_shows_the_verdict(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["clean", str(SOFT_404), "--explain", "--format", "json"])
     assert result.exit_code == 0
     assert "  page_type not_found, quality 0.00\n  skipped: soft 404: page not found" in result.stderr
-    assert json.loads(result.stdout)["skip_reason"] == "soft 404: page not found"
+    [record] = json.loads(result.stdout)
+    assert record["skip_reason"] == "soft 404: page not found"
 
 
 def test_explain_on_a_page_without_content_shows_the_error(runner: CliRunner, tmp_path: Path) -> None:

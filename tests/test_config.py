@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from pathlib import Path
 
 import pytest
 
-from scraper.config import FetchSettings, Settings, load_settings, settings_from_dict
+from scraper.config import (
+    CrawlSettings,
+    ExtractSettings,
+    FetchSettings,
+    Settings,
+    load_settings,
+    settings_from_dict,
+)
 from scraper.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,3 +112,68 @@ def test_settings_are_frozen() -> None:
     settings = Settings()
     with pytest.raises(AttributeError):
         settings.fetch.max_bytes = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("raw", "key", "reason"),
+    [
+        ({"extract": {"remove": ["div["]}}, "extract.remove", "invalid CSS selector 'div['"),
+        ({"extract": {"keep": ["article", "p::before"]}}, "extract.keep", "invalid CSS selector 'p::before'"),
+        (
+            {"sites": [{"name": "a", "start_urls": ["http://a/"], "remove": [".ok", "#"]}]},
+            "sites[0].remove",
+            "invalid CSS selector '#'",
+        ),
+        ({"sites": [{"name": "a", "start_urls": ["http://a/"], "keep": [">>>"]}]}, "sites[0].keep", "'>>>'"),
+    ],
+)
+def test_css_selectors_are_compiled_at_load(raw: dict[str, object], key: str, reason: str) -> None:
+    """A selector lexbor cannot compile stops the load, naming its key, instead of failing every page."""
+    with pytest.raises(ConfigError) as info:
+        settings_from_dict(raw)
+    assert info.value.key == key
+    assert reason in info.value.reason
+
+
+@pytest.mark.parametrize("agent", ["scrapér/1.0", "bot/1\r\nX-Injected: 1", "bot/1\nx", "bot\x00", "bot\t1"])
+def test_user_agent_must_be_a_valid_header_value(agent: str) -> None:
+    """A non-ASCII or control character (CR, LF, NUL, tab) in user_agent is refused at load."""
+    with pytest.raises(ConfigError) as info:
+        settings_from_dict({"fetch": {"user_agent": agent}})
+    assert info.value.key == "fetch.user_agent"
+    assert "printable ASCII" in info.value.reason
+
+
+def _numeric_keys() -> list[tuple[str, str]]:
+    keys = []
+    for table, cls in (("fetch", FetchSettings), ("extract", ExtractSettings), ("crawl", CrawlSettings)):
+        hints = typing.get_type_hints(cls)
+        for item in dataclasses.fields(cls):
+            hint = hints[item.name]
+            if hint in (int, float, float | None, int | None):
+                keys.append((table, item.name))
+    return keys
+
+
+@pytest.mark.parametrize(("table", "name"), _numeric_keys())
+def test_every_numeric_key_has_an_upper_bound(table: str, name: str) -> None:
+    """An absurd value for any numeric key is refused at load with its key named (no 100000 connections)."""
+    with pytest.raises(ConfigError) as info:
+        settings_from_dict({table: {name: 10**12}})
+    assert info.value.key == f"{table}.{name}"
+    assert "<=" in info.value.reason
+
+
+def test_the_per_host_concurrency_of_the_report_is_refused() -> None:
+    """`per_host_concurrency = 100000` (739 MB when it was accepted) stops at load; the bound is accepted."""
+    with pytest.raises(ConfigError, match=r"fetch.per_host_concurrency: must be >= 1 and <= 64, got 100000"):
+        settings_from_dict({"fetch": {"per_host_concurrency": 100_000}})
+    assert settings_from_dict({"fetch": {"per_host_concurrency": 64}}).fetch.per_host_concurrency == 64
+
+
+@pytest.mark.parametrize("ratio", [-0.1, 1.5])
+def test_max_failure_ratio_is_a_share(ratio: float) -> None:
+    """[crawl] max_failure_ratio is between 0 and 1 (default 0.5)."""
+    assert CrawlSettings().max_failure_ratio == 0.5
+    with pytest.raises(ConfigError, match=r"crawl\.max_failure_ratio"):
+        settings_from_dict({"crawl": {"max_failure_ratio": ratio}})

@@ -557,3 +557,107 @@ def test_resume_after_sigkill_and_the_lock_meanwhile(tmp_path: Path, server: Loc
     conn.close()
     asked_after = {server.url(r.path) for r in server.requests[asked_before:]}
     assert not asked_after & done_before
+
+
+def _run_and_stop(
+    settings: Settings, url: str, server: LocalServer, *, after: int, grace: float
+) -> tuple[CrawlReport, int]:
+    """Crawl from `url`, call stop() once `after` story pages were requested; the report and how
+    many requests the server had at the stop."""
+
+    async def go() -> tuple[CrawlReport, int]:
+        with Store(settings.store.path) as store:
+            async with Fetcher(settings.fetch) as fetcher:
+                crawler = Crawler(settings, fetcher=fetcher, store=store)
+                task = asyncio.create_task(crawler.run(crawl_sites(settings, [url])))
+                while sum(r.path.startswith("/p") for r in server.requests) < after:
+                    await asyncio.sleep(0.01)
+                asked = len(server.requests)
+                crawler.stop(RunStatus.INTERRUPTED, grace=grace)
+                return await task, asked
+
+    return asyncio.run(go())
+
+
+def test_stop_takes_no_new_url_lets_the_visit_in_flight_finish_and_the_run_resumes(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """After stop() with a grace, nothing new is requested, the visit in flight is stored, the run
+    is `interrupted`, and the next run resumes it under the same id with nothing done twice."""
+    pages = [f"/p{i:02}" for i in range(12)]
+    server.routes["/"] = Route(body=article("Home", links=tuple(pages)))
+    server.routes.update({p: Route(body=article(f"Story {p}"), delay=0.2) for p in pages})
+    settings = make_settings(tmp_path, fetch={"per_host_concurrency": 1})
+
+    first, asked = _run_and_stop(settings, server.url("/"), server, after=2, grace=10.0)
+
+    assert len(server.requests) == asked  # no URL taken after the stop
+    requested = {r.path for r in server.requests if r.path.startswith("/p")}
+    assert (first.status, first.stopped_early) == (RunStatus.INTERRUPTED, True)
+    assert first.new == 1 + len(requested)  # the home page and every page asked, the last one included
+    assert first.skipped_limits == 0  # what is left stays pending, not closed as "limits"
+    second = crawl(settings, server.url("/"))
+    assert (second.status, second.resumed, second.run_id) == (RunStatus.FINISHED, True, first.run_id)
+    assert second.new == 13
+    again = [r.path for r in server.requests[asked:] if r.path in requested]
+    assert again == []
+
+
+def test_stop_without_grace_abandons_the_visit_in_flight_which_the_next_run_makes(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """stop() with no grace cancels the visit in flight: it is not recorded, and the resumed run
+    requests it again."""
+    server.routes["/"] = Route(body=article("Home", links=("/p-slow",)))
+    server.routes["/p-slow"] = Route(body=article("Slow"), delay=1.0)
+    settings = make_settings(tmp_path)
+
+    first, _ = _run_and_stop(settings, server.url("/"), server, after=1, grace=0.0)
+
+    assert (first.status, first.new) == (RunStatus.INTERRUPTED, 1)
+    second = crawl(settings, server.url("/"))
+    assert (second.resumed, second.new) == (True, 2)
+    assert len(server.hits("/p-slow")) == 2
+
+
+def test_a_stop_before_the_run_starts_ends_it_at_once_resumable(tmp_path: Path, server: LocalServer) -> None:
+    """A signal that comes while the crawl is still starting stops the run before any request."""
+    server.routes["/"] = Route(body=article("Home"))
+    settings = make_settings(tmp_path)
+
+    async def go() -> CrawlReport:
+        with Store(settings.store.path) as store:
+            async with Fetcher(settings.fetch) as fetcher:
+                crawler = Crawler(settings, fetcher=fetcher, store=store)
+                crawler.stop()
+                return await crawler.run(crawl_sites(settings, [server.url("/")]))
+
+    first = asyncio.run(go())
+    assert (first.status, server.requests) == (RunStatus.INTERRUPTED, [])
+    second = crawl(settings, server.url("/"))
+    assert (second.resumed, second.run_id, second.new) == (True, first.run_id, 1)
+
+
+def test_a_visit_that_fails_after_a_signal_is_left_for_the_next_run(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """A page in flight that fails once the run is interrupted (systemd's SIGTERM reaches the
+    extraction workers too) is not recorded as failed: the resumed run makes it again."""
+    calls: list[str] = []
+
+    def dying_then_fine(request: Request) -> Route:
+        calls.append(request.path)
+        if len(calls) == 1:
+            return Route(500, body="shutting down", delay=0.5)
+        return Route(body=article("Fine"))
+
+    server.routes["/"] = Route(body=article("Home", links=("/p-dying",)))
+    server.routes["/p-dying"] = dying_then_fine
+    settings = make_settings(tmp_path, fetch={"max_attempts": 1})
+
+    first, _ = _run_and_stop(settings, server.url("/"), server, after=1, grace=10.0)
+
+    assert (first.status, first.failed, first.new) == (RunStatus.INTERRUPTED, {}, 1)
+    second = crawl(settings, server.url("/"))
+    assert (second.resumed, second.new, second.failed) == (True, 2, {})
+    assert calls == ["/p-dying", "/p-dying"]

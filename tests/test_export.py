@@ -7,6 +7,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from scraper.export import (
     render_markdown,
     slugify,
 )
-from scraper.models import RECORD_FIELDS, Document
+from scraper.models import RECORD_FIELDS, Document, sha256_hex
 from tests.factories import make_doc
 
 DOCS = [
@@ -122,7 +123,48 @@ def test_parquet_round_trips_with_explicit_schema(tmp_path: Path) -> None:
     assert table.schema.names == list(RECORD_FIELDS)
     assert table.schema.field("authors").type == pa.list_(pa.string())
     assert table.schema.field("status").type == pa.int32()
-    assert table.to_pylist() == records()
+    typed = [
+        {**r, "fetched_at": d.fetched_at, "date": _day(d.date)} for r, d in zip(records(), DOCS, strict=True)
+    ]
+    assert table.to_pylist() == typed
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def test_parquet_times_and_dates_are_typed(tmp_path: Path) -> None:
+    """fetched_at is timestamp[us, UTC] and date is date32, and pyarrow reads them back as an aware
+    UTC datetime (microseconds kept) and a date."""
+    path = tmp_path / "docs.parquet"
+    moment = datetime(2026, 11, 23, 22, 19, 0, 123456, tzinfo=timezone(timedelta(hours=2)))
+    export("parquet", path, [make_doc(fetched_at=moment, date="2025-01-18"), make_doc(date=None)])
+
+    schema = pq.read_schema(path)
+    assert schema.field("fetched_at").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("date").type == pa.date32()
+    rows = pq.read_table(path).to_pylist()
+    assert rows[0]["fetched_at"] == moment and rows[0]["fetched_at"].utcoffset() == timedelta(0)
+    assert [row["date"] for row in rows] == [date(2025, 1, 18), None]
+
+
+@pytest.mark.parametrize("reader", ["pandas", "duckdb", "polars"])
+def test_parquet_types_in_dataframe_tools(tmp_path: Path, reader: str) -> None:
+    """Where pandas, DuckDB or polars is installed (optional), it reads the same types."""
+    tool: Any = pytest.importorskip(reader)
+    path = tmp_path / "docs.parquet"
+    export("parquet", path, [make_doc()])
+    if reader == "pandas":
+        frame = tool.read_parquet(path)
+        assert str(frame["fetched_at"].dtype) in ("datetime64[us, UTC]", "datetime64[ns, UTC]")
+        assert frame["date"][0] == date(2025, 1, 18)
+    elif reader == "duckdb":
+        described = tool.sql(f"DESCRIBE SELECT fetched_at, date FROM '{path}'").fetchall()
+        assert [row[1] for row in described] == ["TIMESTAMP WITH TIME ZONE", "DATE"]
+    else:
+        frame = tool.read_parquet(path)
+        assert frame.schema["fetched_at"] == tool.Datetime("us", "UTC")
+        assert frame.schema["date"] == tool.Date
 
 
 def test_parquet_writes_row_groups_in_batches(tmp_path: Path) -> None:
@@ -159,19 +201,20 @@ def test_parquet_schema_matches_record_fields() -> None:
     assert parquet_schema().names == list(RECORD_FIELDS)
 
 
+STORY_MD = "example-com-news-story-" + sha256_hex("https://example.com/news/story")[:10] + ".md"
+LOCAL_MD = "pages-local-html-" + sha256_hex("pages/local.html")[:10] + ".md"
+
+
 def test_markdown_to_folder_writes_one_file_per_document(tmp_path: Path) -> None:
-    """Markdown to a folder writes <slug>.md per document with front matter and body."""
+    """Markdown to a folder writes <slug>-<hash>.md per document with front matter and body."""
     folder = tmp_path / "md"
     export("markdown", folder)
 
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "example-com-news-story.md",
-        "pages-local-html.md",
-    ]
-    story = (folder / "example-com-news-story.md").read_text(encoding="utf-8")
+    assert sorted(p.name for p in folder.iterdir()) == [STORY_MD, LOCAL_MD]
+    story = (folder / STORY_MD).read_text(encoding="utf-8")
     assert story.startswith('---\ntitle: "A “quoted” story: part 1"\nurl: "https://example.com/news/story"\n')
     assert 'authors: ["Ada Lovelace", "Émile Zola"]\n---\n\n# A story' in story
-    local = (folder / "pages-local-html.md").read_text(encoding="utf-8")
+    local = (folder / LOCAL_MD).read_text(encoding="utf-8")
     assert local.endswith("---\n\nLocal text.\n")
     assert "title: null\n" in local
 
@@ -183,7 +226,20 @@ def test_markdown_names_are_unique(tmp_path: Path) -> None:
 
     names = sorted(p.name for p in folder.iterdir())
     assert len(names) == 2
-    assert "e-com-a.md" in names
+    assert all(name.startswith("e-com-a-") for name in names)
+
+
+def test_markdown_exports_into_one_folder_never_overwrite_another_document(tmp_path: Path) -> None:
+    """Two exports (say, of two runs) into one folder, of documents whose URLs slugify alike,
+    keep both files: a document's name depends on its key only, not on what came before it."""
+    folder = tmp_path / "md"
+    upper, lower = make_doc(url="https://e.com/Story", title="Upper"), make_doc(url="https://e.com/story")
+    export("markdown", folder, [upper])
+    export("markdown", folder, [lower])
+    export("markdown", folder, [upper])  # again: the same file, rewritten
+
+    titles = sorted((p.read_text(encoding="utf-8").splitlines()[1]) for p in folder.iterdir())
+    assert titles == ['title: "A “quoted” story: part 1"', 'title: "Upper"']
 
 
 def test_markdown_to_stdout_separates_documents() -> None:
@@ -257,8 +313,8 @@ def test_markdown_folder_failure_keeps_only_complete_files(tmp_path: Path) -> No
     with pytest.raises(RuntimeError):
         export_failing("markdown", folder)
 
-    assert sorted(p.name for p in folder.iterdir()) == ["example-com-news-story.md", "pages-local-html.md"]
-    assert (folder / "pages-local-html.md").read_text(encoding="utf-8") == render_markdown(DOCS[1])
+    assert sorted(p.name for p in folder.iterdir()) == [STORY_MD, LOCAL_MD]
+    assert (folder / LOCAL_MD).read_text(encoding="utf-8") == render_markdown(DOCS[1])
 
 
 def test_unknown_format_is_value_error() -> None:

@@ -20,10 +20,13 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from scraper.config import FetchSettings, Site
-from scraper.errors import PermanentFetchError, TransientFetchError
+from scraper.config import FetchSettings, Site, settings_from_dict
+from scraper.crawl.discover import feed_links, parse_feed, parse_sitemap
+from scraper.crawl.robots import parse_robots
+from scraper.errors import ConfigError, PermanentFetchError, TransientFetchError
 from scraper.fetch import InflateError, Inflater, inflate
 from scraper.fetch.client import Fetcher
+from scraper.fetch.gate import host_key
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedBackend, address_kind
 from scraper.models import FetchedPage, RunStatus
 from tests.httpserver import LocalServer, Request, Route
@@ -136,7 +139,7 @@ def test_malformed_redirect_is_a_permanent_failure_of_that_url(location: str) ->
         requests.append(request)
         return httpx.Response(302, headers=[(b"location", location.encode("latin-1"))])
 
-    with pytest.raises(PermanentFetchError, match=r"malformed redirect|redirect to malformed URL"):
+    with pytest.raises(PermanentFetchError, match="redirect to malformed URL"):
         get("http://site.test/", transport=httpx.MockTransport(handler))
     assert len(requests) == 1
 
@@ -152,8 +155,7 @@ def test_crawl_goes_on_past_a_malformed_redirect(tmp_path: Path, server: LocalSe
         }
     )
     report = crawl(make_settings(tmp_path), server.url("/"))
-    (reason,) = report.failed
-    assert "malformed URL" in reason and report.failed[reason] == 1
+    assert report.failed == {"redirect to malformed URL": 1}
     assert report.new == 2
 
 
@@ -335,7 +337,7 @@ def test_clean_fetches_the_named_url_but_not_its_private_redirect(
     """`scraper clean URL`: the URL the user names may be local; a redirect to an internal host is not."""
     server.routes["/story"] = Route(200, article("Story"))
     server.routes["/go"] = Route(302, b"", {"Location": inner.url("/secret")})
-    result = CliRunner().invoke(cli, ["clean", server.url("/story"), server.url("/go")])
+    result = CliRunner().invoke(cli, ["clean", "--jobs", "1", server.url("/story"), server.url("/go")])
     assert "Story, part 0" in result.stdout
     assert "private address refused" in result.stderr and inner.requests == []
     assert result.exit_code == 1
@@ -384,8 +386,8 @@ def test_sitemap_cycles_are_read_once(tmp_path: Path, server: LocalServer) -> No
 
 
 def test_a_huge_sitemap_index_is_read_within_the_budget(tmp_path: Path, server: LocalServer) -> None:
-    """20,000 child sitemaps and --max-pages 5: a few requests, a finished run, and the rest reported."""
-    children = [server.url(f"/child-{i}.xml") for i in range(20_000)]
+    """5,000 child sitemaps and --max-pages 5: a few requests, a finished run, and the rest reported."""
+    children = [server.url(f"/child-{i}.xml") for i in range(5_000)]
     server.routes.update(
         {
             "/robots.txt": Route(200, "Sitemap: /index.xml\n", TEXT),
@@ -398,7 +400,7 @@ def test_a_huge_sitemap_index_is_read_within_the_budget(tmp_path: Path, server: 
         number = request.path.removeprefix("/child-").removesuffix(".xml")
         return Route(200, urlset(server.url(f"/story-{number}")), XML)
 
-    server.routes.update({f"/child-{i}.xml": child for i in range(20_000)})
+    server.routes.update({f"/child-{i}.xml": child for i in range(5_000)})
     server.routes.update({f"/story-{i}": Route(200, article(f"Story {i}")) for i in range(20)})
     settings = make_settings(
         tmp_path, max_pages=5, max_discovery_requests=20, fetch={"per_host_concurrency": 1}
@@ -408,21 +410,28 @@ def test_a_huge_sitemap_index_is_read_within_the_budget(tmp_path: Path, server: 
     assert len(sitemap_requests(server)) <= 6  # the index, then children until 4 new pages wait
     (problem,) = report.problems
     assert problem.url == server.url("/index.xml")
-    assert problem.reason.startswith("sitemaps and feeds left out: 19982 of 20000 listed")
+    assert problem.reason.startswith("sitemaps and feeds left out: 4982 of 5000 listed")
     assert report.skipped_limits >= 14  # children queued but not needed for 5 pages
 
 
 def test_discovery_stops_once_the_pages_are_found(tmp_path: Path, server: LocalServer) -> None:
-    """robots.txt naming many sitemaps: they are read only until max_pages new pages wait."""
-    lines = "".join(f"Sitemap: /sm-{i}.xml\n" for i in range(10))
-    server.routes.update({"/robots.txt": Route(200, lines, TEXT), "/": Route(200, article("Home"))})
+    """An index's children are read only until max_pages new pages wait, none once it is reached."""
+    children = [server.url(f"/sm-{i}.xml") for i in range(10)]
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, "Sitemap: /index.xml\n", TEXT),
+            "/": Route(200, article("Home")),
+            "/index.xml": Route(200, sitemap_index(*children), XML),
+        }
+    )
     for i in range(10):
         server.routes[f"/sm-{i}.xml"] = Route(200, urlset(*(server.url(f"/s{i}-{j}") for j in range(3))), XML)
         server.routes.update({f"/s{i}-{j}": Route(200, article(f"Story {i} {j}")) for j in range(3)})
     settings = make_settings(tmp_path, max_pages=3, fetch={"per_host_concurrency": 1})
     report = crawl(settings, server.url("/"))
     assert report.fetched == 3
-    assert sitemap_requests(server) == ["/sm-0.xml"]
+    assert sorted(sitemap_requests(server)) == ["/index.xml", "/sitemap.xml", "/sm-0.xml"]
+    assert report.skipped_limits == 9 + 1  # nine child sitemaps, and the story max_pages left
 
 
 # --- gone pages are found; validators for every page fetched --------------------------------
@@ -492,3 +501,134 @@ def test_validators_are_kept_when_pages_are_only_fetched(tmp_path: Path, server:
     second = crawl(settings, server.url("/"))
     assert [r.headers.get("if-none-match") for r in server.hits("/hub")] == [None, '"v1"']
     assert second.unchanged == 2 and len(server.hits("/story")) == 2
+
+
+# --- every URL a server sends is parsed without raising -------------------------------------
+
+BROKEN_URLS = [
+    "http://[::1/x",
+    "https://[site_url]/x",
+    "http://site.example:abc/",
+    "http://site.example:99999/",
+]
+
+
+@pytest.mark.parametrize("broken", BROKEN_URLS)
+def test_broken_urls_in_discovery_documents_are_dropped(broken: str) -> None:
+    """Sitemap <loc>s, feed links, advertised feeds and Sitemap: lines with broken URLs are left out."""
+    source = "https://site.example/doc"
+    found = [
+        *(link.url for link in parse_sitemap(urlset(broken, "/ok").encode(), source=source).urls),
+        *parse_sitemap(sitemap_index(broken, "/ok.xml").encode(), source=source).sitemaps,
+        *(
+            link.url
+            for link in parse_feed(f"<rss><item><link>{broken}</link></item></rss>".encode(), source=source)
+        ),
+        *feed_links(f"<link rel=alternate type=application/rss+xml href='{broken}'>", base_url=source),
+        *parse_robots(f"Sitemap: {broken}\nSitemap: /ok.xml\n", agent="scraper", base_url=source).sitemaps,
+    ]
+    assert found == ["https://site.example/ok", "https://site.example/ok.xml", "https://site.example/ok.xml"]
+    assert [host_key(url) for url in found] == ["site.example:443"] * 3
+
+
+def test_crawl_goes_on_past_broken_urls_in_a_sitemap(tmp_path: Path, server: LocalServer) -> None:
+    """A sitemap listing URLs with broken ports and hosts next to a good one: the good one is stored."""
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, "Sitemap: /sitemap.xml\n", TEXT),
+            "/": Route(200, article("Home")),
+            "/sitemap.xml": Route(200, urlset(*BROKEN_URLS, server.url("/story")), XML),
+            "/story": Route(200, article("Story")),
+        }
+    )
+    report = crawl(make_settings(tmp_path), server.url("/"))
+    assert report.new == 2 and report.failed == {} and report.problems == ()
+
+
+# --- all of it at once ----------------------------------------------------------------------
+
+
+def test_a_site_serving_every_fetch_trigger_is_crawled_twice_to_the_end(
+    tmp_path: Path, server: LocalServer, inner: LocalServer
+) -> None:
+    """Every hostile response above on one site: both runs finish, good pages stored, each bad one
+    listed with its reason."""
+    endless = {
+        f"/chain-{i}.xml": Route(200, sitemap_index(server.url(f"/chain-{i + 1}.xml")), XML)
+        for i in range(20)
+    }
+    bad = {
+        "/bad-location": Route(302, b"", {"Location": "http://xn--/"}),
+        "/cut": Route(200, article("Cut"), {"Content-Length": "90000", "Connection": "close"}),
+        "/to-inner": Route(302, b"", {"Location": inner.url("/secret")}),
+    }
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, "Sitemap: /chain-0.xml\nSitemap: /ports.xml\n" + "#" * 600_000, TEXT),
+            "/": Route(200, article("Home", links=(*bad, "/deflated"))),
+            "/deflated": Route(
+                200,
+                raw_deflate(article("Deflated").encode()),
+                {"Content-Type": "text/html", "Content-Encoding": "deflate"},
+            ),
+            "/ports.xml": Route(200, urlset(*BROKEN_URLS, server.url("/story")), XML),
+            "/story": Route(200, article("Story")),
+            **endless,
+            **bad,
+        }
+    )
+    settings = make_settings(tmp_path, max_sitemap_depth=2)
+    for run in range(2):
+        report = crawl(settings, server.url("/"))
+        assert report.status is RunStatus.FINISHED
+        assert report.new + report.unchanged == 3  # home, deflated, story
+        assert report.failed == {
+            "redirect to malformed URL": 1,
+            "body cut short": 1,
+            "private address refused": 1,
+        }, f"run {run + 1}"
+        assert report.skipped == {
+            "sitemap: sitemaps and feeds left out": 1,
+            "robots: private address refused": 1,  # the redirect target's robots.txt, not requested either
+        }
+    assert inner.requests == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "ok"),
+    [
+        ("intranet.example", True),
+        ("10.0.0.0/8", True),
+        ("fd00::/8", True),
+        ("127.0.0.2", True),
+        ("http://x/", False),
+        ("", False),
+    ],
+)
+def test_allow_private_entries_are_checked_at_load(entry: str, ok: bool) -> None:
+    """[fetch] allow_private takes host names, addresses and networks; anything else names the key."""
+    raw = {"fetch": {"allow_private": [entry]}}
+    if ok:
+        assert settings_from_dict(raw).fetch.allow_private == (entry,)
+    else:
+        with pytest.raises(ConfigError, match=r"fetch\.allow_private"):
+            settings_from_dict(raw)
+
+
+def test_pages_only_fetched_are_extracted_in_full_by_an_extracting_run(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """Validators of a body fetched for its links only are not used once pages are extracted."""
+    server.routes.update(
+        {
+            "/robots.txt": Route(404),
+            "/": Route(200, article("Home", links=("/story",)), {"Content-Type": "text/html", "ETag": '"h"'}),
+            "/story": Route(200, article("Story"), {"Content-Type": "text/html", "ETag": '"s"'}),
+        }
+    )
+    crawl(make_settings(tmp_path, extract=False), server.url("/"))
+    report = crawl(make_settings(tmp_path), server.url("/"))
+    assert report.new == 2
+    assert [r.headers.get("if-none-match") for r in server.hits("/story")] == [None, None]
+    assert crawl(make_settings(tmp_path), server.url("/")).unchanged == 2
+    assert server.hits("/story")[-1].headers.get("if-none-match") == '"s"'

@@ -50,3 +50,27 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
             holder.stdout.close()
     with crawl_lock(db):
         pass
+
+
+@pytest.mark.parametrize("through", ["symlink", "dotdot", "symlinked folder"])
+def test_the_lock_is_taken_on_the_resolved_path(tmp_path: Path, through: str) -> None:
+    """A store reached through a symlink, a `..` or a symlinked folder has the same lock: two
+    crawls cannot share one store by naming it differently."""
+    (tmp_path / "data").mkdir()
+    real = tmp_path / "data" / "store.db"
+    real.touch()
+    if through == "symlink":
+        other = tmp_path / "link.db"
+        other.symlink_to(real)
+    elif through == "dotdot":
+        other = tmp_path / "data" / ".." / "data" / "store.db"
+    else:
+        (tmp_path / "alias").symlink_to(tmp_path / "data")
+        other = tmp_path / "alias" / "store.db"
+    with (
+        crawl_lock(real),
+        pytest.raises(LockedError, match=r"another crawl holds the lock"),
+        crawl_lock(other),
+    ):
+        pass
+    assert lock_path(other) == lock_path(real) == real.with_name("store.db.lock")

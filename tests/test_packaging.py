@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import tomllib
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
@@ -104,3 +105,41 @@ def test_version_is_the_installed_distributions() -> None:
 def test_the_package_carries_its_type_marker() -> None:
     """py.typed sits in the package (PEP 561); `make install-check` sees it in a built install."""
     assert (PACKAGE_DIR / "py.typed").is_file()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# the libraries whose exact versions the README's quality and speed figures depend on
+FIGURE_DEPENDENCIES = ("trafilatura", "htmldate", "lxml", "courlan", "justext", "selectolax")
+
+
+def _pins() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[canonicalize_name(name)] = version.strip()
+    return pins
+
+
+def test_constraints_pin_every_dependency_of_pyproject() -> None:
+    """Every requirement, extra and dependency group of pyproject.toml has an exact version to install."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = [
+        *project["project"]["dependencies"],
+        *(req for extra in project["project"]["optional-dependencies"].values() for req in extra),
+        *(req for group in project["dependency-groups"].values() for req in group),
+    ]
+    pins = _pins()
+    requirements = [Requirement(line) for line in wanted]
+    unpinned = sorted(req.name for req in requirements if canonicalize_name(req.name) not in pins)
+    assert not unpinned, f"not in constraints.txt (run make lock): {unpinned}"
+    for req in requirements:
+        pinned = pins[canonicalize_name(req.name)]
+        assert req.specifier.contains(pinned), f"constraints.txt has {req.name}=={pinned}, against {req}"
+
+
+def test_the_installed_versions_are_the_pinned_ones() -> None:
+    """The environment under test runs the exact versions the figures were measured with."""
+    pins = _pins()
+    for name in FIGURE_DEPENDENCIES:
+        assert metadata.version(name) == pins[canonicalize_name(name)], name

@@ -85,7 +85,8 @@ def politeness(
 ) -> tuple[Politeness, Fetcher, list[str]]:
     seen: list[str] = []
     fetcher = fetcher_for(handler, fake)
-    return Politeness(fetcher, SETTINGS, on_robots=lambda host, _: seen.append(host)), fetcher, seen
+    polite = Politeness(fetcher, SETTINGS, gate=fetcher.gate, on_robots=lambda host, _: seen.append(host))
+    return polite, fetcher, seen
 
 
 def test_robots_is_read_once_per_host_and_crawl_delay_goes_to_the_gate() -> None:

@@ -47,3 +47,11 @@ def test_a_terminal_gets_a_progress_bar() -> None:
         assert not isinstance(show, LogProgress)
         show(CrawlProgress(discovered=8, done=3, fetched=3, stored=2, failed=1))
     assert "crawling" in stream.getvalue()
+
+
+def test_one_more_counts_a_done_url_without_changing_the_original() -> None:
+    """Each finished URL adds to done and to the counters its outcome names; records stay frozen."""
+    start = CrawlProgress(discovered=3, done=1, fetched=1, stored=1, failed=0)
+    after = start.one_more(added=2, fetched=True, stored=False, failed=True)
+    assert after == CrawlProgress(discovered=5, done=2, fetched=2, stored=1, failed=1)
+    assert start.done == 1

@@ -18,19 +18,18 @@ past `MAX_DECOMPRESSED_BYTES`.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
-from selectolax.lexbor import LexborHTMLParser
 
 from scraper import dom
 from scraper.crawl.links import normalise
+from scraper.dates import parse_datetime
 from scraper.errors import DiscoveryError
+from scraper.extract import parse_html
 from scraper.fetch import InflateError, inflate, is_gzip
 from scraper.urls import join_url
 
@@ -44,7 +43,6 @@ _FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
 _FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
 # Most specific first: lastmod is when the entry last changed, else when it appeared.
 _DATE_TAGS = ("lastmod", "updated", "modified", "pubDate", "date", "published", "issued")
-_W3C_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?")  # "2024" and "2024-05": fromisoformat wants a day
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +110,7 @@ def feed_links(html: str, *, base_url: str) -> tuple[str, ...]:
 
     `<base href>` is honoured; the result is absolute, normalised and in document order.
     """
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, base_url)
     base_url = dom.base_url(tree, base_url)
     found: dict[str, None] = {}
     for node in tree.css("link[rel][href][type]"):
@@ -206,7 +204,7 @@ def _take_entry(element: Any, source: str, urls: dict[str, Link], children: dict
         children.setdefault(url, None)
     elif url not in urls:
         lastmod = fields.get("lastmod")
-        urls[url] = Link(url, _parse_date(_text(lastmod)) if lastmod is not None else None)
+        urls[url] = Link(url, parse_datetime(_text(lastmod)) if lastmod is not None else None)
 
 
 def _drop_done(element: Any) -> None:
@@ -239,7 +237,7 @@ def _feed_entries(root: Any, source: str) -> tuple[Link, ...]:
         for child in element:
             fields.setdefault(_local(child), child)
         href = _entry_href(element, fields)
-        dates = (_parse_date(_text(fields[tag])) for tag in _DATE_TAGS if tag in fields)
+        dates = (parse_datetime(_text(fields[tag])) for tag in _DATE_TAGS if tag in fields)
         found.append((_resolve(element.base or source, href), next((d for d in dates if d), None)))
     return _dedupe(found)
 
@@ -280,7 +278,7 @@ def _json_feed(data: bytes, source: str) -> tuple[Link, ...]:
         found.append(
             (
                 _resolve(source, url) if isinstance(url, str) else None,
-                _parse_date(date) if isinstance(date, str) else None,
+                parse_datetime(date) if isinstance(date, str) else None,
             )
         )
     return _dedupe(found)
@@ -331,23 +329,3 @@ def _dedupe(found: Iterable[tuple[str | None, datetime | None]]) -> tuple[Link, 
         if url is not None and url not in links:
             links[url] = Link(url, lastmod)
     return tuple(links.values())
-
-
-def _parse_date(value: str | None) -> datetime | None:
-    """W3C datetime (YYYY, YYYY-MM, YYYY-MM-DD, full ISO 8601) or RFC 822, as aware UTC; else None."""
-    if not value:
-        return None
-    try:
-        parsed = _read_date(value.strip())
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    except (ValueError, TypeError, IndexError, OverflowError):  # not a date, or out of range
-        return None
-
-
-def _read_date(value: str) -> datetime:
-    if partial := _W3C_PARTIAL.fullmatch(value):
-        return datetime(int(partial[1]), int(partial[2] or 1), 1, tzinfo=UTC)
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return parsedate_to_datetime(value)

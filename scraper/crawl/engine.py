@@ -12,10 +12,12 @@
   (scraper/store/state.py), and wakes the hosts of the URLs found.
 - Once the frontier is empty, known pages the run did not find again are revisited, oldest
   first, up to `[crawl] revisit`: a page deleted along with every link to it is found gone.
-- `[crawl] max_duration` cancels what is in flight (fetches, and extraction: the pool stops the
-  workers of cancelled pages) and leaves the run `stopped`: its frontier
-  is in the store, and the next run with the same parameters resumes it. So does a run that
-  was killed.
+- One way to end a run early, `Crawler.stop(status, grace=...)`: no new URL is taken, the
+  visits in flight get `grace` seconds, then are cancelled (fetches, and extraction: the pool
+  stops the workers of cancelled pages) and stay pending. `[crawl] max_duration` calls it with
+  no grace and leaves the run `stopped`; the CLI calls it on SIGINT / SIGTERM and the run is
+  `interrupted`. Either way the report is written, and the next run with the same parameters
+  resumes the frontier in the store. So does a run that was killed.
 
 Anything a visit raises is that URL's outcome (a bug: `internal error: <type> in <function>`),
 counted in the report; only store and configuration errors end the run.
@@ -28,7 +30,6 @@ import dataclasses
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from scraper.config import Settings, Site
 from scraper.crawl.frontier import Scope, named_hosts, run_params, seeds
@@ -65,24 +66,6 @@ def new_run_id() -> str:
     return f"{utc_now():%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
-@dataclass(slots=True)
-class _Tally:
-    discovered: int = 0
-    done: int = 0
-    fetched: int = 0
-    stored: int = 0
-    failed: int = 0
-
-    def snapshot(self) -> CrawlProgress:
-        return CrawlProgress(
-            discovered=self.discovered,
-            done=self.done,
-            fetched=self.fetched,
-            stored=self.stored,
-            failed=self.failed,
-        )
-
-
 class Crawler:
     """One crawl run: sites in, a `CrawlReport` out, documents and crawl state in the store.
 
@@ -108,14 +91,33 @@ class Crawler:
         self.pool = pool
         self._progress = progress or (lambda _: None)
         self._new_run_id = run_id or new_run_id()
-        self._politeness = Politeness(fetcher, settings, on_robots=self._robots_read)
+        self._politeness = Politeness(fetcher, settings, gate=fetcher.gate, on_robots=self._robots_read)
         self._scope = Scope(())
         self._run = RunStart(run_id="", resumed=False, started_at=utc_now())
         self._hosts: dict[str, asyncio.Event] = {}  # hosts with a running task, and how to wake it
         self._group: asyncio.TaskGroup | None = None
         self._connections = asyncio.Semaphore(settings.fetch.max_connections)
-        self._tally = _Tally()
+        self._done = CrawlProgress()
         self._visitor = self._make_visitor(Scope(()))
+        self._stop_status: RunStatus | None = None  # set by stop(): the run ends early
+        self._stop_at: float | None = None  # loop time when what is in flight is abandoned
+        self._deadline: asyncio.Timeout | None = None  # cancels the run's tasks at _stop_at
+
+    def stop(self, status: RunStatus = RunStatus.INTERRUPTED, *, grace: float = 0.0) -> None:
+        """End the run early with `status`: no new URL is taken from now on, and the visits in
+        flight get `grace` seconds to finish before they are abandoned (left pending, so the next
+        run makes them). Call it on the loop (e.g. from a signal handler); a later call can only
+        shorten the grace, and the first status stays. Before `run`, the run stops at its start.
+        """
+        if self._stop_status is None:
+            self._stop_status = status
+            log.info("stopping the run (%s), %.1f s for the visits in flight", status.value, grace)
+        when = asyncio.get_running_loop().time() + grace
+        self._stop_at = when if self._stop_at is None else min(self._stop_at, when)
+        if self._deadline is not None:
+            self._deadline.reschedule(self._stop_at)
+        for wake in self._hosts.values():
+            wake.set()  # idle host loops see the stop and end
 
     async def run(self, sites: Sequence[Site]) -> CrawlReport:
         """Crawl `sites` (resuming the unfinished run of the same parameters, if there is one)."""
@@ -130,24 +132,32 @@ class Crawler:
         self._visitor.budget.load(self.state.sources(run.run_id))
         for host, reason in self.state.hosts_set_aside(run.run_id).items():
             self._politeness.set_aside(host, reason)
-        self._tally = _Tally(**dataclasses.asdict(self.state.progress(run.run_id)))
+        self._done = self.state.progress(run.run_id)
         self._visitor.requested = self.state.count(run.run_id, requested=True)
         self._visitor.sitemap_urls = self.state.count(run.run_id, via=Via.SITEMAP)
-        deadline = asyncio.timeout(self.settings.crawl.max_duration)
+        limit = self.settings.crawl.max_duration
+        loop = asyncio.get_running_loop()
+        timer = None if limit is None else loop.call_later(limit, self.stop, RunStatus.STOPPED)
+        deadline = self._deadline = asyncio.timeout(None)
         try:
             async with deadline:
+                deadline.reschedule(self._stop_at)  # a stop that came before the run began
                 await self._crawl()
                 if self._queue_revisits():
                     await self._crawl()
         except TimeoutError:
             if not deadline.expired():
                 raise
-        stopped = deadline.expired()
-        if not stopped:  # what is still pending was left by the page limit
+        finally:
+            self._deadline = None
+            if timer is not None:
+                timer.cancel()
+        status = self._stop_status or RunStatus.FINISHED
+        if status is RunStatus.FINISHED:  # what is still pending was left by the page limit
             self.state.close_pending(
                 run.run_id, VisitOutcome.SKIPPED_LIMITS, "page limit reached (max_pages)"
             )
-        status = RunStatus.STOPPED if stopped else RunStatus.FINISHED
+        stopped = status is not RunStatus.FINISHED
         report = self.state.report(run, status=status, stopped_early=stopped, finished_at=utc_now())
         self.state.finish(report)
         return report
@@ -159,7 +169,7 @@ class Crawler:
         `max_pages`; their links are not followed. Returns whether any were queued.
         """
         run_id, crawl = self._run.run_id, self.settings.crawl
-        if self._visitor.out_of_pages():
+        if self._visitor.out_of_pages() or self._stop_status is not None:
             return False
         room = crawl.revisit - self.state.count(run_id, via=Via.REVISIT)
         scope = self._scope
@@ -191,7 +201,7 @@ class Crawler:
         event = self._hosts.get(host)
         if event is not None:
             event.set()
-        elif self._group is not None:
+        elif self._group is not None and self._stop_status is None:
             event = self._hosts[host] = asyncio.Event()
             self._group.create_task(self._host_loop(host, event))
 
@@ -201,7 +211,8 @@ class Crawler:
         async with asyncio.TaskGroup() as group:
             while True:
                 wake.clear()
-                batch = [] if self._visitor.out_of_pages() else self._pending(host, claimed)
+                stopping = self._stop_status is not None or self._visitor.out_of_pages()
+                batch = [] if stopping else self._pending(host, claimed)
                 if not batch:
                     if not claimed:
                         del self._hosts[host]  # no await since the query: nothing slipped in between
@@ -209,8 +220,12 @@ class Crawler:
                     await wake.wait()
                     continue
                 claimed.update(item.url for item in batch)
-                for item in batch:
+                for index, item in enumerate(batch):
                     await slots.acquire()
+                    if self._stop_status is not None:  # the rest of the batch stays pending
+                        slots.release()
+                        claimed.difference_update(left.url for left in batch[index:])
+                        break
                     group.create_task(self._visit_in_slot(item, slots, claimed, wake))
 
     def _pending(self, host: str, claimed: set[str]) -> list[FrontierItem]:
@@ -222,12 +237,21 @@ class Crawler:
         try:
             async with self._connections:
                 visit = await self._isolated_visit(item)
-            if visit is not None:
+            if visit is not None and not self._shutdown_casualty(visit):
                 self._record(visit)
         finally:
             slots.release()
             claimed.discard(item.url)
             wake.set()
+
+    def _shutdown_casualty(self, visit: Visit) -> bool:
+        """A visit that failed after a stop is left pending, not recorded: its failure may be the
+        shutdown's own (systemd's SIGTERM to the whole service kills the extraction workers), and
+        the next run makes it again."""
+        if self._stop_status is not RunStatus.INTERRUPTED or visit.outcome is not VisitOutcome.FAILED:
+            return False
+        log.info("left for the next run: %s (%s)", visit.url, visit.reason)
+        return True
 
     async def _isolated_visit(self, item: FrontierItem) -> Visit | None:
         """The one place a URL's trouble becomes its outcome: anything a visit raises fails that URL.
@@ -249,14 +273,14 @@ class Crawler:
         recorded = self.state.record(self._run.run_id, visit)
         for host in {host_key(found.url) for found in visit.found}:
             self._wake(host)
-        tally = self._tally
-        tally.discovered += recorded.added
-        tally.done += 1
-        tally.fetched += visit.kind is Kind.PAGE and visit.status is not None
-        tally.stored += recorded.outcome in (VisitOutcome.NEW, VisitOutcome.CHANGED)
-        tally.failed += recorded.outcome is VisitOutcome.FAILED
+        self._done = self._done.one_more(
+            added=recorded.added,
+            fetched=visit.kind is Kind.PAGE and visit.status is not None,
+            stored=recorded.outcome in (VisitOutcome.NEW, VisitOutcome.CHANGED),
+            failed=recorded.outcome is VisitOutcome.FAILED,
+        )
         log.debug("%s %s%s", recorded.outcome.value, visit.url, f" ({visit.reason})" if visit.reason else "")
-        self._progress(tally.snapshot())
+        self._progress(self._done)
 
     def _set_aside(self, host: str, reason: str) -> None:
         log.info("setting host %s aside: %s", host, reason)

@@ -46,9 +46,11 @@ def crawl_sites(settings: Settings, start_urls: Sequence[str]) -> tuple[Site, ..
 
 def run_params(settings: Settings, sites: Sequence[Site]) -> str:
     """What makes two crawl commands "the same", as canonical JSON: a run left unfinished by
-    one is resumed by the other. Time limits and the store path are not part of it."""
+    one is resumed by the other. Time limits, the exit-code threshold and the store path are
+    not part of it."""
     crawl = dataclasses.asdict(settings.crawl)
     crawl.pop("max_duration")
+    crawl.pop("max_failure_ratio")
     shown = [
         {
             key: list(getattr(site, key))

@@ -5,24 +5,30 @@ from __future__ import annotations
 from urllib.parse import urldefrag, urlsplit
 
 from courlan import normalize_url
-from selectolax.lexbor import LexborHTMLParser
 
 from scraper import dom
+from scraper.extract import parse_html
 from scraper.urls import join_url
 
 _SKIPPED_REL = {"nofollow", "ugc", "sponsored"}
 
 
 def normalise(url: str) -> str | None:
-    """A canonical spelling of an http(s) URL (courlan), or None when it is not one."""
-    try:  # urllib and courlan raise ValueError for what is no URL ("https://[site_url]/", bad ports)
+    """A canonical spelling of an http(s) URL (courlan), or None when it is not one.
+
+    Never raises: a URL a server sent may be anything ("http://[::1/", "http://host:99999/").
+    """
+    try:  # urllib raises ValueError for what is no URL ("https://[site_url]/", bad ports)
         url = urldefrag(url.strip())[0]
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return None
-        return str(normalize_url(url, strict=False))
+        parts.port  # noqa: B018 - reading the port is what validates it
+        normal = str(normalize_url(url, strict=False))
+        urlsplit(normal).port  # noqa: B018 - and courlan's spelling of it
     except ValueError:
         return None
+    return normal
 
 
 def site_key(url: str) -> str:
@@ -40,9 +46,9 @@ def extract_links(html: str, base_url: str) -> list[str]:
     """Every followable link of the page, in document order, without duplicates.
 
     `<base href>` is honoured; `rel=nofollow` links and non-http(s) schemes (mailto:,
-    javascript:, tel:, data:) are left out.
+    javascript:, tel:, data:) are left out. Raises `ExtractionError` if the parser gives up.
     """
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html, base_url)
     base_url = dom.base_url(tree, base_url)
     seen: dict[str, None] = {}
     for node in tree.css("a[href], area[href]"):

@@ -1,6 +1,7 @@
 """The crawl lock: one crawl at a time per store, even when cron starts the next tick early.
 
-An exclusive, non-blocking `flock` on `<db>.lock`, held for the whole crawl. The operating
+An exclusive, non-blocking `flock` on `<db>.lock` (next to the resolved path of the store, so
+symlinks lead to the same lock), held for the whole crawl. The operating
 system releases it when the process ends however it ends (SIGKILL included), so a stale lock
 never blocks the next run. The file holds the holder's pid, for the message of the one refused.
 """
@@ -19,7 +20,10 @@ __all__ = ["crawl_lock", "lock_path"]
 
 
 def lock_path(db: str | Path) -> Path:
-    return Path(f"{db}.lock")
+    """`<db>.lock` beside the file the path leads to: a symlink or `..` in the path must not
+    give the same store a second lock."""
+    real = Path(db).resolve()
+    return real.with_name(real.name + ".lock")
 
 
 @contextmanager

@@ -32,7 +32,7 @@ from scraper.crawl.robots import (
 )
 from scraper.errors import ExtractionError, FetchError, TransientFetchError
 from scraper.fetch.client import Fetcher
-from scraper.fetch.gate import host_key
+from scraper.fetch.gate import HostGate, host_key
 from scraper.models import Kind, Visit, VisitOutcome
 
 __all__ = ["Politeness", "RobotsAnswer", "read_robots", "robots_url"]
@@ -96,12 +96,19 @@ class Politeness:
 
     `on_robots(host, answer)` is called once per host, when its robots.txt has been read, so
     the crawl can record the visit, queue the sitemaps it lists, and set the host aside.
+    `gate` is the host gate that paces `fetcher`: Crawl-delays and backoff pauses go to it.
     """
 
     def __init__(
-        self, fetcher: Fetcher, settings: Settings, *, on_robots: Callable[[str, RobotsAnswer], None]
+        self,
+        fetcher: Fetcher,
+        settings: Settings,
+        *,
+        gate: HostGate,
+        on_robots: Callable[[str, RobotsAnswer], None],
     ) -> None:
         self._fetcher = fetcher
+        self._gate = gate
         self._settings = settings
         self._agent = agent_token(settings.fetch.user_agent)
         self._on_robots = on_robots
@@ -126,7 +133,7 @@ class Politeness:
 
     def _apply(self, url: str, answer: RobotsAnswer) -> None:
         delay = answer.rules.crawl_delay
-        gate = self._fetcher.gate
+        gate = self._gate
         if delay is not None:
             capped = min(delay, self._settings.crawl.max_crawl_delay)
             gate.set_delay(url, max(gate.delay, capped))
@@ -162,7 +169,5 @@ class Politeness:
             host.set_aside = f"{host.failures} failures in a row, the last: {error.reason}"
             return host.set_aside
         fetch = self._settings.fetch
-        self._fetcher.gate.pause(
-            url, min(fetch.backoff_max, fetch.backoff_initial * 2 ** (host.failures - 1))
-        )
+        self._gate.pause(url, min(fetch.backoff_max, fetch.backoff_initial * 2 ** (host.failures - 1)))
         return None

@@ -14,11 +14,11 @@ HTML page served as robots.txt end up as allow-all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from protego import Protego
 
 from scraper.crawl.links import normalise
+from scraper.urls import join_url
 
 MAX_ROBOTS_BYTES = 512 * 1024
 
@@ -110,10 +110,8 @@ def _delay(parser: Protego, agent: str) -> float | None:
 def _sitemaps(parser: Protego, base_url: str) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for line in parser.sitemaps:
-        try:
-            url = normalise(urljoin(base_url, line.strip()))
-        except ValueError:  # e.g. a malformed IPv6 literal: the line is skipped, not fatal
-            continue
+        joined = join_url(base_url, line)  # None for a malformed one: the line is skipped, not fatal
+        url = normalise(joined) if joined is not None else None
         if url is not None:
             seen.setdefault(url, None)
     return tuple(seen)

@@ -155,10 +155,12 @@ class Visitor:
         return await self._read_source(item)
 
     async def _visit_page(self, item: FrontierItem) -> Visit | None:
-        url = item.url
+        url, crawl = item.url, self._settings.crawl
         prior = self._state.page(url)  # its validators are sent whether or not pages are extracted
         current = prior if prior is not None and prior.known and prior.gone_at is None else None
-        last_seen = current.last_seen if current is not None else None
+        # ... but a body only fetched for its links never went through extraction: ask in full
+        ask = current if current is not None and (current.extracted or not crawl.extract) else None
+        last_seen = ask.last_seen if ask is not None else None
         if last_seen is not None and item.lastmod is not None and item.lastmod <= last_seen:
             reason = "not modified since the last visit (lastmod)"
             links = self._follow(item, self._state.links(url))
@@ -170,8 +172,8 @@ class Visitor:
         try:
             page = await self._fetcher.fetch(
                 url,
-                etag=current.etag if current else None,
-                last_modified=current.last_modified if current else None,
+                etag=ask.etag if ask else None,
+                last_modified=ask.last_modified if ask else None,
                 check_redirect=guard.check,
             )
         except FetchError as exc:
@@ -327,9 +329,9 @@ class Visitor:
         if item.kind is Kind.SITEMAP and self.sitemap_urls >= crawl.max_sitemap_urls:
             return f"sitemap URL limit reached (max_sitemap_urls = {crawl.max_sitemap_urls})"
         need = crawl.max_pages - self.requested
-        if item.via is not Via.SEED and self._state.pending_new_pages(self._run_id, up_to=need) >= need:
-            # discovered sitemaps and feeds are read while the run still lacks new pages: a small
-            # run of a site with thousands of sitemaps reads a few, a later run goes on with others
+        if item.via is Via.SITEMAP and self._state.pending_new_pages(self._run_id, up_to=need) >= need:
+            # an index's children are read while the run still lacks new pages: a small run of a
+            # site with thousands of sitemaps reads a few, a later run goes on with the others
             return f"enough new pages queued for this run (max_pages = {crawl.max_pages})"
         return None
 

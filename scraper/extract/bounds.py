@@ -4,15 +4,16 @@
                                worker's limit) is this page's `ExtractionError`, not a crash
     simplify(tree, source)     in place, before anything walks the tree:
         nesting      elements deeper than `MAX_DEPTH` are unwrapped, their text kept: libxml2
-                     (under trafilatura) silently drops everything below 256 levels, and every
-                     walk that keeps ancestor paths grows with depth. Paragraph-like blocks
+                     (under trafilatura) silently drops everything below 256 levels, and
+                     trafilatura's readability pass measures the text of every ancestor of every
+                     paragraph, which grows with depth times text. Paragraph-like blocks
                      stay as long as they sit above `MAX_BLOCK_DEPTH`, so 1,000 forum posts that
                      each left a <div> open keep their paragraphs.
         tables       more than `MAX_TABLE_CELLS` cells in all: the tables with the most cells of
                      their own are dropped, largest first, until the rest fit (a layout table
                      around the story has few cells of its own and stays)
-        elements     still more than `MAX_ELEMENTS` elements: refused with the count. trafilatura
-                     costs 0.1-0.3 ms per element and grows faster than linearly; the largest
+        elements     still more than `MAX_ELEMENTS` elements: refused with the count. Extraction
+                     costs 0.2-0.4 ms per element and grows faster than linearly; the largest
                      of 2,348 real pages in the evaluation sets has 15,791.
 
 Each simplification is a `Removal`, so `clean --explain` shows it. What stays slow inside
@@ -29,10 +30,10 @@ from scraper.extract.prepass import Removal
 
 __all__ = ["MAX_DEPTH", "MAX_ELEMENTS", "MAX_TABLE_CELLS", "parse_html", "simplify"]
 
-MAX_DEPTH = 160
-MAX_BLOCK_DEPTH = 220  # below libxml2's 256, with room for the wrappers trafilatura adds
+MAX_DEPTH = 80  # the deepest of 2,348 real pages in the evaluation sets nests 55 levels
+MAX_BLOCK_DEPTH = 120  # well below libxml2's 256, with room for the wrappers trafilatura adds
 MAX_TABLE_CELLS = 20_000
-MAX_ELEMENTS = 60_000
+MAX_ELEMENTS = 40_000
 
 # blocks whose boundaries carry meaning for the text: kept below MAX_DEPTH while there is room
 _BLOCKS = frozenset({

@@ -20,7 +20,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +27,7 @@ import py3langid
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper import dom
+from scraper.dates import http_date, iso_day
 from scraper.extract.authors import Byline, _objects, bylines, clean_authors, declared_authors
 from scraper.urls import join_url
 
@@ -202,45 +202,31 @@ _DATE_META = frozenset(
         "parsely-pub-date", "originalpublicationdate", "release_date", "article_date_original",
     }
 )  # fmt: skip
-_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
-
-
-def _day(value: str) -> date | None:
-    """The calendar day an ISO-ish timestamp names, in the page's own time zone (not shifted to UTC)."""
-    found = _ISO_DAY.search(value)
-    if found is None:
-        return None
-    try:
-        return date(int(found[1]), int(found[2]), int(found[3]))
-    except ValueError:
-        return None
 
 
 def _dated_claims(tree: LexborHTMLParser, objects: list[Any], page_url: str | None) -> Iterator[DatedClaim]:
     """Publication dates the page states, most plainly stated first."""
     for data in objects:
         for value in _find_key(data, "datePublished"):
-            if day := _day(value):
+            if day := iso_day(value):
                 yield DatedClaim(day, "json-ld")
     for meta in tree.css("meta[content]"):
         attrs = meta.attributes
         key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
-        if key in _DATE_META and (day := _day(attrs.get("content") or "")):
+        if key in _DATE_META and (day := iso_day(attrs.get("content") or "")):
             yield DatedClaim(day, "meta")
     found = _URL_DAY.search(urlsplit(page_url).path) if page_url else None
-    if found and (day := _day(f"{found[1]}-{found[2]}-{found[3]}")):
+    if found and (day := iso_day(f"{found[1]}-{found[2]}-{found[3]}")):
         yield DatedClaim(day, "url")
     for node in tree.css("time[datetime]"):
-        if day := _day(node.attributes.get("datetime") or ""):
+        if day := iso_day(node.attributes.get("datetime") or ""):
             yield DatedClaim(day, "text")
 
 
 def _http_day(value: str) -> date | None:
-    try:
-        return parsedate_to_datetime(value).date()
-    except (TypeError, ValueError):  # a malformed header states nothing
-        return None
+    when = http_date(value)  # a malformed header states nothing
+    return when.date() if when is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +254,7 @@ def choose_date(
     claims = [c for c in facts.dates if ok(c)]
     plain = [c for c in claims if c.source in PLAIN_SOURCES]
     ordered = list(plain)
-    if found and (day := _day(found)):
+    if found and (day := iso_day(found)):
         same_url = any(c.source == "url" and c.day == day for c in claims)
         ordered.append(DatedClaim(day, "url" if same_url else "text"))
     ordered += [c for c in claims if c.source == "url"] + [c for c in claims if c.source == "text"]

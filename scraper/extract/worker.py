@@ -105,7 +105,7 @@ class ExtractionPool:
         # forkserver, not fork: the parent runs an event loop and threads (pebble's own among
         # them), which a plain fork would copy half-way; the server preloads the extractor
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["scraper.extract.pipeline", "scraper.crawl.visit", "scraper.batch"])
+        context.set_forkserver_preload(["scraper.extract.preload"])
         return ProcessPool(
             max_workers=self._workers,
             initializer=_init_worker,
@@ -170,7 +170,13 @@ def _gib(size: int) -> str:
 
 
 def _init_worker(owner: int, max_memory: int) -> None:
-    """Pool initializer: cap the worker's address space, quiet the libraries, and watch the owner."""
+    """Pool initializer: cap the worker's address space, quiet the libraries, and watch the owner.
+
+    SIGINT is ignored: Ctrl-C reaches the whole process group, but stopping is the owner's call
+    (a crawl lets the pages in flight finish, then writes its report). SIGTERM is left alone:
+    the pool stops a timed-out worker with it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = max_memory if hard == resource.RLIM_INFINITY else min(max_memory, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

@@ -3,6 +3,7 @@
     client.py    `Fetcher`: one httpx client per run, the tenacity retry policy, size and time limits
     gate.py      `HostGate`: per-host concurrency, gaps between request starts, pauses; `host_key`
     charset.py   bytes to text the way browsers decide (BOM, header, meta, detection)
+    guard.py     the SSRF guard: private addresses only for the hosts the user named
     inflate.py   the one bounded decompressor (gzip, zlib, raw deflate) for bodies, sitemaps, files
 
 Other stages import from here; the modules inside are private to the stage.

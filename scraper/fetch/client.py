@@ -18,10 +18,8 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC
-from email.utils import parsedate_to_datetime
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 from tenacity import (
@@ -33,12 +31,14 @@ from tenacity import (
 )
 
 from scraper.config import FetchSettings
+from scraper.dates import http_date
 from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
 from scraper.fetch.charset import resolve_encoding
 from scraper.fetch.gate import HostGate
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, guarded_transport
 from scraper.fetch.inflate import InflateError, Inflater
 from scraper.models import FetchedPage, utc_now
+from scraper.urls import join_url
 
 __all__ = ["HTML_TYPES", "Fetcher", "parse_retry_after"]
 
@@ -168,10 +168,9 @@ class Fetcher:
         )
 
     def _next_hop(self, chain: list[str], location: str) -> str:
-        try:
-            target = urljoin(chain[-1], location.strip())
-        except ValueError as exc:  # "http://[::1/x": the Location is no URL at all
-            raise PermanentFetchError(chain[0], f"malformed redirect: {location!r} ({exc})") from exc
+        target = join_url(chain[-1], location)
+        if target is None:  # "http://[::1/x": the Location is no URL at all
+            raise PermanentFetchError(chain[0], f"redirect to malformed URL: {location!r}")
         if target in chain:
             raise PermanentFetchError(chain[0], "redirect loop: " + " -> ".join([*chain, target]))
         if len(chain) > self.settings.max_redirects:
@@ -310,12 +309,8 @@ def parse_retry_after(value: str | None) -> float | None:
     try:
         seconds = float(text)
     except ValueError:
-        try:
-            when = parsedate_to_datetime(text)
-        except (TypeError, ValueError):  # also an empty or missing header
+        if (when := http_date(text)) is None:  # also an empty or missing header
             return None
-        if when.tzinfo is None:  # "-0000" dates come back naive; HTTP-dates are always GMT
-            when = when.replace(tzinfo=UTC)
         seconds = (when - utc_now()).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
@@ -360,11 +355,11 @@ def _require_http(source: str, url: str, *, what: str = "") -> None:
         parts.port  # noqa: B018 - reading the port is what validates it
         httpx.URL(url).host  # noqa: B018 - what the request will parse: IDNA labels, characters
     except (ValueError, httpx.InvalidURL) as exc:
-        raise PermanentFetchError(source, f"{what}malformed URL ({exc}): {url!r}") from exc
+        raise PermanentFetchError(source, f"{what}malformed URL: {url!r} ({exc})") from exc
     if parts.scheme.lower() not in _SCHEMES:
         raise PermanentFetchError(source, f"{what}unsupported scheme {parts.scheme or '(none)'!r}: {url}")
     if not parts.hostname:
-        raise PermanentFetchError(source, f"{what}malformed URL (no host): {url!r}")
+        raise PermanentFetchError(source, f"{what}malformed URL: {url!r} (no host)")
 
 
 def _transport_error(url: str, exc: httpx.TransportError) -> FetchError:

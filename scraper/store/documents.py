@@ -70,7 +70,9 @@ class Store:
     """A document store in one SQLite file; use it as a context manager so it is closed.
 
     `clock` is injected so tests can control `stored_at`; `timeout` is how long a writer
-    waits for another connection's lock before giving up with a `WriteError`.
+    waits for another connection's lock before giving up with a `WriteError`. `read_only`
+    (for exports) never writes: not the file, not its folder; it reads stores this process
+    cannot write (another user's, a read-only mount), but cannot upgrade an old schema.
     """
 
     def __init__(
@@ -79,10 +81,11 @@ class Store:
         *,
         timeout: float = 5.0,
         clock: Callable[[], datetime] = utc_now,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
         self._clock = clock
-        self._conn = self._connect(timeout)
+        self._conn = self._connect_read_only(timeout) if read_only else self._connect(timeout)
 
     def __enter__(self) -> Self:
         return self
@@ -127,6 +130,42 @@ class Store:
                 raise self._error("open", exc) from exc
             raise
         return conn
+
+    def _connect_read_only(self, timeout: float) -> sqlite3.Connection:
+        """A read-only connection that writes nothing, not even the WAL index.
+
+        A WAL reader needs the `-shm` index file. When it is missing and cannot be made (a
+        folder we cannot write), the file is opened `immutable`: SQLite then reads it without
+        any locking. That is safe here because nobody is writing it: a running crawl keeps its
+        `-shm` file, so its readers always take the first, ordinary, read-only path.
+        """
+        uri = self.path.resolve().as_uri()
+        last: sqlite3.Error | None = None
+        for mode in ("mode=ro", "immutable=1"):
+            conn = None
+            try:
+                conn = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=timeout, isolation_level=None)
+                found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                conn.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
+            except sqlite3.Error as exc:
+                if conn is not None:
+                    conn.close()
+                last = exc
+                continue
+            if found != SCHEMA_VERSION:
+                conn.close()
+                state = (
+                    "newer than this scraper supports"
+                    if found > SCHEMA_VERSION
+                    else "older than this scraper's"
+                )
+                raise WriteError(
+                    f"{self.path}: schema version {found} is {state} ({SCHEMA_VERSION}); "
+                    "it cannot be changed read-only"
+                )
+            return conn
+        assert last is not None
+        raise self._error("open", last) from last
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         # the version is read inside the write lock, so two processes opening a fresh file

@@ -111,7 +111,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # pulling a host's next pending URLs reads this index in order: no sort, however long the frontier
         "CREATE INDEX frontier_pending ON frontier (run_id, host, state, priority)",
     ),
-    # 2 -> 3: downstream sync. Each version says what it was (`change`: new, changed, gone); a page
+    # 2 -> 3: whether a page's last full body went through extraction; one fetched for its links
+    # only (`[crawl] extract = false`) keeps its validators, but an extracting run asks in full
+    ("ALTER TABLE pages ADD COLUMN extracted INTEGER NOT NULL DEFAULT 1",),
+    # 3 -> 4: downstream sync. Each version says what it was (`change`: new, changed, gone); a page
     # that went gets a tombstone version (`gone_at`, no text) so exports by run or time carry it;
     # texts are looked up by hash (`clean --db` drops texts already stored)
     (

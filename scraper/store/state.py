@@ -1,6 +1,6 @@
 """Crawl state, in the store's SQLite file and through its connection: runs, frontiers, pages.
 
-    runs      status (running | stopped | finished), the start parameters, hosts set aside
+    runs      status (running | stopped | interrupted | finished), the start parameters, hosts set aside
     frontier  one row per URL per run, pending or done with its outcome: "fetched once per
               run", resume and the run report all come from here, and memory stays flat
               however many URLs a run discovers (hosts pull their next URLs in small batches)
@@ -39,7 +39,7 @@ from scraper.store.documents import Store, timestamp
 __all__ = ["CrawlState", "PageState", "Recorded", "RunStart"]
 
 REPORT_LIST_LIMIT = 100  # failed URLs and discovery problems listed in a report
-_RESUMABLE = (RunStatus.RUNNING.value, RunStatus.STOPPED.value)
+_RESUMABLE = (RunStatus.RUNNING.value, RunStatus.STOPPED.value, RunStatus.INTERRUPTED.value)
 
 # Lower priorities are pulled first: sitemaps and feeds (0), then pages by depth; within a
 # depth, pages never fetched before come before known ones, so a run cut short by max_pages
@@ -58,9 +58,11 @@ _DONE = """
 # A 304 keeps the validators it does not repeat; a 200 replaces them (a page may drop its ETag).
 _SEEN = """
     INSERT INTO pages (url, etag, last_modified, content_hash, first_seen, last_seen, last_changed,
-                       last_status, failures, gone_at, links)
-    VALUES (:url, :etag, :last_modified, :content_hash, :now, :now, :changed, :status, 0, NULL, :links)
+                       last_status, failures, gone_at, links, extracted)
+    VALUES (:url, :etag, :last_modified, :content_hash, :now, :now, :changed, :status, 0, NULL, :links,
+            :extracted)
     ON CONFLICT (url) DO UPDATE SET
+        extracted = CASE WHEN excluded.last_status = 304 THEN extracted ELSE excluded.extracted END,
         etag = CASE WHEN excluded.last_status = 304 THEN coalesce(excluded.etag, etag) ELSE excluded.etag END,
         last_modified = CASE WHEN excluded.last_status = 304
                              THEN coalesce(excluded.last_modified, last_modified)
@@ -77,6 +79,7 @@ _FAILED = """
     INSERT INTO pages (url, first_seen, last_status, failures) VALUES (?, ?, ?, 1)
     ON CONFLICT (url) DO UPDATE SET failures = failures + 1, last_status = excluded.last_status
 """
+_PAGE_HOSTS = "SELECT DISTINCT host FROM frontier WHERE run_id = ? AND kind = 'page'"
 _GONE = "UPDATE pages SET gone_at = coalesce(gone_at, ?), last_status = ?, failures = 0 WHERE url = ?"
 # "HTTP 404", "cannot connect: Connection refused" -> "HTTP 404", "cannot connect"
 _CATEGORY = (
@@ -114,6 +117,7 @@ class PageState:
     last_status: int | None
     failures: int
     gone_at: datetime | None
+    extracted: bool = True  # False: its last body was fetched for its links only (extract = false)
 
     @property
     def known(self) -> bool:
@@ -309,12 +313,12 @@ class CrawlState:
         with self._store.reading("read page " + url) as conn:
             row = conn.execute(
                 "SELECT url, etag, last_modified, content_hash, first_seen, last_seen, last_changed, "
-                "last_status, failures, gone_at FROM pages WHERE url = ?",
+                "last_status, failures, gone_at, extracted FROM pages WHERE url = ?",
                 (url,),
             ).fetchone()
         if row is None:
             return None
-        url, etag, modified, content_hash, first, last, changed, status, failures, gone = row
+        url, etag, modified, content_hash, first, last, changed, status, failures, gone, extracted = row
         return PageState(
             url=url,
             etag=etag,
@@ -326,6 +330,7 @@ class CrawlState:
             last_status=status,
             failures=failures,
             gone_at=_time(gone) if gone else None,
+            extracted=bool(extracted),
         )
 
     def links(self, url: str) -> tuple[str, ...]:
@@ -357,20 +362,25 @@ class CrawlState:
                 (run.run_id,),
             ).fetchall()
             discovered = self.count(run.run_id)
+            requested = self.count(run.run_id, requested=True)
+            hosts = {h for (h,) in conn.execute(_PAGE_HOSTS, (run.run_id,))}
             failures = _problems(conn, run.run_id, "outcome = 'failed'")
             problems = _problems(
                 conn, run.run_id, "kind != 'page' AND outcome IN ('failed', 'skipped', 'partial')"
             )
+        failed_pages = 0
         for kind, outcome, category, n, answered in rows:
             label = category if kind == Kind.PAGE.value else f"{kind}: {category}"
             if outcome == VisitOutcome.FAILED.value:
                 failed[label] = failed.get(label, 0) + n
+                failed_pages += n if kind == Kind.PAGE.value else 0
             elif outcome in (VisitOutcome.SKIPPED.value, VisitOutcome.PARTIAL.value):
                 skipped[label] = skipped.get(label, 0) + n
             elif kind == Kind.PAGE.value or outcome.startswith("skipped_"):
                 counts[outcome] = counts.get(outcome, 0) + n
             if kind == Kind.PAGE.value:
                 fetched += answered
+        set_aside = self.hosts_set_aside(run.run_id)
         return CrawlReport(
             run_id=run.run_id,
             status=status,
@@ -390,7 +400,10 @@ class CrawlState:
             skipped_limits=counts.get(VisitOutcome.SKIPPED_LIMITS.value, 0),
             skipped=skipped,
             problems=problems,
-            set_aside=self.hosts_set_aside(run.run_id),
+            set_aside=set_aside,
+            requested=requested,
+            failed_pages=failed_pages,
+            every_host_set_aside=bool(hosts) and hosts <= set_aside.keys(),
         )
 
     def finish(self, report: CrawlReport) -> None:
@@ -445,6 +458,7 @@ def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, 
                 "changed": now if outcome in (VisitOutcome.NEW, VisitOutcome.CHANGED) else None,
                 "status": page.status,
                 "links": zlib.compress("\n".join(visit.links).encode("utf-8")) if fresh else None,
+                "extracted": outcome is not VisitOutcome.FETCHED,
             },
         )
 

@@ -1,0 +1,81 @@
+"""scraper.extract.bounds: pages too deep or too big are simplified, or refused with a reason."""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+
+from scraper.errors import ExtractionError
+from scraper.extract import bounds
+from scraper.extract.bounds import MAX_BLOCK_DEPTH, MAX_DEPTH, parse_html, simplify
+
+PROSE = "The harbour committee met on Tuesday evening to discuss the dredging plans and the ferry timetable. "
+
+
+def _depth(tree: LexborHTMLParser) -> int:
+    deepest, stack = 0, [(tree.root, 0)] if tree.root is not None else []
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.iter())
+    return deepest
+
+
+def test_ordinary_pages_are_left_alone() -> None:
+    """A page within every bound is not changed and yields no removals."""
+    html = f"<html><body><article><p>{PROSE}</p><table><tr><td>1</td></tr></table></article></body></html>"
+    tree = LexborHTMLParser(html)
+    before = tree.html
+    assert simplify(tree, "page") == []
+    assert tree.html == before
+
+
+def test_unclosed_divs_are_flattened_and_keep_their_paragraphs() -> None:
+    """1,000 posts that each leave a <div> open end up shallow, every paragraph still there."""
+    posts = "".join(f'<div class="post"><p>Post {i}: {PROSE}</p>' for i in range(1000))
+    tree = LexborHTMLParser(f"<html><body>{posts}</body></html>")
+    removals = simplify(tree, "thread")
+    assert [r.rule for r in removals] == ["too-deep"]
+    assert _depth(tree) <= MAX_BLOCK_DEPTH + 2
+    assert len(tree.css("p")) == 1000
+    assert "Post 999:" in (tree.body.text() if tree.body else "")
+
+
+def test_nesting_beyond_every_limit_is_unwrapped_entirely() -> None:
+    """Blocks nested past MAX_BLOCK_DEPTH are unwrapped too: their text stays, their depth goes."""
+    tree = LexborHTMLParser("<html><body>" + "<blockquote>" * 600 + "deep words" + "</body></html>")
+    simplify(tree, "quotes")
+    assert _depth(tree) <= MAX_BLOCK_DEPTH + 2
+    assert MAX_DEPTH < MAX_BLOCK_DEPTH
+    assert "deep words" in (tree.body.text() if tree.body else "")
+
+
+def test_oversized_tables_are_dropped_largest_first() -> None:
+    """Past MAX_TABLE_CELLS the biggest data table goes; the layout table around the story stays."""
+    data = "<table>" + "".join("<tr>" + "<td>cell</td>" * 50 + "</tr>" for _ in range(500)) + "</table>"
+    html = f"<html><body><table><tr><td><p>{PROSE}</p>{data}</td></tr></table></body></html>"
+    tree = LexborHTMLParser(html)
+    removals = simplify(tree, "tables")
+    assert [(r.rule, r.snippet) for r in removals] == [("oversized-table", "25,000 cells")]
+    assert len(tree.css("table")) == 1
+    assert PROSE.strip() in (tree.body.text() if tree.body else "")
+
+
+def test_too_many_elements_are_refused_with_the_count() -> None:
+    """A page with more elements than MAX_ELEMENTS is refused with how many it has."""
+    tree = LexborHTMLParser("<html><body>" + "<span>x</span>" * (bounds.MAX_ELEMENTS + 10) + "</body></html>")
+    with pytest.raises(
+        ExtractionError, match=r"huge\.html: page too complex: 40,01\d elements \(limit 40,000\)"
+    ):
+        simplify(tree, "huge.html")
+
+
+def test_a_parser_that_gives_up_is_the_pages_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """lexbor failing to allocate (SelectolaxError) is an ExtractionError about the page."""
+
+    def fail(html: str) -> LexborHTMLParser:
+        raise SelectolaxError("Can't parse HTML.")
+
+    monkeypatch.setattr(bounds, "LexborHTMLParser", fail)
+    with pytest.raises(ExtractionError, match=r"page\.html: the HTML parser gave up \(out of memory\)"):
+        parse_html("<p>x</p>", "page.html")

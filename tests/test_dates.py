@@ -1,0 +1,61 @@
+"""Tests for scraper.dates: the one reading of dates from pages, feeds and HTTP headers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from scraper.dates import http_date, iso_day, parse_datetime
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024", datetime(2024, 1, 1, tzinfo=UTC)),
+        ("2024-05", datetime(2024, 5, 1, tzinfo=UTC)),
+        ("2024-05-06", datetime(2024, 5, 6, tzinfo=UTC)),
+        ("2024-05-06T23:30:00-02:00", datetime(2024, 5, 7, 1, 30, tzinfo=UTC)),
+        (" Mon, 06 May 2024 10:00:00 +0200 ", datetime(2024, 5, 6, 8, 0, tzinfo=UTC)),
+    ],
+)
+def test_parse_datetime_reads_w3c_iso_and_rfc822_as_utc(value: str, expected: datetime) -> None:
+    """Partial W3C dates start their period; offsets are converted to UTC."""
+    assert parse_datetime(value) == expected
+
+
+@pytest.mark.parametrize("value", [None, "", "soon", "2024-13-45", "99999-01-01", "Mon, 99 Foo 2024"])
+def test_parse_datetime_gives_none_for_what_states_no_date(value: str | None) -> None:
+    """Malformed or out-of-range values are None, never an exception."""
+    assert parse_datetime(value) is None
+
+
+def test_http_date_is_aware_and_none_when_malformed() -> None:
+    """GMT and "-0000" dates both come back aware; garbage and absence are None."""
+    assert http_date("Wed, 21 Oct 2015 07:28:00 GMT") == datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
+    assert http_date("Wed, 21 Oct 2015 07:28:00 -0000") == datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
+    stated = http_date("Wed, 21 Oct 2015 23:28:00 -0500")
+    assert stated is not None and stated.utcoffset() == timedelta(hours=-5)
+    assert stated.date() == date(2015, 10, 21)  # the day as the server wrote it
+    assert http_date("yesterday") is None
+    assert http_date(None) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-03-09T23:30:00-05:00", date(2024, 3, 9)),  # not shifted to UTC (that would be the 10th)
+        ("published 2024-3-9 at noon", date(2024, 3, 9)),
+        ("2024-02-30", None),
+        ("March 9", None),
+    ],
+)
+def test_iso_day_is_the_day_as_written(value: str, expected: date | None) -> None:
+    """The first YYYY-M-D in the value, in the writer's own zone; impossible days are None."""
+    assert iso_day(value) == expected
+
+
+def test_parse_datetime_keeps_the_instant_of_an_offset() -> None:
+    """The same instant written with another offset reads the same."""
+    east = datetime(2024, 5, 6, 12, 0, tzinfo=timezone(timedelta(hours=3))).isoformat()
+    assert parse_datetime(east) == datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
