@@ -312,3 +312,18 @@ def test_pages_without_main_content_are_outcomes_not_failures(runner: CliRunner,
     skipped = json.loads(result.stdout.splitlines()[1])
     assert skipped["page_type"] == "empty" and skipped["skip_reason"].startswith("no main content: ")
     assert os.path.basename(skipped["source"]) == "b.html"
+
+
+def test_a_resumed_run_still_drops_duplicates_of_what_it_kept_before(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Dedup state is rebuilt from the committed shards: a copy cleaned after --resume is dropped."""
+    first, copy = tmp_path / "first.html", tmp_path / "copy.html"
+    first.write_bytes(story(5))
+    copy.write_bytes(story(5))
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["clean", str(first), "-o", str(out), "--jobs", "1"]).exit_code == 0
+    resumed = runner.invoke(cli, ["clean", str(first), str(copy), "-o", str(out), "--resume", "--jobs", "1"])
+    assert resumed.exit_code == 0, resumed.output
+    assert [r["source"] for r in _records(out)] == [str(first)]
+    assert "  dropped 1: duplicate" in resumed.stdout
