@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 from scraper.batch import clean_sources
 from scraper.cli import cli
 from scraper.config import FetchSettings, Settings
+from scraper.crawl.progress import clean_progress
 from scraper.store import Store
 from tests.archives import Exchange, warc_bytes, write
 from tests.factories import make_doc
@@ -327,3 +329,18 @@ def test_a_resumed_run_still_drops_duplicates_of_what_it_kept_before(
     assert resumed.exit_code == 0, resumed.output
     assert [r["source"] for r in _records(out)] == [str(first)]
     assert "  dropped 1: duplicate" in resumed.stdout
+
+
+def test_progress_off_a_terminal_is_a_timestamped_line_every_interval() -> None:
+    """Without a terminal, clean -o prints at most one line per interval: time, pages, pages/s, inputs."""
+    stream, now = io.StringIO(), [0.0]
+    with clean_progress(stream, 5, interval=10.0, clock=lambda: now[0]) as progress:
+        now[0] = 4.0
+        progress(3, 1)  # before the interval: nothing
+        now[0] = 10.0
+        progress(20, 2)
+        progress(21, 2)  # within the next interval: nothing
+    (line,) = stream.getvalue().splitlines()
+    stamp, rest = line.split(" ", 1)
+    assert stamp.endswith("Z") and "T" in stamp
+    assert rest == "cleaned 20 pages (2.0 pages/s), 2 of 5 inputs"
