@@ -45,44 +45,33 @@ def link_density(node: LexborNode) -> float:
 # -- class and id tokens -----------------------------------------------------------------------
 
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")  # over attribute values, not HTML
-_WORD_PARTS = re.compile(r"[-_]+")
 _MAX_ID_PARTS = 3
 
 
-def role_tokens(node: LexborNode) -> frozenset[str]:
-    """Lowercase class/id parts plus adjacent pairs ("author-box"), so "tdb-author-box" matches.
+def class_tokens(node: LexborNode) -> frozenset[str]:
+    """The words of a node's class and id, lowercase, as rules and word lists match them.
 
-    Parts split on dashes, underscores and camelCase. An id of more than three parts is a slug
-    of the section's heading ("sharing-with-a-single-developer"), not a role, and is left out.
+    Each value gives itself, its parts (split on dashes, underscores and camelCase) and each
+    pair of adjacent parts, so "tdb-author-box" matches "author" and "author-box", and
+    "moreStories" matches "more-stories". An id of more than three parts is a slug of the
+    section's heading ("sharing-with-a-single-developer"), not a role, and is left out.
     """
     attrs = node.attributes
     ident = attrs.get("id") or ""
     if len(_TOKEN_SPLIT.split(ident)) > _MAX_ID_PARTS:
         ident = ""
-    return _role_tokens(f"{attrs.get('class') or ''} {ident}")
+    return _class_tokens(f"{attrs.get('class') or ''} {ident}")
 
 
-@functools.lru_cache(maxsize=8192)  # pure; a site repeats the same class strings on every page
-def _role_tokens(names: str) -> frozenset[str]:
+@functools.lru_cache(maxsize=16384)  # pure; a site repeats the same class strings on every page
+def _class_tokens(names: str) -> frozenset[str]:
     out: set[str] = set()
     for name in names.split():
         parts = [p.lower() for p in _TOKEN_SPLIT.split(name) if p]
+        out.add(name.lower())
         out.update(parts)
         out.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))
     return frozenset(out)
-
-
-def class_tokens(node: LexborNode) -> frozenset[str]:
-    """Lowercase class and id words, split on spaces, dashes and underscores, plus the raw values."""
-    attributes = node.attributes
-    return _class_tokens(f"{attributes.get('class') or ''} {attributes.get('id') or ''}")
-
-
-@functools.lru_cache(maxsize=16384)
-def _class_tokens(raw: str) -> frozenset[str]:
-    # class strings repeat across the nodes of a page and the pages of a site: split each once
-    words = raw.lower().split()
-    return frozenset(words + [part for word in words for part in _WORD_PARTS.split(word) if part])
 
 
 # -- ancestors ---------------------------------------------------------------------------------

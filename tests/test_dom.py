@@ -31,28 +31,22 @@ def test_link_density_is_the_linked_share_of_the_text() -> None:
     assert dom.link_density(node("<p></p>", "p")) == 0.0
 
 
-def test_role_tokens_split_parts_camel_case_and_pairs_but_not_id_slugs() -> None:
-    """Class parts, camelCase parts and adjacent pairs count; a long id is a heading slug, not a role."""
-    tokens = dom.role_tokens(node('<div class="tdb-author_box shareBar" id="main-col"></div>', "div"))
-    assert {"tdb", "author", "box", "author-box", "share", "bar", "share-bar", "main-col"} <= tokens
-    slug = node('<h2 id="sharing-with-a-single-developer" class="x"></h2>', "h2")
-    assert dom.role_tokens(slug) == {"x"}
-
-
-def test_class_tokens_keep_raw_values_and_their_parts() -> None:
-    """Whole lowercased values and their dash/underscore parts, from class and id alike."""
-    tokens = dom.class_tokens(node('<div class="More-Stories card_list" id="most-read"></div>', "div"))
+def test_class_tokens_give_values_parts_camel_case_and_pairs_but_not_id_slugs() -> None:
+    """Whole values, their parts (dashes, underscores, camelCase) and adjacent pairs; no long id slug."""
+    tokens = dom.class_tokens(node('<div class="tdb-author_box shareBar" id="main-col"></div>', "div"))
     assert tokens == {
-        "more-stories",
-        "more",
-        "stories",
-        "card_list",
-        "card",
-        "list",
-        "most-read",
-        "most",
-        "read",
-    }
+        "tdb-author_box", "tdb", "author", "box", "tdb-author", "author-box",
+        "sharebar", "share", "bar", "share-bar",
+        "main-col", "main", "col",
+    }  # fmt: skip
+    slug = node('<h2 id="sharing-with-a-single-developer" class="x"></h2>', "h2")
+    assert dom.class_tokens(slug) == {"x"}
+
+
+def test_class_tokens_match_hyphenated_words_inside_longer_values() -> None:
+    """A word list entry like "more-stories" matches "related-more-stories" and "moreStories"."""
+    for markup in ('<div class="related-more-stories"></div>', '<div class="moreStories"></div>'):
+        assert "more-stories" in dom.class_tokens(node(markup, "div"))
 
 
 def test_ancestors_walk_up_to_the_document() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -93,3 +94,26 @@ def test_a_crawl_that_finds_a_page_gone_exports_its_tombstone(tmp_path: Path) ->
     assert records[0]["gone_at"] is not None
     earlier = CliRunner().invoke(cli, ["export", "--db", db, "--run", first.run_id])
     assert {json.loads(line)["change"] for line in earlier.stdout.splitlines()} <= {"new"}
+
+
+def test_a_read_only_export_of_a_store_from_before_versions_reads_its_documents(tmp_path: Path) -> None:
+    """A store of schema 3 (no change/gone_at columns) opened read-only: versions come out new/changed."""
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.save(make_doc(), html_hash="h")
+        store.save(make_doc(title="Corrected"), html_hash="h")
+    conn = sqlite3.connect(db)
+    for statement in (
+        "DROP INDEX documents_content_hash",
+        "ALTER TABLE documents DROP COLUMN gone_at",
+        "ALTER TABLE documents DROP COLUMN change",
+        "PRAGMA user_version = 3",
+    ):
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    with Store(db, read_only=True) as store:
+        versions = store.versions(make_doc().url or "")
+        latest = list(store.latest())
+    assert [(d.version, d.change, d.gone_at) for d in versions] == [(1, "new", None), (2, "changed", None)]
+    assert [d.title for d in latest] == ["Corrected"]

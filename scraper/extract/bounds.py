@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
+from scraper.dom import ancestors
 from scraper.errors import ExtractionError
 from scraper.extract.prepass import Removal
 
@@ -74,7 +75,7 @@ def simplify(tree: LexborHTMLParser, source: str) -> list[Removal]:
     outermost = [
         (count, table)
         for count, table in dropped.values()
-        if not any(ancestor in dropped for ancestor in _ancestors(table))
+        if not any(ancestor.mem_id in dropped for ancestor in ancestors(table))
     ]
     for count, table in outermost:
         removals.append(Removal("oversized-table", "table", f"{count:,} cells"))
@@ -85,15 +86,6 @@ def simplify(tree: LexborHTMLParser, source: str) -> list[Removal]:
     if elements > MAX_ELEMENTS:
         raise ExtractionError(source, f"page too complex: {elements:,} elements (limit {MAX_ELEMENTS:,})")
     return removals
-
-
-def _ancestors(node: LexborNode) -> list[int]:
-    ids: list[int] = []
-    current = node.parent
-    while current is not None:
-        ids.append(current.mem_id)
-        current = current.parent
-    return ids
 
 
 class _Shape:

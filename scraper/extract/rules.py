@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.dom import ancestors, link_density, link_text_length, role_tokens, text_of
+from scraper.dom import ancestors, class_tokens, link_density, link_text_length, text_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +182,7 @@ _TEASER_PREFIXES = ("related ", "more from ", "you may ", "you might ")
 def _teaser_sections(page: Page) -> Iterator[LexborNode]:
     """A "Related articles"-style heading plus the teaser block it heads."""
     for node in page.body.css("h1, h2, h3, h4, h5, h6, [class*=title], [class*=heading]"):
-        if node.tag not in _HEADING_TAGS and not role_tokens(node) & {"title", "heading", "headline"}:
+        if node.tag not in _HEADING_TAGS and not class_tokens(node) & {"title", "heading", "headline"}:
             continue
         text = _norm(text_of(node))
         if text in _TEASER_HEADINGS or text.startswith(_TEASER_PREFIXES):
@@ -360,10 +360,10 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
 
 
 def _rule_tokens(node: LexborNode) -> frozenset[str]:
-    """`role_tokens(node)`, or nothing when no rule word occurs in its class or id (the cheap common case)."""
+    """`class_tokens(node)`, or nothing when no rule word is in its class or id (the cheap common case)."""
     attrs = node.attributes
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
-    return role_tokens(node) if _rule_words().search(names) else frozenset()
+    return class_tokens(node) if _rule_words().search(names) else frozenset()
 
 
 @functools.cache

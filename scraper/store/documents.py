@@ -43,6 +43,11 @@ from scraper.store.schema import MIGRATIONS, SCHEMA_VERSION
 _LIST_COLUMNS = ("authors", "categories", "tags")
 _COLUMNS = (*(f for f in RECORD_FIELDS if f != "content_hash" and f not in VERSION_FIELDS), "markdown")
 _SELECT = f"SELECT {', '.join(f'd.{c}' for c in (*_COLUMNS, *VERSION_FIELDS))} FROM documents AS d"
+# a store older than the versions migration (read as it is by a read-only export): every version
+# there was new or changed, none gone
+_SELECT_UNVERSIONED = _SELECT.replace(
+    "d.change, d.gone_at", "CASE WHEN d.version > 1 THEN 'changed' ELSE 'new' END, NULL"
+)
 _LATEST = "d.version = (SELECT MAX(version) FROM documents WHERE key = d.key)"
 # what a new version is judged on: every record field but the facts of one fetch (when, from
 # which input, which status) and what the store itself sets; the text through `content_hash`
@@ -72,7 +77,7 @@ class Store:
     `clock` is injected so tests can control `stored_at`; `timeout` is how long a writer
     waits for another connection's lock before giving up with a `WriteError`. `read_only`
     (for exports) never writes: not the file, not its folder; it reads stores this process
-    cannot write (another user's, a read-only mount), but cannot upgrade an old schema.
+    cannot write (another user's, a read-only mount), older schema versions included.
     """
 
     def __init__(
@@ -86,6 +91,10 @@ class Store:
         self.path = Path(path)
         self._clock = clock
         self._conn = self._connect_read_only(timeout) if read_only else self._connect(timeout)
+        with self._mapped("read the schema"):
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(documents)")}
+        self._versioned = "change" in columns
+        self._select = _SELECT if self._versioned else _SELECT_UNVERSIONED
 
     def __enter__(self) -> Self:
         return self
@@ -152,17 +161,15 @@ class Store:
                     conn.close()
                 last = exc
                 continue
-            if found != SCHEMA_VERSION:
+            if not 1 <= found <= SCHEMA_VERSION:
                 conn.close()
-                state = (
-                    "newer than this scraper supports"
-                    if found > SCHEMA_VERSION
-                    else "older than this scraper's"
+                reason = (
+                    "is not a scraper store (schema version 0)"
+                    if found < 1
+                    else f"has schema version {found}, newer than this scraper supports ({SCHEMA_VERSION})"
                 )
-                raise WriteError(
-                    f"{self.path}: schema version {found} is {state} ({SCHEMA_VERSION}); "
-                    "it cannot be changed read-only"
-                )
+                raise WriteError(f"{self.path}: {reason}")
+            # an older version is read as it is: migrations only add, so the documents are there
             return conn
         assert last is not None
         raise self._error("open", last) from last
@@ -286,7 +293,7 @@ class Store:
         """
         where = [_LATEST]
         params: list[Any] = []
-        if since is None and run_id is None:
+        if since is None and run_id is None and self._versioned:
             where.append("d.change != 'gone'")
         if since is not None:
             where.append("d.stored_at >= ?")
@@ -294,21 +301,21 @@ class Store:
         if run_id is not None:
             where.append("d.run_id = ?")
             params.append(run_id)
-        query = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY d.key"
+        query = f"{self._select} WHERE {' AND '.join(where)} ORDER BY d.key"
         return self._iterate(query, params, "read documents")
 
     def get(self, key: str) -> Document | None:
         """The latest version stored under `key`, or None when there is none."""
         with self._mapped("read " + key):
             row = self._conn.execute(
-                f"{_SELECT} WHERE d.key = ? ORDER BY d.version DESC LIMIT 1", (key,)
+                f"{self._select} WHERE d.key = ? ORDER BY d.version DESC LIMIT 1", (key,)
             ).fetchone()
         return None if row is None else _decode(row)
 
     def versions(self, key: str) -> list[Document]:
         """Every version stored under `key`, oldest first; empty when there is none."""
         with self._mapped("read " + key):
-            rows = self._conn.execute(f"{_SELECT} WHERE d.key = ? ORDER BY d.version", (key,)).fetchall()
+            rows = self._conn.execute(f"{self._select} WHERE d.key = ? ORDER BY d.version", (key,)).fetchall()
         return [_decode(row) for row in rows]
 
     def has_text(self, content_hash: str) -> bool:
