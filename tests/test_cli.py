@@ -375,18 +375,24 @@ def test_export_reads_a_store_it_cannot_write() -> None:
         shutil.rmtree(base)
 
 
-def test_a_read_only_store_refuses_writes_and_old_schemas(tmp_path: Path) -> None:
-    """Store(read_only=True) never writes, and says so for a schema it would have to upgrade."""
+def test_a_read_only_store_refuses_writes_and_reads_older_schemas(tmp_path: Path) -> None:
+    """Store(read_only=True) never writes; it reads a store of an older schema version as it is
+    (migrations only add), and refuses a newer one or a file that is not a store."""
     db = tmp_path / "store.db"
     with Store(db) as store:
         store.save(make_doc(), html_hash="h")
     with Store(db, read_only=True) as store, pytest.raises(WriteError, match="readonly"):
         store.save(make_doc(text="Changed."), html_hash="h")
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA user_version = 1")
-    conn.close()
-    with pytest.raises(WriteError, match="schema version 1 is older"):
-        Store(db, read_only=True)
+    for version, outcome in ((2, None), (99, "schema version 99, newer"), (0, "not a scraper store")):
+        conn = sqlite3.connect(db)
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.close()
+        if outcome is None:
+            with Store(db, read_only=True) as store:
+                assert [doc.url for doc in store.latest()] == [make_doc().url]
+        else:
+            with pytest.raises(WriteError, match=outcome):
+                Store(db, read_only=True)
 
 
 def test_export_parquet_without_the_extra_exits_2(

@@ -585,11 +585,17 @@ def test_stop_takes_no_new_url_lets_the_visit_in_flight_finish_and_the_run_resum
     """After stop() with a grace, nothing new is requested, the visit in flight is stored, the run
     is `interrupted`, and the next run resumes it under the same id with nothing done twice."""
     pages = [f"/p{i:02}" for i in range(12)]
+    pace = {"delay": 0.2}  # slow while the first run is stopped, then quick
+
+    def story(request: Request) -> Route:
+        return Route(body=article(f"Story {request.path}"), delay=pace["delay"])
+
     server.routes["/"] = Route(body=article("Home", links=tuple(pages)))
-    server.routes.update({p: Route(body=article(f"Story {p}"), delay=0.2) for p in pages})
+    server.routes.update(dict.fromkeys(pages, story))
     settings = make_settings(tmp_path, fetch={"per_host_concurrency": 1})
 
     first, asked = _run_and_stop(settings, server.url("/"), server, after=2, grace=10.0)
+    pace["delay"] = 0.0
 
     assert len(server.requests) == asked  # no URL taken after the stop
     requested = {r.path for r in server.requests if r.path.startswith("/p")}
@@ -608,11 +614,13 @@ def test_stop_without_grace_abandons_the_visit_in_flight_which_the_next_run_make
 ) -> None:
     """stop() with no grace cancels the visit in flight: it is not recorded, and the resumed run
     requests it again."""
+    pace = {"delay": 1.0}
     server.routes["/"] = Route(body=article("Home", links=("/p-slow",)))
-    server.routes["/p-slow"] = Route(body=article("Slow"), delay=1.0)
+    server.routes["/p-slow"] = lambda _: Route(body=article("Slow"), delay=pace["delay"])
     settings = make_settings(tmp_path)
 
     first, _ = _run_and_stop(settings, server.url("/"), server, after=1, grace=0.0)
+    pace["delay"] = 0.0
 
     assert (first.status, first.new) == (RunStatus.INTERRUPTED, 1)
     second = crawl(settings, server.url("/"))

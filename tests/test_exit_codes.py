@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -248,3 +248,26 @@ def test_the_table_is_the_same_in_the_readme_and_the_cli() -> None:
     assert _documented_codes(section) == tested
     doc = scraper.cli.__doc__ or ""
     assert {int(line.split()[0]) for line in doc.splitlines() if line[:8].strip().isdigit()} == tested
+
+
+def test_sigterm_during_an_export_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM unwinds like Ctrl-C: an export it interrupts removes its temp file and exits 143
+    (the signal's default action killed the process and left `.docs.parquet.*.tmp` behind)."""
+    db, out = tmp_path / "s.db", tmp_path / "out" / "docs.parquet"
+    with Store(db) as store:
+        for i in range(3):
+            store.save(make_doc(url=f"https://example.com/{i}"), html_hash="h")
+    real_latest = Store.latest
+
+    def terminated_midway(self: Store, **kwargs: object) -> Iterator[object]:
+        for i, doc in enumerate(real_latest(self, **kwargs)):  # type: ignore[arg-type]
+            if i == 1:
+                scraper.cli._on_sigterm(signal.SIGTERM, None)
+            yield doc
+
+    monkeypatch.setattr(Store, "latest", terminated_midway)
+    ran = _invoke("export", "--db", str(db), "--format", "parquet", "-o", str(out))
+    assert (ran.code, ran.out) == (143, "scraper: terminated\n")
+    assert list(out.parent.iterdir()) == []

@@ -9,6 +9,7 @@
     explain.py    `clean --explain`: what was removed, and by which rule
     bounds.py     pages too deep or too big for the rest: simplified first, or refused with the count
     worker.py     `ExtractionPool`: pages extracted in worker processes under a time and memory limit
+    preload.py    what the workers' forkserver imports once: the extractor, warm
 
 Other stages import from here; the modules inside are private to the stage.
 """

@@ -1,9 +1,11 @@
-"""What the extraction workers' forkserver imports before it forks any worker: the whole extractor,
-warm. Importing this module is its work, done once per pool in the server process.
+"""What the extraction workers' forkserver imports before it forks any worker. Importing this
+module is its work, done once per pool in the server process.
 
-py3langid loads its model (2-3 s, lzma and numpy) on first use; loaded here, every worker forked
-from the server starts with it, shares its pages copy-on-write, and a worker that replaces one
-stopped for a time limit starts its first page at full speed.
+It imports the modules whose functions run in the workers (the extractor, `crawl.visit.
+process_page`, `batch.clean_file`), so a new worker unpickles its first task without importing
+anything, and loads py3langid's model (2-3 s of lzma and numpy, otherwise paid on first use):
+every worker forked from the server starts with it, shares its pages copy-on-write, and a worker
+that replaces one stopped for a time limit starts its first page at full speed.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, InvalidStateError
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -67,10 +68,20 @@ class ExtractionPool:
         self._timeout = settings.timeout
         self._max_memory = settings.max_memory
         self._lock = threading.Lock()
-        self._pool = self._start()
-        # Start the forkserver and a worker (about a second of imports) now, while nothing is in
-        # flight, rather than on the first page, where it would stall a crawl's event loop.
-        self.submit("warm-up", os.getpid).result()
+        # Ctrl-C reaches the whole process group. The forkserver, and through it every worker,
+        # starts with SIGINT blocked (the mask is inherited and survives exec), so none dies of
+        # it while still importing; this process gets a Ctrl-C as soon as the pool is up. This
+        # is how multiprocessing starts its resource tracker (bpo-33613), which is started first
+        # here because it unblocks the signal when it is done.
+        resource_tracker.ensure_running()
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self._pool = self._start()
+            # Start the forkserver and a worker (about a second of imports) now, while nothing is
+            # in flight, rather than on the first page, where it would stall a crawl's event loop.
+            self.submit("warm-up", os.getpid).result()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def submit(self, source: str, fn: Callable[..., T], /, *args: Any) -> Future[T]:
         """Run `fn(*args)` in a worker; the future's exception, if any, is a `ScraperError` about `source`."""

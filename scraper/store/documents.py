@@ -59,7 +59,7 @@ class Store:
     `clock` is injected so tests can control `stored_at`; `timeout` is how long a writer
     waits for another connection's lock before giving up with a `WriteError`. `read_only`
     (for exports) never writes: not the file, not its folder; it reads stores this process
-    cannot write (another user's, a read-only mount), but cannot upgrade an old schema.
+    cannot write (another user's, a read-only mount), older schema versions included.
     """
 
     def __init__(
@@ -139,17 +139,15 @@ class Store:
                     conn.close()
                 last = exc
                 continue
-            if found != SCHEMA_VERSION:
+            if not 1 <= found <= SCHEMA_VERSION:
                 conn.close()
-                state = (
-                    "newer than this scraper supports"
-                    if found > SCHEMA_VERSION
-                    else "older than this scraper's"
+                reason = (
+                    "is not a scraper store (schema version 0)"
+                    if found < 1
+                    else f"has schema version {found}, newer than this scraper supports ({SCHEMA_VERSION})"
                 )
-                raise WriteError(
-                    f"{self.path}: schema version {found} is {state} ({SCHEMA_VERSION}); "
-                    "it cannot be changed read-only"
-                )
+                raise WriteError(f"{self.path}: {reason}")
+            # an older version is read as it is: migrations only add, so the documents are there
             return conn
         assert last is not None
         raise self._error("open", last) from last
