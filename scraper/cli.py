@@ -381,8 +381,12 @@ def crawl(
     if not sites:
         raise click.UsageError("nothing to crawl: give START_URL arguments or [[sites]] in --config")
     signals = _StopOnSignals()
+    on_sigterm = signal.getsignal(signal.SIGTERM)
     try:
-        report = asyncio.run(_run_crawl(settings, sites, signals))
+        try:
+            report = asyncio.run(_run_crawl(settings, sites, signals))
+        finally:  # the loop, closing, leaves SIGTERM at its default: killing, mid-report
+            signal.signal(signal.SIGTERM, on_sigterm)
         if report_path is not None:
             write_text_atomically(
                 report_path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
