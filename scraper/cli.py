@@ -364,12 +364,15 @@ def crawl(
       scraper crawl --config config/scraper.toml --max-duration 3300   # hourly cron
     """
     settings = _load(config_path, db)
-    crawl_settings = dataclasses.replace(
-        settings.crawl,
-        max_pages=settings.crawl.max_pages if max_pages is None else max_pages,
-        max_duration=settings.crawl.max_duration if max_duration is None else max_duration,
-        min_quality=settings.crawl.min_quality if min_quality is None else min_quality,
-    )
+    try:  # the flags are held to the bounds of their [crawl] keys (--max-duration inf, nan)
+        crawl_settings = dataclasses.replace(
+            settings.crawl,
+            max_pages=settings.crawl.max_pages if max_pages is None else max_pages,
+            max_duration=settings.crawl.max_duration if max_duration is None else max_duration,
+            min_quality=settings.crawl.min_quality if min_quality is None else min_quality,
+        )
+    except ConfigError as exc:
+        raise click.BadParameter(exc.reason, param_hint=f"--{exc.key.replace('_', '-')}") from None
     settings = dataclasses.replace(settings, crawl=crawl_settings)
     urls = start_urls + (_read_urls(input_file) if input_file is not None else ())
     try:

@@ -107,6 +107,18 @@ def bad_start_url_in_input_file(tmp_path: Path) -> Ran:
     return _invoke("crawl", "-i", str(urls), "--db", str(tmp_path / "s.db"))
 
 
+def max_duration_beyond_its_bound(tmp_path: Path) -> Ran:
+    return _invoke("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "s.db"), "--max-duration", "inf")
+
+
+def max_duration_nan(tmp_path: Path) -> Ran:
+    return _invoke("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "s.db"), "--max-duration", "nan")
+
+
+def max_pages_beyond_its_bound(tmp_path: Path) -> Ran:
+    return _invoke("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "s.db"), "--max-pages", "10" * 6)
+
+
 def _not_sqlite(tmp_path: Path) -> Path:
     path = tmp_path / "junk.db"
     path.write_bytes(b"not a database, " * 512)
@@ -216,6 +228,9 @@ ROWS = [
     Row(2, bad_user_agent, "config fetch.user_agent: must be printable ASCII"),
     Row(2, bad_start_url, "START_URL not a valid URL: 'http://[::1/' (Invalid IPv6 URL)"),
     Row(2, bad_start_url_in_input_file, "START_URL not a valid URL: 'http://127.0.0.1:99999/'"),
+    Row(2, max_duration_beyond_its_bound, "--max-duration: must be > 0 and <= 2592000, got inf"),
+    Row(2, max_duration_nan, "--max-duration: must be > 0 and <= 2592000, got nan"),
+    Row(2, max_pages_beyond_its_bound, "--max-pages: must be >= 1 and <= 100000000, got 101010101010"),
     Row(2, export_store_error, "junk.db: cannot open: file is not a database"),
     Row(2, crawl_store_error, "junk.db: cannot open: file is not a database"),
     Row(3, locked, "another crawl holds the lock"),
