@@ -20,6 +20,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import math
 import os
 import signal
 import sys
@@ -97,11 +98,19 @@ def db_option(f: F) -> F:
     )(f)
 
 
+def _not_nan(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """click's FloatRange lets nan through: it compares false with both ends."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("must be a number in [0, 1], got nan")
+    return value
+
+
 def min_quality_option(f: F) -> F:
     return click.option(
         "--min-quality",
         type=click.FloatRange(0.0, 1.0),
         default=None,
+        callback=_not_nan,
         help="Drop documents whose quality score (0-1) is below this; junk pages score 0. [default: 0]",
     )(f)
 
