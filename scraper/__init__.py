@@ -1,15 +1,20 @@
 """scraper: fetch pages politely, keep only the story, store it with its metadata.
 
-The small Python API::
+The Python API::
 
-    from scraper import clean_html
-    doc = clean_html(html, url="https://example.com/story")
-    doc.text, doc.title, doc.to_record()
+    from scraper import clean_html, fetch_and_clean
+    doc = clean_html(html_bytes_or_str, url="https://example.com/story")
+    doc = fetch_and_clean("https://example.com/story")     # or: await fetch_and_clean_async(url)
+    doc.text, doc.title, doc.skip_reason, doc.to_record()
+    report = run_crawl(load_settings("config/scraper.toml"), sites)
+
+"No article" is a `Document` with empty text and a `skip_reason`; it is never an exception.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from scraper.config import ExtractSettings, FetchSettings, Settings, load_settings
+from scraper.api import fetch_and_clean, fetch_and_clean_async, run_crawl, run_crawl_async
+from scraper.config import ExtractSettings, FetchSettings, Settings, Site, load_settings
 from scraper.errors import (
     ConfigError,
     ExtractionError,
@@ -20,7 +25,7 @@ from scraper.errors import (
     WriteError,
 )
 from scraper.extract import clean_html
-from scraper.models import Document, FetchedPage
+from scraper.models import CrawlReport, Document, FetchedPage
 from scraper.store import Store
 
 try:
@@ -30,6 +35,7 @@ except PackageNotFoundError:  # a source tree on sys.path that was never install
 
 __all__ = [
     "ConfigError",
+    "CrawlReport",
     "Document",
     "ExtractSettings",
     "ExtractionError",
@@ -39,9 +45,14 @@ __all__ = [
     "NoMainContent",
     "ScraperError",
     "Settings",
+    "Site",
     "SourceError",
     "Store",
     "WriteError",
     "clean_html",
+    "fetch_and_clean",
+    "fetch_and_clean_async",
     "load_settings",
+    "run_crawl",
+    "run_crawl_async",
 ]

@@ -1,11 +1,18 @@
-"""One-off cleaning: URLs, files, folders or stdin in, documents out, nothing stored.
+"""`scraper clean`'s engine: inputs (URLs, files, folders, web archives, stdin) in, a stream of
+outcomes out, in input order, as they are ready; nothing stored.
 
-Every page is extracted in the worker pool (scraper/extract/worker.py: CPU-bound work, bounded in
-time and memory), local files are read there too; URLs are fetched concurrently on one event loop
-in a thread, a few ahead, and each page is extracted as soon as it is in. Results come back in the
-order of the inputs, one `Cleaned` per input, carrying either a document or the error that stopped
-it, and with `explain=True` the `Explanation` of what extraction removed. A junk page (block,
-consent wall, soft 404, login wall, listing) is a document with a `skip_reason`, not an error.
+    inputs -> jobs (one per page: a file, a fetched URL, a WARC/ARC response record)
+           -> extraction in a process pool (URLs are fetched first, on an event loop thread,
+              under robots.txt and per-host pacing)
+           -> a bounded window, read in order: `Cleaned` per page, `InputDone` per input
+
+The window holds at most a few pages per worker, so memory stays flat however many inputs or
+records there are, and results stream: the first page is printed while the others are still
+being fetched or extracted. One `Cleaned` per page carries a document, the error that stopped it
+(`failed`), or why a record is no page (`skipped`: a WARC request, an image). "No article" is a
+document with a `skip_reason` (junk pages, and pages without main content), never an error.
+`resume` tells, per input, how many of its pages an earlier run already did: those are not
+extracted again (scraper/shards.py keeps that count).
 """
 
 from __future__ import annotations
@@ -13,29 +20,64 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from scraper.config import ExtractSettings, Settings
-from scraper.errors import ScraperError, SourceError
+from scraper.crawl.politeness import Politeness
+from scraper.errors import NoMainContent, PermanentFetchError, ScraperError, SourceError, internal_error
 from scraper.extract.explain import Explanation, explain
-from scraper.extract.pipeline import extract
+from scraper.extract.pipeline import extract_document, no_article
 from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.models import Document, FetchedPage
-from scraper.sources import Input, expand, load_file, page_from_bytes
+from scraper.sources import Input, expand, load_file, page_from_bytes, path_key
+from scraper.warc import ArchivedResponse, ArchiveSkip, read_archive
 
 
 @dataclass(frozen=True, slots=True)
 class Cleaned:
-    """The outcome for one input: a document, or the error naming why there is none."""
+    """The outcome for one page: a document, the error naming why there is none, or why a web
+    archive record is no page at all (`skipped`). `input` is the argument it came from."""
 
     source: str
     document: Document | None = None
     error: ScraperError | None = None
     explanation: Explanation | None = None
+    skipped: str | None = None
+    input: str = ""
+
+    @property
+    def origin(self) -> str:
+        return self.input or self.source
+
+
+@dataclass(frozen=True, slots=True)
+class InputDone:
+    """Every page of `input` has been yielded; `pages` counts them (with those of a resumed run)."""
+
+    input: str
+    pages: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CleanOptions:
+    """How to run a batch: workers, URLs for local input, --explain, stdin, what is done already.
+
+    `url` is one address for all local input; `url_map` gives one per file (keys from
+    `sources.path_key`); `resume(input)` answers None for an input already done, else how
+    many of its pages are.
+    """
+
+    jobs: int = 1
+    url: str | None = None
+    url_map: Mapping[str, str] = field(default_factory=dict)
+    explained: bool = False
+    stdin: BinaryIO | None = None
+    resume: Callable[[str], int | None] = lambda _: 0
 
 
 def clean_sources(
@@ -47,60 +89,205 @@ def clean_sources(
     stdin: BinaryIO | None = None,
     explained: bool = False,
 ) -> Iterator[Cleaned]:
-    """Clean every source in `args`, yielding results in input order as they are ready.
+    """Clean every source in `args`, yielding one `Cleaned` per page in input order."""
+    options = CleanOptions(jobs=jobs, url=url, stdin=stdin, explained=explained)
+    for event in clean_stream(expand(args), settings, options):
+        if isinstance(event, Cleaned):
+            yield event
+
+
+def clean_stream(
+    inputs: Iterable[Input | SourceError], settings: Settings, options: CleanOptions
+) -> Iterator[Cleaned | InputDone]:
+    """The pages of `inputs`, cleaned, in order, as they are ready; `InputDone` after each input.
 
     Every page is extracted in the worker pool, under `[extract] timeout` and `max_memory`:
-    whatever goes wrong with one input (a limit, a worker dying, a bug) is that input's error.
+    whatever goes wrong with one page (a limit, a worker dying, a bug) is that page's error.
     """
-    items = list(expand(args))
-    inputs = [item for item in items if isinstance(item, Input)]
-    if not inputs:
-        yield from (Cleaned(item.source, error=item) for item in items if isinstance(item, SourceError))
-        return
-    urls = [i.source for i in inputs if i.kind == "url"]
-    files = [i.source for i in inputs if i.kind == "file"]
-    ahead = 4 * max(1, jobs)
-    with ExtractionPool(min(jobs, len(inputs)), settings.extract) as pool:
-        local = _clean_files(files, pool, settings, url=url, explained=explained, ahead=ahead)
-        fetched = _fetch_ahead(urls, settings, ahead)
-        for item in items:
+    with ExitStack() as stack:
+        jobs = _Jobs(settings, options, stack)
+        yield from _in_order(jobs.all(inputs), window=max(16, 4 * options.jobs))
+
+
+# -- jobs: one future per page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A page in the pool (or being fetched): its result, or the error that stopped it, is its outcome."""
+
+    source: str
+    input: str
+    future: Future[Cleaned]
+
+    def outcome(self) -> Cleaned:
+        try:
+            return self.future.result()
+        except ScraperError as exc:
+            return Cleaned(self.source, error=exc, input=self.input)
+
+
+Job = _Pending | Cleaned | InputDone
+
+
+class _Jobs:
+    def __init__(self, settings: Settings, options: CleanOptions, stack: ExitStack) -> None:
+        self.settings = settings
+        self.options = options
+        self._stack = stack
+        self._pool: ExtractionPool | None = None
+        self._fetching: _Fetching | None = None
+
+    def submit(self, source: str, origin: str, fn: Callable[..., Cleaned], *args: object) -> _Pending:
+        if self._pool is None:  # started at the first page: a run of bad arguments costs no workers
+            self._pool = self._stack.enter_context(ExtractionPool(self.options.jobs, self.settings.extract))
+        return _Pending(source, origin, self._pool.submit(source, fn, *args))
+
+    def all(self, inputs: Iterable[Input | SourceError]) -> Iterator[Job]:
+        for item in inputs:
+            name = item.source
+            done = self.options.resume(name)
+            if done is None:
+                continue
             if isinstance(item, SourceError):
-                yield Cleaned(item.source, error=item)
-            elif item.kind == "file":
-                yield next(local)
-            elif item.kind == "url":
-                page = next(fetched)
-                if isinstance(page, Cleaned):
-                    yield page
-                else:
-                    page_settings = settings.extract_for(page.final_url)
-                    yield _outcome(
-                        page.source, pool.submit(page.source, _clean_page, page, page_settings, explained)
-                    )
+                yield Cleaned(name, error=item, input=name)
+                yield InputDone(name, 1)
+            elif item.kind == "archive":
+                yield from self._archive(name, done)
             else:
-                yield _clean_stdin(stdin, pool, settings, url=url, explained=explained)
+                if done == 0:
+                    yield self._one(item)
+                yield InputDone(name, 1)
+
+    def _one(self, item: Input) -> _Pending | Cleaned:
+        options = self.options
+        if item.kind == "url":
+            return self._url(item.source)
+        if item.kind == "stdin":
+            return self._stdin()
+        url = options.url_map.get(path_key(item.source), options.url)
+        return self.submit(
+            item.source,
+            item.source,
+            clean_file,
+            item.source,
+            url,
+            self.settings.extract_for(url),
+            self.settings.fetch.max_bytes,
+            options.explained,
+        )
+
+    def _stdin(self) -> _Pending | Cleaned:
+        stdin, settings, url = self.options.stdin, self.settings, self.options.url
+        if stdin is None:
+            return Cleaned("-", error=SourceError("-", "no standard input"))
+        try:
+            body = stdin.read(settings.fetch.max_bytes + 1)
+            if len(body) > settings.fetch.max_bytes:
+                raise SourceError("-", f"larger than {settings.fetch.max_bytes} bytes")
+            page = page_from_bytes(body, source="-", url=url)
+        except ScraperError as exc:
+            return Cleaned("-", error=exc)
+        return self.submit(
+            "-", "-", _clean_page, page, settings.extract_for(url), self.options.explained, "-"
+        )
+
+    def _archive(self, path: str, done: int) -> Iterator[Job]:
+        count = 0
+        try:
+            for record in read_archive(path, max_bytes=self.settings.fetch.max_bytes):
+                count += 1
+                if count <= done:
+                    continue
+                if isinstance(record, ArchiveSkip):
+                    yield archive_skip(record, path)
+                else:
+                    extract_settings = self.settings.extract_for(record.url)
+                    yield self.submit(
+                        record.source,
+                        path,
+                        clean_response,
+                        record,
+                        path,
+                        extract_settings,
+                        self.options.explained,
+                    )
+        except SourceError as exc:
+            count += 1
+            yield Cleaned(path, error=exc, input=path)
+        except Exception as exc:  # a bug met on this archive is its failure (scraper.errors.internal_error)
+            count += 1
+            yield Cleaned(path, error=SourceError(path, internal_error(exc)), input=path)
+        yield InputDone(path, count)
+
+    def _url(self, url: str) -> _Pending:
+        if self._fetching is None:
+            self._fetching = self._stack.enter_context(_Fetching(self.settings))
+        outer: Future[Cleaned] = Future()
+
+        def fetched(future: Future[FetchedPage]) -> None:
+            error = future.exception()
+            if error is not None:  # a ScraperError is the page's outcome; anything else, a bug, surfaces
+                outer.set_exception(error)
+                return
+            page = future.result()
+            settings = self.settings.extract_for(page.final_url or page.url)
+            inner = self.submit(url, url, _clean_page, page, settings, self.options.explained, url).future
+            inner.add_done_callback(lambda done: _settle(outer, done))
+
+        self._fetching.submit(url).add_done_callback(fetched)
+        return _Pending(url, url, outer)
 
 
-def _clean_page(page: FetchedPage, settings: ExtractSettings, explained: bool = False) -> Cleaned:
-    if not explained:
-        return Cleaned(page.source, document=extract(page, settings))
-    why = explain(page, settings)
-    return Cleaned(page.source, document=why.document, error=why.error, explanation=why)
+def _settle(outer: Future[Cleaned], inner: Future[Cleaned]) -> None:
+    error = inner.exception()
+    if error is not None:
+        outer.set_exception(error)
+    else:
+        outer.set_result(inner.result())
 
 
-def _clean_stdin(
-    stdin: BinaryIO | None, pool: ExtractionPool, settings: Settings, *, url: str | None, explained: bool
+def archive_skip(record: ArchiveSkip, path: str) -> Cleaned:
+    if record.damaged:
+        return Cleaned(record.source, error=SourceError(record.source, record.reason), input=path)
+    return Cleaned(record.source, skipped=record.reason, input=path)
+
+
+def _in_order(jobs: Iterator[Job], *, window: int) -> Iterator[Cleaned | InputDone]:
+    """Jobs' results in job order: at most `window` pages in flight, finished heads yielded early."""
+    pending: deque[Job] = deque()
+    in_flight = 0
+    for job in jobs:
+        pending.append(job)
+        in_flight += isinstance(job, _Pending)
+        while pending and (in_flight > window or _finished(pending[0])):
+            head = pending.popleft()
+            in_flight -= isinstance(head, _Pending)
+            yield head.outcome() if isinstance(head, _Pending) else head
+    while pending:
+        head = pending.popleft()
+        yield head.outcome() if isinstance(head, _Pending) else head
+
+
+def _finished(job: Job) -> bool:
+    return not isinstance(job, _Pending) or job.future.done()
+
+
+# -- work done in the pool: plain arguments, picklable results ------------------------------------
+
+
+def _clean_page(
+    page: FetchedPage, settings: ExtractSettings, explained: bool = False, origin: str = ""
 ) -> Cleaned:
-    if stdin is None:
-        return Cleaned("-", error=SourceError("-", "no standard input"))
     try:
-        body = stdin.read(settings.fetch.max_bytes + 1)
-        if len(body) > settings.fetch.max_bytes:
-            raise SourceError("-", f"larger than {settings.fetch.max_bytes} bytes")
-        page = page_from_bytes(body, source="-", url=url)
+        if not explained:
+            return Cleaned(page.source, document=extract_document(page, settings), input=origin)
+        why = explain(page, settings)
+        if isinstance(why.error, NoMainContent):  # "no article" has one shape: a document saying so
+            return Cleaned(page.source, document=no_article(page, why.error), explanation=why, input=origin)
+        return Cleaned(page.source, document=why.document, error=why.error, explanation=why, input=origin)
     except ScraperError as exc:
-        return Cleaned("-", error=exc)
-    return _outcome("-", pool.submit("-", _clean_page, page, settings.extract_for(url), explained))
+        return Cleaned(page.source, error=exc, input=origin)
 
 
 def clean_file(
@@ -110,93 +297,64 @@ def clean_file(
     try:
         page = load_file(path, url=url, max_bytes=max_bytes)
     except ScraperError as exc:
-        return Cleaned(path, error=exc)
-    return _clean_page(page, settings, explained)
+        return Cleaned(path, error=exc, input=path)
+    return _clean_page(page, settings, explained, path)
 
 
-def _clean_files(
-    files: list[str],
-    pool: ExtractionPool,
-    settings: Settings,
-    *,
-    url: str | None,
-    explained: bool,
-    ahead: int,
-) -> Iterator[Cleaned]:
-    """One result per file, in order, with at most `ahead` files submitted and not yet yielded."""
-    extract_settings = settings.extract_for(url)
-    max_bytes = settings.fetch.max_bytes
-    window: deque[tuple[str, Future[Cleaned]]] = deque()
-    for path in files:
-        window.append(
-            (path, pool.submit(path, clean_file, path, url, extract_settings, max_bytes, explained))
-        )
-        if len(window) >= ahead:
-            yield _outcome(*window.popleft())
-    while window:
-        yield _outcome(*window.popleft())
-
-
-def _outcome(source: str, future: Future[Cleaned]) -> Cleaned:
-    """The one place an input's result is taken: whatever stopped it is its error, the run goes on."""
+def clean_response(
+    record: ArchivedResponse, path: str, settings: ExtractSettings, explained: bool
+) -> Cleaned:
+    """Decode and extract one web archive response record; runs in a worker process."""
     try:
-        return future.result()
+        page = record.page()
     except ScraperError as exc:
-        return Cleaned(source, error=exc)
+        return Cleaned(record.source, error=exc, input=path)
+    return _clean_page(page, settings, explained, path)
 
 
-def _fetch_ahead(urls: list[str], settings: Settings, ahead: int) -> Iterator[FetchedPage | Cleaned]:
-    """The fetched page (or the error) of each URL, in order, as soon as it is in.
+# -- URLs: fetched on an event loop thread ---------------------------------------------------------
 
-    The fetches run concurrently on an event loop in a thread of their own, at most `ahead`
-    beyond the one being taken, so the first page is extracted and printed while later ones
-    are still downloading, and at most `ahead` bodies are held at once (100 pages of 9.5 MB
-    took 1.1 GB when every body was fetched before any was extracted).
-    """
-    if not urls:
-        return
-    results: dict[int, Future[FetchedPage | Cleaned]] = {i: Future() for i in range(len(urls))}
-    loop = asyncio.new_event_loop()
-    slots = asyncio.Semaphore(ahead)
 
-    async def fetch_all() -> None:
+async def fetch_politely(fetcher: Fetcher, politeness: Politeness, url: str) -> FetchedPage:
+    """GET `url` if robots.txt allows it (and each redirect target), paced per host by the fetcher."""
+    if not await politeness.allowed(url):
+        raise PermanentFetchError(url, "disallowed by robots.txt")
+
+    async def check_redirect(target: str) -> None:
+        if not await politeness.allowed(target):
+            raise PermanentFetchError(url, f"redirect to {target} disallowed by robots.txt")
+
+    return await fetcher.fetch(url, check_redirect=check_redirect)
+
+
+class _Fetching:
+    """One `Fetcher` on an event loop in a background thread: the batch's URLs are fetched
+    concurrently (per-host limits and pacing apply) while the caller reads results in order."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="clean-fetch", daemon=True)
+        self._fetcher = Fetcher(settings.fetch)
+        self._politeness = Politeness(
+            self._fetcher, settings, gate=self._fetcher.gate, on_robots=lambda _host, _answer: None
+        )
+
+    def __enter__(self) -> _Fetching:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._fetcher.__aenter__(), self._loop).result()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self._fetcher.__aexit__(None, None, None), self._loop).result()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+    def submit(self, url: str) -> Future[FetchedPage]:
+        return asyncio.run_coroutine_threadsafe(self._fetch(url), self._loop)
+
+    async def _fetch(self, url: str) -> FetchedPage:
         # the URLs the user named may be private (a local server); where they redirect to may not
-        async with Fetcher(settings.fetch, trusted=urls) as fetcher:
-
-            async def one(url: str, result: Future[FetchedPage | Cleaned]) -> None:
-                try:
-                    result.set_result(await fetcher.fetch(url))
-                except ScraperError as exc:
-                    result.set_result(Cleaned(url, error=exc))
-
-            async with asyncio.TaskGroup() as group:
-                for i, url in enumerate(urls):
-                    await slots.acquire()
-                    group.create_task(one(url, results[i]))
-
-    def run() -> None:
-        try:
-            loop.run_until_complete(fetch_all())
-        except BaseException as exc:  # a bug, or cancelled: raised where each result is taken
-            for result in list(results.values()):
-                if not result.done():
-                    result.set_exception(exc)
-
-    thread = threading.Thread(target=run, name="clean-fetch", daemon=True)
-    thread.start()
-    try:
-        for i in range(len(urls)):
-            page = results[i].result()
-            del results[i]  # hold no body once it is handed on
-            loop.call_soon_threadsafe(slots.release)
-            yield page
-    finally:  # done, or the consumer stopped early (a closed stdout, Ctrl-C): stop fetching
-        if thread.is_alive():
-            loop.call_soon_threadsafe(_cancel_all, loop)
-        thread.join()
-        loop.close()
-
-
-def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:
-    for task in asyncio.all_tasks(loop):
-        task.cancel()
+        self._fetcher.policy.trust([url])
+        return await fetch_politely(self._fetcher, self._politeness, url)

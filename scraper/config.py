@@ -190,6 +190,9 @@ class CrawlSettings:
     revisit: int = _bounded(100, 0, 10_000_000)
     # exit code 1 when more than this share of the run's requested pages failed (0: any failure)
     max_failure_ratio: float = _bounded(0.5, 0, 1)
+    warc_dir: str | None = None  # every fetched response also written here as WARC (off: None)
+    # a WARC file is closed and a new one begun past this size
+    warc_max_bytes: int = _bounded(1 << 30, 0, 1 << 36, above=True)
 
     def __post_init__(self) -> None:
         _check_bounds(self)

@@ -53,6 +53,9 @@ def _pyarrow() -> tuple[Any, Any]:
     return pyarrow, pyarrow.parquet
 
 
+parquet_modules = _pyarrow  # for the shards of `clean -o` (scraper/shards.py)
+
+
 @functools.cache
 def parquet_schema() -> Any:
     """The public record (models.RECORD_FIELDS) as Parquet columns, in the same order; times and
@@ -81,6 +84,11 @@ def parquet_schema() -> Any:
             pa.field("page_type", pa.string(), nullable=False),
             pa.field("quality", pa.float64(), nullable=False),
             pa.field("skip_reason", pa.string()),
+            pa.field("version", pa.int64()),
+            pa.field("run_id", pa.string()),
+            pa.field("stored_at", pa.string()),
+            pa.field("change", pa.string()),
+            pa.field("gone_at", pa.string()),
         ]
     )
 

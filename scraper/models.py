@@ -85,6 +85,13 @@ class Document:
     quality: float = 1.0
     skip_reason: str | None = None
     markdown: str = field(default="", repr=False)
+    # set on documents read from the store: which version this is, which run stored it and when,
+    # what it was (new, changed, gone) and, for a tombstone, when the page went
+    version: int | None = None
+    run_id: str | None = None
+    stored_at: datetime | None = None
+    change: str | None = None
+    gone_at: datetime | None = None
 
     @property
     def content_hash(self) -> str:
@@ -114,6 +121,11 @@ class Document:
             "page_type": self.page_type,
             "quality": self.quality,
             "skip_reason": self.skip_reason,
+            "version": self.version,
+            "run_id": self.run_id,
+            "stored_at": iso_utc(self.stored_at) if self.stored_at else None,
+            "change": self.change,
+            "gone_at": iso_utc(self.gone_at) if self.gone_at else None,
         }
 
 
@@ -139,15 +151,23 @@ RECORD_FIELDS: tuple[str, ...] = (
     "page_type",
     "quality",
     "skip_reason",
+    "version",
+    "run_id",
+    "stored_at",
+    "change",
+    "gone_at",
 )
+# the fields the store sets on a version (null in `clean` output)
+VERSION_FIELDS: tuple[str, ...] = ("version", "run_id", "stored_at", "change", "gone_at")
 
 
 class Outcome(StrEnum):
-    """What storing a document did."""
+    """What storing a document did (`gone`: a tombstone version was stored for a page that went)."""
 
     NEW = "new"
     CHANGED = "changed"
     UNCHANGED = "unchanged"
+    GONE = "gone"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

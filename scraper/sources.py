@@ -1,10 +1,14 @@
-"""Local inputs of `scraper clean`: files, folders and stdin, turned into `FetchedPage`s.
+"""Local inputs of `scraper clean`: files, folders, web archives and stdin, turned into `FetchedPage`s.
 
-The network half (http(s) URLs) belongs to fetch.py; this module owns reading from disk.
+The network half (http(s) URLs) belongs to fetch.py, the records inside WARC and ARC files to
+warc.py; this module owns reading from disk: which inputs there are (arguments, `--input-file`
+lists, folders walked), the path-to-URL mapping of `--url-map`, and HTML files' bytes.
 """
 
 from __future__ import annotations
 
+import csv
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +18,7 @@ from scraper.errors import SourceError
 from scraper.fetch import InflateError, inflate
 from scraper.fetch.charset import resolve_encoding
 from scraper.models import FetchedPage, utc_now
+from scraper.warc import is_archive_name
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 STDIN = "-"
@@ -24,7 +29,7 @@ class Input:
     """One thing to clean: a URL to fetch, a local file, or stdin."""
 
     source: str
-    kind: str  # "url" | "file" | "stdin"
+    kind: str  # "url" | "file" | "archive" (WARC or ARC) | "stdin"
 
 
 def is_url(text: str) -> bool:
@@ -50,16 +55,62 @@ def expand(args: Iterable[str]) -> Iterator[Input | SourceError]:
 
 def _expand_path(path: Path) -> Iterator[Input | SourceError]:
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and _is_html_name(p.name))
+        files = sorted(
+            p for p in path.rglob("*") if p.is_file() and (_is_html_name(p.name) or is_archive_name(p.name))
+        )
         if not files:
-            yield SourceError(str(path), "folder holds no .html, .htm or .html.gz files")
-        yield from (Input(str(p), "file") for p in files)
+            yield SourceError(
+                str(path), "folder holds no .html, .htm, .html.gz, .warc(.gz) or .arc(.gz) files"
+            )
+        yield from (_file_input(p) for p in files)
     elif path.is_file():
-        yield Input(str(path), "file")
+        yield _file_input(path)
     elif path.exists():
         yield SourceError(str(path), "not a regular file or folder")
     else:
         yield SourceError(str(path), "no such file or folder")
+
+
+def _file_input(path: Path) -> Input:
+    return Input(str(path), "archive" if is_archive_name(path.name) else "file")
+
+
+def read_input_list(path: str) -> list[str]:
+    """The sources listed in an `--input-file`: one URL or path a line; blank and `#` lines skipped."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = [line.strip() for line in fh]
+    except OSError as exc:
+        raise SourceError(path, f"cannot read the input list: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError:
+        raise SourceError(path, "the input list is not UTF-8 text") from None
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def read_url_map(path: str) -> dict[str, str]:
+    """A CSV of `path,url` rows (a header row `path,url` is allowed) as {normalised path: url}.
+
+    Paths are taken as `scraper clean` is given them, relative to the current folder.
+    """
+    mapping: dict[str, str] = {}
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            for number, row in enumerate(csv.reader(fh), start=1):
+                if not row or (number == 1 and [c.strip().lower() for c in row[:2]] == ["path", "url"]):
+                    continue
+                if len(row) < 2 or not row[0].strip() or not is_url(row[1].strip()):
+                    raise SourceError(path, f"line {number}: expected `path,url` with an http(s) URL")
+                mapping[path_key(row[0].strip())] = row[1].strip()
+    except OSError as exc:
+        raise SourceError(path, f"cannot read the URL map: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise SourceError(path, f"not a UTF-8 CSV file ({exc})") from None
+    return mapping
+
+
+def path_key(path: str) -> str:
+    """The form under which a local path is looked up in a URL map: absolute and normalised."""
+    return os.path.normpath(os.path.abspath(path))
 
 
 def _is_html_name(name: str) -> bool:

@@ -33,3 +33,10 @@ def make_doc(**changes: Any) -> Document:
         markdown="# A story\n\nFirst paragraph.",
     )
     return dataclasses.replace(doc, **changes)
+
+
+def unversioned(doc: Document | None) -> Document | None:
+    """A document read from the store without what the store set (version, stored_at, change, ...)."""
+    if doc is None:
+        return None
+    return dataclasses.replace(doc, version=None, run_id=None, stored_at=None, change=None, gone_at=None)

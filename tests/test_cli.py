@@ -106,21 +106,21 @@ def test_clean_stdin_with_url(runner: CliRunner) -> None:
 
 
 def test_bad_sources_get_one_line_each_and_the_rest_goes_on(runner: CliRunner, tmp_path: Path) -> None:
-    """A missing file, an empty page and a bad scheme are reported; the good page still prints; exit 1."""
+    """A missing file and a bad scheme fail, an empty page is a skip; the good page still prints; exit 1."""
     empty = tmp_path / "empty.html"
     empty.write_text("<html><body></body></html>")
     missing = tmp_path / "missing.html"
     result = runner.invoke(
         cli,
-        ["clean", str(missing), str(empty), "ftp://x.example/", str(SEED / "page.html"), "--format", "jsonl"],
+        ["clean", str(missing), str(empty), "ftp://x.example/", str(SEED / "page.html")],
     )
     assert result.exit_code == 1
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 3
     assert errors[0] == f"scraper: {missing}: no such file or folder"
-    assert str(empty) in errors[1]
+    assert errors[1].startswith(f"scraper: {empty}: skipped: no main content: ")
     assert "ftp://x.example/" in errors[2]
-    assert len(result.stdout.splitlines()) == 1
+    assert result.stdout.startswith("Senior police officers failed")
 
 
 def test_clean_fetches_urls_and_reports_http_errors(runner: CliRunner) -> None:

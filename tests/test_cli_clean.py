@@ -102,15 +102,16 @@ def test_explain_on_a_junk_page_shows_the_verdict(runner: CliRunner) -> None:
 
 
 def test_explain_on_a_page_without_content_shows_the_error(runner: CliRunner, tmp_path: Path) -> None:
-    """A page the pre-pass empties still gets its removals listed, then the error, and exit 1."""
+    """A page the pre-pass empties gets its removals listed, then the error; it is a skip: exit 0."""
     page = tmp_path / "clutter.html"
     page.write_text(
         "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
         "<footer>(c) 2024 Harbour Gazette</footer></body></html>"
     )
     result = runner.invoke(cli, ["clean", str(page), "--explain"])
-    assert result.exit_code == 1
+    assert result.exit_code == 0
     assert "  error: only clutter" in result.stderr
+    assert f"scraper: {page}: skipped: no main content: only clutter" in result.stderr
     assert "removed by " in result.stderr
 
 

@@ -100,11 +100,11 @@ def test_flags_map_onto_the_extract_settings(
     config.write_text(f"[extract]\n{toml}\n")
     seen = []
 
-    def spy(sources: object, settings: object, **kwargs: object) -> list[object]:
+    def spy(inputs: object, settings: object, options: object) -> list[object]:
         seen.append(settings)
         return []
 
-    monkeypatch.setattr("scraper.cli.clean_sources", spy)
+    monkeypatch.setattr("scraper.cli.clean_stream", spy)
     assert runner.invoke(cli, ["clean", str(SEED), "--config", str(config), flag]).exit_code == 0
     extract = seen[0].extract  # type: ignore[attr-defined]
     assert {key: getattr(extract, key) for key in expected} == expected

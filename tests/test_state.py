@@ -12,6 +12,7 @@ import pytest
 
 from scraper.errors import WriteError
 from scraper.models import (
+    CrawlReport,
     Document,
     FetchedPage,
     FrontierItem,
@@ -375,3 +376,39 @@ def test_migration_makes_known_pages_of_stored_documents(tmp_path: Path) -> None
     with Store(db) as store:
         known = CrawlState(store).page(A)
     assert known is not None and known.known and known.content_hash == "h"
+
+
+def test_an_interrupted_run_is_resumed(state: CrawlState) -> None:
+    """A run interrupted by SIGINT / SIGTERM is resumed by the next run with the same parameters."""
+    run = state.begin("params", new_run_id="run-1")
+    state.finish(state.report(run, status=RunStatus.INTERRUPTED, stopped_early=True))
+    assert state.begin("params", new_run_id="run-2") == RunStart(run_id="run-1", resumed=True, started_at=NOW)
+
+
+@pytest.mark.parametrize(
+    ("failed", "requested", "ratio", "why"),
+    [
+        (1, 2, 0.5, None),  # exactly the ratio: not more
+        (2, 3, 0.5, "2 of 3 requested pages failed, more than max_failure_ratio 0.5"),
+        (1, 100, 0.0, "1 of 100 requested pages failed, more than max_failure_ratio 0"),
+        (5, 5, 1.0, None),  # a ratio of 1 never fails a run by its share of failures
+        (0, 0, 0.0, None),
+    ],
+)
+def test_a_run_fails_on_its_share_of_failed_pages(
+    failed: int, requested: int, ratio: float, why: str | None
+) -> None:
+    """A run fails when more than max_failure_ratio of the pages it requested failed."""
+    assert CrawlReport(failed_pages=failed, requested=requested).failure(ratio) == why
+
+
+def test_a_run_fails_when_every_host_was_set_aside(state: CrawlState) -> None:
+    """Every host of the run's pages set aside fails the run; one host of two does not."""
+    run = state.begin("params", new_run_id="run-1")
+    state.add(run.run_id, [FrontierItem(url="https://a.example/"), FrontierItem(url="https://b.example/")])
+    state.set_aside(run.run_id, "a.example:443", "robots.txt unreachable")
+    report = state.report(run, status=RunStatus.FINISHED)
+    assert (report.every_host_set_aside, report.failure(0.5)) == (False, None)
+    state.set_aside(run.run_id, "b.example:443", "robots.txt unreachable")
+    report = state.report(run, status=RunStatus.FINISHED)
+    assert (report.every_host_set_aside, report.failure(0.5)) == (True, "every host was set aside")

@@ -12,11 +12,18 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
-from scraper.models import CrawlProgress
+from scraper.models import CrawlProgress, iso_utc, utc_now
 
-__all__ = ["LogProgress", "progress_display"]
+__all__ = ["LogProgress", "clean_progress", "progress_display"]
 
 log = logging.getLogger("scraper.progress")
 
@@ -71,5 +78,54 @@ def progress_display(stream: TextIO) -> Iterator[Callable[[CrawlProgress], None]
                 stored=progress.stored,
                 failed=progress.failed,
             )
+
+        yield update
+
+
+class _CleanLines:
+    """`clean -o` without a terminal: a timestamped line at most every `interval` seconds."""
+
+    def __init__(self, stream: TextIO, total: int, interval: float, clock: Callable[[], float]) -> None:
+        self._stream, self._total, self._interval, self._clock = stream, total, interval, clock
+        self._start = clock()
+        self._next = self._start + interval
+
+    def __call__(self, pages: int, inputs: int) -> None:
+        now = self._clock()
+        if now < self._next:
+            return
+        self._next = now + self._interval
+        rate = pages / max(now - self._start, 1e-9)
+        stamp = iso_utc(utc_now())
+        line = f"{stamp} cleaned {pages} pages ({rate:.1f} pages/s), {inputs} of {self._total} inputs"
+        self._stream.write(f"{line}\n")
+        self._stream.flush()
+
+
+@contextmanager
+def clean_progress(
+    stream: TextIO, total: int, *, interval: float = 10.0, clock: Callable[[], float] = time.monotonic
+) -> Iterator[Callable[[int, int], None]]:
+    """A `(pages, inputs)` progress callable for `clean -o`: a rich bar with pages/s and the time
+    left (from inputs done of `total`) on a terminal, else a timestamped line every `interval` s."""
+    if not stream.isatty():
+        yield _CleanLines(stream, total, interval, clock)
+        return
+    columns = (
+        TextColumn("cleaning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("inputs, {task.fields[pages]} pages, {task.fields[rate]:.1f} pages/s"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    start = clock()
+    with Progress(*columns, console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task("clean", total=total, pages=0, rate=0.0)
+
+        def update(pages: int, inputs: int) -> None:
+            rate = pages / max(clock() - start, 1e-9)
+            bar.update(task, completed=inputs, pages=pages, rate=rate)
 
         yield update

@@ -16,10 +16,11 @@ Other stages import from here; the modules inside are private to the stage.
 
 from scraper.extract.bounds import parse_html
 from scraper.extract.explain import Explanation, describe, explain
-from scraper.extract.pipeline import Trace, clean_html, extract
+from scraper.extract.pipeline import NO_MAIN_CONTENT, Trace, clean_html, extract, extract_document
 from scraper.extract.worker import ExtractionPool, quiet_libraries
 
 __all__ = [
+    "NO_MAIN_CONTENT",
     "Explanation",
     "ExtractionPool",
     "Trace",
@@ -27,6 +28,7 @@ __all__ = [
     "describe",
     "explain",
     "extract",
+    "extract_document",
     "parse_html",
     "quiet_libraries",
 ]

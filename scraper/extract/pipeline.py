@@ -34,6 +34,7 @@ from scraper.extract.classify import Classification, PageSignals, classify, meas
 from scraper.extract.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
 from scraper.extract.prepass import Removal, strip_clutter
 from scraper.extract.rules import prose_weight
+from scraper.fetch.charset import resolve_encoding
 from scraper.models import Document, FetchedPage, utc_now
 
 
@@ -148,24 +149,72 @@ def _skipped(page: FetchedPage, facts: PageFacts, signals: PageSignals, verdict:
 
 
 def clean_html(
-    html: str,
+    html: str | bytes,
     *,
     url: str | None = None,
     settings: ExtractSettings | None = None,
     source: str = "-",
 ) -> Document:
-    """Extract a `Document` from an HTML string: the Python API's shortcut around `extract`."""
+    """Extract a `Document` from HTML: the Python API's shortcut around `extract`.
+
+    `bytes` are decoded as a saved file is (BOM, `<meta>` charset, else detection); a `str` is
+    taken as it is. A page without a story is not an error: it comes back as a `Document` with
+    empty `text` and a `skip_reason` (see `extract_document`).
+    """
+    if isinstance(html, bytes):
+        body, encoding = html, resolve_encoding(html, None, source=source)
+    else:
+        body, encoding = html.encode("utf-8", errors="surrogatepass"), "utf-8"
     page = FetchedPage(
         source=source,
         url=url,
         final_url=url,
         status=None,
         content_type="text/html",
-        body=html.encode("utf-8", errors="surrogatepass"),
-        encoding="utf-8",
+        body=body,
+        encoding=encoding,
         fetched_at=utc_now(),
     )
-    return extract(page, settings or ExtractSettings())
+    return extract_document(page, settings or ExtractSettings())
+
+
+NO_MAIN_CONTENT = "no main content"
+
+
+def extract_document(page: FetchedPage, settings: ExtractSettings) -> Document:
+    """`extract`, with "no story" as an answer rather than an exception: the one shape of "no
+    article" that `clean` and the Python API return. A page without main content becomes a
+    `Document` of page type `empty`, quality 0, no text and `skip_reason` "no main content:
+    REASON", like the junk pages `extract` already returns."""
+    try:
+        return extract(page, settings)
+    except NoMainContent as exc:
+        return no_article(page, exc)
+
+
+def no_article(page: FetchedPage, error: NoMainContent) -> Document:
+    """The record of a page without main content (see `extract_document`)."""
+    return Document(
+        url=page.url,
+        final_url=page.final_url,
+        canonical_url=None,
+        source=page.source,
+        title=None,
+        authors=(),
+        date=None,
+        sitename=None,
+        description=None,
+        language="und",
+        categories=(),
+        tags=(),
+        image=None,
+        text="",
+        fetched_at=page.fetched_at,
+        status=page.status,
+        page_type="empty",
+        quality=0.0,
+        skip_reason=f"{NO_MAIN_CONTENT}: {error.reason}",
+    )
 
 
 # Main text holding less than this share of the prose the pre-pass left (text outside links) means

@@ -26,15 +26,33 @@ from types import TracebackType
 from typing import Any, Self
 
 from scraper.errors import WriteError
-from scraper.models import RECORD_FIELDS, CrawlReport, Document, Outcome, StoreOutcome, utc_now
+from scraper.models import (
+    RECORD_FIELDS,
+    VERSION_FIELDS,
+    CrawlReport,
+    Document,
+    Outcome,
+    StoreOutcome,
+    sha256_hex,
+    utc_now,
+)
 from scraper.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 # the record fields in the order of the `documents` columns (the content hash has its own
 # column, next to the raw HTML's); JSON-encoded lists are marked
 _LIST_COLUMNS = ("authors", "categories", "tags")
-_COLUMNS = (*(f for f in RECORD_FIELDS if f != "content_hash"), "markdown")
-_SELECT = f"SELECT {', '.join(f'd.{c}' for c in _COLUMNS)} FROM documents AS d"
+_COLUMNS = (*(f for f in RECORD_FIELDS if f != "content_hash" and f not in VERSION_FIELDS), "markdown")
+_SELECT = f"SELECT {', '.join(f'd.{c}' for c in (*_COLUMNS, *VERSION_FIELDS))} FROM documents AS d"
+# a store older than the versions migration (read as it is by a read-only export): every version
+# there was new or changed, none gone
+_SELECT_UNVERSIONED = _SELECT.replace(
+    "d.change, d.gone_at", "CASE WHEN d.version > 1 THEN 'changed' ELSE 'new' END, NULL"
+)
 _LATEST = "d.version = (SELECT MAX(version) FROM documents WHERE key = d.key)"
+# what a new version is judged on: every record field but the facts of one fetch (when, from
+# which input, which status) and what the store itself sets; the text through `content_hash`
+_COMPARED = tuple(f for f in _COLUMNS if f not in ("fetched_at", "source", "status", "markdown", "text"))
+_TIMES = ("fetched_at", "stored_at", "gone_at")
 
 
 def timestamp(moment: datetime) -> str:
@@ -73,6 +91,10 @@ class Store:
         self.path = Path(path)
         self._clock = clock
         self._conn = self._connect_read_only(timeout) if read_only else self._connect(timeout)
+        with self._mapped("read the schema"):
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(documents)")}
+        self._versioned = "change" in columns
+        self._select = _SELECT if self._versioned else _SELECT_UNVERSIONED
 
     def __enter__(self) -> Self:
         return self
@@ -196,17 +218,20 @@ class Store:
         key = document_key(doc)
         content_hash = doc.content_hash
         now = timestamp(self._clock())
+        compared = ", ".join(_COMPARED)
         latest = conn.execute(
-            "SELECT id, version, content_hash FROM documents WHERE key = ? ORDER BY version DESC LIMIT 1",
+            f"SELECT id, version, content_hash, change, {compared} FROM documents WHERE key = ? "
+            "ORDER BY version DESC LIMIT 1",
             (key,),
         ).fetchone()
-        if latest is not None and latest[2] == content_hash:
+        if latest is not None and latest[3] != Outcome.GONE and _same(latest, content_hash, doc):
             return StoreOutcome(doc_id=latest[0], url=key, version=latest[1], outcome=Outcome.UNCHANGED)
         if run_id is not None:
             conn.execute("INSERT OR IGNORE INTO runs (id, started_at) VALUES (?, ?)", (run_id, now))
         version = 1 if latest is None else latest[1] + 1
-        values = (key, version, *_encode(doc), content_hash, html_hash, run_id, now)
-        columns = ("key", "version", *_COLUMNS, "content_hash", "html_hash", "run_id", "stored_at")
+        change = Outcome.NEW if latest is None else Outcome.CHANGED
+        values = (key, version, *_encode(doc), content_hash, html_hash, run_id, now, change.value)
+        columns = ("key", "version", *_COLUMNS, "content_hash", "html_hash", "run_id", "stored_at", "change")
         cursor = conn.execute(
             f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             values,
@@ -214,6 +239,30 @@ class Store:
         assert cursor.lastrowid is not None
         outcome = Outcome.NEW if latest is None else Outcome.CHANGED
         return StoreOutcome(doc_id=cursor.lastrowid, url=key, version=version, outcome=outcome)
+
+    def tombstone_within(
+        self, conn: sqlite3.Connection, key: str, *, run_id: str | None
+    ) -> StoreOutcome | None:
+        """Store a `gone` version of `key` (the latest one's fields, no text, `gone_at` now), inside
+        the caller's transaction; None when nothing is stored under `key` or it is gone already."""
+        latest = conn.execute(
+            "SELECT id, version, change FROM documents WHERE key = ? ORDER BY version DESC LIMIT 1", (key,)
+        ).fetchone()
+        if latest is None or latest[2] == Outcome.GONE:
+            return None
+        now = timestamp(self._clock())
+        if run_id is not None:
+            conn.execute("INSERT OR IGNORE INTO runs (id, started_at) VALUES (?, ?)", (run_id, now))
+        copied = [c for c in _COLUMNS if c not in ("text", "markdown")]
+        cursor = conn.execute(
+            f"INSERT INTO documents (key, version, {', '.join(copied)}, text, markdown, content_hash, "
+            "html_hash, run_id, stored_at, change, gone_at) "
+            f"SELECT key, version + 1, {', '.join(copied)}, '', '', ?, html_hash, ?, ?, 'gone', ? "
+            "FROM documents WHERE id = ?",
+            (sha256_hex(""), run_id, now, now, latest[0]),
+        )
+        assert cursor.lastrowid is not None
+        return StoreOutcome(doc_id=cursor.lastrowid, url=key, version=latest[1] + 1, outcome=Outcome.GONE)
 
     def record_run(self, report: CrawlReport) -> None:
         """Keep the report and status of a crawl run (insert, or complete the row it started)."""
@@ -238,32 +287,44 @@ class Store:
         """The latest version of every document, ordered by key; streamed, not loaded at once.
 
         `since` keeps documents whose latest version was stored at or after that time (that is,
-        new or changed since then); `run_id` keeps those whose latest version that run stored.
+        new, changed or gone since then); `run_id` keeps those whose latest version that run
+        stored. With either, pages that went come as tombstones (`change` "gone", `gone_at`, no
+        text); without, the latest version of every document still there.
         """
         where = [_LATEST]
         params: list[Any] = []
+        if since is None and run_id is None and self._versioned:
+            where.append("d.change != 'gone'")
         if since is not None:
             where.append("d.stored_at >= ?")
             params.append(timestamp(since))
         if run_id is not None:
             where.append("d.run_id = ?")
             params.append(run_id)
-        query = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY d.key"
+        query = f"{self._select} WHERE {' AND '.join(where)} ORDER BY d.key"
         return self._iterate(query, params, "read documents")
 
     def get(self, key: str) -> Document | None:
         """The latest version stored under `key`, or None when there is none."""
         with self._mapped("read " + key):
             row = self._conn.execute(
-                f"{_SELECT} WHERE d.key = ? ORDER BY d.version DESC LIMIT 1", (key,)
+                f"{self._select} WHERE d.key = ? ORDER BY d.version DESC LIMIT 1", (key,)
             ).fetchone()
         return None if row is None else _decode(row)
 
     def versions(self, key: str) -> list[Document]:
         """Every version stored under `key`, oldest first; empty when there is none."""
         with self._mapped("read " + key):
-            rows = self._conn.execute(f"{_SELECT} WHERE d.key = ? ORDER BY d.version", (key,)).fetchall()
+            rows = self._conn.execute(f"{self._select} WHERE d.key = ? ORDER BY d.version", (key,)).fetchall()
         return [_decode(row) for row in rows]
+
+    def has_text(self, content_hash: str) -> bool:
+        """Whether any stored version (of any document) has the text of this sha256."""
+        with self._mapped("look up a text"):
+            row = self._conn.execute(
+                "SELECT 1 FROM documents WHERE content_hash = ? AND change != 'gone' LIMIT 1", (content_hash,)
+            ).fetchone()
+        return row is not None
 
     def count(self) -> int:
         """How many document versions are stored."""
@@ -332,12 +393,22 @@ def _encode(doc: Document) -> tuple[Any, ...]:
 
 
 def _decode(row: tuple[Any, ...]) -> Document:
-    """The `Document` a row of `_COLUMNS` was made from."""
-    fields = dict(zip(_COLUMNS, row, strict=True))
+    """The `Document` a row of `_COLUMNS` and `VERSION_FIELDS` was made from."""
+    fields = dict(zip((*_COLUMNS, *VERSION_FIELDS), row, strict=True))
     for column in _LIST_COLUMNS:
         fields[column] = tuple(json.loads(fields[column]))
-    fields["fetched_at"] = datetime.fromisoformat(fields["fetched_at"]).astimezone(UTC)
+    for column in _TIMES:
+        if fields[column] is not None:
+            fields[column] = datetime.fromisoformat(fields[column]).astimezone(UTC)
     return Document(**fields)
+
+
+def _same(latest: tuple[Any, ...], content_hash: str, doc: Document) -> bool:
+    """Whether the latest stored version (id, version, hash, change, `_COMPARED`...) says what `doc` says."""
+    if latest[2] != content_hash:
+        return False
+    values = dict(zip(_COLUMNS, _encode(doc), strict=True))
+    return all(stored == values[name] for name, stored in zip(_COMPARED, latest[4:], strict=True))
 
 
 __all__ = ["SCHEMA_VERSION", "Store", "document_key", "timestamp"]

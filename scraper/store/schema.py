@@ -114,6 +114,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 2 -> 3: whether a page's last full body went through extraction; one fetched for its links
     # only (`[crawl] extract = false`) keeps its validators, but an extracting run asks in full
     ("ALTER TABLE pages ADD COLUMN extracted INTEGER NOT NULL DEFAULT 1",),
+    # 3 -> 4: downstream sync. Each version says what it was (`change`: new, changed, gone); a page
+    # that went gets a tombstone version (`gone_at`, no text) so exports by run or time carry it;
+    # texts are looked up by hash (`clean --db` drops texts already stored)
+    (
+        "ALTER TABLE documents ADD COLUMN change TEXT NOT NULL DEFAULT 'new' "
+        "CHECK (change IN ('new', 'changed', 'gone'))",
+        "ALTER TABLE documents ADD COLUMN gone_at TEXT",
+        "UPDATE documents SET change = 'changed' WHERE version > 1",
+        "CREATE INDEX documents_content_hash ON documents (content_hash)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

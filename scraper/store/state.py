@@ -286,6 +286,8 @@ class CrawlState:
                 html_hash = visit.page.html_hash if visit.page is not None else ""
                 saved = self._store.save_within(conn, visit.document, html_hash=html_hash, run_id=run_id)
                 outcome = VisitOutcome(saved.outcome.value)
+            elif outcome is VisitOutcome.GONE:  # downstream learns of it from a tombstone version
+                self._store.tombstone_within(conn, visit.url, run_id=run_id)
             if visit.kind is Kind.PAGE:
                 _update_page(conn, visit, outcome, now)
             added = _add(conn, run_id, visit.found)

@@ -1,0 +1,289 @@
+"""WARC corpus cleaning: `scraper clean` against datatrove (WarcReader + Trafilatura + JsonlWriter).
+
+    make bench-corpus                                    # 600 pages, one core each
+    .venv/bin/python bench/corpus.py --pages 200         # quicker
+    .venv/bin/python bench/corpus.py --ray               # --engine ray: 2 workers against 1 (ray extra)
+
+1. Builds WARC files (gzip per record, 100 responses a file) in a temporary folder from pages of
+   ../shared/datasets that have a text truth (wcxb-dev, mozilla-readability, cleaneval-dev): an
+   evenly spread sample, each page a `response` record with its dataset's URL (or an invented
+   one) and the page's own bytes. Nothing of them is kept or committed.
+2. Runs, one after the other in the same run, each in its own process group:
+   `scraper clean WARCS -o OUT --jobs 1 --no-dedup` (one extraction worker), and a datatrove
+   LocalPipelineExecutor with one task: WarcReader -> Trafilatura (its defaults) -> JsonlWriter.
+3. Measures wall time, CPU seconds of the whole process tree, and peak RSS of the tree (summed
+   over its processes, sampled every 50 ms); pages/s per core is pages over CPU seconds.
+4. Scores both outputs (matched to pages by URL) with ../shared/tools/score.py, shingle F1, on
+   the pages of the sample; a page a system did not output counts as empty.
+
+It prints one table and writes bench/out/corpus.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+DATASETS = SHARED / "datasets"
+SCORER = SHARED / "tools" / "score.py"
+WITH_TEXT = ("wcxb-dev", "mozilla-readability", "cleaneval-dev")
+PER_FILE = 100
+
+DATATROVE = textwrap.dedent(
+    """
+    import sys
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.extractors import Trafilatura
+    from datatrove.pipeline.readers import WarcReader
+    from datatrove.pipeline.writers import JsonlWriter
+
+    warcs, out, logs = sys.argv[1:4]
+    LocalPipelineExecutor(
+        pipeline=[WarcReader(warcs, glob_pattern="*.warc.gz"), Trafilatura(), JsonlWriter(out)],
+        tasks=1,
+        workers=1,
+        logging_dir=logs,
+    ).run()
+    """
+)
+
+
+def sample(pages: int) -> list[dict[str, Any]]:
+    """An evenly spread sample of the pages with a text truth, each with its bytes' path."""
+    rows: list[dict[str, Any]] = []
+    for name in WITH_TEXT:
+        for line in (DATASETS / name / "truth.jsonl").read_text(encoding="utf-8").split("\n"):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("text") and not row.get("exclude"):
+                rows.append({**row, "dataset": name, "id": f"{name}/{row['id']}"})
+    step = max(1, len(rows) // pages)
+    return rows[::step][:pages]
+
+
+def build_warcs(rows: list[dict[str, Any]], folder: Path) -> dict[str, str]:
+    """Write the sample as WARC files in `folder`; returns URL -> page id."""
+    by_url: dict[str, str] = {}
+    for start in range(0, len(rows), PER_FILE):
+        with open(folder / f"sample-{start // PER_FILE:04d}.warc.gz", "wb") as fh:
+            writer = WARCWriter(fh, gzip=True)
+            for row in rows[start : start + PER_FILE]:
+                raw = (DATASETS / row["dataset"] / row["html_path"]).read_bytes()
+                body = gzip.decompress(raw) if row["html_path"].endswith(".gz") else raw
+                url = f"https://{row['dataset']}.bench.invalid/{row['id'].split('/', 1)[1]}"
+                by_url[url] = row["id"]
+                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+                record = writer.create_warc_record(
+                    url, "response", payload=io.BytesIO(body), length=len(body), http_headers=headers
+                )
+                writer.write_record(record)
+    return by_url
+
+
+def measure(command: list[str]) -> dict[str, float]:
+    """Run `command` in its own process group: wall seconds, CPU seconds and peak RSS (MB) of the
+    whole tree, read from /proc every 50 ms (workers of a forkserver are nobody's waited children,
+    so rusage would miss them)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    peak, cpu = [0], {}  # cpu: pid -> the last utime + stime seen, in clock ticks
+
+    def watch() -> None:
+        while process.poll() is None:
+            rss = 0
+            for pid, (ticks, resident) in _group(process.pid).items():
+                cpu[pid] = max(cpu.get(pid, 0), ticks)
+                rss += resident
+            peak[0] = max(peak[0], rss)
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    _, err = process.communicate()
+    watcher.join()
+    wall = time.perf_counter() - start
+    if process.returncode not in (0, 1):
+        sys.exit(f"{command[0]} failed ({process.returncode}): {err.decode()[-2000:]}")
+    if _group(process.pid):  # a stray worker: not ours to leave behind
+        os.killpg(process.pid, signal.SIGKILL)
+    return {
+        "wall_s": wall,
+        "cpu_s": sum(cpu.values()) / os.sysconf("SC_CLK_TCK"),
+        "peak_rss_mb": peak[0] / 1e6,
+    }
+
+
+def _group(group: int) -> dict[int, tuple[int, int]]:
+    """pid -> (utime + stime in ticks, resident bytes) of every process in process group `group`."""
+    found: dict[int, tuple[int, int]] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[2]) == group:  # pgrp
+                found[int(entry.name)] = (int(fields[11]) + int(fields[12]), int(fields[21]) * page)
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def ours(warcs: Path, out: Path) -> tuple[dict[str, float], dict[str, str]]:
+    scraper = Path(sys.executable).parent / "scraper"
+    command = [str(scraper), "clean", str(warcs), "-o", str(out), "--jobs", "1", "--no-dedup"]
+    figures = measure(command)
+    texts: dict[str, str] = {}
+    for shard in sorted(out.glob("part-*.jsonl.gz")):
+        with gzip.open(shard, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                texts[record["url"]] = record["text"]
+    return figures, texts
+
+
+def theirs(warcs: Path, out: Path, logs: Path) -> tuple[dict[str, float], dict[str, str]]:
+    figures = measure([sys.executable, "-c", DATATROVE, str(warcs), str(out), str(logs)])
+    texts: dict[str, str] = {}
+    for part in sorted(out.glob("*.jsonl.gz")):
+        with gzip.open(part, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                texts[record["metadata"]["url"]] = record["text"]
+    return figures, texts
+
+
+def score(
+    rows: list[dict[str, Any]], texts: dict[str, str], by_url: dict[str, str], work: Path, name: str
+) -> float:
+    truth = work / f"truth-{name}.jsonl"
+    truth.write_text("".join(json.dumps({k: v for k, v in r.items() if k != "dataset"}) + "\n" for r in rows))
+    predictions = work / f"pred-{name}.jsonl"
+    predictions.write_text(
+        "".join(
+            json.dumps({"id": by_url[url], "text": text}) + "\n"
+            for url, text in texts.items()
+            if url in by_url
+        )
+    )
+    summary = work / f"score-{name}.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(SCORER),
+            "--truth",
+            str(truth),
+            "--pred",
+            f"{name}={predictions}",
+            "--protocol",
+            "shingle",
+            "--bootstrap",
+            "0",
+            "--json",
+            str(summary),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return _f1(json.loads(summary.read_text()))
+
+
+def _f1(summary: Any) -> float:
+    """The F1 in score.py's JSON summary, wherever its layout keeps it."""
+    if isinstance(summary, dict):
+        for key in ("f1", "F1"):
+            if isinstance(summary.get(key), int | float):
+                return float(summary[key])
+        for value in summary.values():
+            found = _f1(value)
+            if found >= 0:
+                return found
+    if isinstance(summary, list):
+        for value in summary:
+            found = _f1(value)
+            if found >= 0:
+                return found
+    return -1.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=600)
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "corpus.json")
+    parser.add_argument("--ray", action="store_true", help="instead: --engine ray with 1 worker against 2")
+    args = parser.parse_args()
+    if args.ray:
+        ray_scaling(sample(args.pages))
+        return
+    rows = sample(args.pages)
+    with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
+        work = Path(tmp)
+        (work / "warc").mkdir()
+        by_url = build_warcs(rows, work / "warc")
+        size = sum(f.stat().st_size for f in (work / "warc").iterdir()) / 1e6
+        print(f"{len(rows)} pages in {len(list((work / 'warc').iterdir()))} WARC files ({size:.0f} MB)")
+        results: dict[str, dict[str, float]] = {}
+        for name, run in (
+            ("scraper", lambda: ours(work / "warc", work / "ours")),
+            ("datatrove", lambda: theirs(work / "warc", work / "theirs", work / "logs")),
+        ):
+            figures, texts = run()
+            figures["pages_out"] = len(texts)
+            figures["pages_per_cpu_s"] = len(rows) / figures["cpu_s"]
+            figures["f1"] = score(rows, texts, by_url, work, name)
+            results[name] = figures
+            print(f"{name}: {figures}")
+    base = results["datatrove"]
+    print()
+    print("| system | pages | pages/s per core | vs datatrove | wall s | peak RSS (MB) | shingle F1 |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, f in results.items():
+        ratio = f["pages_per_cpu_s"] / base["pages_per_cpu_s"]
+        print(
+            f"| {name} | {len(rows)} | {f['pages_per_cpu_s']:.2f} | {ratio:.2f}x | {f['wall_s']:.0f} | "
+            f"{f['peak_rss_mb']:.0f} | {f['f1']:.3f} |"
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"pages": len(rows), "results": results}, indent=2) + "\n")
+
+
+def ray_scaling(rows: list[dict[str, Any]]) -> None:
+    """`clean --engine ray` on a local Ray with 1 and with 2 workers: pages/s of the whole run."""
+    scraper = Path(sys.executable).parent / "scraper"
+    with tempfile.TemporaryDirectory(prefix="bench-ray-") as tmp:
+        work = Path(tmp)
+        (work / "warc").mkdir()
+        build_warcs(rows, work / "warc")
+        rates: dict[int, float] = {}
+        for workers in (1, 2):
+            out = work / f"out-{workers}"
+            command = [str(scraper), "clean", str(work / "warc"), "-o", str(out), "--no-dedup"]
+            figures = measure([*command, "--engine", "ray", "--jobs", str(workers)])
+            rates[workers] = len(rows) / figures["wall_s"]
+            print(f"ray, {workers} worker(s): {figures}, {rates[workers]:.2f} pages/s")
+    print(f"2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

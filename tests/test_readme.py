@@ -1,0 +1,56 @@
+"""The README's Python examples run, as written, against local fixtures."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from scraper.export import JsonLinesWriter
+from scraper.store import Store
+from tests.factories import make_doc
+from tests.httpserver import Handler, LocalServer, Route
+
+ROOT = Path(__file__).parent.parent
+HTML = Path(__file__).parent / "fixtures" / "html"
+BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A folder like a user's (a latin-1 page.html, a store) and a local site standing in for example.com."""
+    page = (HTML / "german-cp1252.html").read_bytes()
+    (tmp_path / "page.html").write_bytes(page)
+    with Store(tmp_path / "data" / "scraper.db") as store:
+        store.save(make_doc(), html_hash="h")
+        writer = JsonLinesWriter(tmp_path / "changed.jsonl", sys.stdout)
+        writer.start()
+        for doc in store.latest(since=datetime(2000, 1, 1, tzinfo=UTC)):
+            writer.write(doc)
+        writer.finish()
+    monkeypatch.chdir(tmp_path)
+    story = (HTML / "news-article.html").read_bytes()
+    routes: dict[str, Handler] = {"/": Route(body=page), "/story": Route(body=story)}
+    with LocalServer(routes) as server:
+        base = server.url("").rstrip("/")
+        (tmp_path / "config").mkdir()
+        config = '[fetch]\nper_host_delay = 0\n[crawl]\nmax_pages = 3\n\n[[sites]]\nname = "local"\n'
+        (tmp_path / "config" / "scraper.toml").write_text(config + f'start_urls = ["{base}/"]\n')
+        yield base
+
+
+def test_the_readme_has_python_examples() -> None:
+    """The examples this file runs are there to run."""
+    assert len(BLOCKS) >= 2
+
+
+@pytest.mark.parametrize("number", range(len(BLOCKS)))
+def test_readme_python_example_runs(number: int, site: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each ```python block of the README runs without error, example.com served locally."""
+    code = BLOCKS[number].replace("https://example.com", site)
+    exec(compile(code, f"README.md python block {number}", "exec"), {"__name__": "readme"})
+    assert capsys.readouterr().out.strip()
