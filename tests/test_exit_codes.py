@@ -211,6 +211,23 @@ def closed_stdout(tmp_path: Path) -> Ran:
     return Ran(code, errors.decode())
 
 
+def clean_closed_stdout(tmp_path: Path) -> Ran:
+    """`scraper clean URL... | head`: the fetches still waiting for their turn are dropped quietly
+    (they were left pending on a closed event loop: "Task was destroyed but it is pending!")."""
+    pages: dict[str, Handler] = {f"/{i}": Route(body=story(f"Story {i}")) for i in range(6)}
+    with LocalServer(pages) as server:
+        urls = [server.url(path) for path in pages]
+        with subprocess.Popen(
+            _scraper("clean", *urls), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        ) as clean:
+            assert clean.stdout is not None and clean.stderr is not None
+            clean.stdout.read(100)  # `| head -c 100`
+            clean.stdout.close()
+            errors = clean.stderr.read()
+            code = clean.wait(timeout=60)
+    return Ran(code, errors.decode())
+
+
 @dataclass(frozen=True)
 class Row:
     code: int
@@ -236,6 +253,7 @@ ROWS = [
     Row(3, locked, "another crawl holds the lock"),
     Row(130, sigint, "interrupted by SIGINT: the next run of the same command resumes", slow=True),
     Row(141, closed_stdout, ""),
+    Row(141, clean_closed_stdout, ""),
     Row(143, sigterm, "interrupted by SIGTERM: the next run of the same command resumes", slow=True),
 ]
 
