@@ -226,6 +226,9 @@ class _Jobs:
         outer: Future[Cleaned] = Future()
 
         def fetched(future: Future[FetchedPage]) -> None:
+            if future.cancelled():  # the batch is closing: nobody reads this page
+                outer.cancel()
+                return
             error = future.exception()
             if error is not None:  # a ScraperError is the page's outcome; anything else, a bug, surfaces
                 outer.set_exception(error)
@@ -240,6 +243,9 @@ class _Jobs:
 
 
 def _settle(outer: Future[Cleaned], inner: Future[Cleaned]) -> None:
+    if inner.cancelled():
+        outer.cancel()
+        return
     error = inner.exception()
     if error is not None:
         outer.set_exception(error)
@@ -346,10 +352,20 @@ class _Fetching:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        asyncio.run_coroutine_threadsafe(self._fetcher.__aexit__(None, None, None), self._loop).result()
+        asyncio.run_coroutine_threadsafe(self._close(), self._loop).result()
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
+
+    async def _close(self) -> None:
+        """Cancel the fetches nobody will read (the reader stopped early: `clean URL... | head`),
+        then close the client. Left pending on a closed loop, they were "destroyed but pending"."""
+        this = asyncio.current_task()
+        pending = [task for task in asyncio.all_tasks() if task is not this]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        await self._fetcher.__aexit__(None, None, None)
 
     def submit(self, url: str) -> Future[FetchedPage]:
         return asyncio.run_coroutine_threadsafe(self._fetch(url), self._loop)

@@ -21,6 +21,7 @@ import dataclasses
 import functools
 import json
 import logging
+import math
 import os
 import signal
 import sys
@@ -102,11 +103,19 @@ def db_option(f: F) -> F:
     )(f)
 
 
+def _not_nan(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """click's FloatRange lets nan through: it compares false with both ends."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("must be a number in [0, 1], got nan")
+    return value
+
+
 def min_quality_option(f: F) -> F:
     return click.option(
         "--min-quality",
         type=click.FloatRange(0.0, 1.0),
         default=None,
+        callback=_not_nan,
         help="Drop documents whose quality score (0-1) is below this; junk pages score 0. [default: 0]",
     )(f)
 
@@ -562,12 +571,15 @@ def crawl(
       scraper crawl --config config/scraper.toml --max-duration 3300   # hourly cron
     """
     settings = _load(config_path, db)
-    crawl_settings = dataclasses.replace(
-        settings.crawl,
-        max_pages=settings.crawl.max_pages if max_pages is None else max_pages,
-        max_duration=settings.crawl.max_duration if max_duration is None else max_duration,
-        min_quality=settings.crawl.min_quality if min_quality is None else min_quality,
-    )
+    try:  # the flags are held to the bounds of their [crawl] keys (--max-duration inf, nan)
+        crawl_settings = dataclasses.replace(
+            settings.crawl,
+            max_pages=settings.crawl.max_pages if max_pages is None else max_pages,
+            max_duration=settings.crawl.max_duration if max_duration is None else max_duration,
+            min_quality=settings.crawl.min_quality if min_quality is None else min_quality,
+        )
+    except ConfigError as exc:
+        raise click.BadParameter(exc.reason, param_hint=f"--{exc.key.replace('_', '-')}") from None
     settings = dataclasses.replace(settings, crawl=crawl_settings)
     urls = start_urls + (_read_urls(input_file) if input_file is not None else ())
     try:

@@ -61,7 +61,8 @@ def _check_bounds(settings: object) -> None:
         low, high, above = item.metadata["bounds"]
         if value is None:
             continue
-        if (value <= low if above else value < low) or value > high:
+        # written as "not inside" so that nan (valid TOML, false in every comparison) is refused
+        if not ((low < value if above else low <= value) and value <= high):
             first = f"> {_number(low)}" if above else f">= {_number(low)}"
             raise ConfigError(item.name, f"must be {first} and <= {_number(high)}, got {_number(value)}")
 

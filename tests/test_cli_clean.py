@@ -123,3 +123,12 @@ def test_explain_works_across_worker_processes(runner: CliRunner, tmp_path: Path
     assert result.exit_code == 0
     assert result.stderr.count("removed by share-bar (1)") == 2
     assert len(result.stdout.splitlines()) == 2
+
+
+def test_min_quality_nan_is_refused(runner: CliRunner) -> None:
+    """click's FloatRange lets nan through (it compares false with both ends): `--min-quality nan`
+    dropped nothing, silently. It is a usage error like any value outside [0, 1]."""
+    result = runner.invoke(cli, ["clean", str(SEED), "--min-quality", "nan"])
+    assert result.exit_code == 2
+    assert "--min-quality" in result.stderr
+    assert result.stdout == ""

@@ -178,3 +178,26 @@ def test_max_failure_ratio_is_a_share(ratio: float) -> None:
     assert CrawlSettings().max_failure_ratio == 0.5
     with pytest.raises(ConfigError, match=r"crawl\.max_failure_ratio"):
         settings_from_dict({"crawl": {"max_failure_ratio": ratio}})
+
+
+def _float_keys() -> list[tuple[str, str]]:
+    return [
+        (table, name)
+        for table, name in _numeric_keys()
+        if float in typing.get_args(_hint(table, name)) or _hint(table, name) is float
+    ]
+
+
+def _hint(table: str, name: str) -> object:
+    cls = {"fetch": FetchSettings, "extract": ExtractSettings, "crawl": CrawlSettings}[table]
+    return typing.get_type_hints(cls)[name]
+
+
+@pytest.mark.parametrize(("table", "name"), _float_keys())
+def test_nan_is_refused_for_every_float_key(table: str, name: str) -> None:
+    """TOML's `nan` compares false with both bounds: `per_host_delay = nan` was accepted, and
+    `max_duration = nan` ended every crawl at once with exit 0."""
+    with pytest.raises(ConfigError) as info:
+        settings_from_dict({table: {name: float("nan")}})
+    assert info.value.key == f"{table}.{name}"
+    assert "got nan" in info.value.reason

@@ -107,6 +107,18 @@ def bad_start_url_in_input_file(tmp_path: Path) -> Ran:
     return _invoke("crawl", "-i", str(urls), "--db", str(tmp_path / "s.db"))
 
 
+def max_duration_beyond_its_bound(tmp_path: Path) -> Ran:
+    return _invoke("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "s.db"), "--max-duration", "inf")
+
+
+def max_duration_nan(tmp_path: Path) -> Ran:
+    return _invoke("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "s.db"), "--max-duration", "nan")
+
+
+def max_pages_beyond_its_bound(tmp_path: Path) -> Ran:
+    return _invoke("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "s.db"), "--max-pages", "10" * 6)
+
+
 def _not_sqlite(tmp_path: Path) -> Path:
     path = tmp_path / "junk.db"
     path.write_bytes(b"not a database, " * 512)
@@ -199,6 +211,23 @@ def closed_stdout(tmp_path: Path) -> Ran:
     return Ran(code, errors.decode())
 
 
+def clean_closed_stdout(tmp_path: Path) -> Ran:
+    """`scraper clean URL... | head`: the fetches still waiting for their turn are dropped quietly
+    (they were left pending on a closed event loop: "Task was destroyed but it is pending!")."""
+    pages: dict[str, Handler] = {f"/{i}": Route(body=story(f"Story {i}")) for i in range(6)}
+    with LocalServer(pages) as server:
+        urls = [server.url(path) for path in pages]
+        with subprocess.Popen(
+            _scraper("clean", *urls), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        ) as clean:
+            assert clean.stdout is not None and clean.stderr is not None
+            clean.stdout.read(100)  # `| head -c 100`
+            clean.stdout.close()
+            errors = clean.stderr.read()
+            code = clean.wait(timeout=60)
+    return Ran(code, errors.decode())
+
+
 @dataclass(frozen=True)
 class Row:
     code: int
@@ -216,11 +245,15 @@ ROWS = [
     Row(2, bad_user_agent, "config fetch.user_agent: must be printable ASCII"),
     Row(2, bad_start_url, "START_URL not a valid URL: 'http://[::1/' (Invalid IPv6 URL)"),
     Row(2, bad_start_url_in_input_file, "START_URL not a valid URL: 'http://127.0.0.1:99999/'"),
+    Row(2, max_duration_beyond_its_bound, "--max-duration: must be > 0 and <= 2592000, got inf"),
+    Row(2, max_duration_nan, "--max-duration: must be > 0 and <= 2592000, got nan"),
+    Row(2, max_pages_beyond_its_bound, "--max-pages: must be >= 1 and <= 100000000, got 101010101010"),
     Row(2, export_store_error, "junk.db: cannot open: file is not a database"),
     Row(2, crawl_store_error, "junk.db: cannot open: file is not a database"),
     Row(3, locked, "another crawl holds the lock"),
     Row(130, sigint, "interrupted by SIGINT: the next run of the same command resumes", slow=True),
     Row(141, closed_stdout, ""),
+    Row(141, clean_closed_stdout, ""),
     Row(143, sigterm, "interrupted by SIGTERM: the next run of the same command resumes", slow=True),
 ]
 
