@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from scraper.config import ExtractSettings, Settings
 from scraper.crawl.politeness import Politeness
-from scraper.errors import NoMainContent, PermanentFetchError, ScraperError, SourceError
+from scraper.errors import NoMainContent, PermanentFetchError, ScraperError, SourceError, internal_error
 from scraper.extract.explain import Explanation, explain
 from scraper.extract.pipeline import extract_document, no_article
 from scraper.extract.worker import ExtractionPool
@@ -215,6 +215,9 @@ class _Jobs:
         except SourceError as exc:
             count += 1
             yield Cleaned(path, error=exc, input=path)
+        except Exception as exc:  # a bug met on this archive is its failure (scraper.errors.internal_error)
+            count += 1
+            yield Cleaned(path, error=SourceError(path, internal_error(exc)), input=path)
         yield InputDone(path, count)
 
     def _url(self, url: str) -> _Pending:

@@ -24,7 +24,7 @@ from typing import Any
 
 from scraper.batch import Cleaned, CleanOptions, InputDone, archive_skip, clean_file, clean_response
 from scraper.config import Settings
-from scraper.errors import ConfigError, SourceError
+from scraper.errors import ConfigError, SourceError, internal_error
 from scraper.sources import Input, path_key
 from scraper.warc import ArchiveSkip, read_archive
 
@@ -116,6 +116,9 @@ def _pages(
     except SourceError as exc:
         count += 1
         yield _row(name, Cleaned(name, error=exc, input=name))
+    except Exception as exc:  # a bug met on this archive is its failure (scraper.errors.internal_error)
+        count += 1
+        yield _row(name, Cleaned(name, error=SourceError(name, internal_error(exc)), input=name))
     yield {"input": name, "item": b"", "done": count}
 
 

@@ -59,8 +59,20 @@ ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_LINE = b"WARC/1."
 _SCAN_CHUNK = 1 << 20
-# what warcio itself cannot read: its own errors, broken gzip, short reads, bad header values
-_DAMAGE = (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError, IndexError)
+# what warcio raises on what it cannot read: its own errors, broken gzip, short reads, bad header
+# values, and (its parser on malformed header lines, found by fuzzing) Attribute/Type/KeyErrors
+_DAMAGE = (
+    ArchiveLoadFailed,
+    zlib.error,
+    EOFError,
+    ValueError,
+    OSError,
+    IndexError,
+    AttributeError,
+    TypeError,
+    KeyError,
+    UnicodeError,
+)
 
 
 def is_archive_name(name: str) -> bool:
@@ -143,10 +155,20 @@ def _records(reader: Any, path: str, max_bytes: int) -> Iterator[ArchivedRespons
     for record in _quietly(reader):
         source = f"{path}#{int(reader.offset)}"
         found = _response(record, source, max_bytes)
-        reader.read_to_end()
+        warnings = io.StringIO()
+        with contextlib.redirect_stderr(warnings):  # warcio's own "Content-Length is invalid" notes
+            reader.read_to_end()
         limited = getattr(record.raw_stream, "limit", 0)
-        # fewer bytes than Content-Length before the end of the file: the record was cut short
-        yield ArchiveSkip(source=source, reason="truncated record", damaged=True) if limited > 0 else found
+        # fewer bytes than Content-Length before the end of the file: the record was cut short;
+        # bytes after the record where the next one should start: its Content-Length was wrong
+        if limited > 0:
+            yield ArchiveSkip(source=source, reason="truncated record", damaged=True)
+        elif warnings.getvalue():
+            yield ArchiveSkip(
+                source=source, reason="bad Content-Length: record not followed by a newline", damaged=True
+            )
+        else:
+            yield found
 
 
 def _quietly(reader: Any) -> Iterator[Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -148,3 +149,26 @@ def test_a_crawl_archive_is_re_extracted_by_clean(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     titles = {json.loads(line)["url"]: json.loads(line)["title"] for line in result.stdout.splitlines()}
     assert titles[server.url("/story")] == "A story"
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_mutated_archives_never_raise_and_never_print(
+    tmp_path: Path, gzipped: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Random byte flips, cuts and insertions give records or damaged skips: no exception, no stderr."""
+    rng = random.Random(7)
+    base = warc_bytes([Exchange(f"https://a.example/{n}", ARTICLE) for n in range(3)], gzipped=gzipped)
+    for n in range(60):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 6)):
+            at, op = rng.randrange(len(data)), rng.random()
+            if op < 0.5:
+                data[at] = rng.randrange(256)
+            elif op < 0.8:
+                del data[at : at + rng.randint(1, 200)]
+            else:
+                data[at:at] = rng.randbytes(rng.randint(1, 50))
+        path = write(tmp_path / f"m{n}.warc{'.gz' if gzipped else ''}", bytes(data))
+        for record in _read(path):
+            assert isinstance(record, ArchivedResponse | ArchiveSkip)
+    assert capsys.readouterr().err == ""
