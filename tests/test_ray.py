@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from scraper import ray_engine
 from scraper.cli import cli
 from tests.archives import Exchange, warc_bytes, write
 from tests.test_clean_corpus import story
@@ -29,8 +30,12 @@ def _rows(folder: Path) -> list[dict[str, object]]:
     return rows
 
 
-def test_ray_engine_writes_what_the_local_engine_writes(tmp_path: Path) -> None:
-    """The same inputs through --engine ray and the local engine give the same records and counts."""
+def test_ray_engine_writes_what_the_local_engine_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same inputs through --engine ray and the local engine give the same records and counts,
+    with the archive cut into two Ray tasks (3 records, then the rest)."""
+    monkeypatch.setattr(ray_engine, "SLICE", 3)
     pages = tmp_path / "pages"
     pages.mkdir()
     for n in range(3):
