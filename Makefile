@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/python demo/run.py
 
+# on every core (pytest-xdist; CI has 2); worksteal evens out the few long tests
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 # mutated fixture pages through extraction, many more than `make test` tries (tests/test_fuzz.py)
 fuzz: $(STAMP)
