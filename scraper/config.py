@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from scraper.errors import ConfigError
+from scraper.urls import host_flaw
 
 DEFAULT_USER_AGENT = "scraper/0.1 (+https://github.com/scraper-project/scraper)"
 
@@ -260,6 +261,9 @@ def check_start_url(url: str) -> None:
         "start_urls",
         f"not an http(s) URL: {url!r}",
     )
+    flaw = host_flaw(parts.hostname or "")
+    if flaw:  # "http://exa mple.com/" would otherwise fail later, as a DNS error
+        raise ConfigError("start_urls", f"not a valid URL: {url!r} ({flaw})")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
