@@ -11,11 +11,24 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urljoin, urlsplit
 
-__all__ = ["host_flaw", "join_url"]
+__all__ = ["host_flaw", "join_url", "url_flaw"]
 
 # The URL standard's forbidden domain code points (WHATWG URL, "host parsing"): no host name
 # contains them, though `urllib.parse` hands back "exa mple.com" as a hostname all the same.
 _FORBIDDEN_IN_HOST = frozenset(" #%/:<>?@[\\]^|\x7f") | {chr(c) for c in range(0x20)}
+
+
+def url_flaw(url: str) -> str | None:
+    """Why `url` is no usable http(s) URL (a user's START_URL, a URL given to `clean`), or None."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # urlsplit checks the port only when it is read
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
+        return f"not a valid URL: {url!r} ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"not an http(s) URL: {url!r}"
+    flaw = host_flaw(parts.hostname)
+    return f"not a valid URL: {url!r} ({flaw})" if flaw else None
 
 
 def join_url(base: str, href: str) -> str | None:
