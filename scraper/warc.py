@@ -141,14 +141,16 @@ def read_archive(path: str, *, max_bytes: int) -> Iterator[ArchivedResponse | Ar
                 yield ArchiveSkip(
                     source=f"{path}#{where}", reason=f"corrupt record: {_why(exc)}", damaged=True
                 )
-                start = _next_start(handle, where + 1, gzipped)
+                # warcio's offset can point before this reader's start (a gzip member that spans
+                # records): the search always moves forward, so a damaged file cannot loop
+                start = _next_start(handle, max(where, start) + 1, gzipped)
                 continue
             end = int(reader.offset)
             if end >= size:
                 return
             # warcio stops quietly at a member it cannot inflate (a truncated last record)
             yield ArchiveSkip(source=f"{path}#{end}", reason="truncated or unreadable record", damaged=True)
-            start = _next_start(handle, end + 1, gzipped)
+            start = _next_start(handle, max(end, start) + 1, gzipped)
 
 
 def _records(reader: Any, path: str, max_bytes: int) -> Iterator[ArchivedResponse | ArchiveSkip]:

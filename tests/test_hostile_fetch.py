@@ -109,7 +109,11 @@ def test_inflater_truncates_on_request() -> None:
 
 @pytest.mark.parametrize(
     ("packed", "flag"),
-    [(gzip.compress(PLAIN)[:-9], "truncated"), (b"\x1f\x8b\x08\x00junk that is not deflate", "corrupt")],
+    [
+        (gzip.compress(PLAIN, mtime=0)[:-9], "truncated"),
+        (b"\x1f\x8b\x08\x00junk that is not deflate", "corrupt"),
+    ],
+    ids=["truncated", "corrupt"],  # stable ids: every xdist worker must collect the same tests
 )
 def test_inflater_names_cut_and_corrupt_data(packed: bytes, flag: str) -> None:
     """A stream cut before its end, or junk after a gzip header, raises with a reason."""
@@ -341,6 +345,10 @@ def test_clean_fetches_the_named_url_but_not_its_private_redirect(
     assert "Story, part 0" in result.stdout
     assert "private address refused" in result.stderr and inner.requests == []
     assert result.exit_code == 1
+    # the line names the URL the user gave; where it led is part of the reason
+    line = f"{server.url('/go')}: private address refused: "
+    assert line in result.stderr and f"(after a redirect to {inner.url('/secret')})" in result.stderr
+    assert f"{inner.url('/secret')}: " not in result.stderr
 
 
 # --- sitemap and feed requests are bounded --------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import random
 from datetime import UTC, datetime
@@ -172,3 +173,16 @@ def test_mutated_archives_never_raise_and_never_print(
         for record in _read(path):
             assert isinstance(record, ArchivedResponse | ArchiveSkip)
     assert capsys.readouterr().err == ""
+
+
+def test_a_damaged_member_never_sends_the_reader_back_over_the_file() -> None:
+    """warcio can report an offset before the reader's own start; resyncing must still move forward.
+
+    The archive is one of the mutated ones above that looped forever: a gzip member spanning two
+    records put warcio's offset behind where that reader began, and the reader started over there.
+    """
+    path = Path(__file__).parent / "fixtures" / "warc" / "resync-loop.warc.gz"
+    records = list(itertools.islice(read_archive(str(path), max_bytes=1 << 20), 200))
+    assert len(records) < 20  # a loop would fill the 200
+    assert any(isinstance(r, ArchivedResponse) for r in records)
+    assert any(isinstance(r, ArchiveSkip) and r.damaged for r in records)
