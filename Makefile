@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/python demo/run.py
 
-# on every core (pytest-xdist; CI has 2); worksteal evens out the few long tests
+# on every core (pytest-xdist; CI has 2); worksteal evens out the few long tests. The Ray test
+# starts a local Ray (half a minute or more): it is `make test-ray`'s, even once ray is installed
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto --dist worksteal
+	$(BIN)/python -m pytest -q -n auto --dist worksteal -m "not ray"
 
 # mutated fixture pages through extraction, many more than `make test` tries (tests/test_fuzz.py)
 fuzz: $(STAMP)

@@ -3,7 +3,7 @@
 - `run_ours`: `python -m scraper crawl` with a generated TOML config and a fresh store, as a
   cron job would run it. Config keys this version of scraper does not know are left out and
   noted (the crawl engine is being rebuilt: `[crawl] extract` and discovery are recent).
-- `run_scrapy`: `bench/scrapy_baseline.py`.
+- `run_scrapy`: `bench/scrapy_baseline.py`, counting pages or (`extract`) extracting them.
 
 Pages are counted by the site (HTML page requests it answered), so both crawlers are measured
 with the same ruler; each crawler's own count is kept beside it as a cross-check.
@@ -146,8 +146,13 @@ class CrawlRun:
         }
 
 
-def run_scrapy(site: SiteProcess, *, max_pages: int, timeout: float, pss: bool = False) -> CrawlRun:
-    """Scrapy over the site's hosts; `max_pages` counts pages, robots.txt is added on top."""
+def run_scrapy(
+    site: SiteProcess, *, max_pages: int, timeout: float, pss: bool = False, extract: bool = False
+) -> CrawlRun:
+    """Scrapy over the site's hosts; `max_pages` counts pages, robots.txt is added on top.
+
+    `extract`: the callback runs `trafilatura.extract` on every page.
+    """
     site.reset()
     cmd = [
         sys.executable,
@@ -155,10 +160,11 @@ def run_scrapy(site: SiteProcess, *, max_pages: int, timeout: float, pss: bool =
         *site.hosts,
         f"--max-pages={max_pages + len(site.hosts)}",
         f"--timeout={timeout}",
+        *(["--extract"] if extract else []),
     ]
     with tempfile.TemporaryDirectory(prefix="bench-scrapy-") as tmp:
         measured = measure.run(cmd, timeout=timeout + 30, log_dir=Path(tmp), pss=pss)
-    run = CrawlRun("Scrapy", measured, site.stats())
+    run = CrawlRun("Scrapy + trafilatura.extract" if extract else "Scrapy", measured, site.stats())
     lines = measured.stdout.strip().splitlines()
     if measured.returncode != 0 or not lines:
         run.notes.append(_failure(measured))

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from scraper.errors import ConfigError
+from scraper.urls import url_flaw
 
 DEFAULT_USER_AGENT = "scraper/0.1 (+https://github.com/scraper-project/scraper)"
 
@@ -250,16 +251,9 @@ class Site:
 
 def check_start_url(url: str) -> None:
     """Raise `ConfigError` (key `start_urls`) unless `url` is a well-formed http(s) URL."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 -- urlsplit checks the port only when it is read
-    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
-        raise ConfigError("start_urls", f"not a valid URL: {url!r} ({exc})") from None
-    _require(
-        parts.scheme in ("http", "https") and bool(parts.hostname),
-        "start_urls",
-        f"not an http(s) URL: {url!r}",
-    )
+    problem = url_flaw(url)
+    if problem:  # "http://exa mple.com/" would otherwise fail later, as a DNS error
+        raise ConfigError("start_urls", problem)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,6 +18,7 @@ from scraper.errors import SourceError
 from scraper.fetch import InflateError, inflate
 from scraper.fetch.charset import resolve_encoding
 from scraper.models import FetchedPage, utc_now
+from scraper.urls import url_flaw
 from scraper.warc import is_archive_name
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
@@ -46,7 +47,8 @@ def expand(args: Iterable[str]) -> Iterator[Input | SourceError]:
         if arg == STDIN:
             yield Input(STDIN, "stdin")
         elif is_url(arg):
-            yield Input(arg, "url")
+            problem = url_flaw(arg)  # "http://exa mple.com/": one clear line, not a DNS or robots.txt error
+            yield SourceError(arg, problem) if problem else Input(arg, "url")
         elif "://" in arg:
             yield SourceError(arg, f"unsupported URL scheme {urlsplit(arg).scheme!r} (only http and https)")
         else:

@@ -28,7 +28,7 @@ from scraper.config import CrawlSettings, FetchSettings, Settings, Site, StoreSe
 from scraper.crawl.engine import Crawler
 from scraper.crawl.frontier import crawl_sites
 from scraper.fetch.client import Fetcher
-from scraper.models import CrawlReport, RunStatus
+from scraper.models import CrawlProgress, CrawlReport, RunStatus
 from scraper.store.documents import Store
 from scraper.store.state import CrawlState
 from tests.httpserver import LocalServer, Request, Route
@@ -70,14 +70,20 @@ def make_settings(tmp_path: Path, *, fetch: Mapping[str, object] | None = None, 
     )
 
 
-def crawl(settings: Settings, *start_urls: str, sites: tuple[Site, ...] | None = None) -> CrawlReport:
+def crawl(
+    settings: Settings,
+    *start_urls: str,
+    sites: tuple[Site, ...] | None = None,
+    progress: Callable[[CrawlProgress], None] | None = None,
+) -> CrawlReport:
     """Run one crawl in-process (extraction inline) and return its report."""
 
     async def go() -> CrawlReport:
         with Store(settings.store.path) as store:
             async with Fetcher(settings.fetch) as fetcher:
                 chosen = sites if sites is not None else crawl_sites(settings, start_urls)
-                return await Crawler(settings, fetcher=fetcher, store=store).run(chosen)
+                crawler = Crawler(settings, fetcher=fetcher, store=store, progress=progress)
+                return await crawler.run(chosen)
 
     return asyncio.run(go())
 
@@ -328,6 +334,29 @@ def _sitemap(*entries: tuple[str, str | None]) -> str:
         for loc, lastmod in entries
     )
     return f"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>"
+
+
+def test_progress_never_counts_more_done_than_discovered(tmp_path: Path, server: LocalServer) -> None:
+    """URLs queued outside a page visit (sitemaps robots.txt names, revisits of pages no longer
+    linked) count as discovered too: done never passes the total, and a finished run ends at N of N."""
+    stories = {f"/a{i}": Route(body=article(f"Story {i}")) for i in range(4)}
+    server.routes.update(
+        {
+            "/robots.txt": Route(body="Sitemap: /sm.xml\n", headers=TEXT),
+            "/sm.xml": Route(body=_sitemap((server.url("/s1"), None)), headers=XML),
+            "/s1": Route(body=article("Sitemap story")),
+            "/": Route(body=article("Home", links=tuple(stories))),
+            **stories,
+        }
+    )
+    settings = make_settings(tmp_path)
+    for _run in ("first", "second: the stories are revisited"):
+        seen: list[CrawlProgress] = []
+        crawl(settings, server.url("/"), progress=seen.append)
+        assert all(p.done <= p.discovered for p in seen), [(p.done, p.discovered) for p in seen]
+        assert seen[-1].done == seen[-1].discovered
+        server.routes["/"] = Route(body=article("Home"))
+    assert len(server.hits("/a0")) == 2  # the second run did revisit
 
 
 def test_gzipped_sitemap_index_and_lastmod(tmp_path: Path, server: LocalServer) -> None:

@@ -101,6 +101,10 @@ def bad_start_url(tmp_path: Path) -> Ran:
     return _invoke("crawl", "http://[::1/", "--db", str(tmp_path / "s.db"))
 
 
+def start_url_with_a_space_in_its_host(tmp_path: Path) -> Ran:
+    return _invoke("crawl", "http://exa mple.com/", "--db", str(tmp_path / "s.db"))
+
+
 def bad_start_url_in_input_file(tmp_path: Path) -> Ran:
     urls = tmp_path / "urls.txt"
     urls.write_text("# start pages\nhttp://127.0.0.1:9/\n\nhttp://127.0.0.1:99999/\n")
@@ -244,6 +248,7 @@ ROWS = [
     Row(2, bad_selector, "config extract.remove: invalid CSS selector 'div['"),
     Row(2, bad_user_agent, "config fetch.user_agent: must be printable ASCII"),
     Row(2, bad_start_url, "START_URL not a valid URL: 'http://[::1/' (Invalid IPv6 URL)"),
+    Row(2, start_url_with_a_space_in_its_host, "START_URL not a valid URL: 'http://exa mple.com/'"),
     Row(2, bad_start_url_in_input_file, "START_URL not a valid URL: 'http://127.0.0.1:99999/'"),
     Row(2, max_duration_beyond_its_bound, "--max-duration: must be > 0 and <= 2592000, got inf"),
     Row(2, max_duration_nan, "--max-duration: must be > 0 and <= 2592000, got nan"),

@@ -345,6 +345,10 @@ def test_clean_fetches_the_named_url_but_not_its_private_redirect(
     assert "Story, part 0" in result.stdout
     assert "private address refused" in result.stderr and inner.requests == []
     assert result.exit_code == 1
+    # the line names the URL the user gave; where it led is part of the reason
+    line = f"{server.url('/go')}: private address refused: "
+    assert line in result.stderr and f"(after a redirect to {inner.url('/secret')})" in result.stderr
+    assert f"{inner.url('/secret')}: " not in result.stderr
 
 
 # --- sitemap and feed requests are bounded --------------------------------------------------

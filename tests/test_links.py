@@ -33,5 +33,9 @@ def test_normalise_and_site_key() -> None:
     """Normalisation drops fragments and default ports; host keys keep explicit ports."""
     assert normalise("https://S.example:443/p#f") == "https://s.example/p"
     assert normalise("ftp://s.example/") is None
+    for no_host in ("http://exa mple.com/", "http://exa%20mple.com/", "http://a<b.example/", "http://a|b/"):
+        assert normalise(no_host) is None, no_host
+    assert normalise("http://[::1]:8080/x") == "http://[::1]:8080/x"
+    assert normalise("http://bücher.example/") is not None
     assert site_key("http://127.0.0.1:8080/x") == "127.0.0.1:8080"
     assert site_key("https://S.example/x") == "s.example"

@@ -72,3 +72,10 @@ def test_empty_input_is_an_error() -> None:
     """Whitespace-only input is refused before extraction."""
     with pytest.raises(SourceError, match="empty input"):
         page_from_bytes(b"  \n", source="-", url=None)
+
+
+def test_a_url_whose_host_is_no_host_is_a_source_error_naming_why() -> None:
+    """`clean "http://exa mple.com/"` says the URL is bad, instead of a DNS or robots.txt failure."""
+    (bad, good) = list(expand(["http://exa mple.com/", "https://example.com/a"]))
+    assert isinstance(bad, SourceError) and "not a valid URL" in bad.reason and "' '" in bad.reason
+    assert good == Input("https://example.com/a", "url")

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,3 +135,23 @@ def test_a_reused_pid_counts_as_gone() -> None:
 
 def _proc_state(pid: int) -> str:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0]
+
+
+def test_workers_are_stopped_before_their_channel_is_unlinked() -> None:
+    """pebble's join unlinks the task channel's named semaphores, then stops the workers: a worker
+    it had just forked to replace a timed-out one, still unpickling that channel in the forkserver,
+    printed a FileNotFoundError traceback (SemLock._rebuild) on `clean`'s stderr, about one run in
+    three. Closing stops the workers first, so none is alive, or starting, when the channel goes."""
+    pool = ExtractionPool(2, ExtractSettings(timeout=0.2))
+    manager: Any = pool._pool._pool_manager.worker_manager  # pebble's internals, unannotated
+    alive_at_unlink: list[int] = []
+    close_channels = manager.close_channels
+
+    def watched() -> None:
+        alive_at_unlink.extend(pid for pid, worker in manager.workers.items() if worker.is_alive())
+        close_channels()
+
+    manager.close_channels = watched
+    assert isinstance(pool.submit("slow", time.sleep, 5).exception(), ExtractionError)  # replaced
+    pool.close()
+    assert alive_at_unlink == []

@@ -179,7 +179,10 @@ class Crawler:
             return site is not None and scope.admits(url, site)
 
         urls = self.state.unvisited_known(run_id, wanted=wanted, limit=room)
-        self.state.add(run_id, (FrontierItem(url=u, via=Via.REVISIT, depth=crawl.max_depth) for u in urls))
+        added = self.state.add(
+            run_id, (FrontierItem(url=u, via=Via.REVISIT, depth=crawl.max_depth) for u in urls)
+        )
+        self._queued(added)
         return bool(urls)
 
     # -- scheduling ------------------------------------------------------------------------
@@ -282,6 +285,11 @@ class Crawler:
         log.debug("%s %s%s", recorded.outcome.value, visit.url, f" ({visit.reason})" if visit.reason else "")
         self._progress(self._done)
 
+    def _queued(self, added: int) -> None:
+        """Count URLs queued outside a page's visit (revisits, a robots.txt's sitemaps) as
+        discovered, as the frontier does: else the progress line ends at "128 of 125 URLs done"."""
+        self._done = dataclasses.replace(self._done, discovered=self._done.discovered + added)
+
     def _set_aside(self, host: str, reason: str) -> None:
         log.info("setting host %s aside: %s", host, reason)
         self.state.set_aside(self._run.run_id, host, reason)
@@ -299,7 +307,7 @@ class Crawler:
             visit = dataclasses.replace(visit, found=found)
             if left_out is not None and visit.outcome is VisitOutcome.READ:
                 visit = dataclasses.replace(visit, outcome=VisitOutcome.PARTIAL, reason=left_out)
-        self.state.record(self._run.run_id, visit)
+        self._queued(self.state.record(self._run.run_id, visit).added)
         if answer.set_aside is not None:
             self._set_aside(host, answer.set_aside)
         for sitemap_host in {host_key(item.url) for item in visit.found}:

@@ -8,7 +8,7 @@ from courlan import normalize_url
 
 from scraper import dom
 from scraper.extract import parse_html
-from scraper.urls import join_url
+from scraper.urls import host_flaw, join_url
 
 _SKIPPED_REL = {"nofollow", "ugc", "sponsored"}
 
@@ -21,7 +21,7 @@ def normalise(url: str) -> str | None:
     try:  # urllib raises ValueError for what is no URL ("https://[site_url]/", bad ports)
         url = urldefrag(url.strip())[0]
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme not in ("http", "https") or not parts.hostname or host_flaw(parts.hostname):
             return None
         parts.port  # noqa: B018 - reading the port is what validates it
         normal = str(normalize_url(url, strict=False))

@@ -38,6 +38,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
+from pebble.common.process import stop_process
 
 from scraper.config import ExtractSettings
 from scraper.errors import ExtractionError, ScraperError, internal_error
@@ -102,6 +103,7 @@ class ExtractionPool:
     def close(self) -> None:
         """Stop every worker now; anything still running is abandoned."""
         self._pool.stop()  # type: ignore[no-untyped-call]
+        _stop_workers(self._pool)
         self._pool.join()
 
     def __enter__(self) -> ExtractionPool:
@@ -148,6 +150,25 @@ class ExtractionPool:
             return "extraction pool broke while the page was in it"
         log.debug("extraction failed", exc_info=exc)
         return internal_error(exc)
+
+
+def _stop_workers(pool: ProcessPool) -> None:
+    """Stop a stopped pool's workers before its `join` unlinks their channel's semaphores.
+
+    pebble's join ends the thread that replaces workers, then closes the task channel (which
+    unlinks its named semaphores) and only then stops the workers. A worker forked a moment
+    before to replace a timed-out one may still be unpickling that channel in the forkserver:
+    it found the semaphores gone and printed a FileNotFoundError traceback (SemLock._rebuild).
+    So the replacing thread is let end here and the workers are stopped while the channel is
+    whole; `join` then finds them gone. pebble offers no public hook for either step: these are
+    its private attributes (pebble 5.x, pinned in constraints.txt), each looked up defensively.
+    """
+    replacing = getattr(pool, "_pool_manager_loop", None)
+    if replacing is not None:
+        replacing.join()
+    manager = getattr(getattr(pool, "_pool_manager", None), "worker_manager", None)
+    for worker in tuple(getattr(manager, "workers", {}).values()):
+        stop_process(worker)
 
 
 def _death(exitcode: int | None) -> str:

@@ -144,9 +144,14 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         chain = [url]
         while True:
-            answer: _Answer = await self._retrying.copy()(
-                self._attempt, self._client, chain[-1], headers, accept, head
-            )
+            try:
+                answer: _Answer = await self._retrying.copy()(
+                    self._attempt, self._client, chain[-1], headers, accept, head
+                )
+            except FetchError as exc:
+                if len(chain) == 1:
+                    raise
+                raise _after_redirect(url, chain[-1], exc) from exc
             if answer.location is None:
                 break
             target = self._next_hop(chain, answer.location)
@@ -346,6 +351,16 @@ async def _keep_location(response: httpx.Response) -> None:
     if response.status_code in _REDIRECTS and "location" in response.headers:
         response.extensions[_LOCATION] = response.headers["location"]
         del response.headers["location"]
+
+
+def _after_redirect(url: str, target: str, exc: FetchError) -> FetchError:
+    """A failure at a redirect target, as the failure of `url` (the URL asked for): the
+    error names the source, its reason says where the redirect led. The reason keeps its
+    own head ("private address refused: ...") so reports still group it by kind."""
+    reason = f"{exc.reason} (after a redirect to {target})"
+    if isinstance(exc, TransientFetchError):
+        return TransientFetchError(url, reason, exc.status, exc.retry_after)
+    return PermanentFetchError(url, reason, exc.status)
 
 
 def _require_http(source: str, url: str, *, what: str = "") -> None:
