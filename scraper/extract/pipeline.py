@@ -178,26 +178,50 @@ def _junk_or_nothing(
 def _skipped(page: FetchedPage, facts: PageFacts, signals: PageSignals, verdict: Classification) -> Document:
     """The record of a junk page: what it is and why it is skipped, its title, and no text."""
     title = _clean(signals.title) or _clean(signals.h1)
+    return _textless(
+        page,
+        page_type=verdict.page_type,
+        quality=verdict.quality,
+        skip_reason=verdict.skip_reason,
+        canonical_url=facts.canonical,
+        title=title,
+        description=_clean(facts.description),
+        language=facts.language or detect_language("", title, facts.description),
+    )
+
+
+def _textless(
+    page: FetchedPage,
+    *,
+    page_type: str,
+    quality: float,
+    skip_reason: str | None,
+    canonical_url: str | None = None,
+    title: str | None = None,
+    description: str | None = None,
+    language: str = "und",
+) -> Document:
+    """A record with no text: the one shape of "no article" (junk pages, pages without a story)."""
     return Document(
         url=page.url,
         final_url=page.final_url,
-        canonical_url=facts.canonical,
+        canonical_url=canonical_url,
         source=page.source,
         title=title,
         authors=(),
         date=None,
         sitename=None,
-        description=_clean(facts.description),
-        language=facts.language or detect_language("", title, facts.description),
+        description=description,
+        language=language,
         categories=(),
         tags=(),
         image=None,
         text="",
         fetched_at=page.fetched_at,
         status=page.status,
-        page_type=verdict.page_type,
-        quality=verdict.quality,
-        skip_reason=verdict.skip_reason,
+        page_type=page_type,
+        quality=quality,
+        skip_reason=skip_reason,
     )
 
 
@@ -247,27 +271,7 @@ def extract_document(page: FetchedPage, settings: ExtractSettings) -> Document:
 
 def no_article(page: FetchedPage, error: NoMainContent) -> Document:
     """The record of a page without main content (see `extract_document`)."""
-    return Document(
-        url=page.url,
-        final_url=page.final_url,
-        canonical_url=None,
-        source=page.source,
-        title=None,
-        authors=(),
-        date=None,
-        sitename=None,
-        description=None,
-        language="und",
-        categories=(),
-        tags=(),
-        image=None,
-        text="",
-        fetched_at=page.fetched_at,
-        status=page.status,
-        page_type="empty",
-        quality=0.0,
-        skip_reason=f"{NO_MAIN_CONTENT}: {error.reason}",
-    )
+    return _textless(page, page_type="empty", quality=0.0, skip_reason=f"{NO_MAIN_CONTENT}: {error.reason}")
 
 
 # Main text holding less than this share of the prose the pre-pass left (text outside links) means
