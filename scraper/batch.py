@@ -324,13 +324,20 @@ def clean_response(
 async def fetch_politely(fetcher: Fetcher, politeness: Politeness, url: str) -> FetchedPage:
     """GET `url` if robots.txt allows it (and each redirect target), paced per host by the fetcher."""
     if not await politeness.allowed(url):
-        raise PermanentFetchError(url, "disallowed by robots.txt")
+        raise PermanentFetchError(url, _refusal(politeness, url))
 
     async def check_redirect(target: str) -> None:
         if not await politeness.allowed(target):
-            raise PermanentFetchError(url, f"redirect to {target} disallowed by robots.txt")
+            raise PermanentFetchError(url, f"redirect to {target} {_refusal(politeness, target)}")
 
     return await fetcher.fetch(url, check_redirect=check_redirect)
+
+
+def _refusal(politeness: Politeness, url: str) -> str:
+    """Why `url` may not be fetched: its host's robots.txt, or the host being set aside (a dead
+    server's unreachable robots.txt disallows everything, RFC 9309: say that, not "disallowed")."""
+    aside = politeness.set_aside_reason(url)
+    return f"host set aside: {aside}" if aside else "disallowed by robots.txt"
 
 
 class _Fetching:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,17 @@ def test_min_quality_nan_is_refused(runner: CliRunner) -> None:
     assert result.exit_code == 2
     assert "--min-quality" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_dead_server_is_named_as_such_not_as_a_robots_refusal(tmp_path: Path, runner: CliRunner) -> None:
+    """A closed port: robots.txt is unreachable, which disallows the host (RFC 9309); the line says so."""
+    with socket.socket() as probe:  # a port nobody listens on once this closes
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "fast.toml"
+    config.write_text("[fetch]\nmax_attempts = 1\n", encoding="utf-8")
+    url = f"http://127.0.0.1:{port}/story"
+    result = runner.invoke(cli, ["clean", url, "--jobs", "1", "--config", str(config)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"scraper: {url}: host set aside: robots.txt unreachable: ")
+    assert "disallowed by robots.txt" not in result.stderr
