@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test test-ray lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata train quality-gate clean install-check
+.PHONY: venv demo test test-ray lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata train quality-gate fidelity clean install-check
 
 venv: $(STAMP)
 
@@ -60,6 +60,11 @@ train: $(STAMP)
 # floors per dataset and page type on a fixed sample (bench/quality_baseline.json); < 2 min
 quality-gate: $(STAMP)
 	$(BIN)/python bench/gate.py
+
+# text fidelity on every page of ../shared/datasets: no space before punctuation the page lacks,
+# no text kept twice (bench/fidelity.py; about 10 minutes on 2 cores)
+fidelity: $(STAMP)
+	$(BIN)/python bench/fidelity.py
 
 bench-metadata: $(STAMP)
 	$(BIN)/python bench/metadata.py

@@ -9,7 +9,9 @@ taken from the non-frozen sites only (splits.py: the final-check split is never 
 anything, and a gate decides). Its ids and truth are pinned by a digest in the baseline file
 (bench/quality_baseline.json), so a changed dataset or sample is an error, not a silent drift.
 
-Each page goes through the real pipeline with the model that ships; the floors are per dataset
+Each page goes through the real pipeline with the model that ships, and its text must have no
+fidelity fault (bench/fidelity.py: no space before punctuation the page lacks, no text kept
+twice; `make fidelity` checks every page). The floors are per dataset
 and, for wcxb-dev, per page type (word F1 there, shingle F1 or snippet F1 elsewhere, as in
 bench/quality.py). A score more than `TOLERANCE` below its pinned value fails the gate. These
 scores are in-sample for the model (its training saw these sites): they catch regressions; the
@@ -28,11 +30,13 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from quality import OURS, _page, sample, score_lines, scorer
+from fidelity import Faults, check, report
+from quality import OURS, sample, score_lines, scorer
 from splits import FROZEN, REPO, Dataset, fold_of, load_datasets
 
 BASELINE = REPO / "bench" / "quality_baseline.json"
-SIZES = {"wcxb-dev": 70, "trafilatura-eval": 40, "mozilla-readability": 20, "cleaneval-dev": 20}
+SIZES = {"wcxb-dev": 70, "trafilatura-eval": 40, "mozilla-readability": 20, "cleaneval-dev": 20,
+         "dragnet-train": 40}  # fmt: skip
 TOLERANCE = 0.01
 
 
@@ -53,24 +57,27 @@ def digest(picked: list[tuple[Dataset, list[dict[str, Any]]]]) -> str:
     return hashed.hexdigest()
 
 
-def measure(picked: list[tuple[Dataset, list[dict[str, Any]]]], jobs: int) -> dict[str, float]:
-    """Our F1 per (dataset, metric, pages) on the sample, with the shipped model."""
+def measure(
+    picked: list[tuple[Dataset, list[dict[str, Any]]]], jobs: int
+) -> tuple[dict[str, float], list[tuple[str, Faults]]]:
+    """Our F1 per (dataset, metric, pages) on the sample, with the shipped model, and the pages
+    with a text fidelity fault (fidelity.py)."""
     score = scorer()
     scores: dict[str, float] = {}
+    faulty: list[tuple[str, Faults]] = []
     # forkserver: a forked child of a process that has run LightGBM's OpenMP threads can hang
     with ProcessPoolExecutor(jobs, multiprocessing.get_context("forkserver")) as pool:
         for dataset, rows in picked:
-            tasks = [
-                (str(r["id"]), str(dataset.source(r)), None, i, False, False) for i, r in enumerate(rows)
-            ]
-            results = list(pool.map(_page, tasks, chunksize=4))
-            predictions = {OURS: {r["id"]: r[OURS] for r in results}}
+            tasks = [(str(r["id"]), str(dataset.source(r))) for r in rows]
+            results = list(pool.map(check, tasks, chunksize=4))
+            faulty += [(f"{dataset.name}/{name}", f) for name, _, f in results if f]
+            predictions = {OURS: {name: text for name, text, _ in results}}
             for line in score_lines(score, dataset.name, rows, predictions):
                 if f"{OURS}_cv" in line:
                     scores[f"{line['dataset']} {line['metric']} {line['pages']}"] = round(
                         line[f"{OURS}_cv"], 4
                     )
-    return scores
+    return scores, faulty
 
 
 def main() -> int:
@@ -87,7 +94,7 @@ def main() -> int:
         sys.exit(f"quality-gate: the sample's digest {sample_digest[:12]} is not the pinned "
                  f"{str(pinned.get('digest'))[:12]}: the datasets or the sample changed; "
                  "re-pin with bench/gate.py --pin and say why in the commit")  # fmt: skip
-    scores = measure(picked, args.jobs)
+    scores, faulty = measure(picked, args.jobs)
     floors: dict[str, float] = pinned.get("floors", {})
     if args.pin:
         lowered = {k: (floors[k], v) for k, v in scores.items() if k in floors and v < floors[k]}
@@ -111,7 +118,8 @@ def main() -> int:
         print(f"{'ok  ' if ok else 'FAIL'} {key:<42} {shown:>8}  floor {floor:.4f}")
     seconds = time.perf_counter() - started
     print(f"quality-gate: {len(floors) - failed}/{len(floors)} floors held ({seconds:.0f} s)")
-    return 1 if failed or not floors else 0
+    print(f"quality-gate: text fidelity: {report(faulty)}")
+    return 1 if failed or not floors or faulty else 0
 
 
 if __name__ == "__main__":

@@ -7,13 +7,15 @@
    (`extract(..., Trace(collect_blocks=True))`): its blocks, their features, and how much of each
    trafilatura kept. The result is cached in bench/out/blocks/ for the bench (keyed by a digest
    of blocks.py); `make train` passes `--fresh` and collects everything again.
-2. Labels align each block with the page's truth: a block is content when at least half of its
-   word trigrams (its words, under three) are in the truth text. trafilatura-eval has snippets, not
-   text: a block is content when it overlaps a "with" snippet, boilerplate when it overlaps a
-   "without" one, and unlabelled (left out) otherwise. Each block weighs its number of words
-   (capped), as the F1 scores do.
-3. LightGBM, seeded and single-threaded where order matters (`deterministic`), fits on the pages
-   whose site is not frozen (splits.py). Nothing here ever reads a frozen page's labels.
+2. Labels align each block with the page's truth, in three classes: boilerplate, content and
+   comment. A block is content when at least half of its word trigrams (its words, under three)
+   are in the truth text; a comment when they are in the page's comments truth (dragnet-train's
+   `comments`), or when it is content of a forum page under a comment, reply or answer container
+   (wcxb-dev's forum replies). trafilatura-eval has snippets, not text: a block is content when
+   it overlaps a "with" snippet, boilerplate when it overlaps a "without" one, and unlabelled (left
+   out) otherwise. Each block weighs its number of words (capped), as the F1 scores do.
+3. LightGBM (multiclass), seeded and single-threaded where order matters (`deterministic`), fits
+   on the pages whose site is not frozen (splits.py). Nothing here ever reads a frozen page's labels.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ OUT = REPO / "bench" / "out" / "blocks"
 ARTIFACT = REPO / "scraper" / "extract" / "block_model.txt.gz"
 SEED = 20261130
 PARAMS: dict[str, Any] = {
-    "objective": "binary",
+    "objective": "multiclass",
+    "num_class": 3,
     "learning_rate": 0.1,
     "num_leaves": 31,
     "min_data_in_leaf": 40,
@@ -65,12 +68,18 @@ class PageBlocks:
     dataset: str
     page_id: str
     fold: int
+    page_type: str  # as judged before extraction (forum pages keep their comments)
     features: np.ndarray  # (blocks, FEATURE_COUNT)
-    labels: np.ndarray  # 1 content, 0 boilerplate, -1 unlabelled
+    labels: np.ndarray  # model.CLASSES: 0 boilerplate, 1 content, 2 comment; -1 unlabelled
     weights: np.ndarray
     texts: list[str]
     kept: np.ndarray
+    under_reply: np.ndarray  # under an element classed comment, reply or answer
     trafilatura_text: str
+    # other extractors' opinions, for `--votes` (an experiment; not model features): per vote,
+    # the share of each block in that extractor's text, and the seconds it took on the page
+    votes: dict[str, np.ndarray] | None = None
+    vote_seconds: dict[str, float] | None = None
 
 
 def _code_digest() -> str:
@@ -85,50 +94,118 @@ def _sets(text: str) -> tuple[set[str], set[tuple[str, str, str]]]:
     return set(tokens), set(zip(tokens, tokens[1:], tokens[2:], strict=False))
 
 
-def _page(task: tuple[str, dict[str, Any], str]) -> PageBlocks | None:
+# a forum's content under a container with one of these class/id words is a reply (a comment)
+_REPLY_WORDS = ("comment", "reply", "answer")
+
+
+def _page(task: tuple[str, dict[str, Any], str, bool]) -> PageBlocks | None:
     from scraper.config import ExtractSettings  # noqa: PLC0415  # imported in the worker
     from scraper.errors import ScraperError  # noqa: PLC0415
     from scraper.extract import model  # noqa: PLC0415
-    from scraper.extract.blocks import overlap  # noqa: PLC0415
+    from scraper.extract.blocks import VOCABULARY  # noqa: PLC0415
+    from scraper.extract.classify import classify  # noqa: PLC0415
     from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
     from scraper.sources import load_file  # noqa: PLC0415
 
-    name, row, path = task
+    name, row, path, with_votes = task
     model.use(None)  # the blocks as trafilatura alone leaves them
     trace = Trace(collect_blocks=True)
     try:
         document = extract(load_file(path, url=None, max_bytes=50 * 2**20), ExtractSettings(), trace)
     except ScraperError:
         return None
-    if not trace.blocks:
+    if not trace.blocks or trace.signals is None:
         return None
-    labels = []
-    if row.get("text"):
-        uni, tri = _sets(str(row["text"]))
-        labels = [int(overlap(b.text, uni, tri) >= 0.5) for b in trace.blocks]
-    else:
-        good = _sets(" \n ".join(row.get("with") or []))
-        bad = _sets(" \n ".join(row.get("without") or []))
-        for block in trace.blocks:
-            if overlap(block.text, *good) >= 0.5:
-                labels.append(1)
-            elif len(_WORD.findall(block.text)) >= 2 and overlap(block.text, *bad) >= 0.5:
-                labels.append(0)
-            else:
-                labels.append(-1)
+    reply_mask = sum(1 << VOCABULARY.index(w) for w in _REPLY_WORDS)
+    votes = _votes(trace, document.url) if with_votes else None
     return PageBlocks(
         dataset=name,
         page_id=str(row["id"]),
         fold=fold_of(row),
+        page_type=classify(trace.signals, None, None).page_type,
         features=np.asarray([b.features for b in trace.blocks], dtype=np.float32),
-        labels=np.asarray(labels, dtype=np.int8),
+        labels=np.zeros(len(trace.blocks), dtype=np.int8),  # set by `label`, from the truth
+        under_reply=np.asarray([bool((b.own_words | b.outer_words) & reply_mask) for b in trace.blocks]),
         weights=np.asarray(
             [min(_MAX_WEIGHT, max(1, len(_WORD.findall(b.text)))) for b in trace.blocks], dtype=np.float32
         ),
         texts=[b.text for b in trace.blocks],
         kept=np.asarray([b.kept for b in trace.blocks], dtype=np.float32),
         trafilatura_text=document.text,
+        votes=None if votes is None else votes[0],
+        vote_seconds=None if votes is None else votes[1],
     )
+
+
+def label(page: PageBlocks, row: dict[str, Any]) -> None:
+    """Set the page's block labels from its truth row (model.CLASSES; -1: unlabelled)."""
+    from scraper.extract import model  # noqa: PLC0415
+    from scraper.extract.blocks import overlap  # noqa: PLC0415
+
+    labels = []
+    if row.get("text"):
+        uni, tri = _sets(str(row["text"]))
+        comments = _sets(str(row["comments"])) if row.get("comments") else None
+        for text, reply in zip(page.texts, page.under_reply, strict=True):
+            if overlap(text, uni, tri) >= 0.5:
+                labels.append(model.COMMENT if reply and page.page_type == "forum" else model.CONTENT)
+            elif comments is not None and overlap(text, *comments) >= 0.5:
+                labels.append(model.COMMENT)
+            else:
+                labels.append(model.BOILERPLATE)
+    else:
+        good = _sets(" \n ".join(row.get("with") or []))
+        bad = _sets(" \n ".join(row.get("without") or []))
+        for text in page.texts:
+            if overlap(text, *good) >= 0.5:
+                labels.append(model.CONTENT)
+            elif len(_WORD.findall(text)) >= 2 and overlap(text, *bad) >= 0.5:
+                labels.append(model.BOILERPLATE)
+            else:
+                labels.append(-1)
+    page.labels = np.asarray(labels, dtype=np.int8)
+
+
+VOTES = ("readability", "justext", "precision", "recall")
+
+
+def _votes(trace: Any, url: str | None) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """What trafilatura's other extractors make of the pre-passed page (its readability port,
+    jusText, its precision and recall modes), as each block's share in their text, and the
+    seconds each took: the `--votes` experiment."""
+    import trafilatura  # noqa: PLC0415
+    from trafilatura.baseline import basic_cleaning  # noqa: PLC0415
+    from trafilatura.external import try_justext, try_readability  # noqa: PLC0415
+    from trafilatura.utils import load_html  # noqa: PLC0415
+
+    from scraper.extract.blocks import overlap  # noqa: PLC0415
+
+    html = trace.cleaned.html or ""
+
+    def readability() -> str:
+        return str(try_readability(load_html(html)).text_content())
+
+    def justext() -> str:
+        return " ".join(try_justext(basic_cleaning(load_html(html)), url, None).itertext())
+
+    def precision() -> str:
+        return trafilatura.extract(html, favor_precision=True, include_comments=False) or ""
+
+    def recall() -> str:
+        return trafilatura.extract(html, favor_recall=True, include_comments=False) or ""
+
+    shares: dict[str, np.ndarray] = {}
+    seconds: dict[str, float] = {}
+    for name, run in zip(VOTES, (readability, justext, precision, recall), strict=True):
+        started = time.perf_counter()
+        try:
+            text = run()
+        except Exception:  # a vote that fails is an empty opinion
+            text = ""
+        seconds[name] = time.perf_counter() - started
+        sets = _sets(text)
+        shares[name] = np.asarray([overlap(b.text, *sets) for b in trace.blocks], dtype=np.float32)
+    return shares, seconds
 
 
 class _Unpickler(pickle.Unpickler):
@@ -138,19 +215,21 @@ class _Unpickler(pickle.Unpickler):
         return PageBlocks if name == "PageBlocks" else super().find_class(module, name)
 
 
-def collect(datasets: list[Dataset], jobs: int, *, fresh: bool = False) -> list[PageBlocks]:
+def collect(
+    datasets: list[Dataset], jobs: int, *, fresh: bool = False, votes: bool = False
+) -> list[PageBlocks]:
     """Every page's blocks, from the cache when the block code has not changed (and not `fresh`)."""
     OUT.mkdir(parents=True, exist_ok=True)
     digest = _code_digest()
     pages: list[PageBlocks] = []
     for dataset in datasets:
-        cache = OUT / f"{dataset.name}-{digest}.pkl"
+        cache = OUT / f"{dataset.name}-{digest}{f'-votes{len(dataset.rows)}' if votes else ''}.pkl"
         if cache.is_file() and not fresh:
             with open(cache, "rb") as fh:
                 pages += _Unpickler(fh).load()
             continue
         started = time.perf_counter()
-        tasks = [(dataset.name, row, str(dataset.source(row))) for row in dataset.rows]
+        tasks = [(dataset.name, row, str(dataset.source(row)), votes) for row in dataset.rows]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             found = [p for p in pool.map(_page, tasks, chunksize=4) if p is not None]
         print(f"train: {dataset.name}: blocks of {len(found)} pages in {time.perf_counter() - started:.0f} s",
@@ -158,14 +237,28 @@ def collect(datasets: list[Dataset], jobs: int, *, fresh: bool = False) -> list[
         with open(cache, "wb") as fh:
             pickle.dump(found, fh)
         pages += found
+    rows = {(d.name, str(r["id"])): r for d in datasets for r in d.rows}
+    for page in pages:
+        if page.fold == FROZEN:  # never labelled: nothing may learn from the final-check split
+            page.labels = np.full(len(page.texts), -1, dtype=np.int8)
+        else:
+            label(page, rows[page.dataset, page.page_id])
     return pages
 
 
-def fit(pages: list[PageBlocks], rounds: int = ROUNDS) -> Any:
+def matrix(page: PageBlocks, votes: tuple[str, ...] = ()) -> np.ndarray:
+    """The page's feature matrix, with the named votes as further columns (the experiment)."""
+    if not votes:
+        return page.features
+    assert page.votes is not None, "votes were not collected: --votes"
+    return np.column_stack([page.features, *(page.votes[v] for v in votes)])
+
+
+def fit(pages: list[PageBlocks], rounds: int = ROUNDS, votes: tuple[str, ...] = ()) -> Any:
     """A LightGBM Booster on the labelled blocks of these pages."""
     import lightgbm  # noqa: PLC0415
 
-    features = np.concatenate([p.features for p in pages])
+    features = np.concatenate([matrix(p, votes) for p in pages])
     labels = np.concatenate([p.labels for p in pages])
     weights = np.concatenate([p.weights for p in pages])
     labelled = labels >= 0
@@ -191,38 +284,67 @@ def write_artifact(booster: Any, path: Path = ARTIFACT) -> int:
     return len(data)
 
 
-def cv_check(pages: list[PageBlocks], datasets: list[Dataset]) -> None:
-    """The site-grouped CV of the block decisions alone (no pipeline run): our text, page by page,
-    against trafilatura's, on the non-frozen pages only (the frozen split is never looked at here)."""
-    from quality import scorer  # noqa: PLC0415
-
+def cv_texts(pages: list[PageBlocks], votes: tuple[str, ...] = ()) -> dict[str, str]:
+    """Our text of each non-frozen page from the block decisions of its CV fold's model, with the
+    settings' defaults: comments only on forum pages, where they are content."""
     from scraper.extract.model import decide  # noqa: PLC0415
 
     folds = sorted({p.fold for p in pages} - {FROZEN})
     ours: dict[str, str] = {}
     for k in folds:
-        booster = fit([p for p in pages if p.fold not in (k, FROZEN)])
+        booster = fit([p for p in pages if p.fold not in (k, FROZEN)], votes=votes)
         for page in (p for p in pages if p.fold == k):
-            probabilities = [float(x) for x in booster.predict(page.features, num_threads=1)]
-            verdicts = decide(probabilities, [float(x) for x in page.kept], [len(t) for t in page.texts])
+            classes = np.atleast_2d(booster.predict(matrix(page, votes), num_threads=1)).tolist()
+            verdicts = decide(classes, page.kept.tolist(), [len(t) for t in page.texts],
+                              comments=page.page_type == "forum", texts=page.texts)  # fmt: skip
             ours[f"{page.dataset}/{page.page_id}"] = (
                 page.trafilatura_text
                 if verdicts is None
-                else "\n".join(t for t, keep in zip(page.texts, verdicts, strict=True) if keep)
+                else "\n".join(t for t, v in zip(page.texts, verdicts, strict=True) if v)
             )
+    return ours
+
+
+def cv_check(
+    pages: list[PageBlocks], datasets: list[Dataset], votes: tuple[str, ...] = ()
+) -> dict[str, float]:
+    """The site-grouped CV of the block decisions alone (no pipeline run): our text, page by page,
+    against trafilatura's, on the non-frozen pages only (the frozen split is never looked at here).
+    Returns our F1 per dataset."""
+    from quality import scorer  # noqa: PLC0415
+
+    ours = cv_texts(pages, votes)
     score = scorer()
+    found_ours: dict[str, float] = {}
     for dataset in datasets:
-        rows = [r for r in dataset.rows if fold_of(r) != FROZEN]
+        by_id = {p.page_id: p for p in pages if p.dataset == dataset.name and p.fold != FROZEN}
+        rows = [r for r in dataset.rows if str(r["id"]) in by_id]
         protocol = "snippets" if dataset.name == "trafilatura-eval" else "shingle"
-        by_id = {p.page_id: p for p in pages if p.dataset == dataset.name}
         systems = {
             "blocks": {i: ours.get(f"{dataset.name}/{i}", "") for i in by_id},
             "trafilatura": {i: p.trafilatura_text for i, p in by_id.items()},
         }
-        found = {name: score.score(rows, texts, name, [protocol], 4, 0, 0, None)[0].metrics["f1"]
+        found = {name: score.score(rows, texts, name, [protocol], 4, 0, 0, None)[0].metrics
                  for name, texts in systems.items()}  # fmt: skip
-        print(f"cv {dataset.name:<22}{protocol:<9}{len(rows):>5} pages  blocks {found['blocks']:.3f}  "
-              f"trafilatura alone {found['trafilatura']:.3f}")  # fmt: skip
+        found_ours[dataset.name] = found["blocks"]["f1"]
+        pr = "".join(f"  P/R {m.get('precision', 0):.3f}/{m.get('recall', 0):.3f}" for m in found.values())
+        print(f"cv {'+'.join(votes) or 'no votes':<28}{dataset.name:<22}{protocol:<9}{len(rows):>5} pages  "
+              f"blocks {found['blocks']['f1']:.3f}  trafilatura alone {found['trafilatura']['f1']:.3f}{pr}",
+              flush=True)  # fmt: skip
+    return found_ours
+
+
+def votes_experiment(pages: list[PageBlocks], datasets: list[Dataset]) -> None:
+    """The CV gain of each vote (added alone, then all together) and what it costs per page."""
+    pages = [p for p in pages if p.votes is not None]
+    for name in VOTES:
+        ms = 1000 * sum((p.vote_seconds or {}).get(name, 0.0) for p in pages) / max(1, len(pages))
+        print(f"vote {name}: {ms:.1f} ms per page ({len(pages)} pages)")
+    base = cv_check(pages, datasets)
+    for votes in [*((v,) for v in VOTES), VOTES]:
+        found = cv_check(pages, datasets, votes)
+        gains = ", ".join(f"{d} {found[d] - base[d]:+.4f}" for d in base)
+        print(f"gain {'+'.join(votes)}: {gains}", flush=True)
 
 
 def main() -> int:
@@ -230,8 +352,17 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--check", action="store_true", help="print the CV of the block decisions first")
     parser.add_argument("--fresh", action="store_true", help="collect the blocks again, ignoring the cache")
+    parser.add_argument("--votes", type=int, metavar="PAGES",
+                        help="the votes experiment on PAGES pages per dataset (writes no model)")  # fmt: skip
     args = parser.parse_args()
     datasets = load_datasets(command="train")
+    if args.votes:
+        from quality import sample  # noqa: PLC0415
+
+        for dataset in datasets:
+            dataset.rows = sample(dataset.rows, args.votes)
+        votes_experiment(collect(datasets, args.jobs, fresh=args.fresh, votes=True), datasets)
+        return 0
     pages = collect(datasets, args.jobs, fresh=args.fresh)
     if args.check:
         cv_check(pages, datasets)

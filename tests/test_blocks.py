@@ -62,17 +62,18 @@ def test_deep_nesting_does_not_recurse() -> None:
 class _Fixed:
     """A stand-in model that answers fixed probabilities."""
 
-    def __init__(self, probabilities: list[float]) -> None:
+    def __init__(self, probabilities: list[Any]) -> None:
         self.probabilities = probabilities
 
-    def predict(self, matrix: Any, **_: Any) -> list[float]:
+    def predict(self, matrix: Any, **_: Any) -> list[list[float]]:
+        """Rows of (boilerplate, content, comment): a float is the content probability, no comment."""
         assert len(matrix) == len(self.probabilities)
-        return self.probabilities
+        return [[1 - p, p, 0.0] if isinstance(p, float) else p for p in self.probabilities]
 
 
 @pytest.fixture
 def fixed_model() -> Iterator[Any]:
-    def use(probabilities: list[float]) -> None:
+    def use(probabilities: list[Any]) -> None:
         model.use(_Fixed(probabilities))
 
     yield use
@@ -118,3 +119,61 @@ def test_markdown_of_blocks() -> None:
     """Kept blocks render as Markdown: headings, list items and fenced code apart."""
     blocks = _blocks("<h2>Setup</h2><li>one</li><pre>x = 1</pre>")
     assert model.markdown(blocks) == "## Setup\n\n- one\n\n```\nx = 1\n```"
+
+
+def test_inline_elements_join_as_the_page_renders_them() -> None:
+    """A link followed by a comma reads "report, which", not "report , which"; a <br> and a nested
+    block are word boundaries; a line wrap in the source is a space."""
+    blocks = _blocks(
+        "<p>the <a href='/r'>report</a>, which <em>said</em>.</p>"
+        "<p>one<br>two</p><div>before<p>inside</p>after</div><p>wrapped\n   line</p>"
+    )
+    assert [b.text for b in blocks] == [
+        "the report, which said.",
+        "one two",
+        "before after",
+        "inside",
+        "wrapped line",
+    ]
+
+
+def test_repeated_siblings_are_counted() -> None:
+    """A block in a run of same-shaped siblings (a rail of teasers) knows how many there are."""
+    rail = "".join(
+        f"<li class='teaser'><a href='/{i}'>Headline {i}</a><p>First line {i}.</p></li>" for i in range(4)
+    )
+    blocks = _blocks(f"<article><p>The story itself.</p><ul>{rail}</ul></article>")
+    assert blocks[0].repeated == 0
+    assert {b.repeated for b in blocks[1:]} == {4}
+
+
+def test_comments_are_a_setting_and_come_last(fixed_model: Any) -> None:
+    """A block the model calls a comment is dropped unless comments are wanted; when they are, it
+    comes after the main text (or in page order, as on a forum, where the replies are content)."""
+    html = "<p>lead of the story</p><p>a reader's comment</p><p>end of the story</p>"
+    kept = "lead of the story\na reader's comment\nend of the story"  # trafilatura kept them all
+    comment = [0.02, 0.08, 0.9]
+    fixed_model([0.95, comment, 0.95])
+    assert [b.text for b in model.choose(_blocks(html, kept)) or []] == [
+        "lead of the story",
+        "end of the story",
+    ]
+    with_comments = model.choose(_blocks(html, kept), comments=True) or []
+    assert [b.text for b in with_comments] == ["lead of the story", "end of the story", "a reader's comment"]
+    # in page order, keeping all three is what trafilatura did: its output stands
+    assert model.choose(_blocks(html, kept), comments=True, comments_last=False) is None
+
+
+def test_a_hidden_copy_of_the_story_is_dropped(fixed_model: Any) -> None:
+    """A block holding the whole story beside its paragraphs is the copy; the paragraphs stay."""
+    first, second = "The ferry runs through the night.", "It stops at every island on the way."
+    html = f"<div hidden>{first} {second}</div><p>{first}</p><p>{second}</p>"
+    fixed_model([0.9, 0.9, 0.9])
+    assert [b.text for b in model.choose(_blocks(html)) or []] == [first, second]
+
+
+def test_a_repeated_quote_is_kept_once() -> None:
+    """A pull quote also in the paragraph is dropped; a short heading found in a paragraph is not a copy."""
+    texts = ["Results", "The results were clear: the tide came in early.", "the tide came in early", ""]
+    assert model.drop_copies(texts) == {2}
+    assert model.drop_copies(["same three words", "same three words"]) == {1}

@@ -63,6 +63,7 @@ VOCABULARY = (
     "cookie", "consent", "modal", "popup", "breadcrumb", "tag", "categor", "meta", "author",
     "date", "byline", "caption", "title", "teaser", "card", "list", "item", "product", "price",
     "desc", "code", "highlight", "toc", "footnote", "hidden", "login", "search", "pagination",
+    "discuss", "respon", "avatar", "vote", "latest", "more", "headline", "user",
 )  # fmt: skip
 _STOP_WORDS = frozenset(  # a list literal of 150 words would fill 150 lines
     """
@@ -92,6 +93,7 @@ class Block:
     landmarks: int  # bit i: inside an element of _LANDMARKS[i]
     own_words: int  # bit i: VOCABULARY[i] in the block element's class/id
     outer_words: int  # bit i: VOCABULARY[i] in an ancestor's class/id
+    repeated: int = 0  # siblings shaped like the block or its nearest repeated ancestor (teasers, posts)
     pieces: list[str] = field(default_factory=list)
     link_chars: int = 0
     links: int = 0
@@ -125,14 +127,21 @@ class _Frame:
     depth: int
     landmarks: int
     outer_words: int
+    repeated: int = 0
 
 
 def _walk(body: LexborNode) -> list[Block]:
-    """The blocks of `body` in document order (iterative: hostile pages nest thousands deep)."""
+    """The blocks of `body` in document order (iterative: hostile pages nest thousands deep).
+
+    A block's text is its text nodes joined as the page renders them: inline elements add no
+    space of their own ("<a>report</a>, which" reads "report, which"), a <br> and the start of a
+    nested block are a word boundary in the text around them."""
     root = Block("body", 0, 0, 0, 0)
     blocks = [root]
     top = _Frame(root, False, 0, 0, _words_mask(body))
-    stack: list[tuple[LexborNode, _Frame]] = [(c, top) for c in _children(body)]
+    # mem_id -> how many of its parent's element children share its tag and class
+    shapes: dict[int, int] = {}
+    stack: list[tuple[LexborNode, _Frame]] = [(c, top) for c in _children(body, shapes)]
     while stack:
         node, parent = stack.pop()  # pre-order: document order
         if node.is_text_node:
@@ -148,20 +157,35 @@ def _walk(body: LexborNode) -> list[Block]:
         if tag in _INLINE:
             if tag == "a":
                 parent.block.links += 1
+            elif tag == "br":
+                parent.block.pieces.append(" ")
             frame = _Frame(parent.block, parent.in_link or tag == "a", parent.depth + 1, landmarks,
-                           parent.outer_words)  # fmt: skip
+                           parent.outer_words, parent.repeated)  # fmt: skip
         else:
             words = _words_mask(node)
-            block = Block(tag, parent.depth + 1, landmarks, words, parent.outer_words)
+            repeated = max(parent.repeated, shapes.get(node.mem_id, 0))
+            block = Block(tag, parent.depth + 1, landmarks, words, parent.outer_words, repeated)
             blocks.append(block)
-            frame = _Frame(block, False, parent.depth + 1, landmarks, parent.outer_words | words)
-        stack += [(c, frame) for c in _children(node)]
+            parent.block.pieces.append(" ")  # the text around a nested block does not run into it
+            frame = _Frame(block, False, parent.depth + 1, landmarks, parent.outer_words | words, repeated)
+        stack += [(c, frame) for c in _children(node, shapes)]
     return blocks
 
 
-def _children(node: LexborNode) -> list[LexborNode]:
-    """The child nodes, text included, last first (for a stack)."""
+def _children(node: LexborNode, shapes: dict[int, int]) -> list[LexborNode]:
+    """The child nodes, text included, last first (for a stack); the element children that share
+    a shape (tag and class) with their siblings are counted into `shapes` on the way."""
     children = list(node.iter(include_text=True))
+    if len(children) >= 2:
+        alike: dict[tuple[str, str], list[int]] = {}
+        for child in children:
+            if not child.is_text_node and child.tag not in _INLINE:
+                alike.setdefault((child.tag or "", child.attributes.get("class") or ""), []).append(
+                    child.mem_id
+                )
+        for ids in alike.values():
+            if len(ids) >= 2:
+                shapes.update(dict.fromkeys(ids, len(ids)))
     children.reverse()
     return children
 
@@ -169,11 +193,14 @@ def _children(node: LexborNode) -> list[LexborNode]:
 PAGE_TYPES = ("article", "forum", "product", "documentation", "service", "collection")
 
 
-def page_features(page_type: str, teasers: int, posts: int, code_blocks: int) -> list[float]:
+def page_features(
+    page_type: str, teasers: int, posts: int, code_blocks: int, teaser_share: float = 0.0
+) -> list[float]:
     """What the whole page looks like, given to each of its blocks: its type as judged before
-    extraction (classify.py), its teaser blocks, repeated posts and code blocks."""
+    extraction (classify.py), its teaser blocks, repeated posts and code blocks, and the share of
+    its visible text in teaser blocks (high on a listing, low on a story with a rail of links)."""
     kinds = [float(page_type == kind) for kind in PAGE_TYPES]
-    return [*kinds, math.log1p(teasers), math.log1p(posts), math.log1p(code_blocks)]
+    return [*kinds, math.log1p(teasers), math.log1p(posts), math.log1p(code_blocks), teaser_share]
 
 
 def page_blocks(body: LexborNode, kept_text: str, page: list[float]) -> list[Block]:
@@ -184,7 +211,7 @@ def page_blocks(body: LexborNode, kept_text: str, page: list[float]) -> list[Blo
         if block.tag == "pre":  # code keeps its lines and indentation
             block.text = "\n".join(line.rstrip() for line in "".join(block.pieces).strip("\n").splitlines())
         else:
-            block.text = " ".join(" ".join(block.pieces).split())
+            block.text = " ".join("".join(block.pieces).split())
     blocks = [b for b in blocks if b.text]
     kept_tokens = _WORD.findall(kept_text.lower())
     kept_unigrams = set(kept_tokens)
@@ -244,6 +271,7 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
             kept_total,
             math.log1p(count),
             math.log1p(total),
+            math.log1p(block.repeated),
         ]
         features += [float(block.tag == tag) for tag in _OWN_TAGS]
         features += [float(block.landmarks >> j & 1) for j in range(len(_LANDMARKS))]
@@ -259,4 +287,4 @@ def _bits(mask: int) -> tuple[float, ...]:
     return tuple(float(mask >> j & 1) for j in range(len(VOCABULARY)))
 
 
-FEATURE_COUNT = 24 + len(PAGE_TYPES) + 3 + len(_OWN_TAGS) + len(_LANDMARKS) + 2 * len(VOCABULARY)
+FEATURE_COUNT = 25 + len(PAGE_TYPES) + 4 + len(_OWN_TAGS) + len(_LANDMARKS) + 2 * len(VOCABULARY)

@@ -65,39 +65,118 @@ def available() -> bool:
     return _model() is not None
 
 
-def probabilities(blocks: list[Block]) -> list[float]:
-    """The model's probability that each block is main content."""
+# The model's classes: the index of each in its probability rows.
+BOILERPLATE, CONTENT, COMMENT = 0, 1, 2
+CLASSES = ("boilerplate", "content", "comment")
+# A kept block whose text is already in another kept block is a copy (a hidden block holding the
+# whole story beside its paragraphs, a pull quote): the shorter is dropped, unless the longer is
+# mostly made of other kept blocks, when it is the copy. Texts of fewer words are not compared
+# (a one-word heading also found in a paragraph is not a copy).
+MIN_COPY_WORDS = 3
+
+
+def probabilities(blocks: list[Block]) -> list[list[float]]:
+    """The model's probability of each class (boilerplate, content, comment) for each block."""
     import numpy as np  # noqa: PLC0415  # comes with lightgbm
 
     booster = _model()
     matrix = np.asarray([b.features for b in blocks], dtype=np.float64)
-    return [float(p) for p in booster.predict(matrix, num_threads=1)]
+    return [[float(x) for x in row] for row in np.atleast_2d(booster.predict(matrix, num_threads=1))]
 
 
-def choose(blocks: list[Block]) -> list[Block] | None:
-    """The blocks to keep, in document order; None when trafilatura's output should stand."""
+def choose(blocks: list[Block], *, comments: bool = False, comments_last: bool = True) -> list[Block] | None:
+    """The blocks to keep, in reading order; None when trafilatura's output should stand.
+
+    Comments are kept only when `comments` is set (a setting, or a forum page, where the replies
+    are the page's content); `comments_last` puts them after the main text, as trafilatura does."""
     if not blocks or _model() is None:
         return None
-    verdicts = decide(probabilities(blocks), [b.kept for b in blocks], [len(b.text) for b in blocks])
-    return None if verdicts is None else [b for b, keep in zip(blocks, verdicts, strict=True) if keep]
+    verdicts = decide(
+        probabilities(blocks),
+        [b.kept for b in blocks],
+        [len(b.text) for b in blocks],
+        comments=comments,
+        comments_last=comments_last,
+        texts=[b.text for b in blocks],
+    )
+    if verdicts is None:
+        return None
+    main = [b for b, v in zip(blocks, verdicts, strict=True) if v == CONTENT or (v and not comments_last)]
+    return main + [b for b, v in zip(blocks, verdicts, strict=True) if v == COMMENT and comments_last]
 
 
-def decide(probabilities: list[float], kept: list[float], sizes: list[int]) -> list[bool] | None:
-    """Keep or drop each block; None when that is what trafilatura did, when nothing would be
-    kept, or when the model would drop more than `MAX_DROPPED` of trafilatura's text."""
+def decide(
+    classes: list[list[float]],
+    kept: list[float],
+    sizes: list[int],
+    *,
+    comments: bool = False,
+    comments_last: bool = False,
+    texts: list[str] | None = None,
+) -> list[int] | None:
+    """Each block's fate: BOILERPLATE (dropped), CONTENT or COMMENT (kept as that); None when
+    that is what trafilatura did, when nothing would be kept, or when the model would drop more
+    than `MAX_DROPPED` of trafilatura's text (comments dropped because none are wanted aside).
+
+    A block is kept when its probability of being wanted (content, plus comment when comments are
+    wanted) is at least `KEEP`, dropped below `DROP`, and left to trafilatura's verdict between.
+    With `comments_last`, a comment kept before main text moves after it, which is a change too.
+    With `texts`, copies among the kept blocks are dropped (`drop_copies`)."""
     verdicts = []
     changed = False
     kept_size = dropped_size = 0
-    for p, share, size in zip(probabilities, kept, sizes, strict=True):
+    for row, share, size in zip(classes, kept, sizes, strict=True):
+        p_content, p_comment = row[CONTENT], row[COMMENT]
+        wanted = p_content + (p_comment if comments else 0.0)
         by_trafilatura = share >= KEPT
-        keep = True if p >= KEEP else False if p < DROP else by_trafilatura
+        keep = True if wanted >= KEEP else False if wanted < DROP else by_trafilatura
         changed |= keep != by_trafilatura
         kept_size += size if by_trafilatura else 0
-        dropped_size += size if by_trafilatura and not keep else 0
-        verdicts.append(keep)
+        unwanted_comment = not comments and p_comment >= KEEP
+        dropped_size += size if by_trafilatura and not keep and not unwanted_comment else 0
+        verdicts.append((COMMENT if p_comment > p_content else CONTENT) if keep else BOILERPLATE)
     if dropped_size > MAX_DROPPED * kept_size:
         return None
+    if comments_last:
+        kinds = [v for v in verdicts if v]
+        changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]
+    if texts is not None:
+        copies = drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)])
+        changed |= bool(copies)
+        for i in copies:
+            verdicts[i] = BOILERPLATE
     return verdicts if changed and any(verdicts) else None
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def drop_copies(texts: list[str]) -> set[int]:
+    """The indexes of the texts (of kept blocks; "" for the others) that copy another one's text:
+    a text of `MIN_COPY_WORDS` words or more found whole in a longer (or an earlier, equal) one.
+    A container mostly made of such texts is the copy instead (a hidden block holding the whole
+    story beside its paragraphs); repeated until no kept text is inside another."""
+    dropped: set[int] = set()
+    while True:
+        candidates = [i for i, t in enumerate(texts) if i not in dropped and _words(t) >= MIN_COPY_WORDS]
+        # longest first: a text can only be inside one at least as long
+        order = sorted(candidates, key=lambda i: (-len(texts[i]), i))
+        everything = "\0".join(texts[i] for i in order)  # a text found twice here is in another one
+        inside: dict[int, list[int]] = {}  # container -> the texts found in it
+        for rank, i in enumerate(order):
+            if everything.count(texts[i]) < 2:
+                continue
+            container = next((j for j in order[:rank] if texts[i] in texts[j]), None)
+            if container is not None:
+                inside.setdefault(container, []).append(i)
+        if not inside:
+            return dropped
+        for container, parts in inside.items():
+            if len(parts) >= 2 and sum(len(texts[i]) for i in parts) * 2 >= len(texts[container]):
+                dropped.add(container)
+            else:
+                dropped.update(parts)
 
 
 _MARKDOWN_PREFIX = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### ",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import trafilatura
 from lxml import etree
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 from trafilatura.settings import Document as _Extracted
 from trafilatura.xml import xmltotxt
 
@@ -55,6 +55,8 @@ class Trace:
     # the blocks the block model judged (always filled when `collect_blocks`: the training reads them)
     collect_blocks: bool = False
     blocks: list[Block] = field(default_factory=list)
+    # the blocks the model kept, in output order (None: trafilatura's output stood)
+    chosen: list[Block] | None = None
     # seconds spent per stage: parse, prepass, trafilatura, model, metadata (the bench reads them)
     timings: dict[str, float] = field(default_factory=dict)
     _last: float = field(default_factory=time.perf_counter)
@@ -100,19 +102,22 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
 
     verdict = trace.verdict
     settings = _for_page_type(settings, verdict.page_type)
-    found, text = _extract_main(tree, html, page_url, settings, page.source, simplified=bool(bounded))
-    markdown = _tidy_markdown(found.text or "")
+    found, text, markdown = _extract_main(
+        tree, html, page_url, settings, page.source, simplified=bool(bounded)
+    )
+    main_text = text
     if settings.include_comments and found.commentsbody is not None:
-        markdown = "\n\n".join(filter(None, (markdown, _tidy_markdown(found.comments or ""))))
-        text = "\n".join(filter(None, (text, _plain_text(found.commentsbody))))
+        comments_markdown, comments_text = _texts(found.commentsbody)
+        markdown = "\n\n".join(filter(None, (markdown, comments_markdown)))
+        text = "\n".join(filter(None, (text, comments_text)))
     trace.lap("trafilatura")
     # a page bounds.py had to simplify is a shape the model never saw: trafilatura's output stands
     if tree.body is not None and not bounded and (trace.collect_blocks or block_model.available()):
-        context = page_features(
-            verdict.page_type, signals.teasers, signals.repeated_posts, signals.code_blocks
+        # what trafilatura kept, as the model learnt it: its main text, and a forum's replies with it
+        kept_text = text if verdict.page_type == "forum" else main_text
+        chosen = _choose_blocks(
+            tree.body, kept_text, verdict.page_type, signals, settings=settings, trace=trace
         )
-        trace.blocks = page_blocks(tree.body, text, context)
-        chosen = block_model.choose(trace.blocks)
         if chosen is not None:
             text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
         trace.lap("model")
@@ -153,6 +158,32 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     )
     trace.lap("metadata")
     return document
+
+
+def _choose_blocks(
+    body: LexborNode,
+    kept_text: str,
+    page_type: str,
+    signals: PageSignals,
+    *,
+    settings: ExtractSettings,
+    trace: Trace,
+) -> list[Block] | None:
+    """The blocks the model keeps, in output order (None: trafilatura's output stands); all of
+    them go to the trace. Comments come back when asked for, after the main text; a forum's
+    replies are its content, in page order."""
+    context = page_features(
+        page_type,
+        signals.teasers,
+        signals.repeated_posts,
+        signals.code_blocks,
+        signals.teaser_text_length / max(1, signals.text_length),
+    )
+    trace.blocks = page_blocks(body, kept_text, context)
+    trace.chosen = block_model.choose(
+        trace.blocks, comments=settings.include_comments, comments_last=page_type != "forum"
+    )
+    return trace.chosen
 
 
 def _for_page_type(settings: ExtractSettings, page_type: str) -> ExtractSettings:
@@ -287,8 +318,8 @@ def _extract_main(
     source: str,
     *,
     simplified: bool,
-) -> tuple[_Extracted, str]:
-    """The trafilatura call strategy: the extraction and its plain text.
+) -> tuple[_Extracted, str, str]:
+    """The trafilatura call strategy: the extraction, its plain text and its Markdown.
 
     One call, on the pre-passed page. Only when its text holds less than a quarter of the prose
     the pre-pass left is a second call made, on the page without the generic pre-pass (the
@@ -296,12 +327,12 @@ def _extract_main(
     """
     if not settings.prepass:
         found = _run_trafilatura(_serialise(tree), url, settings, source)
-        return found, _plain_text(found.body)
+        return found, *_texts(found.body)[::-1]
     prose = prose_weight(tree.body) if tree.body is not None else 0
-    first: tuple[_Extracted, str] | None = None
+    first: tuple[_Extracted, str, str] | None = None
     with contextlib.suppress(NoMainContent):  # the second call may still find the story
         found = _run_trafilatura(_serialise(tree), url, settings, source)
-        first = found, _plain_text(found.body)
+        first = found, *_texts(found.body)[::-1]
     if first is not None and len(first[1]) >= _MIN_PROSE_SHARE * prose:
         return first
     try:
@@ -311,7 +342,7 @@ def _extract_main(
         if first is None:
             raise
         return first
-    second = found, _plain_text(found.body)
+    second = found, *_texts(found.body)[::-1]
     return second if first is None or len(second[1]) > len(first[1]) else first
 
 
@@ -361,15 +392,36 @@ def _run_trafilatura(html: str, url: str | None, settings: ExtractSettings, sour
     return found
 
 
-def _plain_text(body: etree._Element) -> str:
-    """One paragraph per line, no Markdown.
+def _texts(body: etree._Element) -> tuple[str, str]:
+    """The extracted tree's Markdown and plain text (one paragraph per line, no Markdown).
 
-    trafilatura writes links as [text](url) even without formatting, so the <ref> wrappers are
-    stripped first; this mutates the extracted tree, which is ours and whose markdown is done.
+    A line break in the source inside a paragraph is whitespace, as a browser renders it: only
+    code keeps its lines. trafilatura writes links as [text](url) even without formatting, so the
+    <ref> wrappers are stripped for the plain text; this mutates the extracted tree, which is ours.
     """
+    _unwrap(body)
+    markdown = _tidy_markdown(xmltotxt(body, True))
     etree.strip_tags(body, "ref")
     lines = (" ".join(line.split()) for line in xmltotxt(body, False).splitlines())
-    return "\n".join(line for line in lines if line)
+    return markdown, "\n".join(line for line in lines if line)
+
+
+def _unwrap(body: etree._Element) -> None:
+    """Every run of whitespace in the tree's text outside code becomes one space."""
+    code = {inner for element in body.iter("code") for inner in element.iter()}
+    for element in body.iter():
+        if element.text and element not in code:
+            element.text = _one_space(element.text)
+        parent = element.getparent()
+        if element.tail and parent not in code:
+            element.tail = _one_space(element.tail)
+
+
+def _one_space(text: str) -> str:
+    inner = " ".join(text.split())
+    if not inner:
+        return " " if text else text
+    return (" " if text[0].isspace() else "") + inner + (" " if text[-1].isspace() else "")
 
 
 def _tidy_markdown(markdown: str) -> str:
