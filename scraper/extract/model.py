@@ -1,11 +1,14 @@
-"""The block model: which blocks of a page are its main content, learned from annotated pages.
+"""The block model: which blocks of a page are its main content, its comments or boilerplate.
 
-    choose(blocks) -> list[Block] | None      None: keep trafilatura's own output
+    choose(blocks, comments=..., comments_last=...) -> list[Block] | None   None: trafilatura's output
 
-trafilatura proposes the main content; the model (gradient-boosted trees, LightGBM) reads each
-block's features (blocks.py) and gives the probability that a reader would call it content. A
-block is kept when the model is sure it is content (`KEEP`), dropped when it is sure it is not
-(`DROP`), and left to trafilatura's verdict when the model is unsure. When that
+trafilatura proposes the main content; the model (gradient-boosted trees, LightGBM, three
+classes) reads each block's features (blocks.py) and gives the probability that a reader would
+call it content, a comment (reader comments, replies, discussion) or boilerplate. Whether
+comments are wanted is the caller's setting, never the model's guess. A block is kept when the
+model is sure it is wanted (`KEEP`), dropped when it is sure it is not (`DROP`), and left to
+trafilatura's verdict when the model is unsure; kept comments come after the main text, and a
+kept block whose text is already in another kept block is dropped (`drop_copies`). When that
 changes nothing, trafilatura's text and Markdown are kept as they are.
 
 The artifact (`block_model.txt.gz`, LightGBM's text format) ships inside the package and is
@@ -52,8 +55,8 @@ def _shipped() -> Any:
     import lightgbm  # noqa: PLC0415  # imported on first use: a process that never extracts skips it
 
     booster = lightgbm.Booster(model_str=gzip.decompress(artifact.read_bytes()).decode("utf-8"))
-    if booster.num_feature() != FEATURE_COUNT:
-        return None  # an artifact from another feature set: retrain (make train)
+    if booster.num_feature() != FEATURE_COUNT or booster.num_model_per_iteration() != len(CLASSES):
+        return None  # an artifact from another feature set or classes: retrain (make train)
     return booster
 
 
