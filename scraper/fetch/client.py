@@ -42,6 +42,7 @@ from scraper.config import FetchSettings, Site, scrub, secrets_in, site_fetch, s
 from scraper.dates import http_date
 from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
 from scraper.fetch.charset import resolve_encoding
+from scraper.fetch.cookies import SiteJars, no_cookies
 from scraper.fetch.gate import HostGate
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedProxy, guarded_transport
 from scraper.fetch.inflate import InflateError, Inflater
@@ -100,6 +101,8 @@ class Fetcher:
         # read once, when the run starts; only consulted with trust_env
         self._env_proxies = urllib.request.getproxies_environment()
         self._transport = transport
+        # no cookies unless a site asks for its own bounded jar (scraper/fetch/cookies.py)
+        self.cookies = SiteJars(lambda _url: None, max_cookies=0, max_bytes=0)
         self._client: httpx.AsyncClient | None = None
         self._retrying = self._build_retrying(sleep)
 
@@ -113,6 +116,14 @@ class Fetcher:
         if found is None:
             found = self._by_host[host] = site_fetch(self.settings, site_for(self.sites, f"http://{host}/"))
         return found
+
+    def _add_static_cookie(self, request: httpx.Request) -> None:
+        """The configured `cookie` values, after those the site's jar sent (if it keeps one)."""
+        static = self.settings_for(str(request.url)).cookie
+        if static:
+            pairs = "; ".join(f"{name}={value}" for name, value in static.items())
+            kept = request.headers.get("Cookie")
+            request.headers["Cookie"] = f"{kept}; {pairs}" if kept else pairs
 
     def _host_limits(self, host: str) -> tuple[int, float]:
         own = self.settings_for(host)
@@ -136,8 +147,6 @@ class Fetcher:
         """What every request to `url` carries besides the fetcher's own headers."""
         own = self.settings_for(url)
         headers = {"User-Agent": own.user_agent, **own.headers}
-        if own.cookie:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in own.cookie.items())
         if "bearer" in own.auth:
             headers["Authorization"] = f"Bearer {own.auth['bearer']}"
         elif own.auth:
@@ -158,6 +167,7 @@ class Fetcher:
             headers={"Accept-Encoding": _ACCEPT_ENCODING},
             follow_redirects=False,
             trust_env=False,
+            cookies=no_cookies(),
             event_hooks={"response": [_keep_location]},
         )
         return self
@@ -254,8 +264,15 @@ class Fetcher:
         async with self.gate.slot(url):
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
-                    async with client.stream("GET", url, headers=headers) as response:
+                    request = client.build_request("GET", url, headers=headers)
+                    self.cookies.add_header(request)
+                    self._add_static_cookie(request)
+                    response = await client.send(request, stream=True)
+                    try:
+                        self.cookies.extract(response)
                         return await self._answer(url, response, accept, head)
+                    finally:
+                        await response.aclose()
             except TimeoutError as exc:
                 raise TransientFetchError(url, f"timed out (total {self.settings.total_timeout:g}s)") from exc
             except httpx.InvalidURL as exc:

@@ -20,9 +20,9 @@ from scraper.crawl.politeness import Politeness
 from scraper.errors import ConfigError, FetchError, PermanentFetchError
 from scraper.fetch.client import Fetcher
 from scraper.models import FetchedPage
+from tests.crawl.test_engine import article, crawl, make_settings
 from tests.httpserver import LocalServer, Route
 from tests.proxy import LocalProxy
-from tests.test_crawl import article, crawl, make_settings
 
 FAST = {"per_host_delay": 0.0, "max_attempts": 1, "read_timeout": 5.0}
 
