@@ -22,7 +22,7 @@ from scraper.fetch.client import Fetcher
 from scraper.models import CrawlReport, RunStatus
 from scraper.store.documents import Store
 from tests.httpserver import LocalServer, Route
-from tests.test_crawl import article, crawl, db_rows, make_settings
+from tests.crawl.test_engine import article, crawl, db_rows, make_settings
 
 # Python's punycode codec is worse than quadratic on a long run after the last "-": this payload
 # takes about a minute to decode (0.7 s for 64 KB), a browser would never try
