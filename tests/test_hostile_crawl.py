@@ -21,8 +21,8 @@ from scraper.extract import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.models import CrawlReport, RunStatus
 from scraper.store.documents import Store
-from tests.httpserver import LocalServer, Route
 from tests.crawl.test_engine import article, crawl, db_rows, make_settings
+from tests.httpserver import LocalServer, Route
 
 # Python's punycode codec is worse than quadratic on a long run after the last "-": this payload
 # takes about a minute to decode (0.7 s for 64 KB), a browser would never try
