@@ -267,7 +267,11 @@ class Settings:
     sites: tuple[Site, ...] = ()
 
     def site_for(self, url: str | None) -> Site | None:
-        host = (urlsplit(url).hostname or "").lower() if url else ""
+        """The [[sites]] entry `url` belongs to; None for none, and for a string that is no URL."""
+        try:
+            host = (urlsplit(url).hostname or "").lower() if url else ""
+        except ValueError:  # "http://[::1/x": no host, so no site
+            return None
         return next((s for s in self.sites if host in s.all_hosts), None)
 
     def extract_for(self, url: str | None) -> ExtractSettings:
