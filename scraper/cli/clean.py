@@ -12,7 +12,6 @@ from typing import Any
 
 import click
 
-from scraper.batch import Cleaned, CleanOptions, clean_stream
 from scraper.cli.options import (
     config_option,
     cores,
@@ -23,15 +22,16 @@ from scraper.cli.options import (
 )
 from scraper.cli.output import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, warn
 from scraper.config import Settings
-from scraper.corpus import Engine, ErrorLog, clean_to_folder, failed_count, summary
+from scraper.corpus.batch import Cleaned, CleanOptions, clean_stream
+from scraper.corpus.dedup import Hygiene, HygieneSettings
+from scraper.corpus.folder import Engine, ErrorLog, clean_to_folder, failed_count, summary
+from scraper.corpus.ray_engine import ray_stream
+from scraper.corpus.shards import SHARD_FORMATS, OutputDir
+from scraper.corpus.sources import Input, UrlMap, expand, read_input_list, read_url_map
 from scraper.crawl.progress import clean_progress
-from scraper.dedup import Hygiene, HygieneSettings
 from scraper.errors import ConfigError, ScraperError, SourceError
 from scraper.extract.explain import describe
 from scraper.models import Document
-from scraper.ray_engine import ray_stream
-from scraper.shards import SHARD_FORMATS, OutputDir
-from scraper.sources import Input, UrlMap, expand, read_input_list, read_url_map
 from scraper.store.documents import Store
 
 

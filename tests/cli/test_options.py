@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from scraper.cli import cli
 from tests.httpserver import LocalServer, Route
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 SEED = FIXTURES / "seed-article" / "page.html"
 SOFT_404 = FIXTURES / "html" / "soft-404.html"
 TABLE_CELL = "Ferry departures at dawn from the northern quay"

@@ -7,8 +7,8 @@ import itertools
 from pathlib import Path
 
 from scraper.config import Site
+from tests.crawl.test_engine import article, crawl, make_settings
 from tests.httpserver import LocalServer, Request, Route
-from tests.test_crawl import article, crawl, make_settings
 
 PAGES = 20
 

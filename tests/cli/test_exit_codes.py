@@ -24,7 +24,7 @@ from scraper.store.documents import Store
 from tests.factories import make_doc
 from tests.httpserver import Handler, LocalServer, Request, Route
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def story(title: str, links: tuple[str, ...] = ()) -> str:

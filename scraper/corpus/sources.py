@@ -13,12 +13,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scraper.corpus.warc import is_archive_name
 from scraper.errors import SourceError
 from scraper.fetch import InflateError, inflate
 from scraper.fetch.charset import resolve_encoding
 from scraper.models import FetchedPage, utc_now
 from scraper.urls import url_flaw
-from scraper.warc import is_archive_name
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 STDIN = "-"

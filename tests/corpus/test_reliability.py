@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import scraper.batch
+import scraper.corpus.batch
 from scraper.cli import cli
-from scraper.warc import ArchivedResponse, ArchiveSkip, read_archive
+from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from tests.archives import Exchange, warc_bytes, write
-from tests.test_clean_corpus import _records, story
+from tests.corpus.test_folder import _records, story
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_an_archive_whose_reading_breaks_off_is_not_marked_done(
 
     out = tmp_path / "corpus"
     args = ["clean", str(archive), "-o", str(out), "--jobs", "1"]
-    monkeypatch.setattr(scraper.batch, "read_archive", breaks_after_two)
+    monkeypatch.setattr(scraper.corpus.batch, "read_archive", breaks_after_two)
     first = runner.invoke(cli, args)
     assert first.exit_code == 1, first.output
     assert "internal error: RuntimeError" in first.stderr
