@@ -422,8 +422,12 @@ class Site:
 
 
 def site_for(sites: tuple[Site, ...], url: str | None) -> Site | None:
-    """The configured site whose hosts hold `url` (any port), if there is one."""
-    host = (urlsplit(url).hostname or "").lower() if url else ""
+    """The configured site whose hosts hold `url` (any port), if there is one; None also for a
+    string that is no URL ("http://[::1/x": no host, so no site)."""
+    try:
+        host = (urlsplit(url).hostname or "").lower() if url else ""
+    except ValueError:
+        return None
     return next((s for s in sites if host in s.all_hosts), None)
 
 
