@@ -100,12 +100,12 @@ _REPLY_WORDS = ("comment", "reply", "answer")
 
 def _page(task: tuple[str, dict[str, Any], str, bool]) -> PageBlocks | None:
     from scraper.config import ExtractSettings  # noqa: PLC0415  # imported in the worker
+    from scraper.corpus.sources import load_file  # noqa: PLC0415
     from scraper.errors import ScraperError  # noqa: PLC0415
     from scraper.extract import model  # noqa: PLC0415
     from scraper.extract.blocks import VOCABULARY  # noqa: PLC0415
     from scraper.extract.classify import classify  # noqa: PLC0415
     from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
-    from scraper.sources import load_file  # noqa: PLC0415
 
     name, row, path, with_votes = task
     model.use(None)  # the blocks as trafilatura alone leaves them
