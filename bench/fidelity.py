@@ -69,7 +69,7 @@ def check(task: tuple[str, str]) -> tuple[str, str, Faults]:
     from scraper.config import ExtractSettings  # noqa: PLC0415  # imported in the worker
     from scraper.errors import ScraperError  # noqa: PLC0415
     from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
-    from scraper.sources import load_file  # noqa: PLC0415
+    from scraper.corpus.sources import load_file  # noqa: PLC0415
 
     name, path = task
     page = load_file(path, url=None, max_bytes=50 * 2**20)
