@@ -17,12 +17,11 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from scraper.errors import ConfigError
-from scraper.urls import url_flaw
+from scraper.urls import SiteIndex, url_flaw
 
 DEFAULT_USER_AGENT = "scraper/0.1 (+https://github.com/scraper-project/scraper)"
 
@@ -246,13 +245,6 @@ class Site:
         for url in self.start_urls:
             check_start_url(url)
 
-    @property
-    def all_hosts(self) -> frozenset[str]:
-        """The hostnames (ports ignored) whose pages belong to this site."""
-        own = {h.lower() for h in self.hosts}
-        own.update((urlsplit(u).hostname or "").lower() for u in self.start_urls)
-        return frozenset(own - {""})
-
 
 def check_start_url(url: str) -> None:
     """Raise `ConfigError` (key `start_urls`) unless `url` is a well-formed http(s) URL."""
@@ -272,8 +264,8 @@ class Settings:
     sites: tuple[Site, ...] = ()
 
     def site_for(self, url: str | None) -> Site | None:
-        host = (urlsplit(url).hostname or "").lower() if url else ""
-        return next((s for s in self.sites if host in s.all_hosts), None)
+        """The site a page belongs to: the crawl's own rule (`urls.SiteIndex`)."""
+        return _site_index(self.sites).site_of(url) if url and self.sites else None
 
     def extract_for(self, url: str | None) -> ExtractSettings:
         """Extraction settings for one page: the global ones plus its site's selectors."""
@@ -283,6 +275,11 @@ class Settings:
         return dataclasses.replace(
             self.extract, remove=self.extract.remove + site.remove, keep=self.extract.keep + site.keep
         )
+
+
+@functools.lru_cache(maxsize=16)
+def _site_index(sites: tuple[Site, ...]) -> SiteIndex[Site]:
+    return SiteIndex((site, site.start_urls, site.hosts) for site in sites)
 
 
 _TABLES: dict[str, type[Any]] = {
