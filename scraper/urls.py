@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Generic, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-__all__ = ["SiteIndex", "host_flaw", "join_url", "origin", "site_key", "url_flaw"]
+__all__ = ["SiteIndex", "host_flaw", "host_origin", "join_url", "origin", "site_key", "url_flaw"]
 
 T = TypeVar("T")
 _MAX_ORIGINS = 10_000  # scheme://netloc lookups a SiteIndex remembers (links to other sites are many)
@@ -70,6 +70,16 @@ def origin(url: str) -> str:
         if found >= 0:
             end = found
     return url[:end]
+
+
+def host_origin(key: str) -> str:
+    """The origin a `host:port` key stands for (`https://` for 443, `http://` else), so a host
+    key finds its site as a URL of that host does."""
+    host, _, port = key.rpartition(":")
+    host = f"[{host}]" if ":" in host else host
+    return (
+        f"https://{host}" if port == "443" else f"http://{host}" if port == "80" else f"http://{host}:{port}"
+    )
 
 
 def site_key(url: str) -> str:

@@ -348,7 +348,7 @@ class _Fetching:
         self._settings = settings
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="clean-fetch", daemon=True)
-        self._fetcher = Fetcher(settings.fetch)
+        self._fetcher = Fetcher(settings.fetch, sites=settings.sites)
         self._politeness = Politeness(
             self._fetcher, settings, gate=self._fetcher.gate, on_robots=lambda _host, _answer: None
         )

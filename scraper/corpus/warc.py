@@ -359,7 +359,7 @@ class ArchivingFetcher(Fetcher):
     `WarcArchive`, closed with the fetcher."""
 
     def __init__(self, settings: Settings, archive: WarcArchive, **kwargs: Any) -> None:
-        super().__init__(settings.fetch, **kwargs)
+        super().__init__(settings.fetch, sites=settings.sites, **kwargs)
         self.archive = archive
 
     async def fetch(self, url: str, **kwargs: Any) -> FetchedPage:
