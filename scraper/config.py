@@ -332,6 +332,9 @@ class CrawlSettings:
     feeds: bool = True
     extract: bool = True
     max_sitemap_urls: int = _bounded(50_000, 0, 10_000_000)
+    # links taken from one page (the first, in document order), and URLs one run may queue
+    max_links_per_page: int = _bounded(1000, 0, 1_000_000)
+    max_frontier_urls: int = _bounded(500_000, 1, 100_000_000)
     max_discovery_requests: int = _bounded(100, 0, 100_000)  # sitemaps and feeds requested per site per run
     max_sitemap_depth: int = _bounded(
         3, 0, 20

@@ -27,7 +27,7 @@ from scraper.corpus.dedup import Hygiene, HygieneSettings
 from scraper.corpus.folder import Engine, ErrorLog, clean_to_folder, failed_count, judge, summary
 from scraper.corpus.ray_engine import ray_stream
 from scraper.corpus.shards import SHARD_FORMATS, OutputDir
-from scraper.corpus.sources import Input, expand, read_input_list, read_url_map
+from scraper.corpus.sources import Input, UrlMap, expand, read_input_list, read_url_map
 from scraper.crawl.progress import clean_progress
 from scraper.errors import ConfigError, ScraperError, SourceError
 from scraper.extract.explain import describe
@@ -162,7 +162,7 @@ def clean(  # click passes every option by keyword
     settings = load(config_path, db)
     try:
         listed = [line for path in input_files for line in read_input_list(str(path))]
-        mapping = read_url_map(str(url_map)) if url_map is not None else {}
+        mapping = read_url_map(str(url_map)) if url_map is not None else UrlMap()
     except ScraperError as exc:
         raise click.UsageError(str(exc)) from None
     if not sources and not listed:
@@ -179,9 +179,9 @@ def clean(  # click passes every option by keyword
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     options = CleanOptions(
-        jobs=jobs or cores(), url=url, url_map=mapping, stdin=sys.stdin.buffer, explained=explain
+        jobs=jobs or cores(), url=url, url_map=mapping.urls, stdin=sys.stdin.buffer, explained=explain
     )
-    inputs = list(expand((*sources, *listed)))
+    inputs = [*mapping.problems, *expand((*sources, *listed))]  # a bad --url-map row fails alone
     if engine == "ray" and output is None:
         raise click.UsageError("--engine ray writes shards: give -o DIR")
     try:

@@ -40,8 +40,8 @@ from tenacity import (
 
 from scraper.config import FetchSettings, Site, scrub, secrets_in, site_fetch, site_for
 from scraper.dates import http_date
-from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
-from scraper.fetch.charset import resolve_encoding
+from scraper.errors import FetchError, PermanentFetchError, TransientFetchError
+from scraper.fetch.charset import check_text
 from scraper.fetch.cookies import SiteJars, no_cookies
 from scraper.fetch.gate import HostGate
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedProxy, guarded_transport
@@ -230,7 +230,7 @@ class Fetcher:
             status=answer.status,
             content_type=answer.content_type,
             body=answer.body,
-            encoding=_encoding(answer, url, accept),
+            encoding=None,  # decided where the page is read, in the extraction worker (charset.decided)
             fetched_at=utc_now(),
             etag=answer.etag,
             last_modified=answer.last_modified,
@@ -301,7 +301,10 @@ class Fetcher:
         if media_type and accept and media_type not in accept:
             label = "not HTML" if accept <= HTML_TYPES else "unexpected content type"
             raise PermanentFetchError(url, f"{label}: {media_type}", status=status)
-        return replace(answer, body=await self._read_body(url, response, head))
+        body = await self._read_body(url, response, head)
+        if accept:  # a body that is not text is refused only when specific types were asked
+            check_text(body, answer.content_type, source=url)
+        return replace(answer, body=body)
 
     def _retryable_status(self, url: str, response: httpx.Response) -> TransientFetchError:
         status = response.status_code
@@ -420,17 +423,6 @@ def parse_retry_after(value: str | None) -> float | None:
             return None
         seconds = (when - utc_now()).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def _encoding(answer: _Answer, url: str, accept: frozenset[str]) -> str:
-    """The body's charset; a body that is not text is refused only when specific types were asked."""
-    try:
-        return resolve_encoding(answer.body, answer.content_type, source=url)
-    except ExtractionError:
-        if accept:
-            raise
-        # any content type was asked for (a sitemap, maybe gzipped): the caller reads the bytes
-        return "utf-8"
 
 
 def _retry_after(state: RetryCallState) -> float | None:
