@@ -47,7 +47,7 @@ from scraper.fetch.gate import HostGate
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedProxy, guarded_transport
 from scraper.fetch.inflate import InflateError, Inflater
 from scraper.models import FetchedPage, utc_now
-from scraper.urls import join_url
+from scraper.urls import host_origin, join_url, origin
 
 __all__ = ["HTML_TYPES", "Fetcher", "parse_retry_after"]
 
@@ -108,13 +108,10 @@ class Fetcher:
 
     def settings_for(self, url: str) -> FetchSettings:
         """`[fetch]` as it applies to the host of `url` (its `[[sites]]` keys over the global ones)."""
-        try:
-            host = (urlsplit(url).hostname or "").lower() if "://" in url else url.rsplit(":", 1)[0]
-        except ValueError:
-            return self.settings
-        found = self._by_host.get(host)
+        start = origin(url) if "://" in url else host_origin(url)  # a URL, or a gate's host_key
+        found = self._by_host.get(start)
         if found is None:
-            found = self._by_host[host] = site_fetch(self.settings, site_for(self.sites, f"http://{host}/"))
+            found = self._by_host[start] = site_fetch(self.settings, site_for(self.sites, start))
         return found
 
     def _add_static_cookie(self, request: httpx.Request) -> None:
