@@ -190,7 +190,10 @@ class CrawlSettings:
     # links taken from one page (the first, in document order), and URLs one run may queue
     max_links_per_page: int = _bounded(1000, 0, 1_000_000)
     max_frontier_urls: int = _bounded(500_000, 1, 100_000_000)
-    max_discovery_requests: int = _bounded(100, 0, 100_000)  # sitemaps and feeds requested per site per run
+    # sitemaps and feeds requested per run, per host, and the hosts they may be on
+    max_discovery_requests: int = _bounded(1000, 0, 1_000_000)
+    max_discovery_per_host: int = _bounded(100, 0, 100_000)
+    max_discovery_hosts: int = _bounded(50, 0, 10_000)
     max_sitemap_depth: int = _bounded(
         3, 0, 20
     )  # index levels below a sitemap named by robots.txt or the config

@@ -11,6 +11,7 @@ import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,10 +20,11 @@ from scraper.crawl.engine import Crawler
 from scraper.crawl.frontier import crawl_sites
 from scraper.extract import ExtractionPool
 from scraper.fetch.client import Fetcher
-from scraper.models import CrawlReport, RunStatus
+from scraper.models import CrawlReport, FetchedPage, RunStatus
 from scraper.store.documents import Store
 from tests.crawl.test_engine import article, crawl, db_rows, make_settings
-from tests.httpserver import LocalServer, Route
+from tests.httpserver import LocalServer, Request, Route
+from tests.test_hostile_fetch import XML, sitemap_index, urlset
 
 # Python's punycode codec is worse than quadratic on a long run after the last "-": this payload
 # takes about a minute to decode (0.7 s for 64 KB), a browser would never try
@@ -38,12 +40,27 @@ def pool() -> Iterator[ExtractionPool]:
         yield running
 
 
-def run_crawl(settings: Settings, url: str, pool: ExtractionPool | None) -> tuple[CrawlReport, float]:
-    """One crawl through the real pool; the report and how long the run took."""
+class RecordingFetcher(Fetcher):
+    """The real fetcher, noting every URL it is asked for (robots.txt, sitemaps, pages)."""
+
+    asked: list[str]
+
+    async def fetch(self, url: str, **kwargs: Any) -> FetchedPage:
+        self.asked.append(url)
+        return await super().fetch(url, **kwargs)
+
+
+def run_crawl(
+    settings: Settings, url: str, pool: ExtractionPool | None, asked: list[str] | None = None
+) -> tuple[CrawlReport, float]:
+    """One crawl (through the real pool, if given); the report and how long the run took.
+    Every URL the crawl asked for is appended to `asked`."""
 
     async def go() -> CrawlReport:
         with Store(settings.store.path) as store:
-            async with Fetcher(settings.fetch) as fetcher:
+            recording = RecordingFetcher(settings.fetch)
+            recording.asked = asked if asked is not None else []
+            async with recording as fetcher:
                 crawler = Crawler(settings, fetcher=fetcher, store=store, pool=pool)
                 return await crawler.run(crawl_sites(settings, (url,)))
 
@@ -152,3 +169,42 @@ def test_json_served_as_html_is_not_stored_as_an_article(tmp_path: Path, server:
 
     assert report.new == 1
     assert report.skipped == {"not HTML": 1}
+
+
+def test_a_sitemap_index_cannot_aim_the_crawl_at_other_hosts(tmp_path: Path, server: LocalServer) -> None:
+    """An index listing 400 child sitemaps on other hosts (and 400 on its own) with --max-pages 5:
+    none of the other hosts is asked for anything, and the crawl makes a handful of requests
+    (before: 20,604 requests to 401 hosts, each foreign host with a discovery budget of its own)."""
+    foreign = [f"http://127.0.{1 + i // 200}.{1 + i % 200}:{8000 + i}/sitemap.xml" for i in range(400)]
+    own = [server.url(f"/child-{i}.xml") for i in range(400)]
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, "Sitemap: /index.xml\n", {"Content-Type": "text/plain"}),
+            "/": Route(200, article("Home")),
+            "/index.xml": Route(
+                200, sitemap_index(*[u for pair in zip(foreign, own, strict=True) for u in pair]), XML
+            ),
+        }
+    )
+
+    def child(request: Request) -> Route:
+        number = request.path.removeprefix("/child-").removesuffix(".xml")
+        return Route(200, urlset(server.url(f"/story-{number}"), f"http://127.0.9.9:81/x-{number}"), XML)
+
+    server.routes.update({f"/child-{i}.xml": child for i in range(400)})
+    server.routes.update({f"/story-{i}": Route(200, article(f"Story {i}")) for i in range(400)})
+    settings = make_settings(
+        tmp_path, max_pages=5, max_discovery_per_host=20, fetch={"per_host_concurrency": 1}
+    )
+    asked: list[str] = []
+
+    report, _ = run_crawl(settings, server.url("/"), None, asked)
+
+    assert report.status is RunStatus.FINISHED and report.fetched == 5
+    assert all(url.startswith(server.base) for url in asked), [
+        u for u in asked if not u.startswith(server.base)
+    ][:3]
+    assert len(asked) <= 1 + 2 + 20 + 5  # robots.txt, index and /sitemap.xml, children, pages
+    (problem,) = report.problems
+    assert problem.url == server.url("/index.xml")
+    assert "not in the crawl's scope" in problem.reason
