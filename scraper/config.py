@@ -102,6 +102,8 @@ class FetchSettings:
     connect_timeout: float = _bounded(10.0, 0, 600, above=True)
     read_timeout: float = _bounded(30.0, 0, 3600, above=True)
     total_timeout: float = _bounded(60.0, 0, 3600, above=True)
+    # seconds one URL may take in all: every attempt, redirect hop and wait between attempts
+    url_budget: float = _bounded(120.0, 0, _DAY, above=True)
     max_redirects: int = _bounded(10, 0, 30)
     max_bytes: int = _bounded(10 * 1024 * 1024, 0, _GIB, above=True)
     max_decoded_bytes: int = _bounded(50 * 1024 * 1024, 0, 2 * _GIB, above=True)

@@ -8,6 +8,8 @@ other people's servers (issue 14). Every trap now ends with a recorded outcome, 
 from __future__ import annotations
 
 import asyncio
+import socketserver
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from scraper.config import ExtractSettings, Settings
+from scraper.config import ExtractSettings, FetchSettings, Settings
 from scraper.crawl.engine import Crawler
 from scraper.crawl.frontier import crawl_sites
+from scraper.errors import TransientFetchError
 from scraper.extract import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.models import CrawlReport, FetchedPage, RunStatus
@@ -208,3 +211,97 @@ def test_a_sitemap_index_cannot_aim_the_crawl_at_other_hosts(tmp_path: Path, ser
     (problem,) = report.problems
     assert problem.url == server.url("/index.xml")
     assert "not in the crawl's scope" in problem.reason
+
+
+class TrickleServer:
+    """A raw HTTP server on 127.0.0.1: answers any request with `head`, then `chunk` every
+    `every` seconds, for at most `lasting` seconds or until the client hangs up."""
+
+    def __init__(self, head: bytes, chunk: bytes, *, every: float = 0.2, lasting: float = 30.0) -> None:
+        outer = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                outer.requests += 1
+                received = b""
+                while b"\r\n\r\n" not in received:
+                    data = self.request.recv(4096)
+                    if not data:
+                        return
+                    received += data
+                deadline = time.monotonic() + lasting
+                try:
+                    self.request.sendall(head)
+                    while time.monotonic() < deadline:
+                        self.request.sendall(chunk)
+                        time.sleep(every)
+                except OSError:  # the client gave up: what the test wants
+                    return
+
+        self.requests = 0
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+
+    def __enter__(self) -> TrickleServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+DRIP = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000000\r\n\r\n<p>", b"x")
+EARLY_HINTS = (b"", b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n")
+
+
+@pytest.mark.parametrize(("head", "chunk"), [DRIP, EARLY_HINTS], ids=["one-byte-at-a-time", "endless-103"])
+def test_a_slow_server_holds_a_url_no_longer_than_its_budget(head: bytes, chunk: bytes) -> None:
+    """A body trickling in a byte at a time, or 103 Early Hints without end, never trip the read
+    timeout; over all its attempts the URL gets `url_budget` seconds, not total_timeout times
+    max_attempts (before: 60 s x 4 attempts)."""
+    settings = FetchSettings(
+        url_budget=2.0,
+        total_timeout=60.0,
+        read_timeout=5.0,
+        max_attempts=4,
+        backoff_initial=0.01,
+        backoff_max=0.02,
+    )
+
+    async def go(url: str) -> None:
+        async with Fetcher(settings, trusted=[url]) as fetcher:
+            await fetcher.fetch(url)
+
+    with TrickleServer(head, chunk) as slow:
+        started = time.monotonic()
+        with pytest.raises(TransientFetchError, match=r"url_budget: 2s across all attempts"):
+            asyncio.run(go(slow.url("/page")))
+        elapsed = time.monotonic() - started
+    assert elapsed < 2.0 + 1.0
+    assert slow.requests >= 1
+
+
+def test_a_named_host_is_trusted_on_its_own_port_only(tmp_path: Path, server: LocalServer) -> None:
+    """The start URL's host may be private, but only on its port: its redirect to another port of
+    the same machine (another service) is refused by the SSRF guard and nothing is asked of it
+    (before: trusted on every port, the other service answered)."""
+    with LocalServer() as other:
+        other.routes["/admin"] = Route(200, article("Another service"))
+        server.routes.update(
+            {
+                "/": Route(200, article("Home", links=("/hop",))),
+                "/hop": Route(302, b"", {"Location": other.url("/admin")}),
+            }
+        )
+        report = crawl(make_settings(tmp_path), server.url("/"))
+
+        assert other.requests == []
+    assert report.new == 1
+    (failure,) = report.failures
+    assert failure.url == server.url("/hop")
+    assert failure.reason.startswith("private address refused: 127.0.0.1 is a loopback address")

@@ -321,7 +321,8 @@ def test_sitemaps_pointing_at_internal_hosts_are_refused(
 def test_allow_private_and_named_sites_reach_private_hosts(
     tmp_path: Path, server: LocalServer, inner: LocalServer
 ) -> None:
-    """Hosts in [fetch] allow_private may be redirected to; so may hosts a [[sites]] entry names."""
+    """Hosts in [fetch] allow_private may be redirected to (an address: any port); so may the
+    host and port of a URL a [[sites]] entry names."""
     server.routes.update(
         {
             "/robots.txt": Route(404),
@@ -331,8 +332,9 @@ def test_allow_private_and_named_sites_reach_private_hosts(
     )
     allowed = make_settings(tmp_path, fetch={"allow_private": ("127.0.0.2",)})
     assert crawl(allowed, server.url("/")).new == 2
-    site = Site(name="both", start_urls=(server.url("/"),), hosts=("127.0.0.2",))
-    assert crawl(make_settings(tmp_path / "b"), sites=(site,)).new == 2
+    site = Site(name="both", start_urls=(server.url("/"), inner.url("/")), hosts=("127.0.0.2",))
+    inner.routes["/"] = Route(200, article("Inner home"))
+    assert crawl(make_settings(tmp_path / "b"), sites=(site,)).new == 3
     assert len(inner.hits("/secret")) == 2
 
 

@@ -63,17 +63,13 @@ def run_params(settings: Settings, sites: Sequence[Site]) -> str:
 
 
 def named_hosts(sites: Iterable[Site]) -> frozenset[str]:
-    """The hosts the user named: of start URLs, configured feeds and sitemaps, and `hosts`.
+    """What the user named: the URLs of start pages, configured feeds and sitemaps, and `hosts`.
 
-    The SSRF guard lets these be reached at private addresses (a crawl of a local site works).
+    The SSRF guard lets these be reached at private addresses (a crawl of a local site works),
+    each on its own port: a URL's, or 80 and 443 for a bare name in `hosts`.
     """
     named = {host.lower() for site in sites for host in site.hosts}
-    for site in sites:
-        for url in (*site.start_urls, *site.feeds, *site.sitemaps):
-            try:
-                named.add((urlsplit(url).hostname or "").lower())
-            except ValueError:  # a configured URL too broken to name a host trusts nothing
-                continue
+    named.update(url for site in sites for url in (*site.start_urls, *site.feeds, *site.sitemaps))
     return frozenset(named - {""})
 
 
