@@ -214,7 +214,7 @@ class Crawler:
             self._group.create_task(self._host_loop(host, event))
 
     async def _host_loop(self, host: str, wake: asyncio.Event) -> None:
-        slots = asyncio.Semaphore(self.settings.fetch.per_host_concurrency)
+        slots = asyncio.Semaphore(self.fetcher.gate.concurrency_for(host))  # the site's own, or [fetch]'s
         claimed: set[str] = set()
         async with asyncio.TaskGroup() as group:
             while True:

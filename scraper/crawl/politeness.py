@@ -112,7 +112,6 @@ class Politeness:
         self._fetcher = fetcher
         self._gate = gate
         self._settings = settings
-        self._agent = agent_token(settings.fetch.user_agent)
         self._on_robots = on_robots
         self._hosts: dict[str, _Host] = {}
 
@@ -125,7 +124,9 @@ class Politeness:
         if host.rules is None:
             async with host.lock:
                 if host.rules is None:
-                    answer = await read_robots(self._fetcher, robots_url(url), agent=self._agent)
+                    # the rules for the user agent this site is fetched with ([[sites]] user_agent)
+                    agent = agent_token(self._settings.fetch_for(url).user_agent)
+                    answer = await read_robots(self._fetcher, robots_url(url), agent=agent)
                     self._apply(url, answer)
                     host.rules = answer.rules
         return host.rules
@@ -138,7 +139,7 @@ class Politeness:
         gate = self._gate
         if delay is not None:
             capped = min(delay, self._settings.crawl.max_crawl_delay)
-            gate.set_delay(url, max(gate.delay, capped))
+            gate.set_delay(url, max(gate.delay_for(url), capped))  # the stricter of the two wins
         if answer.set_aside is not None:
             self.set_aside(url, answer.set_aside)
         self._on_robots(host_key(url), answer)
