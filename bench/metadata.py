@@ -9,7 +9,7 @@ Truth:
 - mozilla-readability's `pages/*/expected-metadata.json`: `title`, `byline`, `lang`, `publishedTime`;
 - trafilatura-eval's `meta` (author, date) and `title`, for the pages that have a `meta` record.
 
-Each page's bytes are decoded once (scraper.sources, as `scraper clean` would) and given to our
+Each page's bytes are decoded once (scraper.corpus.sources, as `scraper clean` would) and given to our
 `extract` and to `trafilatura.bare_extraction(html, with_metadata=True)`. Match rates, over the
 pages whose truth has the field, on the development sites and on the frozen sites (splits.py)
 apart: the author filters are general rules fitted while looking at development pages only, so
@@ -112,7 +112,7 @@ def _ours(raw: bytes) -> tuple[Found, Any]:
     from scraper.config import ExtractSettings  # noqa: PLC0415  # imported in the worker
     from scraper.errors import ScraperError  # noqa: PLC0415
     from scraper.extract.pipeline import extract  # noqa: PLC0415
-    from scraper.sources import page_from_bytes  # noqa: PLC0415
+    from scraper.corpus.sources import page_from_bytes  # noqa: PLC0415
 
     try:
         doc = extract(page_from_bytes(raw, source="bench", url=None), ExtractSettings())
@@ -125,7 +125,7 @@ def _trafilatura(raw: bytes) -> Found:
     import trafilatura  # noqa: PLC0415
     from trafilatura.settings import Document as TrafilaturaDocument  # noqa: PLC0415
 
-    from scraper.sources import page_from_bytes  # noqa: PLC0415
+    from scraper.corpus.sources import page_from_bytes  # noqa: PLC0415
 
     decoded = page_from_bytes(raw, source="bench", url=None).html
     found = trafilatura.bare_extraction(decoded, with_metadata=True)

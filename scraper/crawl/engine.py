@@ -32,7 +32,7 @@ import secrets
 from collections.abc import Callable, Sequence
 
 from scraper.config import Settings, Site
-from scraper.crawl.frontier import Scope, named_hosts, run_params, seeds
+from scraper.crawl.frontier import Scope, cookie_jars, named_hosts, run_params, seeds
 from scraper.crawl.links import normalise
 from scraper.crawl.politeness import Politeness, RobotsAnswer
 from scraper.crawl.visit import Visitor
@@ -87,7 +87,7 @@ class Crawler:
     ) -> None:
         self.settings = settings
         self.fetcher = fetcher
-        self.state = CrawlState(store)
+        self.state = CrawlState(store, max_frontier=settings.crawl.max_frontier_urls)
         self.pool = pool
         self._progress = progress or (lambda _: None)
         self._new_run_id = run_id or new_run_id()
@@ -123,6 +123,7 @@ class Crawler:
         """Crawl `sites` (resuming the unfinished run of the same parameters, if there is one)."""
         self._scope = Scope(sites)
         self.fetcher.trust(named_hosts(sites))  # the SSRF guard lets the user's own hosts be private
+        self.fetcher.cookies = cookie_jars(self._scope, self.settings.fetch)
         run = self._run = self.state.begin(run_params(self.settings, sites), new_run_id=self._new_run_id)
         self._visitor = self._make_visitor(self._scope)
         if run.resumed:
@@ -159,6 +160,10 @@ class Crawler:
             )
         stopped = status is not RunStatus.FINISHED
         report = self.state.report(run, status=status, stopped_early=stopped, finished_at=utc_now())
+        if self.state.left_out:
+            limit = self.settings.crawl.max_frontier_urls
+            label = f"URLs left out: frontier full (max_frontier_urls = {limit})"
+            report = dataclasses.replace(report, skipped={**report.skipped, label: self.state.left_out})
         self.state.finish(report)
         return report
 
@@ -209,7 +214,7 @@ class Crawler:
             self._group.create_task(self._host_loop(host, event))
 
     async def _host_loop(self, host: str, wake: asyncio.Event) -> None:
-        slots = asyncio.Semaphore(self.settings.fetch.per_host_concurrency)
+        slots = asyncio.Semaphore(self.fetcher.gate.concurrency_for(host))  # the site's own, or [fetch]'s
         claimed: set[str] = set()
         async with asyncio.TaskGroup() as group:
             while True:
