@@ -12,11 +12,10 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.urls import join_url
+from scraper.urls import join_http
 
 # -- text --------------------------------------------------------------------------------------
 
@@ -97,9 +96,4 @@ def base_url(tree: LexborHTMLParser, page_url: str) -> str:
     node = tree.css_first("base[href]")
     if node is None:
         return page_url
-    joined = join_url(page_url, node.attributes.get("href") or "")
-    if joined is None:
-        return page_url
-    parts = urlsplit(joined)
-    usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-    return joined if usable else page_url
+    return join_http(page_url, node.attributes.get("href") or "") or page_url

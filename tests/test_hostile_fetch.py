@@ -26,9 +26,9 @@ from scraper.crawl.robots import parse_robots
 from scraper.errors import ConfigError, PermanentFetchError, TransientFetchError
 from scraper.fetch import InflateError, Inflater, decided, inflate
 from scraper.fetch.client import Fetcher
-from scraper.fetch.gate import host_key
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedBackend, address_kind
 from scraper.models import FetchedPage, RunStatus
+from scraper.urls import host_key
 from tests.crawl.test_engine import article, crawl, make_settings
 from tests.httpserver import LocalServer, Request, Route
 

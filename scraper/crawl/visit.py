@@ -43,9 +43,9 @@ from scraper.extract.pipeline import extract
 from scraper.extract.worker import ExtractionPool
 from scraper.fetch.charset import decided
 from scraper.fetch.client import Fetcher
-from scraper.fetch.gate import host_key
 from scraper.models import Document, FetchedPage, FrontierItem, Kind, Via, Visit, VisitOutcome
 from scraper.store.state import CrawlState, PageState
+from scraper.urls import host_key
 from scraper.verdict import judge_document
 
 __all__ = ["Processed", "Visitor", "parse_source", "process_page"]
