@@ -1,5 +1,6 @@
-"""The one home for reading a parsed page (selectolax/lexbor): text, class/id tokens, ancestors,
-link density and the base URL. Pure functions over nodes; they never change the tree.
+"""The one home for parsing a page and reading it (selectolax/lexbor): `parse_html`, text,
+class/id tokens, ancestors, link density and the base URL. Pure functions over nodes; they
+never change the tree.
 
 Every stage that looks at HTML (the extractor's pre-pass, rules, classifier and author finder,
 the crawler's link and feed discovery) reads it through these, so a guard added here (a
@@ -13,9 +14,19 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
+from scraper.errors import ExtractionError
 from scraper.urls import join_http
+
+
+def parse_html(html: str, source: str) -> LexborHTMLParser:
+    """The page parsed by lexbor; `ExtractionError` when the parser gives up (it cannot allocate)."""
+    try:
+        return LexborHTMLParser(html)
+    except (SelectolaxError, MemoryError) as exc:
+        raise ExtractionError(source, "the HTML parser gave up (out of memory)") from exc
+
 
 # -- text --------------------------------------------------------------------------------------
 

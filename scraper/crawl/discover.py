@@ -27,8 +27,8 @@ from lxml import etree
 
 from scraper import dom
 from scraper.dates import parse_datetime
+from scraper.dom import parse_html
 from scraper.errors import DiscoveryError
-from scraper.extract import parse_html
 from scraper.fetch import InflateError, inflate, is_gzip
 from scraper.urls import join_url, normalise
 

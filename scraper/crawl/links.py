@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scraper import dom
-from scraper.extract import parse_html
+from scraper.dom import parse_html
 from scraper.urls import join_url, normalise
 
 _SKIPPED_REL = {"nofollow", "ugc", "sponsored"}

@@ -32,10 +32,11 @@ from trafilatura.settings import Document as _Extracted
 from trafilatura.xml import xmltotxt
 
 from scraper.config import ExtractSettings
+from scraper.dom import parse_html
 from scraper.errors import NoMainContent
 from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, page_blocks, page_features
-from scraper.extract.bounds import parse_html, simplify
+from scraper.extract.bounds import simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
 from scraper.extract.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
 from scraper.extract.prepass import Removal, strip_clutter

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
+from scraper.dom import parse_html
 from scraper.errors import ExtractionError
 from scraper.extract import bounds
-from scraper.extract.bounds import MAX_BLOCK_DEPTH, MAX_DEPTH, parse_html, simplify
+from scraper.extract.bounds import MAX_BLOCK_DEPTH, MAX_DEPTH, simplify
 
 PROSE = "The harbour committee met on Tuesday evening to discuss the dredging plans and the ferry timetable. "
 
