@@ -31,6 +31,7 @@ from selectolax.lexbor import LexborHTMLParser
 from trafilatura.settings import Document as _Extracted
 from trafilatura.xml import xmltotxt
 
+from scraper.charset import decided, page_from_bytes
 from scraper.config import ExtractSettings
 from scraper.dom import parse_html
 from scraper.errors import NoMainContent
@@ -41,8 +42,7 @@ from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, c
 from scraper.extract.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
 from scraper.extract.prepass import Removal, strip_clutter
 from scraper.extract.rules import prose_weight
-from scraper.fetch.charset import decided, resolve_encoding
-from scraper.models import Document, FetchedPage, utc_now
+from scraper.models import Document, FetchedPage
 
 
 @dataclass(slots=True)
@@ -261,19 +261,10 @@ def clean_html(
     empty `text` and a `skip_reason` (see `extract_document`).
     """
     if isinstance(html, bytes):
-        body, encoding = html, resolve_encoding(html, None, source=source)
-    else:
-        body, encoding = html.encode("utf-8", errors="surrogatepass"), "utf-8"
-    page = FetchedPage(
-        source=source,
-        url=url,
-        final_url=url,
-        status=None,
-        content_type="text/html",
-        body=body,
-        encoding=encoding,
-        fetched_at=utc_now(),
-    )
+        page = page_from_bytes(html, source=source, url=url, content_type="text/html")
+    else:  # taken as it is
+        body = html.encode("utf-8", errors="surrogatepass")
+        page = page_from_bytes(body, source=source, url=url, content_type="text/html", encoding="utf-8")
     return extract_document(page, settings or ExtractSettings())
 
 

@@ -2,14 +2,12 @@
 
     client.py    `Fetcher`: one httpx client per run, the tenacity retry policy, size and time limits
     gate.py      `HostGate`: per-host concurrency, gaps between request starts, pauses
-    charset.py   bytes to text the way browsers decide (BOM, header, meta, detection)
     guard.py     the SSRF guard: private addresses only for the hosts the user named
     inflate.py   the one bounded decompressor (gzip, zlib, raw deflate) for bodies, sitemaps, files
 
 Other stages import from here; the modules inside are private to the stage.
 """
 
-from scraper.fetch.charset import charset_from_content_type, check_text, decided, resolve_encoding
 from scraper.fetch.client import HTML_TYPES, Fetcher, parse_retry_after
 from scraper.fetch.gate import HostGate
 from scraper.fetch.inflate import InflateError, Inflater, inflate, is_gzip
@@ -20,11 +18,7 @@ __all__ = [
     "HostGate",
     "InflateError",
     "Inflater",
-    "charset_from_content_type",
-    "check_text",
-    "decided",
     "inflate",
     "is_gzip",
     "parse_retry_after",
-    "resolve_encoding",
 ]
