@@ -134,7 +134,11 @@ class Visitor:
         self.sitemap_urls = 0
         crawl = settings.crawl
         self.budget = SourceBudget(
-            scope, limit=crawl.max_discovery_requests, max_depth=crawl.max_sitemap_depth
+            scope,
+            per_run=crawl.max_discovery_requests,
+            per_host=crawl.max_discovery_per_host,
+            hosts=crawl.max_discovery_hosts,
+            max_depth=crawl.max_sitemap_depth,
         )
 
     def out_of_pages(self) -> bool:
