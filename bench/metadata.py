@@ -110,9 +110,9 @@ def _read(path: str) -> bytes:
 
 def _ours(raw: bytes) -> tuple[Found, Any]:
     from scraper.config import ExtractSettings  # noqa: PLC0415  # imported in the worker
+    from scraper.corpus.sources import page_from_bytes  # noqa: PLC0415
     from scraper.errors import ScraperError  # noqa: PLC0415
     from scraper.extract.pipeline import extract  # noqa: PLC0415
-    from scraper.corpus.sources import page_from_bytes  # noqa: PLC0415
 
     try:
         doc = extract(page_from_bytes(raw, source="bench", url=None), ExtractSettings())

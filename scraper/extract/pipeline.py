@@ -36,12 +36,14 @@ from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
+from scraper.charset import decided, page_from_bytes
 from scraper.config import ExtractSettings
 from scraper.dates import iso_day, states_day
+from scraper.dom import parse_html
 from scraper.errors import NoMainContent
 from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, page_blocks, page_features
-from scraper.extract.bounds import parse_html, simplify
+from scraper.extract.bounds import simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
 from scraper.extract.metadata import (
     PageFacts,
@@ -53,8 +55,7 @@ from scraper.extract.metadata import (
 )
 from scraper.extract.prepass import Removal, strip_clutter
 from scraper.extract.rules import prose_weight
-from scraper.fetch.charset import decided, resolve_encoding
-from scraper.models import Document, FetchedPage, utc_now
+from scraper.models import Document, FetchedPage
 
 
 @dataclass(slots=True)
@@ -276,19 +277,10 @@ def clean_html(
     empty `text` and a `skip_reason` (see `extract_document`).
     """
     if isinstance(html, bytes):
-        body, encoding = html, resolve_encoding(html, None, source=source)
-    else:
-        body, encoding = html.encode("utf-8", errors="surrogatepass"), "utf-8"
-    page = FetchedPage(
-        source=source,
-        url=url,
-        final_url=url,
-        status=None,
-        content_type="text/html",
-        body=body,
-        encoding=encoding,
-        fetched_at=utc_now(),
-    )
+        page = page_from_bytes(html, source=source, url=url, content_type="text/html")
+    else:  # taken as it is
+        body = html.encode("utf-8", errors="surrogatepass")
+        page = page_from_bytes(body, source=source, url=url, content_type="text/html", encoding="utf-8")
     return extract_document(page, settings or ExtractSettings())
 
 
