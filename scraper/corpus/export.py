@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 from scraper.errors import ConfigError, WriteError
 from scraper.models import Document, sha256_hex
+from scraper.urls import is_http_url
 
 FORMATS: tuple[str, ...] = ("jsonl", "json", "parquet", "markdown")
 
@@ -364,8 +365,8 @@ _SLUG_LIMIT, _HASH_CHARS = 90, 10
 
 def slugify(key: str, *, limit: int = 100) -> str:
     """`https://example.com/news/My-Story/` -> `example-com-news-my-story`."""
-    parts = urlsplit(key)
-    if parts.scheme in ("http", "https") and parts.netloc:
+    if is_http_url(key):
+        parts = urlsplit(key)
         key = f"{parts.netloc}{parts.path}" + (f"-{parts.query}" if parts.query else "")
     slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
     return slug[:limit].rstrip("-") or "document"
