@@ -11,7 +11,7 @@ import asyncio
 import socketserver
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -305,3 +305,74 @@ def test_a_named_host_is_trusted_on_its_own_port_only(tmp_path: Path, server: Lo
     (failure,) = report.failures
     assert failure.url == server.url("/hop")
     assert failure.reason.startswith("private address refused: 127.0.0.1 is a loopback address")
+
+
+def _conditional(etag: str, route: Route) -> Callable[[Request], Route]:
+    """`route` with an ETag, answering 304 to a request that sends it back."""
+
+    def answer(request: Request) -> Route:
+        if request.headers.get("if-none-match") == etag:
+            return Route(304, b"", {"ETag": etag})
+        return Route(route.status, route.body, {**route.headers, "ETag": etag})
+
+    return answer
+
+
+def _rss(*links: str) -> str:
+    items = "".join(f"<item><title>{link}</title><link>{link}</link></item>" for link in links)
+    return f"<rss version='2.0'><channel><title>News</title>{items}</channel></rss>"
+
+
+def test_a_feed_is_read_every_run_even_when_its_page_answers_304(tmp_path: Path, server: LocalServer) -> None:
+    """The home page advertises a feed; the next run the home page is unchanged (304) and the feed
+    lists a new story: it is read (with its own validators) and the story stored (before: the feed
+    was only found on a 200 of its page, so the story was missed on every run)."""
+    head = '<link rel="alternate" type="application/rss+xml" href="/feed.xml">'
+    rss = {"Content-Type": "application/rss+xml"}
+    server.routes.update(
+        {
+            "/": _conditional('"home"', Route(body=article("Home", head=head))),
+            "/feed.xml": _conditional('"f1"', Route(body=_rss(server.url("/story-1")), headers=rss)),
+            "/story-1": Route(body=article("First story")),
+            "/story-2": Route(body=article("Second story")),
+        }
+    )
+    settings = make_settings(tmp_path)
+    assert crawl(settings, server.url("/")).new == 2
+
+    server.routes["/feed.xml"] = _conditional('"f2"', Route(body=_rss(server.url("/story-2")), headers=rss))
+    second = crawl(settings, server.url("/"))
+    server.requests.clear()
+    third = crawl(settings, server.url("/"))
+
+    assert second.new == 1  # the second story; the home page answered 304
+    assert third.new == 0
+    (feed,) = server.hits("/feed.xml")
+    assert feed.headers.get("if-none-match") == '"f2"'  # the feed's own validators
+
+
+def test_validators_go_only_to_the_url_that_answered_with_them(tmp_path: Path, server: LocalServer) -> None:
+    """A redirect's target changes between runs: the old target's ETag is not sent to the new one.
+    And a target that already answered in this run is not fetched in full again through a
+    redirect (before: sent the old If-None-Match; fetched the page twice)."""
+    server.routes.update(
+        {
+            "/": Route(body=article("Home", links=("/b", "/a"))),
+            "/a": Route(301, b"", {"Location": "/b"}),
+            "/b": _conditional('"b1"', Route(body=article("Story B"))),
+            "/c": Route(body=article("Story C")),
+        }
+    )
+    settings = make_settings(tmp_path, fetch={"per_host_concurrency": 1})
+    first = crawl(settings, server.url("/"))
+    assert len(server.hits("/b")) == 1  # /a's redirect to it was not followed: /b answered already
+    assert first.new == 2
+
+    server.requests.clear()
+    server.routes["/a"] = Route(301, b"", {"Location": "/c"})
+    second = crawl(settings, server.url("/"))
+
+    (to_c,) = server.hits("/c")
+    assert "if-none-match" not in to_c.headers
+    assert [r.headers.get("if-none-match") for r in server.hits("/b")] == ['"b1"']
+    assert second.new == 1  # /a, now redirected to /c
