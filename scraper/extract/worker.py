@@ -43,6 +43,7 @@ from pebble.common.process import stop_process
 
 from scraper.config import ExtractSettings
 from scraper.errors import ExtractionError, ScraperError, internal_error
+from scraper.extract.inprocess import memory_reason, timeout_reason
 
 __all__ = ["ExtractionPool", "quiet_libraries"]
 
@@ -144,7 +145,7 @@ class ExtractionPool:
 
     def _reason(self, exc: Exception) -> str:
         if isinstance(exc, TimeoutError):
-            return f"extraction took longer than {self._timeout:g} s (extract.timeout)"
+            return timeout_reason(self._timeout)
         if isinstance(exc, ProcessExpired):
             return f"extraction worker died ({_death(exc.exitcode)})"
         if isinstance(exc, BrokenProcessPool):
@@ -234,16 +235,9 @@ def _guarded(source: str, fn: Callable[..., T], *args: Any) -> T:
     except ScraperError:
         raise
     except MemoryError as exc:
-        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
-        raise ExtractionError(
-            source, f"extraction needed more than {_gib(limit)} of memory (extract.max_memory)"
-        ) from exc
+        raise ExtractionError(source, memory_reason(resource.getrlimit(resource.RLIMIT_AS)[0])) from exc
     except Exception as exc:
         raise _Crash(source, internal_error(exc)) from exc
-
-
-def _gib(size: int) -> str:
-    return f"{size / 1024**3:g} GiB" if size >= 0 else "its memory limit"
 
 
 def _init_worker(owner: int, max_memory: int) -> None:

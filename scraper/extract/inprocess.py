@@ -1,0 +1,190 @@
+"""Extraction in this process, under the worker pool's limits: for a handful of pages, where
+starting the pool (a forkserver and its imports) would cost more than the pages themselves.
+
+    run_bounded(source, settings, fn, *args)   fn(*args), or a `ScraperError` about `source`
+    InProcess(settings).submit(source, fn, *args)   the same, as a finished Future (the pool's shape)
+
+The outcomes are the pool's (scraper/extract/worker.py), with the same reasons:
+
+    fn raised a ScraperError                      that error, as raised
+    fn ran longer than `[extract] timeout`        ExtractionError: took longer than ... (extract.timeout)
+    fn needed more than `[extract] max_memory`    ExtractionError: needed more than ... (extract.max_memory)
+    fn raised anything else (a bug)               ExtractionError: internal error: ...
+
+Time: a watchdog thread raises an exception in the extracting thread when the limit passes
+(`PyThreadState_SetAsyncExc`; it works on any thread, so the Python API may be called from
+threads and event loops). The exception is raised between two steps of Python code: a single
+C call (one regex, one parse) finishes first. The inputs that could make one C call long are
+bounded before it (`[fetch] max_bytes` on the input; element, depth and table caps in bounds.py).
+
+Memory: for the duration of the call the process's address space (`RLIMIT_AS`) may grow by
+`max_memory` at most over what it maps when the first concurrent call starts, so an
+allocation beyond that fails with MemoryError inside the extraction, not in the OOM killer.
+The limit is the process's: it is raised back when the last call ends. Where the platform has
+no /proc (macOS), only the time limit applies.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import resource
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, TypeVar
+
+from scraper.config import ExtractSettings
+from scraper.errors import ExtractionError, ScraperError, internal_error
+
+__all__ = ["InProcess", "memory_reason", "run_bounded", "timeout_reason"]
+
+T = TypeVar("T")
+
+log = logging.getLogger("scraper.extract")
+
+
+def timeout_reason(seconds: float) -> str:
+    """The reason of a page over the time limit, in the pool and in this process alike."""
+    return f"extraction took longer than {seconds:g} s (extract.timeout)"
+
+
+def memory_reason(size: int) -> str:
+    """The reason of a page over the memory limit, in the pool and in this process alike."""
+    limit = f"{size / 1024**3:g} GiB" if size >= 0 else "its memory limit"
+    return f"extraction needed more than {limit} of memory (extract.max_memory)"
+
+
+def run_bounded(source: str, settings: ExtractSettings, fn: Callable[..., T], /, *args: Any) -> T:
+    """`fn(*args)` in this thread under `settings.timeout` and `max_memory` (see the module docstring)."""
+    try:
+        with _headroom(settings.max_memory), _Watchdog(settings.timeout):
+            return fn(*args)
+    except ScraperError:
+        raise
+    except _Overtime:
+        raise ExtractionError(source, timeout_reason(settings.timeout)) from None
+    except MemoryError as exc:
+        raise ExtractionError(source, memory_reason(settings.max_memory)) from exc
+    except Exception as exc:  # a bug: this input's failure, its traceback at debug level (-vv)
+        log.debug("extraction failed", exc_info=exc)
+        raise ExtractionError(source, internal_error(exc)) from exc
+
+
+class InProcess:
+    """`run_bounded` behind the pool's `submit`: the future is finished when `submit` returns."""
+
+    def __init__(self, settings: ExtractSettings) -> None:
+        self._settings = settings
+
+    def submit(self, source: str, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        outcome: Future[T] = Future()
+        try:
+            outcome.set_result(run_bounded(source, self._settings, fn, *args))
+        except ScraperError as exc:
+            outcome.set_exception(exc)
+        return outcome
+
+
+class _Overtime(BaseException):
+    """Raised by the watchdog in the extracting thread; a BaseException, so no `except Exception`
+    in the libraries under extraction swallows it."""
+
+
+def _set_async_exc(thread: int, exc: type[BaseException] | None) -> int:
+    """Make `exc` raised in `thread` at its next step of Python code; None takes a pending one back."""
+    exception = ctypes.py_object(exc) if exc is not None else None  # None is NULL: clear
+    return int(ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), exception))
+
+
+class _Watchdog:
+    """Raise `_Overtime` in the thread that entered, once `seconds` pass before it leaves."""
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._target = threading.get_ident()
+        self._left = threading.Event()
+        self._lock = threading.Lock()
+        self._fired = False
+        self._thread = threading.Thread(target=self._watch, name="extract-watchdog", daemon=True)
+
+    def __enter__(self) -> _Watchdog:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        with self._lock:
+            self._left.set()
+            if self._fired and not isinstance(error, _Overtime):
+                # fired as the call returned: the exception is still pending in this thread; take
+                # it back, or it would surface in whatever runs next. If it is raised before this
+                # line, it leaves this method as the page's `_Overtime`, which is right too.
+                _set_async_exc(self._target, None)
+        self._thread.join()
+
+    def _watch(self) -> None:
+        if self._left.wait(self._seconds):
+            return
+        with self._lock:
+            if not self._left.is_set():
+                self._fired = _set_async_exc(self._target, _Overtime) == 1
+
+
+class _Headroom:
+    """`RLIMIT_AS` lowered to what the process maps plus `max_memory` while calls are in it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved: tuple[int, int] | None = None
+
+    def enter(self, max_memory: int) -> None:
+        with self._lock:
+            self._users += 1
+            if self._users > 1:
+                return
+            mapped = _mapped_bytes()
+            if mapped is None:
+                return
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            limit = mapped + max_memory
+            if hard != resource.RLIM_INFINITY:
+                limit = min(limit, hard)
+            if soft != resource.RLIM_INFINITY and soft <= limit:
+                return  # already as tight: leave it
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+            self._saved = (soft, hard)
+
+    def leave(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0 and self._saved is not None:
+                resource.setrlimit(resource.RLIMIT_AS, self._saved)
+                self._saved = None
+
+
+_HEADROOM = _Headroom()
+
+
+@contextmanager
+def _headroom(max_memory: int) -> Iterator[None]:
+    _HEADROOM.enter(max_memory)
+    try:
+        yield
+    finally:
+        _HEADROOM.leave()
+
+
+def _mapped_bytes() -> int | None:
+    """The address space this process maps now (/proc/self/statm), or None without /proc."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
