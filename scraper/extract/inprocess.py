@@ -22,11 +22,15 @@ Memory: for the duration of the call the process's address space (`RLIMIT_AS`) m
 allocation beyond that fails with MemoryError inside the extraction, not in the OOM killer.
 The limit is the process's: it is raised back when the last call ends. Where the platform has
 no /proc (macOS), only the time limit applies.
+
+What extraction loads on first use (the language and block models) is loaded once, before the
+first page's limits start, as the pool's forkserver does before any page.
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib
 import logging
 import os
 import resource
@@ -60,6 +64,7 @@ def memory_reason(size: int) -> str:
 
 def run_bounded(source: str, settings: ExtractSettings, fn: Callable[..., T], /, *args: Any) -> T:
     """`fn(*args)` in this thread under `settings.timeout` and `max_memory` (see the module docstring)."""
+    _warm_up()
     try:
         with _headroom(settings.max_memory), _Watchdog(settings.timeout):
             return fn(*args)
@@ -72,6 +77,25 @@ def run_bounded(source: str, settings: ExtractSettings, fn: Callable[..., T], /,
     except Exception as exc:  # a bug: this input's failure, its traceback at debug level (-vv)
         log.debug("extraction failed", exc_info=exc)
         raise ExtractionError(source, internal_error(exc)) from exc
+
+
+_warm = threading.Lock()
+_warmed = False
+
+
+def _warm_up() -> None:
+    """Load what extraction loads on first use, once per process and outside any page's limit, as
+    the pool's forkserver and workers do: the modules of preload.py (with the language model) and
+    the block model. Its second or two, under load, is no page's time; a page stopped half-way
+    through loading a model would also leave the next page to load it again."""
+    global _warmed  # noqa: PLW0603  # once per process, like the imports it stands for
+    with _warm:
+        if not _warmed:
+            importlib.import_module("scraper.extract.preload")
+            from scraper.extract import model  # noqa: PLC0415  # the extractor: imported when used
+
+            model.available()
+            _warmed = True
 
 
 class InProcess:
