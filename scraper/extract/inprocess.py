@@ -13,9 +13,11 @@ The outcomes are the pool's (scraper/extract/worker.py), with the same reasons:
 
 Time: a watchdog thread raises an exception in the extracting thread when the limit passes
 (`PyThreadState_SetAsyncExc`; it works on any thread, so the Python API may be called from
-threads and event loops). The exception is raised between two steps of Python code: a single
-C call (one regex, one parse) finishes first. The inputs that could make one C call long are
-bounded before it (`[fetch] max_bytes` on the input; element, depth and table caps in bounds.py).
+threads and event loops), and again every 50 ms until the thread has left, since Python drops
+one that lands in a `__del__` or a gc callback. The exception is raised between two steps of
+Python code: a single C call (one regex, one parse) finishes first. The inputs that could make
+one C call long are bounded before it (`[fetch] max_bytes` on the input; element, depth and
+table caps in bounds.py).
 
 Memory: for the duration of the call the process's address space (`RLIMIT_AS`) may grow by
 `max_memory` at most over what it maps when the first concurrent call starts, so an
@@ -38,7 +40,6 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from types import TracebackType
 from typing import Any, TypeVar
 
 from scraper.config import ExtractSettings
@@ -65,9 +66,14 @@ def memory_reason(size: int) -> str:
 def run_bounded(source: str, settings: ExtractSettings, fn: Callable[..., T], /, *args: Any) -> T:
     """`fn(*args)` in this thread under `settings.timeout` and `max_memory` (see the module docstring)."""
     _warm_up()
+    watchdog = _Watchdog(settings.timeout)
     try:
-        with _headroom(settings.max_memory), _Watchdog(settings.timeout):
-            return fn(*args)
+        with _headroom(settings.max_memory):
+            try:
+                watchdog.start()
+                return fn(*args)
+            finally:
+                watchdog.stop()
     except ScraperError:
         raise
     except _Overtime:
@@ -124,8 +130,11 @@ def _set_async_exc(thread: int, exc: type[BaseException] | None) -> int:
     return int(ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), exception))
 
 
+_REFIRE = 0.05  # seconds between two raises, should one be dropped
+
+
 class _Watchdog:
-    """Raise `_Overtime` in the thread that entered, once `seconds` pass before it leaves."""
+    """Raise `_Overtime` in the thread that started it, once `seconds` pass before `stop()`."""
 
     def __init__(self, seconds: float) -> None:
         self._seconds = seconds
@@ -135,28 +144,34 @@ class _Watchdog:
         self._fired = False
         self._thread = threading.Thread(target=self._watch, name="extract-watchdog", daemon=True)
 
-    def __enter__(self) -> _Watchdog:
+    def start(self) -> None:
         self._thread.start()
-        return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        with self._lock:
-            self._left.set()
-            if self._fired and not isinstance(error, _Overtime):
-                # fired as the call returned: the exception is still pending in this thread; take
-                # it back, or it would surface in whatever runs next. If it is raised before this
-                # line, it leaves this method as the page's `_Overtime`, which is right too.
-                _set_async_exc(self._target, None)
-        self._thread.join()
+    def stop(self) -> None:
+        """No exception from this watchdog after this returns, none pending; it may raise one itself
+        while stopping (the page's `_Overtime`), which the loop takes and stops again."""
+        while True:
+            try:
+                with self._lock:
+                    self._left.set()
+                    if self._fired:  # one may be pending: take it back, or it surfaces later
+                        _set_async_exc(self._target, None)
+                break
+            except _Overtime:
+                continue
+        if self._thread.ident is not None:
+            self._thread.join()
 
     def _watch(self) -> None:
-        if self._left.wait(self._seconds):
-            return
-        with self._lock:
-            if not self._left.is_set():
-                self._fired = _set_async_exc(self._target, _Overtime) == 1
+        wait = self._seconds
+        # again and again until the thread leaves: an exception that lands in a `__del__` or a gc
+        # callback is printed and dropped by Python ("Exception ignored in ..."), not raised
+        while not self._left.wait(wait):
+            with self._lock:
+                if self._left.is_set():
+                    return
+                self._fired = _set_async_exc(self._target, _Overtime) == 1 or self._fired
+            wait = _REFIRE
 
 
 class _Headroom:
