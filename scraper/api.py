@@ -24,8 +24,9 @@ import asyncio
 import os
 from collections.abc import Callable, Iterable, Sequence
 
-from scraper.batch import fetch_politely
 from scraper.config import ExtractSettings, FetchSettings, Settings, Site
+from scraper.corpus.batch import fetch_politely
+from scraper.corpus.warc import ArchivingFetcher, WarcArchive
 from scraper.crawl.engine import Crawler
 from scraper.crawl.frontier import crawl_sites
 from scraper.crawl.lock import crawl_lock
@@ -39,7 +40,6 @@ from scraper.fetch.client import Fetcher
 from scraper.models import CrawlProgress, CrawlReport, Document
 from scraper.store.documents import Store
 from scraper.urls import url_flaw
-from scraper.warc import ArchivingFetcher, WarcArchive
 
 __all__ = ["clean_html", "fetch_and_clean", "fetch_and_clean_async", "run_crawl", "run_crawl_async"]
 
@@ -89,7 +89,7 @@ async def fetch_and_clean_async(url: str, settings: Settings | None = None) -> D
     _url_argument(url, "url")
     settings = _settings_argument(settings, "fetch_and_clean")
     # the URL the caller named may be private (a local server); where it redirects to may not
-    async with Fetcher(settings.fetch, trusted=[url]) as fetcher:
+    async with Fetcher(settings.fetch, trusted=[url], sites=settings.sites) as fetcher:
         politeness = Politeness(fetcher, settings, gate=fetcher.gate, on_robots=lambda _host, _answer: None)
         page = await fetch_politely(fetcher, politeness, url)
     extract_settings = settings.extract_for(page.final_url or page.url)
@@ -200,7 +200,7 @@ def _sites_argument(settings: Settings, sites: object) -> tuple[Site, ...]:
 def _crawl_fetcher(settings: Settings) -> Fetcher:
     """The crawl's fetcher: one that also archives every response when `[crawl] warc_dir` is set."""
     if settings.crawl.warc_dir is None:
-        return Fetcher(settings.fetch)
+        return Fetcher(settings.fetch, sites=settings.sites)
     archive = WarcArchive(
         settings.crawl.warc_dir, max_bytes=settings.crawl.warc_max_bytes, user_agent=settings.fetch.user_agent
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.batch import Cleaned, Extraction, clean_file
+from scraper.corpus.batch import Cleaned, Extraction, clean_file
 from scraper.config import ExtractSettings
 from scraper.errors import ExtractionError, NoMainContent
 from scraper.extract.inprocess import InProcess, run_bounded

@@ -10,8 +10,8 @@ import click
 
 from scraper.cli.options import config_option, db_option, load
 from scraper.cli.output import EXIT_USAGE, warn
+from scraper.corpus.export import FORMATS, open_writer
 from scraper.errors import ConfigError, ScraperError
-from scraper.export import FORMATS, open_writer
 from scraper.store.documents import Store
 from scraper.store.state import CrawlState
 

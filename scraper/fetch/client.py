@@ -5,17 +5,25 @@ each retry and each redirect hop, passes the per-host `HostGate`, the one tenaci
 policy and the SSRF guard (scraper/fetch/guard.py: only the hosts the user named, `trust()`,
 and `[fetch] allow_private` may be reached at private addresses). httpx and asyncio errors are
 mapped onto `FetchError`s here and nowhere else.
+
+What a request carries and how it travels is decided per URL, each redirect hop anew, from
+`[fetch]` and the `[[sites]]` entry of the URL's host (`config.site_fetch`): the User-Agent,
+`headers`, `cookie`, `auth` (so a site's credentials never follow a redirect to another
+host), the pacing of its host, and the proxy (`proxy`, else with `trust_env` the
+HTTP(S)_PROXY / ALL_PROXY / NO_PROXY variables). Secrets never reach an error reason.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import math
 import os
 import socket
 import ssl
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from types import TracebackType
@@ -30,16 +38,16 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from scraper.config import FetchSettings
+from scraper.config import FetchSettings, Site, scrub, secrets_in, site_fetch, site_for
 from scraper.dates import http_date
-from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
-from scraper.fetch.charset import resolve_encoding
+from scraper.errors import FetchError, PermanentFetchError, TransientFetchError
+from scraper.fetch.charset import check_text
 from scraper.fetch.cookies import SiteJars, no_cookies
 from scraper.fetch.gate import HostGate
-from scraper.fetch.guard import AddressPolicy, BlockedAddress, guarded_transport
+from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedProxy, guarded_transport
 from scraper.fetch.inflate import InflateError, Inflater
 from scraper.models import FetchedPage, utc_now
-from scraper.urls import join_url
+from scraper.urls import host_origin, join_url, origin
 
 __all__ = ["HTML_TYPES", "Fetcher", "parse_retry_after"]
 
@@ -53,6 +61,23 @@ _PAUSES_HOST = frozenset({429, 503})
 # Only what `Inflater` can undo, so the decompressed size stays bounded chunk by chunk.
 _ACCEPT_ENCODING = "gzip, deflate"
 _LOCATION = "scraper.location"  # where `_keep_location` puts a redirect's Location header
+
+
+@dataclass(slots=True)
+class _Spent:
+    """What one URL has used of `[fetch] url_budget`: time in requests (every attempt, every
+    redirect hop) and in waits between attempts. Waiting for the host's turn is not counted:
+    politeness is the gate's, and bounded there."""
+
+    budget: float
+    requesting: float = 0.0
+    waiting: float = 0.0
+
+    def left(self) -> float:
+        return self.budget - self.requesting - self.waiting
+
+    def reason(self) -> str:
+        return f"timed out (url_budget: {self.budget:g}s across all attempts)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,28 +104,82 @@ class Fetcher:
         gate: HostGate | None = None,
         clock: Callable[[], float] = time.monotonic,
         trusted: Iterable[str] = (),
+        sites: tuple[Site, ...] = (),
     ) -> None:
         self.settings = settings
-        self.gate = gate or HostGate(settings.per_host_concurrency, settings.per_host_delay, clock, sleep)
+        self.sites = sites
+        self._by_host: dict[str, FetchSettings] = {}
+        self.gate = gate or HostGate(
+            settings.per_host_concurrency, settings.per_host_delay, clock, sleep, limits=self._host_limits
+        )
         self.policy = AddressPolicy(settings.allow_private)
         self.policy.trust(trusted)
+        self.secrets = secrets_in((settings, sites))
+        # read once, when the run starts; only consulted with trust_env
+        self._env_proxies = urllib.request.getproxies_environment()
         self._transport = transport
         # no cookies unless a site asks for its own bounded jar (scraper/fetch/cookies.py)
         self.cookies = SiteJars(lambda _url: None, max_cookies=0, max_bytes=0)
         self._client: httpx.AsyncClient | None = None
+        self._sleep = sleep
         self._retrying = self._build_retrying(sleep)
+
+    def settings_for(self, url: str) -> FetchSettings:
+        """`[fetch]` as it applies to the host of `url` (its `[[sites]]` keys over the global ones)."""
+        start = origin(url) if "://" in url else host_origin(url)  # a URL, or a gate's host_key
+        found = self._by_host.get(start)
+        if found is None:
+            found = self._by_host[start] = site_fetch(self.settings, site_for(self.sites, start))
+        return found
+
+    def _add_static_cookie(self, request: httpx.Request) -> None:
+        """The configured `cookie` values, after those the site's jar sent (if it keeps one)."""
+        static = self.settings_for(str(request.url)).cookie
+        if static:
+            pairs = "; ".join(f"{name}={value}" for name, value in static.items())
+            kept = request.headers.get("Cookie")
+            request.headers["Cookie"] = f"{kept}; {pairs}" if kept else pairs
+
+    def _host_limits(self, host: str) -> tuple[int, float]:
+        own = self.settings_for(host)
+        return own.per_host_concurrency, own.per_host_delay
+
+    def proxy_for(self, url: str) -> str | None:
+        """The proxy a request to `url` goes through, or None for a direct connection."""
+        own = self.settings_for(url)
+        if own.proxy is not None:
+            return own.proxy
+        if not own.trust_env:
+            return None
+        proxies = self._env_proxies
+        parts = urlsplit(url)
+        # stdlib, documented in its source but missing from typeshed
+        if urllib.request.proxy_bypass_environment(parts.netloc, proxies):  # type: ignore[attr-defined]
+            return None
+        return proxies.get(parts.scheme.lower()) or proxies.get("all")
+
+    def _headers_for(self, url: str) -> dict[str, str]:
+        """What every request to `url` carries besides the fetcher's own headers."""
+        own = self.settings_for(url)
+        headers = {"User-Agent": own.user_agent, **own.headers}
+        if "bearer" in own.auth:
+            headers["Authorization"] = f"Bearer {own.auth['bearer']}"
+        elif own.auth:
+            pair = f"{own.auth['user']}:{own.auth['password']}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+        return headers
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
         limits = httpx.Limits(max_connections=s.max_connections)
         self._client = httpx.AsyncClient(
-            transport=self._transport or guarded_transport(self.policy, limits),
+            transport=self._transport or _Router(self, limits),
             # a free pooled connection should come as quickly as a new one would connect
             timeout=httpx.Timeout(
                 connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout, pool=s.connect_timeout
             ),
             limits=limits,
-            headers={"User-Agent": s.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
+            headers={"Accept-Encoding": _ACCEPT_ENCODING},
             follow_redirects=False,
             trust_env=False,
             cookies=no_cookies(),
@@ -125,11 +204,16 @@ class Fetcher:
         *,
         etag: str | None = None,
         last_modified: str | None = None,
+        validated: str | None = None,
         accept: frozenset[str] = HTML_TYPES,
         check_redirect: Callable[[str], Awaitable[None]] | None = None,
         head: int | None = None,
     ) -> FetchedPage:
         """GET `url`, following redirects; a 304 comes back as a page with status 304 and no body.
+
+        `etag` and `last_modified` are sent only to the URL they belong to: `validated` (by
+        default `url`), the URL that answered with them, wherever `url` redirects now. All
+        attempts and hops together get `[fetch] url_budget` seconds.
 
         `accept` lists the media types wanted (empty: any). `check_redirect(target)` may refuse
         a redirect target by raising a `FetchError`. `redirects` on the page holds the URLs
@@ -141,17 +225,19 @@ class Fetcher:
         if self._client is None:
             raise RuntimeError("Fetcher is not open: use `async with Fetcher(settings) as fetcher:`")
         _require_http(url, url)
-        headers = {"Accept": (", ".join(sorted(accept)) + ", */*;q=0.1") if accept else "*/*"}
+        plain = {"Accept": (", ".join(sorted(accept)) + ", */*;q=0.1") if accept else "*/*"}
+        conditional = dict(plain)
         if etag:
-            headers["If-None-Match"] = etag
+            conditional["If-None-Match"] = etag
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
+            conditional["If-Modified-Since"] = last_modified
+        spent = _Spent(self.settings.url_budget)
+        retrying = self._retrying.copy(stop=self._stop_within(spent), sleep=self._sleep_within(spent))
         chain = [url]
         while True:
+            headers = conditional if chain[-1] == (validated or url) else plain
             try:
-                answer: _Answer = await self._retrying.copy()(
-                    self._attempt, self._client, chain[-1], headers, accept, head
-                )
+                answer: _Answer = await retrying(self._attempt, chain[-1], headers, accept, head, spent)
             except FetchError as exc:
                 if len(chain) == 1:
                     raise
@@ -169,7 +255,7 @@ class Fetcher:
             status=answer.status,
             content_type=answer.content_type,
             body=answer.body,
-            encoding=_encoding(answer, url, accept),
+            encoding=None,  # decided where the page is read, in the extraction worker (charset.decided)
             fetched_at=utc_now(),
             etag=answer.etag,
             last_modified=answer.last_modified,
@@ -189,18 +275,30 @@ class Fetcher:
 
     async def _attempt(
         self,
-        client: httpx.AsyncClient,
         url: str,
         headers: dict[str, str],
         accept: frozenset[str],
         head: int | None,
+        spent: _Spent,
     ) -> _Answer:
-        """One request inside the host's slot, cut off after `total_timeout`."""
+        """One request inside the host's slot, cut off after `total_timeout` or what is left of
+        the URL's `url_budget`, whichever comes first."""
+        client = self._client
+        if client is None:
+            raise RuntimeError("Fetcher is not open: use `async with Fetcher(settings) as fetcher:`")
+        headers = {**self._headers_for(url), **headers}
         async with self.gate.slot(url):
+            left = spent.left()
+            if left <= 0:
+                raise TransientFetchError(url, spent.reason())
+            limit = min(self.settings.total_timeout, left)
+            loop = asyncio.get_running_loop()
+            started = loop.time()
             try:
-                async with asyncio.timeout(self.settings.total_timeout):
+                async with asyncio.timeout(limit):
                     request = client.build_request("GET", url, headers=headers)
                     self.cookies.add_header(request)
+                    self._add_static_cookie(request)
                     response = await client.send(request, stream=True)
                     try:
                         self.cookies.extract(response)
@@ -208,13 +306,17 @@ class Fetcher:
                     finally:
                         await response.aclose()
             except TimeoutError as exc:
+                if limit < self.settings.total_timeout:
+                    raise TransientFetchError(url, spent.reason()) from exc
                 raise TransientFetchError(url, f"timed out (total {self.settings.total_timeout:g}s)") from exc
             except httpx.InvalidURL as exc:
                 raise PermanentFetchError(url, f"malformed URL: {exc}") from exc
             except BlockedAddress as exc:
                 raise PermanentFetchError(url, exc.reason) from exc
             except httpx.TransportError as exc:
-                raise _transport_error(url, exc) from exc
+                raise _transport_error(url, exc, self.secrets) from exc
+            finally:
+                spent.requesting += loop.time() - started
 
     async def _answer(
         self, url: str, response: httpx.Response, accept: frozenset[str], head: int | None
@@ -238,7 +340,10 @@ class Fetcher:
         if media_type and accept and media_type not in accept:
             label = "not HTML" if accept <= HTML_TYPES else "unexpected content type"
             raise PermanentFetchError(url, f"{label}: {media_type}", status=status)
-        return replace(answer, body=await self._read_body(url, response, head))
+        body = await self._read_body(url, response, head)
+        if accept:  # a body that is not text is refused only when specific types were asked
+            check_text(body, answer.content_type, source=url)
+        return replace(answer, body=body)
 
     def _retryable_status(self, url: str, response: httpx.Response) -> TransientFetchError:
         status = response.status_code
@@ -289,6 +394,21 @@ class Fetcher:
             raise TransientFetchError(url, f"body cut short: {exc}") from exc
         return b"".join(parts)
 
+    def _stop_within(self, spent: _Spent) -> Callable[[RetryCallState], bool]:
+        """The retry policy's stop, and stop too when the next wait would pass the URL's budget."""
+
+        def stop(state: RetryCallState) -> bool:
+            return self._stop(state) or spent.left() - state.upcoming_sleep <= 0
+
+        return stop
+
+    def _sleep_within(self, spent: _Spent) -> Callable[[float], Awaitable[None]]:
+        async def sleep(seconds: float) -> None:
+            spent.waiting += seconds
+            await self._sleep(seconds)
+
+        return sleep
+
     def _build_retrying(self, sleep: Callable[[float], Awaitable[None]]) -> AsyncRetrying:
         s = self.settings
         attempts = stop_after_attempt(s.max_attempts)
@@ -308,6 +428,7 @@ class Fetcher:
                 or state.idle_for + state.upcoming_sleep > s.max_total_wait
             )
 
+        self._stop = stop
         return AsyncRetrying(
             stop=stop,
             wait=wait,
@@ -316,6 +437,35 @@ class Fetcher:
             sleep=sleep,
             reraise=True,
         )
+
+
+class _Router(httpx.AsyncBaseTransport):
+    """The fetcher's transport: each request goes direct (through the guarded connection pool)
+    or through its proxy (`Fetcher.proxy_for`), with one pool per proxy, made when first used."""
+
+    def __init__(self, fetcher: Fetcher, limits: httpx.Limits) -> None:
+        self._fetcher = fetcher
+        self._limits = limits
+        self._routes: dict[str | None, httpx.AsyncBaseTransport] = {}
+
+    def _route(self, proxy: str | None) -> httpx.AsyncBaseTransport:
+        route = self._routes.get(proxy)
+        if route is None:
+            policy = self._fetcher.policy
+            if proxy is None:
+                route = guarded_transport(policy, self._limits)
+            else:
+                inner = httpx.AsyncHTTPTransport(proxy=proxy, limits=self._limits, trust_env=False)
+                route = GuardedProxy(policy, inner, self._fetcher.settings.connect_timeout)
+            self._routes[proxy] = route
+        return route
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._route(self._fetcher.proxy_for(str(request.url))).handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for route in self._routes.values():
+            await route.aclose()
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -328,17 +478,6 @@ def parse_retry_after(value: str | None) -> float | None:
             return None
         seconds = (when - utc_now()).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def _encoding(answer: _Answer, url: str, accept: frozenset[str]) -> str:
-    """The body's charset; a body that is not text is refused only when specific types were asked."""
-    try:
-        return resolve_encoding(answer.body, answer.content_type, source=url)
-    except ExtractionError:
-        if accept:
-            raise
-        # any content type was asked for (a sitemap, maybe gzipped): the caller reads the bytes
-        return "utf-8"
 
 
 def _retry_after(state: RetryCallState) -> float | None:
@@ -387,8 +526,8 @@ def _require_http(source: str, url: str, *, what: str = "") -> None:
         raise PermanentFetchError(source, f"{what}malformed URL: {url!r} (no host)")
 
 
-def _transport_error(url: str, exc: httpx.TransportError) -> FetchError:
-    detail = str(exc) or type(exc).__name__
+def _transport_error(url: str, exc: httpx.TransportError, secrets: frozenset[str]) -> FetchError:
+    detail = scrub(str(exc) or type(exc).__name__, secrets)  # a proxy's error may quote its URL
     if isinstance(exc, httpx.TimeoutException):
         phase = {
             httpx.ConnectTimeout: "connect",
@@ -399,8 +538,10 @@ def _transport_error(url: str, exc: httpx.TransportError) -> FetchError:
         return TransientFetchError(url, f"timed out ({phase})")
     if isinstance(exc, httpx.UnsupportedProtocol):
         return PermanentFetchError(url, f"unsupported scheme: {detail}")
+    if isinstance(exc, httpx.ProxyError):
+        return TransientFetchError(url, f"proxy failed: {detail}")
     if isinstance(exc, httpx.ConnectError):
-        return TransientFetchError(url, f"cannot connect: {_connect_reason(exc, detail)}")
+        return TransientFetchError(url, f"cannot connect: {scrub(_connect_reason(exc, detail), secrets)}")
     if isinstance(exc, httpx.LocalProtocolError):
         return PermanentFetchError(url, f"invalid request: {detail}")
     # RemoteProtocolError, ReadError, WriteError, ProxyError: the connection broke mid-way

@@ -1,0 +1,449 @@
+"""`scraper clean`'s engine: inputs (URLs, files, folders, web archives, stdin) in, a stream of
+outcomes out, in input order, as they are ready; nothing stored.
+
+    inputs -> jobs (one per page: a file, a fetched URL, a WARC/ARC response record)
+           -> extraction in a process pool (URLs are fetched first, on an event loop thread,
+              under robots.txt and per-host pacing)
+           -> a bounded window, read in order: `Cleaned` per page, `InputDone` per input
+
+The window holds at most a few pages per worker, so memory stays flat however many inputs or
+records there are, and results stream: the first page is printed while the others are still
+being fetched or extracted. One `Cleaned` per page carries a document, the error that stopped it
+(`failed`), or why a record is no page (`skipped`: a WARC request, an image). "No article" is a
+document with a `skip_reason` (junk pages, and pages without main content), never an error.
+`resume` tells, per input, how many of its pages an earlier run already did: those are not
+extracted again (scraper/shards.py keeps that count).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from scraper.config import ExtractSettings, Settings
+from scraper.corpus.sources import Input, expand, load_file, mapped_url, page_from_bytes
+from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
+from scraper.crawl.politeness import Politeness
+from scraper.errors import NoMainContent, PermanentFetchError, ScraperError, SourceError, internal_error
+from scraper.extract.explain import Explanation, explain
+from scraper.extract.inprocess import InProcess
+from scraper.extract.pipeline import extract_document, no_article
+from scraper.extract.worker import ExtractionPool
+from scraper.fetch.client import Fetcher
+from scraper.models import Document, FetchedPage
+
+log = logging.getLogger("scraper.extract")
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """The outcome for one page: a document, the error naming why there is none, or why a web
+    archive record is no page at all (`skipped`). `input` is the argument it came from."""
+
+    source: str
+    document: Document | None = None
+    error: ScraperError | None = None
+    explanation: Explanation | None = None
+    skipped: str | None = None
+    input: str = ""
+
+    @property
+    def origin(self) -> str:
+        return self.input or self.source
+
+
+@dataclass(frozen=True, slots=True)
+class InputDone:
+    """Every page of `input` has been yielded; `pages` counts them (with those of a resumed run)."""
+
+    input: str
+    pages: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CleanOptions:
+    """How to run a batch: workers, URLs for local input, --explain, stdin, what is done already.
+
+    `url` is one address for all local input; `url_map` gives one per file (keys from
+    `sources.path_key`; for a bad row, its error); `resume(input)` answers None for an input
+    already done, else how many of its pages are.
+    """
+
+    jobs: int = 1
+    url: str | None = None
+    url_map: Mapping[str, str | SourceError] = field(default_factory=dict)
+    explained: bool = False
+    stdin: BinaryIO | None = None
+    resume: Callable[[str], int | None] = lambda _: 0
+
+
+def clean_sources(
+    args: Iterable[str],
+    settings: Settings,
+    *,
+    jobs: int,
+    url: str | None = None,
+    stdin: BinaryIO | None = None,
+    explained: bool = False,
+) -> Iterator[Cleaned]:
+    """Clean every source in `args`, yielding one `Cleaned` per page in input order."""
+    options = CleanOptions(jobs=jobs, url=url, stdin=stdin, explained=explained)
+    for event in clean_stream(expand(args), settings, options):
+        if isinstance(event, Cleaned):
+            yield event
+
+
+def clean_stream(
+    inputs: Iterable[Input | SourceError], settings: Settings, options: CleanOptions
+) -> Iterator[Cleaned | InputDone]:
+    """The pages of `inputs`, cleaned, in order, as they are ready; `InputDone` after each input.
+
+    Every page is extracted in the worker pool, under `[extract] timeout` and `max_memory`:
+    whatever goes wrong with one page (a limit, a worker dying, a bug) is that page's error.
+    """
+    with ExitStack() as stack:
+        jobs = _Jobs(settings, options, stack)
+        yield from _in_order(jobs.all(inputs), window=max(16, 4 * options.jobs))
+
+
+# -- where pages are extracted: here for a handful, in the pool beyond --------------------------
+
+HANDFUL = 4  # pages extracted in this process before the pool is started for the rest
+
+
+class Extraction:
+    """The batch's extraction: the first `HANDFUL` pages in this process (`run_bounded`, under the
+    pool's time and memory limits), so one page or a few cost no pool start (a forkserver and a
+    second of imports); past them the pool starts in a background thread and, once warm, takes
+    every page that follows, the pages meanwhile still extracted here.
+    """
+
+    def __init__(self, workers: int, settings: ExtractSettings, *, handful: int = HANDFUL) -> None:
+        self._workers = workers
+        self._settings = settings
+        self._handful = handful
+        self._here = InProcess(settings)
+        self._lock = threading.Lock()
+        self._pages = 0
+        self._pool: ExtractionPool | None = None
+        self._starting: threading.Thread | None = None
+
+    @property
+    def pool_started(self) -> bool:
+        return self._starting is not None
+
+    def submit(self, source: str, fn: Callable[..., Cleaned], /, *args: object) -> Future[Cleaned]:
+        with self._lock:
+            self._pages += 1
+            if self._pool is not None:
+                return self._pool.submit(source, fn, *args)
+            if self._pages > self._handful and self._starting is None:
+                self._starting = threading.Thread(target=self._start_pool, name="extract-pool-start")
+                self._starting.start()
+        return self._here.submit(source, fn, *args)
+
+    def _start_pool(self) -> None:
+        try:
+            pool = ExtractionPool(self._workers, self._settings)
+        except Exception as exc:  # the pages are still extracted, here: slower, not lost
+            log.warning("extraction pool did not start (%s); extracting in this process", exc)
+            return
+        with self._lock:
+            self._pool = pool
+
+    def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+        if self._pool is not None:
+            self._pool.close()
+
+    def __enter__(self) -> Extraction:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# -- jobs: one future per page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A page in the pool (or being fetched): its result, or the error that stopped it, is its outcome."""
+
+    source: str
+    input: str
+    future: Future[Cleaned]
+
+    def outcome(self) -> Cleaned:
+        try:
+            return self.future.result()
+        except ScraperError as exc:
+            return Cleaned(self.source, error=exc, input=self.input)
+
+
+Job = _Pending | Cleaned | InputDone
+
+
+class _Jobs:
+    def __init__(self, settings: Settings, options: CleanOptions, stack: ExitStack) -> None:
+        self.settings = settings
+        self.options = options
+        self._stack = stack
+        self._extraction: Extraction | None = None
+        self._fetching: _Fetching | None = None
+
+    def submit(self, source: str, origin: str, fn: Callable[..., Cleaned], *args: object) -> _Pending:
+        if self._extraction is None:  # made at the first page: a run of bad arguments costs nothing
+            self._extraction = self._stack.enter_context(Extraction(self.options.jobs, self.settings.extract))
+        return _Pending(source, origin, self._extraction.submit(source, fn, *args))
+
+    def all(self, inputs: Iterable[Input | SourceError]) -> Iterator[Job]:
+        for item in inputs:
+            name = item.source
+            done = self.options.resume(name)
+            if done is None:
+                continue
+            if isinstance(item, SourceError):
+                yield Cleaned(name, error=item, input=name)
+                yield InputDone(name, 1)
+            elif item.kind == "archive":
+                yield from self._archive(name, done)
+            else:
+                if done == 0:
+                    yield self._one(item)
+                yield InputDone(name, 1)
+
+    def _one(self, item: Input) -> _Pending | Cleaned:
+        options = self.options
+        if item.kind == "url":
+            return self._url(item.source)
+        if item.kind == "stdin":
+            return self._stdin()
+        try:
+            url = mapped_url(options.url_map, item.source, options.url)
+        except SourceError as exc:
+            return Cleaned(item.source, error=exc, input=item.source)
+        return self.submit(
+            item.source,
+            item.source,
+            clean_file,
+            item.source,
+            url,
+            self.settings.extract_for(url),
+            self.settings.fetch.max_bytes,
+            options.explained,
+        )
+
+    def _stdin(self) -> _Pending | Cleaned:
+        stdin, settings, url = self.options.stdin, self.settings, self.options.url
+        if stdin is None:
+            return Cleaned("-", error=SourceError("-", "no standard input"))
+        try:
+            body = stdin.read(settings.fetch.max_bytes + 1)
+            if len(body) > settings.fetch.max_bytes:
+                raise SourceError("-", f"larger than {settings.fetch.max_bytes} bytes")
+            page = page_from_bytes(body, source="-", url=url)
+        except ScraperError as exc:
+            return Cleaned("-", error=exc)
+        return self.submit(
+            "-", "-", _clean_page, page, settings.extract_for(url), self.options.explained, "-"
+        )
+
+    def _archive(self, path: str, done: int) -> Iterator[Job]:
+        """The records of one web archive, each its own job; `InputDone` only once the archive
+        was read to its end: an archive whose reading broke off (a bug) is not done, so a
+        resumed `-o` run comes back to the records after that point."""
+        count = 0
+        try:
+            for record in read_archive(path, max_bytes=self.settings.fetch.max_bytes):
+                count += 1
+                if count > done:
+                    yield self._record(record, path)
+        except SourceError as exc:
+            count += 1
+            yield Cleaned(path, error=exc, input=path)
+        except Exception as exc:  # a bug met on this archive is its failure (scraper.errors.internal_error)
+            yield Cleaned(f"{path}#{count + 1}", error=SourceError(path, internal_error(exc)), input=path)
+            return
+        yield InputDone(path, count)
+
+    def _record(self, record: ArchivedResponse | ArchiveSkip, path: str) -> Job:
+        if isinstance(record, ArchiveSkip):
+            return archive_skip(record, path)
+        try:
+            extract_settings = self.settings.extract_for(record.url)
+        except Exception as exc:  # a bug met on one record is that record's failure, not the archive's
+            return Cleaned(record.source, error=SourceError(record.source, internal_error(exc)), input=path)
+        return self.submit(
+            record.source, path, clean_response, record, path, extract_settings, self.options.explained
+        )
+
+    def _url(self, url: str) -> _Pending:
+        if self._fetching is None:
+            self._fetching = self._stack.enter_context(_Fetching(self.settings))
+        outer: Future[Cleaned] = Future()
+
+        def fetched(future: Future[FetchedPage]) -> None:
+            if future.cancelled():  # the batch is closing: nobody reads this page
+                outer.cancel()
+                return
+            error = future.exception()
+            if error is not None:  # a ScraperError is the page's outcome; anything else, a bug, surfaces
+                outer.set_exception(error)
+                return
+            page = future.result()
+            settings = self.settings.extract_for(page.final_url or page.url)
+            inner = self.submit(url, url, _clean_page, page, settings, self.options.explained, url).future
+            inner.add_done_callback(lambda done: _settle(outer, done))
+
+        self._fetching.submit(url).add_done_callback(fetched)
+        return _Pending(url, url, outer)
+
+
+def _settle(outer: Future[Cleaned], inner: Future[Cleaned]) -> None:
+    if inner.cancelled():
+        outer.cancel()
+        return
+    error = inner.exception()
+    if error is not None:
+        outer.set_exception(error)
+    else:
+        outer.set_result(inner.result())
+
+
+def archive_skip(record: ArchiveSkip, path: str) -> Cleaned:
+    if record.damaged:
+        return Cleaned(record.source, error=SourceError(record.source, record.reason), input=path)
+    return Cleaned(record.source, skipped=record.reason, input=path)
+
+
+def _in_order(jobs: Iterator[Job], *, window: int) -> Iterator[Cleaned | InputDone]:
+    """Jobs' results in job order: at most `window` pages in flight, finished heads yielded early."""
+    pending: deque[Job] = deque()
+    in_flight = 0
+    for job in jobs:
+        pending.append(job)
+        in_flight += isinstance(job, _Pending)
+        while pending and (in_flight > window or _finished(pending[0])):
+            head = pending.popleft()
+            in_flight -= isinstance(head, _Pending)
+            yield head.outcome() if isinstance(head, _Pending) else head
+    while pending:
+        head = pending.popleft()
+        yield head.outcome() if isinstance(head, _Pending) else head
+
+
+def _finished(job: Job) -> bool:
+    return not isinstance(job, _Pending) or job.future.done()
+
+
+# -- work done in the pool: plain arguments, picklable results ------------------------------------
+
+
+def _clean_page(
+    page: FetchedPage, settings: ExtractSettings, explained: bool = False, origin: str = ""
+) -> Cleaned:
+    try:
+        if not explained:
+            return Cleaned(page.source, document=extract_document(page, settings), input=origin)
+        why = explain(page, settings)
+        if isinstance(why.error, NoMainContent):  # "no article" has one shape: a document saying so
+            return Cleaned(page.source, document=no_article(page, why.error), explanation=why, input=origin)
+        return Cleaned(page.source, document=why.document, error=why.error, explanation=why, input=origin)
+    except ScraperError as exc:
+        return Cleaned(page.source, error=exc, input=origin)
+
+
+def clean_file(
+    path: str, url: str | None, settings: ExtractSettings, max_bytes: int, explained: bool = False
+) -> Cleaned:
+    """Read and extract one local file; runs in a worker process, so it takes plain arguments."""
+    try:
+        page = load_file(path, url=url, max_bytes=max_bytes)
+    except ScraperError as exc:
+        return Cleaned(path, error=exc, input=path)
+    return _clean_page(page, settings, explained, path)
+
+
+def clean_response(
+    record: ArchivedResponse, path: str, settings: ExtractSettings, explained: bool
+) -> Cleaned:
+    """Decode and extract one web archive response record; runs in a worker process."""
+    try:
+        page = record.page()
+    except ScraperError as exc:
+        return Cleaned(record.source, error=exc, input=path)
+    return _clean_page(page, settings, explained, path)
+
+
+# -- URLs: fetched on an event loop thread ---------------------------------------------------------
+
+
+async def fetch_politely(fetcher: Fetcher, politeness: Politeness, url: str) -> FetchedPage:
+    """GET `url` if robots.txt allows it (and each redirect target), paced per host by the fetcher."""
+    if not await politeness.allowed(url):
+        raise PermanentFetchError(url, _refusal(politeness, url))
+
+    async def check_redirect(target: str) -> None:
+        if not await politeness.allowed(target):
+            raise PermanentFetchError(url, f"redirect to {target} {_refusal(politeness, target)}")
+
+    return await fetcher.fetch(url, check_redirect=check_redirect)
+
+
+def _refusal(politeness: Politeness, url: str) -> str:
+    """Why `url` may not be fetched: its host's robots.txt, or the host being set aside (a dead
+    server's unreachable robots.txt disallows everything, RFC 9309: say that, not "disallowed")."""
+    aside = politeness.set_aside_reason(url)
+    return f"host set aside: {aside}" if aside else "disallowed by robots.txt"
+
+
+class _Fetching:
+    """One `Fetcher` on an event loop in a background thread: the batch's URLs are fetched
+    concurrently (per-host limits and pacing apply) while the caller reads results in order."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="clean-fetch", daemon=True)
+        self._fetcher = Fetcher(settings.fetch, sites=settings.sites)
+        self._politeness = Politeness(
+            self._fetcher, settings, gate=self._fetcher.gate, on_robots=lambda _host, _answer: None
+        )
+
+    def __enter__(self) -> _Fetching:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._fetcher.__aenter__(), self._loop).result()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self._close(), self._loop).result()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+    async def _close(self) -> None:
+        """Cancel the fetches nobody will read (the reader stopped early: `clean URL... | head`),
+        then close the client. Left pending on a closed loop, they were "destroyed but pending"."""
+        this = asyncio.current_task()
+        pending = [task for task in asyncio.all_tasks() if task is not this]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        await self._fetcher.__aexit__(None, None, None)
+
+    def submit(self, url: str) -> Future[FetchedPage]:
+        return asyncio.run_coroutine_threadsafe(self._fetch(url), self._loop)
+
+    async def _fetch(self, url: str) -> FetchedPage:
+        # the URLs the user named may be private (a local server); where they redirect to may not
+        self._fetcher.policy.trust([url])
+        return await fetch_politely(self._fetcher, self._politeness, url)

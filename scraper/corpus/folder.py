@@ -1,0 +1,155 @@
+"""A corpus run of `clean`: each page judged, written to the shards of `-o DIR`, counted.
+
+    clean_stream (batch.py) -> judge (min quality, hygiene) -> OutputDir (shards.py) | stdout
+                            -> counts -> summary;  failures -> --errors FILE
+
+`clean_to_folder` is the loop behind `clean -o DIR` (and the library's way to build a corpus).
+
+Every page has exactly one outcome, a key of the run's counts:
+
+    written                      kept: printed, or in a shard
+    skipped: REASON              no article: junk pages and pages without main content (their
+                                 skip_reason), web archive records that are no page (a request,
+                                 an image, a redirect), pages below --min-quality
+    dropped: duplicate           the same text as a page kept earlier (or stored, with --db)
+    dropped: near-duplicate      MinHash similarity at or above --near-dup to a page kept earlier
+    dropped: language            not one of --language
+    failed: REASON               the input could not be read, fetched or decoded, or a web archive
+                                 record is damaged: listed with --errors FILE, exit code 1
+
+REASON is the reason up to its first colon, as in the crawl report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from scraper.config import Settings
+from scraper.corpus.batch import Cleaned, CleanOptions, InputDone, clean_stream
+from scraper.corpus.dedup import Hygiene
+from scraper.corpus.shards import OutputDir
+from scraper.corpus.sources import Input
+from scraper.errors import SourceError, WriteError
+from scraper.verdict import KEPT, Verdict, head, judge_document
+
+# what turns inputs into cleaned pages, in input order
+Engine = Callable[[Sequence[Input | SourceError], Settings, CleanOptions], Iterable[Cleaned | InputDone]]
+
+__all__ = ["Engine", "ErrorLog", "Verdict", "clean_to_folder", "failed_count", "judge", "summary"]
+
+WRITTEN = KEPT
+
+
+def judge(cleaned: Cleaned, *, min_quality: float, hygiene: Hygiene | None) -> Verdict:
+    """The page's outcome: failed, skipped (a record that is no page, then the one keep/drop rule,
+    `scraper.verdict`), dropped by hygiene (duplicates, languages), or written."""
+    if cleaned.error is not None or (cleaned.document is None and cleaned.skipped is None):
+        reason = str(getattr(cleaned.error, "reason", cleaned.error))
+        return Verdict(f"failed: {head(reason)}", reason)
+    if cleaned.skipped is not None:
+        return Verdict(f"skipped: {head(cleaned.skipped)}", cleaned.skipped)
+    assert cleaned.document is not None
+    verdict = judge_document(cleaned.document, min_quality=min_quality)
+    if not verdict.kept:
+        return verdict
+    dropped = hygiene.verdict(cleaned.document) if hygiene is not None else None
+    if dropped is not None:
+        return Verdict(f"dropped: {dropped}", dropped)
+    return verdict
+
+
+def summary(counts: Mapping[str, int], *, inputs: int) -> list[str]:
+    """The summary: one line of totals, then one line per reason, largest first."""
+    groups: dict[str, Counter[str]] = {"skipped": Counter(), "dropped": Counter(), "failed": Counter()}
+    for key, count in counts.items():
+        kind, _, reason = key.partition(": ")
+        if kind in groups:
+            groups[kind][reason] += count
+    pages = sum(counts.values())
+    totals = ", ".join(f"{kind} {sum(group.values())}" for kind, group in groups.items())
+    lines = [f"cleaned {inputs} inputs, {pages} pages: written {counts.get(WRITTEN, 0)}, {totals}"]
+    for kind, group in groups.items():
+        for reason, count in sorted(group.items(), key=lambda item: (-item[1], item[0])):
+            lines.append(f"  {kind} {count}: {reason}")
+    return lines
+
+
+class ErrorLog:
+    """`--errors FILE`: one JSON line per failed page, `{"source", "input", "reason"}`, appended
+    as they happen (a resumed run adds to the list)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._fh: TextIO | None = None
+        if path is not None:
+            try:
+                self._fh = open(path, "a", encoding="utf-8")  # noqa: SIM115  # closed by close()
+            except OSError as exc:
+                raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+
+    def add(self, cleaned: Cleaned, reason: str) -> None:
+        if self._fh is None:
+            return
+        record = {"source": cleaned.source, "input": cleaned.origin, "reason": reason}
+        self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._fh.flush()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+
+def clean_to_folder(
+    inputs: Sequence[Input | SourceError],
+    settings: Settings,
+    options: CleanOptions,
+    out: OutputDir,
+    *,
+    min_quality: float = 0.0,
+    hygiene: Hygiene | None = None,
+    errors: ErrorLog | None = None,
+    progress: Callable[[int, int], None] = lambda _pages, _inputs: None,
+    warn: Callable[[str], None] = lambda _line: None,
+    engine: Engine = clean_stream,
+) -> Counter[str]:
+    """Clean `inputs` into the shards of `out`; returns the counts of the whole run (resumed
+    parts included). Pages already in committed shards are not cleaned again. `progress` is
+    called with the pages and inputs done so far; `warn` gets one line per failed page; `engine`
+    is what cleans (`batch.clean_stream`, or `ray_engine.ray_stream` bound to its cluster)."""
+    if hygiene is not None:
+        hygiene.remember(out.kept_texts())
+    options = dataclasses.replace(options, resume=out.resume_point)
+    pages = inputs_done = 0
+    try:
+        for event in engine(inputs, settings, options):
+            if isinstance(event, InputDone):
+                out.input_done(event.input, event.pages)
+                inputs_done += 1
+                progress(pages, inputs_done)
+                continue
+            verdict = judge(event, min_quality=min_quality, hygiene=hygiene)
+            if verdict.outcome == WRITTEN:
+                assert event.document is not None
+                out.write(event.document)
+            elif verdict.outcome.startswith("failed"):
+                warn(f"{event.source}: {verdict.reason}")
+                if errors is not None:
+                    errors.add(event, verdict.reason or "")
+            out.page_done(event.origin, verdict.outcome)
+            out.maybe_commit()
+            pages += 1
+            progress(pages, inputs_done)
+    except BaseException:
+        out.abort()
+        raise
+    out.close()
+    return out.counts
+
+
+def failed_count(counts: Mapping[str, int]) -> int:
+    return sum(count for key, count in counts.items() if key.startswith("failed"))

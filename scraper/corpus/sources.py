@@ -1,0 +1,190 @@
+"""Local inputs of `scraper clean`: files, folders, web archives and stdin, turned into `FetchedPage`s.
+
+The network half (http(s) URLs) belongs to fetch.py, the records inside WARC and ARC files to
+warc.py; this module owns reading from disk: which inputs there are (arguments, `--input-file`
+lists, folders walked), the path-to-URL mapping of `--url-map`, and HTML files' bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scraper.corpus.warc import is_archive_name
+from scraper.errors import SourceError
+from scraper.fetch import InflateError, inflate
+from scraper.fetch.charset import resolve_encoding
+from scraper.models import FetchedPage, utc_now
+from scraper.urls import url_flaw
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
+STDIN = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One thing to clean: a URL to fetch, a local file, or stdin."""
+
+    source: str
+    kind: str  # "url" | "file" | "archive" (WARC or ARC) | "stdin"
+
+
+def is_url(text: str) -> bool:
+    """Whether `text` is meant as an http(s) URL; it may still be a broken one (`urls.url_flaw`)."""
+    scheme, sep, _ = text.partition("://")
+    return bool(sep) and scheme.lower() in ("http", "https")
+
+
+def expand(args: Iterable[str]) -> Iterator[Input | SourceError]:
+    """Inputs in the order given; folders expand recursively to their HTML files, sorted.
+
+    A source that cannot be used is yielded as a `SourceError`, so the caller reports it and
+    goes on with the rest.
+    """
+    for arg in args:
+        if arg == STDIN:
+            yield Input(STDIN, "stdin")
+        elif is_url(arg):
+            problem = url_flaw(arg)  # "http://exa mple.com/": one clear line, not a DNS or robots.txt error
+            yield SourceError(arg, problem) if problem else Input(arg, "url")
+        elif "://" in arg:
+            scheme = arg.partition("://")[0]
+            yield SourceError(arg, f"unsupported URL scheme {scheme!r} (only http and https)")
+        else:
+            yield from _expand_path(Path(arg))
+
+
+def _expand_path(path: Path) -> Iterator[Input | SourceError]:
+    if path.is_dir():
+        files = sorted(
+            p for p in path.rglob("*") if p.is_file() and (_is_html_name(p.name) or is_archive_name(p.name))
+        )
+        if not files:
+            yield SourceError(
+                str(path), "folder holds no .html, .htm, .html.gz, .warc(.gz) or .arc(.gz) files"
+            )
+        yield from (_file_input(p) for p in files)
+    elif path.is_file():
+        yield _file_input(path)
+    elif path.exists():
+        yield SourceError(str(path), "not a regular file or folder")
+    else:
+        yield SourceError(str(path), "no such file or folder")
+
+
+def _file_input(path: Path) -> Input:
+    return Input(str(path), "archive" if is_archive_name(path.name) else "file")
+
+
+def read_input_list(path: str) -> list[str]:
+    """The sources listed in an `--input-file`: one URL or path a line; blank and `#` lines skipped."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = [line.strip() for line in fh]
+    except OSError as exc:
+        raise SourceError(path, f"cannot read the input list: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError:
+        raise SourceError(path, "the input list is not UTF-8 text") from None
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+@dataclass(frozen=True, slots=True)
+class UrlMap:
+    """A `--url-map`: the address of each file (by `path_key`), or why its row cannot give one;
+    `problems` are rows that name no file at all. A bad row is that row's failure, not the run's."""
+
+    urls: Mapping[str, str | SourceError] = field(default_factory=dict)
+    problems: tuple[SourceError, ...] = ()
+
+
+def read_url_map(path: str) -> UrlMap:
+    """A CSV of `path,url` rows (a header row `path,url` is allowed).
+
+    Paths are taken as `scraper clean` is given them, relative to the current folder. Raises
+    `SourceError` only when the file cannot be read as a UTF-8 CSV.
+    """
+    urls: dict[str, str | SourceError] = {}
+    problems: list[SourceError] = []
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            for number, row in enumerate(csv.reader(fh), start=1):
+                if not row or (number == 1 and [c.strip().lower() for c in row[:2]] == ["path", "url"]):
+                    continue
+                where = f"{path} line {number}"
+                if len(row) < 2 or not row[0].strip():
+                    problems.append(SourceError(where, "expected `path,url`"))
+                    continue
+                url = row[1].strip()
+                flaw = url_flaw(url)
+                urls[path_key(row[0].strip())] = SourceError(where, flaw) if flaw else url
+    except OSError as exc:
+        raise SourceError(path, f"cannot read the URL map: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise SourceError(path, f"not a UTF-8 CSV file ({exc})") from None
+    return UrlMap(urls, tuple(problems))
+
+
+def mapped_url(urls: Mapping[str, str | SourceError], path: str, default: str | None) -> str | None:
+    """The address of local file `path`: its URL-map row's, else `default`; raises the row's
+    `SourceError` when that row is bad (the file fails, with the row's line named)."""
+    found = urls.get(path_key(path), default)
+    if isinstance(found, SourceError):
+        raise found
+    return found
+
+
+def path_key(path: str) -> str:
+    """The form under which a local path is looked up in a URL map: absolute and normalised."""
+    return os.path.normpath(os.path.abspath(path))
+
+
+def _is_html_name(name: str) -> bool:
+    return name.lower().endswith(HTML_SUFFIXES)
+
+
+def read_file(path: str, *, max_bytes: int) -> bytes:
+    """A file's bytes, gunzipped when it ends in .gz, refusing more than `max_bytes`."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise SourceError(path, "no such file") from None
+    except IsADirectoryError:
+        raise SourceError(path, "is a folder") from None
+    except PermissionError:
+        raise SourceError(path, "permission denied") from None
+    except OSError as exc:
+        raise SourceError(path, f"cannot read: {exc.strerror or exc}") from exc
+    if path.lower().endswith(".gz") and len(data) <= max_bytes:
+        try:
+            data = inflate(data, limit=max_bytes)
+        except InflateError as exc:
+            if exc.too_large:
+                raise SourceError(path, f"larger than {max_bytes} bytes once decompressed") from exc
+            raise SourceError(path, f"not a valid gzip file ({exc.reason})") from exc
+    if len(data) > max_bytes:
+        raise SourceError(path, f"larger than {max_bytes} bytes")
+    return data
+
+
+def page_from_bytes(body: bytes, *, source: str, url: str | None) -> FetchedPage:
+    """Wrap local HTML bytes as a page; the charset comes from BOM, meta tag or detection."""
+    if not body.strip():
+        raise SourceError(source, "empty input")
+    return FetchedPage(
+        source=source,
+        url=url,
+        final_url=url,
+        status=None,
+        content_type=None,
+        body=body,
+        encoding=resolve_encoding(body, None, source=source),
+        fetched_at=utc_now(),
+    )
+
+
+def load_file(path: str, *, url: str | None, max_bytes: int) -> FetchedPage:
+    return page_from_bytes(read_file(path, max_bytes=max_bytes), source=path, url=url)

@@ -1,0 +1,81 @@
+"""Local inputs of `scraper clean`: files, folders, gzip and stdin."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from scraper.corpus.sources import Input, expand, load_file, page_from_bytes, read_file
+from scraper.errors import SourceError
+
+
+def test_folders_expand_recursively_to_html_files_in_order(tmp_path: Path) -> None:
+    """A folder yields its .html/.htm/.html.gz files, sorted, skipping other files."""
+    (tmp_path / "b").mkdir()
+    for name in ("a.html", "b/c.htm", "b/d.html.gz", "notes.txt"):
+        (tmp_path / name).write_bytes(b"<p>x</p>")
+    got = list(expand([str(tmp_path)]))
+    assert got == [Input(str(tmp_path / n), "file") for n in ("a.html", "b/c.htm", "b/d.html.gz")]
+
+
+def test_each_kind_of_source_is_recognised(tmp_path: Path) -> None:
+    """URLs, stdin, files and errors come back in argument order."""
+    page = tmp_path / "p.html"
+    page.write_text("<p>x</p>")
+    got = list(expand(["https://a.example/", "-", str(page), str(tmp_path / "missing.html"), "ftp://x/"]))
+    assert got[:3] == [Input("https://a.example/", "url"), Input("-", "stdin"), Input(str(page), "file")]
+    assert isinstance(got[3], SourceError)
+    assert "no such file" in str(got[3])
+    assert isinstance(got[4], SourceError)
+    assert "unsupported URL scheme" in str(got[4])
+
+
+def test_empty_folder_is_reported(tmp_path: Path) -> None:
+    """A folder without HTML files is one clear error, not silence."""
+    (got,) = list(expand([str(tmp_path)]))
+    assert isinstance(got, SourceError)
+    assert "no .html" in got.reason
+
+
+def test_gzip_files_are_read_and_bad_gzip_is_reported(tmp_path: Path) -> None:
+    """.html.gz is gunzipped; a corrupt one names the file and the reason."""
+    good = tmp_path / "g.html.gz"
+    good.write_bytes(gzip.compress(b"<p>hello</p>"))
+    assert read_file(str(good), max_bytes=1000) == b"<p>hello</p>"
+    bad = tmp_path / "b.html.gz"
+    bad.write_bytes(b"not gzip at all")
+    with pytest.raises(SourceError, match="gzip"):
+        read_file(str(bad), max_bytes=1000)
+
+
+def test_size_limit_applies_to_local_files(tmp_path: Path) -> None:
+    """A file over the limit is refused, gzip included (the limit counts decompressed bytes)."""
+    big = tmp_path / "big.html.gz"
+    big.write_bytes(gzip.compress(b"a" * 5000))
+    with pytest.raises(SourceError, match="larger than 1000 bytes"):
+        read_file(str(big), max_bytes=1000)
+
+
+def test_local_pages_carry_their_charset_and_address(tmp_path: Path) -> None:
+    """A windows-1252 file declared by meta decodes right and keeps the --url given."""
+    path = tmp_path / "w.html"
+    path.write_bytes('<meta charset="windows-1252"><p>“Prix” 5 €</p>'.encode("cp1252"))
+    page = load_file(str(path), url="https://x.example/w", max_bytes=10_000)
+    assert "“Prix” 5 €" in page.html
+    assert page.url == "https://x.example/w"
+    assert page.status is None
+
+
+def test_empty_input_is_an_error() -> None:
+    """Whitespace-only input is refused before extraction."""
+    with pytest.raises(SourceError, match="empty input"):
+        page_from_bytes(b"  \n", source="-", url=None)
+
+
+def test_a_url_whose_host_is_no_host_is_a_source_error_naming_why() -> None:
+    """`clean "http://exa mple.com/"` says the URL is bad, instead of a DNS or robots.txt failure."""
+    (bad, good) = list(expand(["http://exa mple.com/", "https://example.com/a"]))
+    assert isinstance(bad, SourceError) and "not a valid URL" in bad.reason and "' '" in bad.reason
+    assert good == Input("https://example.com/a", "url")

@@ -1,0 +1,267 @@
+"""Reading WARC and ARC files record by record: pages, skips, and damage stepped over."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scraper.api import run_crawl
+from scraper.cli import cli
+from scraper.config import Site
+from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
+from scraper.errors import SourceError
+from tests.archives import Exchange, arc_gz_bytes, warc_bytes, write
+from tests.crawl.test_engine import article, make_settings
+from tests.httpserver import LocalServer, Route
+
+HTML = Path(__file__).parents[1] / "fixtures" / "html"
+ARTICLE = (HTML / "news-article.html").read_bytes()
+GERMAN = (HTML / "german-cp1252.html").read_bytes()
+
+
+def _read(path: Path) -> list[ArchivedResponse | ArchiveSkip]:
+    return list(read_archive(str(path), max_bytes=1 << 20))
+
+
+def _pages() -> list[Exchange]:
+    return [
+        Exchange("https://a.example/one", ARTICLE, date="2026-11-23T22:19:00Z"),
+        Exchange("https://a.example/logo.png", b"\x89PNG\r\n", content_type="image/png"),
+        Exchange("https://a.example/moved", b"", status="301 Moved Permanently"),
+        Exchange("https://a.example/two", GERMAN, content_type="text/html", date="2026-11-24T08:00:00.5Z"),
+    ]
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_html_responses_become_pages_and_the_rest_is_counted(tmp_path: Path, gzipped: bool) -> None:
+    """Each HTML 2xx response is a page with its URL, date and status; other records are skips."""
+    name = "crawl.warc.gz" if gzipped else "crawl.warc"
+    records = _read(write(tmp_path / name, warc_bytes(_pages(), gzipped=gzipped)))
+    pages = [r for r in records if isinstance(r, ArchivedResponse)]
+    skips = [r.reason for r in records if isinstance(r, ArchiveSkip)]
+    assert [p.url for p in pages] == ["https://a.example/one", "https://a.example/two"]
+    assert pages[0].fetched_at == datetime(2026, 11, 23, 22, 19, tzinfo=UTC)
+    assert pages[1].fetched_at == datetime(2026, 11, 24, 8, 0, 0, 500000, tzinfo=UTC)
+    assert pages[0].status == 200 and pages[0].body == ARTICLE
+    assert skips.count("not a response record (request)") == 4
+    assert "not HTML (image/png)" in skips and "HTTP 301" in skips
+    assert not any(r.damaged for r in records if isinstance(r, ArchiveSkip))
+    assert all(r.source.startswith(f"{tmp_path / name}#") for r in records)
+    assert len({r.source for r in records}) == len(records)
+
+
+def test_charset_comes_from_the_archived_headers_then_the_page(tmp_path: Path) -> None:
+    """A charset in the archived Content-Type wins; without one the page's meta tag decides."""
+    body = "<html><body><p>Café crème</p></body></html>".encode("cp1252")
+    exchanges = [
+        Exchange("https://a.example/declared", body, content_type="text/html; charset=windows-1252"),
+        Exchange("https://a.example/meta", GERMAN, content_type="text/html"),
+    ]
+    pages = [
+        r
+        for r in _read(write(tmp_path / "c.warc.gz", warc_bytes(exchanges)))
+        if isinstance(r, ArchivedResponse)
+    ]
+    declared, meta = (p.page() for p in pages)
+    assert declared.encoding == "cp1252" and "Café crème" in declared.html
+    assert meta.encoding == "cp1252"
+
+
+def test_arc_gz_records_are_read_like_warc_ones(tmp_path: Path) -> None:
+    """An .arc.gz file gives the same pages: URL and date from the ARC header line, status from HTTP."""
+    records = _read(write(tmp_path / "old.arc.gz", arc_gz_bytes(_pages()[:2])))
+    pages = [r for r in records if isinstance(r, ArchivedResponse)]
+    assert [p.url for p in pages] == ["https://a.example/one"]
+    assert pages[0].fetched_at == datetime(2026, 11, 23, 22, 19, tzinfo=UTC)
+    assert pages[0].body == ARTICLE
+    assert [r.reason for r in records if isinstance(r, ArchiveSkip)] == [
+        "not a response record (warcinfo)",
+        "not HTML (image/png)",
+    ]
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_garbage_between_records_is_reported_and_the_rest_still_comes_out(
+    tmp_path: Path, gzipped: bool
+) -> None:
+    """Bytes that are no record are one damaged skip; the records after them are still read."""
+    first, second = (warc_bytes([e], gzipped=gzipped, requests=False) for e in (_pages()[0], _pages()[3]))
+    path = write(tmp_path / ("g.warc.gz" if gzipped else "g.warc"), first + b"not a record\r\n" * 20 + second)
+    records = _read(path)
+    assert [r.url for r in records if isinstance(r, ArchivedResponse)] == [
+        "https://a.example/one",
+        "https://a.example/two",
+    ]
+    damaged = [r for r in records if isinstance(r, ArchiveSkip) and r.damaged]
+    assert len(damaged) == 1 and damaged[0].reason.startswith("corrupt record")
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_a_truncated_last_record_is_reported(tmp_path: Path, gzipped: bool) -> None:
+    """A file cut in its last record gives the whole records before it, then one damaged skip."""
+    data = warc_bytes([_pages()[0], _pages()[3]], gzipped=gzipped, requests=False)
+    records = _read(write(tmp_path / ("t.warc.gz" if gzipped else "t.warc"), data[: len(data) - 200]))
+    assert [r.url for r in records if isinstance(r, ArchivedResponse)] == ["https://a.example/one"]
+    assert [r.damaged for r in records if isinstance(r, ArchiveSkip)] == [True]
+
+
+def test_oversized_bodies_are_skipped_as_damaged(tmp_path: Path) -> None:
+    """A body above max_bytes is not read into memory: the record is a damaged skip."""
+    path = write(
+        tmp_path / "big.warc.gz", warc_bytes([Exchange("https://a.example/big", b"<p>" + b"x" * 5000)])
+    )
+    skips = [r for r in read_archive(str(path), max_bytes=1000) if isinstance(r, ArchiveSkip) and r.damaged]
+    assert [s.reason for s in skips] == ["larger than 1000 bytes"]
+
+
+def test_a_missing_archive_is_a_source_error(tmp_path: Path) -> None:
+    """A path that does not exist raises SourceError naming it."""
+    with pytest.raises(SourceError, match="no such file"):
+        _read(tmp_path / "none.warc.gz")
+
+
+def test_a_crawl_archive_is_re_extracted_by_clean(tmp_path: Path) -> None:
+    """With [crawl] warc_dir, every response is archived as a request/response pair, gzip per
+    record; `clean` on the folder gives back the crawled pages without fetching."""
+    with LocalServer() as server:
+        server.routes.update(
+            {"/": Route(body=article("Home", links=("/story",))), "/story": Route(body=article("A story"))}
+        )
+        base = make_settings(tmp_path)
+        settings = dataclasses.replace(
+            base, crawl=dataclasses.replace(base.crawl, warc_dir=str(tmp_path / "warc"), warc_max_bytes=1)
+        )
+        report = run_crawl(settings, [Site(name="t", start_urls=(server.url("/"),))], workers=1)
+    assert report.new == 2
+    files = sorted((tmp_path / "warc").iterdir())
+    assert files and all(
+        f.name.endswith(".warc.gz") for f in files
+    )  # rotated past 1 byte: one file per exchange
+    kinds = [r.reason for f in files for r in _read(f) if isinstance(r, ArchiveSkip)]
+    assert kinds.count("not a response record (request)") == len(files)
+    result = CliRunner().invoke(cli, ["clean", str(tmp_path / "warc"), "--format", "jsonl", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    titles = {json.loads(line)["url"]: json.loads(line)["title"] for line in result.stdout.splitlines()}
+    assert titles[server.url("/story")] == "A story"
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_mutated_archives_never_raise_and_never_print(
+    tmp_path: Path, gzipped: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Random byte flips, cuts and insertions give records or damaged skips: no exception, no stderr."""
+    rng = random.Random(7)
+    base = warc_bytes([Exchange(f"https://a.example/{n}", ARTICLE) for n in range(3)], gzipped=gzipped)
+    for n in range(60):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 6)):
+            at, op = rng.randrange(len(data)), rng.random()
+            if op < 0.5:
+                data[at] = rng.randrange(256)
+            elif op < 0.8:
+                del data[at : at + rng.randint(1, 200)]
+            else:
+                data[at:at] = rng.randbytes(rng.randint(1, 50))
+        path = write(tmp_path / f"m{n}.warc{'.gz' if gzipped else ''}", bytes(data))
+        for record in _read(path):
+            assert isinstance(record, ArchivedResponse | ArchiveSkip)
+    assert capsys.readouterr().err == ""
+
+
+def test_a_damaged_member_never_sends_the_reader_back_over_the_file() -> None:
+    """warcio can report an offset before the reader's own start; resyncing must still move forward.
+
+    The archive is one of the mutated ones above that looped forever: a gzip member spanning two
+    records put warcio's offset behind where that reader began, and the reader started over there.
+    """
+    path = Path(__file__).parents[1] / "fixtures" / "warc" / "resync-loop.warc.gz"
+    records = list(itertools.islice(read_archive(str(path), max_bytes=1 << 20), 200))
+    assert len(records) < 20  # a loop would fill the 200
+    assert any(isinstance(r, ArchivedResponse) for r in records)
+    assert any(isinstance(r, ArchiveSkip) and r.damaged for r in records)
+
+
+def _wide(count: int) -> list[Exchange]:
+    """Pages whose bodies do not compress much: each gzip member spans several of warcio's reads."""
+    rng = random.Random(3)
+    return [
+        Exchange(
+            f"https://a.example/{n}",
+            b"<html><body><article><p>"
+            + rng.randbytes(20_000).hex().encode()
+            + b"</p></article></body></html>",
+        )
+        for n in range(count)
+    ]
+
+
+def _members(data: bytes) -> list[int]:
+    """Where each gzip member of a test archive starts (its bodies are hex: no false magic)."""
+    starts, at = [], data.find(b"\x1f\x8b\x08")
+    while at >= 0:
+        starts.append(at)
+        at = data.find(b"\x1f\x8b\x08", at + 1)
+    return starts
+
+
+def _urls(records: list[ArchivedResponse | ArchiveSkip]) -> list[str]:
+    return [r.url for r in records if isinstance(r, ArchivedResponse)]
+
+
+@pytest.mark.parametrize("damage", ["zeros", "crc"])
+def test_one_corrupt_gzip_member_loses_only_its_record(
+    tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """400 zero bytes inside one member, or a bad CRC, is one damaged skip; every record after it
+    still comes out, and warcio's zlib errors never reach stderr."""
+    exchanges = _wide(8)
+    data = bytearray(warc_bytes(exchanges, requests=False))
+    starts = _members(bytes(data))
+    assert len(starts) == 8
+    if damage == "zeros":
+        at = (starts[3] + starts[4]) // 2
+        data[at : at + 400] = bytes(400)
+    else:
+        data[starts[4] - 6] ^= 0xFF  # the CRC32 in member 3's trailer
+    records = _read(write(tmp_path / "d.warc.gz", bytes(data)))
+    assert _urls(records) == [e.url for n, e in enumerate(exchanges) if n != 3]
+    damaged = [r for r in records if isinstance(r, ArchiveSkip) and r.damaged]
+    assert [(r.source, r.reason) for r in damaged] == [
+        (f"{tmp_path / 'd.warc.gz'}#{starts[3]}", "corrupt gzip data")
+    ]
+    assert capsys.readouterr().err == ""
+
+
+def test_a_content_length_too_large_loses_only_its_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In an uncompressed WARC, a record whose Content-Length runs over the records after it is one
+    damaged skip: those records still come out, and no page text is quoted in the reason or on stderr."""
+    exchanges = [Exchange(f"https://a.example/{n}", ARTICLE) for n in range(6)]
+    data = warc_bytes(exchanges, gzipped=False, requests=False)
+    header = data.find(b"Content-Length: ", data.find(b"https://a.example/2"))
+    end = data.find(b"\r\n", header)
+    grown = int(data[header + 16 : end]) + 3 * len(ARTICLE)
+    data = data[:header] + b"Content-Length: %d" % grown + data[end:]
+    records = _read(write(tmp_path / "l.warc", data))
+    assert _urls(records) == [e.url for n, e in enumerate(exchanges) if n != 2]
+    damaged = [r.reason for r in records if isinstance(r, ArchiveSkip) and r.damaged]
+    assert damaged == ["bad Content-Length: the record does not end where the next one starts"]
+    assert capsys.readouterr().err == ""
+
+
+def test_a_malformed_target_uri_is_that_records_failure(tmp_path: Path) -> None:
+    """A response whose WARC-Target-URI is no URL (`http://[::1/x`) is one damaged skip naming it;
+    the records after it still come out."""
+    exchanges = [*_pages()[:1], Exchange("http://[::1/x", ARTICLE), _pages()[3]]
+    records = _read(write(tmp_path / "u.warc.gz", warc_bytes(exchanges, requests=False)))
+    assert _urls(records) == ["https://a.example/one", "https://a.example/two"]
+    damaged = [r.reason for r in records if isinstance(r, ArchiveSkip) and r.damaged]
+    assert len(damaged) == 1 and damaged[0].startswith("WARC-Target-URI not a valid URL: 'http://[::1/x'")

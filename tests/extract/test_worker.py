@@ -1,0 +1,157 @@
+"""scraper.extract.worker: the extraction pool's limits, and what each way of failing comes to.
+
+The functions below run in real worker processes (forkserver), so they live at module level.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scraper.config import ExtractSettings
+from scraper.errors import ExtractionError, NoMainContent
+from scraper.extract.worker import ExtractionPool, _alive, _start_time
+
+LIMITS = ExtractSettings(timeout=1.0, max_memory=768 * 1024**2)
+
+
+def _sleep(seconds: float) -> str:
+    time.sleep(seconds)
+    return "slept"
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _allocate(size: int) -> int:
+    return len(bytearray(size))
+
+
+def _recurse(depth: int = 0) -> int:
+    return _recurse(depth + 1)
+
+
+def _no_story() -> None:
+    raise NoMainContent("page.html", "the extractor found no main text block")
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ExtractionPool]:
+    with ExtractionPool(2, LIMITS) as running:
+        yield running
+
+
+def test_a_result_comes_back(pool: ExtractionPool) -> None:
+    """A function that finishes in time returns its value through the future."""
+    assert pool.submit("page", _sleep, 0.0).result() == "slept"
+
+
+def test_errors_of_the_tree_pass_through_unchanged(pool: ExtractionPool) -> None:
+    """A ScraperError the function raises reaches the caller as it was raised."""
+    with pytest.raises(NoMainContent, match="no main text block"):
+        pool.submit("page.html", _no_story).result()
+
+
+def test_over_time_the_worker_is_stopped_and_replaced(pool: ExtractionPool) -> None:
+    """A task over `timeout` fails with that reason, and the pool goes on with a fresh worker."""
+    started = time.monotonic()
+    with pytest.raises(
+        ExtractionError, match=r"slow\.html: extraction took longer than 1 s \(extract\.timeout\)"
+    ):
+        pool.submit("slow.html", _sleep, 60).result()
+    assert time.monotonic() - started < 10
+    assert pool.submit("next", _sleep, 0.0).result() == "slept"
+
+
+def test_a_killed_worker_fails_its_page_only(pool: ExtractionPool) -> None:
+    """A worker killed mid-page (the OOM killer's SIGKILL) fails that page; the others are unharmed."""
+    others = [pool.submit(f"page-{i}", _sleep, 0.2) for i in range(3)]
+    with pytest.raises(ExtractionError, match=r"worker died \(killed by SIGKILL\)"):
+        pool.submit("doomed.html", _die).result()
+    assert [f.result() for f in others] == ["slept"] * 3
+    assert pool.submit("next", _sleep, 0.0).result() == "slept"
+
+
+def test_over_memory_is_the_pages_failure(pool: ExtractionPool) -> None:
+    """Allocating past `max_memory` fails the page with the limit named, and the worker goes on."""
+    with pytest.raises(
+        ExtractionError, match=r"needed more than 0\.75 GiB of memory \(extract\.max_memory\)"
+    ):
+        pool.submit("big.html", _allocate, 1024**3).result()
+    assert pool.submit("next", _allocate, 1024).result() == 1024
+
+
+def test_a_bug_is_an_internal_error_naming_where(pool: ExtractionPool) -> None:
+    """An exception outside the error tree becomes `internal error: <type> in <function>`."""
+    with pytest.raises(
+        ExtractionError, match=r"internal error: RecursionError in tests\.extract\.test_worker\._recurse"
+    ):
+        pool.submit("deep.html", _recurse).result()
+
+
+def test_cancelling_stops_the_running_worker(pool: ExtractionPool) -> None:
+    """Cancelling a running task (a crawl's deadline) frees its worker within seconds."""
+    running = pool.submit("slow.html", _sleep, 60)
+    time.sleep(0.5)  # let a worker pick it up
+    started = time.monotonic()
+    assert running.cancel()
+    assert pool.submit("next", _sleep, 0.0).result() == "slept"
+    assert pool.submit("next", _sleep, 0.0).result() == "slept"  # both workers are free
+    assert time.monotonic() - started < 8
+
+
+def test_a_zombie_owner_counts_as_gone() -> None:
+    """The workers' watchdog sees a pool owner that was killed but not yet reaped (a zombie) as gone:
+    `kill(pid, 0)` still succeeds on a zombie, so a parent reading the workers' pipes would hang."""
+    owner = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        started = _start_time(owner.pid)
+        assert _alive(owner.pid, started)
+        os.kill(owner.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while _proc_state(owner.pid) != "Z" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _proc_state(owner.pid) == "Z"  # killed, and not reaped: a zombie
+        assert not _alive(owner.pid, started)
+    finally:
+        owner.kill()
+        owner.wait()
+
+
+def test_a_reused_pid_counts_as_gone() -> None:
+    """A live process under the owner's pid but started at another time is not the owner."""
+    assert _alive(os.getpid(), _start_time(os.getpid()))
+    assert not _alive(os.getpid(), "0")
+
+
+def _proc_state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][0]
+
+
+def test_workers_are_stopped_before_their_channel_is_unlinked() -> None:
+    """pebble's join unlinks the task channel's named semaphores, then stops the workers: a worker
+    it had just forked to replace a timed-out one, still unpickling that channel in the forkserver,
+    printed a FileNotFoundError traceback (SemLock._rebuild) on `clean`'s stderr, about one run in
+    three. Closing stops the workers first, so none is alive, or starting, when the channel goes."""
+    pool = ExtractionPool(2, ExtractSettings(timeout=0.2))
+    manager: Any = pool._pool._pool_manager.worker_manager  # pebble's internals, unannotated
+    alive_at_unlink: list[int] = []
+    close_channels = manager.close_channels
+
+    def watched() -> None:
+        alive_at_unlink.extend(pid for pid, worker in manager.workers.items() if worker.is_alive())
+        close_channels()
+
+    manager.close_channels = watched
+    assert isinstance(pool.submit("slow", time.sleep, 5).exception(), ExtractionError)  # replaced
+    pool.close()
+    assert alive_at_unlink == []

@@ -1,0 +1,185 @@
+"""Tests for scraper.fetch.charset: choosing the charset of fetched or read bytes."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import random
+
+import pytest
+
+from scraper.errors import ExtractionError
+from scraper.fetch.charset import charset_from_content_type, resolve_encoding
+
+CP1252_TEXT = b"<p>\x93Quoted\x94 price: \x80 5 \x96 caf\xe9</p>"
+CP1252_DECODED = "\u201cQuoted\u201d price: \u20ac 5 \u2013 caf\u00e9"
+
+
+def resolve(body: bytes, content_type: str | None = None) -> str:
+    return resolve_encoding(body, content_type, source="test")
+
+
+def test_empty_body_is_utf8() -> None:
+    """An empty body decodes as UTF-8 without any detection."""
+    assert resolve(b"") == "utf-8"
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16-le", "utf-16-be"])
+def test_bom_wins_over_header_and_meta(codec: str) -> None:
+    """A byte order mark beats both the Content-Type charset and a meta tag, and is not decoded."""
+    bom = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
+    text = '<meta charset="koi8-r"><p>h\u00e9</p>'
+    body = bom[codec] + text.encode(codec)
+    assert body.decode(resolve(body, "text/html; charset=iso-8859-5")) == text
+
+
+def test_utf16_bom_body_with_nul_bytes_is_not_binary() -> None:
+    """A UTF-16 page is full of NUL bytes but its BOM marks it as text."""
+    body = "<p>h\u00e9llo</p>".encode("utf-16")
+    assert body.decode(resolve(body)) == "<p>h\u00e9llo</p>"
+
+
+def test_header_charset_beats_meta() -> None:
+    """The Content-Type charset is used before any meta tag."""
+    assert resolve(b'<meta charset="utf-8"><p>x</p>', "text/html; charset=KOI8-R") == "koi8-r"
+
+
+@pytest.mark.parametrize("label", ["iso-8859-1", "ISO-8859-1", "latin1", "us-ascii", "ascii"])
+def test_latin1_and_ascii_labels_mean_windows_1252(label: str) -> None:
+    """Labels browsers read as windows-1252 come out as cp1252, so curly quotes and euro survive."""
+    encoding = resolve(CP1252_TEXT, f"text/html; charset={label}")
+    assert encoding == "cp1252"
+    assert CP1252_DECODED in CP1252_TEXT.decode(encoding)
+
+
+def test_unknown_header_label_falls_through_to_meta() -> None:
+    """A charset Python does not know is ignored and the meta tag decides."""
+    body = b'<meta charset="windows-1251"><p>\xcf\xf0\xe8\xe2\xe5\xf2</p>'
+    assert resolve(body, "text/html; charset=no-such-charset") == "cp1251"
+
+
+def test_non_text_codec_label_is_ignored() -> None:
+    """A label naming a bytes-to-bytes codec such as base64 is not a charset."""
+    body = b'<meta charset="base64"><meta charset="shift_jis"><p>x</p>'
+    assert resolve(body, "text/html; charset=zlib") == "cp932"  # WHATWG Shift_JIS is Windows-31J
+
+
+@pytest.mark.parametrize("label", ["punycode", "cp037", "ibm500", "utf-32", "utf-7", "rot13", "idna", "hz"])
+def test_labels_outside_the_whatwg_table_are_unknown(label: str) -> None:
+    """A label Python knows but browsers do not (punycode, EBCDIC, UTF-32...) is skipped, in the
+    header and in a meta tag alike, and the bytes decide (UTF-8 here)."""
+    body = f'<meta charset="{label}"><p>caf\u00e9 cr\u00e8me br\u00fbl\u00e9e</p>'.encode()
+    assert resolve(body, f"text/html; charset={label}") == "utf-8"
+    assert resolve(body) == "utf-8"
+
+
+def test_detection_only_answers_with_a_whatwg_encoding() -> None:
+    """EBCDIC bytes with no declaration are not read as cp037: detection knows only the standard's
+    encodings, so the page is refused or read as one of those, never as EBCDIC."""
+    body = ("<html><body><p>" + "The harbour committee met on Tuesday. " * 40 + "</p></body></html>").encode(
+        "cp037"
+    )
+    try:
+        name = resolve(body)
+    except ExtractionError:
+        return
+    assert codecs.lookup(name).name not in ("cp037", "cp500", "cp1140", "cp273")
+
+
+def test_a_punycode_label_decodes_a_large_body_in_linear_time() -> None:
+    """500 KB declared `punycode` (Python's codec takes minutes on it) resolve to a linear codec."""
+    body = b'<meta charset="punycode"><p>' + "\u00e9t\u00e9 ".encode() * 100_000 + b"</p>"
+    name = resolve(body, "text/html; charset=punycode")
+    assert name in ("utf-8",)
+    body.decode(name)
+
+
+def test_meta_charset() -> None:
+    """`<meta charset>` is found when the header names no charset."""
+    body = b'<html><head><meta charset="iso-8859-1"><title>t</title></head><body>' + CP1252_TEXT
+    assert resolve(body, "text/html") == "cp1252"
+
+
+def test_meta_http_equiv_content_type() -> None:
+    """`<meta http-equiv="Content-Type" content="...; charset=...">` is found too."""
+    body = b'<head><meta http-equiv="content-type" content="text/html; charset=EUC-JP"></head><p>x</p>'
+    assert resolve(body) == "euc_jp"
+
+
+def test_meta_claiming_utf16_means_utf8() -> None:
+    """Markup readable as ASCII cannot be UTF-16, so a meta saying so means UTF-8 (WHATWG)."""
+    assert resolve(b'<meta charset="utf-16"><p>x</p>') == "utf-8"
+
+
+def test_meta_contradicted_by_utf8_bytes_means_utf8() -> None:
+    """A legacy meta over bytes that are not valid in it but are valid UTF-8 (a re-saved page) means UTF-8."""
+    body = b'<meta charset="gb2312"><title>' + "深度学习新电脑——记忆".encode() + b"</title>"
+    assert resolve(body) == "utf-8"
+
+
+def test_meta_matching_its_bytes_is_kept() -> None:
+    """Bytes that decode as their declared legacy charset keep it."""
+    body = b'<meta charset="gb2312"><title>' + "深度学习新电脑".encode("gb2312") + b"</title>"
+    assert resolve(body) == "gbk"  # WHATWG: gb2312 is a label of GBK
+
+
+def test_meta_after_sniff_window_is_not_used() -> None:
+    """Only the first 4 KiB are searched for a meta tag; later, detection decides."""
+    body = b"<p>" + b"plain ascii text " * 300 + b'</p><meta charset="koi8-r">'
+    assert len(body) > 4096
+    assert resolve(body) != "koi8-r"
+
+
+def test_detection_when_nothing_is_declared() -> None:
+    """Undeclared UTF-8 is detected as UTF-8."""
+    body = (
+        "<p>Cr\u00e8me br\u00fbl\u00e9e, na\u00efve fa\u00e7ade, \u201cquotes\u201d and \u20ac</p>".encode()
+    )
+    assert resolve(body) == "utf-8"
+
+
+def test_nul_and_control_bytes_mean_binary() -> None:
+    """Many NUL and control bytes near the start mark the body as binary, even if declared as text."""
+    with pytest.raises(ExtractionError, match="undecodable bytes: binary"):
+        resolve(b"%PDF-1.7\n\x00\x00\x01binary", "text/html; charset=utf-8")
+    compressed = gzip.compress(random.Random(3).randbytes(2000))
+    with pytest.raises(ExtractionError, match="undecodable bytes: binary"):
+        resolve(compressed)
+
+
+def test_a_stray_nul_byte_is_text() -> None:
+    """One NUL byte in the first KiB of a page is a glitch in the text, not a binary file."""
+    body = b"<html>\x00<head><title>T</title></head><body><p>" + b"Plain prose. " * 40 + b"</p></body></html>"
+    assert resolve(body, "text/html; charset=utf-8") == "utf-8"
+
+
+def test_utf16_declared_in_header_is_not_binary() -> None:
+    """A BOM-less UTF-16 body declared in the header is text despite its NUL bytes."""
+    body = "<p>hello</p>".encode("utf-16-le")
+    assert resolve(body, "text/html; charset=utf-16le") == "utf-16-le"
+
+
+def test_undetectable_bytes_raise() -> None:
+    """Random bytes with no declaration and no detectable charset raise ExtractionError."""
+    # no control bytes, so the binary check lets it through to detection
+    noise = bytes(b if b >= 0x20 else b + 0x80 for b in random.Random(7).randbytes(600))
+    with pytest.raises(ExtractionError, match="undecodable bytes: no charset") as info:
+        resolve(noise)
+    assert info.value.source == "test"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "expected"),
+    [
+        ("text/html; charset=UTF-8", "utf-8"),
+        ('text/html; charset="ISO-8859-1"', "iso-8859-1"),
+        ("text/html;charset=utf-8;foo=bar", "utf-8"),
+        ("text/html", None),
+        ("text/html; charset=", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_charset_from_content_type(content_type: str | None, expected: str | None) -> None:
+    """The charset parameter is read from a Content-Type value, lowercased and unquoted."""
+    assert charset_from_content_type(content_type) == expected

@@ -1,0 +1,307 @@
+"""Traps a hostile site sets for a crawl, one at a time, against real servers on 127.0.0.1.
+
+Each test here once kept a crawl running past its limits, grew it without bound, or aimed it at
+other people's servers (issue 14). Every trap now ends with a recorded outcome, within
+`--max-duration` (overshooting by at most 5 s) and within the run's request budgets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socketserver
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scraper.config import ExtractSettings, FetchSettings, Settings
+from scraper.crawl.engine import Crawler
+from scraper.crawl.frontier import crawl_sites
+from scraper.errors import TransientFetchError
+from scraper.extract import ExtractionPool
+from scraper.fetch.client import Fetcher
+from scraper.models import CrawlReport, FetchedPage, RunStatus
+from scraper.store.documents import Store
+from tests.crawl.test_engine import article, crawl, db_rows, make_settings
+from tests.httpserver import LocalServer, Request, Route
+from tests.test_hostile_fetch import XML, sitemap_index, urlset
+
+# Python's punycode codec is worse than quadratic on a long run after the last "-": this payload
+# takes about a minute to decode (0.7 s for 64 KB), a browser would never try
+PUNYCODE_PAYLOAD = b"-" + b"abcdefgh" * 62_500  # 500 KB
+OVERSHOOT = 5.0  # seconds a run may go past --max-duration
+PROSE = "The committee met on Tuesday evening to discuss the dredging plans and the ferry timetable."
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ExtractionPool]:
+    """The real extraction pool with its default limits."""
+    with ExtractionPool(2, ExtractSettings()) as running:
+        yield running
+
+
+class RecordingFetcher(Fetcher):
+    """The real fetcher, noting every URL it is asked for (robots.txt, sitemaps, pages)."""
+
+    asked: list[str]
+
+    async def fetch(self, url: str, **kwargs: Any) -> FetchedPage:
+        self.asked.append(url)
+        return await super().fetch(url, **kwargs)
+
+
+def run_crawl(
+    settings: Settings, url: str, pool: ExtractionPool | None, asked: list[str] | None = None
+) -> tuple[CrawlReport, float]:
+    """One crawl (through the real pool, if given); the report and how long the run took.
+    Every URL the crawl asked for is appended to `asked`."""
+
+    async def go() -> CrawlReport:
+        with Store(settings.store.path) as store:
+            recording = RecordingFetcher(settings.fetch)
+            recording.asked = asked if asked is not None else []
+            async with recording as fetcher:
+                crawler = Crawler(settings, fetcher=fetcher, store=store, pool=pool)
+                return await crawler.run(crawl_sites(settings, (url,)))
+
+    started = time.monotonic()
+    report = asyncio.run(go())
+    return report, time.monotonic() - started
+
+
+def rows(settings: Settings) -> int:
+    """Rows in the store's frontier table (every run's)."""
+    ((count,),) = db_rows(settings, "SELECT COUNT(*) FROM frontier")
+    assert isinstance(count, int)
+    return count
+
+
+def punycode_page(title: str) -> bytes:
+    """A story declaring `punycode` in a meta tag, the payload hidden in a script."""
+    head = b'<meta charset="punycode"><script>var a = "' + PUNYCODE_PAYLOAD + b'";</script>'
+    return head + article(title).encode()
+
+
+def test_a_punycode_charset_does_not_stall_the_crawl(
+    tmp_path: Path, server: LocalServer, pool: ExtractionPool
+) -> None:
+    """robots.txt and pages declaring `punycode` (header or meta, 500 KB each) are read as UTF-8, a
+    label no browser knows being unknown: the stories are stored and the run ends well within
+    --max-duration (before: robots.txt decoded on the event loop for a minute, 81 s for a 15 s run)."""
+    punycode = {"Content-Type": "text/html; charset=punycode"}
+    server.routes.update(
+        {
+            "/robots.txt": Route(
+                body=b"User-agent: *\nAllow: /\n#" + PUNYCODE_PAYLOAD,
+                headers={"Content-Type": "text/plain; charset=punycode"},
+            ),
+            "/": Route(body=article("Home", links=("/meta", "/header"))),
+            "/meta": Route(
+                body=punycode_page("Declared in a meta tag"), headers={"Content-Type": "text/html"}
+            ),
+            "/header": Route(body=punycode_page("Declared in the header"), headers=punycode),
+        }
+    )
+    settings = make_settings(tmp_path, max_duration=20.0)
+
+    report, elapsed = run_crawl(settings, server.url("/"), pool)
+
+    assert report.status is RunStatus.FINISHED
+    assert (report.new, report.failed) == (3, {})
+    assert elapsed < 10
+
+
+def _links_page(title: str, count: int, *, prefix: str) -> str:
+    return article(title, links=tuple(f"{prefix}{i}" for i in range(count)))
+
+
+def test_links_taken_per_page_are_capped(tmp_path: Path, server: LocalServer) -> None:
+    """A page of 5,000 links queues only the first `max_links_per_page` of them."""
+    server.routes["/"] = Route(body=_links_page("Home", 5000, prefix="/p"))
+    settings = make_settings(tmp_path, max_links_per_page=100, max_pages=1)
+
+    report = crawl(settings, server.url("/"))
+
+    assert report.discovered == 1 + 100
+    assert rows(settings) == 3 + 100  # robots.txt, /sitemap.xml, the page, its first 100 links
+
+
+def test_a_refused_page_queues_none_of_its_links(tmp_path: Path, server: LocalServer) -> None:
+    """A page refused as too complex fails, and none of its 2,000 links is queued (before: all of them)."""
+    anchors = "".join(f'<a href="/p{i}">{i}</a>' for i in range(2000))
+    server.routes["/"] = Route(body=article("Home", extra="<span>x</span>" * 45_000 + anchors))
+    settings = make_settings(tmp_path)
+
+    report = crawl(settings, server.url("/"))
+
+    assert [f.reason.split(":")[0] for f in report.failures] == ["page too complex"]
+    assert report.discovered == 1
+    assert rows(settings) == 3  # robots.txt, /sitemap.xml and the page
+
+
+def test_the_frontier_of_a_run_is_capped(tmp_path: Path, server: LocalServer) -> None:
+    """20 pages of 1,000 links each fill a frontier of `max_frontier_urls` rows and no more; the
+    report says how many URLs were left out."""
+    hubs = tuple(f"/hub{i}" for i in range(20))
+    server.routes["/"] = Route(body=article("Home", links=hubs))
+    for i, hub in enumerate(hubs):
+        server.routes[hub] = Route(body=_links_page(f"Hub {i}", 1000, prefix=f"/h{i}/p"))
+    settings = make_settings(tmp_path, max_frontier_urls=300, max_pages=21, max_links_per_page=1000)
+
+    report = crawl(settings, server.url("/"))
+
+    assert rows(settings) <= 300
+    (label, left_out), *_ = report.skipped.items()
+    assert label == "URLs left out: frontier full (max_frontier_urls = 300)"
+    assert left_out > 10_000
+
+
+def test_json_served_as_html_is_not_stored_as_an_article(tmp_path: Path, server: LocalServer) -> None:
+    """An API answer served as text/html is skipped as "not HTML" (before: an article, quality 1.0)."""
+    items = ", ".join(
+        f'{{"id": {i}, "title": "Harbour committee item {i}", "body": "{PROSE}"}}' for i in range(30)
+    )
+    server.routes["/"] = Route(body=article("Home", links=("/api",)))
+    server.routes["/api"] = Route(body=f'{{"items": [{items}]}}')
+    settings = make_settings(tmp_path)
+
+    report = crawl(settings, server.url("/"))
+
+    assert report.new == 1
+    assert report.skipped == {"not HTML": 1}
+
+
+def test_a_sitemap_index_cannot_aim_the_crawl_at_other_hosts(tmp_path: Path, server: LocalServer) -> None:
+    """An index listing 400 child sitemaps on other hosts (and 400 on its own) with --max-pages 5:
+    none of the other hosts is asked for anything, and the crawl makes a handful of requests
+    (before: 20,604 requests to 401 hosts, each foreign host with a discovery budget of its own)."""
+    foreign = [f"http://127.0.{1 + i // 200}.{1 + i % 200}:{8000 + i}/sitemap.xml" for i in range(400)]
+    own = [server.url(f"/child-{i}.xml") for i in range(400)]
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, "Sitemap: /index.xml\n", {"Content-Type": "text/plain"}),
+            "/": Route(200, article("Home")),
+            "/index.xml": Route(
+                200, sitemap_index(*[u for pair in zip(foreign, own, strict=True) for u in pair]), XML
+            ),
+        }
+    )
+
+    def child(request: Request) -> Route:
+        number = request.path.removeprefix("/child-").removesuffix(".xml")
+        return Route(200, urlset(server.url(f"/story-{number}"), f"http://127.0.9.9:81/x-{number}"), XML)
+
+    server.routes.update({f"/child-{i}.xml": child for i in range(400)})
+    server.routes.update({f"/story-{i}": Route(200, article(f"Story {i}")) for i in range(400)})
+    settings = make_settings(
+        tmp_path, max_pages=5, max_discovery_per_host=20, fetch={"per_host_concurrency": 1}
+    )
+    asked: list[str] = []
+
+    report, _ = run_crawl(settings, server.url("/"), None, asked)
+
+    assert report.status is RunStatus.FINISHED and report.fetched == 5
+    assert all(url.startswith(server.base) for url in asked), [
+        u for u in asked if not u.startswith(server.base)
+    ][:3]
+    assert len(asked) <= 1 + 2 + 20 + 5  # robots.txt, index and /sitemap.xml, children, pages
+    (problem,) = report.problems
+    assert problem.url == server.url("/index.xml")
+    assert "not in the crawl's scope" in problem.reason
+
+
+class TrickleServer:
+    """A raw HTTP server on 127.0.0.1: answers any request with `head`, then `chunk` every
+    `every` seconds, for at most `lasting` seconds or until the client hangs up."""
+
+    def __init__(self, head: bytes, chunk: bytes, *, every: float = 0.2, lasting: float = 30.0) -> None:
+        outer = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                outer.requests += 1
+                received = b""
+                while b"\r\n\r\n" not in received:
+                    data = self.request.recv(4096)
+                    if not data:
+                        return
+                    received += data
+                deadline = time.monotonic() + lasting
+                try:
+                    self.request.sendall(head)
+                    while time.monotonic() < deadline:
+                        self.request.sendall(chunk)
+                        time.sleep(every)
+                except OSError:  # the client gave up: what the test wants
+                    return
+
+        self.requests = 0
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+
+    def __enter__(self) -> TrickleServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+DRIP = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000000\r\n\r\n<p>", b"x")
+EARLY_HINTS = (b"", b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n")
+
+
+@pytest.mark.parametrize(("head", "chunk"), [DRIP, EARLY_HINTS], ids=["one-byte-at-a-time", "endless-103"])
+def test_a_slow_server_holds_a_url_no_longer_than_its_budget(head: bytes, chunk: bytes) -> None:
+    """A body trickling in a byte at a time, or 103 Early Hints without end, never trip the read
+    timeout; over all its attempts the URL gets `url_budget` seconds, not total_timeout times
+    max_attempts (before: 60 s x 4 attempts)."""
+    settings = FetchSettings(
+        url_budget=2.0,
+        total_timeout=60.0,
+        read_timeout=5.0,
+        max_attempts=4,
+        backoff_initial=0.01,
+        backoff_max=0.02,
+    )
+
+    async def go(url: str) -> None:
+        async with Fetcher(settings, trusted=[url]) as fetcher:
+            await fetcher.fetch(url)
+
+    with TrickleServer(head, chunk) as slow:
+        started = time.monotonic()
+        with pytest.raises(TransientFetchError, match=r"url_budget: 2s across all attempts"):
+            asyncio.run(go(slow.url("/page")))
+        elapsed = time.monotonic() - started
+    assert elapsed < 2.0 + 1.0
+    assert slow.requests >= 1
+
+
+def test_a_named_host_is_trusted_on_its_own_port_only(tmp_path: Path, server: LocalServer) -> None:
+    """The start URL's host may be private, but only on its port: its redirect to another port of
+    the same machine (another service) is refused by the SSRF guard and nothing is asked of it
+    (before: trusted on every port, the other service answered)."""
+    with LocalServer() as other:
+        other.routes["/admin"] = Route(200, article("Another service"))
+        server.routes.update(
+            {
+                "/": Route(200, article("Home", links=("/hop",))),
+                "/hop": Route(302, b"", {"Location": other.url("/admin")}),
+            }
+        )
+        report = crawl(make_settings(tmp_path), server.url("/"))
+
+        assert other.requests == []
+    assert report.new == 1
+    (failure,) = report.failures
+    assert failure.url == server.url("/hop")
+    assert failure.reason.startswith("private address refused: 127.0.0.1 is a loopback address")
