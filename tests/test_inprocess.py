@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.corpus.batch import Cleaned, Extraction, clean_file
 from scraper.config import ExtractSettings
+from scraper.corpus.batch import Cleaned, Extraction, clean_file
 from scraper.errors import ExtractionError, NoMainContent
 from scraper.extract.inprocess import InProcess, run_bounded
 

@@ -38,8 +38,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from scraper.corpus.batch import fetch_politely
 from scraper.config import ExtractSettings, Settings
+from scraper.corpus.batch import fetch_politely
 from scraper.crawl.politeness import Politeness
 from scraper.errors import ExtractionError, FetchError, ScraperError, SourceError, TransientFetchError
 from scraper.extract import ExtractionPool, extract_document
