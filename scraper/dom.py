@@ -1,5 +1,6 @@
-"""The one home for reading a parsed page (selectolax/lexbor): text, class/id tokens, ancestors,
-link density and the base URL. Pure functions over nodes; they never change the tree.
+"""The one home for parsing a page and reading it (selectolax/lexbor): `parse_html`, text,
+class/id tokens, ancestors, link density and the base URL. Pure functions over nodes; they
+never change the tree.
 
 Every stage that looks at HTML (the extractor's pre-pass, rules, classifier and author finder,
 the crawler's link and feed discovery) reads it through these, so a guard added here (a
@@ -12,11 +13,20 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from scraper.urls import join_url
+from scraper.errors import ExtractionError
+from scraper.urls import join_http
+
+
+def parse_html(html: str, source: str) -> LexborHTMLParser:
+    """The page parsed by lexbor; `ExtractionError` when the parser gives up (it cannot allocate)."""
+    try:
+        return LexborHTMLParser(html)
+    except (SelectolaxError, MemoryError) as exc:
+        raise ExtractionError(source, "the HTML parser gave up (out of memory)") from exc
+
 
 # -- text --------------------------------------------------------------------------------------
 
@@ -97,9 +107,4 @@ def base_url(tree: LexborHTMLParser, page_url: str) -> str:
     node = tree.css_first("base[href]")
     if node is None:
         return page_url
-    joined = join_url(page_url, node.attributes.get("href") or "")
-    if joined is None:
-        return page_url
-    parts = urlsplit(joined)
-    usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-    return joined if usable else page_url
+    return join_http(page_url, node.attributes.get("href") or "") or page_url

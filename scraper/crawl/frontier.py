@@ -15,11 +15,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from scraper.config import FetchSettings, Settings, Site
-from scraper.crawl.links import normalise
 from scraper.fetch.cookies import SiteJars
-from scraper.fetch.gate import host_key
 from scraper.models import FrontierItem, Kind, Via
-from scraper.urls import SiteIndex, site_key
+from scraper.urls import SiteIndex, host_key, normalise, site_key
 
 __all__ = ["Scope", "SourceBudget", "cookie_jars", "crawl_sites", "named_hosts", "run_params", "seeds"]
 

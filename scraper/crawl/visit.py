@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from courlan.filters import extension_filter
 
+from scraper.charset import decided
 from scraper.config import ExtractSettings, Settings
 from scraper.crawl.discover import Sitemap, feed_links, parse_feed, parse_sitemap
 from scraper.crawl.frontier import Scope, SourceBudget
@@ -41,11 +42,10 @@ from scraper.errors import (
 )
 from scraper.extract.pipeline import extract
 from scraper.extract.worker import ExtractionPool
-from scraper.fetch.charset import decided
 from scraper.fetch.client import Fetcher
-from scraper.fetch.gate import host_key
 from scraper.models import Document, FetchedPage, FrontierItem, Kind, Via, Visit, VisitOutcome
 from scraper.store.state import CrawlState, PageState
+from scraper.urls import host_key
 from scraper.verdict import judge_document
 
 __all__ = ["Processed", "Visitor", "parse_source", "process_page"]

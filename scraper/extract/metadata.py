@@ -29,7 +29,7 @@ from selectolax.lexbor import LexborHTMLParser
 from scraper import dom
 from scraper.dates import http_date, iso_day
 from scraper.extract.authors import Byline, _objects, bylines, clean_authors, declared_authors
-from scraper.urls import join_url
+from scraper.urls import join_http
 
 # A date of 1989 or earlier must be stated plainly (JSON-LD, meta tag): the web barely existed.
 EARLIEST = date(1990, 1, 1)
@@ -183,11 +183,7 @@ def canonical_url(tree: LexborHTMLParser, page_url: str | None) -> str | None:
 
 def _absolute_http_url(href: str, base: str) -> str | None:
     """`href` resolved against `base`, kept only if the result is an http(s) URL with a host."""
-    url = join_url(base, href)
-    if url is None:
-        return None
-    parts = urlsplit(url)
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
+    return join_http(base, href)
 
 
 # -- dates -----------------------------------------------------------------------------------

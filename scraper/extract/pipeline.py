@@ -31,17 +31,18 @@ from selectolax.lexbor import LexborHTMLParser
 from trafilatura.settings import Document as _Extracted
 from trafilatura.xml import xmltotxt
 
+from scraper.charset import decided, page_from_bytes
 from scraper.config import ExtractSettings
+from scraper.dom import parse_html
 from scraper.errors import NoMainContent
 from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, page_blocks, page_features
-from scraper.extract.bounds import parse_html, simplify
+from scraper.extract.bounds import simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
 from scraper.extract.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
 from scraper.extract.prepass import Removal, strip_clutter
 from scraper.extract.rules import prose_weight
-from scraper.fetch.charset import decided, resolve_encoding
-from scraper.models import Document, FetchedPage, utc_now
+from scraper.models import Document, FetchedPage
 
 
 @dataclass(slots=True)
@@ -260,19 +261,10 @@ def clean_html(
     empty `text` and a `skip_reason` (see `extract_document`).
     """
     if isinstance(html, bytes):
-        body, encoding = html, resolve_encoding(html, None, source=source)
-    else:
-        body, encoding = html.encode("utf-8", errors="surrogatepass"), "utf-8"
-    page = FetchedPage(
-        source=source,
-        url=url,
-        final_url=url,
-        status=None,
-        content_type="text/html",
-        body=body,
-        encoding=encoding,
-        fetched_at=utc_now(),
-    )
+        page = page_from_bytes(html, source=source, url=url, content_type="text/html")
+    else:  # taken as it is
+        body = html.encode("utf-8", errors="surrogatepass")
+        page = page_from_bytes(body, source=source, url=url, content_type="text/html", encoding="utf-8")
     return extract_document(page, settings or ExtractSettings())
 
 

@@ -38,10 +38,10 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from scraper.charset import check_text
 from scraper.config import FetchSettings, Site, scrub, secrets_in, site_fetch, site_for
 from scraper.dates import http_date
 from scraper.errors import FetchError, PermanentFetchError, TransientFetchError
-from scraper.fetch.charset import check_text
 from scraper.fetch.cookies import SiteJars, no_cookies
 from scraper.fetch.gate import HostGate
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedProxy, guarded_transport
