@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from scraper.config import ExtractSettings
-from scraper.errors import ExtractionError, ScraperError, internal_error
+from scraper.errors import ConfigError, ExtractionError, ScraperError, internal_error
 
 __all__ = ["InProcess", "memory_reason", "run_bounded", "timeout_reason"]
 
@@ -64,7 +64,8 @@ def memory_reason(size: int) -> str:
 
 
 def run_bounded(source: str, settings: ExtractSettings, fn: Callable[..., T], /, *args: Any) -> T:
-    """`fn(*args)` in this thread under `settings.timeout` and `max_memory` (see the module docstring)."""
+    """`fn(*args)` in this thread under `settings.timeout` and `max_memory` (see the module docstring).
+    `ConfigError` when extraction cannot work at all (the language model cannot be loaded)."""
     _warm_up()
     watchdog = _Watchdog(settings.timeout)
     try:
@@ -97,7 +98,9 @@ def _warm_up() -> None:
     global _warmed  # noqa: PLW0603  # once per process, like the imports it stands for
     with _warm:
         if not _warmed:
-            importlib.import_module("scraper.extract.preload")
+            preload = importlib.import_module("scraper.extract.preload")
+            if preload.UNREADY is not None:  # as the pool's warm-up says it: the run's error, once
+                raise ConfigError("", f"cannot start the extraction: {preload.UNREADY}")
             from scraper.extract import model  # noqa: PLC0415  # the extractor: imported when used
 
             model.available()
@@ -111,6 +114,8 @@ class InProcess:
         self._settings = settings
 
     def submit(self, source: str, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        """Raises `ConfigError` when extraction cannot work at all (the run's error, not the page's)."""
+        _warm_up()
         outcome: Future[T] = Future()
         try:
             outcome.set_result(run_bounded(source, self._settings, fn, *args))
