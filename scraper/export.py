@@ -80,15 +80,16 @@ def parquet_schema() -> Any:
             pa.field("text", pa.string(), nullable=False),
             pa.field("fetched_at", pa.timestamp("us", tz="UTC"), nullable=False),
             pa.field("status", pa.int32()),
+            pa.field("warc_record_id", pa.string()),
             pa.field("content_hash", pa.string(), nullable=False),
             pa.field("page_type", pa.string(), nullable=False),
             pa.field("quality", pa.float64(), nullable=False),
             pa.field("skip_reason", pa.string()),
             pa.field("version", pa.int64()),
             pa.field("run_id", pa.string()),
-            pa.field("stored_at", pa.string()),
+            pa.field("stored_at", pa.timestamp("us", tz="UTC")),
             pa.field("change", pa.string()),
-            pa.field("gone_at", pa.string()),
+            pa.field("gone_at", pa.timestamp("us", tz="UTC")),
         ]
     )
 
@@ -397,7 +398,9 @@ class ParquetWriter:
 
     def write(self, doc: Document) -> None:
         record = doc.to_record()
-        record["fetched_at"] = doc.fetched_at.astimezone(UTC)  # microseconds kept
+        for name in ("fetched_at", "stored_at", "gone_at"):  # typed, microseconds kept
+            moment = getattr(doc, name)
+            record[name] = moment.astimezone(UTC) if moment is not None else None
         record["date"] = _day(doc.date)
         self._rows.append(record)
         if len(self._rows) >= self.batch_size:

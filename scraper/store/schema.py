@@ -124,6 +124,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "UPDATE documents SET change = 'changed' WHERE version > 1",
         "CREATE INDEX documents_content_hash ON documents (content_hash)",
     ),
+    # 4 -> 5: the WARC-Record-ID of the response a version was read from or archived to, and its
+    # main content as trafilatura's XML, which the xml, TEI and html exports are built from
+    (
+        "ALTER TABLE documents ADD COLUMN warc_record_id TEXT",
+        "ALTER TABLE documents ADD COLUMN xml TEXT NOT NULL DEFAULT ''",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
