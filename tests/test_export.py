@@ -321,4 +321,4 @@ def test_markdown_folder_failure_keeps_only_complete_files(tmp_path: Path) -> No
 def test_unknown_format_is_value_error() -> None:
     """Formats outside FORMATS are a programming error (the CLI offers a fixed choice)."""
     with pytest.raises(ValueError, match="unknown format"):
-        open_writer("xml", None, io.StringIO())
+        open_writer("yaml", None, io.StringIO())
