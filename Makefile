@@ -43,7 +43,7 @@ bench: $(STAMP)
 
 test-ray: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[ray,parquet]'
-	$(BIN)/python -m pytest -q -m ray tests/test_ray.py
+	$(BIN)/python -m pytest -q -m ray tests/corpus/test_ray_engine.py
 
 bench-corpus: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench-corpus

@@ -4,7 +4,7 @@
     .venv/bin/python bench/metadata.py --limit 20        # the first 20 pages, for development
 
 Truth is mozilla-readability's `pages/*/expected-metadata.json` in ../shared/datasets (fields
-`title`, `byline`, `lang`). Each page's `source.html.gz` is decoded once (scraper.sources, as
+`title`, `byline`, `lang`). Each page's `source.html.gz` is decoded once (scraper.corpus.sources, as
 `scraper clean` would) and given to our `extract` and to `trafilatura.bare_extraction(html,
 with_metadata=True)`. Match rates, over the pages whose truth has the field:
 
@@ -32,9 +32,9 @@ import trafilatura
 from trafilatura.settings import Document as TrafilaturaDocument
 
 from scraper.config import ExtractSettings
+from scraper.corpus.sources import page_from_bytes
 from scraper.errors import ScraperError
 from scraper.extract.pipeline import extract
-from scraper.sources import page_from_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = REPO.parent / "shared" / "datasets" / "mozilla-readability" / "pages"

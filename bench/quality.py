@@ -130,7 +130,7 @@ def _peers(raw: bytes, html: str) -> dict[str, str]:
 def _page(task: tuple[str, str, int | None, int, bool, bool]) -> dict[str, Any]:
     import trafilatura  # noqa: PLC0415
 
-    from scraper.sources import load_file  # noqa: PLC0415
+    from scraper.corpus.sources import load_file  # noqa: PLC0415
 
     page_id, path, fold, index, peers, speed = task
     page = load_file(path, url=None, max_bytes=50 * 2**20)

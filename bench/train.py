@@ -87,11 +87,11 @@ def _sets(text: str) -> tuple[set[str], set[tuple[str, str, str]]]:
 
 def _page(task: tuple[str, dict[str, Any], str]) -> PageBlocks | None:
     from scraper.config import ExtractSettings  # noqa: PLC0415  # imported in the worker
+    from scraper.corpus.sources import load_file  # noqa: PLC0415
     from scraper.errors import ScraperError  # noqa: PLC0415
     from scraper.extract import model  # noqa: PLC0415
     from scraper.extract.blocks import overlap  # noqa: PLC0415
     from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
-    from scraper.sources import load_file  # noqa: PLC0415
 
     name, row, path = task
     model.use(None)  # the blocks as trafilatura alone leaves them

@@ -17,8 +17,9 @@ import asyncio
 import os
 from collections.abc import Callable, Sequence
 
-from scraper.batch import fetch_politely
 from scraper.config import Settings, Site
+from scraper.corpus.batch import fetch_politely
+from scraper.corpus.warc import ArchivingFetcher, WarcArchive
 from scraper.crawl.engine import Crawler
 from scraper.crawl.lock import crawl_lock
 from scraper.crawl.politeness import Politeness
@@ -27,7 +28,6 @@ from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.models import CrawlProgress, CrawlReport, Document
 from scraper.store.documents import Store
-from scraper.warc import ArchivingFetcher, WarcArchive
 
 __all__ = ["fetch_and_clean", "fetch_and_clean_async", "run_crawl", "run_crawl_async"]
 

@@ -113,6 +113,10 @@ class FetchSettings:
     per_host_concurrency: int = _bounded(2, 1, 64)
     per_host_delay: float = _bounded(1.0, 0, 3600)
     max_connections: int = _bounded(32, 1, 512)
+    # the jar of a site with `cookies = true` (scraper/fetch/cookies.py): at most this many
+    # cookies, and this many bytes of names and values in all; the oldest set go first
+    max_cookies: int = _bounded(50, 1, 10_000)
+    max_cookie_bytes: int = _bounded(16 * 1024, 64, 1024 * 1024)
     # hosts (or IP networks, "10.0.0.0/8") that may be reached at private addresses, besides
     # the hosts of the START_URLs and [[sites]]: the SSRF guard (scraper/fetch/guard.py)
     allow_private: tuple[str, ...] = ()
@@ -233,6 +237,7 @@ class Site:
     exclude: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
+    cookies: bool = False  # keep the cookies this site sets, in a bounded jar of its own
 
     def __post_init__(self) -> None:
         _require(bool(self.start_urls), "start_urls", "must list at least one URL")

@@ -1,7 +1,7 @@
 """Typed records handed from one pipeline stage to the next.
 
     FetchedPage  (fetch.py, sources.py)  ->  Document  (extract.py)  ->  StoreOutcome  (store.py)
-    FrontierItem -> Visit (crawl.py) -> CrawlReport (state.py, printed by cli.py)
+    FrontierItem -> Visit (crawl.py) -> CrawlReport (state.py, printed by cli/crawl.py)
 
 All are frozen, slotted and keyword-only; timestamps are aware UTC datetimes.
 """

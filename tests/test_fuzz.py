@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scraper.config import ExtractSettings
+from scraper.corpus.sources import page_from_bytes
 from scraper.crawl.visit import process_page
 from scraper.errors import ScraperError
 from scraper.extract import explain
-from scraper.sources import page_from_bytes
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "html").glob("*.html"))
 EXAMPLES = int(os.environ.get("SCRAPER_FUZZ_EXAMPLES", "12"))

@@ -33,8 +33,8 @@ from scraper.extract import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.models import CrawlReport, RunStatus
 from scraper.store.documents import Store
+from tests.crawl.test_engine import article, make_settings
 from tests.httpserver import LocalServer, Route
-from tests.test_crawl import article, make_settings
 
 PROSE = "The harbour committee met on Tuesday evening to discuss the dredging plans and the ferry timetable. "
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,8 +29,8 @@ from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import host_key
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedBackend, address_kind
 from scraper.models import FetchedPage, RunStatus
+from tests.crawl.test_engine import article, crawl, make_settings
 from tests.httpserver import LocalServer, Request, Route
-from tests.test_crawl import article, crawl, make_settings
 
 TEXT = {"Content-Type": "text/plain"}
 XML = {"Content-Type": "application/xml"}

@@ -32,7 +32,7 @@ import secrets
 from collections.abc import Callable, Sequence
 
 from scraper.config import Settings, Site
-from scraper.crawl.frontier import Scope, named_hosts, run_params, seeds
+from scraper.crawl.frontier import Scope, cookie_jars, named_hosts, run_params, seeds
 from scraper.crawl.links import normalise
 from scraper.crawl.politeness import Politeness, RobotsAnswer
 from scraper.crawl.visit import Visitor
@@ -123,6 +123,7 @@ class Crawler:
         """Crawl `sites` (resuming the unfinished run of the same parameters, if there is one)."""
         self._scope = Scope(sites)
         self.fetcher.trust(named_hosts(sites))  # the SSRF guard lets the user's own hosts be private
+        self.fetcher.cookies = cookie_jars(self._scope, self.settings.fetch)
         run = self._run = self.state.begin(run_params(self.settings, sites), new_run_id=self._new_run_id)
         self._visitor = self._make_visitor(self._scope)
         if run.resumed:

@@ -15,12 +15,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from scraper.config import Settings, Site
+from scraper.config import FetchSettings, Settings, Site
 from scraper.crawl.links import normalise, site_key
+from scraper.fetch.cookies import SiteJars
 from scraper.fetch.gate import host_key, origin
 from scraper.models import FrontierItem, Kind, Via
 
-__all__ = ["Scope", "SourceBudget", "crawl_sites", "named_hosts", "run_params", "seeds"]
+__all__ = ["Scope", "SourceBudget", "cookie_jars", "crawl_sites", "named_hosts", "run_params", "seeds"]
 
 _MAX_ORIGINS = 10_000  # scheme://netloc lookups remembered (links to other sites are many)
 
@@ -74,6 +75,16 @@ def named_hosts(sites: Iterable[Site]) -> frozenset[str]:
             except ValueError:  # a configured URL too broken to name a host trusts nothing
                 continue
     return frozenset(named - {""})
+
+
+def cookie_jars(scope: Scope, fetch: FetchSettings) -> SiteJars:
+    """The run's cookie jars: one for each site with `cookies = true`, none for anything else."""
+
+    def site_of(url: str) -> str | None:
+        site = scope.site_of(url)
+        return site.name if site is not None and site.cookies else None
+
+    return SiteJars(site_of, max_cookies=fetch.max_cookies, max_bytes=fetch.max_cookie_bytes)
 
 
 def seeds(sites: Iterable[Site]) -> list[FrontierItem]:

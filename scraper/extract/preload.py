@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import lightgbm  # the block model's library (scipy, numpy): about a second to import, paid here once
 
-import scraper.batch
+import scraper.corpus.batch
 import scraper.crawl.visit
 import scraper.extract.pipeline
 from scraper.extract.metadata import detect_language

@@ -34,6 +34,7 @@ from scraper.config import FetchSettings
 from scraper.dates import http_date
 from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
 from scraper.fetch.charset import resolve_encoding
+from scraper.fetch.cookies import SiteJars, no_cookies
 from scraper.fetch.gate import HostGate
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, guarded_transport
 from scraper.fetch.inflate import InflateError, Inflater
@@ -84,6 +85,8 @@ class Fetcher:
         self.policy = AddressPolicy(settings.allow_private)
         self.policy.trust(trusted)
         self._transport = transport
+        # no cookies unless a site asks for its own bounded jar (scraper/fetch/cookies.py)
+        self.cookies = SiteJars(lambda _url: None, max_cookies=0, max_bytes=0)
         self._client: httpx.AsyncClient | None = None
         self._retrying = self._build_retrying(sleep)
 
@@ -100,6 +103,7 @@ class Fetcher:
             headers={"User-Agent": s.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
             follow_redirects=False,
             trust_env=False,
+            cookies=no_cookies(),
             event_hooks={"response": [_keep_location]},
         )
         return self
@@ -195,8 +199,14 @@ class Fetcher:
         async with self.gate.slot(url):
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
-                    async with client.stream("GET", url, headers=headers) as response:
+                    request = client.build_request("GET", url, headers=headers)
+                    self.cookies.add_header(request)
+                    response = await client.send(request, stream=True)
+                    try:
+                        self.cookies.extract(response)
                         return await self._answer(url, response, accept, head)
+                    finally:
+                        await response.aclose()
             except TimeoutError as exc:
                 raise TransientFetchError(url, f"timed out (total {self.settings.total_timeout:g}s)") from exc
             except httpx.InvalidURL as exc:

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from scraper.cli import cli
 from scraper.models import Outcome
 from scraper.store import Store
+from tests.crawl.test_engine import article, crawl, make_settings
 from tests.factories import make_doc
 from tests.httpserver import LocalServer, Route
-from tests.test_crawl import article, crawl, make_settings
 
 
 class Clock:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from scraper.cli import cli
 from tests.httpserver import LocalServer, Route
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 SEED = FIXTURES / "seed-article" / "page.html"
 SOFT_404 = FIXTURES / "html" / "soft-404.html"
 TABLE_CELL = "Ferry departures at dawn from the northern quay"
@@ -104,7 +104,7 @@ def test_flags_map_onto_the_extract_settings(
         seen.append(settings)
         return []
 
-    monkeypatch.setattr("scraper.cli.clean_stream", spy)
+    monkeypatch.setattr("scraper.cli.clean.clean_stream", spy)
     assert runner.invoke(cli, ["clean", str(SEED), "--config", str(config), flag]).exit_code == 0
     extract = seen[0].extract  # type: ignore[attr-defined]
     assert {key: getattr(extract, key) for key in expected} == expected

@@ -15,13 +15,13 @@ from click.testing import CliRunner
 from scraper.api import run_crawl
 from scraper.cli import cli
 from scraper.config import Site
+from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.errors import SourceError
-from scraper.warc import ArchivedResponse, ArchiveSkip, read_archive
 from tests.archives import Exchange, arc_gz_bytes, warc_bytes, write
+from tests.crawl.test_engine import article, make_settings
 from tests.httpserver import LocalServer, Route
-from tests.test_crawl import article, make_settings
 
-HTML = Path(__file__).parent / "fixtures" / "html"
+HTML = Path(__file__).parents[1] / "fixtures" / "html"
 ARTICLE = (HTML / "news-article.html").read_bytes()
 GERMAN = (HTML / "german-cp1252.html").read_bytes()
 
@@ -181,7 +181,7 @@ def test_a_damaged_member_never_sends_the_reader_back_over_the_file() -> None:
     The archive is one of the mutated ones above that looped forever: a gzip member spanning two
     records put warcio's offset behind where that reader began, and the reader started over there.
     """
-    path = Path(__file__).parent / "fixtures" / "warc" / "resync-loop.warc.gz"
+    path = Path(__file__).parents[1] / "fixtures" / "warc" / "resync-loop.warc.gz"
     records = list(itertools.islice(read_archive(str(path), max_bytes=1 << 20), 200))
     assert len(records) < 20  # a loop would fill the 200
     assert any(isinstance(r, ArchivedResponse) for r in records)

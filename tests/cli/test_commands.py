@@ -20,16 +20,16 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from scraper.batch import clean_sources
 from scraper.cli import cli
 from scraper.config import Settings
+from scraper.corpus.batch import clean_sources
 from scraper.crawl.lock import crawl_lock
 from scraper.errors import WriteError
 from scraper.store import Store
 from tests.factories import make_doc
 from tests.httpserver import LocalServer, Request, Route
 
-SEED = Path(__file__).parent / "fixtures" / "seed-article"
+SEED = Path(__file__).parents[1] / "fixtures" / "seed-article"
 
 
 def _lines(text: str) -> list[str]:
@@ -78,7 +78,7 @@ def test_clean_markdown_has_title_heading(runner: CliRunner) -> None:
 
 def test_clean_folder_as_jsonl_in_parallel(runner: CliRunner, tmp_path: Path) -> None:
     """A folder gives one JSONL record per page, in path order, each naming its source, with --jobs 2."""
-    news = Path(__file__).resolve().parents[1] / "demo" / "site" / "news"
+    news = Path(__file__).resolve().parents[2] / "demo" / "site" / "news"
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.html").write_bytes((SEED / "page.html").read_bytes())
     for page in sorted(news.glob("*.html"))[:3]:

@@ -23,11 +23,11 @@ import pickle
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from scraper.batch import Cleaned, CleanOptions, InputDone, archive_skip, clean_file, clean_response
 from scraper.config import Settings
+from scraper.corpus.batch import Cleaned, CleanOptions, InputDone, archive_skip, clean_file, clean_response
+from scraper.corpus.sources import Input, path_key
+from scraper.corpus.warc import ArchiveSkip, read_archive
 from scraper.errors import ConfigError, SourceError, internal_error
-from scraper.sources import Input, path_key
-from scraper.warc import ArchiveSkip, read_archive
 
 __all__ = ["ray_stream"]
 

@@ -93,7 +93,7 @@ def test_over_memory_is_the_pages_failure(pool: ExtractionPool) -> None:
 def test_a_bug_is_an_internal_error_naming_where(pool: ExtractionPool) -> None:
     """An exception outside the error tree becomes `internal error: <type> in <function>`."""
     with pytest.raises(
-        ExtractionError, match=r"internal error: RecursionError in tests\.test_worker\._recurse"
+        ExtractionError, match=r"internal error: RecursionError in tests\.extract\.test_worker\._recurse"
     ):
         pool.submit("deep.html", _recurse).result()
 

@@ -1,4 +1,4 @@
-"""The exit-code table (README "Exit codes", scraper/cli.py's docstring): one test per row, each
+"""The exit-code table (README "Exit codes", scraper/cli/__init__.py's docstring): one test per row, each
 running the real command line, in-process with click's CliRunner or as a subprocess where a
 signal or a closed pipe is the trigger."""
 
@@ -24,7 +24,7 @@ from scraper.store.documents import Store
 from tests.factories import make_doc
 from tests.httpserver import Handler, LocalServer, Request, Route
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def story(title: str, links: tuple[str, ...] = ()) -> str:
@@ -279,7 +279,7 @@ def _documented_codes(text: str) -> set[int]:
 
 
 def test_the_table_is_the_same_in_the_readme_and_the_cli() -> None:
-    """README's exit-code table and cli.py's docstring list exactly the codes tested here."""
+    """README's exit-code table and the cli package's docstring list exactly the codes tested here."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
     tested = {row.code for row in ROWS}
@@ -302,7 +302,7 @@ def test_sigterm_during_an_export_leaves_no_temp_file(
     def terminated_midway(self: Store, **kwargs: object) -> Iterator[object]:
         for i, doc in enumerate(real_latest(self, **kwargs)):  # type: ignore[arg-type]
             if i == 1:
-                scraper.cli._on_sigterm(signal.SIGTERM, None)
+                scraper.cli.signals.on_sigterm(signal.SIGTERM, None)
             yield doc
 
     monkeypatch.setattr(Store, "latest", terminated_midway)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scraper.corpus.warc import is_archive_name
 from scraper.errors import SourceError
 from scraper.fetch import InflateError, inflate
 from scraper.fetch.charset import resolve_encoding
 from scraper.models import FetchedPage, utc_now
 from scraper.urls import url_flaw
-from scraper.warc import is_archive_name
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 STDIN = "-"

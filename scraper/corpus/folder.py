@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from scraper.batch import Cleaned, CleanOptions, InputDone, clean_stream
 from scraper.config import Settings
-from scraper.dedup import Hygiene
+from scraper.corpus.batch import Cleaned, CleanOptions, InputDone, clean_stream
+from scraper.corpus.dedup import Hygiene
+from scraper.corpus.shards import OutputDir
+from scraper.corpus.sources import Input
 from scraper.errors import SourceError, WriteError
-from scraper.shards import OutputDir
-from scraper.sources import Input
 
 # what turns inputs into cleaned pages, in input order
 Engine = Callable[[Sequence[Input | SourceError], Settings, CleanOptions], Iterable[Cleaned | InputDone]]

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scraper import ray_engine
 from scraper.cli import cli
+from scraper.corpus import ray_engine
 from tests.archives import Exchange, warc_bytes, write
-from tests.test_clean_corpus import story
+from tests.corpus.test_folder import story
 
 pytest.importorskip("ray")
 # Ray warns about its own deprecated internals (use_push_based_shuffle): not ours to fix

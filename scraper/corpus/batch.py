@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from scraper.config import ExtractSettings, Settings
+from scraper.corpus.sources import Input, expand, load_file, page_from_bytes, path_key
+from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.crawl.politeness import Politeness
 from scraper.errors import NoMainContent, PermanentFetchError, ScraperError, SourceError, internal_error
 from scraper.extract.explain import Explanation, explain
@@ -34,8 +36,6 @@ from scraper.extract.pipeline import extract_document, no_article
 from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.models import Document, FetchedPage
-from scraper.sources import Input, expand, load_file, page_from_bytes, path_key
-from scraper.warc import ArchivedResponse, ArchiveSkip, read_archive
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from scraper.corpus.sources import Input, expand, load_file, page_from_bytes, read_file
 from scraper.errors import SourceError
-from scraper.sources import Input, expand, load_file, page_from_bytes, read_file
 
 
 def test_folders_expand_recursively_to_html_files_in_order(tmp_path: Path) -> None:

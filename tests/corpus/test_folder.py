@@ -17,16 +17,16 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from scraper.batch import clean_sources
 from scraper.cli import cli
 from scraper.config import FetchSettings, Settings
+from scraper.corpus.batch import clean_sources
 from scraper.crawl.progress import clean_progress
 from scraper.store import Store
 from tests.archives import Exchange, warc_bytes, write
 from tests.factories import make_doc
 from tests.httpserver import LocalServer, Request, Route
 
-HTML = Path(__file__).parent / "fixtures" / "html"
+HTML = Path(__file__).parents[1] / "fixtures" / "html"
 GERMAN = (HTML / "german-cp1252.html").read_bytes()
 
 

@@ -16,8 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from scraper.errors import ConfigError, WriteError
-from scraper.export import (
+from scraper.corpus.export import (
     FORMATS,
     ParquetWriter,
     Writer,
@@ -26,6 +25,7 @@ from scraper.export import (
     render_markdown,
     slugify,
 )
+from scraper.errors import ConfigError, WriteError
 from scraper.models import RECORD_FIELDS, Document, sha256_hex
 from tests.factories import make_doc
 

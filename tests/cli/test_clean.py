@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 SEED = FIXTURES / "seed-article" / "page.html"
 SOFT_404 = FIXTURES / "html" / "soft-404.html"
 

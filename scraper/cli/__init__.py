@@ -1,0 +1,65 @@
+"""The `scraper` command line: argv, stdout, stderr and exit codes only.
+
+Exit codes, the same for every command (README "Exit codes"):
+
+\b
+    0    all went well: a crawl also when --max-duration ended it, or when some URLs failed
+         but no more than [crawl] max_failure_ratio of those it requested
+    1    the work failed: `clean` could not clean some sources; a crawl run failed (more than
+         max_failure_ratio of its requested pages failed, or every host was set aside)
+    2    usage, configuration or store error (the message names the bad key or file)
+    3    `crawl`: another crawl holds the lock on the store
+    130  interrupted by SIGINT (Ctrl-C); a crawl writes its report, the next run resumes it
+    141  stdout closed early (`scraper export | head`): a quiet exit, as for any Unix filter
+    143  terminated by SIGTERM (systemd stop, `timeout`); a crawl as for SIGINT
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+
+import click
+
+from scraper.cli import clean, completion, crawl, export
+from scraper.cli.output import Options
+from scraper.cli.signals import Commands, on_sigterm
+from scraper.extract import quiet_libraries
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More log lines on stderr (-v info, -vv debug).")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress, no skipped-page lines."
+)
+@click.version_option(package_name="storyscraper")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Fetch web pages, keep only the story, store it with its metadata.
+
+    Exit codes (every command): 0 done, 1 the work failed (see each command), 2 usage,
+    configuration or store error, 3 another crawl holds the store's lock, 130 SIGINT,
+    141 stdout closed early (`| head`), 143 SIGTERM.
+    """
+    if verbose and quiet:
+        raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
+    ctx.obj = Options(quiet=quiet)
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)  # trafilatura & co. only at -vv
+
+
+cli.add_command(clean.clean)
+cli.add_command(crawl.crawl)
+cli.add_command(export.export)
+cli.add_command(completion.completion)
+
+
+def main() -> None:
+    """Console-script entry point: SIGTERM unwinds like Ctrl-C (temp files go), then exits 143."""
+    signal.signal(signal.SIGTERM, on_sigterm)
+    cli(prog_name="scraper")
+
+
+__all__ = ["cli", "main"]

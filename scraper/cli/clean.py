@@ -1,0 +1,314 @@
+"""`scraper clean`: URLs, files, folders, web archives or stdin to clean text on stdout, or to
+shards in a corpus folder (-o)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from scraper.cli.options import (
+    config_option,
+    cores,
+    db_option,
+    extraction_options,
+    load,
+    min_quality_option,
+)
+from scraper.cli.output import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, warn
+from scraper.config import Settings
+from scraper.corpus.batch import Cleaned, CleanOptions, clean_stream
+from scraper.corpus.dedup import Hygiene, HygieneSettings
+from scraper.corpus.folder import Engine, ErrorLog, clean_to_folder, failed_count, summary
+from scraper.corpus.ray_engine import ray_stream
+from scraper.corpus.shards import SHARD_FORMATS, OutputDir
+from scraper.corpus.sources import Input, expand, read_input_list, read_url_map
+from scraper.crawl.progress import clean_progress
+from scraper.errors import ConfigError, ScraperError, SourceError
+from scraper.extract.explain import describe
+from scraper.models import Document
+from scraper.store.documents import Store
+
+
+@click.command()
+@click.argument("sources", nargs=-1)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json", "jsonl", "parquet"]),
+    default=None,
+    help="Output format [default: text; jsonl with -o]. -o DIR takes jsonl or parquet.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write shards, a manifest and completion markers to this folder instead of stdout.",
+)
+@click.option(
+    "--shard-size",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Records per shard (-o).",
+)
+@click.option("--resume", is_flag=True, help="Continue the run in -o DIR: inputs already done are skipped.")
+@click.option(
+    "-i",
+    "--input-file",
+    "input_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A file listing sources (URLs or paths), one a line; may be repeated.",
+)
+@click.option(
+    "--url-map",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A CSV of path,url rows giving each saved file its address.",
+)
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append one JSON line per failed input (source, reason) to this file.",
+)
+@click.option(
+    "--dedup/--no-dedup",
+    default=None,
+    help="Drop pages whose text repeats one kept earlier in the run [default: on with -o, off without].",
+)
+@click.option(
+    "--near-dup",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    metavar="THRESHOLD",
+    help="Also drop near-duplicates: MinHash Jaccard similarity at or above THRESHOLD (e.g. 0.8).",
+)
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    metavar="CODES",
+    help="Keep only these languages (ISO 639-1, comma-separated or repeated).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where pages are extracted with -o: this machine's cores, or Ray (the ray extra).",
+)
+@click.option(
+    "--ray-address", metavar="ADDR", help="A Ray cluster (ray://HOST:10001, auto); default: a local Ray."
+)
+@db_option
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: cores].")
+@click.option("--url", help="The page's address, for local input (resolves links, picks site selectors).")
+@min_quality_option
+@click.option("--explain", is_flag=True, help="On stderr, list the blocks removed from each page and why.")
+@extraction_options
+@config_option
+def clean(  # click passes every option by keyword
+    *,
+    sources: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+    shard_size: int,
+    resume: bool,
+    input_files: tuple[Path, ...],
+    url_map: Path | None,
+    errors_path: Path | None,
+    dedup: bool | None,
+    near_dup: float | None,
+    languages: tuple[str, ...],
+    engine: str,
+    ray_address: str | None,
+    db: Path | None,
+    jobs: int | None,
+    url: str | None,
+    min_quality: float | None,
+    explain: bool,
+    config_path: Path | None,
+) -> None:
+    """Clean URLs, HTML files, web archives (.warc, .warc.gz, .arc.gz), folders of them, or stdin (-).
+
+    Without -o the clean text is printed and nothing is stored. With -o DIR the documents go to
+    shards in DIR (part-00000.jsonl.gz or .parquet), with a manifest and a completion marker
+    per input; a killed run is continued with --resume, every input cleaned once, and repeated
+    texts are dropped (--no-dedup keeps them; --db also drops texts already stored there).
+
+    Junk pages (bot checks, consent and login walls, soft 404s) and pages without
+    main content are skipped, not failed: json/jsonl print their record with its skip_reason,
+    text/markdown print one "skipped: REASON" line on stderr. Skips and --min-quality drops
+    keep exit code 0; a source that cannot be cleaned makes it 1. --format json is always one
+    JSON array.
+
+    \b
+    Examples:
+      scraper clean https://example.com/news/story.html
+      scraper clean saved/page.html --format json --url https://example.com/story
+      scraper clean archive/ --format jsonl --jobs 4 --min-quality 0.5 > clean.jsonl
+      scraper clean crawl-data/*.warc.gz -o corpus/ --format parquet --near-dup 0.8 --language en
+      scraper clean -i inputs.txt --url-map urls.csv -o corpus/ --resume --errors failed.jsonl
+      scraper clean saved/page.html --explain > /dev/null
+      scraper clean saved/page.html --precision --no-tables
+      curl -s https://example.com/ | scraper clean - --format markdown
+    """
+    settings = load(config_path, db)
+    try:
+        listed = [line for path in input_files for line in read_input_list(str(path))]
+        mapping = read_url_map(str(url_map)) if url_map is not None else {}
+    except ScraperError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not sources and not listed:
+        raise click.UsageError("nothing to clean: give SOURCES or --input-file")
+    kept = frozenset(code.strip().lower() for value in languages for code in value.split(",") if code.strip())
+    store = Store(settings.store.path) if db is not None else None
+    try:
+        hygiene = Hygiene(
+            HygieneSettings(
+                exact=output is not None if dedup is None else dedup, near=near_dup, languages=kept
+            ),
+            stored=store.has_text if store is not None else None,
+        )
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    options = CleanOptions(
+        jobs=jobs or cores(), url=url, url_map=mapping, stdin=sys.stdin.buffer, explained=explain
+    )
+    inputs = list(expand((*sources, *listed)))
+    if engine == "ray" and output is None:
+        raise click.UsageError("--engine ray writes shards: give -o DIR")
+    try:
+        if output is not None:
+            failed = _clean_to_folder(
+                inputs,
+                settings=settings,
+                options=options,
+                output=output,
+                fmt=fmt,
+                shard_size=shard_size,
+                resume=resume,
+                hygiene=hygiene,
+                errors_path=errors_path,
+                min_quality=min_quality or 0.0,
+                engine=functools.partial(ray_stream, address=ray_address)
+                if engine == "ray"
+                else clean_stream,
+            )
+        else:
+            if fmt == "parquet":
+                raise click.UsageError("--format parquet needs -o DIR")
+            errors = ErrorLog(errors_path)
+            results = (e for e in clean_stream(inputs, settings, options) if isinstance(e, Cleaned))
+            failed = _print_cleaned(results, fmt or "text", min_quality or 0.0, hygiene, errors)
+            errors.close()
+    except ScraperError as exc:
+        warn(str(exc))
+        sys.exit(EXIT_USAGE)
+    finally:
+        if store is not None:
+            store.close()
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _clean_to_folder(
+    inputs: list[Input | SourceError],
+    *,
+    settings: Settings,
+    options: CleanOptions,
+    output: Path,
+    fmt: str | None,
+    shard_size: int,
+    resume: bool,
+    hygiene: Hygiene,
+    errors_path: Path | None,
+    min_quality: float,
+    engine: Engine,
+) -> int:
+    fmt = fmt or "jsonl"
+    if fmt not in SHARD_FORMATS:
+        raise click.UsageError(f"-o writes jsonl or parquet shards, not {fmt}")
+    out = OutputDir(output, fmt=fmt, shard_size=shard_size, resume=resume)
+    errors = ErrorLog(errors_path)
+    try:
+        with clean_progress(sys.stderr, len(inputs)) as progress:
+            counts = clean_to_folder(
+                inputs,
+                settings,
+                options,
+                out,
+                min_quality=min_quality,
+                hygiene=hygiene,
+                errors=errors,
+                progress=progress,
+                warn=warn,
+                engine=engine,
+            )
+    finally:
+        errors.close()
+    for line in summary(counts, inputs=len(inputs)):
+        click.echo(line)
+    return failed_count(counts)
+
+
+def _print_cleaned(
+    results: Iterable[Cleaned],
+    fmt: str,
+    min_quality: float = 0.0,
+    hygiene: Hygiene | None = None,
+    errors: ErrorLog | None = None,
+) -> int:
+    failed = 0
+    docs: list[dict[str, Any]] = []
+    first = True
+    for result in results:
+        if result.explanation is not None:
+            click.echo("\n".join(describe(result.explanation)), err=True)
+        if result.skipped is not None:  # a web archive record that is no page: counted, not shown
+            continue
+        if result.error is not None or result.document is None:
+            failed += 1
+            warn(str(result.error))
+            if errors is not None:
+                errors.add(result, str(getattr(result.error, "reason", result.error)))
+            continue
+        doc = result.document
+        left_out = _left_out(doc, fmt, min_quality, hygiene)
+        if left_out is not None:
+            note(f"{doc.source}: {left_out}")
+            continue
+        if fmt == "jsonl":
+            click.echo(json.dumps(doc.to_record(), ensure_ascii=False))
+        elif fmt == "json":
+            docs.append(doc.to_record())
+        else:
+            if not first:
+                click.echo("\n---\n" if fmt == "markdown" else "")
+            click.echo(_as_markdown(doc) if fmt == "markdown" else doc.text)
+        first = False
+    if fmt == "json":  # always one array, whatever the number of sources
+        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
+    return failed
+
+
+def _left_out(doc: Document, fmt: str, min_quality: float, hygiene: Hygiene | None) -> str | None:
+    """Why `doc` is not printed (a stderr line), or None."""
+    if doc.quality < min_quality:
+        return f"dropped: quality {doc.quality:.2f} below --min-quality {min_quality:.2f}"
+    dropped = hygiene.verdict(doc) if hygiene is not None else None
+    if dropped is not None:
+        return f"dropped: {dropped}"
+    if doc.skip_reason is not None and fmt in ("text", "markdown"):
+        return f"skipped: {doc.skip_reason}"
+    return None
+
+
+def _as_markdown(doc: Document) -> str:
+    body = doc.markdown or doc.text
+    return f"# {doc.title}\n\n{body}" if doc.title else body

@@ -1,0 +1,107 @@
+"""Options shared by several commands, and the settings they build: defaults < the TOML file <
+the command line."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from scraper.config import Settings, load_settings
+from scraper.errors import ConfigError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def config_option(f: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="TOML settings file (see config/scraper.toml); built-in defaults when omitted.",
+    )(f)
+
+
+def db_option(f: F) -> F:
+    return click.option(
+        "--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite store (default: [store] path)."
+    )(f)
+
+
+def _not_nan(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """click's FloatRange lets nan through: it compares false with both ends."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("must be a number in [0, 1], got nan")
+    return value
+
+
+def min_quality_option(f: F) -> F:
+    return click.option(
+        "--min-quality",
+        type=click.FloatRange(0.0, 1.0),
+        default=None,
+        callback=_not_nan,
+        help="Drop documents whose quality score (0-1) is below this; junk pages score 0. [default: 0]",
+    )(f)
+
+
+_EXTRACT_FLAGS = "scraper.extract_flags"
+
+
+def _extract_flag(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    if value is None or (param.name in ("favor_precision", "favor_recall") and not value):
+        return
+    flags = ctx.meta.setdefault(_EXTRACT_FLAGS, {})
+    flags[param.name] = value
+    if flags.get("favor_precision") and flags.get("favor_recall"):
+        raise click.UsageError("--precision and --recall exclude each other")
+    if param.name == "favor_precision":  # the flag overrides a file's favor_recall = true
+        flags.setdefault("favor_recall", False)
+    if param.name == "favor_recall":
+        flags.setdefault("favor_precision", False)
+
+
+def extraction_options(f: F) -> F:
+    """--precision, --recall, --comments/--no-comments, --tables/--no-tables: trafilatura's flags,
+    mapped onto the [extract] keys of the same meaning; a flag given overrides the file."""
+    options = [
+        ("--precision", "favor_precision", "Favour precision: less text, fewer false positives."),
+        ("--recall", "favor_recall", "Favour recall: more text, when pages lose paragraphs."),
+        ("--comments/--no-comments", "include_comments", "Keep comment sections [default: no]."),
+        ("--tables/--no-tables", "include_tables", "Keep tables [default: yes]."),
+    ]
+    for flag, name, text in reversed(options):
+        f = click.option(
+            flag,
+            name,
+            is_flag=True,
+            default=None,
+            expose_value=False,
+            callback=_extract_flag,
+            help=text,
+        )(f)
+    return f
+
+
+def load(config_path: Path | None, db: Path | None = None) -> Settings:
+    """Settings: defaults < the TOML file < the command line (--db, extraction flags)."""
+    try:
+        settings = load_settings(config_path)
+        ctx = click.get_current_context(silent=True)
+        flags = ctx.meta.get(_EXTRACT_FLAGS, {}) if ctx is not None else {}
+        if flags:
+            settings = dataclasses.replace(settings, extract=dataclasses.replace(settings.extract, **flags))
+    except ConfigError as exc:
+        raise click.UsageError(f"config {exc}") from None
+    if db is not None:
+        settings = dataclasses.replace(settings, store=dataclasses.replace(settings.store, path=str(db)))
+    return settings

@@ -1,0 +1,36 @@
+"""Output and exit-code plumbing shared by every command: the exit codes of the table, stderr
+lines (errors always, notes unless --quiet) and the group's options."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+
+import click
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_SIGINT, EXIT_BROKEN_PIPE, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGPIPE, 128 + signal.SIGTERM
+
+
+def warn(message: str) -> None:
+    """An error line on stderr: shown even with --quiet."""
+    click.echo(f"scraper: {message}", err=True)
+
+
+def note(message: str) -> None:
+    """A line on stderr that is not an error (a skipped page, a stopping crawl): --quiet hides it."""
+    if not quiet():
+        click.echo(f"scraper: {message}", err=True)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Options:
+    """What the group's options tell every command."""
+
+    quiet: bool = False
+
+
+def quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    options = ctx.find_object(Options) if ctx is not None else None
+    return options is not None and options.quiet
