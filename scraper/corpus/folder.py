@@ -10,7 +10,8 @@ Every page has exactly one outcome, a key of the run's counts:
     written                      kept: printed, or in a shard
     skipped: REASON              no article: junk pages and pages without main content (their
                                  skip_reason), web archive records that are no page (a request,
-                                 an image, a redirect), pages below --min-quality
+                                 an image, a redirect), pages below --min-quality, pages
+                                 without a title, URL or date (--only-with-metadata)
     dropped: duplicate           the same text as a page kept earlier (or stored, with --db)
     dropped: near-duplicate      MinHash similarity at or above --near-dup to a page kept earlier
     dropped: language            not one of --language
@@ -36,11 +37,21 @@ from scraper.corpus.dedup import Hygiene
 from scraper.corpus.shards import OutputDir
 from scraper.corpus.sources import Input
 from scraper.errors import SourceError, WriteError
+from scraper.models import Document
 
 # what turns inputs into cleaned pages, in input order
 Engine = Callable[[Sequence[Input | SourceError], Settings, CleanOptions], Iterable[Cleaned | InputDone]]
 
-__all__ = ["Engine", "ErrorLog", "Verdict", "clean_to_folder", "failed_count", "judge", "summary"]
+__all__ = [
+    "Engine",
+    "ErrorLog",
+    "Verdict",
+    "clean_to_folder",
+    "failed_count",
+    "judge",
+    "missing_metadata",
+    "summary",
+]
 
 WRITTEN = "written"
 
@@ -51,7 +62,10 @@ class Verdict:
     reason: str | None = None  # the whole reason, for a stderr line or the error list
 
 
-def judge(cleaned: Cleaned, *, min_quality: float, hygiene: Hygiene | None) -> Verdict:
+def judge(  # noqa: PLR0911  # one return per outcome, in the order they are decided
+    cleaned: Cleaned, *, min_quality: float, hygiene: Hygiene | None, only_with_metadata: bool = False
+) -> Verdict:
+    """The one keep/drop rule of `clean`, for stdout, `--output-dir` and the shards of `-o` alike."""
     if cleaned.error is not None or (cleaned.document is None and cleaned.skipped is None):
         reason = str(getattr(cleaned.error, "reason", cleaned.error))
         return Verdict(f"failed: {_head(reason)}", reason)
@@ -64,10 +78,19 @@ def judge(cleaned: Cleaned, *, min_quality: float, hygiene: Hygiene | None) -> V
     if doc.quality < min_quality:
         reason = f"quality {doc.quality:.2f} below --min-quality {min_quality:.2f}"
         return Verdict("skipped: below --min-quality", reason)
+    missing = missing_metadata(doc) if only_with_metadata else ()
+    if missing:
+        return Verdict("skipped: missing metadata", f"no {', no '.join(missing)} (--only-with-metadata)")
     dropped = hygiene.verdict(doc) if hygiene is not None else None
     if dropped is not None:
         return Verdict(f"dropped: {dropped}", dropped)
     return Verdict(WRITTEN)
+
+
+def missing_metadata(doc: Document) -> tuple[str, ...]:
+    """Which of title, URL and date `doc` lacks: trafilatura's test for `--only-with-metadata`."""
+    present = {"title": doc.title, "URL": doc.url, "date": doc.date}
+    return tuple(name for name, value in present.items() if not value)
 
 
 def _head(reason: str) -> str:
@@ -122,6 +145,7 @@ def clean_to_folder(
     out: OutputDir,
     *,
     min_quality: float = 0.0,
+    only_with_metadata: bool = False,
     hygiene: Hygiene | None = None,
     errors: ErrorLog | None = None,
     progress: Callable[[int, int], None] = lambda _pages, _inputs: None,
@@ -143,7 +167,9 @@ def clean_to_folder(
                 inputs_done += 1
                 progress(pages, inputs_done)
                 continue
-            verdict = judge(event, min_quality=min_quality, hygiene=hygiene)
+            verdict = judge(
+                event, min_quality=min_quality, hygiene=hygiene, only_with_metadata=only_with_metadata
+            )
             if verdict.outcome == WRITTEN:
                 assert event.document is not None
                 out.write(event.document)

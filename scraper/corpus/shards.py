@@ -26,7 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from scraper.corpus.export import ParquetWriter, parquet_modules, write_text_atomically
+from scraper.corpus.atomic import write_text_atomically
+from scraper.corpus.export import ParquetWriter, parquet_modules
 from scraper.errors import WriteError
 from scraper.models import Document, iso_utc, sha256_hex, utc_now
 

@@ -51,7 +51,7 @@ def test_min_quality_drops_low_records(runner: CliRunner) -> None:
     )
     assert result.exit_code == 0
     assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [str(SEED)]
-    assert result.stderr.strip() == f"scraper: {SOFT_404}: dropped: quality 0.00 below --min-quality 0.50"
+    assert result.stderr.strip() == f"scraper: {SOFT_404}: skipped: soft 404: page not found"
 
 
 def test_min_quality_must_be_between_0_and_1(runner: CliRunner) -> None:

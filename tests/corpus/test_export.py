@@ -22,9 +22,8 @@ from scraper.corpus.export import (
     Writer,
     open_writer,
     parquet_schema,
-    render_markdown,
-    slugify,
 )
+from scraper.corpus.writers import render_markdown, slugify
 from scraper.errors import ConfigError, WriteError
 from scraper.models import RECORD_FIELDS, Document, sha256_hex
 from tests.factories import make_doc
