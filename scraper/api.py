@@ -36,7 +36,7 @@ async def fetch_and_clean_async(url: str, settings: Settings | None = None) -> D
     """Fetch `url` politely and extract its document (see the module docstring)."""
     settings = settings or Settings()
     # the URL the caller named may be private (a local server); where it redirects to may not
-    async with Fetcher(settings.fetch, trusted=[url]) as fetcher:
+    async with Fetcher(settings.fetch, trusted=[url], sites=settings.sites) as fetcher:
         politeness = Politeness(fetcher, settings, gate=fetcher.gate, on_robots=lambda _host, _answer: None)
         page = await fetch_politely(fetcher, politeness, url)
     return extract_document(page, settings.extract_for(page.final_url or page.url))
@@ -88,7 +88,7 @@ def run_crawl(
 def _crawl_fetcher(settings: Settings) -> Fetcher:
     """The crawl's fetcher: one that also archives every response when `[crawl] warc_dir` is set."""
     if settings.crawl.warc_dir is None:
-        return Fetcher(settings.fetch)
+        return Fetcher(settings.fetch, sites=settings.sites)
     archive = WarcArchive(
         settings.crawl.warc_dir, max_bytes=settings.crawl.warc_max_bytes, user_agent=settings.fetch.user_agent
     )

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib.util
 import ipaddress
+import os
 import re
 import tomllib
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,7 +43,7 @@ def _require(ok: bool, key: str, reason: str) -> None:
         raise ConfigError(key, reason)
 
 
-_N = TypeVar("_N", int, float, float | None)
+_N = TypeVar("_N", int, float, float | None, int | None)
 _DAY = 86_400.0
 _GIB = 1024**3
 
@@ -94,9 +97,138 @@ def _check_header_value(key: str, value: str) -> None:
     _require(bad is None, key, f"must be printable ASCII for an HTTP header, found {bad!r}")
 
 
+class Secret(str):
+    """A string that must not be shown: a credential, or any value read from `${ENV_NAME}`.
+
+    It is the value itself wherever it is used (a header, a proxy URL), but its `repr` (in a
+    dataclass repr, a log of the settings) is masked, and `secrets_in` finds it so that error
+    lines and logs can be scrubbed of it.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+
+def secrets_in(settings: object) -> frozenset[str]:
+    """Every secret a settings record holds (and a proxy URL's password), for scrubbing output."""
+    found: set[str] = set()
+    stack: list[object] = [settings]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Secret):
+            found.add(str.__str__(value))
+        if isinstance(value, str):
+            password = _url_password(value)
+            if password:
+                found.add(password)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            stack.extend(getattr(value, f.name) for f in dataclasses.fields(value))
+        elif isinstance(value, Mapping):
+            stack.extend(value.values())
+        elif isinstance(value, tuple):
+            stack.extend(value)
+    return frozenset(s for s in found if len(s) >= 3)  # "a" would scrub every line
+
+
+def scrub(text: str, secrets: frozenset[str]) -> str:
+    """`text` with every secret replaced by `***` (the longest first: one may contain another)."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _url_password(value: str) -> str | None:
+    if "://" not in value or "@" not in value:
+        return None
+    try:
+        return urlsplit(value).password
+    except ValueError:
+        return None
+
+
+# Headers the fetcher owns or that name the connection, not the request: refused in `headers`.
+_REFUSED_HEADERS = {
+    "host": "is taken from the URL",
+    "connection": "is a hop-by-hop header",
+    "keep-alive": "is a hop-by-hop header",
+    "proxy-connection": "is a hop-by-hop header",
+    "proxy-authenticate": "is a hop-by-hop header",
+    "proxy-authorization": "is a hop-by-hop header (put credentials in the proxy URL)",
+    "te": "is a hop-by-hop header",
+    "trailer": "is a hop-by-hop header",
+    "transfer-encoding": "is a hop-by-hop header",
+    "upgrade": "is a hop-by-hop header",
+    "content-length": "is set by the client",
+    "accept-encoding": "is set by the fetcher (only what it can decompress within limits)",
+    "user-agent": "has its own key: user_agent",
+    "cookie": 'has its own key: cookie = { name = "value" }',
+    "authorization": 'has its own key: auth = { bearer = "..." } or { user = "...", password = "..." }',
+}
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 field names and cookie names
+
+
+def _check_headers(key: str, headers: Mapping[str, str]) -> None:
+    for name, value in headers.items():
+        _require(bool(_TOKEN.fullmatch(name)), f"{key}.{name}", "not a valid header name")
+        refused = _REFUSED_HEADERS.get(name.lower())
+        _require(refused is None, f"{key}.{name}", f"refused: {refused}")
+        _check_header_value(f"{key}.{name}", value)
+
+
+def _check_cookie(key: str, cookie: Mapping[str, str]) -> None:
+    for name, value in cookie.items():
+        _require(bool(_TOKEN.fullmatch(name)), f"{key}.{name}", "not a valid cookie name")
+        bad = next((c for c in value if not " " < c <= "~" or c in ';,"\\'), None)
+        _require(bad is None, f"{key}.{name}", f"a cookie value cannot hold {bad!r}")
+
+
+def _check_auth(key: str, auth: Mapping[str, str]) -> None:
+    if not auth:
+        return
+    _require(
+        set(auth) in ({"bearer"}, {"user", "password"}),
+        key,
+        'must be { bearer = "TOKEN" } or { user = "NAME", password = "SECRET" }',
+    )
+    for name, value in auth.items():
+        _check_header_value(f"{key}.{name}", value)
+    _require(":" not in auth.get("user", ""), f"{key}.user", "cannot hold ':' (basic auth)")
+
+
+def _check_proxy(key: str, proxy: str | None) -> None:
+    if proxy is None:
+        return
+    try:
+        parts = urlsplit(proxy)
+        parts.port  # noqa: B018 - reading the port is what validates it
+    except ValueError as exc:
+        raise ConfigError(key, f"not a proxy URL: {exc}") from None
+    _require(
+        parts.scheme in ("http", "https") and bool(parts.hostname),
+        key,
+        "must be an http:// or https:// proxy URL with a host, e.g. http://proxy.example:3128",
+    )
+
+
+RENDER_EXTRA = "render = true needs the render extra: pip install 'storyscraper[render]'"
+
+
+def render_available() -> bool:
+    """Whether the `render` extra (Playwright) is installed."""
+    return importlib.util.find_spec("playwright") is not None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FetchSettings:
-    """Network limits, retries and per-host politeness."""
+    """Network limits, retries, per-host politeness, and what every request carries.
+
+    `proxy` routes every request through an HTTP(S) forward proxy (without it, `trust_env`
+    reads HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY); `headers`, `cookie` and `auth` are
+    sent with every request. `[[sites]]` may set each of them (and `user_agent`,
+    `per_host_delay`, `per_host_concurrency`) for their own hosts: see `Settings.fetch_for`.
+    """
 
     user_agent: str = DEFAULT_USER_AGENT
     connect_timeout: float = _bounded(10.0, 0, 600, above=True)
@@ -120,11 +252,24 @@ class FetchSettings:
     # hosts (or IP networks, "10.0.0.0/8") that may be reached at private addresses, besides
     # the hosts of the START_URLs and [[sites]]: the SSRF guard (scraper/fetch/guard.py)
     allow_private: tuple[str, ...] = ()
+    proxy: str | None = None
+    trust_env: bool = False
+    headers: Mapping[str, str] = field(default_factory=dict)
+    cookie: Mapping[str, str] = field(default_factory=dict)  # static cookies: name = "value"
+    auth: Mapping[str, str] = field(default_factory=dict)  # { bearer = ... } or { user, password }
+    # rendering ([[sites]] render = true, clean --render): Chromium's path, and the limits of a page
+    browser: str = "/usr/bin/chromium"
+    render_timeout: float = _bounded(30.0, 0, 600, above=True)
+    render_max_memory: int = _bounded(512, 64, 16384)  # MiB of JavaScript heap a page may use
 
     def __post_init__(self) -> None:
         _check_bounds(self)
         _require(bool(self.user_agent.strip()), "user_agent", "must not be empty")
         _check_header_value("user_agent", self.user_agent)
+        _check_proxy("proxy", self.proxy)
+        _check_headers("headers", self.headers)
+        _check_cookie("cookie", self.cookie)
+        _check_auth("auth", self.auth)
         for entry in self.allow_private:
             _require(
                 (bool(entry.strip()) and not any(c in entry for c in " /?#@")) or _is_network(entry),
@@ -193,6 +338,9 @@ class CrawlSettings:
     feeds: bool = True
     extract: bool = True
     max_sitemap_urls: int = _bounded(50_000, 0, 10_000_000)
+    # links taken from one page (the first, in document order), and URLs one run may queue
+    max_links_per_page: int = _bounded(1000, 0, 1_000_000)
+    max_frontier_urls: int = _bounded(500_000, 1, 100_000_000)
     max_discovery_requests: int = _bounded(100, 0, 100_000)  # sitemaps and feeds requested per site per run
     max_sitemap_depth: int = _bounded(
         3, 0, 20
@@ -225,7 +373,9 @@ class Site:
 
     `include` / `exclude` are regular expressions searched in discovered URLs: a URL is followed
     when it matches some `include` (or there are none) and no `exclude`. `feeds` and `sitemaps`
-    add to what robots.txt, /sitemap.xml and `<link rel="alternate">` reveal.
+    add to what robots.txt, /sitemap.xml and `<link rel="alternate">` reveal. The fetch keys
+    (`proxy` ... `per_host_concurrency`) override `[fetch]` for the site's hosts; `render`
+    fetches its pages through headless Chromium (the `render` extra).
     """
 
     name: str
@@ -238,9 +388,26 @@ class Site:
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     cookies: bool = False  # keep the cookies this site sets, in a bounded jar of its own
+    proxy: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    cookie: Mapping[str, str] = field(default_factory=dict)
+    auth: Mapping[str, str] = field(default_factory=dict)
+    user_agent: str | None = None
+    per_host_delay: float | None = _bounded(None, 0, 3600)
+    per_host_concurrency: int | None = _bounded(None, 1, 64)
+    render: bool = False
 
     def __post_init__(self) -> None:
+        _check_bounds(self)
         _require(bool(self.start_urls), "start_urls", "must list at least one URL")
+        _require(not self.render or render_available(), "render", RENDER_EXTRA)
+        if self.user_agent is not None:
+            _require(bool(self.user_agent.strip()), "user_agent", "must not be empty")
+            _check_header_value("user_agent", self.user_agent)
+        _check_proxy("proxy", self.proxy)
+        _check_headers("headers", self.headers)
+        _check_cookie("cookie", self.cookie)
+        _check_auth("auth", self.auth)
         for key in ("include", "exclude"):
             for pattern in getattr(self, key):
                 try:
@@ -258,6 +425,16 @@ class Site:
         own = {h.lower() for h in self.hosts}
         own.update((urlsplit(u).hostname or "").lower() for u in self.start_urls)
         return frozenset(own - {""})
+
+
+def site_for(sites: tuple[Site, ...], url: str | None) -> Site | None:
+    """The configured site whose hosts hold `url` (any port), if there is one; None also for a
+    string that is no URL ("http://[::1/x": no host, so no site)."""
+    try:
+        host = (urlsplit(url).hostname or "").lower() if url else ""
+    except ValueError:
+        return None
+    return next((s for s in sites if host in s.all_hosts), None)
 
 
 def check_start_url(url: str) -> None:
@@ -278,8 +455,11 @@ class Settings:
     sites: tuple[Site, ...] = ()
 
     def site_for(self, url: str | None) -> Site | None:
-        host = (urlsplit(url).hostname or "").lower() if url else ""
-        return next((s for s in self.sites if host in s.all_hosts), None)
+        return site_for(self.sites, url)
+
+    def fetch_for(self, url: str | None) -> FetchSettings:
+        """Fetch settings for one URL: the global ones with its site's fetch keys over them."""
+        return site_fetch(self.fetch, self.site_for(url))
 
     def extract_for(self, url: str | None) -> ExtractSettings:
         """Extraction settings for one page: the global ones plus its site's selectors."""
@@ -291,6 +471,28 @@ class Settings:
         )
 
 
+_SITE_FETCH_KEYS = ("proxy", "user_agent", "per_host_delay", "per_host_concurrency")
+
+
+def site_fetch(fetch: FetchSettings, site: Site | None) -> FetchSettings:
+    """`fetch` as it applies to `site`'s hosts: the keys the site sets win; `headers` and
+    `cookie` are merged (the site's names over the global ones), `auth` is replaced."""
+    if site is None:
+        return fetch
+    changes: dict[str, Any] = {k: getattr(site, k) for k in _SITE_FETCH_KEYS if getattr(site, k) is not None}
+    if site.headers:
+        own = {name.lower() for name in site.headers}
+        changes["headers"] = {
+            **{k: v for k, v in fetch.headers.items() if k.lower() not in own},
+            **site.headers,
+        }
+    if site.cookie:
+        changes["cookie"] = {**fetch.cookie, **site.cookie}
+    if site.auth:
+        changes["auth"] = site.auth
+    return dataclasses.replace(fetch, **changes) if changes else fetch
+
+
 _TABLES: dict[str, type[Any]] = {
     "fetch": FetchSettings,
     "extract": ExtractSettings,
@@ -299,8 +501,12 @@ _TABLES: dict[str, type[Any]] = {
 }
 
 
-def load_settings(path: str | Path | None) -> Settings:
-    """Read a TOML file into `Settings`; `None` gives the defaults."""
+def load_settings(path: str | Path | None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read a TOML file into `Settings`; `None` gives the defaults.
+
+    `${NAME}` in a `proxy`, `headers`, `cookie` or `auth` value is replaced by the environment
+    variable NAME (`environ`, else the process environment); one that is not set is an error.
+    """
     if path is None:
         return Settings()
     path = Path(path)
@@ -312,23 +518,40 @@ def load_settings(path: str | Path | None) -> Settings:
         raise ConfigError(str(path), f"cannot read: {exc.strerror}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), f"invalid TOML: {exc}") from exc
-    return settings_from_dict(raw)
+    return settings_from_dict(raw, environ)
 
 
-def settings_from_dict(raw: dict[str, Any]) -> Settings:
+def settings_from_dict(raw: dict[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
     """Build `Settings` from parsed TOML, checking every key and value."""
+    env = os.environ if environ is None else environ
     unknown = set(raw) - set(_TABLES) - {"sites"}
     if unknown:
         raise ConfigError(sorted(unknown)[0], "unknown key")
-    tables = {name: _build(cls, raw.get(name, {}), name) for name, cls in _TABLES.items()}
+    tables = {name: _build(cls, raw.get(name, {}), name, env) for name, cls in _TABLES.items()}
     sites_raw = raw.get("sites", [])
     if not isinstance(sites_raw, list):
         raise ConfigError("sites", "must be an array of tables ([[sites]])")
-    sites = tuple(_build(Site, entry, f"sites[{i}]") for i, entry in enumerate(sites_raw))
+    sites = tuple(_build(Site, entry, f"sites[{i}]", env) for i, entry in enumerate(sites_raw))
     return Settings(sites=sites, **tables)
 
 
-def _build(cls: type[Any], table: object, path: str) -> Any:
+# keys whose values may name environment variables, and those whose values are always secret
+_ENV_KEYS = frozenset({"proxy", "headers", "cookie", "auth"})
+_SECRET_KEYS = frozenset({"cookie", "auth"})
+_ENV_NAME = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _expand(value: str, key: str, env: Mapping[str, str], *, secret: bool) -> str:
+    """`${NAME}` replaced by the variable's value; the result is a `Secret` if any was, or if
+    the key holds secrets anyway."""
+    missing = next((m[1] for m in _ENV_NAME.finditer(value) if m[1] not in env), None)
+    if missing is not None:
+        raise ConfigError(key, f"environment variable {missing} is not set")
+    expanded = _ENV_NAME.sub(lambda m: env[m[1]], value)
+    return Secret(expanded) if secret or expanded != value else expanded
+
+
+def _build(cls: type[Any], table: object, path: str, env: Mapping[str, str] | None = None) -> Any:
     if not isinstance(table, dict):
         raise ConfigError(path, "must be a table")
     hints = typing.get_type_hints(cls)
@@ -338,6 +561,8 @@ def _build(cls: type[Any], table: object, path: str) -> Any:
         if key not in names:
             raise ConfigError(f"{path}.{key}", "unknown key")
         values[key] = _coerce(value, hints[key], f"{path}.{key}")
+        if key in _ENV_KEYS and env is not None:
+            values[key] = _expand_all(values[key], f"{path}.{key}", env, secret=key in _SECRET_KEYS)
     try:
         return cls(**values)
     except ConfigError as exc:
@@ -347,9 +572,21 @@ def _build(cls: type[Any], table: object, path: str) -> Any:
         raise ConfigError(f"{path}.{missing[0] if missing else ''}", "is required") from exc
 
 
+def _expand_all(value: object, key: str, env: Mapping[str, str], *, secret: bool) -> object:
+    if isinstance(value, str):
+        return _expand(value, key, env, secret=secret)
+    if isinstance(value, dict):
+        return {k: _expand(v, f"{key}.{k}", env, secret=secret) for k, v in value.items()}
+    return value
+
+
 def _coerce(value: object, hint: Any, key: str) -> object:
     """Check one TOML value against a field's type; TOML ints are accepted where floats are."""
     origin = typing.get_origin(hint)
+    if origin is Mapping:
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(key, 'must be a table of strings, e.g. { name = "value" }')
+        return dict(value)
     if origin is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(key, "must be a list of strings")

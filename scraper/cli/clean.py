@@ -29,7 +29,7 @@ from scraper.corpus.export import Writer
 from scraper.corpus.folder import WRITTEN, Engine, ErrorLog, clean_to_folder, failed_count, judge, summary
 from scraper.corpus.ray_engine import ray_stream
 from scraper.corpus.shards import SHARD_FORMATS, OutputDir
-from scraper.corpus.sources import Input, expand, read_input_list, read_url_map
+from scraper.corpus.sources import Input, UrlMap, expand, read_input_list, read_url_map
 from scraper.corpus.writers import FolderWriter, StreamWriter, TrafilaturaNames, text_format
 from scraper.crawl.progress import clean_progress
 from scraper.errors import ConfigError, ScraperError, SourceError
@@ -194,7 +194,7 @@ def clean(  # click passes every option by keyword
     settings = load(config_path, db)
     try:
         listed = [line for path in input_files for line in read_input_list(str(path))]
-        mapping = read_url_map(str(url_map)) if url_map is not None else {}
+        mapping = read_url_map(str(url_map)) if url_map is not None else UrlMap()
     except ScraperError as exc:
         raise click.UsageError(str(exc)) from None
     if not sources and not listed:
@@ -213,12 +213,12 @@ def clean(  # click passes every option by keyword
     options = CleanOptions(
         jobs=jobs or cores(),
         url=url,
-        url_map=mapping,
+        url_map=mapping.urls,
         stdin=sys.stdin.buffer,
         explained=explain,
         robots=not ignore_robots,
     )
-    inputs = list(expand((*sources, *listed)))
+    inputs = [*mapping.problems, *expand((*sources, *listed))]  # a bad --url-map row fails alone
     if ignore_robots and any(isinstance(item, Input) and item.kind == "url" for item in inputs):
         note("--no-robots: robots.txt is not read for these URLs (per-host pacing, the address guard stay)")
     try:

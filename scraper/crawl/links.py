@@ -42,8 +42,8 @@ def site_key(url: str) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
-def extract_links(html: str, base_url: str) -> list[str]:
-    """Every followable link of the page, in document order, without duplicates.
+def extract_links(html: str, base_url: str, *, limit: int | None = None) -> list[str]:
+    """Every followable link of the page (the first `limit` of them), in document order, without duplicates.
 
     `<base href>` is honoured; `rel=nofollow` links and non-http(s) schemes (mailto:,
     javascript:, tel:, data:) are left out. Raises `ExtractionError` if the parser gives up.
@@ -60,4 +60,6 @@ def extract_links(html: str, base_url: str) -> list[str]:
         url = normalise(absolute) if absolute is not None else None
         if url is not None:
             seen.setdefault(url, None)
+            if limit is not None and len(seen) >= limit:
+                break
     return list(seen)

@@ -78,7 +78,9 @@ async def read_robots(fetcher: Fetcher, url: str, *, agent: str) -> RobotsAnswer
     except ExtractionError as exc:  # cannot happen with ANY_TYPE, but a body is never worth a crash
         visit = Visit(url=url, kind=Kind.ROBOTS, outcome=VisitOutcome.SKIPPED, reason=exc.reason)
         return RobotsAnswer(rules=ALLOW_ALL, visit=visit)
-    rules = parse_robots(page.html, agent=agent, base_url=page.final_url or url)
+    # RFC 9309 2.2: robots.txt is UTF-8; never detected (a whole-body guess on the event loop)
+    text = page.body[: MAX_ROBOTS_BYTES + 1].decode("utf-8", "replace")
+    rules = parse_robots(text, agent=agent, base_url=page.final_url or url)
     visit = Visit(url=url, kind=Kind.ROBOTS, outcome=VisitOutcome.READ, status=page.status)
     return RobotsAnswer(rules=rules, visit=visit)
 
@@ -110,7 +112,6 @@ class Politeness:
         self._fetcher = fetcher
         self._gate = gate
         self._settings = settings
-        self._agent = agent_token(settings.fetch.user_agent)
         self._on_robots = on_robots
         self._hosts: dict[str, _Host] = {}
 
@@ -123,7 +124,9 @@ class Politeness:
         if host.rules is None:
             async with host.lock:
                 if host.rules is None:
-                    answer = await read_robots(self._fetcher, robots_url(url), agent=self._agent)
+                    # the rules for the user agent this site is fetched with ([[sites]] user_agent)
+                    agent = agent_token(self._settings.fetch_for(url).user_agent)
+                    answer = await read_robots(self._fetcher, robots_url(url), agent=agent)
                     self._apply(url, answer)
                     host.rules = answer.rules
         return host.rules
@@ -136,7 +139,7 @@ class Politeness:
         gate = self._gate
         if delay is not None:
             capped = min(delay, self._settings.crawl.max_crawl_delay)
-            gate.set_delay(url, max(gate.delay, capped))
+            gate.set_delay(url, max(gate.delay_for(url), capped))  # the stricter of the two wins
         if answer.set_aside is not None:
             self.set_aside(url, answer.set_aside)
         self._on_robots(host_key(url), answer)

@@ -5,17 +5,25 @@ each retry and each redirect hop, passes the per-host `HostGate`, the one tenaci
 policy and the SSRF guard (scraper/fetch/guard.py: only the hosts the user named, `trust()`,
 and `[fetch] allow_private` may be reached at private addresses). httpx and asyncio errors are
 mapped onto `FetchError`s here and nowhere else.
+
+What a request carries and how it travels is decided per URL, each redirect hop anew, from
+`[fetch]` and the `[[sites]]` entry of the URL's host (`config.site_fetch`): the User-Agent,
+`headers`, `cookie`, `auth` (so a site's credentials never follow a redirect to another
+host), the pacing of its host, and the proxy (`proxy`, else with `trust_env` the
+HTTP(S)_PROXY / ALL_PROXY / NO_PROXY variables). Secrets never reach an error reason.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import math
 import os
 import socket
 import ssl
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from types import TracebackType
@@ -30,13 +38,13 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from scraper.config import FetchSettings
+from scraper.config import FetchSettings, Site, scrub, secrets_in, site_fetch, site_for
 from scraper.dates import http_date
-from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
-from scraper.fetch.charset import resolve_encoding
+from scraper.errors import FetchError, PermanentFetchError, TransientFetchError
+from scraper.fetch.charset import check_text
 from scraper.fetch.cookies import SiteJars, no_cookies
 from scraper.fetch.gate import HostGate
-from scraper.fetch.guard import AddressPolicy, BlockedAddress, guarded_transport
+from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedProxy, guarded_transport
 from scraper.fetch.inflate import InflateError, Inflater
 from scraper.models import FetchedPage, utc_now
 from scraper.urls import join_url
@@ -79,28 +87,84 @@ class Fetcher:
         gate: HostGate | None = None,
         clock: Callable[[], float] = time.monotonic,
         trusted: Iterable[str] = (),
+        sites: tuple[Site, ...] = (),
     ) -> None:
         self.settings = settings
-        self.gate = gate or HostGate(settings.per_host_concurrency, settings.per_host_delay, clock, sleep)
+        self.sites = sites
+        self._by_host: dict[str, FetchSettings] = {}
+        self.gate = gate or HostGate(
+            settings.per_host_concurrency, settings.per_host_delay, clock, sleep, limits=self._host_limits
+        )
         self.policy = AddressPolicy(settings.allow_private)
         self.policy.trust(trusted)
+        self.secrets = secrets_in((settings, sites))
+        # read once, when the run starts; only consulted with trust_env
+        self._env_proxies = urllib.request.getproxies_environment()
         self._transport = transport
         # no cookies unless a site asks for its own bounded jar (scraper/fetch/cookies.py)
         self.cookies = SiteJars(lambda _url: None, max_cookies=0, max_bytes=0)
         self._client: httpx.AsyncClient | None = None
         self._retrying = self._build_retrying(sleep)
 
+    def settings_for(self, url: str) -> FetchSettings:
+        """`[fetch]` as it applies to the host of `url` (its `[[sites]]` keys over the global ones)."""
+        try:
+            host = (urlsplit(url).hostname or "").lower() if "://" in url else url.rsplit(":", 1)[0]
+        except ValueError:
+            return self.settings
+        found = self._by_host.get(host)
+        if found is None:
+            found = self._by_host[host] = site_fetch(self.settings, site_for(self.sites, f"http://{host}/"))
+        return found
+
+    def _add_static_cookie(self, request: httpx.Request) -> None:
+        """The configured `cookie` values, after those the site's jar sent (if it keeps one)."""
+        static = self.settings_for(str(request.url)).cookie
+        if static:
+            pairs = "; ".join(f"{name}={value}" for name, value in static.items())
+            kept = request.headers.get("Cookie")
+            request.headers["Cookie"] = f"{kept}; {pairs}" if kept else pairs
+
+    def _host_limits(self, host: str) -> tuple[int, float]:
+        own = self.settings_for(host)
+        return own.per_host_concurrency, own.per_host_delay
+
+    def proxy_for(self, url: str) -> str | None:
+        """The proxy a request to `url` goes through, or None for a direct connection."""
+        own = self.settings_for(url)
+        if own.proxy is not None:
+            return own.proxy
+        if not own.trust_env:
+            return None
+        proxies = self._env_proxies
+        parts = urlsplit(url)
+        # stdlib, documented in its source but missing from typeshed
+        if urllib.request.proxy_bypass_environment(parts.netloc, proxies):  # type: ignore[attr-defined]
+            return None
+        return proxies.get(parts.scheme.lower()) or proxies.get("all")
+
+    def _headers_for(self, url: str) -> dict[str, str]:
+        """What every request to `url` carries besides the fetcher's own headers."""
+        own = self.settings_for(url)
+        headers = {"User-Agent": own.user_agent, **own.headers}
+        if "bearer" in own.auth:
+            headers["Authorization"] = f"Bearer {own.auth['bearer']}"
+        elif own.auth:
+            pair = f"{own.auth['user']}:{own.auth['password']}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+        return headers
+
     async def __aenter__(self) -> Fetcher:
         s = self.settings
         limits = httpx.Limits(max_connections=s.max_connections)
         self._client = httpx.AsyncClient(
-            transport=self._transport or guarded_transport(self.policy, limits),
+            transport=self._transport or _Router(self, limits),
             # a free pooled connection should come as quickly as a new one would connect
             timeout=httpx.Timeout(
                 connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout, pool=s.connect_timeout
             ),
             limits=limits,
-            headers={"User-Agent": s.user_agent, "Accept-Encoding": _ACCEPT_ENCODING},
+            headers={"Accept-Encoding": _ACCEPT_ENCODING},
             follow_redirects=False,
             trust_env=False,
             cookies=no_cookies(),
@@ -169,7 +233,7 @@ class Fetcher:
             status=answer.status,
             content_type=answer.content_type,
             body=answer.body,
-            encoding=_encoding(answer, url, accept),
+            encoding=None,  # decided where the page is read, in the extraction worker (charset.decided)
             fetched_at=utc_now(),
             etag=answer.etag,
             last_modified=answer.last_modified,
@@ -196,11 +260,13 @@ class Fetcher:
         head: int | None,
     ) -> _Answer:
         """One request inside the host's slot, cut off after `total_timeout`."""
+        headers = {**self._headers_for(url), **headers}
         async with self.gate.slot(url):
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
                     request = client.build_request("GET", url, headers=headers)
                     self.cookies.add_header(request)
+                    self._add_static_cookie(request)
                     response = await client.send(request, stream=True)
                     try:
                         self.cookies.extract(response)
@@ -214,7 +280,7 @@ class Fetcher:
             except BlockedAddress as exc:
                 raise PermanentFetchError(url, exc.reason) from exc
             except httpx.TransportError as exc:
-                raise _transport_error(url, exc) from exc
+                raise _transport_error(url, exc, self.secrets) from exc
 
     async def _answer(
         self, url: str, response: httpx.Response, accept: frozenset[str], head: int | None
@@ -238,7 +304,10 @@ class Fetcher:
         if media_type and accept and media_type not in accept:
             label = "not HTML" if accept <= HTML_TYPES else "unexpected content type"
             raise PermanentFetchError(url, f"{label}: {media_type}", status=status)
-        return replace(answer, body=await self._read_body(url, response, head))
+        body = await self._read_body(url, response, head)
+        if accept:  # a body that is not text is refused only when specific types were asked
+            check_text(body, answer.content_type, source=url)
+        return replace(answer, body=body)
 
     def _retryable_status(self, url: str, response: httpx.Response) -> TransientFetchError:
         status = response.status_code
@@ -318,6 +387,35 @@ class Fetcher:
         )
 
 
+class _Router(httpx.AsyncBaseTransport):
+    """The fetcher's transport: each request goes direct (through the guarded connection pool)
+    or through its proxy (`Fetcher.proxy_for`), with one pool per proxy, made when first used."""
+
+    def __init__(self, fetcher: Fetcher, limits: httpx.Limits) -> None:
+        self._fetcher = fetcher
+        self._limits = limits
+        self._routes: dict[str | None, httpx.AsyncBaseTransport] = {}
+
+    def _route(self, proxy: str | None) -> httpx.AsyncBaseTransport:
+        route = self._routes.get(proxy)
+        if route is None:
+            policy = self._fetcher.policy
+            if proxy is None:
+                route = guarded_transport(policy, self._limits)
+            else:
+                inner = httpx.AsyncHTTPTransport(proxy=proxy, limits=self._limits, trust_env=False)
+                route = GuardedProxy(policy, inner, self._fetcher.settings.connect_timeout)
+            self._routes[proxy] = route
+        return route
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._route(self._fetcher.proxy_for(str(request.url))).handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for route in self._routes.values():
+            await route.aclose()
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After value (delta-seconds or HTTP-date); None if absent or bad."""
     text = (value or "").strip()
@@ -328,17 +426,6 @@ def parse_retry_after(value: str | None) -> float | None:
             return None
         seconds = (when - utc_now()).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def _encoding(answer: _Answer, url: str, accept: frozenset[str]) -> str:
-    """The body's charset; a body that is not text is refused only when specific types were asked."""
-    try:
-        return resolve_encoding(answer.body, answer.content_type, source=url)
-    except ExtractionError:
-        if accept:
-            raise
-        # any content type was asked for (a sitemap, maybe gzipped): the caller reads the bytes
-        return "utf-8"
 
 
 def _retry_after(state: RetryCallState) -> float | None:
@@ -387,8 +474,8 @@ def _require_http(source: str, url: str, *, what: str = "") -> None:
         raise PermanentFetchError(source, f"{what}malformed URL: {url!r} (no host)")
 
 
-def _transport_error(url: str, exc: httpx.TransportError) -> FetchError:
-    detail = str(exc) or type(exc).__name__
+def _transport_error(url: str, exc: httpx.TransportError, secrets: frozenset[str]) -> FetchError:
+    detail = scrub(str(exc) or type(exc).__name__, secrets)  # a proxy's error may quote its URL
     if isinstance(exc, httpx.TimeoutException):
         phase = {
             httpx.ConnectTimeout: "connect",
@@ -399,8 +486,10 @@ def _transport_error(url: str, exc: httpx.TransportError) -> FetchError:
         return TransientFetchError(url, f"timed out ({phase})")
     if isinstance(exc, httpx.UnsupportedProtocol):
         return PermanentFetchError(url, f"unsupported scheme: {detail}")
+    if isinstance(exc, httpx.ProxyError):
+        return TransientFetchError(url, f"proxy failed: {detail}")
     if isinstance(exc, httpx.ConnectError):
-        return TransientFetchError(url, f"cannot connect: {_connect_reason(exc, detail)}")
+        return TransientFetchError(url, f"cannot connect: {scrub(_connect_reason(exc, detail), secrets)}")
     if isinstance(exc, httpx.LocalProtocolError):
         return PermanentFetchError(url, f"invalid request: {detail}")
     # RemoteProtocolError, ReadError, WriteError, ProxyError: the connection broke mid-way

@@ -1,6 +1,8 @@
 """Per-host politeness: a concurrency cap, a minimum gap between request starts, and pauses.
 
-The gap is the gate's `delay` unless `set_delay` gave the host its own (a robots.txt Crawl-delay).
+The gap is the host's base delay (the gate's `delay`, or the one `limits` gives the host: a
+`[[sites]] per_host_delay`) unless `set_delay` gave the host a longer one (a robots.txt
+Crawl-delay); a pause (Retry-After, error backoff) holds the host back whatever the gap.
 Hosts are keyed by lowercased `hostname:port`, so two sites on one machine are paced apart
 and one host's wait never holds up another. Clock and sleep are injected so tests run on a
 fake clock and never really sleep.
@@ -56,6 +58,7 @@ def _host_key(host_or_url: str) -> str:
 @dataclass(slots=True)
 class _Host:
     semaphore: asyncio.Semaphore
+    base_delay: float
     turn: asyncio.Lock = field(default_factory=asyncio.Lock)  # one waiter at a time times its start
     last_start: float = float("-inf")  # clock() when the last request to this host actually started
     paused_until: float = float("-inf")
@@ -66,7 +69,8 @@ class HostGate:
     """Paces requests per host; `async with gate.slot(url):` around every request.
 
     `sleep` must let `clock` advance by the time asked (asyncio.sleep with time.monotonic, or
-    a fake pair in tests).
+    a fake pair in tests). `limits(host)` gives a host (`host_key` form) its own concurrency
+    and delay instead of the gate's (a site's own politeness).
     """
 
     def __init__(
@@ -75,6 +79,7 @@ class HostGate:
         delay: float,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        limits: Callable[[str], tuple[int, float]] | None = None,
     ) -> None:
         if concurrency < 1 or delay < 0:
             raise ValueError("HostGate needs concurrency >= 1 and delay >= 0")
@@ -82,6 +87,7 @@ class HostGate:
         self.delay = delay
         self.clock = clock
         self.sleep = sleep
+        self._limits = limits or (lambda _host: (concurrency, delay))
         self._hosts: dict[str, _Host] = {}
 
     @asynccontextmanager
@@ -105,8 +111,13 @@ class HostGate:
 
     def delay_for(self, host_or_url: str) -> float:
         """The gap kept between two request starts to this host."""
-        host = self._hosts.get(host_key(host_or_url))
-        return self.delay if host is None else self._gap(host)
+        key = host_key(host_or_url)
+        host = self._hosts.get(key)
+        return self._limits(key)[1] if host is None else self._gap(host)
+
+    def concurrency_for(self, host_or_url: str) -> int:
+        """How many requests to this host may be in flight at once."""
+        return self._limits(host_key(host_or_url))[0]
 
     def paused_for(self, host_or_url: str) -> float:
         """Seconds left of this host's pause (0 when it is not paused)."""
@@ -115,7 +126,8 @@ class HostGate:
 
     def _host(self, key: str) -> _Host:
         if key not in self._hosts:
-            self._hosts[key] = _Host(asyncio.Semaphore(self.concurrency))
+            concurrency, delay = self._limits(key)
+            self._hosts[key] = _Host(asyncio.Semaphore(concurrency), delay)
         return self._hosts[key]
 
     async def _wait_turn(self, host: _Host) -> None:
@@ -130,4 +142,4 @@ class HostGate:
             host.last_start = self.clock()
 
     def _gap(self, host: _Host) -> float:
-        return self.delay if host.delay is None else host.delay
+        return host.base_delay if host.delay is None else host.delay

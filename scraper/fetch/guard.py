@@ -14,6 +14,13 @@ the address connected to. Every connection is checked: each redirect hop and eac
                     networks of `[fetch] allow_private`: connected to whatever they resolve to
     any other host  connected to public addresses only; a host with none is refused with
                     `BlockedAddress`, which the fetcher turns into that URL's failure
+
+Through a proxy (`[fetch] proxy`), we connect to the proxy, which the user configured and so
+is trusted whatever its address; the *target* is checked before the request is handed to it
+(`GuardedProxy`): its host is resolved here and refused as above. The proxy resolves it again,
+so the check there cannot pin the address as the backend does: a proxy is trusted to be the
+user's own. Rendering (scraper/fetch/render.py) checks every request the browser makes with
+the same `target_refusal`.
 """
 
 from __future__ import annotations
@@ -27,7 +34,15 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
-__all__ = ["AddressPolicy", "BlockedAddress", "GuardedBackend", "address_kind", "guarded_transport"]
+__all__ = [
+    "AddressPolicy",
+    "BlockedAddress",
+    "GuardedBackend",
+    "GuardedProxy",
+    "address_kind",
+    "guarded_transport",
+    "target_refusal",
+]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -124,11 +139,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             return await self._inner.connect_tcp(
                 host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
             )
-        addresses = await _resolve(host, port, timeout)
-        refusals = [self.policy.refusal(host, address) for address in addresses]
-        allowed = [address for address, refusal in zip(addresses, refusals, strict=True) if refusal is None]
-        if not allowed:
-            raise BlockedAddress(next(r for r in refusals if r is not None))
+        allowed = await _allowed_addresses(self.policy, host, port, timeout)
         error: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
         for address in allowed:  # the checked addresses, in the resolver's order
             try:
@@ -154,6 +165,58 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+async def _allowed_addresses(
+    policy: AddressPolicy, host: str, port: int, timeout: float | None
+) -> list[IPAddress]:
+    """The addresses of `host` the policy lets us reach; `BlockedAddress` when there are none."""
+    addresses = await _resolve(host, port, timeout)
+    refusals = [policy.refusal(host, address) for address in addresses]
+    allowed = [address for address, refusal in zip(addresses, refusals, strict=True) if refusal is None]
+    if not allowed:
+        raise BlockedAddress(next(r for r in refusals if r is not None))
+    return allowed
+
+
+async def target_refusal(policy: AddressPolicy, url: str, timeout: float | None) -> str | None:
+    """Why the host of `url` may not be reached (resolved and checked now), or None when it may.
+
+    For requests this process does not connect for itself: through a proxy, or by a browser.
+    A host that does not resolve is no refusal: the proxy or browser reports that failure.
+    """
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return f"malformed URL: {url!r}"
+    if not host or policy.trusts(host):
+        return None
+    try:
+        await _allowed_addresses(policy, host, port, timeout)
+    except BlockedAddress as exc:
+        return exc.reason
+    except (httpcore.ConnectError, httpcore.ConnectTimeout):
+        return None
+    return None
+
+
+class GuardedProxy(httpx.AsyncBaseTransport):
+    """A proxy transport that checks each request's target against the policy first."""
+
+    def __init__(self, policy: AddressPolicy, inner: httpx.AsyncBaseTransport, timeout: float) -> None:
+        self.policy = policy
+        self._inner = inner
+        self._timeout = timeout
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        refusal = await target_refusal(self.policy, str(request.url), self._timeout)
+        if refusal is not None:
+            raise BlockedAddress(refusal)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 async def _resolve(host: str, port: int, timeout: float | None) -> list[IPAddress]:

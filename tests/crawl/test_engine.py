@@ -80,7 +80,7 @@ def crawl(
 
     async def go() -> CrawlReport:
         with Store(settings.store.path) as store:
-            async with Fetcher(settings.fetch) as fetcher:
+            async with Fetcher(settings.fetch, sites=settings.sites) as fetcher:
                 chosen = sites if sites is not None else crawl_sites(settings, start_urls)
                 crawler = Crawler(settings, fetcher=fetcher, store=store, progress=progress)
                 return await crawler.run(chosen)
