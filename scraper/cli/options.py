@@ -14,6 +14,7 @@ import click
 
 from scraper.config import Settings, load_settings
 from scraper.errors import ConfigError
+from scraper.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,7 +73,7 @@ def _extract_flag(ctx: click.Context, param: click.Parameter, value: bool | None
 
 def extraction_options(f: F) -> F:
     """--precision, --recall, --comments/--no-comments, --tables/--no-tables, --links, --images,
-    --formatting: trafilatura's flags, mapped onto the [extract] keys of the same meaning; a flag
+    --formatting, --fast: trafilatura's flags, mapped onto the [extract] keys of the same meaning; a flag
     given overrides the file."""
     options = [
         ("--precision", "favor_precision", "Favour precision: less text, fewer false positives."),
@@ -82,6 +83,7 @@ def extraction_options(f: F) -> F:
         ("--links", "include_links", "Keep links with their targets in Markdown and XML."),
         ("--images", "include_images", "Keep images (source and alt text) in Markdown and XML."),
         ("--formatting", "include_formatting", "Keep bold, italic and the like in Markdown and XML."),
+        ("--fast", "fast", "Faster: no fallback extractors, no date search in the page text."),
     ]
     for flag, name, text in reversed(options):
         f = click.option(
@@ -122,3 +124,13 @@ def tei_option(f: F) -> F:
 def check_tei(fmt: str | None, tei: bool) -> None:
     if tei and fmt != "xml":
         raise click.UsageError("--tei goes with --format xml")
+
+
+def existing_store(path: Path) -> Store:
+    """The store at `path`, opened read-only: `export` and `clean --db` only read a store and
+    never make one (a mistyped --db must not leave a new, empty store behind); `crawl` makes it.
+    Raises `UsageError` when there is no file at `path`, `WriteError` when it is no store we
+    can read (corrupt, another application's, from a newer scraper)."""
+    if not path.exists():
+        raise click.UsageError(f"no store at {path} (a store is made by `scraper crawl`; check --db)")
+    return Store(path, read_only=True)

@@ -27,7 +27,6 @@ import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -37,7 +36,8 @@ from scraper.corpus.dedup import Hygiene
 from scraper.corpus.shards import OutputDir
 from scraper.corpus.sources import Input
 from scraper.errors import SourceError, WriteError
-from scraper.models import Document
+from scraper.models import portable_name
+from scraper.verdict import KEPT, Verdict, head, judge_document
 
 # what turns inputs into cleaned pages, in input order
 Engine = Callable[[Sequence[Input | SourceError], Settings, CleanOptions], Iterable[Cleaned | InputDone]]
@@ -49,52 +49,31 @@ __all__ = [
     "clean_to_folder",
     "failed_count",
     "judge",
-    "missing_metadata",
     "summary",
 ]
 
-WRITTEN = "written"
+WRITTEN = KEPT
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    outcome: str  # a counts key (see the module docstring)
-    reason: str | None = None  # the whole reason, for a stderr line or the error list
-
-
-def judge(  # noqa: PLR0911  # one return per outcome, in the order they are decided
+def judge(
     cleaned: Cleaned, *, min_quality: float, hygiene: Hygiene | None, only_with_metadata: bool = False
 ) -> Verdict:
-    """The one keep/drop rule of `clean`, for stdout, `--output-dir` and the shards of `-o` alike."""
+    """The page's outcome: failed, skipped (a record that is no page, then the one keep/drop rule,
+    `scraper.verdict`), dropped by hygiene (duplicates, languages), or written; for stdout,
+    `--output-dir` and the shards of `-o` alike."""
     if cleaned.error is not None or (cleaned.document is None and cleaned.skipped is None):
         reason = str(getattr(cleaned.error, "reason", cleaned.error))
-        return Verdict(f"failed: {_head(reason)}", reason)
+        return Verdict(f"failed: {head(reason)}", reason)
     if cleaned.skipped is not None:
-        return Verdict(f"skipped: {_head(cleaned.skipped)}", cleaned.skipped)
-    doc = cleaned.document
-    assert doc is not None
-    if doc.skip_reason is not None:
-        return Verdict(f"skipped: {_head(doc.skip_reason)}", doc.skip_reason)
-    if doc.quality < min_quality:
-        reason = f"quality {doc.quality:.2f} below --min-quality {min_quality:.2f}"
-        return Verdict("skipped: below --min-quality", reason)
-    missing = missing_metadata(doc) if only_with_metadata else ()
-    if missing:
-        return Verdict("skipped: missing metadata", f"no {', no '.join(missing)} (--only-with-metadata)")
-    dropped = hygiene.verdict(doc) if hygiene is not None else None
+        return Verdict(f"skipped: {head(cleaned.skipped)}", cleaned.skipped)
+    assert cleaned.document is not None
+    verdict = judge_document(cleaned.document, min_quality=min_quality, only_with_metadata=only_with_metadata)
+    if not verdict.kept:
+        return verdict
+    dropped = hygiene.verdict(cleaned.document) if hygiene is not None else None
     if dropped is not None:
         return Verdict(f"dropped: {dropped}", dropped)
-    return Verdict(WRITTEN)
-
-
-def missing_metadata(doc: Document) -> tuple[str, ...]:
-    """Which of title, URL and date `doc` lacks: trafilatura's test for `--only-with-metadata`."""
-    present = {"title": doc.title, "URL": doc.url, "date": doc.date}
-    return tuple(name for name, value in present.items() if not value)
-
-
-def _head(reason: str) -> str:
-    return reason.split(":", 1)[0].strip() or reason
+    return verdict
 
 
 def summary(counts: Mapping[str, int], *, inputs: int) -> list[str]:
@@ -129,13 +108,24 @@ class ErrorLog:
     def add(self, cleaned: Cleaned, reason: str) -> None:
         if self._fh is None:
             return
-        record = {"source": cleaned.source, "input": cleaned.origin, "reason": reason}
-        self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self._fh.flush()
+        record = {
+            "source": portable_name(cleaned.source),
+            "input": portable_name(cleaned.origin),
+            "reason": reason,
+        }
+        try:
+            self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self._fh.flush()
+        except OSError as exc:
+            raise WriteError(f"{self.path}: cannot write: {exc.strerror or exc}") from exc
 
     def close(self) -> None:
         if self._fh is not None:
-            self._fh.close()
+            fh, self._fh = self._fh, None
+            try:
+                fh.close()
+            except OSError as exc:
+                raise WriteError(f"{self.path}: cannot write: {exc.strerror or exc}") from exc
 
 
 def clean_to_folder(

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from scraper.corpus.atomic import AtomicFile, mapped, write_text_atomically
 from scraper.models import RECORD_FIELDS, Document, sha256_hex
+from scraper.urls import is_http_url
 
 __all__ = [
     "TEXT_FORMATS",
@@ -319,8 +320,8 @@ def _without_suffix(name: str) -> str:
 
 def slugify(key: str, *, limit: int = 100) -> str:
     """`https://example.com/news/My-Story/` -> `example-com-news-my-story`."""
-    parts = urlsplit(key)
-    if parts.scheme in ("http", "https") and parts.netloc:
+    if is_http_url(key):
+        parts = urlsplit(key)
         key = f"{parts.netloc}{parts.path}" + (f"-{parts.query}" if parts.query else "")
     slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
     return slug[:limit].rstrip("-") or "document"

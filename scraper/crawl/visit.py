@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from courlan.filters import extension_filter
 
+from scraper.charset import decided
 from scraper.config import ExtractSettings, Settings
 from scraper.crawl.discover import Sitemap, feed_links, parse_feed, parse_sitemap
 from scraper.crawl.frontier import Scope, SourceBudget
@@ -41,11 +42,11 @@ from scraper.errors import (
 )
 from scraper.extract.pipeline import extract
 from scraper.extract.worker import ExtractionPool
-from scraper.fetch.charset import decided
 from scraper.fetch.client import Fetcher
-from scraper.fetch.gate import host_key
 from scraper.models import Document, FetchedPage, FrontierItem, Kind, Via, Visit, VisitOutcome
 from scraper.store.state import CrawlState, PageState
+from scraper.urls import host_key
+from scraper.verdict import judge_document
 
 __all__ = ["Processed", "Visitor", "parse_source", "process_page"]
 
@@ -60,16 +61,6 @@ class Processed:
     error: ScraperError | None
     links: tuple[str, ...]
     feeds: tuple[str, ...] = ()
-
-
-def _why_not_stored(document: Document, min_quality: float, page_types: tuple[str, ...]) -> str | None:
-    if document.skip_reason is not None:
-        return document.skip_reason
-    if document.page_type not in page_types:
-        return f"page type {document.page_type} not in store_page_types"
-    if document.quality < min_quality:
-        return f"quality {document.quality:.2f} below min_quality {min_quality:.2f}"
-    return None
 
 
 def process_page(
@@ -143,7 +134,11 @@ class Visitor:
         self.sitemap_urls = 0
         crawl = settings.crawl
         self.budget = SourceBudget(
-            scope, limit=crawl.max_discovery_requests, max_depth=crawl.max_sitemap_depth
+            scope,
+            per_run=crawl.max_discovery_requests,
+            per_host=crawl.max_discovery_per_host,
+            hosts=crawl.max_discovery_hosts,
+            max_depth=crawl.max_sitemap_depth,
         )
 
     def out_of_pages(self) -> bool:
@@ -250,8 +245,10 @@ class Visitor:
                 found=found,
             )
         assert processed.document is not None
-        not_stored = _why_not_stored(processed.document, crawl.min_quality, crawl.store_page_types)
-        if not_stored is not None:
+        verdict = judge_document(
+            processed.document, min_quality=crawl.min_quality, page_types=crawl.store_page_types
+        )
+        if not verdict.kept:
             # junk (block, consent, soft 404, login), low-quality pages and pages of types not in
             # store_page_types (listings, by default) are not stored, but they are where the links
             # are: follow them
@@ -259,7 +256,7 @@ class Visitor:
                 url=url,
                 outcome=VisitOutcome.SKIPPED,
                 status=status,
-                reason=not_stored,
+                reason=verdict.reason,
                 page=page,
                 links=processed.links,
                 found=found,

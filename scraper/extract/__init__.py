@@ -15,7 +15,6 @@
 Other stages import from here; the modules inside are private to the stage.
 """
 
-from scraper.extract.bounds import parse_html
 from scraper.extract.explain import Explanation, describe, explain
 from scraper.extract.formats import render_html, render_xml
 from scraper.extract.pipeline import NO_MAIN_CONTENT, Trace, clean_html, extract, extract_document
@@ -31,7 +30,6 @@ __all__ = [
     "explain",
     "extract",
     "extract_document",
-    "parse_html",
     "quiet_libraries",
     "render_html",
     "render_xml",
