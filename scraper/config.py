@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from scraper.errors import ConfigError
-from scraper.urls import url_flaw
+from scraper.urls import SiteIndex, url_flaw
 
 DEFAULT_USER_AGENT = "scraper/0.1 (+https://github.com/scraper-project/scraper)"
 
@@ -332,6 +332,9 @@ class CrawlSettings:
     feeds: bool = True
     extract: bool = True
     max_sitemap_urls: int = _bounded(50_000, 0, 10_000_000)
+    # links taken from one page (the first, in document order), and URLs one run may queue
+    max_links_per_page: int = _bounded(1000, 0, 1_000_000)
+    max_frontier_urls: int = _bounded(500_000, 1, 100_000_000)
     max_discovery_requests: int = _bounded(100, 0, 100_000)  # sitemaps and feeds requested per site per run
     max_sitemap_depth: int = _bounded(
         3, 0, 20
@@ -410,18 +413,22 @@ class Site:
         for url in self.start_urls:
             check_start_url(url)
 
-    @property
-    def all_hosts(self) -> frozenset[str]:
-        """The hostnames (ports ignored) whose pages belong to this site."""
-        own = {h.lower() for h in self.hosts}
-        own.update((urlsplit(u).hostname or "").lower() for u in self.start_urls)
-        return frozenset(own - {""})
-
 
 def site_for(sites: tuple[Site, ...], url: str | None) -> Site | None:
-    """The configured site whose hosts hold `url` (any port), if there is one."""
-    host = (urlsplit(url).hostname or "").lower() if url else ""
-    return next((s for s in sites if host in s.all_hosts), None)
+    """The configured site `url` belongs to: the crawl's own rule (`urls.SiteIndex`)."""
+    return _site_index(sites).site_of(url) if url and sites else None
+
+
+_SITE_INDEXES: dict[int, tuple[tuple[Site, ...], SiteIndex[Site]]] = {}  # by id: Site holds dicts
+
+
+def _site_index(sites: tuple[Site, ...]) -> SiteIndex[Site]:
+    held = _SITE_INDEXES.get(id(sites))
+    if held is None or held[0] is not sites:
+        if len(_SITE_INDEXES) >= 16:
+            _SITE_INDEXES.clear()
+        held = _SITE_INDEXES[id(sites)] = (sites, SiteIndex((s, s.start_urls, s.hosts) for s in sites))
+    return held[1]
 
 
 def check_start_url(url: str) -> None:

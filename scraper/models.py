@@ -34,8 +34,10 @@ def sha256_hex(data: str | bytes) -> str:
 class FetchedPage:
     """Raw HTML as it arrived, from the network or from disk, before any extraction.
 
-    `encoding` is the charset the body must be decoded with (already resolved from the
-    HTTP header, BOM, meta tag or detection). `status` is None for local input.
+    `encoding` is the charset the body must be decoded with (resolved from the HTTP header,
+    BOM, meta tag or detection), or None while it is not decided: the fetcher leaves that to
+    the extraction worker (`scraper.fetch.decided`), since deciding may decode the whole body.
+    `status` is None for local input.
     """
 
     source: str
@@ -44,7 +46,7 @@ class FetchedPage:
     status: int | None
     content_type: str | None
     body: bytes
-    encoding: str
+    encoding: str | None
     fetched_at: datetime
     etag: str | None = None
     last_modified: str | None = None
@@ -53,6 +55,8 @@ class FetchedPage:
     @property
     def html(self) -> str:
         """The decoded body, without NUL characters (no text holds them; lxml refuses them)."""
+        if self.encoding is None:
+            raise ValueError(f"{self.source}: charset not decided yet (scraper.fetch.decided)")
         return self.body.decode(self.encoding, errors="replace").replace("\x00", "")
 
     @property

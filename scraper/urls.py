@@ -1,5 +1,7 @@
-"""Joining a URL a page provides (`href`, `<base href>`, `rel=canonical`) onto the page's own: guarded;
-and telling whether a URL's host is one at all (`host_flaw`).
+"""The URL rules every stage shares: joining a URL a page provides (`href`, `<base href>`,
+`rel=canonical`) onto the page's own, guarded; whether a URL or its host is one at all
+(`url_flaw`, `host_flaw`); a URL's origin and site key; and which site a URL belongs to
+(`SiteIndex`), for the crawl's scope and the per-site settings alike.
 
 Pages carry template placeholders (`https://[site_url]/x`), bad ports and other strings
 `urllib.parse` refuses with `ValueError`. Every join of a page-provided URL goes through
@@ -9,9 +11,14 @@ Pages carry template placeholders (`https://[site_url]/x`), bad ports and other 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
+from typing import Generic, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-__all__ = ["host_flaw", "join_url", "url_flaw"]
+__all__ = ["SiteIndex", "host_flaw", "host_origin", "join_url", "origin", "site_key", "url_flaw"]
+
+T = TypeVar("T")
+_MAX_ORIGINS = 10_000  # scheme://netloc lookups a SiteIndex remembers (links to other sites are many)
 
 # The URL standard's forbidden domain code points (WHATWG URL, "host parsing"): no host name
 # contains them, though `urllib.parse` hands back "exa mple.com" as a hostname all the same.
@@ -52,3 +59,75 @@ def host_flaw(host: str) -> str | None:
         return None
     bad = sorted(set(host) & _FORBIDDEN_IN_HOST)
     return f"the host {host!r} contains {', '.join(map(repr, bad))}" if bad else None
+
+
+def origin(url: str) -> str:
+    """`scheme://netloc` of a URL, cut where `urlsplit` ends the netloc (the first / ? or #)."""
+    start = url.find("://") + 3
+    end = len(url)
+    for mark in "/?#":
+        found = url.find(mark, start, end)
+        if found >= 0:
+            end = found
+    return url[:end]
+
+
+def host_origin(key: str) -> str:
+    """The origin a `host:port` key stands for (`https://` for 443, `http://` else), so a host
+    key finds its site as a URL of that host does."""
+    host, _, port = key.rpartition(":")
+    host = f"[{host}]" if ":" in host else host
+    return (
+        f"https://{host}" if port == "443" else f"http://{host}" if port == "80" else f"http://{host}:{port}"
+    )
+
+
+def site_key(url: str) -> str:
+    """The lowercased hostname, plus the port only when the URL names one: how sites are named.
+
+    Politeness keys hosts with the port always filled in (`host_key`); a site name keeps the
+    URL's own spelling, so `example.com` stays `example.com`. Raises ValueError for a bad port.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+class SiteIndex(Generic[T]):
+    """Which site a URL belongs to: the one rule, for the crawl's scope and the per-site settings.
+
+    A URL belongs to a site when its `site_key` is the key of one of the site's start URLs (an
+    explicit port makes another site: two servers on one machine are two sites), or when its
+    hostname is one of the site's `hosts` (any port). The first site listed wins.
+    """
+
+    def __init__(self, sites: Iterable[tuple[T, Iterable[str], Iterable[str]]]) -> None:
+        """`sites`: (site, its start URLs, its host names)."""
+        self._by_key: dict[str, T] = {}
+        self._by_name: dict[str, T] = {}
+        self._seen: dict[str, T | None] = {}  # scheme://netloc -> its site
+        for site, start_urls, hosts in sites:
+            for url in start_urls:
+                try:
+                    self._by_key.setdefault(site_key(url), site)
+                except ValueError:  # a start URL too broken to name a site names none
+                    continue
+            for host in hosts:
+                self._by_name.setdefault(host.lower(), site)
+
+    def site_of(self, url: str) -> T | None:
+        """The site `url` belongs to, or None (also for what is no URL)."""
+        # a sitemap lists thousands of URLs on a handful of hosts: look each scheme://netloc up once
+        start = origin(url)
+        if start not in self._seen:
+            if len(self._seen) > _MAX_ORIGINS:
+                self._seen.clear()
+            self._seen[start] = self._lookup(start)
+        return self._seen[start]
+
+    def _lookup(self, start: str) -> T | None:
+        try:
+            key, host = site_key(start), (urlsplit(start).hostname or "").lower()
+        except ValueError:
+            return None
+        return self._by_key.get(key) or self._by_name.get(host)

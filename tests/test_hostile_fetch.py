@@ -24,7 +24,7 @@ from scraper.config import FetchSettings, Site, settings_from_dict
 from scraper.crawl.discover import feed_links, parse_feed, parse_sitemap
 from scraper.crawl.robots import parse_robots
 from scraper.errors import ConfigError, PermanentFetchError, TransientFetchError
-from scraper.fetch import InflateError, Inflater, inflate
+from scraper.fetch import InflateError, Inflater, decided, inflate
 from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import host_key
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedBackend, address_kind
@@ -179,7 +179,7 @@ def test_body_cut_short_once_succeeds_on_the_retry(server: LocalServer) -> None:
     """The second attempt gets the whole body."""
     answers = iter([Route(200, article("Cut"), {"Content-Length": "50000", "Connection": "close"})])
     server.routes["/page"] = lambda request: next(answers, Route(200, article("Whole")))
-    assert "Whole" in get(server.url("/page")).html
+    assert "Whole" in decided(get(server.url("/page"))).html
     assert len(server.hits("/page")) == 2
 
 

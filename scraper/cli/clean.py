@@ -24,10 +24,10 @@ from scraper.cli.output import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, warn
 from scraper.config import Settings
 from scraper.corpus.batch import Cleaned, CleanOptions, clean_stream
 from scraper.corpus.dedup import Hygiene, HygieneSettings
-from scraper.corpus.folder import Engine, ErrorLog, clean_to_folder, failed_count, summary
+from scraper.corpus.folder import Engine, ErrorLog, clean_to_folder, failed_count, judge, summary
 from scraper.corpus.ray_engine import ray_stream
 from scraper.corpus.shards import SHARD_FORMATS, OutputDir
-from scraper.corpus.sources import Input, expand, read_input_list, read_url_map
+from scraper.corpus.sources import Input, UrlMap, expand, read_input_list, read_url_map
 from scraper.crawl.progress import clean_progress
 from scraper.errors import ConfigError, ScraperError, SourceError
 from scraper.extract.explain import describe
@@ -162,7 +162,7 @@ def clean(  # click passes every option by keyword
     settings = load(config_path, db)
     try:
         listed = [line for path in input_files for line in read_input_list(str(path))]
-        mapping = read_url_map(str(url_map)) if url_map is not None else {}
+        mapping = read_url_map(str(url_map)) if url_map is not None else UrlMap()
     except ScraperError as exc:
         raise click.UsageError(str(exc)) from None
     if not sources and not listed:
@@ -179,9 +179,9 @@ def clean(  # click passes every option by keyword
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     options = CleanOptions(
-        jobs=jobs or cores(), url=url, url_map=mapping, stdin=sys.stdin.buffer, explained=explain
+        jobs=jobs or cores(), url=url, url_map=mapping.urls, stdin=sys.stdin.buffer, explained=explain
     )
-    inputs = list(expand((*sources, *listed)))
+    inputs = [*mapping.problems, *expand((*sources, *listed))]  # a bad --url-map row fails alone
     if engine == "ray" and output is None:
         raise click.UsageError("--engine ray writes shards: give -o DIR")
     try:
@@ -279,9 +279,10 @@ def _print_cleaned(
                 errors.add(result, str(getattr(result.error, "reason", result.error)))
             continue
         doc = result.document
-        left_out = _left_out(doc, fmt, min_quality, hygiene)
-        if left_out is not None:
-            note(f"{doc.source}: {left_out}")
+        verdict = judge(result, min_quality=min_quality, hygiene=hygiene)
+        # json and jsonl print a page without an article as its record, skip_reason and all
+        if not verdict.kept and not (doc.skip_reason is not None and fmt in ("json", "jsonl")):
+            note(f"{doc.source}: {verdict.outcome.partition(':')[0]}: {verdict.reason}")
             continue
         if fmt == "jsonl":
             click.echo(json.dumps(doc.to_record(), ensure_ascii=False))
@@ -295,18 +296,6 @@ def _print_cleaned(
     if fmt == "json":  # always one array, whatever the number of sources
         click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
     return failed
-
-
-def _left_out(doc: Document, fmt: str, min_quality: float, hygiene: Hygiene | None) -> str | None:
-    """Why `doc` is not printed (a stderr line), or None."""
-    if doc.quality < min_quality:
-        return f"dropped: quality {doc.quality:.2f} below --min-quality {min_quality:.2f}"
-    dropped = hygiene.verdict(doc) if hygiene is not None else None
-    if dropped is not None:
-        return f"dropped: {dropped}"
-    if doc.skip_reason is not None and fmt in ("text", "markdown"):
-        return f"skipped: {doc.skip_reason}"
-    return None
 
 
 def _as_markdown(doc: Document) -> str:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from scraper.config import ExtractSettings, Settings
-from scraper.corpus.sources import Input, expand, load_file, page_from_bytes, path_key
+from scraper.corpus.sources import Input, expand, load_file, mapped_url, page_from_bytes
 from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.crawl.politeness import Politeness
 from scraper.errors import NoMainContent, PermanentFetchError, ScraperError, SourceError, internal_error
@@ -68,13 +68,13 @@ class CleanOptions:
     """How to run a batch: workers, URLs for local input, --explain, stdin, what is done already.
 
     `url` is one address for all local input; `url_map` gives one per file (keys from
-    `sources.path_key`); `resume(input)` answers None for an input already done, else how
-    many of its pages are.
+    `sources.path_key`; for a bad row, its error); `resume(input)` answers None for an input
+    already done, else how many of its pages are.
     """
 
     jobs: int = 1
     url: str | None = None
-    url_map: Mapping[str, str] = field(default_factory=dict)
+    url_map: Mapping[str, str | SourceError] = field(default_factory=dict)
     explained: bool = False
     stdin: BinaryIO | None = None
     resume: Callable[[str], int | None] = lambda _: 0
@@ -165,7 +165,10 @@ class _Jobs:
             return self._url(item.source)
         if item.kind == "stdin":
             return self._stdin()
-        url = options.url_map.get(path_key(item.source), options.url)
+        try:
+            url = mapped_url(options.url_map, item.source, options.url)
+        except SourceError as exc:
+            return Cleaned(item.source, error=exc, input=item.source)
         return self.submit(
             item.source,
             item.source,
@@ -193,32 +196,33 @@ class _Jobs:
         )
 
     def _archive(self, path: str, done: int) -> Iterator[Job]:
+        """The records of one web archive, each its own job; `InputDone` only once the archive
+        was read to its end: an archive whose reading broke off (a bug) is not done, so a
+        resumed `-o` run comes back to the records after that point."""
         count = 0
         try:
             for record in read_archive(path, max_bytes=self.settings.fetch.max_bytes):
                 count += 1
-                if count <= done:
-                    continue
-                if isinstance(record, ArchiveSkip):
-                    yield archive_skip(record, path)
-                else:
-                    extract_settings = self.settings.extract_for(record.url)
-                    yield self.submit(
-                        record.source,
-                        path,
-                        clean_response,
-                        record,
-                        path,
-                        extract_settings,
-                        self.options.explained,
-                    )
+                if count > done:
+                    yield self._record(record, path)
         except SourceError as exc:
             count += 1
             yield Cleaned(path, error=exc, input=path)
         except Exception as exc:  # a bug met on this archive is its failure (scraper.errors.internal_error)
-            count += 1
-            yield Cleaned(path, error=SourceError(path, internal_error(exc)), input=path)
+            yield Cleaned(f"{path}#{count + 1}", error=SourceError(path, internal_error(exc)), input=path)
+            return
         yield InputDone(path, count)
+
+    def _record(self, record: ArchivedResponse | ArchiveSkip, path: str) -> Job:
+        if isinstance(record, ArchiveSkip):
+            return archive_skip(record, path)
+        try:
+            extract_settings = self.settings.extract_for(record.url)
+        except Exception as exc:  # a bug met on one record is that record's failure, not the archive's
+            return Cleaned(record.source, error=SourceError(record.source, internal_error(exc)), input=path)
+        return self.submit(
+            record.source, path, clean_response, record, path, extract_settings, self.options.explained
+        )
 
     def _url(self, url: str) -> _Pending:
         if self._fetching is None:

@@ -26,7 +26,6 @@ import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -36,42 +35,32 @@ from scraper.corpus.dedup import Hygiene
 from scraper.corpus.shards import OutputDir
 from scraper.corpus.sources import Input
 from scraper.errors import SourceError, WriteError
+from scraper.verdict import KEPT, Verdict, head, judge_document
 
 # what turns inputs into cleaned pages, in input order
 Engine = Callable[[Sequence[Input | SourceError], Settings, CleanOptions], Iterable[Cleaned | InputDone]]
 
 __all__ = ["Engine", "ErrorLog", "Verdict", "clean_to_folder", "failed_count", "judge", "summary"]
 
-WRITTEN = "written"
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    outcome: str  # a counts key (see the module docstring)
-    reason: str | None = None  # the whole reason, for a stderr line or the error list
+WRITTEN = KEPT
 
 
 def judge(cleaned: Cleaned, *, min_quality: float, hygiene: Hygiene | None) -> Verdict:
+    """The page's outcome: failed, skipped (a record that is no page, then the one keep/drop rule,
+    `scraper.verdict`), dropped by hygiene (duplicates, languages), or written."""
     if cleaned.error is not None or (cleaned.document is None and cleaned.skipped is None):
         reason = str(getattr(cleaned.error, "reason", cleaned.error))
-        return Verdict(f"failed: {_head(reason)}", reason)
+        return Verdict(f"failed: {head(reason)}", reason)
     if cleaned.skipped is not None:
-        return Verdict(f"skipped: {_head(cleaned.skipped)}", cleaned.skipped)
-    doc = cleaned.document
-    assert doc is not None
-    if doc.skip_reason is not None:
-        return Verdict(f"skipped: {_head(doc.skip_reason)}", doc.skip_reason)
-    if doc.quality < min_quality:
-        reason = f"quality {doc.quality:.2f} below --min-quality {min_quality:.2f}"
-        return Verdict("skipped: below --min-quality", reason)
-    dropped = hygiene.verdict(doc) if hygiene is not None else None
+        return Verdict(f"skipped: {head(cleaned.skipped)}", cleaned.skipped)
+    assert cleaned.document is not None
+    verdict = judge_document(cleaned.document, min_quality=min_quality)
+    if not verdict.kept:
+        return verdict
+    dropped = hygiene.verdict(cleaned.document) if hygiene is not None else None
     if dropped is not None:
         return Verdict(f"dropped: {dropped}", dropped)
-    return Verdict(WRITTEN)
-
-
-def _head(reason: str) -> str:
-    return reason.split(":", 1)[0].strip() or reason
+    return verdict
 
 
 def summary(counts: Mapping[str, int], *, inputs: int) -> list[str]:

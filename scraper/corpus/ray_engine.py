@@ -25,7 +25,7 @@ from typing import Any
 
 from scraper.config import Settings
 from scraper.corpus.batch import Cleaned, CleanOptions, InputDone, archive_skip, clean_file, clean_response
-from scraper.corpus.sources import Input, path_key
+from scraper.corpus.sources import Input, mapped_url
 from scraper.corpus.warc import ArchiveSkip, read_archive
 from scraper.errors import ConfigError, SourceError, internal_error
 
@@ -120,7 +120,12 @@ def _count(name: str, max_bytes: int) -> int:
 
 
 def _pages(
-    row: dict[str, Any], *, settings: Settings, url: str | None, url_map: dict[str, str], explained: bool
+    row: dict[str, Any],
+    *,
+    settings: Settings,
+    url: str | None,
+    url_map: dict[str, str | SourceError],
+    explained: bool,
 ) -> Iterator[dict[str, Any]]:
     """On a Ray worker: every page of one task, then its "done" row (`done` >= 0, `last` when the
     task ends its input)."""
@@ -130,11 +135,15 @@ def _pages(
         yield {"input": name, "item": b"", "done": 1, "last": True}
         return
     if kind == "file":
-        page_url = url_map.get(path_key(name), url)
         if done == 0:
-            cleaned = clean_file(
-                name, page_url, settings.extract_for(page_url), settings.fetch.max_bytes, explained
-            )
+            try:
+                page_url = mapped_url(url_map, name, url)
+            except SourceError as exc:
+                cleaned = Cleaned(name, error=exc, input=name)
+            else:
+                cleaned = clean_file(
+                    name, page_url, settings.extract_for(page_url), settings.fetch.max_bytes, explained
+                )
             yield _row(name, cleaned)
         yield {"input": name, "item": b"", "done": 1, "last": True}
         return
@@ -154,8 +163,12 @@ def _pages(
         count += 1
         yield _row(name, Cleaned(name, error=exc, input=name))
     except Exception as exc:  # a bug met on this archive is its failure (scraper.errors.internal_error)
-        count += 1
-        yield _row(name, Cleaned(name, error=SourceError(name, internal_error(exc)), input=name))
+        yield _row(
+            name, Cleaned(f"{name}#{count + 1}", error=SourceError(name, internal_error(exc)), input=name)
+        )
+        # not read to its end: not done (batch._Jobs._archive does the same)
+        yield {"input": name, "item": b"", "done": count, "last": False}
+        return
     yield {"input": name, "item": b"", "done": count, "last": end < 0}
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from scraper.corpus.warc import is_archive_name
 from scraper.errors import SourceError
@@ -34,7 +33,9 @@ class Input:
 
 
 def is_url(text: str) -> bool:
-    return urlsplit(text).scheme in ("http", "https")
+    """Whether `text` is meant as an http(s) URL; it may still be a broken one (`urls.url_flaw`)."""
+    scheme, sep, _ = text.partition("://")
+    return bool(sep) and scheme.lower() in ("http", "https")
 
 
 def expand(args: Iterable[str]) -> Iterator[Input | SourceError]:
@@ -50,7 +51,8 @@ def expand(args: Iterable[str]) -> Iterator[Input | SourceError]:
             problem = url_flaw(arg)  # "http://exa mple.com/": one clear line, not a DNS or robots.txt error
             yield SourceError(arg, problem) if problem else Input(arg, "url")
         elif "://" in arg:
-            yield SourceError(arg, f"unsupported URL scheme {urlsplit(arg).scheme!r} (only http and https)")
+            scheme = arg.partition("://")[0]
+            yield SourceError(arg, f"unsupported URL scheme {scheme!r} (only http and https)")
         else:
             yield from _expand_path(Path(arg))
 
@@ -89,25 +91,49 @@ def read_input_list(path: str) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def read_url_map(path: str) -> dict[str, str]:
-    """A CSV of `path,url` rows (a header row `path,url` is allowed) as {normalised path: url}.
+@dataclass(frozen=True, slots=True)
+class UrlMap:
+    """A `--url-map`: the address of each file (by `path_key`), or why its row cannot give one;
+    `problems` are rows that name no file at all. A bad row is that row's failure, not the run's."""
 
-    Paths are taken as `scraper clean` is given them, relative to the current folder.
+    urls: Mapping[str, str | SourceError] = field(default_factory=dict)
+    problems: tuple[SourceError, ...] = ()
+
+
+def read_url_map(path: str) -> UrlMap:
+    """A CSV of `path,url` rows (a header row `path,url` is allowed).
+
+    Paths are taken as `scraper clean` is given them, relative to the current folder. Raises
+    `SourceError` only when the file cannot be read as a UTF-8 CSV.
     """
-    mapping: dict[str, str] = {}
+    urls: dict[str, str | SourceError] = {}
+    problems: list[SourceError] = []
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             for number, row in enumerate(csv.reader(fh), start=1):
                 if not row or (number == 1 and [c.strip().lower() for c in row[:2]] == ["path", "url"]):
                     continue
-                if len(row) < 2 or not row[0].strip() or not is_url(row[1].strip()):
-                    raise SourceError(path, f"line {number}: expected `path,url` with an http(s) URL")
-                mapping[path_key(row[0].strip())] = row[1].strip()
+                where = f"{path} line {number}"
+                if len(row) < 2 or not row[0].strip():
+                    problems.append(SourceError(where, "expected `path,url`"))
+                    continue
+                url = row[1].strip()
+                flaw = url_flaw(url)
+                urls[path_key(row[0].strip())] = SourceError(where, flaw) if flaw else url
     except OSError as exc:
         raise SourceError(path, f"cannot read the URL map: {exc.strerror or exc}") from exc
     except (UnicodeDecodeError, csv.Error) as exc:
         raise SourceError(path, f"not a UTF-8 CSV file ({exc})") from None
-    return mapping
+    return UrlMap(urls, tuple(problems))
+
+
+def mapped_url(urls: Mapping[str, str | SourceError], path: str, default: str | None) -> str | None:
+    """The address of local file `path`: its URL-map row's, else `default`; raises the row's
+    `SourceError` when that row is bad (the file fails, with the row's line named)."""
+    found = urls.get(path_key(path), default)
+    if isinstance(found, SourceError):
+        raise found
+    return found
 
 
 def path_key(path: str) -> str:

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import secrets
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +45,7 @@ from scraper.errors import SourceError, WriteError
 from scraper.fetch.charset import resolve_encoding
 from scraper.fetch.client import HTML_TYPES, Fetcher
 from scraper.models import FetchedPage, iso_utc, utc_now
+from scraper.urls import url_flaw
 
 __all__ = [
     "ARCHIVE_SUFFIXES",
@@ -56,6 +58,7 @@ __all__ = [
 ]
 
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+_log = logging.getLogger(__name__)
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_LINE = b"WARC/1."
 _SCAN_CHUNK = 1 << 20
@@ -120,7 +123,15 @@ class ArchiveSkip:
 
 def read_archive(path: str, *, max_bytes: int) -> Iterator[ArchivedResponse | ArchiveSkip]:
     """Every record of a WARC or ARC file, in file order; raises `SourceError` only when the
-    file cannot be opened. Bodies above `max_bytes` (after content decoding) are skipped."""
+    file cannot be opened. Bodies above `max_bytes` (after content decoding) are skipped.
+
+    A record that cannot be trusted (a corrupt gzip member, a Content-Length that does not end
+    where the next record starts, a cut body, headers that do not parse) is one damaged skip,
+    and reading starts again after the start of that record, at the next gzip member or
+    `WARC/1.` line: so records a wrong length swallowed, and members after a corrupt one, still
+    come out. A search that lands on a false start (those bytes inside a payload) fails to parse
+    and goes on quietly: one damaged stretch is one skip.
+    """
     try:
         size = os.path.getsize(path)
         handle = open(path, "rb")  # noqa: SIM115  # closed by the `with` below, once the checks pass
@@ -131,60 +142,98 @@ def read_archive(path: str, *, max_bytes: int) -> Iterator[ArchivedResponse | Ar
     with handle:
         gzipped = handle.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
         start: int | None = 0
+        resyncing = False
         while start is not None and start < size:
             handle.seek(start)
-            reader = ArchiveIterator(handle, arc2warc=True)
+            after = yield from _read_from(handle, start, size, path, max_bytes, resyncing=resyncing)
+            if after is None:
+                return
+            # the search always moves forward (warcio's offset can point before this reader's
+            # start: a gzip member that spans records), so a damaged file cannot loop
+            start = _next_start(handle, max(after, start) + 1, gzipped)
+            resyncing = True
+
+
+def _read_from(  # the reading position and what the caller knows about it
+    handle: BinaryIO, start: int, size: int, path: str, max_bytes: int, *, resyncing: bool
+) -> Generator[ArchivedResponse | ArchiveSkip, None, int | None]:
+    """The records from `start` on, until one cannot be trusted: then the offset after which to
+    search for the next one; None when the file was read to its end.
+
+    Everything warcio does for one record (parse, body, the rest of it) runs with its stderr
+    notes collected: warcio writes zlib errors and "invalid Content-Length" warnings, which
+    quote the page, to stderr and goes on. Any such note makes the record damaged.
+    """
+    reader = ArchiveIterator(handle, arc2warc=True)
+    records = iter(reader)
+    first = True
+    while True:
+        where = int(reader.offset)
+        damage: str | None = None
+        found: ArchivedResponse | ArchiveSkip | None = None
+        record: Any = None
+        with _WarcioNotes() as notes:
             try:
-                yield from _records(reader, path, max_bytes)
-            except _DAMAGE as exc:
+                record = next(records, None)
                 where = int(reader.offset)
-                yield ArchiveSkip(
-                    source=f"{path}#{where}", reason=f"corrupt record: {_why(exc)}", damaged=True
-                )
-                # warcio's offset can point before this reader's start (a gzip member that spans
-                # records): the search always moves forward, so a damaged file cannot loop
-                start = _next_start(handle, max(where, start) + 1, gzipped)
-                continue
+                if record is not None:
+                    found = _response(record, f"{path}#{where}", max_bytes)
+                    reader.read_to_end()
+                    # fewer bytes than Content-Length before the end of the file: cut short
+                    if getattr(record.raw_stream, "limit", 0) > 0:
+                        damage = "truncated record"
+            except _DAMAGE as exc:
+                damage = _damage_reason(exc)
+                _log.debug("%s#%d: %s", path, where, _why(exc))
+        damage = notes.damage(path, where) or damage
+        if record is None and damage is None:
             end = int(reader.offset)
             if end >= size:
-                return
-            # warcio stops quietly at a member it cannot inflate (a truncated last record)
-            yield ArchiveSkip(source=f"{path}#{end}", reason="truncated or unreadable record", damaged=True)
-            start = _next_start(handle, max(end, start) + 1, gzipped)
+                return None
+            damage = "truncated or unreadable record"  # warcio stops quietly at a member it cannot inflate
+            where = end
+        if damage is not None:
+            if not (first and resyncing):  # a false start after damage is part of that damage
+                yield ArchiveSkip(source=f"{path}#{where}", reason=damage, damaged=True)
+            return max(where, start)
+        assert found is not None
+        yield found
+        first = False
 
 
-def _records(reader: Any, path: str, max_bytes: int) -> Iterator[ArchivedResponse | ArchiveSkip]:
-    for record in _quietly(reader):
-        source = f"{path}#{int(reader.offset)}"
-        found = _response(record, source, max_bytes)
-        warnings = io.StringIO()
-        with contextlib.redirect_stderr(warnings):  # warcio's own "Content-Length is invalid" notes
-            reader.read_to_end()
-        limited = getattr(record.raw_stream, "limit", 0)
-        # fewer bytes than Content-Length before the end of the file: the record was cut short;
-        # bytes after the record where the next one should start: its Content-Length was wrong
-        if limited > 0:
-            yield ArchiveSkip(source=source, reason="truncated record", damaged=True)
-        elif warnings.getvalue():
-            yield ArchiveSkip(
-                source=source, reason="bad Content-Length: record not followed by a newline", damaged=True
-            )
-        else:
-            yield found
+class _WarcioNotes:
+    """stderr collected while warcio works on one record: each note it writes is a damage."""
+
+    def __init__(self) -> None:
+        self._text = io.StringIO()
+        self._redirect = contextlib.redirect_stderr(self._text)
+
+    def __enter__(self) -> _WarcioNotes:
+        self._redirect.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._redirect.__exit__(None, None, None)
+
+    def damage(self, path: str, where: int) -> str | None:
+        text = self._text.getvalue()
+        if not text:
+            return None
+        _log.debug("%s#%d: warcio: %s", path, where, " ".join(text.split())[:200])
+        if "decompress" in text or "Error -" in text:
+            return "corrupt gzip data"
+        return "bad Content-Length: the record does not end where the next one starts"
 
 
-def _quietly(reader: Any) -> Iterator[Any]:
-    """warcio writes "incomplete record" warnings to stderr itself: they are ours to report."""
-    iterator = iter(reader)
-    while True:
-        warnings = io.StringIO()
-        with contextlib.redirect_stderr(warnings):
-            record = next(iterator, None)
-        if record is None:
-            return
-        if warnings.getvalue():
-            raise ArchiveLoadFailed("bad Content-Length: " + warnings.getvalue().strip()[:120])
-        yield record
+def _damage_reason(exc: BaseException) -> str:
+    """A damaged record's reason: fixed words by kind, never the bytes warcio quotes (page text)."""
+    if isinstance(exc, zlib.error):
+        return "corrupt gzip data"
+    if isinstance(exc, EOFError):
+        return "truncated record"
+    if isinstance(exc, ArchiveLoadFailed):
+        return "corrupt record: not a WARC or ARC record"
+    return f"corrupt record: {type(exc).__name__}"
 
 
 def _response(  # noqa: PLR0911  # one return per kind of record that is no page
@@ -203,18 +252,19 @@ def _response(  # noqa: PLR0911  # one return per kind of record that is no page
     status = _status(http.get_statuscode())
     if status is not None and not 200 <= status < 300:
         return ArchiveSkip(source=source, reason=f"HTTP {status}")
-    try:
-        body = record.content_stream().read(max_bytes + 1)
-    except _DAMAGE as exc:
-        return ArchiveSkip(source=source, reason=f"corrupt body: {_why(exc)}", damaged=True)
+    body = record.content_stream().read(max_bytes + 1)  # damage raises: the caller steps over it
     if len(body) > max_bytes:
         return ArchiveSkip(source=source, reason=f"larger than {max_bytes} bytes", damaged=True)
     if not media and body.lstrip()[:1] != b"<":
         return ArchiveSkip(source=source, reason="not HTML (no Content-Type, no markup)")
     headers = record.rec_headers
+    url = headers.get_header("WARC-Target-URI") or ""
+    flaw = url_flaw(url) if url else None
+    if flaw is not None:  # the page's address decides its site's selectors: it must be one
+        return ArchiveSkip(source=source, reason=f"WARC-Target-URI {flaw}", damaged=True)
     return ArchivedResponse(
         source=source,
-        url=headers.get_header("WARC-Target-URI") or "",
+        url=url,
         status=status,
         content_type=content_type,
         body=body,

@@ -87,7 +87,7 @@ class Crawler:
     ) -> None:
         self.settings = settings
         self.fetcher = fetcher
-        self.state = CrawlState(store)
+        self.state = CrawlState(store, max_frontier=settings.crawl.max_frontier_urls)
         self.pool = pool
         self._progress = progress or (lambda _: None)
         self._new_run_id = run_id or new_run_id()
@@ -160,6 +160,10 @@ class Crawler:
             )
         stopped = status is not RunStatus.FINISHED
         report = self.state.report(run, status=status, stopped_early=stopped, finished_at=utc_now())
+        if self.state.left_out:
+            limit = self.settings.crawl.max_frontier_urls
+            label = f"URLs left out: frontier full (max_frontier_urls = {limit})"
+            report = dataclasses.replace(report, skipped={**report.skipped, label: self.state.left_out})
         self.state.finish(report)
         return report
 

@@ -16,14 +16,13 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from scraper.config import FetchSettings, Settings, Site
-from scraper.crawl.links import normalise, site_key
+from scraper.crawl.links import normalise
 from scraper.fetch.cookies import SiteJars
-from scraper.fetch.gate import host_key, origin
+from scraper.fetch.gate import host_key
 from scraper.models import FrontierItem, Kind, Via
+from scraper.urls import SiteIndex, site_key
 
 __all__ = ["Scope", "SourceBudget", "cookie_jars", "crawl_sites", "named_hosts", "run_params", "seeds"]
-
-_MAX_ORIGINS = 10_000  # scheme://netloc lookups remembered (links to other sites are many)
 
 
 def crawl_sites(settings: Settings, start_urls: Sequence[str]) -> tuple[Site, ...]:
@@ -108,33 +107,20 @@ class Scope:
 
     def __init__(self, sites: Sequence[Site]) -> None:
         self.sites = tuple(sites)
-        self._by_key: dict[str, Site] = {}
-        self._by_name: dict[str, Site] = {}
+        self._index = SiteIndex((site, site.start_urls, site.hosts) for site in self.sites)
         self._patterns: dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[str]]]] = {}
-        self._sites: dict[str, Site | None] = {}  # scheme://netloc -> its site
         self.seed_hosts: frozenset[str] = frozenset(
             host_key(url) for site in self.sites for url in site.start_urls
         )
         for site in self.sites:
-            for url in site.start_urls:
-                self._by_key.setdefault(site_key(url), site)
-            for host in site.hosts:
-                self._by_name.setdefault(host.lower(), site)
             self._patterns[site.name] = (
                 [re.compile(p) for p in site.include],
                 [re.compile(p) for p in site.exclude],
             )
 
     def site_of(self, url: str) -> Site | None:
-        """The site `url` belongs to, or None when it is out of every site's scope."""
-        # a sitemap lists thousands of URLs on a handful of hosts: look each scheme://netloc up once
-        start = origin(url)
-        if start not in self._sites:
-            if len(self._sites) > _MAX_ORIGINS:
-                self._sites.clear()
-            site = self._by_key.get(site_key(start))
-            self._sites[start] = site or self._by_name.get((urlsplit(start).hostname or "").lower())
-        return self._sites[start]
+        """The site `url` belongs to, or None when it is out of every site's scope (`SiteIndex`)."""
+        return self._index.site_of(url)
 
     def admits(self, url: str, site: Site) -> bool:
         """Whether a discovered URL passes its site's include / exclude patterns."""

@@ -31,19 +31,8 @@ def normalise(url: str) -> str | None:
     return normal
 
 
-def site_key(url: str) -> str:
-    """The lowercased hostname, plus the port only when the URL names one: how sites are named.
-
-    Politeness keys hosts with the port always filled in (`hosts.host_key`); a site name keeps
-    the URL's own spelling, so `example.com` stays `example.com`.
-    """
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
-
-
-def extract_links(html: str, base_url: str) -> list[str]:
-    """Every followable link of the page, in document order, without duplicates.
+def extract_links(html: str, base_url: str, *, limit: int | None = None) -> list[str]:
+    """Every followable link of the page (the first `limit` of them), in document order, without duplicates.
 
     `<base href>` is honoured; `rel=nofollow` links and non-http(s) schemes (mailto:,
     javascript:, tel:, data:) are left out. Raises `ExtractionError` if the parser gives up.
@@ -60,4 +49,6 @@ def extract_links(html: str, base_url: str) -> list[str]:
         url = normalise(absolute) if absolute is not None else None
         if url is not None:
             seen.setdefault(url, None)
+            if limit is not None and len(seen) >= limit:
+                break
     return list(seen)

@@ -78,7 +78,9 @@ async def read_robots(fetcher: Fetcher, url: str, *, agent: str) -> RobotsAnswer
     except ExtractionError as exc:  # cannot happen with ANY_TYPE, but a body is never worth a crash
         visit = Visit(url=url, kind=Kind.ROBOTS, outcome=VisitOutcome.SKIPPED, reason=exc.reason)
         return RobotsAnswer(rules=ALLOW_ALL, visit=visit)
-    rules = parse_robots(page.html, agent=agent, base_url=page.final_url or url)
+    # RFC 9309 2.2: robots.txt is UTF-8; never detected (a whole-body guess on the event loop)
+    text = page.body[: MAX_ROBOTS_BYTES + 1].decode("utf-8", "replace")
+    rules = parse_robots(text, agent=agent, base_url=page.final_url or url)
     visit = Visit(url=url, kind=Kind.ROBOTS, outcome=VisitOutcome.READ, status=page.status)
     return RobotsAnswer(rules=rules, visit=visit)
 

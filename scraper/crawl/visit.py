@@ -41,10 +41,12 @@ from scraper.errors import (
 )
 from scraper.extract.pipeline import extract
 from scraper.extract.worker import ExtractionPool
+from scraper.fetch.charset import decided
 from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import host_key
 from scraper.models import Document, FetchedPage, FrontierItem, Kind, Via, Visit, VisitOutcome
 from scraper.store.state import CrawlState, PageState
+from scraper.verdict import judge_document
 
 __all__ = ["Processed", "Visitor", "parse_source", "process_page"]
 
@@ -61,33 +63,35 @@ class Processed:
     feeds: tuple[str, ...] = ()
 
 
-def _why_not_stored(document: Document, min_quality: float, page_types: tuple[str, ...]) -> str | None:
-    if document.skip_reason is not None:
-        return document.skip_reason
-    if document.page_type not in page_types:
-        return f"page type {document.page_type} not in store_page_types"
-    if document.quality < min_quality:
-        return f"quality {document.quality:.2f} below min_quality {min_quality:.2f}"
-    return None
-
-
 def process_page(
-    page: FetchedPage, settings: ExtractSettings, *, extract_text: bool = True, find_feeds: bool = False
+    page: FetchedPage,
+    settings: ExtractSettings,
+    *,
+    extract_text: bool = True,
+    find_feeds: bool = False,
+    max_links: int = 10_000,
 ) -> Processed:
     """Extract the document, the outgoing links and (if asked) the advertised feeds of one page.
 
-    Pure; runs in a worker process. Without `extract_text` only the links are looked for.
+    Pure; runs in a worker process, where the page's charset is decided too. Without
+    `extract_text` only the links are looked for. A page refused (not text, too complex, over a
+    limit: any error but `NoMainContent`) gives no links: what could not be read is not followed.
+    At most `max_links` links are kept, the first in document order.
     """
+    document: Document | None = None
+    error: NoMainContent | None = None
+    try:
+        page = decided(page)
+        document = extract(page, settings) if extract_text else None
+    except NoMainContent as exc:  # a hub or index page: no story, but its links are worth following
+        error = exc
+    except ScraperError as exc:
+        return Processed(None, exc, ())
     base = page.final_url or page.url or ""
     html = page.html
-    links = tuple(extract_links(html, base))
+    links = tuple(extract_links(html, base, limit=max_links))
     feeds = feed_links(html, base_url=base) if find_feeds else ()
-    if not extract_text:
-        return Processed(None, None, links, feeds)
-    try:
-        return Processed(extract(page, settings), None, links, feeds)
-    except ScraperError as exc:
-        return Processed(None, exc, links, feeds)
+    return Processed(document, error, links, feeds)
 
 
 def parse_source(kind: Kind, body: bytes, source: str, max_urls: int) -> Sitemap:
@@ -202,6 +206,7 @@ class Visitor:
                     self._settings.extract_for(page.final_url or page.url),
                     extract_text=crawl.extract,
                     find_feeds=find_feeds,
+                    max_links=crawl.max_links_per_page,
                 ),
             )
         except ExtractionError as exc:  # over a limit, its worker died, or a bug: this page failed
@@ -211,6 +216,10 @@ class Visitor:
         )
         found = self._follow(item, processed.links) + feeds
         url, status = item.url, page.status
+        if processed.error is not None and not isinstance(processed.error, NoMainContent):
+            # refused (not text, too complex, over a limit): its links are not followed either
+            reason = str(getattr(processed.error, "reason", processed.error))
+            return Visit(url=url, outcome=VisitOutcome.FAILED, status=status, reason=reason)
         if not crawl.extract:
             return Visit(
                 url=url,
@@ -231,12 +240,11 @@ class Visitor:
                 links=processed.links,
                 found=found,
             )
-        if processed.error is not None:
-            reason = str(getattr(processed.error, "reason", processed.error))
-            return Visit(url=url, outcome=VisitOutcome.FAILED, status=status, reason=reason, found=found)
         assert processed.document is not None
-        not_stored = _why_not_stored(processed.document, crawl.min_quality, crawl.store_page_types)
-        if not_stored is not None:
+        verdict = judge_document(
+            processed.document, min_quality=crawl.min_quality, page_types=crawl.store_page_types
+        )
+        if not verdict.kept:
             # junk (block, consent, soft 404, login), low-quality pages and pages of types not in
             # store_page_types (listings, by default) are not stored, but they are where the links
             # are: follow them
@@ -244,7 +252,7 @@ class Visitor:
                 url=url,
                 outcome=VisitOutcome.SKIPPED,
                 status=status,
-                reason=not_stored,
+                reason=verdict.reason,
                 page=page,
                 links=processed.links,
                 found=found,
@@ -357,7 +365,7 @@ class Visitor:
             return ()
         candidates = (
             FrontierItem(url=link, via=Via.LINK, depth=item.depth + 1)
-            for link in links
+            for link in links[: crawl.max_links_per_page]  # links stored by an older version too
             if extension_filter(link)
         )
         return self._scope.pages(candidates, within=site)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, c
 from scraper.extract.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
 from scraper.extract.prepass import Removal, strip_clutter
 from scraper.extract.rules import prose_weight
-from scraper.fetch.charset import resolve_encoding
+from scraper.fetch.charset import decided, resolve_encoding
 from scraper.models import Document, FetchedPage, utc_now
 
 
@@ -70,9 +71,9 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     """Turn a fetched page into a `Document`, or raise `NoMainContent` saying why there is none."""
     trace = trace if trace is not None else Trace()
     trace.lap("metadata")  # decoding the page, if it was not decoded yet
+    page = decided(page)
     html = page.html
-    if not html.strip():
-        raise NoMainContent(page.source, "empty document: nothing to extract")
+    _refuse_unmarked(html, page.source)
     tree = parse_html(html, page.source)
     bounded = simplify(tree, page.source)
     trace.lap("parse")
@@ -225,6 +226,26 @@ def _textless(
         quality=quality,
         skip_reason=skip_reason,
     )
+
+
+def _refuse_unmarked(html: str, source: str) -> None:
+    """Raise `NoMainContent` for a body with no markup to extract from: empty, or JSON."""
+    if not html.strip():
+        raise NoMainContent(source, "empty document: nothing to extract")
+    if _is_json(html):  # an API answer served as text/html would read as one long paragraph
+        raise NoMainContent(source, "not HTML: the body is a JSON document")
+
+
+def _is_json(text: str) -> bool:
+    """Whether a body is a JSON object or array rather than markup."""
+    start = text.lstrip()[:1]
+    if start not in ("{", "["):
+        return False
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def clean_html(

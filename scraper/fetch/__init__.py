@@ -9,7 +9,7 @@
 Other stages import from here; the modules inside are private to the stage.
 """
 
-from scraper.fetch.charset import charset_from_content_type, resolve_encoding
+from scraper.fetch.charset import charset_from_content_type, check_text, decided, resolve_encoding
 from scraper.fetch.client import HTML_TYPES, Fetcher, parse_retry_after
 from scraper.fetch.gate import HostGate, host_key, origin
 from scraper.fetch.inflate import InflateError, Inflater, inflate, is_gzip
@@ -21,6 +21,8 @@ __all__ = [
     "InflateError",
     "Inflater",
     "charset_from_content_type",
+    "check_text",
+    "decided",
     "host_key",
     "inflate",
     "is_gzip",

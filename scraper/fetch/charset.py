@@ -1,25 +1,37 @@
 """Bytes to the right charset, decided the way browsers decide (pure: no I/O).
 
-    BOM  >  Content-Type charset  >  <meta> in the first 4 KiB  >  charset_normalizer detection
+    BOM  >  Content-Type charset  >  <meta> in the first 4 KiB  >  valid UTF-8  >  charset_normalizer
 
-A label that Python does not know (or that names no text codec) is skipped, and the next step
-is tried. As in the WHATWG Encoding Standard, latin-1 and ascii labels mean windows-1252: pages
-declared iso-8859-1 are nearly always cp1252 in practice, and its curly quotes and euro sign
-would otherwise come out as C1 control characters.
+Only the labels of the WHATWG Encoding Standard count (its label table, from `webencodings`):
+any other label, even one Python knows (`punycode`, EBCDIC `cp037`, `utf-32`, `base64`), is
+unknown, as it is to a browser, and the next step is tried; detection too only answers with an
+encoding of the standard. So latin-1 and ascii labels mean windows-1252 (pages declared
+iso-8859-1 are nearly always cp1252, whose curly quotes would otherwise come out as C1 control
+characters), and every codec used decodes in linear time: some Python codecs (`punycode`) take
+minutes over a 500 KB body.
+
+Deciding may read and decode the whole body (detection, the UTF-8 check of a `<meta>` label):
+that is work for the extraction worker, under its time and memory limits, never for the event
+loop. The fetcher only looks at the first KiB (`check_text`) and leaves `encoding` unset;
+`decided(page)` settles it where the page is read.
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 from collections.abc import Iterator
 from email.message import Message
 
+import webencodings
 from charset_normalizer import from_bytes
 from selectolax.lexbor import LexborHTMLParser
+from webencodings.labels import LABELS
 
 from scraper.errors import ExtractionError
+from scraper.models import FetchedPage
 
-__all__ = ["charset_from_content_type", "resolve_encoding"]
+__all__ = ["charset_from_content_type", "check_text", "decided", "resolve_encoding"]
 
 _SNIFF_BYTES = 4096
 _BINARY_PROBE = 1024
@@ -29,8 +41,40 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Python's canonical codec names for the labels browsers read as something else.
-_BROWSER_ALIASES = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "utf-16": "utf-16-le"}
+# WHATWG encodings with no Python codec of their own: "replacement" stands for labels (ISO-2022-KR,
+# HZ) no browser decodes, and x-user-defined maps bytes to a private-use range. Both: unknown.
+_NO_CODEC = frozenset({"replacement", "x-user-defined"})
+# The Python codecs of the WHATWG encodings: the only ones detection may answer with.
+_WHATWG_CODECS = frozenset(
+    encoding.codec_info.name
+    for name in set(LABELS.values()) - _NO_CODEC
+    if (encoding := webencodings.lookup(name)) is not None
+)
+
+
+def decided(page: FetchedPage) -> FetchedPage:
+    """`page` with its charset settled (see `resolve_encoding`); itself when it already was.
+
+    Raises `ExtractionError` when the body is not text. Call it where the page is decoded: in
+    the extraction worker.
+    """
+    if page.encoding is not None:
+        return page
+    encoding = resolve_encoding(page.body, page.content_type, source=page.source)
+    return dataclasses.replace(page, encoding=encoding)
+
+
+def check_text(body: bytes, content_type: str | None, *, source: str) -> None:
+    """Raise `ExtractionError` when the start of `body` is binary data, not text.
+
+    Cheap (the first KiB only): the fetcher's test, on the event loop, before a page is queued
+    for extraction. The charset itself is decided later, by `decided`, in the worker.
+    """
+    if not body or any(body.startswith(bom) for bom, _ in _BOMS):
+        return
+    declared = _codec(charset_from_content_type(content_type))
+    if _looks_binary(body[:_BINARY_PROBE]) and not (declared or "").startswith("utf-16"):
+        raise ExtractionError(source, "undecodable bytes: binary content (NUL and control bytes)")
 
 
 def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> str:
@@ -44,9 +88,8 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
     for bom, bom_codec in _BOMS:
         if body.startswith(bom):
             return bom_codec
+    check_text(body, content_type, source=source)
     declared = _codec(charset_from_content_type(content_type))
-    if _looks_binary(body[:_BINARY_PROBE]) and not (declared or "").startswith(("utf-16", "utf-32")):
-        raise ExtractionError(source, "undecodable bytes: binary content (NUL and control bytes)")
     if declared:
         return declared
     for label in _meta_charsets(body[:_SNIFF_BYTES]):
@@ -54,9 +97,12 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
         name = _codec(label)
         if name:
             return "utf-8" if name.startswith("utf-16") or _utf8_not(name, body) else name
-    # preemptive_behaviour=False: the declarations were read above; detection looks at bytes only
-    best = from_bytes(body, preemptive_behaviour=False).best()
-    name = _codec(best.encoding) if best is not None else None
+    if _is_utf8(body):  # valid UTF-8 beyond ASCII almost never happens by chance; cheaper than a guess
+        return "utf-8"
+    # preemptive_behaviour=False: the declarations were read above; detection looks at bytes only,
+    # and answers with an encoding of the standard or not at all
+    best = from_bytes(body, preemptive_behaviour=False, cp_isolation=sorted(_WHATWG_CODECS)).best()
+    name = _detected(best.encoding) if best is not None else None
     if name is None:
         raise ExtractionError(source, "undecodable bytes: no charset declared and none detected")
     return name
@@ -93,6 +139,14 @@ def _utf8_not(name: str, body: bytes) -> bool:
     return False
 
 
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def charset_from_content_type(content_type: str | None) -> str | None:
     """The `charset` parameter of a Content-Type value, lowercased, or None."""
     if not content_type:
@@ -104,16 +158,22 @@ def charset_from_content_type(content_type: str | None) -> str | None:
 
 
 def _codec(label: str | None) -> str | None:
-    """Python's name for a text codec label (browser aliases applied), or None if unusable."""
+    """Python's codec for a WHATWG encoding label ("latin1" -> cp1252), or None for any other label."""
     if not label:
         return None
-    try:
-        name = codecs.lookup(label.strip()).name
-        # a non-empty probe: CPython skips the text-codec check (base64, zlib, ...) for b""
-        b"\x00\x00\x00\x00".decode(name, "replace")
-    except (LookupError, ValueError):
+    encoding = webencodings.lookup(label)  # strips ASCII whitespace, ignores case
+    if encoding is None or encoding.name in _NO_CODEC:
         return None
-    return _BROWSER_ALIASES.get(name, name)
+    return str(encoding.codec_info.name)
+
+
+def _detected(name: str) -> str | None:
+    """A codec name charset_normalizer answered with, if it is one of a WHATWG encoding."""
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return codec if codec in _WHATWG_CODECS else None
 
 
 def _meta_charsets(head: bytes) -> Iterator[str]:

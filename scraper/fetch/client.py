@@ -40,14 +40,14 @@ from tenacity import (
 
 from scraper.config import FetchSettings, Site, scrub, secrets_in, site_fetch, site_for
 from scraper.dates import http_date
-from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
-from scraper.fetch.charset import resolve_encoding
+from scraper.errors import FetchError, PermanentFetchError, TransientFetchError
+from scraper.fetch.charset import check_text
 from scraper.fetch.cookies import SiteJars, no_cookies
 from scraper.fetch.gate import HostGate
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedProxy, guarded_transport
 from scraper.fetch.inflate import InflateError, Inflater
 from scraper.models import FetchedPage, utc_now
-from scraper.urls import join_url
+from scraper.urls import host_origin, join_url, origin
 
 __all__ = ["HTML_TYPES", "Fetcher", "parse_retry_after"]
 
@@ -108,13 +108,10 @@ class Fetcher:
 
     def settings_for(self, url: str) -> FetchSettings:
         """`[fetch]` as it applies to the host of `url` (its `[[sites]]` keys over the global ones)."""
-        try:
-            host = (urlsplit(url).hostname or "").lower() if "://" in url else url.rsplit(":", 1)[0]
-        except ValueError:
-            return self.settings
-        found = self._by_host.get(host)
+        start = origin(url) if "://" in url else host_origin(url)  # a URL, or a gate's host_key
+        found = self._by_host.get(start)
         if found is None:
-            found = self._by_host[host] = site_fetch(self.settings, site_for(self.sites, f"http://{host}/"))
+            found = self._by_host[start] = site_fetch(self.settings, site_for(self.sites, start))
         return found
 
     def _add_static_cookie(self, request: httpx.Request) -> None:
@@ -233,7 +230,7 @@ class Fetcher:
             status=answer.status,
             content_type=answer.content_type,
             body=answer.body,
-            encoding=_encoding(answer, url, accept),
+            encoding=None,  # decided where the page is read, in the extraction worker (charset.decided)
             fetched_at=utc_now(),
             etag=answer.etag,
             last_modified=answer.last_modified,
@@ -304,7 +301,10 @@ class Fetcher:
         if media_type and accept and media_type not in accept:
             label = "not HTML" if accept <= HTML_TYPES else "unexpected content type"
             raise PermanentFetchError(url, f"{label}: {media_type}", status=status)
-        return replace(answer, body=await self._read_body(url, response, head))
+        body = await self._read_body(url, response, head)
+        if accept:  # a body that is not text is refused only when specific types were asked
+            check_text(body, answer.content_type, source=url)
+        return replace(answer, body=body)
 
     def _retryable_status(self, url: str, response: httpx.Response) -> TransientFetchError:
         status = response.status_code
@@ -423,17 +423,6 @@ def parse_retry_after(value: str | None) -> float | None:
             return None
         seconds = (when - utc_now()).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def _encoding(answer: _Answer, url: str, accept: frozenset[str]) -> str:
-    """The body's charset; a body that is not text is refused only when specific types were asked."""
-    try:
-        return resolve_encoding(answer.body, answer.content_type, source=url)
-    except ExtractionError:
-        if accept:
-            raise
-        # any content type was asked for (a sitemap, maybe gzipped): the caller reads the bytes
-        return "utf-8"
 
 
 def _retry_after(state: RetryCallState) -> float | None:

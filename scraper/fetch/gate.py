@@ -18,6 +18,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from scraper.urls import origin
+
 __all__ = ["HostGate", "host_key", "origin"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -32,17 +34,6 @@ def host_key(host_or_url: str) -> str:
         # only `scheme://netloc` matters, and a crawl meets few of them: parse each once
         return _host_key(origin(host_or_url))
     return _host_key(host_or_url)
-
-
-def origin(url: str) -> str:
-    """`scheme://netloc` of a URL, cut where `urlsplit` ends the netloc (the first / ? or #)."""
-    start = url.find("://") + 3
-    end = len(url)
-    for mark in "/?#":
-        found = url.find(mark, start, end)
-        if found >= 0:
-            end = found
-    return url[:end]
 
 
 @functools.lru_cache(maxsize=4096)

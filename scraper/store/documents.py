@@ -164,7 +164,7 @@ class Store:
             if not 1 <= found <= SCHEMA_VERSION:
                 conn.close()
                 reason = (
-                    "is not a scraper store (schema version 0)"
+                    "is not a scraper store (schema version 0): choose another --db"
                     if found < 1
                     else f"has schema version {found}, newer than this scraper supports ({SCHEMA_VERSION})"
                 )
@@ -184,6 +184,12 @@ class Store:
                 raise WriteError(
                     f"{self.path}: schema version {found} is newer than this scraper supports "
                     f"({SCHEMA_VERSION}); upgrade scraper"
+                )
+            foreign = _foreign_tables(conn) if found == 0 else []
+            if foreign:  # another application's database: never add our tables to it
+                raise WriteError(
+                    f"{self.path}: is not a scraper store (it holds other tables: {', '.join(foreign[:5])}); "
+                    "choose another --db"
                 )
             for step in MIGRATIONS[found:]:
                 for statement in step:
@@ -320,9 +326,11 @@ class Store:
 
     def has_text(self, content_hash: str) -> bool:
         """Whether any stored version (of any document) has the text of this sha256."""
+        # a store older than the versions migration (read as it is) has no tombstones
+        live = " AND change != 'gone'" if self._versioned else ""
         with self._mapped("look up a text"):
             row = self._conn.execute(
-                "SELECT 1 FROM documents WHERE content_hash = ? AND change != 'gone' LIMIT 1", (content_hash,)
+                f"SELECT 1 FROM documents WHERE content_hash = ?{live} LIMIT 1", (content_hash,)
             ).fetchone()
         return row is not None
 
@@ -377,6 +385,15 @@ class Store:
 
     def _error(self, action: str, exc: sqlite3.Error) -> WriteError:
         return WriteError(f"{self.path}: cannot {action}: {exc}")
+
+
+def _foreign_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables of a database at schema version 0: none in a new file, some in another
+    application's (SQLite's own `sqlite_*` tables aside)."""
+    rows = conn.execute(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name"
+    )
+    return [str(row[0]) for row in rows]
 
 
 def _encode(doc: Document) -> tuple[Any, ...]:

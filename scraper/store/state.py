@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -128,9 +128,14 @@ class PageState:
 class CrawlState:
     """Runs, frontiers and per-URL state of crawls, through the connection of `store`."""
 
-    def __init__(self, store: Store, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self, store: Store, *, clock: Callable[[], datetime] = utc_now, max_frontier: int | None = None
+    ) -> None:
         self._store = store
         self._clock = clock
+        self._max_frontier = max_frontier  # rows one run's frontier may hold ([crawl] max_frontier_urls)
+        self._rows: dict[str, int] = {}  # rows of each run's frontier, counted once then kept
+        self.left_out = 0  # URLs not queued because the frontier was full
 
     # -- runs ------------------------------------------------------------------------------
 
@@ -182,7 +187,7 @@ class CrawlState:
     def add(self, run_id: str, items: Iterable[FrontierItem]) -> int:
         """Queue URLs not yet in the run's frontier; returns how many were new to it."""
         with self._store.transaction("add to the frontier") as conn:
-            return _add(conn, run_id, items)
+            return self._add(conn, run_id, items)
 
     def pending(
         self, run_id: str, host: str, *, limit: int, exclude: Collection[str] = ()
@@ -290,9 +295,11 @@ class CrawlState:
                 self._store.tombstone_within(conn, visit.url, run_id=run_id)
             if visit.kind is Kind.PAGE:
                 _update_page(conn, visit, outcome, now)
-            added = _add(conn, run_id, visit.found)
+            added = self._add(conn, run_id, visit.found)
             done = (run_id, visit.url, host_key(visit.url), visit.kind.value, outcome.value)
             conn.execute(_DONE, (*done, visit.status, visit.reason))
+            if visit.kind is Kind.ROBOTS and run_id in self._rows:  # read once per host: a new row
+                self._rows[run_id] += 1
         return Recorded(outcome=outcome, added=added)
 
     def progress(self, run_id: str) -> CrawlProgress:
@@ -410,27 +417,39 @@ class CrawlState:
         """Keep the final report and status of a run."""
         self._store.record_run(report)
 
+    def _add(self, conn: sqlite3.Connection, run_id: str, items: Iterable[FrontierItem]) -> int:
+        """Insert what is new to the run's frontier, while it has room (`max_frontier` rows)."""
+        if run_id not in self._rows:
+            (count,) = conn.execute("SELECT COUNT(*) FROM frontier WHERE run_id = ?", (run_id,)).fetchone()
+            self._rows[run_id] = int(count)
+        room = None if self._max_frontier is None else self._max_frontier - self._rows[run_id]
+        before = conn.total_changes
+        left_out = 0
 
-def _add(conn: sqlite3.Connection, run_id: str, items: Iterable[FrontierItem]) -> int:
-    before = conn.total_changes
-    conn.executemany(
-        _INSERT,
-        (
-            (
-                run_id,
-                item.url,
-                host_key(item.url),
-                item.kind.value,
-                item.via.value,
-                item.depth,
-                1 + 2 * item.depth if item.kind is Kind.PAGE else 0,
-                item.url,
-                timestamp(item.lastmod) if item.lastmod else None,
-            )
-            for item in items
-        ),
-    )
-    return conn.total_changes - before
+        def rows() -> Iterator[tuple[object, ...]]:
+            nonlocal left_out
+            for item in items:
+                # executemany pulls rows one at a time: total_changes counts the inserts so far
+                if room is not None and conn.total_changes - before >= room:
+                    left_out += 1
+                    continue
+                yield (
+                    run_id,
+                    item.url,
+                    host_key(item.url),
+                    item.kind.value,
+                    item.via.value,
+                    item.depth,
+                    1 + 2 * item.depth if item.kind is Kind.PAGE else 0,
+                    item.url,
+                    timestamp(item.lastmod) if item.lastmod else None,
+                )
+
+        conn.executemany(_INSERT, rows())
+        added = conn.total_changes - before
+        self._rows[run_id] += added
+        self.left_out += left_out
+        return added
 
 
 def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, now: str) -> None:

@@ -186,3 +186,82 @@ def test_a_damaged_member_never_sends_the_reader_back_over_the_file() -> None:
     assert len(records) < 20  # a loop would fill the 200
     assert any(isinstance(r, ArchivedResponse) for r in records)
     assert any(isinstance(r, ArchiveSkip) and r.damaged for r in records)
+
+
+def _wide(count: int) -> list[Exchange]:
+    """Pages whose bodies do not compress much: each gzip member spans several of warcio's reads."""
+    rng = random.Random(3)
+    return [
+        Exchange(
+            f"https://a.example/{n}",
+            b"<html><body><article><p>"
+            + rng.randbytes(20_000).hex().encode()
+            + b"</p></article></body></html>",
+        )
+        for n in range(count)
+    ]
+
+
+def _members(data: bytes) -> list[int]:
+    """Where each gzip member of a test archive starts (its bodies are hex: no false magic)."""
+    starts, at = [], data.find(b"\x1f\x8b\x08")
+    while at >= 0:
+        starts.append(at)
+        at = data.find(b"\x1f\x8b\x08", at + 1)
+    return starts
+
+
+def _urls(records: list[ArchivedResponse | ArchiveSkip]) -> list[str]:
+    return [r.url for r in records if isinstance(r, ArchivedResponse)]
+
+
+@pytest.mark.parametrize("damage", ["zeros", "crc"])
+def test_one_corrupt_gzip_member_loses_only_its_record(
+    tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """400 zero bytes inside one member, or a bad CRC, is one damaged skip; every record after it
+    still comes out, and warcio's zlib errors never reach stderr."""
+    exchanges = _wide(8)
+    data = bytearray(warc_bytes(exchanges, requests=False))
+    starts = _members(bytes(data))
+    assert len(starts) == 8
+    if damage == "zeros":
+        at = (starts[3] + starts[4]) // 2
+        data[at : at + 400] = bytes(400)
+    else:
+        data[starts[4] - 6] ^= 0xFF  # the CRC32 in member 3's trailer
+    records = _read(write(tmp_path / "d.warc.gz", bytes(data)))
+    assert _urls(records) == [e.url for n, e in enumerate(exchanges) if n != 3]
+    damaged = [r for r in records if isinstance(r, ArchiveSkip) and r.damaged]
+    assert [(r.source, r.reason) for r in damaged] == [
+        (f"{tmp_path / 'd.warc.gz'}#{starts[3]}", "corrupt gzip data")
+    ]
+    assert capsys.readouterr().err == ""
+
+
+def test_a_content_length_too_large_loses_only_its_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In an uncompressed WARC, a record whose Content-Length runs over the records after it is one
+    damaged skip: those records still come out, and no page text is quoted in the reason or on stderr."""
+    exchanges = [Exchange(f"https://a.example/{n}", ARTICLE) for n in range(6)]
+    data = warc_bytes(exchanges, gzipped=False, requests=False)
+    header = data.find(b"Content-Length: ", data.find(b"https://a.example/2"))
+    end = data.find(b"\r\n", header)
+    grown = int(data[header + 16 : end]) + 3 * len(ARTICLE)
+    data = data[:header] + b"Content-Length: %d" % grown + data[end:]
+    records = _read(write(tmp_path / "l.warc", data))
+    assert _urls(records) == [e.url for n, e in enumerate(exchanges) if n != 2]
+    damaged = [r.reason for r in records if isinstance(r, ArchiveSkip) and r.damaged]
+    assert damaged == ["bad Content-Length: the record does not end where the next one starts"]
+    assert capsys.readouterr().err == ""
+
+
+def test_a_malformed_target_uri_is_that_records_failure(tmp_path: Path) -> None:
+    """A response whose WARC-Target-URI is no URL (`http://[::1/x`) is one damaged skip naming it;
+    the records after it still come out."""
+    exchanges = [*_pages()[:1], Exchange("http://[::1/x", ARTICLE), _pages()[3]]
+    records = _read(write(tmp_path / "u.warc.gz", warc_bytes(exchanges, requests=False)))
+    assert _urls(records) == ["https://a.example/one", "https://a.example/two"]
+    damaged = [r.reason for r in records if isinstance(r, ArchiveSkip) and r.damaged]
+    assert len(damaged) == 1 and damaged[0].startswith("WARC-Target-URI not a valid URL: 'http://[::1/x'")

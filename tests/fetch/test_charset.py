@@ -61,7 +61,37 @@ def test_unknown_header_label_falls_through_to_meta() -> None:
 def test_non_text_codec_label_is_ignored() -> None:
     """A label naming a bytes-to-bytes codec such as base64 is not a charset."""
     body = b'<meta charset="base64"><meta charset="shift_jis"><p>x</p>'
-    assert resolve(body, "text/html; charset=zlib") == "shift_jis"
+    assert resolve(body, "text/html; charset=zlib") == "cp932"  # WHATWG Shift_JIS is Windows-31J
+
+
+@pytest.mark.parametrize("label", ["punycode", "cp037", "ibm500", "utf-32", "utf-7", "rot13", "idna", "hz"])
+def test_labels_outside_the_whatwg_table_are_unknown(label: str) -> None:
+    """A label Python knows but browsers do not (punycode, EBCDIC, UTF-32...) is skipped, in the
+    header and in a meta tag alike, and the bytes decide (UTF-8 here)."""
+    body = f'<meta charset="{label}"><p>caf\u00e9 cr\u00e8me br\u00fbl\u00e9e</p>'.encode()
+    assert resolve(body, f"text/html; charset={label}") == "utf-8"
+    assert resolve(body) == "utf-8"
+
+
+def test_detection_only_answers_with_a_whatwg_encoding() -> None:
+    """EBCDIC bytes with no declaration are not read as cp037: detection knows only the standard's
+    encodings, so the page is refused or read as one of those, never as EBCDIC."""
+    body = ("<html><body><p>" + "The harbour committee met on Tuesday. " * 40 + "</p></body></html>").encode(
+        "cp037"
+    )
+    try:
+        name = resolve(body)
+    except ExtractionError:
+        return
+    assert codecs.lookup(name).name not in ("cp037", "cp500", "cp1140", "cp273")
+
+
+def test_a_punycode_label_decodes_a_large_body_in_linear_time() -> None:
+    """500 KB declared `punycode` (Python's codec takes minutes on it) resolve to a linear codec."""
+    body = b'<meta charset="punycode"><p>' + "\u00e9t\u00e9 ".encode() * 100_000 + b"</p>"
+    name = resolve(body, "text/html; charset=punycode")
+    assert name in ("utf-8",)
+    body.decode(name)
 
 
 def test_meta_charset() -> None:
@@ -90,7 +120,7 @@ def test_meta_contradicted_by_utf8_bytes_means_utf8() -> None:
 def test_meta_matching_its_bytes_is_kept() -> None:
     """Bytes that decode as their declared legacy charset keep it."""
     body = b'<meta charset="gb2312"><title>' + "深度学习新电脑".encode("gb2312") + b"</title>"
-    assert resolve(body) == "gb2312"
+    assert resolve(body) == "gbk"  # WHATWG: gb2312 is a label of GBK
 
 
 def test_meta_after_sniff_window_is_not_used() -> None:

@@ -22,6 +22,7 @@ import pytest
 
 from scraper.config import FetchSettings
 from scraper.errors import ExtractionError, PermanentFetchError, TransientFetchError
+from scraper.fetch.charset import decided
 from scraper.fetch.client import HTML_TYPES, Fetcher, parse_retry_after
 from scraper.fetch.gate import HostGate
 from scraper.models import FetchedPage, utc_now
@@ -134,8 +135,9 @@ def test_ok_page() -> None:
     assert page.source == page.url == page.final_url == f"{BASE}/page"
     assert page.redirects == ()
     assert page.content_type == "text/html; charset=utf-8"
-    assert page.encoding == "utf-8"
-    assert page.html == HTML
+    assert page.encoding is None  # decided in the extraction worker, not on the event loop
+    assert decided(page).encoding == "utf-8"
+    assert decided(page).html == HTML
     assert page.etag == '"abc"'
     assert page.last_modified == "Wed, 21 Oct 2015 07:28:00 GMT"
     assert page.fetched_at.tzinfo is not None
@@ -415,8 +417,8 @@ def test_gzip_body_is_decompressed() -> None:
             "/zz": html(zlib.compress(HTML.encode()), headers={"Content-Encoding": "deflate"}),
         }
     )
-    assert fetch(site, f"{BASE}/gz").html == HTML
-    assert fetch(site, f"{BASE}/zz").html == HTML
+    assert decided(fetch(site, f"{BASE}/gz")).html == HTML
+    assert decided(fetch(site, f"{BASE}/zz")).html == HTML
 
 
 def test_gzip_bomb_is_stopped_without_inflating_it() -> None:
@@ -506,7 +508,7 @@ def test_any_type_keeps_a_binary_body() -> None:
 def test_missing_content_type_is_accepted() -> None:
     """Without a Content-Type the page is kept; the extractor judges the bytes."""
     site = Site({"/page": lambda request: httpx.Response(200, content=HTML.encode())})
-    page = fetch(site)
+    page = decided(fetch(site))
     assert page.content_type is None
     assert page.html == HTML
 
@@ -514,7 +516,7 @@ def test_missing_content_type_is_accepted() -> None:
 def test_windows_1252_served_as_iso_8859_1() -> None:
     """A windows-1252 page labelled iso-8859-1 keeps its curly quotes and euro sign."""
     site = Site({"/page": html(CP1252_BODY, headers={"Content-Type": "text/html; charset=iso-8859-1"})})
-    page = fetch(site)
+    page = decided(fetch(site))
     assert page.encoding == "cp1252"
     assert CP1252_TEXT in page.html
 
@@ -523,7 +525,7 @@ def test_windows_1252_declared_by_meta() -> None:
     """Without a charset in the header, the meta tag decides the encoding."""
     body = b'<html><head><meta charset="iso-8859-1"></head>' + CP1252_BODY[6:]
     site = Site({"/page": html(body, headers={"Content-Type": "text/html"})})
-    page = fetch(site)
+    page = decided(fetch(site))
     assert page.encoding == "cp1252"
     assert CP1252_TEXT in page.html
 
@@ -556,7 +558,7 @@ def test_conditional_request_and_304() -> None:
         return httpx.Response(200, html=HTML)
 
     page = fetch(Site({"/page": conditional}), etag='"v1"', last_modified=stamp)
-    assert (page.status, page.body, page.encoding, page.etag) == (304, b"", "utf-8", '"v1"')
+    assert (page.status, page.body, page.etag) == (304, b"", '"v1"')
 
 
 @pytest.mark.parametrize(
@@ -617,7 +619,7 @@ def test_live_ok(server: LocalServer) -> None:
     """A real 200 response is fetched with our User-Agent."""
     server.routes["/page"] = Route(body=HTML)
     page = live(server, "/page")
-    assert (page.status, page.html, page.encoding) == (200, HTML, "utf-8")
+    assert (page.status, decided(page).html, decided(page).encoding) == (200, HTML, "utf-8")
     assert server.hits("/page")[0].headers["user-agent"] == SETTINGS.user_agent
 
 

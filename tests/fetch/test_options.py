@@ -284,7 +284,8 @@ def test_sites_have_their_own_pacing() -> None:
     )
     fetcher = Fetcher(chosen.fetch, sites=chosen.sites)
     assert fetcher.gate.delay_for("http://slow.test/a") == 5.0
-    assert fetcher.gate.concurrency_for("http://slow.test:8080/a") == 1
+    assert fetcher.gate.concurrency_for("http://slow.test/b") == 1
+    assert fetcher.gate.concurrency_for("http://slow.test:8080/a") == 2  # another port, another site
     assert fetcher.gate.delay_for("http://other.test/a") == 1.0
     assert fetcher.gate.concurrency_for("http://other.test/a") == 2
 

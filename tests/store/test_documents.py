@@ -279,3 +279,38 @@ def test_creates_parent_folders(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "scraper.db"
     Store(path).close()
     assert path.is_file()
+
+
+def test_another_applications_database_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    """A SQLite file of another application (schema version 0, tables of its own) is refused with a
+    WriteError naming it, and none of our tables is added to it."""
+    path = tmp_path / "app.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.commit()
+    conn.close()
+
+    with pytest.raises(WriteError, match=r"app\.db: is not a scraper store .*users"):
+        Store(path)
+
+    assert rows(path, "SELECT name FROM sqlite_schema WHERE type = 'table'") == [("users",)]
+    assert rows(path, "PRAGMA user_version") == [(0,)]
+
+
+def test_has_text_reads_a_store_older_than_the_versions_step(db_path: Path) -> None:
+    """`has_text` (clean --db) on a store opened read-only at schema version 3 (no `change` column)
+    answers from its texts instead of failing on the missing column."""
+    doc = make_doc()
+    with Store(db_path) as store:
+        store.save(doc, html_hash="h")
+    conn = sqlite3.connect(db_path)
+    conn.execute("ALTER TABLE documents DROP COLUMN gone_at")
+    conn.execute("DROP INDEX documents_content_hash")
+    conn.execute("ALTER TABLE documents DROP COLUMN change")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+
+    with Store(db_path, read_only=True) as store:
+        assert store.has_text(doc.content_hash)
+        assert not store.has_text("0" * 64)
