@@ -24,9 +24,9 @@ from scraper.extract.bounds import parse_html
 from scraper.extract.classify import (
     _SHELL_SCRIPT,
     _SHELL_TEXT,
+    PageSignals,
     _is_js_shell,
     _link_only,
-    PageSignals,
     measure,
 )
 from scraper.extract.metadata import read_facts

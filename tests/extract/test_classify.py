@@ -231,7 +231,7 @@ SHELLS = {
 
 @pytest.mark.parametrize("html", SHELLS.values(), ids=SHELLS.keys())
 def test_client_rendered_shells_need_javascript(html: str) -> None:
-    """A shell (scripts, an app root or a noscript warning, nothing to read) is js_shell, before extraction."""
+    """A shell (scripts, an app root or a noscript warning, nothing to read) is js_shell at once."""
     verdict = _judge(html)
     assert verdict == Classification("js_shell", 0.0, "needs JavaScript")
 
