@@ -124,6 +124,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "UPDATE documents SET change = 'changed' WHERE version > 1",
         "CREATE INDEX documents_content_hash ON documents (content_hash)",
     ),
+    # 4 -> 5: the page (or sitemap, or feed) a frontier URL was found on, so a dead link is
+    # reported by the page that links to it
+    ("ALTER TABLE frontier ADD COLUMN referrer TEXT",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
