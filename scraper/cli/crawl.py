@@ -171,8 +171,8 @@ def _print_report(report: CrawlReport, interrupted_by: int | None = None) -> Non
     click.echo(
         f"run {r.run_id}{resumed} {r.status.value}: discovered {r.discovered}, fetched {r.fetched}, "
         f"stored {r.stored} (new {r.new}, changed {r.changed}), unchanged {r.unchanged}, gone {r.gone}, "
-        f"dead links {r.dead_links}, failed {r.failed_total}, skipped {r.skipped_total} (robots.txt {r.skipped_robots}, "
-        f"limits {r.skipped_limits}, other {sum(r.skipped.values())})"
+        f"dead links {r.dead_links}, failed {r.failed_total}, skipped {r.skipped_total} "
+        f"(robots.txt {r.skipped_robots}, limits {r.skipped_limits}, other {sum(r.skipped.values())})"
     )
     for failure in report.failures:
         click.echo(f"  failed  {failure.url}: {failure.reason}")

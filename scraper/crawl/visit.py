@@ -283,15 +283,8 @@ class Visitor:
             return Visit(url=url, outcome=VisitOutcome.FAILED, status=status, reason=reason)
         if status is not None:
             self._politeness.succeeded(url)
-        if status in (404, 410) and prior is not None and prior.known:
-            if prior.gone_at is not None:
-                return Visit(
-                    url=url, outcome=VisitOutcome.UNCHANGED, status=status, reason=f"still gone: {reason}"
-                )
-            return Visit(url=url, outcome=VisitOutcome.GONE, status=status, reason=reason)
-        if status in (404, 410) and item.via in _DISCOVERED:
-            # a link that leads nowhere is a fact about the site that links to it, not a failure
-            return Visit(url=url, outcome=VisitOutcome.DEAD_LINK, status=status, reason=reason)
+        if status in (404, 410) and (missing := _not_found(item, prior, status, reason)) is not None:
+            return missing
         if item.via is not Via.SEED and reason.startswith("not HTML"):
             # a link to a PDF or an image is not a failure of the crawl: only start URLs must be HTML
             return Visit(url=url, outcome=VisitOutcome.SKIPPED, status=status, reason=reason)
@@ -383,6 +376,20 @@ class Visitor:
         if self._pool is None:
             return work()
         return await asyncio.wrap_future(self._pool.submit(source, work))
+
+
+def _not_found(item: FrontierItem, prior: PageState | None, status: int, reason: str) -> Visit | None:
+    """What a 404 or 410 means: a page we had is gone (or still gone); a URL the crawl found
+    is a dead link, a fact about the page linking to it; a start URL's is a failure (None)."""
+    if prior is not None and prior.known:
+        if prior.gone_at is not None:
+            return Visit(
+                url=item.url, outcome=VisitOutcome.UNCHANGED, status=status, reason=f"still gone: {reason}"
+            )
+        return Visit(url=item.url, outcome=VisitOutcome.GONE, status=status, reason=reason)
+    if item.via in _DISCOVERED:
+        return Visit(url=item.url, outcome=VisitOutcome.DEAD_LINK, status=status, reason=reason)
+    return None
 
 
 class _RedirectGuard:
