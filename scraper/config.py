@@ -234,6 +234,8 @@ class FetchSettings:
     connect_timeout: float = _bounded(10.0, 0, 600, above=True)
     read_timeout: float = _bounded(30.0, 0, 3600, above=True)
     total_timeout: float = _bounded(60.0, 0, 3600, above=True)
+    # seconds one URL may take in all: every attempt, redirect hop and wait between attempts
+    url_budget: float = _bounded(120.0, 0, _DAY, above=True)
     max_redirects: int = _bounded(10, 0, 30)
     max_bytes: int = _bounded(10 * 1024 * 1024, 0, _GIB, above=True)
     max_decoded_bytes: int = _bounded(50 * 1024 * 1024, 0, 2 * _GIB, above=True)
@@ -291,6 +293,9 @@ class ExtractSettings:
     include_tables: bool = True
     favor_precision: bool = False
     favor_recall: bool = False
+    # trafilatura without its fallback extractors (readability, jusText) and no date search in the
+    # page text (trafilatura's `fast`); with the block model, the fallbacks are skipped anyway
+    fast: bool = False
     prepass: bool = True
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
@@ -335,7 +340,10 @@ class CrawlSettings:
     # links taken from one page (the first, in document order), and URLs one run may queue
     max_links_per_page: int = _bounded(1000, 0, 1_000_000)
     max_frontier_urls: int = _bounded(500_000, 1, 100_000_000)
-    max_discovery_requests: int = _bounded(100, 0, 100_000)  # sitemaps and feeds requested per site per run
+    # sitemaps and feeds requested per run, per host, and the hosts they may be on
+    max_discovery_requests: int = _bounded(1000, 0, 1_000_000)
+    max_discovery_per_host: int = _bounded(100, 0, 100_000)
+    max_discovery_hosts: int = _bounded(50, 0, 10_000)
     max_sitemap_depth: int = _bounded(
         3, 0, 20
     )  # index levels below a sitemap named by robots.txt or the config

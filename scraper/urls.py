@@ -10,12 +10,25 @@ Pages carry template placeholders (`https://[site_url]/x`), bad ports and other 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 from typing import Generic, TypeVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
-__all__ = ["SiteIndex", "host_flaw", "host_origin", "join_url", "origin", "site_key", "url_flaw"]
+__all__ = [
+    "SiteIndex",
+    "host_flaw",
+    "host_key",
+    "host_origin",
+    "is_http_url",
+    "join_http",
+    "join_url",
+    "normalise",
+    "origin",
+    "site_key",
+    "url_flaw",
+]
 
 T = TypeVar("T")
 _MAX_ORIGINS = 10_000  # scheme://netloc lookups a SiteIndex remembers (links to other sites are many)
@@ -32,10 +45,45 @@ def url_flaw(url: str) -> str | None:
         _ = parts.port  # urlsplit checks the port only when it is read
     except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
         return f"not a valid URL: {url!r} ({exc})"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not is_http_url(url):
         return f"not an http(s) URL: {url!r}"
-    flaw = host_flaw(parts.hostname)
+    flaw = host_flaw(parts.hostname or "")
     return f"not a valid URL: {url!r} ({flaw})" if flaw else None
+
+
+def is_http_url(url: str) -> bool:
+    """Whether `url` is an absolute http(s) URL with a host: the one test of it."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def join_http(base: str, href: str) -> str | None:
+    """`href` resolved against `base`, kept only if the result is an absolute http(s) URL."""
+    url = join_url(base, href)
+    return url if url is not None and is_http_url(url) else None
+
+
+def normalise(url: str) -> str | None:
+    """A canonical spelling of an http(s) URL (courlan), or None when it is not one.
+
+    Never raises: a URL a server sent may be anything ("http://[::1/", "http://host:99999/").
+    """
+    try:  # urllib raises ValueError for what is no URL ("https://[site_url]/", bad ports)
+        url = urldefrag(url.strip())[0]
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or host_flaw(parts.hostname):
+            return None
+        parts.port  # noqa: B018 - reading the port is what validates it
+        from courlan import normalize_url  # noqa: PLC0415  # courlan loads only where links are read
+
+        normal = str(normalize_url(url, strict=False))
+        urlsplit(normal).port  # noqa: B018 - and courlan's spelling of it
+    except ValueError:
+        return None
+    return normal
 
 
 def join_url(base: str, href: str) -> str | None:
@@ -80,6 +128,31 @@ def host_origin(key: str) -> str:
     return (
         f"https://{host}" if port == "443" else f"http://{host}" if port == "80" else f"http://{host}:{port}"
     )
+
+
+def host_key(host_or_url: str) -> str:
+    """`hostname:port` (lowercased) of a URL, or of a bare `host:port`: how politeness, the
+    frontier and the store key hosts (two servers on one machine are two hosts).
+
+    Raises ValueError when there is no hostname, or no port and no scheme to imply one.
+    """
+    if "://" in host_or_url:
+        # only `scheme://netloc` matters, and a crawl meets few of them: parse each once
+        return _host_key(origin(host_or_url))
+    return _host_key(host_or_url)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@functools.lru_cache(maxsize=4096)
+def _host_key(host_or_url: str) -> str:
+    is_url = "://" in host_or_url
+    parts = urlsplit(host_or_url if is_url else f"//{host_or_url}")
+    port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
+    if not parts.hostname or port is None:
+        raise ValueError(f"cannot tell host and port of {host_or_url!r}")
+    return f"{parts.hostname.lower()}:{port}"
 
 
 def site_key(url: str) -> str:

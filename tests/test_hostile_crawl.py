@@ -8,21 +8,26 @@ other people's servers (issue 14). Every trap now ends with a recorded outcome, 
 from __future__ import annotations
 
 import asyncio
+import socketserver
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from scraper.config import ExtractSettings, Settings
+from scraper.config import ExtractSettings, FetchSettings, Settings
 from scraper.crawl.engine import Crawler
 from scraper.crawl.frontier import crawl_sites
+from scraper.errors import TransientFetchError
 from scraper.extract import ExtractionPool
 from scraper.fetch.client import Fetcher
-from scraper.models import CrawlReport, RunStatus
+from scraper.models import CrawlReport, FetchedPage, RunStatus
 from scraper.store.documents import Store
 from tests.crawl.test_engine import article, crawl, db_rows, make_settings
-from tests.httpserver import LocalServer, Route
+from tests.httpserver import LocalServer, Request, Route
+from tests.test_hostile_fetch import XML, sitemap_index, urlset
 
 # Python's punycode codec is worse than quadratic on a long run after the last "-": this payload
 # takes about a minute to decode (0.7 s for 64 KB), a browser would never try
@@ -38,12 +43,27 @@ def pool() -> Iterator[ExtractionPool]:
         yield running
 
 
-def run_crawl(settings: Settings, url: str, pool: ExtractionPool | None) -> tuple[CrawlReport, float]:
-    """One crawl through the real pool; the report and how long the run took."""
+class RecordingFetcher(Fetcher):
+    """The real fetcher, noting every URL it is asked for (robots.txt, sitemaps, pages)."""
+
+    asked: list[str]
+
+    async def fetch(self, url: str, **kwargs: Any) -> FetchedPage:
+        self.asked.append(url)
+        return await super().fetch(url, **kwargs)
+
+
+def run_crawl(
+    settings: Settings, url: str, pool: ExtractionPool | None, asked: list[str] | None = None
+) -> tuple[CrawlReport, float]:
+    """One crawl (through the real pool, if given); the report and how long the run took.
+    Every URL the crawl asked for is appended to `asked`."""
 
     async def go() -> CrawlReport:
         with Store(settings.store.path) as store:
-            async with Fetcher(settings.fetch) as fetcher:
+            recording = RecordingFetcher(settings.fetch)
+            recording.asked = asked if asked is not None else []
+            async with recording as fetcher:
                 crawler = Crawler(settings, fetcher=fetcher, store=store, pool=pool)
                 return await crawler.run(crawl_sites(settings, (url,)))
 
@@ -152,3 +172,136 @@ def test_json_served_as_html_is_not_stored_as_an_article(tmp_path: Path, server:
 
     assert report.new == 1
     assert report.skipped == {"not HTML": 1}
+
+
+def test_a_sitemap_index_cannot_aim_the_crawl_at_other_hosts(tmp_path: Path, server: LocalServer) -> None:
+    """An index listing 400 child sitemaps on other hosts (and 400 on its own) with --max-pages 5:
+    none of the other hosts is asked for anything, and the crawl makes a handful of requests
+    (before: 20,604 requests to 401 hosts, each foreign host with a discovery budget of its own)."""
+    foreign = [f"http://127.0.{1 + i // 200}.{1 + i % 200}:{8000 + i}/sitemap.xml" for i in range(400)]
+    own = [server.url(f"/child-{i}.xml") for i in range(400)]
+    server.routes.update(
+        {
+            "/robots.txt": Route(200, "Sitemap: /index.xml\n", {"Content-Type": "text/plain"}),
+            "/": Route(200, article("Home")),
+            "/index.xml": Route(
+                200, sitemap_index(*[u for pair in zip(foreign, own, strict=True) for u in pair]), XML
+            ),
+        }
+    )
+
+    def child(request: Request) -> Route:
+        number = request.path.removeprefix("/child-").removesuffix(".xml")
+        return Route(200, urlset(server.url(f"/story-{number}"), f"http://127.0.9.9:81/x-{number}"), XML)
+
+    server.routes.update({f"/child-{i}.xml": child for i in range(400)})
+    server.routes.update({f"/story-{i}": Route(200, article(f"Story {i}")) for i in range(400)})
+    settings = make_settings(
+        tmp_path, max_pages=5, max_discovery_per_host=20, fetch={"per_host_concurrency": 1}
+    )
+    asked: list[str] = []
+
+    report, _ = run_crawl(settings, server.url("/"), None, asked)
+
+    assert report.status is RunStatus.FINISHED and report.fetched == 5
+    assert all(url.startswith(server.base) for url in asked), [
+        u for u in asked if not u.startswith(server.base)
+    ][:3]
+    assert len(asked) <= 1 + 2 + 20 + 5  # robots.txt, index and /sitemap.xml, children, pages
+    (problem,) = report.problems
+    assert problem.url == server.url("/index.xml")
+    assert "not in the crawl's scope" in problem.reason
+
+
+class TrickleServer:
+    """A raw HTTP server on 127.0.0.1: answers any request with `head`, then `chunk` every
+    `every` seconds, for at most `lasting` seconds or until the client hangs up."""
+
+    def __init__(self, head: bytes, chunk: bytes, *, every: float = 0.2, lasting: float = 30.0) -> None:
+        outer = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                outer.requests += 1
+                received = b""
+                while b"\r\n\r\n" not in received:
+                    data = self.request.recv(4096)
+                    if not data:
+                        return
+                    received += data
+                deadline = time.monotonic() + lasting
+                try:
+                    self.request.sendall(head)
+                    while time.monotonic() < deadline:
+                        self.request.sendall(chunk)
+                        time.sleep(every)
+                except OSError:  # the client gave up: what the test wants
+                    return
+
+        self.requests = 0
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+
+    def __enter__(self) -> TrickleServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+DRIP = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000000\r\n\r\n<p>", b"x")
+EARLY_HINTS = (b"", b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n")
+
+
+@pytest.mark.parametrize(("head", "chunk"), [DRIP, EARLY_HINTS], ids=["one-byte-at-a-time", "endless-103"])
+def test_a_slow_server_holds_a_url_no_longer_than_its_budget(head: bytes, chunk: bytes) -> None:
+    """A body trickling in a byte at a time, or 103 Early Hints without end, never trip the read
+    timeout; over all its attempts the URL gets `url_budget` seconds, not total_timeout times
+    max_attempts (before: 60 s x 4 attempts)."""
+    settings = FetchSettings(
+        url_budget=2.0,
+        total_timeout=60.0,
+        read_timeout=5.0,
+        max_attempts=4,
+        backoff_initial=0.01,
+        backoff_max=0.02,
+    )
+
+    async def go(url: str) -> None:
+        async with Fetcher(settings, trusted=[url]) as fetcher:
+            await fetcher.fetch(url)
+
+    with TrickleServer(head, chunk) as slow:
+        started = time.monotonic()
+        with pytest.raises(TransientFetchError, match=r"url_budget: 2s across all attempts"):
+            asyncio.run(go(slow.url("/page")))
+        elapsed = time.monotonic() - started
+    assert elapsed < 2.0 + 1.0
+    assert slow.requests >= 1
+
+
+def test_a_named_host_is_trusted_on_its_own_port_only(tmp_path: Path, server: LocalServer) -> None:
+    """The start URL's host may be private, but only on its port: its redirect to another port of
+    the same machine (another service) is refused by the SSRF guard and nothing is asked of it
+    (before: trusted on every port, the other service answered)."""
+    with LocalServer() as other:
+        other.routes["/admin"] = Route(200, article("Another service"))
+        server.routes.update(
+            {
+                "/": Route(200, article("Home", links=("/hop",))),
+                "/hop": Route(302, b"", {"Location": other.url("/admin")}),
+            }
+        )
+        report = crawl(make_settings(tmp_path), server.url("/"))
+
+        assert other.requests == []
+    assert report.new == 1
+    (failure,) = report.failures
+    assert failure.url == server.url("/hop")
+    assert failure.reason.startswith("private address refused: 127.0.0.1 is a loopback address")

@@ -16,11 +16,12 @@ from scraper.cli.options import (
     config_option,
     cores,
     db_option,
+    existing_store,
     extraction_options,
     load,
     min_quality_option,
 )
-from scraper.cli.output import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, warn
+from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, quiet, warn
 from scraper.config import Settings
 from scraper.corpus.batch import Cleaned, CleanOptions, clean_stream
 from scraper.corpus.dedup import Hygiene, HygieneSettings
@@ -29,10 +30,11 @@ from scraper.corpus.ray_engine import ray_stream
 from scraper.corpus.shards import SHARD_FORMATS, OutputDir
 from scraper.corpus.sources import Input, UrlMap, expand, read_input_list, read_url_map
 from scraper.crawl.progress import clean_progress
-from scraper.errors import ConfigError, ScraperError, SourceError
+from scraper.errors import ConfigError, LockedError, ScraperError, SourceError
 from scraper.extract.explain import describe
 from scraper.models import Document
-from scraper.store.documents import Store
+from scraper.store import Store
+from scraper.urls import url_flaw
 
 
 @click.command()
@@ -168,7 +170,9 @@ def clean(  # click passes every option by keyword
     if not sources and not listed:
         raise click.UsageError("nothing to clean: give SOURCES or --input-file")
     kept = frozenset(code.strip().lower() for value in languages for code in value.split(",") if code.strip())
-    store = Store(settings.store.path) if db is not None else None
+    if url is not None and (flaw := url_flaw(url)):
+        raise click.BadParameter(flaw, param_hint="--url")
+    store = _store_to_drop_by(settings) if db is not None else None
     try:
         hygiene = Hygiene(
             HygieneSettings(
@@ -208,6 +212,9 @@ def clean(  # click passes every option by keyword
             results = (e for e in clean_stream(inputs, settings, options) if isinstance(e, Cleaned))
             failed = _print_cleaned(results, fmt or "text", min_quality or 0.0, hygiene, errors)
             errors.close()
+    except LockedError as exc:
+        warn(str(exc))
+        sys.exit(EXIT_LOCKED)
     except ScraperError as exc:
         warn(str(exc))
         sys.exit(EXIT_USAGE)
@@ -215,6 +222,16 @@ def clean(  # click passes every option by keyword
         if store is not None:
             store.close()
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _store_to_drop_by(settings: Settings) -> Store:
+    """`--db`: the store whose texts are dropped, read-only; one line and exit 2 when it is no
+    store we can read (corrupt, another application's, from a newer scraper)."""
+    try:
+        return existing_store(Path(settings.store.path))
+    except ScraperError as exc:
+        warn(str(exc))
+        sys.exit(EXIT_USAGE)
 
 
 def _clean_to_folder(
@@ -237,7 +254,7 @@ def _clean_to_folder(
     out = OutputDir(output, fmt=fmt, shard_size=shard_size, resume=resume)
     errors = ErrorLog(errors_path)
     try:
-        with clean_progress(sys.stderr, len(inputs)) as progress:
+        with clean_progress(sys.stderr, len(inputs), shown=not quiet()) as progress:
             counts = clean_to_folder(
                 inputs,
                 settings,

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 from scraper.errors import ConfigError, WriteError
 from scraper.models import Document, sha256_hex
+from scraper.urls import is_http_url
 
 FORMATS: tuple[str, ...] = ("jsonl", "json", "parquet", "markdown")
 
@@ -137,7 +138,7 @@ def _mapped(path: Path | str) -> Iterator[None]:
         raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 
 
-class _AtomicFile:
+class AtomicFile:
     """A file that appears at `target` only on `commit`; until then it is a hidden sibling.
 
     The temp file lives in the target's folder so `os.replace` is a rename on one file
@@ -192,7 +193,7 @@ class _AtomicFile:
 
 def write_text_atomically(target: Path, text: str) -> None:
     """Write `text` (UTF-8) to `target` whole or not at all: a temp file beside it, then os.replace."""
-    file = _AtomicFile(target)
+    file = AtomicFile(target)
     file.open()
     try:
         file.write(text)
@@ -219,11 +220,11 @@ class _TextWriter:
     def __init__(self, output: Path | None, stdout: TextIO) -> None:
         self.output = output
         self._stdout = stdout
-        self._file: _AtomicFile | None = None
+        self._file: AtomicFile | None = None
 
     def start(self) -> None:
         if self.output is not None:
-            self._file = _AtomicFile(self.output)
+            self._file = AtomicFile(self.output)
             self._file.open()
         self._begin()
 
@@ -334,7 +335,7 @@ class MarkdownWriter(_TextWriter):
             self._emit(("\n" if self._count else "") + text)
             self._count += 1
             return
-        file = _AtomicFile(self.folder / self._name_for(doc))
+        file = AtomicFile(self.folder / self._name_for(doc))
         try:
             file.open()
             file.write(text)
@@ -364,8 +365,8 @@ _SLUG_LIMIT, _HASH_CHARS = 90, 10
 
 def slugify(key: str, *, limit: int = 100) -> str:
     """`https://example.com/news/My-Story/` -> `example-com-news-my-story`."""
-    parts = urlsplit(key)
-    if parts.scheme in ("http", "https") and parts.netloc:
+    if is_http_url(key):
+        parts = urlsplit(key)
         key = f"{parts.netloc}{parts.path}" + (f"-{parts.query}" if parts.query else "")
     slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
     return slug[:limit].rstrip("-") or "document"
@@ -386,7 +387,7 @@ class ParquetWriter:
         self.output = output
         self.batch_size = batch_size
         self._pa, self._pq = _pyarrow()
-        self._file = _AtomicFile(output)
+        self._file = AtomicFile(output)
         self._writer: Any = None
         self._rows: list[dict[str, Any]] = []
 
@@ -442,6 +443,7 @@ def _day(value: str | None) -> date | None:
 __all__ = [
     "FORMATS",
     "PARQUET_EXTRA",
+    "AtomicFile",
     "JsonLinesWriter",
     "JsonWriter",
     "MarkdownWriter",

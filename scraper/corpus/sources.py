@@ -13,11 +13,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scraper import charset
 from scraper.corpus.warc import is_archive_name
 from scraper.errors import SourceError
 from scraper.fetch import InflateError, inflate
-from scraper.fetch.charset import resolve_encoding
-from scraper.models import FetchedPage, utc_now
+from scraper.models import FetchedPage
 from scraper.urls import url_flaw
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
@@ -174,16 +174,7 @@ def page_from_bytes(body: bytes, *, source: str, url: str | None) -> FetchedPage
     """Wrap local HTML bytes as a page; the charset comes from BOM, meta tag or detection."""
     if not body.strip():
         raise SourceError(source, "empty input")
-    return FetchedPage(
-        source=source,
-        url=url,
-        final_url=url,
-        status=None,
-        content_type=None,
-        body=body,
-        encoding=resolve_encoding(body, None, source=source),
-        fetched_at=utc_now(),
-    )
+    return charset.page_from_bytes(body, source=source, url=url)
 
 
 def load_file(path: str, *, url: str | None, max_bytes: int) -> FetchedPage:

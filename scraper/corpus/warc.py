@@ -40,9 +40,9 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from scraper.charset import page_from_bytes
 from scraper.config import Settings
 from scraper.errors import SourceError, WriteError
-from scraper.fetch.charset import resolve_encoding
 from scraper.fetch.client import HTML_TYPES, Fetcher
 from scraper.models import FetchedPage, iso_utc, utc_now
 from scraper.urls import url_flaw
@@ -97,14 +97,12 @@ class ArchivedResponse:
 
     def page(self) -> FetchedPage:
         """The record as a fetched page; raises `ExtractionError` when the body is not text."""
-        return FetchedPage(
+        return page_from_bytes(
+            self.body,
             source=self.source,
             url=self.url,
-            final_url=self.url,
-            status=self.status,
             content_type=self.content_type,
-            body=self.body,
-            encoding=resolve_encoding(self.body, self.content_type, source=self.source),
+            status=self.status,
             fetched_at=self.fetched_at,
             etag=self.etag,
             last_modified=self.last_modified,

@@ -7,7 +7,7 @@
     robots.py      robots.txt text -> rules (protego)
     discover.py    sitemaps and feeds -> URLs
     links.py       outgoing links of a page, URL normalisation
-    lock.py        one crawl per store
+    lock.py        one crawl per store, one `clean -o` run per corpus folder
     progress.py    progress bar or log lines
 
 Other stages import from here; the modules inside are private to the stage.
@@ -15,11 +15,12 @@ Other stages import from here; the modules inside are private to the stage.
 
 from scraper.crawl.engine import Crawler, new_run_id
 from scraper.crawl.frontier import Scope, crawl_sites, run_params, seeds
-from scraper.crawl.lock import crawl_lock, lock_path
+from scraper.crawl.lock import FolderLock, crawl_lock, lock_path
 from scraper.crawl.progress import LogProgress, progress_display
 
 __all__ = [
     "Crawler",
+    "FolderLock",
     "LogProgress",
     "Scope",
     "crawl_lock",

@@ -26,12 +26,11 @@ from typing import Any
 from lxml import etree
 
 from scraper import dom
-from scraper.crawl.links import normalise
 from scraper.dates import parse_datetime
+from scraper.dom import parse_html
 from scraper.errors import DiscoveryError
-from scraper.extract import parse_html
 from scraper.fetch import InflateError, inflate, is_gzip
-from scraper.urls import join_url
+from scraper.urls import join_url, normalise
 
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_INDEX_ENTRIES = 50_000  # child sitemaps per index: the sitemaps protocol's own limit

@@ -33,13 +33,11 @@ from collections.abc import Callable, Sequence
 
 from scraper.config import Settings, Site
 from scraper.crawl.frontier import Scope, cookie_jars, named_hosts, run_params, seeds
-from scraper.crawl.links import normalise
 from scraper.crawl.politeness import Politeness, RobotsAnswer
 from scraper.crawl.visit import Visitor
 from scraper.errors import ConfigError, LockedError, WriteError, internal_error
 from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
-from scraper.fetch.gate import host_key
 from scraper.models import (
     CrawlProgress,
     CrawlReport,
@@ -53,6 +51,7 @@ from scraper.models import (
 )
 from scraper.store.documents import Store
 from scraper.store.state import CrawlState, RunStart
+from scraper.urls import host_key, normalise
 
 __all__ = ["Crawler", "new_run_id"]
 

@@ -11,7 +11,7 @@
   backoff; `[crawl] host_failure_limit` of them in a row set the host aside for the run.
 
 Pacing itself (concurrency, gaps, Retry-After pauses) is the gate's job; this module only
-tells it more. Hosts are `hosts.host_key` strings.
+tells it more. Hosts are `urls.host_key` strings.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ from scraper.crawl.robots import (
 )
 from scraper.errors import ExtractionError, FetchError, TransientFetchError
 from scraper.fetch.client import Fetcher
-from scraper.fetch.gate import HostGate, host_key
+from scraper.fetch.gate import HostGate
 from scraper.models import Kind, Visit, VisitOutcome
+from scraper.urls import host_key
 
 __all__ = ["Politeness", "RobotsAnswer", "read_robots", "robots_url"]
 

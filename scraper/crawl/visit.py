@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from courlan.filters import extension_filter
 
+from scraper.charset import decided
 from scraper.config import ExtractSettings, Settings
 from scraper.crawl.discover import Sitemap, feed_links, parse_feed, parse_sitemap
 from scraper.crawl.frontier import Scope, SourceBudget
@@ -42,11 +43,10 @@ from scraper.errors import (
 )
 from scraper.extract.pipeline import extract
 from scraper.extract.worker import ExtractionPool
-from scraper.fetch.charset import decided
 from scraper.fetch.client import Fetcher
-from scraper.fetch.gate import host_key
 from scraper.models import Document, FetchedPage, FrontierItem, Kind, Via, Visit, VisitOutcome
 from scraper.store.state import CrawlState, PageState
+from scraper.urls import host_key
 from scraper.verdict import judge_document
 
 __all__ = ["Processed", "Visitor", "parse_source", "process_page"]
@@ -139,7 +139,11 @@ class Visitor:
         self.sitemap_urls = 0
         crawl = settings.crawl
         self.budget = SourceBudget(
-            scope, limit=crawl.max_discovery_requests, max_depth=crawl.max_sitemap_depth
+            scope,
+            per_run=crawl.max_discovery_requests,
+            per_host=crawl.max_discovery_per_host,
+            hosts=crawl.max_discovery_hosts,
+            max_depth=crawl.max_sitemap_depth,
         )
 
     def out_of_pages(self) -> bool:

@@ -14,7 +14,6 @@
 Other stages import from here; the modules inside are private to the stage.
 """
 
-from scraper.extract.bounds import parse_html
 from scraper.extract.explain import Explanation, describe, explain
 from scraper.extract.pipeline import NO_MAIN_CONTENT, Trace, clean_html, extract, extract_document
 from scraper.extract.worker import ExtractionPool, quiet_libraries
@@ -29,6 +28,5 @@ __all__ = [
     "explain",
     "extract",
     "extract_document",
-    "parse_html",
     "quiet_libraries",
 ]

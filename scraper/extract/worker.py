@@ -41,7 +41,7 @@ from pebble import ProcessExpired, ProcessPool
 from pebble.common.process import stop_process
 
 from scraper.config import ExtractSettings
-from scraper.errors import ExtractionError, ScraperError, internal_error
+from scraper.errors import ConfigError, ExtractionError, ScraperError, internal_error
 
 __all__ = ["ExtractionPool", "quiet_libraries"]
 
@@ -80,7 +80,13 @@ class ExtractionPool:
             self._pool = self._start()
             # Start the forkserver and a worker (about a second of imports) now, while nothing is
             # in flight, rather than on the first page, where it would stall a crawl's event loop.
-            self.submit("warm-up", os.getpid).result()
+            # Workers that cannot start end the run with one line, not a traceback per worker.
+            try:
+                self.submit("warm-up", _ready).result()
+            except (ScraperError, BrokenProcessPool, OSError, EOFError) as exc:
+                self.close()
+                reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
+                raise ConfigError("", f"cannot start the extraction workers: {reason}") from exc
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
@@ -176,6 +182,15 @@ def _death(exitcode: int | None) -> str:
         with contextlib.suppress(ValueError):
             return f"killed by {signal.Signals(-exitcode).name}"
     return f"exit code {exitcode}"
+
+
+def _ready() -> int:
+    """The warm-up task, in a worker: its pid, or why it cannot work (its server's preload failed)."""
+    from scraper.extract import preload  # noqa: PLC0415  # loaded in the server already; heavy elsewhere
+
+    if preload.UNREADY is not None:
+        raise ExtractionError("warm-up", preload.UNREADY)
+    return os.getpid()
 
 
 class _Crash(ExtractionError):

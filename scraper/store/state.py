@@ -21,7 +21,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from scraper.fetch.gate import host_key
 from scraper.models import (
     CrawlProgress,
     CrawlReport,
@@ -36,6 +35,7 @@ from scraper.models import (
     utc_now,
 )
 from scraper.store.documents import Store, timestamp
+from scraper.urls import host_key
 
 __all__ = ["CrawlState", "PageState", "Recorded", "RunStart"]
 
