@@ -28,7 +28,7 @@ from scraper.cli.options import (
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, warn
 from scraper.cli.signals import StopOnSignals
 from scraper.config import Settings, Site, check_start_url
-from scraper.corpus.export import write_text_atomically
+from scraper.corpus.atomic import write_text_atomically
 from scraper.crawl.frontier import crawl_sites
 from scraper.crawl.progress import progress_display
 from scraper.errors import ConfigError, LockedError, ScraperError
