@@ -425,3 +425,27 @@ def test_a_huge_url_is_shortened_in_the_summary(tmp_path: Path, server: LocalSer
     assert "more characters)" in done.stdout
     failures = json.loads(report_path.read_text())["failures"]
     assert [len(f["url"]) for f in failures] == [len(server.url(huge))]
+
+
+def test_session_id_links_store_each_text_once(tmp_path: Path, server: LocalServer) -> None:
+    """6 stories behind 90 session-id links: well-known session parameters are taken out of URLs
+    (one request per story), and a text seen under another spelling (`?sid=`) is stored once per
+    site (before: 300 documents holding 6 texts)."""
+    stories = [f"/story-{i}" for i in range(6)]
+    links = [
+        link
+        for i, story in enumerate(stories)
+        for n in range(5)
+        for link in (f"{story}?PHPSESSID={i}{n}abc", f"{story};jsessionid={i}{n}XYZ", f"{story}?sid={i}{n}")
+    ]
+    server.routes["/"] = Route(body=article("Home", links=tuple(links)))
+    server.routes.update({story: Route(body=article(f"Story number {i}")) for i, story in enumerate(stories)})
+    settings = make_settings(tmp_path)
+
+    report = crawl(settings, server.url("/"))
+
+    texts = db_rows(settings, "SELECT COUNT(*), COUNT(DISTINCT content_hash) FROM documents")
+    assert texts == [(7, 7)]
+    assert report.new == 7
+    assert report.skipped == {"duplicate": 6 * 5}  # every ?sid= spelling: the plain URL came first
+    assert len([r for r in server.requests if "PHPSESSID" in r.path or "jsessionid" in r.path]) == 0
