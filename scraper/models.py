@@ -229,6 +229,7 @@ class VisitOutcome(StrEnum):
     CHANGED = "changed"
     UNCHANGED = "unchanged"  # 304, same text, or a sitemap lastmod older than our last visit
     GONE = "gone"  # a page we had answers 404 or 410 now
+    DEAD_LINK = "dead_link"  # a URL found on a page, sitemap or feed answers 404 or 410 when first asked
     FETCHED = "fetched"  # fetched for its links only ([crawl] extract = false)
     READ = "read"  # a robots.txt, sitemap or feed read (or absent where only guessed)
     PARTIAL = "partial"  # a robots.txt or sitemap read, but some of what it lists left out by a limit
@@ -254,6 +255,7 @@ class FrontierItem:
     via: Via = Via.SEED
     depth: int = 0
     lastmod: datetime | None = None  # from a sitemap or feed entry
+    referrer: str | None = None  # the page, sitemap or feed it was found on
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -287,6 +289,18 @@ class UrlProblem:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DeadLink:
+    """A discovered URL that answered 404 or 410 on its first visit, and where it was found."""
+
+    url: str
+    linked_from: str | None
+    status: int | None
+
+    def to_json(self) -> dict[str, str | int | None]:
+        return {"url": self.url, "linked_from": self.linked_from, "status": self.status}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CrawlProgress:
     """Where a running crawl stands, for a progress bar or log line."""
 
@@ -317,6 +331,9 @@ class CrawlReport:
     robots.txt, sitemaps and feeds in `problems`. `set_aside` maps hosts given up on to why.
     `requested` page URLs were asked for (answered or not), `failed_pages` of them failed; with
     `every_host_set_aside` they tell a run that failed from one with a few dead links (`failure`).
+    `dead_links` counts discovered URLs that answered 404 or 410 on their first visit: a fact
+    about the site, not a failure of the run; the first of them are in `dead_link_list`, by the
+    page that links to them.
     """
 
     run_id: str = ""
@@ -331,6 +348,8 @@ class CrawlReport:
     changed: int = 0
     unchanged: int = 0
     gone: int = 0
+    dead_links: int = 0
+    dead_link_list: tuple[DeadLink, ...] = ()
     failed: dict[str, int] = field(default_factory=dict)
     failures: tuple[UrlProblem, ...] = ()
     skipped_robots: int = 0
@@ -389,6 +408,8 @@ class CrawlReport:
             "changed": self.changed,
             "unchanged": self.unchanged,
             "gone": self.gone,
+            "dead_links": self.dead_links,
+            "dead_link_list": [d.to_json() for d in self.dead_link_list],
             "failed": dict(self.failed),
             "failures": [p.to_json() for p in self.failures],
             "skipped_robots": self.skipped_robots,

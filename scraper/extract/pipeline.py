@@ -91,15 +91,15 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     tree = parse_html(html, page.source)
     bounded = simplify(tree, page.source)
     trace.lap("parse")
-    if tree.body is None or not tree.body.text(strip=True):
-        raise NoMainContent(page.source, "no text in the page body")
     page_url = page.final_url or page.url
     # read before the pre-pass, which may drop what declares them
     facts = read_facts(tree, page_url)
     trace.signals = signals = measure(tree, facts)
     trace.verdict = classify(signals, None, page.status)
-    if trace.verdict.skip_reason is not None:
+    if trace.verdict.skip_reason is not None:  # judged before "no text": a JavaScript shell has none
         return _skipped(page, facts, signals, trace.verdict)
+    if tree.body is None or not tree.body.text(strip=True):
+        raise NoMainContent(page.source, "no text in the page body")
     trace.lap("metadata")
     removals = bounded + strip_clutter(tree, settings)
     trace.removals = removals

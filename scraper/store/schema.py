@@ -133,6 +133,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CHECK (kind IN ('page', 'sitemap', 'feed'))",
         "ALTER TABLE pages ADD COLUMN validated_url TEXT",
     ),
+    # 5 -> 6: the page (or sitemap, or feed) a frontier URL was found on, so a dead link is
+    # reported by the page that links to it
+    ("ALTER TABLE frontier ADD COLUMN referrer TEXT",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
