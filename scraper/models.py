@@ -68,6 +68,9 @@ class FetchedPage:
     etag: str | None = None
     last_modified: str | None = None
     redirects: tuple[str, ...] = ()
+    # the WARC-Record-ID of the response record this page was read from (`clean` on a web
+    # archive) or written to (`crawl` with `[crawl] warc_dir`)
+    warc_record_id: str | None = None
 
     @property
     def html(self) -> str:
@@ -105,7 +108,11 @@ class Document:
     page_type: str = "article"
     quality: float = 1.0
     skip_reason: str | None = None
+    warc_record_id: str | None = None
     markdown: str = field(default="", repr=False)
+    # the main content in trafilatura's XML (`<main>`, then `<comments>` when kept), links,
+    # images and emphasis as `[extract]` asked: what the xml, TEI and html outputs are built from
+    xml: str = field(default="", repr=False)
     # set on documents read from the store: which version this is, which run stored it and when,
     # what it was (new, changed, gone) and, for a tombstone, when the page went
     version: int | None = None
@@ -138,6 +145,7 @@ class Document:
             "text": self.text,
             "fetched_at": iso_utc(self.fetched_at),
             "status": self.status,
+            "warc_record_id": self.warc_record_id,
             "content_hash": self.content_hash,
             "page_type": self.page_type,
             "quality": self.quality,
@@ -168,6 +176,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "text",
     "fetched_at",
     "status",
+    "warc_record_id",
     "content_hash",
     "page_type",
     "quality",

@@ -20,7 +20,7 @@ from scraper.cli.options import config_option, cores, db_option, extraction_opti
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, shorten, warn
 from scraper.cli.signals import StopOnSignals
 from scraper.config import Settings, Site, check_start_url
-from scraper.corpus.export import AtomicFile, write_text_atomically
+from scraper.corpus.atomic import AtomicFile, write_text_atomically
 from scraper.crawl.frontier import crawl_sites
 from scraper.crawl.progress import progress_display
 from scraper.errors import ConfigError, LockedError, ScraperError, WriteError

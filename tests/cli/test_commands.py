@@ -68,11 +68,11 @@ def test_clean_text_is_one_paragraph_per_line(runner: CliRunner) -> None:
     assert _lines(result.stdout) == _lines((SEED / "expected.txt").read_text(encoding="utf-8"))
 
 
-def test_clean_markdown_has_title_heading(runner: CliRunner) -> None:
-    """Markdown output starts with the title as a heading and keeps the body's headings."""
+def test_clean_markdown_has_front_matter(runner: CliRunner) -> None:
+    """Markdown output is export's: front matter with the title, then the body with its headings."""
     result = runner.invoke(cli, ["clean", str(SEED / "page.html"), "--format", "markdown"])
     assert result.exit_code == 0
-    assert result.stdout.startswith("# ‘Targets culture’")
+    assert result.stdout.startswith('---\ntitle: "‘Targets culture’')
     assert "Report followed complaint" in result.stdout
 
 
