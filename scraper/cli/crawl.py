@@ -16,7 +16,15 @@ from typing import TextIO
 import click
 
 from scraper.api import run_crawl_async
-from scraper.cli.options import config_option, cores, db_option, extraction_options, load, min_quality_option
+from scraper.cli.options import (
+    config_option,
+    cores,
+    db_option,
+    extraction_options,
+    fetch_options,
+    load,
+    min_quality_option,
+)
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, shorten, warn
 from scraper.cli.signals import StopOnSignals
 from scraper.config import Settings, Site, check_start_url
@@ -52,6 +60,7 @@ from scraper.models import CrawlProgress, CrawlReport, RunStatus
     help="Also write the run report as JSON to this file.",
 )
 @extraction_options
+@fetch_options
 def crawl(
     *,
     start_urls: tuple[str, ...],
