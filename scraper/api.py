@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from scraper.config import Settings, Site
 from scraper.corpus.batch import fetch_politely
 from scraper.corpus.warc import ArchivingFetcher, WarcArchive
+from scraper.crawl import WORKER_MODULES
 from scraper.crawl.engine import Crawler
 from scraper.crawl.lock import crawl_lock
 from scraper.crawl.politeness import Politeness
@@ -65,7 +66,7 @@ async def run_crawl_async(
     with (
         crawl_lock(settings.store.path),
         Store(settings.store.path) as store,
-        ExtractionPool(workers or cores, settings.extract) as pool,
+        ExtractionPool(workers or cores, settings.extract, preload=WORKER_MODULES) as pool,
     ):
         async with _crawl_fetcher(settings) as fetcher:
             crawler = Crawler(settings, fetcher=fetcher, store=store, pool=pool, progress=progress)

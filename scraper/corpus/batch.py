@@ -140,7 +140,9 @@ class _Jobs:
 
     def submit(self, source: str, origin: str, fn: Callable[..., Cleaned], *args: object) -> _Pending:
         if self._pool is None:  # started at the first page: a run of bad arguments costs no workers
-            self._pool = self._stack.enter_context(ExtractionPool(self.options.jobs, self.settings.extract))
+            self._pool = self._stack.enter_context(
+                ExtractionPool(self.options.jobs, self.settings.extract, preload=(__name__,))
+            )
         return _Pending(source, origin, self._pool.submit(source, fn, *args))
 
     def all(self, inputs: Iterable[Input | SourceError]) -> Iterator[Job]:

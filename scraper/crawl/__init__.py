@@ -18,7 +18,11 @@ from scraper.crawl.frontier import Scope, crawl_sites, run_params, seeds
 from scraper.crawl.lock import crawl_lock, lock_path
 from scraper.crawl.progress import LogProgress, progress_display
 
+# the modules whose functions the crawl runs in the extraction workers (`ExtractionPool` preload)
+WORKER_MODULES = ("scraper.crawl.visit",)
+
 __all__ = [
+    "WORKER_MODULES",
     "Crawler",
     "LogProgress",
     "Scope",
