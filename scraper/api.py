@@ -18,15 +18,14 @@ import os
 from collections.abc import Callable, Sequence
 
 from scraper.config import Settings, Site
-from scraper.corpus.batch import fetch_politely
 from scraper.corpus.warc import ArchivingFetcher, WarcArchive
 from scraper.crawl import WORKER_MODULES
 from scraper.crawl.engine import Crawler
 from scraper.crawl.lock import crawl_lock
-from scraper.crawl.politeness import Politeness
 from scraper.extract.pipeline import extract_document
 from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
+from scraper.fetch.politeness import Politeness, fetch_politely
 from scraper.models import CrawlProgress, CrawlReport, Document
 from scraper.store.documents import Store
 

@@ -29,12 +29,12 @@ from typing import BinaryIO
 from scraper.config import ExtractSettings, Settings
 from scraper.corpus.sources import Input, expand, load_file, mapped_url, page_from_bytes
 from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
-from scraper.crawl.politeness import Politeness
-from scraper.errors import NoMainContent, PermanentFetchError, ScraperError, SourceError, internal_error
+from scraper.errors import NoMainContent, ScraperError, SourceError, internal_error
 from scraper.extract.explain import Explanation, explain
 from scraper.extract.pipeline import extract_document, no_article
 from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
+from scraper.fetch.politeness import Politeness, fetch_politely
 from scraper.models import Document, FetchedPage
 
 
@@ -325,25 +325,6 @@ def clean_response(
 
 
 # -- URLs: fetched on an event loop thread ---------------------------------------------------------
-
-
-async def fetch_politely(fetcher: Fetcher, politeness: Politeness, url: str) -> FetchedPage:
-    """GET `url` if robots.txt allows it (and each redirect target), paced per host by the fetcher."""
-    if not await politeness.allowed(url):
-        raise PermanentFetchError(url, _refusal(politeness, url))
-
-    async def check_redirect(target: str) -> None:
-        if not await politeness.allowed(target):
-            raise PermanentFetchError(url, f"redirect to {target} {_refusal(politeness, target)}")
-
-    return await fetcher.fetch(url, check_redirect=check_redirect)
-
-
-def _refusal(politeness: Politeness, url: str) -> str:
-    """Why `url` may not be fetched: its host's robots.txt, or the host being set aside (a dead
-    server's unreachable robots.txt disallows everything, RFC 9309: say that, not "disallowed")."""
-    aside = politeness.set_aside_reason(url)
-    return f"host set aside: {aside}" if aside else "disallowed by robots.txt"
 
 
 class _Fetching:

@@ -2,9 +2,7 @@
 
     engine.py      `Crawler`: one run, one task per host, resume, limits
     visit.py       one frontier URL: robots.txt, conditional fetch, extraction, outcome
-    politeness.py  robots.txt per host, Crawl-delay, error backoff, hosts set aside
     frontier.py    sites, their scope and URL patterns, seeds, run identity
-    robots.py      robots.txt text -> rules (protego)
     discover.py    sitemaps and feeds -> URLs
     links.py       outgoing links of a page, URL normalisation
     lock.py        one crawl per store

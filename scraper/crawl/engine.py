@@ -33,11 +33,11 @@ from collections.abc import Callable, Sequence
 
 from scraper.config import Settings, Site
 from scraper.crawl.frontier import Scope, cookie_jars, named_hosts, run_params, seeds
-from scraper.crawl.politeness import Politeness, RobotsAnswer
 from scraper.crawl.visit import Visitor
 from scraper.errors import ConfigError, LockedError, WriteError, internal_error
 from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
+from scraper.fetch.politeness import Politeness, RobotsAnswer
 from scraper.models import (
     CrawlProgress,
     CrawlReport,

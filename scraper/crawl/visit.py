@@ -30,7 +30,6 @@ from scraper.config import ExtractSettings, Settings
 from scraper.crawl.discover import Sitemap, feed_links, parse_feed, parse_sitemap
 from scraper.crawl.frontier import Scope, SourceBudget
 from scraper.crawl.links import extract_links
-from scraper.crawl.politeness import ANY_TYPE, Politeness
 from scraper.errors import (
     DiscoveryError,
     ExtractionError,
@@ -43,6 +42,7 @@ from scraper.errors import (
 from scraper.extract.pipeline import extract
 from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
+from scraper.fetch.politeness import ANY_TYPE, Politeness
 from scraper.models import Document, FetchedPage, FrontierItem, Kind, Via, Visit, VisitOutcome
 from scraper.store.state import CrawlState, PageState
 from scraper.urls import host_key

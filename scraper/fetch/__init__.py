@@ -2,6 +2,9 @@
 
     client.py    `Fetcher`: one httpx client per run, the tenacity retry policy, size and time limits
     gate.py      `HostGate`: per-host concurrency, gaps between request starts, pauses
+    politeness.py  robots.txt per host, Crawl-delay, error backoff, hosts set aside: for the
+                 crawl, `clean` URLs and the API alike
+    robots.py    robots.txt text -> rules (protego)
     guard.py     the SSRF guard: private addresses only for the hosts the user named
     inflate.py   the one bounded decompressor (gzip, zlib, raw deflate) for bodies, sitemaps, files
 
