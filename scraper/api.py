@@ -18,16 +18,12 @@ import os
 from collections.abc import Callable, Sequence
 
 from scraper.config import Settings, Site
-from scraper.corpus.warc import ArchivingFetcher, WarcArchive
-from scraper.crawl import WORKER_MODULES
-from scraper.crawl.engine import Crawler
-from scraper.crawl.lock import crawl_lock
-from scraper.extract.pipeline import extract_document
-from scraper.extract.worker import ExtractionPool
-from scraper.fetch.client import Fetcher
-from scraper.fetch.politeness import Politeness, fetch_politely
+from scraper.corpus import ArchivingFetcher, WarcArchive
+from scraper.crawl import WORKER_MODULES, Crawler, crawl_lock
+from scraper.extract import ExtractionPool, extract_document
+from scraper.fetch import Fetcher, Politeness, fetch_politely
 from scraper.models import CrawlProgress, CrawlReport, Document
-from scraper.store.documents import Store
+from scraper.store import Store
 
 __all__ = ["fetch_and_clean", "fetch_and_clean_async", "run_crawl", "run_crawl_async"]
 

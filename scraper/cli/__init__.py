@@ -22,10 +22,10 @@ import sys
 
 import click
 
+from scraper import extract
 from scraper.cli import clean, completion, crawl, export
 from scraper.cli.output import Options
 from scraper.cli.signals import Commands, on_sigterm
-from scraper.extract import quiet_libraries
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,7 +47,9 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     ctx.obj = Options(quiet=quiet)
     level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)  # trafilatura & co. only at -vv
+    extract.quiet_libraries(
+        logging.DEBUG if verbose >= 2 else logging.CRITICAL
+    )  # trafilatura & co. only at -vv
 
 
 cli.add_command(clean.clean)

@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from scraper import corpus, crawl, extract
+from scraper import store as storage
 from scraper.cli.options import (
     config_option,
     cores,
@@ -22,17 +24,8 @@ from scraper.cli.options import (
 )
 from scraper.cli.output import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, warn
 from scraper.config import Settings
-from scraper.corpus.batch import Cleaned, CleanOptions, clean_stream
-from scraper.corpus.dedup import Hygiene, HygieneSettings
-from scraper.corpus.folder import Engine, ErrorLog, clean_to_folder, failed_count, judge, summary
-from scraper.corpus.ray_engine import ray_stream
-from scraper.corpus.shards import SHARD_FORMATS, OutputDir
-from scraper.corpus.sources import Input, UrlMap, expand, read_input_list, read_url_map
-from scraper.crawl.progress import clean_progress
 from scraper.errors import ConfigError, ScraperError, SourceError
-from scraper.extract.explain import describe
 from scraper.models import Document
-from scraper.store.documents import Store
 
 
 @click.command()
@@ -161,27 +154,27 @@ def clean(  # click passes every option by keyword
     """
     settings = load(config_path, db)
     try:
-        listed = [line for path in input_files for line in read_input_list(str(path))]
-        mapping = read_url_map(str(url_map)) if url_map is not None else UrlMap()
+        listed = [line for path in input_files for line in corpus.read_input_list(str(path))]
+        mapping = corpus.read_url_map(str(url_map)) if url_map is not None else corpus.UrlMap()
     except ScraperError as exc:
         raise click.UsageError(str(exc)) from None
     if not sources and not listed:
         raise click.UsageError("nothing to clean: give SOURCES or --input-file")
     kept = frozenset(code.strip().lower() for value in languages for code in value.split(",") if code.strip())
-    store = Store(settings.store.path) if db is not None else None
+    store = storage.Store(settings.store.path) if db is not None else None
     try:
-        hygiene = Hygiene(
-            HygieneSettings(
+        hygiene = corpus.Hygiene(
+            corpus.HygieneSettings(
                 exact=output is not None if dedup is None else dedup, near=near_dup, languages=kept
             ),
             stored=store.has_text if store is not None else None,
         )
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    options = CleanOptions(
+    options = corpus.CleanOptions(
         jobs=jobs or cores(), url=url, url_map=mapping.urls, stdin=sys.stdin.buffer, explained=explain
     )
-    inputs = [*mapping.problems, *expand((*sources, *listed))]  # a bad --url-map row fails alone
+    inputs = [*mapping.problems, *corpus.expand((*sources, *listed))]  # a bad --url-map row fails alone
     if engine == "ray" and output is None:
         raise click.UsageError("--engine ray writes shards: give -o DIR")
     try:
@@ -197,15 +190,17 @@ def clean(  # click passes every option by keyword
                 hygiene=hygiene,
                 errors_path=errors_path,
                 min_quality=min_quality or 0.0,
-                engine=functools.partial(ray_stream, address=ray_address)
+                engine=functools.partial(corpus.ray_stream, address=ray_address)
                 if engine == "ray"
-                else clean_stream,
+                else corpus.clean_stream,
             )
         else:
             if fmt == "parquet":
                 raise click.UsageError("--format parquet needs -o DIR")
-            errors = ErrorLog(errors_path)
-            results = (e for e in clean_stream(inputs, settings, options) if isinstance(e, Cleaned))
+            errors = corpus.ErrorLog(errors_path)
+            results = (
+                e for e in corpus.clean_stream(inputs, settings, options) if isinstance(e, corpus.Cleaned)
+            )
             failed = _print_cleaned(results, fmt or "text", min_quality or 0.0, hygiene, errors)
             errors.close()
     except ScraperError as exc:
@@ -218,27 +213,27 @@ def clean(  # click passes every option by keyword
 
 
 def _clean_to_folder(
-    inputs: list[Input | SourceError],
+    inputs: list[corpus.Input | SourceError],
     *,
     settings: Settings,
-    options: CleanOptions,
+    options: corpus.CleanOptions,
     output: Path,
     fmt: str | None,
     shard_size: int,
     resume: bool,
-    hygiene: Hygiene,
+    hygiene: corpus.Hygiene,
     errors_path: Path | None,
     min_quality: float,
-    engine: Engine,
+    engine: corpus.Engine,
 ) -> int:
     fmt = fmt or "jsonl"
-    if fmt not in SHARD_FORMATS:
+    if fmt not in corpus.SHARD_FORMATS:
         raise click.UsageError(f"-o writes jsonl or parquet shards, not {fmt}")
-    out = OutputDir(output, fmt=fmt, shard_size=shard_size, resume=resume)
-    errors = ErrorLog(errors_path)
+    out = corpus.OutputDir(output, fmt=fmt, shard_size=shard_size, resume=resume)
+    errors = corpus.ErrorLog(errors_path)
     try:
-        with clean_progress(sys.stderr, len(inputs)) as progress:
-            counts = clean_to_folder(
+        with crawl.clean_progress(sys.stderr, len(inputs)) as progress:
+            counts = corpus.clean_to_folder(
                 inputs,
                 settings,
                 options,
@@ -252,24 +247,24 @@ def _clean_to_folder(
             )
     finally:
         errors.close()
-    for line in summary(counts, inputs=len(inputs)):
+    for line in corpus.summary(counts, inputs=len(inputs)):
         click.echo(line)
-    return failed_count(counts)
+    return corpus.failed_count(counts)
 
 
 def _print_cleaned(
-    results: Iterable[Cleaned],
+    results: Iterable[corpus.Cleaned],
     fmt: str,
     min_quality: float = 0.0,
-    hygiene: Hygiene | None = None,
-    errors: ErrorLog | None = None,
+    hygiene: corpus.Hygiene | None = None,
+    errors: corpus.ErrorLog | None = None,
 ) -> int:
     failed = 0
     docs: list[dict[str, Any]] = []
     first = True
     for result in results:
         if result.explanation is not None:
-            click.echo("\n".join(describe(result.explanation)), err=True)
+            click.echo("\n".join(extract.describe(result.explanation)), err=True)
         if result.skipped is not None:  # a web archive record that is no page: counted, not shown
             continue
         if result.error is not None or result.document is None:
@@ -279,7 +274,7 @@ def _print_cleaned(
                 errors.add(result, str(getattr(result.error, "reason", result.error)))
             continue
         doc = result.document
-        verdict = judge(result, min_quality=min_quality, hygiene=hygiene)
+        verdict = corpus.judge(result, min_quality=min_quality, hygiene=hygiene)
         # json and jsonl print a page without an article as its record, skip_reason and all
         if not verdict.kept and not (doc.skip_reason is not None and fmt in ("json", "jsonl")):
             note(f"{doc.source}: {verdict.outcome.partition(':')[0]}: {verdict.reason}")

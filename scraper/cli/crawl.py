@@ -15,14 +15,12 @@ from typing import TextIO
 
 import click
 
-from scraper.api import run_crawl_async
+from scraper import corpus
+from scraper import crawl as crawling
 from scraper.cli.options import config_option, cores, db_option, extraction_options, load, min_quality_option
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, warn
 from scraper.cli.signals import StopOnSignals
 from scraper.config import Settings, Site, check_start_url
-from scraper.corpus.export import write_text_atomically
-from scraper.crawl.frontier import crawl_sites
-from scraper.crawl.progress import progress_display
 from scraper.errors import ConfigError, LockedError, ScraperError
 from scraper.models import CrawlProgress, CrawlReport, RunStatus
 
@@ -104,7 +102,7 @@ def crawl(
     try:
         for url in urls:
             check_start_url(url)
-        sites = crawl_sites(settings, urls)
+        sites = crawling.crawl_sites(settings, urls)
     except ConfigError as exc:
         raise click.UsageError(f"START_URL {exc.reason}") from None
     if not sites:
@@ -117,7 +115,7 @@ def crawl(
         finally:  # the loop, closing, leaves SIGTERM at its default: killing, mid-report
             signal.signal(signal.SIGTERM, on_sigterm)
         if report_path is not None:
-            write_text_atomically(
+            corpus.write_text_atomically(
                 report_path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
             )
     except LockedError as exc:
@@ -148,6 +146,8 @@ async def _run_crawl(settings: Settings, sites: tuple[Site, ...], signals: StopO
         # progress lines (when stderr is not a terminal) show without -v: cron logs want them
         logging.getLogger("scraper.progress").setLevel(logging.INFO)
     with _progress(silent) as progress:
+        from scraper.api import run_crawl_async  # noqa: PLC0415  # loads httpx & co.: not for --help
+
         return await run_crawl_async(
             settings, sites, progress=progress, workers=cores(), on_start=signals.attach
         )
@@ -158,7 +158,7 @@ def _progress(silent: bool) -> Iterator[Callable[[CrawlProgress], None]]:
     if silent:
         yield lambda _: None
         return
-    with progress_display(sys.stderr) as progress:
+    with crawling.progress_display(sys.stderr) as progress:
         yield progress
 
 

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import click
 
+from scraper import store as storage
 from scraper.cli.options import config_option, db_option, load
 from scraper.cli.output import EXIT_USAGE, warn
-from scraper.corpus.export import FORMATS, open_writer
+from scraper.corpus import FORMATS, open_writer
 from scraper.errors import ConfigError, ScraperError
-from scraper.store.documents import Store
-from scraper.store.state import CrawlState
 
 
 @click.command()
@@ -61,8 +60,8 @@ def export(
         raise click.UsageError(f"no store at {path} (run `scraper crawl` first, or pass --db)")
     moment = _parse_since(since) if since is not None else None
     try:
-        with Store(path, read_only=True) as store:
-            if run_id is not None and not CrawlState(store).has_run(run_id):
+        with storage.Store(path, read_only=True) as store:
+            if run_id is not None and not storage.CrawlState(store).has_run(run_id):
                 raise click.UsageError(f"no run {run_id} in {path}")
             writer = open_writer(fmt, output, sys.stdout)
             writer.start()

@@ -30,11 +30,8 @@ from scraper.config import ExtractSettings, Settings
 from scraper.corpus.sources import Input, expand, load_file, mapped_url, page_from_bytes
 from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.errors import NoMainContent, ScraperError, SourceError, internal_error
-from scraper.extract.explain import Explanation, explain
-from scraper.extract.pipeline import extract_document, no_article
-from scraper.extract.worker import ExtractionPool
-from scraper.fetch.client import Fetcher
-from scraper.fetch.politeness import Politeness, fetch_politely
+from scraper.extract import Explanation, ExtractionPool, explain, extract_document, no_article
+from scraper.fetch import Fetcher, Politeness, fetch_politely
 from scraper.models import Document, FetchedPage
 
 

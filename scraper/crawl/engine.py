@@ -35,9 +35,8 @@ from scraper.config import Settings, Site
 from scraper.crawl.frontier import Scope, cookie_jars, named_hosts, run_params, seeds
 from scraper.crawl.visit import Visitor
 from scraper.errors import ConfigError, LockedError, WriteError, internal_error
-from scraper.extract.worker import ExtractionPool
-from scraper.fetch.client import Fetcher
-from scraper.fetch.politeness import Politeness, RobotsAnswer
+from scraper.extract import ExtractionPool
+from scraper.fetch import Fetcher, Politeness, RobotsAnswer
 from scraper.models import (
     CrawlProgress,
     CrawlReport,
@@ -49,8 +48,7 @@ from scraper.models import (
     VisitOutcome,
     utc_now,
 )
-from scraper.store.documents import Store
-from scraper.store.state import CrawlState, RunStart
+from scraper.store import CrawlState, RunStart, Store
 from scraper.urls import host_key, normalise
 
 __all__ = ["Crawler", "new_run_id"]

@@ -39,12 +39,10 @@ from scraper.errors import (
     ScraperError,
     TransientFetchError,
 )
-from scraper.extract.pipeline import extract
-from scraper.extract.worker import ExtractionPool
-from scraper.fetch.client import Fetcher
-from scraper.fetch.politeness import ANY_TYPE, Politeness
+from scraper.extract import ExtractionPool, extract
+from scraper.fetch import ANY_TYPE, Fetcher, Politeness
 from scraper.models import Document, FetchedPage, FrontierItem, Kind, Via, Visit, VisitOutcome
-from scraper.store.state import CrawlState, PageState
+from scraper.store import CrawlState, PageState
 from scraper.urls import host_key
 from scraper.verdict import judge_document
 

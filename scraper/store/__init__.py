@@ -7,9 +7,46 @@
 Other stages import from here; the modules inside are private to the stage.
 """
 
-from scraper.store.documents import SCHEMA_VERSION, Store, document_key, timestamp
-from scraper.store.state import CrawlState, PageState, Recorded, RunStart
+from typing import TYPE_CHECKING
 
+from scraper._lazy import exports
+
+if TYPE_CHECKING:
+    from scraper.store.documents import (
+        SCHEMA_VERSION as SCHEMA_VERSION,
+    )
+    from scraper.store.documents import (
+        Store as Store,
+    )
+    from scraper.store.documents import (
+        document_key as document_key,
+    )
+    from scraper.store.documents import (
+        timestamp as timestamp,
+    )
+    from scraper.store.state import (
+        CrawlState as CrawlState,
+    )
+    from scraper.store.state import (
+        PageState as PageState,
+    )
+    from scraper.store.state import (
+        Recorded as Recorded,
+    )
+    from scraper.store.state import (
+        RunStart as RunStart,
+    )
+
+_EXPORTS = {
+    "SCHEMA_VERSION": "scraper.store.documents",
+    "Store": "scraper.store.documents",
+    "document_key": "scraper.store.documents",
+    "timestamp": "scraper.store.documents",
+    "CrawlState": "scraper.store.state",
+    "PageState": "scraper.store.state",
+    "Recorded": "scraper.store.state",
+    "RunStart": "scraper.store.state",
+}
 __all__ = [
     "SCHEMA_VERSION",
     "CrawlState",
@@ -20,3 +57,5 @@ __all__ = [
     "document_key",
     "timestamp",
 ]
+if not TYPE_CHECKING:  # type checkers read the imports above
+    __getattr__, __dir__ = exports(__name__, _EXPORTS)
