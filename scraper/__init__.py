@@ -18,6 +18,9 @@ from scraper._lazy import exports
 
 if TYPE_CHECKING:
     from scraper.api import (
+        clean_html as clean_html,
+    )
+    from scraper.api import (
         fetch_and_clean as fetch_and_clean,
     )
     from scraper.api import (
@@ -65,7 +68,6 @@ if TYPE_CHECKING:
     from scraper.errors import (
         WriteError as WriteError,
     )
-    from scraper.extract import clean_html as clean_html
     from scraper.models import CrawlReport as CrawlReport
     from scraper.models import Document as Document
     from scraper.models import FetchedPage as FetchedPage
@@ -77,6 +79,7 @@ except PackageNotFoundError:  # a source tree on sys.path that was never install
     __version__ = "0+unknown"
 
 _EXPORTS = {
+    "clean_html": "scraper.api",
     "fetch_and_clean": "scraper.api",
     "fetch_and_clean_async": "scraper.api",
     "run_crawl": "scraper.api",
@@ -93,7 +96,6 @@ _EXPORTS = {
     "ScraperError": "scraper.errors",
     "SourceError": "scraper.errors",
     "WriteError": "scraper.errors",
-    "clean_html": "scraper.extract",
     "CrawlReport": "scraper.models",
     "Document": "scraper.models",
     "FetchedPage": "scraper.models",

@@ -9,6 +9,7 @@ All are frozen, slotted and keyword-only; timestamps are aware UTC datetimes.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -23,6 +24,22 @@ def utc_now() -> datetime:
 def iso_utc(moment: datetime) -> str:
     """ISO 8601 in UTC with a `Z`, second precision: the one timestamp format of every output."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def portable_name(name: str) -> str:
+    """A file name (or `FILE#OFFSET`) as text every output can hold, losslessly.
+
+    A name that is valid UTF-8 is itself. One that is not (Python carries its stray bytes as
+    lone surrogates, `os.fsdecode`) is percent-encoded whole: `%` and every byte outside
+    printable ASCII as `%XX`, so `urllib.parse.unquote_to_bytes` gives back its bytes exactly
+    (README "Record schema").
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+        return "".join(chr(b) if 0x20 <= b < 0x7F and b != 0x25 else f"%{b:02X}" for b in raw)
+    return name
 
 
 def sha256_hex(data: str | bytes) -> str:
@@ -107,7 +124,7 @@ class Document:
             "url": self.url,
             "final_url": self.final_url,
             "canonical_url": self.canonical_url,
-            "source": self.source,
+            "source": portable_name(self.source),
             "title": self.title,
             "authors": list(self.authors),
             "date": self.date,

@@ -18,14 +18,16 @@ from scraper.cli.options import (
     config_option,
     cores,
     db_option,
+    existing_store,
     extraction_options,
     load,
     min_quality_option,
 )
-from scraper.cli.output import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, warn
+from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, quiet, warn
 from scraper.config import Settings
-from scraper.errors import ConfigError, ScraperError, SourceError
+from scraper.errors import ConfigError, LockedError, ScraperError, SourceError
 from scraper.models import Document
+from scraper.urls import url_flaw
 
 
 @click.command()
@@ -161,7 +163,9 @@ def clean(  # click passes every option by keyword
     if not sources and not listed:
         raise click.UsageError("nothing to clean: give SOURCES or --input-file")
     kept = frozenset(code.strip().lower() for value in languages for code in value.split(",") if code.strip())
-    store = storage.Store(settings.store.path) if db is not None else None
+    if url is not None and (flaw := url_flaw(url)):
+        raise click.BadParameter(flaw, param_hint="--url")
+    store = _store_to_drop_by(settings) if db is not None else None
     try:
         hygiene = corpus.Hygiene(
             corpus.HygieneSettings(
@@ -203,6 +207,9 @@ def clean(  # click passes every option by keyword
             )
             failed = _print_cleaned(results, fmt or "text", min_quality or 0.0, hygiene, errors)
             errors.close()
+    except LockedError as exc:
+        warn(str(exc))
+        sys.exit(EXIT_LOCKED)
     except ScraperError as exc:
         warn(str(exc))
         sys.exit(EXIT_USAGE)
@@ -210,6 +217,16 @@ def clean(  # click passes every option by keyword
         if store is not None:
             store.close()
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _store_to_drop_by(settings: Settings) -> storage.Store:
+    """`--db`: the store whose texts are dropped, read-only; one line and exit 2 when it is no
+    store we can read (corrupt, another application's, from a newer scraper)."""
+    try:
+        return existing_store(Path(settings.store.path))
+    except ScraperError as exc:
+        warn(str(exc))
+        sys.exit(EXIT_USAGE)
 
 
 def _clean_to_folder(
@@ -232,7 +249,7 @@ def _clean_to_folder(
     out = corpus.OutputDir(output, fmt=fmt, shard_size=shard_size, resume=resume)
     errors = corpus.ErrorLog(errors_path)
     try:
-        with crawl.clean_progress(sys.stderr, len(inputs)) as progress:
+        with crawl.clean_progress(sys.stderr, len(inputs), shown=not quiet()) as progress:
             counts = corpus.clean_to_folder(
                 inputs,
                 settings,

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from scraper import store as storage
-from scraper.cli.options import config_option, db_option, load
+from scraper.cli.options import config_option, db_option, existing_store, load
 from scraper.cli.output import EXIT_USAGE, warn
 from scraper.corpus import FORMATS, open_writer
 from scraper.errors import ConfigError, ScraperError
@@ -56,11 +56,9 @@ def export(
     """
     settings = load(config_path, db)
     path = Path(settings.store.path)
-    if not path.exists():
-        raise click.UsageError(f"no store at {path} (run `scraper crawl` first, or pass --db)")
     moment = _parse_since(since) if since is not None else None
     try:
-        with storage.Store(path, read_only=True) as store:
+        with existing_store(path) as store:
             if run_id is not None and not storage.CrawlState(store).has_run(run_id):
                 raise click.UsageError(f"no run {run_id} in {path}")
             writer = open_writer(fmt, output, sys.stdout)

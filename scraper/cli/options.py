@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from scraper import store as storage
 from scraper.config import Settings, load_settings
 from scraper.errors import ConfigError
 
@@ -105,3 +106,13 @@ def load(config_path: Path | None, db: Path | None = None) -> Settings:
     if db is not None:
         settings = dataclasses.replace(settings, store=dataclasses.replace(settings.store, path=str(db)))
     return settings
+
+
+def existing_store(path: Path) -> storage.Store:
+    """The store at `path`, opened read-only: `export` and `clean --db` only read a store and
+    never make one (a mistyped --db must not leave a new, empty store behind); `crawl` makes it.
+    Raises `UsageError` when there is no file at `path`, `WriteError` when it is no store we
+    can read (corrupt, another application's, from a newer scraper)."""
+    if not path.exists():
+        raise click.UsageError(f"no store at {path} (a store is made by `scraper crawl`; check --db)")
+    return storage.Store(path, read_only=True)

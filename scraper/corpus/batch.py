@@ -18,6 +18,7 @@ extracted again (scraper/shards.py keeps that count).
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -30,9 +31,11 @@ from scraper.config import ExtractSettings, Settings
 from scraper.corpus.sources import Input, expand, load_file, mapped_url, page_from_bytes
 from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.errors import NoMainContent, ScraperError, SourceError, internal_error
-from scraper.extract import Explanation, ExtractionPool, explain, extract_document, no_article
+from scraper.extract import Explanation, ExtractionPool, InProcess, explain, extract_document, no_article
 from scraper.fetch import Fetcher, Politeness, fetch_politely
 from scraper.models import Document, FetchedPage
+
+log = logging.getLogger("scraper.extract")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,64 @@ def clean_stream(
         yield from _in_order(jobs.all(inputs), window=max(16, 4 * options.jobs))
 
 
+# -- where pages are extracted: here for a handful, in the pool beyond --------------------------
+
+HANDFUL = 4  # pages extracted in this process before the pool is started for the rest
+
+
+class Extraction:
+    """The batch's extraction: the first `HANDFUL` pages in this process (`run_bounded`, under the
+    pool's time and memory limits), so one page or a few cost no pool start (a forkserver and a
+    second of imports); past them the pool starts in a background thread and, once warm, takes
+    every page that follows, the pages meanwhile still extracted here.
+    """
+
+    def __init__(self, workers: int, settings: ExtractSettings, *, handful: int = HANDFUL) -> None:
+        self._workers = workers
+        self._settings = settings
+        self._handful = handful
+        self._here = InProcess(settings)
+        self._lock = threading.Lock()
+        self._pages = 0
+        self._pool: ExtractionPool | None = None
+        self._starting: threading.Thread | None = None
+
+    @property
+    def pool_started(self) -> bool:
+        return self._starting is not None
+
+    def submit(self, source: str, fn: Callable[..., Cleaned], /, *args: object) -> Future[Cleaned]:
+        with self._lock:
+            self._pages += 1
+            if self._pool is not None:
+                return self._pool.submit(source, fn, *args)
+            if self._pages > self._handful and self._starting is None:
+                self._starting = threading.Thread(target=self._start_pool, name="extract-pool-start")
+                self._starting.start()
+        return self._here.submit(source, fn, *args)
+
+    def _start_pool(self) -> None:
+        try:
+            pool = ExtractionPool(self._workers, self._settings, preload=(__name__,))
+        except Exception as exc:  # the pages are still extracted, here: slower, not lost
+            log.warning("extraction pool did not start (%s); extracting in this process", exc)
+            return
+        with self._lock:
+            self._pool = pool
+
+    def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+        if self._pool is not None:
+            self._pool.close()
+
+    def __enter__(self) -> Extraction:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 # -- jobs: one future per page ---------------------------------------------------------------------
 
 
@@ -132,15 +193,13 @@ class _Jobs:
         self.settings = settings
         self.options = options
         self._stack = stack
-        self._pool: ExtractionPool | None = None
+        self._extraction: Extraction | None = None
         self._fetching: _Fetching | None = None
 
     def submit(self, source: str, origin: str, fn: Callable[..., Cleaned], *args: object) -> _Pending:
-        if self._pool is None:  # started at the first page: a run of bad arguments costs no workers
-            self._pool = self._stack.enter_context(
-                ExtractionPool(self.options.jobs, self.settings.extract, preload=(__name__,))
-            )
-        return _Pending(source, origin, self._pool.submit(source, fn, *args))
+        if self._extraction is None:  # made at the first page: a run of bad arguments costs nothing
+            self._extraction = self._stack.enter_context(Extraction(self.options.jobs, self.settings.extract))
+        return _Pending(source, origin, self._extraction.submit(source, fn, *args))
 
     def all(self, inputs: Iterable[Input | SourceError]) -> Iterator[Job]:
         for item in inputs:

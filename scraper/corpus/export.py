@@ -138,7 +138,7 @@ def _mapped(path: Path | str) -> Iterator[None]:
         raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 
 
-class _AtomicFile:
+class AtomicFile:
     """A file that appears at `target` only on `commit`; until then it is a hidden sibling.
 
     The temp file lives in the target's folder so `os.replace` is a rename on one file
@@ -193,7 +193,7 @@ class _AtomicFile:
 
 def write_text_atomically(target: Path, text: str) -> None:
     """Write `text` (UTF-8) to `target` whole or not at all: a temp file beside it, then os.replace."""
-    file = _AtomicFile(target)
+    file = AtomicFile(target)
     file.open()
     try:
         file.write(text)
@@ -220,11 +220,11 @@ class _TextWriter:
     def __init__(self, output: Path | None, stdout: TextIO) -> None:
         self.output = output
         self._stdout = stdout
-        self._file: _AtomicFile | None = None
+        self._file: AtomicFile | None = None
 
     def start(self) -> None:
         if self.output is not None:
-            self._file = _AtomicFile(self.output)
+            self._file = AtomicFile(self.output)
             self._file.open()
         self._begin()
 
@@ -335,7 +335,7 @@ class MarkdownWriter(_TextWriter):
             self._emit(("\n" if self._count else "") + text)
             self._count += 1
             return
-        file = _AtomicFile(self.folder / self._name_for(doc))
+        file = AtomicFile(self.folder / self._name_for(doc))
         try:
             file.open()
             file.write(text)
@@ -387,7 +387,7 @@ class ParquetWriter:
         self.output = output
         self.batch_size = batch_size
         self._pa, self._pq = _pyarrow()
-        self._file = _AtomicFile(output)
+        self._file = AtomicFile(output)
         self._writer: Any = None
         self._rows: list[dict[str, Any]] = []
 
@@ -443,6 +443,7 @@ def _day(value: str | None) -> date | None:
 __all__ = [
     "FORMATS",
     "PARQUET_EXTRA",
+    "AtomicFile",
     "JsonLinesWriter",
     "JsonWriter",
     "MarkdownWriter",

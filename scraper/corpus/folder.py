@@ -35,6 +35,7 @@ from scraper.corpus.dedup import Hygiene
 from scraper.corpus.shards import OutputDir
 from scraper.corpus.sources import Input
 from scraper.errors import SourceError, WriteError
+from scraper.models import portable_name
 from scraper.verdict import KEPT, Verdict, head, judge_document
 
 # what turns inputs into cleaned pages, in input order
@@ -95,13 +96,24 @@ class ErrorLog:
     def add(self, cleaned: Cleaned, reason: str) -> None:
         if self._fh is None:
             return
-        record = {"source": cleaned.source, "input": cleaned.origin, "reason": reason}
-        self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self._fh.flush()
+        record = {
+            "source": portable_name(cleaned.source),
+            "input": portable_name(cleaned.origin),
+            "reason": reason,
+        }
+        try:
+            self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self._fh.flush()
+        except OSError as exc:
+            raise WriteError(f"{self.path}: cannot write: {exc.strerror or exc}") from exc
 
     def close(self) -> None:
         if self._fh is not None:
-            self._fh.close()
+            fh, self._fh = self._fh, None
+            try:
+                fh.close()
+            except OSError as exc:
+                raise WriteError(f"{self.path}: cannot write: {exc.strerror or exc}") from exc
 
 
 def clean_to_folder(

@@ -4,8 +4,7 @@
     visit.py       one frontier URL: robots.txt, conditional fetch, extraction, outcome
     frontier.py    sites, their scope and URL patterns, seeds, run identity
     discover.py    sitemaps and feeds -> URLs
-    links.py       outgoing links of a page, URL normalisation
-    lock.py        one crawl per store
+    links.py       outgoing links of a page
     progress.py    progress bar or log lines
 
 Other stages import from here; the modules inside are private to the stage.
@@ -30,8 +29,6 @@ if TYPE_CHECKING:
     from scraper.crawl.frontier import (
         seeds as seeds,
     )
-    from scraper.crawl.lock import crawl_lock as crawl_lock
-    from scraper.crawl.lock import lock_path as lock_path
     from scraper.crawl.progress import (
         LogProgress as LogProgress,
     )
@@ -52,8 +49,6 @@ _EXPORTS = {
     "crawl_sites": "scraper.crawl.frontier",
     "run_params": "scraper.crawl.frontier",
     "seeds": "scraper.crawl.frontier",
-    "crawl_lock": "scraper.crawl.lock",
-    "lock_path": "scraper.crawl.lock",
     "LogProgress": "scraper.crawl.progress",
     "clean_progress": "scraper.crawl.progress",
     "progress_display": "scraper.crawl.progress",
@@ -64,9 +59,7 @@ __all__ = [
     "LogProgress",
     "Scope",
     "clean_progress",
-    "crawl_lock",
     "crawl_sites",
-    "lock_path",
     "new_run_id",
     "progress_display",
     "run_params",

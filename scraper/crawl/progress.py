@@ -104,10 +104,19 @@ class _CleanLines:
 
 @contextmanager
 def clean_progress(
-    stream: TextIO, total: int, *, interval: float = 10.0, clock: Callable[[], float] = time.monotonic
+    stream: TextIO,
+    total: int,
+    *,
+    interval: float = 10.0,
+    clock: Callable[[], float] = time.monotonic,
+    shown: bool = True,
 ) -> Iterator[Callable[[int, int], None]]:
     """A `(pages, inputs)` progress callable for `clean -o`: a rich bar with pages/s and the time
-    left (from inputs done of `total`) on a terminal, else a timestamped line every `interval` s."""
+    left (from inputs done of `total`) on a terminal, else a timestamped line every `interval` s;
+    nothing when not `shown` (--quiet)."""
+    if not shown:
+        yield lambda _pages, _inputs: None
+        return
     if not stream.isatty():
         yield _CleanLines(stream, total, interval, clock)
         return

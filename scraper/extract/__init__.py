@@ -19,9 +19,17 @@ from typing import TYPE_CHECKING
 from scraper._lazy import exports
 
 if TYPE_CHECKING:
-    from scraper.extract.explanation import Explanation as Explanation
-    from scraper.extract.explanation import describe as describe
-    from scraper.extract.explanation import explain as explain
+    from scraper.extract.explanation import (
+        Explanation as Explanation,
+    )
+    from scraper.extract.explanation import (
+        describe as describe,
+    )
+    from scraper.extract.explanation import (
+        explain as explain,
+    )
+    from scraper.extract.inprocess import InProcess as InProcess
+    from scraper.extract.inprocess import run_bounded as run_bounded
     from scraper.extract.pipeline import (
         NO_MAIN_CONTENT as NO_MAIN_CONTENT,
     )
@@ -47,6 +55,8 @@ _EXPORTS = {
     "Explanation": "scraper.extract.explanation",
     "describe": "scraper.extract.explanation",
     "explain": "scraper.extract.explanation",
+    "InProcess": "scraper.extract.inprocess",
+    "run_bounded": "scraper.extract.inprocess",
     "NO_MAIN_CONTENT": "scraper.extract.pipeline",
     "Trace": "scraper.extract.pipeline",
     "clean_html": "scraper.extract.pipeline",
@@ -60,6 +70,7 @@ __all__ = [
     "NO_MAIN_CONTENT",
     "Explanation",
     "ExtractionPool",
+    "InProcess",
     "Trace",
     "clean_html",
     "describe",
@@ -68,6 +79,7 @@ __all__ = [
     "extract_document",
     "no_article",
     "quiet_libraries",
+    "run_bounded",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports above
     __getattr__, __dir__ = exports(__name__, _EXPORTS)

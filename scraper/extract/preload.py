@@ -18,6 +18,14 @@ import lightgbm  # the block model's library (scipy, numpy): about a second to i
 import scraper.extract.pipeline
 from scraper.extract.metadata import detect_language
 
-__all__ = ["lightgbm", "scraper"]
+__all__ = ["UNREADY", "lightgbm", "scraper"]
 
-detect_language("Loading the language model before any worker is forked from this process.")
+# Why workers cannot work, or None. A failure here (the model is inflated through a temp file:
+# a small `ulimit -f` or a full /tmp breaks it) would kill the server with a traceback of its
+# own on stderr and leave the pool to fail with another; kept here instead, the pool's warm-up
+# task reads it and the run ends with one line (scraper/extract/worker.py `_ready`).
+UNREADY: str | None = None
+try:
+    detect_language("Loading the language model before any worker is forked from this process.")
+except Exception as exc:  # reported once, by the warm-up, as the run's error
+    UNREADY = f"the language model cannot be loaded ({type(exc).__name__}: {exc})"

@@ -3,6 +3,7 @@
     documents.py  `Store`: the connection, transactions, document versions
     state.py      `CrawlState`: runs, frontiers, per-URL validators and history (same file)
     schema.py     the schema as a list of migrations (`PRAGMA user_version`)
+    lock.py       one crawl per store, one `clean -o` run per corpus folder
 
 Other stages import from here; the modules inside are private to the stage.
 """
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from scraper.store.documents import (
         timestamp as timestamp,
     )
+    from scraper.store.lock import FolderLock as FolderLock
+    from scraper.store.lock import crawl_lock as crawl_lock
+    from scraper.store.lock import lock_path as lock_path
     from scraper.store.state import (
         CrawlState as CrawlState,
     )
@@ -42,6 +46,9 @@ _EXPORTS = {
     "Store": "scraper.store.documents",
     "document_key": "scraper.store.documents",
     "timestamp": "scraper.store.documents",
+    "FolderLock": "scraper.store.lock",
+    "crawl_lock": "scraper.store.lock",
+    "lock_path": "scraper.store.lock",
     "CrawlState": "scraper.store.state",
     "PageState": "scraper.store.state",
     "Recorded": "scraper.store.state",
@@ -50,11 +57,14 @@ _EXPORTS = {
 __all__ = [
     "SCHEMA_VERSION",
     "CrawlState",
+    "FolderLock",
     "PageState",
     "Recorded",
     "RunStart",
     "Store",
+    "crawl_lock",
     "document_key",
+    "lock_path",
     "timestamp",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports above
