@@ -8,7 +8,9 @@ into stdout or a corpus folder of shards; locally or on Ray.
     folder.py      `clean -o`: the keep/drop verdict, counts, the error log, the run summary
     dedup.py       exact and MinHash near-duplicates, languages
     shards.py      shards, the manifest, completion markers, resume
-    export.py      JSONL, JSON, Parquet and Markdown writers
+    export.py      the writer of each output format; Parquet
+    writers.py     text, markdown, json, jsonl, csv, xml, TEI and html: one stream, or a file each
+    atomic.py      files that appear whole or not at all
 
 Other stages import from here; the modules inside are private to the stage.
 """
@@ -18,6 +20,8 @@ from typing import TYPE_CHECKING
 from scraper._lazy import exports
 
 if TYPE_CHECKING:
+    from scraper.corpus.atomic import AtomicFile as AtomicFile
+    from scraper.corpus.atomic import write_text_atomically as write_text_atomically
     from scraper.corpus.batch import (
         Cleaned as Cleaned,
     )
@@ -32,15 +36,9 @@ if TYPE_CHECKING:
     )
     from scraper.corpus.dedup import Hygiene as Hygiene
     from scraper.corpus.dedup import HygieneSettings as HygieneSettings
-    from scraper.corpus.export import (
-        FORMATS as FORMATS,
-    )
-    from scraper.corpus.export import (
-        open_writer as open_writer,
-    )
-    from scraper.corpus.export import (
-        write_text_atomically as write_text_atomically,
-    )
+    from scraper.corpus.export import FORMATS as FORMATS
+    from scraper.corpus.export import Writer as Writer
+    from scraper.corpus.export import open_writer as open_writer
     from scraper.corpus.folder import (
         Engine as Engine,
     )
@@ -79,8 +77,25 @@ if TYPE_CHECKING:
     )
     from scraper.corpus.warc import ArchivingFetcher as ArchivingFetcher
     from scraper.corpus.warc import WarcArchive as WarcArchive
+    from scraper.corpus.writers import (
+        FolderWriter as FolderWriter,
+    )
+    from scraper.corpus.writers import (
+        StreamWriter as StreamWriter,
+    )
+    from scraper.corpus.writers import (
+        TrafilaturaNames as TrafilaturaNames,
+    )
+    from scraper.corpus.writers import (
+        render_markdown as render_markdown,
+    )
+    from scraper.corpus.writers import (
+        text_format as text_format,
+    )
 
 _EXPORTS = {
+    "AtomicFile": "scraper.corpus.atomic",
+    "write_text_atomically": "scraper.corpus.atomic",
     "CleanOptions": "scraper.corpus.batch",
     "Cleaned": "scraper.corpus.batch",
     "InputDone": "scraper.corpus.batch",
@@ -88,8 +103,8 @@ _EXPORTS = {
     "Hygiene": "scraper.corpus.dedup",
     "HygieneSettings": "scraper.corpus.dedup",
     "FORMATS": "scraper.corpus.export",
+    "Writer": "scraper.corpus.export",
     "open_writer": "scraper.corpus.export",
-    "write_text_atomically": "scraper.corpus.export",
     "Engine": "scraper.corpus.folder",
     "ErrorLog": "scraper.corpus.folder",
     "clean_to_folder": "scraper.corpus.folder",
@@ -106,22 +121,32 @@ _EXPORTS = {
     "read_url_map": "scraper.corpus.sources",
     "ArchivingFetcher": "scraper.corpus.warc",
     "WarcArchive": "scraper.corpus.warc",
+    "FolderWriter": "scraper.corpus.writers",
+    "StreamWriter": "scraper.corpus.writers",
+    "TrafilaturaNames": "scraper.corpus.writers",
+    "render_markdown": "scraper.corpus.writers",
+    "text_format": "scraper.corpus.writers",
 }
 __all__ = [
     "FORMATS",
     "SHARD_FORMATS",
     "ArchivingFetcher",
+    "AtomicFile",
     "CleanOptions",
     "Cleaned",
     "Engine",
     "ErrorLog",
+    "FolderWriter",
     "Hygiene",
     "HygieneSettings",
     "Input",
     "InputDone",
     "OutputDir",
+    "StreamWriter",
+    "TrafilaturaNames",
     "UrlMap",
     "WarcArchive",
+    "Writer",
     "clean_stream",
     "clean_to_folder",
     "expand",
@@ -131,7 +156,9 @@ __all__ = [
     "ray_stream",
     "read_input_list",
     "read_url_map",
+    "render_markdown",
     "summary",
+    "text_format",
     "write_text_atomically",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports above

@@ -6,7 +6,7 @@
   next URLs from the frontier in small batches and keeps at most `per_host_concurrency` visits
   in flight, paced by the fetcher's HostGate; `max_connections` caps visits overall. A paused
   or slow host holds up nobody else.
-- A visit (scraper/crawl/visit.py) checks the host and robots.txt (scraper/crawl/politeness.py), fetches
+- A visit (scraper/crawl/visit.py) checks the host and robots.txt (scraper/fetch/politeness.py), fetches
   with the page's ETag / Last-Modified and extracts in the process pool; the crawler records
   the document, the page's state, the URLs found and the outcome in one transaction
   (scraper/store/state.py), and wakes the hosts of the URLs found.

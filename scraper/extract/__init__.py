@@ -3,6 +3,7 @@
     pipeline.py   `extract`, `clean_html`: parse once, pre-pass, trafilatura, classify, metadata
     prepass.py    the selectolax pre-pass that takes clutter out before trafilatura sees the page
     rules.py      what the pre-pass counts as clutter: named, generic rules
+    formats.py    the main content as trafilatura's XML; the xml, TEI and html outputs built from it
     classify.py   page type (listing included), junk verdicts (block, consent, login, soft 404), quality
     metadata.py   dates, language, canonical URL, JSON-LD: what the page declares, checked
     authors.py    bylines cleaned into names
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from scraper.extract.explanation import (
         explain as explain,
     )
+    from scraper.extract.formats import render_html as render_html
+    from scraper.extract.formats import render_xml as render_xml
     from scraper.extract.inprocess import InProcess as InProcess
     from scraper.extract.inprocess import run_bounded as run_bounded
     from scraper.extract.pipeline import (
@@ -55,6 +58,8 @@ _EXPORTS = {
     "Explanation": "scraper.extract.explanation",
     "describe": "scraper.extract.explanation",
     "explain": "scraper.extract.explanation",
+    "render_html": "scraper.extract.formats",
+    "render_xml": "scraper.extract.formats",
     "InProcess": "scraper.extract.inprocess",
     "run_bounded": "scraper.extract.inprocess",
     "NO_MAIN_CONTENT": "scraper.extract.pipeline",
@@ -79,6 +84,8 @@ __all__ = [
     "extract_document",
     "no_article",
     "quiet_libraries",
+    "render_html",
+    "render_xml",
     "run_bounded",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports above

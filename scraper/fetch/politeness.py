@@ -2,7 +2,7 @@
 
 - robots.txt is fetched once per host per run (the first URL of a host waits for it, the
   others share the answer), its first 512 KiB only however long it is, and picked by outcome
-  as RFC 9309 says (see scraper/crawl/robots.py):
+  as RFC 9309 says (see scraper/fetch/robots.py):
   200 -> its rules; 4xx -> allow all; 5xx or unreachable -> disallow all, and the host is set
   aside, since nothing of it may be fetched.
 - Its Crawl-delay (capped by `[crawl] max_crawl_delay`) becomes the host's gap in the

@@ -8,7 +8,7 @@ workflow tools). An ASGI app (FastAPI), served by uvicorn (`scraper serve`).
     GET  /docs, /openapi.json
 
 A URL is fetched as the crawl fetches: the SSRF guard (only public addresses, unless `[fetch]
-allow_private` names the host), robots.txt and per-host pacing (scraper/crawl/politeness.py,
+allow_private` names the host), robots.txt and per-host pacing (scraper/fetch/politeness.py,
 read again after `ROBOTS_TTL`), the `[fetch]` size, time and retry limits. Every page is
 extracted in the bounded worker pool (`[extract] timeout`, `max_memory`). Authentication, body
 size and the bound on requests in work are scraper/serve/limits.py's.

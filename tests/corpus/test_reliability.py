@@ -20,7 +20,7 @@ from click.testing import CliRunner
 import scraper.corpus
 import scraper.corpus.batch
 from scraper.cli import cli
-from scraper.corpus.export import AtomicFile
+from scraper.corpus.atomic import AtomicFile
 from scraper.corpus.shards import OutputDir
 from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.errors import LockedError
