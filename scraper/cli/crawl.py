@@ -17,7 +17,15 @@ import click
 
 from scraper import corpus
 from scraper import crawl as crawling
-from scraper.cli.options import config_option, cores, db_option, extraction_options, load, min_quality_option
+from scraper.cli.options import (
+    config_option,
+    cores,
+    db_option,
+    extraction_options,
+    fetch_options,
+    load,
+    min_quality_option,
+)
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, warn
 from scraper.cli.signals import StopOnSignals
 from scraper.config import Settings, Site, check_start_url
@@ -50,6 +58,7 @@ from scraper.models import CrawlProgress, CrawlReport, RunStatus
     help="Also write the run report as JSON to this file.",
 )
 @extraction_options
+@fetch_options
 def crawl(
     *,
     start_urls: tuple[str, ...],
