@@ -40,8 +40,10 @@ if TYPE_CHECKING:
     from scraper.store.state import (
         RunStart as RunStart,
     )
+    from scraper.store.state import RunSummary as RunSummary
 
 _EXPORTS = {
+    "RunSummary": "scraper.store.state",
     "SCHEMA_VERSION": "scraper.store.documents",
     "Store": "scraper.store.documents",
     "document_key": "scraper.store.documents",
@@ -61,6 +63,7 @@ __all__ = [
     "PageState",
     "Recorded",
     "RunStart",
+    "RunSummary",
     "Store",
     "crawl_lock",
     "document_key",
