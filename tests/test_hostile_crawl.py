@@ -8,6 +8,8 @@ other people's servers (issue 14). Every trap now ends with a recorded outcome, 
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import socketserver
 import threading
 import time
@@ -16,12 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from scraper.cli import cli
 from scraper.config import ExtractSettings, FetchSettings, Settings
 from scraper.crawl.engine import Crawler
 from scraper.crawl.frontier import crawl_sites
 from scraper.errors import TransientFetchError
 from scraper.extract import ExtractionPool
+from scraper.fetch import inflate
 from scraper.fetch.client import Fetcher
 from scraper.models import CrawlReport, FetchedPage, RunStatus
 from scraper.store.documents import Store
@@ -376,3 +381,71 @@ def test_validators_go_only_to_the_url_that_answered_with_them(tmp_path: Path, s
     assert "if-none-match" not in to_c.headers
     assert [r.headers.get("if-none-match") for r in server.hits("/b")] == ['"b1"']
     assert second.new == 1  # /a, now redirected to /c
+
+
+def test_many_empty_gzip_members_inflate_in_linear_time() -> None:
+    """200,000 empty gzip members (4 MB) inflate in about a second: each member's leftover input is
+    a small copy, not the rest of the stream (before: quadratic, over a minute). The limit is
+    fifteen times the time it takes, so load on the machine cannot fail it."""
+    body = gzip.compress(b"", mtime=0) * 200_000
+    started = time.monotonic()
+    assert inflate(body, limit=1024) == b""
+    assert time.monotonic() - started < 15
+
+
+def test_a_report_that_cannot_be_written_is_said_before_the_crawl(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """--report where no file can be written (below a regular file): one line and exit 2 before any
+    request (before: the crawl ran, then failed, and its summary was lost)."""
+    server.routes["/"] = Route(body=article("Home"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    command = ["crawl", server.url("/"), "--db", str(tmp_path / "store.db")]
+
+    done = CliRunner().invoke(cli, [*command, "--report", str(blocker / "report.json")])
+
+    assert done.exit_code == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"scraper: --report {blocker / 'report.json'}: cannot write: ")
+    assert server.requests == []
+
+
+def test_a_huge_url_is_shortened_in_the_summary(tmp_path: Path, server: LocalServer) -> None:
+    """A failing link of 100,000 characters is printed cut to a few hundred, with how much was cut;
+    the JSON report keeps it whole (before: printed twice, whole)."""
+    huge = "/" + "x" * 100_000
+    server.routes["/"] = Route(body=article("Home", links=(huge,)))
+    report_path = tmp_path / "report.json"
+    command = ["crawl", server.url("/"), "--db", str(tmp_path / "store.db"), "--report", str(report_path)]
+
+    done = CliRunner().invoke(cli, command)
+
+    assert max(len(line) for line in done.stdout.splitlines()) < 1000
+    assert "more characters)" in done.stdout
+    failures = json.loads(report_path.read_text())["failures"]
+    assert [len(f["url"]) for f in failures] == [len(server.url(huge))]
+
+
+def test_session_id_links_store_each_text_once(tmp_path: Path, server: LocalServer) -> None:
+    """6 stories behind 90 session-id links: well-known session parameters are taken out of URLs
+    (one request per story), and a text seen under another spelling (`?sid=`) is stored once per
+    site (before: 300 documents holding 6 texts)."""
+    stories = [f"/story-{i}" for i in range(6)]
+    links = [
+        link
+        for i, story in enumerate(stories)
+        for n in range(5)
+        for link in (f"{story}?PHPSESSID={i}{n}abc", f"{story};jsessionid={i}{n}XYZ", f"{story}?sid={i}{n}")
+    ]
+    server.routes["/"] = Route(body=article("Home", links=tuple(links)))
+    server.routes.update({story: Route(body=article(f"Story number {i}")) for i, story in enumerate(stories)})
+    settings = make_settings(tmp_path)
+
+    report = crawl(settings, server.url("/"))
+
+    texts = db_rows(settings, "SELECT COUNT(*), COUNT(DISTINCT content_hash) FROM documents")
+    assert texts == [(7, 7)]
+    assert report.new == 7
+    assert report.skipped == {"duplicate": 6 * 5}  # every ?sid= spelling: the plain URL came first
+    assert len([r for r in server.requests if "PHPSESSID" in r.path or "jsessionid" in r.path]) == 0

@@ -14,6 +14,8 @@ the visits in flight, which the resumed run makes again.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import sqlite3
 import zlib
@@ -25,6 +27,7 @@ from scraper.models import (
     CrawlProgress,
     CrawlReport,
     DeadLink,
+    Document,
     FrontierItem,
     Kind,
     RunStatus,
@@ -34,7 +37,7 @@ from scraper.models import (
     VisitOutcome,
     utc_now,
 )
-from scraper.store.documents import Store, timestamp
+from scraper.store.documents import Store, document_key, timestamp
 from scraper.urls import host_key
 
 __all__ = ["CrawlState", "PageState", "Recorded", "RunStart", "RunSummary"]
@@ -392,6 +395,11 @@ class CrawlState:
         now = timestamp(self._clock())
         with self._store.transaction("record " + visit.url) as conn:
             outcome = visit.outcome
+            twin = _twin(conn, visit.document) if visit.document is not None else None
+            if twin is not None:  # session ids, tracking parameters, print views: one text, many URLs
+                reason = f"duplicate: the same text is stored as {twin}"
+                visit = dataclasses.replace(visit, outcome=VisitOutcome.SKIPPED, reason=reason, document=None)
+                outcome = visit.outcome
             if visit.document is not None:
                 html_hash = visit.page.html_hash if visit.page is not None else ""
                 saved = self._store.save_within(conn, visit.document, html_hash=html_hash, run_id=run_id)
@@ -581,6 +589,29 @@ class CrawlState:
         self._rows[run_id] += added
         self.left_out += left_out
         return added
+
+
+def _twin(conn: sqlite3.Connection, document: Document) -> str | None:
+    """Another URL of the same host under which this very text is stored, if there is one.
+
+    The one rule against duplicate URLs, whatever makes them (session ids, tracking parameters,
+    sort orders, print views): a text is stored once per site. The URL's own versions do not count.
+    """
+    key = document_key(document)
+    try:
+        host = host_key(key)
+    except ValueError:
+        return None
+    rows = conn.execute(
+        "SELECT DISTINCT key FROM documents WHERE content_hash = ? AND key != ? AND change != 'gone' "
+        "LIMIT 50",
+        (document.content_hash, key),
+    )
+    for (other,) in rows:
+        with contextlib.suppress(ValueError):
+            if host_key(other) == host:
+                return str(other)
+    return None
 
 
 def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, now: str) -> None:
