@@ -30,7 +30,7 @@ from scraper.corpus.export import Writer
 from scraper.corpus.folder import Engine, ErrorLog, clean_to_folder, failed_count, judge, summary
 from scraper.corpus.ray_engine import ray_stream
 from scraper.corpus.shards import SHARD_FORMATS, OutputDir
-from scraper.corpus.sources import Input, UrlMap, expand, read_input_list, read_url_map
+from scraper.corpus.sources import Input, UrlMap, expand, input_sizes, read_input_list, read_url_map
 from scraper.corpus.writers import FolderWriter, StreamWriter, TrafilaturaNames, text_format
 from scraper.crawl.progress import clean_progress
 from scraper.errors import ConfigError, LockedError, ScraperError, SourceError
@@ -303,7 +303,8 @@ def _clean_to_folder(
     out = OutputDir(output, fmt=fmt, shard_size=shard_size, resume=resume)
     errors = ErrorLog(errors_path)
     try:
-        with clean_progress(sys.stderr, len(inputs), shown=not quiet()) as progress:
+        total_bytes = sum(input_sizes(inputs).values())
+        with clean_progress(sys.stderr, len(inputs), total_bytes=total_bytes, shown=not quiet()) as progress:
             counts = clean_to_folder(
                 inputs,
                 settings,
