@@ -102,9 +102,10 @@ def test_output_folder_has_shards_manifest_markers_and_summary(runner: CliRunner
     markers = [json.loads(p.read_text()) for p in (out / "_done").iterdir()]
     assert sorted(m["input"] for m in markers) == sorted([*(str(p) for p in pages.iterdir()), str(warc)])
     assert result.stdout.splitlines()[0] == (
-        "cleaned 7 inputs, 12 pages: written 8, skipped 4, dropped 0, failed 0"
+        "cleaned 7 inputs, 9 pages: written 8, skipped 1, dropped 0, failed 0; "
+        "3 web archive records that are no page"
     )
-    assert "  skipped 3: not a response record (request)" in result.stdout
+    assert "  not a page 3: not a response record (request)" in result.stdout
     assert "  skipped 1: no main content" in result.stdout
 
 
