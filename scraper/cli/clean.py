@@ -18,6 +18,7 @@ from scraper.cli.options import (
     db_option,
     existing_store,
     extraction_options,
+    fetch_options,
     load,
     min_quality_option,
     tei_option,
@@ -138,6 +139,7 @@ from scraper.urls import url_flaw
 @min_quality_option
 @click.option("--explain", is_flag=True, help="On stderr, list the blocks removed from each page and why.")
 @extraction_options
+@fetch_options
 @config_option
 def clean(  # click passes every option by keyword
     *,
@@ -188,6 +190,7 @@ def clean(  # click passes every option by keyword
       scraper clean -i inputs.txt --url-map urls.csv -o corpus/ --resume --errors failed.jsonl
       scraper clean saved/page.html --explain > /dev/null
       scraper clean saved/page.html --precision --no-tables
+      scraper clean https://app.example.com/story --render --proxy http://proxy.corp:3128
       curl -s https://example.com/ | scraper clean - --format markdown
       scraper clean saved/ --output-dir clean/ --keep-dirs --format xml --links --formatting
       scraper clean https://example.com/page --no-robots --format html
