@@ -45,7 +45,7 @@ from warcio.warcwriter import WARCWriter
 from scraper.charset import page_from_bytes
 from scraper.config import Settings
 from scraper.errors import SourceError, WriteError
-from scraper.fetch.client import HTML_TYPES, Fetcher
+from scraper.fetch import HTML_TYPES, Fetcher
 from scraper.models import FetchedPage, iso_utc, utc_now
 from scraper.urls import url_flaw
 
