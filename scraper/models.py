@@ -331,6 +331,17 @@ class CrawlProgress:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CleanProgress:
+    """Where a `clean -o` run stands: pages (HTML files and HTML responses of web archives, not
+    their other records) and inputs done, and bytes of local input read (a file once done, a web
+    archive record by record), of which an ETA is reckoned even for one large archive."""
+
+    pages: int = 0
+    inputs: int = 0
+    read: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CrawlReport:
     """What one crawl run did, counted from the store, so a resumed run counts its whole life.
 
