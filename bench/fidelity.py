@@ -67,9 +67,9 @@ def faults(html: str, text: str, kept: list[str] | None) -> Faults:
 def check(task: tuple[str, str]) -> tuple[str, str, Faults]:
     """Extract one page (its name, its path) with the shipped model: its name, text and faults."""
     from scraper.config import ExtractSettings  # noqa: PLC0415  # imported in the worker
+    from scraper.corpus.sources import load_file  # noqa: PLC0415
     from scraper.errors import ScraperError  # noqa: PLC0415
     from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
-    from scraper.corpus.sources import load_file  # noqa: PLC0415
 
     name, path = task
     page = load_file(path, url=None, max_bytes=50 * 2**20)

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from scraper.errors import ConfigError
-from scraper.urls import url_flaw
+from scraper.urls import SiteIndex, url_flaw
 
 DEFAULT_USER_AGENT = "scraper/0.1 (+https://github.com/scraper-project/scraper)"
 
@@ -234,6 +234,8 @@ class FetchSettings:
     connect_timeout: float = _bounded(10.0, 0, 600, above=True)
     read_timeout: float = _bounded(30.0, 0, 3600, above=True)
     total_timeout: float = _bounded(60.0, 0, 3600, above=True)
+    # seconds one URL may take in all: every attempt, redirect hop and wait between attempts
+    url_budget: float = _bounded(120.0, 0, _DAY, above=True)
     max_redirects: int = _bounded(10, 0, 30)
     max_bytes: int = _bounded(10 * 1024 * 1024, 0, _GIB, above=True)
     max_decoded_bytes: int = _bounded(50 * 1024 * 1024, 0, 2 * _GIB, above=True)
@@ -257,7 +259,9 @@ class FetchSettings:
     headers: Mapping[str, str] = field(default_factory=dict)
     cookie: Mapping[str, str] = field(default_factory=dict)  # static cookies: name = "value"
     auth: Mapping[str, str] = field(default_factory=dict)  # { bearer = ... } or { user, password }
-    # rendering ([[sites]] render = true, clean --render): Chromium's path, and the limits of a page
+    # rendering ([[sites]] render = true, clean --render): pages are fetched as always, then their
+    # scripts run in headless Chromium (scraper/fetch/render.py); the browser, and a page's limits
+    render: bool = False
     browser: str = "/usr/bin/chromium"
     render_timeout: float = _bounded(30.0, 0, 600, above=True)
     render_max_memory: int = _bounded(512, 64, 16384)  # MiB of JavaScript heap a page may use
@@ -270,6 +274,7 @@ class FetchSettings:
         _check_headers("headers", self.headers)
         _check_cookie("cookie", self.cookie)
         _check_auth("auth", self.auth)
+        _require(not self.render or render_available(), "render", RENDER_EXTRA)
         for entry in self.allow_private:
             _require(
                 (bool(entry.strip()) and not any(c in entry for c in " /?#@")) or _is_network(entry),
@@ -291,6 +296,15 @@ class ExtractSettings:
     include_tables: bool = True
     favor_precision: bool = False
     favor_recall: bool = False
+    # what the Markdown and XML keep besides the text, as trafilatura's flags of the same names:
+    # links with their targets, images (src and alt), emphasis (bold, italic, ...); the plain
+    # text is the same either way
+    include_links: bool = False
+    include_images: bool = False
+    include_formatting: bool = False
+    # trafilatura without its fallback extractors (readability, jusText) and no date search in the
+    # page text (trafilatura's `fast`); with the block model, the fallbacks are skipped anyway
+    fast: bool = False
     prepass: bool = True
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
@@ -335,7 +349,10 @@ class CrawlSettings:
     # links taken from one page (the first, in document order), and URLs one run may queue
     max_links_per_page: int = _bounded(1000, 0, 1_000_000)
     max_frontier_urls: int = _bounded(500_000, 1, 100_000_000)
-    max_discovery_requests: int = _bounded(100, 0, 100_000)  # sitemaps and feeds requested per site per run
+    # sitemaps and feeds requested per run, per host, and the hosts they may be on
+    max_discovery_requests: int = _bounded(1000, 0, 1_000_000)
+    max_discovery_per_host: int = _bounded(100, 0, 100_000)
+    max_discovery_hosts: int = _bounded(50, 0, 10_000)
     max_sitemap_depth: int = _bounded(
         3, 0, 20
     )  # index levels below a sitemap named by robots.txt or the config
@@ -389,7 +406,7 @@ class Site:
     user_agent: str | None = None
     per_host_delay: float | None = _bounded(None, 0, 3600)
     per_host_concurrency: int | None = _bounded(None, 1, 64)
-    render: bool = False
+    render: bool | None = None
 
     def __post_init__(self) -> None:
         _check_bounds(self)
@@ -413,22 +430,22 @@ class Site:
         for url in self.start_urls:
             check_start_url(url)
 
-    @property
-    def all_hosts(self) -> frozenset[str]:
-        """The hostnames (ports ignored) whose pages belong to this site."""
-        own = {h.lower() for h in self.hosts}
-        own.update((urlsplit(u).hostname or "").lower() for u in self.start_urls)
-        return frozenset(own - {""})
-
 
 def site_for(sites: tuple[Site, ...], url: str | None) -> Site | None:
-    """The configured site whose hosts hold `url` (any port), if there is one; None also for a
-    string that is no URL ("http://[::1/x": no host, so no site)."""
-    try:
-        host = (urlsplit(url).hostname or "").lower() if url else ""
-    except ValueError:
-        return None
-    return next((s for s in sites if host in s.all_hosts), None)
+    """The configured site `url` belongs to: the crawl's own rule (`urls.SiteIndex`)."""
+    return _site_index(sites).site_of(url) if url and sites else None
+
+
+_SITE_INDEXES: dict[int, tuple[tuple[Site, ...], SiteIndex[Site]]] = {}  # by id: Site holds dicts
+
+
+def _site_index(sites: tuple[Site, ...]) -> SiteIndex[Site]:
+    held = _SITE_INDEXES.get(id(sites))
+    if held is None or held[0] is not sites:
+        if len(_SITE_INDEXES) >= 16:
+            _SITE_INDEXES.clear()
+        held = _SITE_INDEXES[id(sites)] = (sites, SiteIndex((s, s.start_urls, s.hosts) for s in sites))
+    return held[1]
 
 
 def check_start_url(url: str) -> None:
@@ -465,7 +482,7 @@ class Settings:
         )
 
 
-_SITE_FETCH_KEYS = ("proxy", "user_agent", "per_host_delay", "per_host_concurrency")
+_SITE_FETCH_KEYS = ("proxy", "user_agent", "per_host_delay", "per_host_concurrency", "render")
 
 
 def site_fetch(fetch: FetchSettings, site: Site | None) -> FetchSettings:

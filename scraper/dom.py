@@ -1,5 +1,6 @@
-"""The one home for reading a parsed page (selectolax/lexbor): text, class/id tokens, ancestors,
-link density and the base URL. Pure functions over nodes; they never change the tree.
+"""The one home for parsing a page and reading it (selectolax/lexbor): `parse_html`, text,
+class/id tokens, ancestors, link density and the base URL. Pure functions over nodes; they
+never change the tree.
 
 Every stage that looks at HTML (the extractor's pre-pass, rules, classifier and author finder,
 the crawler's link and feed discovery) reads it through these, so a guard added here (a
@@ -12,11 +13,20 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from scraper.urls import join_url
+from scraper.errors import ExtractionError
+from scraper.urls import join_http
+
+
+def parse_html(html: str, source: str) -> LexborHTMLParser:
+    """The page parsed by lexbor; `ExtractionError` when the parser gives up (it cannot allocate)."""
+    try:
+        return LexborHTMLParser(html)
+    except (SelectolaxError, MemoryError) as exc:
+        raise ExtractionError(source, "the HTML parser gave up (out of memory)") from exc
+
 
 # -- text --------------------------------------------------------------------------------------
 
@@ -57,16 +67,21 @@ def class_tokens(node: LexborNode) -> frozenset[str]:
     section's heading ("sharing-with-a-single-developer"), not a role, and is left out.
     """
     attrs = node.attributes
-    ident = attrs.get("id") or ""
-    if len(_TOKEN_SPLIT.split(ident)) > _MAX_ID_PARTS:
-        ident = ""
-    return _class_tokens(f"{attrs.get('class') or ''} {ident}")
+    names, ident = attrs.get("class"), attrs.get("id")
+    if not names and not ident:
+        return _NO_TOKENS
+    return _class_tokens(names or "", ident or "")
+
+
+_NO_TOKENS: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=16384)  # pure; a site repeats the same class strings on every page
-def _class_tokens(names: str) -> frozenset[str]:
+def _class_tokens(names: str, ident: str) -> frozenset[str]:
+    if len(_TOKEN_SPLIT.split(ident)) > _MAX_ID_PARTS:
+        ident = ""
     out: set[str] = set()
-    for name in names.split():
+    for name in f"{names} {ident}".split():
         parts = [p.lower() for p in _TOKEN_SPLIT.split(name) if p]
         out.add(name.lower())
         out.update(parts)
@@ -97,9 +112,4 @@ def base_url(tree: LexborHTMLParser, page_url: str) -> str:
     node = tree.css_first("base[href]")
     if node is None:
         return page_url
-    joined = join_url(page_url, node.attributes.get("href") or "")
-    if joined is None:
-        return page_url
-    parts = urlsplit(joined)
-    usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-    return joined if usable else page_url
+    return join_http(page_url, node.attributes.get("href") or "") or page_url

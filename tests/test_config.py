@@ -16,6 +16,7 @@ from scraper.config import (
     load_settings,
     settings_from_dict,
 )
+from scraper.crawl import Scope
 from scraper.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,11 +102,33 @@ def test_site_selectors_merge_into_extract_settings() -> None:
             ],
         }
     )
-    merged = settings.extract_for("https://NEWS.example:8443/story")
+    merged = settings.extract_for("https://NEWS.example/story")
     assert merged.remove == (".ad", ".promo")
     assert merged.keep == ("article",)
     assert settings.extract_for("https://other.example/").remove == (".ad",)
     assert settings.extract_for(None).remove == (".ad",)
+
+
+def test_two_sites_on_one_host_each_get_their_own_selectors() -> None:
+    """The crawl's site-of rule decides the selectors too: an explicit port makes another site,
+    a configured `hosts` name matches any port (site b's pages got site a's `remove` before)."""
+    settings = settings_from_dict(
+        {
+            "sites": [
+                {"name": "a", "start_urls": ["http://127.0.0.1:8001/"], "remove": [".a-only"]},
+                {"name": "b", "start_urls": ["http://127.0.0.1:8002/"], "remove": [".b-only"]},
+                {"name": "c", "start_urls": ["https://c.example/"], "hosts": ["cdn.example"]},
+            ]
+        }
+    )
+    assert settings.extract_for("http://127.0.0.1:8002/story").remove == (".b-only",)
+    assert settings.extract_for("http://127.0.0.1:8001/story").remove == (".a-only",)
+    assert settings.site_for("http://127.0.0.1:8003/") is None
+    assert settings.site_for("http://cdn.example:8080/x") is settings.sites[2]
+    assert settings.site_for("https://c.example:8443/x") is None
+    scope = Scope(settings.sites)
+    for url in ("http://127.0.0.1:8002/s", "http://127.0.0.1:8003/", "http://cdn.example:8080/x", "ftp://x"):
+        assert scope.site_of(url) is settings.site_for(url), url
 
 
 def test_settings_are_frozen() -> None:

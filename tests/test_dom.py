@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper import dom
 from scraper.crawl.discover import feed_links
 from scraper.crawl.links import extract_links
+from scraper.errors import ExtractionError
 from scraper.extract.metadata import canonical_url
 
 
@@ -85,3 +86,14 @@ def test_every_stage_survives_a_malformed_base_href() -> None:
     assert extract_links(html, page) == ["https://site.test/a/next.html"]
     assert feed_links(html, base_url=page) == ("https://site.test/feed.xml",)
     assert canonical_url(LexborHTMLParser(html), page) == "https://site.test/story"
+
+
+def test_a_parser_that_gives_up_is_the_pages_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """lexbor failing to allocate (SelectolaxError) is an ExtractionError about the page."""
+
+    def fail(html: str) -> LexborHTMLParser:
+        raise SelectolaxError("Can't parse HTML.")
+
+    monkeypatch.setattr(dom, "LexborHTMLParser", fail)
+    with pytest.raises(ExtractionError, match=r"page\.html: the HTML parser gave up \(out of memory\)"):
+        dom.parse_html("<p>x</p>", "page.html")

@@ -8,7 +8,7 @@ Exit codes, the same for every command (README "Exit codes"):
     1    the work failed: `clean` could not clean some sources; a crawl run failed (more than
          max_failure_ratio of its requested pages failed, or every host was set aside)
     2    usage, configuration or store error (the message names the bad key or file)
-    3    `crawl`: another crawl holds the lock on the store
+    3    `crawl`: another crawl holds the lock on the store; `clean -o`: another run holds the folder
     130  interrupted by SIGINT (Ctrl-C); a crawl writes its report, the next run resumes it
     141  stdout closed early (`scraper export | head`): a quiet exit, as for any Unix filter
     143  terminated by SIGTERM (systemd stop, `timeout`); a crawl as for SIGINT
@@ -19,13 +19,14 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import time
 
 import click
 
-from scraper.cli import clean, completion, crawl, export
+from scraper import extract
+from scraper.cli import clean, completion, crawl, export, runs
 from scraper.cli.output import Options
 from scraper.cli.signals import Commands, on_sigterm
-from scraper.extract import quiet_libraries
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,20 +40,29 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Fetch web pages, keep only the story, store it with its metadata.
 
     Exit codes (every command): 0 done, 1 the work failed (see each command), 2 usage,
-    configuration or store error, 3 another crawl holds the store's lock, 130 SIGINT,
+    configuration or store error, 3 another run holds the store's or folder's lock, 130 SIGINT,
     141 stdout closed early (`| head`), 143 SIGTERM.
     """
     if verbose and quiet:
         raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
-    ctx.obj = Options(quiet=quiet)
+    ctx.obj = Options(quiet=quiet, verbose=verbose)
     level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)  # trafilatura & co. only at -vv
+    log_format = "%(levelname)s %(name)s: %(message)s"
+    if not sys.stderr.isatty():  # a cron log or a file: every line says when (UTC)
+        log_format = "%(asctime)s " + log_format
+    formatter = logging.Formatter(log_format, datefmt="%Y-%m-%dT%H:%M:%SZ")
+    formatter.converter = time.gmtime
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    logging.basicConfig(level=level, handlers=[handler])
+    # trafilatura & co. only at -vv
+    extract.quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
 
 
 cli.add_command(clean.clean)
 cli.add_command(crawl.crawl)
 cli.add_command(export.export)
+cli.add_command(runs.runs)
 cli.add_command(completion.completion)
 
 

@@ -4,35 +4,31 @@ shards in a corpus folder (-o)."""
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
+from scraper import corpus, crawl, extract
+from scraper import store as storage
 from scraper.cli.options import (
+    check_tei,
     config_option,
     cores,
     db_option,
+    existing_store,
     extraction_options,
+    fetch_options,
     load,
     min_quality_option,
+    tei_option,
 )
-from scraper.cli.output import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, warn
+from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, quiet, warn
 from scraper.config import Settings
-from scraper.corpus.batch import Cleaned, CleanOptions, clean_stream
-from scraper.corpus.dedup import Hygiene, HygieneSettings
-from scraper.corpus.folder import Engine, ErrorLog, clean_to_folder, failed_count, summary
-from scraper.corpus.ray_engine import ray_stream
-from scraper.corpus.shards import SHARD_FORMATS, OutputDir
-from scraper.corpus.sources import Input, UrlMap, expand, read_input_list, read_url_map
-from scraper.crawl.progress import clean_progress
-from scraper.errors import ConfigError, ScraperError, SourceError
-from scraper.extract.explain import describe
-from scraper.models import Document
-from scraper.store.documents import Store
+from scraper.errors import ConfigError, LockedError, ScraperError, SourceError
+from scraper.urls import url_flaw
 
 
 @click.command()
@@ -40,9 +36,31 @@ from scraper.store.documents import Store
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "json", "jsonl", "parquet"]),
+    type=click.Choice(["text", "markdown", "json", "jsonl", "csv", "xml", "html", "parquet"]),
     default=None,
     help="Output format [default: text; jsonl with -o]. -o DIR takes jsonl or parquet.",
+)
+@tei_option
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one file per document to this folder, named by a hash of its text (trafilatura's -o).",
+)
+@click.option(
+    "--keep-dirs",
+    is_flag=True,
+    help="With --output-dir: name each file after its input, keeping the folders below a folder argument.",
+)
+@click.option(
+    "--only-with-metadata",
+    is_flag=True,
+    help="Skip documents without a title, a URL or a date (trafilatura's flag).",
+)
+@click.option(
+    "--no-robots",
+    "ignore_robots",
+    is_flag=True,
+    help="Fetch the URLs given without reading robots.txt: for a page you may fetch, never for crawls.",
 )
 @click.option(
     "-o",
@@ -112,11 +130,17 @@ from scraper.store.documents import Store
 @min_quality_option
 @click.option("--explain", is_flag=True, help="On stderr, list the blocks removed from each page and why.")
 @extraction_options
+@fetch_options
 @config_option
 def clean(  # click passes every option by keyword
     *,
     sources: tuple[str, ...],
     fmt: str | None,
+    tei: bool,
+    output_dir: Path | None,
+    keep_dirs: bool,
+    only_with_metadata: bool,
+    ignore_robots: bool,
     output: Path | None,
     shard_size: int,
     resume: bool,
@@ -157,33 +181,44 @@ def clean(  # click passes every option by keyword
       scraper clean -i inputs.txt --url-map urls.csv -o corpus/ --resume --errors failed.jsonl
       scraper clean saved/page.html --explain > /dev/null
       scraper clean saved/page.html --precision --no-tables
+      scraper clean https://app.example.com/story --render --proxy http://proxy.corp:3128
       curl -s https://example.com/ | scraper clean - --format markdown
+      scraper clean saved/ --output-dir clean/ --keep-dirs --format xml --links --formatting
+      scraper clean https://example.com/page --no-robots --format html
     """
+    _check_outputs(fmt, tei=tei, output=output, output_dir=output_dir, keep_dirs=keep_dirs, engine=engine)
     settings = load(config_path, db)
     try:
-        listed = [line for path in input_files for line in read_input_list(str(path))]
-        mapping = read_url_map(str(url_map)) if url_map is not None else UrlMap()
+        listed = [line for path in input_files for line in corpus.read_input_list(str(path))]
+        mapping = corpus.read_url_map(str(url_map)) if url_map is not None else corpus.UrlMap()
     except ScraperError as exc:
         raise click.UsageError(str(exc)) from None
     if not sources and not listed:
         raise click.UsageError("nothing to clean: give SOURCES or --input-file")
     kept = frozenset(code.strip().lower() for value in languages for code in value.split(",") if code.strip())
-    store = Store(settings.store.path) if db is not None else None
+    if url is not None and (flaw := url_flaw(url)):
+        raise click.BadParameter(flaw, param_hint="--url")
+    store = _store_to_drop_by(settings) if db is not None else None
     try:
-        hygiene = Hygiene(
-            HygieneSettings(
+        hygiene = corpus.Hygiene(
+            corpus.HygieneSettings(
                 exact=output is not None if dedup is None else dedup, near=near_dup, languages=kept
             ),
             stored=store.has_text if store is not None else None,
         )
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    options = CleanOptions(
-        jobs=jobs or cores(), url=url, url_map=mapping.urls, stdin=sys.stdin.buffer, explained=explain
+    options = corpus.CleanOptions(
+        jobs=jobs or cores(),
+        url=url,
+        url_map=mapping.urls,
+        stdin=sys.stdin.buffer,
+        explained=explain,
+        robots=not ignore_robots,
     )
-    inputs = [*mapping.problems, *expand((*sources, *listed))]  # a bad --url-map row fails alone
-    if engine == "ray" and output is None:
-        raise click.UsageError("--engine ray writes shards: give -o DIR")
+    inputs = [*mapping.problems, *corpus.expand((*sources, *listed))]  # a bad --url-map row fails alone
+    if ignore_robots and any(isinstance(item, corpus.Input) and item.kind == "url" for item in inputs):
+        note("--no-robots: robots.txt is not read for these URLs (per-host pacing, the address guard stay)")
     try:
         if output is not None:
             failed = _clean_to_folder(
@@ -197,17 +232,33 @@ def clean(  # click passes every option by keyword
                 hygiene=hygiene,
                 errors_path=errors_path,
                 min_quality=min_quality or 0.0,
-                engine=functools.partial(ray_stream, address=ray_address)
+                only_with_metadata=only_with_metadata,
+                engine=functools.partial(corpus.ray_stream, address=ray_address)
                 if engine == "ray"
-                else clean_stream,
+                else corpus.clean_stream,
             )
         else:
-            if fmt == "parquet":
-                raise click.UsageError("--format parquet needs -o DIR")
-            errors = ErrorLog(errors_path)
-            results = (e for e in clean_stream(inputs, settings, options) if isinstance(e, Cleaned))
-            failed = _print_cleaned(results, fmt or "text", min_quality or 0.0, hygiene, errors)
-            errors.close()
+            folders = [s for s in (*sources, *listed) if Path(s).is_dir()]
+            writer = _writer(
+                fmt or "text", tei=tei, output_dir=output_dir, keep_dirs=keep_dirs, folders=folders
+            )
+            rules = _Rules(
+                min_quality=min_quality or 0.0,
+                only_with_metadata=only_with_metadata,
+                hygiene=hygiene,
+                records=fmt in ("json", "jsonl") and output_dir is None,
+            )
+            errors = corpus.ErrorLog(errors_path)
+            try:
+                results = (
+                    e for e in corpus.clean_stream(inputs, settings, options) if isinstance(e, corpus.Cleaned)
+                )
+                failed = _print_cleaned(results, writer, rules, errors)
+            finally:
+                errors.close()
+    except LockedError as exc:
+        warn(str(exc))
+        sys.exit(EXIT_LOCKED)
     except ScraperError as exc:
         warn(str(exc))
         sys.exit(EXIT_USAGE)
@@ -217,33 +268,48 @@ def clean(  # click passes every option by keyword
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
+def _store_to_drop_by(settings: Settings) -> storage.Store:
+    """`--db`: the store whose texts are dropped, read-only; one line and exit 2 when it is no
+    store we can read (corrupt, another application's, from a newer scraper)."""
+    try:
+        return existing_store(Path(settings.store.path))
+    except ScraperError as exc:
+        warn(str(exc))
+        sys.exit(EXIT_USAGE)
+
+
 def _clean_to_folder(
-    inputs: list[Input | SourceError],
+    inputs: list[corpus.Input | SourceError],
     *,
     settings: Settings,
-    options: CleanOptions,
+    options: corpus.CleanOptions,
     output: Path,
     fmt: str | None,
     shard_size: int,
     resume: bool,
-    hygiene: Hygiene,
+    hygiene: corpus.Hygiene,
     errors_path: Path | None,
     min_quality: float,
-    engine: Engine,
+    only_with_metadata: bool,
+    engine: corpus.Engine,
 ) -> int:
     fmt = fmt or "jsonl"
-    if fmt not in SHARD_FORMATS:
+    if fmt not in corpus.SHARD_FORMATS:
         raise click.UsageError(f"-o writes jsonl or parquet shards, not {fmt}")
-    out = OutputDir(output, fmt=fmt, shard_size=shard_size, resume=resume)
-    errors = ErrorLog(errors_path)
+    out = corpus.OutputDir(output, fmt=fmt, shard_size=shard_size, resume=resume)
+    errors = corpus.ErrorLog(errors_path)
     try:
-        with clean_progress(sys.stderr, len(inputs)) as progress:
-            counts = clean_to_folder(
+        total_bytes = sum(corpus.input_sizes(inputs).values())
+        with crawl.clean_progress(
+            sys.stderr, len(inputs), total_bytes=total_bytes, shown=not quiet()
+        ) as progress:
+            counts = corpus.clean_to_folder(
                 inputs,
                 settings,
                 options,
                 out,
                 min_quality=min_quality,
+                only_with_metadata=only_with_metadata,
                 hygiene=hygiene,
                 errors=errors,
                 progress=progress,
@@ -252,63 +318,83 @@ def _clean_to_folder(
             )
     finally:
         errors.close()
-    for line in summary(counts, inputs=len(inputs)):
+    for line in corpus.summary(counts, inputs=len(inputs)):
         click.echo(line)
-    return failed_count(counts)
+    return corpus.failed_count(counts)
+
+
+def _check_outputs(
+    fmt: str | None, *, tei: bool, output: Path | None, output_dir: Path | None, keep_dirs: bool, engine: str
+) -> None:
+    check_tei(fmt, tei)
+    if output is not None and output_dir is not None:
+        raise click.UsageError(
+            "-o DIR (shards) and --output-dir DIR (a file per document) exclude each other"
+        )
+    if keep_dirs and output_dir is None:
+        raise click.UsageError("--keep-dirs goes with --output-dir")
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet needs -o DIR")
+    if engine == "ray" and output is None:
+        raise click.UsageError("--engine ray writes shards: give -o DIR")
+
+
+def _writer(
+    fmt: str, *, tei: bool, output_dir: Path | None, keep_dirs: bool, folders: list[str]
+) -> corpus.Writer:
+    """stdout, or one file per document in `output_dir` named as trafilatura names them."""
+    if output_dir is None:
+        return corpus.StreamWriter(corpus.text_format(fmt, tei=tei), None, sys.stdout)
+    names = corpus.TrafilaturaNames(keep_dirs=keep_dirs, folders=folders)
+    return corpus.FolderWriter(corpus.text_format(fmt, tei=tei), output_dir, names)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Rules:
+    """What is printed: the keep/drop rule's inputs, and whether skipped pages print their record
+    (json and jsonl on stdout) or only a stderr line."""
+
+    min_quality: float
+    only_with_metadata: bool
+    hygiene: corpus.Hygiene | None
+    records: bool
 
 
 def _print_cleaned(
-    results: Iterable[Cleaned],
-    fmt: str,
-    min_quality: float = 0.0,
-    hygiene: Hygiene | None = None,
-    errors: ErrorLog | None = None,
+    results: Iterable[corpus.Cleaned], writer: corpus.Writer, rules: _Rules, errors: corpus.ErrorLog
 ) -> int:
+    """Write each kept document; one stderr line per page left out or failed; the failures."""
     failed = 0
-    docs: list[dict[str, Any]] = []
-    first = True
-    for result in results:
-        if result.explanation is not None:
-            click.echo("\n".join(describe(result.explanation)), err=True)
-        if result.skipped is not None:  # a web archive record that is no page: counted, not shown
-            continue
-        if result.error is not None or result.document is None:
-            failed += 1
-            warn(str(result.error))
-            if errors is not None:
-                errors.add(result, str(getattr(result.error, "reason", result.error)))
-            continue
-        doc = result.document
-        left_out = _left_out(doc, fmt, min_quality, hygiene)
-        if left_out is not None:
-            note(f"{doc.source}: {left_out}")
-            continue
-        if fmt == "jsonl":
-            click.echo(json.dumps(doc.to_record(), ensure_ascii=False))
-        elif fmt == "json":
-            docs.append(doc.to_record())
-        else:
-            if not first:
-                click.echo("\n---\n" if fmt == "markdown" else "")
-            click.echo(_as_markdown(doc) if fmt == "markdown" else doc.text)
-        first = False
-    if fmt == "json":  # always one array, whatever the number of sources
-        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
+    writer.start()
+    try:
+        for result in results:
+            if result.explanation is not None:
+                click.echo("\n".join(extract.describe(result.explanation)), err=True)
+            verdict = corpus.judge(
+                result,
+                min_quality=rules.min_quality,
+                hygiene=rules.hygiene,
+                only_with_metadata=rules.only_with_metadata,
+            )
+            doc = result.document
+            # json and jsonl print a page without an article as its record, skip_reason and all
+            skip_record = (
+                rules.records
+                and doc is not None
+                and doc.skip_reason is not None
+                and verdict.reason == doc.skip_reason
+            )
+            if verdict.kept or skip_record:
+                assert doc is not None
+                writer.write(doc)
+            elif verdict.outcome.startswith("failed"):
+                failed += 1
+                warn(str(result.error) if result.error is not None else f"{result.source}: {verdict.reason}")
+                errors.add(result, verdict.reason or "")
+            elif result.skipped is None:  # a web archive record that is no page: counted, not shown
+                note(f"{result.source}: {verdict.outcome.partition(':')[0]}: {verdict.reason}")
+    except BaseException:
+        writer.abort()
+        raise
+    writer.finish()
     return failed
-
-
-def _left_out(doc: Document, fmt: str, min_quality: float, hygiene: Hygiene | None) -> str | None:
-    """Why `doc` is not printed (a stderr line), or None."""
-    if doc.quality < min_quality:
-        return f"dropped: quality {doc.quality:.2f} below --min-quality {min_quality:.2f}"
-    dropped = hygiene.verdict(doc) if hygiene is not None else None
-    if dropped is not None:
-        return f"dropped: {dropped}"
-    if doc.skip_reason is not None and fmt in ("text", "markdown"):
-        return f"skipped: {doc.skip_reason}"
-    return None
-
-
-def _as_markdown(doc: Document) -> str:
-    body = doc.markdown or doc.text
-    return f"# {doc.title}\n\n{body}" if doc.title else body

@@ -7,17 +7,18 @@ lists, folders walked), the path-to-URL mapping of `--url-map`, and HTML files' 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scraper import charset
 from scraper.corpus.warc import is_archive_name
 from scraper.errors import SourceError
 from scraper.fetch import InflateError, inflate
-from scraper.fetch.charset import resolve_encoding
-from scraper.models import FetchedPage, utc_now
+from scraper.models import FetchedPage
 from scraper.urls import url_flaw
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
@@ -77,6 +78,16 @@ def _expand_path(path: Path) -> Iterator[Input | SourceError]:
 
 def _file_input(path: Path) -> Input:
     return Input(str(path), "archive" if is_archive_name(path.name) else "file")
+
+
+def input_sizes(inputs: Iterable[Input | SourceError]) -> dict[str, int]:
+    """The bytes of each local file and web archive among `inputs` (URLs and stdin: none), by source."""
+    sizes = {}
+    for item in inputs:
+        if isinstance(item, Input) and item.kind in ("file", "archive"):
+            with contextlib.suppress(OSError):  # gone since: its failure is reported when it is read
+                sizes[item.source] = os.path.getsize(item.source)
+    return sizes
 
 
 def read_input_list(path: str) -> list[str]:
@@ -174,16 +185,7 @@ def page_from_bytes(body: bytes, *, source: str, url: str | None) -> FetchedPage
     """Wrap local HTML bytes as a page; the charset comes from BOM, meta tag or detection."""
     if not body.strip():
         raise SourceError(source, "empty input")
-    return FetchedPage(
-        source=source,
-        url=url,
-        final_url=url,
-        status=None,
-        content_type=None,
-        body=body,
-        encoding=resolve_encoding(body, None, source=source),
-        fetched_at=utc_now(),
-    )
+    return charset.page_from_bytes(body, source=source, url=url)
 
 
 def load_file(path: str, *, url: str | None, max_bytes: int) -> FetchedPage:

@@ -11,7 +11,7 @@ Entries are resolved against `source` (and Atom's `xml:base`), normalised with
 out silently. Unreadable documents raise `DiscoveryError(source, reason)`.
 
 XML is parsed without resolving entities, without network access and within libxml2's default
-size limits; gzip is inflated by the one bounded inflater (scraper/fetch/inflate.py) and given up
+size limits; gzip is inflated by the one bounded inflater (scraper/fetch/decompress.py) and given up
 past `MAX_DECOMPRESSED_BYTES`.
 """
 
@@ -26,12 +26,11 @@ from typing import Any
 from lxml import etree
 
 from scraper import dom
-from scraper.crawl.links import normalise
 from scraper.dates import parse_datetime
+from scraper.dom import parse_html
 from scraper.errors import DiscoveryError
-from scraper.extract import parse_html
 from scraper.fetch import InflateError, inflate, is_gzip
-from scraper.urls import join_url
+from scraper.urls import join_url, normalise
 
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_INDEX_ENTRIES = 50_000  # child sitemaps per index: the sitemaps protocol's own limit

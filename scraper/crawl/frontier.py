@@ -13,17 +13,13 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
 
 from scraper.config import FetchSettings, Settings, Site
-from scraper.crawl.links import normalise, site_key
-from scraper.fetch.cookies import SiteJars
-from scraper.fetch.gate import host_key, origin
+from scraper.fetch import SiteJars
 from scraper.models import FrontierItem, Kind, Via
+from scraper.urls import SiteIndex, host_key, normalise, site_key
 
 __all__ = ["Scope", "SourceBudget", "cookie_jars", "crawl_sites", "named_hosts", "run_params", "seeds"]
-
-_MAX_ORIGINS = 10_000  # scheme://netloc lookups remembered (links to other sites are many)
 
 
 def crawl_sites(settings: Settings, start_urls: Sequence[str]) -> tuple[Site, ...]:
@@ -63,17 +59,13 @@ def run_params(settings: Settings, sites: Sequence[Site]) -> str:
 
 
 def named_hosts(sites: Iterable[Site]) -> frozenset[str]:
-    """The hosts the user named: of start URLs, configured feeds and sitemaps, and `hosts`.
+    """What the user named: the URLs of start pages, configured feeds and sitemaps, and `hosts`.
 
-    The SSRF guard lets these be reached at private addresses (a crawl of a local site works).
+    The SSRF guard lets these be reached at private addresses (a crawl of a local site works),
+    each on its own port: a URL's, or 80 and 443 for a bare name in `hosts`.
     """
     named = {host.lower() for site in sites for host in site.hosts}
-    for site in sites:
-        for url in (*site.start_urls, *site.feeds, *site.sitemaps):
-            try:
-                named.add((urlsplit(url).hostname or "").lower())
-            except ValueError:  # a configured URL too broken to name a host trusts nothing
-                continue
+    named.update(url for site in sites for url in (*site.start_urls, *site.feeds, *site.sitemaps))
     return frozenset(named - {""})
 
 
@@ -108,33 +100,20 @@ class Scope:
 
     def __init__(self, sites: Sequence[Site]) -> None:
         self.sites = tuple(sites)
-        self._by_key: dict[str, Site] = {}
-        self._by_name: dict[str, Site] = {}
+        self._index = SiteIndex((site, site.start_urls, site.hosts) for site in self.sites)
         self._patterns: dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[str]]]] = {}
-        self._sites: dict[str, Site | None] = {}  # scheme://netloc -> its site
         self.seed_hosts: frozenset[str] = frozenset(
             host_key(url) for site in self.sites for url in site.start_urls
         )
         for site in self.sites:
-            for url in site.start_urls:
-                self._by_key.setdefault(site_key(url), site)
-            for host in site.hosts:
-                self._by_name.setdefault(host.lower(), site)
             self._patterns[site.name] = (
                 [re.compile(p) for p in site.include],
                 [re.compile(p) for p in site.exclude],
             )
 
     def site_of(self, url: str) -> Site | None:
-        """The site `url` belongs to, or None when it is out of every site's scope."""
-        # a sitemap lists thousands of URLs on a handful of hosts: look each scheme://netloc up once
-        start = origin(url)
-        if start not in self._sites:
-            if len(self._sites) > _MAX_ORIGINS:
-                self._sites.clear()
-            site = self._by_key.get(site_key(start))
-            self._sites[start] = site or self._by_name.get((urlsplit(start).hostname or "").lower())
-        return self._sites[start]
+        """The site `url` belongs to, or None when it is out of every site's scope (`SiteIndex`)."""
+        return self._index.site_of(url)
 
     def admits(self, url: str, site: Site) -> bool:
         """Whether a discovered URL passes its site's include / exclude patterns."""
@@ -156,54 +135,69 @@ class Scope:
 
 
 class SourceBudget:
-    """Sitemap and feed requests of one run: at most `limit` per site, indexes `max_depth` deep.
+    """Sitemap and feed requests of one run, each charged once against three budgets.
 
-    A site is the `Scope` site of the sitemap's or feed's own URL, or its host when it is out of
-    scope (a sitemap on a CDN has a budget of its own). A URL is charged once, however often it
-    is listed, so an index listing itself or its parent (a cycle) costs nothing more and is
-    never read twice. Pages pass through untouched.
+    A discovered sitemap or feed is queued only when it is in the crawl's scope (a `Scope` site:
+    an index or a robots.txt cannot aim the crawl at other hosts), not deeper than `max_depth`
+    index levels, and while the run has requests left: `per_run` in all, `per_host` per host,
+    on at most `hosts` hosts. A URL is charged once, however often it is listed, so an index
+    listing itself or its parent (a cycle) costs nothing more and is never read twice. Pages
+    pass through untouched (the scope filters them elsewhere).
     """
 
-    def __init__(self, scope: Scope, *, limit: int, max_depth: int) -> None:
+    def __init__(self, scope: Scope, *, per_run: int, per_host: int, hosts: int, max_depth: int) -> None:
         self._scope = scope
-        self.limit = limit
+        self.per_run = per_run
+        self.per_host = per_host
+        self.hosts = hosts
         self.max_depth = max_depth
-        self._used: Counter[str] = Counter()
+        self.used = 0
+        self._per_host: Counter[str] = Counter()
         self._seen: set[str] = set()
 
     def load(self, urls: Iterable[str]) -> None:
         """Charge the sitemaps and feeds already in the frontier (a new run's seeds, a resumed run's)."""
         for url in urls:
             if url not in self._seen:
-                self._seen.add(url)
-                self._used[self._key(url)] += 1
+                self._charge(url)
 
     def take(self, items: Iterable[FrontierItem]) -> tuple[tuple[FrontierItem, ...], str | None]:
-        """The items to queue, and what was left out (None when nothing was)."""
+        """The items to queue, and what was left out and why (None when nothing was)."""
         kept: list[FrontierItem] = []
-        listed = too_deep = over = 0
+        listed = 0
+        why: Counter[str] = Counter()
         for item in items:
             if item.kind is Kind.PAGE or item.url in self._seen:
                 kept.append(item)
                 continue
             listed += 1
-            if item.kind is Kind.SITEMAP and item.depth > self.max_depth:
-                too_deep += 1
+            limit = self._limit(item)
+            if limit is not None:
+                why[limit] += 1
                 continue
-            key = self._key(item.url)
-            if self._used[key] >= self.limit:
-                over += 1
-                continue
-            self._used[key] += 1
-            self._seen.add(item.url)
+            self._charge(item.url)
             kept.append(item)
-        if not too_deep and not over:
+        if not why:
             return tuple(kept), None
-        why = [f"max_sitemap_depth = {self.max_depth}"] if too_deep else []
-        why += [f"max_discovery_requests = {self.limit} per site"] if over else []
-        left_out = too_deep + over
-        return tuple(kept), f"sitemaps and feeds left out: {left_out} of {listed} listed ({', '.join(why)})"
+        reasons = ", ".join(why)
+        return tuple(kept), f"sitemaps and feeds left out: {why.total()} of {listed} listed ({reasons})"
 
-    def _key(self, url: str) -> str:
-        site = self._scope.site_of(url)
-        return site.name if site is not None else host_key(url)
+    def _limit(self, item: FrontierItem) -> str | None:
+        """Which rule leaves a discovered sitemap or feed out, or None when it may be read."""
+        if self._scope.site_of(item.url) is None:
+            return "not in the crawl's scope"
+        if item.kind is Kind.SITEMAP and item.depth > self.max_depth:
+            return f"max_sitemap_depth = {self.max_depth}"
+        host = host_key(item.url)
+        if self.used >= self.per_run:
+            return f"max_discovery_requests = {self.per_run} per run"
+        if self._per_host[host] >= self.per_host:
+            return f"max_discovery_per_host = {self.per_host}"
+        if host not in self._per_host and len(self._per_host) >= self.hosts:
+            return f"max_discovery_hosts = {self.hosts}"
+        return None
+
+    def _charge(self, url: str) -> None:
+        self._seen.add(url)
+        self.used += 1
+        self._per_host[host_key(url)] += 1

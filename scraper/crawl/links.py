@@ -2,44 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urldefrag, urlsplit
-
-from courlan import normalize_url
-
 from scraper import dom
-from scraper.extract import parse_html
-from scraper.urls import host_flaw, join_url
+from scraper.dom import parse_html
+from scraper.urls import join_url, normalise
 
 _SKIPPED_REL = {"nofollow", "ugc", "sponsored"}
-
-
-def normalise(url: str) -> str | None:
-    """A canonical spelling of an http(s) URL (courlan), or None when it is not one.
-
-    Never raises: a URL a server sent may be anything ("http://[::1/", "http://host:99999/").
-    """
-    try:  # urllib raises ValueError for what is no URL ("https://[site_url]/", bad ports)
-        url = urldefrag(url.strip())[0]
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname or host_flaw(parts.hostname):
-            return None
-        parts.port  # noqa: B018 - reading the port is what validates it
-        normal = str(normalize_url(url, strict=False))
-        urlsplit(normal).port  # noqa: B018 - and courlan's spelling of it
-    except ValueError:
-        return None
-    return normal
-
-
-def site_key(url: str) -> str:
-    """The lowercased hostname, plus the port only when the URL names one: how sites are named.
-
-    Politeness keys hosts with the port always filled in (`hosts.host_key`); a site name keeps
-    the URL's own spelling, so `example.com` stays `example.com`.
-    """
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
 
 
 def extract_links(html: str, base_url: str, *, limit: int | None = None) -> list[str]:

@@ -23,13 +23,13 @@ time and memory limits (scraper/extract/worker.py).
 
 from __future__ import annotations
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.dom import ancestors
 from scraper.errors import ExtractionError
 from scraper.extract.prepass import Removal
 
-__all__ = ["MAX_DEPTH", "MAX_ELEMENTS", "MAX_TABLE_CELLS", "parse_html", "simplify"]
+__all__ = ["MAX_DEPTH", "MAX_ELEMENTS", "MAX_TABLE_CELLS", "simplify"]
 
 MAX_DEPTH = 80  # the deepest of 2,348 real pages in the evaluation sets nests 55 levels
 MAX_BLOCK_DEPTH = 120  # well below libxml2's 256, with room for the wrappers trafilatura adds
@@ -42,14 +42,6 @@ _BLOCKS = frozenset({
     "table", "tr", "td", "th", "figure", "figcaption", "article",
 })  # fmt: skip
 _CELLS = frozenset({"td", "th"})
-
-
-def parse_html(html: str, source: str) -> LexborHTMLParser:
-    """The page parsed by lexbor; `ExtractionError` when the parser gives up (it cannot allocate)."""
-    try:
-        return LexborHTMLParser(html)
-    except (SelectolaxError, MemoryError) as exc:
-        raise ExtractionError(source, "the HTML parser gave up (out of memory)") from exc
 
 
 def simplify(tree: LexborHTMLParser, source: str) -> list[Removal]:

@@ -29,7 +29,7 @@ from selectolax.lexbor import LexborHTMLParser
 from scraper import dom
 from scraper.dates import http_date, iso_day
 from scraper.extract.authors import Byline, _objects, bylines, clean_authors, declared_authors
-from scraper.urls import join_url
+from scraper.urls import join_http
 
 # A date of 1989 or earlier must be stated plainly (JSON-LD, meta tag): the web barely existed.
 EARLIEST = date(1990, 1, 1)
@@ -183,11 +183,7 @@ def canonical_url(tree: LexborHTMLParser, page_url: str | None) -> str | None:
 
 def _absolute_http_url(href: str, base: str) -> str | None:
     """`href` resolved against `base`, kept only if the result is an http(s) URL with a host."""
-    url = join_url(base, href)
-    if url is None:
-        return None
-    parts = urlsplit(url)
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
+    return join_http(base, href)
 
 
 # -- dates -----------------------------------------------------------------------------------
@@ -229,6 +225,17 @@ def _http_day(value: str) -> date | None:
     return when.date() if when is not None else None
 
 
+def _plausible(claim: DatedClaim, fetched_at: datetime) -> bool:
+    """Not in the future of the fetch, and not before 1990 unless JSON-LD or a meta tag states it."""
+    latest = (fetched_at.astimezone(UTC) + _AHEAD).date()
+    return claim.day <= latest and (claim.day >= EARLIEST or claim.source in PLAIN_SOURCES)
+
+
+def stated_date(facts: PageFacts, *, fetched_at: datetime) -> DatedClaim | None:
+    """The date JSON-LD or a meta tag states, when one is plausible: no other source outranks it."""
+    return next((c for c in facts.dates if c.source in PLAIN_SOURCES and _plausible(c, fetched_at)), None)
+
+
 @dataclass(frozen=True, slots=True)
 class DateChoice:
     """The chosen publication date (ISO day) and where it came from, or both None."""
@@ -246,10 +253,9 @@ def choose_date(
     "text" otherwise. A candidate in the future of `fetched_at` is never taken; one before 1990
     only from JSON-LD or a meta tag.
     """
-    latest = (fetched_at.astimezone(UTC) + _AHEAD).date()
 
     def ok(claim: DatedClaim) -> bool:
-        return claim.day <= latest and (claim.day >= EARLIEST or claim.source in PLAIN_SOURCES)
+        return _plausible(claim, fetched_at)
 
     claims = [c for c in facts.dates if ok(c)]
     plain = [c for c in claims if c.source in PLAIN_SOURCES]

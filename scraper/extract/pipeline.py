@@ -10,7 +10,8 @@
                         the blocks it is sure of, trafilatura's verdict stands for the others
                      -> classify again on the text (junk, page type, quality), metadata checked -> Document
 
-This module is the single adapter around trafilatura: no other module imports it. A junk page
+This module and formats.py (the XML, Markdown and text of an extraction) are the adapter around
+trafilatura: no other module imports it. A junk page
 is a `Document` with `page_type`, `skip_reason` and no text; a page without main text raises
 `NoMainContent` with the reason; `None` is never an answer. A `Trace` passed in records what
 happened on the way (removals, the pre-pass output, the verdict) for `clean --explain`.
@@ -26,22 +27,44 @@ import time
 from dataclasses import dataclass, field
 
 import trafilatura
-from lxml import etree
+from htmldate import find_date
+from lxml.html import HtmlElement
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+from trafilatura import metadata as _trafilatura_metadata
 from trafilatura.settings import Document as _Extracted
+from trafilatura.settings import set_date_params
+from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
+from scraper.charset import decided, page_from_bytes
 from scraper.config import ExtractSettings
+from scraper.dates import iso_day, states_day
+from scraper.dom import parse_html
 from scraper.errors import NoMainContent
 from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, page_blocks, page_features
-from scraper.extract.bounds import parse_html, simplify
+from scraper.extract.bounds import simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
-from scraper.extract.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
+from scraper.extract.formats import (
+    Content,
+    blocks_xml,
+    content,
+    plain_text,
+    tidy_markdown,
+    unwrap,
+    without_images,
+)
+from scraper.extract.metadata import (
+    PageFacts,
+    choose_authors,
+    choose_date,
+    detect_language,
+    read_facts,
+    stated_date,
+)
 from scraper.extract.prepass import Removal, strip_clutter
 from scraper.extract.rules import prose_weight
-from scraper.fetch.charset import decided, resolve_encoding
-from scraper.models import Document, FetchedPage, utc_now
+from scraper.models import Document, FetchedPage
 
 
 @dataclass(slots=True)
@@ -79,15 +102,15 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     tree = parse_html(html, page.source)
     bounded = simplify(tree, page.source)
     trace.lap("parse")
-    if tree.body is None or not tree.body.text(strip=True):
-        raise NoMainContent(page.source, "no text in the page body")
     page_url = page.final_url or page.url
     # read before the pre-pass, which may drop what declares them
     facts = read_facts(tree, page_url)
     trace.signals = signals = measure(tree, facts)
     trace.verdict = classify(signals, None, page.status)
-    if trace.verdict.skip_reason is not None:
+    if trace.verdict.skip_reason is not None:  # judged before "no text": a JavaScript shell has none
         return _skipped(page, facts, signals, trace.verdict)
+    if tree.body is None or not tree.body.text(strip=True):
+        raise NoMainContent(page.source, "no text in the page body")
     trace.lap("metadata")
     removals = bounded + strip_clutter(tree, settings)
     trace.removals = removals
@@ -103,14 +126,13 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
 
     verdict = trace.verdict
     settings = _for_page_type(settings, verdict.page_type)
-    found, text, markdown = _extract_main(
-        tree, html, page_url, settings, page.source, simplified=bool(bounded)
-    )
+    found, text = _extract_main(
+        tree, html, page_url, settings, page.source, call=_Call.for_page(settings, facts, page),
+        simplified=bool(bounded),
+    )  # fmt: skip
+    shown = content(found, settings)  # what the Markdown and XML outputs keep: links, images, emphasis
     main_text = text
-    if settings.include_comments and found.commentsbody is not None:
-        comments_markdown, comments_text = _texts(found.commentsbody)
-        markdown = "\n\n".join(filter(None, (markdown, comments_markdown)))
-        text = "\n".join(filter(None, (text, comments_text)))
+    text, markdown = _with_comments(found, text, settings)
     trace.lap("trafilatura")
     # a page bounds.py had to simplify is a shape the model never saw: trafilatura's output stands
     if tree.body is not None and not bounded and (trace.collect_blocks or block_model.available()):
@@ -121,6 +143,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         )
         if chosen is not None:
             text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
+            shown = Content(markdown=markdown, xml=blocks_xml([(b.tag, b.text) for b in chosen]))
         trace.lap("model")
     if not text:
         return _junk_or_nothing(page, facts, signals, trace, "the main text block is empty")
@@ -155,7 +178,9 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         text=text,
         fetched_at=page.fetched_at,
         status=page.status,
-        markdown=markdown,
+        warc_record_id=page.warc_record_id,
+        markdown=shown.markdown,
+        xml=shown.xml,
     )
     trace.lap("metadata")
     return document
@@ -251,6 +276,7 @@ def _textless(
         text="",
         fetched_at=page.fetched_at,
         status=page.status,
+        warc_record_id=page.warc_record_id,
         page_type=page_type,
         quality=quality,
         skip_reason=skip_reason,
@@ -291,19 +317,10 @@ def clean_html(
     empty `text` and a `skip_reason` (see `extract_document`).
     """
     if isinstance(html, bytes):
-        body, encoding = html, resolve_encoding(html, None, source=source)
-    else:
-        body, encoding = html.encode("utf-8", errors="surrogatepass"), "utf-8"
-    page = FetchedPage(
-        source=source,
-        url=url,
-        final_url=url,
-        status=None,
-        content_type="text/html",
-        body=body,
-        encoding=encoding,
-        fetched_at=utc_now(),
-    )
+        page = page_from_bytes(html, source=source, url=url, content_type="text/html")
+    else:  # taken as it is
+        body = html.encode("utf-8", errors="surrogatepass")
+        page = page_from_bytes(body, source=source, url=url, content_type="text/html", encoding="utf-8")
     return extract_document(page, settings or ExtractSettings())
 
 
@@ -331,6 +348,27 @@ def no_article(page: FetchedPage, error: NoMainContent) -> Document:
 _MIN_PROSE_SHARE = 0.25
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """How trafilatura is called for one page: `fast` skips its fallback extractors; the searches
+    over the whole page for a date (in the markup, then in the text) and for a byline run only
+    when the page states neither in JSON-LD or a meta tag."""
+
+    fast: bool
+    search_date: bool
+    search_text_date: bool
+    search_author: bool
+
+    @classmethod
+    def for_page(cls, settings: ExtractSettings, facts: PageFacts, page: FetchedPage) -> _Call:
+        return cls(
+            fast=settings.fast,
+            search_date=stated_date(facts, fetched_at=page.fetched_at) is None,
+            search_text_date=not settings.fast,
+            search_author=not facts.declared_authors,
+        )
+
+
 def _extract_main(
     tree: LexborHTMLParser,
     html: str,
@@ -338,32 +376,33 @@ def _extract_main(
     settings: ExtractSettings,
     source: str,
     *,
+    call: _Call,
     simplified: bool,
-) -> tuple[_Extracted, str, str]:
-    """The trafilatura call strategy: the extraction, its plain text and its Markdown.
+) -> tuple[_Extracted, str]:
+    """The trafilatura call strategy: the extraction and its plain text.
 
     One call, on the pre-passed page. Only when its text holds less than a quarter of the prose
     the pre-pass left is a second call made, on the page without the generic pre-pass (the
     user's keep/remove selectors still apply), and the longer of the two texts wins.
     """
     if not settings.prepass:
-        found = _run_trafilatura(_serialise(tree), url, settings, source)
-        return found, *_texts(found.body)[::-1]
+        found = _run_trafilatura(_serialise(tree), url, settings, source, call)
+        return found, plain_text(found.body)
     prose = prose_weight(tree.body) if tree.body is not None else 0
-    first: tuple[_Extracted, str, str] | None = None
+    first: tuple[_Extracted, str] | None = None
     with contextlib.suppress(NoMainContent):  # the second call may still find the story
-        found = _run_trafilatura(_serialise(tree), url, settings, source)
-        first = found, *_texts(found.body)[::-1]
+        found = _run_trafilatura(_serialise(tree), url, settings, source, call)
+        first = found, plain_text(found.body)
     if first is not None and len(first[1]) >= _MIN_PROSE_SHARE * prose:
         return first
     try:
         second_page = _explicit_only(html, settings, source, simplified=simplified)
-        found = _run_trafilatura(second_page, url, settings, source)
+        found = _run_trafilatura(second_page, url, settings, source, call)
     except NoMainContent:
         if first is None:
             raise
         return first
-    second = found, *_texts(found.body)[::-1]
+    second = found, plain_text(found.body)
     return second if first is None or len(second[1]) > len(first[1]) else first
 
 
@@ -394,14 +433,22 @@ def _explicit_only(html: str, settings: ExtractSettings, source: str, *, simplif
     return tree.html or ""
 
 
-def _run_trafilatura(html: str, url: str | None, settings: ExtractSettings, source: str) -> _Extracted:
-    """One trafilatura call: markdown, metadata and the body tree in one pass."""
+def _run_trafilatura(
+    html: str, url: str | None, settings: ExtractSettings, source: str, call: _Call
+) -> _Extracted:
+    """One trafilatura call: markdown, metadata and the body tree, from one parse of the page."""
+    tree = load_html(html)
+    if tree is None:
+        raise NoMainContent(source, "the extractor found no main text block")
+    meta = _metadata(tree, url, call)  # first: the extraction below prunes its copy of the tree
     found = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
+        tree,
+        url=meta.url or url,
+        fast=call.fast,
+        with_metadata=False,
         include_formatting=True,
         include_links=True,
+        include_images=settings.include_images,
         include_comments=settings.include_comments,
         include_tables=settings.include_tables,
         favor_precision=settings.favor_precision,
@@ -410,43 +457,70 @@ def _run_trafilatura(html: str, url: str | None, settings: ExtractSettings, sour
     # trafilatura reports "nothing found" (too short, unparsable, ...) by returning None
     if not isinstance(found, _Extracted) or found.body is None:
         raise NoMainContent(source, "the extractor found no main text block")
+    unwrap(found.body)  # so the text, the Markdown and the XML have no source line wraps
+    if found.commentsbody is not None:
+        unwrap(found.commentsbody)
+    for name in _METADATA_FIELDS:
+        setattr(found, name, getattr(meta, name))
     return found
 
 
-def _texts(body: etree._Element) -> tuple[str, str]:
-    """The extracted tree's Markdown and plain text (one paragraph per line, no Markdown).
-
-    A line break in the source inside a paragraph is whitespace, as a browser renders it: only
-    code keeps its lines. trafilatura writes links as [text](url) even without formatting, so the
-    <ref> wrappers are stripped for the plain text; this mutates the extracted tree, which is ours.
-    """
-    _unwrap(body)
-    markdown = _tidy_markdown(xmltotxt(body, True))
-    etree.strip_tags(body, "ref")
-    lines = (" ".join(line.split()) for line in xmltotxt(body, False).splitlines())
-    return markdown, "\n".join(line for line in lines if line)
+def _find_date(tree: HtmlElement, url: str | None, *, in_text: bool) -> str | None:
+    """htmldate's date: from the markup, else (`in_text`) from the text, where a year or a month
+    alone ("1999 treadmill", "© 2019") is no date: the text must state the full day."""
+    found = find_date(tree, **{**set_date_params(False), "url": url})
+    if found is not None or not in_text:
+        return found
+    guess = find_date(tree, **{**set_date_params(True), "url": url})
+    day = iso_day(guess or "")
+    return guess if day is not None and states_day(tree.text_content(), day) else None
 
 
-def _unwrap(body: etree._Element) -> None:
-    """Every run of whitespace in the tree's text outside code becomes one space."""
-    code = {inner for element in body.iter("code") for inner in element.iter()}
-    for element in body.iter():
-        if element.text and element not in code:
-            element.text = _one_space(element.text)
-        parent = element.getparent()
-        if element.tail and parent not in code:
-            element.tail = _one_space(element.tail)
+_METADATA_FIELDS = ("title", "author", "url", "hostname", "description", "sitename", "date", "categories",
+                    "tags", "image")  # fmt: skip
 
 
-def _one_space(text: str) -> str:
-    inner = " ".join(text.split())
-    if not inner:
-        return " " if text else text
-    return (" " if text[0].isspace() else "") + inner + (" " if text[-1].isspace() else "")
+def _metadata(tree: HtmlElement, url: str | None, call: _Call) -> _Extracted:
+    """trafilatura's metadata (its `extract_metadata`, step by step), with its two searches over
+    the whole page, htmldate's for a date and the XPaths for a byline, made only when `call` asks.
+    Nothing the page states in its meta tags or JSON-LD is skipped."""
+    steps = _trafilatura_metadata
+    meta = steps.examine_meta(tree)
+    if meta.author and " " not in meta.author:  # trafilatura's rule: one word is no name
+        meta.author = None
+    with contextlib.suppress(Exception):  # trafilatura guards its own JSON-LD reader the same way
+        meta = steps.extract_meta_json(tree, meta)
+    meta.title = meta.title or steps.extract_title(tree)
+    if not meta.author and call.search_author:
+        meta.author = steps.extract_author(tree)
+    meta.url = meta.url or steps.extract_url(tree, url)
+    if call.search_date:
+        meta.date = _find_date(tree, meta.url, in_text=call.search_text_date)
+    meta.sitename = meta.sitename or steps.extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")
+        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+            meta.sitename = meta.sitename.title()
+    elif meta.url and (match := steps.META_URL.match(meta.url)):
+        meta.sitename = match[1]
+    meta.categories = meta.categories or steps.extract_catstags("category", tree)
+    meta.tags = meta.tags or steps.extract_catstags("tag", tree)
+    meta.clean_and_trim()
+    return meta
 
 
-def _tidy_markdown(markdown: str) -> str:
-    return "\n".join(line.rstrip() for line in markdown.strip().splitlines())
+def _with_comments(found: _Extracted, text: str, settings: ExtractSettings) -> tuple[str, str]:
+    """The plain text, and the Markdown the quality score reads (its link density), comments added
+    when they are kept. That Markdown is trafilatura's, links kept and images not, so that
+    --links and --images change what is shown, never the verdict."""
+    if settings.include_images:
+        markdown = tidy_markdown(xmltotxt(without_images(found.body), True))
+    else:
+        markdown = tidy_markdown(found.text or "")
+    if settings.include_comments and found.commentsbody is not None:
+        markdown = "\n\n".join(filter(None, (markdown, tidy_markdown(found.comments or ""))))
+        text = "\n".join(filter(None, (text, plain_text(found.commentsbody))))
+    return text, markdown
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")  # over extracted text, never HTML

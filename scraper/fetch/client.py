@@ -38,16 +38,17 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from scraper.charset import check_text
 from scraper.config import FetchSettings, Site, scrub, secrets_in, site_fetch, site_for
 from scraper.dates import http_date
 from scraper.errors import FetchError, PermanentFetchError, TransientFetchError
-from scraper.fetch.charset import check_text
 from scraper.fetch.cookies import SiteJars, no_cookies
+from scraper.fetch.decompress import InflateError, Inflater
 from scraper.fetch.gate import HostGate
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedProxy, guarded_transport
-from scraper.fetch.inflate import InflateError, Inflater
+from scraper.fetch.render import Renderer
 from scraper.models import FetchedPage, utc_now
-from scraper.urls import join_url
+from scraper.urls import host_origin, join_url, origin
 
 __all__ = ["HTML_TYPES", "Fetcher", "parse_retry_after"]
 
@@ -61,6 +62,23 @@ _PAUSES_HOST = frozenset({429, 503})
 # Only what `Inflater` can undo, so the decompressed size stays bounded chunk by chunk.
 _ACCEPT_ENCODING = "gzip, deflate"
 _LOCATION = "scraper.location"  # where `_keep_location` puts a redirect's Location header
+
+
+@dataclass(slots=True)
+class _Spent:
+    """What one URL has used of `[fetch] url_budget`: time in requests (every attempt, every
+    redirect hop) and in waits between attempts. Waiting for the host's turn is not counted:
+    politeness is the gate's, and bounded there."""
+
+    budget: float
+    requesting: float = 0.0
+    waiting: float = 0.0
+
+    def left(self) -> float:
+        return self.budget - self.requesting - self.waiting
+
+    def reason(self) -> str:
+        return f"timed out (url_budget: {self.budget:g}s across all attempts)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,17 +122,16 @@ class Fetcher:
         # no cookies unless a site asks for its own bounded jar (scraper/fetch/cookies.py)
         self.cookies = SiteJars(lambda _url: None, max_cookies=0, max_bytes=0)
         self._client: httpx.AsyncClient | None = None
+        self._renderer: Renderer | None = None  # started with the first page to render
+        self._sleep = sleep
         self._retrying = self._build_retrying(sleep)
 
     def settings_for(self, url: str) -> FetchSettings:
         """`[fetch]` as it applies to the host of `url` (its `[[sites]]` keys over the global ones)."""
-        try:
-            host = (urlsplit(url).hostname or "").lower() if "://" in url else url.rsplit(":", 1)[0]
-        except ValueError:
-            return self.settings
-        found = self._by_host.get(host)
+        start = origin(url) if "://" in url else host_origin(url)  # a URL, or a gate's host_key
+        found = self._by_host.get(start)
         if found is None:
-            found = self._by_host[host] = site_fetch(self.settings, site_for(self.sites, f"http://{host}/"))
+            found = self._by_host[start] = site_fetch(self.settings, site_for(self.sites, start))
         return found
 
     def _add_static_cookie(self, request: httpx.Request) -> None:
@@ -178,6 +195,9 @@ class Fetcher:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+        if self._renderer is not None:
+            await self._renderer.close()
+            self._renderer = None
 
     def trust(self, hosts_or_urls: Iterable[str]) -> None:
         """Let these hosts (the ones the user named) be reached at private addresses too."""
@@ -189,11 +209,16 @@ class Fetcher:
         *,
         etag: str | None = None,
         last_modified: str | None = None,
+        validated: str | None = None,
         accept: frozenset[str] = HTML_TYPES,
         check_redirect: Callable[[str], Awaitable[None]] | None = None,
         head: int | None = None,
     ) -> FetchedPage:
         """GET `url`, following redirects; a 304 comes back as a page with status 304 and no body.
+
+        `etag` and `last_modified` are sent only to the URL they belong to: `validated` (by
+        default `url`), the URL that answered with them, wherever `url` redirects now. All
+        attempts and hops together get `[fetch] url_budget` seconds.
 
         `accept` lists the media types wanted (empty: any). `check_redirect(target)` may refuse
         a redirect target by raising a `FetchError`. `redirects` on the page holds the URLs
@@ -205,17 +230,19 @@ class Fetcher:
         if self._client is None:
             raise RuntimeError("Fetcher is not open: use `async with Fetcher(settings) as fetcher:`")
         _require_http(url, url)
-        headers = {"Accept": (", ".join(sorted(accept)) + ", */*;q=0.1") if accept else "*/*"}
+        plain = {"Accept": (", ".join(sorted(accept)) + ", */*;q=0.1") if accept else "*/*"}
+        conditional = dict(plain)
         if etag:
-            headers["If-None-Match"] = etag
+            conditional["If-None-Match"] = etag
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
+            conditional["If-Modified-Since"] = last_modified
+        spent = _Spent(self.settings.url_budget)
+        retrying = self._retrying.copy(stop=self._stop_within(spent), sleep=self._sleep_within(spent))
         chain = [url]
         while True:
+            headers = conditional if chain[-1] == (validated or url) else plain
             try:
-                answer: _Answer = await self._retrying.copy()(
-                    self._attempt, self._client, chain[-1], headers, accept, head
-                )
+                answer: _Answer = await retrying(self._attempt, chain[-1], headers, accept, head, spent)
             except FetchError as exc:
                 if len(chain) == 1:
                     raise
@@ -226,7 +253,7 @@ class Fetcher:
             if check_redirect is not None:
                 await check_redirect(target)
             chain.append(target)
-        return FetchedPage(
+        page = FetchedPage(
             source=url,
             url=url,
             final_url=chain[-1],
@@ -239,6 +266,17 @@ class Fetcher:
             last_modified=answer.last_modified,
             redirects=tuple(chain[1:-1]),
         )
+        if accept == HTML_TYPES and page.status == 200 and self.settings_for(chain[-1]).render:
+            return await self._render(page)
+        return page
+
+    async def _render(self, page: FetchedPage) -> FetchedPage:
+        """The page as headless Chromium shows it once its scripts ran (scraper/fetch/render.py)."""
+        if self._renderer is None:
+            self._renderer = Renderer(
+                self.settings, self.policy, headers_for=self._headers_for, proxy_for=self.proxy_for
+            )
+        return await self._renderer.render(page)
 
     def _next_hop(self, chain: list[str], location: str) -> str:
         target = join_url(chain[-1], location)
@@ -253,17 +291,27 @@ class Fetcher:
 
     async def _attempt(
         self,
-        client: httpx.AsyncClient,
         url: str,
         headers: dict[str, str],
         accept: frozenset[str],
         head: int | None,
+        spent: _Spent,
     ) -> _Answer:
-        """One request inside the host's slot, cut off after `total_timeout`."""
+        """One request inside the host's slot, cut off after `total_timeout` or what is left of
+        the URL's `url_budget`, whichever comes first."""
+        client = self._client
+        if client is None:
+            raise RuntimeError("Fetcher is not open: use `async with Fetcher(settings) as fetcher:`")
         headers = {**self._headers_for(url), **headers}
         async with self.gate.slot(url):
+            left = spent.left()
+            if left <= 0:
+                raise TransientFetchError(url, spent.reason())
+            limit = min(self.settings.total_timeout, left)
+            loop = asyncio.get_running_loop()
+            started = loop.time()
             try:
-                async with asyncio.timeout(self.settings.total_timeout):
+                async with asyncio.timeout(limit):
                     request = client.build_request("GET", url, headers=headers)
                     self.cookies.add_header(request)
                     self._add_static_cookie(request)
@@ -274,6 +322,8 @@ class Fetcher:
                     finally:
                         await response.aclose()
             except TimeoutError as exc:
+                if limit < self.settings.total_timeout:
+                    raise TransientFetchError(url, spent.reason()) from exc
                 raise TransientFetchError(url, f"timed out (total {self.settings.total_timeout:g}s)") from exc
             except httpx.InvalidURL as exc:
                 raise PermanentFetchError(url, f"malformed URL: {exc}") from exc
@@ -281,6 +331,8 @@ class Fetcher:
                 raise PermanentFetchError(url, exc.reason) from exc
             except httpx.TransportError as exc:
                 raise _transport_error(url, exc, self.secrets) from exc
+            finally:
+                spent.requesting += loop.time() - started
 
     async def _answer(
         self, url: str, response: httpx.Response, accept: frozenset[str], head: int | None
@@ -358,6 +410,21 @@ class Fetcher:
             raise TransientFetchError(url, f"body cut short: {exc}") from exc
         return b"".join(parts)
 
+    def _stop_within(self, spent: _Spent) -> Callable[[RetryCallState], bool]:
+        """The retry policy's stop, and stop too when the next wait would pass the URL's budget."""
+
+        def stop(state: RetryCallState) -> bool:
+            return self._stop(state) or spent.left() - state.upcoming_sleep <= 0
+
+        return stop
+
+    def _sleep_within(self, spent: _Spent) -> Callable[[float], Awaitable[None]]:
+        async def sleep(seconds: float) -> None:
+            spent.waiting += seconds
+            await self._sleep(seconds)
+
+        return sleep
+
     def _build_retrying(self, sleep: Callable[[float], Awaitable[None]]) -> AsyncRetrying:
         s = self.settings
         attempts = stop_after_attempt(s.max_attempts)
@@ -377,6 +444,7 @@ class Fetcher:
                 or state.idle_for + state.upcoming_sleep > s.max_total_wait
             )
 
+        self._stop = stop
         return AsyncRetrying(
             stop=stop,
             wait=wait,

@@ -11,48 +11,14 @@ fake clock and never really sleep.
 from __future__ import annotations
 
 import asyncio
-import functools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-__all__ = ["HostGate", "host_key", "origin"]
+from scraper.urls import host_key
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def host_key(host_or_url: str) -> str:
-    """`hostname:port` (lowercased) of a URL, or of a bare `host:port`.
-
-    Raises ValueError when there is no hostname, or no port and no scheme to imply one.
-    """
-    if "://" in host_or_url:
-        # only `scheme://netloc` matters, and a crawl meets few of them: parse each once
-        return _host_key(origin(host_or_url))
-    return _host_key(host_or_url)
-
-
-def origin(url: str) -> str:
-    """`scheme://netloc` of a URL, cut where `urlsplit` ends the netloc (the first / ? or #)."""
-    start = url.find("://") + 3
-    end = len(url)
-    for mark in "/?#":
-        found = url.find(mark, start, end)
-        if found >= 0:
-            end = found
-    return url[:end]
-
-
-@functools.lru_cache(maxsize=4096)
-def _host_key(host_or_url: str) -> str:
-    is_url = "://" in host_or_url
-    parts = urlsplit(host_or_url if is_url else f"//{host_or_url}")
-    port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
-    if not parts.hostname or port is None:
-        raise ValueError(f"cannot tell host and port of {host_or_url!r}")
-    return f"{parts.hostname.lower()}:{port}"
+__all__ = ["HostGate"]
 
 
 @dataclass(slots=True)

@@ -11,7 +11,10 @@ host name, and the Host header is unchanged: httpcore takes both from the reques
 the address connected to. Every connection is checked: each redirect hop and each retry.
 
     trusted hosts   the hosts of the START_URLs and `[[sites]]` the user named, and the hosts or
-                    networks of `[fetch] allow_private`: connected to whatever they resolve to
+                    networks of `[fetch] allow_private`: connected to whatever they resolve to.
+                    A host is trusted on the port it was named with (a URL's, or `host:port`),
+                    or on 80 and 443 when named bare: a start page redirecting to another
+                    port of its machine reaches another service, and is refused like any other
     any other host  connected to public addresses only; a host with none is refused with
                     `BlockedAddress`, which the fetcher turns into that URL's failure
 
@@ -89,32 +92,54 @@ def _host_name(host_or_url: str) -> str:
     return name.strip().strip("[]").rstrip(".").lower()
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_BARE_PORTS = (80, 443)  # the ports of a host named without one
+
+
+def _host_ports(entry: str) -> list[tuple[str, int]]:
+    """The (host, port) pairs a URL, `host:port` or bare host name stands for; [] for none."""
+    try:
+        parts = urlsplit(entry if "://" in entry else f"//{entry.strip()}")
+        port = parts.port
+    except ValueError:  # "http://[::1/", a port out of range: names nothing
+        return []
+    name = _host_name(parts.hostname or "")
+    if not name:
+        return []
+    if port is not None:
+        return [(name, port)]
+    default = _DEFAULT_PORTS.get(parts.scheme.lower())
+    return [(name, default)] if default is not None else [(name, p) for p in _BARE_PORTS]
+
+
 class AddressPolicy:
     """Which hosts may be reached at non-public addresses; the rest must resolve to public ones.
 
-    `allow` entries are host names, IP addresses or networks ("10.0.0.0/8"); `trust()` adds the
-    hosts (or URLs) the user named for a run.
+    `allow` entries are host names (`host` for its ports 80 and 443, `host:port` for that port),
+    IP addresses or networks ("10.0.0.0/8", any port); `trust()` adds the hosts of the URLs (or
+    `host:port`s) the user named for a run, each on its own port.
     """
 
     def __init__(self, allow: Iterable[str] = ()) -> None:
-        self._hosts: set[str] = set()
+        self._hosts: set[tuple[str, int]] = set()
         self._networks: list[IPNetwork] = []
         for entry in allow:
             try:
                 self._networks.append(ipaddress.ip_network(entry.strip().strip("[]"), strict=False))
             except ValueError:
-                self._hosts.add(_host_name(entry))
+                self._hosts.update(_host_ports(entry))
 
     def trust(self, hosts_or_urls: Iterable[str]) -> None:
-        self._hosts.update(name for name in map(_host_name, hosts_or_urls) if name)
+        for entry in hosts_or_urls:
+            self._hosts.update(_host_ports(entry))
 
-    def trusts(self, host: str) -> bool:
-        return _host_name(host) in self._hosts
+    def trusts(self, host: str, port: int) -> bool:
+        return (_host_name(host), port) in self._hosts
 
-    def refusal(self, host: str, address: IPAddress) -> str | None:
-        """Why `host` may not be reached at `address`, or None when it may."""
+    def refusal(self, host: str, port: int, address: IPAddress) -> str | None:
+        """Why `host` may not be reached at `address` on `port`, or None when it may."""
         kind = address_kind(address)
-        if kind is None or self.trusts(host) or any(_unwrap(address) in n for n in self._networks):
+        if kind is None or self.trusts(host, port) or any(_unwrap(address) in n for n in self._networks):
             return None
         where = f"{host} is {address}" if _host_name(host) != str(address) else str(address) + " is"
         return f"private address refused: {where} a {kind} address (allow it in [fetch] allow_private)"
@@ -135,7 +160,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        if self.policy.trusts(host):
+        if self.policy.trusts(host, port):
             return await self._inner.connect_tcp(
                 host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
             )
@@ -172,7 +197,7 @@ async def _allowed_addresses(
 ) -> list[IPAddress]:
     """The addresses of `host` the policy lets us reach; `BlockedAddress` when there are none."""
     addresses = await _resolve(host, port, timeout)
-    refusals = [policy.refusal(host, address) for address in addresses]
+    refusals = [policy.refusal(host, port, address) for address in addresses]
     allowed = [address for address, refusal in zip(addresses, refusals, strict=True) if refusal is None]
     if not allowed:
         raise BlockedAddress(next(r for r in refusals if r is not None))
@@ -190,7 +215,7 @@ async def target_refusal(policy: AddressPolicy, url: str, timeout: float | None)
         host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         return f"malformed URL: {url!r}"
-    if not host or policy.trusts(host):
+    if not host or policy.trusts(host, port):
         return None
     try:
         await _allowed_addresses(policy, host, port, timeout)

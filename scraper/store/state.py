@@ -14,6 +14,8 @@ the visits in flight, which the resumed run makes again.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import sqlite3
 import zlib
@@ -21,10 +23,11 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from scraper.fetch.gate import host_key
 from scraper.models import (
     CrawlProgress,
     CrawlReport,
+    DeadLink,
+    Document,
     FrontierItem,
     Kind,
     RunStatus,
@@ -34,9 +37,10 @@ from scraper.models import (
     VisitOutcome,
     utc_now,
 )
-from scraper.store.documents import Store, timestamp
+from scraper.store.documents import Store, document_key, timestamp
+from scraper.urls import host_key
 
-__all__ = ["CrawlState", "PageState", "Recorded", "RunStart"]
+__all__ = ["CrawlState", "PageState", "Recorded", "RunStart", "RunSummary"]
 
 REPORT_LIST_LIMIT = 100  # failed URLs and discovery problems listed in a report
 _RESUMABLE = (RunStatus.RUNNING.value, RunStatus.STOPPED.value, RunStatus.INTERRUPTED.value)
@@ -46,8 +50,8 @@ _RESUMABLE = (RunStatus.RUNNING.value, RunStatus.STOPPED.value, RunStatus.INTERR
 # or --max-duration reaches new pages first. The index on (run_id, host, state, priority)
 # hands them out in that order without sorting.
 _INSERT = """
-    INSERT OR IGNORE INTO frontier (run_id, url, host, kind, via, depth, priority, lastmod)
-    VALUES (?, ?, ?, ?, ?, ?, ? + EXISTS (SELECT 1 FROM pages WHERE url = ? AND last_seen IS NOT NULL), ?)
+    INSERT OR IGNORE INTO frontier (run_id, url, host, kind, via, depth, priority, lastmod, referrer)
+    VALUES (?, ?, ?, ?, ?, ?, ? + EXISTS (SELECT 1 FROM pages WHERE url = ? AND last_seen IS NOT NULL), ?, ?)
 """
 _DONE = """
     INSERT INTO frontier (run_id, url, host, kind, via, depth, priority, state, outcome, status, reason)
@@ -58,10 +62,12 @@ _DONE = """
 # A 304 keeps the validators it does not repeat; a 200 replaces them (a page may drop its ETag).
 _SEEN = """
     INSERT INTO pages (url, etag, last_modified, content_hash, first_seen, last_seen, last_changed,
-                       last_status, failures, gone_at, links, extracted)
+                       last_status, failures, gone_at, links, extracted, validated_url, kind)
     VALUES (:url, :etag, :last_modified, :content_hash, :now, :now, :changed, :status, 0, NULL, :links,
-            :extracted)
+            :extracted, :validated_url, :kind)
     ON CONFLICT (url) DO UPDATE SET
+        kind = excluded.kind,
+        validated_url = excluded.validated_url,
         extracted = CASE WHEN excluded.last_status = 304 THEN extracted ELSE excluded.extracted END,
         etag = CASE WHEN excluded.last_status = 304 THEN coalesce(excluded.etag, etag) ELSE excluded.etag END,
         last_modified = CASE WHEN excluded.last_status = 304
@@ -79,6 +85,8 @@ _FAILED = """
     INSERT INTO pages (url, first_seen, last_status, failures) VALUES (?, ?, ?, 1)
     ON CONFLICT (url) DO UPDATE SET failures = failures + 1, last_status = excluded.last_status
 """
+# A sitemap or feed read before that now answers 404 or 410 is not asked for again by later runs.
+_SOURCE_GONE = "UPDATE pages SET gone_at = coalesce(gone_at, ?), last_status = ? WHERE url = ? AND kind = ?"
 _PAGE_HOSTS = "SELECT DISTINCT host FROM frontier WHERE run_id = ? AND kind = 'page'"
 _GONE = "UPDATE pages SET gone_at = coalesce(gone_at, ?), last_status = ?, failures = 0 WHERE url = ?"
 # "HTTP 404", "cannot connect: Connection refused" -> "HTTP 404", "cannot connect"
@@ -95,6 +103,38 @@ class RunStart:
     run_id: str
     resumed: bool
     started_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunSummary:
+    """One line of `scraper runs`: a run, when it ran, how it ended, and its report's counts."""
+
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    counts: dict[str, int]  # discovered, fetched, new, changed, gone, dead_links, failed, skipped
+
+
+_COUNTED = ("discovered", "fetched", "new", "changed", "unchanged", "gone", "dead_links")
+
+
+def _counts(report: dict[str, object]) -> dict[str, int]:
+    counts = {key: int(report.get(key) or 0) for key in _COUNTED}  # type: ignore[call-overload]
+    for key in ("failed", "skipped"):
+        value = report.get(key)
+        counts[key] = sum(value.values()) if isinstance(value, dict) else 0
+    return counts
+
+
+def _latest_offset(ref: str) -> int | None:
+    """`latest` -> 0, `latest~2` -> 2; None for anything else (a run id)."""
+    head, tilde, back = ref.partition("~")
+    if head != "latest":
+        return None
+    if not tilde:
+        return 0
+    return int(back) if back.isdigit() else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -118,6 +158,8 @@ class PageState:
     failures: int
     gone_at: datetime | None
     extracted: bool = True  # False: its last body was fetched for its links only (extract = false)
+    validated_url: str | None = None  # the URL that answered with the validators (a redirect's target)
+    kind: Kind = Kind.PAGE
 
     @property
     def known(self) -> bool:
@@ -173,6 +215,38 @@ class CrawlState:
                 (f"host set aside: {reason}", run_id, host),
             ).rowcount
 
+    def runs(self, *, limit: int | None = None) -> list[RunSummary]:
+        """The runs in the store, newest first, with the counts of their reports."""
+        with self._store.reading("list runs") as conn:
+            rows = conn.execute(
+                "SELECT id, started_at, finished_at, status, report FROM runs "
+                "ORDER BY started_at DESC, id DESC LIMIT ?",
+                (-1 if limit is None else limit,),
+            ).fetchall()
+        return [
+            RunSummary(
+                run_id=run_id,
+                started_at=_time(started),
+                finished_at=_time(finished) if finished else None,
+                status=status,
+                counts=_counts(json.loads(report)) if report else {},
+            )
+            for run_id, started, finished, status, report in rows
+        ]
+
+    def resolve_run(self, ref: str) -> str | None:
+        """The run `ref` names: an id, `latest` (the newest run) or `latest~N` (N runs before it);
+        None when there is no such run."""
+        ref = ref.strip()
+        back = _latest_offset(ref)
+        if back is None:
+            return ref if self.has_run(ref) else None
+        with self._store.reading("find run " + ref) as conn:
+            row = conn.execute(
+                "SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ?", (back,)
+            ).fetchone()
+        return str(row[0]) if row else None
+
     def has_run(self, run_id: str) -> bool:
         with self._store.reading("read run " + run_id) as conn:
             return conn.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is not None
@@ -195,7 +269,7 @@ class CrawlState:
         """The next pending URLs of one host (`host_key` form), first priorities first."""
         skip = f"AND url NOT IN ({', '.join('?' * len(exclude))})" if exclude else ""
         query = (
-            "SELECT url, kind, via, depth, lastmod FROM frontier "
+            "SELECT url, kind, via, depth, lastmod, referrer FROM frontier "
             f"WHERE run_id = ? AND host = ? AND state = 'pending' {skip} ORDER BY priority, rowid LIMIT ?"
         )
         with self._store.reading("read the frontier") as conn:
@@ -207,8 +281,9 @@ class CrawlState:
                 via=Via(via),
                 depth=depth,
                 lastmod=_time(lastmod) if lastmod else None,
+                referrer=referrer,
             )
-            for url, kind, via, depth, lastmod in rows
+            for url, kind, via, depth, lastmod, referrer in rows
         ]
 
     def pending_hosts(self, run_id: str) -> list[str]:
@@ -262,6 +337,38 @@ class CrawlState:
             ).fetchone()
         return int(count)
 
+    def answered(self, run_id: str, url: str) -> bool:
+        """Whether `url` answered (200 or 304) in the run already."""
+        with self._store.reading("read the frontier") as conn:
+            row = conn.execute(
+                "SELECT 1 FROM frontier WHERE run_id = ? AND url = ? AND state = 'done' "
+                "AND status IN (200, 304)",
+                (run_id, url),
+            ).fetchone()
+        return row is not None
+
+    def known_sources(
+        self, *, kinds: Collection[Kind], wanted: Callable[[str], bool], limit: int
+    ) -> list[FrontierItem]:
+        """Up to `limit` sitemaps and feeds of `kinds` earlier runs read (and not gone), least
+        recently read first, among those `wanted` accepts: each run reads them again."""
+        found: list[FrontierItem] = []
+        if limit <= 0 or not kinds:
+            return found
+        marks = ", ".join("?" * len(kinds))
+        with self._store.reading("read pages") as conn:
+            rows = conn.execute(
+                f"SELECT url, kind FROM pages WHERE kind IN ({marks}) AND last_seen IS NOT NULL "
+                "AND gone_at IS NULL ORDER BY last_seen",
+                [kind.value for kind in kinds],
+            )
+            for url, kind in rows:
+                if wanted(url):
+                    found.append(FrontierItem(url=url, kind=Kind(kind), via=Via.REVISIT))
+                    if len(found) >= limit:
+                        break
+        return found
+
     def unvisited_known(self, run_id: str, *, wanted: Callable[[str], bool], limit: int) -> list[str]:
         """Up to `limit` pages earlier runs fetched (and not gone) that are not in this run's
         frontier, least recently seen first, among those `wanted` accepts."""
@@ -270,7 +377,8 @@ class CrawlState:
             return found
         with self._store.reading("read pages") as conn:
             rows = conn.execute(
-                "SELECT url FROM pages AS p WHERE last_seen IS NOT NULL AND gone_at IS NULL AND NOT EXISTS "
+                "SELECT url FROM pages AS p WHERE kind = 'page' AND last_seen IS NOT NULL "
+                "AND gone_at IS NULL AND NOT EXISTS "
                 "(SELECT 1 FROM frontier AS f WHERE f.run_id = ? AND f.url = p.url) ORDER BY last_seen",
                 (run_id,),
             )
@@ -287,6 +395,11 @@ class CrawlState:
         now = timestamp(self._clock())
         with self._store.transaction("record " + visit.url) as conn:
             outcome = visit.outcome
+            twin = _twin(conn, visit.document) if visit.document is not None else None
+            if twin is not None:  # session ids, tracking parameters, print views: one text, many URLs
+                reason = f"duplicate: the same text is stored as {twin}"
+                visit = dataclasses.replace(visit, outcome=VisitOutcome.SKIPPED, reason=reason, document=None)
+                outcome = visit.outcome
             if visit.document is not None:
                 html_hash = visit.page.html_hash if visit.page is not None else ""
                 saved = self._store.save_within(conn, visit.document, html_hash=html_hash, run_id=run_id)
@@ -295,6 +408,8 @@ class CrawlState:
                 self._store.tombstone_within(conn, visit.url, run_id=run_id)
             if visit.kind is Kind.PAGE:
                 _update_page(conn, visit, outcome, now)
+            elif visit.kind in (Kind.SITEMAP, Kind.FEED):
+                _update_source(conn, visit, outcome, now)
             added = self._add(conn, run_id, visit.found)
             done = (run_id, visit.url, host_key(visit.url), visit.kind.value, outcome.value)
             conn.execute(_DONE, (*done, visit.status, visit.reason))
@@ -320,12 +435,26 @@ class CrawlState:
         with self._store.reading("read page " + url) as conn:
             row = conn.execute(
                 "SELECT url, etag, last_modified, content_hash, first_seen, last_seen, last_changed, "
-                "last_status, failures, gone_at, extracted FROM pages WHERE url = ?",
+                "last_status, failures, gone_at, extracted, validated_url, kind FROM pages WHERE url = ?",
                 (url,),
             ).fetchone()
         if row is None:
             return None
-        url, etag, modified, content_hash, first, last, changed, status, failures, gone, extracted = row
+        (
+            url,
+            etag,
+            modified,
+            content_hash,
+            first,
+            last,
+            changed,
+            status,
+            failures,
+            gone,
+            extracted,
+            validated,
+            kind,
+        ) = row
         return PageState(
             url=url,
             etag=etag,
@@ -338,6 +467,8 @@ class CrawlState:
             failures=failures,
             gone_at=_time(gone) if gone else None,
             extracted=bool(extracted),
+            validated_url=validated,
+            kind=Kind(kind),
         )
 
     def links(self, url: str) -> tuple[str, ...]:
@@ -375,6 +506,11 @@ class CrawlState:
             problems = _problems(
                 conn, run.run_id, "kind != 'page' AND outcome IN ('failed', 'skipped', 'partial')"
             )
+            dead = conn.execute(
+                "SELECT url, referrer, status FROM frontier WHERE run_id = ? AND outcome = 'dead_link' "
+                "ORDER BY referrer, rowid LIMIT ?",
+                (run.run_id, REPORT_LIST_LIMIT),
+            ).fetchall()
         failed_pages = 0
         for kind, outcome, category, n, answered in rows:
             label = category if kind == Kind.PAGE.value else f"{kind}: {category}"
@@ -401,6 +537,8 @@ class CrawlState:
             changed=counts.get(VisitOutcome.CHANGED.value, 0),
             unchanged=counts.get(VisitOutcome.UNCHANGED.value, 0),
             gone=counts.get(VisitOutcome.GONE.value, 0),
+            dead_links=counts.get(VisitOutcome.DEAD_LINK.value, 0),
+            dead_link_list=tuple(DeadLink(url=u, linked_from=r, status=s) for u, r, s in dead),
             failed=failed,
             failures=failures,
             skipped_robots=counts.get(VisitOutcome.SKIPPED_ROBOTS.value, 0),
@@ -443,6 +581,7 @@ class CrawlState:
                     1 + 2 * item.depth if item.kind is Kind.PAGE else 0,
                     item.url,
                     timestamp(item.lastmod) if item.lastmod else None,
+                    item.referrer,
                 )
 
         conn.executemany(_INSERT, rows())
@@ -450,6 +589,29 @@ class CrawlState:
         self._rows[run_id] += added
         self.left_out += left_out
         return added
+
+
+def _twin(conn: sqlite3.Connection, document: Document) -> str | None:
+    """Another URL of the same host under which this very text is stored, if there is one.
+
+    The one rule against duplicate URLs, whatever makes them (session ids, tracking parameters,
+    sort orders, print views): a text is stored once per site. The URL's own versions do not count.
+    """
+    key = document_key(document)
+    try:
+        host = host_key(key)
+    except ValueError:
+        return None
+    rows = conn.execute(
+        "SELECT DISTINCT key FROM documents WHERE content_hash = ? AND key != ? AND change != 'gone' "
+        "LIMIT 50",
+        (document.content_hash, key),
+    )
+    for (other,) in rows:
+        with contextlib.suppress(ValueError):
+            if host_key(other) == host:
+                return str(other)
+    return None
 
 
 def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, now: str) -> None:
@@ -478,8 +640,51 @@ def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, 
                 "status": page.status,
                 "links": zlib.compress("\n".join(visit.links).encode("utf-8")) if fresh else None,
                 "extracted": outcome is not VisitOutcome.FETCHED,
+                "validated_url": page.final_url if page.final_url != visit.url else None,
+                "kind": Kind.PAGE.value,
             },
         )
+
+
+def _update_source(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, now: str) -> None:
+    """Keep a sitemap or feed that was read, so later runs read it again (with its validators,
+    kept only when it was read to its end: a partial read is asked for in full next time)."""
+    page = visit.page
+    if page is not None and outcome is VisitOutcome.READ:
+        conn.execute(
+            _SEEN,
+            {
+                "url": visit.url,
+                "etag": page.etag,
+                "last_modified": page.last_modified,
+                "content_hash": None,
+                "now": now,
+                "changed": None,
+                "status": page.status,
+                "links": None,
+                "extracted": True,
+                "validated_url": page.final_url if page.final_url != visit.url else None,
+                "kind": visit.kind.value,
+            },
+        )
+    elif page is not None and outcome is VisitOutcome.PARTIAL:
+        conn.execute(
+            _SEEN,
+            {**_NO_VALIDATORS, "url": visit.url, "now": now, "status": page.status, "kind": visit.kind.value},
+        )
+    elif visit.status in (404, 410):
+        conn.execute(_SOURCE_GONE, (now, visit.status, visit.url, visit.kind.value))
+
+
+_NO_VALIDATORS: dict[str, object] = {
+    "etag": None,
+    "last_modified": None,
+    "content_hash": None,
+    "changed": None,
+    "links": None,
+    "extracted": True,
+    "validated_url": None,
+}
 
 
 def _problems(conn: sqlite3.Connection, run_id: str, where: str) -> tuple[UrlProblem, ...]:

@@ -44,14 +44,16 @@ def test_skipped_page_in_jsonl_is_a_record_with_its_reason(runner: CliRunner) ->
     assert 0.0 < story["quality"] <= 1.0
 
 
-def test_min_quality_drops_low_records(runner: CliRunner) -> None:
-    """--min-quality leaves out records below it with a stderr line, keeps the rest, exits 0."""
+def test_min_quality_leaves_out_low_records(runner: CliRunner) -> None:
+    """--min-quality leaves out articles below it with a stderr line and exits 0; a page without
+    an article is still printed as its record, skip_reason and all (the verdict is "skipped")."""
     result = runner.invoke(
-        cli, ["clean", str(SOFT_404), str(SEED), "--format", "jsonl", "--min-quality", "0.5", "--jobs", "1"]
+        cli, ["clean", str(SOFT_404), str(SEED), "--format", "jsonl", "--min-quality", "1", "--jobs", "1"]
     )
     assert result.exit_code == 0
-    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [str(SEED)]
-    assert result.stderr.strip() == f"scraper: {SOFT_404}: dropped: quality 0.00 below --min-quality 0.50"
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [str(SOFT_404)]
+    assert result.stderr.startswith(f"scraper: {SEED}: skipped: quality ")
+    assert result.stderr.endswith(" below min_quality 1.00\n")
 
 
 def test_min_quality_must_be_between_0_and_1(runner: CliRunner) -> None:
@@ -147,3 +149,18 @@ def test_a_dead_server_is_named_as_such_not_as_a_robots_refusal(tmp_path: Path, 
     assert result.exit_code == 1
     assert result.stderr.startswith(f"scraper: {url}: host set aside: robots.txt unreachable: ")
     assert "disallowed by robots.txt" not in result.stderr
+
+
+def test_a_page_left_out_is_reported_the_same_on_stdout_and_in_a_corpus(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """One keep/drop rule: a login wall under --min-quality 0.5 is "skipped: login wall" both on
+    stdout's stderr line and in the -o summary (stdout said "dropped: quality ..." instead)."""
+    wall = FIXTURES / "html" / "login-wall.html"
+    printed = runner.invoke(cli, ["clean", str(wall), "--min-quality", "0.5", "--jobs", "1"])
+    folder = runner.invoke(
+        cli, ["clean", str(wall), "--min-quality", "0.5", "--jobs", "1", "-o", str(tmp_path / "out")]
+    )
+    assert (printed.exit_code, folder.exit_code) == (0, 0)
+    assert printed.stderr.startswith(f"scraper: {wall}: skipped: login wall")
+    assert "  skipped 1: login wall\n" in folder.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import itertools
 import json
 import random
@@ -17,6 +18,7 @@ from scraper.cli import cli
 from scraper.config import Site
 from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.errors import SourceError
+from scraper.store.documents import Store
 from tests.archives import Exchange, arc_gz_bytes, warc_bytes, write
 from tests.crawl.test_engine import article, make_settings
 from tests.httpserver import LocalServer, Route
@@ -129,7 +131,8 @@ def test_a_missing_archive_is_a_source_error(tmp_path: Path) -> None:
 
 def test_a_crawl_archive_is_re_extracted_by_clean(tmp_path: Path) -> None:
     """With [crawl] warc_dir, every response is archived as a request/response pair, gzip per
-    record; `clean` on the folder gives back the crawled pages without fetching."""
+    record; `clean` on the folder gives back the crawled pages without fetching. A stored
+    document and its cleaned-again record name the same response: its warc_record_id."""
     with LocalServer() as server:
         server.routes.update(
             {"/": Route(body=article("Home", links=("/story",))), "/story": Route(body=article("A story"))}
@@ -150,6 +153,15 @@ def test_a_crawl_archive_is_re_extracted_by_clean(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     titles = {json.loads(line)["url"]: json.loads(line)["title"] for line in result.stdout.splitlines()}
     assert titles[server.url("/story")] == "A story"
+    responses = {r.url: r.warc_record_id for f in files for r in _read(f) if isinstance(r, ArchivedResponse)}
+    cleaned = {
+        json.loads(line)["url"]: json.loads(line)["warc_record_id"] for line in result.stdout.splitlines()
+    }
+    with Store(settings.store.path) as store:
+        stored = store.get(server.url("/story"))
+    assert stored is not None and stored.warc_record_id is not None
+    assert stored.warc_record_id == cleaned[server.url("/story")] == responses[server.url("/story")]
+    assert stored.warc_record_id.startswith("<urn:uuid:")
 
 
 @pytest.mark.parametrize("gzipped", [True, False])
@@ -265,3 +277,15 @@ def test_a_malformed_target_uri_is_that_records_failure(tmp_path: Path) -> None:
     assert _urls(records) == ["https://a.example/one", "https://a.example/two"]
     damaged = [r.reason for r in records if isinstance(r, ArchiveSkip) and r.damaged]
     assert len(damaged) == 1 and damaged[0].startswith("WARC-Target-URI not a valid URL: 'http://[::1/x'")
+
+
+def test_an_archive_gzipped_whole_is_read_to_its_end(tmp_path: Path) -> None:
+    """A WARC gzipped as one stream (`gzip x.warc`), not one member per record: warcio refuses
+    it after its first record; every record still comes out, once, with uncompressed offsets."""
+    exchanges = [Exchange(f"https://a.example/{n}", ARTICLE) for n in range(4)]
+    raw = warc_bytes(exchanges, gzipped=False)
+    records = _read(write(tmp_path / "whole.warc.gz", gzip.compress(raw)))
+    assert _urls(records) == [e.url for e in exchanges]
+    assert not any(r.damaged for r in records if isinstance(r, ArchiveSkip))
+    plain = _read(write(tmp_path / "plain.warc", raw))
+    assert [r.source.rsplit("#")[1] for r in records] == [r.source.rsplit("#")[1] for r in plain]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scraper.crawl.links import extract_links, normalise, site_key
+from scraper.crawl.links import extract_links
+from scraper.urls import normalise, site_key
 
 
 def test_links_are_absolute_normalised_and_unique() -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+from selectolax.lexbor import LexborHTMLParser
 
 from scraper.errors import ExtractionError
 from scraper.extract import bounds
-from scraper.extract.bounds import MAX_BLOCK_DEPTH, MAX_DEPTH, parse_html, simplify
+from scraper.extract.bounds import MAX_BLOCK_DEPTH, MAX_DEPTH, simplify
 
 PROSE = "The harbour committee met on Tuesday evening to discuss the dredging plans and the ferry timetable. "
 
@@ -68,14 +68,3 @@ def test_too_many_elements_are_refused_with_the_count() -> None:
         ExtractionError, match=r"huge\.html: page too complex: 40,01\d elements \(limit 40,000\)"
     ):
         simplify(tree, "huge.html")
-
-
-def test_a_parser_that_gives_up_is_the_pages_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """lexbor failing to allocate (SelectolaxError) is an ExtractionError about the page."""
-
-    def fail(html: str) -> LexborHTMLParser:
-        raise SelectolaxError("Can't parse HTML.")
-
-    monkeypatch.setattr(bounds, "LexborHTMLParser", fail)
-    with pytest.raises(ExtractionError, match=r"page\.html: the HTML parser gave up \(out of memory\)"):
-        parse_html("<p>x</p>", "page.html")

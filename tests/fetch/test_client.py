@@ -20,9 +20,9 @@ from typing import Any
 import httpx
 import pytest
 
+from scraper.charset import decided
 from scraper.config import FetchSettings
 from scraper.errors import ExtractionError, PermanentFetchError, TransientFetchError
-from scraper.fetch.charset import decided
 from scraper.fetch.client import HTML_TYPES, Fetcher, parse_retry_after
 from scraper.fetch.gate import HostGate
 from scraper.models import FetchedPage, utc_now

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from scraper.fetch.gate import HostGate, host_key, origin
+from scraper.fetch.gate import HostGate
+from scraper.urls import host_key, origin
 from tests.clock import FakeTime
 
 

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 
 from protego import Protego
 
-from scraper.crawl.links import normalise
-from scraper.urls import join_url
+from scraper.urls import join_url, normalise
 
 MAX_ROBOTS_BYTES = 512 * 1024
 

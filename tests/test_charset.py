@@ -1,4 +1,4 @@
-"""Tests for scraper.fetch.charset: choosing the charset of fetched or read bytes."""
+"""Tests for scraper.charset: choosing the charset of fetched or read bytes."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import random
 
 import pytest
 
+from scraper.charset import charset_from_content_type, resolve_encoding
 from scraper.errors import ExtractionError
-from scraper.fetch.charset import charset_from_content_type, resolve_encoding
 
 CP1252_TEXT = b"<p>\x93Quoted\x94 price: \x80 5 \x96 caf\xe9</p>"
 CP1252_DECODED = "\u201cQuoted\u201d price: \u20ac 5 \u2013 caf\u00e9"

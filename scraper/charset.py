@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 from collections.abc import Iterator
+from datetime import datetime
 from email.message import Message
 
 import webencodings
@@ -29,9 +30,15 @@ from selectolax.lexbor import LexborHTMLParser
 from webencodings.labels import LABELS
 
 from scraper.errors import ExtractionError
-from scraper.models import FetchedPage
+from scraper.models import FetchedPage, utc_now
 
-__all__ = ["charset_from_content_type", "check_text", "decided", "resolve_encoding"]
+__all__ = [
+    "charset_from_content_type",
+    "check_text",
+    "decided",
+    "page_from_bytes",
+    "resolve_encoding",
+]
 
 _SNIFF_BYTES = 4096
 _BINARY_PROBE = 1024
@@ -50,6 +57,37 @@ _WHATWG_CODECS = frozenset(
     for name in set(LABELS.values()) - _NO_CODEC
     if (encoding := webencodings.lookup(name)) is not None
 )
+
+
+def page_from_bytes(
+    body: bytes,
+    *,
+    source: str,
+    url: str | None,
+    content_type: str | None = None,
+    status: int | None = None,
+    fetched_at: datetime | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    encoding: str | None = None,
+    warc_record_id: str | None = None,
+) -> FetchedPage:
+    """The one way to make a page of bytes that did not come over the network (a saved file,
+    stdin, a web archive record, the Python API's `clean_html`), its charset decided as a
+    browser would unless `encoding` is known. Raises `ExtractionError` when the body is not text."""
+    return FetchedPage(
+        source=source,
+        url=url,
+        final_url=url,
+        status=status,
+        content_type=content_type,
+        body=body,
+        encoding=encoding or resolve_encoding(body, content_type, source=source),
+        fetched_at=fetched_at or utc_now(),
+        etag=etag,
+        last_modified=last_modified,
+        warc_record_id=warc_record_id,
+    )
 
 
 def decided(page: FetchedPage) -> FetchedPage:
