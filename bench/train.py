@@ -42,7 +42,7 @@ SEED = 20261130
 PARAMS: dict[str, Any] = {
     "objective": "multiclass",
     "num_class": 3,
-    "learning_rate": 0.1,
+    "learning_rate": 0.2,
     "num_leaves": 31,
     "min_data_in_leaf": 40,
     "feature_fraction": 0.8,
@@ -56,7 +56,7 @@ PARAMS: dict[str, Any] = {
     "num_threads": 2,
     "verbose": -1,
 }
-ROUNDS = 150
+ROUNDS = 60
 _MAX_WEIGHT = 100
 _WORD = re.compile(r"\w+")
 
