@@ -54,11 +54,11 @@ def rendered(html: str) -> str:
 def faults(html: str, text: str, kept: list[str] | None) -> Faults:
     """The fidelity faults of `text` extracted from `html`; `kept`: the texts of the kept blocks
     (None when trafilatura's output stood: its lines are compared instead)."""
-    from scraper.extract.model import MIN_COPY_WORDS  # noqa: PLC0415
+    from scraper.extract.model import MIN_COPY_WORDS, words  # noqa: PLC0415
 
     page = rendered(html) if _SPACED.search(text) else ""
     spaced = [m for m in _SPACED.findall(text) if m not in page]
-    units = [u for u in (kept if kept is not None else text.splitlines()) if len(u.split()) >= MIN_COPY_WORDS]
+    units = [u for u in (kept if kept is not None else text.splitlines()) if words(u) >= MIN_COPY_WORDS]
     everything = "\0".join(units)
     copies = [u for u in units if everything.count(u) >= 2]
     return Faults(spaced, copies)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import re
 from importlib import resources
 from typing import Any
 
@@ -151,8 +152,12 @@ def decide(
     return verdicts if changed and any(verdicts) else None
 
 
-def _words(text: str) -> int:
-    return len(text.split())
+_WORD = re.compile(r"\w+")  # over extracted text, never HTML
+
+
+def words(text: str) -> int:
+    """The words of a text, as the copy rule counts them (a line of "| | |" has none)."""
+    return len(_WORD.findall(text))
 
 
 def drop_copies(texts: list[str]) -> set[int]:
@@ -162,7 +167,7 @@ def drop_copies(texts: list[str]) -> set[int]:
     story beside its paragraphs); repeated until no kept text is inside another."""
     dropped: set[int] = set()
     while True:
-        candidates = [i for i, t in enumerate(texts) if i not in dropped and _words(t) >= MIN_COPY_WORDS]
+        candidates = [i for i, t in enumerate(texts) if i not in dropped and words(t) >= MIN_COPY_WORDS]
         # longest first: a text can only be inside one at least as long
         order = sorted(candidates, key=lambda i: (-len(texts[i]), i))
         everything = "\0".join(texts[i] for i in order)  # a text found twice here is in another one

@@ -18,10 +18,13 @@ from scraper.models import RECORD_FIELDS, sha256_hex
 from tests.httpserver import Handler, LocalServer, Route
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
-PARAGRAPHS = "".join(
-    f"<p>Part {i}: the harbour committee met on Tuesday evening to discuss the dredging plans, the "
-    "ferry timetable and the cost of repairs to the old pier, which has stood since 1890.</p>"
-    for i in range(4)
+PARAGRAPHS, MORE_PARAGRAPHS = (
+    "".join(
+        f"<p>Part {i}: the harbour committee met on Tuesday evening to discuss the dredging plans, the "
+        "ferry timetable and the cost of repairs to the old pier, which has stood since 1890.</p>"
+        for i in parts
+    )
+    for parts in (range(4), range(4, 8))  # the same paragraph twice would be kept once
 )
 
 
@@ -36,7 +39,7 @@ def _page(title: str, *, dated: bool = True, rich: bool = False) -> str:
     )
     return (
         f"<html lang='en'><head><title>{title}</title>{date}</head><body><article><h1>{title}</h1>"
-        f"{PARAGRAPHS}{extra}{PARAGRAPHS}</article></body></html>"
+        f"{PARAGRAPHS}{extra}{MORE_PARAGRAPHS}</article></body></html>"
     )
 
 
