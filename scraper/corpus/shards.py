@@ -5,7 +5,7 @@
     DIR/done/<hash>.json                    a completion marker per finished input
     DIR/.lock                               held by the run writing the folder
 
-One run at a time: the folder's lock (scraper/crawl/lock.py) is taken before anything is read,
+One run at a time: the folder's lock (scraper/store/lock.py) is taken before anything is read,
 and a second run is refused (`LockedError`, exit 3). The commit protocol, in this order: records
 go to a hidden temp shard with a name of its own; when it holds `shard_size` records (or the run
 ends) it is fsynced and renamed to its name; then its manifest line is appended and fsynced (the
@@ -39,9 +39,9 @@ from pathlib import Path
 from scraper.corpus.atomic import AtomicFile, write_text_atomically
 from scraper.corpus.export import ParquetWriter, parquet_modules
 from scraper.corpus.manifest import SHARD_NAME, Entry, damaged_line, entry_line, read_manifest
-from scraper.crawl import FolderLock
 from scraper.errors import ScraperError, WriteError
 from scraper.models import Document, iso_utc, portable_name, sha256_hex, utc_now
+from scraper.store import FolderLock
 
 __all__ = ["SHARD_FORMATS", "OutputDir"]
 
