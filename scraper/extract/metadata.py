@@ -5,7 +5,8 @@
     choose_authors(raw, facts)  trafilatura's names cleaned ("By", roles, dates, handles gone), minus
                                 names that only appear in related-post cards
     choose_date(found, facts)   the first trustworthy date and where it came from
-    detect_language(...)        declared, else detected from the text, else from title+description
+    choose_language(...)        declared, unless the text is plainly another; else detected from the
+                                text, else from title+description; and which of the two it is
 
 trafilatura finds authors with XPaths over the whole page (first `.author` wins), so a byline of
 a "Related posts" card can become the story's author; a name is kept when JSON-LD or a meta tag
@@ -15,6 +16,7 @@ of the fetch, nor before 1990 unless JSON-LD or a meta tag states it.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -23,7 +25,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import py3langid
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper import dom
@@ -42,6 +43,13 @@ _NOT_LANGUAGES = frozenset({"und", "mul", "zxx", "mis"})
 UNDETERMINED = "und"
 # Below this many letters of extracted text, the title and description are added to the sample.
 _MIN_LETTERS_TO_DETECT = 20
+# The detector reads the start of the text; it is as sure after 3,000 characters as after all.
+_DETECTION_SAMPLE = 3000
+# A declared language gives way only to a detector this sure, on this much text.
+_MIN_LETTERS_TO_OVERRULE = 400
+_OVERRULE_PROBABILITY = 0.99
+# Latin detected on a page that declares a language is placeholder text ("Lorem ipsum"), not Latin.
+_NEVER_OVERRULES = ("la",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +109,49 @@ def declared_language(tree: LexborHTMLParser) -> str | None:
 
 def detect_language(text: str, *fallback: str | None) -> str:
     """py3langid's guess from `text`, topped up with the `fallback` texts when it is short; "und" if empty."""
-    sample = text
+    sample = text[:_DETECTION_SAMPLE]
     if sum(c.isalpha() for c in sample) < _MIN_LETTERS_TO_DETECT:
-        sample = " ".join(filter(None, (text, *fallback)))
+        sample = " ".join(filter(None, (sample, *fallback)))
     if not any(c.isalpha() for c in sample):
         return UNDETERMINED
-    language, _score = py3langid.classify(sample)
+    language, _probability = _identifier().classify(sample)
     return normalise_language(str(language)) or UNDETERMINED
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChoice:
+    """The page's language and where it came from: `declared` by the page, `detected` in its
+    text (no declaration, or one the text plainly contradicts), None when there is no language."""
+
+    language: str
+    source: str | None
+
+
+NO_LANGUAGE = LanguageChoice(UNDETERMINED, None)
+
+
+def choose_language(declared: str | None, text: str, *fallback: str | None) -> LanguageChoice:
+    """The declared language, unless the detector is sure the text is in another one (a page
+    declaring `lang="en-US"` whose story is plainly German is German); else the detected one."""
+    if declared is None:
+        detected = detect_language(text, *fallback)
+        return LanguageChoice(detected, None if detected == UNDETERMINED else "detected")
+    sample = text[:_DETECTION_SAMPLE]
+    if sum(c.isalpha() for c in sample) >= _MIN_LETTERS_TO_OVERRULE:
+        language, probability = _identifier().classify(sample)
+        other = normalise_language(str(language))
+        if other not in (None, declared, *_NEVER_OVERRULES) and probability >= _OVERRULE_PROBABILITY:
+            return LanguageChoice(other, "detected")
+    return LanguageChoice(declared, "declared")
+
+
+@functools.cache
+def _identifier() -> Any:
+    """py3langid's model with probabilities normalised (softmax at a temperature of the text's
+    length), loaded once per process."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # noqa: PLC0415  # ~1 s: on first use
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def _language_declarations(tree: LexborHTMLParser) -> Iterator[str]:

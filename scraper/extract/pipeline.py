@@ -46,10 +46,12 @@ from scraper.extract.blocks import Block, page_blocks, page_features
 from scraper.extract.bounds import simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
 from scraper.extract.metadata import (
+    NO_LANGUAGE,
+    LanguageChoice,
     PageFacts,
     choose_authors,
     choose_date,
-    detect_language,
+    choose_language,
     read_facts,
     stated_date,
 )
@@ -158,7 +160,8 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         date_source=date_source,
         sitename=_clean(found.sitename),
         description=_clean(found.description),
-        language=facts.language or detect_language(text, found.title, found.description),
+        language=(language := choose_language(facts.language, text, found.title, found.description)).language,
+        language_source=language.source,
         page_type=verdict.page_type,
         quality=verdict.quality,
         categories=_clean_list(found.categories),
@@ -204,7 +207,7 @@ def _skipped(page: FetchedPage, facts: PageFacts, signals: PageSignals, verdict:
         canonical_url=facts.canonical,
         title=title,
         description=_clean(facts.description),
-        language=facts.language or detect_language("", title, facts.description),
+        language=choose_language(facts.language, "", title, facts.description),
     )
 
 
@@ -217,7 +220,7 @@ def _textless(
     canonical_url: str | None = None,
     title: str | None = None,
     description: str | None = None,
-    language: str = "und",
+    language: LanguageChoice = NO_LANGUAGE,
 ) -> Document:
     """A record with no text: the one shape of "no article" (junk pages, pages without a story)."""
     return Document(
@@ -230,7 +233,8 @@ def _textless(
         date=None,
         sitename=None,
         description=description,
-        language=language,
+        language=language.language,
+        language_source=language.source,
         categories=(),
         tags=(),
         image=None,

@@ -42,16 +42,32 @@ from scraper.store.schema import MIGRATIONS, SCHEMA_VERSION
 # column, next to the raw HTML's); JSON-encoded lists are marked
 _LIST_COLUMNS = ("authors", "categories", "tags")
 _COLUMNS = (*(f for f in RECORD_FIELDS if f != "content_hash" and f not in VERSION_FIELDS), "markdown")
-_SELECT = f"SELECT {', '.join(f'd.{c}' for c in (*_COLUMNS, *VERSION_FIELDS))} FROM documents AS d"
-# a store older than the versions migration (read as it is by a read-only export): every version
-# there was new or changed, none gone
-_SELECT_UNVERSIONED = _SELECT.replace(
-    "d.change, d.gone_at", "CASE WHEN d.version > 1 THEN 'changed' ELSE 'new' END, NULL"
-)
+# what a column an older store lacks reads as (such a store is read as it is by a read-only
+# export): every version there was new or changed, none gone, and none says where its language
+# came from
+_MISSING = {
+    "change": "CASE WHEN d.version > 1 THEN 'changed' ELSE 'new' END",
+    "gone_at": "NULL",
+    "language_source": "NULL",
+}
+
+
+def _select(columns: set[str]) -> str:
+    """The SELECT of every record column from a `documents` table that has these columns."""
+    wanted = (*_COLUMNS, *VERSION_FIELDS)
+    return (
+        f"SELECT {', '.join(f'd.{c}' if c in columns else _MISSING[c] for c in wanted)} FROM documents AS d"
+    )
+
+
 _LATEST = "d.version = (SELECT MAX(version) FROM documents WHERE key = d.key)"
 # what a new version is judged on: every record field but the facts of one fetch (when, from
 # which input, which status) and what the store itself sets; the text through `content_hash`
-_COMPARED = tuple(f for f in _COLUMNS if f not in ("fetched_at", "source", "status", "markdown", "text"))
+# (`language_source` says how the language was found, not what the page says: a store that
+# predates it must not see every page changed)
+_COMPARED = tuple(
+    f for f in _COLUMNS if f not in ("fetched_at", "source", "status", "markdown", "text", "language_source")
+)
 _TIMES = ("fetched_at", "stored_at", "gone_at")
 
 
@@ -94,7 +110,7 @@ class Store:
         with self._mapped("read the schema"):
             columns = {row[1] for row in self._conn.execute("PRAGMA table_info(documents)")}
         self._versioned = "change" in columns
-        self._select = _SELECT if self._versioned else _SELECT_UNVERSIONED
+        self._select = _select(columns)
 
     def __enter__(self) -> Self:
         return self

@@ -124,6 +124,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "UPDATE documents SET change = 'changed' WHERE version > 1",
         "CREATE INDEX documents_content_hash ON documents (content_hash)",
     ),
+    # 4 -> 5: where the language came from (`declared` by the page, or `detected` in its text);
+    # versions stored before it do not say
+    ("ALTER TABLE documents ADD COLUMN language_source TEXT",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

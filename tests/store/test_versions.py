@@ -117,3 +117,39 @@ def test_a_read_only_export_of_a_store_from_before_versions_reads_its_documents(
         latest = list(store.latest())
     assert [(d.version, d.change, d.gone_at) for d in versions] == [(1, "new", None), (2, "changed", None)]
     assert [d.title for d in latest] == ["Corrected"]
+
+
+def _as_schema_4(db: Path) -> None:
+    """Take a store back to schema version 4: before `language_source`."""
+    conn = sqlite3.connect(db)
+    conn.execute("ALTER TABLE documents DROP COLUMN language_source")
+    conn.execute("PRAGMA user_version = 4")
+    conn.commit()
+    conn.close()
+
+
+def test_a_read_only_export_of_a_store_from_before_language_source_reads_its_documents(
+    tmp_path: Path,
+) -> None:
+    """A store of schema 4 opened read-only: its documents come out, without a language source."""
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.save(make_doc(), html_hash="h")
+    _as_schema_4(db)
+    with Store(db, read_only=True) as store:
+        [doc] = list(store.latest())
+    assert (doc.language, doc.language_source, doc.title) == ("en", None, make_doc().title)
+
+
+def test_opening_a_store_from_before_language_source_adds_it_without_new_versions(tmp_path: Path) -> None:
+    """A schema-4 store gains the column when opened; the same page stored again is no new version."""
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.save(make_doc(), html_hash="h")
+    _as_schema_4(db)
+    with Store(db) as store:
+        assert store.schema_version == 5
+        outcome = store.save(make_doc(), html_hash="h")
+        versions = store.versions(make_doc().url or "")
+    assert outcome.outcome == Outcome.UNCHANGED
+    assert [(d.version, d.language_source) for d in versions] == [(1, None)]
