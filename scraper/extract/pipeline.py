@@ -426,14 +426,15 @@ def _run_trafilatura(
 
 
 def _find_date(tree: HtmlElement, url: str | None, *, in_text: bool) -> str | None:
-    """htmldate's date: from the markup, else (`in_text`) from the text, where a year or a month
-    alone ("1999 treadmill", "© 2019") is no date: the text must state the full day."""
-    found = find_date(tree, **{**set_date_params(False), "url": url})
-    if found is not None or not in_text:
-        return found
-    guess = find_date(tree, **{**set_date_params(True), "url": url})
-    day = iso_day(guess or "")
-    return guess if day is not None and states_day(tree.text_content(), day) else None
+    """htmldate's date. Its search of the text (`in_text`) counts only when the text writes out
+    that full day: a year or a month alone ("1999 treadmill", "© 2019") is no date, and then
+    only the markup is searched."""
+    if in_text:
+        guess = find_date(tree, **{**set_date_params(True), "url": url})
+        day = iso_day(guess or "")
+        if day is None or states_day(tree.text_content(), day):
+            return guess  # nothing found in the markup either, or a day the text states
+    return find_date(tree, **{**set_date_params(False), "url": url})
 
 
 _METADATA_FIELDS = ("title", "author", "url", "hostname", "description", "sitename", "date", "categories",
