@@ -72,6 +72,8 @@ class PageFacts:
     dates: tuple[DatedClaim, ...]
     declared_authors: tuple[str, ...]
     bylines: tuple[Byline, ...]
+    # htmldate's date of the intact page, searched by the pipeline when none above is stated
+    searched_date: str | None = None
 
 
 def read_facts(tree: LexborHTMLParser, page_url: str | None) -> PageFacts:
@@ -291,11 +293,11 @@ class DateChoice:
 def choose_date(
     found: str | None, facts: PageFacts, *, fetched_at: datetime, last_modified: str | None
 ) -> DateChoice:
-    """The first trustworthy date: JSON-LD or meta, then trafilatura's, the URL, <time>, Last-Modified.
+    """The first trustworthy date: JSON-LD or meta, then htmldate's, the URL, <time>, Last-Modified.
 
-    trafilatura's date (from htmldate) is labelled "url" when the URL says the same day and
-    "text" otherwise. A candidate in the future of `fetched_at` is never taken; one before 1990
-    only from JSON-LD or a meta tag.
+    htmldate's date (`found`: its search of the intact page) is labelled "url" when the URL says
+    the same day and "text" otherwise. A candidate in the future of `fetched_at` is never taken;
+    one before 1990 only from JSON-LD or a meta tag.
     """
 
     def ok(claim: DatedClaim) -> bool:

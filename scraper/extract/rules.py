@@ -366,7 +366,9 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
 def _rule_tokens(node: LexborNode) -> frozenset[str]:
     """`class_tokens(node)`, or nothing when no rule word is in its class or id (the cheap common case)."""
     attrs = node.attributes
-    return class_tokens(node) if _mentions_rule_word(attrs.get("class") or "", attrs.get("id") or "") else _NONE
+    return (
+        class_tokens(node) if _mentions_rule_word(attrs.get("class") or "", attrs.get("id") or "") else _NONE
+    )
 
 
 _NONE: frozenset[str] = frozenset()
