@@ -29,7 +29,14 @@ from selectolax.lexbor import LexborHTMLParser
 
 from scraper import dom
 from scraper.dates import http_date, iso_day
-from scraper.extract.authors import Byline, _objects, bylines, clean_authors, declared_authors
+from scraper.extract.authors import (
+    Byline,
+    _objects,
+    bylines,
+    clean_authors,
+    declared_authors,
+    publisher_names,
+)
 from scraper.urls import join_http
 
 # A date of 1989 or earlier must be stated plainly (JSON-LD, meta tag): the web barely existed.
@@ -72,6 +79,10 @@ class PageFacts:
     dates: tuple[DatedClaim, ...]
     declared_authors: tuple[str, ...]
     bylines: tuple[Byline, ...]
+    # the site's and its publisher's names, and the labels of its host name (squeezed: `_squeezed`):
+    # never an author's (a one-word "author" named like the host is the site: "CyberCook")
+    publishers: frozenset[str] = frozenset()
+    hosts: frozenset[str] = frozenset()
     # htmldate's date of the intact page, searched by the pipeline when none above is stated
     searched_date: str | None = None
 
@@ -79,15 +90,18 @@ class PageFacts:
 def read_facts(tree: LexborHTMLParser, page_url: str | None) -> PageFacts:
     """Everything `choose_*` and `classify` need from the page, before the pre-pass changes it."""
     objects = list(json_ld(tree))
+    canonical = canonical_url(tree, page_url)
     return PageFacts(
         language=declared_language(tree),
-        canonical=canonical_url(tree, page_url),
+        canonical=canonical,
         schema_types=frozenset(_schema_types(tree, objects)),
         og_type=_meta_content(tree, 'meta[property="og:type"]').lower(),
         description=_meta_content(tree, 'meta[name="description" i], meta[property="og:description"]'),
         dates=tuple(_dated_claims(tree, objects, page_url)),
         declared_authors=clean_authors(list(declared_authors(tree, objects))),
         bylines=tuple(bylines(tree)),
+        publishers=frozenset(n for n in map(_squeezed, publisher_names(tree, objects)) if len(n) >= 3),
+        hosts=_host_names(canonical or page_url),
     )
 
 
@@ -320,16 +334,39 @@ def choose_date(
 
 
 def choose_authors(raw: str | None, facts: PageFacts) -> tuple[str, ...]:
-    """trafilatura's authors, cleaned, without names only found in related-post cards and sidebars."""
-    names = clean_authors(raw)
+    """trafilatura's authors, cleaned, without names only found in related-post cards and sidebars,
+    and without the site's or its publisher's name."""
+    names = _people(clean_authors(raw), facts)
     declared = {n.casefold() for n in facts.declared_authors}
     kept = tuple(n for n in names if n.casefold() in declared or not _only_in_cards(n, facts.bylines))
     if not kept:
         # nothing, cruft or another story's byline (or the pre-pass took the byline away before
         # trafilatura looked): what the page declares, else its own byline on the intact page
-        main = (clean_authors(b.text) for b in facts.bylines if not b.in_card)
-        return facts.declared_authors or next((names for names in main if names), ())
+        main = (_people(clean_authors(b.text), facts) for b in facts.bylines if not b.in_card)
+        return _people(facts.declared_authors, facts) or next((names for names in main if names), ())
     return kept
+
+
+def _people(names: tuple[str, ...], facts: PageFacts) -> tuple[str, ...]:
+    """The names that are not the site's or its publisher's."""
+    return tuple(n for n in names if not _masthead(n, facts))
+
+
+def _masthead(name: str, facts: PageFacts) -> bool:
+    squeezed = _squeezed(name)
+    return squeezed in facts.publishers or (" " not in name and squeezed in facts.hosts)
+
+
+def _squeezed(name: str) -> str:
+    """Letters and digits only, lowercase: "Lecker.De", "lecker.de" and "LECKER DE" are one name."""
+    return "".join(c for c in name.casefold() if c.isalnum())
+
+
+def _host_names(url: str | None) -> frozenset[str]:
+    """The labels of the URL's host and the host itself, squeezed: cybercook.com.br gives
+    "cybercook", "com" and "cybercookcombr"; "www" and the last label alone are left out."""
+    labels = [label for label in ((urlsplit(url).hostname or "") if url else "").split(".") if label != "www"]
+    return frozenset(n for n in (*map(_squeezed, labels[:-1]), _squeezed("".join(labels))) if len(n) >= 3)
 
 
 def _only_in_cards(name: str, bylines: Iterable[Byline]) -> bool:
