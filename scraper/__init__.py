@@ -13,7 +13,7 @@ The Python API::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from scraper.api import fetch_and_clean, fetch_and_clean_async, run_crawl, run_crawl_async
+from scraper.api import clean_html, fetch_and_clean, fetch_and_clean_async, run_crawl, run_crawl_async
 from scraper.config import ExtractSettings, FetchSettings, Settings, Site, load_settings
 from scraper.errors import (
     ConfigError,
@@ -24,7 +24,6 @@ from scraper.errors import (
     SourceError,
     WriteError,
 )
-from scraper.extract import clean_html
 from scraper.models import CrawlReport, Document, FetchedPage
 from scraper.store import Store
 

@@ -293,6 +293,12 @@ class ExtractSettings:
     include_tables: bool = True
     favor_precision: bool = False
     favor_recall: bool = False
+    # what the Markdown and XML keep besides the text, as trafilatura's flags of the same names:
+    # links with their targets, images (src and alt), emphasis (bold, italic, ...); the plain
+    # text is the same either way
+    include_links: bool = False
+    include_images: bool = False
+    include_formatting: bool = False
     # trafilatura without its fallback extractors (readability, jusText) and no date search in the
     # page text (trafilatura's `fast`); with the block model, the fallbacks are skipped anyway
     fast: bool = False

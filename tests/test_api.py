@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,65 @@ def test_fetch_and_clean_obeys_robots_txt() -> None:
 def test_version_is_exported() -> None:
     """scraper.__version__ is a version string."""
     assert scraper.__version__[0].isdigit()
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: clean_html(None), TypeError, r"html must be str or bytes, not None"),  # type: ignore[arg-type]
+        (lambda: clean_html(42), TypeError, r"html must be str or bytes, not int"),  # type: ignore[arg-type]
+        (lambda: clean_html("<p>x</p>", settings={"favor_precision": True}), TypeError, r"not dict"),  # type: ignore[arg-type]
+        (lambda: clean_html("<p>x</p>", url="example.com/story"), ValueError, r"url: not an http\(s\) URL"),
+        (lambda: clean_html("<p>x</p>", url=b"https://a.example/"), TypeError, r"url must be a str"),  # type: ignore[arg-type]
+        (lambda: fetch_and_clean(None), TypeError, r"url must be a str"),  # type: ignore[arg-type]
+        (lambda: fetch_and_clean("ftp://a.example/"), ValueError, r"not an http\(s\) URL"),
+        (
+            lambda: fetch_and_clean("https://a.example/", {"fetch": {}}),  # type: ignore[arg-type]
+            TypeError,
+            r"settings must be scraper\.Settings",
+        ),
+        (
+            lambda: scraper.run_crawl(FAST, "https://a.example/"),
+            TypeError,
+            r"not str \(put the one URL in a list\)",
+        ),
+        (lambda: scraper.run_crawl({}, []), TypeError, r"run_crawl: settings must be scraper\.Settings"),  # type: ignore[arg-type]
+        (
+            lambda: scraper.run_crawl(FAST, [42]),  # type: ignore[list-item]
+            TypeError,
+            r"each site must be a scraper\.Site or a start URL",
+        ),
+        (
+            lambda: scraper.run_crawl(FAST, ["http://exa mple.com/"]),
+            ValueError,
+            r"start URL: not a valid URL",
+        ),
+        (lambda: scraper.run_crawl(FAST, []), ValueError, r"no sites to crawl"),
+    ],
+)
+def test_wrong_arguments_are_named_before_anything_runs(
+    call: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    """Misuse raises TypeError or ValueError naming the argument and what it should be; nothing is fetched."""
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_clean_html_takes_a_bytearray_as_bytes() -> None:
+    """A bytearray (or memoryview) is read as bytes are, charset decided the same way."""
+    body = (HTML / "german-cp1252.html").read_bytes()
+    assert clean_html(bytearray(body)).text == clean_html(body).text == clean_html(memoryview(body)).text  # type: ignore[arg-type]
+
+
+def test_clean_html_is_bounded_as_the_cli_is() -> None:
+    """HTML over [fetch] max_bytes is refused before it is parsed; a page over [extract] timeout
+    fails with the CLI's reason, in this process."""
+    small = Settings(fetch=FetchSettings(max_bytes=1000))
+    with pytest.raises(scraper.SourceError, match=r"page\.html: larger than 1000 bytes \(fetch\.max_bytes\)"):
+        clean_html("<p>" + "x" * 2000 + "</p>", settings=small, source="page.html")
+    slow = Settings(extract=scraper.ExtractSettings(timeout=0.001))
+    body = (HTML / "news-article.html").read_bytes() * 20
+    with pytest.raises(
+        scraper.ExtractionError, match=r"extraction took longer than 0\.001 s \(extract\.timeout\)"
+    ):
+        clean_html(body, settings=slow)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.corpus.export import JsonLinesWriter
+from scraper.corpus.writers import JsonLinesWriter
 from scraper.store import Store
 from tests.factories import make_doc
 from tests.httpserver import Handler, LocalServer, Route
@@ -54,3 +55,20 @@ def test_readme_python_example_runs(number: int, site: str, capsys: pytest.Captu
     code = BLOCKS[number].replace("https://example.com", site)
     exec(compile(code, f"README.md python block {number}", "exec"), {"__name__": "readme"})
     assert capsys.readouterr().out.strip()
+
+
+def test_the_run_crawl_example_runs_as_a_saved_script(site: str, tmp_path: Path) -> None:
+    """The README's run_crawl example, saved as a script without a `__main__` guard, runs as
+    `python crawl.py`: the extraction workers do not run the script again."""
+    (block,) = [code for code in BLOCKS if "run_crawl(" in code]
+    script = tmp_path / "crawl.py"
+    script.write_text(block.replace("https://example.com", site), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2, done.stdout  # the title, then the report's line: printed once, not per worker
+    _run_id, new, _changed, _failed = lines[1].split()
+    assert int(new) >= 1, lines[1]
+    assert "Traceback" not in done.stderr

@@ -72,13 +72,18 @@ def _extract_flag(ctx: click.Context, param: click.Parameter, value: bool | None
 
 
 def extraction_options(f: F) -> F:
-    """--precision, --recall, --comments/--no-comments, --tables/--no-tables: trafilatura's flags,
-    mapped onto the [extract] keys of the same meaning; a flag given overrides the file."""
+    """--precision, --recall, --comments/--no-comments, --tables/--no-tables, --links, --images,
+    --formatting, --fast: trafilatura's flags, mapped onto the [extract] keys of the same meaning; a flag
+    given overrides the file."""
     options = [
         ("--precision", "favor_precision", "Favour precision: less text, fewer false positives."),
         ("--recall", "favor_recall", "Favour recall: more text, when pages lose paragraphs."),
         ("--comments/--no-comments", "include_comments", "Keep comment sections [default: no]."),
         ("--tables/--no-tables", "include_tables", "Keep tables [default: yes]."),
+        ("--links", "include_links", "Keep links with their targets in Markdown and XML."),
+        ("--images", "include_images", "Keep images (source and alt text) in Markdown and XML."),
+        ("--formatting", "include_formatting", "Keep bold, italic and the like in Markdown and XML."),
+        ("--fast", "fast", "Faster: no fallback extractors, no date search in the page text."),
     ]
     for flag, name, text in reversed(options):
         f = click.option(
@@ -106,6 +111,19 @@ def load(config_path: Path | None, db: Path | None = None) -> Settings:
     if db is not None:
         settings = dataclasses.replace(settings, store=dataclasses.replace(settings.store, path=str(db)))
     return settings
+
+
+def tei_option(f: F) -> F:
+    return click.option(
+        "--tei",
+        is_flag=True,
+        help="With --format xml: TEI (trafilatura's --xmltei) instead of trafilatura's XML.",
+    )(f)
+
+
+def check_tei(fmt: str | None, tei: bool) -> None:
+    if tei and fmt != "xml":
+        raise click.UsageError("--tei goes with --format xml")
 
 
 def existing_store(path: Path) -> Store:

@@ -18,6 +18,7 @@ extracted again (scraper/shards.py keeps that count).
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -32,10 +33,13 @@ from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.crawl.politeness import Politeness
 from scraper.errors import NoMainContent, PermanentFetchError, ScraperError, SourceError, internal_error
 from scraper.extract.explain import Explanation, explain
+from scraper.extract.inprocess import InProcess
 from scraper.extract.pipeline import extract_document, no_article
 from scraper.extract.worker import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.models import Document, FetchedPage
+
+log = logging.getLogger("scraper.extract")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,9 @@ class CleanOptions:
     explained: bool = False
     stdin: BinaryIO | None = None
     resume: Callable[[str], int | None] = lambda _: 0
+    # False (`clean --no-robots`): URLs are fetched without reading robots.txt; the pacing and
+    # the address guard still apply. For pages the user may fetch; `crawl` has no such switch
+    robots: bool = True
 
 
 def clean_sources(
@@ -109,6 +116,64 @@ def clean_stream(
         yield from _in_order(jobs.all(inputs), window=max(16, 4 * options.jobs))
 
 
+# -- where pages are extracted: here for a handful, in the pool beyond --------------------------
+
+HANDFUL = 4  # pages extracted in this process before the pool is started for the rest
+
+
+class Extraction:
+    """The batch's extraction: the first `HANDFUL` pages in this process (`run_bounded`, under the
+    pool's time and memory limits), so one page or a few cost no pool start (a forkserver and a
+    second of imports); past them the pool starts in a background thread and, once warm, takes
+    every page that follows, the pages meanwhile still extracted here.
+    """
+
+    def __init__(self, workers: int, settings: ExtractSettings, *, handful: int = HANDFUL) -> None:
+        self._workers = workers
+        self._settings = settings
+        self._handful = handful
+        self._here = InProcess(settings)
+        self._lock = threading.Lock()
+        self._pages = 0
+        self._pool: ExtractionPool | None = None
+        self._starting: threading.Thread | None = None
+
+    @property
+    def pool_started(self) -> bool:
+        return self._starting is not None
+
+    def submit(self, source: str, fn: Callable[..., Cleaned], /, *args: object) -> Future[Cleaned]:
+        with self._lock:
+            self._pages += 1
+            if self._pool is not None:
+                return self._pool.submit(source, fn, *args)
+            if self._pages > self._handful and self._starting is None:
+                self._starting = threading.Thread(target=self._start_pool, name="extract-pool-start")
+                self._starting.start()
+        return self._here.submit(source, fn, *args)
+
+    def _start_pool(self) -> None:
+        try:
+            pool = ExtractionPool(self._workers, self._settings)
+        except Exception as exc:  # the pages are still extracted, here: slower, not lost
+            log.warning("extraction pool did not start (%s); extracting in this process", exc)
+            return
+        with self._lock:
+            self._pool = pool
+
+    def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+        if self._pool is not None:
+            self._pool.close()
+
+    def __enter__(self) -> Extraction:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 # -- jobs: one future per page ---------------------------------------------------------------------
 
 
@@ -135,13 +200,13 @@ class _Jobs:
         self.settings = settings
         self.options = options
         self._stack = stack
-        self._pool: ExtractionPool | None = None
+        self._extraction: Extraction | None = None
         self._fetching: _Fetching | None = None
 
     def submit(self, source: str, origin: str, fn: Callable[..., Cleaned], *args: object) -> _Pending:
-        if self._pool is None:  # started at the first page: a run of bad arguments costs no workers
-            self._pool = self._stack.enter_context(ExtractionPool(self.options.jobs, self.settings.extract))
-        return _Pending(source, origin, self._pool.submit(source, fn, *args))
+        if self._extraction is None:  # made at the first page: a run of bad arguments costs nothing
+            self._extraction = self._stack.enter_context(Extraction(self.options.jobs, self.settings.extract))
+        return _Pending(source, origin, self._extraction.submit(source, fn, *args))
 
     def all(self, inputs: Iterable[Input | SourceError]) -> Iterator[Job]:
         for item in inputs:
@@ -226,7 +291,7 @@ class _Jobs:
 
     def _url(self, url: str) -> _Pending:
         if self._fetching is None:
-            self._fetching = self._stack.enter_context(_Fetching(self.settings))
+            self._fetching = self._stack.enter_context(_Fetching(self.settings, robots=self.options.robots))
         outer: Future[Cleaned] = Future()
 
         def fetched(future: Future[FetchedPage]) -> None:
@@ -348,8 +413,9 @@ class _Fetching:
     """One `Fetcher` on an event loop in a background thread: the batch's URLs are fetched
     concurrently (per-host limits and pacing apply) while the caller reads results in order."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, robots: bool = True) -> None:
         self._settings = settings
+        self._robots = robots
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="clean-fetch", daemon=True)
         self._fetcher = Fetcher(settings.fetch, sites=settings.sites)
@@ -384,4 +450,6 @@ class _Fetching:
     async def _fetch(self, url: str) -> FetchedPage:
         # the URLs the user named may be private (a local server); where they redirect to may not
         self._fetcher.policy.trust([url])
+        if not self._robots:
+            return await self._fetcher.fetch(url)
         return await fetch_politely(self._fetcher, self._politeness, url)

@@ -23,8 +23,8 @@ task, and breaks as a whole (BrokenProcessPool, every pending task lost) when on
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
-import multiprocessing
 import os
 import resource
 import signal
@@ -33,7 +33,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, InvalidStateError
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import resource_tracker
+from multiprocessing import context as mp_context
+from multiprocessing import forkserver, popen_forkserver, reduction, resource_tracker, spawn, util
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -42,6 +43,7 @@ from pebble.common.process import stop_process
 
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, ScraperError, internal_error
+from scraper.extract.inprocess import memory_reason, timeout_reason
 
 __all__ = ["ExtractionPool", "quiet_libraries"]
 
@@ -69,6 +71,7 @@ class ExtractionPool:
         self._timeout = settings.timeout
         self._max_memory = settings.max_memory
         self._lock = threading.Lock()
+        self._closed = False
         # Ctrl-C reaches the whole process group. The forkserver, and through it every worker,
         # starts with SIGINT blocked (the mask is inherited and survives exec), so none dies of
         # it while still importing; this process gets a Ctrl-C as soon as the pool is up. This
@@ -94,6 +97,9 @@ class ExtractionPool:
         """Run `fn(*args)` in a worker; the future's exception, if any, is a `ScraperError` about `source`."""
         outcome: Future[T] = Future()
         with self._lock:
+            if self._closed:  # a late caller (a fetch that finished while the batch was closing)
+                outcome.cancel()  # must not start a new pool: nobody reads this page
+                return outcome
             if not self._pool.active:  # the pool broke (a worker died mid-message): start afresh
                 log.warning("extraction pool broke; starting a new one")
                 self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves these unannotated
@@ -107,7 +113,10 @@ class ExtractionPool:
         return outcome
 
     def close(self) -> None:
-        """Stop every worker now; anything still running is abandoned."""
+        """Stop every worker now; anything still running is abandoned, anything submitted later
+        is cancelled."""
+        with self._lock:
+            self._closed = True
         self._pool.stop()  # type: ignore[no-untyped-call]
         _stop_workers(self._pool)
         self._pool.join()
@@ -123,7 +132,7 @@ class ExtractionPool:
     def _start(self) -> ProcessPool:
         # forkserver, not fork: the parent runs an event loop and threads (pebble's own among
         # them), which a plain fork would copy half-way; the server preloads the extractor
-        context = multiprocessing.get_context("forkserver")
+        context = _WorkerContext()
         context.set_forkserver_preload(["scraper.extract.preload"])
         return ProcessPool(
             max_workers=self._workers,
@@ -149,13 +158,57 @@ class ExtractionPool:
 
     def _reason(self, exc: Exception) -> str:
         if isinstance(exc, TimeoutError):
-            return f"extraction took longer than {self._timeout:g} s (extract.timeout)"
+            return timeout_reason(self._timeout)
         if isinstance(exc, ProcessExpired):
             return f"extraction worker died ({_death(exc.exitcode)})"
         if isinstance(exc, BrokenProcessPool):
             return "extraction pool broke while the page was in it"
         log.debug("extraction failed", exc_info=exc)
         return internal_error(exc)
+
+
+class _WorkerPopen(popen_forkserver.Popen):
+    """The forkserver's Popen, less the caller's `__main__`: a worker is told nothing of it.
+
+    multiprocessing has every new process run the parent's main script again (as `__mp_main__`),
+    so that functions defined there can be unpickled. Our workers only run scraper's functions,
+    and running the script again is harmful: a user's script without an `if __name__ ==
+    "__main__":` guard (the README's `run_crawl` example saved as a file) starts its crawl
+    again in every worker, which cannot start processes while it is being made, so the pool
+    broke. This is the stdlib's `_launch` (the same in Python 3.11 to 3.13), with the two
+    keys that name the main module left out of the preparation data.
+    """
+
+    def _launch(self, process_obj: Any) -> None:
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        for key in ("init_main_from_name", "init_main_from_path"):
+            prep_data.pop(key, None)
+        buf = io.BytesIO()
+        mp_context.set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            mp_context.set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)  # type: ignore[attr-defined]
+        # a duplicate of the data pipe's write end: the child's sentinel of this process
+        parent_w = os.dup(w)
+        self.finalizer = util.Finalize(self, util.close_fds, (parent_w, self.sentinel))  # type: ignore[attr-defined]
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _WorkerProcess(mp_context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> _WorkerPopen:  # the name multiprocessing calls
+        return _WorkerPopen(process_obj)
+
+
+class _WorkerContext(mp_context.ForkServerContext):
+    """The forkserver start method, with `_WorkerPopen`: what pebble starts each worker with."""
+
+    Process = _WorkerProcess
 
 
 def _stop_workers(pool: ProcessPool) -> None:
@@ -204,16 +257,9 @@ def _guarded(source: str, fn: Callable[..., T], *args: Any) -> T:
     except ScraperError:
         raise
     except MemoryError as exc:
-        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
-        raise ExtractionError(
-            source, f"extraction needed more than {_gib(limit)} of memory (extract.max_memory)"
-        ) from exc
+        raise ExtractionError(source, memory_reason(resource.getrlimit(resource.RLIMIT_AS)[0])) from exc
     except Exception as exc:
         raise _Crash(source, internal_error(exc)) from exc
-
-
-def _gib(size: int) -> str:
-    return f"{size / 1024**3:g} GiB" if size >= 0 else "its memory limit"
 
 
 def _init_worker(owner: int, max_memory: int) -> None:

@@ -41,23 +41,23 @@ from scraper.store.schema import MIGRATIONS, SCHEMA_VERSION
 # the record fields in the order of the `documents` columns (the content hash has its own
 # column, next to the raw HTML's); JSON-encoded lists are marked
 _LIST_COLUMNS = ("authors", "categories", "tags")
-_COLUMNS = (*(f for f in RECORD_FIELDS if f != "content_hash" and f not in VERSION_FIELDS), "markdown")
-# what a column an older store lacks reads as (such a store is read as it is by a read-only
-# export): every version there was new or changed, none gone, and none says where its language
-# came from
-_MISSING = {
+_COLUMNS = (*(f for f in RECORD_FIELDS if f != "content_hash" and f not in VERSION_FIELDS), "markdown", "xml")
+# what an older store (read as it is by a read-only export) holds in place of the columns later
+# migrations added: every version there was new or changed, none gone; no record ID, no XML, no
+# language source
+_ADDED_LATER = {
     "change": "CASE WHEN d.version > 1 THEN 'changed' ELSE 'new' END",
     "gone_at": "NULL",
+    "warc_record_id": "NULL",
+    "xml": "''",
     "language_source": "NULL",
 }
 
 
 def _select(columns: set[str]) -> str:
-    """The SELECT of every record column from a `documents` table that has these columns."""
-    wanted = (*_COLUMNS, *VERSION_FIELDS)
-    return (
-        f"SELECT {', '.join(f'd.{c}' if c in columns else _MISSING[c] for c in wanted)} FROM documents AS d"
-    )
+    """The SELECT of `_COLUMNS` and `VERSION_FIELDS` from a documents table with these columns."""
+    chosen = (f"d.{c}" if c in columns else _ADDED_LATER[c] for c in (*_COLUMNS, *VERSION_FIELDS))
+    return f"SELECT {', '.join(chosen)} FROM documents AS d"
 
 
 _LATEST = "d.version = (SELECT MAX(version) FROM documents WHERE key = d.key)"
@@ -66,7 +66,10 @@ _LATEST = "d.version = (SELECT MAX(version) FROM documents WHERE key = d.key)"
 # (`language_source` says how the language was found, not what the page says: a store that
 # predates it must not see every page changed)
 _COMPARED = tuple(
-    f for f in _COLUMNS if f not in ("fetched_at", "source", "status", "markdown", "text", "language_source")
+    f
+    for f in _COLUMNS
+    if f
+    not in ("fetched_at", "source", "status", "warc_record_id", "markdown", "xml", "text", "language_source")
 )
 _TIMES = ("fetched_at", "stored_at", "gone_at")
 
@@ -275,11 +278,11 @@ class Store:
         now = timestamp(self._clock())
         if run_id is not None:
             conn.execute("INSERT OR IGNORE INTO runs (id, started_at) VALUES (?, ?)", (run_id, now))
-        copied = [c for c in _COLUMNS if c not in ("text", "markdown")]
+        copied = [c for c in _COLUMNS if c not in ("text", "markdown", "xml")]
         cursor = conn.execute(
-            f"INSERT INTO documents (key, version, {', '.join(copied)}, text, markdown, content_hash, "
+            f"INSERT INTO documents (key, version, {', '.join(copied)}, text, markdown, xml, content_hash, "
             "html_hash, run_id, stored_at, change, gone_at) "
-            f"SELECT key, version + 1, {', '.join(copied)}, '', '', ?, html_hash, ?, ?, 'gone', ? "
+            f"SELECT key, version + 1, {', '.join(copied)}, '', '', '', ?, html_hash, ?, ?, 'gone', ? "
             "FROM documents WHERE id = ?",
             (sha256_hex(""), run_id, now, now, latest[0]),
         )

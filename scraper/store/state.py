@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from scraper.models import (
     CrawlProgress,
     CrawlReport,
+    DeadLink,
     FrontierItem,
     Kind,
     RunStatus,
@@ -46,8 +47,8 @@ _RESUMABLE = (RunStatus.RUNNING.value, RunStatus.STOPPED.value, RunStatus.INTERR
 # or --max-duration reaches new pages first. The index on (run_id, host, state, priority)
 # hands them out in that order without sorting.
 _INSERT = """
-    INSERT OR IGNORE INTO frontier (run_id, url, host, kind, via, depth, priority, lastmod)
-    VALUES (?, ?, ?, ?, ?, ?, ? + EXISTS (SELECT 1 FROM pages WHERE url = ? AND last_seen IS NOT NULL), ?)
+    INSERT OR IGNORE INTO frontier (run_id, url, host, kind, via, depth, priority, lastmod, referrer)
+    VALUES (?, ?, ?, ?, ?, ?, ? + EXISTS (SELECT 1 FROM pages WHERE url = ? AND last_seen IS NOT NULL), ?, ?)
 """
 _DONE = """
     INSERT INTO frontier (run_id, url, host, kind, via, depth, priority, state, outcome, status, reason)
@@ -58,10 +59,12 @@ _DONE = """
 # A 304 keeps the validators it does not repeat; a 200 replaces them (a page may drop its ETag).
 _SEEN = """
     INSERT INTO pages (url, etag, last_modified, content_hash, first_seen, last_seen, last_changed,
-                       last_status, failures, gone_at, links, extracted)
+                       last_status, failures, gone_at, links, extracted, validated_url, kind)
     VALUES (:url, :etag, :last_modified, :content_hash, :now, :now, :changed, :status, 0, NULL, :links,
-            :extracted)
+            :extracted, :validated_url, :kind)
     ON CONFLICT (url) DO UPDATE SET
+        kind = excluded.kind,
+        validated_url = excluded.validated_url,
         extracted = CASE WHEN excluded.last_status = 304 THEN extracted ELSE excluded.extracted END,
         etag = CASE WHEN excluded.last_status = 304 THEN coalesce(excluded.etag, etag) ELSE excluded.etag END,
         last_modified = CASE WHEN excluded.last_status = 304
@@ -79,6 +82,8 @@ _FAILED = """
     INSERT INTO pages (url, first_seen, last_status, failures) VALUES (?, ?, ?, 1)
     ON CONFLICT (url) DO UPDATE SET failures = failures + 1, last_status = excluded.last_status
 """
+# A sitemap or feed read before that now answers 404 or 410 is not asked for again by later runs.
+_SOURCE_GONE = "UPDATE pages SET gone_at = coalesce(gone_at, ?), last_status = ? WHERE url = ? AND kind = ?"
 _PAGE_HOSTS = "SELECT DISTINCT host FROM frontier WHERE run_id = ? AND kind = 'page'"
 _GONE = "UPDATE pages SET gone_at = coalesce(gone_at, ?), last_status = ?, failures = 0 WHERE url = ?"
 # "HTTP 404", "cannot connect: Connection refused" -> "HTTP 404", "cannot connect"
@@ -118,6 +123,8 @@ class PageState:
     failures: int
     gone_at: datetime | None
     extracted: bool = True  # False: its last body was fetched for its links only (extract = false)
+    validated_url: str | None = None  # the URL that answered with the validators (a redirect's target)
+    kind: Kind = Kind.PAGE
 
     @property
     def known(self) -> bool:
@@ -195,7 +202,7 @@ class CrawlState:
         """The next pending URLs of one host (`host_key` form), first priorities first."""
         skip = f"AND url NOT IN ({', '.join('?' * len(exclude))})" if exclude else ""
         query = (
-            "SELECT url, kind, via, depth, lastmod FROM frontier "
+            "SELECT url, kind, via, depth, lastmod, referrer FROM frontier "
             f"WHERE run_id = ? AND host = ? AND state = 'pending' {skip} ORDER BY priority, rowid LIMIT ?"
         )
         with self._store.reading("read the frontier") as conn:
@@ -207,8 +214,9 @@ class CrawlState:
                 via=Via(via),
                 depth=depth,
                 lastmod=_time(lastmod) if lastmod else None,
+                referrer=referrer,
             )
-            for url, kind, via, depth, lastmod in rows
+            for url, kind, via, depth, lastmod, referrer in rows
         ]
 
     def pending_hosts(self, run_id: str) -> list[str]:
@@ -262,6 +270,38 @@ class CrawlState:
             ).fetchone()
         return int(count)
 
+    def answered(self, run_id: str, url: str) -> bool:
+        """Whether `url` answered (200 or 304) in the run already."""
+        with self._store.reading("read the frontier") as conn:
+            row = conn.execute(
+                "SELECT 1 FROM frontier WHERE run_id = ? AND url = ? AND state = 'done' "
+                "AND status IN (200, 304)",
+                (run_id, url),
+            ).fetchone()
+        return row is not None
+
+    def known_sources(
+        self, *, kinds: Collection[Kind], wanted: Callable[[str], bool], limit: int
+    ) -> list[FrontierItem]:
+        """Up to `limit` sitemaps and feeds of `kinds` earlier runs read (and not gone), least
+        recently read first, among those `wanted` accepts: each run reads them again."""
+        found: list[FrontierItem] = []
+        if limit <= 0 or not kinds:
+            return found
+        marks = ", ".join("?" * len(kinds))
+        with self._store.reading("read pages") as conn:
+            rows = conn.execute(
+                f"SELECT url, kind FROM pages WHERE kind IN ({marks}) AND last_seen IS NOT NULL "
+                "AND gone_at IS NULL ORDER BY last_seen",
+                [kind.value for kind in kinds],
+            )
+            for url, kind in rows:
+                if wanted(url):
+                    found.append(FrontierItem(url=url, kind=Kind(kind), via=Via.REVISIT))
+                    if len(found) >= limit:
+                        break
+        return found
+
     def unvisited_known(self, run_id: str, *, wanted: Callable[[str], bool], limit: int) -> list[str]:
         """Up to `limit` pages earlier runs fetched (and not gone) that are not in this run's
         frontier, least recently seen first, among those `wanted` accepts."""
@@ -270,7 +310,8 @@ class CrawlState:
             return found
         with self._store.reading("read pages") as conn:
             rows = conn.execute(
-                "SELECT url FROM pages AS p WHERE last_seen IS NOT NULL AND gone_at IS NULL AND NOT EXISTS "
+                "SELECT url FROM pages AS p WHERE kind = 'page' AND last_seen IS NOT NULL "
+                "AND gone_at IS NULL AND NOT EXISTS "
                 "(SELECT 1 FROM frontier AS f WHERE f.run_id = ? AND f.url = p.url) ORDER BY last_seen",
                 (run_id,),
             )
@@ -295,6 +336,8 @@ class CrawlState:
                 self._store.tombstone_within(conn, visit.url, run_id=run_id)
             if visit.kind is Kind.PAGE:
                 _update_page(conn, visit, outcome, now)
+            elif visit.kind in (Kind.SITEMAP, Kind.FEED):
+                _update_source(conn, visit, outcome, now)
             added = self._add(conn, run_id, visit.found)
             done = (run_id, visit.url, host_key(visit.url), visit.kind.value, outcome.value)
             conn.execute(_DONE, (*done, visit.status, visit.reason))
@@ -320,12 +363,26 @@ class CrawlState:
         with self._store.reading("read page " + url) as conn:
             row = conn.execute(
                 "SELECT url, etag, last_modified, content_hash, first_seen, last_seen, last_changed, "
-                "last_status, failures, gone_at, extracted FROM pages WHERE url = ?",
+                "last_status, failures, gone_at, extracted, validated_url, kind FROM pages WHERE url = ?",
                 (url,),
             ).fetchone()
         if row is None:
             return None
-        url, etag, modified, content_hash, first, last, changed, status, failures, gone, extracted = row
+        (
+            url,
+            etag,
+            modified,
+            content_hash,
+            first,
+            last,
+            changed,
+            status,
+            failures,
+            gone,
+            extracted,
+            validated,
+            kind,
+        ) = row
         return PageState(
             url=url,
             etag=etag,
@@ -338,6 +395,8 @@ class CrawlState:
             failures=failures,
             gone_at=_time(gone) if gone else None,
             extracted=bool(extracted),
+            validated_url=validated,
+            kind=Kind(kind),
         )
 
     def links(self, url: str) -> tuple[str, ...]:
@@ -375,6 +434,11 @@ class CrawlState:
             problems = _problems(
                 conn, run.run_id, "kind != 'page' AND outcome IN ('failed', 'skipped', 'partial')"
             )
+            dead = conn.execute(
+                "SELECT url, referrer, status FROM frontier WHERE run_id = ? AND outcome = 'dead_link' "
+                "ORDER BY referrer, rowid LIMIT ?",
+                (run.run_id, REPORT_LIST_LIMIT),
+            ).fetchall()
         failed_pages = 0
         for kind, outcome, category, n, answered in rows:
             label = category if kind == Kind.PAGE.value else f"{kind}: {category}"
@@ -401,6 +465,8 @@ class CrawlState:
             changed=counts.get(VisitOutcome.CHANGED.value, 0),
             unchanged=counts.get(VisitOutcome.UNCHANGED.value, 0),
             gone=counts.get(VisitOutcome.GONE.value, 0),
+            dead_links=counts.get(VisitOutcome.DEAD_LINK.value, 0),
+            dead_link_list=tuple(DeadLink(url=u, linked_from=r, status=s) for u, r, s in dead),
             failed=failed,
             failures=failures,
             skipped_robots=counts.get(VisitOutcome.SKIPPED_ROBOTS.value, 0),
@@ -443,6 +509,7 @@ class CrawlState:
                     1 + 2 * item.depth if item.kind is Kind.PAGE else 0,
                     item.url,
                     timestamp(item.lastmod) if item.lastmod else None,
+                    item.referrer,
                 )
 
         conn.executemany(_INSERT, rows())
@@ -478,8 +545,51 @@ def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, 
                 "status": page.status,
                 "links": zlib.compress("\n".join(visit.links).encode("utf-8")) if fresh else None,
                 "extracted": outcome is not VisitOutcome.FETCHED,
+                "validated_url": page.final_url if page.final_url != visit.url else None,
+                "kind": Kind.PAGE.value,
             },
         )
+
+
+def _update_source(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, now: str) -> None:
+    """Keep a sitemap or feed that was read, so later runs read it again (with its validators,
+    kept only when it was read to its end: a partial read is asked for in full next time)."""
+    page = visit.page
+    if page is not None and outcome is VisitOutcome.READ:
+        conn.execute(
+            _SEEN,
+            {
+                "url": visit.url,
+                "etag": page.etag,
+                "last_modified": page.last_modified,
+                "content_hash": None,
+                "now": now,
+                "changed": None,
+                "status": page.status,
+                "links": None,
+                "extracted": True,
+                "validated_url": page.final_url if page.final_url != visit.url else None,
+                "kind": visit.kind.value,
+            },
+        )
+    elif page is not None and outcome is VisitOutcome.PARTIAL:
+        conn.execute(
+            _SEEN,
+            {**_NO_VALIDATORS, "url": visit.url, "now": now, "status": page.status, "kind": visit.kind.value},
+        )
+    elif visit.status in (404, 410):
+        conn.execute(_SOURCE_GONE, (now, visit.status, visit.url, visit.kind.value))
+
+
+_NO_VALIDATORS: dict[str, object] = {
+    "etag": None,
+    "last_modified": None,
+    "content_hash": None,
+    "changed": None,
+    "links": None,
+    "extracted": True,
+    "validated_url": None,
+}
 
 
 def _problems(conn: sqlite3.Connection, run_id: str, where: str) -> tuple[UrlProblem, ...]:

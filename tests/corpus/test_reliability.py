@@ -17,9 +17,10 @@ from typing import Any, BinaryIO
 import pytest
 from click.testing import CliRunner
 
+import scraper.cli.clean
 import scraper.corpus.batch
 from scraper.cli import cli
-from scraper.corpus.export import AtomicFile
+from scraper.corpus.atomic import AtomicFile
 from scraper.corpus.shards import OutputDir
 from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.errors import LockedError
@@ -310,14 +311,14 @@ def _limited(command: list[str], max_bytes: int, cwd: Path) -> subprocess.Comple
 
 
 def test_a_file_size_limit_is_one_line_for_clean_o_and_for_a_parquet_export(tmp_path: Path) -> None:
-    """Under a small `ulimit -f`, the worker start-up (py3langid inflates its model through a temp
-    file) ends `clean` with one line and exit 2; a Parquet export past the limit is one line,
-    exit 2, and leaves no temp file."""
+    """Under a small `ulimit -f`, the extraction's start-up (py3langid inflates its model through a
+    temp file), in this process for one page as in the workers, ends `clean` with one line and
+    exit 2; a Parquet export past the limit is one line, exit 2, and leaves no temp file."""
     page = tmp_path / "p.html"
     page.write_bytes(story(1))
     ran = _limited(["clean", str(page), "-o", str(tmp_path / "corpus")], 4096, tmp_path)
     assert ran.returncode == 2, ran.stderr
-    assert ran.stderr.startswith("scraper: cannot start the extraction workers: the language model")
+    assert ran.stderr.startswith("scraper: cannot start the extraction: the language model")
     assert len(ran.stderr.splitlines()) == 1
     db = tmp_path / "s.db"
     with Store(db) as store:
@@ -387,3 +388,24 @@ def test_a_malformed_url_option_is_a_usage_error(runner: CliRunner, tmp_path: Pa
     page.write_bytes(story(1))
     result = runner.invoke(cli, ["clean", str(page), "--url", "http://[::1/x"])
     assert result.exit_code == 2 and "--url" in result.output and "Invalid IPv6 URL" in result.output
+
+
+@pytest.mark.parametrize("bug", [RuntimeError("a bug"), EOFError()])
+def test_a_bug_is_one_line_and_its_traceback_only_with_vv(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bug: Exception
+) -> None:
+    """Anything raised outside the error tree is one `internal error` line and exit 1 (an EOFError
+    was click's bare `Aborted!`); -vv lets the traceback through."""
+    page = tmp_path / "p.html"
+    page.write_bytes(story(1))
+
+    def broken(args: object) -> Iterator[object]:
+        raise bug
+
+    monkeypatch.setattr(scraper.cli.clean, "expand", broken)
+    result = runner.invoke(cli, ["clean", str(page)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"scraper: internal error: {type(bug).__name__}")
+    assert len(result.stderr.splitlines()) == 1 and "Aborted" not in result.output
+    loud = runner.invoke(cli, ["-vv", "clean", str(page)])
+    assert loud.exit_code == 1 and "Traceback (most recent call last)" in loud.stderr

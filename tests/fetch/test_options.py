@@ -319,14 +319,14 @@ def test_per_site_delay_spaces_real_requests(tmp_path: Path, server: LocalServer
             "/b": Route(200, article("B")),
         }
     )
-    site = Site(name="slow", start_urls=(server.url("/"),), per_host_delay=0.3, per_host_concurrency=1)
+    site = Site(name="slow", start_urls=(server.url("/"),), per_host_delay=0.5, per_host_concurrency=1)
     base = make_settings(tmp_path)
     chosen = Settings(fetch=base.fetch, store=base.store, crawl=base.crawl, sites=(site,))
     crawl(chosen, sites=(site,))
     # the first request's arrival is late by the client's first connection: gaps from the second on
     starts = sorted(r.at for r in server.requests)[1:]
     assert len(starts) == 4  # /, /sitemap.xml, /a, /b
-    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.29
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.4  # 0.5 s at the gate, arrival jitters
 
 
 def test_fetch_settings_defaults_carry_nothing() -> None:

@@ -1,0 +1,273 @@
+"""The HTTP service: `scraper clean` for tools that call an endpoint (RAG pipelines, notebooks,
+workflow tools). An ASGI app (FastAPI), served by uvicorn (`scraper serve`).
+
+    POST /v1/clean         {"url": ...} or {"html": ..., "url": ...}, plus clean's options
+                           -> the record (README "Record schema"), as `clean --format json` prints it
+    POST /v1/clean/batch   {"items": [...]}: one JSON line per item, in order, as each is ready
+    GET  /healthz          {"status": "ok", ...}
+    GET  /docs, /openapi.json
+
+A URL is fetched as the crawl fetches: the SSRF guard (only public addresses, unless `[fetch]
+allow_private` names the host), robots.txt and per-host pacing (scraper/crawl/politeness.py,
+read again after `ROBOTS_TTL`), the `[fetch]` size, time and retry limits. Every page is
+extracted in the bounded worker pool (`[extract] timeout`, `max_memory`). Authentication, body
+size and the bound on requests in work are scraper/serve/limits.py's.
+
+Errors are JSON `{"error": reason}` with a status:
+    400  a request that is no clean request (neither url nor html, --precision with --recall, ...)
+    413  a body or HTML larger than the limits
+    422  the page cannot be cleaned: refused (private address, robots.txt, not HTML, too large)
+         or its extraction failed (time or memory limit, too complex)
+    502  the page's server answered with an error, or could not be reached
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import functools
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Body, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from scraper.config import ExtractSettings, Settings
+from scraper.corpus.batch import fetch_politely
+from scraper.crawl.politeness import Politeness
+from scraper.errors import ExtractionError, FetchError, ScraperError, SourceError, TransientFetchError
+from scraper.extract import ExtractionPool, extract_document
+from scraper.extract.pipeline import clean_html
+from scraper.fetch.client import Fetcher
+from scraper.models import Document
+from scraper.serve.limits import Guard, GuardLimits
+from scraper.urls import url_flaw
+
+__all__ = ["ROBOTS_TTL", "ServeOptions", "create_app"]
+
+ROBOTS_TTL = 3600.0  # seconds a host's robots.txt answer is kept (RFC 9309: at most 24 hours)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServeOptions:
+    """How the service runs; the limits are always on (`token` None: no authentication)."""
+
+    token: str | None
+    workers: int = 2
+    max_concurrency: int = 8
+    max_request_bytes: int | None = None  # default: twice [fetch] max_bytes, for JSON escaping
+    max_batch: int = 100
+    retry_after: int = 2
+
+
+class CleanOptions(BaseModel):
+    """`scraper clean`'s extraction options; each left out takes the server's configuration."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    precision: bool = Field(False, description="Favour precision: less text, fewer false positives.")
+    recall: bool = Field(False, description="Favour recall: more text, when pages lose paragraphs.")
+    comments: bool | None = Field(None, description="Keep comment sections.")
+    tables: bool | None = Field(None, description="Keep tables.")
+
+    @model_validator(mode="after")
+    def _one_bias(self) -> CleanOptions:
+        if self.precision and self.recall:
+            raise ValueError("precision and recall exclude each other")
+        return self
+
+    def apply(self, settings: ExtractSettings) -> ExtractSettings:
+        """`settings` with these options, as `clean --precision --no-tables` sets them."""
+        if self.precision or self.recall:
+            settings = dataclasses.replace(settings, favor_precision=self.precision, favor_recall=self.recall)
+        if self.comments is not None:
+            settings = dataclasses.replace(settings, include_comments=self.comments)
+        if self.tables is not None:
+            settings = dataclasses.replace(settings, include_tables=self.tables)
+        return settings
+
+
+class CleanRequest(CleanOptions):
+    """A page to clean: `url` alone is fetched; `html` is cleaned as given, `url` naming its address."""
+
+    url: str | None = Field(
+        None, description="The page's http(s) URL.", examples=["https://example.com/story"]
+    )
+    html: str | None = Field(None, description="The page's HTML; when given, nothing is fetched.")
+
+    @model_validator(mode="after")
+    def _page(self) -> CleanRequest:
+        if self.url is None and self.html is None:
+            raise ValueError("give url, or html (with url if you know it)")
+        if self.url is not None:
+            problem = url_flaw(self.url)
+            if problem is not None:
+                raise ValueError(f"url: {problem}")
+        return self
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[CleanRequest] = Field(description="The pages, each a clean request.")
+
+
+Record = dict[str, Any]
+
+
+class _Failed(Exception):
+    """A request's page that could not be cleaned: the status and the reason to answer with."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(status, reason)
+        self.status = status
+        self.reason = reason
+
+
+class _Service:
+    """What the routes share: the settings, the fetcher, the politeness of the run, the pool."""
+
+    def __init__(self, settings: Settings, options: ServeOptions) -> None:
+        self.settings = settings
+        self.options = options
+        self.fetcher = Fetcher(settings.fetch)
+        self.pool: ExtractionPool | None = None
+        self._politeness: Politeness | None = None
+        self._politeness_since = 0.0
+
+    def politeness(self) -> Politeness:
+        """The hosts' robots.txt answers and health, forgotten every `ROBOTS_TTL` seconds."""
+        now = time.monotonic()
+        if self._politeness is None or now - self._politeness_since > ROBOTS_TTL:
+            self._politeness = Politeness(
+                self.fetcher, self.settings, gate=self.fetcher.gate, on_robots=lambda _host, _answer: None
+            )
+            self._politeness_since = now
+        return self._politeness
+
+    async def clean(self, request: CleanRequest) -> Record:
+        """The record of one requested page, or `_Failed`."""
+        try:
+            if request.html is not None:
+                document = await self._clean_html(request)
+            else:
+                assert request.url is not None  # the model checks one of the two is there
+                document = await self._fetch_and_clean(request, request.url)
+        except SourceError as exc:
+            raise _Failed(413, str(exc)) from None
+        except TransientFetchError as exc:  # the server or the network: maybe later
+            raise _Failed(502, str(exc)) from None
+        except FetchError as exc:  # an error status, or refused here (no status): private, robots, size
+            raise _Failed(502 if exc.status is not None else 422, str(exc)) from None
+        except ExtractionError as exc:
+            raise _Failed(422, str(exc)) from None
+        return document.to_record()
+
+    async def _clean_html(self, request: CleanRequest) -> Document:
+        html, url = request.html or "", request.url
+        source = url or "html"
+        limit = self.settings.fetch.max_bytes
+        if len(html.encode("utf-8", errors="surrogatepass")) > limit:
+            raise SourceError(source, f"html larger than {limit} bytes (fetch.max_bytes)")
+        settings = request.apply(self.settings.extract_for(url))
+        work = functools.partial(clean_html, url=url, settings=settings, source=source)
+        return await self._extract(source, work, html)
+
+    async def _fetch_and_clean(self, request: CleanRequest, url: str) -> Document:
+        page = await fetch_politely(self.fetcher, self.politeness(), url)
+        settings = request.apply(self.settings.extract_for(page.final_url or page.url))
+        return await self._extract(url, extract_document, page, settings)
+
+    def _extract(self, source: str, fn: Any, *args: Any) -> Awaitable[Document]:
+        assert self.pool is not None, "the pool starts with the app"
+        return asyncio.wrap_future(self.pool.submit(source, fn, *args))
+
+
+def create_app(settings: Settings, options: ServeOptions) -> Guard:
+    """The ASGI app: the FastAPI routes behind the guard (see the module docstring)."""
+    service = _Service(settings, options)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with service.fetcher:
+            # a second or two of imports in the forkserver: off the event loop
+            service.pool = await asyncio.to_thread(ExtractionPool, options.workers, settings.extract)
+            try:
+                yield
+            finally:
+                await asyncio.to_thread(service.pool.close)
+
+    app = FastAPI(
+        title="scraper",
+        summary="Clean web pages: the story, its metadata, the record of `scraper clean --format json`.",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        reasons = "; ".join(
+            f"{'.'.join(map(str, error['loc'][1:])) or 'body'}: {error['msg']}" for error in exc.errors()
+        )
+        return JSONResponse({"error": reasons}, status_code=400)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, Any]:
+        """The service is up; how many requests are in work and how many may be."""
+        return {"status": "ok", "in_work": guard.in_work, "max_concurrency": options.max_concurrency}
+
+    @app.post("/v1/clean", response_model=None)
+    async def clean(request: Annotated[CleanRequest, Body()]) -> Record | JSONResponse:
+        """Clean one page: fetched from `url`, or the `html` given. Returns its record (README
+        "Record schema"); a page without a story is a record with empty `text` and a `skip_reason`."""
+        try:
+            return await service.clean(request)
+        except _Failed as failed:
+            return JSONResponse({"error": failed.reason}, status_code=failed.status)
+
+    @app.post("/v1/clean/batch", response_class=StreamingResponse, response_model=None)
+    async def clean_batch(request: Annotated[BatchRequest, Body()]) -> StreamingResponse | JSONResponse:
+        """Clean up to `max_batch` pages; answers JSON lines in the items' order, each the page's
+        record or `{"source": ..., "error": ..., "status": ...}`, as soon as it and those before it
+        are done."""
+        if len(request.items) > options.max_batch:
+            return JSONResponse(
+                {"error": f"{len(request.items)} items: at most {options.max_batch} a batch"}, status_code=413
+            )
+        return StreamingResponse(_lines(service, request.items), media_type="application/x-ndjson")
+
+    limits = GuardLimits(
+        token=options.token,
+        max_request_bytes=options.max_request_bytes or 2 * settings.fetch.max_bytes + 65_536,
+        max_concurrency=options.max_concurrency,
+        retry_after=options.retry_after,
+    )
+    guard = Guard(app, limits)
+    return guard
+
+
+async def _lines(service: _Service, items: list[CleanRequest]) -> AsyncIterator[str]:
+    """Each item's line, in order; the items are cleaned at most `workers` at a time."""
+    gate = asyncio.Semaphore(max(1, service.options.workers))
+
+    async def one(item: CleanRequest) -> Record:
+        async with gate:
+            try:
+                return await service.clean(item)
+            except _Failed as failed:
+                return {"source": item.url or "html", "error": failed.reason, "status": failed.status}
+            except ScraperError as exc:  # anything else of the tree is this item's, not the batch's
+                return {"source": item.url or "html", "error": str(exc), "status": 422}
+
+    tasks = [asyncio.create_task(one(item)) for item in items]
+    try:
+        for task in tasks:
+            yield json.dumps(await task, ensure_ascii=False) + "\n"
+    finally:
+        for task in tasks:
+            task.cancel()

@@ -1,0 +1,125 @@
+"""scraper.extract.inprocess: extraction in this process under the pool's time and memory limits,
+and the batch's choice of where a page is extracted (here for a handful, the pool beyond)."""
+
+from __future__ import annotations
+
+import resource
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scraper.config import ExtractSettings
+from scraper.corpus.batch import Cleaned, Extraction, clean_file
+from scraper.errors import ExtractionError, NoMainContent
+from scraper.extract.inprocess import InProcess, run_bounded
+
+SEED = Path(__file__).parent / "fixtures" / "seed-article" / "page.html"
+QUICK = ExtractSettings(timeout=0.5, max_memory=768 * 1024**2)
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
+def _swallow_everything() -> str:
+    """Library code that catches every Exception must not swallow the time limit."""
+    try:
+        _spin()
+    except Exception:
+        return "swallowed"
+    return "unreachable"
+
+
+def _no_story() -> None:
+    raise NoMainContent("page.html", "the extractor found no main text block")
+
+
+def test_a_result_comes_back() -> None:
+    """A function that finishes in time returns its value."""
+    assert run_bounded("page", QUICK, sum, [1, 2, 3]) == 6
+
+
+@pytest.mark.parametrize("fn", [_spin, _swallow_everything])
+def test_over_time_is_the_pages_error(fn: Callable[[], object]) -> None:
+    """A page over `timeout` fails with the pool's reason, whatever its code catches, and soon."""
+    started = time.monotonic()
+    reason = r"slow\.html: extraction took longer than 0\.5 s \(extract\.timeout\)"
+    with pytest.raises(ExtractionError, match=reason):
+        run_bounded("slow.html", QUICK, fn)
+    assert time.monotonic() - started < 5
+
+
+def test_over_memory_is_the_pages_error_and_the_limit_is_lifted_after() -> None:
+    """An allocation past `max_memory` fails the page with MemoryError's reason; the process's
+    own limit is as it was afterwards, so the caller can allocate again."""
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    reason = r"big\.html: extraction needed more than .* \(extract\.max_memory\)"
+    with pytest.raises(ExtractionError, match=reason):
+        run_bounded("big.html", QUICK, bytearray, 4 * 1024**3)
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+def test_errors_of_the_tree_pass_and_bugs_are_named() -> None:
+    """A ScraperError passes as raised; anything else is an internal error naming its type."""
+    with pytest.raises(NoMainContent, match="no main text block"):
+        run_bounded("page.html", QUICK, _no_story)
+    with pytest.raises(ExtractionError, match=r"page\.html: internal error: ZeroDivisionError"):
+        run_bounded("page.html", QUICK, divmod, 1, 0)
+
+
+def test_the_limit_holds_in_a_thread_and_leaves_no_stray_exception() -> None:
+    """From a thread too (an event loop's executor); calls ending right at the limit leave no
+    exception pending for whatever the thread runs next."""
+    outcomes: list[str] = []
+
+    def many() -> None:
+        for _ in range(200):
+            try:
+                run_bounded("p", ExtractSettings(timeout=0.001), time.sleep, 0.001)
+                outcomes.append("done")
+            except ExtractionError:
+                outcomes.append("late")
+            time.sleep(0.0002)  # a pending exception would surface here and end the thread
+        outcomes.append("end")
+
+    thread = threading.Thread(target=many)
+    thread.start()
+    thread.join(timeout=30)
+    assert outcomes[-1] == "end" and len(outcomes) == 201
+
+
+def test_in_process_futures_are_finished() -> None:
+    """`InProcess.submit` has the pool's shape: a Future, finished, holding the result or the error."""
+    here = InProcess(QUICK)
+    assert here.submit("p", sum, [2, 2]).result(timeout=0) == 4
+    assert isinstance(here.submit("slow", _spin).exception(timeout=0), ExtractionError)
+
+
+def _clean(extraction: Extraction, count: int) -> list[Cleaned]:
+    futures = [
+        extraction.submit(str(SEED), clean_file, str(SEED), None, ExtractSettings(), 10 * 1024**2)
+        for _ in range(count)
+    ]
+    return [future.result(timeout=60) for future in futures]
+
+
+def test_a_handful_of_pages_starts_no_pool() -> None:
+    """Up to `handful` pages are extracted in this process: no worker pool is started for them."""
+    with Extraction(2, ExtractSettings(), handful=3) as extraction:
+        results = _clean(extraction, 3)
+        assert not extraction.pool_started
+    assert all(r.document is not None and "Rotherham" in r.document.text for r in results)
+
+
+@pytest.mark.slow
+def test_more_pages_start_the_pool_and_all_come_back() -> None:
+    """Past the handful the pool starts; every page comes back with the same text, wherever it ran."""
+    with Extraction(2, ExtractSettings(), handful=1) as extraction:
+        results = _clean(extraction, 6)
+        assert extraction.pool_started
+    assert len({r.document.text for r in results if r.document is not None}) == 1
+    assert all(r.error is None for r in results)

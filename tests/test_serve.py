@@ -1,0 +1,196 @@
+"""scraper serve: a real uvicorn server on a loopback port, called with a real HTTP client (httpx).
+
+Pages are served by `LocalServer`s: 127.0.0.1 is named in `[fetch] allow_private` (the operator's
+own network), 127.0.0.2 is not, so it stands for a private address a caller must not reach.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from scraper.config import FetchSettings, Settings
+from scraper.serve import ServeOptions, create_app
+from tests.httpserver import Handler, LocalServer, Route
+
+SEED = Path(__file__).parent / "fixtures" / "seed-article"
+TOKEN = "s3cret-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+MAX_REQUEST = 256 * 1024
+MAX_CONCURRENCY = 3
+
+
+@dataclass(frozen=True)
+class Running:
+    base: str
+    pages: LocalServer  # on 127.0.0.1: allowed
+    private: LocalServer  # on 127.0.0.2: refused
+
+
+@pytest.fixture(scope="module")
+def service() -> Iterator[Running]:
+    """The app under uvicorn in a thread, one extraction worker, and two page servers."""
+    seed = (SEED / "page.html").read_bytes()
+    routes: dict[str, Handler] = {
+        "/story": Route(body=seed),
+        "/robots.txt": Route(body="User-agent: *\nDisallow: /private\n"),
+    }
+    routes["/private/story"] = Route(body=seed)
+    with LocalServer(routes) as pages, LocalServer({"/story": Route(body=seed)}, host="127.0.0.2") as private:
+        settings = Settings(fetch=FetchSettings(per_host_delay=0, allow_private=("127.0.0.1",)))
+        options = ServeOptions(
+            token=TOKEN,
+            workers=1,
+            max_concurrency=MAX_CONCURRENCY,
+            max_request_bytes=MAX_REQUEST,
+            retry_after=3,
+        )
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.set_inheritable(True)
+        config = uvicorn.Config(create_app(settings, options), log_level="warning", lifespan="on")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while not server.started:  # the lifespan starts the extraction pool first
+            assert time.monotonic() < deadline and thread.is_alive(), "the service did not start"
+            time.sleep(0.05)
+        try:
+            yield Running(f"http://127.0.0.1:{sock.getsockname()[1]}", pages, private)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+            sock.close()
+
+
+def _post(service: Running, path: str, body: object, headers: dict[str, str] = AUTH) -> httpx.Response:
+    return httpx.post(service.base + path, json=body, headers=headers, timeout=60)
+
+
+def test_a_good_page_returns_the_seed_articles_record(service: Running) -> None:
+    """{url} is fetched and cleaned: the record of `clean --format json`, the seed article's text."""
+    answer = _post(service, "/v1/clean", {"url": service.pages.url("/story")})
+    assert answer.status_code == 200, answer.text
+    record = answer.json()
+    assert record["text"] == (SEED / "expected.txt").read_text(encoding="utf-8").strip()
+    assert record["url"] == service.pages.url("/story") and record["status"] == 200
+
+
+def test_html_is_cleaned_as_given_with_the_options_of_clean(service: Running) -> None:
+    """{html, url} is cleaned without a fetch; the options of `clean` apply."""
+    html = (SEED / "page.html").read_text(encoding="utf-8")
+    answer = _post(
+        service, "/v1/clean", {"html": html, "url": "https://news.example/story", "precision": True}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["url"] == "https://news.example/story"
+    assert "Rotherham" in answer.json()["text"]
+
+
+def test_no_token_or_a_wrong_one_is_refused(service: Running) -> None:
+    """Without the bearer token, or with another, the answer is 401 and nothing is fetched."""
+    before = len(service.pages.hits("/story"))
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
+        answer = _post(service, "/v1/clean", {"url": service.pages.url("/story")}, headers)
+        assert answer.status_code == 401 and answer.headers["www-authenticate"] == "Bearer"
+    assert len(service.pages.hits("/story")) == before
+
+
+def test_an_oversized_body_is_refused_whether_announced_or_streamed(service: Running) -> None:
+    """A body over the limit is 413, by its Content-Length or counted as it arrives (chunked)."""
+    big = json.dumps({"html": "x" * MAX_REQUEST}).encode()
+    announced = httpx.post(service.base + "/v1/clean", content=big, headers=AUTH, timeout=60)
+    assert announced.status_code == 413 and "larger than" in announced.json()["error"]
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(big), 16_384):
+            yield big[start : start + 16_384]
+
+    streamed = httpx.post(service.base + "/v1/clean", content=chunks(), headers=AUTH, timeout=60)
+    assert streamed.status_code == 413
+
+
+def test_a_private_address_is_refused_and_not_requested(service: Running) -> None:
+    """A URL at an address [fetch] allow_private does not name fails with the SSRF guard's reason."""
+    answer = _post(service, "/v1/clean", {"url": service.private.url("/story")})
+    assert answer.status_code == 422
+    assert "private address refused" in answer.json()["error"]
+    assert service.private.requests == []
+
+
+def test_robots_txt_is_obeyed(service: Running) -> None:
+    """A path the host's robots.txt disallows is refused, as the crawl refuses it."""
+    answer = _post(service, "/v1/clean", {"url": service.pages.url("/private/story")})
+    assert answer.status_code == 422 and "disallowed by robots.txt" in answer.json()["error"]
+    assert service.pages.hits("/private/story") == []
+
+
+def test_a_request_that_is_no_clean_request_is_told_why(service: Running) -> None:
+    """400 with one line saying what is wrong: neither url nor html, both biases, a bad URL."""
+    for body, reason in [
+        ({}, "give url, or html"),
+        ({"html": "<p>x</p>", "precision": True, "recall": True}, "precision and recall exclude each other"),
+        ({"url": "ftp://a.example/"}, "not an http(s) URL"),
+        ({"url": "https://a.example/", "colour": "red"}, "colour"),
+    ]:
+        answer = _post(service, "/v1/clean", body)
+        assert answer.status_code == 400 and reason in answer.json()["error"], answer.text
+
+
+def test_the_batch_streams_one_line_per_item_in_order(service: Running) -> None:
+    """Each item's record or error, one JSON line each, in the items' order."""
+    items = [
+        {"url": service.private.url("/story")},
+        {"url": service.pages.url("/story")},
+        {"html": "<html><body><nav><a href='/'>Home</a></nav></body></html>"},
+    ]
+    with httpx.stream(
+        "POST", service.base + "/v1/clean/batch", json={"items": items}, headers=AUTH, timeout=60
+    ) as answer:
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("application/x-ndjson")
+        lines = [json.loads(line) for line in answer.iter_lines() if line]
+    assert [line.get("status") for line in lines] == [422, 200, None]
+    assert "private address refused" in lines[0]["error"]
+    assert "Rotherham" in lines[1]["text"]
+    assert lines[2]["skip_reason"].startswith("no main content")
+
+
+def test_fifty_concurrent_requests_are_answered_or_shed(service: Running) -> None:
+    """Past `max_concurrency` in work a request is shed at once with 503 and Retry-After; every
+    other one is answered with the page's record, and the service is healthy after."""
+    html = (SEED / "page.html").read_text(encoding="utf-8")
+
+    async def burst() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=service.base, headers=AUTH, timeout=120) as client:
+            return await asyncio.gather(*(client.post("/v1/clean", json={"html": html}) for _ in range(50)))
+
+    answers = asyncio.run(burst())
+    statuses = [answer.status_code for answer in answers]
+    assert set(statuses) <= {200, 503}
+    assert statuses.count(200) >= MAX_CONCURRENCY and statuses.count(503) >= 1
+    for answer in answers:
+        if answer.status_code == 503:
+            assert answer.headers["retry-after"] == "3"
+        else:
+            assert "Rotherham" in answer.json()["text"]
+    health = httpx.get(service.base + "/healthz", timeout=10).json()
+    assert health == {"status": "ok", "in_work": 0, "max_concurrency": MAX_CONCURRENCY}
+
+
+def test_openapi_docs_describe_the_routes(service: Running) -> None:
+    """/openapi.json lists the routes and /docs serves the page, without a token."""
+    spec = httpx.get(service.base + "/openapi.json", timeout=10).json()
+    assert {"/v1/clean", "/v1/clean/batch", "/healthz"} <= set(spec["paths"])
+    assert httpx.get(service.base + "/docs", timeout=10).status_code == 200
