@@ -19,13 +19,14 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import time
 
 import click
 
-from scraper.cli import clean, completion, crawl, export
+from scraper import extract
+from scraper.cli import clean, completion, crawl, export, runs
 from scraper.cli.output import Options
 from scraper.cli.signals import Commands, on_sigterm
-from scraper.extract import quiet_libraries
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,13 +47,22 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
         raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
     ctx.obj = Options(quiet=quiet, verbose=verbose)
     level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)  # trafilatura & co. only at -vv
+    log_format = "%(levelname)s %(name)s: %(message)s"
+    if not sys.stderr.isatty():  # a cron log or a file: every line says when (UTC)
+        log_format = "%(asctime)s " + log_format
+    formatter = logging.Formatter(log_format, datefmt="%Y-%m-%dT%H:%M:%SZ")
+    formatter.converter = time.gmtime
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    logging.basicConfig(level=level, handlers=[handler])
+    # trafilatura & co. only at -vv
+    extract.quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
 
 
 cli.add_command(clean.clean)
 cli.add_command(crawl.crawl)
 cli.add_command(export.export)
+cli.add_command(runs.runs)
 cli.add_command(completion.completion)
 
 

@@ -15,15 +15,21 @@ from typing import TextIO
 
 import click
 
-from scraper.api import run_crawl_async
-from scraper.cli.options import config_option, cores, db_option, extraction_options, load, min_quality_option
-from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, warn
+from scraper import corpus
+from scraper import crawl as crawling
+from scraper.cli.options import (
+    config_option,
+    cores,
+    db_option,
+    extraction_options,
+    fetch_options,
+    load,
+    min_quality_option,
+)
+from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, shorten, warn
 from scraper.cli.signals import StopOnSignals
 from scraper.config import Settings, Site, check_start_url
-from scraper.corpus.atomic import write_text_atomically
-from scraper.crawl.frontier import crawl_sites
-from scraper.crawl.progress import progress_display
-from scraper.errors import ConfigError, LockedError, ScraperError
+from scraper.errors import ConfigError, LockedError, ScraperError, WriteError
 from scraper.models import CrawlProgress, CrawlReport, RunStatus
 
 
@@ -52,6 +58,7 @@ from scraper.models import CrawlProgress, CrawlReport, RunStatus
     help="Also write the run report as JSON to this file.",
 )
 @extraction_options
+@fetch_options
 def crawl(
     *,
     start_urls: tuple[str, ...],
@@ -104,11 +111,13 @@ def crawl(
     try:
         for url in urls:
             check_start_url(url)
-        sites = crawl_sites(settings, urls)
+        sites = crawling.crawl_sites(settings, urls)
     except ConfigError as exc:
         raise click.UsageError(f"START_URL {exc.reason}") from None
     if not sites:
         raise click.UsageError("nothing to crawl: give START_URL arguments or [[sites]] in --config")
+    if report_path is not None:  # a report that cannot be written is said now, not after the crawl
+        _check_writable(report_path)
     signals = StopOnSignals()
     on_sigterm = signal.getsignal(signal.SIGTERM)
     try:
@@ -116,10 +125,6 @@ def crawl(
             report = asyncio.run(_run_crawl(settings, sites, signals))
         finally:  # the loop, closing, leaves SIGTERM at its default: killing, mid-report
             signal.signal(signal.SIGTERM, on_sigterm)
-        if report_path is not None:
-            write_text_atomically(
-                report_path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-            )
     except LockedError as exc:
         warn(str(exc))
         sys.exit(EXIT_LOCKED)
@@ -127,12 +132,32 @@ def crawl(
         warn(str(exc))
         sys.exit(EXIT_USAGE)
     _print_report(report, signals.first)
+    if report_path is not None:
+        try:  # the folder went read-only or full during the run: the summary above is printed
+            corpus.write_text_atomically(
+                report_path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+            )
+        except WriteError as exc:
+            warn(f"--report {exc}")
+            sys.exit(EXIT_USAGE)
     if signals.first is not None:
         sys.exit(128 + signals.first)
     failure = report.failure(settings.crawl.max_failure_ratio)
     if failure is not None:
         warn(f"run {report.run_id} failed: {failure}")
     sys.exit(EXIT_OK if failure is None else EXIT_SOME_FAILED)
+
+
+def _check_writable(path: Path) -> None:
+    """Exit 2 with one line unless a file can be written where `path` is (before the crawl starts)."""
+    probe = corpus.AtomicFile(path)
+    try:
+        probe.open()
+    except WriteError as exc:
+        warn(f"--report {exc}")
+        sys.exit(EXIT_USAGE)
+    finally:
+        probe.discard()
 
 
 def _read_urls(lines: Iterable[str]) -> tuple[str, ...]:
@@ -148,6 +173,8 @@ async def _run_crawl(settings: Settings, sites: tuple[Site, ...], signals: StopO
         # progress lines (when stderr is not a terminal) show without -v: cron logs want them
         logging.getLogger("scraper.progress").setLevel(logging.INFO)
     with _progress(silent) as progress:
+        from scraper.api import run_crawl_async  # noqa: PLC0415  # loads httpx & co.: not for --help
+
         return await run_crawl_async(
             settings, sites, progress=progress, workers=cores(), on_start=signals.attach
         )
@@ -158,7 +185,7 @@ def _progress(silent: bool) -> Iterator[Callable[[CrawlProgress], None]]:
     if silent:
         yield lambda _: None
         return
-    with progress_display(sys.stderr) as progress:
+    with crawling.progress_display(sys.stderr) as progress:
         yield progress
 
 
@@ -175,7 +202,7 @@ def _print_report(report: CrawlReport, interrupted_by: int | None = None) -> Non
         f"(robots.txt {r.skipped_robots}, limits {r.skipped_limits}, other {sum(r.skipped.values())})"
     )
     for failure in report.failures:
-        click.echo(f"  failed  {failure.url}: {failure.reason}")
+        click.echo(f"  failed  {shorten(failure.url)}: {shorten(failure.reason)}")
     if report.failed_total > len(report.failures):
         click.echo(f"  ... {report.failed_total - len(report.failures)} more failed (see --report)")
     for dead in report.dead_link_list[:_DEAD_LINKS_SHOWN]:
@@ -183,12 +210,12 @@ def _print_report(report: CrawlReport, interrupted_by: int | None = None) -> Non
     if report.dead_links > _DEAD_LINKS_SHOWN:
         click.echo(f"  ... {report.dead_links - _DEAD_LINKS_SHOWN} more dead links (see --report)")
     for reason, count in sorted(report.skipped.items(), key=lambda item: (-item[1], item[0])):
-        click.echo(f"  skipped {count}: {reason}")
+        click.echo(f"  skipped {count}: {shorten(reason)}")
     for problem in report.problems:
         if not problem.reason.startswith("host set aside"):
-            click.echo(f"  problem {problem.url}: {problem.reason}")
+            click.echo(f"  problem {shorten(problem.url)}: {shorten(problem.reason)}")
     for host, reason in sorted(report.set_aside.items()):
-        click.echo(f"  set aside {host}: {reason}")
+        click.echo(f"  set aside {shorten(host)}: {shorten(reason)}")
     if report.status is RunStatus.INTERRUPTED:
         cause = signal.Signals(interrupted_by).name if interrupted_by is not None else "a signal"
         click.echo(f"  interrupted by {cause}: the next run of the same command resumes {report.run_id}")

@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 import click
 
+from scraper import store as storage
 from scraper.config import Settings, load_settings
 from scraper.errors import ConfigError
-from scraper.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,8 +98,60 @@ def extraction_options(f: F) -> F:
     return f
 
 
+_FETCH_FLAGS = "scraper.fetch_flags"
+
+
+def _fetch_flag(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    if value is None or value == () or value is False:
+        return
+    flags = ctx.meta.setdefault(_FETCH_FLAGS, {})
+    if param.name == "headers":
+        headers: dict[str, str] = {}
+        for line in value:  # type: ignore[attr-defined]  # click gives a tuple of str
+            name, colon, text = str(line).partition(":")
+            if not colon or not name.strip():
+                raise click.BadParameter(f"expected 'Name: value', got {line!r}", param_hint="--header")
+            headers[name.strip()] = text.strip()
+        flags["headers"] = headers
+    else:
+        flags[str(param.name)] = value
+
+
+def fetch_options(f: F) -> F:
+    """--proxy, --header and --render for a one-off run: over [fetch] (for every host)."""
+    options = [
+        click.option(
+            "--proxy",
+            metavar="URL",
+            expose_value=False,
+            callback=_fetch_flag,
+            help="Fetch through this HTTP(S) proxy, http://user:password@host:port [default: [fetch] proxy].",
+        ),
+        click.option(
+            "--header",
+            "headers",
+            metavar="'NAME: VALUE'",
+            multiple=True,
+            expose_value=False,
+            callback=_fetch_flag,
+            help="Send this header with every request (repeatable); merged over [fetch] headers.",
+        ),
+        click.option(
+            "--render",
+            is_flag=True,
+            default=None,
+            expose_value=False,
+            callback=_fetch_flag,
+            help="Run each page's scripts in headless Chromium first (the render extra).",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def load(config_path: Path | None, db: Path | None = None) -> Settings:
-    """Settings: defaults < the TOML file < the command line (--db, extraction flags)."""
+    """Settings: defaults < the TOML file < the command line (--db, extraction and fetch flags)."""
     try:
         settings = load_settings(config_path)
         ctx = click.get_current_context(silent=True)
@@ -108,6 +160,16 @@ def load(config_path: Path | None, db: Path | None = None) -> Settings:
             settings = dataclasses.replace(settings, extract=dataclasses.replace(settings.extract, **flags))
     except ConfigError as exc:
         raise click.UsageError(f"config {exc}") from None
+    fetch_flags = dict(ctx.meta.get(_FETCH_FLAGS, {})) if ctx is not None else {}
+    if "headers" in fetch_flags:
+        fetch_flags["headers"] = {**settings.fetch.headers, **fetch_flags["headers"]}
+    try:
+        settings = dataclasses.replace(settings, fetch=dataclasses.replace(settings.fetch, **fetch_flags))
+    except ConfigError as exc:
+        key, _, name = exc.key.partition(".")  # "headers.Host": the flag, and the header it named
+        flag = {"headers": "--header", "proxy": "--proxy", "render": "--render"}.get(key)
+        where = f"{flag} {name}".strip() if flag else f"config fetch.{exc.key}"
+        raise click.UsageError(f"{where}: {exc.reason}") from None
     if db is not None:
         settings = dataclasses.replace(settings, store=dataclasses.replace(settings.store, path=str(db)))
     return settings
@@ -126,11 +188,11 @@ def check_tei(fmt: str | None, tei: bool) -> None:
         raise click.UsageError("--tei goes with --format xml")
 
 
-def existing_store(path: Path) -> Store:
+def existing_store(path: Path) -> storage.Store:
     """The store at `path`, opened read-only: `export` and `clean --db` only read a store and
     never make one (a mistyped --db must not leave a new, empty store behind); `crawl` makes it.
     Raises `UsageError` when there is no file at `path`, `WriteError` when it is no store we
     can read (corrupt, another application's, from a newer scraper)."""
     if not path.exists():
         raise click.UsageError(f"no store at {path} (a store is made by `scraper crawl`; check --db)")
-    return Store(path, read_only=True)
+    return storage.Store(path, read_only=True)
