@@ -22,7 +22,7 @@ import sys
 
 import click
 
-from scraper.cli import clean, completion, crawl, export
+from scraper.cli import clean, completion, crawl, export, serve
 from scraper.cli.output import Options
 from scraper.cli.signals import Commands, on_sigterm
 from scraper.extract import quiet_libraries
@@ -53,6 +53,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 cli.add_command(clean.clean)
 cli.add_command(crawl.crawl)
 cli.add_command(export.export)
+cli.add_command(serve.serve)
 cli.add_command(completion.completion)
 
 
