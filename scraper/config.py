@@ -293,6 +293,9 @@ class ExtractSettings:
     include_tables: bool = True
     favor_precision: bool = False
     favor_recall: bool = False
+    # trafilatura without its fallback extractors (readability, jusText) and no date search in the
+    # page text (trafilatura's `fast`); with the block model, the fallbacks are skipped anyway
+    fast: bool = False
     prepass: bool = True
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()

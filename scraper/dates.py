@@ -3,6 +3,7 @@
     parse_datetime("2024-05")                        -> 2024-05-01 00:00 UTC (W3C, ISO 8601, RFC 822)
     http_date("Wed, 21 Oct 2015 07:28:00 GMT")       -> 2015-10-21 07:28 UTC (RFC 9110 HTTP-date)
     iso_day("2024-03-09T23:30:00-05:00")             -> 2024-03-09 (the day as written, not shifted)
+    states_day("on 1 March 2019", date(2019, 3, 1))  -> True  ("March 2019" or "2019" alone: False)
 
 Each returns None for a value that states no date (empty, malformed, out of range): a bad
 date in someone else's markup or headers is never an error of ours.
@@ -10,6 +11,7 @@ date in someone else's markup or headers is never an error of ours.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -59,3 +61,42 @@ def iso_day(value: str) -> date | None:
         return date(int(found[1]), int(found[2]), int(found[3]))
     except ValueError:
         return None
+
+
+# Month names and their usual abbreviations in the languages the extractor meets most (en, de,
+# fr, es, it, nl, pt, pl, ru: the genitive, as dates write it), lowercase, one alternation a month.
+_MONTH_NAMES = (
+    "jan|january|januar|janvier|enero|gennaio|januari|janeiro|jän|jänner|stycznia|января",
+    "feb|february|februar|février|fevrier|févr|febrero|febbraio|februari|fevereiro|lutego|февраля",
+    "mar|march|märz|maerz|mars|marzo|maart|março|marca|марта",
+    "apr|april|avril|avr|abril|aprile|kwietnia|апреля",
+    "may|mai|mayo|maggio|mei|maio|maja|мая",
+    "jun|june|juni|juin|junio|giugno|junho|czerwca|июня",
+    "jul|july|juli|juillet|juil|julio|luglio|julho|lipca|июля",
+    "aug|august|août|aout|agosto|augustus|sierpnia|августа",
+    "sep|sept|september|septembre|septiembre|settembre|setembro|września|сентября",
+    "oct|october|oktober|octobre|octubre|ottobre|okt|outubro|października|октября",
+    "nov|november|novembre|noviembre|novembro|listopada|ноября",
+    "dec|december|dezember|décembre|decembre|déc|diciembre|dicembre|dez|dezembro|grudnia|декабря",
+)
+
+
+def states_day(text: str, day: date) -> bool:
+    """Whether `text` writes out this full day (in numbers, or with a month name), not only its
+    year or its month: "2019-03-01", "01.03.2019", "3/1/2019", "March 1, 2019", "1. März 2019"."""
+    return _day_pattern(day).search(text) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _day_pattern(day: date) -> re.Pattern[str]:
+    year, month, dd = day.year, rf"0?{day.month}", rf"0?{day.day}"
+    name = rf"(?:{_MONTH_NAMES[day.month - 1]})\.?"
+    ordinal = r"(?:st|nd|rd|th|er|º|\.)?"
+    forms = (
+        rf"(?<!\d){year}[-/.]{month}[-/.]{dd}(?!\d)",
+        rf"(?<!\d){dd}[-/.]{month}[-/.]{year}(?!\d)",
+        rf"(?<!\d){month}/{dd}/{year}(?!\d)",
+        rf"(?<!\d){dd}{ordinal}[\s-]*(?:of\s+|de\s+)?{name}[\s,-]*(?:de\s+)?{year}(?!\d)",
+        rf"(?<!\w){name}[\s-]*{dd}{ordinal}[\s,-]*{year}(?!\d)",
+    )
+    return re.compile("|".join(forms), re.IGNORECASE)

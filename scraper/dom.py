@@ -67,16 +67,21 @@ def class_tokens(node: LexborNode) -> frozenset[str]:
     section's heading ("sharing-with-a-single-developer"), not a role, and is left out.
     """
     attrs = node.attributes
-    ident = attrs.get("id") or ""
-    if len(_TOKEN_SPLIT.split(ident)) > _MAX_ID_PARTS:
-        ident = ""
-    return _class_tokens(f"{attrs.get('class') or ''} {ident}")
+    names, ident = attrs.get("class"), attrs.get("id")
+    if not names and not ident:
+        return _NO_TOKENS
+    return _class_tokens(names or "", ident or "")
+
+
+_NO_TOKENS: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=16384)  # pure; a site repeats the same class strings on every page
-def _class_tokens(names: str) -> frozenset[str]:
+def _class_tokens(names: str, ident: str) -> frozenset[str]:
+    if len(_TOKEN_SPLIT.split(ident)) > _MAX_ID_PARTS:
+        ident = ""
     out: set[str] = set()
-    for name in names.split():
+    for name in f"{names} {ident}".split():
         parts = [p.lower() for p in _TOKEN_SPLIT.split(name) if p]
         out.add(name.lower())
         out.update(parts)

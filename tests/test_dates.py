@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from scraper.dates import http_date, iso_day, parse_datetime
+from scraper.dates import http_date, iso_day, parse_datetime, states_day
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,38 @@ def test_parse_datetime_keeps_the_instant_of_an_offset() -> None:
     """The same instant written with another offset reads the same."""
     east = datetime(2024, 5, 6, 12, 0, tzinfo=timezone(timedelta(hours=3))).isoformat()
     assert parse_datetime(east) == datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Posted 2019-03-01 by Jane", date(2019, 3, 1)),
+        ("Stand: 01.03.2019", date(2019, 3, 1)),
+        ("updated 3/1/2019", date(2019, 3, 1)),
+        ("on March 1st, 2019", date(2019, 3, 1)),
+        ("le 1er mars 2019", date(2019, 3, 1)),
+        ("am 1. März 2019", date(2019, 3, 1)),
+        ("el 1 de marzo de 2019", date(2019, 3, 1)),
+        ("Compiled 24-Nov-2021", date(2021, 11, 24)),
+        ("15 августа 2016, 13:43", date(2016, 8, 15)),
+    ],
+)
+def test_states_day_finds_a_full_day_however_it_is_written(text: str, day: date) -> None:
+    """A day written in numbers or with a month name, in several languages, states that day."""
+    assert states_day(text, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("my 1999 treadmill", date(1999, 1, 1)),
+        ("© 2019 Example Ltd", date(2019, 1, 1)),
+        ("March 2019", date(2019, 3, 1)),
+        ("style.css?v=20171129-b", date(2017, 11, 29)),
+        ("12019-03-01", date(2019, 3, 1)),
+        ("2019-03-11", date(2019, 3, 1)),
+    ],
+)
+def test_states_day_needs_the_day_itself(text: str, day: date) -> None:
+    """A year, a month, a version string or another day states no full day."""
+    assert not states_day(text, day)

@@ -8,7 +8,7 @@ Exit codes, the same for every command (README "Exit codes"):
     1    the work failed: `clean` could not clean some sources; a crawl run failed (more than
          max_failure_ratio of its requested pages failed, or every host was set aside)
     2    usage, configuration or store error (the message names the bad key or file)
-    3    `crawl`: another crawl holds the lock on the store
+    3    `crawl`: another crawl holds the lock on the store; `clean -o`: another run holds the folder
     130  interrupted by SIGINT (Ctrl-C); a crawl writes its report, the next run resumes it
     141  stdout closed early (`scraper export | head`): a quiet exit, as for any Unix filter
     143  terminated by SIGTERM (systemd stop, `timeout`); a crawl as for SIGINT
@@ -39,12 +39,12 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Fetch web pages, keep only the story, store it with its metadata.
 
     Exit codes (every command): 0 done, 1 the work failed (see each command), 2 usage,
-    configuration or store error, 3 another crawl holds the store's lock, 130 SIGINT,
+    configuration or store error, 3 another run holds the store's or folder's lock, 130 SIGINT,
     141 stdout closed early (`| head`), 143 SIGTERM.
     """
     if verbose and quiet:
         raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
-    ctx.obj = Options(quiet=quiet)
+    ctx.obj = Options(quiet=quiet, verbose=verbose)
     level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)  # trafilatura & co. only at -vv

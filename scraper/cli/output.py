@@ -31,6 +31,14 @@ class Options:
     """What the group's options tell every command."""
 
     quiet: bool = False
+    verbose: int = 0
+
+
+def verbosity() -> int:
+    """How many -v the group was given (0 outside a command)."""
+    ctx = click.get_current_context(silent=True)
+    options = ctx.find_object(Options) if ctx is not None else None
+    return options.verbose if options is not None else 0
 
 
 def quiet() -> bool:

@@ -7,12 +7,22 @@ import asyncio
 import os
 import signal
 import sys
+import traceback
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from scraper.cli.output import EXIT_BROKEN_PIPE, EXIT_SIGINT, EXIT_SIGTERM, note, warn
+from scraper.cli.output import (
+    EXIT_BROKEN_PIPE,
+    EXIT_SIGINT,
+    EXIT_SIGTERM,
+    EXIT_SOME_FAILED,
+    note,
+    verbosity,
+    warn,
+)
+from scraper.errors import internal_error
 from scraper.models import RunStatus
 
 if TYPE_CHECKING:
@@ -43,7 +53,9 @@ def _quiet_stdout() -> None:
 
 
 class Commands(click.Group):
-    """The group: interruptions and a closed stdout become the exit codes of the table."""
+    """The group: interruptions and a closed stdout become the exit codes of the table, and a
+    bug (anything raised outside the error tree that reaches here) one line and exit 1; its
+    traceback only with -vv."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -57,6 +69,13 @@ class Commands(click.Group):
         except BrokenPipeError:  # `scraper export | head`: the reader has all it wanted
             _quiet_stdout()
             raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: click would print "Aborted!" (EOFError) or a traceback
+            if verbosity() >= 2:  # -vv
+                traceback.print_exception(exc, file=sys.stderr)
+            warn(f"{internal_error(exc)} (a bug: -vv shows its traceback)")
+            raise click.exceptions.Exit(EXIT_SOME_FAILED) from None
 
 
 class StopOnSignals:

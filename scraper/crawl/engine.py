@@ -129,6 +129,7 @@ class Crawler:
             log.info("resuming run %s", run.run_id)
         else:
             self.state.add(run.run_id, seeds(sites))
+            self.state.add(run.run_id, self._known_sources())
         self._visitor.budget.load(self.state.sources(run.run_id))
         for host, reason in self.state.hosts_set_aside(run.run_id).items():
             self._politeness.set_aside(host, reason)
@@ -165,6 +166,17 @@ class Crawler:
             report = dataclasses.replace(report, skipped={**report.skipped, label: self.state.left_out})
         self.state.finish(report)
         return report
+
+    def _known_sources(self) -> list[FrontierItem]:
+        """The sitemaps and feeds earlier runs discovered in this crawl's scope: read again every
+        run with their own validators, whatever the page that led to them answers now (a home page
+        answering 304 does not hide the story its feed lists). They count against discovery."""
+        crawl = self.settings.crawl
+        kinds = [kind for kind, on in ((Kind.SITEMAP, crawl.sitemaps), (Kind.FEED, crawl.feeds)) if on]
+        scope = self._scope
+        return self.state.known_sources(
+            kinds=kinds, wanted=lambda url: scope.site_of(url) is not None, limit=crawl.max_discovery_requests
+        )
 
     def _queue_revisits(self) -> bool:
         """Queue known pages this run did not find again, oldest first, so deletions show.

@@ -178,16 +178,17 @@ class Visitor:
         if self.out_of_pages():
             return None
         self.requested += 1
-        guard = _RedirectGuard(url, self._politeness)
+        guard = _RedirectGuard(url, self._politeness, answered=self._answered)
         try:
             page = await self._fetcher.fetch(
                 url,
                 etag=ask.etag if ask else None,
                 last_modified=ask.last_modified if ask else None,
+                validated=ask.validated_url if ask else None,
                 check_redirect=guard.check,
             )
         except FetchError as exc:
-            return self._page_failed(item, prior, exc, robots=guard.refused)
+            return self._page_failed(item, prior, exc, guard=guard)
         except ExtractionError as exc:  # the body is not text
             self._politeness.succeeded(url)
             outcome = VisitOutcome.FAILED if item.via is Via.SEED else VisitOutcome.SKIPPED
@@ -272,11 +273,13 @@ class Visitor:
         )
 
     def _page_failed(
-        self, item: FrontierItem, prior: PageState | None, exc: FetchError, *, robots: bool
+        self, item: FrontierItem, prior: PageState | None, exc: FetchError, *, guard: _RedirectGuard
     ) -> Visit:
         url, status, reason = item.url, exc.status, exc.reason
-        if robots:
-            return Visit(url=url, outcome=VisitOutcome.SKIPPED_ROBOTS, reason=reason)
+        if guard.refused or guard.answered_target is not None:
+            # a target robots.txt disallows, or one fetched (or revalidated) in this run already
+            outcome = VisitOutcome.SKIPPED_ROBOTS if guard.refused else VisitOutcome.SKIPPED
+            return Visit(url=url, outcome=outcome, reason=reason)
         if isinstance(exc, TransientFetchError):
             self._host_failed(url, exc)
             return Visit(url=url, outcome=VisitOutcome.FAILED, status=status, reason=reason)
@@ -311,11 +314,22 @@ class Visitor:
             return Visit(url=url, kind=kind, outcome=VisitOutcome.SKIPPED_LIMITS, reason=limited)
         room = crawl.max_sitemap_urls - self.sitemap_urls
         guard = _RedirectGuard(url, self._politeness)
+        prior = self._state.page(url)  # read in an earlier run: its own validators are sent
+        known = prior if prior is not None and prior.kind is kind and prior.gone_at is None else None
         try:
-            page = await self._fetcher.fetch(url, accept=ANY_TYPE, check_redirect=guard.check)
+            page = await self._fetcher.fetch(
+                url,
+                accept=ANY_TYPE,
+                check_redirect=guard.check,
+                etag=known.etag if known else None,
+                last_modified=known.last_modified if known else None,
+                validated=known.validated_url if known else None,
+            )
         except FetchError as exc:
             return self._source_failed(item, exc, robots=guard.refused)
         self._politeness.succeeded(url)
+        if page.status == 304:  # read to its end last time, and unchanged since
+            return Visit(url=url, kind=kind, outcome=VisitOutcome.READ, status=304, page=page)
         limit = room if kind is Kind.SITEMAP else crawl.max_pages
         try:
             listed = await self._in_pool(url, functools.partial(parse_source, kind, page.body, url, limit))
@@ -335,7 +349,13 @@ class Visitor:
         )
         outcome = VisitOutcome.READ if left_out is None else VisitOutcome.PARTIAL
         return Visit(
-            url=url, kind=kind, outcome=outcome, status=page.status, reason=left_out, found=pages + children
+            url=url,
+            kind=kind,
+            outcome=outcome,
+            status=page.status,
+            reason=left_out,
+            page=page,
+            found=pages + children,
         )
 
     def _source_limit(self, item: FrontierItem) -> str | None:
@@ -344,7 +364,8 @@ class Visitor:
         if item.kind is Kind.SITEMAP and self.sitemap_urls >= crawl.max_sitemap_urls:
             return f"sitemap URL limit reached (max_sitemap_urls = {crawl.max_sitemap_urls})"
         need = crawl.max_pages - self.requested
-        if item.via is Via.SITEMAP and self._state.pending_new_pages(self._run_id, up_to=need) >= need:
+        from_index = item.via is Via.SITEMAP or (item.via is Via.REVISIT and item.kind is Kind.SITEMAP)
+        if from_index and self._state.pending_new_pages(self._run_id, up_to=need) >= need:
             # an index's children are read while the run still lacks new pages: a small run of a
             # site with thousands of sitemaps reads a few, a later run goes on with the others
             return f"enough new pages queued for this run (max_pages = {crawl.max_pages})"
@@ -374,6 +395,10 @@ class Visitor:
         )
         return self._scope.pages(candidates, within=site)
 
+    def _answered(self, url: str) -> bool:
+        """Whether `url` answered (200 or 304) in this run already: a redirect to it is not followed."""
+        return self._state.answered(self._run_id, url)
+
     async def _in_pool(self, source: str, work: Callable[[], T]) -> T:
         """`work()` in the extraction pool; cancelling the visit (the run's deadline) stops its worker."""
         if self._pool is None:
@@ -382,14 +407,22 @@ class Visitor:
 
 
 class _RedirectGuard:
-    """Refuses, before it is requested, a redirect target robots.txt disallows, and remembers it."""
+    """Refuses, before it is requested, a redirect target robots.txt disallows, and remembers it;
+    with `answered`, also one this run fetched already (it is not fetched in full twice)."""
 
-    def __init__(self, url: str, politeness: Politeness) -> None:
+    def __init__(
+        self, url: str, politeness: Politeness, *, answered: Callable[[str], bool] | None = None
+    ) -> None:
         self._url = url
         self._politeness = politeness
+        self._answered = answered
         self.refused = False
+        self.answered_target: str | None = None
 
     async def check(self, target: str) -> None:
+        if self._answered is not None and self._answered(target):
+            self.answered_target = target
+            raise PermanentFetchError(self._url, f"redirects to {target}, already fetched in this run")
         if not await self._politeness.allowed(target):
             self.refused = True
             raise PermanentFetchError(self._url, f"redirect to {target} disallowed by robots.txt")

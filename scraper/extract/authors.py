@@ -93,9 +93,11 @@ def bylines(tree: LexborHTMLParser) -> Iterator[Byline]:
             yield Byline(" ".join(text.split()), _in_card(node))
 
 
+# "by" and its kin in the languages bylines come in (en, de, fr, es/pt, nl, pl, sv/da, it), and labels
 _PREFIXES = (
     "posted by", "written by", "words by", "reported by", "reporting by", "story by", "text by",
-    "article by", "by", "par", "por", "author:", "authors:", "autor:", "autorin:", "auteur:", "text:",
+    "article by", "by", "vom", "par", "por", "przez", "af", "a cura di", "author:", "authors:", "autor:",
+    "autorin:", "auteur:", "text:", "von:", "by:",
 )  # fmt: skip
 # byline words that also open surnames ("Von Miller", "Di Maria"): dropped only before a full name
 _SHORT_PREFIXES = ("von", "di", "door", "av")
@@ -103,10 +105,19 @@ _TRAILER = re.compile(
     r"\b(?:e-?mail (?:the|this) author|view all (?:posts|articles)|more (?:by|from)|follow|contact)\b.*$",
     re.IGNORECASE,
 )
+# job titles in the languages bylines come in; trailing ones are cut, a "name" of nothing else is none
 _ROLE_WORDS = frozenset({
     "writer", "reporter", "correspondent", "editor", "contributor", "columnist", "journalist", "staff",
     "producer", "analyst", "photographer", "intern", "chief", "senior", "associate", "freelance",
-    "contributing", "editor-in-chief",
+    "contributing", "editor-in-chief", "redaktion", "redakteur", "redakteurin", "korrespondent",
+    "korrespondentin", "autor", "autorin", "rédaction", "rédacteur", "rédactrice", "journaliste",
+    "redacción", "redactor", "redactora", "periodista", "redazione", "giornalista", "redactie",
+    "verslaggever", "redakcja", "dziennikarz",
+})  # fmt: skip
+# a commenter signs "Jane Doe says:": that is a comment, not the story's byline
+_SIGNATURE_WORDS = frozenset({
+    "says", "said", "wrote", "writes", "sagt", "schreibt", "meint", "dit", "écrit", "dice", "escribe",
+    "scrive", "zegt", "schreef", "pisze", "napisał", "napisała", "skriver",
 })  # fmt: skip
 _NOT_NAMES = frozenset(
     {
@@ -116,6 +127,7 @@ _NOT_NAMES = frozenset(
         "unknown",
         "none",
         "null",
+        "undefined",
         "guest",
         "ma",
         "md",
@@ -124,10 +136,13 @@ _NOT_NAMES = frozenset(
         "rn",
     }
 )
-# words of labels and buttons near bylines, never of a name ("About the Author", "Share")
+# words of labels, buttons and form fields near bylines, never of a name ("About the Author",
+# "Share", "Name *", "Publiziert", "FAIL")
 _NOT_NAME_WORDS = frozenset({
     "about", "author", "authors", "share", "comments", "comment", "subscribe", "newsletter", "posted",
-    "written", "updated",
+    "written", "updated", "name", "e-mail", "email", "website", "required", "reply", "login", "published",
+    "publiziert", "veröffentlicht", "aktualisiert", "geschrieben", "publié", "publicado", "pubblicato",
+    "gepubliceerd", "opublikowano", "fail", "error", "true", "false",
 })  # fmt: skip
 _JOINS = re.compile(r"\s*(?:;|\||&|\b(?:[Aa]nd|und|et)\b)\s*")
 _CRUFT = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+")
@@ -144,9 +159,10 @@ _FILLER = frozenset({"on", "at", "updated", "published", "posted", "le", "am", "
 def clean_authors(raw: str | Iterable[str] | None) -> tuple[str, ...]:
     """Author names from a byline or trafilatura's "A; B": one clean name each, no repeats.
 
-    Drops "By"/"Par"/"Von"/"Posted by", "Email the author", roles ("Staff Writer"), dates and
-    times glued on, e-mail addresses, URLs and @handles; splits on ";", "|", "and", "&", and on
-    commas between full names.
+    Drops "By"/"Vom"/"Par"/"Por"/"Von"/"Posted by", "Email the author", roles ("Staff Writer",
+    "Redaktion"), dates and times glued on, e-mail addresses, URLs and @handles; splits on ";",
+    "|", "and", "&", and on commas between full names. A form label ("Name *"), a commenter's
+    signature ("Jane Doe says") and a word that is no name ("Publiziert", "FAIL") give no name.
     """
     if raw is None:
         return ()
@@ -178,6 +194,8 @@ def _is_role(text: str) -> bool:
 
 
 def _clean_name(part: str) -> str | None:
+    if "*" in part or part.rstrip().endswith(":"):  # a form's label ("Name *", "Your name:")
+        return None
     name = " ".join(part.split()).strip(_EDGE)
     name = _strip_prefixes(_DATE_TAIL.sub("", _TRAILER.sub("", name)))
     name = name.split(",", 1)[0] if "," in name and _is_role(name.split(",", 1)[1]) else name
@@ -186,6 +204,8 @@ def _clean_name(part: str) -> str | None:
         if found and _is_role(tail):
             name = head
     words = name.strip(_EDGE).split()
+    if words and words[-1].lower().strip(_EDGE) in _SIGNATURE_WORDS:
+        return None
     while words and words[-1].lower().strip(_EDGE) in _FILLER | _ROLE_WORDS:
         words.pop()
     # "Nathan Willis March" lost its day to a digit cut; "Theresa May" keeps hers
@@ -194,7 +214,10 @@ def _clean_name(part: str) -> str | None:
     name = " ".join(words).strip(_EDGE)
     if not any(c.isalpha() for c in name) or len(name) > 60 or len(words) > 7:
         return None
-    if name.casefold() in _NOT_NAMES or _NOT_NAME_WORDS.intersection(name.casefold().split()):
+    lowered = name.casefold()
+    if lowered in _NOT_NAMES or _NOT_NAME_WORDS.intersection(w.strip(_EDGE) for w in lowered.split()):
+        return None
+    if len(words) == 1 and len(name) >= 4 and name.isupper():  # a shouted word is a label ("FAIL")
         return None
     # a handle written all in lowercase is capitalised, as trafilatura does ("lumen" -> "Lumen")
     return name.title() if name.islower() else name

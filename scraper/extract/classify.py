@@ -136,17 +136,22 @@ class _Visible:
 
     def __init__(self, body: LexborNode) -> None:
         self.total = self.links = self.consent = 0
-        # (text length, ids of its element ancestors) for each text node outside links and chrome
-        self._runs: list[tuple[int, list[int]]] = []
+        self._root = body.mem_id
+        # each element's parent element (up to the body), and (text length, id of the element
+        # holding it) for each text node outside links and chrome
+        self._parent: dict[int, int] = {}
+        self._runs: list[tuple[int, int]] = []
         self._walk(body)
 
     def _walk(self, body: LexborNode) -> None:
         """One pass over the body with an explicit stack: a page nested any depth costs no recursion."""
-        # (node, ancestor ids, in a link, in chrome, in a consent box)
-        stack: list[tuple[LexborNode, list[int], bool, bool, bool]] = [(body, [], False, False, False)]
+        # (node, in a link, in chrome, in a consent box)
+        stack: list[tuple[LexborNode, bool, bool, bool]] = [(body, False, False, False)]
+        parents = self._parent
         while stack:
-            node, path, in_link, in_chrome, in_consent = stack.pop()
-            inner: list[tuple[LexborNode, list[int], bool, bool, bool]] = []
+            node, in_link, in_chrome, in_consent = stack.pop()
+            holder = node.mem_id
+            inner: list[tuple[LexborNode, bool, bool, bool]] = []
             for child in node.iter(include_text=True):
                 if child.is_text_node:
                     size = len(" ".join((child.text_content or "").split()))
@@ -154,7 +159,7 @@ class _Visible:
                     self.links += size if in_link else 0
                     self.consent += size if in_consent else 0
                     if not (in_link or in_chrome or in_consent):
-                        self._runs.append((size, path))
+                        self._runs.append((size, holder))
                     continue
                 if child.tag in ("script", "style", "noscript", "template", "svg", "-comment"):
                     continue
@@ -162,12 +167,26 @@ class _Visible:
                 # a wrapper classed "cookies-accepted" that holds the story is not a consent box
                 consent = in_consent or bool(tokens & _CONSENT_WORDS and not child.css_first(_STORY))
                 chrome = in_chrome or child.tag in _CHROME_TAGS or bool(tokens & {"sidebar", "menu"})
-                inner.append((child, [*path, child.mem_id], in_link or child.tag == "a", chrome, consent))
+                parents[child.mem_id] = holder
+                inner.append((child, in_link or child.tag == "a", chrome, consent))
             stack.extend(inner)
 
     def prose(self, skip: set[int]) -> int:
         """Characters of running text outside links, chrome, consent boxes and the `skip` elements."""
-        return sum(size for size, path in self._runs if not skip.intersection(path))
+        inside: dict[int, bool] = {self._root: False}  # element id -> within a `skip` element
+
+        def skipped(element: int) -> bool:
+            chain = []
+            while element not in inside:
+                chain.append(element)
+                element = self._parent[element]
+            found = inside[element]
+            for current in reversed(chain):
+                found = found or current in skip
+                inside[current] = found
+            return found
+
+        return sum(size for size, holder in self._runs if not skipped(holder))
 
 
 def _signature(node: LexborNode) -> tuple[str, str]:
@@ -180,11 +199,11 @@ def _teaser_groups(body: LexborNode) -> tuple[list[int], int]:
     text = 0
     for parent in body.css("*"):
         children = [c for c in parent.iter() if c.tag not in ("script", "style", "-comment")]
-        if len(children) < MIN_TEASERS or _in_chrome(parent):
+        if len(children) < MIN_TEASERS:
             continue
         shapes = Counter(_signature(c) for c in children)
         shape, count = shapes.most_common(1)[0]
-        if count < MIN_TEASERS:
+        if count < MIN_TEASERS or _in_chrome(parent):
             continue
         group = [c for c in children if _signature(c) == shape and _is_teaser(c)]
         if len(group) >= MIN_TEASERS:

@@ -225,6 +225,17 @@ def _http_day(value: str) -> date | None:
     return when.date() if when is not None else None
 
 
+def _plausible(claim: DatedClaim, fetched_at: datetime) -> bool:
+    """Not in the future of the fetch, and not before 1990 unless JSON-LD or a meta tag states it."""
+    latest = (fetched_at.astimezone(UTC) + _AHEAD).date()
+    return claim.day <= latest and (claim.day >= EARLIEST or claim.source in PLAIN_SOURCES)
+
+
+def stated_date(facts: PageFacts, *, fetched_at: datetime) -> DatedClaim | None:
+    """The date JSON-LD or a meta tag states, when one is plausible: no other source outranks it."""
+    return next((c for c in facts.dates if c.source in PLAIN_SOURCES and _plausible(c, fetched_at)), None)
+
+
 @dataclass(frozen=True, slots=True)
 class DateChoice:
     """The chosen publication date (ISO day) and where it came from, or both None."""
@@ -242,10 +253,9 @@ def choose_date(
     "text" otherwise. A candidate in the future of `fetched_at` is never taken; one before 1990
     only from JSON-LD or a meta tag.
     """
-    latest = (fetched_at.astimezone(UTC) + _AHEAD).date()
 
     def ok(claim: DatedClaim) -> bool:
-        return claim.day <= latest and (claim.day >= EARLIEST or claim.source in PLAIN_SOURCES)
+        return _plausible(claim, fetched_at)
 
     claims = [c for c in facts.dates if ok(c)]
     plain = [c for c in claims if c.source in PLAIN_SOURCES]

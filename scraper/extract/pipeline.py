@@ -26,20 +26,33 @@ import time
 from dataclasses import dataclass, field
 
 import trafilatura
+from htmldate import find_date
 from lxml import etree
+from lxml.html import HtmlElement
 from selectolax.lexbor import LexborHTMLParser
+from trafilatura import metadata as _trafilatura_metadata
 from trafilatura.settings import Document as _Extracted
+from trafilatura.settings import set_date_params
+from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from scraper.charset import decided, page_from_bytes
 from scraper.config import ExtractSettings
+from scraper.dates import iso_day, states_day
 from scraper.dom import parse_html
 from scraper.errors import NoMainContent
 from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, page_blocks, page_features
 from scraper.extract.bounds import simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
-from scraper.extract.metadata import PageFacts, choose_authors, choose_date, detect_language, read_facts
+from scraper.extract.metadata import (
+    PageFacts,
+    choose_authors,
+    choose_date,
+    detect_language,
+    read_facts,
+    stated_date,
+)
 from scraper.extract.prepass import Removal, strip_clutter
 from scraper.extract.rules import prose_weight
 from scraper.models import Document, FetchedPage
@@ -102,7 +115,10 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
 
     verdict = trace.verdict
     settings = _for_page_type(settings, verdict.page_type)
-    found, text = _extract_main(tree, html, page_url, settings, page.source, simplified=bool(bounded))
+    found, text = _extract_main(
+        tree, html, page_url, settings, page.source, call=_Call.for_page(settings, facts, page),
+        simplified=bool(bounded),
+    )  # fmt: skip
     markdown = _tidy_markdown(found.text or "")
     if settings.include_comments and found.commentsbody is not None:
         markdown = "\n\n".join(filter(None, (markdown, _tidy_markdown(found.comments or ""))))
@@ -292,6 +308,27 @@ def no_article(page: FetchedPage, error: NoMainContent) -> Document:
 _MIN_PROSE_SHARE = 0.25
 
 
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """How trafilatura is called for one page: `fast` skips its fallback extractors; the searches
+    over the whole page for a date (in the markup, then in the text) and for a byline run only
+    when the page states neither in JSON-LD or a meta tag."""
+
+    fast: bool
+    search_date: bool
+    search_text_date: bool
+    search_author: bool
+
+    @classmethod
+    def for_page(cls, settings: ExtractSettings, facts: PageFacts, page: FetchedPage) -> _Call:
+        return cls(
+            fast=settings.fast,
+            search_date=stated_date(facts, fetched_at=page.fetched_at) is None,
+            search_text_date=not settings.fast,
+            search_author=not facts.declared_authors,
+        )
+
+
 def _extract_main(
     tree: LexborHTMLParser,
     html: str,
@@ -299,6 +336,7 @@ def _extract_main(
     settings: ExtractSettings,
     source: str,
     *,
+    call: _Call,
     simplified: bool,
 ) -> tuple[_Extracted, str]:
     """The trafilatura call strategy: the extraction and its plain text.
@@ -308,18 +346,18 @@ def _extract_main(
     user's keep/remove selectors still apply), and the longer of the two texts wins.
     """
     if not settings.prepass:
-        found = _run_trafilatura(_serialise(tree), url, settings, source)
+        found = _run_trafilatura(_serialise(tree), url, settings, source, call)
         return found, _plain_text(found.body)
     prose = prose_weight(tree.body) if tree.body is not None else 0
     first: tuple[_Extracted, str] | None = None
     with contextlib.suppress(NoMainContent):  # the second call may still find the story
-        found = _run_trafilatura(_serialise(tree), url, settings, source)
+        found = _run_trafilatura(_serialise(tree), url, settings, source, call)
         first = found, _plain_text(found.body)
     if first is not None and len(first[1]) >= _MIN_PROSE_SHARE * prose:
         return first
     try:
         second_page = _explicit_only(html, settings, source, simplified=simplified)
-        found = _run_trafilatura(second_page, url, settings, source)
+        found = _run_trafilatura(second_page, url, settings, source, call)
     except NoMainContent:
         if first is None:
             raise
@@ -355,12 +393,19 @@ def _explicit_only(html: str, settings: ExtractSettings, source: str, *, simplif
     return tree.html or ""
 
 
-def _run_trafilatura(html: str, url: str | None, settings: ExtractSettings, source: str) -> _Extracted:
-    """One trafilatura call: markdown, metadata and the body tree in one pass."""
+def _run_trafilatura(
+    html: str, url: str | None, settings: ExtractSettings, source: str, call: _Call
+) -> _Extracted:
+    """One trafilatura call: markdown, metadata and the body tree, from one parse of the page."""
+    tree = load_html(html)
+    if tree is None:
+        raise NoMainContent(source, "the extractor found no main text block")
+    meta = _metadata(tree, url, call)  # first: the extraction below prunes its copy of the tree
     found = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
+        tree,
+        url=meta.url or url,
+        fast=call.fast,
+        with_metadata=False,
         include_formatting=True,
         include_links=True,
         include_comments=settings.include_comments,
@@ -371,7 +416,53 @@ def _run_trafilatura(html: str, url: str | None, settings: ExtractSettings, sour
     # trafilatura reports "nothing found" (too short, unparsable, ...) by returning None
     if not isinstance(found, _Extracted) or found.body is None:
         raise NoMainContent(source, "the extractor found no main text block")
+    for name in _METADATA_FIELDS:
+        setattr(found, name, getattr(meta, name))
     return found
+
+
+def _find_date(tree: HtmlElement, url: str | None, *, in_text: bool) -> str | None:
+    """htmldate's date: from the markup, else (`in_text`) from the text, where a year or a month
+    alone ("1999 treadmill", "© 2019") is no date: the text must state the full day."""
+    found = find_date(tree, **{**set_date_params(False), "url": url})
+    if found is not None or not in_text:
+        return found
+    guess = find_date(tree, **{**set_date_params(True), "url": url})
+    day = iso_day(guess or "")
+    return guess if day is not None and states_day(tree.text_content(), day) else None
+
+
+_METADATA_FIELDS = ("title", "author", "url", "hostname", "description", "sitename", "date", "categories",
+                    "tags", "image")  # fmt: skip
+
+
+def _metadata(tree: HtmlElement, url: str | None, call: _Call) -> _Extracted:
+    """trafilatura's metadata (its `extract_metadata`, step by step), with its two searches over
+    the whole page, htmldate's for a date and the XPaths for a byline, made only when `call` asks.
+    Nothing the page states in its meta tags or JSON-LD is skipped."""
+    steps = _trafilatura_metadata
+    meta = steps.examine_meta(tree)
+    if meta.author and " " not in meta.author:  # trafilatura's rule: one word is no name
+        meta.author = None
+    with contextlib.suppress(Exception):  # trafilatura guards its own JSON-LD reader the same way
+        meta = steps.extract_meta_json(tree, meta)
+    meta.title = meta.title or steps.extract_title(tree)
+    if not meta.author and call.search_author:
+        meta.author = steps.extract_author(tree)
+    meta.url = meta.url or steps.extract_url(tree, url)
+    if call.search_date:
+        meta.date = _find_date(tree, meta.url, in_text=call.search_text_date)
+    meta.sitename = meta.sitename or steps.extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")
+        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+            meta.sitename = meta.sitename.title()
+    elif meta.url and (match := steps.META_URL.match(meta.url)):
+        meta.sitename = match[1]
+    meta.categories = meta.categories or steps.extract_catstags("category", tree)
+    meta.tags = meta.tags or steps.extract_catstags("tag", tree)
+    meta.clean_and_trim()
+    return meta
 
 
 def _plain_text(body: etree._Element) -> str:

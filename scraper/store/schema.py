@@ -6,7 +6,8 @@ edit an earlier one.
 
     runs       one row per crawl run: status, start parameters, report
     documents  one row per document version (scraper/store/documents.py)
-    pages      one row per URL ever fetched: validators, content hash, history (scraper/store/state.py)
+    pages      one row per URL ever fetched (pages, and the sitemaps and feeds discovery read):
+               validators, content hash, history (scraper/store/state.py)
     frontier   one row per URL per run: what is pending, what was done and how (scraper/store/state.py)
 """
 
@@ -123,6 +124,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE documents ADD COLUMN gone_at TEXT",
         "UPDATE documents SET change = 'changed' WHERE version > 1",
         "CREATE INDEX documents_content_hash ON documents (content_hash)",
+    ),
+    # 4 -> 5: sitemaps and feeds a crawl discovered are kept too (`kind`), so every later run reads
+    # them again, whatever the page that led to them answers; validators belong to the URL that
+    # answered with them (`validated_url`: a redirect's target), and are sent to it only
+    (
+        "ALTER TABLE pages ADD COLUMN kind TEXT NOT NULL DEFAULT 'page' "
+        "CHECK (kind IN ('page', 'sitemap', 'feed'))",
+        "ALTER TABLE pages ADD COLUMN validated_url TEXT",
     ),
 )
 

@@ -58,10 +58,12 @@ _DONE = """
 # A 304 keeps the validators it does not repeat; a 200 replaces them (a page may drop its ETag).
 _SEEN = """
     INSERT INTO pages (url, etag, last_modified, content_hash, first_seen, last_seen, last_changed,
-                       last_status, failures, gone_at, links, extracted)
+                       last_status, failures, gone_at, links, extracted, validated_url, kind)
     VALUES (:url, :etag, :last_modified, :content_hash, :now, :now, :changed, :status, 0, NULL, :links,
-            :extracted)
+            :extracted, :validated_url, :kind)
     ON CONFLICT (url) DO UPDATE SET
+        kind = excluded.kind,
+        validated_url = excluded.validated_url,
         extracted = CASE WHEN excluded.last_status = 304 THEN extracted ELSE excluded.extracted END,
         etag = CASE WHEN excluded.last_status = 304 THEN coalesce(excluded.etag, etag) ELSE excluded.etag END,
         last_modified = CASE WHEN excluded.last_status = 304
@@ -79,6 +81,8 @@ _FAILED = """
     INSERT INTO pages (url, first_seen, last_status, failures) VALUES (?, ?, ?, 1)
     ON CONFLICT (url) DO UPDATE SET failures = failures + 1, last_status = excluded.last_status
 """
+# A sitemap or feed read before that now answers 404 or 410 is not asked for again by later runs.
+_SOURCE_GONE = "UPDATE pages SET gone_at = coalesce(gone_at, ?), last_status = ? WHERE url = ? AND kind = ?"
 _PAGE_HOSTS = "SELECT DISTINCT host FROM frontier WHERE run_id = ? AND kind = 'page'"
 _GONE = "UPDATE pages SET gone_at = coalesce(gone_at, ?), last_status = ?, failures = 0 WHERE url = ?"
 # "HTTP 404", "cannot connect: Connection refused" -> "HTTP 404", "cannot connect"
@@ -118,6 +122,8 @@ class PageState:
     failures: int
     gone_at: datetime | None
     extracted: bool = True  # False: its last body was fetched for its links only (extract = false)
+    validated_url: str | None = None  # the URL that answered with the validators (a redirect's target)
+    kind: Kind = Kind.PAGE
 
     @property
     def known(self) -> bool:
@@ -262,6 +268,38 @@ class CrawlState:
             ).fetchone()
         return int(count)
 
+    def answered(self, run_id: str, url: str) -> bool:
+        """Whether `url` answered (200 or 304) in the run already."""
+        with self._store.reading("read the frontier") as conn:
+            row = conn.execute(
+                "SELECT 1 FROM frontier WHERE run_id = ? AND url = ? AND state = 'done' "
+                "AND status IN (200, 304)",
+                (run_id, url),
+            ).fetchone()
+        return row is not None
+
+    def known_sources(
+        self, *, kinds: Collection[Kind], wanted: Callable[[str], bool], limit: int
+    ) -> list[FrontierItem]:
+        """Up to `limit` sitemaps and feeds of `kinds` earlier runs read (and not gone), least
+        recently read first, among those `wanted` accepts: each run reads them again."""
+        found: list[FrontierItem] = []
+        if limit <= 0 or not kinds:
+            return found
+        marks = ", ".join("?" * len(kinds))
+        with self._store.reading("read pages") as conn:
+            rows = conn.execute(
+                f"SELECT url, kind FROM pages WHERE kind IN ({marks}) AND last_seen IS NOT NULL "
+                "AND gone_at IS NULL ORDER BY last_seen",
+                [kind.value for kind in kinds],
+            )
+            for url, kind in rows:
+                if wanted(url):
+                    found.append(FrontierItem(url=url, kind=Kind(kind), via=Via.REVISIT))
+                    if len(found) >= limit:
+                        break
+        return found
+
     def unvisited_known(self, run_id: str, *, wanted: Callable[[str], bool], limit: int) -> list[str]:
         """Up to `limit` pages earlier runs fetched (and not gone) that are not in this run's
         frontier, least recently seen first, among those `wanted` accepts."""
@@ -270,7 +308,8 @@ class CrawlState:
             return found
         with self._store.reading("read pages") as conn:
             rows = conn.execute(
-                "SELECT url FROM pages AS p WHERE last_seen IS NOT NULL AND gone_at IS NULL AND NOT EXISTS "
+                "SELECT url FROM pages AS p WHERE kind = 'page' AND last_seen IS NOT NULL "
+                "AND gone_at IS NULL AND NOT EXISTS "
                 "(SELECT 1 FROM frontier AS f WHERE f.run_id = ? AND f.url = p.url) ORDER BY last_seen",
                 (run_id,),
             )
@@ -295,6 +334,8 @@ class CrawlState:
                 self._store.tombstone_within(conn, visit.url, run_id=run_id)
             if visit.kind is Kind.PAGE:
                 _update_page(conn, visit, outcome, now)
+            elif visit.kind in (Kind.SITEMAP, Kind.FEED):
+                _update_source(conn, visit, outcome, now)
             added = self._add(conn, run_id, visit.found)
             done = (run_id, visit.url, host_key(visit.url), visit.kind.value, outcome.value)
             conn.execute(_DONE, (*done, visit.status, visit.reason))
@@ -320,12 +361,26 @@ class CrawlState:
         with self._store.reading("read page " + url) as conn:
             row = conn.execute(
                 "SELECT url, etag, last_modified, content_hash, first_seen, last_seen, last_changed, "
-                "last_status, failures, gone_at, extracted FROM pages WHERE url = ?",
+                "last_status, failures, gone_at, extracted, validated_url, kind FROM pages WHERE url = ?",
                 (url,),
             ).fetchone()
         if row is None:
             return None
-        url, etag, modified, content_hash, first, last, changed, status, failures, gone, extracted = row
+        (
+            url,
+            etag,
+            modified,
+            content_hash,
+            first,
+            last,
+            changed,
+            status,
+            failures,
+            gone,
+            extracted,
+            validated,
+            kind,
+        ) = row
         return PageState(
             url=url,
             etag=etag,
@@ -338,6 +393,8 @@ class CrawlState:
             failures=failures,
             gone_at=_time(gone) if gone else None,
             extracted=bool(extracted),
+            validated_url=validated,
+            kind=Kind(kind),
         )
 
     def links(self, url: str) -> tuple[str, ...]:
@@ -478,8 +535,51 @@ def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, 
                 "status": page.status,
                 "links": zlib.compress("\n".join(visit.links).encode("utf-8")) if fresh else None,
                 "extracted": outcome is not VisitOutcome.FETCHED,
+                "validated_url": page.final_url if page.final_url != visit.url else None,
+                "kind": Kind.PAGE.value,
             },
         )
+
+
+def _update_source(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, now: str) -> None:
+    """Keep a sitemap or feed that was read, so later runs read it again (with its validators,
+    kept only when it was read to its end: a partial read is asked for in full next time)."""
+    page = visit.page
+    if page is not None and outcome is VisitOutcome.READ:
+        conn.execute(
+            _SEEN,
+            {
+                "url": visit.url,
+                "etag": page.etag,
+                "last_modified": page.last_modified,
+                "content_hash": None,
+                "now": now,
+                "changed": None,
+                "status": page.status,
+                "links": None,
+                "extracted": True,
+                "validated_url": page.final_url if page.final_url != visit.url else None,
+                "kind": visit.kind.value,
+            },
+        )
+    elif page is not None and outcome is VisitOutcome.PARTIAL:
+        conn.execute(
+            _SEEN,
+            {**_NO_VALIDATORS, "url": visit.url, "now": now, "status": page.status, "kind": visit.kind.value},
+        )
+    elif visit.status in (404, 410):
+        conn.execute(_SOURCE_GONE, (now, visit.status, visit.url, visit.kind.value))
+
+
+_NO_VALIDATORS: dict[str, object] = {
+    "etag": None,
+    "last_modified": None,
+    "content_hash": None,
+    "changed": None,
+    "links": None,
+    "extracted": True,
+    "validated_url": None,
+}
 
 
 def _problems(conn: sqlite3.Connection, run_id: str, where: str) -> tuple[UrlProblem, ...]:

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 import pytest
 from click.testing import CliRunner
 
+import scraper.cli.clean
 import scraper.corpus.batch
 from scraper.cli import cli
 from scraper.corpus.export import AtomicFile
@@ -387,3 +388,24 @@ def test_a_malformed_url_option_is_a_usage_error(runner: CliRunner, tmp_path: Pa
     page.write_bytes(story(1))
     result = runner.invoke(cli, ["clean", str(page), "--url", "http://[::1/x"])
     assert result.exit_code == 2 and "--url" in result.output and "Invalid IPv6 URL" in result.output
+
+
+@pytest.mark.parametrize("bug", [RuntimeError("a bug"), EOFError()])
+def test_a_bug_is_one_line_and_its_traceback_only_with_vv(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bug: Exception
+) -> None:
+    """Anything raised outside the error tree is one `internal error` line and exit 1 (an EOFError
+    was click's bare `Aborted!`); -vv lets the traceback through."""
+    page = tmp_path / "p.html"
+    page.write_bytes(story(1))
+
+    def broken(args: object) -> Iterator[object]:
+        raise bug
+
+    monkeypatch.setattr(scraper.cli.clean, "expand", broken)
+    result = runner.invoke(cli, ["clean", str(page)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"scraper: internal error: {type(bug).__name__}")
+    assert len(result.stderr.splitlines()) == 1 and "Aborted" not in result.output
+    loud = runner.invoke(cli, ["-vv", "clean", str(page)])
+    assert loud.exit_code == 1 and "Traceback (most recent call last)" in loud.stderr

@@ -399,3 +399,36 @@ def test_clean_html_wraps_a_string() -> None:
         None,
     )
     assert doc.text.startswith("The harbour board met on Tuesday")
+
+
+# -- dates and the trafilatura call ------------------------------------------------------------
+
+
+def test_a_year_in_the_text_is_no_date() -> None:
+    """A bare year in the story ("my 1999 treadmill") never becomes a date such as 1999-01-01."""
+    body = PARAGRAPHS + "<p>I still run on my 1999 treadmill every morning before the first ferry.</p>"
+    doc = extract(_page(_article(body=body), url="https://news.example/story"), ExtractSettings())
+    assert (doc.date, doc.date_source) == (None, None)
+
+
+def test_a_full_day_in_the_text_is_a_date() -> None:
+    """A day the page writes out in its text is taken, labelled as read from the text."""
+    body = "<p class='date'>Published on 14 March 2021</p>" + PARAGRAPHS
+    doc = extract(_page(_article(body=body), url="https://news.example/story"), ExtractSettings())
+    assert (doc.date, doc.date_source) == ("2021-03-14", "text")
+
+
+def test_fast_keeps_the_stated_metadata() -> None:
+    """`fast` skips the fallback extractors and the text search for dates, not what the page states."""
+    head = (
+        '<meta property="article:published_time" content="2024-06-02T08:00:00Z">'
+        '<meta name="author" content="Jane Doe">'
+    )
+    doc = extract(_page(_article(head=head)), ExtractSettings(fast=True))
+    assert (doc.date, doc.date_source, doc.authors, doc.title) == (
+        "2024-06-02",
+        "meta",
+        ("Jane Doe",),
+        "Ferry timetable",
+    )
+    assert "summer timetable" in doc.text
