@@ -70,6 +70,7 @@ def page_from_bytes(
     etag: str | None = None,
     last_modified: str | None = None,
     encoding: str | None = None,
+    warc_record_id: str | None = None,
 ) -> FetchedPage:
     """The one way to make a page of bytes that did not come over the network (a saved file,
     stdin, a web archive record, the Python API's `clean_html`), its charset decided as a
@@ -85,6 +86,7 @@ def page_from_bytes(
         fetched_at=fetched_at or utc_now(),
         etag=etag,
         last_modified=last_modified,
+        warc_record_id=warc_record_id,
     )
 
 

@@ -259,7 +259,9 @@ class FetchSettings:
     headers: Mapping[str, str] = field(default_factory=dict)
     cookie: Mapping[str, str] = field(default_factory=dict)  # static cookies: name = "value"
     auth: Mapping[str, str] = field(default_factory=dict)  # { bearer = ... } or { user, password }
-    # rendering ([[sites]] render = true, clean --render): Chromium's path, and the limits of a page
+    # rendering ([[sites]] render = true, clean --render): pages are fetched as always, then their
+    # scripts run in headless Chromium (scraper/fetch/render.py); the browser, and a page's limits
+    render: bool = False
     browser: str = "/usr/bin/chromium"
     render_timeout: float = _bounded(30.0, 0, 600, above=True)
     render_max_memory: int = _bounded(512, 64, 16384)  # MiB of JavaScript heap a page may use
@@ -272,6 +274,7 @@ class FetchSettings:
         _check_headers("headers", self.headers)
         _check_cookie("cookie", self.cookie)
         _check_auth("auth", self.auth)
+        _require(not self.render or render_available(), "render", RENDER_EXTRA)
         for entry in self.allow_private:
             _require(
                 (bool(entry.strip()) and not any(c in entry for c in " /?#@")) or _is_network(entry),
@@ -293,6 +296,12 @@ class ExtractSettings:
     include_tables: bool = True
     favor_precision: bool = False
     favor_recall: bool = False
+    # what the Markdown and XML keep besides the text, as trafilatura's flags of the same names:
+    # links with their targets, images (src and alt), emphasis (bold, italic, ...); the plain
+    # text is the same either way
+    include_links: bool = False
+    include_images: bool = False
+    include_formatting: bool = False
     # trafilatura without its fallback extractors (readability, jusText) and no date search in the
     # page text (trafilatura's `fast`); with the block model, the fallbacks are skipped anyway
     fast: bool = False
@@ -397,7 +406,7 @@ class Site:
     user_agent: str | None = None
     per_host_delay: float | None = _bounded(None, 0, 3600)
     per_host_concurrency: int | None = _bounded(None, 1, 64)
-    render: bool = False
+    render: bool | None = None
 
     def __post_init__(self) -> None:
         _check_bounds(self)
@@ -473,7 +482,7 @@ class Settings:
         )
 
 
-_SITE_FETCH_KEYS = ("proxy", "user_agent", "per_host_delay", "per_host_concurrency")
+_SITE_FETCH_KEYS = ("proxy", "user_agent", "per_host_delay", "per_host_concurrency", "render")
 
 
 def site_fetch(fetch: FetchSettings, site: Site | None) -> FetchSettings:

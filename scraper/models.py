@@ -68,6 +68,9 @@ class FetchedPage:
     etag: str | None = None
     last_modified: str | None = None
     redirects: tuple[str, ...] = ()
+    # the WARC-Record-ID of the response record this page was read from (`clean` on a web
+    # archive) or written to (`crawl` with `[crawl] warc_dir`)
+    warc_record_id: str | None = None
 
     @property
     def html(self) -> str:
@@ -105,7 +108,11 @@ class Document:
     page_type: str = "article"
     quality: float = 1.0
     skip_reason: str | None = None
+    warc_record_id: str | None = None
     markdown: str = field(default="", repr=False)
+    # the main content in trafilatura's XML (`<main>`, then `<comments>` when kept), links,
+    # images and emphasis as `[extract]` asked: what the xml, TEI and html outputs are built from
+    xml: str = field(default="", repr=False)
     # set on documents read from the store: which version this is, which run stored it and when,
     # what it was (new, changed, gone) and, for a tombstone, when the page went
     version: int | None = None
@@ -138,6 +145,7 @@ class Document:
             "text": self.text,
             "fetched_at": iso_utc(self.fetched_at),
             "status": self.status,
+            "warc_record_id": self.warc_record_id,
             "content_hash": self.content_hash,
             "page_type": self.page_type,
             "quality": self.quality,
@@ -168,6 +176,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "text",
     "fetched_at",
     "status",
+    "warc_record_id",
     "content_hash",
     "page_type",
     "quality",
@@ -229,6 +238,7 @@ class VisitOutcome(StrEnum):
     CHANGED = "changed"
     UNCHANGED = "unchanged"  # 304, same text, or a sitemap lastmod older than our last visit
     GONE = "gone"  # a page we had answers 404 or 410 now
+    DEAD_LINK = "dead_link"  # a URL found on a page, sitemap or feed answers 404 or 410 when first asked
     FETCHED = "fetched"  # fetched for its links only ([crawl] extract = false)
     READ = "read"  # a robots.txt, sitemap or feed read (or absent where only guessed)
     PARTIAL = "partial"  # a robots.txt or sitemap read, but some of what it lists left out by a limit
@@ -254,6 +264,7 @@ class FrontierItem:
     via: Via = Via.SEED
     depth: int = 0
     lastmod: datetime | None = None  # from a sitemap or feed entry
+    referrer: str | None = None  # the page, sitemap or feed it was found on
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -287,6 +298,18 @@ class UrlProblem:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DeadLink:
+    """A discovered URL that answered 404 or 410 on its first visit, and where it was found."""
+
+    url: str
+    linked_from: str | None
+    status: int | None
+
+    def to_json(self) -> dict[str, str | int | None]:
+        return {"url": self.url, "linked_from": self.linked_from, "status": self.status}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CrawlProgress:
     """Where a running crawl stands, for a progress bar or log line."""
 
@@ -317,6 +340,9 @@ class CrawlReport:
     robots.txt, sitemaps and feeds in `problems`. `set_aside` maps hosts given up on to why.
     `requested` page URLs were asked for (answered or not), `failed_pages` of them failed; with
     `every_host_set_aside` they tell a run that failed from one with a few dead links (`failure`).
+    `dead_links` counts discovered URLs that answered 404 or 410 on their first visit: a fact
+    about the site, not a failure of the run; the first of them are in `dead_link_list`, by the
+    page that links to them.
     """
 
     run_id: str = ""
@@ -331,6 +357,8 @@ class CrawlReport:
     changed: int = 0
     unchanged: int = 0
     gone: int = 0
+    dead_links: int = 0
+    dead_link_list: tuple[DeadLink, ...] = ()
     failed: dict[str, int] = field(default_factory=dict)
     failures: tuple[UrlProblem, ...] = ()
     skipped_robots: int = 0
@@ -389,6 +417,8 @@ class CrawlReport:
             "changed": self.changed,
             "unchanged": self.unchanged,
             "gone": self.gone,
+            "dead_links": self.dead_links,
+            "dead_link_list": [d.to_json() for d in self.dead_link_list],
             "failed": dict(self.failed),
             "failures": [p.to_json() for p in self.failures],
             "skipped_robots": self.skipped_robots,

@@ -4,6 +4,7 @@ the crawl's decision to store a page.
     skipped: REASON          no article: a junk page or one without main content (its skip_reason)
     skipped: page type       a type the caller does not keep (the crawl's store_page_types)
     skipped: below min_quality   a quality score under the floor (--min-quality, min_quality)
+    skipped: missing metadata    no title, URL or date (--only-with-metadata: trafilatura's test)
 
 The first that applies is the verdict, in that order: a login wall scoring 0 is a login wall,
 whatever the floor. What the corpus stage adds after this rule (duplicates, languages) is its
@@ -39,7 +40,11 @@ def head(reason: str) -> str:
 
 
 def judge_document(
-    doc: Document, *, min_quality: float = 0.0, page_types: Collection[str] | None = None
+    doc: Document,
+    *,
+    min_quality: float = 0.0,
+    page_types: Collection[str] | None = None,
+    only_with_metadata: bool = False,
 ) -> Verdict:
     """Whether `doc` is kept; `page_types` None keeps every type."""
     if doc.skip_reason is not None:
@@ -49,7 +54,16 @@ def judge_document(
     if doc.quality < min_quality:
         reason = f"quality {doc.quality:.2f} below min_quality {min_quality:.2f}"
         return Verdict("skipped: below min_quality", reason)
+    missing = missing_metadata(doc) if only_with_metadata else ()
+    if missing:
+        return Verdict("skipped: missing metadata", f"no {', no '.join(missing)} (--only-with-metadata)")
     return Verdict(KEPT)
 
 
-__all__ = ["KEPT", "Verdict", "head", "judge_document"]
+def missing_metadata(doc: Document) -> tuple[str, ...]:
+    """Which of title, URL and date `doc` lacks: trafilatura's test for `--only-with-metadata`."""
+    present = {"title": doc.title, "URL": doc.url, "date": doc.date}
+    return tuple(name for name, value in present.items() if not value)
+
+
+__all__ = ["KEPT", "Verdict", "head", "judge_document", "missing_metadata"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import threading
 from dataclasses import dataclass
 from types import TracebackType
@@ -31,6 +32,8 @@ class LocalProxy:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
+        self._open: set[asyncio.StreamWriter] = set()  # every connection in or out, closed on exit
+        self._tasks: set[asyncio.Task[None]] = set()
         self.port = 0
 
     @property
@@ -52,6 +55,13 @@ class LocalProxy:
         async def close() -> None:
             assert self._server is not None
             self._server.close()
+            for task in list(self._tasks):
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            for writer in list(self._open):
+                writer.close()
+                with contextlib.suppress(Exception):
+                    await writer.wait_closed()
             await self._server.wait_closed()
 
         asyncio.run_coroutine_threadsafe(close(), self._loop).result(5)
@@ -60,13 +70,29 @@ class LocalProxy:
         self._loop.close()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        self._open.add(writer)
         try:
             while await self._one(reader, writer):
                 pass
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
         finally:
-            writer.close()
+            self._tasks.discard(task)
+            await self._close(writer)
+
+    async def _connect(self, host: str, port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        reader, writer = await asyncio.open_connection(host, port)
+        self._open.add(writer)
+        return reader, writer
+
+    async def _close(self, writer: asyncio.StreamWriter) -> None:
+        self._open.discard(writer)
+        writer.close()
+        with contextlib.suppress(Exception):
+            await writer.wait_closed()
 
     async def _one(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
         """Forward one request; False when the client connection is done."""
@@ -85,13 +111,14 @@ class LocalProxy:
             return True
         if method == "CONNECT":
             host, port = target.rsplit(":", 1)
-            up_reader, up_writer = await asyncio.open_connection(host, int(port))
+            up_reader, up_writer = await self._connect(host, int(port))
             writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
             await writer.drain()
-            await _pipe_both(reader, writer, up_reader, up_writer)
+            await asyncio.gather(_copy(reader, up_writer), _copy(up_reader, writer))
+            await self._close(up_writer)
             return False
         parts = urlsplit(target)
-        up_reader, up_writer = await asyncio.open_connection(parts.hostname, parts.port or 80)
+        up_reader, up_writer = await self._connect(parts.hostname or "", parts.port or 80)
         path = parts.path or "/"
         kept = [h for h in headers if not h.lower().startswith(("proxy-", "connection:"))]
         request = f"{method} {path}{'?' + parts.query if parts.query else ''} {version}\r\n"
@@ -100,7 +127,7 @@ class LocalProxy:
         await up_writer.drain()
         # the answer goes back as it comes, and the client connection closes with it
         await _copy(up_reader, writer)
-        up_writer.close()
+        await self._close(up_writer)
         return False
 
 
@@ -111,13 +138,3 @@ async def _copy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
             await writer.drain()
     except ConnectionError:
         pass
-
-
-async def _pipe_both(
-    reader: asyncio.StreamReader,
-    writer: asyncio.StreamWriter,
-    up_reader: asyncio.StreamReader,
-    up_writer: asyncio.StreamWriter,
-) -> None:
-    await asyncio.gather(_copy(reader, up_writer), _copy(up_reader, writer))
-    up_writer.close()

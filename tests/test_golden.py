@@ -50,12 +50,12 @@ def _page(path: Path, url: str, encoding: str = "utf-8") -> FetchedPage:
     )
 
 
-def _run(case: str) -> Document:
+def _run(case: str, **options: bool) -> Document:
     spec = _expected(case)
     page = _page(HTML / f"{case}.html", spec["url"], spec.get("encoding", "utf-8"))
     selectors: dict[str, list[str]] = spec.get("settings", {})
     keep, remove = selectors.get("keep", []), selectors.get("remove", [])
-    settings = ExtractSettings(keep=tuple(keep), remove=tuple(remove))
+    settings = ExtractSettings(keep=tuple(keep), remove=tuple(remove), **options)
     return extract(page, settings)
 
 
@@ -115,9 +115,10 @@ def test_golden_text(case: str) -> None:
 
 @pytest.mark.parametrize("case", OK_CASES)
 def test_golden_markdown(case: str) -> None:
-    """The Markdown keeps the expected headings, lists, links and emphasis."""
+    """The Markdown keeps the expected headings, lists, links and emphasis (with --links and
+    --formatting, as trafilatura keeps them only when asked)."""
     spec = _expected(case)
-    doc = _run(case)
+    doc = _run(case, include_links=True, include_formatting=True)
     missing = [s for s in spec.get("markdown_must_contain", []) if s not in doc.markdown]
     assert missing == []
     assert doc.markdown.strip()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.corpus.export import JsonLinesWriter
+from scraper.corpus.writers import JsonLinesWriter
 from scraper.store import Store
 from tests.factories import make_doc
 from tests.httpserver import Handler, LocalServer, Route

@@ -4,35 +4,38 @@ shards in a corpus folder (-o)."""
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
 from scraper.cli.options import (
+    check_tei,
     config_option,
     cores,
     db_option,
     existing_store,
     extraction_options,
+    fetch_options,
     load,
     min_quality_option,
+    tei_option,
 )
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, quiet, warn
 from scraper.config import Settings
 from scraper.corpus.batch import Cleaned, CleanOptions, clean_stream
 from scraper.corpus.dedup import Hygiene, HygieneSettings
+from scraper.corpus.export import Writer
 from scraper.corpus.folder import Engine, ErrorLog, clean_to_folder, failed_count, judge, summary
 from scraper.corpus.ray_engine import ray_stream
 from scraper.corpus.shards import SHARD_FORMATS, OutputDir
 from scraper.corpus.sources import Input, UrlMap, expand, read_input_list, read_url_map
+from scraper.corpus.writers import FolderWriter, StreamWriter, TrafilaturaNames, text_format
 from scraper.crawl.progress import clean_progress
 from scraper.errors import ConfigError, LockedError, ScraperError, SourceError
 from scraper.extract.explain import describe
-from scraper.models import Document
 from scraper.store import Store
 from scraper.urls import url_flaw
 
@@ -42,9 +45,31 @@ from scraper.urls import url_flaw
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "json", "jsonl", "parquet"]),
+    type=click.Choice(["text", "markdown", "json", "jsonl", "csv", "xml", "html", "parquet"]),
     default=None,
     help="Output format [default: text; jsonl with -o]. -o DIR takes jsonl or parquet.",
+)
+@tei_option
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one file per document to this folder, named by a hash of its text (trafilatura's -o).",
+)
+@click.option(
+    "--keep-dirs",
+    is_flag=True,
+    help="With --output-dir: name each file after its input, keeping the folders below a folder argument.",
+)
+@click.option(
+    "--only-with-metadata",
+    is_flag=True,
+    help="Skip documents without a title, a URL or a date (trafilatura's flag).",
+)
+@click.option(
+    "--no-robots",
+    "ignore_robots",
+    is_flag=True,
+    help="Fetch the URLs given without reading robots.txt: for a page you may fetch, never for crawls.",
 )
 @click.option(
     "-o",
@@ -114,11 +139,17 @@ from scraper.urls import url_flaw
 @min_quality_option
 @click.option("--explain", is_flag=True, help="On stderr, list the blocks removed from each page and why.")
 @extraction_options
+@fetch_options
 @config_option
 def clean(  # click passes every option by keyword
     *,
     sources: tuple[str, ...],
     fmt: str | None,
+    tei: bool,
+    output_dir: Path | None,
+    keep_dirs: bool,
+    only_with_metadata: bool,
+    ignore_robots: bool,
     output: Path | None,
     shard_size: int,
     resume: bool,
@@ -159,8 +190,12 @@ def clean(  # click passes every option by keyword
       scraper clean -i inputs.txt --url-map urls.csv -o corpus/ --resume --errors failed.jsonl
       scraper clean saved/page.html --explain > /dev/null
       scraper clean saved/page.html --precision --no-tables
+      scraper clean https://app.example.com/story --render --proxy http://proxy.corp:3128
       curl -s https://example.com/ | scraper clean - --format markdown
+      scraper clean saved/ --output-dir clean/ --keep-dirs --format xml --links --formatting
+      scraper clean https://example.com/page --no-robots --format html
     """
+    _check_outputs(fmt, tei=tei, output=output, output_dir=output_dir, keep_dirs=keep_dirs, engine=engine)
     settings = load(config_path, db)
     try:
         listed = [line for path in input_files for line in read_input_list(str(path))]
@@ -183,11 +218,16 @@ def clean(  # click passes every option by keyword
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     options = CleanOptions(
-        jobs=jobs or cores(), url=url, url_map=mapping.urls, stdin=sys.stdin.buffer, explained=explain
+        jobs=jobs or cores(),
+        url=url,
+        url_map=mapping.urls,
+        stdin=sys.stdin.buffer,
+        explained=explain,
+        robots=not ignore_robots,
     )
     inputs = [*mapping.problems, *expand((*sources, *listed))]  # a bad --url-map row fails alone
-    if engine == "ray" and output is None:
-        raise click.UsageError("--engine ray writes shards: give -o DIR")
+    if ignore_robots and any(isinstance(item, Input) and item.kind == "url" for item in inputs):
+        note("--no-robots: robots.txt is not read for these URLs (per-host pacing, the address guard stay)")
     try:
         if output is not None:
             failed = _clean_to_folder(
@@ -201,17 +241,28 @@ def clean(  # click passes every option by keyword
                 hygiene=hygiene,
                 errors_path=errors_path,
                 min_quality=min_quality or 0.0,
+                only_with_metadata=only_with_metadata,
                 engine=functools.partial(ray_stream, address=ray_address)
                 if engine == "ray"
                 else clean_stream,
             )
         else:
-            if fmt == "parquet":
-                raise click.UsageError("--format parquet needs -o DIR")
+            folders = [s for s in (*sources, *listed) if Path(s).is_dir()]
+            writer = _writer(
+                fmt or "text", tei=tei, output_dir=output_dir, keep_dirs=keep_dirs, folders=folders
+            )
+            rules = _Rules(
+                min_quality=min_quality or 0.0,
+                only_with_metadata=only_with_metadata,
+                hygiene=hygiene,
+                records=fmt in ("json", "jsonl") and output_dir is None,
+            )
             errors = ErrorLog(errors_path)
-            results = (e for e in clean_stream(inputs, settings, options) if isinstance(e, Cleaned))
-            failed = _print_cleaned(results, fmt or "text", min_quality or 0.0, hygiene, errors)
-            errors.close()
+            try:
+                results = (e for e in clean_stream(inputs, settings, options) if isinstance(e, Cleaned))
+                failed = _print_cleaned(results, writer, rules, errors)
+            finally:
+                errors.close()
     except LockedError as exc:
         warn(str(exc))
         sys.exit(EXIT_LOCKED)
@@ -246,6 +297,7 @@ def _clean_to_folder(
     hygiene: Hygiene,
     errors_path: Path | None,
     min_quality: float,
+    only_with_metadata: bool,
     engine: Engine,
 ) -> int:
     fmt = fmt or "jsonl"
@@ -261,6 +313,7 @@ def _clean_to_folder(
                 options,
                 out,
                 min_quality=min_quality,
+                only_with_metadata=only_with_metadata,
                 hygiene=hygiene,
                 errors=errors,
                 progress=progress,
@@ -274,47 +327,74 @@ def _clean_to_folder(
     return failed_count(counts)
 
 
-def _print_cleaned(
-    results: Iterable[Cleaned],
-    fmt: str,
-    min_quality: float = 0.0,
-    hygiene: Hygiene | None = None,
-    errors: ErrorLog | None = None,
-) -> int:
+def _check_outputs(
+    fmt: str | None, *, tei: bool, output: Path | None, output_dir: Path | None, keep_dirs: bool, engine: str
+) -> None:
+    check_tei(fmt, tei)
+    if output is not None and output_dir is not None:
+        raise click.UsageError(
+            "-o DIR (shards) and --output-dir DIR (a file per document) exclude each other"
+        )
+    if keep_dirs and output_dir is None:
+        raise click.UsageError("--keep-dirs goes with --output-dir")
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet needs -o DIR")
+    if engine == "ray" and output is None:
+        raise click.UsageError("--engine ray writes shards: give -o DIR")
+
+
+def _writer(fmt: str, *, tei: bool, output_dir: Path | None, keep_dirs: bool, folders: list[str]) -> Writer:
+    """stdout, or one file per document in `output_dir` named as trafilatura names them."""
+    if output_dir is None:
+        return StreamWriter(text_format(fmt, tei=tei), None, sys.stdout)
+    names = TrafilaturaNames(keep_dirs=keep_dirs, folders=folders)
+    return FolderWriter(text_format(fmt, tei=tei), output_dir, names)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Rules:
+    """What is printed: the keep/drop rule's inputs, and whether skipped pages print their record
+    (json and jsonl on stdout) or only a stderr line."""
+
+    min_quality: float
+    only_with_metadata: bool
+    hygiene: Hygiene | None
+    records: bool
+
+
+def _print_cleaned(results: Iterable[Cleaned], writer: Writer, rules: _Rules, errors: ErrorLog) -> int:
+    """Write each kept document; one stderr line per page left out or failed; the failures."""
     failed = 0
-    docs: list[dict[str, Any]] = []
-    first = True
-    for result in results:
-        if result.explanation is not None:
-            click.echo("\n".join(describe(result.explanation)), err=True)
-        if result.skipped is not None:  # a web archive record that is no page: counted, not shown
-            continue
-        if result.error is not None or result.document is None:
-            failed += 1
-            warn(str(result.error))
-            if errors is not None:
-                errors.add(result, str(getattr(result.error, "reason", result.error)))
-            continue
-        doc = result.document
-        verdict = judge(result, min_quality=min_quality, hygiene=hygiene)
-        # json and jsonl print a page without an article as its record, skip_reason and all
-        if not verdict.kept and not (doc.skip_reason is not None and fmt in ("json", "jsonl")):
-            note(f"{doc.source}: {verdict.outcome.partition(':')[0]}: {verdict.reason}")
-            continue
-        if fmt == "jsonl":
-            click.echo(json.dumps(doc.to_record(), ensure_ascii=False))
-        elif fmt == "json":
-            docs.append(doc.to_record())
-        else:
-            if not first:
-                click.echo("\n---\n" if fmt == "markdown" else "")
-            click.echo(_as_markdown(doc) if fmt == "markdown" else doc.text)
-        first = False
-    if fmt == "json":  # always one array, whatever the number of sources
-        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
+    writer.start()
+    try:
+        for result in results:
+            if result.explanation is not None:
+                click.echo("\n".join(describe(result.explanation)), err=True)
+            verdict = judge(
+                result,
+                min_quality=rules.min_quality,
+                hygiene=rules.hygiene,
+                only_with_metadata=rules.only_with_metadata,
+            )
+            doc = result.document
+            # json and jsonl print a page without an article as its record, skip_reason and all
+            skip_record = (
+                rules.records
+                and doc is not None
+                and doc.skip_reason is not None
+                and verdict.reason == doc.skip_reason
+            )
+            if verdict.kept or skip_record:
+                assert doc is not None
+                writer.write(doc)
+            elif verdict.outcome.startswith("failed"):
+                failed += 1
+                warn(str(result.error) if result.error is not None else f"{result.source}: {verdict.reason}")
+                errors.add(result, verdict.reason or "")
+            elif result.skipped is None:  # a web archive record that is no page: counted, not shown
+                note(f"{result.source}: {verdict.outcome.partition(':')[0]}: {verdict.reason}")
+    except BaseException:
+        writer.abort()
+        raise
+    writer.finish()
     return failed
-
-
-def _as_markdown(doc: Document) -> str:
-    body = doc.markdown or doc.text
-    return f"# {doc.title}\n\n{body}" if doc.title else body

@@ -16,11 +16,19 @@ from typing import TextIO
 import click
 
 from scraper.api import run_crawl_async
-from scraper.cli.options import config_option, cores, db_option, extraction_options, load, min_quality_option
+from scraper.cli.options import (
+    config_option,
+    cores,
+    db_option,
+    extraction_options,
+    fetch_options,
+    load,
+    min_quality_option,
+)
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, warn
 from scraper.cli.signals import StopOnSignals
 from scraper.config import Settings, Site, check_start_url
-from scraper.corpus.export import write_text_atomically
+from scraper.corpus.atomic import write_text_atomically
 from scraper.crawl.frontier import crawl_sites
 from scraper.crawl.progress import progress_display
 from scraper.errors import ConfigError, LockedError, ScraperError
@@ -52,6 +60,7 @@ from scraper.models import CrawlProgress, CrawlReport, RunStatus
     help="Also write the run report as JSON to this file.",
 )
 @extraction_options
+@fetch_options
 def crawl(
     *,
     start_urls: tuple[str, ...],
@@ -162,19 +171,26 @@ def _progress(silent: bool) -> Iterator[Callable[[CrawlProgress], None]]:
         yield progress
 
 
+_DEAD_LINKS_SHOWN = 10  # a cron log needs a sample of a site's broken links, not all of them
+
+
 def _print_report(report: CrawlReport, interrupted_by: int | None = None) -> None:
     resumed = " (resumed)" if report.resumed else ""
     r = report
     click.echo(
         f"run {r.run_id}{resumed} {r.status.value}: discovered {r.discovered}, fetched {r.fetched}, "
         f"stored {r.stored} (new {r.new}, changed {r.changed}), unchanged {r.unchanged}, gone {r.gone}, "
-        f"failed {r.failed_total}, skipped {r.skipped_total} (robots.txt {r.skipped_robots}, "
-        f"limits {r.skipped_limits}, other {sum(r.skipped.values())})"
+        f"dead links {r.dead_links}, failed {r.failed_total}, skipped {r.skipped_total} "
+        f"(robots.txt {r.skipped_robots}, limits {r.skipped_limits}, other {sum(r.skipped.values())})"
     )
     for failure in report.failures:
         click.echo(f"  failed  {failure.url}: {failure.reason}")
     if report.failed_total > len(report.failures):
         click.echo(f"  ... {report.failed_total - len(report.failures)} more failed (see --report)")
+    for dead in report.dead_link_list[:_DEAD_LINKS_SHOWN]:
+        click.echo(f"  dead link {dead.url} (HTTP {dead.status}, linked from {dead.linked_from})")
+    if report.dead_links > _DEAD_LINKS_SHOWN:
+        click.echo(f"  ... {report.dead_links - _DEAD_LINKS_SHOWN} more dead links (see --report)")
     for reason, count in sorted(report.skipped.items(), key=lambda item: (-item[1], item[0])):
         click.echo(f"  skipped {count}: {reason}")
     for problem in report.problems:

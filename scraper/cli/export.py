@@ -1,4 +1,4 @@
-"""`scraper export`: the latest version of the stored documents, as JSONL, JSON, Parquet or Markdown."""
+"""`scraper export`: the latest version of the stored documents, in any output format."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from scraper.cli.options import config_option, db_option, existing_store, load
+from scraper.cli.options import check_tei, config_option, db_option, existing_store, load, tei_option
 from scraper.cli.output import EXIT_USAGE, warn
 from scraper.corpus.export import FORMATS, open_writer
 from scraper.errors import ConfigError, ScraperError
@@ -19,6 +19,7 @@ from scraper.store.state import CrawlState
 @db_option
 @config_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@tei_option
 @click.option(
     "-o",
     "--output",
@@ -36,6 +37,7 @@ def export(
     db: Path | None,
     config_path: Path | None,
     fmt: str,
+    tei: bool,
     output: Path | None,
     run_id: str | None,
     since: str | None,
@@ -43,7 +45,8 @@ def export(
     """Write the latest version of every stored document (or of those a run or period changed).
 
     The store is opened read-only: a store you cannot write (another user's, a read-only
-    mount) exports all the same. --format json is one JSON array; markdown writes one
+    mount) exports all the same. --format json is one JSON array, xml one <docs> root (TEI with
+    --tei: one <teiCorpus>), csv one table under a header line; markdown to -o writes one
     <slug>-<hash>.md per document, the same name for the same document in every export.
     Exit codes: 0 done, 2 usage or store error, or an output that cannot be written.
 
@@ -53,7 +56,9 @@ def export(
       scraper export --db data/scraper.db --format parquet -o data/documents.parquet
       scraper export --run 20261123T221900Z-3f9a1c > changed.jsonl     # what one crawl added or changed
       scraper export --since 2026-11-23T00:00:00Z > today.jsonl
+      scraper export --format xml --tei -o corpus.tei.xml
     """
+    check_tei(fmt, tei)
     settings = load(config_path, db)
     path = Path(settings.store.path)
     moment = _parse_since(since) if since is not None else None
@@ -61,7 +66,7 @@ def export(
         with existing_store(path) as store:
             if run_id is not None and not CrawlState(store).has_run(run_id):
                 raise click.UsageError(f"no run {run_id} in {path}")
-            writer = open_writer(fmt, output, sys.stdout)
+            writer = open_writer(fmt, output, sys.stdout, tei=tei)
             writer.start()
             try:
                 for doc in store.latest(since=moment, run_id=run_id):

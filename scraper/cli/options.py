@@ -72,13 +72,18 @@ def _extract_flag(ctx: click.Context, param: click.Parameter, value: bool | None
 
 
 def extraction_options(f: F) -> F:
-    """--precision, --recall, --comments/--no-comments, --tables/--no-tables: trafilatura's flags,
-    mapped onto the [extract] keys of the same meaning; a flag given overrides the file."""
+    """--precision, --recall, --comments/--no-comments, --tables/--no-tables, --links, --images,
+    --formatting, --fast: trafilatura's flags, mapped onto the [extract] keys of the same meaning; a flag
+    given overrides the file."""
     options = [
         ("--precision", "favor_precision", "Favour precision: less text, fewer false positives."),
         ("--recall", "favor_recall", "Favour recall: more text, when pages lose paragraphs."),
         ("--comments/--no-comments", "include_comments", "Keep comment sections [default: no]."),
         ("--tables/--no-tables", "include_tables", "Keep tables [default: yes]."),
+        ("--links", "include_links", "Keep links with their targets in Markdown and XML."),
+        ("--images", "include_images", "Keep images (source and alt text) in Markdown and XML."),
+        ("--formatting", "include_formatting", "Keep bold, italic and the like in Markdown and XML."),
+        ("--fast", "fast", "Faster: no fallback extractors, no date search in the page text."),
     ]
     for flag, name, text in reversed(options):
         f = click.option(
@@ -93,8 +98,60 @@ def extraction_options(f: F) -> F:
     return f
 
 
+_FETCH_FLAGS = "scraper.fetch_flags"
+
+
+def _fetch_flag(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    if value is None or value == () or value is False:
+        return
+    flags = ctx.meta.setdefault(_FETCH_FLAGS, {})
+    if param.name == "headers":
+        headers: dict[str, str] = {}
+        for line in value:  # type: ignore[attr-defined]  # click gives a tuple of str
+            name, colon, text = str(line).partition(":")
+            if not colon or not name.strip():
+                raise click.BadParameter(f"expected 'Name: value', got {line!r}", param_hint="--header")
+            headers[name.strip()] = text.strip()
+        flags["headers"] = headers
+    else:
+        flags[str(param.name)] = value
+
+
+def fetch_options(f: F) -> F:
+    """--proxy, --header and --render for a one-off run: over [fetch] (for every host)."""
+    options = [
+        click.option(
+            "--proxy",
+            metavar="URL",
+            expose_value=False,
+            callback=_fetch_flag,
+            help="Fetch through this HTTP(S) proxy, http://user:password@host:port [default: [fetch] proxy].",
+        ),
+        click.option(
+            "--header",
+            "headers",
+            metavar="'NAME: VALUE'",
+            multiple=True,
+            expose_value=False,
+            callback=_fetch_flag,
+            help="Send this header with every request (repeatable); merged over [fetch] headers.",
+        ),
+        click.option(
+            "--render",
+            is_flag=True,
+            default=None,
+            expose_value=False,
+            callback=_fetch_flag,
+            help="Run each page's scripts in headless Chromium first (the render extra).",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def load(config_path: Path | None, db: Path | None = None) -> Settings:
-    """Settings: defaults < the TOML file < the command line (--db, extraction flags)."""
+    """Settings: defaults < the TOML file < the command line (--db, extraction and fetch flags)."""
     try:
         settings = load_settings(config_path)
         ctx = click.get_current_context(silent=True)
@@ -103,9 +160,32 @@ def load(config_path: Path | None, db: Path | None = None) -> Settings:
             settings = dataclasses.replace(settings, extract=dataclasses.replace(settings.extract, **flags))
     except ConfigError as exc:
         raise click.UsageError(f"config {exc}") from None
+    fetch_flags = dict(ctx.meta.get(_FETCH_FLAGS, {})) if ctx is not None else {}
+    if "headers" in fetch_flags:
+        fetch_flags["headers"] = {**settings.fetch.headers, **fetch_flags["headers"]}
+    try:
+        settings = dataclasses.replace(settings, fetch=dataclasses.replace(settings.fetch, **fetch_flags))
+    except ConfigError as exc:
+        key, _, name = exc.key.partition(".")  # "headers.Host": the flag, and the header it named
+        flag = {"headers": "--header", "proxy": "--proxy", "render": "--render"}.get(key)
+        where = f"{flag} {name}".strip() if flag else f"config fetch.{exc.key}"
+        raise click.UsageError(f"{where}: {exc.reason}") from None
     if db is not None:
         settings = dataclasses.replace(settings, store=dataclasses.replace(settings.store, path=str(db)))
     return settings
+
+
+def tei_option(f: F) -> F:
+    return click.option(
+        "--tei",
+        is_flag=True,
+        help="With --format xml: TEI (trafilatura's --xmltei) instead of trafilatura's XML.",
+    )(f)
+
+
+def check_tei(fmt: str | None, tei: bool) -> None:
+    if tei and fmt != "xml":
+        raise click.UsageError("--tei goes with --format xml")
 
 
 def existing_store(path: Path) -> Store:

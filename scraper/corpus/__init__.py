@@ -8,7 +8,9 @@ into stdout or a corpus folder of shards; locally or on Ray.
     folder.py      `clean -o`: the keep/drop verdict, counts, the error log, the run summary
     dedup.py       exact and MinHash near-duplicates, languages
     shards.py      shards, the manifest, completion markers, resume
-    export.py      JSONL, JSON, Parquet and Markdown writers
+    export.py      the writer of each output format; Parquet
+    writers.py     text, markdown, json, jsonl, csv, xml, TEI and html: one stream, or a file each
+    atomic.py      files that appear whole or not at all
 
 Other stages import from here; the modules inside are private to the stage.
 """

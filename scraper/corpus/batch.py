@@ -82,6 +82,9 @@ class CleanOptions:
     explained: bool = False
     stdin: BinaryIO | None = None
     resume: Callable[[str], int | None] = lambda _: 0
+    # False (`clean --no-robots`): URLs are fetched without reading robots.txt; the pacing and
+    # the address guard still apply. For pages the user may fetch; `crawl` has no such switch
+    robots: bool = True
 
 
 def clean_sources(
@@ -288,7 +291,7 @@ class _Jobs:
 
     def _url(self, url: str) -> _Pending:
         if self._fetching is None:
-            self._fetching = self._stack.enter_context(_Fetching(self.settings))
+            self._fetching = self._stack.enter_context(_Fetching(self.settings, robots=self.options.robots))
         outer: Future[Cleaned] = Future()
 
         def fetched(future: Future[FetchedPage]) -> None:
@@ -410,8 +413,9 @@ class _Fetching:
     """One `Fetcher` on an event loop in a background thread: the batch's URLs are fetched
     concurrently (per-host limits and pacing apply) while the caller reads results in order."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, robots: bool = True) -> None:
         self._settings = settings
+        self._robots = robots
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="clean-fetch", daemon=True)
         self._fetcher = Fetcher(settings.fetch, sites=settings.sites)
@@ -446,4 +450,6 @@ class _Fetching:
     async def _fetch(self, url: str) -> FetchedPage:
         # the URLs the user named may be private (a local server); where they redirect to may not
         self._fetcher.policy.trust([url])
+        if not self._robots:
+            return await self._fetcher.fetch(url)
         return await fetch_politely(self._fetcher, self._politeness, url)

@@ -10,7 +10,8 @@ Every page has exactly one outcome, a key of the run's counts:
     written                      kept: printed, or in a shard
     skipped: REASON              no article: junk pages and pages without main content (their
                                  skip_reason), web archive records that are no page (a request,
-                                 an image, a redirect), pages below --min-quality
+                                 an image, a redirect), pages below --min-quality, pages
+                                 without a title, URL or date (--only-with-metadata)
     dropped: duplicate           the same text as a page kept earlier (or stored, with --db)
     dropped: near-duplicate      MinHash similarity at or above --near-dup to a page kept earlier
     dropped: language            not one of --language
@@ -41,21 +42,32 @@ from scraper.verdict import KEPT, Verdict, head, judge_document
 # what turns inputs into cleaned pages, in input order
 Engine = Callable[[Sequence[Input | SourceError], Settings, CleanOptions], Iterable[Cleaned | InputDone]]
 
-__all__ = ["Engine", "ErrorLog", "Verdict", "clean_to_folder", "failed_count", "judge", "summary"]
+__all__ = [
+    "Engine",
+    "ErrorLog",
+    "Verdict",
+    "clean_to_folder",
+    "failed_count",
+    "judge",
+    "summary",
+]
 
 WRITTEN = KEPT
 
 
-def judge(cleaned: Cleaned, *, min_quality: float, hygiene: Hygiene | None) -> Verdict:
+def judge(
+    cleaned: Cleaned, *, min_quality: float, hygiene: Hygiene | None, only_with_metadata: bool = False
+) -> Verdict:
     """The page's outcome: failed, skipped (a record that is no page, then the one keep/drop rule,
-    `scraper.verdict`), dropped by hygiene (duplicates, languages), or written."""
+    `scraper.verdict`), dropped by hygiene (duplicates, languages), or written; for stdout,
+    `--output-dir` and the shards of `-o` alike."""
     if cleaned.error is not None or (cleaned.document is None and cleaned.skipped is None):
         reason = str(getattr(cleaned.error, "reason", cleaned.error))
         return Verdict(f"failed: {head(reason)}", reason)
     if cleaned.skipped is not None:
         return Verdict(f"skipped: {head(cleaned.skipped)}", cleaned.skipped)
     assert cleaned.document is not None
-    verdict = judge_document(cleaned.document, min_quality=min_quality)
+    verdict = judge_document(cleaned.document, min_quality=min_quality, only_with_metadata=only_with_metadata)
     if not verdict.kept:
         return verdict
     dropped = hygiene.verdict(cleaned.document) if hygiene is not None else None
@@ -123,6 +135,7 @@ def clean_to_folder(
     out: OutputDir,
     *,
     min_quality: float = 0.0,
+    only_with_metadata: bool = False,
     hygiene: Hygiene | None = None,
     errors: ErrorLog | None = None,
     progress: Callable[[int, int], None] = lambda _pages, _inputs: None,
@@ -144,7 +157,9 @@ def clean_to_folder(
                 inputs_done += 1
                 progress(pages, inputs_done)
                 continue
-            verdict = judge(event, min_quality=min_quality, hygiene=hygiene)
+            verdict = judge(
+                event, min_quality=min_quality, hygiene=hygiene, only_with_metadata=only_with_metadata
+            )
             if verdict.outcome == WRITTEN:
                 assert event.document is not None
                 out.write(event.document)

@@ -36,7 +36,8 @@ from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 
-from scraper.corpus.export import AtomicFile, ParquetWriter, parquet_modules, write_text_atomically
+from scraper.corpus.atomic import AtomicFile, write_text_atomically
+from scraper.corpus.export import ParquetWriter, parquet_modules
 from scraper.corpus.manifest import SHARD_NAME, Entry, damaged_line, entry_line, read_manifest
 from scraper.crawl import FolderLock
 from scraper.errors import ScraperError, WriteError

@@ -24,6 +24,7 @@ under 1.5% of the ~100 ms extraction costs per page, and only warcio reads ARC f
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import logging
 import os
@@ -94,6 +95,7 @@ class ArchivedResponse:
     fetched_at: datetime
     etag: str | None = None
     last_modified: str | None = None
+    warc_record_id: str | None = None
 
     def page(self) -> FetchedPage:
         """The record as a fetched page; raises `ExtractionError` when the body is not text."""
@@ -106,6 +108,7 @@ class ArchivedResponse:
             fetched_at=self.fetched_at,
             etag=self.etag,
             last_modified=self.last_modified,
+            warc_record_id=self.warc_record_id,
         )
 
 
@@ -269,6 +272,7 @@ def _response(  # noqa: PLR0911  # one return per kind of record that is no page
         fetched_at=_warc_date(headers.get_header("WARC-Date")),
         etag=http.get_header("ETag"),
         last_modified=http.get_header("Last-Modified"),
+        warc_record_id=headers.get_header("WARC-Record-ID"),
     )
 
 
@@ -334,8 +338,9 @@ class WarcArchive:
         self._handle: BinaryIO | None = None
         self._writer: Any = None
 
-    def write(self, page: FetchedPage) -> None:
-        """Append the exchange that produced `page`: what was asked, then what came back."""
+    def write(self, page: FetchedPage) -> str:
+        """Append the exchange that produced `page`: what was asked, then what came back;
+        returns the response record's WARC-Record-ID."""
         url = page.final_url or page.url or page.source
         try:
             writer = self._current()
@@ -365,15 +370,15 @@ class WarcArchive:
                 http_headers=response,
                 warc_headers_dict=date,
             )
-            request_record.rec_headers.add_header(
-                "WARC-Concurrent-To", response_record.rec_headers.get_header("WARC-Record-ID")
-            )
+            record_id: str = response_record.rec_headers.get_header("WARC-Record-ID")
+            request_record.rec_headers.add_header("WARC-Concurrent-To", record_id)
             writer.write_record(request_record)
             writer.write_record(response_record)
             assert self._handle is not None
             self._handle.flush()
         except OSError as exc:
             raise WriteError(f"{self.folder}: cannot write the crawl archive: {exc.strerror or exc}") from exc
+        return record_id
 
     def _current(self) -> Any:
         if self._handle is not None and self._handle.tell() >= self.max_bytes:
@@ -404,7 +409,7 @@ class WarcArchive:
 
 class ArchivingFetcher(Fetcher):
     """A `Fetcher` that also writes every response it returns (not 304s: they have no body) to a
-    `WarcArchive`, closed with the fetcher."""
+    `WarcArchive`, closed with the fetcher; the page it returns names its response record."""
 
     def __init__(self, settings: Settings, archive: WarcArchive, **kwargs: Any) -> None:
         super().__init__(settings.fetch, sites=settings.sites, **kwargs)
@@ -413,7 +418,7 @@ class ArchivingFetcher(Fetcher):
     async def fetch(self, url: str, **kwargs: Any) -> FetchedPage:
         page = await super().fetch(url, **kwargs)
         if page.status != 304:
-            self.archive.write(page)
+            page = dataclasses.replace(page, warc_record_id=self.archive.write(page))
         return page
 
     async def __aexit__(self, *exc: Any) -> None:

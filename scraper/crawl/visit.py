@@ -6,7 +6,8 @@ learned of a page (validators, links) from the crawl state, and says what happen
     page     set aside? allowed? lastmod older than our last visit? -> conditional GET ->
              304: unchanged (its stored links followed) | 200: extract in the pool -> document
              (the save decides new, changed or unchanged), or no main content (links followed)
-             | 404/410 of a page we had: gone | not HTML below a start URL: skipped | else failed
+             | 404/410 of a page we had: gone | 404/410 of a URL found on a page, sitemap or feed:
+             dead link | not HTML below a start URL: skipped | else failed
     sitemap  fetch (any type, gzip welcome) -> parse in the pool -> pages in scope and child sitemaps
     feed     fetch -> parse in the pool -> pages in scope
 
@@ -51,6 +52,10 @@ from scraper.verdict import judge_document
 __all__ = ["Processed", "Visitor", "parse_source", "process_page"]
 
 T = TypeVar("T")
+
+# URLs the crawl found (not ones the user named, nor known pages revisited): one that answers
+# 404 or 410 when first asked is a dead link
+_DISCOVERED = frozenset({Via.LINK, Via.SITEMAP, Via.FEED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,12 +290,8 @@ class Visitor:
             return Visit(url=url, outcome=VisitOutcome.FAILED, status=status, reason=reason)
         if status is not None:
             self._politeness.succeeded(url)
-        if status in (404, 410) and prior is not None and prior.known:
-            if prior.gone_at is not None:
-                return Visit(
-                    url=url, outcome=VisitOutcome.UNCHANGED, status=status, reason=f"still gone: {reason}"
-                )
-            return Visit(url=url, outcome=VisitOutcome.GONE, status=status, reason=reason)
+        if status in (404, 410) and (missing := _not_found(item, prior, status, reason)) is not None:
+            return missing
         if item.via is not Via.SEED and reason.startswith("not HTML"):
             # a link to a PDF or an image is not a failure of the crawl: only start URLs must be HTML
             return Visit(url=url, outcome=VisitOutcome.SKIPPED, status=status, reason=reason)
@@ -339,7 +340,7 @@ class Visitor:
             )
         via = Via.SITEMAP if kind is Kind.SITEMAP else Via.FEED
         pages = self._scope.pages(
-            FrontierItem(url=link.url, via=via, lastmod=link.lastmod) for link in listed.urls
+            FrontierItem(url=link.url, via=via, lastmod=link.lastmod, referrer=url) for link in listed.urls
         )
         if kind is Kind.SITEMAP:
             self.sitemap_urls += len(pages)
@@ -389,7 +390,7 @@ class Visitor:
         if not crawl.follow_links or item.depth >= crawl.max_depth or site is None:
             return ()
         candidates = (
-            FrontierItem(url=link, via=Via.LINK, depth=item.depth + 1)
+            FrontierItem(url=link, via=Via.LINK, depth=item.depth + 1, referrer=item.url)
             for link in links[: crawl.max_links_per_page]  # links stored by an older version too
             if extension_filter(link)
         )
@@ -404,6 +405,20 @@ class Visitor:
         if self._pool is None:
             return work()
         return await asyncio.wrap_future(self._pool.submit(source, work))
+
+
+def _not_found(item: FrontierItem, prior: PageState | None, status: int, reason: str) -> Visit | None:
+    """What a 404 or 410 means: a page we had is gone (or still gone); a URL the crawl found
+    is a dead link, a fact about the page linking to it; a start URL's is a failure (None)."""
+    if prior is not None and prior.known:
+        if prior.gone_at is not None:
+            return Visit(
+                url=item.url, outcome=VisitOutcome.UNCHANGED, status=status, reason=f"still gone: {reason}"
+            )
+        return Visit(url=item.url, outcome=VisitOutcome.GONE, status=status, reason=reason)
+    if item.via in _DISCOVERED:
+        return Visit(url=item.url, outcome=VisitOutcome.DEAD_LINK, status=status, reason=reason)
+    return None
 
 
 class _RedirectGuard:

@@ -3,6 +3,7 @@
     pipeline.py   `extract`, `clean_html`: parse once, pre-pass, trafilatura, classify, metadata
     prepass.py    the selectolax pre-pass that takes clutter out before trafilatura sees the page
     rules.py      what the pre-pass counts as clutter: named, generic rules
+    formats.py    the main content as trafilatura's XML; the xml, TEI and html outputs built from it
     classify.py   page type (listing included), junk verdicts (block, consent, login, soft 404), quality
     metadata.py   dates, language, canonical URL, JSON-LD: what the page declares, checked
     authors.py    bylines cleaned into names
@@ -15,6 +16,7 @@ Other stages import from here; the modules inside are private to the stage.
 """
 
 from scraper.extract.explain import Explanation, describe, explain
+from scraper.extract.formats import render_html, render_xml
 from scraper.extract.pipeline import NO_MAIN_CONTENT, Trace, clean_html, extract, extract_document
 from scraper.extract.worker import ExtractionPool, quiet_libraries
 
@@ -29,4 +31,6 @@ __all__ = [
     "extract",
     "extract_document",
     "quiet_libraries",
+    "render_html",
+    "render_xml",
 ]

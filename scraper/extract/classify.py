@@ -8,10 +8,16 @@ Junk pages are stored as nothing: a skip reason and no text. The verdicts, check
     block       bot check or challenge: "Just a moment...", "Access denied", captcha markup
     login       a password form or "sign in to continue" and little else
     consent     cookie/consent text is most of what the page says
+    js_shell    a client-rendered shell: almost no visible text, scripts to load, and an empty
+                app root (`#root`, `#__next`, `[ng-version]`, ...) or a `<noscript>` asking for
+                JavaScript. Its story only exists once a browser has run it: "needs JavaScript"
+                (`[[sites]] render = true` / `clean --render` render it first)
     not_found   title or h1 says "page not found" / "404" / "doesn't exist" (a soft 404)
 
 An index or category page (repeated teaser blocks, no story of its own) is not junk: its teasers
-are its text, and it is typed "listing" (a crawl stores it or not by `store_page_types`).
+are its text, and it is typed "listing" (a crawl stores it or not by `store_page_types`). So is a
+page of bare links: most of its text in links, little prose, several links (a link-only page is
+a listing whatever site it comes from).
 
 Every verdict needs both a junk signal *and* little prose (text outside links, navigation,
 forms, consent boxes and teaser lists), so a real article with a login link in its header, a
@@ -33,7 +39,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.dom import ancestors, class_tokens, link_text_length, text_of
 from scraper.extract.metadata import PageFacts
 
-JUNK_TYPES = frozenset({"block", "login", "consent", "not_found"})
+JUNK_TYPES = frozenset({"block", "login", "consent", "js_shell", "not_found"})
+NEEDS_JAVASCRIPT = "needs JavaScript"
 
 # Less prose than this is "little text": a short notice, not a story.
 LITTLE_PROSE = 600
@@ -45,6 +52,13 @@ _MAX_HIDDEN = 1000
 _MIN_CONSENT = 80
 # A teaser group has at least this many sibling blocks of the same shape, each with a link.
 MIN_TEASERS = 5
+# A client-rendered shell shows less text than this ("Loading...", a "enable JavaScript" line).
+_SHELL_TEXT = 200
+# Inline script of this size is an app's payload even without a script file.
+_SHELL_SCRIPT = 5000
+# A link-only page: at least this many links, at least this share of its text in them.
+_MIN_LINKS = 5
+_LINK_SHARE = 0.7
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,6 +85,11 @@ class PageSignals:
     price_markup: bool
     schema_types: frozenset[str]
     og_type: str
+    links: int = 0  # <a href> in the body
+    script_length: int = 0  # characters of inline <script> (not JSON data blocks)
+    script_files: int = 0  # <script src>
+    app_root: bool = False  # an element a JavaScript framework mounts its app on
+    noscript_js: bool = False  # a <noscript> that mentions JavaScript
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +118,12 @@ _CHALLENGE = (
 _STORY = "h1, main, article"
 _POST_WORDS = frozenset({"post", "message", "reply", "answer", "postbody", "forumpost"})
 _PRICE = '[itemprop="price"], [itemprop="offers"], [name="add-to-cart"], [class*="add-to-cart" i]'
+# where React, Next.js, Nuxt, Gatsby, Vue, Svelte and Angular apps mount themselves
+_APP_ROOT = (
+    "#root, #app, #__next, #__nuxt, #___gatsby, #svelte, #react-root, #app-root,"
+    " [data-reactroot], [ng-version], [ng-app], app-root"
+)
+_DATA_SCRIPTS = frozenset({"application/json", "application/ld+json", "text/template", "text/x-template"})
 
 
 def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
@@ -128,6 +153,15 @@ def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
         price_markup=tree.css_first(_PRICE) is not None,
         schema_types=facts.schema_types,
         og_type=facts.og_type,
+        links=len(body.css("a[href]")) if body is not None else 0,
+        script_length=sum(
+            len(n.text(deep=True))
+            for n in tree.css("script:not([src])")
+            if (n.attributes.get("type") or "").strip().lower() not in _DATA_SCRIPTS
+        ),
+        script_files=len(tree.css("script[src]")),
+        app_root=tree.css_first(_APP_ROOT) is not None,
+        noscript_js=any("javascript" in n.text(deep=True).casefold() for n in tree.css("noscript")),
     )
 
 
@@ -316,7 +350,8 @@ def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in
 ) -> tuple[str, str] | None:
     """A junk verdict (page type, skip reason) from the signals and the amount of prose, or None.
 
-    Before extraction (`extracted` is None) only block pages are judged: the prose measure can
+    Before extraction (`extracted` is None) only block pages and JavaScript shells (judged on
+    structure, not prose) are: the prose measure can
     miss text the extractor finds (stories in tables or bare divs), so login-wall and listing
     verdicts also need the extracted text to be short (for a listing: mostly its teasers),
     and a consent verdict needs little story
@@ -327,6 +362,8 @@ def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in
     challenged = s.challenge_text or (s.challenge_markup and s.text_length < 1000)
     if little and (challenged or _says(heads, _BLOCK_TITLES) or status in (403, 429, 503)):
         return "block", "block page: bot check or access denied"
+    if _is_js_shell(s):
+        return "js_shell", NEEDS_JAVASCRIPT
     if extracted is None:
         return None
     short = extracted < LITTLE_PROSE
@@ -343,8 +380,21 @@ def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in
     return None
 
 
+def _is_js_shell(s: PageSignals) -> bool:
+    """A page whose content a script has yet to write: nearly nothing visible, scripts to run,
+    and an app root to mount on or a `<noscript>` saying JavaScript is needed. A server-rendered
+    app (its story in `#__next`) shows its text and is not one."""
+    scripted = s.script_files > 0 or s.script_length >= _SHELL_SCRIPT
+    return (
+        s.text_length < _SHELL_TEXT
+        and s.hidden_length < _MAX_HIDDEN  # a page that shows its story in <noscript> has one
+        and scripted
+        and (s.app_root or s.noscript_js)
+    )
+
+
 def _is_listing(s: PageSignals, amount: int, extracted: int) -> bool:
-    """An index or category page: repeated teaser blocks and no story of its own.
+    """An index or category page: repeated teaser blocks, or bare links, and no story of its own.
 
     Its teasers are its text: a listing is a page type, not junk (the crawl's
     `store_page_types` decides whether it is stored)."""
@@ -353,7 +403,21 @@ def _is_listing(s: PageSignals, amount: int, extracted: int) -> bool:
     # what the extractor found is mostly the teasers themselves (a forum thread whose posts the
     # prose measure missed has a few short "teasers" and much more extracted text)
     only_teasers = extracted <= 2 * s.teaser_text_length
-    return amount < LITTLE_PROSE and only_teasers and not article_declared and teased
+    # bare links, where the extractor found no story either, on a page of no other type (a
+    # product page's short text beside its links is still a product)
+    linked = _link_only(s) and extracted < LITTLE_PROSE and _page_type(s) == "article"
+    return amount < LITTLE_PROSE and not article_declared and ((only_teasers and teased) or linked)
+
+
+def _link_only(s: PageSignals) -> bool:
+    """A page of bare links: several of them, most of its visible text theirs, and almost no
+    prose or paragraphs of its own."""
+    return (
+        s.links >= _MIN_LINKS
+        and s.link_text_length >= _LINK_SHARE * s.text_length
+        and s.prose_length < _SHELL_TEXT
+        and s.paragraphs == 0
+    )
 
 
 def _reliable(s: PageSignals) -> bool:

@@ -10,7 +10,8 @@
                         the blocks it is sure of, trafilatura's verdict stands for the others
                      -> classify again on the text (junk, page type, quality), metadata checked -> Document
 
-This module is the single adapter around trafilatura: no other module imports it. A junk page
+This module and formats.py (the XML, Markdown and text of an extraction) are the adapter around
+trafilatura: no other module imports it. A junk page
 is a `Document` with `page_type`, `skip_reason` and no text; a page without main text raises
 `NoMainContent` with the reason; `None` is never an answer. A `Trace` passed in records what
 happened on the way (removals, the pre-pass output, the verdict) for `clean --explain`.
@@ -27,7 +28,6 @@ from dataclasses import dataclass, field
 
 import trafilatura
 from htmldate import find_date
-from lxml import etree
 from lxml.html import HtmlElement
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura import metadata as _trafilatura_metadata
@@ -45,6 +45,7 @@ from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, page_blocks, page_features
 from scraper.extract.bounds import simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
+from scraper.extract.formats import Content, blocks_xml, content, plain_text, tidy_markdown, without_images
 from scraper.extract.metadata import (
     PageFacts,
     choose_authors,
@@ -91,15 +92,15 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     tree = parse_html(html, page.source)
     bounded = simplify(tree, page.source)
     trace.lap("parse")
-    if tree.body is None or not tree.body.text(strip=True):
-        raise NoMainContent(page.source, "no text in the page body")
     page_url = page.final_url or page.url
     # read before the pre-pass, which may drop what declares them
     facts = read_facts(tree, page_url)
     trace.signals = signals = measure(tree, facts)
     trace.verdict = classify(signals, None, page.status)
-    if trace.verdict.skip_reason is not None:
+    if trace.verdict.skip_reason is not None:  # judged before "no text": a JavaScript shell has none
         return _skipped(page, facts, signals, trace.verdict)
+    if tree.body is None or not tree.body.text(strip=True):
+        raise NoMainContent(page.source, "no text in the page body")
     trace.lap("metadata")
     removals = bounded + strip_clutter(tree, settings)
     trace.removals = removals
@@ -119,10 +120,8 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         tree, html, page_url, settings, page.source, call=_Call.for_page(settings, facts, page),
         simplified=bool(bounded),
     )  # fmt: skip
-    markdown = _tidy_markdown(found.text or "")
-    if settings.include_comments and found.commentsbody is not None:
-        markdown = "\n\n".join(filter(None, (markdown, _tidy_markdown(found.comments or ""))))
-        text = "\n".join(filter(None, (text, _plain_text(found.commentsbody))))
+    shown = content(found, settings)  # what the Markdown and XML outputs keep: links, images, emphasis
+    text, markdown = _with_comments(found, text, settings)
     trace.lap("trafilatura")
     # a page bounds.py had to simplify is a shape the model never saw: trafilatura's output stands
     if tree.body is not None and not bounded and (trace.collect_blocks or block_model.available()):
@@ -133,6 +132,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         chosen = block_model.choose(trace.blocks)
         if chosen is not None:
             text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
+            shown = Content(markdown=markdown, xml=blocks_xml([(b.tag, b.text) for b in chosen]))
         trace.lap("model")
     if not text:
         return _junk_or_nothing(page, facts, signals, trace, "the main text block is empty")
@@ -167,7 +167,9 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         text=text,
         fetched_at=page.fetched_at,
         status=page.status,
-        markdown=markdown,
+        warc_record_id=page.warc_record_id,
+        markdown=shown.markdown,
+        xml=shown.xml,
     )
     trace.lap("metadata")
     return document
@@ -237,6 +239,7 @@ def _textless(
         text="",
         fetched_at=page.fetched_at,
         status=page.status,
+        warc_record_id=page.warc_record_id,
         page_type=page_type,
         quality=quality,
         skip_reason=skip_reason,
@@ -347,12 +350,12 @@ def _extract_main(
     """
     if not settings.prepass:
         found = _run_trafilatura(_serialise(tree), url, settings, source, call)
-        return found, _plain_text(found.body)
+        return found, plain_text(found.body)
     prose = prose_weight(tree.body) if tree.body is not None else 0
     first: tuple[_Extracted, str] | None = None
     with contextlib.suppress(NoMainContent):  # the second call may still find the story
         found = _run_trafilatura(_serialise(tree), url, settings, source, call)
-        first = found, _plain_text(found.body)
+        first = found, plain_text(found.body)
     if first is not None and len(first[1]) >= _MIN_PROSE_SHARE * prose:
         return first
     try:
@@ -362,7 +365,7 @@ def _extract_main(
         if first is None:
             raise
         return first
-    second = found, _plain_text(found.body)
+    second = found, plain_text(found.body)
     return second if first is None or len(second[1]) > len(first[1]) else first
 
 
@@ -408,6 +411,7 @@ def _run_trafilatura(
         with_metadata=False,
         include_formatting=True,
         include_links=True,
+        include_images=settings.include_images,
         include_comments=settings.include_comments,
         include_tables=settings.include_tables,
         favor_precision=settings.favor_precision,
@@ -465,19 +469,18 @@ def _metadata(tree: HtmlElement, url: str | None, call: _Call) -> _Extracted:
     return meta
 
 
-def _plain_text(body: etree._Element) -> str:
-    """One paragraph per line, no Markdown.
-
-    trafilatura writes links as [text](url) even without formatting, so the <ref> wrappers are
-    stripped first; this mutates the extracted tree, which is ours and whose markdown is done.
-    """
-    etree.strip_tags(body, "ref")
-    lines = (" ".join(line.split()) for line in xmltotxt(body, False).splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def _tidy_markdown(markdown: str) -> str:
-    return "\n".join(line.rstrip() for line in markdown.strip().splitlines())
+def _with_comments(found: _Extracted, text: str, settings: ExtractSettings) -> tuple[str, str]:
+    """The plain text, and the Markdown the quality score reads (its link density), comments added
+    when they are kept. That Markdown is trafilatura's, links kept and images not, so that
+    --links and --images change what is shown, never the verdict."""
+    if settings.include_images:
+        markdown = tidy_markdown(xmltotxt(without_images(found.body), True))
+    else:
+        markdown = tidy_markdown(found.text or "")
+    if settings.include_comments and found.commentsbody is not None:
+        markdown = "\n\n".join(filter(None, (markdown, tidy_markdown(found.comments or ""))))
+        text = "\n".join(filter(None, (text, plain_text(found.commentsbody))))
+    return text, markdown
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")  # over extracted text, never HTML

@@ -71,6 +71,7 @@ class ExtractionPool:
         self._timeout = settings.timeout
         self._max_memory = settings.max_memory
         self._lock = threading.Lock()
+        self._closed = False
         # Ctrl-C reaches the whole process group. The forkserver, and through it every worker,
         # starts with SIGINT blocked (the mask is inherited and survives exec), so none dies of
         # it while still importing; this process gets a Ctrl-C as soon as the pool is up. This
@@ -96,6 +97,9 @@ class ExtractionPool:
         """Run `fn(*args)` in a worker; the future's exception, if any, is a `ScraperError` about `source`."""
         outcome: Future[T] = Future()
         with self._lock:
+            if self._closed:  # a late caller (a fetch that finished while the batch was closing)
+                outcome.cancel()  # must not start a new pool: nobody reads this page
+                return outcome
             if not self._pool.active:  # the pool broke (a worker died mid-message): start afresh
                 log.warning("extraction pool broke; starting a new one")
                 self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves these unannotated
@@ -109,7 +113,10 @@ class ExtractionPool:
         return outcome
 
     def close(self) -> None:
-        """Stop every worker now; anything still running is abandoned."""
+        """Stop every worker now; anything still running is abandoned, anything submitted later
+        is cancelled."""
+        with self._lock:
+            self._closed = True
         self._pool.stop()  # type: ignore[no-untyped-call]
         _stop_workers(self._pool)
         self._pool.join()

@@ -46,6 +46,7 @@ from scraper.fetch.cookies import SiteJars, no_cookies
 from scraper.fetch.gate import HostGate
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedProxy, guarded_transport
 from scraper.fetch.inflate import InflateError, Inflater
+from scraper.fetch.render import Renderer
 from scraper.models import FetchedPage, utc_now
 from scraper.urls import host_origin, join_url, origin
 
@@ -121,6 +122,7 @@ class Fetcher:
         # no cookies unless a site asks for its own bounded jar (scraper/fetch/cookies.py)
         self.cookies = SiteJars(lambda _url: None, max_cookies=0, max_bytes=0)
         self._client: httpx.AsyncClient | None = None
+        self._renderer: Renderer | None = None  # started with the first page to render
         self._sleep = sleep
         self._retrying = self._build_retrying(sleep)
 
@@ -193,6 +195,9 @@ class Fetcher:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+        if self._renderer is not None:
+            await self._renderer.close()
+            self._renderer = None
 
     def trust(self, hosts_or_urls: Iterable[str]) -> None:
         """Let these hosts (the ones the user named) be reached at private addresses too."""
@@ -248,7 +253,7 @@ class Fetcher:
             if check_redirect is not None:
                 await check_redirect(target)
             chain.append(target)
-        return FetchedPage(
+        page = FetchedPage(
             source=url,
             url=url,
             final_url=chain[-1],
@@ -261,6 +266,17 @@ class Fetcher:
             last_modified=answer.last_modified,
             redirects=tuple(chain[1:-1]),
         )
+        if accept == HTML_TYPES and page.status == 200 and self.settings_for(chain[-1]).render:
+            return await self._render(page)
+        return page
+
+    async def _render(self, page: FetchedPage) -> FetchedPage:
+        """The page as headless Chromium shows it once its scripts ran (scraper/fetch/render.py)."""
+        if self._renderer is None:
+            self._renderer = Renderer(
+                self.settings, self.policy, headers_for=self._headers_for, proxy_for=self.proxy_for
+            )
+        return await self._renderer.render(page)
 
     def _next_hop(self, chain: list[str], location: str) -> str:
         target = join_url(chain[-1], location)

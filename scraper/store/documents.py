@@ -41,17 +41,31 @@ from scraper.store.schema import MIGRATIONS, SCHEMA_VERSION
 # the record fields in the order of the `documents` columns (the content hash has its own
 # column, next to the raw HTML's); JSON-encoded lists are marked
 _LIST_COLUMNS = ("authors", "categories", "tags")
-_COLUMNS = (*(f for f in RECORD_FIELDS if f != "content_hash" and f not in VERSION_FIELDS), "markdown")
-_SELECT = f"SELECT {', '.join(f'd.{c}' for c in (*_COLUMNS, *VERSION_FIELDS))} FROM documents AS d"
-# a store older than the versions migration (read as it is by a read-only export): every version
-# there was new or changed, none gone
-_SELECT_UNVERSIONED = _SELECT.replace(
-    "d.change, d.gone_at", "CASE WHEN d.version > 1 THEN 'changed' ELSE 'new' END, NULL"
-)
+_COLUMNS = (*(f for f in RECORD_FIELDS if f != "content_hash" and f not in VERSION_FIELDS), "markdown", "xml")
+# what an older store (read as it is by a read-only export) holds in place of the columns later
+# migrations added: every version there was new or changed, none gone; no record ID, no XML
+_ADDED_LATER = {
+    "change": "CASE WHEN d.version > 1 THEN 'changed' ELSE 'new' END",
+    "gone_at": "NULL",
+    "warc_record_id": "NULL",
+    "xml": "''",
+}
+
+
+def _select(columns: set[str]) -> str:
+    """The SELECT of `_COLUMNS` and `VERSION_FIELDS` from a documents table with these columns."""
+    chosen = (f"d.{c}" if c in columns else _ADDED_LATER[c] for c in (*_COLUMNS, *VERSION_FIELDS))
+    return f"SELECT {', '.join(chosen)} FROM documents AS d"
+
+
 _LATEST = "d.version = (SELECT MAX(version) FROM documents WHERE key = d.key)"
 # what a new version is judged on: every record field but the facts of one fetch (when, from
 # which input, which status) and what the store itself sets; the text through `content_hash`
-_COMPARED = tuple(f for f in _COLUMNS if f not in ("fetched_at", "source", "status", "markdown", "text"))
+_COMPARED = tuple(
+    f
+    for f in _COLUMNS
+    if f not in ("fetched_at", "source", "status", "warc_record_id", "markdown", "xml", "text")
+)
 _TIMES = ("fetched_at", "stored_at", "gone_at")
 
 
@@ -94,7 +108,7 @@ class Store:
         with self._mapped("read the schema"):
             columns = {row[1] for row in self._conn.execute("PRAGMA table_info(documents)")}
         self._versioned = "change" in columns
-        self._select = _SELECT if self._versioned else _SELECT_UNVERSIONED
+        self._select = _select(columns)
 
     def __enter__(self) -> Self:
         return self
@@ -259,11 +273,11 @@ class Store:
         now = timestamp(self._clock())
         if run_id is not None:
             conn.execute("INSERT OR IGNORE INTO runs (id, started_at) VALUES (?, ?)", (run_id, now))
-        copied = [c for c in _COLUMNS if c not in ("text", "markdown")]
+        copied = [c for c in _COLUMNS if c not in ("text", "markdown", "xml")]
         cursor = conn.execute(
-            f"INSERT INTO documents (key, version, {', '.join(copied)}, text, markdown, content_hash, "
+            f"INSERT INTO documents (key, version, {', '.join(copied)}, text, markdown, xml, content_hash, "
             "html_hash, run_id, stored_at, change, gone_at) "
-            f"SELECT key, version + 1, {', '.join(copied)}, '', '', ?, html_hash, ?, ?, 'gone', ? "
+            f"SELECT key, version + 1, {', '.join(copied)}, '', '', '', ?, html_hash, ?, ?, 'gone', ? "
             "FROM documents WHERE id = ?",
             (sha256_hex(""), run_id, now, now, latest[0]),
         )

@@ -133,6 +133,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CHECK (kind IN ('page', 'sitemap', 'feed'))",
         "ALTER TABLE pages ADD COLUMN validated_url TEXT",
     ),
+    # 5 -> 6: the page (or sitemap, or feed) a frontier URL was found on, so a dead link is
+    # reported by the page that links to it
+    ("ALTER TABLE frontier ADD COLUMN referrer TEXT",),
+    # 6 -> 7: the WARC-Record-ID of the response a version was read from or archived to, and its
+    # main content as trafilatura's XML, which the xml, TEI and html exports are built from
+    (
+        "ALTER TABLE documents ADD COLUMN warc_record_id TEXT",
+        "ALTER TABLE documents ADD COLUMN xml TEXT NOT NULL DEFAULT ''",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from scraper.models import (
     CrawlProgress,
     CrawlReport,
+    DeadLink,
     FrontierItem,
     Kind,
     RunStatus,
@@ -46,8 +47,8 @@ _RESUMABLE = (RunStatus.RUNNING.value, RunStatus.STOPPED.value, RunStatus.INTERR
 # or --max-duration reaches new pages first. The index on (run_id, host, state, priority)
 # hands them out in that order without sorting.
 _INSERT = """
-    INSERT OR IGNORE INTO frontier (run_id, url, host, kind, via, depth, priority, lastmod)
-    VALUES (?, ?, ?, ?, ?, ?, ? + EXISTS (SELECT 1 FROM pages WHERE url = ? AND last_seen IS NOT NULL), ?)
+    INSERT OR IGNORE INTO frontier (run_id, url, host, kind, via, depth, priority, lastmod, referrer)
+    VALUES (?, ?, ?, ?, ?, ?, ? + EXISTS (SELECT 1 FROM pages WHERE url = ? AND last_seen IS NOT NULL), ?, ?)
 """
 _DONE = """
     INSERT INTO frontier (run_id, url, host, kind, via, depth, priority, state, outcome, status, reason)
@@ -201,7 +202,7 @@ class CrawlState:
         """The next pending URLs of one host (`host_key` form), first priorities first."""
         skip = f"AND url NOT IN ({', '.join('?' * len(exclude))})" if exclude else ""
         query = (
-            "SELECT url, kind, via, depth, lastmod FROM frontier "
+            "SELECT url, kind, via, depth, lastmod, referrer FROM frontier "
             f"WHERE run_id = ? AND host = ? AND state = 'pending' {skip} ORDER BY priority, rowid LIMIT ?"
         )
         with self._store.reading("read the frontier") as conn:
@@ -213,8 +214,9 @@ class CrawlState:
                 via=Via(via),
                 depth=depth,
                 lastmod=_time(lastmod) if lastmod else None,
+                referrer=referrer,
             )
-            for url, kind, via, depth, lastmod in rows
+            for url, kind, via, depth, lastmod, referrer in rows
         ]
 
     def pending_hosts(self, run_id: str) -> list[str]:
@@ -432,6 +434,11 @@ class CrawlState:
             problems = _problems(
                 conn, run.run_id, "kind != 'page' AND outcome IN ('failed', 'skipped', 'partial')"
             )
+            dead = conn.execute(
+                "SELECT url, referrer, status FROM frontier WHERE run_id = ? AND outcome = 'dead_link' "
+                "ORDER BY referrer, rowid LIMIT ?",
+                (run.run_id, REPORT_LIST_LIMIT),
+            ).fetchall()
         failed_pages = 0
         for kind, outcome, category, n, answered in rows:
             label = category if kind == Kind.PAGE.value else f"{kind}: {category}"
@@ -458,6 +465,8 @@ class CrawlState:
             changed=counts.get(VisitOutcome.CHANGED.value, 0),
             unchanged=counts.get(VisitOutcome.UNCHANGED.value, 0),
             gone=counts.get(VisitOutcome.GONE.value, 0),
+            dead_links=counts.get(VisitOutcome.DEAD_LINK.value, 0),
+            dead_link_list=tuple(DeadLink(url=u, linked_from=r, status=s) for u, r, s in dead),
             failed=failed,
             failures=failures,
             skipped_robots=counts.get(VisitOutcome.SKIPPED_ROBOTS.value, 0),
@@ -500,6 +509,7 @@ class CrawlState:
                     1 + 2 * item.depth if item.kind is Kind.PAGE else 0,
                     item.url,
                     timestamp(item.lastmod) if item.lastmod else None,
+                    item.referrer,
                 )
 
         conn.executemany(_INSERT, rows())

@@ -27,7 +27,7 @@ from scraper.crawl.lock import crawl_lock
 from scraper.errors import WriteError
 from scraper.store import Store
 from tests.factories import make_doc
-from tests.httpserver import LocalServer, Request, Route
+from tests.httpserver import Handler, LocalServer, Request, Route
 
 SEED = Path(__file__).parents[1] / "fixtures" / "seed-article"
 
@@ -68,11 +68,11 @@ def test_clean_text_is_one_paragraph_per_line(runner: CliRunner) -> None:
     assert _lines(result.stdout) == _lines((SEED / "expected.txt").read_text(encoding="utf-8"))
 
 
-def test_clean_markdown_has_title_heading(runner: CliRunner) -> None:
-    """Markdown output starts with the title as a heading and keeps the body's headings."""
+def test_clean_markdown_has_front_matter(runner: CliRunner) -> None:
+    """Markdown output is export's: front matter with the title, then the body with its headings."""
     result = runner.invoke(cli, ["clean", str(SEED / "page.html"), "--format", "markdown"])
     assert result.exit_code == 0
-    assert result.stdout.startswith("# ‘Targets culture’")
+    assert result.stdout.startswith('---\ntitle: "‘Targets culture’')
     assert "Report followed complaint" in result.stdout
 
 
@@ -209,13 +209,17 @@ def test_crawl_never_stores_junk_and_filters_on_quality(
 
 
 def test_crawl_with_max_failure_ratio_0_fails_on_any_failure(runner: CliRunner, fast_config: Path) -> None:
-    """With [crawl] max_failure_ratio = 0 one dead link fails the run (exit 1), saying why."""
+    """With [crawl] max_failure_ratio = 0 one failed page fails the run (exit 1), saying why."""
     strict = fast_config.with_name("strict.toml")
     strict.write_text(fast_config.read_text().replace("[crawl]\n", "[crawl]\nmax_failure_ratio = 0\n"))
-    with LocalServer({"/": Route(body="<html><body><a href='/missing'>x</a></body></html>")}) as server:
+    routes: dict[str, Handler] = {
+        "/": Route(body="<html><body><a href='/refused'>x</a></body></html>"),
+        "/refused": Route(403, b"no"),
+    }
+    with LocalServer(routes) as server:
         result = runner.invoke(cli, ["crawl", server.url("/"), "--config", str(strict), "--max-pages", "5"])
     assert result.exit_code == 1
-    assert f"failed  {server.url('/missing')}: HTTP 404" in result.stdout
+    assert f"failed  {server.url('/refused')}: HTTP 403" in result.stdout
     assert "failed: 1 of 2 requested pages failed, more than max_failure_ratio 0" in result.stderr
 
 

@@ -78,8 +78,10 @@ def clean_missing_source(tmp_path: Path) -> Ran:
 
 
 def most_pages_fail(tmp_path: Path) -> Ran:
-    links = ("/a", "/gone1", "/gone2", "/gone3")
-    return _crawl_site(tmp_path, {"/": Route(body=story("Home", links)), **_pages("/a")})
+    # refused, not missing: a link answering 404 is a dead link, which fails nothing
+    links = ("/a", "/no1", "/no2", "/no3")
+    refused = {path: Route(403, b"forbidden") for path in links[1:]}
+    return _crawl_site(tmp_path, {"/": Route(body=story("Home", links)), **_pages("/a"), **refused})
 
 
 def every_host_set_aside(tmp_path: Path) -> Ran:
@@ -241,7 +243,7 @@ class Row:
 
 
 ROWS = [
-    Row(0, dead_link, "/missing: HTTP 404"),
+    Row(0, dead_link, "dead link http://127.0.0.1"),
     Row(1, clean_missing_source, "missing.html: no such file"),
     Row(1, most_pages_fail, "failed: 3 of 5 requested pages failed, more than max_failure_ratio 0.5"),
     Row(1, every_host_set_aside, "failed: every host was set aside"),

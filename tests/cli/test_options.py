@@ -85,6 +85,11 @@ FLAG_CASES: list[tuple[str, str, dict[str, bool]]] = [
     ("favor_precision = true", "--recall", {"favor_precision": False, "favor_recall": True}),
     ("include_comments = true", "--no-comments", {"include_comments": False}),
     ("", "--comments", {"include_comments": True}),
+    ("", "--links", {"include_links": True, "include_images": False}),
+    ("", "--images", {"include_images": True, "include_links": False}),
+    ("", "--formatting", {"include_formatting": True}),
+    ("", "--fast", {"fast": True}),
+    ("fast = false", "--fast", {"fast": True, "favor_precision": False}),
 ]
 
 

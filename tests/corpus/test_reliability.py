@@ -20,8 +20,8 @@ from click.testing import CliRunner
 import scraper.cli.clean
 import scraper.corpus.batch
 from scraper.cli import cli
-from scraper.corpus.export import AtomicFile
-from scraper.corpus.shards import OutputDir
+from scraper.corpus.atomic import AtomicFile
+from scraper.corpus.shards import DONE, MANIFEST, OutputDir
 from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.errors import LockedError
 from scraper.store import Store
@@ -83,13 +83,13 @@ def test_an_archive_whose_reading_breaks_off_is_not_marked_done(
     first = runner.invoke(cli, args)
     assert first.exit_code == 1, first.output
     assert "internal error: RuntimeError" in first.stderr
-    assert not any((out / "done").iterdir())
+    assert not any((out / DONE).iterdir())
     monkeypatch.undo()
     second = runner.invoke(cli, [*args, "--resume"])
     assert second.exit_code == 1, second.output  # the run, resumed parts included, had a failure
     assert "written 5" in second.stdout
     assert sorted(str(r["url"]) for r in _records(out)) == [f"https://a.example/{n}" for n in (0, 1, 3, 4, 5)]
-    assert len(list((out / "done").iterdir())) == 1
+    assert len(list((out / DONE).iterdir())) == 1
 
 
 def _corpus(tmp_path: Path, runner: CliRunner, count: int = 6) -> tuple[Path, list[str]]:
@@ -147,7 +147,7 @@ def test_temp_shards_have_names_of_their_own_and_only_ours_are_swept(tmp_path: P
 
 
 def _edit_line(out: Path, number: int, edit: Callable[[str], str]) -> None:
-    manifest = out / "manifest.jsonl"
+    manifest = out / MANIFEST
     lines = manifest.read_text().splitlines(keepends=True)
     lines[number - 1] = edit(lines[number - 1])
     manifest.write_text("".join(lines))
@@ -186,12 +186,12 @@ def test_a_damaged_manifest_or_shard_is_one_line_and_its_advice_works(
     before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".lock"}
     result = runner.invoke(cli, [*args, "--resume"])
     assert result.exit_code == 2, result.output
-    assert result.stderr.startswith(f"scraper: {out / 'manifest.jsonl'} {says}")
+    assert result.stderr.startswith(f"scraper: {out / MANIFEST} {says}")
     assert "delete line" in result.stderr and len(result.stderr.splitlines()) == 1
     assert "Traceback" not in result.output
     assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".lock"} == before
     line = int(says.split()[1].rstrip(":"))
-    manifest = out / "manifest.jsonl"
+    manifest = out / MANIFEST
     manifest.write_text("".join(manifest.read_text().splitlines(keepends=True)[: line - 1]))
     again = runner.invoke(cli, [*args, "--resume"])
     assert again.exit_code == 0, again.output
@@ -202,7 +202,7 @@ def test_a_damaged_shard_of_an_older_manifest_is_named_when_read(runner: CliRunn
     """A manifest written before shard sizes were kept: a damaged shard is found when dedup reads it
     back, and is one line naming it and its manifest line, not `Aborted!`."""
     out, args = _corpus(tmp_path, runner)
-    manifest = out / "manifest.jsonl"
+    manifest = out / MANIFEST
     entries = [json.loads(line) for line in manifest.read_text().splitlines()]
     manifest.write_text(
         "".join(json.dumps({k: v for k, v in e.items() if k != "bytes"}) + "\n" for e in entries)
@@ -219,7 +219,7 @@ def test_a_torn_last_line_is_cut_and_a_whole_one_kept(runner: CliRunner, tmp_pat
     """A last manifest line a kill tore is cut off (its inputs cleaned again); a whole last line
     that only lost its newline is kept (its inputs are not cleaned twice)."""
     out, args = _corpus(tmp_path, runner)
-    manifest = out / "manifest.jsonl"
+    manifest = out / MANIFEST
     whole = manifest.read_text()
     manifest.write_text(whole.rstrip("\n"))
     kept = runner.invoke(cli, [*args, "--resume"])
@@ -253,7 +253,7 @@ def test_file_names_that_are_not_utf8_are_carried_losslessly(runner: CliRunner, 
     [failure] = [json.loads(line) for line in errors.read_bytes().decode("utf-8").splitlines()]
     assert urllib.parse.unquote_to_bytes(failure["source"]) == os.fsencode(missing)
     assert [urllib.parse.unquote_to_bytes(str(r["source"])) for r in _records(out)] == [named]
-    for path in [out / "manifest.jsonl", *(out / "done").iterdir()]:
+    for path in [out / MANIFEST, *(out / DONE).iterdir()]:
         for line in path.read_bytes().decode("utf-8").splitlines():
             json.loads(line)
     again = runner.invoke(cli, [*args, "--resume"])
@@ -280,7 +280,7 @@ def test_a_full_disk_during_clean_o_is_one_line_and_leaves_no_temp_file(
     """ENOSPC while a shard is written: one line naming the shard, exit 2, no temp file left; the
     shards committed before stay, and --resume (with room again) finishes the run."""
     out, args = _corpus(tmp_path, runner)
-    (out / "manifest.jsonl").write_text("".join((out / "manifest.jsonl").read_text().splitlines(True)[:1]))
+    (out / MANIFEST).write_text("".join((out / MANIFEST).read_text().splitlines(True)[:1]))
     opened = AtomicFile.open
     monkeypatch.setattr(AtomicFile, "open", lambda self: _FullDisk(opened(self)))
     result = runner.invoke(cli, [*args, "--resume"])

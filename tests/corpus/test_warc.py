@@ -17,6 +17,7 @@ from scraper.cli import cli
 from scraper.config import Site
 from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.errors import SourceError
+from scraper.store.documents import Store
 from tests.archives import Exchange, arc_gz_bytes, warc_bytes, write
 from tests.crawl.test_engine import article, make_settings
 from tests.httpserver import LocalServer, Route
@@ -129,7 +130,8 @@ def test_a_missing_archive_is_a_source_error(tmp_path: Path) -> None:
 
 def test_a_crawl_archive_is_re_extracted_by_clean(tmp_path: Path) -> None:
     """With [crawl] warc_dir, every response is archived as a request/response pair, gzip per
-    record; `clean` on the folder gives back the crawled pages without fetching."""
+    record; `clean` on the folder gives back the crawled pages without fetching. A stored
+    document and its cleaned-again record name the same response: its warc_record_id."""
     with LocalServer() as server:
         server.routes.update(
             {"/": Route(body=article("Home", links=("/story",))), "/story": Route(body=article("A story"))}
@@ -150,6 +152,15 @@ def test_a_crawl_archive_is_re_extracted_by_clean(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     titles = {json.loads(line)["url"]: json.loads(line)["title"] for line in result.stdout.splitlines()}
     assert titles[server.url("/story")] == "A story"
+    responses = {r.url: r.warc_record_id for f in files for r in _read(f) if isinstance(r, ArchivedResponse)}
+    cleaned = {
+        json.loads(line)["url"]: json.loads(line)["warc_record_id"] for line in result.stdout.splitlines()
+    }
+    with Store(settings.store.path) as store:
+        stored = store.get(server.url("/story"))
+    assert stored is not None and stored.warc_record_id is not None
+    assert stored.warc_record_id == cleaned[server.url("/story")] == responses[server.url("/story")]
+    assert stored.warc_record_id.startswith("<urn:uuid:")
 
 
 @pytest.mark.parametrize("gzipped", [True, False])

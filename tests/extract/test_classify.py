@@ -211,3 +211,69 @@ def test_classification_of_text_sets_quality() -> None:
     """A kept page's classification carries the quality of its extracted text."""
     text = "\n".join(["A long enough sentence about the harbour board and its ferry timetable today."] * 5)
     assert _judge(_page("<article>" + STORY + "</article>"), text=text).quality == quality(text)
+
+
+# -- JavaScript shells and link-only pages --------------------------------------------------
+
+_BUNDLE = "<script src='/static/js/main.3f9a.js'></script>"
+SHELLS = {
+    "react": _page(
+        "<noscript>You need to enable JavaScript to run this app.</noscript><div id='root'></div>" + _BUNDLE
+    ),
+    "next-loading": _page("<div id='__next'><p>Loading...</p></div>" + _BUNDLE),
+    "angular": _page("<app-root></app-root>" + _BUNDLE),
+    "inline-app": _page("<div id='app'></div><script>" + "var a=1;" * 1000 + "</script>"),
+    "noscript-warning": _page(
+        "<div class='shell'></div><noscript>Please enable JavaScript.</noscript>" + _BUNDLE
+    ),
+}
+
+
+@pytest.mark.parametrize("html", SHELLS.values(), ids=SHELLS.keys())
+def test_client_rendered_shells_need_javascript(html: str) -> None:
+    """A shell (scripts, an app root or a noscript warning, nothing to read) is js_shell at once."""
+    verdict = _judge(html)
+    assert verdict == Classification("js_shell", 0.0, "needs JavaScript")
+
+
+NOT_SHELLS = {
+    # a server-rendered Next.js page: the story is in the app root
+    "ssr": _page(f"<div id='__next'><h1>Ferry timetable</h1>{STORY}</div>" + _BUNDLE),
+    # a short page without scripts or an app root
+    "plain-short": _page("<p>Closed today.</p>"),
+    # the whole story inside <noscript> is a page that has one
+    "noscript-story": _page(f"<div id='root'></div><noscript>{STORY * 3}</noscript>" + _BUNDLE),
+    # an app root and scripts, but a story beside them
+    "widget": _page(f"<article><h1>Ferry</h1>{STORY}</article><div id='app'></div>" + _BUNDLE),
+}
+
+
+@pytest.mark.parametrize("html", NOT_SHELLS.values(), ids=NOT_SHELLS.keys())
+def test_pages_with_their_text_are_not_shells(html: str) -> None:
+    """Rendered apps, short plain pages and stories in noscript are not JavaScript shells."""
+    assert _judge(html).page_type != "js_shell"
+    assert _judge(html, _visible(html) or "x").page_type != "js_shell"
+
+
+def _bare_links(count: int) -> str:
+    return "<ul>" + "".join(f"<li><a href='/p/{i}'>Page {i}</a></li>" for i in range(count)) + "</ul>"
+
+
+def test_a_page_of_bare_links_is_a_listing() -> None:
+    """Eight links and no prose: a listing by its shape, not an article."""
+    html = _page(_bare_links(8), "Index")
+    assert _judge(html, _visible(html)).page_type == "listing"
+
+
+def test_a_few_links_or_a_story_with_links_stay_articles() -> None:
+    """Three links are no listing; a story beside a link list is an article."""
+    few = _page(_bare_links(3) + "<p>Back soon.</p>")
+    assert _judge(few, _visible(few)).page_type == "article"
+    story = _page(_bare_links(8) + STORY)
+    assert _judge(story, _visible(story)).page_type == "article"
+
+
+def test_a_product_of_links_stays_a_product() -> None:
+    """Link-only shape does not override a type the page declares by its markup."""
+    html = _page(_bare_links(8) + "<span itemprop='price'>12</span>", "Rug")
+    assert _judge(html, _visible(html)).page_type == "product"

@@ -200,17 +200,20 @@ RICH = (
 )
 
 
-def test_markdown_keeps_structure() -> None:
-    """Markdown keeps headings, lists, links and emphasis."""
-    markdown = clean_html(_article(body=RICH)).markdown
-    for snippet in (
-        "## Timetable changes",
-        "**early crossings**",
-        "*weekdays*",
-        "[board minutes](https://board.example/minutes)",
-        "- 06:10 from the old town",
-    ):
-        assert snippet in markdown
+def test_markdown_keeps_structure_and_links_and_emphasis_when_asked() -> None:
+    """Markdown keeps headings and lists; links and emphasis only with include_links and
+    include_formatting (trafilatura's --links, --formatting), and the text is the same either way."""
+    plain = clean_html(_article(body=RICH))
+    rich = clean_html(
+        _article(body=RICH), settings=ExtractSettings(include_links=True, include_formatting=True)
+    )
+    for snippet in ("## Timetable changes", "- 06:10 from the old town"):
+        assert snippet in plain.markdown and snippet in rich.markdown
+    for snippet in ("**early crossings**", "*weekdays*", "[board minutes](https://board.example/minutes)"):
+        assert snippet in rich.markdown and snippet not in plain.markdown
+    assert '<ref target="https://board.example/minutes">' in rich.xml and "<ref" not in plain.xml
+    assert '<hi rend="#b">early crossings</hi>' in rich.xml and "<hi" not in plain.xml
+    assert rich.text == plain.text and rich.quality == plain.quality
 
 
 def test_text_has_no_markdown() -> None:

@@ -155,3 +155,13 @@ def test_workers_are_stopped_before_their_channel_is_unlinked() -> None:
     assert isinstance(pool.submit("slow", time.sleep, 5).exception(), ExtractionError)  # replaced
     pool.close()
     assert alive_at_unlink == []
+
+
+def test_a_closed_pool_cancels_late_work_instead_of_starting_again() -> None:
+    """Work submitted after `close` (a fetch that finished while `clean URL... | head` was closing)
+    is cancelled: it started a new pool, whose forkserver printed a traceback as the process ended."""
+    pool = ExtractionPool(1, LIMITS)
+    pool.close()
+    late = pool.submit("late", _sleep, 0.0)
+    assert late.cancelled()
+    assert not pool._pool.active  # no new pool was started

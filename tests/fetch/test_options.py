@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -319,14 +320,14 @@ def test_per_site_delay_spaces_real_requests(tmp_path: Path, server: LocalServer
             "/b": Route(200, article("B")),
         }
     )
-    site = Site(name="slow", start_urls=(server.url("/"),), per_host_delay=0.3, per_host_concurrency=1)
+    site = Site(name="slow", start_urls=(server.url("/"),), per_host_delay=0.5, per_host_concurrency=1)
     base = make_settings(tmp_path)
     chosen = Settings(fetch=base.fetch, store=base.store, crawl=base.crawl, sites=(site,))
     crawl(chosen, sites=(site,))
     # the first request's arrival is late by the client's first connection: gaps from the second on
     starts = sorted(r.at for r in server.requests)[1:]
     assert len(starts) == 4  # /, /sitemap.xml, /a, /b
-    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.29
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.4  # 0.5 s at the gate, arrival jitters
 
 
 def test_fetch_settings_defaults_carry_nothing() -> None:
@@ -334,3 +335,35 @@ def test_fetch_settings_defaults_carry_nothing() -> None:
     fetcher = Fetcher(FetchSettings())
     assert fetcher.proxy_for("http://example.com/") is None
     assert "Authorization" not in fetcher._headers_for("http://example.com/")
+
+
+# --- rendering without its extra -------------------------------------------------------------
+
+
+def test_render_without_the_extra_is_a_config_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """render = true (a site's, or clean --render) without Playwright installed: exit 2 naming the extra."""
+    monkeypatch.setitem(sys.modules, "playwright", None)  # as if the extra were not installed
+    with pytest.raises(ConfigError, match=r"storyscraper\[render\]") as error:
+        settings_from_dict({"sites": [{"name": "a", "start_urls": ["http://a.test/"], "render": True}]})
+    assert error.value.key == "sites[0].render"
+    config = tmp_path / "scraper.toml"
+    config.write_text('[[sites]]\nname = "a"\nstart_urls = ["http://a.test/"]\nrender = true\n')
+    result = CliRunner().invoke(cli, ["crawl", "--config", str(config)])
+    assert result.exit_code == 2 and "sites[0].render" in result.output and "[render]" in result.output
+    flag = CliRunner().invoke(cli, ["clean", "--render", "http://a.test/"])
+    assert flag.exit_code == 2 and "--render" in flag.output and "storyscraper[render]" in flag.output
+
+
+def test_one_off_flags_reach_the_request(server: LocalServer, proxy: LocalProxy) -> None:
+    """clean --proxy --header: the page goes through the proxy with the header; a bad header is exit 2."""
+    server.routes["/page"] = Route(200, article("Flags"))
+    result = CliRunner().invoke(
+        cli, ["clean", "--proxy", proxy.url, "--header", "X-Team: news", server.url("/page")]
+    )
+    assert result.exit_code == 0, result.output
+    assert [f.target for f in proxy.seen if f.target.endswith("/page")] == [server.url("/page")]
+    assert server.hits("/page")[0].headers["x-team"] == "news"
+    bad = CliRunner().invoke(cli, ["clean", "--header", "Host: x", server.url("/page")])
+    assert bad.exit_code == 2 and "--header" in bad.output and "Host" in bad.output

@@ -1,0 +1,104 @@
+"""Atomic files: a file appears at its target whole, or not at all (one home for it).
+
+    write_text_atomically(target, text)      a temp file beside the target, fsynced, os.replace'd
+    AtomicFile(target)                       the same, written in pieces (a stream, a Parquet file)
+
+The temp file lives in the target's folder, so `os.replace` is a rename on one file system,
+which is atomic. Every `OSError` becomes a `WriteError` naming the target.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import BinaryIO
+
+from scraper.errors import WriteError
+
+__all__ = ["AtomicFile", "mapped", "write_text_atomically"]
+
+
+@contextmanager
+def mapped(path: Path | str) -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not a failed write; the CLI exits quietly
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+
+
+class AtomicFile:
+    """A file that appears at `target` only on `commit`; until then it is a hidden sibling.
+
+    The temp file lives in the target's folder so `os.replace` is a rename on one file
+    system, which is atomic.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        self._handle: BinaryIO | None = None
+
+    def create(self) -> None:
+        """Make the target's folder; the temp file is left for the caller (or `open`) to create."""
+        with mapped(self.target):
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+
+    def open(self) -> BinaryIO:
+        self.create()
+        with mapped(self.target):
+            # os.open with 0o666 lets the umask decide the mode, as for any new file
+            fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            self._handle = os.fdopen(fd, "wb")
+        return self._handle
+
+    def write(self, text: str) -> None:
+        assert self._handle is not None, "open() first"
+        with mapped(self.target):
+            self._handle.write(text.encode("utf-8"))
+
+    def commit(self) -> None:
+        try:
+            with mapped(self.target):
+                if self._handle is not None:
+                    self._handle.flush()
+                    os.fsync(self._handle.fileno())
+                    self._handle.close()
+                else:
+                    _fsync_path(self.temp)
+                os.replace(self.temp, self.target)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        # best effort: this runs while another error is already on its way up
+        if self._handle is not None:
+            with suppress(OSError):
+                self._handle.close()
+        with suppress(OSError):
+            self.temp.unlink(missing_ok=True)
+
+
+def write_text_atomically(target: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `target` whole or not at all: a temp file beside it, then os.replace."""
+    file = AtomicFile(target)
+    file.open()
+    try:
+        file.write(text)
+    except BaseException:
+        file.discard()
+        raise
+    file.commit()
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

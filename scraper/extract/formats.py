@@ -1,0 +1,161 @@
+"""The main content in trafilatura's XML, and the outputs built from it; pure.
+
+    content(found, settings)  -> Content      (pipeline.py) XML and Markdown of a trafilatura extraction
+    blocks_xml(blocks)        -> str          (pipeline.py) the same XML for the blocks the model chose
+    render_xml(doc, tei=...)  -> str          (export.py)  trafilatura's `<doc>`, or a TEI document
+    render_html(doc)          -> str          (export.py)  the cleaned HTML, metadata in `<meta>` tags
+
+A `Document` carries its main content as trafilatura's XML (`Document.xml`: `<main>`, then
+`<comments>` when comments are kept): links (`<ref>`), images (`<graphic>`) and emphasis (`<hi>`)
+only when `[extract] include_links`, `include_images`, `include_formatting` ask for them, as
+trafilatura's `--links`, `--images`, `--formatting` do. The XML, TEI and HTML outputs are
+trafilatura's own serialisers run over that XML and our record's metadata (our authors, dates
+and language, not trafilatura's), so they read exactly as `trafilatura --xml` / `--xmltei` /
+`--html` output does. With pipeline.py, this is the only module that imports trafilatura.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from lxml import etree
+from trafilatura.htmlprocessing import build_html_output
+from trafilatura.settings import Document as _Extracted
+from trafilatura.settings import Extractor
+from trafilatura.utils import remove_control_characters
+from trafilatura.xml import control_xml_output, xmltotxt
+
+from scraper.config import ExtractSettings
+from scraper.models import Document
+
+__all__ = [
+    "Content",
+    "blocks_xml",
+    "content",
+    "plain_text",
+    "render_html",
+    "render_xml",
+    "tidy_markdown",
+    "without_images",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """What the user sees of one extraction: its Markdown and its XML (`Document.xml`)."""
+
+    markdown: str
+    xml: str
+
+
+def content(found: _Extracted, settings: ExtractSettings) -> Content:
+    """The main content (and the comments, when they are kept) as the settings ask for it.
+
+    trafilatura is always asked for links and emphasis (the quality score reads the links);
+    what the user did not ask for is taken out here, from a copy.
+    """
+    parts, markdown = [], []
+    bodies = [("main", found.body)]
+    if settings.include_comments and found.commentsbody is not None and len(found.commentsbody):
+        bodies.append(("comments", found.commentsbody))
+    for tag, body in bodies:
+        tree = copy.deepcopy(body)
+        if not settings.include_links:
+            etree.strip_tags(tree, "ref")
+        if not settings.include_formatting:
+            etree.strip_tags(tree, "hi")
+        tree.tag = tag
+        tree.attrib.clear()
+        markdown.append(tidy_markdown(xmltotxt(tree, True)))
+        parts.append(etree.tostring(tree, encoding="unicode", with_tail=False))
+    return Content(markdown="\n\n".join(filter(None, markdown)), xml="".join(parts))
+
+
+def plain_text(body: etree._Element) -> str:
+    """One paragraph per line, no Markdown, whatever links or images the XML keeps.
+
+    trafilatura writes links as [text](url) and images as ![alt](src) even without formatting, so
+    the <ref> wrappers and the <graphic> elements go first (from a copy: the XML is kept).
+    """
+    body = without_images(body)
+    etree.strip_tags(body, "ref")
+    lines = (" ".join(line.split()) for line in xmltotxt(body, False).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def without_images(body: etree._Element) -> etree._Element:
+    body = copy.deepcopy(body)
+    etree.strip_elements(body, "graphic", with_tail=False)
+    return body
+
+
+def tidy_markdown(markdown: str) -> str:
+    return "\n".join(line.rstrip() for line in markdown.strip().splitlines())
+
+
+# the block tags of blocks.py, as trafilatura's XML names them
+_HEADS = {f"h{level}" for level in range(1, 7)}
+_BLOCK_XML = {"pre": "code", "blockquote": "quote"}
+
+
+def blocks_xml(blocks: list[tuple[str, str]]) -> str:
+    """`<main>` for (tag, text) blocks, in order: headings, list items, code, quotes, paragraphs."""
+    main = etree.Element("main")
+    items: etree._Element | None = None
+    for tag, text in blocks:
+        clean = remove_control_characters(text)
+        if tag == "li":
+            if items is None:
+                items = etree.SubElement(main, "list", rend="ul")
+            etree.SubElement(items, "item").text = clean
+            continue
+        items = None
+        if tag in _HEADS:
+            etree.SubElement(main, "head", rend=tag).text = clean
+        else:
+            etree.SubElement(main, _BLOCK_XML.get(tag, "p")).text = clean
+    return etree.tostring(main, encoding="unicode")
+
+
+def _extracted(doc: Document) -> _Extracted:
+    """`doc` as the trafilatura document its serialisers take: our metadata, our XML."""
+    root = etree.fromstring(f"<doc>{doc.xml}</doc>") if doc.xml else etree.Element("doc")
+    main = root.find("main")
+    if main is None:  # a record without XML (stored before it was kept): one <p> per line
+        main = etree.SubElement(root, "main")
+        for line in doc.text.splitlines():
+            etree.SubElement(main, "p").text = remove_control_characters(line)
+    comments = root.find("comments")
+    url = doc.url or doc.final_url
+    return _Extracted(
+        title=doc.title,
+        author="; ".join(doc.authors) or None,
+        url=url,
+        hostname=urlsplit(url).hostname if url else None,
+        description=doc.description,
+        sitename=doc.sitename,
+        date=doc.date,
+        categories=list(doc.categories),
+        tags=list(doc.tags),
+        fingerprint=doc.content_hash,
+        idval=doc.warc_record_id,
+        body=main,
+        commentsbody=comments if comments is not None else etree.Element("comments"),
+        language=doc.language,
+        image=doc.image,
+        pagetype=doc.page_type,
+        filedate=doc.fetched_at.date().isoformat(),
+    )
+
+
+def render_xml(doc: Document, *, tei: bool = False) -> str:
+    """trafilatura's XML of `doc` (`<doc>` with its metadata as attributes), or TEI (`<TEI>`)."""
+    options = Extractor(output_format="xmltei" if tei else "xml")
+    return str(control_xml_output(_extracted(doc), options))
+
+
+def render_html(doc: Document) -> str:
+    """The cleaned HTML of `doc`: `<html>`, metadata as `<meta name=... content=...>`, `<body>`."""
+    return str(build_html_output(_extracted(doc), with_metadata=True))
