@@ -14,7 +14,7 @@ import functools
 import ipaddress
 from collections.abc import Iterable
 from typing import Generic, TypeVar
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
 __all__ = [
     "SiteIndex",
@@ -79,11 +79,36 @@ def normalise(url: str) -> str | None:
         parts.port  # noqa: B018 - reading the port is what validates it
         from courlan import normalize_url  # noqa: PLC0415  # courlan loads only where links are read
 
-        normal = str(normalize_url(url, strict=False))
+        normal = str(normalize_url(_without_session(url), strict=False))
         urlsplit(normal).port  # noqa: B018 - and courlan's spelling of it
     except ValueError:
         return None
     return normal
+
+
+# Session ids that servers put in URLs: one page under a new URL per visitor. courlan drops
+# "session..." and tracking parameters already; these are the other well-known names. (Any other
+# spelling still stores its text once: the crawl state keeps one copy of a text per site.)
+_SESSION_PARAMS = frozenset(
+    {"phpsessid", "jsessionid", "aspsessionid", "sessid", "sessionid", "session_id", "zenid", "oscsid"}
+)
+
+
+def _without_session(url: str) -> str:
+    """`url` without session-id query parameters or `;jsessionid=` path parameters."""
+    parts = urlsplit(url)
+    path, query = parts.path, parts.query
+    if ";" in path:
+        head, *params = path.split(";")
+        path = ";".join([head, *(p for p in params if p.split("=", 1)[0].lower() not in _SESSION_PARAMS)])
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(name, value) for name, value in pairs if name.lower() not in _SESSION_PARAMS]
+        if len(kept) != len(pairs):
+            query = urlencode(kept)
+    if (path, query) == (parts.path, parts.query):
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
 
 
 def join_url(base: str, href: str) -> str | None:

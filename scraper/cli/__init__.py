@@ -19,10 +19,11 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import time
 
 import click
 
-from scraper.cli import clean, completion, crawl, export, serve
+from scraper.cli import clean, completion, crawl, export, runs, serve
 from scraper.cli.output import Options
 from scraper.cli.signals import Commands, on_sigterm
 from scraper.extract import quiet_libraries
@@ -46,13 +47,21 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
         raise click.UsageError("-q/--quiet and -v/--verbose exclude each other")
     ctx.obj = Options(quiet=quiet, verbose=verbose)
     level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    log_format = "%(levelname)s %(name)s: %(message)s"
+    if not sys.stderr.isatty():  # a cron log or a file: every line says when (UTC)
+        log_format = "%(asctime)s " + log_format
+    formatter = logging.Formatter(log_format, datefmt="%Y-%m-%dT%H:%M:%SZ")
+    formatter.converter = time.gmtime
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    logging.basicConfig(level=level, handlers=[handler])
     quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)  # trafilatura & co. only at -vv
 
 
 cli.add_command(clean.clean)
 cli.add_command(crawl.crawl)
 cli.add_command(export.export)
+cli.add_command(runs.runs)
 cli.add_command(serve.serve)
 cli.add_command(completion.completion)
 

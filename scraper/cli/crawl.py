@@ -25,13 +25,13 @@ from scraper.cli.options import (
     load,
     min_quality_option,
 )
-from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, warn
+from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, shorten, warn
 from scraper.cli.signals import StopOnSignals
 from scraper.config import Settings, Site, check_start_url
-from scraper.corpus.atomic import write_text_atomically
+from scraper.corpus.atomic import AtomicFile, write_text_atomically
 from scraper.crawl.frontier import crawl_sites
 from scraper.crawl.progress import progress_display
-from scraper.errors import ConfigError, LockedError, ScraperError
+from scraper.errors import ConfigError, LockedError, ScraperError, WriteError
 from scraper.models import CrawlProgress, CrawlReport, RunStatus
 
 
@@ -118,6 +118,8 @@ def crawl(
         raise click.UsageError(f"START_URL {exc.reason}") from None
     if not sites:
         raise click.UsageError("nothing to crawl: give START_URL arguments or [[sites]] in --config")
+    if report_path is not None:  # a report that cannot be written is said now, not after the crawl
+        _check_writable(report_path)
     signals = StopOnSignals()
     on_sigterm = signal.getsignal(signal.SIGTERM)
     try:
@@ -125,10 +127,6 @@ def crawl(
             report = asyncio.run(_run_crawl(settings, sites, signals))
         finally:  # the loop, closing, leaves SIGTERM at its default: killing, mid-report
             signal.signal(signal.SIGTERM, on_sigterm)
-        if report_path is not None:
-            write_text_atomically(
-                report_path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-            )
     except LockedError as exc:
         warn(str(exc))
         sys.exit(EXIT_LOCKED)
@@ -136,12 +134,32 @@ def crawl(
         warn(str(exc))
         sys.exit(EXIT_USAGE)
     _print_report(report, signals.first)
+    if report_path is not None:
+        try:  # the folder went read-only or full during the run: the summary above is printed
+            write_text_atomically(
+                report_path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+            )
+        except WriteError as exc:
+            warn(f"--report {exc}")
+            sys.exit(EXIT_USAGE)
     if signals.first is not None:
         sys.exit(128 + signals.first)
     failure = report.failure(settings.crawl.max_failure_ratio)
     if failure is not None:
         warn(f"run {report.run_id} failed: {failure}")
     sys.exit(EXIT_OK if failure is None else EXIT_SOME_FAILED)
+
+
+def _check_writable(path: Path) -> None:
+    """Exit 2 with one line unless a file can be written where `path` is (before the crawl starts)."""
+    probe = AtomicFile(path)
+    try:
+        probe.open()
+    except WriteError as exc:
+        warn(f"--report {exc}")
+        sys.exit(EXIT_USAGE)
+    finally:
+        probe.discard()
 
 
 def _read_urls(lines: Iterable[str]) -> tuple[str, ...]:
@@ -184,7 +202,7 @@ def _print_report(report: CrawlReport, interrupted_by: int | None = None) -> Non
         f"(robots.txt {r.skipped_robots}, limits {r.skipped_limits}, other {sum(r.skipped.values())})"
     )
     for failure in report.failures:
-        click.echo(f"  failed  {failure.url}: {failure.reason}")
+        click.echo(f"  failed  {shorten(failure.url)}: {shorten(failure.reason)}")
     if report.failed_total > len(report.failures):
         click.echo(f"  ... {report.failed_total - len(report.failures)} more failed (see --report)")
     for dead in report.dead_link_list[:_DEAD_LINKS_SHOWN]:
@@ -192,12 +210,12 @@ def _print_report(report: CrawlReport, interrupted_by: int | None = None) -> Non
     if report.dead_links > _DEAD_LINKS_SHOWN:
         click.echo(f"  ... {report.dead_links - _DEAD_LINKS_SHOWN} more dead links (see --report)")
     for reason, count in sorted(report.skipped.items(), key=lambda item: (-item[1], item[0])):
-        click.echo(f"  skipped {count}: {reason}")
+        click.echo(f"  skipped {count}: {shorten(reason)}")
     for problem in report.problems:
         if not problem.reason.startswith("host set aside"):
-            click.echo(f"  problem {problem.url}: {problem.reason}")
+            click.echo(f"  problem {shorten(problem.url)}: {shorten(problem.reason)}")
     for host, reason in sorted(report.set_aside.items()):
-        click.echo(f"  set aside {host}: {reason}")
+        click.echo(f"  set aside {shorten(host)}: {shorten(reason)}")
     if report.status is RunStatus.INTERRUPTED:
         cause = signal.Signals(interrupted_by).name if interrupted_by is not None else "a signal"
         click.echo(f"  interrupted by {cause}: the next run of the same command resumes {report.run_id}")

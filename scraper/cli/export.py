@@ -26,7 +26,12 @@ from scraper.store.state import CrawlState
     type=click.Path(path_type=Path),
     help="File (or folder, for markdown) to write; stdout when omitted.",
 )
-@click.option("--run", "run_id", metavar="RUN_ID", help="Only the documents this crawl run added or changed.")
+@click.option(
+    "--run",
+    "run_id",
+    metavar="RUN",
+    help="Only the documents this crawl run added or changed: its id, latest or latest~N (scraper runs).",
+)
 @click.option(
     "--since",
     metavar="ISO8601",
@@ -55,6 +60,8 @@ def export(
       scraper export > documents.jsonl
       scraper export --db data/scraper.db --format parquet -o data/documents.parquet
       scraper export --run 20261123T221900Z-3f9a1c > changed.jsonl     # what one crawl added or changed
+      scraper export --run latest > changed.jsonl                      # ... the last crawl
+      scraper export --run latest~1 > before.jsonl                     # ... the one before it
       scraper export --since 2026-11-23T00:00:00Z > today.jsonl
       scraper export --format xml --tei -o corpus.tei.xml
     """
@@ -64,8 +71,11 @@ def export(
     moment = _parse_since(since) if since is not None else None
     try:
         with existing_store(path) as store:
-            if run_id is not None and not CrawlState(store).has_run(run_id):
-                raise click.UsageError(f"no run {run_id} in {path}")
+            if run_id is not None:
+                found = CrawlState(store).resolve_run(run_id)
+                if found is None:
+                    raise click.UsageError(f"no run {run_id} in {path} (scraper runs lists them)")
+                run_id = found
             writer = open_writer(fmt, output, sys.stdout, tei=tei)
             writer.start()
             try:

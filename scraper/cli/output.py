@@ -14,6 +14,17 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 EXIT_SIGINT, EXIT_BROKEN_PIPE, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGPIPE, 128 + signal.SIGTERM
 
 
+SHOWN_CHARS = 300  # of a URL or reason in human output: a server may send a 900 KB URL
+
+
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """`text` for a person to read: cut to `limit` characters, saying how much was left out.
+    Machine output (JSON reports, records) keeps it whole."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit:,} more characters)"
+
+
 def warn(message: str) -> None:
     """An error line on stderr: shown even with --quiet. A file name that is not UTF-8 in it is
     shown as in records (`models.portable_name`)."""

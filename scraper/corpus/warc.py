@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gzip
 import io
 import logging
 import os
@@ -34,7 +35,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -142,21 +143,48 @@ def read_archive(path: str, *, max_bytes: int) -> Iterator[ArchivedResponse | Ar
         raise SourceError(path, f"cannot read: {exc.strerror or exc}") from exc
     with handle:
         gzipped = handle.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
+        stream: BinaryIO = handle
+        known: int | None = size
         start: int | None = 0
-        resyncing = False
-        while start is not None and start < size:
-            handle.seek(start)
-            after = yield from _read_from(handle, start, size, path, max_bytes, resyncing=resyncing)
+        resyncing, skip = False, 0
+        while start is not None and not _at_end(stream, start, known):
+            stream.seek(start)
+            try:
+                after = yield from _read_from(
+                    stream, start, known, path, max_bytes, resyncing=resyncing, skip=skip
+                )
+            except _WholeGzip:
+                # gzipped whole (`gzip x.warc`), not one member per record, which is all warcio
+                # reads: the file is read again through Python's gzip, its first record (already
+                # given) passed over; offsets are then those of the uncompressed data
+                handle.seek(0)
+                stream = cast(BinaryIO, gzip.GzipFile(fileobj=handle, mode="rb"))  # a binary file
+                known, gzipped, skip, start = None, False, 1, 0
+                continue
             if after is None:
                 return
             # the search always moves forward (warcio's offset can point before this reader's
             # start: a gzip member that spans records), so a damaged file cannot loop
-            start = _next_start(handle, max(after, start) + 1, gzipped)
-            resyncing = True
+            start = _next_start(stream, max(after, start) + 1, gzipped)
+            resyncing, skip = True, 0
+
+
+class _WholeGzip(Exception):
+    """The archive is one gzip stream holding many records (warcio reads one member per record)."""
+
+
+def _at_end(stream: BinaryIO, position: int, size: int | None) -> bool:
+    if size is not None:
+        return position >= size
+    try:  # a gzip stream's size is known only once it was read through
+        stream.seek(position)
+        return not stream.read(1)
+    except (OSError, EOFError, zlib.error):  # damaged past this point: nothing more to read
+        return True
 
 
 def _read_from(  # the reading position and what the caller knows about it
-    handle: BinaryIO, start: int, size: int, path: str, max_bytes: int, *, resyncing: bool
+    handle: BinaryIO, start: int, size: int | None, path: str, max_bytes: int, *, resyncing: bool, skip: int
 ) -> Generator[ArchivedResponse | ArchiveSkip, None, int | None]:
     """The records from `start` on, until one cannot be trusted: then the offset after which to
     search for the next one; None when the file was read to its end.
@@ -184,12 +212,14 @@ def _read_from(  # the reading position and what the caller knows about it
                     if getattr(record.raw_stream, "limit", 0) > 0:
                         damage = "truncated record"
             except _DAMAGE as exc:
+                if start == 0 and not resyncing and "non-chunked gzip" in str(exc):
+                    raise _WholeGzip from exc
                 damage = _damage_reason(exc)
                 _log.debug("%s#%d: %s", path, where, _why(exc))
         damage = notes.damage(path, where) or damage
         if record is None and damage is None:
             end = int(reader.offset)
-            if end >= size:
+            if _at_end(handle, end, size):
                 return None
             damage = "truncated or unreadable record"  # warcio stops quietly at a member it cannot inflate
             where = end
@@ -198,7 +228,10 @@ def _read_from(  # the reading position and what the caller knows about it
                 yield ArchiveSkip(source=f"{path}#{where}", reason=damage, damaged=True)
             return max(where, start)
         assert found is not None
-        yield found
+        if skip:  # given already, before the file turned out to be gzipped whole
+            skip -= 1
+        else:
+            yield found
         first = False
 
 
@@ -303,15 +336,18 @@ def _next_start(handle: BinaryIO, after: int, gzipped: bool) -> int | None:
     the search goes on after it."""
     marker = _GZIP_MAGIC if gzipped else _WARC_LINE
     position = after
-    handle.seek(position)
     carry = b""
-    while chunk := handle.read(_SCAN_CHUNK):
-        data = carry + chunk
-        found = data.find(marker)
-        if found >= 0:
-            return position - len(carry) + found
-        carry = data[-(len(marker) - 1) :]
-        position += len(chunk)
+    try:
+        handle.seek(position)
+        while chunk := handle.read(_SCAN_CHUNK):
+            data = carry + chunk
+            found = data.find(marker)
+            if found >= 0:
+                return position - len(carry) + found
+            carry = data[-(len(marker) - 1) :]
+            position += len(chunk)
+    except (OSError, EOFError, zlib.error):  # a whole-file gzip stream broken here: nothing after
+        return None
     return None
 
 

@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from scraper.config import Settings, Site
 from scraper.crawl.frontier import Scope, cookie_jars, named_hosts, run_params, seeds
 from scraper.crawl.politeness import Politeness, RobotsAnswer
+from scraper.crawl.progress import announce_run
 from scraper.crawl.visit import Visitor
 from scraper.errors import ConfigError, LockedError, WriteError, internal_error
 from scraper.extract.worker import ExtractionPool
@@ -125,9 +126,8 @@ class Crawler:
         self.fetcher.cookies = cookie_jars(self._scope, self.settings.fetch)
         run = self._run = self.state.begin(run_params(self.settings, sites), new_run_id=self._new_run_id)
         self._visitor = self._make_visitor(self._scope)
-        if run.resumed:
-            log.info("resuming run %s", run.run_id)
-        else:
+        announce_run(run.run_id, resumed=run.resumed)
+        if not run.resumed:
             self.state.add(run.run_id, seeds(sites))
             self.state.add(run.run_id, self._known_sources())
         self._visitor.budget.load(self.state.sources(run.run_id))

@@ -23,9 +23,14 @@ from rich.progress import (
 
 from scraper.models import CrawlProgress, iso_utc, utc_now
 
-__all__ = ["LogProgress", "clean_progress", "progress_display"]
+__all__ = ["LogProgress", "announce_run", "clean_progress", "progress_display"]
 
 log = logging.getLogger("scraper.progress")
+
+
+def announce_run(run_id: str, *, resumed: bool) -> None:
+    """The line a cron log starts a run with: which run, and whether it goes on with an earlier one."""
+    log.info("run %s %s", run_id, "resumed" if resumed else "started")
 
 
 class LogProgress:

@@ -21,6 +21,8 @@ __all__ = ["CODINGS", "InflateError", "Inflater", "inflate", "is_gzip"]
 CODINGS = frozenset({"gzip", "x-gzip", "deflate"})  # what `Inflater` undoes (besides identity)
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_FIRST_STEP = 256  # input bytes handed to zlib at the start of a member ...
+_MAX_STEP = 256 * 1024  # ... doubling up to this
 
 
 class InflateError(ValueError):
@@ -76,20 +78,30 @@ class Inflater:
                 return b""
             self._zlib = self._new_stream(data)
         out = bytearray()
-        while data:
+        view = memoryview(data)
+        position, step = 0, _FIRST_STEP
+        while position < len(view):
             if self._zlib.eof:
                 # gzip members may follow one another; NUL padding or junk after deflate is ignored
-                if self.coding == "deflate" or not data.strip(b"\0"):
+                if self.coding == "deflate" or (
+                    view[position] == 0 and not view[position:].tobytes().strip(b"\0")
+                ):
                     break
-                self._zlib = self._new_stream(data)
+                self._zlib = self._new_stream(view[position : position + 2].tobytes())
+                step = _FIRST_STEP
+            # Small pieces first, doubling while a member goes on: what is left over at a member's
+            # end (`unused_data`, a copy) stays small, so a stream of many tiny members inflates in
+            # linear time, not quadratic; a long member soon goes in large pieces.
+            piece = view[position : position + step]
             try:
                 # max_length stops one byte past the budget: a bomb never unpacks
-                out += self._zlib.decompress(data, self._left - len(out) + 1)
+                out += self._zlib.decompress(piece, self._left - len(out) + 1)
             except zlib.error as exc:
                 raise InflateError(f"corrupt {self.coding} data: {exc}") from exc
             if len(out) > self._left:
                 break
-            data = self._zlib.unused_data if self._zlib.eof else b""
+            position += len(piece) - (len(self._zlib.unused_data) if self._zlib.eof else 0)
+            step = min(step * 2, _MAX_STEP)
         return self._count(bytes(out))
 
     def finish(self) -> None:

@@ -14,6 +14,8 @@ the visits in flight, which the resumed run makes again.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import sqlite3
 import zlib
@@ -25,6 +27,7 @@ from scraper.models import (
     CrawlProgress,
     CrawlReport,
     DeadLink,
+    Document,
     FrontierItem,
     Kind,
     RunStatus,
@@ -34,10 +37,10 @@ from scraper.models import (
     VisitOutcome,
     utc_now,
 )
-from scraper.store.documents import Store, timestamp
+from scraper.store.documents import Store, document_key, timestamp
 from scraper.urls import host_key
 
-__all__ = ["CrawlState", "PageState", "Recorded", "RunStart"]
+__all__ = ["CrawlState", "PageState", "Recorded", "RunStart", "RunSummary"]
 
 REPORT_LIST_LIMIT = 100  # failed URLs and discovery problems listed in a report
 _RESUMABLE = (RunStatus.RUNNING.value, RunStatus.STOPPED.value, RunStatus.INTERRUPTED.value)
@@ -100,6 +103,38 @@ class RunStart:
     run_id: str
     resumed: bool
     started_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunSummary:
+    """One line of `scraper runs`: a run, when it ran, how it ended, and its report's counts."""
+
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    counts: dict[str, int]  # discovered, fetched, new, changed, gone, dead_links, failed, skipped
+
+
+_COUNTED = ("discovered", "fetched", "new", "changed", "unchanged", "gone", "dead_links")
+
+
+def _counts(report: dict[str, object]) -> dict[str, int]:
+    counts = {key: int(report.get(key) or 0) for key in _COUNTED}  # type: ignore[call-overload]
+    for key in ("failed", "skipped"):
+        value = report.get(key)
+        counts[key] = sum(value.values()) if isinstance(value, dict) else 0
+    return counts
+
+
+def _latest_offset(ref: str) -> int | None:
+    """`latest` -> 0, `latest~2` -> 2; None for anything else (a run id)."""
+    head, tilde, back = ref.partition("~")
+    if head != "latest":
+        return None
+    if not tilde:
+        return 0
+    return int(back) if back.isdigit() else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -179,6 +214,38 @@ class CrawlState:
                 "WHERE run_id = ? AND host = ? AND state = 'pending'",
                 (f"host set aside: {reason}", run_id, host),
             ).rowcount
+
+    def runs(self, *, limit: int | None = None) -> list[RunSummary]:
+        """The runs in the store, newest first, with the counts of their reports."""
+        with self._store.reading("list runs") as conn:
+            rows = conn.execute(
+                "SELECT id, started_at, finished_at, status, report FROM runs "
+                "ORDER BY started_at DESC, id DESC LIMIT ?",
+                (-1 if limit is None else limit,),
+            ).fetchall()
+        return [
+            RunSummary(
+                run_id=run_id,
+                started_at=_time(started),
+                finished_at=_time(finished) if finished else None,
+                status=status,
+                counts=_counts(json.loads(report)) if report else {},
+            )
+            for run_id, started, finished, status, report in rows
+        ]
+
+    def resolve_run(self, ref: str) -> str | None:
+        """The run `ref` names: an id, `latest` (the newest run) or `latest~N` (N runs before it);
+        None when there is no such run."""
+        ref = ref.strip()
+        back = _latest_offset(ref)
+        if back is None:
+            return ref if self.has_run(ref) else None
+        with self._store.reading("find run " + ref) as conn:
+            row = conn.execute(
+                "SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ?", (back,)
+            ).fetchone()
+        return str(row[0]) if row else None
 
     def has_run(self, run_id: str) -> bool:
         with self._store.reading("read run " + run_id) as conn:
@@ -328,6 +395,11 @@ class CrawlState:
         now = timestamp(self._clock())
         with self._store.transaction("record " + visit.url) as conn:
             outcome = visit.outcome
+            twin = _twin(conn, visit.document) if visit.document is not None else None
+            if twin is not None:  # session ids, tracking parameters, print views: one text, many URLs
+                reason = f"duplicate: the same text is stored as {twin}"
+                visit = dataclasses.replace(visit, outcome=VisitOutcome.SKIPPED, reason=reason, document=None)
+                outcome = visit.outcome
             if visit.document is not None:
                 html_hash = visit.page.html_hash if visit.page is not None else ""
                 saved = self._store.save_within(conn, visit.document, html_hash=html_hash, run_id=run_id)
@@ -517,6 +589,29 @@ class CrawlState:
         self._rows[run_id] += added
         self.left_out += left_out
         return added
+
+
+def _twin(conn: sqlite3.Connection, document: Document) -> str | None:
+    """Another URL of the same host under which this very text is stored, if there is one.
+
+    The one rule against duplicate URLs, whatever makes them (session ids, tracking parameters,
+    sort orders, print views): a text is stored once per site. The URL's own versions do not count.
+    """
+    key = document_key(document)
+    try:
+        host = host_key(key)
+    except ValueError:
+        return None
+    rows = conn.execute(
+        "SELECT DISTINCT key FROM documents WHERE content_hash = ? AND key != ? AND change != 'gone' "
+        "LIMIT 50",
+        (document.content_hash, key),
+    )
+    for (other,) in rows:
+        with contextlib.suppress(ValueError):
+            if host_key(other) == host:
+                return str(other)
+    return None
 
 
 def _update_page(conn: sqlite3.Connection, visit: Visit, outcome: VisitOutcome, now: str) -> None:

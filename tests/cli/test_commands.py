@@ -6,6 +6,7 @@ import ctypes
 import gzip
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -311,7 +312,8 @@ def test_crawl_refuses_to_overlap_a_running_crawl(runner: CliRunner, tmp_path: P
 def test_export_run_and_since_give_what_a_run_changed(
     runner: CliRunner, fast_config: Path, tmp_path: Path
 ) -> None:
-    """export --run ID and --since TIME give only the documents that run or period added or changed."""
+    """export --run ID (or latest, latest~1) and --since TIME give only the documents that run or
+    period added or changed; `runs` lists both runs, newest first, with their counts."""
     with LocalServer() as server:
         server.routes.update(
             {
@@ -337,6 +339,28 @@ def test_export_run_and_since_give_what_a_run_changed(
     assert exported("--since", between) == [server.url("/b")]
     assert exported("--run", first) == [server.url("/"), server.url("/a")]  # b's latest is the second run's
     assert len(exported()) == 3
+    assert exported("--run", "latest") == [server.url("/b")]  # the second run, by its place
+    assert exported("--run", "latest~1") == [server.url("/"), server.url("/a")]
+    listed = runner.invoke(cli, ["runs", "--config", str(fast_config), "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [r["run_id"] for r in rows] == [second, first]
+    assert [(r["status"], r["new"], r["changed"]) for r in rows] == [("finished", 0, 1), ("finished", 3, 0)]
+    table = runner.invoke(cli, ["runs", "--config", str(fast_config)]).stdout.splitlines()
+    assert table[0].split() == [
+        "RUN",
+        "STARTED",
+        "FINISHED",
+        "STATUS",
+        "NEW",
+        "CHANGED",
+        "GONE",
+        "DEAD",
+        "FAILED",
+    ]
+    assert table[1].split()[0] == second and table[1].split()[3:6] == ["finished", "0", "1"]
+    too_far = runner.invoke(cli, ["export", "--config", str(fast_config), "--run", "latest~2"])
+    assert too_far.exit_code == 2 and "no run latest~2" in too_far.stderr
     unknown = runner.invoke(cli, ["export", "--config", str(fast_config), "--run", "nope"])
     assert unknown.exit_code == 2 and "no run nope" in unknown.stderr
     bad = runner.invoke(cli, ["export", "--config", str(fast_config), "--since", "last tuesday"])
@@ -452,3 +476,20 @@ def test_export_parquet_without_the_extra_exits_2(
         "scraper: Parquet export needs the parquet extra: pip install 'storyscraper[parquet]'\n"
     )
     assert not output.exists()
+
+
+def test_a_crawl_log_says_when_each_line_was_written(fast_config: Path) -> None:
+    """With stderr not a terminal (cron), the first line names the run that started, and every
+    line begins with its UTC time."""
+    with LocalServer({"/": Route(body=_story("Home")), "/robots.txt": Route(404)}) as server:
+        done = subprocess.run(
+            [sys.executable, "-m", "scraper", "crawl", server.url("/"), "--config", str(fast_config)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ INFO scraper.progress: run \S+ started", lines[0])
+    assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ", line) for line in lines), lines

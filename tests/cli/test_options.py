@@ -23,7 +23,7 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def _page_with_a_table() -> str:
+def _page_with_a_table(title: str = "Harbour news") -> str:
     paragraphs = "".join(
         f"<p>Part {i}: the harbour committee met on Tuesday evening to discuss the dredging plans, "
         "the ferry timetable and the cost of repairs to the old pier, which has stood since 1890.</p>"
@@ -31,7 +31,7 @@ def _page_with_a_table() -> str:
     )
     table = f"<table><tr><th>Route</th><th>Note</th></tr><tr><td>North</td><td>{TABLE_CELL}</td></tr></table>"
     return (
-        "<html lang='en'><head><title>Harbour news</title></head><body><article><h1>Harbour news</h1>"
+        f"<html lang='en'><head><title>{title}</title></head><body><article><h1>{title}</h1>"
         f"{paragraphs}{table}{paragraphs}</article></body></html>"
     )
 
@@ -131,7 +131,9 @@ def test_crawl_reads_start_urls_from_a_file_with_extraction_flags_and_export_wri
     db, out = tmp_path / "store.db", tmp_path / "out.jsonl"
     config = tmp_path / "c.toml"
     config.write_text("[fetch]\nper_host_delay = 0.0\nmax_attempts = 1\n[crawl]\nfollow_links = false\n")
-    with LocalServer({"/a": Route(body=_page_with_a_table()), "/b": Route(body=_page_with_a_table())}) as srv:
+    # two texts: one text is stored once per site, whatever URLs it is found under
+    a, b = Route(body=_page_with_a_table()), Route(body=_page_with_a_table("Ferry news"))
+    with LocalServer({"/a": a, "/b": b}) as srv:
         urls.write_text(f"# harbour pages\n{srv.url('/a')}\n\n   {srv.url('/b')}  \n")
         result = runner.invoke(
             cli, ["crawl", "-i", str(urls), "--db", str(db), "--config", str(config), "--no-tables"]

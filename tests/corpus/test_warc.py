@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import itertools
 import json
 import random
@@ -276,3 +277,15 @@ def test_a_malformed_target_uri_is_that_records_failure(tmp_path: Path) -> None:
     assert _urls(records) == ["https://a.example/one", "https://a.example/two"]
     damaged = [r.reason for r in records if isinstance(r, ArchiveSkip) and r.damaged]
     assert len(damaged) == 1 and damaged[0].startswith("WARC-Target-URI not a valid URL: 'http://[::1/x'")
+
+
+def test_an_archive_gzipped_whole_is_read_to_its_end(tmp_path: Path) -> None:
+    """A WARC gzipped as one stream (`gzip x.warc`), not one member per record: warcio refuses
+    it after its first record; every record still comes out, once, with uncompressed offsets."""
+    exchanges = [Exchange(f"https://a.example/{n}", ARTICLE) for n in range(4)]
+    raw = warc_bytes(exchanges, gzipped=False)
+    records = _read(write(tmp_path / "whole.warc.gz", gzip.compress(raw)))
+    assert _urls(records) == [e.url for e in exchanges]
+    assert not any(r.damaged for r in records if isinstance(r, ArchiveSkip))
+    plain = _read(write(tmp_path / "plain.warc", raw))
+    assert [r.source.rsplit("#")[1] for r in records] == [r.source.rsplit("#")[1] for r in plain]
