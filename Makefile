@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check scraper tests bench demo
 	$(BIN)/ruff format --check scraper tests bench demo
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # the test suite under coverage (branches included); prints the table and the total
 coverage: $(STAMP)

@@ -12,26 +12,95 @@ The Python API::
 """
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-from scraper.api import clean_html, fetch_and_clean, fetch_and_clean_async, run_crawl, run_crawl_async
-from scraper.config import ExtractSettings, FetchSettings, Settings, Site, load_settings
-from scraper.errors import (
-    ConfigError,
-    ExtractionError,
-    FetchError,
-    NoMainContent,
-    ScraperError,
-    SourceError,
-    WriteError,
-)
-from scraper.models import CrawlReport, Document, FetchedPage
-from scraper.store import Store
+from scraper._lazy import exports
+
+if TYPE_CHECKING:
+    from scraper.api import (
+        clean_html as clean_html,
+    )
+    from scraper.api import (
+        fetch_and_clean as fetch_and_clean,
+    )
+    from scraper.api import (
+        fetch_and_clean_async as fetch_and_clean_async,
+    )
+    from scraper.api import (
+        run_crawl as run_crawl,
+    )
+    from scraper.api import (
+        run_crawl_async as run_crawl_async,
+    )
+    from scraper.config import (
+        ExtractSettings as ExtractSettings,
+    )
+    from scraper.config import (
+        FetchSettings as FetchSettings,
+    )
+    from scraper.config import (
+        Settings as Settings,
+    )
+    from scraper.config import (
+        Site as Site,
+    )
+    from scraper.config import (
+        load_settings as load_settings,
+    )
+    from scraper.errors import (
+        ConfigError as ConfigError,
+    )
+    from scraper.errors import (
+        ExtractionError as ExtractionError,
+    )
+    from scraper.errors import (
+        FetchError as FetchError,
+    )
+    from scraper.errors import (
+        NoMainContent as NoMainContent,
+    )
+    from scraper.errors import (
+        ScraperError as ScraperError,
+    )
+    from scraper.errors import (
+        SourceError as SourceError,
+    )
+    from scraper.errors import (
+        WriteError as WriteError,
+    )
+    from scraper.models import CrawlReport as CrawlReport
+    from scraper.models import Document as Document
+    from scraper.models import FetchedPage as FetchedPage
+    from scraper.store import Store as Store
 
 try:
     __version__ = version("storyscraper")  # the distribution's name; the import name is scraper
 except PackageNotFoundError:  # a source tree on sys.path that was never installed
     __version__ = "0+unknown"
 
+_EXPORTS = {
+    "clean_html": "scraper.api",
+    "fetch_and_clean": "scraper.api",
+    "fetch_and_clean_async": "scraper.api",
+    "run_crawl": "scraper.api",
+    "run_crawl_async": "scraper.api",
+    "ExtractSettings": "scraper.config",
+    "FetchSettings": "scraper.config",
+    "Settings": "scraper.config",
+    "Site": "scraper.config",
+    "load_settings": "scraper.config",
+    "ConfigError": "scraper.errors",
+    "ExtractionError": "scraper.errors",
+    "FetchError": "scraper.errors",
+    "NoMainContent": "scraper.errors",
+    "ScraperError": "scraper.errors",
+    "SourceError": "scraper.errors",
+    "WriteError": "scraper.errors",
+    "CrawlReport": "scraper.models",
+    "Document": "scraper.models",
+    "FetchedPage": "scraper.models",
+    "Store": "scraper.store",
+}
 __all__ = [
     "ConfigError",
     "CrawlReport",
@@ -55,3 +124,5 @@ __all__ = [
     "run_crawl",
     "run_crawl_async",
 ]
+if not TYPE_CHECKING:  # type checkers read the imports above
+    __getattr__, __dir__ = exports(__name__, _EXPORTS)

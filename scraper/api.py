@@ -25,20 +25,14 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 
 from scraper.config import ExtractSettings, FetchSettings, Settings, Site
-from scraper.corpus.batch import fetch_politely
-from scraper.corpus.warc import ArchivingFetcher, WarcArchive
-from scraper.crawl.engine import Crawler
-from scraper.crawl.frontier import crawl_sites
-from scraper.crawl.lock import crawl_lock
-from scraper.crawl.politeness import Politeness
+from scraper.corpus import ArchivingFetcher, WarcArchive
+from scraper.crawl import WORKER_MODULES, Crawler, crawl_sites
 from scraper.errors import SourceError
-from scraper.extract.inprocess import run_bounded
-from scraper.extract.pipeline import clean_html as pipeline_clean_html
-from scraper.extract.pipeline import extract_document
-from scraper.extract.worker import ExtractionPool
-from scraper.fetch.client import Fetcher
+from scraper.extract import ExtractionPool, extract_document, run_bounded
+from scraper.extract import clean_html as pipeline_clean_html
+from scraper.fetch import Fetcher, Politeness, fetch_politely
 from scraper.models import CrawlProgress, CrawlReport, Document
-from scraper.store.documents import Store
+from scraper.store import Store, crawl_lock
 from scraper.urls import url_flaw
 
 __all__ = ["clean_html", "fetch_and_clean", "fetch_and_clean_async", "run_crawl", "run_crawl_async"]
@@ -124,7 +118,7 @@ async def run_crawl_async(
     with (
         crawl_lock(settings.store.path),
         Store(settings.store.path) as store,
-        ExtractionPool(workers or cores, settings.extract) as pool,
+        ExtractionPool(workers or cores, settings.extract, preload=WORKER_MODULES) as pool,
     ):
         async with _crawl_fetcher(settings) as fetcher:
             crawler = Crawler(settings, fetcher=fetcher, store=store, pool=pool, progress=progress)

@@ -53,7 +53,7 @@ class FetchedPage:
 
     `encoding` is the charset the body must be decoded with (resolved from the HTTP header,
     BOM, meta tag or detection), or None while it is not decided: the fetcher leaves that to
-    the extraction worker (`scraper.fetch.decided`), since deciding may decode the whole body.
+    the extraction worker (`scraper.charset.decided`), since deciding may decode the whole body.
     `status` is None for local input.
     """
 
@@ -76,7 +76,7 @@ class FetchedPage:
     def html(self) -> str:
         """The decoded body, without NUL characters (no text holds them; lxml refuses them)."""
         if self.encoding is None:
-            raise ValueError(f"{self.source}: charset not decided yet (scraper.fetch.decided)")
+            raise ValueError(f"{self.source}: charset not decided yet (scraper.charset.decided)")
         return self.body.decode(self.encoding, errors="replace").replace("\x00", "")
 
     @property
@@ -328,6 +328,17 @@ class CrawlProgress:
             stored=self.stored + stored,
             failed=self.failed + failed,
         )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CleanProgress:
+    """Where a `clean -o` run stands: pages (HTML files and HTML responses of web archives, not
+    their other records) and inputs done, and bytes of local input read (a file once done, a web
+    archive record by record), of which an ETA is reckoned even for one large archive."""
+
+    pages: int = 0
+    inputs: int = 0
+    read: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
 import scraper
 
 
@@ -23,3 +32,34 @@ def test_clean_html_is_the_one_call_api() -> None:
     doc = scraper.clean_html(html, url="https://a.example/s")
     assert "long enough to be kept" in doc.text
     assert doc.to_record()["url"] == "https://a.example/s"
+
+
+STAGES = ["scraper", "scraper.fetch", "scraper.extract", "scraper.crawl", "scraper.store", "scraper.corpus"]
+
+
+@pytest.mark.parametrize("name", STAGES)
+def test_each_seam_exports_what_it_lists_and_type_checkers_see_the_same(name: str) -> None:
+    """Every lazily exported name resolves, is in __all__, and is imported under TYPE_CHECKING (what
+    mypy reads); none is also a submodule's name (the submodule would shadow it once imported)."""
+    package = importlib.import_module(name)
+    exports: dict[str, str] = package._EXPORTS
+    assert set(exports) <= set(package.__all__)
+    tree = ast.parse(Path(str(package.__file__)).read_text(encoding="utf-8"))
+    checked = next(n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+    typed = {a.asname or a.name for n in checked.body if isinstance(n, ast.ImportFrom) for a in n.names}
+    assert typed == set(exports)
+    submodules = {m.name for m in pkgutil.iter_modules(package.__path__)}
+    assert not set(exports) & submodules
+    for exported, module in exports.items():
+        assert getattr(package, exported) is getattr(importlib.import_module(module), exported)
+
+
+def test_importing_the_package_loads_no_heavy_library() -> None:
+    """`import scraper` and the CLI's module load no trafilatura, httpx, pyarrow, lightgbm or numpy."""
+    code = "import sys, scraper, scraper.cli; print(' '.join(sorted(sys.modules)))"
+    loaded = set(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert not loaded & {"trafilatura", "httpx", "pyarrow", "lightgbm", "numpy", "warcio", "pebble"}

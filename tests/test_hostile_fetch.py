@@ -23,11 +23,11 @@ from scraper.charset import decided
 from scraper.cli import cli
 from scraper.config import FetchSettings, Site, settings_from_dict
 from scraper.crawl.discover import feed_links, parse_feed, parse_sitemap
-from scraper.crawl.robots import parse_robots
 from scraper.errors import ConfigError, PermanentFetchError, TransientFetchError
 from scraper.fetch import InflateError, Inflater, inflate
 from scraper.fetch.client import Fetcher
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedBackend, address_kind
+from scraper.fetch.robots import parse_robots
 from scraper.models import FetchedPage, RunStatus
 from scraper.urls import host_key
 from tests.crawl.test_engine import article, crawl, make_settings

@@ -23,10 +23,10 @@ import time
 
 import click
 
+from scraper import extract
 from scraper.cli import clean, completion, crawl, export, runs, serve
 from scraper.cli.output import Options
 from scraper.cli.signals import Commands, on_sigterm
-from scraper.extract import quiet_libraries
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,7 +55,8 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
     logging.basicConfig(level=level, handlers=[handler])
-    quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)  # trafilatura & co. only at -vv
+    # trafilatura & co. only at -vv
+    extract.quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
 
 
 cli.add_command(clean.clean)

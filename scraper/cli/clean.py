@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from scraper import corpus, crawl, extract
+from scraper import store as storage
 from scraper.cli.options import (
     check_tei,
     config_option,
@@ -25,18 +27,7 @@ from scraper.cli.options import (
 )
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, quiet, warn
 from scraper.config import Settings
-from scraper.corpus.batch import Cleaned, CleanOptions, clean_stream
-from scraper.corpus.dedup import Hygiene, HygieneSettings
-from scraper.corpus.export import Writer
-from scraper.corpus.folder import Engine, ErrorLog, clean_to_folder, failed_count, judge, summary
-from scraper.corpus.ray_engine import ray_stream
-from scraper.corpus.shards import SHARD_FORMATS, OutputDir
-from scraper.corpus.sources import Input, UrlMap, expand, read_input_list, read_url_map
-from scraper.corpus.writers import FolderWriter, StreamWriter, TrafilaturaNames, text_format
-from scraper.crawl.progress import clean_progress
 from scraper.errors import ConfigError, LockedError, ScraperError, SourceError
-from scraper.extract.explain import describe
-from scraper.store import Store
 from scraper.urls import url_flaw
 
 
@@ -198,8 +189,8 @@ def clean(  # click passes every option by keyword
     _check_outputs(fmt, tei=tei, output=output, output_dir=output_dir, keep_dirs=keep_dirs, engine=engine)
     settings = load(config_path, db)
     try:
-        listed = [line for path in input_files for line in read_input_list(str(path))]
-        mapping = read_url_map(str(url_map)) if url_map is not None else UrlMap()
+        listed = [line for path in input_files for line in corpus.read_input_list(str(path))]
+        mapping = corpus.read_url_map(str(url_map)) if url_map is not None else corpus.UrlMap()
     except ScraperError as exc:
         raise click.UsageError(str(exc)) from None
     if not sources and not listed:
@@ -209,15 +200,15 @@ def clean(  # click passes every option by keyword
         raise click.BadParameter(flaw, param_hint="--url")
     store = _store_to_drop_by(settings) if db is not None else None
     try:
-        hygiene = Hygiene(
-            HygieneSettings(
+        hygiene = corpus.Hygiene(
+            corpus.HygieneSettings(
                 exact=output is not None if dedup is None else dedup, near=near_dup, languages=kept
             ),
             stored=store.has_text if store is not None else None,
         )
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    options = CleanOptions(
+    options = corpus.CleanOptions(
         jobs=jobs or cores(),
         url=url,
         url_map=mapping.urls,
@@ -225,8 +216,8 @@ def clean(  # click passes every option by keyword
         explained=explain,
         robots=not ignore_robots,
     )
-    inputs = [*mapping.problems, *expand((*sources, *listed))]  # a bad --url-map row fails alone
-    if ignore_robots and any(isinstance(item, Input) and item.kind == "url" for item in inputs):
+    inputs = [*mapping.problems, *corpus.expand((*sources, *listed))]  # a bad --url-map row fails alone
+    if ignore_robots and any(isinstance(item, corpus.Input) and item.kind == "url" for item in inputs):
         note("--no-robots: robots.txt is not read for these URLs (per-host pacing, the address guard stay)")
     try:
         if output is not None:
@@ -242,9 +233,9 @@ def clean(  # click passes every option by keyword
                 errors_path=errors_path,
                 min_quality=min_quality or 0.0,
                 only_with_metadata=only_with_metadata,
-                engine=functools.partial(ray_stream, address=ray_address)
+                engine=functools.partial(corpus.ray_stream, address=ray_address)
                 if engine == "ray"
-                else clean_stream,
+                else corpus.clean_stream,
             )
         else:
             folders = [s for s in (*sources, *listed) if Path(s).is_dir()]
@@ -257,9 +248,11 @@ def clean(  # click passes every option by keyword
                 hygiene=hygiene,
                 records=fmt in ("json", "jsonl") and output_dir is None,
             )
-            errors = ErrorLog(errors_path)
+            errors = corpus.ErrorLog(errors_path)
             try:
-                results = (e for e in clean_stream(inputs, settings, options) if isinstance(e, Cleaned))
+                results = (
+                    e for e in corpus.clean_stream(inputs, settings, options) if isinstance(e, corpus.Cleaned)
+                )
                 failed = _print_cleaned(results, writer, rules, errors)
             finally:
                 errors.close()
@@ -275,7 +268,7 @@ def clean(  # click passes every option by keyword
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
-def _store_to_drop_by(settings: Settings) -> Store:
+def _store_to_drop_by(settings: Settings) -> storage.Store:
     """`--db`: the store whose texts are dropped, read-only; one line and exit 2 when it is no
     store we can read (corrupt, another application's, from a newer scraper)."""
     try:
@@ -286,28 +279,31 @@ def _store_to_drop_by(settings: Settings) -> Store:
 
 
 def _clean_to_folder(
-    inputs: list[Input | SourceError],
+    inputs: list[corpus.Input | SourceError],
     *,
     settings: Settings,
-    options: CleanOptions,
+    options: corpus.CleanOptions,
     output: Path,
     fmt: str | None,
     shard_size: int,
     resume: bool,
-    hygiene: Hygiene,
+    hygiene: corpus.Hygiene,
     errors_path: Path | None,
     min_quality: float,
     only_with_metadata: bool,
-    engine: Engine,
+    engine: corpus.Engine,
 ) -> int:
     fmt = fmt or "jsonl"
-    if fmt not in SHARD_FORMATS:
+    if fmt not in corpus.SHARD_FORMATS:
         raise click.UsageError(f"-o writes jsonl or parquet shards, not {fmt}")
-    out = OutputDir(output, fmt=fmt, shard_size=shard_size, resume=resume)
-    errors = ErrorLog(errors_path)
+    out = corpus.OutputDir(output, fmt=fmt, shard_size=shard_size, resume=resume)
+    errors = corpus.ErrorLog(errors_path)
     try:
-        with clean_progress(sys.stderr, len(inputs), shown=not quiet()) as progress:
-            counts = clean_to_folder(
+        total_bytes = sum(corpus.input_sizes(inputs).values())
+        with crawl.clean_progress(
+            sys.stderr, len(inputs), total_bytes=total_bytes, shown=not quiet()
+        ) as progress:
+            counts = corpus.clean_to_folder(
                 inputs,
                 settings,
                 options,
@@ -322,9 +318,9 @@ def _clean_to_folder(
             )
     finally:
         errors.close()
-    for line in summary(counts, inputs=len(inputs)):
+    for line in corpus.summary(counts, inputs=len(inputs)):
         click.echo(line)
-    return failed_count(counts)
+    return corpus.failed_count(counts)
 
 
 def _check_outputs(
@@ -343,12 +339,14 @@ def _check_outputs(
         raise click.UsageError("--engine ray writes shards: give -o DIR")
 
 
-def _writer(fmt: str, *, tei: bool, output_dir: Path | None, keep_dirs: bool, folders: list[str]) -> Writer:
+def _writer(
+    fmt: str, *, tei: bool, output_dir: Path | None, keep_dirs: bool, folders: list[str]
+) -> corpus.Writer:
     """stdout, or one file per document in `output_dir` named as trafilatura names them."""
     if output_dir is None:
-        return StreamWriter(text_format(fmt, tei=tei), None, sys.stdout)
-    names = TrafilaturaNames(keep_dirs=keep_dirs, folders=folders)
-    return FolderWriter(text_format(fmt, tei=tei), output_dir, names)
+        return corpus.StreamWriter(corpus.text_format(fmt, tei=tei), None, sys.stdout)
+    names = corpus.TrafilaturaNames(keep_dirs=keep_dirs, folders=folders)
+    return corpus.FolderWriter(corpus.text_format(fmt, tei=tei), output_dir, names)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -358,19 +356,21 @@ class _Rules:
 
     min_quality: float
     only_with_metadata: bool
-    hygiene: Hygiene | None
+    hygiene: corpus.Hygiene | None
     records: bool
 
 
-def _print_cleaned(results: Iterable[Cleaned], writer: Writer, rules: _Rules, errors: ErrorLog) -> int:
+def _print_cleaned(
+    results: Iterable[corpus.Cleaned], writer: corpus.Writer, rules: _Rules, errors: corpus.ErrorLog
+) -> int:
     """Write each kept document; one stderr line per page left out or failed; the failures."""
     failed = 0
     writer.start()
     try:
         for result in results:
             if result.explanation is not None:
-                click.echo("\n".join(describe(result.explanation)), err=True)
-            verdict = judge(
+                click.echo("\n".join(extract.describe(result.explanation)), err=True)
+            verdict = corpus.judge(
                 result,
                 min_quality=rules.min_quality,
                 hygiene=rules.hygiene,

@@ -15,7 +15,8 @@ from typing import TextIO
 
 import click
 
-from scraper.api import run_crawl_async
+from scraper import corpus
+from scraper import crawl as crawling
 from scraper.cli.options import (
     config_option,
     cores,
@@ -28,9 +29,6 @@ from scraper.cli.options import (
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, shorten, warn
 from scraper.cli.signals import StopOnSignals
 from scraper.config import Settings, Site, check_start_url
-from scraper.corpus.atomic import AtomicFile, write_text_atomically
-from scraper.crawl.frontier import crawl_sites
-from scraper.crawl.progress import progress_display
 from scraper.errors import ConfigError, LockedError, ScraperError, WriteError
 from scraper.models import CrawlProgress, CrawlReport, RunStatus
 
@@ -113,7 +111,7 @@ def crawl(
     try:
         for url in urls:
             check_start_url(url)
-        sites = crawl_sites(settings, urls)
+        sites = crawling.crawl_sites(settings, urls)
     except ConfigError as exc:
         raise click.UsageError(f"START_URL {exc.reason}") from None
     if not sites:
@@ -136,7 +134,7 @@ def crawl(
     _print_report(report, signals.first)
     if report_path is not None:
         try:  # the folder went read-only or full during the run: the summary above is printed
-            write_text_atomically(
+            corpus.write_text_atomically(
                 report_path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
             )
         except WriteError as exc:
@@ -152,7 +150,7 @@ def crawl(
 
 def _check_writable(path: Path) -> None:
     """Exit 2 with one line unless a file can be written where `path` is (before the crawl starts)."""
-    probe = AtomicFile(path)
+    probe = corpus.AtomicFile(path)
     try:
         probe.open()
     except WriteError as exc:
@@ -175,6 +173,8 @@ async def _run_crawl(settings: Settings, sites: tuple[Site, ...], signals: StopO
         # progress lines (when stderr is not a terminal) show without -v: cron logs want them
         logging.getLogger("scraper.progress").setLevel(logging.INFO)
     with _progress(silent) as progress:
+        from scraper.api import run_crawl_async  # noqa: PLC0415  # loads httpx & co.: not for --help
+
         return await run_crawl_async(
             settings, sites, progress=progress, workers=cores(), on_start=signals.attach
         )
@@ -185,7 +185,7 @@ def _progress(silent: bool) -> Iterator[Callable[[CrawlProgress], None]]:
     if silent:
         yield lambda _: None
         return
-    with progress_display(sys.stderr) as progress:
+    with crawling.progress_display(sys.stderr) as progress:
         yield progress
 
 

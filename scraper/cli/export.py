@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
+from scraper import store as storage
 from scraper.cli.options import check_tei, config_option, db_option, existing_store, load, tei_option
 from scraper.cli.output import EXIT_USAGE, warn
-from scraper.corpus.export import FORMATS, open_writer
+from scraper.corpus import FORMATS, open_writer
 from scraper.errors import ConfigError, ScraperError
-from scraper.store.state import CrawlState
 
 
 @click.command()
@@ -72,7 +72,7 @@ def export(
     try:
         with existing_store(path) as store:
             if run_id is not None:
-                found = CrawlState(store).resolve_run(run_id)
+                found = storage.CrawlState(store).resolve_run(run_id)
                 if found is None:
                     raise click.UsageError(f"no run {run_id} in {path} (scraper runs lists them)")
                 run_id = found

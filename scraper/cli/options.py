@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 import click
 
+from scraper import store as storage
 from scraper.config import Settings, load_settings
 from scraper.errors import ConfigError
-from scraper.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -188,11 +188,11 @@ def check_tei(fmt: str | None, tei: bool) -> None:
         raise click.UsageError("--tei goes with --format xml")
 
 
-def existing_store(path: Path) -> Store:
+def existing_store(path: Path) -> storage.Store:
     """The store at `path`, opened read-only: `export` and `clean --db` only read a store and
     never make one (a mistyped --db must not leave a new, empty store behind); `crawl` makes it.
     Raises `UsageError` when there is no file at `path`, `WriteError` when it is no store we
     can read (corrupt, another application's, from a newer scraper)."""
     if not path.exists():
         raise click.UsageError(f"no store at {path} (a store is made by `scraper crawl`; check --db)")
-    return Store(path, read_only=True)
+    return storage.Store(path, read_only=True)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
+from scraper import store as storage
 from scraper.cli.options import config_option, db_option, existing_store, load
 from scraper.cli.output import EXIT_USAGE, warn
 from scraper.errors import ScraperError
 from scraper.models import iso_utc
-from scraper.store.state import CrawlState, RunSummary
 
 _COLUMNS = ("new", "changed", "gone", "dead_links", "failed")
 
@@ -40,7 +40,7 @@ def runs(*, db: Path | None, config_path: Path | None, limit: int, as_json: bool
     settings = load(config_path, db)
     try:
         with existing_store(Path(settings.store.path)) as store:
-            found = CrawlState(store).runs(limit=limit)
+            found = storage.CrawlState(store).runs(limit=limit)
     except ScraperError as exc:
         warn(str(exc))
         sys.exit(EXIT_USAGE)
@@ -55,13 +55,13 @@ def runs(*, db: Path | None, config_path: Path | None, limit: int, as_json: bool
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
-def _row(run: RunSummary) -> tuple[str, ...]:
+def _row(run: storage.RunSummary) -> tuple[str, ...]:
     finished = iso_utc(run.finished_at) if run.finished_at else "-"
     counts = (str(run.counts[c]) if run.counts else "-" for c in _COLUMNS)
     return (run.run_id, iso_utc(run.started_at), finished, run.status, *counts)
 
 
-def _record(run: RunSummary) -> dict[str, object]:
+def _record(run: storage.RunSummary) -> dict[str, object]:
     return {
         "run_id": run.run_id,
         "started_at": iso_utc(run.started_at),

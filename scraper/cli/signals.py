@@ -26,7 +26,7 @@ from scraper.errors import internal_error
 from scraper.models import RunStatus
 
 if TYPE_CHECKING:
-    from scraper.crawl.engine import Crawler
+    from scraper.crawl import Crawler
 
 SIGNAL_GRACE = 3.0  # seconds a crawl's visits in flight get after SIGINT / SIGTERM before they are abandoned
 

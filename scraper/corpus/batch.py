@@ -30,13 +30,9 @@ from typing import BinaryIO
 from scraper.config import ExtractSettings, Settings
 from scraper.corpus.sources import Input, expand, load_file, mapped_url, page_from_bytes
 from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
-from scraper.crawl.politeness import Politeness
-from scraper.errors import NoMainContent, PermanentFetchError, ScraperError, SourceError, internal_error
-from scraper.extract.explain import Explanation, explain
-from scraper.extract.inprocess import InProcess
-from scraper.extract.pipeline import extract_document, no_article
-from scraper.extract.worker import ExtractionPool
-from scraper.fetch.client import Fetcher
+from scraper.errors import NoMainContent, ScraperError, SourceError, internal_error
+from scraper.extract import Explanation, ExtractionPool, InProcess, explain, extract_document, no_article
+from scraper.fetch import Fetcher, Politeness, fetch_politely
 from scraper.models import Document, FetchedPage
 
 log = logging.getLogger("scraper.extract")
@@ -154,7 +150,7 @@ class Extraction:
 
     def _start_pool(self) -> None:
         try:
-            pool = ExtractionPool(self._workers, self._settings)
+            pool = ExtractionPool(self._workers, self._settings, preload=(__name__,))
         except Exception as exc:  # the pages are still extracted, here: slower, not lost
             log.warning("extraction pool did not start (%s); extracting in this process", exc)
             return
@@ -388,25 +384,6 @@ def clean_response(
 
 
 # -- URLs: fetched on an event loop thread ---------------------------------------------------------
-
-
-async def fetch_politely(fetcher: Fetcher, politeness: Politeness, url: str) -> FetchedPage:
-    """GET `url` if robots.txt allows it (and each redirect target), paced per host by the fetcher."""
-    if not await politeness.allowed(url):
-        raise PermanentFetchError(url, _refusal(politeness, url))
-
-    async def check_redirect(target: str) -> None:
-        if not await politeness.allowed(target):
-            raise PermanentFetchError(url, f"redirect to {target} {_refusal(politeness, target)}")
-
-    return await fetcher.fetch(url, check_redirect=check_redirect)
-
-
-def _refusal(politeness: Politeness, url: str) -> str:
-    """Why `url` may not be fetched: its host's robots.txt, or the host being set aside (a dead
-    server's unreachable robots.txt disallows everything, RFC 9309: say that, not "disallowed")."""
-    aside = politeness.set_aside_reason(url)
-    return f"host set aside: {aside}" if aside else "disallowed by robots.txt"
 
 
 class _Fetching:

@@ -45,7 +45,7 @@ from warcio.warcwriter import WARCWriter
 from scraper.charset import page_from_bytes
 from scraper.config import Settings
 from scraper.errors import SourceError, WriteError
-from scraper.fetch.client import HTML_TYPES, Fetcher
+from scraper.fetch import HTML_TYPES, Fetcher
 from scraper.models import FetchedPage, iso_utc, utc_now
 from scraper.urls import url_flaw
 
@@ -57,6 +57,7 @@ __all__ = [
     "WarcArchive",
     "is_archive_name",
     "read_archive",
+    "record_offset",
 ]
 
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -78,6 +79,12 @@ _DAMAGE = (
     KeyError,
     UnicodeError,
 )
+
+
+def record_offset(source: str, archive: str) -> int | None:
+    """The byte offset of a record of `archive` from its source (`FILE#OFFSET`); None for another source."""
+    path, sep, offset = source.rpartition("#")
+    return int(offset) if sep and path == archive and offset.isdigit() else None
 
 
 def is_archive_name(name: str) -> bool:

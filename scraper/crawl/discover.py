@@ -11,7 +11,7 @@ Entries are resolved against `source` (and Atom's `xml:base`), normalised with
 out silently. Unreadable documents raise `DiscoveryError(source, reason)`.
 
 XML is parsed without resolving entities, without network access and within libxml2's default
-size limits; gzip is inflated by the one bounded inflater (scraper/fetch/inflate.py) and given up
+size limits; gzip is inflated by the one bounded inflater (scraper/fetch/decompress.py) and given up
 past `MAX_DECOMPRESSED_BYTES`.
 """
 

@@ -6,7 +6,7 @@
   next URLs from the frontier in small batches and keeps at most `per_host_concurrency` visits
   in flight, paced by the fetcher's HostGate; `max_connections` caps visits overall. A paused
   or slow host holds up nobody else.
-- A visit (scraper/crawl/visit.py) checks the host and robots.txt (scraper/crawl/politeness.py), fetches
+- A visit (scraper/crawl/visit.py) checks the host and robots.txt (scraper/fetch/politeness.py), fetches
   with the page's ETag / Last-Modified and extracts in the process pool; the crawler records
   the document, the page's state, the URLs found and the outcome in one transaction
   (scraper/store/state.py), and wakes the hosts of the URLs found.
@@ -33,12 +33,11 @@ from collections.abc import Callable, Sequence
 
 from scraper.config import Settings, Site
 from scraper.crawl.frontier import Scope, cookie_jars, named_hosts, run_params, seeds
-from scraper.crawl.politeness import Politeness, RobotsAnswer
 from scraper.crawl.progress import announce_run
 from scraper.crawl.visit import Visitor
 from scraper.errors import ConfigError, LockedError, WriteError, internal_error
-from scraper.extract.worker import ExtractionPool
-from scraper.fetch.client import Fetcher
+from scraper.extract import ExtractionPool
+from scraper.fetch import Fetcher, Politeness, RobotsAnswer
 from scraper.models import (
     CrawlProgress,
     CrawlReport,
@@ -50,8 +49,7 @@ from scraper.models import (
     VisitOutcome,
     utc_now,
 )
-from scraper.store.documents import Store
-from scraper.store.state import CrawlState, RunStart
+from scraper.store import CrawlState, RunStart, Store
 from scraper.urls import host_key, normalise
 
 __all__ = ["Crawler", "new_run_id"]

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from scraper.config import FetchSettings, Settings, Site
-from scraper.fetch.cookies import SiteJars
+from scraper.fetch import SiteJars
 from scraper.models import FrontierItem, Kind, Via
 from scraper.urls import SiteIndex, host_key, normalise, site_key
 

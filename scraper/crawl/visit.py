@@ -31,7 +31,6 @@ from scraper.config import ExtractSettings, Settings
 from scraper.crawl.discover import Sitemap, feed_links, parse_feed, parse_sitemap
 from scraper.crawl.frontier import Scope, SourceBudget
 from scraper.crawl.links import extract_links
-from scraper.crawl.politeness import ANY_TYPE, Politeness
 from scraper.errors import (
     DiscoveryError,
     ExtractionError,
@@ -41,11 +40,10 @@ from scraper.errors import (
     ScraperError,
     TransientFetchError,
 )
-from scraper.extract.pipeline import extract
-from scraper.extract.worker import ExtractionPool
-from scraper.fetch.client import Fetcher
+from scraper.extract import ExtractionPool, extract
+from scraper.fetch import ANY_TYPE, Fetcher, Politeness
 from scraper.models import Document, FetchedPage, FrontierItem, Kind, Via, Visit, VisitOutcome
-from scraper.store.state import CrawlState, PageState
+from scraper.store import CrawlState, PageState
 from scraper.urls import host_key
 from scraper.verdict import judge_document
 

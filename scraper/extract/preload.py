@@ -1,9 +1,10 @@
 """What the extraction workers' forkserver imports before it forks any worker. Importing this
 module is its work, done once per pool in the server process.
 
-It imports the modules whose functions run in the workers (the extractor, `crawl.visit.
-process_page`, `batch.clean_file`), so a new worker unpickles its first task without importing
-anything, imports LightGBM (each worker reads the block model itself: reading it may start OpenMP
+It imports the extractor, whose functions run in the workers (the modules of the callers'
+functions, `crawl.visit.process_page` or `batch.clean_file`, come from the pool's `preload`
+list: this stage does not know its callers), so a new worker unpickles its first task without
+importing anything, imports LightGBM (each worker reads the block model itself: reading it may start OpenMP
 threads, which a fork must not inherit), and loads py3langid's model (2-3 s of lzma and numpy,
 otherwise paid on first use):
 every worker forked from the server starts with it, shares its pages copy-on-write, and a worker
@@ -14,8 +15,6 @@ from __future__ import annotations
 
 import lightgbm  # the block model's library (scipy, numpy): about a second to import, paid here once
 
-import scraper.corpus.batch
-import scraper.crawl.visit
 import scraper.extract.pipeline
 from scraper.extract.metadata import detect_language
 

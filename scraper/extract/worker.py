@@ -30,7 +30,7 @@ import resource
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Future, InvalidStateError
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import context as mp_context
@@ -66,8 +66,11 @@ def quiet_libraries(level: int = logging.CRITICAL) -> None:
 class ExtractionPool:
     """Worker processes that run pure extraction functions under `settings.timeout` and `max_memory`."""
 
-    def __init__(self, workers: int, settings: ExtractSettings) -> None:
+    def __init__(self, workers: int, settings: ExtractSettings, *, preload: Sequence[str] = ()) -> None:
+        """`preload`: the caller's modules whose functions run in the workers, imported once in
+        the forkserver (besides the extractor's own, `extract/preload.py`)."""
         self._workers = max(1, workers)
+        self._preload = ["scraper.extract.preload", *preload]
         self._timeout = settings.timeout
         self._max_memory = settings.max_memory
         self._lock = threading.Lock()
@@ -133,7 +136,7 @@ class ExtractionPool:
         # forkserver, not fork: the parent runs an event loop and threads (pebble's own among
         # them), which a plain fork would copy half-way; the server preloads the extractor
         context = _WorkerContext()
-        context.set_forkserver_preload(["scraper.extract.preload"])
+        context.set_forkserver_preload(self._preload)
         return ProcessPool(
             max_workers=self._workers,
             initializer=_init_worker,

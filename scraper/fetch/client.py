@@ -43,9 +43,9 @@ from scraper.config import FetchSettings, Site, scrub, secrets_in, site_fetch, s
 from scraper.dates import http_date
 from scraper.errors import FetchError, PermanentFetchError, TransientFetchError
 from scraper.fetch.cookies import SiteJars, no_cookies
+from scraper.fetch.decompress import InflateError, Inflater
 from scraper.fetch.gate import HostGate
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedProxy, guarded_transport
-from scraper.fetch.inflate import InflateError, Inflater
 from scraper.fetch.render import Renderer
 from scraper.models import FetchedPage, utc_now
 from scraper.urls import host_origin, join_url, origin

@@ -8,7 +8,7 @@ workflow tools). An ASGI app (FastAPI), served by uvicorn (`scraper serve`).
     GET  /docs, /openapi.json
 
 A URL is fetched as the crawl fetches: the SSRF guard (only public addresses, unless `[fetch]
-allow_private` names the host), robots.txt and per-host pacing (scraper/crawl/politeness.py,
+allow_private` names the host), robots.txt and per-host pacing (scraper/fetch/politeness.py,
 read again after `ROBOTS_TTL`), the `[fetch]` size, time and retry limits. Every page is
 extracted in the bounded worker pool (`[extract] timeout`, `max_memory`). Authentication, body
 size and the bound on requests in work are scraper/serve/limits.py's.
@@ -39,12 +39,9 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scraper.config import ExtractSettings, Settings
-from scraper.corpus.batch import fetch_politely
-from scraper.crawl.politeness import Politeness
 from scraper.errors import ExtractionError, FetchError, ScraperError, SourceError, TransientFetchError
-from scraper.extract import ExtractionPool, extract_document
-from scraper.extract.pipeline import clean_html
-from scraper.fetch.client import Fetcher
+from scraper.extract import ExtractionPool, clean_html, extract_document
+from scraper.fetch import Fetcher, Politeness, fetch_politely
 from scraper.models import Document
 from scraper.serve.limits import Guard, GuardLimits
 from scraper.urls import url_flaw

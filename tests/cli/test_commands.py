@@ -24,9 +24,9 @@ from click.testing import CliRunner
 from scraper.cli import cli
 from scraper.config import Settings
 from scraper.corpus.batch import clean_sources
-from scraper.crawl.lock import crawl_lock
 from scraper.errors import WriteError
 from scraper.store import Store
+from scraper.store.lock import crawl_lock
 from tests.factories import make_doc
 from tests.httpserver import Handler, LocalServer, Request, Route
 

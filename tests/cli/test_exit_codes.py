@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 import scraper.cli
 from scraper.cli import cli
-from scraper.crawl.lock import crawl_lock
 from scraper.store.documents import Store
+from scraper.store.lock import crawl_lock
 from tests.factories import make_doc
 from tests.httpserver import Handler, LocalServer, Request, Route
 

@@ -109,7 +109,7 @@ def test_flags_map_onto_the_extract_settings(
         seen.append(settings)
         return []
 
-    monkeypatch.setattr("scraper.cli.clean.clean_stream", spy)
+    monkeypatch.setattr("scraper.corpus.clean_stream", spy)
     assert runner.invoke(cli, ["clean", str(SEED), "--config", str(config), flag]).exit_code == 0
     extract = seen[0].extract  # type: ignore[attr-defined]
     assert {key: getattr(extract, key) for key in expected} == expected

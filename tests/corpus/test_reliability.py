@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 import pytest
 from click.testing import CliRunner
 
-import scraper.cli.clean
+import scraper.corpus
 import scraper.corpus.batch
 from scraper.cli import cli
 from scraper.corpus.atomic import AtomicFile
@@ -402,7 +402,7 @@ def test_a_bug_is_one_line_and_its_traceback_only_with_vv(
     def broken(args: object) -> Iterator[object]:
         raise bug
 
-    monkeypatch.setattr(scraper.cli.clean, "expand", broken)
+    monkeypatch.setattr(scraper.corpus, "expand", broken)
     result = runner.invoke(cli, ["clean", str(page)])
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith(f"scraper: internal error: {type(bug).__name__}")

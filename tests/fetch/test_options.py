@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.config import FetchSettings, Settings, Site, settings_from_dict
-from scraper.crawl.politeness import Politeness
 from scraper.errors import ConfigError, FetchError, PermanentFetchError
 from scraper.fetch.client import Fetcher
+from scraper.fetch.politeness import Politeness
 from scraper.models import FetchedPage
 from tests.crawl.test_engine import article, crawl, make_settings
 from tests.httpserver import LocalServer, Route

@@ -16,7 +16,7 @@ from scraper.corpus.batch import Cleaned, Extraction, clean_file
 from scraper.errors import ExtractionError, NoMainContent
 from scraper.extract.inprocess import InProcess, run_bounded
 
-SEED = Path(__file__).parent / "fixtures" / "seed-article" / "page.html"
+SEED = Path(__file__).parents[1] / "fixtures" / "seed-article" / "page.html"
 QUICK = ExtractSettings(timeout=0.5, max_memory=768 * 1024**2)
 
 

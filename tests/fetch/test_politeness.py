@@ -9,10 +9,10 @@ import httpx
 import pytest
 
 from scraper.config import CrawlSettings, FetchSettings, Settings
-from scraper.crawl.politeness import Politeness, RobotsAnswer, read_robots, robots_url
 from scraper.errors import TransientFetchError
 from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import HostGate
+from scraper.fetch.politeness import Politeness, RobotsAnswer, read_robots, robots_url
 from scraper.models import Kind, VisitOutcome
 from tests.clock import FakeTime
 

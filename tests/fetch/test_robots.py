@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.crawl.robots import (
+from scraper.fetch.robots import (
     ALLOW_ALL,
     DISALLOW_ALL,
     MAX_ROBOTS_BYTES,

@@ -2,7 +2,7 @@
 
 - robots.txt is fetched once per host per run (the first URL of a host waits for it, the
   others share the answer), its first 512 KiB only however long it is, and picked by outcome
-  as RFC 9309 says (see scraper/crawl/robots.py):
+  as RFC 9309 says (see scraper/fetch/robots.py):
   200 -> its rules; 4xx -> allow all; 5xx or unreachable -> disallow all, and the host is set
   aside, since nothing of it may be fetched.
 - Its Crawl-delay (capped by `[crawl] max_crawl_delay`) becomes the host's gap in the
@@ -22,7 +22,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from scraper.config import Settings
-from scraper.crawl.robots import (
+from scraper.errors import ExtractionError, FetchError, PermanentFetchError, TransientFetchError
+from scraper.fetch.client import Fetcher
+from scraper.fetch.gate import HostGate
+from scraper.fetch.robots import (
     ALLOW_ALL,
     DISALLOW_ALL,
     MAX_ROBOTS_BYTES,
@@ -30,13 +33,10 @@ from scraper.crawl.robots import (
     agent_token,
     parse_robots,
 )
-from scraper.errors import ExtractionError, FetchError, TransientFetchError
-from scraper.fetch.client import Fetcher
-from scraper.fetch.gate import HostGate
-from scraper.models import Kind, Visit, VisitOutcome
+from scraper.models import FetchedPage, Kind, Visit, VisitOutcome
 from scraper.urls import host_key
 
-__all__ = ["Politeness", "RobotsAnswer", "read_robots", "robots_url"]
+__all__ = ["Politeness", "RobotsAnswer", "fetch_politely", "read_robots", "robots_url"]
 
 ANY_TYPE: frozenset[str] = frozenset()
 
@@ -175,3 +175,22 @@ class Politeness:
         fetch = self._settings.fetch
         self._gate.pause(url, min(fetch.backoff_max, fetch.backoff_initial * 2 ** (host.failures - 1)))
         return None
+
+
+async def fetch_politely(fetcher: Fetcher, politeness: Politeness, url: str) -> FetchedPage:
+    """GET `url` if robots.txt allows it (and each redirect target), paced per host by the fetcher."""
+    if not await politeness.allowed(url):
+        raise PermanentFetchError(url, _refusal(politeness, url))
+
+    async def check_redirect(target: str) -> None:
+        if not await politeness.allowed(target):
+            raise PermanentFetchError(url, f"redirect to {target} {_refusal(politeness, target)}")
+
+    return await fetcher.fetch(url, check_redirect=check_redirect)
+
+
+def _refusal(politeness: Politeness, url: str) -> str:
+    """Why `url` may not be fetched: its host's robots.txt, or the host being set aside (a dead
+    server's unreachable robots.txt disallows everything, RFC 9309: say that, not "disallowed")."""
+    aside = politeness.set_aside_reason(url)
+    return f"host set aside: {aside}" if aside else "disallowed by robots.txt"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.crawl.lock import crawl_lock, lock_path
 from scraper.errors import LockedError
+from scraper.store.lock import crawl_lock, lock_path
 
 
 def test_second_holder_is_refused_with_the_first_ones_pid(tmp_path: Path) -> None:
@@ -33,7 +33,7 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, time; from scraper.crawl.lock import crawl_lock\n"
+            "import sys, time; from scraper.store.lock import crawl_lock\n"
             f"with crawl_lock({str(db)!r}):\n    print('held', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,

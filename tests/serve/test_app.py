@@ -29,7 +29,7 @@ from scraper.config import FetchSettings, Settings
 from scraper.serve import ServeOptions, create_app
 from tests.httpserver import Handler, LocalServer, Route
 
-SEED = Path(__file__).parent / "fixtures" / "seed-article"
+SEED = Path(__file__).parents[1] / "fixtures" / "seed-article"
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 MAX_REQUEST = 256 * 1024
