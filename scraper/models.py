@@ -105,6 +105,7 @@ class Document:
     fetched_at: datetime
     status: int | None
     date_source: str | None = None
+    language_source: str | None = None
     page_type: str = "article"
     quality: float = 1.0
     skip_reason: str | None = None
@@ -139,6 +140,7 @@ class Document:
             "sitename": self.sitename,
             "description": self.description,
             "language": self.language,
+            "language_source": self.language_source,
             "categories": list(self.categories),
             "tags": list(self.tags),
             "image": self.image,
@@ -170,6 +172,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "sitename",
     "description",
     "language",
+    "language_source",
     "categories",
     "tags",
     "image",
