@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test test-ray test-render lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata train quality-gate clean install-check
+.PHONY: venv demo test test-hostile test-ray test-render lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata bench-speed train quality-gate clean install-check
 
 venv: $(STAMP)
 
@@ -21,7 +21,7 @@ demo: $(STAMP)
 # on every core (pytest-xdist; CI has 2); worksteal evens out the few long tests. The Ray test
 # starts a local Ray (half a minute or more): it is `make test-ray`'s, even once ray is installed
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto --dist worksteal -m "not ray and not render"
+	$(BIN)/python -m pytest -q -n auto --dist worksteal -m "not ray and not render and not hostile"
 
 # mutated fixture pages through extraction, many more than `make test` tries (tests/test_fuzz.py)
 fuzz: $(STAMP)
@@ -43,6 +43,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 # rendering through headless Chromium: the render extra, and Debian's chromium (apt-get install chromium)
+# a crawl of a local site that serves every trap of tests/test_hostile_crawl.py at once
+test-hostile: $(STAMP)
+	$(BIN)/python -m pytest -q -m hostile tests/test_hostile_crawl.py
+
 test-render: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[render,parquet]'
 	$(BIN)/python -m pytest -q -m render tests/fetch/test_render.py
@@ -68,7 +72,13 @@ quality-gate: $(STAMP)
 	$(BIN)/python bench/gate.py
 
 bench-metadata: $(STAMP)
-	$(BIN)/python bench/metadata.py
+	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench
+	$(BIN)/python bench/metadata.py $(ARGS)
+
+# per-page cost against trafilatura.extract(with_metadata=True) and its fast mode, paired, one process
+bench-speed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench
+	$(BIN)/python bench/speed.py $(ARGS)
 
 # constraints.txt: the exact versions make, CI and the README's figures use. Re-resolve them from
 # pyproject.toml in a fresh venv (after changing a dependency, or to take new releases), then

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import itertools
 import json
 import socketserver
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -449,3 +454,95 @@ def test_session_id_links_store_each_text_once(tmp_path: Path, server: LocalServ
     assert report.new == 7
     assert report.skipped == {"duplicate": 6 * 5}  # every ?sid= spelling: the plain URL came first
     assert len([r for r in server.requests if "PHPSESSID" in r.path or "jsessionid" in r.path]) == 0
+
+
+# --- every trap at once ------------------------------------------------------------------------
+
+
+def _with_cookie(route: Route, counter: Iterator[int]) -> Callable[[Request], Route]:
+    """`route`, setting a new 4 KB cookie on every answer."""
+
+    def answer(_request: Request) -> Route:
+        cookie = {"Set-Cookie": f"c{next(counter)}={'x' * 4096}; Path=/"}
+        return Route(route.status, route.body, {**route.headers, **cookie})
+
+    return answer
+
+
+def _trap_site(server: LocalServer, elsewhere: LocalServer) -> None:
+    """Every trap of tests/test_hostile_crawl.py on one site, each answer setting a 4 KB cookie."""
+    foreign = [f"http://127.0.{1 + i // 200}.{1 + i % 200}:{8000 + i}/sitemap.xml" for i in range(400)]
+    own = [server.url(f"/child-{i}.xml") for i in range(50)]
+    sessions = [f"/story-{i}?{key}={n}" for i in range(6) for n in range(5) for key in ("PHPSESSID", "sid")]
+    traps = ["/punycode", "/links", "/complex", "/api", "/gzip-members", "/hop", "/" + "x" * 100_000]
+    anchors = "".join(f'<a href="/c{i}">{i}</a>' for i in range(2000))
+    routes: dict[str, Route] = {
+        "/robots.txt": Route(
+            body=b"User-agent: *\nSitemap: /index.xml\n#" + PUNYCODE_PAYLOAD,
+            headers={"Content-Type": "text/plain; charset=punycode"},
+        ),
+        "/": Route(body=article("Home", links=(*traps, *sessions))),
+        "/index.xml": Route(
+            200, sitemap_index(*[u for pair in zip(foreign, own, strict=False) for u in pair]), XML
+        ),
+        "/punycode": Route(
+            body=punycode_page("Declared in a meta tag"), headers={"Content-Type": "text/html"}
+        ),
+        "/links": Route(body=_links_page("Links", 5000, prefix="/l")),
+        "/complex": Route(body=article("Complex", extra="<span>x</span>" * 45_000 + anchors)),
+        "/api": Route(body='{"items": [' + ", ".join(f'{{"id": {i}}}' for i in range(500)) + "]}"),
+        "/gzip-members": Route(
+            body=gzip.compress(b"", mtime=0) * 200_000,
+            headers={"Content-Type": "text/html", "Content-Encoding": "gzip"},
+        ),
+        "/hop": Route(302, b"", {"Location": elsewhere.url("/admin")}),
+    }
+    routes.update({f"/child-{i}.xml": Route(200, urlset(server.url(f"/s{i}")), XML) for i in range(50)})
+    routes.update({f"/story-{i}": Route(body=article(f"Story number {i}")) for i in range(6)})
+    counter = itertools.count()
+    server.routes.update({path: _with_cookie(route, counter) for path, route in routes.items()})
+    elsewhere.routes["/admin"] = Route(body=article("Another service"))
+
+
+@pytest.mark.hostile
+def test_a_site_serving_every_trap_at_once_is_crawled_within_its_limits(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """`scraper crawl` over a site that serves every trap above at once, and a second start URL on a
+    server that drips its answers a byte at a time: the run ends within --max-duration (+5 s),
+    leaves its report, prints no traceback, sends no cookie, asks nothing of other hosts or ports,
+    keeps its frontier within bounds and stores each text once."""
+    config = tmp_path / "traps.toml"
+    config.write_text(
+        "[fetch]\nper_host_delay = 0.05\nurl_budget = 3.0\nmax_attempts = 2\nbackoff_initial = 0.01\n"
+        "backoff_max = 0.05\n[crawl]\nmax_frontier_urls = 1500\nmax_links_per_page = 400\n"
+        "max_discovery_per_host = 20\nhost_failure_limit = 2\n"
+    )
+    db, report_path = tmp_path / "store.db", tmp_path / "report.json"
+    max_duration = 15.0  # shorter than the crawl would take: --max-duration ends it
+    with LocalServer() as elsewhere, TrickleServer(*DRIP) as slow:
+        _trap_site(server, elsewhere)
+        command = [sys.executable, "-m", "scraper", "crawl", server.url("/"), slow.url("/")]
+        command += ["--config", str(config), "--db", str(db), "--report", str(report_path)]
+        command += ["--max-pages", "5000", "--max-duration", str(max_duration)]
+        started = time.monotonic()
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        elapsed = time.monotonic() - started
+
+        assert elsewhere.requests == []
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr
+    report = json.loads(report_path.read_text())
+    assert (report["status"], report["stopped_early"]) == ("stopped", True)
+    took = datetime.fromisoformat(report["finished_at"]) - datetime.fromisoformat(report["started_at"])
+    assert took.total_seconds() <= max_duration + OVERSHOOT
+    assert elapsed < max_duration + OVERSHOOT + 15  # the interpreter and the workers starting, too
+    assert not any("cookie" in r.headers for r in server.requests)
+    assert any("not in the crawl's scope" in p["reason"] for p in report["problems"])
+    assert max(len(line) for line in done.stdout.splitlines()) < 1000
+    settings = make_settings(tmp_path)
+    settings = replace(settings, store=replace(settings.store, path=str(db)))
+    assert rows(settings) <= 1500
+    ((stored, texts),) = db_rows(settings, "SELECT COUNT(*), COUNT(DISTINCT content_hash) FROM documents")
+    assert stored == texts
+    assert isinstance(texts, int) and texts >= 1 + 6 + 1  # home, the stories, the punycode page
