@@ -122,8 +122,10 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         tree, html, page_url, settings, page.source, call=_Call.for_page(settings, facts, page),
         simplified=bool(bounded),
     )  # fmt: skip
-    shown = content(found, settings)  # what the Markdown and XML outputs keep: links, images, emphasis
     text, markdown = _with_comments(found, text, settings)
+    shown = content(
+        found, settings
+    )  # what Markdown and XML keep (links, images, emphasis): last, it edits found
     trace.lap("trafilatura")
     # a page bounds.py had to simplify is a shape the model never saw: trafilatura's output stands
     if tree.body is not None and not bounded and (trace.collect_blocks or block_model.available()):

@@ -115,12 +115,14 @@ def test_a_page_that_never_settles_fails_alone(tmp_path: Path, site: LocalServer
 
 
 def test_clean_render_through_a_proxy(site: LocalServer) -> None:
-    """clean --render --proxy: the page is fetched through the proxy and rendered."""
+    """clean --render --proxy: the page and the requests its script makes go through the proxy."""
     with LocalProxy() as proxy:
         result = CliRunner().invoke(cli, ["clean", "--render", "--proxy", proxy.url, site.url("/")])
     assert result.exit_code == 0, result.output
     assert STORY in result.output
-    assert site.url("/") in {f.target for f in proxy.seen}
+    forwarded = {f.target for f in proxy.seen}
+    assert site.url("/") in forwarded  # the page, fetched by the fetcher
+    assert site.url("/api/story") in forwarded  # and the browser's own request
 
 
 def test_a_browser_that_cannot_start_is_a_configuration_error(server: LocalServer) -> None:
