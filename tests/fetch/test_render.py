@@ -42,7 +42,8 @@ fetch('/api/story').then(r => r.json()).then(story => {
 """
 SHELL = (
     "<html><head><title>Harbour News</title><script src='/app.js' defer></script></head><body>"
-    "<noscript>You need to enable JavaScript to run this app.</noscript><div id='root'></div></body></html>"
+    "<noscript>You need to enable JavaScript to run this app.</noscript><div id='root'></div>"
+    "<a href='/private'>Members</a></body></html>"
 )
 API = (
     '{"title": "Dredging plans agreed", "paragraphs": ['
@@ -96,6 +97,7 @@ def test_rendering_gets_the_story_the_plain_fetch_calls_a_shell(
     rendered = _settings(tmp_path / "rendered", site, render=True)
     report = crawl(rendered, sites=rendered.sites)
     assert report.new == 1, report
+    assert report.skipped_robots == 1  # its link to /private, disallowed
     assert STORY in _texts(rendered)[site.url("/")]
     assert len(site.hits("/api/story")) == 1  # the browser's own request, through the guard
     assert inner.requests == []
