@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,19 @@ def test_proxy_credentials_come_from_its_url(server: LocalServer) -> None:
         with pytest.raises(FetchError, match="HTTP 407") as refused:
             fetch(settings({"proxy": guarded.url}), server.url("/page"))
     assert "s3cret-pw" not in refused.value.reason
+
+
+def test_a_proxy_that_is_down_is_named_in_the_reason(server: LocalServer) -> None:
+    """A proxy that refuses connections fails the page as the proxy's failure, naming its host and
+    port (never its password), not as the site's 'cannot connect'."""
+    server.routes["/page"] = Route(200, article("Unreached"))
+    with socket.socket() as closed:  # a port nothing listens on once the socket is closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    with pytest.raises(FetchError) as refused:
+        fetch(settings({"proxy": f"http://me:s3cret-pw@127.0.0.1:{port}"}), server.url("/page"))
+    assert refused.value.reason == f"proxy failed: cannot connect to 127.0.0.1:{port} (Connection refused)"
+    assert server.hits("/page") == []
 
 
 def test_a_site_has_its_own_proxy(server: LocalServer, inner: LocalServer, proxy: LocalProxy) -> None:
