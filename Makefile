@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test test-hostile test-ray test-render lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata train quality-gate clean install-check
+.PHONY: venv demo test test-hostile test-ray test-render lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata bench-speed train quality-gate clean install-check
 
 venv: $(STAMP)
 
@@ -72,7 +72,13 @@ quality-gate: $(STAMP)
 	$(BIN)/python bench/gate.py
 
 bench-metadata: $(STAMP)
-	$(BIN)/python bench/metadata.py
+	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench
+	$(BIN)/python bench/metadata.py $(ARGS)
+
+# per-page cost against trafilatura.extract(with_metadata=True) and its fast mode, paired, one process
+bench-speed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench
+	$(BIN)/python bench/speed.py $(ARGS)
 
 # constraints.txt: the exact versions make, CI and the README's figures use. Re-resolve them from
 # pyproject.toml in a fresh venv (after changing a dependency, or to take new releases), then

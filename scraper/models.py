@@ -105,6 +105,7 @@ class Document:
     fetched_at: datetime
     status: int | None
     date_source: str | None = None
+    language_source: str | None = None
     page_type: str = "article"
     quality: float = 1.0
     skip_reason: str | None = None
@@ -139,6 +140,7 @@ class Document:
             "sitename": self.sitename,
             "description": self.description,
             "language": self.language,
+            "language_source": self.language_source,
             "categories": list(self.categories),
             "tags": list(self.tags),
             "image": self.image,
@@ -170,6 +172,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "sitename",
     "description",
     "language",
+    "language_source",
     "categories",
     "tags",
     "image",
@@ -328,6 +331,17 @@ class CrawlProgress:
             stored=self.stored + stored,
             failed=self.failed + failed,
         )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CleanProgress:
+    """Where a `clean -o` run stands: pages (HTML files and HTML responses of web archives, not
+    their other records) and inputs done, and bytes of local input read (a file once done, a web
+    archive record by record), of which an ETA is reckoned even for one large archive."""
+
+    pages: int = 0
+    inputs: int = 0
+    read: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

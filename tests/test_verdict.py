@@ -48,7 +48,7 @@ def test_the_corpus_judge_adds_failures_records_and_hygiene() -> None:
     failed = Cleaned(source="a.html", error=SourceError("a.html", "cannot read: gone"))
     assert judge(failed, min_quality=0.0, hygiene=None).outcome == "failed: cannot read"
     request = Cleaned(source="x.warc", skipped="request record")
-    assert judge(request, min_quality=0.0, hygiene=None).outcome == "skipped: request record"
+    assert judge(request, min_quality=0.0, hygiene=None).outcome == "not a page: request record"
     hygiene = Hygiene(HygieneSettings(exact=True))
     low, story = make_doc(quality=0.1), make_doc(quality=0.9)
     assert judge(Cleaned(source="1", document=low), min_quality=0.5, hygiene=hygiene).outcome == (

@@ -299,7 +299,10 @@ def _clean_to_folder(
     out = corpus.OutputDir(output, fmt=fmt, shard_size=shard_size, resume=resume)
     errors = corpus.ErrorLog(errors_path)
     try:
-        with crawl.clean_progress(sys.stderr, len(inputs), shown=not quiet()) as progress:
+        total_bytes = sum(corpus.input_sizes(inputs).values())
+        with crawl.clean_progress(
+            sys.stderr, len(inputs), total_bytes=total_bytes, shown=not quiet()
+        ) as progress:
             counts = corpus.clean_to_folder(
                 inputs,
                 settings,

@@ -70,6 +70,9 @@ if TYPE_CHECKING:
         expand as expand,
     )
     from scraper.corpus.sources import (
+        input_sizes as input_sizes,
+    )
+    from scraper.corpus.sources import (
         read_input_list as read_input_list,
     )
     from scraper.corpus.sources import (
@@ -117,6 +120,7 @@ _EXPORTS = {
     "Input": "scraper.corpus.sources",
     "UrlMap": "scraper.corpus.sources",
     "expand": "scraper.corpus.sources",
+    "input_sizes": "scraper.corpus.sources",
     "read_input_list": "scraper.corpus.sources",
     "read_url_map": "scraper.corpus.sources",
     "ArchivingFetcher": "scraper.corpus.warc",
@@ -151,6 +155,7 @@ __all__ = [
     "clean_to_folder",
     "expand",
     "failed_count",
+    "input_sizes",
     "judge",
     "open_writer",
     "ray_stream",

@@ -5,13 +5,15 @@
 
 `clean_to_folder` is the loop behind `clean -o DIR` (and the library's way to build a corpus).
 
-Every page has exactly one outcome, a key of the run's counts:
+Every page (an HTML file, an HTML response of a web archive) has exactly one outcome, a key of
+the run's counts, and so has every other record of a web archive:
 
     written                      kept: printed, or in a shard
     skipped: REASON              no article: junk pages and pages without main content (their
-                                 skip_reason), web archive records that are no page (a request,
-                                 an image, a redirect), pages below --min-quality, pages
-                                 without a title, URL or date (--only-with-metadata)
+                                 skip_reason), pages below --min-quality, pages without a title,
+                                 URL or date (--only-with-metadata)
+    not a page: REASON           a web archive record that is no HTML response (a request, an
+                                 image, a redirect): counted apart, never among the pages
     dropped: duplicate           the same text as a page kept earlier (or stored, with --db)
     dropped: near-duplicate      MinHash similarity at or above --near-dup to a page kept earlier
     dropped: language            not one of --language
@@ -34,9 +36,10 @@ from scraper.config import Settings
 from scraper.corpus.batch import Cleaned, CleanOptions, InputDone, clean_stream
 from scraper.corpus.dedup import Hygiene
 from scraper.corpus.shards import OutputDir
-from scraper.corpus.sources import Input
+from scraper.corpus.sources import Input, input_sizes
+from scraper.corpus.warc import record_offset
 from scraper.errors import SourceError, WriteError
-from scraper.models import portable_name
+from scraper.models import CleanProgress, portable_name
 from scraper.verdict import KEPT, Verdict, head, judge_document
 
 # what turns inputs into cleaned pages, in input order
@@ -53,6 +56,7 @@ __all__ = [
 ]
 
 WRITTEN = KEPT
+NOT_A_PAGE = "not a page"  # a web archive record that is no HTML response: counted apart from pages
 
 
 def judge(
@@ -65,7 +69,7 @@ def judge(
         reason = str(getattr(cleaned.error, "reason", cleaned.error))
         return Verdict(f"failed: {head(reason)}", reason)
     if cleaned.skipped is not None:
-        return Verdict(f"skipped: {head(cleaned.skipped)}", cleaned.skipped)
+        return Verdict(f"{NOT_A_PAGE}: {head(cleaned.skipped)}", cleaned.skipped)
     assert cleaned.document is not None
     verdict = judge_document(cleaned.document, min_quality=min_quality, only_with_metadata=only_with_metadata)
     if not verdict.kept:
@@ -77,15 +81,20 @@ def judge(
 
 
 def summary(counts: Mapping[str, int], *, inputs: int) -> list[str]:
-    """The summary: one line of totals, then one line per reason, largest first."""
-    groups: dict[str, Counter[str]] = {"skipped": Counter(), "dropped": Counter(), "failed": Counter()}
+    """The summary: one line of totals, then one line per reason, largest first. Pages are HTML
+    files and HTML responses; an archive's other records (requests, images, redirects, ...) are
+    counted apart, after the pages."""
+    kinds = ("skipped", "dropped", "failed", NOT_A_PAGE)
+    groups: dict[str, Counter[str]] = {kind: Counter() for kind in kinds}
     for key, count in counts.items():
         kind, _, reason = key.partition(": ")
         if kind in groups:
             groups[kind][reason] += count
-    pages = sum(counts.values())
-    totals = ", ".join(f"{kind} {sum(group.values())}" for kind, group in groups.items())
-    lines = [f"cleaned {inputs} inputs, {pages} pages: written {counts.get(WRITTEN, 0)}, {totals}"]
+    records = sum(groups[NOT_A_PAGE].values())
+    pages = sum(counts.values()) - records
+    totals = ", ".join(f"{kind} {sum(groups[kind].values())}" for kind in kinds[:3])
+    first = f"cleaned {inputs} inputs, {pages} pages: written {counts.get(WRITTEN, 0)}, {totals}"
+    lines = [first + (f"; {records} web archive records that are no page" if records else "")]
     for kind, group in groups.items():
         for reason, count in sorted(group.items(), key=lambda item: (-item[1], item[0])):
             lines.append(f"  {kind} {count}: {reason}")
@@ -138,24 +147,28 @@ def clean_to_folder(
     only_with_metadata: bool = False,
     hygiene: Hygiene | None = None,
     errors: ErrorLog | None = None,
-    progress: Callable[[int, int], None] = lambda _pages, _inputs: None,
+    progress: Callable[[CleanProgress], None] = lambda _progress: None,
     warn: Callable[[str], None] = lambda _line: None,
     engine: Engine = clean_stream,
 ) -> Counter[str]:
     """Clean `inputs` into the shards of `out`; returns the counts of the whole run (resumed
     parts included). Pages already in committed shards are not cleaned again. `progress` is
-    called with the pages and inputs done so far; `warn` gets one line per failed page; `engine`
-    is what cleans (`batch.clean_stream`, or `ray_engine.ray_stream` bound to its cluster)."""
+    told the pages, inputs and bytes done so far (`CleanProgress`); `warn` gets one line per
+    failed page; `engine` is what cleans (`batch.clean_stream`, or `ray_engine.ray_stream` bound
+    to its cluster)."""
     if hygiene is not None:
         hygiene.remember(out.kept_texts())
     options = dataclasses.replace(options, resume=out.resume_point)
-    pages = inputs_done = 0
+    sizes = input_sizes(inputs)
+    finished = [item.source for item in inputs if out.resume_point(item.source) is None]
+    pages, inputs_done, read = 0, len(finished), sum(sizes.get(name, 0) for name in finished)
     try:
         for event in engine(inputs, settings, options):
             if isinstance(event, InputDone):
                 out.input_done(event.input, event.pages)
                 inputs_done += 1
-                progress(pages, inputs_done)
+                read += sizes.get(event.input, 0)
+                progress(CleanProgress(pages=pages, inputs=inputs_done, read=read))
                 continue
             verdict = judge(
                 event, min_quality=min_quality, hygiene=hygiene, only_with_metadata=only_with_metadata
@@ -169,8 +182,9 @@ def clean_to_folder(
                     errors.add(event, verdict.reason or "")
             out.page_done(event.origin, verdict.outcome)
             out.maybe_commit()
-            pages += 1
-            progress(pages, inputs_done)
+            pages += event.skipped is None
+            within = record_offset(event.source, event.origin) or 0  # how far into a web archive
+            progress(CleanProgress(pages=pages, inputs=inputs_done, read=read + within))
     except BaseException:
         out.abort()
         raise

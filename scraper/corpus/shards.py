@@ -1,9 +1,14 @@
 """`clean -o DIR`: a corpus folder of shards that a killed run resumes, every input cleaned once.
 
     DIR/part-00000.jsonl.gz (or .parquet)   at most `shard_size` records each, the record schema
-    DIR/manifest.jsonl                      one line per committed shard: the journal of the run
-    DIR/done/<hash>.json                    a completion marker per finished input
+    DIR/_manifest.jsonl                     one line per committed shard: the journal of the run
+    DIR/_done/<hash>.json                   a completion marker per finished input
     DIR/.lock                               held by the run writing the folder
+
+Only shards sit at the top level under a plain name: the bookkeeping starts with `_` or `.`,
+which Arrow's dataset reader (so pandas), Spark and Hugging Face `datasets` skip, so
+`pd.read_parquet("DIR")` reads the corpus. A folder written before this layout (`manifest.jsonl`,
+`done/`) is moved to it, under the lock, by the next `--resume`.
 
 One run at a time: the folder's lock (scraper/store/lock.py) is taken before anything is read,
 and a second run is refused (`LockedError`, exit 3). The commit protocol, in this order: records
@@ -46,8 +51,10 @@ from scraper.store import FolderLock
 __all__ = ["SHARD_FORMATS", "OutputDir"]
 
 SHARD_FORMATS = {"jsonl": ".jsonl.gz", "parquet": ".parquet"}
-MANIFEST = "manifest.jsonl"
-DONE = "done"
+MANIFEST = "_manifest.jsonl"
+DONE = "_done"
+# the names of the bookkeeping before it was kept out of dataset readers' way
+_OLD_NAMES = {"manifest.jsonl": MANIFEST, "done": DONE}
 # a temp shard: `AtomicFile`'s hidden sibling of a shard name (or the fixed name older runs used)
 _TEMP_SHARD = re.compile(r"\.(part-\d{5}\.(jsonl\.gz|parquet))(\.[0-9a-f]+)?\.tmp")
 
@@ -118,12 +125,14 @@ class OutputDir:
     def _open(self, resume: bool) -> None:
         manifest = self.path / MANIFEST
         try:
-            (self.path / DONE).mkdir(exist_ok=True)
-            if manifest.exists() and not resume:
+            held = [name for name in (MANIFEST, *_OLD_NAMES) if (self.path / name).exists()]
+            if held and not resume:
                 raise WriteError(
-                    f"{self.path}: already holds a run ({MANIFEST}): pass --resume to continue it, "
+                    f"{self.path}: already holds a run ({held[0]}): pass --resume to continue it, "
                     "or choose another folder"
                 )
+            self._migrate()
+            (self.path / DONE).mkdir(exist_ok=True)
             entries = read_manifest(manifest)
             self._check(manifest, entries)
             for entry in entries:
@@ -134,6 +143,19 @@ class OutputDir:
             self._sweep()
         except OSError as exc:
             raise WriteError(f"{self.path}: cannot prepare the output folder: {exc.strerror or exc}") from exc
+
+    def _migrate(self) -> None:
+        """Move the bookkeeping of a folder written before `_manifest.jsonl` and `_done/` to those
+        names, each in one rename (a kill between the two leaves a folder this finishes)."""
+        for old, new in _OLD_NAMES.items():
+            source, target = self.path / old, self.path / new
+            if not source.exists():
+                continue
+            if target.exists():
+                raise WriteError(
+                    f"{self.path}: holds both {old} and {new}: keep the one of this run, move the other away"
+                )
+            source.rename(target)
 
     def _check(self, manifest: Path, entries: list[Entry]) -> None:
         """Every shard the manifest names is there, whole (its size, when the line has it), and of

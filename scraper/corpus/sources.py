@@ -7,6 +7,7 @@ lists, folders walked), the path-to-URL mapping of `--url-map`, and HTML files' 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -77,6 +78,16 @@ def _expand_path(path: Path) -> Iterator[Input | SourceError]:
 
 def _file_input(path: Path) -> Input:
     return Input(str(path), "archive" if is_archive_name(path.name) else "file")
+
+
+def input_sizes(inputs: Iterable[Input | SourceError]) -> dict[str, int]:
+    """The bytes of each local file and web archive among `inputs` (URLs and stdin: none), by source."""
+    sizes = {}
+    for item in inputs:
+        if isinstance(item, Input) and item.kind in ("file", "archive"):
+            with contextlib.suppress(OSError):  # gone since: its failure is reported when it is read
+                sizes[item.source] = os.path.getsize(item.source)
+    return sizes
 
 
 def read_input_list(path: str) -> list[str]:

@@ -57,6 +57,7 @@ __all__ = [
     "WarcArchive",
     "is_archive_name",
     "read_archive",
+    "record_offset",
 ]
 
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -78,6 +79,12 @@ _DAMAGE = (
     KeyError,
     UnicodeError,
 )
+
+
+def record_offset(source: str, archive: str) -> int | None:
+    """The byte offset of a record of `archive` from its source (`FILE#OFFSET`); None for another source."""
+    path, sep, offset = source.rpartition("#")
+    return int(offset) if sep and path == archive and offset.isdigit() else None
 
 
 def is_archive_name(name: str) -> bool:

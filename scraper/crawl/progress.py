@@ -14,6 +14,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import (
     BarColumn,
+    DownloadColumn,
     MofNCompleteColumn,
     Progress,
     TextColumn,
@@ -21,7 +22,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from scraper.models import CrawlProgress, iso_utc, utc_now
+from scraper.models import CleanProgress, CrawlProgress, iso_utc, utc_now
 
 __all__ = ["LogProgress", "announce_run", "clean_progress", "progress_display"]
 
@@ -88,23 +89,42 @@ def progress_display(stream: TextIO) -> Iterator[Callable[[CrawlProgress], None]
 
 
 class _CleanLines:
-    """`clean -o` without a terminal: a timestamped line at most every `interval` seconds."""
+    """`clean -o` without a terminal: a timestamped line at most every `interval` seconds, with the
+    time left when the run reads local input (reckoned from the bytes read)."""
 
-    def __init__(self, stream: TextIO, total: int, interval: float, clock: Callable[[], float]) -> None:
-        self._stream, self._total, self._interval, self._clock = stream, total, interval, clock
+    def __init__(
+        self, stream: TextIO, total: int, total_bytes: int, interval: float, clock: Callable[[], float]
+    ) -> None:
+        self._stream, self._total, self._bytes = stream, total, total_bytes
+        self._interval, self._clock = interval, clock
         self._start = clock()
         self._next = self._start + interval
+        self._first_read: int | None = None  # what a resumed run had read before it started
 
-    def __call__(self, pages: int, inputs: int) -> None:
+    def __call__(self, progress: CleanProgress) -> None:
+        if self._first_read is None:
+            self._first_read = progress.read
         now = self._clock()
         if now < self._next:
             return
         self._next = now + self._interval
-        rate = pages / max(now - self._start, 1e-9)
-        stamp = iso_utc(utc_now())
-        line = f"{stamp} cleaned {pages} pages ({rate:.1f} pages/s), {inputs} of {self._total} inputs"
+        elapsed = max(now - self._start, 1e-9)
+        line = (
+            f"{iso_utc(utc_now())} cleaned {progress.pages} pages ({progress.pages / elapsed:.1f} pages/s), "
+            f"{progress.inputs} of {self._total} inputs"
+        )
+        if self._bytes:
+            line += f", {_megabytes(progress.read)} of {_megabytes(self._bytes)} MB read"
+            speed = (progress.read - self._first_read) / elapsed
+            if speed > 0:
+                left = max(self._bytes - progress.read, 0) / speed
+                line += f", {int(left) // 3600}:{int(left) % 3600 // 60:02d}:{int(left) % 60:02d} left"
         self._stream.write(f"{line}\n")
         self._stream.flush()
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1e6:.1f}"
 
 
 @contextmanager
@@ -112,34 +132,41 @@ def clean_progress(
     stream: TextIO,
     total: int,
     *,
+    total_bytes: int = 0,
     interval: float = 10.0,
     clock: Callable[[], float] = time.monotonic,
     shown: bool = True,
-) -> Iterator[Callable[[int, int], None]]:
-    """A `(pages, inputs)` progress callable for `clean -o`: a rich bar with pages/s and the time
-    left (from inputs done of `total`) on a terminal, else a timestamped line every `interval` s;
-    nothing when not `shown` (--quiet)."""
+) -> Iterator[Callable[[CleanProgress], None]]:
+    """A `CleanProgress` callable for `clean -o`: a rich bar with pages/s and the time left on a
+    terminal, else a timestamped line every `interval` s; nothing when not `shown` (--quiet). The
+    bar and the time left follow the bytes read of `total_bytes` (the local inputs' sizes), so a
+    single large web archive shows its progress; without local input, the `total` inputs."""
     if not shown:
-        yield lambda _pages, _inputs: None
+        yield lambda _progress: None
         return
     if not stream.isatty():
-        yield _CleanLines(stream, total, interval, clock)
+        yield _CleanLines(stream, total, total_bytes, interval, clock)
         return
+    done = DownloadColumn() if total_bytes else MofNCompleteColumn()
     columns = (
         TextColumn("cleaning"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("inputs, {task.fields[pages]} pages, {task.fields[rate]:.1f} pages/s"),
+        done,
+        TextColumn(
+            "{task.fields[inputs]} of " + str(total) + " inputs, {task.fields[pages]} pages, "
+            "{task.fields[rate]:.1f} pages/s"
+        ),
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
     )
     start = clock()
     with Progress(*columns, console=Console(file=stream), transient=True) as bar:
-        task = bar.add_task("clean", total=total, pages=0, rate=0.0)
+        task = bar.add_task("clean", total=total_bytes or total, pages=0, inputs=0, rate=0.0)
 
-        def update(pages: int, inputs: int) -> None:
-            rate = pages / max(clock() - start, 1e-9)
-            bar.update(task, completed=inputs, pages=pages, rate=rate)
+        def update(progress: CleanProgress) -> None:
+            rate = progress.pages / max(clock() - start, 1e-9)
+            completed = progress.read if total_bytes else progress.inputs
+            bar.update(task, completed=completed, pages=progress.pages, inputs=progress.inputs, rate=rate)
 
         yield update

@@ -1,6 +1,7 @@
 """Author names you can trust: bylines cleaned, and where on the page each byline sits.
 
     declared_authors(tree, objects)   names JSON-LD and meta tags declare
+    publisher_names(tree, objects)    the site's and its publisher's names, never an author's
     bylines(tree)                     author-ish elements, each marked if it sits in a teaser card
     clean_authors(raw)                "By Jane Doe, Staff Writer" -> ("Jane Doe",)
 
@@ -64,16 +65,46 @@ _BYLINE_SELECTOR = "[rel~=author], [itemprop~=author], address, [class*=author i
 
 
 def declared_authors(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]:
+    """The people JSON-LD and meta tags name as authors (an Organization "author" is the publisher)."""
     for data in objects:
         for obj in _objects(data):
             author = obj.get("author") or obj.get("creator")
             for one in author if isinstance(author, list) else [author]:
                 if isinstance(one, str):
                     yield one
-                elif isinstance(one, dict) and isinstance(one.get("name"), str):
+                elif isinstance(one, dict) and isinstance(one.get("name"), str) and not _organization(one):
                     yield one["name"]
     for meta in tree.css(_AUTHOR_META):
         yield meta.attributes.get("content") or ""
+
+
+# meta tags naming the site or its publisher
+_PUBLISHER_META = 'meta[property="og:site_name"], meta[name="application-name" i], meta[name="publisher" i]'
+
+
+def publisher_names(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]:
+    """Names of the site and its publisher (og:site_name, JSON-LD publisher, Organization authors):
+    an "author" by one of these names is the masthead, not a byline."""
+    for data in objects:
+        for obj in _objects(data):
+            for key in ("publisher", "author", "creator"):
+                value = obj.get(key)
+                for one in value if isinstance(value, list) else [value]:
+                    if isinstance(one, dict) and isinstance(one.get("name"), str):
+                        if key == "publisher" or _organization(one):
+                            yield one["name"]
+                    elif isinstance(one, str) and key == "publisher":
+                        yield one
+    for meta in tree.css(_PUBLISHER_META):
+        yield meta.attributes.get("content") or ""
+
+
+def _organization(obj: dict[str, Any]) -> bool:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(
+        isinstance(k, str) and k.endswith(("Organization", "Corporation", "WebSite", "Brand")) for k in kinds
+    )
 
 
 def _in_card(node: LexborNode) -> bool:
@@ -142,7 +173,7 @@ _NOT_NAME_WORDS = frozenset({
     "about", "author", "authors", "share", "comments", "comment", "subscribe", "newsletter", "posted",
     "written", "updated", "name", "e-mail", "email", "website", "required", "reply", "login", "published",
     "publiziert", "veröffentlicht", "aktualisiert", "geschrieben", "publié", "publicado", "pubblicato",
-    "gepubliceerd", "opublikowano", "fail", "error", "true", "false",
+    "gepubliceerd", "opublikowano", "fail", "error", "true", "false", "publisher", "created",
 })  # fmt: skip
 _JOINS = re.compile(r"\s*(?:;|\||&|\b(?:[Aa]nd|und|et)\b)\s*")
 _CRUFT = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+")

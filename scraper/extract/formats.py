@@ -54,14 +54,15 @@ def content(found: _Extracted, settings: ExtractSettings) -> Content:
     """The main content (and the comments, when they are kept) as the settings ask for it.
 
     trafilatura is always asked for links and emphasis (the quality score reads the links);
-    what the user did not ask for is taken out here, from a copy.
+    what the user did not ask for is taken out here, from `found`'s own trees, in place (a copy
+    cost 2 ms a page): call it once the rest of `found` has been read.
     """
     parts, markdown = [], []
     bodies = [("main", found.body)]
     if settings.include_comments and found.commentsbody is not None and len(found.commentsbody):
         bodies.append(("comments", found.commentsbody))
     for tag, body in bodies:
-        tree = copy.deepcopy(body)
+        tree = body
         if not settings.include_links:
             etree.strip_tags(tree, "ref")
         if not settings.include_formatting:

@@ -267,3 +267,13 @@ def test_export_writes_the_same_formats_from_the_store(runner: CliRunner, tmp_pa
     page = lxml_html.fromstring(export("--format", "html"))
     assert page.xpath("//a/@href") == ["https://port.example/minutes"]
     assert runner.invoke(cli, ["export", "--db", str(db), "--tei"]).exit_code == 2
+
+
+def test_fast_cleans_without_the_fallbacks(runner: CliRunner, pages: Path) -> None:
+    """--fast (trafilatura's -f/--fast, [extract] fast) cleans the page all the same, with its date
+    from the markup."""
+    code, stdout, _ = _clean(runner, str(pages / "sub" / "ferry.htm"), "--format", "jsonl", "--fast")
+    assert code == 0
+    record = json.loads(stdout)
+    assert record["title"] == "Ferry news" and "dredging plans" in record["text"]
+    assert record["date"] == "2025-03-04"

@@ -21,6 +21,7 @@ from scraper.cli import cli
 from scraper.config import FetchSettings, Settings
 from scraper.corpus.batch import clean_sources
 from scraper.crawl.progress import clean_progress
+from scraper.models import CleanProgress
 from scraper.store import Store
 from tests.archives import Exchange, warc_bytes, write
 from tests.factories import make_doc
@@ -96,14 +97,15 @@ def test_output_folder_has_shards_manifest_markers_and_summary(runner: CliRunner
     ]
     rows = _records(out)
     assert len(rows) == 8 and len({r["content_hash"] for r in rows}) == 8
-    manifest = [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
+    manifest = [json.loads(line) for line in (out / "_manifest.jsonl").read_text().splitlines()]
     assert sum(entry["records"] for entry in manifest) == 8
-    markers = [json.loads(p.read_text()) for p in (out / "done").iterdir()]
+    markers = [json.loads(p.read_text()) for p in (out / "_done").iterdir()]
     assert sorted(m["input"] for m in markers) == sorted([*(str(p) for p in pages.iterdir()), str(warc)])
     assert result.stdout.splitlines()[0] == (
-        "cleaned 7 inputs, 12 pages: written 8, skipped 4, dropped 0, failed 0"
+        "cleaned 7 inputs, 9 pages: written 8, skipped 1, dropped 0, failed 0; "
+        "3 web archive records that are no page"
     )
-    assert "  skipped 3: not a response record (request)" in result.stdout
+    assert "  not a page 3: not a response record (request)" in result.stdout
     assert "  skipped 1: no main content" in result.stdout
 
 
@@ -173,7 +175,7 @@ def test_sigkill_then_resume_cleans_every_input_exactly_once(tmp_path: Path) -> 
         "1",
     ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    manifest = out / "manifest.jsonl"
+    manifest = out / "_manifest.jsonl"
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
         if manifest.exists() and manifest.read_bytes().count(b"\n") >= 2:
@@ -333,15 +335,17 @@ def test_a_resumed_run_still_drops_duplicates_of_what_it_kept_before(
 
 
 def test_progress_off_a_terminal_is_a_timestamped_line_every_interval() -> None:
-    """Without a terminal, clean -o prints at most one line per interval: time, pages, pages/s, inputs."""
+    """Without a terminal, clean -o prints at most one line per interval: time, pages, pages/s,
+    inputs, and with local input the bytes read and the time left at the rate read so far."""
     stream, now = io.StringIO(), [0.0]
-    with clean_progress(stream, 5, interval=10.0, clock=lambda: now[0]) as progress:
+    with clean_progress(stream, 5, total_bytes=50_000_000, interval=10.0, clock=lambda: now[0]) as progress:
+        progress(CleanProgress())
         now[0] = 4.0
-        progress(3, 1)  # before the interval: nothing
+        progress(CleanProgress(pages=3, inputs=0, read=1_000_000))  # before the interval: nothing
         now[0] = 10.0
-        progress(20, 2)
-        progress(21, 2)  # within the next interval: nothing
+        progress(CleanProgress(pages=20, inputs=0, read=10_000_000))  # one archive, a fifth read
+        progress(CleanProgress(pages=21, inputs=0, read=11_000_000))  # within the next interval: nothing
     (line,) = stream.getvalue().splitlines()
     stamp, rest = line.split(" ", 1)
     assert stamp.endswith("Z") and "T" in stamp
-    assert rest == "cleaned 20 pages (2.0 pages/s), 2 of 5 inputs"
+    assert rest == "cleaned 20 pages (2.0 pages/s), 0 of 5 inputs, 10.0 of 50.0 MB read, 0:00:40 left"

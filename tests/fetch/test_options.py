@@ -253,8 +253,9 @@ def test_environment_values_are_secrets() -> None:
 def test_secrets_never_reach_output_logs_or_reports(
     tmp_path: Path, server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A crawl at -vv with a bearer token, a cookie and a proxy password from the environment:
-    none of them appears on stdout, stderr or in the report, even where requests fail."""
+    """A crawl at -vv with a bearer token, a cookie and a proxy password from the environment,
+    then clean --explain of a failing page: none of them appears on stdout, stderr or in the
+    report, even where requests fail."""
     server.routes.update(
         {
             "/robots.txt": Route(404),
@@ -281,6 +282,12 @@ def test_secrets_never_reach_output_logs_or_reports(
     for secret in ("tok-very-secret", "cookie-very-secret", "proxy-very-secret"):
         assert secret not in seen
     assert "127.0.0.9" in json.dumps(json.loads(report.read_text())["failures"])
+    explained = CliRunner().invoke(
+        cli, ["-vv", "clean", "--explain", "--config", str(config), server.url("/broken")]
+    )
+    assert server.hits("/broken")[-1].headers["authorization"] == "Bearer tok-very-secret"
+    assert explained.exit_code == 1 and "HTTP 500" in explained.output
+    assert not any(s in explained.output for s in ("tok-very-secret", "cookie-very-secret"))
 
 
 # --- per-site politeness --------------------------------------------------------------------
