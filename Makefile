@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test test-hostile test-ray test-render lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata bench-speed train quality-gate clean install-check
+.PHONY: venv demo test test-hostile test-ray test-render lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata bench-speed train quality-gate clean install-check docs
 
 venv: $(STAMP)
 
@@ -92,6 +92,11 @@ lock:
 	  build/lock/bin/python -m pip freeze --exclude storyscraper; } > constraints.txt
 
 # what a user gets: a fresh venv with Python's own pip (not upgraded), `pip install .`, the seed page
+# the documentation site (docs/ and README sections, MkDocs Material) into build/site; warnings fail it
+docs: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt --group docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 install-check:
 	rm -rf build/install-check
 	$(PYTHON) -m venv build/install-check

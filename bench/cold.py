@@ -80,8 +80,8 @@ def section_cold(args: argparse.Namespace) -> tuple[list[Row], dict[str, Any]]:
                 times[name][1].append(_wall(*theirs))
     rows: list[Row] = []
     out: dict[str, Any] = {"repeat": repeat, "goal": GOAL, "runs": {}}
-    for name, (ours, theirs) in times.items():
-        mine, base = statistics.median(ours), statistics.median(theirs)
+    for name, (our_times, their_times) in times.items():
+        mine, base = statistics.median(our_times), statistics.median(their_times)
         ratio = mine / base
         goal = f"goal within {GOAL}x: {'PASS' if ratio <= GOAL else 'FAIL'}" if name != "import" else ""
         rows.append(

@@ -45,7 +45,7 @@ from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, page_blocks, page_features
 from scraper.extract.bounds import simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
-from scraper.extract.formats import Content, blocks_xml, content, plain_text, tidy_markdown, without_images
+from scraper.extract.formats import chosen_content, content, plain_text, tidy_markdown, without_images
 from scraper.extract.metadata import (
     NO_LANGUAGE,
     LanguageChoice,
@@ -136,7 +136,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         chosen = block_model.choose(trace.blocks)
         if chosen is not None:
             text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
-            shown = Content(markdown=markdown, xml=blocks_xml([(b.tag, b.text) for b in chosen]))
+            shown = chosen_content(shown, [(b.tag, b.text) for b in chosen])
         trace.lap("model")
     if not text:
         return _junk_or_nothing(page, facts, signals, trace, "the main text block is empty")
