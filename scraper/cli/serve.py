@@ -5,11 +5,13 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import sys
 from pathlib import Path
 
 import click
 
 from scraper.cli.options import config_option, cores, extraction_options, load
+from scraper.cli.output import EXIT_USAGE, warn
 
 TOKEN_VARIABLE = "SCRAPER_TOKEN"
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost"})
@@ -142,4 +144,13 @@ def serve(  # click passes every option by keyword
         access_log=level <= logging.INFO,
         server_header=False,
     )
-    uvicorn.Server(config).run()
+    server = uvicorn.Server(config)
+    try:
+        server.run()
+    except SystemExit as exc:
+        if server.started or not exc.code:
+            raise
+        # uvicorn exits 3 (the README's 'lock held') or 1 when it cannot listen: its line above
+        # says why (a port in use, an address not this machine's); for us that is a setting's error
+        warn(f"cannot serve on {host}:{port} (see uvicorn's error above)")
+        sys.exit(EXIT_USAGE)

@@ -218,6 +218,21 @@ def test_serve_refuses_to_run_unsafe(args: list[str], env: dict[str, str], reaso
     assert reason in done.stderr
 
 
+def test_serve_on_a_port_in_use_is_one_line_and_exit_2() -> None:
+    """A port another program listens on: uvicorn's own exit code (3, the README's 'lock held')
+    does not reach the user; one line names the address, exit 2 as for any configuration error."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "scraper", "serve", "--port", str(port), "--workers", "1"]
+        env = {**os.environ, "SCRAPER_TOKEN": TOKEN}
+        done = subprocess.run(command, check=False, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert f"scraper: cannot serve on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_serve_runs_as_a_command_and_stops_on_sigterm(tmp_path: Path) -> None:
     """`scraper serve` in its own process answers on its port, with the token from SCRAPER_TOKEN,
     and exits 143 on SIGTERM after shutting down."""
