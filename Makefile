@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test test-hostile test-ray test-render lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata train quality-gate fidelity clean install-check
+.PHONY: venv demo test test-hostile test-ray test-render lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata bench-speed train quality-gate fidelity clean install-check docs
 
 venv: $(STAMP)
 
@@ -77,7 +77,13 @@ fidelity: $(STAMP)
 	$(BIN)/python bench/fidelity.py
 
 bench-metadata: $(STAMP)
-	$(BIN)/python bench/metadata.py
+	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench
+	$(BIN)/python bench/metadata.py $(ARGS)
+
+# per-page cost against trafilatura.extract(with_metadata=True) and its fast mode, paired, one process
+bench-speed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench
+	$(BIN)/python bench/speed.py $(ARGS)
 
 # constraints.txt: the exact versions make, CI and the README's figures use. Re-resolve them from
 # pyproject.toml in a fresh venv (after changing a dependency, or to take new releases), then
@@ -91,6 +97,11 @@ lock:
 	  build/lock/bin/python -m pip freeze --exclude storyscraper; } > constraints.txt
 
 # what a user gets: a fresh venv with Python's own pip (not upgraded), `pip install .`, the seed page
+# the documentation site (docs/ and README sections, MkDocs Material) into build/site; warnings fail it
+docs: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt --group docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 install-check:
 	rm -rf build/install-check
 	$(PYTHON) -m venv build/install-check

@@ -33,6 +33,7 @@ import tempfile
 import textwrap
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,8 @@ def measure(command: list[str]) -> dict[str, float]:
     process = subprocess.Popen(
         command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    peak, cpu = [0], {}  # cpu: pid -> the last utime + stime seen, in clock ticks
+    peak: list[int] = [0]
+    cpu: dict[int, int] = {}  # pid -> the last utime + stime seen, in clock ticks
 
     def watch() -> None:
         while process.poll() is None:
@@ -244,10 +246,11 @@ def main() -> None:
         size = sum(f.stat().st_size for f in (work / "warc").iterdir()) / 1e6
         print(f"{len(rows)} pages in {len(list((work / 'warc').iterdir()))} WARC files ({size:.0f} MB)")
         results: dict[str, dict[str, float]] = {}
-        for name, run in (
+        runs: tuple[tuple[str, Callable[[], tuple[dict[str, float], dict[str, str]]]], ...] = (
             ("scraper", lambda: ours(work / "warc", work / "ours")),
             ("datatrove", lambda: theirs(work / "warc", work / "theirs", work / "logs")),
-        ):
+        )
+        for name, run in runs:
             figures, texts = run()
             figures["pages_out"] = len(texts)
             figures["pages_per_cpu_s"] = len(rows) / figures["cpu_s"]

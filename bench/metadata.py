@@ -289,7 +289,7 @@ def _detect(text: str) -> tuple[str, float] | None:
     if _DETECTOR is None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier  # noqa: PLC0415
 
-        _DETECTOR = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+        _DETECTOR = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     language, probability = _DETECTOR.classify(text[:5000])
     return (str(language), float(probability)) if probability >= 0.99 else None
 

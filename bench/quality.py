@@ -113,9 +113,9 @@ def _ours(page: Any, fold: int | None) -> tuple[str, dict[str, float]]:
 
 
 def _peers(raw: bytes, html: str) -> dict[str, str]:
-    import html_text  # type: ignore[import-untyped]  # noqa: PLC0415
+    import html_text  # noqa: PLC0415
     import trafilatura  # noqa: PLC0415
-    from readability import Document  # type: ignore[import-untyped]  # noqa: PLC0415
+    from readability import Document  # noqa: PLC0415
 
     texts = {
         "trafilatura": trafilatura.extract(raw),

@@ -13,7 +13,9 @@ Sections, all against `news_site.py` (loopback only, every response delayed --de
 - polite: 1 s between requests to a host: wall time against the ideal (the busiest host's
           requests x 1 s), goal within 10 %;
 - memory: one host whose archive page and sitemap reveal --memory-urls URLs, crawled with a
-          small page budget so the frontier holds them all: peak RSS, goal under 300 MB.
+          small page budget so the frontier holds them all: peak RSS, goal under 300 MB;
+- cold:   a fresh `scraper clean` on one page and on 50 files against trafilatura's CLI,
+          wall-clock time, goal within 1.5x (bench/cold.py).
 
 Figures are ratios against Scrapy measured in the same run, never absolute pass marks, except
 the two goals the issue sets. Prints one Markdown table and writes --out (bench/out/crawl.json).
@@ -34,10 +36,11 @@ from pathlib import Path
 from typing import Any
 
 import load
+from cold import section_cold
 from crawlers import BENCH, CrawlRun, frontier_left, run_ours, run_scrapy
 from news_site import SiteProcess
 
-SECTIONS = ("site", "speed", "polite", "memory")
+SECTIONS = ("site", "speed", "polite", "memory", "cold")
 POLITE_GOAL = 0.10  # at most 10 % over the ideal wall time
 MEMORY_GOAL_MB = 300.0
 SCRAPY_EXTRACT = "Scrapy + trafilatura.extract in the callback"
@@ -306,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         "speed": section_speed,
         "polite": section_polite,
         "memory": section_memory,
+        "cold": section_cold,
     }
     rows: list[Row] = []
     results: dict[str, Any] = {

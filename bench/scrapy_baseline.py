@@ -27,7 +27,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import CrawlSpider, Rule
 
 
-class BenchSpider(CrawlSpider):
+class BenchSpider(CrawlSpider):  # type: ignore[misc,unused-ignore]  # Any without the bench group
     name = "bench"
     rules = (Rule(LinkExtractor(), callback="parse_page", follow=True),)
     pages = 0

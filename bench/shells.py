@@ -20,7 +20,8 @@ from collections import Counter
 
 from splits import load_datasets
 
-from scraper.extract.bounds import parse_html
+from scraper.charset import resolve_encoding
+from scraper.dom import parse_html
 from scraper.extract.classify import (
     _SHELL_SCRIPT,
     _SHELL_TEXT,
@@ -30,7 +31,6 @@ from scraper.extract.classify import (
     measure,
 )
 from scraper.extract.metadata import read_facts
-from scraper.fetch import resolve_encoding
 
 
 def _conditions(s: PageSignals) -> dict[str, bool]:
@@ -77,8 +77,8 @@ def main() -> int:
     for name, page_id, truth in shells:
         print(f"  {name} {page_id}: reference text {truth} characters")
     print(f"\nnear misses (all shell conditions but one): {len(near)}")
-    for name, page_id, missing in near:
-        print(f"  {name} {page_id}: not {missing}")
+    for name, page_id, unmet in near:
+        print(f"  {name} {page_id}: not {unmet}")
     print(f"\nlink-only pages: {len(link_only)}")
     for name, page_id, truth in link_only:
         print(f"  {name} {page_id}: reference text {truth} characters")

@@ -23,6 +23,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import importlib.metadata
+import json
 import os
 import pickle
 import re
@@ -277,11 +279,24 @@ def fold_models(pages: list[PageBlocks]) -> dict[int, Any]:
     return models
 
 
-def write_artifact(booster: Any, path: Path = ARTIFACT) -> int:
+def write_artifact(booster: Any, path: Path = ARTIFACT, **training: Any) -> int:
+    """The artifact, and its manifest beside it (scraper.extract.model.manifest) with `training`."""
+    from scraper.extract.model import MANIFEST, manifest  # noqa: PLC0415
+
     # mtime 0: the same model gives the same bytes
     data = gzip.compress(booster.model_to_string().encode("utf-8"), compresslevel=9, mtime=0)
     path.write_bytes(data)
+    described = manifest(data, **training)
+    path.with_name(MANIFEST).write_text(
+        json.dumps(described, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return len(data)
+
+
+def _digest(dataset: Dataset) -> str:
+    """sha256 of the dataset's index (its rows, as loaded): which data a model was trained on."""
+    rows = json.dumps(dataset.rows, sort_keys=True, default=str)
+    return hashlib.sha256(rows.encode("utf-8")).hexdigest()
 
 
 def cv_texts(pages: list[PageBlocks], votes: tuple[str, ...] = ()) -> dict[str, str]:
@@ -371,7 +386,14 @@ def main() -> int:
     started = time.perf_counter()
     booster = fit(training)
     seconds = time.perf_counter() - started
-    size = write_artifact(booster)
+    size = write_artifact(
+        booster,
+        lightgbm=importlib.metadata.version("lightgbm"),
+        training_pages=len(training),
+        training_blocks=blocks,
+        datasets={d.name: _digest(d) for d in datasets},
+        seconds=round(seconds, 1),
+    )
     print(f"train: {len(training)} pages ({blocks} blocks, frozen sites left out) in {seconds:.1f} s; "
           f"{ARTIFACT.relative_to(REPO)}: {size / 1024:.0f} KiB")  # fmt: skip
     return 0

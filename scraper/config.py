@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, SelectolaxError
-
 from scraper.errors import ConfigError
 from scraper.urls import SiteIndex, url_flaw
 
@@ -78,6 +76,8 @@ def _number(value: float) -> str:
 @functools.lru_cache(maxsize=256)
 def _selector_problem(selector: str) -> str | None:
     """Why lexbor (the engine that applies `remove` / `keep`) cannot compile `selector`, if it cannot."""
+    from selectolax.lexbor import LexborHTMLParser, SelectolaxError  # noqa: PLC0415  # only with selectors
+
     try:
         LexborHTMLParser("<p></p>").css(selector)
     except SelectolaxError as exc:

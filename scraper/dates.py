@@ -94,7 +94,7 @@ def _day_pattern(day: date) -> re.Pattern[str]:
     ordinal = r"(?:st|nd|rd|th|er|º|\.)?"
     forms = (
         rf"(?<!\d){year}[-/.]{month}[-/.]{dd}(?!\d)",
-        rf"(?<!\d){dd}[-/.]{month}[-/.]{year}(?!\d)",
+        rf"(?<!\d){dd}\s?[-/.|]\s?{month}\s?[-/.|]\s?{year}(?!\d)",
         rf"(?<!\d){month}/{dd}/{year}(?!\d)",
         rf"(?<!\d){dd}{ordinal}[\s-]*(?:of\s+|de\s+)?{name}[\s,-]*(?:de\s+)?{year}(?!\d)",
         rf"(?<!\w){name}[\s-]*{dd}{ordinal}[\s,-]*{year}(?!\d)",

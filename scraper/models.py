@@ -1,7 +1,8 @@
 """Typed records handed from one pipeline stage to the next.
 
-    FetchedPage  (fetch.py, sources.py)  ->  Document  (extract.py)  ->  StoreOutcome  (store.py)
-    FrontierItem -> Visit (crawl.py) -> CrawlReport (state.py, printed by cli/crawl.py)
+    FetchedPage  (fetch/client.py, charset.page_from_bytes)  ->  Document  (extract/pipeline.py)
+        ->  StoreOutcome  (store/documents.py)
+    FrontierItem -> Visit (crawl/visit.py) -> CrawlReport (store/state.py, printed by cli/crawl.py)
 
 All are frozen, slotted and keyword-only; timestamps are aware UTC datetimes.
 """
@@ -105,6 +106,7 @@ class Document:
     fetched_at: datetime
     status: int | None
     date_source: str | None = None
+    language_source: str | None = None
     page_type: str = "article"
     quality: float = 1.0
     skip_reason: str | None = None
@@ -139,6 +141,7 @@ class Document:
             "sitename": self.sitename,
             "description": self.description,
             "language": self.language,
+            "language_source": self.language_source,
             "categories": list(self.categories),
             "tags": list(self.tags),
             "image": self.image,
@@ -170,6 +173,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "sitename",
     "description",
     "language",
+    "language_source",
     "categories",
     "tags",
     "image",

@@ -24,6 +24,7 @@ def make_doc(**changes: Any) -> Document:
         sitename="Example News",
         description="What happened",
         language="en",
+        language_source="declared",
         categories=("News",),
         tags=("science", "history"),
         image="https://example.com/story.jpg",

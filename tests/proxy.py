@@ -26,7 +26,8 @@ class Forwarded:
 class LocalProxy:
     """`with LocalProxy() as proxy:` serves on `proxy.url` in a background thread."""
 
-    def __init__(self, *, credentials: str | None = None) -> None:
+    def __init__(self, *, credentials: str | None = None, via: str | None = None) -> None:
+        self._via = via  # a Via header added to forwarded requests, so a server can tell them
         self.seen: list[Forwarded] = []
         self._expected = "Basic " + base64.b64encode(credentials.encode()).decode() if credentials else None
         self._loop = asyncio.new_event_loop()
@@ -122,6 +123,8 @@ class LocalProxy:
         path = parts.path or "/"
         kept = [h for h in headers if not h.lower().startswith(("proxy-", "connection:"))]
         request = f"{method} {path}{'?' + parts.query if parts.query else ''} {version}\r\n"
+        if self._via is not None:
+            kept.append(f"Via: {self._via}")
         request += "".join(h + "\r\n" for h in kept) + "Connection: close\r\n\r\n"
         up_writer.write(request.encode("latin-1"))
         await up_writer.drain()

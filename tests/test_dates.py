@@ -66,6 +66,7 @@ def test_parse_datetime_keeps_the_instant_of_an_offset() -> None:
     [
         ("Posted 2019-03-01 by Jane", date(2019, 3, 1)),
         ("Stand: 01.03.2019", date(2019, 3, 1)),
+        ("26 | 01 | 2022 Schweiz", date(2022, 1, 26)),
         ("updated 3/1/2019", date(2019, 3, 1)),
         ("on March 1st, 2019", date(2019, 3, 1)),
         ("le 1er mars 2019", date(2019, 3, 1)),

@@ -198,7 +198,9 @@ def test_worker_time_limits_and_deaths_fail_only_their_pages(tmp_path: Path, ser
             "/z-good": _story("Later").encode(),
         },
     )
-    limits = ExtractSettings(timeout=2.0, max_memory=512 * 1024**2)
+    # a limit a normal page keeps on a loaded machine (a fresh worker's first page included),
+    # while the slow page sleeps 600 s, far beyond it
+    limits = ExtractSettings(timeout=8.0, max_memory=512 * 1024**2)
     settings = replace(make_settings(tmp_path), extract=limits)
     with _HookedPool(2, settings.extract, {"/slow": _sleep_long, "/killed": _die}) as pool:
         reports = [_crawl(settings, server.url("/"), pool) for _ in range(2)]
@@ -206,7 +208,7 @@ def test_worker_time_limits_and_deaths_fail_only_their_pages(tmp_path: Path, ser
     for report in reports:
         assert report.status is RunStatus.FINISHED
         assert _failed(report, server) == {
-            "/slow": "extraction took longer than 2 s (extract.timeout)",
+            "/slow": "extraction took longer than 8 s (extract.timeout)",
             "/memory": "the HTML parser gave up (out of memory)",
             "/killed": "extraction worker died (killed by SIGKILL)",
         }

@@ -514,17 +514,17 @@ def test_a_site_serving_every_trap_at_once_is_crawled_within_its_limits(
     keeps its frontier within bounds and stores each text once."""
     config = tmp_path / "traps.toml"
     config.write_text(
-        "[fetch]\nper_host_delay = 0.0\nurl_budget = 3.0\nmax_attempts = 2\nbackoff_initial = 0.01\n"
+        "[fetch]\nper_host_delay = 0.05\nurl_budget = 3.0\nmax_attempts = 2\nbackoff_initial = 0.01\n"
         "backoff_max = 0.05\n[crawl]\nmax_frontier_urls = 1500\nmax_links_per_page = 400\n"
         "max_discovery_per_host = 20\nhost_failure_limit = 2\n"
     )
     db, report_path = tmp_path / "store.db", tmp_path / "report.json"
-    max_duration = 20.0
+    max_duration = 15.0  # shorter than the crawl would take: --max-duration ends it
     with LocalServer() as elsewhere, TrickleServer(*DRIP) as slow:
         _trap_site(server, elsewhere)
         command = [sys.executable, "-m", "scraper", "crawl", server.url("/"), slow.url("/")]
         command += ["--config", str(config), "--db", str(db), "--report", str(report_path)]
-        command += ["--max-pages", "200", "--max-duration", str(max_duration)]
+        command += ["--max-pages", "5000", "--max-duration", str(max_duration)]
         started = time.monotonic()
         done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
         elapsed = time.monotonic() - started
@@ -533,6 +533,7 @@ def test_a_site_serving_every_trap_at_once_is_crawled_within_its_limits(
     assert done.returncode in (0, 1), done.stderr
     assert "Traceback" not in done.stderr
     report = json.loads(report_path.read_text())
+    assert (report["status"], report["stopped_early"]) == ("stopped", True)
     took = datetime.fromisoformat(report["finished_at"]) - datetime.fromisoformat(report["started_at"])
     assert took.total_seconds() <= max_duration + OVERSHOOT
     assert elapsed < max_duration + OVERSHOOT + 15  # the interpreter and the workers starting, too

@@ -24,7 +24,7 @@ import time
 import click
 
 from scraper import extract
-from scraper.cli import clean, completion, crawl, export, runs
+from scraper.cli import clean, completion, crawl, export, runs, serve
 from scraper.cli.output import Options
 from scraper.cli.signals import Commands, on_sigterm
 
@@ -63,6 +63,7 @@ cli.add_command(clean.clean)
 cli.add_command(crawl.crawl)
 cli.add_command(export.export)
 cli.add_command(runs.runs)
+cli.add_command(serve.serve)
 cli.add_command(completion.completion)
 
 

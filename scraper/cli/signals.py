@@ -3,7 +3,6 @@ Ctrl-C outside a crawl; during a crawl both stop it between two steps and the re
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import sys
@@ -26,6 +25,8 @@ from scraper.errors import internal_error
 from scraper.models import RunStatus
 
 if TYPE_CHECKING:
+    import asyncio
+
     from scraper.crawl import Crawler
 
 SIGNAL_GRACE = 3.0  # seconds a crawl's visits in flight get after SIGINT / SIGTERM before they are abandoned

@@ -71,6 +71,7 @@ def parquet_schema() -> Any:
             pa.field("sitename", pa.string()),
             pa.field("description", pa.string()),
             pa.field("language", pa.string()),
+            pa.field("language_source", pa.string()),
             pa.field("categories", pa.list_(pa.string()), nullable=False),
             pa.field("tags", pa.list_(pa.string()), nullable=False),
             pa.field("image", pa.string()),

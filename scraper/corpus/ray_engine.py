@@ -9,16 +9,20 @@
               manifest and resume as the local engine (corpus.clean_to_folder)
 
 So shards and schema are the local engine's, and `--resume` works the same way: a half-read
-archive is read again on a worker with its first pages passed over. Ray is the optional extra
-`scraper[ray]`, imported only here. URLs and stdin are the local engine's alone. The per-page
-time and memory limits of the local worker pool do not apply on Ray workers: Ray's own task
-limits do.
+archive is read again on a worker with its first pages passed over. Inputs are read by their
+absolute paths (a record's `source` names that path); a cluster's workers need them at the
+same paths (a shared filesystem). A Ray that cannot be reached is one line (exit 2). Ray is
+the optional extra `storyscraper[ray]`, imported only here. URLs and stdin are the local engine's
+alone. The per-page time and memory limits of the local worker pool do not apply on Ray
+workers: Ray's own task limits do.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
+import os
 import pickle
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -54,13 +58,17 @@ def ray_stream(
     if not rows:
         return
     if not ray.is_initialized():
-        ray.init(
-            address=address,
-            num_cpus=None if address else options.jobs,
-            include_dashboard=False,
-            log_to_driver=False,
-            logging_level=logging.WARNING,
-        )
+        try:
+            ray.init(
+                address=address,
+                num_cpus=None if address else options.jobs,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level=logging.WARNING,
+            )
+        except Exception as exc:  # Ray's own errors (ConnectionError, RuntimeError, ...): one line
+            where = f"Ray at {address}" if address else "a local Ray"
+            raise ConfigError("--ray-address", f"cannot connect to {where}: {_first_line(exc)}") from exc
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True  # results in input order, as the journal needs
     context.enable_progress_bars = False
@@ -106,8 +114,22 @@ def _tasks(
 
 
 def _task(name: str, kind: str, done: int, end: int | None, *, reason: str = "") -> dict[str, Any]:
-    """A dataset row: records `done` < n <= `end` of input `name` (`end` None: to its end)."""
-    return {"input": name, "kind": kind, "done": done, "end": -1 if end is None else end, "reason": reason}
+    """A dataset row: records `done` < n <= `end` of input `name` (`end` None: to its end). The
+    workers read `path`, the input made absolute here: their working directory is not this
+    process's (a cluster's, or a local Ray started elsewhere), so a relative name failed there."""
+    return {
+        "input": name,
+        "path": os.path.abspath(name),
+        "kind": kind,
+        "done": done,
+        "end": -1 if end is None else end,
+        "reason": reason,
+    }
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 def _count(name: str, max_bytes: int) -> int:
@@ -129,7 +151,8 @@ def _pages(
 ) -> Iterator[dict[str, Any]]:
     """On a Ray worker: every page of one task, then its "done" row (`done` >= 0, `last` when the
     task ends its input)."""
-    name, kind, done, end = row["input"], row["kind"], int(row["done"]), int(row["end"])
+    name, path, kind = row["input"], row["path"], row["kind"]
+    done, end = int(row["done"]), int(row["end"])
     if kind == "error":
         yield _row(name, Cleaned(name, error=SourceError(name, row["reason"]), input=name))
         yield {"input": name, "item": b"", "done": 1, "last": True}
@@ -142,14 +165,14 @@ def _pages(
                 cleaned = Cleaned(name, error=exc, input=name)
             else:
                 cleaned = clean_file(
-                    name, page_url, settings.extract_for(page_url), settings.fetch.max_bytes, explained
+                    path, page_url, settings.extract_for(page_url), settings.fetch.max_bytes, explained
                 )
             yield _row(name, cleaned)
         yield {"input": name, "item": b"", "done": 1, "last": True}
         return
     count = 0
     try:
-        for record in read_archive(name, max_bytes=settings.fetch.max_bytes):
+        for record in read_archive(path, max_bytes=settings.fetch.max_bytes):
             if count == end:
                 break
             count += 1
@@ -173,4 +196,11 @@ def _pages(
 
 
 def _row(name: str, cleaned: Cleaned) -> dict[str, Any]:
-    return {"input": name, "item": pickle.dumps(cleaned), "done": -1, "last": False}
+    """A page's row; its input is named as the user gave it (the journal's key), while its
+    `source` is the absolute path the worker read."""
+    return {
+        "input": name,
+        "item": pickle.dumps(dataclasses.replace(cleaned, input=name)),
+        "done": -1,
+        "last": False,
+    }

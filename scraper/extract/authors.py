@@ -1,6 +1,7 @@
 """Author names you can trust: bylines cleaned, and where on the page each byline sits.
 
     declared_authors(tree, objects)   names JSON-LD and meta tags declare
+    publisher_names(tree, objects)    the site's and its publisher's names, never an author's
     bylines(tree)                     author-ish elements, each marked if it sits in a teaser card
     clean_authors(raw)                "By Jane Doe, Staff Writer" -> ("Jane Doe",)
 
@@ -64,16 +65,46 @@ _BYLINE_SELECTOR = "[rel~=author], [itemprop~=author], address, [class*=author i
 
 
 def declared_authors(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]:
+    """The people JSON-LD and meta tags name as authors (an Organization "author" is the publisher)."""
     for data in objects:
         for obj in _objects(data):
             author = obj.get("author") or obj.get("creator")
             for one in author if isinstance(author, list) else [author]:
                 if isinstance(one, str):
                     yield one
-                elif isinstance(one, dict) and isinstance(one.get("name"), str):
+                elif isinstance(one, dict) and isinstance(one.get("name"), str) and not _organization(one):
                     yield one["name"]
     for meta in tree.css(_AUTHOR_META):
         yield meta.attributes.get("content") or ""
+
+
+# meta tags naming the site or its publisher
+_PUBLISHER_META = 'meta[property="og:site_name"], meta[name="application-name" i], meta[name="publisher" i]'
+
+
+def publisher_names(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]:
+    """Names of the site and its publisher (og:site_name, JSON-LD publisher, Organization authors):
+    an "author" by one of these names is the masthead, not a byline."""
+    for data in objects:
+        for obj in _objects(data):
+            for key in ("publisher", "author", "creator"):
+                value = obj.get(key)
+                for one in value if isinstance(value, list) else [value]:
+                    if isinstance(one, dict) and isinstance(one.get("name"), str):
+                        if key == "publisher" or _organization(one):
+                            yield one["name"]
+                    elif isinstance(one, str) and key == "publisher":
+                        yield one
+    for meta in tree.css(_PUBLISHER_META):
+        yield meta.attributes.get("content") or ""
+
+
+def _organization(obj: dict[str, Any]) -> bool:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(
+        isinstance(k, str) and k.endswith(("Organization", "Corporation", "WebSite", "Brand")) for k in kinds
+    )
 
 
 def _in_card(node: LexborNode) -> bool:
@@ -96,8 +127,8 @@ def bylines(tree: LexborHTMLParser) -> Iterator[Byline]:
 # "by" and its kin in the languages bylines come in (en, de, fr, es/pt, nl, pl, sv/da, it), and labels
 _PREFIXES = (
     "posted by", "written by", "words by", "reported by", "reporting by", "story by", "text by",
-    "article by", "by", "vom", "par", "por", "przez", "af", "a cura di", "author:", "authors:", "autor:",
-    "autorin:", "auteur:", "text:", "von:", "by:",
+    "article by", "by", "from", "vom", "par", "por", "przez", "af", "a cura di", "author:", "authors:",
+    "autor:", "autorin:", "auteur:", "text:", "von:", "by:",
 )  # fmt: skip
 # byline words that also open surnames ("Von Miller", "Di Maria"): dropped only before a full name
 _SHORT_PREFIXES = ("von", "di", "door", "av")
@@ -112,8 +143,10 @@ _ROLE_WORDS = frozenset({
     "contributing", "editor-in-chief", "redaktion", "redakteur", "redakteurin", "korrespondent",
     "korrespondentin", "autor", "autorin", "rédaction", "rédacteur", "rédactrice", "journaliste",
     "redacción", "redactor", "redactora", "periodista", "redazione", "giornalista", "redactie",
-    "verslaggever", "redakcja", "dziennikarz",
+    "verslaggever", "redakcja", "dziennikarz", "journalistin", "kolumnist", "kolumnistin", "writers",
 })  # fmt: skip
+# a "name" opening with a newsroom word is a desk, not a person ("Redaktion MSM", "Staff Report")
+_DESK_WORDS = frozenset({"redaktion", "redacción", "rédaction", "redazione", "redactie", "redakcja", "staff"})
 # a commenter signs "Jane Doe says:": that is a comment, not the story's byline
 _SIGNATURE_WORDS = frozenset({
     "says", "said", "wrote", "writes", "sagt", "schreibt", "meint", "dit", "écrit", "dice", "escribe",
@@ -129,6 +162,7 @@ _NOT_NAMES = frozenset(
         "null",
         "undefined",
         "guest",
+        "home",
         "ma",
         "md",
         "phd",
@@ -142,7 +176,7 @@ _NOT_NAME_WORDS = frozenset({
     "about", "author", "authors", "share", "comments", "comment", "subscribe", "newsletter", "posted",
     "written", "updated", "name", "e-mail", "email", "website", "required", "reply", "login", "published",
     "publiziert", "veröffentlicht", "aktualisiert", "geschrieben", "publié", "publicado", "pubblicato",
-    "gepubliceerd", "opublikowano", "fail", "error", "true", "false",
+    "gepubliceerd", "opublikowano", "fail", "error", "true", "false", "publisher", "created",
 })  # fmt: skip
 _JOINS = re.compile(r"\s*(?:;|\||&|\b(?:[Aa]nd|und|et)\b)\s*")
 _CRUFT = re.compile(r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+")
@@ -215,7 +249,11 @@ def _clean_name(part: str) -> str | None:
     if not any(c.isalpha() for c in name) or len(name) > 60 or len(words) > 7:
         return None
     lowered = name.casefold()
-    if lowered in _NOT_NAMES or _NOT_NAME_WORDS.intersection(w.strip(_EDGE) for w in lowered.split()):
+    if (
+        lowered.split()[0] in _DESK_WORDS
+        or lowered in _NOT_NAMES
+        or _NOT_NAME_WORDS.intersection(w.strip(_EDGE) for w in lowered.split())
+    ):
         return None
     if len(words) == 1 and len(name) >= 4 and name.isupper():  # a shouted word is a label ("FAIL")
         return None

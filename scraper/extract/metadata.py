@@ -5,7 +5,8 @@
     choose_authors(raw, facts)  trafilatura's names cleaned ("By", roles, dates, handles gone), minus
                                 names that only appear in related-post cards
     choose_date(found, facts)   the first trustworthy date and where it came from
-    detect_language(...)        declared, else detected from the text, else from title+description
+    choose_language(...)        declared, unless the text is plainly another; else detected from the
+                                text, else from title+description; and which of the two it is
 
 trafilatura finds authors with XPaths over the whole page (first `.author` wins), so a byline of
 a "Related posts" card can become the story's author; a name is kept when JSON-LD or a meta tag
@@ -15,6 +16,7 @@ of the fetch, nor before 1990 unless JSON-LD or a meta tag states it.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -23,12 +25,18 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import py3langid
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper import dom
 from scraper.dates import http_date, iso_day
-from scraper.extract.authors import Byline, _objects, bylines, clean_authors, declared_authors
+from scraper.extract.authors import (
+    Byline,
+    _objects,
+    bylines,
+    clean_authors,
+    declared_authors,
+    publisher_names,
+)
 from scraper.urls import join_http
 
 # A date of 1989 or earlier must be stated plainly (JSON-LD, meta tag): the web barely existed.
@@ -42,6 +50,13 @@ _NOT_LANGUAGES = frozenset({"und", "mul", "zxx", "mis"})
 UNDETERMINED = "und"
 # Below this many letters of extracted text, the title and description are added to the sample.
 _MIN_LETTERS_TO_DETECT = 20
+# The detector reads the start of the text; it is as sure after 3,000 characters as after all.
+_DETECTION_SAMPLE = 3000
+# A declared language gives way only to a detector this sure, on this much text.
+_MIN_LETTERS_TO_OVERRULE = 400
+_OVERRULE_PROBABILITY = 0.99
+# Latin detected on a page that declares a language is placeholder text ("Lorem ipsum"), not Latin.
+_NEVER_OVERRULES = ("la",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,20 +79,29 @@ class PageFacts:
     dates: tuple[DatedClaim, ...]
     declared_authors: tuple[str, ...]
     bylines: tuple[Byline, ...]
+    # the site's and its publisher's names, and the labels of its host name (squeezed: `_squeezed`):
+    # never an author's (a one-word "author" named like the host is the site: "CyberCook")
+    publishers: frozenset[str] = frozenset()
+    hosts: frozenset[str] = frozenset()
+    # htmldate's date of the intact page, searched by the pipeline when none above is stated
+    searched_date: str | None = None
 
 
 def read_facts(tree: LexborHTMLParser, page_url: str | None) -> PageFacts:
     """Everything `choose_*` and `classify` need from the page, before the pre-pass changes it."""
     objects = list(json_ld(tree))
+    canonical = canonical_url(tree, page_url)
     return PageFacts(
         language=declared_language(tree),
-        canonical=canonical_url(tree, page_url),
+        canonical=canonical,
         schema_types=frozenset(_schema_types(tree, objects)),
         og_type=_meta_content(tree, 'meta[property="og:type"]').lower(),
         description=_meta_content(tree, 'meta[name="description" i], meta[property="og:description"]'),
         dates=tuple(_dated_claims(tree, objects, page_url)),
         declared_authors=clean_authors(list(declared_authors(tree, objects))),
         bylines=tuple(bylines(tree)),
+        publishers=frozenset(n for n in map(_squeezed, publisher_names(tree, objects)) if len(n) >= 3),
+        hosts=_host_names(canonical or page_url),
     )
 
 
@@ -101,13 +125,49 @@ def declared_language(tree: LexborHTMLParser) -> str | None:
 
 def detect_language(text: str, *fallback: str | None) -> str:
     """py3langid's guess from `text`, topped up with the `fallback` texts when it is short; "und" if empty."""
-    sample = text
+    sample = text[:_DETECTION_SAMPLE]
     if sum(c.isalpha() for c in sample) < _MIN_LETTERS_TO_DETECT:
-        sample = " ".join(filter(None, (text, *fallback)))
+        sample = " ".join(filter(None, (sample, *fallback)))
     if not any(c.isalpha() for c in sample):
         return UNDETERMINED
-    language, _score = py3langid.classify(sample)
+    language, _probability = _identifier().classify(sample)
     return normalise_language(str(language)) or UNDETERMINED
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChoice:
+    """The page's language and where it came from: `declared` by the page, `detected` in its
+    text (no declaration, or one the text plainly contradicts), None when there is no language."""
+
+    language: str
+    source: str | None
+
+
+NO_LANGUAGE = LanguageChoice(UNDETERMINED, None)
+
+
+def choose_language(declared: str | None, text: str, *fallback: str | None) -> LanguageChoice:
+    """The declared language, unless the detector is sure the text is in another one (a page
+    declaring `lang="en-US"` whose story is plainly German is German); else the detected one."""
+    if declared is None:
+        detected = detect_language(text, *fallback)
+        return LanguageChoice(detected, None if detected == UNDETERMINED else "detected")
+    sample = text[:_DETECTION_SAMPLE]
+    if sum(c.isalpha() for c in sample) >= _MIN_LETTERS_TO_OVERRULE:
+        language, probability = _identifier().classify(sample)
+        other = normalise_language(str(language))
+        if other not in (None, declared, *_NEVER_OVERRULES) and probability >= _OVERRULE_PROBABILITY:
+            return LanguageChoice(other, "detected")
+    return LanguageChoice(declared, "declared")
+
+
+@functools.cache
+def _identifier() -> Any:
+    """py3langid's model with probabilities normalised (softmax at a temperature of the text's
+    length), loaded once per process."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # noqa: PLC0415  # ~1 s: on first use
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def _language_declarations(tree: LexborHTMLParser) -> Iterator[str]:
@@ -247,11 +307,11 @@ class DateChoice:
 def choose_date(
     found: str | None, facts: PageFacts, *, fetched_at: datetime, last_modified: str | None
 ) -> DateChoice:
-    """The first trustworthy date: JSON-LD or meta, then trafilatura's, the URL, <time>, Last-Modified.
+    """The first trustworthy date: JSON-LD or meta, then htmldate's, the URL, <time>, Last-Modified.
 
-    trafilatura's date (from htmldate) is labelled "url" when the URL says the same day and
-    "text" otherwise. A candidate in the future of `fetched_at` is never taken; one before 1990
-    only from JSON-LD or a meta tag.
+    htmldate's date (`found`: its search of the intact page) is labelled "url" when the URL says
+    the same day and "text" otherwise. A candidate in the future of `fetched_at` is never taken;
+    one before 1990 only from JSON-LD or a meta tag.
     """
 
     def ok(claim: DatedClaim) -> bool:
@@ -274,16 +334,39 @@ def choose_date(
 
 
 def choose_authors(raw: str | None, facts: PageFacts) -> tuple[str, ...]:
-    """trafilatura's authors, cleaned, without names only found in related-post cards and sidebars."""
-    names = clean_authors(raw)
+    """trafilatura's authors, cleaned, without names only found in related-post cards and sidebars,
+    and without the site's or its publisher's name."""
+    names = _people(clean_authors(raw), facts)
     declared = {n.casefold() for n in facts.declared_authors}
     kept = tuple(n for n in names if n.casefold() in declared or not _only_in_cards(n, facts.bylines))
     if not kept:
         # nothing, cruft or another story's byline (or the pre-pass took the byline away before
         # trafilatura looked): what the page declares, else its own byline on the intact page
-        main = (clean_authors(b.text) for b in facts.bylines if not b.in_card)
-        return facts.declared_authors or next((names for names in main if names), ())
+        main = (_people(clean_authors(b.text), facts) for b in facts.bylines if not b.in_card)
+        return _people(facts.declared_authors, facts) or next((names for names in main if names), ())
     return kept
+
+
+def _people(names: tuple[str, ...], facts: PageFacts) -> tuple[str, ...]:
+    """The names that are not the site's or its publisher's."""
+    return tuple(n for n in names if not _masthead(n, facts))
+
+
+def _masthead(name: str, facts: PageFacts) -> bool:
+    squeezed = _squeezed(name)
+    return squeezed in facts.publishers or (" " not in name and squeezed in facts.hosts)
+
+
+def _squeezed(name: str) -> str:
+    """Letters and digits only, lowercase: "Lecker.De", "lecker.de" and "LECKER DE" are one name."""
+    return "".join(c for c in name.casefold() if c.isalnum())
+
+
+def _host_names(url: str | None) -> frozenset[str]:
+    """The labels of the URL's host and the host itself, squeezed: cybercook.com.br gives
+    "cybercook", "com" and "cybercookcombr"; "www" and the last label alone are left out."""
+    labels = [label for label in ((urlsplit(url).hostname or "") if url else "").split(".") if label != "www"]
+    return frozenset(n for n in (*map(_squeezed, labels[:-1]), _squeezed("".join(labels))) if len(n) >= 3)
 
 
 def _only_in_cards(name: str, bylines: Iterable[Byline]) -> bool:

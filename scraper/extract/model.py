@@ -14,12 +14,21 @@ changes nothing, trafilatura's text and Markdown are kept as they are.
 The artifact (`block_model.txt.gz`, LightGBM's text format) ships inside the package and is
 built by `make train` (bench/train.py); it is read once per process, on first use. Without it
 (or with `use(None)`), `choose` always answers None and the pipeline is plain trafilatura.
+
+Beside it, `block_model.manifest.json` documents it (`manifest`): the artifact's digest, the
+feature count, the objective, LightGBM's version and parameters as the artifact records them,
+and whatever the training run adds (datasets and their digests, CV scores). An artifact that
+does not match its manifest or the features of this code is not used, and a warning says why:
+never a silent fall back to plain trafilatura.
 """
 
 from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
+import json
+import logging
 import re
 from importlib import resources
 from typing import Any
@@ -27,6 +36,9 @@ from typing import Any
 from scraper.extract.blocks import FEATURE_COUNT, Block
 
 ARTIFACT = "block_model.txt.gz"
+MANIFEST = "block_model.manifest.json"
+MANIFEST_FORMAT = 1
+log = logging.getLogger(__name__)
 # The model keeps a block at or above KEEP, drops one below DROP, and leaves the others to
 # trafilatura: chosen by the site-grouped CV of bench/train.py (never on the frozen split).
 KEEP, DROP = 0.7, 0.1
@@ -49,16 +61,63 @@ def use(booster: Any) -> None:
 
 @functools.cache
 def _shipped() -> Any:
-    """The packaged model, or None when the package was built without one."""
-    artifact = resources.files("scraper.extract").joinpath(ARTIFACT)
+    """The packaged model, or None (with a warning when there is an artifact that cannot be used)."""
+    folder = resources.files("scraper.extract")
+    artifact = folder.joinpath(ARTIFACT)
     if not artifact.is_file():
+        return None
+    data = artifact.read_bytes()
+    described = folder.joinpath(MANIFEST)
+    problem = mismatch(data, described.read_text(encoding="utf-8") if described.is_file() else None)
+    if problem is not None:
+        log.warning(
+            "the block model is not used (plain trafilatura instead): %s; retrain: make train", problem
+        )
         return None
     import lightgbm  # noqa: PLC0415  # imported on first use: a process that never extracts skips it
 
-    booster = lightgbm.Booster(model_str=gzip.decompress(artifact.read_bytes()).decode("utf-8"))
-    if booster.num_feature() != FEATURE_COUNT or booster.num_model_per_iteration() != len(CLASSES):
-        return None  # an artifact from another feature set or classes: retrain (make train)
-    return booster
+    return lightgbm.Booster(model_str=gzip.decompress(data).decode("utf-8"))
+
+
+def manifest(data: bytes, **training: Any) -> dict[str, Any]:
+    """The manifest of the artifact `data` (gzip of LightGBM's text format): what the artifact
+    itself records, plus `training` (datasets, their digests, CV scores, ...) from its maker."""
+    text = gzip.decompress(data).decode("utf-8")
+    header = dict(line.split("=", 1) for line in text.split("\n\n", 1)[0].splitlines() if "=" in line)
+    params = text.rsplit("parameters:", 1)[-1].split("end of parameters", 1)[0]
+    parameters = dict(
+        line.strip("[]").split(": ", 1)
+        for line in params.splitlines()
+        if line.startswith("[") and ": " in line
+    )
+    return {
+        "format": MANIFEST_FORMAT,
+        "artifact": ARTIFACT,
+        "artifact_sha256": hashlib.sha256(data).hexdigest(),
+        "feature_count": int(header["max_feature_idx"]) + 1,
+        "objective": header.get("objective", ""),
+        "num_class": int(header.get("num_class", "1")),
+        "model_format": header.get("version", ""),
+        "parameters": parameters,
+        **training,
+    }
+
+
+def mismatch(data: bytes, manifest_text: str | None) -> str | None:
+    """Why the artifact `data` may not be used with this code and its manifest, or None."""
+    try:
+        recorded = json.loads(manifest_text) if manifest_text is not None else None
+    except ValueError as exc:
+        return f"{MANIFEST} is not JSON ({exc})"
+    if not isinstance(recorded, dict):
+        return f"no {MANIFEST} beside {ARTIFACT}"
+    if recorded.get("artifact_sha256") != hashlib.sha256(data).hexdigest():
+        return f"{ARTIFACT} is not the artifact {MANIFEST} describes (another digest)"
+    if recorded.get("feature_count") != FEATURE_COUNT:
+        return f"it reads {recorded.get('feature_count')} features per block, this code makes {FEATURE_COUNT}"
+    if recorded.get("num_class") != len(CLASSES):
+        return f"it tells {recorded.get('num_class')} classes apart, this code {len(CLASSES)}"
+    return None
 
 
 def _model() -> Any:

@@ -3,7 +3,7 @@
     FetchedPage.html -> LexborHTMLParser (parsed once) -> simplify: too deep, too big (bounds.py)
                      -> read_facts, measure (metadata.py, classify.py)
                      -> classify: a junk page (block, login, consent, soft 404) stops here
-                     -> strip_clutter (clutter.py, in place)
+                     -> strip_clutter (prepass.py, in place)
                      -> trafilatura.bare_extraction (called once) -> markdown, metadata, body tree
                      -> plain text from the same body tree
                      -> blocks of the pre-passed tree (blocks.py); the block model (model.py) keeps
@@ -45,20 +45,14 @@ from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, page_blocks, page_features
 from scraper.extract.bounds import simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
-from scraper.extract.formats import (
-    Content,
-    blocks_xml,
-    content,
-    plain_text,
-    tidy_markdown,
-    unwrap,
-    without_images,
-)
+from scraper.extract.formats import chosen_content, content, plain_text, tidy_markdown, unwrap, without_images
 from scraper.extract.metadata import (
+    NO_LANGUAGE,
+    LanguageChoice,
     PageFacts,
     choose_authors,
     choose_date,
-    detect_language,
+    choose_language,
     read_facts,
     stated_date,
 )
@@ -104,7 +98,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.lap("parse")
     page_url = page.final_url or page.url
     # read before the pre-pass, which may drop what declares them
-    facts = read_facts(tree, page_url)
+    facts = _searched(read_facts(tree, page_url), html, tree, page, settings)
     trace.signals = signals = measure(tree, facts)
     trace.verdict = classify(signals, None, page.status)
     if trace.verdict.skip_reason is not None:  # judged before "no text": a JavaScript shell has none
@@ -130,9 +124,11 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         tree, html, page_url, settings, page.source, call=_Call.for_page(settings, facts, page),
         simplified=bool(bounded),
     )  # fmt: skip
-    shown = content(found, settings)  # what the Markdown and XML outputs keep: links, images, emphasis
     main_text = text
     text, markdown = _with_comments(found, text, settings)
+    shown = content(
+        found, settings
+    )  # what Markdown and XML keep (links, images, emphasis): last, it edits found
     trace.lap("trafilatura")
     # a page bounds.py had to simplify is a shape the model never saw: trafilatura's output stands
     if tree.body is not None and not bounded and (trace.collect_blocks or block_model.available()):
@@ -143,7 +139,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         )
         if chosen is not None:
             text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
-            shown = Content(markdown=markdown, xml=blocks_xml([(b.tag, b.text) for b in chosen]))
+            shown = chosen_content(shown, [(b.tag, b.text) for b in chosen])
         trace.lap("model")
     if not text:
         return _junk_or_nothing(page, facts, signals, trace, "the main text block is empty")
@@ -153,7 +149,9 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.verdict = verdict = classify(signals, text, page.status, markdown)
     if verdict.skip_reason is not None:
         return _skipped(page, facts, signals, verdict)
-    dated = choose_date(found.date, facts, fetched_at=page.fetched_at, last_modified=page.last_modified)
+    dated = choose_date(
+        facts.searched_date, facts, fetched_at=page.fetched_at, last_modified=page.last_modified
+    )
     # a date read from a listing's text is one of its teasers' (or its copyright line), not its own
     date, date_source = (None, None) if verdict.page_type == "listing" and dated.source == "text" else (
         dated.date, dated.source)  # fmt: skip
@@ -169,7 +167,8 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         date_source=date_source,
         sitename=_clean(found.sitename),
         description=_clean(found.description),
-        language=facts.language or detect_language(text, found.title, found.description),
+        language=(language := choose_language(facts.language, text, found.title, found.description)).language,
+        language_source=language.source,
         page_type=verdict.page_type,
         quality=verdict.quality,
         categories=_clean_list(found.categories),
@@ -243,7 +242,7 @@ def _skipped(page: FetchedPage, facts: PageFacts, signals: PageSignals, verdict:
         canonical_url=facts.canonical,
         title=title,
         description=_clean(facts.description),
-        language=facts.language or detect_language("", title, facts.description),
+        language=choose_language(facts.language, "", title, facts.description),
     )
 
 
@@ -256,7 +255,7 @@ def _textless(
     canonical_url: str | None = None,
     title: str | None = None,
     description: str | None = None,
-    language: str = "und",
+    language: LanguageChoice = NO_LANGUAGE,
 ) -> Document:
     """A record with no text: the one shape of "no article" (junk pages, pages without a story)."""
     return Document(
@@ -269,7 +268,8 @@ def _textless(
         date=None,
         sitename=None,
         description=description,
-        language=language,
+        language=language.language,
+        language_source=language.source,
         categories=(),
         tags=(),
         image=None,
@@ -350,21 +350,16 @@ _MIN_PROSE_SHARE = 0.25
 
 @dataclass(frozen=True, slots=True)
 class _Call:
-    """How trafilatura is called for one page: `fast` skips its fallback extractors; the searches
-    over the whole page for a date (in the markup, then in the text) and for a byline run only
-    when the page states neither in JSON-LD or a meta tag."""
+    """How trafilatura is called for one page: `fast` skips its fallback extractors; its search
+    of the whole page for a byline runs only when JSON-LD and meta tags declare no author."""
 
     fast: bool
-    search_date: bool
-    search_text_date: bool
     search_author: bool
 
     @classmethod
     def for_page(cls, settings: ExtractSettings, facts: PageFacts, page: FetchedPage) -> _Call:
         return cls(
             fast=settings.fast,
-            search_date=stated_date(facts, fetched_at=page.fetched_at) is None,
-            search_text_date=not settings.fast,
             search_author=not facts.declared_authors,
         )
 
@@ -465,15 +460,27 @@ def _run_trafilatura(
     return found
 
 
-def _find_date(tree: HtmlElement, url: str | None, *, in_text: bool) -> str | None:
-    """htmldate's date: from the markup, else (`in_text`) from the text, where a year or a month
-    alone ("1999 treadmill", "© 2019") is no date: the text must state the full day."""
-    found = find_date(tree, **{**set_date_params(False), "url": url})
-    if found is not None or not in_text:
-        return found
-    guess = find_date(tree, **{**set_date_params(True), "url": url})
-    day = iso_day(guess or "")
-    return guess if day is not None and states_day(tree.text_content(), day) else None
+def _searched(
+    facts: PageFacts, html: str, tree: LexborHTMLParser, page: FetchedPage, settings: ExtractSettings
+) -> PageFacts:
+    """`facts` with htmldate's date of the intact page, searched only when JSON-LD and meta tags
+    state no plausible date (nothing outranks theirs). Its search of the text counts only when
+    the text writes out that full day: a year or a month alone ("1999 treadmill", "© 2019") is
+    no date, and then only the markup is searched; `fast` searches the markup alone."""
+    if stated_date(facts, fetched_at=page.fetched_at) is not None:
+        return facts
+    url = facts.canonical or page.final_url or page.url
+    found = None
+    if not settings.fast:
+        guess = find_date(html, **{**set_date_params(True), "url": url})
+        day = iso_day(guess or "")
+        text = tree.root.text(deep=True, separator=" ") if day is not None and tree.root is not None else ""
+        found = guess if day is None or states_day(text, day) else None
+        if guess is None:  # nothing in the markup either
+            return facts
+    if found is None:
+        found = find_date(html, **{**set_date_params(False), "url": url})
+    return dataclasses.replace(facts, searched_date=found)
 
 
 _METADATA_FIELDS = ("title", "author", "url", "hostname", "description", "sitename", "date", "categories",
@@ -494,8 +501,6 @@ def _metadata(tree: HtmlElement, url: str | None, call: _Call) -> _Extracted:
     if not meta.author and call.search_author:
         meta.author = steps.extract_author(tree)
     meta.url = meta.url or steps.extract_url(tree, url)
-    if call.search_date:
-        meta.date = _find_date(tree, meta.url, in_text=call.search_text_date)
     meta.sitename = meta.sitename or steps.extract_sitename(tree)
     if meta.sitename:
         meta.sitename = meta.sitename.lstrip("@")

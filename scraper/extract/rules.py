@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -54,6 +54,8 @@ class Page:
     total: int
     classed: list[tuple[LexborNode, frozenset[str]]]
     texts: list[tuple[LexborNode, str]]
+    # prose weights already measured, by node id (the tree does not change while rules mark)
+    weights: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def bare(cls, tree: LexborHTMLParser, body: LexborNode) -> Page:
@@ -94,7 +96,9 @@ class Page:
             return True
         if node.tag in _NEVER_REMOVED or node.mem_id in self.protected:
             return False
-        weight = prose_weight(node)
+        weight = self.weights.get(node.mem_id)
+        if weight is None:
+            weight = self.weights[node.mem_id] = prose_weight(node)
         return weight * 2 <= self.total or weight < _MIN_MAIN_TEXT
 
 
@@ -362,8 +366,17 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
 def _rule_tokens(node: LexborNode) -> frozenset[str]:
     """`class_tokens(node)`, or nothing when no rule word is in its class or id (the cheap common case)."""
     attrs = node.attributes
-    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
-    return class_tokens(node) if _rule_words().search(names) else frozenset()
+    return (
+        class_tokens(node) if _mentions_rule_word(attrs.get("class") or "", attrs.get("id") or "") else _NONE
+    )
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+@functools.lru_cache(maxsize=16384)  # pure; a site repeats the same class strings on every page
+def _mentions_rule_word(names: str, ident: str) -> bool:
+    return _rule_words().search(f"{names} {ident}".lower()) is not None
 
 
 @functools.cache

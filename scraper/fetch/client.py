@@ -223,7 +223,7 @@ class Fetcher:
         `accept` lists the media types wanted (empty: any). `check_redirect(target)` may refuse
         a redirect target by raising a `FetchError`. `redirects` on the page holds the URLs
         between `url` and `final_url`. Raises `FetchError`, or `ExtractionError` when the body
-        arrived but is not text (see `decode.resolve_encoding`) and `accept` is not empty.
+        arrived but is not text (see `charset.resolve_encoding`) and `accept` is not empty.
         With `head`, only the first `head` bytes of the body are read and kept, however long it
         is (robots.txt: RFC 9309 reads the first 500 KiB); `max_bytes` does not apply then.
         """
@@ -330,7 +330,7 @@ class Fetcher:
             except BlockedAddress as exc:
                 raise PermanentFetchError(url, exc.reason) from exc
             except httpx.TransportError as exc:
-                raise _transport_error(url, exc, self.secrets) from exc
+                raise _transport_error(url, exc, self.secrets, self.proxy_for(url)) from exc
             finally:
                 spent.requesting += loop.time() - started
 
@@ -542,8 +542,14 @@ def _require_http(source: str, url: str, *, what: str = "") -> None:
         raise PermanentFetchError(source, f"{what}malformed URL: {url!r} (no host)")
 
 
-def _transport_error(url: str, exc: httpx.TransportError, secrets: frozenset[str]) -> FetchError:
+def _transport_error(
+    url: str, exc: httpx.TransportError, secrets: frozenset[str], proxy: str | None = None
+) -> FetchError:
     detail = scrub(str(exc) or type(exc).__name__, secrets)  # a proxy's error may quote its URL
+    if isinstance(exc, httpx.ProxyError) or (
+        proxy is not None and isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+    ):
+        return _proxy_failed(url, exc, detail, proxy, secrets)
     if isinstance(exc, httpx.TimeoutException):
         phase = {
             httpx.ConnectTimeout: "connect",
@@ -554,14 +560,24 @@ def _transport_error(url: str, exc: httpx.TransportError, secrets: frozenset[str
         return TransientFetchError(url, f"timed out ({phase})")
     if isinstance(exc, httpx.UnsupportedProtocol):
         return PermanentFetchError(url, f"unsupported scheme: {detail}")
-    if isinstance(exc, httpx.ProxyError):
-        return TransientFetchError(url, f"proxy failed: {detail}")
     if isinstance(exc, httpx.ConnectError):
         return TransientFetchError(url, f"cannot connect: {scrub(_connect_reason(exc, detail), secrets)}")
     if isinstance(exc, httpx.LocalProtocolError):
         return PermanentFetchError(url, f"invalid request: {detail}")
     # RemoteProtocolError, ReadError, WriteError, ProxyError: the connection broke mid-way
     return TransientFetchError(url, f"connection failed: {detail}")
+
+
+def _proxy_failed(
+    url: str, exc: httpx.TransportError, detail: str, proxy: str | None, secrets: frozenset[str]
+) -> TransientFetchError:
+    """The proxy failed, not the site: it refused the tunnel, or it could not be reached at all
+    (then the connection that failed is the proxy's, named by host and port, never its password)."""
+    if isinstance(exc, httpx.ProxyError) or proxy is None:
+        return TransientFetchError(url, f"proxy failed: {detail}")
+    where = urlsplit(proxy).netloc.rpartition("@")[2]
+    why = "timed out" if isinstance(exc, httpx.TimeoutException) else _connect_reason(exc, detail)
+    return TransientFetchError(url, f"proxy failed: cannot connect to {where} ({scrub(why, secrets)})")
 
 
 def _connect_reason(exc: BaseException, detail: str) -> str:

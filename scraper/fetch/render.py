@@ -103,8 +103,9 @@ class Renderer:
 
         url = page.final_url or page.url or page.source
         try:
+            browser = await self._started()  # starting the browser is not the page's time
             async with asyncio.timeout(self.settings.render_timeout):
-                html = await self._render(url, page)
+                html = await self._render(browser, url, page)
         except TimeoutError as exc:
             raise PermanentFetchError(
                 page.source, f"render failed: over render_timeout ({self.settings.render_timeout:g}s)"
@@ -119,8 +120,7 @@ class Renderer:
             raise PermanentFetchError(page.source, f"render failed: the page grew past {limit} bytes")
         return replace(page, body=body, encoding="utf-8", content_type="text/html; charset=utf-8")
 
-    async def _render(self, url: str, page: FetchedPage) -> str:
-        browser = await self._started()
+    async def _render(self, browser: Browser, url: str, page: FetchedPage) -> str:
         context = await browser.new_context(
             proxy=_playwright_proxy(self._proxy_for(url)),
             java_script_enabled=True,
@@ -201,7 +201,9 @@ def _playwright_proxy(proxy: str | None) -> Any:
         return None
     parts = urlsplit(proxy)
     server = f"{parts.scheme}://{parts.hostname}:{parts.port or 80}"
-    settings: dict[str, str] = {"server": server}
+    # "<-loopback>": through the proxy as the fetcher's own requests go, not Chromium's default
+    # of sending loopback addresses around it
+    settings: dict[str, str] = {"server": server, "bypass": "<-loopback>"}
     if parts.username:
         settings["username"] = parts.username
     if parts.password:

@@ -142,6 +142,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE documents ADD COLUMN warc_record_id TEXT",
         "ALTER TABLE documents ADD COLUMN xml TEXT NOT NULL DEFAULT ''",
     ),
+    # 7 -> 8: where the language came from (`declared` by the page, or `detected` in its text);
+    # versions stored before it do not say
+    ("ALTER TABLE documents ADD COLUMN language_source TEXT",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -127,6 +127,9 @@ def _counts(report: dict[str, object]) -> dict[str, int]:
     return counts
 
 
+_SQLITE_MAX_INT = 2**63 - 1
+
+
 def _latest_offset(ref: str) -> int | None:
     """`latest` -> 0, `latest~2` -> 2; None for anything else (a run id)."""
     head, tilde, back = ref.partition("~")
@@ -134,7 +137,7 @@ def _latest_offset(ref: str) -> int | None:
         return None
     if not tilde:
         return 0
-    return int(back) if back.isdigit() else None
+    return int(back) if back.isascii() and back.isdigit() else None  # '²' is a digit to isdigit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -241,6 +244,8 @@ class CrawlState:
         back = _latest_offset(ref)
         if back is None:
             return ref if self.has_run(ref) else None
+        if back > _SQLITE_MAX_INT:  # no store holds that many runs, and SQLite cannot take it
+            return None
         with self._store.reading("find run " + ref) as conn:
             row = conn.execute(
                 "SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ?", (back,)

@@ -361,6 +361,10 @@ def test_export_run_and_since_give_what_a_run_changed(
     assert table[1].split()[0] == second and table[1].split()[3:6] == ["finished", "0", "1"]
     too_far = runner.invoke(cli, ["export", "--config", str(fast_config), "--run", "latest~2"])
     assert too_far.exit_code == 2 and "no run latest~2" in too_far.stderr
+    # past SQLite's integers; a digit to str.isdigit that int() refuses
+    for far in ("latest~99999999999999999999", "latest~\N{SUPERSCRIPT TWO}"):
+        beyond = runner.invoke(cli, ["export", "--config", str(fast_config), "--run", far])
+        assert beyond.exit_code == 2 and f"no run {far}" in beyond.stderr
     unknown = runner.invoke(cli, ["export", "--config", str(fast_config), "--run", "nope"])
     assert unknown.exit_code == 2 and "no run nope" in unknown.stderr
     bad = runner.invoke(cli, ["export", "--config", str(fast_config), "--since", "last tuesday"])

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +57,33 @@ def test_ray_engine_writes_what_the_local_engine_writes(
     assert len(theirs) == 7
     resumed = runner.invoke(cli, [*common, "-o", str(tmp_path / "ray"), "--engine", "ray", "--resume"])
     assert resumed.exit_code == 0 and len(_rows(tmp_path / "ray")) == 7
+
+
+def test_relative_inputs_are_read_by_workers_started_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inputs named relative to this directory are read by Ray workers whose working directory is
+    another (the Ray was started before the chdir): every page is cleaned, named as given."""
+    import ray  # noqa: PLC0415  # the ray extra, checked by importorskip above
+
+    if not ray.is_initialized():
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    monkeypatch.chdir(tmp_path)
+    Path("pages").mkdir()
+    for n in range(3):
+        Path("pages", f"{n}.html").write_bytes(story(n))
+    done = CliRunner().invoke(cli, ["clean", "pages", "-o", "out", "--engine", "ray", "--jobs", "2"])
+    assert done.exit_code == 0, done.output
+    assert len(_rows(tmp_path / "out")) == 3
+
+
+def test_a_ray_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
+    """--ray-address to nothing: one stderr line naming the address, exit 2, no traceback."""
+    page = tmp_path / "p.html"
+    page.write_bytes(story(1))
+    command = [sys.executable, "-m", "scraper", "clean", str(page), "-o", str(tmp_path / "out")]
+    command += ["--engine", "ray", "--ray-address", "ray://127.0.0.1:1"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("scraper: --ray-address: cannot connect to Ray at ray://127.0.0.1:1: ")
+    assert len(done.stderr.splitlines()) == 1

@@ -63,6 +63,12 @@ def _date(found: str | None, facts: PageFacts, last_modified: str | None = None)
         ("Przez Jan Kowalski", ("Jan Kowalski",)),
         ("Hans Meier, Redakteur", ("Hans Meier",)),
         ("Redaktion", ()),
+        ("Redaktion MSM", ()),
+        ("Redacción El Comercio", ()),
+        ("Staff Writers", ()),
+        ("From Haje Jan Kamps", ("Haje Jan Kamps",)),
+        ("Jan Fleischhauer, deutscher Journalist, Kolumnist", ("Jan Fleischhauer",)),
+        ("Home", ()),
         ("Name *", ()),
         ("Your name:", ()),
         ("Art Edwards says", ()),
@@ -187,3 +193,25 @@ def test_language_is_und_only_without_any_text() -> None:
     assert detect_language("", None, "") == "und"
     assert detect_language("12 34") == "und"
     assert detect_language("The ferry runs at night.") == "en"
+
+
+def test_an_organization_author_is_the_publisher_not_a_byline() -> None:
+    """JSON-LD naming an Organization as author declares no person; its name is never an author."""
+    html = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Organization",'
+        ' "name": "Harbour News"}, "publisher": {"@type": "NewsMediaOrganization", "name": "Harbour Media"}}'
+        "</script>"
+    )
+    facts = _facts(html)
+    assert facts.declared_authors == ()
+    assert choose_authors("Harbour News", facts) == ()
+    assert choose_authors("Harbour Media; Jane Doe", facts) == ("Jane Doe",)
+
+
+def test_the_site_name_is_no_author() -> None:
+    """og:site_name, or a one-word name spelled like the host, is the masthead; people stay."""
+    html = '<meta property="og:site_name" content="Lecker.de"><link rel="canonical" href="https://cybercook.example/x">'
+    facts = _facts(html)
+    assert choose_authors("Lecker.De", facts) == ()
+    assert choose_authors("CyberCook", facts) == ()
+    assert choose_authors("Cyber Cook", facts) == ("Cyber Cook",)

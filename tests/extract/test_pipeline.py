@@ -111,7 +111,45 @@ def test_language_always_filled_for_a_few_words() -> None:
 
 def test_declared_language_beats_detection() -> None:
     """A declared language is trusted over what the text looks like."""
-    assert extract(_page(_article(html_attrs=' lang="en-GB"')), ExtractSettings()).language == "en"
+    doc = extract(_page(_article(html_attrs=' lang="en-GB"')), ExtractSettings())
+    assert (doc.language, doc.language_source) == ("en", "declared")
+
+
+GERMAN = (
+    "<p>Der Gemeinderat hat am Dienstag beschlossen, die Öffnungszeiten des Hallenbads im Winter"
+    " zu verlängern. Künftig können Schwimmerinnen und Schwimmer schon um sechs Uhr kommen, und"
+    " am Wochenende bleibt das Bad bis zweiundzwanzig Uhr geöffnet.</p>"
+    "<p>Die zusätzlichen Stunden kosten die Stadt rund zwanzigtausend Euro im Jahr. Der Verein der"
+    " Freunde des Hallenbads hatte die Verlängerung seit drei Jahren gefordert und übernimmt einen"
+    " Teil der Kosten für das Personal an der Kasse.</p>"
+    "<p>Die Bürgermeisterin sagte nach der Sitzung, man wolle im Frühjahr prüfen, wie viele Gäste"
+    " die frühen Stunden tatsächlich nutzen, bevor der Haushalt für das nächste Jahr beschlossen wird.</p>"
+)
+
+
+def test_a_declared_language_the_text_plainly_contradicts_is_overruled() -> None:
+    """A page declaring lang="en-US" whose story is plainly German is German, detected."""
+    doc = extract(_page(_article(body=GERMAN, html_attrs=' lang="en-US"')), ExtractSettings())
+    assert (doc.language, doc.language_source) == ("de", "detected")
+
+
+def test_language_source_says_declared_or_detected() -> None:
+    """A declaration the text agrees with stays declared; without one, the language is detected."""
+    declared = extract(_page(_article(body=GERMAN, html_attrs=' lang="de-AT"')), ExtractSettings())
+    detected = extract(_page(_article(body=GERMAN)), ExtractSettings())
+    assert (declared.language, declared.language_source) == ("de", "declared")
+    assert (detected.language, detected.language_source) == ("de", "detected")
+
+
+def test_placeholder_latin_does_not_overrule_a_declaration() -> None:
+    """Lorem ipsum filler on a page declaring English leaves it English."""
+    lorem = "".join(
+        f"<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt"
+        f" ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation {i}.</p>"
+        for i in range(4)
+    )
+    doc = extract(_page(_article(body=lorem, html_attrs=' lang="en"')), ExtractSettings())
+    assert (doc.language, doc.language_source) == ("en", "declared")
 
 
 # -- authors ---------------------------------------------------------------------------------

@@ -8,9 +8,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -19,6 +21,7 @@ from scraper.cli import cli
 from scraper.config import FetchSettings, Settings, Site, settings_from_dict
 from scraper.errors import ConfigError, FetchError, PermanentFetchError
 from scraper.fetch.client import Fetcher
+from scraper.fetch.gate import HostGate
 from scraper.fetch.politeness import Politeness
 from scraper.models import FetchedPage
 from tests.crawl.test_engine import article, crawl, make_settings
@@ -76,6 +79,19 @@ def test_proxy_credentials_come_from_its_url(server: LocalServer) -> None:
         with pytest.raises(FetchError, match="HTTP 407") as refused:
             fetch(settings({"proxy": guarded.url}), server.url("/page"))
     assert "s3cret-pw" not in refused.value.reason
+
+
+def test_a_proxy_that_is_down_is_named_in_the_reason(server: LocalServer) -> None:
+    """A proxy that refuses connections fails the page as the proxy's failure, naming its host and
+    port (never its password), not as the site's 'cannot connect'."""
+    server.routes["/page"] = Route(200, article("Unreached"))
+    with socket.socket() as closed:  # a port nothing listens on once the socket is closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    with pytest.raises(FetchError) as refused:
+        fetch(settings({"proxy": f"http://me:s3cret-pw@127.0.0.1:{port}"}), server.url("/page"))
+    assert refused.value.reason == f"proxy failed: cannot connect to 127.0.0.1:{port} (Connection refused)"
+    assert server.hits("/page") == []
 
 
 def test_a_site_has_its_own_proxy(server: LocalServer, inner: LocalServer, proxy: LocalProxy) -> None:
@@ -237,8 +253,9 @@ def test_environment_values_are_secrets() -> None:
 def test_secrets_never_reach_output_logs_or_reports(
     tmp_path: Path, server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A crawl at -vv with a bearer token, a cookie and a proxy password from the environment:
-    none of them appears on stdout, stderr or in the report, even where requests fail."""
+    """A crawl at -vv with a bearer token, a cookie and a proxy password from the environment,
+    then clean --explain of a failing page: none of them appears on stdout, stderr or in the
+    report, even where requests fail."""
     server.routes.update(
         {
             "/robots.txt": Route(404),
@@ -265,6 +282,12 @@ def test_secrets_never_reach_output_logs_or_reports(
     for secret in ("tok-very-secret", "cookie-very-secret", "proxy-very-secret"):
         assert secret not in seen
     assert "127.0.0.9" in json.dumps(json.loads(report.read_text())["failures"])
+    explained = CliRunner().invoke(
+        cli, ["-vv", "clean", "--explain", "--config", str(config), server.url("/broken")]
+    )
+    assert server.hits("/broken")[-1].headers["authorization"] == "Bearer tok-very-secret"
+    assert explained.exit_code == 1 and "HTTP 500" in explained.output
+    assert not any(s in explained.output for s in ("tok-very-secret", "cookie-very-secret"))
 
 
 # --- per-site politeness --------------------------------------------------------------------
@@ -310,7 +333,9 @@ def test_the_stricter_of_crawl_delay_and_site_delay_wins(
     assert asyncio.run(go()) == kept
 
 
-def test_per_site_delay_spaces_real_requests(tmp_path: Path, server: LocalServer) -> None:
+def test_per_site_delay_spaces_real_requests(
+    tmp_path: Path, server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A site's per_host_delay holds between request starts against a real server."""
     server.routes.update(
         {
@@ -323,11 +348,23 @@ def test_per_site_delay_spaces_real_requests(tmp_path: Path, server: LocalServer
     site = Site(name="slow", start_urls=(server.url("/"),), per_host_delay=0.5, per_host_concurrency=1)
     base = make_settings(tmp_path)
     chosen = Settings(fetch=base.fetch, store=base.store, crawl=base.crawl, sites=(site,))
+    starts: list[float] = []  # when the gate let each request go (the server's clock: monotonic)
+    wait_turn = HostGate._wait_turn
+
+    async def recorded(gate: HostGate, host: Any) -> None:
+        await wait_turn(gate, host)
+        starts.append(host.last_start)
+
+    monkeypatch.setattr(HostGate, "_wait_turn", recorded)
     crawl(chosen, sites=(site,))
-    # the first request's arrival is late by the client's first connection: gaps from the second on
-    starts = sorted(r.at for r in server.requests)[1:]
-    assert len(starts) == 4  # /, /sitemap.xml, /a, /b
-    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.4  # 0.5 s at the gate, arrival jitters
+    # The gaps are measured where the gate keeps them: arrival times at the server jitter by the
+    # machine's load (a late arrival shortens the next gap). Each request is tied to its start: it
+    # arrived after the gate let it go and before the next one was let go (one at a time).
+    arrivals = sorted(r.at for r in server.requests)
+    assert len(starts) == len(arrivals) == 5  # robots.txt, /, /sitemap.xml, /a, /b
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.5
+    assert all(start <= at for start, at in zip(starts, arrivals, strict=True))
+    assert all(at <= start for at, start in zip(arrivals, starts[1:], strict=False))
 
 
 def test_fetch_settings_defaults_carry_nothing() -> None:

@@ -42,7 +42,8 @@ fetch('/api/story').then(r => r.json()).then(story => {
 """
 SHELL = (
     "<html><head><title>Harbour News</title><script src='/app.js' defer></script></head><body>"
-    "<noscript>You need to enable JavaScript to run this app.</noscript><div id='root'></div></body></html>"
+    "<noscript>You need to enable JavaScript to run this app.</noscript><div id='root'></div>"
+    "<a href='/private'>Members</a></body></html>"
 )
 API = (
     '{"title": "Dredging plans agreed", "paragraphs": ['
@@ -96,6 +97,7 @@ def test_rendering_gets_the_story_the_plain_fetch_calls_a_shell(
     rendered = _settings(tmp_path / "rendered", site, render=True)
     report = crawl(rendered, sites=rendered.sites)
     assert report.new == 1, report
+    assert report.skipped_robots == 1  # its link to /private, disallowed
     assert STORY in _texts(rendered)[site.url("/")]
     assert len(site.hits("/api/story")) == 1  # the browser's own request, through the guard
     assert inner.requests == []
@@ -115,12 +117,14 @@ def test_a_page_that_never_settles_fails_alone(tmp_path: Path, site: LocalServer
 
 
 def test_clean_render_through_a_proxy(site: LocalServer) -> None:
-    """clean --render --proxy: the page is fetched through the proxy and rendered."""
+    """clean --render --proxy: the page and the requests its script makes go through the proxy."""
     with LocalProxy() as proxy:
         result = CliRunner().invoke(cli, ["clean", "--render", "--proxy", proxy.url, site.url("/")])
     assert result.exit_code == 0, result.output
     assert STORY in result.output
-    assert site.url("/") in {f.target for f in proxy.seen}
+    forwarded = {f.target for f in proxy.seen}
+    assert site.url("/") in forwarded  # the page, fetched by the fetcher
+    assert site.url("/api/story") in forwarded  # and the browser's own request
 
 
 def test_a_browser_that_cannot_start_is_a_configuration_error(server: LocalServer) -> None:

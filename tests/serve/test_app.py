@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +22,9 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from click.testing import CliRunner
 
+from scraper.cli import cli
 from scraper.config import FetchSettings, Settings
 from scraper.serve import ServeOptions, create_app
 from tests.httpserver import Handler, LocalServer, Route
@@ -194,3 +200,65 @@ def test_openapi_docs_describe_the_routes(service: Running) -> None:
     spec = httpx.get(service.base + "/openapi.json", timeout=10).json()
     assert {"/v1/clean", "/v1/clean/batch", "/healthz"} <= set(spec["paths"])
     assert httpx.get(service.base + "/docs", timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "reason"),
+    [
+        (["--insecure-no-auth", "--host", "0.0.0.0"], {}, "--insecure-no-auth only on a loopback address"),
+        (["--insecure-no-auth", "--host", "192.0.2.1"], {}, "not 192.0.2.1"),
+        ([], {}, "a bearer token is required"),
+        (["--token-file", "missing-token"], {}, "--token-file missing-token: cannot read it"),
+    ],
+)
+def test_serve_refuses_to_run_unsafe(args: list[str], env: dict[str, str], reason: str) -> None:
+    """No token, or no authentication off loopback, is a usage error (exit 2) naming what to do."""
+    done = CliRunner().invoke(cli, ["serve", *args], env={"SCRAPER_TOKEN": "", **env})
+    assert done.exit_code == 2
+    assert reason in done.stderr
+
+
+def test_serve_on_a_port_in_use_is_one_line_and_exit_2() -> None:
+    """A port another program listens on: uvicorn's own exit code (3, the README's 'lock held')
+    does not reach the user; one line names the address, exit 2 as for any configuration error."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "scraper", "serve", "--port", str(port), "--workers", "1"]
+        env = {**os.environ, "SCRAPER_TOKEN": TOKEN}
+        done = subprocess.run(command, check=False, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert f"scraper: cannot serve on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_serve_runs_as_a_command_and_stops_on_sigterm(tmp_path: Path) -> None:
+    """`scraper serve` in its own process answers on its port, with the token from SCRAPER_TOKEN,
+    and exits 143 on SIGTERM after shutting down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "scraper", "serve", "--port", str(port), "--workers", "1"]
+    env = {**os.environ, "SCRAPER_TOKEN": TOKEN}
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as served:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            assert served.poll() is None, served.stderr.read() if served.stderr else ""
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "scraper serve did not answer"
+                time.sleep(0.1)
+        html = (SEED / "page.html").read_text(encoding="utf-8")
+        assert httpx.post(base + "/v1/clean", json={"html": html}, timeout=60).status_code == 401
+        answer = httpx.post(base + "/v1/clean", json={"html": html}, headers=AUTH, timeout=60)
+        assert answer.status_code == 200 and "Rotherham" in answer.json()["text"]
+        served.send_signal(signal.SIGTERM)
+        _out, err = served.communicate(timeout=60)
+    assert served.returncode == 143, err
+    assert "Traceback" not in err

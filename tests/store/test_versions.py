@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from scraper.cli import cli
 from scraper.models import Outcome
 from scraper.store import Store
+from scraper.store.schema import SCHEMA_VERSION
 from tests.crawl.test_engine import article, crawl, make_settings
 from tests.factories import make_doc
 from tests.httpserver import LocalServer, Route
@@ -117,3 +118,39 @@ def test_a_read_only_export_of_a_store_from_before_versions_reads_its_documents(
         latest = list(store.latest())
     assert [(d.version, d.change, d.gone_at) for d in versions] == [(1, "new", None), (2, "changed", None)]
     assert [d.title for d in latest] == ["Corrected"]
+
+
+def _before_language_source(db: Path) -> None:
+    """Take a store back to the schema version before `language_source`."""
+    conn = sqlite3.connect(db)
+    conn.execute("ALTER TABLE documents DROP COLUMN language_source")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.commit()
+    conn.close()
+
+
+def test_a_read_only_export_of_a_store_from_before_language_source_reads_it(
+    tmp_path: Path,
+) -> None:
+    """A store from before `language_source` opened read-only: its documents come out without one."""
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.save(make_doc(), html_hash="h")
+    _before_language_source(db)
+    with Store(db, read_only=True) as store:
+        [doc] = list(store.latest())
+    assert (doc.language, doc.language_source, doc.title) == ("en", None, make_doc().title)
+
+
+def test_opening_a_store_from_before_language_source_adds_it_without_new_versions(tmp_path: Path) -> None:
+    """A store from before it gains the column when opened; the same page stored again is no new version."""
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.save(make_doc(), html_hash="h")
+    _before_language_source(db)
+    with Store(db) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        outcome = store.save(make_doc(), html_hash="h")
+        versions = store.versions(make_doc().url or "")
+    assert outcome.outcome == Outcome.UNCHANGED
+    assert [(d.version, d.language_source) for d in versions] == [(1, None)]

@@ -1,0 +1,156 @@
+"""`scraper serve`: the HTTP service (scraper/serve/) under uvicorn, with its safety checked first."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from scraper.cli.options import config_option, cores, extraction_options, load
+from scraper.cli.output import EXIT_USAGE, warn
+
+TOKEN_VARIABLE = "SCRAPER_TOKEN"
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost"})
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding `host` only listens on this machine (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _token(token_file: Path | None, insecure: bool, host: str) -> str | None:
+    """The bearer token the service requires, or None (no authentication: loopback only)."""
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.UsageError(f"--token-file {token_file}: cannot read it ({exc})") from None
+        if not token:
+            raise click.UsageError(f"--token-file {token_file}: the file is empty")
+        return token
+    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    if token:
+        return token
+    if not insecure:
+        raise click.UsageError(
+            f"a bearer token is required: set {TOKEN_VARIABLE} or give --token-file FILE "
+            "(--insecure-no-auth serves without one, on a loopback address only)"
+        )
+    if not is_loopback(host):
+        raise click.UsageError(
+            f"--insecure-no-auth only on a loopback address (127.0.0.1, ::1, localhost), not {host}: "
+            f"anyone who reaches {host} could use the service; set {TOKEN_VARIABLE} instead"
+        )
+    return None
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"A file holding the bearer token clients must send (else ${TOKEN_VARIABLE}).",
+)
+@click.option(
+    "--insecure-no-auth",
+    is_flag=True,
+    help="Serve without a token: refused unless --host is a loopback address.",
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None, help="Extraction processes [default: cores]."
+)
+@click.option(
+    "--max-concurrency",
+    type=click.IntRange(min=1),
+    default=16,
+    show_default=True,
+    help="Requests in work at once; more are answered 503 with Retry-After.",
+)
+@click.option(
+    "--max-request-bytes",
+    type=click.IntRange(min=1024),
+    default=None,
+    help="Largest request body [default: twice [fetch] max_bytes]; larger is 413.",
+)
+@click.option(
+    "--max-batch", type=click.IntRange(min=1), default=100, show_default=True, help="Items in one batch."
+)
+@extraction_options
+@config_option
+def serve(  # click passes every option by keyword
+    *,
+    host: str,
+    port: int,
+    token_file: Path | None,
+    insecure_no_auth: bool,
+    workers: int | None,
+    max_concurrency: int,
+    max_request_bytes: int | None,
+    max_batch: int,
+    config_path: Path | None,
+) -> None:
+    """Serve `clean` over HTTP: POST /v1/clean, POST /v1/clean/batch, GET /healthz, /docs.
+
+    Clients send `Authorization: Bearer TOKEN` (the token from $SCRAPER_TOKEN or --token-file).
+    URLs are fetched as `crawl` fetches them: public addresses only (unless [fetch]
+    allow_private names the host), robots.txt obeyed, hosts paced; pages are extracted in
+    worker processes under [extract] timeout and max_memory. The extraction flags set the
+    service's defaults; each request may set its own. Needs the serve extra
+    (pip install 'storyscraper[serve]'). Exit codes: 2 for a usage or configuration error
+    (no token, --insecure-no-auth off loopback, the extra missing), 130 / 143 once stopped by
+    SIGINT / SIGTERM.
+
+    \b
+    Examples:
+      SCRAPER_TOKEN=$(openssl rand -hex 32) scraper serve --host 0.0.0.0 --port 8000
+      scraper serve --insecure-no-auth          # on 127.0.0.1 only
+      scraper serve --token-file /run/secrets/scraper-token --config config/scraper.toml
+    """
+    token = _token(token_file, insecure_no_auth, host)
+    settings = load(config_path)
+    try:
+        import uvicorn  # noqa: PLC0415  # the serve extra: only this command needs it
+
+        from scraper.serve import ServeOptions, create_app  # noqa: PLC0415  # same
+    except ImportError as exc:
+        raise click.UsageError(
+            f"scraper serve needs the serve extra: pip install 'storyscraper[serve]' ({exc})"
+        ) from None
+    options = ServeOptions(
+        token=token,
+        workers=workers or cores(),
+        max_concurrency=max_concurrency,
+        max_request_bytes=max_request_bytes,
+        max_batch=max_batch,
+    )
+    level = logging.getLogger().getEffectiveLevel()  # WARNING; -v INFO, -vv DEBUG; -q ERROR
+    config = uvicorn.Config(
+        create_app(settings, options),
+        host=host,
+        port=port,
+        lifespan="on",
+        # uvicorn's start-up lines (where it listens) unless -q; a line per request with -v
+        log_level="error" if level >= logging.ERROR else "debug" if level <= logging.DEBUG else "info",
+        access_log=level <= logging.INFO,
+        server_header=False,
+    )
+    server = uvicorn.Server(config)
+    try:
+        server.run()
+    except SystemExit as exc:
+        if server.started or not exc.code:
+            raise
+        # uvicorn exits 3 (the README's 'lock held') or 1 when it cannot listen: its line above
+        # says why (a port in use, an address not this machine's); for us that is a setting's error
+        warn(f"cannot serve on {host}:{port} (see uvicorn's error above)")
+        sys.exit(EXIT_USAGE)

@@ -1,0 +1,39 @@
+"""The main content as trafilatura's XML: the blocks the model chose keep trafilatura's markup."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from scraper.extract.formats import Content, chosen_content
+
+SHOWN = Content(
+    markdown="",
+    xml=(
+        '<main><head rend="h2">Timetable</head><p>See the <ref target="https://port.example/m">board '
+        'minutes</ref> for <hi rend="#b">every</hi> pier.</p><list rend="ul"><item>06:10 from the '
+        '<ref target="https://port.example/t">old town</ref></item></list><p>A teaser.</p></main>'
+    ),
+)
+
+
+def test_blocks_the_model_chose_keep_trafilaturas_links_and_emphasis() -> None:
+    """A block trafilatura kept too is its element, links and emphasis included; a block only the
+    model kept is a plain element of its kind; a block the model dropped is gone."""
+    blocks = [
+        ("h2", "Timetable"),
+        ("p", "See the board minutes for every pier."),
+        ("li", "06:10 from the old town"),
+        ("li", "06:40 from the quays"),
+        ("blockquote", "A quote only the model kept."),
+    ]
+    chosen = chosen_content(SHOWN, blocks)
+    main = etree.fromstring(chosen.xml)
+    assert [child.tag for child in main] == ["head", "p", "list", "quote"]
+    assert main.xpath("p/ref/@target") == ["https://port.example/m"] and main.xpath("p/hi/text()") == [
+        "every"
+    ]
+    assert main.xpath("list/item/ref/@target") == ["https://port.example/t"]
+    assert main.xpath("list/item[2]/text()") == ["06:40 from the quays"]
+    assert "A teaser" not in chosen.xml
+    assert "[board minutes](https://port.example/m)" in chosen.markdown
+    assert "**every**" in chosen.markdown and "- 06:40 from the quays" in chosen.markdown

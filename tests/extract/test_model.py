@@ -1,0 +1,59 @@
+"""scraper.extract.model: the shipped artifact, its manifest, and what a mismatch does."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+from importlib import resources
+
+import pytest
+
+from scraper.extract import model
+from scraper.extract.blocks import FEATURE_COUNT
+
+FOLDER = resources.files("scraper.extract")
+
+
+def test_the_shipped_artifact_loads_and_matches_its_manifest() -> None:
+    """The packaged model is the one its manifest describes, reads this code's features, and loads."""
+    data = FOLDER.joinpath(model.ARTIFACT).read_bytes()
+    described = json.loads(FOLDER.joinpath(model.MANIFEST).read_text(encoding="utf-8"))
+    assert model.mismatch(data, json.dumps(described)) is None
+    assert described["feature_count"] == FEATURE_COUNT
+    assert described == {**model.manifest(data), **described}  # what the artifact records, recorded
+    model._shipped.cache_clear()
+    booster = model._shipped()
+    assert booster is not None and booster.num_feature() == FEATURE_COUNT
+
+
+def test_a_mismatch_is_a_warning_not_a_silent_fall_back(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another artifact, another feature count or no manifest: the model is not used, and a
+    warning says why."""
+    data = FOLDER.joinpath(model.ARTIFACT).read_bytes()
+    described = model.manifest(data)
+    assert "another digest" in str(model.mismatch(data + b"x", json.dumps(described)))
+    assert "features per block" in str(model.mismatch(data, json.dumps({**described, "feature_count": 3})))
+    assert "no block_model.manifest.json" in str(model.mismatch(data, None))
+    monkeypatch.setattr(model, "MANIFEST", "missing.json")
+    model._shipped.cache_clear()
+    with caplog.at_level(logging.WARNING, logger="scraper.extract.model"):
+        assert model._shipped() is None
+    model._shipped.cache_clear()
+    assert "the block model is not used" in caplog.text
+
+
+def test_the_manifest_reads_what_the_artifact_records() -> None:
+    """Objective, classes, feature count and parameters come from LightGBM's text format itself."""
+    text = "tree\nversion=v4\nnum_class=3\nmax_feature_idx=4\nobjective=multiclass num_class:3\n\nTree=0\n"
+    text += "parameters:\n[objective: multiclass]\n[num_leaves: 31]\nend of parameters\n"
+    described = model.manifest(gzip.compress(text.encode()), datasets={"d": "abc"})
+    assert (described["num_class"], described["feature_count"], described["objective"]) == (
+        3,
+        5,
+        "multiclass num_class:3",
+    )
+    assert described["parameters"] == {"objective": "multiclass", "num_leaves": "31"}
+    assert described["datasets"] == {"d": "abc"}
