@@ -184,11 +184,17 @@ def _votes(trace: Any, url: str | None) -> tuple[dict[str, np.ndarray], dict[str
 
     html = trace.cleaned.html or ""
 
+    def parsed() -> Any:
+        tree = load_html(html)
+        if tree is None:
+            raise ValueError("the page does not parse")  # an empty vote, below
+        return tree
+
     def readability() -> str:
-        return str(try_readability(load_html(html)).text_content())
+        return str(try_readability(parsed()).text_content())
 
     def justext() -> str:
-        return " ".join(try_justext(basic_cleaning(load_html(html)), url, None).itertext())
+        return " ".join(try_justext(basic_cleaning(parsed()), url, None).itertext())
 
     def precision() -> str:
         return trafilatura.extract(html, favor_precision=True, include_comments=False) or ""
