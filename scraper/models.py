@@ -1,7 +1,8 @@
 """Typed records handed from one pipeline stage to the next.
 
-    FetchedPage  (fetch.py, sources.py)  ->  Document  (extract.py)  ->  StoreOutcome  (store.py)
-    FrontierItem -> Visit (crawl.py) -> CrawlReport (state.py, printed by cli/crawl.py)
+    FetchedPage  (fetch/client.py, charset.page_from_bytes)  ->  Document  (extract/pipeline.py)
+        ->  StoreOutcome  (store/documents.py)
+    FrontierItem -> Visit (crawl/visit.py) -> CrawlReport (store/state.py, printed by cli/crawl.py)
 
 All are frozen, slotted and keyword-only; timestamps are aware UTC datetimes.
 """

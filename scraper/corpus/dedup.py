@@ -94,7 +94,7 @@ class _NearIndex:
         try:
             from datasketch import MinHashLSH  # noqa: PLC0415  # numpy and scipy load only when asked for
         except ImportError:
-            raise ConfigError("--near-dup", "needs datasketch: pip install 'scraper[dedup]'") from None
+            raise ConfigError("--near-dup", "needs datasketch: pip install 'storyscraper[dedup]'") from None
 
         self._lsh = MinHashLSH(threshold=threshold, num_perm=_PERMUTATIONS)
         self._count = 0

@@ -12,7 +12,7 @@ So shards and schema are the local engine's, and `--resume` works the same way: 
 archive is read again on a worker with its first pages passed over. Inputs are read by their
 absolute paths (a record's `source` names that path); a cluster's workers need them at the
 same paths (a shared filesystem). A Ray that cannot be reached is one line (exit 2). Ray is
-the optional extra `scraper[ray]`, imported only here. URLs and stdin are the local engine's
+the optional extra `storyscraper[ray]`, imported only here. URLs and stdin are the local engine's
 alone. The per-page time and memory limits of the local worker pool do not apply on Ray
 workers: Ray's own task limits do.
 """

@@ -1,8 +1,9 @@
 """Local inputs of `scraper clean`: files, folders, web archives and stdin, turned into `FetchedPage`s.
 
-The network half (http(s) URLs) belongs to fetch.py, the records inside WARC and ARC files to
-warc.py; this module owns reading from disk: which inputs there are (arguments, `--input-file`
-lists, folders walked), the path-to-URL mapping of `--url-map`, and HTML files' bytes.
+The network half (http(s) URLs) belongs to the fetch stage (scraper/fetch/), the records
+inside WARC and ARC files to warc.py; this module owns reading from disk: which inputs there
+are (arguments, `--input-file` lists, folders walked), the path-to-URL mapping of `--url-map`,
+and HTML files' bytes.
 """
 
 from __future__ import annotations

@@ -127,8 +127,8 @@ def bylines(tree: LexborHTMLParser) -> Iterator[Byline]:
 # "by" and its kin in the languages bylines come in (en, de, fr, es/pt, nl, pl, sv/da, it), and labels
 _PREFIXES = (
     "posted by", "written by", "words by", "reported by", "reporting by", "story by", "text by",
-    "article by", "by", "vom", "par", "por", "przez", "af", "a cura di", "author:", "authors:", "autor:",
-    "autorin:", "auteur:", "text:", "von:", "by:",
+    "article by", "by", "from", "vom", "par", "por", "przez", "af", "a cura di", "author:", "authors:",
+    "autor:", "autorin:", "auteur:", "text:", "von:", "by:",
 )  # fmt: skip
 # byline words that also open surnames ("Von Miller", "Di Maria"): dropped only before a full name
 _SHORT_PREFIXES = ("von", "di", "door", "av")
@@ -143,8 +143,10 @@ _ROLE_WORDS = frozenset({
     "contributing", "editor-in-chief", "redaktion", "redakteur", "redakteurin", "korrespondent",
     "korrespondentin", "autor", "autorin", "rédaction", "rédacteur", "rédactrice", "journaliste",
     "redacción", "redactor", "redactora", "periodista", "redazione", "giornalista", "redactie",
-    "verslaggever", "redakcja", "dziennikarz",
+    "verslaggever", "redakcja", "dziennikarz", "journalistin", "kolumnist", "kolumnistin", "writers",
 })  # fmt: skip
+# a "name" opening with a newsroom word is a desk, not a person ("Redaktion MSM", "Staff Report")
+_DESK_WORDS = frozenset({"redaktion", "redacción", "rédaction", "redazione", "redactie", "redakcja", "staff"})
 # a commenter signs "Jane Doe says:": that is a comment, not the story's byline
 _SIGNATURE_WORDS = frozenset({
     "says", "said", "wrote", "writes", "sagt", "schreibt", "meint", "dit", "écrit", "dice", "escribe",
@@ -160,6 +162,7 @@ _NOT_NAMES = frozenset(
         "null",
         "undefined",
         "guest",
+        "home",
         "ma",
         "md",
         "phd",
@@ -246,7 +249,11 @@ def _clean_name(part: str) -> str | None:
     if not any(c.isalpha() for c in name) or len(name) > 60 or len(words) > 7:
         return None
     lowered = name.casefold()
-    if lowered in _NOT_NAMES or _NOT_NAME_WORDS.intersection(w.strip(_EDGE) for w in lowered.split()):
+    if (
+        lowered.split()[0] in _DESK_WORDS
+        or lowered in _NOT_NAMES
+        or _NOT_NAME_WORDS.intersection(w.strip(_EDGE) for w in lowered.split())
+    ):
         return None
     if len(words) == 1 and len(name) >= 4 and name.isupper():  # a shouted word is a label ("FAIL")
         return None

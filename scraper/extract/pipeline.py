@@ -3,7 +3,7 @@
     FetchedPage.html -> LexborHTMLParser (parsed once) -> simplify: too deep, too big (bounds.py)
                      -> read_facts, measure (metadata.py, classify.py)
                      -> classify: a junk page (block, login, consent, soft 404) stops here
-                     -> strip_clutter (clutter.py, in place)
+                     -> strip_clutter (prepass.py, in place)
                      -> trafilatura.bare_extraction (called once) -> markdown, metadata, body tree
                      -> plain text from the same body tree
                      -> blocks of the pre-passed tree (blocks.py); the block model (model.py) keeps

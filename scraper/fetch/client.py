@@ -223,7 +223,7 @@ class Fetcher:
         `accept` lists the media types wanted (empty: any). `check_redirect(target)` may refuse
         a redirect target by raising a `FetchError`. `redirects` on the page holds the URLs
         between `url` and `final_url`. Raises `FetchError`, or `ExtractionError` when the body
-        arrived but is not text (see `decode.resolve_encoding`) and `accept` is not empty.
+        arrived but is not text (see `charset.resolve_encoding`) and `accept` is not empty.
         With `head`, only the first `head` bytes of the body are read and kept, however long it
         is (robots.txt: RFC 9309 reads the first 500 KiB); `max_bytes` does not apply then.
         """
