@@ -39,7 +39,7 @@ class Guard:
     def __init__(self, app: ASGIApp, limits: GuardLimits) -> None:
         self._app = app
         self._limits = limits
-        self._token = f"Bearer {limits.token}".encode() if limits.token is not None else None
+        self._token = limits.token.encode() if limits.token is not None else None
         self.in_work = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -47,7 +47,8 @@ class Guard:
             await self._app(scope, receive, send)
             return
         limits = self._limits
-        if self._token is not None and not hmac.compare_digest(_header(scope, b"authorization"), self._token):
+        given = _bearer(scope)  # never empty when it counts: an empty token would match no header
+        if self._token is not None and not (given and hmac.compare_digest(given, self._token)):
             await _refuse(send, 401, "a bearer token is required", {"www-authenticate": "Bearer"})
             return
         if self.in_work >= limits.max_concurrency:
@@ -67,6 +68,13 @@ class Guard:
             await self._app(scope, _replay(body, receive), send)
         finally:
             self.in_work -= 1
+
+
+def _bearer(scope: Scope) -> bytes:
+    """The token of an `Authorization: Bearer TOKEN` header (the scheme in any case, RFC 9110
+    section 11.1), or b"" when the request carries no bearer token."""
+    scheme, _, token = _header(scope, b"authorization").strip().partition(b" ")
+    return token.strip() if scheme.lower() == b"bearer" else b""
 
 
 def _header(scope: Scope, name: bytes) -> bytes:

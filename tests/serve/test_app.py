@@ -113,6 +113,13 @@ def test_no_token_or_a_wrong_one_is_refused(service: Running) -> None:
     assert len(service.pages.hits("/story")) == before
 
 
+def test_the_auth_scheme_is_case_insensitive(service: Running) -> None:
+    """RFC 9110 section 11.1: 'bearer TOKEN' is the token as much as 'Bearer TOKEN'; the token is not."""
+    html = {"html": (SEED / "page.html").read_text(encoding="utf-8")}
+    assert _post(service, "/v1/clean", html, {"Authorization": f"bearer {TOKEN}"}).status_code == 200
+    assert _post(service, "/v1/clean", html, {"Authorization": f"Bearer {TOKEN.upper()}x"}).status_code == 401
+
+
 def test_an_oversized_body_is_refused_whether_announced_or_streamed(service: Running) -> None:
     """A body over the limit is 413, by its Content-Length or counted as it arrives (chunked)."""
     big = json.dumps({"html": "x" * MAX_REQUEST}).encode()
