@@ -68,11 +68,23 @@ def content(found: _Extracted, settings: ExtractSettings) -> Content:
             etree.strip_tags(tree, "ref")
         if not settings.include_formatting:
             etree.strip_tags(tree, "hi")
+        _drop_prefixes(tree)
         tree.tag = tag
         tree.attrib.clear()
         markdown.append(tidy_markdown(xmltotxt(tree, True)))
         parts.append(etree.tostring(tree, encoding="unicode", with_tail=False))
     return Content(markdown="\n\n".join(filter(None, markdown)), xml="".join(parts))
+
+
+def _drop_prefixes(tree: etree._Element) -> None:
+    """Tags and attributes with an undeclared prefix (Word's `<o:p>`, which the HTML parser keeps
+    as a tag named "o:p") give XML that no parser reads back: they are unwrapped, their text kept."""
+    prefixed = {el.tag for el in tree.iter() if isinstance(el.tag, str) and ":" in el.tag}
+    if prefixed:
+        etree.strip_tags(tree, *prefixed)
+    for element in tree.iter():
+        for name in [name for name in element.attrib if ":" in name and not name.startswith("{")]:
+            del element.attrib[name]
 
 
 def plain_text(body: etree._Element) -> str:

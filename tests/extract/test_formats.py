@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import lxml.html
 from lxml import etree
+from trafilatura.settings import Document as _Extracted
 
-from scraper.extract.formats import Content, chosen_content
+from scraper.config import ExtractSettings
+from scraper.extract.formats import Content, chosen_content, content
 
 SHOWN = Content(
     markdown="",
@@ -37,3 +40,20 @@ def test_blocks_the_model_chose_keep_trafilaturas_links_and_emphasis() -> None:
     assert "A teaser" not in chosen.xml
     assert "[board minutes](https://port.example/m)" in chosen.markdown
     assert "**every**" in chosen.markdown and "- 06:40 from the quays" in chosen.markdown
+
+
+def test_word_markup_with_an_undeclared_prefix_gives_xml_that_reads_back() -> None:
+    """Word's `<o:p>` inside a paragraph (the HTML parser keeps it as a tag named "o:p") is
+    unwrapped with its text kept, so the record's XML parses and the model's blocks can use it."""
+    body = lxml.html.fromstring(
+        "<div><p>Is a doping amnesty a good idea?<o:p></o:p></p>"
+        '<p o:class="x">Yes, <o:p>said</o:p> one.</p></div>'
+    )
+    found = _Extracted()
+    found.body = body
+    shown = content(found, ExtractSettings())
+    main = etree.fromstring(shown.xml)
+    assert [" ".join(p.itertext()) for p in main] == ["Is a doping amnesty a good idea?", "Yes, said one."]
+    assert not main.xpath("//@*[contains(name(), ':')]")
+    chosen = chosen_content(shown, [("p", "Is a doping amnesty a good idea?")])
+    assert etree.fromstring(chosen.xml).xpath("p/text()") == ["Is a doping amnesty a good idea?"]
