@@ -184,6 +184,18 @@ def _check_cookie(key: str, cookie: Mapping[str, str]) -> None:
         _require(bad is None, f"{key}.{name}", f"a cookie value cannot hold {bad!r}")
 
 
+def _check_fetch_options(owner: FetchSettings | Site) -> None:
+    """The options a `[[sites]]` entry may set as `[fetch]` does, checked alike in both places
+    (a site's user_agent may be unset: it then takes [fetch]'s)."""
+    if owner.user_agent is not None:
+        _require(bool(owner.user_agent.strip()), "user_agent", "must not be empty")
+        _check_header_value("user_agent", owner.user_agent)
+    _check_proxy("proxy", owner.proxy)
+    _check_headers("headers", owner.headers)
+    _check_cookie("cookie", owner.cookie)
+    _check_auth("auth", owner.auth)
+
+
 def _check_auth(key: str, auth: Mapping[str, str]) -> None:
     if not auth:
         return
@@ -268,12 +280,7 @@ class FetchSettings:
 
     def __post_init__(self) -> None:
         _check_bounds(self)
-        _require(bool(self.user_agent.strip()), "user_agent", "must not be empty")
-        _check_header_value("user_agent", self.user_agent)
-        _check_proxy("proxy", self.proxy)
-        _check_headers("headers", self.headers)
-        _check_cookie("cookie", self.cookie)
-        _check_auth("auth", self.auth)
+        _check_fetch_options(self)
         _require(not self.render or render_available(), "render", RENDER_EXTRA)
         for entry in self.allow_private:
             _require(
@@ -412,13 +419,7 @@ class Site:
         _check_bounds(self)
         _require(bool(self.start_urls), "start_urls", "must list at least one URL")
         _require(not self.render or render_available(), "render", RENDER_EXTRA)
-        if self.user_agent is not None:
-            _require(bool(self.user_agent.strip()), "user_agent", "must not be empty")
-            _check_header_value("user_agent", self.user_agent)
-        _check_proxy("proxy", self.proxy)
-        _check_headers("headers", self.headers)
-        _check_cookie("cookie", self.cookie)
-        _check_auth("auth", self.auth)
+        _check_fetch_options(self)
         for key in ("include", "exclude"):
             for pattern in getattr(self, key):
                 try:
