@@ -65,7 +65,7 @@ bench-quality: $(STAMP)
 
 # the block model, rebuilt from ../shared/datasets (seeded; frozen sites left out)
 train: $(STAMP)
-	$(BIN)/python bench/train.py --fresh
+	nice -n 10 $(BIN)/python bench/train.py --fresh --check
 
 # floors per dataset and page type on a fixed sample (bench/quality_baseline.json); < 2 min
 quality-gate: $(STAMP)

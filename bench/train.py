@@ -1,7 +1,8 @@
 """Train the block model (scraper/extract/block_model.txt.gz) from ../shared/datasets.
 
-    make train                                  # collect blocks, fit on every non-frozen page, write
-    .venv/bin/python bench/train.py --check     # also the site-grouped CV of the block decisions
+    make train                                  # collect blocks, CV, fit on every non-frozen page, write
+    .venv/bin/python bench/train.py --check     # the same from the cache of blocks (bench/out/blocks)
+    .venv/bin/python bench/train.py --choose-rounds   # the CV after each of ROUND_CHOICES rounds
 
 1. Every page of every dataset goes through the real pipeline with no model
    (`extract(..., Trace(collect_blocks=True))`): its blocks, their features, and how much of each
@@ -14,8 +15,10 @@
    (wcxb-dev's forum replies). trafilatura-eval has snippets, not text: a block is content when
    it overlaps a "with" snippet, boilerplate when it overlaps a "without" one, and unlabelled (left
    out) otherwise. Each block weighs its number of words (capped), as the F1 scores do.
-3. LightGBM (multiclass), seeded and single-threaded where order matters (`deterministic`), fits
-   on the pages whose site is not frozen (splits.py). Nothing here ever reads a frozen page's labels.
+3. LightGBM (multiclass), seeded, `deterministic` and on one thread (the same bytes on any
+   machine), fits on the pages whose site is not frozen (splits.py). Nothing here ever reads a
+   frozen page's labels. The number of rounds is the one `--choose-rounds` found best on the
+   site-grouped CV; `--check` writes that CV into the manifest beside the artifact.
 """
 
 from __future__ import annotations
@@ -55,10 +58,10 @@ PARAMS: dict[str, Any] = {
     "seed": SEED,
     "deterministic": True,
     "force_row_wise": True,
-    "num_threads": 2,
+    "num_threads": 1,  # one thread: the same bytes on any machine, and no spinning on a loaded one
     "verbose": -1,
 }
-ROUNDS = 60
+ROUNDS = 150
 _MAX_WEIGHT = 100
 _WORD = re.compile(r"\w+")
 
@@ -305,54 +308,99 @@ def _digest(dataset: Dataset) -> str:
     return hashlib.sha256(rows.encode("utf-8")).hexdigest()
 
 
-def cv_texts(pages: list[PageBlocks], votes: tuple[str, ...] = ()) -> dict[str, str]:
-    """Our text of each non-frozen page from the block decisions of its CV fold's model, with the
+# the round counts the site-grouped CV compares (`--choose-rounds`); each fold's model is fitted
+# once with the most and read at each count (LightGBM's trees of the first N rounds are the model
+# of N rounds)
+ROUND_CHOICES = (60, 100, 150)
+
+
+def cv_probabilities(
+    pages: list[PageBlocks], rounds: tuple[int, ...] = (ROUNDS,), votes: tuple[str, ...] = ()
+) -> dict[int, dict[str, np.ndarray]]:
+    """Each non-frozen page's class probabilities from its CV fold's model (trained on the other
+    folds, never on a frozen page), read after each of `rounds`: {rounds: {"dataset/id": (blocks, 3)}}."""
+    folds = sorted({p.fold for p in pages} - {FROZEN})
+    found: dict[int, dict[str, np.ndarray]] = {n: {} for n in rounds}
+    for k in folds:
+        started = time.perf_counter()
+        booster = fit([p for p in pages if p.fold not in (k, FROZEN)], rounds=max(rounds), votes=votes)
+        for page in (p for p in pages if p.fold == k):
+            for n in rounds:
+                found[n][f"{page.dataset}/{page.page_id}"] = np.atleast_2d(
+                    booster.predict(matrix(page, votes), num_iteration=n, num_threads=1)
+                )
+        print(f"train: fold {k}: {max(rounds)} rounds in {time.perf_counter() - started:.0f} s",
+              file=sys.stderr, flush=True)  # fmt: skip
+    return found
+
+
+def cv_texts(pages: list[PageBlocks], probabilities: dict[str, np.ndarray]) -> dict[str, str]:
+    """Our text of each non-frozen page from its CV probabilities (`cv_probabilities`), with the
     settings' defaults: comments only on forum pages, where they are content."""
     from scraper.extract.model import decide  # noqa: PLC0415
 
-    folds = sorted({p.fold for p in pages} - {FROZEN})
     ours: dict[str, str] = {}
-    for k in folds:
-        booster = fit([p for p in pages if p.fold not in (k, FROZEN)], votes=votes)
-        for page in (p for p in pages if p.fold == k):
-            classes = np.atleast_2d(booster.predict(matrix(page, votes), num_threads=1)).tolist()
-            verdicts = decide(classes, page.kept.tolist(), [len(t) for t in page.texts],
-                              comments=page.page_type == "forum", texts=page.texts)  # fmt: skip
-            ours[f"{page.dataset}/{page.page_id}"] = (
-                page.trafilatura_text
-                if verdicts is None
-                else "\n".join(t for t, v in zip(page.texts, verdicts, strict=True) if v)
-            )
+    for page in (p for p in pages if p.fold != FROZEN):
+        key = f"{page.dataset}/{page.page_id}"
+        verdicts = decide(probabilities[key].tolist(), page.kept.tolist(), [len(t) for t in page.texts],
+                          comments=page.page_type == "forum", texts=page.texts)  # fmt: skip
+        ours[key] = (
+            page.trafilatura_text
+            if verdicts is None
+            else "\n".join(t for t, v in zip(page.texts, verdicts, strict=True) if v)
+        )
     return ours
 
 
-def cv_check(
-    pages: list[PageBlocks], datasets: list[Dataset], votes: tuple[str, ...] = ()
-) -> dict[str, float]:
+def cv_scores(
+    pages: list[PageBlocks], datasets: list[Dataset], probabilities: dict[str, np.ndarray], label: str
+) -> dict[str, dict[str, float]]:
     """The site-grouped CV of the block decisions alone (no pipeline run): our text, page by page,
     against trafilatura's, on the non-frozen pages only (the frozen split is never looked at here).
-    Returns our F1 per dataset."""
+    Prints a line per dataset; returns our F1, precision and recall per dataset (and trafilatura's
+    F1 as `trafilatura`)."""
     from quality import scorer  # noqa: PLC0415
 
-    ours = cv_texts(pages, votes)
+    ours = cv_texts(pages, probabilities)
     score = scorer()
-    found_ours: dict[str, float] = {}
+    found_ours: dict[str, dict[str, float]] = {}
     for dataset in datasets:
         by_id = {p.page_id: p for p in pages if p.dataset == dataset.name and p.fold != FROZEN}
         rows = [r for r in dataset.rows if str(r["id"]) in by_id]
-        protocol = "snippets" if dataset.name == "trafilatura-eval" else "shingle"
+        protocol = {"trafilatura-eval": "snippets", "wcxb-dev": "word"}.get(dataset.name, "shingle")
         systems = {
             "blocks": {i: ours.get(f"{dataset.name}/{i}", "") for i in by_id},
             "trafilatura": {i: p.trafilatura_text for i, p in by_id.items()},
         }
         found = {name: score.score(rows, texts, name, [protocol], 4, 0, 0, None)[0].metrics
                  for name, texts in systems.items()}  # fmt: skip
-        found_ours[dataset.name] = found["blocks"]["f1"]
+        found_ours[dataset.name] = {
+            "f1": round(found["blocks"]["f1"], 4),
+            "precision": round(found["blocks"].get("precision", 0.0), 4),
+            "recall": round(found["blocks"].get("recall", 0.0), 4),
+            "trafilatura": round(found["trafilatura"]["f1"], 4),
+        }
         pr = "".join(f"  P/R {m.get('precision', 0):.3f}/{m.get('recall', 0):.3f}" for m in found.values())
-        print(f"cv {'+'.join(votes) or 'no votes':<28}{dataset.name:<22}{protocol:<9}{len(rows):>5} pages  "
+        print(f"cv {label:<16}{dataset.name:<22}{protocol:<9}{len(rows):>5} pages  "
               f"blocks {found['blocks']['f1']:.3f}  trafilatura alone {found['trafilatura']['f1']:.3f}{pr}",
               flush=True)  # fmt: skip
     return found_ours
+
+
+def cv_check(
+    pages: list[PageBlocks], datasets: list[Dataset], votes: tuple[str, ...] = ()
+) -> dict[str, dict[str, float]]:
+    """`cv_scores` of the model as `make train` fits it (ROUNDS rounds)."""
+    probabilities = cv_probabilities(pages, (ROUNDS,), votes)[ROUNDS]
+    return cv_scores(pages, datasets, probabilities, "+".join(votes) or f"{ROUNDS} rounds")
+
+
+def choose_rounds(pages: list[PageBlocks], datasets: list[Dataset]) -> None:
+    """The site-grouped CV of the block decisions after each of ROUND_CHOICES rounds (`--choose-rounds`):
+    how ROUNDS is chosen, never on the frozen split."""
+    probabilities = cv_probabilities(pages, ROUND_CHOICES)
+    for n in ROUND_CHOICES:
+        cv_scores(pages, datasets, probabilities[n], f"{n} rounds")
 
 
 def votes_experiment(pages: list[PageBlocks], datasets: list[Dataset]) -> None:
@@ -364,7 +412,7 @@ def votes_experiment(pages: list[PageBlocks], datasets: list[Dataset]) -> None:
     base = cv_check(pages, datasets)
     for votes in [*((v,) for v in VOTES), VOTES]:
         found = cv_check(pages, datasets, votes)
-        gains = ", ".join(f"{d} {found[d] - base[d]:+.4f}" for d in base)
+        gains = ", ".join(f"{d} {found[d]['f1'] - base[d]['f1']:+.4f}" for d in base)
         print(f"gain {'+'.join(votes)}: {gains}", flush=True)
 
 
@@ -373,6 +421,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--check", action="store_true", help="print the CV of the block decisions first")
     parser.add_argument("--fresh", action="store_true", help="collect the blocks again, ignoring the cache")
+    parser.add_argument("--choose-rounds", action="store_true",
+                        help="the CV of the decisions after each of ROUND_CHOICES rounds")  # fmt: skip
     parser.add_argument("--votes", type=int, metavar="PAGES",
                         help="the votes experiment on PAGES pages per dataset (writes no model)")  # fmt: skip
     args = parser.parse_args()
@@ -385,8 +435,10 @@ def main() -> int:
         votes_experiment(collect(datasets, args.jobs, fresh=args.fresh, votes=True), datasets)
         return 0
     pages = collect(datasets, args.jobs, fresh=args.fresh)
-    if args.check:
-        cv_check(pages, datasets)
+    if args.choose_rounds:
+        choose_rounds(pages, datasets)
+        return 0
+    scores = cv_check(pages, datasets) if args.check else None
     training = [p for p in pages if p.fold != FROZEN]
     blocks = sum(len(p.labels) for p in training)
     started = time.perf_counter()
@@ -398,7 +450,10 @@ def main() -> int:
         training_pages=len(training),
         training_blocks=blocks,
         datasets={d.name: _digest(d) for d in datasets},
-        seconds=round(seconds, 1),
+        rounds=ROUNDS,
+        # the site-grouped CV of the block decisions (`--check`): F1, precision and recall per
+        # dataset, and trafilatura's F1 alone on the same pages
+        cv=scores,
     )
     print(f"train: {len(training)} pages ({blocks} blocks, frozen sites left out) in {seconds:.1f} s; "
           f"{ARTIFACT.relative_to(REPO)}: {size / 1024:.0f} KiB")  # fmt: skip

@@ -287,4 +287,22 @@ def _bits(mask: int) -> tuple[float, ...]:
     return tuple(float(mask >> j & 1) for j in range(len(VOCABULARY)))
 
 
-FEATURE_COUNT = 25 + len(PAGE_TYPES) + 4 + len(_OWN_TAGS) + len(_LANDMARKS) + 2 * len(VOCABULARY)
+# The name of each feature, in the order `_describe` and `page_features` give them: the model's
+# manifest records them and their digest, so an artifact trained on other features is not used.
+_STRUCTURE = (
+    "log_chars", "log_words", "link_share", "links", "depth", "block_position", "text_position",
+    "punctuation_share", "ends_sentence", "sentence_ends", "stop_word_share", "mean_word_length",
+    "capitalised_share", "digit_share", "kept", "previous_kept", "next_kept", "previous_link_share",
+    "next_link_share", "previous_log_chars", "next_log_chars", "page_kept_share", "log_blocks",
+    "log_page_chars", "log_repeated",
+)  # fmt: skip
+FEATURE_NAMES = (
+    *_STRUCTURE,
+    *(f"tag:{tag}" for tag in _OWN_TAGS),
+    *(f"inside:{'/'.join(sorted(tags))}" for tags in _LANDMARKS),
+    *(f"class:{word}" for word in VOCABULARY),
+    *(f"outer_class:{word}" for word in VOCABULARY),
+    *(f"page:{kind}" for kind in PAGE_TYPES),
+    "page:log_teasers", "page:log_posts", "page:log_code_blocks", "page:teaser_share",
+)  # fmt: skip
+FEATURE_COUNT = len(FEATURE_NAMES)

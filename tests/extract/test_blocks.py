@@ -177,3 +177,21 @@ def test_a_repeated_quote_is_kept_once() -> None:
     texts = ["Results", "The results were clear: the tide came in early.", "the tide came in early", ""]
     assert model.drop_copies(texts) == {2}
     assert model.drop_copies(["same three words", "same three words"]) == {1}
+
+
+def test_a_copy_the_model_is_sure_of_stays(fixed_model: Any) -> None:
+    """A paragraph the page shows twice stays twice when the model is sure of both (a reader reads it
+    twice); an unsure copy goes; so do sure copies that make much of the text (the story twice), and
+    a container of the story, however sure."""
+    para = "The harbour opens at dawn and closes at dusk."
+    others = [f"Boat number {i} comes in with the morning catch of the day." for i in range(4)]
+    html = "".join(f"<p>{t}</p>" for t in [para, *others, para])
+    fixed_model([0.95] * 6)
+    assert [b.text for b in model.choose(_blocks(html)) or []] == [para, *others, para]
+    fixed_model([0.95] * 5 + [0.8])
+    assert [b.text for b in model.choose(_blocks(html)) or []] == [para, *others]
+    twice = "".join(f"<p>{t}</p>" for t in [para, *others[:2]] * 2)
+    fixed_model([0.95] * 6)
+    assert [b.text for b in model.choose(_blocks(twice)) or []] == [para, *others[:2]]
+    container = [f"{para} {others[0]}", para, others[0], *others[1:]]
+    assert model.drop_copies(container, sure=set(range(5))) == {0}

@@ -10,7 +10,7 @@ from importlib import resources
 import pytest
 
 from scraper.extract import model
-from scraper.extract.blocks import FEATURE_COUNT
+from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES
 
 FOLDER = resources.files("scraper.extract")
 
@@ -37,6 +37,11 @@ def test_a_mismatch_is_a_warning_not_a_silent_fall_back(
     assert "another digest" in str(model.mismatch(data + b"x", json.dumps(described)))
     assert "features per block" in str(model.mismatch(data, json.dumps({**described, "feature_count": 3})))
     assert "no block_model.manifest.json" in str(model.mismatch(data, None))
+    renamed = ["log_length", *FEATURE_NAMES[1:]]
+    other = {**described, "feature_names": renamed, "features_sha256": model.features_digest(renamed)}
+    assert "'log_length' is now 'log_chars'" in str(model.mismatch(data, json.dumps(other)))
+    forged = {**described, "features_sha256": model.features_digest(renamed)}
+    assert "features digest" in str(model.mismatch(data, json.dumps(forged)))
     monkeypatch.setattr(model, "MANIFEST", "missing.json")
     model._shipped.cache_clear()
     with caplog.at_level(logging.WARNING, logger="scraper.extract.model"):
@@ -57,3 +62,13 @@ def test_the_manifest_reads_what_the_artifact_records() -> None:
     )
     assert described["parameters"] == {"objective": "multiclass", "num_leaves": "31"}
     assert described["datasets"] == {"d": "abc"}
+
+
+def test_the_manifest_names_the_features_in_the_order_the_blocks_give_them() -> None:
+    """One name per feature, no two alike, recorded with their digest: a model reads them by position."""
+    data = FOLDER.joinpath(model.ARTIFACT).read_bytes()
+    described = json.loads(FOLDER.joinpath(model.MANIFEST).read_text(encoding="utf-8"))
+    assert described["feature_names"] == list(FEATURE_NAMES)
+    assert described["features_sha256"] == model.features_digest(FEATURE_NAMES)
+    assert len(set(FEATURE_NAMES)) == FEATURE_COUNT
+    assert model.manifest(data)["feature_names"][:2] == ["log_chars", "log_words"]
