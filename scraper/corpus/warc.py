@@ -17,7 +17,7 @@ each its own gzip member, in files rotated past `[crawl] warc_max_bytes`, so any
 can be re-extracted later without fetching it again: `scraper clean data/warc/`.
 
 warcio, not FastWARC: FastWARC reads records about twice as fast (0.5 against 1.0 ms a record on
-a 4,074-record, 191 MB WARC of dataset pages, one core; README "WARC input"), but both are
+a 4,074-record, 191 MB WARC of dataset pages, one core; docs/guide/clean.md "Web archives"), but both are
 under 1.5% of the ~100 ms extraction costs per page, and only warcio reads ARC files.
 """
 
