@@ -48,7 +48,7 @@ def identifier() -> Any:
 
 
 def cache_root() -> Path:
-    """Where this package keeps what it can rebuild: $XDG_CACHE_HOME/storyscraper, or ~/.cache/storyscraper."""
+    """Where this package keeps what it can rebuild: $XDG_CACHE_HOME/storyscraper (~/.cache/...)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "storyscraper"
 
@@ -84,8 +84,8 @@ def _build(cls: Any, arrays: dict[str, Any]) -> Any:
         np.asarray(arrays["ptc"]),
         np.asarray(arrays["pc"]),
         arrays["classes"].tolist(),
-        memoryview(np.ascontiguousarray(arrays["nextmove"])),  # indexed one state at a time, like array()
+        np.ascontiguousarray(arrays["nextmove"]).data,  # indexed one state at a time, like array()
         arrays["out_feat"].tolist(),
         norm_probs=True,
-        tk_row=memoryview(np.ascontiguousarray(arrays["nextmove_row"])),
+        tk_row=np.ascontiguousarray(arrays["nextmove_row"]).data,
     )

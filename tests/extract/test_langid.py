@@ -36,7 +36,7 @@ def _unpack_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_cached_model_answers_as_py3langid_and_is_unpacked_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference: Any
 ) -> None:
-    """The first process leaves the arrays in the cache; the next maps them: same language, same probability."""
+    """The first process leaves the arrays in the cache, the next maps them: the same answers."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     first = langid.identifier()
     [folder] = (tmp_path / "storyscraper").iterdir()
@@ -47,7 +47,9 @@ def test_the_cached_model_answers_as_py3langid_and_is_unpacked_once(
         assert first.classify(text) == second.classify(text) == reference.classify(text)
 
 
-def test_a_damaged_copy_is_unpacked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference: Any) -> None:
+def test_a_damaged_copy_is_unpacked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference: Any
+) -> None:
     """A truncated array in the cache is not read: the model is unpacked from py3langid's file."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     langid.identifier()
