@@ -14,7 +14,7 @@ as a browser joins inline text, a line at each block boundary and <br>, code kee
   output holds it more often than the page shows it (a chorus or a changelog line the page
   itself repeats is not a copy);
 - a line break inside a paragraph: two output lines whose junction (a few words each side,
-  joined by a space) runs on inside one line of the page, where the page has no break.
+  joined by a space) runs on inside one line of the page, where the page has no break (`wraps`).
 
 The quality gate (bench/gate.py) counts the same faults on its sample.
 """
@@ -35,20 +35,13 @@ from lxml import etree
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 from splits import load_datasets
 
+from scraper.dom import BLOCK_ELEMENTS
+
 _SPACED = re.compile(r"\w+ [,.]")  # over extracted text, never HTML
 _INVISIBLE = (
     "script, style, noscript, template, svg, head, [hidden], "
     '[style*="display:none"], [style*="display: none"]'  # hidden as a browser hides it
 )
-# The elements a browser lays out as blocks (HTML's default style sheet): each starts a line. Any
-# other element, an unknown one included ("mkdir <dirname>" parsed as a tag), runs inline.
-_BLOCKS = frozenset({
-    "address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "dialog", "dir",
-    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
-    "h5", "h6", "header", "hgroup", "hr", "legend", "li", "listing", "main", "menu", "nav", "ol", "p",
-    "plaintext", "pre", "search", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
-    "tr", "ul", "xmp", "br",
-})  # fmt: skip
 _BREAK = "\ue000"  # a private-use character marking a line of the page while it is rendered
 _JUNCTION = 4  # words each side of an output line break compared with the page
 
@@ -89,7 +82,7 @@ def rendered(html: str) -> Rendered:
         kept = (code.text(deep=True, separator="") or "").replace("\n", _BREAK)
         code.replace_with(f"{_BREAK}{kept}{_BREAK}" if code.tag == "pre" else kept)
     for node in root.traverse():
-        if node.tag in _BLOCKS:
+        if node.tag in BLOCK_ELEMENTS or node.tag == "br":
             node.insert_before(_BREAK)
             node.insert_after(_BREAK)
     text = root.text(deep=True, separator="")
@@ -125,14 +118,16 @@ def faults(html: str, text: str, kept: list[str]) -> Faults:
 
 def wraps(text: str, page: Rendered) -> list[str]:
     """The line breaks of `text` that the page does not have: the words around the break run on
-    inside one of the page's lines (and nowhere does the page break between them)."""
+    inside one of the page's lines, and nowhere does a line of the page end with the words before
+    the break or start with those after it (a page that says the same thing twice, once in a
+    run-on menu, once in lines of its own, is given the benefit of the doubt)."""
     found = []
     lines = [line.split() for line in text.splitlines()]
     for before, after in itertools.pairwise(lines):
         tail, head = " ".join(before[-_JUNCTION:]), " ".join(after[:_JUNCTION])
         if len(before[-_JUNCTION:]) + len(after[:_JUNCTION]) < _JUNCTION:  # too few words to tell
             continue
-        if f"{tail} {head}" in page.lines and f"{tail}\n{head}" not in page.lines:
+        if f"{tail} {head}" in page.lines and f"{tail}\n" not in page.lines and f"\n{head}" not in page.lines:
             found.append(f"{tail} / {head}")
     return found
 
