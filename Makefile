@@ -85,7 +85,7 @@ bench-speed: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench
 	$(BIN)/python bench/speed.py $(ARGS)
 
-# constraints.txt: the exact versions make, CI and the README's figures use. Re-resolve them from
+# constraints.txt: the exact versions make, CI and the docs' figures use. Re-resolve them from
 # pyproject.toml in a fresh venv (after changing a dependency, or to take new releases), then
 # run make test, make bench-quality and commit the file with the figures it gives.
 lock:
@@ -97,7 +97,7 @@ lock:
 	  build/lock/bin/python -m pip freeze --exclude storyscraper; } > constraints.txt
 
 # what a user gets: a fresh venv with Python's own pip (not upgraded), `pip install .`, the seed page
-# the documentation site (docs/ and README sections, MkDocs Material) into build/site; warnings fail it
+# the documentation site (docs/, MkDocs Material) into build/site; warnings fail it
 docs: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt --group docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict

@@ -2,7 +2,7 @@
 workflow tools). An ASGI app (FastAPI), served by uvicorn (`scraper serve`).
 
     POST /v1/clean         {"url": ...} or {"html": ..., "url": ...}, plus clean's options
-                           -> the record (README "Record schema"), as `clean --format json` prints it
+                           -> the record (docs/reference/records.md), as `clean --format json` prints it
     POST /v1/clean/batch   {"items": [...]}: one JSON line per item, in order, as each is ready
     GET  /healthz          {"status": "ok", ...}
     GET  /docs, /openapi.json
@@ -220,8 +220,8 @@ def create_app(settings: Settings, options: ServeOptions) -> Guard:
 
     @app.post("/v1/clean", response_model=None)
     async def clean(request: Annotated[CleanRequest, Body()]) -> Record | JSONResponse:
-        """Clean one page: fetched from `url`, or the `html` given. Returns its record (README
-        "Record schema"); a page without a story is a record with empty `text` and a `skip_reason`."""
+        """Clean one page: fetched from `url`, or the `html` given. Returns its record (see
+        docs/reference/records.md); a page without a story has empty `text` and a `skip_reason`."""
         try:
             return await service.clean(request)
         except _Failed as failed:

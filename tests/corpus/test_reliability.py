@@ -71,8 +71,8 @@ def test_an_archive_whose_reading_breaks_off_is_not_marked_done(
         warc_bytes([Exchange(f"https://a.example/{n}", story(n)) for n in range(6)], requests=False),
     )
 
-    def breaks_after_two(path: str, *, max_bytes: int) -> Iterator[ArchivedResponse | ArchiveSkip]:
-        for number, record in enumerate(read_archive(path, max_bytes=max_bytes)):
+    def breaks_after_two(path: str, **kwargs: Any) -> Iterator[ArchivedResponse | ArchiveSkip]:
+        for number, record in enumerate(read_archive(path, **kwargs)):
             if number == 2:
                 raise RuntimeError("a bug")
             yield record

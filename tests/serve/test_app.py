@@ -226,7 +226,7 @@ def test_serve_refuses_to_run_unsafe(args: list[str], env: dict[str, str], reaso
 
 
 def test_serve_on_a_port_in_use_is_one_line_and_exit_2() -> None:
-    """A port another program listens on: uvicorn's own exit code (3, the README's 'lock held')
+    """A port another program listens on: uvicorn's own exit code (3, the exit-code table's 'lock held')
     does not reach the user; one line names the address, exit 2 as for any configuration error."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
