@@ -310,3 +310,25 @@ def test_sigterm_during_an_export_leaves_no_temp_file(
     ran = _invoke("export", "--db", str(db), "--format", "parquet", "-o", str(out))
     assert (ran.code, ran.out) == (143, "scraper: terminated\n")
     assert list(out.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["clean", "--foo", "x"], "No such option '--foo'"),
+        (["clean"], "nothing to clean"),
+        (["clean", "x.html", "--format", "nope"], "Invalid value for '--format'"),
+        (["crawl", "--config", "/nonexistent/s.toml"], "config /nonexistent/s.toml: no such file"),
+        (["nocommand"], "No such command 'nocommand'"),
+        (["--bogus", "clean"], "No such option '--bogus'"),
+    ],
+)
+def test_a_usage_or_configuration_error_is_one_line_and_exit_2(args: list[str], reason: str) -> None:
+    """Not click's four-line Usage / Try / Error block: one `scraper:` line naming the problem, exit 2."""
+    done = subprocess.run(
+        [sys.executable, "-m", "scraper", *args], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert line.startswith("scraper: ") and reason in line
