@@ -270,6 +270,29 @@ def test_text_is_one_paragraph_per_line() -> None:
     assert not text.endswith("\n")
 
 
+def test_loose_text_split_at_a_link_is_one_paragraph() -> None:
+    """Text written straight into a <div> between <br>s is one line per run of text, not split at
+    its links: trafilatura's paragraphs that are one block of the page are joined again, in the
+    text, the Markdown and the XML."""
+    post = (
+        "<div class='post-body'><br>This live-action trailer for <a href='/tag/ops'><em>Black Ops 2</em> </a>"
+        "is nothing if not fun, and when we say fun we mean a jet brought to a gunfight by a man all "
+        "conceited and glib.<br><br>And if you are going to do that, you may as well throw in a booming "
+        "comedian (<a href='/hangover'><em>The Hangover</em></a>), a weapons video maker and a horse. It "
+        "ties in to the multiplayer map which comes with pre-orders, the studio says.</div>"
+    )
+    document = clean_html(_article(body=post))
+    assert document.text.splitlines() == [
+        "This live-action trailer for Black Ops 2 is nothing if not fun, and when we say fun we mean a "
+        "jet brought to a gunfight by a man all conceited and glib.",
+        "And if you are going to do that, you may as well throw in a booming comedian (The Hangover), "
+        "a weapons video maker and a horse. It ties in to the multiplayer map which comes with "
+        "pre-orders, the studio says.",
+    ]
+    assert [line for line in document.markdown.splitlines() if line] == document.text.splitlines()
+    assert document.xml.count("<p>") == 2
+
+
 def test_decodes_with_the_page_encoding() -> None:
     """The body is decoded with the encoding the fetched page carries."""
     body = (
