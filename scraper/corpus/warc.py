@@ -44,6 +44,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from scraper.charset import HTML_TYPES, page_from_bytes
+from scraper.dates import iso_datetime
 from scraper.errors import SourceError, WriteError
 from scraper.models import FetchedPage, iso_utc, utc_now
 from scraper.urls import url_flaw
@@ -400,11 +401,7 @@ def _status(code: str | None) -> int | None:
 
 def _warc_date(value: str | None) -> datetime:
     """WARC-Date (ISO 8601, `Z`, maybe with fractions) as an aware UTC datetime; the epoch when absent."""
-    try:
-        moment = datetime.fromisoformat((value or "").strip())
-    except ValueError:
-        return datetime(1970, 1, 1, tzinfo=UTC)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return iso_datetime(value) or datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _why(exc: BaseException) -> str:
