@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test test-hostile test-ray test-render lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata bench-speed train quality-gate fidelity clean install-check docs
+.PHONY: venv demo test test-hostile test-ray test-render lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata bench-speed bench-evaluator train quality-gate fidelity clean install-check docs
 
 venv: $(STAMP)
 
@@ -63,9 +63,16 @@ bench-quality: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench
 	$(BIN)/python bench/quality.py $(ARGS)
 
-# the block model, rebuilt from ../shared/datasets (seeded; frozen sites left out)
+# the block model, rebuilt from ../shared/datasets (seeded; frozen sites left out); LightGBM is
+# the `train` group's: the run time evaluates the trees with numpy (scraper/extract/trees.py)
 train: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt --group train
 	$(BIN)/python bench/train.py --fresh
+
+# the numpy evaluator against LightGBM on dataset pages: equal probabilities, same keep/drop, CPU
+bench-evaluator: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt --group train
+	$(BIN)/python bench/evaluator.py $(ARGS)
 
 # floors per dataset and page type on a fixed sample (bench/quality_baseline.json); < 2 min
 quality-gate: $(STAMP)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from scraper.dom import class_tokens
+from scraper.dom import BLOCK_ELEMENTS, class_tokens
 
 # Elements whose text belongs to the block around them.
 _INLINE = frozenset({
@@ -82,6 +82,9 @@ _SENTENCE_END = ".!?。！？"
 _SENTENCE_ENDS = re.compile(r"[.!?。！？]")
 _PUNCTUATION = re.compile(r"[.,;:!?\"'()\[\]«»“”‘’\-–—…/|·•]")
 _DIGIT = re.compile(r"\d")
+# A line break among a block's pieces, for a <br> or a nested block (no text node holds a NUL:
+# the HTML parser drops it)
+_BR = "\0"
 
 
 @dataclass(slots=True)
@@ -139,8 +142,10 @@ def _walk(body: LexborNode) -> list[Block]:
     """The blocks of `body` in document order (iterative: hostile pages nest thousands deep).
 
     A block's text is its text nodes joined as the page renders them: inline elements add no
-    space of their own ("<a>report</a>, which" reads "report, which"), a <br> and the start of a
-    nested block are a word boundary in the text around them."""
+    space of their own ("<a>report</a>, which" reads "report, which"); a <br> is a line break,
+    and so is a nested block in the text around it, as a browser lays it out ("with a <pre>+</pre>."
+    reads "with a" and "." on lines of their own, never "with a ."); an element the browser runs
+    inline but that is a block here (an unknown tag) is a word boundary."""
     root = Block("body", 0, 0, 0, 0)
     blocks = [root]
     top = _Frame(root, False, 0, 0, _words_mask(body))
@@ -163,7 +168,7 @@ def _walk(body: LexborNode) -> list[Block]:
             if tag == "a":
                 parent.block.links += 1
             elif tag == "br":
-                parent.block.pieces.append(" ")
+                parent.block.pieces.append(_BR)
             frame = _Frame(parent.block, parent.in_link or tag == "a", parent.depth + 1, landmarks,
                            parent.outer_words, parent.repeated)  # fmt: skip
         else:
@@ -171,7 +176,9 @@ def _walk(body: LexborNode) -> list[Block]:
             repeated = max(parent.repeated, shapes.get(node.mem_id, 0))
             block = Block(tag, parent.depth + 1, landmarks, words, parent.outer_words, repeated)
             blocks.append(block)
-            parent.block.pieces.append(" ")  # the text around a nested block does not run into it
+            # the text around a nested block is on lines of its own, as a browser lays it out; an
+            # element it runs inline (an unknown tag) is a word boundary
+            parent.block.pieces.append(_BR if tag in BLOCK_ELEMENTS else " ")
             frame = _Frame(block, False, parent.depth + 1, landmarks, parent.outer_words | words, repeated)
         stack += [(c, frame) for c in _children(node, shapes)]
     return blocks
@@ -214,9 +221,11 @@ def page_blocks(body: LexborNode, kept_text: str, page: list[float]) -> list[Blo
     blocks = [b for b in _walk(body) if b.pieces]
     for block in blocks:
         if block.tag == "pre":  # code keeps its lines and indentation
-            block.text = "\n".join(line.rstrip() for line in "".join(block.pieces).strip("\n").splitlines())
-        else:
-            block.text = " ".join("".join(block.pieces).split())
+            code = "".join(block.pieces).replace(_BR, "\n").strip("\n")
+            block.text = "\n".join(line.rstrip() for line in code.splitlines())
+        else:  # a <br> is a line break, any other run of whitespace one space
+            lines = "".join(block.pieces).split(_BR) if _BR in block.pieces else ["".join(block.pieces)]
+            block.text = "\n".join(filter(None, (" ".join(line.split()) for line in lines)))
     blocks = [b for b in blocks if b.text]
     kept_tokens = _WORD.findall(kept_text.lower())
     kept_unigrams = set(kept_tokens)
