@@ -3,9 +3,6 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
-# LightGBM's OpenMP runtime
-RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 && rm -rf /var/lib/apt/lists/*
-
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md LICENSE ./
 COPY scraper ./scraper

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test test-hostile test-ray test-render lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata bench-speed train quality-gate fidelity clean install-check docs
+.PHONY: venv demo test test-hostile test-ray test-render lint coverage lock fuzz bench bench-corpus bench-quality bench-metadata bench-speed bench-evaluator train quality-gate fidelity clean install-check docs
 
 venv: $(STAMP)
 
@@ -63,9 +63,16 @@ bench-quality: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench
 	$(BIN)/python bench/quality.py $(ARGS)
 
-# the block model, rebuilt from ../shared/datasets (seeded; frozen sites left out)
+# the block model, rebuilt from ../shared/datasets (seeded; frozen sites left out); LightGBM is
+# the `train` group's: the run time evaluates the trees with numpy (scraper/extract/trees.py)
 train: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt --group train
 	nice -n 10 $(BIN)/python bench/train.py --fresh --check
+
+# the numpy evaluator against LightGBM on dataset pages: equal probabilities, same keep/drop, CPU
+bench-evaluator: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt --group train
+	$(BIN)/python bench/evaluator.py $(ARGS)
 
 # floors per dataset and page type on a fixed sample (bench/quality_baseline.json); < 2 min
 quality-gate: $(STAMP)
@@ -85,7 +92,7 @@ bench-speed: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt --group bench
 	$(BIN)/python bench/speed.py $(ARGS)
 
-# constraints.txt: the exact versions make, CI and the README's figures use. Re-resolve them from
+# constraints.txt: the exact versions make, CI and the docs' figures use. Re-resolve them from
 # pyproject.toml in a fresh venv (after changing a dependency, or to take new releases), then
 # run make test, make bench-quality and commit the file with the figures it gives.
 lock:
@@ -97,7 +104,7 @@ lock:
 	  build/lock/bin/python -m pip freeze --exclude storyscraper; } > constraints.txt
 
 # what a user gets: a fresh venv with Python's own pip (not upgraded), `pip install .`, the seed page
-# the documentation site (docs/ and README sections, MkDocs Material) into build/site; warnings fail it
+# the documentation site (docs/, MkDocs Material) into build/site; warnings fail it
 docs: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt --group docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict

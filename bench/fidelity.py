@@ -3,13 +3,18 @@
     make fidelity                                   # every page, the shipped model; CI runs it
     .venv/bin/python bench/fidelity.py --sample 50  # a stratified sample per dataset
 
-Two faults are counted on each page's output (`faults`), and the run fails unless both are 0:
+Three faults are counted on each page's output (`faults`), and the run fails unless all are 0.
+They are judged against the page's own rendered text (`Rendered`: its visible text nodes joined
+as a browser joins inline text, a line at each block boundary and <br>, code keeping its lines):
 
-- a space before a comma or a full stop that the page does not have: each "word ," or "word ." of
-  the output must be in the page's own rendered text (its visible text nodes joined as a browser
-  joins inline text, whitespace collapsed), else the space came from us;
-- text kept twice: a kept block (or, where trafilatura's output stood, a line) of
-  `model.MIN_COPY_WORDS` words or more whose text is inside another one.
+- a space before a comma or a full stop that the page does not have: each "word ," or "word ."
+  of the output must be in the page's text, whitespace collapsed, else the space came from us;
+- text kept twice: a kept block (the model's, or trafilatura's XML blocks where its output
+  stood) of `model.MIN_COPY_WORDS` words or more that is inside another kept block, when the
+  output holds it more often than the page shows it (a chorus or a changelog line the page
+  itself repeats is not a copy);
+- a line break inside a paragraph: two output lines whose junction (a few words each side,
+  joined by a space) runs on inside one line of the page, where the page has no break (`wraps`).
 
 The quality gate (bench/gate.py) counts the same faults on its sample.
 """
@@ -17,6 +22,7 @@ The quality gate (bench/gate.py) counts the same faults on its sample.
 from __future__ import annotations
 
 import argparse
+import itertools
 import multiprocessing
 import os
 import re
@@ -25,43 +31,141 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+from lxml import etree
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 from splits import load_datasets
 
+from scraper.dom import BLOCK_ELEMENTS
+
 _SPACED = re.compile(r"\w+ [,.]")  # over extracted text, never HTML
-_INVISIBLE = "script, style, noscript, template, svg, head"
+_INVISIBLE = (
+    "script, style, noscript, template, svg, head, [hidden], "
+    '[style*="display:none"], [style*="display: none"]'  # hidden as a browser hides it
+)
+_BREAK = "\ue000"  # a private-use character marking a line of the page while it is rendered
+_JUNCTION = 4  # words each side of an output line break compared with the page
 
 
 @dataclass(frozen=True, slots=True)
 class Faults:
     spaced: list[str]  # "word ," the page does not have
-    copies: list[str]  # kept texts found inside another kept text
+    copies: list[str]  # kept texts inside another kept text, more often than the page shows them
+    wraps: list[str]  # "end of one line / start of the next" where the page runs on
 
     def __bool__(self) -> bool:
-        return bool(self.spaced or self.copies)
+        return bool(self.spaced or self.copies or self.wraps)
 
 
-def rendered(html: str) -> str:
-    """The page's visible text as a browser joins it: text nodes side by side, whitespace collapsed."""
-    from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415
+NO_FAULTS = Faults([], [], [])
 
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A page's visible text as a browser lays it out: `lines` (one per block, <br> or line of
+    code, whitespace collapsed inside each) and `flow` (all of it, whitespace collapsed)."""
+
+    lines: str
+    flow: str
+
+
+def rendered(html: str) -> Rendered:
+    """The page's visible text: inline text nodes side by side, a line at each block boundary."""
     tree = LexborHTMLParser(html)
     for node in tree.css(_INVISIBLE):
         node.decompose()
     root = tree.body if tree.body is not None else tree.root
-    return " ".join((root.text(deep=True, separator="") if root is not None else "").split())
+    if root is None:
+        return Rendered("", "")
+    for code in root.css("pre, code"):  # its line breaks are the page's (the outermost one's text)
+        if _inside_code(code):
+            continue
+        kept = (code.text(deep=True, separator="") or "").replace("\n", _BREAK)
+        code.replace_with(f"{_BREAK}{kept}{_BREAK}" if code.tag == "pre" else kept)
+    for node in root.traverse():
+        if node.tag in BLOCK_ELEMENTS or node.tag == "br":
+            node.insert_before(_BREAK)
+            node.insert_after(_BREAK)
+    text = root.text(deep=True, separator="")
+    lines = [" ".join(line.split()) for line in text.split(_BREAK)]
+    joined = "\n".join(line for line in lines if line)
+    return Rendered(joined, " ".join(joined.split()))
 
 
-def faults(html: str, text: str, kept: list[str] | None) -> Faults:
-    """The fidelity faults of `text` extracted from `html`; `kept`: the texts of the kept blocks
-    (None when trafilatura's output stood: its lines are compared instead)."""
+def _inside_code(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in ("pre", "code"):
+            return True
+        parent = parent.parent
+    return False
+
+
+def faults(html: str, text: str, kept: list[str]) -> Faults:
+    """The fidelity faults of `text` extracted from `html`; `kept`: the texts of its blocks."""
     from scraper.extract.model import MIN_COPY_WORDS, words  # noqa: PLC0415
 
-    page = rendered(html) if _SPACED.search(text) else ""
-    spaced = [m for m in _SPACED.findall(text) if m not in page]
-    units = [u for u in (kept if kept is not None else text.splitlines()) if words(u) >= MIN_COPY_WORDS]
+    page = rendered(html)
+    spaced = [m for m in _SPACED.findall(text) if m not in page.flow]
+    units = [u for u in kept if words(u) >= MIN_COPY_WORDS]
     everything = "\0".join(units)
-    copies = [u for u in units if everything.count(u) >= 2]
-    return Faults(spaced, copies)
+    copies = [
+        u
+        for u in units
+        if everything.count(u) >= 2 and everything.count(u) > page.flow.count(" ".join(u.split()))
+    ]
+    return Faults(spaced, copies, wraps(text, page))
+
+
+def wraps(text: str, page: Rendered) -> list[str]:
+    """The line breaks of `text` that the page does not have: the words around the break run on
+    inside one of the page's lines, and nowhere does a line of the page end with the words before
+    the break or start with those after it (a page that says the same thing twice, once in a
+    run-on menu, once in lines of its own, is given the benefit of the doubt)."""
+    found = []
+    lines = [line.split() for line in text.splitlines()]
+    for before, after in itertools.pairwise(lines):
+        tail, head = " ".join(before[-_JUNCTION:]), " ".join(after[:_JUNCTION])
+        if len(before[-_JUNCTION:]) + len(after[:_JUNCTION]) < _JUNCTION:  # too few words to tell
+            continue
+        if f"{tail} {head}" in page.lines and f"{tail}\n" not in page.lines and f"\n{head}" not in page.lines:
+            found.append(f"{tail} / {head}")
+    return found
+
+
+def blocks(xml: str) -> list[str]:
+    """The texts of the blocks of a record's XML (trafilatura's p, head, item, quote, cell, and
+    code outside a paragraph), each block's own text: code keeps its lines, other text collapses."""
+    texts: list[str] = []
+
+    def own(element: etree._Element) -> str:
+        parts = [element.text or ""]
+        for child in element:
+            if _is_block(child):
+                collect(child)
+                parts.append(" ")
+            else:
+                parts.append(" " if child.tag == "lb" else own(child))
+            parts.append(child.tail or "")
+        return "".join(parts)
+
+    def collect(element: etree._Element) -> None:
+        text = own(element)
+        texts.append(text if element.tag == "code" else " ".join(text.split()))
+
+    collect(etree.fromstring(f"<doc>{xml}</doc>"))
+    return [t for t in texts if t.strip()]
+
+
+_XML_BLOCKS = frozenset(
+    {"doc", "main", "comments", "p", "head", "item", "list", "quote", "table", "row", "cell"}
+)
+
+
+def _is_block(element: etree._Element) -> bool:
+    parent = element.getparent()
+    if element.tag == "code":
+        return parent is not None and parent.tag in ("main", "comments", "quote", "list")
+    return element.tag in _XML_BLOCKS
 
 
 def check(task: tuple[str, str]) -> tuple[str, str, Faults]:
@@ -77,22 +181,34 @@ def check(task: tuple[str, str]) -> tuple[str, str, Faults]:
     try:
         document = extract(page, ExtractSettings(), trace)
     except ScraperError:  # no main content: an empty text
-        return name, "", Faults([], [])
-    text = "" if document.skip_reason else document.text
-    kept = None if trace.chosen is None else [b.text for b in trace.chosen]
-    return name, text, faults(page.html, text, kept)
+        return name, "", NO_FAULTS
+    if document.skip_reason:
+        return name, "", NO_FAULTS
+    kept = blocks(document.xml) if trace.chosen is None else [b.text for b in trace.chosen]
+    return name, document.text, faults(page.html, document.text, kept)
 
 
 def report(found: list[tuple[str, Faults]]) -> str:
-    """What went wrong where (the first pages), and the totals."""
+    """What went wrong where (the first pages), the counts per dataset, and the totals."""
     lines = [
-        f"{name}: spaces {f.spaced[:3]} copies {[c[:60] for c in f.copies[:2]]}" for name, f in found[:20]
+        f"{name}: spaces {f.spaced[:3]} copies {[c[:60] for c in f.copies[:2]]} wraps {f.wraps[:2]}"
+        for name, f in found[:20]
     ]
-    spaced = sum(len(f.spaced) for _, f in found)
-    copies = sum(len(f.copies) for _, f in found)
-    lines.append(f"{spaced} spaces before punctuation the page does not have, {copies} kept texts "
-                 f"inside another (pages with a fault: {len(found)})")  # fmt: skip
+    for dataset in sorted({name.split("/")[0] for name, _ in found}):
+        mine = [f for name, f in found if name.split("/")[0] == dataset]
+        lines.append(f"  {dataset}: {_counts(mine)}")
+    lines.append(f"total: {_counts([f for _, f in found])}")
     return "\n".join(lines)
+
+
+def _counts(found: list[Faults]) -> str:
+    spaced = sum(len(f.spaced) for f in found)
+    copies = sum(len(f.copies) for f in found)
+    broken = sum(len(f.wraps) for f in found)
+    return (
+        f"{spaced} spaces before punctuation the page does not have, {copies} kept texts inside another, "
+        f"{broken} line breaks inside a paragraph (pages with a fault: {len(found)})"
+    )
 
 
 def main() -> int:

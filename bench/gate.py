@@ -27,10 +27,11 @@ import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
-from fidelity import Faults, check, report
+from fidelity import NO_FAULTS, Faults, check, report
 from quality import OURS, sample, score_lines, scorer
 from splits import FROZEN, REPO, Dataset, fold_of, load_datasets
 
@@ -57,19 +58,24 @@ def digest(picked: list[tuple[Dataset, list[dict[str, Any]]]]) -> str:
     return hashed.hexdigest()
 
 
+Checked = tuple[str, str, Faults]  # a page's name, our text, its fidelity faults
+
+
 def measure(
     picked: list[tuple[Dataset, list[dict[str, Any]]]], jobs: int
-) -> tuple[dict[str, float], list[tuple[str, Faults]]]:
-    """Our F1 per (dataset, metric, pages) on the sample, with the shipped model, and the pages
-    with a text fidelity fault (fidelity.py)."""
+) -> tuple[dict[str, float], list[tuple[str, Faults]], list[str]]:
+    """Our F1 per (dataset, metric, pages) on the sample, with the shipped model, the pages
+    with a text fidelity fault (fidelity.py), and the pages whose extraction raised (a bug)."""
     score = scorer()
     scores: dict[str, float] = {}
     faulty: list[tuple[str, Faults]] = []
-    # forkserver: a forked child of a process that has run LightGBM's OpenMP threads can hang
+    raised: list[str] = []
+    # forkserver: each worker starts from a fresh interpreter, none of this process's state
     with ProcessPoolExecutor(jobs, multiprocessing.get_context("forkserver")) as pool:
         for dataset, rows in picked:
             tasks = [(str(r["id"]), str(dataset.source(r))) for r in rows]
-            results = list(pool.map(check, tasks, chunksize=4))
+            results, errors = check_pages(pool, tasks)
+            raised += [f"{dataset.name}/{line}" for line in errors]
             faulty += [(f"{dataset.name}/{name}", f) for name, _, f in results if f]
             predictions = {OURS: {name: text for name, text, _ in results}}
             for line in score_lines(score, dataset.name, rows, predictions):
@@ -77,7 +83,38 @@ def measure(
                     scores[f"{line['dataset']} {line['metric']} {line['pages']}"] = round(
                         line[f"{OURS}_cv"], 4
                     )
-    return scores, faulty
+    return scores, faulty, raised
+
+
+def check_pages(
+    pool: Executor, tasks: list[tuple[str, str]], fn: Callable[[tuple[str, str]], Checked] = check
+) -> tuple[list[Checked], list[str]]:
+    """`fn` on each (name, path) in the pool: each page's result, and one line for each page whose
+    worker raised (that page counts as an empty text). The exception is caught in the worker and
+    only its name and message come back: one that cannot be pickled, or unpickled (a library's
+    exception whose constructor wants other arguments), would break the pool and end the gate
+    with a traceback instead of naming the page."""
+    results: list[Checked] = []
+    errors: list[str] = []
+    for name, text, faults, error in pool.map(_guarded, [(fn, task) for task in tasks], chunksize=4):
+        results.append((name, text, faults))
+        if error is not None:
+            errors.append(f"{name}: {error}")
+    return results, errors
+
+
+def _guarded(
+    job: tuple[Callable[[tuple[str, str]], Checked], tuple[str, str]],
+) -> tuple[str, str, Faults, str | None]:
+    fn, task = job
+    try:
+        return (*fn(task), None)
+    except Exception as exc:  # this page's failure, told as text: the exception may not pickle
+        try:
+            message = str(exc)
+        except Exception:  # a broken __str__ is the same bug
+            message = "(no message)"
+        return task[0], "", NO_FAULTS, f"{type(exc).__name__}: {message}"
 
 
 def main() -> int:
@@ -94,8 +131,12 @@ def main() -> int:
         sys.exit(f"quality-gate: the sample's digest {sample_digest[:12]} is not the pinned "
                  f"{str(pinned.get('digest'))[:12]}: the datasets or the sample changed; "
                  "re-pin with bench/gate.py --pin and say why in the commit")  # fmt: skip
-    scores, faulty = measure(picked, args.jobs)
+    scores, faulty, raised = measure(picked, args.jobs)
+    for line in raised:
+        print(f"FAIL {line}")
     floors: dict[str, float] = pinned.get("floors", {})
+    if args.pin and raised:
+        sys.exit(f"quality-gate: not pinned: the extraction raised on {len(raised)} pages (listed above)")
     if args.pin:
         lowered = {k: (floors[k], v) for k, v in scores.items() if k in floors and v < floors[k]}
         if lowered and not args.lower_floors:
@@ -125,7 +166,9 @@ def main() -> int:
     # the goal is 0; the pinned count is a ceiling, as the floors are, until it is met
     ceiling = int(pinned.get("fidelity_faults", 0))
     print(f"quality-gate: text fidelity (at most {ceiling} pages with a fault): {report(faulty)}")
-    return 1 if failed or not floors or len(faulty) > ceiling else 0
+    if raised:
+        print(f"quality-gate: the extraction raised on {len(raised)} pages (listed above)")
+    return 1 if failed or raised or not floors or len(faulty) > ceiling else 0
 
 
 if __name__ == "__main__":

@@ -2,11 +2,14 @@
 
     parse_datetime("2024-05")                        -> 2024-05-01 00:00 UTC (W3C, ISO 8601, RFC 822)
     http_date("Wed, 21 Oct 2015 07:28:00 GMT")       -> 2015-10-21 07:28 UTC (RFC 9110 HTTP-date)
+    iso_datetime("2026-11-23T17:19:00-05:00")        -> 2026-11-23 22:19 UTC (ISO 8601 alone: WARC-Date)
+    utc_timestamp("2026-11-23T22:19:00.000001Z")     -> the same, raising ValueError (the store's own columns)
     iso_day("2024-03-09T23:30:00-05:00")             -> 2024-03-09 (the day as written, not shifted)
     states_day("on 1 March 2019", date(2019, 3, 1))  -> True  ("March 2019" or "2019" alone: False)
 
 Each returns None for a value that states no date (empty, malformed, out of range): a bad
-date in someone else's markup or headers is never an error of ours.
+date in someone else's markup or headers is never an error of ours. `utc_timestamp` alone
+raises: it reads back what this program wrote, where a bad value is damage.
 """
 
 from __future__ import annotations
@@ -52,6 +55,23 @@ def http_date(value: str | None) -> datetime | None:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
+def iso_datetime(value: str | None) -> datetime | None:
+    """An ISO 8601 timestamp (`2026-11-23T22:19:00Z`, fractions and offsets allowed) as an aware
+    UTC datetime, a time without an offset read as UTC; None when the value is not one. Stricter
+    than `parse_datetime`: no partial dates, no RFC 822."""
+    try:
+        return utc_timestamp((value or "").strip())
+    except ValueError:
+        return None
+
+
+def utc_timestamp(value: str) -> datetime:
+    """A timestamp as this program writes them (ISO 8601 with `Z` or an offset) as an aware UTC
+    datetime, a time without an offset read as UTC; raises ValueError for anything else."""
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def iso_day(value: str) -> date | None:
     """The calendar day an ISO-ish timestamp names, in the page's own time zone (not shifted to UTC)."""
     found = _ISO_DAY.search(value)
@@ -83,20 +103,46 @@ _MONTH_NAMES = (
 
 def states_day(text: str, day: date) -> bool:
     """Whether `text` writes out this full day (in numbers, or with a month name), not only its
-    year or its month: "2019-03-01", "01.03.2019", "3/1/2019", "March 1, 2019", "1. März 2019"."""
-    return _day_pattern(day).search(text) is not None
+    year or its month: "2019-03-01", "01.03.2019", "3/1/2019", "March 1, 2019", "1. März 2019".
+
+    Every form holds the year, so only the places where the year stands are tried: the forms
+    that start with it are matched after it, the forms that end with it are matched backwards,
+    on the reversed text, from where it starts. A page's text (scripts included) is long, and
+    one search of all the forms at every position of it cost more than htmldate's own search.
+    """
+    year = str(day.year)
+    at = text.find(year)
+    if at < 0:
+        return False
+    after, before = _day_forms(day)
+    reverse = text[::-1]
+    end = len(text)
+    while at >= 0:
+        stop = at + len(year)
+        if (at == 0 or not text[at - 1].isdecimal()) and after.match(text, stop):
+            return True
+        if (stop == end or not text[stop].isdecimal()) and before.match(reverse, end - at):
+            return True
+        at = text.find(year, at + 1)
+    return False
 
 
 @functools.lru_cache(maxsize=256)
-def _day_pattern(day: date) -> re.Pattern[str]:
-    year, month, dd = day.year, rf"0?{day.month}", rf"0?{day.day}"
-    name = rf"(?:{_MONTH_NAMES[day.month - 1]})\.?"
-    ordinal = r"(?:st|nd|rd|th|er|º|\.)?"
-    forms = (
-        rf"(?<!\d){year}[-/.]{month}[-/.]{dd}(?!\d)",
-        rf"(?<!\d){dd}\s?[-/.|]\s?{month}\s?[-/.|]\s?{year}(?!\d)",
-        rf"(?<!\d){month}/{dd}/{year}(?!\d)",
-        rf"(?<!\d){dd}{ordinal}[\s-]*(?:of\s+|de\s+)?{name}[\s,-]*(?:de\s+)?{year}(?!\d)",
-        rf"(?<!\w){name}[\s-]*{dd}{ordinal}[\s,-]*{year}(?!\d)",
+def _day_forms(day: date) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The ways of writing `day` around its year: what follows the year ("2019-03-01"), and,
+    reversed, what precedes it ("01.03.2019", "3/1/2019", "1st of March 2019", "March 1, 2019")."""
+    month, dd = rf"0?{day.month}", rf"0?{day.day}"
+    after = rf"[-/.]{month}[-/.]{dd}(?!\d)"
+    # reversed: each form's part before the year, read from the year backwards; a lookbehind
+    # becomes a lookahead, "0?3" becomes "30?", "march" becomes "hcram"
+    month_r, dd_r = rf"{str(day.month)[::-1]}0?", rf"{str(day.day)[::-1]}0?"
+    names = "|".join(name[::-1] for name in _MONTH_NAMES[day.month - 1].split("|"))
+    name_r = rf"\.?(?:{names})"
+    ordinal_r = r"(?:ts|dn|dr|ht|re|º|\.)?"
+    before = (
+        rf"\s?[-/.|]\s?{month_r}\s?[-/.|]\s?{dd_r}(?!\d)",  # 01.03.2019
+        rf"/{dd_r}/{month_r}(?!\d)",  # 3/1/2019
+        rf"(?:\s+ed)?[\s,-]*{name_r}(?:\s+fo|\s+ed)?[\s-]*{ordinal_r}{dd_r}(?!\d)",  # 1st of March 2019
+        rf"[\s,-]*{ordinal_r}{dd_r}[\s-]*{name_r}(?!\w)",  # March 1, 2019
     )
-    return re.compile("|".join(forms), re.IGNORECASE)
+    return re.compile(after, re.IGNORECASE), re.compile("|".join(before), re.IGNORECASE)

@@ -19,6 +19,17 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 from scraper.errors import ExtractionError
 from scraper.urls import join_http
 
+# The elements a browser lays out as blocks (HTML's default style sheet): each starts a line of
+# its own. Any other element, an unknown one included ("mkdir <dirname>" parsed as a tag), runs
+# inline with the text around it.
+BLOCK_ELEMENTS = frozenset({
+    "address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "dialog", "dir",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+    "h5", "h6", "header", "hgroup", "hr", "legend", "li", "listing", "main", "menu", "nav", "ol", "p",
+    "plaintext", "pre", "search", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "ul", "xmp",
+})  # fmt: skip
+
 
 def parse_html(html: str, source: str) -> LexborHTMLParser:
     """The page parsed by lexbor; `ExtractionError` when the parser gives up (it cannot allocate)."""

@@ -33,7 +33,7 @@ def portable_name(name: str) -> str:
     A name that is valid UTF-8 is itself. One that is not (Python carries its stray bytes as
     lone surrogates, `os.fsdecode`) is percent-encoded whole: `%` and every byte outside
     printable ASCII as `%XX`, so `urllib.parse.unquote_to_bytes` gives back its bytes exactly
-    (README "Record schema").
+    (docs/reference/records.md).
     """
     try:
         name.encode("utf-8")
@@ -128,7 +128,7 @@ class Document:
         return sha256_hex(self.text)
 
     def to_record(self) -> dict[str, Any]:
-        """The public record schema (README "Record schema"); keys in a stable order."""
+        """The public record schema (docs/reference/records.md); keys in a stable order."""
         return {
             "url": self.url,
             "final_url": self.final_url,

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from scraper.dates import http_date, iso_day, parse_datetime, states_day
+from scraper.dates import (
+    _MONTH_NAMES,
+    http_date,
+    iso_datetime,
+    iso_day,
+    parse_datetime,
+    states_day,
+    utc_timestamp,
+)
+from scraper.store.documents import timestamp
 
 
 @pytest.mark.parametrize(
@@ -95,3 +107,69 @@ def test_states_day_finds_a_full_day_however_it_is_written(text: str, day: date)
 def test_states_day_needs_the_day_itself(text: str, day: date) -> None:
     """A year, a month, a version string or another day states no full day."""
     assert not states_day(text, day)
+
+
+def _one_search(day: date) -> re.Pattern[str]:
+    """The forms of `states_day` as one pattern searched at every position: the definition its
+    year-anchored matching must agree with."""
+    year, month, dd = day.year, rf"0?{day.month}", rf"0?{day.day}"
+    name = rf"(?:{_MONTH_NAMES[day.month - 1]})\.?"
+    ordinal = r"(?:st|nd|rd|th|er|º|\.)?"
+    forms = (
+        rf"(?<!\d){year}[-/.]{month}[-/.]{dd}(?!\d)",
+        rf"(?<!\d){dd}\s?[-/.|]\s?{month}\s?[-/.|]\s?{year}(?!\d)",
+        rf"(?<!\d){month}/{dd}/{year}(?!\d)",
+        rf"(?<!\d){dd}{ordinal}[\s-]*(?:of\s+|de\s+)?{name}[\s,-]*(?:de\s+)?{year}(?!\d)",
+        rf"(?<!\w){name}[\s-]*{dd}{ordinal}[\s,-]*{year}(?!\d)",
+    )
+    return re.compile("|".join(forms), re.IGNORECASE)
+
+
+# pieces of the days below and of near-misses: their digits, separators, ordinals, month names
+# in several languages and scripts, a letter and a digit that may touch them
+_PIECES = ["1", "01", "3", "03", "12", "2", "20", "2019", "2020", "0", " ", "\n", "-", "/", ".", "|",
+           ",", "st", "er", "º", "of ", "de ", "March", "mars", "Mar", "марта", "Dec", "x", "é"]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(_PIECES), max_size=12).map("".join),
+    day=st.sampled_from([date(2019, 3, 1), date(2020, 3, 12), date(2020, 12, 3), date(2020, 2, 20)]),
+)
+@example(text="xMarch 1, 2019", day=date(2019, 3, 1))
+@example(text="March 52019", day=date(2019, 3, 5))
+@example(text="March 202020", day=date(2020, 3, 20))
+@example(text="1st of  March, 2019", day=date(2019, 3, 1))
+@example(text="13/1/2019 and 11.03.2019", day=date(2019, 3, 1))
+@example(text="2019-03-011", day=date(2019, 3, 1))
+def test_states_day_agrees_with_one_search_of_every_form(text: str, day: date) -> None:
+    """Matching around each place the year stands finds a day exactly where one search of all
+    the forms over the whole text does."""
+    assert states_day(text, day) == bool(_one_search(day).search(text))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-11-23T22:19:00Z", datetime(2026, 11, 23, 22, 19, tzinfo=UTC)),
+        (" 2026-11-23T17:19:00-05:00 ", datetime(2026, 11, 23, 22, 19, tzinfo=UTC)),
+        ("2026-11-24T08:00:00.5Z", datetime(2026, 11, 24, 8, 0, 0, 500000, tzinfo=UTC)),
+        ("2026-11-23T22:19:00", datetime(2026, 11, 23, 22, 19, tzinfo=UTC)),  # no offset: UTC
+        ("2026-11", None),  # partial dates and RFC 822 are parse_datetime's, not ISO 8601 timestamps
+        ("Mon, 23 Nov 2026 22:19:00 GMT", None),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_iso_datetime_reads_iso_8601_timestamps_only(value: str | None, expected: datetime | None) -> None:
+    """WARC-Date and `export --since`: ISO 8601 as aware UTC; anything else is no date."""
+    assert iso_datetime(value) == expected
+
+
+def test_utc_timestamp_reads_back_what_the_store_wrote_and_refuses_the_rest() -> None:
+    """The store's timestamps come back as the aware UTC datetimes that went in; damage raises."""
+    moment = datetime(2026, 11, 23, 22, 19, 0, 1, tzinfo=UTC)
+    assert utc_timestamp(timestamp(moment)) == moment
+    with pytest.raises(ValueError, match="Invalid isoformat"):
+        utc_timestamp("not a time")

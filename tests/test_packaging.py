@@ -108,7 +108,7 @@ def test_the_package_carries_its_type_marker() -> None:
 
 
 ROOT = Path(__file__).resolve().parents[1]
-# the libraries whose exact versions the README's quality and speed figures depend on
+# the libraries whose exact versions the docs' quality and speed figures depend on
 FIGURE_DEPENDENCIES = ("trafilatura", "htmldate", "lxml", "courlan", "justext", "selectolax")
 
 

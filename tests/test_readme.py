@@ -1,4 +1,4 @@
-"""The README's Python examples run, as written, against local fixtures."""
+"""The Python examples of the README and of the docs/ pages run, as written, against local fixtures."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ from tests.httpserver import Handler, LocalServer, Route
 
 ROOT = Path(__file__).parent.parent
 HTML = Path(__file__).parent / "fixtures" / "html"
-BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+# (where, code) for every ```python block: "README.md python block 0", "docs/guide/downstream.md ..."
+PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+BLOCKS = [
+    (f"{page.relative_to(ROOT)} python block {number}", code)
+    for page in PAGES
+    for number, code in enumerate(PYTHON_BLOCK.findall(page.read_text(encoding="utf-8")))
+]
 
 
 @pytest.fixture
@@ -44,23 +51,24 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         yield base
 
 
-def test_the_readme_has_python_examples() -> None:
-    """The examples this file runs are there to run."""
-    assert len(BLOCKS) >= 2
+def test_the_readme_and_the_docs_have_python_examples() -> None:
+    """The examples this file runs are there to run: the README's quickstart and the guides'."""
+    assert any(where.startswith("README.md") for where, _code in BLOCKS)
+    assert len(BLOCKS) >= 4
 
 
-@pytest.mark.parametrize("number", range(len(BLOCKS)))
-def test_readme_python_example_runs(number: int, site: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """Each ```python block of the README runs without error, example.com served locally."""
-    code = BLOCKS[number].replace("https://example.com", site)
-    exec(compile(code, f"README.md python block {number}", "exec"), {"__name__": "readme"})
+@pytest.mark.parametrize(("where", "code"), BLOCKS, ids=[where for where, _code in BLOCKS])
+def test_python_example_runs(where: str, code: str, site: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each ```python block of the README and the docs runs without error, example.com served locally."""
+    code = code.replace("https://example.com", site)
+    exec(compile(code, where, "exec"), {"__name__": "readme"})
     assert capsys.readouterr().out.strip()
 
 
 def test_the_run_crawl_example_runs_as_a_saved_script(site: str, tmp_path: Path) -> None:
-    """The README's run_crawl example, saved as a script without a `__main__` guard, runs as
+    """The docs' run_crawl example, saved as a script without a `__main__` guard, runs as
     `python crawl.py`: the extraction workers do not run the script again."""
-    (block,) = [code for code in BLOCKS if "run_crawl(" in code]
+    (block,) = [code for _where, code in BLOCKS if "run_crawl(" in code]
     script = tmp_path / "crawl.py"
     script.write_text(block.replace("https://example.com", site), encoding="utf-8")
     done = subprocess.run(

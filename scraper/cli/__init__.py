@@ -1,6 +1,6 @@
 """The `scraper` command line: argv, stdout, stderr and exit codes only.
 
-Exit codes, the same for every command (README "Exit codes"):
+Exit codes, the same for every command (docs/reference/exit-codes.md):
 
 \b
     0    all went well: a crawl also when --max-duration ended it, or when some URLs failed

@@ -150,7 +150,7 @@ def serve(  # click passes every option by keyword
     except SystemExit as exc:
         if server.started or not exc.code:
             raise
-        # uvicorn exits 3 (the README's 'lock held') or 1 when it cannot listen: its line above
+        # uvicorn exits 3 (the exit-code table's 'lock held') or 1 when it cannot listen: its line above
         # says why (a port in use, an address not this machine's); for us that is a setting's error
         warn(f"cannot serve on {host}:{port} (see uvicorn's error above)")
         sys.exit(EXIT_USAGE)

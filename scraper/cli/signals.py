@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import traceback
+from collections.abc import Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -56,7 +57,28 @@ def _quiet_stdout() -> None:
 class Commands(click.Group):
     """The group: interruptions and a closed stdout become the exit codes of the table, and a
     bug (anything raised outside the error tree that reaches here) one line and exit 1; its
-    traceback only with -vv."""
+    traceback only with -vv. A usage or configuration error is one line too, `scraper: REASON`,
+    with its exit code (2), rather than click's Usage / Try / Error block."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:  # a caller that handles click's exceptions itself
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            returned = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.ClickException as exc:
+            warn(_one_line(exc))
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:  # Ctrl-C or end of input while click read the arguments
+            warn("interrupted")
+            sys.exit(EXIT_SIGINT)
+        sys.exit(returned if isinstance(returned, int) else 0)  # click.exceptions.Exit's code
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -77,6 +99,15 @@ class Commands(click.Group):
                 traceback.print_exception(exc, file=sys.stderr)
             warn(f"{internal_error(exc)} (a bug: -vv shows its traceback)")
             raise click.exceptions.Exit(EXIT_SOME_FAILED) from None
+
+
+def _one_line(exc: click.exceptions.ClickException) -> str:
+    """The error as one line: its message, and for a usage error where the command's help is."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.exceptions.UsageError) and ctx is not None:
+        return f"{message} (see {ctx.command_path} --help)"
+    return message
 
 
 class StopOnSignals:

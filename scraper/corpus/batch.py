@@ -25,15 +25,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from scraper.config import ExtractSettings, Settings
 from scraper.corpus.sources import Input, expand, load_file, mapped_url, page_from_bytes
-from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
+from scraper.corpus.warc import ARCHIVE_START, ArchivedResponse, ArchivePosition, ArchiveSkip, read_archive
 from scraper.errors import NoMainContent, ScraperError, SourceError, internal_error
 from scraper.extract import Explanation, ExtractionPool, InProcess, explain, extract_document, no_article
-from scraper.fetch import Fetcher, Politeness, fetch_politely
 from scraper.models import Document, FetchedPage
+
+if TYPE_CHECKING:
+    from scraper.fetch import Fetcher
 
 log = logging.getLogger("scraper.extract")
 
@@ -61,6 +63,14 @@ class InputDone:
 
     input: str
     pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivePage:
+    """A web archive's HTML response, to be cleaned with the settings of its site."""
+
+    record: ArchivedResponse
+    settings: ExtractSettings
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -257,33 +267,14 @@ class _Jobs:
         )
 
     def _archive(self, path: str, done: int) -> Iterator[Job]:
-        """The records of one web archive, each its own job; `InputDone` only once the archive
-        was read to its end: an archive whose reading broke off (a bug) is not done, so a
-        resumed `-o` run comes back to the records after that point."""
-        count = 0
-        try:
-            for record in read_archive(path, max_bytes=self.settings.fetch.max_bytes):
-                count += 1
-                if count > done:
-                    yield self._record(record, path)
-        except SourceError as exc:
-            count += 1
-            yield Cleaned(path, error=exc, input=path)
-        except Exception as exc:  # a bug met on this archive is its failure (scraper.errors.internal_error)
-            yield Cleaned(f"{path}#{count + 1}", error=SourceError(path, internal_error(exc)), input=path)
-            return
-        yield InputDone(path, count)
-
-    def _record(self, record: ArchivedResponse | ArchiveSkip, path: str) -> Job:
-        if isinstance(record, ArchiveSkip):
-            return archive_skip(record, path)
-        try:
-            extract_settings = self.settings.extract_for(record.url)
-        except Exception as exc:  # a bug met on one record is that record's failure, not the archive's
-            return Cleaned(record.source, error=SourceError(record.source, internal_error(exc)), input=path)
-        return self.submit(
-            record.source, path, clean_response, record, path, extract_settings, self.options.explained
-        )
+        """The records of one web archive, each its own job (`archive_work`)."""
+        for work in archive_work(path, self.settings, done=done):
+            if isinstance(work, ArchivePage):
+                record = work.record
+                explained = self.options.explained
+                yield self.submit(record.source, path, clean_response, record, path, work.settings, explained)
+            else:
+                yield work
 
     def _url(self, url: str) -> _Pending:
         if self._fetching is None:
@@ -316,6 +307,58 @@ def _settle(outer: Future[Cleaned], inner: Future[Cleaned]) -> None:
         outer.set_exception(error)
     else:
         outer.set_result(inner.result())
+
+
+# -- web archives: the one reading loop of both engines -------------------------------------------
+
+
+def archive_work(
+    name: str,
+    settings: Settings,
+    *,
+    path: str | None = None,
+    done: int = 0,
+    first: int = 0,
+    end: int | None = None,
+    start: ArchivePosition = ARCHIVE_START,
+) -> Iterator[ArchivePage | Cleaned | InputDone]:
+    """What each record of web archive `name` gives, in order, for the local engine and the Ray
+    engine alike: a page to clean, or the record's outcome (a skip, damage, a failure).
+
+    Records are numbered from 1; reading starts at `start`, where record `first` + 1 comes first
+    (a Ray task's slice: the driver found its position), reads `path` (default `name`), passes
+    over the records numbered up to `done` (a resumed run has them) and stops after record `end`
+    (None: at the archive's end). It ends with `InputDone` and the number of the last record
+    read, but only when the reading got there: a bug that breaks it off is one failure and no
+    `InputDone`, so a resumed `-o` run comes back to the records after that point.
+    """
+    count = first
+    try:
+        for record in read_archive(path or name, max_bytes=settings.fetch.max_bytes, start=start):
+            count += 1
+            if count > done:
+                yield _archive_work(record, name, settings)
+            if count == end:
+                break
+    except SourceError as exc:  # the archive cannot be opened: its one failure
+        count += 1
+        yield Cleaned(name, error=exc, input=name)
+    except Exception as exc:  # a bug met on this archive is its failure (scraper.errors.internal_error)
+        yield Cleaned(f"{name}#{count + 1}", error=SourceError(name, internal_error(exc)), input=name)
+        return
+    yield InputDone(name, count)
+
+
+def _archive_work(
+    record: ArchivedResponse | ArchiveSkip, name: str, settings: Settings
+) -> ArchivePage | Cleaned:
+    if isinstance(record, ArchiveSkip):
+        return archive_skip(record, name)
+    try:
+        extract_settings = settings.extract_for(record.url)
+    except Exception as exc:  # a bug met on one record is that record's failure, not the archive's
+        return Cleaned(record.source, error=SourceError(record.source, internal_error(exc)), input=name)
+    return ArchivePage(record, extract_settings)
 
 
 def archive_skip(record: ArchiveSkip, path: str) -> Cleaned:
@@ -391,11 +434,14 @@ class _Fetching:
     concurrently (per-host limits and pacing apply) while the caller reads results in order."""
 
     def __init__(self, settings: Settings, *, robots: bool = True) -> None:
+        # the HTTP client (httpx, tenacity) only when there are URLs: a cold `clean file.html` skips it
+        from scraper.fetch import Fetcher, Politeness  # noqa: PLC0415
+
         self._settings = settings
         self._robots = robots
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="clean-fetch", daemon=True)
-        self._fetcher = Fetcher(settings.fetch, sites=settings.sites)
+        self._fetcher: Fetcher = Fetcher(settings.fetch, sites=settings.sites)
         self._politeness = Politeness(
             self._fetcher, settings, gate=self._fetcher.gate, on_robots=lambda _host, _answer: None
         )
@@ -429,4 +475,6 @@ class _Fetching:
         self._fetcher.policy.trust([url])
         if not self._robots:
             return await self._fetcher.fetch(url)
+        from scraper.fetch import fetch_politely  # noqa: PLC0415  # loaded with the Fetcher
+
         return await fetch_politely(self._fetcher, self._politeness, url)

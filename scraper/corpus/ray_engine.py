@@ -1,15 +1,20 @@
 """`clean --engine ray`: the same cleaning on a Ray cluster (or a local Ray), with Ray Data.
 
     inputs -> a Ray dataset, one row per task: a file, or a slice of `SLICE` records of a
-              WARC/ARC file (the driver counts the records; the last slice runs to the end)
-           -> flat_map on Ray workers: read the input (a slice passes over the records before
-              it), extract each page with the local engine's own functions
-              (batch.clean_file, batch.clean_response), one row per page, then one "done" row
+              WARC/ARC file (the driver reads the archive once, noting where each slice
+              starts; the last slice runs to the end)
+           -> flat_map on Ray workers: read the input (a slice seeks to its first record and
+              reads its own records only, through the local engine's loop, batch.archive_work),
+              extract each page with the local engine's own functions (batch.clean_file,
+              batch.clean_response), one row per page, then one "done" row
            -> streamed back to the driver in input order -> the same judge, hygiene, shards,
               manifest and resume as the local engine (corpus.clean_to_folder)
 
 So shards and schema are the local engine's, and `--resume` works the same way: a half-read
-archive is read again on a worker with its first pages passed over. Inputs are read by their
+archive's slices start at the first record not in the shards. An archive of N records costs
+2N record reads (the driver's pass, then each slice's own records), not the N + N²/(2 SLICE)
+of slices that each read from the first record; an archive is done only when every one of its
+slices was read to its end. Inputs are read by their
 absolute paths (a record's `source` names that path); a cluster's workers need them at the
 same paths (a shared filesystem). A Ray that cannot be reached is one line (exit 2). Ray is
 the optional extra `storyscraper[ray]`, imported only here. URLs and stdin are the local engine's
@@ -28,10 +33,18 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from scraper.config import Settings
-from scraper.corpus.batch import Cleaned, CleanOptions, InputDone, archive_skip, clean_file, clean_response
+from scraper.corpus.batch import (
+    ArchivePage,
+    Cleaned,
+    CleanOptions,
+    InputDone,
+    archive_work,
+    clean_file,
+    clean_response,
+)
 from scraper.corpus.sources import Input, mapped_url
-from scraper.corpus.warc import ArchiveSkip, read_archive
-from scraper.errors import ConfigError, SourceError, internal_error
+from scraper.corpus.warc import ArchivePosition, read_positioned
+from scraper.errors import ConfigError, SourceError
 
 __all__ = ["ray_stream"]
 
@@ -78,12 +91,21 @@ def ray_stream(
     )
     compute = ray.data.TaskPoolStrategy(size=options.jobs) if not address else None
     dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).flat_map(pages, compute=compute)
-    for row in dataset.iter_rows():
-        if row["done"] >= 0:
-            if row["last"]:  # an archive's slices come in order: its last one ends the input
-                yield InputDone(row["input"], row["done"])
-        else:
+    yield from _events(dataset.iter_rows())
+
+
+def _events(rows: Iterable[dict[str, Any]]) -> Iterator[Cleaned | InputDone]:
+    """The workers' rows, in input order, as the local engine's events: a page's `Cleaned`, and
+    `InputDone` after the last slice of an input, when every one of its slices was read to its
+    end (a slice broken off by a bug leaves its archive not done, as the local engine does)."""
+    broken: set[str] = set()
+    for row in rows:
+        if row["done"] < 0:
             yield pickle.loads(row["item"])  # our own workers' Cleaned records
+        elif not row["complete"]:
+            broken.add(row["input"])
+        elif row["last"] and row["input"] not in broken:  # an input's slices come in order
+            yield InputDone(row["input"], row["done"])
 
 
 def _tasks(
@@ -104,25 +126,37 @@ def _tasks(
         elif item.kind == "file":
             rows.append(_task(item.source, "file", done, None))
         else:
-            total = _count(item.source, settings.fetch.max_bytes)
-            starts = range(done, max(done + 1, total), SLICE)
+            starts = _slices(item.source, settings.fetch.max_bytes, done)
             rows += [
-                _task(item.source, item.kind, start, None if start == starts[-1] else start + SLICE)
-                for start in starts
+                _task(item.source, item.kind, first, end, start=position) for first, end, position in starts
             ]
     return rows
 
 
-def _task(name: str, kind: str, done: int, end: int | None, *, reason: str = "") -> dict[str, Any]:
-    """A dataset row: records `done` < n <= `end` of input `name` (`end` None: to its end). The
-    workers read `path`, the input made absolute here: their working directory is not this
-    process's (a cluster's, or a local Ray started elsewhere), so a relative name failed there."""
+def _task(
+    name: str,
+    kind: str,
+    done: int,
+    end: int | None,
+    *,
+    start: ArchivePosition | None = None,
+    reason: str = "",
+) -> dict[str, Any]:
+    """A dataset row: records `done` < n <= `end` of input `name` (`end` None: to its end), read
+    from `start`, where record `done` + 1 comes first (None: from the start of the file, the
+    first `done` records passed over). The workers read `path`, the input made absolute here:
+    their working directory is not this process's (a cluster's, or a local Ray started
+    elsewhere), so a relative name failed there."""
     return {
         "input": name,
         "path": os.path.abspath(name),
         "kind": kind,
         "done": done,
         "end": -1 if end is None else end,
+        "seek": start is not None,
+        "offset": 0 if start is None else start.offset,
+        "skip": 0 if start is None else start.skip,
+        "whole_gzip": start is not None and start.whole_gzip,
         "reason": reason,
     }
 
@@ -132,13 +166,24 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _count(name: str, max_bytes: int) -> int:
-    """The records of an archive as `read_archive` yields them (0 when it cannot be opened: the
-    one open-ended slice then reports the failure on a worker)."""
+def _slices(name: str, max_bytes: int, done: int) -> list[tuple[int, int | None, ArchivePosition | None]]:
+    """An archive's slices after its first `done` records: (records before the slice, its last
+    record or None for the last slice, where its first record starts), from one reading of the
+    archive. When the archive cannot be read (or has no record after `done`), one slice from the
+    start of the file, records up to `done` passed over: a worker then meets what stopped the
+    reading here, where it is that input's failure."""
+    starts: list[tuple[int, ArchivePosition]] = []
     try:
-        return sum(1 for _ in read_archive(name, max_bytes=max_bytes))
+        for number, (_record, position) in enumerate(read_positioned(name, max_bytes=max_bytes)):
+            if number >= done and (number - done) % SLICE == 0:
+                starts.append((number, position))
     except Exception:  # damage met on a worker reading the archive, where it is that input's failure
-        return 0
+        starts = []
+    if not starts:
+        return [(done, None, None)]
+    # the last slice runs to the end, whatever it finds there
+    ends = [first + SLICE for first, _position in starts[:-1]] + [None]
+    return [(first, end, position) for (first, position), end in zip(starts, ends, strict=True)]
 
 
 def _pages(
@@ -155,7 +200,7 @@ def _pages(
     done, end = int(row["done"]), int(row["end"])
     if kind == "error":
         yield _row(name, Cleaned(name, error=SourceError(name, row["reason"]), input=name))
-        yield {"input": name, "item": b"", "done": 1, "last": True}
+        yield {"input": name, "item": b"", "done": 1, "last": True, "complete": True}
         return
     if kind == "file":
         if done == 0:
@@ -168,31 +213,28 @@ def _pages(
                     path, page_url, settings.extract_for(page_url), settings.fetch.max_bytes, explained
                 )
             yield _row(name, cleaned)
-        yield {"input": name, "item": b"", "done": 1, "last": True}
+        yield {"input": name, "item": b"", "done": 1, "last": True, "complete": True}
         return
-    count = 0
-    try:
-        for record in read_archive(path, max_bytes=settings.fetch.max_bytes):
-            if count == end:
-                break
-            count += 1
-            if count <= done:
-                continue
-            if isinstance(record, ArchiveSkip):
-                yield _row(name, archive_skip(record, name))
-            else:
-                yield _row(name, clean_response(record, name, settings.extract_for(record.url), explained))
-    except SourceError as exc:
-        count += 1
-        yield _row(name, Cleaned(name, error=exc, input=name))
-    except Exception as exc:  # a bug met on this archive is its failure (scraper.errors.internal_error)
-        yield _row(
-            name, Cleaned(f"{name}#{count + 1}", error=SourceError(name, internal_error(exc)), input=name)
-        )
-        # not read to its end: not done (batch._Jobs._archive does the same)
-        yield {"input": name, "item": b"", "done": count, "last": False}
-        return
-    yield {"input": name, "item": b"", "done": count, "last": end < 0}
+    seek = ArchivePosition(int(row["offset"]), int(row["skip"]), bool(row["whole_gzip"]))
+    slice_of = archive_work(
+        name,
+        settings,
+        path=path,
+        done=done,
+        first=done if row["seek"] else 0,
+        end=None if end < 0 else end,
+        start=seek if row["seek"] else ArchivePosition(),
+    )
+    for work in slice_of:
+        if isinstance(work, InputDone):  # this slice was read to its end
+            yield {"input": name, "item": b"", "done": work.pages, "last": end < 0, "complete": True}
+            return
+        if isinstance(work, ArchivePage):
+            yield _row(name, clean_response(work.record, name, work.settings, explained))
+        else:
+            yield _row(name, work)
+    # broken off by a bug (its failure yielded above): not read to its end, so not done
+    yield {"input": name, "item": b"", "done": 0, "last": False, "complete": False}
 
 
 def _row(name: str, cleaned: Cleaned) -> dict[str, Any]:
@@ -203,4 +245,5 @@ def _row(name: str, cleaned: Cleaned) -> dict[str, Any]:
         "item": pickle.dumps(dataclasses.replace(cleaned, input=name)),
         "done": -1,
         "last": False,
+        "complete": True,
     }

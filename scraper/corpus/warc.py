@@ -4,6 +4,8 @@ In, for `clean`:
 
     read_archive(path)  ->  ArchivedResponse  (an HTML response: URL, date, status, headers, body)
                         |   ArchiveSkip       (a record that is no page, or one that is damaged)
+    read_positioned(path) -> the same, each with the `ArchivePosition` to start reading at for it
+                             to come first: the Ray engine's tasks seek to their records
 
 The records are parsed by warcio (ARC records are read as WARC ones); this module adds what a
 corpus run needs around it: only HTML `response` records become pages, everything else is
@@ -17,14 +19,13 @@ each its own gzip member, in files rotated past `[crawl] warc_max_bytes`, so any
 can be re-extracted later without fetching it again: `scraper clean data/warc/`.
 
 warcio, not FastWARC: FastWARC reads records about twice as fast (0.5 against 1.0 ms a record on
-a 4,074-record, 191 MB WARC of dataset pages, one core; README "WARC input"), but both are
+a 4,074-record, 191 MB WARC of dataset pages, one core; docs/guide/clean.md "Web archives"), but both are
 under 1.5% of the ~100 ms extraction costs per page, and only warcio reads ARC files.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gzip
 import io
 import logging
@@ -42,21 +43,21 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scraper.charset import page_from_bytes
-from scraper.config import Settings
+from scraper.charset import HTML_TYPES, page_from_bytes
+from scraper.dates import iso_datetime
 from scraper.errors import SourceError, WriteError
-from scraper.fetch import HTML_TYPES, Fetcher
 from scraper.models import FetchedPage, iso_utc, utc_now
 from scraper.urls import url_flaw
 
 __all__ = [
     "ARCHIVE_SUFFIXES",
+    "ArchivePosition",
     "ArchiveSkip",
     "ArchivedResponse",
-    "ArchivingFetcher",
     "WarcArchive",
     "is_archive_name",
     "read_archive",
+    "read_positioned",
     "record_offset",
 ]
 
@@ -130,9 +131,28 @@ class ArchiveSkip:
     damaged: bool = False
 
 
-def read_archive(path: str, *, max_bytes: int) -> Iterator[ArchivedResponse | ArchiveSkip]:
-    """Every record of a WARC or ARC file, in file order; raises `SourceError` only when the
-    file cannot be opened. Bodies above `max_bytes` (after content decoding) are skipped.
+@dataclass(frozen=True, slots=True)
+class ArchivePosition:
+    """Where to start reading an archive for a given record to come first: the byte offset of a
+    record at or before it (`offset`), how many records read from there come before it (`skip`:
+    several when warcio's offset of a record is no place to start, as inside a gzip member that
+    holds more than one record, or at a damaged one), and whether `offset` is in the
+    uncompressed data of a file gzipped whole (`gzip x.warc`)."""
+
+    offset: int = 0
+    skip: int = 0
+    whole_gzip: bool = False
+
+
+ARCHIVE_START = ArchivePosition()
+
+
+def read_archive(
+    path: str, *, max_bytes: int, start: ArchivePosition = ARCHIVE_START
+) -> Iterator[ArchivedResponse | ArchiveSkip]:
+    """Every record of a WARC or ARC file, in file order (from `start`: see `read_positioned`);
+    raises `SourceError` only when the file cannot be opened. Bodies above `max_bytes` (after
+    content decoding) are skipped.
 
     A record that cannot be trusted (a corrupt gzip member, a Content-Length that does not end
     where the next record starts, a cut body, headers that do not parse) is one damaged skip,
@@ -141,6 +161,16 @@ def read_archive(path: str, *, max_bytes: int) -> Iterator[ArchivedResponse | Ar
     come out. A search that lands on a false start (those bytes inside a payload) fails to parse
     and goes on quietly: one damaged stretch is one skip.
     """
+    for record, _position in read_positioned(path, max_bytes=max_bytes, start=start):
+        yield record
+
+
+def read_positioned(
+    path: str, *, max_bytes: int, start: ArchivePosition = ARCHIVE_START
+) -> Iterator[tuple[ArchivedResponse | ArchiveSkip, ArchivePosition]]:
+    """`read_archive`'s records, each with the position reading can start at for that record to
+    come first, and the records after it to follow as they do here. Started at such a position,
+    it gives the same records from there on as a reading of the whole file, read from the start."""
     try:
         size = os.path.getsize(path)
         handle = open(path, "rb")  # noqa: SIM115  # closed by the `with` below, once the checks pass
@@ -152,28 +182,76 @@ def read_archive(path: str, *, max_bytes: int) -> Iterator[ArchivedResponse | Ar
         gzipped = handle.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
         stream: BinaryIO = handle
         known: int | None = size
-        start: int | None = 0
-        resyncing, skip = False, 0
-        while start is not None and not _at_end(stream, start, known):
-            stream.seek(start)
+        if start.whole_gzip:
+            stream, known, gzipped = _whole_gzip(handle), None, False
+        anchor = _Anchor(start.offset, whole_gzip=start.whole_gzip)
+        at: int | None = start.offset
+        resyncing, skip = False, start.skip
+        while at is not None and not _at_end(stream, at, known):
+            stream.seek(at)
+            reading = _read_from(stream, at, known, path, max_bytes, resyncing=resyncing)
             try:
-                after = yield from _read_from(
-                    stream, start, known, path, max_bytes, resyncing=resyncing, skip=skip
-                )
+                while True:
+                    record, where = next(reading)
+                    position = anchor.position(record, where, stream if gzipped else None)
+                    if skip:  # before where this reading was asked to start
+                        skip -= 1
+                    else:
+                        yield record, position
+            except StopIteration as stop:
+                after: int | None = stop.value
             except _WholeGzip:
                 # gzipped whole (`gzip x.warc`), not one member per record, which is all warcio
                 # reads: the file is read again through Python's gzip, its first record (already
                 # given) passed over; offsets are then those of the uncompressed data
-                handle.seek(0)
-                stream = cast(BinaryIO, gzip.GzipFile(fileobj=handle, mode="rb"))  # a binary file
-                known, gzipped, skip, start = None, False, 1, 0
+                stream, known, gzipped = _whole_gzip(handle), None, False
+                anchor = _Anchor(0, whole_gzip=True)
+                at, skip = 0, 1
                 continue
             if after is None:
                 return
             # the search always moves forward (warcio's offset can point before this reader's
             # start: a gzip member that spans records), so a damaged file cannot loop
-            start = _next_start(stream, max(after, start) + 1, gzipped)
+            at = _next_start(stream, max(after, at) + 1, gzipped)
             resyncing, skip = True, 0
+
+
+def _whole_gzip(handle: BinaryIO) -> BinaryIO:
+    handle.seek(0)
+    return cast(BinaryIO, gzip.GzipFile(fileobj=handle, mode="rb"))  # a binary file
+
+
+class _Anchor:
+    """The last record a reading may start at, and how many records were read from it since.
+
+    A record is a place to start when it is sound (not damaged), lies after the last one, and, in
+    a file gzipped per record, its offset is where a gzip member begins: warcio's offset of the
+    second record inside one member is no place in the file at all."""
+
+    def __init__(self, offset: int, *, whole_gzip: bool) -> None:
+        self._offset = offset
+        self._since = 0
+        self._whole_gzip = whole_gzip
+
+    def position(
+        self, record: ArchivedResponse | ArchiveSkip, where: int, members: BinaryIO | None
+    ) -> ArchivePosition:
+        """Where to start for `record` (read at warcio's offset `where`) to come first; `members`
+        is the file when it is gzipped per record."""
+        if self._starts_here(record, where, members):
+            self._offset, self._since = where, 0
+        position = ArchivePosition(self._offset, self._since, self._whole_gzip)
+        self._since += 1
+        return position
+
+    def _starts_here(
+        self, record: ArchivedResponse | ArchiveSkip, where: int, members: BinaryIO | None
+    ) -> bool:
+        if isinstance(record, ArchiveSkip) and record.damaged:
+            return False
+        if where < self._offset or (where == self._offset and self._since > 0):
+            return False
+        return members is None or os.pread(members.fileno(), len(_GZIP_MAGIC), where) == _GZIP_MAGIC
 
 
 class _WholeGzip(Exception):
@@ -191,10 +269,11 @@ def _at_end(stream: BinaryIO, position: int, size: int | None) -> bool:
 
 
 def _read_from(  # the reading position and what the caller knows about it
-    handle: BinaryIO, start: int, size: int | None, path: str, max_bytes: int, *, resyncing: bool, skip: int
-) -> Generator[ArchivedResponse | ArchiveSkip, None, int | None]:
-    """The records from `start` on, until one cannot be trusted: then the offset after which to
-    search for the next one; None when the file was read to its end.
+    handle: BinaryIO, start: int, size: int | None, path: str, max_bytes: int, *, resyncing: bool
+) -> Generator[tuple[ArchivedResponse | ArchiveSkip, int], None, int | None]:
+    """The records from `start` on, each with warcio's offset of it, until one cannot be
+    trusted: then the offset after which to search for the next one; None when the file was
+    read to its end.
 
     Everything warcio does for one record (parse, body, the rest of it) runs with its stderr
     notes collected: warcio writes zlib errors and "invalid Content-Length" warnings, which
@@ -232,13 +311,10 @@ def _read_from(  # the reading position and what the caller knows about it
             where = end
         if damage is not None:
             if not (first and resyncing):  # a false start after damage is part of that damage
-                yield ArchiveSkip(source=f"{path}#{where}", reason=damage, damaged=True)
+                yield ArchiveSkip(source=f"{path}#{where}", reason=damage, damaged=True), where
             return max(where, start)
         assert found is not None
-        if skip:  # given already, before the file turned out to be gzipped whole
-            skip -= 1
-        else:
-            yield found
+        yield found, where
         first = False
 
 
@@ -325,11 +401,7 @@ def _status(code: str | None) -> int | None:
 
 def _warc_date(value: str | None) -> datetime:
     """WARC-Date (ISO 8601, `Z`, maybe with fractions) as an aware UTC datetime; the epoch when absent."""
-    try:
-        moment = datetime.fromisoformat((value or "").strip())
-    except ValueError:
-        return datetime(1970, 1, 1, tzinfo=UTC)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return iso_datetime(value) or datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _why(exc: BaseException) -> str:
@@ -448,24 +520,3 @@ class WarcArchive:
             raise WriteError(f"{self.folder}: cannot close the crawl archive: {exc.strerror or exc}") from exc
         finally:
             self._handle = self._path = self._writer = None
-
-
-class ArchivingFetcher(Fetcher):
-    """A `Fetcher` that also writes every response it returns (not 304s: they have no body) to a
-    `WarcArchive`, closed with the fetcher; the page it returns names its response record."""
-
-    def __init__(self, settings: Settings, archive: WarcArchive, **kwargs: Any) -> None:
-        super().__init__(settings.fetch, sites=settings.sites, **kwargs)
-        self.archive = archive
-
-    async def fetch(self, url: str, **kwargs: Any) -> FetchedPage:
-        page = await super().fetch(url, **kwargs)
-        if page.status != 304:
-            page = dataclasses.replace(page, warc_record_id=self.archive.write(page))
-        return page
-
-    async def __aexit__(self, *exc: Any) -> None:
-        try:
-            await super().__aexit__(*exc)
-        finally:
-            self.archive.close()

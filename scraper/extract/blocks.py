@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from scraper.dom import class_tokens
+from scraper.dom import BLOCK_ELEMENTS, class_tokens
 
 # Elements whose text belongs to the block around them.
 _INLINE = frozenset({
@@ -82,6 +82,9 @@ _SENTENCE_END = ".!?。！？"
 _SENTENCE_ENDS = re.compile(r"[.!?。！？]")
 _PUNCTUATION = re.compile(r"[.,;:!?\"'()\[\]«»“”‘’\-–—…/|·•]")
 _DIGIT = re.compile(r"\d")
+# A line break among a block's pieces, for a <br> or a nested block (no text node holds a NUL:
+# the HTML parser drops it)
+_BR = "\0"
 
 
 @dataclass(slots=True)
@@ -104,9 +107,13 @@ class Block:
 
 @functools.lru_cache(maxsize=16384)
 def _vocabulary_mask(words: frozenset[str]) -> int:
+    # a word is in one of the tokens when it is in all of them joined by a character no word
+    # holds: one substring test per word, not one per word and token (a new site's classes miss
+    # the cache, and this ran a million times over 200 pages of a corpus)
+    joined = "\0".join(words)
     mask = 0
     for i, word in enumerate(VOCABULARY):
-        if any(word in token for token in words):
+        if word in joined:
             mask |= 1 << i
     return mask
 
@@ -116,6 +123,7 @@ def _words_mask(node: LexborNode) -> int:
     return _vocabulary_mask(words) if words else 0
 
 
+@functools.lru_cache(maxsize=1024)
 def _landmark_mask(tag: str) -> int:
     return sum(1 << i for i, tags in enumerate(_LANDMARKS) if tag in tags)
 
@@ -134,8 +142,10 @@ def _walk(body: LexborNode) -> list[Block]:
     """The blocks of `body` in document order (iterative: hostile pages nest thousands deep).
 
     A block's text is its text nodes joined as the page renders them: inline elements add no
-    space of their own ("<a>report</a>, which" reads "report, which"), a <br> and the start of a
-    nested block are a word boundary in the text around them."""
+    space of their own ("<a>report</a>, which" reads "report, which"); a <br> is a line break,
+    and so is a nested block in the text around it, as a browser lays it out ("with a <pre>+</pre>."
+    reads "with a" and "." on lines of their own, never "with a ."); an element the browser runs
+    inline but that is a block here (an unknown tag) is a word boundary."""
     root = Block("body", 0, 0, 0, 0)
     blocks = [root]
     top = _Frame(root, False, 0, 0, _words_mask(body))
@@ -158,7 +168,7 @@ def _walk(body: LexborNode) -> list[Block]:
             if tag == "a":
                 parent.block.links += 1
             elif tag == "br":
-                parent.block.pieces.append(" ")
+                parent.block.pieces.append(_BR)
             frame = _Frame(parent.block, parent.in_link or tag == "a", parent.depth + 1, landmarks,
                            parent.outer_words, parent.repeated)  # fmt: skip
         else:
@@ -166,7 +176,9 @@ def _walk(body: LexborNode) -> list[Block]:
             repeated = max(parent.repeated, shapes.get(node.mem_id, 0))
             block = Block(tag, parent.depth + 1, landmarks, words, parent.outer_words, repeated)
             blocks.append(block)
-            parent.block.pieces.append(" ")  # the text around a nested block does not run into it
+            # the text around a nested block is on lines of its own, as a browser lays it out; an
+            # element it runs inline (an unknown tag) is a word boundary
+            parent.block.pieces.append(_BR if tag in BLOCK_ELEMENTS else " ")
             frame = _Frame(block, False, parent.depth + 1, landmarks, parent.outer_words | words, repeated)
         stack += [(c, frame) for c in _children(node, shapes)]
     return blocks
@@ -209,9 +221,11 @@ def page_blocks(body: LexborNode, kept_text: str, page: list[float]) -> list[Blo
     blocks = [b for b in _walk(body) if b.pieces]
     for block in blocks:
         if block.tag == "pre":  # code keeps its lines and indentation
-            block.text = "\n".join(line.rstrip() for line in "".join(block.pieces).strip("\n").splitlines())
-        else:
-            block.text = " ".join("".join(block.pieces).split())
+            code = "".join(block.pieces).replace(_BR, "\n").strip("\n")
+            block.text = "\n".join(line.rstrip() for line in code.splitlines())
+        else:  # a <br> is a line break, any other run of whitespace one space
+            lines = "".join(block.pieces).split(_BR) if _BR in block.pieces else ["".join(block.pieces)]
+            block.text = "\n".join(filter(None, (" ".join(line.split()) for line in lines)))
     blocks = [b for b in blocks if b.text]
     kept_tokens = _WORD.findall(kept_text.lower())
     kept_unigrams = set(kept_tokens)
@@ -228,9 +242,9 @@ def overlap(text: str, unigrams: set[str], trigrams: set[tuple[str, str, str]]) 
     if not tokens:
         return 0.0
     if len(tokens) < 3:
-        return sum(t in unigrams for t in tokens) / len(tokens)
-    grams = list(zip(tokens, tokens[1:], tokens[2:], strict=False))
-    return sum(g in trigrams for g in grams) / len(grams)
+        return sum(map(unigrams.__contains__, tokens)) / len(tokens)
+    grams = zip(tokens, tokens[1:], tokens[2:], strict=False)
+    return sum(map(trigrams.__contains__, grams)) / (len(tokens) - 2)
 
 
 def _describe(blocks: list[Block], page: list[float]) -> None:
@@ -257,8 +271,8 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
             len(_PUNCTUATION.findall(text)) / size,
             float(text[-1] in _SENTENCE_END),
             float(len(_SENTENCE_ENDS.findall(text))),
-            sum(t in _STOP_WORDS for t in lowered) / words,
-            sum(len(t) for t in tokens) / words,
+            sum(map(_STOP_WORDS.__contains__, lowered)) / words,
+            sum(map(len, tokens)) / words,
             sum(t[:1].isupper() for t in tokens) / words,
             len(_DIGIT.findall(text)) / size,
             block.kept,

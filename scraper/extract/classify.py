@@ -116,7 +116,14 @@ _CHALLENGE = (
     ' script[src*="challenge-platform"], script[src*="captcha"], iframe[src*="captcha"]'
 )
 _STORY = "h1, main, article"
+_UNSEEN = frozenset({"script", "style", "noscript", "template", "svg", "-comment"})
+_CHROME_WORDS = frozenset({"sidebar", "menu"})
+_NO_WORDS: frozenset[str] = frozenset()
 _POST_WORDS = frozenset({"post", "message", "reply", "answer", "postbody", "forumpost"})
+# a class or id token is part of the attribute's value, lowercased: no post word, no token of one
+_POST_CANDIDATES = ", ".join(
+    f'[{name}*="{word}" i]' for name in ("class", "id") for word in ("post", "message", "reply", "answer")
+)
 _PRICE = '[itemprop="price"], [itemprop="offers"], [name="add-to-cart"], [class*="add-to-cart" i]'
 # where React, Next.js, Nuxt, Gatsby, Vue, Svelte and Angular apps mount themselves
 _APP_ROOT = (
@@ -181,7 +188,8 @@ class _Visible:
         """One pass over the body with an explicit stack: a page nested any depth costs no recursion."""
         # (node, in a link, in chrome, in a consent box)
         stack: list[tuple[LexborNode, bool, bool, bool]] = [(body, False, False, False)]
-        parents = self._parent
+        parents, runs = self._parent, self._runs
+        total = links = consent_total = 0
         while stack:
             node, in_link, in_chrome, in_consent = stack.pop()
             holder = node.mem_id
@@ -189,21 +197,26 @@ class _Visible:
             for child in node.iter(include_text=True):
                 if child.is_text_node:
                     size = len(" ".join((child.text_content or "").split()))
-                    self.total += size
-                    self.links += size if in_link else 0
-                    self.consent += size if in_consent else 0
+                    total += size
+                    if in_link:
+                        links += size
+                    if in_consent:
+                        consent_total += size
                     if not (in_link or in_chrome or in_consent):
-                        self._runs.append((size, holder))
+                        runs.append((size, holder))
                     continue
-                if child.tag in ("script", "style", "noscript", "template", "svg", "-comment"):
+                tag = child.tag
+                if tag in _UNSEEN:
                     continue
-                tokens = class_tokens(child)
+                # the words matter only to a box not yet known to be consent or chrome
+                tokens = class_tokens(child) if not (in_consent and in_chrome) else _NO_WORDS
                 # a wrapper classed "cookies-accepted" that holds the story is not a consent box
                 consent = in_consent or bool(tokens & _CONSENT_WORDS and not child.css_first(_STORY))
-                chrome = in_chrome or child.tag in _CHROME_TAGS or bool(tokens & {"sidebar", "menu"})
+                chrome = in_chrome or tag in _CHROME_TAGS or bool(tokens & _CHROME_WORDS)
                 parents[child.mem_id] = holder
-                inner.append((child, in_link or child.tag == "a", chrome, consent))
+                inner.append((child, in_link or tag == "a", chrome, consent))
             stack.extend(inner)
+        self.total, self.links, self.consent = total, links, consent_total
 
     def prose(self, skip: set[int]) -> int:
         """Characters of running text outside links, chrome, consent boxes and the `skip` elements."""
@@ -223,6 +236,17 @@ class _Visible:
         return sum(size for size, holder in self._runs if not skipped(holder))
 
 
+def _parents_of(body: LexborNode, selector: str) -> list[LexborNode]:
+    """The elements of `body` (itself included) that have a child matching `selector`: where a
+    search for groups of children need look, instead of at every element."""
+    parents: dict[int, LexborNode] = {}
+    for node in body.css(selector):
+        parent = node.parent
+        if parent is not None and node.mem_id != body.mem_id:
+            parents.setdefault(parent.mem_id, parent)
+    return list(parents.values())
+
+
 def _signature(node: LexborNode) -> tuple[str, str]:
     return node.tag or "", " ".join(sorted((node.attributes.get("class") or "").split()))
 
@@ -231,15 +255,19 @@ def _teaser_groups(body: LexborNode) -> tuple[list[int], int]:
     """Ids and text size of the blocks in repeated teaser groups: >= 5 same-shaped siblings with a link."""
     ids: list[int] = []
     text = 0
-    for parent in body.css("*"):
+    for parent in _parents_of(body, f":nth-child({MIN_TEASERS})"):  # only these have enough children
         children = [c for c in parent.iter() if c.tag not in ("script", "style", "-comment")]
         if len(children) < MIN_TEASERS:
             continue
-        shapes = Counter(_signature(c) for c in children)
-        shape, count = shapes.most_common(1)[0]
+        signatures = [_signature(c) for c in children]
+        shape, count = Counter(signatures).most_common(1)[0]
         if count < MIN_TEASERS or _in_chrome(parent):
             continue
-        group = [c for c in children if _signature(c) == shape and _is_teaser(c)]
+        group = [
+            c
+            for c, signature in zip(children, signatures, strict=True)
+            if signature == shape and _is_teaser(c)
+        ]
         if len(group) >= MIN_TEASERS:
             ids += [c.mem_id for c in group]
             text += sum(len(text_of(c)) for c in group)
@@ -280,7 +308,7 @@ def _is_teaser(node: LexborNode) -> bool:
 def _repeated_posts(body: LexborNode) -> int:
     """The largest number of sibling blocks classed like posts or replies, each with some prose."""
     best = 0
-    for parent in body.css("*"):
+    for parent in _parents_of(body, _POST_CANDIDATES):  # the others hold no post
         posts = [
             c
             for c in parent.iter()

@@ -17,6 +17,7 @@ and language, not trafilatura's), so they read exactly as `trafilatura --xml` / 
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -35,8 +36,10 @@ __all__ = [
     "chosen_content",
     "content",
     "plain_text",
+    "rejoin",
     "render_html",
     "render_xml",
+    "respace",
     "tidy_markdown",
     "unwrap",
     "without_images",
@@ -112,6 +115,89 @@ def unwrap(body: etree._Element) -> None:
             element.tail = _one_space(element.tail)
 
 
+# Words each side of a break between two paragraphs that are compared with the page's blocks.
+_JUNCTION = 4
+
+
+def rejoin(body: etree._Element, page: str) -> bool:
+    """Paragraphs that are one block of the page become one paragraph again, in place; whether any did.
+
+    trafilatura makes a paragraph of each run of loose text in a container: "for <a><em>Black
+    Ops 2</em></a> is fun" in a <div> comes back as two <p>, split at the link. `page` is the
+    text of the page's blocks, one per line (blocks.py): two neighbouring paragraphs are joined
+    when the words around their break run on inside one of its lines and no line of the page
+    ends and the next starts there."""
+    joined = False
+    for first in list(body.iter("p")):
+        if first.getparent() is None:  # merged into the paragraph before it
+            continue
+        while (
+            (second := first.getnext()) is not None and second.tag == "p" and not (first.tail or "").strip()
+        ):
+            tail = " ".join("".join(first.itertext()).split()[-_JUNCTION:])
+            head = " ".join("".join(second.itertext()).split()[:_JUNCTION])
+            if not tail or not head or f"{tail}\n{head}" in page:
+                break
+            if f"{tail} {head}" in page:
+                _append(first, second, " ")
+            elif f"{tail}{head}" in page:  # "a comedian (" and "The Hangover), ..."
+                _append(first, second, "")
+            else:
+                break
+            joined = True
+    return joined
+
+
+_SPACED = re.compile(r"(\w+) ([,.;:!?])")  # over extracted text, never HTML
+
+
+def respace(body: etree._Element, page: str) -> bool:
+    """A space before punctuation that the page does not have is taken out, in place; whether any was.
+
+    trafilatura's fallback joins a paragraph's text nodes with spaces ("the booth at <a>SXSW</a>."
+    reads "the booth at SXSW ."). `page` is the text of the page's blocks (blocks.py): "SXSW ."
+    loses its space when the page has "SXSW." and never "SXSW .". Code is left as it is."""
+    code = {inner for element in body.iter("code") for inner in element.iter()}
+    changed = False
+    for element in body.iter():
+        if element in code:
+            continue
+        if element.text and " " in element.text:
+            element.text, edited = _respaced(element.text, page)
+            changed |= edited
+        if element.tail and " " in element.tail and element.getparent() not in code:
+            before = "".join(element.itertext())
+            joined, edited = _respaced(before + element.tail, page)
+            if edited and joined.startswith(before):
+                element.tail = joined[len(before) :]
+                changed = True
+    return changed
+
+
+def _respaced(text: str, page: str) -> tuple[str, bool]:
+    def fixed(match: re.Match[str]) -> str:
+        word, mark = match.groups()
+        if f"{word}{mark}" in page and f"{word} {mark}" not in page:
+            return f"{word}{mark}"
+        return match.group(0)
+
+    edited = _SPACED.sub(fixed, text)
+    return edited, edited != text
+
+
+def _append(first: etree._Element, second: etree._Element, space: str) -> None:
+    """`second`'s content at the end of `first`, `space` between them; `second` removed."""
+    if len(first):
+        first[-1].tail = (first[-1].tail or "").rstrip() + space + (second.text or "").lstrip()
+    else:
+        first.text = (first.text or "").rstrip() + space + (second.text or "").lstrip()
+    first.extend(list(second))
+    first.tail = second.tail
+    parent = second.getparent()
+    assert parent is not None  # a sibling of `first`
+    parent.remove(second)
+
+
 def _one_space(text: str) -> str:
     inner = " ".join(text.split())
     if not inner:
@@ -174,8 +260,11 @@ def _as(element: etree._Element | None, tag: str, text: str, rend: str | None = 
     made = etree.Element(tag)
     if rend is not None:
         made.set("rend", rend)
-    if element is None:
-        made.text = remove_control_characters(text)
+    if element is None:  # a block's text: its line breaks are <br>s, trafilatura's <lb/>
+        first, *others = remove_control_characters(text).split("\n")
+        made.text = first
+        for line in others:
+            etree.SubElement(made, "lb").tail = line
         return made
     made.text = element.text
     for child in element:

@@ -164,10 +164,10 @@ def choose_language(declared: str | None, text: str, *fallback: str | None) -> L
 @functools.cache
 def _identifier() -> Any:
     """py3langid's model with probabilities normalised (softmax at a temperature of the text's
-    length), loaded once per process."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # noqa: PLC0415  # ~1 s: on first use
+    length), loaded once per process, on first use (mapped from the user's cache: langid.py)."""
+    from scraper.extract.langid import identifier  # noqa: PLC0415  # numpy: on first use
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return identifier()
 
 
 def _language_declarations(tree: LexborHTMLParser) -> Iterator[str]:

@@ -2,14 +2,15 @@
 
     choose(blocks, comments=..., comments_last=...) -> list[Block] | None   None: trafilatura's output
 
-trafilatura proposes the main content; the model (gradient-boosted trees, LightGBM, three
-classes) reads each block's features (blocks.py) and gives the probability that a reader would
-call it content, a comment (reader comments, replies, discussion) or boilerplate. Whether
-comments are wanted is the caller's setting, never the model's guess. A block is kept when the
-model is sure it is wanted (`KEEP`), dropped when it is sure it is not (`DROP`), and left to
-trafilatura's verdict when the model is unsure; kept comments come after the main text, and a
-kept block whose text is already in another kept block is dropped (`drop_copies`). When that
-changes nothing, trafilatura's text and Markdown are kept as they are.
+trafilatura proposes the main content; the model (gradient-boosted trees trained by LightGBM,
+three classes, evaluated by trees.py with numpy alone) reads each block's features (blocks.py)
+and gives the probability that a reader would call it content, a comment (reader comments,
+replies, discussion) or boilerplate. Whether comments are wanted is the caller's setting, never
+the model's guess. A block is kept when the model is sure it is wanted (`KEEP`), dropped when it
+is sure it is not (`DROP`), and left to trafilatura's verdict when the model is unsure; kept
+comments come after the main text, and a kept block whose text is already in another kept block
+is dropped (`drop_copies`). When that changes nothing, trafilatura's text and Markdown are kept
+as they are.
 
 The artifact (`block_model.txt.gz`, LightGBM's text format) ships inside the package and is
 built by `make train` (bench/train.py); it is read once per process, on first use. Without it
@@ -52,13 +53,14 @@ MAX_DROPPED = 0.2
 KEPT = 0.5
 
 _UNSET: Any = object()
-_chosen: Any = _UNSET  # a Booster set by `use` (the bench's per-fold models), or None: no model
+_chosen: Any = _UNSET  # a model set by `use` (the bench's per-fold models), or None: no model
 
 
-def use(booster: Any) -> None:
-    """Use this LightGBM Booster (None: no model) in this process instead of the shipped one."""
+def use(trees: Any) -> None:
+    """Use this model (None: no model) in this process instead of the shipped one: anything with
+    `predict(matrix)` giving a row of class probabilities per block, as `trees.Trees` does."""
     global _chosen  # noqa: PLW0603  # one model per process, as the shipped one is
-    _chosen = booster
+    _chosen = trees
 
 
 @functools.cache
@@ -76,9 +78,9 @@ def _shipped() -> Any:
             "the block model is not used (plain trafilatura instead): %s; retrain: make train", problem
         )
         return None
-    import lightgbm  # noqa: PLC0415  # imported on first use: a process that never extracts skips it
+    from scraper.extract.trees import Trees  # noqa: PLC0415  # numpy: a process that never extracts skips it
 
-    return lightgbm.Booster(model_str=gzip.decompress(data).decode("utf-8"))
+    return Trees.from_text(gzip.decompress(data).decode("utf-8"))
 
 
 def manifest(data: bytes, **training: Any) -> dict[str, Any]:
@@ -180,11 +182,10 @@ STORY_COPY = 0.4
 
 def probabilities(blocks: list[Block]) -> list[list[float]]:
     """The model's probability of each class (boilerplate, content, comment) for each block."""
-    import numpy as np  # noqa: PLC0415  # comes with lightgbm
+    import numpy as np  # noqa: PLC0415  # imported on first use, as the model is
 
-    booster = _model()
     matrix = np.asarray([b.features for b in blocks], dtype=np.float64)
-    return [[float(x) for x in row] for row in np.atleast_2d(booster.predict(matrix, num_threads=1))]
+    return np.atleast_2d(_model().predict(matrix)).tolist()  # type: ignore[no-any-return]
 
 
 def choose(blocks: list[Block], *, comments: bool = False, comments_last: bool = True) -> list[Block] | None:

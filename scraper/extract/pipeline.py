@@ -45,7 +45,16 @@ from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, page_blocks, page_features
 from scraper.extract.bounds import simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
-from scraper.extract.formats import chosen_content, content, plain_text, tidy_markdown, unwrap, without_images
+from scraper.extract.formats import (
+    chosen_content,
+    content,
+    plain_text,
+    rejoin,
+    respace,
+    tidy_markdown,
+    unwrap,
+    without_images,
+)
 from scraper.extract.metadata import (
     NO_LANGUAGE,
     LanguageChoice,
@@ -75,13 +84,14 @@ class Trace:
     blocks: list[Block] = field(default_factory=list)
     # the blocks the model kept, in output order (None: trafilatura's output stood)
     chosen: list[Block] | None = None
-    # seconds spent per stage: parse, prepass, trafilatura, model, metadata (the bench reads them)
+    # CPU seconds of this process per stage: parse, prepass, trafilatura, model, metadata (the
+    # benches read them; CPU time, so what else runs on a shared machine is not charged to a stage)
     timings: dict[str, float] = field(default_factory=dict)
-    _last: float = field(default_factory=time.perf_counter)
+    _last: float = field(default_factory=time.process_time)
 
     def lap(self, stage: str) -> None:
-        """Charge the time since the last lap to `stage`."""
-        now = time.perf_counter()
+        """Charge the CPU time since the last lap to `stage`."""
+        now = time.process_time()
         self.timings[stage] = self.timings.get(stage, 0.0) + now - self._last
         self._last = now
 
@@ -126,21 +136,21 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     )  # fmt: skip
     main_text = text
     text, markdown = _with_comments(found, text, settings)
-    shown = content(
-        found, settings
-    )  # what Markdown and XML keep (links, images, emphasis): last, it edits found
     trace.lap("trafilatura")
     # a page bounds.py had to simplify is a shape the model never saw: trafilatura's output stands
     if tree.body is not None and not bounded and (trace.collect_blocks or block_model.available()):
         # what trafilatura kept, as the model learnt it: its main text, and a forum's replies with it
-        kept_text = text if verdict.page_type == "forum" else main_text
-        chosen = _choose_blocks(
-            tree.body, kept_text, verdict.page_type, signals, settings=settings, trace=trace
-        )
-        if chosen is not None:
-            text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
-            shown = chosen_content(shown, [(b.tag, b.text) for b in chosen])
-        trace.lap("model")
+        trace.blocks = _page_blocks(tree.body, text if verdict.page_type == "forum" else main_text,
+                                    verdict.page_type, signals)  # fmt: skip
+        if _as_the_page_reads(found, trace.blocks, trace):
+            text, markdown = _with_comments(found, plain_text(found.body), settings)
+    shown = content(
+        found, settings
+    )  # what Markdown and XML keep (links, images, emphasis): last, it edits found
+    trace.lap("trafilatura")
+    if trace.blocks and (chosen := _choose(trace, settings, verdict.page_type)) is not None:
+        text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
+        shown = chosen_content(shown, [(b.tag, b.text) for b in chosen])
     if not text:
         return _junk_or_nothing(page, facts, signals, trace, "the main text block is empty")
     if not _readable(text):
@@ -185,18 +195,31 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     return document
 
 
-def _choose_blocks(
-    body: LexborNode,
-    kept_text: str,
-    page_type: str,
-    signals: PageSignals,
-    *,
-    settings: ExtractSettings,
-    trace: Trace,
-) -> list[Block] | None:
-    """The blocks the model keeps, in output order (None: trafilatura's output stands); all of
-    them go to the trace. Comments come back when asked for, after the main text; a forum's
-    replies are its content, in page order."""
+def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace) -> bool:
+    """trafilatura's text joined as the page's `blocks` join it, in place; whether it changed: its
+    paragraphs that are one block of the page made one again (formats.rejoin), and a space before
+    punctuation the page does not have taken out (formats.respace). The words do not change, so
+    neither do the blocks' features, which read them."""
+    lines = "\n".join(b.text for b in blocks)
+    bodies = [body for body in (found.body, found.commentsbody) if body is not None]
+    changed = [fix(body, lines) for body in bodies for fix in (rejoin, respace)]
+    trace.lap("model")  # the blocks, walked for the model
+    return any(changed)
+
+
+def _choose(trace: Trace, settings: ExtractSettings, page_type: str) -> list[Block] | None:
+    """The blocks the model keeps, in output order (None: trafilatura's output stands). Comments
+    come back when asked for, after the main text; a forum's replies are its content, in page order."""
+    trace.chosen = block_model.choose(
+        trace.blocks, comments=settings.include_comments, comments_last=page_type != "forum"
+    )
+    trace.lap("model")
+    return trace.chosen
+
+
+def _page_blocks(body: LexborNode, kept_text: str, page_type: str, signals: PageSignals) -> list[Block]:
+    """The page's blocks with their features, for the model to judge (`kept_text`: what
+    trafilatura kept, as the model learnt it)."""
     context = page_features(
         page_type,
         signals.teasers,
@@ -204,11 +227,7 @@ def _choose_blocks(
         signals.code_blocks,
         signals.teaser_text_length / max(1, signals.text_length),
     )
-    trace.blocks = page_blocks(body, kept_text, context)
-    trace.chosen = block_model.choose(
-        trace.blocks, comments=settings.include_comments, comments_last=page_type != "forum"
-    )
-    return trace.chosen
+    return page_blocks(body, kept_text, context)
 
 
 def _for_page_type(settings: ExtractSettings, page_type: str) -> ExtractSettings:

@@ -4,21 +4,19 @@ module is its work, done once per pool in the server process.
 It imports the extractor, whose functions run in the workers (the modules of the callers'
 functions, `crawl.visit.process_page` or `batch.clean_file`, come from the pool's `preload`
 list: this stage does not know its callers), so a new worker unpickles its first task without
-importing anything, imports LightGBM (each worker reads the block model itself: reading it may start OpenMP
-threads, which a fork must not inherit), and loads py3langid's model (2-3 s of lzma and numpy,
-otherwise paid on first use):
+importing anything, reads the block model (numpy arrays, scraper/extract/trees.py), and loads
+py3langid's model (2-3 s of lzma and numpy, otherwise paid on first use):
 every worker forked from the server starts with it, shares its pages copy-on-write, and a worker
 that replaces one stopped for a time limit starts its first page at full speed.
 """
 
 from __future__ import annotations
 
-import lightgbm  # the block model's library (scipy, numpy): about a second to import, paid here once
-
 import scraper.extract.pipeline
+from scraper.extract import model
 from scraper.extract.metadata import detect_language
 
-__all__ = ["UNREADY", "lightgbm", "scraper"]
+__all__ = ["UNREADY", "scraper"]
 
 # Why workers cannot work, or None. A failure here (the model is inflated through a temp file:
 # a small `ulimit -f` or a full /tmp breaks it) would kill the server with a traceback of its
@@ -26,6 +24,7 @@ __all__ = ["UNREADY", "lightgbm", "scraper"]
 # task reads it and the run ends with one line (scraper/extract/worker.py `_ready`).
 UNREADY: str | None = None
 try:
+    model.available()  # the block model's node arrays, shared by every worker
     detect_language("Loading the language model before any worker is forked from this process.")
 except Exception as exc:  # reported once, by the warm-up, as the run's error
     UNREADY = f"the language model cannot be loaded ({type(exc).__name__}: {exc})"

@@ -176,7 +176,7 @@ class _WorkerPopen(popen_forkserver.Popen):
     multiprocessing has every new process run the parent's main script again (as `__mp_main__`),
     so that functions defined there can be unpickled. Our workers only run scraper's functions,
     and running the script again is harmful: a user's script without an `if __name__ ==
-    "__main__":` guard (the README's `run_crawl` example saved as a file) starts its crawl
+    "__main__":` guard (the docs' `run_crawl` example saved as a file) starts its crawl
     again in every worker, which cannot start processes while it is being made, so the pool
     broke. This is the stdlib's `_launch` (the same in Python 3.11 to 3.13), with the two
     keys that name the main module left out of the preparation data.

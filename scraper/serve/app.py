@@ -2,7 +2,9 @@
 workflow tools). An ASGI app (FastAPI), served by uvicorn (`scraper serve`).
 
     POST /v1/clean         {"url": ...} or {"html": ..., "url": ...}, plus clean's options
-                           -> the record (README "Record schema"), as `clean --format json` prints it
+                           -> the record (docs/reference/records.md), as `clean --format json` prints it;
+                           with "format" (markdown, xml, tei, html, text, csv), what `clean --format`
+                           prints, in that format's media type
     POST /v1/clean/batch   {"items": [...]}: one JSON line per item, in order, as each is ready
     GET  /healthz          {"status": "ok", ...}
     GET  /docs, /openapi.json
@@ -31,14 +33,15 @@ import time
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Body, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scraper.config import ExtractSettings, Settings
+from scraper.corpus import text_format
 from scraper.errors import ExtractionError, FetchError, ScraperError, SourceError, TransientFetchError
 from scraper.extract import ExtractionPool, clean_html, extract_document
 from scraper.fetch import Fetcher, Politeness, fetch_politely
@@ -72,6 +75,12 @@ class CleanOptions(BaseModel):
     recall: bool = Field(False, description="Favour recall: more text, when pages lose paragraphs.")
     comments: bool | None = Field(None, description="Keep comment sections.")
     tables: bool | None = Field(None, description="Keep tables.")
+    links: bool | None = Field(None, description="Keep links with their targets in Markdown and XML.")
+    images: bool | None = Field(None, description="Keep images (source and alt text) in Markdown and XML.")
+    formatting: bool | None = Field(None, description="Keep bold, italic and the like in Markdown and XML.")
+    fast: bool | None = Field(
+        None, description="Faster: no fallback extractors, no date search in the page text."
+    )
 
     @model_validator(mode="after")
     def _one_bias(self) -> CleanOptions:
@@ -80,14 +89,23 @@ class CleanOptions(BaseModel):
         return self
 
     def apply(self, settings: ExtractSettings) -> ExtractSettings:
-        """`settings` with these options, as `clean --precision --no-tables` sets them."""
+        """`settings` with these options, as `clean --precision --no-tables --links --fast` sets them."""
         if self.precision or self.recall:
             settings = dataclasses.replace(settings, favor_precision=self.precision, favor_recall=self.recall)
-        if self.comments is not None:
-            settings = dataclasses.replace(settings, include_comments=self.comments)
-        if self.tables is not None:
-            settings = dataclasses.replace(settings, include_tables=self.tables)
-        return settings
+        given = {
+            key: getattr(self, option)
+            for option, key in _SETTINGS.items()
+            if getattr(self, option) is not None
+        }
+        return dataclasses.replace(settings, **given)
+
+
+# each option left to the server's configuration when not given, and its [extract] key
+_SETTINGS = {"comments": "include_comments", "tables": "include_tables", "links": "include_links",
+             "images": "include_images", "formatting": "include_formatting", "fast": "fast"}  # fmt: skip
+# what /v1/clean answers with `format`: the text of `clean --format`, with its media type
+_MEDIA_TYPES = {"markdown": "text/markdown", "xml": "application/xml", "tei": "application/tei+xml",
+                "html": "text/html", "text": "text/plain", "csv": "text/csv"}  # fmt: skip
 
 
 class CleanRequest(CleanOptions):
@@ -97,6 +115,11 @@ class CleanRequest(CleanOptions):
         None, description="The page's http(s) URL.", examples=["https://example.com/story"]
     )
     html: str | None = Field(None, description="The page's HTML; when given, nothing is fetched.")
+    format: Literal["json", "markdown", "xml", "tei", "html", "text", "csv"] = Field(
+        "json",
+        description="json: the record. Another: what `clean --format` prints (tei: `--format xml --tei`),"
+        " in its media type; /v1/clean only (a batch streams records).",
+    )
 
     @model_validator(mode="after")
     def _page(self) -> CleanRequest:
@@ -113,6 +136,12 @@ class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     items: list[CleanRequest] = Field(description="The pages, each a clean request.")
+
+    @model_validator(mode="after")
+    def _records(self) -> BatchRequest:
+        if any(item.format != "json" for item in self.items):
+            raise ValueError("a batch streams records: format is for /v1/clean")
+        return self
 
 
 Record = dict[str, Any]
@@ -148,8 +177,8 @@ class _Service:
             self._politeness_since = now
         return self._politeness
 
-    async def clean(self, request: CleanRequest) -> Record:
-        """The record of one requested page, or `_Failed`."""
+    async def clean(self, request: CleanRequest) -> Document:
+        """The document of one requested page, or `_Failed`."""
         try:
             if request.html is not None:
                 document = await self._clean_html(request)
@@ -164,7 +193,7 @@ class _Service:
             raise _Failed(502 if exc.status is not None else 422, str(exc)) from None
         except ExtractionError as exc:
             raise _Failed(422, str(exc)) from None
-        return document.to_record()
+        return document
 
     async def _clean_html(self, request: CleanRequest) -> Document:
         html, url = request.html or "", request.url
@@ -219,13 +248,20 @@ def create_app(settings: Settings, options: ServeOptions) -> Guard:
         return {"status": "ok", "in_work": guard.in_work, "max_concurrency": options.max_concurrency}
 
     @app.post("/v1/clean", response_model=None)
-    async def clean(request: Annotated[CleanRequest, Body()]) -> Record | JSONResponse:
-        """Clean one page: fetched from `url`, or the `html` given. Returns its record (README
-        "Record schema"); a page without a story is a record with empty `text` and a `skip_reason`."""
+    async def clean(request: Annotated[CleanRequest, Body()]) -> Record | Response:
+        """Clean one page: fetched from `url`, or the `html` given. Returns its record (see
+        docs/reference/records.md), or with `format` what `clean --format` prints; a page without
+        a story has empty `text` and a `skip_reason`."""
         try:
-            return await service.clean(request)
+            document = await service.clean(request)
         except _Failed as failed:
             return JSONResponse({"error": failed.reason}, status_code=failed.status)
+        if request.format == "json":
+            return document.to_record()
+        rendered = text_format(
+            "xml" if request.format == "tei" else request.format, tei=request.format == "tei"
+        )
+        return Response(rendered.alone(document), media_type=_MEDIA_TYPES[request.format])
 
     @app.post("/v1/clean/batch", response_class=StreamingResponse, response_model=None)
     async def clean_batch(request: Annotated[BatchRequest, Body()]) -> StreamingResponse | JSONResponse:
@@ -255,7 +291,7 @@ async def _lines(service: _Service, items: list[CleanRequest]) -> AsyncIterator[
     async def one(item: CleanRequest) -> Record:
         async with gate:
             try:
-                return await service.clean(item)
+                return (await service.clean(item)).to_record()
             except _Failed as failed:
                 return {"source": item.url or "html", "error": failed.reason, "status": failed.status}
             except ScraperError as exc:  # anything else of the tree is this item's, not the batch's

@@ -26,8 +26,8 @@ from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.errors import LockedError
 from scraper.store import Store
 from tests.archives import Exchange, warc_bytes, write
-from tests.corpus.test_folder import _records, story
-from tests.factories import make_doc
+from tests.corpus.test_folder import _records
+from tests.factories import make_doc, story
 
 
 @pytest.fixture
@@ -71,8 +71,8 @@ def test_an_archive_whose_reading_breaks_off_is_not_marked_done(
         warc_bytes([Exchange(f"https://a.example/{n}", story(n)) for n in range(6)], requests=False),
     )
 
-    def breaks_after_two(path: str, *, max_bytes: int) -> Iterator[ArchivedResponse | ArchiveSkip]:
-        for number, record in enumerate(read_archive(path, max_bytes=max_bytes)):
+    def breaks_after_two(path: str, **kwargs: Any) -> Iterator[ArchivedResponse | ArchiveSkip]:
+        for number, record in enumerate(read_archive(path, **kwargs)):
             if number == 2:
                 raise RuntimeError("a bug")
             yield record
@@ -311,14 +311,15 @@ def _limited(command: list[str], max_bytes: int, cwd: Path) -> subprocess.Comple
 
 
 def test_a_file_size_limit_is_one_line_for_clean_o_and_for_a_parquet_export(tmp_path: Path) -> None:
-    """Under a small `ulimit -f`, the extraction's start-up (py3langid inflates its model through a
-    temp file), in this process for one page as in the workers, ends `clean` with one line and
-    exit 2; a Parquet export past the limit is one line, exit 2, and leaves no temp file."""
+    """Under a small `ulimit -f`, the extraction starts (no model is inflated through a file any
+    more) and a corpus shard past the limit ends `clean -o` with one line and exit 2; a Parquet
+    export past the limit is one line, exit 2, and leaves no temp file."""
     page = tmp_path / "p.html"
-    page.write_bytes(story(1))
+    minutes = "".join(f"<p>Minute {n}: motion {os.urandom(24).hex()} was carried.</p>" for n in range(300))
+    page.write_bytes(story(1, minutes))  # about 20 KB of text that does not compress
     ran = _limited(["clean", str(page), "-o", str(tmp_path / "corpus")], 4096, tmp_path)
     assert ran.returncode == 2, ran.stderr
-    assert ran.stderr.startswith("scraper: cannot start the extraction: the language model")
+    assert ran.stderr.startswith("scraper: ") and ran.stderr.rstrip().endswith("File too large")
     assert len(ran.stderr.splitlines()) == 1
     db = tmp_path / "s.db"
     with Store(db) as store:

@@ -16,11 +16,12 @@ from click.testing import CliRunner
 from scraper.api import run_crawl
 from scraper.cli import cli
 from scraper.config import Site
-from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
+from scraper.corpus.warc import ArchivedResponse, ArchivePosition, ArchiveSkip, read_archive, read_positioned
 from scraper.errors import SourceError
 from scraper.store.documents import Store
 from tests.archives import Exchange, arc_gz_bytes, warc_bytes, write
-from tests.crawl.test_engine import article, make_settings
+from tests.crawl.test_engine import make_settings
+from tests.factories import article
 from tests.httpserver import LocalServer, Route
 
 HTML = Path(__file__).parents[1] / "fixtures" / "html"
@@ -289,3 +290,94 @@ def test_an_archive_gzipped_whole_is_read_to_its_end(tmp_path: Path) -> None:
     assert not any(r.damaged for r in records if isinstance(r, ArchiveSkip))
     plain = _read(write(tmp_path / "plain.warc", raw))
     assert [r.source.rsplit("#")[1] for r in records] == [r.source.rsplit("#")[1] for r in plain]
+
+
+def _archives(tmp_path: Path) -> dict[str, Path]:
+    """Archives of every shape the reader knows: clean ones, damaged ones, gzipped whole, ARC,
+    and one gzip member holding several records."""
+    pages = [Exchange(f"https://a.example/{n}", ARTICLE) for n in range(5)]
+    wide = warc_bytes(_wide(6), requests=False)
+    starts = _members(wide)
+    zeros = bytearray(wide)
+    zeros[(starts[2] + starts[3]) // 2 : (starts[2] + starts[3]) // 2 + 400] = bytes(400)
+    plain = warc_bytes(pages, gzipped=False)
+    header = plain.find(b"Content-Length: ", plain.find(b"https://a.example/2"))
+    end = plain.find(b"\r\n", header)
+    too_long = plain[:header] + b"Content-Length: %d" % (int(plain[header + 16 : end]) * 4) + plain[end:]
+    records = [warc_bytes([page], requests=True) for page in pages]
+    shared_member = gzip.compress(gzip.decompress(records[0]) + gzip.decompress(records[1])) + b"".join(
+        records[2:]
+    )
+    shapes = {
+        "warc.gz": warc_bytes([*_pages(), *pages]),
+        "warc": warc_bytes([*_pages(), *pages], gzipped=False),
+        "arc.gz": arc_gz_bytes(pages),
+        "zeros.warc.gz": bytes(zeros),
+        "length.warc": too_long,
+        "whole.warc.gz": gzip.compress(plain),
+        "shared.warc.gz": shared_member,
+        "uri.warc.gz": warc_bytes([pages[0], Exchange("http://[::1/x", ARTICLE), pages[1]]),
+    }
+    folder = tmp_path / "archives"
+    folder.mkdir()
+    found = {name: write(folder / name, data) for name, data in shapes.items()}
+    found["resync-loop.warc.gz"] = Path(__file__).parents[1] / "fixtures" / "warc" / "resync-loop.warc.gz"
+    return found
+
+
+def _seen(record: ArchivedResponse | ArchiveSkip) -> tuple[str, str, bool]:
+    if isinstance(record, ArchivedResponse):
+        return record.source, record.url, False
+    return record.source, record.reason, record.damaged
+
+
+def test_reading_from_a_records_position_gives_the_rest_of_the_archive(tmp_path: Path) -> None:
+    """Started at the position given with any record, the reader gives that record and every one
+    after it exactly as a reading of the whole file does: what the Ray engine's slices rely on."""
+    for name, path in _archives(tmp_path).items():
+        whole = list(read_positioned(str(path), max_bytes=1 << 20))
+        assert len(whole) >= 4, name
+        for number, (_record, position) in enumerate(whole):
+            rest = [_seen(r) for r in read_archive(str(path), max_bytes=1 << 20, start=position)]
+            assert rest == [_seen(r) for r, _position in whole[number:]], (name, number, position)
+
+
+def test_a_record_position_is_its_own_offset_where_that_is_a_place_to_start(tmp_path: Path) -> None:
+    """Sound records of an archive gzipped per record start where their member starts (no record
+    read before them). warcio's offset of the second record in a member shared with another is no
+    place in the file (it is negative here): that record starts at the member, one record read
+    before it. Past that, warcio refuses the file and it is read as gzipped whole."""
+    archives = _archives(tmp_path)
+    whole = list(read_positioned(str(archives["warc.gz"]), max_bytes=1 << 20))
+    assert [(p.offset, p.skip) for r, p in whole] == [(int(r.source.rsplit("#")[1]), 0) for r, _p in whole]
+    shared = list(read_positioned(str(archives["shared.warc.gz"]), max_bytes=1 << 20))
+    assert int(shared[1][0].source.rsplit("#")[1]) < 0
+    assert [shared[0][1], shared[1][1]] == [ArchivePosition(0, 0), ArchivePosition(0, 1)]
+    assert all(p.whole_gzip and p.skip == 0 for _r, p in shared[2:])
+    gzipped_whole = [p for _r, p in read_positioned(str(archives["whole.warc.gz"]), max_bytes=1 << 20)]
+    assert not gzipped_whole[0].whole_gzip and all(p.whole_gzip for p in gzipped_whole[1:])
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_reading_a_mutated_archive_from_a_records_position_gives_the_rest(
+    tmp_path: Path, gzipped: bool
+) -> None:
+    """Positions hold in damaged archives too (random flips, cuts and insertions): from any record's
+    position, the same records as a reading of the whole file."""
+    rng = random.Random(11)
+    base = warc_bytes([Exchange(f"https://a.example/{n}", ARTICLE) for n in range(3)], gzipped=gzipped)
+    for n in range(25):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 4)):
+            at, op = rng.randrange(len(data)), rng.random()
+            if op < 0.5:
+                data[at] = rng.randrange(256)
+            elif op < 0.8:
+                del data[at : at + rng.randint(1, 200)]
+            else:
+                data[at:at] = rng.randbytes(rng.randint(1, 50))
+        path = str(write(tmp_path / f"m{n}.warc{'.gz' if gzipped else ''}", bytes(data)))
+        whole = list(read_positioned(path, max_bytes=1 << 20))
+        for number, (_record, position) in enumerate(whole):
+            rest = [_seen(r) for r in read_archive(path, max_bytes=1 << 20, start=position)]
+            assert rest == [_seen(r) for r, _position in whole[number:]], (n, number, position)

@@ -27,7 +27,7 @@ def test_blocks_partition_the_visible_text_in_document_order() -> None:
         "<ul><li>One</li><li>Two <em>items</em></li></ul><script>var x = 1;</script><h2>End</h2>"
     )
     assert [(b.tag, b.text) for b in blocks] == [
-        ("div", "Intro bold words tail"),
+        ("div", "Intro bold words\ntail"),
         ("p", "First linked para."),
         ("li", "One"),
         ("li", "Two items"),
@@ -122,19 +122,36 @@ def test_markdown_of_blocks() -> None:
 
 
 def test_inline_elements_join_as_the_page_renders_them() -> None:
-    """A link followed by a comma reads "report, which", not "report , which"; a <br> and a nested
-    block are word boundaries; a line wrap in the source is a space."""
+    """A link followed by a comma reads "report, which", not "report , which"; a <br> is a line
+    break (however many, and whatever space is around it), and so is a nested block in the text
+    around it ("with a <pre>+</pre>." is not "with a ."), but an element a browser runs inline
+    (an unknown tag) is a word boundary; a line wrap in the source is a space; code keeps its lines."""
     blocks = _blocks(
         "<p>the <a href='/r'>report</a>, which <em>said</em>.</p>"
-        "<p>one<br>two</p><div>before<p>inside</p>after</div><p>wrapped\n   line</p>"
+        "<p>one<br>two <br><br> three</p><div>with a <pre>+</pre>. Then<p>inside</p>after</div>"
+        "<p>wrapped\n   line</p>"
+        "<pre>x = 1<br>y = 2</pre><p>including <ahem>the</ahem> president</p>"
     )
     assert [b.text for b in blocks] == [
         "the report, which said.",
-        "one two",
-        "before after",
+        "one\ntwo\nthree",
+        "with a\n. Then\nafter",
+        "+",
         "inside",
         "wrapped line",
+        "x = 1\ny = 2",
+        "including president",
+        "the",
     ]
+
+
+def test_a_line_break_leaves_the_features_as_they_were() -> None:
+    """A <br> read as a line break instead of a space changes no feature: the text has the same
+    length, words and punctuation."""
+    broken = _blocks("<p>First line,<br> second line.<br><br></p>")[0]
+    spaced = _blocks("<p>First line, second line.</p>")[0]
+    assert broken.text == "First line,\nsecond line."
+    assert broken.features == spaced.features
 
 
 def test_repeated_siblings_are_counted() -> None:

@@ -7,7 +7,7 @@ from lxml import etree
 from trafilatura.settings import Document as _Extracted
 
 from scraper.config import ExtractSettings
-from scraper.extract.formats import Content, chosen_content, content
+from scraper.extract.formats import Content, chosen_content, content, rejoin, respace
 
 SHOWN = Content(
     markdown="",
@@ -57,3 +57,50 @@ def test_word_markup_with_an_undeclared_prefix_gives_xml_that_reads_back() -> No
     assert not main.xpath("//@*[contains(name(), ':')]")
     chosen = chosen_content(shown, [("p", "Is a doping amnesty a good idea?")])
     assert etree.fromstring(chosen.xml).xpath("p/text()") == ["Is a doping amnesty a good idea?"]
+
+
+def test_paragraphs_that_are_one_block_of_the_page_are_joined_again() -> None:
+    """trafilatura's paragraphs split at an inline element ("for" | "<hi>Black Ops</hi> is fun")
+    are one again, with or without a space as the page has it; paragraphs the page breaks stay."""
+    body = etree.fromstring(
+        '<main><p>This trailer for</p><p><hi rend="#i">Black Ops 2</hi> is fun.</p>'
+        "<p>Then a comedian (</p><p>The Hangover), a horse.</p><p>A paragraph of its own.</p>"
+        "<p>A line before a br</p><p>and the line after it.</p></main>"
+    )
+    page = (
+        "This trailer for Black Ops 2 is fun.\nThen a comedian (The Hangover), a horse.\n"
+        "A paragraph of its own.\nA line before a br\nand the line after it."
+    )
+    assert rejoin(body, page)
+    assert ["".join(p.itertext()) for p in body] == [
+        "This trailer for Black Ops 2 is fun.",
+        "Then a comedian (The Hangover), a horse.",
+        "A paragraph of its own.",
+        "A line before a br",
+        "and the line after it.",
+    ]
+    assert body.xpath("p[1]/hi/text()") == ["Black Ops 2"]
+    assert not rejoin(body, page)
+
+
+def test_a_space_before_punctuation_the_page_lacks_is_taken_out() -> None:
+    """trafilatura's fallback joins text nodes with spaces ("at SXSW ."): a space before punctuation
+    goes when the page's blocks have none there, also after an inline element; the page's own
+    spaces and code stay."""
+    body = etree.fromstring(
+        "<main><p>The booth at SXSW . Photo courtesy of the team.</p>"
+        '<p>Click <ref target="/h">here</ref> , then go.</p><p>Spaced out . As the page has it.</p>'
+        "<code>x = a .b</code></main>"
+    )
+    page = (
+        "The booth at SXSW. Photo courtesy of the team.\nClick here, then go.\n"
+        "Spaced out . As the page has it."
+    )
+    assert respace(body, page)
+    assert ["".join(element.itertext()) for element in body] == [
+        "The booth at SXSW. Photo courtesy of the team.",
+        "Click here, then go.",
+        "Spaced out . As the page has it.",
+        "x = a .b",
+    ]
+    assert not respace(body, page)

@@ -23,8 +23,8 @@ def test_the_shipped_artifact_loads_and_matches_its_manifest() -> None:
     assert described["feature_count"] == FEATURE_COUNT
     assert described == {**model.manifest(data), **described}  # what the artifact records, recorded
     model._shipped.cache_clear()
-    booster = model._shipped()
-    assert booster is not None and booster.num_feature() == FEATURE_COUNT
+    trees = model._shipped()
+    assert trees is not None and (trees.feature_count, trees.num_class) == (FEATURE_COUNT, len(model.CLASSES))
 
 
 def test_a_mismatch_is_a_warning_not_a_silent_fall_back(

@@ -15,6 +15,7 @@ from scraper.extract.authors import clean_authors
 from scraper.extract.metadata import canonical_url, declared_language, normalise_language
 from scraper.extract.pipeline import clean_html, extract
 from scraper.models import Document, FetchedPage
+from tests.factories import fetched_page
 
 PARAGRAPHS = (
     "<p>The harbour board met on Tuesday to agree the summer timetable for the ferries, which will"
@@ -35,16 +36,8 @@ def _article(body: str = PARAGRAPHS, head: str = "", html_attrs: str = "") -> st
 def _page(
     html: str | bytes, *, url: str | None = "https://news.example/a/b", encoding: str = "utf-8"
 ) -> FetchedPage:
-    return FetchedPage(
-        source="test-page",
-        url=url,
-        final_url=url,
-        status=200,
-        content_type="text/html",
-        body=html.encode(encoding) if isinstance(html, str) else html,
-        encoding=encoding,
-        fetched_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
-    )
+    fetched_at = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    return fetched_page(html, url=url, source="test-page", encoding=encoding, fetched_at=fetched_at)
 
 
 # -- language --------------------------------------------------------------------------------
@@ -275,6 +268,29 @@ def test_text_is_one_paragraph_per_line() -> None:
     assert all(line and line == " ".join(line.split()) for line in lines)
     assert len(lines) == 4
     assert not text.endswith("\n")
+
+
+def test_loose_text_split_at_a_link_is_one_paragraph() -> None:
+    """Text written straight into a <div> between <br>s is one line per run of text, not split at
+    its links: trafilatura's paragraphs that are one block of the page are joined again, in the
+    text, the Markdown and the XML."""
+    post = (
+        "<div class='post-body'><br>This live-action trailer for <a href='/tag/ops'><em>Black Ops 2</em> </a>"
+        "is nothing if not fun, and when we say fun we mean a jet brought to a gunfight by a man all "
+        "conceited and glib.<br><br>And if you are going to do that, you may as well throw in a booming "
+        "comedian (<a href='/hangover'><em>The Hangover</em></a>), a weapons video maker and a horse. It "
+        "ties in to the multiplayer map which comes with pre-orders, the studio says.</div>"
+    )
+    document = clean_html(_article(body=post))
+    assert document.text.splitlines() == [
+        "This live-action trailer for Black Ops 2 is nothing if not fun, and when we say fun we mean a "
+        "jet brought to a gunfight by a man all conceited and glib.",
+        "And if you are going to do that, you may as well throw in a booming comedian (The Hangover), "
+        "a weapons video maker and a horse. It ties in to the multiplayer map which comes with "
+        "pre-orders, the studio says.",
+    ]
+    assert [line for line in document.markdown.splitlines() if line] == document.text.splitlines()
+    assert document.xml.count("<p>") == 2
 
 
 def test_decodes_with_the_page_encoding() -> None:

@@ -104,6 +104,47 @@ def test_html_is_cleaned_as_given_with_the_options_of_clean(service: Running) ->
     assert "Rotherham" in answer.json()["text"]
 
 
+_STORY = (
+    "<html><head><title>Harbour council</title></head><body><article>"
+    "<h1>Harbour council votes on ferries</h1>"
+    "<p>Published on 12 March 2021 by the desk. The harbour council met on a wet evening and discussed the"
+    " ferry timetable at length with residents who came to the town hall.</p>"
+    "<p>The <a href='https://council.example/minutes'>minutes of the meeting</a> were read aloud, and the"
+    " crews asked for new routes to the islands before the summer season begins.</p>"
+    "<p>Fares will rise next year, the council said, while the timetable for the winter months stays as it"
+    " is for now, to the relief of the island schools.</p></article></body></html>"
+)
+
+
+def _clean_cli(tmp_path: Path, *flags: str) -> str:
+    page = tmp_path / "story.html"
+    page.write_text(_STORY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["clean", str(page), "--url", "https://news.example/a", *flags])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_fast_and_links_act_as_clean_fast_and_links(service: Running, tmp_path: Path) -> None:
+    """`fast` skips the date search in the text and `links` keeps link targets, as the CLI's flags do;
+    with `format`, the answer is what `clean --format` prints, in its media type."""
+    body = {"html": _STORY, "url": "https://news.example/a"}
+    full, fast = (_post(service, "/v1/clean", {**body, "fast": f}).json() for f in (False, True))
+    assert (full["date"], full["date_source"]) == ("2021-03-12", "text")
+    assert fast["date"] is None
+    cli_fast = json.loads(_clean_cli(tmp_path, "--fast", "--format", "json"))[0]
+    for record in (fast, cli_fast):  # when and where from: the rest is the page's
+        del record["fetched_at"], record["source"]
+    assert fast == cli_fast
+    linked = _post(service, "/v1/clean", {**body, "links": True, "format": "markdown"})
+    assert linked.headers["content-type"].startswith("text/markdown")
+    assert "[minutes of the meeting](https://council.example/minutes)" in linked.text
+    assert linked.text == _clean_cli(tmp_path, "--links", "--format", "markdown")
+    plain = _post(service, "/v1/clean", {**body, "format": "markdown"})
+    assert "minutes of the meeting" in plain.text and "council.example" not in plain.text
+    batch = _post(service, "/v1/clean/batch", {"items": [{**body, "format": "markdown"}]})
+    assert batch.status_code == 400 and "format is for /v1/clean" in batch.json()["error"]
+
+
 def test_no_token_or_a_wrong_one_is_refused(service: Running) -> None:
     """Without the bearer token, or with another, the answer is 401 and nothing is fetched."""
     before = len(service.pages.hits("/story"))
@@ -226,7 +267,7 @@ def test_serve_refuses_to_run_unsafe(args: list[str], env: dict[str, str], reaso
 
 
 def test_serve_on_a_port_in_use_is_one_line_and_exit_2() -> None:
-    """A port another program listens on: uvicorn's own exit code (3, the README's 'lock held')
+    """A port another program listens on: uvicorn's own exit code (3, the exit-code table's 'lock held')
     does not reach the user; one line names the address, exit 2 as for any configuration error."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -1,0 +1,80 @@
+"""The text fidelity check of `make fidelity` (bench/fidelity.py) counts what it should, and only that."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import fidelity  # bench/ is a folder of scripts, not a package
+
+from scraper.api import clean_html
+
+
+def test_a_space_the_page_lacks_before_punctuation_is_counted() -> None:
+    """ "report , which" from "<a>report</a>, which" is a fault; "report, which" is not."""
+    html = "<p>Read the <a href='/r'>report</a>, which <em>says</em> so.</p>"
+    assert fidelity.faults(html, "Read the report , which says so .", []).spaced == ["report ,", "so ."]
+    assert not fidelity.faults(html, "Read the report, which says so.", [])
+
+
+def test_a_space_the_page_has_is_not_counted() -> None:
+    """A <br>, a block boundary or a space in the page before the punctuation is the page's own."""
+    html = "<p>Hat tip to <i>samela</i><br><br>.</p><div>A list<p>, then</p></div><p>Spaced out .</p>"
+    assert not fidelity.faults(html, "Hat tip to samela .\nA list , then\nSpaced out .", [])
+
+
+def test_a_kept_text_inside_another_is_counted_unless_the_page_repeats_it() -> None:
+    """A paragraph kept again inside a longer block is a copy; a line the page itself shows twice
+    (a chorus, a changelog entry) kept twice is not."""
+    html = "<p>We love you, we do.</p><p>We love you, we do.</p><p>The story in one block.</p>"
+    assert fidelity.faults(html, "", ["We love you, we do.", "We love you, we do."]).copies == []
+    kept = ["The story in one block.", "Intro. The story in one block."]
+    assert fidelity.faults(html, "", kept).copies == ["The story in one block."]
+
+
+def test_a_line_break_inside_a_paragraph_is_counted() -> None:
+    """Two output lines whose words run on in one line of the page are a break the page does not
+    have; lines at a block boundary, a <br> or in code are not."""
+    html = (
+        "<div>This trailer for <a href='/b'><em>Black Ops</em></a> is fun to watch.</div>"
+        "<p>First paragraph here.</p><p>Second one here.</p><p>one<br>two words here</p>"
+        "<pre>x = 1\ny = 2</pre><ul><li>mkdir <dirname> -- Create one</dirname>.</li></ul>"
+    )
+    broken = "This trailer for\nBlack Ops is fun to watch.\nmkdir\n-- Create one."
+    assert fidelity.faults(html, broken, []).wraps == [
+        "This trailer for / Black Ops is fun",
+        "mkdir / -- Create one.",
+    ]
+    kept = "First paragraph here.\nSecond one here.\none\ntwo words here\nx = 1\ny = 2"
+    assert not fidelity.faults(html, kept, [])
+
+
+def test_the_blocks_of_a_records_xml() -> None:
+    """The copy check reads trafilatura's XML block by block: inline markup joined, code whole."""
+    xml = (
+        '<main><p>A <ref target="/x">link</ref>, here<lb/>next</p><list><item>one two three</item></list>'
+        "<code><code>x = 1\n  y</code></code><quote><p>a quote</p> tail words</quote></main>"
+    )
+    assert fidelity.blocks(xml) == [
+        "A link, here next",
+        "one two three",
+        "x = 1\n  y",
+        "a quote",
+        "tail words",
+    ]
+
+
+def test_the_pipeline_output_has_no_fault() -> None:
+    """A page whose inline links, emphasis and line wraps tempt every join reads as it renders."""
+    html = (
+        "<html><body><article><h1>A report</h1><p>The <a href='/r'>report</a>, which the council"
+        " <em>published</em>\n   on Monday, says the <a href='/b'>bridge</a>. It will close.</p>"
+        "<p>Work starts in <b>May</b>, and ends in <i>June</i>. Traffic goes by the ring road"
+        " meanwhile, the council said in its statement to the press on Monday evening.</p>"
+        "</article></body></html>"
+    )
+    document = clean_html(html)
+    assert "report, which the council published on Monday" in document.text
+    assert not fidelity.faults(html, document.text, fidelity.blocks(document.xml))
