@@ -85,6 +85,7 @@ class PageBlocks:
     # the share of each block in that extractor's text, and the seconds it took on the page
     votes: dict[str, np.ndarray] | None = None
     vote_seconds: dict[str, float] | None = None
+    listing: bool = False  # typed listing or collection by its dataset (set with the labels)
 
 
 def _code_digest() -> str:
@@ -254,6 +255,7 @@ def collect(
             page.labels = np.full(len(page.texts), -1, dtype=np.int8)
         else:
             label(page, rows[page.dataset, page.page_id])
+            page.listing = str(rows[page.dataset, page.page_id].get("page_type")) in ("listing", "collection")
     return pages
 
 
@@ -390,9 +392,61 @@ def cv_scores(
 def cv_check(
     pages: list[PageBlocks], datasets: list[Dataset], votes: tuple[str, ...] = ()
 ) -> dict[str, dict[str, float]]:
-    """`cv_scores` of the model as `make train` fits it (ROUNDS rounds)."""
+    """`cv_scores` of the model as `make train` fits it (ROUNDS rounds), and `teaser_check`."""
     probabilities = cv_probabilities(pages, (ROUNDS,), votes)[ROUNDS]
-    return cv_scores(pages, datasets, probabilities, "+".join(votes) or f"{ROUNDS} rounds")
+    scores = cv_scores(pages, datasets, probabilities, "+".join(votes) or f"{ROUNDS} rounds")
+    if not votes:
+        teaser_check(pages, probabilities)
+    return scores
+
+
+# a teaser block: in a run of at least this many same-shaped siblings, mostly link text, inside
+# the story container (article/main, or an ancestor with one of these class/id words)
+_TEASER_RUN, _TEASER_LINKS = 3, 0.5
+_STORY_WORDS = ("content", "article", "post", "entry", "story", "main", "body", "text")
+
+
+def teaser_check(pages: list[PageBlocks], probabilities: dict[str, np.ndarray]) -> dict[str, float]:
+    """Issue 13 item 5, measured: teaser rails and link lists inside the story container are
+    boilerplate on an article and content on a listing. Of their words (labelled ones, CV pages),
+    the share our decisions get right, beside trafilatura's, by page type (listing: a page judged a
+    collection, or typed listing or collection by its dataset)."""
+    from scraper.extract.blocks import FEATURE_NAMES  # noqa: PLC0415
+    from scraper.extract.model import decide  # noqa: PLC0415
+
+    at = {name: i for i, name in enumerate(FEATURE_NAMES)}
+    story = [at["inside:article/main"], *(at[f"outer_class:{w}"] for w in _STORY_WORDS)]
+    found: dict[str, list[float]] = {}  # kind -> words right (ours, trafilatura's), words, content words
+    for page in (p for p in pages if p.fold != FROZEN):
+        features = page.features
+        teaser = (
+            (features[:, story].max(axis=1) == 1)
+            & (features[:, at["log_repeated"]] >= np.log1p(_TEASER_RUN))
+            & (features[:, at["link_share"]] >= _TEASER_LINKS)
+            & (page.labels >= 0)
+        )
+        if not teaser.any():
+            continue
+        forum = page.page_type == "forum"
+        verdicts = decide(probabilities[f"{page.dataset}/{page.page_id}"].tolist(), page.kept.tolist(),
+                          [len(t) for t in page.texts], comments=forum, texts=page.texts)  # fmt: skip
+        ours = np.asarray(verdicts, dtype=bool) if verdicts is not None else page.kept >= 0.5
+        wanted = (page.labels == 1) | (forum & (page.labels == 2))
+        kind = "listing" if page.page_type == "collection" or page.listing else page.page_type
+        kind = kind if kind in ("article", "listing") else "other"
+        w = page.weights[teaser]
+        sums = found.setdefault(kind, [0.0, 0.0, 0.0, 0.0])
+        sums[0] += float(w[ours[teaser] == wanted[teaser]].sum())
+        sums[1] += float(w[(page.kept[teaser] >= 0.5) == wanted[teaser]].sum())
+        sums[2] += float(w.sum())
+        sums[3] += float(w[wanted[teaser]].sum())
+    shares = {}
+    for kind, (ours_right, theirs_right, words, content) in sorted(found.items()):
+        shares[kind] = ours_right / words
+        print(f"teasers in the story container, {kind} pages: {words:.0f} words, {content / words:.2f} of "
+              f"them content; decided right: ours {ours_right / words:.3f}, trafilatura "
+              f"{theirs_right / words:.3f}", flush=True)  # fmt: skip
+    return shares
 
 
 def choose_rounds(pages: list[PageBlocks], datasets: list[Dataset]) -> None:
