@@ -172,12 +172,12 @@ MIN_COPY_WORDS = 3
 # twice, and a reader reads it twice (a repeated paragraph, a heading also in the table of
 # contents) ...
 COPY_SURE = 0.9
-# ... unless the copies are this share of the kept text or more: then the page holds the story twice
-# (a second version of it, paragraph by paragraph), and every copy goes. Both chosen on the
-# site-grouped CV of bench/train.py (150 rounds): dropping every copy gave mozilla-readability
-# 0.913 (recall 0.888), keeping every sure copy 0.929 but doubled whole stories on news pages;
-# with both rules 0.925, and wcxb-dev 0.849 against 0.849 and 0.848.
-STORY_COPY = 0.4
+# ... unless there are more than STORY_COPIES copies, or they are STORY_COPY of the kept text or
+# more: then the page holds the story twice (a second version of it, paragraph by paragraph), and
+# every copy goes. Chosen on the site-grouped CV of bench/train.py (150 rounds): dropping every
+# copy gave mozilla-readability 0.913 (recall 0.888), keeping every sure copy 0.929 but doubled
+# whole stories on news pages; with these rules 0.925, and wcxb-dev 0.849 (0.848 and 0.849).
+STORY_COPIES, STORY_COPY = 3, 0.4
 
 
 def probabilities(blocks: list[Block]) -> list[list[float]]:
@@ -269,13 +269,13 @@ def drop_copies(texts: list[str], sure: Collection[int] = ()) -> set[int]:
     A container mostly made of shorter such texts is the copy instead (a hidden block holding the
     whole story beside its paragraphs). Repeated until nothing more is dropped.
 
-    A copy the model is `sure` of stays when the copies are a small part of the kept text (a
-    paragraph the page shows twice); when they are `STORY_COPY` of it or more, the page holds the
-    story twice, and every copy goes."""
+    A copy the model is `sure` of stays when the copies are few and a small part of the kept text
+    (a paragraph the page shows twice); when there are more than `STORY_COPIES` of them, or they
+    are `STORY_COPY` of the text or more, the page holds the story twice, and every copy goes."""
     every = _copies(texts, ())
     if not sure or not every:
         return every
-    if sum(len(texts[i]) for i in every) >= STORY_COPY * sum(len(t) for t in texts):
+    if len(every) > STORY_COPIES or sum(len(texts[i]) for i in every) >= STORY_COPY * sum(map(len, texts)):
         return every
     return _copies(texts, sure)
 

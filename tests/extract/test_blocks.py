@@ -210,5 +210,9 @@ def test_a_copy_the_model_is_sure_of_stays(fixed_model: Any) -> None:
     twice = "".join(f"<p>{t}</p>" for t in [para, *others[:2]] * 2)
     fixed_model([0.95] * 6)
     assert [b.text for b in model.choose(_blocks(twice)) or []] == [para, *others[:2]]
+    many = [f"Paragraph {i} of a long story, told once here." for i in range(20)]
+    four = "".join(f"<p>{t}</p>" for t in [*many, *many[:4]])
+    fixed_model([0.95] * 24)
+    assert [b.text for b in model.choose(_blocks(four)) or []] == many
     container = [f"{para} {others[0]}", para, others[0], *others[1:]]
     assert model.drop_copies(container, sure=set(range(5))) == {0}
