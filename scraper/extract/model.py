@@ -32,7 +32,6 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Collection
 from importlib import resources
 from typing import Any
 
@@ -168,16 +167,6 @@ CLASSES = ("boilerplate", "content", "comment")
 # mostly made of other kept blocks, when it is the copy. Texts of fewer words are not compared
 # (a one-word heading also found in a paragraph is not a copy).
 MIN_COPY_WORDS = 3
-# ... but a copy the model is this sure is wanted where it stands stays: the page shows the text
-# twice, and a reader reads it twice (a repeated paragraph, a heading also in the table of
-# contents) ...
-COPY_SURE = 0.9
-# ... unless there are more than STORY_COPIES copies, or they are STORY_COPY of the kept text or
-# more: then the page holds the story twice (a second version of it, paragraph by paragraph), and
-# every copy goes. Chosen on the site-grouped CV of bench/train.py (150 rounds): dropping every
-# copy gave mozilla-readability 0.913 (recall 0.888), keeping every sure copy 0.929 but doubled
-# whole stories on news pages; with these rules 0.925, and wcxb-dev 0.849 (0.848 and 0.849).
-STORY_COPIES, STORY_COPY = 3, 0.4
 
 
 def probabilities(blocks: list[Block]) -> list[list[float]]:
@@ -227,14 +216,11 @@ def decide(
     With `comments_last`, a comment kept before main text moves after it, which is a change too.
     With `texts`, copies among the kept blocks are dropped (`drop_copies`)."""
     verdicts: list[int] = []
-    sure: set[int] = set()  # wanted with at least COPY_SURE: a copy of another kept text that stays
     changed = False
     kept_size = dropped_size = 0
     for row, share, size in zip(classes, kept, sizes, strict=True):
         p_content, p_comment = row[CONTENT], row[COMMENT]
         wanted = p_content + (p_comment if comments else 0.0)
-        if wanted >= COPY_SURE:
-            sure.add(len(verdicts))
         by_trafilatura = share >= KEPT
         keep = True if wanted >= KEEP else False if wanted < DROP else by_trafilatura
         changed |= keep != by_trafilatura
@@ -248,7 +234,7 @@ def decide(
         kinds = [v for v in verdicts if v]
         changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]
     if texts is not None:
-        copies = drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], sure)
+        copies = drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)])
         changed |= bool(copies)
         for i in copies:
             verdicts[i] = BOILERPLATE
@@ -263,24 +249,12 @@ def words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def drop_copies(texts: list[str], sure: Collection[int] = ()) -> set[int]:
+def drop_copies(texts: list[str]) -> set[int]:
     """The indexes of the texts (of kept blocks; "" for the others) that copy another one's text:
     a text of `MIN_COPY_WORDS` words or more found whole in a longer (or an earlier, equal) one.
     A container mostly made of shorter such texts is the copy instead (a hidden block holding the
-    whole story beside its paragraphs). Repeated until nothing more is dropped.
-
-    A copy the model is `sure` of stays when the copies are few and a small part of the kept text
-    (a paragraph the page shows twice); when there are more than `STORY_COPIES` of them, or they
-    are `STORY_COPY` of the text or more, the page holds the story twice, and every copy goes."""
-    every = _copies(texts, ())
-    if not sure or not every:
-        return every
-    if len(every) > STORY_COPIES or sum(len(texts[i]) for i in every) >= STORY_COPY * sum(map(len, texts)):
-        return every
-    return _copies(texts, sure)
-
-
-def _copies(texts: list[str], sure: Collection[int]) -> set[int]:
+    whole story beside its paragraphs); two equal texts are no container of each other. Repeated
+    until nothing more is dropped."""
     dropped: set[int] = set()
     while True:
         candidates = [i for i, t in enumerate(texts) if i not in dropped and words(t) >= MIN_COPY_WORDS]
@@ -300,7 +274,7 @@ def _copies(texts: list[str], sure: Collection[int]) -> set[int]:
             if len(shorter) >= 2 and sum(len(texts[i]) for i in shorter) * 2 >= len(texts[container]):
                 dropped.add(container)
             else:
-                dropped.update(i for i in parts if i not in sure)
+                dropped.update(parts)
         if len(dropped) == before:
             return dropped
 
