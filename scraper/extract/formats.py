@@ -71,7 +71,7 @@ def content(found: _Extracted, settings: ExtractSettings) -> Content:
             etree.strip_tags(tree, "ref")
         if not settings.include_formatting:
             etree.strip_tags(tree, "hi")
-        _drop_prefixes(tree)
+        _xml_names(tree)
         tree.tag = tag
         tree.attrib.clear()
         markdown.append(tidy_markdown(xmltotxt(tree, True)))
@@ -79,15 +79,22 @@ def content(found: _Extracted, settings: ExtractSettings) -> Content:
     return Content(markdown="\n\n".join(filter(None, markdown)), xml="".join(parts))
 
 
-def _drop_prefixes(tree: etree._Element) -> None:
-    """Tags and attributes with an undeclared prefix (Word's `<o:p>`, which the HTML parser keeps
-    as a tag named "o:p") give XML that no parser reads back: they are unwrapped, their text kept."""
-    prefixed = {el.tag for el in tree.iter() if isinstance(el.tag, str) and ":" in el.tag}
-    if prefixed:
-        etree.strip_tags(tree, *prefixed)
+# An XML name without a prefix (over tag and attribute names, never HTML)
+_XML_NAME = re.compile(r"[^\W\d][\w.\-]*")
+_UNWRAPPED = "unwrapped-by-scraper"  # an element whose name XML cannot hold, before it goes
+
+
+def _xml_names(tree: etree._Element) -> None:
+    """Tags and attributes whose names XML cannot hold give XML that no parser reads back: Word's
+    `<o:p>` (an undeclared prefix, kept by the HTML parser as a tag named "o:p"), the words of a
+    broken tag (`<p dir="ltr" powered by common sense - articles>`: attributes named "-" and
+    "thorpe,"). Such elements are unwrapped, their text kept; such attributes are dropped."""
     for element in tree.iter():
-        for name in [name for name in element.attrib if ":" in name and not name.startswith("{")]:
+        if isinstance(element.tag, str) and not _XML_NAME.fullmatch(element.tag):
+            element.tag = _UNWRAPPED
+        for name in [name for name in element.attrib if not _XML_NAME.fullmatch(name) and name[0] != "{"]:
             del element.attrib[name]
+    etree.strip_tags(tree, _UNWRAPPED)
 
 
 def plain_text(body: etree._Element) -> str:

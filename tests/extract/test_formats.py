@@ -104,3 +104,17 @@ def test_a_space_before_punctuation_the_page_lacks_is_taken_out() -> None:
         "x = a .b",
     ]
     assert not respace(body, page)
+
+
+def test_attributes_from_a_broken_tag_give_xml_that_reads_back() -> None:
+    """A tag broken by text in it (`<p powered by common sense - thorpe,>`) has attributes no XML
+    name can hold: they are dropped, so the record's XML parses and the model's blocks can use it."""
+    body = lxml.html.fromstring(
+        '<div><p dir="ltr" powered by common sense - doug thorpe,>A story told in full.</p></div>'
+    )
+    found = _Extracted()
+    found.body = body
+    shown = content(found, ExtractSettings())
+    assert etree.fromstring(shown.xml).xpath("p/text()") == ["A story told in full."]
+    chosen = chosen_content(shown, [("p", "A story told in full.")])
+    assert etree.fromstring(chosen.xml).xpath("p/text()") == ["A story told in full."]
