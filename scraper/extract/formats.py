@@ -130,29 +130,69 @@ def rejoin(body: etree._Element, page: str) -> bool:
     """Paragraphs that are one block of the page become one paragraph again, in place; whether any did.
 
     trafilatura makes a paragraph of each run of loose text in a container: "for <a><em>Black
-    Ops 2</em></a> is fun" in a <div> comes back as two <p>, split at the link. `page` is the
-    text of the page's blocks, one per line (blocks.py): two neighbouring paragraphs are joined
-    when the words around their break run on inside one of its lines and no line of the page
-    ends and the next starts there."""
+    Ops 2</em></a> is fun" in a <div> comes back as two <p>, split at the link, or as loose text
+    beside a <p>. `page` is the text of the page's blocks, one per line (blocks.py): a paragraph
+    and its neighbour (a paragraph, or loose text) are joined when the words around their break
+    run on inside one of its lines and no line of the page ends and the next starts there."""
     joined = False
-    for first in list(body.iter("p")):
-        if first.getparent() is None:  # merged into the paragraph before it
+    for paragraph in list(body.iter("p")):
+        if paragraph.getparent() is None:  # merged into the paragraph before it
             continue
-        while (
-            (second := first.getnext()) is not None and second.tag == "p" and not (first.tail or "").strip()
-        ):
-            tail = " ".join("".join(first.itertext()).split()[-_JUNCTION:])
-            head = " ".join("".join(second.itertext()).split()[:_JUNCTION])
-            if not tail or not head or f"{tail}\n{head}" in page:
-                break
-            if f"{tail} {head}" in page:
-                _append(first, second, " ")
-            elif f"{tail}{head}" in page:  # "a comedian (" and "The Hangover), ..."
-                _append(first, second, "")
+        before = paragraph.getprevious()
+        parent = paragraph.getparent()
+        loose = before.tail if before is not None else parent.text if parent is not None else None
+        if loose and loose.strip() and (space := _runs_on(loose, _text(paragraph), page)) is not None:
+            paragraph.text = loose.strip() + space + (paragraph.text or "").lstrip()
+            if before is not None:
+                before.tail = None
+            elif parent is not None:
+                parent.text = None
+            joined = True
+        while True:
+            after = paragraph.getnext()
+            tail = paragraph.tail or ""
+            if tail.strip():  # loose text after it
+                if (space := _runs_on(_text(paragraph), tail, page)) is None:
+                    break
+                _end_with(paragraph, space + tail.strip())
+                paragraph.tail = None
+            elif after is not None and after.tag == "p":
+                if (space := _runs_on(_text(paragraph), _text(after), page)) is None:
+                    break
+                _end_with(paragraph, space + (after.text or "").lstrip())
+                paragraph.extend(list(after))
+                paragraph.tail = after.tail
+                paragraph.getparent().remove(after)  # type: ignore[union-attr]  # a sibling has one
             else:
                 break
             joined = True
     return joined
+
+
+def _text(element: etree._Element) -> str:
+    return "".join(element.itertext())
+
+
+def _runs_on(before: str, after: str, page: str) -> str | None:
+    """What joins `before` and `after` in the page's text (a space, or nothing), or None when a
+    line of the page ends and the next starts between them (or the page has neither)."""
+    tail = " ".join(before.split()[-_JUNCTION:])
+    head = " ".join(after.split()[:_JUNCTION])
+    if not tail or not head or f"{tail}\n{head}" in page:
+        return None
+    if f"{tail} {head}" in page:
+        return " "
+    if f"{tail}{head}" in page:  # "a comedian (" and "The Hangover), ..."
+        return ""
+    return None
+
+
+def _end_with(element: etree._Element, text: str) -> None:
+    """`text` at the end of `element`'s content, after its last child if it has one."""
+    if len(element):
+        element[-1].tail = (element[-1].tail or "").rstrip() + text
+    else:
+        element.text = (element.text or "").rstrip() + text
 
 
 _SPACED = re.compile(r"(\w+) ([,.;:!?])")  # over extracted text, never HTML
@@ -190,19 +230,6 @@ def _respaced(text: str, page: str) -> tuple[str, bool]:
 
     edited = _SPACED.sub(fixed, text)
     return edited, edited != text
-
-
-def _append(first: etree._Element, second: etree._Element, space: str) -> None:
-    """`second`'s content at the end of `first`, `space` between them; `second` removed."""
-    if len(first):
-        first[-1].tail = (first[-1].tail or "").rstrip() + space + (second.text or "").lstrip()
-    else:
-        first.text = (first.text or "").rstrip() + space + (second.text or "").lstrip()
-    first.extend(list(second))
-    first.tail = second.tail
-    parent = second.getparent()
-    assert parent is not None  # a sibling of `first`
-    parent.remove(second)
 
 
 def _one_space(text: str) -> str:
