@@ -195,24 +195,28 @@ def _end_with(element: etree._Element, text: str) -> None:
         element.text = (element.text or "").rstrip() + text
 
 
-_SPACED = re.compile(r"(\w+) ([,.;:!?])")  # over extracted text, never HTML
+# a space before punctuation, and punctuation run into the next word (over extracted text, never HTML)
+_SPACED = re.compile(r"(\w+) ([,.;:!?])")
+_RUN_ON = re.compile(r"(\w+)([,.;:!?])(\w+)")
 
 
 def respace(body: etree._Element, page: str) -> bool:
-    """A space before punctuation that the page does not have is taken out, in place; whether any was.
+    """Spaces around punctuation as the page has them, in place; whether any changed.
 
     trafilatura's fallback joins a paragraph's text nodes with spaces ("the booth at <a>SXSW</a>."
-    reads "the booth at SXSW ."). `page` is the text of the page's blocks (blocks.py): "SXSW ."
-    loses its space when the page has "SXSW." and never "SXSW .". Code is left as it is."""
+    reads "the booth at SXSW ."), and it can lose the space after an inline element ("<b>the
+    marathon,</b>&nbsp;run" reads "marathon,run"). `page` is the text of the page's blocks
+    (blocks.py): "SXSW ." loses its space when the page has "SXSW." and never "SXSW ."; "marathon,run"
+    gets one when the page has "marathon, run" and never "marathon,run". Code is left as it is."""
     code = {inner for element in body.iter("code") for inner in element.iter()}
     changed = False
     for element in body.iter():
         if element in code:
             continue
-        if element.text and " " in element.text:
+        if element.text:
             element.text, edited = _respaced(element.text, page)
             changed |= edited
-        if element.tail and " " in element.tail and element.getparent() not in code:
+        if element.tail and element.getparent() not in code:
             before = "".join(element.itertext())
             joined, edited = _respaced(before + element.tail, page)
             if edited and joined.startswith(before):
@@ -222,13 +226,19 @@ def respace(body: etree._Element, page: str) -> bool:
 
 
 def _respaced(text: str, page: str) -> tuple[str, bool]:
-    def fixed(match: re.Match[str]) -> str:
+    def unspaced(match: re.Match[str]) -> str:
         word, mark = match.groups()
         if f"{word}{mark}" in page and f"{word} {mark}" not in page:
             return f"{word}{mark}"
         return match.group(0)
 
-    edited = _SPACED.sub(fixed, text)
+    def spaced(match: re.Match[str]) -> str:
+        word, mark, following = match.groups()
+        if f"{word}{mark} {following}" in page and f"{word}{mark}{following}" not in page:
+            return f"{word}{mark} {following}"
+        return match.group(0)
+
+    edited = _RUN_ON.sub(spaced, _SPACED.sub(unspaced, text))
     return edited, edited != text
 
 

@@ -91,24 +91,26 @@ def test_paragraphs_that_are_one_block_of_the_page_are_joined_again() -> None:
     assert not rejoin(body, page)
 
 
-def test_a_space_before_punctuation_the_page_lacks_is_taken_out() -> None:
+def test_spaces_around_punctuation_are_as_the_page_has_them() -> None:
     """trafilatura's fallback joins text nodes with spaces ("at SXSW ."): a space before punctuation
-    goes when the page's blocks have none there, also after an inline element; the page's own
-    spaces and code stay."""
+    goes when the page's blocks have none there, also after an inline element, and one lost after
+    punctuation ("marathon,run") comes back; the page's own spacing and code stay."""
     body = etree.fromstring(
         "<main><p>The booth at SXSW . Photo courtesy of the team.</p>"
         '<p>Click <ref target="/h">here</ref> , then go.</p><p>Spaced out . As the page has it.</p>'
+        '<p>A <hi rend="#b">PB in the marathon,</hi>run in 2011, version 5.8 too.</p>'
         "<code>x = a .b</code></main>"
     )
     page = (
         "The booth at SXSW. Photo courtesy of the team.\nClick here, then go.\n"
-        "Spaced out . As the page has it."
+        "Spaced out . As the page has it.\nA PB in the marathon, run in 2011, version 5.8 too."
     )
     assert respace(body, page)
     assert ["".join(element.itertext()) for element in body] == [
         "The booth at SXSW. Photo courtesy of the team.",
         "Click here, then go.",
         "Spaced out . As the page has it.",
+        "A PB in the marathon, run in 2011, version 5.8 too.",
         "x = a .b",
     ]
     assert not respace(body, page)
