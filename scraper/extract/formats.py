@@ -131,42 +131,59 @@ def rejoin(body: etree._Element, page: str) -> bool:
 
     trafilatura makes a paragraph of each run of loose text in a container: "for <a><em>Black
     Ops 2</em></a> is fun" in a <div> comes back as two <p>, split at the link, or as loose text
-    beside a <p>. `page` is the text of the page's blocks, one per line (blocks.py): a paragraph
-    and its neighbour (a paragraph, or loose text) are joined when the words around their break
-    run on inside one of its lines and no line of the page ends and the next starts there."""
+    or a loose link beside a <p>. `page` is the text of the page's blocks, one per line
+    (blocks.py): a paragraph and its neighbour (a paragraph, loose text or a loose link) are joined
+    when the words around their break run on inside one of its lines and no line of the page ends
+    and the next starts there."""
     joined = False
     for paragraph in list(body.iter("p")):
         if paragraph.getparent() is None:  # merged into the paragraph before it
             continue
-        before = paragraph.getprevious()
-        parent = paragraph.getparent()
-        loose = before.tail if before is not None else parent.text if parent is not None else None
-        if loose and loose.strip() and (space := _runs_on(loose, _text(paragraph), page)) is not None:
-            paragraph.text = loose.strip() + space + (paragraph.text or "").lstrip()
-            if before is not None:
-                before.tail = None
-            elif parent is not None:
-                parent.text = None
-            joined = True
-        while True:
-            after = paragraph.getnext()
-            tail = paragraph.tail or ""
-            if tail.strip():  # loose text after it
-                if (space := _runs_on(_text(paragraph), tail, page)) is None:
-                    break
-                _end_with(paragraph, space + tail.strip())
-                paragraph.tail = None
-            elif after is not None and after.tag == "p":
-                if (space := _runs_on(_text(paragraph), _text(after), page)) is None:
-                    break
-                _end_with(paragraph, space + (after.text or "").lstrip())
-                paragraph.extend(list(after))
-                paragraph.tail = after.tail
-                paragraph.getparent().remove(after)  # type: ignore[union-attr]  # a sibling has one
-            else:
-                break
+        joined |= _take_text_before(paragraph, page)
+        while _take_next(paragraph, page):
             joined = True
     return joined
+
+
+def _take_text_before(paragraph: etree._Element, page: str) -> bool:
+    """The loose text before `paragraph` moved into it when the page runs them on."""
+    before, parent = paragraph.getprevious(), paragraph.getparent()
+    loose = before.tail if before is not None else parent.text if parent is not None else None
+    if not loose or not loose.strip() or (space := _runs_on(loose, _text(paragraph), page)) is None:
+        return False
+    paragraph.text = loose.strip() + space + (paragraph.text or "").lstrip()
+    if before is not None:
+        before.tail = None
+    elif parent is not None:
+        parent.text = None
+    return True
+
+
+def _take_next(paragraph: etree._Element, page: str) -> bool:
+    """What follows `paragraph` (loose text, a loose link or emphasis, a paragraph) moved into it
+    when the page runs them on; whether it was."""
+    after, tail = paragraph.getnext(), paragraph.tail or ""
+    following = tail if tail.strip() else _text(after) if after is not None else ""
+    if not following.strip() or (space := _runs_on(_text(paragraph), following, page)) is None:
+        return False
+    if tail.strip():
+        _end_with(paragraph, space + tail.strip())
+        paragraph.tail = None
+    elif after is not None and after.tag in _INLINE_XML:
+        _end_with(paragraph, space)
+        after.text = (after.text or "").lstrip()
+        paragraph.append(after)  # its tail with it
+    elif after is not None and after.tag == "p":
+        _end_with(paragraph, space + (after.text or "").lstrip())
+        paragraph.extend(list(after))
+        paragraph.tail = after.tail
+        paragraph.getparent().remove(after)  # type: ignore[union-attr]  # a sibling has one
+    else:
+        return False
+    return True
+
+
+_INLINE_XML = frozenset({"ref", "hi", "del"})  # trafilatura's inline elements
 
 
 def _text(element: etree._Element) -> str:

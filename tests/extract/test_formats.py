@@ -67,13 +67,15 @@ def test_paragraphs_that_are_one_block_of_the_page_are_joined_again() -> None:
         "<p>Then a comedian (</p><p>The Hangover), a horse.</p><p>A paragraph of its own.</p>"
         "<p>A line before a br</p><p>and the line after it.</p>"
         '<head rend="h2">July 8</head>Last September we released<p>version 5.8, which was lighter.</p>'
-        "<p>A paragraph that ends</p>with loose text after it.</main>"
+        "<p>A paragraph that ends</p>with loose text after it.<p>It has only been</p>"
+        '<ref target="/s"> less than 3 months</ref><p> since we started.</p></main>'
     )
     page = (
         "This trailer for Black Ops 2 is fun.\nThen a comedian (The Hangover), a horse.\n"
         "A paragraph of its own.\nA line before a br\nand the line after it.\nJuly 8\n"
         "Last September we released version 5.8, which was lighter.\n"
-        "A paragraph that ends with loose text after it."
+        "A paragraph that ends with loose text after it.\n"
+        "It has only been less than 3 months since we started."
     )
     assert rejoin(body, page)
     assert ["".join(p.itertext()) for p in body] == [
@@ -85,7 +87,9 @@ def test_paragraphs_that_are_one_block_of_the_page_are_joined_again() -> None:
         "July 8",
         "Last September we released version 5.8, which was lighter.",
         "A paragraph that ends with loose text after it.",
+        "It has only been less than 3 months since we started.",
     ]
+    assert body.xpath("p[last()]/ref/@target") == ["/s"]
     assert body[5].tail is None and body[7].tail is None
     assert body.xpath("p[1]/hi/text()") == ["Black Ops 2"]
     assert not rejoin(body, page)
