@@ -8,11 +8,12 @@ They are judged against the page's own rendered text (`Rendered`: its visible te
 as a browser joins inline text, a line at each block boundary and <br>, code keeping its lines):
 
 - a space before a comma or a full stop that the page does not have: each "word ," or "word ."
-  of the output must be in the page's text, whitespace collapsed, else the space came from us;
+  of the output must be in the page's text, whitespace collapsed, else the space came from us
+  (judged where the words before it are the page's: not on text read from a JSON island);
 - text kept twice: a kept block (the model's, or trafilatura's XML blocks where its output
   stood) of `model.MIN_COPY_WORDS` words or more that is inside another kept block, when the
-  output holds it more often than the page shows it (a chorus or a changelog line the page
-  itself repeats is not a copy);
+  output holds it more often than the page shows it, hidden elements left out (a chorus or a
+  changelog line the page itself repeats is not a copy, a hidden copy of the story is);
 - a line break inside a paragraph: two output lines whose junction (a few words each side,
   joined by a space) runs on inside one line of the page, where the page has no break (`wraps`).
 
@@ -37,11 +38,11 @@ from splits import load_datasets
 
 from scraper.dom import BLOCK_ELEMENTS
 
-_SPACED = re.compile(r"\w+ [,.]")  # over extracted text, never HTML
-_INVISIBLE = (
-    "script, style, noscript, template, svg, head, [hidden], "
-    '[style*="display:none"], [style*="display: none"]'  # hidden as a browser hides it
-)
+_SPACED = re.compile(r"(\w+ [,.])")  # over extracted text, never HTML
+_INVISIBLE = "script, style, noscript, template, svg, head"
+# hidden as a browser hides it: its text is the page's, but not shown (a copy of the whole story)
+_HIDDEN = '[hidden], [style*="display:none"], [style*="display: none"]'
+_CONTEXT = 3  # words before a "word ," that must be in the page for the page to be judged there
 _BREAK = "\ue000"  # a private-use character marking a line of the page while it is rendered
 _JUNCTION = 4  # words each side of an output line break compared with the page
 
@@ -61,21 +62,23 @@ NO_FAULTS = Faults([], [], [])
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A page's visible text as a browser lays it out: `lines` (one per block, <br> or line of
-    code, whitespace collapsed inside each) and `flow` (all of it, whitespace collapsed)."""
+    """A page's text as a browser lays it out: `lines` (one per block, <br> or line of code,
+    whitespace collapsed inside each), `flow` (all of it, whitespace collapsed), both with the
+    text of hidden elements, and `shown` (the flow without it)."""
 
     lines: str
     flow: str
+    shown: str
 
 
 def rendered(html: str) -> Rendered:
-    """The page's visible text: inline text nodes side by side, a line at each block boundary."""
+    """The page's text: inline text nodes side by side, a line at each block boundary."""
     tree = LexborHTMLParser(html)
     for node in tree.css(_INVISIBLE):
         node.decompose()
     root = tree.body if tree.body is not None else tree.root
     if root is None:
-        return Rendered("", "")
+        return Rendered("", "", "")
     for code in root.css("pre, code"):  # its line breaks are the page's (the outermost one's text)
         if _inside_code(code):
             continue
@@ -85,10 +88,16 @@ def rendered(html: str) -> Rendered:
         if node.tag in BLOCK_ELEMENTS or node.tag == "br":
             node.insert_before(_BREAK)
             node.insert_after(_BREAK)
+    lines = _lines(root)
+    for node in root.css(_HIDDEN):
+        node.decompose()
+    return Rendered(lines, " ".join(lines.split()), " ".join(_lines(root).split()))
+
+
+def _lines(root: LexborNode) -> str:
     text = root.text(deep=True, separator="")
-    lines = [" ".join(line.split()) for line in text.split(_BREAK)]
-    joined = "\n".join(line for line in lines if line)
-    return Rendered(joined, " ".join(joined.split()))
+    lines = (" ".join(line.split()) for line in text.split(_BREAK))
+    return "\n".join(line for line in lines if line)
 
 
 def _inside_code(node: LexborNode) -> bool:
@@ -105,15 +114,27 @@ def faults(html: str, text: str, kept: list[str]) -> Faults:
     from scraper.extract.model import MIN_COPY_WORDS, words  # noqa: PLC0415
 
     page = rendered(html)
-    spaced = [m for m in _SPACED.findall(text) if m not in page.flow]
+    spaced = [
+        m.group(1)
+        for m in _SPACED.finditer(text)
+        if _judged(text, m.start(), page) and m.group(1) not in page.flow
+    ]
     units = [u for u in kept if words(u) >= MIN_COPY_WORDS]
     everything = "\0".join(units)
     copies = [
         u
         for u in units
-        if everything.count(u) >= 2 and everything.count(u) > page.flow.count(" ".join(u.split()))
+        if everything.count(u) >= 2 and everything.count(u) > page.shown.count(" ".join(u.split()))
     ]
     return Faults(spaced, copies, wraps(text, page))
+
+
+def _judged(text: str, at: int, page: Rendered) -> bool:
+    """Whether the page's text is there to judge the output at `at`: the words before it are in
+    the page (text the pipeline read from elsewhere, a JSON island or a data attribute, is not)."""
+    before = text[:at].split()[-_CONTEXT:]
+    word = text[at:].split(maxsplit=1)[:1]
+    return " ".join(before + word) in page.flow
 
 
 def wraps(text: str, page: Rendered) -> list[str]:
