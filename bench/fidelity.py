@@ -9,7 +9,8 @@ as a browser joins inline text, a line at each block boundary and <br>, code kee
 
 - a space before a comma or a full stop that the page does not have: each "word ," or "word ."
   of the output must be in the page's text, whitespace collapsed, else the space came from us
-  (judged where the words before it are the page's: not on text read from a JSON island);
+  (with or without its hidden elements: a formula's hidden MathML beside its image; judged where
+  the words before it are the page's, not on text read from a JSON island);
 - text kept twice: a kept block (the model's, or trafilatura's XML blocks where its output
   stood) of `model.MIN_COPY_WORDS` words or more that is inside another kept block, when the
   output holds it more often than the page shows it, hidden elements left out (a chorus or a
@@ -79,15 +80,13 @@ def rendered(html: str) -> Rendered:
     root = tree.body if tree.body is not None else tree.root
     if root is None:
         return Rendered("", "", "")
-    for code in root.css("pre, code"):  # its line breaks are the page's (the outermost one's text)
-        if _inside_code(code):
-            continue
-        kept = (code.text(deep=True, separator="") or "").replace("\n", _BREAK)
-        code.replace_with(f"{_BREAK}{kept}{_BREAK}" if code.tag == "pre" else kept)
     for node in root.traverse():
         if node.tag in BLOCK_ELEMENTS or node.tag == "br":
             node.insert_before(_BREAK)
             node.insert_after(_BREAK)
+    for code in root.css("pre, code"):  # its line breaks are the page's (the outermost one's text)
+        if not _inside_code(code):
+            code.replace_with((code.text(deep=True, separator="") or "").replace("\n", _BREAK))
     lines = _lines(root)
     for node in root.css(_HIDDEN):
         node.decompose()
@@ -117,7 +116,7 @@ def faults(html: str, text: str, kept: list[str]) -> Faults:
     spaced = [
         m.group(1)
         for m in _SPACED.finditer(text)
-        if _judged(text, m.start(), page) and m.group(1) not in page.flow
+        if _judged(text, m.start(), page) and m.group(1) not in page.flow and m.group(1) not in page.shown
     ]
     units = [u for u in kept if words(u) >= MIN_COPY_WORDS]
     everything = "\0".join(units)
