@@ -14,7 +14,8 @@ as a browser joins inline text, a line at each block boundary and <br>, code kee
 - text kept twice: a kept block (the model's, or trafilatura's XML blocks where its output
   stood) of `model.MIN_COPY_WORDS` words or more that is inside another kept block, when the
   output holds it more often than the page shows it, hidden elements left out (a chorus or a
-  changelog line the page itself repeats is not a copy, a hidden copy of the story is);
+  changelog line the page itself repeats is not a copy, a hidden copy of the story is; a story
+  hidden whole until a script shows it is counted in all of the page's text);
 - a line break inside a paragraph: two output lines whose junction (a few words each side,
   joined by a space) runs on inside one line of the page, where the page has no break (`wraps`).
 
@@ -120,12 +121,15 @@ def faults(html: str, text: str, kept: list[str]) -> Faults:
     ]
     units = [u for u in kept if words(u) >= MIN_COPY_WORDS]
     everything = "\0".join(units)
-    copies = [
-        u
-        for u in units
-        if everything.count(u) >= 2 and everything.count(u) > page.shown.count(" ".join(u.split()))
-    ]
+    copies = [u for u in units if 0 < _shown(u, page) < everything.count(u)]
     return Faults(spaced, copies, wraps(text, page))
+
+
+def _shown(unit: str, page: Rendered) -> int:
+    """How often the page shows `unit`: in its shown text, or (a story a script reveals, all of it
+    hidden) in all of its text; 0 when it is not the page's text at all (nothing to judge)."""
+    words = " ".join(unit.split())
+    return page.shown.count(words) or page.flow.count(words)
 
 
 def _judged(text: str, at: int, page: Rendered) -> bool:
