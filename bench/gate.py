@@ -31,7 +31,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
-from fidelity import Faults, check, report
+from fidelity import NO_FAULTS, Faults, check, report
 from quality import OURS, sample, score_lines, scorer
 from splits import FROZEN, REPO, Dataset, fold_of, load_datasets
 
@@ -114,7 +114,7 @@ def _guarded(
             message = str(exc)
         except Exception:  # a broken __str__ is the same bug
             message = "(no message)"
-        return task[0], "", Faults([], []), f"{type(exc).__name__}: {message}"
+        return task[0], "", NO_FAULTS, f"{type(exc).__name__}: {message}"
 
 
 def main() -> int:

@@ -2,11 +2,14 @@
 
     parse_datetime("2024-05")                        -> 2024-05-01 00:00 UTC (W3C, ISO 8601, RFC 822)
     http_date("Wed, 21 Oct 2015 07:28:00 GMT")       -> 2015-10-21 07:28 UTC (RFC 9110 HTTP-date)
+    iso_datetime("2026-11-23T17:19:00-05:00")        -> 2026-11-23 22:19 UTC (ISO 8601 alone: WARC-Date)
+    utc_timestamp("2026-11-23T22:19:00.000001Z")     -> the same, raising ValueError (the store's own columns)
     iso_day("2024-03-09T23:30:00-05:00")             -> 2024-03-09 (the day as written, not shifted)
     states_day("on 1 March 2019", date(2019, 3, 1))  -> True  ("March 2019" or "2019" alone: False)
 
 Each returns None for a value that states no date (empty, malformed, out of range): a bad
-date in someone else's markup or headers is never an error of ours.
+date in someone else's markup or headers is never an error of ours. `utc_timestamp` alone
+raises: it reads back what this program wrote, where a bad value is damage.
 """
 
 from __future__ import annotations
@@ -50,6 +53,23 @@ def http_date(value: str | None) -> datetime | None:
     except (TypeError, ValueError, IndexError, OverflowError):  # also an empty or missing header
         return None
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+
+
+def iso_datetime(value: str | None) -> datetime | None:
+    """An ISO 8601 timestamp (`2026-11-23T22:19:00Z`, fractions and offsets allowed) as an aware
+    UTC datetime, a time without an offset read as UTC; None when the value is not one. Stricter
+    than `parse_datetime`: no partial dates, no RFC 822."""
+    try:
+        return utc_timestamp((value or "").strip())
+    except ValueError:
+        return None
+
+
+def utc_timestamp(value: str) -> datetime:
+    """A timestamp as this program writes them (ISO 8601 with `Z` or an offset) as an aware UTC
+    datetime, a time without an offset read as UTC; raises ValueError for anything else."""
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def iso_day(value: str) -> date | None:

@@ -9,7 +9,16 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scraper.dates import _MONTH_NAMES, http_date, iso_day, parse_datetime, states_day
+from scraper.dates import (
+    _MONTH_NAMES,
+    http_date,
+    iso_datetime,
+    iso_day,
+    parse_datetime,
+    states_day,
+    utc_timestamp,
+)
+from scraper.store.documents import timestamp
 
 
 @pytest.mark.parametrize(
@@ -137,3 +146,30 @@ def test_states_day_agrees_with_one_search_of_every_form(text: str, day: date) -
     """Matching around each place the year stands finds a day exactly where one search of all
     the forms over the whole text does."""
     assert states_day(text, day) == bool(_one_search(day).search(text))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-11-23T22:19:00Z", datetime(2026, 11, 23, 22, 19, tzinfo=UTC)),
+        (" 2026-11-23T17:19:00-05:00 ", datetime(2026, 11, 23, 22, 19, tzinfo=UTC)),
+        ("2026-11-24T08:00:00.5Z", datetime(2026, 11, 24, 8, 0, 0, 500000, tzinfo=UTC)),
+        ("2026-11-23T22:19:00", datetime(2026, 11, 23, 22, 19, tzinfo=UTC)),  # no offset: UTC
+        ("2026-11", None),  # partial dates and RFC 822 are parse_datetime's, not ISO 8601 timestamps
+        ("Mon, 23 Nov 2026 22:19:00 GMT", None),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_iso_datetime_reads_iso_8601_timestamps_only(value: str | None, expected: datetime | None) -> None:
+    """WARC-Date and `export --since`: ISO 8601 as aware UTC; anything else is no date."""
+    assert iso_datetime(value) == expected
+
+
+def test_utc_timestamp_reads_back_what_the_store_wrote_and_refuses_the_rest() -> None:
+    """The store's timestamps come back as the aware UTC datetimes that went in; damage raises."""
+    moment = datetime(2026, 11, 23, 22, 19, 0, 1, tzinfo=UTC)
+    assert utc_timestamp(timestamp(moment)) == moment
+    with pytest.raises(ValueError, match="Invalid isoformat"):
+        utc_timestamp("not a time")

@@ -24,6 +24,7 @@ from scraper import errors
 from scraper.config import ExtractSettings
 from scraper.extract.pipeline import extract
 from scraper.models import Document, FetchedPage
+from tests.factories import fetched_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HTML = FIXTURES / "html"
@@ -38,15 +39,8 @@ def _expected(case: str) -> dict[str, Any]:
 
 
 def _page(path: Path, url: str, encoding: str = "utf-8") -> FetchedPage:
-    return FetchedPage(
-        source=path.name,
-        url=url,
-        final_url=url,
-        status=200,
-        content_type="text/html",
-        body=path.read_bytes(),
-        encoding=encoding,
-        fetched_at=FETCHED_AT,
+    return fetched_page(
+        path.read_bytes(), url=url, source=path.name, encoding=encoding, fetched_at=FETCHED_AT
     )
 
 

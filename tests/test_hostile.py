@@ -31,19 +31,12 @@ from scraper.extract import ExtractionPool
 from scraper.fetch.client import Fetcher
 from scraper.models import CrawlReport, RunStatus
 from scraper.store.documents import Store
-from tests.crawl.test_engine import article, make_settings
+from tests.crawl.test_engine import make_settings
+from tests.factories import article
 from tests.httpserver import LocalServer, Route
 
 PROSE = "The harbour committee met on Tuesday evening to discuss the dredging plans and the ferry timetable. "
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _story(title: str, *, head: str = "", body: str = "") -> str:
-    paragraphs = "".join(f"<p>{title}, part {i}: {PROSE * 2}</p>" for i in range(4))
-    return (
-        f"<html><head><title>{title}</title>{head}</head>"
-        f"<body><article><h1>{title}</h1>{paragraphs}{body}</article></body></html>"
-    )
 
 
 def hostile_pages() -> dict[str, bytes]:
@@ -54,23 +47,23 @@ def hostile_pages() -> dict[str, bytes]:
         "<table>" + "".join("<tr>" + "<td>cellvalue</td>" * 20 + "</tr>" for _ in range(1500)) + "</table>"
     )
     pages = {
-        "/a-good": _story("Good morning"),
+        "/a-good": article("Good morning"),
         "/deep-nesting": f"<html><head><title>Thread</title></head><body><h1>Thread</h1>{posts}</body>",
-        "/deep-json-ld": _story(
+        "/deep-json-ld": article(
             "Deep JSON-LD", head=f'<script type="application/ld+json">{deep_json}</script>'
         ),
-        "/placeholder-canonical": _story(
+        "/placeholder-canonical": article(
             "Canonical", head='<link rel="canonical" href="https://[site_url]/x">'
         ),
-        "/placeholder-base": _story(
+        "/placeholder-base": article(
             "Base", head='<base href="https://[site_url]/"><link rel="canonical" href="/x">'
         ),
-        "/quadratic-table": _story("Big table", body=cells),
-        "/too-many-elements": _story("Huge", body="<div>" + "<span>x</span>" * 45_000 + "</div>"),
-        "/z-good": _story("Good evening"),
+        "/quadratic-table": article("Big table", body=cells),
+        "/too-many-elements": article("Huge", body="<div>" + "<span>x</span>" * 45_000 + "</div>"),
+        "/z-good": article("Good evening"),
     }
     encoded = {path: html.encode() for path, html in pages.items()}
-    encoded["/nul-byte"] = _story("Nul").encode().replace(b"<head>", b"<head>\x00", 1)
+    encoded["/nul-byte"] = article("Nul").encode().replace(b"<head>", b"<head>\x00", 1)
     return encoded
 
 
@@ -150,7 +143,7 @@ def test_a_bug_fails_its_url_and_the_run_goes_on(
         return real(page, *args, **kwargs)
 
     monkeypatch.setattr(visit, "process_page", buggy)
-    _serve(server, {"/a-good": _story("Good").encode(), "/buggy": _story("Bug").encode()})
+    _serve(server, {"/a-good": article("Good").encode(), "/buggy": article("Bug").encode()})
     settings = make_settings(tmp_path)
 
     reports = [_crawl(settings, server.url("/"), None) for _ in range(2)]
@@ -191,11 +184,11 @@ def test_worker_time_limits_and_deaths_fail_only_their_pages(tmp_path: Path, ser
     _serve(
         server,
         {
-            "/a-good": _story("Good").encode(),
-            "/slow": _story("Slow").encode(),
+            "/a-good": article("Good").encode(),
+            "/slow": article("Slow").encode(),
             "/memory": misnested.encode(),
-            "/killed": _story("Killed").encode(),
-            "/z-good": _story("Later").encode(),
+            "/killed": article("Killed").encode(),
+            "/z-good": article("Later").encode(),
         },
     )
     # a limit a normal page keeps on a loaded machine (a fresh worker's first page included),
@@ -217,7 +210,7 @@ def test_worker_time_limits_and_deaths_fail_only_their_pages(tmp_path: Path, ser
 
 def test_max_duration_abandons_extraction_in_flight(tmp_path: Path, server: LocalServer) -> None:
     """At --max-duration a page stuck in extraction is abandoned (its worker stopped) within seconds."""
-    _serve(server, {"/stuck": _story("Stuck").encode()})
+    _serve(server, {"/stuck": article("Stuck").encode()})
     settings = make_settings(tmp_path, max_duration=1.5)
     with _HookedPool(1, settings.extract, {"/stuck": _sleep_long}) as pool:
         started = time.monotonic()
@@ -260,8 +253,8 @@ def test_clean_fails_a_file_over_the_time_limit_and_goes_on(tmp_path: Path) -> N
     """With a tiny `[extract] timeout` a slow file fails with that reason and the file after it is printed.
     The slow file is 38,000 unclosed <div>s (under the 40,000-element limit): about 8 s of work on
     an idle machine, four times the limit (25,000 <span>s took under 2 s once extraction got faster)."""
-    (tmp_path / "a-slow.html").write_text(_story("Slow", body="<div>" * 38_000))
-    (tmp_path / "b-good.html").write_text(_story("Good"))
+    (tmp_path / "a-slow.html").write_text(article("Slow", body="<div>" * 38_000))
+    (tmp_path / "b-good.html").write_text(article("Good"))
     config = tmp_path / "tiny-timeout.toml"
     config.write_text("[extract]\ntimeout = 2.0\n")
 

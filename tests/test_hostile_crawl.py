@@ -35,7 +35,8 @@ from scraper.fetch import inflate
 from scraper.fetch.client import Fetcher
 from scraper.models import CrawlReport, FetchedPage, RunStatus
 from scraper.store.documents import Store
-from tests.crawl.test_engine import article, crawl, db_rows, make_settings
+from tests.crawl.test_engine import crawl, db_rows, make_settings
+from tests.factories import article
 from tests.httpserver import LocalServer, Request, Route
 from tests.test_hostile_fetch import XML, sitemap_index, urlset
 

@@ -30,7 +30,8 @@ from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedBackend, a
 from scraper.fetch.robots import parse_robots
 from scraper.models import FetchedPage, RunStatus
 from scraper.urls import host_key
-from tests.crawl.test_engine import article, crawl, make_settings
+from tests.crawl.test_engine import crawl, make_settings
+from tests.factories import article
 from tests.httpserver import LocalServer, Request, Route
 
 TEXT = {"Content-Type": "text/plain"}

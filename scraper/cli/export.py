@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -12,6 +12,7 @@ from scraper import store as storage
 from scraper.cli.options import check_tei, config_option, db_option, existing_store, load, tei_option
 from scraper.cli.output import EXIT_USAGE, warn
 from scraper.corpus import FORMATS, open_writer
+from scraper.dates import iso_datetime
 from scraper.errors import ConfigError, ScraperError
 
 
@@ -94,8 +95,7 @@ def export(
 
 
 def _parse_since(value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise click.BadParameter(f"not an ISO 8601 time: {value!r}", param_hint="--since") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    moment = iso_datetime(value)
+    if moment is None:
+        raise click.BadParameter(f"not an ISO 8601 time: {value!r}", param_hint="--since")
+    return moment

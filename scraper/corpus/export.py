@@ -29,6 +29,7 @@ from typing import Any, Protocol, TextIO
 
 from scraper.corpus.atomic import AtomicFile, mapped
 from scraper.corpus.writers import FolderWriter, KeyNames, StreamWriter, text_format
+from scraper.dates import iso_day
 from scraper.errors import ConfigError, WriteError
 from scraper.models import Document
 
@@ -189,10 +190,7 @@ class ParquetWriter:
 
 def _day(value: str | None) -> date | None:
     """The record's `date` (ISO 8601, `2025-01-19`) as a date; None if it is not one."""
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return iso_day(value) if value else None
 
 
 __all__ = [

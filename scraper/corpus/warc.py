@@ -46,6 +46,7 @@ from warcio.warcwriter import WARCWriter
 
 from scraper.charset import page_from_bytes
 from scraper.config import Settings
+from scraper.dates import iso_datetime
 from scraper.errors import SourceError, WriteError
 from scraper.fetch import HTML_TYPES, Fetcher
 from scraper.models import FetchedPage, iso_utc, utc_now
@@ -404,11 +405,7 @@ def _status(code: str | None) -> int | None:
 
 def _warc_date(value: str | None) -> datetime:
     """WARC-Date (ISO 8601, `Z`, maybe with fractions) as an aware UTC datetime; the epoch when absent."""
-    try:
-        moment = datetime.fromisoformat((value or "").strip())
-    except ValueError:
-        return datetime(1970, 1, 1, tzinfo=UTC)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return iso_datetime(value) or datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _why(exc: BaseException) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from scraper.dates import utc_timestamp
 from scraper.errors import WriteError
 from scraper.models import (
     RECORD_FIELDS,
@@ -435,7 +436,7 @@ def _decode(row: tuple[Any, ...]) -> Document:
         fields[column] = tuple(json.loads(fields[column]))
     for column in _TIMES:
         if fields[column] is not None:
-            fields[column] = datetime.fromisoformat(fields[column]).astimezone(UTC)
+            fields[column] = utc_timestamp(fields[column])
     return Document(**fields)
 
 

@@ -21,8 +21,9 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from scraper.dates import utc_timestamp
 from scraper.models import (
     CrawlProgress,
     CrawlReport,
@@ -702,4 +703,4 @@ def _problems(conn: sqlite3.Connection, run_id: str, where: str) -> tuple[UrlPro
 
 
 def _time(value: str) -> datetime:
-    return datetime.fromisoformat(value).astimezone(UTC)
+    return utc_timestamp(value)

@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # the bench's own imports
 
 import gate
-from fidelity import Faults
+from fidelity import NO_FAULTS
 
 
 class NotUnpicklable(Exception):  # named for what it does to the pool
@@ -31,7 +31,7 @@ def check_or_raise(task: tuple[str, str]) -> gate.Checked:
     name, _path = task
     if name == "broken":
         raise NotUnpicklable(name, 7)
-    return name, f"the text of {name}", Faults([], [])
+    return name, f"the text of {name}", NO_FAULTS
 
 
 def test_a_page_whose_worker_raises_an_unpicklable_exception_is_reported() -> None:

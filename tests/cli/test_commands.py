@@ -27,7 +27,7 @@ from scraper.corpus.batch import clean_sources
 from scraper.errors import WriteError
 from scraper.store import Store
 from scraper.store.lock import crawl_lock
-from tests.factories import make_doc
+from tests.factories import article, make_doc
 from tests.httpserver import Handler, LocalServer, Request, Route
 
 SEED = Path(__file__).parents[1] / "fixtures" / "seed-article"
@@ -288,20 +288,10 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert "clean" in result.stdout and "crawl" in result.stdout and "export" in result.stdout
 
 
-def _story(title: str, extra: str = "") -> str:
-    paragraphs = "".join(
-        f"<p>{title}, part {i}: the harbour committee met on Tuesday evening to discuss the dredging "
-        f"plans, the ferry timetable and the cost of repairs to the old pier. {extra}</p>"
-        for i in range(4)
-    )
-    head = f"<html lang='en'><head><title>{title}</title></head>"
-    return f"{head}<body><article>{paragraphs}</article></body></html>"
-
-
 def test_crawl_refuses_to_overlap_a_running_crawl(runner: CliRunner, tmp_path: Path) -> None:
     """While another process holds the store's crawl lock, crawl says so and exits 3 without crawling."""
     db = tmp_path / "store.db"
-    with crawl_lock(db), LocalServer({"/": Route(body=_story("Home"))}) as server:
+    with crawl_lock(db), LocalServer({"/": Route(body=article("Home"))}) as server:
         result = runner.invoke(cli, ["crawl", server.url("/"), "--db", str(db)])
         assert server.requests == []
     assert result.exit_code == 3
@@ -317,16 +307,16 @@ def test_export_run_and_since_give_what_a_run_changed(
     with LocalServer() as server:
         server.routes.update(
             {
-                "/": Route(body=_story("Home") + "<a href='/a'>a</a><a href='/b'>b</a>"),
-                "/a": Route(body=_story("Story A")),
-                "/b": Route(body=_story("Story B")),
+                "/": Route(body=article("Home", links=("/a", "/b"))),
+                "/a": Route(body=article("Story A")),
+                "/b": Route(body=article("Story B")),
             }
         )
         first_report, second_report = tmp_path / "first.json", tmp_path / "second.json"
         args = ["crawl", server.url("/"), "--config", str(fast_config)]
         assert runner.invoke(cli, [*args, "--report", str(first_report)]).exit_code == 0
         between = datetime.now(UTC).isoformat()
-        server.routes["/b"] = Route(body=_story("Story B", extra="Corrected."))
+        server.routes["/b"] = Route(body=article("Story B", extra="Corrected."))
         assert runner.invoke(cli, [*args, "--report", str(second_report)]).exit_code == 0
     first, second = (json.loads(p.read_text())["run_id"] for p in (first_report, second_report))
 
@@ -376,10 +366,10 @@ def test_crawl_max_duration_ends_cleanly_and_says_so(
 ) -> None:
     """--max-duration ends the run with exit 0, a `stopped` report and the promise of a resume."""
     pages = [f"/p{i}" for i in range(20)]
-    home = _story("Home") + "".join(f"<a href='{p}'>{p}</a>" for p in pages)
+    home = article("Home", links=tuple(pages))
     report = tmp_path / "report.json"
     with LocalServer({"/": Route(body=home)}) as server:
-        server.routes.update({p: Route(body=_story(f"Story {p}"), delay=0.2) for p in pages})
+        server.routes.update({p: Route(body=article(f"Story {p}"), delay=0.2) for p in pages})
         result = runner.invoke(
             cli,
             [
@@ -485,7 +475,7 @@ def test_export_parquet_without_the_extra_exits_2(
 def test_a_crawl_log_says_when_each_line_was_written(fast_config: Path) -> None:
     """With stderr not a terminal (cron), the first line names the run that started, and every
     line begins with its UTC time."""
-    with LocalServer({"/": Route(body=_story("Home")), "/robots.txt": Route(404)}) as server:
+    with LocalServer({"/": Route(body=article("Home")), "/robots.txt": Route(404)}) as server:
         done = subprocess.run(
             [sys.executable, "-m", "scraper", "crawl", server.url("/"), "--config", str(fast_config)],
             capture_output=True,

@@ -21,21 +21,10 @@ import scraper.cli
 from scraper.cli import cli
 from scraper.store.documents import Store
 from scraper.store.lock import crawl_lock
-from tests.factories import make_doc
+from tests.factories import article, make_doc
 from tests.httpserver import Handler, LocalServer, Request, Route
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def story(title: str, links: tuple[str, ...] = ()) -> str:
-    paragraphs = "".join(
-        f"<p>{title}, part {i}: the harbour committee met on Tuesday evening to discuss the dredging "
-        "plans, the ferry timetable and the cost of repairs to the old pier.</p>"
-        for i in range(4)
-    )
-    anchors = "".join(f"<a href='{link}'>{link}</a>" for link in links)
-    head = f"<html lang='en'><head><title>{title}</title></head>"
-    return f"{head}<body><article>{paragraphs}</article>{anchors}</body></html>"
 
 
 @dataclass(frozen=True)
@@ -66,11 +55,11 @@ def _crawl_site(tmp_path: Path, routes: dict[str, Handler], *options: str) -> Ra
 
 def dead_link(tmp_path: Path) -> Ran:
     links = ("/a", "/b", "/missing")
-    return _crawl_site(tmp_path, {"/": Route(body=story("Home", links)), **_pages("/a", "/b")})
+    return _crawl_site(tmp_path, {"/": Route(body=article("Home", links=links)), **_pages("/a", "/b")})
 
 
 def _pages(*paths: str) -> dict[str, Handler]:
-    return {path: Route(body=story(f"Story {path}")) for path in paths}
+    return {path: Route(body=article(f"Story {path}")) for path in paths}
 
 
 def clean_missing_source(tmp_path: Path) -> Ran:
@@ -81,7 +70,7 @@ def most_pages_fail(tmp_path: Path) -> Ran:
     # refused, not missing: a link answering 404 is a dead link, which fails nothing
     links = ("/a", "/no1", "/no2", "/no3")
     refused = {path: Route(403, b"forbidden") for path in links[1:]}
-    return _crawl_site(tmp_path, {"/": Route(body=story("Home", links)), **_pages("/a"), **refused})
+    return _crawl_site(tmp_path, {"/": Route(body=article("Home", links=links)), **_pages("/a"), **refused})
 
 
 def every_host_set_aside(tmp_path: Path) -> Ran:
@@ -153,11 +142,11 @@ def _signalled(tmp_path: Path, sig: signal.Signals, *, group: bool, resume: bool
     pace = {"delay": 0.5}
 
     def page(request: Request) -> Route:
-        return Route(body=story(f"Story {request.path}"), delay=pace["delay"])
+        return Route(body=article(f"Story {request.path}"), delay=pace["delay"])
 
     pages = tuple(f"/p{i}" for i in range(12))
     report = tmp_path / "report.json"
-    with LocalServer({"/": Route(body=story("Home", pages)), **dict.fromkeys(pages, page)}) as server:
+    with LocalServer({"/": Route(body=article("Home", links=pages)), **dict.fromkeys(pages, page)}) as server:
         command = _scraper(
             "crawl", server.url("/"), "--config", str(_config(tmp_path)), "--report", str(report)
         )
@@ -220,7 +209,7 @@ def closed_stdout(tmp_path: Path) -> Ran:
 def clean_closed_stdout(tmp_path: Path) -> Ran:
     """`scraper clean URL... | head`: the fetches still waiting for their turn are dropped quietly
     (they were left pending on a closed event loop: "Task was destroyed but it is pending!")."""
-    pages: dict[str, Handler] = {f"/{i}": Route(body=story(f"Story {i}")) for i in range(6)}
+    pages: dict[str, Handler] = {f"/{i}": Route(body=article(f"Story {i}")) for i in range(6)}
     with LocalServer(pages) as server:
         urls = [server.url(path) for path in pages]
         with subprocess.Popen(

@@ -27,8 +27,7 @@ from scraper.corpus.warc import ArchivedResponse, read_archive
 from scraper.models import CleanProgress
 from scraper.store import Store
 from tests.archives import Exchange, warc_bytes, write
-from tests.corpus.test_folder import story
-from tests.factories import make_doc
+from tests.factories import make_doc, story
 
 UTC_US = pa.timestamp("us", tz="UTC")
 

@@ -24,25 +24,11 @@ from scraper.crawl.progress import clean_progress
 from scraper.models import CleanProgress
 from scraper.store import Store
 from tests.archives import Exchange, warc_bytes, write
-from tests.factories import make_doc
+from tests.factories import make_doc, story
 from tests.httpserver import LocalServer, Request, Route
 
 HTML = Path(__file__).parents[1] / "fixtures" / "html"
 GERMAN = (HTML / "german-cp1252.html").read_bytes()
-
-
-def story(number: int, extra: str = "") -> bytes:
-    """A small article page whose text is unique to `number`."""
-    words = ["harbour", "ferries", "council", "timetable", "crews", "fares", "routes", "islands"]
-    paragraphs = "".join(
-        f"<p>Story {number}, part {k}: the {words[(number + k) % 8]} and the {words[(number * 3 + k) % 8]} "
-        f"were discussed at length by {number + k} residents who came to the town hall on a wet evening.</p>"
-        for k in range(6)
-    )
-    return (
-        f"<html><head><title>Story {number}</title></head><body><article><h1>Story {number}</h1>"
-        f"{paragraphs}{extra}</article></body></html>"
-    ).encode()
 
 
 def _records(folder: Path) -> list[dict[str, object]]:

@@ -29,7 +29,7 @@ from scraper.corpus.batch import Cleaned, CleanOptions, InputDone, clean_stream
 from scraper.corpus.sources import Input
 from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from tests.archives import Exchange, warc_bytes, write
-from tests.corpus.test_folder import story
+from tests.factories import story
 
 # Ray warns about its own deprecated internals (use_push_based_shuffle): not ours to fix
 on_ray = pytest.mark.skipif(

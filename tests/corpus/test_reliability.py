@@ -26,8 +26,8 @@ from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
 from scraper.errors import LockedError
 from scraper.store import Store
 from tests.archives import Exchange, warc_bytes, write
-from tests.corpus.test_folder import _records, story
-from tests.factories import make_doc
+from tests.corpus.test_folder import _records
+from tests.factories import make_doc, story
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from scraper.corpus.warc import ArchivedResponse, ArchivePosition, ArchiveSkip, 
 from scraper.errors import SourceError
 from scraper.store.documents import Store
 from tests.archives import Exchange, arc_gz_bytes, warc_bytes, write
-from tests.crawl.test_engine import article, make_settings
+from tests.crawl.test_engine import make_settings
+from tests.factories import article
 from tests.httpserver import LocalServer, Route
 
 HTML = Path(__file__).parents[1] / "fixtures" / "html"

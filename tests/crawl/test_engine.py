@@ -31,24 +31,11 @@ from scraper.fetch.client import Fetcher
 from scraper.models import CrawlProgress, CrawlReport, RunStatus
 from scraper.store.documents import Store
 from scraper.store.state import CrawlState
+from tests.factories import article
 from tests.httpserver import LocalServer, Request, Route
 
 XML = {"Content-Type": "application/xml"}
 TEXT = {"Content-Type": "text/plain"}
-
-
-def article(title: str, *, links: tuple[str, ...] = (), head: str = "", extra: str = "") -> str:
-    """A page with a story long enough to be extracted, linking to `links`."""
-    paragraphs = "".join(
-        f"<p>{title}, part {i}: the harbour committee met on Tuesday evening to discuss the dredging "
-        f"plans, the ferry timetable and the cost of repairs to the old pier. {extra}</p>"
-        for i in range(4)
-    )
-    anchors = "".join(f'<li><a href="{link}">{link}</a></li>' for link in links)
-    return (
-        f"<html lang='en'><head><title>{title}</title>{head}</head><body><nav><ul>{anchors}</ul></nav>"
-        f"<article><h1>{title}</h1>{paragraphs}</article></body></html>"
-    )
 
 
 def make_settings(tmp_path: Path, *, fetch: Mapping[str, object] | None = None, **crawl: object) -> Settings:

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.store.documents import Store
-from tests.crawl.test_engine import article, crawl, make_settings
+from tests.crawl.test_engine import crawl, make_settings
+from tests.factories import article
 from tests.httpserver import LocalServer, Route
 
 SHELL = (

@@ -15,6 +15,7 @@ from scraper.extract.authors import clean_authors
 from scraper.extract.metadata import canonical_url, declared_language, normalise_language
 from scraper.extract.pipeline import clean_html, extract
 from scraper.models import Document, FetchedPage
+from tests.factories import fetched_page
 
 PARAGRAPHS = (
     "<p>The harbour board met on Tuesday to agree the summer timetable for the ferries, which will"
@@ -35,16 +36,8 @@ def _article(body: str = PARAGRAPHS, head: str = "", html_attrs: str = "") -> st
 def _page(
     html: str | bytes, *, url: str | None = "https://news.example/a/b", encoding: str = "utf-8"
 ) -> FetchedPage:
-    return FetchedPage(
-        source="test-page",
-        url=url,
-        final_url=url,
-        status=200,
-        content_type="text/html",
-        body=html.encode(encoding) if isinstance(html, str) else html,
-        encoding=encoding,
-        fetched_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
-    )
+    fetched_at = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    return fetched_page(html, url=url, source="test-page", encoding=encoding, fetched_at=fetched_at)
 
 
 # -- language --------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import itertools
 from pathlib import Path
 
 from scraper.config import Site
-from tests.crawl.test_engine import article, crawl, make_settings
+from tests.crawl.test_engine import crawl, make_settings
+from tests.factories import article
 from tests.httpserver import LocalServer, Request, Route
 
 PAGES = 20

@@ -24,7 +24,8 @@ from scraper.fetch.client import Fetcher
 from scraper.fetch.gate import HostGate
 from scraper.fetch.politeness import Politeness
 from scraper.models import FetchedPage
-from tests.crawl.test_engine import article, crawl, make_settings
+from tests.crawl.test_engine import crawl, make_settings
+from tests.factories import article
 from tests.httpserver import LocalServer, Route
 from tests.proxy import LocalProxy
 

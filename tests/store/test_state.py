@@ -26,6 +26,7 @@ from scraper.store.documents import Store
 from scraper.store.schema import MIGRATIONS
 from scraper.store.state import REPORT_LIST_LIMIT, CrawlState, RunStart
 from tests.clock import Clock
+from tests.factories import fetched_page
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 A = "http://a.test/"
@@ -61,18 +62,8 @@ def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
 
 
 def page(url: str, *, status: int = 200, etag: str | None = None, modified: str | None = None) -> FetchedPage:
-    return FetchedPage(
-        source=url,
-        url=url,
-        final_url=url,
-        status=status,
-        content_type="text/html",
-        body=b"" if status == 304 else b"<html>x</html>",
-        encoding="utf-8",
-        fetched_at=NOW,
-        etag=etag,
-        last_modified=modified,
-    )
+    body = b"" if status == 304 else b"<html>x</html>"
+    return fetched_page(body, url=url, status=status, fetched_at=NOW, etag=etag, last_modified=modified)
 
 
 def document(url: str, text: str = "Some text.") -> Document:

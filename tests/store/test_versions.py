@@ -13,8 +13,8 @@ from scraper.cli import cli
 from scraper.models import Outcome
 from scraper.store import Store
 from scraper.store.schema import SCHEMA_VERSION
-from tests.crawl.test_engine import article, crawl, make_settings
-from tests.factories import make_doc
+from tests.crawl.test_engine import crawl, make_settings
+from tests.factories import article, make_doc
 from tests.httpserver import LocalServer, Route
 
 
