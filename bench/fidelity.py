@@ -3,7 +3,8 @@
     make fidelity                                   # every page, the shipped model; CI runs it
     .venv/bin/python bench/fidelity.py --sample 50  # a stratified sample per dataset
 
-Three faults are counted on each page's output (`faults`), and the run fails unless all are 0.
+Three faults are counted on each page's output (`faults`); the run fails when more pages than
+`CEILING` have one (the goal is 0).
 They are judged against the page's own rendered text (`Rendered`: its visible text nodes joined
 as a browser joins inline text, a line at each block boundary and <br>, code keeping its lines):
 
@@ -47,6 +48,9 @@ _HIDDEN = '[hidden], [style*="display:none"], [style*="display: none"]'
 _CONTEXT = 3  # words before a "word ," that must be in the page for the page to be judged there
 _BREAK = "\ue000"  # a private-use character marking a line of the page while it is rendered
 _JUNCTION = 4  # words each side of an output line break compared with the page
+# Pages of ../shared/datasets with a fault on the last full run, a ceiling until the goal (0) is
+# met: lower it with the fix that lowers the count, never raise it.
+CEILING = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +210,8 @@ def check(task: tuple[str, str]) -> tuple[str, str, Faults]:
         document = extract(page, ExtractSettings(), trace)
     except ScraperError:  # no main content: an empty text
         return name, "", NO_FAULTS
+    except Exception as exc:  # a bug: the run fails naming the page (one string: it pickles)
+        raise RuntimeError(f"{name}: {type(exc).__name__}: {exc}") from None
     if document.skip_reason:
         return name, "", NO_FAULTS
     kept = blocks(document.xml) if trace.chosen is None else [b.text for b in trace.chosen]
@@ -213,10 +219,10 @@ def check(task: tuple[str, str]) -> tuple[str, str, Faults]:
 
 
 def report(found: list[tuple[str, Faults]]) -> str:
-    """What went wrong where (the first pages), the counts per dataset, and the totals."""
+    """What went wrong where (the first 60 pages), the counts per dataset, and the totals."""
     lines = [
         f"{name}: spaces {f.spaced[:3]} copies {[c[:60] for c in f.copies[:2]]} wraps {f.wraps[:2]}"
-        for name, f in found[:20]
+        for name, f in found[:60]
     ]
     for dataset in sorted({name.split("/")[0] for name, _ in found}):
         mine = [f for name, f in found if name.split("/")[0] == dataset]
@@ -252,8 +258,9 @@ def main() -> int:
     with ProcessPoolExecutor(args.jobs, multiprocessing.get_context("forkserver")) as pool:
         found = [(name, f) for name, _, f in pool.map(check, tasks, chunksize=8) if f]
     print(report(found))
-    print(f"fidelity: {len(tasks)} pages in {time.perf_counter() - started:.0f} s")
-    return 1 if found else 0
+    print(f"fidelity: {len(tasks)} pages in {time.perf_counter() - started:.0f} s; "
+          f"{len(found)} with a fault, at most {CEILING} allowed (the goal is 0)")  # fmt: skip
+    return 1 if len(found) > CEILING else 0
 
 
 if __name__ == "__main__":

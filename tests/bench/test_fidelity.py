@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # the bench's own imports
 
-import fidelity  # bench/ is a folder of scripts, not a package
+import fidelity
 
 from scraper.api import clean_html
 
