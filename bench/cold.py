@@ -93,5 +93,5 @@ def section_cold(args: argparse.Namespace) -> tuple[list[Row], dict[str, Any]]:
                 "notes": "; ".join(filter(None, [f"median of {repeat}", goal])),
             }
         )
-        out["runs"][name] = {"scraper_s": ours, "trafilatura_s": theirs, "ratio": ratio}
+        out["runs"][name] = {"scraper_s": mine, "trafilatura_s": base, "ratio": ratio}
     return rows, out

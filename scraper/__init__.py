@@ -11,8 +11,7 @@ The Python API::
 "No article" is a `Document` with empty text and a `skip_reason`; it is never an exception.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scraper._lazy import exports
 
@@ -73,10 +72,7 @@ if TYPE_CHECKING:
     from scraper.models import FetchedPage as FetchedPage
     from scraper.store import Store as Store
 
-try:
-    __version__ = version("storyscraper")  # the distribution's name; the import name is scraper
-except PackageNotFoundError:  # a source tree on sys.path that was never installed
-    __version__ = "0+unknown"
+    __version__: str
 
 _EXPORTS = {
     "clean_html": "scraper.api",
@@ -125,4 +121,18 @@ __all__ = [
     "run_crawl_async",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports above
-    __getattr__, __dir__ = exports(__name__, _EXPORTS)
+    _exported, __dir__ = exports(__name__, _EXPORTS)
+
+    def __getattr__(name: str) -> Any:
+        """An exported name, or `__version__`, read from the installed distribution on first use
+        (importlib.metadata costs more than the rest of `import scraper`)."""
+        if name != "__version__":
+            return _exported(name)
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415  # on first use
+
+        try:
+            found = version("storyscraper")  # the distribution's name; the import name is scraper
+        except PackageNotFoundError:  # a source tree on sys.path that was never installed
+            found = "0+unknown"
+        globals()["__version__"] = found
+        return found

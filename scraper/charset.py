@@ -33,6 +33,7 @@ from scraper.errors import ExtractionError
 from scraper.models import FetchedPage, utc_now
 
 __all__ = [
+    "HTML_TYPES",
     "charset_from_content_type",
     "check_text",
     "decided",
@@ -40,6 +41,8 @@ __all__ = [
     "resolve_encoding",
 ]
 
+# The media types of an HTML page (a fetch accepts them; an archived response is a page with one)
+HTML_TYPES: frozenset[str] = frozenset({"text/html", "application/xhtml+xml"})
 _SNIFF_BYTES = 4096
 _BINARY_PROBE = 1024
 # Codecs that consume the BOM they were chosen for, so decoded text does not start with U+FEFF.

@@ -63,3 +63,20 @@ def test_importing_the_package_loads_no_heavy_library() -> None:
         ).stdout.split()
     )
     assert not loaded & {"trafilatura", "httpx", "pyarrow", "lightgbm", "numpy", "warcio", "pebble"}
+
+
+def test_cleaning_a_local_file_loads_no_http_client_and_no_lightgbm() -> None:
+    """`scraper clean page.html`, a cold start: no httpx (nothing is fetched) and no LightGBM (the
+    block model runs on numpy), the two that made it slow."""
+    page = Path(__file__).parent / "fixtures" / "seed-article" / "page.html"
+    code = (
+        "import sys\n"
+        "from scraper.cli import main\n"
+        f"sys.argv = ['scraper', 'clean', {str(page)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(done.stderr.split())
+    assert "Rotherham" in done.stdout
+    assert not loaded & {"httpx", "httpcore", "lightgbm", "scipy", "tenacity"}

@@ -3,6 +3,7 @@ into stdout or a corpus folder of shards; locally or on Ray.
 
     sources.py     inputs: files, folders, input lists, URL maps, stdin; a page from bytes
     warc.py        WARC/ARC records in (reading, resync), the crawl's archive out
+    archiving.py   the crawl's fetcher that writes what it fetches to that archive
     batch.py       the local engine: inputs through the extraction workers, streamed, in order
     ray_engine.py  the Ray engine: archive slices and files as Ray tasks
     folder.py      `clean -o`: the keep/drop verdict, counts, the error log, the run summary
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from scraper._lazy import exports
 
 if TYPE_CHECKING:
+    from scraper.corpus.archiving import ArchivingFetcher as ArchivingFetcher
     from scraper.corpus.atomic import AtomicFile as AtomicFile
     from scraper.corpus.atomic import write_text_atomically as write_text_atomically
     from scraper.corpus.batch import (
@@ -78,7 +80,6 @@ if TYPE_CHECKING:
     from scraper.corpus.sources import (
         read_url_map as read_url_map,
     )
-    from scraper.corpus.warc import ArchivingFetcher as ArchivingFetcher
     from scraper.corpus.warc import WarcArchive as WarcArchive
     from scraper.corpus.writers import (
         FolderWriter as FolderWriter,
@@ -123,7 +124,7 @@ _EXPORTS = {
     "input_sizes": "scraper.corpus.sources",
     "read_input_list": "scraper.corpus.sources",
     "read_url_map": "scraper.corpus.sources",
-    "ArchivingFetcher": "scraper.corpus.warc",
+    "ArchivingFetcher": "scraper.corpus.archiving",
     "WarcArchive": "scraper.corpus.warc",
     "FolderWriter": "scraper.corpus.writers",
     "StreamWriter": "scraper.corpus.writers",

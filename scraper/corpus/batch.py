@@ -25,15 +25,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from scraper.config import ExtractSettings, Settings
 from scraper.corpus.sources import Input, expand, load_file, mapped_url, page_from_bytes
 from scraper.corpus.warc import ARCHIVE_START, ArchivedResponse, ArchivePosition, ArchiveSkip, read_archive
 from scraper.errors import NoMainContent, ScraperError, SourceError, internal_error
 from scraper.extract import Explanation, ExtractionPool, InProcess, explain, extract_document, no_article
-from scraper.fetch import Fetcher, Politeness, fetch_politely
 from scraper.models import Document, FetchedPage
+
+if TYPE_CHECKING:
+    from scraper.fetch import Fetcher
 
 log = logging.getLogger("scraper.extract")
 
@@ -432,11 +434,14 @@ class _Fetching:
     concurrently (per-host limits and pacing apply) while the caller reads results in order."""
 
     def __init__(self, settings: Settings, *, robots: bool = True) -> None:
+        # the HTTP client (httpx, tenacity) only when there are URLs: a cold `clean file.html` skips it
+        from scraper.fetch import Fetcher, Politeness  # noqa: PLC0415
+
         self._settings = settings
         self._robots = robots
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="clean-fetch", daemon=True)
-        self._fetcher = Fetcher(settings.fetch, sites=settings.sites)
+        self._fetcher: Fetcher = Fetcher(settings.fetch, sites=settings.sites)
         self._politeness = Politeness(
             self._fetcher, settings, gate=self._fetcher.gate, on_robots=lambda _host, _answer: None
         )
@@ -470,4 +475,6 @@ class _Fetching:
         self._fetcher.policy.trust([url])
         if not self._robots:
             return await self._fetcher.fetch(url)
+        from scraper.fetch import fetch_politely  # noqa: PLC0415  # loaded with the Fetcher
+
         return await fetch_politely(self._fetcher, self._politeness, url)

@@ -26,7 +26,6 @@ under 1.5% of the ~100 ms extraction costs per page, and only warcio reads ARC f
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gzip
 import io
 import logging
@@ -44,11 +43,9 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scraper.charset import page_from_bytes
-from scraper.config import Settings
+from scraper.charset import HTML_TYPES, page_from_bytes
 from scraper.dates import iso_datetime
 from scraper.errors import SourceError, WriteError
-from scraper.fetch import HTML_TYPES, Fetcher
 from scraper.models import FetchedPage, iso_utc, utc_now
 from scraper.urls import url_flaw
 
@@ -57,7 +54,6 @@ __all__ = [
     "ArchivePosition",
     "ArchiveSkip",
     "ArchivedResponse",
-    "ArchivingFetcher",
     "WarcArchive",
     "is_archive_name",
     "read_archive",
@@ -524,24 +520,3 @@ class WarcArchive:
             raise WriteError(f"{self.folder}: cannot close the crawl archive: {exc.strerror or exc}") from exc
         finally:
             self._handle = self._path = self._writer = None
-
-
-class ArchivingFetcher(Fetcher):
-    """A `Fetcher` that also writes every response it returns (not 304s: they have no body) to a
-    `WarcArchive`, closed with the fetcher; the page it returns names its response record."""
-
-    def __init__(self, settings: Settings, archive: WarcArchive, **kwargs: Any) -> None:
-        super().__init__(settings.fetch, sites=settings.sites, **kwargs)
-        self.archive = archive
-
-    async def fetch(self, url: str, **kwargs: Any) -> FetchedPage:
-        page = await super().fetch(url, **kwargs)
-        if page.status != 304:
-            page = dataclasses.replace(page, warc_record_id=self.archive.write(page))
-        return page
-
-    async def __aexit__(self, *exc: Any) -> None:
-        try:
-            await super().__aexit__(*exc)
-        finally:
-            self.archive.close()

@@ -98,7 +98,11 @@ class Page:
             return False
         weight = self.weights.get(node.mem_id)
         if weight is None:
-            weight = self.weights[node.mem_id] = prose_weight(node)
+            # its prose is at most its text: a short text settles it without counting link text
+            size = len(text_of(node))
+            if size * 2 <= self.total or size < _MIN_MAIN_TEXT:
+                return True
+            weight = self.weights[node.mem_id] = max(0, size - link_text_length(node))
         return weight * 2 <= self.total or weight < _MIN_MAIN_TEXT
 
 

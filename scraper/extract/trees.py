@@ -164,34 +164,40 @@ class Trees:
         count = len(trees)
         slots = -(-max(1, *(len(t.feature) for t in trees)) // 8) * 8
         self._words = (max(len(t.leaf_value) for t in trees) + 31) // 32
-        splits = np.zeros((5, slots, count), dtype=np.int64)  # feature, threshold, kind, bitset start, length
-        splits[1] = np.float64(np.inf).view(np.int64)
-        masks = np.zeros((self._words, slots, count), dtype=np.uint32)  # the leaves left of each split
-        reachable = np.zeros((count, 1, self._words), dtype=np.uint32)  # the leaves each tree has
+        # per split (j, t) at j * count + t: feature, threshold (its bits), kind, bitset start, length,
+        # and the first and last place of the leaves left of it (none for a padding split)
+        inf = int(np.float64(np.inf).view(np.int64))
+        columns = [[0] * (slots * count), [inf] * (slots * count)] + [[0] * (slots * count) for _ in range(3)]
+        first, last = [0] * (slots * count), [-1] * (slots * count)
         leaf_at = np.zeros((count, self._words * 32), dtype=np.intp)  # (tree, place) -> leaf number
+        leaves = np.zeros(count, dtype=np.int64)
         words: list[int] = []
         first_leaf = 0
         for t, tree in enumerate(trees):
-            order = _in_order(tree)
-            place = {leaf: i for i, leaf in enumerate(order)}
-            for i, leaf in enumerate(order):
-                leaf_at[t, i] = first_leaf + leaf
-                reachable[t, 0, i // 32] |= np.uint32(1 << (i % 32))
+            order, spans = _in_order(tree)
+            leaf_at[t, : len(order)] = np.asarray(order) + first_leaf
+            leaves[t] = len(order)
             for j, feature in enumerate(tree.feature):
+                at = j * count + t
                 bitset = (0, 0)
                 if tree.decision[j] & _CATEGORICAL:
                     bounds = tree.cat_boundaries[int(tree.threshold[j]) :][:2]
                     bitset = (len(words) + bounds[0], bounds[1] - bounds[0])
                 threshold = int(np.float64(tree.threshold[j]).view(np.int64))
-                splits[:, j, t] = (feature, threshold, tree.decision[j], *bitset)
-                for leaf in _leaves_under(tree, tree.left[j]):
-                    masks[place[leaf] // 32, j, t] |= np.uint32(1 << (place[leaf] % 32))
+                for column, value in zip(
+                    columns, (feature, threshold, tree.decision[j], *bitset), strict=True
+                ):
+                    column[at] = value
+                first[at], last[at] = spans[tree.left[j]]
             words += tree.cat_words
             first_leaf += len(tree.leaf_value)
+        shape = (self._words, slots, count)
+        masks = _bits(np.asarray(first).reshape(slots, count), np.asarray(last).reshape(slots, count), shape)
+        reachable = _bits(np.zeros(count, dtype=np.int64), leaves - 1, (self._words, count))
+        self._reachable = reachable.T[:, None, :]  # (trees, 1, words): the leaves each tree has
         self._slots, self._count = slots, count
-        self._tests(splits.reshape(5, -1), words)
+        self._tests(np.asarray(columns, dtype=np.int64), words)
         self._bytes(masks)
-        self._reachable = reachable
         self._leaf_at = leaf_at.ravel()
         # the exponent of 2**i is i + 127: the place of leaf i of tree t is t * words * 32 + i
         self._place_base = (np.arange(count, dtype=np.intp) * self._words * 32 - 127)[:, None]
@@ -250,8 +256,9 @@ class Trees:
         rows = x.shape[0]
         columns = np.ascontiguousarray(x.T)  # (features, rows): a feature's values side by side
         right = self._goes_right(columns.take(self._feature, axis=0), nan=bool(np.isnan(x).any()))
-        # split j of tree t is row (j // 8, j % 8, t) here, its answer shifted to bit j % 8: OR-ed,
-        # a byte of eight splits' turns per tree and row
+        # each test's answers shifted to each place in a byte (8 x tests, rows); split j of tree t
+        # takes its test's row at place j % 8, into row (j // 8, j % 8, t): OR-ed, a byte of eight
+        # splits' turns per tree and row
         turns = np.multiply(right.view(np.uint8).take(self._test_of, axis=0), self._bit)
         turns = np.bitwise_or.reduce(turns.reshape(-1, 8, self._count, rows), axis=1)  # (bytes, trees, rows)
         # each byte -> the leaves its right turns rule out
@@ -319,22 +326,36 @@ class Trees:
 _CHUNK = 128
 
 
-def _in_order(tree: _Tree) -> list[int]:
-    """The tree's leaves from left to right."""
-    return _leaves_under(tree, 0) if tree.feature else [0]
-
-
-def _leaves_under(tree: _Tree, child: int) -> list[int]:
-    """The leaves below a child reference (>= 0 a split, < 0 the leaf ~child), left to right."""
-    found: list[int] = []
-    stack = [child]
-    while stack:
-        node = stack.pop()
-        if node < 0:
-            found.append(~node)
+def _in_order(tree: _Tree) -> tuple[list[int], dict[int, tuple[int, int]]]:
+    """The tree's leaves from left to right, and for each child reference (>= 0 a split, < 0 the
+    leaf ~ref) the first and last place of the leaves below it (a run: they are in order)."""
+    if not tree.feature:
+        return [0], {}
+    order: list[int] = []
+    spans: dict[int, tuple[int, int]] = {}
+    stack = [(0, False)]
+    while stack:  # left before right, a split after both its subtrees
+        ref, done = stack.pop()
+        if ref < 0:
+            spans[ref] = (len(order), len(order))
+            order.append(~ref)
+        elif done:
+            spans[ref] = (spans[tree.left[ref]][0], spans[tree.right[ref]][1])
         else:
-            stack += [tree.right[node], tree.left[node]]
-    return found
+            stack += [(ref, True), (tree.right[ref], False), (tree.left[ref], False)]
+    return order, spans
+
+
+def _bits(first: Ints, last: Ints, shape: tuple[int, ...]) -> npt.NDArray[np.uint32]:
+    """Bit masks of the places first..last (none when last < first), in words of 32: `shape` is
+    (words, *first.shape)."""
+    out = np.zeros(shape, dtype=np.uint32)
+    for w in range(shape[0]):
+        low = np.clip(first - 32 * w, 0, 32).astype(np.uint64)
+        high = np.clip(last + 1 - 32 * w, 0, 32).astype(np.uint64)
+        ones = (np.uint64(1) << high) - (np.uint64(1) << low)  # bits low..high-1
+        out[w] = np.where(high > low, ones, 0).astype(np.uint32)
+    return out
 
 
 Linear = tuple[Ints, Floats, Floats, npt.NDArray[np.bool_]]

@@ -38,7 +38,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from scraper.charset import check_text
+from scraper.charset import HTML_TYPES, check_text
 from scraper.config import FetchSettings, Site, scrub, secrets_in, site_fetch, site_for
 from scraper.dates import http_date
 from scraper.errors import FetchError, PermanentFetchError, TransientFetchError
@@ -52,7 +52,6 @@ from scraper.urls import host_origin, join_url, origin
 
 __all__ = ["HTML_TYPES", "Fetcher", "parse_retry_after"]
 
-HTML_TYPES: frozenset[str] = frozenset({"text/html", "application/xhtml+xml"})
 
 _log = logging.getLogger("scraper.fetch")
 _SCHEMES = ("http", "https")
