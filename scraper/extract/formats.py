@@ -2,8 +2,8 @@
 
     content(found, settings)  -> Content      (pipeline.py) XML and Markdown of a trafilatura extraction
     chosen_content(shown, blocks) -> Content  (pipeline.py) the same for the blocks the model chose
-    render_xml(doc, tei=...)  -> str          (export.py)  trafilatura's `<doc>`, or a TEI document
-    render_html(doc)          -> str          (export.py)  the cleaned HTML, metadata in `<meta>` tags
+    render_xml(doc, tei=...)  -> str          (corpus/writers.py) trafilatura's `<doc>`, or a TEI document
+    render_html(doc)          -> str          (corpus/writers.py) the cleaned HTML, metadata in `<meta>` tags
 
 A `Document` carries its main content as trafilatura's XML (`Document.xml`: `<main>`, then
 `<comments>` when comments are kept): links (`<ref>`), images (`<graphic>`) and emphasis (`<hi>`)
