@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import tomllib
 from collections.abc import Iterator
@@ -143,3 +144,22 @@ def test_the_installed_versions_are_the_pinned_ones() -> None:
     pins = _pins()
     for name in FIGURE_DEPENDENCIES:
         assert metadata.version(name) == pins[canonicalize_name(name)], name
+
+
+def test_every_install_hint_names_this_distribution_and_one_of_its_extras() -> None:
+    """A hint such as `pip install 'storyscraper[dedup]'` names our distribution (`scraper[...]` on
+    the index is another project), or a checkout (`.`), and an extra pyproject.toml defines, in
+    code and in the docs."""
+    extras = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+            "optional-dependencies"
+        ]
+    )
+    texts = [
+        path.read_text(encoding="utf-8")
+        for path in [*PACKAGE_DIR.rglob("*.py"), *(ROOT / "docs").rglob("*.md")]
+    ]
+    hints = [hint for text in texts for hint in re.findall(r"pip install '([\w.-]+)\[(\w+)\]'", text)]
+    assert len(hints) >= 6
+    assert sorted({name for name, _extra in hints}) == [".", "storyscraper"]  # `.`: from a checkout
+    assert {extra for _name, extra in hints} <= extras

@@ -80,3 +80,20 @@ def test_the_run_crawl_example_runs_as_a_saved_script(site: str, tmp_path: Path)
     _run_id, new, _changed, _failed = lines[1].split()
     assert int(new) >= 1, lines[1]
     assert "Traceback" not in done.stderr
+
+
+def test_the_development_layout_names_only_modules_that_exist() -> None:
+    """Every module docs/development.md's layout names is there, in the folder it is listed under:
+    a module moved or renamed cannot leave its old name behind."""
+    text = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
+    layout = text.split("```\nscraper/\n", 1)[1].split("```", 1)[0]
+    folder, named = ROOT / "scraper", []
+    for line in layout.splitlines():
+        head = line[2:14].strip()
+        if head.endswith("/"):
+            folder = ROOT / "scraper" / head
+        elif head:
+            folder = ROOT / "scraper"
+        named += [(folder, name) for name in re.findall(r"\b(\w+\.py)\b", line)]
+    assert len(named) > 50
+    assert [f"{folder.name}/{name}" for folder, name in named if not (folder / name).is_file()] == []

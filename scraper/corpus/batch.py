@@ -12,7 +12,7 @@ being fetched or extracted. One `Cleaned` per page carries a document, the error
 (`failed`), or why a record is no page (`skipped`: a WARC request, an image). "No article" is a
 document with a `skip_reason` (junk pages, and pages without main content), never an error.
 `resume` tells, per input, how many of its pages an earlier run already did: those are not
-extracted again (scraper/shards.py keeps that count).
+extracted again (corpus/shards.py keeps that count).
 """
 
 from __future__ import annotations

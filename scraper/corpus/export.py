@@ -51,7 +51,7 @@ def _pyarrow() -> tuple[Any, Any]:
     return pyarrow, pyarrow.parquet
 
 
-parquet_modules = _pyarrow  # for the shards of `clean -o` (scraper/shards.py)
+parquet_modules = _pyarrow  # for the shards of `clean -o` (corpus/shards.py)
 
 
 @functools.cache

@@ -2,8 +2,8 @@
 
     content(found, settings)  -> Content      (pipeline.py) XML and Markdown of a trafilatura extraction
     chosen_content(shown, blocks) -> Content  (pipeline.py) the same for the blocks the model chose
-    render_xml(doc, tei=...)  -> str          (export.py)  trafilatura's `<doc>`, or a TEI document
-    render_html(doc)          -> str          (export.py)  the cleaned HTML, metadata in `<meta>` tags
+    render_xml(doc, tei=...)  -> str          (corpus/writers.py) trafilatura's `<doc>`, or a TEI document
+    render_html(doc)          -> str          (corpus/writers.py) the cleaned HTML, metadata in `<meta>` tags
 
 A `Document` carries its main content as trafilatura's XML (`Document.xml`: `<main>`, then
 `<comments>` when comments are kept): links (`<ref>`), images (`<graphic>`) and emphasis (`<hi>`)
@@ -71,7 +71,7 @@ def content(found: _Extracted, settings: ExtractSettings) -> Content:
             etree.strip_tags(tree, "ref")
         if not settings.include_formatting:
             etree.strip_tags(tree, "hi")
-        _drop_prefixes(tree)
+        _xml_names(tree)
         tree.tag = tag
         tree.attrib.clear()
         markdown.append(tidy_markdown(xmltotxt(tree, True)))
@@ -79,15 +79,22 @@ def content(found: _Extracted, settings: ExtractSettings) -> Content:
     return Content(markdown="\n\n".join(filter(None, markdown)), xml="".join(parts))
 
 
-def _drop_prefixes(tree: etree._Element) -> None:
-    """Tags and attributes with an undeclared prefix (Word's `<o:p>`, which the HTML parser keeps
-    as a tag named "o:p") give XML that no parser reads back: they are unwrapped, their text kept."""
-    prefixed = {el.tag for el in tree.iter() if isinstance(el.tag, str) and ":" in el.tag}
-    if prefixed:
-        etree.strip_tags(tree, *prefixed)
+# An XML name without a prefix (over tag and attribute names, never HTML)
+_XML_NAME = re.compile(r"[^\W\d][\w.\-]*")
+_UNWRAPPED = "unwrapped-by-scraper"  # an element whose name XML cannot hold, before it goes
+
+
+def _xml_names(tree: etree._Element) -> None:
+    """Tags and attributes whose names XML cannot hold give XML that no parser reads back: Word's
+    `<o:p>` (an undeclared prefix, kept by the HTML parser as a tag named "o:p"), the words of a
+    broken tag (`<p dir="ltr" powered by common sense - articles>`: attributes named "-" and
+    "thorpe,"). Such elements are unwrapped, their text kept; such attributes are dropped."""
     for element in tree.iter():
-        for name in [name for name in element.attrib if ":" in name and not name.startswith("{")]:
+        if isinstance(element.tag, str) and not _XML_NAME.fullmatch(element.tag):
+            element.tag = _UNWRAPPED
+        for name in [name for name in element.attrib if not _XML_NAME.fullmatch(name) and name[0] != "{"]:
             del element.attrib[name]
+    etree.strip_tags(tree, _UNWRAPPED)
 
 
 def plain_text(body: etree._Element) -> str:
@@ -123,49 +130,110 @@ def rejoin(body: etree._Element, page: str) -> bool:
     """Paragraphs that are one block of the page become one paragraph again, in place; whether any did.
 
     trafilatura makes a paragraph of each run of loose text in a container: "for <a><em>Black
-    Ops 2</em></a> is fun" in a <div> comes back as two <p>, split at the link. `page` is the
-    text of the page's blocks, one per line (blocks.py): two neighbouring paragraphs are joined
-    when the words around their break run on inside one of its lines and no line of the page
-    ends and the next starts there."""
+    Ops 2</em></a> is fun" in a <div> comes back as two <p>, split at the link, or as loose text
+    or a loose link beside a <p>. `page` is the text of the page's blocks, one per line
+    (blocks.py): a paragraph and its neighbour (a paragraph, loose text or a loose link) are joined
+    when the words around their break run on inside one of its lines and no line of the page ends
+    and the next starts there."""
     joined = False
-    for first in list(body.iter("p")):
-        if first.getparent() is None:  # merged into the paragraph before it
+    for paragraph in list(body.iter("p")):
+        if paragraph.getparent() is None:  # merged into the paragraph before it
             continue
-        while (
-            (second := first.getnext()) is not None and second.tag == "p" and not (first.tail or "").strip()
-        ):
-            tail = " ".join("".join(first.itertext()).split()[-_JUNCTION:])
-            head = " ".join("".join(second.itertext()).split()[:_JUNCTION])
-            if not tail or not head or f"{tail}\n{head}" in page:
-                break
-            if f"{tail} {head}" in page:
-                _append(first, second, " ")
-            elif f"{tail}{head}" in page:  # "a comedian (" and "The Hangover), ..."
-                _append(first, second, "")
-            else:
-                break
+        joined |= _take_text_before(paragraph, page)
+        while _take_next(paragraph, page):
             joined = True
     return joined
 
 
-_SPACED = re.compile(r"(\w+) ([,.;:!?])")  # over extracted text, never HTML
+def _take_text_before(paragraph: etree._Element, page: str) -> bool:
+    """The loose text before `paragraph` moved into it when the page runs them on."""
+    before, parent = paragraph.getprevious(), paragraph.getparent()
+    loose = before.tail if before is not None else parent.text if parent is not None else None
+    if not loose or not loose.strip() or (space := _runs_on(loose, _text(paragraph), page)) is None:
+        return False
+    paragraph.text = loose.strip() + space + (paragraph.text or "").lstrip()
+    if before is not None:
+        before.tail = None
+    elif parent is not None:
+        parent.text = None
+    return True
+
+
+def _take_next(paragraph: etree._Element, page: str) -> bool:
+    """What follows `paragraph` (loose text, a loose link or emphasis, a paragraph) moved into it
+    when the page runs them on; whether it was."""
+    after, tail = paragraph.getnext(), paragraph.tail or ""
+    following = tail if tail.strip() else _text(after) if after is not None else ""
+    if not following.strip() or (space := _runs_on(_text(paragraph), following, page)) is None:
+        return False
+    if tail.strip():
+        _end_with(paragraph, space + tail.strip())
+        paragraph.tail = None
+    elif after is not None and after.tag in _INLINE_XML:
+        _end_with(paragraph, space)
+        after.text = (after.text or "").lstrip()
+        paragraph.append(after)  # its tail with it
+    elif after is not None and after.tag == "p":
+        _end_with(paragraph, space + (after.text or "").lstrip())
+        paragraph.extend(list(after))
+        paragraph.tail = after.tail
+        paragraph.getparent().remove(after)  # type: ignore[union-attr]  # a sibling has one
+    else:
+        return False
+    return True
+
+
+_INLINE_XML = frozenset({"ref", "hi", "del"})  # trafilatura's inline elements
+
+
+def _text(element: etree._Element) -> str:
+    return "".join(element.itertext())
+
+
+def _runs_on(before: str, after: str, page: str) -> str | None:
+    """What joins `before` and `after` in the page's text (a space, or nothing), or None when a
+    line of the page ends and the next starts between them (or the page has neither)."""
+    tail = " ".join(before.split()[-_JUNCTION:])
+    head = " ".join(after.split()[:_JUNCTION])
+    if not tail or not head or f"{tail}\n{head}" in page:
+        return None
+    if f"{tail} {head}" in page:
+        return " "
+    if f"{tail}{head}" in page:  # "a comedian (" and "The Hangover), ..."
+        return ""
+    return None
+
+
+def _end_with(element: etree._Element, text: str) -> None:
+    """`text` at the end of `element`'s content, after its last child if it has one."""
+    if len(element):
+        element[-1].tail = (element[-1].tail or "").rstrip() + text
+    else:
+        element.text = (element.text or "").rstrip() + text
+
+
+# a space before punctuation, and punctuation run into the next word (over extracted text, never HTML)
+_SPACED = re.compile(r"(\w+) ([,.;:!?])")
+_RUN_ON = re.compile(r"(\w+)([,.;:!?])(\w+)")
 
 
 def respace(body: etree._Element, page: str) -> bool:
-    """A space before punctuation that the page does not have is taken out, in place; whether any was.
+    """Spaces around punctuation as the page has them, in place; whether any changed.
 
     trafilatura's fallback joins a paragraph's text nodes with spaces ("the booth at <a>SXSW</a>."
-    reads "the booth at SXSW ."). `page` is the text of the page's blocks (blocks.py): "SXSW ."
-    loses its space when the page has "SXSW." and never "SXSW .". Code is left as it is."""
+    reads "the booth at SXSW ."), and it can lose the space after an inline element ("<b>the
+    marathon,</b>&nbsp;run" reads "marathon,run"). `page` is the text of the page's blocks
+    (blocks.py): "SXSW ." loses its space when the page has "SXSW." and never "SXSW ."; "marathon,run"
+    gets one when the page has "marathon, run" and never "marathon,run". Code is left as it is."""
     code = {inner for element in body.iter("code") for inner in element.iter()}
     changed = False
     for element in body.iter():
         if element in code:
             continue
-        if element.text and " " in element.text:
+        if element.text:
             element.text, edited = _respaced(element.text, page)
             changed |= edited
-        if element.tail and " " in element.tail and element.getparent() not in code:
+        if element.tail and element.getparent() not in code:
             before = "".join(element.itertext())
             joined, edited = _respaced(before + element.tail, page)
             if edited and joined.startswith(before):
@@ -175,27 +243,20 @@ def respace(body: etree._Element, page: str) -> bool:
 
 
 def _respaced(text: str, page: str) -> tuple[str, bool]:
-    def fixed(match: re.Match[str]) -> str:
+    def unspaced(match: re.Match[str]) -> str:
         word, mark = match.groups()
         if f"{word}{mark}" in page and f"{word} {mark}" not in page:
             return f"{word}{mark}"
         return match.group(0)
 
-    edited = _SPACED.sub(fixed, text)
+    def spaced(match: re.Match[str]) -> str:
+        word, mark, following = match.groups()
+        if f"{word}{mark} {following}" in page and f"{word}{mark}{following}" not in page:
+            return f"{word}{mark} {following}"
+        return match.group(0)
+
+    edited = _RUN_ON.sub(spaced, _SPACED.sub(unspaced, text))
     return edited, edited != text
-
-
-def _append(first: etree._Element, second: etree._Element, space: str) -> None:
-    """`second`'s content at the end of `first`, `space` between them; `second` removed."""
-    if len(first):
-        first[-1].tail = (first[-1].tail or "").rstrip() + space + (second.text or "").lstrip()
-    else:
-        first.text = (first.text or "").rstrip() + space + (second.text or "").lstrip()
-    first.extend(list(second))
-    first.tail = second.tail
-    parent = second.getparent()
-    assert parent is not None  # a sibling of `first`
-    parent.remove(second)
 
 
 def _one_space(text: str) -> str:

@@ -22,6 +22,7 @@ import lzma
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
+_PREFIX = "py3langid-"  # the cache folders' names: this prefix and the model file's digest
+_STALE = 3600.0  # seconds after which a temp folder is a killed writer's, not one being written
 # what py3langid's npz holds (py3langid/modelio.py save_model), in the order its identifier takes
 _ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 
@@ -38,7 +41,7 @@ def identifier() -> Any:
     from py3langid import langid  # noqa: PLC0415  # numpy and the model: only when a language is needed
 
     source = Path(langid.MODEL_DIR) / langid.MODEL_FILE
-    folder = cache_root() / f"py3langid-{_digest(source)[:16]}"
+    folder = cache_root() / f"{_PREFIX}{_digest(source)[:16]}"
     try:
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
     except (OSError, ValueError):  # not there yet, or not readable: unpack it
@@ -64,9 +67,13 @@ def _unpack(source: Path) -> dict[str, Any]:
 
 
 def _keep(arrays: dict[str, Any], folder: Path) -> None:
-    """Leave the arrays uncompressed in `folder`, whole or not at all; a failure only costs speed."""
+    """Leave the arrays uncompressed in `folder`, whole or not at all; a failure only costs speed.
+    Temp folders a killed process left (older than `_STALE` seconds) are removed first."""
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
+        for left in folder.parent.glob(f".{_PREFIX}*-*"):
+            if time.time() - left.stat().st_mtime > _STALE:
+                shutil.rmtree(left, ignore_errors=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
         try:
             for name, array in arrays.items():

@@ -202,7 +202,7 @@ def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace) -> 
     neither do the blocks' features, which read them."""
     lines = "\n".join(b.text for b in blocks)
     bodies = [body for body in (found.body, found.commentsbody) if body is not None]
-    changed = [fix(body, lines) for body in bodies for fix in (rejoin, respace)]
+    changed = [fix(body, lines) for body in bodies for fix in (respace, rejoin)]  # spaced, then comparable
     trace.lap("model")  # the blocks, walked for the model
     return any(changed)
 

@@ -1,7 +1,7 @@
 """What the pre-pass counts as clutter: named rules over facts measured once per page.
 
 Each `Rule` finds candidate elements by structure and generic signals (element kinds, whole
-class/id tokens, short label texts), never by rules for one site; `clutter.strip_clutter`
+class/id tokens, short label texts), never by rules for one site; `prepass.strip_clutter`
 applies them. Guarded rules only get elements `Page.removable` allows: never
 <html>/<body>/<main>/<article>, the container with the most paragraph text or its ancestors,
 nor an element holding half the page's paragraph text, unless that text is too short to be a
@@ -149,7 +149,7 @@ def _non_content(page: Page) -> Iterator[LexborNode]:
     """Scripts, styles, frames, and every <noscript> except one holding the page's story.
 
     Some sites (Discourse forums, for one) render the story with JavaScript and put the whole
-    text in a <noscript> for crawlers; that one is unwrapped by `clutter.reveal_noscript`.
+    text in a <noscript> for crawlers; that one is unwrapped by `prepass.reveal_noscript`.
     """
     hidden = list(page.tree.css(_NON_CONTENT))
     yield from hidden

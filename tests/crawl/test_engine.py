@@ -155,11 +155,13 @@ def test_retry_after_pauses_one_host_while_the_other_goes_on(
     assert report.ok and report.new == 2 + 1 + 6
     [refused] = [r for r in slow.requests if r.path == "/busy"][:1]
     after = [r for r in slow.requests if r.at > refused.at]
-    assert after and min(r.at for r in after) - refused.at >= 0.9  # the whole host waited
+    assert after and (resumed := min(r.at for r in after)) - refused.at >= 0.9  # the whole host waited
     fast_pages_done = [r.at for r in fast.requests if r.path in fast_pages]
     assert len(fast_pages_done) == 5
-    # the fast host was not held up: it did most of its work while the slow one was paused
-    assert sum(refused.at < t < refused.at + 0.9 for t in fast_pages_done) >= 3
+    # the fast host was not held up: what it had left when the slow one paused went on during the
+    # pause (no fixed window: on a loaded machine its pacing may stretch past one second)
+    left = [t for t in fast_pages_done if t > refused.at]
+    assert left and min(left) < resumed
 
 
 def _validated(etag: str, body: str) -> Callable[[Request], Route]:

@@ -65,11 +65,17 @@ def test_paragraphs_that_are_one_block_of_the_page_are_joined_again() -> None:
     body = etree.fromstring(
         '<main><p>This trailer for</p><p><hi rend="#i">Black Ops 2</hi> is fun.</p>'
         "<p>Then a comedian (</p><p>The Hangover), a horse.</p><p>A paragraph of its own.</p>"
-        "<p>A line before a br</p><p>and the line after it.</p></main>"
+        "<p>A line before a br</p><p>and the line after it.</p>"
+        '<head rend="h2">July 8</head>Last September we released<p>version 5.8, which was lighter.</p>'
+        "<p>A paragraph that ends</p>with loose text after it.<p>It has only been</p>"
+        '<ref target="/s"> less than 3 months</ref><p> since we started.</p></main>'
     )
     page = (
         "This trailer for Black Ops 2 is fun.\nThen a comedian (The Hangover), a horse.\n"
-        "A paragraph of its own.\nA line before a br\nand the line after it."
+        "A paragraph of its own.\nA line before a br\nand the line after it.\nJuly 8\n"
+        "Last September we released version 5.8, which was lighter.\n"
+        "A paragraph that ends with loose text after it.\n"
+        "It has only been less than 3 months since we started."
     )
     assert rejoin(body, page)
     assert ["".join(p.itertext()) for p in body] == [
@@ -78,29 +84,51 @@ def test_paragraphs_that_are_one_block_of_the_page_are_joined_again() -> None:
         "A paragraph of its own.",
         "A line before a br",
         "and the line after it.",
+        "July 8",
+        "Last September we released version 5.8, which was lighter.",
+        "A paragraph that ends with loose text after it.",
+        "It has only been less than 3 months since we started.",
     ]
+    assert body.xpath("p[last()]/ref/@target") == ["/s"]
+    assert body[5].tail is None and body[7].tail is None
     assert body.xpath("p[1]/hi/text()") == ["Black Ops 2"]
     assert not rejoin(body, page)
 
 
-def test_a_space_before_punctuation_the_page_lacks_is_taken_out() -> None:
+def test_spaces_around_punctuation_are_as_the_page_has_them() -> None:
     """trafilatura's fallback joins text nodes with spaces ("at SXSW ."): a space before punctuation
-    goes when the page's blocks have none there, also after an inline element; the page's own
-    spaces and code stay."""
+    goes when the page's blocks have none there, also after an inline element, and one lost after
+    punctuation ("marathon,run") comes back; the page's own spacing and code stay."""
     body = etree.fromstring(
         "<main><p>The booth at SXSW . Photo courtesy of the team.</p>"
         '<p>Click <ref target="/h">here</ref> , then go.</p><p>Spaced out . As the page has it.</p>'
+        '<p>A <hi rend="#b">PB in the marathon,</hi>run in 2011, version 5.8 too.</p>'
         "<code>x = a .b</code></main>"
     )
     page = (
         "The booth at SXSW. Photo courtesy of the team.\nClick here, then go.\n"
-        "Spaced out . As the page has it."
+        "Spaced out . As the page has it.\nA PB in the marathon, run in 2011, version 5.8 too."
     )
     assert respace(body, page)
     assert ["".join(element.itertext()) for element in body] == [
         "The booth at SXSW. Photo courtesy of the team.",
         "Click here, then go.",
         "Spaced out . As the page has it.",
+        "A PB in the marathon, run in 2011, version 5.8 too.",
         "x = a .b",
     ]
     assert not respace(body, page)
+
+
+def test_attributes_from_a_broken_tag_give_xml_that_reads_back() -> None:
+    """A tag broken by text in it (`<p powered by common sense - thorpe,>`) has attributes no XML
+    name can hold: they are dropped, so the record's XML parses and the model's blocks can use it."""
+    body = lxml.html.fromstring(
+        '<div><p dir="ltr" powered by common sense - doug thorpe,>A story told in full.</p></div>'
+    )
+    found = _Extracted()
+    found.body = body
+    shown = content(found, ExtractSettings())
+    assert etree.fromstring(shown.xml).xpath("p/text()") == ["A story told in full."]
+    chosen = chosen_content(shown, [("p", "A story told in full.")])
+    assert etree.fromstring(chosen.xml).xpath("p/text()") == ["A story told in full."]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +69,18 @@ def test_a_cache_that_cannot_be_written_costs_only_speed(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert langid.identifier().classify(TEXTS[2]) == reference.classify(TEXTS[2])
     assert (tmp_path / "storyscraper").read_text() == "not a folder"
+
+
+def test_a_killed_writers_temp_folder_is_swept_and_a_live_one_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A temp folder older than an hour (a process killed while writing) goes; a young one stays."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    root = tmp_path / "storyscraper"
+    stale, live = root / ".py3langid-0123456789abcdef-dead", root / ".py3langid-0123456789abcdef-busy"
+    for temp in (stale, live):
+        temp.mkdir(parents=True)
+        (temp / "nextmove.npy").write_bytes(b"half")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    langid.identifier()
+    assert not stale.exists() and live.exists()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # the bench's own imports
 
-import fidelity  # bench/ is a folder of scripts, not a package
+import fidelity
 
 from scraper.api import clean_html
 
@@ -23,6 +23,8 @@ def test_a_space_the_page_has_is_not_counted() -> None:
     """A <br>, a block boundary or a space in the page before the punctuation is the page's own."""
     html = "<p>Hat tip to <i>samela</i><br><br>.</p><div>A list<p>, then</p></div><p>Spaced out .</p>"
     assert not fidelity.faults(html, "Hat tip to samela .\nA list , then\nSpaced out .", [])
+    island = '<p>Reviews</p><script>{"name": "Janet "}</script>'  # text the page renders by script
+    assert not fidelity.faults(island, "Reviews\nVery soft and comfy, says Janet .", [])
 
 
 def test_a_kept_text_inside_another_is_counted_unless_the_page_repeats_it() -> None:
@@ -32,6 +34,8 @@ def test_a_kept_text_inside_another_is_counted_unless_the_page_repeats_it() -> N
     assert fidelity.faults(html, "", ["We love you, we do.", "We love you, we do."]).copies == []
     kept = ["The story in one block.", "Intro. The story in one block."]
     assert fidelity.faults(html, "", kept).copies == ["The story in one block."]
+    hidden = "<p>The story in one block.</p><div style='display: none'>Intro. The story in one block.</div>"
+    assert fidelity.faults(hidden, "", kept).copies == ["The story in one block."]
 
 
 def test_a_line_break_inside_a_paragraph_is_counted() -> None:
