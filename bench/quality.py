@@ -307,6 +307,8 @@ def score_lines(
 
 
 def _judge(line: dict[str, Any], peers: list[str]) -> None:
+    if not peers:  # --no-peers: nothing to judge against
+        return
     for part in PARTS:
         if f"{OURS}_{part}" not in line:
             continue
@@ -361,7 +363,7 @@ def _print_table(table: list[dict[str, Any]]) -> None:
             if f"{OURS}_{part}" not in line:
                 cells += f"{line[f'n_{part}']:>5}{'':>7}  {'':<29}"
                 continue
-            best = f"{line[f'best_{part}_f1']:.3f} {line[f'best_{part}']}"
+            best = f"{line[f'best_{part}_f1']:.3f} {line[f'best_{part}']}" if f"best_{part}" in line else ""
             cells += f"{line[f'n_{part}']:>5}{line[f'{OURS}_{part}']:>7.3f}  {best:<29}"
         met = "" if "met" not in line else ("yes" if line["met"] else "NO")
         print(cells + met)
