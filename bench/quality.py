@@ -57,6 +57,7 @@ OURS = "scraper"
 TRAFILATURA = ("trafilatura", "trafilatura-nocomments", "trafilatura-precision", "trafilatura-fast")
 READABILITY, RS = "readability-lxml", "rs-trafilatura"
 PEERS = (*TRAFILATURA, READABILITY, RS)
+LOCAL_PEERS = PEERS[:-1]  # the peers that run in our workers; rs-trafilatura runs in its own environment
 PARTS = ("cv", "frozen")
 
 # dataset -> (protocol of the headline number, its goal)
@@ -153,14 +154,17 @@ class PeerCache:
         self.texts: dict[str, dict[str, str]] = (
             json.loads(self.path.read_text(encoding="utf-8")) if self.path.is_file() else {}
         )
+        self._keys: dict[tuple[str, str], str] = {}  # each page file read and hashed once per run
 
-    @staticmethod
-    def key(page_id: str, path: str) -> str:
-        return f"{page_id}:{hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]}"
+    def key(self, page_id: str, path: str) -> str:
+        if (page_id, path) not in self._keys:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+            self._keys[page_id, path] = f"{page_id}:{digest}"
+        return self._keys[page_id, path]
 
     def holds(self, page_id: str, path: str) -> bool:
         """Whether the peers that run in our workers have this page's texts."""
-        return all(self.get(page_id, path, name) is not None for name in PEERS[:-1])
+        return all(self.get(page_id, path, name) is not None for name in LOCAL_PEERS)
 
     def get(self, page_id: str, path: str, system: str) -> str | None:
         return self.texts.get(self.key(page_id, path), {}).get(system)
@@ -180,16 +184,15 @@ def _peer_predictions(
 ) -> dict[str, dict[str, str]]:
     """Every peer's text per page id: this run's results and rs-trafilatura's for the pages the
     cache lacks, the cache's for the others (rs-trafilatura absent when it cannot run)."""
-    local = PEERS[:-1]  # the peers that run in our workers
     for r in results:
-        if local[0] in r:
-            cache.put(r["id"], paths[r["id"]], {n: r[n] for n in local})
+        if LOCAL_PEERS[0] in r:
+            cache.put(r["id"], paths[r["id"]], {n: r[n] for n in LOCAL_PEERS})
     missing = {i: p for i, p in paths.items() if cache.get(i, p, RS) is None}
     found = _run_rs(missing) if missing else {}
     for page_id, text in (found or {}).items():
         cache.put(page_id, paths[page_id], {RS: text})
     cache.save()
-    names = local if found is None else PEERS
+    names = LOCAL_PEERS if found is None else PEERS
     return {n: {i: cache.get(i, p, n) or "" for i, p in paths.items()} for n in names}
 
 
