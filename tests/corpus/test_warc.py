@@ -29,6 +29,21 @@ ARTICLE = (HTML / "news-article.html").read_bytes()
 GERMAN = (HTML / "german-cp1252.html").read_bytes()
 
 
+def _mutated(data: bytes, rng: random.Random, *, max_edits: int) -> bytes:
+    """`data` with 1 to `max_edits` random edits: a byte flipped, up to 200 bytes cut, or up to 50
+    random bytes inserted."""
+    out = bytearray(data)
+    for _ in range(rng.randint(1, max_edits)):
+        at, op = rng.randrange(len(out)), rng.random()
+        if op < 0.5:
+            out[at] = rng.randrange(256)
+        elif op < 0.8:
+            del out[at : at + rng.randint(1, 200)]
+        else:
+            out[at:at] = rng.randbytes(rng.randint(1, 50))
+    return bytes(out)
+
+
 def _read(path: Path) -> list[ArchivedResponse | ArchiveSkip]:
     return list(read_archive(str(path), max_bytes=1 << 20))
 
@@ -173,16 +188,8 @@ def test_mutated_archives_never_raise_and_never_print(
     rng = random.Random(7)
     base = warc_bytes([Exchange(f"https://a.example/{n}", ARTICLE) for n in range(3)], gzipped=gzipped)
     for n in range(60):
-        data = bytearray(base)
-        for _ in range(rng.randint(1, 6)):
-            at, op = rng.randrange(len(data)), rng.random()
-            if op < 0.5:
-                data[at] = rng.randrange(256)
-            elif op < 0.8:
-                del data[at : at + rng.randint(1, 200)]
-            else:
-                data[at:at] = rng.randbytes(rng.randint(1, 50))
-        path = write(tmp_path / f"m{n}.warc{'.gz' if gzipped else ''}", bytes(data))
+        data = _mutated(base, rng, max_edits=6)
+        path = write(tmp_path / f"m{n}.warc{'.gz' if gzipped else ''}", data)
         for record in _read(path):
             assert isinstance(record, ArchivedResponse | ArchiveSkip)
     assert capsys.readouterr().err == ""
@@ -367,16 +374,8 @@ def test_reading_a_mutated_archive_from_a_records_position_gives_the_rest(
     rng = random.Random(11)
     base = warc_bytes([Exchange(f"https://a.example/{n}", ARTICLE) for n in range(3)], gzipped=gzipped)
     for n in range(25):
-        data = bytearray(base)
-        for _ in range(rng.randint(1, 4)):
-            at, op = rng.randrange(len(data)), rng.random()
-            if op < 0.5:
-                data[at] = rng.randrange(256)
-            elif op < 0.8:
-                del data[at : at + rng.randint(1, 200)]
-            else:
-                data[at:at] = rng.randbytes(rng.randint(1, 50))
-        path = str(write(tmp_path / f"m{n}.warc{'.gz' if gzipped else ''}", bytes(data)))
+        data = _mutated(base, rng, max_edits=4)
+        path = str(write(tmp_path / f"m{n}.warc{'.gz' if gzipped else ''}", data))
         whole = list(read_positioned(path, max_bytes=1 << 20))
         for number, (_record, position) in enumerate(whole):
             rest = [_seen(r) for r in read_archive(path, max_bytes=1 << 20, start=position)]
