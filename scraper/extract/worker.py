@@ -57,10 +57,31 @@ _LIBRARY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "charset_no
 
 
 def quiet_libraries(level: int = logging.CRITICAL) -> None:
-    """Route third-party `warnings` through logging and show library log lines only from `level` up."""
+    """Route third-party `warnings` through logging and show library log lines only from `level` up.
+
+    The levels are set on the libraries' loggers, and the handlers configured now (the CLI's)
+    also drop a library's lines below `level`: a library imported later may set its own level
+    again (trafilatura's metadata module sets htmldate's to WARNING on import, and extraction is
+    imported lazily, after the CLI has set the levels)."""
     logging.captureWarnings(True)
     for name in _LIBRARY_LOGGERS:
         logging.getLogger(name).setLevel(level)
+    for handler in logging.getLogger().handlers:
+        for old in [f for f in handler.filters if isinstance(f, _LibraryFloor)]:
+            handler.removeFilter(old)
+        handler.addFilter(_LibraryFloor(level))
+
+
+class _LibraryFloor(logging.Filter):
+    """Drops the log records of `_LIBRARY_LOGGERS` (and their children) below a level."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        library = record.name.partition(".")[0] in _LIBRARY_LOGGERS or record.name == "py.warnings"
+        return not library or record.levelno >= self.level
 
 
 class ExtractionPool:

@@ -487,3 +487,20 @@ def test_a_crawl_log_says_when_each_line_was_written(fast_config: Path) -> None:
     lines = done.stderr.splitlines()
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ INFO scraper.progress: run \S+ started", lines[0])
     assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ", line) for line in lines), lines
+
+
+def test_library_log_lines_stay_off_stderr_when_extraction_is_imported_after_the_cli(tmp_path: Path) -> None:
+    """trafilatura sets htmldate's log level on import, after the CLI had quieted it: a page htmldate
+    cannot parse (5,000 nested elements) printed 'ERROR htmldate.utils: parsed tree length: 1'
+    under its clean text. Library lines show only at -vv."""
+    page = tmp_path / "deep.html"
+    page.write_text("<div>" * 5000 + "A deep story, told in one sentence." + "</div>" * 5000)
+    done = subprocess.run(
+        [sys.executable, "-m", "scraper", "clean", str(page)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "A deep story" in done.stdout
+    assert done.stderr == ""
+    command = [sys.executable, "-m", "scraper", "-vv", "clean", str(page)]
+    loud = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert "htmldate" in loud.stderr  # -vv still shows them
