@@ -233,13 +233,32 @@ def respace(body: etree._Element, page: str) -> bool:
         if element.text:
             element.text, edited = _respaced(element.text, page)
             changed |= edited
-        if element.tail and element.getparent() not in code:
-            before = "".join(element.itertext())
+        if element.tail and element.getparent() not in code and (before := _before_tail(element)) is not None:
             joined, edited = _respaced(before + element.tail, page)
             if edited and joined.startswith(before):
                 element.tail = joined[len(before) :]
                 changed = True
     return changed
+
+
+def _before_tail(element: etree._Element) -> str | None:
+    """The text before `element`'s tail, which respacing reads with it, or None when no edit of
+    the tail can come of it: an edit the tail keeps starts in the tail, so the tail holds a mark,
+    or it is the space a word run on after a mark gets ("end.</hi>Next"). An edit before the tail
+    never changes it (the joined text then no longer starts with the text before). The text of
+    the element is joined only when needed: it costs as much as the rest of respacing."""
+    tail = element.tail or ""
+    if _MARK.search(tail):
+        return "".join(element.itertext())
+    if not _WORD_FIRST.match(tail):
+        return None
+    before = "".join(element.itertext())
+    return before if before.endswith(_MARKS) else None
+
+
+_MARKS = (",", ".", ";", ":", "!", "?")  # the punctuation of _SPACED and _RUN_ON
+_MARK = re.compile("[,.;:!?]")
+_WORD_FIRST = re.compile(r"\w")
 
 
 def _respaced(text: str, page: str) -> tuple[str, bool]:
