@@ -144,11 +144,13 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
                                     verdict.page_type, signals)  # fmt: skip
         if _as_the_page_reads(found, trace.blocks, trace):
             text, markdown = _with_comments(found, plain_text(found.body), settings)
-    shown = content(
-        found, settings
-    )  # what Markdown and XML keep (links, images, emphasis): last, it edits found
     trace.lap("trafilatura")
-    if trace.blocks and (chosen := _choose(trace, settings, verdict.page_type)) is not None:
+    chosen = _choose(trace, settings, verdict.page_type) if trace.blocks else None
+    # what Markdown and XML keep (links, images, emphasis): last, it edits found; trafilatura's
+    # Markdown only when the model's choice does not replace it
+    shown = content(found, settings, markdown=chosen is None)
+    trace.lap("trafilatura")
+    if chosen is not None:
         text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
         shown = chosen_content(shown, [(b.tag, b.text) for b in chosen])
     if not text:
