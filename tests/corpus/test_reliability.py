@@ -295,13 +295,14 @@ def test_a_full_disk_during_clean_o_is_one_line_and_leaves_no_temp_file(
 
 def _limited(command: list[str], max_bytes: int, cwd: Path) -> subprocess.CompletedProcess[str]:
     """`command` under `ulimit -f`: writes past `max_bytes` fail with EFBIG (Python ignores SIGXFSZ).
-    Not measured under `make coverage`: coverage's own data file would meet the limit too."""
+    With `-q`: a run slowed past 10 s by a loaded machine would print a progress line first. Not
+    measured under `make coverage`: coverage's own data file would meet the limit too."""
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
 
     return subprocess.run(
-        [sys.executable, "-m", "scraper", *command],
+        [sys.executable, "-m", "scraper", "-q", *command],
         preexec_fn=limit,  # the limit must be set in the child before it runs
         capture_output=True,
         text=True,
@@ -319,8 +320,7 @@ def test_a_file_size_limit_is_one_line_for_clean_o_and_for_a_parquet_export(tmp_
     page = tmp_path / "p.html"
     minutes = "".join(f"<p>Minute {n}: motion {os.urandom(24).hex()} was carried.</p>" for n in range(300))
     page.write_bytes(story(1, minutes))  # about 20 KB of text that does not compress
-    # -q: a loaded machine can take past the 10 s after which a progress line is printed
-    ran = _limited(["-q", "clean", str(page), "-o", str(tmp_path / "corpus")], 4096, tmp_path)
+    ran = _limited(["clean", str(page), "-o", str(tmp_path / "corpus")], 4096, tmp_path)
     assert ran.returncode == 2, ran.stderr
     assert ran.stderr.startswith("scraper: ") and ran.stderr.rstrip().endswith("File too large")
     assert len(ran.stderr.splitlines()) == 1
