@@ -278,8 +278,8 @@ def _paragraphs(body: LexborNode, teasers: set[int]) -> int:
     """Paragraphs of 80+ characters of running text, outside links, chrome and teaser blocks."""
     count = 0
     for p in body.css("p"):
-        own = len(text_of(p)) - link_text_length(p)
-        if own >= 80 and not _in_chrome(p) and not _within(p, teasers):
+        size = len(text_of(p))  # its links' text is only counted when it could matter
+        if size >= 80 and size - link_text_length(p) >= 80 and not _in_chrome(p) and not _within(p, teasers):
             count += 1
     return count
 
