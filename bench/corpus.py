@@ -207,9 +207,9 @@ def _group(group: int) -> dict[int, int]:
     return found
 
 
-def ours(warcs: Path, out: Path) -> tuple[dict[str, float], dict[str, str]]:
+def ours(warcs: Path, out: Path, *flags: str) -> tuple[dict[str, float], dict[str, str]]:
     scraper = Path(sys.executable).parent / "scraper"
-    command = [str(scraper), "clean", str(warcs), "-o", str(out), "--jobs", "1", "--no-dedup"]
+    command = [str(scraper), "clean", str(warcs), "-o", str(out), "--jobs", "1", "--no-dedup", *flags]
     figures = measure(command)
     texts: dict[str, str] = {}
     for shard in sorted(out.glob("part-*.jsonl.gz")):
@@ -307,6 +307,8 @@ def main() -> None:
         results: dict[str, dict[str, float]] = {}
         runs: tuple[tuple[str, Callable[[], tuple[dict[str, float], dict[str, str]]]], ...] = (
             ("scraper", lambda: ours(work / "warc", work / "ours")),
+            # trafilatura's `fast` (no fallback extractors) and the date searched in the markup only
+            ("scraper --fast", lambda: ours(work / "warc", work / "ours-fast", "--fast")),
             ("datatrove", lambda: theirs(work / "warc", work / "theirs", work / "logs", metadata=False)),
             (
                 "datatrove, with_metadata",
