@@ -36,17 +36,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from lxml import etree
-from selectolax.lexbor import LexborHTMLParser, LexborNode
 from splits import load_datasets
 
-from scraper.dom import BLOCK_ELEMENTS
+from scraper.extract.rendered import Rendered, rendered
 
 _SPACED = re.compile(r"(\w+ [,.])")  # over extracted text, never HTML
-_INVISIBLE = "script, style, noscript, template, svg, head"
-# hidden as a browser hides it: its text is the page's, but not shown (a copy of the whole story)
-_HIDDEN = '[hidden], [style*="display:none"], [style*="display: none"]'
 _CONTEXT = 3  # words before a "word ," that must be in the page for the page to be judged there
-_BREAK = "\ue000"  # a private-use character marking a line of the page while it is rendered
 _JUNCTION = 4  # words each side of an output line break compared with the page
 # Pages of ../shared/datasets with a fault on the last full run (14 of 3,501: custom elements the
 # block walk cuts out of their line, copies trafilatura keeps from hidden blocks), a ceiling until
@@ -67,53 +62,6 @@ class Faults:
 
 
 NO_FAULTS = Faults([], [], [])
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """A page's text as a browser lays it out: `lines` (one per block, <br> or line of code,
-    whitespace collapsed inside each), `flow` (all of it, whitespace collapsed), both with the
-    text of hidden elements, and `shown` (the flow without it)."""
-
-    lines: str
-    flow: str
-    shown: str
-
-
-def rendered(html: str) -> Rendered:
-    """The page's text: inline text nodes side by side, a line at each block boundary."""
-    tree = LexborHTMLParser(html)
-    for node in tree.css(_INVISIBLE):
-        node.decompose()
-    root = tree.body if tree.body is not None else tree.root
-    if root is None:
-        return Rendered("", "", "")
-    for node in root.traverse():
-        if node.tag in BLOCK_ELEMENTS or node.tag == "br":
-            node.insert_before(_BREAK)
-            node.insert_after(_BREAK)
-    for code in root.css("pre, code"):  # its line breaks are the page's (the outermost one's text)
-        if not _inside_code(code):
-            code.replace_with((code.text(deep=True, separator="") or "").replace("\n", _BREAK))
-    lines = _lines(root)
-    for node in root.css(_HIDDEN):
-        node.decompose()
-    return Rendered(lines, " ".join(lines.split()), " ".join(_lines(root).split()))
-
-
-def _lines(root: LexborNode) -> str:
-    text = root.text(deep=True, separator="")
-    lines = (" ".join(line.split()) for line in text.split(_BREAK))
-    return "\n".join(line for line in lines if line)
-
-
-def _inside_code(node: LexborNode) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.tag in ("pre", "code"):
-            return True
-        parent = parent.parent
-    return False
 
 
 def faults(html: str, text: str, kept: list[str]) -> Faults:
