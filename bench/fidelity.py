@@ -12,11 +12,12 @@ as a browser joins inline text, a line at each block boundary and <br>, code kee
   of the output must be in the page's text, whitespace collapsed, else the space came from us
   (with or without its hidden elements: a formula's hidden MathML beside its image; judged where
   the words before it are the page's, not on text read from a JSON island);
-- text kept twice: a kept block (the model's, or trafilatura's XML blocks where its output
-  stood) of `model.MIN_COPY_WORDS` words or more that is inside another kept block, when the
-  output holds it more often than the page shows it, hidden elements left out (a chorus or a
-  changelog line the page itself repeats is not a copy, a hidden copy of the story is; a story
-  hidden whole until a script shows it is counted in all of the page's text);
+- text kept twice: what the pipeline's copy rule (`model.drop_copies`, with `Rendered.times`)
+  would drop from the kept blocks (the model's, or trafilatura's XML blocks where its output
+  stood): a text of `model.MIN_COPY_WORDS` words or more that the output holds (as a block or
+  inside longer ones) more often than the page shows it, hidden elements left out, and at least
+  once (a chorus or a changelog line the page itself repeats is not a copy, a hidden copy of the
+  story is; a story hidden whole until a script shows it is counted in all of the page's text);
 - a line break inside a paragraph: two output lines whose junction (a few words each side,
   joined by a space) runs on inside one line of the page, where the page has no break (`wraps`).
 
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 from lxml import etree
 from splits import load_datasets
 
+from scraper.extract.formats import xml_blocks
 from scraper.extract.rendered import Rendered, rendered
 
 _SPACED = re.compile(r"(\w+ [,.])")  # over extracted text, never HTML
@@ -66,7 +68,7 @@ NO_FAULTS = Faults([], [], [])
 
 def faults(html: str, text: str, kept: list[str]) -> Faults:
     """The fidelity faults of `text` extracted from `html`; `kept`: the texts of its blocks."""
-    from scraper.extract.model import MIN_COPY_WORDS, words  # noqa: PLC0415
+    from scraper.extract.model import drop_copies  # noqa: PLC0415
 
     page = rendered(html)
     spaced = [
@@ -74,17 +76,8 @@ def faults(html: str, text: str, kept: list[str]) -> Faults:
         for m in _SPACED.finditer(text)
         if _judged(text, m.start(), page) and m.group(1) not in page.flow and m.group(1) not in page.shown
     ]
-    units = [u for u in kept if words(u) >= MIN_COPY_WORDS]
-    everything = "\0".join(units)
-    copies = [u for u in units if 0 < _shown(u, page) < everything.count(u)]
+    copies = [kept[i] for i in sorted(drop_copies(kept, page.times))]  # the rule the pipeline applies
     return Faults(spaced, copies, wraps(text, page))
-
-
-def _shown(unit: str, page: Rendered) -> int:
-    """How often the page shows `unit`: in its shown text, or (a story a script reveals, all of it
-    hidden) in all of its text; 0 when it is not the page's text at all (nothing to judge)."""
-    words = " ".join(unit.split())
-    return page.shown.count(words) or page.flow.count(words)
 
 
 def _judged(text: str, at: int, page: Rendered) -> bool:
@@ -112,39 +105,9 @@ def wraps(text: str, page: Rendered) -> list[str]:
 
 
 def blocks(xml: str) -> list[str]:
-    """The texts of the blocks of a record's XML (trafilatura's p, head, item, quote, cell, and
-    code outside a paragraph), each block's own text: code keeps its lines, other text collapses."""
-    texts: list[str] = []
-
-    def own(element: etree._Element) -> str:
-        parts = [element.text or ""]
-        for child in element:
-            if _is_block(child):
-                collect(child)
-                parts.append(" ")
-            else:
-                parts.append(" " if child.tag == "lb" else own(child))
-            parts.append(child.tail or "")
-        return "".join(parts)
-
-    def collect(element: etree._Element) -> None:
-        text = own(element)
-        texts.append(text if element.tag == "code" else " ".join(text.split()))
-
-    collect(etree.fromstring(f"<doc>{xml}</doc>"))
-    return [t for t in texts if t.strip()]
-
-
-_XML_BLOCKS = frozenset(
-    {"doc", "main", "comments", "p", "head", "item", "list", "quote", "table", "row", "cell"}
-)
-
-
-def _is_block(element: etree._Element) -> bool:
-    parent = element.getparent()
-    if element.tag == "code":
-        return parent is not None and parent.tag in ("main", "comments", "quote", "list")
-    return element.tag in _XML_BLOCKS
+    """The texts of the blocks of a record's XML (formats.xml_blocks: trafilatura's p, head, item,
+    quote, cell, and code outside a paragraph), each block's own text."""
+    return [text for _, text in xml_blocks(etree.fromstring(f"<doc>{xml}</doc>"))]
 
 
 def check(task: tuple[str, str]) -> tuple[str, str, Faults]:

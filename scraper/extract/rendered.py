@@ -1,13 +1,17 @@
 """A page's text as a reader sees it: what a browser lays out, hidden elements apart; pure.
 
     rendered(html) -> Rendered    its lines, its flow, and the flow without hidden elements
+    times_shown(html)(text) -> int   how often the page shows a text (Rendered.times), lazily
 
-The output is held to it: bench/fidelity.py checks the extracted text against it (no space before
-punctuation, no line break, that the page does not have).
+The output is held to it: a text is kept as often as the page shows it (`Rendered.times`, read by
+the copy rule, model.drop_copies), and bench/fidelity.py checks the extracted text against it (no
+space before punctuation, no text twice, no line break, that the page does not have).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -29,6 +33,19 @@ class Rendered:
     lines: str
     flow: str
     shown: str
+
+    def times(self, text: str) -> int:
+        """How often the page shows `text` to a reader, whitespace collapsed: in its shown text,
+        or (a story hidden whole until a script shows it) in all of its text; 0 when it is not the
+        page's text at all. The copy rule (model.drop_copies) allows a text in the output as often."""
+        words = " ".join(text.split())
+        return self.shown.count(words) or self.flow.count(words)
+
+
+def times_shown(html: str) -> Callable[[str], int]:
+    """`Rendered.times` of the page `html`, rendered when first asked (most pages never ask)."""
+    page = functools.cache(lambda: rendered(html))
+    return lambda text: page().times(text)
 
 
 def rendered(html: str) -> Rendered:

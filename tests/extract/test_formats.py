@@ -7,7 +7,15 @@ from lxml import etree
 from trafilatura.settings import Document as _Extracted
 
 from scraper.config import ExtractSettings
-from scraper.extract.formats import Content, chosen_content, content, rejoin, respace
+from scraper.extract.formats import (
+    Content,
+    chosen_content,
+    content,
+    rejoin,
+    remove_copies,
+    respace,
+    xml_blocks,
+)
 
 SHOWN = Content(
     markdown="",
@@ -132,3 +140,31 @@ def test_attributes_from_a_broken_tag_give_xml_that_reads_back() -> None:
     assert etree.fromstring(shown.xml).xpath("p/text()") == ["A story told in full."]
     chosen = chosen_content(shown, [("p", "A story told in full.")])
     assert etree.fromstring(chosen.xml).xpath("p/text()") == ["A story told in full."]
+
+
+def test_copies_leave_trafilaturas_xml_and_the_text_around_them_stays() -> None:
+    """A block kept more often than the page shows it goes from trafilatura's XML with its own text
+    only: the text after it (its tail, the text of the block around it) stays, and a list left
+    empty goes too; a text the page shows twice stays twice."""
+    chorus = "Row, row, row your boat."
+
+    def shows(text: str) -> int:  # the page shows the chorus twice, the rest once
+        return 2 if text == chorus else 1
+
+    body = etree.fromstring(
+        f"<body><p>Verse one, <hi>sung</hi> loud.</p>loose words<p>{chorus}</p><p>{chorus}</p> after it"
+        f"<list><item>Verse one, sung loud.</item></list><quote><p>{chorus}</p> and a tail</quote></body>"
+    )
+    assert remove_copies([body], shows)
+    assert etree.tostring(body, encoding="unicode") == (
+        f"<body><p>Verse one, <hi>sung</hi> loud.</p>loose words<p>{chorus}</p><p>{chorus}</p> after it"
+        "<quote> and a tail</quote></body>"
+    )
+    assert [text for _, text in xml_blocks(body)] == [
+        "Verse one, sung loud.",
+        chorus,
+        chorus,
+        "and a tail",
+        "loose words after it",
+    ]
+    assert not remove_copies([body], shows)
