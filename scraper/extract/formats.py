@@ -136,22 +136,32 @@ def rejoin(body: etree._Element, page: str) -> bool:
     trafilatura makes a paragraph of each run of loose text in a container: "for <a><em>Black
     Ops 2</em></a> is fun" in a <div> comes back as two <p>, split at the link, or as loose text
     or a loose link beside a <p>. `page` is the text of the page's blocks, one per line
-    (blocks.py): a paragraph and its neighbour (a paragraph, loose text or a loose link) are joined
-    when the words around their break run on inside one of its lines and no line of the page ends
-    and the next starts there."""
+    (blocks.py): a paragraph and its neighbour (a paragraph, loose text, a loose link or emphasis,
+    code of one line trafilatura lifted out of the sentence) are joined when the words around
+    their break run on inside one of its lines and no line of the page ends and the next starts
+    there."""
     joined = False
     for paragraph in list(body.iter("p")):
         if paragraph.getparent() is None:  # merged into the paragraph before it
             continue
-        joined |= _take_text_before(paragraph, page)
+        while _take_text_before(paragraph, page):
+            joined = True
         while _take_next(paragraph, page):
             joined = True
     return joined
 
 
 def _take_text_before(paragraph: etree._Element, page: str) -> bool:
-    """The loose text before `paragraph` moved into it when the page runs them on."""
+    """The loose text, or the loose link, emphasis or inline code, before `paragraph` moved into
+    it when the page runs them on ("<ref>Download KDE</ref><p> sources from</p>"); whether it was."""
     before, parent = paragraph.getprevious(), paragraph.getparent()
+    if before is not None and _inline(before) and not (before.tail or "").strip():
+        if (space := _runs_on(_text(before), _text(paragraph), page)) is None:
+            return False
+        before.tail = space + (paragraph.text or "").lstrip()
+        paragraph.text = None
+        paragraph.insert(0, before)  # its tail with it
+        return True
     loose = before.tail if before is not None else parent.text if parent is not None else None
     if not loose or not loose.strip() or (space := _runs_on(loose, _text(paragraph), page)) is None:
         return False
@@ -173,7 +183,7 @@ def _take_next(paragraph: etree._Element, page: str) -> bool:
     if tail.strip():
         _end_with(paragraph, space + tail.strip())
         paragraph.tail = None
-    elif after is not None and after.tag in _INLINE_XML:
+    elif after is not None and _inline(after):
         _end_with(paragraph, space)
         after.text = (after.text or "").lstrip()
         paragraph.append(after)  # its tail with it
@@ -188,6 +198,15 @@ def _take_next(paragraph: etree._Element, page: str) -> bool:
 
 
 _INLINE_XML = frozenset({"ref", "hi", "del"})  # trafilatura's inline elements
+
+
+def _inline(element: etree._Element) -> bool:
+    """Whether `element`, outside a paragraph, may be inline text of the page: a link, emphasis,
+    or code of one line (trafilatura lifts `<code>` out of its sentence: "for the", "wheel",
+    "group"; whether the page runs them on decides)."""
+    if element.tag == "code":
+        return "\n" not in _text(element).strip() and not len(element)
+    return element.tag in _INLINE_XML
 
 
 def _text(element: etree._Element) -> str:
