@@ -19,8 +19,19 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.dom import BLOCK_ELEMENTS
 
 _INVISIBLE = "script, style, noscript, template, svg, head"
-# hidden as a browser hides it: its text is the page's, but not shown (a copy of the whole story)
-_HIDDEN = '[hidden], [style*="display:none"], [style*="display: none"]'
+# hidden as a browser hides it: its text is the page's, but not shown (a copy of the whole story);
+# or hidden by a CSS framework's class, always or at some screen widths (Tailwind "hidden",
+# "md:hidden"; Bootstrap "d-none", "d-md-none", "hidden-xs"; text for screen readers only): a
+# reader sees the desktop or the mobile copy of a text, never both
+_HIDDEN = ", ".join(
+    (
+        '[hidden], [style*="display:none"], [style*="display: none"]',
+        '[class~="hidden"], [class*=":hidden"], [class~="d-none"], [class*="hidden-xs"]',
+        '[class*="hidden-sm"], [class*="hidden-md"], [class*="hidden-lg"]',
+        *(f'[class~="d-{size}-none"]' for size in ("sm", "md", "lg", "xl", "xxl")),
+        '[class~="sr-only"], [class~="visually-hidden"], [class~="screen-reader-text"]',
+    )
+)
 _BREAK = "\ue000"  # a private-use character marking a line of the page while it is rendered
 
 
@@ -35,11 +46,10 @@ class Rendered:
     shown: str
 
     def times(self, text: str) -> int:
-        """How often the page shows `text` to a reader, whitespace collapsed: in its shown text,
-        or (a story hidden whole until a script shows it) in all of its text; 0 when it is not the
-        page's text at all. The copy rule (model.drop_copies) allows a text in the output as often."""
-        words = " ".join(text.split())
-        return self.shown.count(words) or self.flow.count(words)
+        """How often the page shows `text` to a reader (its shown text), whitespace collapsed; 0
+        when only hidden elements hold it, or none. The copy rule (model.drop_copies) allows a text
+        in the output as often, and at least once (a story hidden whole until a script shows it)."""
+        return self.shown.count(" ".join(text.split()))
 
 
 def times_shown(html: str) -> Callable[[str], int]:

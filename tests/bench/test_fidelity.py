@@ -54,6 +54,21 @@ def test_copies_are_what_the_pipelines_copy_rule_drops() -> None:
     assert not fidelity.faults(html, "", kept[1:])
 
 
+def test_a_desktop_and_a_mobile_copy_are_one_text_a_reader_sees() -> None:
+    """A text in a block a CSS framework's class hides at some widths (Tailwind "md:hidden" and
+    "max-md:hidden", Bootstrap "d-none") is not counted as shown: kept twice, one is a copy (before,
+    the page showed it twice, so both stayed); a class that hides nothing ("select-none") hides nothing."""
+    feature = "Superfine fibers have a luxurious feel."
+    html = (
+        f"<div class='callout max-md:hidden'><p>{feature}</p></div>"
+        f"<div class='md:hidden'><p>{feature}</p></div>"
+        f"<div class='d-none d-md-block'>Hidden on phones only.</div><p class='select-none'>{feature}</p>"
+    )
+    page = rendered(html)
+    assert (page.times(feature), page.times("Hidden on phones only.")) == (1, 0)
+    assert fidelity.faults(html, "", [feature, feature, feature]).copies == [feature, feature]
+
+
 def test_a_line_break_inside_a_paragraph_is_counted() -> None:
     """Two output lines whose words run on in one line of the page are a break the page does not
     have; lines at a block boundary, a <br> or in code are not."""
