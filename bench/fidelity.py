@@ -45,12 +45,15 @@ from scraper.extract.rendered import Rendered, rendered
 _SPACED = re.compile(r"(\w+ [,.])")  # over extracted text, never HTML
 _CONTEXT = 3  # words before a "word ," that must be in the page for the page to be judged there
 _JUNCTION = 4  # words each side of an output line break compared with the page
-# Pages of ../shared/datasets with a fault on the last full run (14 of 3,501: custom elements the
-# block walk cuts out of their line, copies trafilatura keeps from hidden blocks), a ceiling until
+# Pages of ../shared/datasets with a fault on the last full run (8 of 3,501, each an element the
+# block walk takes for a block where the browser runs it inline: custom elements such as
+# <as-footnote>, <relative-time>, <rs-layer>, and unknown tags such as <ahref>), a ceiling until
 # the goal (0) is met: lower it with the fix that lowers the count, never raise it. (It was raised
 # once, 13 -> 14, by the retrained block model of 46df604, whose other blocks kept on wcxb-dev
-# brought two pages in and took one out; CI at 4d8d3be caught it.)
-CEILING = 14
+# brought two pages in and took one out; CI at 4d8d3be caught it. 14 -> 8: the copy rule that asks
+# the page, which also holds where trafilatura's output stands, and formats.rejoin of a loose link
+# or one-line code.)
+CEILING = 8
 
 
 @dataclass(frozen=True, slots=True)
