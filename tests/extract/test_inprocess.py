@@ -4,6 +4,8 @@ and the batch's choice of where a page is extracted (here for a handful, the poo
 from __future__ import annotations
 
 import resource
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -49,6 +51,7 @@ def test_a_result_comes_back() -> None:
 @pytest.mark.parametrize("fn", [_spin, _swallow_everything])
 def test_over_time_is_the_pages_error(fn: Callable[[], object]) -> None:
     """A page over `timeout` fails with the pool's reason, whatever its code catches, and soon."""
+    run_bounded("page", QUICK, sum, [])  # the models load first, outside any page's time
     started = time.monotonic()
     reason = r"slow\.html: extraction took longer than 0\.5 s \(extract\.timeout\)"
     with pytest.raises(ExtractionError, match=reason):
@@ -100,6 +103,49 @@ def test_in_process_futures_are_finished() -> None:
     here = InProcess(QUICK)
     assert here.submit("p", sum, [2, 2]).result(timeout=0) == 4
     assert isinstance(here.submit("slow", _spin).exception(timeout=0), ExtractionError)
+
+
+_UNDER_A_TRACER = """
+import sys, threading
+from scraper.config import ExtractSettings
+from scraper.errors import ExtractionError
+from scraper.extract import inprocess
+
+inprocess._warmed = True  # loading the models under a tracer takes long, and is not the point
+
+def tracer(frame, event, arg):
+    return tracer
+
+def spin():
+    while True:
+        pass
+
+def page():
+    try:
+        inprocess.run_bounded("slow.html", ExtractSettings(timeout=0.2), spin)
+    except ExtractionError as exc:
+        print(exc, flush=True)
+
+for _ in range(3):
+    sys.settrace(tracer)  # set again: an exception that lands in the tracer itself removes it
+    threading.settrace(tracer)
+    page()
+worker = threading.Thread(target=page)
+worker.start()
+worker.join()
+print("after", flush=True)
+"""
+
+
+def test_over_time_under_a_tracer_does_not_hang() -> None:
+    """Under a tracer (coverage's, a debugger's, a profiler's) a page over its time fails as without
+    one, and the process goes on: taking back the watchdog's pending exception once left Python
+    3.11 spinning at the entry of the next function called, for ever."""
+    done = subprocess.run(
+        [sys.executable, "-c", _UNDER_A_TRACER], capture_output=True, text=True, timeout=30, check=True
+    )
+    over = "slow.html: extraction took longer than 0.2 s (extract.timeout)"
+    assert done.stdout.splitlines() == [over] * 4 + ["after"]
 
 
 def _clean(extraction: Extraction, count: int) -> list[Cleaned]:
