@@ -211,7 +211,10 @@ def _choose(trace: Trace, settings: ExtractSettings, page_type: str) -> list[Blo
     """The blocks the model keeps, in output order (None: trafilatura's output stands). Comments
     come back when asked for, after the main text; a forum's replies are its content, in page order."""
     trace.chosen = block_model.choose(
-        trace.blocks, comments=settings.include_comments, comments_last=page_type != "forum"
+        trace.blocks,
+        comments=settings.include_comments,
+        comments_last=page_type != "forum",
+        tables=settings.include_tables,
     )
     trace.lap("model")
     return trace.chosen
