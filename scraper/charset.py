@@ -26,9 +26,9 @@ from email.message import Message
 
 import webencodings
 from charset_normalizer import from_bytes
-from selectolax.lexbor import LexborHTMLParser
 from webencodings.labels import LABELS
 
+from scraper.dom import parse_html
 from scraper.errors import ExtractionError
 from scraper.models import FetchedPage, utc_now
 
@@ -133,7 +133,7 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
     declared = _codec(charset_from_content_type(content_type))
     if declared:
         return declared
-    for label in _meta_charsets(body[:_SNIFF_BYTES]):
+    for label in _meta_charsets(body[:_SNIFF_BYTES], source):
         # Bytes that parsed as ASCII-compatible markup cannot really be UTF-16 (WHATWG prescan rule).
         name = _codec(label)
         if name:
@@ -217,10 +217,10 @@ def _detected(name: str) -> str | None:
     return codec if codec in _WHATWG_CODECS else None
 
 
-def _meta_charsets(head: bytes) -> Iterator[str]:
+def _meta_charsets(head: bytes, source: str) -> Iterator[str]:
     """Charset labels declared by <meta> tags, in document order."""
     # latin-1 maps every byte to one code point, so markup survives whatever the real charset is
-    tree = LexborHTMLParser(head.decode("latin-1"))
+    tree = parse_html(head.decode("latin-1"), source)
     for meta in tree.css("meta"):
         attrs = meta.attributes
         charset = attrs.get("charset")

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from scraper.errors import ConfigError
-from scraper.urls import SiteIndex, url_flaw
+from scraper.urls import SiteIndex, is_http_url, url_flaw
 
 DEFAULT_USER_AGENT = "scraper/0.1 (+https://github.com/scraper-project/scraper)"
 
@@ -218,7 +218,7 @@ def _check_proxy(key: str, proxy: str | None) -> None:
     except ValueError as exc:
         raise ConfigError(key, f"not a proxy URL: {exc}") from None
     _require(
-        parts.scheme in ("http", "https") and bool(parts.hostname),
+        is_http_url(proxy),
         key,
         "must be an http:// or https:// proxy URL with a host, e.g. http://proxy.example:3128",
     )

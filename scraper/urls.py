@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, url
 
 __all__ = [
     "SiteIndex",
+    "default_port",
     "host_flaw",
     "host_key",
     "host_origin",
@@ -170,11 +171,16 @@ def host_key(host_or_url: str) -> str:
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def default_port(scheme: str) -> int | None:
+    """The port a URL of `scheme` (any case) names when it names none: 80 or 443; None for others."""
+    return _DEFAULT_PORTS.get(scheme.lower())
+
+
 @functools.lru_cache(maxsize=4096)
 def _host_key(host_or_url: str) -> str:
     is_url = "://" in host_or_url
     parts = urlsplit(host_or_url if is_url else f"//{host_or_url}")
-    port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
+    port = parts.port or default_port(parts.scheme)
     if not parts.hostname or port is None:
         raise ValueError(f"cannot tell host and port of {host_or_url!r}")
     return f"{parts.hostname.lower()}:{port}"

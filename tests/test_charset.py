@@ -7,7 +7,9 @@ import gzip
 import random
 
 import pytest
+from selectolax.lexbor import SelectolaxError
 
+import scraper.dom
 from scraper.charset import charset_from_content_type, resolve_encoding
 from scraper.errors import ExtractionError
 
@@ -183,3 +185,15 @@ def test_undetectable_bytes_raise() -> None:
 def test_charset_from_content_type(content_type: str | None, expected: str | None) -> None:
     """The charset parameter is read from a Content-Type value, lowercased and unquoted."""
     assert charset_from_content_type(content_type) == expected
+
+
+def test_the_meta_prescan_parses_through_dom_and_its_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The <meta charset> prescan parses with `dom.parse_html`, so a parser that gives up is the
+    page's ExtractionError naming it, as anywhere else a page is parsed, never a bare crash."""
+
+    def gives_up(html: str) -> None:
+        raise SelectolaxError("cannot allocate")
+
+    monkeypatch.setattr(scraper.dom, "LexborHTMLParser", gives_up)
+    with pytest.raises(ExtractionError, match=r"page\.html: the HTML parser gave up"):
+        resolve_encoding(b'<meta charset="windows-1252"><p>caf\xe9</p>', None, source="page.html")

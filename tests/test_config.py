@@ -224,3 +224,19 @@ def test_nan_is_refused_for_every_float_key(table: str, name: str) -> None:
         settings_from_dict({table: {name: float("nan")}})
     assert info.value.key == f"{table}.{name}"
     assert "got nan" in info.value.reason
+
+
+@pytest.mark.parametrize(
+    "proxy", ["http://proxy.example:3128", "HTTP://proxy.example:3128", "https://p.example"]
+)
+def test_a_proxy_is_an_http_url_by_the_one_test_of_it(proxy: str) -> None:
+    """A proxy URL is checked by `urls.is_http_url`, as every http(s) URL is: either scheme, in any
+    case (httpx takes `HTTP://`), and a host."""
+    assert FetchSettings(proxy=proxy).proxy == proxy
+
+
+@pytest.mark.parametrize("proxy", ["socks5://proxy.example:1080", "http://", "proxy.example:3128"])
+def test_a_proxy_that_is_no_http_url_is_refused(proxy: str) -> None:
+    """Anything else is one configuration error naming the key."""
+    with pytest.raises(ConfigError, match="must be an http:// or https:// proxy URL"):
+        FetchSettings(proxy=proxy)

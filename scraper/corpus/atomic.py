@@ -2,6 +2,8 @@
 
     write_text_atomically(target, text)      a temp file beside the target, fsynced, os.replace'd
     AtomicFile(target)                       the same, written in pieces (a stream, a Parquet file)
+    seal(handle, temp, target)               the last step of both: the bytes on disk, then the rename
+                                             (also the crawl's WARC files, which keep a visible `.open`)
 
 The temp file lives in the target's folder, so `os.replace` is a rename on one file system,
 which is atomic. Every `OSError` becomes a `WriteError` naming the target.
@@ -18,7 +20,7 @@ from typing import BinaryIO
 
 from scraper.errors import WriteError
 
-__all__ = ["AtomicFile", "mapped", "write_text_atomically"]
+__all__ = ["AtomicFile", "mapped", "seal", "write_text_atomically"]
 
 
 @contextmanager
@@ -65,12 +67,10 @@ class AtomicFile:
         try:
             with mapped(self.target):
                 if self._handle is not None:
-                    self._handle.flush()
-                    os.fsync(self._handle.fileno())
-                    self._handle.close()
+                    seal(self._handle, self.temp, self.target)
                 else:
                     _fsync_path(self.temp)
-                os.replace(self.temp, self.target)
+                    os.replace(self.temp, self.target)
         except BaseException:
             self.discard()
             raise
@@ -82,6 +82,16 @@ class AtomicFile:
                 self._handle.close()
         with suppress(OSError):
             self.temp.unlink(missing_ok=True)
+
+
+def seal(handle: BinaryIO, temp: Path, target: Path) -> None:
+    """Close `handle`, the file written at `temp`, with its bytes on disk (fsync), then rename it to
+    `target`. Renamed before the bytes are on disk, a power cut can leave `target` empty or cut.
+    `OSError` passes to the caller, which names what failed."""
+    handle.flush()
+    os.fsync(handle.fileno())
+    handle.close()
+    os.replace(temp, target)
 
 
 def write_text_atomically(target: Path, text: str) -> None:

@@ -44,6 +44,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from scraper.charset import HTML_TYPES, page_from_bytes
+from scraper.corpus.atomic import seal
 from scraper.dates import iso_datetime
 from scraper.errors import SourceError, WriteError
 from scraper.models import FetchedPage, iso_utc, utc_now
@@ -510,12 +511,12 @@ class WarcArchive:
         return self._writer
 
     def close(self) -> None:
-        """Finish the current file: it loses its `.open` suffix and becomes readable as an archive."""
+        """Finish the current file: its bytes on disk, it loses its `.open` suffix and becomes
+        readable as an archive (`atomic.seal`, as every file written whole)."""
         if self._handle is None or self._path is None:
             return
-        try:
-            self._handle.close()
-            os.replace(self._path, self._path.with_name(self._path.name.removesuffix(_OPEN)))
+        try:  # on a failure the `.open` file stays: what it holds was fetched, and is readable
+            seal(self._handle, self._path, self._path.with_name(self._path.name.removesuffix(_OPEN)))
         except OSError as exc:
             raise WriteError(f"{self.folder}: cannot close the crawl archive: {exc.strerror or exc}") from exc
         finally:

@@ -54,14 +54,15 @@ class Content:
     xml: str
 
 
-def content(found: _Extracted, settings: ExtractSettings) -> Content:
+def content(found: _Extracted, settings: ExtractSettings, *, markdown: bool = True) -> Content:
     """The main content (and the comments, when they are kept) as the settings ask for it.
 
     trafilatura is always asked for links and emphasis (the quality score reads the links);
     what the user did not ask for is taken out here, from `found`'s own trees, in place (a copy
-    cost 2 ms a page): call it once the rest of `found` has been read.
+    cost 2 ms a page): call it once the rest of `found` has been read. Without `markdown`, its
+    Markdown is left empty (the XML is what `chosen_content` reads; the Markdown cost 0.5 ms).
     """
-    parts, markdown = [], []
+    parts, markdowns = [], []
     bodies = [("main", found.body)]
     if settings.include_comments and found.commentsbody is not None and len(found.commentsbody):
         bodies.append(("comments", found.commentsbody))
@@ -74,9 +75,10 @@ def content(found: _Extracted, settings: ExtractSettings) -> Content:
         _xml_names(tree)
         tree.tag = tag
         tree.attrib.clear()
-        markdown.append(tidy_markdown(xmltotxt(tree, True)))
+        if markdown:
+            markdowns.append(tidy_markdown(xmltotxt(tree, True)))
         parts.append(etree.tostring(tree, encoding="unicode", with_tail=False))
-    return Content(markdown="\n\n".join(filter(None, markdown)), xml="".join(parts))
+    return Content(markdown="\n\n".join(filter(None, markdowns)), xml="".join(parts))
 
 
 # An XML name without a prefix (over tag and attribute names, never HTML)
@@ -233,13 +235,32 @@ def respace(body: etree._Element, page: str) -> bool:
         if element.text:
             element.text, edited = _respaced(element.text, page)
             changed |= edited
-        if element.tail and element.getparent() not in code:
-            before = "".join(element.itertext())
+        if element.tail and element.getparent() not in code and (before := _before_tail(element)) is not None:
             joined, edited = _respaced(before + element.tail, page)
             if edited and joined.startswith(before):
                 element.tail = joined[len(before) :]
                 changed = True
     return changed
+
+
+def _before_tail(element: etree._Element) -> str | None:
+    """The text before `element`'s tail, which respacing reads with it, or None when no edit of
+    the tail can come of it: an edit the tail keeps starts in the tail, so the tail holds a mark,
+    or it is the space a word run on after a mark gets ("end.</hi>Next"). An edit before the tail
+    never changes it (the joined text then no longer starts with the text before). The text of
+    the element is joined only when needed: it costs as much as the rest of respacing."""
+    tail = element.tail or ""
+    if _MARK.search(tail):
+        return "".join(element.itertext())
+    if not _WORD_FIRST.match(tail):
+        return None
+    before = "".join(element.itertext())
+    return before if before.endswith(_MARKS) else None
+
+
+_MARKS = (",", ".", ";", ":", "!", "?")  # the punctuation of _SPACED and _RUN_ON
+_MARK = re.compile("[,.;:!?]")
+_WORD_FIRST = re.compile(r"\w")
 
 
 def _respaced(text: str, page: str) -> tuple[str, bool]:

@@ -19,6 +19,16 @@ Python code: a single C call (one regex, one parse) finishes first. The inputs t
 one C call long are bounded before it (`[fetch] max_bytes` on the input; element, depth and
 table caps in bounds.py).
 
+The exception can land in any Python code the extracting thread runs, threading's own included,
+and under a tracer (coverage, a debugger, a profiler) also on the return from a `__enter__` that
+has just taken a lock. So the watchdog raises only while the thread is armed, under a C lock
+that the thread takes with `with` (no Python step between taking it and the block), and it waits
+on a C lock too: neither side ever holds a lock of threading's Python code while the other can
+need it. A pending exception is taken back by replacing it with one raised and caught at once,
+never by `PyThreadState_SetAsyncExc(thread, NULL)`: on Python 3.11 that leaves the interpreter's
+async-exception signal on with nothing to deliver, and under a tracer every thread then spins at
+the entry of its next Python function, for ever (the hang of `make coverage`).
+
 Memory: for the duration of the call the process's address space (`RLIMIT_AS`) may grow by
 `max_memory` at most over what it maps when the first concurrent call starts, so an
 allocation beyond that fails with MemoryError inside the extraction, not in the OOM killer.
@@ -78,6 +88,7 @@ def run_bounded(source: str, settings: ExtractSettings, fn: Callable[..., T], /,
     except ScraperError:
         raise
     except _Overtime:
+        watchdog.stop()  # again: an `_Overtime` that landed before the first stop() began left it armed
         raise ExtractionError(source, timeout_reason(settings.timeout)) from None
     except MemoryError as exc:
         raise ExtractionError(source, memory_reason(settings.max_memory)) from exc
@@ -129,53 +140,86 @@ class _Overtime(BaseException):
     in the libraries under extraction swallows it."""
 
 
-def _set_async_exc(thread: int, exc: type[BaseException] | None) -> int:
-    """Make `exc` raised in `thread` at its next step of Python code; None takes a pending one back."""
-    exception = ctypes.py_object(exc) if exc is not None else None  # None is NULL: clear
-    return int(ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), exception))
+class _Withdrawn(BaseException):
+    """Put in place of a pending `_Overtime` by `_Watchdog.stop`, which raises and catches it."""
+
+
+def _set_async_exc(thread: int, exc: type[BaseException]) -> int:
+    """Make `exc` raised in `thread` at its next step of Python code, in place of any pending one."""
+    return int(ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc)))
+
+
+def _step() -> None:
+    """A step of Python code: a pending exception of this thread is raised at its entry at the latest."""
+
+
+def _withdraw() -> None:
+    """Leave no exception pending for this thread: one pending (or none) is replaced by `_Withdrawn`,
+    raised here at the next step and caught. Delivered, it also turns the interpreter's
+    async-exception signal off, as taking it back with NULL does not on 3.11 (module docstring).
+    The watchdog must be disarmed first, so that none comes after."""
+    try:
+        _set_async_exc(threading.get_ident(), _Withdrawn)
+        _step()
+    except _Withdrawn:
+        pass
 
 
 _REFIRE = 0.05  # seconds between two raises, should one be dropped
 
 
 class _Watchdog:
-    """Raise `_Overtime` in the thread that started it, once `seconds` pass before `stop()`."""
+    """Raise `_Overtime` in the thread that started it, once `seconds` pass before `stop()`.
+
+    It raises only while armed (from the end of `start()` to `stop()`) and only holding `_gate`,
+    a C lock: once `stop()` has taken `_gate` and disarmed, nothing more comes. It waits on
+    `_leave`, a C lock that `stop()` releases."""
 
     def __init__(self, seconds: float) -> None:
         self._seconds = seconds
         self._target = threading.get_ident()
-        self._left = threading.Event()
-        self._lock = threading.Lock()
+        self._gate = threading.Lock()
+        self._armed = False
         self._fired = False
+        self._leave = threading.Lock()
+        self._leave.acquire()
+        self._left = False
         self._thread = threading.Thread(target=self._watch, name="extract-watchdog", daemon=True)
 
     def start(self) -> None:
+        """Armed only once the thread has started: `Thread.start` waits on threading's own locks,
+        which an exception landing in them could leave held."""
         self._thread.start()
+        with self._gate:
+            self._armed = True
 
     def stop(self) -> None:
         """No exception from this watchdog after this returns, none pending; it may raise one itself
-        while stopping (the page's `_Overtime`), which the loop takes and stops again."""
+        while it disarms (the page's `_Overtime`), which the loop takes and disarms again. It may
+        be called again (run_bounded does, should an `_Overtime` land before the first call ran)."""
         while True:
             try:
-                with self._lock:
-                    self._left.set()
-                    if self._fired:  # one may be pending: take it back, or it surfaces later
-                        _set_async_exc(self._target, None)
+                with self._gate:
+                    self._armed = False
                 break
             except _Overtime:
                 continue
-        if self._thread.ident is not None:
-            self._thread.join()
+        if self._fired:
+            _withdraw()
+        if not self._left:
+            self._left = True
+            self._leave.release()
+            if self._thread.ident is not None:
+                self._thread.join()
 
     def _watch(self) -> None:
         wait = self._seconds
         # again and again until the thread leaves: an exception that lands in a `__del__` or a gc
         # callback is printed and dropped by Python ("Exception ignored in ..."), not raised
-        while not self._left.wait(wait):
-            with self._lock:
-                if self._left.is_set():
-                    return
-                self._fired = _set_async_exc(self._target, _Overtime) == 1 or self._fired
+        while not self._leave.acquire(timeout=wait):
+            with self._gate:
+                if self._armed:
+                    self._fired = _set_async_exc(self._target, _Overtime) == 1 or self._fired
             wait = _REFIRE
 
 

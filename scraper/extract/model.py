@@ -270,8 +270,9 @@ def drop_copies(texts: list[str]) -> set[int]:
     whole story beside its paragraphs); two equal texts are no container of each other. Repeated
     until nothing more is dropped."""
     dropped: set[int] = set()
+    long_enough = [i for i, t in enumerate(texts) if words(t) >= MIN_COPY_WORDS]  # counted once
     while True:
-        candidates = [i for i, t in enumerate(texts) if i not in dropped and words(t) >= MIN_COPY_WORDS]
+        candidates = [i for i in long_enough if i not in dropped]
         # longest first: a text can only be inside one at least as long
         order = sorted(candidates, key=lambda i: (-len(texts[i]), i))
         everything = "\0".join(texts[i] for i in order)  # a text found twice here is in another one

@@ -46,6 +46,7 @@ from scraper.extract.blocks import Block, page_blocks, page_features
 from scraper.extract.bounds import simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
 from scraper.extract.formats import (
+    Content,
     chosen_content,
     content,
     plain_text,
@@ -144,13 +145,10 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
                                     verdict.page_type, signals)  # fmt: skip
         if _as_the_page_reads(found, trace.blocks, trace):
             text, markdown = _with_comments(found, plain_text(found.body), settings)
-    shown = content(
-        found, settings
-    )  # what Markdown and XML keep (links, images, emphasis): last, it edits found
-    trace.lap("trafilatura")
-    if trace.blocks and (chosen := _choose(trace, settings, verdict.page_type)) is not None:
+    chosen = _choose(trace, settings, verdict.page_type)
+    shown = _shown(found, settings, chosen, trace)  # last: it edits found
+    if chosen is not None:
         text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
-        shown = chosen_content(shown, [(b.tag, b.text) for b in chosen])
     if not text:
         return _junk_or_nothing(page, facts, signals, trace, "the main text block is empty")
     if not _readable(text):
@@ -208,8 +206,12 @@ def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace) -> 
 
 
 def _choose(trace: Trace, settings: ExtractSettings, page_type: str) -> list[Block] | None:
-    """The blocks the model keeps, in output order (None: trafilatura's output stands). Comments
-    come back when asked for, after the main text; a forum's replies are its content, in page order."""
+    """The blocks the model keeps, in output order (None: trafilatura's output stands, as on a
+    page whose blocks were not judged). Comments come back when asked for, after the main text;
+    a forum's replies are its content, in page order."""
+    trace.lap("trafilatura")
+    if not trace.blocks:
+        return None
     trace.chosen = block_model.choose(
         trace.blocks,
         comments=settings.include_comments,
@@ -218,6 +220,15 @@ def _choose(trace: Trace, settings: ExtractSettings, page_type: str) -> list[Blo
     )
     trace.lap("model")
     return trace.chosen
+
+
+def _shown(found: _Extracted, settings: ExtractSettings, chosen: list[Block] | None, trace: Trace) -> Content:
+    """What Markdown and XML keep (links, images, emphasis): trafilatura's extraction, in place
+    (it edits `found`), or the blocks the model `chosen`, from its elements. trafilatura's Markdown
+    is only written when it is what the user sees."""
+    shown = content(found, settings, markdown=chosen is None)
+    trace.lap("trafilatura")
+    return shown if chosen is None else chosen_content(shown, [(b.tag, b.text) for b in chosen])
 
 
 def _page_blocks(body: LexborNode, kept_text: str, page_type: str, signals: PageSignals) -> list[Block]:

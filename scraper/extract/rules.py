@@ -53,7 +53,7 @@ class Page:
     protected: set[int]
     total: int
     classed: list[tuple[LexborNode, frozenset[str]]]
-    texts: list[tuple[LexborNode, str]]
+    texts: list[tuple[LexborNode, str]]  # each text node, one-spaced and lowercase (_folded)
     # prose weights already measured, by node id (the tree does not change while rules mark)
     weights: dict[int, int] = field(default_factory=dict)
 
@@ -84,7 +84,7 @@ class Page:
             total=prose_weight(body),
             classed=[(n, tokens) for n in body.css("[class], [id]") if (tokens := _rule_tokens(n))],
             texts=[
-                (n, n.text_content or "")
+                (n, _folded(n.text_content or ""))
                 for n in body.traverse(include_text=True, skip_empty=True)
                 if n.is_text_node
             ],
@@ -258,8 +258,8 @@ _BLOCK_TAGS = frozenset({"p", "div", "section", "li", "dd", "blockquote", "figur
 
 def _source_trailers(page: Page) -> Iterator[LexborNode]:
     """A short block whose whole text is a source/via credit carrying a link."""
-    for node, raw in page.texts:
-        if not _is_trailer(_norm(raw)):
+    for node, folded in page.texts:
+        if not _is_trailer(_unquoted(folded)):
             continue
         block = _enclosing(node, _BLOCK_TAGS)
         if block is not None and block.css_first("a[href]") is not None:
@@ -304,8 +304,8 @@ def _teaser_links(page: Page) -> Iterator[LexborNode]:
 
 def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[LexborNode, LexborNode]]:
     """(label text node, the block-level line it opens) for every "<label>:" in `labels`."""
-    for node, raw in page.texts:
-        label, colon, _ = " ".join(raw.split()).lower().partition(":")
+    for node, folded in page.texts:
+        label, colon, _ = folded.partition(":")
         if not colon or label not in labels or node.parent is None:
             continue
         line = node.parent
@@ -393,7 +393,15 @@ _TRIM = " :.\u2026\u00bb\u203a\u2192>|-\u2013\u2014"  # punctuation and arrows a
 
 def _norm(text: str) -> str:
     """Heading/label text for comparison: one-spaced, lowercase, curly quotes and trim marks gone."""
-    return " ".join(text.split()).lower().replace("\u2019", "'").strip(_TRIM)
+    return _unquoted(_folded(text))
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def _unquoted(folded: str) -> str:
+    return folded.replace("\u2019", "'").strip(_TRIM)
 
 
 def _is_link_dense(node: LexborNode) -> bool:

@@ -23,6 +23,7 @@ task, and breaks as a whole (BrokenProcessPool, every pending task lost) when on
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import logging
 import os
@@ -287,12 +288,19 @@ def _guarded(source: str, fn: Callable[..., T], *args: Any) -> T:
 
 
 def _init_worker(owner: int, max_memory: int) -> None:
-    """Pool initializer: cap the worker's address space, quiet the libraries, and watch the owner.
+    """Pool initializer: freeze what the forkserver loaded, cap the worker's address space, quiet
+    the libraries, and watch the owner.
+
+    Frozen (`gc.freeze`, as the gc docs advise after a fork): the extractor, its models and
+    dateparser's locales live as long as the worker, so no collection walks them (half of a
+    worker's time in the garbage collector, about 2% of its CPU) nor writes to the pages it
+    shares with the server and the other workers.
 
     SIGINT is ignored: Ctrl-C reaches the whole process group, but stopping is the owner's call
     (a crawl lets the pages in flight finish, then writes its report). SIGTERM is left alone:
     the pool stops a timed-out worker with it.
     """
+    gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = max_memory if hard == resource.RLIM_INFINITY else min(max_memory, hard)

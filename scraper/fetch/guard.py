@@ -37,6 +37,8 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
+from scraper.urls import default_port
+
 __all__ = [
     "AddressPolicy",
     "BlockedAddress",
@@ -92,7 +94,6 @@ def _host_name(host_or_url: str) -> str:
     return name.strip().strip("[]").rstrip(".").lower()
 
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _BARE_PORTS = (80, 443)  # the ports of a host named without one
 
 
@@ -108,7 +109,7 @@ def _host_ports(entry: str) -> list[tuple[str, int]]:
         return []
     if port is not None:
         return [(name, port)]
-    default = _DEFAULT_PORTS.get(parts.scheme.lower())
+    default = default_port(parts.scheme)
     return [(name, default)] if default is not None else [(name, p) for p in _BARE_PORTS]
 
 
@@ -212,7 +213,7 @@ async def target_refusal(policy: AddressPolicy, url: str, timeout: float | None)
     """
     try:
         parts = urlsplit(url)
-        host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+        host, port = parts.hostname or "", parts.port or default_port(parts.scheme) or 80
     except ValueError:
         return f"malformed URL: {url!r}"
     if not host or policy.trusts(host, port):

@@ -162,7 +162,7 @@ class _Service:
     def __init__(self, settings: Settings, options: ServeOptions) -> None:
         self.settings = settings
         self.options = options
-        self.fetcher = Fetcher(settings.fetch)
+        self.fetcher = Fetcher(settings.fetch, sites=settings.sites)  # a site's [fetch] keys, as everywhere
         self.pool: ExtractionPool | None = None
         self._politeness: Politeness | None = None
         self._politeness_since = 0.0

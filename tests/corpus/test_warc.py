@@ -6,6 +6,7 @@ import dataclasses
 import gzip
 import itertools
 import json
+import os
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,12 +17,19 @@ from click.testing import CliRunner
 from scraper.api import run_crawl
 from scraper.cli import cli
 from scraper.config import Site
-from scraper.corpus.warc import ArchivedResponse, ArchivePosition, ArchiveSkip, read_archive, read_positioned
+from scraper.corpus.warc import (
+    ArchivedResponse,
+    ArchivePosition,
+    ArchiveSkip,
+    WarcArchive,
+    read_archive,
+    read_positioned,
+)
 from scraper.errors import SourceError
 from scraper.store.documents import Store
 from tests.archives import Exchange, arc_gz_bytes, warc_bytes, write
 from tests.crawl.test_engine import make_settings
-from tests.factories import article
+from tests.factories import article, fetched_page
 from tests.httpserver import LocalServer, Route
 
 HTML = Path(__file__).parents[1] / "fixtures" / "html"
@@ -55,6 +63,27 @@ def _pages() -> list[Exchange]:
         Exchange("https://a.example/moved", b"", status="301 Moved Permanently"),
         Exchange("https://a.example/two", GERMAN, content_type="text/html", date="2026-11-24T08:00:00.5Z"),
     ]
+
+
+def test_a_crawl_archive_is_on_disk_before_it_takes_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A closed crawl archive is fsynced while it is still `.open`, then renamed (`atomic.seal`):
+    renamed first, a power cut could leave a `.warc.gz` that is empty or cut."""
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    archive = WarcArchive(tmp_path, max_bytes=10**6, user_agent="t")
+    archive.write(fetched_page(article("A story")))
+    archive.close()
+    (closed,) = tmp_path.iterdir()
+    assert closed.name.endswith(".warc.gz")
+    assert synced == [str(closed) + ".open"]
 
 
 @pytest.mark.parametrize("gzipped", [True, False])

@@ -4,6 +4,8 @@ and the batch's choice of where a page is extracted (here for a handful, the poo
 from __future__ import annotations
 
 import resource
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -11,10 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from scraper.config import ExtractSettings
-from scraper.corpus.batch import Cleaned, Extraction, clean_file
+from scraper.config import ExtractSettings, Settings
+from scraper.corpus.batch import HANDFUL, Cleaned, CleanOptions, Extraction, clean_file, clean_stream
+from scraper.corpus.sources import Input
 from scraper.errors import ExtractionError, NoMainContent
 from scraper.extract.inprocess import InProcess, run_bounded
+from tests.archives import Exchange, warc_bytes, write
+from tests.factories import story
 
 SEED = Path(__file__).parents[1] / "fixtures" / "seed-article" / "page.html"
 QUICK = ExtractSettings(timeout=0.5, max_memory=768 * 1024**2)
@@ -46,6 +51,7 @@ def test_a_result_comes_back() -> None:
 @pytest.mark.parametrize("fn", [_spin, _swallow_everything])
 def test_over_time_is_the_pages_error(fn: Callable[[], object]) -> None:
     """A page over `timeout` fails with the pool's reason, whatever its code catches, and soon."""
+    run_bounded("page", QUICK, sum, [])  # the models load first, outside any page's time
     started = time.monotonic()
     reason = r"slow\.html: extraction took longer than 0\.5 s \(extract\.timeout\)"
     with pytest.raises(ExtractionError, match=reason):
@@ -99,6 +105,49 @@ def test_in_process_futures_are_finished() -> None:
     assert isinstance(here.submit("slow", _spin).exception(timeout=0), ExtractionError)
 
 
+_UNDER_A_TRACER = """
+import sys, threading
+from scraper.config import ExtractSettings
+from scraper.errors import ExtractionError
+from scraper.extract import inprocess
+
+inprocess._warmed = True  # loading the models under a tracer takes long, and is not the point
+
+def tracer(frame, event, arg):
+    return tracer
+
+def spin():
+    while True:
+        pass
+
+def page():
+    try:
+        inprocess.run_bounded("slow.html", ExtractSettings(timeout=0.2), spin)
+    except ExtractionError as exc:
+        print(exc, flush=True)
+
+for _ in range(3):
+    sys.settrace(tracer)  # set again: an exception that lands in the tracer itself removes it
+    threading.settrace(tracer)
+    page()
+worker = threading.Thread(target=page)
+worker.start()
+worker.join()
+print("after", flush=True)
+"""
+
+
+def test_over_time_under_a_tracer_does_not_hang() -> None:
+    """Under a tracer (coverage's, a debugger's, a profiler's) a page over its time fails as without
+    one, and the process goes on: taking back the watchdog's pending exception once left Python
+    3.11 spinning at the entry of the next function called, for ever."""
+    done = subprocess.run(
+        [sys.executable, "-c", _UNDER_A_TRACER], capture_output=True, text=True, timeout=30, check=True
+    )
+    over = "slow.html: extraction took longer than 0.2 s (extract.timeout)"
+    assert done.stdout.splitlines() == [over] * 4 + ["after"]
+
+
 def _clean(extraction: Extraction, count: int) -> list[Cleaned]:
     futures = [
         extraction.submit(str(SEED), clean_file, str(SEED), None, ExtractSettings(), 10 * 1024**2)
@@ -123,3 +172,50 @@ def test_more_pages_start_the_pool_and_all_come_back() -> None:
         assert extraction.pool_started
     assert len({r.document.text for r in results if r.document is not None}) == 1
     assert all(r.error is None for r in results)
+
+
+def _here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sources extracted in this process from now on."""
+    seen: list[str] = []
+    real = InProcess.submit
+
+    def spy(self: InProcess, source: str, fn: Callable[..., object], /, *args: object) -> object:
+        seen.append(source)
+        return real(self, source, fn, *args)
+
+    monkeypatch.setattr(InProcess, "submit", spy)
+    return seen
+
+
+@pytest.mark.slow
+def test_a_web_archive_is_extracted_in_the_pool_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A web archive's records are many pages: the first ones go to the pool too, so the extractor
+    is loaded once, in the pool's forkserver, and not also in this process."""
+    pages = [Exchange(f"https://example.com/{n}", story(n)) for n in range(2)]
+    archive = write(tmp_path / "a.warc.gz", warc_bytes(pages))
+    here = _here(monkeypatch)
+    cleaned = list(clean_stream([Input(str(archive), "archive")], Settings(), CleanOptions(jobs=1)))
+    assert here == []
+    documents = [e.document for e in cleaned if isinstance(e, Cleaned) and e.document is not None]
+    assert [d.title for d in documents] == ["Story 0", "Story 1"]
+
+
+@pytest.mark.slow
+def test_more_inputs_than_a_handful_go_to_the_pool_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More files than a handful: none is extracted here; a handful of files: all of them are."""
+    files = [tmp_path / f"{n}.html" for n in range(HANDFUL + 1)]
+    for n, path in enumerate(files):
+        path.write_bytes(story(n))
+    here = _here(monkeypatch)
+    many = list(clean_stream([Input(str(p), "file") for p in files], Settings(), CleanOptions(jobs=1)))
+    assert here == []
+    assert [e.document.title for e in many if isinstance(e, Cleaned) and e.document] == [
+        f"Story {n}" for n in range(HANDFUL + 1)
+    ]
+    few = files[:HANDFUL]
+    list(clean_stream([Input(str(p), "file") for p in few], Settings(), CleanOptions(jobs=1)))
+    assert here == [str(p) for p in few]

@@ -5,6 +5,7 @@ The functions below run in real worker processes (forkserver), so they live at m
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -53,6 +54,19 @@ def pool() -> Iterator[ExtractionPool]:
 def test_a_result_comes_back(pool: ExtractionPool) -> None:
     """A function that finishes in time returns its value through the future."""
     assert pool.submit("page", _sleep, 0.0).result() == "slept"
+
+
+def _extractor_frozen() -> bool:
+    """In a worker: whether the extractor, imported by the forkserver, is out of every collected
+    generation (`gc.get_objects` lists those; frozen objects are in none)."""
+    from scraper.extract import pipeline  # noqa: PLC0415  # imported by the forkserver's preload
+
+    return gc.get_freeze_count() > 0 and all(obj is not pipeline.extract for obj in gc.get_objects())
+
+
+def test_what_the_forkserver_loaded_is_frozen_in_the_workers(pool: ExtractionPool) -> None:
+    """The extractor, loaded once by the forkserver, is out of the workers' collections (gc.freeze)."""
+    assert pool.submit("page", _extractor_frozen).result() is True
 
 
 def test_errors_of_the_tree_pass_through_unchanged(pool: ExtractionPool) -> None:

@@ -25,7 +25,7 @@ import uvicorn
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from scraper.config import FetchSettings, Settings
+from scraper.config import FetchSettings, Settings, Site
 from scraper.serve import ServeOptions, create_app
 from tests.httpserver import Handler, LocalServer, Route
 
@@ -34,6 +34,7 @@ TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 MAX_REQUEST = 256 * 1024
 MAX_CONCURRENCY = 3
+SITE_AGENT = "site-agent/1.0 (+https://tests.example/bot)"
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,11 @@ def service() -> Iterator[Running]:
     }
     routes["/private/story"] = Route(body=seed)
     with LocalServer(routes) as pages, LocalServer({"/story": Route(body=seed)}, host="127.0.0.2") as private:
-        settings = Settings(fetch=FetchSettings(per_host_delay=0, allow_private=("127.0.0.1",)))
+        # the pages' host is a [[sites]] entry with a user agent of its own (its [fetch] keys apply)
+        site = Site(name="pages", start_urls=(pages.base,), user_agent=SITE_AGENT)
+        settings = Settings(
+            fetch=FetchSettings(per_host_delay=0, allow_private=("127.0.0.1",)), sites=(site,)
+        )
         options = ServeOptions(
             token=TOKEN,
             workers=1,
@@ -91,6 +96,14 @@ def test_a_good_page_returns_the_seed_articles_record(service: Running) -> None:
     record = answer.json()
     assert record["text"] == (SEED / "expected.txt").read_text(encoding="utf-8").strip()
     assert record["url"] == service.pages.url("/story") and record["status"] == 200
+
+
+def test_a_sites_fetch_keys_apply_to_its_pages(service: Running) -> None:
+    """A `[[sites]]` entry's `[fetch]` keys (here its user agent) apply to the pages the service
+    fetches from its hosts, as they do for the crawl, `clean` and the Python API."""
+    answer = _post(service, "/v1/clean", {"url": service.pages.url("/story")})
+    assert answer.status_code == 200, answer.text
+    assert {hit.headers["user-agent"] for hit in service.pages.hits("/story")} == {SITE_AGENT}
 
 
 def test_html_is_cleaned_as_given_with_the_options_of_clean(service: Running) -> None:

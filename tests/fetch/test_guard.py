@@ -1,0 +1,26 @@
+"""scraper.fetch.guard: which hosts a request may reach, for the requests this process does not
+connect for itself (through a proxy, by a browser). The connections it makes are tested through
+the fetcher (tests/fetch/test_options.py)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from scraper.fetch.guard import AddressPolicy, target_refusal
+
+
+@pytest.mark.parametrize("url", ["https://127.0.0.2/x", "HTTPS://127.0.0.2/x", "https://127.0.0.2:443/x"])
+def test_a_url_without_a_port_is_on_its_schemes_default_port(url: str) -> None:
+    """The port a URL implies is the one rule of urls.default_port, whatever the scheme's case: an
+    https URL is the allowed `host:443`, so it is not resolved and refused as a private address."""
+    policy = AddressPolicy(allow=["127.0.0.2:443"])
+    assert asyncio.run(target_refusal(policy, url, 1.0)) is None
+
+
+def test_a_private_address_the_policy_does_not_name_is_refused() -> None:
+    """The same host on a port the policy does not name is a private address, refused."""
+    policy = AddressPolicy(allow=["127.0.0.2:443"])
+    refusal = asyncio.run(target_refusal(policy, "http://127.0.0.2/x", 1.0))
+    assert refusal is not None and "127.0.0.2" in refusal
