@@ -85,6 +85,12 @@ class _LibraryFloor(logging.Filter):
         return not library or record.levelno >= self.level
 
 
+# Starting the pool (the forkserver's imports, a first worker) is not a page: on a loaded machine,
+# or in a process whose forkserver was started by other code without the extractor (the workers
+# then import it in their warm-up), it can take longer than a page may. It has a limit of its own.
+START_BUDGET = 300.0
+
+
 class ExtractionPool:
     """Worker processes that run pure extraction functions under `settings.timeout` and `max_memory`."""
 
@@ -110,7 +116,7 @@ class ExtractionPool:
             # in flight, rather than on the first page, where it would stall a crawl's event loop.
             # Workers that cannot start end the run with one line, not a traceback per worker.
             try:
-                self.submit("warm-up", _ready).result()
+                self.submit("warm-up", _ready, timeout=max(self._timeout, START_BUDGET)).result()
             except (ScraperError, BrokenProcessPool, OSError, EOFError) as exc:
                 self.close()
                 reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
@@ -118,8 +124,12 @@ class ExtractionPool:
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
-    def submit(self, source: str, fn: Callable[..., T], /, *args: Any) -> Future[T]:
-        """Run `fn(*args)` in a worker; the future's exception, if any, is a `ScraperError` about `source`."""
+    def submit(
+        self, source: str, fn: Callable[..., T], /, *args: Any, timeout: float | None = None
+    ) -> Future[T]:
+        """Run `fn(*args)` in a worker within `timeout` seconds (the page limit, `settings.timeout`,
+        by default); the future's exception, if any, is a `ScraperError` about `source`."""
+        limit = self._timeout if timeout is None else timeout
         outcome: Future[T] = Future()
         with self._lock:
             if self._closed:  # a late caller (a fetch that finished while the batch was closing)
@@ -129,12 +139,12 @@ class ExtractionPool:
                 log.warning("extraction pool broke; starting a new one")
                 self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves these unannotated
                 self._pool = self._start()
-            task = self._pool.schedule(_guarded, args=(source, fn, *args), timeout=self._timeout)
+            task = self._pool.schedule(_guarded, args=(source, fn, *args), timeout=limit)
         # a cancelled outcome (the crawl's deadline) stops the worker running the task
         outcome.add_done_callback(
             lambda done: task.cancel() if done.cancelled() else None  # type: ignore[no-untyped-call]
         )
-        task.add_done_callback(lambda done: self._settle(source, done, outcome))
+        task.add_done_callback(lambda done: self._settle(source, done, outcome, limit))
         return outcome
 
     def close(self) -> None:
@@ -166,7 +176,7 @@ class ExtractionPool:
             context=context,
         )
 
-    def _settle(self, source: str, task: Future[T], outcome: Future[T]) -> None:
+    def _settle(self, source: str, task: Future[T], outcome: Future[T], limit: float) -> None:
         try:
             try:
                 outcome.set_result(task.result())
@@ -177,19 +187,9 @@ class ExtractionPool:
                     log.debug("%s", exc, exc_info=exc)
                 outcome.set_exception(exc)
             except Exception as exc:  # every other outcome is mapped onto the error tree here
-                outcome.set_exception(ExtractionError(source, self._reason(exc)))
+                outcome.set_exception(ExtractionError(source, _reason(exc, limit)))
         except InvalidStateError:
             pass  # the outcome was cancelled meanwhile: nobody waits for it
-
-    def _reason(self, exc: Exception) -> str:
-        if isinstance(exc, TimeoutError):
-            return timeout_reason(self._timeout)
-        if isinstance(exc, ProcessExpired):
-            return f"extraction worker died ({_death(exc.exitcode)})"
-        if isinstance(exc, BrokenProcessPool):
-            return "extraction pool broke while the page was in it"
-        log.debug("extraction failed", exc_info=exc)
-        return internal_error(exc)
 
 
 class _WorkerPopen(popen_forkserver.Popen):
@@ -253,6 +253,18 @@ def _stop_workers(pool: ProcessPool) -> None:
     manager = getattr(getattr(pool, "_pool_manager", None), "worker_manager", None)
     for worker in tuple(getattr(manager, "workers", {}).values()):
         stop_process(worker)
+
+
+def _reason(exc: Exception, limit: float) -> str:
+    """Why a task failed, for an exception raised outside the error tree (`limit`: its time limit)."""
+    if isinstance(exc, TimeoutError):
+        return timeout_reason(limit)
+    if isinstance(exc, ProcessExpired):
+        return f"extraction worker died ({_death(exc.exitcode)})"
+    if isinstance(exc, BrokenProcessPool):
+        return "extraction pool broke while the page was in it"
+    log.debug("extraction failed", exc_info=exc)
+    return internal_error(exc)
 
 
 def _death(exitcode: int | None) -> str:

@@ -1,7 +1,11 @@
 """bench/gate.py: a page whose worker raises is named in the gate's report, whatever it raised.
 
-The checks run in real worker processes (forkserver, as the gate runs them), so the functions
-they call live at module level.
+The checks run in real worker processes, so the functions they call live at module level. They
+are spawned, not forked by the forkserver as the gate's are: the forkserver is one per process,
+and its preload is set by whoever starts it first. Started here without the extractor's modules,
+every extraction pool of the tests after these in the same process got workers that import the
+extractor in their warm-up task, under the page time limit (under `make coverage`, 20 s was too
+little for it).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ def check_or_raise(task: tuple[str, str]) -> gate.Checked:
 def test_a_page_whose_worker_raises_an_unpicklable_exception_is_reported() -> None:
     """The other pages' results come back, and the page that raised is one line naming it."""
     tasks = [("first", "a.html"), ("broken", "b.html"), ("last", "c.html")]
-    with ProcessPoolExecutor(2, multiprocessing.get_context("forkserver")) as pool:
+    with ProcessPoolExecutor(2, multiprocessing.get_context("spawn")) as pool:
         results, errors = gate.check_pages(pool, tasks, check_or_raise)
     assert [(name, text) for name, text, _ in results] == [
         ("first", "the text of first"),
@@ -50,7 +54,7 @@ def test_a_page_whose_worker_raises_an_unpicklable_exception_is_reported() -> No
 def test_without_the_guard_the_same_exception_breaks_the_pool() -> None:
     """What check_pages guards against: mapped bare, the exception does not come back as itself."""
     with (
-        ProcessPoolExecutor(1, multiprocessing.get_context("forkserver")) as pool,
+        ProcessPoolExecutor(1, multiprocessing.get_context("spawn")) as pool,
         pytest.raises((BrokenProcessPool, TypeError)),
     ):
         list(pool.map(check_or_raise, [("broken", "b.html")]))

@@ -179,3 +179,23 @@ def test_a_closed_pool_cancels_late_work_instead_of_starting_again() -> None:
     late = pool.submit("late", _sleep, 0.0)
     assert late.cancelled()
     assert not pool._pool.active  # no new pool was started
+
+
+def test_the_pool_starts_when_its_workers_must_import_the_extractor_themselves(tmp_path: Path) -> None:
+    """Starting the pool is not held to the page limit: in a process whose forkserver other code
+    started first (without the extractor), each worker imports the extractor in its warm-up,
+    which takes longer than a short page limit; the pool still starts and extracts."""
+    script = tmp_path / "start.py"
+    script.write_text(
+        "import multiprocessing\n"
+        "server_first = multiprocessing.get_context('forkserver').Process(target=len, args=((),))\n"
+        "server_first.start(); server_first.join()\n"
+        "from scraper.config import ExtractSettings\n"
+        "from scraper.extract.worker import ExtractionPool\n"
+        "with ExtractionPool(1, ExtractSettings(timeout=0.2)) as pool:\n"
+        "    print(pool.submit('page', len, 'abc').result())\n"
+    )
+    command = [sys.executable, str(script)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "3"

@@ -7,6 +7,7 @@ own network), 127.0.0.2 is not, so it stands for a private address a caller must
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -302,11 +303,15 @@ def test_serve_runs_as_a_command_and_stops_on_sigterm(tmp_path: Path) -> None:
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "scraper", "serve", "--port", str(port), "--workers", "1"]
     env = {**os.environ, "SCRAPER_TOKEN": TOKEN}
-    with subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as served:
+    with (
+        subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        ) as served,
+        contextlib.ExitStack() as stop,
+    ):
+        stop.callback(served.kill)  # an assertion failing below must not leave Popen's exit waiting for ever
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # its workers' start, on a loaded machine or under coverage
         while True:
             assert served.poll() is None, served.stderr.read() if served.stderr else ""
             try:
