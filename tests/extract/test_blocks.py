@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -260,6 +260,42 @@ def test_a_repeated_quote_is_kept_once() -> None:
     texts = ["Results", "The results were clear: the tide came in early.", "the tide came in early", ""]
     assert model.drop_copies(texts) == {2}
     assert model.drop_copies(["same three words", "same three words"]) == {1}
+
+
+def _shows(counts: dict[str, int]) -> Callable[[str], int]:
+    """How often a page shows each text (once, those not named)."""
+    return lambda text: counts.get(text, 1)
+
+
+def test_a_text_the_page_shows_twice_may_be_kept_twice() -> None:
+    """A text may be in the output as often as the page shows it to a reader (a chorus, a
+    paragraph a Readability page repeats), and no more: of three equal paragraphs the page shows
+    twice, the third goes (before, every copy went, the page's own repetitions too)."""
+    chorus = "Row, row, row your boat gently down the stream."
+    texts = ["Verse one of the song.", chorus, "Verse two of the song.", chorus, chorus]
+    assert model.drop_copies(texts, _shows({chorus: 2})) == {4}
+    assert model.drop_copies(texts, _shows({chorus: 3})) == set()
+    assert model.drop_copies(texts) == {3, 4}  # no page to ask: once
+
+
+def test_a_hidden_copy_goes_though_the_page_repeats_a_paragraph() -> None:
+    """A hidden block holding the story is the copy, even when the page shows one of its
+    paragraphs twice: the paragraphs stay, each as often as the page shows it."""
+    first, second = "The ferry runs through the night.", "It stops at every island on the way."
+    story = f"{first} {second} {first}"
+    shown = _shows({first: 2, second: 1, story: 1})
+    assert model.drop_copies([story, first, second, first], shown) == {0}
+
+
+def test_choose_keeps_what_the_page_repeats(fixed_model: Any) -> None:
+    """The blocks the model keeps hold a text as often as the page shows it (`shown`)."""
+    chorus = "Row, row, row your boat gently down the stream."
+    html = f"<p>Verse one of the song.</p><p>{chorus}</p><p>Verse two of the song.</p><p>{chorus}</p>"
+    fixed_model([0.9, 0.9, 0.9, 0.9])
+    twice = [b.text for b in model.choose(_blocks(html), shown=_shows({chorus: 2})) or []]
+    assert twice.count(chorus) == 2
+    once = [b.text for b in model.choose(_blocks(html), shown=_shows({chorus: 1})) or []]
+    assert once.count(chorus) == 1
 
 
 def test_equal_copies_leave_the_first() -> None:
