@@ -36,7 +36,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES, Block
+from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES, Block, inside
 
 ARTIFACT = "block_model.txt.gz"
 MANIFEST = "block_model.manifest.json"
@@ -51,6 +51,10 @@ KEEP, DROP = 0.7, 0.1
 MAX_DROPPED = 0.2
 # A block trafilatura kept this much of counts as kept by trafilatura.
 KEPT = 0.5
+# When comments are not wanted, a block the model takes for a comment this surely is dropped,
+# whatever trafilatura did (trafilatura's main text takes in the comments that sit in the story's
+# container): chosen by the site-grouped CV, as KEEP and DROP.
+COMMENT_DROP = 0.5
 
 _UNSET: Any = object()
 _chosen: Any = _UNSET  # a model set by `use` (the bench's per-fold models), or None: no model
@@ -182,12 +186,14 @@ def choose(
     *,
     comments: bool = False,
     comments_last: bool = True,
+    tables: bool = True,
     shown: Callable[[str], int] | None = None,
 ) -> list[Block] | None:
     """The blocks to keep, in reading order; None when trafilatura's output should stand.
 
     Comments are kept only when `comments` is set (a setting, or a forum page, where the replies
     are the page's content); `comments_last` puts them after the main text, as trafilatura does.
+    Without `tables` (the include_tables setting off) no block inside a table is kept.
     `shown`: how often the page shows a text to a reader (`drop_copies`)."""
     if not blocks or _model() is None:
         return None
@@ -202,6 +208,10 @@ def choose(
     )
     if verdicts is None:
         return None
+    if not tables:
+        verdicts = [BOILERPLATE if inside(b, "table") else v for b, v in zip(blocks, verdicts, strict=True)]
+        if not any(verdicts):
+            return None
     main = [b for b, v in zip(blocks, verdicts, strict=True) if v == CONTENT or (v and not comments_last)]
     return main + [b for b, v in zip(blocks, verdicts, strict=True) if v == COMMENT and comments_last]
 
@@ -232,10 +242,13 @@ def decide(
         p_content, p_comment = row[CONTENT], row[COMMENT]
         wanted = p_content + (p_comment if comments else 0.0)
         by_trafilatura = share >= KEPT
-        keep = True if wanted >= KEEP else False if wanted < DROP else by_trafilatura
+        unwanted_comment = not comments and p_comment >= min(KEEP, COMMENT_DROP)
+        if not comments and p_comment >= COMMENT_DROP:
+            keep = False
+        else:
+            keep = True if wanted >= KEEP else False if wanted < DROP else by_trafilatura
         changed |= keep != by_trafilatura
         kept_size += size if by_trafilatura else 0
-        unwanted_comment = not comments and p_comment >= KEEP
         dropped_size += size if by_trafilatura and not keep and not unwanted_comment else 0
         verdicts.append((COMMENT if p_comment > p_content else CONTENT) if keep else BOILERPLATE)
     if dropped_size > MAX_DROPPED * kept_size:

@@ -231,7 +231,11 @@ def _choose(
     if not trace.blocks:
         return None
     trace.chosen = block_model.choose(
-        trace.blocks, comments=settings.include_comments, comments_last=page_type != "forum", shown=times
+        trace.blocks,
+        comments=settings.include_comments,
+        comments_last=page_type != "forum",
+        tables=settings.include_tables,
+        shown=times,
     )
     trace.lap("model")
     return trace.chosen
