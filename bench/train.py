@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import hashlib
 import importlib.metadata
@@ -33,6 +34,7 @@ import pickle
 import re
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -336,22 +338,40 @@ def cv_probabilities(
     return found
 
 
-def cv_texts(pages: list[PageBlocks], probabilities: dict[str, np.ndarray]) -> dict[str, str]:
+def cv_texts(
+    pages: list[PageBlocks], probabilities: dict[str, np.ndarray], sources: dict[str, Path] | None = None
+) -> dict[str, str]:
     """Our text of each non-frozen page from its CV probabilities (`cv_probabilities`), with the
-    settings' defaults: comments only on forum pages, where they are content."""
+    settings' defaults: comments only on forum pages, where they are content. `sources`: each
+    page's file by "dataset/id", for the copy rule's count of what the page shows (as the pipeline
+    counts it; without it, a text is allowed once)."""
     from scraper.extract.model import decide  # noqa: PLC0415
 
     ours: dict[str, str] = {}
     for page in (p for p in pages if p.fold != FROZEN):
         key = f"{page.dataset}/{page.page_id}"
+        shown = _times_shown(sources[key]) if sources is not None and key in sources else None
         verdicts = decide(probabilities[key].tolist(), page.kept.tolist(), [len(t) for t in page.texts],
-                          comments=page.page_type == "forum", texts=page.texts)  # fmt: skip
+                          comments=page.page_type == "forum", texts=page.texts, shown=shown)  # fmt: skip
         ours[key] = (
             page.trafilatura_text
             if verdicts is None
             else "\n".join(t for t, v in zip(page.texts, verdicts, strict=True) if v)
         )
     return ours
+
+
+def _times_shown(path: Path) -> Callable[[str], int]:
+    """How often the page in `path` shows a text (rendered.times_shown), the page read when first asked."""
+    from scraper.corpus.sources import load_file  # noqa: PLC0415
+    from scraper.extract.rendered import times_shown  # noqa: PLC0415
+
+    page = functools.cache(lambda: times_shown(load_file(str(path), url=None, max_bytes=50 * 2**20).html))
+
+    def times(text: str) -> int:
+        return page()(text)
+
+    return times
 
 
 def cv_scores(
@@ -363,7 +383,8 @@ def cv_scores(
     F1 as `trafilatura`)."""
     from quality import scorer  # noqa: PLC0415
 
-    ours = cv_texts(pages, probabilities)
+    sources = {f"{d.name}/{r['id']}": d.source(r) for d in datasets for r in d.rows}
+    ours = cv_texts(pages, probabilities, sources)
     score = scorer()
     found_ours: dict[str, dict[str, float]] = {}
     for dataset in datasets:

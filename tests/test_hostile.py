@@ -171,9 +171,13 @@ class _HookedPool(ExtractionPool):
         self.hooks = hooks
         super().__init__(workers, settings)
 
-    def submit(self, source: str, fn: Callable[..., Any], /, *args: Any) -> Future[Any]:
+    def submit(
+        self, source: str, fn: Callable[..., Any], /, *args: Any, timeout: float | None = None
+    ) -> Future[Any]:
         hook = next((h for path, h in self.hooks.items() if source.endswith(path)), None)
-        return super().submit(source, hook) if hook is not None else super().submit(source, fn, *args)
+        if hook is not None:
+            return super().submit(source, hook, timeout=timeout)
+        return super().submit(source, fn, *args, timeout=timeout)
 
 
 def test_worker_time_limits_and_deaths_fail_only_their_pages(tmp_path: Path, server: LocalServer) -> None:

@@ -4,6 +4,7 @@
     prepass.py    the selectolax pre-pass that takes clutter out before trafilatura sees the page
     rules.py      what the pre-pass counts as clutter: named, generic rules
     formats.py    the main content as trafilatura's XML; the xml, TEI and html outputs built from it
+    rendered.py   the page's text as a reader sees it (hidden elements apart), which the output is held to
     classify.py   page type (listing included), junk verdicts (block, consent, login, soft 404), quality
     metadata.py   dates, language, canonical URL, JSON-LD: what the page declares, checked
     authors.py    bylines cleaned into names

@@ -3,9 +3,10 @@
     page_blocks(body, kept_text) -> list[Block]    in document order, with `features` filled in
 
 A *block* is the text an element holds itself: every visible text node belongs to its nearest
-ancestor that is not inline (p, li, h1-h6, pre, td, blockquote, dd, a div with text of its own,
-...), so the blocks partition the visible text. Inline elements (a, span, em, code, ...) pass
-their text up to their block, links counted apart.
+ancestor that a browser lays out as a block (dom.BLOCK_ELEMENTS: p, li, h1-h6, pre, td,
+blockquote, dd, a div with text of its own, ...), so the blocks partition the visible text. Any
+other element (a, span, em, code, and an unknown or custom one such as `<relative-time>` or
+`<as-footnote>`) runs inline and passes its text up to its block, links counted apart.
 
 The features say what a reader sees, never who published it:
 
@@ -30,12 +31,6 @@ from selectolax.lexbor import LexborNode
 
 from scraper.dom import BLOCK_ELEMENTS, class_tokens
 
-# Elements whose text belongs to the block around them.
-_INLINE = frozenset({
-    "a", "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em",
-    "font", "i", "img", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span",
-    "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
-})  # fmt: skip
 _INVISIBLE = frozenset({
     "script", "style", "noscript", "template", "svg", "iframe", "select", "option", "head",
     "textarea", "button", "object", "canvas", "math",
@@ -65,6 +60,25 @@ VOCABULARY = (
     "desc", "code", "highlight", "toc", "footnote", "hidden", "login", "search", "pagination",
     "discuss", "respon", "avatar", "vote", "latest", "more", "headline", "user",
 )  # fmt: skip
+# The words of VOCABULARY read on the block's nearest ancestors too (`_NEAR` levels up): a
+# comment's own container says "comment", where a page's <body class="comments-open"> says it
+# of every block
+_NEAR_WORDS = (
+    "content", "article", "post", "entry", "body", "text", "story", "comment", "reply", "answer",
+    "thread", "message", "review", "discuss", "respon", "avatar", "vote", "user", "author", "date",
+    "byline", "meta", "related", "recommend", "popular", "latest", "more", "teaser", "card", "list",
+    "item", "sidebar", "widget", "share", "social", "headline", "title",
+)  # fmt: skip
+_NEAR = 3
+_NEAR_MASK = sum(1 << VOCABULARY.index(w) for w in _NEAR_WORDS)
+# Words of the section headings (h1-h6) a block sits under, as a reader sees them: a comment
+# section's "12 Comments" or "Leave a reply", a rail's "Related posts" or "Most popular"
+HEADING_WORDS = (
+    "comment", "koment", "komment", "comenta", "repl", "respon", "reacti", "discuss", "related",
+    "popular", "latest", "recent", "more", "recommend", "read", "also", "similar", "trend", "top",
+    "newsletter", "subscribe", "share", "follow", "tag", "categor", "about", "advert", "sponsor",
+)  # fmt: skip
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _STOP_WORDS = frozenset(  # a list literal of 150 words would fill 150 lines
     """
 the a an and or of to in on for with is are was were be been it this that as at by from not but
@@ -97,6 +111,8 @@ class Block:
     own_words: int  # bit i: VOCABULARY[i] in the block element's class/id
     outer_words: int  # bit i: VOCABULARY[i] in an ancestor's class/id
     repeated: int = 0  # siblings shaped like the block or its nearest repeated ancestor (teasers, posts)
+    near_words: int = 0  # bit i: VOCABULARY[i] in the class/id of an ancestor at most _NEAR levels up
+    times: int = 0  # <time> elements in its text (a post's or a comment's date)
     pieces: list[str] = field(default_factory=list)
     link_chars: int = 0
     links: int = 0
@@ -123,9 +139,27 @@ def _words_mask(node: LexborNode) -> int:
     return _vocabulary_mask(words) if words else 0
 
 
+@functools.lru_cache(maxsize=4096)
+def _tag_words(tag: str) -> int:
+    """The vocabulary in a custom element's name (`<comment-list>`, `<story-card>`): the page's
+    author named it, as a class."""
+    return _vocabulary_mask(frozenset(tag.split("-"))) if "-" in tag else 0
+
+
+@functools.lru_cache(maxsize=16384)
+def _heading_mask(text: str) -> int:
+    lowered = text.lower()
+    return sum(1 << i for i, word in enumerate(HEADING_WORDS) if word in lowered)
+
+
 @functools.lru_cache(maxsize=1024)
 def _landmark_mask(tag: str) -> int:
     return sum(1 << i for i, tags in enumerate(_LANDMARKS) if tag in tags)
+
+
+def inside(block: Block, tag: str) -> bool:
+    """Whether the block is inside an element of the landmark kind of `tag` ("table": a table)."""
+    return bool(block.landmarks & _landmark_mask(tag))
 
 
 @dataclass(slots=True)
@@ -136,16 +170,17 @@ class _Frame:
     landmarks: int
     outer_words: int
     repeated: int = 0
+    near: tuple[int, ...] = ()  # the class/id words of the _NEAR nearest ancestors, the nearest last
 
 
 def _walk(body: LexborNode) -> list[Block]:
     """The blocks of `body` in document order (iterative: hostile pages nest thousands deep).
 
     A block's text is its text nodes joined as the page renders them: inline elements add no
-    space of their own ("<a>report</a>, which" reads "report, which"); a <br> is a line break,
-    and so is a nested block in the text around it, as a browser lays it out ("with a <pre>+</pre>."
-    reads "with a" and "." on lines of their own, never "with a ."); an element the browser runs
-    inline but that is a block here (an unknown tag) is a word boundary."""
+    space of their own ("<a>report</a>, which" reads "report, which"; "<relative-time>May
+    3</relative-time>, 2024" reads "May 3, 2024"); a <br> is a line break, and so is a nested
+    block in the text around it, as a browser lays it out ("with a <pre>+</pre>." reads "with a"
+    and "." on lines of their own, never "with a .")."""
     root = Block("body", 0, 0, 0, 0)
     blocks = [root]
     top = _Frame(root, False, 0, 0, _words_mask(body))
@@ -164,22 +199,27 @@ def _walk(body: LexborNode) -> list[Block]:
         if tag in _INVISIBLE or tag.startswith("-"):  # -comment, -doctype
             continue
         landmarks = parent.landmarks | _landmark_mask(tag)
-        if tag in _INLINE:
+        # a repeated inline element (a custom <story-card>) makes the blocks inside it repeated
+        repeated = max(parent.repeated, shapes.get(node.mem_id, 0))
+        words = _words_mask(node) | _tag_words(tag)
+        near = (*parent.near[1 - _NEAR :], words & _NEAR_MASK)
+        if tag not in BLOCK_ELEMENTS:
             if tag == "a":
                 parent.block.links += 1
             elif tag == "br":
                 parent.block.pieces.append(_BR)
+            elif tag == "time":
+                parent.block.times += 1
             frame = _Frame(parent.block, parent.in_link or tag == "a", parent.depth + 1, landmarks,
-                           parent.outer_words, parent.repeated)  # fmt: skip
+                           parent.outer_words | words, repeated, near)  # fmt: skip
         else:
-            words = _words_mask(node)
-            repeated = max(parent.repeated, shapes.get(node.mem_id, 0))
-            block = Block(tag, parent.depth + 1, landmarks, words, parent.outer_words, repeated)
+            block = Block(tag, parent.depth + 1, landmarks, words, parent.outer_words, repeated,
+                          functools.reduce(int.__or__, parent.near, 0))  # fmt: skip
             blocks.append(block)
-            # the text around a nested block is on lines of its own, as a browser lays it out; an
-            # element it runs inline (an unknown tag) is a word boundary
-            parent.block.pieces.append(_BR if tag in BLOCK_ELEMENTS else " ")
-            frame = _Frame(block, False, parent.depth + 1, landmarks, parent.outer_words | words, repeated)
+            parent.block.pieces.append(_BR)  # the text around a nested block is on lines of its own
+            frame = _Frame(
+                block, False, parent.depth + 1, landmarks, parent.outer_words | words, repeated, near
+            )
         stack += [(c, frame) for c in _children(node, shapes)]
     return blocks
 
@@ -191,7 +231,7 @@ def _children(node: LexborNode, shapes: dict[int, int]) -> list[LexborNode]:
     if len(children) >= 2:
         alike: dict[tuple[str, str], list[int]] = {}
         for child in children:
-            if not child.is_text_node and child.tag not in _INLINE:
+            if not child.is_text_node:
                 alike.setdefault((child.tag or "", child.attributes.get("class") or ""), []).append(
                     child.mem_id
                 )
@@ -249,10 +289,18 @@ def overlap(text: str, unigrams: set[str], trigrams: set[tuple[str, str, str]]) 
 
 def _describe(blocks: list[Block], page: list[float]) -> None:
     total = sum(len(b.text) for b in blocks) or 1
-    kept_total = sum(len(b.text) * b.kept for b in blocks) / total
+    kept_chars = sum(len(b.text) * b.kept for b in blocks)
+    kept_total = kept_chars / total
+    kept_chars = kept_chars or 1.0
     count = len(blocks)
     seen = 0
+    kept_seen = 0.0  # trafilatura's kept text before the block: none after its story's end
+    sections = [0] * len(_HEADINGS)  # the heading words of the open section at each level
     for i, block in enumerate(blocks):
+        if block.tag in _HEADINGS:  # a heading opens a section and closes those at its level and below
+            level = _HEADINGS.index(block.tag)
+            sections[level:] = [_heading_mask(block.text)] + [0] * (len(_HEADINGS) - level - 1)
+        section = functools.reduce(int.__or__, sections)
         text = block.text
         size = len(text)
         tokens = _WORD.findall(text)
@@ -286,19 +334,39 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
             math.log1p(count),
             math.log1p(total),
             math.log1p(block.repeated),
+            kept_seen / kept_chars,
+            (kept_chars - kept_seen - size * block.kept) / kept_chars,
+            float(block.times),
+            float(previous.times) if previous else -1.0,
         ]
         features += [float(block.tag == tag) for tag in _OWN_TAGS]
         features += [float(block.landmarks >> j & 1) for j in range(len(_LANDMARKS))]
         features += _bits(block.own_words)
         features += _bits(block.outer_words)
+        features += _near_bits(block.near_words)
+        features += _heading_bits(section)
         features += page
         block.features = features
         seen += size
+        kept_seen += size * block.kept
 
 
 @functools.lru_cache(maxsize=4096)
 def _bits(mask: int) -> tuple[float, ...]:
     return tuple(float(mask >> j & 1) for j in range(len(VOCABULARY)))
+
+
+_NEAR_INDEXES = tuple(VOCABULARY.index(w) for w in _NEAR_WORDS)
+
+
+@functools.lru_cache(maxsize=4096)
+def _near_bits(mask: int) -> tuple[float, ...]:
+    return tuple(float(mask >> j & 1) for j in _NEAR_INDEXES)
+
+
+@functools.lru_cache(maxsize=1024)
+def _heading_bits(mask: int) -> tuple[float, ...]:
+    return tuple(float(mask >> j & 1) for j in range(len(HEADING_WORDS)))
 
 
 # The name of each feature, in the order `_describe` and `page_features` give them: the model's
@@ -308,7 +376,7 @@ _STRUCTURE = (
     "punctuation_share", "ends_sentence", "sentence_ends", "stop_word_share", "mean_word_length",
     "capitalised_share", "digit_share", "kept", "previous_kept", "next_kept", "previous_link_share",
     "next_link_share", "previous_log_chars", "next_log_chars", "page_kept_share", "log_blocks",
-    "log_page_chars", "log_repeated",
+    "log_page_chars", "log_repeated", "kept_before", "kept_after", "times", "previous_times",
 )  # fmt: skip
 FEATURE_NAMES = (
     *_STRUCTURE,
@@ -316,6 +384,8 @@ FEATURE_NAMES = (
     *(f"inside:{'/'.join(sorted(tags))}" for tags in _LANDMARKS),
     *(f"class:{word}" for word in VOCABULARY),
     *(f"outer_class:{word}" for word in VOCABULARY),
+    *(f"near_class:{word}" for word in _NEAR_WORDS),
+    *(f"heading:{word}" for word in HEADING_WORDS),
     *(f"page:{kind}" for kind in PAGE_TYPES),
     "page:log_teasers", "page:log_posts", "page:log_code_blocks", "page:teaser_share",
 )  # fmt: skip

@@ -344,7 +344,10 @@ def _is_teaser(node: LexborNode) -> bool:
 
 
 def _repeated_posts(body: LexborNode) -> int:
-    """The largest number of sibling blocks classed like posts or replies, each with some prose."""
+    """The largest number of alike sibling blocks classed like posts or replies, each with some
+    prose, alike in tag and post classes (`_post_shape`). The header, body and
+    footer of one story ("post-header", "post-content", "post-footer") are parts of one post, not
+    three: a news story with them is an article, not a forum thread."""
     best = 0
     for parent in _parents_of(body, _POST_CANDIDATES):  # the others hold no post
         posts = [
@@ -354,8 +357,18 @@ def _repeated_posts(body: LexborNode) -> int:
         ]
         if len(posts) >= 3 and _in_chrome(parent):
             continue
-        best = max(best, len(posts))
+        best = max(best, max(Counter(map(_post_shape, posts)).values(), default=0))
     return best
+
+
+def _post_shape(node: LexborNode) -> tuple[str, frozenset[str]]:
+    """A post's tag and its class names that hold a post word, numbers aside: "post post-81" and
+    "post post-82" are alike, and so are an accepted "answer accepted" and an "answer"."""
+    names = (node.attributes.get("class") or "").lower().split()
+    return node.tag or "", frozenset(_NUMBERS.sub("", n) for n in names if any(w in n for w in _POST_WORDS))
+
+
+_NUMBERS = re.compile(r"\d+")  # over a class attribute's value, not HTML
 
 
 # -- judging ---------------------------------------------------------------------------------

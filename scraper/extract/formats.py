@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -29,6 +30,7 @@ from trafilatura.utils import remove_control_characters
 from trafilatura.xml import control_xml_output, xmltotxt
 
 from scraper.config import ExtractSettings
+from scraper.extract.model import drop_copies
 from scraper.models import Document
 
 __all__ = [
@@ -37,12 +39,14 @@ __all__ = [
     "content",
     "plain_text",
     "rejoin",
+    "remove_copies",
     "render_html",
     "render_xml",
     "respace",
     "tidy_markdown",
     "unwrap",
     "without_images",
+    "xml_blocks",
 ]
 
 
@@ -134,22 +138,32 @@ def rejoin(body: etree._Element, page: str) -> bool:
     trafilatura makes a paragraph of each run of loose text in a container: "for <a><em>Black
     Ops 2</em></a> is fun" in a <div> comes back as two <p>, split at the link, or as loose text
     or a loose link beside a <p>. `page` is the text of the page's blocks, one per line
-    (blocks.py): a paragraph and its neighbour (a paragraph, loose text or a loose link) are joined
-    when the words around their break run on inside one of its lines and no line of the page ends
-    and the next starts there."""
+    (blocks.py): a paragraph and its neighbour (a paragraph, loose text, a loose link or emphasis,
+    code of one line trafilatura lifted out of the sentence) are joined when the words around
+    their break run on inside one of its lines and no line of the page ends and the next starts
+    there."""
     joined = False
     for paragraph in list(body.iter("p")):
         if paragraph.getparent() is None:  # merged into the paragraph before it
             continue
-        joined |= _take_text_before(paragraph, page)
+        while _take_text_before(paragraph, page):
+            joined = True
         while _take_next(paragraph, page):
             joined = True
     return joined
 
 
 def _take_text_before(paragraph: etree._Element, page: str) -> bool:
-    """The loose text before `paragraph` moved into it when the page runs them on."""
+    """The loose text, or the loose link, emphasis or inline code, before `paragraph` moved into
+    it when the page runs them on ("<ref>Download KDE</ref><p> sources from</p>"); whether it was."""
     before, parent = paragraph.getprevious(), paragraph.getparent()
+    if before is not None and _inline(before) and not (before.tail or "").strip():
+        if (space := _runs_on(_text(before), _text(paragraph), page)) is None:
+            return False
+        before.tail = space + (paragraph.text or "").lstrip()
+        paragraph.text = None
+        paragraph.insert(0, before)  # its tail with it
+        return True
     loose = before.tail if before is not None else parent.text if parent is not None else None
     if not loose or not loose.strip() or (space := _runs_on(loose, _text(paragraph), page)) is None:
         return False
@@ -171,7 +185,7 @@ def _take_next(paragraph: etree._Element, page: str) -> bool:
     if tail.strip():
         _end_with(paragraph, space + tail.strip())
         paragraph.tail = None
-    elif after is not None and after.tag in _INLINE_XML:
+    elif after is not None and _inline(after):
         _end_with(paragraph, space)
         after.text = (after.text or "").lstrip()
         paragraph.append(after)  # its tail with it
@@ -186,6 +200,15 @@ def _take_next(paragraph: etree._Element, page: str) -> bool:
 
 
 _INLINE_XML = frozenset({"ref", "hi", "del"})  # trafilatura's inline elements
+
+
+def _inline(element: etree._Element) -> bool:
+    """Whether `element`, outside a paragraph, may be inline text of the page: a link, emphasis,
+    or code of one line (trafilatura lifts `<code>` out of its sentence: "for the", "wheel",
+    "group"; whether the page runs them on decides)."""
+    if element.tag == "code":
+        return "\n" not in _text(element).strip() and not len(element)
+    return element.tag in _INLINE_XML
 
 
 def _text(element: etree._Element) -> str:
@@ -285,6 +308,80 @@ def _one_space(text: str) -> str:
     if not inner:
         return " "
     return (" " if text[0].isspace() else "") + inner + (" " if text[-1].isspace() else "")
+
+
+def xml_blocks(body: etree._Element) -> list[tuple[etree._Element, str]]:
+    """The blocks of trafilatura's XML (p, head, item, quote, cell, and code outside a paragraph;
+    `body` itself too) with each one's own text, nested blocks apart: code keeps its lines, other
+    text collapses. A block comes after the blocks inside it; blocks without text are left out."""
+    found: list[tuple[etree._Element, str]] = []
+
+    def own(element: etree._Element) -> str:
+        parts = [element.text or ""]
+        for child in element:
+            if _is_block(child):
+                collect(child)
+                parts.append(" ")
+            else:
+                parts.append(" " if child.tag == "lb" else own(child))
+            parts.append(child.tail or "")
+        return "".join(parts)
+
+    def collect(element: etree._Element) -> None:
+        text = own(element)
+        found.append((element, text if element.tag == "code" else " ".join(text.split())))
+
+    collect(body)
+    return [(element, text) for element, text in found if text.strip()]
+
+
+_XML_BLOCKS = frozenset(
+    {"doc", "main", "comments", "body", "p", "head", "item", "list", "quote", "table", "row", "cell"}
+)
+
+
+def _is_block(element: etree._Element) -> bool:
+    parent = element.getparent()
+    if element.tag == "code":
+        return parent is not None and parent.tag in ("main", "comments", "body", "quote", "list")
+    return element.tag in _XML_BLOCKS
+
+
+def remove_copies(bodies: list[etree._Element], shown: Callable[[str], int]) -> bool:
+    """The copies among the blocks of `bodies` (trafilatura's main text, and its comments when they
+    are kept) taken out, in place, by the copy rule (model.drop_copies: a text kept more often than
+    the page shows it, `shown`); whether any was. A copy's own text goes, the blocks inside it stay."""
+    found = [block for body in bodies for block in xml_blocks(body)]
+    copies = drop_copies([text for _, text in found], shown)
+    for i in copies:
+        _drop_own_text(found[i][0])
+    return bool(copies)
+
+
+def _drop_own_text(element: etree._Element) -> None:
+    """`element`'s own text out of the tree: the element when nothing inside it is a block (its
+    tail, the text of the block around it, stays), else its text and inline children."""
+    if any(_is_block(child) for child in element):
+        element.text = None
+        for child in list(element):
+            if _is_block(child):
+                child.tail = None
+            else:
+                element.remove(child)
+        return
+    parent = element.getparent()
+    if parent is None:
+        element.clear()
+        return
+    if element.tail:
+        before = element.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+    if parent.getparent() is not None and not len(parent) and not (parent.text or "").strip():
+        _drop_own_text(parent)  # a list or quote left empty goes too
 
 
 def without_images(body: etree._Element) -> etree._Element:

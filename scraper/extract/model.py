@@ -8,8 +8,8 @@ and gives the probability that a reader would call it content, a comment (reader
 replies, discussion) or boilerplate. Whether comments are wanted is the caller's setting, never
 the model's guess. A block is kept when the model is sure it is wanted (`KEEP`), dropped when it
 is sure it is not (`DROP`), and left to trafilatura's verdict when the model is unsure; kept
-comments come after the main text, and a kept block whose text is already in another kept block
-is dropped (`drop_copies`). When that changes nothing, trafilatura's text and Markdown are kept
+comments come after the main text, and a text kept more often than the page shows it to a reader
+is a copy, dropped (`drop_copies`). When that changes nothing, trafilatura's text and Markdown are kept
 as they are.
 
 The artifact (`block_model.txt.gz`, LightGBM's text format) ships inside the package and is
@@ -32,10 +32,11 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES, Block
+from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES, Block, inside
 
 ARTIFACT = "block_model.txt.gz"
 MANIFEST = "block_model.manifest.json"
@@ -50,6 +51,10 @@ KEEP, DROP = 0.7, 0.1
 MAX_DROPPED = 0.2
 # A block trafilatura kept this much of counts as kept by trafilatura.
 KEPT = 0.5
+# When comments are not wanted, a block the model takes for a comment this surely is dropped,
+# whatever trafilatura did (trafilatura's main text takes in the comments that sit in the story's
+# container): chosen by the site-grouped CV, as KEEP and DROP.
+COMMENT_DROP = 0.5
 
 _UNSET: Any = object()
 _chosen: Any = _UNSET  # a model set by `use` (the bench's per-fold models), or None: no model
@@ -162,10 +167,9 @@ def available() -> bool:
 # The model's classes: the index of each in its probability rows.
 BOILERPLATE, CONTENT, COMMENT = 0, 1, 2
 CLASSES = ("boilerplate", "content", "comment")
-# A kept block whose text is already in another kept block is a copy (a hidden block holding the
-# whole story beside its paragraphs, a pull quote): the shorter is dropped, unless the longer is
-# mostly made of other kept blocks, when it is the copy. Texts of fewer words are not compared
-# (a one-word heading also found in a paragraph is not a copy).
+# A kept text the output holds more often than the page shows it to a reader is a copy (a hidden
+# block holding the whole story beside its paragraphs): `drop_copies`. Texts of fewer words are
+# not compared (a one-word heading also found in a paragraph is not a copy).
 MIN_COPY_WORDS = 3
 
 
@@ -177,11 +181,20 @@ def probabilities(blocks: list[Block]) -> list[list[float]]:
     return np.atleast_2d(_model().predict(matrix)).tolist()  # type: ignore[no-any-return]
 
 
-def choose(blocks: list[Block], *, comments: bool = False, comments_last: bool = True) -> list[Block] | None:
+def choose(
+    blocks: list[Block],
+    *,
+    comments: bool = False,
+    comments_last: bool = True,
+    tables: bool = True,
+    shown: Callable[[str], int] | None = None,
+) -> list[Block] | None:
     """The blocks to keep, in reading order; None when trafilatura's output should stand.
 
     Comments are kept only when `comments` is set (a setting, or a forum page, where the replies
-    are the page's content); `comments_last` puts them after the main text, as trafilatura does."""
+    are the page's content); `comments_last` puts them after the main text, as trafilatura does.
+    Without `tables` (the include_tables setting off) no block inside a table is kept.
+    `shown`: how often the page shows a text to a reader (`drop_copies`)."""
     if not blocks or _model() is None:
         return None
     verdicts = decide(
@@ -191,9 +204,14 @@ def choose(blocks: list[Block], *, comments: bool = False, comments_last: bool =
         comments=comments,
         comments_last=comments_last,
         texts=[b.text for b in blocks],
+        shown=shown,
     )
     if verdicts is None:
         return None
+    if not tables:
+        verdicts = [BOILERPLATE if inside(b, "table") else v for b, v in zip(blocks, verdicts, strict=True)]
+        if not any(verdicts):
+            return None
     main = [b for b, v in zip(blocks, verdicts, strict=True) if v == CONTENT or (v and not comments_last)]
     return main + [b for b, v in zip(blocks, verdicts, strict=True) if v == COMMENT and comments_last]
 
@@ -206,6 +224,7 @@ def decide(
     comments: bool = False,
     comments_last: bool = False,
     texts: list[str] | None = None,
+    shown: Callable[[str], int] | None = None,
 ) -> list[int] | None:
     """Each block's fate: BOILERPLATE (dropped), CONTENT or COMMENT (kept as that); None when
     that is what trafilatura did, when nothing would be kept, or when the model would drop more
@@ -214,7 +233,8 @@ def decide(
     A block is kept when its probability of being wanted (content, plus comment when comments are
     wanted) is at least `KEEP`, dropped below `DROP`, and left to trafilatura's verdict between.
     With `comments_last`, a comment kept before main text moves after it, which is a change too.
-    With `texts`, copies among the kept blocks are dropped (`drop_copies`)."""
+    With `texts`, copies among the kept blocks are dropped (`drop_copies`: a text kept more often
+    than the page shows it, `shown`)."""
     verdicts: list[int] = []
     changed = False
     kept_size = dropped_size = 0
@@ -222,10 +242,13 @@ def decide(
         p_content, p_comment = row[CONTENT], row[COMMENT]
         wanted = p_content + (p_comment if comments else 0.0)
         by_trafilatura = share >= KEPT
-        keep = True if wanted >= KEEP else False if wanted < DROP else by_trafilatura
+        unwanted_comment = not comments and p_comment >= min(KEEP, COMMENT_DROP)
+        if not comments and p_comment >= COMMENT_DROP:
+            keep = False
+        else:
+            keep = True if wanted >= KEEP else False if wanted < DROP else by_trafilatura
         changed |= keep != by_trafilatura
         kept_size += size if by_trafilatura else 0
-        unwanted_comment = not comments and p_comment >= KEEP
         dropped_size += size if by_trafilatura and not keep and not unwanted_comment else 0
         verdicts.append((COMMENT if p_comment > p_content else CONTENT) if keep else BOILERPLATE)
     if dropped_size > MAX_DROPPED * kept_size:
@@ -234,7 +257,7 @@ def decide(
         kinds = [v for v in verdicts if v]
         changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]
     if texts is not None:
-        copies = drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)])
+        copies = drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown)
         changed |= bool(copies)
         for i in copies:
             verdicts[i] = BOILERPLATE
@@ -249,35 +272,55 @@ def words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def drop_copies(texts: list[str]) -> set[int]:
-    """The indexes of the texts (of kept blocks; "" for the others) that copy another one's text:
-    a text of `MIN_COPY_WORDS` words or more found whole in a longer (or an earlier, equal) one.
-    A container mostly made of shorter such texts is the copy instead (a hidden block holding the
-    whole story beside its paragraphs); two equal texts are no container of each other. Repeated
-    until nothing more is dropped."""
+def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> set[int]:
+    """The indexes of the texts (of kept blocks; "" for the others) that are copies: a text of
+    `MIN_COPY_WORDS` words or more may be in the output (as a text, or inside longer ones) as
+    often as the page shows it to a reader, `shown(text)` (rendered.Rendered.times: hidden
+    elements apart), and at least once; each time beyond that is a copy (a hidden block holding
+    the whole story beside its paragraphs, a pull quote the page shows once).
+
+    Which one goes: a kept text mostly made of shorter texts the output holds too often is the
+    copy (the hidden story; its paragraphs stay); else the text itself, its last equal ones first
+    (of three equal paragraphs the page shows twice, the third goes). Repeated until every text
+    is in the output no more often than the page shows it."""
+    allowed: dict[str, int] = {}
+
+    def times(text: str) -> int:
+        if text not in allowed:
+            allowed[text] = max(1, shown(text)) if shown is not None else 1
+        return allowed[text]
+
     dropped: set[int] = set()
     long_enough = [i for i, t in enumerate(texts) if words(t) >= MIN_COPY_WORDS]  # counted once
     while True:
         candidates = [i for i in long_enough if i not in dropped]
         # longest first: a text can only be inside one at least as long
         order = sorted(candidates, key=lambda i: (-len(texts[i]), i))
-        everything = "\0".join(texts[i] for i in order)  # a text found twice here is in another one
-        inside: dict[int, list[int]] = {}  # container -> the texts found in it
-        for rank, i in enumerate(order):
-            if everything.count(texts[i]) < 2:
-                continue
-            container = next((j for j in order[:rank] if texts[i] in texts[j]), None)
-            if container is not None:
-                inside.setdefault(container, []).append(i)
-        before = len(dropped)
-        for container, parts in inside.items():
-            shorter = [i for i in parts if len(texts[i]) < len(texts[container])]  # not its twins
-            if len(shorter) >= 2 and sum(len(texts[i]) for i in shorter) * 2 >= len(texts[container]):
-                dropped.add(container)
-            else:
-                dropped.update(parts)
-        if len(dropped) == before:
+        everything = "\0".join(texts[i] for i in order)
+        excess = {}  # text -> how many times too often the output holds it
+        for i in order:
+            found = everything.count(texts[i])
+            if found >= 2 and texts[i] not in excess and found > times(texts[i]):
+                excess[texts[i]] = found - times(texts[i])
+        if not excess:
             return dropped
+        stories = [j for j in order if _mostly_made_of(texts[j], excess)]
+        if stories:
+            dropped.update(stories)
+            continue
+        this_round: list[str] = []
+        for text, over in excess.items():  # longest first
+            if any(text in t for t in this_round):  # that drop may be enough: judged again next round
+                continue
+            equal = [i for i in order if texts[i] == text]
+            dropped.update(equal[len(equal) - min(over, len(equal)) :])
+            this_round.append(text)
+
+
+def _mostly_made_of(container: str, excess: dict[str, int]) -> bool:
+    """Whether two or more shorter texts the output holds too often make up half of `container`."""
+    parts = [len(t) for t in excess if len(t) < len(container) and t in container]
+    return len(parts) >= 2 and sum(parts) * 2 >= len(container)
 
 
 _MARKDOWN_PREFIX = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### ",

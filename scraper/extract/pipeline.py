@@ -24,6 +24,7 @@ import dataclasses
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import trafilatura
@@ -51,6 +52,7 @@ from scraper.extract.formats import (
     content,
     plain_text,
     rejoin,
+    remove_copies,
     respace,
     tidy_markdown,
     unwrap,
@@ -67,6 +69,7 @@ from scraper.extract.metadata import (
     stated_date,
 )
 from scraper.extract.prepass import Removal, strip_clutter
+from scraper.extract.rendered import times_shown
 from scraper.extract.rules import prose_weight
 from scraper.models import Document, FetchedPage
 
@@ -131,21 +134,24 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
 
     verdict = trace.verdict
     settings = _for_page_type(settings, verdict.page_type)
-    found, text = _extract_main(
+    found, main_text = _extract_main(
         tree, html, page_url, settings, page.source, call=_Call.for_page(settings, facts, page),
         simplified=bool(bounded),
     )  # fmt: skip
-    main_text = text
-    text, markdown = _with_comments(found, text, settings)
+    text, markdown = _with_comments(found, main_text, settings)
     trace.lap("trafilatura")
     # a page bounds.py had to simplify is a shape the model never saw: trafilatura's output stands
     if tree.body is not None and not bounded and (trace.collect_blocks or block_model.available()):
         # what trafilatura kept, as the model learnt it: its main text, and a forum's replies with it
         trace.blocks = _page_blocks(tree.body, text if verdict.page_type == "forum" else main_text,
                                     verdict.page_type, signals)  # fmt: skip
-        if _as_the_page_reads(found, trace.blocks, trace):
-            text, markdown = _with_comments(found, plain_text(found.body), settings)
-    chosen = _choose(trace, settings, verdict.page_type)
+    # trafilatura's output as the page reads it, and no text more often than the page shows it
+    # (`times`, the page rendered when first asked); after the blocks, whose features read what
+    # trafilatura kept as it kept it
+    times = times_shown(html)
+    if _as_the_page_reads(found, trace.blocks, trace) | _without_copies(found, settings, times):
+        text, markdown = _with_comments(found, plain_text(found.body), settings)
+    chosen = _choose(trace, settings, verdict.page_type, times)
     shown = _shown(found, settings, chosen, trace)  # last: it edits found
     if chosen is not None:
         text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
@@ -198,6 +204,8 @@ def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace) -> 
     paragraphs that are one block of the page made one again (formats.rejoin), and a space before
     punctuation the page does not have taken out (formats.respace). The words do not change, so
     neither do the blocks' features, which read them."""
+    if not blocks:
+        return False
     lines = "\n".join(b.text for b in blocks)
     bodies = [body for body in (found.body, found.commentsbody) if body is not None]
     changed = [fix(body, lines) for body in bodies for fix in (respace, rejoin)]  # spaced, then comparable
@@ -205,15 +213,29 @@ def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace) -> 
     return any(changed)
 
 
-def _choose(trace: Trace, settings: ExtractSettings, page_type: str) -> list[Block] | None:
+def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callable[[str], int]) -> bool:
+    """trafilatura's output (its main text, and its comments when kept) without a text more often
+    than the page shows it (`times`; formats.remove_copies), in place; whether it changed."""
+    kept = found.commentsbody if settings.include_comments else None
+    return remove_copies([body for body in (found.body, kept) if body is not None], times)
+
+
+def _choose(
+    trace: Trace, settings: ExtractSettings, page_type: str, times: Callable[[str], int]
+) -> list[Block] | None:
     """The blocks the model keeps, in output order (None: trafilatura's output stands, as on a
     page whose blocks were not judged). Comments come back when asked for, after the main text;
-    a forum's replies are its content, in page order."""
+    a forum's replies are its content, in page order. `times`: how often the page shows a text,
+    which the copy rule allows."""
     trace.lap("trafilatura")
     if not trace.blocks:
         return None
     trace.chosen = block_model.choose(
-        trace.blocks, comments=settings.include_comments, comments_last=page_type != "forum"
+        trace.blocks,
+        comments=settings.include_comments,
+        comments_last=page_type != "forum",
+        tables=settings.include_tables,
+        shown=times,
     )
     trace.lap("model")
     return trace.chosen

@@ -10,6 +10,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # the be
 import fidelity
 
 from scraper.api import clean_html
+from scraper.extract import model
+from scraper.extract.rendered import rendered
 
 
 def test_a_space_the_page_lacks_before_punctuation_is_counted() -> None:
@@ -36,6 +38,35 @@ def test_a_kept_text_inside_another_is_counted_unless_the_page_repeats_it() -> N
     assert fidelity.faults(html, "", kept).copies == ["The story in one block."]
     hidden = "<p>The story in one block.</p><div style='display: none'>Intro. The story in one block.</div>"
     assert fidelity.faults(hidden, "", kept).copies == ["The story in one block."]
+
+
+def test_copies_are_what_the_pipelines_copy_rule_drops() -> None:
+    """The check counts what the pipeline's copy rule (model.drop_copies) would drop, with the same
+    count of what the page shows (Rendered.times): of a hidden story kept beside its paragraphs,
+    the story is the copy (before, the check named the paragraphs, and the rule dropped the story)."""
+    first, second = "The ferry runs through the night.", "It stops at every island on the way."
+    html = f"<div hidden>{first} {second}</div><p>{first}</p><p>{second}</p><p>{first}</p>"
+    page = rendered(html)
+    assert (page.times(first), page.times(second), page.times(f"{first} {second}")) == (2, 1, 1)
+    kept = [f"{first} {second}", first, second, first]
+    assert fidelity.faults(html, "", kept).copies == [f"{first} {second}"]
+    assert fidelity.faults(html, "", kept).copies == [kept[i] for i in model.drop_copies(kept, page.times)]
+    assert not fidelity.faults(html, "", kept[1:])
+
+
+def test_a_desktop_and_a_mobile_copy_are_one_text_a_reader_sees() -> None:
+    """A text in a block a CSS framework's class hides at some widths (Tailwind "md:hidden" and
+    "max-md:hidden", Bootstrap "d-none") is not counted as shown: kept twice, one is a copy (before,
+    the page showed it twice, so both stayed); a class that hides nothing ("select-none") hides nothing."""
+    feature = "Superfine fibers have a luxurious feel."
+    html = (
+        f"<div class='callout max-md:hidden'><p>{feature}</p></div>"
+        f"<div class='md:hidden'><p>{feature}</p></div>"
+        f"<div class='d-none d-md-block'>Hidden on phones only.</div><p class='select-none'>{feature}</p>"
+    )
+    page = rendered(html)
+    assert (page.times(feature), page.times("Hidden on phones only.")) == (1, 0)
+    assert fidelity.faults(html, "", [feature, feature, feature]).copies == [feature, feature]
 
 
 def test_a_line_break_inside_a_paragraph_is_counted() -> None:

@@ -557,7 +557,9 @@ def test_resume_after_sigkill_and_the_lock_meanwhile(tmp_path: Path, server: Loc
     with (tmp_path / "first.log").open("w") as log:
         first = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
-            _wait_for(lambda: _stored(db) >= 4)
+            # the first pages come after the process's imports and its workers' start: seconds,
+            # more on a loaded machine or under make coverage (over 30 s there on 5 December)
+            _wait_for(lambda: _stored(db) >= 4, timeout=120)
             overlapping = CliRunner().invoke(cli, command[3:])
             assert overlapping.exit_code == 3
             assert f"another crawl holds the lock on {db} (pid {first.pid})" in overlapping.stderr

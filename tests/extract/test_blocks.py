@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.extract import model
-from scraper.extract.blocks import FEATURE_COUNT, Block, page_blocks, page_features
+from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES, Block, page_blocks, page_features
 
 PAGE = page_features("article", 0, 0, 0)
 
@@ -124,8 +124,8 @@ def test_markdown_of_blocks() -> None:
 def test_inline_elements_join_as_the_page_renders_them() -> None:
     """A link followed by a comma reads "report, which", not "report , which"; a <br> is a line
     break (however many, and whatever space is around it), and so is a nested block in the text
-    around it ("with a <pre>+</pre>." is not "with a ."), but an element a browser runs inline
-    (an unknown tag) is a word boundary; a line wrap in the source is a space; code keeps its lines."""
+    around it ("with a <pre>+</pre>." is not "with a ."); an element a browser runs inline (an
+    unknown tag) stays in its line; a line wrap in the source is a space; code keeps its lines."""
     blocks = _blocks(
         "<p>the <a href='/r'>report</a>, which <em>said</em>.</p>"
         "<p>one<br>two <br><br> three</p><div>with a <pre>+</pre>. Then<p>inside</p>after</div>"
@@ -140,9 +140,48 @@ def test_inline_elements_join_as_the_page_renders_them() -> None:
         "inside",
         "wrapped line",
         "x = 1\ny = 2",
-        "including president",
-        "the",
+        "including the president",
     ]
+
+
+def test_custom_elements_run_inline() -> None:
+    """An element that is not one of dom.BLOCK_ELEMENTS (a custom `<relative-time>`, an
+    `<as-footnote>`) stays in its line, as a browser lays it out, where it was cut out of it as a
+    block of its own; the blocks inside one are still blocks, and its name's words are read as a
+    class's (a `<comment-list>` says comment to the blocks in it)."""
+    blocks = _blocks(
+        "<p>Updated <relative-time datetime='2024-05-03'>May 3</relative-time>, 2024.</p>"
+        "<p>As shown<as-footnote>1</as-footnote>, it works.</p>"
+        "<comment-list><p>First!</p></comment-list>"
+    )
+    assert [b.text for b in blocks] == ["Updated May 3, 2024.", "As shown1, it works.", "First!"]
+    at = {name: i for i, name in enumerate(FEATURE_NAMES)}
+    assert blocks[2].features[at["near_class:comment"]] == 1.0
+    assert blocks[0].features[at["near_class:comment"]] == 0.0
+
+
+def test_comment_section_features() -> None:
+    """A comment reads as one: its container's class words near it (not the page's <body
+    class="comments-open">, which says it of every block), the section heading over it ("12
+    Comments", kept through the commenters' own sub-headings), its <time>, and no text of the story
+    trafilatura kept after it."""
+    body = LexborHTMLParser(
+        "<body class='single comments-open'><article><h1>Title</h1><p>The story is told here.</p>"
+        "<h2>12 Comments</h2><ol class='comment-list'><li class='comment'><h4>Bob</h4>"
+        "<div class='meta'><time>Jan 1</time></div><p>Great post, thanks.</p></li></ol></article>"
+    ).body
+    assert body is not None
+    blocks = page_blocks(body, "Title The story is told here.", PAGE)
+    at = {name: i for i, name in enumerate(FEATURE_NAMES)}
+    story, comment = blocks[1].features, blocks[-1].features
+    assert [b.text for b in blocks][-1] == "Great post, thanks."
+    assert story[at["outer_class:comment"]] == comment[at["outer_class:comment"]] == 1.0
+    assert (story[at["near_class:comment"]], comment[at["near_class:comment"]]) == (0.0, 1.0)
+    assert (story[at["heading:comment"]], comment[at["heading:comment"]]) == (0.0, 1.0)
+    assert blocks[0].features[at["kept_after"]] > 0.0  # the title, before the story
+    assert comment[at["kept_after"]] == 0.0
+    assert comment[at["kept_before"]] == 1.0
+    assert comment[at["previous_times"]] == 1.0
 
 
 def test_a_line_break_leaves_the_features_as_they_were() -> None:
@@ -181,6 +220,33 @@ def test_comments_are_a_setting_and_come_last(fixed_model: Any) -> None:
     assert model.choose(_blocks(html, kept), comments=True, comments_last=False) is None
 
 
+def test_an_unsure_comment_goes_where_trafilatura_kept_it(fixed_model: Any) -> None:
+    """A block the model takes for a comment more than for content, though not surely (0.5 or more),
+    is dropped from an article that wants no comments even where trafilatura kept it; it stays when
+    comments are wanted."""
+    html = "<p>lead of the story</p><p>a reader's comment</p><p>end of the story</p>"
+    kept = "lead of the story\na reader's comment\nend of the story"
+    fixed_model([0.95, [0.1, 0.35, 0.55], 0.95])
+    assert [b.text for b in model.choose(_blocks(html, kept)) or []] == [
+        "lead of the story",
+        "end of the story",
+    ]
+    assert model.choose(_blocks(html, kept), comments=True, comments_last=False) is None
+
+
+def test_no_table_block_is_kept_without_tables(fixed_model: Any) -> None:
+    """With include_tables off, the model keeps no block inside a table, however sure of it."""
+    html = "<p>the story goes on</p><table><tr><td>a cell of the table</td></tr></table><p>to its end</p>"
+    fixed_model([0.95, 0.95, 0.95])
+    assert [b.text for b in model.choose(_blocks(html, "the story goes on")) or []] == [
+        "the story goes on",
+        "a cell of the table",
+        "to its end",
+    ]
+    chosen = model.choose(_blocks(html, "the story goes on"), tables=False) or []
+    assert [b.text for b in chosen] == ["the story goes on", "to its end"]
+
+
 def test_a_hidden_copy_of_the_story_is_dropped(fixed_model: Any) -> None:
     """A block holding the whole story beside its paragraphs is the copy; the paragraphs stay."""
     first, second = "The ferry runs through the night.", "It stops at every island on the way."
@@ -194,6 +260,42 @@ def test_a_repeated_quote_is_kept_once() -> None:
     texts = ["Results", "The results were clear: the tide came in early.", "the tide came in early", ""]
     assert model.drop_copies(texts) == {2}
     assert model.drop_copies(["same three words", "same three words"]) == {1}
+
+
+def _shows(counts: dict[str, int]) -> Callable[[str], int]:
+    """How often a page shows each text (once, those not named)."""
+    return lambda text: counts.get(text, 1)
+
+
+def test_a_text_the_page_shows_twice_may_be_kept_twice() -> None:
+    """A text may be in the output as often as the page shows it to a reader (a chorus, a
+    paragraph a Readability page repeats), and no more: of three equal paragraphs the page shows
+    twice, the third goes (before, every copy went, the page's own repetitions too)."""
+    chorus = "Row, row, row your boat gently down the stream."
+    texts = ["Verse one of the song.", chorus, "Verse two of the song.", chorus, chorus]
+    assert model.drop_copies(texts, _shows({chorus: 2})) == {4}
+    assert model.drop_copies(texts, _shows({chorus: 3})) == set()
+    assert model.drop_copies(texts) == {3, 4}  # no page to ask: once
+
+
+def test_a_hidden_copy_goes_though_the_page_repeats_a_paragraph() -> None:
+    """A hidden block holding the story is the copy, even when the page shows one of its
+    paragraphs twice: the paragraphs stay, each as often as the page shows it."""
+    first, second = "The ferry runs through the night.", "It stops at every island on the way."
+    story = f"{first} {second} {first}"
+    shown = _shows({first: 2, second: 1, story: 1})
+    assert model.drop_copies([story, first, second, first], shown) == {0}
+
+
+def test_choose_keeps_what_the_page_repeats(fixed_model: Any) -> None:
+    """The blocks the model keeps hold a text as often as the page shows it (`shown`)."""
+    chorus = "Row, row, row your boat gently down the stream."
+    html = f"<p>Verse one of the song.</p><p>{chorus}</p><p>Verse two of the song.</p><p>{chorus}</p>"
+    fixed_model([0.9, 0.9, 0.9, 0.9])
+    twice = [b.text for b in model.choose(_blocks(html), shown=_shows({chorus: 2})) or []]
+    assert twice.count(chorus) == 2
+    once = [b.text for b in model.choose(_blocks(html), shown=_shows({chorus: 1})) or []]
+    assert once.count(chorus) == 1
 
 
 def test_equal_copies_leave_the_first() -> None:

@@ -186,6 +186,21 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
             "".join(f"<div class='post'><p>Reply {i}: " + "words " * 20 + "</p></div>" for i in range(4)),
             "forum",
         ),
+        (  # one story's parts classed "post-..." are not three posts
+            "",
+            "".join(
+                f"<div class='post-{part}'><p>" + "words " * 20 + "</p></div>"
+                for part in ("header", "content", "footer")
+            ),
+            "article",
+        ),
+        (
+            "",
+            "".join(
+                f"<div class='post post-{i}'><p>Reply {i}: " + "words " * 20 + "</p></div>" for i in range(3)
+            ),
+            "forum",
+        ),
         ("", STORY + "<pre>a</pre><pre>b</pre><pre>c</pre>", "documentation"),
         ("", STORY + "<span itemprop='price'>9.99</span>", "product"),
         ("", STORY, "article"),

@@ -7,7 +7,15 @@ from lxml import etree
 from trafilatura.settings import Document as _Extracted
 
 from scraper.config import ExtractSettings
-from scraper.extract.formats import Content, chosen_content, content, rejoin, respace
+from scraper.extract.formats import (
+    Content,
+    chosen_content,
+    content,
+    rejoin,
+    remove_copies,
+    respace,
+    xml_blocks,
+)
 
 SHOWN = Content(
     markdown="",
@@ -95,6 +103,36 @@ def test_paragraphs_that_are_one_block_of_the_page_are_joined_again() -> None:
     assert not rejoin(body, page)
 
 
+def test_a_loose_link_or_code_of_one_line_joins_the_paragraph_the_page_runs_it_on_with() -> None:
+    """A link before a paragraph ("<ref>Download KDE</ref><p> sources</p>"), and code trafilatura
+    lifted out of a sentence ("for the", "<code>wheel</code>", "group"), are one paragraph when the
+    page runs them on (before, the text read "Download KDE" | "sources" and "for the" | "wheel");
+    code of several lines, or the page's own block, stays apart."""
+    body = etree.fromstring(
+        '<main><p>Read on.</p><ref target="/d"><hi>Download KDE 4.9.3</hi></ref><p> sources right now.</p>'
+        "<p>Enable sudo for the</p><code>wheel</code><p>group and add the user.</p>"
+        "<p>Edit the file:</p><code>auth sufficient\nauth required</code>"
+        "<p>Run it</p><code>make</code></main>"
+    )
+    page = (
+        "Read on.\nDownload KDE 4.9.3 sources right now.\nEnable sudo for the wheel group and add the user.\n"
+        "Edit the file:\nauth sufficient\nauth required\nRun it\nmake"
+    )
+    assert rejoin(body, page)
+    assert ["".join(p.itertext()) for p in body] == [
+        "Read on.",
+        "Download KDE 4.9.3 sources right now.",
+        "Enable sudo for the wheel group and add the user.",
+        "Edit the file:",
+        "auth sufficient\nauth required",
+        "Run it",
+        "make",
+    ]
+    assert body.xpath("p[2]/ref/@target") == ["/d"]
+    assert body.xpath("p[3]/code/text()") == ["wheel"]
+    assert not rejoin(body, page)
+
+
 def test_spaces_around_punctuation_are_as_the_page_has_them() -> None:
     """trafilatura's fallback joins text nodes with spaces ("at SXSW ."): a space before punctuation
     goes when the page's blocks have none there, also after an inline element, and one lost after
@@ -132,3 +170,31 @@ def test_attributes_from_a_broken_tag_give_xml_that_reads_back() -> None:
     assert etree.fromstring(shown.xml).xpath("p/text()") == ["A story told in full."]
     chosen = chosen_content(shown, [("p", "A story told in full.")])
     assert etree.fromstring(chosen.xml).xpath("p/text()") == ["A story told in full."]
+
+
+def test_copies_leave_trafilaturas_xml_and_the_text_around_them_stays() -> None:
+    """A block kept more often than the page shows it goes from trafilatura's XML with its own text
+    only: the text after it (its tail, the text of the block around it) stays, and a list left
+    empty goes too; a text the page shows twice stays twice."""
+    chorus = "Row, row, row your boat."
+
+    def shows(text: str) -> int:  # the page shows the chorus twice, the rest once
+        return 2 if text == chorus else 1
+
+    body = etree.fromstring(
+        f"<body><p>Verse one, <hi>sung</hi> loud.</p>loose words<p>{chorus}</p><p>{chorus}</p> after it"
+        f"<list><item>Verse one, sung loud.</item></list><quote><p>{chorus}</p> and a tail</quote></body>"
+    )
+    assert remove_copies([body], shows)
+    assert etree.tostring(body, encoding="unicode") == (
+        f"<body><p>Verse one, <hi>sung</hi> loud.</p>loose words<p>{chorus}</p><p>{chorus}</p> after it"
+        "<quote> and a tail</quote></body>"
+    )
+    assert [text for _, text in xml_blocks(body)] == [
+        "Verse one, sung loud.",
+        chorus,
+        chorus,
+        "and a tail",
+        "loose words after it",
+    ]
+    assert not remove_copies([body], shows)

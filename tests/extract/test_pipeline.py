@@ -11,6 +11,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
+from scraper.extract import model as block_model
 from scraper.extract.authors import clean_authors
 from scraper.extract.metadata import canonical_url, declared_language, normalise_language
 from scraper.extract.pipeline import clean_html, extract
@@ -291,6 +292,34 @@ def test_loose_text_split_at_a_link_is_one_paragraph() -> None:
     ]
     assert [line for line in document.markdown.splitlines() if line] == document.text.splitlines()
     assert document.xml.count("<p>") == 2
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<div hidden><p>{0}</p></div>",  # inside the story, hidden whole
+        "<div style='display:none;'><div>{0}</div><div>{0} {1}</div></div>",  # hidden metadata
+    ],
+)
+def test_trafilatura_keeps_no_hidden_copy(hidden: str) -> None:
+    """Where trafilatura's output stands (here: no block model), a text it kept from a hidden block
+    beside the paragraph that shows it is a copy and goes; the paragraphs stay, once each."""
+    first, second = (p.removeprefix("<p>") for p in PARAGRAPHS.split("</p>")[:2])
+    block_model.use(None)
+    try:
+        document = clean_html(_article(body=PARAGRAPHS + hidden.format(first, second)))
+    finally:
+        block_model.use(block_model._shipped())
+    assert document.text.splitlines() == [p.removeprefix("<p>") for p in PARAGRAPHS.split("</p>")[:3]]
+    assert document.xml.count("harbour board") == 1
+
+
+def test_a_text_the_page_shows_twice_stays_twice() -> None:
+    """A paragraph the page itself shows twice (a chorus) is in the output twice: it is no copy."""
+    chorus = "<p>Row, row, row your boat gently down the stream, merrily merrily merrily.</p>"
+    first, second, third = (f"{p}</p>" for p in PARAGRAPHS.split("</p>")[:3])
+    document = clean_html(_article(body=first + chorus + second + chorus + third))
+    assert document.text.count("Row, row, row your boat") == 2
 
 
 def test_decodes_with_the_page_encoding() -> None:

@@ -1,0 +1,94 @@
+"""A page's text as a reader sees it: what a browser lays out, hidden elements apart; pure.
+
+    rendered(html) -> Rendered    its lines, its flow, and the flow without hidden elements
+    times_shown(html)(text) -> int   how often the page shows a text (Rendered.times), lazily
+
+The output is held to it: a text is kept as often as the page shows it (`Rendered.times`, read by
+the copy rule, model.drop_copies), and bench/fidelity.py checks the extracted text against it (no
+space before punctuation, no text twice, no line break, that the page does not have).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.dom import BLOCK_ELEMENTS
+
+_INVISIBLE = "script, style, noscript, template, svg, head"
+# hidden as a browser hides it: its text is the page's, but not shown (a copy of the whole story);
+# or hidden by a CSS framework's class, always or at some screen widths (Tailwind "hidden",
+# "md:hidden"; Bootstrap "d-none", "d-md-none", "hidden-xs"; text for screen readers only): a
+# reader sees the desktop or the mobile copy of a text, never both
+_HIDDEN = ", ".join(
+    (
+        '[hidden], [style*="display:none"], [style*="display: none"]',
+        '[class~="hidden"], [class*=":hidden"], [class~="d-none"], [class*="hidden-xs"]',
+        '[class*="hidden-sm"], [class*="hidden-md"], [class*="hidden-lg"]',
+        *(f'[class~="d-{size}-none"]' for size in ("sm", "md", "lg", "xl", "xxl")),
+        '[class~="sr-only"], [class~="visually-hidden"], [class~="screen-reader-text"]',
+    )
+)
+_BREAK = "\ue000"  # a private-use character marking a line of the page while it is rendered
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A page's text as a browser lays it out: `lines` (one per block, <br> or line of code,
+    whitespace collapsed inside each), `flow` (all of it, whitespace collapsed), both with the
+    text of hidden elements, and `shown` (the flow without it)."""
+
+    lines: str
+    flow: str
+    shown: str
+
+    def times(self, text: str) -> int:
+        """How often the page shows `text` to a reader (its shown text), whitespace collapsed; 0
+        when only hidden elements hold it, or none. The copy rule (model.drop_copies) allows a text
+        in the output as often, and at least once (a story hidden whole until a script shows it)."""
+        return self.shown.count(" ".join(text.split()))
+
+
+def times_shown(html: str) -> Callable[[str], int]:
+    """`Rendered.times` of the page `html`, rendered when first asked (most pages never ask)."""
+    page = functools.cache(lambda: rendered(html))
+    return lambda text: page().times(text)
+
+
+def rendered(html: str) -> Rendered:
+    """The page's text: inline text nodes side by side, a line at each block boundary."""
+    tree = LexborHTMLParser(html)
+    for node in tree.css(_INVISIBLE):
+        node.decompose()
+    root = tree.body if tree.body is not None else tree.root
+    if root is None:
+        return Rendered("", "", "")
+    for node in root.traverse():
+        if node.tag in BLOCK_ELEMENTS or node.tag == "br":
+            node.insert_before(_BREAK)
+            node.insert_after(_BREAK)
+    for code in root.css("pre, code"):  # its line breaks are the page's (the outermost one's text)
+        if not _inside_code(code):
+            code.replace_with((code.text(deep=True, separator="") or "").replace("\n", _BREAK))
+    lines = _lines(root)
+    for node in root.css(_HIDDEN):
+        node.decompose()
+    return Rendered(lines, " ".join(lines.split()), " ".join(_lines(root).split()))
+
+
+def _lines(root: LexborNode) -> str:
+    text = root.text(deep=True, separator="")
+    lines = (" ".join(line.split()) for line in text.split(_BREAK))
+    return "\n".join(line for line in lines if line)
+
+
+def _inside_code(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in ("pre", "code"):
+            return True
+        parent = parent.parent
+    return False
