@@ -46,6 +46,7 @@ import importlib
 import logging
 import os
 import resource
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -115,6 +116,7 @@ def _warm_up() -> None:
             from scraper.extract import model  # noqa: PLC0415  # the extractor: imported when used
 
             model.available()
+            _quiet_dropped_overtime()
             _warmed = True
 
 
@@ -166,6 +168,22 @@ def _withdraw() -> None:
 
 
 _REFIRE = 0.05  # seconds between two raises, should one be dropped
+
+
+def _quiet_dropped_overtime() -> None:
+    """Have Python drop, without a word, the watchdog's exceptions it cannot raise: one that lands in
+    a `__del__` or a gc callback (regex's compiled groups, say) goes to `sys.unraisablehook`, which
+    prints "Exception ignored in ..." and its traceback under the page's one error line; the
+    watchdog raises it again 50 ms later. Anything else goes on to the hook that was there."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        kind = unraisable.exc_type
+        if isinstance(kind, type) and issubclass(kind, (_Overtime, _Withdrawn)):
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
 
 
 class _Watchdog:

@@ -148,6 +148,45 @@ def test_over_time_under_a_tracer_does_not_hang() -> None:
     assert done.stdout.splitlines() == [over] * 4 + ["after"]
 
 
+_IN_A_FINALISER = """
+import time
+from scraper.errors import ExtractionError
+from scraper.extract import inprocess
+
+inprocess._warmed = False  # the real warm-up: it sets the process up as for any page
+
+def busy(seconds):
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+class Pattern:
+    def __del__(self):
+        busy(0.0002)  # most of the page's time is spent in finalisers, as regex's groups can take
+
+def page():
+    while True:
+        Pattern()
+        busy(0.0001)
+
+for _ in range(8):  # each time limit lands in a finaliser first more often than not
+    try:
+        inprocess.run_bounded("slow.html", inprocess.ExtractSettings(timeout=0.2), page)
+    except ExtractionError as exc:
+        print(exc, flush=True)
+"""
+
+
+def test_over_time_in_a_finaliser_prints_nothing_but_the_pages_error() -> None:
+    """A time limit that lands in a `__del__` is dropped by Python, which prints "Exception ignored
+    in ..." and a traceback; the watchdog raises it again, and nothing of it reaches stderr."""
+    done = subprocess.run(
+        [sys.executable, "-c", _IN_A_FINALISER], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.splitlines() == ["slow.html: extraction took longer than 0.2 s (extract.timeout)"] * 8
+    assert done.stderr == ""
+
+
 def _clean(extraction: Extraction, count: int) -> list[Cleaned]:
     futures = [
         extraction.submit(str(SEED), clean_file, str(SEED), None, ExtractSettings(), 10 * 1024**2)
