@@ -342,9 +342,10 @@ def _check_outputs(
 def _writer(
     fmt: str, *, tei: bool, output_dir: Path | None, keep_dirs: bool, folders: list[str]
 ) -> corpus.Writer:
-    """stdout, or one file per document in `output_dir` named as trafilatura names them."""
+    """stdout (through export's `open_writer`, as `scraper export` writes it), or one file per
+    document in `output_dir` named as trafilatura names them."""
     if output_dir is None:
-        return corpus.StreamWriter(corpus.text_format(fmt, tei=tei), None, sys.stdout)
+        return corpus.open_writer(fmt, None, sys.stdout, tei=tei)
     names = corpus.TrafilaturaNames(keep_dirs=keep_dirs, folders=folders)
     return corpus.FolderWriter(corpus.text_format(fmt, tei=tei), output_dir, names)
 
