@@ -45,15 +45,16 @@ from scraper.extract.rendered import Rendered, rendered
 _SPACED = re.compile(r"(\w+ [,.])")  # over extracted text, never HTML
 _CONTEXT = 3  # words before a "word ," that must be in the page for the page to be judged there
 _JUNCTION = 4  # words each side of an output line break compared with the page
-# Pages of ../shared/datasets with a fault on the last full run (8 of 3,501, each an element the
-# block walk takes for a block where the browser runs it inline: custom elements such as
-# <as-footnote>, <relative-time>, <rs-layer>, and unknown tags such as <ahref>), a ceiling until
-# the goal (0) is met: lower it with the fix that lowers the count, never raise it. (It was raised
-# once, 13 -> 14, by the retrained block model of 46df604, whose other blocks kept on wcxb-dev
+# Pages of ../shared/datasets with a fault on the last full run (2 of 3,501: dragnet-train T102,
+# a space before a full stop; trafilatura-eval bibliothek2null, a line break inside a byline), a
+# ceiling until the goal (0) is met: lower it with the fix that lowers the count, never raise it.
+# (It was raised once, 13 -> 14, by the retrained block model of 46df604, whose other blocks kept on wcxb-dev
 # brought two pages in and took one out; CI at 4d8d3be caught it. 14 -> 8: the copy rule that asks
 # the page, which also holds where trafilatura's output stands, and formats.rejoin of a loose link
-# or one-line code.)
-CEILING = 8
+# or one-line code. 8 -> 2: elements that are not block elements run inline in the block walk,
+# e4495fd; the two left, a space before a full stop after a link and a line break inside a byline,
+# were not examined.)
+CEILING = 2
 
 
 @dataclass(frozen=True, slots=True)
