@@ -238,8 +238,10 @@ def _end_with(element: etree._Element, text: str) -> None:
 
 
 # a space before punctuation, and punctuation run into the next word (over extracted text, never HTML)
-_SPACED = re.compile(r"(\w+) ([,.;:!?])")
-_RUN_ON = re.compile(r"(\w+)([,.;:!?])(\w+)")
+_MARKS = ",.;:!?"  # the punctuation respacing reads: one set, for every pattern below
+_MARK = re.compile(f"[{re.escape(_MARKS)}]")
+_SPACED = re.compile(rf"(\w+) ({_MARK.pattern})")
+_RUN_ON = re.compile(rf"(\w+)({_MARK.pattern})(\w+)")
 
 
 def respace(body: etree._Element, page: str) -> bool:
@@ -278,11 +280,9 @@ def _before_tail(element: etree._Element) -> str | None:
     if not _WORD_FIRST.match(tail):
         return None
     before = "".join(element.itertext())
-    return before if before.endswith(_MARKS) else None
+    return before if before.endswith(tuple(_MARKS)) else None
 
 
-_MARKS = (",", ".", ";", ":", "!", "?")  # the punctuation of _SPACED and _RUN_ON
-_MARK = re.compile("[,.;:!?]")
 _WORD_FIRST = re.compile(r"\w")
 
 
