@@ -148,7 +148,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     # trafilatura's output as the page reads it, and no text more often than the page shows it
     # (`times`, the page rendered when first asked); after the blocks, whose features read what
     # trafilatura kept as it kept it
-    times = times_shown(html)
+    times = times_shown(html, page.source)
     if _as_the_page_reads(found, trace.blocks, trace) | _without_copies(found, settings, times):
         text, markdown = _with_comments(found, plain_text(found.body), settings)
     chosen = _choose(trace, settings, verdict.page_type, times)

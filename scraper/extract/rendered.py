@@ -14,9 +14,9 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
-from scraper.dom import BLOCK_ELEMENTS
+from scraper.dom import BLOCK_ELEMENTS, parse_html
 
 _INVISIBLE = "script, style, noscript, template, svg, head"
 # hidden as a browser hides it: its text is the page's, but not shown (a copy of the whole story);
@@ -52,15 +52,16 @@ class Rendered:
         return self.shown.count(" ".join(text.split()))
 
 
-def times_shown(html: str) -> Callable[[str], int]:
+def times_shown(html: str, source: str = "") -> Callable[[str], int]:
     """`Rendered.times` of the page `html`, rendered when first asked (most pages never ask)."""
-    page = functools.cache(lambda: rendered(html))
+    page = functools.cache(lambda: rendered(html, source))
     return lambda text: page().times(text)
 
 
-def rendered(html: str) -> Rendered:
-    """The page's text: inline text nodes side by side, a line at each block boundary."""
-    tree = LexborHTMLParser(html)
+def rendered(html: str, source: str = "") -> Rendered:
+    """The page's text: inline text nodes side by side, a line at each block boundary; parsed as
+    every page is (dom.parse_html: a parser that gives up is `source`'s ExtractionError)."""
+    tree = parse_html(html, source)
     for node in tree.css(_INVISIBLE):
         node.decompose()
     root = tree.body if tree.body is not None else tree.root
