@@ -12,7 +12,8 @@
    newline JavaScript: it skipped 10 of 200 pages unread, each still counted in its pages per
    second). Nothing of them is kept or committed.
 2. Runs, one after the other in the same run, each in its own process group:
-   - `scraper clean WARCS -o OUT --jobs 1 --no-dedup` (one extraction worker);
+   - `scraper clean WARCS -o OUT --jobs 1 --no-dedup` (one extraction worker), and the same with
+     `--fast` and with `--no-cascade` (trafilatura's extraction on every page);
    - datatrove, a LocalPipelineExecutor with one task: WarcReader -> Trafilatura -> JsonlWriter
      (gzip JSON lines). Its Trafilatura calls `trafilatura.extract(html, favor_precision=True,
      include_comments=False, deduplicate=True)`: the text only, no metadata (so no htmldate),
@@ -309,6 +310,8 @@ def main() -> None:
             ("scraper", lambda: ours(work / "warc", work / "ours")),
             # trafilatura's `fast` (no fallback extractors) and the date searched in the markup only
             ("scraper --fast", lambda: ours(work / "warc", work / "ours-fast", "--fast")),
+            # trafilatura on every page: the block model's first pass (the cascade) off
+            ("scraper --no-cascade", lambda: ours(work / "warc", work / "ours-no-cascade", "--no-cascade")),
             ("datatrove", lambda: theirs(work / "warc", work / "theirs", work / "logs", metadata=False)),
             (
                 "datatrove, with_metadata",

@@ -312,6 +312,9 @@ class ExtractSettings:
     # trafilatura without its fallback extractors (readability, jusText) and no date search in the
     # page text (trafilatura's `fast`); with the block model, the fallbacks are skipped anyway
     fast: bool = False
+    # the cascade: the block model's first pass judges the page before trafilatura, whose
+    # extraction runs only where that model is unsure (its metadata is read either way)
+    cascade: bool = True
     prepass: bool = True
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
