@@ -116,7 +116,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.signals = signals = measure(tree, facts)
     trace.verdict = classify(signals, None, page.status)
     if trace.verdict.skip_reason is not None:  # judged before "no text": a JavaScript shell has none
-        return _skipped(page, facts, signals, trace.verdict)
+        return _skipped(page, facts, signals, trace.verdict, settings)
     if tree.body is None or not tree.body.text(strip=True):
         raise NoMainContent(page.source, "no text in the page body")
     trace.lap("metadata")
@@ -130,7 +130,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         trace.cleaned = tree = parse_html(page_html, page.source)
     if tree.body is None or not tree.body.text(strip=True):
         reason = f"only clutter: the pre-pass removed all text ({len(removals)} blocks)"
-        return _junk_or_nothing(page, facts, signals, trace, reason)
+        return _junk_or_nothing(page, facts, signals, trace, reason, settings=settings)
 
     verdict = trace.verdict
     settings = _for_page_type(settings, verdict.page_type)
@@ -156,13 +156,15 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     if chosen is not None:
         text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
     if not text:
-        return _junk_or_nothing(page, facts, signals, trace, "the main text block is empty")
+        return _junk_or_nothing(
+            page, facts, signals, trace, "the main text block is empty", settings=settings
+        )
     if not _readable(text):
         reason = "no readable text: the main block is mostly symbols or binary junk"
-        return _junk_or_nothing(page, facts, signals, trace, reason)
+        return _junk_or_nothing(page, facts, signals, trace, reason, settings=settings)
     trace.verdict = verdict = classify(signals, text, page.status, markdown)
     if verdict.skip_reason is not None:
-        return _skipped(page, facts, signals, verdict)
+        return _skipped(page, facts, signals, verdict, settings)
     dated = choose_date(
         facts.searched_date, facts, fetched_at=page.fetched_at, last_modified=page.last_modified
     )
@@ -188,6 +190,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         categories=_clean_list(found.categories),
         tags=_clean_list(found.tags),
         image=_clean(found.image),
+        metadata_mode=settings.metadata,
         text=text,
         fetched_at=page.fetched_at,
         status=page.status,
@@ -274,16 +277,28 @@ def _for_page_type(settings: ExtractSettings, page_type: str) -> ExtractSettings
 
 
 def _junk_or_nothing(
-    page: FetchedPage, facts: PageFacts, signals: PageSignals, trace: Trace, reason: str
+    page: FetchedPage,
+    facts: PageFacts,
+    signals: PageSignals,
+    trace: Trace,
+    reason: str,
+    *,
+    settings: ExtractSettings,
 ) -> Document:
     """A page where nothing was extracted is junk when its signals say so; else it has no story."""
     trace.verdict = verdict = classify(signals, "", page.status)
     if verdict.skip_reason is not None:
-        return _skipped(page, facts, signals, verdict)
+        return _skipped(page, facts, signals, verdict, settings)
     raise NoMainContent(page.source, reason)
 
 
-def _skipped(page: FetchedPage, facts: PageFacts, signals: PageSignals, verdict: Classification) -> Document:
+def _skipped(
+    page: FetchedPage,
+    facts: PageFacts,
+    signals: PageSignals,
+    verdict: Classification,
+    settings: ExtractSettings,
+) -> Document:
     """The record of a junk page: what it is and why it is skipped, its title, and no text."""
     title = _clean(signals.title) or _clean(signals.h1)
     return _textless(
@@ -295,6 +310,7 @@ def _skipped(page: FetchedPage, facts: PageFacts, signals: PageSignals, verdict:
         title=title,
         description=_clean(facts.description),
         language=choose_language(facts.language, "", title, facts.description),
+        metadata_mode=settings.metadata,
     )
 
 
@@ -308,6 +324,7 @@ def _textless(
     title: str | None = None,
     description: str | None = None,
     language: LanguageChoice = NO_LANGUAGE,
+    metadata_mode: str,
 ) -> Document:
     """A record with no text: the one shape of "no article" (junk pages, pages without a story)."""
     return Document(
@@ -325,6 +342,7 @@ def _textless(
         categories=(),
         tags=(),
         image=None,
+        metadata_mode=metadata_mode,
         text="",
         fetched_at=page.fetched_at,
         status=page.status,
@@ -387,12 +405,18 @@ def extract_document(page: FetchedPage, settings: ExtractSettings) -> Document:
     try:
         return extract(page, settings)
     except NoMainContent as exc:
-        return no_article(page, exc)
+        return no_article(page, exc, settings)
 
 
-def no_article(page: FetchedPage, error: NoMainContent) -> Document:
-    """The record of a page without main content (see `extract_document`)."""
-    return _textless(page, page_type="empty", quality=0.0, skip_reason=f"{NO_MAIN_CONTENT}: {error.reason}")
+def no_article(page: FetchedPage, error: NoMainContent, settings: ExtractSettings) -> Document:
+    """The record of a page without main content (see `extract_document`), read under `settings`."""
+    return _textless(
+        page,
+        page_type="empty",
+        quality=0.0,
+        skip_reason=f"{NO_MAIN_CONTENT}: {error.reason}",
+        metadata_mode=settings.metadata,
+    )
 
 
 # Main text holding less than this share of the prose the pre-pass left (text outside links) means

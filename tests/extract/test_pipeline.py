@@ -16,7 +16,7 @@ from scraper.errors import ConfigError, ExtractionError, NoMainContent
 from scraper.extract import model as block_model
 from scraper.extract.authors import clean_authors
 from scraper.extract.metadata import canonical_url, declared_language, normalise_language
-from scraper.extract.pipeline import clean_html, extract
+from scraper.extract.pipeline import clean_html, extract, extract_document
 from scraper.models import Document, FetchedPage
 from tests.factories import fetched_page
 
@@ -608,3 +608,15 @@ def test_stated_metadata_reads_what_the_page_states() -> None:
     assert (stated.title, stated.description) == ("Ferry timetable", "Two early crossings on weekdays.")
     assert (stated.categories, stated.tags) == (full.categories, full.tags) == (("Transport",), ("Ferries",))
     assert (stated.date, stated.authors, stated.title) == (full.date, full.authors, full.title)
+
+
+def test_every_record_says_which_metadata_was_read() -> None:
+    """`metadata_mode` is the mode of `[extract] metadata`, on kept pages and on pages without a
+    story alike, and in the record."""
+    story = _page(_SEARCHED_ONLY)
+    empty = _page(b"<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    for mode in ("full", "stated"):
+        settings = ExtractSettings(metadata=mode)
+        assert extract(story, settings).metadata_mode == mode
+        assert extract_document(empty, settings).metadata_mode == mode
+        assert extract(story, settings).to_record()["metadata_mode"] == mode
