@@ -44,7 +44,7 @@ def _page(path: Path, url: str, encoding: str = "utf-8") -> FetchedPage:
     )
 
 
-def _run(case: str, **options: bool) -> Document:
+def _run(case: str, **options: Any) -> Document:
     spec = _expected(case)
     page = _page(HTML / f"{case}.html", spec["url"], spec.get("encoding", "utf-8"))
     selectors: dict[str, list[str]] = spec.get("settings", {})
@@ -88,6 +88,8 @@ def test_golden_metadata(case: str) -> None:
 # Known misses, kept as strict xfails so that fixing one turns the suite red until it is removed here.
 TEXT_MISSES = {
     "category-teasers": "the site footer, in a div of no telling class, is kept with the teasers",
+    "trap-news-teasers": "the cascade's first model keeps the byline 'By Jane Doe, Staff Writer', which"
+    " trafilatura leaves out (with the cascade off, the page passes)",
 }
 
 

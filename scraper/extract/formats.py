@@ -413,8 +413,9 @@ def chosen_content(shown: Content, blocks: list[tuple[str, str]]) -> Content:
     for tag, text in blocks:
         element = kept.get(_words(text))
         if tag == "li" or (element is not None and element.tag == "item"):
-            if items is None:
-                items = etree.SubElement(main, "list", rend="ul")
+            rend = _list_kind(element)
+            if items is None or items.get("rend") != rend:
+                items = etree.SubElement(main, "list", rend=rend)
             items.append(_as(element, "item", text))
             continue
         items = None
@@ -428,6 +429,12 @@ def chosen_content(shown: Content, blocks: list[tuple[str, str]]) -> Content:
 
 
 _TRAFILATURA_BLOCKS = frozenset({"p", "head", "item", "quote", "code", "cell"})
+
+
+def _list_kind(item: etree._Element | None) -> str:
+    """The `rend` of the list trafilatura put `item` in ("ol": numbered), else "ul"."""
+    parent = item.getparent() if item is not None else None
+    return str(parent.get("rend") or "ul") if parent is not None and parent.tag == "list" else "ul"
 
 
 def _words(text: str) -> str:

@@ -112,24 +112,28 @@ def test_an_unsure_first_model_leaves_the_page_to_trafilatura(first: Any) -> Non
     assert any(b.features[kept] > 0 for b in trace.blocks)  # judge_kept ran after trafilatura
 
 
-@pytest.mark.parametrize(
-    "setting",
-    [
-        {"cascade": False},
-        {"include_links": True},
-        {"include_images": True},
-        {"include_formatting": True},
-        {"favor_precision": True},
-        {"favor_recall": True},
-    ],
-)
-def test_settings_that_need_trafilatura_turn_the_cascade_off(first: Any, setting: dict[str, Any]) -> None:
-    """`cascade = false`, and what only trafilatura's elements or modes give, run trafilatura."""
+@pytest.mark.parametrize("setting", [{"cascade": False}, {"favor_precision": True}, {"favor_recall": True}])
+def test_settings_that_turn_the_cascade_off(first: Any, setting: dict[str, Any]) -> None:
+    """`cascade = false`, and trafilatura's precision or recall mode, run trafilatura on every page."""
     stand_in = _ByText()
     first(stand_in)
     _, trace = _extract(dataclasses.replace(ExtractSettings(), **setting))
     assert trace.extractions == 1
     assert stand_in.rows == 0  # the first model was not even asked
+
+
+@pytest.mark.parametrize("setting", ["include_links", "include_images", "include_formatting"])
+def test_links_images_or_emphasis_take_trafilatura_elements_around_the_same_text(
+    first: Any, setting: str
+) -> None:
+    """What only trafilatura's elements give runs its extraction, for the Markdown and XML; the
+    text is still the first model's, the same as without the setting."""
+    first(_ByText())
+    plain, _ = _extract()
+    changes: dict[str, Any] = {setting: True}
+    rich, trace = _extract(dataclasses.replace(ExtractSettings(), **changes))
+    assert trace.extractions == 1
+    assert trace.chosen is not None and rich.text == plain.text == "\n".join(b.text for b in trace.chosen)
 
 
 def test_sure_keeps_and_drops_and_allows_a_small_unsure_share() -> None:
