@@ -247,7 +247,10 @@ def _choose(
 def _shown(found: _Extracted, settings: ExtractSettings, chosen: list[Block] | None, trace: Trace) -> Content:
     """What Markdown and XML keep (links, images, emphasis): trafilatura's extraction, in place
     (it edits `found`), or the blocks the model `chosen`, from its elements. trafilatura's Markdown
-    is only written when it is what the user sees."""
+    is only written when it is what the user sees; neither, when the outputs read neither
+    (`settings.forms` empty: JSON lines, Parquet)."""
+    if not settings.forms:
+        return Content(markdown="", xml="")
     shown = content(found, settings, markdown=chosen is None)
     trace.lap("trafilatura")
     return shown if chosen is None else chosen_content(shown, [(b.tag, b.text) for b in chosen])
