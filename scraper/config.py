@@ -346,6 +346,12 @@ class ExtractSettings:
         _check_selectors("keep", self.keep)
         _require(self.metadata in METADATA_MODES, "metadata", f"must be one of {list(METADATA_MODES)}")
 
+    @property
+    def searches_page(self) -> bool:
+        """Whether metadata is also searched for over the whole page (`metadata = "full"`: htmldate,
+        bylines, ...), or only read from what the page states ("stated")."""
+        return self.metadata == "full"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StoreSettings:
