@@ -110,10 +110,12 @@ _CONSENT_WORDS = frozenset({
     "cookie", "cookies", "consent", "gdpr", "onetrust", "didomi", "cookiebot", "usercentrics",
     "cookielaw", "cc-window", "qc-cmp2-container", "truste",
 })  # fmt: skip
+# a challenge on the page: its form, its widget or its platform's script; not a captcha library
+# alone, which any page with a comment or contact form may load (a short blog post is no bot check)
 _CHALLENGE = (
     "#challenge-form, #challenge-running, #cf-challenge-running, .cf-browser-verification,"
     " .cf-turnstile, .g-recaptcha, .h-captcha, #px-captcha, [data-sitekey],"
-    ' script[src*="challenge-platform"], script[src*="captcha"], iframe[src*="captcha"]'
+    ' script[src*="challenge-platform"], iframe[src*="captcha"]'
 )
 _STORY = "h1, main, article"
 _UNSEEN = frozenset({"script", "style", "noscript", "template", "svg", "-comment"})
