@@ -212,6 +212,18 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
             ),
             "forum",
         ),
+        (  # reader comments under a blog post, classed as comments and replies, are not a forum
+            "",
+            "<article>"
+            + STORY
+            + "</article><div class='comments-content'>"
+            + "".join(
+                f"<div class='comment comment-reply'><p>Comment {i}: " + "words " * 20 + "</p></div>"
+                for i in range(4)
+            )
+            + "</div>",
+            "article",
+        ),
         ("", STORY + "<pre>a</pre><pre>b</pre><pre>c</pre>", "documentation"),
         ("", STORY + "<span itemprop='price'>9.99</span>", "product"),
         ("", STORY, "article"),
