@@ -87,6 +87,24 @@ def class_tokens(node: LexborNode) -> frozenset[str]:
 _NO_TOKENS: frozenset[str] = frozenset()
 
 
+def class_words(node: LexborNode, words: frozenset[str]) -> frozenset[str]:
+    """`class_tokens(node) & words`, without splitting a class or id that cannot hold one of the
+    `words` (most of a page's do not): a token is a lowercase piece of the class or id, or two
+    adjacent pieces joined by a dash, so each of the words holds its first piece in the lowercase
+    value, or is not among its tokens."""
+    attrs = node.attributes
+    names, ident = attrs.get("class") or "", attrs.get("id") or ""
+    if not (names or ident) or _mentions(words).search(f"{names} {ident}".lower()) is None:
+        return _NO_TOKENS
+    return _class_tokens(names, ident) & words
+
+
+@functools.cache  # one per word list: a few, made at import
+def _mentions(words: frozenset[str]) -> re.Pattern[str]:
+    """What the lowercase class and id must contain for one of `words` to be among their tokens."""
+    return re.compile("|".join(sorted({re.escape(word.split("-", 1)[0]) for word in words})))
+
+
 @functools.lru_cache(maxsize=16384)  # pure; a site repeats the same class strings on every page
 def _class_tokens(names: str, ident: str) -> frozenset[str]:
     if len(_TOKEN_SPLIT.split(ident)) > _MAX_ID_PARTS:

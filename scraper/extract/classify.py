@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.dom import ancestors, class_tokens, link_text_length, text_of
+from scraper.dom import ancestors, class_words, link_text_length, text_of
 from scraper.extract.metadata import PageFacts
 
 JUNK_TYPES = frozenset({"block", "login", "consent", "js_shell", "not_found"})
@@ -118,6 +118,7 @@ _CHALLENGE = (
 _STORY = "h1, main, article"
 _UNSEEN = frozenset({"script", "style", "noscript", "template", "svg", "-comment"})
 _CHROME_WORDS = frozenset({"sidebar", "menu"})
+_BOX_WORDS = _CONSENT_WORDS | _CHROME_WORDS
 _NO_WORDS: frozenset[str] = frozenset()
 _POST_WORDS = frozenset({"post", "message", "reply", "answer", "postbody", "forumpost"})
 # a class or id token is part of the attribute's value, lowercased: no post word, no token of one
@@ -247,7 +248,7 @@ class _Visible:
                 if tag in _UNSEEN:
                     continue
                 # the words matter only to a box not yet known to be consent or chrome
-                tokens = class_tokens(child) if not (in_consent and in_chrome) else _NO_WORDS
+                tokens = class_words(child, _BOX_WORDS) if not (in_consent and in_chrome) else _NO_WORDS
                 # a wrapper classed "cookies-accepted" that holds the story is not a consent box
                 consent = in_consent or bool(tokens & _CONSENT_WORDS and not child.css_first(_STORY))
                 chrome = in_chrome or tag in _CHROME_TAGS or bool(tokens & _CHROME_WORDS)
@@ -353,7 +354,7 @@ def _repeated_posts(body: LexborNode) -> int:
         posts = [
             c
             for c in parent.iter()
-            if class_tokens(c) & _POST_WORDS and c.tag not in ("a", "span", "li") and len(text_of(c)) >= 80
+            if class_words(c, _POST_WORDS) and c.tag not in ("a", "span", "li") and len(text_of(c)) >= 80
         ]
         if len(posts) >= 3 and _in_chrome(parent):
             continue
