@@ -339,8 +339,8 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
             float(block.times),
             float(previous.times) if previous else -1.0,
         ]
-        features += [float(block.tag == tag) for tag in _OWN_TAGS]
-        features += [float(block.landmarks >> j & 1) for j in range(len(_LANDMARKS))]
+        features += _tag_bits(block.tag)
+        features += _landmark_bits(block.landmarks)
         features += _bits(block.own_words)
         features += _bits(block.outer_words)
         features += _near_bits(block.near_words)
@@ -349,6 +349,16 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
         block.features = features
         seen += size
         kept_seen += size * block.kept
+
+
+@functools.lru_cache(maxsize=1024)
+def _tag_bits(tag: str) -> tuple[float, ...]:
+    return tuple(float(tag == own) for own in _OWN_TAGS)
+
+
+@functools.lru_cache(maxsize=1024)
+def _landmark_bits(mask: int) -> tuple[float, ...]:
+    return tuple(float(mask >> j & 1) for j in range(len(_LANDMARKS)))
 
 
 @functools.lru_cache(maxsize=4096)
