@@ -290,6 +290,10 @@ class FetchSettings:
             )
 
 
+# `[extract] metadata`: the whole page searched as well (the default), or only what it states
+METADATA_MODES = ("full", "stated")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExtractSettings:
     """How the main text is told apart from clutter.
@@ -312,6 +316,10 @@ class ExtractSettings:
     # trafilatura without its fallback extractors (readability, jusText) and no date search in the
     # page text (trafilatura's `fast`); with the block model, the fallbacks are skipped anyway
     fast: bool = False
+    # which metadata is read: "full" searches the whole page as well (htmldate's date search,
+    # trafilatura's byline, title, category and tag searches); "stated" reads only what the page
+    # states (JSON-LD, meta tags, <title>, the canonical link, a date in the URL), for corpora
+    metadata: str = "full"
     prepass: bool = True
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
@@ -329,6 +337,7 @@ class ExtractSettings:
         )
         _check_selectors("remove", self.remove)
         _check_selectors("keep", self.keep)
+        _require(self.metadata in METADATA_MODES, "metadata", f"must be one of {list(METADATA_MODES)}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

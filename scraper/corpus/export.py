@@ -76,6 +76,7 @@ def parquet_schema() -> Any:
             pa.field("categories", pa.list_(pa.string()), nullable=False),
             pa.field("tags", pa.list_(pa.string()), nullable=False),
             pa.field("image", pa.string()),
+            pa.field("metadata_mode", pa.string(), nullable=False),
             pa.field("text", pa.string(), nullable=False),
             pa.field("fetched_at", pa.timestamp("us", tz="UTC"), nullable=False),
             pa.field("status", pa.int32()),

@@ -79,7 +79,7 @@ def test_extraction_flags_override_the_file(runner: CliRunner, tmp_path: Path) -
     assert TABLE_CELL in text("--config", str(no_tables), "--tables")
 
 
-FLAG_CASES: list[tuple[str, str, dict[str, bool]]] = [
+FLAG_CASES: list[tuple[str, str, dict[str, object]]] = [
     ("", "--precision", {"favor_precision": True, "favor_recall": False}),
     ("favor_recall = true", "--precision", {"favor_precision": True, "favor_recall": False}),
     ("favor_precision = true", "--recall", {"favor_precision": False, "favor_recall": True}),
@@ -90,6 +90,9 @@ FLAG_CASES: list[tuple[str, str, dict[str, bool]]] = [
     ("", "--formatting", {"include_formatting": True}),
     ("", "--fast", {"fast": True}),
     ("fast = false", "--fast", {"fast": True, "favor_precision": False}),
+    ("", "--metadata=stated", {"metadata": "stated", "fast": False}),
+    ('metadata = "stated"', "--metadata=full", {"metadata": "full"}),
+    ('metadata = "stated"', "--fast", {"metadata": "stated", "fast": True}),
 ]
 
 
@@ -97,7 +100,10 @@ FLAG_CASES: list[tuple[str, str, dict[str, bool]]] = [
     "case", FLAG_CASES, ids=[f"{toml or 'defaults'} {flag}" for toml, flag, _ in FLAG_CASES]
 )
 def test_flags_map_onto_the_extract_settings(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: tuple[str, str, dict[str, bool]]
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    case: tuple[str, str, dict[str, object]],
 ) -> None:
     """Each flag sets the [extract] key of the same meaning, over what the file says."""
     toml, flag, expected = case
