@@ -70,6 +70,7 @@ def test_metadata_is_full_unless_stated(tmp_path: Path) -> None:
         ({"extract": {"favor_precision": True, "favor_recall": True}}, "extract.favor_precision"),
         ({"extract": {"metadata": "some"}}, "extract.metadata"),
         ({"extract": {"metadata": True}}, "extract.metadata"),
+        ({"extract": {"forms": ["xml"]}}, "extract.forms"),
         ({"crawl": {"max_pages": 0}}, "crawl.max_pages"),
         ({"crawl": {"store_page_types": ["article", "blog"]}}, "crawl.store_page_types"),
         ({"sites": [{"name": "a"}]}, "sites[0].start_urls"),

@@ -110,6 +110,13 @@ class Writer(Protocol):
         ...
 
 
+def forms_needed(fmt: str, *, tei: bool = False) -> frozenset[str]:
+    """Which renderings besides the record (config.FORMS) a document written in `fmt` (one of
+    `FORMATS`) is read for: its Markdown for markdown, its XML for xml, TEI and html, none for the
+    record formats (jsonl, json, csv, parquet, text), which carry the text alone."""
+    return frozenset() if fmt == "parquet" else text_format(fmt, tei=tei).forms
+
+
 def open_writer(fmt: str, output: Path | None, stdout: TextIO, *, tei: bool = False) -> Writer:
     """The writer for `fmt` (one of `FORMATS`), to `output` or, when it is None, to `stdout`.
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from scraper.dom import BLOCK_ELEMENTS, class_tokens
+from scraper.dom import BLOCK_ELEMENTS, class_text
 
 _INVISIBLE = frozenset({
     "script", "style", "noscript", "template", "svg", "iframe", "select", "option", "head",
@@ -122,28 +122,27 @@ class Block:
 
 
 @functools.lru_cache(maxsize=16384)
-def _vocabulary_mask(words: frozenset[str]) -> int:
-    # a word is in one of the tokens when it is in all of them joined by a character no word
-    # holds: one substring test per word, not one per word and token (a new site's classes miss
-    # the cache, and this ran a million times over 200 pages of a corpus)
-    joined = "\0".join(words)
+def _vocabulary_mask(text: str) -> int:
+    """The vocabulary words inside `text`. No word holds a dash or a space, so the words inside a
+    node's class tokens are the words inside its `class_text`: the tokens need not be made (a new
+    site's classes miss every cache, and this ran a million times over 200 pages of a corpus)."""
     mask = 0
     for i, word in enumerate(VOCABULARY):
-        if word in joined:
+        if word in text:
             mask |= 1 << i
     return mask
 
 
 def _words_mask(node: LexborNode) -> int:
-    words = class_tokens(node)
-    return _vocabulary_mask(words) if words else 0
+    text = class_text(node)
+    return _vocabulary_mask(text) if text else 0
 
 
 @functools.lru_cache(maxsize=4096)
 def _tag_words(tag: str) -> int:
     """The vocabulary in a custom element's name (`<comment-list>`, `<story-card>`): the page's
     author named it, as a class."""
-    return _vocabulary_mask(frozenset(tag.split("-"))) if "-" in tag else 0
+    return _vocabulary_mask(tag) if "-" in tag else 0
 
 
 @functools.lru_cache(maxsize=16384)
@@ -339,8 +338,8 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
             float(block.times),
             float(previous.times) if previous else -1.0,
         ]
-        features += [float(block.tag == tag) for tag in _OWN_TAGS]
-        features += [float(block.landmarks >> j & 1) for j in range(len(_LANDMARKS))]
+        features += _tag_bits(block.tag)
+        features += _landmark_bits(block.landmarks)
         features += _bits(block.own_words)
         features += _bits(block.outer_words)
         features += _near_bits(block.near_words)
@@ -349,6 +348,16 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
         block.features = features
         seen += size
         kept_seen += size * block.kept
+
+
+@functools.lru_cache(maxsize=1024)
+def _tag_bits(tag: str) -> tuple[float, ...]:
+    return tuple(float(tag == own) for own in _OWN_TAGS)
+
+
+@functools.lru_cache(maxsize=1024)
+def _landmark_bits(mask: int) -> tuple[float, ...]:
+    return tuple(float(mask >> j & 1) for j in range(len(_LANDMARKS)))
 
 
 @functools.lru_cache(maxsize=4096)

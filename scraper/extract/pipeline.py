@@ -112,7 +112,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.lap("parse")
     page_url = page.final_url or page.url
     # read before the pre-pass, which may drop what declares them
-    facts = _searched(read_facts(tree, page_url, search=_searches(settings)), html, tree, page, settings)
+    facts = _searched(read_facts(tree, page_url, search=settings.searches_page), html, tree, page, settings)
     trace.signals = signals = measure(tree, facts)
     trace.verdict = classify(signals, None, page.status)
     if trace.verdict.skip_reason is not None:  # judged before "no text": a JavaScript shell has none
@@ -247,7 +247,10 @@ def _choose(
 def _shown(found: _Extracted, settings: ExtractSettings, chosen: list[Block] | None, trace: Trace) -> Content:
     """What Markdown and XML keep (links, images, emphasis): trafilatura's extraction, in place
     (it edits `found`), or the blocks the model `chosen`, from its elements. trafilatura's Markdown
-    is only written when it is what the user sees."""
+    is only written when it is what the user sees; neither, when the outputs read neither
+    (`settings.forms` empty: JSON lines, Parquet)."""
+    if not settings.forms:
+        return Content(markdown="", xml="")
     shown = content(found, settings, markdown=chosen is None)
     trace.lap("trafilatura")
     return shown if chosen is None else chosen_content(shown, [(b.tag, b.text) for b in chosen])
@@ -424,12 +427,6 @@ def no_article(page: FetchedPage, error: NoMainContent, settings: ExtractSetting
 _MIN_PROSE_SHARE = 0.25
 
 
-def _searches(settings: ExtractSettings) -> bool:
-    """Whether metadata is also searched for over the whole page (`[extract] metadata = "full"`),
-    or only read from what the page states ("stated")."""
-    return settings.metadata == "full"
-
-
 @dataclass(frozen=True, slots=True)
 class _Call:
     """How trafilatura is called for one page: `fast` skips its fallback extractors; its searches
@@ -442,11 +439,10 @@ class _Call:
 
     @classmethod
     def for_page(cls, settings: ExtractSettings, facts: PageFacts, page: FetchedPage) -> _Call:
-        search = _searches(settings)
         return cls(
             fast=settings.fast,
-            search_author=search and not facts.declared_authors,
-            search_page=search,
+            search_author=settings.searches_page and not facts.declared_authors,
+            search_page=settings.searches_page,
         )
 
 
@@ -554,7 +550,7 @@ def _searched(
     "stated"`. Its search of the text counts only when the text writes out that full day: a year
     or a month alone ("1999 treadmill", "© 2019") is no date, and then only the markup is
     searched; `fast` searches the markup alone."""
-    if not _searches(settings) or stated_date(facts, fetched_at=page.fetched_at) is not None:
+    if not settings.searches_page or stated_date(facts, fetched_at=page.fetched_at) is not None:
         return facts
     url = facts.canonical or page.final_url or page.url
     found = None

@@ -41,7 +41,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scraper.config import ExtractSettings, Settings
-from scraper.corpus import text_format
+from scraper.corpus import forms_needed, text_format
 from scraper.errors import ExtractionError, FetchError, ScraperError, SourceError, TransientFetchError
 from scraper.extract import ExtractionPool, clean_html, extract_document
 from scraper.fetch import Fetcher, Politeness, fetch_politely
@@ -126,6 +126,11 @@ class CleanRequest(CleanOptions):
         description="json: the record. Another: what `clean --format` prints (tei: `--format xml --tei`),"
         " in its media type; /v1/clean only (a batch streams records).",
     )
+
+    def apply(self, settings: ExtractSettings) -> ExtractSettings:
+        """The options over `settings`, and only the renderings `format` prints (none for the record)."""
+        fmt = "xml" if self.format == "tei" else self.format
+        return dataclasses.replace(super().apply(settings), forms=forms_needed(fmt, tei=self.format == "tei"))
 
     @model_validator(mode="after")
     def _page(self) -> CleanRequest:

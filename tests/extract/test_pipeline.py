@@ -620,3 +620,14 @@ def test_every_record_says_which_metadata_was_read() -> None:
         assert extract(story, settings).metadata_mode == mode
         assert extract_document(empty, settings).metadata_mode == mode
         assert extract(story, settings).to_record()["metadata_mode"] == mode
+
+
+def test_renderings_are_built_only_when_asked() -> None:
+    """With `forms` empty (JSON lines, Parquet) no Markdown or XML is built and the rest of the
+    document is the same; by default (the store, the Python API) both are there."""
+    page = _page(_article(body="<h2>Timetable</h2>" + PARAGRAPHS))
+    full = extract(page, ExtractSettings())
+    bare = extract(page, ExtractSettings(forms=frozenset()))
+    assert "## Timetable" in full.markdown and "<head" in full.xml
+    assert (bare.markdown, bare.xml) == ("", "")
+    assert bare.to_record() == full.to_record()
