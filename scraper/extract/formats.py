@@ -397,6 +397,9 @@ def tidy_markdown(markdown: str) -> str:
 # the block tags of blocks.py, as trafilatura's XML names them
 _HEADS = {f"h{level}" for level in range(1, 7)}
 _BLOCK_XML = {"pre": "code", "blockquote": "quote"}
+# the blocks whose <br>s are line breaks inside one element (trafilatura's <lb/>): a paragraph's
+# (an address, a verse), code's and a quote's
+_LINED = frozenset({"p", *_BLOCK_XML})
 
 
 def chosen_content(shown: Content, blocks: list[tuple[str, str]]) -> Content:
@@ -430,6 +433,10 @@ def chosen_content(shown: Content, blocks: list[tuple[str, str]]) -> Content:
             main.append(copy.deepcopy(element))
         elif tag in _HEADS:
             main.append(_as(None, "head", text, rend=tag))
+        elif element is None and tag not in _LINED:
+            # loose text (a <div>'s, a cell's) between <br>s: each run a paragraph, as trafilatura
+            # reads it and as the text has it, one paragraph per line
+            main.extend(_as(None, "p", line) for line in text.split("\n"))
         else:
             main.append(_as(element, _BLOCK_XML.get(tag, "p"), text))
     main.extend(copy.deepcopy(image) for image in after)

@@ -154,7 +154,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         alone = (
             None
             if sure is None or _with_elements(settings)
-            else _unextracted(serialised, page_url, call, sure)
+            else _unextracted(serialised, page_url, call, sure, forms=bool(settings.forms))
         )
         if sure is not None and alone is not None:
             trace.lap("trafilatura")
@@ -270,8 +270,10 @@ def _first_pass(
     """The cascade: the blocks to keep (also `trace.chosen`) when the first model is sure of the
     page's blocks (`trace.blocks`, judged before trafilatura), in output order; None when it is
     not, when there is no first model, or when the settings turn the cascade off (`cascade =
-    false`, or trafilatura's precision or recall mode, which only its extraction follows)."""
-    if not settings.cascade or settings.favor_precision or settings.favor_recall:
+    false`, or trafilatura's precision or recall mode, which only its extraction follows; or
+    `prepass = false`: the first model learnt the blocks of pre-passed pages, and without
+    trafilatura's verdict among its features it cannot tell the clutter the pre-pass removes)."""
+    if not settings.cascade or not settings.prepass or settings.favor_precision or settings.favor_recall:
         return None
     trace.chosen = block_model.first_choice(
         trace.blocks,
@@ -291,16 +293,18 @@ def _with_elements(settings: ExtractSettings) -> bool:
 
 
 def _unextracted(
-    page_html: str, url: str | None, call: _Call, chosen: list[Block]
+    page_html: str, url: str | None, call: _Call, chosen: list[Block], *, forms: bool
 ) -> tuple[_Extracted, Content] | None:
     """trafilatura's metadata of the page it would have extracted, without the extraction, and
-    the Markdown and XML of the `chosen` blocks; None when trafilatura cannot parse the page (its
-    extraction then says why)."""
+    the Markdown and XML of the `chosen` blocks (neither when the outputs read neither: `forms`
+    false, as in `_shown`); None when trafilatura cannot parse the page (its extraction then says
+    why)."""
     tree = load_html(page_html)
     if tree is None:
         return None
     blocks = [(b.tag, b.text) for b in chosen]
-    return _metadata(tree, url, call), chosen_content(Content(markdown="", xml=""), blocks)
+    none = Content(markdown="", xml="")
+    return _metadata(tree, url, call), chosen_content(none, blocks) if forms else none
 
 
 def _choose(

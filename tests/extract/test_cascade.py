@@ -112,14 +112,28 @@ def test_an_unsure_first_model_leaves_the_page_to_trafilatura(first: Any) -> Non
     assert any(b.features[kept] > 0 for b in trace.blocks)  # judge_kept ran after trafilatura
 
 
-@pytest.mark.parametrize("setting", [{"cascade": False}, {"favor_precision": True}, {"favor_recall": True}])
+@pytest.mark.parametrize(
+    "setting", [{"cascade": False}, {"favor_precision": True}, {"favor_recall": True}, {"prepass": False}]
+)
 def test_settings_that_turn_the_cascade_off(first: Any, setting: dict[str, Any]) -> None:
-    """`cascade = false`, and trafilatura's precision or recall mode, run trafilatura on every page."""
+    """`cascade = false`, trafilatura's precision or recall mode, and `prepass = false` (the first
+    model learnt pre-passed pages only) run trafilatura on every page."""
     stand_in = _ByText()
     first(stand_in)
     _, trace = _extract(dataclasses.replace(ExtractSettings(), **setting))
     assert trace.extractions == 1
     assert stand_in.rows == 0  # the first model was not even asked
+
+
+def test_a_page_the_cascade_is_sure_of_builds_no_renderings_unless_asked(first: Any) -> None:
+    """With `forms` empty (JSON lines, Parquet) the cascade builds no Markdown or XML either, and
+    the rest of the record is the same as with them."""
+    first(_ByText())
+    full, _ = _extract()
+    bare, trace = _extract(ExtractSettings(forms=frozenset()))
+    assert trace.extractions == 0 and "harbour board" in bare.text
+    assert "<main>" in (full.xml or "") and (bare.markdown, bare.xml) == ("", "")
+    assert bare.to_record() == full.to_record()
 
 
 @pytest.mark.parametrize("setting", ["include_links", "include_images", "include_formatting"])

@@ -50,6 +50,28 @@ def test_blocks_the_model_chose_keep_trafilaturas_links_and_emphasis() -> None:
     assert "**every**" in chosen.markdown and "- 06:40 from the quays" in chosen.markdown
 
 
+def test_loose_text_the_model_kept_is_a_paragraph_a_line() -> None:
+    """A block only the model kept reads in the XML and Markdown as in the text, one paragraph per
+    line: the runs of a <div>'s loose text between <br>s are paragraphs (as trafilatura reads them);
+    the lines of a <p> (an address, a verse) stay one paragraph with its line breaks."""
+    chosen = chosen_content(
+        Content(markdown="", xml=""), [("div", "First run.\nSecond run."), ("p", "1 Pier Road\nHarbourtown")]
+    )
+    main = etree.fromstring(chosen.xml)
+    assert [(child.tag, "".join(child.itertext())) for child in main] == [
+        ("p", "First run."),
+        ("p", "Second run."),
+        ("p", "1 Pier RoadHarbourtown"),
+    ]
+    assert main[2].find("lb") is not None
+    assert [line for line in chosen.markdown.splitlines() if line] == [
+        "First run.",
+        "Second run.",
+        "1 Pier Road",
+        "Harbourtown",
+    ]
+
+
 def test_a_numbered_list_trafilatura_kept_stays_numbered() -> None:
     """Items trafilatura kept in a numbered list (rend "ol") stay in one; a plain item starts a
     bulleted one."""
