@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -30,6 +30,7 @@ from trafilatura.utils import remove_control_characters
 from trafilatura.xml import control_xml_output, xmltotxt
 
 from scraper.config import ExtractSettings
+from scraper.dom import BLOCK_ELEMENTS
 from scraper.extract.model import drop_copies
 from scraper.models import Document
 
@@ -45,6 +46,7 @@ __all__ = [
     "respace",
     "tidy_markdown",
     "unwrap",
+    "unwrap_quotes",
     "without_images",
     "xml_blocks",
 ]
@@ -119,12 +121,58 @@ def unwrap(body: etree._Element) -> None:
     """Every run of whitespace in the tree's text outside code becomes one space, in place.
 
     A line break in the source inside a paragraph is whitespace, as a browser renders it: only
-    code keeps its lines, and only block boundaries (and <lb/>, a <br>) break a line."""
-    code = {inner for element in body.iter("code") for inner in element.iter()}
-    for element in body.iter():
-        if element.text and element not in code:
+    code keeps its lines, and only block boundaries (and <lb/>, a <br>) break a line. A quote of
+    several lines is left as it is, for `unwrap_quotes`: it may be a <pre> (trafilatura turns a
+    <pre> that does not look like code into a <quote>), which keeps its lines.
+
+    An element that is neither trafilatura's nor an HTML block element (a custom <directoryname>,
+    a <span> it let through) is inline text of the page: it is unwrapped, its text kept, so it
+    runs on as the page runs it (trafilatura's text and Markdown put a space after an element
+    they do not know: "Create a <directoryname>directory</directoryname>." read "directory .").
+    """
+    tags = {element.tag for element in body.iter() if isinstance(element.tag, str)}
+    strays = tags - _TRAFILATURA_XML - BLOCK_ELEMENTS
+    if strays:
+        etree.strip_tags(body, *strays)
+    kept = {inner for element in body.iter("code") for inner in element.iter()}
+    kept.update(inner for element in body.iter("quote") if _lines(element) for inner in element.iter())
+    _one_spaced(body, kept)
+
+
+# trafilatura's XML elements (its TEI tags, and the roots of its main text and comments)
+_TRAFILATURA_XML = frozenset(
+    {"doc", "main", "comments", "body", "div", "ab", "p", "head", "hi", "ref", "del", "lb", "list",
+     "item", "quote", "code", "table", "row", "cell", "graphic", "figure", "note"}
+)  # fmt: skip
+
+
+def unwrap_quotes(body: etree._Element, preformatted: Collection[str]) -> bool:
+    """The quotes `unwrap` left with their lines settled, in place; whether any was: a quote whose
+    text is one of the page's <pre> (`preformatted`, each whitespace collapsed) keeps its lines,
+    as code does; any other is unwrapped (a <blockquote> wrapped in the source)."""
+    quotes = [quote for quote in body.iter("quote") if _lines(quote) and not _inside(quote, "code")]
+    for quote in quotes:
+        words = _words("".join(quote.itertext()))
+        if not any(words in pre for pre in preformatted):
+            _one_spaced(quote, {inner for element in quote.iter("code") for inner in element.iter()})
+    return bool(quotes)
+
+
+def _lines(element: etree._Element) -> bool:
+    """Whether `element`'s own text or its descendants' breaks a line (an <lb/> apart)."""
+    return any("\n" in text for text in element.itertext())
+
+
+def _inside(element: etree._Element, tag: str) -> bool:
+    return any(ancestor.tag == tag for ancestor in element.iterancestors())
+
+
+def _one_spaced(tree: etree._Element, kept: set[etree._Element]) -> None:
+    """`unwrap` over `tree`, the text of the elements in `kept` (and their children's tails) apart."""
+    for element in tree.iter():
+        if element.text and element not in kept:
             element.text = _one_space(element.text)
-        if element.tail and element.getparent() not in code:
+        if element.tail and element.getparent() not in kept and element is not tree:
             element.tail = _one_space(element.tail)
 
 
@@ -155,11 +203,16 @@ def rejoin(body: etree._Element, page: str) -> bool:
 
 def _take_text_before(paragraph: etree._Element, page: str) -> bool:
     """The loose text, or the loose link, emphasis or inline code, before `paragraph` moved into
-    it when the page runs them on ("<ref>Download KDE</ref><p> sources from</p>"); whether it was."""
-    before, parent = paragraph.getprevious(), paragraph.getparent()
+    it when the page runs them on ("<ref>Download KDE</ref><p> sources from</p>"); whether it was.
+    Empty paragraphs between them go (`_take_next`)."""
+    before, parent, empty = paragraph.getprevious(), paragraph.getparent(), []
+    while before is not None and _empty(before) and not (before.tail or "").strip():
+        empty.append(before)
+        before = before.getprevious()
     if before is not None and _inline(before) and not (before.tail or "").strip():
         if (space := _runs_on(_text(before), _text(paragraph), page)) is None:
             return False
+        _remove(empty)
         before.tail = space + (paragraph.text or "").lstrip()
         paragraph.text = None
         paragraph.insert(0, before)  # its tail with it
@@ -167,6 +220,7 @@ def _take_text_before(paragraph: etree._Element, page: str) -> bool:
     loose = before.tail if before is not None else parent.text if parent is not None else None
     if not loose or not loose.strip() or (space := _runs_on(loose, _text(paragraph), page)) is None:
         return False
+    _remove(empty)
     paragraph.text = loose.strip() + space + (paragraph.text or "").lstrip()
     if before is not None:
         before.tail = None
@@ -177,11 +231,19 @@ def _take_text_before(paragraph: etree._Element, page: str) -> bool:
 
 def _take_next(paragraph: etree._Element, page: str) -> bool:
     """What follows `paragraph` (loose text, a loose link or emphasis, a paragraph) moved into it
-    when the page runs them on; whether it was."""
-    after, tail = paragraph.getnext(), paragraph.tail or ""
+    when the page runs them on; whether it was. Empty paragraphs between them (trafilatura's
+    paragraph of a link holding only a space: "<a>Author</a> <a>&nbsp;</a> <b>06 PM</b>") go."""
+    after, tail, empty = paragraph.getnext(), paragraph.tail or "", []
+    while after is not None and not tail.strip() and _empty(after):
+        empty.append(after)
+        tail = after.tail or ""
+        after = after.getnext()
     following = tail if tail.strip() else _text(after) if after is not None else ""
     if not following.strip() or (space := _runs_on(_text(paragraph), following, page)) is None:
         return False
+    if not tail.strip() and not (after is not None and (_inline(after) or after.tag == "p")):
+        return False
+    _remove(empty)
     if tail.strip():
         _end_with(paragraph, space + tail.strip())
         paragraph.tail = None
@@ -189,14 +251,22 @@ def _take_next(paragraph: etree._Element, page: str) -> bool:
         _end_with(paragraph, space)
         after.text = (after.text or "").lstrip()
         paragraph.append(after)  # its tail with it
-    elif after is not None and after.tag == "p":
+    elif after is not None:  # a paragraph
         _end_with(paragraph, space + (after.text or "").lstrip())
         paragraph.extend(list(after))
         paragraph.tail = after.tail
         paragraph.getparent().remove(after)  # type: ignore[union-attr]  # a sibling has one
-    else:
-        return False
     return True
+
+
+def _empty(element: etree._Element) -> bool:
+    """Whether `element` is a paragraph without text or image (an empty link in it, or none)."""
+    return element.tag == "p" and not _text(element).strip() and next(element.iter("graphic"), None) is None
+
+
+def _remove(elements: list[etree._Element]) -> None:
+    for element in elements:
+        element.getparent().remove(element)  # type: ignore[union-attr]  # a sibling has one
 
 
 _INLINE_XML = frozenset({"ref", "hi", "del"})  # trafilatura's inline elements

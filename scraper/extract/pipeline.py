@@ -56,6 +56,7 @@ from scraper.extract.formats import (
     respace,
     tidy_markdown,
     unwrap,
+    unwrap_quotes,
     without_images,
 )
 from scraper.extract.metadata import (
@@ -200,15 +201,18 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
 
 
 def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace) -> bool:
-    """trafilatura's text joined as the page's `blocks` join it, in place; whether it changed: its
-    paragraphs that are one block of the page made one again (formats.rejoin), and a space before
-    punctuation the page does not have taken out (formats.respace). The words do not change, so
-    neither do the blocks' features, which read them."""
-    if not blocks:
-        return False
-    lines = "\n".join(b.text for b in blocks)
+    """trafilatura's text joined as the page's `blocks` join it, in place; whether it changed: a
+    quote that is a <pre> of the page keeps its lines, any other is one paragraph
+    (formats.unwrap_quotes), its paragraphs that are one block of the page made one again
+    (formats.rejoin), and a space before punctuation the page does not have taken out
+    (formats.respace). The words do not change, so neither do the blocks' features, which read them."""
     bodies = [body for body in (found.body, found.commentsbody) if body is not None]
-    changed = [fix(body, lines) for body in bodies for fix in (respace, rejoin)]  # spaced, then comparable
+    preformatted = [" ".join(b.text.split()) for b in blocks if b.tag == "pre"]
+    changed = [unwrap_quotes(body, preformatted) for body in bodies]
+    if not blocks:
+        return any(changed)
+    lines = "\n".join(b.text for b in blocks)
+    changed += [fix(body, lines) for body in bodies for fix in (respace, rejoin)]  # spaced, then comparable
     trace.lap("model")  # the blocks, walked for the model
     return any(changed)
 

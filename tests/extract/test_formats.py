@@ -11,9 +11,12 @@ from scraper.extract.formats import (
     Content,
     chosen_content,
     content,
+    plain_text,
     rejoin,
     remove_copies,
     respace,
+    unwrap,
+    unwrap_quotes,
     xml_blocks,
 )
 
@@ -131,6 +134,57 @@ def test_a_loose_link_or_code_of_one_line_joins_the_paragraph_the_page_runs_it_o
     assert body.xpath("p[2]/ref/@target") == ["/d"]
     assert body.xpath("p[3]/code/text()") == ["wheel"]
     assert not rejoin(body, page)
+
+
+def test_an_empty_paragraph_between_two_parts_of_one_line_goes_when_they_are_joined() -> None:
+    """A byline "<a>Author</a> <a>&nbsp;</a> <b>06 PM | 18 May</b>" comes from trafilatura as three
+    paragraphs, the middle one empty: the two around it are one line of the page and are joined,
+    the empty one gone; so is a loose link before an empty paragraph. An empty paragraph between
+    the page's own lines stays (before, the empty paragraph kept the byline on two lines)."""
+    body = etree.fromstring(
+        '<main><p><ref target="/a">Jane Doe</ref></p><p><ref target="/u"> </ref></p><p>06 PM | 18 May</p>'
+        '<ref target="/d">Download the</ref><p/><p>timetable of the summer.</p>'
+        "<p>A line of its own.</p><p/><p>Another line of its own.</p></main>"
+    )
+    page = (
+        "Jane Doe 06 PM | 18 May\nDownload the timetable of the summer.\n"
+        "A line of its own.\nAnother line of its own."
+    )
+    assert rejoin(body, page)
+    assert ["".join(p.itertext()) for p in body] == [
+        "Jane Doe 06 PM | 18 May",
+        "Download the timetable of the summer.",
+        "A line of its own.",
+        "",
+        "Another line of its own.",
+    ]
+    assert body.xpath("p[1]/ref/@target") == ["/a"]
+    assert not rejoin(body, page)
+
+
+def test_elements_trafilatura_does_not_know_are_unwrapped_and_multi_line_quotes_wait() -> None:
+    """`unwrap` collapses source line wraps; an element neither trafilatura's nor an HTML block
+    (a custom tag, a <span>) goes, its text kept, so "a <x>directory</x>." reads "a directory."
+    in the text; a table cell stays. A quote of several lines keeps them until `unwrap_quotes`
+    knows whether the page's <pre> is it: then it keeps them, else it is one line."""
+    body = etree.fromstring(
+        "<main><list><item>mkdir <directoryname>-- Create a\n directory</directoryname>.</item></list>"
+        "<p>A <span>nested</span> word.</p><table><row><cell><td>a</td><td>b</td></cell></row></table>"
+        "<quote>The tide comes in at seven\n  The ferry leaves at eight</quote>"
+        "<quote>A quote wrapped\n   in the source.</quote></main>"
+    )
+    unwrap(body)
+    assert plain_text(body).splitlines()[:2] == ["- mkdir -- Create a directory.", "A nested word."]
+    assert body.xpath("//td/text()") == ["a", "b"] and not body.xpath("//directoryname | //span")
+    assert [q.text for q in body.iter("quote")] == [
+        "The tide comes in at seven\n  The ferry leaves at eight",
+        "A quote wrapped\n   in the source.",
+    ]
+    assert unwrap_quotes(body, ["The notice reads", "The tide comes in at seven The ferry leaves at eight"])
+    assert [q.text for q in body.iter("quote")] == [
+        "The tide comes in at seven\n  The ferry leaves at eight",
+        "A quote wrapped in the source.",
+    ]
 
 
 def test_spaces_around_punctuation_are_as_the_page_has_them() -> None:
