@@ -38,6 +38,7 @@ __all__ = [
     "Content",
     "chosen_content",
     "content",
+    "keep_preformatted",
     "plain_text",
     "rejoin",
     "remove_copies",
@@ -46,7 +47,6 @@ __all__ = [
     "respace",
     "tidy_markdown",
     "unwrap",
-    "unwrap_quotes",
     "without_images",
     "xml_blocks",
 ]
@@ -121,9 +121,14 @@ def unwrap(body: etree._Element) -> None:
     """Every run of whitespace in the tree's text outside code becomes one space, in place.
 
     A line break in the source inside a paragraph is whitespace, as a browser renders it: only
-    code keeps its lines, and only block boundaries (and <lb/>, a <br>) break a line. A quote of
-    several lines is left as it is, for `unwrap_quotes`: it may be a <pre> (trafilatura turns a
-    <pre> that does not look like code into a <quote>), which keeps its lines.
+    code keeps its lines, and only block boundaries (and <lb/>, a <br>) break a line. Code inside
+    a sentence (words follow it in its paragraph: "the <code>summary\nphrase</code> should") is
+    inline, as a browser lays it out (trafilatura's Markdown wrote it as a fenced block in the
+    middle of the sentence). A quote of several lines is left as it is, for `keep_preformatted`: it
+    may be a <pre> (trafilatura turns a <pre> that does not look like code into a <quote>).
+
+    A table of one cell that holds only blocks is a box the page lays them out in: its blocks stay,
+    the table goes (a <pre> in it ran on in the text and the Markdown, as a table's cells do).
 
     An element that is neither trafilatura's nor an HTML block element (a custom <directoryname>,
     a <span> it let through) is inline text of the page: it is unwrapped, its text kept, so it
@@ -134,9 +139,36 @@ def unwrap(body: etree._Element) -> None:
     strays = tags - _TRAFILATURA_XML - BLOCK_ELEMENTS
     if strays:
         etree.strip_tags(body, *strays)
-    kept = {inner for element in body.iter("code") for inner in element.iter()}
+    for table in [table for table in body.iter("table") if _layout(table)]:
+        table.tag = _UNWRAPPED  # with its row and cell: the blocks inside are the page's
+        table[0].tag = table[0][0].tag = _UNWRAPPED
+        etree.strip_tags(table.getparent(), _UNWRAPPED)  # type: ignore[arg-type]  # main has the table
+    kept = {inner for element in body.iter("code") if not _in_sentence(element) for inner in element.iter()}
     kept.update(inner for element in body.iter("quote") if _lines(element) for inner in element.iter())
     _one_spaced(body, kept)
+
+
+def _layout(table: etree._Element) -> bool:
+    """Whether `table` is a box for laying out blocks, no table: one row of one cell, and only
+    blocks in it (a <pre> in a one-cell table: its lines ran on in the text, as cells do)."""
+    if len(table) != 1 or len(table[0]) != 1 or table.getparent() is None:
+        return False
+    cell = table[0][0]
+    return (
+        cell.tag == "cell"
+        and len(cell) > 0
+        and not (cell.text or "").strip()
+        and all(child.tag in _LAID_OUT and not (child.tail or "").strip() for child in cell)
+    )
+
+
+_LAID_OUT = frozenset({"p", "head", "list", "quote", "code", "table"})  # blocks a layout cell may hold
+
+
+def _in_sentence(code: etree._Element) -> bool:
+    """Whether `code` is inline in a paragraph's sentence: not a block of its own, words after it."""
+    parent = code.getparent()
+    return parent is not None and parent.tag not in _CODE_BLOCK_PARENTS and bool((code.tail or "").strip())
 
 
 # trafilatura's XML elements (its TEI tags, and the roots of its main text and comments)
@@ -146,16 +178,31 @@ _TRAFILATURA_XML = frozenset(
 )  # fmt: skip
 
 
-def unwrap_quotes(body: etree._Element, preformatted: Collection[str]) -> bool:
-    """The quotes `unwrap` left with their lines settled, in place; whether any was: a quote whose
-    text is one of the page's <pre> (`preformatted`, each whitespace collapsed) keeps its lines,
-    as code does; any other is unwrapped (a <blockquote> wrapped in the source)."""
-    quotes = [quote for quote in body.iter("quote") if _lines(quote) and not _inside(quote, "code")]
-    for quote in quotes:
-        words = _words("".join(quote.itertext()))
-        if not any(words in pre for pre in preformatted):
-            _one_spaced(quote, {inner for element in quote.iter("code") for inner in element.iter()})
-    return bool(quotes)
+def keep_preformatted(body: etree._Element, preformatted: Collection[str]) -> bool:
+    """The page's preformatted text as the page has it, in place; whether any changed. A quote
+    `unwrap` left with its lines keeps them when it is one of the page's <pre> (`preformatted`:
+    their texts, lines kept), as code does, and is one line otherwise (a <blockquote> wrapped in
+    the source). A quote or paragraph that is a <pre> of several lines but lost its lines in
+    trafilatura gets the page's back (trafilatura collapses the text between a <pre>'s highlighted
+    spans: "@cache def factorial(n): return ..."), unless a link or an image in it would go."""
+    changed = False
+    pres = {_words(pre): pre for pre in preformatted if "\n" in pre}
+    for block in body.iter("quote", "p"):
+        lines = _lines(block)
+        if not (pres or (lines and block.tag == "quote")) or _inside(block, "code"):
+            continue  # no <pre> on the page, and no quote of several lines
+        words = _words("".join(block.itertext()))
+        if not lines:
+            pre = pres.get(words)
+            if pre is not None and next(block.iter("ref", "graphic", "lb"), None) is None:
+                for child in list(block):
+                    block.remove(child)
+                block.text = pre
+                changed = True
+        elif block.tag == "quote" and not any(words in pre for pre in pres):
+            _one_spaced(block, {inner for element in block.iter("code") for inner in element.iter()})
+            changed = True
+    return changed
 
 
 def _lines(element: etree._Element) -> bool:
@@ -410,10 +457,13 @@ _XML_BLOCKS = frozenset(
 )
 
 
+_CODE_BLOCK_PARENTS = frozenset({"main", "comments", "body", "quote", "list"})  # code there is a block
+
+
 def _is_block(element: etree._Element) -> bool:
     parent = element.getparent()
     if element.tag == "code":
-        return parent is not None and parent.tag in ("main", "comments", "body", "quote", "list")
+        return parent is not None and parent.tag in _CODE_BLOCK_PARENTS
     return element.tag in _XML_BLOCKS
 
 
@@ -482,6 +532,16 @@ def chosen_content(shown: Content, blocks: list[tuple[str, str]]) -> Content:
     items: etree._Element | None = None
     for tag, text in blocks:
         element = kept.get(_words(text))
+        if (
+            element is not None
+            and tag == "pre"
+            and "\n" in text
+            and not _lines(element)
+            and element.find(".//lb") is None
+        ):
+            element = (
+                None  # trafilatura lost the <pre>'s lines ("import asyncio import time"): the block has them
+            )
         if tag == "li" or (element is not None and element.tag == "item"):
             if items is None:
                 items = etree.SubElement(main, "list", rend="ul")
@@ -490,6 +550,7 @@ def chosen_content(shown: Content, blocks: list[tuple[str, str]]) -> Content:
         items = None
         if element is not None and element.tag != "cell":
             main.append(copy.deepcopy(element))
+            main[-1].tail = None  # loose text after it in trafilatura's XML is no block the model chose
         elif tag in _HEADS:
             main.append(_as(None, "head", text, rend=tag))
         else:

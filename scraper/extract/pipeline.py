@@ -50,13 +50,13 @@ from scraper.extract.formats import (
     Content,
     chosen_content,
     content,
+    keep_preformatted,
     plain_text,
     rejoin,
     remove_copies,
     respace,
     tidy_markdown,
     unwrap,
-    unwrap_quotes,
     without_images,
 )
 from scraper.extract.metadata import (
@@ -201,14 +201,14 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
 
 
 def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace) -> bool:
-    """trafilatura's text joined as the page's `blocks` join it, in place; whether it changed: a
-    quote that is a <pre> of the page keeps its lines, any other is one paragraph
-    (formats.unwrap_quotes), its paragraphs that are one block of the page made one again
-    (formats.rejoin), and a space before punctuation the page does not have taken out
-    (formats.respace). The words do not change, so neither do the blocks' features, which read them."""
+    """trafilatura's text joined as the page's `blocks` join it, in place; whether it changed: the
+    page's <pre> keep their lines, any other quote is one paragraph (formats.keep_preformatted),
+    its paragraphs that are one block of the page made one again (formats.rejoin), and a space
+    before punctuation the page does not have taken out (formats.respace). The words do not
+    change, so neither do the blocks' features, which read them."""
     bodies = [body for body in (found.body, found.commentsbody) if body is not None]
-    preformatted = [" ".join(b.text.split()) for b in blocks if b.tag == "pre"]
-    changed = [unwrap_quotes(body, preformatted) for body in bodies]
+    preformatted = [b.text for b in blocks if b.tag == "pre"]
+    changed = [keep_preformatted(body, preformatted) for body in bodies]
     if not blocks:
         return any(changed)
     lines = "\n".join(b.text for b in blocks)
