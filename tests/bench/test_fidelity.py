@@ -141,6 +141,19 @@ def test_the_markdown_and_the_xml_are_checked_as_their_readers_read_them() -> No
     assert not fidelity.faults(html, text, [], good, xml)
 
 
+def test_text_the_xml_holds_beyond_the_text_is_counted() -> None:
+    """XML (and so Markdown) that holds a text the text does not, or holds it twice, is a copy
+    fault; the same text with its lines and cells joined otherwise is not."""
+    html = "<p>Put this in the file:</p><pre>cert = /etc/stunnel/server.pem\nclient = yes</pre>"
+    text = "Put this in the file:\ncert = /etc/stunnel/server.pem\nclient = yes"
+    code = "<code>cert = /etc/stunnel/server.pem\nclient = yes</code>"
+    twice = f"<main><p>Put this in the file:</p>cert = /etc/stunnel/server.pem client = yes{code}</main>"
+    expected = ["xml: 32 letters and digits the text does not have"]
+    assert fidelity.faults(html, text, [], xml=twice).copies == expected
+    once = "<main><p>Put this in the file:</p><code>cert = /etc/stunnel/server.pem client = yes</code></main>"
+    assert not fidelity.faults(html, text, [], xml=once).copies
+
+
 def test_the_blocks_of_a_records_xml() -> None:
     """The copy check reads trafilatura's XML block by block: inline markup joined, code whole."""
     xml = (
