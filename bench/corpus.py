@@ -12,7 +12,10 @@
    newline JavaScript: it skipped 10 of 200 pages unread, each still counted in its pages per
    second). Nothing of them is kept or committed.
 2. Runs, one after the other in the same run, each in its own process group:
-   - `scraper clean WARCS -o OUT --jobs 1 --no-dedup` (one extraction worker);
+   - `scraper clean WARCS -o OUT --jobs 1 --no-dedup` (one extraction worker), the default;
+   - the same in the corpus profile, `--metadata stated`: metadata only from what the page
+     states (JSON-LD, meta tags, <title>, the URL), no htmldate or other whole-page search;
+   - the corpus profile with `--fast` too (trafilatura without its fallback extractors);
    - datatrove, a LocalPipelineExecutor with one task: WarcReader -> Trafilatura -> JsonlWriter
      (gzip JSON lines). Its Trafilatura calls `trafilatura.extract(html, favor_precision=True,
      include_comments=False, deduplicate=True)`: the text only, no metadata (so no htmldate),
@@ -65,6 +68,7 @@ WITH_TEXT = ("wcxb-dev", "mozilla-readability", "cleaneval-dev")
 PER_FILE = 100
 
 TIMEOUT = 20.0  # seconds a page may take: our `[extract] timeout`, given to datatrove too
+STATED = ("--metadata", "stated")  # the corpus profile
 
 DATATROVE = textwrap.dedent(
     """
@@ -307,8 +311,13 @@ def main() -> None:
         results: dict[str, dict[str, float]] = {}
         runs: tuple[tuple[str, Callable[[], tuple[dict[str, float], dict[str, str]]]], ...] = (
             ("scraper", lambda: ours(work / "warc", work / "ours")),
-            # trafilatura's `fast` (no fallback extractors) and the date searched in the markup only
-            ("scraper --fast", lambda: ours(work / "warc", work / "ours-fast", "--fast")),
+            # the corpus profile: metadata from what the page states, no whole-page search
+            ("scraper --metadata stated", lambda: ours(work / "warc", work / "ours-stated", *STATED)),
+            # and trafilatura's `fast` (no fallback extractors)
+            (
+                "scraper --metadata stated --fast",
+                lambda: ours(work / "warc", work / "ours-stated-fast", *STATED, "--fast"),
+            ),
             ("datatrove", lambda: theirs(work / "warc", work / "theirs", work / "logs", metadata=False)),
             (
                 "datatrove, with_metadata",

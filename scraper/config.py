@@ -290,6 +290,13 @@ class FetchSettings:
             )
 
 
+# `[extract] metadata`: the whole page searched as well (the default), or only what it states
+METADATA_MODES = ("full", "stated")
+# the renderings of the main content a Document can carry besides its text (`Document.markdown`
+# and `Document.xml`, which the xml, TEI and html outputs are built from)
+FORMS = frozenset({"markdown", "xml"})
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExtractSettings:
     """How the main text is told apart from clutter.
@@ -312,6 +319,10 @@ class ExtractSettings:
     # trafilatura without its fallback extractors (readability, jusText) and no date search in the
     # page text (trafilatura's `fast`); with the block model, the fallbacks are skipped anyway
     fast: bool = False
+    # which metadata is read: "full" searches the whole page as well (htmldate's date search,
+    # trafilatura's byline, title, category and tag searches); "stated" reads only what the page
+    # states (JSON-LD, meta tags, <title>, the canonical link, a date in the URL), for corpora
+    metadata: str = "full"
     prepass: bool = True
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
@@ -319,9 +330,13 @@ class ExtractSettings:
     # bytes of address space a worker may map (RLIMIT_AS); a worker maps about 350 MB of
     # libraries before it reads a page, hence the 512 MiB floor
     max_memory: int = _bounded(2 * _GIB, 512 * 1024**2, 64 * _GIB)
+    # which of `FORMS` are built: what the run's outputs read (corpus.forms_needed: none for
+    # JSON lines and Parquet, both for the store and the Python API); not a key of the file
+    forms: frozenset[str] = field(default=FORMS, metadata={"toml": False})
 
     def __post_init__(self) -> None:
         _check_bounds(self)
+        _require(self.forms <= FORMS, "forms", f"unknown form {sorted(self.forms - FORMS)[:1]}")
         _require(
             not (self.favor_precision and self.favor_recall),
             "favor_precision",
@@ -329,6 +344,13 @@ class ExtractSettings:
         )
         _check_selectors("remove", self.remove)
         _check_selectors("keep", self.keep)
+        _require(self.metadata in METADATA_MODES, "metadata", f"must be one of {list(METADATA_MODES)}")
+
+    @property
+    def searches_page(self) -> bool:
+        """Whether metadata is also searched for over the whole page (`metadata = "full"`: htmldate,
+        bylines, ...), or only read from what the page states ("stated")."""
+        return self.metadata == "full"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -567,7 +589,7 @@ def _build(cls: type[Any], table: object, path: str, env: Mapping[str, str] | No
     if not isinstance(table, dict):
         raise ConfigError(path, "must be a table")
     hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
+    names = {f.name for f in dataclasses.fields(cls) if f.metadata.get("toml", True)}
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in names:

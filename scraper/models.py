@@ -107,6 +107,9 @@ class Document:
     status: int | None
     date_source: str | None = None
     language_source: str | None = None
+    # which metadata was read (`[extract] metadata`): "full", the whole page searched as well, or
+    # "stated", only what the page states (a date or author it does not state is then left empty)
+    metadata_mode: str = "full"
     page_type: str = "article"
     quality: float = 1.0
     skip_reason: str | None = None
@@ -145,6 +148,7 @@ class Document:
             "categories": list(self.categories),
             "tags": list(self.tags),
             "image": self.image,
+            "metadata_mode": self.metadata_mode,
             "text": self.text,
             "fetched_at": iso_utc(self.fetched_at),
             "status": self.status,
@@ -177,6 +181,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "categories",
     "tags",
     "image",
+    "metadata_mode",
     "text",
     "fetched_at",
     "status",

@@ -32,6 +32,23 @@ def test_no_main_content_is_a_document_not_an_exception() -> None:
     assert doc.skip_reason is not None and doc.skip_reason.startswith("no main content: ")
 
 
+def test_clean_html_reads_stated_metadata_when_asked() -> None:
+    """ExtractSettings(metadata="stated") leaves a date the page only writes in its text unread,
+    and the document says so; the default reads it."""
+    page = (
+        "<html><head><title>Ferries</title></head><body><article><p>Published on 14 March 2021</p>"
+        + "<p>The harbour board agreed the summer timetable for the ferries on Tuesday evening.</p>" * 3
+        + "</article></body></html>"
+    )
+    full = clean_html(page, url="https://news.example/story")
+    stated = clean_html(
+        page, url="https://news.example/story", settings=scraper.ExtractSettings(metadata="stated")
+    )
+    assert (full.date, full.metadata_mode) == ("2021-03-14", "full")
+    assert (stated.date, stated.metadata_mode) == (None, "stated")
+    assert stated.text == full.text
+
+
 def test_fetch_and_clean_sync_and_async_give_the_same_document() -> None:
     """Both forms fetch from a local server and extract; status and final URL are the fetch's."""
     with LocalServer({"/story": Route(body=(HTML / "news-article.html").read_bytes())}) as server:

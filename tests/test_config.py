@@ -50,6 +50,14 @@ def test_toml_values_override_defaults(tmp_path: Path) -> None:
     assert settings.fetch.read_timeout == FetchSettings().read_timeout
 
 
+def test_metadata_is_full_unless_stated(tmp_path: Path) -> None:
+    """`[extract] metadata` is "full" by default, and "stated" when the file says so."""
+    path = tmp_path / "c.toml"
+    path.write_text('[extract]\nmetadata = "stated"\n')
+    assert load_settings(None).extract.metadata == "full"
+    assert load_settings(path).extract.metadata == "stated"
+
+
 @pytest.mark.parametrize(
     ("raw", "key"),
     [
@@ -60,6 +68,9 @@ def test_toml_values_override_defaults(tmp_path: Path) -> None:
         ({"fetch": {"max_attempts": True}}, "fetch.max_attempts"),
         ({"extract": {"remove": "nav"}}, "extract.remove"),
         ({"extract": {"favor_precision": True, "favor_recall": True}}, "extract.favor_precision"),
+        ({"extract": {"metadata": "some"}}, "extract.metadata"),
+        ({"extract": {"metadata": True}}, "extract.metadata"),
+        ({"extract": {"forms": ["xml"]}}, "extract.forms"),
         ({"crawl": {"max_pages": 0}}, "crawl.max_pages"),
         ({"crawl": {"store_page_types": ["article", "blog"]}}, "crawl.store_page_types"),
         ({"sites": [{"name": "a"}]}, "sites[0].start_urls"),

@@ -44,7 +44,7 @@ def _page(path: Path, url: str, encoding: str = "utf-8") -> FetchedPage:
     )
 
 
-def _run(case: str, **options: bool) -> Document:
+def _run(case: str, **options: Any) -> Document:
     spec = _expected(case)
     page = _page(HTML / f"{case}.html", spec["url"], spec.get("encoding", "utf-8"))
     selectors: dict[str, list[str]] = spec.get("settings", {})

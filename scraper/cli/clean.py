@@ -3,6 +3,7 @@ shards in a corpus folder (-o)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from collections.abc import Iterable
@@ -188,6 +189,9 @@ def clean(  # click passes every option by keyword
     """
     _check_outputs(fmt, tei=tei, output=output, output_dir=output_dir, keep_dirs=keep_dirs, engine=engine)
     settings = load(config_path, db)
+    # the Markdown and XML renderings are built only for the formats that print them
+    needed = corpus.forms_needed(fmt or ("jsonl" if output is not None else "text"), tei=tei)
+    settings = dataclasses.replace(settings, extract=dataclasses.replace(settings.extract, forms=needed))
     try:
         listed = [line for path in input_files for line in corpus.read_input_list(str(path))]
         mapping = corpus.read_url_map(str(url_map)) if url_map is not None else corpus.UrlMap()

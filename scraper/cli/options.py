@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from scraper import store as storage
-from scraper.config import Settings, load_settings
+from scraper.config import METADATA_MODES, Settings, load_settings
 from scraper.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,7 +58,7 @@ def min_quality_option(f: F) -> F:
 _EXTRACT_FLAGS = "scraper.extract_flags"
 
 
-def _extract_flag(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+def _extract_flag(ctx: click.Context, param: click.Parameter, value: bool | str | None) -> None:
     if value is None or (param.name in ("favor_precision", "favor_recall") and not value):
         return
     flags = ctx.meta.setdefault(_EXTRACT_FLAGS, {})
@@ -73,8 +73,8 @@ def _extract_flag(ctx: click.Context, param: click.Parameter, value: bool | None
 
 def extraction_options(f: F) -> F:
     """--precision, --recall, --comments/--no-comments, --tables/--no-tables, --links, --images,
-    --formatting, --fast: trafilatura's flags, mapped onto the [extract] keys of the same meaning; a flag
-    given overrides the file."""
+    --formatting, --fast: trafilatura's flags, and --metadata full|stated, mapped onto the [extract]
+    keys of the same meaning; a flag given overrides the file."""
     options = [
         ("--precision", "favor_precision", "Favour precision: less text, fewer false positives."),
         ("--recall", "favor_recall", "Favour recall: more text, when pages lose paragraphs."),
@@ -85,6 +85,16 @@ def extraction_options(f: F) -> F:
         ("--formatting", "include_formatting", "Keep bold, italic and the like in Markdown and XML."),
         ("--fast", "fast", "Faster: no fallback extractors, no date search in the page text."),
     ]
+    f = click.option(
+        "--metadata",
+        "metadata",
+        type=click.Choice(METADATA_MODES),
+        default=None,
+        expose_value=False,
+        callback=_extract_flag,
+        help="full: also search the whole page for a date, byline, title, categories [default]; "
+        "stated: only what the page states (JSON-LD, meta tags, <title>, the URL), faster, for corpora.",
+    )(f)
     for flag, name, text in reversed(options):
         f = click.option(
             flag,

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from scraper.corpus.dedup import HygieneSettings as HygieneSettings
     from scraper.corpus.export import FORMATS as FORMATS
     from scraper.corpus.export import Writer as Writer
+    from scraper.corpus.export import forms_needed as forms_needed
     from scraper.corpus.export import open_writer as open_writer
     from scraper.corpus.folder import (
         Engine as Engine,
@@ -108,6 +109,7 @@ _EXPORTS = {
     "HygieneSettings": "scraper.corpus.dedup",
     "FORMATS": "scraper.corpus.export",
     "Writer": "scraper.corpus.export",
+    "forms_needed": "scraper.corpus.export",
     "open_writer": "scraper.corpus.export",
     "Engine": "scraper.corpus.folder",
     "ErrorLog": "scraper.corpus.folder",
@@ -156,6 +158,7 @@ __all__ = [
     "clean_to_folder",
     "expand",
     "failed_count",
+    "forms_needed",
     "input_sizes",
     "judge",
     "open_writer",

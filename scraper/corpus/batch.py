@@ -424,7 +424,9 @@ def _clean_page(
             return Cleaned(page.source, document=extract_document(page, settings), input=origin)
         why = explain(page, settings)
         if isinstance(why.error, NoMainContent):  # "no article" has one shape: a document saying so
-            return Cleaned(page.source, document=no_article(page, why.error), explanation=why, input=origin)
+            return Cleaned(
+                page.source, document=no_article(page, why.error, settings), explanation=why, input=origin
+            )
         return Cleaned(page.source, document=why.document, error=why.error, explanation=why, input=origin)
     except ScraperError as exc:
         return Cleaned(page.source, error=exc, input=origin)

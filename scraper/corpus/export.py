@@ -76,6 +76,7 @@ def parquet_schema() -> Any:
             pa.field("categories", pa.list_(pa.string()), nullable=False),
             pa.field("tags", pa.list_(pa.string()), nullable=False),
             pa.field("image", pa.string()),
+            pa.field("metadata_mode", pa.string(), nullable=False),
             pa.field("text", pa.string(), nullable=False),
             pa.field("fetched_at", pa.timestamp("us", tz="UTC"), nullable=False),
             pa.field("status", pa.int32()),
@@ -107,6 +108,13 @@ class Writer(Protocol):
     def abort(self) -> None:
         """Discard a partial output; an earlier file at the target stays as it was."""
         ...
+
+
+def forms_needed(fmt: str, *, tei: bool = False) -> frozenset[str]:
+    """Which renderings besides the record (config.FORMS) a document written in `fmt` (one of
+    `FORMATS`) is read for: its Markdown for markdown, its XML for xml, TEI and html, none for the
+    record formats (jsonl, json, csv, parquet, text), which carry the text alone."""
+    return frozenset() if fmt == "parquet" else text_format(fmt, tei=tei).forms
 
 
 def open_writer(fmt: str, output: Path | None, stdout: TextIO, *, tei: bool = False) -> Writer:

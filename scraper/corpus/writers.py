@@ -130,6 +130,9 @@ class TextFormat:
 
     extension: str
     alone: Callable[[Document], str]
+    # what it reads of a document besides the record: `Document.markdown`, `Document.xml`
+    # (config.FORMS); the extraction builds only what the outputs read
+    forms: frozenset[str] = frozenset()
     item: Callable[[Document], str]
     begin: str = ""
     separator: str = ""
@@ -151,7 +154,13 @@ def _csv_alone(doc: Document) -> str:
 
 TEXT_FORMATS: dict[str, TextFormat] = {
     "text": TextFormat(extension=".txt", alone=_text, item=_text, separator="\n"),
-    "markdown": TextFormat(extension=".md", alone=render_markdown, item=render_markdown, separator="\n"),
+    "markdown": TextFormat(
+        extension=".md",
+        alone=render_markdown,
+        item=render_markdown,
+        separator="\n",
+        forms=frozenset({"markdown"}),
+    ),
     "json": TextFormat(
         extension=".json",
         alone=_json_alone,
@@ -163,9 +172,18 @@ TEXT_FORMATS: dict[str, TextFormat] = {
     ),
     "jsonl": TextFormat(extension=".jsonl", alone=_jsonl, item=_jsonl),
     "csv": TextFormat(extension=".csv", alone=_csv_alone, item=_csv_row, begin=_CSV_HEADER),
-    "xml": TextFormat(extension=".xml", alone=_xml, item=_xml, begin="<docs>\n", end="</docs>\n"),
-    "xmltei": TextFormat(extension=".xml", alone=_tei, item=_tei, begin=_TEI_CORPUS, end="</teiCorpus>\n"),
-    "html": TextFormat(extension=".html", alone=_html, item=_html),
+    "xml": TextFormat(
+        extension=".xml", alone=_xml, item=_xml, begin="<docs>\n", end="</docs>\n", forms=frozenset({"xml"})
+    ),
+    "xmltei": TextFormat(
+        extension=".xml",
+        alone=_tei,
+        item=_tei,
+        begin=_TEI_CORPUS,
+        end="</teiCorpus>\n",
+        forms=frozenset({"xml"}),
+    ),
+    "html": TextFormat(extension=".html", alone=_html, item=_html, forms=frozenset({"xml"})),
 }
 
 

@@ -110,16 +110,20 @@ _CONSENT_WORDS = frozenset({
     "cookie", "cookies", "consent", "gdpr", "onetrust", "didomi", "cookiebot", "usercentrics",
     "cookielaw", "cc-window", "qc-cmp2-container", "truste",
 })  # fmt: skip
+# a challenge on the page: its form, its widget or its platform's script; not a captcha library
+# alone, which any page with a comment or contact form may load (a short blog post is no bot check)
 _CHALLENGE = (
     "#challenge-form, #challenge-running, #cf-challenge-running, .cf-browser-verification,"
     " .cf-turnstile, .g-recaptcha, .h-captcha, #px-captcha, [data-sitekey],"
-    ' script[src*="challenge-platform"], script[src*="captcha"], iframe[src*="captcha"]'
+    ' script[src*="challenge-platform"], iframe[src*="captcha"]'
 )
 _STORY = "h1, main, article"
 _UNSEEN = frozenset({"script", "style", "noscript", "template", "svg", "-comment"})
 _CHROME_WORDS = frozenset({"sidebar", "menu"})
 _NO_WORDS: frozenset[str] = frozenset()
 _POST_WORDS = frozenset({"post", "message", "reply", "answer", "postbody", "forumpost"})
+_COMMENT_WORDS = frozenset({"comment", "comments"})
+_FORUM_WORDS = _POST_WORDS - {"reply"}  # a comment that is also a post or an answer is one (Q&A)
 # a class or id token is part of the attribute's value, lowercased: no post word, no token of one
 _POST_CANDIDATES = ", ".join(
     f'[{name}*="{word}" i]' for name in ("class", "id") for word in ("post", "message", "reply", "answer")
@@ -347,13 +351,19 @@ def _repeated_posts(body: LexborNode) -> int:
     """The largest number of alike sibling blocks classed like posts or replies, each with some
     prose, alike in tag and post classes (`_post_shape`). The header, body and
     footer of one story ("post-header", "post-content", "post-footer") are parts of one post, not
-    three: a news story with them is an article, not a forum thread."""
+    three: a news story with them is an article, not a forum thread. Nor are comments and replies
+    to them in a comments container ("comments" > "comment comment-reply"): they are the reader
+    comments under a story or a blog post; a comment also classed answer or post is one (Q&A)."""
     best = 0
     for parent in _parents_of(body, _POST_CANDIDATES):  # the others hold no post
+        comments = bool(class_tokens(parent) & _COMMENT_WORDS)
         posts = [
             c
             for c in parent.iter()
-            if class_tokens(c) & _POST_WORDS and c.tag not in ("a", "span", "li") and len(text_of(c)) >= 80
+            if (tokens := class_tokens(c)) & _POST_WORDS
+            and not (comments and tokens & _COMMENT_WORDS and not tokens & _FORUM_WORDS)
+            and c.tag not in ("a", "span", "li")
+            and len(text_of(c)) >= 80
         ]
         if len(posts) >= 3 and _in_chrome(parent):
             continue

@@ -90,8 +90,12 @@ class PageFacts:
     searched_date: str | None = None
 
 
-def read_facts(tree: LexborHTMLParser, page_url: str | None) -> PageFacts:
-    """Everything `choose_*` and `classify` need from the page, before the pre-pass changes it."""
+def read_facts(tree: LexborHTMLParser, page_url: str | None, *, search: bool = True) -> PageFacts:
+    """Everything `choose_*` and `classify` need from the page, before the pre-pass changes it.
+
+    Without `search` (`[extract] metadata = "stated"`) only what the page states is read: no
+    byline spots and no `<time>` elements are looked for in its body.
+    """
     objects = list(json_ld(tree))
     canonical = canonical_url(tree, page_url)
     return PageFacts(
@@ -100,9 +104,9 @@ def read_facts(tree: LexborHTMLParser, page_url: str | None) -> PageFacts:
         schema_types=frozenset(_schema_types(tree, objects)),
         og_type=_meta_content(tree, 'meta[property="og:type"]').lower(),
         description=_meta_content(tree, 'meta[name="description" i], meta[property="og:description"]'),
-        dates=tuple(_dated_claims(tree, objects, page_url)),
+        dates=tuple(_dated_claims(tree, objects, page_url, search=search)),
         declared_authors=clean_authors(list(declared_authors(tree, objects))),
-        bylines=tuple(bylines(tree)),
+        bylines=tuple(bylines(tree)) if search else (),
         publishers=frozenset(n for n in map(_squeezed, publisher_names(tree, objects)) if len(n) >= 3),
         hosts=_host_names(canonical or page_url),
     )
@@ -264,8 +268,11 @@ _DATE_META = frozenset(
 _URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
 
 
-def _dated_claims(tree: LexborHTMLParser, objects: list[Any], page_url: str | None) -> Iterator[DatedClaim]:
-    """Publication dates the page states, most plainly stated first."""
+def _dated_claims(
+    tree: LexborHTMLParser, objects: list[Any], page_url: str | None, *, search: bool
+) -> Iterator[DatedClaim]:
+    """Publication dates the page states, most plainly stated first; with `search`, its `<time>`
+    elements too."""
     for data in objects:
         for value in _find_key(data, "datePublished"):
             if day := iso_day(value):
@@ -278,7 +285,7 @@ def _dated_claims(tree: LexborHTMLParser, objects: list[Any], page_url: str | No
     found = _URL_DAY.search(urlsplit(page_url).path) if page_url else None
     if found and (day := iso_day(f"{found[1]}-{found[2]}-{found[3]}")):
         yield DatedClaim(day, "url")
-    for node in tree.css("time[datetime]"):
+    for node in tree.css("time[datetime]") if search else ():
         if day := iso_day(node.attributes.get("datetime") or ""):
             yield DatedClaim(day, "text")
 

@@ -113,11 +113,11 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.lap("parse")
     page_url = page.final_url or page.url
     # read before the pre-pass, which may drop what declares them
-    facts = _searched(read_facts(tree, page_url), html, tree, page, settings)
+    facts = _searched(read_facts(tree, page_url, search=settings.searches_page), html, tree, page, settings)
     trace.signals = signals = measure(tree, facts)
     trace.verdict = classify(signals, None, page.status)
     if trace.verdict.skip_reason is not None:  # judged before "no text": a JavaScript shell has none
-        return _skipped(page, facts, signals, trace.verdict)
+        return _skipped(page, facts, signals, trace.verdict, settings)
     if tree.body is None or not tree.body.text(strip=True):
         raise NoMainContent(page.source, "no text in the page body")
     trace.lap("metadata")
@@ -131,7 +131,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         trace.cleaned = tree = parse_html(page_html, page.source)
     if tree.body is None or not tree.body.text(strip=True):
         reason = f"only clutter: the pre-pass removed all text ({len(removals)} blocks)"
-        return _junk_or_nothing(page, facts, signals, trace, reason)
+        return _junk_or_nothing(page, facts, signals, trace, reason, settings=settings)
 
     verdict = trace.verdict
     settings = _for_page_type(settings, verdict.page_type)
@@ -157,13 +157,15 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     if chosen is not None:
         text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
     if not text:
-        return _junk_or_nothing(page, facts, signals, trace, "the main text block is empty")
+        return _junk_or_nothing(
+            page, facts, signals, trace, "the main text block is empty", settings=settings
+        )
     if not _readable(text):
         reason = "no readable text: the main block is mostly symbols or binary junk"
-        return _junk_or_nothing(page, facts, signals, trace, reason)
+        return _junk_or_nothing(page, facts, signals, trace, reason, settings=settings)
     trace.verdict = verdict = classify(signals, text, page.status, markdown)
     if verdict.skip_reason is not None:
-        return _skipped(page, facts, signals, verdict)
+        return _skipped(page, facts, signals, verdict, settings)
     dated = choose_date(
         facts.searched_date, facts, fetched_at=page.fetched_at, last_modified=page.last_modified
     )
@@ -189,6 +191,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         categories=_clean_list(found.categories),
         tags=_clean_list(found.tags),
         image=_clean(found.image),
+        metadata_mode=settings.metadata,
         text=text,
         fetched_at=page.fetched_at,
         status=page.status,
@@ -248,7 +251,10 @@ def _choose(
 def _shown(found: _Extracted, settings: ExtractSettings, chosen: list[Block] | None, trace: Trace) -> Content:
     """What Markdown and XML keep (links, images, emphasis): trafilatura's extraction, in place
     (it edits `found`), or the blocks the model `chosen`, from its elements. trafilatura's Markdown
-    is only written when it is what the user sees."""
+    is only written when it is what the user sees; neither, when the outputs read neither
+    (`settings.forms` empty: JSON lines, Parquet)."""
+    if not settings.forms:
+        return Content(markdown="", xml="")
     shown = content(found, settings, markdown=chosen is None)
     trace.lap("trafilatura")
     return shown if chosen is None else chosen_content(shown, [(b.tag, b.text) for b in chosen])
@@ -278,16 +284,28 @@ def _for_page_type(settings: ExtractSettings, page_type: str) -> ExtractSettings
 
 
 def _junk_or_nothing(
-    page: FetchedPage, facts: PageFacts, signals: PageSignals, trace: Trace, reason: str
+    page: FetchedPage,
+    facts: PageFacts,
+    signals: PageSignals,
+    trace: Trace,
+    reason: str,
+    *,
+    settings: ExtractSettings,
 ) -> Document:
     """A page where nothing was extracted is junk when its signals say so; else it has no story."""
     trace.verdict = verdict = classify(signals, "", page.status)
     if verdict.skip_reason is not None:
-        return _skipped(page, facts, signals, verdict)
+        return _skipped(page, facts, signals, verdict, settings)
     raise NoMainContent(page.source, reason)
 
 
-def _skipped(page: FetchedPage, facts: PageFacts, signals: PageSignals, verdict: Classification) -> Document:
+def _skipped(
+    page: FetchedPage,
+    facts: PageFacts,
+    signals: PageSignals,
+    verdict: Classification,
+    settings: ExtractSettings,
+) -> Document:
     """The record of a junk page: what it is and why it is skipped, its title, and no text."""
     title = _clean(signals.title) or _clean(signals.h1)
     return _textless(
@@ -299,6 +317,7 @@ def _skipped(page: FetchedPage, facts: PageFacts, signals: PageSignals, verdict:
         title=title,
         description=_clean(facts.description),
         language=choose_language(facts.language, "", title, facts.description),
+        metadata_mode=settings.metadata,
     )
 
 
@@ -312,6 +331,7 @@ def _textless(
     title: str | None = None,
     description: str | None = None,
     language: LanguageChoice = NO_LANGUAGE,
+    metadata_mode: str,
 ) -> Document:
     """A record with no text: the one shape of "no article" (junk pages, pages without a story)."""
     return Document(
@@ -329,6 +349,7 @@ def _textless(
         categories=(),
         tags=(),
         image=None,
+        metadata_mode=metadata_mode,
         text="",
         fetched_at=page.fetched_at,
         status=page.status,
@@ -391,12 +412,18 @@ def extract_document(page: FetchedPage, settings: ExtractSettings) -> Document:
     try:
         return extract(page, settings)
     except NoMainContent as exc:
-        return no_article(page, exc)
+        return no_article(page, exc, settings)
 
 
-def no_article(page: FetchedPage, error: NoMainContent) -> Document:
-    """The record of a page without main content (see `extract_document`)."""
-    return _textless(page, page_type="empty", quality=0.0, skip_reason=f"{NO_MAIN_CONTENT}: {error.reason}")
+def no_article(page: FetchedPage, error: NoMainContent, settings: ExtractSettings) -> Document:
+    """The record of a page without main content (see `extract_document`), read under `settings`."""
+    return _textless(
+        page,
+        page_type="empty",
+        quality=0.0,
+        skip_reason=f"{NO_MAIN_CONTENT}: {error.reason}",
+        metadata_mode=settings.metadata,
+    )
 
 
 # Main text holding less than this share of the prose the pre-pass left (text outside links) means
@@ -406,17 +433,20 @@ _MIN_PROSE_SHARE = 0.25
 
 @dataclass(frozen=True, slots=True)
 class _Call:
-    """How trafilatura is called for one page: `fast` skips its fallback extractors; its search
-    of the whole page for a byline runs only when JSON-LD and meta tags declare no author."""
+    """How trafilatura is called for one page: `fast` skips its fallback extractors; its searches
+    of the whole page for a title, categories and tags run only in `[extract] metadata = "full"`
+    (`search_page`), and for a byline only then and when JSON-LD and meta tags declare no author."""
 
     fast: bool
     search_author: bool
+    search_page: bool
 
     @classmethod
     def for_page(cls, settings: ExtractSettings, facts: PageFacts, page: FetchedPage) -> _Call:
         return cls(
             fast=settings.fast,
-            search_author=not facts.declared_authors,
+            search_author=settings.searches_page and not facts.declared_authors,
+            search_page=settings.searches_page,
         )
 
 
@@ -520,10 +550,11 @@ def _searched(
     facts: PageFacts, html: str, tree: LexborHTMLParser, page: FetchedPage, settings: ExtractSettings
 ) -> PageFacts:
     """`facts` with htmldate's date of the intact page, searched only when JSON-LD and meta tags
-    state no plausible date (nothing outranks theirs). Its search of the text counts only when
-    the text writes out that full day: a year or a month alone ("1999 treadmill", "© 2019") is
-    no date, and then only the markup is searched; `fast` searches the markup alone."""
-    if stated_date(facts, fetched_at=page.fetched_at) is not None:
+    state no plausible date (nothing outranks theirs), and never for `[extract] metadata =
+    "stated"`. Its search of the text counts only when the text writes out that full day: a year
+    or a month alone ("1999 treadmill", "© 2019") is no date, and then only the markup is
+    searched; `fast` searches the markup alone."""
+    if not settings.searches_page or stated_date(facts, fetched_at=page.fetched_at) is not None:
         return facts
     url = facts.canonical or page.final_url or page.url
     found = None
@@ -544,16 +575,17 @@ _METADATA_FIELDS = ("title", "author", "url", "hostname", "description", "sitena
 
 
 def _metadata(tree: HtmlElement, url: str | None, call: _Call) -> _Extracted:
-    """trafilatura's metadata (its `extract_metadata`, step by step), with its two searches over
-    the whole page, htmldate's for a date and the XPaths for a byline, made only when `call` asks.
-    Nothing the page states in its meta tags or JSON-LD is skipped."""
+    """trafilatura's metadata (its `extract_metadata`, step by step), with its searches over the
+    whole page made only when `call` asks: htmldate's for a date (never: `_searched` has it), the
+    XPaths for a byline (`search_author`), a title (headings), categories and tags (links;
+    `search_page`). Nothing the page states in its meta tags, JSON-LD or `<title>` is skipped."""
     steps = _trafilatura_metadata
     meta = steps.examine_meta(tree)
     if meta.author and " " not in meta.author:  # trafilatura's rule: one word is no name
         meta.author = None
     with contextlib.suppress(Exception):  # trafilatura guards its own JSON-LD reader the same way
         meta = steps.extract_meta_json(tree, meta)
-    meta.title = meta.title or steps.extract_title(tree)
+    meta.title = meta.title or (steps.extract_title(tree) if call.search_page else _stated_title(tree))
     if not meta.author and call.search_author:
         meta.author = steps.extract_author(tree)
     meta.url = meta.url or steps.extract_url(tree, url)
@@ -564,10 +596,26 @@ def _metadata(tree: HtmlElement, url: str | None, call: _Call) -> _Extracted:
             meta.sitename = meta.sitename.title()
     elif meta.url and (match := steps.META_URL.match(meta.url)):
         meta.sitename = match[1]
-    meta.categories = meta.categories or steps.extract_catstags("category", tree)
-    meta.tags = meta.tags or steps.extract_catstags("tag", tree)
+    if call.search_page:
+        meta.categories = meta.categories or steps.extract_catstags("category", tree)
+        meta.tags = meta.tags or steps.extract_catstags("tag", tree)
+    else:  # what extract_catstags falls back on: the sections the head's meta tags state
+        meta.categories = meta.categories or [
+            element.attrib["content"] for element in tree.xpath(_STATED_SECTIONS)
+        ]
     meta.clean_and_trim()
     return meta
+
+
+# trafilatura's own fallback for categories (extract_catstags): an XPath over the head's meta tags
+_STATED_SECTIONS = './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
+
+
+def _stated_title(tree: HtmlElement) -> str | None:
+    """The page's `<title>` as trafilatura reads it when no heading settles it: the part before
+    or after a separator ("Story | Site") that is not a host name, else the whole."""
+    title, first, second = _trafilatura_metadata.examine_title_element(tree)
+    return next((t for t in (first, second) if t and "." not in t), title or None)
 
 
 def _with_comments(found: _Extracted, text: str, settings: ExtractSettings) -> tuple[str, str]:

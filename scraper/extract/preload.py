@@ -5,16 +5,13 @@ It imports the extractor, whose functions run in the workers (the modules of the
 functions, `crawl.visit.process_page` or `batch.clean_file`, come from the pool's `preload`
 list: this stage does not know its callers), so a new worker unpickles its first task without
 importing anything, reads the block model (numpy arrays, scraper/extract/trees.py), and loads
-py3langid's model (2-3 s of lzma and numpy, otherwise paid on first use), and has dateparser
-compile its word patterns for every locale (about 1.4 CPU s, otherwise paid by each worker the
-first time htmldate hands it a date it cannot read itself):
+py3langid's model (2-3 s of lzma and numpy, otherwise paid on first use); preload_dates.py
+has dateparser compile its word patterns when the pool's pages are searched for dates:
 every worker forked from the server starts with it, shares its pages copy-on-write, and a worker
 that replaces one stopped for a time limit starts its first page at full speed.
 """
 
 from __future__ import annotations
-
-from htmldate.extractors import _external_date
 
 import scraper.extract.pipeline
 from scraper.extract import model
@@ -30,6 +27,5 @@ UNREADY: str | None = None
 try:
     model.available()  # the block model's node arrays, shared by every worker
     detect_language("Loading the language model before any worker is forked from this process.")
-    _external_date("0 zzz")  # no locale reads it, so every locale's patterns are compiled
 except Exception as exc:  # reported once, by the warm-up, as the run's error
     UNREADY = f"the language model cannot be loaded ({type(exc).__name__}: {exc})"

@@ -223,7 +223,9 @@ def _section_of(page: Page, heading: LexborNode, text: str) -> list[LexborNode]:
 
 
 def _teaser_cards(page: Page) -> Iterator[LexborNode]:
-    """A container of three or more short cards, each with a heading that links elsewhere."""
+    """A container of three or more short cards, each with a heading that links elsewhere; not
+    when it holds half or more of the text of the page's main element (`<main>`, an `<article>`):
+    there the cards are the page (an index, a documentation landing page), not a rail beside it."""
     cards: dict[int, dict[int, LexborNode]] = {}
     containers: dict[int, LexborNode] = {}
     for heading in page.body.css("h2, h3, h4, h5, h6"):
@@ -241,8 +243,18 @@ def _teaser_cards(page: Page) -> Iterator[LexborNode]:
         container = containers[key]
         siblings = sum(1 for _ in container.iter())
         short = all(len(text_of(card)) <= 300 for card in members.values())
-        if len(members) >= 3 and 3 * len(members) >= 2 * siblings and short:
+        if len(members) >= 3 and 3 * len(members) >= 2 * siblings and short and not _is_main(container):
             yield container
+
+
+_MAIN = frozenset({"main", "article"})
+
+
+def _is_main(node: LexborNode) -> bool:
+    """Whether `node` holds half or more of the text of its nearest main element (`<main>`, an
+    `<article>`, `role=main`)."""
+    main = next((a for a in ancestors(node) if a.tag in _MAIN or a.attributes.get("role") == "main"), None)
+    return main is not None and 2 * len(text_of(node)) >= len(text_of(main))
 
 
 _TRAILER_PREFIXES = (

@@ -98,7 +98,8 @@ class ExtractionPool:
         """`preload`: the caller's modules whose functions run in the workers, imported once in
         the forkserver (besides the extractor's own, `extract/preload.py`)."""
         self._workers = max(1, workers)
-        self._preload = ["scraper.extract.preload", *preload]
+        dates = ["scraper.extract.preload_dates"] if settings.searches_page else []
+        self._preload = ["scraper.extract.preload", *dates, *preload]
         self._timeout = settings.timeout
         self._max_memory = settings.max_memory
         self._lock = threading.Lock()

@@ -41,7 +41,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scraper.config import ExtractSettings, Settings
-from scraper.corpus import text_format
+from scraper.corpus import forms_needed, text_format
 from scraper.errors import ExtractionError, FetchError, ScraperError, SourceError, TransientFetchError
 from scraper.extract import ExtractionPool, clean_html, extract_document
 from scraper.fetch import Fetcher, Politeness, fetch_politely
@@ -81,6 +81,11 @@ class CleanOptions(BaseModel):
     fast: bool | None = Field(
         None, description="Faster: no fallback extractors, no date search in the page text."
     )
+    metadata: Literal["full", "stated"] | None = Field(
+        None,
+        description="full: also search the whole page for a date, byline, title, categories; "
+        "stated: only what the page states (JSON-LD, meta tags, <title>, the URL).",
+    )
 
     @model_validator(mode="after")
     def _one_bias(self) -> CleanOptions:
@@ -102,7 +107,8 @@ class CleanOptions(BaseModel):
 
 # each option left to the server's configuration when not given, and its [extract] key
 _SETTINGS = {"comments": "include_comments", "tables": "include_tables", "links": "include_links",
-             "images": "include_images", "formatting": "include_formatting", "fast": "fast"}  # fmt: skip
+             "images": "include_images", "formatting": "include_formatting", "fast": "fast",
+             "metadata": "metadata"}  # fmt: skip
 # what /v1/clean answers with `format`: the text of `clean --format`, with its media type
 _MEDIA_TYPES = {"markdown": "text/markdown", "xml": "application/xml", "tei": "application/tei+xml",
                 "html": "text/html", "text": "text/plain", "csv": "text/csv"}  # fmt: skip
@@ -120,6 +126,11 @@ class CleanRequest(CleanOptions):
         description="json: the record. Another: what `clean --format` prints (tei: `--format xml --tei`),"
         " in its media type; /v1/clean only (a batch streams records).",
     )
+
+    def apply(self, settings: ExtractSettings) -> ExtractSettings:
+        """The options over `settings`, and only the renderings `format` prints (none for the record)."""
+        fmt = "xml" if self.format == "tei" else self.format
+        return dataclasses.replace(super().apply(settings), forms=forms_needed(fmt, tei=self.format == "tei"))
 
     @model_validator(mode="after")
     def _page(self) -> CleanRequest:

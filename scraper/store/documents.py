@@ -45,13 +45,14 @@ _LIST_COLUMNS = ("authors", "categories", "tags")
 _COLUMNS = (*(f for f in RECORD_FIELDS if f != "content_hash" and f not in VERSION_FIELDS), "markdown", "xml")
 # what an older store (read as it is by a read-only export) holds in place of the columns later
 # migrations added: every version there was new or changed, none gone; no record ID, no XML, no
-# language source
+# language source; its metadata read in full
 _ADDED_LATER = {
     "change": "CASE WHEN d.version > 1 THEN 'changed' ELSE 'new' END",
     "gone_at": "NULL",
     "warc_record_id": "NULL",
     "xml": "''",
     "language_source": "NULL",
+    "metadata_mode": "'full'",
 }
 
 
@@ -64,14 +65,23 @@ def _select(columns: set[str]) -> str:
 _LATEST = "d.version = (SELECT MAX(version) FROM documents WHERE key = d.key)"
 # what a new version is judged on: every record field but the facts of one fetch (when, from
 # which input, which status) and what the store itself sets; the text through `content_hash`
-# (`language_source` says how the language was found, not what the page says: a store that
-# predates it must not see every page changed)
-_COMPARED = tuple(
-    f
-    for f in _COLUMNS
-    if f
-    not in ("fetched_at", "source", "status", "warc_record_id", "markdown", "xml", "text", "language_source")
+# (`language_source` and `metadata_mode` say how the metadata was found, not what the page says: a
+# store that predates them must not see every page changed; a page whose metadata another mode
+# reads differently is changed in those fields)
+_NOT_COMPARED = frozenset(
+    (
+        "fetched_at",
+        "source",
+        "status",
+        "warc_record_id",
+        "markdown",
+        "xml",
+        "text",
+        "language_source",
+        "metadata_mode",
+    )
 )
+_COMPARED = tuple(f for f in _COLUMNS if f not in _NOT_COMPARED)
 _TIMES = ("fetched_at", "stored_at", "gone_at")
 
 

@@ -145,6 +145,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 7 -> 8: where the language came from (`declared` by the page, or `detected` in its text);
     # versions stored before it do not say
     ("ALTER TABLE documents ADD COLUMN language_source TEXT",),
+    # 8 -> 9: which metadata was read (`[extract] metadata`); every version stored before it was
+    # read in full, the one mode there was
+    ("ALTER TABLE documents ADD COLUMN metadata_mode TEXT NOT NULL DEFAULT 'full'",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

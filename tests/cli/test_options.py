@@ -79,7 +79,7 @@ def test_extraction_flags_override_the_file(runner: CliRunner, tmp_path: Path) -
     assert TABLE_CELL in text("--config", str(no_tables), "--tables")
 
 
-FLAG_CASES: list[tuple[str, str, dict[str, bool]]] = [
+FLAG_CASES: list[tuple[str, str, dict[str, object]]] = [
     ("", "--precision", {"favor_precision": True, "favor_recall": False}),
     ("favor_recall = true", "--precision", {"favor_precision": True, "favor_recall": False}),
     ("favor_precision = true", "--recall", {"favor_precision": False, "favor_recall": True}),
@@ -90,6 +90,9 @@ FLAG_CASES: list[tuple[str, str, dict[str, bool]]] = [
     ("", "--formatting", {"include_formatting": True}),
     ("", "--fast", {"fast": True}),
     ("fast = false", "--fast", {"fast": True, "favor_precision": False}),
+    ("", "--metadata=stated", {"metadata": "stated", "fast": False}),
+    ('metadata = "stated"', "--metadata=full", {"metadata": "full"}),
+    ('metadata = "stated"', "--fast", {"metadata": "stated", "fast": True}),
 ]
 
 
@@ -97,7 +100,10 @@ FLAG_CASES: list[tuple[str, str, dict[str, bool]]] = [
     "case", FLAG_CASES, ids=[f"{toml or 'defaults'} {flag}" for toml, flag, _ in FLAG_CASES]
 )
 def test_flags_map_onto_the_extract_settings(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: tuple[str, str, dict[str, bool]]
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    case: tuple[str, str, dict[str, object]],
 ) -> None:
     """Each flag sets the [extract] key of the same meaning, over what the file says."""
     toml, flag, expected = case
@@ -157,3 +163,36 @@ def test_completion_scripts_and_their_callback(runner: CliRunner, shell: str) ->
     env = {"_SCRAPER_COMPLETE": f"{shell}_complete", "COMP_WORDS": "scraper export --fo", "COMP_CWORD": "2"}
     completed = runner.invoke(cli, [], env=env, prog_name="scraper").stdout
     assert "--format" in completed
+
+
+FORM_CASES: list[tuple[list[str], frozenset[str]]] = [
+    ([], frozenset()),
+    (["--format", "jsonl"], frozenset()),
+    (["--format", "csv"], frozenset()),
+    (["--format", "markdown"], frozenset({"markdown"})),
+    (["--format", "xml"], frozenset({"xml"})),
+    (["--format", "xml", "--tei"], frozenset({"xml"})),
+    (["--format", "html"], frozenset({"xml"})),
+    (["-o", "OUT"], frozenset()),
+    (["-o", "OUT", "--format", "parquet"], frozenset()),
+]
+
+
+@pytest.mark.parametrize("case", FORM_CASES, ids=[" ".join(args) or "text" for args, _ in FORM_CASES])
+def test_clean_builds_the_renderings_its_format_prints(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: tuple[list[str], frozenset[str]]
+) -> None:
+    """`clean` asks the extraction for the Markdown only when it prints Markdown, for the XML only
+    when it prints XML, TEI or HTML, and for neither in the record formats and shards."""
+    args, expected = case
+    seen: list[object] = []
+
+    def spy(inputs: object, settings: object, *rest: object, **options: object) -> object:
+        seen.append(settings)
+        return [] if len(rest) == 1 else {}
+
+    monkeypatch.setattr("scraper.corpus.clean_stream", spy)
+    monkeypatch.setattr("scraper.corpus.clean_to_folder", spy)
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    runner.invoke(cli, ["clean", str(SEED), *args])
+    assert seen[0].extract.forms == expected  # type: ignore[attr-defined]

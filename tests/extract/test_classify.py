@@ -130,6 +130,17 @@ def test_real_articles_are_not_junk(html: str) -> None:
     assert (verdict.page_type, verdict.skip_reason) == ("article", None)
 
 
+def test_a_short_post_that_loads_a_captcha_library_is_not_a_block_page() -> None:
+    """A captcha script for a comment form, on a post shorter than LITTLE_PROSE, is no bot check."""
+    post = "<p>Check out the homepage today: our old house, featuring prints and custom lampshades.</p>"
+    html = _page(
+        f"<h1>On the homepage today</h1>{post}<script src='https://www.google.com/recaptcha/api.js'></script>"
+        "<p>The comments to this entry are closed.</p>",
+        "On the homepage today",
+    )
+    assert _judge(html, text=_visible(html)).skip_reason is None
+
+
 def test_extracted_text_decides_a_soft_404_behind_a_big_template() -> None:
     """A "not found" title with long sidebar prose is judged on the short text the extractor found."""
     html = _page("<h1>Not found</h1><div class='widget'>" + STORY + "</div>", "Page not found")
@@ -200,6 +211,18 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
                 f"<div class='post post-{i}'><p>Reply {i}: " + "words " * 20 + "</p></div>" for i in range(3)
             ),
             "forum",
+        ),
+        (  # reader comments under a blog post, classed as comments and replies, are not a forum
+            "",
+            "<article>"
+            + STORY
+            + "</article><div class='comments-content'>"
+            + "".join(
+                f"<div class='comment comment-reply'><p>Comment {i}: " + "words " * 20 + "</p></div>"
+                for i in range(4)
+            )
+            + "</div>",
+            "article",
         ),
         ("", STORY + "<pre>a</pre><pre>b</pre><pre>c</pre>", "documentation"),
         ("", STORY + "<span itemprop='price'>9.99</span>", "product"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import sys
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -15,7 +17,7 @@ from scraper.errors import ConfigError, ExtractionError, NoMainContent
 from scraper.extract import model as block_model
 from scraper.extract.authors import clean_authors
 from scraper.extract.metadata import canonical_url, declared_language, normalise_language
-from scraper.extract.pipeline import clean_html, extract
+from scraper.extract.pipeline import clean_html, extract, extract_document
 from scraper.models import Document, FetchedPage
 from tests.factories import fetched_page
 
@@ -560,3 +562,114 @@ def test_fast_keeps_the_stated_metadata() -> None:
         "Ferry timetable",
     )
     assert "summer timetable" in doc.text
+
+
+# -- [extract] metadata = "stated" -------------------------------------------------------------
+
+# a page whose metadata is found only by searching it: a date in its text and in a <time>, a
+# byline, category and tag links, a heading; its head states a title and nothing else
+_SEARCHED_ONLY = _article(
+    body=(
+        "<h1>Ferries run earlier from June</h1>"
+        "<p class='byline'>By <a rel='author' class='author' href='/people/ann-lee'>Ann Lee</a></p>"
+        "<p class='date'>Published on <time datetime='2021-03-14'>14 March 2021</time></p>"
+        + PARAGRAPHS
+        + "<p class='post-categories'><a href='/category/transport/'>Transport</a></p>"
+        "<p class='post-tags'><a href='/tag/ferries/'>Ferries</a></p>"
+    )
+)
+_WHOLE_PAGE_SEARCHES = {
+    ("htmldate", None),  # any function of htmldate: its whole-page date search
+    ("trafilatura/metadata.py", "extract_author"),
+    ("trafilatura/metadata.py", "extract_catstags"),
+    ("trafilatura/metadata.py", "extract_title"),
+    ("scraper/extract/authors.py", "bylines"),
+    ("scraper/dates.py", "states_day"),
+}
+
+
+def _searches_run(settings: ExtractSettings, page: FetchedPage) -> tuple[Document, set[tuple[str, str]]]:
+    """The document, and which of `_WHOLE_PAGE_SEARCHES` ran on the way (a profile hook sees
+    every Python call, so a search that ran cannot hide)."""
+    called: set[tuple[str, str]] = set()
+
+    def hook(frame: Any, event: str, arg: object) -> None:
+        if event != "call":
+            return
+        path, name = frame.f_code.co_filename.replace("\\", "/"), frame.f_code.co_name
+        for where, function in _WHOLE_PAGE_SEARCHES:
+            if where in path and function in (None, name):
+                called.add((where, function or "*"))
+
+    sys.setprofile(hook)
+    try:
+        doc = extract(page, settings)
+    finally:
+        sys.setprofile(None)
+    return doc, called
+
+
+def test_stated_metadata_never_searches_the_page() -> None:
+    """`metadata = "stated"` runs none of the whole-page searches (htmldate, trafilatura's byline,
+    title, category and tag XPaths, our byline spots, the day in the text) that `full` runs on
+    the same page, and keeps the same text."""
+    page = _page(_SEARCHED_ONLY, url="https://news.example/story")
+    full, full_searches = _searches_run(ExtractSettings(), page)
+    stated, stated_searches = _searches_run(ExtractSettings(metadata="stated"), page)
+    assert stated_searches == set()
+    assert {where for where, _ in full_searches} >= {
+        "htmldate",
+        "trafilatura/metadata.py",
+        "scraper/extract/authors.py",
+    }
+    assert (full.date, full.authors) == ("2021-03-14", ("Ann Lee",))
+    assert (stated.date, stated.date_source, stated.authors, stated.categories, stated.tags) == (
+        None,
+        None,
+        (),
+        (),
+        (),
+    )
+    assert stated.title == "Ferry timetable"  # the <title>; `full` may take the heading instead
+    assert stated.text == full.text
+
+
+def test_stated_metadata_reads_what_the_page_states() -> None:
+    """JSON-LD, meta tags, <title> and a date in the URL are read in `stated` as in `full`."""
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Person",'
+        ' "name": "Jane Doe"}}</script>'
+        '<meta property="article:section" content="Transport">'
+        '<meta property="article:tag" content="Ferries">'
+        '<meta name="description" content="Two early crossings on weekdays.">'
+    )
+    page = _page(_article(head=head), url="https://news.example/2024/06/02/ferries")
+    stated = extract(page, ExtractSettings(metadata="stated"))
+    full = extract(page, ExtractSettings())
+    assert (stated.date, stated.date_source, stated.authors) == ("2024-06-02", "url", ("Jane Doe",))
+    assert (stated.title, stated.description) == ("Ferry timetable", "Two early crossings on weekdays.")
+    assert (stated.categories, stated.tags) == (full.categories, full.tags) == (("Transport",), ("Ferries",))
+    assert (stated.date, stated.authors, stated.title) == (full.date, full.authors, full.title)
+
+
+def test_every_record_says_which_metadata_was_read() -> None:
+    """`metadata_mode` is the mode of `[extract] metadata`, on kept pages and on pages without a
+    story alike, and in the record."""
+    story = _page(_SEARCHED_ONLY)
+    empty = _page(b"<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    for mode in ("full", "stated"):
+        settings = ExtractSettings(metadata=mode)
+        assert extract(story, settings).metadata_mode == mode
+        assert extract_document(empty, settings).metadata_mode == mode
+        assert extract(story, settings).to_record()["metadata_mode"] == mode
+
+
+def test_renderings_are_built_only_when_asked() -> None:
+    """With `forms` empty (JSON lines, Parquet) no Markdown or XML is built and the rest of the
+    document is the same; by default (the store, the Python API) both are there."""
+    page = _page(_article(body="<h2>Timetable</h2>" + PARAGRAPHS))
+    full = extract(page, ExtractSettings())
+    bare = extract(page, ExtractSettings(forms=frozenset()))
+    assert "## Timetable" in full.markdown and "<head" in full.xml
+    assert (bare.markdown, bare.xml) == ("", "")
+    assert bare.to_record() == full.to_record()

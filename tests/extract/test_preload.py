@@ -1,4 +1,4 @@
-"""The workers' forkserver preload (scraper/extract/preload.py): what it leaves warm."""
+"""The workers' forkserver preload (scraper/extract/preload.py, preload_dates.py): what it leaves warm."""
 
 from __future__ import annotations
 
@@ -18,4 +18,29 @@ def _compiled_after(statement: str) -> int:
 def test_the_preload_compiles_dateparsers_locales_before_any_worker_forks() -> None:
     """Without it each worker paid about 1.4 CPU s the first time htmldate called dateparser."""
     assert _compiled_after("import htmldate") == 0  # nothing compiles them on import
-    assert _compiled_after("import scraper.extract.preload") > 100  # every locale's, once
+    assert _compiled_after("import scraper.extract.preload") == 0  # the extractor alone does not
+    assert _compiled_after("import scraper.extract.preload_dates") > 100  # every locale's, once
+
+
+# a pool's worker, asked how many of dateparser's patterns it started with
+_IN_A_WORKER = f"""
+import sys
+from scraper.config import ExtractSettings
+from scraper.extract import ExtractionPool
+where = "__import__('dateparser.languages.dictionary', fromlist=['_']).Dictionary"
+count = "{_PATTERNS}".replace("Dictionary", where)
+with ExtractionPool(1, ExtractSettings(metadata=sys.argv[1])) as pool:
+    print(pool.submit("count", eval, count).result())
+"""
+
+
+def test_a_pool_compiles_dateparsers_locales_only_when_its_pages_are_searched_for_dates() -> None:
+    """`metadata = "full"` workers start with dateparser's patterns; "stated" workers, which never
+    run htmldate, are spared the 2 CPU s of compiling them."""
+    runs = {
+        mode: subprocess.Popen([sys.executable, "-c", _IN_A_WORKER, mode], stdout=subprocess.PIPE, text=True)
+        for mode in ("full", "stated")
+    }
+    counts = {mode: int(run.communicate(timeout=300)[0].split()[-1]) for mode, run in runs.items()}
+    assert counts["stated"] == 0
+    assert counts["full"] > 100

@@ -153,6 +153,20 @@ def test_teaser_cards_are_removed() -> None:
     assert "teaser-cards" in _rules(removals)
 
 
+def test_teaser_cards_that_are_the_main_content_are_kept() -> None:
+    """Cards holding most of the page's <main> are the page (a documentation index), not a rail."""
+    cards = "".join(
+        f"<div class='c'><h3><a href='/{i}'>Guide {i}</a></h3><p>What guide {i} explains.</p></div>"
+        for i in range(4)
+    )
+    html, removals = _strip(
+        f"<nav>{'<a href=/x>Section</a>' * 40}</nav><main><h1>Writing workflows</h1>"
+        f"<div class='grid'>{cards}</div></main>"
+    )
+    assert "Guide 3" in html and "What guide 3 explains." in html
+    assert "teaser-cards" not in _rules(removals)
+
+
 def test_teaser_link_line_is_removed() -> None:
     """A "Related: <link>" line is removed, a paragraph that opens with "Related:" and goes on is not."""
     prose = "<p>Related: the board also discussed the cost of fuel, which rose by a fifth this year.</p>"

@@ -26,8 +26,9 @@ import uvicorn
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from scraper.config import FetchSettings, Settings, Site
+from scraper.config import ExtractSettings, FetchSettings, Settings, Site
 from scraper.serve import ServeOptions, create_app
+from scraper.serve.app import CleanRequest
 from tests.httpserver import Handler, LocalServer, Route
 
 SEED = Path(__file__).parents[1] / "fixtures" / "seed-article"
@@ -157,6 +158,26 @@ def test_fast_and_links_act_as_clean_fast_and_links(service: Running, tmp_path: 
     assert "minutes of the meeting" in plain.text and "council.example" not in plain.text
     batch = _post(service, "/v1/clean/batch", {"items": [{**body, "format": "markdown"}]})
     assert batch.status_code == 400 and "format is for /v1/clean" in batch.json()["error"]
+
+
+def test_metadata_stated_acts_as_clean_metadata_stated(service: Running) -> None:
+    """`metadata: "stated"` leaves the date the page writes only in its text unread, and the
+    record says which metadata was read."""
+    body = {"html": _STORY, "url": "https://news.example/a"}
+    stated = _post(service, "/v1/clean", {**body, "metadata": "stated"}).json()
+    assert (stated["date"], stated["metadata_mode"]) == (None, "stated")
+    assert _post(service, "/v1/clean", {**body, "metadata": "everything"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("fmt", "forms"),
+    [("json", set()), ("text", set()), ("csv", set()), ("markdown", {"markdown"}), ("xml", {"xml"}),
+     ("tei", {"xml"}), ("html", {"xml"})],
+)  # fmt: skip
+def test_a_request_builds_the_renderings_its_format_prints(fmt: str, forms: set[str]) -> None:
+    """The Markdown and XML are built only for a `format` that prints them, never for the record."""
+    request = CleanRequest.model_validate({"url": "https://news.example/a", "format": fmt})
+    assert request.apply(ExtractSettings()).forms == forms
 
 
 def test_no_token_or_a_wrong_one_is_refused(service: Running) -> None:

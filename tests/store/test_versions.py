@@ -120,13 +120,42 @@ def test_a_read_only_export_of_a_store_from_before_versions_reads_its_documents(
     assert [d.title for d in latest] == ["Corrected"]
 
 
-def _before_language_source(db: Path) -> None:
-    """Take a store back to the schema version before `language_source`."""
+# the columns the last migrations added, each with the schema version that added it
+_LATER_COLUMNS = (("language_source", 8), ("metadata_mode", 9))
+
+
+def _back_to(db: Path, version: int) -> None:
+    """Take a store back to schema `version`: the columns later versions added dropped."""
     conn = sqlite3.connect(db)
-    conn.execute("ALTER TABLE documents DROP COLUMN language_source")
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    for column, added in _LATER_COLUMNS:
+        if added > version:
+            conn.execute(f"ALTER TABLE documents DROP COLUMN {column}")
+    conn.execute(f"PRAGMA user_version = {version}")
     conn.commit()
     conn.close()
+
+
+def _before_language_source(db: Path) -> None:
+    """Take a store back to the schema version before `language_source`."""
+    _back_to(db, 7)
+
+
+def test_a_store_from_before_metadata_mode_reads_full_and_stores_no_new_version(tmp_path: Path) -> None:
+    """A store from before `metadata_mode` reads its versions as "full" (the one mode there was),
+    read-only or opened to write; opened, it gains the column, and the same page stored again is
+    no new version; a document read "stated" keeps its mode."""
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.save(make_doc(), html_hash="h")
+    _back_to(db, 8)
+    with Store(db, read_only=True) as store:
+        assert [d.metadata_mode for d in store.latest()] == ["full"]
+    with Store(db) as store:
+        assert store.schema_version == SCHEMA_VERSION == 9
+        assert store.save(make_doc(), html_hash="h").outcome == Outcome.UNCHANGED
+        store.save(make_doc(url="https://example.com/other", metadata_mode="stated"), html_hash="h")
+        modes = {d.url: d.metadata_mode for d in store.latest()}
+    assert modes == {make_doc().url: "full", "https://example.com/other": "stated"}
 
 
 def test_a_read_only_export_of_a_store_from_before_language_source_reads_it(
