@@ -19,7 +19,8 @@ as a browser joins inline text, a line at each block boundary and <br>, code kee
   inside longer ones) more often than the page shows it, hidden elements left out, and at least
   once (a chorus or a changelog line the page itself repeats is not a copy, a hidden copy of the
   story is; a story hidden whole until a script shows it is counted in all of the page's text);
-  and the XML (which the Markdown is built with) holds no text the text does not (`_beyond`);
+  and the XML of the model's blocks (which the Markdown is built with) holds no text their
+  text does not (`_beyond`);
 - a line break inside a paragraph: two output lines whose junction (a few words each side,
   joined by a space) runs on inside one line of the page, where the page has no break (`wraps`);
 - a line break of code or preformatted text lost: two lines of one of the page's <pre> run on
@@ -74,9 +75,13 @@ class Faults:
 NO_FAULTS = Faults([], [], [], [])
 
 
-def faults(html: str, text: str, kept: list[str], markdown: str = "", xml: str = "") -> Faults:
+def faults(
+    html: str, text: str, kept: list[str], markdown: str = "", xml: str = "", *, chosen: bool = False
+) -> Faults:
     """The fidelity faults of `text` extracted from `html`, and of its `markdown` and `xml` when
-    given (each fault of those is named "markdown: ..." or "xml: ..."); `kept`: the texts of its blocks."""
+    given (each fault of those is named "markdown: ..." or "xml: ..."); `kept`: the texts of its
+    blocks; `chosen`: they are the model's, from which the XML was built (where trafilatura's
+    output stands, its text and XML are one tree's)."""
     from scraper.extract.model import drop_copies  # noqa: PLC0415
 
     page = rendered(html)
@@ -86,7 +91,7 @@ def faults(html: str, text: str, kept: list[str], markdown: str = "", xml: str =
     if xml:
         readings.append(("xml: ", xml_lines(xml)))
     copies = [kept[i] for i in sorted(drop_copies(kept, page.times))]  # the rule the pipeline applies
-    if xml and (extra := _beyond(xml_lines(xml), text)):  # the XML holds what the text does not
+    if xml and chosen and (extra := _beyond(xml_lines(xml), text)):  # the XML holds what the text does not
         copies.append(f"xml: {extra} letters and digits the text does not have")
     return Faults(
         [name + fault for name, reading in readings for fault in spaced(reading, page)],
@@ -218,7 +223,10 @@ def check(task: tuple[str, str]) -> tuple[str, str, Faults]:
     if document.skip_reason:
         return name, "", NO_FAULTS
     kept = blocks(document.xml) if trace.chosen is None else [b.text for b in trace.chosen]
-    return name, document.text, faults(page.html, document.text, kept, document.markdown, document.xml)
+    found = faults(
+        page.html, document.text, kept, document.markdown, document.xml, chosen=trace.chosen is not None
+    )
+    return name, document.text, found
 
 
 def report(found: list[tuple[str, Faults]]) -> str:

@@ -149,9 +149,9 @@ def test_text_the_xml_holds_beyond_the_text_is_counted() -> None:
     code = "<code>cert = /etc/stunnel/server.pem\nclient = yes</code>"
     twice = f"<main><p>Put this in the file:</p>cert = /etc/stunnel/server.pem client = yes{code}</main>"
     expected = ["xml: 32 letters and digits the text does not have"]
-    assert fidelity.faults(html, text, [], xml=twice).copies == expected
+    assert fidelity.faults(html, text, [], xml=twice, chosen=True).copies == expected
     once = "<main><p>Put this in the file:</p><code>cert = /etc/stunnel/server.pem client = yes</code></main>"
-    assert not fidelity.faults(html, text, [], xml=once).copies
+    assert not fidelity.faults(html, text, [], xml=once, chosen=True).copies
 
 
 def test_the_blocks_of_a_records_xml() -> None:
