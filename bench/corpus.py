@@ -16,6 +16,8 @@
    - the same in the corpus profile, `--metadata stated`: metadata only from what the page
      states (JSON-LD, meta tags, <title>, the URL), no htmldate or other whole-page search;
    - the corpus profile with `--fast` too (trafilatura without its fallback extractors);
+   - the default and the corpus profile with `--no-cascade`: trafilatura's extraction on every
+     page, as before the block model's first pass (the cascade);
    - datatrove, a LocalPipelineExecutor with one task: WarcReader -> Trafilatura -> JsonlWriter
      (gzip JSON lines). Its Trafilatura calls `trafilatura.extract(html, favor_precision=True,
      include_comments=False, deduplicate=True)`: the text only, no metadata (so no htmldate),
@@ -317,6 +319,12 @@ def main() -> None:
             (
                 "scraper --metadata stated --fast",
                 lambda: ours(work / "warc", work / "ours-stated-fast", *STATED, "--fast"),
+            ),
+            # trafilatura's extraction on every page: the block model's first pass (the cascade) off
+            ("scraper --no-cascade", lambda: ours(work / "warc", work / "ours-no-cascade", "--no-cascade")),
+            (
+                "scraper --metadata stated --no-cascade",
+                lambda: ours(work / "warc", work / "ours-stated-no-cascade", *STATED, "--no-cascade"),
             ),
             ("datatrove", lambda: theirs(work / "warc", work / "theirs", work / "logs", metadata=False)),
             (

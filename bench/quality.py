@@ -90,24 +90,27 @@ def sample(rows: list[dict[str, Any]], size: int | None) -> list[dict[str, Any]]
 
 # -- the workers ----------------------------------------------------------------------------------
 
-_MODELS: dict[int, Any] = {}
+_MODELS: dict[int, tuple[Any, Any]] = {}
 
 
-def _init_worker(models: dict[int, str]) -> None:
+def _init_worker(models: dict[int, list[str]]) -> None:
     from scraper.extract.trees import Trees  # noqa: PLC0415  # the run-time evaluator, as shipped
 
-    _MODELS.update({fold: Trees.from_text(text) for fold, text in models.items()})
+    _MODELS.update(
+        {fold: (Trees.from_text(main), Trees.from_text(first)) for fold, (main, first) in models.items()}
+    )
 
 
 def _ours(page: Any, fold: int | None) -> tuple[str, dict[str, float]]:
-    """Our text for the page with its fold's model (None: the shipped one), and the stage times."""
+    """Our text for the page with its fold's models, the main one and the cascade's first one
+    (None: the shipped ones), and the stage times."""
     from scraper.config import ExtractSettings  # noqa: PLC0415  # imported in the worker
     from scraper.errors import ScraperError  # noqa: PLC0415
     from scraper.extract import model  # noqa: PLC0415
     from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
 
     if fold is not None:
-        model.use(_MODELS[fold])
+        model.use(*_MODELS[fold])
     trace = Trace()
     text = ""
     with contextlib.suppress(ScraperError):  # no main content: an empty prediction
@@ -338,7 +341,7 @@ def seed_exact() -> bool:
     from scraper.extract import model  # noqa: PLC0415
     from scraper.extract.pipeline import clean_html  # noqa: PLC0415
 
-    model.use(model._shipped())  # the model that ships, not a fold's
+    model.use_shipped()  # the model that ships, not a fold's
     seed = REPO / "tests" / "fixtures" / "seed-article"
     spec = json.loads((seed / "expected.json").read_text(encoding="utf-8"))
     doc = clean_html(
@@ -434,8 +437,9 @@ def speed_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
             "stages_ms": stages}  # fmt: skip
 
 
-def _fold_models(train: ModuleType, jobs: int) -> dict[int, str]:
-    """The CV fold models and the frozen split's, cached in bench/out/models/ by what they come from."""
+def _fold_models(train: ModuleType, jobs: int) -> dict[int, list[str]]:
+    """The CV fold models and the frozen split's, each the main model and the cascade's first one,
+    cached in bench/out/models/ by what they come from."""
     blocks = train.collect(load_datasets(command="bench-quality"), jobs)
     key = hashlib.sha256(
         json.dumps(
@@ -443,6 +447,7 @@ def _fold_models(train: ModuleType, jobs: int) -> dict[int, str]:
                 train._code_digest(),
                 train.PARAMS,
                 train.ROUNDS,
+                "cascade",
                 sorted(f"{p.dataset}/{p.page_id}" for p in blocks),
             ]
         ).encode()
@@ -451,7 +456,8 @@ def _fold_models(train: ModuleType, jobs: int) -> dict[int, str]:
     if cache.is_file():
         return {int(k): v for k, v in json.loads(cache.read_text(encoding="utf-8")).items()}
     started = time.perf_counter()
-    models = {fold: booster.model_to_string() for fold, booster in train.fold_models(blocks).items()}
+    mains, firsts = train.fold_models(blocks), train.fold_models(blocks, first=True)
+    models = {fold: [mains[fold].model_to_string(), firsts[fold].model_to_string()] for fold in mains}
     print(
         f"bench-quality: {len(models)} models trained in {time.perf_counter() - started:.0f} s",
         file=sys.stderr,

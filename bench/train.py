@@ -19,6 +19,11 @@
    machine), fits on the pages whose site is not frozen (splits.py). Nothing here ever reads a
    frozen page's labels. The number of rounds is the one `--choose-rounds` found best on the
    site-grouped CV; `--check` writes that CV into the manifest beside the artifact.
+4. The same run fits the cascade's first model (scraper/extract/block_model_first.txt.gz, with
+   its own manifest) on the same blocks without the features read from trafilatura's output
+   (blocks.TRAFILATURA_FEATURES), with the same parameters. `--check` also prints the cascade's
+   CV: the share of pages the first model is sure of (trafilatura's extraction skipped there)
+   and each dataset's F1 with the cascade beside the main model's alone.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from splits import FROZEN, REPO, Dataset, fold_of, load_datasets
 
 OUT = REPO / "bench" / "out" / "blocks"
 ARTIFACT = REPO / "scraper" / "extract" / "block_model.txt.gz"
+FIRST_ARTIFACT = REPO / "scraper" / "extract" / "block_model_first.txt.gz"
 SEED = 20261130
 PARAMS: dict[str, Any] = {
     "objective": "multiclass",
@@ -261,19 +267,26 @@ def collect(
     return pages
 
 
-def matrix(page: PageBlocks, votes: tuple[str, ...] = ()) -> np.ndarray:
-    """The page's feature matrix, with the named votes as further columns (the experiment)."""
+def matrix(page: PageBlocks, votes: tuple[str, ...] = (), *, first: bool = False) -> np.ndarray:
+    """The page's feature matrix, with the named votes as further columns (the experiment); with
+    `first`, only the columns the cascade's first model reads (blocks.FIRST_FEATURES)."""
+    if first:
+        from scraper.extract.blocks import FIRST_FEATURES  # noqa: PLC0415
+
+        return page.features[:, FIRST_FEATURES]
     if not votes:
         return page.features
     assert page.votes is not None, "votes were not collected: --votes"
     return np.column_stack([page.features, *(page.votes[v] for v in votes)])
 
 
-def fit(pages: list[PageBlocks], rounds: int = ROUNDS, votes: tuple[str, ...] = ()) -> Any:
-    """A LightGBM Booster on the labelled blocks of these pages."""
+def fit(
+    pages: list[PageBlocks], rounds: int = ROUNDS, votes: tuple[str, ...] = (), *, first: bool = False
+) -> Any:
+    """A LightGBM Booster on the labelled blocks of these pages (`first`: the cascade's first model)."""
     import lightgbm  # noqa: PLC0415
 
-    features = np.concatenate([matrix(p, votes) for p in pages])
+    features = np.concatenate([matrix(p, votes, first=first) for p in pages])
     labels = np.concatenate([p.labels for p in pages])
     weights = np.concatenate([p.weights for p in pages])
     labelled = labels >= 0
@@ -283,24 +296,26 @@ def fit(pages: list[PageBlocks], rounds: int = ROUNDS, votes: tuple[str, ...] = 
     return lightgbm.train(PARAMS, data, num_boost_round=rounds)
 
 
-def fold_models(pages: list[PageBlocks]) -> dict[int, Any]:
+def fold_models(pages: list[PageBlocks], *, first: bool = False) -> dict[int, Any]:
     """One model per CV fold (trained on the other non-frozen folds) and one for the frozen split
-    (trained on every non-frozen page: the shipped model)."""
+    (trained on every non-frozen page: the shipped model); `first`: the cascade's first models."""
     folds = sorted({p.fold for p in pages} - {FROZEN})
-    models = {k: fit([p for p in pages if p.fold not in (k, FROZEN)]) for k in folds}
-    models[FROZEN] = fit([p for p in pages if p.fold != FROZEN])
+    models = {k: fit([p for p in pages if p.fold not in (k, FROZEN)], first=first) for k in folds}
+    models[FROZEN] = fit([p for p in pages if p.fold != FROZEN], first=first)
     return models
 
 
-def write_artifact(booster: Any, path: Path = ARTIFACT, **training: Any) -> int:
-    """The artifact, and its manifest beside it (scraper.extract.model.manifest) with `training`."""
-    from scraper.extract.model import MANIFEST, manifest  # noqa: PLC0415
+def write_artifact(booster: Any, path: Path = ARTIFACT, *, first: bool = False, **training: Any) -> int:
+    """The artifact, and its manifest beside it (scraper.extract.model.manifest) with `training`;
+    `first`: the cascade's first model."""
+    from scraper.extract.model import FIRST, MAIN, manifest  # noqa: PLC0415
 
+    kind = FIRST if first else MAIN
     # mtime 0: the same model gives the same bytes
     data = gzip.compress(booster.model_to_string().encode("utf-8"), compresslevel=9, mtime=0)
     path.write_bytes(data)
-    described = manifest(data, **training)
-    path.with_name(MANIFEST).write_text(
+    described = manifest(data, kind, **training)
+    path.with_name(kind.manifest).write_text(
         json.dumps(described, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     return len(data)
@@ -319,19 +334,26 @@ ROUND_CHOICES = (60, 100, 150)
 
 
 def cv_probabilities(
-    pages: list[PageBlocks], rounds: tuple[int, ...] = (ROUNDS,), votes: tuple[str, ...] = ()
+    pages: list[PageBlocks],
+    rounds: tuple[int, ...] = (ROUNDS,),
+    votes: tuple[str, ...] = (),
+    *,
+    first: bool = False,
 ) -> dict[int, dict[str, np.ndarray]]:
     """Each non-frozen page's class probabilities from its CV fold's model (trained on the other
-    folds, never on a frozen page), read after each of `rounds`: {rounds: {"dataset/id": (blocks, 3)}}."""
+    folds, never on a frozen page), read after each of `rounds`: {rounds: {"dataset/id": (blocks, 3)}}.
+    `first`: the cascade's first model's."""
     folds = sorted({p.fold for p in pages} - {FROZEN})
     found: dict[int, dict[str, np.ndarray]] = {n: {} for n in rounds}
     for k in folds:
         started = time.perf_counter()
-        booster = fit([p for p in pages if p.fold not in (k, FROZEN)], rounds=max(rounds), votes=votes)
+        booster = fit(
+            [p for p in pages if p.fold not in (k, FROZEN)], rounds=max(rounds), votes=votes, first=first
+        )
         for page in (p for p in pages if p.fold == k):
             for n in rounds:
                 found[n][f"{page.dataset}/{page.page_id}"] = np.atleast_2d(
-                    booster.predict(matrix(page, votes), num_iteration=n, num_threads=1)
+                    booster.predict(matrix(page, votes, first=first), num_iteration=n, num_threads=1)
                 )
         print(f"train: fold {k}: {max(rounds)} rounds in {time.perf_counter() - started:.0f} s",
               file=sys.stderr, flush=True)  # fmt: skip
@@ -339,20 +361,33 @@ def cv_probabilities(
 
 
 def cv_texts(
-    pages: list[PageBlocks], probabilities: dict[str, np.ndarray], sources: dict[str, Path] | None = None
+    pages: list[PageBlocks],
+    probabilities: dict[str, np.ndarray],
+    sources: dict[str, Path] | None = None,
+    first: dict[str, np.ndarray] | None = None,
 ) -> dict[str, str]:
     """Our text of each non-frozen page from its CV probabilities (`cv_probabilities`), with the
     settings' defaults: comments only on forum pages, where they are content. `sources`: each
     page's file by "dataset/id", for the copy rule's count of what the page shows (as the pipeline
-    counts it; without it, a text is allowed once)."""
-    from scraper.extract.model import decide  # noqa: PLC0415
+    counts it; without it, a text is allowed once). `first`: the first model's CV probabilities,
+    for the cascade (the page's text is the first model's where it is sure, `model.sure`)."""
+    from scraper.extract.model import decide, sure  # noqa: PLC0415
 
     ours: dict[str, str] = {}
     for page in (p for p in pages if p.fold != FROZEN):
         key = f"{page.dataset}/{page.page_id}"
         shown = _times_shown(sources[key]) if sources is not None and key in sources else None
-        verdicts = decide(probabilities[key].tolist(), page.kept.tolist(), [len(t) for t in page.texts],
-                          comments=page.page_type == "forum", texts=page.texts, shown=shown)  # fmt: skip
+        sizes, forum = [len(t) for t in page.texts], page.page_type == "forum"
+        verdicts = (
+            None
+            if first is None
+            else sure(first[key].tolist(), sizes, comments=forum, texts=page.texts, shown=shown)
+        )
+        if verdicts is not None:
+            ours[key] = "\n".join(t for t, v in zip(page.texts, verdicts, strict=True) if v)
+            continue
+        verdicts = decide(probabilities[key].tolist(), page.kept.tolist(), sizes,
+                          comments=forum, texts=page.texts, shown=shown)  # fmt: skip
         ours[key] = (
             page.trafilatura_text
             if verdicts is None
@@ -375,16 +410,20 @@ def _times_shown(path: Path) -> Callable[[str], int]:
 
 
 def cv_scores(
-    pages: list[PageBlocks], datasets: list[Dataset], probabilities: dict[str, np.ndarray], label: str
+    pages: list[PageBlocks],
+    datasets: list[Dataset],
+    probabilities: dict[str, np.ndarray],
+    label: str,
+    first: dict[str, np.ndarray] | None = None,
 ) -> dict[str, dict[str, float]]:
     """The site-grouped CV of the block decisions alone (no pipeline run): our text, page by page,
     against trafilatura's, on the non-frozen pages only (the frozen split is never looked at here).
     Prints a line per dataset; returns our F1, precision and recall per dataset (and trafilatura's
-    F1 as `trafilatura`)."""
+    F1 as `trafilatura`). `first`: the cascade's (`cv_texts`)."""
     from quality import scorer  # noqa: PLC0415
 
     sources = {f"{d.name}/{r['id']}": d.source(r) for d in datasets for r in d.rows}
-    ours = cv_texts(pages, probabilities, sources)
+    ours = cv_texts(pages, probabilities, sources, first)
     score = scorer()
     found_ours: dict[str, dict[str, float]] = {}
     for dataset in datasets:
@@ -414,10 +453,46 @@ def cv_check(
     pages: list[PageBlocks], datasets: list[Dataset], votes: tuple[str, ...] = ()
 ) -> dict[str, dict[str, float]]:
     """`cv_scores` of the model as `make train` fits it (ROUNDS rounds), and `teaser_check`."""
+    return _cv_check(pages, datasets, votes)[0]
+
+
+def _cv_check(
+    pages: list[PageBlocks], datasets: list[Dataset], votes: tuple[str, ...] = ()
+) -> tuple[dict[str, dict[str, float]], dict[str, np.ndarray]]:
+    """`cv_check`, and the CV probabilities it scored."""
     probabilities = cv_probabilities(pages, (ROUNDS,), votes)[ROUNDS]
     scores = cv_scores(pages, datasets, probabilities, "+".join(votes) or f"{ROUNDS} rounds")
     if not votes:
         teaser_check(pages, probabilities)
+    return scores, probabilities
+
+
+def cascade_check(
+    pages: list[PageBlocks],
+    datasets: list[Dataset],
+    probabilities: dict[str, np.ndarray],
+    alone: dict[str, dict[str, float]],
+) -> dict[str, dict[str, float]]:
+    """The site-grouped CV of the cascade: the first model's fold models beside the main ones'
+    `probabilities` (whose scores are `alone`); per dataset, the share of pages the first model is
+    sure of (whose trafilatura extraction the pipeline skips) and the F1 with the cascade, printed
+    beside the main model's alone."""
+    from scraper.extract.model import sure  # noqa: PLC0415
+
+    first = cv_probabilities(pages, (ROUNDS,), first=True)[ROUNDS]
+    scores = cv_scores(pages, datasets, probabilities, "cascade", first)
+    for name, found in scores.items():
+        tested = [p for p in pages if p.dataset == name and p.fold != FROZEN]
+        skipped = sum(
+            sure(first[f"{p.dataset}/{p.page_id}"].tolist(), [len(t) for t in p.texts],
+                 comments=p.page_type == "forum") is not None
+            for p in tested
+        )  # fmt: skip
+        found["skipped"] = round(skipped / max(1, len(tested)), 4)
+        found["main_model"] = alone[name]["f1"]
+        gain = found["f1"] - alone[name]["f1"]
+        print(f"cascade {name:<22} trafilatura skipped on {found['skipped']:.1%} of {len(tested)} pages; "
+              f"F1 {found['f1']:.4f} against {alone[name]['f1']:.4f} ({gain:+.4f})", flush=True)  # fmt: skip
     return scores
 
 
@@ -513,25 +588,29 @@ def main() -> int:
     if args.choose_rounds:
         choose_rounds(pages, datasets)
         return 0
-    scores = cv_check(pages, datasets) if args.check else None
+    scores = cascade = None
+    if args.check:
+        scores, probabilities = _cv_check(pages, datasets)
+        cascade = cascade_check(pages, datasets, probabilities, scores)
     training = [p for p in pages if p.fold != FROZEN]
     blocks = sum(len(p.labels) for p in training)
-    started = time.perf_counter()
-    booster = fit(training)
-    seconds = time.perf_counter() - started
-    size = write_artifact(
-        booster,
-        lightgbm=importlib.metadata.version("lightgbm"),
-        training_pages=len(training),
-        training_blocks=blocks,
-        datasets={d.name: _digest(d) for d in datasets},
-        rounds=ROUNDS,
-        # the site-grouped CV of the block decisions (`--check`): F1, precision and recall per
-        # dataset, and trafilatura's F1 alone on the same pages
-        cv=scores,
-    )
-    print(f"train: {len(training)} pages ({blocks} blocks, frozen sites left out) in {seconds:.1f} s; "
-          f"{ARTIFACT.relative_to(REPO)}: {size / 1024:.0f} KiB")  # fmt: skip
+    described = {
+        "lightgbm": importlib.metadata.version("lightgbm"),
+        "training_pages": len(training),
+        "training_blocks": blocks,
+        "datasets": {d.name: _digest(d) for d in datasets},
+        "rounds": ROUNDS,
+    }
+    # the site-grouped CV of the block decisions (`--check`): F1, precision and recall per
+    # dataset, and trafilatura's F1 alone on the same pages; for the first model, the cascade's,
+    # with the share of pages it skips trafilatura on and the main model's F1 alone
+    for first, path, cv in ((False, ARTIFACT, scores), (True, FIRST_ARTIFACT, cascade)):
+        started = time.perf_counter()
+        booster = fit(training, first=first)
+        seconds = time.perf_counter() - started
+        size = write_artifact(booster, path, first=first, cv=cv, **described)
+        print(f"train: {len(training)} pages ({blocks} blocks, frozen sites left out) in {seconds:.1f} s; "
+              f"{path.relative_to(REPO)}: {size / 1024:.0f} KiB")  # fmt: skip
     return 0
 
 

@@ -40,7 +40,7 @@ def main() -> int:
     from scraper.errors import ScraperError  # noqa: PLC0415
     from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
 
-    settings = ExtractSettings()
+    settings = ExtractSettings(cascade=False)  # trafilatura on every page: every feature is filled
     record: dict[str, dict[str, str]] = {}
     for dataset in load_datasets(command="bench/walks.py"):
         for row in sample(dataset.rows, args.sample):

@@ -319,6 +319,9 @@ class ExtractSettings:
     # trafilatura without its fallback extractors (readability, jusText) and no date search in the
     # page text (trafilatura's `fast`); with the block model, the fallbacks are skipped anyway
     fast: bool = False
+    # the cascade: the block model's first pass judges the page before trafilatura, whose
+    # extraction runs only where that model is unsure (its metadata is read either way)
+    cascade: bool = True
     # which metadata is read: "full" searches the whole page as well (htmldate's date search,
     # trafilatura's byline, title, category and tag searches); "stated" reads only what the page
     # states (JSON-LD, meta tags, <title>, the canonical link, a date in the URL), for corpora

@@ -87,11 +87,48 @@ def class_tokens(node: LexborNode) -> frozenset[str]:
 _NO_TOKENS: frozenset[str] = frozenset()
 
 
+def class_words(node: LexborNode, words: frozenset[str]) -> frozenset[str]:
+    """`class_tokens(node) & words`, without splitting a class or id that cannot hold one of the
+    `words` (most of a page's do not): a token is a lowercase piece of the class or id, or two
+    adjacent pieces joined by a dash, so each of the words holds its first piece in the lowercase
+    value, or is not among its tokens."""
+    attrs = node.attributes
+    names, ident = attrs.get("class") or "", attrs.get("id") or ""
+    if not (names or ident) or _mentions(words).search(f"{names} {ident}".lower()) is None:
+        return _NO_TOKENS
+    return _class_tokens(names, ident) & words
+
+
+def class_text(node: LexborNode) -> str:
+    """A node's class and id as one lowercase string, an id slug left out as `class_tokens` leaves
+    it: each of its class tokens is a piece of this string, or two adjacent pieces joined by a dash,
+    so a word without a dash or a space is inside one of the tokens exactly when it is inside this."""
+    attrs = node.attributes
+    names, ident = attrs.get("class"), attrs.get("id")
+    if not names and not ident:
+        return ""
+    return _class_text(names or "", ident or "")
+
+
+@functools.lru_cache(maxsize=16384)
+def _class_text(names: str, ident: str) -> str:
+    return f"{names} {_role(ident)}".lower()
+
+
+@functools.cache  # one per word list: a few, made at import
+def _mentions(words: frozenset[str]) -> re.Pattern[str]:
+    """What the lowercase class and id must contain for one of `words` to be among their tokens."""
+    return re.compile("|".join(sorted({re.escape(word.split("-", 1)[0]) for word in words})))
+
+
 @functools.lru_cache(maxsize=16384)  # pure; a site repeats the same class strings on every page
 def _class_tokens(names: str, ident: str) -> frozenset[str]:
-    if len(_TOKEN_SPLIT.split(ident)) > _MAX_ID_PARTS:
-        ident = ""
-    return frozenset().union(*map(_name_tokens, f"{names} {ident}".split()))
+    return frozenset().union(*map(_name_tokens, f"{names} {_role(ident)}".split()))
+
+
+def _role(ident: str) -> str:
+    """The id, or "" for an id of more than three parts: a slug of its section's heading, no role."""
+    return "" if len(_TOKEN_SPLIT.split(ident)) > _MAX_ID_PARTS else ident
 
 
 # pure; class names recur across sites ("col-md-6", "entry-content") far more than whole class

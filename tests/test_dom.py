@@ -97,3 +97,30 @@ def test_a_parser_that_gives_up_is_the_pages_error(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(dom, "LexborHTMLParser", fail)
     with pytest.raises(ExtractionError, match=r"page\.html: the HTML parser gave up \(out of memory\)"):
         dom.parse_html("<p>x</p>", "page.html")
+
+
+def test_class_words_are_the_class_tokens_among_the_words() -> None:
+    """`class_words` gives `class_tokens & words`, pairs across camelCase and dashes included."""
+    words = frozenset({"cc-window", "author-box", "menu", "post"})
+    for markup in (
+        '<div class="ccWindow"></div>',
+        '<div class="tdb-author_box shareBar" id="main-menu"></div>',
+        '<div class="AUTHOR-BOX" id="sharing-with-a-single-post"></div>',
+        '<div class="postbody"></div>',
+        '<div class="x"></div>',
+        "<div></div>",
+    ):
+        element = node(markup, "div")
+        assert dom.class_words(element, words) == dom.class_tokens(element) & words
+    assert dom.class_words(node('<div class="ccWindow"></div>', "div"), words) == {"cc-window"}
+
+
+def test_class_text_holds_every_class_token_but_an_id_slug() -> None:
+    """Each class token is inside `class_text`, or two adjacent pieces of it joined by a dash."""
+    element = node('<div class="tdb-author_box shareBar" id="main-col"></div>', "div")
+    text = dom.class_text(element)
+    assert text == "tdb-author_box sharebar main-col"
+    assert all(all(piece in text for piece in token.split("-")) for token in dom.class_tokens(element))
+    slug = node('<h2 id="sharing-with-a-single-developer" class="x"></h2>', "h2")
+    assert dom.class_text(slug).split() == ["x"]
+    assert dom.class_text(node("<div></div>", "div")) == ""

@@ -73,8 +73,9 @@ def _extract_flag(ctx: click.Context, param: click.Parameter, value: bool | str 
 
 def extraction_options(f: F) -> F:
     """--precision, --recall, --comments/--no-comments, --tables/--no-tables, --links, --images,
-    --formatting, --fast: trafilatura's flags, and --metadata full|stated, mapped onto the [extract]
-    keys of the same meaning; a flag given overrides the file."""
+    --formatting, --fast: trafilatura's flags, --cascade/--no-cascade (the block model's first
+    pass) and --metadata full|stated, mapped onto the [extract] keys of the same meaning; a flag
+    given overrides the file."""
     options = [
         ("--precision", "favor_precision", "Favour precision: less text, fewer false positives."),
         ("--recall", "favor_recall", "Favour recall: more text, when pages lose paragraphs."),
@@ -84,6 +85,11 @@ def extraction_options(f: F) -> F:
         ("--images", "include_images", "Keep images (source and alt text) in Markdown and XML."),
         ("--formatting", "include_formatting", "Keep bold, italic and the like in Markdown and XML."),
         ("--fast", "fast", "Faster: no fallback extractors, no date search in the page text."),
+        (
+            "--cascade/--no-cascade",
+            "cascade",
+            "The block model judges each page first; trafilatura extracts where it is unsure [default: yes].",
+        ),
     ]
     f = click.option(
         "--metadata",

@@ -31,10 +31,11 @@ from scraper.config import ExtractSettings, Settings
 from scraper.corpus.sources import Input, expand, load_file, mapped_url, page_from_bytes
 from scraper.corpus.warc import ARCHIVE_START, ArchivedResponse, ArchivePosition, ArchiveSkip, read_archive
 from scraper.errors import NoMainContent, ScraperError, SourceError, internal_error
-from scraper.extract import Explanation, ExtractionPool, InProcess, explain, extract_document, no_article
+from scraper.extract import ExtractionPool, InProcess
 from scraper.models import Document, FetchedPage
 
 if TYPE_CHECKING:
+    from scraper.extract import Explanation
     from scraper.fetch import Fetcher
 
 log = logging.getLogger("scraper.extract")
@@ -419,6 +420,10 @@ def _finished(job: Job) -> bool:
 def _clean_page(
     page: FetchedPage, settings: ExtractSettings, explained: bool = False, origin: str = ""
 ) -> Cleaned:
+    # the extractor (trafilatura, htmldate, the models: half a CPU second and 70 MB) where pages
+    # are extracted: preloaded in the workers; a run of many pages never imports it in its parent
+    from scraper.extract import explain, extract_document, no_article  # noqa: PLC0415
+
     try:
         if not explained:
             return Cleaned(page.source, document=extract_document(page, settings), input=origin)

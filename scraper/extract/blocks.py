@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from scraper.dom import BLOCK_ELEMENTS, class_tokens
+from scraper.dom import BLOCK_ELEMENTS, class_text
 
 _INVISIBLE = frozenset({
     "script", "style", "noscript", "template", "svg", "iframe", "select", "option", "head",
@@ -122,28 +122,27 @@ class Block:
 
 
 @functools.lru_cache(maxsize=16384)
-def _vocabulary_mask(words: frozenset[str]) -> int:
-    # a word is in one of the tokens when it is in all of them joined by a character no word
-    # holds: one substring test per word, not one per word and token (a new site's classes miss
-    # the cache, and this ran a million times over 200 pages of a corpus)
-    joined = "\0".join(words)
+def _vocabulary_mask(text: str) -> int:
+    """The vocabulary words inside `text`. No word holds a dash or a space, so the words inside a
+    node's class tokens are the words inside its `class_text`: the tokens need not be made (a new
+    site's classes miss every cache, and this ran a million times over 200 pages of a corpus)."""
     mask = 0
     for i, word in enumerate(VOCABULARY):
-        if word in joined:
+        if word in text:
             mask |= 1 << i
     return mask
 
 
 def _words_mask(node: LexborNode) -> int:
-    words = class_tokens(node)
-    return _vocabulary_mask(words) if words else 0
+    text = class_text(node)
+    return _vocabulary_mask(text) if text else 0
 
 
 @functools.lru_cache(maxsize=4096)
 def _tag_words(tag: str) -> int:
     """The vocabulary in a custom element's name (`<comment-list>`, `<story-card>`): the page's
     author named it, as a class."""
-    return _vocabulary_mask(frozenset(tag.split("-"))) if "-" in tag else 0
+    return _vocabulary_mask(tag) if "-" in tag else 0
 
 
 @functools.lru_cache(maxsize=16384)
@@ -255,9 +254,11 @@ def page_features(
     return [*kinds, math.log1p(teasers), math.log1p(posts), math.log1p(code_blocks), teaser_share]
 
 
-def page_blocks(body: LexborNode, kept_text: str, page: list[float]) -> list[Block]:
+def page_blocks(body: LexborNode, kept_text: str | None, page: list[float]) -> list[Block]:
     """The text blocks of the page body in document order, their features filled in (`page`: the
-    page's own features, from `page_features`)."""
+    page's own features, from `page_features`). With `kept_text` None (trafilatura not run yet),
+    the features read from trafilatura's output (TRAFILATURA_FEATURES) are left at 0 until
+    `judge_kept` fills them in; the others are final."""
     blocks = [b for b in _walk(body) if b.pieces]
     for block in blocks:
         if block.tag == "pre":  # code keeps its lines and indentation
@@ -267,13 +268,37 @@ def page_blocks(body: LexborNode, kept_text: str, page: list[float]) -> list[Blo
             lines = "".join(block.pieces).split(_BR) if _BR in block.pieces else ["".join(block.pieces)]
             block.text = "\n".join(filter(None, (" ".join(line.split()) for line in lines)))
     blocks = [b for b in blocks if b.text]
+    _describe(blocks, page)
+    if kept_text is not None:
+        judge_kept(blocks, kept_text)
+    return blocks
+
+
+def judge_kept(blocks: list[Block], kept_text: str) -> None:
+    """How much of each block trafilatura kept (`kept_text`: its plain text), and the features
+    read from that (TRAFILATURA_FEATURES), in place: the block, its neighbours, the page's share,
+    and the kept text before and after the block."""
     kept_tokens = _WORD.findall(kept_text.lower())
     kept_unigrams = set(kept_tokens)
     kept_trigrams = set(zip(kept_tokens, kept_tokens[1:], kept_tokens[2:], strict=False))
     for block in blocks:
         block.kept = overlap(block.text, kept_unigrams, kept_trigrams)
-    _describe(blocks, page)
-    return blocks
+    total = sum(len(b.text) for b in blocks) or 1
+    kept_chars = sum(len(b.text) * b.kept for b in blocks)
+    kept_total = kept_chars / total
+    kept_chars = kept_chars or 1.0
+    kept_seen = 0.0  # trafilatura's kept text before the block: none after its story's end
+    count = len(blocks)
+    for i, block in enumerate(blocks):
+        size = len(block.text)
+        features = block.features
+        features[_KEPT] = block.kept
+        features[_PREVIOUS_KEPT] = blocks[i - 1].kept if i else -1.0
+        features[_NEXT_KEPT] = blocks[i + 1].kept if i + 1 < count else -1.0
+        features[_PAGE_KEPT_SHARE] = kept_total
+        features[_KEPT_BEFORE] = kept_seen / kept_chars
+        features[_KEPT_AFTER] = (kept_chars - kept_seen - size * block.kept) / kept_chars
+        kept_seen += size * block.kept
 
 
 def overlap(text: str, unigrams: set[str], trigrams: set[tuple[str, str, str]]) -> float:
@@ -288,13 +313,10 @@ def overlap(text: str, unigrams: set[str], trigrams: set[tuple[str, str, str]]) 
 
 
 def _describe(blocks: list[Block], page: list[float]) -> None:
+    """Every feature but those read from trafilatura's output (`judge_kept`: 0 until then)."""
     total = sum(len(b.text) for b in blocks) or 1
-    kept_chars = sum(len(b.text) * b.kept for b in blocks)
-    kept_total = kept_chars / total
-    kept_chars = kept_chars or 1.0
     count = len(blocks)
     seen = 0
-    kept_seen = 0.0  # trafilatura's kept text before the block: none after its story's end
     sections = [0] * len(_HEADINGS)  # the heading words of the open section at each level
     for i, block in enumerate(blocks):
         if block.tag in _HEADINGS:  # a heading opens a section and closes those at its level and below
@@ -323,24 +345,24 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
             sum(map(len, tokens)) / words,
             sum(t[:1].isupper() for t in tokens) / words,
             len(_DIGIT.findall(text)) / size,
-            block.kept,
-            previous.kept if previous else -1.0,
-            following.kept if following else -1.0,
+            0.0,  # kept, previous_kept, next_kept: judge_kept
+            0.0,
+            0.0,
             min(1.0, previous.link_chars / len(previous.text)) if previous else -1.0,
             min(1.0, following.link_chars / len(following.text)) if following else -1.0,
             math.log1p(len(previous.text)) if previous else -1.0,
             math.log1p(len(following.text)) if following else -1.0,
-            kept_total,
+            0.0,  # page_kept_share: judge_kept
             math.log1p(count),
             math.log1p(total),
             math.log1p(block.repeated),
-            kept_seen / kept_chars,
-            (kept_chars - kept_seen - size * block.kept) / kept_chars,
+            0.0,  # kept_before, kept_after: judge_kept
+            0.0,
             float(block.times),
             float(previous.times) if previous else -1.0,
         ]
-        features += [float(block.tag == tag) for tag in _OWN_TAGS]
-        features += [float(block.landmarks >> j & 1) for j in range(len(_LANDMARKS))]
+        features += _tag_bits(block.tag)
+        features += _landmark_bits(block.landmarks)
         features += _bits(block.own_words)
         features += _bits(block.outer_words)
         features += _near_bits(block.near_words)
@@ -348,7 +370,16 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
         features += page
         block.features = features
         seen += size
-        kept_seen += size * block.kept
+
+
+@functools.lru_cache(maxsize=1024)
+def _tag_bits(tag: str) -> tuple[float, ...]:
+    return tuple(float(tag == own) for own in _OWN_TAGS)
+
+
+@functools.lru_cache(maxsize=1024)
+def _landmark_bits(mask: int) -> tuple[float, ...]:
+    return tuple(float(mask >> j & 1) for j in range(len(_LANDMARKS)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -390,3 +421,12 @@ FEATURE_NAMES = (
     "page:log_teasers", "page:log_posts", "page:log_code_blocks", "page:teaser_share",
 )  # fmt: skip
 FEATURE_COUNT = len(FEATURE_NAMES)
+# The features read from trafilatura's output (`judge_kept`); the first model of the cascade
+# (model.py) reads every other one, so it can judge a page before trafilatura runs.
+TRAFILATURA_FEATURES = ("kept", "previous_kept", "next_kept", "page_kept_share", "kept_before", "kept_after")
+_KEPT, _PREVIOUS_KEPT, _NEXT_KEPT, _PAGE_KEPT_SHARE, _KEPT_BEFORE, _KEPT_AFTER = (
+    FEATURE_NAMES.index(name) for name in TRAFILATURA_FEATURES
+)
+FIRST_FEATURE_NAMES = tuple(name for name in FEATURE_NAMES if name not in TRAFILATURA_FEATURES)
+# where each of them stands among a block's `features`
+FIRST_FEATURES = tuple(FEATURE_NAMES.index(name) for name in FIRST_FEATURE_NAMES)

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.dom import ancestors, class_tokens, link_text_length, text_of
+from scraper.dom import ancestors, class_words, link_text_length, text_of
 from scraper.extract.metadata import PageFacts
 
 JUNK_TYPES = frozenset({"block", "login", "consent", "js_shell", "not_found"})
@@ -120,10 +120,12 @@ _CHALLENGE = (
 _STORY = "h1, main, article"
 _UNSEEN = frozenset({"script", "style", "noscript", "template", "svg", "-comment"})
 _CHROME_WORDS = frozenset({"sidebar", "menu"})
+_BOX_WORDS = _CONSENT_WORDS | _CHROME_WORDS
 _NO_WORDS: frozenset[str] = frozenset()
 _POST_WORDS = frozenset({"post", "message", "reply", "answer", "postbody", "forumpost"})
 _COMMENT_WORDS = frozenset({"comment", "comments"})
 _FORUM_WORDS = _POST_WORDS - {"reply"}  # a comment that is also a post or an answer is one (Q&A)
+_POST_OR_COMMENT_WORDS = _POST_WORDS | _COMMENT_WORDS
 # a class or id token is part of the attribute's value, lowercased: no post word, no token of one
 _POST_CANDIDATES = ", ".join(
     f'[{name}*="{word}" i]' for name in ("class", "id") for word in ("post", "message", "reply", "answer")
@@ -251,7 +253,7 @@ class _Visible:
                 if tag in _UNSEEN:
                     continue
                 # the words matter only to a box not yet known to be consent or chrome
-                tokens = class_tokens(child) if not (in_consent and in_chrome) else _NO_WORDS
+                tokens = class_words(child, _BOX_WORDS) if not (in_consent and in_chrome) else _NO_WORDS
                 # a wrapper classed "cookies-accepted" that holds the story is not a consent box
                 consent = in_consent or bool(tokens & _CONSENT_WORDS and not child.css_first(_STORY))
                 chrome = in_chrome or tag in _CHROME_TAGS or bool(tokens & _CHROME_WORDS)
@@ -356,11 +358,11 @@ def _repeated_posts(body: LexborNode) -> int:
     comments under a story or a blog post; a comment also classed answer or post is one (Q&A)."""
     best = 0
     for parent in _parents_of(body, _POST_CANDIDATES):  # the others hold no post
-        comments = bool(class_tokens(parent) & _COMMENT_WORDS)
+        comments = bool(class_words(parent, _COMMENT_WORDS))
         posts = [
             c
             for c in parent.iter()
-            if (tokens := class_tokens(c)) & _POST_WORDS
+            if (tokens := class_words(c, _POST_OR_COMMENT_WORDS)) & _POST_WORDS
             and not (comments and tokens & _COMMENT_WORDS and not tokens & _FORUM_WORDS)
             and c.tag not in ("a", "span", "li")
             and len(text_of(c)) >= 80

@@ -521,16 +521,23 @@ _BLOCK_XML = {"pre": "code", "blockquote": "quote"}
 
 def chosen_content(shown: Content, blocks: list[tuple[str, str]]) -> Content:
     """The XML and Markdown of the (tag, text) blocks the block model chose, in order. A block
-    trafilatura kept too is its element from `shown` (links, images, emphasis as asked); a block
-    only the model kept is a plain one: a heading, a list item, code, a quote or a paragraph."""
+    trafilatura kept too is its element from `shown` (links, images, emphasis as asked), followed
+    by the images trafilatura kept after it; a block only the model kept is a plain one: a
+    heading, a list item, code, a quote or a paragraph."""
     root = etree.fromstring(f"<doc>{shown.xml}</doc>")
     kept: dict[str, etree._Element] = {}
     for block in root.iterfind(".//main//*"):
         if block.tag in _TRAFILATURA_BLOCKS:
             kept.setdefault(_words("".join(block.itertext())), block)
+    images = _images_after(root.find("main"))
     main = etree.Element("main")
     items: etree._Element | None = None
+    after: list[etree._Element] = []  # the images that follow the last block, once it is placed
     for tag, text in blocks:
+        if after:
+            main.extend(copy.deepcopy(image) for image in after)
+            items = None
+        after = images.pop(_words(text), [])
         element = kept.get(_words(text))
         if (
             element is not None
@@ -543,8 +550,9 @@ def chosen_content(shown: Content, blocks: list[tuple[str, str]]) -> Content:
                 None  # trafilatura lost the <pre>'s lines ("import asyncio import time"): the block has them
             )
         if tag == "li" or (element is not None and element.tag == "item"):
-            if items is None:
-                items = etree.SubElement(main, "list", rend="ul")
+            rend = _list_kind(element)
+            if items is None or items.get("rend") != rend:
+                items = etree.SubElement(main, "list", rend=rend)
             items.append(_as(element, "item", text))
             continue
         items = None
@@ -555,10 +563,31 @@ def chosen_content(shown: Content, blocks: list[tuple[str, str]]) -> Content:
             main.append(_as(None, "head", text, rend=tag))
         else:
             main.append(_as(element, _BLOCK_XML.get(tag, "p"), text))
+    main.extend(copy.deepcopy(image) for image in after)
     return Content(markdown=tidy_markdown(xmltotxt(main, True)), xml=etree.tostring(main, encoding="unicode"))
 
 
 _TRAFILATURA_BLOCKS = frozenset({"p", "head", "item", "quote", "code", "cell"})
+
+
+def _images_after(main: etree._Element | None) -> dict[str, list[etree._Element]]:
+    """The images (`<graphic>`) trafilatura kept between its blocks, by the words of the block
+    each follows: they go with that block when the model keeps it."""
+    found: dict[str, list[etree._Element]] = {}
+    last = None
+    for child in main if main is not None else ():
+        if child.tag == "graphic":
+            if last is not None:
+                found.setdefault(last, []).append(child)
+        elif words := _words("".join(child.itertext())):
+            last = words
+    return found
+
+
+def _list_kind(item: etree._Element | None) -> str:
+    """The `rend` of the list trafilatura put `item` in ("ol": numbered), else "ul"."""
+    parent = item.getparent() if item is not None else None
+    return str(parent.get("rend") or "ul") if parent is not None and parent.tag == "list" else "ul"
 
 
 def _words(text: str) -> str:

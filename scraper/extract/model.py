@@ -1,6 +1,7 @@
 """The block model: which blocks of a page are its main content, its comments or boilerplate.
 
     choose(blocks, comments=..., comments_last=...) -> list[Block] | None   None: trafilatura's output
+    first_choice(blocks, comments=..., ...) -> list[Block] | None   None: not sure; run trafilatura
 
 trafilatura proposes the main content; the model (gradient-boosted trees trained by LightGBM,
 three classes, evaluated by trees.py with numpy alone) reads each block's features (blocks.py)
@@ -22,6 +23,15 @@ LightGBM's version and parameters as the artifact records them, and whatever the
 adds (datasets and their digests, rounds, CV scores). An artifact that does not match its
 manifest, or whose features are not the ones this code makes (count, names or order), is not
 used, and a warning says why: never a silent fall back to plain trafilatura.
+
+The cascade: a second artifact, the *first* model (`block_model_first.txt.gz` and its manifest,
+built by the same `make train` run and checked the same way), reads every feature but the six
+read from trafilatura's output (blocks.TRAFILATURA_FEATURES), so it can judge a page before
+trafilatura runs. When it is sure of the page (`first_choice`: every block kept at
+`FIRST_KEEP` or dropped below `FIRST_DROP`, but for at most `FIRST_UNSURE` of the text, decided
+at 0.5), its blocks are the page's text and trafilatura's extraction is not run; otherwise the
+page takes the path above. The three numbers were chosen by the site-grouped CV (bench/train.py
+--check prints the cascade's CV beside the main model's).
 """
 
 from __future__ import annotations
@@ -33,14 +43,30 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES, Block, inside
+from scraper.extract.blocks import FEATURE_NAMES, FIRST_FEATURE_NAMES, FIRST_FEATURES, Block, inside
 
 ARTIFACT = "block_model.txt.gz"
 MANIFEST = "block_model.manifest.json"
+FIRST_ARTIFACT = "block_model_first.txt.gz"
+FIRST_MANIFEST = "block_model_first.manifest.json"
 MANIFEST_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One of the two artifacts: its file, its manifest's file and the features it reads."""
+
+    artifact: str
+    manifest: str
+    names: tuple[str, ...]
+
+
+MAIN = Kind(ARTIFACT, MANIFEST, FEATURE_NAMES)
+FIRST = Kind(FIRST_ARTIFACT, FIRST_MANIFEST, FIRST_FEATURE_NAMES)
 log = logging.getLogger(__name__)
 # The model keeps a block at or above KEEP, drops one below DROP, and leaves the others to
 # trafilatura: chosen by the site-grouped CV of bench/train.py (never on the frozen split).
@@ -55,39 +81,60 @@ KEPT = 0.5
 # whatever trafilatura did (trafilatura's main text takes in the comments that sit in the story's
 # container): chosen by the site-grouped CV, as KEEP and DROP.
 COMMENT_DROP = 0.5
+# The first model (the cascade) is sure of a page when every block's probability of being wanted
+# is at least FIRST_KEEP or below FIRST_DROP, but for blocks holding at most FIRST_UNSURE of the
+# page's text (kept at 0.5): chosen by the site-grouped CV, as KEEP and DROP.
+FIRST_KEEP, FIRST_DROP, FIRST_UNSURE = 0.8, 0.15, 0.2
 
 _UNSET: Any = object()
 _chosen: Any = _UNSET  # a model set by `use` (the bench's per-fold models), or None: no model
+_first: Any = _UNSET  # the same for the first model of the cascade
 
 
-def use(trees: Any) -> None:
-    """Use this model (None: no model) in this process instead of the shipped one: anything with
-    `predict(matrix)` giving a row of class probabilities per block, as `trees.Trees` does."""
-    global _chosen  # noqa: PLW0603  # one model per process, as the shipped one is
-    _chosen = trees
+def use(trees: Any, first: Any = None) -> None:
+    """Use this model (None: no model) in this process instead of the shipped one, and `first` as
+    the cascade's first model (None: no cascade): anything with `predict(matrix)` giving a row of
+    class probabilities per block, as `trees.Trees` does (`first` reads FIRST_FEATURE_NAMES)."""
+    global _chosen, _first  # one model per process, as the shipped one is
+    _chosen, _first = trees, first
+
+
+def use_shipped() -> None:
+    """Use the shipped models again (after `use`)."""
+    global _chosen, _first  # noqa: PLW0603
+    _chosen = _first = _UNSET
 
 
 @functools.cache
-def _shipped() -> Any:
-    """The packaged model, or None (with a warning when there is an artifact that cannot be used)."""
+def _load(kind: Kind) -> Any:
+    """A packaged model, or None (with a warning when there is an artifact that cannot be used)."""
     folder = resources.files("scraper.extract")
-    artifact = folder.joinpath(ARTIFACT)
+    artifact = folder.joinpath(kind.artifact)
     if not artifact.is_file():
         return None
     data = artifact.read_bytes()
-    described = folder.joinpath(MANIFEST)
-    problem = mismatch(data, described.read_text(encoding="utf-8") if described.is_file() else None)
+    described = folder.joinpath(kind.manifest)
+    problem = mismatch(data, described.read_text(encoding="utf-8") if described.is_file() else None, kind)
     if problem is not None:
-        log.warning(
-            "the block model is not used (plain trafilatura instead): %s; retrain: make train", problem
-        )
+        instead = "plain trafilatura" if kind == MAIN else "trafilatura runs on every page"
+        log.warning("%s is not used (%s instead): %s; retrain: make train", kind.artifact, instead, problem)
         return None
     from scraper.extract.trees import Trees  # noqa: PLC0415  # numpy: a process that never extracts skips it
 
     return Trees.from_text(gzip.decompress(data).decode("utf-8"))
 
 
-def manifest(data: bytes, **training: Any) -> dict[str, Any]:
+def _shipped() -> Any:
+    """The packaged block model, or None."""
+    return _load(MAIN)
+
+
+def _first_shipped() -> Any:
+    """The packaged first model of the cascade, or None."""
+    return _load(FIRST)
+
+
+def manifest(data: bytes, kind: Kind = MAIN, **training: Any) -> dict[str, Any]:
     """The manifest of the artifact `data` (gzip of LightGBM's text format): what the artifact
     itself records, plus `training` (datasets, their digests, CV scores, ...) from its maker."""
     text = gzip.decompress(data).decode("utf-8")
@@ -100,11 +147,11 @@ def manifest(data: bytes, **training: Any) -> dict[str, Any]:
     )
     return {
         "format": MANIFEST_FORMAT,
-        "artifact": ARTIFACT,
+        "artifact": kind.artifact,
         "artifact_sha256": hashlib.sha256(data).hexdigest(),
         "feature_count": int(header["max_feature_idx"]) + 1,
-        "feature_names": list(FEATURE_NAMES),
-        "features_sha256": features_digest(FEATURE_NAMES),
+        "feature_names": list(kind.names),
+        "features_sha256": features_digest(kind.names),
         "objective": header.get("objective", ""),
         "num_class": int(header.get("num_class", "1")),
         "model_format": header.get("version", ""),
@@ -118,17 +165,17 @@ def features_digest(names: tuple[str, ...] | list[str]) -> str:
     return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
 
 
-def mismatch(data: bytes, manifest_text: str | None) -> str | None:
+def mismatch(data: bytes, manifest_text: str | None, kind: Kind = MAIN) -> str | None:
     """Why the artifact `data` may not be used with this code and its manifest, or None."""
     try:
         recorded = json.loads(manifest_text) if manifest_text is not None else None
     except ValueError as exc:
-        return f"{MANIFEST} is not JSON ({exc})"
+        return f"{kind.manifest} is not JSON ({exc})"
     if not isinstance(recorded, dict):
-        return f"no {MANIFEST} beside {ARTIFACT}"
+        return f"no {kind.manifest} beside {kind.artifact}"
     if recorded.get("artifact_sha256") != hashlib.sha256(data).hexdigest():
-        return f"{ARTIFACT} is not the artifact {MANIFEST} describes (another digest)"
-    problem = _features_problem(recorded)
+        return f"{kind.artifact} is not the artifact {kind.manifest} describes (another digest)"
+    problem = _features_problem(recorded, kind)
     if problem is not None:
         return problem
     if recorded.get("num_class") != len(CLASSES):
@@ -136,18 +183,20 @@ def mismatch(data: bytes, manifest_text: str | None) -> str | None:
     return None
 
 
-def _features_problem(recorded: dict[str, Any]) -> str | None:
+def _features_problem(recorded: dict[str, Any], kind: Kind) -> str | None:
     """Why the features the manifest names are not the ones this code makes, or None."""
-    if recorded.get("feature_count") != FEATURE_COUNT:
-        return f"it reads {recorded.get('feature_count')} features per block, this code makes {FEATURE_COUNT}"
+    if recorded.get("feature_count") != len(kind.names):
+        return (
+            f"it reads {recorded.get('feature_count')} features per block, this code makes {len(kind.names)}"
+        )
     names = recorded.get("feature_names")
     if not isinstance(names, list) or recorded.get("features_sha256") != features_digest(names):
-        return f"{MANIFEST} names no features, or its features digest is not theirs"
-    if names != list(FEATURE_NAMES):
+        return f"{kind.manifest} names no features, or its features digest is not theirs"
+    if names != list(kind.names):
         changed = next(
             (
                 f"#{i} {a!r} is now {b!r}"
-                for i, (a, b) in enumerate(zip(names, FEATURE_NAMES, strict=False))
+                for i, (a, b) in enumerate(zip(names, kind.names, strict=False))
                 if a != b
             ),
             "another number of them",
@@ -160,8 +209,17 @@ def _model() -> Any:
     return _shipped() if _chosen is _UNSET else _chosen
 
 
+def _first_model() -> Any:
+    return _first_shipped() if _first is _UNSET else _first
+
+
 def available() -> bool:
     return _model() is not None
+
+
+def first_available() -> bool:
+    """Whether the cascade can run: a first model is there."""
+    return _first_model() is not None
 
 
 # The model's classes: the index of each in its probability rows.
@@ -179,6 +237,14 @@ def probabilities(blocks: list[Block]) -> list[list[float]]:
 
     matrix = np.asarray([b.features for b in blocks], dtype=np.float64)
     return np.atleast_2d(_model().predict(matrix)).tolist()  # type: ignore[no-any-return]
+
+
+def first_probabilities(blocks: list[Block]) -> list[list[float]]:
+    """The first model's probabilities of each class for each block (its features only)."""
+    import numpy as np  # noqa: PLC0415
+
+    matrix = np.asarray([b.features for b in blocks], dtype=np.float64)[:, FIRST_FEATURES]
+    return np.atleast_2d(_first_model().predict(matrix)).tolist()  # type: ignore[no-any-return]
 
 
 def choose(
@@ -208,12 +274,77 @@ def choose(
     )
     if verdicts is None:
         return None
+    return _in_order(blocks, verdicts, comments_last=comments_last, tables=tables)
+
+
+def first_choice(
+    blocks: list[Block],
+    *,
+    comments: bool = False,
+    comments_last: bool = True,
+    tables: bool = True,
+    shown: Callable[[str], int] | None = None,
+) -> list[Block] | None:
+    """The cascade's first pass: the blocks to keep, in reading order, when the first model is
+    sure of the page (`sure`); None when it is not, or when there is no first model: then
+    trafilatura runs and `choose` decides. The arguments are `choose`'s."""
+    if not blocks or _first_model() is None:
+        return None
+    verdicts = sure(
+        first_probabilities(blocks),
+        [len(b.text) for b in blocks],
+        comments=comments,
+        texts=[b.text for b in blocks],
+        shown=shown,
+    )
+    if verdicts is None:
+        return None
+    return _in_order(blocks, verdicts, comments_last=comments_last, tables=tables)
+
+
+def _in_order(
+    blocks: list[Block], verdicts: list[int], *, comments_last: bool, tables: bool
+) -> list[Block] | None:
+    """The kept blocks in output order (comments after the main text when `comments_last`), none
+    inside a table without `tables`; None when nothing is kept."""
     if not tables:
         verdicts = [BOILERPLATE if inside(b, "table") else v for b, v in zip(blocks, verdicts, strict=True)]
         if not any(verdicts):
             return None
     main = [b for b, v in zip(blocks, verdicts, strict=True) if v == CONTENT or (v and not comments_last)]
     return main + [b for b, v in zip(blocks, verdicts, strict=True) if v == COMMENT and comments_last]
+
+
+def sure(
+    classes: list[list[float]],
+    sizes: list[int],
+    *,
+    comments: bool = False,
+    texts: list[str] | None = None,
+    shown: Callable[[str], int] | None = None,
+) -> list[int] | None:
+    """Each block's fate by the first model alone (BOILERPLATE, CONTENT or COMMENT), or None when
+    it is not sure of the page: when the blocks whose probability of being wanted lies between
+    `FIRST_DROP` and `FIRST_KEEP` hold more than `FIRST_UNSURE` of the text (those are kept at
+    0.5), or when nothing would be kept. Without `comments`, a block it takes for a comment at
+    `COMMENT_DROP` or more is dropped, surely. With `texts`, copies among the kept blocks are
+    dropped (`drop_copies`, `shown`), as `decide` does."""
+    verdicts: list[int] = []
+    unsure = 0
+    for row, size in zip(classes, sizes, strict=True):
+        p_content, p_comment = row[CONTENT], row[COMMENT]
+        wanted = p_content + (p_comment if comments else 0.0)
+        unwanted_comment = not comments and p_comment >= COMMENT_DROP
+        if not (unwanted_comment or wanted >= FIRST_KEEP or wanted < FIRST_DROP):
+            unsure += size
+        keep = not unwanted_comment and wanted >= 0.5  # the likelier side
+        verdicts.append((COMMENT if p_comment > p_content else CONTENT) if keep else BOILERPLATE)
+    if unsure > FIRST_UNSURE * sum(sizes):
+        return None
+    if texts is not None:
+        for i in drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown):
+            verdicts[i] = BOILERPLATE
+    return verdicts if any(verdicts) else None
 
 
 def decide(

@@ -4,10 +4,12 @@
                      -> read_facts, measure (metadata.py, classify.py)
                      -> classify: a junk page (block, login, consent, soft 404) stops here
                      -> strip_clutter (prepass.py, in place)
-                     -> trafilatura.bare_extraction (called once) -> markdown, metadata, body tree
-                     -> plain text from the same body tree
-                     -> blocks of the pre-passed tree (blocks.py); the block model (model.py) keeps
-                        the blocks it is sure of, trafilatura's verdict stands for the others
+                     -> blocks of the pre-passed tree (blocks.py); the cascade's first model
+                        (model.py) judges them: when it is sure of the page, its blocks are the
+                        text, trafilatura gives the metadata only, and its extraction is not run
+                     -> else trafilatura.bare_extraction (called once) -> markdown, metadata, body
+                        tree, plain text from the same body tree; the block model keeps the blocks
+                        it is sure of, trafilatura's verdict stands for the others
                      -> classify again on the text (junk, page type, quality), metadata checked -> Document
 
 This module and formats.py (the XML, Markdown and text of an extraction) are the adapter around
@@ -43,7 +45,7 @@ from scraper.dates import iso_day, states_day
 from scraper.dom import parse_html
 from scraper.errors import NoMainContent
 from scraper.extract import model as block_model
-from scraper.extract.blocks import Block, page_blocks, page_features
+from scraper.extract.blocks import Block, judge_kept, page_blocks, page_features
 from scraper.extract.bounds import simplify
 from scraper.extract.classify import MIN_TEASERS, Classification, PageSignals, classify, measure
 from scraper.extract.formats import (
@@ -89,6 +91,9 @@ class Trace:
     blocks: list[Block] = field(default_factory=list)
     # the blocks the model kept, in output order (None: trafilatura's output stood)
     chosen: list[Block] | None = None
+    # trafilatura's extractions run for the page (bare_extraction: 0 when the cascade's first
+    # model was sure of the page, 2 when the first one found too little of its prose)
+    extractions: int = 0
     # CPU seconds of this process per stage: parse, prepass, trafilatura, model, metadata (the
     # benches read them; CPU time, so what else runs on a shared machine is not charged to a stage)
     timings: dict[str, float] = field(default_factory=dict)
@@ -135,27 +140,63 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
 
     verdict = trace.verdict
     settings = _for_page_type(settings, verdict.page_type)
+    call = _Call.for_page(settings, facts, page)
+    # a text may be kept as often as the page shows it (`times`, the page rendered when first asked)
+    times = times_shown(html, page.source)
+    # a page bounds.py had to simplify is a shape the model never saw: trafilatura's output stands
+    serialised: str | None = None
+    if tree.body is not None and not bounded and (trace.collect_blocks or block_model.available()):
+        serialised = _serialise(tree)  # first: it drops the void elements trafilatura cannot read
+        trace.blocks = _page_blocks(tree.body, verdict.page_type, signals)
+        trace.lap("model")
+        sure = _first_pass(trace, settings, verdict.page_type, times)
+        # the text is the first model's; trafilatura's elements are needed only for links, images
+        # or emphasis in the Markdown and XML: else trafilatura gives the metadata alone
+        alone = (
+            None
+            if sure is None or _with_elements(settings)
+            else _unextracted(serialised, page_url, call, sure)
+        )
+        if sure is not None and alone is not None:
+            trace.lap("trafilatura")
+            return _document(page, settings=settings, facts=facts, signals=signals, trace=trace,
+                             found=alone[0], text="\n".join(b.text for b in sure),
+                             markdown=block_model.markdown(sure), shown=alone[1])  # fmt: skip
     found, main_text = _extract_main(
-        tree, html, page_url, settings, page.source, call=_Call.for_page(settings, facts, page),
-        simplified=bool(bounded),
+        tree, html, page_url, settings, page.source, call=call, simplified=bool(bounded), trace=trace,
+        serialised=serialised,
     )  # fmt: skip
     text, markdown = _with_comments(found, main_text, settings)
     trace.lap("trafilatura")
-    # a page bounds.py had to simplify is a shape the model never saw: trafilatura's output stands
-    if tree.body is not None and not bounded and (trace.collect_blocks or block_model.available()):
+    if trace.blocks:
         # what trafilatura kept, as the model learnt it: its main text, and a forum's replies with it
-        trace.blocks = _page_blocks(tree.body, text if verdict.page_type == "forum" else main_text,
-                                    verdict.page_type, signals)  # fmt: skip
-    # trafilatura's output as the page reads it, and no text more often than the page shows it
-    # (`times`, the page rendered when first asked); after the blocks, whose features read what
-    # trafilatura kept as it kept it
-    times = times_shown(html, page.source)
+        judge_kept(trace.blocks, text if verdict.page_type == "forum" else main_text)
+    # trafilatura's output as the page reads it, and no text more often than the page shows it;
+    # after the blocks, whose features read what trafilatura kept as it kept it
     if _as_the_page_reads(found, trace.blocks, trace) | _without_copies(found, settings, times):
         text, markdown = _with_comments(found, plain_text(found.body), settings)
-    chosen = _choose(trace, settings, verdict.page_type, times)
+    chosen = trace.chosen if trace.chosen is not None else _choose(trace, settings, verdict.page_type, times)
     shown = _shown(found, settings, chosen, trace)  # last: it edits found
     if chosen is not None:
         text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
+    return _document(page, settings=settings, facts=facts, signals=signals, trace=trace, found=found,
+                     text=text, markdown=markdown, shown=shown)  # fmt: skip
+
+
+def _document(
+    page: FetchedPage,
+    *,
+    settings: ExtractSettings,
+    facts: PageFacts,
+    signals: PageSignals,
+    trace: Trace,
+    found: _Extracted,
+    text: str,
+    markdown: str,
+    shown: Content,
+) -> Document:
+    """The page's record from its extraction: `found`'s metadata, its `text` (and the `markdown`
+    the quality score reads), the Markdown and XML `shown`; junk and unreadable text are skipped."""
     if not text:
         return _junk_or_nothing(
             page, facts, signals, trace, "the main text block is empty", settings=settings
@@ -163,7 +204,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     if not _readable(text):
         reason = "no readable text: the main block is mostly symbols or binary junk"
         return _junk_or_nothing(page, facts, signals, trace, reason, settings=settings)
-    trace.verdict = verdict = classify(signals, text, page.status, markdown)
+    trace.verdict = verdict = classify(signals, text, page.status, markdown)  # judged again, on the text
     if verdict.skip_reason is not None:
         return _skipped(page, facts, signals, verdict, settings)
     dated = choose_date(
@@ -227,6 +268,45 @@ def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callabl
     return remove_copies([body for body in (found.body, kept) if body is not None], times)
 
 
+def _first_pass(
+    trace: Trace, settings: ExtractSettings, page_type: str, times: Callable[[str], int]
+) -> list[Block] | None:
+    """The cascade: the blocks to keep (also `trace.chosen`) when the first model is sure of the
+    page's blocks (`trace.blocks`, judged before trafilatura), in output order; None when it is
+    not, when there is no first model, or when the settings turn the cascade off (`cascade =
+    false`, or trafilatura's precision or recall mode, which only its extraction follows)."""
+    if not settings.cascade or settings.favor_precision or settings.favor_recall:
+        return None
+    trace.chosen = block_model.first_choice(
+        trace.blocks,
+        comments=settings.include_comments,
+        comments_last=page_type != "forum",
+        tables=settings.include_tables,
+        shown=times,
+    )
+    trace.lap("model")
+    return trace.chosen
+
+
+def _with_elements(settings: ExtractSettings) -> bool:
+    """Whether the Markdown and XML keep links, images or emphasis, which only trafilatura's
+    elements give (formats.chosen_content takes them from its extraction)."""
+    return settings.include_links or settings.include_images or settings.include_formatting
+
+
+def _unextracted(
+    page_html: str, url: str | None, call: _Call, chosen: list[Block]
+) -> tuple[_Extracted, Content] | None:
+    """trafilatura's metadata of the page it would have extracted, without the extraction, and
+    the Markdown and XML of the `chosen` blocks; None when trafilatura cannot parse the page (its
+    extraction then says why)."""
+    tree = load_html(page_html)
+    if tree is None:
+        return None
+    blocks = [(b.tag, b.text) for b in chosen]
+    return _metadata(tree, url, call), chosen_content(Content(markdown="", xml=""), blocks)
+
+
 def _choose(
     trace: Trace, settings: ExtractSettings, page_type: str, times: Callable[[str], int]
 ) -> list[Block] | None:
@@ -260,9 +340,9 @@ def _shown(found: _Extracted, settings: ExtractSettings, chosen: list[Block] | N
     return shown if chosen is None else chosen_content(shown, [(b.tag, b.text) for b in chosen])
 
 
-def _page_blocks(body: LexborNode, kept_text: str, page_type: str, signals: PageSignals) -> list[Block]:
-    """The page's blocks with their features, for the model to judge (`kept_text`: what
-    trafilatura kept, as the model learnt it)."""
+def _page_blocks(body: LexborNode, page_type: str, signals: PageSignals) -> list[Block]:
+    """The page's blocks with their features, for the models to judge (those read from what
+    trafilatura kept come with `judge_kept`, when it has run)."""
     context = page_features(
         page_type,
         signals.teasers,
@@ -270,7 +350,7 @@ def _page_blocks(body: LexborNode, kept_text: str, page_type: str, signals: Page
         signals.code_blocks,
         signals.teaser_text_length / max(1, signals.text_length),
     )
-    return page_blocks(body, kept_text, context)
+    return page_blocks(body, None, context)
 
 
 def _for_page_type(settings: ExtractSettings, page_type: str) -> ExtractSettings:
@@ -459,26 +539,30 @@ def _extract_main(
     *,
     call: _Call,
     simplified: bool,
+    trace: Trace,
+    serialised: str | None = None,
 ) -> tuple[_Extracted, str]:
     """The trafilatura call strategy: the extraction and its plain text.
 
     One call, on the pre-passed page. Only when its text holds less than a quarter of the prose
     the pre-pass left is a second call made, on the page without the generic pre-pass (the
     user's keep/remove selectors still apply), and the longer of the two texts wins.
+    `serialised`: the pre-passed tree as HTML (`_serialise`), when it was written already.
     """
+    page_html = _serialise(tree) if serialised is None else serialised
     if not settings.prepass:
-        found = _run_trafilatura(_serialise(tree), url, settings, source, call)
+        found = _run_trafilatura(page_html, url, settings, source, call=call, trace=trace)
         return found, plain_text(found.body)
     prose = prose_weight(tree.body) if tree.body is not None else 0
     first: tuple[_Extracted, str] | None = None
     with contextlib.suppress(NoMainContent):  # the second call may still find the story
-        found = _run_trafilatura(_serialise(tree), url, settings, source, call)
+        found = _run_trafilatura(page_html, url, settings, source, call=call, trace=trace)
         first = found, plain_text(found.body)
     if first is not None and len(first[1]) >= _MIN_PROSE_SHARE * prose:
         return first
     try:
         second_page = _explicit_only(html, settings, source, simplified=simplified)
-        found = _run_trafilatura(second_page, url, settings, source, call)
+        found = _run_trafilatura(second_page, url, settings, source, call=call, trace=trace)
     except NoMainContent:
         if first is None:
             raise
@@ -515,9 +599,10 @@ def _explicit_only(html: str, settings: ExtractSettings, source: str, *, simplif
 
 
 def _run_trafilatura(
-    html: str, url: str | None, settings: ExtractSettings, source: str, call: _Call
+    html: str, url: str | None, settings: ExtractSettings, source: str, *, call: _Call, trace: Trace
 ) -> _Extracted:
     """One trafilatura call: markdown, metadata and the body tree, from one parse of the page."""
+    trace.extractions += 1
     tree = load_html(html)
     if tree is None:
         raise NoMainContent(source, "the extractor found no main text block")

@@ -12,13 +12,12 @@ rules come first and the broad page-chrome ones last.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.dom import ancestors, class_tokens, link_density, link_text_length, text_of
+from scraper.dom import ancestors, class_tokens, class_words, link_density, link_text_length, text_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +81,9 @@ class Page:
             body=body,
             protected=protected,
             total=prose_weight(body),
-            classed=[(n, tokens) for n in body.css("[class], [id]") if (tokens := _rule_tokens(n))],
+            classed=[
+                (n, tokens) for n in body.css("[class], [id]") if (tokens := class_words(n, _rule_words()))
+            ],
             texts=[
                 (n, _folded(n.text_content or ""))
                 for n in body.traverse(include_text=True, skip_empty=True)
@@ -125,15 +126,15 @@ def _by_css(selector: str, *, link_dense: bool = False) -> _Finder:
     return find
 
 
-# Every word a `_by_tokens` rule looks for, filled as RULES is built: a class string containing
-# none of them (most of a page's) is never split into tokens at all.
+# Every word a `_by_tokens` rule looks for, filled as RULES is built: a class string that cannot
+# hold one of them (most of a page's) is never split into tokens at all (dom.class_words).
 _RULE_WORDS: set[str] = set()
 
 
 def _by_tokens(words: str, *, link_dense: bool = False) -> _Finder:
     """Elements whose class or id has one of the space-separated `words` as a whole token or pair."""
     wanted = frozenset(words.split())
-    _RULE_WORDS.update(word.split("-", 1)[0] for word in wanted)
+    _RULE_WORDS.update(wanted)
 
     def find(page: Page) -> Iterator[LexborNode]:
         return (n for n, tokens in page.classed if tokens & wanted and (not link_dense or _is_link_dense(n)))
@@ -379,25 +380,10 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _rule_tokens(node: LexborNode) -> frozenset[str]:
-    """`class_tokens(node)`, or nothing when no rule word is in its class or id (the cheap common case)."""
-    attrs = node.attributes
-    return (
-        class_tokens(node) if _mentions_rule_word(attrs.get("class") or "", attrs.get("id") or "") else _NONE
-    )
-
-
-_NONE: frozenset[str] = frozenset()
-
-
-@functools.lru_cache(maxsize=16384)  # pure; a site repeats the same class strings on every page
-def _mentions_rule_word(names: str, ident: str) -> bool:
-    return _rule_words().search(f"{names} {ident}".lower()) is not None
-
-
 @functools.cache
-def _rule_words() -> re.Pattern[str]:
-    return re.compile("|".join(sorted(map(re.escape, _RULE_WORDS))))
+def _rule_words() -> frozenset[str]:
+    """The words of every `_by_tokens` rule (RULES is built by the time a page is scanned)."""
+    return frozenset(_RULE_WORDS)
 
 
 _TRIM = " :.\u2026\u00bb\u203a\u2192>|-\u2013\u2014"  # punctuation and arrows around labels

@@ -77,7 +77,7 @@ def fixed_model() -> Iterator[Any]:
         model.use(_Fixed(probabilities))
 
     yield use
-    model.use(model._shipped())
+    model.use_shipped()
 
 
 def test_sure_verdicts_win_and_unsure_ones_defer(fixed_model: Any) -> None:
@@ -112,7 +112,7 @@ def test_no_model_means_trafilatura() -> None:
     try:
         assert model.choose(_blocks("<p>some text here</p>")) is None
     finally:
-        model.use(model._shipped())
+        model.use_shipped()
 
 
 def test_markdown_of_blocks() -> None:

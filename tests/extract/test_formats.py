@@ -53,6 +53,34 @@ def test_blocks_the_model_chose_keep_trafilaturas_links_and_emphasis() -> None:
     assert "**every**" in chosen.markdown and "- 06:40 from the quays" in chosen.markdown
 
 
+def test_a_numbered_list_trafilatura_kept_stays_numbered() -> None:
+    """Items trafilatura kept in a numbered list (rend "ol") stay in one; a plain item starts a
+    bulleted one."""
+    shown = Content(
+        markdown="", xml='<main><list rend="ol"><item>Install it</item><item>Run it</item></list></main>'
+    )
+    chosen = chosen_content(
+        shown, [("li", "Install it"), ("li", "Run it"), ("li", "A bullet only the model kept")]
+    )
+    assert etree.fromstring(chosen.xml).xpath("list/@rend") == ["ol", "ul"]
+    assert "1. Install it" in chosen.markdown and "2. Run it" in chosen.markdown
+    assert "- A bullet only the model kept" in chosen.markdown
+
+
+def test_an_image_trafilatura_kept_after_a_chosen_block_follows_it() -> None:
+    """An image between trafilatura's blocks stays after the block it followed when that block is
+    kept, in a list or not; it goes with a block the model dropped."""
+    shown = Content(
+        markdown="",
+        xml='<main><p>The pier.</p><graphic src="p.jpg" alt="Pier"/><list rend="ul"><item>One</item></list>'
+        '<graphic src="i.jpg" alt="Item"/><p>Dropped.</p><graphic src="d.jpg" alt="Gone"/></main>',
+    )
+    chosen = chosen_content(shown, [("p", "The pier."), ("li", "One"), ("li", "Two")])
+    main = etree.fromstring(chosen.xml)
+    assert [child.tag for child in main] == ["p", "graphic", "list", "graphic", "list"]
+    assert main.xpath("graphic/@src") == ["p.jpg", "i.jpg"]
+
+
 def test_word_markup_with_an_undeclared_prefix_gives_xml_that_reads_back() -> None:
     """Word's `<o:p>` inside a paragraph (the HTML parser keeps it as a tag named "o:p") is
     unwrapped with its text kept, so the record's XML parses and the model's blocks can use it."""

@@ -22,7 +22,7 @@ def test_the_shipped_artifact_loads_and_matches_its_manifest() -> None:
     assert model.mismatch(data, json.dumps(described)) is None
     assert described["feature_count"] == FEATURE_COUNT
     assert described == {**model.manifest(data), **described}  # what the artifact records, recorded
-    model._shipped.cache_clear()
+    model._load.cache_clear()
     trees = model._shipped()
     assert trees is not None and (trees.feature_count, trees.num_class) == (FEATURE_COUNT, len(model.CLASSES))
 
@@ -42,12 +42,12 @@ def test_a_mismatch_is_a_warning_not_a_silent_fall_back(
     assert "'log_length' is now 'log_chars'" in str(model.mismatch(data, json.dumps(other)))
     forged = {**described, "features_sha256": model.features_digest(renamed)}
     assert "features digest" in str(model.mismatch(data, json.dumps(forged)))
-    monkeypatch.setattr(model, "MANIFEST", "missing.json")
-    model._shipped.cache_clear()
+    monkeypatch.setattr(model, "MAIN", model.Kind(model.ARTIFACT, "missing.json", FEATURE_NAMES))
+    model._load.cache_clear()
     with caplog.at_level(logging.WARNING, logger="scraper.extract.model"):
         assert model._shipped() is None
-    model._shipped.cache_clear()
-    assert "the block model is not used" in caplog.text
+    model._load.cache_clear()
+    assert "block_model.txt.gz is not used (plain trafilatura instead)" in caplog.text
 
 
 def test_the_manifest_reads_what_the_artifact_records() -> None:

@@ -353,7 +353,7 @@ def test_trafilatura_keeps_no_hidden_copy(hidden: str) -> None:
     try:
         document = clean_html(_article(body=PARAGRAPHS + hidden.format(first, second)))
     finally:
-        block_model.use(block_model._shipped())
+        block_model.use_shipped()
     assert document.text.splitlines() == [p.removeprefix("<p>") for p in PARAGRAPHS.split("</p>")[:3]]
     assert document.xml.count("harbour board") == 1
 

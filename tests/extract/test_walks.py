@@ -45,7 +45,7 @@ def walks(case: str) -> dict[str, Any]:
     )
     trace = Trace(collect_blocks=True)
     with contextlib.suppress(ScraperError):  # a junk page still has its signals
-        extract(page, ExtractSettings(), trace)
+        extract(page, ExtractSettings(cascade=False), trace)  # every feature, trafilatura's kept ones too
     features = hashlib.sha256()
     for block in trace.blocks:
         features.update(struct.pack(f"<{len(block.features)}d", *block.features))

@@ -1,0 +1,189 @@
+"""The cascade: the first model judges a page before trafilatura, whose extraction runs only where
+that model is unsure; its artifact is checked as the main one is."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from scraper.config import ExtractSettings
+from scraper.extract import model
+from scraper.extract.blocks import FEATURE_NAMES, FIRST_FEATURE_NAMES, TRAFILATURA_FEATURES
+from scraper.extract.pipeline import Trace, extract
+from scraper.models import Document
+from tests.factories import fetched_page
+
+FOLDER = resources.files("scraper.extract")
+STORY = (
+    "<p>The harbour board met on Tuesday to agree the summer timetable for the ferries, which will"
+    " add two early crossings on weekdays and a late one on Saturdays.</p>"
+    "<p>Board members said the extra sailings respond to a survey in which shift workers asked for"
+    " a crossing before six in the morning, when the first boat now leaves at seven.</p>"
+)
+PAGE = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>Ferry timetable</title>"
+    "<meta name='author' content='Ann Lindqvist'><meta name='description' content='More ferries.'>"
+    "</head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>More ferries"
+    f" this summer</h1>{STORY}</article><footer><p>Copyright the Harbour Gazette, all rights"
+    " reserved.</p></footer></body></html>"
+)
+
+
+class _ByText:
+    """A stand-in first model: content for blocks of the story, boilerplate for the others, or the
+    same `unsure` probability for every block."""
+
+    def __init__(self, unsure: float | None = None) -> None:
+        self.unsure = unsure
+        self.rows = 0
+
+    def predict(self, matrix: Any, **_: Any) -> list[list[float]]:
+        assert matrix.shape[1] == len(FIRST_FEATURE_NAMES)  # no feature of trafilatura's output
+        self.rows += len(matrix)
+        log_words = FIRST_FEATURE_NAMES.index("log_words")
+        out = []
+        for row in matrix:
+            p = self.unsure if self.unsure is not None else (0.97 if row[log_words] > 3 else 0.02)
+            out.append([1 - p, p, 0.0])
+        return out
+
+
+@pytest.fixture
+def first() -> Iterator[Any]:
+    """Use a stand-in first model beside the shipped main one (then the shipped ones again)."""
+
+    def use(stand_in: _ByText) -> None:
+        model.use(model._shipped(), stand_in)
+
+    yield use
+    model.use_shipped()
+
+
+def _extract(settings: ExtractSettings | None = None) -> tuple[Document, Trace]:
+    trace = Trace()
+    document = extract(
+        fetched_page(PAGE, url="https://gazette.example/ferries"), settings or ExtractSettings(), trace
+    )
+    return document, trace
+
+
+def test_a_page_the_first_model_is_sure_of_skips_trafilatura(first: Any) -> None:
+    """Sure of every block: its blocks are the text and trafilatura's extraction never runs."""
+    stand_in = _ByText()
+    first(stand_in)
+    document, trace = _extract()
+    assert trace.extractions == 0
+    assert stand_in.rows == len(trace.blocks) > 0
+    assert trace.chosen is not None
+    assert document.text.splitlines() == [b.text for b in trace.chosen]
+    assert (
+        "harbour board" in document.text and "Copyright" not in document.text and "Home" not in document.text
+    )
+    assert "<main>" in (document.xml or "") and "harbour board" in (document.markdown or "")
+
+
+def test_the_cascade_leaves_the_metadata_and_the_record_as_they_were(first: Any) -> None:
+    """Title, author, description, date, language and page type are what trafilatura's path gives."""
+    first(_ByText())
+    skipped, trace = _extract()
+    assert trace.extractions == 0
+    model.use(model._shipped(), None)
+    full, trace = _extract()
+    assert trace.extractions == 1
+    same = ("title", "authors", "description", "sitename", "date", "language", "page_type", "canonical_url")
+    assert {f: getattr(skipped, f) for f in same} == {f: getattr(full, f) for f in same}
+    assert skipped.title == "More ferries this summer" and skipped.authors == ("Ann Lindqvist",)
+    assert [f.name for f in dataclasses.fields(skipped)] == [f.name for f in dataclasses.fields(full)]
+
+
+def test_an_unsure_first_model_leaves_the_page_to_trafilatura(first: Any) -> None:
+    """Unsure of the page (every block at 0.5): trafilatura runs and its kept features are filled."""
+    first(_ByText(unsure=0.5))
+    document, trace = _extract()
+    assert trace.extractions == 1
+    assert "harbour board" in document.text
+    kept = FEATURE_NAMES.index("kept")
+    assert any(b.features[kept] > 0 for b in trace.blocks)  # judge_kept ran after trafilatura
+
+
+@pytest.mark.parametrize("setting", [{"cascade": False}, {"favor_precision": True}, {"favor_recall": True}])
+def test_settings_that_turn_the_cascade_off(first: Any, setting: dict[str, Any]) -> None:
+    """`cascade = false`, and trafilatura's precision or recall mode, run trafilatura on every page."""
+    stand_in = _ByText()
+    first(stand_in)
+    _, trace = _extract(dataclasses.replace(ExtractSettings(), **setting))
+    assert trace.extractions == 1
+    assert stand_in.rows == 0  # the first model was not even asked
+
+
+@pytest.mark.parametrize("setting", ["include_links", "include_images", "include_formatting"])
+def test_links_images_or_emphasis_take_trafilatura_elements_around_the_same_text(
+    first: Any, setting: str
+) -> None:
+    """What only trafilatura's elements give runs its extraction, for the Markdown and XML; the
+    text is still the first model's, the same as without the setting."""
+    first(_ByText())
+    plain, _ = _extract()
+    changes: dict[str, Any] = {setting: True}
+    rich, trace = _extract(dataclasses.replace(ExtractSettings(), **changes))
+    assert trace.extractions == 1
+    assert trace.chosen is not None and rich.text == plain.text == "\n".join(b.text for b in trace.chosen)
+
+
+def test_sure_keeps_and_drops_and_allows_a_small_unsure_share() -> None:
+    """Sure blocks decide; unsure ones up to FIRST_UNSURE of the text are kept at 0.5; more is no answer."""
+    rows = [[0.05, 0.95, 0.0], [0.95, 0.05, 0.0], [0.4, 0.6, 0.0], [0.6, 0.4, 0.0]]
+    assert model.sure(rows, [100, 100, 10, 10]) == [model.CONTENT, model.BOILERPLATE, model.CONTENT, 0]
+    assert model.sure(rows, [100, 100, 40, 40]) is None  # 80 of 280 characters unsure
+    assert model.sure([[0.9, 0.1, 0.0]], [10]) is None  # nothing kept: trafilatura decides
+
+
+def test_sure_drops_comments_unless_they_are_wanted() -> None:
+    """A block taken for a comment is dropped without comments and kept, as a comment, with them."""
+    rows = [[0.0, 1.0, 0.0], [0.05, 0.1, 0.85]]
+    assert model.sure(rows, [50, 50]) == [model.CONTENT, model.BOILERPLATE]
+    assert model.sure(rows, [50, 50], comments=True) == [model.CONTENT, model.COMMENT]
+
+
+def test_the_shipped_first_artifact_matches_its_manifest() -> None:
+    """The packaged first model is the one its manifest describes and reads the features but
+    trafilatura's; a mismatch is named."""
+    data = FOLDER.joinpath(model.FIRST_ARTIFACT).read_bytes()
+    described = json.loads(FOLDER.joinpath(model.FIRST_MANIFEST).read_text(encoding="utf-8"))
+    assert model.mismatch(data, json.dumps(described), model.FIRST) is None
+    assert described["feature_names"] == list(FIRST_FEATURE_NAMES)
+    assert not set(TRAFILATURA_FEATURES) & set(described["feature_names"])
+    assert described["feature_count"] == len(FEATURE_NAMES) - len(TRAFILATURA_FEATURES)
+    # the main model's manifest is not the first model's
+    main = json.loads(FOLDER.joinpath(model.MANIFEST).read_text(encoding="utf-8"))
+    main["artifact_sha256"] = described["artifact_sha256"]
+    assert "features per block" in str(model.mismatch(data, json.dumps(main), model.FIRST))
+    assert "another digest" in str(model.mismatch(data + b"x", json.dumps(described), model.FIRST))
+    model._load.cache_clear()
+    try:
+        assert model._first_shipped() is not None
+    finally:
+        model._load.cache_clear()
+
+
+def test_a_mismatched_first_artifact_is_a_warning_and_no_cascade(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without its manifest the first model is not used, a warning says so, and trafilatura runs."""
+    monkeypatch.setattr(model, "FIRST", model.Kind(model.FIRST_ARTIFACT, "missing.json", FIRST_FEATURE_NAMES))
+    model._load.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="scraper.extract.model"):
+            assert model._first_shipped() is None
+            assert not model.first_available()
+            _, trace = _extract()
+        assert trace.extractions == 1
+        assert "block_model_first.txt.gz is not used (trafilatura runs on every page instead)" in caplog.text
+    finally:
+        model._load.cache_clear()
