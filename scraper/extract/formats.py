@@ -600,7 +600,7 @@ def _as(element: etree._Element | None, tag: str, text: str, rend: str | None = 
     if rend is not None:
         made.set("rend", rend)
     if element is None:  # a block's text: its line breaks are <br>s, trafilatura's <lb/>
-        first, *others = remove_control_characters(text).split("\n")
+        first, *others = remove_control_characters(text.strip("\n")).split("\n")  # a <pre> may start with one
         made.text = first
         for line in others:
             etree.SubElement(made, "lb").tail = line

@@ -124,6 +124,16 @@ def test_blocks_the_model_chose_bring_no_loose_text_and_keep_a_pres_lines() -> N
     assert "import asyncio\nimport time" in chosen.markdown
 
 
+def test_a_pre_block_starting_with_a_blank_line_is_fenced_code_with_its_text_escaped() -> None:
+    """A <pre> block whose text starts with a blank line (a page header line of spaces) is code in
+    the XML and fenced in the Markdown; before, its first line was empty and the Markdown wrote its
+    lines as loose text, "<module>" unescaped, which a Markdown reader takes for a tag and drops."""
+    pre = "\nstrings of the form <module> <level>,\n  where <module>"
+    chosen = chosen_content(Content("", ""), [("pre", pre)])
+    assert "```\nstrings of the form <module> <level>,\n  where <module>\n```" in chosen.markdown
+    assert etree.fromstring(chosen.xml)[0].text == "strings of the form <module> <level>,"
+
+
 def test_paragraphs_that_are_one_block_of_the_page_are_joined_again() -> None:
     """trafilatura's paragraphs split at an inline element ("for" | "<hi>Black Ops</hi> is fun")
     are one again, with or without a space as the page has it; paragraphs the page breaks stay."""
