@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
@@ -124,3 +126,13 @@ def test_class_text_holds_every_class_token_but_an_id_slug() -> None:
     slug = node('<h2 id="sharing-with-a-single-developer" class="x"></h2>', "h2")
     assert dom.class_text(slug).split() == ["x"]
     assert dom.class_text(node("<div></div>", "div")) == ""
+
+
+@pytest.mark.parametrize(
+    "pieces", [{"author", "authorbox", "about", "bio"}, {"a", "ab", "abc", "b"}, {"x.y", "x*"}, {""}, set()]
+)
+def test_prefix_tree_matches_exactly_its_pieces(pieces: set[str]) -> None:
+    """The shared-prefix pattern matches each piece, and no other string."""
+    pattern = re.compile(dom._prefix_tree(pieces))
+    for text in [*pieces, "", "a", "abcd", "aut", "authorb", "bi", "x", "xy", "x.y", "x*", "xz"]:
+        assert bool(pattern.fullmatch(text)) == (text in pieces), text

@@ -2,8 +2,9 @@
 
 `explain` runs `extract` once with a `Trace` and turns what it recorded into an `Explanation`:
 the pre-pass removals (rule, tag, snippet), the text blocks that survived the pre-pass but that
-trafilatura left out ("trafilatura: not main content"), and the verdict (page type, quality,
-skip reason). There is no second pipeline: the removals are the ones `extract` made.
+trafilatura left out ("trafilatura: not main content"), or the block model where its choice
+stood (its first pass, the cascade, included: "block model: not main content"), and the verdict
+(page type, quality, skip reason). There is no second pipeline: the removals are the ones `extract` made.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from scraper.extract.prepass import Removal
 from scraper.models import Document, FetchedPage
 
 NOT_MAIN_CONTENT = "trafilatura: not main content"
+NOT_CHOSEN = "block model: not main content"
 _TEXT_BLOCKS = "p, li, h1, h2, h3, h4, h5, h6, blockquote, pre, td, dd, dt, figcaption"
 _SNIPPET = 80
 
@@ -48,7 +50,8 @@ def explain(page: FetchedPage, settings: ExtractSettings) -> Explanation:
         error = exc
     removals = list(trace.removals)
     if trace.cleaned is not None and document is not None and document.skip_reason is None:
-        removals += _not_main_content(trace.cleaned, document.text)
+        rule = NOT_MAIN_CONTENT if trace.chosen is None else NOT_CHOSEN
+        removals += _not_main_content(trace.cleaned, document.text, rule)
     verdict = trace.verdict
     return Explanation(
         source=page.source,
@@ -61,8 +64,8 @@ def explain(page: FetchedPage, settings: ExtractSettings) -> Explanation:
     )
 
 
-def _not_main_content(cleaned: LexborHTMLParser, text: str) -> list[Removal]:
-    """Text blocks of the pre-pass output that are absent from the final text."""
+def _not_main_content(cleaned: LexborHTMLParser, text: str, rule: str) -> list[Removal]:
+    """Text blocks of the pre-pass output that are absent from the final text (`rule`: who left them out)."""
     kept = " ".join(text.split())
     found: list[Removal] = []
     for node in cleaned.css(_TEXT_BLOCKS):
@@ -70,7 +73,7 @@ def _not_main_content(cleaned: LexborHTMLParser, text: str) -> list[Removal]:
             continue  # the innermost block speaks for itself (css() matches the node itself too)
         words = words_of(node)
         if words and words not in kept:
-            found.append(Removal(NOT_MAIN_CONTENT, node.tag or "", words[:_SNIPPET]))
+            found.append(Removal(rule, node.tag or "", words[:_SNIPPET]))
     return found
 
 

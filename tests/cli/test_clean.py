@@ -74,8 +74,15 @@ def test_explain_lists_removed_blocks_on_stderr(runner: CliRunner) -> None:
     assert "p: Source link" in err
 
 
-def test_explain_shows_what_trafilatura_left_out(runner: CliRunner, tmp_path: Path) -> None:
-    """Blocks that survive the pre-pass but not trafilatura are listed as "trafilatura: not main content"."""
+@pytest.mark.parametrize(
+    ("flags", "rule"),
+    [([], "block model: not main content"), (["--no-cascade"], "trafilatura: not main content")],
+)
+def test_explain_shows_what_was_left_out_and_by_whom(
+    runner: CliRunner, tmp_path: Path, flags: list[str], rule: str
+) -> None:
+    """Blocks that survive the pre-pass but not extraction are listed under who left them out:
+    the block model where its choice stands (here its first pass, the cascade), else trafilatura."""
     page = tmp_path / "page.html"
     story = "".join(
         f"<p>Paragraph {i} of the story about the harbour ferries and their new night timetable.</p>"
@@ -86,12 +93,11 @@ def test_explain_shows_what_trafilatura_left_out(runner: CliRunner, tmp_path: Pa
         " in the harbour town</a> | <a href='/t'>Tide tables for the estuary</a></p></div>"
         "<article>" + story + "</article></body></html>"
     )
-    result = runner.invoke(cli, ["clean", str(page), "--explain"])
+    result = runner.invoke(cli, ["clean", str(page), "--explain", *flags])
     assert result.exit_code == 0
     assert "Weather today" not in result.stdout
     assert (
-        "  removed by trafilatura: not main content (1):\n"
-        "    p: Weather today in the harbour town | Tide tables for the estuary"
+        f"  removed by {rule} (1):\n    p: Weather today in the harbour town | Tide tables for the estuary"
     ) in result.stderr
 
 
