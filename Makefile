@@ -81,9 +81,9 @@ bench-evaluator: $(STAMP)
 quality-gate: $(STAMP)
 	$(BIN)/python bench/gate.py
 
-# text fidelity on every page of ../shared/datasets: no space before punctuation the page lacks,
-# no text kept twice, no line break inside a paragraph (bench/fidelity.py; CI runs it; at most
-# bench/fidelity.py's CEILING pages with a fault, the goal is 0)
+# text fidelity on every page of ../shared/datasets, in the text, Markdown and XML: no space before
+# punctuation the page lacks, no text kept twice, no line break inside a paragraph, none of code
+# lost (bench/fidelity.py; CI runs it; no page with a fault: bench/fidelity.py's CEILING is 0)
 fidelity: $(STAMP)
 	$(BIN)/python bench/fidelity.py
 

@@ -9,13 +9,13 @@ taken from the non-frozen sites only (splits.py: the final-check split is never 
 anything, and a gate decides). Its ids and truth are pinned by a digest in the baseline file
 (bench/quality_baseline.json), so a changed dataset or sample is an error, not a silent drift.
 
-Each page goes through the real pipeline with the model that ships, and its text must have no
-fidelity fault (bench/fidelity.py: no space before punctuation the page lacks, no text kept
-twice; `make fidelity` checks every page). The floors are per dataset
-and, for wcxb-dev, per page type (word F1 there, shingle F1 or snippet F1 elsewhere, as in
-bench/quality.py). A score more than `TOLERANCE` below its pinned value fails the gate. These
-scores are in-sample for the model (its training saw these sites): they catch regressions; the
-out-of-sample figures are bench/quality.py's.
+Each page goes through the real pipeline with the model that ships, and its text, Markdown and
+XML must have no fidelity fault (bench/fidelity.py: no space before punctuation the page lacks,
+no text kept twice, no line break the page lacks or code's lost; `make fidelity` checks every
+page). The floors are per dataset and, for wcxb-dev, per page type (word F1 there, shingle F1
+or snippet F1 elsewhere, as in bench/quality.py). A score more than `TOLERANCE` below its
+pinned value fails the gate. These scores are in-sample for the model (its training saw these
+sites): they catch regressions; the out-of-sample figures are bench/quality.py's.
 """
 
 from __future__ import annotations

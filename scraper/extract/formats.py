@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -30,6 +30,7 @@ from trafilatura.utils import remove_control_characters
 from trafilatura.xml import control_xml_output, xmltotxt
 
 from scraper.config import ExtractSettings
+from scraper.dom import BLOCK_ELEMENTS
 from scraper.extract.model import drop_copies
 from scraper.models import Document
 
@@ -37,6 +38,7 @@ __all__ = [
     "Content",
     "chosen_content",
     "content",
+    "keep_preformatted",
     "plain_text",
     "rejoin",
     "remove_copies",
@@ -119,12 +121,105 @@ def unwrap(body: etree._Element) -> None:
     """Every run of whitespace in the tree's text outside code becomes one space, in place.
 
     A line break in the source inside a paragraph is whitespace, as a browser renders it: only
-    code keeps its lines, and only block boundaries (and <lb/>, a <br>) break a line."""
-    code = {inner for element in body.iter("code") for inner in element.iter()}
-    for element in body.iter():
-        if element.text and element not in code:
+    code keeps its lines, and only block boundaries (and <lb/>, a <br>) break a line. Code inside
+    a sentence (words follow it in its paragraph: "the <code>summary\nphrase</code> should") is
+    inline, as a browser lays it out (trafilatura's Markdown wrote it as a fenced block in the
+    middle of the sentence). A quote of several lines is left as it is, for `keep_preformatted`: it
+    may be a <pre> (trafilatura turns a <pre> that does not look like code into a <quote>).
+
+    A table of one cell that holds only blocks is a box the page lays them out in: its blocks stay,
+    the table goes (a <pre> in it ran on in the text and the Markdown, as a table's cells do).
+
+    An element that is neither trafilatura's nor an HTML block element (a custom <directoryname>,
+    a <span> it let through) is inline text of the page: it is unwrapped, its text kept, so it
+    runs on as the page runs it (trafilatura's text and Markdown put a space after an element
+    they do not know: "Create a <directoryname>directory</directoryname>." read "directory .").
+    """
+    tags = {element.tag for element in body.iter() if isinstance(element.tag, str)}
+    strays = tags - _TRAFILATURA_XML - BLOCK_ELEMENTS
+    if strays:
+        etree.strip_tags(body, *strays)
+    for table in [table for table in body.iter("table") if _layout(table)]:
+        table.tag = _UNWRAPPED  # with its row and cell: the blocks inside are the page's
+        table[0].tag = table[0][0].tag = _UNWRAPPED
+        etree.strip_tags(table.getparent(), _UNWRAPPED)  # type: ignore[arg-type]  # main has the table
+    kept = {inner for element in body.iter("code") if not _in_sentence(element) for inner in element.iter()}
+    kept.update(inner for element in body.iter("quote") if _lines(element) for inner in element.iter())
+    _one_spaced(body, kept)
+
+
+def _layout(table: etree._Element) -> bool:
+    """Whether `table` is a box for laying out blocks, no table: one row of one cell, and only
+    blocks in it (a <pre> in a one-cell table: its lines ran on in the text, as cells do)."""
+    if len(table) != 1 or len(table[0]) != 1 or table.getparent() is None:
+        return False
+    cell = table[0][0]
+    return (
+        cell.tag == "cell"
+        and len(cell) > 0
+        and not (cell.text or "").strip()
+        and all(child.tag in _LAID_OUT and not (child.tail or "").strip() for child in cell)
+    )
+
+
+_LAID_OUT = frozenset({"p", "head", "list", "quote", "code", "table"})  # blocks a layout cell may hold
+
+
+def _in_sentence(code: etree._Element) -> bool:
+    """Whether `code` is inline in a paragraph's sentence: not a block of its own, words after it."""
+    parent = code.getparent()
+    return parent is not None and parent.tag not in _CODE_BLOCK_PARENTS and bool((code.tail or "").strip())
+
+
+# trafilatura's XML elements (its TEI tags, and the roots of its main text and comments)
+_TRAFILATURA_XML = frozenset(
+    {"doc", "main", "comments", "body", "div", "ab", "p", "head", "hi", "ref", "del", "lb", "list",
+     "item", "quote", "code", "table", "row", "cell", "graphic", "figure", "note"}
+)  # fmt: skip
+
+
+def keep_preformatted(body: etree._Element, preformatted: Collection[str]) -> bool:
+    """The page's preformatted text as the page has it, in place; whether any changed. A quote
+    `unwrap` left with its lines keeps them when it is one of the page's <pre> (`preformatted`:
+    their texts, lines kept), as code does, and is one line otherwise (a <blockquote> wrapped in
+    the source). A quote or paragraph that is a <pre> of several lines but lost its lines in
+    trafilatura gets the page's back (trafilatura collapses the text between a <pre>'s highlighted
+    spans: "@cache def factorial(n): return ..."), unless a link or an image in it would go."""
+    changed = False
+    pres = {_words(pre): pre for pre in preformatted if "\n" in pre}
+    for block in body.iter("quote", "p"):
+        lines = _lines(block)
+        if not (pres or (lines and block.tag == "quote")) or _inside(block, "code"):
+            continue  # no <pre> on the page, and no quote of several lines
+        words = _words("".join(block.itertext()))
+        if not lines:
+            pre = pres.get(words)
+            if pre is not None and next(block.iter("ref", "graphic", "lb"), None) is None:
+                for child in list(block):
+                    block.remove(child)
+                block.text = pre
+                changed = True
+        elif block.tag == "quote" and not any(words in pre for pre in pres):
+            _one_spaced(block, {inner for element in block.iter("code") for inner in element.iter()})
+            changed = True
+    return changed
+
+
+def _lines(element: etree._Element) -> bool:
+    """Whether `element`'s own text or its descendants' breaks a line (an <lb/> apart)."""
+    return any("\n" in text for text in element.itertext())
+
+
+def _inside(element: etree._Element, tag: str) -> bool:
+    return any(ancestor.tag == tag for ancestor in element.iterancestors())
+
+
+def _one_spaced(tree: etree._Element, kept: set[etree._Element]) -> None:
+    """`unwrap` over `tree`, the text of the elements in `kept` (and their children's tails) apart."""
+    for element in tree.iter():
+        if element.text and element not in kept:
             element.text = _one_space(element.text)
-        if element.tail and element.getparent() not in code:
+        if element.tail and element.getparent() not in kept and element is not tree:
             element.tail = _one_space(element.tail)
 
 
@@ -155,11 +250,16 @@ def rejoin(body: etree._Element, page: str) -> bool:
 
 def _take_text_before(paragraph: etree._Element, page: str) -> bool:
     """The loose text, or the loose link, emphasis or inline code, before `paragraph` moved into
-    it when the page runs them on ("<ref>Download KDE</ref><p> sources from</p>"); whether it was."""
-    before, parent = paragraph.getprevious(), paragraph.getparent()
+    it when the page runs them on ("<ref>Download KDE</ref><p> sources from</p>"); whether it was.
+    Empty paragraphs between them go (`_take_next`)."""
+    before, parent, empty = paragraph.getprevious(), paragraph.getparent(), []
+    while before is not None and _empty(before) and not (before.tail or "").strip():
+        empty.append(before)
+        before = before.getprevious()
     if before is not None and _inline(before) and not (before.tail or "").strip():
         if (space := _runs_on(_text(before), _text(paragraph), page)) is None:
             return False
+        _remove(empty)
         before.tail = space + (paragraph.text or "").lstrip()
         paragraph.text = None
         paragraph.insert(0, before)  # its tail with it
@@ -167,6 +267,7 @@ def _take_text_before(paragraph: etree._Element, page: str) -> bool:
     loose = before.tail if before is not None else parent.text if parent is not None else None
     if not loose or not loose.strip() or (space := _runs_on(loose, _text(paragraph), page)) is None:
         return False
+    _remove(empty)
     paragraph.text = loose.strip() + space + (paragraph.text or "").lstrip()
     if before is not None:
         before.tail = None
@@ -177,11 +278,19 @@ def _take_text_before(paragraph: etree._Element, page: str) -> bool:
 
 def _take_next(paragraph: etree._Element, page: str) -> bool:
     """What follows `paragraph` (loose text, a loose link or emphasis, a paragraph) moved into it
-    when the page runs them on; whether it was."""
-    after, tail = paragraph.getnext(), paragraph.tail or ""
+    when the page runs them on; whether it was. Empty paragraphs between them (trafilatura's
+    paragraph of a link holding only a space: "<a>Author</a> <a>&nbsp;</a> <b>06 PM</b>") go."""
+    after, tail, empty = paragraph.getnext(), paragraph.tail or "", []
+    while after is not None and not tail.strip() and _empty(after):
+        empty.append(after)
+        tail = after.tail or ""
+        after = after.getnext()
     following = tail if tail.strip() else _text(after) if after is not None else ""
     if not following.strip() or (space := _runs_on(_text(paragraph), following, page)) is None:
         return False
+    if not tail.strip() and not (after is not None and (_inline(after) or after.tag == "p")):
+        return False
+    _remove(empty)
     if tail.strip():
         _end_with(paragraph, space + tail.strip())
         paragraph.tail = None
@@ -189,14 +298,22 @@ def _take_next(paragraph: etree._Element, page: str) -> bool:
         _end_with(paragraph, space)
         after.text = (after.text or "").lstrip()
         paragraph.append(after)  # its tail with it
-    elif after is not None and after.tag == "p":
+    elif after is not None:  # a paragraph
         _end_with(paragraph, space + (after.text or "").lstrip())
         paragraph.extend(list(after))
         paragraph.tail = after.tail
         paragraph.getparent().remove(after)  # type: ignore[union-attr]  # a sibling has one
-    else:
-        return False
     return True
+
+
+def _empty(element: etree._Element) -> bool:
+    """Whether `element` is a paragraph without text or image (an empty link in it, or none)."""
+    return element.tag == "p" and not _text(element).strip() and next(element.iter("graphic"), None) is None
+
+
+def _remove(elements: list[etree._Element]) -> None:
+    for element in elements:
+        element.getparent().remove(element)  # type: ignore[union-attr]  # a sibling has one
 
 
 _INLINE_XML = frozenset({"ref", "hi", "del"})  # trafilatura's inline elements
@@ -340,10 +457,13 @@ _XML_BLOCKS = frozenset(
 )
 
 
+_CODE_BLOCK_PARENTS = frozenset({"main", "comments", "body", "quote", "list"})  # code there is a block
+
+
 def _is_block(element: etree._Element) -> bool:
     parent = element.getparent()
     if element.tag == "code":
-        return parent is not None and parent.tag in ("main", "comments", "body", "quote", "list")
+        return parent is not None and parent.tag in _CODE_BLOCK_PARENTS
     return element.tag in _XML_BLOCKS
 
 
@@ -422,6 +542,16 @@ def chosen_content(shown: Content, blocks: list[tuple[str, str]]) -> Content:
             items = None
         after = images.pop(_words(text), [])
         element = kept.get(_words(text))
+        if (
+            element is not None
+            and tag == "pre"
+            and "\n" in text
+            and not _lines(element)
+            and element.find(".//lb") is None
+        ):
+            element = (
+                None  # trafilatura lost the <pre>'s lines ("import asyncio import time"): the block has them
+            )
         if tag == "li" or (element is not None and element.tag == "item"):
             rend = _list_kind(element)
             if items is None or items.get("rend") != rend:
@@ -431,6 +561,7 @@ def chosen_content(shown: Content, blocks: list[tuple[str, str]]) -> Content:
         items = None
         if element is not None and element.tag != "cell":
             main.append(copy.deepcopy(element))
+            main[-1].tail = None  # loose text after it in trafilatura's XML is no block the model chose
         elif tag in _HEADS:
             main.append(_as(None, "head", text, rend=tag))
         elif element is None and tag not in _LINED:
@@ -476,7 +607,7 @@ def _as(element: etree._Element | None, tag: str, text: str, rend: str | None = 
     if rend is not None:
         made.set("rend", rend)
     if element is None:  # a block's text: its line breaks are <br>s, trafilatura's <lb/>
-        first, *others = remove_control_characters(text).split("\n")
+        first, *others = remove_control_characters(text.strip("\n")).split("\n")  # a <pre> may start with one
         made.text = first
         for line in others:
             etree.SubElement(made, "lb").tail = line

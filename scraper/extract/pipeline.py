@@ -52,6 +52,7 @@ from scraper.extract.formats import (
     Content,
     chosen_content,
     content,
+    keep_preformatted,
     plain_text,
     rejoin,
     remove_copies,
@@ -244,15 +245,18 @@ def _document(
 
 
 def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace) -> bool:
-    """trafilatura's text joined as the page's `blocks` join it, in place; whether it changed: its
-    paragraphs that are one block of the page made one again (formats.rejoin), and a space before
-    punctuation the page does not have taken out (formats.respace). The words do not change, so
-    neither do the blocks' features, which read them."""
-    if not blocks:
-        return False
-    lines = "\n".join(b.text for b in blocks)
+    """trafilatura's text joined as the page's `blocks` join it, in place; whether it changed: the
+    page's <pre> keep their lines, any other quote is one paragraph (formats.keep_preformatted),
+    its paragraphs that are one block of the page made one again (formats.rejoin), and a space
+    before punctuation the page does not have taken out (formats.respace). The words do not
+    change, so neither do the blocks' features, which read them."""
     bodies = [body for body in (found.body, found.commentsbody) if body is not None]
-    changed = [fix(body, lines) for body in bodies for fix in (respace, rejoin)]  # spaced, then comparable
+    preformatted = [b.text for b in blocks if b.tag == "pre"]
+    changed = [keep_preformatted(body, preformatted) for body in bodies]
+    if not blocks:
+        return any(changed)
+    lines = "\n".join(b.text for b in blocks)
+    changed += [fix(body, lines) for body in bodies for fix in (respace, rejoin)]  # spaced, then comparable
     trace.lap("model")  # the blocks, walked for the model
     return any(changed)
 

@@ -33,17 +33,24 @@ _HIDDEN = ", ".join(
     )
 )
 _BREAK = "\ue000"  # a private-use character marking a line of the page while it is rendered
+_SOFT = "\ue001"  # one marking a line of a <code> outside a <pre>: a line in `lines`, a space in `runs`
 
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
     """A page's text as a browser lays it out: `lines` (one per block, <br> or line of code,
     whitespace collapsed inside each), `flow` (all of it, whitespace collapsed), both with the
-    text of hidden elements, and `shown` (the flow without it)."""
+    text of hidden elements, `shown` (the flow without it), and `code`: the text of each <pre>
+    of several lines (one with only text in it: a <br> or a block inside, a table's cells, is
+    laid out otherwise), its lines as `lines` has them. `lines` keeps the lines of a <code>
+    outside a <pre> too (a site's CSS may show them); `runs` runs them on, as a browser does
+    without it."""
 
     lines: str
     flow: str
     shown: str
+    code: tuple[str, ...] = ()
+    runs: str = ""
 
     def times(self, text: str) -> int:
         """How often the page shows `text` to a reader (its shown text), whitespace collapsed; 0
@@ -71,17 +78,22 @@ def rendered(html: str, source: str = "") -> Rendered:
         if node.tag in BLOCK_ELEMENTS or node.tag == "br":
             node.insert_before(_BREAK)
             node.insert_after(_BREAK)
-    for code in root.css("pre, code"):  # its line breaks are the page's (the outermost one's text)
-        if not _inside_code(code):
-            code.replace_with((code.text(deep=True, separator="") or "").replace("\n", _BREAK))
-    lines = _lines(root)
+    code = []
+    for node in root.css("pre, code"):  # its line breaks are the page's (the outermost one's text)
+        if not _inside_code(node):
+            text = node.text(deep=True, separator="") or ""
+            if node.tag == "pre" and "\n" in text.strip() and _BREAK not in text:
+                code.append("\n".join(filter(None, (" ".join(line.split()) for line in text.splitlines()))))
+            node.replace_with(text.replace("\n", _BREAK if node.tag == "pre" else _SOFT))
+    text = root.text(deep=True, separator="")
+    lines = _lines(text.replace(_SOFT, _BREAK))
     for node in root.css(_HIDDEN):
         node.decompose()
-    return Rendered(lines, " ".join(lines.split()), " ".join(_lines(root).split()))
+    shown = " ".join(_lines(root.text(deep=True, separator="").replace(_SOFT, " ")).split())
+    return Rendered(lines, " ".join(lines.split()), shown, tuple(code), _lines(text.replace(_SOFT, " ")))
 
 
-def _lines(root: LexborNode) -> str:
-    text = root.text(deep=True, separator="")
+def _lines(text: str) -> str:
     lines = (" ".join(line.split()) for line in text.split(_BREAK))
     return "\n".join(line for line in lines if line)
 

@@ -86,6 +86,74 @@ def test_a_line_break_inside_a_paragraph_is_counted() -> None:
     assert not fidelity.faults(html, kept, [])
 
 
+def test_a_line_break_of_code_run_on_is_counted() -> None:
+    """Two lines of a <pre> (code, or preformatted text a <quote> holds) that the output runs on
+    are a fault; kept apart they are not, nor are lines the page itself also runs on elsewhere
+    (in a <code> of a paragraph, whose line break a browser lays out as a space)."""
+    html = (
+        "<p>Run:</p><pre>Successfully initialized wpa_supplicant\nFailed to open config file\n"
+        "done</pre><pre>ls -la /etc\ncat /etc/hosts</pre><p>As in ls -la /etc cat /etc/hosts here.</p>"
+        "<pre>data from the request:\nform = NameForm(request.POST)</pre>"
+        "<p>Then with data from the request: <code>form =\nNameForm(request.POST)</code> it is bound.</p>"
+    )
+    run_on = (
+        "Run:\nSuccessfully initialized wpa_supplicant Failed to open config file done\n"
+        "ls -la /etc cat /etc/hosts"
+    )
+    assert fidelity.faults(html, run_on, []).joins == [
+        "Successfully initialized wpa_supplicant / Failed to open config",
+        "to open config file / done",
+    ]
+    kept = (
+        "Run:\nSuccessfully initialized wpa_supplicant\nFailed to open config file\ndone\n"
+        "Then with data from the request: form = NameForm(request.POST) it is bound."  # inline code runs on
+    )
+    assert not fidelity.faults(html, kept, [])
+
+
+def test_the_markdown_and_the_xml_are_checked_as_their_readers_read_them() -> None:
+    """The Markdown is read as its file reads (markup, link targets and escapes gone, a soft line
+    break a line) and the XML as its blocks' text: a fault in either is counted, named by its format."""
+    html = (
+        "<p>Read the <a href='/r'>report</a>, which says so.</p><p>The council said it on Monday evening.</p>"
+        "<pre>one two\nthree four</pre>"
+    )
+    text = "Read the report, which says so.\nThe council said it on Monday evening.\none two\nthree four"
+    markdown = (
+        "Read the [report](/r) , which says so.\n\nThe council said it\non Monday evening.\n\n"
+        "> one two three four"
+    )
+    xml = (
+        '<main><p>Read the <ref target="/r">report</ref>, which says so.</p>'
+        "<p>The council said it on Monday evening.</p><quote>one two three four</quote></main>"
+    )
+    found = fidelity.faults(html, text, [], markdown, xml)
+    assert found.spaced == ["markdown: report ,"]
+    assert found.wraps == ["markdown: The council said it / on Monday evening."]
+    assert found.joins == ["markdown: one two / three four", "xml: one two / three four"]
+    readable = fidelity.markdown_lines("A \\_b\\_ **bold** [link](/x).\n\n```\nx = 1\n  y\n```")
+    assert readable == "A _b_ bold link.\nx = 1\ny"
+    good = (
+        "Read the [report](/r), which says so.\n\nThe council said it on Monday evening.\n\n"
+        "```\none two\nthree four\n```"
+    )
+    xml = xml.replace("one two three", "one two\nthree")
+    assert not fidelity.faults(html, text, [], good, xml)
+
+
+def test_text_the_xml_holds_beyond_the_text_is_counted() -> None:
+    """XML (and so Markdown) that holds a text the text does not, or holds it twice, is a copy
+    fault; the same text with its lines and cells joined otherwise is not."""
+    html = "<p>Put this in the file:</p><pre>cert = /etc/stunnel/server.pem\nclient = yes</pre>"
+    text = "Put this in the file:\ncert = /etc/stunnel/server.pem\nclient = yes"
+    code = "<code>cert = /etc/stunnel/server.pem\nclient = yes</code>"
+    twice = f"<main><p>Put this in the file:</p>cert = /etc/stunnel/server.pem client = yes{code}</main>"
+    expected = ["xml: 32 letters and digits the text does not have"]
+    assert fidelity.faults(html, text, [], xml=twice, chosen=True).copies == expected
+    once = "<main><p>Put this in the file:</p><code>cert = /etc/stunnel/server.pem client = yes</code></main>"
+    assert not fidelity.faults(html, text, [], xml=once, chosen=True).copies
+
+
 def test_the_blocks_of_a_records_xml() -> None:
     """The copy check reads trafilatura's XML block by block: inline markup joined, code whole."""
     xml = (

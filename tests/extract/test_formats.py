@@ -11,9 +11,12 @@ from scraper.extract.formats import (
     Content,
     chosen_content,
     content,
+    keep_preformatted,
+    plain_text,
     rejoin,
     remove_copies,
     respace,
+    unwrap,
     xml_blocks,
 )
 
@@ -117,6 +120,42 @@ def test_word_markup_with_an_undeclared_prefix_gives_xml_that_reads_back() -> No
     assert etree.fromstring(chosen.xml).xpath("p/text()") == ["Is a doping amnesty a good idea?"]
 
 
+def test_blocks_the_model_chose_bring_no_loose_text_and_keep_a_pres_lines() -> None:
+    """A block trafilatura kept too comes without the loose text after it in trafilatura's XML (it
+    came along as the element's tail: the <pre>'s text twice in the XML and the Markdown); a <pre>
+    block whose lines trafilatura lost is code with the block's lines."""
+    shown = Content(
+        markdown="",
+        xml=(
+            "<main><p>Put this in the file:</p>cert = a.pem client = yes"
+            "<p>import asyncio import time</p></main>"
+        ),
+    )
+    chosen = chosen_content(
+        shown,
+        [
+            ("p", "Put this in the file:"),
+            ("pre", "cert = a.pem\nclient = yes"),
+            ("pre", "import asyncio\nimport time"),
+        ],
+    )
+    main = etree.fromstring(chosen.xml)
+    assert [element.tag for element in main] == ["p", "code", "code"]
+    assert "".join(main.itertext()).count("client = yes") == 1
+    assert chosen.markdown.count("client = yes") == 1
+    assert "import asyncio\nimport time" in chosen.markdown
+
+
+def test_a_pre_block_starting_with_a_blank_line_is_fenced_code_with_its_text_escaped() -> None:
+    """A <pre> block whose text starts with a blank line (a page header line of spaces) is code in
+    the XML and fenced in the Markdown; before, its first line was empty and the Markdown wrote its
+    lines as loose text, "<module>" unescaped, which a Markdown reader takes for a tag and drops."""
+    pre = "\nstrings of the form <module> <level>,\n  where <module>"
+    chosen = chosen_content(Content("", ""), [("pre", pre)])
+    assert "```\nstrings of the form <module> <level>,\n  where <module>\n```" in chosen.markdown
+    assert etree.fromstring(chosen.xml)[0].text == "strings of the form <module> <level>,"
+
+
 def test_paragraphs_that_are_one_block_of_the_page_are_joined_again() -> None:
     """trafilatura's paragraphs split at an inline element ("for" | "<hi>Black Ops</hi> is fun")
     are one again, with or without a space as the page has it; paragraphs the page breaks stay."""
@@ -181,6 +220,73 @@ def test_a_loose_link_or_code_of_one_line_joins_the_paragraph_the_page_runs_it_o
     assert body.xpath("p[2]/ref/@target") == ["/d"]
     assert body.xpath("p[3]/code/text()") == ["wheel"]
     assert not rejoin(body, page)
+
+
+def test_an_empty_paragraph_between_two_parts_of_one_line_goes_when_they_are_joined() -> None:
+    """A byline "<a>Author</a> <a>&nbsp;</a> <b>06 PM | 18 May</b>" comes from trafilatura as three
+    paragraphs, the middle one empty: the two around it are one line of the page and are joined,
+    the empty one gone; so is a loose link before an empty paragraph. An empty paragraph between
+    the page's own lines stays (before, the empty paragraph kept the byline on two lines)."""
+    body = etree.fromstring(
+        '<main><p><ref target="/a">Jane Doe</ref></p><p><ref target="/u"> </ref></p><p>06 PM | 18 May</p>'
+        '<ref target="/d">Download the</ref><p/><p>timetable of the summer.</p>'
+        "<p>A line of its own.</p><p/><p>Another line of its own.</p></main>"
+    )
+    page = (
+        "Jane Doe 06 PM | 18 May\nDownload the timetable of the summer.\n"
+        "A line of its own.\nAnother line of its own."
+    )
+    assert rejoin(body, page)
+    assert ["".join(p.itertext()) for p in body] == [
+        "Jane Doe 06 PM | 18 May",
+        "Download the timetable of the summer.",
+        "A line of its own.",
+        "",
+        "Another line of its own.",
+    ]
+    assert body.xpath("p[1]/ref/@target") == ["/a"]
+    assert not rejoin(body, page)
+
+
+def test_elements_trafilatura_does_not_know_are_unwrapped_and_multi_line_quotes_wait() -> None:
+    """`unwrap` collapses source line wraps; an element neither trafilatura's nor an HTML block
+    (a custom tag, a <span>) goes, its text kept, so "a <x>directory</x>." reads "a directory."
+    in the text; a table cell stays, a table of one cell holding only blocks goes; code inside a
+    sentence is inline, code of its own keeps its lines. A quote of several lines keeps them
+    until `keep_preformatted` knows whether the page's <pre> is it: then it keeps them, else it
+    is one line; a quote or paragraph that is a <pre> whose lines trafilatura lost gets them
+    back, unless a link would go."""
+    body = etree.fromstring(
+        "<main><list><item>mkdir <directoryname>-- Create a\n directory</directoryname>.</item></list>"
+        "<p>A <span>nested</span> word.</p><table><row><cell><td>a</td><td>b</td></cell></row></table>"
+        "<p>The <code>summary\n phrase</code> is short.</p><p>Run <code>make\n  all</code></p>"
+        "<quote>The tide comes in at seven\n  The ferry leaves at eight</quote>"
+        "<quote>A quote wrapped\n   in the source.</quote><quote>@cache def f(n): return n</quote>"
+        '<p>import asyncio import time</p><p><ref target="/a">ls</ref> -la /etc</p>'
+        "<table><row><cell><code>x = 1\ny = 2</code></cell></row></table></main>"
+    )
+    unwrap(body)
+    assert body[-1].tag == "code" and body[-1].text == "x = 1\ny = 2"  # a table of one cell: a layout box
+    assert plain_text(body).splitlines()[:4] == [
+        "- mkdir -- Create a directory.",
+        "A nested word.",
+        "| a b |",
+        "The summary phrase is short.",
+    ]
+    assert body.xpath("//td/text()") == ["a", "b"] and not body.xpath("//directoryname | //span")
+    assert body.xpath("p/code/text()") == ["summary phrase", "make\n  all"]
+    quotes = [
+        "The tide comes in at seven\n  The ferry leaves at eight",
+        "A quote wrapped\n   in the source.",
+        "@cache def f(n): return n",
+    ]
+    assert [q.text for q in body.iter("quote")] == quotes
+    pres = ["The tide comes in at seven\n  The ferry leaves at eight", "@cache\ndef f(n):\n    return n",
+            "import asyncio\nimport time", "ls -la\n/etc"]  # fmt: skip
+    assert keep_preformatted(body, pres)
+    assert [q.text for q in body.iter("quote")] == [quotes[0], "A quote wrapped in the source.", pres[1]]
+    assert body.xpath("p[4]/text()") == [pres[2]] and body.xpath("p[5]/ref/text()") == ["ls"]
+    assert not keep_preformatted(body, pres)
 
 
 def test_spaces_around_punctuation_are_as_the_page_has_them() -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.config import ExtractSettings
@@ -294,6 +295,47 @@ def test_loose_text_split_at_a_link_is_one_paragraph() -> None:
     ]
     assert [line for line in document.markdown.splitlines() if line] == document.text.splitlines()
     assert document.xml.count("<p>") == 2
+
+
+def test_preformatted_text_keeps_its_lines_and_a_wrapped_quote_is_one_line() -> None:
+    """A <pre> that is not code (trafilatura makes it a <quote>) keeps its line breaks in the text,
+    the Markdown and the XML, as the page shows them; a <blockquote> wrapped in the source is one
+    line in each (before, the <pre> came out as one line in the Markdown and the XML)."""
+    verse = "The tide comes in at seven\nThe ferry leaves at eight\nThe harbour lights go dim at ten"
+    body = (
+        PARAGRAPHS
+        + f"<p>The notice on the pier reads, line by line:</p><pre>{verse}</pre>"
+        + "<blockquote>The board will review the summer timetable in September,\n    after the"
+        + " survey of shift workers.</blockquote>"
+    )
+    document = clean_html(_article(body=body))
+    quote = "The board will review the summer timetable in September, after the survey of shift workers."
+    blocks = "\n".join("".join(block.itertext()) for block in etree.fromstring(document.xml))
+    for output in (document.text, document.markdown, blocks):
+        lines = [" ".join(line.split()) for line in output.splitlines()]
+        assert verse.splitlines() == [line for line in lines if line in verse.splitlines()], output
+        assert quote in lines, output
+
+
+def test_an_element_of_no_known_kind_runs_on_with_the_text_around_it() -> None:
+    """An element neither HTML nor trafilatura knows ("<directoryname>", a slip for an escaped
+    "&lt;directoryname&gt;") is inline text, as a browser lays it out: no space comes before the
+    full stop after it in the text, the Markdown or the XML (before: "a directory .")."""
+    items = "".join(
+        f"<li>{command} -- {does}</li>"
+        for command, does in (("ls", "List the files here."), ("cd", "Change the directory."),
+                              ("pwd", "Print the directory you are in."))
+    )  # fmt: skip
+    body = (
+        PARAGRAPHS
+        + "<p>Some basic commands you need to know:</p><ul>"
+        + items
+        + "<li>mkdir <directoryname>-- Create a directory</directoryname>.</li></ul>"
+    )
+    document = clean_html(_article(body=body))
+    for output in (document.text, document.markdown, document.xml):
+        assert "Create a directory." in output, output
+        assert "directory ." not in output and "directoryname" not in output
 
 
 @pytest.mark.parametrize(
