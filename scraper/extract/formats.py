@@ -606,6 +606,9 @@ def _as(element: etree._Element | None, tag: str, text: str, rend: str | None = 
     made = etree.Element(tag)
     if rend is not None:
         made.set("rend", rend)
+    if element is None and tag == "code":  # a <pre>'s lines, in its text as trafilatura's <code> has them
+        made.text = remove_control_characters(text.strip("\n"))  # a <pre> may start with a line break
+        return made
     if element is None:  # a block's text: its line breaks are <br>s, trafilatura's <lb/>
         first, *others = remove_control_characters(text.strip("\n")).split("\n")  # a <pre> may start with one
         made.text = first

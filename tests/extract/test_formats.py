@@ -75,6 +75,15 @@ def test_loose_text_the_model_kept_is_a_paragraph_a_line() -> None:
     ]
 
 
+def test_code_only_the_model_kept_keeps_its_lines_in_its_text() -> None:
+    """A <pre> only the model kept is trafilatura's <code>: its lines and indentation in its text,
+    as trafilatura writes it, so a reader of the XML's text sees them (not <lb/>s it would drop)."""
+    chosen = chosen_content(Content(markdown="", xml=""), [("pre", "if pier:\n    sail()")])
+    code = etree.fromstring(chosen.xml)[0]
+    assert (code.tag, code.text, len(code)) == ("code", "if pier:\n    sail()", 0)
+    assert "if pier:\n    sail()" in chosen.markdown
+
+
 def test_a_numbered_list_trafilatura_kept_stays_numbered() -> None:
     """Items trafilatura kept in a numbered list (rend "ol") stay in one; a plain item starts a
     bulleted one."""
@@ -153,7 +162,7 @@ def test_a_pre_block_starting_with_a_blank_line_is_fenced_code_with_its_text_esc
     pre = "\nstrings of the form <module> <level>,\n  where <module>"
     chosen = chosen_content(Content("", ""), [("pre", pre)])
     assert "```\nstrings of the form <module> <level>,\n  where <module>\n```" in chosen.markdown
-    assert etree.fromstring(chosen.xml)[0].text == "strings of the form <module> <level>,"
+    assert etree.fromstring(chosen.xml)[0].text == "strings of the form <module> <level>,\n  where <module>"
 
 
 def test_paragraphs_that_are_one_block_of_the_page_are_joined_again() -> None:
