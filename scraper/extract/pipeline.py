@@ -279,7 +279,19 @@ def _first_pass(
     trafilatura's verdict among its features it cannot tell the clutter the pre-pass removes)."""
     if not settings.cascade or not settings.prepass or settings.favor_precision or settings.favor_recall:
         return None
-    trace.chosen = block_model.first_choice(
+    return _judged(block_model.first_choice, trace, settings, page_type, times)
+
+
+def _judged(
+    pick: Callable[..., list[Block] | None],
+    trace: Trace,
+    settings: ExtractSettings,
+    page_type: str,
+    times: Callable[[str], int],
+) -> list[Block] | None:
+    """`trace.blocks` judged by one of the models (`block_model.first_choice` or `choose`), with
+    the page's comment, table and copy settings; the kept blocks are also `trace.chosen`."""
+    trace.chosen = pick(
         trace.blocks,
         comments=settings.include_comments,
         comments_last=page_type != "forum",
@@ -321,15 +333,7 @@ def _choose(
     trace.lap("trafilatura")
     if not trace.blocks:
         return None
-    trace.chosen = block_model.choose(
-        trace.blocks,
-        comments=settings.include_comments,
-        comments_last=page_type != "forum",
-        tables=settings.include_tables,
-        shown=times,
-    )
-    trace.lap("model")
-    return trace.chosen
+    return _judged(block_model.choose, trace, settings, page_type, times)
 
 
 def _shown(found: _Extracted, settings: ExtractSettings, chosen: list[Block] | None, trace: Trace) -> Content:
