@@ -446,7 +446,7 @@ def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in
     miss text the extractor finds (stories in tables or bare divs), so login-wall and listing
     verdicts also need the extracted text to be short (for a listing: mostly its teasers),
     and a consent verdict needs little story
-    beside the notice, however long the cookie dialog is.
+    beside the notice (a listing's teasers are its story), however long the cookie dialog is.
     """
     heads = f"{s.title} | {s.h1}"
     little = amount < LITTLE_PROSE
@@ -461,10 +461,12 @@ def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in
     form_wall = s.password_forms and s.prose_length < _LOGIN_PROSE and _reliable(s) and short
     if form_wall or (little and _says(heads, _LOGIN_PHRASES)):
         return "login", "login wall: sign-in required"
-    noticed = s.consent_length >= _MIN_CONSENT
-    if noticed and little and s.consent_length * 2 >= s.text_length - s.link_text_length:
+    # a listing's teasers are what it says (their text is mostly links, and not prose): a cookie
+    # dialog longer than its prose beside them is a banner on the page, not all the page says
+    noticed = s.consent_length >= _MIN_CONSENT and amount + s.teaser_text_length < LITTLE_PROSE
+    if noticed and s.consent_length * 2 >= s.text_length - s.link_text_length:
         return "consent", "consent wall: cookie or consent notice only"
-    if little and noticed and _says(s.title, _CONSENT_TITLES):
+    if noticed and _says(s.title, _CONSENT_TITLES):
         return "consent", "consent wall: cookie or consent notice only"
     if little and (_says(heads, _NOT_FOUND) or _404.search(heads) or status in (404, 410)):
         return "not_found", "soft 404: page not found"

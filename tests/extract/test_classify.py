@@ -175,6 +175,19 @@ def test_a_long_cookie_dialog_beside_a_story_is_not_a_consent_wall() -> None:
     assert _judge(html, text=LexborHTMLParser(STORY).text()).skip_reason is None
 
 
+def test_a_long_cookie_dialog_beside_a_listing_is_not_a_consent_wall() -> None:
+    """A listing's teasers are what it says: a consent box longer than their prose does not make it junk."""
+    dialog = "<p>We and our 312 partners store and access information on your device. </p>" * 30
+    html = _page(
+        "<h1>Dinner recipes</h1><ul class='feed'>" + _teasers(30) + "</ul>"
+        "<div id='cookie-consent'>" + dialog + "</div>",
+        "Dinner recipes",
+    )
+    teasers = _visible(_page("<ul>" + _teasers(30) + "</ul>"))
+    verdict = _judge(html, text=teasers)
+    assert (verdict.page_type, verdict.skip_reason) == ("listing", None)
+
+
 def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> None:
     """When the extractor finds a long story the prose measure missed, a password form does not win."""
     table_story = "<table><tr><td>" + "A sentence of the story in a table cell. " * 40 + "</td></tr></table>"
