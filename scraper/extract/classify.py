@@ -254,9 +254,11 @@ class _Visible:
                     continue
                 # the words matter only to a box not yet known to be consent or chrome
                 tokens = class_words(child, _BOX_WORDS) if not (in_consent and in_chrome) else _NO_WORDS
-                # a wrapper classed "cookies-accepted" that holds the story is not a consent box
-                consent = in_consent or bool(tokens & _CONSENT_WORDS and not child.css_first(_STORY))
-                chrome = in_chrome or tag in _CHROME_TAGS or bool(tokens & _CHROME_WORDS)
+                # a wrapper classed "cookies-accepted" that holds the story is not a consent box, nor
+                # is one classed "sidebar-right" (its layout has a sidebar) a sidebar
+                story = bool(tokens) and child.css_first(_STORY) is not None
+                consent = in_consent or bool(tokens & _CONSENT_WORDS and not story)
+                chrome = in_chrome or tag in _CHROME_TAGS or bool(tokens & _CHROME_WORDS and not story)
                 parents[child.mem_id] = holder
                 inner.append((child, in_link or tag == "a", chrome, consent))
             stack.extend(inner)
