@@ -38,6 +38,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.dom import ancestors, class_words, link_text_length, text_of
 from scraper.extract.metadata import PageFacts
+from scraper.extract.rules import holds_story
 
 JUNK_TYPES = frozenset({"block", "login", "consent", "js_shell", "not_found"})
 NEEDS_JAVASCRIPT = "needs JavaScript"
@@ -117,7 +118,6 @@ _CHALLENGE = (
     " .cf-turnstile, .g-recaptcha, .h-captcha, #px-captcha, [data-sitekey],"
     ' script[src*="challenge-platform"], iframe[src*="captcha"]'
 )
-_STORY = "h1, main, article"
 _UNSEEN = frozenset({"script", "style", "noscript", "template", "svg", "-comment"})
 _CHROME_WORDS = frozenset({"sidebar", "menu"})
 _BOX_WORDS = _CONSENT_WORDS | _CHROME_WORDS
@@ -256,7 +256,7 @@ class _Visible:
                 tokens = class_words(child, _BOX_WORDS) if not (in_consent and in_chrome) else _NO_WORDS
                 # a wrapper classed "cookies-accepted" that holds the story is not a consent box, nor
                 # is one classed "sidebar-right" (its layout has a sidebar) a sidebar
-                story = bool(tokens) and child.css_first(_STORY) is not None
+                story = bool(tokens) and holds_story(child)
                 consent = in_consent or bool(tokens & _CONSENT_WORDS and not story)
                 chrome = in_chrome or tag in _CHROME_TAGS or bool(tokens & _CHROME_WORDS and not story)
                 parents[child.mem_id] = holder

@@ -65,7 +65,7 @@ def strip_clutter(tree: LexborHTMLParser, settings: ExtractSettings) -> list[Rem
             for rule in RULES
             if rule.guarded
             for node in rule.find(page)
-            if page.removable(node)
+            if page.removable(node, beside_story=rule.beside_story)
         )
         removals += _sweep(marked)
         if tree.body is not None:

@@ -5,8 +5,10 @@ class/id tokens, short label texts), never by rules for one site; `prepass.strip
 applies them. Guarded rules only get elements `Page.removable` allows: never
 <html>/<body>/<main>/<article>, the container with the most paragraph text or its ancestors,
 nor an element holding half the page's paragraph text, unless that text is too short to be a
-story. Rules run in order and the first to claim an element names its removal, so the specific
-rules come first and the broad page-chrome ones last.
+story. A consent box (`beside_story`) is taken wherever it holds none of the story (h1, main,
+article): a listing's consent centre can hold more prose than its teasers. Rules run in order and
+the first to claim an element names its removal, so the specific rules come first and the broad
+page-chrome ones last.
 """
 
 from __future__ import annotations
@@ -28,11 +30,18 @@ class Rule:
     description: str
     find: Callable[[Page], Iterable[LexborNode]]
     guarded: bool = True
+    # a box that names what it is (a consent dialog) is taken even where the guard would keep it
+    # as the main content, as long as it holds none of the story (`holds_story`): on a listing or
+    # a product page, whose text is mostly links, a consent centre can hold most of the prose
+    beside_story: bool = False
 
 
 # -- page facts and the guard --------------------------------------------------------------
 
 _NEVER_REMOVED = frozenset({"html", "head", "body", "main", "article"})
+# where a page's story is: an element holding one is a wrapper of the page, never a consent box
+# or a sidebar, whatever its class says ("cookies-accepted", "has-sidebar-right")
+STORY = "h1, main, article"
 # Less text than this is never protected as "the main content" (trafilatura's own threshold
 # for a plausible extraction is 250 characters).
 _MIN_MAIN_TEXT = 250
@@ -49,12 +58,13 @@ class Page:
 
     tree: LexborHTMLParser
     body: LexborNode
-    protected: set[int]
+    protected: set[int]  # the elements the user's keep selectors matched, their ancestors, the main guess
     total: int
     classed: list[tuple[LexborNode, frozenset[str]]]
     texts: list[tuple[LexborNode, str]]  # each text node, one-spaced and lowercase (_folded)
     # prose weights already measured, by node id (the tree does not change while rules mark)
     weights: dict[int, int] = field(default_factory=dict)
+    kept: set[int] = field(default_factory=set)  # the user's keep selectors' elements and ancestors
 
     @classmethod
     def bare(cls, tree: LexborHTMLParser, body: LexborNode) -> Page:
@@ -79,6 +89,7 @@ class Page:
         return cls(
             tree=tree,
             body=body,
+            kept=kept,
             protected=protected,
             total=prose_weight(body),
             classed=[
@@ -91,11 +102,16 @@ class Page:
             ],
         )
 
-    def removable(self, node: LexborNode) -> bool:
-        """Whether a guarded rule may take `node` without risking the main content."""
+    def removable(self, node: LexborNode, *, beside_story: bool = False) -> bool:
+        """Whether a guarded rule may take `node` without risking the main content; with
+        `beside_story`, whenever it holds none of the story (`holds_story`)."""
         if node.is_text_node:
             return True
-        if node.tag in _NEVER_REMOVED or node.mem_id in self.protected:
+        if node.tag in _NEVER_REMOVED or node.mem_id in self.kept:
+            return False
+        if beside_story and not holds_story(node):
+            return True
+        if node.mem_id in self.protected:
             return False
         weight = self.weights.get(node.mem_id)
         if weight is None:
@@ -105,6 +121,11 @@ class Page:
                 return True
             weight = self.weights[node.mem_id] = max(0, size - link_text_length(node))
         return weight * 2 <= self.total or weight < _MIN_MAIN_TEXT
+
+
+def holds_story(node: LexborNode) -> bool:
+    """Whether `node` holds the page's title or main element (`STORY`)."""
+    return node.css_first(STORY) is not None
 
 
 def prose_weight(node: LexborNode) -> int:
@@ -347,7 +368,12 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
             " about-author authorbox authorbio bio biography"
         ),
     ),
-    Rule("consent-box", "cookie / consent banners", _by_tokens("cookie cookies consent gdpr onetrust")),
+    Rule(
+        "consent-box",
+        "cookie / consent banners",
+        _by_tokens("cookie cookies consent gdpr onetrust"),
+        beside_story=True,
+    ),
     Rule(
         "newsletter-box",
         "newsletter / subscribe boxes",
