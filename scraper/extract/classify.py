@@ -124,7 +124,7 @@ _BOX_WORDS = _CONSENT_WORDS | _CHROME_WORDS
 _NO_WORDS: frozenset[str] = frozenset()
 _POST_WORDS = frozenset({"post", "message", "reply", "answer", "postbody", "forumpost"})
 _COMMENT_WORDS = frozenset({"comment", "comments"})
-_FORUM_WORDS = _POST_WORDS - {"reply"}  # a comment that is also a post or an answer is one (Q&A)
+_ANSWER_WORDS = frozenset({"answer"})  # in a comments container, only an answer is a post (Q&A)
 _POST_OR_COMMENT_WORDS = _POST_WORDS | _COMMENT_WORDS
 # a class or id token is part of the attribute's value, lowercased: no post word, no token of one
 _POST_CANDIDATES = ", ".join(
@@ -355,9 +355,10 @@ def _repeated_posts(body: LexborNode) -> int:
     """The largest number of alike sibling blocks classed like posts or replies, each with some
     prose, alike in tag and post classes (`_post_shape`). The header, body and
     footer of one story ("post-header", "post-content", "post-footer") are parts of one post, not
-    three: a news story with them is an article, not a forum thread. Nor are comments and replies
-    to them in a comments container ("comments" > "comment comment-reply"): they are the reader
-    comments under a story or a blog post; a comment also classed answer or post is one (Q&A)."""
+    three: a news story with them is an article, not a forum thread. Nor is what sits in a comments
+    container ("comments" > "comment comment-reply", "comment-text" > "single-post"): those are the
+    reader comments under a story or a blog post, whatever each is classed; only an answer there is
+    a post (Q&A)."""
     best = 0
     for parent in _parents_of(body, _POST_CANDIDATES):  # the others hold no post
         comments = bool(class_words(parent, _COMMENT_WORDS))
@@ -365,7 +366,7 @@ def _repeated_posts(body: LexborNode) -> int:
             c
             for c in parent.iter()
             if (tokens := class_words(c, _POST_OR_COMMENT_WORDS)) & _POST_WORDS
-            and not (comments and tokens & _COMMENT_WORDS and not tokens & _FORUM_WORDS)
+            and not (comments and not tokens & _ANSWER_WORDS)
             and c.tag not in ("a", "span", "li")
             and len(text_of(c)) >= 80
         ]

@@ -267,6 +267,24 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
             + "</div>",
             "article",
         ),
+        (  # nor are they when each comment is classed as a post
+            "",
+            "<article>"
+            + STORY
+            + "</article><div class='comment-text'>"
+            + "".join(
+                f"<ul class='single-post'><li>Reader {i}</li><li>" + "words " * 20 + "</li></ul>" for i in range(4)
+            )
+            + "</div>",
+            "article",
+        ),
+        (  # answers in a comments container are a Q&A page's posts
+            "",
+            "<div class='comments'>"
+            + "".join(f"<div class='answer'><p>Answer {i}: " + "words " * 20 + "</p></div>" for i in range(3))
+            + "</div>",
+            "forum",
+        ),
         ("", STORY + "<pre>a</pre><pre>b</pre><pre>c</pre>", "documentation"),
         ("", STORY + "<span itemprop='price'>9.99</span>", "product"),
         ("", STORY, "article"),
