@@ -273,7 +273,8 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
             + STORY
             + "</article><div class='comment-text'>"
             + "".join(
-                f"<ul class='single-post'><li>Reader {i}</li><li>" + "words " * 20 + "</li></ul>" for i in range(4)
+                f"<ul class='single-post'><li>Reader {i}</li><li>" + "words " * 20 + "</li></ul>"
+                for i in range(4)
             )
             + "</div>",
             "article",

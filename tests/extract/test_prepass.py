@@ -98,7 +98,9 @@ def test_short_consent_text_is_not_protected() -> None:
 def test_a_consent_centre_longer_than_a_listing_is_removed() -> None:
     """A consent box holding more prose than the page's teasers (their text is links) goes, though
     the guard would keep it as the main content; one holding the page's title stays."""
-    teasers = "".join(f"<li><a href='/r/{i}'>Recipe number {i} for a quick dinner</a></li>" for i in range(20))
+    teasers = "".join(
+        f"<li><a href='/r/{i}'>Recipe number {i} for a quick dinner</a></li>" for i in range(20)
+    )
     centre = "<p>These cookies allow us to count visits and traffic sources so we can measure them.</p>" * 8
     html, removals = _strip(
         f"<h1>Dinner recipes</h1><ul class='cards'>{teasers}</ul><div id='onetrust-pc-sdk'>{centre}</div>"
