@@ -300,10 +300,6 @@ def _guarded(source: str, fn: Callable[..., T], *args: Any) -> T:
         raise _Crash(source, internal_error(exc)) from exc
 
 
-# allocations between two collections of the youngest generation in a worker (Python's default: 700)
-_GC_YOUNG = 10_000
-
-
 def _init_worker(owner: int, max_memory: int) -> None:
     """Pool initializer: freeze what the forkserver loaded, cap the worker's address space, quiet
     the libraries, and watch the owner.
@@ -311,18 +307,13 @@ def _init_worker(owner: int, max_memory: int) -> None:
     Frozen (`gc.freeze`, as the gc docs advise after a fork): the extractor, its models and
     dateparser's locales live as long as the worker, so no collection walks them (half of a
     worker's time in the garbage collector, about 2% of its CPU) nor writes to the pages it
-    shares with the server and the other workers. The youngest generation is collected every
-    `_GC_YOUNG` allocations rather than 700: a page allocates hundreds of thousands of short-lived
-    objects (nodes, strings, features) that reference counting frees, and each young collection
-    walked whatever of them was alive at that moment (about 4% of a worker's CPU, measured on the
-    corpus bench's pages; the output is the same, only when cycles are collected changes).
+    shares with the server and the other workers.
 
     SIGINT is ignored: Ctrl-C reaches the whole process group, but stopping is the owner's call
     (a crawl lets the pages in flight finish, then writes its report). SIGTERM is left alone:
     the pool stops a timed-out worker with it.
     """
     gc.freeze()
-    gc.set_threshold(_GC_YOUNG, *gc.get_threshold()[1:])
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = max_memory if hard == resource.RLIM_INFINITY else min(max_memory, hard)

@@ -19,7 +19,6 @@ import pytest
 
 from scraper.config import ExtractSettings
 from scraper.errors import ExtractionError, NoMainContent
-from scraper.extract import worker
 from scraper.extract.worker import ExtractionPool, _alive, _start_time
 
 LIMITS = ExtractSettings(timeout=1.0, max_memory=768 * 1024**2)
@@ -68,15 +67,6 @@ def _extractor_frozen() -> bool:
 def test_what_the_forkserver_loaded_is_frozen_in_the_workers(pool: ExtractionPool) -> None:
     """The extractor, loaded once by the forkserver, is out of the workers' collections (gc.freeze)."""
     assert pool.submit("page", _extractor_frozen).result() is True
-
-
-def _young_threshold() -> int:
-    return gc.get_threshold()[0]
-
-
-def test_workers_collect_the_young_generation_less_often(pool: ExtractionPool) -> None:
-    """A worker collects its youngest generation every `_GC_YOUNG` allocations, not Python's 700."""
-    assert pool.submit("page", _young_threshold).result() == worker._GC_YOUNG > 700
 
 
 def test_errors_of_the_tree_pass_through_unchanged(pool: ExtractionPool) -> None:
