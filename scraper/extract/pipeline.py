@@ -130,11 +130,11 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.removals = removals
     trace.cleaned = tree
     trace.lap("prepass")
-    has_text = _has_text(tree)
-    if not has_text and signals.teasers >= MIN_TEASERS:
+    if not (has_text := _has_text(tree)) and signals.teasers >= MIN_TEASERS:
         # a listing: the teasers the pre-pass takes out of a story page are this page's text
-        page_html = _explicit_only(html, settings, page.source, simplified=bool(bounded))
-        trace.cleaned = tree = parse_html(page_html, page.source)
+        trace.cleaned = tree = parse_html(
+            _explicit_only(html, settings, page.source, simplified=bool(bounded)), page.source
+        )
         has_text = _has_text(tree)
     if not has_text:
         reason = f"only clutter: the pre-pass removed all text ({len(removals)} blocks)"
