@@ -5,10 +5,11 @@ class/id tokens, short label texts), never by rules for one site; `prepass.strip
 applies them. Guarded rules only get elements `Page.removable` allows: never
 <html>/<body>/<main>/<article>, the container with the most paragraph text or its ancestors,
 nor an element holding half the page's paragraph text, unless that text is too short to be a
-story. A consent box (`beside_story`) is taken wherever it holds none of the story (h1, main,
-article): a listing's consent centre can hold more prose than its teasers. Rules run in order and
-the first to claim an element names its removal, so the specific rules come first and the broad
-page-chrome ones last.
+story. Consent boxes are taken before the guard weighs the page, wherever they hold none of the
+story (h1, main, article): a consent centre can hold more prose than a listing's teasers or a
+forum thread, and the guard would protect it and not them. Rules run in order and the first to
+claim an element names its removal, so the specific rules come first and the broad page-chrome
+ones last.
 """
 
 from __future__ import annotations
@@ -30,10 +31,6 @@ class Rule:
     description: str
     find: Callable[[Page], Iterable[LexborNode]]
     guarded: bool = True
-    # a box that names what it is (a consent dialog) is taken even where the guard would keep it
-    # as the main content, as long as it holds none of the story (`holds_story`): on a listing or
-    # a product page, whose text is mostly links, a consent centre can hold most of the prose
-    beside_story: bool = False
 
 
 # -- page facts and the guard --------------------------------------------------------------
@@ -67,9 +64,9 @@ class Page:
     kept: set[int] = field(default_factory=set)  # the user's keep selectors' elements and ancestors
 
     @classmethod
-    def bare(cls, tree: LexborHTMLParser, body: LexborNode) -> Page:
+    def bare(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
         """The page before any measuring: enough for the unguarded rules, which only select."""
-        return cls(tree=tree, body=body, protected=set(), total=0, classed=[], texts=[])
+        return cls(tree=tree, body=body, kept=kept, protected=set(kept), total=0, classed=[], texts=[])
 
     @classmethod
     def scan(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
@@ -102,16 +99,11 @@ class Page:
             ],
         )
 
-    def removable(self, node: LexborNode, *, beside_story: bool = False) -> bool:
-        """Whether a guarded rule may take `node` without risking the main content; with
-        `beside_story`, whenever it holds none of the story (`holds_story`)."""
+    def removable(self, node: LexborNode) -> bool:
+        """Whether a guarded rule may take `node` without risking the main content."""
         if node.is_text_node:
             return True
-        if node.tag in _NEVER_REMOVED or node.mem_id in self.kept:
-            return False
-        if beside_story and not holds_story(node):
-            return True
-        if node.mem_id in self.protected:
+        if node.tag in _NEVER_REMOVED or node.mem_id in self.protected:
             return False
         weight = self.weights.get(node.mem_id)
         if weight is None:
@@ -182,6 +174,22 @@ def _non_content(page: Page) -> Iterator[LexborNode]:
     for node in noscripts:
         weight = prose_weight(node)
         if weight < _MIN_MAIN_TEXT or weight * 2 < visible:
+            yield node
+
+
+_CONSENT_WORDS = frozenset({"cookie", "cookies", "consent", "gdpr", "onetrust"})
+
+
+def _consent_boxes(page: Page) -> Iterator[LexborNode]:
+    """Elements classed cookie/consent that hold none of the story (`holds_story`): a wrapper
+    classed "cookies-accepted" around the page holds its title or main element and stays."""
+    for node in page.body.css("[class], [id]"):
+        if (
+            class_words(node, _CONSENT_WORDS)
+            and node.tag not in _NEVER_REMOVED
+            and node.mem_id not in page.kept
+            and not holds_story(node)
+        ):
             yield node
 
 
@@ -368,12 +376,7 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
             " about-author authorbox authorbio bio biography"
         ),
     ),
-    Rule(
-        "consent-box",
-        "cookie / consent banners",
-        _by_tokens("cookie cookies consent gdpr onetrust"),
-        beside_story=True,
-    ),
+    Rule("consent-box", "cookie / consent banners and centres", _consent_boxes, guarded=False),
     Rule(
         "newsletter-box",
         "newsletter / subscribe boxes",

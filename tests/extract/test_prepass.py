@@ -111,6 +111,20 @@ def test_a_consent_centre_longer_than_a_listing_is_removed() -> None:
     assert "The harbour board met" in html
 
 
+def test_the_guard_weighs_the_page_without_its_consent_centre() -> None:
+    """A thread shorter than the consent centre beside it is still the page's main content to the
+    guard: forum software that wraps its posts in a <form> keeps them."""
+    posts = "".join(
+        f"<div class='post'><p>Reply {i}: the bottom panel mount is for the intake fans, as the manual"
+        " shows on its last page.</p></div>"
+        for i in range(3)
+    )
+    centre = "<p>These cookies allow us to count visits and traffic sources so we can measure them.</p>" * 30
+    html, removals = _strip(f"<form action='/quote'>{posts}</form><div id='onetrust-pc-sdk'>{centre}</div>")
+    assert "Reply 2: the bottom panel" in html and "These cookies" not in html
+    assert _rules(removals) == {"consent-box"}
+
+
 def test_source_link_trailer_is_removed() -> None:
     """A short block that is only a source/via credit link goes; a real sentence about sources stays."""
     sentence = (
