@@ -35,6 +35,11 @@
    the pages of the sample; a page a system did not output counts as empty.
 
 It prints one table and writes bench/out/corpus.json.
+
+`--split` runs none of that: it extracts the sample's pages in this one process (`--metadata
+stated`, no Markdown or XML, as the corpus profile writes JSON lines), each once unmeasured first,
+and prints the CPU ms a page by stage (`pipeline.Trace`) for the pages the cascade's first model
+was sure of (trafilatura's extraction not run) and for the others, with their share of the CPU.
 """
 
 from __future__ import annotations
@@ -299,9 +304,13 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=600)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "corpus.json")
     parser.add_argument("--ray", action="store_true", help="instead: --engine ray with 1 worker against 2")
+    parser.add_argument("--split", action="store_true", help="instead: CPU by stage, sure and unsure pages")
     args = parser.parse_args()
     if args.ray:
         ray_scaling(sample(args.pages))
+        return
+    if args.split:
+        split_by_cascade(sample(args.pages))
         return
     rows = sample(args.pages)
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
@@ -351,6 +360,51 @@ def main() -> None:
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"pages": len(rows), "results": results}, indent=2) + "\n")
+
+
+def split_by_cascade(rows: list[dict[str, Any]]) -> None:
+    """CPU ms a page by stage, in this process, for the pages the cascade was sure of and the rest."""
+    from scraper.config import ExtractSettings  # noqa: PLC0415  # the extractor only for this mode
+    from scraper.corpus.warc import ArchivedResponse, read_archive  # noqa: PLC0415
+    from scraper.errors import ScraperError  # noqa: PLC0415
+    from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
+
+    settings = ExtractSettings(metadata="stated", forms=frozenset())
+    with tempfile.TemporaryDirectory(prefix="bench-split-") as tmp:
+        build_warcs(rows, Path(tmp))
+        pages = [
+            record.page()
+            for warc in sorted(Path(tmp).glob("*.warc.gz"))
+            for record in read_archive(str(warc), max_bytes=50 * 2**20)
+            if isinstance(record, ArchivedResponse)  # a response, not a skipped record
+        ]
+
+    def run(page: Any, trace: Any) -> None:
+        with contextlib.suppress(ScraperError):  # a page without a story costs what it cost
+            extract(page, settings, trace)
+
+    for page in pages:  # warm-up, unmeasured: one-time costs are not the first pages'
+        run(page, Trace())
+    groups: dict[str, dict[str, float]] = {}
+    for page in pages:
+        trace = Trace()
+        started = time.process_time()
+        run(page, trace)
+        spent = time.process_time() - started
+        kind = "no blocks" if not trace.blocks else "sure" if trace.extractions == 0 else "unsure"
+        group = groups.setdefault(kind, {"pages": 0, "total": 0.0})
+        group["pages"] += 1
+        group["total"] += spent
+        for stage, seconds in trace.timings.items():
+            group[stage] = group.get(stage, 0.0) + seconds
+    total = sum(g["total"] for g in groups.values())
+    mean = 1000 * total / len(pages)
+    print(f"{len(pages)} pages, --metadata stated, one process: {mean:.1f} CPU ms a page")
+    for kind, group in groups.items():
+        count = group.pop("pages")
+        stages = ", ".join(f"{stage} {1000 * seconds / count:.1f}" for stage, seconds in group.items())
+        share = group["total"] / total
+        print(f"  {kind}: {count} pages ({count / len(pages):.0%}), {stages}; {share:.0%} of the CPU")
 
 
 def ray_scaling(rows: list[dict[str, Any]]) -> None:

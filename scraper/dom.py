@@ -94,7 +94,14 @@ def class_words(node: LexborNode, words: frozenset[str]) -> frozenset[str]:
     value, or is not among its tokens."""
     attrs = node.attributes
     names, ident = attrs.get("class") or "", attrs.get("id") or ""
-    if not (names or ident) or _mentions(words).search(f"{names} {ident}".lower()) is None:
+    if not (names or ident):
+        return _NO_TOKENS
+    return _class_words(names, ident, words)
+
+
+@functools.lru_cache(maxsize=32768)  # pure; a page repeats its class strings, a site its pages'
+def _class_words(names: str, ident: str, words: frozenset[str]) -> frozenset[str]:
+    if _mentions(words).search(f"{names} {ident}".lower()) is None:
         return _NO_TOKENS
     return _class_tokens(names, ident) & words
 

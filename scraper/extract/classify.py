@@ -38,6 +38,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.dom import ancestors, class_words, link_text_length, text_of
 from scraper.extract.metadata import PageFacts
+from scraper.extract.rules import holds_story
 
 JUNK_TYPES = frozenset({"block", "login", "consent", "js_shell", "not_found"})
 NEEDS_JAVASCRIPT = "needs JavaScript"
@@ -117,14 +118,13 @@ _CHALLENGE = (
     " .cf-turnstile, .g-recaptcha, .h-captcha, #px-captcha, [data-sitekey],"
     ' script[src*="challenge-platform"], iframe[src*="captcha"]'
 )
-_STORY = "h1, main, article"
 _UNSEEN = frozenset({"script", "style", "noscript", "template", "svg", "-comment"})
 _CHROME_WORDS = frozenset({"sidebar", "menu"})
 _BOX_WORDS = _CONSENT_WORDS | _CHROME_WORDS
 _NO_WORDS: frozenset[str] = frozenset()
 _POST_WORDS = frozenset({"post", "message", "reply", "answer", "postbody", "forumpost"})
 _COMMENT_WORDS = frozenset({"comment", "comments"})
-_FORUM_WORDS = _POST_WORDS - {"reply"}  # a comment that is also a post or an answer is one (Q&A)
+_ANSWER_WORDS = frozenset({"answer"})  # in a comments container, only an answer is a post (Q&A)
 _POST_OR_COMMENT_WORDS = _POST_WORDS | _COMMENT_WORDS
 # a class or id token is part of the attribute's value, lowercased: no post word, no token of one
 _POST_CANDIDATES = ", ".join(
@@ -254,9 +254,11 @@ class _Visible:
                     continue
                 # the words matter only to a box not yet known to be consent or chrome
                 tokens = class_words(child, _BOX_WORDS) if not (in_consent and in_chrome) else _NO_WORDS
-                # a wrapper classed "cookies-accepted" that holds the story is not a consent box
-                consent = in_consent or bool(tokens & _CONSENT_WORDS and not child.css_first(_STORY))
-                chrome = in_chrome or tag in _CHROME_TAGS or bool(tokens & _CHROME_WORDS)
+                # a wrapper classed "cookies-accepted" that holds the story is not a consent box, nor
+                # is one classed "sidebar-right" (its layout has a sidebar) a sidebar
+                story = bool(tokens) and holds_story(child)
+                consent = in_consent or bool(tokens & _CONSENT_WORDS and not story)
+                chrome = in_chrome or tag in _CHROME_TAGS or bool(tokens & _CHROME_WORDS and not story)
                 parents[child.mem_id] = holder
                 inner.append((child, in_link or tag == "a", chrome, consent))
             stack.extend(inner)
@@ -353,9 +355,10 @@ def _repeated_posts(body: LexborNode) -> int:
     """The largest number of alike sibling blocks classed like posts or replies, each with some
     prose, alike in tag and post classes (`_post_shape`). The header, body and
     footer of one story ("post-header", "post-content", "post-footer") are parts of one post, not
-    three: a news story with them is an article, not a forum thread. Nor are comments and replies
-    to them in a comments container ("comments" > "comment comment-reply"): they are the reader
-    comments under a story or a blog post; a comment also classed answer or post is one (Q&A)."""
+    three: a news story with them is an article, not a forum thread. Nor is what sits in a comments
+    container ("comments" > "comment comment-reply", "comment-text" > "single-post"): those are the
+    reader comments under a story or a blog post, whatever each is classed; only an answer there is
+    a post (Q&A)."""
     best = 0
     for parent in _parents_of(body, _POST_CANDIDATES):  # the others hold no post
         comments = bool(class_words(parent, _COMMENT_WORDS))
@@ -363,7 +366,7 @@ def _repeated_posts(body: LexborNode) -> int:
             c
             for c in parent.iter()
             if (tokens := class_words(c, _POST_OR_COMMENT_WORDS)) & _POST_WORDS
-            and not (comments and tokens & _COMMENT_WORDS and not tokens & _FORUM_WORDS)
+            and not (comments and not tokens & _ANSWER_WORDS)
             and c.tag not in ("a", "span", "li")
             and len(text_of(c)) >= 80
         ]
@@ -446,7 +449,7 @@ def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in
     miss text the extractor finds (stories in tables or bare divs), so login-wall and listing
     verdicts also need the extracted text to be short (for a listing: mostly its teasers),
     and a consent verdict needs little story
-    beside the notice, however long the cookie dialog is.
+    beside the notice (a listing's teasers are its story), however long the cookie dialog is.
     """
     heads = f"{s.title} | {s.h1}"
     little = amount < LITTLE_PROSE
@@ -461,10 +464,12 @@ def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in
     form_wall = s.password_forms and s.prose_length < _LOGIN_PROSE and _reliable(s) and short
     if form_wall or (little and _says(heads, _LOGIN_PHRASES)):
         return "login", "login wall: sign-in required"
-    noticed = s.consent_length >= _MIN_CONSENT
-    if noticed and little and s.consent_length * 2 >= s.text_length - s.link_text_length:
+    # a listing's teasers are what it says (their text is mostly links, and not prose): a cookie
+    # dialog longer than its prose beside them is a banner on the page, not all the page says
+    noticed = s.consent_length >= _MIN_CONSENT and amount + s.teaser_text_length < LITTLE_PROSE
+    if noticed and s.consent_length * 2 >= s.text_length - s.link_text_length:
         return "consent", "consent wall: cookie or consent notice only"
-    if little and noticed and _says(s.title, _CONSENT_TITLES):
+    if noticed and _says(s.title, _CONSENT_TITLES):
         return "consent", "consent wall: cookie or consent notice only"
     if little and (_says(heads, _NOT_FOUND) or _404.search(heads) or status in (404, 410)):
         return "not_found", "soft 404: page not found"

@@ -123,18 +123,20 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.verdict = classify(signals, None, page.status)
     if trace.verdict.skip_reason is not None:  # judged before "no text": a JavaScript shell has none
         return _skipped(page, facts, signals, trace.verdict, settings)
-    if tree.body is None or not tree.body.text(strip=True):
+    if not _has_text(tree):
         raise NoMainContent(page.source, "no text in the page body")
     trace.lap("metadata")
     removals = bounded + strip_clutter(tree, settings)
     trace.removals = removals
     trace.cleaned = tree
     trace.lap("prepass")
-    if (tree.body is None or not tree.body.text(strip=True)) and signals.teasers >= MIN_TEASERS:
+    if not (has_text := _has_text(tree)) and signals.teasers >= MIN_TEASERS:
         # a listing: the teasers the pre-pass takes out of a story page are this page's text
-        page_html = _explicit_only(html, settings, page.source, simplified=bool(bounded))
-        trace.cleaned = tree = parse_html(page_html, page.source)
-    if tree.body is None or not tree.body.text(strip=True):
+        trace.cleaned = tree = parse_html(
+            _explicit_only(html, settings, page.source, simplified=bool(bounded)), page.source
+        )
+        has_text = _has_text(tree)
+    if not has_text:
         reason = f"only clutter: the pre-pass removed all text ({len(removals)} blocks)"
         return _junk_or_nothing(page, facts, signals, trace, reason, settings=settings)
 
@@ -181,6 +183,12 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
     return _document(page, settings=settings, facts=facts, signals=signals, trace=trace, found=found,
                      text=text, markdown=markdown, shown=shown)  # fmt: skip
+
+
+def _has_text(tree: LexborHTMLParser) -> bool:
+    """Whether the page's body holds anything but white space (its text as one string, stripped:
+    cheaper than stripping each of its text nodes, and the same answer)."""
+    return tree.body is not None and bool(tree.body.text(deep=True).strip())
 
 
 def _document(

@@ -53,8 +53,9 @@ def strip_clutter(tree: LexborHTMLParser, settings: ExtractSettings) -> list[Rem
     if settings.remove:
         removals += _sweep((node, "remove-selector") for node in _select(tree, settings.remove, "remove"))
     if settings.prepass and tree.body is not None:
-        # unguarded rules first: the guard must weigh the page without its scripts and styles
-        bare = Page.bare(tree, tree.body)
+        # unguarded rules first: the guard must weigh the page without its scripts, styles and
+        # consent boxes
+        bare = Page.bare(tree, tree.body, kept)
         removals += _sweep(
             (node, rule.name) for rule in RULES if not rule.guarded for node in rule.find(bare)
         )

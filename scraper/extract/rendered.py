@@ -60,37 +60,67 @@ class Rendered:
 
 
 def times_shown(html: str, source: str = "") -> Callable[[str], int]:
-    """`Rendered.times` of the page `html`, rendered when first asked (most pages never ask)."""
-    page = functools.cache(lambda: rendered(html, source))
-    return lambda text: page().times(text)
+    """`Rendered.times` of the page `html`, rendered when first asked (most pages never ask); only
+    its shown text is made (`shown_text`), the one part the count reads."""
+    page = functools.cache(lambda: shown_text(html, source))
+    return lambda text: page().count(" ".join(text.split()))
 
 
 def rendered(html: str, source: str = "") -> Rendered:
     """The page's text: inline text nodes side by side, a line at each block boundary; parsed as
     every page is (dom.parse_html: a parser that gives up is `source`'s ExtractionError)."""
+    root = _laid_out(html, source)
+    if root is None:
+        return Rendered("", "", "")
+    code = []
+    for node in _outer_code(root):  # its line breaks are the page's (the outermost one's text)
+        text = node.text(deep=True, separator="") or ""
+        if node.tag == "pre" and "\n" in text.strip() and _BREAK not in text:
+            code.append("\n".join(filter(None, (" ".join(line.split()) for line in text.splitlines()))))
+        node.replace_with(text.replace("\n", _BREAK if node.tag == "pre" else _SOFT))
+    text = root.text(deep=True, separator="")
+    lines = _lines(text.replace(_SOFT, _BREAK))
+    runs = _lines(text.replace(_SOFT, " "))
+    return Rendered(lines, " ".join(lines.split()), _shown(root), tuple(code), runs)
+
+
+def shown_text(html: str, source: str = "") -> str:
+    """`rendered(html, source).shown` alone, without the lines, flow, code and runs it also makes."""
+    root = _laid_out(html, source)
+    if root is None:
+        return ""
+    for node in _outer_code(root):  # as `rendered` does: hidden elements inside code are text now
+        node.replace_with(node.text(deep=True, separator="") or "")
+    return _shown(root)
+
+
+def _laid_out(html: str, source: str) -> LexborNode | None:
+    """The page's body (else its root; None for neither) without what is never shown, a line
+    break marked before and after each block and <br>."""
     tree = parse_html(html, source)
     for node in tree.css(_INVISIBLE):
         node.decompose()
     root = tree.body if tree.body is not None else tree.root
     if root is None:
-        return Rendered("", "", "")
+        return None
     for node in root.traverse():
         if node.tag in BLOCK_ELEMENTS or node.tag == "br":
             node.insert_before(_BREAK)
             node.insert_after(_BREAK)
-    code = []
-    for node in root.css("pre, code"):  # its line breaks are the page's (the outermost one's text)
-        if not _inside_code(node):
-            text = node.text(deep=True, separator="") or ""
-            if node.tag == "pre" and "\n" in text.strip() and _BREAK not in text:
-                code.append("\n".join(filter(None, (" ".join(line.split()) for line in text.splitlines()))))
-            node.replace_with(text.replace("\n", _BREAK if node.tag == "pre" else _SOFT))
-    text = root.text(deep=True, separator="")
-    lines = _lines(text.replace(_SOFT, _BREAK))
+    return root
+
+
+def _outer_code(root: LexborNode) -> list[LexborNode]:
+    """The <pre> and <code> elements of `root` not inside another, in page order."""
+    return [node for node in root.css("pre, code") if not _inside_code(node)]
+
+
+def _shown(root: LexborNode) -> str:
+    """The text of `root` without its hidden elements (which it loses), white space collapsed."""
     for node in root.css(_HIDDEN):
         node.decompose()
-    shown = " ".join(_lines(root.text(deep=True, separator="").replace(_SOFT, " ")).split())
-    return Rendered(lines, " ".join(lines.split()), shown, tuple(code), _lines(text.replace(_SOFT, " ")))
+    # the marks of lines and of code's lines are white space to this flow
+    return " ".join(root.text(deep=True, separator="").replace(_BREAK, " ").replace(_SOFT, " ").split())
 
 
 def _lines(text: str) -> str:

@@ -5,8 +5,11 @@ class/id tokens, short label texts), never by rules for one site; `prepass.strip
 applies them. Guarded rules only get elements `Page.removable` allows: never
 <html>/<body>/<main>/<article>, the container with the most paragraph text or its ancestors,
 nor an element holding half the page's paragraph text, unless that text is too short to be a
-story. Rules run in order and the first to claim an element names its removal, so the specific
-rules come first and the broad page-chrome ones last.
+story. Consent boxes are taken before the guard weighs the page, wherever they hold none of the
+story (h1, main, article): a consent centre can hold more prose than a listing's teasers or a
+forum thread, and the guard would protect it and not them. Rules run in order and the first to
+claim an element names its removal, so the specific rules come first and the broad page-chrome
+ones last.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ class Rule:
 # -- page facts and the guard --------------------------------------------------------------
 
 _NEVER_REMOVED = frozenset({"html", "head", "body", "main", "article"})
+# where a page's story is: an element holding one is a wrapper of the page, never a consent box
+# or a sidebar, whatever its class says ("cookies-accepted", "has-sidebar-right")
+STORY = "h1, main, article"
 # Less text than this is never protected as "the main content" (trafilatura's own threshold
 # for a plausible extraction is 250 characters).
 _MIN_MAIN_TEXT = 250
@@ -49,17 +55,18 @@ class Page:
 
     tree: LexborHTMLParser
     body: LexborNode
-    protected: set[int]
+    protected: set[int]  # the elements the user's keep selectors matched, their ancestors, the main guess
     total: int
     classed: list[tuple[LexborNode, frozenset[str]]]
     texts: list[tuple[LexborNode, str]]  # each text node, one-spaced and lowercase (_folded)
     # prose weights already measured, by node id (the tree does not change while rules mark)
     weights: dict[int, int] = field(default_factory=dict)
+    kept: set[int] = field(default_factory=set)  # the user's keep selectors' elements and ancestors
 
     @classmethod
-    def bare(cls, tree: LexborHTMLParser, body: LexborNode) -> Page:
+    def bare(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
         """The page before any measuring: enough for the unguarded rules, which only select."""
-        return cls(tree=tree, body=body, protected=set(), total=0, classed=[], texts=[])
+        return cls(tree=tree, body=body, kept=kept, protected=set(kept), total=0, classed=[], texts=[])
 
     @classmethod
     def scan(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
@@ -79,6 +86,7 @@ class Page:
         return cls(
             tree=tree,
             body=body,
+            kept=kept,
             protected=protected,
             total=prose_weight(body),
             classed=[
@@ -105,6 +113,11 @@ class Page:
                 return True
             weight = self.weights[node.mem_id] = max(0, size - link_text_length(node))
         return weight * 2 <= self.total or weight < _MIN_MAIN_TEXT
+
+
+def holds_story(node: LexborNode) -> bool:
+    """Whether `node` holds the page's title or main element (`STORY`)."""
+    return node.css_first(STORY) is not None
 
 
 def prose_weight(node: LexborNode) -> int:
@@ -161,6 +174,22 @@ def _non_content(page: Page) -> Iterator[LexborNode]:
     for node in noscripts:
         weight = prose_weight(node)
         if weight < _MIN_MAIN_TEXT or weight * 2 < visible:
+            yield node
+
+
+_CONSENT_WORDS = frozenset({"cookie", "cookies", "consent", "gdpr", "onetrust"})
+
+
+def _consent_boxes(page: Page) -> Iterator[LexborNode]:
+    """Elements classed cookie/consent that hold none of the story (`holds_story`): a wrapper
+    classed "cookies-accepted" around the page holds its title or main element and stays."""
+    for node in page.body.css("[class], [id]"):
+        if (
+            class_words(node, _CONSENT_WORDS)
+            and node.tag not in _NEVER_REMOVED
+            and node.mem_id not in page.kept
+            and not holds_story(node)
+        ):
             yield node
 
 
@@ -347,7 +376,7 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
             " about-author authorbox authorbio bio biography"
         ),
     ),
-    Rule("consent-box", "cookie / consent banners", _by_tokens("cookie cookies consent gdpr onetrust")),
+    Rule("consent-box", "cookie / consent banners and centres", _consent_boxes, guarded=False),
     Rule(
         "newsletter-box",
         "newsletter / subscribe boxes",

@@ -175,6 +175,49 @@ def test_a_long_cookie_dialog_beside_a_story_is_not_a_consent_wall() -> None:
     assert _judge(html, text=LexborHTMLParser(STORY).text()).skip_reason is None
 
 
+def test_a_long_cookie_dialog_beside_a_listing_is_not_a_consent_wall() -> None:
+    """A listing's teasers are what it says: a consent box longer than their prose does not make it junk."""
+    dialog = "<p>We and our 312 partners store and access information on your device. </p>" * 30
+    html = _page(
+        "<h1>Dinner recipes</h1><ul class='feed'>" + _teasers(30) + "</ul>"
+        "<div id='cookie-consent'>" + dialog + "</div>",
+        "Dinner recipes",
+    )
+    teasers = _visible(_page("<ul>" + _teasers(30) + "</ul>"))
+    verdict = _judge(html, text=teasers)
+    assert (verdict.page_type, verdict.skip_reason) == ("listing", None)
+
+
+@pytest.mark.parametrize(
+    ("aside", "sentences"),
+    [
+        (
+            "<div class='cookie-consent'>"
+            + "<p>We and our 312 partners store and access information on your device. </p>" * 30
+            + "</div>",
+            10,
+        ),
+        (
+            "<div class='modal'><form><input type='text'><input type='password'><button>Log in</button>"
+            "</form></div>",
+            5,
+        ),
+    ],
+)
+def test_a_story_in_a_layout_wrapper_named_for_its_sidebar_is_prose(aside: str, sentences: int) -> None:
+    """A wrapper classed like "sidebar-right" (the layout has one) that holds the story is not a
+    sidebar: its text is the page's prose, so a long cookie dialog beside a story, or a login form
+    beside a short post, does not make the page junk."""
+    sentence = "The author talks about her novel, its setting and the years she spent on it. "
+    post = "<p>" + sentence * sentences + "</p>"
+    html = _page(
+        "<div class='post-wrap sidebar-right'><article><h1>An interview</h1>" + post + "</article></div>"
+        "<div class='sidebar'><ul><li><a href='/a'>Archive</a></li></ul></div>" + aside
+    )
+    verdict = _judge(html, text=LexborHTMLParser(post).text())
+    assert (verdict.page_type, verdict.skip_reason) == ("article", None)
+
+
 def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> None:
     """When the extractor finds a long story the prose measure missed, a password form does not win."""
     table_story = "<table><tr><td>" + "A sentence of the story in a table cell. " * 40 + "</td></tr></table>"
@@ -223,6 +266,25 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
             )
             + "</div>",
             "article",
+        ),
+        (  # nor are they when each comment is classed as a post
+            "",
+            "<article>"
+            + STORY
+            + "</article><div class='comment-text'>"
+            + "".join(
+                f"<ul class='single-post'><li>Reader {i}</li><li>" + "words " * 20 + "</li></ul>"
+                for i in range(4)
+            )
+            + "</div>",
+            "article",
+        ),
+        (  # answers in a comments container are a Q&A page's posts
+            "",
+            "<div class='comments'>"
+            + "".join(f"<div class='answer'><p>Answer {i}: " + "words " * 20 + "</p></div>" for i in range(3))
+            + "</div>",
+            "forum",
         ),
         ("", STORY + "<pre>a</pre><pre>b</pre><pre>c</pre>", "documentation"),
         ("", STORY + "<span itemprop='price'>9.99</span>", "product"),

@@ -95,6 +95,36 @@ def test_short_consent_text_is_not_protected() -> None:
     assert "This site uses cookies" not in html
 
 
+def test_a_consent_centre_longer_than_a_listing_is_removed() -> None:
+    """A consent box holding more prose than the page's teasers (their text is links) goes, though
+    the guard would keep it as the main content; one holding the page's title stays."""
+    teasers = "".join(
+        f"<li><a href='/r/{i}'>Recipe number {i} for a quick dinner</a></li>" for i in range(20)
+    )
+    centre = "<p>These cookies allow us to count visits and traffic sources so we can measure them.</p>" * 8
+    html, removals = _strip(
+        f"<h1>Dinner recipes</h1><ul class='cards'>{teasers}</ul><div id='onetrust-pc-sdk'>{centre}</div>"
+    )
+    assert "These cookies" not in html and "Recipe number 3" in html
+    assert "consent-box" in _rules(removals)
+    html, _ = _strip(f"<div class='cookies-accepted'><h1>Dinner</h1>{STORY}</div>")
+    assert "The harbour board met" in html
+
+
+def test_the_guard_weighs_the_page_without_its_consent_centre() -> None:
+    """A thread shorter than the consent centre beside it is still the page's main content to the
+    guard: forum software that wraps its posts in a <form> keeps them."""
+    posts = "".join(
+        f"<div class='post'><p>Reply {i}: the bottom panel mount is for the intake fans, as the manual"
+        " shows on its last page.</p></div>"
+        for i in range(3)
+    )
+    centre = "<p>These cookies allow us to count visits and traffic sources so we can measure them.</p>" * 30
+    html, removals = _strip(f"<form action='/quote'>{posts}</form><div id='onetrust-pc-sdk'>{centre}</div>")
+    assert "Reply 2: the bottom panel" in html and "These cookies" not in html
+    assert _rules(removals) == {"consent-box"}
+
+
 def test_source_link_trailer_is_removed() -> None:
     """A short block that is only a source/via credit link goes; a real sentence about sources stays."""
     sentence = (
