@@ -37,8 +37,11 @@ _STYLES = ("", "display:none", "color: red", "visibility: hidden")
 _TAGS = ("div", "p", "span", "section", "li", "h2", "a", "article", "footer", "figure", "time")
 
 
-def _cases() -> list[tuple[str, tuple[tuple[str, str], ...]]]:
-    cases = []
+Case = tuple[str, tuple[tuple[str, str], ...]]
+
+
+def _cases() -> list[Case]:
+    cases: list[Case] = []
     for tag, value in itertools.product(_TAGS, _VALUES):
         cases += [(tag, (("class", value),)), (tag, (("id", value),))]
         cases.append((tag, (("id", value), ("class", "content"))))
