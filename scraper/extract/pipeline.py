@@ -157,7 +157,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         alone = (
             None
             if sure is None or _with_elements(settings)
-            else _unextracted(serialised, page_url, call, sure, forms=bool(settings.forms))
+            else _unextracted(tree, serialised, page_url, call, sure, forms=bool(settings.forms))
         )
         if sure is not None and alone is not None:
             trace.lap("trafilatura")
@@ -317,18 +317,38 @@ def _with_elements(settings: ExtractSettings) -> bool:
 
 
 def _unextracted(
-    page_html: str, url: str | None, call: _Call, chosen: list[Block], *, forms: bool
+    page: LexborHTMLParser, page_html: str, url: str | None, call: _Call, chosen: list[Block], *, forms: bool
 ) -> tuple[_Extracted, Content] | None:
-    """trafilatura's metadata of the page it would have extracted, without the extraction, and
-    the Markdown and XML of the `chosen` blocks (neither when the outputs read neither: `forms`
-    false, as in `_shown`); None when trafilatura cannot parse the page (its extraction then says
-    why)."""
-    tree = load_html(page_html)
+    """trafilatura's metadata of the page it would have extracted (`page`, the pre-passed tree,
+    written as `page_html`), without the extraction, and the Markdown and XML of the `chosen`
+    blocks (neither when the outputs read neither: `forms` false, as in `_shown`); None when
+    trafilatura cannot parse the page (its extraction then says why)."""
+    part = _read_by(call, page, page_html)
+    tree = load_html(part)
+    if tree is None and part is not page_html:  # trafilatura's check of the beginning: the whole page
+        tree = load_html(page_html)
     if tree is None:
         return None
     blocks = [(b.tag, b.text) for b in chosen]
     none = Content(markdown="", xml="")
     return _metadata(tree, url, call), chosen_content(none, blocks) if forms else none
+
+
+def _read_by(call: _Call, tree: LexborHTMLParser, serialised: str) -> str:
+    """The page trafilatura's metadata steps are given where its extraction is not run: the
+    pre-passed page as `serialised`, or, when `call` searches nothing (`metadata = "stated"`), the
+    part of it those steps read (its <head>: meta tags, <title>, canonical link; and JSON-LD,
+    wherever it is): `serialised` up to the end of its <head>, then the <script> elements of its
+    body, in order. lxml parses that prefix as it parses it in the whole page."""
+    head, body = tree.head, tree.body
+    if call.search_page or call.search_author or head is None or body is None:
+        return serialised
+    written = head.html or ""
+    end = serialised.find(written)
+    if not written or end < 0:
+        return serialised
+    scripts = "".join(script.html or "" for script in body.css("script"))
+    return f"{serialised[: end + len(written)]}<body>{scripts}</body></html>"
 
 
 def _choose(

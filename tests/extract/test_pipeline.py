@@ -652,6 +652,42 @@ def test_stated_metadata_reads_what_the_page_states() -> None:
     assert (stated.date, stated.authors, stated.title) == (full.date, full.authors, full.title)
 
 
+def test_stated_metadata_is_read_from_the_head_and_scripts_alone() -> None:
+    """Where trafilatura's extraction is not run, `stated` gives its metadata steps only the part of
+    the pre-passed page they read (its <head> and the body's scripts, JSON-LD among them), and they
+    find in it what they find in the whole page; `full`, which searches the body, gets the page."""
+    from trafilatura.utils import load_html  # noqa: PLC0415  # the adapter's parser, as pipeline calls it
+
+    from scraper.extract import pipeline  # noqa: PLC0415
+
+    head = (
+        '<meta property="og:title" content="Ferries run earlier">'
+        '<meta property="og:site_name" content="Harbour News">'
+        '<meta name="description" content="Two early crossings.">'
+        '<link rel="canonical" href="https://news.example/ferries">'
+        '<meta property="article:section" content="Transport">'
+    )
+    json_ld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "datePublished": "2024-06-02", "author": {"@type": "Person", "name": "Jane Doe"}}</script>'
+    )
+    body = f"<div class='story'>{PARAGRAPHS}{json_ld}</div><footer>Contact us</footer>"
+    tree = LexborHTMLParser(_article(head=head, body=body))
+    whole = tree.html or ""
+    stated = pipeline._Call(fast=False, search_author=False, search_page=False)
+    full = pipeline._Call(fast=False, search_author=True, search_page=True)
+    part = pipeline._read_by(stated, tree, whole)
+    assert "Jane Doe" in part and "harbour board" not in part and "Contact us" not in part
+    assert pipeline._read_by(full, tree, whole) is whole
+    fields = pipeline._METADATA_FIELDS
+    part_tree, whole_tree = load_html(part), load_html(whole)
+    assert part_tree is not None and whole_tree is not None
+    read = pipeline._metadata(part_tree, "https://news.example/ferries", stated)
+    expected = pipeline._metadata(whole_tree, "https://news.example/ferries", stated)
+    assert {f: getattr(read, f) for f in fields} == {f: getattr(expected, f) for f in fields}
+    assert (read.author, read.sitename, read.categories) == ("Jane Doe", "Harbour News", ["Transport"])
+
+
 def test_every_record_says_which_metadata_was_read() -> None:
     """`metadata_mode` is the mode of `[extract] metadata`, on kept pages and on pages without a
     story alike, and in the record."""
