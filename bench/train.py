@@ -371,6 +371,7 @@ def cv_texts(
     page's file by "dataset/id", for the copy rule's count of what the page shows (as the pipeline
     counts it; without it, a text is allowed once). `first`: the first model's CV probabilities,
     for the cascade (the page's text is the first model's where it is sure, `model.sure`)."""
+    from scraper.extract.blocks import DISCARDED  # noqa: PLC0415
     from scraper.extract.model import decide, sure  # noqa: PLC0415
 
     ours: dict[str, str] = {}
@@ -381,7 +382,14 @@ def cv_texts(
         verdicts = (
             None
             if first is None
-            else sure(first[key].tolist(), sizes, comments=forum, texts=page.texts, shown=shown)
+            else sure(
+                first[key].tolist(),
+                sizes,
+                comments=forum,
+                texts=page.texts,
+                shown=shown,
+                votes=page.features[:, DISCARDED].tolist(),
+            )
         )
         if verdicts is not None:
             ours[key] = "\n".join(t for t, v in zip(page.texts, verdicts, strict=True) if v)

@@ -88,8 +88,6 @@ def test_golden_metadata(case: str) -> None:
 # Known misses, kept as strict xfails so that fixing one turns the suite red until it is removed here.
 TEXT_MISSES = {
     "category-teasers": "the site footer, in a div of no telling class, is kept with the teasers",
-    "trap-news-teasers": "the cascade's first model keeps the byline 'By Jane Doe, Staff Writer', which"
-    " trafilatura leaves out (with the cascade off, the page passes)",
 }
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from scraper.dom import BLOCK_ELEMENTS, class_text
+from scraper.extract.discards import ATTRIBUTES, discarded
 
 _INVISIBLE = frozenset({
     "script", "style", "noscript", "template", "svg", "iframe", "select", "option", "head",
@@ -113,6 +114,7 @@ class Block:
     repeated: int = 0  # siblings shaped like the block or its nearest repeated ancestor (teasers, posts)
     near_words: int = 0  # bit i: VOCABULARY[i] in the class/id of an ancestor at most _NEAR levels up
     times: int = 0  # <time> elements in its text (a post's or a comment's date)
+    discarded: int = 0  # characters of its text inside an element trafilatura's rules remove (discards.py)
     pieces: list[str] = field(default_factory=list)
     link_chars: int = 0
     links: int = 0
@@ -170,6 +172,7 @@ class _Frame:
     outer_words: int
     repeated: int = 0
     near: tuple[int, ...] = ()  # the class/id words of the _NEAR nearest ancestors, the nearest last
+    discarded: bool = False  # inside an element trafilatura's rules remove (discards.py)
 
 
 def _walk(body: LexborNode) -> list[Block]:
@@ -193,6 +196,8 @@ def _walk(body: LexborNode) -> list[Block]:
             parent.block.pieces.append(text)  # blank ones too: the line breaks of <pre>
             if parent.in_link:
                 parent.block.link_chars += len(text.strip())
+            if parent.discarded:
+                parent.block.discarded += len(text.strip())
             continue
         tag = node.tag or ""
         if tag in _INVISIBLE or tag.startswith("-"):  # -comment, -doctype
@@ -202,6 +207,7 @@ def _walk(body: LexborNode) -> list[Block]:
         repeated = max(parent.repeated, shapes.get(node.mem_id, 0))
         words = _words_mask(node) | _tag_words(tag)
         near = (*parent.near[1 - _NEAR :], words & _NEAR_MASK)
+        gone = parent.discarded or _discarded(node, tag)
         if tag not in BLOCK_ELEMENTS:
             if tag == "a":
                 parent.block.links += 1
@@ -210,17 +216,25 @@ def _walk(body: LexborNode) -> list[Block]:
             elif tag == "time":
                 parent.block.times += 1
             frame = _Frame(parent.block, parent.in_link or tag == "a", parent.depth + 1, landmarks,
-                           parent.outer_words | words, repeated, near)  # fmt: skip
+                           parent.outer_words | words, repeated, near, gone)  # fmt: skip
         else:
             block = Block(tag, parent.depth + 1, landmarks, words, parent.outer_words, repeated,
                           functools.reduce(int.__or__, parent.near, 0))  # fmt: skip
             blocks.append(block)
             parent.block.pieces.append(_BR)  # the text around a nested block is on lines of its own
             frame = _Frame(
-                block, False, parent.depth + 1, landmarks, parent.outer_words | words, repeated, near
+                block, False, parent.depth + 1, landmarks, parent.outer_words | words, repeated, near, gone
             )
         stack += [(c, frame) for c in _children(node, shapes)]
     return blocks
+
+
+def _discarded(node: LexborNode, tag: str) -> bool:
+    """Whether trafilatura's rules remove the element (discards.py), from its tag and attributes."""
+    attributes = node.attributes
+    if not attributes:
+        return discarded(tag, ())
+    return discarded(tag, tuple((k, v or "") for k, v in attributes.items() if k in ATTRIBUTES))
 
 
 def _children(node: LexborNode, shapes: dict[int, int]) -> list[LexborNode]:
@@ -360,6 +374,9 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
             0.0,
             float(block.times),
             float(previous.times) if previous else -1.0,
+            min(1.0, block.discarded / size),
+            min(1.0, previous.discarded / len(previous.text)) if previous else -1.0,
+            min(1.0, following.discarded / len(following.text)) if following else -1.0,
         ]
         features += _tag_bits(block.tag)
         features += _landmark_bits(block.landmarks)
@@ -408,6 +425,7 @@ _STRUCTURE = (
     "capitalised_share", "digit_share", "kept", "previous_kept", "next_kept", "previous_link_share",
     "next_link_share", "previous_log_chars", "next_log_chars", "page_kept_share", "log_blocks",
     "log_page_chars", "log_repeated", "kept_before", "kept_after", "times", "previous_times",
+    "discarded", "previous_discarded", "next_discarded",
 )  # fmt: skip
 FEATURE_NAMES = (
     *_STRUCTURE,
@@ -427,6 +445,9 @@ TRAFILATURA_FEATURES = ("kept", "previous_kept", "next_kept", "page_kept_share",
 _KEPT, _PREVIOUS_KEPT, _NEXT_KEPT, _PAGE_KEPT_SHARE, _KEPT_BEFORE, _KEPT_AFTER = (
     FEATURE_NAMES.index(name) for name in TRAFILATURA_FEATURES
 )
+# the share of a block's text trafilatura's own rules remove (discards.py): the cascade's vote on
+# a block its first model is unsure of (model.sure)
+DISCARDED = FEATURE_NAMES.index("discarded")
 FIRST_FEATURE_NAMES = tuple(name for name in FEATURE_NAMES if name not in TRAFILATURA_FEATURES)
 # where each of them stands among a block's `features`
 FIRST_FEATURES = tuple(FEATURE_NAMES.index(name) for name in FIRST_FEATURE_NAMES)

@@ -29,9 +29,10 @@ built by the same `make train` run and checked the same way), reads every featur
 read from trafilatura's output (blocks.TRAFILATURA_FEATURES), so it can judge a page before
 trafilatura runs. When it is sure of the page (`first_choice`: every block kept at
 `FIRST_KEEP` or dropped below `FIRST_DROP`, but for at most `FIRST_UNSURE` of the text, decided
-at 0.5), its blocks are the page's text and trafilatura's extraction is not run; otherwise the
-page takes the path above. The three numbers were chosen by the site-grouped CV (bench/train.py
---check prints the cascade's CV beside the main model's).
+at 0.5 and dropped where trafilatura's own rules remove most of it, `VOTE`), its blocks are the
+page's text and trafilatura's extraction is not run; otherwise the page takes the path above.
+The numbers were chosen by the site-grouped CV (bench/train.py --check prints the cascade's CV
+beside the main model's).
 """
 
 from __future__ import annotations
@@ -47,7 +48,14 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from scraper.extract.blocks import FEATURE_NAMES, FIRST_FEATURE_NAMES, FIRST_FEATURES, Block, inside
+from scraper.extract.blocks import (
+    DISCARDED,
+    FEATURE_NAMES,
+    FIRST_FEATURE_NAMES,
+    FIRST_FEATURES,
+    Block,
+    inside,
+)
 
 ARTIFACT = "block_model.txt.gz"
 MANIFEST = "block_model.manifest.json"
@@ -85,6 +93,11 @@ COMMENT_DROP = 0.5
 # is at least FIRST_KEEP or below FIRST_DROP, but for blocks holding at most FIRST_UNSURE of the
 # page's text (kept at 0.5): chosen by the site-grouped CV, as KEEP and DROP.
 FIRST_KEEP, FIRST_DROP, FIRST_UNSURE = 0.8, 0.15, 0.2
+# Such an unsure block is dropped when trafilatura's own rules (discards.py) remove at least this
+# share of its text: their vote stands in for trafilatura's verdict, which the cascade does not
+# wait for (short labels such as a byline, "Related posts" or a photo credit, which the snippet
+# scores count as much as a paragraph). Chosen by the site-grouped CV.
+VOTE = 0.5
 
 _UNSET: Any = object()
 _chosen: Any = _UNSET  # a model set by `use` (the bench's per-fold models), or None: no model
@@ -296,6 +309,7 @@ def first_choice(
         comments=comments,
         texts=[b.text for b in blocks],
         shown=shown,
+        votes=[b.features[DISCARDED] for b in blocks],
     )
     if verdicts is None:
         return None
@@ -322,22 +336,25 @@ def sure(
     comments: bool = False,
     texts: list[str] | None = None,
     shown: Callable[[str], int] | None = None,
+    votes: list[float] | None = None,
 ) -> list[int] | None:
     """Each block's fate by the first model alone (BOILERPLATE, CONTENT or COMMENT), or None when
     it is not sure of the page: when the blocks whose probability of being wanted lies between
     `FIRST_DROP` and `FIRST_KEEP` hold more than `FIRST_UNSURE` of the text (those are kept at
-    0.5), or when nothing would be kept. Without `comments`, a block it takes for a comment at
-    `COMMENT_DROP` or more is dropped, surely. With `texts`, copies among the kept blocks are
-    dropped (`drop_copies`, `shown`), as `decide` does."""
+    0.5, but dropped where `votes`, the share of each block trafilatura's own rules remove, is at
+    least `VOTE`), or when nothing would be kept. Without `comments`, a block it takes for a
+    comment at `COMMENT_DROP` or more is dropped, surely. With `texts`, copies among the kept
+    blocks are dropped (`drop_copies`, `shown`), as `decide` does."""
     verdicts: list[int] = []
     unsure = 0
-    for row, size in zip(classes, sizes, strict=True):
+    for i, (row, size) in enumerate(zip(classes, sizes, strict=True)):
         p_content, p_comment = row[CONTENT], row[COMMENT]
         wanted = p_content + (p_comment if comments else 0.0)
         unwanted_comment = not comments and p_comment >= COMMENT_DROP
+        keep = not unwanted_comment and wanted >= 0.5  # the likelier side
         if not (unwanted_comment or wanted >= FIRST_KEEP or wanted < FIRST_DROP):
             unsure += size
-        keep = not unwanted_comment and wanted >= 0.5  # the likelier side
+            keep = keep and (votes is None or votes[i] < VOTE)
         verdicts.append((COMMENT if p_comment > p_content else CONTENT) if keep else BOILERPLATE)
     if unsure > FIRST_UNSURE * sum(sizes):
         return None

@@ -304,3 +304,30 @@ def test_equal_copies_leave_the_first() -> None:
     para = "The harbour opens at dawn and closes at dusk."
     assert model.drop_copies([para, para, para]) == {1, 2}
     assert model.drop_copies([f"{para} It is busy.", para, "It is busy at noon."]) == {1}
+
+
+def test_trafilatura_rules_vote_on_each_block() -> None:
+    """The share of a block's text inside an element trafilatura's own rules remove (discards.py):
+    a byline in an inline <span class="byline"> under a plain <div>, a caption, a <time>, a rating
+    line and everything under a removed container; a story paragraph and a heading have none. The
+    neighbours' shares are read too, -1 at the page's ends."""
+    blocks = _blocks(
+        "<article><h1>Gull Point rescue</h1><div><span class='byline'>By Jane Doe, Staff Writer</span></div>"
+        "<p>Two kayakers were pulled from the water on <time>Sunday</time> afternoon.</p>"
+        "<p class='photo-caption'>Photo: The lifeboat crew</p><div class='rating'><b>Rate this</b></div>"
+        "<div class='related-posts'><h3>More news</h3><p>Another story</p></div></article>"
+    )
+    at = {name: i for i, name in enumerate(FEATURE_NAMES)}
+    shares = {b.text: round(b.features[at["discarded"]], 2) for b in blocks}
+    assert shares == {
+        "Gull Point rescue": 0.0,
+        "By Jane Doe, Staff Writer": 1.0,
+        "Two kayakers were pulled from the water on Sunday afternoon.": round(len("Sunday") / 60, 2),
+        "Photo: The lifeboat crew": 1.0,
+        "Rate this": 1.0,
+        "More news": 1.0,
+        "Another story": 1.0,
+    }
+    assert blocks[0].features[at["previous_discarded"]] == -1.0
+    assert blocks[0].features[at["next_discarded"]] == 1.0
+    assert blocks[2].features[at["previous_discarded"]] == 1.0

@@ -11,10 +11,17 @@ from importlib import resources
 from typing import Any
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from scraper.config import ExtractSettings
 from scraper.extract import model
-from scraper.extract.blocks import FEATURE_NAMES, FIRST_FEATURE_NAMES, TRAFILATURA_FEATURES
+from scraper.extract.blocks import (
+    FEATURE_NAMES,
+    FIRST_FEATURE_NAMES,
+    TRAFILATURA_FEATURES,
+    page_blocks,
+    page_features,
+)
 from scraper.extract.pipeline import Trace, extract
 from scraper.models import Document
 from tests.factories import fetched_page
@@ -156,6 +163,38 @@ def test_sure_keeps_and_drops_and_allows_a_small_unsure_share() -> None:
     assert model.sure(rows, [100, 100, 10, 10]) == [model.CONTENT, model.BOILERPLATE, model.CONTENT, 0]
     assert model.sure(rows, [100, 100, 40, 40]) is None  # 80 of 280 characters unsure
     assert model.sure([[0.9, 0.1, 0.0]], [10]) is None  # nothing kept: trafilatura decides
+
+
+def test_an_unsure_block_trafilatura_rules_remove_is_dropped() -> None:
+    """An unsure block (a byline, a "Related posts" label) goes where trafilatura's own rules
+    remove at least VOTE of its text; a sure one stays whatever they say, and the page stays sure."""
+    rows = [[0.05, 0.95, 0.0], [0.4, 0.6, 0.0], [0.4, 0.6, 0.0]]
+    votes = [1.0, 1.0, 0.0]
+    assert model.sure(rows, [200, 10, 10]) == [model.CONTENT, model.CONTENT, model.CONTENT]
+    assert model.sure(rows, [200, 10, 10], votes=votes) == [model.CONTENT, model.BOILERPLATE, model.CONTENT]
+
+
+def test_first_choice_reads_trafilatura_rules_vote() -> None:
+    """first_choice gives `sure` each block's discarded share (blocks.DISCARDED): the byline in a
+    <span class="byline">, unsure to the first model, is not in the text."""
+    body = LexborHTMLParser(
+        "<article><p>A first paragraph of the story, long enough to be sure of it.</p>"
+        "<div><span class='byline'>By Jane Doe</span></div></article>"
+    ).body
+    assert body is not None
+    blocks = page_blocks(body, None, page_features("article", 0, 0, 0))
+    unsure = [[0.05, 0.95, 0.0], [0.4, 0.6, 0.0]]
+
+    class Rows:
+        def predict(self, matrix: Any) -> Any:
+            return unsure[: len(matrix)]
+
+    model.use(None, Rows())
+    try:
+        chosen = model.first_choice(blocks)
+    finally:
+        model.use_shipped()
+    assert chosen is not None and [b.text for b in chosen] == [blocks[0].text]
 
 
 def test_sure_drops_comments_unless_they_are_wanted() -> None:
