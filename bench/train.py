@@ -89,10 +89,9 @@ class PageBlocks:
     kept: np.ndarray
     under_reply: np.ndarray  # under an element classed comment, reply or answer
     trafilatura_text: str
-    # other extractors' opinions, for `--votes` (an experiment; not model features): per vote,
-    # the share of each block in that extractor's text, and the seconds it took on the page
+    # other extractors' opinions (bench/votes.py joins them; not model features): per vote, the
+    # share of each block in that extractor's text
     votes: dict[str, np.ndarray] | None = None
-    vote_seconds: dict[str, float] | None = None
     listing: bool = False  # typed listing or collection by its dataset (set with the labels)
 
 
@@ -112,7 +111,7 @@ def _sets(text: str) -> tuple[set[str], set[tuple[str, str, str]]]:
 _REPLY_WORDS = ("comment", "reply", "answer")
 
 
-def _page(task: tuple[str, dict[str, Any], str, bool]) -> PageBlocks | None:
+def _page(task: tuple[str, dict[str, Any], str]) -> PageBlocks | None:
     from scraper.config import ExtractSettings  # noqa: PLC0415  # imported in the worker
     from scraper.corpus.sources import load_file  # noqa: PLC0415
     from scraper.errors import ScraperError  # noqa: PLC0415
@@ -121,7 +120,7 @@ def _page(task: tuple[str, dict[str, Any], str, bool]) -> PageBlocks | None:
     from scraper.extract.classify import classify  # noqa: PLC0415
     from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
 
-    name, row, path, with_votes = task
+    name, row, path = task
     model.use(None)  # the blocks as trafilatura alone leaves them
     trace = Trace(collect_blocks=True)
     try:
@@ -131,7 +130,6 @@ def _page(task: tuple[str, dict[str, Any], str, bool]) -> PageBlocks | None:
     if not trace.blocks or trace.signals is None:
         return None
     reply_mask = sum(1 << VOCABULARY.index(w) for w in _REPLY_WORDS)
-    votes = _votes(trace, document.url) if with_votes else None
     return PageBlocks(
         dataset=name,
         page_id=str(row["id"]),
@@ -146,8 +144,6 @@ def _page(task: tuple[str, dict[str, Any], str, bool]) -> PageBlocks | None:
         texts=[b.text for b in trace.blocks],
         kept=np.asarray([b.kept for b in trace.blocks], dtype=np.float32),
         trafilatura_text=document.text,
-        votes=None if votes is None else votes[0],
-        vote_seconds=None if votes is None else votes[1],
     )
 
 
@@ -180,54 +176,6 @@ def label(page: PageBlocks, row: dict[str, Any]) -> None:
     page.labels = np.asarray(labels, dtype=np.int8)
 
 
-VOTES = ("readability", "justext", "precision", "recall")
-
-
-def _votes(trace: Any, url: str | None) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """What trafilatura's other extractors make of the pre-passed page (its readability port,
-    jusText, its precision and recall modes), as each block's share in their text, and the
-    seconds each took: the `--votes` experiment."""
-    import trafilatura  # noqa: PLC0415
-    from trafilatura.baseline import basic_cleaning  # noqa: PLC0415
-    from trafilatura.external import try_justext, try_readability  # noqa: PLC0415
-    from trafilatura.utils import load_html  # noqa: PLC0415
-
-    from scraper.extract.blocks import overlap  # noqa: PLC0415
-
-    html = trace.cleaned.html or ""
-
-    def parsed() -> Any:
-        tree = load_html(html)
-        if tree is None:
-            raise ValueError("the page does not parse")  # an empty vote, below
-        return tree
-
-    def readability() -> str:
-        return str(try_readability(parsed()).text_content())
-
-    def justext() -> str:
-        return " ".join(try_justext(basic_cleaning(parsed()), url, None).itertext())
-
-    def precision() -> str:
-        return trafilatura.extract(html, favor_precision=True, include_comments=False) or ""
-
-    def recall() -> str:
-        return trafilatura.extract(html, favor_recall=True, include_comments=False) or ""
-
-    shares: dict[str, np.ndarray] = {}
-    seconds: dict[str, float] = {}
-    for name, run in zip(VOTES, (readability, justext, precision, recall), strict=True):
-        started = time.perf_counter()
-        try:
-            text = run()
-        except Exception:  # a vote that fails is an empty opinion
-            text = ""
-        seconds[name] = time.perf_counter() - started
-        sets = _sets(text)
-        shares[name] = np.asarray([overlap(b.text, *sets) for b in trace.blocks], dtype=np.float32)
-    return shares, seconds
-
-
 class _Unpickler(pickle.Unpickler):
     """Our own cache, written below; `PageBlocks` is found here whether this ran as a script or not."""
 
@@ -235,21 +183,19 @@ class _Unpickler(pickle.Unpickler):
         return PageBlocks if name == "PageBlocks" else super().find_class(module, name)
 
 
-def collect(
-    datasets: list[Dataset], jobs: int, *, fresh: bool = False, votes: bool = False
-) -> list[PageBlocks]:
+def collect(datasets: list[Dataset], jobs: int, *, fresh: bool = False) -> list[PageBlocks]:
     """Every page's blocks, from the cache when the block code has not changed (and not `fresh`)."""
     OUT.mkdir(parents=True, exist_ok=True)
     digest = _code_digest()
     pages: list[PageBlocks] = []
     for dataset in datasets:
-        cache = OUT / f"{dataset.name}-{digest}{f'-votes{len(dataset.rows)}' if votes else ''}.pkl"
+        cache = OUT / f"{dataset.name}-{digest}.pkl"
         if cache.is_file() and not fresh:
             with open(cache, "rb") as fh:
                 pages += _Unpickler(fh).load()
             continue
         started = time.perf_counter()
-        tasks = [(dataset.name, row, str(dataset.source(row)), votes) for row in dataset.rows]
+        tasks = [(dataset.name, row, str(dataset.source(row))) for row in dataset.rows]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             found = [p for p in pool.map(_page, tasks, chunksize=4) if p is not None]
         print(f"train: {dataset.name}: blocks of {len(found)} pages in {time.perf_counter() - started:.0f} s",
@@ -268,7 +214,7 @@ def collect(
 
 
 def matrix(page: PageBlocks, votes: tuple[str, ...] = (), *, first: bool = False) -> np.ndarray:
-    """The page's feature matrix, with the named votes as further columns (the experiment); with
+    """The page's feature matrix, with the named votes as further columns (bench/votes.py); with
     `first`, only the columns the cascade's first model reads (blocks.FIRST_FEATURES)."""
     if first:
         from scraper.extract.blocks import FIRST_FEATURES  # noqa: PLC0415
@@ -276,7 +222,7 @@ def matrix(page: PageBlocks, votes: tuple[str, ...] = (), *, first: bool = False
         return page.features[:, FIRST_FEATURES]
     if not votes:
         return page.features
-    assert page.votes is not None, "votes were not collected: --votes"
+    assert page.votes is not None, "votes were not joined: bench/votes.py"
     return np.column_stack([page.features, *(page.votes[v] for v in votes)])
 
 
@@ -561,19 +507,6 @@ def choose_rounds(pages: list[PageBlocks], datasets: list[Dataset]) -> None:
         cv_scores(pages, datasets, probabilities[n], f"{n} rounds")
 
 
-def votes_experiment(pages: list[PageBlocks], datasets: list[Dataset]) -> None:
-    """The CV gain of each vote (added alone, then all together) and what it costs per page."""
-    pages = [p for p in pages if p.votes is not None]
-    for name in VOTES:
-        ms = 1000 * sum((p.vote_seconds or {}).get(name, 0.0) for p in pages) / max(1, len(pages))
-        print(f"vote {name}: {ms:.1f} ms per page ({len(pages)} pages)")
-    base = cv_check(pages, datasets)
-    for votes in [*((v,) for v in VOTES), VOTES]:
-        found = cv_check(pages, datasets, votes)
-        gains = ", ".join(f"{d} {found[d]['f1'] - base[d]['f1']:+.4f}" for d in base)
-        print(f"gain {'+'.join(votes)}: {gains}", flush=True)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -581,17 +514,8 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="collect the blocks again, ignoring the cache")
     parser.add_argument("--choose-rounds", action="store_true",
                         help="the CV of the decisions after each of ROUND_CHOICES rounds")  # fmt: skip
-    parser.add_argument("--votes", type=int, metavar="PAGES",
-                        help="the votes experiment on PAGES pages per dataset (writes no model)")  # fmt: skip
     args = parser.parse_args()
     datasets = load_datasets(command="train")
-    if args.votes:
-        from quality import sample  # noqa: PLC0415
-
-        for dataset in datasets:
-            dataset.rows = sample(dataset.rows, args.votes)
-        votes_experiment(collect(datasets, args.jobs, fresh=args.fresh, votes=True), datasets)
-        return 0
     pages = collect(datasets, args.jobs, fresh=args.fresh)
     if args.choose_rounds:
         choose_rounds(pages, datasets)
