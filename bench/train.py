@@ -214,16 +214,19 @@ def collect(datasets: list[Dataset], jobs: int, *, fresh: bool = False) -> list[
 
 
 def matrix(page: PageBlocks, votes: tuple[str, ...] = (), *, first: bool = False) -> np.ndarray:
-    """The page's feature matrix, with the named votes as further columns (bench/votes.py); with
-    `first`, only the columns the cascade's first model reads (blocks.FIRST_FEATURES)."""
+    """The page's feature matrix (the columns the main model reads: blocks.MAIN_FEATURES), with the
+    named votes as further columns (bench/votes.py); with `first`, only the columns the cascade's
+    first model reads (blocks.FIRST_FEATURES)."""
     if first:
         from scraper.extract.blocks import FIRST_FEATURES  # noqa: PLC0415
 
         return page.features[:, FIRST_FEATURES]
+    from scraper.extract.blocks import MAIN_FEATURES  # noqa: PLC0415
+
     if not votes:
-        return page.features
+        return page.features[:, MAIN_FEATURES]
     assert page.votes is not None, "votes were not joined: bench/votes.py"
-    return np.column_stack([page.features, *(page.votes[v] for v in votes)])
+    return np.column_stack([page.features[:, MAIN_FEATURES], *(page.votes[v] for v in votes)])
 
 
 def fit(

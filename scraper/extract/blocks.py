@@ -445,9 +445,15 @@ TRAFILATURA_FEATURES = ("kept", "previous_kept", "next_kept", "page_kept_share",
 _KEPT, _PREVIOUS_KEPT, _NEXT_KEPT, _PAGE_KEPT_SHARE, _KEPT_BEFORE, _KEPT_AFTER = (
     FEATURE_NAMES.index(name) for name in TRAFILATURA_FEATURES
 )
-# the share of a block's text trafilatura's own rules remove (discards.py): the cascade's vote on
-# a block its first model is unsure of (model.sure)
+# the share of a block's text trafilatura's own rules remove (discards.py), and its neighbours':
+# the cascade's vote on a block its first model is unsure of (model.sure), read by neither model
+# (as model features they lost on the block CV of blocks collected afresh, while the vote gains:
+# docs/model.md)
+VOTE_FEATURES = ("discarded", "previous_discarded", "next_discarded")
 DISCARDED = FEATURE_NAMES.index("discarded")
-FIRST_FEATURE_NAMES = tuple(name for name in FEATURE_NAMES if name not in TRAFILATURA_FEATURES)
+# what the main model reads, and where each stands among a block's `features`
+MAIN_FEATURE_NAMES = tuple(name for name in FEATURE_NAMES if name not in VOTE_FEATURES)
+MAIN_FEATURES = tuple(FEATURE_NAMES.index(name) for name in MAIN_FEATURE_NAMES)
+FIRST_FEATURE_NAMES = tuple(name for name in MAIN_FEATURE_NAMES if name not in TRAFILATURA_FEATURES)
 # where each of them stands among a block's `features`
 FIRST_FEATURES = tuple(FEATURE_NAMES.index(name) for name in FIRST_FEATURE_NAMES)

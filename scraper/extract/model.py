@@ -50,9 +50,10 @@ from typing import Any
 
 from scraper.extract.blocks import (
     DISCARDED,
-    FEATURE_NAMES,
     FIRST_FEATURE_NAMES,
     FIRST_FEATURES,
+    MAIN_FEATURE_NAMES,
+    MAIN_FEATURES,
     Block,
     inside,
 )
@@ -73,7 +74,7 @@ class Kind:
     names: tuple[str, ...]
 
 
-MAIN = Kind(ARTIFACT, MANIFEST, FEATURE_NAMES)
+MAIN = Kind(ARTIFACT, MANIFEST, MAIN_FEATURE_NAMES)
 FIRST = Kind(FIRST_ARTIFACT, FIRST_MANIFEST, FIRST_FEATURE_NAMES)
 log = logging.getLogger(__name__)
 # The model keeps a block at or above KEEP, drops one below DROP, and leaves the others to
@@ -248,7 +249,7 @@ def probabilities(blocks: list[Block]) -> list[list[float]]:
     """The model's probability of each class (boilerplate, content, comment) for each block."""
     import numpy as np  # noqa: PLC0415  # imported on first use, as the model is
 
-    matrix = np.asarray([b.features for b in blocks], dtype=np.float64)
+    matrix = np.asarray([b.features for b in blocks], dtype=np.float64)[:, MAIN_FEATURES]
     return np.atleast_2d(_model().predict(matrix)).tolist()  # type: ignore[no-any-return]
 
 

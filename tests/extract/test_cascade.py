@@ -19,6 +19,7 @@ from scraper.extract.blocks import (
     FEATURE_NAMES,
     FIRST_FEATURE_NAMES,
     TRAFILATURA_FEATURES,
+    VOTE_FEATURES,
     page_blocks,
     page_features,
 )
@@ -212,7 +213,8 @@ def test_the_shipped_first_artifact_matches_its_manifest() -> None:
     assert model.mismatch(data, json.dumps(described), model.FIRST) is None
     assert described["feature_names"] == list(FIRST_FEATURE_NAMES)
     assert not set(TRAFILATURA_FEATURES) & set(described["feature_names"])
-    assert described["feature_count"] == len(FEATURE_NAMES) - len(TRAFILATURA_FEATURES)
+    assert not set(VOTE_FEATURES) & set(described["feature_names"])
+    assert described["feature_count"] == len(FEATURE_NAMES) - len(TRAFILATURA_FEATURES) - len(VOTE_FEATURES)
     # the main model's manifest is not the first model's
     main = json.loads(FOLDER.joinpath(model.MANIFEST).read_text(encoding="utf-8"))
     main["artifact_sha256"] = described["artifact_sha256"]

@@ -10,7 +10,7 @@ from importlib import resources
 import pytest
 
 from scraper.extract import model
-from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES
+from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES, MAIN_FEATURE_NAMES, VOTE_FEATURES
 
 FOLDER = resources.files("scraper.extract")
 
@@ -20,11 +20,12 @@ def test_the_shipped_artifact_loads_and_matches_its_manifest() -> None:
     data = FOLDER.joinpath(model.ARTIFACT).read_bytes()
     described = json.loads(FOLDER.joinpath(model.MANIFEST).read_text(encoding="utf-8"))
     assert model.mismatch(data, json.dumps(described)) is None
-    assert described["feature_count"] == FEATURE_COUNT
+    assert described["feature_count"] == FEATURE_COUNT - len(VOTE_FEATURES)
     assert described == {**model.manifest(data), **described}  # what the artifact records, recorded
     model._load.cache_clear()
     trees = model._shipped()
-    assert trees is not None and (trees.feature_count, trees.num_class) == (FEATURE_COUNT, len(model.CLASSES))
+    assert trees is not None
+    assert (trees.feature_count, trees.num_class) == (len(MAIN_FEATURE_NAMES), len(model.CLASSES))
 
 
 def test_a_mismatch_is_a_warning_not_a_silent_fall_back(
@@ -37,12 +38,12 @@ def test_a_mismatch_is_a_warning_not_a_silent_fall_back(
     assert "another digest" in str(model.mismatch(data + b"x", json.dumps(described)))
     assert "features per block" in str(model.mismatch(data, json.dumps({**described, "feature_count": 3})))
     assert "no block_model.manifest.json" in str(model.mismatch(data, None))
-    renamed = ["log_length", *FEATURE_NAMES[1:]]
+    renamed = ["log_length", *MAIN_FEATURE_NAMES[1:]]
     other = {**described, "feature_names": renamed, "features_sha256": model.features_digest(renamed)}
     assert "'log_length' is now 'log_chars'" in str(model.mismatch(data, json.dumps(other)))
     forged = {**described, "features_sha256": model.features_digest(renamed)}
     assert "features digest" in str(model.mismatch(data, json.dumps(forged)))
-    monkeypatch.setattr(model, "MAIN", model.Kind(model.ARTIFACT, "missing.json", FEATURE_NAMES))
+    monkeypatch.setattr(model, "MAIN", model.Kind(model.ARTIFACT, "missing.json", MAIN_FEATURE_NAMES))
     model._load.cache_clear()
     with caplog.at_level(logging.WARNING, logger="scraper.extract.model"):
         assert model._shipped() is None
@@ -68,7 +69,10 @@ def test_the_manifest_names_the_features_in_the_order_the_blocks_give_them() -> 
     """One name per feature, no two alike, recorded with their digest: a model reads them by position."""
     data = FOLDER.joinpath(model.ARTIFACT).read_bytes()
     described = json.loads(FOLDER.joinpath(model.MANIFEST).read_text(encoding="utf-8"))
-    assert described["feature_names"] == list(FEATURE_NAMES)
-    assert described["features_sha256"] == model.features_digest(FEATURE_NAMES)
+    assert described["feature_names"] == list(MAIN_FEATURE_NAMES)
+    assert described["features_sha256"] == model.features_digest(MAIN_FEATURE_NAMES)
     assert len(set(FEATURE_NAMES)) == FEATURE_COUNT
+    # trafilatura's discard vote is the cascade's (model.sure), not a column either model reads
+    assert not set(VOTE_FEATURES) & set(described["feature_names"])
+    assert set(VOTE_FEATURES) <= set(FEATURE_NAMES)
     assert model.manifest(data)["feature_names"][:2] == ["log_chars", "log_words"]
