@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pytest
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
@@ -17,7 +18,7 @@ from scraper.errors import ConfigError, ExtractionError, NoMainContent
 from scraper.extract import model as block_model
 from scraper.extract.authors import clean_authors
 from scraper.extract.metadata import canonical_url, declared_language, normalise_language
-from scraper.extract.pipeline import clean_html, extract, extract_document
+from scraper.extract.pipeline import Trace, clean_html, extract, extract_document
 from scraper.models import Document, FetchedPage
 from tests.factories import fetched_page
 
@@ -297,10 +298,20 @@ def test_loose_text_split_at_a_link_is_one_paragraph() -> None:
     assert document.xml.count("<p>") == 2
 
 
-def test_preformatted_text_keeps_its_lines_and_a_wrapped_quote_is_one_line() -> None:
+class _SureOfAll:
+    """A first model sure every block is content: the cascade's own path (text, Markdown and XML
+    written from its blocks), whatever the shipped first model decides on a page."""
+
+    def predict(self, matrix: Any) -> Any:
+        return np.tile([0.0, 1.0, 0.0], (len(matrix), 1))
+
+
+@pytest.mark.parametrize("cascade", [True, False], ids=["cascade", "trafilatura"])
+def test_preformatted_text_keeps_its_lines_and_a_wrapped_quote_is_one_line(cascade: bool) -> None:
     """A <pre> that is not code (trafilatura makes it a <quote>) keeps its line breaks in the text,
     the Markdown and the XML, as the page shows them; a <blockquote> wrapped in the source is one
-    line in each (before, the <pre> came out as one line in the Markdown and the XML)."""
+    line in each (before, the <pre> came out as one line in the Markdown and the XML). On both
+    paths: blocks the cascade is sure of, and trafilatura's extraction judged by the main model."""
     verse = "The tide comes in at seven\nThe ferry leaves at eight\nThe harbour lights go dim at ten"
     body = (
         PARAGRAPHS
@@ -308,7 +319,13 @@ def test_preformatted_text_keeps_its_lines_and_a_wrapped_quote_is_one_line() -> 
         + "<blockquote>The board will review the summer timetable in September,\n    after the"
         + " survey of shift workers.</blockquote>"
     )
-    document = clean_html(_article(body=body))
+    block_model.use(block_model._shipped(), _SureOfAll() if cascade else None)
+    try:
+        trace = Trace()
+        document = extract(fetched_page(_article(body=body)), ExtractSettings(), trace)
+    finally:
+        block_model.use_shipped()
+    assert trace.extractions == (0 if cascade else 1)
     quote = "The board will review the summer timetable in September, after the survey of shift workers."
     blocks = "\n".join("".join(block.itertext()) for block in etree.fromstring(document.xml))
     for output in (document.text, document.markdown, blocks):
