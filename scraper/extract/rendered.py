@@ -56,14 +56,19 @@ class Rendered:
         """How often the page shows `text` to a reader (its shown text), whitespace collapsed; 0
         when only hidden elements hold it, or none. The copy rule (model.drop_copies) allows a text
         in the output as often, and at least once (a story hidden whole until a script shows it)."""
-        return self.shown.count(" ".join(text.split()))
+        return _times(self.shown, text)
+
+
+def _times(shown: str, text: str) -> int:
+    """How often the shown text `shown` holds `text`, whitespace collapsed (`Rendered.times`)."""
+    return shown.count(" ".join(text.split()))
 
 
 def times_shown(html: str, source: str = "") -> Callable[[str], int]:
     """`Rendered.times` of the page `html`, rendered when first asked (most pages never ask); only
     its shown text is made (`shown_text`), the one part the count reads."""
     page = functools.cache(lambda: shown_text(html, source))
-    return lambda text: page().count(" ".join(text.split()))
+    return lambda text: _times(page(), text)
 
 
 def rendered(html: str, source: str = "") -> Rendered:
