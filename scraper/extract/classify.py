@@ -38,7 +38,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.dom import ancestors, class_words, link_text_length, text_of
 from scraper.extract.metadata import PageFacts
-from scraper.extract.rules import holds_story
+from scraper.extract.rules import CONSENT_WORDS, holds_story
 
 JUNK_TYPES = frozenset({"block", "login", "consent", "js_shell", "not_found"})
 NEEDS_JAVASCRIPT = "needs JavaScript"
@@ -107,9 +107,8 @@ class Classification:
 _INVISIBLE = "script, style, noscript, template, svg"
 # forms are not chrome: ASP.NET and forum software wrap whole pages in one
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "button", "select", "label"})
-_CONSENT_WORDS = frozenset({
-    "cookie", "cookies", "consent", "gdpr", "onetrust", "didomi", "cookiebot", "usercentrics",
-    "cookielaw", "cc-window", "qc-cmp2-container", "truste",
+_CONSENT_WORDS = CONSENT_WORDS | frozenset({
+    "didomi", "cookiebot", "usercentrics", "cookielaw", "cc-window", "qc-cmp2-container", "truste",
 })  # fmt: skip
 # a challenge on the page: its form, its widget or its platform's script; not a captcha library
 # alone, which any page with a comment or contact form may load (a short blog post is no bot check)

@@ -177,7 +177,9 @@ def _non_content(page: Page) -> Iterator[LexborNode]:
             yield node
 
 
-_CONSENT_WORDS = frozenset({"cookie", "cookies", "consent", "gdpr", "onetrust"})
+# the class/id words of a cookie or consent box the pre-pass removes (classify.py measures a
+# consent wall by these and its consent platforms' names)
+CONSENT_WORDS = frozenset({"cookie", "cookies", "consent", "gdpr", "onetrust"})
 
 
 def _consent_boxes(page: Page) -> Iterator[LexborNode]:
@@ -185,7 +187,7 @@ def _consent_boxes(page: Page) -> Iterator[LexborNode]:
     classed "cookies-accepted" around the page holds its title or main element and stays."""
     for node in page.body.css("[class], [id]"):
         if (
-            class_words(node, _CONSENT_WORDS)
+            class_words(node, CONSENT_WORDS)
             and node.tag not in _NEVER_REMOVED
             and node.mem_id not in page.kept
             and not holds_story(node)
