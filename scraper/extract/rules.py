@@ -62,11 +62,18 @@ class Page:
     # prose weights already measured, by node id (the tree does not change while rules mark)
     weights: dict[int, int] = field(default_factory=dict)
     kept: set[int] = field(default_factory=set)  # the user's keep selectors' elements and ancestors
+    # the page's type as judged before extraction (classify.py), and whether comments are wanted
+    # (`include_comments`): a product page's customer reviews are its comments
+    page_type: str = "article"
+    comments: bool = False
 
     @classmethod
-    def bare(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
+    def bare(
+        cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int], *, page_type: str, comments: bool
+    ) -> Page:
         """The page before any measuring: enough for the unguarded rules, which only select."""
-        return cls(tree=tree, body=body, kept=kept, protected=set(kept), total=0, classed=[], texts=[])
+        return cls(tree=tree, body=body, kept=kept, protected=set(kept), total=0, classed=[], texts=[],
+                   page_type=page_type, comments=comments)  # fmt: skip
 
     @classmethod
     def scan(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
@@ -188,6 +195,32 @@ def _consent_boxes(page: Page) -> Iterator[LexborNode]:
     for node in page.body.css("[class], [id]"):
         if (
             class_words(node, CONSENT_WORDS)
+            and node.tag not in _NEVER_REMOVED
+            and node.mem_id not in page.kept
+            and not holds_story(node)
+        ):
+            yield node
+
+
+# the class/id words of a product page's customer reviews ("product-reviews", "jdgm-review-widget",
+# "customerReviews"); not its "editorial reviews", which are the publisher's description
+REVIEW_WORDS = frozenset({"review", "reviews"})
+_EDITORIAL = frozenset({"editorial"})
+
+
+def _review_sections(page: Page) -> Iterator[LexborNode]:
+    """A product page's customer reviews, when comments are not wanted: they are its comments, as
+    reader comments are an article's (`include_comments` returns them). Elements classed review
+    that hold none of the story (`holds_story`); unguarded, since on a busy product page the reviews
+    are often most of its prose. On other pages a "review" is often the story itself (a review
+    article, a product widget in a buyer's guide), so only a product page's are taken."""
+    if page.page_type != "product" or page.comments:
+        return
+    for node in page.body.css("[class], [id]"):
+        tokens = class_words(node, REVIEW_WORDS | _EDITORIAL)
+        if (
+            tokens & REVIEW_WORDS
+            and not tokens & _EDITORIAL
             and node.tag not in _NEVER_REMOVED
             and node.mem_id not in page.kept
             and not holds_story(node)
@@ -379,6 +412,12 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         ),
     ),
     Rule("consent-box", "cookie / consent banners and centres", _consent_boxes, guarded=False),
+    Rule(
+        "review-section",
+        "a product page's customer reviews, unless comments are wanted",
+        _review_sections,
+        guarded=False,
+    ),
     Rule(
         "newsletter-box",
         "newsletter / subscribe boxes",
