@@ -58,12 +58,12 @@ def strip_clutter(
     if settings.prepass and tree.body is not None:
         # unguarded rules first: the guard must weigh the page without its scripts, styles and
         # consent boxes
-        bare = Page.bare(tree, tree.body, kept, page_type=page_type, comments=settings.include_comments)
+        bare = Page.bare(tree, tree.body, kept)
         removals += _sweep(
             (node, rule.name) for rule in RULES if not rule.guarded for node in rule.find(bare)
         )
         reveal_noscript(tree)
-        page = Page.scan(tree, tree.body, kept)
+        page = Page.scan(tree, tree.body, kept, page_type=page_type, comments=settings.include_comments)
         marked = (
             (node, rule.name)
             for rule in RULES

@@ -145,8 +145,9 @@ _REVIEWS = (
 def test_a_product_pages_customer_reviews_are_comments() -> None:
     """On a product page, customer reviews (an element classed review/reviews: "product-reviews",
     "jdgm-review-widget", "customerReviews") are its comments: they go unless comments are wanted.
-    Its "editorial reviews" (the publisher's description) stay, and so does a review wrapper
-    holding the page's title; on an article (a review is often the story) nothing goes."""
+    Its "editorial reviews" (the publisher's description) stay, and so do a review wrapper holding
+    the page's title, an expert's review that is the page's story ("mainReview" > "reviewBody")
+    and a rating badge; on an article (a review is often the story) nothing goes."""
     html, removals = _strip(_PRODUCT + _REVIEWS, page_type="product")
     assert "Review 1: comfortable" not in html and "Ripstop nylon" in html
     assert _rules(removals) == {"review-section"}
@@ -159,6 +160,12 @@ def test_a_product_pages_customer_reviews_are_comments() -> None:
     assert "From the publisher" in html
     html, _ = _strip(f"<div class='review-layout'>{_PRODUCT}</div>", page_type="product")
     assert "Ripstop nylon" in html
+    expert = f"<div id='mainReview'><h2>Our verdict</h2><div class='reviewBody'>{STORY}</div></div>"
+    html, _ = _strip(_PRODUCT + expert, page_type="product")
+    assert "The harbour board met" in html
+    badge = "<span class='product-reviews-badge'>4.7 (64 reviews)</span>"
+    html, _ = _strip(_PRODUCT + badge + _REVIEWS, page_type="product")
+    assert "4.7 (64 reviews)" in html and "Review 1: comfortable" not in html
 
 
 def test_source_link_trailer_is_removed() -> None:
