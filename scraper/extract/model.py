@@ -29,8 +29,9 @@ built by the same `make train` run and checked the same way), reads every featur
 read from trafilatura's output (blocks.TRAFILATURA_FEATURES), so it can judge a page before
 trafilatura runs. When it is sure of the page (`first_choice`: every block kept at
 `FIRST_KEEP` or dropped below `FIRST_DROP`, but for at most `FIRST_UNSURE` of the text, decided
-at 0.5 and dropped where trafilatura's own rules remove most of it, `VOTE`), its blocks are the
-page's text and trafilatura's extraction is not run; otherwise the page takes the path above.
+at 0.5 and dropped where trafilatura's own rules remove most of it, `VOTE`; then a short label
+heading what it drops, or an unsure block amid dropped ones, goes too, `by_context`), its blocks
+are the page's text and trafilatura's extraction is not run; otherwise the page takes the path above.
 The numbers were chosen by the site-grouped CV (bench/train.py --check prints the cascade's CV
 beside the main model's).
 """
@@ -50,6 +51,7 @@ from typing import Any
 
 from scraper.extract.blocks import (
     DISCARDED,
+    FEATURE_NAMES,
     FIRST_FEATURE_NAMES,
     FIRST_FEATURES,
     MAIN_FEATURE_NAMES,
@@ -99,6 +101,23 @@ FIRST_KEEP, FIRST_DROP, FIRST_UNSURE = 0.8, 0.15, 0.2
 # wait for (short labels such as a byline, "Related posts" or a photo credit, which the snippet
 # scores count as much as a paragraph). Chosen by the site-grouped CV.
 VOTE = 0.5
+# Then a kept block is judged by the blocks around it (`by_context`): with the block after it
+# dropped (or none), a label of at most LABEL_WORDS words the model is unsure of, or one
+# trafilatura's rules remove (a byline closing the story), heads or closes what is dropped ("Lea
+# también", "Auch interessant", "0 Kommentare" over a rail of links or a comment area), unless it
+# has the tag of the kept block before it (the last item of a list continues it); and an unsure
+# block with the blocks on both sides dropped is an island in the boilerplate. Chosen by the
+# site-grouped CV (2 to 8 words give the same within 0.0004 on every set).
+LABEL_WORDS = 5
+_TAGS = tuple(
+    (i, name.removeprefix("tag:")) for i, name in enumerate(FEATURE_NAMES) if name.startswith("tag:")
+)
+
+
+def tag_seen(features: list[float]) -> str:
+    """A block's tag as the models see it (blocks' own tags, "" for any other), from its features."""
+    return next((name for i, name in _TAGS if features[i]), "")
+
 
 _UNSET: Any = object()
 _chosen: Any = _UNSET  # a model set by `use` (the bench's per-fold models), or None: no model
@@ -311,6 +330,7 @@ def first_choice(
         texts=[b.text for b in blocks],
         shown=shown,
         votes=[b.features[DISCARDED] for b in blocks],
+        tags=[tag_seen(b.features) for b in blocks],
     )
     if verdicts is None:
         return None
@@ -338,31 +358,58 @@ def sure(
     texts: list[str] | None = None,
     shown: Callable[[str], int] | None = None,
     votes: list[float] | None = None,
+    tags: list[str] | None = None,
 ) -> list[int] | None:
     """Each block's fate by the first model alone (BOILERPLATE, CONTENT or COMMENT), or None when
     it is not sure of the page: when the blocks whose probability of being wanted lies between
     `FIRST_DROP` and `FIRST_KEEP` hold more than `FIRST_UNSURE` of the text (those are kept at
     0.5, but dropped where `votes`, the share of each block trafilatura's own rules remove, is at
     least `VOTE`), or when nothing would be kept. Without `comments`, a block it takes for a
-    comment at `COMMENT_DROP` or more is dropped, surely. With `texts`, copies among the kept
-    blocks are dropped (`drop_copies`, `shown`), as `decide` does."""
+    comment at `COMMENT_DROP` or more is dropped, surely. Then each kept block is judged by its
+    neighbours (`by_context`; the labels need `texts`: at most `LABEL_WORDS` words, unsure or
+    voted out, not of the tag, `tags`, of the kept block before them). With `texts`, copies
+    among the kept blocks are dropped (`drop_copies`, `shown`), as `decide` does."""
     verdicts: list[int] = []
+    doubted: list[bool] = []  # unsure of it
     unsure = 0
     for i, (row, size) in enumerate(zip(classes, sizes, strict=True)):
         p_content, p_comment = row[CONTENT], row[COMMENT]
         wanted = p_content + (p_comment if comments else 0.0)
         unwanted_comment = not comments and p_comment >= COMMENT_DROP
         keep = not unwanted_comment and wanted >= 0.5  # the likelier side
-        if not (unwanted_comment or wanted >= FIRST_KEEP or wanted < FIRST_DROP):
+        doubted.append(not (unwanted_comment or wanted >= FIRST_KEEP or wanted < FIRST_DROP))
+        if doubted[-1]:
             unsure += size
             keep = keep and (votes is None or votes[i] < VOTE)
         verdicts.append((COMMENT if p_comment > p_content else CONTENT) if keep else BOILERPLATE)
     if unsure > FIRST_UNSURE * sum(sizes):
         return None
+    voted = [False] * len(verdicts) if votes is None else [v >= VOTE for v in votes]
+    short = [False] * len(verdicts) if texts is None else [words(t) <= LABEL_WORDS for t in texts]
+    labels = [s and (d or v) for s, d, v in zip(short, doubted, voted, strict=True)]
+    if tags is not None:  # a block shaped like the kept one before it continues it: it heads nothing
+        labels = [x and not (i and verdicts[i - 1] and tags[i - 1] == tags[i]) for i, x in enumerate(labels)]
+    verdicts = by_context(verdicts, doubted, labels)
     if texts is not None:
         for i in drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown):
             verdicts[i] = BOILERPLATE
     return verdicts if any(verdicts) else None
+
+
+def by_context(verdicts: list[int], unsure: list[bool], labels: list[bool]) -> list[int]:
+    """The verdicts after judging each kept block by its neighbours' verdicts (the page's start
+    and end count as dropped ones): with the block after it dropped, one of the `labels` (a short
+    text the model is unsure of, or trafilatura's rules remove) heads or closes what is dropped,
+    and goes; so does an `unsure` block with the blocks on both sides dropped. Each block is
+    judged by the verdicts as they were, not as this changes them."""
+    last = len(verdicts) - 1
+    found = list(verdicts)
+    for i, verdict in enumerate(verdicts):
+        if not verdict or not (i == last or not verdicts[i + 1]):
+            continue
+        if labels[i] or (unsure[i] and (i == 0 or not verdicts[i - 1])):
+            found[i] = BOILERPLATE
+    return found
 
 
 def decide(

@@ -160,19 +160,25 @@ def test_links_images_or_emphasis_take_trafilatura_elements_around_the_same_text
 
 def test_sure_keeps_and_drops_and_allows_a_small_unsure_share() -> None:
     """Sure blocks decide; unsure ones up to FIRST_UNSURE of the text are kept at 0.5; more is no answer."""
-    rows = [[0.05, 0.95, 0.0], [0.95, 0.05, 0.0], [0.4, 0.6, 0.0], [0.6, 0.4, 0.0]]
-    assert model.sure(rows, [100, 100, 10, 10]) == [model.CONTENT, model.BOILERPLATE, model.CONTENT, 0]
-    assert model.sure(rows, [100, 100, 40, 40]) is None  # 80 of 280 characters unsure
+    rows = [[0.05, 0.95, 0.0], [0.4, 0.6, 0.0], [0.95, 0.05, 0.0], [0.6, 0.4, 0.0]]
+    assert model.sure(rows, [100, 10, 100, 10]) == [model.CONTENT, model.CONTENT, model.BOILERPLATE, 0]
+    assert model.sure(rows, [100, 40, 100, 40]) is None  # 80 of 280 characters unsure
     assert model.sure([[0.9, 0.1, 0.0]], [10]) is None  # nothing kept: trafilatura decides
 
 
 def test_an_unsure_block_trafilatura_rules_remove_is_dropped() -> None:
     """An unsure block (a byline, a "Related posts" label) goes where trafilatura's own rules
     remove at least VOTE of its text; a sure one stays whatever they say, and the page stays sure."""
-    rows = [[0.05, 0.95, 0.0], [0.4, 0.6, 0.0], [0.4, 0.6, 0.0]]
-    votes = [1.0, 1.0, 0.0]
-    assert model.sure(rows, [200, 10, 10]) == [model.CONTENT, model.CONTENT, model.CONTENT]
-    assert model.sure(rows, [200, 10, 10], votes=votes) == [model.CONTENT, model.BOILERPLATE, model.CONTENT]
+    rows = [[0.05, 0.95, 0.0], [0.4, 0.6, 0.0], [0.4, 0.6, 0.0], [0.05, 0.95, 0.0]]
+    votes = [1.0, 1.0, 0.0, 0.0]
+    sizes = [200, 10, 10, 200]
+    assert model.sure(rows, sizes) == [model.CONTENT] * 4
+    assert model.sure(rows, sizes, votes=votes) == [
+        model.CONTENT,
+        model.BOILERPLATE,
+        model.CONTENT,
+        model.CONTENT,
+    ]
 
 
 def test_first_choice_reads_trafilatura_rules_vote() -> None:
@@ -196,6 +202,98 @@ def test_first_choice_reads_trafilatura_rules_vote() -> None:
     finally:
         model.use_shipped()
     assert chosen is not None and [b.text for b in chosen] == [blocks[0].text]
+
+
+STORY_TEXT = (
+    "A paragraph of the story, long enough for the model to be sure it is the story: the ferries"
+    " will add two early crossings on weekdays and a late one on Saturdays, the board said."
+)
+OTHER_TEXT = (
+    "Another paragraph of the story, as long: shift workers had asked for a crossing before six"
+    " in the morning, when the first boat now leaves at seven, a survey of the board found."
+)
+SURE, UNSURE, GONE = [0.05, 0.95, 0.0], [0.4, 0.6, 0.0], [0.95, 0.05, 0.0]
+
+
+def _sure(rows: list[list[float]], texts: list[str], votes: list[float] | None = None) -> list[int] | None:
+    return model.sure(rows, [len(t) for t in texts], texts=texts, votes=votes)
+
+
+def test_a_short_unsure_label_heading_what_is_dropped_goes() -> None:
+    """A label of at most LABEL_WORDS words the model is unsure of ("Lea también", "0 Kommentare")
+    goes when the block after it is dropped (a rail of links, a comment area) or the page ends; a
+    longer one, or one heading what is kept (a section heading), stays."""
+    label, rail, long = (
+        "Auch interessant:",
+        "Ten teasers of other stories",
+        "A sentence of six words, unsure.",
+    )
+    c, b = model.CONTENT, model.BOILERPLATE
+    assert _sure([SURE, UNSURE, GONE], [STORY_TEXT, label, rail]) == [c, b, b]
+    assert _sure([SURE, UNSURE], [STORY_TEXT, label]) == [c, b]  # nothing after it
+    assert _sure([SURE, UNSURE, GONE], [STORY_TEXT, long, rail]) == [c, c, b]
+    assert _sure([SURE, UNSURE, SURE], [STORY_TEXT, label, OTHER_TEXT]) == [c, c, c]
+    assert _sure([SURE, SURE, GONE], [STORY_TEXT, label, rail]) == [c, c, b]  # sure of it
+
+
+def test_a_short_block_continuing_the_kept_run_before_it_is_no_label() -> None:
+    """The last item of a kept list, short and unsure, at the end of the text, has the tag of the
+    kept block before it: it continues that list and stays; after a paragraph it is a label."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = [STORY_TEXT, "ls -- List the files here.", "mkdir -- Create a directory."]
+    rows = [SURE, SURE, UNSURE]
+    assert model.sure(rows, [len(t) for t in texts], texts=texts, tags=["p", "li", "li"]) == [c, c, c]
+    assert model.sure(rows, [len(t) for t in texts], texts=texts, tags=["p", "p", "li"]) == [c, c, b]
+    body = LexborHTMLParser("<ul><li>An item</li></ul><address>An address</address>").body
+    assert body is not None
+    seen = [model.tag_seen(b.features) for b in page_blocks(body, None, page_features("article", 0, 0, 0))]
+    assert seen == ["li", ""]  # the tags the models read, and no other
+
+
+def test_an_unsure_block_amid_dropped_ones_goes() -> None:
+    """An unsure block of any length whose neighbours are both dropped (or the page's edge) is an
+    island in the boilerplate; beside a kept block it stays."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    island = "A line of text between two rails, which the model doubts."
+    texts = [STORY_TEXT, "Most read", island, "Share this", OTHER_TEXT]
+    assert _sure([SURE, GONE, UNSURE, GONE, SURE], texts) == [c, b, b, b, c]
+    assert _sure([UNSURE, GONE, SURE, SURE], [island, "Menu", STORY_TEXT, OTHER_TEXT]) == [b, b, c, c]
+    assert _sure([SURE, UNSURE, GONE, SURE], [STORY_TEXT, island, "Share this", OTHER_TEXT]) == [c, c, b, c]
+
+
+def test_a_sure_short_block_trafilatura_rules_remove_closing_the_text_goes() -> None:
+    """A byline the first model is sure of, in an element trafilatura's rules remove, goes where
+    it closes the text (nothing kept after it), as trafilatura would drop it; a sure paragraph in
+    such an element, or the same byline before kept text, stays."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = [STORY_TEXT, "By Jane"]
+    assert _sure([SURE, SURE], texts, votes=[0.0, 1.0]) == [c, b]
+    assert _sure([SURE, SURE], texts, votes=[0.0, 0.0]) == [c, c]
+    assert _sure([SURE, SURE], [STORY_TEXT, OTHER_TEXT], votes=[0.0, 1.0]) == [c, c]
+    assert _sure([SURE, SURE, SURE], [*texts, OTHER_TEXT], votes=[0.0, 1.0, 0.0]) == [c, c, c]
+
+
+def test_first_choice_drops_a_sure_byline_closing_the_story() -> None:
+    """The page of the last closing note: a story, then `<div class="byline">By Jane</div>` the
+    first model is sure of; the cascade leaves it out, as --no-cascade does."""
+    body = LexborHTMLParser(
+        f"<article><h1>Ferries</h1><p>{STORY_TEXT}</p><p>{OTHER_TEXT}</p>"
+        "<div class='byline'>By Jane</div></article>"
+    ).body
+    assert body is not None
+    blocks = page_blocks(body, None, page_features("article", 0, 0, 0))
+
+    class Rows:
+        def predict(self, matrix: Any) -> Any:
+            return [[0.1, 0.9, 0.0]] * len(matrix)
+
+    model.use(None, Rows())
+    try:
+        chosen = model.first_choice(blocks)
+    finally:
+        model.use_shipped()
+    assert chosen is not None and [b.text for b in chosen] == [b.text for b in blocks[:-1]]
+    assert blocks[-1].text == "By Jane"
 
 
 def test_sure_drops_comments_unless_they_are_wanted() -> None:

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import pytest
 
 from scraper.config import ExtractSettings
 from scraper.errors import ExtractionError, NoMainContent
-from scraper.extract.worker import ExtractionPool, _alive, _start_time
+from scraper.extract.worker import SETTLE_EVERY, ExtractionPool, _alive, _start_time
 
 LIMITS = ExtractSettings(timeout=1.0, max_memory=768 * 1024**2)
 
@@ -67,6 +68,40 @@ def _extractor_frozen() -> bool:
 def test_what_the_forkserver_loaded_is_frozen_in_the_workers(pool: ExtractionPool) -> None:
     """The extractor, loaded once by the forkserver, is out of the workers' collections (gc.freeze)."""
     assert pool.submit("page", _extractor_frozen).result() is True
+
+
+class _Cycle:
+    """An object that refers to itself: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+_LEFT: list[weakref.ref[_Cycle]] = []
+
+
+def _leave_a_cycle() -> None:
+    """In a worker: leave a cycle behind as garbage, with the collector's own runs off."""
+    gc.disable()
+    _LEFT.append(weakref.ref(_Cycle()))
+
+
+def _frozen_and_left() -> tuple[int, int]:
+    """In a worker: how many objects are frozen, and how many cycles left behind still live."""
+    return gc.get_freeze_count(), sum(ref() is not None for ref in _LEFT)
+
+
+def test_a_worker_collects_then_freezes_what_outlives_its_pages() -> None:
+    """Every SETTLE_EVERY tasks a worker collects its garbage and freezes what lives on (its
+    caches), so its full collections stop walking them; a cycle a page left is collected, not
+    frozen."""
+    with ExtractionPool(1, LIMITS) as alone:
+        alone.submit("page", _leave_a_cycle).result()
+        start, left = alone.submit("page", _frozen_and_left).result()
+        assert left == 1
+        answers = [alone.submit("page", _frozen_and_left).result() for _ in range(SETTLE_EVERY)]
+    assert max(frozen for frozen, _ in answers) > start
+    assert answers[-1][1] == 0
 
 
 def test_errors_of_the_tree_pass_through_unchanged(pool: ExtractionPool) -> None:
