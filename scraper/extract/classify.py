@@ -423,9 +423,12 @@ _ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "BlogPosting", "Report", "ReportageNewsArticle", "AnalysisNewsArticle",
     "OpinionNewsArticle", "ScholarlyArticle", "LiveBlogPosting", "Review", "SatiricalArticle",
 })  # fmt: skip
+# a story the page declares itself to be (a Review is left out: one inside a Product is a customer's)
+_STORY_TYPES = _ARTICLE_TYPES - {"Review"}
+_PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel"})
 _TYPES_BY_SCHEMA: tuple[tuple[str, frozenset[str]], ...] = (
     ("forum", frozenset({"DiscussionForumPosting", "QAPage", "Question", "SocialMediaPosting"})),
-    ("product", frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel"})),
+    ("product", _PRODUCT_TYPES),
     ("documentation", frozenset({"TechArticle", "APIReference", "HowTo", "FAQPage"})),
     ("article", _ARTICLE_TYPES),
     ("service", frozenset({"Service", "FinancialService", "ProfessionalService", "LocalBusiness", "Course"})),
@@ -521,8 +524,12 @@ def _reliable(s: PageSignals) -> bool:
 
 
 def _page_type(s: PageSignals) -> str:
+    """The page's declared type (schema.org, then og:type), else one from its structure. A page
+    that declares itself a story (NewsArticle, BlogPosting, ...) beside Products is an article
+    about them (a buyer's guide, a review), not a product page: no product page declares one."""
+    story = bool(s.schema_types & _STORY_TYPES)
     for page_type, names in _TYPES_BY_SCHEMA:
-        if s.schema_types & names:
+        if s.schema_types & names and not (story and page_type == "product"):
             return page_type
     if s.og_type.startswith("product"):
         return "product"

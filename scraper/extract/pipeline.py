@@ -126,7 +126,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     if not _has_text(tree):
         raise NoMainContent(page.source, "no text in the page body")
     trace.lap("metadata")
-    removals = bounded + strip_clutter(tree, settings)
+    removals = bounded + strip_clutter(tree, settings, trace.verdict.page_type)
     trace.removals = removals
     trace.cleaned = tree
     trace.lap("prepass")

@@ -39,11 +39,14 @@ class Removal:
     snippet: str
 
 
-def strip_clutter(tree: LexborHTMLParser, settings: ExtractSettings) -> list[Removal]:
+def strip_clutter(
+    tree: LexborHTMLParser, settings: ExtractSettings, page_type: str = "article"
+) -> list[Removal]:
     """Remove clutter from `tree` in place and return what went, in the order it was decided.
 
     `settings.keep` and `settings.remove` are the user's explicit choice and always apply;
-    the generic `RULES` run only when `settings.prepass` is on. Raises `ConfigError` for a
+    the generic `RULES` run only when `settings.prepass` is on; `page_type` is the page's type
+    as judged before extraction (classify.py), which some rules read. Raises `ConfigError` for a
     selector that does not parse.
     """
     removals: list[Removal] = []
@@ -60,7 +63,7 @@ def strip_clutter(tree: LexborHTMLParser, settings: ExtractSettings) -> list[Rem
             (node, rule.name) for rule in RULES if not rule.guarded for node in rule.find(bare)
         )
         reveal_noscript(tree)
-        page = Page.scan(tree, tree.body, kept)
+        page = Page.scan(tree, tree.body, kept, page_type=page_type, comments=settings.include_comments)
         marked = (
             (node, rule.name)
             for rule in RULES

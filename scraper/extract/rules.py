@@ -62,6 +62,10 @@ class Page:
     # prose weights already measured, by node id (the tree does not change while rules mark)
     weights: dict[int, int] = field(default_factory=dict)
     kept: set[int] = field(default_factory=set)  # the user's keep selectors' elements and ancestors
+    # the page's type as judged before extraction (classify.py), and whether comments are wanted
+    # (`include_comments`): a product page's customer reviews are its comments
+    page_type: str = "article"
+    comments: bool = False
 
     @classmethod
     def bare(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
@@ -69,7 +73,9 @@ class Page:
         return cls(tree=tree, body=body, kept=kept, protected=set(kept), total=0, classed=[], texts=[])
 
     @classmethod
-    def scan(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
+    def scan(
+        cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int], *, page_type: str, comments: bool
+    ) -> Page:
         per_parent: dict[int, int] = {}
         parents: dict[int, LexborNode] = {}
         for paragraph in body.css("p"):
@@ -87,6 +93,8 @@ class Page:
             tree=tree,
             body=body,
             kept=kept,
+            page_type=page_type,
+            comments=comments,
             protected=protected,
             total=prose_weight(body),
             classed=[
@@ -190,6 +198,35 @@ def _consent_boxes(page: Page) -> Iterator[LexborNode]:
             class_words(node, CONSENT_WORDS)
             and node.tag not in _NEVER_REMOVED
             and node.mem_id not in page.kept
+            and not holds_story(node)
+        ):
+            yield node
+
+
+# the class/id words of a product page's customer reviews ("product-reviews", "jdgm-review-widget",
+# "customerReviews"); not its "editorial reviews" (the publisher's description), nor a review that
+# is the page's story ("mainReview", "reviewBody article_content": an expert's review of the product)
+REVIEW_WORDS = frozenset({"review", "reviews"})
+_NOT_REVIEWS = frozenset({"editorial", "main", "body", "content", "article", "story", "text"})
+# a rating badge ("4.7 (64 reviews)") is a fact about the product, not its reviews
+_MIN_REVIEWS = 100
+_RULE_WORDS.update(REVIEW_WORDS | _NOT_REVIEWS)  # read from the page's classed elements
+
+
+def _review_sections(page: Page) -> Iterator[LexborNode]:
+    """A product page's customer reviews, when comments are not wanted: they are its comments, as
+    reader comments are an article's (`include_comments` returns them). Elements classed review
+    with some text (not a rating badge) that hold none of the story (`holds_story`). On other pages
+    a "review" is often the story itself (a review article, a product widget in a buyer's guide),
+    so only a product page's are taken; the guard keeps an expert's review there, which holds the
+    page's paragraphs."""
+    if page.page_type != "product" or page.comments:
+        return
+    for node, tokens in page.classed:
+        if (
+            tokens & REVIEW_WORDS
+            and not tokens & _NOT_REVIEWS
+            and len(text_of(node)) >= _MIN_REVIEWS
             and not holds_story(node)
         ):
             yield node
@@ -390,6 +427,7 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         _by_tokens("related recommended recommendations outbrain taboola trending"),
     ),
     Rule("breadcrumbs", "breadcrumb trails", _by_tokens("breadcrumb breadcrumbs crumbs")),
+    Rule("review-section", "a product page's customer reviews, unless comments are wanted", _review_sections),
     Rule("teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections),
     Rule("teaser-cards", "lists of short cards with linked headings", _teaser_cards),
     Rule("source-trailer", 'a short "Source link" / "Via" credit block', _source_trailers),

@@ -231,6 +231,18 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
         ('<script type="application/ld+json">{"@type": "DiscussionForumPosting"}</script>', STORY, "forum"),
         ('<script type="application/ld+json">{"@graph": [{"@type": "Product"}]}</script>', STORY, "product"),
         ('<meta property="og:type" content="product">', STORY, "product"),
+        (  # a buyer's guide declares the products it reviews beside its own story type
+            '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle"},'
+            ' {"@type": "ItemList", "itemListElement": [{"@type": "Product"}]}]}</script>',
+            STORY,
+            "article",
+        ),
+        (  # a product page's customer reviews are Reviews inside its Product: still a product
+            '<script type="application/ld+json">'
+            '{"@type": "Product", "review": [{"@type": "Review"}]}</script>',
+            STORY,
+            "product",
+        ),
         ('<script type="application/ld+json">{"@type": "TechArticle"}</script>', STORY, "documentation"),
         ('<script type="application/ld+json">{"@type": "NewsArticle"}</script>', STORY, "article"),
         ('<script type="application/ld+json">{"@type": "LocalBusiness"}</script>', STORY, "service"),

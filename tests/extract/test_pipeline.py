@@ -726,3 +726,40 @@ def test_renderings_are_built_only_when_asked() -> None:
     assert "## Timetable" in full.markdown and "<head" in full.xml
     assert (bare.markdown, bare.xml) == ("", "")
     assert bare.to_record() == full.to_record()
+
+
+def test_a_product_pages_customer_reviews_are_left_out_unless_comments_are_wanted() -> None:
+    """A product page's customer reviews are its comments: the pre-pass, told the page's type,
+    takes them out (rule "review-section") and they are not in the text; with comments wanted the
+    rule does not run. A buyer's guide (a NewsArticle declaring the Products it reviews) is an
+    article, and its product reviews are its story."""
+    reviews = (
+        "<div class='product-reviews'><h2>Customer reviews</h2>"
+        + "".join(
+            f"<div class='review-item'><p>Reviewer {i} says the straps are comfortable and the side"
+            " pockets a little tight for big bottles.</p></div>"
+            for i in range(3)
+        )
+        + "</div>"
+    )
+    product = '<script type="application/ld+json">{"@type": "Product", "name": "Trail pack"}</script>'
+    trace = Trace()
+    document = extract(fetched_page(_article(PARAGRAPHS + reviews, head=product)), ExtractSettings(), trace)
+    assert document.page_type == "product"
+    assert "review-section" in {r.rule for r in trace.removals}
+    assert "Reviewer 1 says" not in document.text and "The harbour board met" in document.text
+    trace = Trace()
+    extract(
+        fetched_page(_article(PARAGRAPHS + reviews, head=product)),
+        ExtractSettings(include_comments=True),
+        trace,
+    )
+    assert "review-section" not in {r.rule for r in trace.removals}
+    guide = (
+        '<script type="application/ld+json">'
+        '{"@graph": [{"@type": "NewsArticle"}, {"@type": "Product"}]}</script>'
+    )
+    trace = Trace()
+    document = extract(fetched_page(_article(PARAGRAPHS + reviews, head=guide)), ExtractSettings(), trace)
+    assert document.page_type == "article"
+    assert "review-section" not in {r.rule for r in trace.removals}

@@ -18,9 +18,11 @@ STORY = (
 )
 
 
-def _strip(body: str, head: str = "", body_attrs: str = "", **settings: Any) -> tuple[str, list[Removal]]:
+def _strip(
+    body: str, head: str = "", body_attrs: str = "", page_type: str = "article", **settings: Any
+) -> tuple[str, list[Removal]]:
     tree = LexborHTMLParser(f"<html><head>{head}</head><body{body_attrs}>{body}</body></html>")
-    removals = strip_clutter(tree, ExtractSettings(**settings))
+    removals = strip_clutter(tree, ExtractSettings(**settings), page_type)
     return tree.html or "", removals
 
 
@@ -123,6 +125,47 @@ def test_the_guard_weighs_the_page_without_its_consent_centre() -> None:
     html, removals = _strip(f"<form action='/quote'>{posts}</form><div id='onetrust-pc-sdk'>{centre}</div>")
     assert "Reply 2: the bottom panel" in html and "These cookies" not in html
     assert _rules(removals) == {"consent-box"}
+
+
+_PRODUCT = (
+    "<h1>Trail 25 Pack</h1><div class='product-description'><p>Ripstop nylon main body with a durable"
+    " water repellent finish, a padded back panel and a removable hipbelt for day hikes.</p></div>"
+)
+_REVIEWS = (
+    "<div id='product-reviews-accordion'><h2>Reviews</h2>"
+    + "".join(
+        f"<div class='review-card'><p>Review {i}: comfortable straps and room for a full day of supplies,"
+        " though the side pockets are a little tight for big bottles.</p></div>"
+        for i in range(3)
+    )
+    + "</div>"
+)
+
+
+def test_a_product_pages_customer_reviews_are_comments() -> None:
+    """On a product page, customer reviews (an element classed review/reviews: "product-reviews",
+    "jdgm-review-widget", "customerReviews") are its comments: they go unless comments are wanted.
+    Its "editorial reviews" (the publisher's description) stay, and so do a review wrapper holding
+    the page's title, an expert's review that is the page's story ("mainReview" > "reviewBody")
+    and a rating badge; on an article (a review is often the story) nothing goes."""
+    html, removals = _strip(_PRODUCT + _REVIEWS, page_type="product")
+    assert "Review 1: comfortable" not in html and "Ripstop nylon" in html
+    assert _rules(removals) == {"review-section"}
+    html, removals = _strip(_PRODUCT + _REVIEWS, page_type="product", include_comments=True)
+    assert "Review 1: comfortable" in html and removals == []
+    html, removals = _strip(_PRODUCT + _REVIEWS, page_type="article")
+    assert "Review 1: comfortable" in html and removals == []
+    editorial = "<div id='editorialReviews_feature_div'><p>From the publisher: a guide to habits.</p></div>"
+    html, _ = _strip(_PRODUCT + editorial, page_type="product")
+    assert "From the publisher" in html
+    html, _ = _strip(f"<div class='review-layout'>{_PRODUCT}</div>", page_type="product")
+    assert "Ripstop nylon" in html
+    expert = f"<div id='mainReview'><h2>Our verdict</h2><div class='reviewBody'>{STORY}</div></div>"
+    html, _ = _strip(_PRODUCT + expert, page_type="product")
+    assert "The harbour board met" in html
+    badge = "<span class='product-reviews-badge'>4.7 (64 reviews)</span>"
+    html, _ = _strip(_PRODUCT + badge + _REVIEWS, page_type="product")
+    assert "4.7 (64 reviews)" in html and "Review 1: comfortable" not in html
 
 
 def test_source_link_trailer_is_removed() -> None:
