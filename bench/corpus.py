@@ -36,6 +36,10 @@
 
 It prints one table and writes bench/out/corpus.json.
 
+`--pair ROUNDS` runs none of that: the corpus profile and datatrove only, alternated for ROUNDS
+rounds on the same files, with the ratio of each round (the load of a shared machine drifts over
+the table's runs; each round's pair shares it).
+
 `--split` runs none of that: it extracts the sample's pages in this one process (`--metadata
 stated`, no Markdown or XML, as the corpus profile writes JSON lines), each once unmeasured first,
 and prints the CPU ms a page by stage (`pipeline.Trace`) for the pages the cascade's first model
@@ -305,12 +309,18 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "corpus.json")
     parser.add_argument("--ray", action="store_true", help="instead: --engine ray with 1 worker against 2")
     parser.add_argument("--split", action="store_true", help="instead: CPU by stage, sure and unsure pages")
+    parser.add_argument(
+        "--pair", type=int, metavar="ROUNDS", help="instead: the corpus profile and datatrove alternated"
+    )
     args = parser.parse_args()
     if args.ray:
         ray_scaling(sample(args.pages))
         return
     if args.split:
         split_by_cascade(sample(args.pages))
+        return
+    if args.pair:
+        paired(sample(args.pages), args.pair)
         return
     rows = sample(args.pages)
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
@@ -360,6 +370,33 @@ def main() -> None:
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"pages": len(rows), "results": results}, indent=2) + "\n")
+
+
+def paired(rows: list[dict[str, Any]], rounds: int) -> None:
+    """The corpus profile (`--metadata stated`) and datatrove, alternated for `rounds` rounds on
+    the same WARC files (the first of each round alternating too): pages per CPU second of each
+    run and the ratio within each round. The table's runs follow one another, each for a minute
+    or more, so a load that drifts on a shared machine is charged to whichever runs then; here
+    each round's pair shares it."""
+    with tempfile.TemporaryDirectory(prefix="bench-pair-") as tmp:
+        work = Path(tmp)
+        (work / "warc").mkdir()
+        build_warcs(rows, work / "warc")
+        ratios = []
+        for round_ in range(rounds):
+            rates: dict[str, float] = {}
+            for name in ("scraper --metadata stated", "datatrove")[:: -1 if round_ % 2 else 1]:
+                out = work / f"out-{round_}-{len(rates)}"
+                if name == "datatrove":
+                    figures, _ = theirs(work / "warc", out, work / f"logs-{round_}", metadata=False)
+                else:
+                    figures, _ = ours(work / "warc", out, *STATED)
+                rates[name] = len(rows) / figures["cpu_s"]
+            ratios.append(rates["scraper --metadata stated"] / rates["datatrove"])
+            described = ", ".join(f"{name} {rate:.2f}" for name, rate in rates.items())
+            print(f"round {round_ + 1}: {described} pages per CPU second: {ratios[-1]:.3f}x", flush=True)
+    print(f"--metadata stated vs datatrove, {len(rows)} pages, {rounds} rounds: "
+          f"{min(ratios):.3f}x to {max(ratios):.3f}x, mean {sum(ratios) / len(ratios):.3f}x")  # fmt: skip
 
 
 def split_by_cascade(rows: list[dict[str, Any]]) -> None:

@@ -100,6 +100,10 @@ def anonymise_repeats(body: LexborNode) -> int:
     for units in runs.values():
         if len(units) < 3:
             continue
+        # a unit's prose is at most its text: a run too short by its texts needs no link counted
+        sizes = [len(text_of(unit)) for unit in units]
+        if 2 * sum(sizes) < total or sum(size >= _MIN_UNIT_PROSE for size in sizes) < 3:
+            continue
         weights = [prose_weight(unit) for unit in units]
         if 2 * sum(weights) < total or sum(w >= _MIN_UNIT_PROSE for w in weights) < 3:
             continue
