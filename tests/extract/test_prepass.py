@@ -163,6 +163,15 @@ def test_a_product_pages_customer_reviews_are_comments() -> None:
     expert = f"<div id='mainReview'><h2>Our verdict</h2><div class='reviewBody'>{STORY}</div></div>"
     html, _ = _strip(_PRODUCT + expert, page_type="product")
     assert "The harbour board met" in html
+    editorial = (  # longer than a rating badge: only its class words keep it
+        "<div id='editorialReviews_feature_div'><p>From the publisher: a guide to the small habits that"
+        " add up, with worked examples from a decade of coaching.</p></div>"
+    )
+    html, _ = _strip(_PRODUCT + editorial + _REVIEWS, page_type="product")
+    assert "From the publisher" in html and "Review 1: comfortable" not in html
+    summary = "<div class='review-content'><p>" + "What the maker says about the pack, at length. " * 3 + "</p></div>"
+    html, _ = _strip(_PRODUCT + summary + _REVIEWS, page_type="product")
+    assert "What the maker says" in html
     badge = "<span class='product-reviews-badge'>4.7 (64 reviews)</span>"
     html, _ = _strip(_PRODUCT + badge + _REVIEWS, page_type="product")
     assert "4.7 (64 reviews)" in html and "Review 1: comfortable" not in html
