@@ -169,7 +169,7 @@ def test_a_product_pages_customer_reviews_are_comments() -> None:
     )
     html, _ = _strip(_PRODUCT + editorial + _REVIEWS, page_type="product")
     assert "From the publisher" in html and "Review 1: comfortable" not in html
-    summary = "<div class='review-content'><p>" + "What the maker says about the pack, at length. " * 3 + "</p></div>"
+    summary = "<div class='review-content'><p>" + "What the maker says about the pack. " * 4 + "</p></div>"
     html, _ = _strip(_PRODUCT + summary + _REVIEWS, page_type="product")
     assert "What the maker says" in html
     badge = "<span class='product-reviews-badge'>4.7 (64 reviews)</span>"
