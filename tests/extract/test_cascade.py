@@ -236,6 +236,17 @@ def test_a_short_unsure_label_heading_what_is_dropped_goes() -> None:
     assert _sure([SURE, SURE, GONE], [STORY_TEXT, label, rail]) == [c, c, b]  # sure of it
 
 
+def test_where_comments_are_wanted_a_post_header_amid_dropped_blocks_stays() -> None:
+    """On a forum (comments wanted), a post's user name and date, short and unsure, between
+    dropped blocks (an avatar's caption, a "Reply" button) stay: its readers want them."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = [STORY_TEXT, "Avatar", "lgans316", "Reply", "Sep 21, 2024", "Report", OTHER_TEXT]
+    rows = [SURE, GONE, UNSURE, GONE, UNSURE, GONE, SURE]
+    sizes = [len(t) for t in texts]
+    assert model.sure(rows, sizes, texts=texts, comments=True) == [c, b, c, b, c, b, c]
+    assert model.sure(rows, sizes, texts=texts) == [c, b, b, b, b, b, c]
+
+
 def test_a_short_block_continuing_the_kept_run_before_it_is_no_label() -> None:
     """The last item of a kept list, short and unsure, at the end of the text, has the tag of the
     kept block before it: it continues that list and stays; after a paragraph it is a label."""
