@@ -86,6 +86,7 @@ class PageSignals:
     price_markup: bool
     schema_types: frozenset[str]
     og_type: str
+    reviews_item: bool = False  # a Review naming what it reviews (metadata.PageFacts)
     links: int = 0  # <a href> in the body
     script_length: int = 0  # characters of inline <script> (not JSON data blocks)
     script_files: int = 0  # <script src>
@@ -166,6 +167,7 @@ def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
         price_markup=tree.css_first(_PRICE) is not None,
         schema_types=facts.schema_types,
         og_type=facts.og_type,
+        reviews_item=facts.reviews_item,
         links=len(body.css("a[href]")) if body is not None else 0,
         script_length=sum(
             len(n.text(deep=True))
@@ -423,7 +425,8 @@ _ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "BlogPosting", "Report", "ReportageNewsArticle", "AnalysisNewsArticle",
     "OpinionNewsArticle", "ScholarlyArticle", "LiveBlogPosting", "Review", "SatiricalArticle",
 })  # fmt: skip
-# a story the page declares itself to be (a Review is left out: one inside a Product is a customer's)
+# a story the page declares itself to be (a Review is left out: one inside a Product is a customer's;
+# a Review naming what it reviews, `reviews_item`, is the page's own)
 _STORY_TYPES = _ARTICLE_TYPES - {"Review"}
 _PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel"})
 _TYPES_BY_SCHEMA: tuple[tuple[str, frozenset[str]], ...] = (
@@ -526,8 +529,10 @@ def _reliable(s: PageSignals) -> bool:
 def _page_type(s: PageSignals) -> str:
     """The page's declared type (schema.org, then og:type), else one from its structure. A page
     that declares itself a story (NewsArticle, BlogPosting, ...) beside Products is an article
-    about them (a buyer's guide, a review), not a product page: no product page declares one."""
-    story = bool(s.schema_types & _STORY_TYPES)
+    about them (a buyer's guide, a review), not a product page: no product page declares one. A
+    Review naming the Product it reviews (`itemReviewed`, as search engines ask of a review
+    article) is such a story; the customer reviews a Product lists do not name it."""
+    story = bool(s.schema_types & _STORY_TYPES) or s.reviews_item
     for page_type, names in _TYPES_BY_SCHEMA:
         if s.schema_types & names and not (story and page_type == "product"):
             return page_type

@@ -77,6 +77,9 @@ class PageFacts:
     language: str | None
     canonical: str | None
     schema_types: frozenset[str]
+    # a Review naming what it reviews (`itemReviewed`): the page is a review of it (an expert's);
+    # the customer reviews listed inside a Product do not name it
+    reviews_item: bool = False
     og_type: str
     description: str
     dates: tuple[DatedClaim, ...]
@@ -102,6 +105,7 @@ def read_facts(tree: LexborHTMLParser, page_url: str | None, *, search: bool = T
         language=declared_language(tree),
         canonical=canonical,
         schema_types=frozenset(_schema_types(tree, objects)),
+        reviews_item=_reviews_item(tree, objects),
         og_type=_meta_content(tree, 'meta[property="og:type"]').lower(),
         description=_meta_content(tree, 'meta[name="description" i], meta[property="og:description"]'),
         dates=tuple(_dated_claims(tree, objects, page_url, search=search)),
@@ -230,6 +234,25 @@ def _schema_types(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]:
     for node in tree.css("[itemtype]"):
         for url in (node.attributes.get("itemtype") or "").split():
             yield url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _reviews_item(tree: LexborHTMLParser, objects: list[Any]) -> bool:
+    """Whether the page declares itself a Review of something: a top-level JSON-LD Review (a
+    document's own object, or one of its @graph) naming its `itemReviewed`, or a microdata Review
+    whose item is not inside another. The customer reviews inside a Product are nested in it."""
+    for data in objects:
+        roots = data if isinstance(data, list) else [data]
+        roots = [*roots, *(g for r in roots if isinstance(r, dict) for g in _listed(r.get("@graph")))]
+        if any(isinstance(r, dict) and "Review" in _types(r) and "itemReviewed" in r for r in roots):
+            return True
+    return any(
+        node.css_first('[itemprop~="itemReviewed"]') is not None
+        for node in tree.css('[itemtype$="/Review"]:not([itemprop])')
+    )
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _meta_content(tree: LexborHTMLParser, selector: str) -> str:

@@ -396,25 +396,37 @@ def sure(
             labels = [
                 x and not (i and verdicts[i - 1] and tags[i - 1] == tags[i]) for i, x in enumerate(labels)
             ]
-        verdicts = by_context(verdicts, doubted, labels)
+        passed = None if tags is None else [t == "figcaption" for t in tags]
+        verdicts = by_context(verdicts, doubted, labels, passed)
     if texts is not None:
         for i in drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown):
             verdicts[i] = BOILERPLATE
     return verdicts if any(verdicts) else None
 
 
-def by_context(verdicts: list[int], unsure: list[bool], labels: list[bool]) -> list[int]:
+def by_context(
+    verdicts: list[int], unsure: list[bool], labels: list[bool], passed: list[bool] | None = None
+) -> list[int]:
     """The verdicts after judging each kept block by its neighbours' verdicts (the page's start
     and end count as dropped ones): with the block after it dropped, one of the `labels` (a short
     text the model is unsure of, or trafilatura's rules remove) heads or closes what is dropped,
-    and goes; so does an `unsure` block with the blocks on both sides dropped. Each block is
-    judged by the verdicts as they were, not as this changes them."""
-    last = len(verdicts) - 1
+    and goes; so does an `unsure` block with the blocks on both sides dropped. A block's
+    neighbours are the nearest blocks not `passed` (a photo's caption: a section's heading above
+    a photo heads the text after it, not the dropped credit). Each block is judged by the
+    verdicts as they were, not as this changes them."""
+    looked = [passed is None or not passed[i] for i in range(len(verdicts))]
+    after: list[int | None] = [None] * len(verdicts)
+    before: list[int | None] = [None] * len(verdicts)
+    for i in range(1, len(verdicts)):  # the nearest block looked at on each side
+        before[i] = i - 1 if looked[i - 1] else before[i - 1]
+    for i in range(len(verdicts) - 2, -1, -1):
+        after[i] = i + 1 if looked[i + 1] else after[i + 1]
     found = list(verdicts)
     for i, verdict in enumerate(verdicts):
-        if not verdict or not (i == last or not verdicts[i + 1]):
+        nxt, prev = after[i], before[i]
+        if not verdict or (nxt is not None and verdicts[nxt]):
             continue
-        if labels[i] or (unsure[i] and (i == 0 or not verdicts[i - 1])):
+        if labels[i] or (unsure[i] and (prev is None or not verdicts[prev])):
             found[i] = BOILERPLATE
     return found
 

@@ -261,6 +261,48 @@ def test_a_short_block_continuing_the_kept_run_before_it_is_no_label() -> None:
     assert seen == ["li", ""]  # the tags the models read, and no other
 
 
+def test_a_section_heading_above_a_photo_heads_the_text_after_the_photo() -> None:
+    """A story's short section heading the model doubts, then a photo whose credit is dropped
+    ("Photo: Reuters"), then the section's text: the heading heads the text, not the credit, and
+    stays; a caption is looked past on both sides, so a heading over a photo closing the page, or
+    a label over a rail that starts with one, still goes."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = [STORY_TEXT, "What happens next", "Photo: Reuters", OTHER_TEXT]
+    rows, sizes = [SURE, UNSURE, GONE, SURE], [len(t) for t in texts]
+    tags = ["p", "h2", "figcaption", "p"]
+    assert model.sure(rows, sizes, texts=texts, tags=tags) == [c, c, b, c]
+    assert model.sure(rows[:3], sizes[:3], texts=texts[:3], tags=tags[:3]) == [c, b, b]
+    rail = [STORY_TEXT, "Most read", "Photo: AP", "Ten teasers of other stories"]
+    rows = [SURE, UNSURE, GONE, GONE]
+    assert model.sure(rows, [len(t) for t in rail], texts=rail, tags=tags) == [c, b, b, b]
+
+
+def test_first_choice_keeps_a_section_heading_above_a_photo() -> None:
+    """The same through the blocks of a page: `<h2>` then a `<figure>` whose caption the model
+    drops, then the section's paragraphs; the cascade keeps the heading."""
+    body = LexborHTMLParser(
+        f"<article><h1>Ferries</h1><p>{STORY_TEXT}</p><h2>What happens next</h2>"
+        "<figure><img src='a.jpg'><figcaption>Photo: Reuters</figcaption></figure>"
+        f"<p>{OTHER_TEXT}</p></article>"
+    ).body
+    assert body is not None
+    blocks = page_blocks(body, None, page_features("article", 0, 0, 0))
+    by_text = {"What happens next": UNSURE, "Photo: Reuters": GONE}
+
+    class Rows:
+        def predict(self, matrix: Any) -> Any:
+            return [by_text.get(b.text, SURE) for b in blocks]
+
+    model.use(None, Rows())
+    try:
+        chosen = model.first_choice(blocks)
+    finally:
+        model.use_shipped()
+    texts = ["Ferries", STORY_TEXT, "What happens next", "Photo: Reuters", OTHER_TEXT]
+    assert [b.text for b in blocks] == texts
+    assert chosen is not None and [b.text for b in chosen] == [t for t in texts if t != "Photo: Reuters"]
+
+
 def test_an_unsure_block_amid_dropped_ones_goes() -> None:
     """An unsure block of any length whose neighbours are both dropped (or the page's edge) is an
     island in the boilerplate; beside a kept block it stays."""

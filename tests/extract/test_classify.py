@@ -243,6 +243,26 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
             STORY,
             "product",
         ),
+        (  # an expert's review article: a Review naming the Product it reviews
+            '<script type="application/ld+json">{"@type": "Review", "itemReviewed": {"@type": "Product"}}'
+            "</script>",
+            STORY,
+            "article",
+        ),
+        (  # customer reviews that name the product, inside it: still a product
+            '<script type="application/ld+json">{"@type": "Product", "review": [{"@type": "Review",'
+            ' "itemReviewed": {"name": "Trail pack"}}]}</script>',
+            STORY,
+            "product",
+        ),
+        (  # the same review article in microdata
+            "",
+            "<div itemscope itemtype='https://schema.org/Review'><div itemprop='itemReviewed' itemscope"
+            " itemtype='https://schema.org/Product'><span itemprop='name'>Trail pack</span></div>"
+            + STORY
+            + "</div>",
+            "article",
+        ),
         ('<script type="application/ld+json">{"@type": "TechArticle"}</script>', STORY, "documentation"),
         ('<script type="application/ld+json">{"@type": "NewsArticle"}</script>', STORY, "article"),
         ('<script type="application/ld+json">{"@type": "LocalBusiness"}</script>', STORY, "service"),

@@ -763,3 +763,23 @@ def test_a_product_pages_customer_reviews_are_left_out_unless_comments_are_wante
     document = extract(fetched_page(_article(PARAGRAPHS + reviews, head=guide)), ExtractSettings(), trace)
     assert document.page_type == "article"
     assert "review-section" not in {r.rule for r in trace.removals}
+
+
+def test_an_expert_review_of_a_product_keeps_its_verdict() -> None:
+    """A review article marked up as search engines ask (a Review whose itemReviewed is the
+    Product) is an article, not a product page: its verdict box, classed "review-box", is its
+    story, not customer reviews, and stays."""
+    marked = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Review",'
+        ' "itemReviewed": {"@type": "Product", "name": "Trail pack"},'
+        ' "reviewRating": {"@type": "Rating", "ratingValue": 4}}</script>'
+    )
+    verdict = (
+        "<div class='review-box'><h3>Verdict</h3><p>The best day pack under a hundred dollars: light,"
+        " tough and dry, with a hipbelt that is its only real weakness.</p></div>"
+    )
+    trace = Trace()
+    document = extract(fetched_page(_article(PARAGRAPHS + verdict, head=marked)), ExtractSettings(), trace)
+    assert document.page_type == "article"
+    assert "review-section" not in {r.rule for r in trace.removals}
+    assert "The best day pack" in document.text and "The harbour board met" in document.text
