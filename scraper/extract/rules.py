@@ -204,13 +204,16 @@ def _consent_boxes(page: Page) -> Iterator[LexborNode]:
 
 
 # the class/id words of a product page's customer reviews ("product-reviews", "jdgm-review-widget",
-# "customerReviews"); not its "editorial reviews" (the publisher's description), nor a review that
-# is the page's story ("mainReview", "reviewBody article_content": an expert's review of the product)
+# "customerReviews"); not a review that is the page's story ("mainReview", "reviewBody
+# article_content": an expert's review of the product), nor one inside what the seller chose to
+# show: its "editorial reviews" (the publisher's description) or its testimonials
+# ("testimonial-card" > "review-card")
 REVIEW_WORDS = frozenset({"review", "reviews"})
-_NOT_REVIEWS = frozenset({"editorial", "main", "body", "content", "article", "story", "text"})
+_STORY_WORDS = frozenset({"main", "body", "content", "article", "story", "text"})
+_CHOSEN_WORDS = frozenset({"editorial", "testimonial", "testimonials"})
 # a rating badge ("4.7 (64 reviews)") is a fact about the product, not its reviews
 _MIN_REVIEWS = 100
-_RULE_WORDS.update(REVIEW_WORDS | _NOT_REVIEWS)  # read from the page's classed elements
+_RULE_WORDS.update(REVIEW_WORDS | _STORY_WORDS | _CHOSEN_WORDS)  # read from the page's classed elements
 
 
 def _review_sections(page: Page) -> Iterator[LexborNode]:
@@ -225,9 +228,10 @@ def _review_sections(page: Page) -> Iterator[LexborNode]:
     for node, tokens in page.classed:
         if (
             tokens & REVIEW_WORDS
-            and not tokens & _NOT_REVIEWS
+            and not tokens & (_STORY_WORDS | _CHOSEN_WORDS)
             and len(text_of(node)) >= _MIN_REVIEWS
             and not holds_story(node)
+            and not any(class_words(a, _CHOSEN_WORDS) for a in ancestors(node))
         ):
             yield node
 

@@ -145,9 +145,10 @@ _REVIEWS = (
 def test_a_product_pages_customer_reviews_are_comments() -> None:
     """On a product page, customer reviews (an element classed review/reviews: "product-reviews",
     "jdgm-review-widget", "customerReviews") are its comments: they go unless comments are wanted.
-    Its "editorial reviews" (the publisher's description) stay, and so do a review wrapper holding
-    the page's title, an expert's review that is the page's story ("mainReview" > "reviewBody")
-    and a rating badge; on an article (a review is often the story) nothing goes."""
+    Its "editorial reviews" (the publisher's description) and testimonials (quotes it chose to show)
+    stay, and so do a review wrapper holding the page's title, an expert's review that is the
+    page's story ("mainReview" > "reviewBody") and a rating badge; on an article (a review is
+    often the story) nothing goes."""
     html, removals = _strip(_PRODUCT + _REVIEWS, page_type="product")
     assert "Review 1: comfortable" not in html and "Ripstop nylon" in html
     assert _rules(removals) == {"review-section"}
@@ -172,6 +173,13 @@ def test_a_product_pages_customer_reviews_are_comments() -> None:
     summary = "<div class='review-content'><p>" + "What the maker says about the pack. " * 4 + "</p></div>"
     html, _ = _strip(_PRODUCT + summary + _REVIEWS, page_type="product")
     assert "What the maker says" in html
+    quotes = (
+        "<div class='testimonials'><div class='review-card'><p>We had ants in the kitchen for weeks, and"
+        " one visit from the team got rid of them for good, with no smell and no mess left behind.</p>"
+        "</div></div>"
+    )
+    html, _ = _strip(_PRODUCT + quotes, page_type="product")
+    assert "We had ants" in html
     badge = "<span class='product-reviews-badge'>4.7 (64 reviews)</span>"
     html, _ = _strip(_PRODUCT + badge + _REVIEWS, page_type="product")
     assert "4.7 (64 reviews)" in html and "Review 1: comfortable" not in html
