@@ -320,10 +320,11 @@ def first_choice(
     comments_last: bool = True,
     tables: bool = True,
     shown: Callable[[str], int] | None = None,
+    thread: bool | None = None,
 ) -> list[Block] | None:
     """The cascade's first pass: the blocks to keep, in reading order, when the first model is
     sure of the page (`sure`); None when it is not, or when there is no first model: then
-    trafilatura runs and `choose` decides. The arguments are `choose`'s."""
+    trafilatura runs and `choose` decides. The arguments are `choose`'s, and `sure`'s `thread`."""
     if not blocks or _first_model() is None:
         return None
     verdicts = sure(
@@ -334,6 +335,7 @@ def first_choice(
         shown=shown,
         votes=[b.features[DISCARDED] for b in blocks],
         tags=[tag_seen(b.features) for b in blocks],
+        thread=thread,
     )
     if verdicts is None:
         return None
@@ -362,16 +364,18 @@ def sure(
     shown: Callable[[str], int] | None = None,
     votes: list[float] | None = None,
     tags: list[str] | None = None,
+    thread: bool | None = None,
 ) -> list[int] | None:
     """Each block's fate by the first model alone (BOILERPLATE, CONTENT or COMMENT), or None when
     it is not sure of the page: when the blocks whose probability of being wanted lies between
     `FIRST_DROP` and `FIRST_KEEP` hold more than `FIRST_UNSURE` of the text (those are kept at
     0.5, but dropped where `votes`, the share of each block trafilatura's own rules remove, is at
     least `VOTE`), or when nothing would be kept. Without `comments`, a block it takes for a
-    comment at `COMMENT_DROP` or more is dropped, surely. Then, without `comments`, each kept
-    block is judged by its neighbours (`by_context`; the labels need `texts`: at most
-    `LABEL_WORDS` words, unsure or voted out, not of the tag, `tags`, of the kept block before
-    them); with them (a forum), a post's user, rank and date stay. With `texts`, copies
+    comment at `COMMENT_DROP` or more is dropped, surely. Then, but on a `thread` (a forum, whose
+    posts are its content; by default, where `comments` are wanted), each kept block is judged by
+    its neighbours (`by_context`; the labels need `texts`: at most `LABEL_WORDS` words, unsure or
+    voted out, not of the tag, `tags`, of the kept block before them); on a thread, a post's user,
+    rank and date stay. An article's text is the same with its comments wanted or not. With `texts`, copies
     among the kept blocks are dropped (`drop_copies`, `shown`), as `decide` does."""
     verdicts: list[int] = []
     doubted: list[bool] = []  # unsure of it
@@ -388,7 +392,7 @@ def sure(
         verdicts.append((COMMENT if p_comment > p_content else CONTENT) if keep else BOILERPLATE)
     if unsure > FIRST_UNSURE * sum(sizes):
         return None
-    if not comments:  # a forum post's user, rank and date are short blocks its readers want
+    if not (comments if thread is None else thread):  # a post's user, rank, date: short blocks, wanted
         voted = [False] * len(verdicts) if votes is None else [v >= VOTE for v in votes]
         short = [False] * len(verdicts) if texts is None else [words(t) <= LABEL_WORDS for t in texts]
         labels = [s and (d or v) for s, d, v in zip(short, doubted, voted, strict=True)]

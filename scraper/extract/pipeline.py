@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import re
 import time
@@ -287,7 +288,8 @@ def _first_pass(
     trafilatura's verdict among its features it cannot tell the clutter the pre-pass removes)."""
     if not settings.cascade or not settings.prepass or settings.favor_precision or settings.favor_recall:
         return None
-    return _judged(block_model.first_choice, trace, settings, page_type, times)
+    first = functools.partial(block_model.first_choice, thread=page_type == "forum")
+    return _judged(first, trace, settings, page_type, times)
 
 
 def _judged(

@@ -247,6 +247,19 @@ def test_where_comments_are_wanted_a_post_header_amid_dropped_blocks_stays() -> 
     assert model.sure(rows, sizes, texts=texts) == [c, b, b, b, b, b, c]
 
 
+def test_an_articles_text_is_the_same_with_its_comments_wanted() -> None:
+    """include_comments on an article (not a thread): the label heading a dropped rail still goes,
+    and the comment after the story is kept; only a thread (a forum) keeps its short blocks."""
+    c, b, m = model.CONTENT, model.BOILERPLATE, model.COMMENT
+    texts = [STORY_TEXT, "Auch interessant:", "Ten teasers of other stories", OTHER_TEXT]
+    rows = [SURE, UNSURE, GONE, [0.05, 0.0, 0.95]]
+    sizes = [len(t) for t in texts]
+    assert model.sure(rows, sizes, texts=texts) == [c, b, b, b]
+    assert model.sure(rows, sizes, texts=texts, comments=True, thread=False) == [c, b, b, m]
+    assert model.sure(rows, sizes, texts=texts, comments=True, thread=True) == [c, c, b, m]
+    assert model.sure(rows, sizes, texts=texts, comments=True) == [c, c, b, m]  # thread by default
+
+
 def test_a_short_block_continuing_the_kept_run_before_it_is_no_label() -> None:
     """The last item of a kept list, short and unsure, at the end of the text, has the tag of the
     kept block before it: it continues that list and stays; after a paragraph it is a label."""

@@ -17,6 +17,7 @@ from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
 from scraper.extract import model as block_model
 from scraper.extract.authors import clean_authors
+from scraper.extract.blocks import FIRST_FEATURE_NAMES
 from scraper.extract.metadata import canonical_url, declared_language, normalise_language
 from scraper.extract.pipeline import Trace, clean_html, extract, extract_document
 from scraper.models import Document, FetchedPage
@@ -332,6 +333,38 @@ def test_preformatted_text_keeps_its_lines_and_a_wrapped_quote_is_one_line(casca
         lines = [" ".join(line.split()) for line in output.splitlines()]
         assert verse.splitlines() == [line for line in lines if line in verse.splitlines()], output
         assert quote in lines, output
+
+
+class _ByShape:
+    """A first model judging by shape alone: a block mostly of link text is boilerplate, a short
+    one (a label) unsure, any other content; sure of the page either way."""
+
+    def predict(self, matrix: Any) -> Any:
+        words, links = FIRST_FEATURE_NAMES.index("log_words"), FIRST_FEATURE_NAMES.index("link_share")
+        gone, unsure, sure = [0.95, 0.05, 0.0], [0.4, 0.6, 0.0], [0.05, 0.95, 0.0]
+        rows = [gone if row[links] > 0.5 else unsure if row[words] < 1.8 else sure for row in matrix]
+        return np.asarray(rows)
+
+
+def test_an_articles_text_is_the_same_with_its_comments_wanted() -> None:
+    """On an article the cascade is sure of, the label heading a dropped rail of links goes with
+    include_comments on as with it off (before, the neighbours' rule was skipped wherever comments
+    were wanted, so turning them on brought the label back into the story)."""
+    rail = "".join(f"<li><a href='/s{i}'>Another story of the week, number {i}</a></li>" for i in range(8))
+    body = PARAGRAPHS + f"<h3>Auch interessant:</h3><ul>{rail}</ul>"
+    texts = []
+    block_model.use(block_model._shipped(), _ByShape())
+    try:
+        for comments in (False, True):
+            trace = Trace()
+            settings = ExtractSettings(include_comments=comments)
+            document = extract(fetched_page(_article(body=body)), settings, trace)
+            assert trace.extractions == 0  # the cascade's path
+            texts.append(document.text)
+    finally:
+        block_model.use_shipped()
+    assert "Auch interessant" not in texts[0]
+    assert texts[1] == texts[0]
 
 
 def test_an_element_of_no_known_kind_runs_on_with_the_text_around_it() -> None:
