@@ -248,6 +248,64 @@ def rejoin(body: etree._Element, page: str) -> bool:
     return joined
 
 
+def resplit(body: etree._Element, page: str, shown: Callable[[], str]) -> bool:
+    """Paragraphs that hold several blocks of the page, one after the other, split at the blocks'
+    bounds, in place; whether any was. trafilatura's last fallback on a short page (its baseline)
+    gives the text of the whole <article> as one paragraph: the title, the byline and the story on
+    one line. `page` is the text of the page's blocks, one per line (blocks.py): only a paragraph
+    of plain text (no link or emphasis inside) is split, and only where at least two of the page's
+    lines are found in it whole, in the page's order, at word bounds; what lies between them (a
+    share bar of the unpre-passed page) is a piece too. `shown` gives the page's lines as a
+    browser lays them out (rendered.py), asked only for such a paragraph: no cut is made where they
+    run on (buttons side by side, each a block). The words do not change."""
+    lines = [line for line in page.split("\n") if line.strip()]
+    whole = set(lines)
+    split = False
+    for paragraph in list(body.iter("p")):
+        text, parent = " ".join((paragraph.text or "").split()), paragraph.getparent()
+        if len(paragraph) or parent is None or text in whole:
+            continue
+        pieces: list[str] = []
+        for piece in _pieces(text, lines):  # joined again where the page runs them on
+            if pieces and _runs_on(pieces[-1], piece, shown()) is not None:
+                pieces[-1] += " " + piece
+            else:
+                pieces.append(piece)
+        if len(pieces) < 2:
+            continue
+        at, tail = parent.index(paragraph), paragraph.tail
+        for offset, piece in enumerate(pieces):
+            made = etree.Element(paragraph.tag, dict(paragraph.attrib))
+            made.text = piece
+            parent.insert(at + 1 + offset, made)
+        made.tail = tail
+        parent.remove(paragraph)
+        split = True
+    return split
+
+
+def _pieces(text: str, lines: list[str]) -> list[str]:
+    """`text` cut at the bounds of the `lines` found whole in it, in their order, at word bounds
+    (each line after the last one found); [] when fewer than two are."""
+    cuts: list[tuple[int, int]] = []
+    at = 0
+    for line in lines:
+        start = text.find(line, at)
+        end = start + len(line)
+        if start < 0 or (start and text[start - 1] != " ") or (end < len(text) and text[end] != " "):
+            continue
+        cuts.append((start, end))
+        at = end
+    if len(cuts) < 2:
+        return []
+    pieces, at = [], 0
+    for start, end in cuts:
+        pieces += [text[at:start].strip(), text[start:end]]
+        at = end
+    pieces.append(text[at:].strip())
+    return [piece for piece in pieces if piece]
+
+
 def _take_text_before(paragraph: etree._Element, page: str) -> bool:
     """The loose text, or the loose link, emphasis or inline code, before `paragraph` moved into
     it when the page runs them on ("<ref>Download KDE</ref><p> sources from</p>"); whether it was.

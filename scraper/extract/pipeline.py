@@ -58,6 +58,7 @@ from scraper.extract.formats import (
     rejoin,
     remove_copies,
     respace,
+    resplit,
     tidy_markdown,
     unwrap,
     without_images,
@@ -73,7 +74,7 @@ from scraper.extract.metadata import (
     stated_date,
 )
 from scraper.extract.prepass import Removal, strip_clutter
-from scraper.extract.rendered import times_shown
+from scraper.extract.rendered import rendered, times_shown
 from scraper.extract.rules import prose_weight
 from scraper.models import Document, FetchedPage
 
@@ -176,7 +177,9 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         judge_kept(trace.blocks, text if verdict.page_type == "forum" else main_text)
     # trafilatura's output as the page reads it, and no text more often than the page shows it;
     # after the blocks, whose features read what trafilatura kept as it kept it
-    if _as_the_page_reads(found, trace.blocks, trace) | _without_copies(found, settings, times):
+    if _as_the_page_reads(found, trace.blocks, trace, html, page.source) | _without_copies(
+        found, settings, times
+    ):
         text, markdown = _with_comments(found, plain_text(found.body), settings)
     chosen = trace.chosen if trace.chosen is not None else _choose(trace, settings, verdict.page_type, times)
     shown = _shown(found, settings, chosen, trace)  # last: it edits found
@@ -253,12 +256,14 @@ def _document(
     return document
 
 
-def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace) -> bool:
+def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace, html: str, source: str) -> bool:
     """trafilatura's text joined as the page's `blocks` join it, in place; whether it changed: the
     page's <pre> keep their lines, any other quote is one paragraph (formats.keep_preformatted),
-    its paragraphs that are one block of the page made one again (formats.rejoin), and a space
-    before punctuation the page does not have taken out (formats.respace). The words do not
-    change, so neither do the blocks' features, which read them."""
+    its paragraphs that are one block of the page made one again (formats.rejoin), a paragraph
+    holding several blocks split at their bounds where the page `html`, laid out, breaks too
+    (formats.resplit), and a space before punctuation the page does not have taken out
+    (formats.respace). The words do not change, so neither do the blocks' features, which read
+    them."""
     bodies = [body for body in (found.body, found.commentsbody) if body is not None]
     preformatted = [b.text for b in blocks if b.tag == "pre"]
     changed = [keep_preformatted(body, preformatted) for body in bodies]
@@ -266,6 +271,8 @@ def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace) -> 
         return any(changed)
     lines = "\n".join(b.text for b in blocks)
     changed += [fix(body, lines) for body in bodies for fix in (respace, rejoin)]  # spaced, then comparable
+    laid_out = functools.cache(lambda: rendered(html, source).lines)  # rendered if a split asks
+    changed += [resplit(body, lines, laid_out) for body in bodies]
     trace.lap("model")  # the blocks, walked for the model
     return any(changed)
 

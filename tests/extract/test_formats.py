@@ -16,6 +16,7 @@ from scraper.extract.formats import (
     rejoin,
     remove_copies,
     respace,
+    resplit,
     unwrap,
     xml_blocks,
 )
@@ -363,3 +364,44 @@ def test_copies_leave_trafilaturas_xml_and_the_text_around_them_stays() -> None:
         "loose words after it",
     ]
     assert not remove_copies([body], shows)
+
+
+def test_a_paragraph_holding_several_blocks_of_the_page_is_split_at_their_bounds() -> None:
+    """trafilatura's baseline gives a short page's <article> as one paragraph: it is split where
+    the page's blocks begin and end, what lies between them (a share bar the pre-pass had taken)
+    a line of its own, the tail kept; a paragraph with a link inside, one holding a single block,
+    or blocks found only inside words, stays as it is; no cut is made where the page, laid out,
+    runs the blocks on (buttons side by side)."""
+    body = etree.fromstring(
+        "<main><p>Council approves library budget By Jane Doe | December 5, 2026 Council approves"
+        " the\n budget 7 to 2. Share on Facebook Tweet</p>tail<p>Budget 7 to 2. Council approves"
+        " <ref target='/x'>library budget</ref></p><p>Council approves library budget, the story.</p>"
+        "<p>Subscribe By Jane Doers</p></main>"
+    )
+    page = (
+        "Council approves library budget\nBy Jane Doe | December 5, 2026\n"
+        "Council approves the budget 7 to 2.\nSubscribe\nBy Jane Doe"
+    )
+    laid_out = page.replace("Council approves the budget", "Council approves the\nbudget")
+    assert resplit(body, page, lambda: laid_out)
+    assert plain_text(body).splitlines() == [
+        "Council approves library budget",
+        "By Jane Doe | December 5, 2026",
+        "Council approves the budget 7 to 2.",
+        "Share on Facebook Tweet",
+        "tail",
+        "Budget 7 to 2. Council approves library budget",
+        "Council approves library budget, the story.",
+        "Subscribe By Jane Doers",
+    ]
+    assert not resplit(body, page, lambda: laid_out)
+    buttons = etree.fromstring(
+        "<main><p>Coming soon The Super Pack Choose set Notify me See details</p></main>"
+    )
+    page = "Coming soon\nThe Super Pack\nChoose set Notify me\nSee details"
+    assert resplit(buttons, page, lambda: "Coming soon\nThe Super Pack\nChoose set Notify me See details")
+    assert plain_text(buttons).splitlines() == [
+        "Coming soon",
+        "The Super Pack",
+        "Choose set Notify me See details",
+    ]

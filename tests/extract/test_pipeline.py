@@ -367,6 +367,28 @@ def test_an_articles_text_is_the_same_with_its_comments_wanted() -> None:
     assert texts[1] == texts[0]
 
 
+def test_a_short_story_trafilatura_gives_as_one_paragraph_is_one_line_per_block() -> None:
+    """A story of one short paragraph: trafilatura's last fallback (its baseline) gives the whole
+    <article> as one paragraph, title, byline and story on one line, which the model's verdict let
+    stand; the text, the Markdown and the XML now break at the page's blocks."""
+    story = "Council approves the library budget 7 to 2; weekend hours return in March."
+    body = (
+        "<h1>Council approves library budget</h1><div class='byline'>By Jane Doe | December 5, 2026</div>"
+        f"<p>{story}</p>"
+    )
+    block_model.use(block_model._shipped(), None)  # trafilatura's path, judged by the main model
+    try:
+        trace = Trace()
+        document = extract(fetched_page(_article(body=body)), ExtractSettings(), trace)
+    finally:
+        block_model.use_shipped()
+    assert trace.extractions >= 1
+    for output in (document.text, document.markdown):
+        lines = [line.strip("# ") for line in output.splitlines() if line.strip()]
+        assert story in lines and "Council approves library budget" not in lines[lines.index(story)], output
+    assert document.xml.count(story) == 1 and f">{story}<" in document.xml
+
+
 def test_an_element_of_no_known_kind_runs_on_with_the_text_around_it() -> None:
     """An element neither HTML nor trafilatura knows ("<directoryname>", a slip for an escaped
     "&lt;directoryname&gt;") is inline text, as a browser lays it out: no space comes before the
