@@ -248,6 +248,12 @@ def rejoin(body: etree._Element, page: str) -> bool:
     return joined
 
 
+# The lines `resplit` looks for in a page's paragraphs, in all (each paragraph that is no line of
+# the page costs one search per line): a bound on its time, a few tens of ms, on a page of
+# thousands of paragraphs that are none of its lines (about 1 s for 3,000 of them otherwise).
+_SPLIT_SEARCHES = 300_000
+
+
 def resplit(body: etree._Element, page: str, shown: Callable[[], str]) -> bool:
     """Paragraphs that hold several blocks of the page, one after the other, split at the blocks'
     bounds, in place; whether any was. trafilatura's last fallback on a short page (its baseline)
@@ -257,14 +263,19 @@ def resplit(body: etree._Element, page: str, shown: Callable[[], str]) -> bool:
     lines are found in it whole, in the page's order, at word bounds; what lies between them (a
     share bar of the unpre-passed page) is a piece too. `shown` gives the page's lines as a
     browser lays them out (rendered.py), asked only for such a paragraph: no cut is made where they
-    run on (buttons side by side, each a block). The words do not change."""
+    run on (buttons side by side, each a block). The words do not change. The search is bounded
+    (`_SPLIT_SEARCHES`): past it, the paragraphs left stay as they are."""
     lines = [line for line in page.split("\n") if line.strip()]
     whole = set(lines)
     split = False
+    searches = 0  # the lines looked for, in all: at most _SPLIT_SEARCHES a page
     for paragraph in list(body.iter("p")):
         text, parent = " ".join((paragraph.text or "").split()), paragraph.getparent()
         if len(paragraph) or parent is None or text in whole:
             continue
+        searches += len(lines)
+        if searches > _SPLIT_SEARCHES:
+            break
         pieces: list[str] = []
         for piece in _pieces(text, lines):  # joined again where the page runs them on
             if pieces and _runs_on(pieces[-1], piece, shown()) is not None:

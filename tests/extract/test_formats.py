@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import lxml.html
+import pytest
 from lxml import etree
 from trafilatura.settings import Document as _Extracted
 
 from scraper.config import ExtractSettings
+from scraper.extract import formats
 from scraper.extract.formats import (
     Content,
     chosen_content,
@@ -405,3 +407,13 @@ def test_a_paragraph_holding_several_blocks_of_the_page_is_split_at_their_bounds
         "The Super Pack",
         "Choose set Notify me See details",
     ]
+
+
+def test_the_split_search_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """resplit looks for at most _SPLIT_SEARCHES lines in a page's paragraphs: past the bound, the
+    paragraphs left stay as they are (a page of thousands of paragraphs that are none of its lines
+    cost about a second before)."""
+    monkeypatch.setattr(formats, "_SPLIT_SEARCHES", 5)
+    body = etree.fromstring("<main><p>One line Two line</p><p>Two line Red line</p></main>")
+    assert resplit(body, "One line\nTwo line\nRed line", lambda: "")
+    assert plain_text(body).splitlines() == ["One line", "Two line", "Two line Red line"]
