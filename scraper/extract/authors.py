@@ -53,6 +53,11 @@ def _objects(data: Any) -> Iterator[dict[str, Any]]:
         stack.extend((child, depth + 1) for child in reversed(list(children)))
 
 
+def listed(value: Any) -> list[Any]:
+    """A JSON-LD value that may be one thing or a list of them, as a list."""
+    return value if isinstance(value, list) else [value]
+
+
 # meta tags naming the author; article:author is often a profile URL, which _clean_name drops
 _AUTHOR_META = 'meta[name="author" i], meta[property="article:author"], meta[name="dc.creator" i]'
 # class/id tokens of places where bylines of *other* stories sit ("sidebar" and <aside> are not
@@ -69,7 +74,7 @@ def declared_authors(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str
     for data in objects:
         for obj in _objects(data):
             author = obj.get("author") or obj.get("creator")
-            for one in author if isinstance(author, list) else [author]:
+            for one in listed(author):
                 if isinstance(one, str):
                     yield one
                 elif isinstance(one, dict) and isinstance(one.get("name"), str) and not _organization(one):
@@ -89,7 +94,7 @@ def publisher_names(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]
         for obj in _objects(data):
             for key in ("publisher", "author", "creator"):
                 value = obj.get(key)
-                for one in value if isinstance(value, list) else [value]:
+                for one in listed(value):
                     if isinstance(one, dict) and isinstance(one.get("name"), str):
                         if key == "publisher" or _organization(one):
                             yield one["name"]
@@ -100,10 +105,9 @@ def publisher_names(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]
 
 
 def _organization(obj: dict[str, Any]) -> bool:
-    kind = obj.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
     return any(
-        isinstance(k, str) and k.endswith(("Organization", "Corporation", "WebSite", "Brand")) for k in kinds
+        isinstance(k, str) and k.endswith(("Organization", "Corporation", "WebSite", "Brand"))
+        for k in listed(obj.get("@type"))
     )
 
 

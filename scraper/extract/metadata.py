@@ -35,6 +35,7 @@ from scraper.extract.authors import (
     bylines,
     clean_authors,
     declared_authors,
+    listed,
     publisher_names,
 )
 from scraper.urls import join_http
@@ -221,9 +222,7 @@ def _find_key(data: Any, key: str) -> Iterator[str]:
 
 
 def _types(obj: dict[str, Any]) -> list[str]:
-    kind = obj.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    return [k.rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)]
+    return [k.rsplit("/", 1)[-1] for k in listed(obj.get("@type")) if isinstance(k, str)]
 
 
 def _schema_types(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]:
@@ -241,18 +240,14 @@ def _reviews_item(tree: LexborHTMLParser, objects: list[Any]) -> bool:
     document's own object, or one of its @graph) naming its `itemReviewed`, or a microdata Review
     whose item is not inside another. The customer reviews inside a Product are nested in it."""
     for data in objects:
-        roots = data if isinstance(data, list) else [data]
-        roots = [*roots, *(g for r in roots if isinstance(r, dict) for g in _listed(r.get("@graph")))]
+        roots = listed(data)
+        roots = [*roots, *(g for r in roots if isinstance(r, dict) for g in listed(r.get("@graph")))]
         if any(isinstance(r, dict) and "Review" in _types(r) and "itemReviewed" in r for r in roots):
             return True
     return any(
         node.css_first('[itemprop~="itemReviewed"]') is not None
         for node in tree.css('[itemtype$="/Review"]:not([itemprop])')
     )
-
-
-def _listed(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
 
 
 def _meta_content(tree: LexborHTMLParser, selector: str) -> str:
