@@ -783,6 +783,13 @@ def test_renderings_are_built_only_when_asked() -> None:
     assert bare.to_record() == full.to_record()
 
 
+def _with_rules(html: str, settings: ExtractSettings | None = None) -> tuple[Document, set[str]]:
+    """The page's Document and the names of the pre-pass rules that removed something from it."""
+    trace = Trace()
+    document = extract(fetched_page(html), settings or ExtractSettings(), trace)
+    return document, {r.rule for r in trace.removals}
+
+
 def test_a_product_pages_customer_reviews_are_left_out_unless_comments_are_wanted() -> None:
     """A product page's customer reviews are its comments: the pre-pass, told the page's type,
     takes them out (rule "review-section") and they are not in the text; with comments wanted the
@@ -798,26 +805,21 @@ def test_a_product_pages_customer_reviews_are_left_out_unless_comments_are_wante
         + "</div>"
     )
     product = '<script type="application/ld+json">{"@type": "Product", "name": "Trail pack"}</script>'
-    trace = Trace()
-    document = extract(fetched_page(_article(PARAGRAPHS + reviews, head=product)), ExtractSettings(), trace)
+    document, rules = _with_rules(_article(PARAGRAPHS + reviews, head=product))
     assert document.page_type == "product"
-    assert "review-section" in {r.rule for r in trace.removals}
+    assert "review-section" in rules
     assert "Reviewer 1 says" not in document.text and "The harbour board met" in document.text
-    trace = Trace()
-    extract(
-        fetched_page(_article(PARAGRAPHS + reviews, head=product)),
-        ExtractSettings(include_comments=True),
-        trace,
+    _, rules = _with_rules(
+        _article(PARAGRAPHS + reviews, head=product), ExtractSettings(include_comments=True)
     )
-    assert "review-section" not in {r.rule for r in trace.removals}
+    assert "review-section" not in rules
     guide = (
         '<script type="application/ld+json">'
         '{"@graph": [{"@type": "NewsArticle"}, {"@type": "Product"}]}</script>'
     )
-    trace = Trace()
-    document = extract(fetched_page(_article(PARAGRAPHS + reviews, head=guide)), ExtractSettings(), trace)
+    document, rules = _with_rules(_article(PARAGRAPHS + reviews, head=guide))
     assert document.page_type == "article"
-    assert "review-section" not in {r.rule for r in trace.removals}
+    assert "review-section" not in rules
 
 
 def test_an_expert_review_of_a_product_keeps_its_verdict() -> None:
@@ -833,8 +835,7 @@ def test_an_expert_review_of_a_product_keeps_its_verdict() -> None:
         "<div class='review-box'><h3>Verdict</h3><p>The best day pack under a hundred dollars: light,"
         " tough and dry, with a hipbelt that is its only real weakness.</p></div>"
     )
-    trace = Trace()
-    document = extract(fetched_page(_article(PARAGRAPHS + verdict, head=marked)), ExtractSettings(), trace)
+    document, rules = _with_rules(_article(PARAGRAPHS + verdict, head=marked))
     assert document.page_type == "article"
-    assert "review-section" not in {r.rule for r in trace.removals}
+    assert "review-section" not in rules
     assert "The best day pack" in document.text and "The harbour board met" in document.text
