@@ -45,6 +45,7 @@ from scraper.config import ExtractSettings
 from scraper.dates import iso_day, states_day
 from scraper.dom import parse_html
 from scraper.errors import NoMainContent
+from scraper.extract import bylines
 from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, judge_kept, page_blocks, page_features
 from scraper.extract.bounds import simplify
@@ -707,9 +708,9 @@ _METADATA_FIELDS = ("title", "author", "url", "hostname", "description", "sitena
 def _metadata(tree: HtmlElement, url: str | None, call: _Call, html: str | None = None) -> _Extracted:
     """trafilatura's metadata (its `extract_metadata`, step by step), with its searches over the
     whole page made only when `call` asks: htmldate's for a date (never: `_searched` has it), the
-    XPaths for a byline (`search_author`; not in a page `html`, the markup `tree` was parsed from,
-    where they can find nothing: `_may_name_author`), a title (headings), categories and tags
-    (links; `search_page`). Nothing the page states in its meta tags, JSON-LD or `<title>` is
+    XPaths for a byline (`search_author`; bylines.search, which skips them on a page `html`, the
+    markup `tree` was parsed from, where they can find nothing), a title (headings), categories and
+    tags (links; `search_page`). Nothing the page states in its meta tags, JSON-LD or `<title>` is
     skipped."""
     steps = _trafilatura_metadata
     meta = steps.examine_meta(tree)
@@ -718,8 +719,8 @@ def _metadata(tree: HtmlElement, url: str | None, call: _Call, html: str | None 
     with contextlib.suppress(Exception):  # trafilatura guards its own JSON-LD reader the same way
         meta = steps.extract_meta_json(tree, meta)
     meta.title = meta.title or (steps.extract_title(tree) if call.search_page else _stated_title(tree))
-    if not meta.author and call.search_author and (html is None or _may_name_author(html)):
-        meta.author = steps.extract_author(tree)
+    if not meta.author and call.search_author:
+        meta.author = bylines.search(tree, html)
     meta.url = meta.url or steps.extract_url(tree, url)
     meta.sitename = meta.sitename or steps.extract_sitename(tree)
     if meta.sitename:
@@ -737,26 +738,6 @@ def _metadata(tree: HtmlElement, url: str | None, call: _Call, html: str | None 
         ]
     meta.clean_and_trim()
     return meta
-
-
-# What an element trafilatura's byline XPaths match (its AUTHOR_XPATHS, trafilatura 2.3) holds in
-# its tag or in the attribute its test reads, lowercase: each of their tests names one of these
-# ("author-?name", "AuthorCard", "[Bb]yline", class="BBL", a child <rel>, ...). A character
-# reference may spell a word the markup does not show ("&#97;uthor"); no other escape can (HTML
-# names no entity for an ASCII letter or "-"), and a page lexbor wrote has none.
-_BYLINE_WORDS = ("author", "byl", "bbl", "username", "screenname", "writer", "zuozhe", "bianji", "xiaobian",
-                 "channel-name", "submitted-by", "posted-by", "journalist-name", "<rel")  # fmt: skip
-
-
-def _may_name_author(html: str) -> bool:
-    """Whether trafilatura's byline search (`extract_author`) can find anything in the page `html`:
-    not when its markup holds none of `_BYLINE_WORDS` in any case, nor a character reference. Most
-    pages that declare no author name none in their markup either (a third of the bench's sample),
-    and the search costs a few XPaths with a regular expression called for each element."""
-    if "&#" in html:
-        return True
-    lowered = html.lower()
-    return any(word in lowered for word in _BYLINE_WORDS)
 
 
 # trafilatura's own fallback for categories (extract_catstags): an XPath over the head's meta tags
