@@ -41,6 +41,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -394,7 +395,11 @@ def sure(
         return None
     if not (comments if thread is None else thread):  # a post's user, rank, date: short blocks, wanted
         voted = [False] * len(verdicts) if votes is None else [v >= VOTE for v in votes]
-        short = [False] * len(verdicts) if texts is None else [words(t) <= LABEL_WORDS for t in texts]
+        short = (
+            [False] * len(verdicts)
+            if texts is None
+            else [words(t, LABEL_WORDS + 1) <= LABEL_WORDS for t in texts]
+        )
         labels = [s and (d or v) for s, d, v in zip(short, doubted, voted, strict=True)]
         if tags is not None:  # a block with the tag of the kept one before it continues it
             labels = [
@@ -486,9 +491,13 @@ def decide(
 _WORD = re.compile(r"\w+")  # over extracted text, never HTML
 
 
-def words(text: str) -> int:
-    """The words of a text, as the copy rule counts them (a line of "| | |" has none)."""
-    return len(_WORD.findall(text))
+def words(text: str, most: int | None = None) -> int:
+    """The words of a text, as the copy rule counts them (a line of "| | |" has none); counted no
+    further than `most` when given, which is enough to compare the count with a bound (a short
+    label's, a copy's) without reading a long text to its end."""
+    if most is None:
+        return len(_WORD.findall(text))
+    return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))
 
 
 def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> set[int]:
@@ -510,7 +519,9 @@ def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> 
         return allowed[text]
 
     dropped: set[int] = set()
-    long_enough = [i for i, t in enumerate(texts) if words(t) >= MIN_COPY_WORDS]  # counted once
+    long_enough = [
+        i for i, t in enumerate(texts) if words(t, MIN_COPY_WORDS) >= MIN_COPY_WORDS
+    ]  # counted once
     while True:
         candidates = [i for i in long_enough if i not in dropped]
         # longest first: a text can only be inside one at least as long
