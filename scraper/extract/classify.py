@@ -244,7 +244,9 @@ class _Visible:
             node, in_link, in_chrome, in_consent = stack.pop()
             holder = node.mem_id
             inner: list[tuple[LexborNode, bool, bool, bool]] = []
-            for child in node.iter(include_text=True):
+            # a text node of white space alone (most of a page's: the markup's indentation) has no
+            # size, and lexbor skips those of ASCII white space before they become Python objects
+            for child in node.iter(include_text=True, skip_empty=True):
                 if child.is_text_node:
                     size = len(" ".join((child.text_content or "").split()))
                     total += size
@@ -252,7 +254,7 @@ class _Visible:
                         links += size
                     if in_consent:
                         consent_total += size
-                    if not (in_link or in_chrome or in_consent):
+                    if size and not (in_link or in_chrome or in_consent):
                         runs.append((size, holder))
                     continue
                 tag = child.tag

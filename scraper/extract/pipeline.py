@@ -42,7 +42,7 @@ from trafilatura.xml import xmltotxt
 
 from scraper.charset import decided, page_from_bytes
 from scraper.config import ExtractSettings
-from scraper.dates import iso_day, states_day
+from scraper.dates import iso_day, states_day, states_some_day
 from scraper.dom import parse_html
 from scraper.errors import NoMainContent
 from scraper.extract import model as block_model
@@ -683,20 +683,32 @@ def _searched(
     state no plausible date (nothing outranks theirs), and never for `[extract] metadata =
     "stated"`. Its search of the text counts only when the text writes out that full day: a year
     or a month alone ("1999 treadmill", "© 2019") is no date, and then only the markup is
-    searched; `fast` searches the markup alone."""
+    searched (and if the search of the text finds nothing, neither does the markup's count);
+    `fast` searches the markup alone.
+
+    A text that writes out no day at all (`states_some_day`) can state none the search of the
+    text finds: there the markup's date is the answer, the text's search asked only whether it
+    finds a date at all, and only when the markup's does (most often it does not, and the
+    search of the text is the costly one)."""
     if not settings.searches_page or stated_date(facts, fetched_at=page.fetched_at) is not None:
         return facts
     url = facts.canonical or page.final_url or page.url
-    found = None
-    if not settings.fast:
-        guess = find_date(html, **{**set_date_params(True), "url": url})
-        day = iso_day(guess or "")
-        text = tree.root.text(deep=True, separator=" ") if day is not None and tree.root is not None else ""
-        found = guess if day is None or states_day(text, day) else None
+    in_text = functools.partial(find_date, html, **{**set_date_params(True), "url": url})
+    in_markup = functools.partial(find_date, html, **{**set_date_params(False), "url": url})
+    if settings.fast:
+        return dataclasses.replace(facts, searched_date=in_markup())
+    text = tree.root.text(deep=True, separator=" ") if tree.root is not None else ""
+    if states_some_day(text):
+        guess = in_text()
         if guess is None:  # nothing in the markup either
             return facts
-    if found is None:
-        found = find_date(html, **{**set_date_params(False), "url": url})
+        day = iso_day(guess)
+        found = guess if day is None or states_day(text, day) else in_markup()
+    else:
+        # htmldate writes a found date as YYYY-MM-DD: a day, never stated here, so never kept
+        found = in_markup()
+        if found is not None and in_text() is None:
+            found = None
     return dataclasses.replace(facts, searched_date=found)
 
 
