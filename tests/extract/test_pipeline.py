@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 from htmldate import find_date
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
@@ -472,6 +474,15 @@ def test_chinese_text_is_readable() -> None:
     doc = clean_html(_article(body=body, html_attrs=' lang="zh-CN"'))
     assert "工作日将增加两班早船" in doc.text
     assert doc.language == "zh"
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=())))
+@example(text="a\udc80b_ 1²½٣\u00a0x")  # a lone surrogate (from surrogatepass), "_", numerals
+def test_letters_and_digits_are_counted_in_every_script(text: str) -> None:
+    """The readability check counts exactly the characters str.isalnum() calls letters or digits,
+    its ASCII part as bytes and the rest with the pattern."""
+    assert pipeline._alnum(text) == sum(c.isalnum() for c in text)
 
 
 # -- errors ----------------------------------------------------------------------------------
