@@ -485,6 +485,20 @@ def test_letters_and_digits_are_counted_in_every_script(text: str) -> None:
     assert pipeline._alnum(text) == sum(c.isalnum() for c in text)
 
 
+@pytest.mark.parametrize(
+    "body",
+    ["", " \n ", "\u00a0", "<!-- x -->", "<script>var a</script>", "<template>t</template>",
+     "<p> </p><p>\u3000</p>", "<p> </p><div><span>x</span></div>", "<svg><text>x</text></svg>",
+     "<noscript>js</noscript>", "<p>\u00a0 \n</p><p>\u2003</p><b>!</b>"],
+)  # fmt: skip
+def test_a_body_has_text_where_its_text_stripped_is_not_empty(body: str) -> None:
+    """A body has text when a text node of it (scripts' included) is not all white space,
+    Unicode white space too: the answer of its whole text, stripped."""
+    tree = LexborHTMLParser(f"<html><body>{body}</body></html>")
+    assert tree.body is not None
+    assert pipeline._has_text(tree) == bool(tree.body.text(deep=True).strip())
+
+
 # -- errors ----------------------------------------------------------------------------------
 
 
