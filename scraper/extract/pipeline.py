@@ -45,6 +45,7 @@ from scraper.config import ExtractSettings
 from scraper.dates import iso_day, states_day, states_some_day
 from scraper.dom import parse_html
 from scraper.errors import NoMainContent
+from scraper.extract import bylines
 from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, judge_kept, page_blocks, page_features
 from scraper.extract.bounds import simplify
@@ -345,7 +346,7 @@ def _unextracted(
         return None
     blocks = [(b.tag, b.text) for b in chosen]
     none = Content(markdown="", xml="")
-    return _metadata(tree, url, call), chosen_content(none, blocks) if forms else none
+    return _metadata(tree, url, call, part), chosen_content(none, blocks) if forms else none
 
 
 def _read_by(call: _Call, tree: LexborHTMLParser, serialised: str) -> str:
@@ -656,7 +657,7 @@ def _run_trafilatura(
     tree = load_html(html)
     if tree is None:
         raise NoMainContent(source, "the extractor found no main text block")
-    meta = _metadata(tree, url, call)  # first: the extraction below prunes its copy of the tree
+    meta = _metadata(tree, url, call, html)  # first: the extraction below prunes its copy of the tree
     found = trafilatura.bare_extraction(
         tree,
         url=meta.url or url,
@@ -721,11 +722,13 @@ _METADATA_FIELDS = ("title", "author", "url", "hostname", "description", "sitena
                     "tags", "image")  # fmt: skip
 
 
-def _metadata(tree: HtmlElement, url: str | None, call: _Call) -> _Extracted:
+def _metadata(tree: HtmlElement, url: str | None, call: _Call, html: str | None = None) -> _Extracted:
     """trafilatura's metadata (its `extract_metadata`, step by step), with its searches over the
     whole page made only when `call` asks: htmldate's for a date (never: `_searched` has it), the
-    XPaths for a byline (`search_author`), a title (headings), categories and tags (links;
-    `search_page`). Nothing the page states in its meta tags, JSON-LD or `<title>` is skipped."""
+    XPaths for a byline (`search_author`; bylines.search, which skips them on a page `html`, the
+    markup `tree` was parsed from, where they can find nothing), a title (headings), categories and
+    tags (links; `search_page`). Nothing the page states in its meta tags, JSON-LD or `<title>` is
+    skipped."""
     steps = _trafilatura_metadata
     meta = steps.examine_meta(tree)
     if meta.author and " " not in meta.author:  # trafilatura's rule: one word is no name
@@ -734,7 +737,7 @@ def _metadata(tree: HtmlElement, url: str | None, call: _Call) -> _Extracted:
         meta = steps.extract_meta_json(tree, meta)
     meta.title = meta.title or (steps.extract_title(tree) if call.search_page else _stated_title(tree))
     if not meta.author and call.search_author:
-        meta.author = steps.extract_author(tree)
+        meta.author = bylines.search(tree, html)
     meta.url = meta.url or steps.extract_url(tree, url)
     meta.sitename = meta.sitename or steps.extract_sitename(tree)
     if meta.sitename:
