@@ -6,6 +6,7 @@
     utc_timestamp("2026-11-23T22:19:00.000001Z")     -> the same, raising ValueError (the store's own columns)
     iso_day("2024-03-09T23:30:00-05:00")             -> 2024-03-09 (the day as written, not shifted)
     states_day("on 1 March 2019", date(2019, 3, 1))  -> True  ("March 2019" or "2019" alone: False)
+    states_some_day("on 1 March 2019")               -> True  (any day states_day would find)
 
 Each returns None for a value that states no date (empty, malformed, out of range): a bad
 date in someone else's markup or headers is never an error of ours. `utc_timestamp` alone
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
@@ -131,12 +133,19 @@ def states_day(text: str, day: date) -> bool:
 def _day_forms(day: date) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The ways of writing `day` around its year: what follows the year ("2019-03-01"), and,
     reversed, what precedes it ("01.03.2019", "3/1/2019", "1st of March 2019", "March 1, 2019")."""
-    month, dd = rf"0?{day.month}", rf"0?{day.day}"
+    after, before = _forms((day.month,), (day.day,))
+    return re.compile(after, re.IGNORECASE), re.compile(before, re.IGNORECASE)
+
+
+def _forms(months: tuple[int, ...], days: tuple[int, ...]) -> tuple[str, str]:
+    """`_day_forms` of any of the `months` and `days` (each piece one alternation of theirs: a
+    regular expression matches where any choice of the alternatives does), as patterns."""
+    month, dd = _either(f"0?{m}" for m in months), _either(f"0?{d}" for d in days)
     after = rf"[-/.]{month}[-/.]{dd}(?!\d)"
     # reversed: each form's part before the year, read from the year backwards; a lookbehind
     # becomes a lookahead, "0?3" becomes "30?", "march" becomes "hcram"
-    month_r, dd_r = rf"{str(day.month)[::-1]}0?", rf"{str(day.day)[::-1]}0?"
-    names = "|".join(name[::-1] for name in _MONTH_NAMES[day.month - 1].split("|"))
+    month_r, dd_r = _either(f"{str(m)[::-1]}0?" for m in months), _either(f"{str(d)[::-1]}0?" for d in days)
+    names = "|".join(name[::-1] for m in months for name in _MONTH_NAMES[m - 1].split("|"))
     name_r = rf"\.?(?:{names})"
     ordinal_r = r"(?:ts|dn|dr|ht|re|º|\.)?"
     before = (
@@ -145,4 +154,32 @@ def _day_forms(day: date) -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?:\s+ed)?[\s,-]*{name_r}(?:\s+fo|\s+ed)?[\s-]*{ordinal_r}{dd_r}(?!\d)",  # 1st of March 2019
         rf"[\s,-]*{ordinal_r}{dd_r}[\s-]*{name_r}(?!\w)",  # March 1, 2019
     )
-    return re.compile(after, re.IGNORECASE), re.compile("|".join(before), re.IGNORECASE)
+    return after, "|".join(before)
+
+
+def _either(pieces: Iterable[str]) -> str:
+    return f"(?:{'|'.join(pieces)})"
+
+
+def states_some_day(text: str) -> bool:
+    """Whether `text` writes out any full day of the years 1900 to 2099: true wherever
+    `states_day(text, day)` is for such a day, so where it is false, none is stated.
+
+    The forms of every day at once, each matched where a year stands, as `states_day` matches
+    them: one search of the text for the forms after the year, one of the reversed text for
+    the forms before it (a year is "19" or "20" and two digits, no digit before it for the
+    first search, none after it for the second).
+    """
+    after, before = _any_day_forms()
+    return after.search(text) is not None or before.search(text[::-1]) is not None
+
+
+@functools.cache
+def _any_day_forms() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    after, before = _forms(tuple(range(1, 13)), tuple(range(1, 32)))
+    # the lookbehind after the year's first digits, not before them: the search then skips to
+    # each "19" or "20" (or digit) instead of trying the whole pattern at every position
+    return (
+        re.compile(rf"(?:19|20)(?<!\d\d\d)\d\d{after}", re.IGNORECASE),
+        re.compile(rf"\d\d(?:91|02)(?<!\d\d\d\d\d)(?:{before})", re.IGNORECASE),
+    )

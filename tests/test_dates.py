@@ -16,6 +16,7 @@ from scraper.dates import (
     iso_day,
     parse_datetime,
     states_day,
+    states_some_day,
     utc_timestamp,
 )
 from scraper.store.documents import timestamp
@@ -173,3 +174,37 @@ def test_utc_timestamp_reads_back_what_the_store_wrote_and_refuses_the_rest() ->
     assert utc_timestamp(timestamp(moment)) == moment
     with pytest.raises(ValueError, match="Invalid isoformat"):
         utc_timestamp("not a time")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(_PIECES), max_size=12).map("".join),
+    day=st.sampled_from([date(2019, 3, 1), date(2020, 3, 12), date(2020, 12, 3), date(2020, 2, 20)]),
+)
+@example(text="xMarch 1, 2019", day=date(2019, 3, 1))
+@example(text="1st of  March, 2019", day=date(2019, 3, 1))
+@example(text="13/1/2019 and 11.03.2019", day=date(2019, 3, 1))
+@example(text="12019-03-01 and 01.03.2019", day=date(2019, 3, 1))
+def test_states_some_day_wherever_states_day_finds_one(text: str, day: date) -> None:
+    """No text states a day of its own that `states_some_day` misses (the pipeline skips the
+    search of the text for a date where it finds none)."""
+    assert states_some_day(text) or not states_day(text, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("on 1 March 2019", True),
+        ("updated 3/1/2019", True),
+        ("Stand: 31.12.1999", True),
+        ("2024-06-02T08:00:00Z", True),
+        ("© 2019 Example Ltd, my 1999 treadmill", False),
+        ("March 2019", False),
+        ("style.css?v=20171129-b", False),
+        ("12019-03-01", False),
+        ("", False),
+    ],
+)
+def test_states_some_day_needs_a_full_day(text: str, stated: bool) -> None:
+    """Any full day written out counts; a year, a month or a version string does not."""
+    assert states_some_day(text) is stated

@@ -45,6 +45,7 @@ from scraper.corpus.batch import (
 from scraper.corpus.sources import Input, mapped_url
 from scraper.corpus.warc import ArchivePosition, read_positioned
 from scraper.errors import ConfigError, SourceError
+from scraper.extract import settle
 
 __all__ = ["ray_stream"]
 
@@ -195,7 +196,9 @@ def _pages(
     explained: bool,
 ) -> Iterator[dict[str, Any]]:
     """On a Ray worker: every page of one task, then its "done" row (`done` >= 0, `last` when the
-    task ends its input)."""
+    task ends its input). A Ray worker lives for many tasks, as a pool's worker does, and settles
+    its garbage the same way before a page (extract's `settle`: every SETTLE_EVERY pages, collect,
+    then freeze what outlives them), so its full collections stop walking the extractor's caches."""
     name, path, kind = row["input"], row["path"], row["kind"]
     done, end = int(row["done"]), int(row["end"])
     if kind == "error":
@@ -209,6 +212,7 @@ def _pages(
             except SourceError as exc:
                 cleaned = Cleaned(name, error=exc, input=name)
             else:
+                settle()
                 cleaned = clean_file(
                     path, page_url, settings.extract_for(page_url), settings.fetch.max_bytes, explained
                 )
@@ -230,6 +234,7 @@ def _pages(
             yield {"input": name, "item": b"", "done": work.pages, "last": end < 0, "complete": True}
             return
         if isinstance(work, ArchivePage):
+            settle()
             yield _row(name, clean_response(work.record, name, work.settings, explained))
         else:
             yield _row(name, work)

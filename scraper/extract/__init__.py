@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     )
     from scraper.extract.worker import ExtractionPool as ExtractionPool
     from scraper.extract.worker import quiet_libraries as quiet_libraries
+    from scraper.extract.worker import settle as settle
 
 _EXPORTS = {
     "Explanation": "scraper.extract.explanation",
@@ -71,6 +72,7 @@ _EXPORTS = {
     "no_article": "scraper.extract.pipeline",
     "ExtractionPool": "scraper.extract.worker",
     "quiet_libraries": "scraper.extract.worker",
+    "settle": "scraper.extract.worker",
 }
 __all__ = [
     "NO_MAIN_CONTENT",
@@ -88,6 +90,7 @@ __all__ = [
     "render_html",
     "render_xml",
     "run_bounded",
+    "settle",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports above
     __getattr__, __dir__ = exports(__name__, _EXPORTS)

@@ -42,9 +42,10 @@ from trafilatura.xml import xmltotxt
 
 from scraper.charset import decided, page_from_bytes
 from scraper.config import ExtractSettings
-from scraper.dates import iso_day, states_day
+from scraper.dates import iso_day, states_day, states_some_day
 from scraper.dom import parse_html
 from scraper.errors import NoMainContent
+from scraper.extract import bylines
 from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, judge_kept, page_blocks, page_features
 from scraper.extract.bounds import simplify
@@ -340,7 +341,7 @@ def _unextracted(
         return None
     blocks = [(b.tag, b.text) for b in chosen]
     none = Content(markdown="", xml="")
-    return _metadata(tree, url, call), chosen_content(none, blocks) if forms else none
+    return _metadata(tree, url, call, part), chosen_content(none, blocks) if forms else none
 
 
 def _read_by(call: _Call, tree: LexborHTMLParser, serialised: str) -> str:
@@ -651,7 +652,7 @@ def _run_trafilatura(
     tree = load_html(html)
     if tree is None:
         raise NoMainContent(source, "the extractor found no main text block")
-    meta = _metadata(tree, url, call)  # first: the extraction below prunes its copy of the tree
+    meta = _metadata(tree, url, call, html)  # first: the extraction below prunes its copy of the tree
     found = trafilatura.bare_extraction(
         tree,
         url=meta.url or url,
@@ -683,20 +684,32 @@ def _searched(
     state no plausible date (nothing outranks theirs), and never for `[extract] metadata =
     "stated"`. Its search of the text counts only when the text writes out that full day: a year
     or a month alone ("1999 treadmill", "© 2019") is no date, and then only the markup is
-    searched; `fast` searches the markup alone."""
+    searched (and if the search of the text finds nothing, neither does the markup's count);
+    `fast` searches the markup alone.
+
+    A text that writes out no day at all (`states_some_day`) can state none the search of the
+    text finds: there the markup's date is the answer, the text's search asked only whether it
+    finds a date at all, and only when the markup's does (most often it does not, and the
+    search of the text is the costly one)."""
     if not settings.searches_page or stated_date(facts, fetched_at=page.fetched_at) is not None:
         return facts
     url = facts.canonical or page.final_url or page.url
-    found = None
-    if not settings.fast:
-        guess = find_date(html, **{**set_date_params(True), "url": url})
-        day = iso_day(guess or "")
-        text = tree.root.text(deep=True, separator=" ") if day is not None and tree.root is not None else ""
-        found = guess if day is None or states_day(text, day) else None
+    in_text = functools.partial(find_date, html, **{**set_date_params(True), "url": url})
+    in_markup = functools.partial(find_date, html, **{**set_date_params(False), "url": url})
+    if settings.fast:
+        return dataclasses.replace(facts, searched_date=in_markup())
+    text = tree.root.text(deep=True, separator=" ") if tree.root is not None else ""
+    if states_some_day(text):
+        guess = in_text()
         if guess is None:  # nothing in the markup either
             return facts
-    if found is None:
-        found = find_date(html, **{**set_date_params(False), "url": url})
+        day = iso_day(guess)
+        found = guess if day is None or states_day(text, day) else in_markup()
+    else:
+        # htmldate writes a found date as YYYY-MM-DD: a day, never stated here, so never kept
+        found = in_markup()
+        if found is not None and in_text() is None:
+            found = None
     return dataclasses.replace(facts, searched_date=found)
 
 
@@ -704,11 +717,13 @@ _METADATA_FIELDS = ("title", "author", "url", "hostname", "description", "sitena
                     "tags", "image")  # fmt: skip
 
 
-def _metadata(tree: HtmlElement, url: str | None, call: _Call) -> _Extracted:
+def _metadata(tree: HtmlElement, url: str | None, call: _Call, html: str | None = None) -> _Extracted:
     """trafilatura's metadata (its `extract_metadata`, step by step), with its searches over the
     whole page made only when `call` asks: htmldate's for a date (never: `_searched` has it), the
-    XPaths for a byline (`search_author`), a title (headings), categories and tags (links;
-    `search_page`). Nothing the page states in its meta tags, JSON-LD or `<title>` is skipped."""
+    XPaths for a byline (`search_author`; bylines.search, which skips them on a page `html`, the
+    markup `tree` was parsed from, where they can find nothing), a title (headings), categories and
+    tags (links; `search_page`). Nothing the page states in its meta tags, JSON-LD or `<title>` is
+    skipped."""
     steps = _trafilatura_metadata
     meta = steps.examine_meta(tree)
     if meta.author and " " not in meta.author:  # trafilatura's rule: one word is no name
@@ -717,7 +732,7 @@ def _metadata(tree: HtmlElement, url: str | None, call: _Call) -> _Extracted:
         meta = steps.extract_meta_json(tree, meta)
     meta.title = meta.title or (steps.extract_title(tree) if call.search_page else _stated_title(tree))
     if not meta.author and call.search_author:
-        meta.author = steps.extract_author(tree)
+        meta.author = bylines.search(tree, html)
     meta.url = meta.url or steps.extract_url(tree, url)
     meta.sitename = meta.sitename or steps.extract_sitename(tree)
     if meta.sitename:

@@ -289,13 +289,14 @@ class _Crash(ExtractionError):
     """A bug met in a worker: the reason names it (`internal_error`), the pool logs its traceback."""
 
 
-# Every this many tasks, a worker collects its garbage and freezes what outlives it (`_settle`).
+# Every this many tasks, a worker collects its garbage and freezes what outlives it (`settle`).
 SETTLE_EVERY = 25
 _tasks = itertools.count(1)
 
 
-def _settle() -> None:
-    """Every `SETTLE_EVERY`th task, before it runs: collect every generation, then freeze what
+def settle() -> None:
+    """Every `SETTLE_EVERY`th task, before it runs (in this pool's workers, and per page on Ray's,
+    ray_engine._pages): collect every generation, then freeze what
     is left (gc.freeze), as `_init_worker` froze what the forkserver loaded.
 
     What outlives a page in a worker is the extractor's caches: the class words, tokens and
@@ -314,7 +315,7 @@ def _settle() -> None:
 
 def _guarded(source: str, fn: Callable[..., T], *args: Any) -> T:
     """In the worker: `fn(*args)`, anything raised outside the error tree turned into an ExtractionError."""
-    _settle()
+    settle()
     try:
         return fn(*args)
     except ScraperError:

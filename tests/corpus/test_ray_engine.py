@@ -8,6 +8,7 @@ extra (`make test-ray` installs it); they are skipped when Ray is not installed.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import gzip
 import importlib.util
 import json
@@ -28,6 +29,7 @@ from scraper.corpus import ray_engine
 from scraper.corpus.batch import Cleaned, CleanOptions, InputDone, clean_stream
 from scraper.corpus.sources import Input
 from scraper.corpus.warc import ArchivedResponse, ArchiveSkip, read_archive
+from scraper.extract.worker import SETTLE_EVERY
 from tests.archives import Exchange, warc_bytes, write
 from tests.factories import story
 
@@ -201,6 +203,21 @@ def test_each_record_is_read_twice_however_many_slices(
     events = list(ray_engine._events(_on_workers(rows, settings)))
     assert len(rows) == 10 and events[-1] == InputDone(archive, 200)
     assert reads == 2 * 200
+
+
+def test_a_ray_worker_settles_its_garbage_as_a_pool_worker_does(tmp_path: Path) -> None:
+    """A Ray worker extracting page after page collects its garbage and freezes what outlives the
+    pages (extract's `settle`, every SETTLE_EVERY pages), as the local pool's workers do: without
+    it, every full collection walked the extractor's caches again."""
+    archive = _archive(tmp_path, SETTLE_EVERY + 1, pages=tuple(range(1, SETTLE_EVERY + 2)))
+    settings = Settings()
+    frozen = gc.get_freeze_count()
+    try:
+        events = list(ray_engine._events(_on_workers(_sliced(archive, settings), settings)))
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()  # this test's process is not a worker
+    assert sum(isinstance(e, Cleaned) and e.document is not None for e in events) == SETTLE_EVERY + 1
 
 
 def test_an_archive_with_a_slice_broken_off_is_not_done(

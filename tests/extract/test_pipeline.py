@@ -10,12 +10,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from htmldate import find_date
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
 from scraper.extract import model as block_model
+from scraper.extract import pipeline
 from scraper.extract.authors import clean_authors
 from scraper.extract.blocks import FIRST_FEATURE_NAMES
 from scraper.extract.metadata import canonical_url, declared_language, normalise_language
@@ -620,6 +622,34 @@ def test_a_full_day_in_the_text_is_a_date() -> None:
     assert (doc.date, doc.date_source) == ("2021-03-14", "text")
 
 
+@pytest.mark.parametrize(
+    ("extra", "searches", "dated"),
+    [
+        # the text writes out no day: the markup alone is searched, and finds none
+        ("<p>I still run on my 1999 treadmill every morning.</p>", [False], (None, None)),
+        # ... or finds one, which stands if the search of the text finds a date too
+        ("<abbr class='published' title='2021-03-14'>spring</abbr>", [False, True], ("2021-03-14", "text")),
+        # the text writes out a day: the text is searched first, and its date stands
+        ("<p class='date'>Published on 14 March 2021</p>", [True], ("2021-03-14", "text")),
+    ],
+)
+def test_the_text_is_searched_for_a_date_only_where_it_writes_one_out(
+    monkeypatch: pytest.MonkeyPatch, extra: str, searches: list[bool], dated: tuple[str | None, str | None]
+) -> None:
+    """htmldate's costly search of the text runs first only on a page whose text writes out a
+    full day; elsewhere its date could not stand, and it runs only to confirm the markup's."""
+    extensive: list[bool] = []
+
+    def spied(html: str, **options: Any) -> str | None:
+        extensive.append(options["extensive_search"])
+        return find_date(html, **options)
+
+    monkeypatch.setattr(pipeline, "find_date", spied)
+    page = _page(_article(body=extra + PARAGRAPHS), url="https://news.example/story")
+    doc = extract(page, ExtractSettings())
+    assert (extensive, (doc.date, doc.date_source)) == (searches, dated)
+
+
 def test_fast_keeps_the_stated_metadata() -> None:
     """`fast` skips the fallback extractors and the text search for dates, not what the page states."""
     head = (
@@ -657,6 +687,7 @@ _WHOLE_PAGE_SEARCHES = {
     ("trafilatura/metadata.py", "extract_title"),
     ("scraper/extract/authors.py", "bylines"),
     ("scraper/dates.py", "states_day"),
+    ("scraper/dates.py", "states_some_day"),
 }
 
 
