@@ -243,21 +243,21 @@ class _Visible:
         while stack:
             node, in_link, in_chrome, in_consent = stack.pop()
             holder = node.mem_id
-            inner: list[tuple[LexborNode, bool, bool, bool]] = []
+            counted = not (in_link or in_chrome or in_consent)
             # a text node of white space alone (most of a page's: the markup's indentation) has no
             # size, and lexbor skips those of ASCII white space before they become Python objects
             for child in node.iter(include_text=True, skip_empty=True):
-                if child.is_text_node:
+                tag = child.tag
+                if tag == "-text":
                     size = len(" ".join((child.text_content or "").split()))
                     total += size
                     if in_link:
                         links += size
                     if in_consent:
                         consent_total += size
-                    if size and not (in_link or in_chrome or in_consent):
+                    if size and counted:
                         runs.append((size, holder))
                     continue
-                tag = child.tag
                 if tag in _UNSEEN:
                     continue
                 # the words matter only to a box not yet known to be consent or chrome
@@ -268,8 +268,8 @@ class _Visible:
                 consent = in_consent or bool(tokens & _CONSENT_WORDS and not story)
                 chrome = in_chrome or tag in _CHROME_TAGS or bool(tokens & _CHROME_WORDS and not story)
                 parents[child.mem_id] = holder
-                inner.append((child, in_link or tag == "a", chrome, consent))
-            stack.extend(inner)
+                # the order the elements are walked in changes no sum
+                stack.append((child, in_link or tag == "a", chrome, consent))
         self.total, self.links, self.consent = total, links, consent_total
 
     def prose(self, skip: set[int]) -> int:
