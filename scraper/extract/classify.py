@@ -362,7 +362,8 @@ def _is_teaser(node: LexborNode) -> bool:
 def _repeated_posts(body: LexborNode) -> tuple[int, bool]:
     """The largest number of alike sibling blocks classed like posts or replies, each with some
     prose, alike in tag and post classes (`_post_shape`), and whether they come after a story of
-    the page's own (`_story_before`). The header, body and
+    the page's own (`_story_before`; answers never do: what comes before them is the question
+    they answer). The header, body and
     footer of one story ("post-header", "post-content", "post-footer") are parts of one post, not
     three: a news story with them is an article, not a forum thread. Nor is what sits in a comments
     container ("comments" > "comment comment-reply", "comment-text" > "single-post"): those are the
@@ -384,7 +385,9 @@ def _repeated_posts(body: LexborNode) -> tuple[int, bool]:
         shapes = Counter(map(_post_shape, posts))
         if shapes and (count := shapes.most_common(1)[0])[1] > len(best):
             best = [c for c in posts if _post_shape(c) == count[0]]
-    return len(best), len(best) >= _MIN_POSTS and _story_before(body, best[0])
+    # a Q&A page's answers are its posts whatever comes before them: the question
+    answers = len(best) >= _MIN_POSTS and bool(class_words(best[0], _ANSWER_WORDS))
+    return len(best), len(best) >= _MIN_POSTS and not answers and _story_before(body, best[0])
 
 
 _MIN_POSTS = 3  # alike posts that make a thread (`_page_type`)
