@@ -547,6 +547,18 @@ def remove_copies(bodies: list[etree._Element], shown: Callable[[str], int]) -> 
     return bool(copies)
 
 
+def remove_unheld(bodies: list[etree._Element], page: str) -> bool:
+    """The blocks of `bodies` whose own text the `page` text does not hold (white space aside)
+    taken out, in place, as `remove_copies` takes its copies; whether any was. A body's own text
+    (outside its blocks) stays."""
+    held = "".join(page.split())
+    unheld = [element for body in bodies for element, text in xml_blocks(body)
+              if element is not body and "".join(text.split()) not in held]  # fmt: skip
+    for element in unheld:
+        _drop_own_text(element)
+    return bool(unheld)
+
+
 def _drop_own_text(element: etree._Element) -> None:
     """`element`'s own text out of the tree: the element when nothing inside it is a block (its
     tail, the text of the block around it, stays), else its text and inline children."""

@@ -58,6 +58,7 @@ from scraper.extract.formats import (
     plain_text,
     rejoin,
     remove_copies,
+    remove_unheld,
     respace,
     resplit,
     tidy_markdown,
@@ -168,8 +169,8 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
                              found=alone[0], text="\n".join(b.text for b in sure),
                              markdown=block_model.markdown(sure), shown=alone[1])  # fmt: skip
     found, main_text = _extract_main(
-        tree, html, page_url, settings, page.source, call=call, simplified=bool(bounded), trace=trace,
-        serialised=serialised,
+        tree, html, page_url, settings, page.source, call=call, page_type=verdict.page_type,
+        simplified=bool(bounded), trace=trace, serialised=serialised,
     )  # fmt: skip
     text, markdown = _with_comments(found, main_text, settings)
     trace.lap("trafilatura")
@@ -589,6 +590,7 @@ def _extract_main(
     source: str,
     *,
     call: _Call,
+    page_type: str,
     simplified: bool,
     trace: Trace,
     serialised: str | None = None,
@@ -597,7 +599,11 @@ def _extract_main(
 
     One call, on the pre-passed page. Only when its text holds less than a quarter of the prose
     the pre-pass left is a second call made, on the page without the generic pre-pass (the
-    user's keep/remove selectors still apply), and the longer of the two texts wins.
+    user's keep/remove selectors still apply), and the longer of the two texts wins. The second
+    call's text keeps only what the pre-pass rules that take no landmark of the story leave
+    (`_held_by_safe`): the page read whole lets trafilatura find a story the pre-pass misled it
+    from, but also brought back a cookie preference centre's paragraphs, which outweighed the
+    story.
     `serialised`: the pre-passed tree as HTML (`_serialise`), when it was written already.
     """
     page_html = _serialise(tree) if serialised is None else serialised
@@ -618,8 +624,26 @@ def _extract_main(
         if first is None:
             raise
         return first
+    if remove_unheld([b for b in (found.body, found.commentsbody) if b is not None],
+                     _held_by_safe(html, settings, source, page_type, simplified=simplified)):  # fmt: skip
+        found.text = xmltotxt(found.body, True)  # the Markdown, as trafilatura writes it
+        if found.commentsbody is not None:
+            found.comments = xmltotxt(found.commentsbody, True)
     second = found, plain_text(found.body)
     return second if first is None or len(second[1]) > len(first[1]) else first
+
+
+def _held_by_safe(
+    html: str, settings: ExtractSettings, source: str, page_type: str, *, simplified: bool
+) -> str:
+    """The text of the page once the user's selectors and the pre-pass rules that take no
+    landmark of the story (`strip_clutter`'s `safe_only`: scripts, consent boxes, share bars)
+    have run: what the second call may keep."""
+    tree = parse_html(html, source)
+    if simplified:
+        simplify(tree, source)
+    strip_clutter(tree, settings, page_type, safe_only=True)
+    return tree.body.text(deep=True, separator=" ") if tree.body is not None else ""
 
 
 # Void elements libxml2 (under trafilatura) does not know: it nests what follows them inside them,

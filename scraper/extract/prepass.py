@@ -40,14 +40,15 @@ class Removal:
 
 
 def strip_clutter(
-    tree: LexborHTMLParser, settings: ExtractSettings, page_type: str = "article"
+    tree: LexborHTMLParser, settings: ExtractSettings, page_type: str = "article", *, safe_only: bool = False
 ) -> list[Removal]:
     """Remove clutter from `tree` in place and return what went, in the order it was decided.
 
     `settings.keep` and `settings.remove` are the user's explicit choice and always apply;
-    the generic `RULES` run only when `settings.prepass` is on; `page_type` is the page's type
-    as judged before extraction (classify.py), which some rules read. Raises `ConfigError` for a
-    selector that does not parse.
+    the generic `RULES` run only when `settings.prepass` is on, and with `safe_only` only the
+    `safe` ones (those that take no landmark of the story; no run is anonymised either);
+    `page_type` is the page's type as judged before extraction (classify.py), which some rules
+    read. Raises `ConfigError` for a selector that does not parse.
     """
     removals: list[Removal] = []
     kept: set[int] = set()
@@ -58,21 +59,22 @@ def strip_clutter(
     if settings.prepass and tree.body is not None:
         # unguarded rules first: the guard must weigh the page without its scripts, styles and
         # consent boxes
+        rules = [rule for rule in RULES if rule.safe or not safe_only]
         bare = Page.bare(tree, tree.body, kept)
         removals += _sweep(
-            (node, rule.name) for rule in RULES if not rule.guarded for node in rule.find(bare)
+            (node, rule.name) for rule in rules if not rule.guarded for node in rule.find(bare)
         )
         reveal_noscript(tree)
         page = Page.scan(tree, tree.body, kept, page_type=page_type, comments=settings.include_comments)
         marked = (
             (node, rule.name)
-            for rule in RULES
+            for rule in rules
             if rule.guarded
             for node in rule.find(page)
             if page.removable(node)
         )
         removals += _sweep(marked)
-        if tree.body is not None:
+        if tree.body is not None and not safe_only:
             anonymise_repeats(tree.body)
     return removals
 

@@ -25,12 +25,16 @@ from scraper.dom import ancestors, class_tokens, class_words, link_density, link
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A named way of spotting clutter; `guarded` rules never touch the main content."""
+    """A named way of spotting clutter; `guarded` rules never touch the main content. A `safe`
+    rule takes no landmark trafilatura needs to find the story: it still applies when the page is
+    read again without the others (pipeline's second trafilatura call), so what it removed does
+    not come back."""
 
     name: str
     description: str
     find: Callable[[Page], Iterable[LexborNode]]
     guarded: bool = True
+    safe: bool = False
 
 
 # -- page facts and the guard --------------------------------------------------------------
@@ -410,11 +414,13 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         "script (not JSON-LD), style, iframe, a <noscript> without the story",
         _non_content,
         guarded=False,
+        safe=True,
     ),
     Rule(
         "share-bar",
         "share / social buttons",
         _by_tokens("share shares sharing social socials sharedaddy addtoany addthis sharethis"),
+        safe=True,
     ),
     Rule(
         "author-bio",
@@ -424,7 +430,7 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
             " about-author authorbox authorbio bio biography"
         ),
     ),
-    Rule("consent-box", "cookie / consent banners and centres", _consent_boxes, guarded=False),
+    Rule("consent-box", "cookie / consent banners and centres", _consent_boxes, guarded=False, safe=True),
     Rule(
         "newsletter-box",
         "newsletter / subscribe boxes",

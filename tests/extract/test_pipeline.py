@@ -895,3 +895,36 @@ def test_an_expert_review_of_a_product_keeps_its_verdict() -> None:
     assert document.page_type == "article"
     assert "review-section" not in rules
     assert "The best day pack" in document.text and "The harbour board met" in document.text
+
+
+def test_the_second_call_brings_back_no_consent_centre_or_share_bar() -> None:
+    """When trafilatura's text on the pre-passed page holds under a quarter of its prose (here a
+    notes section it files as comments), the second call reads the page without the pre-pass; what
+    the rules that take no landmark of the story had removed stays out of its text (before, a
+    consent centre's paragraphs and a share bar came back with the story and outweighed it)."""
+    notes = "".join(
+        f"<p>Note {i}: the island council keeps an archive of timetables going back to the first"
+        " steam ferry, each change of sailing times and fares recorded in the minutes.</p>"
+        for i in range(8)
+    )
+    consent = "".join(
+        f"<p>These cookies are set by our partner number {i} to build a profile of your interests"
+        " and show you relevant adverts on other sites.</p>"
+        for i in range(6)
+    )
+    share = "<div class='share'><p>Share this story with your friends on every network you use</p></div>"
+    body = (
+        f"<article><h1>Summer ferries</h1>{PARAGRAPHS}{share}</article><div class='comments'>{notes}</div>"
+        f"<div class='gdpr-centre'><h2>Privacy preference centre</h2>{consent}</div>"
+    )
+    block_model.use(None)  # trafilatura's output stands
+    try:
+        trace = Trace()
+        document = extract(fetched_page(_article(body=body)), ExtractSettings(), trace)
+    finally:
+        block_model.use_shipped()
+    assert trace.extractions == 2
+    assert "harbour board met on Tuesday" in document.text
+    assert "cookies" not in document.text and "Privacy preference" not in document.text
+    assert "Share this story" not in document.text
+    assert "cookies" not in document.markdown and "cookies" not in document.xml
