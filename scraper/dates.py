@@ -177,9 +177,10 @@ def states_some_day(text: str) -> bool:
 @functools.cache
 def _any_day_forms() -> tuple[re.Pattern[str], re.Pattern[str]]:
     after, before = _forms(tuple(range(1, 13)), tuple(range(1, 32)))
-    # the lookbehind after the year's first digits, not before them: the search then skips to
-    # each "19" or "20" (or digit) instead of trying the whole pattern at every position
+    # the lookbehind after the year's first digits, not before them, and the year's digits ASCII
+    # (as `states_day` writes a year): the search then skips to each "19" or "20" (or ASCII
+    # digit) instead of trying the whole pattern at every position
     return (
-        re.compile(rf"(?:19|20)(?<!\d\d\d)\d\d{after}", re.IGNORECASE),
-        re.compile(rf"\d\d(?:91|02)(?<!\d\d\d\d\d)(?:{before})", re.IGNORECASE),
+        re.compile(rf"(?:19|20)(?<!\d\d\d)[0-9][0-9]{after}", re.IGNORECASE),
+        re.compile(rf"[0-9][0-9](?:91|02)(?<!\d\d\d\d\d)(?:{before})", re.IGNORECASE),
     )
