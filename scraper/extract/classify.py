@@ -243,21 +243,21 @@ class _Visible:
         while stack:
             node, in_link, in_chrome, in_consent = stack.pop()
             holder = node.mem_id
-            inner: list[tuple[LexborNode, bool, bool, bool]] = []
+            counted = not (in_link or in_chrome or in_consent)
             # a text node of white space alone (most of a page's: the markup's indentation) has no
             # size, and lexbor skips those of ASCII white space before they become Python objects
             for child in node.iter(include_text=True, skip_empty=True):
-                if child.is_text_node:
+                tag = child.tag
+                if tag == "-text":
                     size = len(" ".join((child.text_content or "").split()))
                     total += size
                     if in_link:
                         links += size
                     if in_consent:
                         consent_total += size
-                    if size and not (in_link or in_chrome or in_consent):
+                    if size and counted:
                         runs.append((size, holder))
                     continue
-                tag = child.tag
                 if tag in _UNSEEN:
                     continue
                 # the words matter only to a box not yet known to be consent or chrome
@@ -268,8 +268,8 @@ class _Visible:
                 consent = in_consent or bool(tokens & _CONSENT_WORDS and not story)
                 chrome = in_chrome or tag in _CHROME_TAGS or bool(tokens & _CHROME_WORDS and not story)
                 parents[child.mem_id] = holder
-                inner.append((child, in_link or tag == "a", chrome, consent))
-            stack.extend(inner)
+                # the order the elements are walked in changes no sum
+                stack.append((child, in_link or tag == "a", chrome, consent))
         self.total, self.links, self.consent = total, links, consent_total
 
     def prose(self, skip: set[int]) -> int:
@@ -362,7 +362,8 @@ def _is_teaser(node: LexborNode) -> bool:
 def _repeated_posts(body: LexborNode) -> tuple[int, bool]:
     """The largest number of alike sibling blocks classed like posts or replies, each with some
     prose, alike in tag and post classes (`_post_shape`), and whether they come after a story of
-    the page's own (`_story_before`). The header, body and
+    the page's own (`_story_before`; answers never do: what comes before them is the question
+    they answer). The header, body and
     footer of one story ("post-header", "post-content", "post-footer") are parts of one post, not
     three: a news story with them is an article, not a forum thread. Nor is what sits in a comments
     container ("comments" > "comment comment-reply", "comment-text" > "single-post"): those are the
@@ -384,7 +385,9 @@ def _repeated_posts(body: LexborNode) -> tuple[int, bool]:
         shapes = Counter(map(_post_shape, posts))
         if shapes and (count := shapes.most_common(1)[0])[1] > len(best):
             best = [c for c in posts if _post_shape(c) == count[0]]
-    return len(best), len(best) >= _MIN_POSTS and _story_before(body, best[0])
+    # a Q&A page's answers are its posts whatever comes before them: the question
+    answers = len(best) >= _MIN_POSTS and bool(class_words(best[0], _ANSWER_WORDS))
+    return len(best), len(best) >= _MIN_POSTS and not answers and _story_before(body, best[0])
 
 
 _MIN_POSTS = 3  # alike posts that make a thread (`_page_type`)

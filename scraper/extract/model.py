@@ -42,6 +42,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -558,9 +559,13 @@ def decide(
 _WORD = re.compile(r"\w+")  # over extracted text, never HTML
 
 
-def words(text: str) -> int:
-    """The words of a text, as the copy rule counts them (a line of "| | |" has none)."""
-    return len(_WORD.findall(text))
+def words(text: str, most: int | None = None) -> int:
+    """The words of a text, as the copy rule counts them (a line of "| | |" has none); counted no
+    further than `most` when given, which is enough to compare the count with a bound (a short
+    label's, a copy's) without reading a long text to its end."""
+    if most is None:
+        return len(_WORD.findall(text))
+    return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))
 
 
 def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> set[int]:
@@ -582,7 +587,9 @@ def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> 
         return allowed[text]
 
     dropped: set[int] = set()
-    long_enough = [i for i, t in enumerate(texts) if words(t) >= MIN_COPY_WORDS]  # counted once
+    long_enough = [
+        i for i, t in enumerate(texts) if words(t, MIN_COPY_WORDS) >= MIN_COPY_WORDS
+    ]  # counted once
     while True:
         candidates = [i for i in long_enough if i not in dropped]
         # longest first: a text can only be inside one at least as long

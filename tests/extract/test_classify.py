@@ -329,6 +329,15 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
             + "</div>",
             "forum",
         ),
+        (  # answers under a long question are a Q&A page's posts: the question is no story
+            "",
+            "<div class='question'><h1>Which ferry takes bikes?</h1>"
+            + STORY
+            + "</div><div class='answers'>"
+            + "".join(f"<div class='answer'><p>Answer {i}: " + "words " * 20 + "</p></div>" for i in range(3))
+            + "</div>",
+            "forum",
+        ),
         (  # answers in a comments container are a Q&A page's posts
             "",
             "<div class='comments'>"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
@@ -215,3 +217,22 @@ def test_the_site_name_is_no_author() -> None:
     assert choose_authors("Lecker.De", facts) == ()
     assert choose_authors("CyberCook", facts) == ()
     assert choose_authors("Cyber Cook", facts) == ("Cyber Cook",)
+
+
+def test_the_json_ld_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's JSON-LD documents are parsed once for all the facts read from them: the
+    language they declare (here the only one the page declares) among them."""
+    parsed: list[str] = []
+    loads = json.loads
+
+    def counted(text: str) -> Any:
+        parsed.append(text)
+        return loads(text)
+
+    monkeypatch.setattr(json, "loads", counted)
+    facts = _facts(
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "inLanguage": "es",'
+        ' "datePublished": "2024-06-02", "author": {"@type": "Person", "name": "Ana Lima"}}</script>'
+        "</head><body><p>Hola</p></body></html>"
+    )
+    assert (facts.language, facts.declared_authors, len(parsed)) == ("es", ("Ana Lima",), 1)

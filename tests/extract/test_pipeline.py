@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 from htmldate import find_date
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
@@ -472,6 +474,29 @@ def test_chinese_text_is_readable() -> None:
     doc = clean_html(_article(body=body, html_attrs=' lang="zh-CN"'))
     assert "工作日将增加两班早船" in doc.text
     assert doc.language == "zh"
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=())))
+@example(text="a\udc80b_ 1²½٣\u00a0x")  # a lone surrogate (from surrogatepass), "_", numerals
+def test_letters_and_digits_are_counted_in_every_script(text: str) -> None:
+    """The readability check counts exactly the characters str.isalnum() calls letters or digits,
+    its ASCII part as bytes and the rest with the pattern."""
+    assert pipeline._alnum(text) == sum(c.isalnum() for c in text)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["", " \n ", "\u00a0", "<!-- x -->", "<script>var a</script>", "<template>t</template>",
+     "<p> </p><p>\u3000</p>", "<p> </p><div><span>x</span></div>", "<svg><text>x</text></svg>",
+     "<noscript>js</noscript>", "<p>\u00a0 \n</p><p>\u2003</p><b>!</b>"],
+)  # fmt: skip
+def test_a_body_has_text_where_its_text_stripped_is_not_empty(body: str) -> None:
+    """A body has text when a text node of it (scripts' included) is not all white space,
+    Unicode white space too: the answer of its whole text, stripped."""
+    tree = LexborHTMLParser(f"<html><body>{body}</body></html>")
+    assert tree.body is not None
+    assert pipeline._has_text(tree) == bool(tree.body.text(deep=True).strip())
 
 
 # -- errors ----------------------------------------------------------------------------------
