@@ -321,7 +321,7 @@ def cv_texts(
     counts it; without it, a text is allowed once). `first`: the first model's CV probabilities,
     for the cascade (the page's text is the first model's where it is sure, `model.sure`)."""
     from scraper.extract.blocks import DISCARDED  # noqa: PLC0415
-    from scraper.extract.model import decide, sure, tag_seen  # noqa: PLC0415
+    from scraper.extract.model import LINK_SHARE, decide, sure, tag_seen  # noqa: PLC0415
 
     ours: dict[str, str] = {}
     for page in (p for p in pages if p.fold != FROZEN):
@@ -339,6 +339,7 @@ def cv_texts(
                 shown=shown,
                 votes=page.features[:, DISCARDED].tolist(),
                 tags=[tag_seen(row) for row in page.features.tolist()],
+                links=page.features[:, LINK_SHARE].tolist(),
             )
         )
         if verdicts is not None:

@@ -92,6 +92,9 @@ class PageSignals:
     script_files: int = 0  # <script src>
     app_root: bool = False  # an element a JavaScript framework mounts its app on
     noscript_js: bool = False  # a <noscript> that mentions JavaScript
+    # the repeated posts come after a story of the page's own (`_story_before`): its comments or
+    # a "related posts" run, not a thread
+    posts_after_story: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,7 @@ def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
     visible = _Visible(body) if body is not None else None
     teasers, teaser_text = _teaser_groups(body) if body is not None else ([], 0)
     kinds = _Kinds(tree)
+    posts, after_story = _repeated_posts(body) if body is not None else (0, False)
     return PageSignals(
         title=text_of(title_node) if title_node is not None else "",
         h1=text_of(h1_node) if h1_node is not None else "",
@@ -161,7 +165,7 @@ def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
         consent_length=visible.consent if visible else 0,
         challenge_markup=tree.css_first(_CHALLENGE) is not None,
         challenge_text=body is not None and _says(text_of(body)[:3000], _BLOCK_TEXT),
-        repeated_posts=_repeated_posts(body) if body is not None else 0,
+        repeated_posts=posts,
         code_blocks=kinds.code_blocks,
         code_spans=kinds.code_spans,
         price_markup=tree.css_first(_PRICE) is not None,
@@ -177,6 +181,7 @@ def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
         script_files=kinds.script_files,
         app_root=tree.css_first(_APP_ROOT) is not None,
         noscript_js=any("javascript" in n.text(deep=True).casefold() for n in kinds.noscripts),
+        posts_after_story=after_story,
     )
 
 
@@ -354,15 +359,17 @@ def _is_teaser(node: LexborNode) -> bool:
     return len(text_of(link)) >= 12 and len(text_of(node)) <= 600
 
 
-def _repeated_posts(body: LexborNode) -> int:
+def _repeated_posts(body: LexborNode) -> tuple[int, bool]:
     """The largest number of alike sibling blocks classed like posts or replies, each with some
-    prose, alike in tag and post classes (`_post_shape`). The header, body and
+    prose, alike in tag and post classes (`_post_shape`), and whether they come after a story of
+    the page's own (`_story_before`; answers never do: what comes before them is the question
+    they answer). The header, body and
     footer of one story ("post-header", "post-content", "post-footer") are parts of one post, not
     three: a news story with them is an article, not a forum thread. Nor is what sits in a comments
     container ("comments" > "comment comment-reply", "comment-text" > "single-post"): those are the
     reader comments under a story or a blog post, whatever each is classed; only an answer there is
     a post (Q&A)."""
-    best = 0
+    best: list[LexborNode] = []
     for parent in _parents_of(body, _POST_CANDIDATES):  # the others hold no post
         comments = bool(class_words(parent, _COMMENT_WORDS))
         posts = [
@@ -375,8 +382,33 @@ def _repeated_posts(body: LexborNode) -> int:
         ]
         if len(posts) >= 3 and _in_chrome(parent):
             continue
-        best = max(best, max(Counter(map(_post_shape, posts)).values(), default=0))
-    return best
+        shapes = Counter(map(_post_shape, posts))
+        if shapes and (count := shapes.most_common(1)[0])[1] > len(best):
+            best = [c for c in posts if _post_shape(c) == count[0]]
+    # a Q&A page's answers are its posts whatever comes before them: the question
+    answers = len(best) >= _MIN_POSTS and bool(class_words(best[0], _ANSWER_WORDS))
+    return len(best), len(best) >= _MIN_POSTS and not answers and _story_before(body, best[0])
+
+
+_MIN_POSTS = 3  # alike posts that make a thread (`_page_type`)
+
+
+def _story_before(body: LexborNode, first: LexborNode) -> bool:
+    """Whether `LITTLE_PROSE` characters of paragraphs come before the `first` post: a story of the
+    page's own, whose "posts" are its reader comments or a "related posts" run under it. Paragraphs
+    in chrome do not count, nor do those in the posts' own container: a thread's opening post,
+    classed apart from the replies beside it ("post firstReply"), is one of the thread's posts."""
+    thread = first.parent.mem_id if first.parent is not None else first.mem_id
+    size = 0
+    for node in body.traverse():
+        if node.mem_id == first.mem_id:
+            return False
+        if node.tag != "p" or _in_chrome(node) or any(a.mem_id == thread for a in ancestors(node)):
+            continue
+        size += len(text_of(node))
+        if size >= LITTLE_PROSE:
+            return True
+    return False
 
 
 def _post_shape(node: LexborNode) -> tuple[str, frozenset[str]]:
@@ -533,14 +565,16 @@ def _page_type(s: PageSignals) -> str:
     that declares itself a story (NewsArticle, BlogPosting, ...) beside Products is an article
     about them (a buyer's guide, a review), not a product page: no product page declares one. A
     Review naming the Product it reviews (`itemReviewed`, as search engines ask of a review
-    article) is such a story; the customer reviews a Product lists do not name it."""
+    article) is such a story; the customer reviews a Product lists do not name it. Three alike
+    posts make a forum thread, unless they come after a story of the page's own
+    (`posts_after_story`): then they are its reader comments or a "related posts" run under it."""
     story = bool(s.schema_types & _STORY_TYPES) or s.reviews_item
     for page_type, names in _TYPES_BY_SCHEMA:
         if s.schema_types & names and not (story and page_type == "product"):
             return page_type
     if s.og_type.startswith("product"):
         return "product"
-    if s.repeated_posts >= 3:
+    if s.repeated_posts >= _MIN_POSTS and not s.posts_after_story:
         return "forum"
     if s.price_markup:
         return "product"

@@ -29,8 +29,9 @@ built by the same `make train` run and checked the same way), reads every featur
 read from trafilatura's output (blocks.TRAFILATURA_FEATURES), so it can judge a page before
 trafilatura runs. When it is sure of the page (`first_choice`: every block kept at
 `FIRST_KEEP` or dropped below `FIRST_DROP`, but for at most `FIRST_UNSURE` of the text, decided
-at 0.5 and dropped where trafilatura's own rules remove most of it, `VOTE`; then a short label
-heading what it drops, or an unsure block amid dropped ones, goes too, `by_context`), its blocks
+at 0.5 and dropped where trafilatura's own rules remove most of it, `VOTE`; then a paragraph it
+doubts that continues the story stays, `continued`, a short label heading what it drops or a rail
+of headlines goes, and so does a short unsure block amid dropped ones, `by_context`), its blocks
 are the page's text and trafilatura's extraction is not run; otherwise the page takes the path above.
 The numbers were chosen by the site-grouped CV (bench/train.py --check prints the cascade's CV
 beside the main model's).
@@ -41,6 +42,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -112,6 +114,19 @@ VOTE = 0.5
 # every set; on forum pages it changes nothing on the CV, and drops the post headers the gate's
 # in-sample forum pages keep).
 LABEL_WORDS = 5
+# The counterpart of the label: a block the first model doubts and leans to drop (not one
+# trafilatura's rules remove, nor one it takes for a comment at more than STRAY_COMMENT) of a
+# paragraph's length, PARAGRAPH_WORDS words or more, continues the story when a kept block of its
+# own tag is beside it (the first or last paragraph of the story's run, a reporting line closing
+# it) or the page's title, its `<h1>`, is just before it (the standfirst), and is kept. Such a
+# paragraph of ISLAND_WORDS words or more is no island either. A rail, RAIL_ITEMS or more kept
+# blocks in a row of one tag, each mostly link text (RAIL_LINKS) and at most RAIL_WORDS words (a
+# list of headlines), is what a short label before it heads ("Auch interessant:", "Saiba mais"):
+# the label goes, the rail is left to the model (a reader's view keeps a story's "More news"
+# list; trafilatura's evaluation does not). Chosen by the site-grouped CV (docs/model.md).
+PARAGRAPH_WORDS, ISLAND_WORDS, STRAY_COMMENT = 15, 25, 0.1
+RAIL_ITEMS, RAIL_LINKS, RAIL_WORDS = 2, 0.8, 30
+LINK_SHARE = FEATURE_NAMES.index("link_share")  # a block's share of link text, as the models read it
 _TAGS = tuple(
     (i, name.removeprefix("tag:")) for i, name in enumerate(FEATURE_NAMES) if name.startswith("tag:")
 )
@@ -335,6 +350,7 @@ def first_choice(
         shown=shown,
         votes=[b.features[DISCARDED] for b in blocks],
         tags=[tag_seen(b.features) for b in blocks],
+        links=[b.features[LINK_SHARE] for b in blocks],
         thread=thread,
     )
     if verdicts is None:
@@ -364,6 +380,7 @@ def sure(
     shown: Callable[[str], int] | None = None,
     votes: list[float] | None = None,
     tags: list[str] | None = None,
+    links: list[float] | None = None,
     thread: bool | None = None,
 ) -> list[int] | None:
     """Each block's fate by the first model alone (BOILERPLATE, CONTENT or COMMENT), or None when
@@ -375,8 +392,11 @@ def sure(
     posts are its content; by default, where `comments` are wanted), each kept block is judged by
     its neighbours (`by_context`; the labels need `texts`: at most `LABEL_WORDS` words, unsure or
     voted out, not of the tag, `tags`, of the kept block before them); on a thread, a post's user,
-    rank and date stay. An article's text is the same with its comments wanted or not. With `texts`, copies
-    among the kept blocks are dropped (`drop_copies`, `shown`), as `decide` does."""
+    rank and date stay. An article's text is the same with its comments wanted or not. Before
+    that, a doubted paragraph that continues the story is kept (`continued`: `texts` and `tags`),
+    and is no island; a label heading a rail (`rail_heads`: `links`, each block's share of link
+    text) goes. With `texts`, copies among the kept blocks are dropped (`drop_copies`, `shown`),
+    as `decide` does."""
     verdicts: list[int] = []
     doubted: list[bool] = []  # unsure of it
     unsure = 0
@@ -394,18 +414,71 @@ def sure(
         return None
     if not (comments if thread is None else thread):  # a post's user, rank, date: short blocks, wanted
         voted = [False] * len(verdicts) if votes is None else [v >= VOTE for v in votes]
-        short = [False] * len(verdicts) if texts is None else [words(t) <= LABEL_WORDS for t in texts]
+        counted = [0] * len(verdicts) if texts is None else [words(t) for t in texts]
+        short = [texts is not None and n <= LABEL_WORDS for n in counted]
         labels = [s and (d or v) for s, d, v in zip(short, doubted, voted, strict=True)]
-        if tags is not None:  # a block with the tag of the kept one before it continues it
+        # a paragraph the model doubts, neither voted out nor a likely comment
+        stray = [
+            d and not v and row[COMMENT] <= STRAY_COMMENT
+            for d, v, row in zip(doubted, voted, classes, strict=True)
+        ]
+        islands = [
+            d and not (s and n >= ISLAND_WORDS) for d, s, n in zip(doubted, stray, counted, strict=True)
+        ]
+        heads = [False] * len(verdicts)
+        if tags is not None:
+            paragraphs = [s and n >= PARAGRAPH_WORDS for s, n in zip(stray, counted, strict=True)]
+            kept = continued(verdicts, paragraphs, tags)
+            islands = [x and not (k and not v) for x, k, v in zip(islands, kept, verdicts, strict=True)]
+            verdicts = kept
+            # a block with the tag of the kept one before it continues it
             labels = [
                 x and not (i and verdicts[i - 1] and tags[i - 1] == tags[i]) for i, x in enumerate(labels)
             ]
+            if links is not None:
+                heads = rail_heads(verdicts, short, tags, links, counted)
         passed = None if tags is None else [t == "figcaption" for t in tags]
-        verdicts = by_context(verdicts, doubted, labels, passed)
+        verdicts = by_context(verdicts, islands, labels, passed)
+        verdicts = [BOILERPLATE if head else v for v, head in zip(verdicts, heads, strict=True)]
     if texts is not None:
         for i in drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown):
             verdicts[i] = BOILERPLATE
     return verdicts if any(verdicts) else None
+
+
+def continued(verdicts: list[int], paragraphs: list[bool], tags: list[str]) -> list[int]:
+    """The verdicts after keeping each dropped one of the `paragraphs` (doubted blocks of a
+    paragraph's length, `sure`) that continues the story: a kept block of its own tag is beside it
+    (the story's run of paragraphs goes on into it), or the page's title (`h1`) is just before it
+    (the standfirst). Each block is judged by the verdicts as they were."""
+    found = list(verdicts)
+    last = len(verdicts) - 1
+    for i, (verdict, tag) in enumerate(zip(verdicts, tags, strict=True)):
+        if verdict or not paragraphs[i]:
+            continue
+        before = i > 0 and (tags[i - 1] == "h1" or (bool(verdicts[i - 1]) and tags[i - 1] == tag))
+        after = i < last and bool(verdicts[i + 1]) and tags[i + 1] == tag
+        if before or after:
+            found[i] = CONTENT
+    return found
+
+
+def rail_heads(
+    verdicts: list[int], short: list[bool], tags: list[str], links: list[float], counted: list[int]
+) -> list[bool]:
+    """Which kept `short` blocks head a rail: right after them, `RAIL_ITEMS` or more kept blocks in
+    a row of one tag (not the label's), each at least `RAIL_LINKS` link text (`links`) and at most
+    `RAIL_WORDS` words (`counted`): a list of headlines under "Auch interessant:"."""
+    item = [
+        bool(v) and share >= RAIL_LINKS and n <= RAIL_WORDS
+        for v, share, n in zip(verdicts, links, counted, strict=True)
+    ]
+    heads = [False] * len(verdicts)
+    for i in range(len(verdicts) - RAIL_ITEMS):
+        run = range(i + 1, i + 1 + RAIL_ITEMS)
+        if verdicts[i] and short[i] and all(item[j] and tags[j] == tags[i + 1] != tags[i] for j in run):
+            heads[i] = True
+    return heads
 
 
 def by_context(
@@ -486,9 +559,13 @@ def decide(
 _WORD = re.compile(r"\w+")  # over extracted text, never HTML
 
 
-def words(text: str) -> int:
-    """The words of a text, as the copy rule counts them (a line of "| | |" has none)."""
-    return len(_WORD.findall(text))
+def words(text: str, most: int | None = None) -> int:
+    """The words of a text, as the copy rule counts them (a line of "| | |" has none); counted no
+    further than `most` when given, which is enough to compare the count with a bound (a short
+    label's, a copy's) without reading a long text to its end."""
+    if most is None:
+        return len(_WORD.findall(text))
+    return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))
 
 
 def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> set[int]:
@@ -510,7 +587,9 @@ def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> 
         return allowed[text]
 
     dropped: set[int] = set()
-    long_enough = [i for i, t in enumerate(texts) if words(t) >= MIN_COPY_WORDS]  # counted once
+    long_enough = [
+        i for i, t in enumerate(texts) if words(t, MIN_COPY_WORDS) >= MIN_COPY_WORDS
+    ]  # counted once
     while True:
         candidates = [i for i in long_enough if i not in dropped]
         # longest first: a text can only be inside one at least as long

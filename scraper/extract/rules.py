@@ -97,9 +97,14 @@ class Page:
             comments=comments,
             protected=protected,
             total=prose_weight(body),
-            classed=[
-                (n, tokens) for n in body.css("[class], [id]") if (tokens := class_words(n, _rule_words()))
-            ],
+            # each element once (one with a class and an id matches both selectors), in page order
+            classed=list(
+                {
+                    n.mem_id: (n, tokens)
+                    for n in body.css("[class], [id]")
+                    if (tokens := class_words(n, _rule_words()))
+                }.values()
+            ),
             texts=[
                 (n, _folded(n.text_content or ""))
                 for n in body.traverse(include_text=True, skip_empty=True)
@@ -476,7 +481,10 @@ def _unquoted(folded: str) -> str:
 
 
 def _is_link_dense(node: LexborNode) -> bool:
-    return not text_of(node) or link_density(node) >= 0.5
+    """Whether half the node's text or more is in links, or it has none (`link_density`, its text
+    read once)."""
+    size = len(text_of(node))
+    return not size or link_text_length(node) / size >= 0.5
 
 
 def ancestry(node: LexborNode) -> Iterator[int]:

@@ -406,3 +406,105 @@ def test_a_mismatched_first_artifact_is_a_warning_and_no_cascade(
         assert "block_model_first.txt.gz is not used (trafilatura runs on every page instead)" in caplog.text
     finally:
         model._load.cache_clear()
+
+
+LEANS = [0.7, 0.3, 0.0]  # doubted, leaning to drop (kept at 0.5 or more, so dropped here)
+PARAGRAPH = (
+    "Additional reporting by Ann Lindqvist and Per Holm in the harbour office; editing by Jane"
+    " Doe and the night desk."
+)  # PARAGRAPH_WORDS or more, under ISLAND_WORDS
+
+
+def _sizes(rows: list[list[float]], texts: list[str]) -> list[int]:
+    """Each block's size, a sure one counted as a long story's (the unsure share stays small)."""
+    return [1000 if row in (SURE, GONE) else len(t) for row, t in zip(rows, texts, strict=True)]
+
+
+def test_a_doubted_paragraph_continuing_the_storys_run_is_kept() -> None:
+    """A paragraph the first model doubts and leans to drop (the story's last, a reporting line)
+    stays where a kept block of its own tag is beside it; a shorter block, one of another tag, one
+    trafilatura's rules remove or one it half takes for a comment, is dropped as before."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = [STORY_TEXT, OTHER_TEXT, PARAGRAPH]
+    assert model.words(PARAGRAPH) >= model.PARAGRAPH_WORDS
+    rows = [SURE, SURE, LEANS]
+    sizes = _sizes(rows, texts)
+    assert model.sure(rows, sizes, texts=texts, tags=["p", "p", "p"]) == [c, c, c]
+    assert model.sure(rows[::-1], sizes[::-1], texts=texts[::-1], tags=["p", "p", "p"]) == [c, c, c]  # first
+    assert model.sure(rows[::-1], sizes[::-1], texts=texts[::-1], tags=["div", "p", "p"]) == [b, c, c]
+    assert model.sure(rows, sizes, texts=texts, tags=["p", "p", "div"]) == [c, c, b]
+    assert model.sure(rows, sizes, texts=texts) == [c, c, b]  # no tags: nothing to continue
+    assert model.sure(rows, sizes, texts=texts, tags=["p"] * 3, votes=[0.0, 0.0, 1.0]) == [c, c, b]
+    comment = [0.7, 0.15, 0.15]
+    assert model.sure([SURE, SURE, comment], sizes, texts=texts, tags=["p"] * 3) == [c, c, b]
+    short = [STORY_TEXT, OTHER_TEXT, "Editing by Jane Doe and the night desk."]
+    assert model.sure(rows, sizes, texts=short, tags=["p"] * 3) == [c, c, b]
+
+
+def test_a_doubted_standfirst_after_the_title_is_kept() -> None:
+    """The paragraph right after the page's `<h1>` (its standfirst), doubted, stays even where the
+    title itself is dropped and the story starts in another tag; after an `<h2>`, it does not."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = ["Ferries", PARAGRAPH, "Share this", STORY_TEXT, OTHER_TEXT]
+    rows = [GONE, LEANS, GONE, SURE, SURE]
+    sizes = _sizes(rows, texts)
+    assert model.sure(rows, sizes, texts=texts, tags=["h1", "p", "div", "div", "div"]) == [b, c, b, c, c]
+    assert model.sure(rows, sizes, texts=texts, tags=["h2", "p", "div", "div", "div"]) == [b, b, b, c, c]
+
+
+def test_a_doubted_paragraph_amid_dropped_blocks_is_no_island() -> None:
+    """A doubted block of ISLAND_WORDS words or more between dropped ones is a paragraph, not an
+    island in the boilerplate: kept at 0.5 as before the neighbours' rule; a shorter one goes."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    long = f"{PARAGRAPH} The board will meet again in June to agree the winter timetable."
+    assert model.words(long) >= model.ISLAND_WORDS > model.words(PARAGRAPH)
+    for text, kept in ((long, c), (PARAGRAPH, b)):
+        texts = [STORY_TEXT, "Most read", text, "Share this", OTHER_TEXT]
+        tags = ["p", "div", "div", "div", "p"]
+        rows = [SURE, GONE, UNSURE, GONE, SURE]
+        assert model.sure(rows, _sizes(rows, texts), texts=texts, tags=tags) == [c, b, kept, b, c]
+
+
+def test_a_label_heading_a_rail_of_headlines_goes() -> None:
+    """A short label the first model is sure of ("Auch interessant:"), then kept headlines, each
+    mostly link text and of one tag: the label goes, the rail is left as the model judged it; the
+    same label over a list of sentences, or over one headline, stays."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    rail = ["Auch interessant:", "Ten ferries to try this summer", "The night boat, reviewed"]
+    texts = [STORY_TEXT, *rail, OTHER_TEXT]
+    rows = [SURE] * 5
+    sizes = _sizes(rows, texts)
+    tags = ["p", "p", "li", "li", "p"]
+
+    def judged(links: list[float], tags: list[str] = tags) -> list[int] | None:
+        return model.sure(rows, sizes, texts=texts, tags=tags, links=links)
+
+    assert judged([0.0, 0.0, 1.0, 1.0, 0.0]) == [c, b, c, c, c]
+    assert judged([0.0, 0.0, 1.0, 0.2, 0.0]) == [c, c, c, c, c]  # the second item is no headline
+    assert judged([0.0, 0.0, 1.0, 1.0, 0.0], ["p", "p", "li", "div", "p"]) == [c, c, c, c, c]
+    assert judged([0.0, 0.0, 1.0, 1.0, 0.0], ["p", "li", "li", "li", "p"]) == [c, c, c, c, c]  # an item
+    assert model.sure(rows, sizes, texts=texts, tags=tags) == [c, c, c, c, c]  # no link shares
+
+
+def test_first_choice_reads_the_link_share_for_a_rail() -> None:
+    """The same through a page's blocks: a `<p>` label over a `<ul>` of linked headlines."""
+    body = LexborHTMLParser(
+        f"<article><p>{STORY_TEXT}</p><p>Auch interessant:</p><ul>"
+        "<li><a href='/a'>Ten ferries to try this summer</a></li>"
+        "<li><a href='/b'>The night boat, reviewed</a></li></ul></article>"
+    ).body
+    assert body is not None
+    blocks = page_blocks(body, None, page_features("article", 0, 0, 0))
+
+    class Rows:
+        def predict(self, matrix: Any) -> Any:
+            return [SURE] * len(matrix)
+
+    model.use(None, Rows())
+    try:
+        chosen = model.first_choice(blocks)
+    finally:
+        model.use_shipped()
+    label = "Auch interessant:"
+    assert [b.text for b in blocks][1] == label
+    assert chosen is not None and [b.text for b in chosen] == [b.text for b in blocks if b.text != label]

@@ -311,6 +311,33 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
             + "</div>",
             "article",
         ),
+        (  # a "related posts" run under a story of the page's own is not a thread
+            "",
+            "<article><h1>Ferry timetable</h1>"
+            + STORY
+            + "</article><div class='related'>"
+            + "".join(f"<div class='post'><p>News {i}: " + "words " * 20 + "</p></div>" for i in range(4))
+            + "</div>",
+            "article",
+        ),
+        (  # a thread's opening post, classed apart from the replies beside it ("post-opening"), is no story
+            "",
+            "<div class='thread'><div class='post post-opening'>"
+            + STORY
+            + "</div>"
+            + "".join(f"<div class='post'><p>Reply {i}: " + "words " * 20 + "</p></div>" for i in range(3))
+            + "</div>",
+            "forum",
+        ),
+        (  # answers under a long question are a Q&A page's posts: the question is no story
+            "",
+            "<div class='question'><h1>Which ferry takes bikes?</h1>"
+            + STORY
+            + "</div><div class='answers'>"
+            + "".join(f"<div class='answer'><p>Answer {i}: " + "words " * 20 + "</p></div>" for i in range(3))
+            + "</div>",
+            "forum",
+        ),
         (  # answers in a comments container are a Q&A page's posts
             "",
             "<div class='comments'>"

@@ -76,3 +76,13 @@ def test_the_manifest_names_the_features_in_the_order_the_blocks_give_them() -> 
     assert not set(VOTE_FEATURES) & set(described["feature_names"])
     assert set(VOTE_FEATURES) <= set(FEATURE_NAMES)
     assert model.manifest(data)["feature_names"][:2] == ["log_chars", "log_words"]
+
+
+@pytest.mark.parametrize(
+    "text", ["", "| | |", "Read more", "one two three four five six seven", "a-b c_d é ü 12"]
+)
+def test_words_counted_up_to_a_bound_compare_as_the_whole_count(text: str) -> None:
+    """`words(text, most)` is the count, or `most` when there are at least as many: the bounds the
+    label and copy rules compare with give the same answers."""
+    for most in range(8):
+        assert model.words(text, most) == min(model.words(text), most)
