@@ -148,11 +148,16 @@ def _forms(months: tuple[int, ...], days: tuple[int, ...]) -> tuple[str, str]:
     names = "|".join(name[::-1] for m in months for name in _MONTH_NAMES[m - 1].split("|"))
     name_r = rf"\.?(?:{names})"
     ordinal_r = r"(?:ts|dn|dr|ht|re|º|\.)?"
+    # the runs of separators possessive ("*+"): what follows one (a month name, an ordinal, a
+    # digit, "ed") never starts with a separator, so giving a character back can never match and
+    # the same texts match; without it a run of n separators before a year was tried again at
+    # each of its n ends, with every month name (a text of "2019" and 300 " ,-" a thousand times,
+    # 0.9 MB: `states_some_day` 0.95 s, 0.01 s with them)
     before = (
         rf"\s?[-/.|]\s?{month_r}\s?[-/.|]\s?{dd_r}(?!\d)",  # 01.03.2019
         rf"/{dd_r}/{month_r}(?!\d)",  # 3/1/2019
-        rf"(?:\s+ed)?[\s,-]*{name_r}(?:\s+fo|\s+ed)?[\s-]*{ordinal_r}{dd_r}(?!\d)",  # 1st of March 2019
-        rf"[\s,-]*{ordinal_r}{dd_r}[\s-]*{name_r}(?!\w)",  # March 1, 2019
+        rf"(?:\s++ed)?[\s,-]*+{name_r}(?:\s+fo|\s+ed)?[\s-]*+{ordinal_r}{dd_r}(?!\d)",  # 1st of March 2019
+        rf"[\s,-]*+{ordinal_r}{dd_r}[\s-]*+{name_r}(?!\w)",  # March 1, 2019
     )
     return after, "|".join(before)
 
@@ -177,9 +182,10 @@ def states_some_day(text: str) -> bool:
 @functools.cache
 def _any_day_forms() -> tuple[re.Pattern[str], re.Pattern[str]]:
     after, before = _forms(tuple(range(1, 13)), tuple(range(1, 32)))
-    # the lookbehind after the year's first digits, not before them: the search then skips to
-    # each "19" or "20" (or digit) instead of trying the whole pattern at every position
+    # the lookbehind after the year's first digits, not before them, and the year's digits ASCII
+    # (as `states_day` writes a year): the search then skips to each "19" or "20" (or ASCII
+    # digit) instead of trying the whole pattern at every position
     return (
-        re.compile(rf"(?:19|20)(?<!\d\d\d)\d\d{after}", re.IGNORECASE),
-        re.compile(rf"\d\d(?:91|02)(?<!\d\d\d\d\d)(?:{before})", re.IGNORECASE),
+        re.compile(rf"(?:19|20)(?<!\d\d\d)[0-9][0-9]{after}", re.IGNORECASE),
+        re.compile(rf"[0-9][0-9](?:91|02)(?<!\d\d\d\d\d)(?:{before})", re.IGNORECASE),
     )

@@ -202,6 +202,7 @@ def test_states_some_day_wherever_states_day_finds_one(text: str, day: date) -> 
         ("March 2019", False),
         ("style.css?v=20171129-b", False),
         ("12019-03-01", False),
+        ("01.03.20191", False),  # a year's digits in a longer number, before as after
         ("", False),
     ],
 )

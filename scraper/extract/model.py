@@ -561,8 +561,9 @@ _WORD = re.compile(r"\w+")  # over extracted text, never HTML
 
 def words(text: str, most: int | None = None) -> int:
     """The words of a text, as the copy rule counts them (a line of "| | |" has none); counted no
-    further than `most` when given, which is enough to compare the count with a bound (a short
-    label's, a copy's) without reading a long text to its end."""
+    further than `most` when given, which is enough to compare the count with a bound (a copy's)
+    without reading a long text to its end. (`sure` counts every block's words whole: besides the
+    label's bound it compares them with a paragraph's, an island's and a rail item's.)"""
     if most is None:
         return len(_WORD.findall(text))
     return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))

@@ -36,6 +36,13 @@ BYLINES = (
     '<em class="post-Byline">Jane Doe</em>',
     "<div><rel>me</rel>Jane Doe</div>",
     '<span class="&#97;uthor">Jane Doe</span>',  # "author", spelt by a character reference
+    '<span class="auth\x0cor">Jane Doe</span>',  # "author": lxml drops the form feed, no XML character
+    "<auth\x01or>Jane Doe</auth\x01or>",
+    '<span class="channel-name">Jane Doe</span>',
+    '<span class="posted-by">Jane Doe</span>',
+    '<span class="journalist-name">Jane Doe</span>',
+    '<span id="xiaobian">Jane Doe</span>',
+    '<span class="bianji">Jane Doe</span>',
 )
 
 

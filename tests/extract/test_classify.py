@@ -329,6 +329,15 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
             + "</div>",
             "forum",
         ),
+        (  # paragraphs in the site's chrome before a thread (a forum's rules in its sidebar) are no story
+            "",
+            "<aside>"
+            + STORY
+            + "</aside><div class='thread'>"
+            + "".join(f"<div class='post'><p>Reply {i}: " + "words " * 20 + "</p></div>" for i in range(3))
+            + "</div>",
+            "forum",
+        ),
         (  # answers under a long question are a Q&A page's posts: the question is no story
             "",
             "<div class='question'><h1>Which ferry takes bikes?</h1>"

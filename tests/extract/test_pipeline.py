@@ -177,6 +177,16 @@ def test_clean_authors(raw: str | list[str] | None, expected: tuple[str, ...]) -
     assert clean_authors(raw) == expected
 
 
+@pytest.mark.parametrize("cascade", [True, False])
+def test_a_byline_only_trafilaturas_search_finds_is_the_author(cascade: bool) -> None:
+    """A byline the page declares nowhere but in its markup, where trafilatura's XPaths find it:
+    the skip of the search (bylines.may_name_author) reads the markup as lxml does, for which a
+    form feed, no XML character, is not there ("auth\\x0cor-name" is "author-name")."""
+    byline = "<span class='auth\x0cor-name'>By Jane Doe</span>"
+    doc = extract(_page(_article(body=byline + PARAGRAPHS)), ExtractSettings(cascade=cascade))
+    assert doc.authors == ("Jane Doe",)
+
+
 def test_authors_come_out_as_a_tuple() -> None:
     """A page with two authors in its metadata yields a tuple of both names."""
     head = '<meta name="author" content="Ana Lima; By Ben Ortiz">'
