@@ -143,6 +143,8 @@ _PIECES = ["1", "01", "3", "03", "12", "2", "20", "2019", "2020", "0", " ", "\n"
 @example(text="1st of  March, 2019", day=date(2019, 3, 1))
 @example(text="13/1/2019 and 11.03.2019", day=date(2019, 3, 1))
 @example(text="2019-03-011", day=date(2019, 3, 1))
+@example(text="1st of March , - \n 2019", day=date(2019, 3, 1))  # long runs of separators
+@example(text="March \n -  1 , -  2019", day=date(2019, 3, 1))
 def test_states_day_agrees_with_one_search_of_every_form(text: str, day: date) -> None:
     """Matching around each place the year stands finds a day exactly where one search of all
     the forms over the whole text does."""

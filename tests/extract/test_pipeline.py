@@ -701,6 +701,15 @@ def test_fast_keeps_the_stated_metadata() -> None:
     assert "summer timetable" in doc.text
 
 
+def test_fast_still_searches_the_markup_for_a_date() -> None:
+    """`fast` skips htmldate's search of the text, not its search of the markup: a date only an
+    element of the page gives (an <abbr class="published">) is found, as without `fast`."""
+    body = "<abbr class='published' title='2021-03-14'>spring</abbr>" + PARAGRAPHS
+    page = _page(_article(body=body), url="https://news.example/story")
+    fast, full = extract(page, ExtractSettings(fast=True)), extract(page, ExtractSettings())
+    assert fast.date == full.date == "2021-03-14"
+
+
 # -- [extract] metadata = "stated" -------------------------------------------------------------
 
 # a page whose metadata is found only by searching it: a date in its text and in a <time>, a
