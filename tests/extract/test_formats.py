@@ -17,6 +17,7 @@ from scraper.extract.formats import (
     plain_text,
     rejoin,
     remove_copies,
+    remove_unheld,
     respace,
     resplit,
     unwrap,
@@ -417,3 +418,23 @@ def test_the_split_search_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     body = etree.fromstring("<main><p>One line Two line</p><p>Two line Red line</p></main>")
     assert resplit(body, "One line\nTwo line\nRed line", lambda: "")
     assert plain_text(body).splitlines() == ["One line", "Two line", "Two line Red line"]
+
+
+def test_blocks_the_page_does_not_hold_are_taken_out() -> None:
+    """remove_unheld takes out each block whose text the page does not hold (white space aside);
+    the blocks it holds stay."""
+    body = etree.fromstring("<main><p>The  story.</p><p>Accept all cookies</p><p>Its end.</p></main>")
+    assert remove_unheld([body], "The story.\nIts\nend.")
+    assert plain_text(body).splitlines() == ["The story.", "Its end."]
+    assert not remove_unheld([body], "The story. Its end.")
+
+
+def test_the_unheld_search_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """remove_unheld scans at most _UNHELD_SCAN characters of the page's text in all: past the
+    bound, the blocks left stay as trafilatura gave them (thousands of blocks, none held, in a
+    large page cost seconds before)."""
+    page = "The story. Its end."
+    monkeypatch.setattr(formats, "_UNHELD_SCAN", 2 * len("".join(page.split())))
+    body = etree.fromstring("<main><p>Ad one</p><p>Ad two</p><p>Ad three</p><p>Ad four</p></main>")
+    assert remove_unheld([body], page)
+    assert plain_text(body).splitlines() == ["Ad three", "Ad four"]
