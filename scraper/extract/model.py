@@ -127,6 +127,9 @@ LABEL_WORDS = 5
 # list; trafilatura's evaluation does not). Chosen by the site-grouped CV (docs/model.md).
 PARAGRAPH_WORDS, ISLAND_WORDS, STRAY_COMMENT = 15, 25, 0.1
 RAIL_ITEMS, RAIL_LINKS, RAIL_WORDS = 2, 0.8, 30
+# `sure` compares a block's words with these bounds alone: a count that stops one past the
+# largest gives every comparison's answer without reading a long paragraph to its end
+_COUNTED = max(LABEL_WORDS, PARAGRAPH_WORDS, ISLAND_WORDS, RAIL_WORDS) + 1
 LINK_SHARE = FEATURE_NAMES.index("link_share")  # a block's share of link text, as the models read it
 _TAGS = tuple(
     (i, name.removeprefix("tag:")) for i, name in enumerate(FEATURE_NAMES) if name.startswith("tag:")
@@ -415,7 +418,7 @@ def sure(
         return None
     if not (comments if thread is None else thread):  # a post's user, rank, date: short blocks, wanted
         voted = [False] * len(verdicts) if votes is None else [v >= VOTE for v in votes]
-        counted = [0] * len(verdicts) if texts is None else [words(t) for t in texts]
+        counted = [0] * len(verdicts) if texts is None else [words(t, _COUNTED) for t in texts]
         short = [texts is not None and n <= LABEL_WORDS for n in counted]
         labels = [s and (d or v) for s, d, v in zip(short, doubted, voted, strict=True)]
         # a paragraph the model doubts, neither voted out nor a likely comment
@@ -564,8 +567,8 @@ _WORD = re.compile(r"\w+")  # over extracted text, never HTML
 def words(text: str, most: int | None = None) -> int:
     """The words of a text, as the copy rule counts them (a line of "| | |" has none); counted no
     further than `most` when given, which is enough to compare the count with a bound (a copy's)
-    without reading a long text to its end. (`sure` counts every block's words whole: besides the
-    label's bound it compares them with a paragraph's, an island's and a rail item's.)"""
+    without reading a long text to its end (`sure` counts up to `_COUNTED`, one past the largest of
+    the label's, a paragraph's, an island's and a rail item's bounds)."""
     if most is None:
         return len(_WORD.findall(text))
     return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))

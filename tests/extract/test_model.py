@@ -86,3 +86,13 @@ def test_words_counted_up_to_a_bound_compare_as_the_whole_count(text: str) -> No
     label and copy rules compare with give the same answers."""
     for most in range(8):
         assert model.words(text, most) == min(model.words(text), most)
+
+
+@pytest.mark.parametrize("count", range(60))
+def test_sures_bounded_count_answers_each_of_its_comparisons_as_the_whole_count(count: int) -> None:
+    """`sure` counts a block's words up to `_COUNTED`: each bound it compares a count with (a
+    label's, a paragraph's, an island's, a rail item's) gets the answer the whole count gives."""
+    text = " ".join(["word"] * count)
+    bounded, whole = model.words(text, model._COUNTED), model.words(text)
+    for bound in (model.LABEL_WORDS, model.PARAGRAPH_WORDS, model.ISLAND_WORDS, model.RAIL_WORDS):
+        assert (bounded <= bound, bounded >= bound) == (whole <= bound, whole >= bound)
