@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any
 
@@ -20,6 +20,7 @@ from scraper.extract.blocks import (
     FIRST_FEATURE_NAMES,
     TRAFILATURA_FEATURES,
     VOTE_FEATURES,
+    Block,
     page_blocks,
     page_features,
 )
@@ -181,26 +182,35 @@ def test_an_unsure_block_trafilatura_rules_remove_is_dropped() -> None:
     ]
 
 
-def test_first_choice_reads_trafilatura_rules_vote() -> None:
-    """first_choice gives `sure` each block's discarded share (blocks.DISCARDED): the byline in a
-    <span class="byline">, unsure to the first model, is not in the text."""
-    body = LexborHTMLParser(
-        "<article><p>A first paragraph of the story, long enough to be sure of it.</p>"
-        "<div><span class='byline'>By Jane Doe</span></div></article>"
-    ).body
+def _first_choice(
+    html: str, rows: Callable[[list[Block]], list[list[float]]]
+) -> tuple[list[Block], list[Block] | None]:
+    """An article's blocks, and `model.first_choice` of them with a first model whose rows (one
+    per block: boilerplate, content, comment) are `rows(blocks)`; the shipped model after."""
+    body = LexborHTMLParser(html).body
     assert body is not None
     blocks = page_blocks(body, None, page_features("article", 0, 0, 0))
-    unsure = [[0.05, 0.95, 0.0], [0.4, 0.6, 0.0]]
 
     class Rows:
         def predict(self, matrix: Any) -> Any:
-            return unsure[: len(matrix)]
+            return rows(blocks)
 
     model.use(None, Rows())
     try:
-        chosen = model.first_choice(blocks)
+        return blocks, model.first_choice(blocks)
     finally:
         model.use_shipped()
+
+
+def test_first_choice_reads_trafilatura_rules_vote() -> None:
+    """first_choice gives `sure` each block's discarded share (blocks.DISCARDED): the byline in a
+    <span class="byline">, unsure to the first model, is not in the text."""
+    unsure = [[0.05, 0.95, 0.0], [0.4, 0.6, 0.0]]
+    blocks, chosen = _first_choice(
+        "<article><p>A first paragraph of the story, long enough to be sure of it.</p>"
+        "<div><span class='byline'>By Jane Doe</span></div></article>",
+        lambda blocks: unsure[: len(blocks)],
+    )
     assert chosen is not None and [b.text for b in chosen] == [blocks[0].text]
 
 
@@ -293,24 +303,13 @@ def test_a_section_heading_above_a_photo_heads_the_text_after_the_photo() -> Non
 def test_first_choice_keeps_a_section_heading_above_a_photo() -> None:
     """The same through the blocks of a page: `<h2>` then a `<figure>` whose caption the model
     drops, then the section's paragraphs; the cascade keeps the heading."""
-    body = LexborHTMLParser(
+    by_text = {"What happens next": UNSURE, "Photo: Reuters": GONE}
+    blocks, chosen = _first_choice(
         f"<article><h1>Ferries</h1><p>{STORY_TEXT}</p><h2>What happens next</h2>"
         "<figure><img src='a.jpg'><figcaption>Photo: Reuters</figcaption></figure>"
-        f"<p>{OTHER_TEXT}</p></article>"
-    ).body
-    assert body is not None
-    blocks = page_blocks(body, None, page_features("article", 0, 0, 0))
-    by_text = {"What happens next": UNSURE, "Photo: Reuters": GONE}
-
-    class Rows:
-        def predict(self, matrix: Any) -> Any:
-            return [by_text.get(b.text, SURE) for b in blocks]
-
-    model.use(None, Rows())
-    try:
-        chosen = model.first_choice(blocks)
-    finally:
-        model.use_shipped()
+        f"<p>{OTHER_TEXT}</p></article>",
+        lambda blocks: [by_text.get(b.text, SURE) for b in blocks],
+    )
     texts = ["Ferries", STORY_TEXT, "What happens next", "Photo: Reuters", OTHER_TEXT]
     assert [b.text for b in blocks] == texts
     assert chosen is not None and [b.text for b in chosen] == [t for t in texts if t != "Photo: Reuters"]
@@ -342,22 +341,11 @@ def test_a_sure_short_block_trafilatura_rules_remove_closing_the_text_goes() -> 
 def test_first_choice_drops_a_sure_byline_closing_the_story() -> None:
     """The page of the last closing note: a story, then `<div class="byline">By Jane</div>` the
     first model is sure of; the cascade leaves it out, as --no-cascade does."""
-    body = LexborHTMLParser(
+    blocks, chosen = _first_choice(
         f"<article><h1>Ferries</h1><p>{STORY_TEXT}</p><p>{OTHER_TEXT}</p>"
-        "<div class='byline'>By Jane</div></article>"
-    ).body
-    assert body is not None
-    blocks = page_blocks(body, None, page_features("article", 0, 0, 0))
-
-    class Rows:
-        def predict(self, matrix: Any) -> Any:
-            return [[0.1, 0.9, 0.0]] * len(matrix)
-
-    model.use(None, Rows())
-    try:
-        chosen = model.first_choice(blocks)
-    finally:
-        model.use_shipped()
+        "<div class='byline'>By Jane</div></article>",
+        lambda blocks: [[0.1, 0.9, 0.0]] * len(blocks),
+    )
     assert chosen is not None and [b.text for b in chosen] == [b.text for b in blocks[:-1]]
     assert blocks[-1].text == "By Jane"
 
@@ -488,23 +476,12 @@ def test_a_label_heading_a_rail_of_headlines_goes() -> None:
 
 def test_first_choice_reads_the_link_share_for_a_rail() -> None:
     """The same through a page's blocks: a `<p>` label over a `<ul>` of linked headlines."""
-    body = LexborHTMLParser(
+    blocks, chosen = _first_choice(
         f"<article><p>{STORY_TEXT}</p><p>Auch interessant:</p><ul>"
         "<li><a href='/a'>Ten ferries to try this summer</a></li>"
-        "<li><a href='/b'>The night boat, reviewed</a></li></ul></article>"
-    ).body
-    assert body is not None
-    blocks = page_blocks(body, None, page_features("article", 0, 0, 0))
-
-    class Rows:
-        def predict(self, matrix: Any) -> Any:
-            return [SURE] * len(matrix)
-
-    model.use(None, Rows())
-    try:
-        chosen = model.first_choice(blocks)
-    finally:
-        model.use_shipped()
+        "<li><a href='/b'>The night boat, reviewed</a></li></ul></article>",
+        lambda blocks: [SURE] * len(blocks),
+    )
     label = "Auch interessant:"
     assert [b.text for b in blocks][1] == label
     assert chosen is not None and [b.text for b in chosen] == [b.text for b in blocks if b.text != label]
