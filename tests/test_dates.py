@@ -130,13 +130,13 @@ def _one_search(day: date) -> re.Pattern[str]:
 # in several languages and scripts, a letter and a digit that may touch them
 _PIECES = ["1", "01", "3", "03", "12", "2", "20", "2019", "2020", "0", " ", "\n", "-", "/", ".", "|",
            ",", "st", "er", "º", "of ", "de ", "March", "mars", "Mar", "марта", "Dec", "x", "é"]  # fmt: skip
+# texts of up to 12 of them, and the days the property tests look for in them
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+_DAYS = st.sampled_from([date(2019, 3, 1), date(2020, 3, 12), date(2020, 12, 3), date(2020, 2, 20)])
 
 
 @settings(max_examples=1500, deadline=None)
-@given(
-    text=st.lists(st.sampled_from(_PIECES), max_size=12).map("".join),
-    day=st.sampled_from([date(2019, 3, 1), date(2020, 3, 12), date(2020, 12, 3), date(2020, 2, 20)]),
-)
+@given(text=_TEXTS, day=_DAYS)
 @example(text="xMarch 1, 2019", day=date(2019, 3, 1))
 @example(text="March 52019", day=date(2019, 3, 5))
 @example(text="March 202020", day=date(2020, 3, 20))
@@ -179,10 +179,7 @@ def test_utc_timestamp_reads_back_what_the_store_wrote_and_refuses_the_rest() ->
 
 
 @settings(max_examples=1500, deadline=None)
-@given(
-    text=st.lists(st.sampled_from(_PIECES), max_size=12).map("".join),
-    day=st.sampled_from([date(2019, 3, 1), date(2020, 3, 12), date(2020, 12, 3), date(2020, 2, 20)]),
-)
+@given(text=_TEXTS, day=_DAYS)
 @example(text="xMarch 1, 2019", day=date(2019, 3, 1))
 @example(text="1st of  March, 2019", day=date(2019, 3, 1))
 @example(text="13/1/2019 and 11.03.2019", day=date(2019, 3, 1))
