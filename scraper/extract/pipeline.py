@@ -625,7 +625,7 @@ def _extract_main(
             raise
         return first
     if remove_unheld([b for b in (found.body, found.commentsbody) if b is not None],
-                     _held_by_safe(html, settings, source, page_type, simplified=simplified)):  # fmt: skip
+                     _held_by_safe(second_page, settings, source, page_type)):  # fmt: skip
         found.text = xmltotxt(found.body, True)  # the Markdown, as trafilatura writes it
         if found.commentsbody is not None:
             found.comments = xmltotxt(found.commentsbody, True)
@@ -633,15 +633,12 @@ def _extract_main(
     return second if first is None or len(second[1]) > len(first[1]) else first
 
 
-def _held_by_safe(
-    html: str, settings: ExtractSettings, source: str, page_type: str, *, simplified: bool
-) -> str:
-    """The text of the page once the user's selectors and the pre-pass rules that take no
-    landmark of the story (`strip_clutter`'s `safe_only`: scripts, consent boxes, share bars)
-    have run: what the second call may keep."""
-    tree = parse_html(html, source)
-    if simplified:
-        simplify(tree, source)
+def _held_by_safe(second_page: str, settings: ExtractSettings, source: str, page_type: str) -> str:
+    """The text of the page the second call read (`_explicit_only`: the user's selectors applied,
+    simplified if it had to be) once the pre-pass rules that take no landmark of the story
+    (`strip_clutter`'s `safe_only`: scripts, consent boxes, share bars) have run too: what the
+    second call may keep. The user's selectors run again, to protect what `keep` kept."""
+    tree = parse_html(second_page, source)
     strip_clutter(tree, settings, page_type, safe_only=True)
     return tree.body.text(deep=True, separator=" ") if tree.body is not None else ""
 
