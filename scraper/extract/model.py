@@ -127,6 +127,14 @@ LABEL_WORDS = 5
 # list; trafilatura's evaluation does not). Chosen by the site-grouped CV (docs/model.md).
 PARAGRAPH_WORDS, ISLAND_WORDS, STRAY_COMMENT = 15, 25, 0.1
 RAIL_ITEMS, RAIL_LINKS, RAIL_WORDS = 2, 0.8, 30
+# A list page's items (`items`): the blocks a model doubts and drops (neither voted out by
+# trafilatura's rules nor taken for an unwanted comment) that sit in a run of ITEM_RUN or more
+# alike siblings (blocks.Block.repeated: a shop's grid of cards, a list of events or papers) are the
+# page's content when they hold at least ITEM_SHARE as much text as the blocks kept: the page has no
+# story of its own beside them. On a story page what is kept outweighs a rail of teasers, which
+# stays dropped (page type decides: a listing's teasers are its text, an article's are not). Chosen
+# by the site-grouped CV (docs/model.md).
+ITEM_RUN, ITEM_SHARE = 3, 0.5
 # `sure` compares a block's words with these bounds alone: a count that stops one past the
 # largest gives every comparison's answer without reading a long paragraph to its end
 _COUNTED = max(LABEL_WORDS, PARAGRAPH_WORDS, ISLAND_WORDS, RAIL_WORDS) + 1
@@ -326,6 +334,8 @@ def choose(
         comments_last=comments_last,
         texts=[b.text for b in blocks],
         shown=shown,
+        votes=[b.features[DISCARDED] for b in blocks],
+        runs=[b.repeated for b in blocks],
     )
     if verdicts is None:
         return None
@@ -356,6 +366,7 @@ def first_choice(
         tags=[tag_seen(b.features) for b in blocks],
         links=[b.features[LINK_SHARE] for b in blocks],
         thread=thread,
+        runs=[b.repeated for b in blocks],
     )
     if verdicts is None:
         return None
@@ -386,6 +397,7 @@ def sure(
     tags: list[str] | None = None,
     links: list[float] | None = None,
     thread: bool | None = None,
+    runs: list[int] | None = None,
 ) -> list[int] | None:
     """Each block's fate by the first model alone (BOILERPLATE, CONTENT or COMMENT), or None when
     it is not sure of the page: when the blocks whose probability of being wanted lies between
@@ -399,10 +411,12 @@ def sure(
     rank and date stay. An article's text is the same with its comments wanted or not. Before
     that, a doubted paragraph that continues the story is kept (`continued`: `texts` and `tags`),
     and is no island; a label heading a rail (`rail_heads`: `links`, each block's share of link
-    text) goes. With `texts`, copies among the kept blocks are dropped (`drop_copies`, `shown`),
-    as `decide` does."""
+    text) goes. Last, a list page's items are kept (`items`: `runs`, each block's alike siblings),
+    on a thread too. With `texts`, copies among the kept blocks are dropped (`drop_copies`,
+    `shown`), as `decide` does."""
     verdicts: list[int] = []
     doubted: list[bool] = []  # unsure of it
+    kinds: list[int] = []  # what each block is when kept
     unsure = 0
     for i, (row, size) in enumerate(zip(classes, sizes, strict=True)):
         p_content, p_comment = row[CONTENT], row[COMMENT]
@@ -413,11 +427,12 @@ def sure(
         if doubted[-1]:
             unsure += size
             keep = keep and (votes is None or votes[i] < VOTE)
-        verdicts.append((COMMENT if p_comment > p_content else CONTENT) if keep else BOILERPLATE)
+        kinds.append(COMMENT if p_comment > p_content else CONTENT)
+        verdicts.append(kinds[-1] if keep else BOILERPLATE)
     if unsure > FIRST_UNSURE * sum(sizes):
         return None
+    voted = [False] * len(verdicts) if votes is None else [v >= VOTE for v in votes]
     if not (comments if thread is None else thread):  # a post's user, rank, date: short blocks, wanted
-        voted = [False] * len(verdicts) if votes is None else [v >= VOTE for v in votes]
         counted = [0] * len(verdicts) if texts is None else [words(t, _COUNTED) for t in texts]
         short = [texts is not None and n <= LABEL_WORDS for n in counted]
         labels = [s and (d or v) for s, d, v in zip(short, doubted, voted, strict=True)]
@@ -444,10 +459,35 @@ def sure(
         passed = None if tags is None else [t == "figcaption" for t in tags]
         verdicts = by_context(verdicts, islands, labels, passed)
         verdicts = [BOILERPLATE if head else v for v, head in zip(verdicts, heads, strict=True)]
+    if runs is not None:
+        unvoted = [d and not v for d, v in zip(doubted, voted, strict=True)]
+        verdicts = items(verdicts, unvoted, kinds, runs, sizes)
     if texts is not None:
         for i in drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown):
             verdicts[i] = BOILERPLATE
     return verdicts if any(verdicts) else None
+
+
+def items(
+    verdicts: list[int], doubted: list[bool], kinds: list[int], runs: list[int], sizes: list[int]
+) -> list[int]:
+    """The verdicts after keeping a list page's items: the dropped blocks the model `doubted`
+    (neither voted out nor an unwanted comment) in a run of `ITEM_RUN` or more alike siblings
+    (`runs`) are kept, each as its kind (`kinds`: CONTENT or COMMENT), when they hold at least
+    `ITEM_SHARE` as much text (`sizes`) as the kept blocks: the page has no story of its own beside
+    them (a shop's grid of cards). On a story page they stay dropped (a rail of teasers)."""
+    found = [
+        i
+        for i, (v, d, n) in enumerate(zip(verdicts, doubted, runs, strict=True))
+        if not v and d and n >= ITEM_RUN
+    ]
+    kept = sum(size for v, size in zip(verdicts, sizes, strict=True) if v)
+    if not found or sum(sizes[i] for i in found) < ITEM_SHARE * kept:
+        return verdicts
+    chosen = list(verdicts)
+    for i in found:
+        chosen[i] = kinds[i]
+    return chosen
 
 
 def continued(verdicts: list[int], paragraphs: list[bool], tags: list[str]) -> list[int]:
@@ -522,6 +562,8 @@ def decide(
     comments_last: bool = False,
     texts: list[str] | None = None,
     shown: Callable[[str], int] | None = None,
+    votes: list[float] | None = None,
+    runs: list[int] | None = None,
 ) -> list[int] | None:
     """Each block's fate: BOILERPLATE (dropped), CONTENT or COMMENT (kept as that); None when
     that is what trafilatura did, when nothing would be kept, or when the model would drop more
@@ -530,9 +572,13 @@ def decide(
     A block is kept when its probability of being wanted (content, plus comment when comments are
     wanted) is at least `KEEP`, dropped below `DROP`, and left to trafilatura's verdict between.
     With `comments_last`, a comment kept before main text moves after it, which is a change too.
-    With `texts`, copies among the kept blocks are dropped (`drop_copies`: a text kept more often
-    than the page shows it, `shown`)."""
+    A list page's items are kept (`items`: `runs`, each block's alike siblings; not those of which
+    trafilatura's rules remove `VOTE` or more, `votes`), as `sure` does. With `texts`, copies among
+    the kept blocks are dropped (`drop_copies`: a text kept more often than the page shows it,
+    `shown`)."""
     verdicts: list[int] = []
+    doubted: list[bool] = []  # left to trafilatura's verdict
+    kinds: list[int] = []  # what each block is when kept
     changed = False
     kept_size = dropped_size = 0
     for row, share, size in zip(classes, kept, sizes, strict=True):
@@ -542,14 +588,22 @@ def decide(
         unwanted_comment = not comments and p_comment >= min(KEEP, COMMENT_DROP)
         if not comments and p_comment >= COMMENT_DROP:
             keep = False
+            doubted.append(False)
         else:
             keep = True if wanted >= KEEP else False if wanted < DROP else by_trafilatura
+            doubted.append(DROP <= wanted < KEEP)
         changed |= keep != by_trafilatura
         kept_size += size if by_trafilatura else 0
         dropped_size += size if by_trafilatura and not keep and not unwanted_comment else 0
-        verdicts.append((COMMENT if p_comment > p_content else CONTENT) if keep else BOILERPLATE)
+        kinds.append(COMMENT if p_comment > p_content else CONTENT)
+        verdicts.append(kinds[-1] if keep else BOILERPLATE)
     if dropped_size > MAX_DROPPED * kept_size:
         return None
+    if runs is not None:
+        unvoted = [d and (votes is None or votes[i] < VOTE) for i, d in enumerate(doubted)]
+        found = items(verdicts, unvoted, kinds, runs, sizes)
+        changed |= found != verdicts
+        verdicts = found
     if comments_last:
         kinds = [v for v in verdicts if v]
         changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]

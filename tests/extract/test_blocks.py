@@ -331,3 +331,18 @@ def test_trafilatura_rules_vote_on_each_block() -> None:
     assert blocks[0].features[at["previous_discarded"]] == -1.0
     assert blocks[0].features[at["next_discarded"]] == 1.0
     assert blocks[2].features[at["previous_discarded"]] == 1.0
+
+
+def test_a_list_pages_items_are_kept_where_trafilatura_dropped_them(fixed_model: Any) -> None:
+    """Items in a run of alike siblings that the model leaves to trafilatura, which dropped them,
+    are kept when they outweigh half of what is kept (model.items); under a story they are not."""
+    cards = "".join(f"<li class='card'><a href='/p{i}'>Oak desk number {i}</a></li>" for i in range(4))
+    story = "<p>" + "A long story of the page's own, which its readers came for. " * 10 + "</p>"
+    fixed_model([0.95] + [0.4] * 4)
+    chosen = [b.text for b in model.choose(_blocks(f"<h1>Desks</h1><ul>{cards}</ul>", "Desks")) or []]
+    assert chosen == ["Desks"] + [f"Oak desk number {i}" for i in range(4)]
+    fixed_model([0.95, 0.95] + [0.4] * 4)
+    chosen = [b.text for b in model.choose(_blocks(f"<h1>Desks</h1>{story}<ul>{cards}</ul>", "Desks")) or []]
+    assert len(chosen) == 2 and chosen[0] == "Desks"  # the story alone beside the title
+    fixed_model([0.95] + [0.05] * 4)  # boilerplate the model is sure of stays dropped
+    assert model.choose(_blocks(f"<h1>Desks</h1><ul>{cards}</ul>", "Desks")) is None
