@@ -127,18 +127,25 @@ LABEL_WORDS = 5
 # list; trafilatura's evaluation does not). Chosen by the site-grouped CV (docs/model.md).
 PARAGRAPH_WORDS, ISLAND_WORDS, STRAY_COMMENT = 15, 25, 0.1
 RAIL_ITEMS, RAIL_LINKS, RAIL_WORDS = 2, 0.8, 30
-# A list page's items (`items`): the blocks a model doubts and drops (neither voted out by
-# trafilatura's rules nor taken for an unwanted comment) that sit in a run of ITEM_RUN or more
-# alike siblings (blocks.Block.repeated: a shop's grid of cards, a list of events or papers) are the
-# page's content when they hold at least ITEM_SHARE as much text as the blocks kept: the page has no
-# story of its own beside them. On a story page what is kept outweighs a rail of teasers, which
-# stays dropped (page type decides: a listing's teasers are its text, an article's are not). Chosen
-# by the site-grouped CV (docs/model.md).
-ITEM_RUN, ITEM_SHARE = 3, 0.5
+# A list page's items (`items`): the blocks a model doubts and drops (not voted out by
+# trafilatura's rules, nor in a comment area or a sidebar by their nearest ancestors' class words)
+# that sit in a run of ITEM_RUN or more alike siblings (Block.repeated: a shop's grid of cards, a
+# list of events, papers or jobs) are the page's content when the page has no story of its own
+# beside them: at most ITEM_STORY kept block of ISLAND_WORDS words or more (an intro under the
+# heading), the items holding at least ITEM_SHARE as much text as what is kept, and the model
+# leaning to keep them at ITEM_WANTED or more on average (by size; a blog's archive, blogroll and
+# category lists lean further out). On a story page a rail of teasers stays dropped: page type
+# decides, read from the page's structure. Chosen by the site-grouped CV (docs/model.md).
+ITEM_RUN, ITEM_STORY, ITEM_SHARE, ITEM_WANTED = 3, 1, 0.5, 0.25
 # `sure` compares a block's words with these bounds alone: a count that stops one past the
 # largest gives every comparison's answer without reading a long paragraph to its end
 _COUNTED = max(LABEL_WORDS, PARAGRAPH_WORDS, ISLAND_WORDS, RAIL_WORDS) + 1
 LINK_SHARE = FEATURE_NAMES.index("link_share")  # a block's share of link text, as the models read it
+# a block whose nearest ancestors are classed as a comment area or a sidebar is no list's item
+_APART = tuple(
+    FEATURE_NAMES.index(f"near_class:{word}")
+    for word in ("comment", "reply", "discuss", "respon", "sidebar", "widget")
+)
 _TAGS = tuple(
     (i, name.removeprefix("tag:")) for i, name in enumerate(FEATURE_NAMES) if name.startswith("tag:")
 )
@@ -335,11 +342,16 @@ def choose(
         texts=[b.text for b in blocks],
         shown=shown,
         votes=[b.features[DISCARDED] for b in blocks],
-        runs=[b.repeated for b in blocks],
+        runs=[_run(b) for b in blocks],
     )
     if verdicts is None:
         return None
     return _in_order(blocks, verdicts, comments_last=comments_last, tables=tables)
+
+
+def _run(block: Block) -> int:
+    """The alike siblings of the block as `items` reads them: none in a comment area or a sidebar."""
+    return 0 if any(block.features[i] for i in _APART) else block.repeated
 
 
 def first_choice(
@@ -366,7 +378,7 @@ def first_choice(
         tags=[tag_seen(b.features) for b in blocks],
         links=[b.features[LINK_SHARE] for b in blocks],
         thread=thread,
-        runs=[b.repeated for b in blocks],
+        runs=[_run(b) for b in blocks],
     )
     if verdicts is None:
         return None
@@ -417,10 +429,12 @@ def sure(
     verdicts: list[int] = []
     doubted: list[bool] = []  # unsure of it
     kinds: list[int] = []  # what each block is when kept
+    wants: list[float] = []  # its probability of being wanted
     unsure = 0
     for i, (row, size) in enumerate(zip(classes, sizes, strict=True)):
         p_content, p_comment = row[CONTENT], row[COMMENT]
         wanted = p_content + (p_comment if comments else 0.0)
+        wants.append(wanted)
         unwanted_comment = not comments and p_comment >= COMMENT_DROP
         keep = not unwanted_comment and wanted >= 0.5  # the likelier side
         doubted.append(not (unwanted_comment or wanted >= FIRST_KEEP or wanted < FIRST_DROP))
@@ -459,9 +473,9 @@ def sure(
         passed = None if tags is None else [t == "figcaption" for t in tags]
         verdicts = by_context(verdicts, islands, labels, passed)
         verdicts = [BOILERPLATE if head else v for v, head in zip(verdicts, heads, strict=True)]
-    if runs is not None:
+    if runs is not None and texts is not None:
         unvoted = [d and not v for d, v in zip(doubted, voted, strict=True)]
-        verdicts = items(verdicts, unvoted, kinds, runs, sizes)
+        verdicts = items(verdicts, unvoted, kinds=kinds, runs=runs, sizes=sizes, wanted=wants, texts=texts)
     if texts is not None:
         for i in drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown):
             verdicts[i] = BOILERPLATE
@@ -469,20 +483,35 @@ def sure(
 
 
 def items(
-    verdicts: list[int], doubted: list[bool], kinds: list[int], runs: list[int], sizes: list[int]
+    verdicts: list[int],
+    doubted: list[bool],
+    *,
+    kinds: list[int],
+    runs: list[int],
+    sizes: list[int],
+    wanted: list[float],
+    texts: list[str],
 ) -> list[int]:
     """The verdicts after keeping a list page's items: the dropped blocks the model `doubted`
-    (neither voted out nor an unwanted comment) in a run of `ITEM_RUN` or more alike siblings
-    (`runs`) are kept, each as its kind (`kinds`: CONTENT or COMMENT), when they hold at least
-    `ITEM_SHARE` as much text (`sizes`) as the kept blocks: the page has no story of its own beside
-    them (a shop's grid of cards). On a story page they stay dropped (a rail of teasers)."""
+    (and trafilatura's rules do not remove) in a run of `ITEM_RUN` or more alike siblings (`runs`)
+    are kept, each as its kind (`kinds`: CONTENT or COMMENT), where the page has no story of its
+    own beside them: at most `ITEM_STORY` kept block (of `texts`) of `ISLAND_WORDS` words or more,
+    the items holding at least `ITEM_SHARE` as much text (`sizes`) as the kept blocks, and their
+    probability of being wanted (`wanted`) `ITEM_WANTED` or more on average, by size. On a story
+    page they stay dropped (a rail of teasers)."""
     found = [
         i
         for i, (v, d, n) in enumerate(zip(verdicts, doubted, runs, strict=True))
         if not v and d and n >= ITEM_RUN
     ]
+    if not found:
+        return verdicts
+    total = sum(sizes[i] for i in found)
     kept = sum(size for v, size in zip(verdicts, sizes, strict=True) if v)
-    if not found or sum(sizes[i] for i in found) < ITEM_SHARE * kept:
+    story = sum(1 for v, t in zip(verdicts, texts, strict=True) if v and words(t, _COUNTED) >= ISLAND_WORDS)
+    if story > ITEM_STORY or total < ITEM_SHARE * kept:
+        return verdicts
+    if sum(sizes[i] * wanted[i] for i in found) < ITEM_WANTED * total:
         return verdicts
     chosen = list(verdicts)
     for i in found:
@@ -579,11 +608,13 @@ def decide(
     verdicts: list[int] = []
     doubted: list[bool] = []  # left to trafilatura's verdict
     kinds: list[int] = []  # what each block is when kept
+    wants: list[float] = []  # its probability of being wanted
     changed = False
     kept_size = dropped_size = 0
     for row, share, size in zip(classes, kept, sizes, strict=True):
         p_content, p_comment = row[CONTENT], row[COMMENT]
         wanted = p_content + (p_comment if comments else 0.0)
+        wants.append(wanted)
         by_trafilatura = share >= KEPT
         unwanted_comment = not comments and p_comment >= min(KEEP, COMMENT_DROP)
         if not comments and p_comment >= COMMENT_DROP:
@@ -599,9 +630,9 @@ def decide(
         verdicts.append(kinds[-1] if keep else BOILERPLATE)
     if dropped_size > MAX_DROPPED * kept_size:
         return None
-    if runs is not None:
+    if runs is not None and texts is not None:
         unvoted = [d and (votes is None or votes[i] < VOTE) for i, d in enumerate(doubted)]
-        found = items(verdicts, unvoted, kinds, runs, sizes)
+        found = items(verdicts, unvoted, kinds=kinds, runs=runs, sizes=sizes, wanted=wants, texts=texts)
         changed |= found != verdicts
         verdicts = found
     if comments_last:

@@ -488,35 +488,55 @@ def test_first_choice_reads_the_link_share_for_a_rail() -> None:
 
 
 DOUBTED = [0.6, 0.4, 0.0]  # doubted, and the likelier side is to drop it
+CARD = "Oak desk, 120 cm, $240"
 
 
 def test_a_list_pages_doubted_items_are_its_content() -> None:
     """Doubted blocks the first model drops, in a run of ITEM_RUN or more alike siblings, are kept
-    when they hold ITEM_SHARE as much text as what is kept (a shop's grid under its heading); under
-    a story they stay dropped (a rail of teasers), and so do those in a shorter run, those
-    trafilatura's rules remove, and the boilerplate the model is sure of."""
+    where the page has no story of its own beside them (a shop's grid under its heading and
+    intro); beside a story they stay dropped (a rail of teasers), and so do those in a shorter
+    run, those trafilatura's rules remove, those the model leans further out on (a blog's
+    archive list) and the boilerplate it is sure of."""
     c, b = model.CONTENT, model.BOILERPLATE
+    intro = f"{PARAGRAPH} {PARAGRAPH}"  # one paragraph of ISLAND_WORDS words or more
+    texts = ["Desks", intro, CARD, CARD.replace("Oak", "Ash"), CARD.replace("Oak", "Elm"), "Footer"]
     rows = [SURE, SURE, DOUBTED, DOUBTED, DOUBTED, GONE]
     runs = [0, 0, 3, 3, 3, 0]
+    sizes = [5, len(intro), 100, 100, 100, 1000]  # the unsure share stays under FIRST_UNSURE
+    assert min(model.words(intro), model.words(STORY_TEXT)) >= model.ISLAND_WORDS
 
-    def judged(story: int, runs: list[int] = runs, votes: list[float] | None = None) -> list[int] | None:
-        return model.sure(rows, [20, story, 40, 40, 40, 1000], runs=runs, votes=votes)
+    def judged(
+        texts: list[str] = texts,
+        rows: list[list[float]] = rows,
+        runs: list[int] = runs,
+        votes: list[float] | None = None,
+    ) -> list[int] | None:
+        return model.sure(rows, sizes, texts=texts, runs=runs, votes=votes)
 
-    assert judged(180) == [c, c, c, c, c, b]
-    assert judged(2000) == [c, c, b, b, b, b]  # the page's own story outweighs them
-    assert judged(180, [0, 0, 2, 2, 0, 0]) == [c, c, b, b, b, b]  # no run of ITEM_RUN
-    assert judged(180, votes=[0.0, 0.0, 1.0, 1.0, 1.0, 0.0]) == [c, c, b, b, b, b]
-    assert model.sure(rows, [20, 180, 40, 40, 40, 1000]) == [c, c, b, b, b, b]  # no runs given
+    assert judged() == [c, c, c, c, c, b]
+    story = [texts[0], intro, STORY_TEXT, *texts[3:]]  # a second paragraph: the page's own story
+    assert judged(story, [SURE, SURE, SURE, *rows[3:]]) == [c, c, c, b, b, b]
+    assert judged(runs=[0, 0, 2, 2, 0, 0]) == [c, c, b, b, b, b]  # no run of ITEM_RUN
+    assert judged(votes=[0.0, 0.0, 1.0, 1.0, 1.0, 0.0]) == [c, c, b, b, b, b]
+    assert judged(rows=[SURE, SURE, *[[0.8, 0.2, 0.0]] * 3, GONE]) == [c, c, b, b, b, b]
+    assert model.sure(rows, sizes, texts=texts) == [c, c, b, b, b, b]  # no runs given
 
 
 def test_first_choice_keeps_a_grid_of_cards_under_its_heading() -> None:
     """The same through a page's blocks, whose alike siblings make the run: a heading, then a
-    list of products the first model doubts, beside a long footer it drops."""
-    cards = "".join(f"<li class='card'><a href='/p{i}'>Oak desk number {i}</a></li>" for i in range(4))
+    list of products the first model doubts, beside a long footer it drops; the same list classed
+    as a sidebar's widgets (its nearest ancestors' class words) stays dropped."""
+    cards = "".join(f"<li class='card'><a href='/p{i}'>Oak desk number {i}</a> $240</li>" for i in range(4))
     footer = "Footer text of the shop, its addresses and its terms. " * 20
-    blocks, chosen = _first_choice(
-        f"<h1>Desks</h1><ul>{cards}</ul><footer><div>{footer}</div></footer>",
-        lambda blocks: [SURE] + [DOUBTED] * 4 + [GONE],
-    )
+
+    def chosen(within: str) -> tuple[list[Block], list[Block] | None]:
+        return _first_choice(
+            f"<h1>Desks</h1><ul class='{within}'>{cards}</ul><footer><div>{footer}</div></footer>",
+            lambda blocks: [SURE] + [DOUBTED] * 4 + [GONE],
+        )
+
+    blocks, kept = chosen("results")
     assert [b.repeated for b in blocks] == [0, 4, 4, 4, 4, 0]
-    assert chosen is not None and [b.text for b in chosen] == [b.text for b in blocks[:5]]
+    assert kept is not None and [b.text for b in kept] == [b.text for b in blocks[:5]]
+    blocks, kept = chosen("widgets")  # which trafilatura's rules keep on a <ul>
+    assert kept is not None and [b.text for b in kept] == ["Desks"]
