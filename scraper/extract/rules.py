@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.dom import ancestors, class_tokens, class_words, link_density, link_text_length, text_of
+from scraper.dom import (
+    ancestors,
+    class_tokens,
+    class_words,
+    link_density,
+    link_text_length,
+    role_words,
+    text_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +114,7 @@ class Page:
                 {
                     n.mem_id: (n, tokens)
                     for n in body.css("[class], [id]")
-                    if (tokens := class_words(n, _rule_words()))
+                    if (tokens := role_words(n, _rule_words()))
                 }.values()
             ),
             texts=[
@@ -204,7 +212,7 @@ def _consent_boxes(page: Page) -> Iterator[LexborNode]:
     classed "cookies-accepted" around the page holds its title or main element and stays."""
     for node in page.body.css("[class], [id]"):
         if (
-            class_words(node, CONSENT_WORDS)
+            role_words(node, CONSENT_WORDS)
             and node.tag not in _NEVER_REMOVED
             and node.mem_id not in page.kept
             and not holds_story(node)
