@@ -137,6 +137,24 @@ def _class_words(names: str, ident: str, words: frozenset[str]) -> frozenset[str
     return _class_tokens(names, ident) & words
 
 
+# the characters outside ASCII that lower into an ASCII letter (and a combining dot, for the first)
+_LOWERS_TO_ASCII = ("\u0130", "\u212a")
+
+
+@functools.cache  # one per word list: a few, made at import
+def named_selector(words: frozenset[str]) -> str:
+    """A CSS selector for the elements whose class or id may hold one of `words` among its tokens
+    (`class_words`): one whose value holds the first piece of a word, ASCII case aside (`i`), or
+    one of the two characters outside ASCII that lower into an ASCII letter ("\u212a".lower() is
+    "k"). It finds more than `class_words` allows (a piece inside a longer name, an id slug), never
+    less: lexbor walks the elements, and `class_words` decides. A node that matches several of its
+    selectors comes once for each, in document order."""
+    pieces = {word.split("-", 1)[0] for word in words}
+    pieces = {p for p in pieces if not any(q != p and q in p for q in pieces)}  # "cookie" finds "cookies"
+    tests = [f'[{name}*="{piece}" i]' for piece in sorted(pieces) for name in ("class", "id")]
+    return ", ".join(tests + [f'[{name}*="{c}"]' for c in _LOWERS_TO_ASCII for name in ("class", "id")])
+
+
 def class_text(node: LexborNode) -> str:
     """A node's class and id as one lowercase string, an id slug left out as `class_tokens` leaves
     it: each of its class tokens is a piece of this string, or two adjacent pieces joined by a dash,

@@ -26,6 +26,7 @@ from scraper.dom import (
     class_words,
     link_density,
     link_text_length,
+    named_selector,
     role_words,
     text_of,
 )
@@ -209,8 +210,9 @@ CONSENT_WORDS = frozenset({"cookie", "cookies", "consent", "gdpr", "onetrust"})
 
 def _consent_boxes(page: Page) -> Iterator[LexborNode]:
     """Elements classed cookie/consent that hold none of the story (`holds_story`): a wrapper
-    classed "cookies-accepted" around the page holds its title or main element and stays."""
-    for node in page.body.css("[class], [id]"):
+    classed "cookies-accepted" around the page holds its title or main element and stays. Only the
+    elements whose class or id may name one are looked at (`named_selector`)."""
+    for node in page.body.css(named_selector(CONSENT_WORDS)):
         if (
             role_words(node, CONSENT_WORDS)
             and node.tag not in _NEVER_REMOVED
