@@ -305,11 +305,18 @@ def _signature(node: LexborNode) -> tuple[str, str]:
     return node.tag or "", " ".join(sorted((node.attributes.get("class") or "").split()))
 
 
+# The element that is its parent's MIN_TEASERS-th element child: `:nth-child(5)`, written as a first
+# child and its next siblings. lexbor counts an element's siblings from the first for each element
+# an nth-child selector is tried on (0.65 ms a page); the sibling combinators step back four at
+# most (0.18 ms). The same elements, in the same order.
+_NTH_TEASER = ":first-child" + "+*" * (MIN_TEASERS - 1)
+
+
 def _teaser_groups(body: LexborNode) -> tuple[list[int], int]:
     """Ids and text size of the blocks in repeated teaser groups: >= 5 same-shaped siblings with a link."""
     ids: list[int] = []
     text = 0
-    for parent in _parents_of(body, f":nth-child({MIN_TEASERS})"):  # only these have enough children
+    for parent in _parents_of(body, _NTH_TEASER):  # only these have enough children
         children = [c for c in parent.iter() if c.tag not in ("script", "style", "-comment")]
         if len(children) < MIN_TEASERS:
             continue

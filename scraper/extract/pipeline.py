@@ -45,7 +45,7 @@ from scraper.config import ExtractSettings
 from scraper.dates import iso_day, states_day, states_some_day
 from scraper.dom import parse_html
 from scraper.errors import NoMainContent
-from scraper.extract import bylines
+from scraper.extract import bylines, catstags
 from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, judge_kept, page_blocks, page_features
 from scraper.extract.bounds import simplify
@@ -768,18 +768,15 @@ def _metadata(tree: HtmlElement, url: str | None, call: _Call, html: str | None 
     elif meta.url and (match := steps.META_URL.match(meta.url)):
         meta.sitename = match[1]
     if call.search_page:
-        meta.categories = meta.categories or steps.extract_catstags("category", tree)
-        meta.tags = meta.tags or steps.extract_catstags("tag", tree)
+        names = None if meta.categories and meta.tags else catstags.Names.of(tree)
+        meta.categories = meta.categories or catstags.search("category", tree, names)
+        meta.tags = meta.tags or catstags.search("tag", tree, names)
     else:  # what extract_catstags falls back on: the sections the head's meta tags state
         meta.categories = meta.categories or [
-            element.attrib["content"] for element in tree.xpath(_STATED_SECTIONS)
+            element.attrib["content"] for element in tree.xpath(catstags.STATED_SECTIONS)
         ]
     meta.clean_and_trim()
     return meta
-
-
-# trafilatura's own fallback for categories (extract_catstags): an XPath over the head's meta tags
-_STATED_SECTIONS = './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
 
 
 def _stated_title(tree: HtmlElement) -> str | None:

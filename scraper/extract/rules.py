@@ -20,7 +20,16 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.dom import ancestors, class_tokens, class_words, link_density, link_text_length, text_of
+from scraper.dom import (
+    ancestors,
+    class_tokens,
+    class_words,
+    link_density,
+    link_text_length,
+    named_selector,
+    role_words,
+    text_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +115,7 @@ class Page:
                 {
                     n.mem_id: (n, tokens)
                     for n in body.css("[class], [id]")
-                    if (tokens := class_words(n, _rule_words()))
+                    if (tokens := role_words(n, _rule_words()))
                 }.values()
             ),
             texts=[
@@ -201,10 +210,11 @@ CONSENT_WORDS = frozenset({"cookie", "cookies", "consent", "gdpr", "onetrust"})
 
 def _consent_boxes(page: Page) -> Iterator[LexborNode]:
     """Elements classed cookie/consent that hold none of the story (`holds_story`): a wrapper
-    classed "cookies-accepted" around the page holds its title or main element and stays."""
-    for node in page.body.css("[class], [id]"):
+    classed "cookies-accepted" around the page holds its title or main element and stays. Only the
+    elements whose class or id may name one are looked at (`named_selector`)."""
+    for node in page.body.css(named_selector(CONSENT_WORDS)):
         if (
-            class_words(node, CONSENT_WORDS)
+            role_words(node, CONSENT_WORDS)
             and node.tag not in _NEVER_REMOVED
             and node.mem_id not in page.kept
             and not holds_story(node)

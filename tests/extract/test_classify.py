@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.extract.classify import Classification, PageSignals, classify, measure, quality
+from scraper.extract.classify import (
+    _NTH_TEASER,
+    Classification,
+    PageSignals,
+    _parents_of,
+    classify,
+    measure,
+    quality,
+)
 from scraper.extract.metadata import read_facts
 
 STORY = (
@@ -445,3 +457,45 @@ def test_a_product_of_links_stays_a_product() -> None:
     """Link-only shape does not override a type the page declares by its markup."""
     html = _page(_bare_links(8) + "<span itemprop='price'>12</span>", "Rug")
     assert _judge(html, _visible(html)).page_type == "product"
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "html"
+
+# a tree of elements and text: a tag, then its children (text, comments and elements)
+_TREES = st.recursive(
+    st.sampled_from(["text", "<!-- note -->", " "]),
+    lambda children: st.tuples(
+        st.sampled_from(["div", "li", "p", "span", "ul", "a"]), st.lists(children, max_size=9)
+    ),
+    max_leaves=60,
+)
+
+
+def _markup(tree: object) -> str:
+    if isinstance(tree, str):
+        return tree
+    assert isinstance(tree, tuple)
+    tag, children = tree
+    return f"<{tag}>{''.join(map(_markup, children))}</{tag}>"
+
+
+def _fifth_children_alike(html: str) -> None:
+    body = LexborHTMLParser(html).body
+    assert body is not None
+    parents = [p.mem_id for p in _parents_of(body, _NTH_TEASER)]
+    assert parents == [p.mem_id for p in _parents_of(body, ":nth-child(5)")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(trees=st.lists(_TREES, max_size=8))
+def test_the_teaser_search_looks_where_nth_child_finds_a_fifth_child(trees: list[object]) -> None:
+    """The elements with five or more element children, where teaser groups are looked for, are
+    those `:nth-child(5)` finds a child of, in the same order: text, comments and white space
+    between elements count for neither."""
+    _fifth_children_alike(_page("".join(map(_markup, trees))))
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.html")), ids=lambda p: p.stem)
+def test_the_teaser_search_on_real_pages(path: Path) -> None:
+    """The same elements as `:nth-child(5)` on the fixture pages."""
+    _fifth_children_alike(path.read_bytes().decode("latin-1"))  # the markup, whatever the charset
