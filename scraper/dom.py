@@ -99,6 +99,37 @@ def class_words(node: LexborNode, words: frozenset[str]) -> frozenset[str]:
     return _class_words(names, ident, words)
 
 
+def role_words(node: LexborNode, words: frozenset[str]) -> frozenset[str]:
+    """`class_words`, without an id that the node's heading links to: `<section id="cookies">`
+    whose `<h2>` links to "#cookies", `<h3 id="social-benefits">` with its "#" link. Such an id is
+    the permalink anchor of a section of the text (documentation generators and many blogs link
+    each heading to itself), named after what the section says, not the role of the element. A
+    banner's or a menu's link to itself is a close button, outside any heading: their ids still
+    count."""
+    found = class_words(node, words)
+    ident = node.attributes.get("id") if found else None
+    if not ident or not _links_to(node, ident):
+        return found
+    return _class_words(node.attributes.get("class") or "", "", words)
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _links_to(node: LexborNode, ident: str) -> bool:
+    """Whether a heading in `node` (or `node`, a heading) links to the fragment `ident` of the
+    page: a permalink. A link to itself elsewhere is often a menu's or a banner's close button."""
+    target = f"#{ident}"
+    for link in node.css('a[href^="#"]'):
+        if link.attributes.get("href") == target:
+            for above in ancestors(link):
+                if above.tag in _HEADINGS:
+                    return True
+                if above.mem_id == node.mem_id:
+                    break
+    return False
+
+
 @functools.lru_cache(maxsize=32768)  # pure; a page repeats its class strings, a site its pages'
 def _class_words(names: str, ident: str, words: frozenset[str]) -> frozenset[str]:
     if _mentions(words).search(f"{names} {ident}".lower()) is None:

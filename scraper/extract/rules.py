@@ -27,6 +27,7 @@ from scraper.dom import (
     link_density,
     link_text_length,
     named_selector,
+    role_words,
     text_of,
 )
 
@@ -114,7 +115,7 @@ class Page:
                 {
                     n.mem_id: (n, tokens)
                     for n in body.css("[class], [id]")
-                    if (tokens := class_words(n, _rule_words()))
+                    if (tokens := role_words(n, _rule_words()))
                 }.values()
             ),
             texts=[
@@ -213,7 +214,7 @@ def _consent_boxes(page: Page) -> Iterator[LexborNode]:
     elements whose class or id may name one are looked at (`named_selector`)."""
     for node in page.body.css(named_selector(CONSENT_WORDS)):
         if (
-            class_words(node, CONSENT_WORDS)
+            role_words(node, CONSENT_WORDS)
             and node.tag not in _NEVER_REMOVED
             and node.mem_id not in page.kept
             and not holds_story(node)
