@@ -201,6 +201,26 @@ def test_a_long_cookie_dialog_beside_a_listing_is_not_a_consent_wall() -> None:
 
 
 @pytest.mark.parametrize(
+    "box",
+    [
+        "<div class='sidebar'>",
+        "<div class='col Right-Sidebar'>",
+        "<div id='siteMenu'>",
+        "<div class='menu_top'>",
+        "<section id='cookie-notice'>",
+        "<div class='CookieConsent'>",
+    ],
+)
+def test_text_in_a_box_classed_as_chrome_or_consent_is_not_prose(box: str) -> None:
+    """A sidebar, a menu or a consent box is known by a word of its class or id, whatever its case
+    or separators ("siteMenu", "menu_top", "Right-Sidebar"): its text is not the page's prose."""
+    tag = box[1 : box.index(" ")]
+    aside = box + "<p>" + "Five more stories you may have missed this week, and what they mean. " * 20
+    story = _signals(_page(STORY))
+    assert _signals(_page(STORY + aside + f"</p></{tag}>")).prose_length == story.prose_length
+
+
+@pytest.mark.parametrize(
     ("aside", "sentences"),
     [
         (
