@@ -99,11 +99,60 @@ def class_words(node: LexborNode, words: frozenset[str]) -> frozenset[str]:
     return _class_words(names, ident, words)
 
 
+def role_words(node: LexborNode, words: frozenset[str]) -> frozenset[str]:
+    """`class_words`, without an id that the node's heading links to: `<section id="cookies">`
+    whose `<h2>` links to "#cookies", `<h3 id="social-benefits">` with its "#" link. Such an id is
+    the permalink anchor of a section of the text (documentation generators and many blogs link
+    each heading to itself), named after what the section says, not the role of the element. A
+    banner's or a menu's link to itself is a close button, outside any heading: their ids still
+    count."""
+    found = class_words(node, words)
+    ident = node.attributes.get("id") if found else None
+    if not ident or not _links_to(node, ident):
+        return found
+    return _class_words(node.attributes.get("class") or "", "", words)
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _links_to(node: LexborNode, ident: str) -> bool:
+    """Whether a heading in `node` (or `node`, a heading) links to the fragment `ident` of the
+    page: a permalink. A link to itself elsewhere is often a menu's or a banner's close button."""
+    target = f"#{ident}"
+    for link in node.css('a[href^="#"]'):
+        if link.attributes.get("href") == target:
+            for above in ancestors(link):
+                if above.tag in _HEADINGS:
+                    return True
+                if above.mem_id == node.mem_id:
+                    break
+    return False
+
+
 @functools.lru_cache(maxsize=32768)  # pure; a page repeats its class strings, a site its pages'
 def _class_words(names: str, ident: str, words: frozenset[str]) -> frozenset[str]:
     if _mentions(words).search(f"{names} {ident}".lower()) is None:
         return _NO_TOKENS
     return _class_tokens(names, ident) & words
+
+
+# the characters outside ASCII that lower into an ASCII letter (and a combining dot, for the first)
+_LOWERS_TO_ASCII = ("\u0130", "\u212a")
+
+
+@functools.cache  # one per word list: a few, made at import
+def named_selector(words: frozenset[str]) -> str:
+    """A CSS selector for the elements whose class or id may hold one of `words` among its tokens
+    (`class_words`): one whose value holds the first piece of a word, ASCII case aside (`i`), or
+    one of the two characters outside ASCII that lower into an ASCII letter ("\u212a".lower() is
+    "k"). It finds more than `class_words` allows (a piece inside a longer name, an id slug), never
+    less: lexbor walks the elements, and `class_words` decides. A node that matches several of its
+    selectors comes once for each, in document order."""
+    pieces = {word.split("-", 1)[0] for word in words}
+    pieces = {p for p in pieces if not any(q != p and q in p for q in pieces)}  # "cookie" finds "cookies"
+    tests = [f'[{name}*="{piece}" i]' for piece in sorted(pieces) for name in ("class", "id")]
+    return ", ".join(tests + [f'[{name}*="{c}"]' for c in _LOWERS_TO_ASCII for name in ("class", "id")])
 
 
 def class_text(node: LexborNode) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper import dom
@@ -115,6 +117,51 @@ def test_class_words_are_the_class_tokens_among_the_words() -> None:
         element = node(markup, "div")
         assert dom.class_words(element, words) == dom.class_tokens(element) & words
     assert dom.class_words(node('<div class="ccWindow"></div>', "div"), words) == {"cc-window"}
+
+
+_NAMED_WORDS = frozenset({"cookie", "cookies", "consent", "gdpr", "sign-up", "menu"})
+# class and id values of pieces of the words, in any case, with the characters that lower into
+# ASCII letters ("\u212a" into "k") and the separators tokens are split on
+_PIECES = [
+    "co",
+    "okie",
+    "OK",
+    "ie",
+    "\u212aie",
+    "s",
+    "cons",
+    "ENT",
+    "GD",
+    "pr",
+    "sign",
+    "up",
+    "me",
+    "nu",
+    "\u0130",
+]
+_NAMES = st.lists(st.sampled_from([*_PIECES, "i", "-", "_", " ", "x"]), max_size=12).map("".join)
+
+
+@given(names=_NAMES, ident=_NAMES)
+@example(names="CoOkie-Bar", ident="")
+@example(names="x", ident="GDPR")
+@settings(max_examples=300, deadline=None)
+def test_named_selector_finds_every_element_class_words_names(names: str, ident: str) -> None:
+    """Every element whose class or id holds one of the words (`class_words`) matches
+    `named_selector`, whatever the case, and whichever character lowers into the word's letters."""
+    page = LexborHTMLParser("<div></div>")
+    element = page.css_first("div")
+    assert element is not None
+    element.attrs["class"], element.attrs["id"] = names, ident
+    if dom.class_words(element, _NAMED_WORDS):
+        assert page.css_first(dom.named_selector(_NAMED_WORDS)) is not None
+
+
+def test_named_selector_finds_a_kelvin_sign() -> None:
+    """A class spelling "cookie" with a Kelvin sign (which lowers into "k") is found."""
+    page = LexborHTMLParser('<p class="a"></p><div class="COO\u212aIE-bar"></div>')
+    assert dom.class_words(node(page.html or "", "div"), _NAMED_WORDS) == {"cookie"}
+    assert [n.tag for n in page.css(dom.named_selector(_NAMED_WORDS))] == ["div"]
 
 
 def test_class_text_holds_every_class_token_but_an_id_slug() -> None:

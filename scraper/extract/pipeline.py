@@ -45,7 +45,7 @@ from scraper.config import ExtractSettings
 from scraper.dates import iso_day, states_day, states_some_day
 from scraper.dom import parse_html
 from scraper.errors import NoMainContent
-from scraper.extract import bylines
+from scraper.extract import bylines, catstags
 from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, judge_kept, page_blocks, page_features
 from scraper.extract.bounds import simplify
@@ -354,8 +354,10 @@ def _read_by(call: _Call, tree: LexborHTMLParser, serialised: str) -> str:
     """The page trafilatura's metadata steps are given where its extraction is not run: the
     pre-passed page as `serialised`, or, when `call` searches nothing (`metadata = "stated"`), the
     part of it those steps read (its <head>: meta tags, <title>, canonical link; and JSON-LD,
-    wherever it is): `serialised` up to the end of its <head>, then the <script> elements of its
-    body, in order. lxml parses that prefix as it parses it in the whole page."""
+    wherever it is): `serialised` up to the end of its <head>, then the JSON <script> elements of
+    its body that trafilatura reads (`_JSON_SCRIPTS`), in order. lxml parses that prefix as it
+    parses it in the whole page. A page's other scripts (its code and data, 60% of what lxml was
+    given on the corpus sample's pages) are read by none of those steps."""
     head, body = tree.head, tree.body
     if call.search_page or call.search_author or head is None or body is None:
         return serialised
@@ -363,8 +365,15 @@ def _read_by(call: _Call, tree: LexborHTMLParser, serialised: str) -> str:
     end = serialised.find(written)
     if not written or end < 0:
         return serialised
-    scripts = "".join(script.html or "" for script in body.css("script"))
+    scripts = "".join(
+        script.html or "" for script in body.css("script") if script.attributes.get("type") in _JSON_SCRIPTS
+    )
     return f"{serialised[: end + len(written)]}<body>{scripts}</body></html>"
+
+
+# The scripts trafilatura's metadata reads (metadata.extract_meta_json's XPath: `@type` equal to
+# one of these, case and all)
+_JSON_SCRIPTS = frozenset({"application/ld+json", "application/settings+json"})
 
 
 def _choose(
@@ -768,18 +777,15 @@ def _metadata(tree: HtmlElement, url: str | None, call: _Call, html: str | None 
     elif meta.url and (match := steps.META_URL.match(meta.url)):
         meta.sitename = match[1]
     if call.search_page:
-        meta.categories = meta.categories or steps.extract_catstags("category", tree)
-        meta.tags = meta.tags or steps.extract_catstags("tag", tree)
+        names = None if meta.categories and meta.tags else catstags.Names.of(tree)
+        meta.categories = meta.categories or catstags.search("category", tree, names)
+        meta.tags = meta.tags or catstags.search("tag", tree, names)
     else:  # what extract_catstags falls back on: the sections the head's meta tags state
         meta.categories = meta.categories or [
-            element.attrib["content"] for element in tree.xpath(_STATED_SECTIONS)
+            element.attrib["content"] for element in tree.xpath(catstags.STATED_SECTIONS)
         ]
     meta.clean_and_trim()
     return meta
-
-
-# trafilatura's own fallback for categories (extract_catstags): an XPath over the head's meta tags
-_STATED_SECTIONS = './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
 
 
 def _stated_title(tree: HtmlElement) -> str | None:

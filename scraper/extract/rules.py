@@ -20,7 +20,16 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.dom import ancestors, class_tokens, class_words, link_density, link_text_length, text_of
+from scraper.dom import (
+    ancestors,
+    class_tokens,
+    class_words,
+    link_density,
+    link_text_length,
+    named_selector,
+    role_words,
+    text_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +115,7 @@ class Page:
                 {
                     n.mem_id: (n, tokens)
                     for n in body.css("[class], [id]")
-                    if (tokens := class_words(n, _rule_words()))
+                    if (tokens := role_words(n, _rule_words()))
                 }.values()
             ),
             texts=[
@@ -201,10 +210,11 @@ CONSENT_WORDS = frozenset({"cookie", "cookies", "consent", "gdpr", "onetrust"})
 
 def _consent_boxes(page: Page) -> Iterator[LexborNode]:
     """Elements classed cookie/consent that hold none of the story (`holds_story`): a wrapper
-    classed "cookies-accepted" around the page holds its title or main element and stays."""
-    for node in page.body.css("[class], [id]"):
+    classed "cookies-accepted" around the page holds its title or main element and stays. Only the
+    elements whose class or id may name one are looked at (`named_selector`)."""
+    for node in page.body.css(named_selector(CONSENT_WORDS)):
         if (
-            class_words(node, CONSENT_WORDS)
+            role_words(node, CONSENT_WORDS)
             and node.tag not in _NEVER_REMOVED
             and node.mem_id not in page.kept
             and not holds_story(node)
@@ -397,15 +407,18 @@ def _teaser_links(page: Page) -> Iterator[LexborNode]:
 
 
 def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[LexborNode, LexborNode]]:
-    """(label text node, the block-level line it opens) for every "<label>:" in `labels`."""
+    """(label text node, the block-level line it opens) for every "<label>:" in `labels`. The
+    colon may follow the label's element ("<em>Read more</em>: <a>...</a>"): then the line's text
+    opens with the label and the colon."""
     for node, folded in page.texts:
         label, colon, _ = folded.partition(":")
-        if not colon or label not in labels or node.parent is None:
+        if label not in labels or node.parent is None:
             continue
         line = node.parent
         while line.tag in _INLINE_TAGS and line.parent is not None:
             line = line.parent
-        yield node, line
+        if colon or _folded(line.text()).startswith(f"{label}:"):
+            yield node, line
 
 
 RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an element names it

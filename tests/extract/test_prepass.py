@@ -77,6 +77,30 @@ def test_camel_case_and_pair_tokens() -> None:
     assert _rules(removals) == {"author-bio"}
 
 
+def test_a_section_anchored_to_itself_is_not_named_by_its_id() -> None:
+    """Documentation links each heading to itself: `<section id="cookies">` whose heading links to
+    "#cookies" is the text's section on cookies, and `<h3 id="social-benefits">` a heading, not a
+    consent box or a share bar. Their class still counts, and an id nothing inside links to is
+    still read as a role."""
+    section = (
+        "<section id='cookies'><h2>Cookies<a class='headerlink' href='#cookies'>#</a></h2>"
+        "<p>To access cookies you can use the cookies attribute of the request object.</p></section>"
+    )
+    heading = "<h3 id='social-benefits'>Social Benefits<a href='#social-benefits'>#</a></h3>"
+    html, removals = _strip(f"<div role='main'>{STORY}{section}{heading}<p>Teams meet more.</p></div>")
+    assert "To access cookies" in html and "Social Benefits" in html
+    assert removals == []
+    html, removals = _strip(
+        f"{STORY}<div id='cookies'><p>We use cookies. <a href='#cookies-more'>More</a></p></div>"
+        "<div class='social-share' id='share'><a href='#share'>Share</a></div>"
+        "<div id='cookie-banner'><a href='#cookie-banner'>Close</a> This site uses cookies.</div>"
+        "<div id='menu'><a href='#menu'>Close</a><a href='/a'>Ferries</a><a href='/b'>Trains</a></div>"
+    )
+    assert "We use cookies" not in html and "Share" not in html
+    assert "This site uses" not in html and "Trains" not in html  # a close button is no permalink
+    assert _rules(removals) == {"consent-box", "share-bar", "navigation"}
+
+
 def test_consent_and_newsletter_boxes_are_removed() -> None:
     """Cookie banners and newsletter boxes go under their own rule names."""
     html, removals = _strip(
@@ -267,6 +291,20 @@ def test_teaser_link_line_is_removed() -> None:
     assert "Night bus cuts" not in html
     assert "the board also discussed the cost of fuel" in html
     assert _rules(removals) == {"teaser-link"}
+
+
+def test_a_label_whose_colon_follows_its_element_is_a_label() -> None:
+    """ "<em>Read more</em>: <a>...</a>" is the same teaser line as "Read more: <a>...</a>", and
+    "<b>Published</b>: 30 January 2017" the same meta line; a paragraph that opens with the words
+    and no colon is prose."""
+    prose = "<p><em>Read more</em> about the timetable in <a href='/r'>the board's report</a> online.</p>"
+    html, removals = _strip(
+        f"<div>{STORY}<p><em>Read more</em>: <a href='/x'>Night bus cuts leave workers stranded</a></p>"
+        f"<p><b>Published</b>: 30 January 2017</p>{prose}</div>"
+    )
+    assert "Night bus cuts" not in html and "30 January" not in html
+    assert "about the timetable" in html
+    assert _rules(removals) == {"teaser-link", "label-block"}
 
 
 def test_date_label_keeps_the_time_element() -> None:
