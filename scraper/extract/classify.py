@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.dom import ancestors, class_words, link_text_length, text_of
+from scraper.dom import ancestors, class_words, link_text_length, named_selector, text_of
 from scraper.extract.metadata import PageFacts
 from scraper.extract.rules import CONSENT_WORDS, holds_story
 
@@ -124,6 +124,9 @@ _CHALLENGE = (
 _UNSEEN = frozenset({"script", "style", "noscript", "template", "svg", "-comment"})
 _CHROME_WORDS = frozenset({"sidebar", "menu"})
 _BOX_WORDS = _CONSENT_WORDS | _CHROME_WORDS
+# the elements whose class or id may name a box (`dom.named_selector`), found by lexbor: the walk
+# reads the class and id of those alone, not of every element (0.6 ms a page in Python)
+_MAY_NAME_A_BOX = named_selector(_BOX_WORDS)
 _NO_WORDS: frozenset[str] = frozenset()
 _POST_WORDS = frozenset({"post", "message", "reply", "answer", "postbody", "forumpost"})
 _COMMENT_WORDS = frozenset({"comment", "comments"})
@@ -236,13 +239,13 @@ class _Visible:
 
     def _walk(self, body: LexborNode) -> None:
         """One pass over the body with an explicit stack: a page nested any depth costs no recursion."""
-        # (node, in a link, in chrome, in a consent box)
-        stack: list[tuple[LexborNode, bool, bool, bool]] = [(body, False, False, False)]
+        # (node, its id, in a link, in chrome, in a consent box)
+        stack: list[tuple[LexborNode, int, bool, bool, bool]] = [(body, body.mem_id, False, False, False)]
         parents, runs = self._parent, self._runs
+        named = {node.mem_id for node in body.css(_MAY_NAME_A_BOX)}
         total = links = consent_total = 0
         while stack:
-            node, in_link, in_chrome, in_consent = stack.pop()
-            holder = node.mem_id
+            node, holder, in_link, in_chrome, in_consent = stack.pop()
             counted = not (in_link or in_chrome or in_consent)
             # a text node of white space alone (most of a page's: the markup's indentation) has no
             # size, and lexbor skips those of ASCII white space before they become Python objects
@@ -260,16 +263,18 @@ class _Visible:
                     continue
                 if tag in _UNSEEN:
                     continue
+                element = child.mem_id
                 # the words matter only to a box not yet known to be consent or chrome
-                tokens = class_words(child, _BOX_WORDS) if not (in_consent and in_chrome) else _NO_WORDS
+                may_name = element in named and not (in_consent and in_chrome)
+                tokens = class_words(child, _BOX_WORDS) if may_name else _NO_WORDS
                 # a wrapper classed "cookies-accepted" that holds the story is not a consent box, nor
                 # is one classed "sidebar-right" (its layout has a sidebar) a sidebar
                 story = bool(tokens) and holds_story(child)
                 consent = in_consent or bool(tokens & _CONSENT_WORDS and not story)
                 chrome = in_chrome or tag in _CHROME_TAGS or bool(tokens & _CHROME_WORDS and not story)
-                parents[child.mem_id] = holder
+                parents[element] = holder
                 # the order the elements are walked in changes no sum
-                stack.append((child, in_link or tag == "a", chrome, consent))
+                stack.append((child, element, in_link or tag == "a", chrome, consent))
         self.total, self.links, self.consent = total, links, consent_total
 
     def prose(self, skip: set[int]) -> int:
@@ -305,11 +310,18 @@ def _signature(node: LexborNode) -> tuple[str, str]:
     return node.tag or "", " ".join(sorted((node.attributes.get("class") or "").split()))
 
 
+# The element that is its parent's MIN_TEASERS-th element child: `:nth-child(5)`, written as a first
+# child and its next siblings. lexbor counts an element's siblings from the first for each element
+# an nth-child selector is tried on (0.65 ms a page); the sibling combinators step back four at
+# most (0.18 ms). The same elements, in the same order.
+_NTH_TEASER = ":first-child" + "+*" * (MIN_TEASERS - 1)
+
+
 def _teaser_groups(body: LexborNode) -> tuple[list[int], int]:
     """Ids and text size of the blocks in repeated teaser groups: >= 5 same-shaped siblings with a link."""
     ids: list[int] = []
     text = 0
-    for parent in _parents_of(body, f":nth-child({MIN_TEASERS})"):  # only these have enough children
+    for parent in _parents_of(body, _NTH_TEASER):  # only these have enough children
         children = [c for c in parent.iter() if c.tag not in ("script", "style", "-comment")]
         if len(children) < MIN_TEASERS:
             continue

@@ -636,8 +636,11 @@ def chosen_content(shown: Content, blocks: list[tuple[str, str]]) -> Content:
         if after:
             main.extend(copy.deepcopy(image) for image in after)
             items = None
-        after = images.pop(_words(text), [])
-        element = kept.get(_words(text))
+        # the block's words, the key of trafilatura's elements and images (none to look up when
+        # the blocks are the first model's alone: `shown` empty, as on most pages)
+        words = _words(text) if kept or images else ""
+        after = images.pop(words, [])
+        element = kept.get(words)
         if (
             element is not None
             and tag == "pre"

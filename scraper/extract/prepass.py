@@ -91,7 +91,6 @@ def anonymise_repeats(body: LexborNode) -> int:
     onto the first of them: one post of a thread. Without the names it takes their common parent,
     the whole run. Returns how many runs were anonymised.
     """
-    total = prose_weight(body)
     runs: dict[tuple[int, str, str], list[LexborNode]] = {}
     for node in body.css("[class]"):
         parent = node.parent
@@ -99,12 +98,16 @@ def anonymise_repeats(body: LexborNode) -> int:
             key = (parent.mem_id, node.tag or "", node.attributes.get("class") or "")
             runs.setdefault(key, []).append(node)
     done = 0
+    total = -1  # the page's prose, weighed when a run of three units of prose first needs it
     for units in runs.values():
         if len(units) < 3:
             continue
         # a unit's prose is at most its text: a run too short by its texts needs no link counted
         sizes = [len(text_of(unit)) for unit in units]
-        if 2 * sum(sizes) < total or sum(size >= _MIN_UNIT_PROSE for size in sizes) < 3:
+        if sum(size >= _MIN_UNIT_PROSE for size in sizes) < 3:
+            continue
+        total = prose_weight(body) if total < 0 else total
+        if 2 * sum(sizes) < total:
             continue
         weights = [prose_weight(unit) for unit in units]
         if 2 * sum(weights) < total or sum(w >= _MIN_UNIT_PROSE for w in weights) < 3:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.extract.classify import Classification, PageSignals, classify, measure, quality
+from scraper.extract.classify import (
+    _NTH_TEASER,
+    Classification,
+    PageSignals,
+    _parents_of,
+    classify,
+    measure,
+    quality,
+)
 from scraper.extract.metadata import read_facts
 
 STORY = (
@@ -186,6 +198,26 @@ def test_a_long_cookie_dialog_beside_a_listing_is_not_a_consent_wall() -> None:
     teasers = _visible(_page("<ul>" + _teasers(30) + "</ul>"))
     verdict = _judge(html, text=teasers)
     assert (verdict.page_type, verdict.skip_reason) == ("listing", None)
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<div class='sidebar'>",
+        "<div class='col Right-Sidebar'>",
+        "<div id='siteMenu'>",
+        "<div class='menu_top'>",
+        "<section id='cookie-notice'>",
+        "<div class='CookieConsent'>",
+    ],
+)
+def test_text_in_a_box_classed_as_chrome_or_consent_is_not_prose(box: str) -> None:
+    """A sidebar, a menu or a consent box is known by a word of its class or id, whatever its case
+    or separators ("siteMenu", "menu_top", "Right-Sidebar"): its text is not the page's prose."""
+    tag = box[1 : box.index(" ")]
+    aside = box + "<p>" + "Five more stories you may have missed this week, and what they mean. " * 20
+    story = _signals(_page(STORY))
+    assert _signals(_page(STORY + aside + f"</p></{tag}>")).prose_length == story.prose_length
 
 
 @pytest.mark.parametrize(
@@ -445,3 +477,45 @@ def test_a_product_of_links_stays_a_product() -> None:
     """Link-only shape does not override a type the page declares by its markup."""
     html = _page(_bare_links(8) + "<span itemprop='price'>12</span>", "Rug")
     assert _judge(html, _visible(html)).page_type == "product"
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "html"
+
+# a tree of elements and text: a tag, then its children (text, comments and elements)
+_TREES = st.recursive(
+    st.sampled_from(["text", "<!-- note -->", " "]),
+    lambda children: st.tuples(
+        st.sampled_from(["div", "li", "p", "span", "ul", "a"]), st.lists(children, max_size=9)
+    ),
+    max_leaves=60,
+)
+
+
+def _markup(tree: object) -> str:
+    if isinstance(tree, str):
+        return tree
+    assert isinstance(tree, tuple)
+    tag, children = tree
+    return f"<{tag}>{''.join(map(_markup, children))}</{tag}>"
+
+
+def _fifth_children_alike(html: str) -> None:
+    body = LexborHTMLParser(html).body
+    assert body is not None
+    parents = [p.mem_id for p in _parents_of(body, _NTH_TEASER)]
+    assert parents == [p.mem_id for p in _parents_of(body, ":nth-child(5)")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(trees=st.lists(_TREES, max_size=8))
+def test_the_teaser_search_looks_where_nth_child_finds_a_fifth_child(trees: list[object]) -> None:
+    """The elements with five or more element children, where teaser groups are looked for, are
+    those `:nth-child(5)` finds a child of, in the same order: text, comments and white space
+    between elements count for neither."""
+    _fifth_children_alike(_page("".join(map(_markup, trees))))
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.html")), ids=lambda p: p.stem)
+def test_the_teaser_search_on_real_pages(path: Path) -> None:
+    """The same elements as `:nth-child(5)` on the fixture pages."""
+    _fifth_children_alike(path.read_bytes().decode("latin-1"))  # the markup, whatever the charset

@@ -20,7 +20,7 @@ import pytest
 
 from scraper.config import ExtractSettings
 from scraper.errors import ExtractionError, NoMainContent
-from scraper.extract.worker import SETTLE_EVERY, ExtractionPool, _alive, _start_time
+from scraper.extract.worker import COLLECT_AFTER, SETTLE_EVERY, ExtractionPool, _alive, _start_time
 
 LIMITS = ExtractSettings(timeout=1.0, max_memory=768 * 1024**2)
 
@@ -89,6 +89,13 @@ def _leave_a_cycle() -> None:
 def _frozen_and_left() -> tuple[int, int]:
     """In a worker: how many objects are frozen, and how many cycles left behind still live."""
     return gc.get_freeze_count(), sum(ref() is not None for ref in _LEFT)
+
+
+def test_a_worker_collects_its_young_objects_less_often(pool: ExtractionPool) -> None:
+    """A worker's collector waits for COLLECT_AFTER's new objects, not Python's 700 (most of a
+    page's objects are freed by reference counting, so most young collections freed nothing)."""
+    assert COLLECT_AFTER[0] > gc.get_threshold()[0]
+    assert pool.submit("page", gc.get_threshold).result() == COLLECT_AFTER
 
 
 def test_a_worker_collects_then_freezes_what_outlives_its_pages() -> None:
