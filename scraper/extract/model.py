@@ -118,8 +118,8 @@ LABEL_WORDS = 5
 # trafilatura's rules remove, nor one it takes for a comment at more than STRAY_COMMENT) of a
 # paragraph's length, PARAGRAPH_WORDS words or more, continues the story when a kept block of its
 # own tag is beside it (the first or last paragraph of the story's run, a reporting line closing
-# it) or an `<h1>` is just before it (the standfirst under the title; any `<h1>`, kept or not: a
-# teaser's or a logo's counts as well), and is kept. Such a paragraph of ISLAND_WORDS words or
+# it) or the page's first `<h1>` is just before it (the standfirst under the title, kept or not;
+# not a teaser's `<h1>` further down), and is kept. Such a paragraph of ISLAND_WORDS words or
 # more is no island either. A rail, RAIL_ITEMS or more kept
 # blocks in a row of one tag, each mostly link text (RAIL_LINKS) and at most RAIL_WORDS words (a
 # list of headlines), is what a short label before it heads ("Auch interessant:", "Saiba mais"):
@@ -453,15 +453,17 @@ def sure(
 def continued(verdicts: list[int], paragraphs: list[bool], tags: list[str]) -> list[int]:
     """The verdicts after keeping each dropped one of the `paragraphs` (doubted blocks of a
     paragraph's length, `sure`) that continues the story: a kept block of its own tag is beside it
-    (the story's run of paragraphs goes on into it), or an `<h1>` is just before it (the
-    standfirst; any `<h1>`, kept or dropped, the page's title or not). Each block is judged by the
-    verdicts as they were."""
+    (the story's run of paragraphs goes on into it), or the page's first `<h1>` is just before it
+    (the standfirst under the title, kept or dropped; a later `<h1>` heads a teaser or a rail's
+    story, whose summary is no standfirst of the page's). Each block is judged by the verdicts as
+    they were."""
     found = list(verdicts)
     last = len(verdicts) - 1
+    title = tags.index("h1") if "h1" in tags else -1
     for i, (verdict, tag) in enumerate(zip(verdicts, tags, strict=True)):
         if verdict or not paragraphs[i]:
             continue
-        before = i > 0 and (tags[i - 1] == "h1" or (bool(verdicts[i - 1]) and tags[i - 1] == tag))
+        before = i > 0 and (i - 1 == title or (bool(verdicts[i - 1]) and tags[i - 1] == tag))
         after = i < last and bool(verdicts[i + 1]) and tags[i + 1] == tag
         if before or after:
             found[i] = CONTENT

@@ -32,6 +32,9 @@ _HIDDEN = ", ".join(
         '[class~="sr-only"], [class~="visually-hidden"], [class~="screen-reader-text"]',
     )
 )
+# a tab's panel is shown when a reader picks its tab: hidden until then, its text is the page's
+# as much as the open tab's (a quickstart's steps, one panel per language: each says the same)
+_TAB_PANEL = "tabpanel"
 _BREAK = "\ue000"  # a private-use character marking a line of the page while it is rendered
 _SOFT = "\ue001"  # one marking a line of a <code> outside a <pre>: a line in `lines`, a space in `runs`
 
@@ -121,9 +124,11 @@ def _outer_code(root: LexborNode) -> list[LexborNode]:
 
 
 def _shown(root: LexborNode) -> str:
-    """The text of `root` without its hidden elements (which it loses), white space collapsed."""
+    """The text of `root` without its hidden elements (which it loses), white space collapsed; a
+    hidden tab panel is not one (`_TAB_PANEL`)."""
     for node in root.css(_HIDDEN):
-        node.decompose()
+        if (node.attributes.get("role") or "").strip().lower() != _TAB_PANEL:
+            node.decompose()
     # the marks of lines and of code's lines are white space to this flow
     return " ".join(root.text(deep=True, separator="").replace(_BREAK, " ").replace(_SOFT, " ").split())
 

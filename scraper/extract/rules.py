@@ -407,15 +407,18 @@ def _teaser_links(page: Page) -> Iterator[LexborNode]:
 
 
 def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[LexborNode, LexborNode]]:
-    """(label text node, the block-level line it opens) for every "<label>:" in `labels`."""
+    """(label text node, the block-level line it opens) for every "<label>:" in `labels`. The
+    colon may follow the label's element ("<em>Read more</em>: <a>...</a>"): then the line's text
+    opens with the label and the colon."""
     for node, folded in page.texts:
         label, colon, _ = folded.partition(":")
-        if not colon or label not in labels or node.parent is None:
+        if label not in labels or node.parent is None:
             continue
         line = node.parent
         while line.tag in _INLINE_TAGS and line.parent is not None:
             line = line.parent
-        yield node, line
+        if colon or _folded(line.text()).startswith(f"{label}:"):
+            yield node, line
 
 
 RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an element names it

@@ -440,6 +440,18 @@ def test_a_doubted_standfirst_after_the_title_is_kept() -> None:
     assert model.sure(rows, sizes, texts=texts, tags=["h2", "p", "div", "div", "div"]) == [b, b, b, c, c]
 
 
+def test_a_doubted_summary_under_a_teasers_h1_is_not_kept() -> None:
+    """Only the page's first `<h1>` (its title) has a standfirst: a doubted paragraph under a later
+    `<h1>` (a teaser's headline in a rail after the story) is its summary and goes; the same
+    paragraph under the title stays."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = ["Ferries", STORY_TEXT, OTHER_TEXT, "Night boats return", PARAGRAPH]
+    rows = [GONE, SURE, SURE, GONE, LEANS]
+    sizes = _sizes(rows, texts)
+    assert model.sure(rows, sizes, texts=texts, tags=["h1", "div", "div", "h1", "p"]) == [b, c, c, b, b]
+    assert model.sure(rows, sizes, texts=texts, tags=["h2", "div", "div", "h1", "p"]) == [b, c, c, b, c]
+
+
 def test_a_doubted_paragraph_amid_dropped_blocks_is_no_island() -> None:
     """A doubted block of ISLAND_WORDS words or more between dropped ones is a paragraph, not an
     island in the boilerplate: kept at 0.5 as before the neighbours' rule; a shorter one goes."""

@@ -293,6 +293,20 @@ def test_teaser_link_line_is_removed() -> None:
     assert _rules(removals) == {"teaser-link"}
 
 
+def test_a_label_whose_colon_follows_its_element_is_a_label() -> None:
+    """ "<em>Read more</em>: <a>...</a>" is the same teaser line as "Read more: <a>...</a>", and
+    "<b>Published</b>: 30 January 2017" the same meta line; a paragraph that opens with the words
+    and no colon is prose."""
+    prose = "<p><em>Read more</em> about the timetable in <a href='/r'>the board's report</a> online.</p>"
+    html, removals = _strip(
+        f"<div>{STORY}<p><em>Read more</em>: <a href='/x'>Night bus cuts leave workers stranded</a></p>"
+        f"<p><b>Published</b>: 30 January 2017</p>{prose}</div>"
+    )
+    assert "Night bus cuts" not in html and "30 January" not in html
+    assert "about the timetable" in html
+    assert _rules(removals) == {"teaser-link", "label-block"}
+
+
 def test_date_label_keeps_the_time_element() -> None:
     """A "Date:" label goes but a <time datetime> beside it stays for date extraction."""
     html, removals = _strip(

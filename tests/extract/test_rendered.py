@@ -13,6 +13,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
 CASES = {
     "blocks": "<p>one</p><p>two <a href='/'>link</a>, three</p><div>four<br>five</div>",
     "hidden": "<p>shown</p><div hidden>hidden story</div><p class='d-none'>gone</p><p class='sr-only'>x</p>",
+    "tabs": "<div role='tabpanel'>a</div><div role='tabpanel' hidden>b<i hidden>c</i></div>",
     "code": "<pre>a\n  b\n<div>c</div></pre><p>use <code>x\ny</code> here</p>",
     # hidden elements inside code are code's text: rendered flattens the code before it hides
     "hidden in code": (
@@ -43,3 +44,18 @@ def test_times_shown_counts_what_a_reader_sees() -> None:
     assert times("other") == 1
     assert times("absent") == 0
     assert times("the story") == rendered("<p>the story</p><p>the story</p>").times("the story")
+
+
+def test_a_hidden_tab_panel_is_shown() -> None:
+    """A tab panel hidden until its tab is picked (role="tabpanel") is text the page shows: the same
+    step in each language's panel counts once per panel; what a panel hides inside it does not."""
+    step = "Replace the value of to with your number."
+    page = (
+        f"<div role='tablist'><button>Python</button><button>Go</button><button>Ruby</button></div>"
+        f"<div role='tabpanel'><p>{step}</p></div>"
+        f"<div role='tabpanel' hidden><p>{step}</p><p hidden>{step}</p></div>"
+        f"<div role='TabPanel' style='display:none'><p>{step}</p></div>"
+    )
+    assert times_shown(page)(step) == 3
+    assert rendered(page).times(step) == 3
+    assert times_shown(f"<div role='tab' hidden>{step}</div><p>{step}</p>")(step) == 1
