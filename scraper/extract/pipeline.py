@@ -354,8 +354,10 @@ def _read_by(call: _Call, tree: LexborHTMLParser, serialised: str) -> str:
     """The page trafilatura's metadata steps are given where its extraction is not run: the
     pre-passed page as `serialised`, or, when `call` searches nothing (`metadata = "stated"`), the
     part of it those steps read (its <head>: meta tags, <title>, canonical link; and JSON-LD,
-    wherever it is): `serialised` up to the end of its <head>, then the <script> elements of its
-    body, in order. lxml parses that prefix as it parses it in the whole page."""
+    wherever it is): `serialised` up to the end of its <head>, then the JSON <script> elements of
+    its body that trafilatura reads (`_JSON_SCRIPTS`), in order. lxml parses that prefix as it
+    parses it in the whole page. A page's other scripts (its code and data, 60% of what lxml was
+    given on the corpus sample's pages) are read by none of those steps."""
     head, body = tree.head, tree.body
     if call.search_page or call.search_author or head is None or body is None:
         return serialised
@@ -363,8 +365,15 @@ def _read_by(call: _Call, tree: LexborHTMLParser, serialised: str) -> str:
     end = serialised.find(written)
     if not written or end < 0:
         return serialised
-    scripts = "".join(script.html or "" for script in body.css("script"))
+    scripts = "".join(
+        script.html or "" for script in body.css("script") if script.attributes.get("type") in _JSON_SCRIPTS
+    )
     return f"{serialised[: end + len(written)]}<body>{scripts}</body></html>"
+
+
+# The scripts trafilatura's metadata reads (metadata.extract_meta_json's XPath: `@type` equal to
+# one of these, case and all)
+_JSON_SCRIPTS = frozenset({"application/ld+json", "application/settings+json"})
 
 
 def _choose(

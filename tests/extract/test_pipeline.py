@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import pickle
 import sys
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
+from trafilatura import metadata as trafilatura_metadata
 
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
@@ -801,8 +803,9 @@ def test_stated_metadata_reads_what_the_page_states() -> None:
 
 def test_stated_metadata_is_read_from_the_head_and_scripts_alone() -> None:
     """Where trafilatura's extraction is not run, `stated` gives its metadata steps only the part of
-    the pre-passed page they read (its <head> and the body's scripts, JSON-LD among them), and they
-    find in it what they find in the whole page; `full`, which searches the body, gets the page."""
+    the pre-passed page they read (its <head> and the body's JSON-LD and settings scripts, not its
+    code, other data or a type written in another case), and they find in it what they find in the
+    whole page; `full`, which searches the body, gets the page."""
     from trafilatura.utils import load_html  # noqa: PLC0415  # the adapter's parser, as pipeline calls it
 
     from scraper.extract import pipeline  # noqa: PLC0415
@@ -818,13 +821,24 @@ def test_stated_metadata_is_read_from_the_head_and_scripts_alone() -> None:
         '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
         ' "datePublished": "2024-06-02", "author": {"@type": "Person", "name": "Jane Doe"}}</script>'
     )
-    body = f"<div class='story'>{PARAGRAPHS}{json_ld}</div><footer>Contact us</footer>"
+    unread = (
+        '<script>window.dataLayer = [{"author": "Ad Server"}];</script>'
+        '<script type="application/json">{"author": "Widget Maker"}</script>'
+        '<script type="Application/LD+JSON">{"@type": "NewsArticle", "author": "Case Variant"}</script>'
+    )
+    site = '<script type="application/settings+json">{"sitename": "Harbour News"}</script>'
+    body = f"<div class='story'>{PARAGRAPHS}{unread}{json_ld}{site}</div><footer>Contact us</footer>"
     tree = LexborHTMLParser(_article(head=head, body=body))
     whole = tree.html or ""
     stated = pipeline._Call(fast=False, search_author=False, search_page=False)
     full = pipeline._Call(fast=False, search_author=True, search_page=True)
     part = pipeline._read_by(stated, tree, whole)
     assert "Jane Doe" in part and "harbour board" not in part and "Contact us" not in part
+    assert "settings+json" in part
+    assert not any(name in part for name in ("Ad Server", "Widget Maker", "Case Variant"))
+    # the scripts trafilatura reads, as its XPath names them: an upgrade that reads others fails here
+    reader = inspect.getsource(trafilatura_metadata.extract_meta_json)
+    assert " or ".join(f'@type="{kind}"' for kind in sorted(pipeline._JSON_SCRIPTS)) in reader
     assert pipeline._read_by(full, tree, whole) is whole
     fields = pipeline._METADATA_FIELDS
     part_tree, whole_tree = load_html(part), load_html(whole)
