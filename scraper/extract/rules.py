@@ -376,11 +376,22 @@ def _is_trailer(text: str) -> bool:
     return text in ("source", "via") or text.startswith(_TRAILER_PREFIXES)
 
 
+# "Date:" / "Share post:" meta lines, in the languages of most of the web's news ("data", the
+# Italian and Polish date, is left out: an English "Data:" line is content)
 _LABELS = frozenset(
     {
         "date", "dated", "published", "published on", "posted", "posted on", "updated", "updated on",
         "last updated", "share", "share post", "share this", "share this post", "share this article",
         "share this story", "share on", "share via", "share article",
+        "datum", "veröffentlicht", "veröffentlicht am", "erschienen", "erschienen am", "aktualisiert",
+        "aktualisiert am", "stand", "teilen", "artikel teilen", "diesen artikel teilen",  # German
+        "publié", "publié le", "mis à jour", "mis à jour le", "partager", "partager cet article",  # French
+        "fecha", "publicado", "publicado el", "actualizado", "compartir", "compartir en",  # Spanish
+        "pubblicato", "aggiornato", "condividi",  # Italian
+        "publicado em", "atualizado", "compartilhar", "partilhar",  # Portuguese
+        "gepubliceerd", "bijgewerkt", "delen",  # Dutch
+        "opublikowano", "zaktualizowano", "udostępnij",  # Polish
+        "publicerad", "uppdaterad", "publisert", "oppdatert", "julkaistu", "päivitetty",  # Nordic
     }
 )  # fmt: skip
 # "Related: <a>Another story</a>" in the languages of most of the web's news: the words a

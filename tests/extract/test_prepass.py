@@ -318,6 +318,18 @@ def test_teaser_labels_of_other_languages() -> None:
     assert _rules(removals) == {"teaser-link"}
 
 
+def test_meta_labels_of_other_languages() -> None:
+    """ "Veröffentlicht am:", "Publié le:", "Teilen:" lead the same meta lines as "Published on:" and
+    "Share:"; "Data:" opens an English line of content and stays."""
+    html, removals = _strip(
+        f"<div>{STORY}<p>Veröffentlicht am: 6. August 2009</p><p>Publié le: 3 mars 2021</p>"
+        "<div>Teilen: <a href='/f'>Facebook</a></div><p>Data: home sales by county</p></div>"
+    )
+    assert "August 2009" not in html and "mars 2021" not in html and "Facebook" not in html
+    assert "home sales by county" in html
+    assert _rules(removals) == {"label-block"}
+
+
 def test_date_label_keeps_the_time_element() -> None:
     """A "Date:" label goes but a <time datetime> beside it stays for date extraction."""
     html, removals = _strip(
