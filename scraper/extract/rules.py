@@ -383,9 +383,22 @@ _LABELS = frozenset(
         "share this story", "share on", "share via", "share article",
     }
 )  # fmt: skip
+# "Related: <a>Another story</a>" in the languages of most of the web's news: the words a
+# newsroom's CMS puts before a link to another of its stories inside the text
 _TEASER_LABELS = frozenset(
-    {"related", "read more", "read also", "also read", "read next", "see also", "more", "recommended"}
-)
+    {
+        "related", "read more", "read also", "also read", "read next", "see also", "more", "recommended",
+        "lesen sie auch", "lesen sie mehr", "auch interessant", "mehr zum thema", "siehe auch",
+        "das könnte sie auch interessieren",  # German
+        "lire aussi", "à lire aussi", "a lire aussi", "voir aussi",  # French
+        "lea", "lea también", "lee también", "lea además", "mira", "ver también",  # Spanish
+        "leggi anche", "vedi anche",  # Italian
+        "leia também", "leia mais", "veja também",  # Portuguese
+        "lees ook", "zie ook",  # Dutch
+        "czytaj też", "czytaj także", "zobacz też", "zobacz także",  # Polish
+        "läs också", "les også", "læs også", "se også", "lue myös",  # Nordic
+    }
+)  # fmt: skip
 _INLINE_TAGS = frozenset({"span", "strong", "b", "em", "i", "label", "small", "time", "a", "font", "dt"})
 
 

@@ -307,6 +307,17 @@ def test_a_label_whose_colon_follows_its_element_is_a_label() -> None:
     assert _rules(removals) == {"teaser-link", "label-block"}
 
 
+def test_teaser_labels_of_other_languages() -> None:
+    """ "Lesen Sie auch:", "Lea también:", "Czytaj też:" lead the same teaser line as "Related:"."""
+    lines = "".join(
+        f"<p>{label}: <a href='/x{i}'>Night bus cuts leave workers stranded</a></p>"
+        for i, label in enumerate(("Lesen Sie auch", "Lea también", "Czytaj też", "À lire aussi"))
+    )
+    html, removals = _strip(f"<div>{STORY}{lines}</div>")
+    assert "Night bus" not in html and "The harbour board met" in html
+    assert _rules(removals) == {"teaser-link"}
+
+
 def test_date_label_keeps_the_time_element() -> None:
     """A "Date:" label goes but a <time datetime> beside it stays for date extraction."""
     html, removals = _strip(
