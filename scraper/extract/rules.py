@@ -27,6 +27,7 @@ from scraper.dom import (
     link_density,
     link_text_length,
     named_selector,
+    permalinks,
     role_words,
     text_of,
 )
@@ -79,6 +80,8 @@ class Page:
     # (`include_comments`): a product page's customer reviews are its comments
     page_type: str = "article"
     comments: bool = False
+    # the elements a heading's link names by their id (dom.permalinks), found when first asked
+    permalinked: frozenset[int] | None = None
 
     @classmethod
     def bare(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
@@ -97,6 +100,7 @@ class Page:
                 per_parent[parent.mem_id] = per_parent.get(parent.mem_id, 0) + size
                 parents[parent.mem_id] = parent
         protected = set(kept)
+        permalinked = permalinks(body)
         densest = max(per_parent, key=per_parent.__getitem__, default=None)
         # the densest paragraph container is the best cheap guess at the main content, unless it
         # is too short to be a story (then it is a cookie notice on a page without one)
@@ -109,13 +113,14 @@ class Page:
             page_type=page_type,
             comments=comments,
             protected=protected,
+            permalinked=permalinked,
             total=prose_weight(body),
             # each element once (one with a class and an id matches both selectors), in page order
             classed=list(
                 {
                     n.mem_id: (n, tokens)
                     for n in body.css("[class], [id]")
-                    if (tokens := role_words(n, _rule_words()))
+                    if (tokens := role_words(n, _rule_words(), permalinked))
                 }.values()
             ),
             texts=[
@@ -124,6 +129,12 @@ class Page:
                 if n.is_text_node
             ],
         )
+
+    def role_words(self, node: LexborNode, words: frozenset[str]) -> frozenset[str]:
+        """`dom.role_words` of `node`, the page's permalinks found once."""
+        if self.permalinked is None:
+            self.permalinked = permalinks(self.body)
+        return role_words(node, words, self.permalinked)
 
     def removable(self, node: LexborNode) -> bool:
         """Whether a guarded rule may take `node` without risking the main content."""
@@ -214,7 +225,7 @@ def _consent_boxes(page: Page) -> Iterator[LexborNode]:
     elements whose class or id may name one are looked at (`named_selector`)."""
     for node in page.body.css(named_selector(CONSENT_WORDS)):
         if (
-            role_words(node, CONSENT_WORDS)
+            page.role_words(node, CONSENT_WORDS)
             and node.tag not in _NEVER_REMOVED
             and node.mem_id not in page.kept
             and not holds_story(node)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper import dom
 from scraper.config import ExtractSettings
 from scraper.extract.prepass import RULES, Removal, strip_clutter
 
@@ -99,6 +101,31 @@ def test_a_section_anchored_to_itself_is_not_named_by_its_id() -> None:
     assert "We use cookies" not in html and "Share" not in html
     assert "This site uses" not in html and "Trains" not in html  # a close button is no permalink
     assert _rules(removals) == {"consent-box", "share-bar", "navigation"}
+
+
+def test_self_links_are_read_once_a_page_not_once_an_element(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether an id is a permalink is found from the links in headings, one climb each: nested
+    elements named "menu" each holding the same fifty self-links outside any heading were each
+    climbed from every link (seconds on a hostile page of a few thousand such elements), for the
+    same answer: ids no heading links to still count."""
+    steps = 0
+    climb = dom.ancestors
+
+    def counted(node: Any, **kwargs: Any) -> Any:
+        nonlocal steps
+        for above in climb(node, **kwargs):
+            steps += 1
+            yield above
+
+    monkeypatch.setattr(dom, "ancestors", counted)
+    nested = "<div id='menu'>" * 30 + "<a href='#menu'>Close</a> " * 50 + "</div>" * 30
+    section = (
+        "<section id='cookies'><h2>Cookies<a href='#cookies'>#</a></h2><p>Cookies attribute.</p></section>"
+    )
+    html, removals = _strip(f"<div role='main'>{STORY}{section}</div>{nested}")
+    assert "Cookies attribute" in html and "Close" not in html
+    assert _rules(removals) == {"navigation"}
+    assert steps < 100  # the one heading link's climb (twice: the bare page, the scanned one)
 
 
 def test_consent_and_newsletter_boxes_are_removed() -> None:
