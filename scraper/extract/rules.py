@@ -434,6 +434,8 @@ def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[Lexbor
     """(label text node, the block-level line it opens) for every "<label>:" in `labels`. The
     colon may follow the label's element ("<em>Read more</em>: <a>...</a>"): then the line's text
     opens with the label and the colon."""
+    size = max(map(len, labels), default=0) + 1
+    openings: dict[int, str] = {}  # each line's opening, read once however many labels it holds
     for node, folded in page.texts:
         label, colon, _ = folded.partition(":")
         if label not in labels or node.parent is None:
@@ -441,8 +443,26 @@ def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[Lexbor
         line = node.parent
         while line.tag in _INLINE_TAGS and line.parent is not None:
             line = line.parent
-        if colon or _folded(line.text()).startswith(f"{label}:"):
-            yield node, line
+        if not colon:
+            if line.mem_id not in openings:
+                openings[line.mem_id] = _opening(line, size)
+            if not openings[line.mem_id].startswith(f"{label}:"):
+                continue
+        yield node, line
+
+
+def _opening(line: LexborNode, size: int) -> str:
+    """The first `size` characters of `_folded(line.text())`, read from as few of the line's text
+    nodes as hold them: a "More" without a colon sits in a rail's or a page's wrapper as often as
+    in a line, and the whole text of the wrapper, read for each, made a page of a few thousand
+    "More" links take seconds."""
+    text = ""  # the text so far, each run of white space one space
+    for node in line.traverse(include_text=True):
+        if node.is_text_node and (piece := node.text_content):
+            text = " ".join(f"{text}{piece}".split()) + (" " if piece[-1].isspace() else "")
+            if len(opening := text.strip().lower()) >= size:
+                return opening[:size]
+    return text.strip().lower()
 
 
 RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an element names it

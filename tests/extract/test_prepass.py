@@ -9,6 +9,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from scraper import dom
 from scraper.config import ExtractSettings
+from scraper.extract import rules
 from scraper.extract.prepass import RULES, Removal, strip_clutter
 
 STORY = (
@@ -332,6 +333,30 @@ def test_a_label_whose_colon_follows_its_element_is_a_label() -> None:
     assert "Night bus cuts" not in html and "30 January" not in html
     assert "about the timetable" in html
     assert _rules(removals) == {"teaser-link", "label-block"}
+
+
+def test_a_label_without_its_colon_reads_only_the_opening_of_its_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whether the colon follows a label's element is read from the opening of its line: a rail of
+    three hundred "More" links directly in one wrapper had the wrapper's whole text folded for
+    each (a page of a few thousand took seconds), for the same answer."""
+    folded = 0
+    fold = rules._folded
+
+    def counted(text: str) -> str:
+        nonlocal folded
+        folded += len(text)
+        return fold(text)
+
+    monkeypatch.setattr(rules, "_folded", counted)
+    rail = "<div>" + "<span>More</span> from the rail: <a href='/r'>Ferry fares</a><br>" * 300 + "</div>"
+    teaser = "<p><em>Read more</em>: <a href='/x'>Night bus cuts leave workers stranded</a></p>"
+    html, removals = _strip(f"<div>{STORY}{teaser}</div>{rail}")
+    assert "Night bus cuts" not in html and "The harbour board met" in html
+    assert "teaser-link" in _rules(removals)
+    page_text = len(LexborHTMLParser(html).text())
+    assert folded < 3 * (page_text + len(rail))  # each text node once, not the rail's text per "More"
 
 
 def test_teaser_labels_of_other_languages() -> None:
