@@ -38,7 +38,9 @@ It prints one table and writes bench/out/corpus.json.
 
 `--pair ROUNDS` runs none of that: the corpus profile and datatrove only, alternated for ROUNDS
 rounds on the same files, with the ratio of each round (the load of a shared machine drifts over
-the table's runs; each round's pair shares it).
+the table's runs; each round's pair shares it). `--against TREE` adds the corpus profile of
+another checkout of scraper (its folder, put first on PYTHONPATH: `git worktree add` or `git
+archive | tar -x` a commit) to each round: a change's before and after in one run.
 
 `--split` runs none of that: it extracts the sample's pages in this one process (`--metadata
 stated`, no Markdown or XML, as the corpus profile writes JSON lines), each once unmeasured first,
@@ -141,7 +143,7 @@ def build_warcs(rows: list[dict[str, Any]], folder: Path) -> dict[str, str]:
     return by_url
 
 
-def measure(command: list[str]) -> dict[str, float]:
+def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
     """Run `command` in its own process group: wall seconds, CPU seconds of every process it
     started (children, forkserver workers, a sandbox restarted after a timeout), and peak RSS
     (MB) of the tree, summed over its processes, read from /proc every 50 ms."""
@@ -149,7 +151,7 @@ def measure(command: list[str]) -> dict[str, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
     )
     peak: list[int] = [0]
 
@@ -222,10 +224,14 @@ def _group(group: int) -> dict[int, int]:
     return found
 
 
-def ours(warcs: Path, out: Path, *flags: str) -> tuple[dict[str, float], dict[str, str]]:
+def ours(
+    warcs: Path, out: Path, *flags: str, tree: Path | None = None
+) -> tuple[dict[str, float], dict[str, str]]:
+    """`scraper clean` of this checkout, or of the one in folder `tree` (first on PYTHONPATH)."""
     scraper = Path(sys.executable).parent / "scraper"
     command = [str(scraper), "clean", str(warcs), "-o", str(out), "--jobs", "1", "--no-dedup", *flags]
-    figures = measure(command)
+    env = None if tree is None else {**os.environ, "PYTHONPATH": str(tree.resolve())}
+    figures = measure(command, env)
     texts: dict[str, str] = {}
     for shard in sorted(out.glob("part-*.jsonl.gz")):
         with gzip.open(shard, "rt", encoding="utf-8") as fh:
@@ -312,6 +318,9 @@ def main() -> None:
     parser.add_argument(
         "--pair", type=int, metavar="ROUNDS", help="instead: the corpus profile and datatrove alternated"
     )
+    parser.add_argument(
+        "--against", type=Path, metavar="TREE", help="with --pair: another checkout's corpus profile too"
+    )
     args = parser.parse_args()
     if args.ray:
         ray_scaling(sample(args.pages))
@@ -320,7 +329,7 @@ def main() -> None:
         split_by_cascade(sample(args.pages))
         return
     if args.pair:
-        paired(sample(args.pages), args.pair)
+        paired(sample(args.pages), args.pair, args.against)
         return
     rows = sample(args.pages)
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
@@ -372,31 +381,48 @@ def main() -> None:
     args.out.write_text(json.dumps({"pages": len(rows), "results": results}, indent=2) + "\n")
 
 
-def paired(rows: list[dict[str, Any]], rounds: int) -> None:
+def paired(rows: list[dict[str, Any]], rounds: int, against: Path | None = None) -> None:
     """The corpus profile (`--metadata stated`) and datatrove, alternated for `rounds` rounds on
-    the same WARC files (the first of each round alternating too): pages per CPU second of each
+    the same WARC files (the first of each round rotating too): pages per CPU second of each
     run and the ratio within each round. The table's runs follow one another, each for a minute
     or more, so a load that drifts on a shared machine is charged to whichever runs then; here
-    each round's pair shares it."""
+    each round's runs share it. `against`: the corpus profile of the checkout in that folder too,
+    and the ratio of this checkout's to it."""
+    ours_name, theirs_name, other_name = (
+        "scraper --metadata stated",
+        "datatrove",
+        f"{against} --metadata stated",
+    )
+    names = [ours_name, theirs_name] + ([other_name] if against is not None else [])
     with tempfile.TemporaryDirectory(prefix="bench-pair-") as tmp:
         work = Path(tmp)
         (work / "warc").mkdir()
         build_warcs(rows, work / "warc")
-        ratios = []
+        ratios: dict[str, list[float]] = {name: [] for name in names if name != theirs_name}
         for round_ in range(rounds):
             rates: dict[str, float] = {}
-            for name in ("scraper --metadata stated", "datatrove")[:: -1 if round_ % 2 else 1]:
+            for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
                 out = work / f"out-{round_}-{len(rates)}"
-                if name == "datatrove":
+                if name == theirs_name:
                     figures, _ = theirs(work / "warc", out, work / f"logs-{round_}", metadata=False)
                 else:
-                    figures, _ = ours(work / "warc", out, *STATED)
+                    figures, _ = ours(
+                        work / "warc", out, *STATED, tree=against if name == other_name else None
+                    )
                 rates[name] = len(rows) / figures["cpu_s"]
-            ratios.append(rates["scraper --metadata stated"] / rates["datatrove"])
+            for name, found in ratios.items():
+                found.append(rates[name] / rates[theirs_name])
             described = ", ".join(f"{name} {rate:.2f}" for name, rate in rates.items())
-            print(f"round {round_ + 1}: {described} pages per CPU second: {ratios[-1]:.3f}x", flush=True)
-    print(f"--metadata stated vs datatrove, {len(rows)} pages, {rounds} rounds: "
-          f"{min(ratios):.3f}x to {max(ratios):.3f}x, mean {sum(ratios) / len(ratios):.3f}x")  # fmt: skip
+            print(
+                f"round {round_ + 1}: {described} pages per CPU second: {ratios[ours_name][-1]:.3f}x",
+                flush=True,
+            )
+            if against is not None:
+                print(f"  {against}: {ratios[other_name][-1]:.3f}x; this checkout / it: "
+                      f"{rates[ours_name] / rates[other_name]:.3f}", flush=True)  # fmt: skip
+    for name, found in ratios.items():
+        print(f"{name} vs datatrove, {len(rows)} pages, {rounds} rounds: "
+              f"{min(found):.3f}x to {max(found):.3f}x, mean {sum(found) / len(found):.3f}x")  # fmt: skip
 
 
 def split_by_cascade(rows: list[dict[str, Any]]) -> None:

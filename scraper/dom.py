@@ -99,35 +99,44 @@ def class_words(node: LexborNode, words: frozenset[str]) -> frozenset[str]:
     return _class_words(names, ident, words)
 
 
-def role_words(node: LexborNode, words: frozenset[str]) -> frozenset[str]:
-    """`class_words`, without an id that the node's heading links to: `<section id="cookies">`
-    whose `<h2>` links to "#cookies", `<h3 id="social-benefits">` with its "#" link. Such an id is
-    the permalink anchor of a section of the text (documentation generators and many blogs link
-    each heading to itself), named after what the section says, not the role of the element. A
-    banner's or a menu's link to itself is a close button, outside any heading: their ids still
-    count."""
+def role_words(node: LexborNode, words: frozenset[str], permalinked: frozenset[int]) -> frozenset[str]:
+    """`class_words`, without the id of a node in `permalinked` (`permalinks` of the page): an id
+    the node's heading links to, as `<section id="cookies">` whose `<h2>` links to "#cookies", or
+    `<h3 id="social-benefits">` with its "#" link. Such an id is the permalink anchor of a section
+    of the text (documentation generators and many blogs link each heading to itself), named after
+    what the section says, not the role of the element. A banner's or a menu's link to itself is a
+    close button, outside any heading: their ids still count."""
     found = class_words(node, words)
-    ident = node.attributes.get("id") if found else None
-    if not ident or not _links_to(node, ident):
+    if not found or node.mem_id not in permalinked:
         return found
     return _class_words(node.attributes.get("class") or "", "", words)
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HEADING_LINKS = ", ".join(f'{heading} a[href^="#"]' for heading in sorted(_HEADINGS))
 
 
-def _links_to(node: LexborNode, ident: str) -> bool:
-    """Whether a heading in `node` (or `node`, a heading) links to the fragment `ident` of the
-    page: a permalink. A link to itself elsewhere is often a menu's or a banner's close button."""
-    target = f"#{ident}"
-    for link in node.css('a[href^="#"]'):
-        if link.attributes.get("href") == target:
-            for above in ancestors(link):
-                if above.tag in _HEADINGS:
-                    return True
-                if above.mem_id == node.mem_id:
-                    break
-    return False
+def permalinks(root: LexborNode) -> frozenset[int]:
+    """The elements in `root` (their `mem_id`) that a link in a heading within them (or in them, a
+    heading) names by their id: "#cookies" in the `<h2>` of `<section id="cookies">`, or a link
+    that is its own anchor. One climb from each such link, found by lexbor: a page costs its
+    heading links times their depth, not its elements times their links (a page of nested
+    "menu"s each holding the same self-links took seconds)."""
+    found: set[int] = set()
+    for link in root.css(_HEADING_LINKS):
+        target = (link.attributes.get("href") or "")[1:]
+        if not target:
+            continue
+        if link.id == target:
+            found.add(link.mem_id)
+        in_heading = False
+        for above in ancestors(link):
+            in_heading = in_heading or above.tag in _HEADINGS
+            if in_heading and above.id == target:
+                found.add(above.mem_id)
+            if above.mem_id == root.mem_id:
+                break
+    return frozenset(found)
 
 
 @functools.lru_cache(maxsize=32768)  # pure; a page repeats its class strings, a site its pages'

@@ -27,6 +27,7 @@ from scraper.dom import (
     link_density,
     link_text_length,
     named_selector,
+    permalinks,
     role_words,
     text_of,
 )
@@ -79,6 +80,8 @@ class Page:
     # (`include_comments`): a product page's customer reviews are its comments
     page_type: str = "article"
     comments: bool = False
+    # the elements a heading's link names by their id (dom.permalinks), found when first asked
+    permalinked: frozenset[int] | None = None
 
     @classmethod
     def bare(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
@@ -97,6 +100,7 @@ class Page:
                 per_parent[parent.mem_id] = per_parent.get(parent.mem_id, 0) + size
                 parents[parent.mem_id] = parent
         protected = set(kept)
+        permalinked = permalinks(body)
         densest = max(per_parent, key=per_parent.__getitem__, default=None)
         # the densest paragraph container is the best cheap guess at the main content, unless it
         # is too short to be a story (then it is a cookie notice on a page without one)
@@ -109,13 +113,14 @@ class Page:
             page_type=page_type,
             comments=comments,
             protected=protected,
+            permalinked=permalinked,
             total=prose_weight(body),
             # each element once (one with a class and an id matches both selectors), in page order
             classed=list(
                 {
                     n.mem_id: (n, tokens)
                     for n in body.css("[class], [id]")
-                    if (tokens := role_words(n, _rule_words()))
+                    if (tokens := role_words(n, _rule_words(), permalinked))
                 }.values()
             ),
             texts=[
@@ -124,6 +129,12 @@ class Page:
                 if n.is_text_node
             ],
         )
+
+    def role_words(self, node: LexborNode, words: frozenset[str]) -> frozenset[str]:
+        """`dom.role_words` of `node`, the page's permalinks found once."""
+        if self.permalinked is None:
+            self.permalinked = permalinks(self.body)
+        return role_words(node, words, self.permalinked)
 
     def removable(self, node: LexborNode) -> bool:
         """Whether a guarded rule may take `node` without risking the main content."""
@@ -214,7 +225,7 @@ def _consent_boxes(page: Page) -> Iterator[LexborNode]:
     elements whose class or id may name one are looked at (`named_selector`)."""
     for node in page.body.css(named_selector(CONSENT_WORDS)):
         if (
-            role_words(node, CONSENT_WORDS)
+            page.role_words(node, CONSENT_WORDS)
             and node.tag not in _NEVER_REMOVED
             and node.mem_id not in page.kept
             and not holds_story(node)
@@ -376,16 +387,40 @@ def _is_trailer(text: str) -> bool:
     return text in ("source", "via") or text.startswith(_TRAILER_PREFIXES)
 
 
+# "Date:" / "Share post:" meta lines, in the languages of most of the web's news ("data", the
+# Italian and Polish date, is left out: an English "Data:" line is content)
 _LABELS = frozenset(
     {
         "date", "dated", "published", "published on", "posted", "posted on", "updated", "updated on",
         "last updated", "share", "share post", "share this", "share this post", "share this article",
         "share this story", "share on", "share via", "share article",
+        "datum", "veröffentlicht", "veröffentlicht am", "erschienen", "erschienen am", "aktualisiert",
+        "aktualisiert am", "stand", "teilen", "artikel teilen", "diesen artikel teilen",  # German
+        "publié", "publié le", "mis à jour", "mis à jour le", "partager", "partager cet article",  # French
+        "fecha", "publicado", "publicado el", "actualizado", "compartir", "compartir en",  # Spanish
+        "pubblicato", "aggiornato", "condividi",  # Italian
+        "publicado em", "atualizado", "compartilhar", "partilhar",  # Portuguese
+        "gepubliceerd", "bijgewerkt", "delen",  # Dutch
+        "opublikowano", "zaktualizowano", "udostępnij",  # Polish
+        "publicerad", "uppdaterad", "publisert", "oppdatert", "julkaistu", "päivitetty",  # Nordic
     }
 )  # fmt: skip
+# "Related: <a>Another story</a>" in the languages of most of the web's news: the words a
+# newsroom's CMS puts before a link to another of its stories inside the text
 _TEASER_LABELS = frozenset(
-    {"related", "read more", "read also", "also read", "read next", "see also", "more", "recommended"}
-)
+    {
+        "related", "read more", "read also", "also read", "read next", "see also", "more", "recommended",
+        "lesen sie auch", "lesen sie mehr", "auch interessant", "mehr zum thema", "siehe auch",
+        "das könnte sie auch interessieren",  # German
+        "lire aussi", "à lire aussi", "a lire aussi", "voir aussi",  # French
+        "lea", "lea también", "lee también", "lea además", "mira", "ver también",  # Spanish
+        "leggi anche", "vedi anche",  # Italian
+        "leia também", "leia mais", "veja também",  # Portuguese
+        "lees ook", "zie ook",  # Dutch
+        "czytaj też", "czytaj także", "zobacz też", "zobacz także",  # Polish
+        "läs också", "les også", "læs også", "se også", "lue myös",  # Nordic
+    }
+)  # fmt: skip
 _INLINE_TAGS = frozenset({"span", "strong", "b", "em", "i", "label", "small", "time", "a", "font", "dt"})
 
 
@@ -410,6 +445,8 @@ def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[Lexbor
     """(label text node, the block-level line it opens) for every "<label>:" in `labels`. The
     colon may follow the label's element ("<em>Read more</em>: <a>...</a>"): then the line's text
     opens with the label and the colon."""
+    size = max(map(len, labels), default=0) + 1
+    openings: dict[int, str] = {}  # each line's opening, read once however many labels it holds
     for node, folded in page.texts:
         label, colon, _ = folded.partition(":")
         if label not in labels or node.parent is None:
@@ -417,8 +454,26 @@ def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[Lexbor
         line = node.parent
         while line.tag in _INLINE_TAGS and line.parent is not None:
             line = line.parent
-        if colon or _folded(line.text()).startswith(f"{label}:"):
-            yield node, line
+        if not colon:
+            if line.mem_id not in openings:
+                openings[line.mem_id] = _opening(line, size)
+            if not openings[line.mem_id].startswith(f"{label}:"):
+                continue
+        yield node, line
+
+
+def _opening(line: LexborNode, size: int) -> str:
+    """The first `size` characters of `_folded(line.text())`, read from as few of the line's text
+    nodes as hold them: a "More" without a colon sits in a rail's or a page's wrapper as often as
+    in a line, and the whole text of the wrapper, read for each, made a page of a few thousand
+    "More" links take seconds."""
+    text = ""  # the text so far, each run of white space one space
+    for node in line.traverse(include_text=True):
+        if node.is_text_node and (piece := node.text_content):
+            text = " ".join(f"{text}{piece}".split()) + (" " if piece[-1].isspace() else "")
+            if len(opening := text.strip().lower()) >= size:
+                return opening[:size]
+    return text.strip().lower()
 
 
 RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an element names it

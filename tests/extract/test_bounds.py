@@ -68,3 +68,34 @@ def test_too_many_elements_are_refused_with_the_count() -> None:
         ExtractionError, match=r"huge\.html: page too complex: 40,01\d elements \(limit 40,000\)"
     ):
         simplify(tree, "huge.html")
+
+
+_ROWS = ("<tr>" + "<td>x</td>" * 100 + "</tr>") * (bounds.MAX_TABLE_CELLS // 100)  # MAX_TABLE_CELLS cells
+
+
+@pytest.mark.parametrize(
+    ("body", "quick"),
+    [
+        (f"<p>{PROSE}</p>", True),
+        ("<div>" * (MAX_DEPTH - 3) + "<!-- c -->deep" + "</div>" * (MAX_DEPTH - 3), True),
+        ("<div>" * (MAX_DEPTH - 2) + "<!-- c -->deep" + "</div>" * (MAX_DEPTH - 2), False),
+        ("<div>" * (MAX_DEPTH - 2) + "<p>deep</p>" + "</div>" * (MAX_DEPTH - 2), False),
+        ("<table>" + _ROWS + "</table>", True),
+        ("<table>" + _ROWS + "<tr><th>x</th></tr></table>", False),
+        ("<span>x</span>" * (bounds.MAX_ELEMENTS - 3), True),
+        ("<span>x</span>" * (bounds.MAX_ELEMENTS - 2), False),
+        ("<!-- c -->" * (bounds.MAX_ELEMENTS - 3), True),
+        ("<!-- c -->" * (bounds.MAX_ELEMENTS - 2), False),
+    ],
+)
+def test_the_quick_check_passes_only_pages_the_walk_leaves_alone(body: str, quick: bool) -> None:
+    """Where lexbor's check (`_within_bounds`) says a page is within every bound, the walk finds
+    nothing too deep, no table to drop and no more nodes than the limit; at each bound's edge the
+    check passes the page, and one node past it sends it to the walk (which may still find nothing
+    to do: a paragraph may nest deeper than other elements)."""
+    tree = LexborHTMLParser(f"<html><body>{body}</body></html>")
+    shape = bounds._Shape(tree)
+    cells = sum(count for count, _ in shape.tables.values())
+    within = not shape.too_deep and cells <= bounds.MAX_TABLE_CELLS and shape.elements <= bounds.MAX_ELEMENTS
+    assert bounds._within_bounds(tree) == quick
+    assert within or not quick

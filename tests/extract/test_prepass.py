@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper import dom
 from scraper.config import ExtractSettings
+from scraper.extract import rules
 from scraper.extract.prepass import RULES, Removal, strip_clutter
 
 STORY = (
@@ -99,6 +102,31 @@ def test_a_section_anchored_to_itself_is_not_named_by_its_id() -> None:
     assert "We use cookies" not in html and "Share" not in html
     assert "This site uses" not in html and "Trains" not in html  # a close button is no permalink
     assert _rules(removals) == {"consent-box", "share-bar", "navigation"}
+
+
+def test_self_links_are_read_once_a_page_not_once_an_element(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether an id is a permalink is found from the links in headings, one climb each: nested
+    elements named "menu" each holding the same fifty self-links outside any heading were each
+    climbed from every link (seconds on a hostile page of a few thousand such elements), for the
+    same answer: ids no heading links to still count."""
+    steps = 0
+    climb = dom.ancestors
+
+    def counted(node: Any, **kwargs: Any) -> Any:
+        nonlocal steps
+        for above in climb(node, **kwargs):
+            steps += 1
+            yield above
+
+    monkeypatch.setattr(dom, "ancestors", counted)
+    nested = "<div id='menu'>" * 30 + "<a href='#menu'>Close</a> " * 50 + "</div>" * 30
+    section = (
+        "<section id='cookies'><h2>Cookies<a href='#cookies'>#</a></h2><p>Cookies attribute.</p></section>"
+    )
+    html, removals = _strip(f"<div role='main'>{STORY}{section}</div>{nested}")
+    assert "Cookies attribute" in html and "Close" not in html
+    assert _rules(removals) == {"navigation"}
+    assert steps < 100  # the one heading link's climb (twice: the bare page, the scanned one)
 
 
 def test_consent_and_newsletter_boxes_are_removed() -> None:
@@ -305,6 +333,53 @@ def test_a_label_whose_colon_follows_its_element_is_a_label() -> None:
     assert "Night bus cuts" not in html and "30 January" not in html
     assert "about the timetable" in html
     assert _rules(removals) == {"teaser-link", "label-block"}
+
+
+def test_a_label_without_its_colon_reads_only_the_opening_of_its_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whether the colon follows a label's element is read from the opening of its line: a rail of
+    three hundred "More" links directly in one wrapper had the wrapper's whole text folded for
+    each (a page of a few thousand took seconds), for the same answer."""
+    folded = 0
+    fold = rules._folded
+
+    def counted(text: str) -> str:
+        nonlocal folded
+        folded += len(text)
+        return fold(text)
+
+    monkeypatch.setattr(rules, "_folded", counted)
+    rail = "<div>" + "<span>More</span> from the rail: <a href='/r'>Ferry fares</a><br>" * 300 + "</div>"
+    teaser = "<p><em>Read more</em>: <a href='/x'>Night bus cuts leave workers stranded</a></p>"
+    html, removals = _strip(f"<div>{STORY}{teaser}</div>{rail}")
+    assert "Night bus cuts" not in html and "The harbour board met" in html
+    assert "teaser-link" in _rules(removals)
+    page_text = len(LexborHTMLParser(html).text())
+    assert folded < 3 * (page_text + len(rail))  # each text node once, not the rail's text per "More"
+
+
+def test_teaser_labels_of_other_languages() -> None:
+    """ "Lesen Sie auch:", "Lea también:", "Czytaj też:" lead the same teaser line as "Related:"."""
+    lines = "".join(
+        f"<p>{label}: <a href='/x{i}'>Night bus cuts leave workers stranded</a></p>"
+        for i, label in enumerate(("Lesen Sie auch", "Lea también", "Czytaj też", "À lire aussi"))
+    )
+    html, removals = _strip(f"<div>{STORY}{lines}</div>")
+    assert "Night bus" not in html and "The harbour board met" in html
+    assert _rules(removals) == {"teaser-link"}
+
+
+def test_meta_labels_of_other_languages() -> None:
+    """ "Veröffentlicht am:", "Publié le:", "Teilen:" lead the same meta lines as "Published on:" and
+    "Share:"; "Data:" opens an English line of content and stays."""
+    html, removals = _strip(
+        f"<div>{STORY}<p>Veröffentlicht am: 6. August 2009</p><p>Publié le: 3 mars 2021</p>"
+        "<div>Teilen: <a href='/f'>Facebook</a></div><p>Data: home sales by county</p></div>"
+    )
+    assert "August 2009" not in html and "mars 2021" not in html and "Facebook" not in html
+    assert "home sales by county" in html
+    assert _rules(removals) == {"label-block"}
 
 
 def test_date_label_keeps_the_time_element() -> None:
