@@ -318,7 +318,7 @@ def _section_of(page: Page, heading: LexborNode, text: str) -> list[LexborNode]:
     sibling = unit.next
     while sibling is not None:
         if sibling.is_element_node:
-            if sibling.tag in _STOP_TAGS or (text_of(sibling) and link_density(sibling) < 0.5):
+            if sibling.tag in _STOP_TAGS or not _is_link_dense(sibling):
                 break
             doomed.append(sibling)
         sibling = sibling.next
