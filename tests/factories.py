@@ -3,6 +3,8 @@
 article(title, ...)   an HTML news page whose story is long enough to be extracted
 story(number)         an HTML article page (bytes) whose text is unique to `number`
 fetched_page(body)    a FetchedPage of that HTML, changed by keyword
+metadata_page(body)   a page whose <article> holds `body` and PARAGRAPH (trafilatura's searches' input)
+trafilatura_tree(html)  HTML parsed as trafilatura parses it
 make_doc(...)         a complete Document with every field set, changed by keyword
 """
 
@@ -12,9 +14,17 @@ import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
 from scraper.models import Document, FetchedPage
 
 FETCHED_AT = datetime(2025, 1, 19, tzinfo=UTC)
+# one paragraph of a story, beside the markup a test of a metadata search puts on the page
+PARAGRAPH = (
+    "<p>The harbour board met on Tuesday to agree the summer timetable for the ferries, which will"
+    " add two early crossings on weekdays and a late one on Saturdays.</p>"
+)
 
 
 def article(
@@ -34,6 +44,22 @@ def article(
         f"<html lang='en'><head><title>{title}</title>{head}</head><body>{nav}"
         f"<article><h1>{title}</h1>{paragraphs}{body}</article></body></html>"
     )
+
+
+def metadata_page(body: str, head: str = "") -> str:
+    """A page titled "Ferries" whose <article> holds `body` (`head` in its <head>): what a test of
+    one of trafilatura's metadata searches (bylines, categories and tags) reads."""
+    return (
+        f"<!doctype html><html><head><title>Ferries</title>{head}</head>"
+        f"<body><article>{body}</article></body></html>"
+    )
+
+
+def trafilatura_tree(html: str) -> HtmlElement:
+    """`html` parsed as trafilatura parses it (`load_html`), which these pages always parse into."""
+    tree = load_html(html)
+    assert tree is not None
+    return tree
 
 
 def story(number: int, extra: str = "") -> bytes:

@@ -6,18 +6,12 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from lxml.html import HtmlElement
 from trafilatura.metadata import extract_author
-from trafilatura.utils import load_html
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from scraper.dom import parse_html
 from scraper.extract import bylines
-
-STORY = (
-    "<p>The harbour board met on Tuesday to agree the summer timetable for the ferries, which will"
-    " add two early crossings on weekdays and a late one on Saturdays.</p>"
-)
+from tests.factories import PARAGRAPH, metadata_page, trafilatura_tree
 
 # every shape of byline trafilatura's XPaths (AUTHOR_XPATHS) test for, in one element each
 BYLINES = (
@@ -46,46 +40,39 @@ BYLINES = (
 )
 
 
-def _page(body: str) -> str:
-    head = "<!doctype html><html><head><title>Ferries</title></head>"
-    return f"{head}<body><article>{body}</article></body></html>"
-
-
-def _tree(html: str) -> HtmlElement:
-    tree = load_html(html)
-    assert tree is not None
-    return tree
-
-
 @pytest.mark.parametrize("byline", BYLINES)
 def test_every_byline_trafilatura_finds_is_found(byline: str) -> None:
     """Each byline trafilatura's search finds, the guarded search finds too, and the check of the
     markup (`may_name_author`) lets it run."""
-    html = _page(f"{byline}{STORY}")
-    assert extract_author(_tree(html)) is not None
+    html = metadata_page(f"{byline}{PARAGRAPH}")
+    assert extract_author(trafilatura_tree(html)) is not None
     assert bylines.may_name_author(html)
-    assert bylines.search(_tree(html), html) == extract_author(_tree(html))
+    assert bylines.search(trafilatura_tree(html), html) == extract_author(trafilatura_tree(html))
 
 
 def test_the_search_is_skipped_where_the_markup_names_no_byline() -> None:
     """A page whose markup holds none of the XPaths' words has no byline they find: None, as
     trafilatura's search says."""
-    html = _page(f"<div class='story'><span class='by'>Jane Doe</span>{STORY}</div>")
+    html = metadata_page(f"<div class='story'><span class='by'>Jane Doe</span>{PARAGRAPH}</div>")
     assert not bylines.may_name_author(html)
-    assert bylines.search(_tree(html), html) is None is extract_author(_tree(html))
+    assert bylines.search(trafilatura_tree(html), html) is None is extract_author(trafilatura_tree(html))
 
 
 def test_pruned_parts_hold_no_byline() -> None:
     """The guarded discard expressions prune what trafilatura's prune: a byline in the comments, a
     date or a figure is not the page's; one in the story is."""
-    pruned = _page(
+    pruned = metadata_page(
         "<div id='comments'><span class='author'>A Reader</span></div>"
         "<figure><span class='author'>A Photographer</span></figure>"
-        f"<div class='sidebar'><a rel='author'>Another</a></div>{STORY}"
+        f"<div class='sidebar'><a rel='author'>Another</a></div>{PARAGRAPH}"
     )
     kept = pruned.replace("</article>", "<p class='byline'>By Jane Doe</p></article>")
-    assert bylines.search(_tree(pruned), pruned) is None is extract_author(_tree(pruned))
-    assert bylines.search(_tree(kept), kept) == extract_author(_tree(kept)) == "Jane Doe"
+    assert (
+        bylines.search(trafilatura_tree(pruned), pruned) is None is extract_author(trafilatura_tree(pruned))
+    )
+    assert (
+        bylines.search(trafilatura_tree(kept), kept) == extract_author(trafilatura_tree(kept)) == "Jane Doe"
+    )
 
 
 def test_the_guarded_expressions_find_what_trafilaturas_find() -> None:
@@ -95,15 +82,15 @@ def test_the_guarded_expressions_find_what_trafilaturas_find() -> None:
     pages = [path.read_bytes().decode("utf-8", errors="replace") for path in fixtures]
     assert len(pages) > 20
     pages += [parse_html(page, "fixture").html or "" for page in pages] + [
-        _page(f"{b}{STORY}") for b in BYLINES
+        metadata_page(f"{b}{PARAGRAPH}") for b in BYLINES
     ]
     for page in pages:
-        tree = _tree(page)
+        tree = trafilatura_tree(page)
         for theirs, ours in zip(
             AUTHOR_XPATHS + AUTHOR_DISCARD_XPATHS, bylines._AUTHORS + bylines._DISCARDS, strict=True
         ):
             assert ours(tree) == theirs(tree)
-        assert bylines.search(_tree(page), page) == extract_author(_tree(page))
+        assert bylines.search(trafilatura_tree(page), page) == extract_author(trafilatura_tree(page))
 
 
 def test_the_words_are_read_from_the_xpaths_trafilatura_has() -> None:

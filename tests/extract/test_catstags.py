@@ -7,18 +7,13 @@ import inspect
 from pathlib import Path
 
 import pytest
-from lxml.html import HtmlElement
 from trafilatura.metadata import extract_catstags
-from trafilatura.utils import load_html
 from trafilatura.xpaths import CATEGORIES_XPATHS, TAGS_XPATHS
 
 from scraper.dom import parse_html
 from scraper.extract import catstags
+from tests.factories import PARAGRAPH, metadata_page, trafilatura_tree
 
-STORY = (
-    "<p>The harbour board met on Tuesday to agree the summer timetable for the ferries, which will"
-    " add two early crossings on weekdays and a late one on Saturdays.</p>"
-)
 LINKS = '<a href="/category/harbour/">Harbour</a> <a href="/tag/ferries/">Ferries</a>'
 
 # every test of trafilatura's expressions (CATEGORIES_XPATHS, TAGS_XPATHS) in an element holding
@@ -55,23 +50,12 @@ SHAPES = (
 )
 
 
-def _page(body: str, head: str = "") -> str:
-    head = f"<!doctype html><html><head><title>Ferries</title>{head}</head>"
-    return f"{head}<body><article>{body}</article></body></html>"
-
-
-def _tree(html: str) -> HtmlElement:
-    tree = load_html(html)
-    assert tree is not None
-    return tree
-
-
 @pytest.mark.parametrize("shape", SHAPES)
 def test_every_shape_trafilatura_finds_is_found(shape: str) -> None:
     """Where one of trafilatura's expressions finds a category or a tag, the search finds the same."""
-    html = _page(shape.format(LINKS) + STORY)
+    html = metadata_page(shape.format(LINKS) + PARAGRAPH)
     found = [
-        (catstags.search(kind, _tree(html)), extract_catstags(kind, _tree(html)))
+        (catstags.search(kind, trafilatura_tree(html)), extract_catstags(kind, trafilatura_tree(html)))
         for kind in ("category", "tag")
     ]
     assert any(theirs for _, theirs in found)
@@ -83,17 +67,21 @@ def test_no_expression_runs_where_no_class_or_id_can_match() -> None:
     answer is trafilatura's: its fallback for categories (the head's meta tags), no tags."""
     head = '<meta property="article:section" content=" Harbour  news ">'
     head += '<meta name="subject" content="Harbour news">'
-    html = _page(f'<div class="story">{LINKS}{STORY}</div>', head)
-    names = catstags.Names.of(_tree(html))
+    html = metadata_page(f'<div class="story">{LINKS}{PARAGRAPH}</div>', head)
+    names = catstags.Names.of(trafilatura_tree(html))
     assert not any(
         need.met(names.values, names.joined) for needs in catstags._NEEDS.values() for need in needs
     )
     assert (
-        catstags.search("category", _tree(html))
-        == extract_catstags("category", _tree(html))
+        catstags.search("category", trafilatura_tree(html))
+        == extract_catstags("category", trafilatura_tree(html))
         == ["Harbour news"]
     )
-    assert catstags.search("tag", _tree(html)) == extract_catstags("tag", _tree(html)) == []
+    assert (
+        catstags.search("tag", trafilatura_tree(html))
+        == extract_catstags("tag", trafilatura_tree(html))
+        == []
+    )
 
 
 def test_the_needs_hold_on_every_fixture_page() -> None:
@@ -102,14 +90,16 @@ def test_the_needs_hold_on_every_fixture_page() -> None:
     fixtures = sorted((Path(__file__).parents[1] / "fixtures" / "html").glob("*.html"))
     pages = [path.read_bytes().decode("utf-8", errors="replace") for path in fixtures]
     assert len(pages) > 20
-    pages += [_page(shape.format(LINKS) + STORY) for shape in SHAPES]
+    pages += [metadata_page(shape.format(LINKS) + PARAGRAPH) for shape in SHAPES]
     pages += [parse_html(page, "fixture").html or "" for page in pages]
     for page in pages:
-        names = catstags.Names.of(_tree(page))
+        names = catstags.Names.of(trafilatura_tree(page))
         for kind, expressions in (("category", CATEGORIES_XPATHS), ("tag", TAGS_XPATHS)):
             for expression, need in zip(expressions, catstags._NEEDS[kind], strict=True):
-                assert need.met(names.values, names.joined) or not expression(_tree(page))
-            assert catstags.search(kind, _tree(page)) == extract_catstags(kind, _tree(page))
+                assert need.met(names.values, names.joined) or not expression(trafilatura_tree(page))
+            assert catstags.search(kind, trafilatura_tree(page)) == extract_catstags(
+                kind, trafilatura_tree(page)
+            )
 
 
 def test_the_needs_are_read_from_the_xpaths_trafilatura_has() -> None:
