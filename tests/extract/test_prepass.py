@@ -104,6 +104,20 @@ def test_a_section_anchored_to_itself_is_not_named_by_its_id() -> None:
     assert _rules(removals) == {"consent-box", "share-bar", "navigation"}
 
 
+def test_a_percent_encoded_permalink_names_its_section() -> None:
+    """A heading's link to its section names the id as a browser finds it: percent-decoded as UTF-8
+    ("#cookies-f%C3%BCr-entwickler" for id="cookies-für-entwickler", as heading-id generators write
+    it), so the section is still read by what it says, not as a consent box."""
+    for fragment in ("cookies-f%C3%BCr-entwickler", "cookies-für-entwickler"):
+        section = (
+            f"<section id='cookies-für-entwickler'><h2>Cookies für Entwickler<a href='#{fragment}'>#</a></h2>"
+            "<p>To access cookies you can use the cookies attribute of the request object.</p></section>"
+        )
+        html, removals = _strip(f"<div role='main'>{STORY}{section}</div>")
+        assert "To access cookies" in html, fragment
+        assert removals == [], fragment
+
+
 def test_self_links_are_read_once_a_page_not_once_an_element(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whether an id is a permalink is found from the links in headings, one climb each: nested
     elements named "menu" each holding the same fifty self-links outside any heading were each
