@@ -309,6 +309,20 @@ def test_teaser_section_on_a_page_without_a_story_is_weighed() -> None:
     assert "teaser-section" not in _rules(removals)
 
 
+def test_teaser_section_under_the_title_with_the_story_is_weighed() -> None:
+    """A list under a teaser heading inside the block that holds the title and the story's text (a
+    section front: its title, an intro, then "Latest news") is the page's own: the weight guard
+    decides there, so a list outweighing the intro stays. Outside that block, it goes."""
+    for wrapper in ("main", "div"):
+        page = f"<{wrapper}><h1>Harbour news</h1><div class='intro'>{STORY}</div>{_rail(8)}</{wrapper}>"
+        html, removals = _strip(page)
+        assert "A summary of story 7" in html, wrapper
+        assert "teaser-section" not in _rules(removals), wrapper
+    html, removals = _strip(f"<main><h1>Harbour news</h1><div class='intro'>{STORY}</div></main>{_rail(8)}")
+    assert "A summary of story" not in html
+    assert _rules(removals) == {"teaser-section"}
+
+
 def test_teaser_heading_inside_the_text() -> None:
     """A "Related articles" heading inside the text takes its link list but not the paragraph after it."""
     html, removals = _strip(
