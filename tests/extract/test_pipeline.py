@@ -691,9 +691,7 @@ def test_the_text_is_searched_for_a_date_only_where_it_writes_one_out(
 
 
 @pytest.mark.parametrize("case", ["login-wall", "consent-wall", "soft-404", "block-challenge"])
-def test_a_page_judged_junk_is_not_searched_for_a_date(
-    monkeypatch: pytest.MonkeyPatch, case: str
-) -> None:
+def test_a_page_judged_junk_is_not_searched_for_a_date(monkeypatch: pytest.MonkeyPatch, case: str) -> None:
     """htmldate's search of the whole page (the costliest metadata step) runs only for a page
     that goes on to be extracted: a login or consent wall, a soft 404 or a bot challenge is
     skipped without it, and its record is the same (a junk page's record holds no date)."""
