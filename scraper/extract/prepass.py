@@ -189,12 +189,25 @@ def _sweep(marked: Iterable[tuple[LexborNode, str]]) -> list[Removal]:
     for node, rule in marked:
         chosen.setdefault(node.mem_id, (node, rule))
     # decide everything before decomposing anything: a freed node must never be touched again
-    outermost = [
-        (node, rule)
-        for node, rule in chosen.values()
-        if not any(m in chosen for m in ancestry(node) if m != node.mem_id)
-    ]
+    cleared: set[int] = set()
+    outermost = [(node, rule) for node, rule in chosen.values() if not _inside_marked(node, chosen, cleared)]
     removals = [Removal(rule, _tag(node), _snippet(node)) for node, rule in outermost]
     for node, _ in outermost:
         node.decompose()
     return removals
+
+
+def _inside_marked(node: LexborNode, marked: dict[int, tuple[LexborNode, str]], cleared: set[int]) -> bool:
+    """Whether an ancestor of `node` is `marked`. The climb stops at a marked ancestor, or at one
+    in `cleared` (neither it nor any above it is marked: an earlier climb passed it and reached the
+    document), to which the ancestors passed are added; so marked siblings (a menu's items, a
+    teaser rail's cards) climb their shared ancestors once, not once each."""
+    passed = []
+    current = node.parent
+    while current is not None and (key := current.mem_id) not in cleared:
+        if key in marked:
+            return True
+        passed.append(key)
+        current = current.parent
+    cleared.update(passed)
+    return False

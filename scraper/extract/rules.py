@@ -204,12 +204,11 @@ def _non_content(page: Page) -> Iterator[LexborNode]:
     """
     hidden = list(page.tree.css(_NON_CONTENT))
     yield from hidden
-    noscripts = page.tree.css("noscript")
-    if not noscripts:
-        return
-    visible = prose_weight(page.body) - sum(len(text_of(n)) for n in hidden)
-    for node in noscripts:
+    visible = -1  # the page's visible prose, weighed when a <noscript> first holds enough to ask
+    for node in page.tree.css("noscript"):
         weight = prose_weight(node)
+        if weight >= _MIN_MAIN_TEXT and visible < 0:  # most hold a tracking pixel: no need
+            visible = prose_weight(page.body) - sum(len(text_of(n)) for n in hidden)
         if weight < _MIN_MAIN_TEXT or weight * 2 < visible:
             yield node
 

@@ -457,6 +457,34 @@ def test_small_noscript_next_to_the_story_goes() -> None:
     assert _rules(removals) == {"non-content"}
 
 
+def test_a_noscript_of_prose_goes_after_a_tracking_pixel_beside_a_longer_story() -> None:
+    """A <noscript> with some prose (a teaser list for crawlers) but under half the page's goes as
+    non-content, after a tracking pixel's, which is weighed before the page's prose is (`visible`
+    is weighed only when a <noscript> holds enough prose to ask); the story's stays."""
+    teaser = " ".join(f"Read the council's report number {i} on the ferry timetable." for i in range(6))
+    html, removals = _strip(
+        f"<noscript><img src='/pixel.gif'></noscript>{STORY * 3}<noscript><p>{teaser}</p></noscript>"
+    )
+    assert "council's report number 5" not in html and "pixel.gif" not in html
+    assert html.count("The harbour board met") == 3
+    assert [r.rule for r in removals] == ["non-content", "non-content"]
+
+
+def test_only_the_outermost_marked_elements_are_removed_and_recorded() -> None:
+    """Marked elements inside a marked one go with it and are not recorded apart; marked siblings
+    under unmarked wrappers each are (their shared ancestors climbed once)."""
+    bar = "<div class='share'><a href='/f'>Facebook {}</a></div>"
+    html, removals = _strip(
+        f"<div class='a'><div class='b'>{STORY}{bar.format(1)}{bar.format(2)}</div></div>"
+        f"<footer><div class='c'>{bar.format(3)}{bar.format(4)}</div></footer>{bar.format(5)}"
+    )
+    assert "Facebook" not in html and "The harbour board met" in html
+    assert [(r.rule, r.snippet) for r in removals] == [
+        ("share-bar", "Facebook 1"), ("share-bar", "Facebook 2"), ("share-bar", "Facebook 5"),
+        ("page-chrome", "Facebook 3 Facebook 4"),
+    ]  # fmt: skip
+
+
 def test_guard_weighs_prose_not_paragraphs() -> None:
     """Posts written without <p> are still the main content: their "withSidebar" wrapper stays."""
     posts = "".join(
