@@ -585,3 +585,21 @@ def test_removals_carry_short_snippets() -> None:
         f"<div class='share'>{'<a href=/s>Share this story with everyone you know.</a> ' * 10}</div>{STORY}"
     )
     assert [(r.rule, r.tag, len(r.snippet) <= 80) for r in removals] == [("share-bar", "div", True)]
+
+
+@pytest.mark.parametrize(
+    ("html", "dense"),
+    [
+        ("<div>a <a href=x>bc</a></div>", True),  # "a bc": 2 of 4, half exactly
+        ("<div>ab <a href=x>cd</a></div>", False),  # "ab cd": 2 of 5
+        ("<div><a href=x>ab</a> <a href=x>cd</a> efghi</div>", False),  # "ab  cd efghi": 4 of 12
+        ("<div><a href=x>ab</a> <a href=x>cd</a> <a href=x>efg</a> hi</div>", True),  # 7 of 14
+        ("<div><a href=x>abcdefgh</a> <a href=x>cd</a> xy</div>", True),  # the first link holds half
+        ("<div></div>", True),  # no text: nothing but links, as a menu of icons
+    ],
+)
+def test_link_dense_is_half_the_text_or_more_in_links(html: str, dense: bool) -> None:
+    """Half the text or more in links, counted until the links hold half of it."""
+    div = LexborHTMLParser(html).css_first("div")
+    assert div is not None
+    assert rules._is_link_dense(div) is dense
