@@ -46,7 +46,7 @@ import itertools
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -350,8 +350,14 @@ def choose(
 
 
 def _run(block: Block) -> int:
-    """The alike siblings of the block as `items` reads them: none in a comment area or a sidebar."""
-    return 0 if any(block.features[i] for i in _APART) else block.repeated
+    """The alike siblings of the block as `items` reads them (`item_run`)."""
+    return item_run(block.features, block.repeated)
+
+
+def item_run(features: Sequence[float], repeated: int) -> int:
+    """The alike siblings (`repeated`) of a block with these `features` as `items` reads them:
+    none in a comment area or a sidebar (its nearest ancestors' class words)."""
+    return 0 if any(features[i] for i in _APART) else repeated
 
 
 def first_choice(

@@ -45,6 +45,9 @@ class Rule:
     find: Callable[[Page], Iterable[LexborNode]]
     guarded: bool = True
     safe: bool = False
+    # guarded only against the story's own container (`Page.beside_story`), not by weight: what it
+    # finds names itself clutter ("Recommended for you" over a rail of teasers longer than the story)
+    named: bool = False
 
 
 # -- page facts and the guard --------------------------------------------------------------
@@ -82,6 +85,8 @@ class Page:
     comments: bool = False
     # the elements a heading's link names by their id (dom.permalinks), found when first asked
     permalinked: frozenset[int] | None = None
+    # whether the densest paragraph container is long enough to be a story (it is then protected)
+    story: bool = False
 
     @classmethod
     def bare(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
@@ -104,7 +109,8 @@ class Page:
         densest = max(per_parent, key=per_parent.__getitem__, default=None)
         # the densest paragraph container is the best cheap guess at the main content, unless it
         # is too short to be a story (then it is a cookie notice on a page without one)
-        if densest is not None and per_parent[densest] >= _MIN_MAIN_TEXT:
+        story = densest is not None and per_parent[densest] >= _MIN_MAIN_TEXT
+        if densest is not None and story:
             protected.update(ancestry(parents[densest]))
         return cls(
             tree=tree,
@@ -114,6 +120,7 @@ class Page:
             comments=comments,
             protected=protected,
             permalinked=permalinked,
+            story=story,
             total=prose_weight(body),
             # each element once (one with a class and an id matches both selectors), in page order
             classed=list(
@@ -150,6 +157,14 @@ class Page:
                 return True
             weight = self.weights[node.mem_id] = max(0, size - link_text_length(node))
         return weight * 2 <= self.total or weight < _MIN_MAIN_TEXT
+
+    def beside_story(self, node: LexborNode) -> bool:
+        """Whether `node` may go because the page's story is elsewhere, however long `node` is: the
+        densest paragraph container is a story's length and `node` holds none of it (`removable`
+        asks for less text than half the page instead)."""
+        if not self.story:
+            return self.removable(node)
+        return node.is_text_node or (node.tag not in _NEVER_REMOVED and node.mem_id not in self.protected)
 
 
 def holds_story(node: LexborNode) -> bool:
@@ -310,7 +325,7 @@ def _section_of(page: Page, heading: LexborNode, text: str) -> list[LexborNode]:
         return []
     first = next((c for c in parent.iter(include_text=True) if text_of(c)), None)
     opens = first is not None and first.mem_id == unit.mem_id
-    if opens and parent.css_first("a[href]") is not None and page.removable(parent):
+    if opens and parent.css_first("a[href]") is not None and page.beside_story(parent):
         return [parent]  # the heading opens its own section: the section is the teaser block
     # the heading sits inside other content: take it and the link-dense lists right after it
     doomed = [unit]
@@ -512,7 +527,9 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
     ),
     Rule("breadcrumbs", "breadcrumb trails", _by_tokens("breadcrumb breadcrumbs crumbs")),
     Rule("review-section", "a product page's customer reviews, unless comments are wanted", _review_sections),
-    Rule("teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections),
+    Rule(
+        "teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections, named=True
+    ),
     Rule("teaser-cards", "lists of short cards with linked headings", _teaser_cards),
     Rule("source-trailer", 'a short "Source link" / "Via" credit block', _source_trailers),
     Rule("label-block", 'a short "Date:" / "Share post:" meta line', _label_blocks),

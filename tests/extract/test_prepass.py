@@ -265,6 +265,36 @@ def test_teaser_section_with_its_own_container() -> None:
     )
 
 
+def _rail(items: int) -> str:
+    """A "Recommended for You" rail of teasers, each a linked headline and a summary paragraph."""
+    return (
+        "<div class='applet'><div class='hd'><h2>Recommended for You</h2></div><ul>"
+        + "".join(
+            f"<li><h3><a href='/s{i}'>Another headline number {i}</a></h3><p>A summary of story {i}, long"
+            " enough to read as prose: the council said on Monday that the plan would go ahead.</p></li>"
+            for i in range(items)
+        )
+        + "</ul></div>"
+    )
+
+
+def test_teaser_section_longer_than_the_story_is_removed() -> None:
+    """A rail under a teaser heading goes even when its summaries outweigh the story: the story's own
+    container is elsewhere, and the heading names the rail. The weight guard alone kept it."""
+    html, removals = _strip(f"<article><h1>Ferries</h1><div class='text'>{STORY}</div></article>{_rail(8)}")
+    assert "Another headline" not in html and "A summary of story" not in html
+    assert "The harbour board met" in html
+    assert _rules(removals) == {"teaser-section"}
+
+
+def test_teaser_section_on_a_page_without_a_story_is_weighed() -> None:
+    """Without a story-length paragraph container elsewhere, the weight guard decides: a rail that is
+    most of the page's prose may be the page (a listing), so it stays."""
+    html, removals = _strip(f"<h1>Ferries</h1><p>Timetables.</p>{_rail(8)}")
+    assert "A summary of story 7" in html
+    assert "teaser-section" not in _rules(removals)
+
+
 def test_teaser_heading_inside_the_text() -> None:
     """A "Related articles" heading inside the text takes its link list but not the paragraph after it."""
     html, removals = _strip(
