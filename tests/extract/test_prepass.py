@@ -561,6 +561,22 @@ def test_repeated_posts_lose_their_class_names() -> None:
     assert 'id="thread"' in html
 
 
+def test_a_run_of_posts_between_other_siblings_loses_its_class_names() -> None:
+    """The posts of a run need not be adjacent: a rule, an advert and a classless block between them
+    (and before the first) still leave a run of three like siblings; the advert keeps its class."""
+    texts = (
+        "I carry two children to school on a cargo bike and the towpath freezes most mornings.",
+        "I ran studded tyres on a front-loader for three winters; drop the pressure a little.",
+        "Thanks, that is reassuring. I will fit them in late November and swap back in March.",
+    )
+    post = "<div class='post'><p>{}</p></div>"
+    html, _ = _strip(
+        f"<div id='thread'><div>Thread</div>{post.format(texts[0])}<hr><div class='ad'>Advert</div>"
+        f"{post.format(texts[1])}<div>Page 2</div>{post.format(texts[2])}</div>"
+    )
+    assert 'class="post"' not in html and 'class="ad"' in html
+
+
 def test_a_few_classed_siblings_keep_their_names() -> None:
     """Like siblings that hold little of the page's prose (share buttons, tags) keep their classes."""
     html, _ = _strip(
