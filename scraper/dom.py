@@ -13,6 +13,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
@@ -133,15 +134,18 @@ def permalinks(root: LexborNode) -> frozenset[int]:
     "menu"s each holding the same self-links took seconds)."""
     found: set[int] = set()
     for link in root.css(_HEADING_LINKS):
-        target = (link.attributes.get("href") or "")[1:]
-        if not target:
+        fragment = (link.attributes.get("href") or "")[1:]
+        if not fragment:
             continue
-        if link.id == target:
+        # as a browser finds the element: the fragment as written, else percent-decoded as UTF-8
+        # ("#caf%C3%A9" names id="café", as generators of heading ids write it)
+        targets = {fragment, unquote(fragment)}
+        if link.id in targets:
             found.add(link.mem_id)
         in_heading = False
         for above in ancestors(link):
             in_heading = in_heading or above.tag in _HEADINGS
-            if in_heading and above.id == target:
+            if in_heading and above.id in targets:
                 found.add(above.mem_id)
             if above.mem_id == root.mem_id:
                 break

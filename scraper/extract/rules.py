@@ -87,6 +87,9 @@ class Page:
     permalinked: frozenset[int] | None = None
     # whether the densest paragraph container is long enough to be a story (it is then protected)
     story: bool = False
+    # the story's titled block: the nearest element around the story's container holding the page's
+    # title or main element (`holds_story`), None without one
+    titled: int | None = None
 
     @classmethod
     def bare(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
@@ -110,8 +113,11 @@ class Page:
         # the densest paragraph container is the best cheap guess at the main content, unless it
         # is too short to be a story (then it is a cookie notice on a page without one)
         story = densest is not None and per_parent[densest] >= _MIN_MAIN_TEXT
+        titled = None
         if densest is not None and story:
             protected.update(ancestry(parents[densest]))
+            around = ancestors(parents[densest], include_self=True)
+            titled = next((node.mem_id for node in around if holds_story(node)), None)
         return cls(
             tree=tree,
             body=body,
@@ -121,6 +127,7 @@ class Page:
             protected=protected,
             permalinked=permalinked,
             story=story,
+            titled=titled,
             total=prose_weight(body),
             # each element once (one with a class and an id matches both selectors), in page order
             classed=list(
@@ -160,9 +167,11 @@ class Page:
 
     def beside_story(self, node: LexborNode) -> bool:
         """Whether `node` may go because the page's story is elsewhere, however long `node` is: the
-        densest paragraph container is a story's length and `node` holds none of it (`removable`
-        asks for less text than half the page instead)."""
-        if not self.story:
+        densest paragraph container is a story's length, `node` holds none of it and is outside
+        the story's titled block (`removable` asks for less text than half the page instead).
+        Inside that block, or without one, the weight decides: a list under the title and an
+        intro (a section front's "Latest news") is the page's own."""
+        if not self.story or self.titled is None or self.titled in ancestry(node):
             return self.removable(node)
         return node.is_text_node or (node.tag not in _NEVER_REMOVED and node.mem_id not in self.protected)
 

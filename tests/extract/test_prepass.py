@@ -104,6 +104,20 @@ def test_a_section_anchored_to_itself_is_not_named_by_its_id() -> None:
     assert _rules(removals) == {"consent-box", "share-bar", "navigation"}
 
 
+def test_a_percent_encoded_permalink_names_its_section() -> None:
+    """A heading's link to its section names the id as a browser finds it: percent-decoded as UTF-8
+    ("#cookies-f%C3%BCr-entwickler" for id="cookies-für-entwickler", as heading-id generators write
+    it), so the section is still read by what it says, not as a consent box."""
+    for fragment in ("cookies-f%C3%BCr-entwickler", "cookies-für-entwickler"):
+        section = (
+            f"<section id='cookies-für-entwickler'><h2>Cookies für Entwickler<a href='#{fragment}'>#</a></h2>"
+            "<p>To access cookies you can use the cookies attribute of the request object.</p></section>"
+        )
+        html, removals = _strip(f"<div role='main'>{STORY}{section}</div>")
+        assert "To access cookies" in html, fragment
+        assert removals == [], fragment
+
+
 def test_self_links_are_read_once_a_page_not_once_an_element(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whether an id is a permalink is found from the links in headings, one climb each: nested
     elements named "menu" each holding the same fifty self-links outside any heading were each
@@ -293,6 +307,20 @@ def test_teaser_section_on_a_page_without_a_story_is_weighed() -> None:
     html, removals = _strip(f"<h1>Ferries</h1><p>Timetables.</p>{_rail(8)}")
     assert "A summary of story 7" in html
     assert "teaser-section" not in _rules(removals)
+
+
+def test_teaser_section_under_the_title_with_the_story_is_weighed() -> None:
+    """A list under a teaser heading inside the block that holds the title and the story's text (a
+    section front: its title, an intro, then "Latest news") is the page's own: the weight guard
+    decides there, so a list outweighing the intro stays. Outside that block, it goes."""
+    for wrapper in ("main", "div"):
+        page = f"<{wrapper}><h1>Harbour news</h1><div class='intro'>{STORY}</div>{_rail(8)}</{wrapper}>"
+        html, removals = _strip(page)
+        assert "A summary of story 7" in html, wrapper
+        assert "teaser-section" not in _rules(removals), wrapper
+    html, removals = _strip(f"<main><h1>Harbour news</h1><div class='intro'>{STORY}</div></main>{_rail(8)}")
+    assert "A summary of story" not in html
+    assert _rules(removals) == {"teaser-section"}
 
 
 def test_teaser_heading_inside_the_text() -> None:
