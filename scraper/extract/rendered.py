@@ -158,14 +158,17 @@ def _shown(root: LexborNode) -> str:
 
 def _on_screens(node: LexborNode) -> bool:
     """Whether a class of `node` is Tailwind's "hidden" at some screens: its variants (before the
-    last colon) each a screen's condition (a width, "max-md", "@lg", a theme, "dark"; a prefix,
-    "tw:"), none of `_NOT_SCREENS` or `_NOT_SCREEN_KINDS`, and none an arbitrary variant naming
-    other elements or states ("[&>a]:hidden", "*:hidden")."""
+    last colon) each a screen's condition (a width, "max-md", "min-[1200px]", "@lg", a theme,
+    "dark"; a prefix, "tw:"), none of `_NOT_SCREENS` or `_NOT_SCREEN_KINDS`, and none an arbitrary
+    variant naming other elements or states ("[&>a]:hidden", "*:hidden")."""
     for token in (node.attributes.get("class") or "").split():
         variants, _, name = token.lower().rpartition(":")
-        if name.strip("!") != "hidden" or not variants or "[" in variants or "*" in variants:
+        if name.strip("!") != "hidden" or not variants:
             continue
-        if not any(v in _NOT_SCREENS or v.startswith(_NOT_SCREEN_KINDS) for v in variants.split(":")):
+        if not any(
+            v.startswith(("[", "*")) or v in _NOT_SCREENS or v.startswith(_NOT_SCREEN_KINDS)
+            for v in variants.split(":")
+        ):
             return True
     return False
 
