@@ -232,12 +232,11 @@ def _non_content(page: Page) -> Iterator[LexborNode]:
     """
     hidden = list(page.tree.css(_NON_CONTENT))
     yield from hidden
-    noscripts = page.tree.css("noscript")
-    if not noscripts:
-        return
-    visible = prose_weight(page.body) - sum(len(text_of(n)) for n in hidden)
-    for node in noscripts:
+    visible = -1  # the page's visible prose, weighed when a <noscript> first holds enough to ask
+    for node in page.tree.css("noscript"):
         weight = prose_weight(node)
+        if weight >= _MIN_MAIN_TEXT and visible < 0:  # most hold a tracking pixel: no need
+            visible = prose_weight(page.body) - sum(len(text_of(n)) for n in hidden)
         if weight < _MIN_MAIN_TEXT or weight * 2 < visible:
             yield node
 
@@ -371,10 +370,12 @@ def _teaser_cards(page: Page) -> Iterator[LexborNode]:
             containers[parent.mem_id] = parent
             child = parent
     for key, members in cards.items():
+        if len(members) < 3:  # most wrappers of a heading hold one or two: nothing to count
+            continue
         container = containers[key]
         siblings = sum(1 for _ in container.iter())
         short = all(len(text_of(card)) <= 300 for card in members.values())
-        if len(members) >= 3 and 3 * len(members) >= 2 * siblings and short and not _is_main(container):
+        if 3 * len(members) >= 2 * siblings and short and not _is_main(container):
             yield container
 
 
@@ -586,9 +587,10 @@ def _unquoted(folded: str) -> str:
 
 def _is_link_dense(node: LexborNode) -> bool:
     """Whether half the node's text or more is in links, or it has none (`link_density`, its text
-    read once)."""
+    read once; its links' read until they hold half of it: a menu's first half answers)."""
     size = len(text_of(node))
-    return not size or link_text_length(node) / size >= 0.5
+    half = (size + 1) // 2
+    return not size or link_text_length(node, most=half) >= half
 
 
 def ancestry(node: LexborNode) -> Iterator[int]:
