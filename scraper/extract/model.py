@@ -532,11 +532,11 @@ def continued(verdicts: list[int], paragraphs: list[bool], tags: list[str]) -> l
     standfirst under the title, kept or dropped). The title is the last `<h1>` at or before the
     first kept block, where the story starts (a theme's logo or a section's name in an `<h1>`
     comes before it; a later `<h1>` heads a teaser or a rail's story, whose summary is no
-    standfirst of the page's), else the page's first `<h1>`. Each block is judged by the verdicts
-    as they were."""
+    standfirst of the page's), else (none before it, or nothing kept) the page's first `<h1>`.
+    Each block is judged by the verdicts as they were."""
     found = list(verdicts)
     last = len(verdicts) - 1
-    start = next((i for i, v in enumerate(verdicts) if v), last)
+    start = next((i for i, v in enumerate(verdicts) if v), -1)  # none kept: no story to start
     heads = [i for i, tag in enumerate(tags) if tag == "h1"]
     title = next((i for i in reversed(heads) if i <= start), heads[0] if heads else -1)
     for i, (verdict, tag) in enumerate(zip(verdicts, tags, strict=True)):

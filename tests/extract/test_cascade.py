@@ -475,6 +475,17 @@ def test_the_standfirst_is_the_titles_not_a_logos() -> None:
     ]
 
 
+def test_with_nothing_kept_the_title_is_the_first_h1() -> None:
+    """Where no block is kept there is no story's start to look before: the title is the page's
+    first `<h1>`, not its last (a rail's teaser at the foot of the page, whose summary would be the
+    page's one kept block)."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    tags = ["h1", "p", "div", "h1", "p"]
+    paragraphs = [False, True, False, False, True]
+    assert model.continued([b] * 5, paragraphs, tags) == [b, c, b, b, b]
+    assert model.continued([b, b, c, b, b], paragraphs, tags) == [b, c, c, b, b]
+
+
 def test_a_doubted_paragraph_amid_dropped_blocks_is_no_island() -> None:
     """A doubted block of ISLAND_WORDS words or more between dropped ones is a paragraph, not an
     island in the boilerplate: kept at 0.5 as before the neighbours' rule; a shorter one goes."""
