@@ -10,8 +10,9 @@ replies, discussion) or boilerplate. Whether comments are wanted is the caller's
 the model's guess. A block is kept when the model is sure it is wanted (`KEEP`), dropped when it
 is sure it is not (`DROP`), and left to trafilatura's verdict when the model is unsure; kept
 comments come after the main text, and a text kept more often than the page shows it to a reader
-is a copy, dropped (`drop_copies`). When that changes nothing, trafilatura's text and Markdown are kept
-as they are.
+is a copy, dropped (`drop_copies`), and so is the second half of a kept block that holds one text
+twice in a row (`once`: a screen reader's copy beside the text). When that changes nothing,
+trafilatura's text and Markdown are kept as they are.
 
 The artifact (`block_model.txt.gz`, LightGBM's text format) ships inside the package and is
 built by `make train` (bench/train.py); it is read once per process, on first use. Without it
@@ -47,7 +48,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
@@ -395,7 +396,8 @@ def _in_order(
         if not any(verdicts):
             return None
     main = [b for b, v in zip(blocks, verdicts, strict=True) if v == CONTENT or (v and not comments_last)]
-    return main + [b for b, v in zip(blocks, verdicts, strict=True) if v == COMMENT and comments_last]
+    chosen = main + [b for b, v in zip(blocks, verdicts, strict=True) if v == COMMENT and comments_last]
+    return [b if (text := once(b.text)) is b.text else replace(b, text=text) for b in chosen]
 
 
 def sure(
@@ -659,6 +661,20 @@ def words(text: str, most: int | None = None) -> int:
     if most is None:
         return len(_WORD.findall(text))
     return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))
+
+
+def once(text: str) -> str:
+    """A block's text shown once where the block holds it twice in a row, run together or with
+    white space between ("EUR 355.58EUR 355.58"): the text and its copy for screen readers, in an
+    element the page's own stylesheet hides (rendered.py knows the classes of the common CSS
+    frameworks, "sr-only", "visually-hidden", not each site's), which a reader sees once; `text`
+    itself otherwise. A half of fewer than `MIN_COPY_WORDS` words is no copy ("Bora Bora", "Live
+    Online Live Online"), as for the copy rule (`drop_copies`)."""
+    half = len(text) // 2
+    first, rest = text[:half], text[half:]
+    if rest != first and not (rest[:1].isspace() and rest[1:] == first):
+        return text
+    return first if words(first, MIN_COPY_WORDS) >= MIN_COPY_WORDS else text
 
 
 def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> set[int]:

@@ -346,3 +346,24 @@ def test_a_list_pages_items_are_kept_where_trafilatura_dropped_them(fixed_model:
     assert len(chosen) == 2 and chosen[0] == "Desks"  # the story alone beside the title
     fixed_model([0.95] + [0.05] * 4)  # boilerplate the model is sure of stays dropped
     assert model.choose(_blocks(f"<h1>Desks</h1><ul>{cards}</ul>", "Desks")) is None
+
+
+def test_a_block_holding_its_text_twice_in_a_row_is_kept_once(fixed_model: Any) -> None:
+    """A block whose text is one text twice in a row (the text and its copy for screen readers, in
+    an element only the page's stylesheet hides) comes out once; a short name said twice stays."""
+    html = (
+        "<p>The harbour opens at dawn.</p>"
+        '<div><span>EUR 355.58</span><span class="clipped">EUR 355.58</span></div>'
+        "<div><span>Sat, Nov 02, 04:33 AM</span> <span class='clipped'>Sat, Nov 02, 04:33 AM</span></div>"
+        "<p>Bora Bora</p>"
+    )
+    fixed_model([0.9, 0.9, 0.9, 0.9])
+    chosen = model.choose(_blocks(html)) or []
+    assert [b.text for b in chosen] == [
+        "The harbour opens at dawn.",
+        "EUR 355.58",
+        "Sat, Nov 02, 04:33 AM",
+        "Bora Bora",
+    ]
+    assert model.once("Live Online Live Online") == "Live Online Live Online"  # two words a half: a name
+    assert model.once("next 3 pack ladies top\nnext 3 pack ladies top") == "next 3 pack ladies top"
