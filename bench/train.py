@@ -328,6 +328,7 @@ def cv_texts(
         key = f"{page.dataset}/{page.page_id}"
         shown = _times_shown(sources[key]) if sources is not None and key in sources else None
         sizes, forum = [len(t) for t in page.texts], page.page_type == "forum"
+        votes, runs = page.features[:, DISCARDED].tolist(), item_runs(page)
         verdicts = (
             None
             if first is None
@@ -337,22 +338,33 @@ def cv_texts(
                 comments=forum,
                 texts=page.texts,
                 shown=shown,
-                votes=page.features[:, DISCARDED].tolist(),
+                votes=votes,
                 tags=[tag_seen(row) for row in page.features.tolist()],
                 links=page.features[:, LINK_SHARE].tolist(),
+                runs=runs,
             )
         )
         if verdicts is not None:
             ours[key] = "\n".join(t for t, v in zip(page.texts, verdicts, strict=True) if v)
             continue
-        verdicts = decide(probabilities[key].tolist(), page.kept.tolist(), sizes,
-                          comments=forum, texts=page.texts, shown=shown)  # fmt: skip
+        verdicts = decide(probabilities[key].tolist(), page.kept.tolist(), sizes, comments=forum,
+                          texts=page.texts, shown=shown, votes=votes, runs=runs)  # fmt: skip
         ours[key] = (
             page.trafilatura_text
             if verdicts is None
             else "\n".join(t for t, v in zip(page.texts, verdicts, strict=True) if v)
         )
     return ours
+
+
+def item_runs(page: PageBlocks) -> list[int]:
+    """Each block's alike siblings as `model.items` reads them (`model.item_run`), from the cached
+    features (`log_repeated` is log1p of `Block.repeated`): what the pipeline passes as `runs`."""
+    from scraper.extract.blocks import FEATURE_NAMES  # noqa: PLC0415
+    from scraper.extract.model import item_run  # noqa: PLC0415
+
+    repeated = np.rint(np.expm1(page.features[:, FEATURE_NAMES.index("log_repeated")].astype(np.float64)))
+    return [item_run(row, int(n)) for row, n in zip(page.features.tolist(), repeated.tolist(), strict=True)]
 
 
 def _times_shown(path: Path) -> Callable[[str], int]:
