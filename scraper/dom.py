@@ -53,9 +53,18 @@ def words_of(node: LexborNode) -> str:
     return " ".join(text_of(node).split())
 
 
-def link_text_length(node: LexborNode) -> int:
-    """Characters of `text_of` the node's links hold."""
-    return sum(len(text_of(a)) for a in node.css("a"))
+def link_text_length(node: LexborNode, most: int | None = None) -> int:
+    """Characters of `text_of` the node's links hold; counted no further than `most` when given
+    (the links after the one that reaches it are not read), which is enough to compare the count
+    with a bound."""
+    if most is None:
+        return sum(len(text_of(a)) for a in node.css("a"))
+    total = 0
+    for link in node.css("a"):
+        total += len(text_of(link))
+        if total >= most:
+            break
+    return total
 
 
 def link_density(node: LexborNode) -> float:

@@ -323,6 +323,24 @@ def test_teaser_section_under_the_title_with_the_story_is_weighed() -> None:
     assert _rules(removals) == {"teaser-section"}
 
 
+def test_the_storys_titled_block_is_found_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The climb from the story's container to its titled block reads a subtree at each step (up to
+    the depth cap times the page's elements): made only on a page where a teaser heading asks."""
+    climbs = 0
+    holds = rules.holds_story
+
+    def counted(node: Any) -> bool:
+        nonlocal climbs
+        climbs += 1
+        return holds(node)
+
+    monkeypatch.setattr(rules, "holds_story", counted)
+    _strip(f"<main><h1>Ferries</h1><div class='text'>{STORY}</div></main>")
+    assert climbs == 0
+    _strip(f"<main><h1>Ferries</h1><div class='text'>{STORY}</div></main>{_rail(8)}")
+    assert climbs > 0
+
+
 def test_teaser_heading_inside_the_text() -> None:
     """A "Related articles" heading inside the text takes its link list but not the paragraph after it."""
     html, removals = _strip(
@@ -515,6 +533,34 @@ def test_small_noscript_next_to_the_story_goes() -> None:
     assert _rules(removals) == {"non-content"}
 
 
+def test_a_noscript_of_prose_goes_after_a_tracking_pixel_beside_a_longer_story() -> None:
+    """A <noscript> with some prose (a teaser list for crawlers) but under half the page's goes as
+    non-content, after a tracking pixel's, which is weighed before the page's prose is (`visible`
+    is weighed only when a <noscript> holds enough prose to ask); the story's stays."""
+    teaser = " ".join(f"Read the council's report number {i} on the ferry timetable." for i in range(6))
+    html, removals = _strip(
+        f"<noscript><img src='/pixel.gif'></noscript>{STORY * 3}<noscript><p>{teaser}</p></noscript>"
+    )
+    assert "council's report number 5" not in html and "pixel.gif" not in html
+    assert html.count("The harbour board met") == 3
+    assert [r.rule for r in removals] == ["non-content", "non-content"]
+
+
+def test_only_the_outermost_marked_elements_are_removed_and_recorded() -> None:
+    """Marked elements inside a marked one go with it and are not recorded apart; marked siblings
+    under unmarked wrappers each are (their shared ancestors climbed once)."""
+    bar = "<div class='share'><a href='/f'>Facebook {}</a></div>"
+    html, removals = _strip(
+        f"<div class='a'><div class='b'>{STORY}{bar.format(1)}{bar.format(2)}</div></div>"
+        f"<footer><div class='c'>{bar.format(3)}{bar.format(4)}</div></footer>{bar.format(5)}"
+    )
+    assert "Facebook" not in html and "The harbour board met" in html
+    assert [(r.rule, r.snippet) for r in removals] == [
+        ("share-bar", "Facebook 1"), ("share-bar", "Facebook 2"), ("share-bar", "Facebook 5"),
+        ("page-chrome", "Facebook 3 Facebook 4"),
+    ]  # fmt: skip
+
+
 def test_guard_weighs_prose_not_paragraphs() -> None:
     """Posts written without <p> are still the main content: their "withSidebar" wrapper stays."""
     posts = "".join(
@@ -559,6 +605,22 @@ def test_repeated_posts_lose_their_class_names() -> None:
     html, _ = _strip(f"<div id='thread'>{posts}</div><div class='footer-note'>Forum rules</div>")
     assert "class='post'" not in html and 'class="post"' not in html and 'class="meta"' not in html
     assert 'id="thread"' in html
+
+
+def test_a_run_of_posts_between_other_siblings_loses_its_class_names() -> None:
+    """The posts of a run need not be adjacent: a rule, an advert and a classless block between them
+    (and before the first) still leave a run of three like siblings; the advert keeps its class."""
+    texts = (
+        "I carry two children to school on a cargo bike and the towpath freezes most mornings.",
+        "I ran studded tyres on a front-loader for three winters; drop the pressure a little.",
+        "Thanks, that is reassuring. I will fit them in late November and swap back in March.",
+    )
+    post = "<div class='post'><p>{}</p></div>"
+    html, _ = _strip(
+        f"<div id='thread'><div>Thread</div>{post.format(texts[0])}<hr><div class='ad'>Advert</div>"
+        f"{post.format(texts[1])}<div>Page 2</div>{post.format(texts[2])}</div>"
+    )
+    assert 'class="post"' not in html and 'class="ad"' in html
 
 
 def test_a_few_classed_siblings_keep_their_names() -> None:
@@ -615,3 +677,21 @@ def test_removals_carry_short_snippets() -> None:
         f"<div class='share'>{'<a href=/s>Share this story with everyone you know.</a> ' * 10}</div>{STORY}"
     )
     assert [(r.rule, r.tag, len(r.snippet) <= 80) for r in removals] == [("share-bar", "div", True)]
+
+
+@pytest.mark.parametrize(
+    ("html", "dense"),
+    [
+        ("<div>a <a href=x>bc</a></div>", True),  # "a bc": 2 of 4, half exactly
+        ("<div>ab <a href=x>cd</a></div>", False),  # "ab cd": 2 of 5
+        ("<div><a href=x>ab</a> <a href=x>cd</a> efghi</div>", False),  # "ab  cd efghi": 4 of 12
+        ("<div><a href=x>ab</a> <a href=x>cd</a> <a href=x>efg</a> hi</div>", True),  # 7 of 14
+        ("<div><a href=x>abcdefgh</a> <a href=x>cd</a> xy</div>", True),  # the first link holds half
+        ("<div></div>", True),  # no text: nothing but links, as a menu of icons
+    ],
+)
+def test_link_dense_is_half_the_text_or_more_in_links(html: str, dense: bool) -> None:
+    """Half the text or more in links, counted until the links hold half of it."""
+    div = LexborHTMLParser(html).css_first("div")
+    assert div is not None
+    assert rules._is_link_dense(div) is dense
