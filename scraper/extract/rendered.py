@@ -147,8 +147,16 @@ def _shown(root: LexborNode) -> str:
     always = {node.mem_id for node in root.css(_ALWAYS_HIDDEN)}
     hidden = [node for node in root.css(_HIDDEN) if node.mem_id in always or _on_screens(node)]
     hidden_ids = {node.mem_id for node in hidden}
-    opened = [node for node in hidden if _is_tab_panel(node) and _beside_shown_panel(node, hidden_ids)]
-    kept = {node.mem_id for node in opened}
+    sets: dict[int, bool] = {}  # a parent of hidden tab panels: whether a shown one is among them
+    kept = set()
+    for node in hidden:
+        if _is_tab_panel(node) and (parent := node.parent) is not None:
+            if parent.mem_id not in sets:
+                sets[parent.mem_id] = any(
+                    _is_tab_panel(child) and child.mem_id not in hidden_ids for child in parent.iter()
+                )
+            if sets[parent.mem_id]:
+                kept.add(node.mem_id)
     for node in hidden:
         if node.mem_id not in kept:
             node.decompose()
@@ -158,31 +166,23 @@ def _shown(root: LexborNode) -> str:
 
 def _on_screens(node: LexborNode) -> bool:
     """Whether a class of `node` is Tailwind's "hidden" at some screens: its variants (before the
-    last colon) each a screen's condition (a width, "max-md", "@lg", a theme, "dark"; a prefix,
-    "tw:"), none of `_NOT_SCREENS` or `_NOT_SCREEN_KINDS`, and none an arbitrary variant naming
-    other elements or states ("[&>a]:hidden", "*:hidden")."""
+    last colon) each a screen's condition (a width, "max-md", "min-[1200px]", "@lg", a theme,
+    "dark"; a prefix, "tw:"), none of `_NOT_SCREENS` or `_NOT_SCREEN_KINDS`, and none an arbitrary
+    variant naming other elements or states ("[&>a]:hidden", "*:hidden")."""
     for token in (node.attributes.get("class") or "").split():
         variants, _, name = token.lower().rpartition(":")
-        if name.strip("!") != "hidden" or not variants or "[" in variants or "*" in variants:
+        if name.strip("!") != "hidden" or not variants:
             continue
-        if not any(v in _NOT_SCREENS or v.startswith(_NOT_SCREEN_KINDS) for v in variants.split(":")):
+        if not any(
+            v.startswith(("[", "*")) or v in _NOT_SCREENS or v.startswith(_NOT_SCREEN_KINDS)
+            for v in variants.split(":")
+        ):
             return True
     return False
 
 
 def _is_tab_panel(node: LexborNode) -> bool:
     return (node.attributes.get("role") or "").strip().lower() == _TAB_PANEL
-
-
-def _beside_shown_panel(panel: LexborNode, hidden: set[int]) -> bool:
-    """Whether a tab panel not among the `hidden` elements' ids is a sibling of `panel`."""
-    parent = panel.parent
-    if parent is None:
-        return False
-    return any(
-        child.mem_id != panel.mem_id and child.mem_id not in hidden and _is_tab_panel(child)
-        for child in parent.iter()
-    )
 
 
 def _lines(text: str) -> str:

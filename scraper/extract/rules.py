@@ -85,10 +85,10 @@ class Page:
     comments: bool = False
     # the elements a heading's link names by their id (dom.permalinks), found when first asked
     permalinked: frozenset[int] | None = None
-    # whether the densest paragraph container is long enough to be a story (it is then protected)
-    story: bool = False
-    # the story's titled block: the nearest element around the story's container holding the page's
-    # title or main element (`holds_story`), None without one
+    # the densest paragraph container when it is long enough to be a story (it is then protected)
+    story: LexborNode | None = None
+    # the story's titled block (`titled_block`), found when first asked: the nearest element around
+    # the story's container holding the page's title or main element (`holds_story`), 0 for none
     titled: int | None = None
 
     @classmethod
@@ -112,12 +112,9 @@ class Page:
         densest = max(per_parent, key=per_parent.__getitem__, default=None)
         # the densest paragraph container is the best cheap guess at the main content, unless it
         # is too short to be a story (then it is a cookie notice on a page without one)
-        story = densest is not None and per_parent[densest] >= _MIN_MAIN_TEXT
-        titled = None
-        if densest is not None and story:
-            protected.update(ancestry(parents[densest]))
-            around = ancestors(parents[densest], include_self=True)
-            titled = next((node.mem_id for node in around if holds_story(node)), None)
+        story = parents[densest] if densest is not None and per_parent[densest] >= _MIN_MAIN_TEXT else None
+        if story is not None:
+            protected.update(ancestry(story))
         return cls(
             tree=tree,
             body=body,
@@ -127,7 +124,6 @@ class Page:
             protected=protected,
             permalinked=permalinked,
             story=story,
-            titled=titled,
             total=prose_weight(body),
             # each element once (one with a class and an id matches both selectors), in page order
             classed=list(
@@ -165,13 +161,21 @@ class Page:
             weight = self.weights[node.mem_id] = max(0, size - link_text_length(node))
         return weight * 2 <= self.total or weight < _MIN_MAIN_TEXT
 
+    def titled_block(self) -> int:
+        """The id of the story's titled block, 0 for none (`titled`): the climb reads subtrees, so it
+        is made only on a page where a rule asks (`beside_story`), once."""
+        if self.titled is None:
+            around = () if self.story is None else ancestors(self.story, include_self=True)
+            self.titled = next((node.mem_id for node in around if holds_story(node)), 0)
+        return self.titled
+
     def beside_story(self, node: LexborNode) -> bool:
         """Whether `node` may go because the page's story is elsewhere, however long `node` is: the
         densest paragraph container is a story's length, `node` holds none of it and is outside
         the story's titled block (`removable` asks for less text than half the page instead).
         Inside that block, or without one, the weight decides: a list under the title and an
         intro (a section front's "Latest news") is the page's own."""
-        if not self.story or self.titled is None or self.titled in ancestry(node):
+        if self.story is None or not (titled := self.titled_block()) or titled in ancestry(node):
             return self.removable(node)
         return node.is_text_node or (node.tag not in _NEVER_REMOVED and node.mem_id not in self.protected)
 

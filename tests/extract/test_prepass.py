@@ -323,6 +323,24 @@ def test_teaser_section_under_the_title_with_the_story_is_weighed() -> None:
     assert _rules(removals) == {"teaser-section"}
 
 
+def test_the_storys_titled_block_is_found_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The climb from the story's container to its titled block reads a subtree at each step (up to
+    the depth cap times the page's elements): made only on a page where a teaser heading asks."""
+    climbs = 0
+    holds = rules.holds_story
+
+    def counted(node: Any) -> bool:
+        nonlocal climbs
+        climbs += 1
+        return holds(node)
+
+    monkeypatch.setattr(rules, "holds_story", counted)
+    _strip(f"<main><h1>Ferries</h1><div class='text'>{STORY}</div></main>")
+    assert climbs == 0
+    _strip(f"<main><h1>Ferries</h1><div class='text'>{STORY}</div></main>{_rail(8)}")
+    assert climbs > 0
+
+
 def test_teaser_heading_inside_the_text() -> None:
     """A "Related articles" heading inside the text takes its link list but not the paragraph after it."""
     html, removals = _strip(
