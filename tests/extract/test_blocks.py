@@ -367,3 +367,30 @@ def test_a_block_holding_its_text_twice_in_a_row_is_kept_once(fixed_model: Any) 
     ]
     assert model.once("Live Online Live Online") == "Live Online Live Online"  # two words a half: a name
     assert model.once("next 3 pack ladies top\nnext 3 pack ladies top") == "next 3 pack ladies top"
+
+
+def test_a_product_pages_carousel_of_other_products_goes(fixed_model: Any) -> None:
+    """On a product page, a kept label naming other products ("Customers also bought") goes with
+    the cards after it, up to the next heading of its level; the product's own description after
+    it (a paragraph of ISLAND_WORDS words or more) and its next section stay. On another page, or
+    with a label that names nothing of the kind, every block stays."""
+    description = " ".join(["The kit holds every driver bit a repair needs, in a case that closes."] * 3)
+    html = (
+        "<h1>Pro Tech Toolkit</h1><p>$74.99 with free shipping</p>"
+        "<h2>Customers also bought</h2><h3>Essential Electronics Toolkit</h3><p>$24.99</p>"
+        "<h3>Mako Driver Kit</h3><p>$39.99</p>"
+        f"<p>{description}</p>"
+        "<h2>Similar items</h2><h3>Moray Driver Kit</h3><p>$19.99</p>"
+        "<h2>Specifications</h2><p>Case material: ABS</p>"
+    )
+    fixed_model([0.9] * 13)
+    chosen = [b.text for b in model.choose(_blocks(html), product=True) or []]
+    assert chosen == [
+        "Pro Tech Toolkit",
+        "$74.99 with free shipping",
+        description,
+        "Specifications",
+        "Case material: ABS",
+    ]
+    assert len(model.choose(_blocks(html)) or []) == 13  # not a product page: the model's verdicts
+    assert model.carousels([1, 1, 1], ["Product details", "Made of steel", "$24.99"], ["h2", "p", "p"]) == [1, 1, 1]
