@@ -13,6 +13,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
@@ -52,9 +53,18 @@ def words_of(node: LexborNode) -> str:
     return " ".join(text_of(node).split())
 
 
-def link_text_length(node: LexborNode) -> int:
-    """Characters of `text_of` the node's links hold."""
-    return sum(len(text_of(a)) for a in node.css("a"))
+def link_text_length(node: LexborNode, most: int | None = None) -> int:
+    """Characters of `text_of` the node's links hold; counted no further than `most` when given
+    (the links after the one that reaches it are not read), which is enough to compare the count
+    with a bound."""
+    if most is None:
+        return sum(len(text_of(a)) for a in node.css("a"))
+    total = 0
+    for link in node.css("a"):
+        total += len(text_of(link))
+        if total >= most:
+            break
+    return total
 
 
 def link_density(node: LexborNode) -> float:
@@ -124,15 +134,18 @@ def permalinks(root: LexborNode) -> frozenset[int]:
     "menu"s each holding the same self-links took seconds)."""
     found: set[int] = set()
     for link in root.css(_HEADING_LINKS):
-        target = (link.attributes.get("href") or "")[1:]
-        if not target:
+        fragment = (link.attributes.get("href") or "")[1:]
+        if not fragment:
             continue
-        if link.id == target:
+        # as a browser finds the element: the fragment as written, else percent-decoded as UTF-8
+        # ("#caf%C3%A9" names id="café", as generators of heading ids write it)
+        targets = {fragment, unquote(fragment)}
+        if link.id in targets:
             found.add(link.mem_id)
         in_heading = False
         for above in ancestors(link):
             in_heading = in_heading or above.tag in _HEADINGS
-            if in_heading and above.id == target:
+            if in_heading and above.id in targets:
                 found.add(above.mem_id)
             if above.mem_id == root.mem_id:
                 break

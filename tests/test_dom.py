@@ -36,6 +36,17 @@ def test_link_density_is_the_linked_share_of_the_text() -> None:
     assert dom.link_density(node("<p></p>", "p")) == 0.0
 
 
+@given(st.lists(st.integers(0, 6), max_size=6), st.integers(0, 30))
+def test_link_text_length_counted_to_a_bound_compares_as_the_whole_count(sizes: list[int], most: int) -> None:
+    """Counted no further than `most`, the links' text compares with `most` as the whole count does,
+    and is the whole count below it."""
+    p = node("<p>" + " ".join(f"<a href=x>{'w' * size}</a>" for size in sizes) + "</p>", "p")
+    whole, bounded = dom.link_text_length(p), dom.link_text_length(p, most=most)
+    assert whole == sum(sizes)
+    assert (bounded >= most) == (whole >= most)
+    assert bounded == whole or bounded >= most
+
+
 def test_class_tokens_give_values_parts_camel_case_and_pairs_but_not_id_slugs() -> None:
     """Whole values, their parts (dashes, underscores, camelCase) and adjacent pairs; no long id slug."""
     tokens = dom.class_tokens(node('<div class="tdb-author_box shareBar" id="main-col"></div>', "div"))

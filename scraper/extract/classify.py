@@ -127,7 +127,6 @@ _BOX_WORDS = _CONSENT_WORDS | _CHROME_WORDS
 # the elements whose class or id may name a box (`dom.named_selector`), found by lexbor: the walk
 # reads the class and id of those alone, not of every element (0.6 ms a page in Python)
 _MAY_NAME_A_BOX = named_selector(_BOX_WORDS)
-_NO_WORDS: frozenset[str] = frozenset()
 _POST_WORDS = frozenset({"post", "message", "reply", "answer", "postbody", "forumpost"})
 _COMMENT_WORDS = frozenset({"comment", "comments"})
 _ANSWER_WORDS = frozenset({"answer"})  # in a comments container, only an answer is a post (Q&A)
@@ -264,14 +263,16 @@ class _Visible:
                 if tag in _UNSEEN:
                     continue
                 element = child.mem_id
-                # the words matter only to a box not yet known to be consent or chrome
-                may_name = element in named and not (in_consent and in_chrome)
-                tokens = class_words(child, _BOX_WORDS) if may_name else _NO_WORDS
-                # a wrapper classed "cookies-accepted" that holds the story is not a consent box, nor
-                # is one classed "sidebar-right" (its layout has a sidebar) a sidebar
-                story = bool(tokens) and holds_story(child)
-                consent = in_consent or bool(tokens & _CONSENT_WORDS and not story)
-                chrome = in_chrome or tag in _CHROME_TAGS or bool(tokens & _CHROME_WORDS and not story)
+                consent, chrome = in_consent, in_chrome or tag in _CHROME_TAGS
+                # the words matter only to a box not yet known to be consent or chrome (lexbor found
+                # the few elements whose class or id may name one: `named`)
+                if element in named and not (in_consent and in_chrome):
+                    tokens = class_words(child, _BOX_WORDS)
+                    # a wrapper classed "cookies-accepted" that holds the story is not a consent box,
+                    # nor is one classed "sidebar-right" (its layout has a sidebar) a sidebar
+                    if tokens and not holds_story(child):
+                        consent = consent or bool(tokens & _CONSENT_WORDS)
+                        chrome = chrome or bool(tokens & _CHROME_WORDS)
                 parents[element] = holder
                 # the order the elements are walked in changes no sum
                 stack.append((child, element, in_link or tag == "a", chrome, consent))
@@ -345,20 +346,19 @@ def _paragraphs(body: LexborNode, teasers: set[int]) -> int:
     count = 0
     for p in body.css("p"):
         size = len(text_of(p))  # its links' text is only counted when it could matter
-        if size >= 80 and size - link_text_length(p) >= 80 and not _in_chrome(p) and not _within(p, teasers):
+        if size >= 80 and size - link_text_length(p) >= 80 and not _in_chrome(p, teasers):
             count += 1
     return count
 
 
-def _within(node: LexborNode, ids: set[int]) -> bool:
-    return any(current.mem_id in ids for current in ancestors(node, include_self=True))
-
-
-def _in_chrome(node: LexborNode) -> bool:
+def _in_chrome(node: LexborNode, teasers: set[int] | frozenset[int] = frozenset()) -> bool:
+    """Whether `node` is in chrome (itself or an ancestor up to the body: `_CHROME_TAGS`), or in one
+    of the `teasers` (their ids; blocks of the body, never the body itself), in one climb."""
     for current in ancestors(node, include_self=True):
-        if current.tag == "body":
+        tag = current.tag
+        if tag == "body":
             return False
-        if current.tag in _CHROME_TAGS:
+        if tag in _CHROME_TAGS or current.mem_id in teasers:
             return True
     return False
 

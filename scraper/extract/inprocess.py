@@ -14,7 +14,9 @@ The outcomes are the pool's (scraper/extract/worker.py), with the same reasons:
 Time: a watchdog thread raises an exception in the extracting thread when the limit passes
 (`PyThreadState_SetAsyncExc`; it works on any thread, so the Python API may be called from
 threads and event loops), and again every 50 ms until the thread has left, since Python drops
-one that lands in a `__del__` or a gc callback. The exception is raised between two steps of
+one that lands in a `__del__` or a gc callback. A call that returns after the limit all the
+same (each exception dropped, or the watchdog not run in time on a loaded machine) fails as over
+time too, as a pool worker past its limit is stopped. The exception is raised between two steps of
 Python code: a single C call (one regex, one parse) finishes first. The inputs that could make
 one C call long are bounded before it (`[fetch] max_bytes` on the input; element, depth and
 table caps in bounds.py).
@@ -48,6 +50,7 @@ import os
 import resource
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -82,10 +85,16 @@ def run_bounded(source: str, settings: ExtractSettings, fn: Callable[..., T], /,
     try:
         with _headroom(settings.max_memory):
             try:
+                started = time.monotonic()
                 watchdog.start()
-                return fn(*args)
+                result = fn(*args)
             finally:
                 watchdog.stop()
+            # past the limit, whether the watchdog's exception reached it or not: every one dropped
+            # (a gc callback, a C callback that cannot raise) or the watchdog not run in time (load)
+            if time.monotonic() - started > settings.timeout:
+                raise _Overtime
+            return result
     except ScraperError:
         raise
     except _Overtime:

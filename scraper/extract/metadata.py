@@ -91,8 +91,6 @@ class PageFacts:
     # never an author's (a one-word "author" named like the host is the site: "CyberCook")
     publishers: frozenset[str] = frozenset()
     hosts: frozenset[str] = frozenset()
-    # htmldate's date of the intact page, searched by the pipeline when none above is stated
-    searched_date: str | None = None
 
 
 def read_facts(tree: LexborHTMLParser, page_url: str | None, *, search: bool = True) -> PageFacts:

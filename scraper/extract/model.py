@@ -528,13 +528,17 @@ def items(
 def continued(verdicts: list[int], paragraphs: list[bool], tags: list[str]) -> list[int]:
     """The verdicts after keeping each dropped one of the `paragraphs` (doubted blocks of a
     paragraph's length, `sure`) that continues the story: a kept block of its own tag is beside it
-    (the story's run of paragraphs goes on into it), or the page's first `<h1>` is just before it
-    (the standfirst under the title, kept or dropped; a later `<h1>` heads a teaser or a rail's
-    story, whose summary is no standfirst of the page's). Each block is judged by the verdicts as
-    they were."""
+    (the story's run of paragraphs goes on into it), or the page's title is just before it (the
+    standfirst under the title, kept or dropped). The title is the last `<h1>` at or before the
+    first kept block, where the story starts (a theme's logo or a section's name in an `<h1>`
+    comes before it; a later `<h1>` heads a teaser or a rail's story, whose summary is no
+    standfirst of the page's), else the page's first `<h1>`. Each block is judged by the verdicts
+    as they were."""
     found = list(verdicts)
     last = len(verdicts) - 1
-    title = tags.index("h1") if "h1" in tags else -1
+    start = next((i for i, v in enumerate(verdicts) if v), last)
+    heads = [i for i, tag in enumerate(tags) if tag == "h1"]
+    title = next((i for i in reversed(heads) if i <= start), heads[0] if heads else -1)
     for i, (verdict, tag) in enumerate(zip(verdicts, tags, strict=True)):
         if verdict or not paragraphs[i]:
             continue

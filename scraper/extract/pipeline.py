@@ -122,16 +122,18 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.lap("parse")
     page_url = page.final_url or page.url
     # read before the pre-pass, which may drop what declares them
-    facts = _searched(read_facts(tree, page_url, search=settings.searches_page), html, tree, page, settings)
+    facts = read_facts(tree, page_url, search=settings.searches_page)
     trace.signals = signals = measure(tree, facts)
     trace.verdict = classify(signals, None, page.status)
     if trace.verdict.skip_reason is not None:  # judged before "no text": a JavaScript shell has none
         return _skipped(page, facts, signals, trace.verdict, settings)
     if not _has_text(tree):
         raise NoMainContent(page.source, "no text in the page body")
+    # htmldate's search of the intact page, run by `_document` for a page that has a record with
+    # a date: neither the signals nor the verdicts read it
+    searched = _date_search(facts, html, tree, page, settings)
     trace.lap("metadata")
-    removals = bounded + strip_clutter(tree, settings, trace.verdict.page_type)
-    trace.removals = removals
+    trace.removals = removals = bounded + strip_clutter(tree, settings, trace.verdict.page_type)
     trace.cleaned = tree
     trace.lap("prepass")
     if not (has_text := _has_text(tree)) and signals.teasers >= MIN_TEASERS:
@@ -165,8 +167,8 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         )
         if sure is not None and alone is not None:
             trace.lap("trafilatura")
-            return _document(page, settings=settings, facts=facts, signals=signals, trace=trace,
-                             found=alone[0], text="\n".join(b.text for b in sure),
+            return _document(page, settings=settings, facts=facts, searched=searched, signals=signals,
+                             trace=trace, found=alone[0], text="\n".join(b.text for b in sure),
                              markdown=block_model.markdown(sure), shown=alone[1])  # fmt: skip
     found, main_text = _extract_main(
         tree, html, page_url, settings, page.source, call=call, page_type=verdict.page_type,
@@ -187,8 +189,8 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     shown = _shown(found, settings, chosen, trace)  # last: it edits found
     if chosen is not None:
         text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
-    return _document(page, settings=settings, facts=facts, signals=signals, trace=trace, found=found,
-                     text=text, markdown=markdown, shown=shown)  # fmt: skip
+    return _document(page, settings=settings, facts=facts, searched=searched, signals=signals, trace=trace,
+                     found=found, text=text, markdown=markdown, shown=shown)  # fmt: skip
 
 
 def _has_text(tree: LexborHTMLParser) -> bool:
@@ -207,6 +209,7 @@ def _document(
     *,
     settings: ExtractSettings,
     facts: PageFacts,
+    searched: Callable[[], str | None],
     signals: PageSignals,
     trace: Trace,
     found: _Extracted,
@@ -215,7 +218,8 @@ def _document(
     shown: Content,
 ) -> Document:
     """The page's record from its extraction: `found`'s metadata, its `text` (and the `markdown`
-    the quality score reads), the Markdown and XML `shown`; junk and unreadable text are skipped."""
+    the quality score reads), the Markdown and XML `shown`; junk and unreadable text are skipped.
+    `searched`: htmldate's search for the date (`_date_search`), run only for a record that has one."""
     if not text:
         return _junk_or_nothing(
             page, facts, signals, trace, "the main text block is empty", settings=settings
@@ -226,9 +230,7 @@ def _document(
     trace.verdict = verdict = classify(signals, text, page.status, markdown)  # judged again, on the text
     if verdict.skip_reason is not None:
         return _skipped(page, facts, signals, verdict, settings)
-    dated = choose_date(
-        facts.searched_date, facts, fetched_at=page.fetched_at, last_modified=page.last_modified
-    )
+    dated = choose_date(searched(), facts, fetched_at=page.fetched_at, last_modified=page.last_modified)
     # a date read from a listing's text is one of its teasers' (or its copyright line), not its own
     date, date_source = (None, None) if verdict.page_type == "listing" and dated.source == "text" else (
         dated.date, dated.source)  # fmt: skip
@@ -712,40 +714,54 @@ def _run_trafilatura(
     return found
 
 
-def _searched(
+def _date_search(
     facts: PageFacts, html: str, tree: LexborHTMLParser, page: FetchedPage, settings: ExtractSettings
-) -> PageFacts:
-    """`facts` with htmldate's date of the intact page, searched only when JSON-LD and meta tags
-    state no plausible date (nothing outranks theirs), and never for `[extract] metadata =
-    "stated"`. Its search of the text counts only when the text writes out that full day: a year
-    or a month alone ("1999 treadmill", "© 2019") is no date, and then only the markup is
-    searched (and if the search of the text finds nothing, neither does the markup's count);
-    `fast` searches the markup alone.
+) -> Callable[[], str | None]:
+    """htmldate's date of the intact page (`html`, and `tree` before the pre-pass), as a search
+    to run once the page's record needs it (`_document`): a page judged junk, or without a story,
+    has a record without a date, and htmldate's search, the costliest metadata step, is not run
+    for it. What the search reads of the tree (its text) is read now, before the pre-pass.
+
+    The date is searched only when JSON-LD and meta tags state no plausible date (nothing
+    outranks theirs), and never for `[extract] metadata = "stated"`. Its search of the text
+    counts only when the text writes out that full day: a year or a month alone ("1999
+    treadmill", "© 2019") is no date, and then only the markup is searched (and if the search of
+    the text finds nothing, neither does the markup's count); `fast` searches the markup alone.
 
     A text that writes out no day at all (`states_some_day`) can state none the search of the
     text finds: there the markup's date is the answer, the text's search asked only whether it
     finds a date at all, and only when the markup's does (most often it does not, and the
     search of the text is the costly one)."""
     if not settings.searches_page or stated_date(facts, fetched_at=page.fetched_at) is not None:
-        return facts
+        return _no_search
     url = facts.canonical or page.final_url or page.url
     in_text = functools.partial(find_date, html, **{**set_date_params(True), "url": url})
     in_markup = functools.partial(find_date, html, **{**set_date_params(False), "url": url})
     if settings.fast:
-        return dataclasses.replace(facts, searched_date=in_markup())
+        return in_markup
     text = tree.root.text(deep=True, separator=" ") if tree.root is not None else ""
+    return functools.partial(_searched_date, text, in_text, in_markup)
+
+
+def _searched_date(
+    text: str, in_text: Callable[[], str | None], in_markup: Callable[[], str | None]
+) -> str | None:
+    """htmldate's date (`_date_search`): the search of the text (`in_text`) where the page's
+    `text` writes out the day it finds, else the search of the markup (`in_markup`)."""
     if states_some_day(text):
         guess = in_text()
         if guess is None:  # nothing in the markup either
-            return facts
+            return None
         day = iso_day(guess)
-        found = guess if day is None or states_day(text, day) else in_markup()
-    else:
-        # htmldate writes a found date as YYYY-MM-DD: a day, never stated here, so never kept
-        found = in_markup()
-        if found is not None and in_text() is None:
-            found = None
-    return dataclasses.replace(facts, searched_date=found)
+        return guess if day is None or states_day(text, day) else in_markup()
+    # htmldate writes a found date as YYYY-MM-DD: a day, never stated here, so never kept
+    found = in_markup()
+    return None if found is not None and in_text() is None else found
+
+
+def _no_search() -> str | None:
+    """The date search of a page that states its date, or of a run that searches nothing."""
+    return None
 
 
 _METADATA_FIELDS = ("title", "author", "url", "hostname", "description", "sitename", "date", "categories",
@@ -754,7 +770,7 @@ _METADATA_FIELDS = ("title", "author", "url", "hostname", "description", "sitena
 
 def _metadata(tree: HtmlElement, url: str | None, call: _Call, html: str | None = None) -> _Extracted:
     """trafilatura's metadata (its `extract_metadata`, step by step), with its searches over the
-    whole page made only when `call` asks: htmldate's for a date (never: `_searched` has it), the
+    whole page made only when `call` asks: htmldate's for a date (never: `_date_search` has it), the
     XPaths for a byline (`search_author`; bylines.search, which skips them on a page `html`, the
     markup `tree` was parsed from, where they can find nothing), a title (headings), categories and
     tags (links; `search_page`). Nothing the page states in its meta tags, JSON-LD or `<title>` is

@@ -71,7 +71,7 @@ def strip_clutter(
             for rule in rules
             if rule.guarded
             for node in rule.find(page)
-            if page.removable(node)
+            if (page.beside_story(node) if rule.named else page.removable(node))
         )
         removals += _sweep(marked)
         if tree.body is not None and not safe_only:
@@ -91,15 +91,11 @@ def anonymise_repeats(body: LexborNode) -> int:
     onto the first of them: one post of a thread. Without the names it takes their common parent,
     the whole run. Returns how many runs were anonymised.
     """
-    runs: dict[tuple[int, str, str], list[LexborNode]] = {}
-    for node in body.css("[class]"):
-        parent = node.parent
-        if parent is not None:
-            key = (parent.mem_id, node.tag or "", node.attributes.get("class") or "")
-            runs.setdefault(key, []).append(node)
     done = 0
     total = -1  # the page's prose, weighed when a run of three units of prose first needs it
-    for units in runs.values():
+    # each run is judged apart (a run's words and weights do not change when another's names go),
+    # so the order they come in changes nothing
+    for units in _runs(body).values():
         if len(units) < 3:
             continue
         # a unit's prose is at most its text: a run too short by its texts needs no link counted
@@ -120,6 +116,26 @@ def anonymise_repeats(body: LexborNode) -> int:
                             del node.attrs[name]
         done += 1
     return done
+
+
+def _runs(body: LexborNode) -> dict[tuple[int, str, str], list[LexborNode]]:
+    """The classed children of the elements of `body` that have three or more, by their parent's
+    id, tag and class, in page order: every run of three like siblings among them. lexbor finds
+    those parents by the third such child (`[class] ~ [class] ~ [class]`), so a classed element
+    elsewhere (most of a page's: one or two classed siblings) costs no climb to its parent and no
+    read of its attributes."""
+    parents: dict[int, LexborNode] = {}
+    for node in body.css("[class] ~ [class] ~ [class]"):
+        parent = node.parent
+        if parent is not None:
+            parents.setdefault(parent.mem_id, parent)
+    runs: dict[tuple[int, str, str], list[LexborNode]] = {}
+    for key, parent in parents.items():
+        for node in parent.iter():
+            attributes = node.attributes
+            if "class" in attributes:
+                runs.setdefault((key, node.tag or "", attributes.get("class") or ""), []).append(node)
+    return runs
 
 
 def reveal_noscript(tree: LexborHTMLParser) -> None:
@@ -189,12 +205,25 @@ def _sweep(marked: Iterable[tuple[LexborNode, str]]) -> list[Removal]:
     for node, rule in marked:
         chosen.setdefault(node.mem_id, (node, rule))
     # decide everything before decomposing anything: a freed node must never be touched again
-    outermost = [
-        (node, rule)
-        for node, rule in chosen.values()
-        if not any(m in chosen for m in ancestry(node) if m != node.mem_id)
-    ]
+    cleared: set[int] = set()
+    outermost = [(node, rule) for node, rule in chosen.values() if not _inside_marked(node, chosen, cleared)]
     removals = [Removal(rule, _tag(node), _snippet(node)) for node, rule in outermost]
     for node, _ in outermost:
         node.decompose()
     return removals
+
+
+def _inside_marked(node: LexborNode, marked: dict[int, tuple[LexborNode, str]], cleared: set[int]) -> bool:
+    """Whether an ancestor of `node` is `marked`. The climb stops at a marked ancestor, or at one
+    in `cleared` (neither it nor any above it is marked: an earlier climb passed it and reached the
+    document), to which the ancestors passed are added; so marked siblings (a menu's items, a
+    teaser rail's cards) climb their shared ancestors once, not once each."""
+    passed = []
+    current = node.parent
+    while current is not None and (key := current.mem_id) not in cleared:
+        if key in marked:
+            return True
+        passed.append(key)
+        current = current.parent
+    cleared.update(passed)
+    return False

@@ -23,17 +23,35 @@ _INVISIBLE = "script, style, noscript, template, svg, head"
 # or hidden by a CSS framework's class, always or at some screen widths (Tailwind "hidden",
 # "md:hidden"; Bootstrap "d-none", "d-md-none", "hidden-xs"; text for screen readers only): a
 # reader sees the desktop or the mobile copy of a text, never both
-_HIDDEN = ", ".join(
+_ALWAYS_HIDDEN = ", ".join(
     (
         '[hidden], [style*="display:none"], [style*="display: none"]',
-        '[class~="hidden"], [class*=":hidden"], [class~="d-none"], [class*="hidden-xs"]',
+        '[class~="hidden"], [class~="d-none"], [class*="hidden-xs"]',
         '[class*="hidden-sm"], [class*="hidden-md"], [class*="hidden-lg"]',
         *(f'[class~="d-{size}-none"]' for size in ("sm", "md", "lg", "xl", "xxl")),
         '[class~="sr-only"], [class~="visually-hidden"], [class~="screen-reader-text"]',
     )
 )
+# Tailwind's "md:hidden", "max-lg:hidden", "dark:hidden": hidden on some screens (`_on_screens`);
+# not "print:hidden" (shown on every screen), a state's ("hover:", "group-open:"), a part's
+# ("before:") or other elements' ("*:", "[&>a]:")
+_VARIANT_HIDDEN = '[class*=":hidden"], [class*=":!hidden"]'  # "lg:!hidden": important
+_HIDDEN = f"{_ALWAYS_HIDDEN}, {_VARIANT_HIDDEN}"
+# the variants that do not hide the element on a screen: printing, a state a reader brings about
+# or a part of the element (pseudo-classes and pseudo-elements), and these kinds of variant
+_NOT_SCREENS = frozenset((
+    "print", "hover", "focus", "focus-within", "focus-visible", "active", "visited", "target",
+    "first", "last", "only", "odd", "even", "first-of-type", "last-of-type", "only-of-type", "empty",
+    "disabled", "enabled", "checked", "indeterminate", "default", "required", "optional", "valid",
+    "invalid", "user-valid", "user-invalid", "in-range", "out-of-range", "placeholder-shown",
+    "autofill", "read-only", "open", "inert", "starting", "before", "after", "first-letter",
+    "first-line", "marker", "selection", "file", "placeholder", "backdrop", "details-content",
+))  # fmt: skip
+_NOT_SCREEN_KINDS = ("group-", "peer-", "has-", "not-", "aria-", "data-", "nth-", "in-", "supports-")
 # a tab's panel is shown when a reader picks its tab: hidden until then, its text is the page's
-# as much as the open tab's (a quickstart's steps, one panel per language: each says the same)
+# as much as the open tab's (a quickstart's steps, one panel per language: each says the same).
+# Only a panel of a tab set a reader sees, one with a shown panel beside it (the open tab's): a
+# lone hidden panel, or a set hidden whole, has no tab to pick and would cloak text into the output
 _TAB_PANEL = "tabpanel"
 _BREAK = "\ue000"  # a private-use character marking a line of the page while it is rendered
 _SOFT = "\ue001"  # one marking a line of a <code> outside a <pre>: a line in `lines`, a space in `runs`
@@ -125,12 +143,46 @@ def _outer_code(root: LexborNode) -> list[LexborNode]:
 
 def _shown(root: LexborNode) -> str:
     """The text of `root` without its hidden elements (which it loses), white space collapsed; a
-    hidden tab panel is not one (`_TAB_PANEL`)."""
-    for node in root.css(_HIDDEN):
-        if (node.attributes.get("role") or "").strip().lower() != _TAB_PANEL:
+    hidden tab panel with a shown panel beside it is not one (`_TAB_PANEL`)."""
+    always = {node.mem_id for node in root.css(_ALWAYS_HIDDEN)}
+    hidden = [node for node in root.css(_HIDDEN) if node.mem_id in always or _on_screens(node)]
+    hidden_ids = {node.mem_id for node in hidden}
+    sets: dict[int, bool] = {}  # a parent of hidden tab panels: whether a shown one is among them
+    kept = set()
+    for node in hidden:
+        if _is_tab_panel(node) and (parent := node.parent) is not None:
+            if parent.mem_id not in sets:
+                sets[parent.mem_id] = any(
+                    _is_tab_panel(child) and child.mem_id not in hidden_ids for child in parent.iter()
+                )
+            if sets[parent.mem_id]:
+                kept.add(node.mem_id)
+    for node in hidden:
+        if node.mem_id not in kept:
             node.decompose()
     # the marks of lines and of code's lines are white space to this flow
     return " ".join(root.text(deep=True, separator="").replace(_BREAK, " ").replace(_SOFT, " ").split())
+
+
+def _on_screens(node: LexborNode) -> bool:
+    """Whether a class of `node` is Tailwind's "hidden" at some screens: its variants (before the
+    last colon) each a screen's condition (a width, "max-md", "min-[1200px]", "@lg", a theme,
+    "dark"; a prefix, "tw:"), none of `_NOT_SCREENS` or `_NOT_SCREEN_KINDS`, and none an arbitrary
+    variant naming other elements or states ("[&>a]:hidden", "*:hidden")."""
+    for token in (node.attributes.get("class") or "").split():
+        variants, _, name = token.lower().rpartition(":")
+        if name.strip("!") != "hidden" or not variants:
+            continue
+        if not any(
+            v.startswith(("[", "*")) or v in _NOT_SCREENS or v.startswith(_NOT_SCREEN_KINDS)
+            for v in variants.split(":")
+        ):
+            return True
+    return False
+
+
+def _is_tab_panel(node: LexborNode) -> bool:
+    return (node.attributes.get("role") or "").strip().lower() == _TAB_PANEL
 
 
 def _lines(text: str) -> str:

@@ -45,6 +45,9 @@ class Rule:
     find: Callable[[Page], Iterable[LexborNode]]
     guarded: bool = True
     safe: bool = False
+    # guarded only against the story's own container (`Page.beside_story`), not by weight: what it
+    # finds names itself clutter ("Recommended for you" over a rail of teasers longer than the story)
+    named: bool = False
 
 
 # -- page facts and the guard --------------------------------------------------------------
@@ -82,6 +85,11 @@ class Page:
     comments: bool = False
     # the elements a heading's link names by their id (dom.permalinks), found when first asked
     permalinked: frozenset[int] | None = None
+    # the densest paragraph container when it is long enough to be a story (it is then protected)
+    story: LexborNode | None = None
+    # the story's titled block (`titled_block`), found when first asked: the nearest element around
+    # the story's container holding the page's title or main element (`holds_story`), 0 for none
+    titled: int | None = None
 
     @classmethod
     def bare(cls, tree: LexborHTMLParser, body: LexborNode, kept: set[int]) -> Page:
@@ -104,8 +112,9 @@ class Page:
         densest = max(per_parent, key=per_parent.__getitem__, default=None)
         # the densest paragraph container is the best cheap guess at the main content, unless it
         # is too short to be a story (then it is a cookie notice on a page without one)
-        if densest is not None and per_parent[densest] >= _MIN_MAIN_TEXT:
-            protected.update(ancestry(parents[densest]))
+        story = parents[densest] if densest is not None and per_parent[densest] >= _MIN_MAIN_TEXT else None
+        if story is not None:
+            protected.update(ancestry(story))
         return cls(
             tree=tree,
             body=body,
@@ -114,6 +123,7 @@ class Page:
             comments=comments,
             protected=protected,
             permalinked=permalinked,
+            story=story,
             total=prose_weight(body),
             # each element once (one with a class and an id matches both selectors), in page order
             classed=list(
@@ -150,6 +160,24 @@ class Page:
                 return True
             weight = self.weights[node.mem_id] = max(0, size - link_text_length(node))
         return weight * 2 <= self.total or weight < _MIN_MAIN_TEXT
+
+    def titled_block(self) -> int:
+        """The id of the story's titled block, 0 for none (`titled`): the climb reads subtrees, so it
+        is made only on a page where a rule asks (`beside_story`), once."""
+        if self.titled is None:
+            around = () if self.story is None else ancestors(self.story, include_self=True)
+            self.titled = next((node.mem_id for node in around if holds_story(node)), 0)
+        return self.titled
+
+    def beside_story(self, node: LexborNode) -> bool:
+        """Whether `node` may go because the page's story is elsewhere, however long `node` is: the
+        densest paragraph container is a story's length, `node` holds none of it and is outside
+        the story's titled block (`removable` asks for less text than half the page instead).
+        Inside that block, or without one, the weight decides: a list under the title and an
+        intro (a section front's "Latest news") is the page's own."""
+        if self.story is None or not (titled := self.titled_block()) or titled in ancestry(node):
+            return self.removable(node)
+        return node.is_text_node or (node.tag not in _NEVER_REMOVED and node.mem_id not in self.protected)
 
 
 def holds_story(node: LexborNode) -> bool:
@@ -204,12 +232,11 @@ def _non_content(page: Page) -> Iterator[LexborNode]:
     """
     hidden = list(page.tree.css(_NON_CONTENT))
     yield from hidden
-    noscripts = page.tree.css("noscript")
-    if not noscripts:
-        return
-    visible = prose_weight(page.body) - sum(len(text_of(n)) for n in hidden)
-    for node in noscripts:
+    visible = -1  # the page's visible prose, weighed when a <noscript> first holds enough to ask
+    for node in page.tree.css("noscript"):
         weight = prose_weight(node)
+        if weight >= _MIN_MAIN_TEXT and visible < 0:  # most hold a tracking pixel: no need
+            visible = prose_weight(page.body) - sum(len(text_of(n)) for n in hidden)
         if weight < _MIN_MAIN_TEXT or weight * 2 < visible:
             yield node
 
@@ -311,7 +338,7 @@ def _section_of(page: Page, heading: LexborNode, text: str) -> list[LexborNode]:
         return []
     first = next((c for c in parent.iter(include_text=True) if text_of(c)), None)
     opens = first is not None and first.mem_id == unit.mem_id
-    if opens and parent.css_first("a[href]") is not None and page.removable(parent):
+    if opens and parent.css_first("a[href]") is not None and page.beside_story(parent):
         return [parent]  # the heading opens its own section: the section is the teaser block
     # the heading sits inside other content: take it and the link-dense lists right after it
     doomed = [unit]
@@ -343,10 +370,12 @@ def _teaser_cards(page: Page) -> Iterator[LexborNode]:
             containers[parent.mem_id] = parent
             child = parent
     for key, members in cards.items():
+        if len(members) < 3:  # most wrappers of a heading hold one or two: nothing to count
+            continue
         container = containers[key]
         siblings = sum(1 for _ in container.iter())
         short = all(len(text_of(card)) <= 300 for card in members.values())
-        if len(members) >= 3 and 3 * len(members) >= 2 * siblings and short and not _is_main(container):
+        if 3 * len(members) >= 2 * siblings and short and not _is_main(container):
             yield container
 
 
@@ -511,7 +540,9 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
     ),
     Rule("breadcrumbs", "breadcrumb trails", _by_tokens("breadcrumb breadcrumbs crumbs")),
     Rule("review-section", "a product page's customer reviews, unless comments are wanted", _review_sections),
-    Rule("teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections),
+    Rule(
+        "teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections, named=True
+    ),
     Rule("teaser-cards", "lists of short cards with linked headings", _teaser_cards),
     Rule("source-trailer", 'a short "Source link" / "Via" credit block', _source_trailers),
     Rule("label-block", 'a short "Date:" / "Share post:" meta line', _label_blocks),
@@ -556,9 +587,10 @@ def _unquoted(folded: str) -> str:
 
 def _is_link_dense(node: LexborNode) -> bool:
     """Whether half the node's text or more is in links, or it has none (`link_density`, its text
-    read once)."""
+    read once; its links' read until they hold half of it: a menu's first half answers)."""
     size = len(text_of(node))
-    return not size or link_text_length(node) / size >= 0.5
+    half = (size + 1) // 2
+    return not size or link_text_length(node, most=half) >= half
 
 
 def ancestry(node: LexborNode) -> Iterator[int]:

@@ -128,7 +128,10 @@ def test_crawl_delay_is_honoured_up_to_the_cap(tmp_path: Path, server: LocalServ
     starts = [r.at for r in server.requests if r.path not in {"/robots.txt", "/sitemap.xml"}]
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert len(gaps) == 4
-    assert min(gaps) >= 0.18  # honoured, although two requests may be in flight at once
+    # honoured, although two requests may be in flight at once: the server stamps a request when it
+    # reads it, so a gap is the crawler's 0.2 s plus the difference of two delivery delays (0.179 s
+    # seen at load 10); without the delay the gaps are a few milliseconds
+    assert min(gaps) >= 0.1
     assert max(gaps) < 10.0  # and capped: 30 s asked (10, not 2: a loaded machine stretched one to 2.5 s)
 
 

@@ -452,6 +452,29 @@ def test_a_doubted_summary_under_a_teasers_h1_is_not_kept() -> None:
     assert model.sure(rows, sizes, texts=texts, tags=["h2", "div", "div", "h1", "p"]) == [b, c, c, b, c]
 
 
+def test_the_standfirst_is_the_titles_not_a_logos() -> None:
+    """A theme's logo (or a section's name) in an `<h1>` before the title: the title is the last
+    `<h1>` at or before the story's first kept block, so the doubted standfirst under it stays,
+    kept title or dropped; the paragraph under the logo's `<h1>` is no standfirst."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = ["Harbour Gazette", "Ferries return", PARAGRAPH, STORY_TEXT, OTHER_TEXT]
+    rows = [GONE, GONE, LEANS, SURE, SURE]
+    sizes = _sizes(rows, texts)
+    tags = ["h1", "h1", "p", "div", "div"]
+    assert model.sure(rows, sizes, texts=texts, tags=tags) == [b, b, c, c, c]
+    kept_title = [GONE, SURE, LEANS, SURE, SURE]
+    assert model.sure(kept_title, _sizes(kept_title, texts), texts=texts, tags=tags) == [b, c, c, c, c]
+    tagline = ["Harbour Gazette", PARAGRAPH, "Ferries return", STORY_TEXT, OTHER_TEXT]
+    rows = [GONE, LEANS, GONE, SURE, SURE]
+    assert model.sure(rows, _sizes(rows, tagline), texts=tagline, tags=["h1", "p", "h1", "div", "div"]) == [
+        b,
+        b,
+        b,
+        c,
+        c,
+    ]
+
+
 def test_a_doubted_paragraph_amid_dropped_blocks_is_no_island() -> None:
     """A doubted block of ISLAND_WORDS words or more between dropped ones is a paragraph, not an
     island in the boilerplate: kept at 0.5 as before the neighbours' rule; a shorter one goes."""

@@ -59,6 +59,18 @@ def test_over_time_is_the_pages_error(fn: Callable[[], object]) -> None:
     assert time.monotonic() - started < 5
 
 
+def test_a_call_past_the_limit_fails_though_no_exception_reached_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A call that returns after the limit fails as over time, as the pool's worker would, even
+    when none of the watchdog's exceptions reached it (each dropped in a gc callback, or the
+    watchdog not run in time on a loaded machine: the flaky test_api bound at load 10)."""
+    run_bounded("page", QUICK, sum, [])  # the models load first, outside any page's time
+    monkeypatch.setattr("scraper.extract.inprocess._set_async_exc", lambda thread, exc: 0)
+    reason = r"late\.html: extraction took longer than 0\.01 s \(extract\.timeout\)"
+    with pytest.raises(ExtractionError, match=reason):
+        run_bounded("late.html", ExtractSettings(timeout=0.01), time.sleep, 0.1)
+    assert run_bounded("quick.html", ExtractSettings(timeout=5), sum, [1, 2]) == 3
+
+
 def test_over_memory_is_the_pages_error_and_the_limit_is_lifted_after() -> None:
     """An allocation past `max_memory` fails the page with MemoryError's reason; the process's
     own limit is as it was afterwards, so the caller can allocate again."""

@@ -7,6 +7,7 @@ import inspect
 import pickle
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,8 @@ from scraper.extract.metadata import canonical_url, declared_language, normalise
 from scraper.extract.pipeline import Trace, clean_html, extract, extract_document
 from scraper.models import Document, FetchedPage
 from tests.factories import fetched_page
+
+FIXTURE_PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
 
 PARAGRAPHS = (
     "<p>The harbour board met on Tuesday to agree the summer timetable for the ferries, which will"
@@ -685,6 +688,23 @@ def test_the_text_is_searched_for_a_date_only_where_it_writes_one_out(
     page = _page(_article(body=extra + PARAGRAPHS), url="https://news.example/story")
     doc = extract(page, ExtractSettings())
     assert (extensive, (doc.date, doc.date_source)) == (searches, dated)
+
+
+@pytest.mark.parametrize("case", ["login-wall", "consent-wall", "soft-404", "block-challenge"])
+def test_a_page_judged_junk_is_not_searched_for_a_date(monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    """htmldate's search of the whole page (the costliest metadata step) runs only for a page
+    that goes on to be extracted: a login or consent wall, a soft 404 or a bot challenge is
+    skipped without it, and its record is the same (a junk page's record holds no date)."""
+    searched: list[bool] = []
+
+    def spied(html: str, **options: Any) -> str | None:
+        searched.append(options["extensive_search"])
+        return find_date(html, **options)
+
+    monkeypatch.setattr(pipeline, "find_date", spied)
+    html = (FIXTURE_PAGES / f"{case}.html").read_text(encoding="utf-8")
+    doc = extract(_page(html, url="https://news.example/story"), ExtractSettings())
+    assert (doc.skip_reason is not None, doc.date, searched) == (True, None, [])
 
 
 def test_fast_keeps_the_stated_metadata() -> None:

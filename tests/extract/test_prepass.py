@@ -104,6 +104,20 @@ def test_a_section_anchored_to_itself_is_not_named_by_its_id() -> None:
     assert _rules(removals) == {"consent-box", "share-bar", "navigation"}
 
 
+def test_a_percent_encoded_permalink_names_its_section() -> None:
+    """A heading's link to its section names the id as a browser finds it: percent-decoded as UTF-8
+    ("#cookies-f%C3%BCr-entwickler" for id="cookies-für-entwickler", as heading-id generators write
+    it), so the section is still read by what it says, not as a consent box."""
+    for fragment in ("cookies-f%C3%BCr-entwickler", "cookies-für-entwickler"):
+        section = (
+            f"<section id='cookies-für-entwickler'><h2>Cookies für Entwickler<a href='#{fragment}'>#</a></h2>"
+            "<p>To access cookies you can use the cookies attribute of the request object.</p></section>"
+        )
+        html, removals = _strip(f"<div role='main'>{STORY}{section}</div>")
+        assert "To access cookies" in html, fragment
+        assert removals == [], fragment
+
+
 def test_self_links_are_read_once_a_page_not_once_an_element(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whether an id is a permalink is found from the links in headings, one climb each: nested
     elements named "menu" each holding the same fifty self-links outside any heading were each
@@ -263,6 +277,68 @@ def test_teaser_section_with_its_own_container() -> None:
         Removal("teaser-section", "div", "Recent posts Another story An excerpt of another story...")
         in removals
     )
+
+
+def _rail(items: int) -> str:
+    """A "Recommended for You" rail of teasers, each a linked headline and a summary paragraph."""
+    return (
+        "<div class='applet'><div class='hd'><h2>Recommended for You</h2></div><ul>"
+        + "".join(
+            f"<li><h3><a href='/s{i}'>Another headline number {i}</a></h3><p>A summary of story {i}, long"
+            " enough to read as prose: the council said on Monday that the plan would go ahead.</p></li>"
+            for i in range(items)
+        )
+        + "</ul></div>"
+    )
+
+
+def test_teaser_section_longer_than_the_story_is_removed() -> None:
+    """A rail under a teaser heading goes even when its summaries outweigh the story: the story's own
+    container is elsewhere, and the heading names the rail. The weight guard alone kept it."""
+    html, removals = _strip(f"<article><h1>Ferries</h1><div class='text'>{STORY}</div></article>{_rail(8)}")
+    assert "Another headline" not in html and "A summary of story" not in html
+    assert "The harbour board met" in html
+    assert _rules(removals) == {"teaser-section"}
+
+
+def test_teaser_section_on_a_page_without_a_story_is_weighed() -> None:
+    """Without a story-length paragraph container elsewhere, the weight guard decides: a rail that is
+    most of the page's prose may be the page (a listing), so it stays."""
+    html, removals = _strip(f"<h1>Ferries</h1><p>Timetables.</p>{_rail(8)}")
+    assert "A summary of story 7" in html
+    assert "teaser-section" not in _rules(removals)
+
+
+def test_teaser_section_under_the_title_with_the_story_is_weighed() -> None:
+    """A list under a teaser heading inside the block that holds the title and the story's text (a
+    section front: its title, an intro, then "Latest news") is the page's own: the weight guard
+    decides there, so a list outweighing the intro stays. Outside that block, it goes."""
+    for wrapper in ("main", "div"):
+        page = f"<{wrapper}><h1>Harbour news</h1><div class='intro'>{STORY}</div>{_rail(8)}</{wrapper}>"
+        html, removals = _strip(page)
+        assert "A summary of story 7" in html, wrapper
+        assert "teaser-section" not in _rules(removals), wrapper
+    html, removals = _strip(f"<main><h1>Harbour news</h1><div class='intro'>{STORY}</div></main>{_rail(8)}")
+    assert "A summary of story" not in html
+    assert _rules(removals) == {"teaser-section"}
+
+
+def test_the_storys_titled_block_is_found_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The climb from the story's container to its titled block reads a subtree at each step (up to
+    the depth cap times the page's elements): made only on a page where a teaser heading asks."""
+    climbs = 0
+    holds = rules.holds_story
+
+    def counted(node: Any) -> bool:
+        nonlocal climbs
+        climbs += 1
+        return holds(node)
+
+    monkeypatch.setattr(rules, "holds_story", counted)
+    _strip(f"<main><h1>Ferries</h1><div class='text'>{STORY}</div></main>")
+    assert climbs == 0
+    _strip(f"<main><h1>Ferries</h1><div class='text'>{STORY}</div></main>{_rail(8)}")
+    assert climbs > 0
 
 
 def test_teaser_heading_inside_the_text() -> None:
@@ -457,6 +533,34 @@ def test_small_noscript_next_to_the_story_goes() -> None:
     assert _rules(removals) == {"non-content"}
 
 
+def test_a_noscript_of_prose_goes_after_a_tracking_pixel_beside_a_longer_story() -> None:
+    """A <noscript> with some prose (a teaser list for crawlers) but under half the page's goes as
+    non-content, after a tracking pixel's, which is weighed before the page's prose is (`visible`
+    is weighed only when a <noscript> holds enough prose to ask); the story's stays."""
+    teaser = " ".join(f"Read the council's report number {i} on the ferry timetable." for i in range(6))
+    html, removals = _strip(
+        f"<noscript><img src='/pixel.gif'></noscript>{STORY * 3}<noscript><p>{teaser}</p></noscript>"
+    )
+    assert "council's report number 5" not in html and "pixel.gif" not in html
+    assert html.count("The harbour board met") == 3
+    assert [r.rule for r in removals] == ["non-content", "non-content"]
+
+
+def test_only_the_outermost_marked_elements_are_removed_and_recorded() -> None:
+    """Marked elements inside a marked one go with it and are not recorded apart; marked siblings
+    under unmarked wrappers each are (their shared ancestors climbed once)."""
+    bar = "<div class='share'><a href='/f'>Facebook {}</a></div>"
+    html, removals = _strip(
+        f"<div class='a'><div class='b'>{STORY}{bar.format(1)}{bar.format(2)}</div></div>"
+        f"<footer><div class='c'>{bar.format(3)}{bar.format(4)}</div></footer>{bar.format(5)}"
+    )
+    assert "Facebook" not in html and "The harbour board met" in html
+    assert [(r.rule, r.snippet) for r in removals] == [
+        ("share-bar", "Facebook 1"), ("share-bar", "Facebook 2"), ("share-bar", "Facebook 5"),
+        ("page-chrome", "Facebook 3 Facebook 4"),
+    ]  # fmt: skip
+
+
 def test_guard_weighs_prose_not_paragraphs() -> None:
     """Posts written without <p> are still the main content: their "withSidebar" wrapper stays."""
     posts = "".join(
@@ -501,6 +605,22 @@ def test_repeated_posts_lose_their_class_names() -> None:
     html, _ = _strip(f"<div id='thread'>{posts}</div><div class='footer-note'>Forum rules</div>")
     assert "class='post'" not in html and 'class="post"' not in html and 'class="meta"' not in html
     assert 'id="thread"' in html
+
+
+def test_a_run_of_posts_between_other_siblings_loses_its_class_names() -> None:
+    """The posts of a run need not be adjacent: a rule, an advert and a classless block between them
+    (and before the first) still leave a run of three like siblings; the advert keeps its class."""
+    texts = (
+        "I carry two children to school on a cargo bike and the towpath freezes most mornings.",
+        "I ran studded tyres on a front-loader for three winters; drop the pressure a little.",
+        "Thanks, that is reassuring. I will fit them in late November and swap back in March.",
+    )
+    post = "<div class='post'><p>{}</p></div>"
+    html, _ = _strip(
+        f"<div id='thread'><div>Thread</div>{post.format(texts[0])}<hr><div class='ad'>Advert</div>"
+        f"{post.format(texts[1])}<div>Page 2</div>{post.format(texts[2])}</div>"
+    )
+    assert 'class="post"' not in html and 'class="ad"' in html
 
 
 def test_a_few_classed_siblings_keep_their_names() -> None:
@@ -557,3 +677,21 @@ def test_removals_carry_short_snippets() -> None:
         f"<div class='share'>{'<a href=/s>Share this story with everyone you know.</a> ' * 10}</div>{STORY}"
     )
     assert [(r.rule, r.tag, len(r.snippet) <= 80) for r in removals] == [("share-bar", "div", True)]
+
+
+@pytest.mark.parametrize(
+    ("html", "dense"),
+    [
+        ("<div>a <a href=x>bc</a></div>", True),  # "a bc": 2 of 4, half exactly
+        ("<div>ab <a href=x>cd</a></div>", False),  # "ab cd": 2 of 5
+        ("<div><a href=x>ab</a> <a href=x>cd</a> efghi</div>", False),  # "ab  cd efghi": 4 of 12
+        ("<div><a href=x>ab</a> <a href=x>cd</a> <a href=x>efg</a> hi</div>", True),  # 7 of 14
+        ("<div><a href=x>abcdefgh</a> <a href=x>cd</a> xy</div>", True),  # the first link holds half
+        ("<div></div>", True),  # no text: nothing but links, as a menu of icons
+    ],
+)
+def test_link_dense_is_half_the_text_or_more_in_links(html: str, dense: bool) -> None:
+    """Half the text or more in links, counted until the links hold half of it."""
+    div = LexborHTMLParser(html).css_first("div")
+    assert div is not None
+    assert rules._is_link_dense(div) is dense

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,3 +61,81 @@ def test_a_hidden_tab_panel_is_shown() -> None:
     assert times_shown(page)(step) == 3
     assert rendered(page).times(step) == 3
     assert times_shown(f"<div role='tab' hidden>{step}</div><p>{step}</p>")(step) == 1
+
+
+def test_a_tab_sets_panels_are_read_once() -> None:
+    """Whether a hidden panel has a shown one beside it is asked once a set, not once a panel: a
+    hostile page of thousands of hidden panels with the shown one last cost panels x panels (8,000
+    took 10 CPU s). Counted in Python calls (and generator steps) while the page is read."""
+    panels = "<div role='tabpanel' hidden><p>A step</p></div>" * 300
+    page = f"<div>{panels}<div role='tabpanel'>x</div></div>"
+    calls = 0
+
+    def count(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        calls += event == "call"
+
+    sys.setprofile(count)
+    try:
+        shown = times_shown(page)("A step")
+    finally:
+        sys.setprofile(None)
+    assert shown == 300
+    assert calls < 10_000  # 920 now; 91,519 when each panel read its whole set
+
+
+@pytest.mark.parametrize(
+    ("classes", "shown"),
+    [
+        ("md:hidden", 1),
+        ("max-lg:hidden", 1),
+        ("dark:hidden", 1),
+        ("tw:lg:!hidden", 1),
+        ("min-[1200px]:hidden", 1),
+        ("empty:hidden", 2),
+        ("[&::-webkit-scrollbar]:hidden", 2),
+        ("print:hidden", 2),
+        ("hx:print:hidden", 2),
+        ("hover:hidden", 2),
+        ("group-open:hidden", 2),
+        ("before:hidden", 2),
+        ("*:not-first:hidden", 2),
+        ("[&>svg:last-child]:hidden", 2),
+        ("flex md:block", 2),
+    ],
+)
+def test_a_tailwind_variant_hides_on_screens_alone(classes: str, shown: int) -> None:
+    """Tailwind's "hidden" behind a screen's variant (a width, a theme) hides the element from some
+    readers: one copy of a text counts. Not when printing ("print:hidden": every screen shows it),
+    in a state a reader brings about, or for a part of the element or other elements."""
+    text = "Call us on weekdays between nine and five."
+    page = f"<p>{text}</p><div class='{classes}'><p>{text}</p></div>"
+    assert times_shown(page)(text) == shown
+    assert rendered(page).times(text) == shown
+
+
+def test_a_hidden_tab_panel_without_a_shown_one_beside_it_stays_hidden() -> None:
+    """A hidden panel is shown by picking its tab only in a tab set a reader sees (a shown panel
+    beside it): a lone hidden "tab panel", or a set hidden whole, cannot cloak a copy of the story
+    into the output."""
+    story = "The council voted to close the bridge for repairs next spring."
+    lone = f"<p>{story}</p><div role='tabpanel' hidden><p>{story}</p></div>"
+    assert times_shown(lone)(story) == 1
+    assert rendered(lone).times(story) == 1
+    closed = (
+        f"<p>{story}</p><div><div role='tabpanel' hidden><p>{story}</p></div>"
+        f"<div role='tabpanel' style='display:none'><p>{story}</p></div></div>"
+    )
+    assert times_shown(closed)(story) == 1
+    # a shown panel elsewhere on the page opens no hidden panel of another set
+    apart = (
+        f"<div role='tabpanel'><p>{story}</p></div>"
+        f"<div><div role='tabpanel' hidden><p>{story}</p></div></div>"
+    )
+    assert times_shown(apart)(story) == 1
+    # a panel hidden whole inside a hidden wrapper is not opened by its shown sibling
+    wrapped = (
+        f"<p>{story}</p><div hidden><div role='tabpanel'>x</div>"
+        f"<div role='tabpanel' hidden><p>{story}</p></div></div>"
+    )
+    assert times_shown(wrapped)(story) == 1
