@@ -391,7 +391,11 @@ def _choose(
     if not trace.blocks:
         return None
     return _judged(
-        functools.partial(block_model.choose, product=page_type == "product"), trace, settings, page_type, times
+        functools.partial(block_model.choose, product=page_type == "product"),
+        trace,
+        settings,
+        page_type,
+        times,
     )
 
 

@@ -393,4 +393,8 @@ def test_a_product_pages_carousel_of_other_products_goes(fixed_model: Any) -> No
         "Case material: ABS",
     ]
     assert len(model.choose(_blocks(html)) or []) == 13  # not a product page: the model's verdicts
-    assert model.carousels([1, 1, 1], ["Product details", "Made of steel", "$24.99"], ["h2", "p", "p"]) == [1, 1, 1]
+    assert model.carousels([1, 1, 1], ["Product details", "Made of steel", "$24.99"], ["h2", "p", "p"]) == [
+        1,
+        1,
+        1,
+    ]

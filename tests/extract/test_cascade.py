@@ -580,7 +580,15 @@ def test_first_choice_keeps_a_grid_of_cards_under_its_heading() -> None:
 def test_sure_drops_a_product_pages_carousel_the_first_model_keeps() -> None:
     """The cascade's first pass drops a product page's carousel of other products as `decide`
     does (`carousels`), up to the next heading of the label's level; elsewhere it stays."""
-    texts = ["Pro Tech Toolkit", STORY_TEXT, "You may also like", "Mako Driver Kit", "$39.99", "Specs", OTHER_TEXT]
+    texts = [
+        "Pro Tech Toolkit",
+        STORY_TEXT,
+        "You may also like",
+        "Mako Driver Kit",
+        "$39.99",
+        "Specs",
+        OTHER_TEXT,
+    ]
     tags = ["h1", "p", "h2", "h3", "p", "h2", "p"]
     rows, sizes = [SURE] * len(texts), [len(t) for t in texts]
     product = model.sure(rows, sizes, texts=texts, tags=tags, product=True)
