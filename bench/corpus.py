@@ -38,14 +38,16 @@ It prints one table and writes bench/out/corpus.json.
 
 `--pair ROUNDS` runs none of that: the corpus profile and datatrove only, alternated for ROUNDS
 rounds on the same files, with the ratio of each round (the load of a shared machine drifts over
-the table's runs; each round's pair shares it). `--against TREE` adds the corpus profile of
+the table's runs; each round's pair shares it). `--metadata full` pairs the default metadata mode
+instead of the corpus profile (for `--split` too). `--against TREE` adds the corpus profile of
 another checkout of scraper (its folder, put first on PYTHONPATH: `git worktree add` or `git
 archive | tar -x` a commit) to each round: a change's before and after in one run.
 
 `--split` runs none of that: it extracts the sample's pages in this one process (`--metadata
-stated`, no Markdown or XML, as the corpus profile writes JSON lines), each once unmeasured first,
-and prints the CPU ms a page by stage (`pipeline.Trace`) for the pages the cascade's first model
-was sure of (trafilatura's extraction not run) and for the others, with their share of the CPU.
+stated` unless asked otherwise, no Markdown or XML, as the corpus profile writes JSON lines),
+each once unmeasured first, and prints the CPU ms a page by stage (`pipeline.Trace`) for the
+pages the cascade's first model was sure of (trafilatura's extraction not run) and for the
+others, with their share of the CPU.
 """
 
 from __future__ import annotations
@@ -321,15 +323,21 @@ def main() -> None:
     parser.add_argument(
         "--against", type=Path, metavar="TREE", help="with --pair: another checkout's corpus profile too"
     )
+    parser.add_argument(
+        "--metadata",
+        choices=("stated", "full"),
+        default="stated",
+        help="with --pair or --split: the metadata mode (default: stated, the corpus profile)",
+    )
     args = parser.parse_args()
     if args.ray:
         ray_scaling(sample(args.pages))
         return
     if args.split:
-        split_by_cascade(sample(args.pages))
+        split_by_cascade(sample(args.pages), args.metadata)
         return
     if args.pair:
-        paired(sample(args.pages), args.pair, args.against)
+        paired(sample(args.pages), args.pair, args.against, args.metadata)
         return
     rows = sample(args.pages)
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
@@ -381,17 +389,19 @@ def main() -> None:
     args.out.write_text(json.dumps({"pages": len(rows), "results": results}, indent=2) + "\n")
 
 
-def paired(rows: list[dict[str, Any]], rounds: int, against: Path | None = None) -> None:
-    """The corpus profile (`--metadata stated`) and datatrove, alternated for `rounds` rounds on
-    the same WARC files (the first of each round rotating too): pages per CPU second of each
-    run and the ratio within each round. The table's runs follow one another, each for a minute
-    or more, so a load that drifts on a shared machine is charged to whichever runs then; here
-    each round's runs share it. `against`: the corpus profile of the checkout in that folder too,
-    and the ratio of this checkout's to it."""
+def paired(
+    rows: list[dict[str, Any]], rounds: int, against: Path | None = None, metadata: str = "stated"
+) -> None:
+    """The corpus profile (`--metadata stated`, or the `metadata` mode given) and datatrove,
+    alternated for `rounds` rounds on the same WARC files (the first of each round rotating too):
+    pages per CPU second of each run and the ratio within each round. The table's runs follow one
+    another, each for a minute or more, so a load that drifts on a shared machine is charged to
+    whichever runs then; here each round's runs share it. `against`: the same run of the checkout
+    in that folder too, and the ratio of this checkout's to it."""
     ours_name, theirs_name, other_name = (
-        "scraper --metadata stated",
+        f"scraper --metadata {metadata}",
         "datatrove",
-        f"{against} --metadata stated",
+        f"{against} --metadata {metadata}",
     )
     names = [ours_name, theirs_name] + ([other_name] if against is not None else [])
     with tempfile.TemporaryDirectory(prefix="bench-pair-") as tmp:
@@ -406,9 +416,8 @@ def paired(rows: list[dict[str, Any]], rounds: int, against: Path | None = None)
                 if name == theirs_name:
                     figures, _ = theirs(work / "warc", out, work / f"logs-{round_}", metadata=False)
                 else:
-                    figures, _ = ours(
-                        work / "warc", out, *STATED, tree=against if name == other_name else None
-                    )
+                    tree = against if name == other_name else None
+                    figures, _ = ours(work / "warc", out, "--metadata", metadata, tree=tree)
                 rates[name] = len(rows) / figures["cpu_s"]
             for name, found in ratios.items():
                 found.append(rates[name] / rates[theirs_name])
@@ -425,14 +434,14 @@ def paired(rows: list[dict[str, Any]], rounds: int, against: Path | None = None)
               f"{min(found):.3f}x to {max(found):.3f}x, mean {sum(found) / len(found):.3f}x")  # fmt: skip
 
 
-def split_by_cascade(rows: list[dict[str, Any]]) -> None:
+def split_by_cascade(rows: list[dict[str, Any]], metadata: str = "stated") -> None:
     """CPU ms a page by stage, in this process, for the pages the cascade was sure of and the rest."""
     from scraper.config import ExtractSettings  # noqa: PLC0415  # the extractor only for this mode
     from scraper.corpus.warc import ArchivedResponse, read_archive  # noqa: PLC0415
     from scraper.errors import ScraperError  # noqa: PLC0415
     from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
 
-    settings = ExtractSettings(metadata="stated", forms=frozenset())
+    settings = ExtractSettings(metadata=metadata, forms=frozenset())
     with tempfile.TemporaryDirectory(prefix="bench-split-") as tmp:
         build_warcs(rows, Path(tmp))
         pages = [
@@ -462,7 +471,7 @@ def split_by_cascade(rows: list[dict[str, Any]]) -> None:
             group[stage] = group.get(stage, 0.0) + seconds
     total = sum(g["total"] for g in groups.values())
     mean = 1000 * total / len(pages)
-    print(f"{len(pages)} pages, --metadata stated, one process: {mean:.1f} CPU ms a page")
+    print(f"{len(pages)} pages, --metadata {metadata}, one process: {mean:.1f} CPU ms a page")
     for kind, group in groups.items():
         count = group.pop("pages")
         stages = ", ".join(f"{stage} {1000 * seconds / count:.1f}" for stage, seconds in group.items())

@@ -10,8 +10,9 @@ replies, discussion) or boilerplate. Whether comments are wanted is the caller's
 the model's guess. A block is kept when the model is sure it is wanted (`KEEP`), dropped when it
 is sure it is not (`DROP`), and left to trafilatura's verdict when the model is unsure; kept
 comments come after the main text, and a text kept more often than the page shows it to a reader
-is a copy, dropped (`drop_copies`). When that changes nothing, trafilatura's text and Markdown are kept
-as they are.
+is a copy, dropped (`drop_copies`), and so is the second half of a kept block that holds one text
+twice in a row (`once`: a screen reader's copy beside the text). When that changes nothing,
+trafilatura's text and Markdown are kept as they are.
 
 The artifact (`block_model.txt.gz`, LightGBM's text format) ships inside the package and is
 built by `make train` (bench/train.py); it is read once per process, on first use. Without it
@@ -47,7 +48,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
@@ -137,6 +138,29 @@ RAIL_ITEMS, RAIL_LINKS, RAIL_WORDS = 2, 0.8, 30
 # category lists lean further out). On a story page a rail of teasers stays dropped: page type
 # decides, read from the page's structure. Chosen by the site-grouped CV (docs/model.md).
 ITEM_RUN, ITEM_STORY, ITEM_SHARE, ITEM_WANTED = 3, 1, 0.5, 0.25
+# A product page's carousels of other products (`carousels`): a kept label of at most
+# CAROUSEL_WORDS words naming them ("Customers also bought", "Similar items", "Complete the
+# look"; _CAROUSEL) goes, with the blocks after it up to the next heading of its level or above
+# (a label that is no heading heads a section as an <h2> does) or the next block of ISLAND_WORDS
+# words or more (the product's own description goes on there). The models keep those cards (a
+# title, a price, a rating) as they keep the product's own; the label says whose they are.
+CAROUSEL_WORDS = 8
+_CAROUSEL = re.compile(
+    "|".join(
+        (
+            r"\balso (?:bought|viewed|purchased|like|love)", r"\bsimilar (?:items|products)",
+            r"\brelated (?:items|products)", r"\bfrequently bought", r"\bbought together",
+            r"\bcomplete the look", r"\bshop the look", r"\brecently viewed",
+            r"\byou (?:may|might) also", r"\brecommended for you",
+            r"\bauch gekauft", r"\bauch gefallen", r"\bähnliche (?:produkte|artikel)",  # German
+            r"\baimerez aussi", r"\b(?:produits|articles) similaires",  # French
+            r"\btambién te puede", r"\bproductos (?:relacionados|similares)",  # Spanish
+            r"\bpiacerti anche", r"\bprodotti (?:simili|correlati)",  # Italian
+        )
+    ),
+    re.IGNORECASE,
+)  # fmt: skip
+_HEADING_LEVELS = {f"h{level}": level for level in range(1, 7)}
 # `sure` compares a block's words with these bounds alone: a count that stops one past the
 # largest gives every comparison's answer without reading a long paragraph to its end
 _COUNTED = max(LABEL_WORDS, PARAGRAPH_WORDS, ISLAND_WORDS, RAIL_WORDS) + 1
@@ -324,6 +348,7 @@ def choose(
     comments_last: bool = True,
     tables: bool = True,
     shown: Callable[[str], int] | None = None,
+    product: bool = False,
 ) -> list[Block] | None:
     """The blocks to keep, in reading order; None when trafilatura's output should stand.
 
@@ -343,6 +368,8 @@ def choose(
         shown=shown,
         votes=[b.features[DISCARDED] for b in blocks],
         runs=[_run(b) for b in blocks],
+        tags=[tag_seen(b.features) for b in blocks],
+        product=product,
     )
     if verdicts is None:
         return None
@@ -368,6 +395,7 @@ def first_choice(
     tables: bool = True,
     shown: Callable[[str], int] | None = None,
     thread: bool | None = None,
+    product: bool = False,
 ) -> list[Block] | None:
     """The cascade's first pass: the blocks to keep, in reading order, when the first model is
     sure of the page (`sure`); None when it is not, or when there is no first model: then
@@ -385,6 +413,7 @@ def first_choice(
         links=[b.features[LINK_SHARE] for b in blocks],
         thread=thread,
         runs=[_run(b) for b in blocks],
+        product=product,
     )
     if verdicts is None:
         return None
@@ -401,7 +430,8 @@ def _in_order(
         if not any(verdicts):
             return None
     main = [b for b, v in zip(blocks, verdicts, strict=True) if v == CONTENT or (v and not comments_last)]
-    return main + [b for b, v in zip(blocks, verdicts, strict=True) if v == COMMENT and comments_last]
+    chosen = main + [b for b, v in zip(blocks, verdicts, strict=True) if v == COMMENT and comments_last]
+    return [b if (text := once(b.text)) is b.text else replace(b, text=text) for b in chosen]
 
 
 def sure(
@@ -416,6 +446,7 @@ def sure(
     links: list[float] | None = None,
     thread: bool | None = None,
     runs: list[int] | None = None,
+    product: bool = False,
 ) -> list[int] | None:
     """Each block's fate by the first model alone (BOILERPLATE, CONTENT or COMMENT), or None when
     it is not sure of the page: when the blocks whose probability of being wanted lies between
@@ -482,6 +513,8 @@ def sure(
     if runs is not None and texts is not None:
         unvoted = [d and not v for d, v in zip(doubted, voted, strict=True)]
         verdicts = items(verdicts, unvoted, kinds=kinds, runs=runs, sizes=sizes, wanted=wants, texts=texts)
+    if product and texts is not None and tags is not None:
+        verdicts = carousels(verdicts, texts, tags)
     if texts is not None:
         for i in drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown):
             verdicts[i] = BOILERPLATE
@@ -523,6 +556,30 @@ def items(
     for i in found:
         chosen[i] = kinds[i]
     return chosen
+
+
+def carousels(verdicts: list[int], texts: list[str], tags: list[str]) -> list[int]:
+    """The verdicts after dropping a product page's carousels of other products: each kept label
+    of at most `CAROUSEL_WORDS` words (`texts`) naming them (`_CAROUSEL`: "Customers also bought",
+    "Similar items") and the blocks after it, up to the next heading (`tags`) of its level or above
+    (a label that is no heading counts as an <h2>) or the next block of `ISLAND_WORDS` words or
+    more."""
+    found = list(verdicts)
+    i = 0
+    while i < len(verdicts):
+        text = texts[i]
+        if not (verdicts[i] and words(text, CAROUSEL_WORDS + 1) <= CAROUSEL_WORDS and _CAROUSEL.search(text)):
+            i += 1
+            continue
+        level = _HEADING_LEVELS.get(tags[i], 2)
+        found[i] = BOILERPLATE
+        i += 1
+        while i < len(verdicts) and _HEADING_LEVELS.get(tags[i], 7) > level:
+            if words(texts[i], ISLAND_WORDS) >= ISLAND_WORDS:
+                break
+            found[i] = BOILERPLATE
+            i += 1
+    return found
 
 
 def continued(verdicts: list[int], paragraphs: list[bool], tags: list[str]) -> list[int]:
@@ -605,6 +662,8 @@ def decide(
     shown: Callable[[str], int] | None = None,
     votes: list[float] | None = None,
     runs: list[int] | None = None,
+    tags: list[str] | None = None,
+    product: bool = False,
 ) -> list[int] | None:
     """Each block's fate: BOILERPLATE (dropped), CONTENT or COMMENT (kept as that); None when
     that is what trafilatura did, when nothing would be kept, or when the model would drop more
@@ -647,6 +706,10 @@ def decide(
         found = items(verdicts, unvoted, kinds=kinds, runs=runs, sizes=sizes, wanted=wants, texts=texts)
         changed |= found != verdicts
         verdicts = found
+    if product and texts is not None and tags is not None:
+        found = carousels(verdicts, texts, tags)
+        changed |= found != verdicts
+        verdicts = found
     if comments_last:
         kinds = [v for v in verdicts if v]
         changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]
@@ -669,6 +732,20 @@ def words(text: str, most: int | None = None) -> int:
     if most is None:
         return len(_WORD.findall(text))
     return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))
+
+
+def once(text: str) -> str:
+    """A block's text shown once where the block holds it twice in a row, run together or with
+    white space between ("EUR 355.58EUR 355.58"): the text and its copy for screen readers, in an
+    element the page's own stylesheet hides (rendered.py knows the classes of the common CSS
+    frameworks, "sr-only", "visually-hidden", not each site's), which a reader sees once; `text`
+    itself otherwise. A half of fewer than `MIN_COPY_WORDS` words is no copy ("Bora Bora", "Live
+    Online Live Online"), as for the copy rule (`drop_copies`)."""
+    half = len(text) // 2
+    first, rest = text[:half], text[half:]
+    if rest != first and not (rest[:1].isspace() and rest[1:] == first):
+        return text
+    return first if words(first, MIN_COPY_WORDS) >= MIN_COPY_WORDS else text
 
 
 def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> set[int]:

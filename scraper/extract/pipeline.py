@@ -304,7 +304,9 @@ def _first_pass(
     trafilatura's verdict among its features it cannot tell the clutter the pre-pass removes)."""
     if not settings.cascade or not settings.prepass or settings.favor_precision or settings.favor_recall:
         return None
-    first = functools.partial(block_model.first_choice, thread=page_type == "forum")
+    first = functools.partial(
+        block_model.first_choice, thread=page_type == "forum", product=page_type == "product"
+    )
     return _judged(first, trace, settings, page_type, times)
 
 
@@ -388,7 +390,13 @@ def _choose(
     trace.lap("trafilatura")
     if not trace.blocks:
         return None
-    return _judged(block_model.choose, trace, settings, page_type, times)
+    return _judged(
+        functools.partial(block_model.choose, product=page_type == "product"),
+        trace,
+        settings,
+        page_type,
+        times,
+    )
 
 
 def _shown(found: _Extracted, settings: ExtractSettings, chosen: list[Block] | None, trace: Trace) -> Content:

@@ -346,3 +346,55 @@ def test_a_list_pages_items_are_kept_where_trafilatura_dropped_them(fixed_model:
     assert len(chosen) == 2 and chosen[0] == "Desks"  # the story alone beside the title
     fixed_model([0.95] + [0.05] * 4)  # boilerplate the model is sure of stays dropped
     assert model.choose(_blocks(f"<h1>Desks</h1><ul>{cards}</ul>", "Desks")) is None
+
+
+def test_a_block_holding_its_text_twice_in_a_row_is_kept_once(fixed_model: Any) -> None:
+    """A block whose text is one text twice in a row (the text and its copy for screen readers, in
+    an element only the page's stylesheet hides) comes out once; a short name said twice stays."""
+    html = (
+        "<p>The harbour opens at dawn.</p>"
+        '<div><span>EUR 355.58</span><span class="clipped">EUR 355.58</span></div>'
+        "<div><span>Sat, Nov 02, 04:33 AM</span> <span class='clipped'>Sat, Nov 02, 04:33 AM</span></div>"
+        "<p>Bora Bora</p>"
+    )
+    fixed_model([0.9, 0.9, 0.9, 0.9])
+    chosen = model.choose(_blocks(html)) or []
+    assert [b.text for b in chosen] == [
+        "The harbour opens at dawn.",
+        "EUR 355.58",
+        "Sat, Nov 02, 04:33 AM",
+        "Bora Bora",
+    ]
+    assert model.once("Live Online Live Online") == "Live Online Live Online"  # two words a half: a name
+    assert model.once("next 3 pack ladies top\nnext 3 pack ladies top") == "next 3 pack ladies top"
+
+
+def test_a_product_pages_carousel_of_other_products_goes(fixed_model: Any) -> None:
+    """On a product page, a kept label naming other products ("Customers also bought") goes with
+    the cards after it, up to the next heading of its level; the product's own description after
+    it (a paragraph of ISLAND_WORDS words or more) and its next section stay. On another page, or
+    with a label that names nothing of the kind, every block stays."""
+    description = " ".join(["The kit holds every driver bit a repair needs, in a case that closes."] * 3)
+    html = (
+        "<h1>Pro Tech Toolkit</h1><p>$74.99 with free shipping</p>"
+        "<h2>Customers also bought</h2><h3>Essential Electronics Toolkit</h3><p>$24.99</p>"
+        "<h3>Mako Driver Kit</h3><p>$39.99</p>"
+        f"<p>{description}</p>"
+        "<h2>Similar items</h2><h3>Moray Driver Kit</h3><p>$19.99</p>"
+        "<h2>Specifications</h2><p>Case material: ABS</p>"
+    )
+    fixed_model([0.9] * 13)
+    chosen = [b.text for b in model.choose(_blocks(html), product=True) or []]
+    assert chosen == [
+        "Pro Tech Toolkit",
+        "$74.99 with free shipping",
+        description,
+        "Specifications",
+        "Case material: ABS",
+    ]
+    assert len(model.choose(_blocks(html)) or []) == 13  # not a product page: the model's verdicts
+    assert model.carousels([1, 1, 1], ["Product details", "Made of steel", "$24.99"], ["h2", "p", "p"]) == [
+        1,
+        1,
+        1,
+    ]

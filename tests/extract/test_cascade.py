@@ -586,3 +586,22 @@ def test_first_choice_keeps_a_grid_of_cards_under_its_heading() -> None:
     assert kept is not None and [b.text for b in kept] == [b.text for b in blocks[:5]]
     blocks, kept = chosen("widgets")  # which trafilatura's rules keep on a <ul>
     assert kept is not None and [b.text for b in kept] == ["Desks"]
+
+
+def test_sure_drops_a_product_pages_carousel_the_first_model_keeps() -> None:
+    """The cascade's first pass drops a product page's carousel of other products as `decide`
+    does (`carousels`), up to the next heading of the label's level; elsewhere it stays."""
+    texts = [
+        "Pro Tech Toolkit",
+        STORY_TEXT,
+        "You may also like",
+        "Mako Driver Kit",
+        "$39.99",
+        "Specs",
+        OTHER_TEXT,
+    ]
+    tags = ["h1", "p", "h2", "h3", "p", "h2", "p"]
+    rows, sizes = [SURE] * len(texts), [len(t) for t in texts]
+    product = model.sure(rows, sizes, texts=texts, tags=tags, product=True)
+    assert product == [model.CONTENT, model.CONTENT, 0, 0, 0, model.CONTENT, model.CONTENT]
+    assert model.sure(rows, sizes, texts=texts, tags=tags) == [model.CONTENT] * len(texts)
