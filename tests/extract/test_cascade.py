@@ -588,6 +588,16 @@ def test_first_choice_keeps_a_grid_of_cards_under_its_heading() -> None:
     assert kept is not None and [b.text for b in kept] == ["Desks"]
 
 
+def test_a_product_named_like_a_carousel_keeps_its_page() -> None:
+    """The page's `<h1>` is the product's own name, never a carousel's label: a book called "You
+    May Also Like" keeps its title, price and details (all but its description went after it)."""
+    c = model.CONTENT
+    texts = ["You May Also Like", "$18.99", "Hardcover, 320 pages", "About this book", STORY_TEXT]
+    tags = ["h1", "div", "li", "h2", "p"]
+    assert model.carousels([c] * 5, texts, tags) == [c] * 5
+    assert model.carousels([c] * 5, texts, ["h2", "div", "li", "h2", "p"]) == [0, 0, 0, c, c]
+
+
 def test_sure_drops_a_product_pages_carousel_the_first_model_keeps() -> None:
     """The cascade's first pass drops a product page's carousel of other products as `decide`
     does (`carousels`), up to the next heading of the label's level; elsewhere it stays."""
