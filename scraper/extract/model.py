@@ -742,10 +742,12 @@ def once(text: str) -> str:
     element the page's own stylesheet hides (rendered.py knows the classes of the common CSS
     frameworks, "sr-only", "visually-hidden", not each site's), which a reader sees once; `text`
     itself otherwise. A half of fewer than `MIN_COPY_WORDS` words is no copy ("Bora Bora", "Live
-    Online Live Online"), as for the copy rule (`drop_copies`)."""
+    Online Live Online"), as for the copy rule (`drop_copies`); nor is a half on a line of its own
+    (a refrain sung twice, a command run twice in code): the page lays both out, a line each, as
+    a screen reader's copy beside its text is not."""
     half = len(text) // 2
     first, rest = text[:half], text[half:]
-    if rest != first and not (rest[:1].isspace() and rest[1:] == first):
+    if rest != first and not (rest[:1].isspace() and rest[:1] != "\n" and rest[1:] == first):
         return text
     return first if words(first, MIN_COPY_WORDS) >= MIN_COPY_WORDS else text
 

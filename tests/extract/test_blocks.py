@@ -366,7 +366,9 @@ def test_a_block_holding_its_text_twice_in_a_row_is_kept_once(fixed_model: Any) 
         "Bora Bora",
     ]
     assert model.once("Live Online Live Online") == "Live Online Live Online"  # two words a half: a name
-    assert model.once("next 3 pack ladies top\nnext 3 pack ladies top") == "next 3 pack ladies top"
+    assert model.once("next 3 pack ladies top next 3 pack ladies top") == "next 3 pack ladies top"
+    refrain = "We will sail home tonight\nWe will sail home tonight"  # a line each: the page shows both
+    assert model.once(refrain) == refrain
 
 
 def test_a_product_pages_carousel_of_other_products_goes(fixed_model: Any) -> None:
