@@ -561,9 +561,9 @@ def items(
 def carousels(verdicts: list[int], texts: list[str], tags: list[str]) -> list[int]:
     """The verdicts after dropping a product page's carousels of other products: each kept label
     of at most `CAROUSEL_WORDS` words (`texts`) naming them (`_CAROUSEL`: "Customers also bought",
-    "Similar items"; not an `<h1>`, the product's own name) and the blocks after it, up to the next heading (`tags`) of its level or above
-    (a label that is no heading counts as an <h2>) or the next block of `ISLAND_WORDS` words or
-    more."""
+    "Similar items"; not an `<h1>`, the product's own name) and the blocks after it, up to the
+    next heading (`tags`) of its level or above (a label that is no heading counts as an <h2>)
+    or the next block of `ISLAND_WORDS` words or more."""
     found = list(verdicts)
     i = 0
     while i < len(verdicts):
