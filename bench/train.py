@@ -319,9 +319,12 @@ def cv_texts(
     settings' defaults: comments only on forum pages, where they are content. `sources`: each
     page's file by "dataset/id", for the copy rule's count of what the page shows (as the pipeline
     counts it; without it, a text is allowed once). `first`: the first model's CV probabilities,
-    for the cascade (the page's text is the first model's where it is sure, `model.sure`)."""
+    for the cascade (the page's text is the first model's where it is sure, `model.sure`). The
+    rules after the models apply as in the pipeline: a list page's items (`runs`), a product
+    page's carousels (`product`, read from the block tags) and a text held twice in a row
+    (`model.once`, on each kept block)."""
     from scraper.extract.blocks import DISCARDED  # noqa: PLC0415
-    from scraper.extract.model import LINK_SHARE, decide, sure, tag_seen  # noqa: PLC0415
+    from scraper.extract.model import LINK_SHARE, decide, once, sure, tag_seen  # noqa: PLC0415
 
     ours: dict[str, str] = {}
     for page in (p for p in pages if p.fold != FROZEN):
@@ -329,6 +332,7 @@ def cv_texts(
         shown = _times_shown(sources[key]) if sources is not None and key in sources else None
         sizes, forum = [len(t) for t in page.texts], page.page_type == "forum"
         votes, runs = page.features[:, DISCARDED].tolist(), item_runs(page)
+        tags, product = [tag_seen(row) for row in page.features.tolist()], page.page_type == "product"
         verdicts = (
             None
             if first is None
@@ -339,20 +343,22 @@ def cv_texts(
                 texts=page.texts,
                 shown=shown,
                 votes=votes,
-                tags=[tag_seen(row) for row in page.features.tolist()],
+                tags=tags,
                 links=page.features[:, LINK_SHARE].tolist(),
                 runs=runs,
+                product=product,
             )
         )
         if verdicts is not None:
-            ours[key] = "\n".join(t for t, v in zip(page.texts, verdicts, strict=True) if v)
+            ours[key] = "\n".join(once(t) for t, v in zip(page.texts, verdicts, strict=True) if v)
             continue
         verdicts = decide(probabilities[key].tolist(), page.kept.tolist(), sizes, comments=forum,
-                          texts=page.texts, shown=shown, votes=votes, runs=runs)  # fmt: skip
+                          texts=page.texts, shown=shown, votes=votes, runs=runs, tags=tags,
+                          product=product)  # fmt: skip
         ours[key] = (
             page.trafilatura_text
             if verdicts is None
-            else "\n".join(t for t, v in zip(page.texts, verdicts, strict=True) if v)
+            else "\n".join(once(t) for t, v in zip(page.texts, verdicts, strict=True) if v)
         )
     return ours
 

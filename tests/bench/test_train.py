@@ -44,3 +44,35 @@ def test_item_runs_are_read_back_from_the_cached_features() -> None:
     assert item_runs(page) == [0, 3, 3, 3]
     page.features[2, FEATURE_NAMES.index("near_class:sidebar")] = 1
     assert item_runs(page) == [0, 3, 0, 3]
+
+
+def _product_page() -> PageBlocks:
+    """A product page: its name, its price held twice in a row (the text and its copy for screen
+    readers), its description, then a kept "Customers also bought" heading over two short cards."""
+    texts = [
+        "Teak garden chair",
+        "EUR 89.00 incl. VAT EUR 89.00 incl. VAT",
+        "A solid teak chair for the garden, oiled by hand, with armrests and a slatted back that"
+        " stays dry after rain; it folds flat for the winter and weighs eight kilos in all.",
+        "Customers also bought",
+        "Rattan chair, 59 euros",
+        "Metal chair, 39 euros",
+    ]
+    features = np.zeros((len(texts), FEATURE_COUNT), dtype=np.float32)
+    features[0, FEATURE_NAMES.index("tag:h1")] = 1
+    features[3, FEATURE_NAMES.index("tag:h2")] = 1
+    return PageBlocks(
+        dataset="set", page_id="2", fold=0, page_type="product", features=features,
+        labels=np.ones(len(texts), dtype=np.int8), weights=np.ones(len(texts), dtype=np.float32),
+        texts=texts, kept=np.ones(len(texts), dtype=np.float32),
+        under_reply=np.zeros(len(texts), dtype=bool), trafilatura_text="\n".join(texts),
+    )  # fmt: skip
+
+
+def test_the_block_cv_drops_a_product_pages_carousel_and_copies_as_the_pipeline_does() -> None:
+    """`model.carousels` and `model.once` apply in the CV's decisions: the cards under "Customers
+    also bought" go with their label, and the price held twice comes out once."""
+    page = _product_page()
+    probabilities = np.asarray([[0.05, 0.95, 0.0]] * len(page.texts))
+    [text] = cv_texts([page], {"set/2": probabilities}).values()
+    assert text.splitlines() == ["Teak garden chair", "EUR 89.00 incl. VAT", page.texts[2]]
