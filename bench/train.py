@@ -323,44 +323,48 @@ def cv_texts(
     rules after the models apply as in the pipeline: a list page's items (`runs`), a product
     page's carousels (`product`, read from the block tags) and a text held twice in a row
     (`model.once`, on each kept block)."""
-    from scraper.extract.blocks import DISCARDED  # noqa: PLC0415
-    from scraper.extract.model import LINK_SHARE, decide, once, sure, tag_seen  # noqa: PLC0415
+    from scraper.extract.model import LINK_SHARE, decide, once, sure  # noqa: PLC0415
 
     ours: dict[str, str] = {}
     for page in (p for p in pages if p.fold != FROZEN):
         key = f"{page.dataset}/{page.page_id}"
         shown = _times_shown(sources[key]) if sources is not None and key in sources else None
-        sizes, forum = [len(t) for t in page.texts], page.page_type == "forum"
-        votes, runs = page.features[:, DISCARDED].tolist(), item_runs(page)
-        tags, product = [tag_seen(row) for row in page.features.tolist()], page.page_type == "product"
+        sizes, rules = [len(t) for t in page.texts], rule_inputs(page, shown)
         verdicts = (
             None
             if first is None
-            else sure(
-                first[key].tolist(),
-                sizes,
-                comments=forum,
-                texts=page.texts,
-                shown=shown,
-                votes=votes,
-                tags=tags,
-                links=page.features[:, LINK_SHARE].tolist(),
-                runs=runs,
-                product=product,
-            )
+            else sure(first[key].tolist(), sizes, links=page.features[:, LINK_SHARE].tolist(), **rules)
         )
         if verdicts is not None:
             ours[key] = "\n".join(once(t) for t, v in zip(page.texts, verdicts, strict=True) if v)
             continue
-        verdicts = decide(probabilities[key].tolist(), page.kept.tolist(), sizes, comments=forum,
-                          texts=page.texts, shown=shown, votes=votes, runs=runs, tags=tags,
-                          product=product)  # fmt: skip
+        verdicts = decide(probabilities[key].tolist(), page.kept.tolist(), sizes, **rules)
         ours[key] = (
             page.trafilatura_text
             if verdicts is None
             else "\n".join(once(t) for t, v in zip(page.texts, verdicts, strict=True) if v)
         )
     return ours
+
+
+def rule_inputs(page: PageBlocks, shown: Callable[[str], int] | None = None) -> dict[str, Any]:
+    """What `model.sure` and `model.decide` read besides the probabilities and sizes, from the
+    cached blocks as the pipeline passes it (`model.choose`, `first_choice`): comments only on a
+    forum page, the texts, `shown` (the copy rule's count; None: each text once), trafilatura's
+    discard votes, each block's alike siblings (`item_runs`), its tag and whether the page is a
+    product's. The one home of these for every check here (cv_texts, cascade_check, teaser_check)."""
+    from scraper.extract.blocks import DISCARDED  # noqa: PLC0415
+    from scraper.extract.model import tag_seen  # noqa: PLC0415
+
+    return {
+        "comments": page.page_type == "forum",
+        "texts": page.texts,
+        "shown": shown,
+        "votes": page.features[:, DISCARDED].tolist(),
+        "runs": item_runs(page),
+        "tags": [tag_seen(row) for row in page.features.tolist()],
+        "product": page.page_type == "product",
+    }
 
 
 def item_runs(page: PageBlocks) -> list[int]:
@@ -454,7 +458,7 @@ def cascade_check(
     `probabilities` (whose scores are `alone`); per dataset, the share of pages the first model is
     sure of (whose trafilatura extraction the pipeline skips) and the F1 with the cascade, printed
     beside the main model's alone."""
-    from scraper.extract.model import sure  # noqa: PLC0415
+    from scraper.extract.model import LINK_SHARE, sure  # noqa: PLC0415
 
     first = cv_probabilities(pages, (ROUNDS,), first=True)[ROUNDS]
     scores = cv_scores(pages, datasets, probabilities, "cascade", first)
@@ -462,7 +466,7 @@ def cascade_check(
         tested = [p for p in pages if p.dataset == name and p.fold != FROZEN]
         skipped = sum(
             sure(first[f"{p.dataset}/{p.page_id}"].tolist(), [len(t) for t in p.texts],
-                 comments=p.page_type == "forum") is not None
+                 links=p.features[:, LINK_SHARE].tolist(), **rule_inputs(p)) is not None
             for p in tested
         )  # fmt: skip
         found["skipped"] = round(skipped / max(1, len(tested)), 4)
@@ -502,7 +506,7 @@ def teaser_check(pages: list[PageBlocks], probabilities: dict[str, np.ndarray]) 
             continue
         forum = page.page_type == "forum"
         verdicts = decide(probabilities[f"{page.dataset}/{page.page_id}"].tolist(), page.kept.tolist(),
-                          [len(t) for t in page.texts], comments=forum, texts=page.texts)  # fmt: skip
+                          [len(t) for t in page.texts], **rule_inputs(page))  # fmt: skip
         ours = np.asarray(verdicts, dtype=bool) if verdicts is not None else page.kept >= 0.5
         wanted = (page.labels == 1) | (forum & (page.labels == 2))
         kind = "listing" if page.page_type == "collection" or page.listing else page.page_type

@@ -10,7 +10,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # the bench's own imports
 
-from train import PageBlocks, cv_texts, item_runs
+from train import PageBlocks, cv_texts, item_runs, rule_inputs
 
 from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES
 
@@ -76,3 +76,14 @@ def test_the_block_cv_drops_a_product_pages_carousel_and_copies_as_the_pipeline_
     probabilities = np.asarray([[0.05, 0.95, 0.0]] * len(page.texts))
     [text] = cv_texts([page], {"set/2": probabilities}).values()
     assert text.splitlines() == ["Teak garden chair", "EUR 89.00 incl. VAT", page.texts[2]]
+
+
+def test_every_check_reads_the_rules_inputs_from_one_place() -> None:
+    """`rule_inputs` gives sure and decide what the pipeline passes: the block tags, the page's
+    product and forum types, the runs and the votes, from the cached features."""
+    product, grid = _product_page(), _grid_page()
+    found = rule_inputs(product)
+    assert found["product"] and not found["comments"] and found["shown"] is None
+    assert found["tags"][:4] == ["h1", "", "", "h2"]
+    assert found["texts"] == product.texts and len(found["votes"]) == len(product.texts)
+    assert rule_inputs(grid)["runs"] == item_runs(grid) and not rule_inputs(grid)["product"]
