@@ -45,8 +45,9 @@ class Rule:
     find: Callable[[Page], Iterable[LexborNode]]
     guarded: bool = True
     safe: bool = False
-    # guarded only against the story's own container (`Page.beside_story`), not by weight: what it
-    # finds names itself clutter ("Recommended for you" over a rail of teasers longer than the story)
+    # guarded by `Page.beside_story`, not by weight alone: what it finds names itself clutter
+    # ("Recommended for you" over a rail of teasers longer than the story), so outside the story's
+    # titled block only the story's own container is kept from it
     named: bool = False
 
 
@@ -150,7 +151,7 @@ class Page:
         """Whether a guarded rule may take `node` without risking the main content."""
         if node.is_text_node:
             return True
-        if node.tag in _NEVER_REMOVED or node.mem_id in self.protected:
+        if not self._unprotected(node):
             return False
         weight = self.weights.get(node.mem_id)
         if weight is None:
@@ -177,7 +178,13 @@ class Page:
         intro (a section front's "Latest news") is the page's own."""
         if self.story is None or not (titled := self.titled_block()) or titled in ancestry(node):
             return self.removable(node)
-        return node.is_text_node or (node.tag not in _NEVER_REMOVED and node.mem_id not in self.protected)
+        return node.is_text_node or self._unprotected(node)
+
+    def _unprotected(self, node: LexborNode) -> bool:
+        """Whether `node` is neither a landmark no rule removes nor `protected` (the user's keep
+        selectors' elements, the story's container and their ancestors): what every guard asks
+        first."""
+        return node.tag not in _NEVER_REMOVED and node.mem_id not in self.protected
 
 
 def holds_story(node: LexborNode) -> bool:
