@@ -510,15 +510,39 @@ def sure(
         passed = None if tags is None else [t == "figcaption" for t in tags]
         verdicts = by_context(verdicts, islands, labels, passed)
         verdicts = [BOILERPLATE if head else v for v, head in zip(verdicts, heads, strict=True)]
-    if runs is not None and texts is not None:
-        unvoted = [d and not v for d, v in zip(doubted, voted, strict=True)]
-        verdicts = items(verdicts, unvoted, kinds=kinds, runs=runs, sizes=sizes, wanted=wants, texts=texts)
-    if product and texts is not None and tags is not None:
-        verdicts = carousels(verdicts, texts, tags)
+    unvoted = [d and not v for d, v in zip(doubted, voted, strict=True)]
+    verdicts, _ = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts, runs=runs,
+                       tags=tags, product=product)  # fmt: skip
     if texts is not None:
         for i in drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown):
             verdicts[i] = BOILERPLATE
     return verdicts if any(verdicts) else None
+
+
+def by_kind(
+    verdicts: list[int],
+    doubted: list[bool],
+    *,
+    kinds: list[int],
+    sizes: list[int],
+    wanted: list[float],
+    texts: list[str] | None,
+    runs: list[int] | None,
+    tags: list[str] | None,
+    product: bool,
+) -> tuple[list[int], bool]:
+    """The verdicts after the rules that read what kind of page it is, in `sure` and `decide`
+    alike, and whether either rule changed any: a list page's items kept (`items`: with `runs`
+    and `texts`; `doubted`, the blocks the model doubts that trafilatura's rules do not remove),
+    then a product page's carousels dropped (`carousels`: with `product`, `texts` and `tags`)."""
+    moved = False
+    if runs is not None and texts is not None:
+        found = items(verdicts, doubted, kinds=kinds, runs=runs, sizes=sizes, wanted=wanted, texts=texts)
+        moved, verdicts = found != verdicts, found
+    if product and texts is not None and tags is not None:
+        found = carousels(verdicts, texts, tags)
+        moved, verdicts = moved or found != verdicts, found
+    return verdicts, moved
 
 
 def items(
@@ -703,15 +727,10 @@ def decide(
         verdicts.append(kinds[-1] if keep else BOILERPLATE)
     if dropped_size > MAX_DROPPED * kept_size:
         return None
-    if runs is not None and texts is not None:
-        unvoted = [d and (votes is None or votes[i] < VOTE) for i, d in enumerate(doubted)]
-        found = items(verdicts, unvoted, kinds=kinds, runs=runs, sizes=sizes, wanted=wants, texts=texts)
-        changed |= found != verdicts
-        verdicts = found
-    if product and texts is not None and tags is not None:
-        found = carousels(verdicts, texts, tags)
-        changed |= found != verdicts
-        verdicts = found
+    unvoted = [d and (votes is None or votes[i] < VOTE) for i, d in enumerate(doubted)]
+    verdicts, moved = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts,
+                              runs=runs, tags=tags, product=product)  # fmt: skip
+    changed |= moved
     if comments_last:
         kinds = [v for v in verdicts if v]
         changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]
