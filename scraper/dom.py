@@ -181,8 +181,13 @@ def class_text(node: LexborNode) -> str:
     """A node's class and id as one lowercase string, an id slug left out as `class_tokens` leaves
     it: each of its class tokens is a piece of this string, or two adjacent pieces joined by a dash,
     so a word without a dash or a space is inside one of the tokens exactly when it is inside this."""
-    attrs = node.attributes
-    names, ident = attrs.get("class"), attrs.get("id")
+    return attributes_class_text(node.attributes)
+
+
+def attributes_class_text(attributes: dict[str, str | None]) -> str:
+    """`class_text` of a node whose `attributes` were read already (each read of
+    `LexborNode.attributes` builds a new dict: about a microsecond)."""
+    names, ident = attributes.get("class"), attributes.get("id")
     if not names and not ident:
         return ""
     return _class_text(names or "", ident or "")

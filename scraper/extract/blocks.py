@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from scraper.dom import BLOCK_ELEMENTS, class_text
+from scraper.dom import BLOCK_ELEMENTS, attributes_class_text
 from scraper.extract.discards import ATTRIBUTES, discarded
 
 _INVISIBLE = frozenset({
@@ -135,8 +135,9 @@ def _vocabulary_mask(text: str) -> int:
     return mask
 
 
-def _words_mask(node: LexborNode) -> int:
-    text = class_text(node)
+def _words_mask(attributes: dict[str, str | None]) -> int:
+    """The vocabulary words in the class and id of an element with these `attributes`."""
+    text = attributes_class_text(attributes)
     return _vocabulary_mask(text) if text else 0
 
 
@@ -182,16 +183,17 @@ def _walk(body: LexborNode) -> list[Block]:
     space of their own ("<a>report</a>, which" reads "report, which"; "<relative-time>May
     3</relative-time>, 2024" reads "May 3, 2024"); a <br> is a line break, and so is a nested
     block in the text around it, as a browser lays it out ("with a <pre>+</pre>." reads "with a"
-    and "." on lines of their own, never "with a .")."""
+    and "." on lines of their own, never "with a .").
+
+    Each node's tag and attributes are read once (`_children`: lexbor builds a new string and a
+    new dict at each read, most of this walk's cost), and passed down with it."""
     root = Block("body", 0, 0, 0, 0)
     blocks = [root]
-    top = _Frame(root, False, 0, 0, _words_mask(body))
-    # mem_id -> how many of its parent's element children share its tag and class
-    shapes: dict[int, int] = {}
-    stack: list[tuple[LexborNode, _Frame]] = [(c, top) for c in _children(body, shapes)]
+    top = _Frame(root, False, 0, 0, _words_mask(body.attributes))
+    stack: list[tuple[_Child, _Frame]] = [(c, top) for c in _children(body)]
     while stack:
-        node, parent = stack.pop()  # pre-order: document order
-        if node.is_text_node:
+        (node, tag, attributes, shape), parent = stack.pop()  # pre-order: document order
+        if attributes is None:  # a text node
             text = node.text_content or ""
             parent.block.pieces.append(text)  # blank ones too: the line breaks of <pre>
             if parent.in_link:
@@ -199,15 +201,14 @@ def _walk(body: LexborNode) -> list[Block]:
             if parent.discarded:
                 parent.block.discarded += len(text.strip())
             continue
-        tag = node.tag or ""
         if tag in _INVISIBLE or tag.startswith("-"):  # -comment, -doctype
             continue
         landmarks = parent.landmarks | _landmark_mask(tag)
         # a repeated inline element (a custom <story-card>) makes the blocks inside it repeated
-        repeated = max(parent.repeated, shapes.get(node.mem_id, 0))
-        words = _words_mask(node) | _tag_words(tag)
+        repeated = max(parent.repeated, shape)
+        words = _words_mask(attributes) | _tag_words(tag)
         near = (*parent.near[1 - _NEAR :], words & _NEAR_MASK)
-        gone = parent.discarded or _discarded(node, tag)
+        gone = parent.discarded or _discarded(tag, attributes)
         if tag not in BLOCK_ELEMENTS:
             if tag == "a":
                 parent.block.links += 1
@@ -225,34 +226,42 @@ def _walk(body: LexborNode) -> list[Block]:
             frame = _Frame(
                 block, False, parent.depth + 1, landmarks, parent.outer_words | words, repeated, near, gone
             )
-        stack += [(c, frame) for c in _children(node, shapes)]
+        stack += [(c, frame) for c in _children(node)]
     return blocks
 
 
-def _discarded(node: LexborNode, tag: str) -> bool:
-    """Whether trafilatura's rules remove the element (discards.py), from its tag and attributes."""
-    attributes = node.attributes
+def _discarded(tag: str, attributes: dict[str, str | None]) -> bool:
+    """Whether trafilatura's rules remove an element of `tag` with these `attributes`
+    (discards.py)."""
     if not attributes:
         return discarded(tag, ())
     return discarded(tag, tuple((k, v or "") for k, v in attributes.items() if k in ATTRIBUTES))
 
 
-def _children(node: LexborNode, shapes: dict[int, int]) -> list[LexborNode]:
-    """The child nodes, text included, last first (for a stack); the element children that share
-    a shape (tag and class) with their siblings are counted into `shapes` on the way."""
-    children = list(node.iter(include_text=True))
-    if len(children) >= 2:
-        alike: dict[tuple[str, str], list[int]] = {}
-        for child in children:
-            if not child.is_text_node:
-                alike.setdefault((child.tag or "", child.attributes.get("class") or ""), []).append(
-                    child.mem_id
-                )
-        for ids in alike.values():
-            if len(ids) >= 2:
-                shapes.update(dict.fromkeys(ids, len(ids)))
-    children.reverse()
-    return children
+# A child node as the walk reads it: the node, its tag, its attributes (None: a text node) and how
+# many of its parent's element children share its tag and class (0 when none does but itself)
+_Child = tuple[LexborNode, str, "dict[str, str | None] | None", int]
+
+
+def _children(node: LexborNode) -> list[_Child]:
+    """The child nodes, text included, last first (for a stack), each with its tag, attributes and
+    shape count (how many of the element children share its tag and class, when two or more do)."""
+    read: list[tuple[LexborNode, str, dict[str, str | None] | None, tuple[str, str]]] = []
+    alike: dict[tuple[str, str], int] = {}
+    for child in node.iter(include_text=True):
+        if child.is_text_node:
+            read.append((child, "", None, ("", "")))
+            continue
+        tag = child.tag or ""
+        attributes = child.attributes
+        shape = (tag, attributes.get("class") or "")
+        alike[shape] = alike.get(shape, 0) + 1
+        read.append((child, tag, attributes, shape))
+    read.reverse()
+    return [
+        (child, tag, attributes, 0 if attributes is None or (count := alike[shape]) < 2 else count)
+        for child, tag, attributes, shape in read
+    ]
 
 
 PAGE_TYPES = ("article", "forum", "product", "documentation", "service", "collection")
