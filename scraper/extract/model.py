@@ -11,7 +11,8 @@ the model's guess. A block is kept when the model is sure it is wanted (`KEEP`),
 is sure it is not (`DROP`), and left to trafilatura's verdict when the model is unsure; kept
 comments come after the main text, and a text kept more often than the page shows it to a reader
 is a copy, dropped (`drop_copies`), and so is the second half of a kept block that holds one text
-twice in a row (`once`: a screen reader's copy beside the text). When that changes nothing,
+twice in a row (`once`: a screen reader's copy beside the text); a kept block of machine
+identifiers (UUIDs run together) goes (`machine`). When that changes nothing,
 trafilatura's text and Markdown are kept as they are.
 
 The artifact (`block_model.txt.gz`, LightGBM's text format) ships inside the package and is
@@ -323,6 +324,12 @@ CLASSES = ("boilerplate", "content", "comment")
 # block holding the whole story beside its paragraphs): `drop_copies`. Texts of fewer words are
 # not compared (a one-word heading also found in a paragraph is not a copy).
 MIN_COPY_WORDS = 3
+# A kept block whose text is mostly machine identifiers, MACHINE_IDS or more UUIDs run together
+# making up half its characters or more ("9303097ac-d3e5-41e1-baf5-303640756ebfX2bf8403c-..."; a
+# shop's sponsored cards spell their labels out of such spans, which its stylesheet hides), is no
+# reader's text, and goes (`machine`). One UUID in a command or a table's cell is left.
+MACHINE_IDS = 3
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 def probabilities(blocks: list[Block]) -> list[list[float]]:
@@ -461,8 +468,8 @@ def sure(
     that, a doubted paragraph that continues the story is kept (`continued`: `texts` and `tags`),
     and is no island; a label heading a rail (`rail_heads`: `links`, each block's share of link
     text) goes. Last, a list page's items are kept (`items`: `runs`, each block's alike siblings),
-    on a thread too. With `texts`, copies among the kept blocks are dropped (`drop_copies`,
-    `shown`), as `decide` does."""
+    on a thread too. With `texts`, a kept block of machine identifiers goes (`machine`) and copies
+    among the kept blocks are dropped (`drop_copies`, `shown`), as `decide` does."""
     verdicts: list[int] = []
     doubted: list[bool] = []  # unsure of it
     kinds: list[int] = []  # what each block is when kept
@@ -514,6 +521,7 @@ def sure(
     verdicts, _ = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts, runs=runs,
                        tags=tags, product=product)  # fmt: skip
     if texts is not None:
+        verdicts = [BOILERPLATE if v and machine(t) else v for v, t in zip(verdicts, texts, strict=True)]
         for i in drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown):
             verdicts[i] = BOILERPLATE
     return verdicts if any(verdicts) else None
@@ -699,9 +707,9 @@ def decide(
     wanted) is at least `KEEP`, dropped below `DROP`, and left to trafilatura's verdict between.
     With `comments_last`, a comment kept before main text moves after it, which is a change too.
     A list page's items are kept (`items`: `runs`, each block's alike siblings; not those of which
-    trafilatura's rules remove `VOTE` or more, `votes`), as `sure` does. With `texts`, copies among
-    the kept blocks are dropped (`drop_copies`: a text kept more often than the page shows it,
-    `shown`)."""
+    trafilatura's rules remove `VOTE` or more, `votes`), as `sure` does. With `texts`, a kept block
+    of machine identifiers goes (`machine`), and so do copies among the kept blocks (`drop_copies`:
+    a text kept more often than the page shows it, `shown`)."""
     verdicts: list[int] = []
     doubted: list[bool] = []  # left to trafilatura's verdict
     kinds: list[int] = []  # what each block is when kept
@@ -735,6 +743,10 @@ def decide(
         kinds = [v for v in verdicts if v]
         changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]
     if texts is not None:
+        ids = [i for i, (v, t) in enumerate(zip(verdicts, texts, strict=True)) if v and machine(t)]
+        changed |= bool(ids)
+        for i in ids:
+            verdicts[i] = BOILERPLATE
         copies = drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown)
         changed |= bool(copies)
         for i in copies:
@@ -753,6 +765,16 @@ def words(text: str, most: int | None = None) -> int:
     if most is None:
         return len(_WORD.findall(text))
     return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))
+
+
+def machine(text: str) -> bool:
+    """Whether a block's text is mostly machine identifiers: `MACHINE_IDS` or more UUIDs making up
+    half its characters or more (a reader's text, a command or a table's cell holds one among its
+    words)."""
+    if text.count("-") < 4 * MACHINE_IDS:  # four hyphens a UUID: most texts stop here
+        return False
+    found = _UUID.findall(text)
+    return len(found) >= MACHINE_IDS and 2 * sum(map(len, found)) >= len(text)
 
 
 def once(text: str) -> str:

@@ -371,6 +371,25 @@ def test_a_block_holding_its_text_twice_in_a_row_is_kept_once(fixed_model: Any) 
     assert model.once(refrain) == refrain
 
 
+def test_a_block_of_machine_identifiers_goes(fixed_model: Any) -> None:
+    """A kept block whose text is UUIDs run together (a shop's sponsored card spelling its label
+    out of spans the stylesheet hides) goes, whatever the model says; a command or a table's
+    cell holding one UUID among its words stays, and so does a paragraph naming three."""
+    ids = "".join(f"{i}3097ac-d3e5-41e1-baf5-30364075{i}ebfX" for i in range(10, 16))
+    command = "$ celery -A proj result -t tasks.add 4e196aa4-0141-4601-8138-7aa33db0f577"
+    cell = "{B4BFCC3A-DB2C-424C-B029-7FE99A87C641}"
+    named = (
+        "The three builds failed with the ids 4e196aa4-0141-4601-8138-7aa33db0f577, "
+        "5e196aa4-0141-4601-8138-7aa33db0f577 and 6e196aa4-0141-4601-8138-7aa33db0f577; each "
+        "stopped at the linker, which ran out of memory on the small runners we had given it."
+    )
+    html = f"<h1>Ladies top, size 6</h1><div>{ids}</div><pre>{command}</pre><p>{cell}</p><p>{named}</p>"
+    fixed_model([0.9] * 5)
+    chosen = [b.text for b in model.choose(_blocks(html)) or []]
+    assert chosen == ["Ladies top, size 6", command, cell, named]
+    assert model.machine(ids) and not model.machine(command) and not model.machine(named)
+
+
 def test_a_product_pages_carousel_of_other_products_goes(fixed_model: Any) -> None:
     """On a product page, a kept label naming other products ("Customers also bought") goes with
     the cards after it, up to the next heading of its level; the product's own description after

@@ -615,3 +615,13 @@ def test_sure_drops_a_product_pages_carousel_the_first_model_keeps() -> None:
     product = model.sure(rows, sizes, texts=texts, tags=tags, product=True)
     assert product == [model.CONTENT, model.CONTENT, 0, 0, 0, model.CONTENT, model.CONTENT]
     assert model.sure(rows, sizes, texts=texts, tags=tags) == [model.CONTENT] * len(texts)
+
+
+def test_sure_drops_a_block_of_machine_identifiers() -> None:
+    """The cascade's first pass drops a kept block that is UUIDs run together (`machine`), as
+    `decide` does; the story beside it, naming one such id, stays."""
+    ids = "".join(f"{i}aea247-2e76-4905-9b83-15a5a5664cfaG" for i in range(10, 14))
+    texts = ["Clutch kit for a van", ids, STORY_TEXT + " Order 4e196aa4-0141-4601-8138-7aa33db0f577."]
+    rows, sizes = [SURE] * 3, [len(t) for t in texts]
+    c = model.CONTENT
+    assert model.sure(rows, sizes, texts=texts) == [c, model.BOILERPLATE, c]
