@@ -564,7 +564,10 @@ def test_a_list_pages_doubted_items_are_its_content() -> None:
     assert judged(story, [SURE, SURE, SURE, *rows[3:]]) == [c, c, c, b, b, b]
     assert judged(runs=[0, 0, 2, 2, 0, 0]) == [c, c, b, b, b, b]  # no run of ITEM_RUN
     assert judged(votes=[0.0, 0.0, 1.0, 1.0, 1.0, 0.0]) == [c, c, b, b, b, b]
-    assert judged(rows=[SURE, SURE, *[[0.8, 0.2, 0.0]] * 3, GONE]) == [c, c, b, b, b, b]
+    archive = [texts[0], intro, "March 2021", "April 2021", "May 2021", "Footer"]  # no prices
+    leaning_out = [SURE, SURE, *[[0.8, 0.2, 0.0]] * 3, GONE]
+    assert judged(archive, leaning_out) == [c, c, b, b, b, b]
+    assert judged(rows=leaning_out) == [c, c, c, c, c, b]  # a shop's priced cards: model.PRICED
     assert model.sure(rows, sizes, texts=texts) == [c, c, b, b, b, b]  # no runs given
 
 
