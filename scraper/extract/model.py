@@ -139,6 +139,14 @@ RAIL_ITEMS, RAIL_LINKS, RAIL_WORDS = 2, 0.8, 30
 # category lists lean further out). On a story page a rail of teasers stays dropped: page type
 # decides, read from the page's structure. Chosen by the site-grouped CV (docs/model.md).
 ITEM_RUN, ITEM_STORY, ITEM_SHARE, ITEM_WANTED = 3, 1, 0.5, 0.25
+# A shop's grid says whose its items are: where PRICED or more of them name a price (a currency
+# beside a number, `_PRICE`), the model's lean is not asked for (a blog's archive, blogroll and
+# category lists name none). Chosen by the site-grouped CV.
+PRICED = 0.2
+_PRICE = re.compile(
+    r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|R\$|kr)\s?)\d"
+    r"|\d(?:[.,]\d{2})?\s?(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|zł|kr|Kč)\b)"
+)
 # A product page's carousels of other products (`carousels`): a kept label of at most
 # CAROUSEL_WORDS words naming them ("Customers also bought", "Similar items", "Complete the
 # look"; _CAROUSEL) goes, with the blocks after it up to the next heading of its level or above
@@ -568,8 +576,9 @@ def items(
     are kept, each as its kind (`kinds`: CONTENT or COMMENT), where the page has no story of its
     own beside them: at most `ITEM_STORY` kept block (of `texts`) of `ISLAND_WORDS` words or more,
     the items holding at least `ITEM_SHARE` as much text (`sizes`) as the kept blocks, and their
-    probability of being wanted (`wanted`) `ITEM_WANTED` or more on average, by size. On a story
-    page they stay dropped (a rail of teasers)."""
+    probability of being wanted (`wanted`) `ITEM_WANTED` or more on average, by size, unless
+    `PRICED` or more of them name a price (a shop's grid). On a story page they stay dropped (a
+    rail of teasers)."""
     found = [
         i
         for i, (v, d, n) in enumerate(zip(verdicts, doubted, runs, strict=True))
@@ -582,7 +591,8 @@ def items(
     story = sum(1 for v, t in zip(verdicts, texts, strict=True) if v and words(t, _COUNTED) >= ISLAND_WORDS)
     if story > ITEM_STORY or total < ITEM_SHARE * kept:
         return verdicts
-    if sum(sizes[i] * wanted[i] for i in found) < ITEM_WANTED * total:
+    priced = sum(1 for i in found if _PRICE.search(texts[i])) >= PRICED * len(found)
+    if not priced and sum(sizes[i] * wanted[i] for i in found) < ITEM_WANTED * total:
         return verdicts
     chosen = list(verdicts)
     for i in found:
