@@ -169,6 +169,21 @@ _CAROUSEL = re.compile(
     ),
     re.IGNORECASE,
 )  # fmt: skip
+# A label that also names one of the product's own sections ("Details Reviews (12) Customers also
+# viewed": a tab strip's text in one block) heads the tab shown under it, which is the product's
+# own (its features, its reviews), not a carousel: `carousels` leaves it.
+_OWN_SECTION = re.compile(
+    "|".join(
+        (
+            r"\breviews?\b", r"\bdetails\b", r"\bdescription\b", r"\bspecifications?\b", r"\bspecs\b",
+            r"\bbewertungen\b", r"\bbeschreibung\b", r"\btechnische daten\b",  # German
+            r"\bavis\b", r"\bdétails\b", r"\bcaractéristiques\b",  # French
+            r"\bopiniones\b", r"\breseñas\b", r"\bdetalles\b", r"\bdescripción\b",  # Spanish
+            r"\brecensioni\b", r"\bdettagli\b", r"\bdescrizione\b", r"\bspecifiche\b",  # Italian
+        )
+    ),
+    re.IGNORECASE,
+)  # fmt: skip
 _HEADING_LEVELS = {f"h{level}": level for level in range(1, 7)}
 # `sure` compares a block's words with these bounds alone: a count that stops one past the
 # largest gives every comparison's answer without reading a long paragraph to its end
@@ -603,7 +618,8 @@ def items(
 def carousels(verdicts: list[int], texts: list[str], tags: list[str]) -> list[int]:
     """The verdicts after dropping a product page's carousels of other products: each kept label
     of at most `CAROUSEL_WORDS` words (`texts`) naming them (`_CAROUSEL`: "Customers also bought",
-    "Similar items"; not an `<h1>`, the product's own name) and the blocks after it, up to the
+    "Similar items"; not an `<h1>`, the product's own name, nor a tab strip's text that also names
+    one of the product's own sections, `_OWN_SECTION`) and the blocks after it, up to the
     next heading (`tags`) of its level or above (a label that is no heading counts as an <h2>)
     or the next block of `ISLAND_WORDS` words or more."""
     found = list(verdicts)
@@ -611,8 +627,9 @@ def carousels(verdicts: list[int], texts: list[str], tags: list[str]) -> list[in
     while i < len(verdicts):
         text = texts[i]
         # the page's title names the product itself ("You May Also Like", a book), never a carousel
-        label = verdicts[i] and tags[i] != "h1"
-        if not (label and words(text, CAROUSEL_WORDS + 1) <= CAROUSEL_WORDS and _CAROUSEL.search(text)):
+        label = verdicts[i] and tags[i] != "h1" and words(text, CAROUSEL_WORDS + 1) <= CAROUSEL_WORDS
+        named = _CAROUSEL.search(text) if label else None
+        if named is None or _OWN_SECTION.search(f"{text[: named.start()]} {text[named.end() :]}"):
             i += 1
             continue
         level = _HEADING_LEVELS.get(tags[i], 2)

@@ -27,6 +27,7 @@ import functools
 import json
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -219,7 +220,9 @@ def _document(
 ) -> Document:
     """The page's record from its extraction: `found`'s metadata, its `text` (and the `markdown`
     the quality score reads), the Markdown and XML `shown`; junk and unreadable text are skipped.
-    `searched`: htmldate's search for the date (`_date_search`), run only for a record that has one."""
+    `searched`: htmldate's search for the date (`_date_search`), run only for a record that has one.
+    Its text and Markdown are in Unicode's composed form (NFC), as trafilatura gives its own."""
+    text, markdown = _nfc(text), _nfc(markdown)
     if not text:
         return _junk_or_nothing(
             page, facts, signals, trace, "the main text block is empty", settings=settings
@@ -258,8 +261,8 @@ def _document(
         fetched_at=page.fetched_at,
         status=page.status,
         warc_record_id=page.warc_record_id,
-        markdown=shown.markdown,
-        xml=shown.xml,
+        markdown=_nfc(shown.markdown),
+        xml=_nfc(shown.xml),
     )
     trace.lap("metadata")
     return document
@@ -857,8 +860,15 @@ def _alnum(text: str) -> int:
 
 
 def _clean(value: str | None) -> str | None:
-    """Whitespace-normalised, or None when nothing is left."""
-    return " ".join((value or "").split()) or None
+    """Whitespace-normalised and composed (NFC), or None when nothing is left."""
+    return _nfc(" ".join((value or "").split())) or None
+
+
+def _nfc(value: str) -> str:
+    """`value` in Unicode's composed form (NFC), as trafilatura normalises its output: a page's
+    U+09DF (Bengali yya, which NFC writes as its two parts) or a letter with a combining accent
+    reads the same, and a search for the text finds it as other tools write it."""
+    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
 
 
 def _clean_list(values: list[str] | None) -> tuple[str, ...]:

@@ -39,6 +39,15 @@ def test_blocks_partition_the_visible_text_in_document_order() -> None:
     assert all(len(b.features) == FEATURE_COUNT for b in blocks)
 
 
+def test_ruby_annotations_are_not_the_blocks_text() -> None:
+    """Furigana and pinyin (<rt>, with <rp>'s fallback brackets) sit above the text they read: the
+    block reads as its base text, as trafilatura's output does."""
+    [block] = _blocks(
+        "<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>法律<rt>ほうりつ</rt></ruby>です</p>"
+    )
+    assert block.text == "子どもへの法律です"
+
+
 def test_code_keeps_its_lines() -> None:
     """A <pre> block keeps its line breaks and indentation, highlighted spans and all."""
     [block] = _blocks("<pre><span>def</span> f():\n    <span>return</span> 1\n</pre>")

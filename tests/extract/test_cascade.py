@@ -655,3 +655,17 @@ def test_a_shops_priced_grid_is_kept_however_far_the_model_leans_out() -> None:
     unpriced = ["Mesh task chair", "March 2021", "Oak desk", "April 2021", "Ash shelf", "May 2021"]
     assert kept(unpriced) == [c, c, *[b] * 6]
     assert kept(cards, story=True) == [c, c, *[b] * 6]
+
+
+def test_a_tab_strip_naming_a_carousel_keeps_the_products_own_tab() -> None:
+    """A tab strip's text in one block ("Details Reviews (12) Customers also viewed") names the
+    product's own sections beside the carousel: the tab under it (the product's features) stays.
+    A label naming a carousel alone, in any of the languages, still heads one."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    tags = ["h1", "div", "li", "li"]
+    for strip in ("Details Reviews (12) Customers also viewed", "Beschreibung Bewertungen Ähnliche Produkte"):
+        texts = ["Steel kettle", strip, "Holds 1.7 litres", "Boils in three minutes"]
+        assert model.carousels([c] * 4, texts, tags) == [c] * 4
+    for label in ("Customers also viewed", "People who viewed this item also viewed", "Ähnliche Produkte"):
+        texts = ["Steel kettle", label, "Copper kettle", "$39.99"]
+        assert model.carousels([c] * 4, texts, tags) == [c, b, b, b]
