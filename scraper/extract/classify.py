@@ -62,7 +62,10 @@ _SHELL_SCRIPT = 5000
 # A product page's extracted text of fewer words than this, and no number among them, is the
 # header of a shell whose product a script writes (`_product_shell`).
 _SHELL_WORDS = 10
-_WORD = re.compile(r"\w+")
+# a word: a run of letters or digits, or one character of a script written without spaces between
+# its words (Chinese, Japanese kana; a run of them is a sentence, not a word)
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
 # A link-only page: at least this many links, at least this share of its text in them.
 _MIN_LINKS = 5
 _LINK_SHARE = 0.7
@@ -564,7 +567,8 @@ def _is_listing(s: PageSignals, amount: int, extracted: int) -> bool:
 
 def _product_shell(s: PageSignals, text: str) -> bool:
     """A product page whose product a script has yet to write: declared a product (schema.org or
-    og:type), no price or cart markup, and its extracted `text` fewer than `_SHELL_WORDS` words,
+    og:type), no price or cart markup, and its extracted `text` fewer than `_SHELL_WORDS` words
+    (a Chinese or Japanese character counts as one: its words have no spaces between them),
     none of them a number (a product shows a name and a price; this is the site's name and its
     search box). Scripts are not asked for: a saved page may have lost them."""
     if s.price_markup or _page_type(s) != "product" or any(c.isdigit() for c in text):

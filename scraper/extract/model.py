@@ -796,12 +796,15 @@ def words(text: str, most: int | None = None) -> int:
 
 def machine(text: str) -> bool:
     """Whether a block's text is mostly machine identifiers: `MACHINE_IDS` or more UUIDs making up
-    half its characters or more (a reader's text, a command or a table's cell holds one among its
-    words)."""
+    half its characters or more, run together (fewer words than UUIDs: a listing of IDs one a line,
+    a JSON example or a log a reader is shown spaces them out; a reader's text, a command or a
+    table's cell holds one among its words)."""
     if text.count("-") < 4 * MACHINE_IDS:  # four hyphens a UUID: most texts stop here
         return False
     found = _UUID.findall(text)
-    return len(found) >= MACHINE_IDS and 2 * sum(map(len, found)) >= len(text)
+    return (
+        len(found) >= MACHINE_IDS and 2 * sum(map(len, found)) >= len(text) and len(text.split()) < len(found)
+    )
 
 
 def once(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -397,6 +398,20 @@ def test_a_block_of_machine_identifiers_goes(fixed_model: Any) -> None:
     chosen = [b.text for b in model.choose(_blocks(html)) or []]
     assert chosen == ["Ladies top, size 6", command, cell, named]
     assert model.machine(ids) and not model.machine(command) and not model.machine(named)
+
+
+def test_identifiers_a_reader_is_shown_stay(fixed_model: Any) -> None:
+    """UUIDs spaced out as a reader is shown them (a command's output, one a line; a JSON example)
+    are no machine block, however many: only UUIDs run together are (`machine`)."""
+    ids = [f"{i}3097ac-d3e5-41e1-baf5-30364075{i}eb" for i in range(10, 14)]
+    listing = "\n".join(ids)
+    example = json.dumps({"id": ids[0], "parent": ids[1], "owner": ids[2]})
+    html = f"<h1>Your workspaces</h1><pre>{listing}</pre><pre>{example}</pre>"
+    fixed_model([0.9] * 3)
+    chosen = [b.text for b in model.choose(_blocks(html)) or []]
+    assert chosen == ["Your workspaces", listing, example]
+    assert not model.machine(listing) and not model.machine(example)
+    assert model.machine("X".join(ids)) and model.machine(" ".join(["X".join(ids)] * 2))
 
 
 def test_a_product_pages_carousel_of_other_products_goes(fixed_model: Any) -> None:

@@ -476,6 +476,19 @@ def test_a_product_page_showing_only_its_header_needs_javascript() -> None:
     assert _judge(html, "").page_type == "product"  # nothing extracted: no story, as before
 
 
+def test_a_chinese_or_japanese_product_description_is_no_shell() -> None:
+    """A product page's description in a script written without spaces between its words (and no
+    number in it) is many words, not the few of a shell's header: each character counts as one."""
+    product = '<meta property="og:type" content="product">'
+    html = _page("<h1>樫のテーブル</h1><p>手作りの樫の木のテーブルです</p>", "樫のテーブル", product)
+    described = (
+        "樫のダイニングテーブル\n職人が一つずつ手作りした、丈夫な樫の木のテーブルです。"
+        "天板は厚く、脚はしっかりとしていて、家族みんなで毎日使えます。"
+    )
+    assert _judge(html, described).page_type == "product"
+    assert _judge(html, "樫の店\n検索").page_type == "js_shell"  # a shop's name and its search box
+
+
 def _bare_links(count: int) -> str:
     return "<ul>" + "".join(f"<li><a href='/p/{i}'>Page {i}</a></li>" for i in range(count)) + "</ul>"
 
