@@ -9,7 +9,9 @@ Every figure is out-of-sample (splits.py):
 - *CV*: the pages of the non-frozen sites, each extracted with the block model trained on the
   other folds (site-grouped K-fold: no site is in both the training and the test part);
 - *frozen*: the final-check split (about a quarter of the sites, by a hash of the site), extracted
-  with the model trained on every non-frozen page, i.e. the one that ships. Nothing is tuned on it.
+  with the models that ship (`block_model*.txt.gz`, which `make train` fits on every non-frozen
+  page): what a user gets, measured as it ships, whatever collection it was fitted on. Nothing is
+  tuned on it.
 
 For each page, in worker processes: our `extract` (the real pipeline, with that page's fold model),
 trafilatura (default; `include_comments=False`; `favor_precision` and `fast`, each without
@@ -109,8 +111,10 @@ def _ours(page: Any, fold: int | None) -> tuple[str, dict[str, float]]:
     from scraper.extract import model  # noqa: PLC0415
     from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
 
-    if fold is not None:
+    if fold in _MODELS:
         model.use(*_MODELS[fold])
+    else:  # the frozen split (and a page of no fold): the models that ship
+        model.use_shipped()
     trace = Trace()
     text = ""
     with contextlib.suppress(ScraperError):  # no main content: an empty prediction
@@ -438,9 +442,10 @@ def speed_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _fold_models(train: ModuleType, jobs: int) -> dict[int, list[str]]:
-    """The CV fold models and the frozen split's, each the main model and the cascade's first one,
-    cached in bench/out/models/ by what they come from: the blocks and the inputs the models read
-    of them (`train.models_digest`), the parameters and the rounds."""
+    """The CV fold models, each the main model and the cascade's first one, cached in
+    bench/out/models/ by what they come from: the blocks and the inputs the models read of them
+    (`train.models_digest`), the parameters and the rounds. None for the frozen split: it is read
+    with the shipped models (`_ours`)."""
     blocks = train.collect(load_datasets(command="bench-quality"), jobs)
     key = hashlib.sha256(
         json.dumps(
@@ -455,10 +460,15 @@ def _fold_models(train: ModuleType, jobs: int) -> dict[int, list[str]]:
     ).hexdigest()[:16]
     cache = OUT / "models" / f"folds-{key}.json"
     if cache.is_file():
-        return {int(k): v for k, v in json.loads(cache.read_text(encoding="utf-8")).items()}
+        cached = json.loads(cache.read_text(encoding="utf-8")).items()
+        return {int(k): v for k, v in cached if int(k) != FROZEN}
     started = time.perf_counter()
     mains, firsts = train.fold_models(blocks), train.fold_models(blocks, first=True)
-    models = {fold: [mains[fold].model_to_string(), firsts[fold].model_to_string()] for fold in mains}
+    models = {
+        fold: [mains[fold].model_to_string(), firsts[fold].model_to_string()]
+        for fold in mains
+        if fold != FROZEN
+    }
     print(
         f"bench-quality: {len(models)} models trained in {time.perf_counter() - started:.0f} s",
         file=sys.stderr,

@@ -11,7 +11,9 @@ Junk pages are stored as nothing: a skip reason and no text. The verdicts, check
     js_shell    a client-rendered shell: almost no visible text, scripts to load, and an empty
                 app root (`#root`, `#__next`, `[ng-version]`, ...) or a `<noscript>` asking for
                 JavaScript. Its story only exists once a browser has run it: "needs JavaScript"
-                (`[[sites]] render = true` / `clean --render` render it first)
+                (`[[sites]] render = true` / `clean --render` render it first). So is a page
+                declared a product, with no price or cart markup, whose extracted text is a few
+                words and no number (the site's name and a search box: a script writes the rest)
     not_found   title or h1 says "page not found" / "404" / "doesn't exist" (a soft 404)
 
 An index or category page (repeated teaser blocks, no story of its own) is not junk: its teasers
@@ -57,6 +59,13 @@ MIN_TEASERS = 5
 _SHELL_TEXT = 200
 # Inline script of this size is an app's payload even without a script file.
 _SHELL_SCRIPT = 5000
+# A product page's extracted text of fewer words than this, and no number among them, is the
+# header of a shell whose product a script writes (`_product_shell`).
+_SHELL_WORDS = 10
+# a word: a run of letters or digits, or one character of a script written without spaces between
+# its words (Chinese, Japanese kana; a run of them is a sentence, not a word)
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
 # A link-only page: at least this many links, at least this share of its text in them.
 _MIN_LINKS = 5
 _LINK_SHARE = 0.7
@@ -556,6 +565,17 @@ def _is_listing(s: PageSignals, amount: int, extracted: int) -> bool:
     return amount < LITTLE_PROSE and not article_declared and ((only_teasers and teased) or linked)
 
 
+def _product_shell(s: PageSignals, text: str) -> bool:
+    """A product page whose product a script has yet to write: declared a product (schema.org or
+    og:type), no price or cart markup, and its extracted `text` fewer than `_SHELL_WORDS` words
+    (a Chinese or Japanese character counts as one: its words have no spaces between them),
+    none of them a number (a product shows a name and a price; this is the site's name and its
+    search box). Scripts are not asked for: a saved page may have lost them."""
+    if s.price_markup or _page_type(s) != "product" or any(c.isdigit() for c in text):
+        return False
+    return sum(1 for _ in zip(range(_SHELL_WORDS), _WORD.finditer(text), strict=False)) < _SHELL_WORDS
+
+
 def _link_only(s: PageSignals) -> bool:
     """A page of bare links: several of them, most of its visible text theirs, and almost no
     prose or paragraphs of its own."""
@@ -614,6 +634,8 @@ def classify(
     verdict = _judge(signals, amount, status, None if text is None else len(text))
     if verdict is not None:
         return Classification(verdict[0], 0.0, verdict[1])
+    if text and _product_shell(signals, text):  # no text at all: no story, as before
+        return Classification("js_shell", 0.0, NEEDS_JAVASCRIPT)
     listing = text is not None and _is_listing(signals, amount, len(text))
     page_type = "listing" if listing else _page_type(signals)
     return Classification(page_type, quality(text or "", markdown))

@@ -11,7 +11,8 @@ the model's guess. A block is kept when the model is sure it is wanted (`KEEP`),
 is sure it is not (`DROP`), and left to trafilatura's verdict when the model is unsure; kept
 comments come after the main text, and a text kept more often than the page shows it to a reader
 is a copy, dropped (`drop_copies`), and so is the second half of a kept block that holds one text
-twice in a row (`once`: a screen reader's copy beside the text). When that changes nothing,
+twice in a row (`once`: a screen reader's copy beside the text); a kept block of machine
+identifiers (UUIDs run together) goes (`machine`). When that changes nothing,
 trafilatura's text and Markdown are kept as they are.
 
 The artifact (`block_model.txt.gz`, LightGBM's text format) ships inside the package and is
@@ -131,6 +132,14 @@ RAIL_ITEMS, RAIL_LINKS, RAIL_WORDS = 2, 0.8, 30
 # category lists lean further out). On a story page a rail of teasers stays dropped: page type
 # decides, read from the page's structure. Chosen by the site-grouped CV (docs/model.md).
 ITEM_RUN, ITEM_STORY, ITEM_SHARE, ITEM_WANTED = 3, 1, 0.5, 0.25
+# A shop's grid says whose its items are: where PRICED or more of them name a price (a currency
+# beside a number, `_PRICE`), the model's lean is not asked for (a blog's archive, blogroll and
+# category lists name none). Chosen by the site-grouped CV.
+PRICED = 0.2
+_PRICE = re.compile(
+    r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|R\$|kr)\s?)\d"
+    r"|\d(?:[.,]\d{2})?\s?(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|zł|kr|Kč)\b)"
+)
 # A product page's carousels of other products (`carousels`): a kept label of at most
 # CAROUSEL_WORDS words naming them ("Customers also bought", "Similar items", "Complete the
 # look"; _CAROUSEL) goes, with the blocks after it up to the next heading of its level or above
@@ -149,6 +158,21 @@ _CAROUSEL = re.compile(
             r"\baimerez aussi", r"\b(?:produits|articles) similaires",  # French
             r"\btambién te puede", r"\bproductos (?:relacionados|similares)",  # Spanish
             r"\bpiacerti anche", r"\bprodotti (?:simili|correlati)",  # Italian
+        )
+    ),
+    re.IGNORECASE,
+)  # fmt: skip
+# A label that also names one of the product's own sections ("Details Reviews (12) Customers also
+# viewed": a tab strip's text in one block) heads the tab shown under it, which is the product's
+# own (its features, its reviews), not a carousel: `carousels` leaves it.
+_OWN_SECTION = re.compile(
+    "|".join(
+        (
+            r"\breviews?\b", r"\bdetails\b", r"\bdescription\b", r"\bspecifications?\b", r"\bspecs\b",
+            r"\bbewertungen\b", r"\bbeschreibung\b", r"\btechnische daten\b",  # German
+            r"\bavis\b", r"\bdétails\b", r"\bcaractéristiques\b",  # French
+            r"\bopiniones\b", r"\breseñas\b", r"\bdetalles\b", r"\bdescripción\b",  # Spanish
+            r"\brecensioni\b", r"\bdettagli\b", r"\bdescrizione\b", r"\bspecifiche\b",  # Italian
         )
     ),
     re.IGNORECASE,
@@ -316,6 +340,12 @@ CLASSES = ("boilerplate", "content", "comment")
 # block holding the whole story beside its paragraphs): `drop_copies`. Texts of fewer words are
 # not compared (a one-word heading also found in a paragraph is not a copy).
 MIN_COPY_WORDS = 3
+# A kept block whose text is mostly machine identifiers, MACHINE_IDS or more UUIDs run together
+# making up half its characters or more ("9303097ac-d3e5-41e1-baf5-303640756ebfX2bf8403c-..."; a
+# shop's sponsored cards spell their labels out of such spans, which its stylesheet hides), is no
+# reader's text, and goes (`machine`). One UUID in a command or a table's cell is left.
+MACHINE_IDS = 3
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 def probabilities(blocks: list[Block]) -> list[list[float]]:
@@ -454,8 +484,8 @@ def sure(
     that, a doubted paragraph that continues the story is kept (`continued`: `texts` and `tags`),
     and is no island; a label heading a rail (`rail_heads`: `links`, each block's share of link
     text) goes. Last, a list page's items are kept (`items`: `runs`, each block's alike siblings),
-    on a thread too. With `texts`, copies among the kept blocks are dropped (`drop_copies`,
-    `shown`), as `decide` does."""
+    on a thread too. With `texts`, a kept block of machine identifiers goes (`machine`) and copies
+    among the kept blocks are dropped (`drop_copies`, `shown`), as `decide` does."""
     verdicts: list[int] = []
     doubted: list[bool] = []  # unsure of it
     kinds: list[int] = []  # what each block is when kept
@@ -507,6 +537,7 @@ def sure(
     verdicts, _ = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts, runs=runs,
                        tags=tags, product=product)  # fmt: skip
     if texts is not None:
+        verdicts = [BOILERPLATE if v and machine(t) else v for v, t in zip(verdicts, texts, strict=True)]
         for i in drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown):
             verdicts[i] = BOILERPLATE
     return verdicts if any(verdicts) else None
@@ -553,8 +584,9 @@ def items(
     are kept, each as its kind (`kinds`: CONTENT or COMMENT), where the page has no story of its
     own beside them: at most `ITEM_STORY` kept block (of `texts`) of `ISLAND_WORDS` words or more,
     the items holding at least `ITEM_SHARE` as much text (`sizes`) as the kept blocks, and their
-    probability of being wanted (`wanted`) `ITEM_WANTED` or more on average, by size. On a story
-    page they stay dropped (a rail of teasers)."""
+    probability of being wanted (`wanted`) `ITEM_WANTED` or more on average, by size, unless
+    `PRICED` or more of them name a price (a shop's grid). On a story page they stay dropped (a
+    rail of teasers)."""
     found = [
         i
         for i, (v, d, n) in enumerate(zip(verdicts, doubted, runs, strict=True))
@@ -567,7 +599,8 @@ def items(
     story = sum(1 for v, t in zip(verdicts, texts, strict=True) if v and words(t, _COUNTED) >= ISLAND_WORDS)
     if story > ITEM_STORY or total < ITEM_SHARE * kept:
         return verdicts
-    if sum(sizes[i] * wanted[i] for i in found) < ITEM_WANTED * total:
+    priced = sum(1 for i in found if _PRICE.search(texts[i])) >= PRICED * len(found)
+    if not priced and sum(sizes[i] * wanted[i] for i in found) < ITEM_WANTED * total:
         return verdicts
     chosen = list(verdicts)
     for i in found:
@@ -578,7 +611,8 @@ def items(
 def carousels(verdicts: list[int], texts: list[str], tags: list[str]) -> list[int]:
     """The verdicts after dropping a product page's carousels of other products: each kept label
     of at most `CAROUSEL_WORDS` words (`texts`) naming them (`_CAROUSEL`: "Customers also bought",
-    "Similar items"; not an `<h1>`, the product's own name) and the blocks after it, up to the
+    "Similar items"; not an `<h1>`, the product's own name, nor a tab strip's text that also names
+    one of the product's own sections, `_OWN_SECTION`) and the blocks after it, up to the
     next heading (`tags`) of its level or above (a label that is no heading counts as an <h2>)
     or the next block of `ISLAND_WORDS` words or more."""
     found = list(verdicts)
@@ -586,8 +620,9 @@ def carousels(verdicts: list[int], texts: list[str], tags: list[str]) -> list[in
     while i < len(verdicts):
         text = texts[i]
         # the page's title names the product itself ("You May Also Like", a book), never a carousel
-        label = verdicts[i] and tags[i] != "h1"
-        if not (label and words(text, CAROUSEL_WORDS + 1) <= CAROUSEL_WORDS and _CAROUSEL.search(text)):
+        label = verdicts[i] and tags[i] != "h1" and words(text, CAROUSEL_WORDS + 1) <= CAROUSEL_WORDS
+        named = _CAROUSEL.search(text) if label else None
+        if named is None or _OWN_SECTION.search(f"{text[: named.start()]} {text[named.end() :]}"):
             i += 1
             continue
         level = _HEADING_LEVELS.get(tags[i], 2)
@@ -692,9 +727,9 @@ def decide(
     wanted) is at least `KEEP`, dropped below `DROP`, and left to trafilatura's verdict between.
     With `comments_last`, a comment kept before main text moves after it, which is a change too.
     A list page's items are kept (`items`: `runs`, each block's alike siblings; not those of which
-    trafilatura's rules remove `VOTE` or more, `votes`), as `sure` does. With `texts`, copies among
-    the kept blocks are dropped (`drop_copies`: a text kept more often than the page shows it,
-    `shown`)."""
+    trafilatura's rules remove `VOTE` or more, `votes`), as `sure` does. With `texts`, a kept block
+    of machine identifiers goes (`machine`), and so do copies among the kept blocks (`drop_copies`:
+    a text kept more often than the page shows it, `shown`)."""
     verdicts: list[int] = []
     doubted: list[bool] = []  # left to trafilatura's verdict
     kinds: list[int] = []  # what each block is when kept
@@ -728,6 +763,10 @@ def decide(
         kinds = [v for v in verdicts if v]
         changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]
     if texts is not None:
+        ids = [i for i, (v, t) in enumerate(zip(verdicts, texts, strict=True)) if v and machine(t)]
+        changed |= bool(ids)
+        for i in ids:
+            verdicts[i] = BOILERPLATE
         copies = drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown)
         changed |= bool(copies)
         for i in copies:
@@ -746,6 +785,19 @@ def words(text: str, most: int | None = None) -> int:
     if most is None:
         return len(_WORD.findall(text))
     return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))
+
+
+def machine(text: str) -> bool:
+    """Whether a block's text is mostly machine identifiers: `MACHINE_IDS` or more UUIDs making up
+    half its characters or more, run together (fewer words than UUIDs: a listing of IDs one a line,
+    a JSON example or a log a reader is shown spaces them out; a reader's text, a command or a
+    table's cell holds one among its words)."""
+    if text.count("-") < 4 * MACHINE_IDS:  # four hyphens a UUID: most texts stop here
+        return False
+    found = _UUID.findall(text)
+    return (
+        len(found) >= MACHINE_IDS and 2 * sum(map(len, found)) >= len(text) and len(text.split()) < len(found)
+    )
 
 
 def once(text: str) -> str:

@@ -27,6 +27,7 @@ import functools
 import json
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -219,7 +220,9 @@ def _document(
 ) -> Document:
     """The page's record from its extraction: `found`'s metadata, its `text` (and the `markdown`
     the quality score reads), the Markdown and XML `shown`; junk and unreadable text are skipped.
-    `searched`: htmldate's search for the date (`_date_search`), run only for a record that has one."""
+    `searched`: htmldate's search for the date (`_date_search`), run only for a record that has one.
+    Its text and Markdown are in Unicode's composed form (NFC), as trafilatura gives its own."""
+    text, markdown = _nfc(text), _nfc(markdown)
     if not text:
         return _junk_or_nothing(
             page, facts, signals, trace, "the main text block is empty", settings=settings
@@ -258,8 +261,8 @@ def _document(
         fetched_at=page.fetched_at,
         status=page.status,
         warc_record_id=page.warc_record_id,
-        markdown=shown.markdown,
-        xml=shown.xml,
+        markdown=_nfc(shown.markdown),
+        xml=_nfc(shown.xml),
     )
     trace.lap("metadata")
     return document
@@ -351,7 +354,7 @@ def _unextracted(
         return None
     blocks = [(b.tag, b.text) for b in chosen]
     none = Content(markdown="", xml="")
-    return _metadata(tree, url, call, part), chosen_content(none, blocks) if forms else none
+    return _metadata(tree, url, call, part, last=True), chosen_content(none, blocks) if forms else none
 
 
 def _read_by(call: _Call, tree: LexborHTMLParser, serialised: str) -> str:
@@ -776,13 +779,16 @@ _METADATA_FIELDS = ("title", "author", "url", "hostname", "description", "sitena
                     "tags", "image")  # fmt: skip
 
 
-def _metadata(tree: HtmlElement, url: str | None, call: _Call, html: str | None = None) -> _Extracted:
+def _metadata(
+    tree: HtmlElement, url: str | None, call: _Call, html: str | None = None, *, last: bool = False
+) -> _Extracted:
     """trafilatura's metadata (its `extract_metadata`, step by step), with its searches over the
     whole page made only when `call` asks: htmldate's for a date (never: `_date_search` has it), the
     XPaths for a byline (`search_author`; bylines.search, which skips them on a page `html`, the
     markup `tree` was parsed from, where they can find nothing), a title (headings), categories and
     tags (links; `search_page`). Nothing the page states in its meta tags, JSON-LD or `<title>` is
-    skipped."""
+    skipped. The byline is searched for last, as no other step reads it: when `last` (nothing reads
+    `tree` after this), in the tree itself, which its search prunes."""
     steps = _trafilatura_metadata
     meta = steps.examine_meta(tree)
     if meta.author and " " not in meta.author:  # trafilatura's rule: one word is no name
@@ -790,8 +796,6 @@ def _metadata(tree: HtmlElement, url: str | None, call: _Call, html: str | None 
     with contextlib.suppress(Exception):  # trafilatura guards its own JSON-LD reader the same way
         meta = steps.extract_meta_json(tree, meta)
     meta.title = meta.title or (steps.extract_title(tree) if call.search_page else _stated_title(tree))
-    if not meta.author and call.search_author:
-        meta.author = bylines.search(tree, html)
     meta.url = meta.url or steps.extract_url(tree, url)
     meta.sitename = meta.sitename or steps.extract_sitename(tree)
     if meta.sitename:
@@ -808,6 +812,8 @@ def _metadata(tree: HtmlElement, url: str | None, call: _Call, html: str | None 
         meta.categories = meta.categories or [
             element.attrib["content"] for element in tree.xpath(catstags.STATED_SECTIONS)
         ]
+    if not meta.author and call.search_author:
+        meta.author = bylines.search(tree, html, last=last)
     meta.clean_and_trim()
     return meta
 
@@ -854,8 +860,15 @@ def _alnum(text: str) -> int:
 
 
 def _clean(value: str | None) -> str | None:
-    """Whitespace-normalised, or None when nothing is left."""
-    return " ".join((value or "").split()) or None
+    """Whitespace-normalised and composed (NFC), or None when nothing is left."""
+    return _nfc(" ".join((value or "").split())) or None
+
+
+def _nfc(value: str) -> str:
+    """`value` in Unicode's composed form (NFC), as trafilatura normalises its output: a page's
+    U+09DF (Bengali yya, which NFC writes as its two parts) or a letter with a combining accent
+    reads the same, and a search for the text finds it as other tools write it."""
+    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
 
 
 def _clean_list(values: list[str] | None) -> tuple[str, ...]:

@@ -18,7 +18,8 @@ from selectolax.lexbor import LexborNode
 
 from scraper.dom import BLOCK_ELEMENTS, parse_html
 
-_INVISIBLE = "script, style, noscript, template, svg, head"
+# ruby annotations (rt, rp, rtc) too: the text reads as their base, as trafilatura and the blocks read it
+_INVISIBLE = "script, style, noscript, template, svg, head, rt, rp, rtc"
 # hidden as a browser hides it: its text is the page's, but not shown (a copy of the whole story);
 # or hidden by a CSS framework's class, always or at some screen widths (Tailwind "hidden",
 # "md:hidden"; Bootstrap "d-none", "d-md-none", "hidden-xs"; text for screen readers only): a

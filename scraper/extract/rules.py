@@ -319,6 +319,24 @@ _TEASER_HEADINGS = frozenset(
         "recommended articles", "recommended stories", "more stories", "more articles", "more news",
         "more posts", "popular posts", "popular articles", "most popular", "most read", "trending",
         "trending now", "don't miss", "editor's picks", "top stories",
+        # the same headings in the languages of most of the web's news (the teaser-link labels' set)
+        "mehr zum thema", "auch interessant", "das könnte sie auch interessieren", "weitere artikel",
+        "weitere nachrichten", "zum weiterlesen", "lesen sie auch", "meistgelesen", "meistgelesene artikel",
+        "ähnliche artikel", "verwandte artikel", "neueste artikel", "aktuelle nachrichten",  # German
+        "à lire aussi", "a lire aussi", "lire aussi", "à lire également", "sur le même sujet",
+        "articles similaires", "articles liés", "les plus lus", "derniers articles",
+        "vous aimerez aussi",  # French
+        "noticias relacionadas", "artículos relacionados", "te puede interesar", "le puede interesar",
+        "también te puede interesar", "lo más leído", "lo último", "más noticias",
+        "últimas noticias",  # Spanish
+        "veja também", "leia também", "notícias relacionadas", "mais lidas", "últimas notícias",  # Portuguese
+        "articoli correlati", "potrebbe interessarti", "ti potrebbe interessare", "leggi anche",
+        "i più letti", "ultime notizie",  # Italian
+        "lees ook", "gerelateerde artikelen", "meest gelezen", "meer nieuws", "laatste nieuws",  # Dutch
+        "zobacz również", "zobacz też", "zobacz także", "czytaj także", "czytaj też",
+        "najczęściej czytane",  # Polish
+        "läs också", "relaterade artiklar", "mest läst", "les også", "mest lest", "læs også", "mest læste",
+        "lue myös", "luetuimmat",  # Nordic
     }
 )  # fmt: skip
 _TEASER_PREFIXES = ("related ", "more from ", "you may ", "you might ")

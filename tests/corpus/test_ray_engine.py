@@ -39,6 +39,16 @@ on_ray = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def _collector_thresholds() -> Iterator[None]:
+    """Several tests run a Ray worker's `_pages` in this process, and a worker's first task sets
+    its collector's thresholds (extract's `settle`): they are put back after each test, or a test
+    run later in the same process (test_worker's) reads a worker's thresholds as its own."""
+    thresholds = gc.get_threshold()
+    yield
+    gc.set_threshold(*thresholds)
+
+
 def _rows(folder: Path) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for shard in sorted(folder.glob("part-*.jsonl.gz")):

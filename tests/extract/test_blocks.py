@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -36,6 +37,15 @@ def test_blocks_partition_the_visible_text_in_document_order() -> None:
     para = blocks[1]
     assert (para.links, para.link_chars) == (1, len("linked"))
     assert all(len(b.features) == FEATURE_COUNT for b in blocks)
+
+
+def test_ruby_annotations_are_not_the_blocks_text() -> None:
+    """Furigana and pinyin (<rt>, with <rp>'s fallback brackets) sit above the text they read: the
+    block reads as its base text, as trafilatura's output does."""
+    [block] = _blocks(
+        "<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>法律<rt>ほうりつ</rt></ruby>です</p>"
+    )
+    assert block.text == "子どもへの法律です"
 
 
 def test_code_keeps_its_lines() -> None:
@@ -369,6 +379,39 @@ def test_a_block_holding_its_text_twice_in_a_row_is_kept_once(fixed_model: Any) 
     assert model.once("next 3 pack ladies top next 3 pack ladies top") == "next 3 pack ladies top"
     refrain = "We will sail home tonight\nWe will sail home tonight"  # a line each: the page shows both
     assert model.once(refrain) == refrain
+
+
+def test_a_block_of_machine_identifiers_goes(fixed_model: Any) -> None:
+    """A kept block whose text is UUIDs run together (a shop's sponsored card spelling its label
+    out of spans the stylesheet hides) goes, whatever the model says; a command or a table's
+    cell holding one UUID among its words stays, and so does a paragraph naming three."""
+    ids = "".join(f"{i}3097ac-d3e5-41e1-baf5-30364075{i}ebfX" for i in range(10, 16))
+    command = "$ celery -A proj result -t tasks.add 4e196aa4-0141-4601-8138-7aa33db0f577"
+    cell = "{B4BFCC3A-DB2C-424C-B029-7FE99A87C641}"
+    named = (
+        "The three builds failed with the ids 4e196aa4-0141-4601-8138-7aa33db0f577, "
+        "5e196aa4-0141-4601-8138-7aa33db0f577 and 6e196aa4-0141-4601-8138-7aa33db0f577; each "
+        "stopped at the linker, which ran out of memory on the small runners we had given it."
+    )
+    html = f"<h1>Ladies top, size 6</h1><div>{ids}</div><pre>{command}</pre><p>{cell}</p><p>{named}</p>"
+    fixed_model([0.9] * 5)
+    chosen = [b.text for b in model.choose(_blocks(html)) or []]
+    assert chosen == ["Ladies top, size 6", command, cell, named]
+    assert model.machine(ids) and not model.machine(command) and not model.machine(named)
+
+
+def test_identifiers_a_reader_is_shown_stay(fixed_model: Any) -> None:
+    """UUIDs spaced out as a reader is shown them (a command's output, one a line; a JSON example)
+    are no machine block, however many: only UUIDs run together are (`machine`)."""
+    ids = [f"{i}3097ac-d3e5-41e1-baf5-30364075{i}eb" for i in range(10, 14)]
+    listing = "\n".join(ids)
+    example = json.dumps({"id": ids[0], "parent": ids[1], "owner": ids[2]})
+    html = f"<h1>Your workspaces</h1><pre>{listing}</pre><pre>{example}</pre>"
+    fixed_model([0.9] * 3)
+    chosen = [b.text for b in model.choose(_blocks(html)) or []]
+    assert chosen == ["Your workspaces", listing, example]
+    assert not model.machine(listing) and not model.machine(example)
+    assert model.machine("X".join(ids)) and model.machine(" ".join(["X".join(ids)] * 2))
 
 
 def test_a_product_pages_carousel_of_other_products_goes(fixed_model: Any) -> None:

@@ -98,3 +98,17 @@ def test_the_words_are_read_from_the_xpaths_trafilatura_has() -> None:
     XPaths changed needs them read again (this digest fails first)."""
     paths = "\n".join(" ".join(xpath.path.split()) for xpath in AUTHOR_XPATHS)
     assert hashlib.sha256(paths.encode()).hexdigest()[:16] == "52b3a4d1177c18bb"
+
+
+def test_the_last_search_prunes_the_tree_it_is_given() -> None:
+    """`last`: the search prunes the page's tree itself, not a copy, and finds what trafilatura's
+    search finds; without it the tree is left whole, for the steps that read it after."""
+    html = metadata_page(
+        "<figure><span class='author'>A Photographer</span></figure>"
+        f"<article><p class='byline'>By Jane Doe</p>{PARAGRAPH}</article>"
+    )
+    kept, pruned = trafilatura_tree(html), trafilatura_tree(html)
+    assert bylines.search(kept, html) == extract_author(trafilatura_tree(html)) == "Jane Doe"
+    assert kept.find(".//figure") is not None
+    assert bylines.search(pruned, html, last=True) == "Jane Doe"
+    assert pruned.find(".//figure") is None

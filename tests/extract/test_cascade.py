@@ -564,7 +564,10 @@ def test_a_list_pages_doubted_items_are_its_content() -> None:
     assert judged(story, [SURE, SURE, SURE, *rows[3:]]) == [c, c, c, b, b, b]
     assert judged(runs=[0, 0, 2, 2, 0, 0]) == [c, c, b, b, b, b]  # no run of ITEM_RUN
     assert judged(votes=[0.0, 0.0, 1.0, 1.0, 1.0, 0.0]) == [c, c, b, b, b, b]
-    assert judged(rows=[SURE, SURE, *[[0.8, 0.2, 0.0]] * 3, GONE]) == [c, c, b, b, b, b]
+    archive = [texts[0], intro, "March 2021", "April 2021", "May 2021", "Footer"]  # no prices
+    leaning_out = [SURE, SURE, *[[0.8, 0.2, 0.0]] * 3, GONE]
+    assert judged(archive, leaning_out) == [c, c, b, b, b, b]
+    assert judged(rows=leaning_out) == [c, c, c, c, c, b]  # a shop's priced cards: model.PRICED
     assert model.sure(rows, sizes, texts=texts) == [c, c, b, b, b, b]  # no runs given
 
 
@@ -615,3 +618,54 @@ def test_sure_drops_a_product_pages_carousel_the_first_model_keeps() -> None:
     product = model.sure(rows, sizes, texts=texts, tags=tags, product=True)
     assert product == [model.CONTENT, model.CONTENT, 0, 0, 0, model.CONTENT, model.CONTENT]
     assert model.sure(rows, sizes, texts=texts, tags=tags) == [model.CONTENT] * len(texts)
+
+
+def test_sure_drops_a_block_of_machine_identifiers() -> None:
+    """The cascade's first pass drops a kept block that is UUIDs run together (`machine`), as
+    `decide` does; the story beside it, naming one such id, stays."""
+    ids = "".join(f"{i}aea247-2e76-4905-9b83-15a5a5664cfaG" for i in range(10, 14))
+    texts = ["Clutch kit for a van", ids, STORY_TEXT + " Order 4e196aa4-0141-4601-8138-7aa33db0f577."]
+    rows, sizes = [SURE] * 3, [len(t) for t in texts]
+    c = model.CONTENT
+    assert model.sure(rows, sizes, texts=texts) == [c, model.BOILERPLATE, c]
+
+
+def test_a_shops_priced_grid_is_kept_however_far_the_model_leans_out() -> None:
+    """A grid whose items name prices ("$655.00 $403.00", "12,99 €") is a shop's category page's
+    content even where the model leans out on it (below ITEM_WANTED); the same grid without
+    prices (a blog's archive) stays dropped, and so does the priced grid beside a story of the
+    page's own (a shop's rail under an article)."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    cards = ["Mesh task chair", "$655.00 $403.00", "Oak desk, 120 cm", "12,99 €", "Ash shelf", "£5"]
+    intro = f"{PARAGRAPH} {PARAGRAPH}"  # one paragraph of ISLAND_WORDS words or more
+
+    def kept(texts: list[str], story: bool = False) -> list[int]:
+        first = STORY_TEXT if story else "Chairs"
+        return model.items(
+            [c, c, *[b] * len(texts)],
+            [False, False, *[True] * len(texts)],
+            kinds=[c] * (len(texts) + 2),
+            runs=[0, 0, *[len(texts)] * len(texts)],
+            sizes=[10, len(intro), *[40] * len(texts)],
+            wanted=[0.9, 0.9, *[0.15] * len(texts)],
+            texts=[first, intro, *texts],
+        )
+
+    assert kept(cards) == [c] * 8
+    unpriced = ["Mesh task chair", "March 2021", "Oak desk", "April 2021", "Ash shelf", "May 2021"]
+    assert kept(unpriced) == [c, c, *[b] * 6]
+    assert kept(cards, story=True) == [c, c, *[b] * 6]
+
+
+def test_a_tab_strip_naming_a_carousel_keeps_the_products_own_tab() -> None:
+    """A tab strip's text in one block ("Details Reviews (12) Customers also viewed") names the
+    product's own sections beside the carousel: the tab under it (the product's features) stays.
+    A label naming a carousel alone, in any of the languages, still heads one."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    tags = ["h1", "div", "li", "li"]
+    for strip in ("Details Reviews (12) Customers also viewed", "Beschreibung Bewertungen Ähnliche Produkte"):
+        texts = ["Steel kettle", strip, "Holds 1.7 litres", "Boils in three minutes"]
+        assert model.carousels([c] * 4, texts, tags) == [c] * 4
+    for label in ("Customers also viewed", "People who viewed this item also viewed", "Ähnliche Produkte"):
+        texts = ["Steel kettle", label, "Copper kettle", "$39.99"]
+        assert model.carousels([c] * 4, texts, tags) == [c, b, b, b]

@@ -455,6 +455,40 @@ def test_pages_with_their_text_are_not_shells(html: str) -> None:
     assert _judge(html, _visible(html) or "x").page_type != "js_shell"
 
 
+def test_a_product_page_showing_only_its_header_needs_javascript() -> None:
+    """A page declared a product whose extracted text is its site's name and search box (a few
+    words, no number; no price or cart markup) is a shell whose product a script writes, scripts
+    or not (a saved page may have lost them). A product showing its name and price, or its name
+    and a line about it, one with a price in its markup, and an article of a few words stay."""
+    product = '<meta property="og:type" content="product">'
+    nav = "".join(f"<a href='/c/{i}'>Category {i}</a>" for i in range(12))
+    html = _page(f"<header>{nav}<h1>Shopmart</h1><input placeholder='I am shopping for...'></header>",
+                 "Shopmart", product)  # fmt: skip
+    shell = Classification("js_shell", 0.0, "needs JavaScript")
+    assert _judge(html, "Shopmart\nI'm shopping for...") == shell
+    assert _judge(html, "Blue enamel mug\n$12.00").page_type == "product"  # a name and a price
+    described = "Linen shirt\nA loose summer shirt of washed linen, cut long in the back"
+    assert _judge(html, described).page_type == "product"  # a name and words about it
+    priced = html.replace("<h1>", "<span itemprop='price'>12</span><h1>")
+    assert _judge(priced, "Shopmart\nI'm shopping for...").page_type == "product"
+    article = _page(f"<header>{nav}</header><h1>Closed today</h1>")
+    assert _judge(article, "Closed today").page_type != "js_shell"
+    assert _judge(html, "").page_type == "product"  # nothing extracted: no story, as before
+
+
+def test_a_chinese_or_japanese_product_description_is_no_shell() -> None:
+    """A product page's description in a script written without spaces between its words (and no
+    number in it) is many words, not the few of a shell's header: each character counts as one."""
+    product = '<meta property="og:type" content="product">'
+    html = _page("<h1>樫のテーブル</h1><p>手作りの樫の木のテーブルです</p>", "樫のテーブル", product)
+    described = (
+        "樫のダイニングテーブル\n職人が一つずつ手作りした、丈夫な樫の木のテーブルです。"
+        "天板は厚く、脚はしっかりとしていて、家族みんなで毎日使えます。"
+    )
+    assert _judge(html, described).page_type == "product"
+    assert _judge(html, "樫の店\n検索").page_type == "js_shell"  # a shop's name and its search box
+
+
 def _bare_links(count: int) -> str:
     return "<ul>" + "".join(f"<li><a href='/p/{i}'>Page {i}</a></li>" for i in range(count)) + "</ul>"
 

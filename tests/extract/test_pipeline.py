@@ -6,6 +6,7 @@ import dataclasses
 import inspect
 import pickle
 import sys
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -293,6 +294,18 @@ def test_text_is_one_paragraph_per_line() -> None:
     assert all(line and line == " ".join(line.split()) for line in lines)
     assert len(lines) == 4
     assert not text.endswith("\n")
+
+
+@pytest.mark.parametrize("cascade", [True, False])
+def test_text_and_metadata_are_composed_unicode(cascade: bool) -> None:
+    """A page written in decomposed or excluded forms (U+09DF, "e" + U+0301) comes out in NFC, as
+    trafilatura writes its own output, whichever path (the models' blocks or trafilatura's) made it."""
+    bengali = "\u0995\u09c1\u09b7\u09cd\u099f\u09bf\u09df\u09be"  # U+09DF: NFC writes it as U+09AF U+09BC
+    body = f"<h1>Caf\u0065\u0301 {bengali}</h1><p>{bengali} \u0065\u0301t\u0065\u0301.</p>" + PARAGRAPHS
+    doc = clean_html(_article(body=body), settings=ExtractSettings(cascade=cascade))
+    for field in (doc.text, doc.markdown, doc.xml, doc.title):
+        assert field is not None and unicodedata.is_normalized("NFC", field)
+    assert "\u09af\u09bc" in doc.text and "\u00e9t\u00e9." in doc.text
 
 
 def test_loose_text_split_at_a_link_is_one_paragraph() -> None:

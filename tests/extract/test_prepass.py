@@ -279,6 +279,23 @@ def test_teaser_section_with_its_own_container() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "heading",
+    ["Mehr zum Thema", "Veja também:", "Zobacz również", "À lire aussi", "Lo más leído", "Lees ook"],
+)
+def test_teaser_section_headings_in_other_languages(heading: str) -> None:
+    """The heading of a rail of other stories, in the languages the teaser-link labels cover, opens a
+    teaser section as "Related articles" does; the same words inside a sentence are the story's."""
+    html, removals = _strip(
+        f"<div class='main'>{STORY}<p>{heading} the board's minutes, published on Friday.</p></div>"
+        f"<div class='widget'><h3>{heading}</h3><ul><li><a href='/a'>Another story</a></li>"
+        "<li><a href='/b'>A third story</a></li></ul></div>"
+    )
+    assert "Another story" not in html and "A third story" not in html
+    assert "the board's minutes" in html
+    assert _rules(removals) == {"teaser-section"}
+
+
 def _rail(items: int) -> str:
     """A "Recommended for You" rail of teasers, each a linked headline and a summary paragraph."""
     return (

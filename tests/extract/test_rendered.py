@@ -23,6 +23,7 @@ CASES = {
     ),
     "nested code": "<pre><code>outer\n<code>inner</code></code></pre>",
     "no body text": "<html><head><title>t</title><script>var a = 1;</script></head></html>",
+    "ruby": "<p><ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp>字<rtc>x</rtc></ruby>です</p>",
     "invisible": "<p>a</p><script>b()</script><style>p{}</style><noscript>c</noscript><template>d</template>",
 }
 
@@ -46,6 +47,16 @@ def test_times_shown_counts_what_a_reader_sees() -> None:
     assert times("other") == 1
     assert times("absent") == 0
     assert times("the story") == rendered("<p>the story</p><p>the story</p>").times("the story")
+
+
+def test_ruby_reads_as_its_base_text() -> None:
+    """A text with furigana counts as shown as the blocks read it (without <rt>/<rp>), so the copy
+    rule never takes it for text the page does not show."""
+    times = times_shown(
+        "<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>法律<rt>ほうりつ</rt></ruby></p>"
+    )
+    assert times("子どもへの法律") == 1
+    assert times("子こども") == 0
 
 
 def test_a_hidden_tab_panel_is_shown() -> None:
