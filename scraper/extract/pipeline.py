@@ -241,7 +241,7 @@ def _document(
     document = Document(
         url=page.url,
         final_url=page.final_url,
-        canonical_url=facts.canonical or _clean(found.url),
+        canonical_url=facts.canonical or _clean_address(found.url),
         source=page.source,
         title=_clean(found.title),
         authors=choose_authors(found.author, facts),
@@ -255,7 +255,7 @@ def _document(
         quality=verdict.quality,
         categories=_clean_list(found.categories),
         tags=_clean_list(found.tags),
-        image=_clean(found.image),
+        image=_clean_address(found.image),
         metadata_mode=settings.metadata,
         text=text,
         fetched_at=page.fetched_at,
@@ -862,6 +862,12 @@ def _alnum(text: str) -> int:
 def _clean(value: str | None) -> str | None:
     """Whitespace-normalised and composed (NFC), or None when nothing is left."""
     return _nfc(" ".join((value or "").split())) or None
+
+
+def _clean_address(value: str | None) -> str | None:
+    """A URL whitespace-normalised, or None when nothing is left; never composed (NFC): its
+    characters are its bytes once percent-encoded, and "cafe" + U+0301 is another file than "café"."""
+    return " ".join((value or "").split()) or None
 
 
 def _nfc(value: str) -> str:

@@ -15,6 +15,7 @@ ones last.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -598,8 +599,10 @@ _TRIM = " :.\u2026\u00bb\u203a\u2192>|-\u2013\u2014"  # punctuation and arrows a
 
 
 def _norm(text: str) -> str:
-    """Heading/label text for comparison: one-spaced, lowercase, curly quotes and trim marks gone."""
-    return _unquoted(_folded(text))
+    """Heading/label text for comparison: one-spaced, lowercase, curly quotes and trim marks gone,
+    composed (NFC: "À lire aussi" written as "A" + U+0300 is the heading the list spells)."""
+    folded = _unquoted(_folded(text))
+    return folded if unicodedata.is_normalized("NFC", folded) else unicodedata.normalize("NFC", folded)
 
 
 def _folded(text: str) -> str:

@@ -308,6 +308,15 @@ def test_text_and_metadata_are_composed_unicode(cascade: bool) -> None:
     assert "\u09af\u09bc" in doc.text and "\u00e9t\u00e9." in doc.text
 
 
+def test_addresses_are_kept_as_the_page_writes_them() -> None:
+    """The image and canonical URLs are not composed (NFC) as the text is: a decomposed letter in a
+    URL is other bytes once percent-encoded, so composing it would name another resource."""
+    image, address = "https://img.example/cafe\u0301.jpg", "https://news.example/cafe\u0301"
+    head = f"<meta property='og:image' content='{image}'><meta property='og:url' content='{address}'>"
+    doc = clean_html(_article(head=head), url="https://news.example/a")
+    assert (doc.image, doc.canonical_url) == (image, address)
+
+
 def test_loose_text_split_at_a_link_is_one_paragraph() -> None:
     """Text written straight into a <div> between <br>s is one line per run of text, not split at
     its links: trafilatura's paragraphs that are one block of the page are joined again, in the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pytest
@@ -293,6 +294,17 @@ def test_teaser_section_headings_in_other_languages(heading: str) -> None:
     )
     assert "Another story" not in html and "A third story" not in html
     assert "the board's minutes" in html
+    assert _rules(removals) == {"teaser-section"}
+
+
+@pytest.mark.parametrize("heading", ["À lire aussi", "Läs också", "Zobacz również"])
+def test_a_decomposed_teaser_heading_is_the_heading(heading: str) -> None:
+    """A heading whose accents the page writes as combining marks (NFD) is the same heading."""
+    html, removals = _strip(
+        f"<div class='main'>{STORY}</div><div class='widget'><h3>{unicodedata.normalize('NFD', heading)}</h3>"
+        "<ul><li><a href='/a'>Another story</a></li><li><a href='/b'>A third story</a></li></ul></div>"
+    )
+    assert "Another story" not in html
     assert _rules(removals) == {"teaser-section"}
 
 
