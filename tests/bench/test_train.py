@@ -13,7 +13,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # the bench's own imports
 
 import train
-from splits import REPO
 from train import PageBlocks, cv_texts, item_runs, rule_inputs
 
 from scraper.config import ExtractSettings
@@ -146,8 +145,8 @@ def test_the_models_read_the_same_numbers_in_training_as_in_the_pipeline(tmp_pat
 
 def _package(root: Path) -> None:
     """A copy of the repository's package code under `root`, as `_code_digest` reads it."""
-    for path in [*(REPO / "scraper").glob("*.py"), *(REPO / "scraper" / "extract").glob("*.py")]:
-        copy = root / path.relative_to(REPO)
+    for path in [*(train.REPO / "scraper").glob("*.py"), *(train.REPO / "scraper" / "extract").glob("*.py")]:
+        copy = root / path.relative_to(train.REPO)
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_bytes(path.read_bytes())
 
