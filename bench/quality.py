@@ -443,14 +443,13 @@ def speed_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _fold_models(train: ModuleType, jobs: int) -> dict[int, list[str]]:
     """The CV fold models, each the main model and the cascade's first one, cached in
-    bench/out/models/ by what they come from: the blocks and the inputs the models read of them
-    (`train.models_digest`), the parameters and the rounds. None for the frozen split: it is read
-    with the shipped models (`_ours`)."""
+    bench/out/models/ by what they come from. None for the frozen split: it is read with the
+    shipped models (`_ours`)."""
     blocks = train.collect(load_datasets(command="bench-quality"), jobs)
     key = hashlib.sha256(
         json.dumps(
             [
-                train.models_digest(blocks),
+                train._code_digest(),
                 train.PARAMS,
                 train.ROUNDS,
                 "cascade",

@@ -7,8 +7,7 @@
 1. Every page of every dataset goes through the real pipeline with no model
    (`extract(..., Trace(collect_blocks=True))`): its blocks, their features, and how much of each
    trafilatura kept. The result is cached in bench/out/blocks/ for the bench (keyed by a digest
-   of the code that makes the blocks, `_code_digest`); `make train` passes `--fresh` and collects
-   everything again.
+   of blocks.py); `make train` passes `--fresh` and collects everything again.
 2. Labels align each block with the page's truth, in three classes: boilerplate, content and
    comment. A block is content when at least half of its word trigrams (its words, under three)
    are in the truth text; a comment when they are in the page's comments truth (dragnet-train's
@@ -96,43 +95,11 @@ class PageBlocks:
     listing: bool = False  # typed listing or collection by its dataset (set with the labels)
 
 
-# the modules that read blocks once made (the models' inputs and decisions, the trees' evaluator):
-# they do not shape the cached blocks, and `models_digest` covers what the models read
-_READERS = ("model.py", "inputs.py", "trees.py")
-# the libraries that shape a page's blocks besides our code (trafilatura's verdict, the parsers)
-_ENGINES = ("trafilatura", "htmldate", "lxml", "selectolax")
-
-
 def _code_digest() -> str:
-    """A digest of what makes the cached blocks: the code of the extract stage (blocks.py, the
-    pre-pass and its rules, page typing, the pipeline, ...) and of the shared core, and the
-    versions of trafilatura and the parsers, so that a cache the code of another state made is
-    never read (it once covered blocks.py alone, and the shipped models learnt blocks older
-    pre-pass and page-typing rules had made). The modules that read blocks once made (`_READERS`)
-    are left out: the models' features do not depend on them (the copy rule's `drop_copies`, in
-    model.py, shapes the cached trafilatura text that the block CV falls back to, not a feature;
-    `make train` passes `--fresh`)."""
-    digest = hashlib.sha256()
-    package = REPO / "scraper"
-    for path in sorted([*package.glob("*.py"), *(package / "extract").glob("*.py")]):
-        if path.parent.name != "extract" or path.name not in _READERS:
-            digest.update(f"{path.relative_to(REPO)}\n".encode() + path.read_bytes())
-    for name in _ENGINES:
-        digest.update(f"{name} {importlib.metadata.version(name)}\n".encode())
-    return digest.hexdigest()[:16]
-
-
-def models_digest(pages: list[PageBlocks]) -> str:
-    """A digest of what models fitted on these pages learn from: each page's blocks (their
-    features, labels, weights and fold) and the code that makes the models' inputs of them
-    (inputs.py), so that fold models cached by it (bench/quality.py) are fitted again when either
-    changes."""
-    digest = hashlib.sha256((REPO / "scraper" / "extract" / "inputs.py").read_bytes())
-    for page in sorted(pages, key=lambda p: (p.dataset, p.page_id)):
-        digest.update(f"{page.dataset}/{page.page_id} {page.fold}\n".encode())
-        for array in (page.features, page.labels, page.weights):
-            digest.update(np.ascontiguousarray(array).tobytes())
-    return digest.hexdigest()[:16]
+    """A digest of the block code: a cache of other features is never read. Changes elsewhere in
+    the extract stage (what trafilatura keeps, page types) are picked up by `--fresh`, which
+    `make train` always passes."""
+    return hashlib.sha256((REPO / "scraper" / "extract" / "blocks.py").read_bytes()).hexdigest()[:16]
 
 
 def _sets(text: str) -> tuple[set[str], set[tuple[str, str, str]]]:
@@ -247,15 +214,19 @@ def collect(datasets: list[Dataset], jobs: int, *, fresh: bool = False) -> list[
 
 
 def matrix(page: PageBlocks, votes: tuple[str, ...] = (), *, first: bool = False) -> np.ndarray:
-    """The page's matrix as the main model reads it (inputs.matrix, the function the pipeline calls:
-    inputs.MAIN_NAMES), with the named votes as further columns (bench/votes.py); with `first`, as
-    the cascade's first model reads it (inputs.FIRST_NAMES)."""
-    from scraper.extract import inputs  # noqa: PLC0415
+    """The page's feature matrix (the columns the main model reads: blocks.MAIN_FEATURES), with the
+    named votes as further columns (bench/votes.py); with `first`, only the columns the cascade's
+    first model reads (blocks.FIRST_FEATURES)."""
+    if first:
+        from scraper.extract.blocks import FIRST_FEATURES  # noqa: PLC0415
 
-    if first or not votes:
-        return inputs.matrix(page.features, first=first)
+        return page.features[:, FIRST_FEATURES]
+    from scraper.extract.blocks import MAIN_FEATURES  # noqa: PLC0415
+
+    if not votes:
+        return page.features[:, MAIN_FEATURES]
     assert page.votes is not None, "votes were not joined: bench/votes.py"
-    return np.column_stack([inputs.matrix(page.features), *(page.votes[v] for v in votes)])
+    return np.column_stack([page.features[:, MAIN_FEATURES], *(page.votes[v] for v in votes)])
 
 
 def fit(

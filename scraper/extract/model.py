@@ -20,12 +20,11 @@ built by `make train` (bench/train.py); it is read once per process, on first us
 (or with `use(None)`), `choose` always answers None and the pipeline is plain trafilatura.
 
 Beside it, `block_model.manifest.json` documents it (`manifest`): the artifact's digest, the
-feature count, the feature names (inputs.MAIN_NAMES: blocks.py's and the block against its page)
-and their digest, the objective, LightGBM's version and parameters as the artifact records them,
-and whatever the training run adds (datasets and their digests, rounds, CV scores). An artifact
-that does not match its manifest, or whose features are not the ones this code makes (count,
-names or order), is not used, and a warning says why: never a silent fall back to plain
-trafilatura.
+feature count, the feature names (blocks.FEATURE_NAMES) and their digest, the objective,
+LightGBM's version and parameters as the artifact records them, and whatever the training run
+adds (datasets and their digests, rounds, CV scores). An artifact that does not match its
+manifest, or whose features are not the ones this code makes (count, names or order), is not
+used, and a warning says why: never a silent fall back to plain trafilatura.
 
 The cascade: a second artifact, the *first* model (`block_model_first.txt.gz` and its manifest,
 built by the same `make train` run and checked the same way), reads every feature but the six
@@ -54,8 +53,16 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-from scraper.extract import inputs
-from scraper.extract.blocks import DISCARDED, FEATURE_NAMES, Block, inside
+from scraper.extract.blocks import (
+    DISCARDED,
+    FEATURE_NAMES,
+    FIRST_FEATURE_NAMES,
+    FIRST_FEATURES,
+    MAIN_FEATURE_NAMES,
+    MAIN_FEATURES,
+    Block,
+    inside,
+)
 
 ARTIFACT = "block_model.txt.gz"
 MANIFEST = "block_model.manifest.json"
@@ -73,8 +80,8 @@ class Kind:
     names: tuple[str, ...]
 
 
-MAIN = Kind(ARTIFACT, MANIFEST, inputs.MAIN_NAMES)
-FIRST = Kind(FIRST_ARTIFACT, FIRST_MANIFEST, inputs.FIRST_NAMES)
+MAIN = Kind(ARTIFACT, MANIFEST, MAIN_FEATURE_NAMES)
+FIRST = Kind(FIRST_ARTIFACT, FIRST_MANIFEST, FIRST_FEATURE_NAMES)
 log = logging.getLogger(__name__)
 # The model keeps a block at or above KEEP, drops one below DROP, and leaves the others to
 # trafilatura: chosen by the site-grouped CV of bench/train.py (never on the frozen split).
@@ -205,7 +212,7 @@ _first: Any = _UNSET  # the same for the first model of the cascade
 def use(trees: Any, first: Any = None) -> None:
     """Use this model (None: no model) in this process instead of the shipped one, and `first` as
     the cascade's first model (None: no cascade): anything with `predict(matrix)` giving a row of
-    class probabilities per block, as `trees.Trees` does (`first` reads inputs.FIRST_NAMES)."""
+    class probabilities per block, as `trees.Trees` does (`first` reads FIRST_FEATURE_NAMES)."""
     global _chosen, _first  # one model per process, as the shipped one is
     _chosen, _first = trees, first
 
@@ -352,7 +359,7 @@ def probabilities(blocks: list[Block]) -> list[list[float]]:
     """The model's probability of each class (boilerplate, content, comment) for each block."""
     import numpy as np  # noqa: PLC0415  # imported on first use, as the model is
 
-    matrix = inputs.matrix([b.features for b in blocks])
+    matrix = np.asarray([b.features for b in blocks], dtype=np.float64)[:, MAIN_FEATURES]
     return np.atleast_2d(_model().predict(matrix)).tolist()  # type: ignore[no-any-return]
 
 
@@ -360,7 +367,7 @@ def first_probabilities(blocks: list[Block]) -> list[list[float]]:
     """The first model's probabilities of each class for each block (its features only)."""
     import numpy as np  # noqa: PLC0415
 
-    matrix = inputs.matrix([b.features for b in blocks], first=True)
+    matrix = np.asarray([b.features for b in blocks], dtype=np.float64)[:, FIRST_FEATURES]
     return np.atleast_2d(_first_model().predict(matrix)).tolist()  # type: ignore[no-any-return]
 
 

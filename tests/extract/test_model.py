@@ -9,7 +9,7 @@ from importlib import resources
 
 import pytest
 
-from scraper.extract import inputs, model
+from scraper.extract import model
 from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES, MAIN_FEATURE_NAMES, VOTE_FEATURES
 
 FOLDER = resources.files("scraper.extract")
@@ -20,12 +20,12 @@ def test_the_shipped_artifact_loads_and_matches_its_manifest() -> None:
     data = FOLDER.joinpath(model.ARTIFACT).read_bytes()
     described = json.loads(FOLDER.joinpath(model.MANIFEST).read_text(encoding="utf-8"))
     assert model.mismatch(data, json.dumps(described)) is None
-    assert described["feature_count"] == FEATURE_COUNT - len(VOTE_FEATURES) + len(inputs.RELATIVE_NAMES)
+    assert described["feature_count"] == FEATURE_COUNT - len(VOTE_FEATURES)
     assert described == {**model.manifest(data), **described}  # what the artifact records, recorded
     model._load.cache_clear()
     trees = model._shipped()
     assert trees is not None
-    assert (trees.feature_count, trees.num_class) == (len(inputs.MAIN_NAMES), len(model.CLASSES))
+    assert (trees.feature_count, trees.num_class) == (len(MAIN_FEATURE_NAMES), len(model.CLASSES))
 
 
 def test_a_mismatch_is_a_warning_not_a_silent_fall_back(
@@ -69,9 +69,8 @@ def test_the_manifest_names_the_features_in_the_order_the_blocks_give_them() -> 
     """One name per feature, no two alike, recorded with their digest: a model reads them by position."""
     data = FOLDER.joinpath(model.ARTIFACT).read_bytes()
     described = json.loads(FOLDER.joinpath(model.MANIFEST).read_text(encoding="utf-8"))
-    assert described["feature_names"] == list(inputs.MAIN_NAMES)
-    assert (*MAIN_FEATURE_NAMES, *inputs.RELATIVE_NAMES) == inputs.MAIN_NAMES
-    assert described["features_sha256"] == model.features_digest(inputs.MAIN_NAMES)
+    assert described["feature_names"] == list(MAIN_FEATURE_NAMES)
+    assert described["features_sha256"] == model.features_digest(MAIN_FEATURE_NAMES)
     assert len(set(FEATURE_NAMES)) == FEATURE_COUNT
     # trafilatura's discard vote is the cascade's (model.sure), not a column either model reads
     assert not set(VOTE_FEATURES) & set(described["feature_names"])
