@@ -95,11 +95,27 @@ class PageBlocks:
     listing: bool = False  # typed listing or collection by its dataset (set with the labels)
 
 
+# the modules that read blocks once they are made: the features do not depend on them
+_READERS = ("model.py", "trees.py")
+# the libraries that shape a page's blocks besides our code (trafilatura's verdict, the parsers)
+_ENGINES = ("trafilatura", "htmldate", "lxml", "selectolax")
+
+
 def _code_digest() -> str:
-    """A digest of the block code: a cache of other features is never read. Changes elsewhere in
-    the extract stage (what trafilatura keeps, page types) are picked up by `--fresh`, which
-    `make train` always passes."""
-    return hashlib.sha256((REPO / "scraper" / "extract" / "blocks.py").read_bytes()).hexdigest()[:16]
+    """A digest of what makes the cached blocks: the code of the extract stage (blocks.py, the
+    pre-pass and its rules, page typing, the pipeline, ...) and of the shared core, and the
+    versions of trafilatura and the parsers, so that a cache the code of another state made is
+    never read (it once covered blocks.py alone, and the shipped models learnt blocks that older
+    pre-pass and page-typing rules had made; model10's finding, e89a073). The modules that read
+    blocks once made (`_READERS`) are left out (`make train` passes `--fresh`)."""
+    digest = hashlib.sha256()
+    package = REPO / "scraper"
+    for path in sorted([*package.glob("*.py"), *(package / "extract").glob("*.py")]):
+        if path.parent.name != "extract" or path.name not in _READERS:
+            digest.update(f"{path.relative_to(REPO)}\n".encode() + path.read_bytes())
+    for name in _ENGINES:
+        digest.update(f"{name} {importlib.metadata.version(name)}\n".encode())
+    return digest.hexdigest()[:16]
 
 
 def _sets(text: str) -> tuple[set[str], set[tuple[str, str, str]]]:
