@@ -11,6 +11,7 @@ space before punctuation, no text twice, no line break, that the page does not h
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -82,8 +83,14 @@ class Rendered:
 
 
 def _times(shown: str, text: str) -> int:
-    """How often the shown text `shown` holds `text`, whitespace collapsed (`Rendered.times`)."""
-    return shown.count(" ".join(text.split()))
+    """How often the shown text `shown` holds `text`, whitespace collapsed and both composed (NFC:
+    a text the page writes decomposed in one place and composed in another reads the same, and the
+    output is NFC; `Rendered.times`)."""
+    return shown.count(_nfc(" ".join(text.split())))
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def times_shown(html: str, source: str = "") -> Callable[[str], int]:
@@ -162,7 +169,7 @@ def _shown(root: LexborNode) -> str:
         if node.mem_id not in kept:
             node.decompose()
     # the marks of lines and of code's lines are white space to this flow
-    return " ".join(root.text(deep=True, separator="").replace(_BREAK, " ").replace(_SOFT, " ").split())
+    return _nfc(" ".join(root.text(deep=True, separator="").replace(_BREAK, " ").replace(_SOFT, " ").split()))
 
 
 def _on_screens(node: LexborNode) -> bool:

@@ -59,6 +59,14 @@ def test_ruby_reads_as_its_base_text() -> None:
     assert times("子こども") == 0
 
 
+def test_a_text_counts_the_same_composed_or_decomposed() -> None:
+    """A page that writes "Jané" decomposed (e + U+0301) in one place and composed in another shows
+    that text twice, as the output (NFC) holds it, whichever way the text asked for is written."""
+    times = times_shown("<p>Jane\u0301 Koos i-Size</p><p>Jan\u00e9 Koos i-Size + iPlatform</p>")
+    assert times("Jan\u00e9 Koos i-Size") == 2
+    assert times("Jane\u0301 Koos i-Size") == 2
+
+
 def test_a_hidden_tab_panel_is_shown() -> None:
     """A tab panel hidden until its tab is picked (role="tabpanel") is text the page shows: the same
     step in each language's panel counts once per panel; what a panel hides inside it does not."""
