@@ -65,6 +65,7 @@ def strip_clutter(
             (node, rule.name) for rule in rules if not rule.guarded for node in rule.find(bare)
         )
         reveal_noscript(tree)
+        drop_ruby_annotations(tree)
         page = Page.scan(tree, tree.body, kept, page_type=page_type, comments=settings.include_comments)
         marked = (
             (node, rule.name)
@@ -142,6 +143,14 @@ def reveal_noscript(tree: LexborHTMLParser) -> None:
     """Unwrap the <noscript> blocks the pre-pass kept: they hold the story, which trafilatura drops."""
     for node in tree.css("noscript"):
         node.unwrap()
+
+
+def drop_ruby_annotations(tree: LexborHTMLParser) -> None:
+    """Remove ruby annotations (<rt>, <rp>'s brackets, <rtc>: furigana, pinyin), which sit above
+    the text they read: the text reads as its base, as the blocks read it (blocks._INVISIBLE);
+    trafilatura keeps their text inline ("子こども")."""
+    for node in tree.css("rt, rp, rtc"):
+        node.decompose()
 
 
 # -- explicit selectors ---------------------------------------------------------------------

@@ -317,6 +317,17 @@ def test_addresses_are_kept_as_the_page_writes_them() -> None:
     assert (doc.image, doc.canonical_url) == (image, address)
 
 
+@pytest.mark.parametrize("cascade", [True, False])
+def test_ruby_annotations_are_not_the_text(cascade: bool) -> None:
+    """Furigana read as their base on either path: the models' blocks, and trafilatura's text
+    (which keeps an <rt>'s text inline when it is given one)."""
+    first = "<ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの"
+    ruby = first + "<ruby>法律<rt>ほうりつ</rt></ruby>ができました。"
+    doc = clean_html(_article(body=f"<p>{ruby}</p>" + PARAGRAPHS), settings=ExtractSettings(cascade=cascade))
+    assert "子どもへの法律ができました。" in doc.text
+    assert "こども" not in doc.text and "ほうりつ" not in doc.text and "(" not in doc.text
+
+
 def test_loose_text_split_at_a_link_is_one_paragraph() -> None:
     """Text written straight into a <div> between <br>s is one line per run of text, not split at
     its links: trafilatura's paragraphs that are one block of the page are joined again, in the
