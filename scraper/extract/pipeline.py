@@ -746,12 +746,23 @@ def _date_search(
     if not settings.searches_page or stated_date(facts, fetched_at=page.fetched_at) is not None:
         return _no_search
     url = facts.canonical or page.final_url or page.url
-    in_text = functools.partial(find_date, html, **{**set_date_params(True), "url": url})
-    in_markup = functools.partial(find_date, html, **{**set_date_params(False), "url": url})
+    in_text = functools.partial(_find_date, html, url, extensive=True)
+    in_markup = functools.partial(_find_date, html, url, extensive=False)
     if settings.fast:
         return in_markup
     text = tree.root.text(deep=True, separator=" ") if tree.root is not None else ""
     return functools.partial(_searched_date, text, in_text, in_markup)
+
+
+def _find_date(html: str, url: str | None, *, extensive: bool) -> str | None:
+    """htmldate's date of the page (its `extensive` search, or its markup's), None where lxml
+    refuses a text htmldate's cleaning made: a control character the page holds, moved into an
+    element's tail when a script is dropped (ValueError; the fuzz test's page), is the page's
+    missing date, not its failure."""
+    try:
+        return find_date(html, **{**set_date_params(extensive), "url": url})
+    except ValueError:
+        return None
 
 
 def _searched_date(

@@ -328,6 +328,16 @@ def test_ruby_annotations_are_not_the_text(cascade: bool) -> None:
     assert "こども" not in doc.text and "ほうりつ" not in doc.text and "(" not in doc.text
 
 
+def test_a_control_character_htmldate_cannot_clean_is_no_date() -> None:
+    """A page opening with a control character and a script: htmldate's cleaning drops the script
+    and moves the character into a tail, which lxml refuses (ValueError). The page is extracted,
+    without a searched date (the fuzz test found it)."""
+    script = '<script type="application/ld+json">' + '{"a":' * 1200 + "1" + "}" * 1200 + "</script>"
+    page = "\x01" + script + (FIXTURE_PAGES / "category-teasers.html").read_text(encoding="utf-8")
+    doc = clean_html(page, url="https://news.example/a")
+    assert doc.text
+
+
 def test_loose_text_split_at_a_link_is_one_paragraph() -> None:
     """Text written straight into a <div> between <br>s is one line per run of text, not split at
     its links: trafilatura's paragraphs that are one block of the page are joined again, in the
