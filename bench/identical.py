@@ -16,23 +16,17 @@ blocks) the same way.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import sys
-from pathlib import Path
 
 from quality import sample
+from recorded import arguments, save_or_check
 from splits import load_datasets
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sample", type=int, default=80, help="pages per dataset, stratified by type")
-    action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--save", type=Path, help="write the records here")
-    action.add_argument("--check", type=Path, help="compare with these records")
-    args = parser.parse_args()
+    args = arguments(__doc__.split("\n\n")[0], sample=80)
 
     from scraper.config import ExtractSettings  # noqa: PLC0415  # after the arguments: --help stays quick
     from scraper.corpus.sources import load_file  # noqa: PLC0415
@@ -58,18 +52,7 @@ def main() -> int:
                 except ScraperError as exc:
                     record = f"error {type(exc).__name__}: {exc}"
                 records[f"{dataset.name}/{row['id']}/{name}"] = record
-    if args.save is not None:
-        args.save.parent.mkdir(parents=True, exist_ok=True)
-        written = json.dumps(records, ensure_ascii=False, indent=0, sort_keys=True)
-        args.save.write_text(written, encoding="utf-8")
-        print(f"bench-identical: {pages} pages, {len(records)} records saved to {args.save}")
-        return 0
-    saved = json.loads(args.check.read_text(encoding="utf-8"))
-    differ = sorted(key for key in saved.keys() | records.keys() if saved.get(key) != records.get(key))
-    print(f"bench-identical: {pages} pages, {len(records)} records, {len(differ)} differ")
-    for key in differ[:40]:
-        print(f"  {key}")
-    return 1 if differ else 0
+    return save_or_check(records, args, "bench-identical", f"{pages} pages, {len(records)} records")
 
 
 if __name__ == "__main__":

@@ -13,27 +13,21 @@ bit: `--check` compares each page with the record and exits 1 naming the pages t
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import dataclasses
 import hashlib
 import json
 import struct
 import sys
-from pathlib import Path
 from typing import Any
 
 from quality import sample
+from recorded import arguments, save_or_check
 from splits import load_datasets
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sample", type=int, default=60, help="pages per dataset, stratified by type")
-    action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--save", type=Path, help="write the record here")
-    action.add_argument("--check", type=Path, help="compare with this record")
-    args = parser.parse_args()
+    args = arguments(__doc__.split("\n\n")[0], sample=60)
 
     from scraper.config import ExtractSettings  # noqa: PLC0415  # after the arguments: --help stays quick
     from scraper.corpus.sources import load_file  # noqa: PLC0415
@@ -49,22 +43,8 @@ def main() -> int:
             with contextlib.suppress(ScraperError):  # a page without a story still has its walks
                 extract(page, settings, trace)
             record[f"{dataset.name}/{row['id']}"] = _digests(trace)
-    if args.save:
-        args.save.parent.mkdir(parents=True, exist_ok=True)
-        args.save.write_text(json.dumps(record, indent=0, sort_keys=True), encoding="utf-8")
-        print(f"bench/walks.py: {len(record)} pages recorded in {args.save}")
-        return 0
-    before = json.loads(args.check.read_text(encoding="utf-8"))
-    differ = [
-        f"{page} ({', '.join(k for k in digests if before.get(page, {}).get(k) != digests[k])})"
-        for page, digests in record.items()
-        if before.get(page) != digests
-    ]
     blocks = sum(int(d["blocks"].split(":", 1)[0]) for d in record.values())
-    print(f"bench/walks.py: {len(record)} pages, {blocks} blocks; {len(differ)} differ from {args.check}")
-    for line in differ[:20]:
-        print(f"  {line}")
-    return 1 if differ or set(before) != set(record) else 0
+    return save_or_check(record, args, "bench/walks.py", f"{len(record)} pages, {blocks} blocks")
 
 
 def _digests(trace: Any) -> dict[str, str]:
