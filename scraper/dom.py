@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 from urllib.parse import unquote
 
@@ -46,6 +47,19 @@ def parse_html(html: str, source: str) -> LexborHTMLParser:
 def text_of(node: LexborNode) -> str:
     """The node's text, its descendants' text nodes stripped and joined by one space."""
     return node.text(deep=True, separator=" ", strip=True)
+
+
+# the annotations over ruby text (furigana, pinyin; <rp> holds their fallback brackets): the text
+# reads as its base, so neither the blocks, the shown text nor trafilatura's input holds them
+# (trafilatura would keep them inline: "子こども")
+RUBY_ANNOTATIONS = frozenset({"rt", "rp", "rtc"})
+
+
+def composed(text: str) -> str:
+    """`text` in Unicode's composed form (NFC), as trafilatura writes its output: a page's U+09DF
+    (Bengali yya, which NFC writes as its two parts) or an "e" with a combining accent reads the same
+    as its composed twin, and a search for the text finds it as other tools write it."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def words_of(node: LexborNode) -> str:

@@ -29,14 +29,13 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from scraper.dom import BLOCK_ELEMENTS, attributes_class_text
+from scraper.dom import BLOCK_ELEMENTS, RUBY_ANNOTATIONS, attributes_class_text
 from scraper.extract.discards import ATTRIBUTES, discarded
 
 _INVISIBLE = frozenset({
     "script", "style", "noscript", "template", "svg", "iframe", "select", "option", "head",
     "textarea", "button", "object", "canvas", "math",
-    "rt", "rp", "rtc",  # ruby annotations (furigana, pinyin): the text reads as its base, as trafilatura's
-})  # fmt: skip
+}) | RUBY_ANNOTATIONS  # fmt: skip
 _OWN_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "td", "th", "blockquote", "dd", "dt",
              "div", "section", "figcaption", "caption")  # fmt: skip
 _LANDMARKS = (

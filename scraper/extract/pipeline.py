@@ -27,7 +27,6 @@ import functools
 import json
 import re
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -44,7 +43,7 @@ from trafilatura.xml import xmltotxt
 from scraper.charset import decided, page_from_bytes
 from scraper.config import ExtractSettings
 from scraper.dates import iso_day, states_day, states_some_day
-from scraper.dom import parse_html
+from scraper.dom import composed, parse_html
 from scraper.errors import NoMainContent
 from scraper.extract import bylines, catstags
 from scraper.extract import model as block_model
@@ -222,7 +221,7 @@ def _document(
     the quality score reads), the Markdown and XML `shown`; junk and unreadable text are skipped.
     `searched`: htmldate's search for the date (`_date_search`), run only for a record that has one.
     Its text and Markdown are in Unicode's composed form (NFC), as trafilatura gives its own."""
-    text, markdown = _nfc(text), _nfc(markdown)
+    text, markdown = composed(text), composed(markdown)
     if not text:
         return _junk_or_nothing(
             page, facts, signals, trace, "the main text block is empty", settings=settings
@@ -261,8 +260,8 @@ def _document(
         fetched_at=page.fetched_at,
         status=page.status,
         warc_record_id=page.warc_record_id,
-        markdown=_nfc(shown.markdown),
-        xml=_nfc(shown.xml),
+        markdown=composed(shown.markdown),
+        xml=composed(shown.xml),
     )
     trace.lap("metadata")
     return document
@@ -872,20 +871,13 @@ def _alnum(text: str) -> int:
 
 def _clean(value: str | None) -> str | None:
     """Whitespace-normalised and composed (NFC), or None when nothing is left."""
-    return _nfc(" ".join((value or "").split())) or None
+    return composed(" ".join((value or "").split())) or None
 
 
 def _clean_address(value: str | None) -> str | None:
     """A URL whitespace-normalised, or None when nothing is left; never composed (NFC): its
     characters are its bytes once percent-encoded, and "cafe" + U+0301 is another file than "café"."""
     return " ".join((value or "").split()) or None
-
-
-def _nfc(value: str) -> str:
-    """`value` in Unicode's composed form (NFC), as trafilatura normalises its output: a page's
-    U+09DF (Bengali yya, which NFC writes as its two parts) or a letter with a combining accent
-    reads the same, and a search for the text finds it as other tools write it."""
-    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
 
 
 def _clean_list(values: list[str] | None) -> tuple[str, ...]:

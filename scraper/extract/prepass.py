@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper.config import ExtractSettings
-from scraper.dom import text_of
+from scraper.dom import RUBY_ANNOTATIONS, text_of
 from scraper.errors import ConfigError
 from scraper.extract.rules import RULES, Page, Rule, ancestry, prose_weight
 
@@ -146,10 +146,9 @@ def reveal_noscript(tree: LexborHTMLParser) -> None:
 
 
 def drop_ruby_annotations(tree: LexborHTMLParser) -> None:
-    """Remove ruby annotations (<rt>, <rp>'s brackets, <rtc>: furigana, pinyin), which sit above
-    the text they read: the text reads as its base, as the blocks read it (blocks._INVISIBLE);
-    trafilatura keeps their text inline ("子こども")."""
-    for node in tree.css("rt, rp, rtc"):
+    """Remove the annotations over ruby text (`dom.RUBY_ANNOTATIONS`) before trafilatura reads the
+    page, which would keep them inline ("子こども")."""
+    for node in tree.css(", ".join(sorted(RUBY_ANNOTATIONS))):
         node.decompose()
 
 

@@ -11,16 +11,14 @@ space before punctuation, no text twice, no line break, that the page does not h
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from scraper.dom import BLOCK_ELEMENTS, parse_html
+from scraper.dom import BLOCK_ELEMENTS, RUBY_ANNOTATIONS, composed, parse_html
 
-# ruby annotations (rt, rp, rtc) too: the text reads as their base, as trafilatura and the blocks read it
-_INVISIBLE = "script, style, noscript, template, svg, head, rt, rp, rtc"
+_INVISIBLE = ", ".join(("script", "style", "noscript", "template", "svg", "head", *sorted(RUBY_ANNOTATIONS)))
 # hidden as a browser hides it: its text is the page's, but not shown (a copy of the whole story);
 # or hidden by a CSS framework's class, always or at some screen widths (Tailwind "hidden",
 # "md:hidden"; Bootstrap "d-none", "d-md-none", "hidden-xs"; text for screen readers only): a
@@ -86,11 +84,7 @@ def _times(shown: str, text: str) -> int:
     """How often the shown text `shown` holds `text`, whitespace collapsed and both composed (NFC:
     a text the page writes decomposed in one place and composed in another reads the same, and the
     output is NFC; `Rendered.times`)."""
-    return shown.count(_nfc(" ".join(text.split())))
-
-
-def _nfc(text: str) -> str:
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    return shown.count(composed(" ".join(text.split())))
 
 
 def times_shown(html: str, source: str = "") -> Callable[[str], int]:
@@ -169,7 +163,9 @@ def _shown(root: LexborNode) -> str:
         if node.mem_id not in kept:
             node.decompose()
     # the marks of lines and of code's lines are white space to this flow
-    return _nfc(" ".join(root.text(deep=True, separator="").replace(_BREAK, " ").replace(_SOFT, " ").split()))
+    return composed(
+        " ".join(root.text(deep=True, separator="").replace(_BREAK, " ").replace(_SOFT, " ").split())
+    )
 
 
 def _on_screens(node: LexborNode) -> bool:

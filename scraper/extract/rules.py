@@ -15,7 +15,6 @@ ones last.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -25,6 +24,7 @@ from scraper.dom import (
     ancestors,
     class_tokens,
     class_words,
+    composed,
     link_density,
     link_text_length,
     named_selector,
@@ -601,8 +601,7 @@ _TRIM = " :.\u2026\u00bb\u203a\u2192>|-\u2013\u2014"  # punctuation and arrows a
 def _norm(text: str) -> str:
     """Heading/label text for comparison: one-spaced, lowercase, curly quotes and trim marks gone,
     composed (NFC: "À lire aussi" written as "A" + U+0300 is the heading the list spells)."""
-    folded = _unquoted(_folded(text))
-    return folded if unicodedata.is_normalized("NFC", folded) else unicodedata.normalize("NFC", folded)
+    return composed(_unquoted(_folded(text)))
 
 
 def _folded(text: str) -> str:
