@@ -463,11 +463,7 @@ def _fold_models(train: ModuleType, jobs: int) -> dict[int, list[str]]:
         return {int(k): v for k, v in cached if int(k) != FROZEN}
     started = time.perf_counter()
     mains, firsts = train.fold_models(blocks), train.fold_models(blocks, first=True)
-    models = {
-        fold: [mains[fold].model_to_string(), firsts[fold].model_to_string()]
-        for fold in mains
-        if fold != FROZEN
-    }
+    models = {fold: [mains[fold].model_to_string(), firsts[fold].model_to_string()] for fold in mains}
     print(
         f"bench-quality: {len(models)} models trained in {time.perf_counter() - started:.0f} s",
         file=sys.stderr,

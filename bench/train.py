@@ -262,12 +262,10 @@ def fit(
 
 
 def fold_models(pages: list[PageBlocks], *, first: bool = False) -> dict[int, Any]:
-    """One model per CV fold (trained on the other non-frozen folds) and one for the frozen split
-    (trained on every non-frozen page: the shipped model); `first`: the cascade's first models."""
+    """One model per CV fold, trained on the other non-frozen folds; `first`: the cascade's first
+    models. The frozen split is read with the shipped models (bench/quality.py), none fitted here."""
     folds = sorted({p.fold for p in pages} - {FROZEN})
-    models = {k: fit([p for p in pages if p.fold not in (k, FROZEN)], first=first) for k in folds}
-    models[FROZEN] = fit([p for p in pages if p.fold != FROZEN], first=first)
-    return models
+    return {k: fit([p for p in pages if p.fold not in (k, FROZEN)], first=first) for k in folds}
 
 
 def write_artifact(booster: Any, path: Path = ARTIFACT, *, first: bool = False, **training: Any) -> int:
