@@ -312,32 +312,40 @@ _SITE_HEADER = "header, [role=banner]"
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # a teaser block is lists or cards; a paragraph or the next heading ends it
 _STOP_TAGS = _HEADING_TAGS | {"p"}
-_TEASER_HEADINGS = frozenset(
+# "Related", "Read also" in the languages of most of the web's news: what heads a rail of other
+# stories and what a newsroom's CMS puts before a link to one inside the text (_TEASER_LABELS)
+_READ_ALSO = frozenset(
     {
-        "related", "recent posts", "recent articles", "recent stories", "recent news", "latest posts",
-        "latest articles", "latest news", "latest stories", "read more", "read next", "read also",
-        "also read", "more to read", "keep reading", "recommended", "recommended for you",
-        "recommended articles", "recommended stories", "more stories", "more articles", "more news",
-        "more posts", "popular posts", "popular articles", "most popular", "most read", "trending",
-        "trending now", "don't miss", "editor's picks", "top stories",
-        # the same headings in the languages of most of the web's news (the teaser-link labels' set)
-        "mehr zum thema", "auch interessant", "das könnte sie auch interessieren", "weitere artikel",
-        "weitere nachrichten", "zum weiterlesen", "lesen sie auch", "meistgelesen", "meistgelesene artikel",
+        "related", "read more", "read also", "also read", "read next", "recommended",
+        "lesen sie auch", "auch interessant", "mehr zum thema", "das könnte sie auch interessieren",  # German
+        "lire aussi", "à lire aussi", "a lire aussi",  # French
+        "leggi anche",  # Italian
+        "leia também", "veja também",  # Portuguese
+        "lees ook",  # Dutch
+        "czytaj też", "czytaj także", "zobacz też", "zobacz także",  # Polish
+        "läs också", "les også", "læs også", "lue myös",  # Nordic
+    }
+)  # fmt: skip
+_TEASER_HEADINGS = _READ_ALSO | frozenset(
+    {
+        "recent posts", "recent articles", "recent stories", "recent news", "latest posts",
+        "latest articles", "latest news", "latest stories", "more to read", "keep reading",
+        "recommended for you", "recommended articles", "recommended stories", "more stories",
+        "more articles", "more news", "more posts", "popular posts", "popular articles", "most popular",
+        "most read", "trending", "trending now", "don't miss", "editor's picks", "top stories",
+        "weitere artikel", "weitere nachrichten", "zum weiterlesen", "meistgelesen", "meistgelesene artikel",
         "ähnliche artikel", "verwandte artikel", "neueste artikel", "aktuelle nachrichten",  # German
-        "à lire aussi", "a lire aussi", "lire aussi", "à lire également", "sur le même sujet",
-        "articles similaires", "articles liés", "les plus lus", "derniers articles",
-        "vous aimerez aussi",  # French
+        "à lire également", "sur le même sujet", "articles similaires", "articles liés", "les plus lus",
+        "derniers articles", "vous aimerez aussi",  # French
         "noticias relacionadas", "artículos relacionados", "te puede interesar", "le puede interesar",
         "también te puede interesar", "lo más leído", "lo último", "más noticias",
         "últimas noticias",  # Spanish
-        "veja também", "leia também", "notícias relacionadas", "mais lidas", "últimas notícias",  # Portuguese
-        "articoli correlati", "potrebbe interessarti", "ti potrebbe interessare", "leggi anche",
-        "i più letti", "ultime notizie",  # Italian
-        "lees ook", "gerelateerde artikelen", "meest gelezen", "meer nieuws", "laatste nieuws",  # Dutch
-        "zobacz również", "zobacz też", "zobacz także", "czytaj także", "czytaj też",
-        "najczęściej czytane",  # Polish
-        "läs också", "relaterade artiklar", "mest läst", "les også", "mest lest", "læs også", "mest læste",
-        "lue myös", "luetuimmat",  # Nordic
+        "notícias relacionadas", "mais lidas", "últimas notícias",  # Portuguese
+        "articoli correlati", "potrebbe interessarti", "ti potrebbe interessare", "i più letti",
+        "ultime notizie",  # Italian
+        "gerelateerde artikelen", "meest gelezen", "meer nieuws", "laatste nieuws",  # Dutch
+        "zobacz również", "najczęściej czytane",  # Polish
+        "relaterade artiklar", "mest läst", "mest lest", "mest læste", "luetuimmat",  # Nordic
     }
 )  # fmt: skip
 _TEASER_PREFIXES = ("related ", "more from ", "you may ", "you might ")
@@ -460,20 +468,18 @@ _LABELS = frozenset(
         "publicerad", "uppdaterad", "publisert", "oppdatert", "julkaistu", "päivitetty",  # Nordic
     }
 )  # fmt: skip
-# "Related: <a>Another story</a>" in the languages of most of the web's news: the words a
-# newsroom's CMS puts before a link to another of its stories inside the text
-_TEASER_LABELS = frozenset(
+# "Related: <a>Another story</a>": the words a newsroom's CMS puts before a link to another of its
+# stories inside the text (_READ_ALSO, and these, too short or too plain to head a rail alone)
+_TEASER_LABELS = _READ_ALSO | frozenset(
     {
-        "related", "read more", "read also", "also read", "read next", "see also", "more", "recommended",
-        "lesen sie auch", "lesen sie mehr", "auch interessant", "mehr zum thema", "siehe auch",
-        "das könnte sie auch interessieren",  # German
-        "lire aussi", "à lire aussi", "a lire aussi", "voir aussi",  # French
+        "see also", "more",
+        "lesen sie mehr", "siehe auch",  # German
+        "voir aussi",  # French
         "lea", "lea también", "lee también", "lea además", "mira", "ver también",  # Spanish
-        "leggi anche", "vedi anche",  # Italian
-        "leia também", "leia mais", "veja também",  # Portuguese
-        "lees ook", "zie ook",  # Dutch
-        "czytaj też", "czytaj także", "zobacz też", "zobacz także",  # Polish
-        "läs också", "les også", "læs også", "se også", "lue myös",  # Nordic
+        "vedi anche",  # Italian
+        "leia mais",  # Portuguese
+        "zie ook",  # Dutch
+        "se også",  # Nordic
     }
 )  # fmt: skip
 _INLINE_TAGS = frozenset({"span", "strong", "b", "em", "i", "label", "small", "time", "a", "font", "dt"})
