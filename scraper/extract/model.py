@@ -544,9 +544,7 @@ def sure(
     verdicts, _ = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts, runs=runs,
                        tags=tags, product=product)  # fmt: skip
     if texts is not None:
-        verdicts = [BOILERPLATE if v and machine(t) else v for v, t in zip(verdicts, texts, strict=True)]
-        for i in drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown):
-            verdicts[i] = BOILERPLATE
+        _unread(verdicts, texts, shown)
     return verdicts if any(verdicts) else None
 
 
@@ -770,15 +768,21 @@ def decide(
         kinds = [v for v in verdicts if v]
         changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]
     if texts is not None:
-        ids = [i for i, (v, t) in enumerate(zip(verdicts, texts, strict=True)) if v and machine(t)]
-        changed |= bool(ids)
-        for i in ids:
-            verdicts[i] = BOILERPLATE
-        copies = drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown)
-        changed |= bool(copies)
-        for i in copies:
-            verdicts[i] = BOILERPLATE
+        changed |= _unread(verdicts, texts, shown)
     return verdicts if changed and any(verdicts) else None
+
+
+def _unread(verdicts: list[int], texts: list[str], shown: Callable[[str], int] | None) -> bool:
+    """Drop, in `verdicts`, the kept blocks no reader reads: those of machine identifiers
+    (`machine`), then the copies among the rest (`drop_copies`, `shown`); whether any went. The
+    last step of `sure` and of `decide`."""
+    ids = [i for i, (v, t) in enumerate(zip(verdicts, texts, strict=True)) if v and machine(t)]
+    for i in ids:
+        verdicts[i] = BOILERPLATE
+    copies = drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown)
+    for i in copies:
+        verdicts[i] = BOILERPLATE
+    return bool(ids or copies)
 
 
 _WORD = re.compile(r"\w+")  # over extracted text, never HTML
