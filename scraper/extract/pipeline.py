@@ -232,10 +232,15 @@ def _document(
     trace.verdict = verdict = classify(signals, text, page.status, markdown)  # judged again, on the text
     if verdict.skip_reason is not None:
         return _skipped(page, facts, signals, verdict, settings)
-    dated = choose_date(searched(), facts, fetched_at=page.fetched_at, last_modified=page.last_modified)
-    # a date read from a listing's text is one of its teasers' (or its copyright line), not its own
-    date, date_source = (None, None) if verdict.page_type == "listing" and dated.source == "text" else (
-        dated.date, dated.source)  # fmt: skip
+    # a date read from a listing's text is one of its teasers' (or its copyright line), not its own:
+    # without a date in its URL or a Last-Modified header, every date a listing could have is read
+    # from its text (htmldate's search of a page that states none is labelled "text" unless its URL
+    # says the same day), so its search is not run
+    listing = verdict.page_type == "listing"
+    dated_apart = bool(page.last_modified) or any(claim.source == "url" for claim in facts.dates)
+    searched_day = searched() if dated_apart or not listing else None
+    dated = choose_date(searched_day, facts, fetched_at=page.fetched_at, last_modified=page.last_modified)
+    date, date_source = (None, None) if listing and dated.source == "text" else (dated.date, dated.source)
 
     document = Document(
         url=page.url,

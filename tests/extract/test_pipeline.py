@@ -750,6 +750,38 @@ def test_a_page_judged_junk_is_not_searched_for_a_date(monkeypatch: pytest.Monke
     assert (doc.skip_reason is not None, doc.date, searched) == (True, None, [])
 
 
+@pytest.mark.parametrize(
+    ("url", "last_modified", "searched", "dated"),
+    [
+        ("https://news.example/section", None, False, (None, None)),
+        ("https://news.example/2021/03/14/section", None, True, ("2021-03-14", "url")),
+        # the teaser's day htmldate finds outranks the header's, and is dropped with it
+        ("https://news.example/section", "Sun, 14 Mar 2021 10:00:00 GMT", True, (None, None)),
+    ],
+)
+def test_a_listing_is_searched_for_a_date_only_where_one_could_stand(
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    last_modified: str | None,
+    searched: bool,
+    dated: tuple[str | None, str | None],
+) -> None:
+    """A listing keeps no date read from its text (its teasers' dates): without a day in its URL
+    or a Last-Modified header, every date its search could give is one, and the search is not
+    run; with either, it is: the day it finds may be the URL's, or outrank the header's."""
+    found: list[bool] = []
+
+    def spied(html: str, **options: Any) -> str | None:
+        found.append(options["extensive_search"])
+        return find_date(html, **options)
+
+    monkeypatch.setattr(pipeline, "find_date", spied)
+    html = (FIXTURE_PAGES / "listing-page.html").read_text(encoding="utf-8")
+    page = dataclasses.replace(_page(html, url=url), last_modified=last_modified)
+    doc = extract(page, ExtractSettings())
+    assert (doc.page_type, bool(found), (doc.date, doc.date_source)) == ("listing", searched, dated)
+
+
 def test_fast_keeps_the_stated_metadata() -> None:
     """`fast` skips the fallback extractors and the text search for dates, not what the page states."""
     head = (
