@@ -32,9 +32,11 @@ from dataclasses import dataclass, field
 
 import trafilatura
 from htmldate import find_date
+from htmldate import utils as _htmldate_utils
 from lxml.html import HtmlElement
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 from trafilatura import metadata as _trafilatura_metadata
+from trafilatura import utils as _trafilatura_utils
 from trafilatura.settings import Document as _Extracted
 from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
@@ -45,7 +47,7 @@ from scraper.config import ExtractSettings
 from scraper.dates import iso_day, states_day, states_some_day
 from scraper.dom import composed, parse_html
 from scraper.errors import NoMainContent
-from scraper.extract import bylines, catstags
+from scraper.extract import bylines, catstags, lxmlclasses
 from scraper.extract import model as block_model
 from scraper.extract.blocks import Block, judge_kept, page_blocks, page_features
 from scraper.extract.bounds import simplify
@@ -79,6 +81,10 @@ from scraper.extract.prepass import Removal, strip_clutter
 from scraper.extract.rendered import rendered, times_shown
 from scraper.extract.rules import prose_weight
 from scraper.models import Document, FetchedPage
+
+# the lxml trees of trafilatura (its extraction and metadata, the byline and category searches)
+# and of htmldate (the date search) take their nodes' classes from lxml in C, not in Python
+lxmlclasses.choose_in_c(_trafilatura_utils.HTML_PARSER, _htmldate_utils.HTML_PARSER)
 
 
 @dataclass(slots=True)
