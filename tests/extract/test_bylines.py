@@ -100,15 +100,46 @@ def test_the_words_are_read_from_the_xpaths_trafilatura_has() -> None:
     assert hashlib.sha256(paths.encode()).hexdigest()[:16] == "52b3a4d1177c18bb"
 
 
-def test_the_last_search_prunes_the_tree_it_is_given() -> None:
-    """`last`: the search prunes the page's tree itself, not a copy, and finds what trafilatura's
-    search finds; without it the tree is left whole, for the steps that read it after."""
+def test_the_search_prunes_no_tree_where_the_xpaths_read_attributes_alone() -> None:
+    """The search asks each element the XPaths find whether trafilatura's pruning would take it,
+    and prunes only its copy to read its text: the page's tree is left whole, `last` or not, and
+    the byline is trafilatura's (not the figure's, nor the date inside the byline)."""
     html = metadata_page(
         "<figure><span class='author'>A Photographer</span></figure>"
-        f"<article><p class='byline'>By Jane Doe</p>{PARAGRAPH}</article>"
+        f"<article><p class='byline'>By Jane Doe<time>May 3</time></p>{PARAGRAPH}</article>"
+    )
+    for last in (False, True):
+        tree = trafilatura_tree(html)
+        assert bylines.search(tree, html, last=last) == extract_author(trafilatura_tree(html)) == "Jane Doe"
+        assert tree.find(".//figure") is not None
+
+
+def test_the_last_search_prunes_the_tree_it_is_given() -> None:
+    """Where an XPath reads more than attributes (a child <rel>'s text, which pruning may change),
+    the page is pruned as trafilatura prunes it. `last`: the search prunes the page's tree itself,
+    not a copy, and finds what trafilatura's search finds; without it the tree is left whole, for
+    the steps that read it after."""
+    html = metadata_page(
+        "<figure><span class='author'>A Photographer</span></figure>"
+        f"<article><p class='byline'>By Jane Doe</p><div><rel>you</rel></div>{PARAGRAPH}</article>"
     )
     kept, pruned = trafilatura_tree(html), trafilatura_tree(html)
     assert bylines.search(kept, html) == extract_author(trafilatura_tree(html)) == "Jane Doe"
     assert kept.find(".//figure") is not None
     assert bylines.search(pruned, html, last=True) == "Jane Doe"
     assert pruned.find(".//figure") is None
+
+
+def test_a_page_of_two_top_level_elements_is_searched_as_trafilatura_searches_it() -> None:
+    """lxml reads a page with a second <html> into a document of two top-level elements, and
+    gives the first: trafilatura's XPaths read both, its copy only the first. The search is its
+    own there, `last` or not: a byline in the second element counts only when the tree is pruned
+    in place."""
+    html = (
+        metadata_page(PARAGRAPH)
+        + "<html><body><div id='author'><h3>By</h3><h5>Jane Doe</h5></div></body></html>"
+    )
+    tree = trafilatura_tree(html)
+    assert tree.getnext() is not None
+    assert bylines.search(trafilatura_tree(html), html) is None is extract_author(trafilatura_tree(html))
+    assert bylines.search(trafilatura_tree(html), html, last=True) == "Jane Doe"
