@@ -548,7 +548,7 @@ def test_a_list_pages_doubted_items_are_its_content() -> None:
     texts = ["Desks", intro, CARD, CARD.replace("Oak", "Ash"), CARD.replace("Oak", "Elm"), "Footer"]
     rows = [SURE, SURE, DOUBTED, DOUBTED, DOUBTED, GONE]
     runs = [0, 0, 3, 3, 3, 0]
-    sizes = [5, len(intro), 100, 100, 100, 1000]  # the unsure share stays under FIRST_UNSURE
+    sizes = [5, len(intro), 160, 160, 160, 2000]  # the unsure share stays under FIRST_UNSURE
     assert min(model.words(intro), model.words(STORY_TEXT)) >= model.ISLAND_WORDS
 
     def judged(
@@ -634,24 +634,28 @@ def test_a_shops_priced_grid_is_kept_however_far_the_model_leans_out() -> None:
     """A grid whose items name prices ("$655.00 $403.00", "12,99 €") is a shop's category page's
     content even where the model leans out on it (below ITEM_WANTED); the same grid without
     prices (a blog's archive) stays dropped, and so does the priced grid beside a story of the
-    page's own (a shop's rail under an article)."""
+    page's own (a shop's rail under an article). Beside one paragraph, the priced items are a
+    category's grid under its intro where they hold ITEM_GRID times the kept text, and a brief's
+    rail of products where they hold less: that rail stays dropped."""
     c, b = model.CONTENT, model.BOILERPLATE
     cards = ["Mesh task chair", "$655.00 $403.00", "Oak desk, 120 cm", "12,99 €", "Ash shelf", "£5"]
     intro = f"{PARAGRAPH} {PARAGRAPH}"  # one paragraph of ISLAND_WORDS words or more
 
-    def kept(texts: list[str], story: bool = False) -> list[int]:
+    def kept(texts: list[str], story: bool = False, size: int = 100) -> list[int]:
         first = STORY_TEXT if story else "Chairs"
         return model.items(
             [c, c, *[b] * len(texts)],
             [False, False, *[True] * len(texts)],
             kinds=[c] * (len(texts) + 2),
             runs=[0, 0, *[len(texts)] * len(texts)],
-            sizes=[10, len(intro), *[40] * len(texts)],
+            sizes=[10, len(intro), *[size] * len(texts)],
             wanted=[0.9, 0.9, *[0.15] * len(texts)],
             texts=[first, intro, *texts],
         )
 
+    assert 6 * 100 >= model.ITEM_GRID * (10 + len(intro)) > 6 * 40
     assert kept(cards) == [c] * 8
+    assert kept(cards, size=40) == [c, c, *[b] * 6]  # a one-paragraph brief beside a priced rail
     unpriced = ["Mesh task chair", "March 2021", "Oak desk", "April 2021", "Ash shelf", "May 2021"]
     assert kept(unpriced) == [c, c, *[b] * 6]
     assert kept(cards, story=True) == [c, c, *[b] * 6]
