@@ -520,6 +520,19 @@ def test_a_label_heading_a_rail_of_headlines_goes() -> None:
     assert model.sure(rows, sizes, texts=texts, tags=tags) == [c, c, c, c, c]  # no link shares
 
 
+def test_a_label_in_a_script_with_vowel_signs_heads_a_rail_as_one_in_latin_letters() -> None:
+    """A label of five Hindi words ("most read news:") over a rail of linked headlines goes, as
+    "Auch interessant:" does: its words are counted with their vowel signs (`dom.WORD`), not as the
+    runs of letters between them (seven, more than a label's `LABEL_WORDS`)."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    rail = ["सबसे ज़्यादा पढ़ी गई खबरें:", "Ten ferries to try this summer", "The night boat, reviewed"]
+    texts = [STORY_TEXT, *rail, OTHER_TEXT]
+    rows = [SURE] * 5
+    links = [0.0, 0.0, 1.0, 1.0, 0.0]
+    tags = ["p", "p", "li", "li", "p"]
+    assert model.sure(rows, _sizes(rows, texts), texts=texts, tags=tags, links=links) == [c, b, c, c, c]
+
+
 def test_first_choice_reads_the_link_share_for_a_rail() -> None:
     """The same through a page's blocks: a `<p>` label over a `<ul>` of linked headlines."""
     blocks, chosen = _first_choice(
