@@ -32,6 +32,12 @@ BLOCK_ELEMENTS = frozenset({
     "tr", "ul", "xmp",
 })  # fmt: skip
 
+# A word of a text as a reader counts it: a run of letters or digits, or one character of a script
+# written without spaces between its words (Chinese, Japanese kana; a run of them is a sentence,
+# not a word). Over extracted text, never HTML.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WORD = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
+
 
 def parse_html(html: str, source: str) -> LexborHTMLParser:
     """The page parsed by lexbor; `ExtractionError` when the parser gives up (it cannot allocate)."""

@@ -53,6 +53,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
+from scraper.dom import WORD
 from scraper.extract.blocks import (
     DISCARDED,
     FEATURE_NAMES,
@@ -791,17 +792,15 @@ def _unread(verdicts: list[int], texts: list[str], shown: Callable[[str], int] |
     return bool(ids or copies)
 
 
-_WORD = re.compile(r"\w+")  # over extracted text, never HTML
-
-
 def words(text: str, most: int | None = None) -> int:
-    """The words of a text, as the copy rule counts them (a line of "| | |" has none); counted no
+    """The words of a text (`dom.WORD`: one a character in Chinese or Japanese, whose words no space
+    parts), as the copy rule counts them (a line of "| | |" has none); counted no
     further than `most` when given, which is enough to compare the count with a bound (a copy's)
     without reading a long text to its end (`sure` counts up to `_COUNTED`, one past the largest of
     the label's, a paragraph's, an island's and a rail item's bounds)."""
     if most is None:
-        return len(_WORD.findall(text))
-    return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))
+        return len(WORD.findall(text))
+    return sum(1 for _ in itertools.islice(WORD.finditer(text), most))
 
 
 def machine(text: str) -> bool:

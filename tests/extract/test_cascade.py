@@ -673,3 +673,23 @@ def test_a_tab_strip_naming_a_carousel_keeps_the_products_own_tab() -> None:
     for label in ("Customers also viewed", "People who viewed this item also viewed", "Ähnliche Produkte"):
         texts = ["Steel kettle", label, "Copper kettle", "$39.99"]
         assert model.carousels([c] * 4, texts, tags) == [c, b, b, b]
+
+
+def test_a_chinese_story_counts_its_words_beside_a_list() -> None:
+    """Chinese and Japanese part no words with spaces: each of their characters is a word
+    (`dom.WORD`), so a story of two Chinese paragraphs is a story of the page's own and the run of
+    doubted links beside it (a rail) stays dropped, as beside an English story; counted as runs of
+    `\\w`, each paragraph was a few words and the rail was kept as a list page's items."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    story = "渡轮公司表示，从下个月开始，工作日将增加两班早班渡轮，周六将增加一班晚班渡轮，以满足游客的需求。"
+    assert model.words(story) >= model.ISLAND_WORDS and model.words("渡轮 ferry") == 3
+    rail = ["更多新闻：港口", "更多新闻：天气", "更多新闻：交通"]
+    assert model.items(
+        [c, c, b, b, b],
+        [False, False, True, True, True],
+        kinds=[c] * 5,
+        runs=[0, 0, 3, 3, 3],
+        sizes=[len(story), len(story), 60, 60, 60],
+        wanted=[0.9, 0.9, 0.4, 0.4, 0.4],
+        texts=[story, story.replace("渡轮", "火车"), *rail],
+    ) == [c, c, b, b, b]
