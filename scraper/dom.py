@@ -32,6 +32,33 @@ BLOCK_ELEMENTS = frozenset({
     "tr", "ul", "xmp",
 })  # fmt: skip
 
+# the spans of the Basic Multilingual Plane that hold its combining marks (Unicode's category M: a
+# Hindi or Bengali vowel sign, an Arabic vowel mark, an accent written apart from its letter)
+_MARK_SPANS = ((0x0300, 0x1DFF), (0x20D0, 0x20FF), (0x2CEF, 0x2DFF), (0x302A, 0x309A), (0xA66F, 0xABED),
+               (0xFB1E, 0xFB1E), (0xFE00, 0xFE2F))  # fmt: skip
+
+
+def _marks() -> str:
+    """The combining marks of `_MARK_SPANS`, as the ranges of a regular expression's class."""
+    ranges: list[list[int]] = []
+    for code in (c for a, b in _MARK_SPANS for c in range(a, b + 1)):
+        if unicodedata.category(chr(code))[0] != "M":
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" if b > a else f"\\u{a:04x}" for a, b in ranges)
+
+
+# A word of a text as a reader counts it: a run of letters or digits with the marks written on
+# them (a Hindi word's vowel signs are no letters to Python's \w: counted apart, "ज़्यादा" was
+# three words), or one character of a script written without spaces between its words (Chinese,
+# Japanese kana; a run of them is a sentence, not a word). Over extracted text, never HTML.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LETTERS, _MARKS = f"[^\\W{_UNSPACED}]", f"[{_marks()}]"
+WORD = re.compile(rf"[{_UNSPACED}]{_MARKS}*|{_LETTERS}+(?:{_MARKS}+{_LETTERS}*)*")
+
 
 def parse_html(html: str, source: str) -> LexborHTMLParser:
     """The page parsed by lexbor; `ExtractionError` when the parser gives up (it cannot allocate)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import example, given, settings
@@ -194,3 +195,10 @@ def test_prefix_tree_matches_exactly_its_pieces(pieces: set[str]) -> None:
     pattern = re.compile(dom._prefix_tree(pieces))
     for text in [*pieces, "", "a", "abcd", "aut", "authorb", "bi", "x", "xy", "x.y", "x*", "xz"]:
         assert bool(pattern.fullmatch(text)) == (text in pieces), text
+
+
+def test_the_mark_spans_hold_every_combining_mark_of_the_basic_plane() -> None:
+    """`dom.WORD` joins a word's marks to it from `_MARK_SPANS`: none of the plane's marks is left out."""
+    marks = [c for c in range(0x10000) if unicodedata.category(chr(c))[0] == "M"]
+    assert all(any(a <= c <= b for a, b in dom._MARK_SPANS) for c in marks)
+    assert all(dom.WORD.fullmatch(f"a{chr(c)}b") for c in marks if not "\u3040" <= chr(c) <= "\u30ff")

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.dom import ancestors, class_words, link_text_length, named_selector, text_of
+from scraper.dom import WORD, ancestors, class_words, link_text_length, named_selector, text_of
 from scraper.extract.metadata import PageFacts
 from scraper.extract.rules import CONSENT_WORDS, holds_story
 
@@ -62,10 +62,6 @@ _SHELL_SCRIPT = 5000
 # A product page's extracted text of fewer words than this, and no number among them, is the
 # header of a shell whose product a script writes (`_product_shell`).
 _SHELL_WORDS = 10
-# a word: a run of letters or digits, or one character of a script written without spaces between
-# its words (Chinese, Japanese kana; a run of them is a sentence, not a word)
-_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
 # A link-only page: at least this many links, at least this share of its text in them.
 _MIN_LINKS = 5
 _LINK_SHARE = 0.7
@@ -573,7 +569,7 @@ def _product_shell(s: PageSignals, text: str) -> bool:
     search box). Scripts are not asked for: a saved page may have lost them."""
     if s.price_markup or _page_type(s) != "product" or any(c.isdigit() for c in text):
         return False
-    return sum(1 for _ in zip(range(_SHELL_WORDS), _WORD.finditer(text), strict=False)) < _SHELL_WORDS
+    return sum(1 for _ in zip(range(_SHELL_WORDS), WORD.finditer(text), strict=False)) < _SHELL_WORDS
 
 
 def _link_only(s: PageSignals) -> bool:

@@ -53,6 +53,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
+from scraper.dom import WORD
 from scraper.extract.blocks import (
     DISCARDED,
     FEATURE_NAMES,
@@ -141,8 +142,12 @@ RAIL_ITEMS, RAIL_LINKS, RAIL_WORDS = 2, 0.8, 30
 ITEM_RUN, ITEM_STORY, ITEM_SHARE, ITEM_WANTED = 3, 1, 0.5, 0.25
 # A shop's grid says whose its items are: where PRICED or more of them name a price (a currency
 # beside a number, `_PRICE`), the model's lean is not asked for (a blog's archive, blogroll and
-# category lists name none). Chosen by the site-grouped CV.
-PRICED = 0.2
+# category lists name none). Chosen by the site-grouped CV. Beside a kept story block the price
+# speaks for a grid only when the items hold ITEM_GRID times as much text as what is kept: a
+# category page's intro is brief beside its grid (on the CV's priced pages with one, the grid holds
+# 4.8 times the kept text), while a brief's rail of products (a shop's widget beside a one-paragraph
+# story) holds less than the story; there the model's lean decides, as on an unpriced list.
+PRICED, ITEM_GRID = 0.2, 2
 _PRICE = re.compile(
     r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|R\$|kr)\s?)\d"
     r"|\d(?:[.,]\d{2})?\s?(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|zł|kr|Kč)\b)"
@@ -590,8 +595,9 @@ def items(
     own beside them: at most `ITEM_STORY` kept block (of `texts`) of `ISLAND_WORDS` words or more,
     the items holding at least `ITEM_SHARE` as much text (`sizes`) as the kept blocks, and their
     probability of being wanted (`wanted`) `ITEM_WANTED` or more on average, by size, unless
-    `PRICED` or more of them name a price (a shop's grid). On a story page they stay dropped (a
-    rail of teasers)."""
+    `PRICED` or more of them name a price (a shop's grid; beside a kept story block, only where
+    they hold `ITEM_GRID` times the kept text: a category's intro, not a brief's rail of products).
+    On a story page they stay dropped (a rail of teasers)."""
     found = [
         i
         for i, (v, d, n) in enumerate(zip(verdicts, doubted, runs, strict=True))
@@ -605,6 +611,7 @@ def items(
     if story > ITEM_STORY or total < ITEM_SHARE * kept:
         return verdicts
     priced = sum(1 for i in found if _PRICE.search(texts[i])) >= PRICED * len(found)
+    priced = priced and (not story or total >= ITEM_GRID * kept)
     if not priced and sum(sizes[i] * wanted[i] for i in found) < ITEM_WANTED * total:
         return verdicts
     chosen = list(verdicts)
@@ -785,17 +792,15 @@ def _unread(verdicts: list[int], texts: list[str], shown: Callable[[str], int] |
     return bool(ids or copies)
 
 
-_WORD = re.compile(r"\w+")  # over extracted text, never HTML
-
-
 def words(text: str, most: int | None = None) -> int:
-    """The words of a text, as the copy rule counts them (a line of "| | |" has none); counted no
+    """The words of a text (`dom.WORD`: one a character in Chinese or Japanese, whose words no space
+    parts), as the copy rule counts them (a line of "| | |" has none); counted no
     further than `most` when given, which is enough to compare the count with a bound (a copy's)
     without reading a long text to its end (`sure` counts up to `_COUNTED`, one past the largest of
     the label's, a paragraph's, an island's and a rail item's bounds)."""
     if most is None:
-        return len(_WORD.findall(text))
-    return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))
+        return len(WORD.findall(text))
+    return sum(1 for _ in itertools.islice(WORD.finditer(text), most))
 
 
 def machine(text: str) -> bool:

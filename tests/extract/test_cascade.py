@@ -520,6 +520,19 @@ def test_a_label_heading_a_rail_of_headlines_goes() -> None:
     assert model.sure(rows, sizes, texts=texts, tags=tags) == [c, c, c, c, c]  # no link shares
 
 
+def test_a_label_in_a_script_with_vowel_signs_heads_a_rail_as_one_in_latin_letters() -> None:
+    """A label of five Hindi words ("most read news:") over a rail of linked headlines goes, as
+    "Auch interessant:" does: its words are counted with their vowel signs (`dom.WORD`), not as the
+    runs of letters between them (seven, more than a label's `LABEL_WORDS`)."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    rail = ["सबसे ज़्यादा पढ़ी गई खबरें:", "Ten ferries to try this summer", "The night boat, reviewed"]
+    texts = [STORY_TEXT, *rail, OTHER_TEXT]
+    rows = [SURE] * 5
+    links = [0.0, 0.0, 1.0, 1.0, 0.0]
+    tags = ["p", "p", "li", "li", "p"]
+    assert model.sure(rows, _sizes(rows, texts), texts=texts, tags=tags, links=links) == [c, b, c, c, c]
+
+
 def test_first_choice_reads_the_link_share_for_a_rail() -> None:
     """The same through a page's blocks: a `<p>` label over a `<ul>` of linked headlines."""
     blocks, chosen = _first_choice(
@@ -548,7 +561,7 @@ def test_a_list_pages_doubted_items_are_its_content() -> None:
     texts = ["Desks", intro, CARD, CARD.replace("Oak", "Ash"), CARD.replace("Oak", "Elm"), "Footer"]
     rows = [SURE, SURE, DOUBTED, DOUBTED, DOUBTED, GONE]
     runs = [0, 0, 3, 3, 3, 0]
-    sizes = [5, len(intro), 100, 100, 100, 1000]  # the unsure share stays under FIRST_UNSURE
+    sizes = [5, len(intro), 160, 160, 160, 2000]  # the unsure share stays under FIRST_UNSURE
     assert min(model.words(intro), model.words(STORY_TEXT)) >= model.ISLAND_WORDS
 
     def judged(
@@ -634,24 +647,28 @@ def test_a_shops_priced_grid_is_kept_however_far_the_model_leans_out() -> None:
     """A grid whose items name prices ("$655.00 $403.00", "12,99 €") is a shop's category page's
     content even where the model leans out on it (below ITEM_WANTED); the same grid without
     prices (a blog's archive) stays dropped, and so does the priced grid beside a story of the
-    page's own (a shop's rail under an article)."""
+    page's own (a shop's rail under an article). Beside one paragraph, the priced items are a
+    category's grid under its intro where they hold ITEM_GRID times the kept text, and a brief's
+    rail of products where they hold less: that rail stays dropped."""
     c, b = model.CONTENT, model.BOILERPLATE
     cards = ["Mesh task chair", "$655.00 $403.00", "Oak desk, 120 cm", "12,99 €", "Ash shelf", "£5"]
     intro = f"{PARAGRAPH} {PARAGRAPH}"  # one paragraph of ISLAND_WORDS words or more
 
-    def kept(texts: list[str], story: bool = False) -> list[int]:
+    def kept(texts: list[str], story: bool = False, size: int = 100) -> list[int]:
         first = STORY_TEXT if story else "Chairs"
         return model.items(
             [c, c, *[b] * len(texts)],
             [False, False, *[True] * len(texts)],
             kinds=[c] * (len(texts) + 2),
             runs=[0, 0, *[len(texts)] * len(texts)],
-            sizes=[10, len(intro), *[40] * len(texts)],
+            sizes=[10, len(intro), *[size] * len(texts)],
             wanted=[0.9, 0.9, *[0.15] * len(texts)],
             texts=[first, intro, *texts],
         )
 
+    assert 6 * 100 >= model.ITEM_GRID * (10 + len(intro)) > 6 * 40
     assert kept(cards) == [c] * 8
+    assert kept(cards, size=40) == [c, c, *[b] * 6]  # a one-paragraph brief beside a priced rail
     unpriced = ["Mesh task chair", "March 2021", "Oak desk", "April 2021", "Ash shelf", "May 2021"]
     assert kept(unpriced) == [c, c, *[b] * 6]
     assert kept(cards, story=True) == [c, c, *[b] * 6]
@@ -669,3 +686,23 @@ def test_a_tab_strip_naming_a_carousel_keeps_the_products_own_tab() -> None:
     for label in ("Customers also viewed", "People who viewed this item also viewed", "Ähnliche Produkte"):
         texts = ["Steel kettle", label, "Copper kettle", "$39.99"]
         assert model.carousels([c] * 4, texts, tags) == [c, b, b, b]
+
+
+def test_a_chinese_story_counts_its_words_beside_a_list() -> None:
+    """Chinese and Japanese part no words with spaces: each of their characters is a word
+    (`dom.WORD`), so a story of two Chinese paragraphs is a story of the page's own and the run of
+    doubted links beside it (a rail) stays dropped, as beside an English story; counted as runs of
+    `\\w`, each paragraph was a few words and the rail was kept as a list page's items."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    story = "渡轮公司表示，从下个月开始，工作日将增加两班早班渡轮，周六将增加一班晚班渡轮，以满足游客的需求。"
+    assert model.words(story) >= model.ISLAND_WORDS and model.words("渡轮 ferry") == 3
+    rail = ["更多新闻：港口", "更多新闻：天气", "更多新闻：交通"]
+    assert model.items(
+        [c, c, b, b, b],
+        [False, False, True, True, True],
+        kinds=[c] * 5,
+        runs=[0, 0, 3, 3, 3],
+        sizes=[len(story), len(story), 60, 60, 60],
+        wanted=[0.9, 0.9, 0.4, 0.4, 0.4],
+        texts=[story, story.replace("渡轮", "火车"), *rail],
+    ) == [c, c, b, b, b]

@@ -79,7 +79,26 @@ def test_the_manifest_names_the_features_in_the_order_the_blocks_give_them() -> 
 
 
 @pytest.mark.parametrize(
-    "text", ["", "| | |", "Read more", "one two three four five six seven", "a-b c_d é ü 12"]
+    ("text", "count"),
+    [
+        ("सबसे ज़्यादा पढ़ी गई खबरें", 5),  # Hindi, "most read news": vowel signs inside its words
+        ("বাংলাদেশে নতুন সেতু চালু হলো", 5),  # Bengali
+        ("مَرْحَبًا بِكُمْ فِي المَوْقِع", 4),  # Arabic written with its vowel marks
+        ("cafe\u0301 cre\u0300me bru\u0302le\u0301e", 3),  # accents written apart from their letters
+        ("か\u3099ら", 2),  # a kana and its sound mark written apart: one character
+    ],
+)
+def test_a_word_is_counted_once_with_the_marks_written_on_it(text: str, count: int) -> None:
+    """A combining mark (a Hindi or Bengali vowel sign, an Arabic vowel mark, a decomposed accent)
+    is part of its word (`dom.WORD`), though no letter to Python's \\w: counted apart, the letters
+    between the marks were as many words ("ज़्यादा" three), and a label of five Hindi words was
+    seven, more than a label's."""
+    assert model.words(text) == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "| | |", "Read more", "one two three four five six seven", "a-b c_d é ü 12", "हिंदी में ख़बरें"],
 )
 def test_words_counted_up_to_a_bound_compare_as_the_whole_count(text: str) -> None:
     """`words(text, most)` is the count, or `most` when there are at least as many: the bounds the
