@@ -182,6 +182,21 @@ def test_an_unsure_block_trafilatura_rules_remove_is_dropped() -> None:
     ]
 
 
+def test_trafilatura_rules_removing_the_story_itself_vote_on_no_block() -> None:
+    """Where trafilatura's rules remove most of what the first model is sure of (the story sits
+    in a wrapper whose class names "hidden" or "message"), their vote tells nothing of a paragraph:
+    the story's doubted last paragraph, in that wrapper too, is kept as the model leans; a doubted
+    label they remove (a photo's credit) still goes. Where they spare the story, the paragraph
+    voted out goes too, as before."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    last = "One thing is not in dispute: the ferries are back."
+    texts = [STORY_TEXT, OTHER_TEXT, last, "Photo: Jane Doe", "Share this"]
+    rows = [SURE, SURE, UNSURE, UNSURE, GONE]
+    sizes = [len(t) for t in texts]
+    assert model.sure(rows, sizes, texts=texts, votes=[1.0] * 5) == [c, c, c, b, b]
+    assert model.sure(rows, sizes, texts=texts, votes=[0.0, 0.0, 1.0, 1.0, 1.0]) == [c, c, b, b, b]
+
+
 def _first_choice(
     html: str, rows: Callable[[list[Block]], list[list[float]]]
 ) -> tuple[list[Block], list[Block] | None]:
