@@ -554,6 +554,8 @@ def sure(
     unvoted = [d and not v for d, v in zip(doubted, voted, strict=True)]
     verdicts, _ = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts, runs=runs,
                        tags=tags, product=product)  # fmt: skip
+    if tags is not None and not (comments if thread is None else thread):
+        verdicts = unheaded(verdicts, tags)
     if texts is not None:
         _unread(verdicts, texts, shown)
     return verdicts if any(verdicts) else None
@@ -709,6 +711,23 @@ def rail_heads(
         if verdicts[i] and short[i] and all(item[j] and tags[j] == tags[i + 1] != tags[i] for j in run):
             heads[i] = True
     return heads
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def unheaded(verdicts: list[int], tags: list[str]) -> list[int]:
+    """The verdicts after dropping the headings (`tags` h1 to h6) that close the text: with no
+    block kept after it, a heading heads nothing a reader gets ("Related posts" over a dropped
+    rail, "Comments" over a dropped thread, "Tags"), however sure the model is of it; so do the
+    headings kept just before it. Not where only headings are kept (a page whose one kept block is
+    its title: the text is that or nothing)."""
+    found = list(verdicts)
+    for i in range(len(found) - 1, -1, -1):
+        if found[i] and tags[i] not in _HEADINGS:
+            found[i + 1 :] = [BOILERPLATE] * (len(found) - i - 1)
+            return found
+    return found
 
 
 def by_context(
