@@ -197,6 +197,22 @@ def test_trafilatura_rules_removing_the_story_itself_vote_on_no_block() -> None:
     assert model.sure(rows, sizes, texts=texts, votes=[0.0, 0.0, 1.0, 1.0, 1.0]) == [c, c, b, b, b]
 
 
+def test_a_heading_closing_the_text_goes() -> None:
+    """A heading the first model is sure of, after which no block is kept ("Related posts" over a
+    dropped rail, two such headings in a row), heads nothing a reader gets and goes; a heading
+    with a kept paragraph after it stays, and so does a page's title where it is all that is kept."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = [STORY_TEXT, "Related posts", "Tags", "Night boats return in June", OTHER_TEXT]
+    sizes = [1000, 13, 4, 26, 1000]
+    tags = ["p", "h2", "h3", "div", "p"]
+    closing = [SURE, SURE, SURE, GONE, GONE]
+    assert model.sure(closing, sizes, texts=texts, tags=tags) == [c, b, b, b, b]
+    assert model.sure(closing, sizes, texts=texts) == [c, c, c, b, b]  # no tags: no headings known
+    heading = [SURE, SURE, SURE, GONE, SURE]
+    assert model.sure(heading, sizes, texts=texts, tags=tags) == [c, c, c, b, c]
+    assert model.sure([SURE, GONE], [20, 1000], texts=["Ferries", STORY_TEXT], tags=["h1", "p"]) == [c, b]
+
+
 def _first_choice(
     html: str, rows: Callable[[list[Block]], list[list[float]]]
 ) -> tuple[list[Block], list[Block] | None]:
