@@ -487,8 +487,9 @@ def sure(
     it is not sure of the page: when the blocks whose probability of being wanted lies between
     `FIRST_DROP` and `FIRST_KEEP` hold more than `FIRST_UNSURE` of the text (those are kept at
     0.5, but dropped where `votes`, the share of each block trafilatura's own rules remove, is at
-    least `VOTE`), or when nothing would be kept. Without `comments`, a block it takes for a
-    comment at `COMMENT_DROP` or more is dropped, surely. Then, but on a `thread` (a forum, whose
+    least `VOTE`; a label only where those rules remove most of what it is sure of, `blind`), or
+    when nothing would be kept. Without `comments`, a block it takes for a comment at
+    `COMMENT_DROP` or more is dropped, surely. Then, but on a `thread` (a forum, whose
     posts are its content; by default, where `comments` are wanted), each kept block is judged by
     its neighbours (`by_context`; the labels need `texts`: at most `LABEL_WORDS` words, unsure or
     voted out, not of the tag, `tags`, of the kept block before them); on a thread, a post's user,
@@ -503,6 +504,11 @@ def sure(
     kinds: list[int] = []  # what each block is when kept
     wants: list[float] = []  # its probability of being wanted
     unsure = 0
+    if votes is not None and texts is not None and blind(classes, sizes, votes, comments=comments):
+        # their vote still stands on a label (a credit, a rail's heading: those rules remove it too)
+        votes = [
+            v if words(t, LABEL_WORDS + 1) <= LABEL_WORDS else 0.0 for v, t in zip(votes, texts, strict=True)
+        ]
     for i, (row, size) in enumerate(zip(classes, sizes, strict=True)):
         p_content, p_comment = row[CONTENT], row[COMMENT]
         wanted = p_content + (p_comment if comments else 0.0)
@@ -548,9 +554,26 @@ def sure(
     unvoted = [d and not v for d, v in zip(doubted, voted, strict=True)]
     verdicts, _ = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts, runs=runs,
                        tags=tags, product=product)  # fmt: skip
+    if tags is not None and not (comments if thread is None else thread):
+        verdicts = unheaded(verdicts, tags)
     if texts is not None:
         _unread(verdicts, texts, shown)
     return verdicts if any(verdicts) else None
+
+
+def blind(classes: list[list[float]], sizes: list[int], votes: list[float], *, comments: bool) -> bool:
+    """Whether trafilatura's rules (`votes`: the share of each block they remove) remove most of
+    the text the first model is sure to keep, its probability of being wanted `FIRST_KEEP` or more:
+    the story sits inside an element they discard (a wrapper whose class or style names "hidden",
+    "hide" or "message"), so their vote tells a doubted paragraph beside the story (its last one)
+    from nothing, and `sure` reads it on that page for labels alone (`LABEL_WORDS` words at most:
+    a photo's credit, a rail's heading, which they remove wherever they are)."""
+    story = voted = 0
+    for row, size, vote in zip(classes, sizes, votes, strict=True):
+        if row[CONTENT] + (row[COMMENT] if comments else 0.0) >= FIRST_KEEP:
+            story += size
+            voted += size if vote >= VOTE else 0
+    return 2 * voted > story
 
 
 def by_kind(
@@ -688,6 +711,23 @@ def rail_heads(
         if verdicts[i] and short[i] and all(item[j] and tags[j] == tags[i + 1] != tags[i] for j in run):
             heads[i] = True
     return heads
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def unheaded(verdicts: list[int], tags: list[str]) -> list[int]:
+    """The verdicts after dropping the headings (`tags` h1 to h6) that close the text: with no
+    block kept after it, a heading heads nothing a reader gets ("Related posts" over a dropped
+    rail, "Comments" over a dropped thread, "Tags"), however sure the model is of it; so do the
+    headings kept just before it. Not where only headings are kept (a page whose one kept block is
+    its title: the text is that or nothing)."""
+    found = list(verdicts)
+    for i in range(len(found) - 1, -1, -1):
+        if found[i] and tags[i] not in _HEADINGS:
+            found[i + 1 :] = [BOILERPLATE] * (len(found) - i - 1)
+            return found
+    return found
 
 
 def by_context(

@@ -19,13 +19,15 @@ from selectolax.lexbor import LexborNode
 from scraper.dom import BLOCK_ELEMENTS, RUBY_ANNOTATIONS, composed, parse_html
 
 _INVISIBLE = ", ".join(("script", "style", "noscript", "template", "svg", "head", *sorted(RUBY_ANNOTATIONS)))
-# hidden as a browser hides it: its text is the page's, but not shown (a copy of the whole story);
+# hidden as a browser hides it (the attribute, display:none, visibility:hidden, which leaves the
+# element's room empty): its text is the page's, but not shown (a copy of the whole story);
 # or hidden by a CSS framework's class, always or at some screen widths (Tailwind "hidden",
 # "md:hidden"; Bootstrap "d-none", "d-md-none", "hidden-xs"; text for screen readers only): a
 # reader sees the desktop or the mobile copy of a text, never both
 _ALWAYS_HIDDEN = ", ".join(
     (
         '[hidden], [style*="display:none"], [style*="display: none"]',
+        '[style*="visibility:hidden"], [style*="visibility: hidden"]',
         '[class~="hidden"], [class~="d-none"], [class*="hidden-xs"]',
         '[class*="hidden-sm"], [class*="hidden-md"], [class*="hidden-lg"]',
         *(f'[class~="d-{size}-none"]' for size in ("sm", "md", "lg", "xl", "xxl")),

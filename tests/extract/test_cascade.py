@@ -182,6 +182,37 @@ def test_an_unsure_block_trafilatura_rules_remove_is_dropped() -> None:
     ]
 
 
+def test_trafilatura_rules_removing_the_story_itself_vote_on_no_block() -> None:
+    """Where trafilatura's rules remove most of what the first model is sure of (the story sits
+    in a wrapper whose class names "hidden" or "message"), their vote tells nothing of a paragraph:
+    the story's doubted last paragraph, in that wrapper too, is kept as the model leans; a doubted
+    label they remove (a photo's credit) still goes. Where they spare the story, the paragraph
+    voted out goes too, as before."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    last = "One thing is not in dispute: the ferries are back."
+    texts = [STORY_TEXT, OTHER_TEXT, last, "Photo: Jane Doe", "Share this"]
+    rows = [SURE, SURE, UNSURE, UNSURE, GONE]
+    sizes = [len(t) for t in texts]
+    assert model.sure(rows, sizes, texts=texts, votes=[1.0] * 5) == [c, c, c, b, b]
+    assert model.sure(rows, sizes, texts=texts, votes=[0.0, 0.0, 1.0, 1.0, 1.0]) == [c, c, b, b, b]
+
+
+def test_a_heading_closing_the_text_goes() -> None:
+    """A heading the first model is sure of, after which no block is kept ("Related posts" over a
+    dropped rail, two such headings in a row), heads nothing a reader gets and goes; a heading
+    with a kept paragraph after it stays, and so does a page's title where it is all that is kept."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = [STORY_TEXT, "Related posts", "Tags", "Night boats return in June", OTHER_TEXT]
+    sizes = [1000, 13, 4, 26, 1000]
+    tags = ["p", "h2", "h3", "div", "p"]
+    closing = [SURE, SURE, SURE, GONE, GONE]
+    assert model.sure(closing, sizes, texts=texts, tags=tags) == [c, b, b, b, b]
+    assert model.sure(closing, sizes, texts=texts) == [c, c, c, b, b]  # no tags: no headings known
+    heading = [SURE, SURE, SURE, GONE, SURE]
+    assert model.sure(heading, sizes, texts=texts, tags=tags) == [c, c, c, b, c]
+    assert model.sure([SURE, GONE], [20, 1000], texts=["Ferries", STORY_TEXT], tags=["h1", "p"]) == [c, b]
+
+
 def _first_choice(
     html: str, rows: Callable[[list[Block]], list[list[float]]]
 ) -> tuple[list[Block], list[Block] | None]:

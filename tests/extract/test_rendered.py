@@ -49,6 +49,15 @@ def test_times_shown_counts_what_a_reader_sees() -> None:
     assert times("the story") == rendered("<p>the story</p><p>the story</p>").times("the story")
 
 
+def test_an_element_hidden_by_its_visibility_is_not_shown() -> None:
+    """`visibility: hidden` hides an element as `display: none` does (its room stays empty): its
+    text is no shown copy, so the copy rule allows the story's paragraph once, not twice."""
+    html = "<div style='visibility: hidden;'><p>the story</p></div><p>the story</p>"
+    assert times_shown(html)("the story") == 1
+    assert times_shown(html.replace("visibility: hidden", "visibility:hidden"))("the story") == 1
+    assert times_shown(html.replace("hidden", "visible"))("the story") == 2
+
+
 def test_ruby_reads_as_its_base_text() -> None:
     """A text with furigana counts as shown as the blocks read it (without <rt>/<rp>), so the copy
     rule never takes it for text the page does not show."""
