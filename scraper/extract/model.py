@@ -446,6 +446,7 @@ def first_choice(
         votes=[b.features[DISCARDED] for b in blocks],
         tags=[tag_seen(b.features) for b in blocks],
         links=[b.features[LINK_SHARE] for b in blocks],
+        listed=[inside(b, "ul") for b in blocks],
         thread=thread,
         runs=[_run(b) for b in blocks],
         product=product,
@@ -479,6 +480,7 @@ def sure(
     votes: list[float] | None = None,
     tags: list[str] | None = None,
     links: list[float] | None = None,
+    listed: list[bool] | None = None,
     thread: bool | None = None,
     runs: list[int] | None = None,
     product: bool = False,
@@ -496,7 +498,8 @@ def sure(
     rank and date stay. An article's text is the same with its comments wanted or not. Before
     that, a doubted paragraph that continues the story is kept (`continued`: `texts` and `tags`),
     and is no island; a label heading a rail (`rail_heads`: `links`, each block's share of link
-    text) goes. Last, a list page's items are kept (`items`: `runs`, each block's alike siblings),
+    text) goes; headings closing the text go (`unheaded`: `links`, `listed`, each block inside a
+    list or not). Last, a list page's items are kept (`items`: `runs`, each block's alike siblings),
     on a thread too. With `texts`, a kept block of machine identifiers goes (`machine`) and copies
     among the kept blocks are dropped (`drop_copies`, `shown`), as `decide` does."""
     verdicts: list[int] = []
@@ -555,7 +558,7 @@ def sure(
     verdicts, _ = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts, runs=runs,
                        tags=tags, product=product)  # fmt: skip
     if tags is not None and not (comments if thread is None else thread):
-        verdicts = unheaded(verdicts, tags)
+        verdicts = unheaded(verdicts, tags, links, listed)
     if texts is not None:
         _unread(verdicts, texts, shown)
     return verdicts if any(verdicts) else None
@@ -716,16 +719,30 @@ def rail_heads(
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
-def unheaded(verdicts: list[int], tags: list[str]) -> list[int]:
+def unheaded(
+    verdicts: list[int], tags: list[str], links: list[float] | None = None, listed: list[bool] | None = None
+) -> list[int]:
     """The verdicts after dropping the headings (`tags` h1 to h6) that close the text: with no
     block kept after it, a heading heads nothing a reader gets ("Related posts" over a dropped
     rail, "Comments" over a dropped thread, "Tags"), however sure the model is of it; so do the
     headings kept just before it. Not where only headings are kept (a page whose one kept block is
-    its title: the text is that or nothing)."""
+    its title: the text is that or nothing), nor where the closing headings are the story's own
+    items: `ITEM_RUN` or more of one tag, none mostly link text (`links`, each block's share, under
+    `RAIL_LINKS`) nor inside a list (`listed`), as a listicle's items over their photos ("1. Bondi
+    Beach", "2. ..."); a rail's headlines are links, or the items of a list."""
     found = list(verdicts)
     for i in range(len(found) - 1, -1, -1):
         if found[i] and tags[i] not in _HEADINGS:
-            found[i + 1 :] = [BOILERPLATE] * (len(found) - i - 1)
+            closing = [j for j in range(i + 1, len(found)) if found[j]]
+            items = (
+                links is not None
+                and listed is not None
+                and len(closing) >= ITEM_RUN
+                and len({tags[j] for j in closing}) == 1
+                and not any(links[j] >= RAIL_LINKS or listed[j] for j in closing)
+            )
+            if not items:
+                found[i + 1 :] = [BOILERPLATE] * (len(found) - i - 1)
             return found
     return found
 

@@ -737,3 +737,24 @@ def test_a_chinese_story_counts_its_words_beside_a_list() -> None:
         wanted=[0.9, 0.9, 0.4, 0.4, 0.4],
         texts=[story, story.replace("渡轮", "火车"), *rail],
     ) == [c, c, b, b, b]
+
+
+def test_headings_closing_the_text_as_a_list_of_items_stay() -> None:
+    """A listicle whose items are headings over photos ("1. Bondi Beach", ... each over an image,
+    no paragraph after them): three or more closing headings of one tag, neither links nor inside
+    a list, are the story's items and stay; a rail's headlines (links, or the items of a list)
+    still go, and so do two headings ("Related posts", "Tags") or headings of mixed tags."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    items = ["1. Bondi Beach, Sydney", "2. Anse Source d'Argent", "3. Navagio Beach", "4. Whitehaven Beach"]
+    texts = [STORY_TEXT, *items]
+    sizes = [len(t) for t in texts]
+    rows, h2s, none, flat = [SURE] * 5, ["p", "h2", "h2", "h2", "h2"], [0.0] * 5, [False] * 5
+    assert model.sure(rows, sizes, texts=texts, tags=h2s, links=none, listed=flat) == [c, c, c, c, c]
+    linked = [0.0, 1.0, 1.0, 1.0, 1.0]
+    assert model.sure(rows, sizes, texts=texts, tags=h2s, links=linked, listed=flat) == [c, b, b, b, b]
+    in_list = [False, True, True, True, True]
+    assert model.sure(rows, sizes, texts=texts, tags=h2s, links=none, listed=in_list) == [c, b, b, b, b]
+    mixed = ["p", "h2", "h3", "h2", "h3"]
+    assert model.sure(rows, sizes, texts=texts, tags=mixed, links=none, listed=flat) == [c, b, b, b, b]
+    two = model.sure(rows[:3], sizes[:3], texts=texts[:3], tags=h2s[:3], links=none[:3], listed=flat[:3])
+    assert two == [c, b, b]
