@@ -163,8 +163,9 @@ def role_words(node: LexborNode, words: frozenset[str], permalinked: frozenset[i
     return _class_words(node.attributes.get("class") or "", "", words)
 
 
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_HEADING_LINKS = ", ".join(f'{heading} a[href^="#"]' for heading in sorted(_HEADINGS))
+# the heading elements, by rank (h1 first)
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_HEADING_LINKS = ", ".join(f'{heading} a[href^="#"]' for heading in HEADINGS)
 
 
 def permalinks(root: LexborNode) -> frozenset[int]:
@@ -185,7 +186,7 @@ def permalinks(root: LexborNode) -> frozenset[int]:
             found.add(link.mem_id)
         in_heading = False
         for above in ancestors(link):
-            in_heading = in_heading or above.tag in _HEADINGS
+            in_heading = in_heading or above.tag in HEADINGS
             if in_heading and above.id in targets:
                 found.add(above.mem_id)
             if above.mem_id == root.mem_id:

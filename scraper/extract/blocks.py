@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from scraper.dom import BLOCK_ELEMENTS, RUBY_ANNOTATIONS, attributes_class_text
+from scraper.dom import BLOCK_ELEMENTS, HEADINGS, RUBY_ANNOTATIONS, attributes_class_text
 from scraper.extract.discards import ATTRIBUTES, discarded
 
 _INVISIBLE = frozenset({
@@ -79,7 +79,6 @@ HEADING_WORDS = (
     "popular", "latest", "recent", "more", "recommend", "read", "also", "similar", "trend", "top",
     "newsletter", "subscribe", "share", "follow", "tag", "categor", "about", "advert", "sponsor",
 )  # fmt: skip
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _STOP_WORDS = frozenset(  # a list literal of 150 words would fill 150 lines
     """
 the a an and or of to in on for with is are was were be been it this that as at by from not but
@@ -340,11 +339,11 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
     total = sum(len(b.text) for b in blocks) or 1
     count = len(blocks)
     seen = 0
-    sections = [0] * len(_HEADINGS)  # the heading words of the open section at each level
+    sections = [0] * len(HEADINGS)  # the heading words of the open section at each level
     for i, block in enumerate(blocks):
-        if block.tag in _HEADINGS:  # a heading opens a section and closes those at its level and below
-            level = _HEADINGS.index(block.tag)
-            sections[level:] = [_heading_mask(block.text)] + [0] * (len(_HEADINGS) - level - 1)
+        if block.tag in HEADINGS:  # a heading opens a section and closes those at its level and below
+            level = HEADINGS.index(block.tag)
+            sections[level:] = [_heading_mask(block.text)] + [0] * (len(HEADINGS) - level - 1)
         section = functools.reduce(int.__or__, sections)
         text = block.text
         size = len(text)

@@ -53,7 +53,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-from scraper.dom import WORD
+from scraper.dom import HEADINGS, WORD
 from scraper.extract.blocks import (
     DISCARDED,
     FEATURE_NAMES,
@@ -716,9 +716,6 @@ def rail_heads(
     return heads
 
 
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-
-
 def unheaded(
     verdicts: list[int], tags: list[str], links: list[float] | None = None, listed: list[bool] | None = None
 ) -> list[int]:
@@ -732,7 +729,7 @@ def unheaded(
     Beach", "2. ..."); a rail's headlines are links, or the items of a list."""
     found = list(verdicts)
     for i in range(len(found) - 1, -1, -1):
-        if found[i] and tags[i] not in _HEADINGS:
+        if found[i] and tags[i] not in HEADINGS:
             closing = [j for j in range(i + 1, len(found)) if found[j]]
             items = (
                 links is not None

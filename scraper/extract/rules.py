@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.dom import (
+    HEADINGS,
     ancestors,
     class_tokens,
     class_words,
@@ -309,9 +310,8 @@ _CHROME = (
 _SITE_HEADER = "header, [role=banner]"
 
 
-_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # a teaser block is lists or cards; a paragraph or the next heading ends it
-_STOP_TAGS = _HEADING_TAGS | {"p"}
+_STOP_TAGS = frozenset((*HEADINGS, "p"))
 # "Related", "Read also" in the languages of most of the web's news: what heads a rail of other
 # stories and what a newsroom's CMS puts before a link to one inside the text (_TEASER_LABELS)
 _READ_ALSO = frozenset(
@@ -354,7 +354,7 @@ _TEASER_PREFIXES = ("related ", "more from ", "you may ", "you might ")
 def _teaser_sections(page: Page) -> Iterator[LexborNode]:
     """A "Related articles"-style heading plus the teaser block it heads."""
     for node in page.body.css("h1, h2, h3, h4, h5, h6, [class*=title], [class*=heading]"):
-        if node.tag not in _HEADING_TAGS and not class_tokens(node) & {"title", "heading", "headline"}:
+        if node.tag not in HEADINGS and not class_tokens(node) & {"title", "heading", "headline"}:
             continue
         text = _norm(text_of(node))
         if text in _TEASER_HEADINGS or text.startswith(_TEASER_PREFIXES):
