@@ -514,7 +514,7 @@ def sure(
         ]
     for i, (row, size) in enumerate(zip(classes, sizes, strict=True)):
         p_content, p_comment = row[CONTENT], row[COMMENT]
-        wanted = p_content + (p_comment if comments else 0.0)
+        wanted = _wanted(row, comments=comments)
         wants.append(wanted)
         unwanted_comment = not comments and p_comment >= COMMENT_DROP
         keep = not unwanted_comment and wanted >= 0.5  # the likelier side
@@ -564,6 +564,12 @@ def sure(
     return verdicts if any(verdicts) else None
 
 
+def _wanted(row: list[float], *, comments: bool) -> float:
+    """A block's probability of being wanted, from its row of class probabilities: content, and
+    comment too where `comments` are wanted."""
+    return row[CONTENT] + (row[COMMENT] if comments else 0.0)
+
+
 def blind(classes: list[list[float]], sizes: list[int], votes: list[float], *, comments: bool) -> bool:
     """Whether trafilatura's rules (`votes`: the share of each block they remove) remove most of
     the text the first model is sure to keep, its probability of being wanted `FIRST_KEEP` or more:
@@ -573,7 +579,7 @@ def blind(classes: list[list[float]], sizes: list[int], votes: list[float], *, c
     a photo's credit, a rail's heading, which they remove wherever they are)."""
     story = voted = 0
     for row, size, vote in zip(classes, sizes, votes, strict=True):
-        if row[CONTENT] + (row[COMMENT] if comments else 0.0) >= FIRST_KEEP:
+        if _wanted(row, comments=comments) >= FIRST_KEEP:
             story += size
             voted += size if vote >= VOTE else 0
     return 2 * voted > story
@@ -804,7 +810,7 @@ def decide(
     kept_size = dropped_size = 0
     for row, share, size in zip(classes, kept, sizes, strict=True):
         p_content, p_comment = row[CONTENT], row[COMMENT]
-        wanted = p_content + (p_comment if comments else 0.0)
+        wanted = _wanted(row, comments=comments)
         wants.append(wanted)
         by_trafilatura = share >= KEPT
         unwanted_comment = not comments and p_comment >= min(KEEP, COMMENT_DROP)
