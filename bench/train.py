@@ -3,6 +3,8 @@
     make train                                  # collect blocks, CV, fit on every non-frozen page, write
     .venv/bin/python bench/train.py --check     # the same from the cache of blocks (bench/out/blocks)
     .venv/bin/python bench/train.py --choose-rounds   # the CV after each of ROUND_CHOICES rounds
+    .venv/bin/python bench/train.py --seeds     # the cascade's CV over SEEDS: mean and range per set
+    .venv/bin/python bench/train.py --seeds --members 3 --member-rounds 50   # a seed ensemble's
 
 1. Every page of every dataset goes through the real pipeline with no model
    (`extract(..., Trace(collect_blocks=True))`): its blocks, their features, and how much of each
@@ -24,6 +26,10 @@
    (blocks.TRAFILATURA_FEATURES), with the same parameters. `--check` also prints the cascade's
    CV: the share of pages the first model is sure of (trafilatura's extraction skipped there)
    and each dataset's F1 with the cascade beside the main model's alone.
+5. `--seeds` compares procedures as they should be compared: one seed moves a set's CV by up to
+   0.007, so each procedure (the blocks, `--param KEY=VALUE`, a seed ensemble) is scored by the
+   cascade's CV over several seeds, the mean with the range beside it; nothing is written but
+   each seed's CV probabilities (bench/out/seeds), which a later procedure reuses.
 """
 
 from __future__ import annotations
@@ -70,6 +76,10 @@ PARAMS: dict[str, Any] = {
     "verbose": -1,
 }
 ROUNDS = 150
+# a model is the average of MEMBERS models fitted with different seeds (`merge`), each of
+# MEMBER_ROUNDS rounds: a variance reducer (one seed moves cleaneval's CV by up to 0.007)
+MEMBERS = 1
+MEMBER_ROUNDS = ROUNDS
 _MAX_WEIGHT = 100
 _WORD = re.compile(r"\w+")
 
@@ -246,9 +256,15 @@ def matrix(page: PageBlocks, votes: tuple[str, ...] = (), *, first: bool = False
 
 
 def fit(
-    pages: list[PageBlocks], rounds: int = ROUNDS, votes: tuple[str, ...] = (), *, first: bool = False
+    pages: list[PageBlocks],
+    rounds: int = ROUNDS,
+    votes: tuple[str, ...] = (),
+    *,
+    first: bool = False,
+    seed: int = SEED,
 ) -> Any:
-    """A LightGBM Booster on the labelled blocks of these pages (`first`: the cascade's first model)."""
+    """A LightGBM Booster on the labelled blocks of these pages (`first`: the cascade's first model);
+    with MEMBERS > 1, the average of MEMBERS boosters of MEMBER_ROUNDS rounds, seeded from `seed`."""
     import lightgbm  # noqa: PLC0415
 
     features = np.concatenate([matrix(p, votes, first=first) for p in pages])
@@ -258,7 +274,31 @@ def fit(
     data = lightgbm.Dataset(
         features[labelled], labels[labelled], weight=weights[labelled], params={"verbose": -1}
     )
-    return lightgbm.train(PARAMS, data, num_boost_round=rounds)
+    if MEMBERS == 1:
+        return lightgbm.train({**PARAMS, "seed": seed}, data, num_boost_round=rounds)
+    members = [
+        lightgbm.train({**PARAMS, "seed": seed + 7919 * i}, data, num_boost_round=MEMBER_ROUNDS)
+        for i in range(MEMBERS)
+    ]
+    return lightgbm.Booster(model_str=merge([m.model_to_string() for m in members]))
+
+
+def merge(models: list[str]) -> str:
+    """One LightGBM model text whose raw scores are the mean of `models`' (same objective and
+    features): their trees one after another, each leaf's value divided by their number."""
+    trees: list[str] = []
+    for text in models:
+        body = text[text.index("\nTree=0\n") + 1 : text.index("\nend of trees")]
+        trees += re.split(r"^Tree=\d+\n", body, flags=re.MULTILINE)[1:]
+
+    def scaled(match: re.Match[str]) -> str:
+        return "leaf_value=" + " ".join(repr(float(v) / len(models)) for v in match[1].split())
+
+    trees = [re.sub(r"^leaf_value=(.*)$", scaled, t, flags=re.MULTILINE) for t in trees]
+    first = models[0]
+    head = re.sub(r"^tree_sizes=.*\n", "", first[: first.index("\nTree=0\n") + 1], flags=re.MULTILINE)
+    tail = first[first.index("\nend of trees") + 1 :]
+    return head + "".join(f"Tree={i}\n{t}" for i, t in enumerate(trees)) + tail
 
 
 def fold_models(pages: list[PageBlocks], *, first: bool = False) -> dict[int, Any]:
@@ -302,6 +342,7 @@ def cv_probabilities(
     votes: tuple[str, ...] = (),
     *,
     first: bool = False,
+    seed: int = SEED,
 ) -> dict[int, dict[str, np.ndarray]]:
     """Each non-frozen page's class probabilities from its CV fold's model (trained on the other
     folds, never on a frozen page), read after each of `rounds`: {rounds: {"dataset/id": (blocks, 3)}}.
@@ -311,12 +352,18 @@ def cv_probabilities(
     for k in folds:
         started = time.perf_counter()
         booster = fit(
-            [p for p in pages if p.fold not in (k, FROZEN)], rounds=max(rounds), votes=votes, first=first
+            [p for p in pages if p.fold not in (k, FROZEN)],
+            rounds=max(rounds),
+            votes=votes,
+            first=first,
+            seed=seed,
         )
         for page in (p for p in pages if p.fold == k):
             for n in rounds:
+                # a merged model (MEMBERS > 1) is read whole
+                at = n if MEMBERS == 1 else None
                 found[n][f"{page.dataset}/{page.page_id}"] = np.atleast_2d(
-                    booster.predict(matrix(page, votes, first=first), num_iteration=n, num_threads=1)
+                    booster.predict(matrix(page, votes, first=first), num_iteration=at, num_threads=1)
                 )
         print(f"train: fold {k}: {max(rounds)} rounds in {time.perf_counter() - started:.0f} s",
               file=sys.stderr, flush=True)  # fmt: skip
@@ -548,6 +595,86 @@ def choose_rounds(pages: list[PageBlocks], datasets: list[Dataset]) -> None:
         cv_scores(pages, datasets, probabilities[n], f"{n} rounds")
 
 
+# the seeds `--seeds` fits each procedure with by default (model11's three and three more)
+SEEDS = (SEED, 11, 13, 17, 19, 23)
+# the round counts each seed's fold models are read at: a seed ensemble of members of fewer rounds
+# (`--members`) is read from the same fits (the first N rounds of a model are the model of N rounds)
+SEED_ROUNDS = (50, 75, ROUNDS)
+
+
+def seed_check(
+    pages: list[PageBlocks],
+    datasets: list[Dataset],
+    seeds: tuple[int, ...] = SEEDS,
+    *,
+    digest: str = "",
+    members: int = 1,
+    rounds: int = ROUNDS,
+) -> dict[str, dict[str, float]]:
+    """The site-grouped CV of the cascade (`cascade_check`'s F1 per dataset) with the procedure's
+    models fitted with each of `seeds`: the mean, lowest and highest per dataset. One seed moves a
+    set's CV by up to 0.007 (cleaneval's 42 pages), so procedures are compared by the mean, the
+    range beside it. Each seed's CV probabilities are kept in bench/out/seeds (keyed by `digest`,
+    the blocks', and the procedure), so a procedure that changes one model reuses the other's.
+    `members` > 1: each draw is a seed ensemble of that many consecutive seeds' models of `rounds`
+    rounds (their raw scores averaged, as `merge` does), for both models."""
+    found: dict[str, list[float]] = {}
+    draws = [seeds[i : i + members] for i in range(0, len(seeds) - members + 1, members)]
+    for draw in draws:
+        probabilities = [
+            _mean([_seed_probabilities(pages, s, first=first, digest=digest)[rounds] for s in draw])
+            for first in (False, True)
+        ]
+        label = f"seed {'+'.join(map(str, draw))}"
+        scores = cv_scores(pages, datasets, probabilities[0], label, probabilities[1])
+        for name, score in scores.items():
+            found.setdefault(name, []).append(score["f1"])
+    summary = {}
+    for name, f1s in found.items():
+        summary[name] = {"mean": round(float(np.mean(f1s)), 4), "low": min(f1s), "high": max(f1s)}
+        print(f"seeds {name:<22} cascade F1 {np.mean(f1s):.4f} ({min(f1s):.4f}-{max(f1s):.4f}) over "
+              f"{len(f1s)} draws of {members} x {rounds} rounds: {' '.join(f'{f:.4f}' for f in f1s)}",
+              flush=True)  # fmt: skip
+    return summary
+
+
+def _mean(probabilities: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The class probabilities of the models whose raw scores are the mean of these models' (a
+    softmax's log is the raw score less a constant per row)."""
+    if len(probabilities) == 1:
+        return probabilities[0]
+    found = {}
+    for key in probabilities[0]:
+        raw = np.mean([np.log(np.maximum(p[key], 1e-300)) for p in probabilities], axis=0)
+        shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
+        found[key] = shifted / shifted.sum(axis=1, keepdims=True)
+    return found
+
+
+def _procedure(*, first: bool) -> str:
+    """What makes a fold model besides its seed and blocks: the parameters, rounds and members."""
+    described = json.dumps([PARAMS, SEED_ROUNDS, MEMBERS, MEMBER_ROUNDS, first], sort_keys=True, default=str)
+    return hashlib.sha256(described.encode()).hexdigest()[:12]
+
+
+def _seed_probabilities(
+    pages: list[PageBlocks], seed: int, *, first: bool, digest: str
+) -> dict[int, dict[str, np.ndarray]]:
+    """`cv_probabilities` with `seed` at SEED_ROUNDS, from bench/out/seeds when this procedure made
+    them before."""
+    kind = "first" if first else "main"
+    cache = OUT.parent / "seeds" / f"{digest}-{kind}-{_procedure(first=first)}-{seed}.pkl"
+    if cache.is_file():
+        with open(cache, "rb") as fh:
+            loaded: dict[int, dict[str, np.ndarray]] = pickle.load(fh)
+            return loaded
+    found = cv_probabilities(pages, SEED_ROUNDS, first=first, seed=seed)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with open(cache, "wb") as fh:
+        pickle.dump(found, fh)
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -555,9 +682,24 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="collect the blocks again, ignoring the cache")
     parser.add_argument("--choose-rounds", action="store_true",
                         help="the CV of the decisions after each of ROUND_CHOICES rounds")  # fmt: skip
+    parser.add_argument("--seeds", nargs="?", const=",".join(map(str, SEEDS)), metavar="SEED,...",
+                        help="the cascade's CV with the models fitted with each seed: mean and range; "
+                        "writes no model")  # fmt: skip
+    parser.add_argument("--members", type=int, help="with --seeds: a seed ensemble of this many members")
+    parser.add_argument("--member-rounds", type=int, help="with --seeds: each member's rounds (SEED_ROUNDS)")
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="a procedure to try: a LightGBM parameter")  # fmt: skip
     args = parser.parse_args()
+    for setting in args.param:
+        key, _, value = setting.partition("=")
+        PARAMS[key] = json.loads(value)
     datasets = load_datasets(command="train")
     pages = collect(datasets, args.jobs, fresh=args.fresh)
+    if args.seeds:
+        seeds = tuple(int(s) for s in args.seeds.split(","))
+        seed_check(pages, datasets, seeds, digest=_code_digest(), members=args.members or 1,
+                   rounds=args.member_rounds or ROUNDS)  # fmt: skip
+        return 0
     if args.choose_rounds:
         choose_rounds(pages, datasets)
         return 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # the bench's own imports
 
@@ -87,3 +88,38 @@ def test_every_check_reads_the_rules_inputs_from_one_place() -> None:
     assert found["tags"][:4] == ["h1", "", "", "h2"]
     assert found["texts"] == product.texts and len(found["votes"]) == len(product.texts)
     assert rule_inputs(grid)["runs"] == item_runs(grid) and not rule_inputs(grid)["product"]
+
+
+def test_a_merged_model_scores_the_mean_of_its_members() -> None:
+    """`merge`: one model text whose raw scores are the mean of its members' (a seed ensemble),
+    read alike by LightGBM and by the numpy evaluator the pipeline uses."""
+    lightgbm = pytest.importorskip("lightgbm")
+    from train import PARAMS, merge  # noqa: PLC0415
+
+    from scraper.extract.trees import Trees  # noqa: PLC0415
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(600, 6))
+    y = (x[:, 0] > 0).astype(int) + (x[:, 1] > 1).astype(int)
+    members = [
+        lightgbm.train({**PARAMS, "seed": seed, "min_data_in_leaf": 5}, lightgbm.Dataset(x, y), 8)
+        for seed in (1, 2, 3)
+    ]
+    raw = np.mean([m.predict(x, raw_score=True) for m in members], axis=0)
+    assert not np.allclose(members[0].predict(x, raw_score=True), raw)  # the seeds differ
+    text = merge([m.model_to_string() for m in members])
+    merged = lightgbm.Booster(model_str=text)
+    assert merged.num_trees() == 3 * 8 * 3
+    assert np.allclose(merged.predict(x, raw_score=True), raw)
+    assert np.allclose(Trees.from_text(text).predict(x), merged.predict(x))
+
+
+def test_the_seed_check_averages_raw_scores() -> None:
+    """`_mean` of members' class probabilities is the softmax of their mean raw score, as a merged
+    model's (`merge`)."""
+    from train import _mean  # noqa: PLC0415
+
+    raw = [np.asarray([[0.5, -1.0, 2.0]]), np.asarray([[3.0, 0.0, -2.0]])]
+    softmax = [np.exp(r) / np.exp(r).sum() for r in raw]
+    mean = np.exp(sum(raw) / 2)
+    assert np.allclose(_mean([{"p": p} for p in softmax])["p"], mean / mean.sum())
