@@ -358,6 +358,44 @@ MIN_COPY_WORDS = 3
 # reader's text, and goes (`machine`). One UUID in a command or a table's cell is left.
 MACHINE_IDS = 3
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+# A kept block whose whole text asks the reader to act on the page rather than read it (`calls`:
+# "Leave a Reply", "Schreibe einen Kommentar", "Subscribe to our newsletter", "Follow us on
+# Twitter") is the page's chrome: a comment form's heading, a button, a sign-up box's title,
+# which trafilatura's evaluation and the readers' views leave out wherever the model keeps them.
+# Only phrases that say so unambiguously, in the languages of most of the web's news; a lone
+# "Subscribe" or "Register" may head a section of a manual, and a comment count ("3 Comments") is
+# a post's header the truth keeps as often as not.
+_CALL = re.compile(
+    "|".join(
+        (
+            r"(?:leave|add|post|write|submit|drop) (?:a |your |us a )?(?:reply|comment|response)(?: below)?",
+            r"(?:log ?in|sign in|register|subscribe) to (?:post |leave |add )?(?:a )?(?:reply|comments?)",
+            r"login or register to post comments", r"cancel reply", r"click here to (?:comment|reply)",
+            r"(?:subscribe|sign up|signup) (?:to|for) (?:our|the) (?:free |weekly |daily )?newsletters?",
+            r"(?:subscribe|sign up) (?:now|today)", r"follow us(?: on [\w ]{1,20})?",
+            r"join the (?:discussion|conversation)",
+            r"(?:schreib(?:e|en)?|hinterlasse|hinterlassen sie) (?:einen|deinen|ihren) kommentar",  # German
+            r"(?:jetzt |neuen )?kommentar (?:schreiben|hinzufügen|verfassen|abgeben)", r"jetzt kommentieren",
+            r"antwort abbrechen", r"(?:jetzt |zum )?newsletter (?:abonnieren|anmelden)",
+            r"(?:folge|folgen sie) uns(?: auf [\w ]{1,20})?",
+            r"(?:laisser|laissez|ajouter|écrire|écrivez) un commentaire", r"annuler la réponse",  # French
+            r"(?:abonnez-vous|inscrivez-vous) à (?:notre|la) newsletter", r"suivez-nous(?: sur [\w ]{1,20})?",
+            r"(?:deja|dejar|deje|añadir|escribe|escribir) (?:un|tu|su) comentario",  # Spanish
+            r"cancelar respuesta", r"suscríbete a (?:nuestro|nuestra) (?:newsletter|boletín)",
+            r"síguenos(?: en [\w ]{1,20})?",
+            r"(?:lascia|scrivi|aggiungi) un commento", r"annulla risposta",  # Italian
+            r"iscriviti alla (?:nostra )?newsletter", r"seguici(?: su [\w ]{1,20})?",
+            r"(?:deixe|deixa|adicione|escreva) (?:um|o seu|seu) comentário",  # Portuguese
+            r"cancelar resposta", r"assine (?:a nossa|nossa) newsletter", r"siga-nos(?: n[oa] [\w ]{1,20})?",
+            r"(?:laat|plaats|schrijf) een reactie(?: achter)?", r"volg ons(?: op [\w ]{1,20})?",  # Dutch
+            r"(?:dodaj|napisz|zostaw) komentarz", r"anuluj odpowiedź", r"obserwuj nas",  # Polish
+            r"(?:skriv|lämna|legg igjen|skriv en) (?:en )?kommentar", r"(?:følg|följ) (?:os|oss)",  # Nordic
+        )
+    )
+)  # fmt: skip
+# the marks and arrows around a button's text
+_CALL_TRIM = " :.!?\u2026\u00bb\u203a\u2192>|-\u2013\u2014\u2190<\u00ab()[]"
+CALL_WORDS = 10
 
 
 def probabilities(blocks: list[Block]) -> list[list[float]]:
@@ -560,6 +598,7 @@ def sure(
     if tags is not None and not (comments if thread is None else thread):
         verdicts = unheaded(verdicts, tags, links, listed)
     if texts is not None:
+        _unasked(verdicts, texts)
         _unread(verdicts, texts, shown)
     return verdicts if any(verdicts) else None
 
@@ -836,7 +875,19 @@ def decide(
         changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]
     if texts is not None:
         changed |= _unread(verdicts, texts, shown)
+        if changed:
+            _unasked(verdicts, texts)
     return verdicts if changed and any(verdicts) else None
+
+
+def _unasked(verdicts: list[int], texts: list[str]) -> None:
+    """Drop, in `verdicts`, the kept blocks that ask the reader to act on the page ("Leave a Reply":
+    `calls`). In `sure`; in `decide` only where its verdicts stand anyway: a page whose only change
+    this would be keeps trafilatura's own text, which the blocks' verdicts do not match line for
+    line (its list markers, a menu the trigram overlap counts as kept)."""
+    for i, (v, t) in enumerate(zip(verdicts, texts, strict=True)):
+        if v and calls(t):
+            verdicts[i] = BOILERPLATE
 
 
 def _unread(verdicts: list[int], texts: list[str], shown: Callable[[str], int] | None) -> bool:
@@ -861,6 +912,15 @@ def words(text: str, most: int | None = None) -> int:
     if most is None:
         return len(WORD.findall(text))
     return sum(1 for _ in itertools.islice(WORD.finditer(text), most))
+
+
+def calls(text: str) -> bool:
+    """Whether a block's whole text is a call to act on the page (`_CALL`: "Leave a Reply",
+    "Kommentar hinzufügen", "Follow us on Twitter"), of at most `CALL_WORDS` words, the marks and
+    arrows around a button's text aside."""
+    if len(text) > 20 * CALL_WORDS or words(text, CALL_WORDS + 1) > CALL_WORDS:
+        return False
+    return _CALL.fullmatch(" ".join(text.split()).lower().strip(_CALL_TRIM)) is not None
 
 
 def machine(text: str) -> bool:
