@@ -545,6 +545,9 @@ def sure(
     kinds: list[int] = []  # what each block is when kept
     wants: list[float] = []  # its probability of being wanted
     unsure = 0
+    # trafilatura's rules remove the block, as they read the page (a list of headlines they remove
+    # is a rail, on a page where they remove the story too)
+    removed = [False] * len(classes) if votes is None else [v >= VOTE for v in votes]
     if votes is not None and texts is not None and blind(classes, sizes, votes, comments=comments):
         # their vote still stands on a label (a credit, a rail's heading: those rules remove it too)
         votes = [
@@ -565,6 +568,7 @@ def sure(
     if unsure > FIRST_UNSURE * sum(sizes):
         return None
     voted = [False] * len(verdicts) if votes is None else [v >= VOTE for v in votes]
+    labels = [False] * len(verdicts)
     if not (comments if thread is None else thread):  # a post's user, rank, date: short blocks, wanted
         counted = [0] * len(verdicts) if texts is None else [words(t, _COUNTED) for t in texts]
         short = [texts is not None and n <= LABEL_WORDS for n in counted]
@@ -596,7 +600,7 @@ def sure(
     verdicts, _ = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts, runs=runs,
                        tags=tags, product=product)  # fmt: skip
     if tags is not None and not (comments if thread is None else thread):
-        verdicts = unheaded(verdicts, tags, links, listed)
+        verdicts = unheaded(verdicts, tags, links, listed, labels=labels, removed=removed)
     if texts is not None:
         _unasked(verdicts, texts)
         _unread(verdicts, texts, shown)
@@ -762,29 +766,45 @@ def rail_heads(
 
 
 def unheaded(
-    verdicts: list[int], tags: list[str], links: list[float] | None = None, listed: list[bool] | None = None
+    verdicts: list[int],
+    tags: list[str],
+    links: list[float] | None = None,
+    listed: list[bool] | None = None,
+    *,
+    labels: list[bool] | None = None,
+    removed: list[bool] | None = None,
 ) -> list[int]:
     """The verdicts after dropping the headings (`tags` h1 to h6) that close the text: with no
     block kept after it, a heading heads nothing a reader gets ("Related posts" over a dropped
     rail, "Comments" over a dropped thread, "Tags"), however sure the model is of it; so do the
-    headings kept just before it. Not where only headings are kept (a page whose one kept block is
-    its title: the text is that or nothing), nor where the closing headings are the story's own
-    items: `ITEM_RUN` or more of one tag, none mostly link text (`links`, each block's share, under
-    `RAIL_LINKS`) nor inside a list (`listed`), as a listicle's items over their photos ("1. Bondi
-    Beach", "2. ..."); a rail's headlines are links, or the items of a list."""
+    headings kept just before it, and the label over a rail's headlines (one of `labels`: short,
+    and doubted or removed by trafilatura's rules; "Most Popular"), which now heads nothing. Not
+    where only headings are kept (a page whose one kept block is its title: the text is that or
+    nothing), nor where the closing headings are the story's own items: `ITEM_RUN` or
+    more of one tag, none mostly link text (`links`, each block's share, under `RAIL_LINKS`) nor a
+    rail's headline in a list (`listed`, each block inside a list or not): a list under a label
+    ("Temas", "Most Popular"), or one trafilatura's rules remove (`removed`; without it, any list).
+    A listicle's items over their photos ("1. Bondi Beach", "2. ...") follow its text, in an
+    `<ol>` or not."""
     found = list(verdicts)
     for i in range(len(found) - 1, -1, -1):
         if found[i] and tags[i] not in HEADINGS:
             closing = [j for j in range(i + 1, len(found)) if found[j]]
-            items = (
-                links is not None
-                and listed is not None
-                and len(closing) >= ITEM_RUN
-                and len({tags[j] for j in closing}) == 1
-                and not any(links[j] >= RAIL_LINKS or listed[j] for j in closing)
-            )
-            if not items:
+            headed = labels is not None and labels[i]
+            # a rail's headlines: links, or a list's items under a label or removed by those rules
+            rail = (
+                links is None
+                or listed is None
+                or any(
+                    links[j] >= RAIL_LINKS or (listed[j] and (removed is None or removed[j] or headed))
+                    for j in closing
+                )
+            )  # unknown: any closing headings go
+            items = len(closing) >= ITEM_RUN and len({tags[j] for j in closing}) == 1 and not rail
+            if closing and not items:
                 found[i + 1 :] = [BOILERPLATE] * (len(found) - i - 1)
+                if headed and rail and links is not None:
+                    found[i] = BOILERPLATE
             return found
     return found
 
