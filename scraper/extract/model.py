@@ -596,6 +596,8 @@ def sure(
         passed = None if tags is None else [t == "figcaption" for t in tags]
         verdicts = by_context(verdicts, islands, labels, passed)
         verdicts = [BOILERPLATE if head else v for v, head in zip(verdicts, heads, strict=True)]
+        if tags is not None and links is not None and listed is not None:
+            verdicts = interjected(verdicts, doubted, tags, links, listed)
     unvoted = [d and not v for d, v in zip(doubted, voted, strict=True)]
     verdicts, _ = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts, runs=runs,
                        tags=tags, product=product)  # fmt: skip
@@ -763,6 +765,32 @@ def rail_heads(
         if verdicts[i] and short[i] and all(item[j] and tags[j] == tags[i + 1] != tags[i] for j in run):
             heads[i] = True
     return heads
+
+
+def interjected(
+    verdicts: list[int], doubted: list[bool], tags: list[str], links: list[float], listed: list[bool]
+) -> list[int]:
+    """The verdicts after dropping each link a newsroom sets inside its story ("The latest news about
+    the coronavirus outbreak in Sweden", a list of one item between two paragraphs): a kept block
+    the model `doubted`, mostly link text (`links`, `RAIL_LINKS` or more), inside a list
+    (`listed`) of which it is the one item (neither block beside it has its tag, `tags`), with
+    kept blocks of one other tag on both sides of it (the nearest kept ones: the story's
+    paragraphs go on after it). A story's own list of links has more than one item."""
+    found = list(verdicts)
+    kept = [i for i, v in enumerate(verdicts) if v]
+    for n, i in enumerate(kept[1:-1], start=1):
+        before, after = kept[n - 1], kept[n + 1]
+        alone = tags[i - 1] != tags[i] and (i + 1 == len(tags) or tags[i + 1] != tags[i])
+        if (
+            doubted[i]
+            and links[i] >= RAIL_LINKS
+            and listed[i]
+            and alone
+            and tags[before] == tags[after] != tags[i]
+            and not listed[before]
+        ):
+            found[i] = BOILERPLATE
+    return found
 
 
 def unheaded(

@@ -787,3 +787,28 @@ def test_the_label_over_closing_headings_goes_with_them() -> None:
     rows = [SURE, UNSURE, SURE, SURE, SURE]
     found = model.sure(rows, sizes, texts=texts, tags=tags, links=links, listed=in_list, votes=[0.0] * 5)
     assert found == [c, b, b, b, b]
+
+
+def test_a_link_set_inside_the_story_goes() -> None:
+    """A list of one link between the story's paragraphs ("The latest news about the coronavirus
+    outbreak in Sweden"), which the first model doubts, goes; a list of two links there (the
+    story's own sources), a link it is sure of, and a one-item list that is no link stay."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    teaser = "The latest news about the coronavirus outbreak in Sweden"
+    more = ["Agerblad said he was inspired by a design the artist had posted.", "He booked the next day."]
+    texts = [STORY_TEXT, OTHER_TEXT, teaser, *more]
+    sizes = [len(t) for t in texts]
+    tags, links = ["p", "p", "li", "p", "p"], [0.0, 0.0, 1.0, 0.0, 0.0]
+    listed = [False, False, True, False, False]
+    rows = [SURE, SURE, UNSURE, SURE, SURE]
+    found = model.sure(rows, sizes, texts=texts, tags=tags, links=links, listed=listed)
+    assert found == [c, c, b, c, c]
+    assert model.sure([SURE] * 5, sizes, texts=texts, tags=tags, links=links, listed=listed) == [c] * 5
+    prose = [0.0] * 5
+    assert model.sure(rows, sizes, texts=texts, tags=tags, links=prose, listed=listed) == [c] * 5
+    two = [STORY_TEXT, OTHER_TEXT, teaser, "The agency's figures for the week", more[0]]
+    found = model.sure(
+        rows, [len(t) for t in two], texts=two, tags=["p", "p", "li", "li", "p"], links=[0, 0, 1, 1, 0],
+        listed=[False, False, True, True, False],
+    )  # fmt: skip
+    assert found == [c] * 5
