@@ -66,6 +66,7 @@ import os
 import re
 import resource
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -507,19 +508,25 @@ def split_by_cascade(rows: list[dict[str, Any]], metadata: str = "stated") -> No
         run(page, trace)
         spent = time.process_time() - started
         kind = "no blocks" if not trace.blocks else "sure" if trace.extractions == 0 else "unsure"
-        group = groups.setdefault(kind, {"pages": 0, "total": 0.0})
+        group = groups.setdefault(kind, {"pages": 0, "bytes": 0, "total": 0.0})
         group["pages"] += 1
+        group["bytes"] += len(page.body)
         group["total"] += spent
         for stage, seconds in trace.timings.items():
             group[stage] = group.get(stage, 0.0) + seconds
     total = sum(g["total"] for g in groups.values())
     mean = 1000 * total / len(pages)
-    print(f"{len(pages)} pages, --metadata {metadata}, one process: {mean:.1f} CPU ms a page")
+    sizes = sorted(len(page.body) for page in pages)  # the CPU a page costs grows with its size
+    print(f"{len(pages)} pages of {statistics.mean(sizes) / 1e3:.0f} KB on average (median "
+          f"{statistics.median(sizes) / 1e3:.0f} KB), --metadata {metadata}, one process: "
+          f"{mean:.1f} CPU ms a page")  # fmt: skip
     for kind, group in groups.items():
         count = group.pop("pages")
+        kilobytes = group.pop("bytes") / count / 1e3
         stages = ", ".join(f"{stage} {1000 * seconds / count:.1f}" for stage, seconds in group.items())
         share = group["total"] / total
-        print(f"  {kind}: {count} pages ({count / len(pages):.0%}), {stages}; {share:.0%} of the CPU")
+        print(f"  {kind}: {count} pages ({count / len(pages):.0%}, {kilobytes:.0f} KB on average), {stages}; "
+              f"{share:.0%} of the CPU")  # fmt: skip
 
 
 def ray_scaling(rows: list[dict[str, Any]]) -> None:
