@@ -360,7 +360,8 @@ MACHINE_IDS = 3
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 # A kept block whose whole text asks the reader to act on the page rather than read it (`calls`:
 # "Leave a Reply", "Schreibe einen Kommentar", "Subscribe to our newsletter", "Follow us on
-# Twitter") is the page's chrome: a comment form's heading, a button, a sign-up box's title,
+# Twitter", "Back to top", "Printer-friendly version") is the page's chrome: a comment form's
+# heading, a print button, a link back up the page or to a list, a sign-up box's title,
 # which trafilatura's evaluation and the readers' views leave out wherever the model keeps them.
 # Only phrases that say so unambiguously, in the languages of most of the web's news; a lone
 # "Subscribe" or "Register" may head a section of a manual, and a comment count ("3 Comments") is
@@ -390,11 +391,22 @@ _CALL = re.compile(
             r"(?:laat|plaats|schrijf) een reactie(?: achter)?", r"volg ons(?: op [\w ]{1,20})?",  # Dutch
             r"(?:dodaj|napisz|zostaw) komentarz", r"anuluj odpowiedź", r"obserwuj nas",  # Polish
             r"(?:skriv|lämna|legg igjen|skriv en) (?:en )?kommentar", r"(?:følg|följ) (?:os|oss)",  # Nordic
+            # a print button, a link back up or out (not a lone "Print": a function's name in a manual)
+            r"print (?:this|the) (?:page|article|story|post)",
+            r"printer[- ]friendly(?: version| page)?", r"(?:artikel |seite )?drucken", r"druckversion",
+            r"imprimer(?: l'article| cet article| la page)?", r"version imprimable",
+            r"imprimir(?: artículo| noticia| página)?", r"stampa (?:l'articolo|la pagina)",
+            r"back to (?:the )?(?:top|overview|home ?page|home|index|list|search results|results"
+            r"|newsroom|blog|news|articles|projects?)",
+            r"zurück (?:zum|zur|zu den) (?:seitenanfang|anfang|übersicht|startseite|inhaltsverzeichnis"
+            r"|newsroom|blog|suche|liste|artikeln|projekten?|nachrichten|news)",
+            r"retour (?:en haut(?: de (?:la )?page)?|à l'accueil|à la liste)", r"volver (?:arriba|al inicio)",
+            r"torna (?:su|all'inizio)", r"voltar ao (?:topo|início)", r"terug naar (?:boven|het overzicht)",
         )
     )
 )  # fmt: skip
 # the marks and arrows around a button's text
-_CALL_TRIM = " :.!?\u2026\u00bb\u203a\u2192>|-\u2013\u2014\u2190<\u00ab()[]"
+_CALL_TRIM = " :.!?\u2026\u00bb\u203a\u2192\u2191>|-\u2013\u2014\u2190<\u00ab()[]"
 CALL_WORDS = 10
 
 

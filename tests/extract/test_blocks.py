@@ -417,6 +417,15 @@ def test_a_call_to_act_on_the_page_goes(fixed_model: Any) -> None:
     chosen = [b.text for b in model.choose(_blocks(html)) or []]
     assert chosen == ["More ferries", story, asked, "Subscribe", "Comments"]
     assert all(map(model.calls, calls)) and not model.calls("Follow the money")
+    buttons = [
+        "Zurück zum Newsroom",
+        "Back to top \u2191",
+        "Printer-friendly version",
+        "Imprimir",
+        "Seite drucken",
+    ]
+    assert all(map(model.calls, buttons))
+    assert not any(map(model.calls, ["Print", "print()", "Back to the street.", "Stampa"]))
     # where trafilatura's text stands (the model agrees with it on every block), it stands whole
     texts = [story, "Leave a Reply"]
     rows, sizes = [[0.05, 0.95, 0.0]] * 2, [len(t) for t in texts]
