@@ -30,7 +30,10 @@
 3. Measures wall time, CPU seconds of the whole process tree (this process is the tree's
    subreaper: every descendant, short-lived ones included, is reaped here or by its parent, so
    the children's rusage holds them all), and peak RSS of the tree (summed over its processes,
-   sampled every 50 ms); pages/s per core is pages over CPU seconds.
+   sampled every 50 ms); pages/s per core is pages over CPU seconds. Our runs' CPU is split by
+   process too, from the same samples: the pool's forkserver (imports, models), its workers
+   (the extraction), and the rest (the command's own process: reading the WARC files, judging,
+   writing the shards; with what the samples missed of each process's last 50 ms).
 4. Scores each output (matched to pages by URL) with ../shared/tools/score.py, shingle F1, on
    the pages of the sample; a page a system did not output counts as empty.
 
@@ -55,6 +58,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import dataclasses
 import gzip
 import io
 import json
@@ -62,6 +66,7 @@ import os
 import re
 import resource
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -145,10 +150,11 @@ def build_warcs(rows: list[dict[str, Any]], folder: Path) -> dict[str, str]:
     return by_url
 
 
-def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
+def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run `command` in its own process group: wall seconds, CPU seconds of every process it
     started (children, forkserver workers, a sandbox restarted after a timeout), and peak RSS
-    (MB) of the tree, summed over its processes, read from /proc every 50 ms."""
+    (MB) of the tree, summed over its processes, read from /proc every 50 ms. For a run with a
+    forkserver (ours), `cpu_by_process` splits the CPU seconds (`_by_role`)."""
     _become_subreaper()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -156,10 +162,18 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, 
         command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
     )
     peak: list[int] = [0]
+    seen: dict[int, _Seen] = {}
 
     def watch() -> None:
         while process.poll() is None:
-            peak[0] = max(peak[0], sum(resident for resident in _group(process.pid).values()))
+            found = _group(process.pid)
+            peak[0] = max(peak[0], sum(f.resident for f in found.values()))
+            for pid, now in found.items():
+                # its parent as first seen (an orphan's is this process, its reaper), and a
+                # forkserver stays one (a zombie's command line reads empty)
+                was = seen.get(pid, now)
+                server = now.forkserver or was.forkserver
+                seen[pid] = dataclasses.replace(now, parent=was.parent, forkserver=server)
             time.sleep(0.05)
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -171,11 +185,33 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, 
         sys.exit(f"{command[0]} failed ({process.returncode}): {err.decode()[-2000:]}")
     _reap_orphans(process.pid)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {
-        "wall_s": wall,
-        "cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
-        "peak_rss_mb": peak[0] / 1e6,
-    }
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    figures: dict[str, Any] = {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak[0] / 1e6}
+    if any(f.forkserver for f in seen.values()):
+        figures["cpu_by_process"] = _by_role(process.pid, seen, cpu)
+    return figures
+
+
+@dataclasses.dataclass(frozen=True)
+class _Seen:
+    """A process of the measured tree as /proc last showed it."""
+
+    resident: int  # bytes
+    parent: int  # its parent's pid
+    cpu_s: float  # user and system CPU seconds so far
+    forkserver: bool  # multiprocessing's forkserver (whose forked workers keep its command line)
+
+
+def _by_role(root: int, seen: dict[int, _Seen], cpu: float) -> dict[str, float]:
+    """CPU seconds of a run with an extraction pool, by process: the forkserver (its imports and
+    preloaded models), the workers it forked (the extraction), and the rest: the command's own
+    process (reading the archives, judging, writing the shards) with the other short-lived
+    processes and what /proc, read every 50 ms, did not show of any process's last moments
+    (the exact total less the other two)."""
+    servers = {pid for pid, f in seen.items() if f.forkserver and f.parent == root}
+    server = sum(seen[pid].cpu_s for pid in servers)
+    workers = sum(f.cpu_s for pid, f in seen.items() if f.parent in servers and pid not in servers)
+    return {"forkserver": server, "workers": workers, "command and the rest": cpu - server - workers}
 
 
 def _become_subreaper() -> None:
@@ -209,10 +245,11 @@ def _reap_orphans(group: int, *, patience: float = 10.0) -> None:
         time.sleep(0.05)
 
 
-def _group(group: int) -> dict[int, int]:
-    """pid -> resident bytes of every process in process group `group`."""
-    found: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
+def _group(group: int) -> dict[int, _Seen]:
+    """Every process in process group `group`: its resident bytes, parent, CPU seconds so far
+    and whether it is a forkserver."""
+    found: dict[int, _Seen] = {}
+    page, tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -220,7 +257,9 @@ def _group(group: int) -> dict[int, int]:
             stat = (entry / "stat").read_text()
             fields = stat[stat.rindex(")") + 2 :].split()
             if int(fields[2]) == group:  # pgrp
-                found[int(entry.name)] = int(fields[21]) * page
+                forkserver = b"multiprocessing.forkserver" in (entry / "cmdline").read_bytes()
+                cpu = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+                found[int(entry.name)] = _Seen(int(fields[21]) * page, int(fields[1]), cpu, forkserver)
         except (OSError, ValueError, IndexError):
             continue
     return found
@@ -228,7 +267,7 @@ def _group(group: int) -> dict[int, int]:
 
 def ours(
     warcs: Path, out: Path, *flags: str, tree: Path | None = None
-) -> tuple[dict[str, float], dict[str, str]]:
+) -> tuple[dict[str, Any], dict[str, str]]:
     """`scraper clean` of this checkout, or of the one in folder `tree` (first on PYTHONPATH)."""
     scraper = Path(sys.executable).parent / "scraper"
     command = [str(scraper), "clean", str(warcs), "-o", str(out), "--jobs", "1", "--no-dedup", *flags]
@@ -243,7 +282,7 @@ def ours(
     return figures, texts
 
 
-def theirs(warcs: Path, out: Path, logs: Path, *, metadata: bool) -> tuple[dict[str, float], dict[str, str]]:
+def theirs(warcs: Path, out: Path, logs: Path, *, metadata: bool) -> tuple[dict[str, Any], dict[str, str]]:
     mode = "metadata" if metadata else "text"
     figures = measure([sys.executable, "-c", DATATROVE, str(warcs), str(out), str(logs), str(TIMEOUT), mode])
     texts: dict[str, str] = {}
@@ -346,8 +385,8 @@ def main() -> None:
         by_url = build_warcs(rows, work / "warc")
         size = sum(f.stat().st_size for f in (work / "warc").iterdir()) / 1e6
         print(f"{len(rows)} pages in {len(list((work / 'warc').iterdir()))} WARC files ({size:.0f} MB)")
-        results: dict[str, dict[str, float]] = {}
-        runs: tuple[tuple[str, Callable[[], tuple[dict[str, float], dict[str, str]]]], ...] = (
+        results: dict[str, dict[str, Any]] = {}
+        runs: tuple[tuple[str, Callable[[], tuple[dict[str, Any], dict[str, str]]]], ...] = (
             ("scraper", lambda: ours(work / "warc", work / "ours")),
             # the corpus profile: metadata from what the page states, no whole-page search
             ("scraper --metadata stated", lambda: ours(work / "warc", work / "ours-stated", *STATED)),
@@ -385,6 +424,11 @@ def main() -> None:
             f"| {name} | {len(rows)} | {f['pages_per_cpu_s']:.2f} | {ratio:.2f}x | {f['wall_s']:.0f} | "
             f"{f['peak_rss_mb']:.0f} | {f['f1']:.3f} |"
         )
+    print()
+    for name, f in results.items():
+        if "cpu_by_process" in f:
+            split = ", ".join(f"{role} {seconds:.1f}" for role, seconds in f["cpu_by_process"].items())
+            print(f"{name}: CPU seconds by process: {split} (of {f['cpu_s']:.1f})")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"pages": len(rows), "results": results}, indent=2) + "\n")
 
@@ -464,19 +508,25 @@ def split_by_cascade(rows: list[dict[str, Any]], metadata: str = "stated") -> No
         run(page, trace)
         spent = time.process_time() - started
         kind = "no blocks" if not trace.blocks else "sure" if trace.extractions == 0 else "unsure"
-        group = groups.setdefault(kind, {"pages": 0, "total": 0.0})
+        group = groups.setdefault(kind, {"pages": 0, "bytes": 0, "total": 0.0})
         group["pages"] += 1
+        group["bytes"] += len(page.body)
         group["total"] += spent
         for stage, seconds in trace.timings.items():
             group[stage] = group.get(stage, 0.0) + seconds
     total = sum(g["total"] for g in groups.values())
     mean = 1000 * total / len(pages)
-    print(f"{len(pages)} pages, --metadata {metadata}, one process: {mean:.1f} CPU ms a page")
+    sizes = sorted(len(page.body) for page in pages)  # the CPU a page costs grows with its size
+    print(f"{len(pages)} pages of {statistics.mean(sizes) / 1e3:.0f} KB on average (median "
+          f"{statistics.median(sizes) / 1e3:.0f} KB), --metadata {metadata}, one process: "
+          f"{mean:.1f} CPU ms a page")  # fmt: skip
     for kind, group in groups.items():
         count = group.pop("pages")
+        kilobytes = group.pop("bytes") / count / 1e3
         stages = ", ".join(f"{stage} {1000 * seconds / count:.1f}" for stage, seconds in group.items())
         share = group["total"] / total
-        print(f"  {kind}: {count} pages ({count / len(pages):.0%}), {stages}; {share:.0%} of the CPU")
+        print(f"  {kind}: {count} pages ({count / len(pages):.0%}, {kilobytes:.0f} KB on average), {stages}; "
+              f"{share:.0%} of the CPU")  # fmt: skip
 
 
 def ray_scaling(rows: list[dict[str, Any]]) -> None:

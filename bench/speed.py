@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -104,8 +105,10 @@ def main() -> int:
         name: ", ".join(f"{stage} {1000 * seconds / timed:.1f}" for stage, seconds in stages[name].items())
         for name in settings
     }
+    sizes = [len(page.body) / 1e3 for page in pages]  # the CPU a page costs grows with its size (KB)
     print(f"bench-speed: {len(pages)} pages x {args.rounds}, CPU ms per page, one process"
-          f"{' (ours with [extract] fast)' if args.fast else ''}")  # fmt: skip
+          f"{' (ours with [extract] fast)' if args.fast else ''}; pages of {statistics.mean(sizes):.0f} "
+          f"KB on average (median {statistics.median(sizes):.0f} KB)")  # fmt: skip
     print(f"  ours                                        {ms['ours']:7.1f}  ({split['ours']}; trafilatura's "
           f"extraction skipped on {skipped['ours'] / timed:.0%} of the pages)")  # fmt: skip
     off = split["ours-no-cascade"]

@@ -358,6 +358,44 @@ MIN_COPY_WORDS = 3
 # reader's text, and goes (`machine`). One UUID in a command or a table's cell is left.
 MACHINE_IDS = 3
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+# A kept block whose whole text asks the reader to act on the page rather than read it (`calls`:
+# "Leave a Reply", "Schreibe einen Kommentar", "Subscribe to our newsletter", "Follow us on
+# Twitter") is the page's chrome: a comment form's heading, a button, a sign-up box's title,
+# which trafilatura's evaluation and the readers' views leave out wherever the model keeps them.
+# Only phrases that say so unambiguously, in the languages of most of the web's news; a lone
+# "Subscribe" or "Register" may head a section of a manual, and a comment count ("3 Comments") is
+# a post's header the truth keeps as often as not.
+_CALL = re.compile(
+    "|".join(
+        (
+            r"(?:leave|add|post|write|submit|drop) (?:a |your |us a )?(?:reply|comment|response)(?: below)?",
+            r"(?:log ?in|sign in|register|subscribe) to (?:post |leave |add )?(?:a )?(?:reply|comments?)",
+            r"login or register to post comments", r"cancel reply", r"click here to (?:comment|reply)",
+            r"(?:subscribe|sign up|signup) (?:to|for) (?:our|the) (?:free |weekly |daily )?newsletters?",
+            r"(?:subscribe|sign up) (?:now|today)", r"follow us(?: on [\w ]{1,20})?",
+            r"join the (?:discussion|conversation)",
+            r"(?:schreib(?:e|en)?|hinterlasse|hinterlassen sie) (?:einen|deinen|ihren) kommentar",  # German
+            r"(?:jetzt |neuen )?kommentar (?:schreiben|hinzufügen|verfassen|abgeben)", r"jetzt kommentieren",
+            r"antwort abbrechen", r"(?:jetzt |zum )?newsletter (?:abonnieren|anmelden)",
+            r"(?:folge|folgen sie) uns(?: auf [\w ]{1,20})?",
+            r"(?:laisser|laissez|ajouter|écrire|écrivez) un commentaire", r"annuler la réponse",  # French
+            r"(?:abonnez-vous|inscrivez-vous) à (?:notre|la) newsletter", r"suivez-nous(?: sur [\w ]{1,20})?",
+            r"(?:deja|dejar|deje|añadir|escribe|escribir) (?:un|tu|su) comentario",  # Spanish
+            r"cancelar respuesta", r"suscríbete a (?:nuestro|nuestra) (?:newsletter|boletín)",
+            r"síguenos(?: en [\w ]{1,20})?",
+            r"(?:lascia|scrivi|aggiungi) un commento", r"annulla risposta",  # Italian
+            r"iscriviti alla (?:nostra )?newsletter", r"seguici(?: su [\w ]{1,20})?",
+            r"(?:deixe|deixa|adicione|escreva) (?:um|o seu|seu) comentário",  # Portuguese
+            r"cancelar resposta", r"assine (?:a nossa|nossa) newsletter", r"siga-nos(?: n[oa] [\w ]{1,20})?",
+            r"(?:laat|plaats|schrijf) een reactie(?: achter)?", r"volg ons(?: op [\w ]{1,20})?",  # Dutch
+            r"(?:dodaj|napisz|zostaw) komentarz", r"anuluj odpowiedź", r"obserwuj nas",  # Polish
+            r"(?:skriv|lämna|legg igjen|skriv en) (?:en )?kommentar", r"(?:følg|följ) (?:os|oss)",  # Nordic
+        )
+    )
+)  # fmt: skip
+# the marks and arrows around a button's text
+_CALL_TRIM = " :.!?\u2026\u00bb\u203a\u2192>|-\u2013\u2014\u2190<\u00ab()[]"
+CALL_WORDS = 10
 
 
 def probabilities(blocks: list[Block]) -> list[list[float]]:
@@ -507,6 +545,9 @@ def sure(
     kinds: list[int] = []  # what each block is when kept
     wants: list[float] = []  # its probability of being wanted
     unsure = 0
+    # trafilatura's rules remove the block, as they read the page (a list of headlines they remove
+    # is a rail, on a page where they remove the story too)
+    removed = [False] * len(classes) if votes is None else [v >= VOTE for v in votes]
     if votes is not None and texts is not None and blind(classes, sizes, votes, comments=comments):
         # their vote still stands on a label (a credit, a rail's heading: those rules remove it too)
         votes = [
@@ -527,6 +568,7 @@ def sure(
     if unsure > FIRST_UNSURE * sum(sizes):
         return None
     voted = [False] * len(verdicts) if votes is None else [v >= VOTE for v in votes]
+    labels = [False] * len(verdicts)
     if not (comments if thread is None else thread):  # a post's user, rank, date: short blocks, wanted
         counted = [0] * len(verdicts) if texts is None else [words(t, _COUNTED) for t in texts]
         short = [texts is not None and n <= LABEL_WORDS for n in counted]
@@ -554,12 +596,15 @@ def sure(
         passed = None if tags is None else [t == "figcaption" for t in tags]
         verdicts = by_context(verdicts, islands, labels, passed)
         verdicts = [BOILERPLATE if head else v for v, head in zip(verdicts, heads, strict=True)]
+        if tags is not None and links is not None and listed is not None:
+            verdicts = interjected(verdicts, doubted, tags, links, listed)
     unvoted = [d and not v for d, v in zip(doubted, voted, strict=True)]
     verdicts, _ = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts, runs=runs,
                        tags=tags, product=product)  # fmt: skip
     if tags is not None and not (comments if thread is None else thread):
-        verdicts = unheaded(verdicts, tags, links, listed)
+        verdicts = unheaded(verdicts, tags, links, listed, labels=labels, removed=removed)
     if texts is not None:
+        _unasked(verdicts, texts)
         _unread(verdicts, texts, shown)
     return verdicts if any(verdicts) else None
 
@@ -722,30 +767,72 @@ def rail_heads(
     return heads
 
 
+def interjected(
+    verdicts: list[int], doubted: list[bool], tags: list[str], links: list[float], listed: list[bool]
+) -> list[int]:
+    """The verdicts after dropping each link a newsroom sets inside its story ("The latest news about
+    the coronavirus outbreak in Sweden", a list of one item between two paragraphs): a kept block
+    the model `doubted`, mostly link text (`links`, `RAIL_LINKS` or more), inside a list
+    (`listed`) of which it is the one item (neither block beside it has its tag, `tags`), with
+    kept blocks of one other tag on both sides of it (the nearest kept ones: the story's
+    paragraphs go on after it). A story's own list of links has more than one item."""
+    found = list(verdicts)
+    kept = [i for i, v in enumerate(verdicts) if v]
+    for n, i in enumerate(kept[1:-1], start=1):
+        before, after = kept[n - 1], kept[n + 1]
+        alone = tags[i - 1] != tags[i] and (i + 1 == len(tags) or tags[i + 1] != tags[i])
+        if (
+            doubted[i]
+            and links[i] >= RAIL_LINKS
+            and listed[i]
+            and alone
+            and tags[before] == tags[after] != tags[i]
+            and not listed[before]
+        ):
+            found[i] = BOILERPLATE
+    return found
+
+
 def unheaded(
-    verdicts: list[int], tags: list[str], links: list[float] | None = None, listed: list[bool] | None = None
+    verdicts: list[int],
+    tags: list[str],
+    links: list[float] | None = None,
+    listed: list[bool] | None = None,
+    *,
+    labels: list[bool] | None = None,
+    removed: list[bool] | None = None,
 ) -> list[int]:
     """The verdicts after dropping the headings (`tags` h1 to h6) that close the text: with no
     block kept after it, a heading heads nothing a reader gets ("Related posts" over a dropped
     rail, "Comments" over a dropped thread, "Tags"), however sure the model is of it; so do the
-    headings kept just before it. Not where only headings are kept (a page whose one kept block is
-    its title: the text is that or nothing), nor where the closing headings are the story's own
-    items: `ITEM_RUN` or more of one tag, none mostly link text (`links`, each block's share, under
-    `RAIL_LINKS`) nor inside a list (`listed`), as a listicle's items over their photos ("1. Bondi
-    Beach", "2. ..."); a rail's headlines are links, or the items of a list."""
+    headings kept just before it, and the label over a rail's headlines (one of `labels`: short,
+    and doubted or removed by trafilatura's rules; "Most Popular"), which now heads nothing. Not
+    where only headings are kept (a page whose one kept block is its title: the text is that or
+    nothing), nor where the closing headings are the story's own items: `ITEM_RUN` or
+    more of one tag, none mostly link text (`links`, each block's share, under `RAIL_LINKS`) nor a
+    rail's headline in a list (`listed`, each block inside a list or not): a list under a label
+    ("Temas", "Most Popular"), or one trafilatura's rules remove (`removed`; without it, any list).
+    A listicle's items over their photos ("1. Bondi Beach", "2. ...") follow its text, in an
+    `<ol>` or not."""
     found = list(verdicts)
     for i in range(len(found) - 1, -1, -1):
         if found[i] and tags[i] not in HEADINGS:
             closing = [j for j in range(i + 1, len(found)) if found[j]]
-            items = (
-                links is not None
-                and listed is not None
-                and len(closing) >= ITEM_RUN
-                and len({tags[j] for j in closing}) == 1
-                and not any(links[j] >= RAIL_LINKS or listed[j] for j in closing)
-            )
-            if not items:
+            headed = labels is not None and labels[i]
+            # a rail's headlines: links, or a list's items under a label or removed by those rules
+            rail = (
+                links is None
+                or listed is None
+                or any(
+                    links[j] >= RAIL_LINKS or (listed[j] and (removed is None or removed[j] or headed))
+                    for j in closing
+                )
+            )  # unknown: any closing headings go
+            items = len(closing) >= ITEM_RUN and len({tags[j] for j in closing}) == 1 and not rail
+            if closing and not items:
                 found[i + 1 :] = [BOILERPLATE] * (len(found) - i - 1)
+                if headed and rail and links is not None:
+                    found[i] = BOILERPLATE
             return found
     return found
 
@@ -836,7 +923,19 @@ def decide(
         changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]
     if texts is not None:
         changed |= _unread(verdicts, texts, shown)
+        if changed:
+            _unasked(verdicts, texts)
     return verdicts if changed and any(verdicts) else None
+
+
+def _unasked(verdicts: list[int], texts: list[str]) -> None:
+    """Drop, in `verdicts`, the kept blocks that ask the reader to act on the page ("Leave a Reply":
+    `calls`). In `sure`; in `decide` only where its verdicts stand anyway: a page whose only change
+    this would be keeps trafilatura's own text, which the blocks' verdicts do not match line for
+    line (its list markers, a menu the trigram overlap counts as kept)."""
+    for i, (v, t) in enumerate(zip(verdicts, texts, strict=True)):
+        if v and calls(t):
+            verdicts[i] = BOILERPLATE
 
 
 def _unread(verdicts: list[int], texts: list[str], shown: Callable[[str], int] | None) -> bool:
@@ -861,6 +960,15 @@ def words(text: str, most: int | None = None) -> int:
     if most is None:
         return len(WORD.findall(text))
     return sum(1 for _ in itertools.islice(WORD.finditer(text), most))
+
+
+def calls(text: str) -> bool:
+    """Whether a block's whole text is a call to act on the page (`_CALL`: "Leave a Reply",
+    "Kommentar hinzufügen", "Follow us on Twitter"), of at most `CALL_WORDS` words, the marks and
+    arrows around a button's text aside."""
+    if len(text) > 20 * CALL_WORDS or words(text, CALL_WORDS + 1) > CALL_WORDS:
+        return False
+    return _CALL.fullmatch(" ".join(text.split()).lower().strip(_CALL_TRIM)) is not None
 
 
 def machine(text: str) -> bool:

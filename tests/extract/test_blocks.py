@@ -400,6 +400,30 @@ def test_a_block_of_machine_identifiers_goes(fixed_model: Any) -> None:
     assert model.machine(ids) and not model.machine(command) and not model.machine(named)
 
 
+def test_a_call_to_act_on_the_page_goes(fixed_model: Any) -> None:
+    """A kept block whose whole text asks the reader to act on the page (a comment form's heading,
+    a comment link under the title, a sign-up box's title, in any of the languages) goes, whatever
+    the model says; a sentence that says the same among other words, and a lone "Comments" or
+    "Subscribe" (a manual's section may be named so), stay."""
+    story = "The ferry company said it would add two morning crossings on weekdays from next month."
+    asked = "Near the end, the mayor asked readers to leave a comment below the article."
+    calls = ["Kommentar hinzufügen", "Leave a Reply", "» Schreibe einen Kommentar", "Follow us on Twitter!"]
+    calls += ["Subscribe to our newsletter", "Laisser un commentaire", "Dodaj komentarz"]
+    html = (
+        f"<h1>More ferries</h1><a href='#respond'>{calls[0]}</a><p>{story}</p><p>{asked}</p>"
+        f"<h2>Subscribe</h2><p>Comments</p>" + "".join(f"<div>{c}</div>" for c in calls[1:])
+    )
+    fixed_model([0.9] * 12)
+    chosen = [b.text for b in model.choose(_blocks(html)) or []]
+    assert chosen == ["More ferries", story, asked, "Subscribe", "Comments"]
+    assert all(map(model.calls, calls)) and not model.calls("Follow the money")
+    # where trafilatura's text stands (the model agrees with it on every block), it stands whole
+    texts = [story, "Leave a Reply"]
+    rows, sizes = [[0.05, 0.95, 0.0]] * 2, [len(t) for t in texts]
+    assert model.decide(rows, [1.0, 1.0], sizes, texts=texts) is None
+    assert model.decide(rows, [0.0, 1.0], sizes, texts=texts) == [model.CONTENT, model.BOILERPLATE]
+
+
 def test_identifiers_a_reader_is_shown_stay(fixed_model: Any) -> None:
     """UUIDs spaced out as a reader is shown them (a command's output, one a line; a JSON example)
     are no machine block, however many: only UUIDs run together are (`machine`)."""

@@ -741,9 +741,10 @@ def test_a_chinese_story_counts_its_words_beside_a_list() -> None:
 
 def test_headings_closing_the_text_as_a_list_of_items_stay() -> None:
     """A listicle whose items are headings over photos ("1. Bondi Beach", ... each over an image,
-    no paragraph after them): three or more closing headings of one tag, neither links nor inside
-    a list, are the story's items and stay; a rail's headlines (links, or the items of a list)
-    still go, and so do two headings ("Related posts", "Tags") or headings of mixed tags."""
+    no paragraph after them): three or more closing headings of one tag, neither links nor a
+    rail's headlines in a list, are the story's items and stay, in an `<ol>` too; a rail's
+    headlines (links, or the items of a list trafilatura's rules remove) still go, and so do two
+    headings ("Related posts", "Tags") or headings of mixed tags."""
     c, b = model.CONTENT, model.BOILERPLATE
     items = ["1. Bondi Beach, Sydney", "2. Anse Source d'Argent", "3. Navagio Beach", "4. Whitehaven Beach"]
     texts = [STORY_TEXT, *items]
@@ -753,8 +754,61 @@ def test_headings_closing_the_text_as_a_list_of_items_stay() -> None:
     linked = [0.0, 1.0, 1.0, 1.0, 1.0]
     assert model.sure(rows, sizes, texts=texts, tags=h2s, links=linked, listed=flat) == [c, b, b, b, b]
     in_list = [False, True, True, True, True]
-    assert model.sure(rows, sizes, texts=texts, tags=h2s, links=none, listed=in_list) == [c, b, b, b, b]
+    assert model.sure(rows, sizes, texts=texts, tags=h2s, links=none, listed=in_list) == [c, c, c, c, c]
+    removed = [0.0, 1.0, 1.0, 1.0, 1.0]  # a "Most Popular" list of <a><h2> headlines
+    rail = model.sure(rows, sizes, texts=texts, tags=h2s, links=none, listed=in_list, votes=removed)
+    assert rail == [c, b, b, b, b]
+    assert model.sure(rows, sizes, texts=texts, tags=h2s, links=none, listed=flat, votes=removed) == [c] * 5
     mixed = ["p", "h2", "h3", "h2", "h3"]
     assert model.sure(rows, sizes, texts=texts, tags=mixed, links=none, listed=flat) == [c, b, b, b, b]
     two = model.sure(rows[:3], sizes[:3], texts=texts[:3], tags=h2s[:3], links=none[:3], listed=flat[:3])
     assert two == [c, b, b]
+
+
+def test_the_label_over_closing_headings_goes_with_them() -> None:
+    """A short label trafilatura's rules remove ("Most Popular") over a rail's headlines that
+    close the text goes with them (it heads nothing then); a story's short last line the rules
+    keep stays. A list of headings under such a label, or one the model doubts ("Temas" over a
+    list of tags), is a rail, whether or not the rules remove it."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    heads = ["Google confirms layoffs", "Rabbit sells out its first run", "Discord lays off staff"]
+    texts = [STORY_TEXT, "Most Popular", *heads]
+    rows, sizes = [SURE] * 5, [len(t) for t in texts]
+    tags, links = ["p", "div", "h2", "h2", "h2"], [0.0] * 5
+    in_list = [False, False, True, True, True]
+    removed = [0.0, 1.0, 1.0, 1.0, 1.0]
+    found = model.sure(rows, sizes, texts=texts, tags=tags, links=links, listed=in_list, votes=removed)
+    assert found == [c, b, b, b, b]
+    kept = [0.0, 0.0, 1.0, 1.0, 1.0]  # the label is the story's: "Thanks for reading."
+    found = model.sure(rows, sizes, texts=texts, tags=tags, links=links, listed=in_list, votes=kept)
+    assert found == [c, c, b, b, b]
+    # a list of tags, each an <a><h2>, under a label the model doubts: a rail, though not removed
+    texts = [STORY_TEXT, "Temas", "Minedu", "colegio", "Vacaciones"]
+    rows = [SURE, UNSURE, SURE, SURE, SURE]
+    found = model.sure(rows, sizes, texts=texts, tags=tags, links=links, listed=in_list, votes=[0.0] * 5)
+    assert found == [c, b, b, b, b]
+
+
+def test_a_link_set_inside_the_story_goes() -> None:
+    """A list of one link between the story's paragraphs ("The latest news about the coronavirus
+    outbreak in Sweden"), which the first model doubts, goes; a list of two links there (the
+    story's own sources), a link it is sure of, and a one-item list that is no link stay."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    teaser = "The latest news about the coronavirus outbreak in Sweden"
+    more = ["Agerblad said he was inspired by a design the artist had posted.", "He booked the next day."]
+    texts = [STORY_TEXT, OTHER_TEXT, teaser, *more]
+    sizes = [len(t) for t in texts]
+    tags, links = ["p", "p", "li", "p", "p"], [0.0, 0.0, 1.0, 0.0, 0.0]
+    listed = [False, False, True, False, False]
+    rows = [SURE, SURE, UNSURE, SURE, SURE]
+    found = model.sure(rows, sizes, texts=texts, tags=tags, links=links, listed=listed)
+    assert found == [c, c, b, c, c]
+    assert model.sure([SURE] * 5, sizes, texts=texts, tags=tags, links=links, listed=listed) == [c] * 5
+    prose = [0.0] * 5
+    assert model.sure(rows, sizes, texts=texts, tags=tags, links=prose, listed=listed) == [c] * 5
+    two = [STORY_TEXT, OTHER_TEXT, teaser, "The agency's figures for the week", more[0]]
+    found = model.sure(
+        rows, [len(t) for t in two], texts=two, tags=["p", "p", "li", "li", "p"], links=[0, 0, 1, 1, 0],
+        listed=[False, False, True, True, False],
+    )  # fmt: skip
+    assert found == [c] * 5
