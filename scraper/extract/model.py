@@ -377,20 +377,27 @@ _CALL = re.compile(
             r"join the (?:discussion|conversation)",
             r"(?:schreib(?:e|en)?|hinterlasse|hinterlassen sie) (?:einen|deinen|ihren) kommentar",  # German
             r"(?:jetzt |neuen )?kommentar (?:schreiben|hinzufügen|verfassen|abgeben)", r"jetzt kommentieren",
-            r"antwort abbrechen", r"(?:jetzt |zum )?newsletter (?:abonnieren|anmelden)",
+            r"antwort(?:en)? abbrechen", r"(?:jetzt |zum )?newsletter (?:abonnieren|anmelden)",
+            r"(?:abonniere|abonnieren sie) unseren newsletter",
             r"(?:folge|folgen sie) uns(?: auf [\w ]{1,20})?",
-            r"(?:laisser|laissez|ajouter|écrire|écrivez) un commentaire", r"annuler la réponse",  # French
+            r"(?:laisser|laissez|ajouter|écrire|écrivez) un commentaire", r"laisser une réponse",  # French
+            r"annuler la réponse",
             r"(?:abonnez-vous|inscrivez-vous) à (?:notre|la) newsletter", r"suivez-nous(?: sur [\w ]{1,20})?",
             r"(?:deja|dejar|deje|añadir|escribe|escribir) (?:un|tu|su) comentario",  # Spanish
-            r"cancelar respuesta", r"suscríbete a (?:nuestro|nuestra) (?:newsletter|boletín)",
+            r"(?:deja|dejar|deje) (?:una|tu|su) respuesta", r"cancelar (?:la )?respuesta",
+            r"suscríbete a (?:nuestro|nuestra) (?:newsletter|boletín)",
             r"síguenos(?: en [\w ]{1,20})?",
-            r"(?:lascia|scrivi|aggiungi) un commento", r"annulla risposta",  # Italian
+            r"(?:lascia|scrivi|aggiungi) un commento", r"lascia una risposta", r"annulla risposta",  # Italian
             r"iscriviti alla (?:nostra )?newsletter", r"seguici(?: su [\w ]{1,20})?",
             r"(?:deixe|deixa|adicione|escreva) (?:um|o seu|seu) comentário",  # Portuguese
-            r"cancelar resposta", r"assine (?:a nossa|nossa) newsletter", r"siga-nos(?: n[oa] [\w ]{1,20})?",
-            r"(?:laat|plaats|schrijf) een reactie(?: achter)?", r"volg ons(?: op [\w ]{1,20})?",  # Dutch
-            r"(?:dodaj|napisz|zostaw) komentarz", r"anuluj odpowiedź", r"obserwuj nas",  # Polish
-            r"(?:skriv|lämna|legg igjen|skriv en) (?:en )?kommentar", r"(?:følg|följ) (?:os|oss)",  # Nordic
+            r"(?:deixe|deixa) uma resposta", r"cancelar resposta", r"assine (?:a nossa|nossa) newsletter",
+            r"siga-nos(?: n[oa] [\w ]{1,20})?",
+            r"(?:laat|plaats|schrijf|geef) een reactie(?: achter)?", r"reactie annuleren",  # Dutch
+            r"volg ons(?: op [\w ]{1,20})?",
+            r"(?:dodaj|napisz|zostaw) komentarz", r"anuluj (?:pisanie odpowiedzi|odpowiedź)",  # Polish
+            r"obserwuj nas(?: na [\w ]{1,20})?",
+            r"(?:skriv|lämna|legg igjen|efterlad|skriv en) (?:en )?kommentar", r"lämna ett svar",  # Nordic
+            r"(?:avbryt|annuller) svar", r"(?:følg|följ) (?:os|oss)(?: på [\w ]{1,20})?",
             # a print button, a link back up or out (not a lone "Print": a function's name in a manual)
             r"print (?:this|the) (?:page|article|story|post)",
             r"printer[- ]friendly(?: version| page)?", r"(?:artikel |seite )?drucken", r"druckversion",
@@ -610,13 +617,14 @@ def sure(
         verdicts = [BOILERPLATE if head else v for v, head in zip(verdicts, heads, strict=True)]
         if tags is not None and links is not None and listed is not None:
             verdicts = interjected(verdicts, doubted, tags, links, listed)
-    unvoted = [d and not v for d, v in zip(doubted, voted, strict=True)]
-    verdicts, _ = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts, runs=runs,
-                       tags=tags, product=product)  # fmt: skip
+    verdicts, _ = by_kind(verdicts, [d and not v for d, v in zip(doubted, voted, strict=True)], kinds=kinds,
+                       sizes=sizes, wanted=wants, texts=texts, runs=runs, tags=tags,
+                       product=product)  # fmt: skip
+    if texts is not None:  # before `unheaded`: a sign-up box's heading over its call heads nothing
+        _unasked(verdicts, texts)
     if tags is not None and not (comments if thread is None else thread):
         verdicts = unheaded(verdicts, tags, links, listed, labels=labels, removed=removed)
-    if texts is not None:
-        _unasked(verdicts, texts)
+    if texts is not None:  # after it: a heading over a copy heads text the page shows (the truths keep it)
         _unread(verdicts, texts, shown)
     return verdicts if any(verdicts) else None
 

@@ -433,6 +433,18 @@ def test_a_call_to_act_on_the_page_goes(fixed_model: Any) -> None:
     assert model.decide(rows, [0.0, 1.0], sizes, texts=texts) == [model.CONTENT, model.BOILERPLATE]
 
 
+def test_the_comment_forms_calls_go_in_each_language_named() -> None:
+    """The calls WordPress itself prints over a comment form and on its cancel link ("Leave a
+    Reply", "Cancel reply") are calls in each language `calls` names, not only English's; and a
+    follow box names its network in each of them ("Følg oss på Facebook")."""
+    forms = ["Deja una respuesta", "Cancelar la respuesta", "Geef een reactie", "Reactie annuleren"]
+    forms += ["Antworten abbrechen", "Anuluj pisanie odpowiedzi", "Lämna ett svar", "Avbryt svar"]
+    forms += ["Deixe uma resposta", "Efterlad en kommentar", "Følg oss på Facebook"]
+    forms += ["Obserwuj nas na Twitterze"]
+    assert [f for f in forms if not model.calls(f)] == []
+    assert not model.calls("Deja una respuesta clara al ministro") and not model.calls("Avbryt svaret")
+
+
 def test_identifiers_a_reader_is_shown_stay(fixed_model: Any) -> None:
     """UUIDs spaced out as a reader is shown them (a command's output, one a line; a JSON example)
     are no machine block, however many: only UUIDs run together are (`machine`)."""
