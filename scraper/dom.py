@@ -82,10 +82,18 @@ def text_of(node: LexborNode) -> str:
 RUBY_ANNOTATIONS = frozenset({"rt", "rp", "rtc"})
 
 
+# U+00AD, a soft hyphen: where a word may break at a line's end, shown only there
+SOFT_HYPHEN = "\u00ad"
+
+
 def composed(text: str) -> str:
-    """`text` in Unicode's composed form (NFC), as trafilatura writes its output: a page's U+09DF
-    (Bengali yya, which NFC writes as its two parts) or an "e" with a combining accent reads the same
-    as its composed twin, and a search for the text finds it as other tools write it."""
+    """`text` as a reader reads it, and as trafilatura writes its output: in Unicode's composed form
+    (NFC), so that a page's U+09DF (Bengali yya, which NFC writes as its two parts) or an "e" with a
+    combining accent reads the same as its composed twin, and without soft hyphens, which a page
+    shows only where a line breaks inside the word ("Verfassungs\u00adgericht" is one word to a
+    reader and to a search). Either way a search for the text finds it as other tools write it."""
+    if SOFT_HYPHEN in text:
+        text = text.replace(SOFT_HYPHEN, "")
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 

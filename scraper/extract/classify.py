@@ -27,7 +27,9 @@ recaptcha under its comments, or "404" in its text stays an article. Signals are
 (forms, repeated blocks, link density, JSON-LD/microdata types, og:type), never site names.
 
 Other pages get a type from their declared schema types, then from structure
-(forum posts, price markup, code blocks), else "article".
+(forum posts, price markup, code blocks), else "article". The Questions and Answers a FAQPage
+declares type nothing: a shop's, a service's or a story's FAQ section is no thread (a QAPage's
+Question is).
 """
 
 from __future__ import annotations
@@ -483,11 +485,16 @@ _PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "Pro
 _TYPES_BY_SCHEMA: tuple[tuple[str, frozenset[str]], ...] = (
     ("forum", frozenset({"DiscussionForumPosting", "QAPage", "Question", "SocialMediaPosting"})),
     ("product", _PRODUCT_TYPES),
-    ("documentation", frozenset({"TechArticle", "APIReference", "HowTo", "FAQPage"})),
+    ("documentation", frozenset({"TechArticle", "APIReference", "HowTo"})),
     ("article", _ARTICLE_TYPES),
     ("service", frozenset({"Service", "FinancialService", "ProfessionalService", "LocalBusiness", "Course"})),
     ("collection", frozenset({"CollectionPage", "ItemList", "OfferCatalog", "SearchResultsPage"})),
 )
+
+
+# a FAQ section's schema: the FAQPage and the Questions and Answers it declares; they type nothing
+# (a QAPage's Question types a forum)
+_FAQ_PARTS = frozenset({"FAQPage", "Question", "Answer"})
 
 
 def _says(text: str, phrases: tuple[str, ...]) -> bool:
@@ -595,10 +602,13 @@ def _page_type(s: PageSignals) -> str:
     Review naming the Product it reviews (`itemReviewed`, as search engines ask of a review
     article) is such a story; the customer reviews a Product lists do not name it. Three alike
     posts make a forum thread, unless they come after a story of the page's own
-    (`posts_after_story`): then they are its reader comments or a "related posts" run under it."""
-    story = bool(s.schema_types & _STORY_TYPES) or s.reviews_item
+    (`posts_after_story`): then they are its reader comments or a "related posts" run under it.
+    A FAQPage and the Questions and Answers it declares (`_FAQ_PARTS`) type nothing: a FAQ is a
+    section of the page, not a thread, and the page has the type of what else it declares."""
+    declared = s.schema_types - _FAQ_PARTS if "FAQPage" in s.schema_types else s.schema_types
+    story = bool(declared & _STORY_TYPES) or s.reviews_item
     for page_type, names in _TYPES_BY_SCHEMA:
-        if s.schema_types & names and not (story and page_type == "product"):
+        if declared & names and not (story and page_type == "product"):
             return page_type
     if s.og_type.startswith("product"):
         return "product"

@@ -360,7 +360,8 @@ MACHINE_IDS = 3
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 # A kept block whose whole text asks the reader to act on the page rather than read it (`calls`:
 # "Leave a Reply", "Schreibe einen Kommentar", "Subscribe to our newsletter", "Follow us on
-# Twitter") is the page's chrome: a comment form's heading, a button, a sign-up box's title,
+# Twitter", "Back to top", "Printer-friendly version") is the page's chrome: a comment form's
+# heading, a print button, a link back up the page or to a list, a sign-up box's title,
 # which trafilatura's evaluation and the readers' views leave out wherever the model keeps them.
 # Only phrases that say so unambiguously, in the languages of most of the web's news; a lone
 # "Subscribe" or "Register" may head a section of a manual, and a comment count ("3 Comments") is
@@ -376,25 +377,43 @@ _CALL = re.compile(
             r"join the (?:discussion|conversation)",
             r"(?:schreib(?:e|en)?|hinterlasse|hinterlassen sie) (?:einen|deinen|ihren) kommentar",  # German
             r"(?:jetzt |neuen )?kommentar (?:schreiben|hinzufügen|verfassen|abgeben)", r"jetzt kommentieren",
-            r"antwort abbrechen", r"(?:jetzt |zum )?newsletter (?:abonnieren|anmelden)",
+            r"antwort(?:en)? abbrechen", r"(?:jetzt |zum )?newsletter (?:abonnieren|anmelden)",
+            r"(?:abonniere|abonnieren sie) unseren newsletter",
             r"(?:folge|folgen sie) uns(?: auf [\w ]{1,20})?",
-            r"(?:laisser|laissez|ajouter|écrire|écrivez) un commentaire", r"annuler la réponse",  # French
+            r"(?:laisser|laissez|ajouter|écrire|écrivez) un commentaire", r"laisser une réponse",  # French
+            r"annuler la réponse",
             r"(?:abonnez-vous|inscrivez-vous) à (?:notre|la) newsletter", r"suivez-nous(?: sur [\w ]{1,20})?",
             r"(?:deja|dejar|deje|añadir|escribe|escribir) (?:un|tu|su) comentario",  # Spanish
-            r"cancelar respuesta", r"suscríbete a (?:nuestro|nuestra) (?:newsletter|boletín)",
+            r"(?:deja|dejar|deje) (?:una|tu|su) respuesta", r"cancelar (?:la )?respuesta",
+            r"suscríbete a (?:nuestro|nuestra) (?:newsletter|boletín)",
             r"síguenos(?: en [\w ]{1,20})?",
-            r"(?:lascia|scrivi|aggiungi) un commento", r"annulla risposta",  # Italian
+            r"(?:lascia|scrivi|aggiungi) un commento", r"lascia una risposta", r"annulla risposta",  # Italian
             r"iscriviti alla (?:nostra )?newsletter", r"seguici(?: su [\w ]{1,20})?",
             r"(?:deixe|deixa|adicione|escreva) (?:um|o seu|seu) comentário",  # Portuguese
-            r"cancelar resposta", r"assine (?:a nossa|nossa) newsletter", r"siga-nos(?: n[oa] [\w ]{1,20})?",
-            r"(?:laat|plaats|schrijf) een reactie(?: achter)?", r"volg ons(?: op [\w ]{1,20})?",  # Dutch
-            r"(?:dodaj|napisz|zostaw) komentarz", r"anuluj odpowiedź", r"obserwuj nas",  # Polish
-            r"(?:skriv|lämna|legg igjen|skriv en) (?:en )?kommentar", r"(?:følg|följ) (?:os|oss)",  # Nordic
+            r"(?:deixe|deixa) uma resposta", r"cancelar resposta", r"assine (?:a nossa|nossa) newsletter",
+            r"siga-nos(?: n[oa] [\w ]{1,20})?",
+            r"(?:laat|plaats|schrijf|geef) een reactie(?: achter)?", r"reactie annuleren",  # Dutch
+            r"volg ons(?: op [\w ]{1,20})?",
+            r"(?:dodaj|napisz|zostaw) komentarz", r"anuluj (?:pisanie odpowiedzi|odpowiedź)",  # Polish
+            r"obserwuj nas(?: na [\w ]{1,20})?",
+            r"(?:skriv|lämna|legg igjen|efterlad|skriv en) (?:en )?kommentar", r"lämna ett svar",  # Nordic
+            r"(?:avbryt|annuller) svar", r"(?:følg|följ) (?:os|oss)(?: på [\w ]{1,20})?",
+            # a print button, a link back up or out (not a lone "Print": a function's name in a manual)
+            r"print (?:this|the) (?:page|article|story|post)",
+            r"printer[- ]friendly(?: version| page)?", r"(?:artikel |seite )?drucken", r"druckversion",
+            r"imprimer(?: l'article| cet article| la page)?", r"version imprimable",
+            r"imprimir(?: artículo| noticia| página)?", r"stampa (?:l'articolo|la pagina)",
+            r"back to (?:the )?(?:top|overview|home ?page|home|index|list|search results|results"
+            r"|newsroom|blog|news|articles|projects?)",
+            r"zurück (?:zum|zur|zu den) (?:seitenanfang|anfang|übersicht|startseite|inhaltsverzeichnis"
+            r"|newsroom|blog|suche|liste|artikeln|projekten?|nachrichten|news)",
+            r"retour (?:en haut(?: de (?:la )?page)?|à l'accueil|à la liste)", r"volver (?:arriba|al inicio)",
+            r"torna (?:su|all'inizio)", r"voltar ao (?:topo|início)", r"terug naar (?:boven|het overzicht)",
         )
     )
 )  # fmt: skip
 # the marks and arrows around a button's text
-_CALL_TRIM = " :.!?\u2026\u00bb\u203a\u2192>|-\u2013\u2014\u2190<\u00ab()[]"
+_CALL_TRIM = " :.!?\u2026\u00bb\u203a\u2192\u2191>|-\u2013\u2014\u2190<\u00ab()[]"
 CALL_WORDS = 10
 
 
@@ -598,13 +617,14 @@ def sure(
         verdicts = [BOILERPLATE if head else v for v, head in zip(verdicts, heads, strict=True)]
         if tags is not None and links is not None and listed is not None:
             verdicts = interjected(verdicts, doubted, tags, links, listed)
-    unvoted = [d and not v for d, v in zip(doubted, voted, strict=True)]
-    verdicts, _ = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts, runs=runs,
-                       tags=tags, product=product)  # fmt: skip
+    verdicts, _ = by_kind(verdicts, [d and not v for d, v in zip(doubted, voted, strict=True)], kinds=kinds,
+                       sizes=sizes, wanted=wants, texts=texts, runs=runs, tags=tags,
+                       product=product)  # fmt: skip
+    if texts is not None:  # before `unheaded`: a sign-up box's heading over its call heads nothing
+        _unasked(verdicts, texts)
     if tags is not None and not (comments if thread is None else thread):
         verdicts = unheaded(verdicts, tags, links, listed, labels=labels, removed=removed)
-    if texts is not None:
-        _unasked(verdicts, texts)
+    if texts is not None:  # after it: a heading over a copy heads text the page shows (the truths keep it)
         _unread(verdicts, texts, shown)
     return verdicts if any(verdicts) else None
 

@@ -417,11 +417,32 @@ def test_a_call_to_act_on_the_page_goes(fixed_model: Any) -> None:
     chosen = [b.text for b in model.choose(_blocks(html)) or []]
     assert chosen == ["More ferries", story, asked, "Subscribe", "Comments"]
     assert all(map(model.calls, calls)) and not model.calls("Follow the money")
+    buttons = [
+        "Zurück zum Newsroom",
+        "Back to top \u2191",
+        "Printer-friendly version",
+        "Imprimir",
+        "Seite drucken",
+    ]
+    assert all(map(model.calls, buttons))
+    assert not any(map(model.calls, ["Print", "print()", "Back to the street.", "Stampa"]))
     # where trafilatura's text stands (the model agrees with it on every block), it stands whole
     texts = [story, "Leave a Reply"]
     rows, sizes = [[0.05, 0.95, 0.0]] * 2, [len(t) for t in texts]
     assert model.decide(rows, [1.0, 1.0], sizes, texts=texts) is None
     assert model.decide(rows, [0.0, 1.0], sizes, texts=texts) == [model.CONTENT, model.BOILERPLATE]
+
+
+def test_the_comment_forms_calls_go_in_each_language_named() -> None:
+    """The calls WordPress itself prints over a comment form and on its cancel link ("Leave a
+    Reply", "Cancel reply") are calls in each language `calls` names, not only English's; and a
+    follow box names its network in each of them ("Følg oss på Facebook")."""
+    forms = ["Deja una respuesta", "Cancelar la respuesta", "Geef een reactie", "Reactie annuleren"]
+    forms += ["Antworten abbrechen", "Anuluj pisanie odpowiedzi", "Lämna ett svar", "Avbryt svar"]
+    forms += ["Deixe uma resposta", "Efterlad en kommentar", "Følg oss på Facebook"]
+    forms += ["Obserwuj nas na Twitterze"]
+    assert [f for f in forms if not model.calls(f)] == []
+    assert not model.calls("Deja una respuesta clara al ministro") and not model.calls("Avbryt svaret")
 
 
 def test_identifiers_a_reader_is_shown_stay(fixed_model: Any) -> None:

@@ -765,6 +765,17 @@ def test_headings_closing_the_text_as_a_list_of_items_stay() -> None:
     assert two == [c, b, b]
 
 
+def test_a_heading_over_a_call_closing_the_text_goes() -> None:
+    """A sign-up box's heading ("Newsletter") over its call ("Sign up for our newsletter"), after
+    the story: the call goes (`calls`), and the heading, which then closes the text, goes with it
+    (`unheaded` runs after `calls`), as it would over any dropped block."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = [STORY_TEXT, "Newsletter", "Sign up for our newsletter"]
+    rows, sizes = [SURE] * 3, [len(t) for t in texts]
+    found = model.sure(rows, sizes, texts=texts, tags=["p", "h3", "div"], links=[0.0] * 3, listed=[False] * 3)
+    assert found == [c, b, b]
+
+
 def test_the_label_over_closing_headings_goes_with_them() -> None:
     """A short label trafilatura's rules remove ("Most Popular") over a rail's headlines that
     close the text goes with them (it heads nothing then); a story's short last line the rules

@@ -296,6 +296,24 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
             "article",
         ),
         ('<script type="application/ld+json">{"@type": "TechArticle"}</script>', STORY, "documentation"),
+        (  # a page's FAQ section declares its Questions: no thread, the page keeps its own type
+            '<script type="application/ld+json">{"@graph": [{"@type": "LocalBusiness"}, {"@type": "FAQPage",'
+            ' "mainEntity": [{"@type": "Question", "acceptedAnswer": {"@type": "Answer"}}]}]}</script>',
+            STORY,
+            "service",
+        ),
+        (
+            '<script type="application/ld+json">{"@type": "FAQPage", "mainEntity": [{"@type": "Question",'
+            ' "acceptedAnswer": {"@type": "Answer"}}]}</script>',
+            STORY,
+            "article",
+        ),
+        (  # a Q&A page's Question is its thread
+            '<script type="application/ld+json">{"@type": "QAPage", "mainEntity": {"@type": "Question",'
+            ' "acceptedAnswer": {"@type": "Answer"}}}</script>',
+            STORY,
+            "forum",
+        ),
         ('<script type="application/ld+json">{"@type": "NewsArticle"}</script>', STORY, "article"),
         ('<script type="application/ld+json">{"@type": "LocalBusiness"}</script>', STORY, "service"),
         ("", "<div itemscope itemtype='https://schema.org/CollectionPage'>" + STORY + "</div>", "collection"),

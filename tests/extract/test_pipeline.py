@@ -308,6 +308,18 @@ def test_text_and_metadata_are_composed_unicode(cascade: bool) -> None:
     assert "\u09af\u09bc" in doc.text and "\u00e9t\u00e9." in doc.text
 
 
+@pytest.mark.parametrize("cascade", [True, False])
+def test_soft_hyphens_are_not_the_text(cascade: bool) -> None:
+    """A soft hyphen (U+00AD) shows only where a line breaks inside its word: the text, its Markdown
+    and the title read the word whole, whichever path made them, as trafilatura's text does."""
+    word = "Bundes\u00adverfassungs\u00adgericht"
+    body = f"<h1>Das {word}</h1><p>Das {word} hat am Dienstag entschieden, dass die Regel gilt.</p>"
+    doc = clean_html(_article(body=body + PARAGRAPHS), settings=ExtractSettings(cascade=cascade))
+    for field in (doc.text, doc.markdown, doc.xml, doc.title):
+        assert field is not None and "\u00ad" not in field
+    assert "Das Bundesverfassungsgericht hat am Dienstag" in doc.text
+
+
 def test_addresses_are_kept_as_the_page_writes_them() -> None:
     """The image and canonical URLs are not composed (NFC) as the text is: a decomposed letter in a
     URL is other bytes once percent-encoded, so composing it would name another resource."""
