@@ -502,7 +502,7 @@ def first_choice(
         shown=shown,
         votes=[b.features[DISCARDED] for b in blocks],
         tags=[tag_seen(b.features) for b in blocks],
-        links=[b.features[LINK_SHARE] for b in blocks],
+        links=[1.0 if b.linked else b.features[LINK_SHARE] for b in blocks],  # <a><h2>: all link text
         listed=[inside(b, "ul") for b in blocks],
         thread=thread,
         runs=[_run(b) for b in blocks],
@@ -830,22 +830,21 @@ def unheaded(
     where only headings are kept (a page whose one kept block is its title: the text is that or
     nothing), nor where the closing headings are the story's own items: `ITEM_RUN` or
     more of one tag, none mostly link text (`links`, each block's share, under `RAIL_LINKS`) nor a
-    rail's headline in a list (`listed`, each block inside a list or not): a list under a label
-    ("Temas", "Most Popular"), or one trafilatura's rules remove (`removed`; without it, any list).
+    rail's headline in a list (`listed`, each block inside a list or not) that trafilatura's rules
+    remove (`removed`; without it, any list). A block inside a link (`<a><h2>`) is all link text.
     A listicle's items over their photos ("1. Bondi Beach", "2. ...") follow its text, in an
-    `<ol>` or not."""
+    `<ol>` or not, under a short intro ("Our four picks:") too."""
     found = list(verdicts)
     for i in range(len(found) - 1, -1, -1):
         if found[i] and tags[i] not in HEADINGS:
             closing = [j for j in range(i + 1, len(found)) if found[j]]
             headed = labels is not None and labels[i]
-            # a rail's headlines: links, or a list's items under a label or removed by those rules
+            # a rail's headlines: links (an <a><h2> too), or a list's items those rules remove
             rail = (
                 links is None
                 or listed is None
                 or any(
-                    links[j] >= RAIL_LINKS or (listed[j] and (removed is None or removed[j] or headed))
-                    for j in closing
+                    links[j] >= RAIL_LINKS or (listed[j] and (removed is None or removed[j])) for j in closing
                 )
             )  # unknown: any closing headings go
             items = len(closing) >= ITEM_RUN and len({tags[j] for j in closing}) == 1 and not rail

@@ -488,3 +488,16 @@ def test_a_product_pages_carousel_of_other_products_goes(fixed_model: Any) -> No
         1,
         1,
     ]
+
+
+def test_a_block_inside_a_link_is_linked() -> None:
+    """A block element inside a link (`<a><h2>`, a card's `<a><div><h3>`) is the link's text
+    whole, however deep: the walk marks it linked, which its own link characters do not say
+    (they count the links inside a block). The features are as before."""
+    blocks = _blocks(
+        "<p>Plain <a href='/x'>link</a> text.</p><ul><li><a href='/a'><h2>Headline one</h2></a></li>"
+        "<li><a href='/b'><div><h3>Headline two</h3></div></a></li></ul><h2>Own heading</h2>"
+    )
+    found = {b.text: b.linked for b in blocks}
+    assert found["Headline one"] and found["Headline two"]
+    assert not found["Own heading"] and not found["Plain link text."]

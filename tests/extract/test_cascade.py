@@ -793,11 +793,19 @@ def test_the_label_over_closing_headings_goes_with_them() -> None:
     kept = [0.0, 0.0, 1.0, 1.0, 1.0]  # the label is the story's: "Thanks for reading."
     found = model.sure(rows, sizes, texts=texts, tags=tags, links=links, listed=in_list, votes=kept)
     assert found == [c, c, b, b, b]
-    # a list of tags, each an <a><h2>, under a label the model doubts: a rail, though not removed
+    # a list of tags, each an <a><h2> (all link text), under a label the model doubts: a rail,
+    # though the rules do not remove it
     texts = [STORY_TEXT, "Temas", "Minedu", "colegio", "Vacaciones"]
     rows = [SURE, UNSURE, SURE, SURE, SURE]
-    found = model.sure(rows, sizes, texts=texts, tags=tags, links=links, listed=in_list, votes=[0.0] * 5)
+    linked = [0.0, 0.0, 1.0, 1.0, 1.0]
+    found = model.sure(rows, sizes, texts=texts, tags=tags, links=linked, listed=in_list, votes=[0.0] * 5)
     assert found == [c, b, b, b, b]
+    # a listicle's items in an <ol> under its short intro, which the model doubts: no links, so
+    # the story's items, and the intro heads them (redteam8's probe: both went)
+    texts = ["The best beaches", "Our four picks:", "1. Bondi Beach", "2. Navagio Beach", "3. Anse Source"]
+    tags = ["h1", "p", "h2", "h2", "h2"]
+    found = model.sure(rows, sizes, texts=texts, tags=tags, links=links, listed=in_list, votes=[0.0] * 5)
+    assert found == [c, c, c, c, c]
 
 
 def test_a_link_set_inside_the_story_goes() -> None:
