@@ -779,8 +779,9 @@ def test_a_heading_over_a_call_closing_the_text_goes() -> None:
 def test_the_label_over_closing_headings_goes_with_them() -> None:
     """A short label trafilatura's rules remove ("Most Popular") over a rail's headlines that
     close the text goes with them (it heads nothing then); a story's short last line the rules
-    keep stays. A list of headings under such a label, or one the model doubts ("Temas" over a
-    list of tags), is a rail, whether or not the rules remove it."""
+    keep stays. A list of linked headings under a label the model doubts ("Temas" over a list of
+    tags) is a rail, whether or not the rules remove it; a list of plain headings under a short
+    intro (a listicle's "Our four picks:") is the story's items, and the intro stays."""
     c, b = model.CONTENT, model.BOILERPLATE
     heads = ["Google confirms layoffs", "Rabbit sells out its first run", "Discord lays off staff"]
     texts = [STORY_TEXT, "Most Popular", *heads]
