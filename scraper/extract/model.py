@@ -358,6 +358,16 @@ MIN_COPY_WORDS = 3
 # reader's text, and goes (`machine`). One UUID in a command or a table's cell is left.
 MACHINE_IDS = 3
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+# A follow box names where to follow (`_NETWORKS`: "Follow us on Twitter", "Følg oss på Facebook",
+# "Síguenos en redes sociales"); a story's "Follow us on our journey" names none, and stays.
+_NETWORK = (
+    r"(?:google news|social media|the socials|socials|social|sozialen? (?:medien|netzwerken)"
+    r"|(?:les )?réseaux sociaux|(?:las )?redes sociales|redes sociais|sociale media|so[cs]ial[ae] medier"
+    r"|mediach społecznościowych|twitter(?:ze)?|facebooku?|instagram(?:ie)?|linkedin(?:ie)?|youtube"
+    r"|tiktoku?|x|threads|mastodon|bluesky|pinterest|telegram(?:ie)?|whatsapp|flipboard|snapchat|reddit|rss)"
+)
+_AND = r"(?: ?[,/&+] ?| (?:and|und|et|y|e|en|i|og|och|oraz|or|oder|ou|o|of|eller) )"  # "Facebook & X"
+_NETWORKS = rf"{_NETWORK}(?:{_AND}{_NETWORK})*"
 # A kept block whose whole text asks the reader to act on the page rather than read it (`calls`:
 # "Leave a Reply", "Schreibe einen Kommentar", "Subscribe to our newsletter", "Follow us on
 # Twitter", "Back to top", "Printer-friendly version") is the page's chrome: a comment form's
@@ -373,31 +383,32 @@ _CALL = re.compile(
             r"(?:log ?in|sign in|register|subscribe) to (?:post |leave |add )?(?:a )?(?:reply|comments?)",
             r"login or register to post comments", r"cancel reply", r"click here to (?:comment|reply)",
             r"(?:subscribe|sign up|signup) (?:to|for) (?:our|the) (?:free |weekly |daily )?newsletters?",
-            r"(?:subscribe|sign up) (?:now|today)", r"follow us(?: on [\w ]{1,20})?",
+            r"(?:subscribe|sign up) (?:now|today)", r"follow us(?: on " + _NETWORKS + r")?",
             r"join the (?:discussion|conversation)",
             r"(?:schreib(?:e|en)?|hinterlasse|hinterlassen sie) (?:einen|deinen|ihren) kommentar",  # German
             r"(?:jetzt |neuen )?kommentar (?:schreiben|hinzufügen|verfassen|abgeben)", r"jetzt kommentieren",
             r"antwort(?:en)? abbrechen", r"(?:jetzt |zum )?newsletter (?:abonnieren|anmelden)",
             r"(?:abonniere|abonnieren sie) unseren newsletter",
-            r"(?:folge|folgen sie) uns(?: auf [\w ]{1,20})?",
+            r"(?:folge|folgen sie) uns(?: auf " + _NETWORKS + r")?",
             r"(?:laisser|laissez|ajouter|écrire|écrivez) un commentaire", r"laisser une réponse",  # French
             r"annuler la réponse",
-            r"(?:abonnez-vous|inscrivez-vous) à (?:notre|la) newsletter", r"suivez-nous(?: sur [\w ]{1,20})?",
+            r"(?:abonnez-vous|inscrivez-vous) à (?:notre|la) newsletter",
+            r"suivez-nous(?: sur " + _NETWORKS + r")?",
             r"(?:deja|dejar|deje|añadir|escribe|escribir) (?:un|tu|su) comentario",  # Spanish
             r"(?:deja|dejar|deje) (?:una|tu|su) respuesta", r"cancelar (?:la )?respuesta",
             r"suscríbete a (?:nuestro|nuestra) (?:newsletter|boletín)",
-            r"síguenos(?: en [\w ]{1,20})?",
+            r"síguenos(?: en " + _NETWORKS + r")?",
             r"(?:lascia|scrivi|aggiungi) un commento", r"lascia una risposta", r"annulla risposta",  # Italian
-            r"iscriviti alla (?:nostra )?newsletter", r"seguici(?: su [\w ]{1,20})?",
+            r"iscriviti alla (?:nostra )?newsletter", r"seguici(?: su " + _NETWORKS + r")?",
             r"(?:deixe|deixa|adicione|escreva) (?:um|o seu|seu) comentário",  # Portuguese
             r"(?:deixe|deixa) uma resposta", r"cancelar resposta", r"assine (?:a nossa|nossa) newsletter",
-            r"siga-nos(?: n[oa] [\w ]{1,20})?",
+            r"siga-nos(?: n[oa] " + _NETWORKS + r")?",
             r"(?:laat|plaats|schrijf|geef) een reactie(?: achter)?", r"reactie annuleren",  # Dutch
-            r"volg ons(?: op [\w ]{1,20})?",
+            r"volg ons(?: op " + _NETWORKS + r")?",
             r"(?:dodaj|napisz|zostaw) komentarz", r"anuluj (?:pisanie odpowiedzi|odpowiedź)",  # Polish
-            r"obserwuj nas(?: na [\w ]{1,20})?",
+            r"obserwuj nas(?: na " + _NETWORKS + r")?",
             r"(?:skriv|lämna|legg igjen|efterlad|skriv en) (?:en )?kommentar", r"lämna ett svar",  # Nordic
-            r"(?:avbryt|annuller) svar", r"(?:følg|följ) (?:os|oss)(?: på [\w ]{1,20})?",
+            r"(?:avbryt|annuller) svar", r"(?:følg|följ) (?:os|oss)(?: på " + _NETWORKS + r")?",
             # a print button, a link back up or out (not a lone "Print": a function's name in a manual)
             r"print (?:this|the) (?:page|article|story|post)",
             r"printer[- ]friendly(?: version| page)?", r"(?:artikel |seite )?drucken", r"druckversion",

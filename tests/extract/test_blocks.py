@@ -445,6 +445,26 @@ def test_the_comment_forms_calls_go_in_each_language_named() -> None:
     assert not model.calls("Deja una respuesta clara al ministro") and not model.calls("Avbryt svaret")
 
 
+def test_a_follow_box_names_where_to_follow(fixed_model: Any) -> None:
+    """A "Follow us" is a call where it names a network ("Follow us on Twitter and Facebook", "Síguenos
+    en redes sociales") or none; a story's line that goes on otherwise ("Follow us on our journey
+    across Patagonia", a travel diary's heading "Folgen Sie uns auf dem Weg nach Rom") is the
+    story's, and stays."""
+    story = "We left Bariloche on a grey morning in early March, with two bicycles and forty kilos of gear."
+    lines = ["Follow us on our journey", "Follow us on the road to Lima"]
+    lines += ["Folgen Sie uns auf dem Weg nach Rom", "Suivez-nous sur les routes de France"]
+    lines += ["Síguenos en este viaje", "Følg oss på tur"]
+    rest = "".join(f"<p>{t}</p>" for t in lines[1:])
+    html = f"<h1>Across the Andes</h1><h2>{lines[0]}</h2><p>{story}</p>{rest}"
+    fixed_model([0.9] * 8)
+    chosen = [b.text for b in model.choose(_blocks(html)) or []]
+    assert chosen == ["Across the Andes", lines[0], story, *lines[1:]]
+    boxes = ["Follow us", "Follow us on Twitter and Facebook", "Follow us on Facebook, Twitter & Instagram"]
+    boxes += ["Síguenos en redes sociales", "Suivez-nous sur les réseaux sociaux", "Follow us on X"]
+    boxes += ["Obserwuj nas na Google News", "Volg ons op Facebook en Instagram", "Follow us on social media"]
+    assert [b for b in boxes if not model.calls(b)] == []
+
+
 def test_identifiers_a_reader_is_shown_stay(fixed_model: Any) -> None:
     """UUIDs spaced out as a reader is shown them (a command's output, one a line; a JSON example)
     are no machine block, however many: only UUIDs run together are (`machine`)."""
