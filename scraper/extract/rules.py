@@ -475,7 +475,8 @@ _TEASER_LABELS = _READ_ALSO | frozenset(
         "see also", "more",
         "lesen sie mehr", "siehe auch",  # German
         "voir aussi",  # French
-        "lea", "lea también", "lee también", "lea además", "mira", "ver también",  # Spanish
+        "lea", "lea también", "lee también", "lea además", "lea más", "lee más", "mira", "ver también",
+        "vea también", "puedes ver", "te puede interesar", "le puede interesar", "te recomendamos",  # Spanish
         "vedi anche",  # Italian
         "leia mais",  # Portuguese
         "zie ook",  # Dutch

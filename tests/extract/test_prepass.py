@@ -475,6 +475,21 @@ def test_teaser_labels_of_other_languages() -> None:
     assert _rules(removals) == {"teaser-link"}
 
 
+def test_spanish_newsrooms_teaser_labels() -> None:
+    """Spanish newsrooms lead a link to another story with "Lea más:", "VEA TAMBIÉN:", "Puedes
+    ver:" or "Le puede interesar:" as others with "Lea también:": the same teaser line; a
+    paragraph that opens so and goes on in prose stays."""
+    labels = ("Lea más", "VEA TAMBIÉN", "Puedes ver", "Le puede interesar", "Te recomendamos")
+    lines = "".join(
+        f"<p><strong>{label}:</strong> <a href='/x{i}'>Night bus cuts leave workers stranded</a></p>"
+        for i, label in enumerate(labels)
+    )
+    prose = "<p>Puedes ver: el puerto abrirá dos nuevas salidas cada mañana desde el mes que viene.</p>"
+    html, removals = _strip(f"<div>{STORY}{lines}{prose}</div>")
+    assert "Night bus" not in html and "The harbour board met" in html and "el puerto abrirá" in html
+    assert _rules(removals) == {"teaser-link"}
+
+
 def test_meta_labels_of_other_languages() -> None:
     """ "Veröffentlicht am:", "Publié le:", "Teilen:" lead the same meta lines as "Published on:" and
     "Share:"; "Data:" opens an English line of content and stays."""
