@@ -5,8 +5,8 @@ prove it changed no output.
     .venv/bin/python bench/identical.py --check bench/out/documents-before.json    # on the new code
 
 For each page of a stratified sample of every dataset (the sample of bench/quality.py, 80 pages per
-dataset by default: 377 pages), the real pipeline runs with the shipped model under three settings:
-the defaults, `metadata = "stated"` and `include_comments = true`. Each record is the whole
+dataset by default: 377 pages), the real pipeline runs with the shipped model under four settings:
+the defaults, `metadata = "stated"`, `include_comments = true` and `fast = true`. Each record is the whole
 `Document` as JSON (text, Markdown, XML, every metadata field; `fetched_at` left out, the time of
 the run) or the error the page raised. The page is given its URL from the dataset's truth, so the
 URL's date and host are read as in a crawl. `--check` compares each record with the saved one and
@@ -37,6 +37,7 @@ def main() -> int:
         "default": ExtractSettings(),
         "stated": ExtractSettings(metadata="stated"),
         "comments": ExtractSettings(include_comments=True),
+        "fast": ExtractSettings(fast=True),
     }
     records: dict[str, str] = {}
     pages = 0

@@ -2,6 +2,13 @@
 
     BOM  >  Content-Type charset  >  <meta> in the first 4 KiB  >  valid UTF-8  >  charset_normalizer
 
+A declared charset the bytes contradict is not followed where a browser would follow it and show
+the reader garbage: bytes that are valid UTF-8 beyond ASCII are UTF-8 whatever the label (valid
+multi-byte UTF-8 almost never happens by chance: a page re-saved as UTF-8 under its old
+`<meta charset="iso-8859-1">`, a server's default charset over UTF-8 files, read as "cafÃ©"),
+and a UTF-8 label over bytes holding no UTF-8 character beyond ASCII but some invalid (windows-1252
+files under a server's default `charset=utf-8`, read as "caf\ufffd") is passed over for the next step.
+
 Only the labels of the WHATWG Encoding Standard count (its label table, from `webencodings`):
 any other label, even one Python knows (`punycode`, EBCDIC `cp037`, `utf-32`, `base64`), is
 unknown, as it is to a browser, and the next step is tried; detection too only answers with an
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from email.message import Message
@@ -130,23 +138,38 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
         if body.startswith(bom):
             return bom_codec
     check_text(body, content_type, source=source)
-    declared = _codec(charset_from_content_type(content_type))
-    if declared:
-        return declared
-    for label in _meta_charsets(body[:_SNIFF_BYTES], source):
-        # Bytes that parsed as ASCII-compatible markup cannot really be UTF-16 (WHATWG prescan rule).
-        name = _codec(label)
-        if name:
-            return "utf-8" if name.startswith("utf-16") or _utf8_not(name, body) else name
+    contradicted = False
+    for declared in _declarations(body, content_type, source):
+        written = _as_written(declared, body)
+        if written:
+            return written
+        contradicted = True  # a UTF-8 label over bytes that are not: the next one, or the bytes
     if _is_utf8(body):  # valid UTF-8 beyond ASCII almost never happens by chance; cheaper than a guess
         return "utf-8"
     # preemptive_behaviour=False: the declarations were read above; detection looks at bytes only,
     # and answers with an encoding of the standard or not at all
     best = from_bytes(body, preemptive_behaviour=False, cp_isolation=sorted(_WHATWG_CODECS)).best()
     name = _detected(best.encoding) if best is not None else None
+    if name is None and contradicted:  # nothing better than the label: as declared
+        return "utf-8"
     if name is None:
         raise ExtractionError(source, "undecodable bytes: no charset declared and none detected")
     return name
+
+
+def _declarations(body: bytes, content_type: str | None, source: str) -> Iterator[str]:
+    """The codecs the page declares, in the order they count: the Content-Type charset, then the
+    first `<meta>` charset of the first 4 KiB that names one (labels outside the standard are no
+    declaration)."""
+    declared = _codec(charset_from_content_type(content_type))
+    if declared:
+        yield declared
+    for label in _meta_charsets(body[:_SNIFF_BYTES], source):
+        name = _codec(label)
+        if name:
+            # Bytes that parsed as ASCII-compatible markup cannot really be UTF-16 (WHATWG prescan rule).
+            yield "utf-8" if name.startswith("utf-16") else name
+            return
 
 
 # NUL and C0 control bytes text never holds (tab, LF, FF, CR and ESC excepted): compressed or
@@ -161,23 +184,47 @@ def _looks_binary(probe: bytes) -> bool:
     return controls > _MAX_CONTROL_SHARE * len(probe)
 
 
-def _utf8_not(name: str, body: bytes) -> bool:
-    """Whether bytes a <meta> says are `name` are in fact UTF-8: they are not valid `name` but are UTF-8.
+def _as_written(name: str, body: bytes) -> str | None:
+    """The codec of bytes declared `name`: UTF-8 where they are valid UTF-8 beyond ASCII and `name`
+    is another (a page re-saved as UTF-8 under its old declaration, a gb2312 or iso-8859-1 meta
+    over UTF-8 bytes: read as declared they come out as symbols); None where `name` is UTF-8 and
+    they are not, holding no UTF-8 character beyond ASCII (windows-1252 files under a server's
+    default charset: read as declared every accent is U+FFFD), so the next step decides; else `name`.
+    Valid multi-byte UTF-8 almost never happens by chance. Cheap where the label holds: the first
+    byte beyond ASCII is read (a UTF-8 character or not), the whole body only where it may lie."""
+    first = _first_beyond_ascii(body)
+    if first < 0:
+        return name
+    starts = _UTF8_CHAR.match(body, first) is not None
+    if name != "utf-8":  # UTF-16 is no ASCII-compatible label: its bytes may read as UTF-8
+        return "utf-8" if starts and not name.startswith("utf-16") and _is_utf8(body) else name
+    return name if starts or _holds_utf8(body) else None
 
-    Pages re-saved by editors keep their old declaration (a gb2312 meta over UTF-8 bytes); read
-    as declared they come out as symbols. Valid multi-byte UTF-8 almost never happens by chance.
-    """
-    if name == "utf-8":
-        return False
-    try:
-        body.decode(name)
-    except UnicodeDecodeError:
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        return True
-    return False
+
+def _first_beyond_ascii(body: bytes) -> int:
+    """The index of the first byte of `body` beyond ASCII, or -1: read a few KiB at a time
+    (`bytes.isascii` is a fast scan; a regular expression over a whole page is not)."""
+    for start in range(0, len(body), _CHUNK):
+        chunk = body[start : start + _CHUNK]
+        if not chunk.isascii():
+            found = _NON_ASCII.search(chunk)
+            return start + found.start() if found else -1
+    return -1
+
+
+_CHUNK = 4096
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+# One UTF-8 character beyond ASCII, as the encoding allows it (no overlong form, no surrogate)
+_UTF8_CHAR = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
+def _holds_utf8(body: bytes) -> bool:
+    """Whether `body` holds a UTF-8 character beyond ASCII (a U+FFFD written out aside)."""
+    text = body.decode("utf-8", "replace")
+    return len(text) - len(text.encode("ascii", "ignore")) > text.count("\ufffd")
 
 
 def _is_utf8(body: bytes) -> bool:

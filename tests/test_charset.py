@@ -119,6 +119,36 @@ def test_meta_contradicted_by_utf8_bytes_means_utf8() -> None:
     assert resolve(body) == "utf-8"
 
 
+FRENCH = "<p>Le caf\u00e9 cr\u00e8me est servi \u00e0 Paris, avec une mousse \u00e9paisse.</p>"
+
+
+@pytest.mark.parametrize("declared", ["header", "meta"])
+def test_a_single_byte_label_over_utf8_bytes_means_utf8(declared: str) -> None:
+    """Bytes that are valid UTF-8 beyond ASCII are UTF-8 under an iso-8859-1 label too, from the
+    header (a server's default charset over UTF-8 files) or a meta (a page re-saved as UTF-8):
+    read as declared, "caf\u00e9" comes out as "caf\u00c3\u00a9"."""
+    body = FRENCH.encode()
+    if declared == "meta":
+        body = b'<meta charset="iso-8859-1">' + body
+    content_type = "text/html; charset=iso-8859-1" if declared == "header" else "text/html"
+    assert resolve(body, content_type) == "utf-8"
+
+
+def test_a_utf8_label_over_windows_1252_bytes_is_passed_over() -> None:
+    """A UTF-8 header over bytes holding no UTF-8 character beyond ASCII but some invalid (a
+    server's default charset over windows-1252 files) is no declaration: the meta decides, else
+    the bytes; read as declared, every accent would be U+FFFD. A UTF-8 page with a stray invalid
+    byte stays UTF-8."""
+    body = FRENCH.encode("cp1252")
+    with_meta = b'<meta charset="windows-1252">' + body
+    assert with_meta.decode(resolve(with_meta, "text/html; charset=utf-8")).endswith(FRENCH)
+    assert "\ufffd" not in (body * 20).decode(resolve(body * 20, "text/html; charset=utf-8"))
+    stray = FRENCH.encode() + b"\x92" + FRENCH.encode()
+    assert resolve(stray, "text/html; charset=utf-8") == "utf-8"
+    assert resolve(b"\x92" + stray, "text/html; charset=utf-8") == "utf-8"  # the stray byte first
+    assert resolve(b'<meta charset="utf-8">' + stray) == "utf-8"
+
+
 def test_meta_matching_its_bytes_is_kept() -> None:
     """Bytes that decode as their declared legacy charset keep it."""
     body = b'<meta charset="gb2312"><title>' + "深度学习新电脑".encode("gb2312") + b"</title>"

@@ -117,7 +117,7 @@ class Block:
     pieces: list[str] = field(default_factory=list)
     link_chars: int = 0
     links: int = 0
-    linked: bool = False  # inside a link as a whole (<a><h2>): a reader follows its whole text
+    linked: bool = False  # inside a link as a whole (<a href><h2>): a reader follows its whole text
     text: str = ""
     kept: float = 0.0  # share of the block trafilatura kept
     features: list[float] = field(default_factory=list)
@@ -175,6 +175,7 @@ class _Frame:
     near: tuple[int, ...] = ()  # the class/id words of the _NEAR nearest ancestors, the nearest last
     discarded: bool = False  # inside an element trafilatura's rules remove (discards.py)
     linked: bool = False  # inside a link, across the block elements in it (Block.linked)
+    href: bool = False  # inside an <a href> (a link a reader follows; <a name=...> is a placeholder)
 
 
 def _walk(body: LexborNode) -> list[Block]:
@@ -218,11 +219,12 @@ def _walk(body: LexborNode) -> list[Block]:
             elif tag == "time":
                 parent.block.times += 1
             frame = _Frame(parent.block, parent.in_link or tag == "a", parent.depth + 1, landmarks,
-                           parent.outer_words | words, repeated, near, gone, parent.linked)  # fmt: skip
+                           parent.outer_words | words, repeated, near, gone, parent.linked,
+                           parent.href or (tag == "a" and "href" in attributes))  # fmt: skip
         else:
             block = Block(tag, parent.depth + 1, landmarks, words, parent.outer_words, repeated,
                           functools.reduce(int.__or__, parent.near, 0))  # fmt: skip
-            block.linked = parent.linked or parent.in_link
+            block.linked = parent.linked or parent.href
             blocks.append(block)
             parent.block.pieces.append(_BR)  # the text around a nested block is on lines of its own
             frame = _Frame(

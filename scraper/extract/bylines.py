@@ -8,8 +8,9 @@ id (`re:test(@class, '...')`) call back into Python for every element they are a
 that attribute or without it: about a millisecond per expression on a news page. The same
 expressions, each such test asked only of the elements that have the attribute (`_guarded`),
 find the same elements; and on a page whose markup holds none of the words they test for
-(`may_name_author`), they find nothing, so they are not run. tests/extract/test_bylines.py checks
-both against trafilatura's own search.
+(`may_name_author`), they find nothing, so they are not run. Nor is an expression on a page whose
+attributes hold none of the values it tests for (`may_find`: the attributes read in one pass).
+tests/extract/test_bylines.py checks these against trafilatura's own search.
 """
 
 from __future__ import annotations
@@ -66,6 +67,68 @@ def _guarded(xpath: XPath) -> XPath:
 
 
 _AUTHORS = [_guarded(xpath) for xpath in AUTHOR_XPATHS]
+
+# A test of an attribute's value in trafilatura's XPaths: equal to a string, containing one, or
+# searched by a regular expression (in that order in the match's groups)
+_VALUE_TEST = re.compile(
+    r"@([\w-]+)='([^']*)'|contains\(@([\w-]+), '([^']*)'\)|re:test\(@([\w-]+), '([^']*)'\)"
+)
+# what else an expression may be made of for `_mentions` to stand for it: `//*`, tag tests, `or`,
+# brackets (no `and`, no `not()`: a page can hold one of its tests and yet none of its elements)
+_STRUCTURE = re.compile(r"(?:\s|//\*|self::\w+|\bor\b|[\[\]()])*")
+# a pattern as trafilatura writes them, which finds in values joined by line breaks (multiline)
+# whatever it finds in one of them: letters, classes, alternatives, `?`, `^`, groups `(?:...)` (no
+# `\A` or `$`, no lookaround, no inline flag)
+_JOINABLE = re.compile(r"(?:[\w \-|?^\[\])]|\(\?:)*")
+# the elements an expression names besides its tests of attributes: its union with `//author`,
+# and `rel='me'` (a child <rel> whose text is "me")
+_ELEMENT_TESTS = (("|//author", "author"), ("rel='me'", "rel"))
+
+
+def _mentions(path: str) -> tuple[re.Pattern[str], frozenset[str], frozenset[str]] | None:
+    """What a page must hold for the XPath `path` to find an element in it: (a pattern that finds
+    one of the strings its tests of attribute values look for, among the values of the page's
+    attributes joined by line breaks; the names of those attributes; the elements it names), or
+    None where `path` is not only tests of tags, attributes and elements joined by `or`. Where
+    neither the values nor the elements are in the page, the expression finds nothing there."""
+    pieces: list[str] = []
+    names: set[str] = set()
+
+    def test(match: re.Match[str]) -> str:
+        name, value = next((match[i], match[i + 1]) for i in (1, 3, 5) if match[i])
+        if match[5] and not _JOINABLE.fullmatch(value):
+            raise ValueError(value)
+        names.add(name)
+        pieces.append(value if match[5] else re.escape(value))
+        return " "
+
+    try:
+        rest = _VALUE_TEST.sub(test, path)
+    except ValueError:
+        return None
+    elements = set()
+    for written, tag in _ELEMENT_TESTS:
+        if written in rest:
+            rest = rest.replace(written, " ")
+            elements.add(tag)
+    if not pieces or not _STRUCTURE.fullmatch(rest):
+        return None
+    pattern = re.compile("|".join(f"(?:{p})" for p in pieces), re.MULTILINE)
+    return pattern, frozenset(names), frozenset(elements)
+
+
+_MENTIONS = [_mentions(xpath.path) for xpath in AUTHOR_XPATHS]
+# the values of the attributes the expressions test and the elements they name, in one pass of
+# the page (about half an XPath's cost: each of these tests every element with a dozen tests)
+_NAMED = XPath(
+    " | ".join(
+        [f"//@{name}" for name in sorted({n for m in _MENTIONS if m for n in m[1]})]
+        + [f"//{tag}" for tag in sorted({t for m in _MENTIONS if m for t in m[2]})]
+    ),
+    smart_strings=False,
+)
+
+
 _DISCARDS = [_guarded(xpath) for xpath in AUTHOR_DISCARD_XPATHS]
 # an element the discard expressions prune, itself or with an ancestor: each expression's steps
 # from the document (`.//*[...]`, `//time`) asked of the element's ancestors and itself instead
@@ -112,9 +175,22 @@ def _whole(tree: HtmlElement) -> bool:
     return tree is tree.getroottree().getroot() and tree.getprevious() is None and tree.getnext() is None
 
 
+def may_find(tree: HtmlElement) -> list[bool]:
+    """For each of the byline XPaths (`_AUTHORS`), whether the page `tree` holds what it looks for
+    (`_MENTIONS`): where it does not, the expression finds no element there."""
+    found = _NAMED(tree)
+    values = "\n".join(v for v in found if isinstance(v, str))
+    elements = {e.tag for e in found if not isinstance(e, str)}
+    return [m is None or m[0].search(values) is not None or bool(elements & m[2]) for m in _MENTIONS]
+
+
 def _first_byline(tree: HtmlElement) -> str | None:
-    """`extract_metainfo(pruned tree, _AUTHORS, len_limit=120)`, read from the unpruned `tree`."""
-    for expression in _AUTHORS:
+    """`extract_metainfo(pruned tree, _AUTHORS, len_limit=120)`, read from the unpruned `tree`.
+    An expression is asked only of a page that holds what it looks for (`_MENTIONS`, read from
+    the tree once): most find nothing, and each costs a pass of the tree with a dozen tests."""
+    for expression, asked in zip(_AUTHORS, may_find(tree), strict=True):
+        if not asked:
+            continue
         for element in expression(tree):
             if _PRUNED_WITH(element):
                 continue

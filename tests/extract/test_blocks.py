@@ -556,3 +556,18 @@ def test_a_block_inside_a_link_is_linked() -> None:
     found = {b.text: b.linked for b in blocks}
     assert found["Headline one"] and found["Headline two"]
     assert not found["Own heading"] and not found["Plain link text."]
+
+
+def test_a_block_inside_a_named_anchor_is_not_linked() -> None:
+    """An `<a>` without `href` (`<a name="story">`, `<a id="top">` around a story, as older pages
+    mark a place to jump to) is a placeholder, no link a reader follows: the blocks inside it are
+    not linked, so the story's title and section headings are no rail's labels (redteam9's probe:
+    a story inside `<a name>` lost its title and both section headings, sure's rail rules reading
+    its paragraphs as headlines). An `<a href>` inside the anchor still links its block."""
+    blocks = _blocks(
+        "<a name='story' id='story'><h2>What the shops say</h2><p>Opponents argued that parking would"
+        " suffer.</p><a href='/x'><h3>Linked inside</h3></a></a>"
+    )
+    found = {b.text: b.linked for b in blocks}
+    assert not found["What the shops say"] and not found["Opponents argued that parking would suffer."]
+    assert found["Linked inside"]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from lxml.etree import XPath
+from lxml.html import HtmlElement
 from trafilatura.metadata import extract_author
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
@@ -91,6 +95,32 @@ def test_the_guarded_expressions_find_what_trafilaturas_find() -> None:
         ):
             assert ours(tree) == theirs(tree)
         assert bylines.search(trafilatura_tree(page), page) == extract_author(trafilatura_tree(page))
+        # an expression not asked of the page (`may_find`) finds nothing in it
+        for asked, expression in zip(bylines.may_find(tree), AUTHOR_XPATHS, strict=True):
+            assert asked or not expression(tree)
+
+
+def test_an_expression_is_asked_only_of_a_page_holding_what_it_looks_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page whose only byline is classed "byline" holds none of the first expression's values
+    ("author", "AuthorCard", ...) nor an <author>: the search asks the second alone, which finds it.
+    Each of trafilatura's expressions is read (`_mentions`), none is asked of every page."""
+    assert all(mentions is not None for mentions in bylines._MENTIONS)
+    asked: list[int] = []
+
+    def counted(i: int, expression: XPath) -> Callable[[HtmlElement], Any]:
+        def find(tree: HtmlElement) -> Any:
+            asked.append(i)
+            return expression(tree)
+
+        return find
+
+    monkeypatch.setattr(bylines, "_AUTHORS", [counted(i, x) for i, x in enumerate(bylines._AUTHORS)])
+    html = metadata_page(f"<p class='byline'>Jane Doe</p>{PARAGRAPH}")
+    found = bylines.search(trafilatura_tree(html), html)
+    assert found == extract_author(trafilatura_tree(html)) == "Jane Doe"
+    assert asked == [1]
 
 
 def test_the_words_are_read_from_the_xpaths_trafilatura_has() -> None:
