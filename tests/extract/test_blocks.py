@@ -430,6 +430,11 @@ def test_a_call_to_act_on_the_page_goes(fixed_model: Any) -> None:
     up += ["Til toppen", "Scroll to top", "Top of page"]
     assert [t for t in up if not model.calls(t)] == []
     assert not any(map(model.calls, ["Nach oben offen", "To the top of the mountain", "Top"]))
+    # a share button and a blog's feed links, named as such; a lone "Share" may name a section
+    shares = ["Pin it", "Share this article", "Tweet this", "Share on Facebook", "Auf Facebook teilen"]
+    shares += ["Partager sur Facebook", "Compartir en Twitter", "Subscribe to: Post Comments (Atom)"]
+    assert [t for t in shares if not model.calls(t)] == []
+    assert not any(map(model.calls, ["Share", "Teilen", "Share this with your friends", "Share on the way"]))
     assert not any(map(model.calls, ["Print", "print()", "Back to the street.", "Stampa"]))
     # where trafilatura's text stands (the model agrees with it on every block), it stands whole
     texts = [story, "Leave a Reply"]
