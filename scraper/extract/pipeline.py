@@ -61,6 +61,7 @@ from scraper.extract.formats import (
     rejoin,
     remove_copies,
     remove_unheld,
+    reseam,
     respace,
     resplit,
     tidy_markdown,
@@ -292,7 +293,8 @@ def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace, htm
     if not blocks:
         return any(changed)
     lines = "\n".join(b.text for b in blocks)
-    changed += [fix(body, lines) for body in bodies for fix in (respace, rejoin)]  # spaced, then comparable
+    # spaced where the page's blocks meet and around punctuation, then comparable
+    changed += [fix(body, lines) for body in bodies for fix in (reseam, respace, rejoin)]
     laid_out = functools.cache(lambda: rendered(html, source).lines)  # rendered if a split asks
     changed += [resplit(body, lines, laid_out) for body in bodies]
     trace.lap("model")  # the blocks, walked for the model

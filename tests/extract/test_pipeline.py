@@ -1068,3 +1068,32 @@ def test_the_second_call_brings_back_no_consent_centre_or_share_bar() -> None:
     assert "cookies" not in document.text and "Privacy preference" not in document.text
     assert "Share this story" not in document.text
     assert "cookies" not in document.markdown and "cookies" not in document.xml
+
+
+def test_the_blocks_of_a_shop_card_do_not_run_together() -> None:
+    """A shop grid's card holds its badge, name, price and reviews in blocks of its own inside one
+    <li>: the text reads them apart, as a browser lays them out (before, trafilatura's item read
+    "Top RatedMerrell Moab Boots - Women's$170.001332 reviews")."""
+    card = (
+        "<li><div><div><span>{badge}</span></div></div><a href='/p/{i}'><span role='heading'>"
+        "<span>{brand}</span> <span>{name} Boots - Women's</span></span></a><div><div><span>${price}.00"
+        "</span></div></div><div><span>{n} reviews with an average rating of 4.{i} out of 5 stars</span>"
+        "</div></li>"
+    )
+    cards = [
+        ("Top Rated", "Merrell", "Moab", 170, 1332),
+        ("Award Winner", "Oboz", "Sawtooth", 129, 60),
+        ("Top Rated", "Keen", "Targhee", 180, 226),
+        ("New Arrival", "Salomon", "Ultra", 190, 189),
+    ]
+    items = "".join(
+        card.format(i=i, badge=badge, brand=brand, name=name, price=price, n=n)
+        for i, (badge, brand, name, price, n) in enumerate(cards)
+    )
+    html = (
+        "<html><head><title>Hiking Boots</title></head><body><main><h1>Hiking Boots</h1><p>Boots for every"
+        " kind of walker and every kind of trail, waterproof and light, in our store today.</p>"
+        f"<ul>{items}</ul></main></body></html>"
+    )
+    words = set(extract(fetched_page(html), ExtractSettings()).text.split())
+    assert {"Rated", "Merrell", "Women's", "$170.00", "1332", "Arrival", "Salomon", "$190.00", "189"} <= words
