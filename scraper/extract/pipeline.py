@@ -143,8 +143,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.removals = removals = bounded + strip_clutter(tree, settings, trace.verdict.page_type)
     trace.cleaned = tree
     trace.lap("prepass")
-    if not (has_text := _has_text(tree)) and signals.teasers >= MIN_TEASERS:
-        # a listing: the teasers the pre-pass takes out of a story page are this page's text
+    if _unprepassed(has_text := _has_text(tree), tree, signals):
         trace.cleaned = tree = parse_html(
             _explicit_only(html, settings, page.source, simplified=bool(bounded)), page.source
         )
@@ -209,6 +208,28 @@ def _has_text(tree: LexborHTMLParser) -> bool:
         node.is_text_node and (text := node.text_content) and not text.isspace()
         for node in body.traverse(include_text=True, skip_empty=True)
     )
+
+
+# The share of a page's text (PageSignals.text_length) below which the pre-pass took the page's
+# text with its clutter (a topic page's cards in <header>s: its title and "Load more" were left)
+_LEFT = 0.02
+
+
+def _unprepassed(has_text: bool, tree: LexborHTMLParser, signals: PageSignals) -> bool:
+    """Whether the page is read without the pre-pass's generic rules, the pre-passed `tree` (which
+    `has_text` or not) holding what they took for clutter: a listing's teasers, which the pre-pass
+    takes out of a story page (no text left, `MIN_TEASERS` teasers or more), or the text of a page
+    it left less than `_LEFT` of (a topic page's cards, each in a link-dense <header> of its own)."""
+    if not has_text:
+        return signals.teasers >= MIN_TEASERS
+    body, bound = tree.body, signals.text_length * _LEFT
+    left = 0
+    for node in body.traverse(include_text=True, skip_empty=True) if body is not None else ():
+        if node.is_text_node and (text := node.text_content):
+            left += len(text.strip())
+            if left >= bound:
+                return False
+    return True
 
 
 def _document(

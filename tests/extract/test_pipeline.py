@@ -1097,3 +1097,29 @@ def test_the_blocks_of_a_shop_card_do_not_run_together() -> None:
     )
     words = set(extract(fetched_page(html), ExtractSettings()).text.split())
     assert {"Rated", "Merrell", "Women's", "$170.00", "1332", "Arrival", "Salomon", "$190.00", "189"} <= words
+
+
+def test_a_topic_page_of_cards_in_headers_keeps_its_cards() -> None:
+    """A topic page whose cards hold their title, summary and byline in a link-dense <header>
+    (each <article>'s own): the pre-pass takes each as a site's header and leaves the page's title
+    and "Load more" alone; that little left, the page is read without the pre-pass's rules, and
+    its cards are its text (before, the text was "Headphones Load more")."""
+    topics = ["battery life", "noise cancelling", "firmware", "colour options", "spatial audio", "price cut"]
+    cards = "".join(
+        f"<article class='river'><a href='/a/{i}'><img src='/i/{i}.jpg' alt=''></a><header><h2>"
+        f"<a href='/a/{i}'>New headphones bring better {topic} to every listener</a></h2><p><a href='/a/{i}'>"
+        f"The maker says the update to {topic} arrives this month for owners of last year's model.</a></p>"
+        f"<div><a href='/author/{i}'>Staff Writer</a> <time datetime='2025-05-0{i + 1}'>{i + 1} days ago"
+        "</time></div></header></article>"
+        for i, topic in enumerate(topics)
+    )
+    html = (
+        "<html><head><title>Headphones</title></head><body><header><nav><a href='/'>Home</a> "
+        "<a href='/mac'>Mac</a> <a href='/ipad'>iPad</a> <a href='/deals'>Deals</a></nav></header><main>"
+        "<h1>Headphones</h1>"
+        f"<section>{cards}</section><button>Load more</button></main><footer><a href='/about'>About us</a>"
+        " <a href='/privacy'>Privacy</a></footer></body></html>"
+    )
+    text = extract(fetched_page(html, url="https://example.com/topic/headphones"), ExtractSettings()).text
+    for topic in topics:
+        assert f"New headphones bring better {topic} to every listener" in text
