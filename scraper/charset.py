@@ -190,19 +190,41 @@ def _as_written(name: str, body: bytes) -> str | None:
     over UTF-8 bytes: read as declared they come out as symbols); None where `name` is UTF-8 and
     they are not, holding no UTF-8 character beyond ASCII (windows-1252 files under a server's
     default charset: read as declared every accent is U+FFFD), so the next step decides; else `name`.
-    Valid multi-byte UTF-8 almost never happens by chance."""
-    if body.isascii():
+    Valid multi-byte UTF-8 almost never happens by chance. Cheap where the label holds: the first
+    byte beyond ASCII is read (a UTF-8 character or not), the whole body only where it may lie."""
+    first = _first_beyond_ascii(body)
+    if first < 0:
         return name
+    starts = _UTF8_CHAR.match(body, first) is not None
     if name != "utf-8":  # UTF-16 is no ASCII-compatible label: its bytes may read as UTF-8
-        return "utf-8" if not name.startswith("utf-16") and _is_utf8(body) else name
-    return name if _is_utf8(body) or _UTF8_CHAR.search(body) else None
+        return "utf-8" if starts and not name.startswith("utf-16") and _is_utf8(body) else name
+    return name if starts or _holds_utf8(body) else None
 
 
+def _first_beyond_ascii(body: bytes) -> int:
+    """The index of the first byte of `body` beyond ASCII, or -1: read a few KiB at a time
+    (`bytes.isascii` is a fast scan; a regular expression over a whole page is not)."""
+    for start in range(0, len(body), _CHUNK):
+        chunk = body[start : start + _CHUNK]
+        if not chunk.isascii():
+            found = _NON_ASCII.search(chunk)
+            return start + found.start() if found else -1
+    return -1
+
+
+_CHUNK = 4096
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 # One UTF-8 character beyond ASCII, as the encoding allows it (no overlong form, no surrogate)
 _UTF8_CHAR = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
     rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
+
+
+def _holds_utf8(body: bytes) -> bool:
+    """Whether `body` holds a UTF-8 character beyond ASCII (a U+FFFD written out aside)."""
+    text = body.decode("utf-8", "replace")
+    return len(text) - len(text.encode("ascii", "ignore")) > text.count("\ufffd")
 
 
 def _is_utf8(body: bytes) -> bool:

@@ -84,16 +84,23 @@ RUBY_ANNOTATIONS = frozenset({"rt", "rp", "rtc"})
 
 # U+00AD, a soft hyphen: where a word may break at a line's end, shown only there
 SOFT_HYPHEN = "\u00ad"
+# the characters a page never shows: a soft hyphen, a zero-width space (U+200B: where a line may
+# break, no space shown), a word joiner (U+2060: where it may not) and its old form, U+FEFF (a byte
+# order mark inside a text). trafilatura's output drops them too (not printable). The joiners that
+# shape a script's letters or an emoji (U+200C, U+200D) are read, and stay.
+INVISIBLE = (SOFT_HYPHEN, "\u200b", "\u2060", "\ufeff")
 
 
 def composed(text: str) -> str:
     """`text` as a reader reads it, and as trafilatura writes its output: in Unicode's composed form
     (NFC), so that a page's U+09DF (Bengali yya, which NFC writes as its two parts) or an "e" with a
-    combining accent reads the same as its composed twin, and without soft hyphens, which a page
-    shows only where a line breaks inside the word ("Verfassungs\u00adgericht" is one word to a
-    reader and to a search). Either way a search for the text finds it as other tools write it."""
-    if SOFT_HYPHEN in text:
-        text = text.replace(SOFT_HYPHEN, "")
+    combining accent reads the same as its composed twin, and without the characters a page never
+    shows (`INVISIBLE`): a soft hyphen or a zero-width space, where a line may break inside the word
+    ("Verfassungs\u00adgericht" is one word to a reader and to a search). Either way a search for
+    the text finds it as other tools write it."""
+    for mark in INVISIBLE:
+        if mark in text:
+            text = text.replace(mark, "")
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 

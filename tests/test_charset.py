@@ -145,6 +145,7 @@ def test_a_utf8_label_over_windows_1252_bytes_is_passed_over() -> None:
     assert "\ufffd" not in (body * 20).decode(resolve(body * 20, "text/html; charset=utf-8"))
     stray = FRENCH.encode() + b"\x92" + FRENCH.encode()
     assert resolve(stray, "text/html; charset=utf-8") == "utf-8"
+    assert resolve(b"\x92" + stray, "text/html; charset=utf-8") == "utf-8"  # the stray byte first
     assert resolve(b'<meta charset="utf-8">' + stray) == "utf-8"
 
 

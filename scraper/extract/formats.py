@@ -31,7 +31,7 @@ from trafilatura.xml import control_xml_output, xmltotxt
 
 from scraper.config import ExtractSettings
 from scraper.dom import BLOCK_ELEMENTS
-from scraper.extract.model import drop_copies
+from scraper.extract.model import calls, drop_copies
 from scraper.models import Document
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "keep_preformatted",
     "plain_text",
     "rejoin",
+    "remove_calls",
     "remove_copies",
     "render_html",
     "render_xml",
@@ -680,6 +681,24 @@ def remove_copies(bodies: list[etree._Element], shown: Callable[[str], int]) -> 
     for i in copies:
         _drop_own_text(found[i][0])
     return bool(copies)
+
+
+# the blocks of trafilatura's XML a call to act on the page may be: a line, a heading, a list's item
+# (a table's cell is left: "Print" among a table's words is the table's)
+_CALL_BLOCKS = frozenset({"p", "head", "item"})
+
+
+def remove_calls(bodies: list[etree._Element]) -> bool:
+    """The blocks of `bodies` (trafilatura's main text, and its comments when they are kept) whose
+    whole text asks the reader to act on the page (model.calls: "Leave a Reply", "Zurück zum
+    Newsroom", "Seite drucken") taken out, in place, as `remove_copies` takes its copies; whether
+    any was. The blocks' verdicts drop such a block wherever they stand (model._unasked); this
+    drops it where trafilatura's text stands, which a page whose only change it would be keeps."""
+    found = [element for body in bodies for element, text in xml_blocks(body)
+             if element.tag in _CALL_BLOCKS and calls(text)]  # fmt: skip
+    for element in found:
+        _drop_own_text(element)
+    return bool(found)
 
 
 # The characters `remove_unheld` may scan in a page's text, in all (each block costs one search

@@ -53,7 +53,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-from scraper.dom import HEADINGS, WORD
+from scraper.dom import HEADINGS, INVISIBLE, WORD, composed
 from scraper.extract.blocks import (
     DISCARDED,
     FEATURE_NAMES,
@@ -420,6 +420,9 @@ _CALL = re.compile(
             r"|newsroom|blog|suche|liste|artikeln|projekten?|nachrichten|news)",
             r"retour (?:en haut(?: de (?:la )?page)?|à l'accueil|à la liste)", r"volver (?:arriba|al inicio)",
             r"torna (?:su|all'inizio)", r"voltar ao (?:topo|início)", r"terug naar (?:boven|het overzicht)",
+            r"(?:go |scroll )?to (?:the )?top", r"top of (?:the )?page", r"(?:zurück )?nach oben",
+            r"(?:zum )?seitenanfang", r"haut de (?:la )?page", r"ir arriba", r"naar boven",
+            r"(?:do|na) góry", r"(?:tilbake |tillbaka )?till? toppen",
         )
     )
 )  # fmt: skip
@@ -528,14 +531,25 @@ def _in_order(
     blocks: list[Block], verdicts: list[int], *, comments_last: bool, tables: bool
 ) -> list[Block] | None:
     """The kept blocks in output order (comments after the main text when `comments_last`), none
-    inside a table without `tables`; None when nothing is kept."""
+    inside a table without `tables` and none a reader is not shown (a lone zero-width space); None
+    when nothing is kept."""
     if not tables:
         verdicts = [BOILERPLATE if inside(b, "table") else v for b, v in zip(blocks, verdicts, strict=True)]
         if not any(verdicts):
             return None
     main = [b for b, v in zip(blocks, verdicts, strict=True) if v == CONTENT or (v and not comments_last)]
     chosen = main + [b for b, v in zip(blocks, verdicts, strict=True) if v == COMMENT and comments_last]
-    return [b if (text := once(b.text)) is b.text else replace(b, text=text) for b in chosen]
+    seen = [b if (text := _shown(b.text)) is b.text else replace(b, text=text) for b in chosen]
+    return [b if (text := once(b.text)) is b.text else replace(b, text=text) for b in seen if b.text] or None
+
+
+def _shown(text: str) -> str:
+    """A block's text without its lines of characters a page never shows (a lone zero-width space
+    closing a list: `dom.INVISIBLE`), which would be empty lines of the output; `text` itself
+    when it holds none of them."""
+    if not any(mark in text for mark in INVISIBLE):
+        return text
+    return "\n".join(line for line in text.split("\n") if not line.strip() or composed(line).strip())
 
 
 def sure(
@@ -962,7 +976,8 @@ def _unasked(verdicts: list[int], texts: list[str]) -> None:
     """Drop, in `verdicts`, the kept blocks that ask the reader to act on the page ("Leave a Reply":
     `calls`). In `sure`; in `decide` only where its verdicts stand anyway: a page whose only change
     this would be keeps trafilatura's own text, which the blocks' verdicts do not match line for
-    line (its list markers, a menu the trigram overlap counts as kept)."""
+    line (its list markers, a menu the trigram overlap counts as kept); the pipeline takes the
+    calls out of that text itself (formats.remove_calls)."""
     for i, (v, t) in enumerate(zip(verdicts, texts, strict=True)):
         if v and calls(t):
             verdicts[i] = BOILERPLATE
@@ -995,10 +1010,23 @@ def words(text: str, most: int | None = None) -> int:
 def calls(text: str) -> bool:
     """Whether a block's whole text is a call to act on the page (`_CALL`: "Leave a Reply",
     "Kommentar hinzufügen", "Follow us on Twitter"), of at most `CALL_WORDS` words, the marks and
-    arrows around a button's text aside."""
-    if len(text) > 20 * CALL_WORDS or words(text, CALL_WORDS + 1) > CALL_WORDS:
+    arrows around a button's text aside; read as the page shows it (`dom.composed`: a soft hyphen
+    or a zero-width space inside "Kom\u00admentar" or after "Reply" is no letter of it). A block of
+    a few lines is one where each line is one (a bar of buttons: "Zurück zum Newsroom" over
+    "Drucken"), and so is one call written over two ("Leave a<br>Reply")."""
+    if len(text) > 20 * CALL_WORDS:
         return False
-    return _CALL.fullmatch(" ".join(text.split()).lower().strip(_CALL_TRIM)) is not None
+    read = composed(text)
+    if words(read, CALL_WORDS + 1) > CALL_WORDS:
+        return False
+    if _CALL.fullmatch(_folded_call(read)):
+        return True
+    lines = [folded for line in read.splitlines() if (folded := _folded_call(line))]
+    return len(lines) > 1 and all(_CALL.fullmatch(line) for line in lines)
+
+
+def _folded_call(text: str) -> str:
+    return " ".join(text.split()).lower().strip(_CALL_TRIM)
 
 
 def machine(text: str) -> bool:

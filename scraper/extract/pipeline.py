@@ -59,6 +59,7 @@ from scraper.extract.formats import (
     keep_preformatted,
     plain_text,
     rejoin,
+    remove_calls,
     remove_copies,
     remove_unheld,
     reseam,
@@ -324,9 +325,11 @@ def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace, htm
 
 def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callable[[str], int]) -> bool:
     """trafilatura's output (its main text, and its comments when kept) without a text more often
-    than the page shows it (`times`; formats.remove_copies), in place; whether it changed."""
+    than the page shows it (`times`; formats.remove_copies) and without the calls to act on the
+    page (formats.remove_calls), in place; whether it changed."""
     kept = found.commentsbody if settings.include_comments else None
-    return remove_copies([body for body in (found.body, kept) if body is not None], times)
+    bodies = [body for body in (found.body, kept) if body is not None]
+    return remove_calls(bodies) | remove_copies(bodies, times)
 
 
 def _first_pass(

@@ -348,7 +348,21 @@ _TEASER_HEADINGS = _READ_ALSO | frozenset(
         "relaterade artiklar", "mest läst", "mest lest", "mest læste", "luetuimmat",  # Nordic
     }
 )  # fmt: skip
-_TEASER_PREFIXES = ("related ", "more from ", "you may ", "you might ")
+# the openings of such headings that name what the rail holds or where it is from ("Related posts",
+# "Ähnliche Beiträge", WordPress's own; "Mehr aus der Sendung", "Weitere Artikel zum Thema")
+_TEASER_PREFIXES = (
+    "related ", "more from ", "you may ", "you might ",
+    "ähnliche beiträge", "ähnliche artikel", "ähnliche themen", "ähnliche news", "ähnliche nachrichten",
+    "verwandte artikel", "verwandte beiträge", "verwandte themen", "verwandte inhalte", "weitere artikel",
+    "weitere beiträge", "mehr von ", "mehr vom ", "mehr aus ",  # German
+    "articles similaires", "d'autres articles", "autres articles",  # French
+    "otras noticias", "más artículos", "artículos relacionados",  # Spanish
+    "altri articoli", "articoli correlati",  # Italian
+    "outras notícias", "artigos relacionados",  # Portuguese
+    "gerelateerde ", "meer van ",  # Dutch
+    "podobne artykuły", "powiązane artykuły",  # Polish
+    "relaterade ", "relaterte ", "relaterede ",  # Nordic
+)  # fmt: skip
 
 
 def _teaser_sections(page: Page) -> Iterator[LexborNode]:
@@ -475,7 +489,8 @@ _TEASER_LABELS = _READ_ALSO | frozenset(
         "see also", "more",
         "lesen sie mehr", "siehe auch",  # German
         "voir aussi",  # French
-        "lea", "lea también", "lee también", "lea además", "mira", "ver también",  # Spanish
+        "lea", "lea también", "lee también", "lea además", "lea más", "lee más", "mira", "ver también",
+        "vea también", "puedes ver", "te puede interesar", "le puede interesar", "te recomendamos",  # Spanish
         "vedi anche",  # Italian
         "leia mais",  # Portuguese
         "zie ook",  # Dutch

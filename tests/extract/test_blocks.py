@@ -425,6 +425,11 @@ def test_a_call_to_act_on_the_page_goes(fixed_model: Any) -> None:
         "Seite drucken",
     ]
     assert all(map(model.calls, buttons))
+    # a link back up the page, in the languages of the comment phrases
+    up = ["Nach oben", "↑ Zum Seitenanfang", "Haut de page", "Ir arriba", "Naar boven", "Do góry"]
+    up += ["Til toppen", "Scroll to top", "Top of page"]
+    assert [t for t in up if not model.calls(t)] == []
+    assert not any(map(model.calls, ["Nach oben offen", "To the top of the mountain", "Top"]))
     assert not any(map(model.calls, ["Print", "print()", "Back to the street.", "Stampa"]))
     # where trafilatura's text stands (the model agrees with it on every block), it stands whole
     texts = [story, "Leave a Reply"]
@@ -443,6 +448,36 @@ def test_the_comment_forms_calls_go_in_each_language_named() -> None:
     forms += ["Obserwuj nas na Twitterze"]
     assert [f for f in forms if not model.calls(f)] == []
     assert not model.calls("Deja una respuesta clara al ministro") and not model.calls("Avbryt svaret")
+
+
+def test_a_call_is_read_as_the_page_shows_it() -> None:
+    """A call the page writes with a soft hyphen, a zero-width space or a word joiner in it
+    ("Kom\u00admentar", a button's trailing U+200B) is the call a reader reads (`dom.composed`)."""
+    marked = ["Kom\u00admentar hinzufügen", "Leave a Reply\u200b", "Back to\u2060 top"]
+    marked += ["Dodaj\u200b komentarz"]
+    assert [t for t in marked if not model.calls(t)] == []
+
+
+def test_a_bar_of_calls_is_a_call() -> None:
+    """A block of a few lines, each a call ("Zurück zum Newsroom" over "Drucken", a bar of buttons
+    split by <br>), is a call; one call written over two lines is one too; a call over a line of
+    the story is not."""
+    assert model.calls("Zurück zum Newsroom\nDrucken") and model.calls("Back to top\nPrint this page")
+    assert model.calls("Leave a\nReply")
+    assert not model.calls("Leave a Reply\nThe ferry left early.") and not model.calls("Drucken\nKommentare")
+
+
+def test_a_block_no_reader_is_shown_is_no_line(fixed_model: Any) -> None:
+    """A kept block whose text is only characters a page never shows (a zero-width space, a word
+    joiner: `dom.composed`) is no line of the output, nor is such a line of a block: it would be an
+    empty one."""
+    story = "The ferry company said it would add two morning crossings on weekdays from next month."
+    more = "The first sailing leaves at half past five."
+    html = f"<h1>More ferries</h1><p>{story}</p><p>\u200b</p><div>\u2060\u200b</div><p>{more}</p>"
+    html += "<div>Timetable<br>Weekdays: 5.30, 6.15<br>\u200b</div>"
+    fixed_model([0.9] * 6)
+    chosen = [b.text for b in model.choose(_blocks(html)) or []]
+    assert chosen == ["More ferries", story, more, "Timetable\nWeekdays: 5.30, 6.15"]
 
 
 def test_a_follow_box_names_where_to_follow(fixed_model: Any) -> None:

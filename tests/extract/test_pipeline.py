@@ -309,15 +309,33 @@ def test_text_and_metadata_are_composed_unicode(cascade: bool) -> None:
 
 
 @pytest.mark.parametrize("cascade", [True, False])
-def test_soft_hyphens_are_not_the_text(cascade: bool) -> None:
-    """A soft hyphen (U+00AD) shows only where a line breaks inside its word: the text, its Markdown
-    and the title read the word whole, whichever path made them, as trafilatura's text does."""
-    word = "Bundes\u00adverfassungs\u00adgericht"
+@pytest.mark.parametrize("mark", ["\u00ad", "\u200b", "\u2060"])
+def test_soft_hyphens_are_not_the_text(cascade: bool, mark: str) -> None:
+    """A soft hyphen (U+00AD) or a zero-width space (U+200B) shows only where a line breaks inside
+    its word, a word joiner (U+2060) never: the text, its Markdown and the title read the word
+    whole, whichever path made them, as trafilatura's text does."""
+    word = f"Bundes{mark}verfassungs{mark}gericht"
     body = f"<h1>Das {word}</h1><p>Das {word} hat am Dienstag entschieden, dass die Regel gilt.</p>"
     doc = clean_html(_article(body=body + PARAGRAPHS), settings=ExtractSettings(cascade=cascade))
     for field in (doc.text, doc.markdown, doc.xml, doc.title):
-        assert field is not None and "\u00ad" not in field
+        assert field is not None and mark not in field
     assert "Das Bundesverfassungsgericht hat am Dienstag" in doc.text
+
+
+@pytest.mark.parametrize("cascade", [True, False])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("<p>Zurück zum Newsroom</p>", "<p>Seite drucken</p>"),
+     ("<div>Back to top</div>", "<ul><li>Printer-friendly version</li></ul>")],
+)  # fmt: skip
+def test_a_call_goes_where_trafilaturas_text_stands(cascade: bool, before: str, after: str) -> None:
+    """A link back to a list or up the page and a print button around the story are calls to act
+    on the page (model.calls), gone from the text whichever path made it: the blocks' verdicts, or
+    trafilatura's own text where they would change nothing else (formats.remove_calls)."""
+    body = f"<h1>Ferries</h1>{before}{PARAGRAPHS}{after}"
+    doc = clean_html(_article(body=body), settings=ExtractSettings(cascade=cascade))
+    calls = [line for line in doc.text.split("\n") if block_model.calls(line)]
+    assert calls == [] and "The harbour board met on Tuesday" in doc.text
 
 
 def test_addresses_are_kept_as_the_page_writes_them() -> None:

@@ -297,6 +297,24 @@ def test_teaser_section_headings_in_other_languages(heading: str) -> None:
     assert _rules(removals) == {"teaser-section"}
 
 
+@pytest.mark.parametrize(
+    "heading",
+    ["Ähnliche Beiträge", "Mehr aus der Sendung", "Weitere Artikel zum Thema", "Otras noticias de Economía",
+     "Autres articles de la rubrique", "Gerelateerde berichten", "Relaterte artikler"],
+)  # fmt: skip
+def test_teaser_headings_that_name_what_the_rail_holds(heading: str) -> None:
+    """A heading that opens by naming the rail's kind ("Ähnliche Beiträge", WordPress's German
+    "Related posts"; "Mehr aus der Sendung", "More from the show") opens a teaser section as "More
+    from ..." does, in the languages the teaser-link labels cover."""
+    html, removals = _strip(
+        f"<div class='main'>{STORY}</div>"
+        f"<div class='widget'><h3>{heading}</h3><ul><li><a href='/a'>Another story</a></li>"
+        "<li><a href='/b'>A third story</a></li></ul></div>"
+    )
+    assert "Another story" not in html and "A third story" not in html
+    assert _rules(removals) == {"teaser-section"}
+
+
 @pytest.mark.parametrize("heading", ["À lire aussi", "Läs också", "Zobacz również"])
 def test_a_decomposed_teaser_heading_is_the_heading(heading: str) -> None:
     """A heading whose accents the page writes as combining marks (NFD) is the same heading."""
@@ -472,6 +490,21 @@ def test_teaser_labels_of_other_languages() -> None:
     )
     html, removals = _strip(f"<div>{STORY}{lines}</div>")
     assert "Night bus" not in html and "The harbour board met" in html
+    assert _rules(removals) == {"teaser-link"}
+
+
+def test_spanish_newsrooms_teaser_labels() -> None:
+    """Spanish newsrooms lead a link to another story with "Lea más:", "VEA TAMBIÉN:", "Puedes
+    ver:" or "Le puede interesar:" as others with "Lea también:": the same teaser line; a
+    paragraph that opens so and goes on in prose stays."""
+    labels = ("Lea más", "VEA TAMBIÉN", "Puedes ver", "Le puede interesar", "Te recomendamos")
+    lines = "".join(
+        f"<p><strong>{label}:</strong> <a href='/x{i}'>Night bus cuts leave workers stranded</a></p>"
+        for i, label in enumerate(labels)
+    )
+    prose = "<p>Puedes ver: el puerto abrirá dos nuevas salidas cada mañana desde el mes que viene.</p>"
+    html, removals = _strip(f"<div>{STORY}{lines}{prose}</div>")
+    assert "Night bus" not in html and "The harbour board met" in html and "el puerto abrirá" in html
     assert _rules(removals) == {"teaser-link"}
 
 
