@@ -576,3 +576,17 @@ def test_a_block_inside_a_named_anchor_is_not_linked() -> None:
     found = {b.text: b.linked for b in blocks}
     assert not found["What the shops say"] and not found["Opponents argued that parking would suffer."]
     assert found["Linked inside"]
+
+
+def test_a_link_around_a_whole_story_does_not_link_it() -> None:
+    """A link around a whole story (more than `LINK_MOST` characters: a page that sets its story
+    inside an `<a href>` to itself) is no headline or card a reader follows: its blocks are not
+    linked, or sure's rail rules read the story's paragraphs as headlines and drop its title and
+    section headings (redteam9's probe). A card's link, a headline and its summary, still links."""
+    paragraph = "The council approved the new cycling lanes after a debate that lasted most of the afternoon."
+    story = "<h2>What the shops say</h2>" + f"<p>{paragraph}</p>" * 30
+    card = "<a href='/card'><div><h3>Council backs lanes</h3><p>The vote was narrow.</p></div></a>"
+    blocks = _blocks(f"<a href='/story'>{story}</a>{card}")
+    found = {(b.tag, b.text): b.linked for b in blocks}
+    assert not found["h2", "What the shops say"] and not found["p", paragraph]
+    assert found["h3", "Council backs lanes"] and found["p", "The vote was narrow."]
