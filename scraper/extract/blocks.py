@@ -99,6 +99,10 @@ _DIGIT = re.compile(r"\d")
 # A line break among a block's pieces, for a <br> or a nested block (no text node holds a NUL:
 # the HTML parser drops it)
 _BR = "\0"
+# The most characters of text a link holding block elements has for them to be its text, to follow
+# (Block.linked): a card's link (headline and summary) holds at most about 1,300 on the CV pages of
+# the datasets, most under 300; a story a page sets inside one link holds more
+LINK_MOST = 2000
 
 
 @dataclass(slots=True)
@@ -174,8 +178,9 @@ class _Frame:
     repeated: int = 0
     near: tuple[int, ...] = ()  # the class/id words of the _NEAR nearest ancestors, the nearest last
     discarded: bool = False  # inside an element trafilatura's rules remove (discards.py)
-    linked: bool = False  # inside a link, across the block elements in it (Block.linked)
-    href: bool = False  # inside an <a href> (a link a reader follows; <a name=...> is a placeholder)
+    # inside an <a href> (a link a reader follows; <a name=...> is a placeholder), across the block
+    # elements in it: the characters of its text, counted as the walk reads them (Block.linked)
+    link: list[int] | None = None
 
 
 def _walk(body: LexborNode) -> list[Block]:
@@ -191,6 +196,7 @@ def _walk(body: LexborNode) -> list[Block]:
     new dict at each read, most of this walk's cost), and passed down with it."""
     root = Block("body", 0, 0, 0, 0)
     blocks = [root]
+    linked: list[tuple[Block, list[int] | None]] = []  # each block, and the link it is inside
     top = _Frame(root, False, 0, 0, _words_mask(body.attributes))
     stack: list[tuple[_Child, _Frame]] = [(c, top) for c in _children(body)]
     while stack:
@@ -202,6 +208,8 @@ def _walk(body: LexborNode) -> list[Block]:
                 parent.block.link_chars += len(text.strip())
             if parent.discarded:
                 parent.block.discarded += len(text.strip())
+            if parent.link is not None:
+                parent.link[0] += len(text.strip())
             continue
         if tag in _INVISIBLE or tag.startswith("-"):  # -comment, -doctype
             continue
@@ -218,20 +226,22 @@ def _walk(body: LexborNode) -> list[Block]:
                 parent.block.pieces.append(_BR)
             elif tag == "time":
                 parent.block.times += 1
+            link = [0] if parent.link is None and tag == "a" and "href" in attributes else parent.link
             frame = _Frame(parent.block, parent.in_link or tag == "a", parent.depth + 1, landmarks,
-                           parent.outer_words | words, repeated, near, gone, parent.linked,
-                           parent.href or (tag == "a" and "href" in attributes))  # fmt: skip
+                           parent.outer_words | words, repeated, near, gone, link)  # fmt: skip
         else:
             block = Block(tag, parent.depth + 1, landmarks, words, parent.outer_words, repeated,
                           functools.reduce(int.__or__, parent.near, 0))  # fmt: skip
-            block.linked = parent.linked or parent.href
+            linked.append((block, parent.link))
             blocks.append(block)
             parent.block.pieces.append(_BR)  # the text around a nested block is on lines of its own
             frame = _Frame(
                 block, False, parent.depth + 1, landmarks, parent.outer_words | words, repeated, near, gone,
-                block.linked,
+                parent.link,
             )  # fmt: skip
         stack += [(c, frame) for c in _children(node)]
+    for block, link in linked:  # a link around a whole story is no headline nor card to follow
+        block.linked = link is not None and link[0] <= LINK_MOST
     return blocks
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "remove_copies",
     "render_html",
     "render_xml",
+    "reseam",
     "respace",
     "tidy_markdown",
     "unwrap",
@@ -453,6 +454,140 @@ def respace(body: etree._Element, page: str) -> bool:
                 element.tail = joined[len(before) :]
                 changed = True
     return changed
+
+
+# The longest word `reseam` cuts (a longer one is left as it is: no search over a page's URL or hash)
+_SEAM_WORD = 120
+
+
+def reseam(body: etree._Element, page: str) -> bool:
+    """A space where trafilatura ran the page's blocks together, in place; whether any was given.
+
+    trafilatura joins the text of the blocks inside a list item or a cell with nothing between
+    them: "<li><div>Top Rated</div><a>Boots - Women's</a><div>$170.00</div><div>1332
+    reviews</div></li>" reads "Top RatedBoots - Women's$170.001332 reviews", where a browser lays
+    out four lines. `page` is the text of the page's blocks, one per line (blocks.py): a word of
+    the output that is no word of the page is cut where a line of the page of several words
+    ends, its text before the cut ending with the line's last words (`_JUNCTION`), or where one
+    starts, its text after the cut starting with the line's first words, and after a line of one
+    word that follows such a cut (`_seams`). A word the page writes whole is never cut, nor code."""
+    # a line's last word: the last words (_JUNCTION at most) of the lines of several words it ends;
+    # a line's first word: the first words of those it starts
+    ends: dict[str, set[str]] = {}
+    starts: dict[str, set[str]] = {}
+    whole: set[str] = set()
+    single: set[str] = set()  # the lines of one word
+    for line in page.split("\n"):
+        words = line.split()
+        whole.update(words)
+        if len(words) > 1:
+            ends.setdefault(words[-1], set()).add(" ".join(words[-_JUNCTION:]))
+            starts.setdefault(words[0], set()).add(" ".join(words[:_JUNCTION]))
+        elif words and len(line) >= 2:
+            single.add(line)
+    changed = False
+    for element in body.iter():
+        if not (element is body or (_is_block(element) and element.tag != "code")):
+            continue
+        slots = _slots(element)
+        text = "".join(getattr(node, name) or "" if node is not None else "\n" for node, name in slots)
+        if all(word in whole for word in text.split()):
+            continue
+        for at in reversed(_seams(text, whole, ends, starts, single)):
+            _space_at(slots, at)
+            changed = True
+    return changed
+
+
+def _space_at(slots: list[_Slot], at: int) -> None:
+    """A space at `at` in the text the `slots` hold, in the slot whose text holds or ends there."""
+    for node, name in slots:
+        size = len(getattr(node, name) or "") if node is not None else 1
+        if node is not None and size and at <= size:
+            value = getattr(node, name)
+            setattr(node, name, f"{value[:at]} {value[at:]}")
+            return
+        at -= size
+
+
+# A piece of an XML block's own text: the element and "text" or "tail"; (None, "") for a bound no
+# seam crosses (a nested block, a line break, code)
+_Slot = tuple["etree._Element | None", str]
+
+
+def _slots(block: etree._Element) -> list[_Slot]:
+    """The pieces of `block`'s own text in order (`_Slot`), nested blocks apart."""
+    slots: list[_Slot] = [(block, "text")]
+
+    def inline(element: etree._Element) -> None:
+        for child in element:
+            if _is_block(child) or child.tag in ("lb", "code"):
+                slots.append((None, ""))
+            else:
+                slots.append((child, "text"))
+                inline(child)
+            slots.append((child, "tail"))
+
+    inline(block)
+    return slots
+
+
+def _seams(
+    text: str, whole: set[str], ends: dict[str, set[str]], starts: dict[str, set[str]], single: set[str]
+) -> list[int]:
+    """Where in `text` a space goes: each seam of the page's lines inside a word that is none of
+    the page's (`reseam`), in order. A line of one word is a piece of the word between a seam
+    found before it and the next ("Women's" + "$170.00" + "1332"), never the first: any text
+    begins with a line of its own first characters ("$5" is no seam of "$510.00")."""
+    cuts: list[int] = []
+    for match in _WORDS.finditer(text):
+        word = match.group(0)
+        if word in whole or len(word) > _SEAM_WORD:
+            continue
+        begin, start = match.start(), 0  # the word's start in `text`, and the last cut's in `word`
+        for at in range(1, len(word)):
+            if word[at] in _CLOSING:
+                continue
+            cut = begin + at
+            ended = start > 0 and word[start:at] in single
+            ended = ended or any(
+                _flat(text[_before(cut, line) : cut]).endswith(line) for line in ends.get(word[start:at], ())
+            )
+            if not ended:
+                ended = any(
+                    _flat(text[cut : cut + _reach(line)]).startswith(line)
+                    for first in _prefixes(word[at:], starts)
+                    for line in starts[first]
+                )
+            if ended:
+                cuts.append(begin + at)
+                start = at
+    return cuts
+
+
+def _prefixes(word: str, starts: dict[str, set[str]]) -> list[str]:
+    """The beginnings of `word` that are the first word of a line."""
+    return [word[:end] for end in range(1, len(word) + 1) if word[:end] in starts]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _reach(line: str) -> int:
+    """How much text around a seam is compared with a `line` of the page (its white space
+    collapsed: a text holding the line in a few times its length)."""
+    return 4 * len(line) + 16
+
+
+def _before(cut: int, line: str) -> int:
+    return max(0, cut - _reach(line))
+
+
+_WORDS = re.compile(r"\S+")
+# what never has a space put before it: punctuation, and what closes ("25 liters." of a review read
+# from a JSON island is no "25 liters" line and a "." line, though a spec's line is "25 liters")
+_CLOSING = frozenset(_MARKS + ")]}»”’%")
 
 
 def _before_tail(element: etree._Element) -> str | None:

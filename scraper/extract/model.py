@@ -428,6 +428,14 @@ _CALL = re.compile(
             r"(?:go |scroll )?to (?:the )?top", r"top of (?:the )?page", r"(?:zurück )?nach oben",
             r"(?:zum )?seitenanfang", r"haut de (?:la )?page", r"ir arriba", r"naar boven",
             r"(?:do|na) góry", r"(?:tilbake |tillbaka )?till? toppen",
+            # a share button, a blog's feed links (not a lone "Share" or "Teilen": a section may be named so)
+            r"(?:share|tweet|pin|e-?mail) (?:this|it)(?: (?:article|story|post|page))?",
+            r"share (?:on|via) " + _NETWORKS, r"(?:auf )?" + _NETWORKS + r" teilen",
+            r"teilen auf " + _NETWORKS,
+            r"partager sur " + _NETWORKS, r"compartir en " + _NETWORKS, r"condividi su " + _NETWORKS,
+            r"(?:compartilhar|partilhar) n[oa] " + _NETWORKS, r"delen op " + _NETWORKS,
+            r"udostępnij na " + _NETWORKS, r"(?:dela|del) på " + _NETWORKS,
+            r"subscribe to:? (?:post )?(?:comments|posts)(?: \(atom)?",
         )
     )
 )  # fmt: skip

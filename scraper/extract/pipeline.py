@@ -62,6 +62,7 @@ from scraper.extract.formats import (
     remove_calls,
     remove_copies,
     remove_unheld,
+    reseam,
     respace,
     resplit,
     tidy_markdown,
@@ -143,8 +144,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace.removals = removals = bounded + strip_clutter(tree, settings, trace.verdict.page_type)
     trace.cleaned = tree
     trace.lap("prepass")
-    if not (has_text := _has_text(tree)) and signals.teasers >= MIN_TEASERS:
-        # a listing: the teasers the pre-pass takes out of a story page are this page's text
+    if _unprepassed(has_text := _has_text(tree), tree, signals):
         trace.cleaned = tree = parse_html(
             _explicit_only(html, settings, page.source, simplified=bool(bounded)), page.source
         )
@@ -209,6 +209,28 @@ def _has_text(tree: LexborHTMLParser) -> bool:
         node.is_text_node and (text := node.text_content) and not text.isspace()
         for node in body.traverse(include_text=True, skip_empty=True)
     )
+
+
+# The share of a page's text (PageSignals.text_length) below which the pre-pass took the page's
+# text with its clutter (a topic page's cards in <header>s: its title and "Load more" were left)
+_LEFT = 0.02
+
+
+def _unprepassed(has_text: bool, tree: LexborHTMLParser, signals: PageSignals) -> bool:
+    """Whether the page is read without the pre-pass's generic rules, the pre-passed `tree` (which
+    `has_text` or not) holding what they took for clutter: a listing's teasers, which the pre-pass
+    takes out of a story page (no text left, `MIN_TEASERS` teasers or more), or the text of a page
+    it left less than `_LEFT` of (a topic page's cards, each in a link-dense <header> of its own)."""
+    if not has_text:
+        return signals.teasers >= MIN_TEASERS
+    body, bound = tree.body, signals.text_length * _LEFT
+    left = 0
+    for node in body.traverse(include_text=True, skip_empty=True) if body is not None else ():
+        if node.is_text_node and (text := node.text_content):
+            left += len(text.strip())
+            if left >= bound:
+                return False
+    return True
 
 
 def _document(
@@ -293,7 +315,8 @@ def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace, htm
     if not blocks:
         return any(changed)
     lines = "\n".join(b.text for b in blocks)
-    changed += [fix(body, lines) for body in bodies for fix in (respace, rejoin)]  # spaced, then comparable
+    # spaced where the page's blocks meet and around punctuation, then comparable
+    changed += [fix(body, lines) for body in bodies for fix in (reseam, respace, rejoin)]
     laid_out = functools.cache(lambda: rendered(html, source).lines)  # rendered if a split asks
     changed += [resplit(body, lines, laid_out) for body in bodies]
     trace.lap("model")  # the blocks, walked for the model

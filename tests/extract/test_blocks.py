@@ -447,6 +447,11 @@ def test_a_call_to_act_on_the_page_goes(fixed_model: Any) -> None:
     up += ["Til toppen", "Scroll to top", "Top of page"]
     assert [t for t in up if not model.calls(t)] == []
     assert not any(map(model.calls, ["Nach oben offen", "To the top of the mountain", "Top"]))
+    # a share button and a blog's feed links, named as such; a lone "Share" may name a section
+    shares = ["Pin it", "Share this article", "Tweet this", "Share on Facebook", "Auf Facebook teilen"]
+    shares += ["Partager sur Facebook", "Compartir en Twitter", "Subscribe to: Post Comments (Atom)"]
+    assert [t for t in shares if not model.calls(t)] == []
+    assert not any(map(model.calls, ["Share", "Teilen", "Share this with your friends", "Share on the way"]))
     assert not any(map(model.calls, ["Print", "print()", "Back to the street.", "Stampa"]))
     # where trafilatura's text stands (the model agrees with it on every block), it stands whole
     texts = [story, "Leave a Reply"]
@@ -588,3 +593,17 @@ def test_a_block_inside_a_named_anchor_is_not_linked() -> None:
     found = {b.text: b.linked for b in blocks}
     assert not found["What the shops say"] and not found["Opponents argued that parking would suffer."]
     assert found["Linked inside"]
+
+
+def test_a_link_around_a_whole_story_does_not_link_it() -> None:
+    """A link around a whole story (more than `LINK_MOST` characters: a page that sets its story
+    inside an `<a href>` to itself) is no headline or card a reader follows: its blocks are not
+    linked, or sure's rail rules read the story's paragraphs as headlines and drop its title and
+    section headings (redteam9's probe). A card's link, a headline and its summary, still links."""
+    paragraph = "The council approved the new cycling lanes after a debate that lasted most of the afternoon."
+    story = "<h2>What the shops say</h2>" + f"<p>{paragraph}</p>" * 30
+    card = "<a href='/card'><div><h3>Council backs lanes</h3><p>The vote was narrow.</p></div></a>"
+    blocks = _blocks(f"<a href='/story'>{story}</a>{card}")
+    found = {(b.tag, b.text): b.linked for b in blocks}
+    assert not found["h2", "What the shops say"] and not found["p", paragraph]
+    assert found["h3", "Council backs lanes"] and found["p", "The vote was narrow."]

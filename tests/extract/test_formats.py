@@ -18,6 +18,7 @@ from scraper.extract.formats import (
     rejoin,
     remove_copies,
     remove_unheld,
+    reseam,
     respace,
     resplit,
     unwrap,
@@ -325,6 +326,36 @@ def test_spaces_around_punctuation_are_as_the_page_has_them() -> None:
         "x = a .b",
     ]
     assert not respace(body, page)
+
+
+def test_blocks_run_together_in_an_item_are_spaced_as_the_page_lays_them_out() -> None:
+    """trafilatura joins the blocks inside a list item with nothing between them ("Top RatedTrail
+    Boots - Women's$170.001332 reviews"): a space goes where a line of the page ends or starts
+    inside a word that is none of the page's, across an inline element too; a word the page writes
+    whole ("MerrellMoab", "useState" under lines ending "use" and starting "State"), a line of one
+    word at the start of a word ("$5" of "$510"), punctuation after a line's end ("25 liters." of a
+    text the blocks do not hold) and code stay as they are."""
+    body = etree.fromstring(
+        '<main><list rend="ul"><item>Top RatedMerrellMoab Boots - Women\'s$170.001332 reviews</item>'
+        '<item>Award Winner<hi rend="#b">Cloud</hi>rock Boots</item><item>$510Offer ends today</item></list>'
+        "<p>Call useState to hold it, see Boots-Women's.</p><p>Room in its 25 liters.</p>"
+        "<code>Top RatedMerrell</code></main>"
+    )
+    page = (
+        "MerrellMoab Boots - Women's\nTop Rated\n$170.00\n(1332)1332 reviews\nCloudrock Boots\n"
+        "Award Winner\n$5\nOffer ends today\nTools we use\nState of the art\n"
+        "Call useState to hold it, see Boots-Women's.\n25 liters"
+    )
+    assert reseam(body, page)
+    assert ["".join(element.itertext()) for element in body.iter("item", "p", "code")] == [
+        "Top Rated MerrellMoab Boots - Women's $170.00 1332 reviews",
+        "Award Winner Cloudrock Boots",
+        "$510 Offer ends today",
+        "Call useState to hold it, see Boots-Women's.",
+        "Room in its 25 liters.",
+        "Top RatedMerrell",
+    ]
+    assert not reseam(body, page)
 
 
 def test_attributes_from_a_broken_tag_give_xml_that_reads_back() -> None:

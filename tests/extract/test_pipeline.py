@@ -1086,3 +1086,58 @@ def test_the_second_call_brings_back_no_consent_centre_or_share_bar() -> None:
     assert "cookies" not in document.text and "Privacy preference" not in document.text
     assert "Share this story" not in document.text
     assert "cookies" not in document.markdown and "cookies" not in document.xml
+
+
+def test_the_blocks_of_a_shop_card_do_not_run_together() -> None:
+    """A shop grid's card holds its badge, name, price and reviews in blocks of its own inside one
+    <li>: the text reads them apart, as a browser lays them out (before, trafilatura's item read
+    "Top RatedMerrell Moab Boots - Women's$170.001332 reviews")."""
+    card = (
+        "<li><div><div><span>{badge}</span></div></div><a href='/p/{i}'><span role='heading'>"
+        "<span>{brand}</span> <span>{name} Boots - Women's</span></span></a><div><div><span>${price}.00"
+        "</span></div></div><div><span>{n} reviews with an average rating of 4.{i} out of 5 stars</span>"
+        "</div></li>"
+    )
+    cards = [
+        ("Top Rated", "Merrell", "Moab", 170, 1332),
+        ("Award Winner", "Oboz", "Sawtooth", 129, 60),
+        ("Top Rated", "Keen", "Targhee", 180, 226),
+        ("New Arrival", "Salomon", "Ultra", 190, 189),
+    ]
+    items = "".join(
+        card.format(i=i, badge=badge, brand=brand, name=name, price=price, n=n)
+        for i, (badge, brand, name, price, n) in enumerate(cards)
+    )
+    html = (
+        "<html><head><title>Hiking Boots</title></head><body><main><h1>Hiking Boots</h1><p>Boots for every"
+        " kind of walker and every kind of trail, waterproof and light, in our store today.</p>"
+        f"<ul>{items}</ul></main></body></html>"
+    )
+    words = set(extract(fetched_page(html), ExtractSettings()).text.split())
+    assert {"Rated", "Merrell", "Women's", "$170.00", "1332", "Arrival", "Salomon", "$190.00", "189"} <= words
+
+
+def test_a_topic_page_of_cards_in_headers_keeps_its_cards() -> None:
+    """A topic page whose cards hold their title, summary and byline in a link-dense <header>
+    (each <article>'s own): the pre-pass takes each as a site's header and leaves the page's title
+    and "Load more" alone; that little left, the page is read without the pre-pass's rules, and
+    its cards are its text (before, the text was "Headphones Load more")."""
+    topics = ["battery life", "noise cancelling", "firmware", "colour options", "spatial audio", "price cut"]
+    cards = "".join(
+        f"<article class='river'><a href='/a/{i}'><img src='/i/{i}.jpg' alt=''></a><header><h2>"
+        f"<a href='/a/{i}'>New headphones bring better {topic} to every listener</a></h2><p><a href='/a/{i}'>"
+        f"The maker says the update to {topic} arrives this month for owners of last year's model.</a></p>"
+        f"<div><a href='/author/{i}'>Staff Writer</a> <time datetime='2025-05-0{i + 1}'>{i + 1} days ago"
+        "</time></div></header></article>"
+        for i, topic in enumerate(topics)
+    )
+    html = (
+        "<html><head><title>Headphones</title></head><body><header><nav><a href='/'>Home</a> "
+        "<a href='/mac'>Mac</a> <a href='/ipad'>iPad</a> <a href='/deals'>Deals</a></nav></header><main>"
+        "<h1>Headphones</h1>"
+        f"<section>{cards}</section><button>Load more</button></main><footer><a href='/about'>About us</a>"
+        " <a href='/privacy'>Privacy</a></footer></body></html>"
+    )
+    text = extract(fetched_page(html, url="https://example.com/topic/headphones"), ExtractSettings()).text
+    for topic in topics:
+        assert f"New headphones bring better {topic} to every listener" in text
