@@ -1008,7 +1008,9 @@ def _unread(
     ids = [i for i, (v, t) in enumerate(zip(verdicts, texts, strict=True)) if v and machine(t)]
     for i in ids:
         verdicts[i] = BOILERPLATE
-    copies = drop_copies([t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown)
+    copies = drop_copies(
+        [t if v else "" for t, v in zip(texts, verdicts, strict=True)], shown, quotes=comments
+    )
     for i in copies:
         verdicts[i] = BOILERPLATE
     return bool(ids or copies)
@@ -1082,7 +1084,9 @@ def once(text: str) -> str:
     return first if words(first, MIN_COPY_WORDS) >= MIN_COPY_WORDS else text
 
 
-def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> set[int]:
+def drop_copies(
+    texts: list[str], shown: Callable[[str], int] | None = None, *, quotes: bool = False
+) -> set[int]:
     """The indexes of the texts (of kept blocks; "" for the others) that are copies: a text of
     `MIN_COPY_WORDS` words or more may be in the output (as a text, or inside longer ones) as
     often as the page shows it to a reader, `shown(text)` (rendered.Rendered.times: hidden
@@ -1092,7 +1096,9 @@ def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> 
     Which one goes: a kept text mostly made of shorter texts the output holds too often is the
     copy (the hidden story; its paragraphs stay); else the text itself, its last equal ones first
     (of three equal paragraphs the page shows twice, the third goes). Repeated until every text
-    is in the output no more often than the page shows it."""
+    is in the output no more often than the page shows it. With `quotes` (a thread's replies), a
+    text held before every shorter one it is made of is no hidden story but the post they quote:
+    it stays, and they go."""
     allowed: dict[str, int] = {}
 
     def times(text: str) -> int:
@@ -1116,7 +1122,11 @@ def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> 
                 excess[texts[i]] = found - times(texts[i])
         if not excess:
             return dropped
-        stories = [j for j in order if _mostly_made_of(texts[j], excess)]
+        stories = [
+            j
+            for j in order
+            if _mostly_made_of(texts[j], excess) and not (quotes and _quoted(j, texts, excess, order))
+        ]
         if stories:
             dropped.update(stories)
             continue
@@ -1127,6 +1137,12 @@ def drop_copies(texts: list[str], shown: Callable[[str], int] | None = None) -> 
             equal = [i for i in order if texts[i] == text]
             dropped.update(equal[len(equal) - min(over, len(equal)) :])
             this_round.append(text)
+
+
+def _quoted(j: int, texts: list[str], excess: dict[str, int], kept: list[int]) -> bool:
+    """Whether every shorter text held too often (`excess`) that `texts[j]` holds comes after it,
+    among the `kept` indexes: they quote it."""
+    return all(i > j for i in kept if texts[i] in excess and i != j and texts[i] in texts[j])
 
 
 def _mostly_made_of(container: str, excess: dict[str, int]) -> bool:

@@ -325,6 +325,22 @@ def test_a_reply_quoting_a_post_holds_no_second_copy() -> None:
     assert article is None  # trafilatura's text stands, the paragraph twice
 
 
+def test_a_post_quoted_paragraph_by_paragraph_stays() -> None:
+    """On a thread (`quotes`), a post held in one block and quoted after it paragraph by paragraph
+    is the post: it stays and the quotes go. Elsewhere the longer text is the copy (a hidden
+    block holding the story beside its paragraphs), as before; on a thread too where its
+    paragraphs come first."""
+    first, second = "The ferry runs through the night.", "It stops at every island on the way."
+    post = f"{first} {second}"
+    assert model.drop_copies([post, "Ann said:", first, second], quotes=True) == {2, 3}
+    assert model.drop_copies([post, "Ann said:", first, second]) == {0}
+    assert model.drop_copies([first, second, post], quotes=True) == {2}
+    texts = [post, "Ann said:", first, second]
+    rows, sizes = [[0.05, 0.05, 0.9]] * 4, [len(t) for t in texts]
+    thread = model.decide(rows, [1.0] * 4, sizes, comments=True, texts=texts)
+    assert thread == [model.COMMENT, model.COMMENT, model.BOILERPLATE, model.BOILERPLATE]
+
+
 def test_equal_copies_leave_the_first() -> None:
     """Two equal texts are no container of each other: of three equal paragraphs the first stays
     (before, the first was taken for a container of the other two and the second stayed)."""
