@@ -359,6 +359,11 @@ MIN_COPY_WORDS = 3
 # shop's sponsored cards spell their labels out of such spans, which its stylesheet hides), is no
 # reader's text, and goes (`machine`). One UUID in a command or a table's cell is left.
 MACHINE_IDS = 3
+# Where comments are wanted (a thread's replies), a kept text of QUOTE_WORDS words or more is
+# read once however often the page shows it: a reply quoting an earlier post shows that post
+# again, and a reader has read it (`_unread`). A post's date, a poster's rank, a title a page
+# lists twice are shorter, and stay as often as shown.
+QUOTE_WORDS = 10
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 # A follow box names where to follow (`_NETWORKS`: "Follow us on Twitter", "Følg oss på Facebook",
 # "Síguenos en redes sociales"); a story's "Follow us on our journey" names none, and stays.
@@ -425,6 +430,14 @@ _CALL = re.compile(
             r"(?:go |scroll )?to (?:the )?top", r"top of (?:the )?page", r"(?:zurück )?nach oben",
             r"(?:zum )?seitenanfang", r"haut de (?:la )?page", r"ir arriba", r"naar boven",
             r"(?:do|na) góry", r"(?:tilbake |tillbaka )?till? toppen",
+            # a share button, a blog's feed links (not a lone "Share" or "Teilen": a section may be named so)
+            r"(?:share|tweet|pin|e-?mail) (?:this|it)(?: (?:article|story|post|page))?",
+            r"share (?:on|via) " + _NETWORKS, r"(?:auf )?" + _NETWORKS + r" teilen",
+            r"teilen auf " + _NETWORKS,
+            r"partager sur " + _NETWORKS, r"compartir en " + _NETWORKS, r"condividi su " + _NETWORKS,
+            r"(?:compartilhar|partilhar) n[oa] " + _NETWORKS, r"delen op " + _NETWORKS,
+            r"udostępnij na " + _NETWORKS, r"(?:dela|del) på " + _NETWORKS,
+            r"subscribe to:? (?:post )?(?:comments|posts)(?: \(atom)?",
         )
     )
 )  # fmt: skip
@@ -655,7 +668,7 @@ def sure(
     if tags is not None and not (comments if thread is None else thread):
         verdicts = unheaded(verdicts, tags, links, listed, labels=labels, removed=removed, reach=reach)
     if texts is not None:  # after it: a heading over a copy heads text the page shows (the truths keep it)
-        _unread(verdicts, texts, shown)
+        _unread(verdicts, texts, shown, comments=comments)
     return verdicts if any(verdicts) else None
 
 
@@ -979,7 +992,7 @@ def decide(
         kinds = [v for v in verdicts if v]
         changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]
     if texts is not None:
-        changed |= _unread(verdicts, texts, shown)
+        changed |= _unread(verdicts, texts, shown, comments=comments)
         if changed:
             _unasked(verdicts, texts)
     return verdicts if changed and any(verdicts) else None
@@ -996,10 +1009,15 @@ def _unasked(verdicts: list[int], texts: list[str]) -> None:
             verdicts[i] = BOILERPLATE
 
 
-def _unread(verdicts: list[int], texts: list[str], shown: Callable[[str], int] | None) -> bool:
+def _unread(
+    verdicts: list[int], texts: list[str], shown: Callable[[str], int] | None, *, comments: bool = False
+) -> bool:
     """Drop, in `verdicts`, the kept blocks no reader reads: those of machine identifiers
-    (`machine`), then the copies among the rest (`drop_copies`, `shown`); whether any went. The
-    last step of `sure` and of `decide`."""
+    (`machine`), then the copies among the rest (`drop_copies`, `shown`; with `comments`, a text
+    of `QUOTE_WORDS` words or more once: the rest are quotes of it); whether any went. The last
+    step of `sure` and of `decide`."""
+    if comments and shown is not None:
+        shown = functools.partial(_quoted_once, shown)
     ids = [i for i, (v, t) in enumerate(zip(verdicts, texts, strict=True)) if v and machine(t)]
     for i in ids:
         verdicts[i] = BOILERPLATE
@@ -1007,6 +1025,12 @@ def _unread(verdicts: list[int], texts: list[str], shown: Callable[[str], int] |
     for i in copies:
         verdicts[i] = BOILERPLATE
     return bool(ids or copies)
+
+
+def _quoted_once(shown: Callable[[str], int], text: str) -> int:
+    """How often a thread's output may hold `text`: once from `QUOTE_WORDS` words (the others are
+    replies quoting it), `shown(text)` below."""
+    return 1 if words(text, QUOTE_WORDS) >= QUOTE_WORDS else shown(text)
 
 
 def words(text: str, most: int | None = None) -> int:

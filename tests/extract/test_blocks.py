@@ -316,6 +316,23 @@ def test_choose_keeps_what_the_page_repeats(fixed_model: Any) -> None:
     assert once.count(chorus) == 1
 
 
+def test_a_reply_quoting_a_post_holds_no_second_copy() -> None:
+    """Where comments are wanted (a thread), a reply quoting an earlier post shows the post
+    again, and the page shows its text twice; a reader has read it: it is kept once. A post's
+    date, shorter than `QUOTE_WORDS`, stays as often as the page shows it, and so does a text an
+    article without comments shows twice."""
+    post = "Has anyone tried the new ferry timetable? The night boats seem to skip the small islands."
+    date = "Mar 3, 2024"
+    answer = "Yes, they stop there only on request now."
+    texts = [date, post, date, "Alice said:", post, answer]
+    sizes, shown = [len(t) for t in texts], _shows({post: 2, date: 2})
+    replies = model.decide([[0.05, 0.05, 0.9]] * 6, [1.0] * 6, sizes, comments=True, texts=texts, shown=shown)
+    assert replies is not None
+    assert [t for t, v in zip(texts, replies, strict=True) if v] == [date, post, date, "Alice said:", answer]
+    article = model.decide([[0.1, 0.9, 0.0]] * 6, [1.0] * 6, sizes, texts=texts, shown=shown)
+    assert article is None  # trafilatura's text stands, the paragraph twice
+
+
 def test_equal_copies_leave_the_first() -> None:
     """Two equal texts are no container of each other: of three equal paragraphs the first stays
     (before, the first was taken for a container of the other two and the second stayed)."""
@@ -438,6 +455,11 @@ def test_a_call_to_act_on_the_page_goes(fixed_model: Any) -> None:
     up += ["Til toppen", "Scroll to top", "Top of page"]
     assert [t for t in up if not model.calls(t)] == []
     assert not any(map(model.calls, ["Nach oben offen", "To the top of the mountain", "Top"]))
+    # a share button and a blog's feed links, named as such; a lone "Share" may name a section
+    shares = ["Pin it", "Share this article", "Tweet this", "Share on Facebook", "Auf Facebook teilen"]
+    shares += ["Partager sur Facebook", "Compartir en Twitter", "Subscribe to: Post Comments (Atom)"]
+    assert [t for t in shares if not model.calls(t)] == []
+    assert not any(map(model.calls, ["Share", "Teilen", "Share this with your friends", "Share on the way"]))
     assert not any(map(model.calls, ["Print", "print()", "Back to the street.", "Stampa"]))
     # where trafilatura's text stands (the model agrees with it on every block), it stands whole
     texts = [story, "Leave a Reply"]
