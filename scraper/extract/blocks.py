@@ -22,10 +22,11 @@ The features say what a reader sees, never who published it:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from selectolax.lexbor import LexborNode
 
@@ -125,6 +126,12 @@ class Block:
     text: str = ""
     kept: float = 0.0  # share of the block trafilatura kept
     features: list[float] = field(default_factory=list)
+    # where it sits in the walk (`reading_order`): its index among the walk's blocks, the index of
+    # the first block after those nested in it, and the blocks nested in it with the count of its
+    # pieces before each (its text after a nested block reads after that block)
+    seq: int = 0
+    end: int = 0
+    nests: list[tuple[int, Block]] = field(default_factory=list, compare=False, repr=False)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -233,7 +240,9 @@ def _walk(body: LexborNode) -> list[Block]:
             block = Block(tag, parent.depth + 1, landmarks, words, parent.outer_words, repeated,
                           functools.reduce(int.__or__, parent.near, 0))  # fmt: skip
             linked.append((block, parent.link))
+            block.seq = len(blocks)
             blocks.append(block)
+            parent.block.nests.append((len(parent.block.pieces), block))
             parent.block.pieces.append(_BR)  # the text around a nested block is on lines of its own
             frame = _Frame(
                 block, False, parent.depth + 1, landmarks, parent.outer_words | words, repeated, near, gone,
@@ -242,7 +251,73 @@ def _walk(body: LexborNode) -> list[Block]:
         stack += [(c, frame) for c in _children(node)]
     for block, link in linked:  # a link around a whole story is no headline nor card to follow
         block.linked = link is not None and link[0] <= LINK_MOST
+    _ends(root, len(blocks))
     return blocks
+
+
+def _ends(root: Block, count: int) -> None:
+    """Each block's `end`: the index of the first block of the walk after those nested in it
+    (`count`, the walk's blocks, after the last)."""
+    stack = [(root, count)]
+    while stack:
+        block, end = stack.pop()
+        block.end = end
+        if block.nests:
+            after = [child.seq for _, child in block.nests[1:]] + [end]
+            stack += [(child, nxt) for (_, child), nxt in zip(block.nests, after, strict=True)]
+
+
+def _lines(pieces: list[str]) -> str:
+    """A block's text from its pieces: a <br> or a nested block is a line break, any other run of
+    whitespace one space."""
+    lines = "".join(pieces).split(_BR) if _BR in pieces else ["".join(pieces)]
+    return "\n".join(filter(None, (" ".join(line.split()) for line in lines)))
+
+
+def reading_order(chosen: list[Block]) -> list[Block]:
+    """The `chosen` blocks (in the walk's order) as a reader reads them: a block's text after a
+    block nested in it comes after that block and those inside it, not before them ("<div><p>One.</p>
+    <p>Two.</p>Three.</div>" reads One, Two, Three: the div's own text is one block, which the walk
+    meets first). Each part is a block of the chosen one's tag; a block whose text was changed
+    since the walk (`text` no longer its pieces') or is code stays whole."""
+    units: list[tuple[tuple[int, int, int], Block]] = []
+    for block in chosen:
+        parts = _parts(block)
+        if parts is None:
+            units.append(((block.seq, 1, 0), block))
+            continue
+        if parts[0]:
+            units.append(((block.seq, 1, 0), replace(block, text=parts[0])))
+        for (_, child), part in zip(block.nests, parts[1:], strict=True):
+            if part:  # before the block after the nested one, after any deeper block's own part
+                units.append(((child.end, 0, -block.depth), replace(block, text=part)))
+    return [block for _, block in sorted(units, key=lambda unit: unit[0])]
+
+
+def reaches(blocks: list[Block]) -> list[int]:
+    """For each of `blocks` (the walk's, in its order), the index of the last of them its text
+    reads after (`reading_order`): its own where it has no text after a block nested in it; a
+    <div>'s text after the <h2> nested in it reaches past the <h2>, which heads that text."""
+    seqs = [b.seq for b in blocks]
+    found = list(range(len(blocks)))
+    for i, block in enumerate(blocks):
+        parts = _parts(block)
+        if parts is not None:
+            last = max(child.end for (_, child), part in zip(block.nests, parts[1:], strict=True) if part)
+            found[i] = max(i, bisect.bisect_left(seqs, last) - 1)
+    return found
+
+
+def _parts(block: Block) -> list[str] | None:
+    """A block's text in parts, cut where a block nested in it is (its first part, then its text
+    after each); None when there is nothing after one, or its text is not its pieces'."""
+    if not block.nests or block.tag == "pre":
+        return None
+    cuts = [at for at, _ in block.nests]
+    parts = [_lines(block.pieces[a:b]) for a, b in zip([0, *cuts], [*cuts, len(block.pieces)], strict=True)]
+    if not any(parts[1:]) or "\n".join(filter(None, parts)) != block.text:
+        return None
+    return parts
 
 
 def _discarded(tag: str, attributes: dict[str, str | None]) -> bool:
@@ -303,8 +378,7 @@ def page_blocks(body: LexborNode, kept_text: str | None, page: list[float]) -> l
             code = "".join(block.pieces).replace(_BR, "\n").strip("\n")
             block.text = "\n".join(line.rstrip() for line in code.splitlines())
         else:  # a <br> is a line break, any other run of whitespace one space
-            lines = "".join(block.pieces).split(_BR) if _BR in block.pieces else ["".join(block.pieces)]
-            block.text = "\n".join(filter(None, (" ".join(line.split()) for line in lines)))
+            block.text = _lines(block.pieces)
     blocks = [b for b in blocks if b.text]
     _describe(blocks, page)
     if kept_text is not None:

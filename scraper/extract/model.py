@@ -63,6 +63,8 @@ from scraper.extract.blocks import (
     MAIN_FEATURES,
     Block,
     inside,
+    reaches,
+    reading_order,
 )
 
 ARTIFACT = "block_model.txt.gz"
@@ -534,6 +536,7 @@ def first_choice(
         thread=thread,
         runs=[_run(b) for b in blocks],
         product=product,
+        reach=reaches(blocks),
     )
     if verdicts is None:
         return None
@@ -551,7 +554,8 @@ def _in_order(
         if not any(verdicts):
             return None
     main = [b for b, v in zip(blocks, verdicts, strict=True) if v == CONTENT or (v and not comments_last)]
-    chosen = main + [b for b, v in zip(blocks, verdicts, strict=True) if v == COMMENT and comments_last]
+    last = [b for b, v in zip(blocks, verdicts, strict=True) if v == COMMENT and comments_last]
+    chosen = reading_order(main) + reading_order(last)
     seen = [b if (text := _shown(b.text)) is b.text else replace(b, text=text) for b in chosen]
     return [b if (text := once(b.text)) is b.text else replace(b, text=text) for b in seen if b.text] or None
 
@@ -579,6 +583,7 @@ def sure(
     thread: bool | None = None,
     runs: list[int] | None = None,
     product: bool = False,
+    reach: list[int] | None = None,
 ) -> list[int] | None:
     """Each block's fate by the first model alone (BOILERPLATE, CONTENT or COMMENT), or None when
     it is not sure of the page: when the blocks whose probability of being wanted lies between
@@ -661,7 +666,7 @@ def sure(
     if texts is not None:  # before `unheaded`: a sign-up box's heading over its call heads nothing
         _unasked(verdicts, texts)
     if tags is not None and not (comments if thread is None else thread):
-        verdicts = unheaded(verdicts, tags, links, listed, labels=labels, removed=removed)
+        verdicts = unheaded(verdicts, tags, links, listed, labels=labels, removed=removed, reach=reach)
     if texts is not None:  # after it: a heading over a copy heads text the page shows (the truths keep it)
         _unread(verdicts, texts, shown, comments=comments)
     return verdicts if any(verdicts) else None
@@ -859,6 +864,7 @@ def unheaded(
     *,
     labels: list[bool] | None = None,
     removed: list[bool] | None = None,
+    reach: list[int] | None = None,
 ) -> list[int]:
     """The verdicts after dropping the headings (`tags` h1 to h6) that close the text: with no
     block kept after it, a heading heads nothing a reader gets ("Related posts" over a dropped
@@ -871,11 +877,18 @@ def unheaded(
     rail's headline in a list (`listed`, each block inside a list or not) that trafilatura's rules
     remove (`removed`; without it, any list). A block inside a link (`<a><h2>`) is all link text.
     A listicle's items over their photos ("1. Bondi Beach", "2. ...") follow its text, in an
-    `<ol>` or not, under a short intro ("Our four picks:") too."""
+    `<ol>` or not, under a short intro ("Our four picks:") too. A heading a kept block's text
+    reads after (`reach`, each block's last block its text reads after: a <div>'s text after an
+    <h2> nested in it, `blocks.reaches`) heads that text, and closes nothing."""
     found = list(verdicts)
     for i in range(len(found) - 1, -1, -1):
         if found[i] and tags[i] not in HEADINGS:
-            closing = [j for j in range(i + 1, len(found)) if found[j]]
+            end = (
+                i
+                if reach is None
+                else max(reach[k] for k in range(i + 1) if found[k] and tags[k] not in HEADINGS)
+            )
+            closing = [j for j in range(end + 1, len(found)) if found[j]]
             headed = labels is not None and labels[i]
             # a rail's headlines: links (an <a><h2> too), or a list's items those rules remove
             rail = (
@@ -887,7 +900,7 @@ def unheaded(
             )  # unknown: any closing headings go
             items = len(closing) >= ITEM_RUN and len({tags[j] for j in closing}) == 1 and not rail
             if closing and not items:
-                found[i + 1 :] = [BOILERPLATE] * (len(found) - i - 1)
+                found[end + 1 :] = [BOILERPLATE] * (len(found) - end - 1)
                 if headed and rail and links is not None:
                     found[i] = BOILERPLATE
             return found

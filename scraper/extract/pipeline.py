@@ -586,9 +586,20 @@ def clean_html(
     if isinstance(html, bytes):
         page = page_from_bytes(html, source=source, url=url, content_type="text/html")
     else:  # taken as it is
-        body = html.encode("utf-8", errors="surrogatepass")
+        body = _utf8(html)
         page = page_from_bytes(body, source=source, url=url, content_type="text/html", encoding="utf-8")
     return extract_document(page, settings or ExtractSettings())
+
+
+def _utf8(html: str) -> bytes:
+    """`html` in UTF-8. A str may hold surrogates (a JSON escape of half a character, a name read
+    with surrogateescape): a pair of them is the character it stands for ("\\ud83d\\ude00", an
+    emoji), a lone one a U+FFFD, as a decoder writes an undecodable byte (not three: its bytes
+    written with surrogatepass and read back one by one)."""
+    try:
+        return html.encode("utf-8")
+    except UnicodeEncodeError:
+        return html.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode("utf-8")
 
 
 NO_MAIN_CONTENT = "no main content"

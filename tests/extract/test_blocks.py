@@ -10,7 +10,15 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.extract import model
-from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES, Block, page_blocks, page_features
+from scraper.extract.blocks import (
+    FEATURE_COUNT,
+    FEATURE_NAMES,
+    Block,
+    page_blocks,
+    page_features,
+    reaches,
+    reading_order,
+)
 
 PAGE = page_features("article", 0, 0, 0)
 
@@ -623,3 +631,45 @@ def test_a_link_around_a_whole_story_does_not_link_it() -> None:
     found = {(b.tag, b.text): b.linked for b in blocks}
     assert not found["h2", "What the shops say"] and not found["p", paragraph]
     assert found["h3", "Council backs lanes"] and found["p", "The vote was narrow."]
+
+
+def test_text_after_a_nested_block_reads_after_it(fixed_model: Any) -> None:
+    """A block's text after a block nested in it reads after that block (and those inside it), as
+    a reader reads the page, not first: a story's last sentence written after its paragraphs, in
+    their <div>, closes the text (redteam9's probe: `scraper clean` printed it under the title);
+    the text around a heading inside a <div> reads on both sides of it. The blocks' texts, and so
+    the models' inputs, are as the walk reads them."""
+    one = "The council approved the new cycling lanes on Monday after a long debate."
+    two = "Supporters said the lanes would make the city centre safer for children."
+    last = "The work will start in May, the council said."
+    html = f"<h1>Lanes</h1><div><p>{one}</p><p>{two}</p>{last}</div>"
+    assert [b.text for b in _blocks(html)] == ["Lanes", last, one, two]  # the walk's blocks
+    fixed_model([0.9] * 4)
+    chosen = [b.text for b in model.choose(_blocks(html)) or []]
+    assert chosen == ["Lanes", one, two, last]
+    nested = _blocks("<div>Intro.<h2>Section</h2>Body.<div>Inner.<p>Deep.</p>After.</div>End.</div>")
+    assert [b.text for b in reading_order(nested)] == [
+        "Intro.",
+        "Section",
+        "Body.",
+        "Inner.",
+        "Deep.",
+        "After.",
+        "End.",
+    ]
+
+
+def test_a_heading_a_kept_text_reads_after_closes_nothing() -> None:
+    """A heading inside a <div> whose own text goes on after it ("S1 S2 <h2>What happens
+    next</h2> S3") heads that text: `unheaded` keeps it, where in the walk's order (the <div>'s
+    text one block, before the <h2>) it read as a heading closing the text (redteam9's probe: both
+    section headings of such a story went). A heading after the last text still closes it."""
+    html = "<h1>Lanes</h1><div>One.<h2>Section</h2>Two.<h2>Next</h2>Three.</div><h2>Related</h2>"
+    blocks = _blocks(html)
+    assert [b.text for b in blocks] == ["Lanes", "One.\nTwo.\nThree.", "Section", "Next", "Related"]
+    reach = reaches(blocks)
+    assert reach == [0, 3, 2, 3, 4]
+    tags = [b.tag for b in blocks]
+    c, b = model.CONTENT, model.BOILERPLATE
+    assert model.unheaded([c] * 5, tags) == [c, c, b, b, b]
+    assert model.unheaded([c] * 5, tags, reach=reach) == [c, c, c, c, b]

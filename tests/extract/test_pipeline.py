@@ -1141,3 +1141,12 @@ def test_a_topic_page_of_cards_in_headers_keeps_its_cards() -> None:
     text = extract(fetched_page(html, url="https://example.com/topic/headphones"), ExtractSettings()).text
     for topic in topics:
         assert f"New headphones bring better {topic} to every listener" in text
+
+
+def test_surrogates_in_a_str_read_as_the_characters_they_stand_for() -> None:
+    """A str given to clean_html may hold surrogates (a JSON escape of half a character): a pair
+    is its character, a lone one one U+FFFD, not three (its UTF-8 bytes, each undecodable)."""
+    story = "The ferry company said it would add two morning crossings on weekdays from next month."
+    body = f"<h1>Ferries</h1><p>{story} Smile \ud83d\ude00, broken \udcff here.</p>" + PARAGRAPHS
+    text = clean_html(_article(body=body)).text
+    assert "Smile \U0001f600, broken \ufffd here." in text
