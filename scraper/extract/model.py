@@ -668,7 +668,8 @@ def sure(
     if tags is not None and not (comments if thread is None else thread):
         verdicts = unheaded(verdicts, tags, links, listed, labels=labels, removed=removed, reach=reach)
     if texts is not None:  # after it: a heading over a copy heads text the page shows (the truths keep it)
-        _unread(verdicts, texts, shown, comments=comments)
+        # a thread's replies quote its posts; an article's comments do not make its pull quotes copies
+        _unread(verdicts, texts, shown, comments=comments if thread is None else thread)
     return verdicts if any(verdicts) else None
 
 
@@ -992,7 +993,8 @@ def decide(
         kinds = [v for v in verdicts if v]
         changed |= COMMENT in kinds and CONTENT in kinds[kinds.index(COMMENT) :]
     if texts is not None:
-        changed |= _unread(verdicts, texts, shown, comments=comments)
+        # a thread (its replies in page order), not an article whose comments are wanted after it
+        changed |= _unread(verdicts, texts, shown, comments=comments and not comments_last)
         if changed:
             _unasked(verdicts, texts)
     return verdicts if changed and any(verdicts) else None

@@ -673,3 +673,19 @@ def test_a_heading_a_kept_text_reads_after_closes_nothing() -> None:
     c, b = model.CONTENT, model.BOILERPLATE
     assert model.unheaded([c] * 5, tags) == [c, c, b, b, b]
     assert model.unheaded([c] * 5, tags, reach=reach) == [c, c, c, c, b]
+
+
+def test_an_articles_pull_quote_stays_with_its_comments_wanted() -> None:
+    """A reply quoting a post is kept once on a thread; an article's pull quote, a paragraph the
+    page shows twice, stays twice whether its comments are wanted or not: its text is the same
+    either way (redteam9's probe: with --comments, an article lost its pull quote's repeat)."""
+    quote = "The court said the rule placed a burden on small firms that the law never meant them to bear."
+    story = "The constitutional court struck down the rule on Tuesday, in a ruling read out in full."
+    texts = [story, quote, "Reactions", quote]
+    sizes, shown = [len(t) for t in texts], _shows({quote: 2})
+    rows = [[0.1, 0.9, 0.0]] * 4
+    kept = model.sure(rows, sizes, comments=True, texts=texts, shown=shown, thread=False)
+    assert kept is not None and [t for t, v in zip(texts, kept, strict=True) if v].count(quote) == 2
+    trafilatura = [1.0, 1.0, 0.0, 1.0]  # the heading is the model's change: its verdicts stand
+    kept = model.decide(rows, trafilatura, sizes, comments=True, comments_last=True, texts=texts, shown=shown)
+    assert kept is not None and [t for t, v in zip(texts, kept, strict=True) if v].count(quote) == 2
