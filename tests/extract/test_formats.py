@@ -358,6 +358,27 @@ def test_blocks_run_together_in_an_item_are_spaced_as_the_page_lays_them_out() -
     assert not reseam(body, page)
 
 
+def test_spacing_blocks_run_together_is_bounded_on_a_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparisons `reseam` makes on a page are bounded (`SEAM_WORK`: a page of a thousand cards
+    of long words that begin as many of its lines begin cost seconds unbounded); past the bound the
+    rest of the text stays as trafilatura wrote it, and what was spaced before it stays spaced."""
+
+    def grid() -> etree._Element:
+        items = "".join(f"<item>Top RatedBoots {n}$170.00</item>" for n in range(40))
+        return etree.fromstring(f'<main><list rend="ul">{items}</list></main>')
+
+    page = "\n".join(f"Top Rated\nBoots {n}\n$170.00" for n in range(40))
+    body = grid()
+    assert reseam(body, page)
+    assert all((item.text or "").startswith("Top Rated Boots") for item in body.iter("item"))
+    monkeypatch.setattr(formats, "SEAM_WORK", 60)
+    body = grid()
+    assert reseam(body, page)
+    texts = [item.text for item in body.iter("item")]
+    assert texts[0] == "Top Rated Boots 0 $170.00"
+    assert texts[-1] == "Top RatedBoots 39$170.00"
+
+
 def test_attributes_from_a_broken_tag_give_xml_that_reads_back() -> None:
     """A tag broken by text in it (`<p powered by common sense - thorpe,>`) has attributes no XML
     name can hold: they are dropped, so the record's XML parses and the model's blocks can use it."""
