@@ -312,6 +312,8 @@ _SITE_HEADER = "header, [role=banner]"
 
 # a teaser block is lists or cards; a paragraph or the next heading ends it
 _STOP_TAGS = frozenset((*HEADINGS, "p"))
+_LISTS = frozenset({"ul", "ol"})
+_UNHEADING = frozenset({"p", "a"})  # a label in these heads no list (`_section_of` without `own`)
 # "Related", "Read also" in the languages of most of the web's news: what heads a rail of other
 # stories and what a newsroom's CMS puts before a link to one inside the text (_TEASER_LABELS)
 _READ_ALSO = frozenset(
@@ -365,43 +367,70 @@ _TEASER_PREFIXES = (
 )  # fmt: skip
 
 
+_LONGEST_HEADING = max(map(len, _TEASER_HEADINGS)) + 8  # and the marks around it ("» Related «")
+
+
 def _teaser_sections(page: Page) -> Iterator[LexborNode]:
-    """A "Related articles"-style heading plus the teaser block it heads."""
+    """A "Related articles"-style heading plus the teaser block it heads; and an element of any
+    tag whose whole text is such a heading (`_TEASER_HEADINGS`, not an opening: "Zobacz również" in
+    a styled <span>) with the link-dense lists right after it."""
+    headings: set[int] = set()
     for node in page.body.css("h1, h2, h3, h4, h5, h6, [class*=title], [class*=heading]"):
         if node.tag not in HEADINGS and not class_tokens(node) & {"title", "heading", "headline"}:
             continue
+        headings.add(node.mem_id)
         text = _norm(text_of(node))
         if text in _TEASER_HEADINGS:
             yield from _section_of(page, node, text)
         elif text.startswith(_TEASER_PREFIXES):  # "More from the interview" may head the story's own part
             yield from _section_of(page, node, text, links=2)
+    for node, folded in page.texts:
+        label = node.parent
+        if len(folded) > _LONGEST_HEADING or label is None or label.mem_id in headings:
+            continue  # most of a page's texts are longer than any such heading: read no further
+        if (text := _norm(folded)) not in _TEASER_HEADINGS:
+            continue
+        if _norm(text_of(label)) == text and not any(a.mem_id in headings for a in ancestors(label)):
+            yield from _section_of(page, label, text, own=False)
 
 
-def _section_of(page: Page, heading: LexborNode, text: str, *, links: int = 1) -> list[LexborNode]:
+def _section_of(
+    page: Page, heading: LexborNode, text: str, *, links: int = 1, own: bool = True
+) -> list[LexborNode]:
     """The teaser block `heading` (its text `text`) heads: the section it opens when that holds
-    `links` links or more and sits beside the story, else the heading and the link-dense lists right
-    after it (none when there are none). A heading named only by its opening ("More from ...")
-    asks two links of its section: a part of the story under "More from the interview" holds one."""
-    unit = heading  # climb wrappers holding nothing but the heading text
+    `links` links or more and sits beside the story (with `own`: a heading's), else the heading
+    and the link-dense lists right after it (none when there are none). A heading named only by
+    its opening ("More from ...") asks two links of its section: a part of the story under "More
+    from the interview" holds one. Without `own` (a label of any tag) a paragraph or a link is
+    no heading ("<p>Related:</p>" over a list of the story's own links; a "More stories" link)."""
+    unit, tags = heading, {heading.tag}  # climb wrappers holding nothing but the heading text
     while (parent := unit.parent) is not None and parent.tag not in _NEVER_REMOVED:
         if _norm(text_of(parent)) != text:
             break
         unit = parent
+        tags.add(unit.tag)
     parent = unit.parent
-    if parent is None:
+    if parent is None or (not own and tags & _UNHEADING):
         return []
     first = next((c for c in parent.iter(include_text=True) if text_of(c)), None)
     opens = first is not None and first.mem_id == unit.mem_id
-    if opens and len(parent.css("a[href]")[:links]) == links and page.beside_story(parent):
+    if own and opens and len(parent.css("a[href]")[:links]) == links and page.beside_story(parent):
         return [parent]  # the heading opens its own section: the section is the teaser block
     # the heading sits inside other content: take it and the link-dense lists right after it
+    # (a label not a heading heads lists alone, not the rest of its line: "<em>Read more</em>: <a>")
     doomed = [unit]
     sibling = unit.next
     while sibling is not None:
         if sibling.is_element_node:
-            if sibling.tag in _STOP_TAGS or not _is_link_dense(sibling):
+            if (
+                sibling.tag in _STOP_TAGS
+                or not _is_link_dense(sibling)
+                or (not own and sibling.tag not in _LISTS)
+            ):
                 break
             doomed.append(sibling)
+        elif not own and text_of(sibling).strip():
+            break
         sibling = sibling.next
     return doomed if len(doomed) > 1 else []
 
@@ -455,7 +484,11 @@ _BLOCK_TAGS = frozenset({"p", "div", "section", "li", "dd", "blockquote", "figur
 
 
 def _source_trailers(page: Page) -> Iterator[LexborNode]:
-    """A short block whose whole text is a source/via credit carrying a link."""
+    """A short block whose whole text is a source/via credit carrying a link; not the credits
+    (`_CREDITS`) inside list items where `_ROUNDUP` items or more hold one: there each credits an
+    item of a list of links (a blog's link roundup, "<li><a>Story</a> via netzpolitik.org</li>"),
+    the page's text. A "Read the full story" in each item is a call all the same."""
+    found: list[LexborNode] = []
     for node, folded in page.texts:
         if not _is_trailer(_unquoted(folded)):
             continue
@@ -463,7 +496,20 @@ def _source_trailers(page: Page) -> Iterator[LexborNode]:
         if block is not None and block.css_first("a[href]") is not None:
             whole = _norm(text_of(block))
             if len(whole) <= 100 and _is_trailer(whole):
-                yield block
+                found.append(block)
+    listed = {
+        block.mem_id: item.mem_id
+        for block in found
+        if _norm(text_of(block)).startswith(_CREDITS)
+        and (item := _enclosing(block, _ITEMS, include_self=True))
+    }
+    roundup = len(set(listed.values())) >= _ROUNDUP
+    yield from (b for b in found if not (roundup and b.mem_id in listed))
+
+
+_ROUNDUP = 3
+_ITEMS = frozenset({"li"})
+_CREDITS = ("via", "source")  # a trailer naming where the item is from, not a "Continue reading" call
 
 
 def _is_trailer(text: str) -> bool:
@@ -503,6 +549,7 @@ _TEASER_LABELS = _READ_ALSO | frozenset(
         "se også",  # Nordic
     }
 )  # fmt: skip
+_ARROWS = ("\u00bb", "\u203a", "\u2192", ">")  # », ›, →, >
 _INLINE_TAGS = frozenset({"span", "strong", "b", "em", "i", "label", "small", "time", "a", "font", "dt"})
 
 
@@ -526,11 +573,14 @@ def _teaser_links(page: Page) -> Iterator[LexborNode]:
 def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[LexborNode, LexborNode]]:
     """(label text node, the block-level line it opens) for every "<label>:" in `labels`. The
     colon may follow the label's element ("<em>Read more</em>: <a>...</a>"): then the line's text
-    opens with the label and the colon."""
+    opens with the label and the colon. An arrow closing the label's own text is its colon
+    ("<strong>À lire aussi »</strong> <a>...</a>")."""
     size = max(map(len, labels), default=0) + 1
     openings: dict[int, str] = {}  # each line's opening, read once however many labels it holds
     for node, folded in page.texts:
         label, colon, _ = folded.partition(":")
+        if not colon and folded.endswith(_ARROWS):
+            label, colon = folded.rstrip("".join(_ARROWS)).rstrip(), ":"
         if label not in labels or node.parent is None:
             continue
         line = node.parent
@@ -585,6 +635,11 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         "newsletter-box",
         "newsletter / subscribe boxes",
         _by_tokens("newsletter subscribe subscription signup sign-up optin opt-in mailchimp"),
+    ),
+    Rule(
+        "disclosure",
+        "advertising / affiliate disclosures and disclaimers",
+        _by_tokens("disclosure disclosures disclaimer disclaimers"),
     ),
     Rule(
         "related-block",
@@ -652,5 +707,6 @@ def ancestry(node: LexborNode) -> Iterator[int]:
     return (n.mem_id for n in ancestors(node, include_self=True))
 
 
-def _enclosing(node: LexborNode, tags: frozenset[str]) -> LexborNode | None:
-    return next((a for a in ancestors(node) if a.tag in tags), None)
+def _enclosing(node: LexborNode, tags: frozenset[str], *, include_self: bool = False) -> LexborNode | None:
+    """The nearest ancestor of `node` (or, with `include_self`, `node` itself) of one of `tags`."""
+    return next((a for a in ancestors(node, include_self=include_self) if a.tag in tags), None)

@@ -267,6 +267,43 @@ def test_source_link_trailer_is_removed() -> None:
     assert _rules(removals) == {"source-trailer"}
 
 
+def test_an_affiliate_disclosure_goes() -> None:
+    """A block classed as a disclosure or disclaimer ("editorial-disclosure", "aawp-disclaimer":
+    "This post contains references to products from our advertisers") goes; the story stays."""
+    html, removals = _strip(
+        "<div class='content'><section class='editorial-disclosure'><p>This post contains references to"
+        " products from one or more of our advertisers.</p></section>"
+        f"{STORY}<p class='aawp-disclaimer'>Bei den Verlinkungen handelt es sich um Affiliate Links</p></div>"
+    )
+    assert "advertisers" not in html and "Affiliate" not in html and "The harbour board met" in html
+    assert _rules(removals) == {"disclosure"}
+
+
+def test_a_roundups_via_lines_are_its_text() -> None:
+    """A blog post that lists links, each with its "via <source>" line, keeps those lines: three
+    list items or more with a credit each are a roundup's items, not a story's closing credit."""
+    items = "".join(
+        f"<li><p><a href='https://n.example/{i}'>Story number {i} of the week</a></p>"
+        f"<p>via netzpolitik.org <a href='https://netzpolitik.org'>https://netzpolitik.org</a></p></li>"
+        for i in range(3)
+    )
+    html, removals = _strip(f"<div><h1>Links of the week</h1><ul>{items}</ul></div>")
+    assert html.count("via netzpolitik.org") == 3
+    assert "source-trailer" not in _rules(removals)
+    # as many credits outside a list (a chart's "Source:" line each) are each a trailer
+    charts = "".join(
+        f"<p>Chart {i}</p><p>Source: <a href='https://s.example/{i}'>s.example</a></p>" for i in range(3)
+    )
+    html, removals = _strip(f"<div>{STORY}{charts}</div>")
+    assert "s.example" not in html and _rules(removals) == {"source-trailer"}
+    # and a call to read on in each item of a list is a call all the same
+    calls = "".join(
+        f"<li><p>Story {i}</p><p><a href='/s{i}'>Read the full story</a></p></li>" for i in range(3)
+    )
+    html, removals = _strip(f"<div>{STORY}<ul>{calls}</ul></div>")
+    assert "Read the full story" not in html and _rules(removals) == {"source-trailer"}
+
+
 def test_teaser_section_with_its_own_container() -> None:
     """A "Recent posts" heading opening its own block takes the whole block with it."""
     html, removals = _strip(
@@ -333,6 +370,26 @@ def test_a_section_named_by_a_teaser_opening_wants_two_links(heading: str) -> No
     rail = part.format(more="<p><a href='/y'>Another story</a></p>")
     html, removals = _strip(f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>{rail}</article>")
     assert "asked about the winter" not in html
+    assert _rules(removals) == {"teaser-section"}
+
+
+def test_a_teaser_heading_in_any_element_heads_the_lists_after_it() -> None:
+    """A rail's heading the page sets in a styled <span> ("Zobacz również" in a header bar) heads the
+    link-dense list right after it as an <h3> would, not what follows the list (the match's facts,
+    links mostly); the same words over prose stay, and so does a list under a "Related:" paragraph
+    (a paragraph is no heading: a story's own list of links may follow one)."""
+    rail = (
+        "<span class='headerbar'>Zobacz również</span><ul><li><img src='/a.jpg'><span><a href='/a'>"
+        "Another story of the league</a></span></li><li><span><a href='/b'>A third story</a></span></li></ul>"
+        "<div><a href='/l'>PGE Ekstraliga</a> <a href='/s'>Stadion im. Alfreda Smoczyka</a> 57:33</div>"
+    )
+    prose = (
+        "<p><span>Related</span></p><p>The ferry ran late on Sunday, the third time this month.</p>"
+        "<p>Related:</p><ul><li><a href='/t'>The summer timetable</a></li><li><a href='/f'>Fare</a></li></ul>"
+    )
+    html, removals = _strip(f"<div class='main'><h1>Ferries</h1>{STORY}{rail}{prose}</div>")
+    assert "Zobacz również" not in html and "Another story" not in html and "Stadion im." in html
+    assert "Related" in html and "The ferry ran late" in html and "The summer timetable" in html
     assert _rules(removals) == {"teaser-section"}
 
 
@@ -501,6 +558,19 @@ def test_a_label_without_its_colon_reads_only_the_opening_of_its_line(
     assert "teaser-link" in _rules(removals)
     page_text = len(LexborHTMLParser(html).text())
     assert folded < 3 * (page_text + len(rail))  # each text node once, not the rail's text per "More"
+
+
+def test_an_arrow_after_a_teaser_label_is_its_colon() -> None:
+    """ "<strong>À lire aussi »</strong> <a>...</a>" and "Lesen Sie auch → <a>...</a>" lead the same
+    teaser line as "À lire aussi: <a>...</a>"; a line that opens with the words and no mark is prose."""
+    prose = "<p>Lesen Sie auch <a href='/r'>den Bericht</a> des Hafenamts, der am Freitag erschien.</p>"
+    html, removals = _strip(
+        f"<div>{STORY}<p><strong>À lire aussi »</strong> <a href='/x'>Ballonnements : quel profil ?</a></p>"
+        f"<p>Lesen Sie auch → <a href='/y'>Die Nachtfähre fährt wieder</a></p>{prose}</div>"
+    )
+    assert "Ballonnements" not in html and "Nachtfähre" not in html
+    assert "des Hafenamts" in html
+    assert _rules(removals) == {"teaser-link"}
 
 
 def test_teaser_labels_of_other_languages() -> None:
