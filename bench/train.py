@@ -384,18 +384,14 @@ def cv_texts(
     rules after the models apply as in the pipeline: a list page's items (`runs`), a product
     page's carousels (`product`, read from the block tags) and a text held twice in a row
     (`model.once`, on each kept block)."""
-    from scraper.extract.model import LINK_SHARE, decide, once, sure  # noqa: PLC0415
+    from scraper.extract.model import decide, once, sure  # noqa: PLC0415
 
     ours: dict[str, str] = {}
     for page in (p for p in pages if p.fold != FROZEN):
         key = f"{page.dataset}/{page.page_id}"
         shown = _times_shown(sources[key]) if sources is not None and key in sources else None
         sizes, rules = [len(t) for t in page.texts], rule_inputs(page, shown)
-        verdicts = (
-            None
-            if first is None
-            else sure(first[key].tolist(), sizes, links=page.features[:, LINK_SHARE].tolist(), **rules)
-        )
+        verdicts = None if first is None else sure(first[key].tolist(), sizes, **rules)
         if verdicts is not None:
             ours[key] = "\n".join(once(t) for t, v in zip(page.texts, verdicts, strict=True) if v)
             continue
@@ -413,9 +409,10 @@ def rule_inputs(page: PageBlocks, shown: Callable[[str], int] | None = None) -> 
     cached blocks as the pipeline passes it (`model.choose`, `first_choice`): comments only on a
     forum page, the texts, `shown` (the copy rule's count; None: each text once), trafilatura's
     discard votes, each block's alike siblings (`item_runs`), its tag and whether the page is a
-    product's. The one home of these for every check here (cv_texts, cascade_check, teaser_check)."""
+    product's, and each block's share of link text. The one home of these for every check here
+    (cv_texts, cascade_check, teaser_check)."""
     from scraper.extract.blocks import DISCARDED  # noqa: PLC0415
-    from scraper.extract.model import tag_seen  # noqa: PLC0415
+    from scraper.extract.model import LINK_SHARE, tag_seen  # noqa: PLC0415
 
     return {
         "comments": page.page_type == "forum",
@@ -425,6 +422,7 @@ def rule_inputs(page: PageBlocks, shown: Callable[[str], int] | None = None) -> 
         "runs": item_runs(page),
         "tags": [tag_seen(row) for row in page.features.tolist()],
         "product": page.page_type == "product",
+        "links": page.features[:, LINK_SHARE].tolist(),
     }
 
 
@@ -519,15 +517,15 @@ def cascade_check(
     `probabilities` (whose scores are `alone`); per dataset, the share of pages the first model is
     sure of (whose trafilatura extraction the pipeline skips) and the F1 with the cascade, printed
     beside the main model's alone."""
-    from scraper.extract.model import LINK_SHARE, sure  # noqa: PLC0415
+    from scraper.extract.model import sure  # noqa: PLC0415
 
     first = cv_probabilities(pages, (ROUNDS,), first=True)[ROUNDS]
     scores = cv_scores(pages, datasets, probabilities, "cascade", first)
     for name, found in scores.items():
         tested = [p for p in pages if p.dataset == name and p.fold != FROZEN]
         skipped = sum(
-            sure(first[f"{p.dataset}/{p.page_id}"].tolist(), [len(t) for t in p.texts],
-                 links=p.features[:, LINK_SHARE].tolist(), **rule_inputs(p)) is not None
+            sure(first[f"{p.dataset}/{p.page_id}"].tolist(), [len(t) for t in p.texts], **rule_inputs(p))
+            is not None
             for p in tested
         )  # fmt: skip
         found["skipped"] = round(skipped / max(1, len(tested)), 4)

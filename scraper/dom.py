@@ -14,6 +14,8 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import unquote
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
@@ -60,12 +62,76 @@ _LETTERS, _MARKS = f"[^\\W{_UNSPACED}]", f"[{_marks()}]"
 WORD = re.compile(rf"[{_UNSPACED}]{_MARKS}*|{_LETTERS}+(?:{_MARKS}+{_LETTERS}*)*")
 
 
-def parse_html(html: str, source: str) -> LexborHTMLParser:
-    """The page parsed by lexbor; `ExtractionError` when the parser gives up (it cannot allocate)."""
+# How deep the elements that nest without end may nest before the parse, where one long C call
+# cannot be stopped. lexbor (as the HTML standard's tree builder says) looks down the whole stack of
+# open elements at each of their start tags ("a p element in button scope"), so a page of such tags
+# nested N deep costs N squared: 40,000 nested <div>s (440 KB) take 9 s, 200,000 (2.2 MB) minutes,
+# in one call no watchdog stops. A pool worker over `[extract] timeout` is killed; extraction in
+# this process (`inprocess.run_bounded`: `clean` of a few pages, the Python API) has no such
+# remedy, so there the page is flattened first (`flattening`). The datasets' 3,371 pages nest
+# these tags at most 313 deep (counted as `_flattened` counts), a browser's DOM 512 (Chromium puts
+# deeper ones beside); bounds.simplify unwraps every element deeper than 120 anyway, so the text
+# and blocks of a page flattened here are those of its full parse.
+MAX_NESTING = 4096
+_NESTING = re.compile(
+    r"<(/?)(?:address|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|figcaption"
+    r"|figure|footer|header|hgroup|listing|main|menu|nav|ol|pre|search|section|summary|ul)(?=[\s/>])",
+    re.IGNORECASE,
+)
+_FLATTENING: ContextVar[bool] = ContextVar("flattening", default=False)
+
+
+@contextmanager
+def flattening() -> Iterator[None]:
+    """Within it, `parse_html` in this context flattens pages nested past `MAX_NESTING` first."""
+    token = _FLATTENING.set(True)
     try:
-        return LexborHTMLParser(html)
+        yield
+    finally:
+        _FLATTENING.reset(token)
+
+
+def parse_html(html: str, source: str) -> LexborHTMLParser:
+    """The page parsed by lexbor; `ExtractionError` when the parser gives up (it cannot allocate).
+    Within `flattening()`, start tags nested deeper than `MAX_NESTING` are left out first, with
+    their end tags (`_flattened`)."""
+    try:
+        return LexborHTMLParser(_flattened(html) if _FLATTENING.get() else html)
     except (SelectolaxError, MemoryError) as exc:
         raise ExtractionError(source, "the HTML parser gave up (out of memory)") from exc
+
+
+def _flattened(html: str) -> str:
+    """`html` without the start tags of `_NESTING` met deeper than `MAX_NESTING` (their text kept)
+    and as many of its end tags after them: lexbor's cost of such a page stays linear. Counted
+    from the tags alone (an end tag closes the last one open); a page of fewer such start tags
+    than `MAX_NESTING` is as written, found in one C scan (most pages are not even read: fewer `<`)."""
+    if html.count("<") <= MAX_NESTING:
+        return html
+    tags = _NESTING.findall(html)  # "" for a start tag, "/" for an end tag
+    if tags.count("") <= MAX_NESTING or max(itertools.accumulate(tags, _deeper, initial=0)) <= MAX_NESTING:
+        return html
+    parts, kept, depth, over = [], 0, 0, 0
+    for match in _NESTING.finditer(html):
+        if not match.group(1):
+            if depth < MAX_NESTING:
+                depth += 1
+                continue
+            over += 1
+        elif over:
+            over -= 1
+        else:
+            depth = max(depth - 1, 0)
+            continue
+        end = html.find(">", match.end())
+        parts.append(html[kept : match.start()])
+        kept = len(html) if end < 0 else end + 1
+    parts.append(html[kept:])
+    return "".join(parts)
+
+
+def _deeper(depth: int, tag: str) -> int:
+    return depth + 1 if not tag else max(depth - 1, 0)
 
 
 # -- text --------------------------------------------------------------------------------------

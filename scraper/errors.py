@@ -4,7 +4,7 @@
     ├── ConfigError              bad configuration: names the key path
     ├── SourceError              a `clean` input that cannot be read (missing file, bad gzip, ...)
     ├── FetchError               carries `url` and `reason`
-    │   ├── TransientFetchError  timeout, connection reset, 429, 5xx: retried (may carry `retry_after`)
+    │   ├── TransientFetchError  timeout, connection reset, 429, 5xx: maybe later (may carry `retry_after`)
     │   └── PermanentFetchError  other 4xx, too large, not HTML, redirect loop, refused by robots.txt
     ├── ExtractionError          carries `source` and `reason`
     │   └── NoMainContent        the page has no story to extract (empty, malformed, only clutter)

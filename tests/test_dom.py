@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 from scraper import dom
 from scraper.crawl.discover import feed_links
 from scraper.crawl.links import extract_links
+from scraper.dom import MAX_NESTING, flattening, parse_html
 from scraper.errors import ExtractionError
 from scraper.extract.metadata import canonical_url
 
@@ -202,3 +203,27 @@ def test_the_mark_spans_hold_every_combining_mark_of_the_basic_plane() -> None:
     marks = [c for c in range(0x10000) if unicodedata.category(chr(c))[0] == "M"]
     assert all(any(a <= c <= b for a, b in dom._MARK_SPANS) for c in marks)
     assert all(dom.WORD.fullmatch(f"a{chr(c)}b") for c in marks if not "\u3040" <= chr(c) <= "\u30ff")
+
+
+def test_nesting_past_the_bound_is_flattened_before_the_parse_only_where_asked() -> None:
+    """Within `flattening()` (extraction in this process, where lexbor's parse cannot be stopped),
+    the start tags of elements nested past MAX_NESTING are left out, with as many end tags; the
+    text stays. A page nested less, and any page outside it, is parsed as written."""
+    deep = MAX_NESTING + 500
+    html = "<body>" + '<div class="a">' * deep + "<p>words</p>" + "</div>" * deep + "<p>after</p></body>"
+
+    def depth(tree: LexborHTMLParser) -> int:
+        node, levels = tree.css_first("p"), 0
+        while node is not None:
+            node, levels = node.parent, levels + 1
+        return levels
+
+    with flattening():
+        flat = parse_html(html, "deep")
+        shallow = "<body>" + "<section>" * 100 + "<p>words</p>" + "</section>" * 100 + "</body>"
+        assert parse_html(shallow, "ok").html == LexborHTMLParser(shallow).html
+    assert MAX_NESTING < depth(flat) < MAX_NESTING + 10
+    assert [p.text() for p in flat.css("p")] == ["words", "after"]
+    first = flat.css_first("p")
+    assert first is not None and first.parent is not None and first.parent.tag == "div"
+    assert depth(parse_html(html, "deep")) > deep  # outside: as written

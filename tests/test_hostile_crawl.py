@@ -297,6 +297,46 @@ def test_a_slow_server_holds_a_url_no_longer_than_its_budget(head: bytes, chunk:
     assert slow.requests >= 1
 
 
+SILENT = (b"", b"")  # takes the request, then says nothing
+DRIP_SLOWLY = (DRIP[0], b"x" * 10)
+
+
+@pytest.mark.parametrize(
+    ("head", "chunk", "changes", "reason"),
+    [
+        (*SILENT, {"read_timeout": 0.3}, "timed out (read)"),
+        (*DRIP_SLOWLY, {"total_timeout": 0.5}, "timed out (total 0.5s)"),
+    ],
+    ids=["answers-after-read-timeout", "body-outlasts-total-timeout"],
+)
+def test_a_slow_server_costs_one_attempt_not_the_budget(
+    head: bytes, chunk: bytes, changes: dict[str, float], reason: str
+) -> None:
+    """A server that takes the request and then answers too slowly, silent past read_timeout or
+    not done within total_timeout, is given up on after that one attempt: another would wait as
+    long again. Before, each timeout was retried until url_budget ran out (redteam9's probe: a
+    URL answering in 40 s held `scraper clean` its whole 120 s, four 30 s read timeouts)."""
+    options: dict[str, Any] = {
+        "url_budget": 60.0,
+        "read_timeout": 5.0,
+        "total_timeout": 30.0,
+        "max_attempts": 4,
+        "backoff_initial": 0.01,
+        "backoff_max": 0.02,
+        **changes,
+    }
+
+    async def go(url: str) -> None:
+        async with Fetcher(FetchSettings(**options), trusted=[url]) as fetcher:
+            await fetcher.fetch(url)
+
+    with TrickleServer(head, chunk, every=0.05, lasting=10.0) as slow:
+        with pytest.raises(TransientFetchError) as info:
+            asyncio.run(go(slow.url("/page")))
+        assert info.value.reason == reason
+        assert slow.requests == 1
+
+
 def test_a_named_host_is_trusted_on_its_own_port_only(tmp_path: Path, server: LocalServer) -> None:
     """The start URL's host may be private, but only on its port: its redirect to another port of
     the same machine (another service) is refused by the SSRF guard and nothing is asked of it

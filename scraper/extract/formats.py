@@ -31,7 +31,7 @@ from trafilatura.xml import control_xml_output, xmltotxt
 
 from scraper.config import ExtractSettings
 from scraper.dom import BLOCK_ELEMENTS
-from scraper.extract.model import calls, drop_copies
+from scraper.extract.model import LINKED, calls, drop_copies
 from scraper.models import Document
 
 __all__ = [
@@ -709,10 +709,23 @@ def remove_calls(bodies: list[etree._Element]) -> bool:
     any was. The blocks' verdicts drop such a block wherever they stand (model._unasked); this
     drops it where trafilatura's text stands, which a page whose only change it would be keeps."""
     found = [element for body in bodies for element, text in xml_blocks(body)
-             if element.tag in _CALL_BLOCKS and calls(text)]  # fmt: skip
+             if element.tag in _CALL_BLOCKS and calls(text, linked=_linked(element, text))]  # fmt: skip
     for element in found:
         _drop_own_text(element)
     return bool(found)
+
+
+def _linked(element: etree._Element, text: str) -> bool:
+    """Whether `LINKED` or more of a block's own `text` is its links' (trafilatura's `<ref>`, not
+    inside a block nested in it): a bare "To the top" is a call as a link's text only (model.calls)."""
+    refs = (ref for ref in element.iter("ref") if _block_of(ref) is element)
+    inside = sum(len(" ".join("".join(ref.itertext()).split())) for ref in refs)
+    return inside >= LINKED * len(text) > 0
+
+
+def _block_of(element: etree._Element) -> etree._Element | None:
+    """The nearest block `element` sits in (`_is_block`), None outside any."""
+    return next((a for a in element.iterancestors() if _is_block(a)), None)
 
 
 # The characters `remove_unheld` may scan in a page's text, in all (each block costs one search

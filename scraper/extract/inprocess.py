@@ -19,7 +19,7 @@ same (each exception dropped, or the watchdog not run in time on a loaded machin
 time too, as a pool worker past its limit is stopped. The exception is raised between two steps of
 Python code: a single C call (one regex, one parse) finishes first. The inputs that could make
 one C call long are bounded before it (`[fetch] max_bytes` on the input; element, depth and
-table caps in bounds.py).
+table caps in bounds.py; nesting that would make lexbor's parse quadratic, dom.flattening).
 
 The exception can land in any Python code the extracting thread runs, threading's own included,
 and under a tracer (coverage, a debugger, a profiler) also on the return from a `__enter__` that
@@ -57,6 +57,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from scraper.config import ExtractSettings
+from scraper.dom import flattening
 from scraper.errors import ConfigError, ExtractionError, ScraperError, internal_error
 
 __all__ = ["InProcess", "memory_reason", "run_bounded", "timeout_reason"]
@@ -83,7 +84,7 @@ def run_bounded(source: str, settings: ExtractSettings, fn: Callable[..., T], /,
     _warm_up()
     watchdog = _Watchdog(settings.timeout)
     try:
-        with _headroom(settings.max_memory):
+        with _headroom(settings.max_memory), flattening():  # a deep page's parse: one C call
             try:
                 started = time.monotonic()
                 watchdog.start()

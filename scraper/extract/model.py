@@ -427,9 +427,9 @@ _CALL = re.compile(
             r"|newsroom|blog|suche|liste|artikeln|projekten?|nachrichten|news)",
             r"retour (?:en haut(?: de (?:la )?page)?|à l'accueil|à la liste)", r"volver (?:arriba|al inicio)",
             r"torna (?:su|all'inizio)", r"voltar ao (?:topo|início)", r"terug naar (?:boven|het overzicht)",
-            r"(?:go |scroll )?to (?:the )?top", r"top of (?:the )?page", r"(?:zurück )?nach oben",
-            r"(?:zum )?seitenanfang", r"haut de (?:la )?page", r"ir arriba", r"naar boven",
-            r"(?:do|na) góry", r"(?:tilbake |tillbaka )?till? toppen",
+            r"(?:go|scroll) to (?:the )?top", r"top of (?:the )?page", r"zurück nach oben",
+            r"(?:zum )?seitenanfang", r"haut de (?:la )?page", r"ir arriba",
+            r"(?:tilbake til|tillbaka till) toppen",
             # a share button, a blog's feed links (not a lone "Share" or "Teilen": a section may be named so)
             r"(?:share|tweet|pin|e-?mail) (?:this|it)(?: (?:article|story|post|page))?",
             r"share (?:on|via) " + _NETWORKS, r"(?:auf )?" + _NETWORKS + r" teilen",
@@ -441,9 +441,13 @@ _CALL = re.compile(
         )
     )
 )  # fmt: skip
+# a link back up the page in words a story's heading may say too ("To the top" over a climb, "Do
+# góry", "Til toppen"): a call only as a link's text (`calls`, `linked`)
+_UP = re.compile(r"to (?:the )?top|nach oben|naar boven|(?:do|na) góry|till? toppen")
 # the marks and arrows around a button's text
 _CALL_TRIM = " :.!?\u2026\u00bb\u203a\u2192\u2191>|-\u2013\u2014\u2190<\u00ab()[]"
 CALL_WORDS = 10
+LINKED = 0.5  # a block's share of link text from which its text is a link's (`calls`)
 
 
 def probabilities(blocks: list[Block]) -> list[list[float]]:
@@ -491,10 +495,16 @@ def choose(
         runs=[_run(b) for b in blocks],
         tags=[tag_seen(b.features) for b in blocks],
         product=product,
+        links=_link_shares(blocks),
     )
     if verdicts is None:
         return None
     return _in_order(blocks, verdicts, comments_last=comments_last, tables=tables)
+
+
+def _link_shares(blocks: list[Block]) -> list[float]:
+    """Each block's share of link text, all of it where the block sits inside a link (<a><h2>)."""
+    return [1.0 if b.linked else b.features[LINK_SHARE] for b in blocks]
 
 
 def _run(block: Block) -> int:
@@ -531,7 +541,7 @@ def first_choice(
         shown=shown,
         votes=[b.features[DISCARDED] for b in blocks],
         tags=[tag_seen(b.features) for b in blocks],
-        links=[1.0 if b.linked else b.features[LINK_SHARE] for b in blocks],  # <a><h2>: all link text
+        links=_link_shares(blocks),
         listed=[inside(b, "ul") for b in blocks],
         thread=thread,
         runs=[_run(b) for b in blocks],
@@ -664,7 +674,7 @@ def sure(
                        sizes=sizes, wanted=wants, texts=texts, runs=runs, tags=tags,
                        product=product)  # fmt: skip
     if texts is not None:  # before `unheaded`: a sign-up box's heading over its call heads nothing
-        _unasked(verdicts, texts)
+        _unasked(verdicts, texts, links)
     if tags is not None and not (comments if thread is None else thread):
         verdicts = unheaded(verdicts, tags, links, listed, labels=labels, removed=removed, reach=reach)
     if texts is not None:  # after it: a heading over a copy heads text the page shows (the truths keep it)
@@ -948,6 +958,7 @@ def decide(
     runs: list[int] | None = None,
     tags: list[str] | None = None,
     product: bool = False,
+    links: list[float] | None = None,
 ) -> list[int] | None:
     """Each block's fate: BOILERPLATE (dropped), CONTENT or COMMENT (kept as that); None when
     that is what trafilatura did, when nothing would be kept, or when the model would drop more
@@ -959,7 +970,8 @@ def decide(
     A list page's items are kept (`items`: `runs`, each block's alike siblings; not those of which
     trafilatura's rules remove `VOTE` or more, `votes`), as `sure` does. With `texts`, a kept block
     of machine identifiers goes (`machine`), and so do copies among the kept blocks (`drop_copies`:
-    a text kept more often than the page shows it, `shown`)."""
+    a text kept more often than the page shows it, `shown`), and calls to act on the page
+    (`calls`; `links`, each block's share of link text, as `sure` reads them)."""
     verdicts: list[int] = []
     doubted: list[bool] = []  # left to trafilatura's verdict
     kinds: list[int] = []  # what each block is when kept
@@ -996,18 +1008,19 @@ def decide(
         # a thread (its replies in page order), not an article whose comments are wanted after it
         changed |= _unread(verdicts, texts, shown, comments=comments and not comments_last)
         if changed:
-            _unasked(verdicts, texts)
+            _unasked(verdicts, texts, links)
     return verdicts if changed and any(verdicts) else None
 
 
-def _unasked(verdicts: list[int], texts: list[str]) -> None:
+def _unasked(verdicts: list[int], texts: list[str], links: list[float] | None) -> None:
     """Drop, in `verdicts`, the kept blocks that ask the reader to act on the page ("Leave a Reply":
-    `calls`). In `sure`; in `decide` only where its verdicts stand anyway: a page whose only change
-    this would be keeps trafilatura's own text, which the blocks' verdicts do not match line for
-    line (its list markers, a menu the trigram overlap counts as kept); the pipeline takes the
-    calls out of that text itself (formats.remove_calls)."""
+    `calls`; a bare "To the top" only where `links`, each block's share of link text, says it is
+    mostly a link's: `LINKED`). In `sure`; in `decide` only where its verdicts stand anyway: a page
+    whose only change this would be keeps trafilatura's own text, which the blocks' verdicts do not
+    match line for line (its list markers, a menu the trigram overlap counts as kept); the pipeline
+    takes the calls out of that text itself (formats.remove_calls)."""
     for i, (v, t) in enumerate(zip(verdicts, texts, strict=True)):
-        if v and calls(t):
+        if v and calls(t, linked=links is not None and links[i] >= LINKED):
             verdicts[i] = BOILERPLATE
 
 
@@ -1048,22 +1061,27 @@ def words(text: str, most: int | None = None) -> int:
     return sum(1 for _ in itertools.islice(WORD.finditer(text), most))
 
 
-def calls(text: str) -> bool:
+def calls(text: str, *, linked: bool = False) -> bool:
     """Whether a block's whole text is a call to act on the page (`_CALL`: "Leave a Reply",
-    "Kommentar hinzufügen", "Follow us on Twitter"), of at most `CALL_WORDS` words, the marks and
-    arrows around a button's text aside; read as the page shows it (`dom.composed`: a soft hyphen
-    or a zero-width space inside "Kom\u00admentar" or after "Reply" is no letter of it). A block of
-    a few lines is one where each line is one (a bar of buttons: "Zurück zum Newsroom" over
-    "Drucken"), and so is one call written over two ("Leave a<br>Reply")."""
+    "Kommentar hinzufügen", "Follow us on Twitter"; where the block is `linked`, mostly a link's
+    text, also a bare link back up, `_UP`: "To the top", "Do góry"), of at most `CALL_WORDS`
+    words, the marks and arrows around a button's text aside; read as the page shows it
+    (`dom.composed`: a soft hyphen or a zero-width space inside "Kom\u00admentar" or after "Reply"
+    is no letter of it). A block of a few lines is one where each line is one (a bar of buttons:
+    "Zurück zum Newsroom" over "Drucken"), and so is one call written over two ("Leave a<br>Reply")."""
     if len(text) > 20 * CALL_WORDS:
         return False
     read = composed(text)
     if words(read, CALL_WORDS + 1) > CALL_WORDS:
         return False
-    if _CALL.fullmatch(_folded_call(read)):
+    if _is_call(_folded_call(read), linked=linked):
         return True
     lines = [folded for line in read.splitlines() if (folded := _folded_call(line))]
-    return len(lines) > 1 and all(_CALL.fullmatch(line) for line in lines)
+    return len(lines) > 1 and all(_is_call(line, linked=linked) for line in lines)
+
+
+def _is_call(folded: str, *, linked: bool) -> bool:
+    return bool(_CALL.fullmatch(folded) or (linked and _UP.fullmatch(folded)))
 
 
 def _folded_call(text: str) -> str:

@@ -371,11 +371,17 @@ def _teaser_sections(page: Page) -> Iterator[LexborNode]:
         if node.tag not in HEADINGS and not class_tokens(node) & {"title", "heading", "headline"}:
             continue
         text = _norm(text_of(node))
-        if text in _TEASER_HEADINGS or text.startswith(_TEASER_PREFIXES):
+        if text in _TEASER_HEADINGS:
             yield from _section_of(page, node, text)
+        elif text.startswith(_TEASER_PREFIXES):  # "More from the interview" may head the story's own part
+            yield from _section_of(page, node, text, links=2)
 
 
-def _section_of(page: Page, heading: LexborNode, text: str) -> list[LexborNode]:
+def _section_of(page: Page, heading: LexborNode, text: str, *, links: int = 1) -> list[LexborNode]:
+    """The teaser block `heading` (its text `text`) heads: the section it opens when that holds
+    `links` links or more and sits beside the story, else the heading and the link-dense lists right
+    after it (none when there are none). A heading named only by its opening ("More from ...")
+    asks two links of its section: a part of the story under "More from the interview" holds one."""
     unit = heading  # climb wrappers holding nothing but the heading text
     while (parent := unit.parent) is not None and parent.tag not in _NEVER_REMOVED:
         if _norm(text_of(parent)) != text:
@@ -386,7 +392,7 @@ def _section_of(page: Page, heading: LexborNode, text: str) -> list[LexborNode]:
         return []
     first = next((c for c in parent.iter(include_text=True) if text_of(c)), None)
     opens = first is not None and first.mem_id == unit.mem_id
-    if opens and parent.css_first("a[href]") is not None and page.beside_story(parent):
+    if opens and len(parent.css("a[href]")[:links]) == links and page.beside_story(parent):
         return [parent]  # the heading opens its own section: the section is the teaser block
     # the heading sits inside other content: take it and the link-dense lists right after it
     doomed = [unit]

@@ -33,7 +33,7 @@ import httpx
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
-    retry_if_exception_type,
+    retry_if_exception,
     stop_after_attempt,
     wait_random_exponential,
 )
@@ -447,7 +447,7 @@ class Fetcher:
         return AsyncRetrying(
             stop=stop,
             wait=wait,
-            retry=retry_if_exception_type(TransientFetchError),
+            retry=retry_if_exception(_worth_retrying),
             before_sleep=_log_retry,
             sleep=sleep,
             reraise=True,
@@ -493,6 +493,16 @@ def parse_retry_after(value: str | None) -> float | None:
             return None
         seconds = (when - utc_now()).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    """The one retry rule: a transient failure is tried again, unless the server took the
+    request and then answered too slowly (nothing for `read_timeout`, or no whole answer within
+    `total_timeout`): another attempt would wait as long again, so a slow URL costs one
+    attempt's timeout, not `url_budget`. A connect timeout, a reset, 429 and 5xx are retried."""
+    if not isinstance(exc, TransientFetchError):
+        return False
+    return not isinstance(exc.__cause__, TimeoutError | httpx.ReadTimeout | httpx.WriteTimeout)
 
 
 def _retry_after(state: RetryCallState) -> float | None:

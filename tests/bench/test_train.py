@@ -81,12 +81,13 @@ def test_the_block_cv_drops_a_product_pages_carousel_and_copies_as_the_pipeline_
 
 def test_every_check_reads_the_rules_inputs_from_one_place() -> None:
     """`rule_inputs` gives sure and decide what the pipeline passes: the block tags, the page's
-    product and forum types, the runs and the votes, from the cached features."""
+    product and forum types, the runs, the votes and the link shares, from the cached features."""
     product, grid = _product_page(), _grid_page()
     found = rule_inputs(product)
     assert found["product"] and not found["comments"] and found["shown"] is None
     assert found["tags"][:4] == ["h1", "", "", "h2"]
     assert found["texts"] == product.texts and len(found["votes"]) == len(product.texts)
+    assert len(found["links"]) == len(product.texts)
     assert rule_inputs(grid)["runs"] == item_runs(grid) and not rule_inputs(grid)["product"]
 
 

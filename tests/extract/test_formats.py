@@ -421,6 +421,23 @@ def test_copies_leave_trafilaturas_xml_and_the_text_around_them_stays() -> None:
     assert not remove_copies([body], shows)
 
 
+def test_a_bare_link_back_up_leaves_trafilaturas_xml_as_a_link_only() -> None:
+    """In trafilatura's XML a bare "To the top" goes where it is a link's text (its `<ref>`), not
+    where it heads a part of the story or sits in a sentence's link; "Back to top" goes either way."""
+    body = etree.fromstring(
+        "<body><head>To the top</head><p>The summit at last.</p>"
+        "<p>\u2191 <ref target='#top'>To the top</ref></p><item>Do góry</item>"
+        "<p><ref target='#a'>Nach oben</ref> went the rope.</p><p>Back to top</p></body>"
+    )
+    assert formats.remove_calls([body])
+    assert [text for _, text in xml_blocks(body)] == [
+        "To the top",
+        "The summit at last.",
+        "Do góry",
+        "Nach oben went the rope.",
+    ]
+
+
 def test_a_paragraph_holding_several_blocks_of_the_page_is_split_at_their_bounds() -> None:
     """trafilatura's baseline gives a short page's <article> as one paragraph: it is split where
     the page's blocks begin and end, what lies between them (a share bar the pre-pass had taken)

@@ -270,3 +270,18 @@ def test_more_inputs_than_a_handful_go_to_the_pool_alone(
     few = files[:HANDFUL]
     list(clean_stream([Input(str(p), "file") for p in few], Settings(), CleanOptions(jobs=1)))
     assert here == [str(p) for p in few]
+
+
+@pytest.mark.parametrize("tag", ["div", "b"])
+def test_a_page_nested_tens_of_thousands_deep_is_cleaned_within_the_limit(tag: str) -> None:
+    """40,000 nested <div>s (440 KB) made lexbor's parse one C call of 9 s that no watchdog stops
+    (200,000: ten minutes, SIGTERM unheard), and 40,000 nested <b>s made bounds.simplify unwrap
+    them outermost first, in quadratic time: `scraper clean` of one such page failed over time
+    or hung. In this process the deepest nesting is flattened before the parse, and unwrapped
+    innermost first: the page's text comes back."""
+    from scraper.api import clean_html  # noqa: PLC0415  # the user's way in, through run_bounded
+
+    story_text = "The committee met on Tuesday evening to discuss the dredging plans and the ferry timetable."
+    html = f"<html><body>{f'<{tag}>' * 40_000}<p>{story_text}</p>{f'</{tag}>' * 40_000}</body></html>"
+    document = clean_html(html, settings=ExtractSettings(timeout=5))
+    assert story_text in document.text

@@ -338,6 +338,24 @@ def test_a_call_goes_where_trafilaturas_text_stands(cascade: bool, before: str, 
     assert calls == [] and "The harbour board met on Tuesday" in doc.text
 
 
+@pytest.mark.parametrize("cascade", [True, False])
+@pytest.mark.parametrize("words", ["To the top", "Til toppen", "Do góry"])
+def test_a_bare_link_back_up_is_a_call_as_a_link_only(cascade: bool, words: str) -> None:
+    """ "To the top" as a link's text is a link back up the page and goes; as the heading of the
+    story's last part (a climb's summit) it is the story's and stays (redteam9's finding), whichever
+    path made the text."""
+    climb = [
+        "The last four hundred metres took the climbers most of the morning, roped together on a ridge"
+        " of old snow that the wind had packed hard overnight.",
+        "At the summit they stayed ten minutes, long enough for a photograph and a thermos of tea,"
+        " before the weather turned.",
+    ]
+    story = "".join(f"<p>{p}</p>" for p in climb)
+    body = f"<h1>Ferries</h1>{PARAGRAPHS}<h2>{words}</h2>{story}<p><a href='#top'>{words}</a></p>"
+    doc = clean_html(_article(body=body), settings=ExtractSettings(cascade=cascade))
+    assert doc.text.split("\n")[-3:] == [words, *climb]
+
+
 def test_addresses_are_kept_as_the_page_writes_them() -> None:
     """The image and canonical URLs are not composed (NFC) as the text is: a decomposed letter in a
     URL is other bytes once percent-encoded, so composing it would name another resource."""

@@ -315,6 +315,27 @@ def test_teaser_headings_that_name_what_the_rail_holds(heading: str) -> None:
     assert _rules(removals) == {"teaser-section"}
 
 
+@pytest.mark.parametrize("heading", ["Mehr von allem", "More from the interview"])
+def test_a_section_named_by_a_teaser_opening_wants_two_links(heading: str) -> None:
+    """A section of the story whose heading only opens as a rail's does ("More from the interview",
+    "Mehr von allem") and which holds one link in its prose is the story's: it stays (redteam9's
+    finding). The same section holding two links is a rail and goes."""
+    part = (
+        f"<section><h2>{heading}</h2><p>The captain, asked about the winter, said the crossings would"
+        " run as long as the ice allowed, and pointed to <a href='/x'>last year's schedule</a> as a guide"
+        " for the crews who work the early boats.</p>{more}</section>"
+    )
+    html, removals = _strip(
+        f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>{part.format(more='')}</article>"
+    )
+    assert "asked about the winter" in html
+    assert "teaser-section" not in _rules(removals)
+    rail = part.format(more="<p><a href='/y'>Another story</a></p>")
+    html, removals = _strip(f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>{rail}</article>")
+    assert "asked about the winter" not in html
+    assert _rules(removals) == {"teaser-section"}
+
+
 @pytest.mark.parametrize("heading", ["À lire aussi", "Läs också", "Zobacz również"])
 def test_a_decomposed_teaser_heading_is_the_heading(heading: str) -> None:
     """A heading whose accents the page writes as combining marks (NFD) is the same heading."""

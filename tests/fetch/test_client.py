@@ -317,18 +317,27 @@ def test_parse_retry_after_past_date_is_zero() -> None:
 
 
 @pytest.mark.parametrize(
-    ("exc_type", "reason"),
-    [(httpx.ReadTimeout, "timed out (read)"), (httpx.ConnectTimeout, "timed out (connect)")],
+    ("exc_type", "reason", "attempts"),
+    [
+        (httpx.ConnectTimeout, "timed out (connect)", SETTINGS.max_attempts),
+        (httpx.PoolTimeout, "timed out (waiting for a free connection)", SETTINGS.max_attempts),
+        # the server took the request and then said nothing: another attempt would wait as long
+        (httpx.ReadTimeout, "timed out (read)", 1),
+        (httpx.WriteTimeout, "timed out (write)", 1),
+    ],
 )
-def test_timeouts_are_retried_then_raised(exc_type: type[httpx.TransportError], reason: str) -> None:
-    """httpx timeouts are retried and end as a TransientFetchError naming the phase."""
+def test_timeouts_end_as_a_transient_error_naming_the_phase(
+    exc_type: type[httpx.TransportError], reason: str, attempts: int
+) -> None:
+    """httpx timeouts end as a TransientFetchError naming the phase; one before the request
+    reached the server is retried, a silent server is not."""
     site, fake = Site({"/page": raising(exc_type, "timed out")}), FakeTime()
     with pytest.raises(TransientFetchError) as info:
         fetch(site, fake=fake)
     assert info.value.reason == reason
     assert isinstance(info.value.__cause__, exc_type)
-    assert site.hits("/page") == SETTINGS.max_attempts
-    assert len(fake.sleeps) == SETTINGS.max_attempts - 1
+    assert site.hits("/page") == attempts
+    assert len(fake.sleeps) == attempts - 1
 
 
 def test_connect_error_names_the_reason() -> None:
