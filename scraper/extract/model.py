@@ -1147,10 +1147,10 @@ def drop_copies(
         candidates = [i for i in long_enough if i not in dropped]
         # longest first: a text can only be inside one at least as long
         order = sorted(candidates, key=lambda i: (-len(texts[i]), i))
-        everything = "\0".join(texts[i] for i in order)
+        held = _Holding([texts[i] for i in order])
         excess = {}  # text -> how many times too often the output holds it
         for i in order:
-            found = everything.count(texts[i])
+            found = held.count(texts[i])
             if found >= 2 and texts[i] not in excess and found > times(texts[i]):
                 excess[texts[i]] = found - times(texts[i])
         if not excess:
@@ -1170,6 +1170,44 @@ def drop_copies(
             equal = [i for i in order if texts[i] == text]
             dropped.update(equal[len(equal) - min(over, len(equal)) :])
             this_round.append(text)
+
+
+class _Holding:
+    """How often the kept texts hold a text, `"\0".join(kept).count(text)`, each text counted once.
+    Asked of every kept text, that count is quadratic: 30,000 short paragraphs took 20 s of a
+    900 KB page's extraction. So where the kept texts are many and long (`_SCANS`: about 0.1 s of
+    counting, past every page of the datasets but a few), a text inside a kept one holds its inner
+    words (each between two spaces of it: `str.split`'s tokens but its first and last) as whole
+    tokens of that one, and only the kept texts holding its rarest inner token are counted in,
+    where those are under a tenth of them."""
+
+    def __init__(self, kept: list[str]) -> None:
+        self._kept = kept
+        self._everything = "\0".join(kept)
+        self._counted: dict[str, int] = {}
+        self._holders: dict[str, list[int]] | None = None
+        if len(kept) * len(self._everything) > _SCANS:
+            self._holders = {}
+            for k, text in enumerate(kept):
+                for token in set(text.split()):
+                    self._holders.setdefault(token, []).append(k)
+
+    def count(self, text: str) -> int:
+        found = self._counted.get(text)
+        if found is None:
+            found = self._counted[text] = self._count(text)
+        return found
+
+    def _count(self, text: str) -> int:
+        inner = text.split()[1:-1] if self._holders is not None else None
+        if inner and self._holders is not None and "\0" not in text:  # no count crosses a "\0"
+            holders = min((self._holders.get(token, ()) for token in inner), key=len)
+            if len(holders) * 10 < len(self._kept):
+                return sum(self._kept[k].count(text) for k in holders)
+        return self._everything.count(text)
+
+
+_SCANS = 100_000_000  # characters `_Holding` may scan in all, about (kept texts x their length)
 
 
 def _quoted(j: int, texts: list[str], excess: dict[str, int], kept: list[int]) -> bool:

@@ -647,7 +647,12 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         _by_tokens("related recommended recommendations outbrain taboola trending"),
     ),
     Rule("breadcrumbs", "breadcrumb trails", _by_tokens("breadcrumb breadcrumbs crumbs")),
-    Rule("review-section", "a product page's customer reviews, unless comments are wanted", _review_sections),
+    Rule(
+        "review-section",
+        "a product page's customer reviews, unless comments are wanted",
+        _review_sections,
+        safe=True,
+    ),
     Rule(
         "teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections, named=True
     ),

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.config import ExtractSettings
 from scraper.extract import model
 from scraper.extract.blocks import (
     FEATURE_COUNT,
@@ -19,6 +20,7 @@ from scraper.extract.blocks import (
     reaches,
     reading_order,
 )
+from scraper.extract.inprocess import run_bounded
 
 PAGE = page_features("article", 0, 0, 0)
 
@@ -278,6 +280,36 @@ def test_a_repeated_quote_is_kept_once() -> None:
     texts = ["Results", "The results were clear: the tide came in early.", "the tide came in early", ""]
     assert model.drop_copies(texts) == {2}
     assert model.drop_copies(["same three words", "same three words"]) == {1}
+
+
+def test_copies_among_thousands_of_kept_texts_are_found_within_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """drop_copies counted every kept text in all of them (quadratic): 40,000 log lines, a long
+    page's paragraphs, took about 20 s, past `[extract] timeout`. Counted through the kept texts
+    holding a text's rarest inner word, the count is the same and the page's copies are found
+    in a second; and so on small inputs, where every kept text is read (`_SCANS` 0)."""
+    lines = [
+        f"Entry {i} of the harbour log: the crew of boat {i * 7} reported ice at dawn." for i in range(40_000)
+    ]
+    quote = "the crew of boat 700 reported ice"  # inside entry 100, and kept once more: a copy
+    texts = [
+        *lines,
+        "Ice again.",
+        quote,
+        "\u6e2f\u53e3\u6709\u51b0\u3002",
+        "ore words",
+        "more words here now",
+    ]
+    assert run_bounded("log.html", ExtractSettings(timeout=8), model.drop_copies, texts) == {40_001}
+    monkeypatch.setattr(model, "_SCANS", 0)
+    small = ["more words here now", "ore words here", "here now", "a b", "a b c a b c", "b c a", "x\0y z w"]
+    for text in [*small, "words here", "a b c", "z"]:
+        assert model._Holding(small).count(text) == "\0".join(small).count(text), text
+    assert model.drop_copies(["Ice again.", quote, lines[100], "ore words here", "more words here now"]) == {
+        1,
+        3,
+    }
 
 
 def _shows(counts: dict[str, int]) -> Callable[[str], int]:

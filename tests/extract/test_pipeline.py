@@ -1054,6 +1054,38 @@ def test_a_product_pages_customer_reviews_are_left_out_unless_comments_are_wante
     assert "review-section" not in rules
 
 
+def test_the_second_call_brings_back_no_customer_reviews() -> None:
+    """A product page's customer reviews, taken out by the pre-pass, stay out when the second call
+    reads the page without it (trafilatura's text on the pre-passed page holding under a quarter of
+    its prose): before, they came back with the second call's text, which the model cannot judge
+    (its blocks are the pre-passed page's), and the page's text was mostly its reviews."""
+    notes = "".join(
+        f"<p>Note {i}: the pack's frame sheet is made of recycled plastic, and the maker repairs"
+        " broken buckles and zips for free for as long as you own it.</p>"
+        for i in range(12)
+    )
+    reviews = (
+        "<div class='product-reviews'><h2>Customer reviews</h2>"
+        + "".join(
+            f"<div class='review-item'><p>Reviewer {i} says the straps are comfortable on long walks,"
+            " the side pockets a little tight for big bottles, and the rain cover easy to find.</p></div>"
+            for i in range(6)
+        )
+        + "</div>"
+    )
+    product = '<script type="application/ld+json">{"@type": "Product", "name": "Trail pack"}</script>'
+    body = f"<article><h1>Trail pack</h1>{PARAGRAPHS}</article><div class='comments'>{notes}</div>{reviews}"
+    block_model.use(None)  # trafilatura's output stands
+    try:
+        trace = Trace()
+        document = extract(fetched_page(_article(body=body, head=product)), ExtractSettings(), trace)
+    finally:
+        block_model.use_shipped()
+    assert document.page_type == "product" and trace.extractions == 2
+    assert "harbour board met on Tuesday" in document.text
+    assert "Reviewer 1 says" not in document.text and "Reviewer" not in document.markdown
+
+
 def test_an_expert_review_of_a_product_keeps_its_verdict() -> None:
     """A review article marked up as search engines ask (a Review whose itemReviewed is the
     Product) is an article, not a product page: its verdict box, classed "review-box", is its
