@@ -17,6 +17,7 @@ size and the bound on requests in work are scraper/serve/limits.py's.
 
 Errors are JSON `{"error": reason}` with a status:
     400  a request that is no clean request (neither url nor html, --precision with --recall, ...)
+    408  a body not all received within the guard's body_timeout (scraper/serve/limits.py)
     413  a body or HTML larger than the limits
     422  the page cannot be cleaned: refused (private address, robots.txt, not HTML, too large)
          or its extraction failed (time or memory limit, too complex)

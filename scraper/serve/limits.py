@@ -3,6 +3,9 @@ the requests in work. One ASGI middleware, so a request is refused before any ro
 
     401   no `Authorization: Bearer TOKEN`, or another token (`WWW-Authenticate: Bearer`)
     413   a body longer than `max_request_bytes` (told by Content-Length, or counted as it comes)
+    408   a body not all received within `body_timeout` seconds of the request (a client that sends
+          its headers and then stalls would hold a slot of `max_concurrency` for ever: sixteen such
+          connections made every other request a 503)
     503   `max_concurrency` requests already in work: `Retry-After: N`, try again then
 
 Only the `/v1/` routes are guarded; `/healthz` and the OpenAPI docs are open (they tell nothing
@@ -11,6 +14,7 @@ of the pages). The token is compared in constant time.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 from dataclasses import dataclass
@@ -30,6 +34,7 @@ class GuardLimits:
     max_request_bytes: int
     max_concurrency: int
     retry_after: int
+    body_timeout: float = 60.0  # seconds for the whole body to arrive (twice 10 MiB at 3 Mbit/s)
 
 
 class Guard:
@@ -61,7 +66,14 @@ class Guard:
             return
         self.in_work += 1
         try:
-            body = await _read_body(receive, _header(scope, b"content-length"), limits.max_request_bytes)
+            try:
+                async with asyncio.timeout(limits.body_timeout):
+                    body = await _read_body(
+                        receive, _header(scope, b"content-length"), limits.max_request_bytes
+                    )
+            except TimeoutError:
+                await _refuse(send, 408, f"request body not received within {limits.body_timeout:g} s")
+                return
             if body is None:
                 await _refuse(send, 413, f"request body larger than {limits.max_request_bytes} bytes")
                 return

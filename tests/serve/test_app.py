@@ -349,3 +349,37 @@ def test_serve_runs_as_a_command_and_stops_on_sigterm(tmp_path: Path) -> None:
         _out, err = served.communicate(timeout=60)
     assert served.returncode == 143, err
     assert "Traceback" not in err
+
+
+def test_a_body_that_stalls_frees_its_slot_with_408() -> None:
+    """A client that sends its headers and part of a body, then nothing, held its slot of
+    max_concurrency for as long as it kept the connection open: 16 such connections made every
+    other request a 503. The body must arrive within body_timeout, else 408 and the slot is free."""
+    from starlette.types import Message, Receive, Scope, Send  # noqa: PLC0415
+
+    from scraper.serve.limits import Guard, GuardLimits  # noqa: PLC0415  # the middleware alone
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        raise AssertionError("a request whose body never came reaches no route")
+
+    limits = GuardLimits(
+        token=None, max_request_bytes=1000, max_concurrency=1, retry_after=2, body_timeout=0.2
+    )
+    guard = Guard(app, limits)
+    sent: list[Message] = []
+    parts: list[Message] = [{"type": "http.request", "body": b'{"html":', "more_body": True}]
+
+    async def receive() -> Message:
+        if parts:
+            return parts.pop()
+        await asyncio.sleep(3600)  # the client stalls, its connection open
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope: Scope = {"type": "http", "path": "/v1/clean", "headers": [(b"content-length", b"100")]}
+    asyncio.run(asyncio.wait_for(guard(scope, receive, send), timeout=10))
+    assert sent[0]["status"] == 408
+    assert b"not received within 0.2 s" in sent[1]["body"]
+    assert guard.in_work == 0
