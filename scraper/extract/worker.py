@@ -53,9 +53,18 @@ T = TypeVar("T")
 
 log = logging.getLogger("scraper.extract")
 
-# Loggers of the libraries extraction runs: their warnings ("discarding data", "empty HTML
-# tree") are about pages we already report on, so they show only at debug level (-vv).
-_LIBRARY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer", "py.warnings")
+# Loggers of the libraries extraction runs, and of the web archive reader (warcio: "Replacing
+# spaces in invalid WARC-Target-URI", quoting the archive): their warnings ("discarding data",
+# "empty HTML tree") are about pages we already report on, so they show only at debug level (-vv).
+_LIBRARY_LOGGERS = (
+    "trafilatura",
+    "htmldate",
+    "courlan",
+    "justext",
+    "charset_normalizer",
+    "warcio",
+    "py.warnings",
+)
 
 
 def quiet_libraries(level: int = logging.CRITICAL) -> None:

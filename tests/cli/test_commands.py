@@ -27,6 +27,7 @@ from scraper.corpus.batch import clean_sources
 from scraper.errors import WriteError
 from scraper.store import Store
 from scraper.store.lock import crawl_lock
+from tests.archives import Exchange, warc_bytes
 from tests.factories import article, make_doc
 from tests.httpserver import Handler, LocalServer, Request, Route
 
@@ -504,3 +505,19 @@ def test_library_log_lines_stay_off_stderr_when_extraction_is_imported_after_the
     command = [sys.executable, "-m", "scraper", "-vv", "clean", str(page)]
     loud = subprocess.run(command, capture_output=True, text=True, check=False)
     assert "htmldate" in loud.stderr  # -vv still shows them
+
+
+def test_warcios_log_lines_stay_off_stderr_too(tmp_path: Path) -> None:
+    """warcio logs a warning for a WARC-Target-URI holding a space ("Replacing spaces in invalid
+    WARC-Target-URI: ...", quoting the archive's bytes, twice a record): it was printed under the
+    clean text, though library lines show only at -vv."""
+    archive = tmp_path / "spaces.warc.gz"
+    archive.write_bytes(warc_bytes([Exchange("http://example.com/a story", article("Spaces").encode())]))
+    done = subprocess.run(
+        [sys.executable, "-m", "scraper", "clean", str(archive)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Spaces" in done.stdout
+    assert done.stderr == ""
+    command = [sys.executable, "-m", "scraper", "-vv", "clean", str(archive)]
+    assert "warcio" in subprocess.run(command, capture_output=True, text=True, check=False).stderr
