@@ -33,7 +33,7 @@ from datetime import datetime
 from email.message import Message
 
 import webencodings
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 from webencodings.labels import LABELS
 
 from scraper.dom import parse_html
@@ -148,13 +148,27 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
         return "utf-8"
     # preemptive_behaviour=False: the declarations were read above; detection looks at bytes only,
     # and answers with an encoding of the standard or not at all
-    best = from_bytes(body, preemptive_behaviour=False, cp_isolation=sorted(_WHATWG_CODECS)).best()
+    found = from_bytes(body, preemptive_behaviour=False, cp_isolation=sorted(_WHATWG_CODECS))
+    best = found.best()
+    if best is not None:  # ranked equal, windows-1252 first: the rank of a tie goes by the name
+        best = next((m for m in found if m.encoding == _DEFAULT and _tied(m, best)), best)
     name = _detected(best.encoding) if best is not None else None
     if name is None and contradicted:  # nothing better than the label: as declared
         return "utf-8"
     if name is None:
         raise ExtractionError(source, "undecodable bytes: no charset declared and none detected")
     return name
+
+
+# What detection answers among encodings it ranks equal: windows-1252, the HTML standard's
+# default for most locales. charset_normalizer ranks a tie by the encodings' names, so a short
+# French text that the Western and the Central European and Baltic code pages all read without a
+# fault ("Caf\xe9 cr\xe8me") came out in cp1250 as "crčme", with the accents of another language.
+_DEFAULT = "cp1252"
+
+
+def _tied(match: CharsetMatch, best: CharsetMatch) -> bool:
+    return match.chaos == best.chaos and match.coherence == best.coherence
 
 
 def _declarations(body: bytes, content_type: str | None, source: str) -> Iterator[str]:

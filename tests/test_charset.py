@@ -149,6 +149,19 @@ def test_a_utf8_label_over_windows_1252_bytes_is_passed_over() -> None:
     assert resolve(b'<meta charset="utf-8">' + stray) == "utf-8"
 
 
+def test_detection_answers_windows_1252_among_encodings_ranked_equal() -> None:
+    """A short Western text that windows-1252, cp1250 and cp1257 all read without a fault is
+    windows-1252: the detector ranks such a tie by name, and "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e"
+    read as cp1250 came out as "cr\u010dme br\u0171l\u00e9e", with or without a UTF-8 label the
+    bytes contradict."""
+    short = (
+        "<p>Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e, d\u00e9j\u00e0 vu, na\u00efve gar\u00e7on ann\u00e9e.</p>"
+    )
+    body = short.encode("cp1252")
+    assert resolve(body) == "cp1252"
+    assert resolve(body, "text/html; charset=utf-8") == "cp1252"
+
+
 def test_meta_matching_its_bytes_is_kept() -> None:
     """Bytes that decode as their declared legacy charset keep it."""
     body = b'<meta charset="gb2312"><title>' + "深度学习新电脑".encode("gb2312") + b"</title>"
