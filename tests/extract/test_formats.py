@@ -24,6 +24,7 @@ from scraper.extract.formats import (
     unwrap,
     xml_blocks,
 )
+from scraper.extract.inprocess import run_bounded
 
 SHOWN = Content(
     markdown="",
@@ -507,3 +508,16 @@ def test_the_unheld_search_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     body = etree.fromstring("<main><p>Ad one</p><p>Ad two</p><p>Ad three</p><p>Ad four</p></main>")
     assert remove_unheld([body], page)
     assert plain_text(body).splitlines() == ["Ad three", "Ad four"]
+
+
+def test_respacing_reads_a_long_word_once() -> None:
+    """The respacing patterns matched from every character of a word, so a word of 100,000
+    characters without a space (base64 a page shows as text) took over 25 s in one regular
+    expression call, which the watchdog cannot stop; from a word's start only, the same edits
+    come in a moment."""
+    word = "a" * 60_000
+    edited = run_bounded(
+        "page", ExtractSettings(timeout=5), formats._respaced, f"{word}. x ,y.z", f"{word}. x, y. z"
+    )
+    assert edited == (f"{word}. x, y.z", True)
+    assert formats._respaced("say ,hi.there", "say, hi. there") == ("say, hi.there", True)
