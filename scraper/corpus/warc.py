@@ -292,6 +292,11 @@ def _read_from(  # the reading position and what the caller knows about it
             try:
                 record = next(records, None)
                 where = int(reader.offset)
+                if record is not None and not _has_length(record):
+                    # a header block cut before its Content-Length (the file or the gzip member
+                    # ends there) reads as a record of no type or no HTTP headers: a lost page
+                    damage = "truncated or corrupt record: no Content-Length"
+                    record = None
                 if record is not None:
                     found = _response(record, f"{path}#{where}", max_bytes)
                     reader.read_to_end()
@@ -317,6 +322,12 @@ def _read_from(  # the reading position and what the caller knows about it
         assert found is not None
         yield found, where
         first = False
+
+
+def _has_length(record: Any) -> bool:
+    """Whether a record's headers state its Content-Length, which every WARC record must."""
+    value = record.rec_headers.get_header("Content-Length")
+    return value is not None and value.strip().isdigit()
 
 
 class _WarcioNotes:

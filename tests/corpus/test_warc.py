@@ -8,6 +8,7 @@ import itertools
 import json
 import os
 import random
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -157,6 +158,27 @@ def test_a_truncated_last_record_is_reported(tmp_path: Path, gzipped: bool) -> N
     records = _read(write(tmp_path / ("t.warc.gz" if gzipped else "t.warc"), data[: len(data) - 200]))
     assert [r.url for r in records if isinstance(r, ArchivedResponse)] == ["https://a.example/one"]
     assert [r.damaged for r in records if isinstance(r, ArchiveSkip)] == [True]
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_a_file_cut_inside_a_record_header_block_is_reported(tmp_path: Path, gzipped: bool) -> None:
+    """A file cut anywhere inside its last record's WARC header block (before the blank line that
+    ends it) lost that page: one damaged skip, never a quiet end. warcio reads such a block as a
+    record of no type, or a response without HTTP headers, which read as no page at all."""
+    first, last = (warc_bytes([e], gzipped=gzipped, requests=False) for e in (_pages()[0], _pages()[3]))
+    plain = gzip.decompress(last) if gzipped else last
+    block_end = plain.index(b"\r\n\r\n")
+    cuts = [cut for cut in range(20, len(last)) if (_inflated(last[:cut]) if gzipped else cut) < block_end]
+    assert len(cuts) > 20
+    for cut in cuts:
+        records = _read(write(tmp_path / ("c.warc.gz" if gzipped else "c.warc"), first + last[:cut]))
+        assert [r.url for r in records if isinstance(r, ArchivedResponse)] == ["https://a.example/one"], cut
+        assert [r.damaged for r in records if isinstance(r, ArchiveSkip)] == [True], cut
+
+
+def _inflated(member: bytes) -> int:
+    """How many bytes the start of a gzip member inflates to."""
+    return len(zlib.decompressobj(31).decompress(member))
 
 
 def test_oversized_bodies_are_skipped_as_damaged(tmp_path: Path) -> None:
