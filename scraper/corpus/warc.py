@@ -179,6 +179,9 @@ def read_positioned(
         raise SourceError(path, "no such file") from None
     except OSError as exc:
         raise SourceError(path, f"cannot read: {exc.strerror or exc}") from exc
+    if size == 0:  # as an empty page is: an archive of no bytes is no input, never a quiet success
+        handle.close()
+        raise SourceError(path, "empty input")
     with handle:
         gzipped = handle.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
         stream: BinaryIO = handle

@@ -190,6 +190,16 @@ def test_oversized_bodies_are_skipped_as_damaged(tmp_path: Path) -> None:
     assert [s.reason for s in skips] == ["larger than 1000 bytes"]
 
 
+def test_an_empty_archive_is_a_source_error(tmp_path: Path) -> None:
+    """An archive of no bytes fails as an empty page does, naming it; clean exits 1, not 0."""
+    path = write(tmp_path / "empty.warc.gz", b"")
+    with pytest.raises(SourceError, match="empty input"):
+        _read(path)
+    result = CliRunner().invoke(cli, ["clean", str(path), "--format", "jsonl", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert "empty.warc.gz: empty input" in result.stderr
+
+
 def test_a_missing_archive_is_a_source_error(tmp_path: Path) -> None:
     """A path that does not exist raises SourceError naming it."""
     with pytest.raises(SourceError, match="no such file"):
