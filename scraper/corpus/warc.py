@@ -174,14 +174,13 @@ def read_positioned(
     it gives the same records from there on as a reading of the whole file, read from the start."""
     try:
         size = os.path.getsize(path)
+        if size == 0:  # as an empty page is: an archive of no bytes is no input, never a quiet success
+            raise SourceError(path, "empty input")
         handle = open(path, "rb")  # noqa: SIM115  # closed by the `with` below, once the checks pass
     except FileNotFoundError:
         raise SourceError(path, "no such file") from None
     except OSError as exc:
         raise SourceError(path, f"cannot read: {exc.strerror or exc}") from exc
-    if size == 0:  # as an empty page is: an archive of no bytes is no input, never a quiet success
-        handle.close()
-        raise SourceError(path, "empty input")
     with handle:
         gzipped = handle.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
         stream: BinaryIO = handle
