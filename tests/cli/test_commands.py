@@ -496,15 +496,7 @@ def test_library_log_lines_stay_off_stderr_when_extraction_is_imported_after_the
     under its clean text. Library lines show only at -vv."""
     page = tmp_path / "deep.html"
     page.write_text("<div>" * 5000 + "A deep story, told in one sentence." + "</div>" * 5000)
-    done = subprocess.run(
-        [sys.executable, "-m", "scraper", "clean", str(page)], capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert "A deep story" in done.stdout
-    assert done.stderr == ""
-    command = [sys.executable, "-m", "scraper", "-vv", "clean", str(page)]
-    loud = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert "htmldate" in loud.stderr  # -vv still shows them
+    _library_lines_only_at_vv(page, "A deep story", "htmldate")
 
 
 def test_warcios_log_lines_stay_off_stderr_too(tmp_path: Path) -> None:
@@ -513,11 +505,16 @@ def test_warcios_log_lines_stay_off_stderr_too(tmp_path: Path) -> None:
     clean text, though library lines show only at -vv."""
     archive = tmp_path / "spaces.warc.gz"
     archive.write_bytes(warc_bytes([Exchange("http://example.com/a story", article("Spaces").encode())]))
+    _library_lines_only_at_vv(archive, "Spaces", "warcio")
+
+
+def _library_lines_only_at_vv(source: Path, text: str, library: str) -> None:
+    """`scraper clean SOURCE` prints `text` and nothing on stderr; with -vv, `library`'s lines show."""
     done = subprocess.run(
-        [sys.executable, "-m", "scraper", "clean", str(archive)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "scraper", "clean", str(source)], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert "Spaces" in done.stdout
+    assert text in done.stdout
     assert done.stderr == ""
-    command = [sys.executable, "-m", "scraper", "-vv", "clean", str(archive)]
-    assert "warcio" in subprocess.run(command, capture_output=True, text=True, check=False).stderr
+    command = [sys.executable, "-m", "scraper", "-vv", "clean", str(source)]
+    assert library in subprocess.run(command, capture_output=True, text=True, check=False).stderr
