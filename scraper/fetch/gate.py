@@ -4,13 +4,15 @@ The gap is the host's base delay (the gate's `delay`, or the one `limits` gives 
 `[[sites]] per_host_delay`) unless `set_delay` gave the host a longer one (a robots.txt
 Crawl-delay); a pause (Retry-After, error backoff) holds the host back whatever the gap.
 Hosts are keyed by lowercased `hostname:port`, so two sites on one machine are paced apart
-and one host's wait never holds up another. Clock and sleep are injected so tests run on a
-fake clock and never really sleep.
+and one host's wait never holds up another. A caller may say how long it would wait for a
+pause (`slot(url, patience)`): a longer one is not waited out but raised (`Paused`). Clock and
+sleep are injected so tests run on a fake clock and never really sleep.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -18,7 +20,15 @@ from dataclasses import dataclass, field
 
 from scraper.urls import host_key
 
-__all__ = ["HostGate"]
+__all__ = ["HostGate", "Paused"]
+
+
+class Paused(Exception):
+    """The host's pause would hold a request longer than its caller's `patience`: `left` seconds."""
+
+    def __init__(self, left: float) -> None:
+        super().__init__(f"host paused for {left:.0f}s more")
+        self.left = left
 
 
 @dataclass(slots=True)
@@ -57,11 +67,12 @@ class HostGate:
         self._hosts: dict[str, _Host] = {}
 
     @asynccontextmanager
-    async def slot(self, url: str) -> AsyncIterator[None]:
-        """Hold one of the host's slots, entered no sooner than its delay and pause allow."""
+    async def slot(self, url: str, patience: float = math.inf) -> AsyncIterator[None]:
+        """Hold one of the host's slots, entered no sooner than its delay and pause allow; a pause
+        with more than `patience` seconds left when its turn comes raises `Paused` instead."""
         host = self._host(host_key(url))
         async with host.semaphore:
-            await self._wait_turn(host)
+            await self._wait_turn(host, patience)
             yield
 
     def pause(self, host_or_url: str, seconds: float) -> None:
@@ -96,7 +107,7 @@ class HostGate:
             self._hosts[key] = _Host(asyncio.Semaphore(concurrency), delay)
         return self._hosts[key]
 
-    async def _wait_turn(self, host: _Host) -> None:
+    async def _wait_turn(self, host: _Host, patience: float) -> None:
         # Waiters take turns (asyncio.Lock is FIFO) and each times its start from the previous
         # request's *actual* start: a task the event loop wakes late pushes the next one back,
         # instead of both going out together as they would with start times booked in advance.
@@ -104,6 +115,8 @@ class HostGate:
             while (now := self.clock()) < (
                 start := max(host.last_start + self._gap(host), host.paused_until)
             ):
+                if host.paused_until - now > patience:
+                    raise Paused(host.paused_until - now)
                 await self.sleep(start - now)
             host.last_start = self.clock()
 
