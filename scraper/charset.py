@@ -1,6 +1,6 @@
 """Bytes to the right charset, decided the way browsers decide (pure: no I/O).
 
-    BOM  >  Content-Type charset  >  <meta> in the first 4 KiB  >  valid UTF-8  >  charset_normalizer
+    BOM (or UTF-16's NULs) > Content-Type charset > <meta> in the first 4 KiB > UTF-8 > charset_normalizer
 
 A declared charset the bytes contradict is not followed where a browser would follow it and show
 the reader garbage: bytes that are valid UTF-8 beyond ASCII are UTF-8 whatever the label (valid
@@ -122,7 +122,8 @@ def check_text(body: bytes, content_type: str | None, *, source: str) -> None:
     if not body or any(body.startswith(bom) for bom, _ in _BOMS):
         return
     declared = _codec(charset_from_content_type(content_type))
-    if _looks_binary(body[:_BINARY_PROBE]) and not (declared or "").startswith("utf-16"):
+    probe = body[:_BINARY_PROBE]
+    if _looks_binary(probe) and not (declared or "").startswith("utf-16") and not _utf16_without_bom(probe):
         raise ExtractionError(source, "undecodable bytes: binary content (NUL and control bytes)")
 
 
@@ -134,9 +135,9 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
     """
     if not body:
         return "utf-8"
-    for bom, bom_codec in _BOMS:
-        if body.startswith(bom):
-            return bom_codec
+    ordered = _byte_order(body, content_type)
+    if ordered:
+        return ordered
     check_text(body, content_type, source=source)
     contradicted = False
     for declared in _declarations(body, content_type, source):
@@ -196,6 +197,33 @@ def _looks_binary(probe: bytes) -> bool:
     """Whether the start of a body is binary data rather than text with a stray NUL or two."""
     controls = len(probe) - len(probe.translate(None, _CONTROL_BYTES))
     return controls > _MAX_CONTROL_SHARE * len(probe)
+
+
+def _byte_order(body: bytes, content_type: str | None) -> str | None:
+    """The codec a BOM names; else UTF-16's where the bytes are UTF-16 without one and the header
+    labels no UTF-16 (only such a label can be right: the bytes are not ASCII-compatible)."""
+    for bom, bom_codec in _BOMS:
+        if body.startswith(bom):
+            return bom_codec
+    unmarked = _utf16_without_bom(body[:_BINARY_PROBE])
+    if unmarked and not (_codec(charset_from_content_type(content_type)) or "").startswith("utf-16"):
+        return unmarked
+    return None
+
+
+def _utf16_without_bom(probe: bytes) -> str | None:
+    """The codec, utf-16-le or utf-16-be, where the start of a body is UTF-16 text without a BOM (a page
+    saved so by an editor): three quarters of its characters' high bytes or more NUL, as markup's
+    ASCII makes them, and the text they make free of NUL and control characters. Else None: such
+    a body was refused as binary (its NUL bytes), though a header's utf-16le label read it."""
+    probe = probe[: len(probe) // 2 * 2]
+    if len(probe) < 8:
+        return None
+    for codec, high in (("utf-16-le", probe[1::2]), ("utf-16-be", probe[0::2])):
+        if high.count(0) * 4 >= len(high) * 3:
+            text = probe.decode(codec, "replace")
+            return None if _looks_binary(text.encode("utf-8")) else codec
+    return None
 
 
 def _as_written(name: str, body: bytes) -> str | None:

@@ -204,6 +204,20 @@ def test_utf16_declared_in_header_is_not_binary() -> None:
     assert resolve(body, "text/html; charset=utf-16le") == "utf-16-le"
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("content_type", [None, "text/html", "text/html; charset=iso-8859-1"])
+def test_utf16_without_a_bom_or_label_is_read_as_utf16(codec: str, content_type: str | None) -> None:
+    """A UTF-16 page with no BOM (saved so by an editor) and no UTF-16 label was refused as binary
+    for its NUL bytes: the NULs of its markup's high bytes tell its byte order, and an ASCII
+    label its bytes cannot be (iso-8859-1) gives way, as a UTF-8 one its bytes contradict does."""
+    text = "<html><head><title>Caf\u00e9</title></head><body><p>Caf\u00e9, \u65e5\u672c.</p></body></html>"
+    body = text.encode(codec)
+    assert body.decode(resolve(body, content_type)) == text
+    assert resolve(body[:9], content_type) == codec  # a short one, cut inside a character
+    with pytest.raises(ExtractionError, match="undecodable bytes: binary"):  # zeros are no text
+        resolve(bytes(4) + "<p>x</p>".encode(codec).replace(b"x", b"\x01"))
+
+
 def test_undetectable_bytes_raise() -> None:
     """Random bytes with no declaration and no detectable charset raise ExtractionError."""
     # no control bytes, so the binary check lets it through to detection
