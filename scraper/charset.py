@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
 from email.message import Message
@@ -150,9 +151,11 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
     # preemptive_behaviour=False: the declarations were read above; detection looks at bytes only,
     # and answers with an encoding of the standard or not at all
     found = from_bytes(body, preemptive_behaviour=False, cp_isolation=sorted(_WHATWG_CODECS))
-    best = found.best()
-    if best is not None:  # ranked equal, windows-1252 first: the rank of a tie goes by the name
-        best = next((m for m in found if m.encoding == _DEFAULT and _tied(m, best)), best)
+    if not found:  # text dense in accents may read as messy in every encoding: the least messy
+        found = from_bytes(
+            body, preemptive_behaviour=False, cp_isolation=sorted(_WHATWG_CODECS), threshold=1.0
+        )
+    best = _reading(body, list(found))
     name = _detected(best.encoding) if best is not None else None
     if name is None and contradicted:  # nothing better than the label: as declared
         return "utf-8"
@@ -166,6 +169,59 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
 # French text that the Western and the Central European and Baltic code pages all read without a
 # fault ("Caf\xe9 cr\xe8me") came out in cp1250 as "crčme", with the accents of another language.
 _DEFAULT = "cp1252"
+
+
+# A reading of single-byte text that puts a superscript, a currency sign or a control inside a
+# word is the wrong one where another reads letters there: Polish windows-1250 read as windows-1252
+# ("zebra\u00b3a si\u00ea" for "zebra\u0142a si\u0119") came out so at any length, as charset_normalizer finds
+# no mess in it and ranks it first. Read in the first `_STRAY_SCAN` bytes; a sign at a word's edge
+# ("m\u00b2", "\u00a35") is no sign of a misreading.
+_STRAY_SCAN = 100_000
+_STRAY_KINDS = frozenset({"No", "Sc", "Cc", "Co", "Cn"})
+
+
+def _reading(body: bytes, found: list[CharsetMatch]) -> CharsetMatch | None:
+    """Detection's reading: its first, or windows-1252 where it ranks equal to it; unless that one is
+    single-byte with strays inside words (`_strays`) and another reads each of them as a letter and
+    has fewer: then the first such, in detection's order."""
+    if not found:
+        return None
+    best = next((m for m in found if m.encoding == _DEFAULT and _tied(m, found[0])), found[0])
+    sample = body[:_STRAY_SCAN]
+    first = _single_byte(sample, best.encoding)
+    if first is None:
+        return best
+    high = [m.start() for m in _NON_ASCII.finditer(sample)]
+    strays = _strays(first, high)
+    if not strays:
+        return best
+    for match in found:
+        other = _single_byte(sample, match.encoding) if match is not best else None
+        if (
+            other is not None
+            and all(other[at].isalpha() for at in strays)
+            and len(_strays(other, high)) < len(strays)
+        ):
+            return match
+    return best
+
+
+def _single_byte(sample: bytes, encoding: str) -> str | None:
+    """`sample` decoded by a single-byte encoding (a character a byte), else None."""
+    text = sample.decode(_detected(encoding) or encoding, "replace")
+    return text if len(text) == len(sample) else None
+
+
+def _strays(text: str, positions: list[int]) -> list[int]:
+    """Those of `positions` where `text` has a superscript or fraction, a currency sign or a control
+    between two letters."""
+    return [
+        at
+        for at in positions
+        if unicodedata.category(text[at]) in _STRAY_KINDS
+        and text[at - 1 : at].isalpha()
+        and text[at + 1 : at + 2].isalpha()
+    ]
 
 
 def _tied(match: CharsetMatch, best: CharsetMatch) -> bool:
