@@ -385,7 +385,7 @@ class Fetcher:
                 # the whole host waits, not only this URL, for the time asked (at most a day, so one
                 # answer cannot shut a host out of a long-lived service); a request that would wait
                 # longer than max_retry_after is given up on at once (`_turn`), not sent then
-                self.gate.pause(url, min(retry_after, _LONGEST_PAUSE))
+                self.gate.pause(url, min(retry_after, _LONGEST_PAUSE), asked=True)
             if retry_after > self.settings.max_retry_after:
                 reason += (
                     f" asking to retry after {retry_after:g}s, longer than"
