@@ -356,20 +356,31 @@ def test_teaser_headings_that_name_what_the_rail_holds(heading: str) -> None:
 def test_a_section_named_by_a_teaser_opening_wants_two_links(heading: str) -> None:
     """A section of the story whose heading only opens as a rail's does ("More from the interview",
     "Mehr von allem") and which holds one link in its prose is the story's: it stays (redteam9's
-    finding). The same section holding two links is a rail and goes."""
+    finding), and so does one whose one paragraph of prose holds two (redteam10's). The same section
+    with a second paragraph that is a link, or blurbs of a link each, is a rail and goes."""
     part = (
         f"<section><h2>{heading}</h2><p>The captain, asked about the winter, said the crossings would"
         " run as long as the ice allowed, and pointed to <a href='/x'>last year's schedule</a> as a guide"
-        " for the crews who work the early boats.</p>{more}</section>"
+        " for the crews who work the early boats{inline}.</p>{more}</section>"
     )
-    html, removals = _strip(
-        f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>{part.format(more='')}</article>"
-    )
-    assert "asked about the winter" in html
-    assert "teaser-section" not in _rules(removals)
-    rail = part.format(more="<p><a href='/y'>Another story</a></p>")
+    for inline in ("", " and to <a href='/w'>the harbour's notice</a>"):
+        html, removals = _strip(
+            f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>"
+            f"{part.format(inline=inline, more='')}</article>"
+        )
+        assert "asked about the winter" in html
+        assert "teaser-section" not in _rules(removals)
+    rail = part.format(inline="", more="<p><a href='/y'>Another story</a></p>")
     html, removals = _strip(f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>{rail}</article>")
     assert "asked about the winter" not in html
+    assert _rules(removals) == {"teaser-section"}
+    blurbs = "".join(
+        f"<p>Read how <a href='/b{i}'>the crossing number {i}</a> changed the island's winter.</p>"
+        for i in range(3)
+    )
+    rail = f"<section><h2>{heading}</h2>{blurbs}</section>"
+    html, removals = _strip(f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>{rail}</article>")
+    assert "the crossing number 1" not in html
     assert _rules(removals) == {"teaser-section"}
 
 
