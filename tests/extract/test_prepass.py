@@ -859,3 +859,37 @@ def test_link_dense_is_half_the_text_or_more_in_links(html: str, dense: bool) ->
     div = LexborHTMLParser(html).css_first("div")
     assert div is not None
     assert rules._is_link_dense(div) is dense
+
+
+def test_a_footers_fine_print_is_no_story_to_guard() -> None:
+    """A landing page tells its story in short paragraph groups, one per section; its footer's
+    footnotes are one longer group. That group is not the story the guard keeps: the footer goes
+    (page-chrome) and the sections stay."""
+    sections = "".join(
+        f"<section class='feature'><h2>{title}</h2><p>{text}</p><p>{text}</p></section>"
+        for title, text in (
+            (
+                "Light",
+                "The frame weighs under a kilo and folds flat, so it fits in a cabin bag, under a desk"
+                " or on the shelf of a small hall cupboard.",
+            ),
+            (
+                "Quiet",
+                "The motor stays below forty decibels at full speed, quieter than a conversation at home"
+                " and quiet enough for a sleeping baby.",
+            ),
+            (
+                "Lasting",
+                "Every part can be replaced with a screwdriver, and spares are sold for ten years after"
+                " the last unit of the model is made.",
+            ),
+        )
+    )
+    notes = "".join(
+        f"<p>{n}. Testing conducted in January on preproduction units; results vary with use.</p>"
+        for n in range(1, 5)
+    )
+    html, removals = _strip(f"<main>{sections}</main><footer><div class='notes'>{notes}</div></footer>")
+    assert "Testing conducted" not in html
+    assert "page-chrome" in _rules(removals)
+    assert "The frame weighs under a kilo" in html and "spares are sold" in html
