@@ -116,7 +116,7 @@ class Page:
                 parents[parent.mem_id] = parent
         protected = set(kept)
         permalinked = permalinks(body)
-        densest = max(per_parent, key=per_parent.__getitem__, default=None)
+        densest = _densest(per_parent, parents)
         # the densest paragraph container is the best cheap guess at the main content, unless it
         # is too short to be a story (then it is a cookie notice on a page without one)
         story = parents[densest] if densest is not None and per_parent[densest] >= _MIN_MAIN_TEXT else None
@@ -191,6 +191,30 @@ class Page:
         selectors' elements, the story's container and their ancestors): what every guard asks
         first."""
         return node.tag not in _NEVER_REMOVED and node.mem_id not in self.protected
+
+
+def _densest(per_parent: dict[int, int], parents: dict[int, LexborNode]) -> int | None:
+    """The id of the paragraph container with the most paragraph text (`per_parent`), leaving out
+    those inside a `<footer>` or `[role=contentinfo]` where one outside holds a story's length
+    (`_MIN_MAIN_TEXT`): a landing page's story is many short paragraph groups, and its footnotes'
+    one long group ("Testing conducted by...", "Offer valid...") is no story to guard (the guard
+    would keep the whole footer for it)."""
+    densest = max(per_parent, key=per_parent.__getitem__, default=None)
+    if densest is None or not _in_footer(parents[densest]):
+        return densest
+    for mem_id in sorted(per_parent, key=per_parent.__getitem__, reverse=True):
+        if per_parent[mem_id] < _MIN_MAIN_TEXT:
+            break
+        if not _in_footer(parents[mem_id]):
+            return mem_id
+    return densest
+
+
+def _in_footer(node: LexborNode) -> bool:
+    return any(
+        a.tag == "footer" or a.attributes.get("role") == "contentinfo"
+        for a in ancestors(node, include_self=True)
+    )
 
 
 def holds_story(node: LexborNode) -> bool:

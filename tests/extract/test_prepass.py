@@ -898,3 +898,37 @@ def test_a_slideshow_that_is_the_page_stays() -> None:
     ratings = "".join(f"<li><b>{n}/5</b> A fine crossing, said reader {n}.</li>" for n in (5, 3, 4, 1, 5))
     html, removals = _strip(f"<article><h1>Ferries</h1><div>{STORY * 3}</div><ul>{ratings}</ul></article>")
     assert "said reader 3" in html and "slideshow" not in _rules(removals)
+
+
+def test_a_footers_fine_print_is_no_story_to_guard() -> None:
+    """A landing page tells its story in short paragraph groups, one per section; its footer's
+    footnotes are one longer group. That group is not the story the guard keeps: the footer goes
+    (page-chrome) and the sections stay."""
+    sections = "".join(
+        f"<section class='feature'><h2>{title}</h2><p>{text}</p><p>{text}</p></section>"
+        for title, text in (
+            (
+                "Light",
+                "The frame weighs under a kilo and folds flat, so it fits in a cabin bag, under a desk"
+                " or on the shelf of a small hall cupboard.",
+            ),
+            (
+                "Quiet",
+                "The motor stays below forty decibels at full speed, quieter than a conversation at home"
+                " and quiet enough for a sleeping baby.",
+            ),
+            (
+                "Lasting",
+                "Every part can be replaced with a screwdriver, and spares are sold for ten years after"
+                " the last unit of the model is made.",
+            ),
+        )
+    )
+    notes = "".join(
+        f"<p>{n}. Testing conducted in January on preproduction units; results vary with use.</p>"
+        for n in range(1, 5)
+    )
+    html, removals = _strip(f"<main>{sections}</main><footer><div class='notes'>{notes}</div></footer>")
+    assert "Testing conducted" not in html
+    assert "page-chrome" in _rules(removals)
+    assert "The frame weighs under a kilo" in html and "spares are sold" in html
