@@ -705,6 +705,39 @@ def test_a_shops_priced_grid_is_kept_however_far_the_model_leans_out() -> None:
     assert kept(cards, story=True) == [c, c, *[b] * 6]
 
 
+def test_a_grid_of_cards_under_an_intro_of_a_few_paragraphs_is_kept() -> None:
+    """A services page opens with two or three paragraphs, then its grid of cards (a heading and
+    a blurb each) that the model doubts: where the cards hold ITEM_GRID times the kept text they
+    are the page's content and are kept. Beside a story of the same paragraphs, a rail of teasers
+    holding less than that stays dropped, and so does a grid beside a story of more than
+    ITEM_INTRO paragraphs."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    cards = [f"{name} advisory" for name in ("Audit", "Tax", "Risk", "Strategy", "Payroll", "Cyber")]
+    intro = (
+        "We help firms of every size keep their books, file their taxes and plan their growth, with"
+        " a team of advisers in each region who know the rules and the people who apply them."
+    )
+
+    def kept(paragraphs: int, size: int) -> list[int]:
+        n = paragraphs + len(cards)
+        return model.items(
+            [c] * paragraphs + [b] * len(cards),
+            [False] * paragraphs + [True] * len(cards),
+            kinds=[c] * n,
+            runs=[0] * paragraphs + [len(cards)] * len(cards),
+            sizes=[len(intro)] * paragraphs + [size] * len(cards),
+            wanted=[0.9] * paragraphs + [0.3] * len(cards),
+            texts=[intro] * paragraphs + cards,
+        )
+
+    grid = model.ITEM_GRID * 3 * len(intro) // len(cards) + 1  # each card's size
+    assert kept(2, grid) == [c] * 8
+    assert kept(3, grid) == [c] * 9
+    assert kept(2, len(intro) // 2) == [c, c, *[b] * 6]  # a rail beside a story
+    assert kept(model.ITEM_INTRO + 1, 4 * grid) == [c] * (model.ITEM_INTRO + 1) + [b] * 6
+    assert model.words(intro) >= model.ISLAND_WORDS
+
+
 def test_a_tab_strip_naming_a_carousel_keeps_the_products_own_tab() -> None:
     """A tab strip's text in one block ("Details Reviews (12) Customers also viewed") names the
     product's own sections beside the carousel: the tab under it (the product's features) stays.
