@@ -726,3 +726,32 @@ def test_an_articles_pull_quote_stays_with_its_comments_wanted() -> None:
     trafilatura = [1.0, 1.0, 0.0, 1.0]  # the heading is the model's change: its verdicts stand
     kept = model.decide(rows, trafilatura, sizes, comments=True, comments_last=True, texts=texts, shown=shown)
     assert kept is not None and [t for t, v in zip(texts, kept, strict=True) if v].count(quote) == 2
+
+
+def test_an_appeal_closing_the_story_is_a_call() -> None:
+    """A block that opens by asking whether the reader liked this very article and goes on to ask
+    for something ("If you enjoyed this post, subscribe ...", "Wenn Ihnen unser Artikel gefallen
+    hat: ...", in the languages `calls` names) is a call, up to `APPEAL_WORDS` words; the same
+    words about anything but the page itself, or past that length, are the story's."""
+    appeals = [
+        "If you enjoyed this article, enter your email below to get free updates!",
+        "If you enjoyed reading this post – would you consider supporting our work? Just click here.",
+        "If you like my articles, there's a good chance you'll like the books I wrote as well.",
+        "Did you enjoy this article? Share it with a friend.",
+        "Wenn Ihnen unser Artikel gefallen hat: Unterstützen Sie diese Form des Journalismus.",
+        "Hat dir der Beitrag gefallen? Dann teile ihn mit deinen Freunden.",
+        "Si vous avez aimé cet article, abonnez-vous à notre lettre.",
+        "¿Te ha gustado este artículo? Compártelo en tus redes.",
+        "Se ti è piaciuto questo articolo, condividilo.",
+        "Se você gostou deste artigo, compartilhe com seus amigos.",
+        "Vond je dit artikel leuk? Deel het dan met je vrienden.",
+        "Jeśli podobał ci się ten artykuł, udostępnij go znajomym.",
+    ]
+    assert [t for t in appeals if not model.calls(t)] == []
+    story = [
+        "If you enjoyed the first season, the second will not disappoint: the writers kept the cast.",
+        "If you like the idea of cheaper crossings, the council's plan is worth reading.",
+        "Wenn Ihnen der Winter gefallen hat, wird Ihnen der Frühling auch gefallen.",
+        "If you enjoyed this article " + "and the long report it quotes from the harbour board " * 5,
+    ]
+    assert [t for t in story if model.calls(t)] == []
