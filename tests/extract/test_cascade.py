@@ -692,12 +692,13 @@ def test_a_shops_priced_grid_is_kept_however_far_the_model_leans_out() -> None:
             [False, False, *[True] * len(texts)],
             kinds=[c] * (len(texts) + 2),
             runs=[0, 0, *[len(texts)] * len(texts)],
-            sizes=[10, len(intro), *[size] * len(texts)],
+            sizes=[len(first), len(intro), *[size] * len(texts)],
             wanted=[0.9, 0.9, *[0.15] * len(texts)],
             texts=[first, intro, *texts],
         )
 
-    assert 6 * 100 >= model.ITEM_GRID * (10 + len(intro)) > 6 * 40
+    assert 6 * 100 >= model.ITEM_GRID * (len("Chairs") + len(intro)) > 6 * 40
+    assert 6 * 100 < model.ITEM_GRID * (len(STORY_TEXT) + len(intro))  # the story outweighs the rail
     assert kept(cards) == [c] * 8
     assert kept(cards, size=40) == [c, c, *[b] * 6]  # a one-paragraph brief beside a priced rail
     unpriced = ["Mesh task chair", "March 2021", "Oak desk", "April 2021", "Ash shelf", "May 2021"]
