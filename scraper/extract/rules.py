@@ -112,7 +112,7 @@ class Page:
                 parents[parent.mem_id] = parent
         protected = set(kept)
         permalinked = permalinks(body)
-        densest = max(per_parent, key=per_parent.__getitem__, default=None)
+        densest = _densest(per_parent, parents)
         # the densest paragraph container is the best cheap guess at the main content, unless it
         # is too short to be a story (then it is a cookie notice on a page without one)
         story = parents[densest] if densest is not None and per_parent[densest] >= _MIN_MAIN_TEXT else None
@@ -187,6 +187,30 @@ class Page:
         selectors' elements, the story's container and their ancestors): what every guard asks
         first."""
         return node.tag not in _NEVER_REMOVED and node.mem_id not in self.protected
+
+
+def _densest(per_parent: dict[int, int], parents: dict[int, LexborNode]) -> int | None:
+    """The id of the paragraph container with the most paragraph text (`per_parent`), leaving out
+    those inside a `<footer>` or `[role=contentinfo]` where one outside holds a story's length
+    (`_MIN_MAIN_TEXT`): a landing page's story is many short paragraph groups, and its footnotes'
+    one long group ("Testing conducted by...", "Offer valid...") is no story to guard (the guard
+    would keep the whole footer for it)."""
+    densest = max(per_parent, key=per_parent.__getitem__, default=None)
+    if densest is None or not _in_footer(parents[densest]):
+        return densest
+    for mem_id in sorted(per_parent, key=per_parent.__getitem__, reverse=True):
+        if per_parent[mem_id] < _MIN_MAIN_TEXT:
+            break
+        if not _in_footer(parents[mem_id]):
+            return mem_id
+    return densest
+
+
+def _in_footer(node: LexborNode) -> bool:
+    return any(
+        a.tag == "footer" or a.attributes.get("role") == "contentinfo"
+        for a in ancestors(node, include_self=True)
+    )
 
 
 def holds_story(node: LexborNode) -> bool:
@@ -400,9 +424,10 @@ def _section_of(
     """The teaser block `heading` (its text `text`) heads: the section it opens when that holds
     `links` links or more and sits beside the story (with `own`: a heading's), else the heading
     and the link-dense lists right after it (none when there are none). A heading named only by
-    its opening ("More from ...") asks two links of its section: a part of the story under "More
-    from the interview" holds one. Without `own` (a label of any tag) a paragraph or a link is
-    no heading ("<p>Related:</p>" over a list of the story's own links; a "More stories" link)."""
+    its opening ("More from ...") asks two links of its section, a paragraph of prose counting
+    one (`_holds_links`): a part of the story under "More from the interview" links from its
+    sentences. Without `own` (a label of any tag) a paragraph or a link is no heading
+    ("<p>Related:</p>" over a list of the story's own links; a "More stories" link)."""
     unit, tags = heading, {heading.tag}  # climb wrappers holding nothing but the heading text
     while (parent := unit.parent) is not None and parent.tag not in _NEVER_REMOVED:
         if _norm(text_of(parent)) != text:
@@ -414,7 +439,7 @@ def _section_of(
         return []
     first = next((c for c in parent.iter(include_text=True) if text_of(c)), None)
     opens = first is not None and first.mem_id == unit.mem_id
-    if own and opens and len(parent.css("a[href]")[:links]) == links and page.beside_story(parent):
+    if own and opens and _holds_links(parent, links) and page.beside_story(parent):
         return [parent]  # the heading opens its own section: the section is the teaser block
     # the heading sits inside other content: take it and the link-dense lists right after it
     # (a label not a heading heads lists alone, not the rest of its line: "<em>Read more</em>: <a>")
@@ -433,6 +458,27 @@ def _section_of(
             break
         sibling = sibling.next
     return doomed if len(doomed) > 1 else []
+
+
+def _holds_links(section: LexborNode, links: int) -> bool:
+    """Whether `section` holds `links` links or more, where a paragraph of prose (a <p> not
+    link-dense) counts as one however many it holds: a part of the story under "More from the
+    interview" may link twice from one sentence; a rail's links are each an item's (its headline,
+    or a blurb's one link)."""
+    found = 0
+    counted: dict[int, bool] = {}  # each paragraph met: whether it counts one for all its links
+    for link in section.css("a[href]"):
+        paragraph = next(a for a in ancestors(link) if a.tag == "p" or a.mem_id == section.mem_id)
+        if paragraph.tag == "p" and paragraph.mem_id != section.mem_id:
+            if paragraph.mem_id in counted:
+                if counted[paragraph.mem_id]:
+                    continue
+            else:
+                counted[paragraph.mem_id] = not _is_link_dense(paragraph)
+        found += 1
+        if found >= links:
+            return True
+    return False
 
 
 def _teaser_cards(page: Page) -> Iterator[LexborNode]:

@@ -356,20 +356,31 @@ def test_teaser_headings_that_name_what_the_rail_holds(heading: str) -> None:
 def test_a_section_named_by_a_teaser_opening_wants_two_links(heading: str) -> None:
     """A section of the story whose heading only opens as a rail's does ("More from the interview",
     "Mehr von allem") and which holds one link in its prose is the story's: it stays (redteam9's
-    finding). The same section holding two links is a rail and goes."""
+    finding), and so does one whose one paragraph of prose holds two (redteam10's). The same section
+    with a second paragraph that is a link, or blurbs of a link each, is a rail and goes."""
     part = (
         f"<section><h2>{heading}</h2><p>The captain, asked about the winter, said the crossings would"
         " run as long as the ice allowed, and pointed to <a href='/x'>last year's schedule</a> as a guide"
-        " for the crews who work the early boats.</p>{more}</section>"
+        " for the crews who work the early boats{inline}.</p>{more}</section>"
     )
-    html, removals = _strip(
-        f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>{part.format(more='')}</article>"
-    )
-    assert "asked about the winter" in html
-    assert "teaser-section" not in _rules(removals)
-    rail = part.format(more="<p><a href='/y'>Another story</a></p>")
+    for inline in ("", " and to <a href='/w'>the harbour's notice</a>"):
+        html, removals = _strip(
+            f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>"
+            f"{part.format(inline=inline, more='')}</article>"
+        )
+        assert "asked about the winter" in html
+        assert "teaser-section" not in _rules(removals)
+    rail = part.format(inline="", more="<p><a href='/y'>Another story</a></p>")
     html, removals = _strip(f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>{rail}</article>")
     assert "asked about the winter" not in html
+    assert _rules(removals) == {"teaser-section"}
+    blurbs = "".join(
+        f"<p>Read how <a href='/b{i}'>the crossing number {i}</a> changed the island's winter.</p>"
+        for i in range(3)
+    )
+    rail = f"<section><h2>{heading}</h2>{blurbs}</section>"
+    html, removals = _strip(f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>{rail}</article>")
+    assert "the crossing number 1" not in html
     assert _rules(removals) == {"teaser-section"}
 
 
@@ -848,3 +859,37 @@ def test_link_dense_is_half_the_text_or_more_in_links(html: str, dense: bool) ->
     div = LexborHTMLParser(html).css_first("div")
     assert div is not None
     assert rules._is_link_dense(div) is dense
+
+
+def test_a_footers_fine_print_is_no_story_to_guard() -> None:
+    """A landing page tells its story in short paragraph groups, one per section; its footer's
+    footnotes are one longer group. That group is not the story the guard keeps: the footer goes
+    (page-chrome) and the sections stay."""
+    sections = "".join(
+        f"<section class='feature'><h2>{title}</h2><p>{text}</p><p>{text}</p></section>"
+        for title, text in (
+            (
+                "Light",
+                "The frame weighs under a kilo and folds flat, so it fits in a cabin bag, under a desk"
+                " or on the shelf of a small hall cupboard.",
+            ),
+            (
+                "Quiet",
+                "The motor stays below forty decibels at full speed, quieter than a conversation at home"
+                " and quiet enough for a sleeping baby.",
+            ),
+            (
+                "Lasting",
+                "Every part can be replaced with a screwdriver, and spares are sold for ten years after"
+                " the last unit of the model is made.",
+            ),
+        )
+    )
+    notes = "".join(
+        f"<p>{n}. Testing conducted in January on preproduction units; results vary with use.</p>"
+        for n in range(1, 5)
+    )
+    html, removals = _strip(f"<main>{sections}</main><footer><div class='notes'>{notes}</div></footer>")
+    assert "Testing conducted" not in html
+    assert "page-chrome" in _rules(removals)
+    assert "The frame weighs under a kilo" in html and "spares are sold" in html
