@@ -494,10 +494,12 @@ _STORY_APART = 1000  # characters of the story's paragraphs outside a slideshow 
 
 def _slideshows(page: Page) -> Iterator[LexborNode]:
     """A slideshow's captions, each numbered against the whole ("1/50", "2 of 50": `_COUNTER`;
-    of one whole, its first `SLIDES` among them), with the title its wrappers add: a
-    gallery of other news set in or beside the story, however long. Only where the page's story
-    stands without it (`_STORY_APART` characters of its paragraphs outside it): a page that is a
-    slideshow keeps it; a story's own figures are numbered without the whole."""
+    of one whole, every one of them there), with the title its wrappers add: a gallery of other
+    news set in or beside the story, longer than it. Only where the page's story stands without
+    it (`_STORY_APART` characters of its paragraphs outside it) and the gallery outweighs that:
+    a page that is a slideshow keeps it; a story's own figures are numbered without the whole; a
+    schedule's dates ("1/12", "2/12", "3/12", "5/12") miss numbers of their whole; a story's own
+    numbered steps ("1/5" ... "5/5") shorter than the rest of it are the story's."""
     if page.story is None:
         return
     slideshows: dict[str, dict[int, LexborNode]] = {}
@@ -506,17 +508,25 @@ def _slideshows(page: Page) -> Iterator[LexborNode]:
             continue
         if 1 <= int(counter[1]) <= int(counter[2]) and int(counter[2]) >= SLIDES:
             slideshows.setdefault(counter[2], {}).setdefault(int(counter[1]), node.parent)
-    for slides in slideshows.values():
-        if not all(k in slides for k in range(1, SLIDES + 1)):
-            continue  # a slideshow counts from its first ("5/5", "3/5", "4/5" are ratings)
+    story = page.story
+    told = sum(len(text_of(p)) for p in story.css("p"))  # the story's paragraphs, counted once
+    sizes: dict[int, int] = {}  # words of the wrappers walked, counted once however many wholes
+    for whole, slides in slideshows.items():
+        if len(slides) < int(whole):
+            continue  # a slideshow numbers each slide ("5/5", "3/5", "4/5" are ratings; dates skip)
         unit = _common(list(slides.values()))
         size = len(text_of(unit).split())
         while (parent := unit.parent) is not None and parent.tag not in _NEVER_REMOVED:
-            if parent.mem_id in page.protected or len(text_of(parent).split()) - size > _SLIDESHOW_TITLE:
+            if parent.mem_id in page.protected:
+                break
+            if parent.mem_id not in sizes:
+                sizes[parent.mem_id] = len(text_of(parent).split())
+            if sizes[parent.mem_id] - size > _SLIDESHOW_TITLE:
                 break
             unit = parent
-        apart = sum(len(text_of(p)) for p in page.story.css("p") if unit.mem_id not in ancestry(p))
-        if unit.mem_id not in page.protected and apart >= _STORY_APART:
+        inside = story.mem_id in ancestry(unit)
+        apart = told - (sum(len(text_of(p)) for p in unit.css("p")) if inside else 0)
+        if unit.mem_id not in page.protected and apart >= _STORY_APART and len(text_of(unit)) > apart:
             yield unit
 
 
