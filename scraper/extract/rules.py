@@ -661,6 +661,11 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         _by_tokens("newsletter subscribe subscription signup sign-up optin opt-in mailchimp"),
     ),
     Rule(
+        "promo-bar",
+        "a shop's announcement / promo bar over the page",
+        _by_tokens("announcement-bar announcementbar promo-bar promobar"),
+    ),
+    Rule(
         "disclosure",
         "advertising / affiliate disclosures and disclaimers",
         _by_tokens("disclosure disclosures disclaimer disclaimers"),
