@@ -150,6 +150,11 @@ ITEM_RUN, ITEM_STORY, ITEM_SHARE, ITEM_WANTED = 3, 1, 0.5, 0.25
 # 4.8 times the kept text), while a brief's rail of products (a shop's widget beside a one-paragraph
 # story) holds less than the story; there the model's lean decides, as on an unpriced list.
 PRICED, ITEM_GRID = 0.2, 2
+# A service's or a section's intro of a few paragraphs over its grid of cards (each card's heading
+# and blurb doubted) is no story the cards stand beside: up to ITEM_INTRO kept blocks of
+# ISLAND_WORDS words or more allow the items where they hold ITEM_GRID times the kept text (a
+# brief's or a short story's rail of teasers holds less than the story it follows).
+ITEM_INTRO = 3
 _PRICE = re.compile(
     r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|R\$|kr)\s?)\d"
     r"|\d(?:[.,]\d{2})?\s?(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|zł|kr|Kč)\b)"
@@ -444,6 +449,33 @@ _CALL = re.compile(
 # a link back up the page in words a story's heading may say too ("To the top" over a climb, "Do
 # góry", "Til toppen"): a call only as a link's text (`calls`, `linked`)
 _UP = re.compile(r"to (?:the )?top|nach oben|naar boven|(?:do|na) góry|till? toppen")
+# A block that opens by asking whether the reader liked this very article, then asks for something
+# (`calls`: "If you enjoyed this post, subscribe ...", "Wenn Ihnen unser Artikel gefallen hat:
+# Unterstützen Sie ...") closes a story as a sign-up box does: the reader is asked to act, not
+# told anything. Only where it names the page itself ("this article", "unser Beitrag"); "If you
+# enjoyed the first season" is the story's.
+_PIECE = r"(?:article|post|blog ?post|story|piece|blog|roundup|recipe|content|newsletter)s?"
+_APPEAL = re.compile(
+    "|".join(
+        (
+            rf"if you (?:enjoyed|liked|like|loved|love) (?:reading )?(?:this|my|our) {_PIECE}\b",
+            rf"(?:did|do) you (?:enjoy|like) (?:reading )?(?:this|my|our) {_PIECE}\b",
+            r"(?:wenn|falls) (?:dir|ihnen|euch) (?:dieser|der|unser|mein)"
+            r" (?:artikel|beitrag|text|blogbeitrag) gefallen hat",  # German
+            r"(?:hat|haben) (?:dir|ihnen|euch) (?:dieser|der|unser|mein)"
+            r" (?:artikel|beitrag|text|blogbeitrag) gefallen",
+            r"(?:si )?(?:vous avez|tu as) aimé (?:cet|ce|notre|mon) (?:article|billet|post)",  # French
+            r"¿?(?:si )?(?:te|le|os|les) (?:ha |han )?gust(?:ó|ado|aron) (?:este|nuestro|mi)"
+            r" (?:artículo|post|texto|reportaje)",  # Spanish
+            r"(?:se )?ti è piaciuto (?:questo|il nostro) (?:articolo|post)",  # Italian
+            r"(?:se )?(?:você )?gostou (?:deste|desse|do nosso) (?:artigo|post|texto)",  # Portuguese
+            r"(?:vond je|vindt u|vond u) (?:dit|het) (?:artikel|bericht|blog) (?:leuk|interessant)",  # Dutch
+            r"als je (?:dit|het) (?:artikel|bericht|blog) (?:leuk|interessant) vond",
+            r"(?:jeśli|jeżeli) (?:podobał|spodobał) (?:ci|wam) się (?:ten|nasz|mój) (?:artykuł|wpis|tekst)",
+        )
+    )
+)  # fmt: skip
+APPEAL_WORDS = 40
 # the marks and arrows around a button's text
 _CALL_TRIM = " :.!?\u2026\u00bb\u203a\u2192\u2191>|-\u2013\u2014\u2190<\u00ab()[]"
 CALL_WORDS = 10
@@ -744,7 +776,9 @@ def items(
     (and trafilatura's rules do not remove) in a run of `ITEM_RUN` or more alike siblings (`runs`)
     are kept, each as its kind (`kinds`: CONTENT or COMMENT), where the page has no story of its
     own beside them: at most `ITEM_STORY` kept block (of `texts`) of `ISLAND_WORDS` words or more,
-    the items holding at least `ITEM_SHARE` as much text (`sizes`) as the kept blocks, and their
+    the items holding at least `ITEM_SHARE` as much text (`sizes`) as the kept blocks (up to
+    `ITEM_INTRO` such blocks, an intro of a few paragraphs over a grid of cards, where the items
+    hold `ITEM_GRID` times the kept text), and their
     probability of being wanted (`wanted`) `ITEM_WANTED` or more on average, by size, unless
     `PRICED` or more of them name a price (a shop's grid; beside a kept story block, only where
     they hold `ITEM_GRID` times the kept text: a category's intro, not a brief's rail of products).
@@ -759,7 +793,7 @@ def items(
     total = sum(sizes[i] for i in found)
     kept = sum(size for v, size in zip(verdicts, sizes, strict=True) if v)
     story = sum(1 for v, t in zip(verdicts, texts, strict=True) if v and words(t, _COUNTED) >= ISLAND_WORDS)
-    if story > ITEM_STORY or total < ITEM_SHARE * kept:
+    if story > ITEM_INTRO or total < (ITEM_SHARE if story <= ITEM_STORY else ITEM_GRID) * kept:
         return verdicts
     priced = sum(1 for i in found if _PRICE.search(texts[i])) >= PRICED * len(found)
     priced = priced and (not story or total >= ITEM_GRID * kept)
@@ -1068,11 +1102,18 @@ def calls(text: str, *, linked: bool = False) -> bool:
     words, the marks and arrows around a button's text aside; read as the page shows it
     (`dom.composed`: a soft hyphen or a zero-width space inside "Kom\u00admentar" or after "Reply"
     is no letter of it). A block of a few lines is one where each line is one (a bar of buttons:
-    "Zurück zum Newsroom" over "Drucken"), and so is one call written over two ("Leave a<br>Reply")."""
-    if len(text) > 20 * CALL_WORDS:
+    "Zurück zum Newsroom" over "Drucken"), and so is one call written over two ("Leave a<br>Reply").
+    A block of at most `APPEAL_WORDS` words opening with an appeal (`_APPEAL`: "If you enjoyed this
+    article, ...") is one too."""
+    if len(text) > 20 * APPEAL_WORDS:
         return False
     read = composed(text)
-    if words(read, CALL_WORDS + 1) > CALL_WORDS:
+    size = words(read, APPEAL_WORDS + 1)
+    if size > APPEAL_WORDS:
+        return False
+    if _APPEAL.match(_folded_call(read)):
+        return True
+    if size > CALL_WORDS:
         return False
     if _is_call(_folded_call(read), linked=linked):
         return True

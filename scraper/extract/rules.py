@@ -15,6 +15,7 @@ ones last.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -51,6 +52,9 @@ class Rule:
     # ("Recommended for you" over a rail of teasers longer than the story), so outside the story's
     # titled block only the story's own container is kept from it
     named: bool = False
+    # guarded by its own measure of the story, which what it finds may outweigh (a slideshow of
+    # fifty captions inside a story of ten paragraphs): it yields only what the story stands without
+    weighs_story: bool = False
 
 
 # -- page facts and the guard --------------------------------------------------------------
@@ -424,9 +428,10 @@ def _section_of(
     """The teaser block `heading` (its text `text`) heads: the section it opens when that holds
     `links` links or more and sits beside the story (with `own`: a heading's), else the heading
     and the link-dense lists right after it (none when there are none). A heading named only by
-    its opening ("More from ...") asks two links of its section: a part of the story under "More
-    from the interview" holds one. Without `own` (a label of any tag) a paragraph or a link is
-    no heading ("<p>Related:</p>" over a list of the story's own links; a "More stories" link)."""
+    its opening ("More from ...") asks two links of its section, a paragraph of prose counting
+    one (`_holds_links`): a part of the story under "More from the interview" links from its
+    sentences. Without `own` (a label of any tag) a paragraph or a link is no heading
+    ("<p>Related:</p>" over a list of the story's own links; a "More stories" link)."""
     unit, tags = heading, {heading.tag}  # climb wrappers holding nothing but the heading text
     while (parent := unit.parent) is not None and parent.tag not in _NEVER_REMOVED:
         if _norm(text_of(parent)) != text:
@@ -438,7 +443,7 @@ def _section_of(
         return []
     first = next((c for c in parent.iter(include_text=True) if text_of(c)), None)
     opens = first is not None and first.mem_id == unit.mem_id
-    if own and opens and len(parent.css("a[href]")[:links]) == links and page.beside_story(parent):
+    if own and opens and _holds_links(parent, links) and page.beside_story(parent):
         return [parent]  # the heading opens its own section: the section is the teaser block
     # the heading sits inside other content: take it and the link-dense lists right after it
     # (a label not a heading heads lists alone, not the rest of its line: "<em>Read more</em>: <a>")
@@ -457,6 +462,71 @@ def _section_of(
             break
         sibling = sibling.next
     return doomed if len(doomed) > 1 else []
+
+
+def _holds_links(section: LexborNode, links: int) -> bool:
+    """Whether `section` holds `links` links or more, where a paragraph of prose (a <p> not
+    link-dense) counts as one however many it holds: a part of the story under "More from the
+    interview" may link twice from one sentence; a rail's links are each an item's (its headline,
+    or a blurb's one link)."""
+    found = 0
+    counted: dict[int, bool] = {}  # each paragraph met: whether it counts one for all its links
+    for link in section.css("a[href]"):
+        paragraph = next(a for a in ancestors(link) if a.tag == "p" or a.mem_id == section.mem_id)
+        if paragraph.tag == "p" and paragraph.mem_id != section.mem_id:
+            if paragraph.mem_id in counted:
+                if counted[paragraph.mem_id]:
+                    continue
+            else:
+                counted[paragraph.mem_id] = not _is_link_dense(paragraph)
+        found += 1
+        if found >= links:
+            return True
+    return False
+
+
+# a slideshow's counter, the whole of a text node: "3/50", "3 of 50", "3 von 50", "3 sur 50"
+_COUNTER = re.compile(r"(\d{1,3}) ?(?:/|of|von|sur|de|di|van|z|av|af) ?(\d{1,3})")
+SLIDES = 3  # a slideshow's first counters, all there: what makes one
+_SLIDESHOW_TITLE = 12  # words a slideshow's wrappers may add to its captions: its title ("In pictures")
+_STORY_APART = 1000  # characters of the story's paragraphs outside a slideshow that make it a story
+
+
+def _slideshows(page: Page) -> Iterator[LexborNode]:
+    """A slideshow's captions, each numbered against the whole ("1/50", "2 of 50": `_COUNTER`;
+    of one whole, its first `SLIDES` among them), with the title its wrappers add: a
+    gallery of other news set in or beside the story, however long. Only where the page's story
+    stands without it (`_STORY_APART` characters of its paragraphs outside it): a page that is a
+    slideshow keeps it; a story's own figures are numbered without the whole."""
+    if page.story is None:
+        return
+    slideshows: dict[str, dict[int, LexborNode]] = {}
+    for node, folded in page.texts:
+        if len(folded) > 12 or (counter := _COUNTER.fullmatch(folded)) is None or node.parent is None:
+            continue
+        if 1 <= int(counter[1]) <= int(counter[2]) and int(counter[2]) >= SLIDES:
+            slideshows.setdefault(counter[2], {}).setdefault(int(counter[1]), node.parent)
+    for slides in slideshows.values():
+        if not all(k in slides for k in range(1, SLIDES + 1)):
+            continue  # a slideshow counts from its first ("5/5", "3/5", "4/5" are ratings)
+        unit = _common(list(slides.values()))
+        size = len(text_of(unit).split())
+        while (parent := unit.parent) is not None and parent.tag not in _NEVER_REMOVED:
+            if parent.mem_id in page.protected or len(text_of(parent).split()) - size > _SLIDESHOW_TITLE:
+                break
+            unit = parent
+        apart = sum(len(text_of(p)) for p in page.story.css("p") if unit.mem_id not in ancestry(p))
+        if unit.mem_id not in page.protected and apart >= _STORY_APART:
+            yield unit
+
+
+def _common(nodes: list[LexborNode]) -> LexborNode:
+    """The nearest element holding all of `nodes` (or the node itself, when one)."""
+    path = list(ancestors(nodes[0], include_self=True))
+    for other in nodes[1:]:
+        held = set(ancestry(other))
+        path = path[next(i for i, a in enumerate(path) if a.mem_id in held) :]
+    return path[0]
 
 
 def _teaser_cards(page: Page) -> Iterator[LexborNode]:
@@ -684,6 +754,12 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
     ),
     Rule(
         "teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections, named=True
+    ),
+    Rule(
+        "slideshow",
+        "a slideshow's numbered captions (1/50, 2/50, ...) and its title, beside a story",
+        _slideshows,
+        weighs_story=True,
     ),
     Rule("teaser-cards", "lists of short cards with linked headings", _teaser_cards),
     Rule("source-trailer", 'a short "Source link" / "Via" credit block', _source_trailers),

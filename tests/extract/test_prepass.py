@@ -356,20 +356,31 @@ def test_teaser_headings_that_name_what_the_rail_holds(heading: str) -> None:
 def test_a_section_named_by_a_teaser_opening_wants_two_links(heading: str) -> None:
     """A section of the story whose heading only opens as a rail's does ("More from the interview",
     "Mehr von allem") and which holds one link in its prose is the story's: it stays (redteam9's
-    finding). The same section holding two links is a rail and goes."""
+    finding), and so does one whose one paragraph of prose holds two (redteam10's). The same section
+    with a second paragraph that is a link, or blurbs of a link each, is a rail and goes."""
     part = (
         f"<section><h2>{heading}</h2><p>The captain, asked about the winter, said the crossings would"
         " run as long as the ice allowed, and pointed to <a href='/x'>last year's schedule</a> as a guide"
-        " for the crews who work the early boats.</p>{more}</section>"
+        " for the crews who work the early boats{inline}.</p>{more}</section>"
     )
-    html, removals = _strip(
-        f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>{part.format(more='')}</article>"
-    )
-    assert "asked about the winter" in html
-    assert "teaser-section" not in _rules(removals)
-    rail = part.format(more="<p><a href='/y'>Another story</a></p>")
+    for inline in ("", " and to <a href='/w'>the harbour's notice</a>"):
+        html, removals = _strip(
+            f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>"
+            f"{part.format(inline=inline, more='')}</article>"
+        )
+        assert "asked about the winter" in html
+        assert "teaser-section" not in _rules(removals)
+    rail = part.format(inline="", more="<p><a href='/y'>Another story</a></p>")
     html, removals = _strip(f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>{rail}</article>")
     assert "asked about the winter" not in html
+    assert _rules(removals) == {"teaser-section"}
+    blurbs = "".join(
+        f"<p>Read how <a href='/b{i}'>the crossing number {i}</a> changed the island's winter.</p>"
+        for i in range(3)
+    )
+    rail = f"<section><h2>{heading}</h2>{blurbs}</section>"
+    html, removals = _strip(f"<article><h1>Ferries</h1><div class='text'>{STORY}</div>{rail}</article>")
+    assert "the crossing number 1" not in html
     assert _rules(removals) == {"teaser-section"}
 
 
@@ -848,6 +859,45 @@ def test_link_dense_is_half_the_text_or_more_in_links(html: str, dense: bool) ->
     div = LexborHTMLParser(html).css_first("div")
     assert div is not None
     assert rules._is_link_dense(div) is dense
+
+
+def _slides(whole: int, sep: str = "/") -> str:
+    """A slideshow of `whole` captioned photos, each numbered against the whole ("3/5")."""
+    return "".join(
+        f"<li><h2><span class='counter'>{i}{sep}{whole}</span> Markets in week {i}</h2><p>Shares in"
+        f" the harbour company fell for the {i}th week running as the board argued over the timetable"
+        " and the council asked for a review of the fares.</p><p>Getty</p></li>"
+        for i in range(1, whole + 1)
+    )
+
+
+@pytest.mark.parametrize("sep", ["/", " / ", " of ", " von "])
+def test_a_slideshow_beside_the_story_goes_with_its_title(sep: str) -> None:
+    """A gallery of other news set in the story ("Business in pictures", its captions numbered
+    "1/12", "2/12", ...), longer than the story, goes with its title; the story stays, and so
+    does a story's list whose items are numbered without the whole ("1.", "2.")."""
+    gallery = f"<div class='widget'><h2>Business in pictures</h2><ul>{_slides(12, sep)}</ul></div>"
+    listed = "<ol><li>1. Take the early boat</li><li>2. Buy a return</li><li>3. Sit upstairs</li></ol>"
+    html, removals = _strip(
+        f"<article><h1>Ferries</h1><div class='text'>{STORY * 3}{listed}{gallery}</div></article>"
+    )
+    assert "Business in pictures" not in html and "Markets in week" not in html
+    assert "The harbour board met" in html and "Take the early boat" in html
+    assert _rules(removals) == {"slideshow"}
+
+
+def test_a_slideshow_that_is_the_page_stays() -> None:
+    """A page that is a slideshow (a paragraph of intro above its numbered captions) keeps it: it
+    goes only where the story stands without it; and so does one under a story too short to. A
+    story's ratings out of five ("5/5", "3/5", "4/5": no slideshow counts from its first) stay."""
+    for intro in ("<p>Our pick of the week.</p>", STORY):
+        html, removals = _strip(
+            f"<article><h1>The week in pictures</h1>{intro}<ul>{_slides(6)}</ul></article>"
+        )
+        assert "Markets in week 4" in html and "slideshow" not in _rules(removals)
+    ratings = "".join(f"<li><b>{n}/5</b> A fine crossing, said reader {n}.</li>" for n in (5, 3, 4, 1, 5))
+    html, removals = _strip(f"<article><h1>Ferries</h1><div>{STORY * 3}</div><ul>{ratings}</ul></article>")
+    assert "said reader 3" in html and "slideshow" not in _rules(removals)
 
 
 def test_a_footers_fine_print_is_no_story_to_guard() -> None:
