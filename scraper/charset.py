@@ -1,6 +1,6 @@
 """Bytes to the right charset, decided the way browsers decide (pure: no I/O).
 
-    BOM  >  Content-Type charset  >  <meta> in the first 4 KiB  >  valid UTF-8  >  charset_normalizer
+    BOM (or UTF-16's NULs) > Content-Type charset > <meta> in the first 4 KiB > UTF-8 > charset_normalizer
 
 A declared charset the bytes contradict is not followed where a browser would follow it and show
 the reader garbage: bytes that are valid UTF-8 beyond ASCII are UTF-8 whatever the label (valid
@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
 from email.message import Message
@@ -122,7 +123,8 @@ def check_text(body: bytes, content_type: str | None, *, source: str) -> None:
     if not body or any(body.startswith(bom) for bom, _ in _BOMS):
         return
     declared = _codec(charset_from_content_type(content_type))
-    if _looks_binary(body[:_BINARY_PROBE]) and not (declared or "").startswith("utf-16"):
+    probe = body[:_BINARY_PROBE]
+    if _looks_binary(probe) and not (declared or "").startswith("utf-16") and not _utf16_without_bom(probe):
         raise ExtractionError(source, "undecodable bytes: binary content (NUL and control bytes)")
 
 
@@ -134,9 +136,9 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
     """
     if not body:
         return "utf-8"
-    for bom, bom_codec in _BOMS:
-        if body.startswith(bom):
-            return bom_codec
+    ordered = _byte_order(body, content_type)
+    if ordered:
+        return ordered
     check_text(body, content_type, source=source)
     contradicted = False
     for declared in _declarations(body, content_type, source):
@@ -149,9 +151,11 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
     # preemptive_behaviour=False: the declarations were read above; detection looks at bytes only,
     # and answers with an encoding of the standard or not at all
     found = from_bytes(body, preemptive_behaviour=False, cp_isolation=sorted(_WHATWG_CODECS))
-    best = found.best()
-    if best is not None:  # ranked equal, windows-1252 first: the rank of a tie goes by the name
-        best = next((m for m in found if m.encoding == _DEFAULT and _tied(m, best)), best)
+    if not found:  # text dense in accents may read as messy in every encoding: the least messy
+        found = from_bytes(
+            body, preemptive_behaviour=False, cp_isolation=sorted(_WHATWG_CODECS), threshold=1.0
+        )
+    best = _reading(body, list(found))
     name = _detected(best.encoding) if best is not None else None
     if name is None and contradicted:  # nothing better than the label: as declared
         return "utf-8"
@@ -165,6 +169,59 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
 # French text that the Western and the Central European and Baltic code pages all read without a
 # fault ("Caf\xe9 cr\xe8me") came out in cp1250 as "crčme", with the accents of another language.
 _DEFAULT = "cp1252"
+
+
+# A reading of single-byte text that puts a superscript, a currency sign or a control inside a
+# word is the wrong one where another reads letters there: Polish windows-1250 read as windows-1252
+# ("zebra\u00b3a si\u00ea" for "zebra\u0142a si\u0119") came out so at any length, as charset_normalizer finds
+# no mess in it and ranks it first. Read in the first `_STRAY_SCAN` bytes; a sign at a word's edge
+# ("m\u00b2", "\u00a35") is no sign of a misreading.
+_STRAY_SCAN = 100_000
+_STRAY_KINDS = frozenset({"No", "Sc", "Cc", "Co", "Cn"})
+
+
+def _reading(body: bytes, found: list[CharsetMatch]) -> CharsetMatch | None:
+    """Detection's reading: its first, or windows-1252 where it ranks equal to it; unless that one is
+    single-byte with strays inside words (`_strays`) and another reads each of them as a letter and
+    has fewer: then the first such, in detection's order."""
+    if not found:
+        return None
+    best = next((m for m in found if m.encoding == _DEFAULT and _tied(m, found[0])), found[0])
+    sample = body[:_STRAY_SCAN]
+    first = _single_byte(sample, best.encoding)
+    if first is None:
+        return best
+    high = [m.start() for m in _NON_ASCII.finditer(sample)]
+    strays = _strays(first, high)
+    if not strays:
+        return best
+    for match in found:
+        other = _single_byte(sample, match.encoding) if match is not best else None
+        if (
+            other is not None
+            and all(other[at].isalpha() for at in strays)
+            and len(_strays(other, high)) < len(strays)
+        ):
+            return match
+    return best
+
+
+def _single_byte(sample: bytes, encoding: str) -> str | None:
+    """`sample` decoded by a single-byte encoding (a character a byte), else None."""
+    text = sample.decode(_detected(encoding) or encoding, "replace")
+    return text if len(text) == len(sample) else None
+
+
+def _strays(text: str, positions: list[int]) -> list[int]:
+    """Those of `positions` where `text` has a superscript or fraction, a currency sign or a control
+    between two letters."""
+    return [
+        at
+        for at in positions
+        if unicodedata.category(text[at]) in _STRAY_KINDS
+        and text[at - 1 : at].isalpha()
+        and text[at + 1 : at + 2].isalpha()
+    ]
 
 
 def _tied(match: CharsetMatch, best: CharsetMatch) -> bool:
@@ -196,6 +253,33 @@ def _looks_binary(probe: bytes) -> bool:
     """Whether the start of a body is binary data rather than text with a stray NUL or two."""
     controls = len(probe) - len(probe.translate(None, _CONTROL_BYTES))
     return controls > _MAX_CONTROL_SHARE * len(probe)
+
+
+def _byte_order(body: bytes, content_type: str | None) -> str | None:
+    """The codec a BOM names; else UTF-16's where the bytes are UTF-16 without one and the header
+    labels no UTF-16 (only such a label can be right: the bytes are not ASCII-compatible)."""
+    for bom, bom_codec in _BOMS:
+        if body.startswith(bom):
+            return bom_codec
+    unmarked = _utf16_without_bom(body[:_BINARY_PROBE])
+    if unmarked and not (_codec(charset_from_content_type(content_type)) or "").startswith("utf-16"):
+        return unmarked
+    return None
+
+
+def _utf16_without_bom(probe: bytes) -> str | None:
+    """The codec, utf-16-le or utf-16-be, where the start of a body is UTF-16 text without a BOM (a page
+    saved so by an editor): three quarters of its characters' high bytes or more NUL, as markup's
+    ASCII makes them, and the text they make free of NUL and control characters. Else None: such
+    a body was refused as binary (its NUL bytes), though a header's utf-16le label read it."""
+    probe = probe[: len(probe) // 2 * 2]
+    if len(probe) < 8:
+        return None
+    for codec, high in (("utf-16-le", probe[1::2]), ("utf-16-be", probe[0::2])):
+        if high.count(0) * 4 >= len(high) * 3:
+            text = probe.decode(codec, "replace")
+            return None if _looks_binary(text.encode("utf-8")) else codec
+    return None
 
 
 def _as_written(name: str, body: bytes) -> str | None:

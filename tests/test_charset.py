@@ -162,6 +162,47 @@ def test_detection_answers_windows_1252_among_encodings_ranked_equal() -> None:
     assert resolve(body, "text/html; charset=utf-8") == "cp1252"
 
 
+@pytest.mark.parametrize(
+    "story",
+    [
+        "W czwartek wieczorem rada miasta zebra\u0142a si\u0119,"
+        " aby om\u00f3wi\u0107 plany pog\u0142\u0119bienia portu.",
+        "Kr\u00f3l Polski, \u017c\u00f3\u0142w i \u017arebi\u0119.",
+    ],
+)
+@pytest.mark.parametrize("times", [1, 20])
+def test_a_reading_that_puts_symbols_among_letters_gives_way(story: str, times: int) -> None:
+    """A Polish page in windows-1250 without a charset came out in windows-1252 ("zebra\u00b3a si\u00ea",
+    "\u00bf\u00f3\u00b3w"), however long: the detector ranked it first, finding no mess in a
+    superscript inside a word. The reading that has letters there wins. Text whose signs stand at a
+    word's edge ("warm\u00ae", "today\u2026", "\u00bfQu\u00e9", "m\u00b2") keeps detection's answer."""
+    body = ("<html><body>" + f"<p>{story}</p>" * times + "</body></html>").encode("cp1250")
+    assert body.decode(resolve(body)) == body.decode("cp1250")
+    for western in (
+        "It\u2019s 20\u00b0C \u2014 \u201cquite\u201d warm\u00ae today\u2026",
+        "\u00bfQu\u00e9 tal? El ni\u00f1o, Espa\u00f1a.",
+    ):
+        page = f"<p>{western}</p>".encode("cp1252")
+        assert page.decode(resolve(page)) == f"<p>{western}</p>"
+
+
+@pytest.mark.parametrize(
+    ("story", "codec"),
+    [
+        ("Za\u017c\u00f3\u0142\u0107 g\u0119\u015bl\u0105 ja\u017a\u0144.", "cp1250"),
+        ("Gr\u00f6\u00dfe: 12 m\u00b2, Preis 5 \u20ac \u2014 f\u00fcr Sch\u00fcler\u00ae.", "cp1252"),
+        ("It\u2019s 20\u00b0C \u2014 \u201cquite\u201d warm\u00ae today\u2026", "cp1252"),
+    ],
+)
+def test_text_dense_in_accents_is_read_not_refused(story: str, codec: str) -> None:
+    """Text whose accents and signs make every reading look messy to the detector (past its
+    threshold) was refused, 'undecodable bytes: no charset declared and none detected': such a
+    German or Polish page without a charset failed. The least messy reading is taken; random
+    bytes are still refused (test_undetectable_bytes_raise)."""
+    body = (f"<p>{story}</p>" * 20).encode(codec)
+    assert body.decode(resolve(body)) == body.decode(codec)
+
+
 def test_meta_matching_its_bytes_is_kept() -> None:
     """Bytes that decode as their declared legacy charset keep it."""
     body = b'<meta charset="gb2312"><title>' + "深度学习新电脑".encode("gb2312") + b"</title>"
@@ -202,6 +243,20 @@ def test_utf16_declared_in_header_is_not_binary() -> None:
     """A BOM-less UTF-16 body declared in the header is text despite its NUL bytes."""
     body = "<p>hello</p>".encode("utf-16-le")
     assert resolve(body, "text/html; charset=utf-16le") == "utf-16-le"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("content_type", [None, "text/html", "text/html; charset=iso-8859-1"])
+def test_utf16_without_a_bom_or_label_is_read_as_utf16(codec: str, content_type: str | None) -> None:
+    """A UTF-16 page with no BOM (saved so by an editor) and no UTF-16 label was refused as binary
+    for its NUL bytes: the NULs of its markup's high bytes tell its byte order, and an ASCII
+    label its bytes cannot be (iso-8859-1) gives way, as a UTF-8 one its bytes contradict does."""
+    text = "<html><head><title>Caf\u00e9</title></head><body><p>Caf\u00e9, \u65e5\u672c.</p></body></html>"
+    body = text.encode(codec)
+    assert body.decode(resolve(body, content_type)) == text
+    assert resolve(body[:9], content_type) == codec  # a short one, cut inside a character
+    with pytest.raises(ExtractionError, match="undecodable bytes: binary"):  # zeros are no text
+        resolve(bytes(4) + "<p>x</p>".encode(codec).replace(b"x", b"\x01"))
 
 
 def test_undetectable_bytes_raise() -> None:

@@ -51,6 +51,9 @@ _NOT_LANGUAGES = frozenset({"und", "mul", "zxx", "mis"})
 UNDETERMINED = "und"
 # Below this many letters of extracted text, the title and description are added to the sample.
 _MIN_LETTERS_TO_DETECT = 20
+# Fewer words than this (text, title and description) have no language to tell: a one-word page
+# ("Hello", "Home", "OK") came out Breton or Serbian, the detector's guess at a word it half knows.
+_MIN_WORDS_TO_DETECT = 2
 # The detector reads the start of the text; it is as sure after 1,200 characters as after all (over
 # the 3,137 texts of ../shared/datasets, 1,500 and 3,000 characters gave the same language but on
 # one page, an English story that 3,000 characters of its readers' Spanish replies made Spanish;
@@ -140,10 +143,23 @@ def detect_language(text: str, *fallback: str | None) -> str:
     sample = text[:_DETECTION_SAMPLE]
     if sum(c.isalpha() for c in sample) < _MIN_LETTERS_TO_DETECT:
         sample = " ".join(filter(None, (sample, *fallback)))
-    if not any(c.isalpha() for c in sample):
+    if _letter_words(sample, _MIN_WORDS_TO_DETECT) < _MIN_WORDS_TO_DETECT:
         return UNDETERMINED
     language, _probability = _identifier().classify(sample)
     return normalise_language(str(language)) or UNDETERMINED
+
+
+def _letter_words(text: str, most: int) -> int:
+    """The distinct words of `text` (`dom.WORD`: a character in Chinese or Japanese) holding a
+    letter, case aside ("Home" in the text and the title is one), counted no further than `most`."""
+    seen: set[str] = set()
+    for match in dom.WORD.finditer(text):
+        word = match.group().casefold()
+        if any(c.isalpha() for c in word):
+            seen.add(word)
+            if len(seen) >= most:
+                break
+    return len(seen)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,8 @@ import socket
 import ssl
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, replace
 from types import TracebackType
 from urllib.parse import urlsplit
@@ -44,7 +45,7 @@ from scraper.dates import http_date
 from scraper.errors import FetchError, PermanentFetchError, TransientFetchError
 from scraper.fetch.cookies import SiteJars, no_cookies
 from scraper.fetch.decompress import InflateError, Inflater
-from scraper.fetch.gate import HostGate
+from scraper.fetch.gate import HostGate, Paused
 from scraper.fetch.guard import AddressPolicy, BlockedAddress, GuardedProxy, guarded_transport
 from scraper.fetch.render import Renderer
 from scraper.models import FetchedPage, utc_now
@@ -58,6 +59,7 @@ _SCHEMES = ("http", "https")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRYABLE = frozenset({429, 500, 502, 503, 504})
 _PAUSES_HOST = frozenset({429, 503})
+_LONGEST_PAUSE = 86_400.0  # seconds a host's Retry-After may pause it
 # Only what `Inflater` can undo, so the decompressed size stays bounded chunk by chunk.
 _ACCEPT_ENCODING = "gzip, deflate"
 _LOCATION = "scraper.location"  # where `_keep_location` puts a redirect's Location header
@@ -302,7 +304,7 @@ class Fetcher:
         if client is None:
             raise RuntimeError("Fetcher is not open: use `async with Fetcher(settings) as fetcher:`")
         headers = {**self._headers_for(url), **headers}
-        async with self.gate.slot(url):
+        async with self._turn(url):
             left = spent.left()
             if left <= 0:
                 raise TransientFetchError(url, spent.reason())
@@ -332,6 +334,20 @@ class Fetcher:
                 raise _transport_error(url, exc, self.secrets, self.proxy_for(url)) from exc
             finally:
                 spent.requesting += loop.time() - started
+
+    @asynccontextmanager
+    async def _turn(self, url: str) -> AsyncIterator[None]:
+        """The host's slot in the gate; at once a `TransientFetchError` instead where a 429 or 503
+        asked the whole host to wait longer than `max_retry_after` (`_retryable_status`)."""
+        cap = self.settings.max_retry_after
+        async with AsyncExitStack() as stack:
+            try:
+                await stack.enter_async_context(self.gate.slot(url, patience=cap))
+            except Paused as exc:
+                reason = f"its host asked to wait {exc.left:.0f}s more"
+                reason += f", longer than max_retry_after ({cap:g}s): giving up"
+                raise TransientFetchError(url, reason, retry_after=exc.left) from exc
+            yield
 
     async def _answer(
         self, url: str, response: httpx.Response, accept: frozenset[str], head: int | None
@@ -366,8 +382,10 @@ class Fetcher:
         reason = f"HTTP {status}"
         if retry_after is not None:
             if status in _PAUSES_HOST:
-                # the whole host waits, not only this URL; never longer than we would wait to retry
-                self.gate.pause(url, min(retry_after, self.settings.max_retry_after))
+                # the whole host waits, not only this URL, for the time asked (at most a day, so one
+                # answer cannot shut a host out of a long-lived service); a request that would wait
+                # longer than max_retry_after is given up on at once (`_turn`), not sent then
+                self.gate.pause(url, min(retry_after, _LONGEST_PAUSE), asked=True)
             if retry_after > self.settings.max_retry_after:
                 reason += (
                     f" asking to retry after {retry_after:g}s, longer than"

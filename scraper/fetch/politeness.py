@@ -164,10 +164,16 @@ class Politeness:
         """Count a failure against the host; returns the reason when it is now set aside.
 
         Below the limit, the host is paused for `backoff_initial * 2 ** (failures - 1)` seconds,
-        at most `backoff_max` (a Retry-After pause the fetcher already set may be longer).
+        at most `backoff_max` (a Retry-After pause the fetcher already set may be longer). A host
+        whose Retry-After paused it longer than `max_retry_after` is set aside at once: the fetcher
+        would give up on each of its URLs until then (a site down for the day, asked again and
+        again once every `max_retry_after` until the failures reached the limit).
         """
         host = self._host(url)
         host.failures += 1
+        if self._gate.asked_for(url) > self._settings.fetch.max_retry_after and host.set_aside is None:
+            host.set_aside = error.reason
+            return host.set_aside
         limit = self._settings.crawl.host_failure_limit
         if host.failures >= limit and host.set_aside is None:
             host.set_aside = f"{host.failures} failures in a row, the last: {error.reason}"

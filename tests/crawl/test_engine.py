@@ -278,6 +278,31 @@ def test_failing_host_is_set_aside_and_the_other_goes_on(
     assert report.new == 2
 
 
+def test_a_host_asking_to_wait_longer_than_max_retry_after_is_set_aside_at_once(
+    tmp_path: Path, sites: tuple[LocalServer, LocalServer]
+) -> None:
+    """A 503 asking the host to wait longer than `max_retry_after` (a site down for the day) sets
+    the host aside with that answer's reason: its other URLs are skipped, not asked once every
+    `max_retry_after` until the failures in a row reached the limit (four pauses of 300 s by
+    default, and each pause waited by the run); the other host goes on."""
+    down, fine = sites
+    pages = [f"/p{i}" for i in range(6)]
+    down.routes["/"] = Route(body=article("Home", links=tuple(pages)))
+    down.routes.update({p: Route(503, "down", headers={"Retry-After": "100000"}) for p in pages})
+    fine.routes["/"] = Route(body=article("Fine home"))
+    settings = make_settings(tmp_path, fetch={"per_host_concurrency": 1})  # max_retry_after 5 s
+
+    report = crawl(settings, down.url("/"), fine.url("/"))
+
+    host = down.base.removeprefix("http://")
+    reason = "HTTP 503 asking to retry after 100000s, longer than max_retry_after (5s): giving up"
+    assert report.set_aside == {host: reason}
+    assert report.failed == {"HTTP 503 asking to retry after 100000s, longer than max_retry_after (5s)": 1}
+    assert report.skipped == {"host set aside": 5}
+    assert len([p for p in paths(down) if p.startswith("/p")]) == 1
+    assert report.new == 2
+
+
 def test_robots_unreachable_sets_the_host_aside(tmp_path: Path, server: LocalServer) -> None:
     """A robots.txt answering 5xx means "disallow all" (RFC 9309): nothing else is fetched."""
     server.routes["/robots.txt"] = Route(500, "down")

@@ -190,11 +190,17 @@ def test_language_detected_from_title_when_text_is_short() -> None:
     assert detect_language("OK", "Die Fähre fährt ab Mai auch nachts über den Hafen") == "de"
 
 
-def test_language_is_und_only_without_any_text() -> None:
-    """Without a letter anywhere the language is "und"; any text gets a real code."""
+def test_language_is_und_without_two_words_of_text() -> None:
+    """Without two words holding a letter (text, title and description) the language is "und": a
+    one-word page came out Breton ("Hello") or Serbian ("Home"), the detector's guess at a word.
+    Two words get a code, and so do a few characters of Japanese (a word each)."""
     assert detect_language("", None, "") == "und"
     assert detect_language("12 34") == "und"
+    for word in ("Hello", "Home", "OK", "Danke!", "Wikipedia", "Stockholm"):
+        assert detect_language(word, None, word) == "und", word
+    assert detect_language("Hello", "Welcome") != "und"  # two words, with the title's
     assert detect_language("The ferry runs at night.") == "en"
+    assert detect_language("\u3053\u3093\u306b\u3061\u306f") == "ja"
 
 
 def test_an_organization_author_is_the_publisher_not_a_byline() -> None:

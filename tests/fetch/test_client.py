@@ -254,8 +254,31 @@ def test_retry_after_above_maximum_gives_up_without_sleeping() -> None:
     assert "longer than max_retry_after (120s): giving up" in info.value.reason
     assert fake.sleeps == []
     assert site.hits("/page") == 1
-    # the host pause is capped too: a server cannot park a whole host for longer than we would wait
-    assert gate.paused_for(f"{BASE}/page") == 120.0
+    assert gate.paused_for(f"{BASE}/page") == 600.0  # the host waits as asked
+
+
+def test_a_host_asked_to_wait_longer_than_max_retry_after_fails_its_next_urls_at_once() -> None:
+    """After a 503 asking the whole host to wait longer than max_retry_after, its other URLs are
+    given up on at once, with that reason, no request sent and nothing slept: they waited out a
+    pause of max_retry_after each (300 s by default, silent), and then asked again. A pause within
+    max_retry_after is still waited out, and a day is the longest one answer pauses a host."""
+    fake = FakeTime()
+    gate = HostGate(1, 0.0, fake.clock, fake.sleep)
+    site = Site({"/page": html("", 503, headers={"Retry-After": "100000"}), "/other": html()})
+    with pytest.raises(TransientFetchError):
+        fetch(site, fake=fake, gate=gate)
+    assert gate.paused_for(f"{BASE}/other") == 86_400.0
+    fake.now += 400
+    with pytest.raises(TransientFetchError) as info:
+        fetch(site, f"{BASE}/other", fake=fake, gate=gate)
+    assert info.value.reason == (
+        "its host asked to wait 86000s more, longer than max_retry_after (120s): giving up"
+    )
+    assert (site.hits("/other"), fake.sleeps) == (0, [])
+    assert fetch(site, "http://elsewhere.test/other", fake=fake, gate=gate).status == 200  # another host
+    fake.now += 86_000 - 100
+    assert fetch(site, f"{BASE}/other", fake=fake, gate=gate).status == 200
+    assert fake.sleeps == [100.0]
 
 
 def test_503_then_200_succeeds_on_second_attempt() -> None:

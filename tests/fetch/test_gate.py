@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from scraper.fetch.gate import HostGate
+from scraper.fetch.gate import HostGate, Paused
 from scraper.urls import host_key, origin
 from tests.clock import FakeTime
 
@@ -201,6 +201,39 @@ def test_pause_arriving_while_waiting_for_the_delay() -> None:
     asyncio.run(scenario())
     assert starts == [1000.0, 1021.0]
     assert fake.sleeps == [1.0, 20.0]
+
+
+def test_a_pause_the_host_asked_for_longer_than_the_callers_patience_is_raised_not_waited() -> None:
+    """`slot(url, patience)` waits out a pause the host asked for (a Retry-After) of `patience`
+    seconds or less; a longer one, also one that starts while the request waits its turn, raises
+    `Paused` with the seconds left, at once: nothing slept, the slot free again. A pause of our own
+    (an error backoff) is waited out whatever the patience."""
+    gate, fake = make_gate(delay=1.0)
+    starts: list[float] = []
+
+    async def scenario() -> None:
+        gate.pause("http://example.com/", 30, asked=True)
+        async with gate.slot("http://example.com/a", patience=30):
+            starts.append(fake.now)
+        fake.on_sleep = lambda: gate.pause("http://example.com/", 100, asked=True)  # while it waits its gap
+        with pytest.raises(Paused) as info:
+            async with gate.slot("http://example.com/b", patience=30):
+                starts.append(fake.now)
+        assert info.value.left == 100.0
+        fake.on_sleep = None
+        with pytest.raises(Paused):
+            async with gate.slot("http://example.com/c", patience=99):
+                starts.append(fake.now)
+        async with gate.slot("http://example.com/d"):  # no patience given: waited out
+            starts.append(fake.now)
+        gate.pause("http://example.com/", 60)  # a backoff of ours, past the patience: waited
+        async with gate.slot("http://example.com/e", patience=30):
+            starts.append(fake.now)
+
+    asyncio.run(scenario())
+    assert starts == [1030.0, 1131.0, 1191.0]
+    assert fake.sleeps == [30.0, 1.0, 100.0, 60.0]
+    assert gate.asked_for("http://example.com/") == 0.0
 
 
 def test_waiters_queued_behind_a_pause_stay_spaced() -> None:

@@ -352,8 +352,8 @@ def test_per_site_delay_spaces_real_requests(
     starts: list[float] = []  # when the gate let each request go (the server's clock: monotonic)
     wait_turn = HostGate._wait_turn
 
-    async def recorded(gate: HostGate, host: Any) -> None:
-        await wait_turn(gate, host)
+    async def recorded(gate: HostGate, host: Any, patience: float) -> None:
+        await wait_turn(gate, host, patience)
         starts.append(host.last_start)
 
     monkeypatch.setattr(HostGate, "_wait_turn", recorded)

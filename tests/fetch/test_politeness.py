@@ -127,6 +127,25 @@ def test_failures_back_off_then_set_the_host_aside() -> None:
     assert polite.set_aside_reason("http://b.test/") is None
 
 
+def test_a_host_paused_longer_than_max_retry_after_is_set_aside_at_its_first_failure() -> None:
+    """A failure while the host's Retry-After pause is longer than `max_retry_after` sets it aside
+    at once with that failure's reason (the fetcher would give up on each of its URLs until then);
+    a pause within it, or one of our own backoff, only counts the failure."""
+    fake = FakeTime()
+    polite, fetcher, _ = politeness(answering(200), fake)
+    cap = SETTINGS.fetch.max_retry_after
+    fetcher.gate.pause("http://a.test/", cap, asked=True)
+    error = TransientFetchError("http://a.test/x", "HTTP 503", status=503, retry_after=cap)
+    assert polite.failed("http://a.test/x", error) is None
+    fetcher.gate.pause("http://a.test/", cap + 100)  # a backoff of ours: only counted
+    assert polite.failed("http://a.test/x", error) is None
+    fetcher.gate.pause("http://a.test/", cap + 1, asked=True)
+    asked = TransientFetchError("http://a.test/y", "HTTP 503 asking to retry after ...", status=503)
+    assert polite.failed("http://a.test/y", asked) == "HTTP 503 asking to retry after ..."
+    assert polite.set_aside_reason("http://a.test/z") == "HTTP 503 asking to retry after ..."
+    assert polite.set_aside_reason("http://b.test/") is None
+
+
 @pytest.mark.parametrize("named", ["a.test:80", "http://a.test/page"])
 def test_set_aside_by_host_or_url(named: str) -> None:
     """A resumed run restores hosts by `host:port`; the crawl sets them aside by URL."""
