@@ -151,6 +151,11 @@ ITEM_RUN, ITEM_STORY, ITEM_SHARE, ITEM_WANTED = 3, 1, 0.5, 0.25
 # 4.8 times the kept text), while a brief's rail of products (a shop's widget beside a one-paragraph
 # story) holds less than the story; there the model's lean decides, as on an unpriced list.
 PRICED, ITEM_GRID = 0.2, 2
+# A service's or a section's intro of a few paragraphs over its grid of cards (each card's heading
+# and blurb doubted) is no story the cards stand beside: up to ITEM_INTRO kept blocks of
+# ISLAND_WORDS words or more allow the items where they hold ITEM_GRID times the kept text (a
+# brief's or a short story's rail of teasers holds less than the story it follows).
+ITEM_INTRO = 3
 _PRICE = re.compile(
     r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|R\$|kr)\s?)\d"
     r"|\d(?:[.,]\d{2})?\s?(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|zł|kr|Kč)\b)"
@@ -780,7 +785,9 @@ def items(
     (and trafilatura's rules do not remove) in a run of `ITEM_RUN` or more alike siblings (`runs`)
     are kept, each as its kind (`kinds`: CONTENT or COMMENT), where the page has no story of its
     own beside them: at most `ITEM_STORY` kept block (of `texts`) of `ISLAND_WORDS` words or more,
-    the items holding at least `ITEM_SHARE` as much text (`sizes`) as the kept blocks, and their
+    the items holding at least `ITEM_SHARE` as much text (`sizes`) as the kept blocks (up to
+    `ITEM_INTRO` such blocks, an intro of a few paragraphs over a grid of cards, where the items
+    hold `ITEM_GRID` times the kept text), and their
     probability of being wanted (`wanted`) `ITEM_WANTED` or more on average, by size, unless
     `PRICED` or more of them name a price (a shop's grid; beside a kept story block, only where
     they hold `ITEM_GRID` times the kept text: a category's intro, not a brief's rail of products).
@@ -795,7 +802,7 @@ def items(
     total = sum(sizes[i] for i in found)
     kept = sum(size for v, size in zip(verdicts, sizes, strict=True) if v)
     story = sum(1 for v, t in zip(verdicts, texts, strict=True) if v and words(t, _COUNTED) >= ISLAND_WORDS)
-    if story > ITEM_STORY or total < ITEM_SHARE * kept:
+    if story > ITEM_INTRO or total < (ITEM_SHARE if story <= ITEM_STORY else ITEM_GRID) * kept:
         return verdicts
     priced = sum(1 for i in found if _PRICE.search(texts[i])) >= PRICED * len(found)
     priced = priced and (not story or total >= ITEM_GRID * kept)

@@ -694,17 +694,51 @@ def test_a_shops_priced_grid_is_kept_however_far_the_model_leans_out() -> None:
             [False, False, *[True] * len(texts)],
             kinds=[c] * (len(texts) + 2),
             runs=[0, 0, *[len(texts)] * len(texts)],
-            sizes=[10, len(intro), *[size] * len(texts)],
+            sizes=[len(first), len(intro), *[size] * len(texts)],
             wanted=[0.9, 0.9, *[0.15] * len(texts)],
             texts=[first, intro, *texts],
         )
 
-    assert 6 * 100 >= model.ITEM_GRID * (10 + len(intro)) > 6 * 40
+    assert 6 * 100 >= model.ITEM_GRID * (len("Chairs") + len(intro)) > 6 * 40
+    assert model.ITEM_GRID * (len(STORY_TEXT) + len(intro)) > 6 * 100  # the story outweighs the rail
     assert kept(cards) == [c] * 8
     assert kept(cards, size=40) == [c, c, *[b] * 6]  # a one-paragraph brief beside a priced rail
     unpriced = ["Mesh task chair", "March 2021", "Oak desk", "April 2021", "Ash shelf", "May 2021"]
     assert kept(unpriced) == [c, c, *[b] * 6]
     assert kept(cards, story=True) == [c, c, *[b] * 6]
+
+
+def test_a_grid_of_cards_under_an_intro_of_a_few_paragraphs_is_kept() -> None:
+    """A services page opens with two or three paragraphs, then its grid of cards (a heading and
+    a blurb each) that the model doubts: where the cards hold ITEM_GRID times the kept text they
+    are the page's content and are kept. Beside a story of the same paragraphs, a rail of teasers
+    holding less than that stays dropped, and so does a grid beside a story of more than
+    ITEM_INTRO paragraphs."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    cards = [f"{name} advisory" for name in ("Audit", "Tax", "Risk", "Strategy", "Payroll", "Cyber")]
+    intro = (
+        "We help firms of every size keep their books, file their taxes and plan their growth, with"
+        " a team of advisers in each region who know the rules and the people who apply them."
+    )
+
+    def kept(paragraphs: int, size: int) -> list[int]:
+        n = paragraphs + len(cards)
+        return model.items(
+            [c] * paragraphs + [b] * len(cards),
+            [False] * paragraphs + [True] * len(cards),
+            kinds=[c] * n,
+            runs=[0] * paragraphs + [len(cards)] * len(cards),
+            sizes=[len(intro)] * paragraphs + [size] * len(cards),
+            wanted=[0.9] * paragraphs + [0.3] * len(cards),
+            texts=[intro] * paragraphs + cards,
+        )
+
+    grid = model.ITEM_GRID * 3 * len(intro) // len(cards) + 1  # each card's size
+    assert kept(2, grid) == [c] * 8
+    assert kept(3, grid) == [c] * 9
+    assert kept(2, len(intro) // 2) == [c, c, *[b] * 6]  # a rail beside a story
+    assert kept(model.ITEM_INTRO + 1, 4 * grid) == [c] * (model.ITEM_INTRO + 1) + [b] * 6
+    assert model.words(intro) >= model.ISLAND_WORDS
 
 
 def test_a_tab_strip_naming_a_carousel_keeps_the_products_own_tab() -> None:
