@@ -934,6 +934,20 @@ def test_a_footers_fine_print_is_no_story_to_guard() -> None:
     assert "The frame weighs under a kilo" in html and "spares are sold" in html
 
 
+def test_an_announcement_bar_goes() -> None:
+    """A shop's announcement bar over the page ("Free shipping on orders over $50", one slide per
+    country) is no part of its story: classed announcement-bar or promoBar, it goes."""
+    bars = (
+        "<div class='announcement-bar'><p>Free shipping on orders over $50. For rates and times"
+        " see our shipping page.</p></div>"
+        "<div class='promoBar'><span>Livraison gratuite dès 60 €.</span></div>"
+    )
+    html, removals = _strip(f"{bars}<div class='content'>{STORY}</div>")
+    assert "Free shipping" not in html and "Livraison" not in html
+    assert _rules(removals) == {"promo-bar"}
+    assert "The harbour board met" in html
+
+
 def test_a_storys_own_numbered_steps_and_dates_are_no_slideshow() -> None:
     """A how-to's steps counted "1/4" ... "4/4", shorter than the story around them, are the
     story's own; and so is a schedule whose dates ("1/12", "2/12", "3/12", "5/12", French) miss
