@@ -514,7 +514,8 @@ def _slideshows(page: Page) -> Iterator[LexborNode]:
     it (`_STORY_APART` characters of its paragraphs outside it) and the gallery outweighs that:
     a page that is a slideshow keeps it; a story's own figures are numbered without the whole; a
     schedule's dates ("1/12", "2/12", "3/12", "5/12") miss numbers of their whole; a story's own
-    numbered steps ("1/5" ... "5/5") shorter than the rest of it are the story's."""
+    numbered steps ("1/5" ... "5/5") shorter than the rest of it are the story's; a listicle whose
+    title counts its slides ("Las 5 calas más bonitas": 1 de 5 ... 5 de 5) is the page's."""
     if page.story is None:
         return
     slideshows: dict[str, dict[int, LexborNode]] = {}
@@ -524,10 +525,17 @@ def _slideshows(page: Page) -> Iterator[LexborNode]:
         if 1 <= int(counter[1]) <= int(counter[2]) and int(counter[2]) >= SLIDES:
             slideshows.setdefault(counter[2], {}).setdefault(int(counter[1]), node.parent)
     story = page.story
+    # the page's titles: a slideshow they count ("Las 5 calas", "The 10 best beaches") is the page's
+    counted = {
+        int(number)
+        for node in (page.tree.css_first("title"), page.body.css_first("h1"))
+        if node is not None
+        for number in re.findall(r"\d+", text_of(node))
+    }
     told = sum(len(text_of(p)) for p in story.css("p"))  # the story's paragraphs, counted once
     sizes: dict[int, int] = {}  # words of the wrappers walked, counted once however many wholes
     for whole, slides in slideshows.items():
-        if len(slides) < int(whole):
+        if len(slides) < int(whole) or int(whole) in counted:
             continue  # a slideshow numbers each slide ("5/5", "3/5", "4/5" are ratings; dates skip)
         unit = _common(list(slides.values()))
         size = len(text_of(unit).split())

@@ -992,3 +992,19 @@ def test_slideshows_read_the_story_once(monkeypatch: pytest.MonkeyPatch) -> None
     read = 0
     list(rules._slideshows(page))
     assert read < 2 * 300 + 10 * 60
+
+
+def test_a_listicle_its_title_counts_is_the_pages() -> None:
+    """A listicle set as a slideshow ("1/8" ... "8/8") under an intro of a story's length is the
+    page's own where its title counts the slides ("Die 8 schönsten Hafenwochen", in <h1> or
+    <title>); the same slides under a title that counts nothing go, as a gallery beside a story."""
+    for title, kept in (("Die 8 schönsten Hafenwochen", True), ("Der Hafen im Frühjahr", False)):
+        html, removals = _strip(
+            f"<article><h1>{title}</h1><div>{STORY * 3}<ul>{_slides(8)}</ul></div></article>"
+        )
+        assert ("Markets in week 4" in html) is kept and ("slideshow" in _rules(removals)) is not kept
+    html, removals = _strip(
+        f"<article><h1>Hafen</h1><div>{STORY * 3}<ul>{_slides(8)}</ul></div></article>",
+        head="<title>8 Wochen am Hafen</title>",
+    )
+    assert "Markets in week 4" in html
