@@ -55,6 +55,8 @@ def expand(args: Iterable[str]) -> Iterator[Input | SourceError]:
         elif "://" in arg:
             scheme = arg.partition("://")[0]
             yield SourceError(arg, f"unsupported URL scheme {scheme!r} (only http and https)")
+        elif not arg.strip():  # Path("") is the working folder: an unset "$URL" would clean all of it
+            yield SourceError(repr(arg), "empty source: no URL, file or folder named")
         else:
             yield from _expand_path(Path(arg))
 

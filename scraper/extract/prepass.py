@@ -72,7 +72,7 @@ def strip_clutter(
             for rule in rules
             if rule.guarded
             for node in rule.find(page)
-            if (page.beside_story(node) if rule.named else page.removable(node))
+            if rule.weighs_story or (page.beside_story(node) if rule.named else page.removable(node))
         )
         removals += _sweep(marked)
         if tree.body is not None and not safe_only:

@@ -15,6 +15,7 @@ ones last.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -51,6 +52,9 @@ class Rule:
     # ("Recommended for you" over a rail of teasers longer than the story), so outside the story's
     # titled block only the story's own container is kept from it
     named: bool = False
+    # guarded by its own measure of the story, which what it finds may outweigh (a slideshow of
+    # fifty captions inside a story of ten paragraphs): it yields only what the story stands without
+    weighs_story: bool = False
 
 
 # -- page facts and the guard --------------------------------------------------------------
@@ -394,6 +398,21 @@ _TEASER_PREFIXES = (
 _LONGEST_HEADING = max(map(len, _TEASER_HEADINGS)) + 8  # and the marks around it ("» Related «")
 
 
+_RAIL_HEADING_WORDS = 8  # a rail's heading is short: "Related posts on the plan were read by ..." is not one
+
+
+def names_rail(text: str) -> bool:
+    """Whether a block's whole text is a rail's heading (`_TEASER_HEADINGS`: "Related", "Most
+    popular"; or opening as one, `_TEASER_PREFIXES`: "Related posts", "You may also like"), of at
+    most `_RAIL_HEADING_WORDS` words, its marks aside ("Related Posts:", "More articles...")."""
+    if len(text) > 20 * _RAIL_HEADING_WORDS:
+        return False
+    name = _norm(text).rstrip("?!").strip(_TRIM)
+    return len(name.split()) <= _RAIL_HEADING_WORDS and (
+        name in _TEASER_HEADINGS or name.startswith(_TEASER_PREFIXES)
+    )
+
+
 def _teaser_sections(page: Page) -> Iterator[LexborNode]:
     """A "Related articles"-style heading plus the teaser block it heads; and an element of any
     tag whose whole text is such a heading (`_TEASER_HEADINGS`, not an opening: "Zobacz również" in
@@ -479,6 +498,50 @@ def _holds_links(section: LexborNode, links: int) -> bool:
         if found >= links:
             return True
     return False
+
+
+# a slideshow's counter, the whole of a text node: "3/50", "3 of 50", "3 von 50", "3 sur 50"
+_COUNTER = re.compile(r"(\d{1,3}) ?(?:/|of|von|sur|de|di|van|z|av|af) ?(\d{1,3})")
+SLIDES = 3  # a slideshow's first counters, all there: what makes one
+_SLIDESHOW_TITLE = 12  # words a slideshow's wrappers may add to its captions: its title ("In pictures")
+_STORY_APART = 1000  # characters of the story's paragraphs outside a slideshow that make it a story
+
+
+def _slideshows(page: Page) -> Iterator[LexborNode]:
+    """A slideshow's captions, each numbered against the whole ("1/50", "2 of 50": `_COUNTER`;
+    of one whole, its first `SLIDES` among them), with the title its wrappers add: a
+    gallery of other news set in or beside the story, however long. Only where the page's story
+    stands without it (`_STORY_APART` characters of its paragraphs outside it): a page that is a
+    slideshow keeps it; a story's own figures are numbered without the whole."""
+    if page.story is None:
+        return
+    slideshows: dict[str, dict[int, LexborNode]] = {}
+    for node, folded in page.texts:
+        if len(folded) > 12 or (counter := _COUNTER.fullmatch(folded)) is None or node.parent is None:
+            continue
+        if 1 <= int(counter[1]) <= int(counter[2]) and int(counter[2]) >= SLIDES:
+            slideshows.setdefault(counter[2], {}).setdefault(int(counter[1]), node.parent)
+    for slides in slideshows.values():
+        if not all(k in slides for k in range(1, SLIDES + 1)):
+            continue  # a slideshow counts from its first ("5/5", "3/5", "4/5" are ratings)
+        unit = _common(list(slides.values()))
+        size = len(text_of(unit).split())
+        while (parent := unit.parent) is not None and parent.tag not in _NEVER_REMOVED:
+            if parent.mem_id in page.protected or len(text_of(parent).split()) - size > _SLIDESHOW_TITLE:
+                break
+            unit = parent
+        apart = sum(len(text_of(p)) for p in page.story.css("p") if unit.mem_id not in ancestry(p))
+        if unit.mem_id not in page.protected and apart >= _STORY_APART:
+            yield unit
+
+
+def _common(nodes: list[LexborNode]) -> LexborNode:
+    """The nearest element holding all of `nodes` (or the node itself, when one)."""
+    path = list(ancestors(nodes[0], include_self=True))
+    for other in nodes[1:]:
+        held = set(ancestry(other))
+        path = path[next(i for i, a in enumerate(path) if a.mem_id in held) :]
+    return path[0]
 
 
 def _teaser_cards(page: Page) -> Iterator[LexborNode]:
@@ -683,6 +746,11 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         _by_tokens("newsletter subscribe subscription signup sign-up optin opt-in mailchimp"),
     ),
     Rule(
+        "promo-bar",
+        "a shop's announcement / promo bar over the page",
+        _by_tokens("announcement-bar announcementbar promo-bar promobar"),
+    ),
+    Rule(
         "disclosure",
         "advertising / affiliate disclosures and disclaimers",
         _by_tokens("disclosure disclosures disclaimer disclaimers"),
@@ -701,6 +769,12 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
     ),
     Rule(
         "teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections, named=True
+    ),
+    Rule(
+        "slideshow",
+        "a slideshow's numbered captions (1/50, 2/50, ...) and its title, beside a story",
+        _slideshows,
+        weighs_story=True,
     ),
     Rule("teaser-cards", "lists of short cards with linked headings", _teaser_cards),
     Rule("source-trailer", 'a short "Source link" / "Via" credit block', _source_trailers),

@@ -60,6 +60,8 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRYABLE = frozenset({429, 500, 502, 503, 504})
 _PAUSES_HOST = frozenset({429, 503})
 _LONGEST_PAUSE = 86_400.0  # seconds a host's Retry-After may pause it
+# the headers that make a request conditional: only these may be answered 304 (RFC 9110 15.4.5)
+_CONDITIONS = frozenset({"if-none-match", "if-modified-since"})
 # Only what `Inflater` can undo, so the decompressed size stays bounded chunk by chunk.
 _ACCEPT_ENCODING = "gzip, deflate"
 _LOCATION = "scraper.location"  # where `_keep_location` puts a redirect's Location header
@@ -362,6 +364,9 @@ class Fetcher:
                 raise PermanentFetchError(url, f"HTTP {status} without a Location header", status=status)
             return replace(answer, location=location)
         if status == 304:
+            if not _CONDITIONS & response.request.headers.keys():  # nothing was asked "if" of it
+                reason = "HTTP 304 to a request that was not conditional"
+                raise PermanentFetchError(url, reason, status=status)
             return answer
         if status in _RETRYABLE:
             raise self._retryable_status(url, response)

@@ -32,6 +32,21 @@ def test_each_kind_of_source_is_recognised(tmp_path: Path) -> None:
     assert "unsupported URL scheme" in str(got[4])
 
 
+def test_an_empty_source_is_refused_not_read_as_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty argument (`scraper clean "$URL"` with URL unset) was `Path("")`, the working folder:
+    every HTML file under it was cleaned. It is that source's failure, named; the rest go on."""
+    (tmp_path / "a.html").write_bytes(b"<p>x</p>")
+    monkeypatch.chdir(tmp_path)
+    got = list(expand(["", "  ", "a.html"]))
+    assert [str(e) for e in got[:2]] == [
+        "'': empty source: no URL, file or folder named",
+        "'  ': empty source: no URL, file or folder named",
+    ]
+    assert got[2:] == [Input("a.html", "file")]
+
+
 def test_empty_folder_is_reported(tmp_path: Path) -> None:
     """A folder without HTML files is one clear error, not silence."""
     (got,) = list(expand([str(tmp_path)]))

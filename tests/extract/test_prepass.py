@@ -861,6 +861,45 @@ def test_link_dense_is_half_the_text_or_more_in_links(html: str, dense: bool) ->
     assert rules._is_link_dense(div) is dense
 
 
+def _slides(whole: int, sep: str = "/") -> str:
+    """A slideshow of `whole` captioned photos, each numbered against the whole ("3/5")."""
+    return "".join(
+        f"<li><h2><span class='counter'>{i}{sep}{whole}</span> Markets in week {i}</h2><p>Shares in"
+        f" the harbour company fell for the {i}th week running as the board argued over the timetable"
+        " and the council asked for a review of the fares.</p><p>Getty</p></li>"
+        for i in range(1, whole + 1)
+    )
+
+
+@pytest.mark.parametrize("sep", ["/", " / ", " of ", " von "])
+def test_a_slideshow_beside_the_story_goes_with_its_title(sep: str) -> None:
+    """A gallery of other news set in the story ("Business in pictures", its captions numbered
+    "1/12", "2/12", ...), longer than the story, goes with its title; the story stays, and so
+    does a story's list whose items are numbered without the whole ("1.", "2.")."""
+    gallery = f"<div class='widget'><h2>Business in pictures</h2><ul>{_slides(12, sep)}</ul></div>"
+    listed = "<ol><li>1. Take the early boat</li><li>2. Buy a return</li><li>3. Sit upstairs</li></ol>"
+    html, removals = _strip(
+        f"<article><h1>Ferries</h1><div class='text'>{STORY * 3}{listed}{gallery}</div></article>"
+    )
+    assert "Business in pictures" not in html and "Markets in week" not in html
+    assert "The harbour board met" in html and "Take the early boat" in html
+    assert _rules(removals) == {"slideshow"}
+
+
+def test_a_slideshow_that_is_the_page_stays() -> None:
+    """A page that is a slideshow (a paragraph of intro above its numbered captions) keeps it: it
+    goes only where the story stands without it; and so does one under a story too short to. A
+    story's ratings out of five ("5/5", "3/5", "4/5": no slideshow counts from its first) stay."""
+    for intro in ("<p>Our pick of the week.</p>", STORY):
+        html, removals = _strip(
+            f"<article><h1>The week in pictures</h1>{intro}<ul>{_slides(6)}</ul></article>"
+        )
+        assert "Markets in week 4" in html and "slideshow" not in _rules(removals)
+    ratings = "".join(f"<li><b>{n}/5</b> A fine crossing, said reader {n}.</li>" for n in (5, 3, 4, 1, 5))
+    html, removals = _strip(f"<article><h1>Ferries</h1><div>{STORY * 3}</div><ul>{ratings}</ul></article>")
+    assert "said reader 3" in html and "slideshow" not in _rules(removals)
+
+
 def test_a_footers_fine_print_is_no_story_to_guard() -> None:
     """A landing page tells its story in short paragraph groups, one per section; its footer's
     footnotes are one longer group. That group is not the story the guard keeps: the footer goes
@@ -893,3 +932,17 @@ def test_a_footers_fine_print_is_no_story_to_guard() -> None:
     assert "Testing conducted" not in html
     assert "page-chrome" in _rules(removals)
     assert "The frame weighs under a kilo" in html and "spares are sold" in html
+
+
+def test_an_announcement_bar_goes() -> None:
+    """A shop's announcement bar over the page ("Free shipping on orders over $50", one slide per
+    country) is no part of its story: classed announcement-bar or promoBar, it goes."""
+    bars = (
+        "<div class='announcement-bar'><p>Free shipping on orders over $50. For rates and times"
+        " see our shipping page.</p></div>"
+        "<div class='promoBar'><span>Livraison gratuite dès 60 €.</span></div>"
+    )
+    html, removals = _strip(f"{bars}<div class='content'>{STORY}</div>")
+    assert "Free shipping" not in html and "Livraison" not in html
+    assert _rules(removals) == {"promo-bar"}
+    assert "The harbour board met" in html

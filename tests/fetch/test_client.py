@@ -593,6 +593,17 @@ def test_conditional_request_and_304() -> None:
     assert (page.status, page.body, page.etag) == (304, b"", '"v1"')
 
 
+def test_a_304_to_a_request_that_was_not_conditional_fails() -> None:
+    """A 304 answers a conditional request only: to a GET without validators (a broken cache in
+    front of the site) it had come back as an empty page, which a crawl counted as unchanged
+    (a page never stored, every run, without a word) and `clean` skipped as "no main content"."""
+    site = Site({"/page": lambda request: httpx.Response(304)})
+    with pytest.raises(PermanentFetchError) as info:
+        fetch(site)
+    assert (info.value.status, info.value.reason) == (304, "HTTP 304 to a request that was not conditional")
+    assert fetch(site, last_modified="Wed, 21 Oct 2015 07:28:00 GMT").status == 304
+
+
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
