@@ -17,6 +17,7 @@ and language, not trafilatura's), so they read exactly as `trafilatura --xml` / 
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from trafilatura.xml import control_xml_output, xmltotxt
 from scraper.config import ExtractSettings
 from scraper.dom import BLOCK_ELEMENTS
 from scraper.extract.model import LINKED, calls, drop_copies
+from scraper.extract.rules import names_rail
 from scraper.models import Document
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "plain_text",
     "rejoin",
     "remove_calls",
+    "remove_closing_rails",
     "remove_copies",
     "render_html",
     "render_xml",
@@ -741,6 +744,20 @@ def remove_calls(bodies: list[etree._Element]) -> bool:
     for element in found:
         _drop_own_text(element)
     return bool(found)
+
+
+def remove_closing_rails(body: etree._Element) -> bool:
+    """The blocks `body` (trafilatura's main text) closes on that are a rail's heading (rules
+    .names_rail: "Related Posts", "You may also like", over a rail that is not in the text) taken
+    out, in place, where some text is before them; whether any was. The blocks' verdicts drop them
+    where they stand (model._unasked); this drops them where trafilatura's text stands."""
+    blocks = xml_blocks(body)
+    closing = list(itertools.takewhile(lambda block: names_rail(block[1]), reversed(blocks)))
+    if len(closing) == len(blocks):
+        return False
+    for element, _ in closing:
+        _drop_own_text(element)
+    return bool(closing)
 
 
 def _linked(element: etree._Element, text: str) -> bool:

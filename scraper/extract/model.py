@@ -66,6 +66,7 @@ from scraper.extract.blocks import (
     reaches,
     reading_order,
 )
+from scraper.extract.rules import names_rail
 
 ARTIFACT = "block_model.txt.gz"
 MANIFEST = "block_model.manifest.json"
@@ -476,6 +477,14 @@ _APPEAL = re.compile(
     )
 )  # fmt: skip
 APPEAL_WORDS = 40
+_APPEAL_OPENING = 200  # characters of a block's text that hold any appeal's opening words
+# the first words `_APPEAL`'s appeals open with, asked before the expression
+_APPEAL_OPENERS = frozenset(
+    {
+        "if", "did", "do", "wenn", "falls", "hat", "haben", "si", "vous", "tu", "te", "le", "os", "les",
+        "se", "ti", "você", "gostou", "vond", "vindt", "als", "jeśli", "jeżeli",
+    }
+)  # fmt: skip
 # the marks and arrows around a button's text
 _CALL_TRIM = " :.!?\u2026\u00bb\u203a\u2192\u2191>|-\u2013\u2014\u2190<\u00ab()[]"
 CALL_WORDS = 10
@@ -1049,12 +1058,19 @@ def decide(
 def _unasked(verdicts: list[int], texts: list[str], links: list[float] | None) -> None:
     """Drop, in `verdicts`, the kept blocks that ask the reader to act on the page ("Leave a Reply":
     `calls`; a bare "To the top" only where `links`, each block's share of link text, says it is
-    mostly a link's: `LINKED`). In `sure`; in `decide` only where its verdicts stand anyway: a page
+    mostly a link's: `LINKED`), and the rails' headings the kept text closes on ("Related Posts",
+    "You may also like": `rules.names_rail`), which head nothing of the story (a rail the pre-pass
+    or the model took). In `sure`; in `decide` only where its verdicts stand anyway: a page
     whose only change this would be keeps trafilatura's own text, which the blocks' verdicts do not
     match line for line (its list markers, a menu the trigram overlap counts as kept); the pipeline
     takes the calls out of that text itself (formats.remove_calls)."""
     for i, (v, t) in enumerate(zip(verdicts, texts, strict=True)):
         if v and calls(t, linked=links is not None and links[i] >= LINKED):
+            verdicts[i] = BOILERPLATE
+    kept = [i for i, v in enumerate(verdicts) if v]
+    closing = list(itertools.takewhile(lambda i: names_rail(texts[i]), reversed(kept)))
+    if len(closing) < len(kept):  # where some text is before them
+        for i in closing:
             verdicts[i] = BOILERPLATE
 
 
@@ -1105,20 +1121,28 @@ def calls(text: str, *, linked: bool = False) -> bool:
     "Zurück zum Newsroom" over "Drucken"), and so is one call written over two ("Leave a<br>Reply").
     A block of at most `APPEAL_WORDS` words opening with an appeal (`_APPEAL`: "If you enjoyed this
     article, ...") is one too."""
-    if len(text) > 20 * APPEAL_WORDS:
-        return False
+    if len(text) > 20 * CALL_WORDS:
+        return len(text) <= 20 * APPEAL_WORDS and _appeals(text)
     read = composed(text)
-    size = words(read, APPEAL_WORDS + 1)
-    if size > APPEAL_WORDS:
-        return False
-    if _APPEAL.match(_folded_call(read)):
-        return True
-    if size > CALL_WORDS:
-        return False
+    if words(read, CALL_WORDS + 1) > CALL_WORDS:
+        return _appeals(text)
     if _is_call(_folded_call(read), linked=linked):
         return True
     lines = [folded for line in read.splitlines() if (folded := _folded_call(line))]
-    return len(lines) > 1 and all(_is_call(line, linked=linked) for line in lines)
+    return (len(lines) > 1 and all(_is_call(line, linked=linked) for line in lines)) or _appeals(text)
+
+
+def _appeals(text: str) -> bool:
+    """Whether `text` opens with an appeal (`_APPEAL`) and is at most `APPEAL_WORDS` words, read
+    as `calls` reads it; its opening asked first (`_APPEAL_OPENING` characters: every appeal is
+    shorter), so a paragraph that opens otherwise is not composed and counted whole."""
+    opening = text[:_APPEAL_OPENING].lstrip(_CALL_TRIM + "\u00bf").split(None, 1)
+    if not opening or opening[0].lower() not in _APPEAL_OPENERS:
+        return False
+    if _APPEAL.match(_folded_call(composed(text[:_APPEAL_OPENING]))) is None:
+        return False
+    read = composed(text)
+    return words(read, APPEAL_WORDS + 1) <= APPEAL_WORDS and _APPEAL.match(_folded_call(read)) is not None
 
 
 def _is_call(folded: str, *, linked: bool) -> bool:

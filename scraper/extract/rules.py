@@ -398,6 +398,21 @@ _TEASER_PREFIXES = (
 _LONGEST_HEADING = max(map(len, _TEASER_HEADINGS)) + 8  # and the marks around it ("» Related «")
 
 
+_RAIL_HEADING_WORDS = 8  # a rail's heading is short: "Related posts on the plan were read by ..." is not one
+
+
+def names_rail(text: str) -> bool:
+    """Whether a block's whole text is a rail's heading (`_TEASER_HEADINGS`: "Related", "Most
+    popular"; or opening as one, `_TEASER_PREFIXES`: "Related posts", "You may also like"), of at
+    most `_RAIL_HEADING_WORDS` words, its marks aside ("Related Posts:", "More articles...")."""
+    if len(text) > 20 * _RAIL_HEADING_WORDS:
+        return False
+    name = _norm(text).rstrip("?!").strip(_TRIM)
+    return len(name.split()) <= _RAIL_HEADING_WORDS and (
+        name in _TEASER_HEADINGS or name.startswith(_TEASER_PREFIXES)
+    )
+
+
 def _teaser_sections(page: Page) -> Iterator[LexborNode]:
     """A "Related articles"-style heading plus the teaser block it heads; and an element of any
     tag whose whole text is such a heading (`_TEASER_HEADINGS`, not an opening: "Zobacz również" in
@@ -742,6 +757,11 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         "newsletter-box",
         "newsletter / subscribe boxes",
         _by_tokens("newsletter subscribe subscription signup sign-up optin opt-in mailchimp"),
+    ),
+    Rule(
+        "promo-bar",
+        "a shop's announcement / promo bar over the page",
+        _by_tokens("announcement-bar announcementbar promo-bar promobar"),
     ),
     Rule(
         "disclosure",

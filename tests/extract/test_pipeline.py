@@ -23,7 +23,7 @@ from trafilatura import metadata as trafilatura_metadata
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
 from scraper.extract import model as block_model
-from scraper.extract import pipeline
+from scraper.extract import pipeline, rules
 from scraper.extract.authors import clean_authors
 from scraper.extract.blocks import FIRST_FEATURE_NAMES
 from scraper.extract.metadata import canonical_url, declared_language, normalise_language
@@ -354,6 +354,29 @@ def test_a_bare_link_back_up_is_a_call_as_a_link_only(cascade: bool, words: str)
     body = f"<h1>Ferries</h1>{PARAGRAPHS}<h2>{words}</h2>{story}<p><a href='#top'>{words}</a></p>"
     doc = clean_html(_article(body=body), settings=ExtractSettings(cascade=cascade))
     assert doc.text.split("\n")[-3:] == [words, *climb]
+
+
+@pytest.mark.parametrize("cascade", [True, False])
+@pytest.mark.parametrize(
+    "closing", ["<h3>Related Posts</h3>", "<p>You may also like</p><h4>Popular posts</h4>"]
+)
+def test_a_rails_heading_closing_the_text_goes(cascade: bool, closing: str) -> None:
+    """A rail's heading that the text ends on ("Related Posts", "You may also like" over a rail the
+    pre-pass took) heads nothing of the story and goes, whichever path made the text; the same
+    words heading a part of the story, with its text after them, stay."""
+    part = "<h2>Related posts</h2><p>The board also published the posts it will fill this year.</p>"
+    body = (
+        f"<h1>Ferries</h1>{PARAGRAPHS}{part}<p>The crews are pleased with the plan, they said.</p>{closing}"
+    )
+    doc = clean_html(_article(body=body), settings=ExtractSettings(cascade=cascade))
+    assert doc.text.split("\n")[-4:] == [
+        "The new timetable starts on the first Monday of June and will be reviewed in September.",
+        "Related posts",
+        "The board also published the posts it will fill this year.",
+        "The crews are pleased with the plan, they said.",
+    ]
+    assert rules.names_rail("Related Posts") and rules.names_rail("YOU MAY ALSO LIKE")
+    assert not rules.names_rail("Related posts on the harbour board's plan were read by thousands of people")
 
 
 def test_addresses_are_kept_as_the_page_writes_them() -> None:

@@ -959,3 +959,17 @@ def test_a_footers_fine_print_is_no_story_to_guard() -> None:
     assert "Testing conducted" not in html
     assert "page-chrome" in _rules(removals)
     assert "The frame weighs under a kilo" in html and "spares are sold" in html
+
+
+def test_an_announcement_bar_goes() -> None:
+    """A shop's announcement bar over the page ("Free shipping on orders over $50", one slide per
+    country) is no part of its story: classed announcement-bar or promoBar, it goes."""
+    bars = (
+        "<div class='announcement-bar'><p>Free shipping on orders over $50. For rates and times"
+        " see our shipping page.</p></div>"
+        "<div class='promoBar'><span>Livraison gratuite dès 60 €.</span></div>"
+    )
+    html, removals = _strip(f"{bars}<div class='content'>{STORY}</div>")
+    assert "Free shipping" not in html and "Livraison" not in html
+    assert _rules(removals) == {"promo-bar"}
+    assert "The harbour board met" in html
