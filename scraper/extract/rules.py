@@ -521,16 +521,29 @@ def _slideshows(page: Page) -> Iterator[LexborNode]:
             continue
         if 1 <= int(counter[1]) <= int(counter[2]) and int(counter[2]) >= SLIDES:
             slideshows.setdefault(counter[2], {}).setdefault(int(counter[1]), node.parent)
+    # each measured once, however many slideshows ask: hundreds of them over a story of thousands
+    # of paragraphs were each read against all of its paragraphs (900 x 8,000: 18 s, over
+    # `[extract] timeout`)
+    paragraphs = {p.mem_id: len(text_of(p)) for p in page.story.css("p")}
+    story = sum(paragraphs.values())
+    words: dict[int, int] = {}
+
+    def size(node: LexborNode) -> int:
+        if node.mem_id not in words:
+            words[node.mem_id] = len(text_of(node).split())
+        return words[node.mem_id]
+
     for slides in slideshows.values():
         if not all(k in slides for k in range(1, SLIDES + 1)):
             continue  # a slideshow counts from its first ("5/5", "3/5", "4/5" are ratings)
         unit = _common(list(slides.values()))
-        size = len(text_of(unit).split())
+        captions = size(unit)
         while (parent := unit.parent) is not None and parent.tag not in _NEVER_REMOVED:
-            if parent.mem_id in page.protected or len(text_of(parent).split()) - size > _SLIDESHOW_TITLE:
+            if parent.mem_id in page.protected or size(parent) - captions > _SLIDESHOW_TITLE:
                 break
             unit = parent
-        apart = sum(len(text_of(p)) for p in page.story.css("p") if unit.mem_id not in ancestry(p))
+        # the story's paragraphs outside it: all of them but those it holds (itself, if one)
+        apart = story - sum(paragraphs.get(p.mem_id, 0) for p in unit.css("p"))
         if unit.mem_id not in page.protected and apart >= _STORY_APART:
             yield unit
 

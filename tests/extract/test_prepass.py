@@ -900,6 +900,33 @@ def test_a_slideshow_that_is_the_page_stays() -> None:
     assert "said reader 3" in html and "slideshow" not in _rules(removals)
 
 
+def test_slideshows_are_measured_against_the_story_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each slideshow read the text of every paragraph of the story to know whether the story
+    stands without it: hundreds of small galleries over a story of thousands of paragraphs took
+    18 s (900 x 8,000), past `[extract] timeout`. Each paragraph's text is read once, and so is
+    each element's a slideshow climbs through (counted, not timed); each gallery still goes."""
+    read: list[int] = []
+    text_of = dom.text_of
+
+    def counted(node: Any) -> str:
+        read.append(node.mem_id)
+        return text_of(node)
+
+    galleries = "".join(
+        f"<div class='g'><span>1/{n}</span> One {n}<span>2/{n}</span> Two<span>3/{n}</span> Three</div>"
+        for n in range(3, 63)
+    )
+    tree = LexborHTMLParser(
+        f"<html><body><article><h1>Ferries</h1>{STORY * 100}{galleries}</article></body></html>"
+    )
+    assert tree.body is not None
+    page = rules.Page.scan(tree, tree.body, set(), page_type="article", comments=False)
+    monkeypatch.setattr(rules, "text_of", counted)
+    found = list(rules._slideshows(page))
+    assert len(found) == 60  # every gallery
+    assert len(read) == len(set(read))  # each element read once: 60 x 400 paragraphs before
+
+
 def test_a_footers_fine_print_is_no_story_to_guard() -> None:
     """A landing page tells its story in short paragraph groups, one per section; its footer's
     footnotes are one longer group. That group is not the story the guard keeps: the footer goes
