@@ -381,8 +381,8 @@ def cv_texts(
     page's file by "dataset/id", for the copy rule's count of what the page shows (as the pipeline
     counts it; without it, a text is allowed once). `first`: the first model's CV probabilities,
     for the cascade (the page's text is the first model's where it is sure, `model.sure`). The
-    rules after the models apply as in the pipeline: a list page's items (`runs`), a product
-    page's carousels (`product`, read from the block tags) and a text held twice in a row
+    rules after the models apply as in the pipeline: a list page's items (`runs`),
+    carousels of other products (read from the block tags) and a text held twice in a row
     (`model.once`, on each kept block)."""
     from scraper.extract.model import decide, once, sure  # noqa: PLC0415
 
@@ -408,8 +408,8 @@ def rule_inputs(page: PageBlocks, shown: Callable[[str], int] | None = None) -> 
     """What `model.sure` and `model.decide` read besides the probabilities and sizes, from the
     cached blocks as the pipeline passes it (`model.choose`, `first_choice`): comments only on a
     forum page, the texts, `shown` (the copy rule's count; None: each text once), trafilatura's
-    discard votes, each block's alike siblings (`item_runs`), its tag and whether the page is a
-    product's, and each block's share of link text. The one home of these for every check here
+    discard votes, each block's alike siblings (`item_runs`), its tag and each block's share of
+    link text. The one home of these for every check here
     (cv_texts, cascade_check, teaser_check)."""
     from scraper.extract.blocks import DISCARDED  # noqa: PLC0415
     from scraper.extract.model import LINK_SHARE, tag_seen  # noqa: PLC0415
@@ -421,7 +421,6 @@ def rule_inputs(page: PageBlocks, shown: Callable[[str], int] | None = None) -> 
         "votes": page.features[:, DISCARDED].tolist(),
         "runs": item_runs(page),
         "tags": [tag_seen(row) for row in page.features.tolist()],
-        "product": page.page_type == "product",
         "links": page.features[:, LINK_SHARE].tolist(),
     }
 

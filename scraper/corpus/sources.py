@@ -8,6 +8,7 @@ and HTML files' bytes.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import os
@@ -186,9 +187,17 @@ def read_file(path: str, *, max_bytes: int) -> bytes:
 
 def page_from_bytes(body: bytes, *, source: str, url: str | None) -> FetchedPage:
     """Wrap local HTML bytes as a page; the charset comes from BOM, meta tag or detection."""
-    if not body.strip():
+    if _blank(body):
         raise SourceError(source, "empty input")
     return charset.page_from_bytes(body, source=source, url=url)
+
+
+def _blank(body: bytes) -> bool:
+    """Whether `body` holds nothing but white space, a byte order mark aside (an editor's empty
+    file saved with one is empty, as a file of no bytes is)."""
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return not body.decode("utf-16", "replace").strip()
+    return not body.removeprefix(codecs.BOM_UTF8).strip()
 
 
 def load_file(path: str, *, url: str | None, max_bytes: int) -> FetchedPage:

@@ -514,7 +514,6 @@ def choose(
     comments_last: bool = True,
     tables: bool = True,
     shown: Callable[[str], int] | None = None,
-    product: bool = False,
 ) -> list[Block] | None:
     """The blocks to keep, in reading order; None when trafilatura's output should stand.
 
@@ -535,7 +534,6 @@ def choose(
         votes=[b.features[DISCARDED] for b in blocks],
         runs=[_run(b) for b in blocks],
         tags=[tag_seen(b.features) for b in blocks],
-        product=product,
         links=_link_shares(blocks),
     )
     if verdicts is None:
@@ -567,7 +565,6 @@ def first_choice(
     tables: bool = True,
     shown: Callable[[str], int] | None = None,
     thread: bool | None = None,
-    product: bool = False,
 ) -> list[Block] | None:
     """The cascade's first pass: the blocks to keep, in reading order, when the first model is
     sure of the page (`sure`); None when it is not, or when there is no first model: then
@@ -586,7 +583,6 @@ def first_choice(
         listed=[inside(b, "ul") for b in blocks],
         thread=thread,
         runs=[_run(b) for b in blocks],
-        product=product,
         reach=reaches(blocks),
     )
     if verdicts is None:
@@ -633,7 +629,6 @@ def sure(
     listed: list[bool] | None = None,
     thread: bool | None = None,
     runs: list[int] | None = None,
-    product: bool = False,
     reach: list[int] | None = None,
 ) -> list[int] | None:
     """Each block's fate by the first model alone (BOILERPLATE, CONTENT or COMMENT), or None when
@@ -712,8 +707,7 @@ def sure(
         if tags is not None and links is not None and listed is not None:
             verdicts = interjected(verdicts, doubted, tags, links, listed)
     verdicts, _ = by_kind(verdicts, [d and not v for d, v in zip(doubted, voted, strict=True)], kinds=kinds,
-                       sizes=sizes, wanted=wants, texts=texts, runs=runs, tags=tags,
-                       product=product)  # fmt: skip
+                       sizes=sizes, wanted=wants, texts=texts, runs=runs, tags=tags)  # fmt: skip
     if texts is not None:  # before `unheaded`: a sign-up box's heading over its call heads nothing
         _unasked(verdicts, texts, links)
     if tags is not None and not (comments if thread is None else thread):
@@ -755,17 +749,18 @@ def by_kind(
     texts: list[str] | None,
     runs: list[int] | None,
     tags: list[str] | None,
-    product: bool,
 ) -> tuple[list[int], bool]:
     """The verdicts after the rules that read what kind of page it is, in `sure` and `decide`
     alike, and whether either rule changed any: a list page's items kept (`items`: with `runs`
     and `texts`; `doubted`, the blocks the model doubts that trafilatura's rules do not remove),
-    then a product page's carousels dropped (`carousels`: with `product`, `texts` and `tags`)."""
+    then carousels of other products dropped (`carousels`: with `texts` and `tags`; on any page,
+    not only a product's: a story's "You might also like" rail and a collection's "Similar
+    products" row are the same blocks)."""
     moved = False
     if runs is not None and texts is not None:
         found = items(verdicts, doubted, kinds=kinds, runs=runs, sizes=sizes, wanted=wanted, texts=texts)
         moved, verdicts = found != verdicts, found
-    if product and texts is not None and tags is not None:
+    if texts is not None and tags is not None:
         found = carousels(verdicts, texts, tags)
         moved, verdicts = moved or found != verdicts, found
     return verdicts, moved
@@ -1000,7 +995,6 @@ def decide(
     votes: list[float] | None = None,
     runs: list[int] | None = None,
     tags: list[str] | None = None,
-    product: bool = False,
     links: list[float] | None = None,
 ) -> list[int] | None:
     """Each block's fate: BOILERPLATE (dropped), CONTENT or COMMENT (kept as that); None when
@@ -1042,7 +1036,7 @@ def decide(
         return None
     unvoted = [d and (votes is None or votes[i] < VOTE) for i, d in enumerate(doubted)]
     verdicts, moved = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts,
-                              runs=runs, tags=tags, product=product)  # fmt: skip
+                              runs=runs, tags=tags)  # fmt: skip
     changed |= moved
     if comments_last:
         kinds = [v for v in verdicts if v]

@@ -347,9 +347,7 @@ def _first_pass(
     trafilatura's verdict among its features it cannot tell the clutter the pre-pass removes)."""
     if not settings.cascade or not settings.prepass or settings.favor_precision or settings.favor_recall:
         return None
-    first = functools.partial(
-        block_model.first_choice, thread=page_type == "forum", product=page_type == "product"
-    )
+    first = functools.partial(block_model.first_choice, thread=page_type == "forum")
     return _judged(first, trace, settings, page_type, times)
 
 
@@ -434,7 +432,7 @@ def _choose(
     if not trace.blocks:
         return None
     return _judged(
-        functools.partial(block_model.choose, product=page_type == "product"),
+        block_model.choose,
         trace,
         settings,
         page_type,

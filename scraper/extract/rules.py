@@ -524,7 +524,6 @@ def _slideshows(page: Page) -> Iterator[LexborNode]:
             continue
         if 1 <= int(counter[1]) <= int(counter[2]) and int(counter[2]) >= SLIDES:
             slideshows.setdefault(counter[2], {}).setdefault(int(counter[1]), node.parent)
-    story = page.story
     # the page's titles: a slideshow they count ("Las 5 calas", "The 10 best beaches") is the page's
     counted = {
         int(number)
@@ -532,24 +531,34 @@ def _slideshows(page: Page) -> Iterator[LexborNode]:
         if node is not None
         for number in re.findall(r"\d+", text_of(node))
     }
-    told = sum(len(text_of(p)) for p in story.css("p"))  # the story's paragraphs, counted once
-    sizes: dict[int, int] = {}  # words of the wrappers walked, counted once however many wholes
+    # each measured once, however many slideshows ask: hundreds of them over a story of thousands
+    # of paragraphs were each read against all of its paragraphs (900 x 8,000: 18 s, over
+    # `[extract] timeout`)
+    paragraphs = {p.mem_id: len(text_of(p)) for p in page.story.css("p")}
+    story = sum(paragraphs.values())
+    measured: dict[int, tuple[int, int]] = {}
+
+    def measure(node: LexborNode) -> tuple[int, int]:  # its characters and its words
+        if node.mem_id not in measured:
+            text = text_of(node)
+            measured[node.mem_id] = (len(text), len(text.split()))
+        return measured[node.mem_id]
+
+    def size(node: LexborNode) -> int:
+        return measure(node)[1]
+
     for whole, slides in slideshows.items():
         if len(slides) < int(whole) or int(whole) in counted:
             continue  # a slideshow numbers each slide ("5/5", "3/5", "4/5" are ratings; dates skip)
         unit = _common(list(slides.values()))
-        size = len(text_of(unit).split())
+        captions = size(unit)
         while (parent := unit.parent) is not None and parent.tag not in _NEVER_REMOVED:
-            if parent.mem_id in page.protected:
-                break
-            if parent.mem_id not in sizes:
-                sizes[parent.mem_id] = len(text_of(parent).split())
-            if sizes[parent.mem_id] - size > _SLIDESHOW_TITLE:
+            if parent.mem_id in page.protected or size(parent) - captions > _SLIDESHOW_TITLE:
                 break
             unit = parent
-        inside = story.mem_id in ancestry(unit)
-        apart = told - (sum(len(text_of(p)) for p in unit.css("p")) if inside else 0)
-        if unit.mem_id not in page.protected and apart >= _STORY_APART and len(text_of(unit)) > apart:
+        # the story's paragraphs outside it: all of them but those it holds (itself, if one)
+        apart = story - sum(paragraphs.get(p.mem_id, 0) for p in unit.css("p"))
+        if unit.mem_id not in page.protected and apart >= _STORY_APART and measure(unit)[0] > apart:
             yield unit
 
 

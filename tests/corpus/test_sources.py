@@ -84,9 +84,12 @@ def test_local_pages_carry_their_charset_and_address(tmp_path: Path) -> None:
 
 
 def test_empty_input_is_an_error() -> None:
-    """Whitespace-only input is refused before extraction."""
-    with pytest.raises(SourceError, match="empty input"):
-        page_from_bytes(b"  \n", source="-", url=None)
+    """Whitespace-only input is refused before extraction, a byte order mark aside (an editor's
+    empty file saved with one had gone to extraction: 'skipped: no main content', exit 0)."""
+    for blank in (b"  \n", b"\xef\xbb\xbf", b"\xef\xbb\xbf \r\n", " \n".encode("utf-16"), b"\xfe\xff"):
+        with pytest.raises(SourceError, match="empty input"):
+            page_from_bytes(blank, source="-", url=None)
+    assert page_from_bytes("<p>x</p>".encode("utf-16"), source="-", url=None).encoding == "utf-16"
 
 
 def test_a_url_whose_host_is_no_host_is_a_source_error_naming_why() -> None:

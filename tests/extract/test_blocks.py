@@ -613,11 +613,12 @@ def test_identifiers_a_reader_is_shown_stay(fixed_model: Any) -> None:
     assert model.machine("X".join(ids)) and model.machine(" ".join(["X".join(ids)] * 2))
 
 
-def test_a_product_pages_carousel_of_other_products_goes(fixed_model: Any) -> None:
-    """On a product page, a kept label naming other products ("Customers also bought") goes with
-    the cards after it, up to the next heading of its level; the product's own description after
-    it (a paragraph of ISLAND_WORDS words or more) and its next section stay. On another page, or
-    with a label that names nothing of the kind, every block stays."""
+def test_a_carousel_of_other_products_goes(fixed_model: Any) -> None:
+    """A kept label naming other products ("Customers also bought") goes with the cards after it,
+    up to the next heading of its level; the product's own description after it (a paragraph of
+    ISLAND_WORDS words or more) and its next section stay. So does a story's "You might also
+    like:" rail, on a page of any type. With a label that names nothing of the kind, every block
+    stays."""
     description = " ".join(["The kit holds every driver bit a repair needs, in a case that closes."] * 3)
     html = (
         "<h1>Pro Tech Toolkit</h1><p>$74.99 with free shipping</p>"
@@ -628,7 +629,7 @@ def test_a_product_pages_carousel_of_other_products_goes(fixed_model: Any) -> No
         "<h2>Specifications</h2><p>Case material: ABS</p>"
     )
     fixed_model([0.9] * 13)
-    chosen = [b.text for b in model.choose(_blocks(html), product=True) or []]
+    chosen = [b.text for b in model.choose(_blocks(html)) or []]
     assert chosen == [
         "Pro Tech Toolkit",
         "$74.99 with free shipping",
@@ -636,7 +637,14 @@ def test_a_product_pages_carousel_of_other_products_goes(fixed_model: Any) -> No
         "Specifications",
         "Case material: ABS",
     ]
-    assert len(model.choose(_blocks(html)) or []) == 13  # not a product page: the model's verdicts
+    story = " ".join(["We sanded the old deck, fixed two boards and oiled it in one weekend."] * 3)
+    post = (
+        f"<h1>Refinishing a deck</h1><p>{story}</p>"
+        "<p>YOU MIGHT ALSO LIKE:</p><p><a href='/a'>Twelve porch projects</a></p>"
+        "<p><a href='/b'>A changing table made into a desk</a></p>"
+    )
+    fixed_model([0.9] * 5)
+    assert [b.text for b in model.choose(_blocks(post)) or []] == ["Refinishing a deck", story]
     assert model.carousels([1, 1, 1], ["Product details", "Made of steel", "$24.99"], ["h2", "p", "p"]) == [
         1,
         1,

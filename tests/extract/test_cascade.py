@@ -647,9 +647,9 @@ def test_a_product_named_like_a_carousel_keeps_its_page() -> None:
     assert model.carousels([c] * 5, texts, ["h2", "div", "li", "h2", "p"]) == [0, 0, 0, c, c]
 
 
-def test_sure_drops_a_product_pages_carousel_the_first_model_keeps() -> None:
-    """The cascade's first pass drops a product page's carousel of other products as `decide`
-    does (`carousels`), up to the next heading of the label's level; elsewhere it stays."""
+def test_sure_drops_a_carousel_the_first_model_keeps() -> None:
+    """The cascade's first pass drops a carousel of other products as `decide` does
+    (`carousels`), up to the next heading of the label's level, on a page of any type."""
     texts = [
         "Pro Tech Toolkit",
         STORY_TEXT,
@@ -661,9 +661,8 @@ def test_sure_drops_a_product_pages_carousel_the_first_model_keeps() -> None:
     ]
     tags = ["h1", "p", "h2", "h3", "p", "h2", "p"]
     rows, sizes = [SURE] * len(texts), [len(t) for t in texts]
-    product = model.sure(rows, sizes, texts=texts, tags=tags, product=True)
-    assert product == [model.CONTENT, model.CONTENT, 0, 0, 0, model.CONTENT, model.CONTENT]
-    assert model.sure(rows, sizes, texts=texts, tags=tags) == [model.CONTENT] * len(texts)
+    kept = model.sure(rows, sizes, texts=texts, tags=tags)
+    assert kept == [model.CONTENT, model.CONTENT, 0, 0, 0, model.CONTENT, model.CONTENT]
 
 
 def test_sure_drops_a_block_of_machine_identifiers() -> None:
