@@ -81,14 +81,15 @@ def test_the_block_cv_drops_a_product_pages_carousel_and_copies_as_the_pipeline_
 
 def test_every_check_reads_the_rules_inputs_from_one_place() -> None:
     """`rule_inputs` gives sure and decide what the pipeline passes: the block tags, the page's
-    product and forum types, the runs, the votes and the link shares, from the cached features."""
+    forum type, the runs, the votes and the link shares, from the cached features (no product
+    type since carousels are read on a page of any type)."""
     product, grid = _product_page(), _grid_page()
     found = rule_inputs(product)
-    assert found["product"] and not found["comments"] and found["shown"] is None
+    assert not found["comments"] and found["shown"] is None and "product" not in found
     assert found["tags"][:4] == ["h1", "", "", "h2"]
     assert found["texts"] == product.texts and len(found["votes"]) == len(product.texts)
     assert len(found["links"]) == len(product.texts)
-    assert rule_inputs(grid)["runs"] == item_runs(grid) and not rule_inputs(grid)["product"]
+    assert rule_inputs(grid)["runs"] == item_runs(grid)
 
 
 def test_a_merged_model_scores_the_mean_of_its_members() -> None:
