@@ -17,7 +17,6 @@ and language, not trafilatura's), so they read exactly as `trafilatura --xml` / 
 from __future__ import annotations
 
 import copy
-import itertools
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from trafilatura.xml import control_xml_output, xmltotxt
 from scraper.config import ExtractSettings
 from scraper.dom import BLOCK_ELEMENTS
 from scraper.extract.model import LINKED, calls, drop_copies
-from scraper.extract.rules import names_rail
+from scraper.extract.rules import closing_rails
 from scraper.models import Document
 
 __all__ = [
@@ -747,17 +746,15 @@ def remove_calls(bodies: list[etree._Element]) -> bool:
 
 
 def remove_closing_rails(body: etree._Element) -> bool:
-    """The blocks `body` (trafilatura's main text) closes on that are a rail's heading (rules
-    .names_rail: "Related Posts", "You may also like", over a rail that is not in the text) taken
-    out, in place, where some text is before them; whether any was. The blocks' verdicts drop them
-    where they stand (model._unasked); this drops them where trafilatura's text stands."""
+    """The blocks `body` (trafilatura's main text) closes on that are a rail's heading ("Related
+    Posts", "You may also like", over a rail that is not in the text) taken out, in place, where
+    some text is before them (`rules.closing_rails`); whether any was. The blocks' verdicts drop
+    them where they stand (model._unasked); this drops them where trafilatura's text stands."""
     blocks = xml_blocks(body)
-    closing = list(itertools.takewhile(lambda block: names_rail(block[1]), reversed(blocks)))
-    if len(closing) == len(blocks):
-        return False
-    for element, _ in closing:
+    closing = closing_rails([text for _, text in blocks])
+    for element, _ in reversed(blocks[len(blocks) - closing :]):
         _drop_own_text(element)
-    return bool(closing)
+    return closing > 0
 
 
 def _linked(element: etree._Element, text: str) -> bool:

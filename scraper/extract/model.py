@@ -66,7 +66,7 @@ from scraper.extract.blocks import (
     reaches,
     reading_order,
 )
-from scraper.extract.rules import names_rail
+from scraper.extract.rules import closing_rails
 
 ARTIFACT = "block_model.txt.gz"
 MANIFEST = "block_model.manifest.json"
@@ -1053,7 +1053,7 @@ def _unasked(verdicts: list[int], texts: list[str], links: list[float] | None) -
     """Drop, in `verdicts`, the kept blocks that ask the reader to act on the page ("Leave a Reply":
     `calls`; a bare "To the top" only where `links`, each block's share of link text, says it is
     mostly a link's: `LINKED`), and the rails' headings the kept text closes on ("Related Posts",
-    "You may also like": `rules.names_rail`), which head nothing of the story (a rail the pre-pass
+    "You may also like": `rules.closing_rails`), which head nothing of the story (a rail the pre-pass
     or the model took). In `sure`; in `decide` only where its verdicts stand anyway: a page
     whose only change this would be keeps trafilatura's own text, which the blocks' verdicts do not
     match line for line (its list markers, a menu the trigram overlap counts as kept); the pipeline
@@ -1062,10 +1062,8 @@ def _unasked(verdicts: list[int], texts: list[str], links: list[float] | None) -
         if v and calls(t, linked=links is not None and links[i] >= LINKED):
             verdicts[i] = BOILERPLATE
     kept = [i for i, v in enumerate(verdicts) if v]
-    closing = list(itertools.takewhile(lambda i: names_rail(texts[i]), reversed(kept)))
-    if len(closing) < len(kept):  # where some text is before them
-        for i in closing:
-            verdicts[i] = BOILERPLATE
+    for i in kept[len(kept) - closing_rails([texts[i] for i in kept]) :]:
+        verdicts[i] = BOILERPLATE
 
 
 def _unread(

@@ -15,8 +15,9 @@ ones last.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -411,6 +412,15 @@ def names_rail(text: str) -> bool:
     return len(name.split()) <= _RAIL_HEADING_WORDS and (
         name in _TEASER_HEADINGS or name.startswith(_TEASER_PREFIXES)
     )
+
+
+def closing_rails(texts: Sequence[str]) -> int:
+    """How many of `texts` (a text's blocks, in order) close it as rails' headings (`names_rail`:
+    "Related Posts", "You may also like", over a rail that is not in the text); none when every
+    one does (no text before them). The one home of that reading for the blocks' verdicts
+    (model._unasked) and for trafilatura's text (formats.remove_closing_rails)."""
+    closing = sum(1 for _ in itertools.takewhile(names_rail, reversed(texts)))
+    return closing if closing < len(texts) else 0
 
 
 def _teaser_sections(page: Page) -> Iterator[LexborNode]:
