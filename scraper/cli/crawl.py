@@ -25,6 +25,7 @@ from scraper.cli.options import (
     fetch_options,
     load,
     min_quality_option,
+    path_type,
 )
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, shorten, warn
 from scraper.cli.signals import StopOnSignals
@@ -54,7 +55,7 @@ from scraper.models import CrawlProgress, CrawlReport, RunStatus
 @click.option(
     "--report",
     "report_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=path_type(dir_okay=False),
     help="Also write the run report as JSON to this file.",
 )
 @extraction_options
