@@ -199,7 +199,7 @@ def clean(  # click passes every option by keyword
     except ScraperError as exc:
         raise click.UsageError(str(exc)) from None
     if not sources and not listed:
-        raise click.UsageError("nothing to clean: give SOURCES or --input-file")
+        raise click.UsageError(_nothing_to_clean(input_files))
     kept = frozenset(code.strip().lower() for value in languages for code in value.split(",") if code.strip())
     if url is not None and (flaw := url_flaw(url)):
         raise click.BadParameter(flaw, param_hint="--url")
@@ -326,6 +326,15 @@ def _clean_to_folder(
     for line in corpus.summary(counts, inputs=len(inputs)):
         click.echo(line)
     return corpus.failed_count(counts)
+
+
+def _nothing_to_clean(input_files: tuple[Path, ...]) -> str:
+    """Why there is nothing to clean: the --input-file given, when one is, lists nothing."""
+    if not input_files:
+        return "nothing to clean: give SOURCES or --input-file"
+    return (
+        f"nothing to clean: {', '.join(map(str, input_files))} list{'s' * (len(input_files) == 1)} no sources"
+    )
 
 
 def _check_outputs(

@@ -226,3 +226,23 @@ def test_an_empty_path_is_a_usage_error_naming_its_option(
     assert result.exit_code == 2, result.output
     assert "empty path" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["clean", "-i", "blank.txt"], "nothing to clean: blank.txt lists no sources"),
+        (["crawl", "-i", "blank.txt", "--db", "x.db"], "nothing to crawl: blank.txt lists no URLs"),
+        (["clean"], "nothing to clean: give SOURCES or --input-file"),
+    ],
+)
+def test_an_input_file_listing_nothing_is_named(
+    runner: CliRunner, args: list[str], said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An --input-file of blank lines and comments (a list a script failed to fill) said "give
+    SOURCES or --input-file", though one was given: the line names the file that lists nothing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "blank.txt").write_text("\n# none today\n\n", encoding="utf-8")
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr
