@@ -167,6 +167,15 @@ def test_sure_keeps_and_drops_and_allows_a_small_unsure_share() -> None:
     assert model.sure([[0.9, 0.1, 0.0]], [10]) is None  # nothing kept: trafilatura decides
 
 
+def test_a_block_wanted_at_three_quarters_is_sure_enough() -> None:
+    """A block the first model wants at 0.77 (FIRST_KEEP 0.75) is kept surely: a page whose story
+    it holds is the first model's, and trafilatura's extraction is not run; one at 0.72 is still
+    unsure, and where it holds most of the text the page is not the first model's."""
+    kept, doubted = [0.23, 0.77, 0.0], [0.28, 0.72, 0.0]
+    assert model.sure([kept, [0.95, 0.05, 0.0]], [400, 100]) == [model.CONTENT, model.BOILERPLATE]
+    assert model.sure([doubted, [0.95, 0.05, 0.0]], [400, 100]) is None
+
+
 def test_an_unsure_block_trafilatura_rules_remove_is_dropped() -> None:
     """An unsure block (a byline, a "Related posts" label) goes where trafilatura's own rules
     remove at least VOTE of its text; a sure one stays whatever they say, and the page stays sure."""
