@@ -278,6 +278,14 @@ class FetchSettings:
     render_timeout: float = _bounded(30.0, 0, 600, above=True)
     render_max_memory: int = _bounded(512, 64, 16384)  # MiB of JavaScript heap a page may use
 
+    @property
+    def retry_after_limit(self) -> float:
+        """The longest Retry-After honoured: `max_retry_after`, never less than `backoff_max`. A
+        server asking for no longer than our own backoff would wait after an answer without
+        Retry-After is waited out: asking never costs a host more than not asking (with
+        `max_retry_after = 0`, a `Retry-After: 1` failed its URL and set its host aside)."""
+        return max(self.max_retry_after, self.backoff_max)
+
     def __post_init__(self) -> None:
         _check_bounds(self)
         _check_fetch_options(self)

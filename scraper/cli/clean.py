@@ -24,6 +24,7 @@ from scraper.cli.options import (
     fetch_options,
     load,
     min_quality_option,
+    path_type,
     tei_option,
 )
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, quiet, warn
@@ -44,7 +45,7 @@ from scraper.urls import url_flaw
 @tei_option
 @click.option(
     "--output-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=path_type(file_okay=False),
     help="Write one file per document to this folder, named by a hash of its text (trafilatura's -o).",
 )
 @click.option(
@@ -67,7 +68,7 @@ from scraper.urls import url_flaw
     "-o",
     "--output",
     "output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=path_type(file_okay=False),
     help="Write shards, a manifest and completion markers to this folder instead of stdout.",
 )
 @click.option(
@@ -83,18 +84,18 @@ from scraper.urls import url_flaw
     "--input-file",
     "input_files",
     multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=path_type(dir_okay=False),
     help="A file listing sources (URLs or paths), one a line; may be repeated.",
 )
 @click.option(
     "--url-map",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=path_type(dir_okay=False),
     help="A CSV of path,url rows giving each saved file its address.",
 )
 @click.option(
     "--errors",
     "errors_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=path_type(dir_okay=False),
     help="Append one JSON line per failed input (source, reason) to this file.",
 )
 @click.option(
@@ -198,7 +199,7 @@ def clean(  # click passes every option by keyword
     except ScraperError as exc:
         raise click.UsageError(str(exc)) from None
     if not sources and not listed:
-        raise click.UsageError("nothing to clean: give SOURCES or --input-file")
+        raise click.UsageError(_nothing_to_clean(input_files))
     kept = frozenset(code.strip().lower() for value in languages for code in value.split(",") if code.strip())
     if url is not None and (flaw := url_flaw(url)):
         raise click.BadParameter(flaw, param_hint="--url")
@@ -325,6 +326,15 @@ def _clean_to_folder(
     for line in corpus.summary(counts, inputs=len(inputs)):
         click.echo(line)
     return corpus.failed_count(counts)
+
+
+def _nothing_to_clean(input_files: tuple[Path, ...]) -> str:
+    """Why there is nothing to clean: the --input-file given, when one is, lists nothing."""
+    if not input_files:
+        return "nothing to clean: give SOURCES or --input-file"
+    return (
+        f"nothing to clean: {', '.join(map(str, input_files))} list{'s' * (len(input_files) == 1)} no sources"
+    )
 
 
 def _check_outputs(

@@ -25,6 +25,7 @@ from scraper.cli.options import (
     fetch_options,
     load,
     min_quality_option,
+    path_type,
 )
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, shorten, warn
 from scraper.cli.signals import StopOnSignals
@@ -54,7 +55,7 @@ from scraper.models import CrawlProgress, CrawlReport, RunStatus
 @click.option(
     "--report",
     "report_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=path_type(dir_okay=False),
     help="Also write the run report as JSON to this file.",
 )
 @extraction_options
@@ -114,8 +115,11 @@ def crawl(
         sites = crawling.crawl_sites(settings, urls)
     except ConfigError as exc:
         raise click.UsageError(f"START_URL {exc.reason}") from None
-    if not sites:
-        raise click.UsageError("nothing to crawl: give START_URL arguments or [[sites]] in --config")
+    if not sites:  # an --input-file given is what lists nothing
+        given = f"{input_file.name} lists no URLs" if input_file is not None else None
+        raise click.UsageError(
+            f"nothing to crawl: {given or 'give START_URL arguments or [[sites]] in --config'}"
+        )
     if report_path is not None:  # a report that cannot be written is said now, not after the crawl
         _check_writable(report_path)
     signals = StopOnSignals()

@@ -9,7 +9,15 @@ from pathlib import Path
 import click
 
 from scraper import store as storage
-from scraper.cli.options import check_tei, config_option, db_option, existing_store, load, tei_option
+from scraper.cli.options import (
+    check_tei,
+    config_option,
+    db_option,
+    existing_store,
+    load,
+    path_type,
+    tei_option,
+)
 from scraper.cli.output import EXIT_USAGE, warn
 from scraper.corpus import FORMATS, open_writer
 from scraper.dates import iso_datetime
@@ -24,7 +32,7 @@ from scraper.errors import ConfigError, ScraperError
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=path_type(),
     help="File (or folder, for markdown) to write; stdout when omitted.",
 )
 @click.option(

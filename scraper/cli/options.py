@@ -23,19 +23,33 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+class _Path(click.Path):
+    """`click.Path` that refuses an empty value: `Path("")` is ".", so `-o "$OUT"` with OUT
+    unset wrote a corpus into the working folder and `--db ""` said "." in its error."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail("empty path", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def path_type(*, file_okay: bool = True, dir_okay: bool = True) -> click.Path:
+    """The type of every path option: a `Path`, never an empty one."""
+    return _Path(file_okay=file_okay, dir_okay=dir_okay, path_type=Path)
+
+
 def config_option(f: F) -> F:
     return click.option(
         "--config",
         "config_path",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=path_type(dir_okay=False),
         help="TOML settings file (see config/scraper.toml); built-in defaults when omitted.",
     )(f)
 
 
 def db_option(f: F) -> F:
-    return click.option(
-        "--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite store (default: [store] path)."
-    )(f)
+    help = "SQLite store (default: [store] path)."
+    return click.option("--db", type=path_type(dir_okay=False), help=help)(f)
 
 
 def _not_nan(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:

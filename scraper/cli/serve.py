@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from scraper.cli.options import config_option, cores, extraction_options, load
+from scraper.cli.options import config_option, cores, extraction_options, load, path_type
 from scraper.cli.output import EXIT_USAGE, warn
 
 TOKEN_VARIABLE = "SCRAPER_TOKEN"
@@ -58,7 +58,7 @@ def _token(token_file: Path | None, insecure: bool, host: str) -> str | None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option(
     "--token-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=path_type(dir_okay=False),
     help=f"A file holding the bearer token clients must send (else ${TOKEN_VARIABLE}).",
 )
 @click.option(

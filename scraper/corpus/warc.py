@@ -30,6 +30,7 @@ import gzip
 import io
 import logging
 import os
+import re
 import secrets
 import zlib
 from collections.abc import Generator, Iterator
@@ -40,6 +41,7 @@ from typing import Any, BinaryIO, cast
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -67,6 +69,9 @@ _log = logging.getLogger(__name__)
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_LINE = b"WARC/1."
 _SCAN_CHUNK = 1 << 20
+# an ARC record's header line: URL, IP address, a 14-digit date, ... (version 1 and 2)
+_ARC_LINE = re.compile(rb"\S+ \S+ \d{12,14} ")
+_HEAD_BYTES = 4096
 # what warcio raises on what it cannot read: its own errors, broken gzip, short reads, bad header
 # values, and (its parser on malformed header lines, found by fuzzing) Attribute/Type/KeyErrors
 _DAMAGE = (
@@ -283,6 +288,7 @@ def _read_from(  # the reading position and what the caller knows about it
     quote the page, to stderr and goes on. Any such note makes the record damaged.
     """
     reader = ArchiveIterator(handle, arc2warc=True)
+    reader.loader = _Loader(verify_http=False, arc2warc=True)
     records = iter(reader)
     first = True
     while True:
@@ -298,6 +304,8 @@ def _read_from(  # the reading position and what the caller knows about it
                     # a header block cut before its Content-Length (the file or the gzip member
                     # ends there) reads as a record of no type or no HTTP headers: a lost page
                     damage = "truncated or corrupt record: no Content-Length"
+                    if not _opens_a_record(handle, where):  # a gzipped text or page named .warc.gz
+                        damage = "corrupt record: not a WARC or ARC record"
                     record = None
                 if record is not None:
                     found = _response(record, f"{path}#{where}", max_bytes)
@@ -324,6 +332,30 @@ def _read_from(  # the reading position and what the caller knows about it
         assert found is not None
         yield found, where
         first = False
+
+
+class _Loader(ArcWarcRecordLoader):  # type: ignore[misc]  # warcio is untyped
+    """warcio's loader, a record without a WARC-Target-URI read as one with an empty URI: warcio
+    raised AttributeError on it (read as "corrupt record: AttributeError"); `_response` says
+    what is missing."""
+
+    def _ensure_target_uri_format(self, rec_headers: Any) -> str:
+        return cast(str | None, super()._ensure_target_uri_format(rec_headers)) or ""
+
+
+def _opens_a_record(handle: BinaryIO, where: int) -> bool:
+    """Whether the bytes at `where` (inflated, when a gzip member starts there) open a WARC
+    record (`WARC/1.x`) or an ARC one (its header line: URL, IP address, date, ...). warcio
+    reads any line of five words as an ARC header: a gzipped text file named .warc.gz was "no
+    Content-Length" (its fifth word)."""
+    handle.seek(where)
+    head = handle.read(_HEAD_BYTES)
+    if head.startswith(_GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, _HEAD_BYTES)
+        except zlib.error:
+            return False
+    return head.startswith(_WARC_LINE) or _ARC_LINE.match(head) is not None
 
 
 def _has_length(record: Any) -> bool:
@@ -373,6 +405,10 @@ def _response(  # noqa: PLR0911  # one return per kind of record that is no page
     kind = record.rec_type
     if kind != "response":
         return ArchiveSkip(source=source, reason=f"not a response record ({kind})")
+    headers = record.rec_headers
+    url = headers.get_header("WARC-Target-URI") or ""
+    if not url.strip():  # an HTML response whose address is lost: no page to clean, and no quiet skip
+        return ArchiveSkip(source=source, reason="response record without a WARC-Target-URI", damaged=True)
     http = record.http_headers
     if http is None:
         return ArchiveSkip(source=source, reason="response record without HTTP headers")
@@ -388,9 +424,7 @@ def _response(  # noqa: PLR0911  # one return per kind of record that is no page
         return ArchiveSkip(source=source, reason=f"larger than {max_bytes} bytes", damaged=True)
     if not media and body.lstrip()[:1] != b"<":
         return ArchiveSkip(source=source, reason="not HTML (no Content-Type, no markup)")
-    headers = record.rec_headers
-    url = headers.get_header("WARC-Target-URI") or ""
-    flaw = url_flaw(url) if url else None
+    flaw = url_flaw(url)
     if flaw is not None:  # the page's address decides its site's selectors: it must be one
         return ArchiveSkip(source=source, reason=f"WARC-Target-URI {flaw}", damaged=True)
     return ArchivedResponse(

@@ -544,6 +544,21 @@ _COUNTER = re.compile(r"(\d{1,3}) ?(?:/|of|von|sur|de|di|van|z|av|af) ?(\d{1,3})
 SLIDES = 3  # a slideshow's first counters, all there: what makes one
 _SLIDESHOW_TITLE = 12  # words a slideshow's wrappers may add to its captions: its title ("In pictures")
 _STORY_APART = 1000  # characters of the story's paragraphs outside a slideshow that make it a story
+# a title's count spelled out ("Las cinco calas", "The seven wonders", "Die zehn schönsten"), from
+# SLIDES up, in English, German, French, Spanish, Italian, Portuguese and Dutch
+_NUMBER_WORDS = {
+    word: number
+    for words in (
+        "three four five six seven eight nine ten eleven twelve",
+        "drei vier fünf sechs sieben acht neun zehn elf zwölf",
+        "trois quatre cinq six sept huit neuf dix onze douze",
+        "tres cuatro cinco seis siete ocho nueve diez once doce",
+        "tre quattro cinque sei sette otto nove dieci undici dodici",
+        "três quatro cinco seis sete oito nove dez onze doze",
+        "drie vier vijf zes zeven acht negen tien elf twaalf",
+    )
+    for number, word in enumerate(words.split(), start=SLIDES)
+}
 
 
 def _slideshows(page: Page) -> Iterator[LexborNode]:
@@ -563,12 +578,15 @@ def _slideshows(page: Page) -> Iterator[LexborNode]:
             continue
         if 1 <= int(counter[1]) <= int(counter[2]) and int(counter[2]) >= SLIDES:
             slideshows.setdefault(counter[2], {}).setdefault(int(counter[1]), node.parent)
-    # the page's titles: a slideshow they count ("Las 5 calas", "The 10 best beaches") is the page's
-    counted = {
-        int(number)
-        for node in (page.tree.css_first("title"), page.body.css_first("h1"))
-        if node is not None
-        for number in re.findall(r"\d+", text_of(node))
+    # the page's titles: a slideshow they count ("Las 5 calas", "The ten best beaches") is the page's
+    heads = (page.tree.css_first("title"), page.body.css_first("h1"))
+    titles = [text_of(node) for node in heads if node is not None]
+    counted = {int(number) for title in titles for number in re.findall(r"\d+", title)}
+    counted |= {
+        _NUMBER_WORDS[word]
+        for title in titles
+        for word in re.findall(r"[^\W\d_]+", title.lower())
+        if word in _NUMBER_WORDS
     }
     # each measured once, however many slideshows ask: hundreds of them over a story of thousands
     # of paragraphs were each read against all of its paragraphs (900 x 8,000: 18 s, over

@@ -341,13 +341,12 @@ class Fetcher:
     async def _turn(self, url: str) -> AsyncIterator[None]:
         """The host's slot in the gate; at once a `TransientFetchError` instead where a 429 or 503
         asked the whole host to wait longer than `max_retry_after` (`_retryable_status`)."""
-        cap = self.settings.max_retry_after
+        cap = self.settings.retry_after_limit
         async with AsyncExitStack() as stack:
             try:
                 await stack.enter_async_context(self.gate.slot(url, patience=cap))
             except Paused as exc:
-                reason = f"its host asked to wait {exc.left:.0f}s more"
-                reason += f", longer than max_retry_after ({cap:g}s): giving up"
+                reason = f"its host asked to wait {exc.left:.0f}s more, {_beyond(self.settings)}: giving up"
                 raise TransientFetchError(url, reason, retry_after=exc.left) from exc
             yield
 
@@ -391,11 +390,8 @@ class Fetcher:
                 # answer cannot shut a host out of a long-lived service); a request that would wait
                 # longer than max_retry_after is given up on at once (`_turn`), not sent then
                 self.gate.pause(url, min(retry_after, _LONGEST_PAUSE), asked=True)
-            if retry_after > self.settings.max_retry_after:
-                reason += (
-                    f" asking to retry after {retry_after:g}s, longer than"
-                    f" max_retry_after ({self.settings.max_retry_after:g}s): giving up"
-                )
+            if retry_after > self.settings.retry_after_limit:
+                reason += f" asking to retry after {retry_after:g}s, {_beyond(self.settings)}: giving up"
         return TransientFetchError(url, reason, status=status, retry_after=retry_after)
 
     async def _read_body(self, url: str, response: httpx.Response, head: int | None) -> bytes:
@@ -461,7 +457,7 @@ class Fetcher:
             return (
                 attempts(state)
                 # never retry sooner than the server asked: give up when it asks too much
-                or (asked is not None and asked > s.max_retry_after)
+                or (asked is not None and asked > s.retry_after_limit)
                 # the waits themselves, not wall time, so a fake sleep in tests meets the same cap
                 or state.idle_for + state.upcoming_sleep > s.max_total_wait
             )
@@ -475,6 +471,12 @@ class Fetcher:
             sleep=sleep,
             reraise=True,
         )
+
+
+def _beyond(settings: FetchSettings) -> str:
+    """The words "longer than max_retry_after (300s)": the key that sets `retry_after_limit`."""
+    key = "max_retry_after" if settings.max_retry_after >= settings.backoff_max else "backoff_max"
+    return f"longer than {key} ({settings.retry_after_limit:g}s)"
 
 
 class _Router(httpx.AsyncBaseTransport):

@@ -171,7 +171,7 @@ class Politeness:
         """
         host = self._host(url)
         host.failures += 1
-        if self._gate.asked_for(url) > self._settings.fetch.max_retry_after and host.set_aside is None:
+        if self._gate.asked_for(url) > self._settings.fetch.retry_after_limit and host.set_aside is None:
             host.set_aside = error.reason
             return host.set_aside
         limit = self._settings.crawl.host_failure_limit

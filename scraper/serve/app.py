@@ -34,12 +34,21 @@ import time
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import Body, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
 
 from scraper.config import ExtractSettings, Settings
 from scraper.corpus import forms_needed, text_format
@@ -133,6 +142,9 @@ class CleanRequest(CleanOptions):
         fmt = "xml" if self.format == "tei" else self.format
         return dataclasses.replace(super().apply(settings), forms=forms_needed(fmt, tei=self.format == "tei"))
 
+    # a batch's item that is no clean request: why (its line says so; the other items go on)
+    _invalid: str | None = PrivateAttr(None)
+
     @model_validator(mode="after")
     def _page(self) -> CleanRequest:
         if self.url is None and self.html is None:
@@ -144,10 +156,32 @@ class CleanRequest(CleanOptions):
         return self
 
 
+def _reasons(exc: ValidationError | RequestValidationError, skip: int = 0) -> str:
+    """A validation error in one line: each error's place (its first `skip` parts left out; the
+    whole body when none is left) and message."""
+    return "; ".join(
+        f"{'.'.join(map(str, error['loc'][skip:])) or 'body'}: {error['msg']}" for error in exc.errors()
+    )
+
+
+def _item_or_invalid(value: Any, handler: ValidatorFunctionWrapHandler) -> CleanRequest:
+    """A batch's item, or where it is no clean request (a malformed URL in a hundred) an item that
+    says so on its own line: one item's bad input is its failure, not the batch's (a 400 for all)."""
+    try:
+        return cast(CleanRequest, handler(value))
+    except ValidationError as exc:
+        url = value.get("url") if isinstance(value, dict) else None
+        item = CleanRequest.model_construct(url=url if isinstance(url, str) else None)
+        item._invalid = _reasons(exc)
+        return item
+
+
 class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    items: list[CleanRequest] = Field(description="The pages, each a clean request.")
+    items: list[Annotated[CleanRequest, WrapValidator(_item_or_invalid)]] = Field(
+        description="The pages, each a clean request; an item that is none is answered on its own line (400)."
+    )
 
     @model_validator(mode="after")
     def _records(self) -> BatchRequest:
@@ -249,10 +283,7 @@ def create_app(settings: Settings, options: ServeOptions) -> Guard:
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        reasons = "; ".join(
-            f"{'.'.join(map(str, error['loc'][1:])) or 'body'}: {error['msg']}" for error in exc.errors()
-        )
-        return JSONResponse({"error": reasons}, status_code=400)
+        return JSONResponse({"error": _reasons(exc, skip=1)}, status_code=400)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:
@@ -301,6 +332,9 @@ async def _lines(service: _Service, items: list[CleanRequest]) -> AsyncIterator[
     gate = asyncio.Semaphore(max(1, service.options.workers))
 
     async def one(item: CleanRequest) -> Record:
+        if item._invalid is not None:
+            source = "html" if item.url is None else item.url  # "" named as given
+            return {"source": source, "error": item._invalid, "status": 400}
         async with gate:
             try:
                 return (await service.clean(item)).to_record()

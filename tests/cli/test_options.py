@@ -196,3 +196,53 @@ def test_clean_builds_the_renderings_its_format_prints(
     args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
     runner.invoke(cli, ["clean", str(SEED), *args])
     assert seen[0].extract.forms == expected  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--db", ""],
+        ["export", "--db", "x.db", "-o", ""],
+        ["clean", "--db", "", "page.html"],
+        ["clean", "page.html", "-o", ""],
+        ["clean", "page.html", "--output-dir", ""],
+        ["clean", "page.html", "--errors", ""],
+        ["clean", "-i", ""],
+        ["clean", "page.html", "--config", ""],
+        ["crawl", "http://127.0.0.1:9/", "--report", ""],
+        ["serve", "--token-file", ""],
+    ],
+)
+def test_an_empty_path_is_a_usage_error_naming_its_option(
+    runner: CliRunner, args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Path("")` is ".": `clean page.html -o "$OUT"` with OUT unset wrote a corpus folder into
+    the working folder (exit 0), `export --db ""` said "no store at ." and `crawl --report ""`
+    was an internal error after the crawl. An empty path is one line naming the option, exit 2,
+    and nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "page.html").write_text(_page_with_a_table(), encoding="utf-8")
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert "empty path" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["clean", "-i", "blank.txt"], "nothing to clean: blank.txt lists no sources"),
+        (["crawl", "-i", "blank.txt", "--db", "x.db"], "nothing to crawl: blank.txt lists no URLs"),
+        (["clean"], "nothing to clean: give SOURCES or --input-file"),
+    ],
+)
+def test_an_input_file_listing_nothing_is_named(
+    runner: CliRunner, args: list[str], said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An --input-file of blank lines and comments (a list a script failed to fill) said "give
+    SOURCES or --input-file", though one was given: the line names the file that lists nothing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "blank.txt").write_text("\n# none today\n\n", encoding="utf-8")
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr

@@ -348,6 +348,45 @@ def test_a_malformed_target_uri_is_that_records_failure(tmp_path: Path) -> None:
     assert len(damaged) == 1 and damaged[0].startswith("WARC-Target-URI not a valid URL: 'http://[::1/x'")
 
 
+@pytest.mark.parametrize("gzipped", [True, False])
+@pytest.mark.parametrize("header", [b"WARC-Target-URI: \r\n", b"WARC-Target-URI:   \r\n", b""])
+def test_a_response_without_a_target_uri_is_that_records_failure(
+    tmp_path: Path, gzipped: bool, header: bytes
+) -> None:
+    """An HTML response whose WARC-Target-URI is empty was skipped as "response record without
+    HTTP headers" (warcio parses HTTP headers only under an http(s) URI), counted "not a page"
+    with no line; one without the header at all read as "corrupt record: AttributeError". Each
+    is one damaged skip saying what is missing; the records around it still come out."""
+    members = []
+    for exchange in [_pages()[0], Exchange("https://a.example/lost", ARTICLE), _pages()[3]]:
+        record = warc_bytes([exchange], gzipped=False, requests=False)
+        record = record.replace(b"WARC-Target-URI: https://a.example/lost\r\n", header)
+        members.append(gzip.compress(record) if gzipped else record)
+    records = _read(write(tmp_path / ("n.warc.gz" if gzipped else "n.warc"), b"".join(members)))
+    assert _urls(records) == ["https://a.example/one", "https://a.example/two"]
+    damaged = [r.reason for r in records if isinstance(r, ArchiveSkip) and r.damaged]
+    assert damaged == ["response record without a WARC-Target-URI"]
+
+
+@pytest.mark.parametrize("name", ["text.warc.gz", "page.arc.gz", "text.warc"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"hello world, this is just a text file\n" * 20,  # a line of five words: warcio's ARC header
+        b"<html><head><title>A page</title></head><body><p>One two three four five</p></body></html>",
+    ],
+)
+def test_a_file_that_is_no_archive_says_so(tmp_path: Path, name: str, content: bytes) -> None:
+    """A gzipped text or HTML file named .warc.gz or .arc.gz: warcio reads a first line of five
+    words as an ARC record's header, so it was "truncated or corrupt record: no Content-Length"
+    (its fifth word); it is "not a WARC or ARC record", as the same file uncompressed is."""
+    data = gzip.compress(content) if name.endswith(".gz") else content
+    records = _read(write(tmp_path / name, data))
+    assert [(r.reason, r.damaged) for r in records if isinstance(r, ArchiveSkip)] == [
+        ("corrupt record: not a WARC or ARC record", True)
+    ]
+
+
 def test_an_archive_gzipped_whole_is_read_to_its_end(tmp_path: Path) -> None:
     """A WARC gzipped as one stream (`gzip x.warc`), not one member per record: warcio refuses
     it after its first record; every record still comes out, once, with uncompressed offsets."""

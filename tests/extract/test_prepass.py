@@ -1040,3 +1040,24 @@ def test_a_threads_signatures_go() -> None:
     assert "Florence Audier" in html and "signature" not in _rules(removals)
     html, _ = _strip(f"<div class='has-signature'>{thread}</div>", page_type="forum")
     assert "Drive clicks after update" in html and "Post 0: the second drive" in html
+
+
+@pytest.mark.parametrize(
+    ("title", "kept"),
+    [
+        ("Las ocho semanas más bonitas del puerto", True),
+        ("Eight weeks at the harbour", True),
+        ("Les huit plus belles semaines du port", True),
+        ("Die acht schönsten Hafenwochen", True),
+        ("De acht mooiste havenweken", True),
+        ("Las siete semanas del puerto", False),  # it counts seven: not these eight slides
+        ("Der Hafen im Frühjahr", False),
+    ],
+)
+def test_a_listicle_its_title_counts_in_words_is_the_pages(title: str, kept: bool) -> None:
+    """A title that spells its count ("Las ocho semanas", "Eight weeks") counts the slides as one
+    in figures does: the listicle stays (it went as a slideshow beside a story: only figures were
+    read); a title counting another number, or none, does not keep them."""
+    slides = _slides(8, " de ")
+    html, removals = _strip(f"<article><h1>{title}</h1><div>{STORY * 3}<ul>{slides}</ul></div></article>")
+    assert ("Markets in week 4" in html) is kept and ("slideshow" in _rules(removals)) is not kept

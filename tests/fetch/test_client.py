@@ -281,6 +281,32 @@ def test_a_host_asked_to_wait_longer_than_max_retry_after_fails_its_next_urls_at
     assert fake.sleeps == [100.0]
 
 
+def test_a_retry_after_within_our_own_backoff_is_waited_out_whatever_max_retry_after() -> None:
+    """`max_retry_after = 0` gave up on a `Retry-After: 1` (and a crawl set its host aside): a
+    server asking for no longer than our own backoff after a 503 without Retry-After
+    (`backoff_max`) is waited out, URL and host; a longer one is given up on, naming backoff_max."""
+    fake = FakeTime()
+    gate = HostGate(1, 0.0, fake.clock, fake.sleep)
+    limits = settings(max_retry_after=0.0, backoff_max=4.0)
+    site = Site({"/page": sequence(html("", 429, headers={"Retry-After": "1"}), html()), "/other": html()})
+    assert fetch(site, fake=fake, gate=gate, settings=limits).status == 200
+    assert fake.sleeps == [1.0]
+    site = Site({"/page": html("", 503, headers={"Retry-After": "3"}), "/other": html()})
+    with pytest.raises(TransientFetchError):
+        fetch(
+            site,
+            fake=fake,
+            gate=gate,
+            settings=settings(max_retry_after=0.0, backoff_max=4.0, max_attempts=1),
+        )
+    assert fetch(site, f"{BASE}/other", fake=fake, gate=gate, settings=limits).status == 200  # waited
+    assert fake.sleeps == [1.0, 3.0]
+    site = Site({"/page": html("", 429, headers={"Retry-After": "5"})})
+    with pytest.raises(TransientFetchError) as info:
+        fetch(site, fake=fake, gate=gate, settings=limits)
+    assert info.value.reason == "HTTP 429 asking to retry after 5s, longer than backoff_max (4s): giving up"
+
+
 def test_503_then_200_succeeds_on_second_attempt() -> None:
     """A 503 without Retry-After is retried after a jittered backoff."""
     site, fake = Site({"/page": sequence(html("", 503), html())}), FakeTime()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 
 import httpx
@@ -144,6 +145,20 @@ def test_a_host_paused_longer_than_max_retry_after_is_set_aside_at_its_first_fai
     assert polite.failed("http://a.test/y", asked) == "HTTP 503 asking to retry after ..."
     assert polite.set_aside_reason("http://a.test/z") == "HTTP 503 asking to retry after ..."
     assert polite.set_aside_reason("http://b.test/") is None
+
+
+def test_a_host_paused_within_our_own_backoff_is_not_set_aside_whatever_max_retry_after() -> None:
+    """With `max_retry_after = 0`, a failure under a `Retry-After: 1` pause set its host aside for
+    the run: a pause the host asked for no longer than `backoff_max` only counts the failure."""
+    fake = FakeTime()
+    settings = dataclasses.replace(SETTINGS, fetch=dataclasses.replace(SETTINGS.fetch, max_retry_after=0.0))
+    fetcher = fetcher_for(answering(200), fake)
+    polite = Politeness(fetcher, settings, gate=fetcher.gate, on_robots=lambda host, _: None)
+    error = TransientFetchError("http://a.test/x", "HTTP 503", status=503, retry_after=1.0)
+    fetcher.gate.pause("http://a.test/", 1.0, asked=True)
+    assert polite.failed("http://a.test/x", error) is None
+    fetcher.gate.pause("http://a.test/", settings.fetch.backoff_max + 1, asked=True)
+    assert polite.failed("http://a.test/x", error) == "HTTP 503"
 
 
 @pytest.mark.parametrize("named", ["a.test:80", "http://a.test/page"])

@@ -383,3 +383,27 @@ def test_a_body_that_stalls_frees_its_slot_with_408() -> None:
     assert sent[0]["status"] == 408
     assert b"not received within 0.2 s" in sent[1]["body"]
     assert guard.in_work == 0
+
+
+def test_a_batch_item_that_is_no_clean_request_is_that_items_line(service: Running) -> None:
+    """A batch of a hundred URLs holding one malformed ("" from an empty cell, `http://[::1/`) or
+    one item of an unknown key was a 400 for the whole batch: each such item is its own line
+    (status 400, its reason), and the items around it are cleaned."""
+    items = [
+        {"url": ""},
+        {"html": "<html><body><p>Hi</p></body></html>", "url": "http://[::1/"},
+        {"url": service.pages.url("/story")},
+        {"html": 5},
+        {"html": "<p>x</p>", "nope": True},
+    ]
+    answer = httpx.post(service.base + "/v1/clean/batch", json={"items": items}, headers=AUTH, timeout=60)
+    assert answer.status_code == 200, answer.text
+    lines = [json.loads(line) for line in answer.text.splitlines() if line]
+    assert [line["status"] for line in lines] == [400, 400, 200, 400, 400]  # 200: the page's fetch
+    sources = [line["source"] for n, line in enumerate(lines) if n != 2]
+    assert sources == ["", "http://[::1/", "html", "html"]
+    assert "not an http(s) URL: ''" in lines[0]["error"]
+    assert "not a valid URL" in lines[1]["error"]
+    assert "Rotherham" in lines[2]["text"]
+    assert lines[3]["error"] == "html: Input should be a valid string"
+    assert lines[4]["error"] == "nope: Extra inputs are not permitted"
