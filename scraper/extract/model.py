@@ -444,12 +444,37 @@ _CALL = re.compile(
             r"(?:compartilhar|partilhar) n[oa] " + _NETWORKS, r"delen op " + _NETWORKS,
             r"udostępnij na " + _NETWORKS, r"(?:dela|del) på " + _NETWORKS,
             r"subscribe to:? (?:post )?(?:comments|posts)(?: \(atom)?",
+            # a list page's controls over its results: how they are sorted, more of them (not a lone
+            # "Sort" or "Filter": a manual's section, a query plan's line)
+            r"sort by(?::? [\w ,-]{1,24})?", r"sort: [\w ,-]{1,24}", r"sort (?:and|&) filter",
+            r"filter (?:and|&) sort", r"filter by", r"loaded \d[\d,.]* results", r"results list",
+            r"(?:show|load|view) more(?: results| products| items)?",
+            r"sortieren nach", r"(?:mehr|weitere) (?:laden|anzeigen)",  # German
+            r"trier par", r"(?:afficher|charger) plus(?: de (?:résultats|produits))?",  # French
+            r"ordenar por", r"(?:cargar|mostrar) más(?: resultados| productos)?",  # Spanish
+            r"ordina per", r"(?:carica|mostra) (?:altri|altro)",  # Italian
+            r"(?:carregar|mostrar) mais(?: resultados| produtos)?", r"sorteer op",  # Portuguese, Dutch
+            r"(?:meer laden|toon meer)", r"sortuj według", r"(?:pokaż|załaduj) więcej",  # Dutch, Polish
         )
     )
 )  # fmt: skip
 # a link back up the page in words a story's heading may say too ("To the top" over a climb, "Do
 # góry", "Til toppen"): a call only as a link's text (`calls`, `linked`)
-_UP = re.compile(r"to (?:the )?top|nach oben|naar boven|(?:do|na) góry|till? toppen")
+_UP = re.compile(
+    r"to (?:the )?top|nach oben|naar boven|(?:do|na) góry|till? toppen"
+    # a skip link past the menus to the page's text or its results ("Skip to main content", "Zum
+    # Inhalt springen"; two run together, "Jump to navigationJump to search"), only as a link's
+    # text: a manual may head a section "Skip to content"
+    r"|(?:(?:skip|jump) (?:to (?:the )?(?:main |primary )?(?:content|navigation|search(?: results)?|results"
+    r"|product list|products|menu|footer)|listing|navigation|content) ?)+"
+    r"|(?:direkt )?zum (?:haupt)?inhalt(?: springen| wechseln)?|zur navigation springen"  # German
+    r"|(?:aller|passer) (?:au|directement au) contenu(?: principal)?"  # French
+    r"|(?:saltar|ir|pasar) al contenido(?: principal)?|(?:salta|vai) al contenuto(?: principale)?"
+    r"|(?:pular|ir|saltar) para o conteúdo(?: principal)?"  # Portuguese
+    r"|(?:ga |spring |direct )?naar (?:de )?(?:hoofd)?inhoud"  # Dutch
+    r"|przejdź do (?:treści|zawartości)(?: głównej)?|(?:hoppa|gå) till (?:huvud)?innehåll(?:et)?"
+    r"|(?:gå|hop) til (?:hoved)?(?:indhold|innhold)(?:et)?"
+)
 # A block that opens by asking whether the reader liked this very article, then asks for something
 # (`calls`: "If you enjoyed this post, subscribe ...", "Wenn Ihnen unser Artikel gefallen hat:
 # Unterstützen Sie ...") closes a story as a sign-up box does: the reader is asked to act, not

@@ -566,6 +566,25 @@ def test_a_bar_of_calls_is_a_call() -> None:
     assert not model.calls("Leave a Reply\nThe ferry left early.") and not model.calls("Drucken\nKommentare")
 
 
+def test_a_list_pages_controls_and_skip_links_are_calls() -> None:
+    """A list page's controls over its results (how they are sorted, a button for more of them) are
+    calls, in the languages `calls` names; a skip link past the menus ("Skip to main content",
+    "Zum Inhalt springen", two run together) is one as a link's text only, as a bare link back up
+    is (a manual may head a section "Skip to content"); a lone "Sort" or "Filter" and a query
+    plan's "Filter: (aid < 100)" are no calls."""
+    controls = ["Sort by", "Sort: Best Match", "Sort by: Price, low to high", "Sort and Filter"]
+    controls += ["Filter by:", "loaded 338 results", "Results list", "Show more", "Load more products"]
+    controls += ["Sortieren nach", "Mehr laden", "Trier par", "Ordenar por", "Cargar más", "Toon meer"]
+    assert [t for t in controls if not model.calls(t)] == []
+    skips = ["Skip to main content", "Skip to search results", "Skip to product list", "Skip listing"]
+    skips += ["Jump to navigationJump to search", "Zum Inhalt springen", "Aller au contenu principal"]
+    skips += ["Saltar al contenido", "Przejdź do treści", "Naar de inhoud"]
+    assert [t for t in skips if model.calls(t) or not model.calls(t, linked=True)] == []
+    stays = ["Sort", "Filter", "Filter: (aid < 100)", "Show more of the valley"]
+    stays += ["Skip to the end of the story"]
+    assert [t for t in stays if model.calls(t, linked=True)] == []
+
+
 def test_a_block_no_reader_is_shown_is_no_line(fixed_model: Any) -> None:
     """A kept block whose text is only characters a page never shows (a zero-width space, a word
     joiner: `dom.composed`) is no line of the output, nor is such a line of a block: it would be an
