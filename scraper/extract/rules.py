@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -329,6 +329,35 @@ def _review_sections(page: Page) -> Iterator[LexborNode]:
             and not any(class_words(a, _CHOSEN_WORDS) for a in ancestors(node))
         ):
             yield node
+
+
+# the class/id word of a forum post's signature ("signature", "signaturecontainer", "message-signature",
+# "ipsEntry__signature", "forum-signature__outer-wrapper"): the poster's own footer under each of
+# their posts (their hardware, a motto, their shop's links), the same under every post they make.
+# A "post-signature" is the post's own line (who asked or answered it, when, their reputation):
+# the posts are told apart by it, and it stays
+SIGNATURE_WORDS = frozenset({"signature", "signaturecontainer"})
+_POST_LINE = frozenset({"post-signature"})
+_SIGNED_POSTS = 3  # signatures on a page not typed forum: a thread's, not an article's byline
+_RULE_WORDS.update(SIGNATURE_WORDS | _POST_LINE)
+
+
+def _signatures(page: Page) -> Iterator[LexborNode]:
+    """The signatures under a thread's posts: on a page typed forum, or where `_SIGNED_POSTS` or
+    more are found (an old thread typed article). One element classed signature on an article is
+    most often the story's byline ("par Florence Audier, le 15 septembre 2009", a dateline), which
+    stays; so does one holding the page's title or main element (a wrapper "has-signature")."""
+    marked = {
+        node.mem_id: node
+        for node, tokens in page.classed
+        if tokens & SIGNATURE_WORDS and not tokens & _POST_LINE
+    }
+    cleared: set[int] = set()  # a signature's own parts are no more signatures (`inside_marked`)
+    found = [
+        node for node in marked.values() if not inside_marked(node, marked, cleared) and not holds_story(node)
+    ]
+    if page.page_type == "forum" or len(found) >= _SIGNED_POSTS:
+        yield from found
 
 
 _CHROME = (
@@ -822,6 +851,7 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         _review_sections,
         safe=True,
     ),
+    Rule("signature", "the signatures under a thread's posts", _signatures),
     Rule(
         "teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections, named=True
     ),
@@ -885,6 +915,22 @@ def _is_link_dense(node: LexborNode) -> bool:
 def ancestry(node: LexborNode) -> Iterator[int]:
     """Ids of the node and its ancestors."""
     return (n.mem_id for n in ancestors(node, include_self=True))
+
+
+def inside_marked(node: LexborNode, marked: Container[int], cleared: set[int]) -> bool:
+    """Whether an ancestor of `node` is `marked`. The climb stops at a marked ancestor, or at one
+    in `cleared` (neither it nor any above it is marked: an earlier climb passed it and reached the
+    document), to which the ancestors passed are added; so marked siblings (a menu's items, a
+    teaser rail's cards) climb their shared ancestors once, not once each."""
+    passed = []
+    current = node.parent
+    while current is not None and (key := current.mem_id) not in cleared:
+        if key in marked:
+            return True
+        passed.append(key)
+        current = current.parent
+    cleared.update(passed)
+    return False
 
 
 def _enclosing(node: LexborNode, tags: frozenset[str], *, include_self: bool = False) -> LexborNode | None:

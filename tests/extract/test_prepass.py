@@ -1013,6 +1013,35 @@ def test_a_listicle_its_title_counts_is_the_pages() -> None:
     assert "Markets in week 4" in html
 
 
+def test_a_threads_signatures_go() -> None:
+    """Each post's signature (classed signature, signaturecontainer, message-signature: the poster's
+    footer under all their posts, their hardware or their shop's links) goes and the posts stay, on
+    a page typed forum or where three posts or more are signed (an old thread typed article). One
+    element classed signature on an article is the story's byline ("par Florence Audier, le 15
+    septembre 2009") and stays; so do a post's own line ("post-signature": who answered it, when)
+    and a wrapper so classed that holds the page's title."""
+    posts = "".join(
+        f"<div class='post'><div class='author'>member{i}</div><div class='content'><p>Post {i}: the"
+        " second drive in the array started to click after the firmware update, so I rolled it back"
+        " and the rebuild finished overnight without errors.</p></div>"
+        f"<div class='{cls}'><span class='signature'>Home setup: Bifrost 2 &gt; V281 &gt; HD 650</span>"
+        " | www.example-hosting.test</div>"
+        "<div class='post-signature'>answered Feb 4, 2014 at 13:27 by member{i}</div></div>"
+        for i, cls in enumerate(("signature", "signaturecontainer", "message-signature"))
+    )
+    thread = f"<main><h1>Drive clicks after update</h1>{posts}</main>"
+    for page_type in ("forum", "article"):
+        html, removals = _strip(thread, page_type=page_type)
+        assert "Bifrost" not in html and "Post 2: the second drive" in html
+        assert "answered Feb 4, 2014" in html
+        assert _rules(removals) == {"signature"} and len(removals) == 3
+    byline = "<div class='signature'>par Florence Audier, le 15 septembre 2009</div>"
+    html, removals = _strip(f"<article><h1>Universités</h1>{byline}<div>{STORY}</div></article>")
+    assert "Florence Audier" in html and "signature" not in _rules(removals)
+    html, _ = _strip(f"<div class='has-signature'>{thread}</div>", page_type="forum")
+    assert "Drive clicks after update" in html and "Post 0: the second drive" in html
+
+
 @pytest.mark.parametrize(
     ("title", "kept"),
     [
