@@ -361,6 +361,17 @@ def _signatures(page: Page) -> Iterator[LexborNode]:
         for signature in _signed(node, marked)
         if signature is node or not _names_a_member(signature)
     ]
+    # each post holds its own signature, its text between one and the next; signatures side by
+    # side are one list's cards ("signature-dish": a restaurant's signature dishes), which stay
+    ids = {node.mem_id for node in found}
+    found = [
+        node
+        for node in found
+        if not any(
+            n is not None and n.mem_id in ids
+            for n in (_next_element(node, "next"), _next_element(node, "prev"))
+        )
+    ]
     if page.page_type == "forum" or len(found) >= _SIGNED_POSTS:
         yield from found
 
@@ -390,17 +401,27 @@ def _names_a_member(node: LexborNode) -> bool:
     for _ in range(_MEMBER_DEPTH):
         if current is None or current.tag in _NEVER_REMOVED:
             return False
-        before = current.prev
-        while before is not None and before.is_text_node and not (before.text_content or "").strip():
-            before = before.prev
-        if before is not None:  # what comes first under a heading, or after other text
-            return before.tag in HEADINGS
+        before = _next_element(current, "prev")
+        if before is not None or (current.prev is not None and (current.prev.text_content or "").strip()):
+            # what comes first under a heading, or after other text
+            return before is not None and before.tag in HEADINGS
         current = current.parent
     return False
 
 
 _MEMBER_HEADS = frozenset((*HEADINGS, "dt"))
 _MEMBER_DEPTH = 3
+
+
+def _next_element(node: LexborNode, way: str) -> LexborNode | None:
+    """The element just after (`way` "next") or before ("prev") `node` among its siblings, past
+    white space; None where text or nothing stands there."""
+    sibling: LexborNode | None = getattr(node, way)
+    while sibling is not None and not sibling.is_element_node:
+        if (sibling.text_content or "").strip():
+            return None
+        sibling = getattr(sibling, way)
+    return sibling
 
 
 _CHROME = (
