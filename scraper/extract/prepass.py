@@ -25,7 +25,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 from scraper.config import ExtractSettings
 from scraper.dom import RUBY_ANNOTATIONS, text_of
 from scraper.errors import ConfigError
-from scraper.extract.rules import RULES, Page, Rule, ancestry, prose_weight
+from scraper.extract.rules import RULES, Page, Rule, ancestry, inside_marked, prose_weight
 
 __all__ = ["RULES", "Removal", "Rule", "strip_clutter"]
 
@@ -214,24 +214,8 @@ def _sweep(marked: Iterable[tuple[LexborNode, str]]) -> list[Removal]:
         chosen.setdefault(node.mem_id, (node, rule))
     # decide everything before decomposing anything: a freed node must never be touched again
     cleared: set[int] = set()
-    outermost = [(node, rule) for node, rule in chosen.values() if not _inside_marked(node, chosen, cleared)]
+    outermost = [(node, rule) for node, rule in chosen.values() if not inside_marked(node, chosen, cleared)]
     removals = [Removal(rule, _tag(node), _snippet(node)) for node, rule in outermost]
     for node, _ in outermost:
         node.decompose()
     return removals
-
-
-def _inside_marked(node: LexborNode, marked: dict[int, tuple[LexborNode, str]], cleared: set[int]) -> bool:
-    """Whether an ancestor of `node` is `marked`. The climb stops at a marked ancestor, or at one
-    in `cleared` (neither it nor any above it is marked: an earlier climb passed it and reached the
-    document), to which the ancestors passed are added; so marked siblings (a menu's items, a
-    teaser rail's cards) climb their shared ancestors once, not once each."""
-    passed = []
-    current = node.parent
-    while current is not None and (key := current.mem_id) not in cleared:
-        if key in marked:
-            return True
-        passed.append(key)
-        current = current.parent
-    cleared.update(passed)
-    return False

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -329,6 +329,99 @@ def _review_sections(page: Page) -> Iterator[LexborNode]:
             and not any(class_words(a, _CHOSEN_WORDS) for a in ancestors(node))
         ):
             yield node
+
+
+# the class/id word of a forum post's signature ("signature", "signaturecontainer", "message-signature",
+# "ipsEntry__signature", "forum-signature__outer-wrapper"): the poster's own footer under each of
+# their posts (their hardware, a motto, their shop's links), the same under every post they make.
+# A "post-signature" is the post's own line (who asked or answered it, when, their reputation):
+# the posts are told apart by it, and it stays
+SIGNATURE_WORDS = frozenset({"signature", "signaturecontainer"})
+_POST_LINE = frozenset({"post-signature"})
+_SIGNED_POSTS = 3  # signatures on a page not typed forum: a thread's, not an article's byline
+_RULE_WORDS.update(SIGNATURE_WORDS | _POST_LINE)
+
+
+def _signatures(page: Page) -> Iterator[LexborNode]:
+    """The signatures under a thread's posts: on a page typed forum, or where `_SIGNED_POSTS` or
+    more are found (an old thread typed article). One element classed signature on an article is
+    most often the story's byline ("par Florence Audier, le 15 septembre 2009", a dateline), which
+    stays; so does one holding the page's title or main element (a wrapper "has-signature")."""
+    marked = {
+        node.mem_id: node
+        for node, tokens in page.classed
+        if tokens & SIGNATURE_WORDS and not tokens & _POST_LINE
+    }
+    cleared: set[int] = set()  # a signature's own parts are no more signatures (`inside_marked`)
+    outermost = [node for node in marked.values() if not inside_marked(node, marked, cleared)]
+    found = [
+        signature
+        for node in outermost
+        if not holds_story(node) and not _names_a_member(node)
+        for signature in _signed(node, marked)
+        if signature is node or not _names_a_member(signature)
+    ]
+    # each post holds its own signature, its text between one and the next; signatures side by
+    # side are one list's cards ("signature-dish": a restaurant's signature dishes), which stay
+    ids = {node.mem_id for node in found}
+    found = [
+        node
+        for node in found
+        if not any(
+            n is not None and n.mem_id in ids
+            for n in (_next_element(node, "next"), _next_element(node, "prev"))
+        )
+    ]
+    if page.page_type == "forum" or len(found) >= _SIGNED_POSTS:
+        yield from found
+
+
+def _signed(node: LexborNode, marked: dict[int, LexborNode]) -> list[LexborNode]:
+    """The signatures `node`, an outermost element classed signature, stands for: itself, or where
+    it holds signatures of its own and more text beside them than in them, those (a post classed
+    "has-signature" around its text and its footer is the post, not its footer)."""
+    inner = {n.mem_id: n for n in node.traverse() if n.mem_id in marked and n.mem_id != node.mem_id}
+    if not inner:
+        return [node]
+    cleared = {node.mem_id}  # the climb of an inner one stops at `node`
+    held = [n for n in inner.values() if not inside_marked(n, inner, cleared)]
+    return held if len(text_of(node)) > 2 * sum(len(text_of(n)) for n in held) else [node]
+
+
+def _names_a_member(node: LexborNode) -> bool:
+    """Whether `node` is an API's signature of a member rather than a poster's footer: it is or sits
+    in a heading or a definition term (`<h4>parse<span class="signature">(input)</span></h4>`), or
+    opens what a heading heads (a Javadoc "member-signature" under its method's `<h3>`, a TypeDoc
+    "tsd-signature" first in the list under its `<h3>`). A footer closes a post: it follows its text."""
+    # a few levels each: a climb to the top from each would cost a deep page its depth
+    nearest = itertools.islice(ancestors(node, include_self=True), _MEMBER_DEPTH)
+    if any(a.tag in _MEMBER_HEADS for a in nearest):
+        return True
+    current: LexborNode | None = node
+    for _ in range(_MEMBER_DEPTH):
+        if current is None or current.tag in _NEVER_REMOVED:
+            return False
+        before = _next_element(current, "prev")
+        if before is not None or (current.prev is not None and (current.prev.text_content or "").strip()):
+            # what comes first under a heading, or after other text
+            return before is not None and before.tag in HEADINGS
+        current = current.parent
+    return False
+
+
+_MEMBER_HEADS = frozenset((*HEADINGS, "dt"))
+_MEMBER_DEPTH = 3
+
+
+def _next_element(node: LexborNode, way: str) -> LexborNode | None:
+    """The element just after (`way` "next") or before ("prev") `node` among its siblings, past
+    white space; None where text or nothing stands there."""
+    sibling: LexborNode | None = getattr(node, way)
+    while sibling is not None and not sibling.is_element_node:
+        if (sibling.text_content or "").strip():
+            return None
+        sibling = getattr(sibling, way)
+    return sibling
 
 
 _CHROME = (
@@ -822,6 +915,7 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         _review_sections,
         safe=True,
     ),
+    Rule("signature", "the signatures under a thread's posts", _signatures),
     Rule(
         "teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections, named=True
     ),
@@ -885,6 +979,22 @@ def _is_link_dense(node: LexborNode) -> bool:
 def ancestry(node: LexborNode) -> Iterator[int]:
     """Ids of the node and its ancestors."""
     return (n.mem_id for n in ancestors(node, include_self=True))
+
+
+def inside_marked(node: LexborNode, marked: Container[int], cleared: set[int]) -> bool:
+    """Whether an ancestor of `node` is `marked`. The climb stops at a marked ancestor, or at one
+    in `cleared` (neither it nor any above it is marked: an earlier climb passed it and reached the
+    document), to which the ancestors passed are added; so marked siblings (a menu's items, a
+    teaser rail's cards) climb their shared ancestors once, not once each."""
+    passed = []
+    current = node.parent
+    while current is not None and (key := current.mem_id) not in cleared:
+        if key in marked:
+            return True
+        passed.append(key)
+        current = current.parent
+    cleared.update(passed)
+    return False
 
 
 def _enclosing(node: LexborNode, tags: frozenset[str], *, include_self: bool = False) -> LexborNode | None:

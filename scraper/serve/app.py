@@ -156,12 +156,19 @@ class CleanRequest(CleanOptions):
         return self
 
 
-def _reasons(exc: ValidationError | RequestValidationError, skip: int = 0) -> str:
-    """A validation error in one line: each error's place (its first `skip` parts left out; the
-    whole body when none is left) and message."""
-    return "; ".join(
-        f"{'.'.join(map(str, error['loc'][skip:])) or 'body'}: {error['msg']}" for error in exc.errors()
-    )
+def _reasons(exc: ValidationError | RequestValidationError, *, skip: int = 0, whole: str = "body") -> str:
+    """A validation error in one line: each error's place (its first `skip` parts left out;
+    `whole` when none is left) and message. Bytes that are no JSON say where and why: FastAPI's
+    "JSON decode error" sat at its character offset as if that were a field ("13: JSON ...")."""
+    reasons = []
+    for error in exc.errors():
+        place = ".".join(map(str, error["loc"][skip:])) or whole
+        if error["type"] == "json_invalid":
+            why = error.get("ctx", {}).get("error", "")
+            reasons.append(f"{whole}: not JSON at character {place}{f': {why}' if why else ''}")
+        else:
+            reasons.append(f"{place}: {error['msg']}")
+    return "; ".join(reasons)
 
 
 def _item_or_invalid(value: Any, handler: ValidatorFunctionWrapHandler) -> CleanRequest:
@@ -172,7 +179,7 @@ def _item_or_invalid(value: Any, handler: ValidatorFunctionWrapHandler) -> Clean
     except ValidationError as exc:
         url = value.get("url") if isinstance(value, dict) else None
         item = CleanRequest.model_construct(url=url if isinstance(url, str) else None)
-        item._invalid = _reasons(exc)
+        item._invalid = _reasons(exc, whole="item")
         return item
 
 
@@ -282,7 +289,11 @@ def create_app(settings: Settings, options: ServeOptions) -> Guard:
     )
 
     @app.exception_handler(RequestValidationError)
-    async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        media = request.headers.get("content-type", "")
+        if "json" not in media.lower():  # not read as JSON at all (`curl -d` sends a form's type)
+            reason = f"body: send JSON, with Content-Type: application/json (not {media or 'none'})"
+            return JSONResponse({"error": reason}, status_code=400)
         return JSONResponse({"error": _reasons(exc, skip=1)}, status_code=400)
 
     @app.get("/healthz")

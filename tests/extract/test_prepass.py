@@ -1013,6 +1013,60 @@ def test_a_listicle_its_title_counts_is_the_pages() -> None:
     assert "Markets in week 4" in html
 
 
+def test_a_threads_signatures_go() -> None:
+    """Each post's signature (classed signature, signaturecontainer, message-signature: the poster's
+    footer under all their posts, their hardware or their shop's links) goes and the posts stay, on
+    a page typed forum or where three posts or more are signed (an old thread typed article). One
+    element classed signature on an article is the story's byline ("par Florence Audier, le 15
+    septembre 2009") and stays; so do a post's own line ("post-signature": who answered it, when)
+    and a wrapper so classed that holds the page's title."""
+    posts = "".join(
+        f"<div class='post'><div class='author'>member{i}</div><div class='content'><p>Post {i}: the"
+        " second drive in the array started to click after the firmware update, so I rolled it back"
+        " and the rebuild finished overnight without errors.</p></div>"
+        f"<div class='{cls}'><span class='signature'>Home setup: Bifrost 2 &gt; V281 &gt; HD 650</span>"
+        " | www.example-hosting.test</div>"
+        "<div class='post-signature'>answered Feb 4, 2014 at 13:27 by member{i}</div></div>"
+        for i, cls in enumerate(("signature", "signaturecontainer", "message-signature"))
+    )
+    thread = f"<main><h1>Drive clicks after update</h1>{posts}</main>"
+    for page_type in ("forum", "article"):
+        html, removals = _strip(thread, page_type=page_type)
+        assert "Bifrost" not in html and "Post 2: the second drive" in html
+        assert "answered Feb 4, 2014" in html
+        assert _rules(removals) == {"signature"} and len(removals) == 3
+    byline = "<div class='signature'>par Florence Audier, le 15 septembre 2009</div>"
+    html, removals = _strip(f"<article><h1>Universités</h1>{byline}<div>{STORY}</div></article>")
+    assert "Florence Audier" in html and "signature" not in _rules(removals)
+    html, _ = _strip(f"<div class='has-signature'>{thread}</div>", page_type="forum")
+    assert "Drive clicks after update" in html and "Post 0: the second drive" in html
+
+
+@pytest.mark.parametrize("page_type", ["article", "forum"])
+def test_signature_classed_cards_side_by_side_stay(page_type: str) -> None:
+    """Three cards classed "signature-dish" (a restaurant's signature dishes, the page's text) went
+    as three posts' signatures: signatures side by side are one list's cards and stay. A thread
+    whose posts and signatures alternate in one container still loses its signatures."""
+    dishes = "".join(
+        f"<div class='signature-dish'><h3>Dish {i}</h3><p>Haddock smoked over oak in our own smokehouse,"
+        " simmered with leeks, potatoes and cream, served with soda bread baked each morning.</p></div>"
+        for i in range(3)
+    )
+    html, removals = _strip(
+        f"<article><h1>Our menu</h1>{STORY}<h2>Signature dishes</h2>{dishes}</article>", page_type=page_type
+    )
+    assert "Dish 2" in html and "signature" not in _rules(removals)
+    flat = "".join(
+        f"<div class='postbody'><p>Post {i}: the second drive in the array started to click after the"
+        " firmware update, so I rolled it back.</p></div><div class='signature'>Home setup: Bifrost 2</div>"
+        for i in range(3)
+    )
+    html, removals = _strip(
+        f"<main><h1>Drive clicks</h1><div class='posts'>{flat}</div></main>", page_type=page_type
+    )
+    assert "Bifrost" not in html and "Post 2: the second drive" in html and _rules(removals) == {"signature"}
+
+
 @pytest.mark.parametrize(
     ("title", "kept"),
     [
@@ -1032,3 +1086,44 @@ def test_a_listicle_its_title_counts_in_words_is_the_pages(title: str, kept: boo
     slides = _slides(8, " de ")
     html, removals = _strip(f"<article><h1>{title}</h1><div>{STORY * 3}<ul>{slides}</ul></div></article>")
     assert ("Markets in week 4" in html) is kept and ("slideshow" in _rules(removals)) is not kept
+
+
+def test_an_apis_member_signatures_stay() -> None:
+    """An API's reference classes each member's declaration signature (a Javadoc
+    "member-signature" under its method's heading, a TypeDoc "tsd-signature" first in the list
+    under its heading, a JSDoc "signature" inside its heading): the page's text, not a poster's
+    footer, however many there are and whatever the page's type."""
+    javadoc = "".join(
+        f"<section class='detail'><h3>valueOf{i}</h3><div class='member-signature'><span>public static"
+        f"</span> String <span>valueOf{i}</span>(int i)</div><div class='block'>Returns the string"
+        " representation of the argument, as the radix ten conversion gives it.</div></section>"
+        for i in range(4)
+    )
+    typedoc = "".join(
+        f"<section><h3>parse{i}</h3><ul class='tsd-signatures'><li class='tsd-signature'>parse{i}"
+        "<span class='tsd-signature-symbol'>(</span>input<span class='tsd-signature-symbol'>: </span>"
+        "string<span class='tsd-signature-symbol'>)</span></li></ul><p>Parses the input.</p></section>"
+        for i in range(4)
+    )
+    jsdoc = "".join(
+        f"<h4 class='name'>render{i}<span class='signature'>(node, options)</span></h4><p>Renders.</p>"
+        for i in range(4)
+    )
+    for page_type in ("documentation", "article"):
+        for members, declared in ((javadoc, "(int i)"), (typedoc, "string<span"), (jsdoc, "(node, options)")):
+            html, removals = _strip(f"<main><h1>Reference</h1>{members}</main>", page_type=page_type)
+            assert "signature" not in _rules(removals) and html.count(declared) == 4, (page_type, declared)
+
+
+def test_a_post_classed_as_signed_is_the_post() -> None:
+    """A forum post classed for the signature it holds ("post has-signature") is the post: its
+    signature goes, its text stays."""
+    posts = "".join(
+        f"<div class='post has-signature'><div class='author'>member{i}</div><div class='content'>Post {i}:"
+        " the second drive in the array started to click after the firmware update, so I rolled it"
+        " back.</div><div class='signature'>My rig: Ryzen 5 | 32 GB</div></div>"
+        for i in range(3)
+    )
+    html, removals = _strip(f"<div class='thread'><h1>Drive clicks</h1></div>{posts}", page_type="forum")
+    assert "Post 1: the second drive" in html and "My rig" not in html
+    assert _rules(removals) == {"signature"} and len(removals) == 3

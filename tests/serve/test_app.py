@@ -237,6 +237,29 @@ def test_a_request_that_is_no_clean_request_is_told_why(service: Running) -> Non
         assert answer.status_code == 400 and reason in answer.json()["error"], answer.text
 
 
+@pytest.mark.parametrize(
+    ("content", "media", "said"),
+    [
+        # `curl -d '{"url": ...}'` without -H sends a form's type: the JSON was never read
+        (
+            '{"html": "<p>x</p>"}',
+            "application/x-www-form-urlencoded",
+            "body: send JSON, with Content-Type: application/json (not application/x-www-form-urlencoded)",
+        ),
+        ('{"html": "<p>x</p>"}', "text/plain", "(not text/plain)"),
+        ("not json", "application/json", "body: not JSON at character 0: Expecting value"),
+        ('{"html": "x",}', "application/json", "body: not JSON at character 13: Expecting property name"),
+    ],
+)
+def test_a_body_not_read_as_json_is_told_so(service: Running, content: str, media: str, said: str) -> None:
+    """A body sent without a JSON Content-Type was "body: Input should be a valid dictionary or
+    object to extract fields from"; one that is no JSON was "0: JSON decode error" (its offset
+    as if a field). Each says what to send, or where the JSON breaks."""
+    headers = {**AUTH, "Content-Type": media}
+    answer = httpx.post(service.base + "/v1/clean", content=content, headers=headers, timeout=60)
+    assert answer.status_code == 400 and said in answer.json()["error"], answer.text
+
+
 def test_the_batch_streams_one_line_per_item_in_order(service: Running) -> None:
     """Each item's record or error, one JSON line each, in the items' order."""
     items = [
@@ -395,15 +418,17 @@ def test_a_batch_item_that_is_no_clean_request_is_that_items_line(service: Runni
         {"url": service.pages.url("/story")},
         {"html": 5},
         {"html": "<p>x</p>", "nope": True},
+        7,
     ]
     answer = httpx.post(service.base + "/v1/clean/batch", json={"items": items}, headers=AUTH, timeout=60)
     assert answer.status_code == 200, answer.text
     lines = [json.loads(line) for line in answer.text.splitlines() if line]
-    assert [line["status"] for line in lines] == [400, 400, 200, 400, 400]  # 200: the page's fetch
+    assert [line["status"] for line in lines] == [400, 400, 200, 400, 400, 400]  # 200: the page's fetch
     sources = [line["source"] for n, line in enumerate(lines) if n != 2]
-    assert sources == ["", "http://[::1/", "html", "html"]
+    assert sources == ["", "http://[::1/", "html", "html", "html"]
     assert "not an http(s) URL: ''" in lines[0]["error"]
     assert "not a valid URL" in lines[1]["error"]
     assert "Rotherham" in lines[2]["text"]
     assert lines[3]["error"] == "html: Input should be a valid string"
+    assert lines[5]["error"] == "item: Input should be a valid dictionary or object to extract fields from"
     assert lines[4]["error"] == "nope: Extra inputs are not permitted"
