@@ -501,6 +501,16 @@ _APPEAL = re.compile(
         )
     )
 )  # fmt: skip
+# An English appeal's piece word closes its clause ("If you like this recipe, ...", "Did you enjoy
+# this post?"), or the sentence goes on to ask (`_ASKS`: "If you enjoyed our roundup about AI,
+# subscribe ...", "If you liked this post you might also like:"); one that goes on about the piece
+# and asks nothing is the story's own tip ("If you like this recipe with pears, cut them thicker").
+_CLAUSE_END = re.compile(r"\s*(?:[,.;:!?\u2026\u2013\u2014)(]|-|$)|\s+(?:and|or|so far|too|as well)\b")
+_ASKS = re.compile(
+    r"\b(?:subscribe|share|follow|support|sign up|join|donate|consider|check out|tell|leave a|let (?:me|us)"
+    r"|comment|newsletter|patreon|buy me|(?:might|may|will|would|'ll) (?:also )?(?:like|love|enjoy)"
+    r"|read (?:more|next)|more (?:like this|posts|articles|stories|recipes))\b"
+)
 APPEAL_WORDS = 40
 _APPEAL_OPENING = 200  # characters of a block's text that hold any appeal's opening words
 # the first words `_APPEAL`'s appeals open with, asked before the expression
@@ -1159,7 +1169,15 @@ def _appeals(text: str) -> bool:
     if _APPEAL.match(_folded_call(composed(text[:_APPEAL_OPENING]))) is None:
         return False
     read = composed(text)
-    return words(read, APPEAL_WORDS + 1) <= APPEAL_WORDS and _APPEAL.match(_folded_call(read)) is not None
+    if (
+        words(read, APPEAL_WORDS + 1) > APPEAL_WORDS
+        or (found := _APPEAL.match(folded := _folded_call(read))) is None
+    ):
+        return False
+    rest = folded[found.end() :]
+    return not folded.startswith(("if you", "did you", "do you")) or bool(
+        _CLAUSE_END.match(rest) or _ASKS.search(rest)
+    )
 
 
 def _is_call(folded: str, *, linked: bool) -> bool:

@@ -775,12 +775,16 @@ def test_an_appeal_closing_the_story_is_a_call() -> None:
     """A block that opens by asking whether the reader liked this very article and goes on to ask
     for something ("If you enjoyed this post, subscribe ...", "Wenn Ihnen unser Artikel gefallen
     hat: ...", in the languages `calls` names) is a call, up to `APPEAL_WORDS` words; the same
-    words about anything but the page itself, or past that length, are the story's."""
+    words about anything but the page itself, where the sentence goes on about the piece and asks
+    nothing ("If you like this recipe with pears, cut them ..."), or past that length, are the story's."""
     appeals = [
         "If you enjoyed this article, enter your email below to get free updates!",
         "If you enjoyed reading this post – would you consider supporting our work? Just click here.",
         "If you like my articles, there's a good chance you'll like the books I wrote as well.",
         "Did you enjoy this article? Share it with a friend.",
+        # the sentence goes on about the piece, then asks
+        "If you enjoyed our roundup of autumn hikes in the Alps, subscribe to our channel for more.",
+        "If you liked this post you might also like:",
         "Wenn Ihnen unser Artikel gefallen hat: Unterstützen Sie diese Form des Journalismus.",
         "Hat dir der Beitrag gefallen? Dann teile ihn mit deinen Freunden.",
         "Si vous avez aimé cet article, abonnez-vous à notre lettre.",
