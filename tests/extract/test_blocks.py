@@ -802,3 +802,30 @@ def test_an_appeal_closing_the_story_is_a_call() -> None:
         "If you enjoyed this article " + "and the long report it quotes from the harbour board " * 5,
     ]
     assert [t for t in story if model.calls(t)] == []
+
+
+def test_a_doubted_heading_between_kept_text_heads_it(fixed_model: Any) -> None:
+    """A section heading the model doubts (its probability between DROP and KEEP) that trafilatura
+    left out, between two kept paragraphs of the story, heads the paragraph after it and is kept
+    (it went with trafilatura's verdict); the same heading closing the text, one over a dropped
+    block, or a call ("Leave a comment") between kept paragraphs still goes. The cascade's first
+    model (`sure`) reads such a heading alike."""
+    one = "The harbour board met on Tuesday to agree the summer timetable after months of talks."
+    two = "Crossings will run every twenty minutes at peak hours, the board said in its statement."
+    three = "The crews are pleased with the plan and will start the new rota in June, they said."
+    html = f"<h1>Ferries</h1><p>{one}</p><h2>What changes in June</h2><p>{two}</p>"
+    html += f"<h2>Leave a comment</h2><p>{three}</p>"
+    kept = "\n".join(("Ferries", one, two, three))  # trafilatura left both headings out
+    fixed_model([0.9, 0.9, 0.5, 0.9, 0.5, 0.9])
+    chosen = [b.text for b in model.choose(_blocks(html, kept)) or []]
+    assert chosen == ["Ferries", one, "What changes in June", two, three]
+    texts = ["Ferries", one, "What changes in June", two, "Leave a comment", three, "Related coverage", "Ad"]
+    tags = ["h1", "p", "h2", "p", "h2", "p", "h2", "div"]
+    rows = [[0.1, 0.9, 0.0], [0.05, 0.95, 0.0], [0.4, 0.6, 0.0], [0.05, 0.95, 0.0]] * 2
+    rows[-1] = [0.99, 0.01, 0.0]  # the advert: dropped, and the heading over it heads nothing
+    votes = [0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0]  # trafilatura's rules remove the headings
+    sizes = [len(t) for t in texts]
+    found = model.sure(rows, sizes, texts=texts, tags=tags, votes=votes, links=[0.0] * 8, listed=[False] * 8)
+    assert found is not None and [t for t, v in zip(texts, found, strict=True) if v] == [
+        "Ferries", one, "What changes in June", two, three
+    ]  # fmt: skip
