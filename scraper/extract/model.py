@@ -162,6 +162,14 @@ ITEM_INTRO = 3
 # (cached blocks) 0.2, 0.3 and 0.5 give wcxb-dev +0.0002 (0.3: 51 pages up, 15 down, at most
 # -0.009) and leave dragnet within 0.0001.
 BRIDGE_WANTED, BRIDGE_WORDS = 0.3, 15
+# Where trafilatura runs (`decide`), a paragraph (`p`) it left out that the model doubts and leans
+# to keep (CONTINUED_WANTED or more, between DROP and KEEP), neither voted out by trafilatura's
+# rules nor a likely comment, of PARAGRAPH_WORDS words or more, continues the story as `sure`
+# reads one (`continued`: a kept paragraph beside it, or the page's title before it) and is kept:
+# trafilatura's text stops at a data table or at the end of the story's first container (a story
+# split over sibling sections). Measured on the CV with the folds held (cached blocks).
+CONTINUED_WANTED = 0.5
+_CONTINUING = frozenset({"p", "div"})
 _PRICE = re.compile(
     r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|R\$|kr)\s?)\d"
     r"|\d(?:[.,]\d{2})?\s?(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|JPY|SEK|NOK|DKK|PLN|CZK|zł|kr|Kč)\b)"
@@ -1117,7 +1125,14 @@ def decide(
                               runs=runs, tags=tags)  # fmt: skip
     changed |= moved
     if texts is not None and tags is not None:
-        found = bridged(verdicts, doubted=doubted, wanted=wants, tags=tags, texts=texts, links=links)
+        # a paragraph trafilatura left out that the model doubts and leans to keep, beside the story
+        paragraphs = [
+            u and w >= CONTINUED_WANTED and tag in _CONTINUING and row[COMMENT] <= STRAY_COMMENT
+            and words(t, _COUNTED) >= PARAGRAPH_WORDS
+            for u, w, tag, row, t in zip(unvoted, wants, tags, classes, texts, strict=True)
+        ]  # fmt: skip
+        found = continued(verdicts, paragraphs, tags)
+        found = bridged(found, doubted=doubted, wanted=wants, tags=tags, texts=texts, links=links)
         changed |= found != verdicts
         verdicts = found
     if comments_last:

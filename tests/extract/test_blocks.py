@@ -829,3 +829,28 @@ def test_a_doubted_heading_between_kept_text_heads_it(fixed_model: Any) -> None:
     assert found is not None and [t for t, v in zip(texts, found, strict=True) if v] == [
         "Ferries", one, "What changes in June", two, three
     ]  # fmt: skip
+
+
+def test_a_doubted_paragraph_trafilatura_left_out_continues_the_story() -> None:
+    """Where trafilatura's text stops short (at a data table, or at the end of the story's first
+    container), a paragraph it left out that the model doubts and leans to keep (between DROP and
+    KEEP, at CONTINUED_WANTED or more) beside a kept paragraph continues the story and is kept, as
+    the cascade's `continued` reads it; a list item so doubted (a rail's teaser beside a kept one),
+    a paragraph with nothing kept beside it, and one the model leans to drop go with trafilatura."""
+    one = "The harbour board met on Tuesday to agree the summer timetable after months of talks with crews."
+    two = "Crossings will run every twenty minutes at peak hours and every forty minutes in the evening."
+    three = "The crews are pleased with the plan and will start the new rota on the first Monday in June."
+    far = "Readers who want the full timetable can find it at the ferry terminal and in the town library."
+    teaser = "Another harbour town changed its ferry timetable last year and the crews went on strike twice."
+    texts = ["Ferries", one, two, three, "Ad", far, teaser, teaser + " Again."]
+    tags = ["h1", "p", "p", "p", "div", "p", "li", "li"]
+    sure, unsure, low = [0.05, 0.95, 0.0], [0.4, 0.6, 0.0], [0.7, 0.3, 0.0]
+    rows = [sure, sure, sure, unsure, [0.99, 0.01, 0.0], unsure, unsure, sure]
+    trafilatura = [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0]  # it stopped after the second paragraph
+    sizes, links = [len(t) for t in texts], [0.0] * len(texts)
+    kept = model.decide(rows, trafilatura, sizes, texts=texts, tags=tags, links=links)
+    assert kept is not None and [t for t, v in zip(texts, kept, strict=True) if v] == [
+        "Ferries", one, two, three, teaser + " Again."
+    ]  # fmt: skip
+    rows[3] = low  # leaning to drop: trafilatura's verdict stands, and nothing changes
+    assert model.decide(rows, trafilatura, sizes, texts=texts, tags=tags, links=links) is None
