@@ -128,6 +128,14 @@ def check_text(body: bytes, content_type: str | None, *, source: str) -> None:
         raise ExtractionError(source, "undecodable bytes: binary content (NUL and control bytes)")
 
 
+# What detection may answer: the standard's encodings but the Mac ones, which a label may name but
+# no browser's detector guesses. charset_normalizer ranks a sign glued to a digit as mess ("\u20ac10")
+# and Mac Roman's letters there as none: an English page in windows-1252 without a charset that
+# said "costs \u20ac10 \u2014 or \u00a35" came out as "costs \u00c410 \u00f3 or \u00a35", and a Polish one
+# as "\u00a3\u00dbd\u00fc" for "\u0141\u00f3d\u017a".
+_DETECTABLE = sorted(_WHATWG_CODECS - {"mac-roman", "mac-cyrillic"})
+
+
 def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> str:
     """The Python codec name `body` must be decoded with.
 
@@ -150,11 +158,9 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
         return "utf-8"
     # preemptive_behaviour=False: the declarations were read above; detection looks at bytes only,
     # and answers with an encoding of the standard or not at all
-    found = from_bytes(body, preemptive_behaviour=False, cp_isolation=sorted(_WHATWG_CODECS))
+    found = from_bytes(body, preemptive_behaviour=False, cp_isolation=_DETECTABLE)
     if not found:  # text dense in accents may read as messy in every encoding: the least messy
-        found = from_bytes(
-            body, preemptive_behaviour=False, cp_isolation=sorted(_WHATWG_CODECS), threshold=1.0
-        )
+        found = from_bytes(body, preemptive_behaviour=False, cp_isolation=_DETECTABLE, threshold=1.0)
     best = _reading(body, list(found))
     name = _detected(best.encoding) if best is not None else None
     if name is None and contradicted:  # nothing better than the label: as declared

@@ -295,3 +295,23 @@ def test_the_meta_prescan_parses_through_dom_and_its_guard(monkeypatch: pytest.M
     monkeypatch.setattr(scraper.dom, "LexborHTMLParser", gives_up)
     with pytest.raises(ExtractionError, match=r"page\.html: the HTML parser gave up"):
         resolve_encoding(b'<meta charset="windows-1252"><p>caf\xe9</p>', None, source="page.html")
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("<p>The ticket costs \u20ac10 \u2014 or \u00a35 \u2014 and the ferry leaves at dawn.</p>", "cp1252"),
+        ("<p>It costs \u20ac10.</p>", "cp1252"),
+        ("<html><body><p>\u0141\u00f3d\u017a jest du\u017cym miastem w Polsce.</p></body></html>", "cp1250"),
+    ],
+)
+def test_detection_never_guesses_a_mac_encoding(text: str, codec: str) -> None:
+    """A page without a charset read in Mac Roman: charset_normalizer ranks a sign glued to a digit
+    ("\u20ac10") as mess and Mac Roman's letters there as none, so an English page in windows-1252
+    came out as "costs \u00c410 \u00f3 or \u00a35", and a short Polish one as
+    "\u00a3\u00dbd\u00fc jest du\u00f8ym". No browser's detector guesses a Mac encoding; a page
+    labelled so is still read in it."""
+    body = text.encode(codec)
+    assert body.decode(resolve(body)) == text
+    labelled = b'<meta charset="macintosh">' + "caf\u00e9 cr\u00e8me".encode("mac-roman")
+    assert resolve(labelled) == "mac-roman"

@@ -356,8 +356,25 @@ def _signatures(page: Page) -> Iterator[LexborNode]:
     found = [
         node for node in marked.values() if not inside_marked(node, marked, cleared) and not holds_story(node)
     ]
+    # each post holds its own signature, its text between one and the next; signatures side by
+    # side are one list's cards ("signature-dish": a restaurant's signature dishes), which stay
+    outermost = {node.mem_id for node in found}
+    found = [
+        node for node in found if not {_next_element(node, "next"), _next_element(node, "prev")} & outermost
+    ]
     if page.page_type == "forum" or len(found) >= _SIGNED_POSTS:
         yield from found
+
+
+def _next_element(node: LexborNode, way: str) -> int | None:
+    """The id of the element just after (`way` "next") or before ("prev") `node` among its
+    siblings, past white space; None where text or nothing stands there."""
+    sibling = getattr(node, way)
+    while sibling is not None and not sibling.is_element_node:
+        if (sibling.text_content or "").strip():
+            return None
+        sibling = getattr(sibling, way)
+    return sibling.mem_id if sibling is not None else None
 
 
 _CHROME = (

@@ -1059,6 +1059,31 @@ def test_a_threads_signatures_stay_out_of_the_second_call() -> None:
     assert _rules(removals) == {"signature"}
 
 
+@pytest.mark.parametrize("page_type", ["article", "forum"])
+def test_signature_classed_cards_side_by_side_stay(page_type: str) -> None:
+    """Three cards classed "signature-dish" (a restaurant's signature dishes, the page's text) went
+    as three posts' signatures: signatures side by side are one list's cards and stay. A thread
+    whose posts and signatures alternate in one container still loses its signatures."""
+    dishes = "".join(
+        f"<div class='signature-dish'><h3>Dish {i}</h3><p>Haddock smoked over oak in our own smokehouse,"
+        " simmered with leeks, potatoes and cream, served with soda bread baked each morning.</p></div>"
+        for i in range(3)
+    )
+    html, removals = _strip(
+        f"<article><h1>Our menu</h1>{STORY}<h2>Signature dishes</h2>{dishes}</article>", page_type=page_type
+    )
+    assert "Dish 2" in html and "signature" not in _rules(removals)
+    flat = "".join(
+        f"<div class='postbody'><p>Post {i}: the second drive in the array started to click after the"
+        " firmware update, so I rolled it back.</p></div><div class='signature'>Home setup: Bifrost 2</div>"
+        for i in range(3)
+    )
+    html, removals = _strip(
+        f"<main><h1>Drive clicks</h1><div class='posts'>{flat}</div></main>", page_type=page_type
+    )
+    assert "Bifrost" not in html and "Post 2: the second drive" in html and _rules(removals) == {"signature"}
+
+
 @pytest.mark.parametrize(
     ("title", "kept"),
     [
