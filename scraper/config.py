@@ -370,6 +370,15 @@ class StoreSettings:
 
     path: str = "data/scraper.db"
 
+    def __post_init__(self) -> None:
+        _require_path("path", self.path)
+
+
+def _require_path(key: str, path: str | None) -> None:
+    """A path key is never blank: `Path("")` is ".", so `path = ""` named the working folder as
+    the store ("cannot open: ."), and `warc_dir = ""` wrote the crawl's WARC files there."""
+    _require(path is None or bool(path.strip()), key, "empty path")
+
 
 # The types a kept (not junk) page can have (scraper/extract/classify.py assigns them).
 PAGE_TYPES = ("article", "forum", "product", "documentation", "service", "collection", "listing")
@@ -412,6 +421,7 @@ class CrawlSettings:
 
     def __post_init__(self) -> None:
         _check_bounds(self)
+        _require_path("warc_dir", self.warc_dir)
         unknown = sorted(set(self.store_page_types) - set(PAGE_TYPES))
         _require(
             not unknown, "store_page_types", f"unknown page type {unknown[:1]}: one of {list(PAGE_TYPES)}"

@@ -251,3 +251,20 @@ def test_a_proxy_that_is_no_http_url_is_refused(proxy: str) -> None:
     """Anything else is one configuration error naming the key."""
     with pytest.raises(ConfigError, match="must be an http:// or https:// proxy URL"):
         FetchSettings(proxy=proxy)
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ({"store": {"path": ""}}, "store.path"),
+        ({"store": {"path": "   "}}, "store.path"),
+        ({"crawl": {"warc_dir": ""}}, "crawl.warc_dir"),
+    ],
+)
+def test_an_empty_path_key_is_refused(raw: dict[str, object], key: str) -> None:
+    """`Path("")` is ".": `[store] path = ""` named the working folder as the store ("cannot open:
+    ."; blank, "no store at    "), and `[crawl] warc_dir = ""` wrote the crawl's WARC files into
+    the working folder. Each is the key's error, "empty path"."""
+    with pytest.raises(ConfigError, match="empty path") as info:
+        settings_from_dict(raw)
+    assert info.value.key == key
