@@ -445,8 +445,10 @@ _CALL = re.compile(
             r"udostępnij na " + _NETWORKS, r"(?:dela|del) på " + _NETWORKS,
             r"subscribe to:? (?:post )?(?:comments|posts)(?: \(atom)?",
             # a list page's controls over its results: how they are sorted, more of them (not a lone
-            # "Sort" or "Filter": a manual's section, a query plan's line)
-            r"sort by(?::? [\w ,-]{1,24})?", r"sort: [\w ,-]{1,24}", r"sort (?:and|&) filter",
+            # "Sort" or "Filter": a manual's section, a query plan's line; what they are sorted by only
+            # after a colon, "Sort by: Best Match": "Sort by one column" heads a manual's section, "Sort
+            # by colour." is a step of a how-to)
+            r"sort by(?:: [\w ,-]{1,24})?", r"sort: [\w ,-]{1,24}", r"sort (?:and|&) filter",
             r"filter (?:and|&) sort", r"filter by", r"loaded \d[\d,.]* results", r"results list",
             r"(?:show|load|view) more(?: results| products| items)?",
             r"sortieren nach", r"(?:mehr|weitere) (?:laden|anzeigen)",  # German

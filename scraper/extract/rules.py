@@ -353,28 +353,75 @@ def _signatures(page: Page) -> Iterator[LexborNode]:
         if tokens & SIGNATURE_WORDS and not tokens & _POST_LINE
     }
     cleared: set[int] = set()  # a signature's own parts are no more signatures (`inside_marked`)
+    outermost = [node for node in marked.values() if not inside_marked(node, marked, cleared)]
     found = [
-        node for node in marked.values() if not inside_marked(node, marked, cleared) and not holds_story(node)
+        signature
+        for node in outermost
+        if not holds_story(node) and not _names_a_member(node)
+        for signature in _signed(node, marked)
+        if signature is node or not _names_a_member(signature)
     ]
     # each post holds its own signature, its text between one and the next; signatures side by
     # side are one list's cards ("signature-dish": a restaurant's signature dishes), which stay
-    outermost = {node.mem_id for node in found}
+    ids = {node.mem_id for node in found}
     found = [
-        node for node in found if not {_next_element(node, "next"), _next_element(node, "prev")} & outermost
+        node
+        for node in found
+        if not any(
+            n is not None and n.mem_id in ids
+            for n in (_next_element(node, "next"), _next_element(node, "prev"))
+        )
     ]
     if page.page_type == "forum" or len(found) >= _SIGNED_POSTS:
         yield from found
 
 
-def _next_element(node: LexborNode, way: str) -> int | None:
-    """The id of the element just after (`way` "next") or before ("prev") `node` among its
-    siblings, past white space; None where text or nothing stands there."""
-    sibling = getattr(node, way)
+def _signed(node: LexborNode, marked: dict[int, LexborNode]) -> list[LexborNode]:
+    """The signatures `node`, an outermost element classed signature, stands for: itself, or where
+    it holds signatures of its own and more text beside them than in them, those (a post classed
+    "has-signature" around its text and its footer is the post, not its footer)."""
+    inner = {n.mem_id: n for n in node.traverse() if n.mem_id in marked and n.mem_id != node.mem_id}
+    if not inner:
+        return [node]
+    cleared = {node.mem_id}  # the climb of an inner one stops at `node`
+    held = [n for n in inner.values() if not inside_marked(n, inner, cleared)]
+    return held if len(text_of(node)) > 2 * sum(len(text_of(n)) for n in held) else [node]
+
+
+def _names_a_member(node: LexborNode) -> bool:
+    """Whether `node` is an API's signature of a member rather than a poster's footer: it is or sits
+    in a heading or a definition term (`<h4>parse<span class="signature">(input)</span></h4>`), or
+    opens what a heading heads (a Javadoc "member-signature" under its method's `<h3>`, a TypeDoc
+    "tsd-signature" first in the list under its `<h3>`). A footer closes a post: it follows its text."""
+    # a few levels each: a climb to the top from each would cost a deep page its depth
+    nearest = itertools.islice(ancestors(node, include_self=True), _MEMBER_DEPTH)
+    if any(a.tag in _MEMBER_HEADS for a in nearest):
+        return True
+    current: LexborNode | None = node
+    for _ in range(_MEMBER_DEPTH):
+        if current is None or current.tag in _NEVER_REMOVED:
+            return False
+        before = _next_element(current, "prev")
+        if before is not None or (current.prev is not None and (current.prev.text_content or "").strip()):
+            # what comes first under a heading, or after other text
+            return before is not None and before.tag in HEADINGS
+        current = current.parent
+    return False
+
+
+_MEMBER_HEADS = frozenset((*HEADINGS, "dt"))
+_MEMBER_DEPTH = 3
+
+
+def _next_element(node: LexborNode, way: str) -> LexborNode | None:
+    """The element just after (`way` "next") or before ("prev") `node` among its siblings, past
+    white space; None where text or nothing stands there."""
+    sibling: LexborNode | None = getattr(node, way)
     while sibling is not None and not sibling.is_element_node:
         if (sibling.text_content or "").strip():
             return None
         sibling = getattr(sibling, way)
-    return sibling.mem_id if sibling is not None else None
+    return sibling
 
 
 _CHROME = (

@@ -1223,3 +1223,25 @@ def test_surrogates_in_a_str_read_as_the_characters_they_stand_for() -> None:
     body = f"<h1>Ferries</h1><p>{story} Smile \ud83d\ude00, broken \udcff here.</p>" + PARAGRAPHS
     text = clean_html(_article(body=body)).text
     assert "Smile \U0001f600, broken \ufffd here." in text
+
+
+def test_a_manuals_sort_by_headings_are_its_text() -> None:
+    """A manual's section headed by what it sorts by ("Sort by one column", "Sort by multiple
+    columns") and a how-to's step "Sort by colour." are the page's text: only a list page's bare
+    control ("Sort by", "Sort by:") or one naming its order after a colon ("Sort by: Best Match") is
+    a call (model.calls)."""
+    html = (
+        "<html><head><title>Sorting data</title></head><body><main><h1>Sorting data in a table</h1>"
+        "<p>A table can be sorted by one column or by several; the order of the columns in the sort"
+        " decides which one wins a tie, and each column may be ascending or descending.</p>"
+        "<h2>Sort by one column</h2><p>Select a cell in the column, then choose Data, Sort Ascending."
+        " The rows move together, so each record stays whole while the column is ordered.</p>"
+        "<h2>Sort by multiple columns</h2><p>Choose Data, Sort, and add a level for each column. The"
+        " first level sorts the whole table; each further level sorts the rows left tied.</p>"
+        "<ol><li>Sort by colour.</li><li>Then sort each pile by the weight of its fabric.</li></ol>"
+        "</main></body></html>"
+    )
+    text = clean_html(html.encode(), url="https://example.org/manual/sort").text
+    assert "Sort by one column\n" in text and "Sort by multiple columns\n" in text
+    assert "Sort by colour." in text
+    assert block_model.calls("Sort by:") and block_model.calls("Sort by: Price, low to high")

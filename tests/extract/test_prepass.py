@@ -1103,3 +1103,44 @@ def test_a_listicle_its_title_counts_in_words_is_the_pages(title: str, kept: boo
     slides = _slides(8, " de ")
     html, removals = _strip(f"<article><h1>{title}</h1><div>{STORY * 3}<ul>{slides}</ul></div></article>")
     assert ("Markets in week 4" in html) is kept and ("slideshow" in _rules(removals)) is not kept
+
+
+def test_an_apis_member_signatures_stay() -> None:
+    """An API's reference classes each member's declaration signature (a Javadoc
+    "member-signature" under its method's heading, a TypeDoc "tsd-signature" first in the list
+    under its heading, a JSDoc "signature" inside its heading): the page's text, not a poster's
+    footer, however many there are and whatever the page's type."""
+    javadoc = "".join(
+        f"<section class='detail'><h3>valueOf{i}</h3><div class='member-signature'><span>public static"
+        f"</span> String <span>valueOf{i}</span>(int i)</div><div class='block'>Returns the string"
+        " representation of the argument, as the radix ten conversion gives it.</div></section>"
+        for i in range(4)
+    )
+    typedoc = "".join(
+        f"<section><h3>parse{i}</h3><ul class='tsd-signatures'><li class='tsd-signature'>parse{i}"
+        "<span class='tsd-signature-symbol'>(</span>input<span class='tsd-signature-symbol'>: </span>"
+        "string<span class='tsd-signature-symbol'>)</span></li></ul><p>Parses the input.</p></section>"
+        for i in range(4)
+    )
+    jsdoc = "".join(
+        f"<h4 class='name'>render{i}<span class='signature'>(node, options)</span></h4><p>Renders.</p>"
+        for i in range(4)
+    )
+    for page_type in ("documentation", "article"):
+        for members, declared in ((javadoc, "(int i)"), (typedoc, "string<span"), (jsdoc, "(node, options)")):
+            html, removals = _strip(f"<main><h1>Reference</h1>{members}</main>", page_type=page_type)
+            assert "signature" not in _rules(removals) and html.count(declared) == 4, (page_type, declared)
+
+
+def test_a_post_classed_as_signed_is_the_post() -> None:
+    """A forum post classed for the signature it holds ("post has-signature") is the post: its
+    signature goes, its text stays."""
+    posts = "".join(
+        f"<div class='post has-signature'><div class='author'>member{i}</div><div class='content'>Post {i}:"
+        " the second drive in the array started to click after the firmware update, so I rolled it"
+        " back.</div><div class='signature'>My rig: Ryzen 5 | 32 GB</div></div>"
+        for i in range(3)
+    )
+    html, removals = _strip(f"<div class='thread'><h1>Drive clicks</h1></div>{posts}", page_type="forum")
+    assert "Post 1: the second drive" in html and "My rig" not in html
+    assert _rules(removals) == {"signature"} and len(removals) == 3
