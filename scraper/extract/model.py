@@ -457,6 +457,12 @@ _CALL = re.compile(
             r"ordina per", r"(?:carica|mostra) (?:altri|altro)",  # Italian
             r"(?:carregar|mostrar) mais(?: resultados| produtos)?", r"sorteer op",  # Portuguese, Dutch
             r"(?:meer laden|toon meer)", r"sortuj według", r"(?:pokaż|załaduj) więcej",  # Dutch, Polish
+            # a card's buttons on a shop's grid (not "Learn more": a service's truth keeps it as often)
+            r"quick (?:shop|view|add)", r"add to (?:cart|bag|basket|wish ?list|favou?rites)",
+            r"(?:view|see) details", r"shop (?:now|all)", r"(?:select|choose) options",
+            r"in den (?:warenkorb|einkaufswagen)(?: legen)?", r"ajouter au panier",  # German, French
+            r"añadir al (?:carrito|carro)", r"aggiungi al carrello",  # Spanish, Italian
+            r"adicionar ao carrinho", r"in (?:de )?winkelwagen", r"dodaj do koszyka",  # Pt, Dutch, Polish
         )
     )
 )  # fmt: skip

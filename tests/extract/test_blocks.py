@@ -567,20 +567,25 @@ def test_a_bar_of_calls_is_a_call() -> None:
 
 
 def test_a_list_pages_controls_and_skip_links_are_calls() -> None:
-    """A list page's controls over its results (how they are sorted, a button for more of them) are
-    calls, in the languages `calls` names; a skip link past the menus ("Skip to main content",
-    "Zum Inhalt springen", two run together) is one as a link's text only, as a bare link back up
-    is (a manual may head a section "Skip to content"); a lone "Sort" or "Filter" and a query
-    plan's "Filter: (aid < 100)" are no calls."""
+    """A list page's controls over its results (how they are sorted, a button for more of them) and
+    its cards' buttons ("Quick Shop", "Add to cart") are calls, in the languages `calls` names; a
+    skip link past the menus ("Skip to main content", "Zum Inhalt springen", two run together) is
+    one as a link's text only, as a bare link back up is (a manual may head a section "Skip to
+    content"); a lone "Sort" or "Filter", a query plan's
+    "Filter: (aid < 100)" and "Learn more" (a service page's truth keeps it as often) are no calls."""
     controls = ["Sort by", "Sort: Best Match", "Sort by: Price, low to high", "Sort and Filter"]
     controls += ["Filter by:", "loaded 338 results", "Results list", "Show more", "Load more products"]
     controls += ["Sortieren nach", "Mehr laden", "Trier par", "Ordenar por", "Cargar más", "Toon meer"]
+    # a card's buttons on a shop's grid
+    controls += ["Quick Shop", "Quick view", "Add to cart", "Add to Wishlist", "View Details", "Shop now!"]
+    controls += ["Select options", "In den Warenkorb", "Ajouter au panier", "Aggiungi al carrello"]
     assert [t for t in controls if not model.calls(t)] == []
     skips = ["Skip to main content", "Skip to search results", "Skip to product list", "Skip listing"]
     skips += ["Jump to navigationJump to search", "Zum Inhalt springen", "Aller au contenu principal"]
     skips += ["Saltar al contenido", "Przejdź do treści", "Naar de inhoud"]
     assert [t for t in skips if model.calls(t) or not model.calls(t, linked=True)] == []
-    stays = ["Sort", "Filter", "Filter: (aid < 100)", "Show more of the valley"]
+    stays = ["Sort", "Filter", "Filter: (aid < 100)", "Show more of the valley", "Learn more"]
+    stays += ["Add to cart events fire once per click"]
     stays += ["Skip to the end of the story"]
     assert [t for t in stays if model.calls(t, linked=True)] == []
 
