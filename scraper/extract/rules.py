@@ -610,6 +610,10 @@ _SLIDESHOW_TITLE = 12  # words a slideshow's wrappers may add to its captions: i
 _STORY_APART = 1000  # characters of the story's paragraphs outside a slideshow that make it a story
 # a title's count spelled out ("Las cinco calas", "The seven wonders", "Die zehn schönsten"), from
 # SLIDES up, in English, German, French, Spanish, Italian, Portuguese and Dutch
+# number words a title more often holds as another word: "Once upon a time", "Elf on the shelf",
+# Dutch "onze" (our), the name Otto, German "Dez." (December): counted, they kept a gallery of
+# eleven, eight or ten slides beside a story as the page's own
+_READ_OTHERWISE = frozenset({"once", "elf", "onze", "otto", "dez"})
 _NUMBER_WORDS = {
     word: number
     for words in (
@@ -622,6 +626,7 @@ _NUMBER_WORDS = {
         "drie vier vijf zes zeven acht negen tien elf twaalf",
     )
     for number, word in enumerate(words.split(), start=SLIDES)
+    if word not in _READ_OTHERWISE
 }
 
 

@@ -1144,3 +1144,22 @@ def test_a_post_classed_as_signed_is_the_post() -> None:
     html, removals = _strip(f"<div class='thread'><h1>Drive clicks</h1></div>{posts}", page_type="forum")
     assert "Post 1: the second drive" in html and "My rig" not in html
     assert _rules(removals) == {"signature"} and len(removals) == 3
+
+
+@pytest.mark.parametrize(
+    ("title", "slides"),
+    [
+        ("Once upon a time at the harbour", 11),
+        ("Onze mooiste havenweken", 11),
+        ("Elf on the shelf: our harbour", 11),
+        ("Otto and the harbour board", 8),
+        ("Hafenfest am 3. Dez", 10),
+    ],
+)
+def test_a_word_read_otherwise_counts_no_slides(title: str, slides: int) -> None:
+    """A title's word that is a number in one language and more often another word ("Once upon a
+    time", "Elf on the shelf", Dutch "onze", our; the name Otto; "Dez.", December) counts nothing: a
+    gallery of that many slides beside a story still goes as a slideshow."""
+    shown = _slides(slides)
+    html, removals = _strip(f"<article><h1>{title}</h1><div>{STORY * 3}<ul>{shown}</ul></div></article>")
+    assert "slideshow" in _rules(removals) and "Markets in week 4" not in html
