@@ -489,6 +489,16 @@ _TEASER_PREFIXES = (
 )  # fmt: skip
 
 
+# what a closing box asking the reader on to more of the site says as its heading ("Want More?" over
+# a push-notification widget or a rail the pre-pass took): a rail's heading only where the text
+# closes on it (`closing_rails`); inside the story ("Want more? The paid plans add ...") it heads a part
+_CLOSING_ASKS = frozenset(
+    {
+        "want more", "hungry for more", "craving more", "lust auf mehr", "noch mehr", "mehr davon",
+        "envie d'en savoir plus", "envie d'en lire plus", "quieres más", "vuoi saperne di più",
+        "zin in meer", "chcesz więcej",
+    }
+)  # fmt: skip
 _LONGEST_HEADING = max(map(len, _TEASER_HEADINGS)) + 8  # and the marks around it ("» Related «")
 
 
@@ -509,11 +519,20 @@ def names_rail(text: str) -> bool:
 
 def closing_rails(texts: Sequence[str]) -> int:
     """How many of `texts` (a text's blocks, in order) close it as rails' headings (`names_rail`:
-    "Related Posts", "You may also like", over a rail that is not in the text); none when every
-    one does (no text before them). The one home of that reading for the blocks' verdicts
-    (model._unasked) and for trafilatura's text (formats.remove_closing_rails)."""
-    closing = sum(1 for _ in itertools.takewhile(names_rail, reversed(texts)))
+    "Related Posts", "You may also like", over a rail that is not in the text; or `_CLOSING_ASKS`:
+    "Want More?", "Lust auf mehr?"); none when every one does (no text before them). The one home
+    of that reading for the blocks' verdicts (model._unasked) and for trafilatura's text
+    (formats.remove_closing_rails)."""
+    closing = sum(1 for _ in itertools.takewhile(_closes, reversed(texts)))
     return closing if closing < len(texts) else 0
+
+
+def _closes(text: str) -> bool:
+    """Whether a block the text closes on is a rail's heading (`names_rail`) or asks the reader on
+    to more (`_CLOSING_ASKS`, its marks aside: "¿Quieres más?")."""
+    if names_rail(text):
+        return True
+    return len(text) <= _LONGEST_HEADING and _norm(text).strip(_TRIM + "?!¿¡") in _CLOSING_ASKS
 
 
 def _teaser_sections(page: Page) -> Iterator[LexborNode]:

@@ -780,12 +780,16 @@ def test_an_appeal_closing_the_story_is_a_call() -> None:
     """A block that opens by asking whether the reader liked this very article and goes on to ask
     for something ("If you enjoyed this post, subscribe ...", "Wenn Ihnen unser Artikel gefallen
     hat: ...", in the languages `calls` names) is a call, up to `APPEAL_WORDS` words; the same
-    words about anything but the page itself, or past that length, are the story's."""
+    words about anything but the page itself, where the sentence goes on about the piece and asks
+    nothing ("If you like this recipe with pears, cut them ..."), or past that length, are the story's."""
     appeals = [
         "If you enjoyed this article, enter your email below to get free updates!",
         "If you enjoyed reading this post – would you consider supporting our work? Just click here.",
         "If you like my articles, there's a good chance you'll like the books I wrote as well.",
         "Did you enjoy this article? Share it with a friend.",
+        # the sentence goes on about the piece, then asks
+        "If you enjoyed our roundup of autumn hikes in the Alps, subscribe to our channel for more.",
+        "If you liked this post you might also like:",
         "Wenn Ihnen unser Artikel gefallen hat: Unterstützen Sie diese Form des Journalismus.",
         "Hat dir der Beitrag gefallen? Dann teile ihn mit deinen Freunden.",
         "Si vous avez aimé cet article, abonnez-vous à notre lettre.",
@@ -803,3 +807,55 @@ def test_an_appeal_closing_the_story_is_a_call() -> None:
         "If you enjoyed this article " + "and the long report it quotes from the harbour board " * 5,
     ]
     assert [t for t in story if model.calls(t)] == []
+
+
+def test_a_doubted_heading_between_kept_text_heads_it(fixed_model: Any) -> None:
+    """A section heading the model doubts (its probability between DROP and KEEP) that trafilatura
+    left out, between two kept paragraphs of the story, heads the paragraph after it and is kept
+    (it went with trafilatura's verdict); the same heading closing the text, one over a dropped
+    block, or a call ("Leave a comment") between kept paragraphs still goes. The cascade's first
+    model (`sure`) reads such a heading alike."""
+    one = "The harbour board met on Tuesday to agree the summer timetable after months of talks."
+    two = "Crossings will run every twenty minutes at peak hours, the board said in its statement."
+    three = "The crews are pleased with the plan and will start the new rota in June, they said."
+    html = f"<h1>Ferries</h1><p>{one}</p><h2>What changes in June</h2><p>{two}</p>"
+    html += f"<h2>Leave a comment</h2><p>{three}</p>"
+    kept = "\n".join(("Ferries", one, two, three))  # trafilatura left both headings out
+    fixed_model([0.9, 0.9, 0.5, 0.9, 0.5, 0.9])
+    chosen = [b.text for b in model.choose(_blocks(html, kept)) or []]
+    assert chosen == ["Ferries", one, "What changes in June", two, three]
+    texts = ["Ferries", one, "What changes in June", two, "Leave a comment", three, "Related coverage", "Ad"]
+    tags = ["h1", "p", "h2", "p", "h2", "p", "h2", "div"]
+    rows = [[0.1, 0.9, 0.0], [0.05, 0.95, 0.0], [0.4, 0.6, 0.0], [0.05, 0.95, 0.0]] * 2
+    rows[-1] = [0.99, 0.01, 0.0]  # the advert: dropped, and the heading over it heads nothing
+    votes = [0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0]  # trafilatura's rules remove the headings
+    sizes = [len(t) for t in texts]
+    found = model.sure(rows, sizes, texts=texts, tags=tags, votes=votes, links=[0.0] * 8, listed=[False] * 8)
+    assert found is not None and [t for t, v in zip(texts, found, strict=True) if v] == [
+        "Ferries", one, "What changes in June", two, three
+    ]  # fmt: skip
+
+
+def test_a_doubted_paragraph_trafilatura_left_out_continues_the_story() -> None:
+    """Where trafilatura's text stops short (at a data table, or at the end of the story's first
+    container), a paragraph it left out that the model doubts and leans to keep (between DROP and
+    KEEP, at CONTINUED_WANTED or more) beside a kept paragraph continues the story and is kept, as
+    the cascade's `continued` reads it; a list item so doubted (a rail's teaser beside a kept one),
+    a paragraph with nothing kept beside it, and one the model leans to drop go with trafilatura."""
+    one = "The harbour board met on Tuesday to agree the summer timetable after months of talks with crews."
+    two = "Crossings will run every twenty minutes at peak hours and every forty minutes in the evening."
+    three = "The crews are pleased with the plan and will start the new rota on the first Monday in June."
+    far = "Readers who want the full timetable can find it at the ferry terminal and in the town library."
+    teaser = "Another harbour town changed its ferry timetable last year and the crews went on strike twice."
+    texts = ["Ferries", one, two, three, "Ad", far, teaser, teaser + " Again."]
+    tags = ["h1", "p", "p", "p", "div", "p", "li", "li"]
+    sure, unsure, low = [0.05, 0.95, 0.0], [0.4, 0.6, 0.0], [0.7, 0.3, 0.0]
+    rows = [sure, sure, sure, unsure, [0.99, 0.01, 0.0], unsure, unsure, sure]
+    trafilatura = [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0]  # it stopped after the second paragraph
+    sizes, links = [len(t) for t in texts], [0.0] * len(texts)
+    kept = model.decide(rows, trafilatura, sizes, texts=texts, tags=tags, links=links)
+    assert kept is not None and [t for t, v in zip(texts, kept, strict=True) if v] == [
+        "Ferries", one, two, three, teaser + " Again."
+    ]  # fmt: skip
+    rows[3] = low  # leaning to drop: trafilatura's verdict stands, and nothing changes
+    assert model.decide(rows, trafilatura, sizes, texts=texts, tags=tags, links=links) is None

@@ -358,12 +358,13 @@ def test_a_bare_link_back_up_is_a_call_as_a_link_only(cascade: bool, words: str)
 
 @pytest.mark.parametrize("cascade", [True, False])
 @pytest.mark.parametrize(
-    "closing", ["<h3>Related Posts</h3>", "<p>You may also like</p><h4>Popular posts</h4>"]
+    "closing",
+    ["<h3>Related Posts</h3>", "<p>You may also like</p><h4>Popular posts</h4>", "<p>Want More?</p>"],
 )
 def test_a_rails_heading_closing_the_text_goes(cascade: bool, closing: str) -> None:
     """A rail's heading that the text ends on ("Related Posts", "You may also like" over a rail the
-    pre-pass took) heads nothing of the story and goes, whichever path made the text; the same
-    words heading a part of the story, with its text after them, stay."""
+    pre-pass took; "Want More?" over a sign-up box) heads nothing of the story and goes, whichever
+    path made the text; the same words heading a part of the story, with its text after them, stay."""
     part = "<h2>Related posts</h2><p>The board also published the posts it will fill this year.</p>"
     body = (
         f"<h1>Ferries</h1>{PARAGRAPHS}{part}<p>The crews are pleased with the plan, they said.</p>{closing}"
@@ -377,6 +378,8 @@ def test_a_rails_heading_closing_the_text_goes(cascade: bool, closing: str) -> N
     ]
     assert rules.names_rail("Related Posts") and rules.names_rail("YOU MAY ALSO LIKE")
     assert not rules.names_rail("Related posts on the harbour board's plan were read by thousands of people")
+    assert rules.closing_rails(["The crews are pleased.", "¿Quieres más?"]) == 1
+    assert rules.closing_rails(["Want more?", "The paid plans add a second harbour."]) == 0
 
 
 def test_addresses_are_kept_as_the_page_writes_them() -> None:
