@@ -939,7 +939,7 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         _review_sections,
         safe=True,
     ),
-    Rule("signature", "the signatures under a thread's posts", _signatures),
+    Rule("signature", "the signatures under a thread's posts", _signatures, safe=True),
     Rule(
         "teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections, named=True
     ),

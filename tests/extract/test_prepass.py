@@ -1042,6 +1042,23 @@ def test_a_threads_signatures_go() -> None:
     assert "Drive clicks after update" in html and "Post 0: the second drive" in html
 
 
+def test_a_threads_signatures_stay_out_of_the_second_call() -> None:
+    """A thread's signatures take no landmark trafilatura needs: on the page read again with the
+    safe rules only (pipeline's second trafilatura call, where the first found too little of a
+    thread of table rows), they still go and the posts stay."""
+    posts = "".join(
+        f"<tr><td class='msg'><div class='msg_body'>Post {i}: the patch fixed the archers for me,"
+        " though the paired units still stall at the river crossing on the second map.</div>"
+        f"<div class='signature'>Currently playing: Balatro, Hell Let Loose ({i})</div></td></tr>"
+        for i in range(3)
+    )
+    tree = LexborHTMLParser(f"<html><body><h1>Patch notes</h1><table>{posts}</table></body></html>")
+    removals = strip_clutter(tree, ExtractSettings(), "article", safe_only=True)
+    html = tree.html or ""
+    assert "Currently playing" not in html and "Post 2: the patch" in html
+    assert _rules(removals) == {"signature"}
+
+
 @pytest.mark.parametrize("page_type", ["article", "forum"])
 def test_signature_classed_cards_side_by_side_stay(page_type: str) -> None:
     """Three cards classed "signature-dish" (a restaurant's signature dishes, the page's text) went
