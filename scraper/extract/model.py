@@ -954,7 +954,7 @@ def bridged(
     return found
 
 
-_BRIDGING = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_BRIDGING = frozenset(HEADINGS) - {"h1"}  # a heading under the title
 
 
 def rail_heads(
