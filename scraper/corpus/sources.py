@@ -187,14 +187,15 @@ def read_file(path: str, *, max_bytes: int) -> bytes:
 
 def page_from_bytes(body: bytes, *, source: str, url: str | None) -> FetchedPage:
     """Wrap local HTML bytes as a page; the charset comes from BOM, meta tag or detection."""
-    if _blank(body):
+    if blank(body):
         raise SourceError(source, "empty input")
     return charset.page_from_bytes(body, source=source, url=url)
 
 
-def _blank(body: bytes) -> bool:
+def blank(body: bytes) -> bool:
     """Whether `body` holds nothing but white space, a byte order mark aside (an editor's empty
-    file saved with one is empty, as a file of no bytes is)."""
+    file saved with one is empty, as a file of no bytes is). A blank file, stdin or response
+    named on the command line is that source's failure, never a quiet success."""
     if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return not body.decode("utf-16", "replace").strip()
     return not body.removeprefix(codecs.BOM_UTF8).strip()
