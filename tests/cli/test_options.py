@@ -211,6 +211,9 @@ def test_clean_builds_the_renderings_its_format_prints(
         ["clean", "page.html", "--config", ""],
         ["crawl", "http://127.0.0.1:9/", "--report", ""],
         ["serve", "--token-file", ""],
+        ["clean", "page.html", "-o", "  "],
+        ["export", "--db", "x.db", "-o", "\t"],
+        ["crawl", "http://127.0.0.1:9/", "--db", " "],
     ],
 )
 def test_an_empty_path_is_a_usage_error_naming_its_option(
@@ -218,8 +221,8 @@ def test_an_empty_path_is_a_usage_error_naming_its_option(
 ) -> None:
     """`Path("")` is ".": `clean page.html -o "$OUT"` with OUT unset wrote a corpus folder into
     the working folder (exit 0), `export --db ""` said "no store at ." and `crawl --report ""`
-    was an internal error after the crawl. An empty path is one line naming the option, exit 2,
-    and nothing is written."""
+    was an internal error after the crawl; `-o "  "` made a folder named by two spaces. An empty
+    or blank path is one line naming the option, exit 2, and nothing is written."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "page.html").write_text(_page_with_a_table(), encoding="utf-8")
     result = runner.invoke(cli, args)
