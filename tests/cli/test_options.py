@@ -231,6 +231,32 @@ def test_an_empty_path_is_a_usage_error_naming_its_option(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
 
 
+@pytest.mark.parametrize("command", [["clean"], ["crawl", "--db", "x.db"]])
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"http://127.0.0.1:9/\n" + b"a" * 70_000, "list.txt: line 2 is longer than 65536 characters"),
+        (b"http://127.0.0.1:9/\n\xff\xfe\x00binary", "list.txt: the input list is not UTF-8 text"),
+    ],
+    ids=["endless-line", "binary"],
+)
+def test_an_input_file_that_is_no_list_is_a_usage_error(
+    command: list[str],
+    content: bytes,
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`-i /dev/zero` (or a binary, a dump named by mistake) was read whole, one line, until memory
+    ran out, and `crawl -i` over bytes that are not UTF-8 was an internal error: both commands
+    read the list line by line, bounded, and say what is wrong with it, exit 2."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "list.txt").write_bytes(content)
+    result = CliRunner().invoke(cli, [*command, "-i", "list.txt"])
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr and "internal error" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
