@@ -737,9 +737,16 @@ def remove_calls(bodies: list[etree._Element]) -> bool:
     whole text asks the reader to act on the page (model.calls: "Leave a Reply", "Zurück zum
     Newsroom", "Seite drucken") taken out, in place, as `remove_copies` takes its copies; whether
     any was. The blocks' verdicts drop such a block wherever they stand (model._unasked); this
-    drops it where trafilatura's text stands, which a page whose only change it would be keeps."""
-    found = [element for body in bodies for element, text in xml_blocks(body)
-             if element.tag in _CALL_BLOCKS and calls(text, linked=_linked(element, text))]  # fmt: skip
+    drops it where trafilatura's text stands, which a page whose only change it would be keeps.
+    A heading right over a block that is none heads it (model.calls' `heads`)."""
+    found = []
+    for body in bodies:
+        blocks = xml_blocks(body)
+        for i, (element, text) in enumerate(blocks):
+            after = blocks[i + 1][0] if i + 1 < len(blocks) else body
+            heads = element.tag == "head" and after is not body and after.tag != "head"
+            if element.tag in _CALL_BLOCKS and calls(text, linked=_linked(element, text), heads=heads):
+                found.append(element)
     for element in found:
         _drop_own_text(element)
     return bool(found)

@@ -482,13 +482,17 @@ _CALL = re.compile(
             r"añadir al (?:carrito|carro)", r"aggiungi al carrello",  # Spanish, Italian
             r"adicionar ao carrinho", r"in (?:de )?winkelwagen", r"dodaj do koszyka",  # Pt, Dutch, Polish
             # an advertising slot's label over the advert the pre-pass took ("Advertisement",
-            # "Anzeige", "Reklama"; no truth of the datasets keeps one; not "Sponsored": a shop's
-            # grid marks its paid cards so, and a listing's truth keeps it)
-            r"advertisements?", r"advert", r"anzeige", r"werbung", r"publicité", r"publicidad",
-            r"pubblicità", r"publicidade", r"advertentie", r"reklama", r"reklame", r"annons", r"mainos",
+            # "Advertentie"; no truth of the datasets keeps one; not "Sponsored": a shop's grid
+            # marks its paid cards so, and a listing's truth keeps it); see `_AD_NAMES` too
+            r"advertisements?", r"advert", r"advertentie", r"annons",
         )
     )
 )  # fmt: skip
+# An advertising slot's label in the languages whose word for an advert also names advertising,
+# the subject ("Werbung", "Publicidad", "Reklama") or, in German, a screen ("Anzeige": a manual's
+# display settings): a call as `_CALL`'s are, but a heading over kept text heads a section about
+# it, and stays (`calls`, `heads`: "<h2>Anzeige</h2><p>Die Auflösung ...</p>").
+_AD_NAMES = re.compile(r"anzeige|werbung|publicité|publicidad|pubblicità|publicidade|reklama|reklame|mainos")
 # a link back up the page in words a story's heading may say too ("To the top" over a climb, "Do
 # góry", "Til toppen"): a call only as a link's text (`calls`, `linked`)
 _UP = re.compile(
@@ -780,7 +784,7 @@ def sure(
     verdicts, _ = by_kind(verdicts, [d and not v for d, v in zip(doubted, voted, strict=True)], kinds=kinds,
                        sizes=sizes, wanted=wants, texts=texts, runs=runs, tags=tags)  # fmt: skip
     if texts is not None:  # before `unheaded`: a sign-up box's heading over its call heads nothing
-        _unasked(verdicts, texts, links)
+        _unasked(verdicts, texts, links, tags)
     if tags is not None and not (comments if thread is None else thread):
         verdicts = unheaded(verdicts, tags, links, listed, labels=labels, removed=removed, reach=reach)
     if texts is not None:  # after it: a heading over a copy heads text the page shows (the truths keep it)
@@ -963,7 +967,7 @@ def bridged(
             continue
         if (links is not None and links[i] >= RAIL_LINKS) or words(texts[i], BRIDGE_WORDS + 1) > BRIDGE_WORDS:
             continue
-        if not calls(texts[i]):
+        if not calls(texts[i], heads=True):  # it heads the kept text after it
             found[i] = CONTENT
     return found
 
@@ -1170,11 +1174,13 @@ def decide(
         # a thread (its replies in page order), not an article whose comments are wanted after it
         changed |= _unread(verdicts, texts, shown, comments=comments and not comments_last)
         if changed:
-            _unasked(verdicts, texts, links)
+            _unasked(verdicts, texts, links, tags)
     return verdicts if changed and any(verdicts) else None
 
 
-def _unasked(verdicts: list[int], texts: list[str], links: list[float] | None) -> None:
+def _unasked(
+    verdicts: list[int], texts: list[str], links: list[float] | None, tags: list[str] | None = None
+) -> None:
     """Drop, in `verdicts`, the kept blocks that ask the reader to act on the page ("Leave a Reply":
     `calls`; a bare "To the top" only where `links`, each block's share of link text, says it is
     mostly a link's: `LINKED`), and the rails' headings the kept text closes on ("Related Posts",
@@ -1182,13 +1188,26 @@ def _unasked(verdicts: list[int], texts: list[str], links: list[float] | None) -
     or the model took). In `sure`; in `decide` only where its verdicts stand anyway: a page
     whose only change this would be keeps trafilatura's own text, which the blocks' verdicts do not
     match line for line (its list markers, a menu the trigram overlap counts as kept); the pipeline
-    takes the calls out of that text itself (formats.remove_calls)."""
+    takes the calls out of that text itself (formats.remove_calls). With `tags`, a heading right
+    over a kept block that is none heads it (`calls`' `heads`)."""
     for i, (v, t) in enumerate(zip(verdicts, texts, strict=True)):
-        if v and calls(t, linked=links is not None and links[i] >= LINKED):
+        heads = _heads_kept(verdicts, tags, i)
+        if v and calls(t, linked=links is not None and links[i] >= LINKED, heads=heads):
             verdicts[i] = BOILERPLATE
     kept = [i for i, v in enumerate(verdicts) if v]
     for i in kept[len(kept) - closing_rails([texts[i] for i in kept]) :]:
         verdicts[i] = BOILERPLATE
+
+
+def _heads_kept(verdicts: list[int], tags: list[str] | None, i: int) -> bool:
+    """Whether block `i` is a heading (`tags`) right over a kept block that is none."""
+    return (
+        tags is not None
+        and tags[i] in HEADINGS
+        and i + 1 < len(verdicts)
+        and bool(verdicts[i + 1])
+        and tags[i + 1] not in HEADINGS
+    )
 
 
 def _unread(
@@ -1236,7 +1255,7 @@ def words(text: str, most: int | None = None) -> int:
 _FOUND_WHOLE = 12  # characters a word asked for, up to which `words` counts a text whole
 
 
-def calls(text: str, *, linked: bool = False) -> bool:
+def calls(text: str, *, linked: bool = False, heads: bool = False) -> bool:
     """Whether a block's whole text is a call to act on the page (`_CALL`: "Leave a Reply",
     "Kommentar hinzufügen", "Follow us on Twitter"; where the block is `linked`, mostly a link's
     text, also a bare link back up, `_UP`: "To the top", "Do góry"), of at most `CALL_WORDS`
@@ -1245,16 +1264,18 @@ def calls(text: str, *, linked: bool = False) -> bool:
     is no letter of it). A block of a few lines is one where each line is one (a bar of buttons:
     "Zurück zum Newsroom" over "Drucken"), and so is one call written over two ("Leave a<br>Reply").
     A block of at most `APPEAL_WORDS` words opening with an appeal (`_APPEAL`: "If you enjoyed this
-    article, ...") is one too."""
+    article, ...") is one too. An advertising slot's label is one unless the block `heads` kept
+    text, a heading over it (`_AD_NAMES`: "<h2>Werbung</h2>" over an agency's paragraphs)."""
     if len(text) > 20 * CALL_WORDS:
         return len(text) <= 20 * APPEAL_WORDS and _appeals(text)
     read = composed(text)
     if words(read, CALL_WORDS + 1) > CALL_WORDS:
         return _appeals(text)
-    if _is_call(_folded_call(read), linked=linked):
+    if _is_call(_folded_call(read), linked=linked, heads=heads):
         return True
     lines = [folded for line in read.splitlines() if (folded := _folded_call(line))]
-    return (len(lines) > 1 and all(_is_call(line, linked=linked) for line in lines)) or _appeals(text)
+    called = len(lines) > 1 and all(_is_call(line, linked=linked, heads=heads) for line in lines)
+    return called or _appeals(text)
 
 
 def _appeals(text: str) -> bool:
@@ -1278,8 +1299,10 @@ def _appeals(text: str) -> bool:
     )
 
 
-def _is_call(folded: str, *, linked: bool) -> bool:
-    return bool(_CALL.fullmatch(folded) or (linked and _UP.fullmatch(folded)))
+def _is_call(folded: str, *, linked: bool, heads: bool = False) -> bool:
+    if _CALL.fullmatch(folded) or (linked and _UP.fullmatch(folded)):
+        return True
+    return not heads and _AD_NAMES.fullmatch(folded) is not None
 
 
 def _folded_call(text: str) -> str:

@@ -594,12 +594,17 @@ def test_an_advertising_slots_label_is_a_call() -> None:
     """An advertising slot's label ("Advertisement", "- Anzeige -", "REKLAMA", in the languages
     `calls` names), left over the advert the pre-pass took, is no line of a story and goes as a call
     does; "Sponsored" (a shop marks its paid cards so, and a listing's truth keeps it), a section
-    named "Advertising" and a sentence about advertising are not."""
+    named "Advertising" and a sentence about advertising are not, nor is a heading over kept text
+    where the word names advertising or a screen too ("<h2>Anzeige</h2>": `heads`)."""
     labels = ["Advertisement", "ADVERTISEMENTS", "- Anzeige -", "Werbung", "REKLAMA", "Publicidad"]
     labels += ["Publicité", "Pubblicità", "Advertentie", "Annons", "Mainos"]
     assert [t for t in labels if not model.calls(t)] == []
     stays = ["Sponsored", "Advertising", "Werbung im Netz wird teurer", "Anzeige erstatten"]
     assert [t for t in stays if model.calls(t, linked=True)] == []
+    # a heading over kept text heads a section about advertising, or a screen ("Anzeige")
+    named = ["Anzeige", "Werbung", "REKLAMA", "Publicidad", "Publicité", "Pubblicità", "Mainos"]
+    assert [t for t in named if model.calls(t, heads=True)] == []
+    assert [t for t in ["Advertisement", "Advertentie"] if not model.calls(t, heads=True)] == []
 
 
 def test_a_block_no_reader_is_shown_is_no_line(fixed_model: Any) -> None:

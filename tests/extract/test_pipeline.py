@@ -341,6 +341,27 @@ def test_a_call_goes_where_trafilaturas_text_stands(cascade: bool, before: str, 
 
 
 @pytest.mark.parametrize("cascade", [True, False])
+def test_a_section_headed_by_a_word_for_advertising_keeps_its_heading(cascade: bool) -> None:
+    """A manual's section on the display ("<h2>Anzeige</h2>") and an agency's on advertising
+    ("<h2>Werbung</h2>") are headed by the words an advertising slot's label says; a heading over
+    the section's text heads it and stays, whichever path made the text (review18: both went as
+    calls). The same label over nothing of its own still goes."""
+    screen = (
+        "<p>Unter Einstellungen finden Sie alle Optionen, die den Bildschirm betreffen, und die Helligkeit,"
+        " die Auflösung und die Skalierung des Textes lassen sich dort für jeden Monitor festlegen.</p>"
+    )
+    night = (
+        "<p>Der Nachtmodus verringert das blaue Licht am Abend, und er lässt sich nach einem Zeitplan ein-"
+        " und ausschalten, der sich an Sonnenauf- und Sonnenuntergang Ihres Standorts hält.</p>"
+    )
+    body = f"<h1>Windows einrichten</h1>{night}<h2>Anzeige</h2>{screen}<h2>Werbung</h2>{night}"
+    body += "<p>- Anzeige -</p>"
+    doc = clean_html(_article(body=body), settings=ExtractSettings(cascade=cascade))
+    lines = doc.text.split("\n")
+    assert "Anzeige" in lines and "Werbung" in lines and "- Anzeige -" not in lines
+
+
+@pytest.mark.parametrize("cascade", [True, False])
 @pytest.mark.parametrize("words", ["To the top", "Til toppen", "Do góry"])
 def test_a_bare_link_back_up_is_a_call_as_a_link_only(cascade: bool, words: str) -> None:
     """ "To the top" as a link's text is a link back up the page and goes; as the heading of the
