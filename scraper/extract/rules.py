@@ -392,9 +392,10 @@ def _signed(node: LexborNode, marked: dict[int, LexborNode]) -> list[LexborNode]
 def _signs_off(node: LexborNode) -> bool:
     """Whether `node` is a text's sign-off rather than a poster's footer: a paragraph (`<p>`) right
     after a paragraph of its own container (a letter to the editor's "Jane Roe, Leeds" under its
-    text). A forum's footer sits in an element of its own after the post's container."""
+    text), naming its writer without a link. A forum's footer sits in an element of its own after
+    the post's container, or links out (the poster's shop, their site: review18)."""
     before = _next_element(node, "prev")
-    return node.tag == "p" and before is not None and before.tag == "p"
+    return node.tag == "p" and before is not None and before.tag == "p" and node.css_first("a[href]") is None
 
 
 def _names_a_member(node: LexborNode) -> bool:

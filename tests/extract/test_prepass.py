@@ -1082,6 +1082,14 @@ def test_a_letters_signed_paragraph_stays(page_type: str) -> None:
     )
     html, removals = _strip(f"<main><h1>Drive clicks</h1>{posts}</main>", page_type=page_type)
     assert "Bifrost" not in html and "Post 2: the second drive" in html
+    # a poster's footer in a paragraph right after the post's own links out, and goes (review18)
+    posts = "".join(
+        f"<div class='post'><p>Post {i}: the second drive in the array started to click after the"
+        " firmware update.</p><p class='signature'>My rig: Bifrost 2, <a href='/shop'>my shop</a></p></div>"
+        for i in range(3)
+    )
+    html, removals = _strip(f"<main><h1>Drive clicks</h1>{posts}</main>", page_type=page_type)
+    assert "Bifrost" not in html and "Post 2: the second drive" in html
 
 
 @pytest.mark.parametrize("page_type", ["article", "forum"])
