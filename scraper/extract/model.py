@@ -53,7 +53,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
-from scraper.dom import HEADINGS, INVISIBLE, WORD, composed
+from scraper.dom import ASCII_WORD, HEADINGS, INVISIBLE, WORD, composed
 from scraper.extract.blocks import (
     DISCARDED,
     FEATURE_NAMES,
@@ -1231,10 +1231,18 @@ def words(text: str, most: int | None = None) -> int:
     parts), as the copy rule counts them (a line of "| | |" has none); counted no
     further than `most` when given, which is enough to compare the count with a bound (a copy's)
     without reading a long text to its end (`sure` counts up to `_COUNTED`, one past the largest of
-    the label's, a paragraph's, an island's and a rail item's bounds)."""
-    if most is None:
-        return len(WORD.findall(text))
-    return sum(1 for _ in itertools.islice(WORD.finditer(text), most))
+    the label's, a paragraph's, an island's and a rail item's bounds). A text of ASCII alone is
+    read by `dom.ASCII_WORD`, the same words; one of at most `_FOUND_WHOLE` characters a word
+    asked for is counted whole, in C (a block's text, most often: 80 characters on average),
+    which is quicker than stopping at the bound. About 600 calls a corpus page."""
+    pattern = ASCII_WORD if text.isascii() else WORD
+    if most is None or len(text) <= _FOUND_WHOLE * most:
+        found = len(pattern.findall(text))
+        return found if most is None else min(found, most)
+    return sum(1 for _ in itertools.islice(pattern.finditer(text), most))
+
+
+_FOUND_WHOLE = 12  # characters a word asked for, up to which `words` counts a text whole
 
 
 def calls(text: str, *, linked: bool = False) -> bool:
