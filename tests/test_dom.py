@@ -31,7 +31,7 @@ def test_text_of_joins_stripped_text_nodes_and_words_of_folds_space() -> None:
     assert dom.words_of(div) == "Hello brave new world"
 
 
-_PIECES = st.sampled_from([
+_BODY_PIECES = st.sampled_from([
     "<p>", "</p>", "<b>", "</b>", "<div>", "</div>", "<script>", "</script>", "<template>", "</template>",
     "<!-- note -->", "<br>", " ", "\n", "\xa0", "\u2003", "\u3000", "word", " two words ", "é",
     "<pre>", "</pre>",
@@ -39,7 +39,7 @@ _PIECES = st.sampled_from([
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_PIECES, max_size=40), st.integers(0, 60))
+@given(st.lists(_BODY_PIECES, max_size=40), st.integers(0, 60))
 @example(["<p>", " a ", "</p>", "  ", "<script>", " x ", "</script>", "<b>", "b", "</b>", "c "], 5)
 def test_text_start_is_the_start_of_text_of(pieces: list[str], size: int) -> None:
     """`text_start(node, size)` is `text_of(node)[:size]` (each text node stripped, white space alone
