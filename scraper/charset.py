@@ -175,6 +175,13 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
 # French text that the Western and the Central European and Baltic code pages all read without a
 # fault ("Caf\xe9 cr\xe8me") came out in cp1250 as "crčme", with the accents of another language.
 _DEFAULT = "cp1252"
+# Over a short text (`_SHORT` bytes beyond ASCII or fewer) one word decides detection's "mess", and
+# charset_normalizer counts a word of two accents in four letters as mess where a grave or a cedilla
+# is one (French "déjà", "ça"), not where an ogonek is: "Déjà vu, à la française, ça va" read as
+# Baltic windows-1257, "Déją vu, ą la franēaise, ēa va", of equal coherence and less mess. There,
+# windows-1252 ranks equal within `_SHORT_SLACK` of mess.
+_SHORT = 32
+_SHORT_SLACK = 0.12
 
 
 # A reading of single-byte text that puts a superscript, a currency sign or a control inside a
@@ -187,17 +194,19 @@ _STRAY_KINDS = frozenset({"No", "Sc", "Cc", "Co", "Cn"})
 
 
 def _reading(body: bytes, found: list[CharsetMatch]) -> CharsetMatch | None:
-    """Detection's reading: its first, or windows-1252 where it ranks equal to it; unless that one is
+    """Detection's reading: its first, or windows-1252 where it ranks equal to it (over a short text,
+    within `_SHORT_SLACK` of its mess); unless that one is
     single-byte with strays inside words (`_strays`) and another reads each of them as a letter and
     has fewer: then the first such, in detection's order."""
     if not found:
         return None
-    best = next((m for m in found if m.encoding == _DEFAULT and _tied(m, found[0])), found[0])
     sample = body[:_STRAY_SCAN]
+    high = [m.start() for m in _NON_ASCII.finditer(sample)]
+    slack = _SHORT_SLACK if len(high) <= _SHORT else 0.0
+    best = next((m for m in found if m.encoding == _DEFAULT and _tied(m, found[0], slack)), found[0])
     first = _single_byte(sample, best.encoding)
     if first is None:
         return best
-    high = [m.start() for m in _NON_ASCII.finditer(sample)]
     strays = _strays(first, high)
     if not strays:
         return best
@@ -230,8 +239,8 @@ def _strays(text: str, positions: list[int]) -> list[int]:
     ]
 
 
-def _tied(match: CharsetMatch, best: CharsetMatch) -> bool:
-    return match.chaos == best.chaos and match.coherence == best.coherence
+def _tied(match: CharsetMatch, best: CharsetMatch, slack: float = 0.0) -> bool:
+    return match.chaos <= best.chaos + slack and match.coherence == best.coherence
 
 
 def _declarations(body: bytes, content_type: str | None, source: str) -> Iterator[str]:

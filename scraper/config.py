@@ -556,6 +556,9 @@ _TABLES: dict[str, type[Any]] = {
 }
 
 
+_MAX_CONFIG_BYTES = 4 * 1024 * 1024  # a configuration of ten thousand sites is a few hundred KiB
+
+
 def load_settings(path: str | Path | None, environ: Mapping[str, str] | None = None) -> Settings:
     """Read a TOML file into `Settings`; `None` gives the defaults.
 
@@ -566,7 +569,11 @@ def load_settings(path: str | Path | None, environ: Mapping[str, str] | None = N
         return Settings()
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as fh:  # bounded: `--config /dev/zero` read until memory ran out
+            data = fh.read(_MAX_CONFIG_BYTES + 1)
+        if len(data) > _MAX_CONFIG_BYTES:
+            raise ConfigError(str(path), f"larger than {_MAX_CONFIG_BYTES} bytes: not a configuration")
+        raw = tomllib.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(str(path), "no such file") from None
     except OSError as exc:

@@ -88,6 +88,23 @@ def test_bad_keys_and_values_name_the_key(raw: dict[str, object], key: str) -> N
     assert key in str(info.value)
 
 
+@pytest.mark.parametrize("endless", [False, True], ids=["huge-file", "dev-zero"])
+def test_a_config_is_read_bounded(tmp_path: Path, endless: bool) -> None:
+    """`--config /dev/zero` (or a huge file named by mistake, a log, a dump) was read whole into
+    memory until the process was killed: a configuration is read to 4 MiB, and more is a
+    ConfigError naming the file."""
+    if endless:
+        path = Path("/dev/zero")
+        if not path.exists():
+            pytest.skip("no /dev/zero here")
+    else:
+        path = tmp_path / "huge.toml"
+        path.write_bytes(b"# padding\n" * (512 * 1024))
+    with pytest.raises(ConfigError, match="larger than 4194304 bytes") as info:
+        load_settings(path)
+    assert str(path) in str(info.value)
+
+
 def test_missing_file_and_invalid_toml(tmp_path: Path) -> None:
     """A missing file or broken TOML is a ConfigError naming the file."""
     with pytest.raises(ConfigError, match="no such file"):

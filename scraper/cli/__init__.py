@@ -5,8 +5,9 @@ Exit codes, the same for every command (docs/reference/exit-codes.md):
 \b
     0    all went well: a crawl also when --max-duration ended it, or when some URLs failed
          but no more than [crawl] max_failure_ratio of those it requested
-    1    the work failed: `clean` could not clean some sources; a crawl run failed (more than
-         max_failure_ratio of its requested pages failed, or every host was set aside)
+    1    the work failed: `clean` could not clean some sources (an empty file, stdin or
+         response among them); a crawl run failed (more than max_failure_ratio of its
+         requested pages failed, or every host was set aside)
     2    usage, configuration or store error (the message names the bad key or file)
     3    `crawl`: another crawl holds the lock on the store; `clean -o`: another run holds the folder
     130  interrupted by SIGINT (Ctrl-C); a crawl writes its report, the next run resumes it

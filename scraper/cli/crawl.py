@@ -8,7 +8,7 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -108,7 +108,7 @@ def crawl(
     except ConfigError as exc:
         raise click.BadParameter(exc.reason, param_hint=f"--{exc.key.replace('_', '-')}") from None
     settings = dataclasses.replace(settings, crawl=crawl_settings)
-    urls = start_urls + (_read_urls(input_file) if input_file is not None else ())
+    urls = start_urls + (_listed_urls(input_file) if input_file is not None else ())
     try:
         for url in urls:
             check_start_url(url)
@@ -164,10 +164,13 @@ def _check_writable(path: Path) -> None:
         probe.discard()
 
 
-def _read_urls(lines: Iterable[str]) -> tuple[str, ...]:
-    """START_URLs from a file: one per line; blank lines and # comments are skipped."""
-    found = (line.strip() for line in lines)
-    return tuple(url for url in found if url and not url.startswith("#"))
+def _listed_urls(input_file: TextIO) -> tuple[str, ...]:
+    """The START_URLs of an --input-file (`corpus.listed`: one a line, # comments); a list that
+    cannot be read as one (not UTF-8, a line of megabytes) is a usage error naming it."""
+    try:
+        return tuple(corpus.listed(input_file, input_file.name))
+    except ScraperError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 async def _run_crawl(settings: Settings, sites: tuple[Site, ...], signals: StopOnSignals) -> CrawlReport:

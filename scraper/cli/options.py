@@ -24,11 +24,12 @@ def cores() -> int:
 
 
 class _Path(click.Path):
-    """`click.Path` that refuses an empty value: `Path("")` is ".", so `-o "$OUT"` with OUT
-    unset wrote a corpus into the working folder and `--db ""` said "." in its error."""
+    """`click.Path` that refuses an empty or blank value, as the config's path keys do: `Path("")`
+    is ".", so `-o "$OUT"` with OUT unset wrote a corpus into the working folder and `--db ""`
+    said "." in its error; `-o "  "` made a folder named by two spaces."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, str) and not value:
+        if isinstance(value, str) and not value.strip():
             self.fail("empty path", param, ctx)
         return super().convert(value, param, ctx)
 

@@ -27,13 +27,20 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+_MAX_TOKEN_BYTES = 4096  # a bearer token is tens of characters
+
+
 def _token(token_file: Path | None, insecure: bool, host: str) -> str | None:
     """The bearer token the service requires, or None (no authentication: loopback only)."""
     if token_file is not None:
         try:
-            token = token_file.read_text(encoding="utf-8").strip()
+            with token_file.open("rb") as fh:  # bounded: `--token-file /dev/zero` took all memory
+                data = fh.read(_MAX_TOKEN_BYTES + 1)
+            token = data.decode("utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
             raise click.UsageError(f"--token-file {token_file}: cannot read it ({exc})") from None
+        if len(data) > _MAX_TOKEN_BYTES:
+            raise click.UsageError(f"--token-file {token_file}: larger than {_MAX_TOKEN_BYTES} bytes")
         if not token:
             raise click.UsageError(f"--token-file {token_file}: the file is empty")
         return token

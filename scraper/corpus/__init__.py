@@ -76,6 +76,9 @@ if TYPE_CHECKING:
         input_sizes as input_sizes,
     )
     from scraper.corpus.sources import (
+        listed as listed,
+    )
+    from scraper.corpus.sources import (
         read_input_list as read_input_list,
     )
     from scraper.corpus.sources import (
@@ -124,6 +127,7 @@ _EXPORTS = {
     "UrlMap": "scraper.corpus.sources",
     "expand": "scraper.corpus.sources",
     "input_sizes": "scraper.corpus.sources",
+    "listed": "scraper.corpus.sources",
     "read_input_list": "scraper.corpus.sources",
     "read_url_map": "scraper.corpus.sources",
     "ArchivingFetcher": "scraper.corpus.archiving",
@@ -161,6 +165,7 @@ __all__ = [
     "forms_needed",
     "input_sizes",
     "judge",
+    "listed",
     "open_writer",
     "ray_stream",
     "read_input_list",

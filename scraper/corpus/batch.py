@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from scraper.config import ExtractSettings, Settings
-from scraper.corpus.sources import Input, expand, load_file, mapped_url, page_from_bytes
+from scraper.corpus.sources import Input, blank, expand, load_file, mapped_url, page_from_bytes
 from scraper.corpus.warc import ARCHIVE_START, ArchivedResponse, ArchivePosition, ArchiveSkip, read_archive
 from scraper.errors import NoMainContent, ScraperError, SourceError, internal_error
 from scraper.extract import ExtractionPool, InProcess
@@ -317,6 +317,9 @@ class _Jobs:
                 outer.set_exception(error)
                 return
             page = future.result()
+            if blank(page.body):  # as an empty file is: nothing was cleaned, never a quiet success
+                outer.set_result(Cleaned(url, error=SourceError(url, "empty response"), input=url))
+                return
             settings = self.settings.extract_for(page.final_url or page.url)
             inner = self.submit(url, url, _clean_page, page, settings, self.options.explained, url).future
             inner.add_done_callback(lambda done: _settle(outer, done))

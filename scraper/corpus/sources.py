@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from scraper import charset
 from scraper.corpus.warc import is_archive_name
@@ -98,12 +99,30 @@ def read_input_list(path: str) -> list[str]:
     """The sources listed in an `--input-file`: one URL or path a line; blank and `#` lines skipped."""
     try:
         with open(path, encoding="utf-8") as fh:
-            lines = [line.strip() for line in fh]
+            return listed(fh, path)
     except OSError as exc:
         raise SourceError(path, f"cannot read the input list: {exc.strerror or exc}") from exc
+
+
+_MAX_LISTED_LINE = 65_536  # characters: a URL or a path is a few thousand at most
+
+
+def listed(lines: TextIO, name: str) -> list[str]:
+    """The entries of an open list of `clean` sources or `crawl` start URLs: one a line, blank and
+    `#` lines skipped. A line longer than `_MAX_LISTED_LINE` (`-i /dev/zero`, a binary or a page
+    named by mistake: read whole, it took all memory) or bytes that are not UTF-8 are a
+    `SourceError` naming the list."""
+    found = []
+    try:
+        for number, line in enumerate(iter(lambda: lines.readline(_MAX_LISTED_LINE + 1), ""), start=1):
+            if len(line) > _MAX_LISTED_LINE:
+                raise SourceError(name, f"line {number} is longer than {_MAX_LISTED_LINE} characters")
+            entry = line.strip()
+            if entry and not entry.startswith("#"):
+                found.append(entry)
     except UnicodeDecodeError:
-        raise SourceError(path, "the input list is not UTF-8 text") from None
-    return [line for line in lines if line and not line.startswith("#")]
+        raise SourceError(name, "the input list is not UTF-8 text") from None
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,14 +206,15 @@ def read_file(path: str, *, max_bytes: int) -> bytes:
 
 def page_from_bytes(body: bytes, *, source: str, url: str | None) -> FetchedPage:
     """Wrap local HTML bytes as a page; the charset comes from BOM, meta tag or detection."""
-    if _blank(body):
+    if blank(body):
         raise SourceError(source, "empty input")
     return charset.page_from_bytes(body, source=source, url=url)
 
 
-def _blank(body: bytes) -> bool:
+def blank(body: bytes) -> bool:
     """Whether `body` holds nothing but white space, a byte order mark aside (an editor's empty
-    file saved with one is empty, as a file of no bytes is)."""
+    file saved with one is empty, as a file of no bytes is). A blank file, stdin or response
+    named on the command line is that source's failure, never a quiet success."""
     if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return not body.decode("utf-16", "replace").strip()
     return not body.removeprefix(codecs.BOM_UTF8).strip()

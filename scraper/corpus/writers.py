@@ -79,10 +79,21 @@ def _csv_line(values: Iterable[Any]) -> str:
     return out.getvalue()
 
 
+# a cell a spreadsheet would read as a formula (or as the start of one, after a tab or a line
+# break): OWASP's CSV injection advice, with the full-width signs some spreadsheets also read
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _csv_cell(value: Any) -> Any:
+    """A record value as a CSV cell: lists joined with `;`, and text that a spreadsheet would
+    run as a formula (`=HYPERLINK(...)`, `+1+cmd|...`, `@SUM(...)`) prefixed with `'`, which
+    spreadsheets read as "this cell is text" (OWASP, CSV injection). Numbers stay numbers."""
     if value is None:
         return ""
-    return ";".join(value) if isinstance(value, list) else value
+    cell = ";".join(value) if isinstance(value, list) else value
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def _csv_row(doc: Document) -> str:

@@ -322,6 +322,9 @@ class Crawler:
             if left_out is not None and visit.outcome is VisitOutcome.READ:
                 visit = dataclasses.replace(visit, outcome=VisitOutcome.PARTIAL, reason=left_out)
         self._queued(self.state.record(self._run.run_id, visit).added)
+        if visit.outcome is VisitOutcome.FAILED:  # the report counts it: so does the progress line
+            self._done = dataclasses.replace(self._done, failed=self._done.failed + 1)
+            self._progress(self._done)
         if answer.set_aside is not None:
             self._set_aside(host, answer.set_aside)
         for sitemap_host in {host_key(item.url) for item in visit.found}:

@@ -424,12 +424,14 @@ class CrawlState:
         return Recorded(outcome=outcome, added=added)
 
     def progress(self, run_id: str) -> CrawlProgress:
-        """Where a run stands (robots.txt visits aside), for a resumed run's progress display."""
+        """Where a run stands, for a resumed run's progress display: robots.txt visits count
+        among the failed (as in the report) but not among the URLs discovered and done."""
         with self._store.reading("count the frontier") as conn:
             row = conn.execute(
-                "SELECT COUNT(*), SUM(state = 'done'), SUM(kind = 'page' AND status IS NOT NULL), "
-                "SUM(outcome IN ('new', 'changed')), SUM(outcome = 'failed') "
-                "FROM frontier WHERE run_id = ? AND kind != 'robots'",
+                "SELECT SUM(kind != 'robots'), SUM(kind != 'robots' AND state = 'done'), "
+                "SUM(kind = 'page' AND status IS NOT NULL), "
+                "SUM(kind != 'robots' AND outcome IN ('new', 'changed')), SUM(outcome = 'failed') "
+                "FROM frontier WHERE run_id = ?",
                 (run_id,),
             ).fetchone()
         discovered, done, fetched, stored, failed = (int(n or 0) for n in row)

@@ -66,6 +66,17 @@ def clean_missing_source(tmp_path: Path) -> Ran:
     return _invoke("clean", str(tmp_path / "missing.html"))
 
 
+def clean_empty_file(tmp_path: Path) -> Ran:
+    (tmp_path / "empty.html").write_bytes(b" \n")
+    return _invoke("clean", str(tmp_path / "empty.html"))
+
+
+def clean_empty_response(tmp_path: Path) -> Ran:
+    """A URL answering 200 with no body fails as an empty file does (it used to exit 0, "skipped")."""
+    with LocalServer({"/empty": Route(body=b" \n"), **_pages("/a")}) as server:
+        return _invoke("clean", server.url("/a"), server.url("/empty"))
+
+
 def most_pages_fail(tmp_path: Path) -> Ran:
     # refused, not missing: a link answering 404 is a dead link, which fails nothing
     links = ("/a", "/no1", "/no2", "/no3")
@@ -234,6 +245,8 @@ class Row:
 ROWS = [
     Row(0, dead_link, "dead link http://127.0.0.1"),
     Row(1, clean_missing_source, "missing.html: no such file"),
+    Row(1, clean_empty_file, "empty.html: empty input"),
+    Row(1, clean_empty_response, "/empty: empty response"),
     Row(1, most_pages_fail, "failed: 3 of 5 requested pages failed, more than max_failure_ratio 0.5"),
     Row(1, every_host_set_aside, "failed: every host was set aside"),
     Row(2, bad_selector, "config extract.remove: invalid CSS selector 'div['"),

@@ -211,6 +211,9 @@ def test_clean_builds_the_renderings_its_format_prints(
         ["clean", "page.html", "--config", ""],
         ["crawl", "http://127.0.0.1:9/", "--report", ""],
         ["serve", "--token-file", ""],
+        ["clean", "page.html", "-o", "  "],
+        ["export", "--db", "x.db", "-o", "\t"],
+        ["crawl", "http://127.0.0.1:9/", "--db", " "],
     ],
 )
 def test_an_empty_path_is_a_usage_error_naming_its_option(
@@ -218,14 +221,40 @@ def test_an_empty_path_is_a_usage_error_naming_its_option(
 ) -> None:
     """`Path("")` is ".": `clean page.html -o "$OUT"` with OUT unset wrote a corpus folder into
     the working folder (exit 0), `export --db ""` said "no store at ." and `crawl --report ""`
-    was an internal error after the crawl. An empty path is one line naming the option, exit 2,
-    and nothing is written."""
+    was an internal error after the crawl; `-o "  "` made a folder named by two spaces. An empty
+    or blank path is one line naming the option, exit 2, and nothing is written."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "page.html").write_text(_page_with_a_table(), encoding="utf-8")
     result = runner.invoke(cli, args)
     assert result.exit_code == 2, result.output
     assert "empty path" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+
+
+@pytest.mark.parametrize("command", [["clean"], ["crawl", "--db", "x.db"]])
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"http://127.0.0.1:9/\n" + b"a" * 70_000, "list.txt: line 2 is longer than 65536 characters"),
+        (b"http://127.0.0.1:9/\n\xff\xfe\x00binary", "list.txt: the input list is not UTF-8 text"),
+    ],
+    ids=["endless-line", "binary"],
+)
+def test_an_input_file_that_is_no_list_is_a_usage_error(
+    command: list[str],
+    content: bytes,
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`-i /dev/zero` (or a binary, a dump named by mistake) was read whole, one line, until memory
+    ran out, and `crawl -i` over bytes that are not UTF-8 was an internal error: both commands
+    read the list line by line, bounded, and say what is wrong with it, exit 2."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "list.txt").write_bytes(content)
+    result = CliRunner().invoke(cli, [*command, "-i", "list.txt"])
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr and "internal error" not in result.stderr
 
 
 @pytest.mark.parametrize(

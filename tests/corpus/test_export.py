@@ -114,6 +114,22 @@ def test_json_to_stdout_is_pretty() -> None:
     assert '\n    "title": ' in out
 
 
+@pytest.mark.parametrize(
+    "cell", ['=HYPERLINK("http://x.test")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\uff1d1+1"]
+)
+def test_csv_cells_a_spreadsheet_would_run_are_text(cell: str) -> None:
+    """A CSV cell that starts like a formula (=, +, -, @, a tab, full-width =) is prefixed with ',
+    OWASP's CSV-injection escape, in text, title and joined lists alike; numbers stay numbers."""
+    import csv  # noqa: PLC0415  # this test's reader only
+
+    doc = make_doc(title=cell, text=cell, authors=(cell, "Ada"))
+    [row] = list(csv.DictReader(io.StringIO(export("csv", None, [doc]))))
+
+    assert row["title"] == row["text"] == "'" + cell
+    assert row["authors"] == "'" + cell + ";Ada"
+    assert row["status"] == "200" and row["url"] == "https://example.com/news/story"
+
+
 def test_parquet_round_trips_with_explicit_schema(tmp_path: Path) -> None:
     """Parquet reads back as the same records with list and int32 columns."""
     path = tmp_path / "docs.parquet"

@@ -304,12 +304,19 @@ def test_a_host_asking_to_wait_longer_than_max_retry_after_is_set_aside_at_once(
 
 
 def test_robots_unreachable_sets_the_host_aside(tmp_path: Path, server: LocalServer) -> None:
-    """A robots.txt answering 5xx means "disallow all" (RFC 9309): nothing else is fetched."""
+    """A robots.txt answering 5xx means "disallow all" (RFC 9309): nothing else is fetched. The
+    progress line counts its failure as the report does (it used to say "failed 0"), and so does
+    a resumed run's."""
     server.routes["/robots.txt"] = Route(500, "down")
     server.routes["/"] = Route(body=article("Home"))
-    report = crawl(make_settings(tmp_path, fetch={"max_attempts": 1}), server.url("/"))
+    settings = make_settings(tmp_path, fetch={"max_attempts": 1})
+    seen: list[CrawlProgress] = []
+    report = crawl(settings, server.url("/"), progress=seen.append)
     assert paths(server) == ["/robots.txt"]
     assert report.failed == {"robots: HTTP 500": 1}
+    assert (seen[-1].done, seen[-1].discovered, seen[-1].failed) == (1, 1, 1)
+    with Store(settings.store.path) as store:
+        assert CrawlState(store).progress(report.run_id) == seen[-1]
     assert list(report.set_aside.values()) == ["robots.txt unreachable: HTTP 500"]
 
 

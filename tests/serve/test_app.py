@@ -315,10 +315,21 @@ def test_openapi_docs_describe_the_routes(service: Running) -> None:
         (["--insecure-no-auth", "--host", "192.0.2.1"], {}, "not 192.0.2.1"),
         ([], {}, "a bearer token is required"),
         (["--token-file", "missing-token"], {}, "--token-file missing-token: cannot read it"),
+        # an address no interface has: were the token taken, serving would fail, not hang the test
+        (
+            ["--token-file", "huge-token", "--host", "192.0.2.1"],
+            {},
+            "--token-file huge-token: larger than 4096",
+        ),
     ],
 )
-def test_serve_refuses_to_run_unsafe(args: list[str], env: dict[str, str], reason: str) -> None:
-    """No token, or no authentication off loopback, is a usage error (exit 2) naming what to do."""
+def test_serve_refuses_to_run_unsafe(
+    args: list[str], env: dict[str, str], reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No token, or no authentication off loopback, is a usage error (exit 2) naming what to do; so
+    is a token file of more than 4 KiB (`--token-file /dev/zero` was read until memory ran out)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "huge-token").write_bytes(b"t" * 5000)
     done = CliRunner().invoke(cli, ["serve", *args], env={"SCRAPER_TOKEN": "", **env})
     assert done.exit_code == 2
     assert reason in done.stderr
