@@ -402,10 +402,21 @@ def _names_a_member(node: LexborNode) -> bool:
         if current is None or current.tag in _NEVER_REMOVED:
             return False
         before = _next_element(current, "prev")
-        if before is not None or (current.prev is not None and (current.prev.text_content or "").strip()):
+        if before is not None or _text_before(current):
             # what comes first under a heading, or after other text
             return before is not None and before.tag in HEADINGS
         current = current.parent
+    return False
+
+
+def _text_before(node: LexborNode) -> bool:
+    """Whether text stands among `node`'s siblings between it and the element before it, past
+    white space and comments (`text <!-- --> <div>`: the raw sibling before is the white space)."""
+    sibling = node.prev
+    while sibling is not None and not sibling.is_element_node:
+        if (sibling.text_content or "").strip():
+            return True
+        sibling = sibling.prev
     return False
 
 

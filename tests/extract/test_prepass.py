@@ -1132,6 +1132,22 @@ def test_an_apis_member_signatures_stay() -> None:
             assert "signature" not in _rules(removals) and html.count(declared) == 4, (page_type, declared)
 
 
+def test_a_signature_after_its_posts_text_and_a_comment_goes() -> None:
+    """A signature that follows its post's text past a comment and white space (`text <!-- -->
+    <div class=signature>`) closes that post and goes: only the raw sibling before it was read,
+    white space, so the test climbed to the post, found the post's heading before it and took the
+    footer for an API member's signature under its heading."""
+    posts = "".join(
+        f"<h3>Re: drive clicks ({i})</h3><div class='post'>Post {i}: the second drive in the array"
+        " started to click after the firmware update, so I rolled it back.<!-- signature -->\n"
+        "<div class='signature'>My rig: Ryzen 5 | 32 GB</div></div>"
+        for i in range(3)
+    )
+    html, removals = _strip(f"<main><h1>Drive clicks</h1>{posts}</main>", page_type="forum")
+    assert "Post 2: the second drive" in html and "My rig" not in html
+    assert _rules(removals) == {"signature"} and len(removals) == 3
+
+
 def test_a_post_classed_as_signed_is_the_post() -> None:
     """A forum post classed for the signature it holds ("post has-signature") is the post: its
     signature goes, its text stays."""
