@@ -1105,6 +1105,37 @@ def test_a_listicle_its_title_counts_in_words_is_the_pages(title: str, kept: boo
     assert ("Markets in week 4" in html) is kept and ("slideshow" in _rules(removals)) is not kept
 
 
+@pytest.mark.parametrize(
+    ("title", "slides", "kept"),
+    [
+        ("Harbour board meets Sept 12", 7, False),
+        ("Rentrée au port le 12 sept.", 7, False),
+        ("Le Pont Neuf en travaux", 9, False),
+        ("Quoi de neuf au port ?", 9, False),
+        ("Sei pronto per il porto?", 6, False),
+        ("Les sept merveilles du port", 7, True),
+        ("Le port en neuf photos", 9, True),
+        ("Le sei spiagge più belle", 6, True),
+        ("", 7, False),  # a title of no words counts nothing (and is no error)
+        ("!", 9, False),
+    ],
+)
+def test_sept_neuf_and_sei_count_only_before_a_plural(title: str, slides: int, kept: bool) -> None:
+    """French "sept" and "neuf" and Italian "sei" count a title's slides only before a plural, a
+    count's noun ("sept merveilles", "sei spiagge"): bare they are as often September ("Sept 12"),
+    new ("Pont Neuf") or "you are" ("Sei pronto?"), and kept a gallery of that many slides beside a
+    story as the page's own (a story just over `_STORY_APART`, so that six slides outweigh it)."""
+    story = STORY * 2 + (
+        "<p>The council will publish the fares for the new crossings in May, after the board has heard"
+        " the unions, the hospital and the shops on the quay, and it will ask the ferry company for a"
+        " winter timetable and a crossing for the festival.</p>"
+    )
+    html, removals = _strip(
+        f"<article><h1>{title}</h1><div>{story}<ul>{_slides(slides)}</ul></div></article>"
+    )
+    assert ("Markets in week 4" in html) is kept and ("slideshow" in _rules(removals)) is not kept
+
+
 def test_an_apis_member_signatures_stay() -> None:
     """An API's reference classes each member's declaration signature (a Javadoc
     "member-signature" under its method's heading, a TypeDoc "tsd-signature" first in the list
