@@ -205,6 +205,16 @@ def test_the_mark_spans_hold_every_combining_mark_of_the_basic_plane() -> None:
     assert all(dom.WORD.fullmatch(f"a{chr(c)}b") for c in marks if not "\u3040" <= chr(c) <= "\u30ff")
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+@example("a_b 12 x-y\tZ9 | ! _ __init__")
+def test_ascii_word_finds_the_words_of_word_in_a_text_of_ascii(text: str) -> None:
+    """In a text of ASCII alone, `dom.ASCII_WORD` finds exactly `dom.WORD`'s words, where they
+    are: no mark nor unspaced character is ASCII, and `\\w` is [A-Za-z0-9_] there."""
+    assert dom.ASCII_WORD.findall(text) == dom.WORD.findall(text)
+    assert [m.span() for m in dom.ASCII_WORD.finditer(text)] == [m.span() for m in dom.WORD.finditer(text)]
+
+
 def test_nesting_past_the_bound_is_flattened_before_the_parse_only_where_asked() -> None:
     """Within `flattening()` (extraction in this process, where lexbor's parse cannot be stopped),
     the start tags of elements nested past MAX_NESTING are left out, with as many end tags; the

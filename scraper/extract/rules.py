@@ -346,7 +346,8 @@ def _signatures(page: Page) -> Iterator[LexborNode]:
     """The signatures under a thread's posts: on a page typed forum, or where `_SIGNED_POSTS` or
     more are found (an old thread typed article). One element classed signature on an article is
     most often the story's byline ("par Florence Audier, le 15 septembre 2009", a dateline), which
-    stays; so does one holding the page's title or main element (a wrapper "has-signature")."""
+    stays; so do one holding the page's title or main element (a wrapper "has-signature") and a
+    paragraph signing the text above it (`_signs_off`: letters to the editor)."""
     marked = {
         node.mem_id: node
         for node, tokens in page.classed
@@ -359,7 +360,7 @@ def _signatures(page: Page) -> Iterator[LexborNode]:
         for node in outermost
         if not holds_story(node) and not _names_a_member(node)
         for signature in _signed(node, marked)
-        if signature is node or not _names_a_member(signature)
+        if (signature is node or not _names_a_member(signature)) and not _signs_off(signature)
     ]
     # each post holds its own signature, its text between one and the next; signatures side by
     # side are one list's cards ("signature-dish": a restaurant's signature dishes), which stay
@@ -386,6 +387,14 @@ def _signed(node: LexborNode, marked: dict[int, LexborNode]) -> list[LexborNode]
     cleared = {node.mem_id}  # the climb of an inner one stops at `node`
     held = [n for n in inner.values() if not inside_marked(n, inner, cleared)]
     return held if len(text_of(node)) > 2 * sum(len(text_of(n)) for n in held) else [node]
+
+
+def _signs_off(node: LexborNode) -> bool:
+    """Whether `node` is a text's sign-off rather than a poster's footer: a paragraph (`<p>`) right
+    after a paragraph of its own container (a letter to the editor's "Jane Roe, Leeds" under its
+    text). A forum's footer sits in an element of its own after the post's container."""
+    before = _next_element(node, "prev")
+    return node.tag == "p" and before is not None and before.tag == "p"
 
 
 def _names_a_member(node: LexborNode) -> bool:

@@ -590,6 +590,18 @@ def test_a_list_pages_controls_and_skip_links_are_calls() -> None:
     assert [t for t in stays if model.calls(t, linked=True)] == []
 
 
+def test_an_advertising_slots_label_is_a_call() -> None:
+    """An advertising slot's label ("Advertisement", "- Anzeige -", "REKLAMA", in the languages
+    `calls` names), left over the advert the pre-pass took, is no line of a story and goes as a call
+    does; "Sponsored" (a shop marks its paid cards so, and a listing's truth keeps it), a section
+    named "Advertising" and a sentence about advertising are not."""
+    labels = ["Advertisement", "ADVERTISEMENTS", "- Anzeige -", "Werbung", "REKLAMA", "Publicidad"]
+    labels += ["Publicité", "Pubblicità", "Advertentie", "Annons", "Mainos"]
+    assert [t for t in labels if not model.calls(t)] == []
+    stays = ["Sponsored", "Advertising", "Werbung im Netz wird teurer", "Anzeige erstatten"]
+    assert [t for t in stays if model.calls(t, linked=True)] == []
+
+
 def test_a_block_no_reader_is_shown_is_no_line(fixed_model: Any) -> None:
     """A kept block whose text is only characters a page never shows (a zero-width space, a word
     joiner: `dom.composed`) is no line of the output, nor is such a line of a block: it would be an
@@ -758,6 +770,29 @@ def test_a_heading_a_kept_text_reads_after_closes_nothing() -> None:
     c, b = model.CONTENT, model.BOILERPLATE
     assert model.unheaded([c] * 5, tags) == [c, c, b, b, b]
     assert model.unheaded([c] * 5, tags, reach=reach) == [c, c, c, c, b]
+
+
+def test_a_doubted_heading_a_kept_text_reads_after_heads_it() -> None:
+    """A section heading the model doubts, nested in a kept block whose text goes on after it
+    ("<section>One.<h2>Aufbau</h2>Two.</section>": a review written in one container, its
+    paragraphs broken by <br>), heads that text and is kept, by the cascade's first model and by
+    the main one, as a heading between two kept paragraphs is; the walk's order read it as a
+    heading after a heading, so it went. One after the container's text still heads nothing."""
+    one = "The harbour board met on Tuesday to agree the summer timetable after months of talks."
+    two = "Crossings will run every twenty minutes at peak hours, the board said in its statement."
+    html = f"<h1>Ferries</h1><section>{one}<h2>What changes</h2>{two}<h2>Fazit</h2>{two}</section>"
+    html += "<h2>More</h2>"
+    blocks = _blocks(html)
+    texts, tags = [b.text for b in blocks], [b.tag for b in blocks]
+    assert tags == ["h1", "section", "h2", "h2", "h2"]
+    rows = [[0.05, 0.95, 0.0], [0.05, 0.95, 0.0], [0.6, 0.4, 0.0], [0.6, 0.4, 0.0], [0.6, 0.4, 0.0]]
+    sizes, links, listed = [len(t) for t in texts], [0.0] * 5, [False] * 5
+    found = model.sure(rows, sizes, texts=texts, tags=tags, votes=[0.0] * 5, links=links, listed=listed,
+                       reach=reaches(blocks))  # fmt: skip
+    assert found is not None and [t for t, v in zip(texts, found, strict=True) if v] == texts[:4]
+    kept = model.decide(rows, [1.0, 1.0, 0.0, 0.0, 0.0], sizes, texts=texts, tags=tags, links=links,
+                        reach=reaches(blocks))  # fmt: skip
+    assert kept is not None and [t for t, v in zip(texts, kept, strict=True) if v] == texts[:4]
 
 
 def test_an_articles_pull_quote_stays_with_its_comments_wanted() -> None:

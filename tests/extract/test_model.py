@@ -8,7 +8,10 @@ import logging
 from importlib import resources
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from scraper import dom
 from scraper.extract import model
 from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES, MAIN_FEATURE_NAMES, VOTE_FEATURES
 
@@ -105,6 +108,17 @@ def test_words_counted_up_to_a_bound_compare_as_the_whole_count(text: str) -> No
     label and copy rules compare with give the same answers."""
     for most in range(8):
         assert model.words(text, most) == min(model.words(text), most)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab é_1 -|\u0301\u4e00"), st.one_of(st.none(), st.integers(0, 40)))
+def test_words_is_words_counted_by_dom_word_whatever_the_text(text: str, most: int | None) -> None:
+    """`words` counts `dom.WORD`'s matches (to `most`): whether the text is ASCII (read by
+    `dom.ASCII_WORD`) or not, and whether it is counted whole or to the bound (its length against
+    `_FOUND_WHOLE` characters a word)."""
+    for padded in (text, text * 20):
+        whole = len(dom.WORD.findall(padded))
+        assert model.words(padded, most) == (whole if most is None else min(whole, most))
 
 
 @pytest.mark.parametrize("count", range(60))

@@ -326,12 +326,14 @@ def test_soft_hyphens_are_not_the_text(cascade: bool, mark: str) -> None:
 @pytest.mark.parametrize(
     ("before", "after"),
     [("<p>Zurück zum Newsroom</p>", "<p>Seite drucken</p>"),
-     ("<div>Back to top</div>", "<ul><li>Printer-friendly version</li></ul>")],
+     ("<div>Back to top</div>", "<ul><li>Printer-friendly version</li></ul>"),
+     ("<div class='ad-label'>Advertisement</div>", "<p>- Anzeige -</p>")],
 )  # fmt: skip
 def test_a_call_goes_where_trafilaturas_text_stands(cascade: bool, before: str, after: str) -> None:
-    """A link back to a list or up the page and a print button around the story are calls to act
-    on the page (model.calls), gone from the text whichever path made it: the blocks' verdicts, or
-    trafilatura's own text where they would change nothing else (formats.remove_calls)."""
+    """A link back to a list or up the page, a print button and an advertising slot's label
+    around the story are calls to act on the page (model.calls), gone from the text whichever path
+    made it: the blocks' verdicts, or trafilatura's own text where they would change nothing else
+    (formats.remove_calls)."""
     body = f"<h1>Ferries</h1>{before}{PARAGRAPHS}{after}"
     doc = clean_html(_article(body=body), settings=ExtractSettings(cascade=cascade))
     calls = [line for line in doc.text.split("\n") if block_model.calls(line)]

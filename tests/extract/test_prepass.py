@@ -1060,6 +1060,31 @@ def test_a_threads_signatures_stay_out_of_the_second_call() -> None:
 
 
 @pytest.mark.parametrize("page_type", ["article", "forum"])
+def test_a_letters_signed_paragraph_stays(page_type: str) -> None:
+    """Letters to the editor each close on their writer's name in a paragraph classed signature
+    ("<p class='signature'>Jane Roe, Leeds</p>" after the letter's own paragraphs): a sign-off of
+    the text above it, not a poster's footer, so it stays however many letters the page holds. A
+    thread's footer in its own element after the post's container still goes."""
+    letters = "".join(
+        f"<div class='letter'><h3>Letter {i}</h3><p>Your report on the bypass left out the residents"
+        " who have waited twelve years for the crossing the council promised them in its plan.</p>"
+        f"<p>They deserve an answer before the next budget.</p><p class='signature'>Writer {i}, Leeds</p>"
+        "</div>"
+        for i in range(4)
+    )
+    html, removals = _strip(f"<main><h1>Letters</h1>{letters}</main>", page_type=page_type)
+    assert "Writer 3, Leeds" in html and "signature" not in _rules(removals)
+    posts = "".join(
+        f"<div class='post'><div class='content'><p>Post {i}: the second drive in the array started to"
+        " click after the firmware update.</p></div><div class='signature'><p>Home setup: Bifrost 2</p>"
+        "</div></div>"
+        for i in range(3)
+    )
+    html, removals = _strip(f"<main><h1>Drive clicks</h1>{posts}</main>", page_type=page_type)
+    assert "Bifrost" not in html and "Post 2: the second drive" in html
+
+
+@pytest.mark.parametrize("page_type", ["article", "forum"])
 def test_signature_classed_cards_side_by_side_stay(page_type: str) -> None:
     """Three cards classed "signature-dish" (a restaurant's signature dishes, the page's text) went
     as three posts' signatures: signatures side by side are one list's cards and stay. A thread

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
+from scraper.extract import rendered as rendered_module
 from scraper.extract.rendered import rendered, shown_text, times_shown
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
@@ -140,6 +142,33 @@ def test_a_tailwind_variant_hides_on_screens_alone(classes: str, shown: int) -> 
     page = f"<p>{text}</p><div class='{classes}'><p>{text}</p></div>"
     assert times_shown(page)(text) == shown
     assert rendered(page).times(text) == shown
+
+
+@pytest.mark.parametrize(
+    ("classes", "shown"),
+    [
+        ("print:hidden hidden", 1),
+        ("hover:hidden d-none", 1),
+        ("PRINT:HIDDEN sr-only", 1),
+        ("print:!hidden", 2),
+        ("Print:Hidden", 2),
+        ("hidden", 1),
+    ],
+)
+def test_a_variant_that_hides_on_no_screen_leaves_the_other_hiding_classes_to_hide(
+    classes: str, shown: int
+) -> None:
+    """An element whose class holds a variant's ":hidden" that hides it on no screen
+    ("print:hidden", any ASCII case) is hidden still when another of its classes always hides it
+    ("hidden", "d-none", "sr-only"); the page's elements are selected once, and only those read
+    again (`rendered._by_variant`)."""
+    text = "Call us on weekdays between nine and five."
+    page = f"<p>{text}</p><div class='{classes}'><p>{text}</p></div>"
+    assert times_shown(page)(text) == shown
+    assert rendered(page).times(text) == shown
+    node = LexborHTMLParser(page).css_first("div")
+    assert node is not None
+    assert rendered_module._by_variant(node) == (":" in classes)
 
 
 def test_a_hidden_tab_panel_without_a_shown_one_beside_it_stays_hidden() -> None:
