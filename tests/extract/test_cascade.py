@@ -482,6 +482,25 @@ def test_a_doubted_standfirst_after_the_title_is_kept() -> None:
     assert model.sure(rows, sizes, texts=texts, tags=["h2", "p", "div", "div", "div"]) == [b, b, b, c, c]
 
 
+def test_a_standfirst_trafilaturas_rules_remove_is_kept_under_the_title() -> None:
+    """A standfirst in an element trafilatura's rules remove (`<div class="teaser-text">` under the
+    `<h1>`: its vote) is still the page's, right under the title, and stays with the title; a
+    paragraph so voted out beside the story's paragraphs but not under the title goes, as does one
+    under an `<h2>`."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = ["Ferries", PARAGRAPH, STORY_TEXT, OTHER_TEXT]
+    rows = [[0.3, 0.7, 0.0], LEANS, SURE, SURE]  # the title doubted, leaning to keep
+    votes = [0.0, 1.0, 0.0, 0.0]
+    sizes = _sizes(rows, texts)
+    tags = ["h1", "p", "p", "p"]
+    assert model.sure(rows, sizes, texts=texts, tags=tags, votes=votes) == [c, c, c, c]
+    assert model.sure(rows, sizes, texts=texts, tags=["h2", "p", "p", "p"], votes=votes) == [b, b, c, c]
+    later = [STORY_TEXT, OTHER_TEXT, PARAGRAPH]
+    rows = [SURE, SURE, LEANS]
+    found = model.sure(rows, _sizes(rows, later), texts=later, tags=["p"] * 3, votes=[0.0, 0.0, 1.0])
+    assert found == [c, c, b]
+
+
 def test_a_doubted_summary_under_a_teasers_h1_is_not_kept() -> None:
     """Only the page's first `<h1>` (its title) has a standfirst: a doubted paragraph under a later
     `<h1>` (a teaser's headline in a rail after the story) is its summary and goes; the same
