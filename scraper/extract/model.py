@@ -763,7 +763,11 @@ def sure(
         heads = [False] * len(verdicts)
         if tags is not None:
             paragraphs = [s and n >= PARAGRAPH_WORDS for s, n in zip(stray, counted, strict=True)]
-            kept = continued(verdicts, paragraphs, tags)
+            # a standfirst trafilatura's rules remove (classed a teaser) is the page's under its title
+            kept = continued(verdicts, paragraphs, tags, [
+                d and v and row[COMMENT] <= STRAY_COMMENT and n >= PARAGRAPH_WORDS
+                for d, v, row, n in zip(doubted, voted, classes, counted, strict=True)
+            ])  # fmt: skip
             islands = [x and not (k and not v) for x, k, v in zip(islands, kept, verdicts, strict=True)]
             verdicts = kept
             # a block with the tag of the kept one before it continues it
@@ -912,11 +916,15 @@ def carousels(verdicts: list[int], texts: list[str], tags: list[str]) -> list[in
     return found
 
 
-def continued(verdicts: list[int], paragraphs: list[bool], tags: list[str]) -> list[int]:
+def continued(
+    verdicts: list[int], paragraphs: list[bool], tags: list[str], under_title: list[bool] | None = None
+) -> list[int]:
     """The verdicts after keeping each dropped one of the `paragraphs` (doubted blocks of a
     paragraph's length, `sure`) that continues the story: a kept block of its own tag is beside it
     (the story's run of paragraphs goes on into it), or the page's title is just before it (the
-    standfirst under the title, kept or dropped). The title is the last `<h1>` at or before the
+    standfirst under the title, kept or dropped; so is one of `under_title`, doubted blocks of a
+    paragraph's length that trafilatura's rules remove, there only: a standfirst classed as a
+    teaser, `<div class="teaser-text">` under the `<h1>`). The title is the last `<h1>` at or before the
     first kept block, where the story starts (a theme's logo or a section's name in an `<h1>`
     comes before it; a later `<h1>` heads a teaser or a rail's story, whose summary is no
     standfirst of the page's), else (none before it, or nothing kept) the page's first `<h1>`.
@@ -927,7 +935,8 @@ def continued(verdicts: list[int], paragraphs: list[bool], tags: list[str]) -> l
     heads = [i for i, tag in enumerate(tags) if tag == "h1"]
     title = next((i for i in reversed(heads) if i <= start), heads[0] if heads else -1)
     for i, (verdict, tag) in enumerate(zip(verdicts, tags, strict=True)):
-        if verdict or not paragraphs[i]:
+        standfirst = under_title is not None and under_title[i] and i - 1 == title
+        if verdict or not (paragraphs[i] or standfirst):
             continue
         before = i > 0 and (i - 1 == title or (bool(verdicts[i - 1]) and tags[i - 1] == tag))
         after = i < last and bool(verdicts[i + 1]) and tags[i + 1] == tag
@@ -1120,7 +1129,9 @@ def decide(
     wanted) is at least `KEEP`, dropped below `DROP`, and left to trafilatura's verdict between.
     With `comments_last`, a comment kept before main text moves after it, which is a change too.
     A list page's items are kept (`items`: `runs`, each block's alike siblings; not those of which
-    trafilatura's rules remove `VOTE` or more, `votes`), as `sure` does. With `texts`, a kept block
+    trafilatura's rules remove `VOTE` or more, `votes`, unless those rules remove the story itself,
+    `blind`: then only a label or a paragraph of `ISLAND_WORDS` words they remove is no item), as
+    `sure` does. With `texts`, a kept block
     of machine identifiers goes (`machine`), and so do copies among the kept blocks (`drop_copies`:
     a text kept more often than the page shows it, `shown`), and calls to act on the page
     (`calls`; `links`, each block's share of link text, as `sure` reads them). A doubted heading
@@ -1151,7 +1162,16 @@ def decide(
     if dropped_size > MAX_DROPPED * kept_size:
         return None
     unvoted = [d and (votes is None or votes[i] < VOTE) for i, d in enumerate(doubted)]
-    verdicts, moved = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts,
+    listed = unvoted
+    if votes is not None and texts is not None and blind(classes, sizes, votes, comments=comments):
+        # trafilatura's rules remove the story itself (a list page's entries in an element they
+        # discard): their vote tells no entry from the rest, but for a label's, as in `sure`, and a
+        # paragraph's (a shop's guide under its grid is no entry of it)
+        listed = [
+            d and (v < VOTE or LABEL_WORDS < words(t, ISLAND_WORDS) < ISLAND_WORDS)
+            for d, v, t in zip(doubted, votes, texts, strict=True)
+        ]
+    verdicts, moved = by_kind(verdicts, listed, kinds=kinds, sizes=sizes, wanted=wants, texts=texts,
                               runs=runs, tags=tags)  # fmt: skip
     changed |= moved
     if texts is not None and tags is not None:

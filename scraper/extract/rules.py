@@ -412,10 +412,21 @@ def _names_a_member(node: LexborNode) -> bool:
         if current is None or current.tag in _NEVER_REMOVED:
             return False
         before = _next_element(current, "prev")
-        if before is not None or (current.prev is not None and (current.prev.text_content or "").strip()):
+        if before is not None or _text_before(current):
             # what comes first under a heading, or after other text
             return before is not None and before.tag in HEADINGS
         current = current.parent
+    return False
+
+
+def _text_before(node: LexborNode) -> bool:
+    """Whether text stands among `node`'s siblings between it and the element before it, past
+    white space and comments (`text <!-- --> <div>`: the raw sibling before is the white space)."""
+    sibling = node.prev
+    while sibling is not None and not sibling.is_element_node:
+        if (sibling.text_content or "").strip():
+            return True
+        sibling = sibling.prev
     return False
 
 
@@ -657,6 +668,22 @@ _NUMBER_WORDS = {
     for number, word in enumerate(words.split(), start=SLIDES)
     if word not in _READ_OTHERWISE
 }
+# number words as often another word, which count only before a plural (a count's noun): French
+# "sept" (also English "Sept." before its day) and "neuf" (new: "Pont Neuf", "quoi de neuf"),
+# plural in -s or -x ("sept merveilles", "neuf mois"); Italian "sei" (you are: "Sei pronto?"),
+# plural in -i, -e or an accent ("sei spiagge", "sei città"). Read bare, they kept a gallery of
+# seven, nine or six slides beside a story as the page's own
+_COUNTS_BEFORE = {"sept": ("s", "x"), "neuf": ("s", "x"), "sei": ("i", "e", "à", "ù")}
+
+
+def _counted_in_words(title: str) -> set[int]:
+    """The counts `title` spells out in words (`_NUMBER_WORDS`, `_COUNTS_BEFORE`)."""
+    words = re.findall(r"\w+", title.lower())
+    return {
+        _NUMBER_WORDS[word]
+        for word, after in itertools.zip_longest(words, words[1:], fillvalue="")
+        if word in _NUMBER_WORDS and after.endswith(_COUNTS_BEFORE.get(word, ""))
+    }
 
 
 def _slideshows(page: Page) -> Iterator[LexborNode]:
@@ -680,12 +707,7 @@ def _slideshows(page: Page) -> Iterator[LexborNode]:
     heads = (page.tree.css_first("title"), page.body.css_first("h1"))
     titles = [text_of(node) for node in heads if node is not None]
     counted = {int(number) for title in titles for number in re.findall(r"\d+", title)}
-    counted |= {
-        _NUMBER_WORDS[word]
-        for title in titles
-        for word in re.findall(r"[^\W\d_]+", title.lower())
-        if word in _NUMBER_WORDS
-    }
+    counted |= {number for title in titles for number in _counted_in_words(title)}
     # each measured once, however many slideshows ask: hundreds of them over a story of thousands
     # of paragraphs were each read against all of its paragraphs (900 x 8,000: 18 s, over
     # `[extract] timeout`)

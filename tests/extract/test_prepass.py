@@ -1138,6 +1138,37 @@ def test_a_listicle_its_title_counts_in_words_is_the_pages(title: str, kept: boo
     assert ("Markets in week 4" in html) is kept and ("slideshow" in _rules(removals)) is not kept
 
 
+@pytest.mark.parametrize(
+    ("title", "slides", "kept"),
+    [
+        ("Harbour board meets Sept 12", 7, False),
+        ("Rentrée au port le 12 sept.", 7, False),
+        ("Le Pont Neuf en travaux", 9, False),
+        ("Quoi de neuf au port ?", 9, False),
+        ("Sei pronto per il porto?", 6, False),
+        ("Les sept merveilles du port", 7, True),
+        ("Le port en neuf photos", 9, True),
+        ("Le sei spiagge più belle", 6, True),
+        ("", 7, False),  # a title of no words counts nothing (and is no error)
+        ("!", 9, False),
+    ],
+)
+def test_sept_neuf_and_sei_count_only_before_a_plural(title: str, slides: int, kept: bool) -> None:
+    """French "sept" and "neuf" and Italian "sei" count a title's slides only before a plural, a
+    count's noun ("sept merveilles", "sei spiagge"): bare they are as often September ("Sept 12"),
+    new ("Pont Neuf") or "you are" ("Sei pronto?"), and kept a gallery of that many slides beside a
+    story as the page's own (a story just over `_STORY_APART`, so that six slides outweigh it)."""
+    story = STORY * 2 + (
+        "<p>The council will publish the fares for the new crossings in May, after the board has heard"
+        " the unions, the hospital and the shops on the quay, and it will ask the ferry company for a"
+        " winter timetable and a crossing for the festival.</p>"
+    )
+    html, removals = _strip(
+        f"<article><h1>{title}</h1><div>{story}<ul>{_slides(slides)}</ul></div></article>"
+    )
+    assert ("Markets in week 4" in html) is kept and ("slideshow" in _rules(removals)) is not kept
+
+
 def test_an_apis_member_signatures_stay() -> None:
     """An API's reference classes each member's declaration signature (a Javadoc
     "member-signature" under its method's heading, a TypeDoc "tsd-signature" first in the list
@@ -1163,6 +1194,22 @@ def test_an_apis_member_signatures_stay() -> None:
         for members, declared in ((javadoc, "(int i)"), (typedoc, "string<span"), (jsdoc, "(node, options)")):
             html, removals = _strip(f"<main><h1>Reference</h1>{members}</main>", page_type=page_type)
             assert "signature" not in _rules(removals) and html.count(declared) == 4, (page_type, declared)
+
+
+def test_a_signature_after_its_posts_text_and_a_comment_goes() -> None:
+    """A signature that follows its post's text past a comment and white space (`text <!-- -->
+    <div class=signature>`) closes that post and goes: only the raw sibling before it was read,
+    white space, so the test climbed to the post, found the post's heading before it and took the
+    footer for an API member's signature under its heading."""
+    posts = "".join(
+        f"<h3>Re: drive clicks ({i})</h3><div class='post'>Post {i}: the second drive in the array"
+        " started to click after the firmware update, so I rolled it back.<!-- signature -->\n"
+        "<div class='signature'>My rig: Ryzen 5 | 32 GB</div></div>"
+        for i in range(3)
+    )
+    html, removals = _strip(f"<main><h1>Drive clicks</h1>{posts}</main>", page_type="forum")
+    assert "Post 2: the second drive" in html and "My rig" not in html
+    assert _rules(removals) == {"signature"} and len(removals) == 3
 
 
 def test_a_post_classed_as_signed_is_the_post() -> None:
