@@ -173,6 +173,23 @@ def composed(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+def text_start(node: LexborNode, size: int) -> str:
+    """`text_of(node)[:size]`, its text nodes read only until they make that many characters (the
+    whole text of a corpus page's body is 90,000 characters on average, its scripts' included).
+    lexbor's `text_of` is each text node stripped, white space alone included (as ""), joined by
+    one space."""
+    parts: list[str] = []
+    length = -1  # the joined parts' length: one space fewer than the parts
+    for child in node.traverse(include_text=True):
+        if child.is_text_node:
+            piece = (child.text_content or "").strip()
+            parts.append(piece)
+            length += len(piece) + 1
+            if length >= size:
+                break
+    return " ".join(parts)[:size]
+
+
 def words_of(node: LexborNode) -> str:
     """`text_of` with every run of white space folded to one space: text for comparing and showing."""
     return " ".join(text_of(node).split())

@@ -31,6 +31,24 @@ def test_text_of_joins_stripped_text_nodes_and_words_of_folds_space() -> None:
     assert dom.words_of(div) == "Hello brave new world"
 
 
+_BODY_PIECES = st.sampled_from([
+    "<p>", "</p>", "<b>", "</b>", "<div>", "</div>", "<script>", "</script>", "<template>", "</template>",
+    "<!-- note -->", "<br>", " ", "\n", "\xa0", "\u2003", "\u3000", "word", " two words ", "é",
+    "<pre>", "</pre>",
+])  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_BODY_PIECES, max_size=40), st.integers(0, 60))
+@example(["<p>", " a ", "</p>", "  ", "<script>", " x ", "</script>", "<b>", "b", "</b>", "c "], 5)
+def test_text_start_is_the_start_of_text_of(pieces: list[str], size: int) -> None:
+    """`text_start(node, size)` is `text_of(node)[:size]` (each text node stripped, white space alone
+    as "", joined by one space), though it reads only the text nodes it needs."""
+    body = LexborHTMLParser(f"<body>{''.join(pieces)}</body>").body
+    assert body is not None
+    assert dom.text_start(body, size) == dom.text_of(body)[:size]
+
+
 def test_link_density_is_the_linked_share_of_the_text() -> None:
     """Linked characters over all of `text_of` (separators included); no text is zero, not an error."""
     assert dom.link_density(node("<p>abcd<a href=x>efgh</a></p>", "p")) == 4 / len("abcd efgh")

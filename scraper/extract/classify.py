@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.dom import WORD, ancestors, class_words, link_text_length, named_selector, text_of
+from scraper.dom import WORD, ancestors, class_words, link_text_length, named_selector, text_of, text_start
 from scraper.extract.metadata import PageFacts
 from scraper.extract.rules import CONSENT_WORDS, holds_story
 
@@ -173,7 +173,7 @@ def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
         password_forms=kinds.password_forms,
         consent_length=visible.consent if visible else 0,
         challenge_markup=tree.css_first(_CHALLENGE) is not None,
-        challenge_text=body is not None and _says(text_of(body)[:3000], _BLOCK_TEXT),
+        challenge_text=body is not None and _says(text_start(body, 3000), _BLOCK_TEXT),
         repeated_posts=posts,
         code_blocks=kinds.code_blocks,
         code_spans=kinds.code_spans,

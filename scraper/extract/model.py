@@ -1125,7 +1125,9 @@ def decide(
     wanted) is at least `KEEP`, dropped below `DROP`, and left to trafilatura's verdict between.
     With `comments_last`, a comment kept before main text moves after it, which is a change too.
     A list page's items are kept (`items`: `runs`, each block's alike siblings; not those of which
-    trafilatura's rules remove `VOTE` or more, `votes`), as `sure` does. With `texts`, a kept block
+    trafilatura's rules remove `VOTE` or more, `votes`, unless those rules remove the story itself,
+    `blind`: then only a label or a paragraph of `ISLAND_WORDS` words they remove is no item), as
+    `sure` does. With `texts`, a kept block
     of machine identifiers goes (`machine`), and so do copies among the kept blocks (`drop_copies`:
     a text kept more often than the page shows it, `shown`), and calls to act on the page
     (`calls`; `links`, each block's share of link text, as `sure` reads them). A doubted heading
@@ -1156,7 +1158,16 @@ def decide(
     if dropped_size > MAX_DROPPED * kept_size:
         return None
     unvoted = [d and (votes is None or votes[i] < VOTE) for i, d in enumerate(doubted)]
-    verdicts, moved = by_kind(verdicts, unvoted, kinds=kinds, sizes=sizes, wanted=wants, texts=texts,
+    listed = unvoted
+    if votes is not None and texts is not None and blind(classes, sizes, votes, comments=comments):
+        # trafilatura's rules remove the story itself (a list page's entries in an element they
+        # discard): their vote tells no entry from the rest, but for a label's, as in `sure`, and a
+        # paragraph's (a shop's guide under its grid is no entry of it)
+        listed = [
+            d and (v < VOTE or LABEL_WORDS < words(t, ISLAND_WORDS) < ISLAND_WORDS)
+            for d, v, t in zip(doubted, votes, texts, strict=True)
+        ]
+    verdicts, moved = by_kind(verdicts, listed, kinds=kinds, sizes=sizes, wanted=wants, texts=texts,
                               runs=runs, tags=tags)  # fmt: skip
     changed |= moved
     if texts is not None and tags is not None:

@@ -206,6 +206,25 @@ def test_trafilatura_rules_removing_the_story_itself_vote_on_no_block() -> None:
     assert model.sure(rows, sizes, texts=texts, votes=[0.0, 0.0, 1.0, 1.0, 1.0]) == [c, c, b, b, b]
 
 
+def test_trafilatura_rules_removing_the_story_itself_keep_no_list_from_its_items() -> None:
+    """Where trafilatura runs (`decide`) and its rules remove most of what the model is sure of (a
+    list page whose entries sit in an element they discard), their vote tells no item from the
+    rest: the entries the model doubts in a run of alike siblings are the page's items, kept; where
+    they spare what the model is sure of and remove only the doubted entries, those stay dropped."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    authors = "Jane Doe, John Roe, Ann Poe, Max Moe and Eve Lee"  # no label: more than LABEL_WORDS
+    others = "Bo Day, Al Fry, Di Gee, Ed Hay and Cy Ives"
+    texts = ["Recent papers", "Title: Ferries at dawn", authors, "Title: Night boats", others]
+    rows = [SURE, SURE, UNSURE, SURE, UNSURE]
+    sizes = [len(t) for t in texts]
+    trafilatura = [1.0, 0.0, 0.0, 0.0, 0.0]
+    runs = [0, 4, 4, 4, 4]
+    voted = model.decide(rows, trafilatura, sizes, texts=texts, votes=[1.0] * 5, runs=runs)
+    assert voted == [c, c, c, c, c]
+    spared = model.decide(rows, trafilatura, sizes, texts=texts, votes=[0.0, 0.0, 1.0, 0.0, 1.0], runs=runs)
+    assert spared == [c, c, b, c, b]
+
+
 def test_a_heading_closing_the_text_goes() -> None:
     """A heading the first model is sure of, after which no block is kept ("Related posts" over a
     dropped rail, two such headings in a row), heads nothing a reader gets and goes; a heading
