@@ -48,8 +48,12 @@ def expand(args: Iterable[str]) -> Iterator[Input | SourceError]:
     A source that cannot be used is yielded as a `SourceError`, so the caller reports it and
     goes on with the rest.
     """
+    stdin_given = False
     for arg in args:
-        if arg == STDIN:
+        if arg == STDIN and stdin_given:  # read once: a second `-` said "empty input"
+            yield SourceError(STDIN, "standard input given more than once (it is read once)")
+        elif arg == STDIN:
+            stdin_given = True
             yield Input(STDIN, "stdin")
         elif is_url(arg):
             problem = url_flaw(arg)  # "http://exa mple.com/": one clear line, not a DNS or robots.txt error

@@ -92,6 +92,14 @@ def test_empty_input_is_an_error() -> None:
     assert page_from_bytes("<p>x</p>".encode("utf-16"), source="-", url=None).encoding == "utf-16"
 
 
+def test_stdin_given_twice_is_said_so() -> None:
+    """`clean - -` read standard input once and said "-: empty input" for the second `-`: the
+    second is a source error saying stdin is read once; the first is still read."""
+    first, second = list(expand(["-", "-"]))
+    assert first == Input("-", "stdin")
+    assert isinstance(second, SourceError) and "given more than once" in second.reason
+
+
 def test_a_url_whose_host_is_no_host_is_a_source_error_naming_why() -> None:
     """`clean "http://exa mple.com/"` says the URL is bad, instead of a DNS or robots.txt failure."""
     (bad, good) = list(expand(["http://exa mple.com/", "https://example.com/a"]))
