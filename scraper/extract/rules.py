@@ -674,6 +674,18 @@ _NUMBER_WORDS = {
 # plural in -i, -e or an accent ("sei spiagge", "sei città"). Read bare, they kept a gallery of
 # seven, nine or six slides beside a story as the page's own
 _COUNTS_BEFORE = {"sept": ("s", "x"), "neuf": ("s", "x"), "sei": ("i", "e", "à", "ù")}
+# the words after them that end so and are no noun (`_count_noun`): French articles and
+# prepositions ("Quoi de neuf dans les musées", "Pont Neuf : les travaux", "le 12 sept. dans la
+# ville"), Italian adverbs and articles ("Sei già pronto?", "Sei qui?")
+_NO_COUNT_NOUN = frozenset(
+    {
+        "les", "des", "aux", "dans", "sous", "vers", "après", "très", "plus", "mais", "dès", "ces",
+        "ses", "mes", "tes", "nos", "vos", "leurs", "lors", "depuis", "alors", "puis", "sans",
+        "qui", "già", "più", "così", "giù", "che", "mai", "poi", "lei", "lui", "noi", "voi", "gli",
+        "nei", "dei", "dai", "sui", "coi", "agli", "delle", "degli", "nelle", "sulle", "anche",
+        "come", "dove", "sempre", "forse", "bene",
+    }
+)  # fmt: skip
 
 
 def _counted_in_words(title: str) -> set[int]:
@@ -682,8 +694,14 @@ def _counted_in_words(title: str) -> set[int]:
     return {
         _NUMBER_WORDS[word]
         for word, after in itertools.zip_longest(words, words[1:], fillvalue="")
-        if word in _NUMBER_WORDS and after.endswith(_COUNTS_BEFORE.get(word, ""))
+        if word in _NUMBER_WORDS and (word not in _COUNTS_BEFORE or _count_noun(after, _COUNTS_BEFORE[word]))
     }
+
+
+def _count_noun(word: str, endings: tuple[str, ...]) -> bool:
+    """Whether `word`, after "sept", "neuf" or "sei", may be a count's plural noun: it ends as
+    one does (`endings`) and is no article, preposition nor adverb (`_NO_COUNT_NOUN`)."""
+    return word.endswith(endings) and word not in _NO_COUNT_NOUN
 
 
 def _slideshows(page: Page) -> Iterator[LexborNode]:

@@ -1146,6 +1146,9 @@ def test_a_listicle_its_title_counts_in_words_is_the_pages(title: str, kept: boo
         ("Le Pont Neuf en travaux", 9, False),
         ("Quoi de neuf au port ?", 9, False),
         ("Sei pronto per il porto?", 6, False),
+        ("Quoi de neuf dans les ports ?", 9, False),  # the next word ends so and is no noun
+        ("Pont Neuf : les travaux du port", 9, False),
+        ("Sei già pronto per il porto?", 6, False),
         ("Les sept merveilles du port", 7, True),
         ("Le port en neuf photos", 9, True),
         ("Le sei spiagge più belle", 6, True),
