@@ -132,6 +132,10 @@ class Block:
     seq: int = 0
     end: int = 0
     nests: list[tuple[int, Block]] = field(default_factory=list, compare=False, repr=False)
+    # siblings sharing the tag and the first class name without a digit of the block or its nearest
+    # such ancestor (a blog's teasers, each also classed by its own post, category and tags): read
+    # by the rules (`model.items`), not by the models, whose `repeated` compares whole class strings
+    alike: int = 0
 
 
 @functools.lru_cache(maxsize=16384)
@@ -188,6 +192,7 @@ class _Frame:
     # inside an <a href> (a link a reader follows; <a name=...> is a placeholder), across the block
     # elements in it: the characters of its text, counted as the walk reads them (Block.linked)
     link: list[int] | None = None
+    alike: int = 0  # as Block.alike
 
 
 def _walk(body: LexborNode) -> list[Block]:
@@ -207,7 +212,7 @@ def _walk(body: LexborNode) -> list[Block]:
     top = _Frame(root, False, 0, 0, _words_mask(body.attributes))
     stack: list[tuple[_Child, _Frame]] = [(c, top) for c in _children(body)]
     while stack:
-        (node, tag, attributes, shape), parent = stack.pop()  # pre-order: document order
+        (node, tag, attributes, shape, loose), parent = stack.pop()  # pre-order: document order
         if attributes is None:  # a text node
             text = node.text_content or ""
             parent.block.pieces.append(text)  # blank ones too: the line breaks of <pre>
@@ -223,6 +228,7 @@ def _walk(body: LexborNode) -> list[Block]:
         landmarks = parent.landmarks | _landmark_mask(tag)
         # a repeated inline element (a custom <story-card>) makes the blocks inside it repeated
         repeated = max(parent.repeated, shape)
+        alike = max(parent.alike, loose)
         words = _words_mask(attributes) | _tag_words(tag)
         near = (*parent.near[1 - _NEAR :], words & _NEAR_MASK)
         gone = parent.discarded or _discarded(tag, attributes)
@@ -235,10 +241,11 @@ def _walk(body: LexborNode) -> list[Block]:
                 parent.block.times += 1
             link = [0] if parent.link is None and tag == "a" and "href" in attributes else parent.link
             frame = _Frame(parent.block, parent.in_link or tag == "a", parent.depth + 1, landmarks,
-                           parent.outer_words | words, repeated, near, gone, link)  # fmt: skip
+                           parent.outer_words | words, repeated, near, gone, link, alike)  # fmt: skip
         else:
             block = Block(tag, parent.depth + 1, landmarks, words, parent.outer_words, repeated,
                           functools.reduce(int.__or__, parent.near, 0))  # fmt: skip
+            block.alike = alike
             linked.append((block, parent.link))
             block.seq = len(blocks)
             blocks.append(block)
@@ -246,7 +253,7 @@ def _walk(body: LexborNode) -> list[Block]:
             parent.block.pieces.append(_BR)  # the text around a nested block is on lines of its own
             frame = _Frame(
                 block, False, parent.depth + 1, landmarks, parent.outer_words | words, repeated, near, gone,
-                parent.link,
+                parent.link, alike,
             )  # fmt: skip
         stack += [(c, frame) for c in _children(node)]
     for block, link in linked:  # a link around a whole story is no headline nor card to follow
@@ -328,30 +335,47 @@ def _discarded(tag: str, attributes: dict[str, str | None]) -> bool:
     return discarded(tag, tuple((k, v or "") for k, v in attributes.items() if k in ATTRIBUTES))
 
 
-# A child node as the walk reads it: the node, its tag, its attributes (None: a text node) and how
-# many of its parent's element children share its tag and class (0 when none does but itself)
-_Child = tuple[LexborNode, str, "dict[str, str | None] | None", int]
+# A child node as the walk reads it: the node, its tag, its attributes (None: a text node), how
+# many of its parent's element children share its tag and class (0 when none does but itself), and
+# how many classed ones share its tag and first class name without a digit (`_kind`; 0 likewise)
+_Child = tuple[LexborNode, str, "dict[str, str | None] | None", int, int]
+
+
+def _kind(names: str) -> str:
+    """The first class name of `names` without a digit: what a run of cards or teasers has in
+    common where each is also classed by its own id, category and tags ("post-41 post
+    category-news tag-ferries" is "post")."""
+    return next((name for name in names.split() if not any(c.isdigit() for c in name)), "")
 
 
 def _children(node: LexborNode) -> list[_Child]:
-    """The child nodes, text included, last first (for a stack), each with its tag, attributes and
-    shape count (how many of the element children share its tag and class, when two or more do)."""
-    read: list[tuple[LexborNode, str, dict[str, str | None] | None, tuple[str, str]]] = []
+    """The child nodes, text included, last first (for a stack), each with its tag, attributes,
+    shape count (how many of the element children share its tag and class, when two or more do)
+    and kind count (how many classed ones share its tag and `_kind`, when two or more do: those
+    whose every class name holds a digit are of one kind, "col-md-6")."""
+    read: list[tuple[LexborNode, str, dict[str, str | None] | None, tuple[str, str], tuple[str, str]]] = []
     alike: dict[tuple[str, str], int] = {}
+    kinds: dict[tuple[str, str], int] = {}
     for child in node.iter(include_text=True):
         if child.is_text_node:
-            read.append((child, "", None, ("", "")))
+            read.append((child, "", None, ("", ""), ("", "")))
             continue
         tag = child.tag or ""
         attributes = child.attributes
-        shape = (tag, attributes.get("class") or "")
+        names = attributes.get("class") or ""
+        shape, kind = (tag, names), ((tag, _kind(names)) if names else ("", ""))
         alike[shape] = alike.get(shape, 0) + 1
-        read.append((child, tag, attributes, shape))
+        kinds[kind] = kinds.get(kind, 0) + 1
+        read.append((child, tag, attributes, shape, kind))
     read.reverse()
     return [
-        (child, tag, attributes, 0 if attributes is None or (count := alike[shape]) < 2 else count)
-        for child, tag, attributes, shape in read
-    ]
+        (
+            child, tag, attributes,
+            0 if attributes is None or (count := alike[shape]) < 2 else count,
+            0 if attributes is None or not kind[0] or (same := kinds[kind]) < 2 else same,
+        )
+        for child, tag, attributes, shape, kind in read
+    ]  # fmt: skip
 
 
 PAGE_TYPES = ("article", "forum", "product", "documentation", "service", "collection")

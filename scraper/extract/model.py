@@ -137,7 +137,7 @@ PARAGRAPH_WORDS, ISLAND_WORDS, STRAY_COMMENT = 15, 25, 0.1
 RAIL_ITEMS, RAIL_LINKS, RAIL_WORDS = 2, 0.8, 30
 # A list page's items (`items`): the blocks a model doubts and drops (not voted out by
 # trafilatura's rules, nor in a comment area or a sidebar by their nearest ancestors' class words)
-# that sit in a run of ITEM_RUN or more alike siblings (Block.repeated: a shop's grid of cards, a
+# that sit in a run of ITEM_RUN or more alike siblings (`_run`: a shop's grid of cards, a
 # list of events, papers or jobs) are the page's content when the page has no story of its own
 # beside them: at most ITEM_STORY kept block of ISLAND_WORDS words or more (an intro under the
 # heading), the items holding at least ITEM_SHARE as much text as what is kept, and the model
@@ -618,8 +618,10 @@ def _link_shares(blocks: list[Block]) -> list[float]:
 
 
 def _run(block: Block) -> int:
-    """The alike siblings of the block as `items` reads them (`item_run`)."""
-    return item_run(block.features, block.repeated)
+    """The alike siblings of the block as `items` reads them (`item_run`): those of its shape
+    (`Block.repeated`, whole class strings) or of its kind (`Block.alike`: a blog's teasers each
+    classed by its own post, category and tags), whichever are more."""
+    return item_run(block.features, max(block.repeated, block.alike))
 
 
 def item_run(features: Sequence[float], repeated: int) -> int:

@@ -899,3 +899,30 @@ def test_a_doubted_paragraph_trafilatura_left_out_continues_the_story() -> None:
     ]  # fmt: skip
     rows[3] = low  # leaning to drop: trafilatura's verdict stands, and nothing changes
     assert model.decide(rows, trafilatura, sizes, texts=texts, tags=tags, links=links) is None
+
+
+def test_a_blogs_teasers_each_classed_by_its_own_post_are_a_list_of_items(fixed_model: Any) -> None:
+    """A blog's teasers, each classed by its own post id, category and tags beside the class they
+    share ("post-41 post category-news"), are a run of alike siblings for the item rule
+    (`Block.alike`, read by `model.items`), and the doubted ones trafilatura dropped are kept as a
+    list page's items; the models' own count of like siblings (`Block.repeated`, whole class
+    strings) does not change. Siblings classed only by their own names are no run."""
+    classes = [
+        "post-41 post category-news tag-ferries",
+        "post-42 post category-harbour",
+        "post-43 post tag-boats",
+    ]
+    teasers = "".join(
+        f"<article class='{c}'><h2><a href='/p{i}'>Night boats return in June, part {i}</a></h2></article>"
+        for i, c in enumerate(classes)
+    )
+    blocks = _blocks(f"<h1>Latest posts</h1>{teasers}", "Latest posts")
+    assert [b.repeated for b in blocks[1:]] == [0, 0, 0]
+    assert [model._run(b) for b in blocks[1:]] == [3, 3, 3]
+    fixed_model([0.95] + [0.4] * 3)
+    chosen = [b.text for b in model.choose(blocks) or []]
+    assert chosen == ["Latest posts"] + [f"Night boats return in June, part {i}" for i in range(3)]
+    own = "".join(
+        f"<div class='{n}'><h2>Night boats, part {i}</h2></div>" for i, n in enumerate(("a", "b", "c"))
+    )
+    assert [model._run(b) for b in _blocks(f"<h1>Latest posts</h1>{own}")[1:]] == [0, 0, 0]
