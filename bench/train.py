@@ -29,7 +29,8 @@
 5. `--seeds` compares procedures as they should be compared: one seed moves a set's CV by up to
    0.007, so each procedure (the blocks, `--param KEY=VALUE`, a seed ensemble) is scored by the
    cascade's CV over several seeds, the mean with the range beside it; nothing is written but
-   each seed's CV probabilities (bench/out/seeds), which a later procedure reuses.
+   each seed's CV probabilities (bench/out/seeds), which a later procedure reuses, and so does
+   `--check` (SEED's; not after `--fresh`): the CV in the manifest is SEED's draw of `--seeds`.
 """
 
 from __future__ import annotations
@@ -103,6 +104,9 @@ class PageBlocks:
     # share of each block in that extractor's text
     votes: dict[str, np.ndarray] | None = None
     listing: bool = False  # typed listing or collection by its dataset (set with the labels)
+    # each block's siblings of its kind (`Block.alike`, which no model reads; `item_runs`); None in a
+    # cache collected before it was kept
+    alike: np.ndarray | None = None
 
 
 # the modules that read blocks once they are made: the features do not depend on them
@@ -170,6 +174,7 @@ def _page(task: tuple[str, dict[str, Any], str]) -> PageBlocks | None:
         texts=[b.text for b in trace.blocks],
         kept=np.asarray([b.kept for b in trace.blocks], dtype=np.float32),
         trafilatura_text=document.text,
+        alike=np.asarray([b.alike for b in trace.blocks], dtype=np.int32),
     )
 
 
@@ -218,7 +223,11 @@ def collect(datasets: list[Dataset], jobs: int, *, fresh: bool = False) -> list[
         cache = OUT / f"{dataset.name}-{digest}.pkl"
         if cache.is_file() and not fresh:
             with open(cache, "rb") as fh:
-                pages += _Unpickler(fh).load()
+                cached: list[PageBlocks] = _Unpickler(fh).load()
+            if any(p.alike is None for p in cached):
+                print(f"train: {cache.name} holds no Block.alike: the item rule's runs read Block.repeated "
+                      "alone (--fresh collects them)", file=sys.stderr)  # fmt: skip
+            pages += cached
             continue
         started = time.perf_counter()
         tasks = [(dataset.name, row, str(dataset.source(row))) for row in dataset.rows]
@@ -426,12 +435,17 @@ def rule_inputs(page: PageBlocks, shown: Callable[[str], int] | None = None) -> 
 
 
 def item_runs(page: PageBlocks) -> list[int]:
-    """Each block's alike siblings as `model.items` reads them (`model.item_run`), from the cached
-    features (`log_repeated` is log1p of `Block.repeated`): what the pipeline passes as `runs`."""
+    """Each block's alike siblings as `model.items` reads them (`model.item_run`), as `model._run`
+    counts them: the larger of those of its shape, from the cached features (`log_repeated` is log1p
+    of `Block.repeated`), and those of its kind (`Block.alike`, kept beside the features): what the
+    pipeline passes as `runs`. A cache without `alike` (collected before it was kept) reads the
+    first alone, as the pipeline did before `Block.alike`."""
     from scraper.extract.blocks import FEATURE_NAMES  # noqa: PLC0415
     from scraper.extract.model import item_run  # noqa: PLC0415
 
     repeated = np.rint(np.expm1(page.features[:, FEATURE_NAMES.index("log_repeated")].astype(np.float64)))
+    if page.alike is not None:
+        repeated = np.maximum(repeated, page.alike)
     return [item_run(row, int(n)) for row, n in zip(page.features.tolist(), repeated.tolist(), strict=True)]
 
 
@@ -496,10 +510,15 @@ def cv_check(
 
 
 def _cv_check(
-    pages: list[PageBlocks], datasets: list[Dataset], votes: tuple[str, ...] = ()
+    pages: list[PageBlocks], datasets: list[Dataset], votes: tuple[str, ...] = (), *, reuse: bool = True
 ) -> tuple[dict[str, dict[str, float]], dict[str, np.ndarray]]:
-    """`cv_check`, and the CV probabilities it scored."""
-    probabilities = cv_probabilities(pages, (ROUNDS,), votes)[ROUNDS]
+    """`cv_check`, and the CV probabilities it scored: SEED's as `--seeds` fits them, read from
+    bench/out/seeds when it made them and `reuse` (not after `--fresh`)."""
+    probabilities = (
+        cv_probabilities(pages, (ROUNDS,), votes)[ROUNDS]
+        if votes
+        else _seed_probabilities(pages, SEED, first=False, digest=_code_digest(), reuse=reuse)[ROUNDS]
+    )
     scores = cv_scores(pages, datasets, probabilities, "+".join(votes) or f"{ROUNDS} rounds")
     if not votes:
         teaser_check(pages, probabilities)
@@ -511,14 +530,16 @@ def cascade_check(
     datasets: list[Dataset],
     probabilities: dict[str, np.ndarray],
     alone: dict[str, dict[str, float]],
+    *,
+    reuse: bool = True,
 ) -> dict[str, dict[str, float]]:
-    """The site-grouped CV of the cascade: the first model's fold models beside the main ones'
-    `probabilities` (whose scores are `alone`); per dataset, the share of pages the first model is
-    sure of (whose trafilatura extraction the pipeline skips) and the F1 with the cascade, printed
-    beside the main model's alone."""
+    """The site-grouped CV of the cascade: the first model's fold models (SEED's, as `_cv_check`
+    reads the main ones') beside the main ones' `probabilities` (whose scores are `alone`); per
+    dataset, the share of pages the first model is sure of (whose trafilatura extraction the
+    pipeline skips) and the F1 with the cascade, printed beside the main model's alone."""
     from scraper.extract.model import sure  # noqa: PLC0415
 
-    first = cv_probabilities(pages, (ROUNDS,), first=True)[ROUNDS]
+    first = _seed_probabilities(pages, SEED, first=True, digest=_code_digest(), reuse=reuse)[ROUNDS]
     scores = cv_scores(pages, datasets, probabilities, "cascade", first)
     for name, found in scores.items():
         tested = [p for p in pages if p.dataset == name and p.fold != FROZEN]
@@ -596,7 +617,7 @@ def choose_rounds(pages: list[PageBlocks], datasets: list[Dataset]) -> None:
 SEEDS = (SEED, 11, 13, 17, 19, 23)
 # the round counts each seed's fold models are read at: a seed ensemble of members of fewer rounds
 # (`--members`) is read from the same fits (the first N rounds of a model are the model of N rounds)
-SEED_ROUNDS = (50, 75, ROUNDS)
+SEED_ROUNDS = (50, 75, 100, 150)  # ROUNDS among them: `--check` reads SEED's from the same fits
 
 
 def seed_check(
@@ -655,13 +676,13 @@ def _procedure(*, first: bool) -> str:
 
 
 def _seed_probabilities(
-    pages: list[PageBlocks], seed: int, *, first: bool, digest: str
+    pages: list[PageBlocks], seed: int, *, first: bool, digest: str, reuse: bool = True
 ) -> dict[int, dict[str, np.ndarray]]:
     """`cv_probabilities` with `seed` at SEED_ROUNDS, from bench/out/seeds when this procedure made
-    them before."""
+    them before (and `reuse`)."""
     kind = "first" if first else "main"
     cache = OUT.parent / "seeds" / f"{digest}-{kind}-{_procedure(first=first)}-{seed}.pkl"
-    if cache.is_file():
+    if reuse and cache.is_file():
         with open(cache, "rb") as fh:
             loaded: dict[int, dict[str, np.ndarray]] = pickle.load(fh)
             return loaded
@@ -702,8 +723,8 @@ def main() -> int:
         return 0
     scores = cascade = None
     if args.check:
-        scores, probabilities = _cv_check(pages, datasets)
-        cascade = cascade_check(pages, datasets, probabilities, scores)
+        scores, probabilities = _cv_check(pages, datasets, reuse=not args.fresh)
+        cascade = cascade_check(pages, datasets, probabilities, scores, reuse=not args.fresh)
     training = [p for p in pages if p.fold != FROZEN]
     blocks = sum(len(p.labels) for p in training)
     described = {

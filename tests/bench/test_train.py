@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # the bench's own imports
 
-from train import PageBlocks, cv_texts, item_runs, rule_inputs
+from train import PageBlocks, _page, cv_texts, item_runs, rule_inputs
 
 from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES
 
@@ -45,6 +45,36 @@ def test_item_runs_are_read_back_from_the_cached_features() -> None:
     assert item_runs(page) == [0, 3, 3, 3]
     page.features[2, FEATURE_NAMES.index("near_class:sidebar")] = 1
     assert item_runs(page) == [0, 3, 0, 3]
+
+
+def test_item_runs_read_the_siblings_of_a_blocks_kind_as_the_pipeline_does() -> None:
+    """A blog's teasers, each classed by its own post id ("post-41 post"), are no run of their
+    shape but one of their kind (`Block.alike`): `item_runs` reads the larger, as `model._run`
+    does; a cache without `alike` reads the shape alone."""
+    page = _grid_page()
+    page.features[:, FEATURE_NAMES.index("log_repeated")] = 0
+    page.alike = np.asarray([0, 3, 3, 3], dtype=np.int32)
+    assert item_runs(page) == [0, 3, 3, 3]
+    page.features[1:, FEATURE_NAMES.index("log_repeated")] = math.log1p(5)
+    assert item_runs(page) == [0, 5, 5, 5]
+    page.alike = None
+    page.features[1:, FEATURE_NAMES.index("log_repeated")] = 0
+    assert item_runs(page) == [0, 0, 0, 0]
+
+
+def test_the_collected_blocks_keep_their_alike_siblings(tmp_path: Path) -> None:
+    """`collect`'s walk of a page keeps each block's `Block.alike` beside its features."""
+    teasers = "".join(
+        f"<div class='post-{i} post category-news'><h2>Ferry news number {i}</h2>"
+        f"<p>The harbour board met again on day {i} to agree the timetable of the crossings.</p></div>"
+        for i in range(4)
+    )
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><body><main><h1>News</h1>{teasers}</main></body></html>", encoding="utf-8")
+    page = _page(("set", {"id": "1"}, str(path)))
+    assert page is not None and page.alike is not None
+    runs = dict(zip(page.texts, page.alike.tolist(), strict=True))
+    assert runs["Ferry news number 2"] == 4 and runs["News"] == 0
 
 
 def _product_page() -> PageBlocks:
