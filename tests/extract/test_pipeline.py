@@ -341,6 +341,21 @@ def test_a_call_goes_where_trafilaturas_text_stands(cascade: bool, before: str, 
 
 
 @pytest.mark.parametrize("cascade", [True, False])
+@pytest.mark.parametrize(
+    "notice",
+    ["<p>To view the full story, please subscribe to <a href='/subscribe'>The Harbour Times</a>.</p>",
+     "<p><a href='/register'>Kostenlos registrieren und weiterlesen</a></p>"],
+)  # fmt: skip
+def test_a_paywalls_notice_goes_where_trafilaturas_text_stands(cascade: bool, notice: str) -> None:
+    """A paywall's notice where the story stops asks the reader to pay or sign in for the rest
+    (model.calls): gone from the text whichever path made it, the story's paragraphs kept."""
+    body = f"<h1>Ferries</h1>{PARAGRAPHS}{notice}"
+    doc = clean_html(_article(body=body), settings=ExtractSettings(cascade=cascade))
+    assert "full story" not in doc.text and "weiterlesen" not in doc.text
+    assert "The harbour board met on Tuesday" in doc.text and "reviewed in September" in doc.text
+
+
+@pytest.mark.parametrize("cascade", [True, False])
 def test_a_section_headed_by_a_word_for_advertising_keeps_its_heading(cascade: bool) -> None:
     """A manual's section on the display ("<h2>Anzeige</h2>") and an agency's on advertising
     ("<h2>Werbung</h2>") are headed by the words an advertising slot's label says; a heading over
