@@ -66,7 +66,7 @@ from scraper.extract.blocks import (
     reaches,
     reading_order,
 )
-from scraper.extract.rules import closing_rails
+from scraper.extract.rules import closing_rails, count_lists
 
 ARTIFACT = "block_model.txt.gz"
 MANIFEST = "block_model.manifest.json"
@@ -1283,7 +1283,8 @@ def _unasked(
     `calls`; a bare "To the top" only where `links`, each block's share of link text, says it is
     mostly a link's: `LINKED`), and the rails' headings the kept text closes on ("Related Posts",
     "You may also like": `rules.closing_rails`), which head nothing of the story (a rail the pre-pass
-    or the model took). In `sure`; in `decide` only where its verdicts stand anyway: a page
+    or the model took), and the lists of labels each with a count (a shop's filters, a blog's
+    archive: `rules.count_lists`). In `sure`; in `decide` only where its verdicts stand anyway: a page
     whose only change this would be keeps trafilatura's own text, which the blocks' verdicts do not
     match line for line (its list markers, a menu the trigram overlap counts as kept); the pipeline
     takes the calls out of that text itself (formats.remove_calls). With `tags`, a heading right
@@ -1295,6 +1296,9 @@ def _unasked(
     kept = [i for i, v in enumerate(verdicts) if v]
     for i in kept[len(kept) - closing_rails([texts[i] for i in kept]) :]:
         verdicts[i] = BOILERPLATE
+    kept = [i for i, v in enumerate(verdicts) if v]
+    for j in count_lists([texts[i] for i in kept]):
+        verdicts[kept[j]] = BOILERPLATE
 
 
 def _heads_kept(verdicts: list[int], tags: list[str] | None, i: int) -> bool:
