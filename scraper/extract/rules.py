@@ -554,17 +554,18 @@ _COUNTED_LABEL = re.compile(r"[^()]{1,40} \(\d[\d,.]*\)")
 _COUNT_RUN = 3  # counted labels in a row that make a list of them (`count_lists`)
 
 
-def count_lists(texts: Sequence[str]) -> list[int]:
+def count_lists(texts: Sequence[str], linked: Sequence[bool]) -> list[int]:
     """The indices of `texts` (a text's blocks, in order) in runs of `_COUNT_RUN` or more in a row
-    that are each a label with a count after it (`_COUNTED_LABEL`): a shop's filters, a blog's
-    archive or categories, which say where else to go and how much is there, not what this page
-    says; none where those runs hold half the text's words or more (a category page whose text is
-    its subcategories, each with its count). The one home of that reading for the blocks' verdicts
-    (model._unasked) and for trafilatura's text (formats.remove_count_lists)."""
+    that are each a link's label with a count after it (`_COUNTED_LABEL`, mostly a link's text:
+    `linked`): a shop's filters, a blog's archive or categories, which say where else to go and how
+    much is there, not what this page says (a story's list of results, "Germany (3)", links
+    nowhere); none where those runs hold half the text's words or more (a category page whose text
+    is its subcategories, each with its count). The one home of that reading for the blocks'
+    verdicts (model._unasked) and for trafilatura's text (formats.remove_count_lists)."""
     found: list[int] = []
     run: list[int] = []
-    for i, text in enumerate((*texts, "")):
-        if _COUNTED_LABEL.fullmatch(" ".join(text.split())):
+    for i, (text, link) in enumerate(zip((*texts, ""), (*linked, False), strict=True)):
+        if link and _COUNTED_LABEL.fullmatch(" ".join(text.split())):
             run.append(i)
             continue
         if len(run) >= _COUNT_RUN:
