@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 from collections.abc import Iterable
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, overload
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "join_url",
     "normalise",
     "origin",
+    "redacted",
     "site_key",
     "url_flaw",
 ]
@@ -235,3 +237,19 @@ class SiteIndex(Generic[T]):
         except ValueError:
             return None
         return self._by_key.get(key) or self._by_name.get(host)
+
+
+# the password of a URL written in a text: after "scheme://user:", up to the authority's last "@"
+# (a raw "@" in a password is read so by urlsplit too)
+_PASSWORD = re.compile(r"""(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:"'<>]*:)[^\s/?#"'<>]*@""")
+
+
+@overload
+def redacted(text: str) -> str: ...
+@overload
+def redacted(text: None) -> None: ...
+def redacted(text: str | None) -> str | None:
+    """`text` with the password of every URL in it replaced by `***` ("https://user:***@host/"):
+    the one rule for what the scraper shows or writes of a URL it was given (error lines, logs,
+    reports, records). The user name stays, to tell which account was used."""
+    return _PASSWORD.sub(r"\1***@", text) if text and "@" in text else text
