@@ -19,8 +19,9 @@ Errors are JSON `{"error": reason}` with a status:
     400  a request that is no clean request (neither url nor html, --precision with --recall, ...)
     408  a body not all received within the guard's body_timeout (scraper/serve/limits.py)
     413  a body or HTML larger than the limits
-    422  the page cannot be cleaned: refused (private address, robots.txt, not HTML, too large)
-         or its extraction failed (time or memory limit, too complex)
+    422  the page cannot be cleaned: refused (private address, robots.txt, not HTML, too large),
+         nothing but white space (`html: empty input`, `URL: empty response`, as `clean` fails
+         them: `corpus.blank`) or its extraction failed (time or memory limit, too complex)
     502  the page's server answered with an error, or could not be reached
 """
 
@@ -51,7 +52,7 @@ from pydantic import (
 )
 
 from scraper.config import ExtractSettings, Settings
-from scraper.corpus import forms_needed, text_format
+from scraper.corpus import blank, forms_needed, text_format
 from scraper.errors import ExtractionError, FetchError, ScraperError, SourceError, TransientFetchError
 from scraper.extract import ExtractionPool, clean_html, extract_document
 from scraper.fetch import Fetcher, Politeness, fetch_politely
@@ -252,14 +253,19 @@ class _Service:
         html, url = request.html or "", request.url
         source = url or "html"
         limit = self.settings.fetch.max_bytes
-        if len(html.encode("utf-8", errors="surrogatepass")) > limit:
+        body = html.encode("utf-8", errors="surrogatepass")
+        if len(body) > limit:
             raise SourceError(source, f"html larger than {limit} bytes (fetch.max_bytes)")
+        if blank(body):  # as `clean` fails an empty file or stdin: nothing was cleaned
+            raise _Failed(422, f"{source}: empty input")
         settings = request.apply(self.settings.extract_for(url))
         work = functools.partial(clean_html, url=url, settings=settings, source=source)
         return await self._extract(source, work, html)
 
     async def _fetch_and_clean(self, request: CleanRequest, url: str) -> Document:
         page = await fetch_politely(self.fetcher, self.politeness(), url)
+        if blank(page.body):  # as `clean URL` fails an empty 200
+            raise _Failed(422, f"{url}: empty response")
         settings = request.apply(self.settings.extract_for(page.final_url or page.url))
         return await self._extract(url, extract_document, page, settings)
 

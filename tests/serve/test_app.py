@@ -55,6 +55,7 @@ def service() -> Iterator[Running]:
         "/robots.txt": Route(body="User-agent: *\nDisallow: /private\n"),
     }
     routes["/private/story"] = Route(body=seed)
+    routes["/empty"] = Route(body=b" \n")
     with LocalServer(routes) as pages, LocalServer({"/story": Route(body=seed)}, host="127.0.0.2") as private:
         # the pages' host is a [[sites]] entry with a user agent of its own (its [fetch] keys apply)
         site = Site(name="pages", start_urls=(pages.base,), user_agent=SITE_AGENT)
@@ -443,3 +444,18 @@ def test_a_batch_item_that_is_no_clean_request_is_that_items_line(service: Runni
     assert lines[3]["error"] == "html: Input should be a valid string"
     assert lines[5]["error"] == "item: Input should be a valid dictionary or object to extract fields from"
     assert lines[4]["error"] == "nope: Extra inputs are not permitted"
+
+
+def test_empty_html_or_an_empty_response_fails_as_clean_fails_it(service: Running) -> None:
+    """`html` of nothing but white space, or a URL whose 200 is empty, is that request's failure
+    (422, `clean`'s reason), never a 200 with a skip record, as `clean` exits 1 on them; in a
+    batch, that item's line."""
+    empty = service.pages.url("/empty")
+    for body, said in (({"html": ""}, "html: empty input"), ({"html": " \n\t"}, "html: empty input")):
+        answer = _post(service, "/v1/clean", body)
+        assert (answer.status_code, answer.json()) == (422, {"error": said})
+    answer = _post(service, "/v1/clean", {"url": empty})
+    assert (answer.status_code, answer.json()) == (422, {"error": f"{empty}: empty response"})
+    answer = _post(service, "/v1/clean/batch", {"items": [{"html": "", "url": "https://news.example/a"}]})
+    line = json.loads(answer.text)
+    assert (line["status"], line["error"]) == (422, "https://news.example/a: empty input")
