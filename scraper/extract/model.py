@@ -721,11 +721,6 @@ def sure(
     list or not). Last, a list page's items are kept (`items`: `runs`, each block's alike siblings),
     on a thread too. With `texts`, a kept block of machine identifiers goes (`machine`) and copies
     among the kept blocks are dropped (`drop_copies`, `shown`), as `decide` does."""
-    verdicts: list[int] = []
-    doubted: list[bool] = []  # unsure of it
-    kinds: list[int] = []  # what each block is when kept
-    wants: list[float] = []  # its probability of being wanted
-    unsure = 0
     # trafilatura's rules remove the block, as they read the page (a list of headlines they remove
     # is a rail, on a page where they remove the story too)
     removed = [False] * len(classes) if votes is None else [v >= VOTE for v in votes]
@@ -734,6 +729,41 @@ def sure(
         votes = [
             v if words(t, LABEL_WORDS + 1) <= LABEL_WORDS else 0.0 for v, t in zip(votes, texts, strict=True)
         ]
+    first = _first_verdicts(classes, sizes, votes, comments=comments)
+    if first is None:
+        return None
+    verdicts, doubted, kinds, wants = first
+    voted = [False] * len(verdicts) if votes is None else [v >= VOTE for v in votes]
+    labels = [False] * len(verdicts)
+    if not (comments if thread is None else thread):  # a post's user, rank, date: short blocks, wanted
+        verdicts, labels = _sure_story(
+            verdicts, classes, doubted=doubted, voted=voted, wants=wants, texts=texts, tags=tags,
+            links=links, listed=listed, reach=reach,
+        )  # fmt: skip
+    verdicts, _ = by_kind(verdicts, [d and not v for d, v in zip(doubted, voted, strict=True)], kinds=kinds,
+                       sizes=sizes, wanted=wants, texts=texts, runs=runs, tags=tags)  # fmt: skip
+    if texts is not None:  # before `unheaded`: a sign-up box's heading over its call heads nothing
+        _unasked(verdicts, texts, links, tags)
+    if tags is not None and not (comments if thread is None else thread):
+        verdicts = unheaded(verdicts, tags, links, listed, labels=labels, removed=removed, reach=reach)
+    if texts is not None:  # after it: a heading over a copy heads text the page shows (the truths keep it)
+        # a thread's replies quote its posts; an article's comments do not make its pull quotes copies
+        _unread(verdicts, texts, shown, comments=comments if thread is None else thread)
+    return verdicts if any(verdicts) else None
+
+
+def _first_verdicts(
+    classes: list[list[float]], sizes: list[int], votes: list[float] | None, *, comments: bool
+) -> tuple[list[int], list[bool], list[int], list[float]] | None:
+    """`sure`'s first reading of each block: its fate (kept on the likelier side, but a doubted
+    block trafilatura's rules vote out, `votes`, goes, and an unwanted comment surely), whether the
+    first model doubts it, what it is when kept, and its probability of being wanted; None when
+    the doubted blocks hold more than `FIRST_UNSURE` of the text."""
+    verdicts: list[int] = []
+    doubted: list[bool] = []  # unsure of it
+    kinds: list[int] = []  # what each block is when kept
+    wants: list[float] = []  # its probability of being wanted
+    unsure = 0
     for i, (row, size) in enumerate(zip(classes, sizes, strict=True)):
         p_content, p_comment = row[CONTENT], row[COMMENT]
         wanted = _wanted(row, comments=comments)
@@ -748,55 +778,60 @@ def sure(
         verdicts.append(kinds[-1] if keep else BOILERPLATE)
     if unsure > FIRST_UNSURE * sum(sizes):
         return None
-    voted = [False] * len(verdicts) if votes is None else [v >= VOTE for v in votes]
-    labels = [False] * len(verdicts)
-    if not (comments if thread is None else thread):  # a post's user, rank, date: short blocks, wanted
-        counted = [0] * len(verdicts) if texts is None else [words(t, _COUNTED) for t in texts]
-        short = [texts is not None and n <= LABEL_WORDS for n in counted]
-        labels = [s and (d or v) for s, d, v in zip(short, doubted, voted, strict=True)]
-        # a paragraph the model doubts, neither voted out nor a likely comment
-        stray = [
-            d and not v and row[COMMENT] <= STRAY_COMMENT
-            for d, v, row in zip(doubted, voted, classes, strict=True)
-        ]
-        islands = [
-            d and not (s and n >= ISLAND_WORDS) for d, s, n in zip(doubted, stray, counted, strict=True)
-        ]
-        heads = [False] * len(verdicts)
-        if tags is not None:
-            paragraphs = [s and n >= PARAGRAPH_WORDS for s, n in zip(stray, counted, strict=True)]
-            # a standfirst trafilatura's rules remove (classed a teaser) is the page's under its title
-            kept = continued(verdicts, paragraphs, tags, [
-                d and v and row[COMMENT] <= STRAY_COMMENT and n >= PARAGRAPH_WORDS
-                for d, v, row, n in zip(doubted, voted, classes, counted, strict=True)
-            ])  # fmt: skip
-            islands = [x and not (k and not v) for x, k, v in zip(islands, kept, verdicts, strict=True)]
-            verdicts = kept
-            # a block with the tag of the kept one before it continues it
-            labels = [
-                x and not (i and verdicts[i - 1] and tags[i - 1] == tags[i]) for i, x in enumerate(labels)
-            ]
-            if links is not None:
-                heads = rail_heads(verdicts, short, tags, links, counted)
-        passed = None if tags is None else [t == "figcaption" for t in tags]
-        verdicts = by_context(verdicts, islands, labels, passed)
-        verdicts = [BOILERPLATE if head else v for v, head in zip(verdicts, heads, strict=True)]
-        if tags is not None and links is not None and listed is not None:
-            # a newsroom's link inside the story goes; a heading between kept text stays
-            verdicts = bridged(
-                interjected(verdicts, doubted, tags, links, listed),
-                doubted=doubted, wanted=wants, tags=tags, texts=texts, links=links, reach=reach,
-            )  # fmt: skip
-    verdicts, _ = by_kind(verdicts, [d and not v for d, v in zip(doubted, voted, strict=True)], kinds=kinds,
-                       sizes=sizes, wanted=wants, texts=texts, runs=runs, tags=tags)  # fmt: skip
-    if texts is not None:  # before `unheaded`: a sign-up box's heading over its call heads nothing
-        _unasked(verdicts, texts, links, tags)
-    if tags is not None and not (comments if thread is None else thread):
-        verdicts = unheaded(verdicts, tags, links, listed, labels=labels, removed=removed, reach=reach)
-    if texts is not None:  # after it: a heading over a copy heads text the page shows (the truths keep it)
-        # a thread's replies quote its posts; an article's comments do not make its pull quotes copies
-        _unread(verdicts, texts, shown, comments=comments if thread is None else thread)
-    return verdicts if any(verdicts) else None
+    return verdicts, doubted, kinds, wants
+
+
+def _sure_story(
+    verdicts: list[int],
+    classes: list[list[float]],
+    *,
+    doubted: list[bool],
+    voted: list[bool],
+    wants: list[float],
+    texts: list[str] | None,
+    tags: list[str] | None,
+    links: list[float] | None,
+    listed: list[bool] | None,
+    reach: list[int] | None,
+) -> tuple[list[int], list[bool]]:
+    """`sure`'s rules on a page that is no thread: the verdicts with doubted paragraphs that
+    continue the story kept (`continued`), each kept block judged by its neighbours
+    (`by_context`), rail heads gone (`rail_heads`), a newsroom's links gone and headings between
+    kept text kept (`interjected`, `bridged`); and which blocks are labels (short, doubted or
+    voted out)."""
+    counted = [0] * len(verdicts) if texts is None else [words(t, _COUNTED) for t in texts]
+    short = [texts is not None and n <= LABEL_WORDS for n in counted]
+    labels = [s and (d or v) for s, d, v in zip(short, doubted, voted, strict=True)]
+    # a paragraph the model doubts, neither voted out nor a likely comment
+    stray = [
+        d and not v and row[COMMENT] <= STRAY_COMMENT
+        for d, v, row in zip(doubted, voted, classes, strict=True)
+    ]
+    islands = [d and not (s and n >= ISLAND_WORDS) for d, s, n in zip(doubted, stray, counted, strict=True)]
+    heads = [False] * len(verdicts)
+    if tags is not None:
+        paragraphs = [s and n >= PARAGRAPH_WORDS for s, n in zip(stray, counted, strict=True)]
+        # a standfirst trafilatura's rules remove (classed a teaser) is the page's under its title
+        kept = continued(verdicts, paragraphs, tags, [
+            d and v and row[COMMENT] <= STRAY_COMMENT and n >= PARAGRAPH_WORDS
+            for d, v, row, n in zip(doubted, voted, classes, counted, strict=True)
+        ])  # fmt: skip
+        islands = [x and not (k and not v) for x, k, v in zip(islands, kept, verdicts, strict=True)]
+        verdicts = kept
+        # a block with the tag of the kept one before it continues it
+        labels = [x and not (i and verdicts[i - 1] and tags[i - 1] == tags[i]) for i, x in enumerate(labels)]
+        if links is not None:
+            heads = rail_heads(verdicts, short, tags, links, counted)
+    passed = None if tags is None else [t == "figcaption" for t in tags]
+    verdicts = by_context(verdicts, islands, labels, passed)
+    verdicts = [BOILERPLATE if head else v for v, head in zip(verdicts, heads, strict=True)]
+    if tags is not None and links is not None and listed is not None:
+        # a newsroom's link inside the story goes; a heading between kept text stays
+        verdicts = bridged(
+            interjected(verdicts, doubted, tags, links, listed),
+            doubted=doubted, wanted=wants, tags=tags, texts=texts, links=links, reach=reach,
+        )  # fmt: skip
+    return verdicts, labels
 
 
 def _wanted(row: list[float], *, comments: bool) -> float:
