@@ -32,7 +32,7 @@ from trafilatura.xml import control_xml_output, xmltotxt
 from scraper.config import ExtractSettings
 from scraper.dom import BLOCK_ELEMENTS
 from scraper.extract.model import LINKED, calls, drop_copies
-from scraper.extract.rules import closing_rails
+from scraper.extract.rules import closing_rails, count_lists
 from scraper.models import Document
 from scraper.urls import redacted
 
@@ -46,6 +46,7 @@ __all__ = [
     "remove_calls",
     "remove_closing_rails",
     "remove_copies",
+    "remove_count_lists",
     "render_html",
     "render_xml",
     "reseam",
@@ -763,6 +764,18 @@ def remove_closing_rails(body: etree._Element) -> bool:
     for element, _ in reversed(blocks[len(blocks) - closing :]):
         _drop_own_text(element)
     return closing > 0
+
+
+def remove_count_lists(body: etree._Element) -> bool:
+    """The blocks of `body` (trafilatura's main text) in a list of labels each with a count ("Down
+    (132)", "November (5)": `rules.count_lists`) taken out, in place; whether any was. The blocks'
+    verdicts drop them where they stand (model._unasked); this drops them where trafilatura's text
+    stands."""
+    blocks = xml_blocks(body)
+    listed = count_lists([text for _, text in blocks])
+    for j in reversed(listed):
+        _drop_own_text(blocks[j][0])
+    return bool(listed)
 
 
 def _linked(element: etree._Element, text: str) -> bool:

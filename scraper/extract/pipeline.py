@@ -62,6 +62,7 @@ from scraper.extract.formats import (
     remove_calls,
     remove_closing_rails,
     remove_copies,
+    remove_count_lists,
     remove_unheld,
     reseam,
     respace,
@@ -327,13 +328,15 @@ def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace, htm
 def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callable[[str], int]) -> bool:
     """trafilatura's output (its main text, and its comments when kept) without a text more often
     than the page shows it (`times`; formats.remove_copies) and without the calls to act on the
-    page (formats.remove_calls) and the rails' headings it closes on (formats.remove_closing_rails),
-    in place; whether it changed."""
+    page (formats.remove_calls), the rails' headings it closes on (formats.remove_closing_rails)
+    and its lists of labels each with a count (formats.remove_count_lists), in place; whether it
+    changed."""
     kept = found.commentsbody if settings.include_comments else None
     bodies = [body for body in (found.body, kept) if body is not None]
     called = remove_calls(bodies)  # first: a rail's heading may stand over a call closing the text
     closed = found.body is not None and remove_closing_rails(found.body)
-    return called | closed | remove_copies(bodies, times)
+    listed = found.body is not None and remove_count_lists(found.body)
+    return called | closed | listed | remove_copies(bodies, times)
 
 
 def _first_pass(

@@ -341,6 +341,21 @@ def test_a_call_goes_where_trafilaturas_text_stands(cascade: bool, before: str, 
 
 
 @pytest.mark.parametrize("cascade", [True, False])
+@pytest.mark.parametrize(
+    "notice",
+    ["<p>To view the full story, please subscribe to <a href='/subscribe'>The Harbour Times</a>.</p>",
+     "<p><a href='/register'>Kostenlos registrieren und weiterlesen</a></p>"],
+)  # fmt: skip
+def test_a_paywalls_notice_goes_where_trafilaturas_text_stands(cascade: bool, notice: str) -> None:
+    """A paywall's notice where the story stops asks the reader to pay or sign in for the rest
+    (model.calls): gone from the text whichever path made it, the story's paragraphs kept."""
+    body = f"<h1>Ferries</h1>{PARAGRAPHS}{notice}"
+    doc = clean_html(_article(body=body), settings=ExtractSettings(cascade=cascade))
+    assert "full story" not in doc.text and "weiterlesen" not in doc.text
+    assert "The harbour board met on Tuesday" in doc.text and "reviewed in September" in doc.text
+
+
+@pytest.mark.parametrize("cascade", [True, False])
 def test_a_section_headed_by_a_word_for_advertising_keeps_its_heading(cascade: bool) -> None:
     """A manual's section on the display ("<h2>Anzeige</h2>") and an agency's on advertising
     ("<h2>Werbung</h2>") are headed by the words an advertising slot's label says; a heading over
@@ -403,6 +418,41 @@ def test_a_rails_heading_closing_the_text_goes(cascade: bool, closing: str) -> N
     assert not rules.names_rail("Related posts on the harbour board's plan were read by thousands of people")
     assert rules.closing_rails(["The crews are pleased.", "¿Quieres más?"]) == 1
     assert rules.closing_rails(["Want more?", "The paid plans add a second harbour."]) == 0
+
+
+@pytest.mark.parametrize("cascade", [True, False])
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "<h3>Archive</h3><ul>"
+        + "".join(
+            f"<li><a href='/{m}'>{m} 2024</a> ({n})</li>" for m, n in (("March", 4), ("May", 7), ("June", 12))
+        )
+        + "</ul>",
+        "<p>Filter by size:</p><ul><li>Small (14)</li><li>Medium (30)</li><li>Large (4)</li></ul>",
+    ],
+)
+def test_a_list_of_labels_each_with_a_count_goes(cascade: bool, listed: str) -> None:
+    """A run of three or more blocks that are each a label with a count ("March 2024 (4)", a blog's
+    archive; "Small (14)", a shop's filters) says where else to go, not what the page says, and goes
+    under the text, whichever path made it; a category page whose text is such a list keeps it, and
+    two in a row are no list."""
+    doc = clean_html(
+        _article(body=f"<h1>Ferries</h1>{PARAGRAPHS}{listed}"), settings=ExtractSettings(cascade=cascade)
+    )
+    assert "(4)" not in doc.text and "(12)" not in doc.text and "(14)" not in doc.text
+    assert "The new timetable starts on the first Monday of June" in doc.text
+    labels = ["Radios (4)", "Power Banks (158)", "露營全紀錄 (4)"]
+    assert rules.count_lists(["The crews are pleased with the plan.", *labels]) == []
+    assert rules.count_lists(["The crews are pleased with the plan, they said on Tuesday.", *labels]) == [
+        1,
+        2,
+        3,
+    ]
+    assert (
+        rules.count_lists(["The crews are pleased with the plan, they said on Tuesday.", *labels[:2]]) == []
+    )
+    assert rules.count_lists(["Comments (3) and a reply (1)", "Shares (2)"]) == []
 
 
 def test_addresses_are_kept_as_the_page_writes_them() -> None:
