@@ -1378,6 +1378,8 @@ def calls(text: str, *, linked: bool = False, heads: bool = False) -> bool:
     read = composed(text)
     if words(read, CALL_WORDS + 1) > CALL_WORDS:
         return _appeals(text) or _paywalls(text)
+    # a function a manual links to ("register()", "login()") is no link to the reader's account
+    linked = linked and not read.rstrip().endswith("()")
     if _is_call(_folded_call(read), linked=linked, heads=heads):
         return True
     lines = [folded for line in read.splitlines() if (folded := _folded_call(line))]
