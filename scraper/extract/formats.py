@@ -32,8 +32,9 @@ from trafilatura.xml import control_xml_output, xmltotxt
 from scraper.config import ExtractSettings
 from scraper.dom import BLOCK_ELEMENTS
 from scraper.extract.model import LINKED, calls, drop_copies
-from scraper.extract.rules import closing_rails
+from scraper.extract.rules import closing_rails, count_lists
 from scraper.models import Document
+from scraper.urls import redacted
 
 __all__ = [
     "Content",
@@ -45,6 +46,7 @@ __all__ = [
     "remove_calls",
     "remove_closing_rails",
     "remove_copies",
+    "remove_count_lists",
     "render_html",
     "render_xml",
     "reseam",
@@ -764,6 +766,18 @@ def remove_closing_rails(body: etree._Element) -> bool:
     return closing > 0
 
 
+def remove_count_lists(body: etree._Element) -> bool:
+    """The blocks of `body` (trafilatura's main text) in a list of links each with a count ("Down
+    (132)", "November (5)": `rules.count_lists`) taken out, in place; whether any was. The blocks'
+    verdicts drop them where they stand (model._unasked); this drops them where trafilatura's text
+    stands."""
+    blocks = xml_blocks(body)
+    listed = count_lists([text for _, text in blocks], [_linked(element, text) for element, text in blocks])
+    for j in reversed(listed):
+        _drop_own_text(blocks[j][0])
+    return bool(listed)
+
+
 def _linked(element: etree._Element, text: str) -> bool:
     """Whether `LINKED` or more of a block's own `text` is its links' (trafilatura's `<ref>`, not
     inside a block nested in it): a bare "To the top" is a call as a link's text only (model.calls)."""
@@ -959,7 +973,7 @@ def _extracted(doc: Document) -> _Extracted:
         for line in doc.text.splitlines():
             etree.SubElement(main, "p").text = remove_control_characters(line)
     comments = root.find("comments")
-    url = doc.url or doc.final_url
+    url = redacted(doc.url or doc.final_url)
     return _Extracted(
         title=doc.title,
         author="; ".join(doc.authors) or None,

@@ -66,7 +66,7 @@ from scraper.extract.blocks import (
     reaches,
     reading_order,
 )
-from scraper.extract.rules import closing_rails
+from scraper.extract.rules import closing_rails, count_lists
 
 ARTIFACT = "block_model.txt.gz"
 MANIFEST = "block_model.manifest.json"
@@ -510,6 +510,21 @@ _UP = re.compile(
     r"|przejdź do (?:treści|zawartości)(?: głównej)?|(?:hoppa|gå) till (?:huvud)?innehåll(?:et)?"
     r"|(?:gå|hop) til (?:hoved)?(?:indhold|innhold)(?:et)?"
 )
+# a link to the reader's account ("Log in", "Sign up", "Register | Lost your password?",
+# "Anmelden"): a call only as a link's text, as a bare link back up is (`calls`, `linked`): a
+# manual may head a section "Sign in", and a story may say "Register" in a line of its own
+_ACCOUNT_LINK = re.compile(
+    r"(?:(?:log ?in|log ?out|sign ?in|sign ?out|sign ?up|register|create (?:an |your )?account|my account"
+    r"|lost your password\??|forgot (?:your )?password\??"
+    r"|anmelden|einloggen|abmelden|registrieren|mein konto"  # German
+    r"|connexion|se connecter|s'inscrire|inscription|mon compte"  # French
+    r"|iniciar sesión|regístrate|registrarse|mi cuenta"  # Spanish
+    r"|accedi|registrati|il mio account"  # Italian
+    r"|cadastre-se|registe-se|minha conta"  # Portuguese
+    r"|inloggen|registreren|mijn account"  # Dutch
+    r"|zaloguj(?: się)?|zarejestruj(?: się)?|moje konto"  # Polish
+    r")(?: ?(?:[|/\u00b7\u2022]|or|oder|ou|o|of|lub) ?)?)+"
+)
 # A block that opens by asking whether the reader liked this very article, then asks for something
 # (`calls`: "If you enjoyed this post, subscribe ...", "Wenn Ihnen unser Artikel gefallen hat:
 # Unterstützen Sie ...") closes a story as a sign-up box does: the reader is asked to act, not
@@ -520,6 +535,8 @@ _APPEAL = re.compile(
     "|".join(
         (
             rf"if you (?:enjoyed|liked|like|loved|love) (?:reading )?(?:this|my|our) {_PIECE}\b",
+            rf"if you(?:['\u2019]re| are) (?:enjoying|liking) (?:reading )?(?:this|my|our) {_PIECE}\b",
+            rf"enjoy(?:ed)? (?:this|the|my|our) {_PIECE}\?",
             rf"(?:did|do) you (?:enjoy|like) (?:reading )?(?:this|my|our) {_PIECE}\b",
             r"(?:wenn|falls) (?:dir|ihnen|euch) (?:dieser|der|unser|mein)"
             r" (?:artikel|beitrag|text|blogbeitrag) gefallen hat",  # German
@@ -540,19 +557,46 @@ _APPEAL = re.compile(
 # this post?"), or the sentence goes on to ask (`_ASKS`: "If you enjoyed our roundup about AI,
 # subscribe ...", "If you liked this post you might also like:"); one that goes on about the piece
 # and asks nothing is the story's own tip ("If you like this recipe with pears, cut them thicker").
+# "Enjoyed the post?" asks after it ("Pin it for later!") or is all the block says: a reader's
+# comment may open on it ("Enjoyed the article? I did not.").
 _CLAUSE_END = re.compile(r"\s*(?:[,.;:!?\u2026\u2013\u2014)(]|-|$)|\s+(?:and|or|so far|too|as well)\b")
 _ASKS = re.compile(
     r"\b(?:subscribe|share|follow|support|sign up|join|donate|consider|check out|tell|leave a|let (?:me|us)"
     r"|comment|newsletter|patreon|buy me|(?:might|may|will|would|'ll) (?:also )?(?:like|love|enjoy)"
-    r"|read (?:more|next)|more (?:like this|posts|articles|stories|recipes))\b"
+    r"|read (?:more|next)|more (?:like this|posts|articles|stories|recipes)|pin (?:it|this|me))\b"
 )
+# A paywall's notice where the story stops ("To view the full story, please subscribe to ...",
+# "Subscribe now to our e-edition for the full story", "Kostenlos registrieren und weiterlesen",
+# "If you're already a subscriber, you can log in ..."): it asks the reader to pay or sign in for
+# the rest, and is no line of the story (`calls`). A sentence of it names the rest of the story or
+# an account already held (`_REST`) and asks for an account (`_ACCOUNT`), in a block of at most
+# `APPEAL_WORDS` words; either alone is a story's ("the full story", "subscribers", "register").
+_REST = re.compile(
+    r"\b(?:full|whole|entire) (?:story|article)|\brest of (?:the|this) (?:story|article)"
+    r"|\b(?:continue|keep) reading(?! (?:to|below)\b)"  # not a how-to's "Keep reading to learn how to ..."
+    r"|already (?:a )?(?:subscriber|member)|already have an account"
+    r"|weiterlesen|(?:ganzen|vollständigen|kompletten) (?:artikel|beitrag|text)"  # German
+    r"|(?:bereits|schon) (?:abonnent|registriert|abonniert)"
+    r"|lire la suite|l'article (?:complet|en entier)|déjà abonné"  # French
+    r"|(?:seguir|continuar) leyendo|(?:artículo|nota|noticia) complet[ao]"  # Spanish
+    r"|ya eres (?:suscriptor|miembro)"
+    r"|continua(?:re)? a leggere|articolo completo|sei già abbonato"  # Italian
+    r"|continuar (?:a ler|lendo)|(?:matéria|reportagem) complet[ao]|já (?:é|és) assinante"  # Portuguese
+    r"|verder (?:te )?lezen|lees verder|volledige artikel|al abonnee"  # Dutch
+    r"|czyta(?:j|ć) dalej|(?:cały|pełny) (?:artykuł|tekst)"  # Polish
+)
+_ACCOUNT = re.compile(
+    r"\b(?:subscri|abonn|abo\b|regist|log\s*in|sign\s*in|sign\s+up|einlogg|anmeld|suscr|assin|iscriv"
+    r"|abbona|inscri|connectez|zaloguj|prenumer|subskryp)"
+)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
 APPEAL_WORDS = 40
 _APPEAL_OPENING = 200  # characters of a block's text that hold any appeal's opening words
 # the first words `_APPEAL`'s appeals open with, asked before the expression
 _APPEAL_OPENERS = frozenset(
     {
-        "if", "did", "do", "wenn", "falls", "hat", "haben", "si", "vous", "tu", "te", "le", "os", "les",
-        "se", "ti", "você", "gostou", "vond", "vindt", "als", "jeśli", "jeżeli",
+        "if", "did", "do", "enjoy", "enjoyed", "wenn", "falls", "hat", "haben", "si", "vous", "tu", "te",
+        "le", "os", "les", "se", "ti", "você", "gostou", "vond", "vindt", "als", "jeśli", "jeżeli",
     }
 )  # fmt: skip
 # the marks and arrows around a button's text
@@ -1242,7 +1286,8 @@ def _unasked(
     `calls`; a bare "To the top" only where `links`, each block's share of link text, says it is
     mostly a link's: `LINKED`), and the rails' headings the kept text closes on ("Related Posts",
     "You may also like": `rules.closing_rails`), which head nothing of the story (a rail the pre-pass
-    or the model took). In `sure`; in `decide` only where its verdicts stand anyway: a page
+    or the model took), and the lists of links each with a count (a shop's filters, a blog's
+    archive: `rules.count_lists`). In `sure`; in `decide` only where its verdicts stand anyway: a page
     whose only change this would be keeps trafilatura's own text, which the blocks' verdicts do not
     match line for line (its list markers, a menu the trigram overlap counts as kept); the pipeline
     takes the calls out of that text itself (formats.remove_calls). With `tags`, a heading right
@@ -1254,6 +1299,10 @@ def _unasked(
     kept = [i for i, v in enumerate(verdicts) if v]
     for i in kept[len(kept) - closing_rails([texts[i] for i in kept]) :]:
         verdicts[i] = BOILERPLATE
+    kept = [i for i, v in enumerate(verdicts) if v]
+    linked = [links is not None and links[i] >= LINKED for i in kept]
+    for j in count_lists([texts[i] for i in kept], linked):
+        verdicts[kept[j]] = BOILERPLATE
 
 
 def _heads_kept(verdicts: list[int], tags: list[str] | None, i: int) -> bool:
@@ -1315,24 +1364,42 @@ _FOUND_WHOLE = 12  # characters a word asked for, up to which `words` counts a t
 def calls(text: str, *, linked: bool = False, heads: bool = False) -> bool:
     """Whether a block's whole text is a call to act on the page (`_CALL`: "Leave a Reply",
     "Kommentar hinzufügen", "Follow us on Twitter"; where the block is `linked`, mostly a link's
-    text, also a bare link back up, `_UP`: "To the top", "Do góry"), of at most `CALL_WORDS`
+    text, also a bare link back up, `_UP`: "To the top", "Do góry", or to the reader's account,
+    `_ACCOUNT_LINK`: "Log In", "Anmelden"), of at most `CALL_WORDS`
     words, the marks and arrows around a button's text aside; read as the page shows it
     (`dom.composed`: a soft hyphen or a zero-width space inside "Kom\u00admentar" or after "Reply"
     is no letter of it). A block of a few lines is one where each line is one (a bar of buttons:
     "Zurück zum Newsroom" over "Drucken"), and so is one call written over two ("Leave a<br>Reply").
     A block of at most `APPEAL_WORDS` words opening with an appeal (`_APPEAL`: "If you enjoyed this
-    article, ...") is one too. An advertising slot's label is one unless the block `heads` kept
-    text, a heading over it (`_AD_NAMES`: "<h2>Werbung</h2>" over an agency's paragraphs)."""
+    article, ...") is one too, and so is a paywall's notice of as many (`_paywalls`: "To view the
+    full story, please subscribe ..."). An advertising slot's label is one unless the block `heads`
+    kept text, a heading over it (`_AD_NAMES`: "<h2>Werbung</h2>" over an agency's paragraphs)."""
     if len(text) > 20 * CALL_WORDS:
-        return len(text) <= 20 * APPEAL_WORDS and _appeals(text)
+        return len(text) <= 20 * APPEAL_WORDS and (_appeals(text) or _paywalls(text))
     read = composed(text)
     if words(read, CALL_WORDS + 1) > CALL_WORDS:
-        return _appeals(text)
+        return _appeals(text) or _paywalls(text)
+    # a function a manual links to ("register()", "login()") is no link to the reader's account
+    linked = linked and not read.rstrip().endswith("()")
     if _is_call(_folded_call(read), linked=linked, heads=heads):
         return True
     lines = [folded for line in read.splitlines() if (folded := _folded_call(line))]
     called = len(lines) > 1 and all(_is_call(line, linked=linked, heads=heads) for line in lines)
-    return called or _appeals(text)
+    return called or _appeals(text) or _paywalls(text)
+
+
+def _paywalls(text: str) -> bool:
+    """Whether `text` is a paywall's notice: a sentence of it names the rest of the story or an
+    account already held (`_REST`) and asks for an account (`_ACCOUNT`), in at most `APPEAL_WORDS`
+    words, read as `calls` reads it. `_ACCOUNT` is asked first, of the whole text: few blocks hold
+    any of it, and it is the quicker to ask (`calls` asks it of nearly every kept block)."""
+    read = composed(text).lower()
+    if _ACCOUNT.search(read) is None:
+        return False
+    folded = _folded_call(read).replace("\u2019", "'")
+    if _REST.search(folded) is None or words(folded, APPEAL_WORDS + 1) > APPEAL_WORDS:
+        return False
+    return any(_REST.search(s) and _ACCOUNT.search(s) for s in _SENTENCES.split(folded))
 
 
 def _appeals(text: str) -> bool:
@@ -1351,13 +1418,15 @@ def _appeals(text: str) -> bool:
     ):
         return False
     rest = folded[found.end() :]
+    if folded.startswith("enjoy"):  # "Enjoyed the article?" then asks, or is all the block says
+        return not rest or _ASKS.search(rest) is not None
     return not folded.startswith(("if you", "did you", "do you")) or bool(
         _CLAUSE_END.match(rest) or _ASKS.search(rest)
     )
 
 
 def _is_call(folded: str, *, linked: bool, heads: bool = False) -> bool:
-    if _CALL.fullmatch(folded) or (linked and _UP.fullmatch(folded)):
+    if _CALL.fullmatch(folded) or (linked and (_UP.fullmatch(folded) or _ACCOUNT_LINK.fullmatch(folded))):
         return True
     return not heads and _AD_NAMES.fullmatch(folded) is not None
 

@@ -45,7 +45,7 @@ from trafilatura.xml import xmltotxt
 from scraper.charset import decided, page_from_bytes
 from scraper.config import ExtractSettings
 from scraper.dates import iso_day, states_day, states_some_day
-from scraper.dom import composed, parse_html
+from scraper.dom import bounded_html, composed, parse_html
 from scraper.errors import NoMainContent
 from scraper.extract import bylines, catstags, lxmlclasses
 from scraper.extract import model as block_model
@@ -62,6 +62,7 @@ from scraper.extract.formats import (
     remove_calls,
     remove_closing_rails,
     remove_copies,
+    remove_count_lists,
     remove_unheld,
     reseam,
     respace,
@@ -124,7 +125,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace = trace if trace is not None else Trace()
     trace.lap("metadata")  # decoding the page, if it was not decoded yet
     page = decided(page)
-    html = page.html
+    html = bounded_html(page.html)  # as lexbor reads it here, for lxml too (trafilatura, htmldate)
     _refuse_unmarked(html, page.source)
     tree = parse_html(html, page.source)
     bounded = simplify(tree, page.source)
@@ -327,13 +328,15 @@ def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace, htm
 def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callable[[str], int]) -> bool:
     """trafilatura's output (its main text, and its comments when kept) without a text more often
     than the page shows it (`times`; formats.remove_copies) and without the calls to act on the
-    page (formats.remove_calls) and the rails' headings it closes on (formats.remove_closing_rails),
-    in place; whether it changed."""
+    page (formats.remove_calls), the rails' headings it closes on (formats.remove_closing_rails)
+    and its lists of labels each with a count (formats.remove_count_lists), in place; whether it
+    changed."""
     kept = found.commentsbody if settings.include_comments else None
     bodies = [body for body in (found.body, kept) if body is not None]
     called = remove_calls(bodies)  # first: a rail's heading may stand over a call closing the text
     closed = found.body is not None and remove_closing_rails(found.body)
-    return called | closed | remove_copies(bodies, times)
+    listed = found.body is not None and remove_count_lists(found.body)
+    return called | closed | listed | remove_copies(bodies, times)
 
 
 def _first_pass(

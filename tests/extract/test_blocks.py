@@ -838,13 +838,69 @@ def test_an_appeal_closing_the_story_is_a_call() -> None:
         "Se você gostou deste artigo, compartilhe com seus amigos.",
         "Vond je dit artikel leuk? Deel het dan met je vrienden.",
         "Jeśli podobał ci się ten artykuł, udostępnij go znajomym.",
+        # while reading, and asked after it
+        "If you're enjoying this article, consider supporting our journalism by subscribing.",
+        "Enjoy the post? Pin it for later!",
     ]
     assert [t for t in appeals if not model.calls(t)] == []
     story = [
         "If you enjoyed the first season, the second will not disappoint: the writers kept the cast.",
         "If you like the idea of cheaper crossings, the council's plan is worth reading.",
         "Wenn Ihnen der Winter gefallen hat, wird Ihnen der Frühling auch gefallen.",
+        "If you are enjoying this story about the ferries as much as the crews, the summer will be long.",
+        "Enjoy the story of the harbour, told by the crews themselves.",
+        # a reader's comment that opens on the same question and asks nothing
+        "Enjoyed the article? I did not. The author misses the point about the harbour fees.",
         "If you enjoyed this article " + "and the long report it quotes from the harbour board " * 5,
+    ]
+    assert [t for t in story if model.calls(t)] == []
+
+
+def test_a_link_to_the_readers_account_is_a_call_as_a_link_only() -> None:
+    """A link to the reader's account ("Log In", "Sign up / Log in", "Register | Lost your
+    password?", "Anmelden", in the languages `calls` names) over or under the story is a call as
+    a link's text only, as a bare link back up is: a manual may head a section "Sign in", and a
+    line of a story may say "Register"; a sentence about signing in is no call either way."""
+    links = ["Log In", "Sign in", "Sign up / Log in", "Register | Lost your password?", "Login"]
+    links += ["Anmelden", "Einloggen", "Se connecter", "Iniciar sesión", "Accedi", "Inloggen"]
+    links += ["Zaloguj się", "Create an account", "My Account"]
+    assert [t for t in links if model.calls(t) or not model.calls(t, linked=True)] == []
+    stays = ["Sign in to the harbour board's portal with your ferry card", "Register your boat"]
+    stays += ["Anmelden bis Freitag"]
+    stays += ["register()", "login()"]  # a manual's link to a function of that name
+    assert [t for t in stays if model.calls(t, linked=True)] == []
+
+
+def test_a_paywalls_notice_is_a_call() -> None:
+    """A paywall's notice where the story stops ("To view the full story, please subscribe ...",
+    "Kostenlos registrieren und weiterlesen", "already a subscriber? log in", in the languages
+    `calls` names) asks the reader to pay or sign in for the rest and is a call, up to
+    `APPEAL_WORDS` words; a sentence naming the full story without asking for an account, or
+    subscribers without the rest of the story, is the story's, and so is a longer paragraph."""
+    notices = [
+        "To view the full story, please subscribe to The Harbour Times. You can choose a yearly pass.",
+        "Subscribe now to our e-edition for the full story.",
+        "If you\u2019re seeing this message but you\u2019re already a subscriber, you can log in for access.",
+        "Kostenlos registrieren und weiterlesen",
+        "Schon registriert? Hier einloggen",
+        "Abonnez-vous pour lire la suite de cet article.",
+        "Suscríbete para seguir leyendo.",
+        "Registrati per continuare a leggere",
+        "Assine para continuar lendo.",
+        "Log in om verder te lezen",
+        "Zaloguj się, aby czytać dalej",
+    ]
+    assert [t for t in notices if not model.calls(t)] == []
+    story = [
+        "Read the full story in the report the harbour board published on Tuesday.",
+        "For subscribers, the ferry timetable is in the members' area under Settings.",
+        "She registered the boat in May. The full story came out a year later.",
+        "Full access to the harbour requires a paid permit, the board said.",
+        # a how-to's cue to read on, about an account it explains
+        "Keep reading to learn how to register your boat with the harbour board online.",
+        "Continue reading below to find out how to log in to the ferry portal.",
+        "To view the full story, please subscribe to the harbour board's report "
+        + "on the ferries, the crews and the timetable for the summer " * 4,
     ]
     assert [t for t in story if model.calls(t)] == []
 

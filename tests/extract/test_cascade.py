@@ -520,6 +520,19 @@ def test_a_standfirst_trafilaturas_rules_remove_is_kept_under_the_title() -> Non
     assert found == [c, c, b]
 
 
+def test_a_paywalls_notice_under_the_title_is_no_standfirst() -> None:
+    """A paywall's box right under the `<h1>` that trafilatura's rules remove (its vote) sits where a
+    standfirst does, but its notice ("Subscribe to continue reading ...") asks the reader to pay for
+    the story and is a call (`calls`): it goes, and the story under it stays."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    notice = "Subscribe to continue reading the full story. Already a subscriber? Log in to your account."
+    texts = ["Ferries", notice, STORY_TEXT, OTHER_TEXT]
+    rows = [SURE, LEANS, SURE, SURE]
+    votes = [0.0, 1.0, 0.0, 0.0]
+    sizes = _sizes(rows, texts)
+    assert model.sure(rows, sizes, texts=texts, tags=["h1", "p", "p", "p"], votes=votes) == [c, b, c, c]
+
+
 def test_a_doubted_summary_under_a_teasers_h1_is_not_kept() -> None:
     """Only the page's first `<h1>` (its title) has a standfirst: a doubted paragraph under a later
     `<h1>` (a teaser's headline in a rail after the story) is its summary and goes; the same
