@@ -162,7 +162,7 @@ def resolve_encoding(body: bytes, content_type: str | None, *, source: str) -> s
     if not found:  # text dense in accents may read as messy in every encoding: the least messy
         found = from_bytes(body, preemptive_behaviour=False, cp_isolation=_DETECTABLE, threshold=1.0)
     best = _reading(body, list(found))
-    name = _detected(best.encoding) if best is not None else None
+    name = _detected(best) if best is not None else None
     if name is None and contradicted:  # nothing better than the label: as declared
         return "utf-8"
     if name is None:
@@ -193,23 +193,54 @@ _STRAY_SCAN = 100_000
 _STRAY_KINDS = frozenset({"No", "Sc", "Cc", "Co", "Cn"})
 
 
-def _reading(body: bytes, found: list[CharsetMatch]) -> CharsetMatch | None:
+# The languages each Windows code page was made for (Microsoft's code page tables): over a short
+# text, detection has no statistics to go on (charset_normalizer finds no language in a sentence
+# and ranks its readings by name), so a Turkish, Russian, Polish or Lithuanian sentence came out in
+# another code page ("ba\u00fekenti" for "ba\u015fkenti", "sostin\u00eb" for "sostin\u0117"). There,
+# each code page reads the text and py3langid's probability of that page's languages decides.
+_CODE_PAGE_LANGUAGES = {
+    "cp1250": frozenset({"pl", "cs", "sk", "hu", "sl", "hr", "ro", "bs", "sq", "sr"}),
+    "cp1251": frozenset({"ru", "uk", "bg", "sr", "mk", "be"}),
+    "cp1252": frozenset({"en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "nb", "nn", "fi",
+                         "ca", "is", "ga", "gl", "eu", "af", "id", "ms", "sw", "la", "oc", "lb", "fo",
+                         "wa", "br", "cy", "eo"}),
+    "cp1253": frozenset({"el"}),
+    "cp1254": frozenset({"tr", "az"}),
+    "cp1255": frozenset({"he", "yi"}),
+    "cp1256": frozenset({"ar", "fa", "ur"}),
+    "cp1257": frozenset({"lt", "lv", "et"}),
+    "cp1258": frozenset({"vi"}),
+}  # fmt: skip
+# A reading in the script of one language (Greek, Hebrew, Arabic) is that language to py3langid
+# whatever its words (Russian read as Hebrew is Hebrew at 0.98): it tells nothing, so these
+# compete only where detection chose one of them
+_ONE_SCRIPT = frozenset({"cp1253", "cp1255", "cp1256"})
+_AROUND = 60  # bytes read on each side of a byte beyond ASCII: its word and the words beside it
+_CLEAR = 0.5  # the share of its languages a reading needs to replace one of no Windows code page
+
+
+def _reading(body: bytes, found: list[CharsetMatch]) -> str | None:
     """Detection's reading: its first, or windows-1252 where it ranks equal to it (over a short text,
-    within `_SHORT_SLACK` of its mess); unless that one is
+    within `_SHORT_SLACK` of its mess); over a short text, the Windows code page whose languages the
+    text reads as clearly more (`_by_language`); else, where that one is
     single-byte with strays inside words (`_strays`) and another reads each of them as a letter and
-    has fewer: then the first such, in detection's order."""
+    has fewer: the first such, in detection's order."""
     if not found:
         return None
     sample = body[:_STRAY_SCAN]
     high = [m.start() for m in _NON_ASCII.finditer(sample)]
     slack = _SHORT_SLACK if len(high) <= _SHORT else 0.0
     best = next((m for m in found if m.encoding == _DEFAULT and _tied(m, found[0], slack)), found[0])
+    if len(high) <= _SHORT:
+        judged = _by_language(sample, high, best.encoding)
+        if judged is not None:
+            return judged
     first = _single_byte(sample, best.encoding)
     if first is None:
-        return best
+        return best.encoding
     strays = _strays(first, high)
     if not strays:
-        return best
+        return best.encoding
     for match in found:
         other = _single_byte(sample, match.encoding) if match is not best else None
         if (
@@ -217,8 +248,40 @@ def _reading(body: bytes, found: list[CharsetMatch]) -> CharsetMatch | None:
             and all(other[at].isalpha() for at in strays)
             and len(_strays(other, high)) < len(strays)
         ):
-            return match
-    return best
+            return match.encoding
+    return best.encoding
+
+
+def _by_language(sample: bytes, high: list[int], encoding: str) -> str | None:
+    """The Windows code page (none of `_ONE_SCRIPT`) that reads the text around the bytes beyond
+    ASCII as its own languages, by py3langid, with more probability than `encoding` does (`_CLEAR`
+    when it is no Windows code page, or one of `_ONE_SCRIPT`); None when none does."""
+    spans: list[list[int]] = []
+    for at in high:
+        if spans and at - _AROUND <= spans[-1][1]:
+            spans[-1][1] = at + _AROUND
+        else:
+            spans.append([max(at - _AROUND, 0), at + _AROUND])
+    tree = parse_html("\n".join(sample[a:b].decode("latin-1") for a, b in spans), "sample")
+    words = (tree.body.text(separator=" ") if tree.body is not None else "").encode("latin-1")
+    if not _NON_ASCII.search(words):  # in markup alone (an attribute, a comment): nothing to read
+        return None
+    from scraper.langid import shared  # noqa: PLC0415  # numpy and the model: only when needed
+
+    identifier = shared()
+
+    def share(codec: str) -> float:
+        try:
+            ranked = identifier.rank(words.decode(codec))
+        except UnicodeDecodeError:  # a byte this code page leaves undefined: no reading
+            return -1.0
+        return float(sum(p for language, p in ranked if language in _CODE_PAGE_LANGUAGES[codec]))
+
+    current = _detected(encoding) or encoding
+    floor = share(current) if current in _CODE_PAGE_LANGUAGES and current not in _ONE_SCRIPT else _CLEAR
+    shares = {codec: share(codec) for codec in _CODE_PAGE_LANGUAGES if codec not in _ONE_SCRIPT}
+    winner = max(shares, key=lambda codec: shares[codec])
+    return winner if shares[winner] > floor and winner != current else None
 
 
 def _single_byte(sample: bytes, encoding: str) -> str | None:

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from scraper.urls import redacted
+
 
 def utc_now() -> datetime:
     """The current time as an aware UTC datetime."""
@@ -131,12 +133,13 @@ class Document:
         return sha256_hex(self.text)
 
     def to_record(self) -> dict[str, Any]:
-        """The public record schema (docs/reference/records.md); keys in a stable order."""
+        """The public record schema (docs/reference/records.md); keys in a stable order. A URL's
+        password is never written (`urls.redacted`: "https://user:***@host/")."""
         return {
-            "url": self.url,
-            "final_url": self.final_url,
-            "canonical_url": self.canonical_url,
-            "source": portable_name(self.source),
+            "url": redacted(self.url),
+            "final_url": redacted(self.final_url),
+            "canonical_url": redacted(self.canonical_url),
+            "source": redacted(portable_name(self.source)),
             "title": self.title,
             "authors": list(self.authors),
             "date": self.date,

@@ -336,3 +336,29 @@ def test_detection_never_guesses_a_mac_encoding(text: str, codec: str) -> None:
     assert body.decode(resolve(body)) == text
     labelled = b'<meta charset="macintosh">' + "caf\u00e9 cr\u00e8me".encode("mac-roman")
     assert resolve(labelled) == "mac-roman"
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("T\u00fcrkiye'nin ba\u015fkenti Ankara'd\u0131r.", "cp1254"),
+        ("\u00c7ocuklar bah\u00e7ede oynuyor.", "cp1254"),
+        ("Yar\u0131n sabah erken kalkaca\u011f\u0131m.", "cp1254"),
+        ("\u041f\u0440\u0438\u0432\u0435\u0442, \u043a\u0430\u043a \u0434\u0435\u043b\u0430?", "cp1251"),
+        ("Dzie\u0144 dobry, jak si\u0119 masz?", "cp1250"),
+        ("Dobr\u00fd den, jak se m\u00e1te?", "cp1250"),
+        ("Budapest Magyarorsz\u00e1g f\u0151v\u00e1rosa.", "cp1250"),
+        ("Vilnius yra Lietuvos sostin\u0117.", "cp1257"),
+        ("R\u012bga ir Latvijas galvaspils\u0113ta.", "cp1257"),
+        ("\u0160iandien gra\u017ei diena.", "cp1257"),
+        ("\u00catre ou ne pas \u00eatre.", "cp1252"),
+        ("A\u00e7\u00facar e caf\u00e9.", "cp1252"),
+    ],
+)
+def test_a_short_text_is_read_in_the_code_page_of_its_language(text: str, codec: str) -> None:
+    """A sentence without a charset, in a Windows code page: detection has no statistics over so
+    few letters (it ranks its readings by name), and a Turkish, Russian, Polish, Czech, Hungarian,
+    Lithuanian or Latvian sentence came out in another code page ("ba\u00fekenti", "sostin\u00eb").
+    The code page whose languages py3langid reads in it wins."""
+    body = f"<html><body><p>{text}</p></body></html>".encode(codec)
+    assert body.decode(resolve(body)) == body.decode(codec)

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 from scraper import dom
 from scraper.crawl.discover import feed_links
 from scraper.crawl.links import extract_links
-from scraper.dom import MAX_NESTING, flattening, parse_html
+from scraper.dom import MAX_ATTRIBUTES, MAX_NESTING, flattening, parse_html
 from scraper.errors import ExtractionError
 from scraper.extract.metadata import canonical_url
 
@@ -255,3 +255,35 @@ def test_nesting_past_the_bound_is_flattened_before_the_parse_only_where_asked()
     first = flat.css_first("p")
     assert first is not None and first.parent is not None and first.parent.tag == "div"
     assert depth(parse_html(html, "deep")) > deep  # outside: as written
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        " ".join(f"a{i}=x" for i in range(30_000)),  # plain
+        " ".join(f'a{i}=">"' for i in range(30_000)),  # a quoted value may hold ">"
+        "".join(f'a{i}=""' for i in range(30_000)),  # no white space after a quoted value
+        "/".join(f"a{i}" for i in range(30_000)),  # "/" parts names too
+        " ".join(f"<a{i}" for i in range(30_000)),  # a name may start with "<" or "="
+        " ".join(f"=a{i}" for i in range(30_000)),
+    ],
+)
+def test_an_element_past_the_attribute_bound_loses_the_rest_before_the_parse_only_where_asked(
+    attributes: str,
+) -> None:
+    """Within `flattening()` (extraction in this process, where lexbor's parse, quadratic in an
+    element's attributes, cannot be stopped), an element keeps its first MAX_ATTRIBUTES attributes
+    however they are written; the text stays, and raw text and comments are not read as tags."""
+    script = "<script>if (a <b " + " ".join(f"c{i}" for i in range(400)) + ") {}</script>"
+    comment = "<!-- <i " + " ".join(f"c{i}" for i in range(400)) + "> -->"
+    html = f"<html><body>{script}{comment}<div {attributes}><p>words</p></div><p>after</p></body></html>"
+    with flattening():
+        tree = parse_html(html, "crowded")
+        assert dom.bounded_html(html).startswith(f"<html><body>{script}{comment}<div ")
+    div = tree.css_first("div")
+    assert div is not None and len(div.attributes) == MAX_ATTRIBUTES
+    assert [p.text() for p in tree.css("p")] == ["words", "after"]
+    plain = "<body><div " + " ".join(f"a{i}" for i in range(MAX_ATTRIBUTES)) + "><p>x</p></div></body>"
+    with flattening():
+        assert dom.bounded_html(plain) == plain
+    assert dom.bounded_html(html) is html  # outside: as written

@@ -588,7 +588,9 @@ def test_a_site_serving_every_trap_at_once_is_crawled_within_its_limits(
     assert (report["status"], report["stopped_early"]) == ("stopped", True)
     took = datetime.fromisoformat(report["finished_at"]) - datetime.fromisoformat(report["started_at"])
     assert took.total_seconds() <= max_duration + OVERSHOOT
-    assert elapsed < max_duration + OVERSHOOT + 15  # the interpreter and the workers starting, too
+    # the interpreter and the workers starting too, on a machine shared with other runs: a bound
+    # against a hang, not a timing (the report's own `took` above is the limit under test)
+    assert elapsed < max_duration + OVERSHOOT + 30
     assert not any("cookie" in r.headers for r in server.requests)
     assert any("not in the crawl's scope" in p["reason"] for p in report["problems"])
     assert max(len(line) for line in done.stdout.splitlines()) < 1000

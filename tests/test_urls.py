@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from scraper.urls import join_url
+from scraper.urls import join_url, redacted
 
 
 def test_relative_links_resolve_against_the_base() -> None:
@@ -24,3 +26,32 @@ def test_relative_links_resolve_against_the_base() -> None:
 def test_malformed_urls_give_none(base: str, href: str) -> None:
     """What urllib refuses with ValueError is no URL: None, never an exception."""
     assert join_url(base, href) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("http://user:pw1@127.0.0.1:9/x: cannot connect", "http://user:***@127.0.0.1:9/x: cannot connect"),
+        ("https://u:p@ss@host/a@b", "https://u:***@host/a@b"),  # urlsplit's password: "p@ss"
+        ("'HTTPS://:token@H' and ftp://a:b@c/", "'HTTPS://:***@H' and ftp://a:***@c/"),
+        ('{"url":"http://a:b@c/","to":"d@e"}', '{"url":"http://a:***@c/","to":"d@e"}'),
+        (
+            "https://name@host/ mailto:a@b.c http://h/?q=a:b@c",
+            "https://name@host/ mailto:a@b.c http://h/?q=a:b@c",
+        ),
+    ],
+)
+def test_redacted_hides_the_password_of_every_url_in_a_text(text: str, shown: str) -> None:
+    """The password of a URL's user info is `***` wherever the URL stands in a text; a user name
+    alone, an address and a query are no password."""
+    assert redacted(text) == shown
+    assert redacted(None) is None
+
+
+def test_redacted_reads_a_hostile_text_in_linear_time() -> None:
+    """A 200,000-character text that starts a scheme at every other letter, or holds "://" and ":"
+    without end, is read in linear time: a scan from every possible scheme start ran for minutes."""
+    for text in ("a." * 100_000 + "@", "x://a:" * 30_000 + "@", ("x://a:" + "b" * 1000) * 200 + "@"):
+        started = time.monotonic()
+        assert redacted(text).count("***") <= text.count("://")
+        assert time.monotonic() - started < 1

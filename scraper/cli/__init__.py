@@ -28,6 +28,7 @@ from scraper import extract
 from scraper.cli import clean, completion, crawl, export, runs, serve
 from scraper.cli.output import Options
 from scraper.cli.signals import Commands, on_sigterm
+from scraper.urls import redacted
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,13 +52,20 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     log_format = "%(levelname)s %(name)s: %(message)s"
     if not sys.stderr.isatty():  # a cron log or a file: every line says when (UTC)
         log_format = "%(asctime)s " + log_format
-    formatter = logging.Formatter(log_format, datefmt="%Y-%m-%dT%H:%M:%SZ")
+    formatter = _Redacting(log_format, datefmt="%Y-%m-%dT%H:%M:%SZ")
     formatter.converter = time.gmtime
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
     logging.basicConfig(level=level, handlers=[handler])
     # trafilatura & co. only at -vv
     extract.quiet_libraries(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
+
+
+class _Redacting(logging.Formatter):
+    """Log lines without the password of any URL in them (`urls.redacted`), tracebacks included."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redacted(super().format(record))
 
 
 cli.add_command(clean.clean)

@@ -32,6 +32,7 @@ from scraper.cli.signals import StopOnSignals
 from scraper.config import Settings, Site, check_start_url
 from scraper.errors import ConfigError, LockedError, ScraperError, WriteError
 from scraper.models import CrawlProgress, CrawlReport, RunStatus
+from scraper.urls import redacted
 
 
 @click.command()
@@ -139,7 +140,7 @@ def crawl(
     if report_path is not None:
         try:  # the folder went read-only or full during the run: the summary above is printed
             corpus.write_text_atomically(
-                report_path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+                report_path, redacted(json.dumps(report.to_json(), indent=2, ensure_ascii=False)) + "\n"
             )
         except WriteError as exc:
             warn(f"--report {exc}")
@@ -213,7 +214,8 @@ def _print_report(report: CrawlReport, interrupted_by: int | None = None) -> Non
     if report.failed_total > len(report.failures):
         click.echo(f"  ... {report.failed_total - len(report.failures)} more failed (see --report)")
     for dead in report.dead_link_list[:_DEAD_LINKS_SHOWN]:
-        click.echo(f"  dead link {dead.url} (HTTP {dead.status}, linked from {dead.linked_from})")
+        linked_from = shorten(str(dead.linked_from))
+        click.echo(f"  dead link {shorten(dead.url)} (HTTP {dead.status}, linked from {linked_from})")
     if report.dead_links > _DEAD_LINKS_SHOWN:
         click.echo(f"  ... {report.dead_links - _DEAD_LINKS_SHOWN} more dead links (see --report)")
     for reason, count in sorted(report.skipped.items(), key=lambda item: (-item[1], item[0])):

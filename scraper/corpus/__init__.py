@@ -70,6 +70,9 @@ if TYPE_CHECKING:
         UrlMap as UrlMap,
     )
     from scraper.corpus.sources import (
+        blank as blank,
+    )
+    from scraper.corpus.sources import (
         expand as expand,
     )
     from scraper.corpus.sources import (
@@ -125,6 +128,7 @@ _EXPORTS = {
     "OutputDir": "scraper.corpus.shards",
     "Input": "scraper.corpus.sources",
     "UrlMap": "scraper.corpus.sources",
+    "blank": "scraper.corpus.sources",
     "expand": "scraper.corpus.sources",
     "input_sizes": "scraper.corpus.sources",
     "listed": "scraper.corpus.sources",
@@ -158,6 +162,7 @@ __all__ = [
     "UrlMap",
     "WarcArchive",
     "Writer",
+    "blank",
     "clean_stream",
     "clean_to_folder",
     "expand",

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from scraper.corpus.atomic import AtomicFile, mapped, write_text_atomically
 from scraper.models import RECORD_FIELDS, Document, sha256_hex
-from scraper.urls import is_http_url
+from scraper.urls import is_http_url, redacted
 
 __all__ = [
     "TEXT_FORMATS",
@@ -65,7 +65,7 @@ def render_markdown(doc: Document) -> str:
     return (
         "---\n"
         f"title: {value(doc.title)}\n"
-        f"url: {value(doc.url)}\n"
+        f"url: {value(redacted(doc.url))}\n"
         f"date: {value(doc.date)}\n"
         f"authors: {value(list(doc.authors))}\n"
         "---\n\n"

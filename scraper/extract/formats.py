@@ -34,6 +34,7 @@ from scraper.dom import BLOCK_ELEMENTS
 from scraper.extract.model import LINKED, calls, drop_copies
 from scraper.extract.rules import closing_rails, count_lists
 from scraper.models import Document
+from scraper.urls import redacted
 
 __all__ = [
     "Content",
@@ -972,7 +973,7 @@ def _extracted(doc: Document) -> _Extracted:
         for line in doc.text.splitlines():
             etree.SubElement(main, "p").text = remove_control_characters(line)
     comments = root.find("comments")
-    url = doc.url or doc.final_url
+    url = redacted(doc.url or doc.final_url)
     return _Extracted(
         title=doc.title,
         author="; ".join(doc.authors) or None,

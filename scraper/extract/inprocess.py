@@ -19,7 +19,8 @@ same (each exception dropped, or the watchdog not run in time on a loaded machin
 time too, as a pool worker past its limit is stopped. The exception is raised between two steps of
 Python code: a single C call (one regex, one parse) finishes first. The inputs that could make
 one C call long are bounded before it (`[fetch] max_bytes` on the input; element, depth and
-table caps in bounds.py; nesting that would make lexbor's parse quadratic, dom.flattening).
+table caps in bounds.py; nesting, or an element's attributes, that would make the parse
+quadratic: dom.flattening).
 
 The exception can land in any Python code the extracting thread runs, threading's own included,
 and under a tracer (coverage, a debugger, a profiler) also on the return from a `__enter__` that

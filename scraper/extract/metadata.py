@@ -17,7 +17,6 @@ of the fetch, nor before 1990 unless JSON-LD or a meta tag states it.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -194,13 +193,12 @@ def choose_language(declared: str | None, text: str, *fallback: str | None) -> L
     return LanguageChoice(declared, "declared")
 
 
-@functools.cache
 def _identifier() -> Any:
     """py3langid's model with probabilities normalised (softmax at a temperature of the text's
     length), loaded once per process, on first use (mapped from the user's cache: langid.py)."""
-    from scraper.extract.langid import identifier  # noqa: PLC0415  # numpy: on first use
+    from scraper.langid import shared  # noqa: PLC0415  # numpy: on first use
 
-    return identifier()
+    return shared()
 
 
 def _language_declarations(tree: LexborHTMLParser, objects: list[Any] | None) -> Iterator[str]:

@@ -536,7 +536,7 @@ _APPEAL = re.compile(
         (
             rf"if you (?:enjoyed|liked|like|loved|love) (?:reading )?(?:this|my|our) {_PIECE}\b",
             rf"if you(?:['\u2019]re| are) (?:enjoying|liking) (?:reading )?(?:this|my|our) {_PIECE}\b",
-            rf"(?:did you )?enjoy(?:ed)? (?:this|the|my|our) {_PIECE}\?",
+            rf"enjoy(?:ed)? (?:this|the|my|our) {_PIECE}\?",
             rf"(?:did|do) you (?:enjoy|like) (?:reading )?(?:this|my|our) {_PIECE}\b",
             r"(?:wenn|falls) (?:dir|ihnen|euch) (?:dieser|der|unser|mein)"
             r" (?:artikel|beitrag|text|blogbeitrag) gefallen hat",  # German
@@ -557,11 +557,13 @@ _APPEAL = re.compile(
 # this post?"), or the sentence goes on to ask (`_ASKS`: "If you enjoyed our roundup about AI,
 # subscribe ...", "If you liked this post you might also like:"); one that goes on about the piece
 # and asks nothing is the story's own tip ("If you like this recipe with pears, cut them thicker").
+# "Enjoyed the post?" asks after it ("Pin it for later!") or is all the block says: a reader's
+# comment may open on it ("Enjoyed the article? I did not.").
 _CLAUSE_END = re.compile(r"\s*(?:[,.;:!?\u2026\u2013\u2014)(]|-|$)|\s+(?:and|or|so far|too|as well)\b")
 _ASKS = re.compile(
     r"\b(?:subscribe|share|follow|support|sign up|join|donate|consider|check out|tell|leave a|let (?:me|us)"
     r"|comment|newsletter|patreon|buy me|(?:might|may|will|would|'ll) (?:also )?(?:like|love|enjoy)"
-    r"|read (?:more|next)|more (?:like this|posts|articles|stories|recipes))\b"
+    r"|read (?:more|next)|more (?:like this|posts|articles|stories|recipes)|pin (?:it|this|me))\b"
 )
 # A paywall's notice where the story stops ("To view the full story, please subscribe to ...",
 # "Subscribe now to our e-edition for the full story", "Kostenlos registrieren und weiterlesen",
@@ -571,7 +573,8 @@ _ASKS = re.compile(
 # `APPEAL_WORDS` words; either alone is a story's ("the full story", "subscribers", "register").
 _REST = re.compile(
     r"\b(?:full|whole|entire) (?:story|article)|\brest of (?:the|this) (?:story|article)"
-    r"|\b(?:continue|keep) reading|already (?:a )?(?:subscriber|member)|already have an account"
+    r"|\b(?:continue|keep) reading(?! (?:to|below)\b)"  # not a how-to's "Keep reading to learn how to ..."
+    r"|already (?:a )?(?:subscriber|member)|already have an account"
     r"|weiterlesen|(?:ganzen|vollständigen|kompletten) (?:artikel|beitrag|text)"  # German
     r"|(?:bereits|schon) (?:abonnent|registriert|abonniert)"
     r"|lire la suite|l'article (?:complet|en entier)|déjà abonné"  # French
@@ -1375,6 +1378,8 @@ def calls(text: str, *, linked: bool = False, heads: bool = False) -> bool:
     read = composed(text)
     if words(read, CALL_WORDS + 1) > CALL_WORDS:
         return _appeals(text) or _paywalls(text)
+    # a function a manual links to ("register()", "login()") is no link to the reader's account
+    linked = linked and not read.rstrip().endswith("()")
     if _is_call(_folded_call(read), linked=linked, heads=heads):
         return True
     lines = [folded for line in read.splitlines() if (folded := _folded_call(line))]
@@ -1412,6 +1417,8 @@ def _appeals(text: str) -> bool:
     ):
         return False
     rest = folded[found.end() :]
+    if folded.startswith("enjoy"):  # "Enjoyed the article?" then asks, or is all the block says
+        return not rest or _ASKS.search(rest) is not None
     return not folded.startswith(("if you", "did you", "do you")) or bool(
         _CLAUSE_END.match(rest) or _ASKS.search(rest)
     )

@@ -46,7 +46,7 @@ from trafilatura.xml import xmltotxt
 from scraper.charset import decided, page_from_bytes
 from scraper.config import ExtractSettings
 from scraper.dates import iso_day, states_day, states_some_day
-from scraper.dom import WORD, composed, parse_html
+from scraper.dom import WORD, bounded_html, composed, parse_html
 from scraper.errors import NoMainContent
 from scraper.extract import bylines, catstags, lxmlclasses
 from scraper.extract import model as block_model
@@ -130,7 +130,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     trace = trace if trace is not None else Trace()
     trace.lap("metadata")  # decoding the page, if it was not decoded yet
     page = decided(page)
-    html = page.html
+    html = bounded_html(page.html)  # as lexbor reads it here, for lxml too (trafilatura, htmldate)
     _refuse_unmarked(html, page.source)
     tree = parse_html(html, page.source)
     bounded = simplify(tree, page.source)

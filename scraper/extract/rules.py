@@ -550,26 +550,32 @@ def closing_rails(texts: Sequence[str]) -> int:
 
 # a label with a count in brackets after it: a shop's filter ("Down (132)"), an archive's month
 # ("November (5)"), a category ("Power Banks (158)", "露營全紀錄 (4)")
-_COUNTED_LABEL = re.compile(r"[^()]{1,40} \(\d[\d,.]*\)")
+_COUNTED_LABEL = re.compile(r"[^()]{1,40} \((\d[\d,.]*)\)")
 _COUNT_RUN = 3  # counted labels in a row that make a list of them (`count_lists`)
+# a year in brackets: a list whose every "count" is one names works or events with their years
+# ("The Godfather (1972)", "Casablanca (1942)": a film critic's list, a discography), no counts
+_YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 
 
 def count_lists(texts: Sequence[str]) -> list[int]:
     """The indices of `texts` (a text's blocks, in order) in runs of `_COUNT_RUN` or more in a row
     that are each a label with a count after it (`_COUNTED_LABEL`): a shop's filters, a blog's
     archive or categories, which say where else to go and how much is there, not what this page
-    says; none where those runs hold half the text's words or more (a category page whose text is
-    its subcategories, each with its count). The one home of that reading for the blocks' verdicts
-    (model._unasked) and for trafilatura's text (formats.remove_count_lists)."""
+    says; not a run whose every count reads as a year (`_YEAR`: a critic's list of films, each
+    with its year); none where those runs hold half the text's words or more (a category page whose
+    text is its subcategories, each with its count). The one home of that reading for the blocks'
+    verdicts (model._unasked) and for trafilatura's text (formats.remove_count_lists)."""
     found: list[int] = []
     run: list[int] = []
+    years = True  # whether each count of the run reads as a year (`_YEAR`)
     for i, text in enumerate((*texts, "")):
-        if _COUNTED_LABEL.fullmatch(" ".join(text.split())):
+        if counted := _COUNTED_LABEL.fullmatch(" ".join(text.split())):
             run.append(i)
+            years = years and _YEAR.fullmatch(counted.group(1)) is not None
             continue
-        if len(run) >= _COUNT_RUN:
+        if len(run) >= _COUNT_RUN and not years:
             found += run
-        run = []
+        run, years = [], True
     listed = sum(len(texts[i].split()) for i in found)
     return found if 2 * listed < sum(len(text.split()) for text in texts) else []
 

@@ -19,8 +19,9 @@ Errors are JSON `{"error": reason}` with a status:
     400  a request that is no clean request (neither url nor html, --precision with --recall, ...)
     408  a body not all received within the guard's body_timeout (scraper/serve/limits.py)
     413  a body or HTML larger than the limits
-    422  the page cannot be cleaned: refused (private address, robots.txt, not HTML, too large)
-         or its extraction failed (time or memory limit, too complex)
+    422  the page cannot be cleaned: refused (private address, robots.txt, not HTML, too large),
+         nothing but white space (`html: empty input`, `URL: empty response`, as `clean` fails
+         them: `corpus.blank`) or its extraction failed (time or memory limit, too complex)
     502  the page's server answered with an error, or could not be reached
 """
 
@@ -49,15 +50,16 @@ from pydantic import (
     WrapValidator,
     model_validator,
 )
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scraper.config import ExtractSettings, Settings
-from scraper.corpus import forms_needed, text_format
+from scraper.corpus import blank, forms_needed, text_format
 from scraper.errors import ExtractionError, FetchError, ScraperError, SourceError, TransientFetchError
 from scraper.extract import ExtractionPool, clean_html, extract_document
 from scraper.fetch import Fetcher, Politeness, fetch_politely
 from scraper.models import Document
 from scraper.serve.limits import Guard, GuardLimits
-from scraper.urls import url_flaw
+from scraper.urls import redacted, url_flaw
 
 __all__ = ["ROBOTS_TTL", "ServeOptions", "create_app"]
 
@@ -171,6 +173,15 @@ def _reasons(exc: ValidationError | RequestValidationError, *, skip: int = 0, wh
     return "; ".join(reasons)
 
 
+def _unreadable(cause: BaseException) -> str:
+    """Why the JSON parser gave up on a body whose syntax it did not refuse."""
+    if isinstance(cause, RecursionError):
+        return "nested too deep"
+    if isinstance(cause, UnicodeDecodeError):
+        return "not UTF-8"
+    return str(cause).split(";", 1)[0] or type(cause).__name__
+
+
 def _item_or_invalid(value: Any, handler: ValidatorFunctionWrapHandler) -> CleanRequest:
     """A batch's item, or where it is no clean request (a malformed URL in a hundred) an item that
     says so on its own line: one item's bad input is its failure, not the batch's (a 400 for all)."""
@@ -206,7 +217,7 @@ class _Failed(Exception):
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(status, reason)
         self.status = status
-        self.reason = reason
+        self.reason = redacted(reason)  # a URL's password is never written back (urls.redacted)
 
 
 class _Service:
@@ -252,14 +263,19 @@ class _Service:
         html, url = request.html or "", request.url
         source = url or "html"
         limit = self.settings.fetch.max_bytes
-        if len(html.encode("utf-8", errors="surrogatepass")) > limit:
+        body = html.encode("utf-8", errors="surrogatepass")
+        if len(body) > limit:
             raise SourceError(source, f"html larger than {limit} bytes (fetch.max_bytes)")
+        if blank(body):  # as `clean` fails an empty file or stdin: nothing was cleaned
+            raise _Failed(422, f"{source}: empty input")
         settings = request.apply(self.settings.extract_for(url))
         work = functools.partial(clean_html, url=url, settings=settings, source=source)
         return await self._extract(source, work, html)
 
     async def _fetch_and_clean(self, request: CleanRequest, url: str) -> Document:
         page = await fetch_politely(self.fetcher, self.politeness(), url)
+        if blank(page.body):  # as `clean URL` fails an empty 200
+            raise _Failed(422, f"{url}: empty response")
         settings = request.apply(self.settings.extract_for(page.final_url or page.url))
         return await self._extract(url, extract_document, page, settings)
 
@@ -295,6 +311,17 @@ def create_app(settings: Settings, options: ServeOptions) -> Guard:
             reason = f"body: send JSON, with Content-Type: application/json (not {media or 'none'})"
             return JSONResponse({"error": reason}, status_code=400)
         return JSONResponse({"error": _reasons(exc, skip=1)}, status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """Every error in the service's one shape, `{"error": reason}`: FastAPI's own (an unknown
+        path, a body it cannot parse) said `{"detail": ...}`, and a body JSON could not read for
+        another reason than its syntax (nested 100,000 deep, a number of 5,000 digits, bytes that
+        are no UTF-8) only "There was an error parsing the body"."""
+        reason = str(exc.detail)
+        if exc.__cause__ is not None:
+            reason = f"body: not JSON that can be read: {_unreadable(exc.__cause__)}"
+        return JSONResponse({"error": reason}, status_code=exc.status_code, headers=exc.headers)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:
@@ -350,9 +377,13 @@ async def _lines(service: _Service, items: list[CleanRequest]) -> AsyncIterator[
             try:
                 return (await service.clean(item)).to_record()
             except _Failed as failed:
-                return {"source": item.url or "html", "error": failed.reason, "status": failed.status}
+                return {
+                    "source": redacted(item.url or "html"),
+                    "error": failed.reason,
+                    "status": failed.status,
+                }
             except ScraperError as exc:  # anything else of the tree is this item's, not the batch's
-                return {"source": item.url or "html", "error": str(exc), "status": 422}
+                return {"source": redacted(item.url or "html"), "error": redacted(str(exc)), "status": 422}
 
     tasks = [asyncio.create_task(one(item)) for item in items]
     try:

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -518,3 +519,31 @@ def _library_lines_only_at_vv(source: Path, text: str, library: str) -> None:
     assert done.stderr == ""
     command = [sys.executable, "-m", "scraper", "-vv", "clean", str(source)]
     assert library in subprocess.run(command, capture_output=True, text=True, check=False).stderr
+
+
+def test_a_url_password_is_never_shown_nor_written(runner: CliRunner, tmp_path: Path) -> None:
+    """`clean` and `crawl` of URLs with a password (sent as Basic auth) show and write it as
+    `***`: the error line, the records (url, final_url, canonical_url, source, Markdown's front
+    matter), the printed report and the JSON report."""
+    with socket.socket() as probe:  # a port nobody listens on once this closes
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "fast.toml"
+    config.write_text("[fetch]\nmax_attempts = 1\nper_host_delay = 0\n", encoding="utf-8")
+    dead = f"http://reader:hunter22@127.0.0.1:{port}/story"
+    with LocalServer({"/story": Route(body=(SEED / "page.html").read_bytes())}) as server:
+        story = server.url("/story").replace("http://", "http://reader:hunter22@")
+        cleaned = runner.invoke(cli, ["clean", story, dead, "--format", "jsonl", "--config", str(config)])
+        markdown = runner.invoke(cli, ["clean", story, "--format", "markdown", "--config", str(config)])
+    report = tmp_path / "report.json"
+    crawled = runner.invoke(
+        cli, ["crawl", dead, "--db", str(tmp_path / "db"), "--report", str(report), "--config", str(config)]
+    )
+    assert (cleaned.exit_code, markdown.exit_code, crawled.exit_code) == (1, 0, 1)
+    record = json.loads(cleaned.stdout)
+    assert record["url"] == record["final_url"] == record["source"] == story.replace("hunter22", "***")
+    assert cleaned.stderr.startswith(f"scraper: {dead.replace('hunter22', '***')}: ")
+    shown = [cleaned.stdout, cleaned.stderr, markdown.stdout, crawled.stdout, crawled.stderr]
+    shown.append(report.read_text())
+    assert "reader:***@" in crawled.stdout and "reader:***@" in report.read_text()
+    assert not [text for text in shown if "hunter22" in text]

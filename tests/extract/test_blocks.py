@@ -849,6 +849,8 @@ def test_an_appeal_closing_the_story_is_a_call() -> None:
         "Wenn Ihnen der Winter gefallen hat, wird Ihnen der Frühling auch gefallen.",
         "If you are enjoying this story about the ferries as much as the crews, the summer will be long.",
         "Enjoy the story of the harbour, told by the crews themselves.",
+        # a reader's comment that opens on the same question and asks nothing
+        "Enjoyed the article? I did not. The author misses the point about the harbour fees.",
         "If you enjoyed this article " + "and the long report it quotes from the harbour board " * 5,
     ]
     assert [t for t in story if model.calls(t)] == []
@@ -865,6 +867,7 @@ def test_a_link_to_the_readers_account_is_a_call_as_a_link_only() -> None:
     assert [t for t in links if model.calls(t) or not model.calls(t, linked=True)] == []
     stays = ["Sign in to the harbour board's portal with your ferry card", "Register your boat"]
     stays += ["Anmelden bis Freitag"]
+    stays += ["register()", "login()"]  # a manual's link to a function of that name
     assert [t for t in stays if model.calls(t, linked=True)] == []
 
 
@@ -893,6 +896,9 @@ def test_a_paywalls_notice_is_a_call() -> None:
         "For subscribers, the ferry timetable is in the members' area under Settings.",
         "She registered the boat in May. The full story came out a year later.",
         "Full access to the harbour requires a paid permit, the board said.",
+        # a how-to's cue to read on, about an account it explains
+        "Keep reading to learn how to register your boat with the harbour board online.",
+        "Continue reading below to find out how to log in to the ferry portal.",
         "To view the full story, please subscribe to the harbour board's report "
         + "on the ferries, the crews and the timetable for the summer " * 4,
     ]

@@ -457,6 +457,19 @@ def test_a_list_of_labels_each_with_a_count_goes(cascade: bool, listed: str) -> 
     assert rules.count_lists(["Comments (3) and a reply (1)", "Shares (2)"]) == []
 
 
+def test_a_list_of_works_each_with_its_year_is_no_count_list() -> None:
+    """A list whose every bracketed number reads as a year ("The Godfather (1972)", a critic's
+    films, a discography's albums) names works, not where else to go and how many are there: it
+    stays (rules.count_lists), under the story's paragraphs as on its own."""
+    films = ["The Godfather (1972)", "Casablanca (1942)", "Vertigo (1958)", "Chinatown (1974)"]
+    story = "The crews are pleased with the plan, they said on Tuesday, and the board agreed with them."
+    assert rules.count_lists([story, story, *films, story]) == []
+    assert rules.count_lists([story, story, "March (4)", "May (1999)", "June (12)", story]) == [2, 3, 4]
+    listed = "<h2>The films</h2><ul>" + "".join(f"<li>{film}</li>" for film in films) + "</ul>"
+    doc = clean_html(_article(body=f"<h1>Ferries</h1>{PARAGRAPHS}{listed}"))
+    assert "Casablanca (1942)" in doc.text and "Vertigo (1958)" in doc.text
+
+
 def test_addresses_are_kept_as_the_page_writes_them() -> None:
     """The image and canonical URLs are not composed (NFC) as the text is: a decomposed letter in a
     URL is other bytes once percent-encoded, so composing it would name another resource."""

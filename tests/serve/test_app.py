@@ -55,6 +55,7 @@ def service() -> Iterator[Running]:
         "/robots.txt": Route(body="User-agent: *\nDisallow: /private\n"),
     }
     routes["/private/story"] = Route(body=seed)
+    routes["/empty"] = Route(body=b" \n")
     with LocalServer(routes) as pages, LocalServer({"/story": Route(body=seed)}, host="127.0.0.2") as private:
         # the pages' host is a [[sites]] entry with a user agent of its own (its [fetch] keys apply)
         site = Site(name="pages", start_urls=(pages.base,), user_agent=SITE_AGENT)
@@ -443,3 +444,42 @@ def test_a_batch_item_that_is_no_clean_request_is_that_items_line(service: Runni
     assert lines[3]["error"] == "html: Input should be a valid string"
     assert lines[5]["error"] == "item: Input should be a valid dictionary or object to extract fields from"
     assert lines[4]["error"] == "nope: Extra inputs are not permitted"
+
+
+def test_empty_html_or_an_empty_response_fails_as_clean_fails_it(service: Running) -> None:
+    """`html` of nothing but white space, or a URL whose 200 is empty, is that request's failure
+    (422, `clean`'s reason), never a 200 with a skip record, as `clean` exits 1 on them; in a
+    batch, that item's line."""
+    empty = service.pages.url("/empty")
+    for body, said in (({"html": ""}, "html: empty input"), ({"html": " \n\t"}, "html: empty input")):
+        answer = _post(service, "/v1/clean", body)
+        assert (answer.status_code, answer.json()) == (422, {"error": said})
+    answer = _post(service, "/v1/clean", {"url": empty})
+    assert (answer.status_code, answer.json()) == (422, {"error": f"{empty}: empty response"})
+    answer = _post(service, "/v1/clean/batch", {"items": [{"html": "", "url": "https://news.example/a"}]})
+    line = json.loads(answer.text)
+    assert (line["status"], line["error"]) == (422, "https://news.example/a: empty input")
+
+
+def test_every_error_has_the_one_shape_and_no_password(service: Running) -> None:
+    """A body JSON cannot read for another reason than its syntax (nested 100,000 deep, a number
+    of 5,000 digits, bytes that are no UTF-8) and an unknown path are `{"error": reason}` like
+    every other error (FastAPI said `{"detail": "There was an error parsing the body"}`); a URL's
+    password is `***` in an error (the service echoed it)."""
+    sent = {
+        b'{"html": '
+        + b"[" * 100_000
+        + b"]" * 100_000
+        + b"}": "body: not JSON that can be read: nested too deep",
+        b'{"html": "<p>x</p>", "fast": 1' + b"0" * 5000 + b"}": "body: not JSON that can be read: Exceeds",
+        b'{"html": "<p>\xff\xfe</p>"}': "body: not JSON that can be read: not UTF-8",
+    }
+    for body, said in sent.items():
+        answer = httpx.post(
+            service.base + "/v1/clean", content=body, headers={**AUTH, "Content-Type": "application/json"}
+        )
+        assert answer.status_code == 400 and answer.json()["error"].startswith(said)
+    assert httpx.get(service.base + "/v1/nowhere", headers=AUTH).json() == {"error": "Not Found"}
+    dead = service.private.url("/story").replace("http://", "http://reader:hunter22@")
+    answer = _post(service, "/v1/clean", {"url": dead})
+    assert answer.status_code == 422 and "reader:***@" in answer.text and "hunter22" not in answer.text

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from scraper.extract import langid
+from scraper import langid
 
 TEXTS = [
     "The quick brown fox jumps over the lazy dog while the committee debates the budget.",

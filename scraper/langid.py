@@ -1,6 +1,7 @@
 """py3langid's language model, unpacked once per machine and then mapped from the user's cache.
 
     identifier() -> py3langid's LanguageIdentifier (probabilities normalised)
+    shared()     -> the same, built once per process (metadata's language, charset's readings)
 
 py3langid ships its model as an LZMA-compressed npz (4.5 MB, 68 MB of arrays): unpacking it
 takes about a second of CPU in every process that detects a language, most of the cold start of
@@ -15,6 +16,7 @@ written or read (a read-only home, a damaged copy) leaves py3langid's own unpack
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -48,6 +50,12 @@ def identifier() -> Any:
         arrays = _unpack(source)
         _keep(arrays, folder)
     return _build(langid.LanguageIdentifier, arrays)
+
+
+@functools.cache
+def shared() -> Any:
+    """`identifier()`, built once per process, on first use."""
+    return identifier()
 
 
 def cache_root() -> Path:
