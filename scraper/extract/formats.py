@@ -767,12 +767,12 @@ def remove_closing_rails(body: etree._Element) -> bool:
 
 
 def remove_count_lists(body: etree._Element) -> bool:
-    """The blocks of `body` (trafilatura's main text) in a list of labels each with a count ("Down
+    """The blocks of `body` (trafilatura's main text) in a list of links each with a count ("Down
     (132)", "November (5)": `rules.count_lists`) taken out, in place; whether any was. The blocks'
     verdicts drop them where they stand (model._unasked); this drops them where trafilatura's text
     stands."""
     blocks = xml_blocks(body)
-    listed = count_lists([text for _, text in blocks])
+    listed = count_lists([text for _, text in blocks], [_linked(element, text) for element, text in blocks])
     for j in reversed(listed):
         _drop_own_text(blocks[j][0])
     return bool(listed)

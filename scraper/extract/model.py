@@ -1286,7 +1286,7 @@ def _unasked(
     `calls`; a bare "To the top" only where `links`, each block's share of link text, says it is
     mostly a link's: `LINKED`), and the rails' headings the kept text closes on ("Related Posts",
     "You may also like": `rules.closing_rails`), which head nothing of the story (a rail the pre-pass
-    or the model took), and the lists of labels each with a count (a shop's filters, a blog's
+    or the model took), and the lists of links each with a count (a shop's filters, a blog's
     archive: `rules.count_lists`). In `sure`; in `decide` only where its verdicts stand anyway: a page
     whose only change this would be keeps trafilatura's own text, which the blocks' verdicts do not
     match line for line (its list markers, a menu the trigram overlap counts as kept); the pipeline
@@ -1300,7 +1300,8 @@ def _unasked(
     for i in kept[len(kept) - closing_rails([texts[i] for i in kept]) :]:
         verdicts[i] = BOILERPLATE
     kept = [i for i, v in enumerate(verdicts) if v]
-    for j in count_lists([texts[i] for i in kept]):
+    linked = [links is not None and links[i] >= LINKED for i in kept]
+    for j in count_lists([texts[i] for i in kept], linked):
         verdicts[kept[j]] = BOILERPLATE
 
 

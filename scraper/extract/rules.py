@@ -557,19 +557,20 @@ _COUNT_RUN = 3  # counted labels in a row that make a list of them (`count_lists
 _YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
 
 
-def count_lists(texts: Sequence[str]) -> list[int]:
+def count_lists(texts: Sequence[str], linked: Sequence[bool]) -> list[int]:
     """The indices of `texts` (a text's blocks, in order) in runs of `_COUNT_RUN` or more in a row
-    that are each a label with a count after it (`_COUNTED_LABEL`): a shop's filters, a blog's
-    archive or categories, which say where else to go and how much is there, not what this page
-    says; not a run whose every count reads as a year (`_YEAR`: a critic's list of films, each
+    that are each a link's label with a count after it (`_COUNTED_LABEL`, mostly a link's text:
+    `linked`): a shop's filters, a blog's archive or categories, which say where else to go and how
+    much is there, not what this page says (a story's list of results, "Germany (3)", links
+    nowhere); not a run whose every count reads as a year (`_YEAR`: a critic's list of films, each
     with its year); none where those runs hold half the text's words or more (a category page whose
     text is its subcategories, each with its count). The one home of that reading for the blocks'
     verdicts (model._unasked) and for trafilatura's text (formats.remove_count_lists)."""
     found: list[int] = []
     run: list[int] = []
     years = True  # whether each count of the run reads as a year (`_YEAR`)
-    for i, text in enumerate((*texts, "")):
-        if counted := _COUNTED_LABEL.fullmatch(" ".join(text.split())):
+    for i, (text, link) in enumerate(zip((*texts, ""), (*linked, False), strict=True)):
+        if link and (counted := _COUNTED_LABEL.fullmatch(" ".join(text.split()))):
             run.append(i)
             years = years and _YEAR.fullmatch(counted.group(1)) is not None
             continue

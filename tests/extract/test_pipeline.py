@@ -431,30 +431,44 @@ def test_a_rails_heading_closing_the_text_goes(cascade: bool, closing: str) -> N
             f"<li><a href='/{m}'>{m} 2024</a> ({n})</li>" for m, n in (("March", 4), ("May", 7), ("June", 12))
         )
         + "</ul>",
-        "<p>Filter by size:</p><ul><li>Small (14)</li><li>Medium (30)</li><li>Large (4)</li></ul>",
+        "<p>Filter by size:</p><ul>"
+        + "".join(
+            f"<li><a href='?size={s}'>{s} ({n})</a></li>"
+            for s, n in (("Small", 14), ("Medium", 30), ("Large", 4))
+        )
+        + "</ul>",
     ],
 )
-def test_a_list_of_labels_each_with_a_count_goes(cascade: bool, listed: str) -> None:
-    """A run of three or more blocks that are each a label with a count ("March 2024 (4)", a blog's
-    archive; "Small (14)", a shop's filters) says where else to go, not what the page says, and goes
-    under the text, whichever path made it; a category page whose text is such a list keeps it, and
-    two in a row are no list."""
+def test_a_list_of_links_each_with_a_count_goes(cascade: bool, listed: str) -> None:
+    """A run of three or more blocks that are each a link's label with a count ("March 2024 (4)", a
+    blog's archive; "Small (14)", a shop's filters) says where else to go, not what the page says,
+    and goes under the text, whichever path made it. A story's own list of results with counts
+    links nowhere and stays; so does a category page whose text is such a list, and two in a row
+    are no list."""
     doc = clean_html(
         _article(body=f"<h1>Ferries</h1>{PARAGRAPHS}{listed}"), settings=ExtractSettings(cascade=cascade)
     )
     assert "(4)" not in doc.text and "(12)" not in doc.text and "(14)" not in doc.text
     assert "The new timetable starts on the first Monday of June" in doc.text
     labels = ["Radios (4)", "Power Banks (158)", "露營全紀錄 (4)"]
-    assert rules.count_lists(["The crews are pleased with the plan.", *labels]) == []
-    assert rules.count_lists(["The crews are pleased with the plan, they said on Tuesday.", *labels]) == [
-        1,
-        2,
-        3,
-    ]
-    assert (
-        rules.count_lists(["The crews are pleased with the plan, they said on Tuesday.", *labels[:2]]) == []
+    story = "The crews are pleased with the plan, they said on Tuesday."
+    assert rules.count_lists([story, *labels], [False, True, True, True]) == [1, 2, 3]
+    assert rules.count_lists([story, *labels], [False, True, False, True]) == []
+    assert rules.count_lists(["The crews are pleased.", *labels], [False, True, True, True]) == []
+    assert rules.count_lists([story, *labels[:2]], [False, True, True]) == []
+    assert rules.count_lists(["Comments (3) and a reply (1)", "Shares (2)"], [True, True]) == []
+
+
+@pytest.mark.parametrize("cascade", [True, False])
+def test_a_storys_list_of_counts_that_links_nowhere_stays(cascade: bool) -> None:
+    """A story's list of results, each a name with a count ("Norway (16)"), links nowhere: it is
+    the story's and stays (rules.count_lists reads only links' labels)."""
+    medals = "".join(f"<li>{c} ({n})</li>" for c, n in (("Norway", 16), ("Germany", 12), ("Canada", 11)))
+    doc = clean_html(
+        _article(body=f"<h1>Ferries</h1>{PARAGRAPHS}<p>The medal table:</p><ul>{medals}</ul>"),
+        settings=ExtractSettings(cascade=cascade),
     )
-    assert rules.count_lists(["Comments (3) and a reply (1)", "Shares (2)"]) == []
+    assert "Norway (16)" in doc.text and "Canada (11)" in doc.text
 
 
 def test_a_list_of_works_each_with_its_year_is_no_count_list() -> None:
@@ -463,8 +477,13 @@ def test_a_list_of_works_each_with_its_year_is_no_count_list() -> None:
     stays (rules.count_lists), under the story's paragraphs as on its own."""
     films = ["The Godfather (1972)", "Casablanca (1942)", "Vertigo (1958)", "Chinatown (1974)"]
     story = "The crews are pleased with the plan, they said on Tuesday, and the board agreed with them."
-    assert rules.count_lists([story, story, *films, story]) == []
-    assert rules.count_lists([story, story, "March (4)", "May (1999)", "June (12)", story]) == [2, 3, 4]
+    linked = [False, False, True, True, True, True, False]
+    assert rules.count_lists([story, story, *films, story], linked) == []
+    assert rules.count_lists([story, story, "March (4)", "May (1999)", "June (12)", story], linked[1:]) == [
+        2,
+        3,
+        4,
+    ]
     listed = "<h2>The films</h2><ul>" + "".join(f"<li>{film}</li>" for film in films) + "</ul>"
     doc = clean_html(_article(body=f"<h1>Ferries</h1>{PARAGRAPHS}{listed}"))
     assert "Casablanca (1942)" in doc.text and "Vertigo (1958)" in doc.text
