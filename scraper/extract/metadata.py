@@ -246,8 +246,10 @@ _BODY_BREAKS = ", ".join(sorted(dom.BLOCK_ELEMENTS | {"br"}))
 def body_paragraphs(raw: str) -> list[str]:
     """A declared `articleBody` as its paragraphs: split where it breaks its lines or where its
     HTML (some sites write it in the body) has a block or a <br>; tags and entities read as a
-    browser reads them (selectolax), scripts and styles dropped, white space folded."""
-    tree = LexborHTMLParser(f"<html><body>{raw}</body></html>")
+    browser reads them (selectolax), scripts and styles dropped, white space folded. Bounded as the
+    page is before lexbor reads it (`dom.bounded_html`): the body is the page's to write, and an
+    element of it with thousands of attributes would be as quadratic a parse as one in the page."""
+    tree = LexborHTMLParser(dom.bounded_html(f"<html><body>{raw}</body></html>"))
     body = tree.body
     if body is None:
         return []

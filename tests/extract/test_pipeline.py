@@ -7,6 +7,7 @@ import inspect
 import json
 import pickle
 import sys
+import time
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura import metadata as trafilatura_metadata
 
+from scraper import dom
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
 from scraper.extract import model as block_model
@@ -28,7 +30,7 @@ from scraper.extract import pipeline, rules
 from scraper.extract.authors import clean_authors
 from scraper.extract.blocks import FIRST_FEATURE_NAMES
 from scraper.extract.explanation import describe, explain
-from scraper.extract.metadata import canonical_url, declared_language, normalise_language
+from scraper.extract.metadata import body_paragraphs, canonical_url, declared_language, normalise_language
 from scraper.extract.pipeline import Trace, clean_html, extract, extract_document
 from scraper.models import Document, FetchedPage
 from tests.factories import fetched_page
@@ -1394,6 +1396,20 @@ def test_a_story_declared_only_in_json_ld_is_the_text(wrap: str) -> None:
     explanation = explain(_page(html), ExtractSettings())
     assert explanation.text_source == "json-ld"
     assert any("articleBody" in line for line in describe(explanation))
+
+
+def test_a_declared_body_is_bounded_as_the_page_is() -> None:
+    """An `articleBody` written as HTML is the page's to write: an element of it with 60,000
+    attributes (a lexbor parse quadratic in them, one C call no watchdog stops) loses those past
+    dom.MAX_ATTRIBUTES before it is read, in this process as the page itself does (dom.flattening),
+    and its text is read all the same."""
+    attributes = " ".join(f"data-a{i}=x" for i in range(60_000))
+    body = f"<div {attributes}>{_DECLARED_PARAGRAPHS[0]}</div><p>{_DECLARED_PARAGRAPHS[1]}</p>"
+    started = time.process_time()
+    with dom.flattening():
+        paragraphs = body_paragraphs(body)
+    assert time.process_time() - started < 2
+    assert paragraphs == _DECLARED_PARAGRAPHS[:2]
 
 
 def test_a_declared_body_in_html_is_read_as_a_browser_reads_it() -> None:
