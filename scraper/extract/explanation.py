@@ -37,6 +37,8 @@ class Explanation:
     page_type: str | None
     quality: float | None
     skip_reason: str | None
+    # where the text came from when not from the page as shown: "json-ld", its declared articleBody
+    text_source: str | None = None
 
 
 def explain(page: FetchedPage, settings: ExtractSettings) -> Explanation:
@@ -61,6 +63,7 @@ def explain(page: FetchedPage, settings: ExtractSettings) -> Explanation:
         page_type=verdict.page_type if verdict else None,
         quality=verdict.quality if verdict else None,
         skip_reason=verdict.skip_reason if verdict else None,
+        text_source=trace.text_source,
     )
 
 
@@ -86,6 +89,8 @@ def describe(explanation: Explanation) -> list[str]:
         lines.append(f"  skipped: {explanation.skip_reason}")
     if explanation.error is not None:
         lines.append(f"  error: {explanation.error.reason}")
+    if explanation.text_source == "json-ld":
+        lines.append("  text: the articleBody its JSON-LD declares (the page shows under half of it)")
     groups: dict[str, list[Removal]] = {}
     for removal in explanation.removals:
         groups.setdefault(removal.rule, []).append(removal)

@@ -7,6 +7,7 @@
     choose_date(found, facts)   the first trustworthy date and where it came from
     choose_language(...)        declared, unless the text is plainly another; else detected from the
                                 text, else from title+description; and which of the two it is
+    body_paragraphs(raw)        a declared JSON-LD `articleBody` as the paragraphs a reader reads
 
 trafilatura finds authors with XPaths over the whole page (first `.author` wins), so a byline of
 a "Related posts" card can become the story's author; a name is kept when JSON-LD or a meta tag
@@ -93,6 +94,9 @@ class PageFacts:
     # never an author's (a one-word "author" named like the host is the site: "CyberCook")
     publishers: frozenset[str] = frozenset()
     hosts: frozenset[str] = frozenset()
+    # the distinct `articleBody` strings of its JSON-LD (a property of an Article and its kinds
+    # alone), as declared: a page drawn by script may hold its story only there
+    article_bodies: tuple[str, ...] = ()
 
 
 def read_facts(tree: LexborHTMLParser, page_url: str | None, *, search: bool = True) -> PageFacts:
@@ -115,6 +119,7 @@ def read_facts(tree: LexborHTMLParser, page_url: str | None, *, search: bool = T
         bylines=tuple(bylines(tree)) if search else (),
         publishers=frozenset(n for n in map(_squeezed, publisher_names(tree, objects)) if len(n) >= 3),
         hosts=_host_names(canonical or page_url),
+        article_bodies=tuple(dict.fromkeys(_article_bodies(objects))),
     )
 
 
@@ -223,6 +228,37 @@ def json_ld(tree: LexborHTMLParser) -> Iterator[Any]:
             yield json.loads(script.text(deep=True))
         except (ValueError, RecursionError):
             continue
+
+
+def _article_bodies(objects: list[Any]) -> Iterator[str]:
+    """The `articleBody` strings of the JSON-LD `objects` (anywhere: @graph, lists), not blank."""
+    for data in objects:
+        for obj in _objects(data):
+            body = obj.get("articleBody")
+            if isinstance(body, str) and not body.isspace() and body:
+                yield body.strip()
+
+
+# the elements of an `articleBody` written as HTML that end a paragraph
+_BODY_BREAKS = ", ".join(sorted(dom.BLOCK_ELEMENTS | {"br"}))
+
+
+def body_paragraphs(raw: str) -> list[str]:
+    """A declared `articleBody` as its paragraphs: split where it breaks its lines or where its
+    HTML (some sites write it in the body) has a block or a <br>; tags and entities read as a
+    browser reads them (selectolax), scripts and styles dropped, white space folded. Bounded as the
+    page is before lexbor reads it (`dom.bounded_html`): the body is the page's to write, and an
+    element of it with thousands of attributes would be as quadratic a parse as one in the page."""
+    tree = LexborHTMLParser(dom.bounded_html(f"<html><body>{raw}</body></html>"))
+    body = tree.body
+    if body is None:
+        return []
+    tree.strip_tags(["script", "style", "template"])
+    for node in body.css(_BODY_BREAKS):
+        node.insert_before("\n")
+        node.insert_after("\n")
+    lines = (" ".join(line.split()) for line in body.text(deep=True).splitlines())
+    return [line for line in lines if line]
 
 
 def _find_key(data: Any, key: str) -> Iterator[str]:

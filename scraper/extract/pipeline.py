@@ -27,6 +27,7 @@ import functools
 import json
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -45,7 +46,7 @@ from trafilatura.xml import xmltotxt
 from scraper.charset import decided, page_from_bytes
 from scraper.config import ExtractSettings
 from scraper.dates import iso_day, states_day, states_some_day
-from scraper.dom import bounded_html, composed, parse_html
+from scraper.dom import WORD, bounded_html, composed, parse_html
 from scraper.errors import NoMainContent
 from scraper.extract import bylines, catstags, lxmlclasses
 from scraper.extract import model as block_model
@@ -75,6 +76,7 @@ from scraper.extract.metadata import (
     NO_LANGUAGE,
     LanguageChoice,
     PageFacts,
+    body_paragraphs,
     choose_authors,
     choose_date,
     choose_language,
@@ -108,6 +110,9 @@ class Trace:
     # trafilatura's extractions run for the page (bare_extraction: 0 when the cascade's first
     # model was sure of the page, 2 when the first one found too little of its prose)
     extractions: int = 0
+    # where the text came from when not from the page's blocks: "json-ld" (its declared articleBody,
+    # `_declared_body`); None, the page as shown
+    text_source: str | None = None
     # CPU seconds of this process per stage: parse, prepass, trafilatura, model, metadata (the
     # benches read them; CPU time, so what else runs on a shared machine is not charged to a stage)
     timings: dict[str, float] = field(default_factory=dict)
@@ -252,6 +257,8 @@ def _document(
     the quality score reads), the Markdown and XML `shown`; junk and unreadable text are skipped.
     `searched`: htmldate's search for the date (`_date_search`), run only for a record that has one.
     Its text and Markdown are in Unicode's composed form (NFC), as trafilatura gives its own."""
+    if (declared := _declared_body(text, facts, settings, trace)) is not None:
+        text, markdown, shown = declared
     text, markdown = composed(text), composed(markdown)
     if not text:
         return _junk_or_nothing(
@@ -301,6 +308,53 @@ def _document(
     )
     trace.lap("metadata")
     return document
+
+
+# The page types whose text is one story, which a declared `articleBody` may hold (a listing's,
+# a forum's or a shop's JSON-LD articles are its items, never its whole text)
+_STORY_PAGES = frozenset({"article", "documentation"})
+# Words a declared body has at least to be the story, not a description or a summary of it (those
+# run one to three sentences, under 60 words)
+_STORY_WORDS = 120
+# The share of the declared body's words (counted with repeats) our text holds, below which the
+# page showed only a stub or a teaser of the story it declares
+_SHOWN_SHARE = 0.5
+
+
+def _declared_body(
+    text: str, facts: PageFacts, settings: ExtractSettings, trace: Trace
+) -> tuple[str, str, Content] | None:
+    """The text, Markdown and shown forms of a story page drawn by script: the page declares one
+    `articleBody` (JSON-LD) of a story's length while its `text` holds under `_SHOWN_SHARE` of that
+    body's words (a stub, a teaser, the page's chrome). The body's paragraphs are the text; with
+    comments kept, the lines of `text` the body does not hold (the comments, after the story)
+    follow it. None when the page's text stands: its settings choose what to `keep`, it is no
+    story page, or it declares no body, several, or one it mostly shows."""
+    verdict = trace.verdict
+    if (
+        settings.keep
+        or verdict is None
+        or verdict.page_type not in _STORY_PAGES
+        or len(facts.article_bodies) != 1
+    ):
+        return None
+    paragraphs = body_paragraphs(facts.article_bodies[0])
+    declared = Counter(word.casefold() for line in paragraphs for word in WORD.findall(line))
+    total = declared.total()
+    if total < _STORY_WORDS:
+        return None
+    ours = Counter(word.casefold() for word in WORD.findall(text))
+    if (declared & ours).total() >= total * _SHOWN_SHARE:
+        return None
+    lines = list(paragraphs)
+    if settings.include_comments:
+        held = " ".join(" ".join(paragraphs).casefold().split())
+        lines += [line for line in text.splitlines() if " ".join(line.casefold().split()) not in held]
+    trace.text_source = "json-ld"
+    blocks = [("p", line) for line in lines]
+    none = Content(markdown="", xml="")
+    shown = chosen_content(none, blocks) if settings.forms else none
+    return "\n".join(lines), "\n\n".join(lines), shown
 
 
 def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace, html: str, source: str) -> bool:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
 import pickle
 import sys
+import time
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,13 +22,15 @@ from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura import metadata as trafilatura_metadata
 
+from scraper import dom
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
 from scraper.extract import model as block_model
 from scraper.extract import pipeline, rules
 from scraper.extract.authors import clean_authors
 from scraper.extract.blocks import FIRST_FEATURE_NAMES
-from scraper.extract.metadata import canonical_url, declared_language, normalise_language
+from scraper.extract.explanation import describe, explain
+from scraper.extract.metadata import body_paragraphs, canonical_url, declared_language, normalise_language
 from scraper.extract.pipeline import Trace, clean_html, extract, extract_document
 from scraper.models import Document, FetchedPage
 from tests.factories import fetched_page
@@ -1354,3 +1358,99 @@ def test_a_manuals_sort_by_headings_are_its_text() -> None:
     assert "Sort by one column\n" in text and "Sort by multiple columns\n" in text
     assert not block_model.calls("Sort by colour.")
     assert block_model.calls("Sort by:") and block_model.calls("Sort by: Price, low to high")
+
+
+# -- a story declared only in JSON-LD (a page drawn by script) ------------------------------
+
+_DECLARED_PARAGRAPHS = [
+    f"Paragraph {k} of the declared story: the {word} committee weighed the plan for the new"
+    f" river crossing, heard {k + 3} witnesses and asked the engineers for a costed second option."
+    for k, word in enumerate(("planning", "finance", "transport", "heritage", "housing", "safety"))
+]
+
+
+def _declared_page(body: str, shown: str, *, wrap: str = "{}") -> str:
+    article = {"@type": "NewsArticle", "headline": "River crossing", "articleBody": body}
+    script = json.dumps(json.loads(wrap.replace("{}", json.dumps(article))))
+    head = f'<script type="application/ld+json">{script}</script>'
+    return _article(shown, head=head)
+
+
+_TEASER = (
+    "<h1>River crossing: the committee's second look</h1><p>The committee weighed the plan for the new"
+    " river crossing on Tuesday evening, in a meeting that ran late into the night.</p><p>This story is"
+    " shown in full to our subscribers. Sign in, or start a free trial, to read the rest of it and every"
+    " other story in our archive, on the web and in the app.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "wrap", ["{}", '{"@context": "https://schema.org", "@graph": [{"@type": "WebPage"}, {}]}', "[{}]"]
+)
+def test_a_story_declared_only_in_json_ld_is_the_text(wrap: str) -> None:
+    """A page whose HTML shows a teaser of the story its JSON-LD `articleBody` declares (in a
+    @graph or a list too) gets that body as its text, paragraph by paragraph; --explain says so."""
+    html = _declared_page("\n\n".join(_DECLARED_PARAGRAPHS), _TEASER, wrap=wrap)
+    doc = extract(_page(html), ExtractSettings())
+    assert doc.text.splitlines() == _DECLARED_PARAGRAPHS
+    assert "<main>" in doc.xml and "Paragraph 5 of the declared story" in doc.markdown
+    explanation = explain(_page(html), ExtractSettings())
+    assert explanation.text_source == "json-ld"
+    assert any("articleBody" in line for line in describe(explanation))
+
+
+def test_a_declared_body_is_bounded_as_the_page_is() -> None:
+    """An `articleBody` written as HTML is the page's to write: an element of it with 60,000
+    attributes (a lexbor parse quadratic in them, one C call no watchdog stops) loses those past
+    dom.MAX_ATTRIBUTES before it is read, in this process as the page itself does (dom.flattening),
+    and its text is read all the same."""
+    attributes = " ".join(f"data-a{i}=x" for i in range(60_000))
+    body = f"<div {attributes}>{_DECLARED_PARAGRAPHS[0]}</div><p>{_DECLARED_PARAGRAPHS[1]}</p>"
+    started = time.process_time()
+    with dom.flattening():
+        paragraphs = body_paragraphs(body)
+    assert time.process_time() - started < 2
+    assert paragraphs == _DECLARED_PARAGRAPHS[:2]
+
+
+def test_a_declared_body_in_html_is_read_as_a_browser_reads_it() -> None:
+    """An `articleBody` written as HTML: its blocks and <br> split paragraphs, tags and entities
+    read (no tag, no "&amp;" left), white space folded."""
+    body = "".join(
+        f"<p>{p.replace('committee', '<b>committee</b> &amp;')}</p>" for p in _DECLARED_PARAGRAPHS[:5]
+    )
+    body += f"<div>{_DECLARED_PARAGRAPHS[5][:40]}<br>\n   {_DECLARED_PARAGRAPHS[5][40:]}</div>"
+    doc = extract(_page(_declared_page(body, _TEASER)), ExtractSettings())
+    lines = doc.text.splitlines()
+    assert lines[0] == _DECLARED_PARAGRAPHS[0].replace("committee", "committee &")
+    assert lines[5:] == [_DECLARED_PARAGRAPHS[5][:40].strip(), _DECLARED_PARAGRAPHS[5][40:].strip()]
+    assert "<" not in doc.text and "&amp;" not in doc.text
+
+
+def test_the_page_text_stands_when_it_shows_the_declared_body() -> None:
+    """The page's own text stands when it holds the declared body (its paragraphs shown), when the
+    body is a summary (too short for a story), or when the page declares several bodies."""
+    shown = "".join(f"<p>{p}</p>" for p in _DECLARED_PARAGRAPHS)
+    doc = extract(
+        _page(_declared_page("\n".join(_DECLARED_PARAGRAPHS[:3]) + " Read more.", shown)), ExtractSettings()
+    )
+    assert "Read more" not in doc.text
+    summary = "The committee weighed the plan for the new river crossing and heard witnesses."
+    doc = extract(_page(_declared_page(summary, PARAGRAPHS)), ExtractSettings())
+    assert "harbour board" in doc.text and summary not in doc.text
+    two = '{"@graph": [{}, {"@type": "NewsArticle", "articleBody": "' + " other" * 200 + '"}]}'
+    doc = extract(
+        _page(_declared_page("\n".join(_DECLARED_PARAGRAPHS), PARAGRAPHS, wrap=two)), ExtractSettings()
+    )
+    assert "harbour board" in doc.text
+
+
+def test_a_declared_body_keeps_the_comments_asked_for() -> None:
+    """With comments kept, the page's lines the declared body does not hold follow it; with
+    `keep` selectors the user chose the text, and the page's stands."""
+    html = _declared_page("\n".join(_DECLARED_PARAGRAPHS), PARAGRAPHS)
+    doc = extract(_page(html), ExtractSettings(include_comments=True))
+    assert doc.text.splitlines()[:6] == _DECLARED_PARAGRAPHS
+    assert "harbour board" in doc.text
+    assert "harbour board" not in extract(_page(html), ExtractSettings()).text
+    assert extract(_page(html), ExtractSettings(keep=("article",))).text.startswith("The harbour board")
