@@ -216,7 +216,9 @@ _CODE_PAGE_LANGUAGES = {
 # compete only where detection chose one of them
 _ONE_SCRIPT = frozenset({"cp1253", "cp1255", "cp1256"})
 _AROUND = 60  # bytes read on each side of a byte beyond ASCII: its word and the words beside it
-_CLEAR = 0.5  # the share of its languages a reading needs to replace one of no Windows code page
+# the share of its languages a reading needs to replace detection's: a list of loan words
+# ("Crème brûlée, piñata, jalapeño") reads as no language clearly, and there detection stands
+_CLEAR = 0.5
 
 
 def _reading(body: bytes, found: list[CharsetMatch]) -> str | None:
@@ -254,8 +256,8 @@ def _reading(body: bytes, found: list[CharsetMatch]) -> str | None:
 
 def _by_language(sample: bytes, high: list[int], encoding: str) -> str | None:
     """The Windows code page (none of `_ONE_SCRIPT`) that reads the text around the bytes beyond
-    ASCII as its own languages, by py3langid, with more probability than `encoding` does (`_CLEAR`
-    when it is no Windows code page, or one of `_ONE_SCRIPT`); None when none does."""
+    ASCII as its own languages, by py3langid, with more probability than `encoding` does and at
+    least `_CLEAR`; None when none does."""
     spans: list[list[int]] = []
     for at in high:
         if spans and at - _AROUND <= spans[-1][1]:
@@ -281,7 +283,7 @@ def _by_language(sample: bytes, high: list[int], encoding: str) -> str | None:
     floor = share(current) if current in _CODE_PAGE_LANGUAGES and current not in _ONE_SCRIPT else _CLEAR
     shares = {codec: share(codec) for codec in _CODE_PAGE_LANGUAGES if codec not in _ONE_SCRIPT}
     winner = max(shares, key=lambda codec: shares[codec])
-    return winner if shares[winner] > floor and winner != current else None
+    return winner if shares[winner] > max(floor, _CLEAR) and winner != current else None
 
 
 def _single_byte(sample: bytes, encoding: str) -> str | None:

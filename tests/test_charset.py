@@ -353,6 +353,7 @@ def test_detection_never_guesses_a_mac_encoding(text: str, codec: str) -> None:
         ("\u0160iandien gra\u017ei diena.", "cp1257"),
         ("\u00catre ou ne pas \u00eatre.", "cp1252"),
         ("A\u00e7\u00facar e caf\u00e9.", "cp1252"),
+        ("H\u00e4agen-Dazs, Cr\u00e8me br\u00fbl\u00e9e, pi\u00f1ata, jalape\u00f1o.", "cp1252"),
     ],
 )
 def test_a_short_text_is_read_in_the_code_page_of_its_language(text: str, codec: str) -> None:
