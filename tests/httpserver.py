@@ -6,6 +6,7 @@ returning one. Every request is recorded, so tests can assert on headers that we
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -13,6 +14,13 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import urlsplit
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that was free a moment ago and that nobody listens on now: a dead server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
+from tests.httpserver import closed_port
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SEED = FIXTURES / "seed-article" / "page.html"
@@ -145,9 +145,7 @@ def test_min_quality_nan_is_refused(runner: CliRunner) -> None:
 
 def test_a_dead_server_is_named_as_such_not_as_a_robots_refusal(tmp_path: Path, runner: CliRunner) -> None:
     """A closed port: robots.txt is unreachable, which disallows the host (RFC 9309); the line says so."""
-    with socket.socket() as probe:  # a port nobody listens on once this closes
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     config = tmp_path / "fast.toml"
     config.write_text("[fetch]\nmax_attempts = 1\n", encoding="utf-8")
     url = f"http://127.0.0.1:{port}/story"

@@ -8,7 +8,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from scraper.store import Store
 from scraper.store.lock import crawl_lock
 from tests.archives import Exchange, warc_bytes
 from tests.factories import article, make_doc
-from tests.httpserver import Handler, LocalServer, Request, Route
+from tests.httpserver import Handler, LocalServer, Request, Route, closed_port
 
 SEED = Path(__file__).parents[1] / "fixtures" / "seed-article"
 
@@ -525,9 +524,7 @@ def test_a_url_password_is_never_shown_nor_written(runner: CliRunner, tmp_path: 
     """`clean` and `crawl` of URLs with a password (sent as Basic auth) show and write it as
     `***`: the error line, the records (url, final_url, canonical_url, source, Markdown's front
     matter), the printed report and the JSON report."""
-    with socket.socket() as probe:  # a port nobody listens on once this closes
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     config = tmp_path / "fast.toml"
     config.write_text("[fetch]\nmax_attempts = 1\nper_host_delay = 0\n", encoding="utf-8")
     dead = f"http://reader:hunter22@127.0.0.1:{port}/story"

@@ -27,7 +27,7 @@ from scraper.fetch.client import HTML_TYPES, Fetcher, parse_retry_after
 from scraper.fetch.gate import HostGate
 from scraper.models import FetchedPage, utc_now
 from tests.clock import FakeTime
-from tests.httpserver import LocalServer, Request, Route
+from tests.httpserver import LocalServer, Request, Route, closed_port
 
 BASE = "http://example.test"
 HTML = "<html><head><title>Hi</title></head><body><p>Hello, world.</p></body></html>"
@@ -740,9 +740,7 @@ def test_live_oversize_body(server: LocalServer) -> None:
 
 def test_live_connection_refused() -> None:
     """A port nobody listens on gives a clear 'cannot connect' reason."""
-    with socket.socket() as probe:  # a port that was free a moment ago and is closed now
-        probe.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{probe.getsockname()[1]}/page"
+    url = f"http://127.0.0.1:{closed_port()}/page"
 
     async def go() -> FetchedPage:
         fake = FakeTime()

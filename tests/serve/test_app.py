@@ -29,7 +29,7 @@ from scraper.cli import cli
 from scraper.config import ExtractSettings, FetchSettings, Settings, Site
 from scraper.serve import ServeOptions, create_app
 from scraper.serve.app import CleanRequest
-from tests.httpserver import Handler, LocalServer, Route
+from tests.httpserver import Handler, LocalServer, Route, closed_port
 
 SEED = Path(__file__).parents[1] / "fixtures" / "seed-article"
 TOKEN = "s3cret-token"
@@ -354,9 +354,7 @@ def test_serve_on_a_port_in_use_is_one_line_and_exit_2() -> None:
 def test_serve_runs_as_a_command_and_stops_on_sigterm(tmp_path: Path) -> None:
     """`scraper serve` in its own process answers on its port, with the token from SCRAPER_TOKEN,
     and exits 143 on SIGTERM after shutting down."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()  # free: the server about to start takes it
     command = [sys.executable, "-m", "scraper", "serve", "--port", str(port), "--workers", "1"]
     env = {**os.environ, "SCRAPER_TOKEN": TOKEN}
     with (
