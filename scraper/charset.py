@@ -280,10 +280,12 @@ def _by_language(sample: bytes, high: list[int], encoding: str) -> str | None:
         return float(sum(p for language, p in ranked if language in _CODE_PAGE_LANGUAGES[codec]))
 
     current = _detected(encoding) or encoding
-    floor = share(current) if current in _CODE_PAGE_LANGUAGES and current not in _ONE_SCRIPT else _CLEAR
+    floor = _CLEAR
+    if current in _CODE_PAGE_LANGUAGES and current not in _ONE_SCRIPT:
+        floor = max(floor, share(current))
     shares = {codec: share(codec) for codec in _CODE_PAGE_LANGUAGES if codec not in _ONE_SCRIPT}
     winner = max(shares, key=lambda codec: shares[codec])
-    return winner if shares[winner] > max(floor, _CLEAR) and winner != current else None
+    return winner if shares[winner] > floor and winner != current else None
 
 
 def _single_byte(sample: bytes, encoding: str) -> str | None:
