@@ -667,6 +667,27 @@ def test_form_wrapping_the_page_is_kept() -> None:
     assert "The harbour board met" in html
 
 
+def test_form_around_a_tables_rows_is_kept() -> None:
+    """A <form> that asks the reader for nothing (hidden fields, buttons, a checkbox per row) around
+    a table of rows is a list's bulk actions, and its rows stay beside a longer text; a search box
+    or a sign-up form beside them still goes."""
+    rows = "".join(
+        f"<tr><td><input type='checkbox'><a href='/p{i}'>Paper {i} on tidal ferries</a>"
+        f"<div>A Author, B Author</div><div>Journal of Harbours {i}, 2012</div></td><td>{i}0</td></tr>"
+        for i in range(1, 5)
+    )
+    html, removals = _strip(
+        f"<div>{STORY}</div><form><input type='hidden' name='s'><button>Export</button>"
+        f"<table>{rows}</table></form>"
+        "<form><input type='text' name='q'><table><tr><td>Search</td></tr><tr><td>in</td></tr>"
+        "<tr><td>titles</td></tr></table></form>"
+        "<form><input type='email'><button>Sign up</button></form>"
+    )
+    assert "Journal of Harbours 4" in html
+    assert "Search" not in html and "Sign up" not in html
+    assert "page-chrome" in _rules(removals)
+
+
 def test_scripts_go_but_json_ld_stays() -> None:
     """script/style/iframe and a short noscript are removed, except JSON-LD metadata."""
     ld = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
