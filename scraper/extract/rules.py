@@ -247,13 +247,19 @@ def _by_css(selector: str, *, link_dense: bool = False) -> _Finder:
 _RULE_WORDS: set[str] = set()
 
 
-def _by_tokens(words: str, *, link_dense: bool = False) -> _Finder:
-    """Elements whose class or id has one of the space-separated `words` as a whole token or pair."""
-    wanted = frozenset(words.split())
-    _RULE_WORDS.update(wanted)
+def _by_tokens(words: str, *, link_dense: bool = False, unless: str = "") -> _Finder:
+    """Elements whose class or id has one of the space-separated `words` as a whole token or pair,
+    but none of the words of `unless` (what else the element is named: a shop's product card
+    "subscription-eligible" is a product one may subscribe to, not a newsletter box)."""
+    wanted, spared = frozenset(words.split()), frozenset(unless.split())
+    _RULE_WORDS.update(wanted | spared)
 
     def find(page: Page) -> Iterator[LexborNode]:
-        return (n for n, tokens in page.classed if tokens & wanted and (not link_dense or _is_link_dense(n)))
+        return (
+            n
+            for n, tokens in page.classed
+            if tokens & wanted and not tokens & spared and (not link_dense or _is_link_dense(n))
+        )
 
     return find
 
@@ -1017,7 +1023,9 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
     Rule(
         "newsletter-box",
         "newsletter / subscribe boxes",
-        _by_tokens("newsletter subscribe subscription signup sign-up optin opt-in mailchimp"),
+        _by_tokens(
+            "newsletter subscribe subscription signup sign-up optin opt-in mailchimp", unless="product"
+        ),
     ),
     Rule(
         "promo-bar",

@@ -688,6 +688,23 @@ def test_form_around_a_tables_rows_is_kept() -> None:
     assert "page-chrome" in _rules(removals)
 
 
+def test_product_card_one_may_subscribe_to_is_no_newsletter_box() -> None:
+    """A shop's card classed for its subscribe-and-save offer ("subscription-eligible") is a product
+    of the grid and stays; a newsletter box beside it still goes."""
+    cards = "".join(
+        f"<div class='card-wrapper product-card-wrapper subscription-eligible'><h3>Roast {i}</h3>"
+        f"<p>Whole bean coffee, {i} lb bag</p><span>$19.99</span></div>"
+        for i in range(1, 4)
+    )
+    html, removals = _strip(
+        f"<div>{STORY}</div><div class='grid'>{cards}</div>"
+        "<div class='newsletter-signup'>Sign up for our newsletter and save</div>"
+    )
+    assert "Whole bean coffee, 3 lb bag" in html
+    assert "Sign up for our newsletter" not in html
+    assert "newsletter-box" in _rules(removals)
+
+
 def test_scripts_go_but_json_ld_stays() -> None:
     """script/style/iframe and a short noscript are removed, except JSON-LD metadata."""
     ld = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
