@@ -700,6 +700,44 @@ def test_form_wrapping_the_page_is_kept() -> None:
     assert "The harbour board met" in html
 
 
+def test_form_around_a_tables_rows_is_kept() -> None:
+    """A <form> that asks the reader for nothing (hidden fields, buttons, a checkbox per row) around
+    a table of rows is a list's bulk actions, and its rows stay beside a longer text; a search box
+    or a sign-up form beside them still goes."""
+    rows = "".join(
+        f"<tr><td><input type='checkbox'><a href='/p{i}'>Paper {i} on tidal ferries</a>"
+        f"<div>A Author, B Author</div><div>Journal of Harbours {i}, 2012</div></td><td>{i}0</td></tr>"
+        for i in range(1, 5)
+    )
+    html, removals = _strip(
+        f"<div>{STORY}</div><form><input type='hidden' name='s'><button>Export</button>"
+        f"<table>{rows}</table></form>"
+        "<form><input type='text' name='q'><table><tr><td>Search</td></tr><tr><td>in</td></tr>"
+        "<tr><td>titles</td></tr></table></form>"
+        "<form><input type='email'><button>Sign up</button></form>"
+    )
+    assert "Journal of Harbours 4" in html
+    assert "Search" not in html and "Sign up" not in html
+    assert "page-chrome" in _rules(removals)
+
+
+def test_product_card_one_may_subscribe_to_is_no_newsletter_box() -> None:
+    """A shop's card classed for its subscribe-and-save offer ("subscription-eligible") is a product
+    of the grid and stays; a newsletter box beside it still goes."""
+    cards = "".join(
+        f"<div class='card-wrapper product-card-wrapper subscription-eligible'><h3>Roast {i}</h3>"
+        f"<p>Whole bean coffee, {i} lb bag</p><span>$19.99</span></div>"
+        for i in range(1, 4)
+    )
+    html, removals = _strip(
+        f"<div>{STORY}</div><div class='grid'>{cards}</div>"
+        "<div class='newsletter-signup'>Sign up for our newsletter and save</div>"
+    )
+    assert "Whole bean coffee, 3 lb bag" in html
+    assert "Sign up for our newsletter" not in html
+    assert "newsletter-box" in _rules(removals)
+
+
 def test_scripts_go_but_json_ld_stays() -> None:
     """script/style/iframe and a short noscript are removed, except JSON-LD metadata."""
     ld = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
