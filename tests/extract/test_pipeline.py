@@ -1273,6 +1273,34 @@ def test_the_second_call_brings_back_no_consent_centre_or_share_bar() -> None:
     assert "cookies" not in document.markdown and "cookies" not in document.xml
 
 
+def test_the_second_call_compares_no_fallback_extractors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second call (trafilatura's text on the pre-passed page holding under a quarter of its
+    prose) reads the whole page as trafilatura's `fast`: its fallback extractors (readability,
+    jusText) compared on the page cost about 40% of that call on the corpus sample's large pages;
+    the first call keeps them, as the user's `fast` setting asks."""
+    notes = "".join(
+        f"<p>Note {i}: the island council keeps an archive of timetables going back to the first"
+        " steam ferry, each change of sailing times and fares recorded in the minutes.</p>"
+        for i in range(8)
+    )
+    body = f"<article><h1>Summer ferries</h1>{PARAGRAPHS}</article><div class='comments'>{notes}</div>"
+    calls: list[bool] = []
+    run = pipeline._run_trafilatura
+
+    def recorded(*args: Any, call: Any, **kwargs: Any) -> Any:
+        calls.append(call.fast)
+        return run(*args, call=call, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_run_trafilatura", recorded)
+    block_model.use(None)  # trafilatura's output stands
+    try:
+        document = extract(fetched_page(_article(body=body)), ExtractSettings(), Trace())
+    finally:
+        block_model.use_shipped()
+    assert calls == [False, True]
+    assert "harbour board met on Tuesday" in document.text
+
+
 def test_the_blocks_of_a_shop_card_do_not_run_together() -> None:
     """A shop grid's card holds its badge, name, price and reviews in blocks of its own inside one
     <li>: the text reads them apart, as a browser lays them out (before, trafilatura's item read
