@@ -124,6 +124,25 @@ def test_inflater_names_cut_and_corrupt_data(packed: bytes, flag: str) -> None:
     assert info.value.truncated is (flag == "truncated")
 
 
+def test_inflater_reads_brotli_bounded() -> None:
+    """br (which warcio cannot undo) inflates whole or byte by byte; a few bytes that make 20 MB
+    stop one byte past the limit; a cut stream and junk raise with a reason."""
+    brotli = pytest.importorskip("brotli")
+    packed = brotli.compress(PLAIN)
+    assert inflate(packed, limit=len(PLAIN), coding="br") == PLAIN
+    inflater = Inflater("br", len(PLAIN))
+    assert b"".join(inflater.feed(packed[i : i + 1]) for i in range(len(packed))) == PLAIN
+    inflater.finish()
+    with pytest.raises(InflateError, match="larger than 1000 bytes") as info:
+        inflate(brotli.compress(b"\0" * 20_000_000), limit=1000, coding="br")
+    assert info.value.too_large
+    noise = brotli.compress(bytes(range(256)) * 64 + PLAIN, quality=0)
+    with pytest.raises(InflateError, match="br data cut short"):
+        inflate(noise[: len(noise) // 2], limit=10**6, coding="br")
+    with pytest.raises(InflateError, match="corrupt br data"):
+        inflate(b"<p>not brotli at all</p>", limit=10**6, coding="br")
+
+
 # --- redirects whose Location is no URL -----------------------------------------------------
 
 

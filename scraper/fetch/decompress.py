@@ -1,8 +1,11 @@
-"""The one bounded decompressor: gzip, zlib and raw deflate, never more than a set number of bytes out.
+"""The one bounded decompressor: gzip, zlib, raw deflate and brotli, never more than a limit out.
 
 Every place that decompresses uses it: HTTP bodies (`Content-Encoding`), gzipped sitemaps and
-local `.html.gz` files. A decompression bomb stops one byte past the limit, however small the
-input: zlib's `max_length` caps each step, so memory never holds more than the limit.
+local `.html.gz` files, and web archive records (`br`, which warcio cannot undo: corpus/warc.py).
+A decompression bomb stops one byte past the limit, however small the input: zlib's
+`max_length` caps each step (brotli's `output_buffer_limit`: 300 bytes of it are 200 MB), so
+memory never holds more than the limit. `br` needs the `brotli` package (httpx's and urllib3's
+own optional decoder); without it, it is an unsupported coding.
 
     Inflater(coding, limit)   streaming: feed() chunks as they come, finish() at the end
     inflate(data, limit)      a whole buffer, gzip members concatenated as gzip(1) writes them
@@ -15,10 +18,11 @@ onto its own error (`FetchError`, `DiscoveryError`, `SourceError`) with the sour
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 __all__ = ["CODINGS", "InflateError", "Inflater", "inflate", "is_gzip"]
 
-CODINGS = frozenset({"gzip", "x-gzip", "deflate"})  # what `Inflater` undoes (besides identity)
+CODINGS = frozenset({"gzip", "x-gzip", "deflate"})  # what `Inflater` undoes (besides identity and br)
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _FIRST_STEP = 256  # input bytes handed to zlib at the start of a member ...
@@ -55,7 +59,8 @@ class Inflater:
 
     def __init__(self, coding: str, limit: int, *, truncate: bool = False) -> None:
         self.coding = coding.strip().lower()
-        if self.coding not in CODINGS and self.coding not in ("", "identity"):
+        self._brotli: Any = _brotli() if self.coding == "br" else None
+        if self.coding not in CODINGS and self.coding not in ("", "identity") and self._brotli is None:
             raise InflateError(f"unsupported Content-Encoding: {self.coding}")
         self._limit = limit
         self._left = limit
@@ -70,6 +75,8 @@ class Inflater:
             return b""
         if self.coding in ("", "identity"):
             return self._count(data)
+        if self._brotli is not None:
+            return self._count(self._unbrotli(data))
         data = self._pending + data
         self._pending = b""
         if self._zlib is None:
@@ -104,9 +111,24 @@ class Inflater:
             step = min(step * 2, _MAX_STEP)
         return self._count(bytes(out))
 
+    def _unbrotli(self, data: bytes) -> bytes:
+        """`data` through brotli, its output drained one byte past the budget at most."""
+        out = b""
+        try:
+            out = bytes(self._brotli.process(data, output_buffer_limit=self._left + 1))
+            while len(out) <= self._left and not self._brotli.can_accept_more_data():
+                out += self._brotli.process(b"", output_buffer_limit=self._left - len(out) + 1)
+        except Exception as exc:  # brotli.error, which only the optional package defines
+            raise InflateError(f"corrupt br data: {exc}") from exc
+        return out
+
     def finish(self) -> None:
         """The end of the body: raises if a compressed stream stopped before its end."""
         if self.full:
+            return
+        if self._brotli is not None:
+            if not self._brotli.is_finished():
+                raise InflateError("br data cut short", truncated=True)
             return
         if self._pending or (self._zlib is not None and not self._zlib.eof):
             raise InflateError(f"{self.coding} data cut short", truncated=True)
@@ -123,6 +145,15 @@ class Inflater:
             data, self.full = data[: self._left], True
         self._left -= len(data)
         return data
+
+
+def _brotli() -> Any:
+    """A brotli decompressor, or None without the `brotli` package."""
+    try:
+        import brotli  # type: ignore[import-untyped]  # noqa: PLC0415  # optional, untyped: only br needs it
+    except ImportError:
+        return None
+    return brotli.Decompressor()
 
 
 def inflate(data: bytes, *, limit: int, coding: str = "gzip") -> bytes:

@@ -501,3 +501,31 @@ def test_a_response_of_the_body_alone_is_that_records_failure(tmp_path: Path, pa
     result = CliRunner().invoke(cli, ["clean", str(path), "--jobs", "1"])
     assert result.exit_code == 1
     assert f"bare.warc#{len(around[0])}: response record without HTTP headers" in result.stderr
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_a_brotli_response_is_read_bounded(tmp_path: Path, chunked: bool) -> None:
+    """A response archived with `Content-Encoding: br` (a crawl that asked for it) is its page:
+    warcio's own br reader failed on brotli 1.1 and later ("corrupt record: AttributeError").
+    Junk labelled br is that record's failure, and a br bomb is "larger than" max_bytes."""
+    brotli = pytest.importorskip("brotli")
+
+    def exchange(url: str, body: bytes) -> Exchange:
+        encoded = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body) if chunked else body
+        extra = [("Content-Encoding", "br")] + ([("Transfer-Encoding", "chunked")] if chunked else [])
+        return Exchange(url, encoded, extra_headers=extra)
+
+    exchanges = [
+        exchange("https://a.example/br", brotli.compress(ARTICLE)),
+        exchange("https://a.example/junk", b"<p>labelled br, written plain</p>"),
+        exchange("https://a.example/bomb", brotli.compress(b"<p>" + b"a" * 3_000_000)),
+        _pages()[3],
+    ]
+    records = list(
+        read_archive(str(write(tmp_path / "br.warc.gz", warc_bytes(exchanges))), max_bytes=1 << 20)
+    )
+    pages = [r for r in records if isinstance(r, ArchivedResponse)]
+    assert [(r.url, r.body) for r in pages[:1]] == [("https://a.example/br", ARTICLE)]
+    assert _urls(records) == ["https://a.example/br", "https://a.example/two"]
+    damaged = [r.reason for r in records if isinstance(r, ArchiveSkip) and r.damaged]
+    assert damaged == ["corrupt br data: brotli: decoder failed", f"larger than {1 << 20} bytes"]
