@@ -9,7 +9,8 @@ Both fetch under the CLI's rules: robots.txt (the page and every redirect target
 pacing, the `[fetch]` size, time and retry limits. "No article" has one shape everywhere: a
 `Document` with empty `text` and a `skip_reason` (junk pages, and pages without main content,
 `page_type` "empty"); `NoMainContent` is never raised. A page that cannot be fetched raises a
-`FetchError` (robots.txt refusals included).
+`FetchError` (robots.txt refusals included). HTML, or a 200 response, of nothing but white space
+is no page: `SourceError` ("empty input", "empty response"), as `clean` and `serve` fail it.
 
 Limits are the CLI's: HTML longer than `[fetch] max_bytes` is refused (`SourceError`), and
 extraction runs in this process under `[extract] timeout` and `max_memory`, failing with the
@@ -25,7 +26,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 
 from scraper.config import ExtractSettings, FetchSettings, Settings, Site
-from scraper.corpus import ArchivingFetcher, WarcArchive
+from scraper.corpus import ArchivingFetcher, WarcArchive, blank
 from scraper.crawl import WORKER_MODULES, Crawler, crawl_sites
 from scraper.errors import SourceError
 from scraper.extract import ExtractionPool, extract_document, run_bounded
@@ -67,9 +68,11 @@ def clean_html(
             f"clean_html: settings must be scraper.Settings or scraper.ExtractSettings, not "
             f"{_kind(settings)} (load_settings(path), or ExtractSettings(favor_precision=True, ...))"
         )
-    size = len(body.encode("utf-8", errors="surrogatepass")) if isinstance(body, str) else len(body)
-    if size > max_bytes:  # what `clean FILE` and stdin refuse (fetch.max_bytes)
+    data = body.encode("utf-8", errors="surrogatepass") if isinstance(body, str) else bytes(body)
+    if len(data) > max_bytes:  # what `clean FILE` and stdin refuse (fetch.max_bytes)
         raise SourceError(source, f"larger than {max_bytes} bytes (fetch.max_bytes)")
+    if blank(data):  # as `clean` and `serve` fail an empty file, stdin or html: nothing was cleaned
+        raise SourceError(source, "empty input")
     return run_bounded(source, extract_settings, _clean_html, body, url, extract_settings, source)
 
 
@@ -86,6 +89,8 @@ async def fetch_and_clean_async(url: str, settings: Settings | None = None) -> D
     async with Fetcher(settings.fetch, trusted=[url], sites=settings.sites) as fetcher:
         politeness = Politeness(fetcher, settings, gate=fetcher.gate, on_robots=lambda _host, _answer: None)
         page = await fetch_politely(fetcher, politeness, url)
+    if blank(page.body):  # as `clean URL` and `serve` fail an empty 200
+        raise SourceError(url, "empty response")
     extract_settings = settings.extract_for(page.final_url or page.url)
     return await asyncio.to_thread(
         run_bounded, url, extract_settings, extract_document, page, extract_settings

@@ -158,3 +158,19 @@ def test_an_element_of_many_attributes_is_cleaned_in_this_process_within_its_tim
     doc = clean_html(page + "</article></body></html>", settings=settings)
     assert time.monotonic() - started < 10
     assert "summer timetable" in doc.text
+
+
+@pytest.mark.parametrize("html", ["", " \n\t", b"", b"\xef\xbb\xbf  \r\n", bytearray(b" ")])
+def test_clean_html_fails_blank_html_as_the_cli_and_serve_do(html: str | bytes) -> None:
+    """HTML of nothing but white space (a BOM aside) is no page: `SourceError` "empty input",
+    as `clean` fails an empty file or stdin and `serve` an empty `html`; never a skip record."""
+    with pytest.raises(scraper.SourceError, match=r"^page\.html: empty input$"):
+        clean_html(html, source="page.html")
+
+
+def test_fetch_and_clean_fails_an_empty_response_as_clean_url_does() -> None:
+    """A 200 of nothing but white space is `SourceError` "empty response", as `clean URL` says."""
+    with LocalServer({"/blank": Route(body=b"  \n")}) as server:
+        url = server.url("/blank")
+        with pytest.raises(scraper.SourceError, match=r"empty response$"):
+            fetch_and_clean(url, FAST)

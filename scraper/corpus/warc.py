@@ -412,6 +412,11 @@ def _response(  # noqa: PLR0911  # one return per kind of record that is no page
     http = record.http_headers
     if http is None:
         return ArchiveSkip(source=source, reason="response record without HTTP headers")
+    if not (http.protocol or "").upper().startswith("HTTP/"):
+        # warcio reads the payload's first line as a status line, whatever it is: a record of the
+        # body alone (an HTML page written without its status line and headers) is a lost page,
+        # which read as "not HTML (no Content-Type, no markup)", a quiet "not a page"
+        return ArchiveSkip(source=source, reason="response record without HTTP headers", damaged=True)
     content_type = http.get_header("Content-Type")
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if media and media not in HTML_TYPES:

@@ -247,13 +247,19 @@ def _by_css(selector: str, *, link_dense: bool = False) -> _Finder:
 _RULE_WORDS: set[str] = set()
 
 
-def _by_tokens(words: str, *, link_dense: bool = False) -> _Finder:
-    """Elements whose class or id has one of the space-separated `words` as a whole token or pair."""
-    wanted = frozenset(words.split())
-    _RULE_WORDS.update(wanted)
+def _by_tokens(words: str, *, link_dense: bool = False, unless: str = "") -> _Finder:
+    """Elements whose class or id has one of the space-separated `words` as a whole token or pair,
+    but none of the words of `unless` (what else the element is named: a shop's product card
+    "subscription-eligible" is a product one may subscribe to, not a newsletter box)."""
+    wanted, spared = frozenset(words.split()), frozenset(unless.split())
+    _RULE_WORDS.update(wanted | spared)
 
     def find(page: Page) -> Iterator[LexborNode]:
-        return (n for n, tokens in page.classed if tokens & wanted and (not link_dense or _is_link_dense(n)))
+        return (
+            n
+            for n, tokens in page.classed
+            if tokens & wanted and not tokens & spared and (not link_dense or _is_link_dense(n))
+        )
 
     return find
 
@@ -327,6 +333,36 @@ def _review_sections(page: Page) -> Iterator[LexborNode]:
             and len(text_of(node)) >= _MIN_REVIEWS
             and not holds_story(node)
             and not any(class_words(a, _CHOSEN_WORDS) for a in ancestors(node))
+        ):
+            yield node
+
+
+# the class/id words of a list of reader comments ("commentlist" and "comment-list" as blogs write
+# it, "comment_list", "comments", "dsq-comments"): a list each of whose items is a reader's comment
+COMMENT_LIST_WORDS = frozenset({"commentlist", "comment-list", "comments", "commentslist", "comments-list"})
+_LIST_TAGS = frozenset({"ol", "ul"})
+_RULE_WORDS.update(COMMENT_LIST_WORDS)
+
+
+def _comment_lists(page: Page) -> Iterator[LexborNode]:
+    """A list (<ol>, <ul>) classed or named a list of comments, of list items, when comments are
+    not wanted: its items are readers' comments under the story, which `include_comments` returns
+    after it, as trafilatura does. A thread of comments may be longer than the story: the list
+    goes whatever its length where the page's story (its densest paragraph container, of a story's
+    length) is outside it, and it holds neither the page's title nor its main element
+    (`holds_story`) nor what the user keeps. Not on a page typed forum (a thread's or a Q&A page's
+    replies are its content)."""
+    if page.comments or page.page_type == "forum" or page.story is None:
+        return
+    story = set(ancestry(page.story))
+    for node, tokens in page.classed:
+        if (
+            node.tag in _LIST_TAGS
+            and tokens & COMMENT_LIST_WORDS
+            and node.mem_id not in story
+            and node.mem_id not in page.protected
+            and any(child.tag == "li" for child in node.iter())
+            and not holds_story(node)
         ):
             yield node
 
@@ -449,6 +485,25 @@ _CHROME = (
     "nav, aside, footer, form, dialog, [role=navigation], [role=complementary], [role=contentinfo],"
     " [role=dialog], [role=alertdialog]"
 )
+# what a reader fills in a form: a text box, a choice; not a hidden field, a button or a row's
+# checkbox, which a list's bulk actions wrap around its rows (a citations table, a mail archive)
+_FILLED = (
+    "textarea, select, input:not([type=hidden i]):not([type=submit i]):not([type=button i])"
+    ":not([type=checkbox i]):not([type=image i]):not([type=reset i])"
+)
+_TABLE_ROWS = "tr ~ tr ~ tr"  # a table of three rows or more
+
+
+def _page_chrome(page: Page) -> Iterator[LexborNode]:
+    """Navigation, asides, footers, dialogs and forms (`_CHROME`), but a form that asks the reader
+    for nothing and holds a table of three rows or more: that form is a list's bulk actions around
+    its rows (select, export, delete), and the rows are the page's."""
+    for node in page.tree.css(_CHROME):
+        if node.tag == "form" and node.css_first(_FILLED) is None and node.css_first(_TABLE_ROWS) is not None:
+            continue
+        yield node
+
+
 # a <header> may hold an article's title and lede; only a link-dense one is the site banner
 _SITE_HEADER = "header, [role=banner]"
 
@@ -579,6 +634,38 @@ def count_lists(texts: Sequence[str], linked: Sequence[bool]) -> list[int]:
         run, years = [], True
     listed = sum(len(texts[i].split()) for i in found)
     return found if 2 * listed < sum(len(text.split()) for text in texts) else []
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")  # over extracted text, never HTML
+_ASCII = re.compile(r"[\x00-\x7f]+")
+_ASCII_NOT_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
+
+
+def readable(text: str) -> bool:
+    """Whether at least half the visible characters are letters or digits, as in any written language."""
+    visible = len("".join(text.split()))
+    return _alnum(text) * 2 >= visible
+
+
+def _alnum(text: str) -> int:
+    """How many characters of `text` are letters or digits (str.isalnum), in every script: CJK,
+    Cyrillic, Arabic, ... (a word character of the pattern is one, or "_"). Its ASCII characters
+    are counted as bytes (bytes.translate), the others with the pattern: five times quicker over
+    a story than the pattern over all of it, and the same count."""
+    ascii_part = text.encode("ascii", "ignore")
+    return len(ascii_part.translate(None, _ASCII_NOT_ALNUM)) + len(_NOT_ALNUM.sub("", _ASCII.sub("", text)))
+
+
+def unreadable(texts: Sequence[str]) -> list[int]:
+    """The indices of `texts` (the blocks of a page's text, in order) that make it unreadable: where
+    together they are not `readable`, those that are not, when one of the others is (a paragraph of
+    100,000 "&" beside a story made the page "mostly symbols", skipped); else none. The one home of
+    that reading for the blocks the model keeps (pipeline._judged) and for trafilatura's text
+    (formats.remove_unreadable)."""
+    if readable("\n".join(texts)):
+        return []
+    junk = [i for i, text in enumerate(texts) if not readable(text)]
+    return junk if len(junk) < len(texts) else []
 
 
 def _closes(text: str) -> bool:
@@ -998,7 +1085,9 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
     Rule(
         "newsletter-box",
         "newsletter / subscribe boxes",
-        _by_tokens("newsletter subscribe subscription signup sign-up optin opt-in mailchimp"),
+        _by_tokens(
+            "newsletter subscribe subscription signup sign-up optin opt-in mailchimp", unless="product"
+        ),
     ),
     Rule(
         "promo-bar",
@@ -1022,6 +1111,13 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         _review_sections,
         safe=True,
     ),
+    Rule(
+        "comment-list",
+        "a list of reader comments under the story, unless comments are wanted or the page is a thread",
+        _comment_lists,
+        safe=True,
+        weighs_story=True,
+    ),
     Rule("signature", "the signatures under a thread's posts", _signatures, safe=True),
     Rule(
         "teaser-section", 'a "Related articles"-style heading and what it heads', _teaser_sections, named=True
@@ -1041,7 +1137,7 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         "link-dense menus and pagers",
         _by_tokens("nav navbar navigation menu pagination pager", link_dense=True),
     ),
-    Rule("page-chrome", "nav, aside, footer, form, dialog and their ARIA roles", _by_css(_CHROME)),
+    Rule("page-chrome", "nav, aside, footer, form, dialog and their ARIA roles", _page_chrome),
     Rule("site-header", "a link-dense <header>, not a title", _by_css(_SITE_HEADER, link_dense=True)),
     Rule(
         "site-chrome", "blocks classed footer / sidebar / copyright", _by_tokens("footer sidebar copyright")

@@ -480,3 +480,24 @@ def test_reading_a_mutated_archive_from_a_records_position_gives_the_rest(
         for number, (_record, position) in enumerate(whole):
             rest = [_seen(r) for r in read_archive(path, max_bytes=1 << 20, start=position)]
             assert rest == [_seen(r) for r, _position in whole[number:]], (n, number, position)
+
+
+@pytest.mark.parametrize("payload", [ARTICLE, b"\r\n" + ARTICLE, b"Just the text of a page, no markup.\n"])
+def test_a_response_of_the_body_alone_is_that_records_failure(tmp_path: Path, payload: bytes) -> None:
+    """A response record holding its page without the HTTP status line and headers (warcio reads
+    the page's first line as a status line) lost that page: one damaged skip saying so, listed by
+    `clean` with exit code 1, where it was a quiet "not HTML (no Content-Type, no markup)"."""
+    headless = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://a.example/bare\r\n"
+        b"WARC-Date: 2026-11-23T22:19:00Z\r\nContent-Type: text/html\r\n"
+        b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (len(payload), payload)
+    )
+    around = [warc_bytes([e], gzipped=False, requests=False) for e in (_pages()[0], _pages()[3])]
+    path = write(tmp_path / "bare.warc", around[0] + headless + around[1])
+    records = _read(path)
+    assert _urls(records) == ["https://a.example/one", "https://a.example/two"]
+    damaged = [(r.source, r.reason) for r in records if isinstance(r, ArchiveSkip) and r.damaged]
+    assert damaged == [(f"{path}#{len(around[0])}", "response record without HTTP headers")]
+    result = CliRunner().invoke(cli, ["clean", str(path), "--jobs", "1"])
+    assert result.exit_code == 1
+    assert f"bare.warc#{len(around[0])}: response record without HTTP headers" in result.stderr

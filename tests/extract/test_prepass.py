@@ -229,6 +229,39 @@ _REVIEWS = (
 )
 
 
+def _comment_list(tag: str = "ol", attrs: str = "class='commentlist'", count: int = 12) -> str:
+    items = "".join(
+        f"<li class='comment' id='comment-{k}'><div class='comment-author'><cite>Reader {k}</cite> says:"
+        f"</div><p>Comment {k}: I took the early ferry for years and the new timetable suits shift"
+        " workers far better than the old one, though the late Saturday sailing is what I wanted.</p></li>"
+        for k in range(count)
+    )
+    return f"<h3 id='comments'>{count} Responses</h3><{tag} {attrs}>{items}</{tag}>"
+
+
+def test_an_articles_list_of_reader_comments_goes_unless_comments_are_wanted() -> None:
+    """A list classed or named a list of comments ("commentlist", "comment-list", "comment_list",
+    "dsq-comments") under the story goes when comments are not wanted, even when the thread is
+    longer than the story; it stays when they are wanted, on a page typed forum, and where the
+    page's densest paragraphs are the comments themselves (no story outside the list)."""
+    story = f"<article><h1>Ferries</h1>{STORY}</article>"
+    for tag, attrs in [
+        ("ol", "class='commentlist'"),
+        ("ol", "class='comment-list'"),
+        ("ul", "id='comment_list'"),
+        ("ul", "id='dsq-comments'"),
+    ]:
+        html, removals = _strip(story + _comment_list(tag, attrs))
+        assert "Comment 3:" not in html and "The harbour board met" in html, attrs
+        assert _rules(removals) == {"comment-list"}
+    html, removals = _strip(story + _comment_list(), include_comments=True)
+    assert "Comment 3:" in html and removals == []
+    html, removals = _strip(story + _comment_list(), page_type="forum")
+    assert "Comment 3:" in html and removals == []
+    html, _ = _strip("<h1>Ferries</h1><p>A short note.</p>" + _comment_list(count=4))
+    assert "Comment 3:" in html  # the comments are the page's densest paragraphs: no story apart
+
+
 def test_a_product_pages_customer_reviews_are_comments() -> None:
     """On a product page, customer reviews (an element classed review/reviews: "product-reviews",
     "jdgm-review-widget", "customerReviews") are its comments: they go unless comments are wanted.
@@ -685,6 +718,44 @@ def test_form_wrapping_the_page_is_kept() -> None:
     """A <form> around the whole page (ASP.NET style) holds the main content and stays."""
     html, _ = _strip(f"<form id='aspnetForm'><div class='content'>{STORY}</div></form>")
     assert "The harbour board met" in html
+
+
+def test_form_around_a_tables_rows_is_kept() -> None:
+    """A <form> that asks the reader for nothing (hidden fields, buttons, a checkbox per row) around
+    a table of rows is a list's bulk actions, and its rows stay beside a longer text; a search box
+    or a sign-up form beside them still goes."""
+    rows = "".join(
+        f"<tr><td><input type='checkbox'><a href='/p{i}'>Paper {i} on tidal ferries</a>"
+        f"<div>A Author, B Author</div><div>Journal of Harbours {i}, 2012</div></td><td>{i}0</td></tr>"
+        for i in range(1, 5)
+    )
+    html, removals = _strip(
+        f"<div>{STORY}</div><form><input type='hidden' name='s'><button>Export</button>"
+        f"<table>{rows}</table></form>"
+        "<form><input type='text' name='q'><table><tr><td>Search</td></tr><tr><td>in</td></tr>"
+        "<tr><td>titles</td></tr></table></form>"
+        "<form><input type='email'><button>Sign up</button></form>"
+    )
+    assert "Journal of Harbours 4" in html
+    assert "Search" not in html and "Sign up" not in html
+    assert "page-chrome" in _rules(removals)
+
+
+def test_product_card_one_may_subscribe_to_is_no_newsletter_box() -> None:
+    """A shop's card classed for its subscribe-and-save offer ("subscription-eligible") is a product
+    of the grid and stays; a newsletter box beside it still goes."""
+    cards = "".join(
+        f"<div class='card-wrapper product-card-wrapper subscription-eligible'><h3>Roast {i}</h3>"
+        f"<p>Whole bean coffee, {i} lb bag</p><span>$19.99</span></div>"
+        for i in range(1, 4)
+    )
+    html, removals = _strip(
+        f"<div>{STORY}</div><div class='grid'>{cards}</div>"
+        "<div class='newsletter-signup'>Sign up for our newsletter and save</div>"
+    )
+    assert "Whole bean coffee, 3 lb bag" in html
+    assert "Sign up for our newsletter" not in html
+    assert "newsletter-box" in _rules(removals)
 
 
 def test_scripts_go_but_json_ld_stays() -> None:
