@@ -38,6 +38,7 @@ class Explanation:
     quality: float | None
     skip_reason: str | None
     # where the text came from when not from the page as shown: "json-ld", its declared articleBody
+    # (`pipeline._declared_body`); "json-ld-fallback", the same body taken by trafilatura's fallback
     text_source: str | None = None
 
 
@@ -91,6 +92,8 @@ def describe(explanation: Explanation) -> list[str]:
         lines.append(f"  error: {explanation.error.reason}")
     if explanation.text_source == "json-ld":
         lines.append("  text: the articleBody its JSON-LD declares (the page shows under half of it)")
+    elif explanation.text_source == "json-ld-fallback":
+        lines.append("  text: the articleBody its JSON-LD declares, as trafilatura's fallback took it")
     groups: dict[str, list[Removal]] = {}
     for removal in explanation.removals:
         groups.setdefault(removal.rule, []).append(removal)

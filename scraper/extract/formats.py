@@ -290,15 +290,38 @@ def resplit(body: etree._Element, page: str, shown: Callable[[], str]) -> bool:
                 pieces.append(piece)
         if len(pieces) < 2:
             continue
-        at, tail = parent.index(paragraph), paragraph.tail
-        for offset, piece in enumerate(pieces):
-            made = etree.Element(paragraph.tag, dict(paragraph.attrib))
-            made.text = piece
-            parent.insert(at + 1 + offset, made)
-        made.tail = tail
-        parent.remove(paragraph)
+        _split_into(paragraph, pieces)
         split = True
     return split
+
+
+def split_declared(body: etree._Element, declared: list[list[str]]) -> bool:
+    """A paragraph that is one of the `declared` bodies whole (a JSON-LD `articleBody` as its
+    paragraphs, metadata.body_paragraphs), its paragraphs joined by a space, split into them, in
+    place; whether any was. trafilatura's last fallback on a short page (its baseline) gives such a
+    body as one paragraph, its line breaks folded. The words do not change."""
+    joined = {" ".join(paragraphs): paragraphs for paragraphs in declared if len(paragraphs) > 1}
+    split = False
+    for paragraph in list(body.iter("p")) if joined else ():
+        text = " ".join((paragraph.text or "").split())
+        if len(paragraph) == 0 and paragraph.getparent() is not None and text in joined:
+            _split_into(paragraph, joined[text])
+            split = True
+    return split
+
+
+def _split_into(paragraph: etree._Element, pieces: list[str]) -> None:
+    """`paragraph` (of plain text, inside a parent) replaced by one like it for each piece."""
+    parent = paragraph.getparent()
+    if parent is None:  # callers split only paragraphs inside a body
+        return
+    at, tail = parent.index(paragraph), paragraph.tail
+    for offset, piece in enumerate(pieces):
+        made = etree.Element(paragraph.tag, dict(paragraph.attrib))
+        made.text = piece
+        parent.insert(at + 1 + offset, made)
+    made.tail = tail
+    parent.remove(paragraph)
 
 
 def _pieces(text: str, lines: list[str]) -> list[str]:

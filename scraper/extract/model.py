@@ -1389,17 +1389,22 @@ def calls(text: str, *, linked: bool = False, heads: bool = False) -> bool:
 
 
 def _paywalls(text: str) -> bool:
-    """Whether `text` is a paywall's notice: a sentence of it names the rest of the story or an
-    account already held (`_REST`) and asks for an account (`_ACCOUNT`), in at most `APPEAL_WORDS`
-    words, read as `calls` reads it. `_ACCOUNT` is asked first, of the whole text: few blocks hold
-    any of it, and it is the quicker to ask (`calls` asks it of nearly every kept block)."""
+    """Whether `text` is a paywall's notice: a sentence of it (a question with the sentence that
+    answers it: "Already have an account? Log in.", "Want the full story? Subscribe today.") names
+    the rest of the story or an account already held (`_REST`) and asks for an account
+    (`_ACCOUNT`), in at most `APPEAL_WORDS` words, read as `calls` reads it. `_ACCOUNT` is asked
+    first, of the whole text: few blocks hold any of it, and it is the quicker to ask (`calls` asks
+    it of nearly every kept block)."""
     read = composed(text).lower()
     if _ACCOUNT.search(read) is None:
         return False
     folded = _folded_call(read).replace("\u2019", "'")
     if _REST.search(folded) is None or words(folded, APPEAL_WORDS + 1) > APPEAL_WORDS:
         return False
-    return any(_REST.search(s) and _ACCOUNT.search(s) for s in _SENTENCES.split(folded))
+    sentences = _SENTENCES.split(folded)
+    # a question is read with the sentence that answers it ("Already have an account? Log in.")
+    asked = [f"{s} {after}" for s, after in itertools.pairwise(sentences) if s.endswith("?")]
+    return any(_REST.search(s) and _ACCOUNT.search(s) for s in (*sentences, *asked))
 
 
 def _appeals(text: str) -> bool:

@@ -68,6 +68,7 @@ from scraper.extract.formats import (
     reseam,
     respace,
     resplit,
+    split_declared,
     tidy_markdown,
     unwrap,
     without_images,
@@ -111,7 +112,8 @@ class Trace:
     # model was sure of the page, 2 when the first one found too little of its prose)
     extractions: int = 0
     # where the text came from when not from the page's blocks: "json-ld" (its declared articleBody,
-    # `_declared_body`); None, the page as shown
+    # `_declared_body`); "json-ld-fallback" (that body as trafilatura's last fallback, its baseline,
+    # gives it, split into its paragraphs by `_as_the_page_reads`); None, the page as shown
     text_source: str | None = None
     # CPU seconds of this process per stage: parse, prepass, trafilatura, model, metadata (the
     # benches read them; CPU time, so what else runs on a shared machine is not charged to a stage)
@@ -195,7 +197,7 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         judge_kept(trace.blocks, text if verdict.page_type == "forum" else main_text)
     # trafilatura's output as the page reads it, and no text more often than the page shows it;
     # after the blocks, whose features read what trafilatura kept as it kept it
-    if _as_the_page_reads(found, trace.blocks, trace, html, page.source) | _without_copies(
+    if _as_the_page_reads(found, trace.blocks, trace, html, page.source, facts=facts) | _without_copies(
         found, settings, times
     ):
         text, markdown = _with_comments(found, plain_text(found.body), settings)
@@ -357,17 +359,25 @@ def _declared_body(
     return "\n".join(lines), "\n\n".join(lines), shown
 
 
-def _as_the_page_reads(found: _Extracted, blocks: list[Block], trace: Trace, html: str, source: str) -> bool:
+def _as_the_page_reads(
+    found: _Extracted, blocks: list[Block], trace: Trace, html: str, source: str, *, facts: PageFacts
+) -> bool:
     """trafilatura's text joined as the page's `blocks` join it, in place; whether it changed: the
     page's <pre> keep their lines, any other quote is one paragraph (formats.keep_preformatted),
     its paragraphs that are one block of the page made one again (formats.rejoin), a paragraph
     holding several blocks split at their bounds where the page `html`, laid out, breaks too
     (formats.resplit), and a space before punctuation the page does not have taken out
-    (formats.respace). The words do not change, so neither do the blocks' features, which read
-    them."""
+    (formats.respace). First, a paragraph that is a JSON-LD `articleBody` the page declares
+    (`facts`) whole is split into its paragraphs (formats.split_declared: trafilatura's last
+    fallback gives that body as one line; `trace.text_source` then says so). The words do not
+    change, so neither do the blocks' features, which read them."""
     bodies = [body for body in (found.body, found.commentsbody) if body is not None]
+    declared = [body_paragraphs(body) for body in facts.article_bodies]
+    changed = [split_declared(body, declared) for body in bodies] if declared else []
+    if any(changed):
+        trace.text_source = trace.text_source or "json-ld-fallback"
     preformatted = [b.text for b in blocks if b.tag == "pre"]
-    changed = [keep_preformatted(body, preformatted) for body in bodies]
+    changed += [keep_preformatted(body, preformatted) for body in bodies]
     if not blocks:
         return any(changed)
     lines = "\n".join(b.text for b in blocks)

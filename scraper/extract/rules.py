@@ -339,6 +339,36 @@ def _review_sections(page: Page) -> Iterator[LexborNode]:
             yield node
 
 
+# the class/id words of a list of reader comments ("commentlist" and "comment-list" as blogs write
+# it, "comment_list", "comments", "dsq-comments"): a list each of whose items is a reader's comment
+COMMENT_LIST_WORDS = frozenset({"commentlist", "comment-list", "comments", "commentslist", "comments-list"})
+_LIST_TAGS = frozenset({"ol", "ul"})
+_RULE_WORDS.update(COMMENT_LIST_WORDS)
+
+
+def _comment_lists(page: Page) -> Iterator[LexborNode]:
+    """A list (<ol>, <ul>) classed or named a list of comments, of list items, when comments are
+    not wanted: its items are readers' comments under the story, which `include_comments` returns
+    after it, as trafilatura does. A thread of comments may be longer than the story: the list
+    goes whatever its length where the page's story (its densest paragraph container, of a story's
+    length) is outside it, and it holds neither the page's title nor its main element
+    (`holds_story`) nor what the user keeps. Not on a page typed forum (a thread's or a Q&A page's
+    replies are its content)."""
+    if page.comments or page.page_type == "forum" or page.story is None:
+        return
+    story = set(ancestry(page.story))
+    for node, tokens in page.classed:
+        if (
+            node.tag in _LIST_TAGS
+            and tokens & COMMENT_LIST_WORDS
+            and node.mem_id not in story
+            and node.mem_id not in page.protected
+            and any(child.tag == "li" for child in node.iter())
+            and not holds_story(node)
+        ):
+            yield node
+
+
 # the class/id word of a forum post's signature ("signature", "signaturecontainer", "message-signature",
 # "ipsEntry__signature", "forum-signature__outer-wrapper"): the poster's own footer under each of
 # their posts (their hardware, a motto, their shop's links), the same under every post they make.
@@ -1065,6 +1095,13 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         "a product page's customer reviews, unless comments are wanted",
         _review_sections,
         safe=True,
+    ),
+    Rule(
+        "comment-list",
+        "a list of reader comments under the story, unless comments are wanted or the page is a thread",
+        _comment_lists,
+        safe=True,
+        weighs_story=True,
     ),
     Rule("signature", "the signatures under a thread's posts", _signatures, safe=True),
     Rule(

@@ -889,6 +889,9 @@ def test_a_paywalls_notice_is_a_call() -> None:
         "Assine para continuar lendo.",
         "Log in om verder te lezen",
         "Zaloguj się, aby czytać dalej",
+        # a question and the sentence that answers it
+        "Already have an account? Log in.",
+        "Want to keep reading? Subscribe today for unlimited access.",
     ]
     assert [t for t in notices if not model.calls(t)] == []
     story = [
@@ -899,6 +902,8 @@ def test_a_paywalls_notice_is_a_call() -> None:
         # a how-to's cue to read on, about an account it explains
         "Keep reading to learn how to register your boat with the harbour board online.",
         "Continue reading below to find out how to log in to the ferry portal.",
+        # a question the next sentence does not answer with an account
+        "Want the full story? The board published it on Tuesday. Crews may register in June.",
         "To view the full story, please subscribe to the harbour board's report "
         + "on the ferries, the crews and the timetable for the summer " * 4,
     ]

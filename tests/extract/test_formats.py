@@ -23,6 +23,7 @@ from scraper.extract.formats import (
     reseam,
     respace,
     resplit,
+    split_declared,
     unwrap,
     xml_blocks,
 )
@@ -555,3 +556,21 @@ def test_a_page_of_thousands_of_loose_links_is_rejoined_in_linear_time(
     paragraph = etree.fromstring("<p>one <hi>two <ref>three</ref></hi><!-- x --> four five</p>")
     assert formats._ending(paragraph) == "one two three four five"  # read back to a fifth word
     assert formats._ending(etree.fromstring("<p>a <hi>b</hi></p>")) == "a b"  # all it has
+
+
+def test_a_paragraph_that_is_a_declared_body_whole_is_split_into_its_paragraphs() -> None:
+    """A paragraph that is a declared body's paragraphs joined by a space is split into them (the
+    tail after it kept); one holding part of a body, or a body and more, stays whole, and so does
+    one with a link inside."""
+    declared = [["The board met.", "It agreed the timetable.", "Crews start in June."]]
+    body = etree.fromstring(
+        "<body><p>The board met. It agreed the timetable. Crews start in June.</p>tail"
+        "<p>The board met. It agreed the timetable.</p>"
+        "<p>The board met. It agreed the timetable. Crews start in June. More.</p>"
+        "<p>The board met. It agreed the <ref>timetable</ref>. Crews start in June.</p></body>"
+    )
+    assert split_declared(body, declared)
+    assert [p.text for p in body][:3] == declared[0]
+    assert body[2].tail == "tail"
+    assert len(body) == 6
+    assert not split_declared(body, declared)

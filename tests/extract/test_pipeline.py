@@ -1399,6 +1399,18 @@ def test_a_story_declared_only_in_json_ld_is_the_text(wrap: str) -> None:
     assert any("articleBody" in line for line in describe(explanation))
 
 
+def test_trafilaturas_fallback_to_a_declared_body_keeps_its_paragraphs() -> None:
+    """A page that shows only its title and declares a short story in its JSON-LD (too short for
+    `_declared_body`) gets the body from trafilatura's last fallback, which folds it into one
+    line: the text keeps the body's paragraphs, a line each, and --explain says where it is from."""
+    html = _declared_page("\n\n".join(_DECLARED_PARAGRAPHS[:3]), "<h1>River crossing</h1>")
+    doc = extract(_page(html), ExtractSettings())
+    assert doc.text.splitlines() == _DECLARED_PARAGRAPHS[:3]
+    explanation = explain(_page(html), ExtractSettings())
+    assert explanation.text_source == "json-ld-fallback"
+    assert any("fallback" in line and "articleBody" in line for line in describe(explanation))
+
+
 def test_a_declared_body_is_bounded_as_the_page_is() -> None:
     """An `articleBody` written as HTML is the page's to write: an element of it with 60,000
     attributes (a lexbor parse quadratic in them, one C call no watchdog stops) loses those past

@@ -209,6 +209,39 @@ _REVIEWS = (
 )
 
 
+def _comment_list(tag: str = "ol", attrs: str = "class='commentlist'", count: int = 12) -> str:
+    items = "".join(
+        f"<li class='comment' id='comment-{k}'><div class='comment-author'><cite>Reader {k}</cite> says:"
+        f"</div><p>Comment {k}: I took the early ferry for years and the new timetable suits shift"
+        " workers far better than the old one, though the late Saturday sailing is what I wanted.</p></li>"
+        for k in range(count)
+    )
+    return f"<h3 id='comments'>{count} Responses</h3><{tag} {attrs}>{items}</{tag}>"
+
+
+def test_an_articles_list_of_reader_comments_goes_unless_comments_are_wanted() -> None:
+    """A list classed or named a list of comments ("commentlist", "comment-list", "comment_list",
+    "dsq-comments") under the story goes when comments are not wanted, even when the thread is
+    longer than the story; it stays when they are wanted, on a page typed forum, and where the
+    page's densest paragraphs are the comments themselves (no story outside the list)."""
+    story = f"<article><h1>Ferries</h1>{STORY}</article>"
+    for tag, attrs in [
+        ("ol", "class='commentlist'"),
+        ("ol", "class='comment-list'"),
+        ("ul", "id='comment_list'"),
+        ("ul", "id='dsq-comments'"),
+    ]:
+        html, removals = _strip(story + _comment_list(tag, attrs))
+        assert "Comment 3:" not in html and "The harbour board met" in html, attrs
+        assert _rules(removals) == {"comment-list"}
+    html, removals = _strip(story + _comment_list(), include_comments=True)
+    assert "Comment 3:" in html and removals == []
+    html, removals = _strip(story + _comment_list(), page_type="forum")
+    assert "Comment 3:" in html and removals == []
+    html, _ = _strip("<h1>Ferries</h1><p>A short note.</p>" + _comment_list(count=4))
+    assert "Comment 3:" in html  # the comments are the page's densest paragraphs: no story apart
+
+
 def test_a_product_pages_customer_reviews_are_comments() -> None:
     """On a product page, customer reviews (an element classed review/reviews: "product-reviews",
     "jdgm-review-widget", "customerReviews") are its comments: they go unless comments are wanted.
