@@ -81,6 +81,9 @@ ROUNDS = 150
 # MEMBER_ROUNDS rounds: a variance reducer (one seed moves cleaneval's CV by up to 0.007)
 MEMBERS = 1
 MEMBER_ROUNDS = ROUNDS
+# each comment block's weight (its words, capped) is multiplied by this (`--comment-weight`): a
+# heavier cost on taking a reader's comment for the story (dragnet's precision)
+COMMENT_WEIGHT = 1.0
 _MAX_WEIGHT = 100
 _WORD = re.compile(r"\w+")
 
@@ -279,6 +282,10 @@ def fit(
     features = np.concatenate([matrix(p, votes, first=first) for p in pages])
     labels = np.concatenate([p.labels for p in pages])
     weights = np.concatenate([p.weights for p in pages])
+    if COMMENT_WEIGHT != 1.0:
+        from scraper.extract.model import COMMENT  # noqa: PLC0415
+
+        weights = np.where(labels == COMMENT, weights * COMMENT_WEIGHT, weights)
     labelled = labels >= 0
     data = lightgbm.Dataset(
         features[labelled], labels[labelled], weight=weights[labelled], params={"verbose": -1}
@@ -671,7 +678,10 @@ def _mean(probabilities: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
 
 def _procedure(*, first: bool) -> str:
     """What makes a fold model besides its seed and blocks: the parameters, rounds and members."""
-    described = json.dumps([PARAMS, SEED_ROUNDS, MEMBERS, MEMBER_ROUNDS, first], sort_keys=True, default=str)
+    procedure: list[Any] = [PARAMS, SEED_ROUNDS, MEMBERS, MEMBER_ROUNDS, first]
+    if COMMENT_WEIGHT != 1.0:  # the procedures before it keep their caches
+        procedure.append({"comment_weight": COMMENT_WEIGHT})
+    described = json.dumps(procedure, sort_keys=True, default=str)
     return hashlib.sha256(described.encode()).hexdigest()[:12]
 
 
@@ -707,7 +717,11 @@ def main() -> int:
     parser.add_argument("--member-rounds", type=int, help="with --seeds: each member's rounds (SEED_ROUNDS)")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a procedure to try: a LightGBM parameter")  # fmt: skip
+    parser.add_argument("--comment-weight", type=float, help="a procedure to try: COMMENT_WEIGHT")
     args = parser.parse_args()
+    if args.comment_weight is not None:
+        global COMMENT_WEIGHT  # noqa: PLW0603
+        COMMENT_WEIGHT = args.comment_weight
     for setting in args.param:
         key, _, value = setting.partition("=")
         PARAMS[key] = json.loads(value)

@@ -223,8 +223,9 @@ _CLEAR = 0.5
 
 def _reading(body: bytes, found: list[CharsetMatch]) -> str | None:
     """Detection's reading: its first, or windows-1252 where it ranks equal to it (over a short text,
-    within `_SHORT_SLACK` of its mess); over a short text, the Windows code page whose languages the
-    text reads as clearly more (`_by_language`); else, where that one is
+    within `_SHORT_SLACK` of its mess), or else, where that one changes case inside a word, the first
+    equal one that does not (`_mixed_case`); over a short text, the Windows code page whose languages
+    the text reads as clearly more (`_by_language`); else, where that one is
     single-byte with strays inside words (`_strays`) and another reads each of them as a letter and
     has fewer: the first such, in detection's order."""
     if not found:
@@ -233,6 +234,9 @@ def _reading(body: bytes, found: list[CharsetMatch]) -> str | None:
     high = [m.start() for m in _NON_ASCII.finditer(sample)]
     slack = _SHORT_SLACK if len(high) <= _SHORT else 0.0
     best = next((m for m in found if m.encoding == _DEFAULT and _tied(m, found[0], slack)), found[0])
+    if _mixed_case(_single_byte(sample, best.encoding), high):  # another reading, tied, may not
+        tied = (m for m in found if _tied(m, found[0], slack))
+        best = next((m for m in tied if not _mixed_case(_single_byte(sample, m.encoding), high)), best)
     if len(high) <= _SHORT:
         judged = _by_language(sample, high, best.encoding)
         if judged is not None:
@@ -257,7 +261,12 @@ def _reading(body: bytes, found: list[CharsetMatch]) -> str | None:
 def _by_language(sample: bytes, high: list[int], encoding: str) -> str | None:
     """The Windows code page (none of `_ONE_SCRIPT`) that reads the text around the bytes beyond
     ASCII as its own languages, by py3langid, with more probability than `encoding` does and at
-    least `_CLEAR`; None when none does."""
+    least `_CLEAR`; None when none does, or when `encoding` is one of `_ONE_SCRIPT`: its reading
+    has no share to compare, and any reading in Cyrillic is a language of windows-1251 to py3langid
+    (Greek "Η Αθήνα είναι", detected without mess, was replaced by it at 0.9 or more)."""
+    current = _detected(encoding) or encoding
+    if current in _ONE_SCRIPT:
+        return None
     spans: list[list[int]] = []
     for at in high:
         if spans and at - _AROUND <= spans[-1][1]:
@@ -279,13 +288,26 @@ def _by_language(sample: bytes, high: list[int], encoding: str) -> str | None:
             return -1.0
         return float(sum(p for language, p in ranked if language in _CODE_PAGE_LANGUAGES[codec]))
 
-    current = _detected(encoding) or encoding
     floor = _CLEAR
-    if current in _CODE_PAGE_LANGUAGES and current not in _ONE_SCRIPT:
+    if current in _CODE_PAGE_LANGUAGES:
         floor = max(floor, share(current))
     shares = {codec: share(codec) for codec in _CODE_PAGE_LANGUAGES if codec not in _ONE_SCRIPT}
     winner = max(shares, key=lambda codec: shares[codec])
     return winner if shares[winner] > floor and winner != current else None
+
+
+def _mixed_case(text: str | None, positions: list[int]) -> bool:
+    """Whether a single-byte reading `text` changes case inside a word at one of `positions` (a
+    capital after a small letter, or before one that follows it), as no written word does: Arabic
+    "مرحبا" read as Greek windows-1253 came out "γΡΝΘΗ", ranked equal to it by detection."""
+    if text is None:
+        return False
+    for at in positions:
+        letter = text[at]
+        before, after = text[at - 1 : at], text[at + 1 : at + 2]
+        if (letter.isupper() and before.islower()) or (letter.islower() and after.isupper()):
+            return True
+    return False
 
 
 def _single_byte(sample: bytes, encoding: str) -> str | None:

@@ -70,7 +70,8 @@ def _check_bounds(settings: object) -> None:
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    """A bound or a value as written: 3600 for 3600.0, 1e+308 for 1e308 (not its 309 digits)."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e16 else str(value)
 
 
 @functools.lru_cache(maxsize=256)

@@ -203,8 +203,38 @@ def _deeper(depth: int, tag: str) -> int:
 
 
 def text_of(node: LexborNode) -> str:
-    """The node's text, its descendants' text nodes stripped and joined by one space."""
+    """The node's text, its descendants' text nodes stripped and joined by one space; read once a
+    node within `unchanged()`."""
+    held = _HELD.get()
+    if held is None:
+        return _text(node)
+    found = held.get(node.mem_id)
+    if found is None:
+        found = held[node.mem_id] = _text(node)
+    return found
+
+
+def _text(node: LexborNode) -> str:
+    """lexbor's reading of `text_of`: each time, a walk of the node's subtree."""
     return node.text(deep=True, separator=" ", strip=True)
+
+
+# `text_of`'s texts within `unchanged()`, by node (`mem_id`, the node's address: unique among the
+# nodes alive, and no node is freed or made while the trees are unchanged)
+_HELD: ContextVar[dict[int, str] | None] = ContextVar("held_texts", default=None)
+
+
+@contextmanager
+def unchanged() -> Iterator[None]:
+    """Within it, the trees read are not changed (no node removed, moved or added; no text set),
+    and `text_of` reads each node's text once: the pre-pass's rules and the page signals ask for
+    the same elements' text many times over (a container's links, once for each container around
+    them: about half of a page's text reads on bench-speed's CV pages)."""
+    token = _HELD.set({})
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
 
 
 # the annotations over ruby text (furigana, pinyin; <rp> holds their fallback brackets): the text

@@ -41,8 +41,17 @@ _MAX_ORIGINS = 10_000  # scheme://netloc lookups a SiteIndex remembers (links to
 _FORBIDDEN_IN_HOST = frozenset(" #%/:<>?@[\\]^|\x7f") | {chr(c) for c in range(0x20)}
 
 
+# C0 controls and DEL: no URL holds one unescaped (WHATWG's parser strips or refuses them)
+_CONTROLS = frozenset(map(chr, [*range(0x20), 0x7F]))
+
+
 def url_flaw(url: str) -> str | None:
-    """Why `url` is no usable http(s) URL (a user's START_URL, a URL given to `clean`), or None."""
+    """Why `url` is no usable http(s) URL (a user's START_URL, a URL given to `clean`), or None.
+    A control character (a line break, a NUL) is in no URL: `urlsplit` drops tabs and line breaks,
+    so "http://a.example/\n" passed and a record's `url` carried the line break as given."""
+    controls = sorted(set(url) & _CONTROLS)
+    if controls:
+        return f"not a valid URL: {url!r} (contains {', '.join(map(repr, controls))})"
     try:
         parts = urlsplit(url)
         _ = parts.port  # urlsplit checks the port only when it is read

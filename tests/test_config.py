@@ -285,3 +285,11 @@ def test_an_empty_path_key_is_refused(raw: dict[str, object], key: str) -> None:
     with pytest.raises(ConfigError, match="empty path") as info:
         settings_from_dict(raw)
     assert info.value.key == key
+
+
+@pytest.mark.parametrize(("value", "written"), [(1e308, "1e+308"), (-1e20, "-1e+20"), (7200.0, "7200")])
+def test_an_out_of_range_float_is_quoted_as_written(value: float, written: str) -> None:
+    """`timeout = 1e308` was refused as "got 1000000...", all 309 digits of it."""
+    with pytest.raises(ConfigError) as info:
+        settings_from_dict({"extract": {"timeout": value}})
+    assert info.value.reason.endswith(f"got {written}")

@@ -287,3 +287,27 @@ def test_an_element_past_the_attribute_bound_loses_the_rest_before_the_parse_onl
     with flattening():
         assert dom.bounded_html(plain) == plain
     assert dom.bounded_html(html) is html  # outside: as written
+
+
+def test_text_of_reads_a_node_once_while_the_trees_are_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within `unchanged()` a node's text is read from the tree once and then given again; outside
+    it, and after it (the tree may have changed), each call reads the tree."""
+    reads: list[str] = []
+    read = dom._text
+
+    def counted(found: LexborNode) -> str:
+        reads.append(found.tag or "")
+        return read(found)
+
+    monkeypatch.setattr(dom, "_text", counted)
+    tree = LexborHTMLParser("<div><p>One <a href=x>link</a></p><p>Two</p></div>")
+    div, link = tree.css_first("div"), tree.css_first("a")
+    assert div is not None and link is not None
+    with dom.unchanged():
+        texts = [dom.text_of(div), dom.text_of(link), dom.text_of(div)]
+        assert texts == ["One link Two", "link", "One link Two"]
+        assert dom.link_text_length(div) == 4 and dom.link_text_length(div) == 4
+    assert reads == ["div", "a"]
+    link.decompose()
+    assert dom.text_of(div) == "One Two" and dom.text_of(div) == "One Two"
+    assert reads == ["div", "a", "div", "div"]

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from scraper.urls import join_url, redacted
+from scraper.urls import join_url, redacted, url_flaw
 
 
 def test_relative_links_resolve_against_the_base() -> None:
@@ -55,3 +55,19 @@ def test_redacted_reads_a_hostile_text_in_linear_time() -> None:
         started = time.monotonic()
         assert redacted(text).count("***") <= text.count("://")
         assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://a.example/\n",
+        "http://a.example/a\tb",
+        "\x00http://a.example/",
+        "http://a.example/\x7f",
+        "http://a.example/?q=\r\n",
+    ],
+)
+def test_a_url_with_a_control_character_is_flawed(url: str) -> None:
+    """`urlsplit` drops tabs and line breaks before it parses, so such a URL passed, and the
+    record of `clean --url` or of serve's `url` carried the line break as given."""
+    assert (url_flaw(url) or "").startswith(f"not a valid URL: {url!r} (contains ")

@@ -34,13 +34,23 @@ Question is).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.dom import WORD, ancestors, class_words, link_text_length, named_selector, text_of, text_start
+from scraper.dom import (
+    WORD,
+    ancestors,
+    class_words,
+    link_text_length,
+    named_selector,
+    text_of,
+    text_start,
+    unchanged,
+)
 from scraper.extract.metadata import PageFacts
 from scraper.extract.rules import CONSENT_WORDS, holds_story
 
@@ -153,6 +163,11 @@ _DATA_SCRIPTS = frozenset({"application/json", "application/ld+json", "text/temp
 
 def measure(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
     """The signals of a parsed page; reads the tree, never changes it."""
+    with unchanged():  # each text read once
+        return _measured(tree, facts)
+
+
+def _measured(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
     body = tree.body
     title_node, h1_node = tree.css_first("title"), tree.css_first("h1")
     visible = _Visible(body) if body is not None else None
@@ -315,7 +330,13 @@ def _parents_of(body: LexborNode, selector: str) -> list[LexborNode]:
 
 
 def _signature(node: LexborNode) -> tuple[str, str]:
-    return node.tag or "", " ".join(sorted((node.attributes.get("class") or "").split()))
+    return node.tag or "", _class_set(node.attributes.get("class") or "")
+
+
+@functools.lru_cache(maxsize=16384)
+def _class_set(names: str) -> str:
+    """A class attribute's names in one order: siblings classed alike in any order are one shape."""
+    return " ".join(sorted(names.split()))
 
 
 # The element that is its parent's MIN_TEASERS-th element child: `:nth-child(5)`, written as a first

@@ -32,7 +32,7 @@ from trafilatura.xml import control_xml_output, xmltotxt
 from scraper.config import ExtractSettings
 from scraper.dom import BLOCK_ELEMENTS
 from scraper.extract.model import LINKED, calls, drop_copies
-from scraper.extract.rules import closing_rails, count_lists
+from scraper.extract.rules import closing_rails, count_lists, readable, unreadable
 from scraper.models import Document
 from scraper.urls import redacted
 
@@ -47,6 +47,7 @@ __all__ = [
     "remove_closing_rails",
     "remove_copies",
     "remove_count_lists",
+    "remove_unreadable",
     "render_html",
     "render_xml",
     "reseam",
@@ -799,6 +800,19 @@ def remove_count_lists(body: etree._Element) -> bool:
     for j in reversed(listed):
         _drop_own_text(blocks[j][0])
     return bool(listed)
+
+
+def remove_unreadable(body: etree._Element) -> bool:
+    """The blocks of `body` (trafilatura's main text) that make it unreadable (`rules.unreadable`)
+    taken out, in place; whether any was. Its blocks are read only where its text, whole, is not
+    readable (one pass in C over nearly every page)."""
+    if readable(" ".join(body.itertext())):
+        return False
+    blocks = xml_blocks(body)
+    junk = unreadable([text for _, text in blocks])
+    for j in reversed(junk):
+        _drop_own_text(blocks[j][0])
+    return bool(junk)
 
 
 def _linked(element: etree._Element, text: str) -> bool:

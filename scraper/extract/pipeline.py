@@ -25,7 +25,6 @@ import contextlib
 import dataclasses
 import functools
 import json
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -65,6 +64,7 @@ from scraper.extract.formats import (
     remove_copies,
     remove_count_lists,
     remove_unheld,
+    remove_unreadable,
     reseam,
     respace,
     resplit,
@@ -86,7 +86,7 @@ from scraper.extract.metadata import (
 )
 from scraper.extract.prepass import Removal, strip_clutter
 from scraper.extract.rendered import rendered, times_shown
-from scraper.extract.rules import prose_weight
+from scraper.extract.rules import prose_weight, readable, unreadable
 from scraper.models import Document, FetchedPage
 
 # the lxml trees of trafilatura (its extraction and metadata, the byline and category searches)
@@ -266,7 +266,7 @@ def _document(
         return _junk_or_nothing(
             page, facts, signals, trace, "the main text block is empty", settings=settings
         )
-    if not _readable(text):
+    if not readable(text):
         reason = "no readable text: the main block is mostly symbols or binary junk"
         return _junk_or_nothing(page, facts, signals, trace, reason, settings=settings)
     trace.verdict = verdict = classify(signals, text, page.status, markdown)  # judged again, on the text
@@ -393,14 +393,18 @@ def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callabl
     """trafilatura's output (its main text, and its comments when kept) without a text more often
     than the page shows it (`times`; formats.remove_copies) and without the calls to act on the
     page (formats.remove_calls), the rails' headings it closes on (formats.remove_closing_rails)
-    and its lists of labels each with a count (formats.remove_count_lists), in place; whether it
-    changed."""
+    and its lists of labels each with a count (formats.remove_count_lists), in place, and without
+    the blocks that make its main text unreadable (formats.remove_unreadable; its Markdown too,
+    which the page's verdict reads); whether it changed."""
     kept = found.commentsbody if settings.include_comments else None
     bodies = [body for body in (found.body, kept) if body is not None]
     called = remove_calls(bodies)  # first: a rail's heading may stand over a call closing the text
     closed = found.body is not None and remove_closing_rails(found.body)
     listed = found.body is not None and remove_count_lists(found.body)
-    return called | closed | listed | remove_copies(bodies, times)
+    junk = found.body is not None and remove_unreadable(found.body)
+    if junk:
+        found.text = xmltotxt(found.body, True)  # the Markdown, as trafilatura writes it
+    return called | closed | listed | junk | remove_copies(bodies, times)
 
 
 def _first_pass(
@@ -426,14 +430,18 @@ def _judged(
     times: Callable[[str], int],
 ) -> list[Block] | None:
     """`trace.blocks` judged by one of the models (`block_model.first_choice` or `choose`), with
-    the page's comment, table and copy settings; the kept blocks are also `trace.chosen`."""
-    trace.chosen = pick(
+    the page's comment, table and copy settings, and without those that make them unreadable
+    (`rules.unreadable`); the kept blocks are also `trace.chosen`."""
+    chosen = pick(
         trace.blocks,
         comments=settings.include_comments,
         comments_last=page_type != "forum",
         tables=settings.include_tables,
         shown=times,
     )
+    if chosen and (junk := unreadable([b.text for b in chosen])):
+        chosen = [b for i, b in enumerate(chosen) if i not in junk]
+    trace.chosen = chosen
     trace.lap("model")
     return trace.chosen
 
@@ -737,11 +745,11 @@ def _extract_main(
 
     One call, on the pre-passed page. Only when its text holds less than a quarter of the prose
     the pre-pass left is a second call made, on the page without the generic pre-pass (the
-    user's keep/remove selectors still apply), and the longer of the two texts wins. The second
-    call's text keeps only what the pre-pass rules that take no landmark of the story leave
-    (`_held_by_safe`): the page read whole lets trafilatura find a story the pre-pass misled it
-    from, but also brought back a cookie preference centre's paragraphs, which outweighed the
-    story.
+    user's keep/remove selectors still apply), as trafilatura's `fast` (its fallback extractors not
+    compared), and the longer of the two texts wins. The second call's text keeps only what the
+    pre-pass rules that take no landmark of the story leave (`_held_by_safe`): the page read whole
+    lets trafilatura find a story the pre-pass misled it from, but also brought back a cookie
+    preference centre's paragraphs, which outweighed the story.
     `serialised`: the pre-passed tree as HTML (`_serialise`), when it was written already.
     """
     page_html = _serialise(tree) if serialised is None else serialised
@@ -757,7 +765,10 @@ def _extract_main(
         return first
     try:
         second_page = _explicit_only(html, settings, source, simplified=simplified)
-        found = _run_trafilatura(second_page, url, settings, source, call=call, trace=trace)
+        # without trafilatura's fallback extractors (`fast`): compared on the whole page they cost
+        # about 40% of this call and changed its text on one of the corpus sample's 14 second calls
+        fast = dataclasses.replace(call, fast=True)
+        found = _run_trafilatura(second_page, url, settings, source, call=fast, trace=trace)
     except NoMainContent:
         if first is None:
             raise
@@ -964,26 +975,6 @@ def _with_comments(found: _Extracted, text: str, settings: ExtractSettings) -> t
         markdown = "\n\n".join(filter(None, (markdown, tidy_markdown(found.comments or ""))))
         text = "\n".join(filter(None, (text, plain_text(found.commentsbody))))
     return text, markdown
-
-
-_NOT_ALNUM = re.compile(r"[\W_]+")  # over extracted text, never HTML
-_ASCII = re.compile(r"[\x00-\x7f]+")
-_ASCII_NOT_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
-
-
-def _readable(text: str) -> bool:
-    """Whether at least half the visible characters are letters or digits, as in any written language."""
-    visible = len("".join(text.split()))
-    return _alnum(text) * 2 >= visible
-
-
-def _alnum(text: str) -> int:
-    """How many characters of `text` are letters or digits (str.isalnum), in every script: CJK,
-    Cyrillic, Arabic, ... (a word character of the pattern is one, or "_"). Its ASCII characters
-    are counted as bytes (bytes.translate), the others with the pattern: five times quicker over
-    a story than the pattern over all of it, and the same count."""
-    ascii_part = text.encode("ascii", "ignore")
-    return len(ascii_part.translate(None, _ASCII_NOT_ALNUM)) + len(_NOT_ALNUM.sub("", _ASCII.sub("", text)))
 
 
 def _clean(value: str | None) -> str | None:

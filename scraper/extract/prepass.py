@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper.config import ExtractSettings
-from scraper.dom import RUBY_ANNOTATIONS, text_of
+from scraper.dom import RUBY_ANNOTATIONS, text_of, unchanged
 from scraper.errors import ConfigError
 from scraper.extract.rules import RULES, Page, Rule, ancestry, inside_marked, prose_weight
 
@@ -66,15 +66,16 @@ def strip_clutter(
         )
         reveal_noscript(tree)
         drop_ruby_annotations(tree)
-        page = Page.scan(tree, tree.body, kept, page_type=page_type, comments=settings.include_comments)
-        marked = (
-            (node, rule.name)
-            for rule in rules
-            if rule.guarded
-            for node in rule.find(page)
-            if rule.weighs_story or (page.beside_story(node) if rule.named else page.removable(node))
-        )
-        removals += _sweep(marked)
+        with unchanged():  # the page measured and its rules' marks decided, each text read once
+            page = Page.scan(tree, tree.body, kept, page_type=page_type, comments=settings.include_comments)
+            decided = _decided(
+                (node, rule.name)
+                for rule in rules
+                if rule.guarded
+                for node in rule.find(page)
+                if rule.weighs_story or (page.beside_story(node) if rule.named else page.removable(node))
+            )
+        removals += _removed(decided)
         if tree.body is not None and not safe_only:
             anonymise_repeats(tree.body)
     return removals
@@ -209,13 +210,24 @@ def _snippet(node: LexborNode) -> str:
 
 def _sweep(marked: Iterable[tuple[LexborNode, str]]) -> list[Removal]:
     """Remove the outermost marked nodes; the first rule to mark a node names its removal."""
+    with unchanged():  # the marks decided, each text read once
+        decided = _decided(marked)
+    return _removed(decided)
+
+
+def _decided(marked: Iterable[tuple[LexborNode, str]]) -> list[tuple[LexborNode, Removal]]:
+    """The outermost marked nodes, each with its removal: the first rule to mark a node names it."""
     chosen: dict[int, tuple[LexborNode, str]] = {}
     for node, rule in marked:
         chosen.setdefault(node.mem_id, (node, rule))
     # decide everything before decomposing anything: a freed node must never be touched again
     cleared: set[int] = set()
     outermost = [(node, rule) for node, rule in chosen.values() if not inside_marked(node, chosen, cleared)]
-    removals = [Removal(rule, _tag(node), _snippet(node)) for node, rule in outermost]
-    for node, _ in outermost:
+    return [(node, Removal(rule, _tag(node), _snippet(node))) for node, rule in outermost]
+
+
+def _removed(decided: list[tuple[LexborNode, Removal]]) -> list[Removal]:
+    """Take the `decided` nodes out of their tree; their removals."""
+    for node, _ in decided:
         node.decompose()
-    return removals
+    return [removal for _, removal in decided]

@@ -155,3 +155,35 @@ def test_the_seed_check_averages_raw_scores() -> None:
     softmax = [np.exp(r) / np.exp(r).sum() for r in raw]
     mean = np.exp(sum(raw) / 2)
     assert np.allclose(_mean([{"p": p} for p in softmax])["p"], mean / mean.sum())
+
+
+def test_a_heavier_comment_weight_leans_the_model_to_comments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`COMMENT_WEIGHT` (`--comment-weight`): blocks a fit cannot tell apart, half content and half
+    comment, come out more likely comments when each comment weighs more; and the procedure's key
+    changes with it (its seed caches are its own), not without it (the caches before it hold)."""
+    pytest.importorskip("lightgbm")
+    import train  # noqa: PLC0415
+
+    from scraper.extract.model import COMMENT, CONTENT  # noqa: PLC0415
+
+    rng = np.random.default_rng(7)
+    n = 400
+    page = PageBlocks(
+        dataset="set", page_id="1", fold=0, page_type="article",
+        features=rng.normal(size=(n, FEATURE_COUNT)).astype(np.float32),
+        labels=np.asarray([CONTENT, COMMENT] * (n // 2), dtype=np.int8), weights=np.ones(n, dtype=np.float32),
+        texts=["text"] * n, kept=np.ones(n, dtype=np.float32), under_reply=np.zeros(n, dtype=bool),
+        trafilatura_text="",
+    )  # fmt: skip
+    before = train._procedure(first=False)
+
+    def comment_share() -> float:
+        booster = train.fit([page], rounds=5)
+        return float(booster.predict(train.matrix(page))[:, COMMENT].mean())
+
+    even = comment_share()
+    monkeypatch.setattr(train, "COMMENT_WEIGHT", 3.0)
+    assert comment_share() > even + 0.1
+    assert train._procedure(first=False) != before
+    monkeypatch.setattr(train, "COMMENT_WEIGHT", 1.0)
+    assert train._procedure(first=False) == before

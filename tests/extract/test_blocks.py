@@ -990,3 +990,14 @@ def test_a_blogs_teasers_each_classed_by_its_own_post_are_a_list_of_items(fixed_
         f"<div class='{n}'><h2>Night boats, part {i}</h2></div>" for i, n in enumerate(("a", "b", "c"))
     )
     assert [model._run(b) for b in _blocks(f"<h1>Latest posts</h1>{own}")[1:]] == [0, 0, 0]
+
+
+def test_a_class_strings_kind_is_found_once_a_class_string() -> None:
+    """A class string's kind (its first name without a digit) is found once and then looked up: a
+    page's cards repeat their class strings, and finding it cost the walk as much as reading them."""
+    from scraper.extract import blocks  # noqa: PLC0415  # its private helper
+
+    blocks._kind.cache_clear()
+    assert [blocks._kind("post-41 post category-news"), blocks._kind("col-6 col-md-4")] == ["post", ""]
+    assert blocks._kind("post-41 post category-news") == "post"
+    assert blocks._kind.cache_info().hits == 1

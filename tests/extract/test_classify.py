@@ -571,3 +571,14 @@ def test_the_teaser_search_looks_where_nth_child_finds_a_fifth_child(trees: list
 def test_the_teaser_search_on_real_pages(path: Path) -> None:
     """The same elements as `:nth-child(5)` on the fixture pages."""
     _fifth_children_alike(path.read_bytes().decode("latin-1"))  # the markup, whatever the charset
+
+
+def test_a_class_strings_names_are_sorted_once_a_class_string() -> None:
+    """Siblings classed alike in any order have one shape (`_signature`); a class string's sorted
+    names are found once and then looked up, as a page's teasers repeat their class strings."""
+    from scraper.extract import classify as signals  # noqa: PLC0415  # its private helper
+
+    signals._class_set.cache_clear()
+    assert signals._class_set("card big") == signals._class_set(" big  card") == "big card"
+    assert signals._class_set("card big") == "big card"
+    assert signals._class_set.cache_info().hits == 1

@@ -723,7 +723,7 @@ def test_chinese_text_is_readable() -> None:
 def test_letters_and_digits_are_counted_in_every_script(text: str) -> None:
     """The readability check counts exactly the characters str.isalnum() calls letters or digits,
     its ASCII part as bytes and the rest with the pattern."""
-    assert pipeline._alnum(text) == sum(c.isalnum() for c in text)
+    assert rules._alnum(text) == sum(c.isalnum() for c in text)
 
 
 @pytest.mark.parametrize(
@@ -1273,6 +1273,34 @@ def test_the_second_call_brings_back_no_consent_centre_or_share_bar() -> None:
     assert "cookies" not in document.markdown and "cookies" not in document.xml
 
 
+def test_the_second_call_compares_no_fallback_extractors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second call (trafilatura's text on the pre-passed page holding under a quarter of its
+    prose) reads the whole page as trafilatura's `fast`: its fallback extractors (readability,
+    jusText) compared on the page cost about 40% of that call on the corpus sample's large pages;
+    the first call keeps them, as the user's `fast` setting asks."""
+    notes = "".join(
+        f"<p>Note {i}: the island council keeps an archive of timetables going back to the first"
+        " steam ferry, each change of sailing times and fares recorded in the minutes.</p>"
+        for i in range(8)
+    )
+    body = f"<article><h1>Summer ferries</h1>{PARAGRAPHS}</article><div class='comments'>{notes}</div>"
+    calls: list[bool] = []
+    run = pipeline._run_trafilatura
+
+    def recorded(*args: Any, call: Any, **kwargs: Any) -> Any:
+        calls.append(call.fast)
+        return run(*args, call=call, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_run_trafilatura", recorded)
+    block_model.use(None)  # trafilatura's output stands
+    try:
+        document = extract(fetched_page(_article(body=body)), ExtractSettings(), Trace())
+    finally:
+        block_model.use_shipped()
+    assert calls == [False, True]
+    assert "harbour board met on Tuesday" in document.text
+
+
 def test_the_blocks_of_a_shop_card_do_not_run_together() -> None:
     """A shop grid's card holds its badge, name, price and reviews in blocks of its own inside one
     <li>: the text reads them apart, as a browser lays them out (before, trafilatura's item read
@@ -1466,3 +1494,34 @@ def test_a_declared_body_keeps_the_comments_asked_for() -> None:
     assert "harbour board" in doc.text
     assert "harbour board" not in extract(_page(html), ExtractSettings()).text
     assert extract(_page(html), ExtractSettings(keep=("article",))).text.startswith("The harbour board")
+
+
+@pytest.mark.parametrize("junk", [2_000, 100_000])
+def test_a_paragraph_of_symbols_beside_a_story_leaves_the_story(junk: int) -> None:
+    """A paragraph of `junk` "&" beside a story (the model keeping it, or trafilatura's text
+    standing) made the whole page "mostly symbols", skipped: that paragraph goes, the story stays,
+    in the text, the Markdown and the XML. A page of symbols alone is still skipped."""
+    symbols = "<p>" + "&amp; " * junk + "</p>"
+    doc = clean_html(_article(body=PARAGRAPHS + symbols))
+    assert doc.skip_reason is None
+    assert "extra sailings" in doc.text and "&" not in doc.text
+    assert "&" not in (doc.markdown or "") and "&amp;" not in (doc.xml or "")
+    alone = clean_html(_article(body=symbols))
+    assert alone.skip_reason is not None and "mostly symbols" in alone.skip_reason
+
+
+def test_unreadable_names_the_blocks_that_make_a_text_unreadable() -> None:
+    """Only where the blocks together are unreadable, and never all of them."""
+    story, junk = "The harbour board met on Tuesday.", "& " * 100
+    assert rules.unreadable([story, "* * *", story]) == []
+    assert rules.unreadable([story, junk, "- -", story]) == [1, 2]
+    assert rules.unreadable([junk, junk]) == []
+
+
+def test_the_model_keeping_a_paragraph_of_symbols_keeps_the_story(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the first model keeps every block, a paragraph of symbols among them too, the kept
+    blocks lose it (pipeline._judged): the story comes out, not "mostly symbols"."""
+    monkeypatch.setattr(block_model, "first_choice", lambda blocks, **_: list(blocks))
+    doc = clean_html(_article(body=PARAGRAPHS + "<p>" + "&amp; " * 5_000 + "</p>"))
+    assert doc.skip_reason is None
+    assert "extra sailings" in doc.text and "&" not in doc.text and "&" not in (doc.xml or "")
