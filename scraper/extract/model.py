@@ -591,6 +591,8 @@ _ACCOUNT = re.compile(
 )
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 APPEAL_WORDS = 40
+# the words of a call answering a paywall's question ("Log in.", "Subscribe today for unlimited access.")
+_ANSWER_WORDS = 8
 _APPEAL_OPENING = 200  # characters of a block's text that hold any appeal's opening words
 # the first words `_APPEAL`'s appeals open with, asked before the expression
 _APPEAL_OPENERS = frozenset(
@@ -1402,8 +1404,14 @@ def _paywalls(text: str) -> bool:
     if _REST.search(folded) is None or words(folded, APPEAL_WORDS + 1) > APPEAL_WORDS:
         return False
     sentences = _SENTENCES.split(folded)
-    # a question is read with the sentence that answers it ("Already have an account? Log in.")
-    asked = [f"{s} {after}" for s, after in itertools.pairwise(sentences) if s.endswith("?")]
+    # a question is read with the sentence that answers it ("Already have an account? Log in."),
+    # when that answer is a call, not a help page's steps ("Sign in with your email, then open
+    # Settings to change your plan.")
+    asked = [
+        f"{s} {after}"
+        for s, after in itertools.pairwise(sentences)
+        if s.endswith("?") and words(after, _ANSWER_WORDS + 1) <= _ANSWER_WORDS
+    ]
     return any(_REST.search(s) and _ACCOUNT.search(s) for s in (*sentences, *asked))
 
 

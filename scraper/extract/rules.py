@@ -247,18 +247,20 @@ def _by_css(selector: str, *, link_dense: bool = False) -> _Finder:
 _RULE_WORDS: set[str] = set()
 
 
-def _by_tokens(words: str, *, link_dense: bool = False, unless: str = "") -> _Finder:
+def _by_tokens(words: str, *, link_dense: bool = False, shared: str = "", unless: str = "") -> _Finder:
     """Elements whose class or id has one of the space-separated `words` as a whole token or pair,
-    but none of the words of `unless` (what else the element is named: a shop's product card
-    "subscription-eligible" is a product one may subscribe to, not a newsletter box)."""
-    wanted, spared = frozenset(words.split()), frozenset(unless.split())
-    _RULE_WORDS.update(wanted | spared)
+    or one of the `shared` words but none of the words of `unless`: a shared word names the role
+    and other things too, which `unless` tells apart (a shop's product card "subscription-eligible"
+    is a product one may subscribe to, not a newsletter box; a "product-newsletter" box is one)."""
+    wanted, weak, spared = frozenset(words.split()), frozenset(shared.split()), frozenset(unless.split())
+    _RULE_WORDS.update(wanted | weak | spared)
 
     def find(page: Page) -> Iterator[LexborNode]:
         return (
             n
             for n, tokens in page.classed
-            if tokens & wanted and not tokens & spared and (not link_dense or _is_link_dense(n))
+            if (tokens & wanted or (tokens & weak and not tokens & spared))
+            and (not link_dense or _is_link_dense(n))
         )
 
     return find
@@ -491,15 +493,28 @@ _FILLED = (
     "textarea, select, input:not([type=hidden i]):not([type=submit i]):not([type=button i])"
     ":not([type=checkbox i]):not([type=image i]):not([type=reset i])"
 )
-_TABLE_ROWS = "tr ~ tr ~ tr"  # a table of three rows or more
+_LIST_ROWS = 3  # a list's table: three rows or more that each link to their item
+
+
+def _linked_rows(node: LexborNode) -> bool:
+    """Whether `node` holds `_LIST_ROWS` table rows that each hold a link: a list of items (papers,
+    messages, products), not a table of figures, a month's days or a cookie table."""
+    rows = 0
+    for row in node.css("tr"):
+        if row.css_first("a[href]") is not None:
+            rows += 1
+            if rows >= _LIST_ROWS:
+                return True
+    return False
 
 
 def _page_chrome(page: Page) -> Iterator[LexborNode]:
     """Navigation, asides, footers, dialogs and forms (`_CHROME`), but a form that asks the reader
-    for nothing and holds a table of three rows or more: that form is a list's bulk actions around
-    its rows (select, export, delete), and the rows are the page's."""
+    for nothing and holds a table of three rows or more that each link (`_linked_rows`): that form
+    is a list's actions around its rows (select, export, delete), and the rows are the page's. A
+    form of unlinked rows that asks nothing (a loan calculator, a cookie table) is chrome."""
     for node in page.tree.css(_CHROME):
-        if node.tag == "form" and node.css_first(_FILLED) is None and node.css_first(_TABLE_ROWS) is not None:
+        if node.tag == "form" and node.css_first(_FILLED) is None and _linked_rows(node):
             continue
         yield node
 
@@ -1086,7 +1101,9 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         "newsletter-box",
         "newsletter / subscribe boxes",
         _by_tokens(
-            "newsletter subscribe subscription signup sign-up optin opt-in mailchimp", unless="product"
+            "newsletter signup sign-up optin opt-in mailchimp",
+            shared="subscribe subscription",
+            unless="product",
         ),
     ),
     Rule(

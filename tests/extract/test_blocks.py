@@ -904,6 +904,9 @@ def test_a_paywalls_notice_is_a_call() -> None:
         "Continue reading below to find out how to log in to the ferry portal.",
         # a question the next sentence does not answer with an account
         "Want the full story? The board published it on Tuesday. Crews may register in June.",
+        # a help page's steps answering the question, not a call
+        "Already have an account? Sign in with your email address and password, then open Settings"
+        " to change your plan or your billing details.",
         "To view the full story, please subscribe to the harbour board's report "
         + "on the ferries, the crews and the timetable for the summer " * 4,
     ]

@@ -741,6 +741,35 @@ def test_form_around_a_tables_rows_is_kept() -> None:
     assert "page-chrome" in _rules(removals)
 
 
+def test_form_of_unlinked_rows_asking_nothing_is_chrome() -> None:
+    """A form of hidden fields and buttons around a table whose rows link nowhere is no list of
+    items: a loan calculator's figures or a cookie table with a toggle per row still go."""
+    figures = "".join(f"<tr><td>{m} months</td><td>{m * 41} EUR a month</td></tr>" for m in (12, 24, 36, 48))
+    cookies = "".join(
+        f"<tr><td>cookie_{n}</td><td>Analytics and tracking {n}</td><td><input type='checkbox'></td></tr>"
+        for n in range(1, 5)
+    )
+    html, removals = _strip(
+        f"<div>{STORY}</div><form><input type='hidden' name='loan'><table>{figures}</table>"
+        "<button>Apply</button></form>"
+        f"<form><table>{cookies}</table><button>Save preferences</button></form>"
+    )
+    assert "24 months" not in html and "cookie_3" not in html
+    assert "page-chrome" in _rules(removals)
+
+
+def test_product_newsletter_box_is_still_a_newsletter_box() -> None:
+    """An element also classed product is spared only when a shared word ("subscription") names it:
+    a "product-updates-signup" box or a "product-newsletter" box is a newsletter box."""
+    html, removals = _strip(
+        f"<article>{STORY}</article>"
+        "<div class='product-updates-signup'><p>Get product updates in your inbox.</p></div>"
+        "<section id='product-newsletter' class='newsletter'><p>Join for 10% off.</p></section>"
+    )
+    assert "product updates" not in html and "10% off" not in html
+    assert "newsletter-box" in _rules(removals)
+
+
 def test_product_card_one_may_subscribe_to_is_no_newsletter_box() -> None:
     """A shop's card classed for its subscribe-and-save offer ("subscription-eligible") is a product
     of the grid and stays; a newsletter box beside it still goes."""
