@@ -219,30 +219,35 @@ def _language_declarations(tree: LexborHTMLParser, objects: list[Any] | None) ->
 # -- JSON-LD and meta tags -------------------------------------------------------------------
 
 
-# The values (objects, lists, strings, numbers) of a page's JSON-LD documents read together, in
-# document order: the CV pages' largest document holds about 700, and a page stating 300,000
-# authors was 7 s of reading them (cleaning names, looking for publishers) before this bound.
+# The values (objects, lists, strings, numbers) read of one JSON-LD document, and of a page's
+# documents together, in document order: the CV pages' largest document holds about 700, and a
+# page stating 300,000 authors was 7 s of reading them (cleaning names, looking for publishers)
+# before these bounds. A document has its own bound, so that a shop's long product list does not
+# hide the article's own document after it; the page's bound caps a page of many of them.
 MAX_JSON_VALUES = 10_000
+MAX_PAGE_JSON_VALUES = 3 * MAX_JSON_VALUES
 
 
 def json_ld(tree: LexborHTMLParser) -> Iterator[Any]:
     """Every parseable JSON-LD document of the page (broken ones are common and declare nothing),
-    read up to `MAX_JSON_VALUES` values of them all together (`_bounded`): what lies past that
-    is not read, as if the page had not written it.
+    each read up to `MAX_JSON_VALUES` values, and all together up to `MAX_PAGE_JSON_VALUES`
+    (`_bounded`): what lies past a bound is not read, as if the page had not written it.
 
     A document nested deeper than the JSON parser's recursion limit is as broken as a malformed
     one; `_objects` does not look below `MAX_JSON_DEPTH` levels of the others.
     """
-    budget = MAX_JSON_VALUES
+    left = MAX_PAGE_JSON_VALUES
     for script in tree.css('script[type="application/ld+json" i]'):
-        if budget <= 0:
+        if left <= 0:
             return
         try:
             data = json.loads(script.text(deep=True))
         except (ValueError, RecursionError):
-            budget -= 1  # a broken one costs its parse too
+            left -= 1  # a broken one costs its parse too
             continue
-        data, budget = _bounded(data, budget)
+        budget = min(MAX_JSON_VALUES, left)
+        data, unused = _bounded(data, budget)
+        left -= budget - unused
         yield data
 
 

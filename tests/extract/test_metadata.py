@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 from scraper.extract.authors import Byline, clean_authors
 from scraper.extract.metadata import (
     MAX_JSON_VALUES,
+    MAX_PAGE_JSON_VALUES,
     DateChoice,
     DatedClaim,
     PageFacts,
@@ -252,8 +253,9 @@ def _name(i: int) -> str:
 
 
 def test_json_ld_is_read_up_to_a_bound_of_values() -> None:
-    """A page stating twice MAX_JSON_VALUES authors is read as far as that many values (their
-    reading once took 7 s on 300,000), and a document after the bound is not read at all."""
+    """A document stating twice MAX_JSON_VALUES authors is read as far as that many values (their
+    reading once took 7 s on 300,000); the page's own document after it is still read whole: a
+    shop's long list does not hide the article's date and author."""
     authors = [{"@type": "Person", "name": _name(i)} for i in range(2 * MAX_JSON_VALUES)]
     script = '<script type="application/ld+json">{}</script>'
     html = script.format(json.dumps({"@type": "NewsArticle", "author": authors})) + script.format(
@@ -262,7 +264,32 @@ def test_json_ld_is_read_up_to_a_bound_of_values() -> None:
     facts = _facts(html)
     assert _name(0) in facts.declared_authors
     assert len(facts.declared_authors) < MAX_JSON_VALUES
-    assert [d for d in facts.dates if d.source == "json-ld"] == []
+    assert [str(d.day) for d in facts.dates if d.source == "json-ld"] == ["2024-06-02"]
+
+
+def test_a_long_item_list_does_not_hide_the_articles_document() -> None:
+    """review20's page: an ItemList of 1,500 products (10,500 values), then the NewsArticle's own document."""
+    items = [
+        {"@type": "ListItem", "position": i, "item": {"@type": "Product", "name": f"p{i}", "sku": str(i)}}
+        for i in range(1500)
+    ]
+    script = '<script type="application/ld+json">{}</script>'
+    article = {"@type": "NewsArticle", "author": {"name": "Ana Lima"}, "datePublished": "2024-06-02"}
+    html = script.format(json.dumps({"@type": "ItemList", "itemListElement": items}))
+    facts = _facts(html + script.format(json.dumps(article)))
+    assert facts.declared_authors == ("Ana Lima",)
+    assert [str(d.day) for d in facts.dates if d.source == "json-ld"] == ["2024-06-02"]
+
+
+def test_json_ld_of_a_page_is_read_up_to_its_own_bound() -> None:
+    """Documents each at their bound are read until the page's: one past it is not read at all."""
+    filler = {"@type": "ItemList", "itemListElement": list(range(2 * MAX_JSON_VALUES))}
+    script = '<script type="application/ld+json">{}</script>'
+    fillers = MAX_PAGE_JSON_VALUES // MAX_JSON_VALUES
+    html = script.format(json.dumps(filler)) * fillers + script.format(
+        json.dumps({"@type": "NewsArticle", "datePublished": "2024-06-02"})
+    )
+    assert [d for d in _facts(html).dates if d.source == "json-ld"] == []
 
 
 def test_json_ld_within_the_bound_is_read_whole() -> None:
