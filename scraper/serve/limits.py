@@ -53,8 +53,13 @@ class Guard:
             return
         limits = self._limits
         given = _bearer(scope)  # never empty when it counts: an empty token would match no header
-        if self._token is not None and not (given and hmac.compare_digest(given, self._token)):
+        if self._token is not None and not given:
             await _refuse(send, 401, "a bearer token is required", {"www-authenticate": "Bearer"})
+            return
+        if self._token is not None and not hmac.compare_digest(given, self._token):
+            # RFC 6750 section 3.1: a token given but not taken is named as such
+            challenge = {"www-authenticate": 'Bearer error="invalid_token"'}
+            await _refuse(send, 401, "the bearer token is not this service's", challenge)
             return
         if self.in_work >= limits.max_concurrency:
             await _refuse(

@@ -182,11 +182,19 @@ def test_a_request_builds_the_renderings_its_format_prints(fmt: str, forms: set[
 
 
 def test_no_token_or_a_wrong_one_is_refused(service: Running) -> None:
-    """Without the bearer token, or with another, the answer is 401 and nothing is fetched."""
+    """Without the bearer token, or with another, the answer is 401 and nothing is fetched; a
+    token given but not this service's is told apart from none (RFC 6750 section 3.1)."""
     before = len(service.pages.hits("/story"))
-    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
+    missing = ("Bearer", "a bearer token is required")
+    wrong = ('Bearer error="invalid_token"', "the bearer token is not this service's")
+    for headers, (challenge, reason) in (
+        ({}, missing),
+        ({"Authorization": TOKEN}, missing),  # no scheme: no bearer token given
+        ({"Authorization": "Bearer wrong"}, wrong),
+    ):
         answer = _post(service, "/v1/clean", {"url": service.pages.url("/story")}, headers)
-        assert answer.status_code == 401 and answer.headers["www-authenticate"] == "Bearer"
+        assert answer.status_code == 401 and answer.headers["www-authenticate"] == challenge
+        assert answer.json() == {"error": reason}
     assert len(service.pages.hits("/story")) == before
 
 
