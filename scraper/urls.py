@@ -36,13 +36,11 @@ __all__ = [
 T = TypeVar("T")
 _MAX_ORIGINS = 10_000  # scheme://netloc lookups a SiteIndex remembers (links to other sites are many)
 
-# The URL standard's forbidden domain code points (WHATWG URL, "host parsing"): no host name
-# contains them, though `urllib.parse` hands back "exa mple.com" as a hostname all the same.
-_FORBIDDEN_IN_HOST = frozenset(" #%/:<>?@[\\]^|\x7f") | {chr(c) for c in range(0x20)}
-
-
 # C0 controls and DEL: no URL holds one unescaped (WHATWG's parser strips or refuses them)
 _CONTROLS = frozenset(map(chr, [*range(0x20), 0x7F]))
+# The URL standard's forbidden domain code points (WHATWG URL, "host parsing"): no host name
+# contains them, though `urllib.parse` hands back "exa mple.com" as a hostname all the same.
+_FORBIDDEN_IN_HOST = frozenset(" #%/:<>?@[\\]^|") | _CONTROLS
 
 
 def url_flaw(url: str) -> str | None:

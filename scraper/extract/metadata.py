@@ -294,17 +294,24 @@ def body_paragraphs(raw: str) -> list[str]:
     HTML (some sites write it in the body) has a block or a <br>; tags and entities read as a
     browser reads them (selectolax), scripts and styles dropped, white space folded. Bounded as the
     page is before lexbor reads it (`dom.bounded_html`): the body is the page's to write, and an
-    element of it with thousands of attributes would be as quadratic a parse as one in the page."""
+    element of it with thousands of attributes would be as quadratic a parse as one in the page.
+    A page's body is parsed once (`_paragraphs`): the pipeline asks for it twice, to split
+    trafilatura's one-line fallback (`_as_the_page_reads`) and to weigh it (`_declared_body`)."""
+    return list(_paragraphs(raw))
+
+
+@functools.lru_cache(maxsize=2)  # the page in hand's bodies, not a corpus's
+def _paragraphs(raw: str) -> tuple[str, ...]:
     tree = LexborHTMLParser(dom.bounded_html(f"<html><body>{raw}</body></html>"))
     body = tree.body
     if body is None:
-        return []
+        return ()
     tree.strip_tags(["script", "style", "template"])
     for node in body.css(_BODY_BREAKS):
         node.insert_before("\n")
         node.insert_after("\n")
     lines = (" ".join(line.split()) for line in body.text(deep=True).splitlines())
-    return [line for line in lines if line]
+    return tuple(line for line in lines if line)
 
 
 def _find_key(data: Any, key: str) -> Iterator[str]:
