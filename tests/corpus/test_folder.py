@@ -95,6 +95,18 @@ def test_output_folder_has_shards_manifest_markers_and_summary(runner: CliRunner
     assert "  skipped 1: no main content" in result.stdout
 
 
+def test_summary_counts_a_missing_path_as_a_failed_input_not_a_page(runner: CliRunner, tmp_path: Path) -> None:
+    """A source that names nothing is a failed input, apart from the pages, and still exits 1."""
+    page = write(tmp_path / "a.html", story(1))
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["clean", str(page), str(tmp_path / "gone.html"), "-o", str(out), "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        "cleaned 2 inputs, 1 pages: written 1, skipped 0, dropped 0, failed 0; 1 input failed",
+        "  failed input 1: no such file or folder",
+    ]
+
+
 def test_parquet_shards_carry_the_record_schema(runner: CliRunner, tmp_path: Path) -> None:
     """--format parquet writes .parquet shards with the export's columns."""
     for n in range(3):
