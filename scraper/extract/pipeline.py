@@ -396,17 +396,22 @@ def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callabl
     than the page shows it (`times`; formats.remove_copies) and without the calls to act on the
     page (formats.remove_calls), the rails' headings it closes on (formats.remove_closing_rails)
     and its lists of labels each with a count (formats.remove_count_lists), in place, and without
-    the blocks that make its main text unreadable (formats.remove_unreadable; its Markdown too,
-    which the page's verdict reads); whether it changed."""
+    the blocks that make its main text unreadable (formats.remove_unreadable); whether it changed.
+    Its Markdown (`found.text`, and `found.comments` when kept), which the page's verdict reads
+    (its link density), is written again from what is left: a list of linked labels taken out
+    of the text was still counted there."""
     kept = found.commentsbody if settings.include_comments else None
     bodies = [body for body in (found.body, kept) if body is not None]
     called = remove_calls(bodies)  # first: a rail's heading may stand over a call closing the text
     closed = found.body is not None and remove_closing_rails(found.body)
     listed = found.body is not None and remove_count_lists(found.body)
     junk = found.body is not None and remove_unreadable(found.body)
-    if junk:
-        found.text = xmltotxt(found.body, True)  # the Markdown, as trafilatura writes it
-    return called | closed | listed | junk | remove_copies(bodies, times)
+    if not (called | closed | listed | junk | remove_copies(bodies, times)):
+        return False
+    # the Markdown, as trafilatura writes it
+    found.text = xmltotxt(found.body, True) if found.body is not None else found.text
+    found.comments = xmltotxt(kept, True) if kept is not None else found.comments
+    return True
 
 
 def _first_pass(

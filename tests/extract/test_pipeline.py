@@ -22,6 +22,8 @@ from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura import json_metadata as trafilatura_json
 from trafilatura import metadata as trafilatura_metadata
+from trafilatura.settings import Document as _Extracted
+from trafilatura.xml import xmltotxt
 
 from scraper import dom
 from scraper.config import ExtractSettings
@@ -1555,3 +1557,22 @@ def test_the_model_keeping_a_paragraph_of_symbols_keeps_the_story(monkeypatch: p
     doc = clean_html(_article(body=PARAGRAPHS + "<p>" + "&amp; " * 5_000 + "</p>"))
     assert doc.skip_reason is None
     assert "extra sailings" in doc.text and "&" not in doc.text and "&" not in (doc.xml or "")
+
+
+def test_trafilaturas_markdown_loses_what_its_text_loses() -> None:
+    """A list of linked labels each with a count (a blog's archive) taken out of trafilatura's
+    text (formats.remove_count_lists) goes from its Markdown too, which the page's verdict reads
+    for its link density (pipeline._without_copies): it counted links the text no longer holds."""
+    counts = (("May", 5), ("June", 7), ("July", 2), ("August", 9))
+    months = "".join(f"<item><ref target='/{m}'>{m} ({n})</ref></item>" for m, n in counts)
+    body = etree.fromstring(
+        "<body><p>The harbour board met on Tuesday and agreed the new ferry timetable for the winter,"
+        " with crews pleased by the later first sailing and the earlier last one on weekdays.</p>"
+        f"<list>{months}</list></body>"
+    )
+    found = _Extracted()
+    found.body = body
+    found.text = xmltotxt(body, True)
+    assert "[June (7)](/June)" in found.text
+    assert pipeline._without_copies(found, ExtractSettings(), lambda text: 1)
+    assert "June (7)" not in found.text and "The harbour board met on Tuesday" in found.text
