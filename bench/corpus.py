@@ -4,10 +4,11 @@
     .venv/bin/python bench/corpus.py --pages 200 --systems default stated datatrove   # quicker
     .venv/bin/python bench/corpus.py --ray               # --engine ray: 2 workers against 1 (ray extra)
 
-1. Builds WARC files (gzip per record, 100 responses a file) in a temporary folder from pages of
-   ../shared/datasets that have a text truth (wcxb-dev, mozilla-readability, cleaneval-dev): an
-   evenly spread sample, each page a `response` record with its dataset's URL (or an invented
-   one), the page's own bytes, and `WARC-Identified-Payload-Type: text/html` as Common Crawl
+1. Builds WARC files (gzip per record, 100 responses a file) in a temporary folder from the CV
+   pages of ../shared/datasets that have a text truth (wcxb-dev, mozilla-readability,
+   cleaneval-dev; no frozen page, bench/splits.py, is read or scored): an evenly spread sample,
+   each page a `response` record with its dataset's URL (or an invented one), the page's own
+   bytes, and `WARC-Identified-Payload-Type: text/html` as Common Crawl
    writes it (without it datatrove's reader asks libmagic, which calls a page that starts with a
    newline JavaScript: it skipped 10 of 200 pages unread, each still counted in its pages per
    second). Nothing of them is kept or committed.
@@ -93,6 +94,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from splits import is_frozen
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -141,14 +143,15 @@ _HEADER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 
 def sample(pages: int) -> list[dict[str, Any]]:
-    """An evenly spread sample of the pages with a text truth, each with its bytes' path."""
+    """An evenly spread sample of the CV pages with a text truth (never a frozen page: the
+    final check's, splits.py), each with its bytes' path."""
     rows: list[dict[str, Any]] = []
     for name in WITH_TEXT:
         for line in (DATASETS / name / "truth.jsonl").read_text(encoding="utf-8").split("\n"):
             if not line.strip():
                 continue
             row = json.loads(line)
-            if row.get("text") and not row.get("exclude"):
+            if row.get("text") and not row.get("exclude") and not is_frozen(row):
                 rows.append({**row, "dataset": name, "id": f"{name}/{row['id']}"})
     step = max(1, len(rows) // pages)
     return rows[::step][:pages]

@@ -3,6 +3,7 @@ ratio to datatrove within a round: a load that drifts between rounds moves no ra
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # the bench's own imports
 
 import corpus
+from splits import is_frozen
 
 
 def test_each_system_runs_first_in_one_round_of_as_many() -> None:
@@ -59,3 +61,18 @@ def test_a_system_is_run_by_its_flags_and_another_checkout_by_its_folder(
         ((), None),
         (("--metadata", "full"), other),
     ]
+
+
+def test_the_sample_holds_no_frozen_page(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The bench scores its sample (F1 against the truth): a page of the final check's split is
+    never in it."""
+    rows = [{"id": str(n), "url": f"https://site{n}.org/story", "text": "words"} for n in range(40)]
+    frozen = [row["id"] for row in rows if is_frozen(row)]
+    assert frozen and len(frozen) < len(rows)  # both kinds among the hand-written pages
+    for name in corpus.WITH_TEXT:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "truth.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    monkeypatch.setattr(corpus, "DATASETS", tmp_path)
+    picked = corpus.sample(1000)
+    assert len(picked) == len(corpus.WITH_TEXT) * (len(rows) - len(frozen))
+    assert not {row["id"].split("/", 1)[1] for row in picked} & set(frozen)
