@@ -602,6 +602,36 @@ APPEAL_WORDS = 40
 # the words of a call answering a paywall's question ("Log in.", "Subscribe today for unlimited access.")
 _ANSWER_WORDS = 8
 _APPEAL_OPENING = 200  # characters of a block's text that hold any appeal's opening words
+# A promotion of the site's newsletter, app or channel addressed to the reader ("Never miss the
+# latest news by signing up to our newsletter today!", "For the latest stories download the ...
+# apps for iOS and Android", "¡Mira lo que tiene nuestro canal de YouTube!"), in the languages
+# `_CALL` names: a sentence that asks the reader to sign up, subscribe or download, naming what to
+# sign up to as the site's ("our", "the", its name before the word); not a story's sentence about
+# someone else's newsletter ("asked readers to sign up for its newsletter")
+_PROMO = re.compile(
+    "|".join(
+        (
+            r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)|register(?:ing)?|join(?:ing)?) (?:to |for )?"
+            r"(?:our|the)\b[^.!?]{0,40}\b(?:newsletters?|mailing list|e-?mail list)\b",
+            r"\bdownload (?:the|our)\b[^.!?]{0,40}\bapps? (?:for|on) (?:ios|android|iphone)\b",
+            r"\b(?:join|subscribe to) our (?:telegram|whatsapp|youtube) channel\b",
+            r"\b(?:melde dich|melden sie sich|abonniere|abonnieren sie)\b[^.!?]{0,40}\b(?:unseren|den)"
+            r" [^.!?]{0,20}newsletter\b",  # German
+            r"\b(?:abonnez-vous|inscrivez-vous)\b[^.!?]{0,40}\b(?:notre|la)"
+            r" (?:newsletter|lettre)\b",  # French
+            r"\bsuscr[ií]b(?:ete|ase|irse)\b[^.!?]{0,40}\b(?:nuestr[oa]|al|a la) (?:newsletter|boletín)\b",
+            r"\b(?:únete|suscríbete)\b[^.!?]{0,40}\bcanal de (?:telegram|whatsapp|youtube)\b",
+            r"\bnuestro canal de (?:telegram|whatsapp|youtube)\b",  # Spanish
+            r"\biscriviti\b[^.!?]{0,40}\b(?:nostra|alla) newsletter\b",  # Italian
+            r"\b(?:assine|inscreva-se)\b[^.!?]{0,40}\b(?:nossa|a) newsletter\b",  # Portuguese
+            r"\b(?:schrijf je in|abonneer je)\b[^.!?]{0,40}\b(?:onze|de) nieuwsbrief\b",  # Dutch
+            r"\bzapraszamy (?:też |także )?do subskrypcji\b",  # Polish
+        )
+    )
+)  # fmt: skip
+# words one of `_PROMO`'s promotions holds, asked of a block first (few blocks hold any)
+_PROMOTED = ("newsletter", "nieuwsbrief", "boletín", "mailing list", "mail list", "telegram", "whatsapp",
+             "youtube", "app", "subskrypcji")  # fmt: skip
 # the first words `_APPEAL`'s appeals open with, asked before the expression
 _APPEAL_OPENERS = frozenset(
     {
@@ -1420,17 +1450,29 @@ def calls(text: str, *, linked: bool = False, heads: bool = False) -> bool:
     full story, please subscribe ..."). An advertising slot's label is one unless the block `heads`
     kept text, a heading over it (`_AD_NAMES`: "<h2>Werbung</h2>" over an agency's paragraphs)."""
     if len(text) > 20 * CALL_WORDS:
-        return len(text) <= 20 * APPEAL_WORDS and (_appeals(text) or _paywalls(text))
+        return len(text) <= 20 * APPEAL_WORDS and (_appeals(text) or _paywalls(text) or _promotes(text))
     read = composed(text)
     if words(read, CALL_WORDS + 1) > CALL_WORDS:
-        return _appeals(text) or _paywalls(text)
+        return _appeals(text) or _paywalls(text) or _promotes(text)
     # a function a manual links to ("register()", "login()") is no link to the reader's account
     linked = linked and not read.rstrip().endswith("()")
     if _is_call(_folded_call(read), linked=linked, heads=heads):
         return True
     lines = [folded for line in read.splitlines() if (folded := _folded_call(line))]
     called = len(lines) > 1 and all(_is_call(line, linked=linked, heads=heads) for line in lines)
-    return called or _appeals(text) or _paywalls(text)
+    return called or _appeals(text) or _paywalls(text) or _promotes(text)
+
+
+def _promotes(text: str) -> bool:
+    """Whether `text` promotes the site's newsletter, app or channel to the reader (`_PROMO`) in at
+    most `APPEAL_WORDS` words, read as `calls` reads it; `_PROMOTED` asked first."""
+    low = text.lower()
+    if not any(word in low for word in _PROMOTED):
+        return False
+    read = composed(text)
+    if words(read, APPEAL_WORDS + 1) > APPEAL_WORDS:
+        return False
+    return _PROMO.search(" ".join(read.lower().split())) is not None
 
 
 def _paywalls(text: str) -> bool:

@@ -856,6 +856,35 @@ def test_an_appeal_closing_the_story_is_a_call() -> None:
     assert [t for t in story if model.calls(t)] == []
 
 
+def test_a_promotion_of_the_sites_newsletter_or_app_is_a_call() -> None:
+    """A block that asks the reader to sign up to the site's newsletter, download its app or join
+    its channel (model._PROMO, in the languages `calls` names) is a call up to `APPEAL_WORDS`
+    words, with the lead-in around it ("Want more? ..."); a sentence about someone's newsletter
+    or app that asks the reader nothing, or past that length, is the story's."""
+    promotions = [
+        "Never miss the latest news by signing up to our newsletter today!",
+        "Want more from the Harbour Times? Sign up for our newsletter, The Tide, and read smarter.",
+        "Sign up for the free daily Harbour newsletter for more ferry news!",
+        "For the latest stories and breaking news updates download the Harbour apps for iOS and Android.",
+        "Join our mailing list! Get a letter when an episode is out.",
+        "Lust auf mehr? Melde dich hier für unseren Newsletter an.",
+        "Abonnez-vous à notre newsletter pour recevoir nos articles.",
+        "Puede seguirnos en Twitter o suscribirse aquí a nuestra newsletter.",
+        "¡Mira lo que tiene nuestro canal de YouTube!",
+        "Iscriviti alla nostra newsletter.",
+        "Schrijf je in voor onze nieuwsbrief en mis niets.",
+        "Zapraszamy też do subskrypcji.",
+    ]
+    assert [t for t in promotions if not model.calls(t)] == []
+    story = [
+        "The paper asked readers to sign up for its newsletter, which now has 40,000 subscribers.",
+        "The app is available for iOS and Android, the ferry company said on Tuesday.",
+        "Download the timetable app today, and take part in the board's survey of the crossings.",
+        "Sign up for our newsletter " + "and the long report it quotes from the harbour board " * 5,
+    ]
+    assert [t for t in story if model.calls(t)] == []
+
+
 def test_a_link_to_the_readers_account_is_a_call_as_a_link_only() -> None:
     """A link to the reader's account ("Log In", "Sign up / Log in", "Register | Lost your
     password?", "Anmelden", in the languages `calls` names) over or under the story is a call as
