@@ -174,11 +174,12 @@ def read_url_map(path: str) -> UrlMap:
 
 
 def mapped_url(urls: Mapping[str, str | SourceError], path: str, default: str | None) -> str | None:
-    """The address of local file `path`: its URL-map row's, else `default`; raises the row's
-    `SourceError` when that row is bad (the file fails, with the row's line named)."""
+    """The address of local file `path`: its URL-map row's, else `default`; raises a `SourceError`
+    naming the file, with the row's reason and the map's line, when that row is bad (the file fails;
+    `clean -o` and `--errors` print a failure's source and reason, so the line rides in the reason)."""
     found = urls.get(path_key(path), default)
     if isinstance(found, SourceError):
-        raise found
+        raise SourceError(path, f"{found.reason} (--url-map {found.source})")
     return found
 
 

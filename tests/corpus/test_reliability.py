@@ -56,8 +56,10 @@ def test_a_bad_url_map_row_fails_its_file_only(runner: CliRunner, tmp_path: Path
     ]
     failures = {row["source"]: row["reason"] for row in map(json.loads, errors.read_text().splitlines())}
     assert failures[str(files[1])].startswith("not a valid URL: 'http://[::1/x'")
+    assert failures[str(files[1])].endswith(f"(--url-map {mapping} line 3)")
     assert failures[f"{mapping} line 4"] == "expected `path,url`"
-    assert f"{mapping} line 3: not a valid URL" in result.stderr
+    assert f"{files[1]}: not a valid URL" in result.stderr
+    assert f"(--url-map {mapping} line 3)" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -77,7 +79,14 @@ def test_a_path_given_two_addresses_in_the_url_map_fails_alone(runner: CliRunner
     result = runner.invoke(cli, args)
     assert result.exit_code == 1, result.output
     assert [json.loads(line)["url"] for line in result.stdout.splitlines()] == ["https://a.example/2"]
-    assert f"{mapping} line 4: a second address for the path of line 2" in result.stderr
+    assert f"{twice}: a second address for the path of line 2 (--url-map {mapping} line 4)" in result.stderr
+    folder = runner.invoke(
+        cli, ["clean", str(twice), str(again), "--url-map", str(mapping), "-o", str(tmp_path / "out")]
+    )
+    assert folder.exit_code == 1, (
+        folder.output
+    )  # -o printed 'twice.html: a second address ...' without the map
+    assert f"{twice}: a second address for the path of line 2 (--url-map {mapping} line 4)" in folder.stderr
     mapping.write_text(f"path,url\n{twice},https://a.example/{'x' * 200_000}\n")
     result = runner.invoke(cli, args)
     assert result.exit_code == 2
