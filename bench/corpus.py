@@ -381,10 +381,18 @@ def _f1(summary: Any) -> float:
     return -1.0
 
 
-def main() -> None:
+def arguments() -> argparse.ArgumentParser:
+    """The bench's options, each with its help (`bench/corpus.py --help`)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=600)
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "corpus.json")
+    parser.add_argument(
+        "--pages", type=int, default=600, help="CV pages, spread evenly over the datasets (default 600)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REPO / "bench" / "out" / "corpus.json",
+        help="where the table's figures are written as JSON (default bench/out/corpus.json)",
+    )
     parser.add_argument("--ray", action="store_true", help="instead: --engine ray with 1 worker against 2")
     parser.add_argument("--split", action="store_true", help="instead: CPU by stage, sure and unsure pages")
     parser.add_argument(
@@ -404,9 +412,13 @@ def main() -> None:
         "--metadata",
         choices=("stated", "full"),
         default="stated",
-        help="with --pair, --split or --profile: the metadata mode (default: stated, the corpus profile)",
+        help="with --pair, --against, --split or --profile: the metadata mode (default: stated)",
     )
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    args = arguments().parse_args()
     if args.ray:
         ray_scaling(sample(args.pages))
         return

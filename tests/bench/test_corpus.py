@@ -76,3 +76,11 @@ def test_the_sample_holds_no_frozen_page(monkeypatch: pytest.MonkeyPatch, tmp_pa
     picked = corpus.sample(1000)
     assert len(picked) == len(corpus.WITH_TEXT) * (len(rows) - len(frozen))
     assert not {row["id"].split("/", 1)[1] for row in picked} & set(frozen)
+
+
+def test_every_option_says_what_it_does() -> None:
+    """`bench/corpus.py --help` printed `--pages PAGES` and `--out OUT` with no word on either;
+    --metadata's help left out --against, which it also sets."""
+    parser = corpus.arguments()
+    assert all(action.help for action in parser._actions)
+    assert "--against" in next(a.help or "" for a in parser._actions if "--metadata" in a.option_strings)
