@@ -277,6 +277,22 @@ def test_a_list_of_testimonials_is_no_thread_of_comments() -> None:
     assert "Comment 1:" in html and "Comment 11:" not in html and _rules(removals) == {"comment-list"}
 
 
+def test_a_thread_of_comments_inside_an_editorial_wrapper_still_goes() -> None:
+    """A news site's story and its readers' comments often share a wrapper classed "editorial"
+    (the page's section, or the body's class): the list of comments under the story still goes;
+    only a testimonials wrapper keeps a list classed comments (rules._comment_lists)."""
+    story = f"<article><h1>Ferries</h1>{STORY}</article>"
+    for wrapped in (
+        f"<main class='editorial'>{story}{_comment_list()}</main>",
+        f"<div class='editorial-page'>{story}{_comment_list('ul', 'class=comments')}</div>",
+    ):
+        html, removals = _strip(wrapped)
+        assert "Comment 3:" not in html and "The harbour board met" in html, wrapped[:40]
+        assert _rules(removals) == {"comment-list"}
+    html, removals = _strip(story + _comment_list(), body_attrs=" class='single editorial'")
+    assert "Comment 3:" not in html and _rules(removals) == {"comment-list"}
+
+
 def test_a_product_pages_customer_reviews_are_comments() -> None:
     """On a product page, customer reviews (an element classed review/reviews: "product-reviews",
     "jdgm-review-widget", "customerReviews") are its comments: they go unless comments are wanted.
