@@ -885,6 +885,26 @@ def test_a_promotion_of_the_sites_newsletter_or_app_is_a_call() -> None:
     assert [t for t in story if model.calls(t)] == []
 
 
+def test_a_story_telling_of_someone_elses_newsletter_or_app_is_no_call() -> None:
+    """Where a promotion would read "the" newsletter or app (model._PROMO), a story's sentence
+    naming its owner ("the council's newsletter") or telling of a third party ("Patients can
+    download the ... app") asks the reader nothing, nor does a policy's "when registering for our
+    newsletter", nor a Spanish infinitive naming no newsletter of ours: the story's. The reader
+    addressed ("You can sign up for the newsletter here") is still asked."""
+    story = [
+        "Residents can sign up for the council's weekly newsletter at the town hall, the mayor said.",
+        "Patients can download the Harbour Health app for iPhone and Android from today, the board said.",
+        "Teachers were told to sign up to the school's newsletter to hear about closures.",
+        "She was joining the team's mailing list when the ferry service was cut.",
+        "To report a bug, subscribe to the developers' mailing list and post the log there.",
+        "These requests only come up when registering for our newsletter, the policy says.",
+        "Los vecinos pueden suscribirse al boletín del ayuntamiento, dijo la alcaldesa.",
+    ]
+    assert [t for t in story if model.calls(t)] == []
+    assert model.calls("You can sign up for the newsletter here.")
+    assert model.calls("Click here to subscribe to the Harbour newsletter.")
+
+
 def test_a_link_to_the_readers_account_is_a_call_as_a_link_only() -> None:
     """A link to the reader's account ("Log In", "Sign up / Log in", "Register | Lost your
     password?", "Anmelden", in the languages `calls` names) over or under the story is a call as
