@@ -634,8 +634,8 @@ _PROMO_TOLD = frozenset({"can", "could", "may", "might", "must", "should", "will
                          "is", "are", "has", "have", "had", "been"})  # fmt: skip
 _PROMO_WHEN = frozenset({"when", "while", "after", "before", "since"})
 # words one of `_PROMO`'s promotions holds, asked of a block first (few blocks hold any)
-_PROMOTED = ("newsletter", "nieuwsbrief", "boletín", "mailing list", "mail list", "telegram", "whatsapp",
-             "youtube", "app", "subskrypcji")  # fmt: skip
+_PROMOTED = ("newsletter", "nieuwsbrief", "boletín", "lettre", "mailing list", "mail list", "telegram",
+             "whatsapp", "youtube", "app", "subskrypcji")  # fmt: skip
 # the first words `_APPEAL`'s appeals open with, asked before the expression
 _APPEAL_OPENERS = frozenset(
     {

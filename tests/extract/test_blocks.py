@@ -869,6 +869,7 @@ def test_a_promotion_of_the_sites_newsletter_or_app_is_a_call() -> None:
         "Join our mailing list! Get a letter when an episode is out.",
         "Lust auf mehr? Melde dich hier für unseren Newsletter an.",
         "Abonnez-vous à notre newsletter pour recevoir nos articles.",
+        "Inscrivez-vous à notre lettre d'information.",
         "Puede seguirnos en Twitter o suscribirse aquí a nuestra newsletter.",
         "¡Mira lo que tiene nuestro canal de YouTube!",
         "Iscriviti alla nostra newsletter.",
