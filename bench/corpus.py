@@ -1,17 +1,19 @@
 """WARC corpus cleaning: `scraper clean` against datatrove (WarcReader + Trafilatura + JsonlWriter).
 
-    make bench-corpus                                    # 600 pages, one core each
-    .venv/bin/python bench/corpus.py --pages 200         # quicker
+    make bench-corpus                                    # 600 pages, one core each, 3 rounds
+    .venv/bin/python bench/corpus.py --pages 200 --systems default stated datatrove   # quicker
     .venv/bin/python bench/corpus.py --ray               # --engine ray: 2 workers against 1 (ray extra)
 
-1. Builds WARC files (gzip per record, 100 responses a file) in a temporary folder from pages of
-   ../shared/datasets that have a text truth (wcxb-dev, mozilla-readability, cleaneval-dev): an
-   evenly spread sample, each page a `response` record with its dataset's URL (or an invented
-   one), the page's own bytes, and `WARC-Identified-Payload-Type: text/html` as Common Crawl
+1. Builds WARC files (gzip per record, 100 responses a file) in a temporary folder from the CV
+   pages of ../shared/datasets that have a text truth (wcxb-dev, mozilla-readability,
+   cleaneval-dev; no frozen page, bench/splits.py, is read or scored): an evenly spread sample,
+   each page a `response` record with its dataset's URL (or an invented one), the page's own
+   bytes, and `WARC-Identified-Payload-Type: text/html` as Common Crawl
    writes it (without it datatrove's reader asks libmagic, which calls a page that starts with a
    newline JavaScript: it skipped 10 of 200 pages unread, each still counted in its pages per
    second). Nothing of them is kept or committed.
-2. Runs, one after the other in the same run, each in its own process group:
+2. Runs each of these (`--systems`, by the names of SYSTEMS) in its own process group, all of
+   them in turn on the same WARC files, for `--rounds` rounds (3), the first of a round rotating:
    - `scraper clean WARCS -o OUT --jobs 1 --no-dedup` (one extraction worker), the default;
    - the same in the corpus profile, `--metadata stated`: metadata only from what the page
      states (JSON-LD, meta tags, <title>, the URL), no htmldate or other whole-page search;
@@ -27,24 +29,26 @@
      the text (title, author, date, site name), trafilatura's header taken off the text to score it.
    Neither datatrove pipeline deduplicates, identifies the language or judges quality (ours
    identifies the language, types the page and judges it, hence `--no-dedup` only).
-3. Measures wall time, CPU seconds of the whole process tree (this process is the tree's
+3. Measures, in every run, wall time, CPU seconds of the whole process tree (this process is the tree's
    subreaper: every descendant, short-lived ones included, is reaped here or by its parent, so
    the children's rusage holds them all), and peak RSS of the tree (summed over its processes,
    sampled every 50 ms); pages/s per core is pages over CPU seconds. Our runs' CPU is split by
    process too, from the same samples: the pool's forkserver (imports, models), its workers
    (the extraction), and the rest (the command's own process: reading the WARC files, judging,
-   writing the shards; with what the samples missed of each process's last 50 ms).
-4. Scores each output (matched to pages by URL) with ../shared/tools/score.py, shingle F1, on
+   writing the shards; with what the samples missed of each process's last 50 ms). It reports
+   each system's median pages per CPU second over the rounds and its ratio to datatrove within
+   each round, with their median: a run takes a minute or more, and the load of the shared cores
+   drifts over the table's runs (datatrove's own rate moved 42% between two runs of the table
+   when the systems ran one after the other, once each); a round's runs share it.
+4. Scores each system's first output (matched to pages by URL) with ../shared/tools/score.py, shingle F1, on
    the pages of the sample; a page a system did not output counts as empty.
 
 It prints one table and writes bench/out/corpus.json.
 
-`--pair ROUNDS` runs none of that: the corpus profile and datatrove only, alternated for ROUNDS
-rounds on the same files, with the ratio of each round (the load of a shared machine drifts over
-the table's runs; each round's pair shares it). `--metadata full` pairs the default metadata mode
-instead of the corpus profile (for `--split` too). `--against TREE` adds the corpus profile of
-another checkout of scraper (its folder, put first on PYTHONPATH: `git worktree add` or `git
-archive | tar -x` a commit) to each round: a change's before and after in one run.
+`--pair ROUNDS` is `--rounds ROUNDS` of the corpus profile and datatrove alone (`--metadata
+full`: the default metadata mode instead, as for `--split`). `--against TREE` adds to the systems
+the `--metadata` mode of another checkout of scraper (its folder, put first on PYTHONPATH: `git
+worktree add` or `git archive | tar -x` a commit): a change's before and after in one run.
 
 `--split` runs none of that: it extracts the sample's pages in this one process (`--metadata
 stated` unless asked otherwise, no Markdown or XML, as the corpus profile writes JSON lines),
@@ -90,6 +94,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from splits import is_frozen
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -101,7 +106,19 @@ WITH_TEXT = ("wcxb-dev", "mozilla-readability", "cleaneval-dev")
 PER_FILE = 100
 
 TIMEOUT = 20.0  # seconds a page may take: our `[extract] timeout`, given to datatrove too
-STATED = ("--metadata", "stated")  # the corpus profile
+# the systems the table interleaves, by the name --systems gives them: ours by the flags of
+# `scraper clean` (the corpus profile is `--metadata stated`: metadata from what the page states,
+# no whole-page search; `--fast`: trafilatura without its fallback extractors; `--no-cascade`:
+# trafilatura's extraction on every page, the block model's first pass off), and datatrove's
+SYSTEMS = {
+    "default": "scraper",
+    "stated": "scraper --metadata stated",
+    "stated-fast": "scraper --metadata stated --fast",
+    "no-cascade": "scraper --no-cascade",
+    "stated-no-cascade": "scraper --metadata stated --no-cascade",
+    "datatrove": "datatrove",
+    "datatrove-metadata": "datatrove, with_metadata",
+}
 
 DATATROVE = textwrap.dedent(
     """
@@ -126,14 +143,15 @@ _HEADER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 
 def sample(pages: int) -> list[dict[str, Any]]:
-    """An evenly spread sample of the pages with a text truth, each with its bytes' path."""
+    """An evenly spread sample of the CV pages with a text truth (never a frozen page: the
+    final check's, splits.py), each with its bytes' path."""
     rows: list[dict[str, Any]] = []
     for name in WITH_TEXT:
         for line in (DATASETS / name / "truth.jsonl").read_text(encoding="utf-8").split("\n"):
             if not line.strip():
                 continue
             row = json.loads(line)
-            if row.get("text") and not row.get("exclude"):
+            if row.get("text") and not row.get("exclude") and not is_frozen(row):
                 rows.append({**row, "dataset": name, "id": f"{name}/{row['id']}"})
     step = max(1, len(rows) // pages)
     return rows[::step][:pages]
@@ -372,11 +390,15 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=int, nargs="?", const=40, metavar="TOP", help="instead: a worker, sampled"
     )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the systems interleaved (default 3)")
     parser.add_argument(
-        "--pair", type=int, metavar="ROUNDS", help="instead: the corpus profile and datatrove alternated"
+        "--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS), help="the systems (default: all)"
     )
     parser.add_argument(
-        "--against", type=Path, metavar="TREE", help="with --pair: another checkout's corpus profile too"
+        "--pair", type=int, metavar="ROUNDS", help="the --metadata mode and datatrove alone, ROUNDS rounds"
+    )
+    parser.add_argument(
+        "--against", type=Path, metavar="TREE", help="another checkout too, in the --metadata mode"
     )
     parser.add_argument(
         "--metadata",
@@ -394,107 +416,105 @@ def main() -> None:
     if args.profile is not None:
         profile_worker(sample(args.pages), args.metadata, args.profile)
         return
-    if args.pair:
-        paired(sample(args.pages), args.pair, args.against, args.metadata)
-        return
     rows = sample(args.pages)
+    systems = [SYSTEMS[key] for key in args.systems]
+    if args.pair:  # the shorthand: this checkout's mode and datatrove alone
+        systems, args.rounds = [f"scraper --metadata {args.metadata}", "datatrove"], args.pair
+    if args.against is not None:
+        systems = [*systems, f"{args.against} --metadata {args.metadata}"]
+    interleaved(rows, systems, args.rounds, args.out, against=args.against)
+
+
+def rotated(names: list[str], round_: int) -> list[str]:
+    """The order of round `round_` (from 0): the first of the names rotating round by round, so
+    no system always runs first (on a cold cache) or right after another's load."""
+    shift = round_ % len(names) if names else 0
+    return names[shift:] + names[:shift]
+
+
+def summarised(rates: list[dict[str, float]], base: str = "datatrove") -> dict[str, dict[str, Any]]:
+    """Each system's pages per CPU second of each round (`rates`, one mapping a round): its median
+    rate, and its ratio to `base`'s rate within each round (a round's runs share the machine's
+    load of the moment) with their median. A ratio is only ever taken within a round."""
+    summary: dict[str, dict[str, Any]] = {}
+    for name in rates[0]:
+        ratios = [round_[name] / round_[base] for round_ in rates]
+        summary[name] = {
+            "rates": [round_[name] for round_ in rates],
+            "median_rate": statistics.median(round_[name] for round_ in rates),
+            "ratios": ratios,
+            "median_ratio": statistics.median(ratios),
+        }
+    return summary
+
+
+def _runner(name: str, work: Path, against: Path | None) -> Callable[[Path, Path], Any]:
+    """How to run the system `name` with its output in a folder and its logs in another."""
+    warcs = work / "warc"
+    if name.startswith("datatrove"):
+        metadata = name == "datatrove, with_metadata"
+        return lambda out, logs: theirs(warcs, out, logs, metadata=metadata)
+    if against is not None and name.startswith(f"{against} "):  # the other checkout
+        return lambda out, _logs: ours(warcs, out, *name[len(str(against)) :].split(), tree=against)
+    return lambda out, _logs: ours(warcs, out, *name.split()[1:])
+
+
+def interleaved(
+    rows: list[dict[str, Any]], systems: list[str], rounds: int, path: Path, *, against: Path | None = None
+) -> None:
+    """Each of `systems` in turn on the same WARC files, for `rounds` rounds (`rotated`): the
+    median of each system's pages per CPU second and its ratio to datatrove's within each round
+    (`summarised`), so that a load drifting over the minutes a run takes on a shared machine is
+    charged to every system of the round, not to whichever ran then. F1 is scored on the first
+    round's output (each round writes the same). Prints one table and writes `path`."""
+    if "datatrove" not in systems:
+        systems = [*systems, "datatrove"]
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
         work = Path(tmp)
         (work / "warc").mkdir()
         by_url = build_warcs(rows, work / "warc")
         size = sum(f.stat().st_size for f in (work / "warc").iterdir()) / 1e6
-        print(f"{len(rows)} pages in {len(list((work / 'warc').iterdir()))} WARC files ({size:.0f} MB)")
-        results: dict[str, dict[str, Any]] = {}
-        runs: tuple[tuple[str, Callable[[], tuple[dict[str, Any], dict[str, str]]]], ...] = (
-            ("scraper", lambda: ours(work / "warc", work / "ours")),
-            # the corpus profile: metadata from what the page states, no whole-page search
-            ("scraper --metadata stated", lambda: ours(work / "warc", work / "ours-stated", *STATED)),
-            # and trafilatura's `fast` (no fallback extractors)
-            (
-                "scraper --metadata stated --fast",
-                lambda: ours(work / "warc", work / "ours-stated-fast", *STATED, "--fast"),
-            ),
-            # trafilatura's extraction on every page: the block model's first pass (the cascade) off
-            ("scraper --no-cascade", lambda: ours(work / "warc", work / "ours-no-cascade", "--no-cascade")),
-            (
-                "scraper --metadata stated --no-cascade",
-                lambda: ours(work / "warc", work / "ours-stated-no-cascade", *STATED, "--no-cascade"),
-            ),
-            ("datatrove", lambda: theirs(work / "warc", work / "theirs", work / "logs", metadata=False)),
-            (
-                "datatrove, with_metadata",
-                lambda: theirs(work / "warc", work / "theirs-meta", work / "logs-meta", metadata=True),
-            ),
-        )
-        for name, run in runs:
-            figures, texts = run()
-            figures["pages_out"] = len(texts)
-            figures["pages_per_cpu_s"] = len(rows) / figures["cpu_s"]
-            figures["f1"] = score(rows, texts, by_url, work, name)
-            results[name] = figures
-            print(f"{name}: {figures}")
-    base = results["datatrove"]
-    print()
-    print("| system | pages | pages/s per core | vs datatrove | wall s | peak RSS (MB) | shingle F1 |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, f in results.items():
-        ratio = f["pages_per_cpu_s"] / base["pages_per_cpu_s"]
-        print(
-            f"| {name} | {len(rows)} | {f['pages_per_cpu_s']:.2f} | {ratio:.2f}x | {f['wall_s']:.0f} | "
-            f"{f['peak_rss_mb']:.0f} | {f['f1']:.3f} |"
-        )
-    print()
-    for name, f in results.items():
-        if "cpu_by_process" in f:
-            split = ", ".join(f"{role} {seconds:.1f}" for role, seconds in f["cpu_by_process"].items())
-            print(f"{name}: CPU seconds by process: {split} (of {f['cpu_s']:.1f})")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"pages": len(rows), "results": results}, indent=2) + "\n")
-
-
-def paired(
-    rows: list[dict[str, Any]], rounds: int, against: Path | None = None, metadata: str = "stated"
-) -> None:
-    """The corpus profile (`--metadata stated`, or the `metadata` mode given) and datatrove,
-    alternated for `rounds` rounds on the same WARC files (the first of each round rotating too):
-    pages per CPU second of each run and the ratio within each round. The table's runs follow one
-    another, each for a minute or more, so a load that drifts on a shared machine is charged to
-    whichever runs then; here each round's runs share it. `against`: the same run of the checkout
-    in that folder too, and the ratio of this checkout's to it."""
-    ours_name, theirs_name, other_name = (
-        f"scraper --metadata {metadata}",
-        "datatrove",
-        f"{against} --metadata {metadata}",
-    )
-    names = [ours_name, theirs_name] + ([other_name] if against is not None else [])
-    with tempfile.TemporaryDirectory(prefix="bench-pair-") as tmp:
-        work = Path(tmp)
-        (work / "warc").mkdir()
-        build_warcs(rows, work / "warc")
-        ratios: dict[str, list[float]] = {name: [] for name in names if name != theirs_name}
+        print(f"{len(rows)} pages in {len(list((work / 'warc').iterdir()))} WARC files ({size:.0f} MB), "
+              f"{len(systems)} systems interleaved for {rounds} round(s)", flush=True)  # fmt: skip
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in systems}
+        rates: list[dict[str, float]] = []
+        f1: dict[str, float] = {}
         for round_ in range(rounds):
-            rates: dict[str, float] = {}
-            for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
-                out = work / f"out-{round_}-{len(rates)}"
-                if name == theirs_name:
-                    figures, _ = theirs(work / "warc", out, work / f"logs-{round_}", metadata=False)
-                else:
-                    tree = against if name == other_name else None
-                    figures, _ = ours(work / "warc", out, "--metadata", metadata, tree=tree)
-                rates[name] = len(rows) / figures["cpu_s"]
-            for name, found in ratios.items():
-                found.append(rates[name] / rates[theirs_name])
-            described = ", ".join(f"{name} {rate:.2f}" for name, rate in rates.items())
-            print(
-                f"round {round_ + 1}: {described} pages per CPU second: {ratios[ours_name][-1]:.3f}x",
-                flush=True,
-            )
-            if against is not None:
-                print(f"  {against}: {ratios[other_name][-1]:.3f}x; this checkout / it: "
-                      f"{rates[ours_name] / rates[other_name]:.3f}", flush=True)  # fmt: skip
-    for name, found in ratios.items():
-        print(f"{name} vs datatrove, {len(rows)} pages, {rounds} rounds: "
-              f"{min(found):.3f}x to {max(found):.3f}x, mean {sum(found) / len(found):.3f}x")  # fmt: skip
+            for name in rotated(systems, round_):
+                index = systems.index(name)
+                out, logs = work / f"out-{round_}-{index}", work / f"logs-{round_}-{index}"
+                figures, texts = _runner(name, work, against)(out, logs)
+                figures["pages_out"] = len(texts)
+                figures["pages_per_cpu_s"] = len(rows) / figures["cpu_s"]
+                if name not in f1:
+                    f1[name] = score(rows, texts, by_url, work, f"s{index}")
+                runs[name].append(figures)
+            rates.append({name: runs[name][-1]["pages_per_cpu_s"] for name in systems})
+            described = ", ".join(f"{name} {rate:.2f}" for name, rate in rates[-1].items())
+            print(f"round {round_ + 1}, pages per CPU second: {described}", flush=True)
+    summary = summarised(rates)
+    print()
+    print(f"| system | pages | pages/s per core (median of {rounds}) | vs datatrove (median) | "
+          "vs datatrove by round | wall s (median) | peak RSS (MB) | shingle F1 |")  # fmt: skip
+    print("|---|---:|---:|---:|---|---:|---:|---:|")
+    for name in systems:
+        s, walls = summary[name], [f["wall_s"] for f in runs[name]]
+        by_round = ", ".join(f"{r:.2f}" for r in s["ratios"])
+        peak = max(f["peak_rss_mb"] for f in runs[name])
+        print(
+            f"| {name} | {len(rows)} | {s['median_rate']:.2f} | {s['median_ratio']:.2f}x | {by_round} | "
+            f"{statistics.median(walls):.0f} | {peak:.0f} | {f1[name]:.3f} |"
+        )
+    print()
+    for name in systems:
+        split = [f["cpu_by_process"] for f in runs[name] if "cpu_by_process" in f]
+        if split:
+            roles = ", ".join(f"{role} {statistics.median(s[role] for s in split):.1f}" for role in split[0])
+            total = statistics.median(f["cpu_s"] for f in runs[name])
+            print(f"{name}: CPU seconds by process (medians): {roles} (of {total:.1f})")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    results = {name: {**summary[name], "f1": f1[name], "runs": runs[name]} for name in systems}
+    path.write_text(json.dumps({"pages": len(rows), "rounds": rounds, "results": results}, indent=2) + "\n")
 
 
 def split_by_cascade(rows: list[dict[str, Any]], metadata: str = "stated") -> None:

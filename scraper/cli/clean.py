@@ -24,6 +24,7 @@ from scraper.cli.options import (
     fetch_options,
     load,
     min_quality_option,
+    not_the_store,
     path_type,
     tei_option,
 )
@@ -188,8 +189,17 @@ def clean(  # click passes every option by keyword
       scraper clean saved/ --output-dir clean/ --keep-dirs --format xml --links --formatting
       scraper clean https://example.com/page --no-robots --format html
     """
-    _check_outputs(fmt, tei=tei, output=output, output_dir=output_dir, keep_dirs=keep_dirs, engine=engine)
     settings = load(config_path, db)
+    _check_outputs(
+        fmt,
+        tei=tei,
+        output=output,
+        output_dir=output_dir,
+        keep_dirs=keep_dirs,
+        engine=engine,
+        errors=errors_path,
+        store=Path(settings.store.path),
+    )
     # the Markdown and XML renderings are built only for the formats that print them
     needed = corpus.forms_needed(fmt or ("jsonl" if output is not None else "text"), tei=tei)
     settings = dataclasses.replace(settings, extract=dataclasses.replace(settings.extract, forms=needed))
@@ -338,9 +348,18 @@ def _nothing_to_clean(input_files: tuple[Path, ...]) -> str:
 
 
 def _check_outputs(
-    fmt: str | None, *, tei: bool, output: Path | None, output_dir: Path | None, keep_dirs: bool, engine: str
+    fmt: str | None,
+    *,
+    tei: bool,
+    output: Path | None,
+    output_dir: Path | None,
+    keep_dirs: bool,
+    engine: str,
+    errors: Path | None,
+    store: Path,
 ) -> None:
     check_tei(fmt, tei)
+    not_the_store(errors, store, "--errors")
     if output is not None and output_dir is not None:
         raise click.UsageError(
             "-o DIR (shards) and --output-dir DIR (a file per document) exclude each other"

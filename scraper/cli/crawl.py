@@ -25,6 +25,7 @@ from scraper.cli.options import (
     fetch_options,
     load,
     min_quality_option,
+    not_the_store,
     path_type,
 )
 from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, quiet, shorten, warn
@@ -122,6 +123,7 @@ def crawl(
             f"nothing to crawl: {given or 'give START_URL arguments or [[sites]] in --config'}"
         )
     if report_path is not None:  # a report that cannot be written is said now, not after the crawl
+        not_the_store(report_path, Path(settings.store.path), "--report")
         _check_writable(report_path)
     signals = StopOnSignals()
     on_sigterm = signal.getsignal(signal.SIGTERM)

@@ -15,6 +15,7 @@ from scraper.cli.options import (
     db_option,
     existing_store,
     load,
+    not_the_store,
     path_type,
     tei_option,
 )
@@ -77,6 +78,7 @@ def export(
     check_tei(fmt, tei)
     settings = load(config_path, db)
     path = Path(settings.store.path)
+    not_the_store(output, path, "-o")
     moment = _parse_since(since) if since is not None else None
     try:
         with existing_store(path) as store:

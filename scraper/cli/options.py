@@ -219,6 +219,31 @@ def check_tei(fmt: str | None, tei: bool) -> None:
         raise click.UsageError("--tei goes with --format xml")
 
 
+# the files SQLite keeps beside a store: its write-ahead log, its shared memory, a rollback journal
+_STORE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def not_the_store(output: Path | None, store: Path, option: str) -> None:
+    """Refuse a file to write that is the store (or one of SQLite's files beside it): it is
+    written aside and moved into place, so `export -o STORE` or `crawl --report STORE` replaced
+    every stored document with the export or the report, and exited 0."""
+    if output is None:
+        return
+    for suffix in _STORE_FILES:
+        kept = Path(f"{store}{suffix}")
+        if _same_file(output, kept):
+            raise click.UsageError(f"{option} {output} is the store's own file {kept}: choose another file")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same inode where both exist (a link, another
+    spelling), else the same absolute path once resolved."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
 def existing_store(path: Path) -> storage.Store:
     """The store at `path`, opened read-only: `export` and `clean --db` only read a store and
     never make one (a mistyped --db must not leave a new, empty store behind); `crawl` makes it.

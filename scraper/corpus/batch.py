@@ -52,6 +52,7 @@ class Cleaned:
     explanation: Explanation | None = None
     skipped: str | None = None
     input: str = ""
+    unusable: bool = False  # the input itself could not be used (a missing path, a bad URL): no page
 
     @property
     def origin(self) -> str:
@@ -245,7 +246,7 @@ class _Jobs:
             if done is None:
                 continue
             if isinstance(item, SourceError):
-                yield Cleaned(name, error=item, input=name)
+                yield Cleaned(name, error=item, input=name, unusable=True)
                 yield InputDone(name, 1)
             elif item.kind == "archive":
                 yield from self._archive(name, done)

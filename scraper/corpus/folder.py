@@ -19,6 +19,9 @@ the run's counts, and so has every other record of a web archive:
     dropped: language            not one of --language
     failed: REASON               the input could not be read, fetched or decoded, or a web archive
                                  record is damaged: listed with --errors FILE, exit code 1
+    failed input: REASON         a source that is no input at all (a missing path, a folder
+                                 without pages, a broken URL): counted apart from the pages, and
+                                 listed and exited on as a failure
 
 REASON is the reason up to its first colon, as in the crawl report.
 """
@@ -57,6 +60,7 @@ __all__ = [
 
 WRITTEN = KEPT
 NOT_A_PAGE = "not a page"  # a web archive record that is no HTML response: counted apart from pages
+FAILED_INPUT = "failed input"  # a source that could not be used at all: counted apart from pages
 
 
 def judge(
@@ -67,7 +71,7 @@ def judge(
     `--output-dir` and the shards of `-o` alike."""
     if cleaned.error is not None or (cleaned.document is None and cleaned.skipped is None):
         reason = str(getattr(cleaned.error, "reason", cleaned.error))
-        return Verdict(f"failed: {head(reason)}", reason)
+        return Verdict(f"{FAILED_INPUT if cleaned.unusable else 'failed'}: {head(reason)}", reason)
     if cleaned.skipped is not None:
         return Verdict(f"{NOT_A_PAGE}: {head(cleaned.skipped)}", cleaned.skipped)
     assert cleaned.document is not None
@@ -82,18 +86,20 @@ def judge(
 
 def summary(counts: Mapping[str, int], *, inputs: int) -> list[str]:
     """The summary: one line of totals, then one line per reason, largest first. Pages are HTML
-    files and HTML responses; an archive's other records (requests, images, redirects, ...) are
-    counted apart, after the pages."""
-    kinds = ("skipped", "dropped", "failed", NOT_A_PAGE)
+    files and HTML responses; an archive's other records (requests, images, redirects, ...) and
+    the sources that could not be used at all (a missing path) are counted apart, after the pages."""
+    kinds = ("skipped", "dropped", "failed", FAILED_INPUT, NOT_A_PAGE)
     groups: dict[str, Counter[str]] = {kind: Counter() for kind in kinds}
     for key, count in counts.items():
         kind, _, reason = key.partition(": ")
         if kind in groups:
             groups[kind][reason] += count
     records = sum(groups[NOT_A_PAGE].values())
-    pages = sum(counts.values()) - records
+    unusable = sum(groups[FAILED_INPUT].values())
+    pages = sum(counts.values()) - records - unusable
     totals = ", ".join(f"{kind} {sum(groups[kind].values())}" for kind in kinds[:3])
     first = f"cleaned {inputs} inputs, {pages} pages: written {counts.get(WRITTEN, 0)}, {totals}"
+    first += f"; {unusable} input{'s' * (unusable != 1)} failed" if unusable else ""
     lines = [first + (f"; {records} web archive records that are no page" if records else "")]
     for kind, group in groups.items():
         for reason, count in sorted(group.items(), key=lambda item: (-item[1], item[0])):
@@ -182,7 +188,7 @@ def clean_to_folder(
                     errors.add(event, verdict.reason or "")
             out.page_done(event.origin, verdict.outcome)
             out.maybe_commit()
-            pages += event.skipped is None
+            pages += event.skipped is None and not event.unusable
             within = record_offset(event.source, event.origin) or 0  # how far into a web archive
             progress(CleanProgress(pages=pages, inputs=inputs_done, read=read + within))
     except BaseException:

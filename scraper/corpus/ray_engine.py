@@ -202,7 +202,7 @@ def _pages(
     name, path, kind = row["input"], row["path"], row["kind"]
     done, end = int(row["done"]), int(row["end"])
     if kind == "error":
-        yield _row(name, Cleaned(name, error=SourceError(name, row["reason"]), input=name))
+        yield _row(name, Cleaned(name, error=SourceError(name, row["reason"]), input=name, unusable=True))
         yield {"input": name, "item": b"", "done": 1, "last": True, "complete": True}
         return
     if kind == "file":

@@ -132,6 +132,7 @@ class OutputDir:
                     "or choose another folder"
                 )
             self._migrate()
+            ours = bool(held) or (self.path / DONE).is_dir()  # a run of this module opened it before
             (self.path / DONE).mkdir(exist_ok=True)
             entries = read_manifest(manifest)
             self._check(manifest, entries)
@@ -140,7 +141,7 @@ class OutputDir:
             for entry in entries:
                 for name in entry.done:
                     self._mark(name, entry.pages[name], missing_only=True)
-            self._sweep()
+            self._sweep(ours=ours)
         except OSError as exc:
             raise WriteError(f"{self.path}: cannot prepare the output folder: {exc.strerror or exc}") from exc
 
@@ -185,16 +186,30 @@ class OutputDir:
         self._done.update(entry.done)
         self.counts.update(entry.counts)
 
-    def _sweep(self) -> None:
+    def _sweep(self, *, ours: bool) -> None:
         """Delete shards no manifest line names, and temp shards: a killed run's uncommitted work.
         Runs under the folder's lock, so no other run is writing them; only names this module
-        writes are touched."""
+        writes are touched, and only in a folder a run opened before (`ours`: it has a manifest or
+        `_done/`): in any other folder a file of such a name is someone else's, and the folder is
+        refused rather than the file deleted (`-o .` in a folder of an older export's shards)."""
         known = {entry.shard for entry in self._shards}
-        for child in self.path.iterdir():
-            name = child.name
-            stray = SHARD_NAME.fullmatch(name) is not None and name not in known
-            if (stray or _TEMP_SHARD.fullmatch(name)) and child.is_file():
-                child.unlink()
+        strays = [
+            child
+            for child in sorted(self.path.iterdir())
+            if (
+                (SHARD_NAME.fullmatch(child.name) is not None and child.name not in known)
+                or _TEMP_SHARD.fullmatch(child.name)
+            )
+            and child.is_file()
+        ]
+        if strays and not ours:
+            (self.path / DONE).rmdir()  # made by this open: the folder is left as it was found
+            raise WriteError(
+                f"{self.path}: holds {strays[0].name}, which no run in this folder wrote: "
+                "move it away or choose another folder"
+            )
+        for child in strays:
+            child.unlink()
 
     def resume_point(self, name: str) -> int | None:
         """None when input `name` is done; else how many of its pages are in committed shards."""

@@ -114,7 +114,7 @@ class _CleanLines:
             f"{progress.inputs} of {self._total} inputs"
         )
         if self._bytes:
-            line += f", {_megabytes(progress.read)} of {_megabytes(self._bytes)} MB read"
+            line += f", {_bytes_read(progress.read, self._bytes)} read"
             speed = (progress.read - self._first_read) / elapsed
             if speed > 0:
                 left = max(self._bytes - progress.read, 0) / speed
@@ -123,8 +123,13 @@ class _CleanLines:
         self._stream.flush()
 
 
-def _megabytes(count: int) -> str:
-    return f"{count / 1e6:.1f}"
+def _bytes_read(count: int, total: int) -> str:
+    """`count` of `total` bytes in the unit of the total ("10.0 of 50.0 MB", "512 of 2,048 bytes"),
+    so a small input does not read "0.0 of 0.0 MB"."""
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if total >= size:
+            return f"{count / size:.1f} of {total / size:.1f} {unit}"
+    return f"{count:,} of {total:,} bytes"
 
 
 @contextmanager

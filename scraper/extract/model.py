@@ -164,6 +164,14 @@ ITEM_INTRO = 3
 # (cached blocks) 0.2, 0.3 and 0.5 give wcxb-dev +0.0002 (0.3: 51 pages up, 15 down, at most
 # -0.009) and leave dragnet within 0.0001.
 BRIDGE_WANTED, BRIDGE_WORDS = 0.3, 15
+# Its counterpart where trafilatura runs (`decide`, `sections`): the blocks between a kept heading
+# (h2 to h6) and the next kept block, none of them a heading, each doubted (between DROP and KEEP,
+# left to trafilatura's verdict) and not voted out by trafilatura's rules, all of them dropped,
+# are the heading's section and are kept where the model leans to keep them, SECTION_WANTED or
+# more on average by size (a changelog's lists under each contributor's kept name, a service's
+# points under each kept heading: trafilatura left them out, and the kept text goes on after
+# them). Measured on the CV with the folds held (quick.py cards21-headed).
+SECTION_WANTED = 0.3
 # Where trafilatura runs (`decide`), a paragraph (`p`) it left out that the model doubts and leans
 # to keep (CONTINUED_WANTED or more, between DROP and KEEP), neither voted out by trafilatura's
 # rules nor a likely comment, of PARAGRAPH_WORDS words or more, continues the story as `sure`
@@ -594,6 +602,36 @@ APPEAL_WORDS = 40
 # the words of a call answering a paywall's question ("Log in.", "Subscribe today for unlimited access.")
 _ANSWER_WORDS = 8
 _APPEAL_OPENING = 200  # characters of a block's text that hold any appeal's opening words
+# A promotion of the site's newsletter, app or channel addressed to the reader ("Never miss the
+# latest news by signing up to our newsletter today!", "For the latest stories download the ...
+# apps for iOS and Android", "¡Mira lo que tiene nuestro canal de YouTube!"), in the languages
+# `_CALL` names: a sentence that asks the reader to sign up, subscribe or download, naming what to
+# sign up to as the site's ("our", "the", its name before the word); not a story's sentence about
+# someone else's newsletter ("asked readers to sign up for its newsletter")
+_PROMO = re.compile(
+    "|".join(
+        (
+            r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)|register(?:ing)?|join(?:ing)?) (?:to |for )?"
+            r"(?:our|the)\b[^.!?]{0,40}\b(?:newsletters?|mailing list|e-?mail list)\b",
+            r"\bdownload (?:the|our)\b[^.!?]{0,40}\bapps? (?:for|on) (?:ios|android|iphone)\b",
+            r"\b(?:join|subscribe to) our (?:telegram|whatsapp|youtube) channel\b",
+            r"\b(?:melde dich|melden sie sich|abonniere|abonnieren sie)\b[^.!?]{0,40}\b(?:unseren|den)"
+            r" [^.!?]{0,20}newsletter\b",  # German
+            r"\b(?:abonnez-vous|inscrivez-vous)\b[^.!?]{0,40}\b(?:notre|la)"
+            r" (?:newsletter|lettre)\b",  # French
+            r"\bsuscr[ií]b(?:ete|ase|irse)\b[^.!?]{0,40}\b(?:nuestr[oa]|al|a la) (?:newsletter|boletín)\b",
+            r"\b(?:únete|suscríbete)\b[^.!?]{0,40}\bcanal de (?:telegram|whatsapp|youtube)\b",
+            r"\bnuestro canal de (?:telegram|whatsapp|youtube)\b",  # Spanish
+            r"\biscriviti\b[^.!?]{0,40}\b(?:nostra|alla) newsletter\b",  # Italian
+            r"\b(?:assine|inscreva-se)\b[^.!?]{0,40}\b(?:nossa|a) newsletter\b",  # Portuguese
+            r"\b(?:schrijf je in|abonneer je)\b[^.!?]{0,40}\b(?:onze|de) nieuwsbrief\b",  # Dutch
+            r"\bzapraszamy (?:też |także )?do subskrypcji\b",  # Polish
+        )
+    )
+)  # fmt: skip
+# words one of `_PROMO`'s promotions holds, asked of a block first (few blocks hold any)
+_PROMOTED = ("newsletter", "nieuwsbrief", "boletín", "mailing list", "mail list", "telegram", "whatsapp",
+             "youtube", "app", "subskrypcji")  # fmt: skip
 # the first words `_APPEAL`'s appeals open with, asked before the expression
 _APPEAL_OPENERS = frozenset(
     {
@@ -971,6 +1009,39 @@ def items(
     return chosen
 
 
+def sections(
+    verdicts: list[int],
+    *,
+    unvoted: list[bool],
+    wanted: list[float],
+    tags: list[str],
+    kinds: list[int],
+    sizes: list[int],
+) -> list[int]:
+    """The verdicts after keeping each kept heading's section (`tags` h2 to h6): the blocks between
+    it and the next kept block, none a heading, all dropped and each one the model doubts and
+    trafilatura's rules do not remove (`unvoted`), where the model leans to keep them,
+    `SECTION_WANTED` or more on average by size (`wanted`, `sizes`), each as its kind (`kinds`).
+    A heading with nothing kept after it heads nothing kept, and its blocks stay as they are."""
+    found = list(verdicts)
+    i = 0
+    while i < len(verdicts):
+        if not (verdicts[i] and tags[i] in _BRIDGING):
+            i += 1
+            continue
+        end = i + 1
+        while end < len(verdicts) and not verdicts[end] and unvoted[end] and tags[end] not in HEADINGS:
+            end += 1
+        inside = range(i + 1, end)
+        if inside and end < len(verdicts) and verdicts[end]:
+            total = sum(sizes[k] for k in inside)
+            if total and sum(sizes[k] * wanted[k] for k in inside) >= SECTION_WANTED * total:
+                for k in inside:
+                    found[k] = kinds[k]
+        i = max(end, i + 1)
+    return found
+
+
 def carousels(verdicts: list[int], texts: list[str], tags: list[str]) -> list[int]:
     """The verdicts after dropping a product page's carousels of other products: each kept label
     of at most `CAROUSEL_WORDS` words (`texts`) naming them (`_CAROUSEL`: "Customers also bought",
@@ -1218,7 +1289,8 @@ def decide(
     of machine identifiers goes (`machine`), and so do copies among the kept blocks (`drop_copies`:
     a text kept more often than the page shows it, `shown`), and calls to act on the page
     (`calls`; `links`, each block's share of link text, as `sure` reads them). A doubted heading
-    between kept text is kept (`bridged`; `reach`, each block's last block its text reads after)."""
+    between kept text is kept (`bridged`; `reach`, each block's last block its text reads after), and
+    so is a kept heading's section trafilatura left out, where the model leans to keep it (`sections`)."""
     verdicts: list[int] = []
     doubted: list[bool] = []  # left to trafilatura's verdict
     kinds: list[int] = []  # what each block is when kept
@@ -1268,6 +1340,7 @@ def decide(
         found = bridged(
             found, doubted=doubted, wanted=wants, tags=tags, texts=texts, links=links, reach=reach
         )
+        found = sections(found, unvoted=unvoted, wanted=wants, tags=tags, kinds=kinds, sizes=sizes)
         changed |= found != verdicts
         verdicts = found
     if comments_last:
@@ -1377,17 +1450,29 @@ def calls(text: str, *, linked: bool = False, heads: bool = False) -> bool:
     full story, please subscribe ..."). An advertising slot's label is one unless the block `heads`
     kept text, a heading over it (`_AD_NAMES`: "<h2>Werbung</h2>" over an agency's paragraphs)."""
     if len(text) > 20 * CALL_WORDS:
-        return len(text) <= 20 * APPEAL_WORDS and (_appeals(text) or _paywalls(text))
+        return len(text) <= 20 * APPEAL_WORDS and (_appeals(text) or _paywalls(text) or _promotes(text))
     read = composed(text)
     if words(read, CALL_WORDS + 1) > CALL_WORDS:
-        return _appeals(text) or _paywalls(text)
+        return _appeals(text) or _paywalls(text) or _promotes(text)
     # a function a manual links to ("register()", "login()") is no link to the reader's account
     linked = linked and not read.rstrip().endswith("()")
     if _is_call(_folded_call(read), linked=linked, heads=heads):
         return True
     lines = [folded for line in read.splitlines() if (folded := _folded_call(line))]
     called = len(lines) > 1 and all(_is_call(line, linked=linked, heads=heads) for line in lines)
-    return called or _appeals(text) or _paywalls(text)
+    return called or _appeals(text) or _paywalls(text) or _promotes(text)
+
+
+def _promotes(text: str) -> bool:
+    """Whether `text` promotes the site's newsletter, app or channel to the reader (`_PROMO`) in at
+    most `APPEAL_WORDS` words, read as `calls` reads it; `_PROMOTED` asked first."""
+    low = text.lower()
+    if not any(word in low for word in _PROMOTED):
+        return False
+    read = composed(text)
+    if words(read, APPEAL_WORDS + 1) > APPEAL_WORDS:
+        return False
+    return _PROMO.search(" ".join(read.lower().split())) is not None
 
 
 def _paywalls(text: str) -> bool:

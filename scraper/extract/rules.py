@@ -343,7 +343,10 @@ def _review_sections(page: Page) -> Iterator[LexborNode]:
 # it, "comment_list", "comments", "dsq-comments"): a list each of whose items is a reader's comment
 COMMENT_LIST_WORDS = frozenset({"commentlist", "comment-list", "comments", "commentslist", "comments-list"})
 _LIST_TAGS = frozenset({"ol", "ul"})
-_RULE_WORDS.update(COMMENT_LIST_WORDS)
+# the class/id words of what a business chose to show of its clients' words ("client-comments",
+# "clients-comments", inside "testimonials"): the page's own, not a thread of readers
+_SHOWN_WORDS = _CHOSEN_WORDS | frozenset({"client", "clients"})
+_RULE_WORDS.update(COMMENT_LIST_WORDS | _SHOWN_WORDS)
 
 
 def _comment_lists(page: Page) -> Iterator[LexborNode]:
@@ -353,7 +356,8 @@ def _comment_lists(page: Page) -> Iterator[LexborNode]:
     goes whatever its length where the page's story (its densest paragraph container, of a story's
     length) is outside it, and it holds neither the page's title nor its main element
     (`holds_story`) nor what the user keeps. Not on a page typed forum (a thread's or a Q&A page's
-    replies are its content)."""
+    replies are its content), nor a list of testimonials (`_SHOWN_WORDS` in its or an ancestor's
+    class: "client-comments" is what the business chose to show of its clients)."""
     if page.comments or page.page_type == "forum" or page.story is None:
         return
     story = set(ancestry(page.story))
@@ -361,10 +365,12 @@ def _comment_lists(page: Page) -> Iterator[LexborNode]:
         if (
             node.tag in _LIST_TAGS
             and tokens & COMMENT_LIST_WORDS
+            and not tokens & _SHOWN_WORDS
             and node.mem_id not in story
             and node.mem_id not in page.protected
             and any(child.tag == "li" for child in node.iter())
             and not holds_story(node)
+            and not any(class_words(a, _CHOSEN_WORDS) for a in ancestors(node))
         ):
             yield node
 

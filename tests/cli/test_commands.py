@@ -271,6 +271,33 @@ def test_export_without_a_store_is_a_usage_error(runner: CliRunner, tmp_path: Pa
     assert "no store at" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["export", "-o", "{db}"], "-o"),
+        (["export", "-o", "{link}"], "-o"),
+        (["export", "--format", "json", "-o", "{db}-wal"], "-o"),
+        (["crawl", "https://a.example/", "--report", "{db}"], "--report"),
+        (["clean", "-", "--errors", "{db}"], "--errors"),
+    ],
+)
+def test_an_output_that_is_the_store_is_refused(
+    runner: CliRunner, tmp_path: Path, args: list[str], option: str
+) -> None:
+    """A file to write that is the store, or SQLite's file beside it, or a link to it, is a usage
+    error before anything runs: export -o and crawl --report replaced the store with their output."""
+    db = tmp_path / "store.db"
+    with Store(db) as store:
+        store.save(make_doc(url="https://example.com/1"), html_hash="h")
+    (tmp_path / "link.db").symlink_to(db)
+    before = db.read_bytes()
+    given = [arg.format(db=db, link=tmp_path / "link.db") for arg in args]
+    result = runner.invoke(cli, [*given, "--db", str(db)], input="<p>a page</p>")
+    assert result.exit_code == 2, result.output
+    assert f"{option} " in result.stderr and "is the store's own file" in result.stderr
+    assert db.read_bytes() == before
+
+
 @pytest.mark.parametrize("command", ["clean", "crawl", "export"])
 def test_every_command_has_help_with_an_example(runner: CliRunner, command: str) -> None:
     """Each command documents itself, with at least one example."""

@@ -95,6 +95,22 @@ def test_output_folder_has_shards_manifest_markers_and_summary(runner: CliRunner
     assert "  skipped 1: no main content" in result.stdout
 
 
+def test_summary_counts_a_missing_path_as_a_failed_input_not_a_page(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A source that names nothing is a failed input, apart from the pages, and still exits 1."""
+    page = write(tmp_path / "a.html", story(1))
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli, ["clean", str(page), str(tmp_path / "gone.html"), "-o", str(out), "--jobs", "1"]
+    )
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        "cleaned 2 inputs, 1 pages: written 1, skipped 0, dropped 0, failed 0; 1 input failed",
+        "  failed input 1: no such file or folder",
+    ]
+
+
 def test_parquet_shards_carry_the_record_schema(runner: CliRunner, tmp_path: Path) -> None:
     """--format parquet writes .parquet shards with the export's columns."""
     for n in range(3):
@@ -320,6 +336,24 @@ def test_a_resumed_run_still_drops_duplicates_of_what_it_kept_before(
     assert resumed.exit_code == 0, resumed.output
     assert [r["source"] for r in _records(out)] == [str(first)]
     assert "  dropped 1: duplicate" in resumed.stdout
+
+
+@pytest.mark.parametrize(
+    ("read", "total", "shown"),
+    [
+        (300, 700, "300 of 700 bytes"),
+        (1_500, 4_200, "1.5 of 4.2 KB"),
+        (2_000_000_000, 3_500_000_000, "2.0 of 3.5 GB"),
+    ],
+)
+def test_progress_reads_small_and_large_inputs_in_their_own_unit(read: int, total: int, shown: str) -> None:
+    """The bytes read are shown in the unit of the total, so a small input does not read 0.0 of 0.0 MB."""
+    stream, now = io.StringIO(), [0.0]
+    with clean_progress(stream, 1, total_bytes=total, interval=10.0, clock=lambda: now[0]) as progress:
+        progress(CleanProgress())
+        now[0] = 10.0
+        progress(CleanProgress(pages=1, inputs=0, read=read))
+    assert f", {shown} read, " in stream.getvalue()
 
 
 def test_progress_off_a_terminal_is_a_timestamped_line_every_interval() -> None:

@@ -856,6 +856,35 @@ def test_an_appeal_closing_the_story_is_a_call() -> None:
     assert [t for t in story if model.calls(t)] == []
 
 
+def test_a_promotion_of_the_sites_newsletter_or_app_is_a_call() -> None:
+    """A block that asks the reader to sign up to the site's newsletter, download its app or join
+    its channel (model._PROMO, in the languages `calls` names) is a call up to `APPEAL_WORDS`
+    words, with the lead-in around it ("Want more? ..."); a sentence about someone's newsletter
+    or app that asks the reader nothing, or past that length, is the story's."""
+    promotions = [
+        "Never miss the latest news by signing up to our newsletter today!",
+        "Want more from the Harbour Times? Sign up for our newsletter, The Tide, and read smarter.",
+        "Sign up for the free daily Harbour newsletter for more ferry news!",
+        "For the latest stories and breaking news updates download the Harbour apps for iOS and Android.",
+        "Join our mailing list! Get a letter when an episode is out.",
+        "Lust auf mehr? Melde dich hier für unseren Newsletter an.",
+        "Abonnez-vous à notre newsletter pour recevoir nos articles.",
+        "Puede seguirnos en Twitter o suscribirse aquí a nuestra newsletter.",
+        "¡Mira lo que tiene nuestro canal de YouTube!",
+        "Iscriviti alla nostra newsletter.",
+        "Schrijf je in voor onze nieuwsbrief en mis niets.",
+        "Zapraszamy też do subskrypcji.",
+    ]
+    assert [t for t in promotions if not model.calls(t)] == []
+    story = [
+        "The paper asked readers to sign up for its newsletter, which now has 40,000 subscribers.",
+        "The app is available for iOS and Android, the ferry company said on Tuesday.",
+        "Download the timetable app today, and take part in the board's survey of the crossings.",
+        "Sign up for our newsletter " + "and the long report it quotes from the harbour board " * 5,
+    ]
+    assert [t for t in story if model.calls(t)] == []
+
+
 def test_a_link_to_the_readers_account_is_a_call_as_a_link_only() -> None:
     """A link to the reader's account ("Log In", "Sign up / Log in", "Register | Lost your
     password?", "Anmelden", in the languages `calls` names) over or under the story is a call as
@@ -963,6 +992,30 @@ def test_a_doubted_paragraph_trafilatura_left_out_continues_the_story() -> None:
     ]  # fmt: skip
     rows[3] = low  # leaning to drop: trafilatura's verdict stands, and nothing changes
     assert model.decide(rows, trafilatura, sizes, texts=texts, tags=tags, links=links) is None
+
+
+def test_a_kept_headings_doubted_section_trafilatura_left_out_is_kept() -> None:
+    """Where trafilatura leaves out a kept heading's section (a changelog's list under each
+    contributor's name), the blocks between the heading and the next kept block, each doubted
+    (between DROP and KEEP) and not voted out by trafilatura's rules, are kept where the model leans
+    to keep them on average (SECTION_WANTED); not where it leans out, not where those rules remove
+    one of them, and not under a heading with nothing kept after it."""
+    intro = "Here is our regular update on what we have been working on for the past two weeks."
+    texts = ["Update", intro, "Alice", "Save remote images", "Fix the jump link", "Bob", "Post scheduling"]
+    tags = ["h1", "p", "h2", "li", "li", "h2", "li"]
+    sure, unsure, low = [0.05, 0.95, 0.0], [0.55, 0.45, 0.0], [0.85, 0.15, 0.0]
+    rows = [sure, sure, sure, unsure, unsure, sure, sure]
+    trafilatura = [1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0]  # it left Alice's list out
+    sizes, links = [len(t) for t in texts], [0.0] * len(texts)
+    kept = model.decide(rows, trafilatura, sizes, texts=texts, tags=tags, links=links)
+    assert kept is not None and [t for t, v in zip(texts, kept, strict=True) if v] == texts
+    leaning_out = [*rows[:3], low, low, *rows[5:]]
+    assert model.decide(leaning_out, trafilatura, sizes, texts=texts, tags=tags, links=links) is None
+    voted = [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]  # trafilatura's rules remove one of them
+    assert model.decide(rows, trafilatura, sizes, texts=texts, tags=tags, links=links, votes=voted) is None
+    last = [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]  # nothing kept after Alice's heading
+    unheard = [*rows[:5], low, low]
+    assert model.decide(unheard, last, sizes, texts=texts, tags=tags, links=links) is None
 
 
 def test_a_blogs_teasers_each_classed_by_its_own_post_are_a_list_of_items(fixed_model: Any) -> None:

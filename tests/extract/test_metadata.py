@@ -21,6 +21,7 @@ from scraper.extract.metadata import (
     choose_date,
     detect_language,
     read_facts,
+    within_bound,
 )
 
 FETCHED = datetime(2025, 1, 20, 12, 0, tzinfo=UTC)
@@ -297,3 +298,16 @@ def test_json_ld_within_the_bound_is_read_whole() -> None:
     documents = [{"@graph": [{"@type": "NewsArticle", "author": {"name": _name(i)}}]} for i in range(50)]
     html = "".join(f'<script type="application/ld+json">{json.dumps(d)}</script>' for d in documents)
     assert _facts(html).declared_authors == tuple(_name(i) for i in range(50))
+
+
+def test_within_bound_cuts_a_document_where_json_ld_stops_reading() -> None:
+    """A document of more than MAX_JSON_VALUES values is written out again as far as those values
+    (for trafilatura's reader, which read 300,000 authors in 20 s); a smaller one, or broken JSON,
+    is handed on as it is written."""
+    authors = [{"@type": "Person", "name": _name(i)} for i in range(MAX_JSON_VALUES)]
+    cut = json.loads(within_bound(json.dumps({"@type": "NewsArticle", "author": authors})))
+    assert cut["@type"] == "NewsArticle" and cut["author"][0] == authors[0]
+    assert 0 < len(cut["author"]) < MAX_JSON_VALUES // 2
+    small = json.dumps({"@type": "NewsArticle", "author": authors[:10]}, indent=2)
+    broken = "{" + " " * MAX_JSON_VALUES
+    assert within_bound(small) is small and within_bound(broken) is broken

@@ -20,7 +20,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
+from trafilatura import json_metadata as trafilatura_json
 from trafilatura import metadata as trafilatura_metadata
+from trafilatura.settings import Document as _Extracted
+from trafilatura.xml import xmltotxt
 
 from scraper import dom
 from scraper.config import ExtractSettings
@@ -30,7 +33,13 @@ from scraper.extract import pipeline, rules
 from scraper.extract.authors import clean_authors
 from scraper.extract.blocks import FIRST_FEATURE_NAMES
 from scraper.extract.explanation import describe, explain
-from scraper.extract.metadata import body_paragraphs, canonical_url, declared_language, normalise_language
+from scraper.extract.metadata import (
+    MAX_JSON_VALUES,
+    body_paragraphs,
+    canonical_url,
+    declared_language,
+    normalise_language,
+)
 from scraper.extract.pipeline import Trace, clean_html, extract, extract_document
 from scraper.models import Document, FetchedPage
 from tests.factories import fetched_page
@@ -1127,6 +1136,29 @@ def test_stated_metadata_is_read_from_the_head_and_scripts_alone() -> None:
     assert (read.author, read.sitename, read.categories) == ("Jane Doe", "Harbour News", ["Transport"])
 
 
+def test_trafilatura_reads_json_ld_as_far_as_our_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """trafilatura's JSON-LD reader is handed each document as far as metadata.json_ld reads it:
+    it read every author of a NewsArticle listing 300,000 (20 s, past extract.timeout)."""
+    handed: list[int] = []
+    reader = trafilatura_json.extract_json
+
+    def counting(schema: Any, meta: Any) -> Any:
+        handed.append(len(schema.get("author", [])))
+        return reader(schema, meta)
+
+    monkeypatch.setattr(trafilatura_json, "extract_json", counting)
+    authors = [{"@type": "Person", "name": f"Ana {i}"} for i in range(MAX_JSON_VALUES)]
+    doc = {"@context": "https://schema.org", "@type": "NewsArticle", "author": authors, "headline": "Ferries"}
+    small = {"@context": "https://schema.org", "@type": "NewsArticle", "author": authors[:3]}
+    scripts = "".join(f'<script type="application/ld+json">{json.dumps(d)}</script>' for d in (doc, small))
+    from trafilatura.utils import load_html  # noqa: PLC0415  # the adapter's parser, as pipeline calls it
+
+    tree = load_html(_article(head=scripts))
+    assert tree is not None
+    pipeline._metadata(tree, None, pipeline._Call(fast=False, search_author=False, search_page=False))
+    assert handed[1] == 3 and 0 < handed[0] < MAX_JSON_VALUES // 2
+
+
 def test_every_record_says_which_metadata_was_read() -> None:
     """`metadata_mode` is the mode of `[extract] metadata`, on kept pages and on pages without a
     story alike, and in the record."""
@@ -1525,3 +1557,22 @@ def test_the_model_keeping_a_paragraph_of_symbols_keeps_the_story(monkeypatch: p
     doc = clean_html(_article(body=PARAGRAPHS + "<p>" + "&amp; " * 5_000 + "</p>"))
     assert doc.skip_reason is None
     assert "extra sailings" in doc.text and "&" not in doc.text and "&" not in (doc.xml or "")
+
+
+def test_trafilaturas_markdown_loses_what_its_text_loses() -> None:
+    """A list of linked labels each with a count (a blog's archive) taken out of trafilatura's
+    text (formats.remove_count_lists) goes from its Markdown too, which the page's verdict reads
+    for its link density (pipeline._without_copies): it counted links the text no longer holds."""
+    counts = (("May", 5), ("June", 7), ("July", 2), ("August", 9))
+    months = "".join(f"<item><ref target='/{m}'>{m} ({n})</ref></item>" for m, n in counts)
+    body = etree.fromstring(
+        "<body><p>The harbour board met on Tuesday and agreed the new ferry timetable for the winter,"
+        " with crews pleased by the later first sailing and the earlier last one on weekdays.</p>"
+        f"<list>{months}</list></body>"
+    )
+    found = _Extracted()
+    found.body = body
+    found.text = xmltotxt(body, True)
+    assert "[June (7)](/June)" in found.text
+    assert pipeline._without_copies(found, ExtractSettings(), lambda text: 1)
+    assert "June (7)" not in found.text and "The harbour board met on Tuesday" in found.text

@@ -262,6 +262,21 @@ def test_an_articles_list_of_reader_comments_goes_unless_comments_are_wanted() -
     assert "Comment 3:" in html  # the comments are the page's densest paragraphs: no story apart
 
 
+def test_a_list_of_testimonials_is_no_thread_of_comments() -> None:
+    """A list classed a list of comments that is what the business chose to show of its clients'
+    words ("client-comments", or any list inside "testimonials") stays: the page's own, not a
+    thread of readers under the story; a readers' "comments" list beside it still goes."""
+    story = f"<article><h1>Ferries</h1>{STORY}</article>"
+    for shown in (
+        _comment_list("ul", "class='client-comments'"),
+        f"<section class='testimonials'>{_comment_list('ul', 'class=comments')}</section>",
+    ):
+        html, removals = _strip(story + shown)
+        assert "Comment 3:" in html and removals == [], shown[:60]
+    html, removals = _strip(story + _comment_list("ul", "class='client-comments'", 2) + _comment_list())
+    assert "Comment 1:" in html and "Comment 11:" not in html and _rules(removals) == {"comment-list"}
+
+
 def test_a_product_pages_customer_reviews_are_comments() -> None:
     """On a product page, customer reviews (an element classed review/reviews: "product-reviews",
     "jdgm-review-widget", "customerReviews") are its comments: they go unless comments are wanted.
