@@ -6,6 +6,7 @@ import ipaddress
 import logging
 import os
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -30,6 +31,19 @@ def is_loopback(host: str) -> bool:
 _MAX_TOKEN_BYTES = 4096  # a bearer token is tens of characters
 
 
+def _sendable(token: str, where: str) -> str:
+    """`token`, if a client can send it: a header value holds no line break or other control
+    character (RFC 9110 section 5.5), so a token file of two lines started a service that
+    answered every request 401."""
+    control = next((c for c in token if unicodedata.category(c) == "Cc" and c != "\t"), None)
+    if control is not None:
+        raise click.UsageError(
+            f"{where}: the token holds {control!r}, which no Authorization header can carry: "
+            "write the token alone, on one line"
+        )
+    return token
+
+
 def _token(token_file: Path | None, insecure: bool, host: str) -> str | None:
     """The bearer token the service requires, or None (no authentication: loopback only)."""
     if token_file is not None:
@@ -43,10 +57,10 @@ def _token(token_file: Path | None, insecure: bool, host: str) -> str | None:
             raise click.UsageError(f"--token-file {token_file}: larger than {_MAX_TOKEN_BYTES} bytes")
         if not token:
             raise click.UsageError(f"--token-file {token_file}: the file is empty")
-        return token
+        return _sendable(token, f"--token-file {token_file}")
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if token:
-        return token
+        return _sendable(token, TOKEN_VARIABLE)
     if not insecure:
         raise click.UsageError(
             f"a bearer token is required: set {TOKEN_VARIABLE} or give --token-file FILE "

@@ -145,7 +145,9 @@ def read_url_map(path: str) -> UrlMap:
     `SourceError` only when the file cannot be read as a UTF-8 CSV.
     """
     urls: dict[str, str | SourceError] = {}
+    lines: dict[str, int] = {}  # the line each path's address was read from
     problems: list[SourceError] = []
+    number = 0
     try:
         with open(path, encoding="utf-8", newline="") as fh:
             for number, row in enumerate(csv.reader(fh), start=1):
@@ -155,13 +157,19 @@ def read_url_map(path: str) -> UrlMap:
                 if len(row) < 2 or not row[0].strip():
                     problems.append(SourceError(where, "expected `path,url`"))
                     continue
-                url = row[1].strip()
+                url, key = row[1].strip(), path_key(row[0].strip())
                 flaw = url_flaw(url)
-                urls[path_key(row[0].strip())] = SourceError(where, flaw) if flaw else url
+                found = SourceError(where, flaw) if flaw else url
+                if key in lines and urls[key] != found:  # which one the page is at, only the user knows
+                    found = SourceError(where, f"a second address for the path of line {lines[key]}")
+                urls[key] = found
+                lines.setdefault(key, number)
     except OSError as exc:
         raise SourceError(path, f"cannot read the URL map: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
         raise SourceError(path, f"not a UTF-8 CSV file ({exc})") from None
+    except csv.Error as exc:  # a field past csv's limit (128 KiB), a NUL
+        raise SourceError(f"{path} line {number + 1}", f"not a CSV row that can be read ({exc})") from None
     return UrlMap(urls, tuple(problems))
 
 

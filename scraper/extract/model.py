@@ -164,6 +164,14 @@ ITEM_INTRO = 3
 # (cached blocks) 0.2, 0.3 and 0.5 give wcxb-dev +0.0002 (0.3: 51 pages up, 15 down, at most
 # -0.009) and leave dragnet within 0.0001.
 BRIDGE_WANTED, BRIDGE_WORDS = 0.3, 15
+# Its counterpart where trafilatura runs (`decide`, `sections`): the blocks between a kept heading
+# (h2 to h6) and the next kept block, none of them a heading, each doubted (between DROP and KEEP,
+# left to trafilatura's verdict) and not voted out by trafilatura's rules, all of them dropped,
+# are the heading's section and are kept where the model leans to keep them, SECTION_WANTED or
+# more on average by size (a changelog's lists under each contributor's kept name, a service's
+# points under each kept heading: trafilatura left them out, and the kept text goes on after
+# them). Measured on the CV with the folds held (quick.py cards21-headed).
+SECTION_WANTED = 0.3
 # Where trafilatura runs (`decide`), a paragraph (`p`) it left out that the model doubts and leans
 # to keep (CONTINUED_WANTED or more, between DROP and KEEP), neither voted out by trafilatura's
 # rules nor a likely comment, of PARAGRAPH_WORDS words or more, continues the story as `sure`
@@ -1013,6 +1021,39 @@ def items(
     return chosen
 
 
+def sections(
+    verdicts: list[int],
+    *,
+    unvoted: list[bool],
+    wanted: list[float],
+    tags: list[str],
+    kinds: list[int],
+    sizes: list[int],
+) -> list[int]:
+    """The verdicts after keeping each kept heading's section (`tags` h2 to h6): the blocks between
+    it and the next kept block, none a heading, all dropped and each one the model doubts and
+    trafilatura's rules do not remove (`unvoted`), where the model leans to keep them,
+    `SECTION_WANTED` or more on average by size (`wanted`, `sizes`), each as its kind (`kinds`).
+    A heading with nothing kept after it heads nothing kept, and its blocks stay as they are."""
+    found = list(verdicts)
+    i = 0
+    while i < len(verdicts):
+        if not (verdicts[i] and tags[i] in _BRIDGING):
+            i += 1
+            continue
+        end = i + 1
+        while end < len(verdicts) and not verdicts[end] and unvoted[end] and tags[end] not in HEADINGS:
+            end += 1
+        inside = range(i + 1, end)
+        if inside and end < len(verdicts) and verdicts[end]:
+            total = sum(sizes[k] for k in inside)
+            if total and sum(sizes[k] * wanted[k] for k in inside) >= SECTION_WANTED * total:
+                for k in inside:
+                    found[k] = kinds[k]
+        i = max(end, i + 1)
+    return found
+
+
 def carousels(verdicts: list[int], texts: list[str], tags: list[str]) -> list[int]:
     """The verdicts after dropping a product page's carousels of other products: each kept label
     of at most `CAROUSEL_WORDS` words (`texts`) naming them (`_CAROUSEL`: "Customers also bought",
@@ -1260,7 +1301,8 @@ def decide(
     of machine identifiers goes (`machine`), and so do copies among the kept blocks (`drop_copies`:
     a text kept more often than the page shows it, `shown`), and calls to act on the page
     (`calls`; `links`, each block's share of link text, as `sure` reads them). A doubted heading
-    between kept text is kept (`bridged`; `reach`, each block's last block its text reads after)."""
+    between kept text is kept (`bridged`; `reach`, each block's last block its text reads after), and
+    so is a kept heading's section trafilatura left out, where the model leans to keep it (`sections`)."""
     verdicts: list[int] = []
     doubted: list[bool] = []  # left to trafilatura's verdict
     kinds: list[int] = []  # what each block is when kept
@@ -1310,6 +1352,7 @@ def decide(
         found = bridged(
             found, doubted=doubted, wanted=wants, tags=tags, texts=texts, links=links, reach=reach
         )
+        found = sections(found, unvoted=unvoted, wanted=wants, tags=tags, kinds=kinds, sizes=sizes)
         changed |= found != verdicts
         verdicts = found
     if comments_last:

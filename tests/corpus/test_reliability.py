@@ -61,6 +61,29 @@ def test_a_bad_url_map_row_fails_its_file_only(runner: CliRunner, tmp_path: Path
     assert "Traceback" not in result.output
 
 
+def test_a_path_given_two_addresses_in_the_url_map_fails_alone(runner: CliRunner, tmp_path: Path) -> None:
+    """A --url-map that gives one path two addresses fails that file, naming both lines (the later
+    row won without a word); the same address twice is no conflict. A row past csv's field limit is
+    named by its line, not called "not a UTF-8 CSV file"."""
+    twice, again = tmp_path / "twice.html", tmp_path / "again.html"
+    twice.write_bytes(story(1))
+    again.write_bytes(story(2))
+    mapping = tmp_path / "urls.csv"
+    mapping.write_text(
+        f"path,url\n{twice},https://a.example/1\n{again},https://a.example/2\n"
+        f"{twice},https://b.example/1\n{again},https://a.example/2\n"
+    )
+    args = ["clean", str(twice), str(again), "--url-map", str(mapping), "--format", "jsonl", "--jobs", "1"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert [json.loads(line)["url"] for line in result.stdout.splitlines()] == ["https://a.example/2"]
+    assert f"{mapping} line 4: a second address for the path of line 2" in result.stderr
+    mapping.write_text(f"path,url\n{twice},https://a.example/{'x' * 200_000}\n")
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert f"{mapping} line 2: not a CSV row that can be read" in result.stderr
+
+
 def test_an_archive_whose_reading_breaks_off_is_not_marked_done(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1015,6 +1015,30 @@ def test_a_doubted_paragraph_trafilatura_left_out_continues_the_story() -> None:
     assert model.decide(rows, trafilatura, sizes, texts=texts, tags=tags, links=links) is None
 
 
+def test_a_kept_headings_doubted_section_trafilatura_left_out_is_kept() -> None:
+    """Where trafilatura leaves out a kept heading's section (a changelog's list under each
+    contributor's name), the blocks between the heading and the next kept block, each doubted
+    (between DROP and KEEP) and not voted out by trafilatura's rules, are kept where the model leans
+    to keep them on average (SECTION_WANTED); not where it leans out, not where those rules remove
+    one of them, and not under a heading with nothing kept after it."""
+    intro = "Here is our regular update on what we have been working on for the past two weeks."
+    texts = ["Update", intro, "Alice", "Save remote images", "Fix the jump link", "Bob", "Post scheduling"]
+    tags = ["h1", "p", "h2", "li", "li", "h2", "li"]
+    sure, unsure, low = [0.05, 0.95, 0.0], [0.55, 0.45, 0.0], [0.85, 0.15, 0.0]
+    rows = [sure, sure, sure, unsure, unsure, sure, sure]
+    trafilatura = [1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0]  # it left Alice's list out
+    sizes, links = [len(t) for t in texts], [0.0] * len(texts)
+    kept = model.decide(rows, trafilatura, sizes, texts=texts, tags=tags, links=links)
+    assert kept is not None and [t for t, v in zip(texts, kept, strict=True) if v] == texts
+    leaning_out = [*rows[:3], low, low, *rows[5:]]
+    assert model.decide(leaning_out, trafilatura, sizes, texts=texts, tags=tags, links=links) is None
+    voted = [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]  # trafilatura's rules remove one of them
+    assert model.decide(rows, trafilatura, sizes, texts=texts, tags=tags, links=links, votes=voted) is None
+    last = [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]  # nothing kept after Alice's heading
+    unheard = [*rows[:5], low, low]
+    assert model.decide(unheard, last, sizes, texts=texts, tags=tags, links=links) is None
+
+
 def test_a_blogs_teasers_each_classed_by_its_own_post_are_a_list_of_items(fixed_model: Any) -> None:
     """A blog's teasers, each classed by its own post id, category and tags beside the class they
     share ("post-41 post category-news"), are a run of alike siblings for the item rule

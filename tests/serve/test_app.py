@@ -330,15 +330,19 @@ def test_openapi_docs_describe_the_routes(service: Running) -> None:
             {},
             "--token-file huge-token: larger than 4096",
         ),
+        (["--token-file", "two-lines", "--host", "192.0.2.1"], {}, "the token holds '\\n'"),
+        (["--host", "192.0.2.1"], {"SCRAPER_TOKEN": "abc\x1bdef"}, "SCRAPER_TOKEN: the token holds '\\x1b'"),
     ],
 )
 def test_serve_refuses_to_run_unsafe(
     args: list[str], env: dict[str, str], reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No token, or no authentication off loopback, is a usage error (exit 2) naming what to do; so
-    is a token file of more than 4 KiB (`--token-file /dev/zero` was read until memory ran out)."""
+    is a token file of more than 4 KiB (`--token-file /dev/zero` was read until memory ran out), and
+    a token no header can carry (two lines: every request was 401)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "huge-token").write_bytes(b"t" * 5000)
+    (tmp_path / "two-lines").write_bytes(b"t0k3n\nsecond line\n")  # a header cannot carry it
     done = CliRunner().invoke(cli, ["serve", *args], env={"SCRAPER_TOKEN": "", **env})
     assert done.exit_code == 2
     assert reason in done.stderr
