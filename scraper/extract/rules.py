@@ -282,7 +282,10 @@ def _non_content(page: Page) -> Iterator[LexborNode]:
     for node in page.tree.css("noscript"):
         weight = prose_weight(node)
         if weight >= _MIN_MAIN_TEXT and visible < 0:  # most hold a tracking pixel: no need
-            visible = prose_weight(page.body) - sum(len(text_of(n)) for n in hidden)
+            # the body's text less its own scripts and styles: those of the <head> are not in it
+            # (subtracted, they left a page heavy with them no visible prose, and every <noscript>
+            # of some prose, a consent wall or a "please enable JavaScript" notice, was kept)
+            visible = prose_weight(page.body) - sum(len(text_of(n)) for n in page.body.css(_NON_CONTENT))
         if weight < _MIN_MAIN_TEXT or weight * 2 < visible:
             yield node
 

@@ -861,6 +861,24 @@ def test_a_noscript_of_prose_goes_after_a_tracking_pixel_beside_a_longer_story()
     assert [r.rule for r in removals] == ["non-content", "non-content"]
 
 
+def test_a_noscript_notice_goes_on_a_page_whose_head_is_heavy_with_scripts() -> None:
+    """The page's visible prose a <noscript> is weighed against is the body's text less the body's
+    own scripts and styles: the <head>'s are not in it. A consent wall in a <noscript> beside a
+    longer story goes on a page whose <head> holds more script than the body holds text (they
+    were subtracted too, which left no visible prose, and the notice was kept as the story)."""
+    notice = (
+        "<noscript><div class='fullscreen'><p>For full functionality, it is necessary to enable"
+        " JavaScript.</p><p>The Harbour Times would like to process and share personal data and data"
+        " about your use of our site with our third party partners, and to store them for a year.</p>"
+        "<p>By clicking accept below, you acknowledge and grant your consent for these activities"
+        " unless and until you withdraw your consent using our rights request form.</p></div></noscript>"
+    )
+    head = "<script>" + "var tracking = {};" * 400 + "</script>"
+    html, removals = _strip(f"{notice}<article>{STORY * 2}</article>", head=head)
+    assert "grant your consent" not in html and html.count("The harbour board met") == 2
+    assert _rules(removals) == {"non-content"}
+
+
 def test_only_the_outermost_marked_elements_are_removed_and_recorded() -> None:
     """Marked elements inside a marked one go with it and are not recorded apart; marked siblings
     under unmarked wrappers each are (their shared ancestors climbed once)."""
