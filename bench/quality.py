@@ -441,23 +441,20 @@ def speed_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
             "stages_ms": stages}  # fmt: skip
 
 
+def _folds_key(train: ModuleType, blocks: list[Any]) -> str:
+    """What the CV fold models come from: the blocks' code, the pages, and the procedure that fits
+    the shipped models (`train.procedure()`: rounds, seed ensemble, comment weight)."""
+    described = [train._code_digest(), train.PARAMS, train.procedure(), "cascade",
+                 sorted(f"{p.dataset}/{p.page_id}" for p in blocks)]  # fmt: skip
+    return hashlib.sha256(json.dumps(described).encode()).hexdigest()[:16]
+
+
 def _fold_models(train: ModuleType, jobs: int) -> dict[int, list[str]]:
     """The CV fold models, each the main model and the cascade's first one, cached in
     bench/out/models/ by what they come from. None for the frozen split: it is read with the
     shipped models (`_ours`)."""
     blocks = train.collect(load_datasets(command="bench-quality"), jobs)
-    key = hashlib.sha256(
-        json.dumps(
-            [
-                train._code_digest(),
-                train.PARAMS,
-                train.ROUNDS,
-                "cascade",
-                sorted(f"{p.dataset}/{p.page_id}" for p in blocks),
-            ]
-        ).encode()
-    ).hexdigest()[:16]
-    cache = OUT / "models" / f"folds-{key}.json"
+    cache = OUT / "models" / f"folds-{_folds_key(train, blocks)}.json"
     if cache.is_file():
         cached = json.loads(cache.read_text(encoding="utf-8")).items()
         return {int(k): v for k, v in cached if int(k) != FROZEN}

@@ -82,9 +82,20 @@ ROUNDS = 150
 MEMBERS = 1
 MEMBER_ROUNDS = ROUNDS
 # each comment block's weight (its words, capped) is multiplied by this (`--comment-weight`): a
-# heavier cost on taking a reader's comment for the story (dragnet's precision)
+# heavier cost on taking a reader's comment for the story (dragnet's precision). 2 was at or above
+# 1 on every set's seed mean in the twenty-first round (seeds 20261130 and 11 on 440eefc's blocks;
+# docs/model.md), not shipped: its refit loses two golden pages
 COMMENT_WEIGHT = 1.0
 _MAX_WEIGHT = 100
+
+
+def procedure() -> dict[str, Any]:
+    """How a model is fitted besides PARAMS and its blocks: written into each manifest, and part of
+    bench/quality.py's key of its CV fold models (fitted by `fold_models`, so the same way)."""
+    return {"rounds": ROUNDS, "members": MEMBERS, "member_rounds": MEMBER_ROUNDS,
+            "comment_weight": COMMENT_WEIGHT}  # fmt: skip
+
+
 _WORD = re.compile(r"\w+")
 
 
@@ -746,7 +757,7 @@ def main() -> int:
         "training_pages": len(training),
         "training_blocks": blocks,
         "datasets": {d.name: _digest(d) for d in datasets},
-        "rounds": ROUNDS,
+        **procedure(),
     }
     # the site-grouped CV of the block decisions (`--check`): F1, precision and recall per
     # dataset, and trafilatura's F1 alone on the same pages; for the first model, the cascade's,

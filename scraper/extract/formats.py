@@ -583,18 +583,22 @@ _Slot = tuple["etree._Element | None", str]
 def _slots(block: etree._Element) -> list[_Slot]:
     """The pieces of `block`'s own text in order (`_Slot`), nested blocks apart."""
     slots: list[_Slot] = [(block, "text")]
-
-    def inline(element: etree._Element) -> None:
-        for child in element:
-            if _is_block(child) or child.tag in ("lb", "code"):
-                slots.append((None, ""))
-            else:
-                slots.append((child, "text"))
-                inline(child)
-            slots.append((child, "tail"))
-
-    inline(block)
+    _inline_slots(block, slots)
     return slots
+
+
+def _inline_slots(element: etree._Element, slots: list[_Slot]) -> None:
+    """`_slots` of `element`'s children, added to `slots`. A function of the module, not one nested
+    in `_slots`: a nested function that calls itself is a reference cycle (the function, the cell
+    holding it), which held `slots`, its elements and their whole XML tree until the garbage
+    collector found it, for every block of every page (`reseam`)."""
+    for child in element:
+        if _is_block(child) or child.tag in ("lb", "code"):
+            slots.append((None, ""))
+        else:
+            slots.append((child, "text"))
+            _inline_slots(child, slots)
+        slots.append((child, "tail"))
 
 
 def _seams(
@@ -707,24 +711,30 @@ def xml_blocks(body: etree._Element) -> list[tuple[etree._Element, str]]:
     `body` itself too) with each one's own text, nested blocks apart: code keeps its lines, other
     text collapses. A block comes after the blocks inside it; blocks without text are left out."""
     found: list[tuple[etree._Element, str]] = []
-
-    def own(element: etree._Element) -> str:
-        parts = [element.text or ""]
-        for child in element:
-            if _is_block(child):
-                collect(child)
-                parts.append(" ")
-            else:
-                parts.append(" " if child.tag == "lb" else own(child))
-            parts.append(child.tail or "")
-        return "".join(parts)
-
-    def collect(element: etree._Element) -> None:
-        text = own(element)
-        found.append((element, text if element.tag == "code" else " ".join(text.split())))
-
-    collect(body)
+    _collect_block(body, found)
     return [(element, text) for element, text in found if text.strip()]
+
+
+# `xml_blocks`'s two steps are functions of the module, not nested in it: nested functions that
+# call each other are a reference cycle, which held `found`, its elements and their whole XML
+# tree until the garbage collector found it (as `_inline_slots`)
+def _collect_block(element: etree._Element, found: list[tuple[etree._Element, str]]) -> None:
+    """`element`'s own text added to `found`, after the blocks nested in it (`xml_blocks`)."""
+    text = _own_text(element, found)
+    found.append((element, text if element.tag == "code" else " ".join(text.split())))
+
+
+def _own_text(element: etree._Element, found: list[tuple[etree._Element, str]]) -> str:
+    """`element`'s own text, the blocks nested in it apart: each of them added to `found`."""
+    parts = [element.text or ""]
+    for child in element:
+        if _is_block(child):
+            _collect_block(child, found)
+            parts.append(" ")
+        else:
+            parts.append(" " if child.tag == "lb" else _own_text(child, found))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 _XML_BLOCKS = frozenset(

@@ -619,7 +619,8 @@ _PROMO = re.compile(
             r" [^.!?]{0,20}newsletter\b",  # German
             r"\b(?:abonnez-vous|inscrivez-vous)\b[^.!?]{0,40}\b(?:notre|la)"
             r" (?:newsletter|lettre)\b",  # French
-            r"\bsuscr[ií]b(?:ete|ase|irse)\b[^.!?]{0,40}\b(?:nuestr[oa]|al|a la) (?:newsletter|boletín)\b",
+            r"\bsuscr[ií]b(?:ete|ase)\b[^.!?]{0,40}\b(?:nuestr[oa]|al|a la) (?:newsletter|boletín)\b",
+            r"\bsuscribirse\b[^.!?]{0,40}\bnuestr[oa] (?:newsletter|boletín)\b",
             r"\b(?:únete|suscríbete)\b[^.!?]{0,40}\bcanal de (?:telegram|whatsapp|youtube)\b",
             r"\bnuestro canal de (?:telegram|whatsapp|youtube)\b",  # Spanish
             r"\biscriviti\b[^.!?]{0,40}\b(?:nostra|alla) newsletter\b",  # Italian
@@ -629,9 +630,20 @@ _PROMO = re.compile(
         )
     )
 )  # fmt: skip
+# Where `_PROMO` reads an English verb with "the" (or a Spanish infinitive) it also reads a story's
+# sentence about someone else's newsletter or app: one naming its owner ("sign up for the
+# council's newsletter", "the developers' mailing list") or told of a third party ("Patients can
+# download the NHS app for iPhone", "She was joining the ... mailing list"); and with "our", a
+# policy's clause ("when registering for our newsletter") asks the reader nothing
+_PROMO_VERBS = ("sign", "subscrib", "register", "join", "download")
+_PROMO_OURS = re.compile(r"(?:sign(?:ing)? up|subscrib\w*|register\w*|join\w*|download) (?:to |for )?our\b")
+_PROMO_OWNED = re.compile(r"\w(?:'s|s'|’s|s’) ")
+_PROMO_TOLD = frozenset({"can", "could", "may", "might", "must", "should", "will", "would", "was", "were",
+                         "is", "are", "has", "have", "had", "been"})  # fmt: skip
+_PROMO_WHEN = frozenset({"when", "while", "after", "before", "since"})
 # words one of `_PROMO`'s promotions holds, asked of a block first (few blocks hold any)
-_PROMOTED = ("newsletter", "nieuwsbrief", "boletín", "mailing list", "mail list", "telegram", "whatsapp",
-             "youtube", "app", "subskrypcji")  # fmt: skip
+_PROMOTED = ("newsletter", "nieuwsbrief", "boletín", "lettre", "mailing list", "mail list", "telegram",
+             "whatsapp", "youtube", "app", "subskrypcji")  # fmt: skip
 # the first words `_APPEAL`'s appeals open with, asked before the expression
 _APPEAL_OPENERS = frozenset(
     {
@@ -1472,7 +1484,25 @@ def _promotes(text: str) -> bool:
     read = composed(text)
     if words(read, APPEAL_WORDS + 1) > APPEAL_WORDS:
         return False
-    return _PROMO.search(" ".join(read.lower().split())) is not None
+    folded = " ".join(read.lower().split())
+    return any(_asks(folded, match) for match in _PROMO.finditer(folded))
+
+
+def _asks(folded: str, match: re.Match[str]) -> bool:
+    """Whether `_PROMO`'s `match` in `folded` asks the reader: not a clause after "when" ("when
+    registering for our newsletter"), and where an English verb names "the" newsletter or app,
+    not one naming its owner ("the council's") or told of a third party ("Patients can
+    download the ... app"; "you can" still asks the reader)."""
+    said = match.group()
+    if not said.startswith(_PROMO_VERBS):
+        return True
+    before = folded[: match.start()].split()[-2:]
+    if before and before[-1] in _PROMO_WHEN and said.split()[0].endswith("ing"):
+        return False
+    if _PROMO_OURS.match(said):
+        return True
+    told = bool(before) and before[-1] in _PROMO_TOLD and before[:-1] != ["you"]
+    return not (told or _PROMO_OWNED.search(said))
 
 
 def _paywalls(text: str) -> bool:

@@ -282,7 +282,10 @@ def _non_content(page: Page) -> Iterator[LexborNode]:
     for node in page.tree.css("noscript"):
         weight = prose_weight(node)
         if weight >= _MIN_MAIN_TEXT and visible < 0:  # most hold a tracking pixel: no need
-            visible = prose_weight(page.body) - sum(len(text_of(n)) for n in hidden)
+            # the body's text less its own scripts and styles: those of the <head> are not in it
+            # (subtracted, they left a page heavy with them no visible prose, and every <noscript>
+            # of some prose, a consent wall or a "please enable JavaScript" notice, was kept)
+            visible = prose_weight(page.body) - sum(len(text_of(n)) for n in page.body.css(_NON_CONTENT))
         if weight < _MIN_MAIN_TEXT or weight * 2 < visible:
             yield node
 
@@ -313,7 +316,8 @@ def _consent_boxes(page: Page) -> Iterator[LexborNode]:
 # ("testimonial-card" > "review-card")
 REVIEW_WORDS = frozenset({"review", "reviews"})
 _STORY_WORDS = frozenset({"main", "body", "content", "article", "story", "text"})
-_CHOSEN_WORDS = frozenset({"editorial", "testimonial", "testimonials"})
+_TESTIMONIAL_WORDS = frozenset({"testimonial", "testimonials"})
+_CHOSEN_WORDS = _TESTIMONIAL_WORDS | {"editorial"}
 # a rating badge ("4.7 (64 reviews)") is a fact about the product, not its reviews
 _MIN_REVIEWS = 100
 _RULE_WORDS.update(REVIEW_WORDS | _STORY_WORDS | _CHOSEN_WORDS)  # read from the page's classed elements
@@ -344,8 +348,9 @@ def _review_sections(page: Page) -> Iterator[LexborNode]:
 COMMENT_LIST_WORDS = frozenset({"commentlist", "comment-list", "comments", "commentslist", "comments-list"})
 _LIST_TAGS = frozenset({"ol", "ul"})
 # the class/id words of what a business chose to show of its clients' words ("client-comments",
-# "clients-comments", inside "testimonials"): the page's own, not a thread of readers
-_SHOWN_WORDS = _CHOSEN_WORDS | frozenset({"client", "clients"})
+# "clients-comments", inside "testimonials"): the page's own, not a thread of readers. Not
+# "editorial": a news site's story and its readers' comments often share an "editorial" wrapper
+_SHOWN_WORDS = _TESTIMONIAL_WORDS | {"client", "clients"}
 _RULE_WORDS.update(COMMENT_LIST_WORDS | _SHOWN_WORDS)
 
 
@@ -356,8 +361,9 @@ def _comment_lists(page: Page) -> Iterator[LexborNode]:
     goes whatever its length where the page's story (its densest paragraph container, of a story's
     length) is outside it, and it holds neither the page's title nor its main element
     (`holds_story`) nor what the user keeps. Not on a page typed forum (a thread's or a Q&A page's
-    replies are its content), nor a list of testimonials (`_SHOWN_WORDS` in its or an ancestor's
-    class: "client-comments" is what the business chose to show of its clients)."""
+    replies are its content), nor a list of testimonials (`_SHOWN_WORDS` in its class, or
+    testimonial(s) in an ancestor's: "client-comments" is what the business chose to show of its
+    clients)."""
     if page.comments or page.page_type == "forum" or page.story is None:
         return
     story = set(ancestry(page.story))
@@ -370,7 +376,7 @@ def _comment_lists(page: Page) -> Iterator[LexborNode]:
             and node.mem_id not in page.protected
             and any(child.tag == "li" for child in node.iter())
             and not holds_story(node)
-            and not any(class_words(a, _CHOSEN_WORDS) for a in ancestors(node))
+            and not any(class_words(a, _TESTIMONIAL_WORDS) for a in ancestors(node))
         ):
             yield node
 

@@ -175,6 +175,8 @@ def test_a_heavier_comment_weight_leans_the_model_to_comments(monkeypatch: pytes
         texts=["text"] * n, kept=np.ones(n, dtype=np.float32), under_reply=np.zeros(n, dtype=bool),
         trafilatura_text="",
     )  # fmt: skip
+    shipped = train.COMMENT_WEIGHT
+    monkeypatch.setattr(train, "COMMENT_WEIGHT", 1.0)
     before = train._procedure(first=False)
 
     def comment_share() -> float:
@@ -187,3 +189,22 @@ def test_a_heavier_comment_weight_leans_the_model_to_comments(monkeypatch: pytes
     assert train._procedure(first=False) != before
     monkeypatch.setattr(train, "COMMENT_WEIGHT", 1.0)
     assert train._procedure(first=False) == before
+    monkeypatch.setattr(train, "COMMENT_WEIGHT", shipped)
+    assert (train._procedure(first=False) == before) == (shipped == 1.0)
+
+
+def test_bench_quality_fits_its_fold_models_as_the_shipped_ones_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench/quality.py's CV fold models are keyed by the procedure the shipped models are fitted
+    with (`procedure`: rounds, seed ensemble, comment weight), so a cache of another procedure's
+    fold models is never read for this one's; the manifest records the same procedure."""
+    import quality  # noqa: PLC0415
+    import train  # noqa: PLC0415
+
+    pages = [_grid_page()]
+    before = quality._folds_key(train, pages)
+    assert train.procedure()["rounds"] == train.ROUNDS
+    for name, value in (("COMMENT_WEIGHT", 3.0), ("MEMBERS", 3), ("MEMBER_ROUNDS", 50)):
+        with monkeypatch.context() as patched:
+            patched.setattr(train, name, value)
+            assert quality._folds_key(train, pages) != before, name
+    assert quality._folds_key(train, pages) == before

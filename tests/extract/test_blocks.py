@@ -869,6 +869,7 @@ def test_a_promotion_of_the_sites_newsletter_or_app_is_a_call() -> None:
         "Join our mailing list! Get a letter when an episode is out.",
         "Lust auf mehr? Melde dich hier für unseren Newsletter an.",
         "Abonnez-vous à notre newsletter pour recevoir nos articles.",
+        "Inscrivez-vous à notre lettre d'information.",
         "Puede seguirnos en Twitter o suscribirse aquí a nuestra newsletter.",
         "¡Mira lo que tiene nuestro canal de YouTube!",
         "Iscriviti alla nostra newsletter.",
@@ -883,6 +884,26 @@ def test_a_promotion_of_the_sites_newsletter_or_app_is_a_call() -> None:
         "Sign up for our newsletter " + "and the long report it quotes from the harbour board " * 5,
     ]
     assert [t for t in story if model.calls(t)] == []
+
+
+def test_a_story_telling_of_someone_elses_newsletter_or_app_is_no_call() -> None:
+    """Where a promotion would read "the" newsletter or app (model._PROMO), a story's sentence
+    naming its owner ("the council's newsletter") or telling of a third party ("Patients can
+    download the ... app") asks the reader nothing, nor does a policy's "when registering for our
+    newsletter", nor a Spanish infinitive naming no newsletter of ours: the story's. The reader
+    addressed ("You can sign up for the newsletter here") is still asked."""
+    story = [
+        "Residents can sign up for the council's weekly newsletter at the town hall, the mayor said.",
+        "Patients can download the Harbour Health app for iPhone and Android from today, the board said.",
+        "Teachers were told to sign up to the school's newsletter to hear about closures.",
+        "She was joining the team's mailing list when the ferry service was cut.",
+        "To report a bug, subscribe to the developers' mailing list and post the log there.",
+        "These requests only come up when registering for our newsletter, the policy says.",
+        "Los vecinos pueden suscribirse al boletín del ayuntamiento, dijo la alcaldesa.",
+    ]
+    assert [t for t in story if model.calls(t)] == []
+    assert model.calls("You can sign up for the newsletter here.")
+    assert model.calls("Click here to subscribe to the Harbour newsletter.")
 
 
 def test_a_link_to_the_readers_account_is_a_call_as_a_link_only() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import lxml.html
@@ -422,6 +423,35 @@ def test_copies_leave_trafilaturas_xml_and_the_text_around_them_stays() -> None:
         "loose words after it",
     ]
     assert not remove_copies([body], shows)
+
+
+def test_reading_trafilaturas_blocks_leaves_no_reference_cycle() -> None:
+    """`xml_blocks` and `reseam` leave nothing for the garbage collector: their recursive steps
+    nested in them were reference cycles (a function calling itself through its closure), which
+    held the blocks they read, and so trafilatura's whole XML tree, until a collection found them."""
+    page = "Verse one\nsung loud\nRow, row"
+
+    def body() -> etree._Element:
+        return etree.fromstring(
+            "<main><p>Verse one<hi>sung</hi> loud.</p><list><item>Row, row<ref>your</ref> boat</item></list>"
+            "<quote><p>A line</p> and a tail</quote></main>"
+        )
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        assert [text for _, text in xml_blocks(body())] == [
+            "Verse onesung loud.",
+            "Row, rowyour boat",
+            "A line",
+            "and a tail",
+        ]
+        assert reseam(body(), page)
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def test_a_bare_link_back_up_leaves_trafilaturas_xml_as_a_link_only() -> None:

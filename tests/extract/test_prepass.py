@@ -277,6 +277,22 @@ def test_a_list_of_testimonials_is_no_thread_of_comments() -> None:
     assert "Comment 1:" in html and "Comment 11:" not in html and _rules(removals) == {"comment-list"}
 
 
+def test_a_thread_of_comments_inside_an_editorial_wrapper_still_goes() -> None:
+    """A news site's story and its readers' comments often share a wrapper classed "editorial"
+    (the page's section, or the body's class): the list of comments under the story still goes;
+    only a testimonials wrapper keeps a list classed comments (rules._comment_lists)."""
+    story = f"<article><h1>Ferries</h1>{STORY}</article>"
+    for wrapped in (
+        f"<main class='editorial'>{story}{_comment_list()}</main>",
+        f"<div class='editorial-page'>{story}{_comment_list('ul', 'class=comments')}</div>",
+    ):
+        html, removals = _strip(wrapped)
+        assert "Comment 3:" not in html and "The harbour board met" in html, wrapped[:40]
+        assert _rules(removals) == {"comment-list"}
+    html, removals = _strip(story + _comment_list(), body_attrs=" class='single editorial'")
+    assert "Comment 3:" not in html and _rules(removals) == {"comment-list"}
+
+
 def test_a_product_pages_customer_reviews_are_comments() -> None:
     """On a product page, customer reviews (an element classed review/reviews: "product-reviews",
     "jdgm-review-widget", "customerReviews") are its comments: they go unless comments are wanted.
@@ -843,6 +859,24 @@ def test_a_noscript_of_prose_goes_after_a_tracking_pixel_beside_a_longer_story()
     assert "council's report number 5" not in html and "pixel.gif" not in html
     assert html.count("The harbour board met") == 3
     assert [r.rule for r in removals] == ["non-content", "non-content"]
+
+
+def test_a_noscript_notice_goes_on_a_page_whose_head_is_heavy_with_scripts() -> None:
+    """The page's visible prose a <noscript> is weighed against is the body's text less the body's
+    own scripts and styles: the <head>'s are not in it. A consent wall in a <noscript> beside a
+    longer story goes on a page whose <head> holds more script than the body holds text (they
+    were subtracted too, which left no visible prose, and the notice was kept as the story)."""
+    notice = (
+        "<noscript><div class='fullscreen'><p>For full functionality, it is necessary to enable"
+        " JavaScript.</p><p>The Harbour Times would like to process and share personal data and data"
+        " about your use of our site with our third party partners, and to store them for a year.</p>"
+        "<p>By clicking accept below, you acknowledge and grant your consent for these activities"
+        " unless and until you withdraw your consent using our rights request form.</p></div></noscript>"
+    )
+    head = "<script>" + "var tracking = {};" * 400 + "</script>"
+    html, removals = _strip(f"{notice}<article>{STORY * 2}</article>", head=head)
+    assert "grant your consent" not in html and html.count("The harbour board met") == 2
+    assert _rules(removals) == {"non-content"}
 
 
 def test_only_the_outermost_marked_elements_are_removed_and_recorded() -> None:
