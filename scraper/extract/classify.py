@@ -51,7 +51,7 @@ from scraper.dom import (
     text_start,
     unchanged,
 )
-from scraper.extract.metadata import PageFacts
+from scraper.extract.metadata import PageFacts, declared_story
 from scraper.extract.rules import CONSENT_WORDS, holds_story
 
 JUNK_TYPES = frozenset({"block", "login", "consent", "js_shell", "not_found"})
@@ -109,6 +109,9 @@ class PageSignals:
     script_files: int = 0  # <script src>
     app_root: bool = False  # an element a JavaScript framework mounts its app on
     noscript_js: bool = False  # a <noscript> that mentions JavaScript
+    # the page declares its story in its JSON-LD (one `articleBody` of a story's length:
+    # metadata.declared_story), which the pipeline gives as its text where the page shows none
+    declared_story: bool = False
     # the repeated posts come after a story of the page's own (`_story_before`): its comments or
     # a "related posts" run, not a thread
     posts_after_story: bool = False
@@ -205,6 +208,7 @@ def _measured(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
         script_files=kinds.script_files,
         app_root=tree.css_first(_APP_ROOT) is not None,
         noscript_js=any("javascript" in n.text(deep=True).casefold() for n in kinds.noscripts),
+        declared_story=declared_story(facts.article_bodies) is not None,
         posts_after_story=after_story,
     )
 
@@ -563,13 +567,15 @@ def _judge(  # noqa: PLR0911  # one return per verdict reads as the checklist in
 def _is_js_shell(s: PageSignals) -> bool:
     """A page whose content a script has yet to write: nearly nothing visible, scripts to run,
     and an app root to mount on or a `<noscript>` saying JavaScript is needed. A server-rendered
-    app (its story in `#__next`) shows its text and is not one."""
+    app (its story in `#__next`) shows its text and is not one, and nor is a page that declares
+    its story in its JSON-LD (`declared_story`): that is its text (`pipeline._declared_body`)."""
     scripted = s.script_files > 0 or s.script_length >= _SHELL_SCRIPT
     return (
         s.text_length < _SHELL_TEXT
         and s.hidden_length < _MAX_HIDDEN  # a page that shows its story in <noscript> has one
         and scripted
         and (s.app_root or s.noscript_js)
+        and not s.declared_story
     )
 
 

@@ -330,6 +330,23 @@ def _paragraphs(raw: str) -> tuple[str, ...]:
     return tuple(line for line in lines if line)
 
 
+# Words a declared body has at least to be the story, not a description or a summary of it (those
+# run one to three sentences, under 60 words)
+STORY_WORDS = 120
+
+
+def declared_story(bodies: Iterable[str]) -> list[str] | None:
+    """The paragraphs (`body_paragraphs`) of the one `articleBody` a page declares (its `bodies`)
+    when it is of a story's length, `STORY_WORDS` words or more; None when the page declares none,
+    several, or a summary. What the pipeline may give as a story page's text (`_declared_body`),
+    and what makes a page that shows nothing but an app root no shell (`classify`)."""
+    declared = list(bodies)
+    if len(declared) != 1:
+        return None
+    paragraphs = body_paragraphs(declared[0])
+    return paragraphs if sum(len(dom.WORD.findall(line)) for line in paragraphs) >= STORY_WORDS else None
+
+
 def _find_key(data: Any, key: str) -> Iterator[str]:
     """Every string value of `key` anywhere in a JSON document (the Language object form included)."""
     for obj in _objects(data):

@@ -29,6 +29,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import trafilatura
 from htmldate import find_date
@@ -82,6 +83,7 @@ from scraper.extract.metadata import (
     choose_authors,
     choose_date,
     choose_language,
+    declared_story,
     read_facts,
     stated_date,
     within_bound,
@@ -147,7 +149,9 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     if trace.verdict.skip_reason is not None:  # judged before "no text": a JavaScript shell has none
         return _skipped(page, facts, signals, trace.verdict, settings)
     if not _has_text(tree):
-        raise NoMainContent(page.source, "no text in the page body")
+        return _declared_only(
+            page, tree, html=html, settings=settings, facts=facts, signals=signals, trace=trace
+        ) or _nothing(page.source, "no text in the page body")
     # htmldate's search of the intact page, run by `_document` for a page that has a record with
     # a date: neither the signals nor the verdicts read it
     searched = _date_search(facts, html, tree, page, settings)
@@ -162,7 +166,10 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
         has_text = _has_text(tree)
     if not has_text:
         reason = f"only clutter: the pre-pass removed all text ({len(removals)} blocks)"
-        return _junk_or_nothing(page, facts, signals, trace, reason, settings=settings)
+        declared = _declared_only(
+            page, tree, html=html, settings=settings, facts=facts, signals=signals, trace=trace
+        )
+        return declared or _junk_or_nothing(page, facts, signals, trace, reason, settings=settings)
 
     verdict = trace.verdict
     settings = _for_page_type(settings, verdict.page_type)
@@ -317,9 +324,6 @@ def _document(
 # The page types whose text is one story, which a declared `articleBody` may hold (a listing's,
 # a forum's or a shop's JSON-LD articles are its items, never its whole text)
 _STORY_PAGES = frozenset({"article", "documentation"})
-# Words a declared body has at least to be the story, not a description or a summary of it (those
-# run one to three sentences, under 60 words)
-_STORY_WORDS = 120
 # The share of the declared body's words (counted with repeats) our text holds, below which the
 # page showed only a stub or a teaser of the story it declares
 _SHOWN_SHARE = 0.5
@@ -335,18 +339,12 @@ def _declared_body(
     follow it. None when the page's text stands: its settings choose what to `keep`, it is no
     story page, or it declares no body, several, or one it mostly shows."""
     verdict = trace.verdict
-    if (
-        settings.keep
-        or verdict is None
-        or verdict.page_type not in _STORY_PAGES
-        or len(facts.article_bodies) != 1
-    ):
+    if settings.keep or verdict is None or verdict.page_type not in _STORY_PAGES:
         return None
-    paragraphs = body_paragraphs(facts.article_bodies[0])
+    if (paragraphs := declared_story(facts.article_bodies)) is None:
+        return None
     declared = Counter(word.casefold() for line in paragraphs for word in WORD.findall(line))
     total = declared.total()
-    if total < _STORY_WORDS:
-        return None
     ours = Counter(word.casefold() for word in WORD.findall(text))
     if (declared & ours).total() >= total * _SHOWN_SHARE:
         return None
@@ -359,6 +357,39 @@ def _declared_body(
     none = Content(markdown="", xml="")
     shown = chosen_content(none, blocks) if settings.forms else none
     return "\n".join(lines), "\n\n".join(lines), shown
+
+
+def _nothing(source: str, reason: str) -> NoReturn:
+    raise NoMainContent(source, reason)
+
+
+def _declared_only(
+    page: FetchedPage,
+    tree: LexborHTMLParser,
+    *,
+    html: str,
+    settings: ExtractSettings,
+    facts: PageFacts,
+    signals: PageSignals,
+    trace: Trace,
+) -> Document | None:
+    """The record of a page that shows no text, or only what the pre-pass removes (a JavaScript
+    shell: an app root, a "Loading..."), but declares its story in its JSON-LD
+    (`signals.declared_story`): trafilatura's metadata of the page (`tree`, as it stands) and the
+    declared body as its text (`_declared_body`, on a story page). None for any other page, or
+    where the settings choose what to keep, or trafilatura cannot parse the page."""
+    if not signals.declared_story or settings.keep or trace.verdict is None:
+        return None
+    searched = _date_search(facts, html, tree, page, settings)
+    settings = _for_page_type(settings, trace.verdict.page_type)
+    call = _Call.for_page(settings, facts, page)
+    read = _unextracted(
+        tree, _serialise(tree), page.final_url or page.url, call, [], forms=bool(settings.forms)
+    )
+    if read is None:
+        return None
+    return _document(page, settings=settings, facts=facts, searched=searched, signals=signals, trace=trace,
+                     found=read[0], text="", markdown="", shown=read[1])  # fmt: skip
 
 
 def _as_the_page_reads(

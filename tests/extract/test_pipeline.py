@@ -1576,3 +1576,30 @@ def test_trafilaturas_markdown_loses_what_its_text_loses() -> None:
     assert "[June (7)](/June)" in found.text
     assert pipeline._without_copies(found, ExtractSettings(), lambda text: 1)
     assert "June (7)" not in found.text and "The harbour board met on Tuesday" in found.text
+
+
+_SHELL_BUNDLE = "<script src='/static/js/main.3f9a.js'></script>"
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "<noscript>You need to enable JavaScript to run this app.</noscript><div id='root'></div>",
+        "<div id='__next'><p>Loading...</p></div>",
+        "<div id='root'></div>",
+    ],
+)
+def test_a_javascript_shell_that_declares_its_story_gets_it(shown: str) -> None:
+    """A JavaScript shell (an app root, scripts, nothing to read) that declares its story in its
+    JSON-LD `articleBody` (one body of a story's length) gets that body as its text, paragraph
+    by paragraph, instead of being skipped as needing JavaScript; one declaring a summary only
+    (a body under a story's length) is still skipped."""
+    html = _declared_page("\n\n".join(_DECLARED_PARAGRAPHS), shown + _SHELL_BUNDLE)
+    doc = extract(_page(html), ExtractSettings())
+    assert doc.skip_reason is None and doc.text.splitlines() == _DECLARED_PARAGRAPHS
+    assert doc.page_type == "article" and doc.title == "Ferry timetable"
+    summary = _declared_page(
+        "The committee weighed the plan for the new river crossing.", shown + _SHELL_BUNDLE
+    )
+    doc = extract(_page(summary), ExtractSettings())
+    assert doc.skip_reason == "needs JavaScript" and doc.text == ""
