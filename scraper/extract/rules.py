@@ -24,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.dom import (
     HEADINGS,
+    SCREEN_READER_ONLY,
     ancestors,
     class_tokens,
     class_words,
@@ -288,6 +289,14 @@ def _non_content(page: Page) -> Iterator[LexborNode]:
             visible = prose_weight(page.body) - sum(len(text_of(n)) for n in page.body.css(_NON_CONTENT))
         if weight < _MIN_MAIN_TEXT or weight * 2 < visible:
             yield node
+
+
+def _screen_reader_only(page: Page) -> Iterator[LexborNode]:
+    """Text for screen readers only (`dom.SCREEN_READER_ONLY`), which the page's stylesheet hides
+    from every other reader: a swatch's "Option: Sofa, light beige", "(opens in a new window)", a
+    price or a "New" badge read aloud beside the one shown. Not an element holding the page's
+    title or main element (`holds_story`): a wrapper so classed by mistake is the page."""
+    return (node for node in page.tree.css(SCREEN_READER_ONLY) if not holds_story(node))
 
 
 # the class/id words of a cookie or consent box the pre-pass removes (classify.py measures a
@@ -1131,6 +1140,12 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         "script (not JSON-LD), style, iframe, a <noscript> without the story",
         _non_content,
         guarded=False,
+        safe=True,
+    ),
+    Rule(
+        "screen-reader",
+        "text for screen readers only, which the page hides from every other reader",
+        _screen_reader_only,
         safe=True,
     ),
     Rule(

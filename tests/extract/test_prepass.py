@@ -1461,3 +1461,32 @@ def test_a_code_samples_highlighted_comments_are_no_thread() -> None:
     )
     html, removals = _strip(f"<article><h1>Ferries</h1>{STORY}</article>{code}")
     assert "the early crossings" in html and removals == []
+
+
+def test_text_for_screen_readers_only_goes() -> None:
+    """Text a page's stylesheet shows to screen readers only (Bootstrap's and Tailwind's
+    "sr-only", "visually-hidden", WordPress's "screen-reader-text": a swatch's variant spelt out,
+    "(opens in a new window)", a badge read aloud beside the one shown) goes, and the grid's cards
+    stay; also on the page read again with the safe rules only. A wrapper so classed that holds
+    the page's title is the page and stays; a class merely holding those words is no such text."""
+    cards = "".join(
+        f"<li class='card'><a href='/p/{i}'>UPPLAND Sofa {i}</a><span>New</span>"
+        f"<span class='sr-only'>New</span><p>Deep seat, rolled arms, a washable cover.</p>"
+        f"<fieldset><legend>More options</legend><a href='/p/{i}b'><span class='visually-hidden'>"
+        f"Option: UPPLAND, Sofa, light beige {i}</span><img alt=''></a></fieldset>"
+        "<a href='/help' target='_blank'>Help<span class='screen-reader-text'>(opens in a new"
+        " window)</span></a></li>"
+        for i in range(3)
+    )
+    page = f"<main><h1>Sofas</h1><ul>{cards}</ul></main>"
+    html, removals = _strip(page)
+    assert "Option: UPPLAND" not in html and "opens in a new window" not in html
+    assert "UPPLAND Sofa 2" in html and "Deep seat" in html and html.count(">New<") == 3
+    assert _rules(removals) == {"screen-reader"} and len(removals) == 9
+    tree = LexborHTMLParser(f"<html><body>{page}</body></html>")
+    removals = strip_clutter(tree, ExtractSettings(), "collection", safe_only=True)
+    assert "Option: UPPLAND" not in (tree.html or "") and _rules(removals) == {"screen-reader"}
+    html, removals = _strip(f"<div class='visually-hidden'><h1>Ferries</h1>{STORY}</div>")
+    assert "The harbour board met" in html and not removals
+    html, removals = _strip(f"<div class='sr-only-focusable-wrapper'><p>Skip this</p></div>{STORY}")
+    assert "Skip this" in html and not removals
