@@ -78,11 +78,14 @@ _SHELL_WORDS = 10
 # ("{{ product.title }}", "${{amount_no_decimals}}", "{% for item in cart %}") or a loading notice
 # ("Loading...", "Chargement…", "Cargando", "Wird geladen", "Ładowanie", "Загрузка", "読み込み中").
 _UNFILLED = re.compile(
-    r"\$?(?:\{\{.*\}\}|\{%.*%\}|\$\{.*\})"
+    r"(?P<placeholder>\$?(?:\{\{.*\}\}|\{%.*%\}|\$\{.*\}))"
     r"|(?:loading|chargement|cargando|carregando|caricamento|wird geladen|lädt|bezig met laden|ładowanie"
     r"|načítání|yükleniyor|загрузка|読み込み中|加载中|載入中|로딩 중)(?:\s*(?:\.{1,3}|\u2026))?",
     re.IGNORECASE,
 )
+# A line of the extracted text of this many words or more is a sentence the page says, not its
+# header's or its interface's ("Skip to content", "Cart", "Sort by", "Opens in a new window.").
+_SAID_WORDS = 12
 # A link-only page: at least this many links, at least this share of its text in them.
 _MIN_LINKS = 5
 _LINK_SHARE = 0.7
@@ -612,18 +615,35 @@ def _product_shell(s: PageSignals, text: str) -> bool:
     search box). Scripts are not asked for: a saved page may have lost them."""
     if s.price_markup or _page_type(s) != "product" or any(c.isdigit() for c in text):
         return False
-    return sum(1 for _ in zip(range(_SHELL_WORDS), WORD.finditer(text), strict=False)) < _SHELL_WORDS
+    return _words(text, _SHELL_WORDS) < _SHELL_WORDS
 
 
-def _unfilled(text: str) -> bool:
+def _unfilled(s: PageSignals, text: str) -> bool:
     """A page whose extracted `text` is what its scripts have yet to fill: fewer than `_SHELL_TEXT`
     characters, one line of them a template's placeholder or a loading notice alone (`_UNFILLED`),
-    the rest the site's header and interface ("Skip to content", "Cart", "Sort by"). A shop's grid
-    or a list a script writes: any page type, as a shell is. A story that shows a loading line
-    beside its text, or a tutorial quoting a placeholder, has more text than that."""
+    the rest the site's header and interface ("Skip to content", "Cart", "Sort by"): no line of
+    them a sentence (`_SAID_WORDS`). A shop's grid or a list a script writes: any page type, as a
+    shell is. Not a short story with a loading line beside its sentence, a page that shows code
+    (a tutorial quoting a template's placeholder), nor a page whose heading is the line (a
+    glossary's "Loading")."""
     if len(text) >= _SHELL_TEXT:
         return False
-    return any(_UNFILLED.fullmatch(line.strip()) for line in text.splitlines())
+    lines = [line.strip() for line in text.splitlines()]
+    if any(_words(line) >= _SAID_WORDS for line in lines):
+        return False
+    coded = s.code_blocks > 0 or s.code_spans > 0
+    heading = s.h1.strip().casefold()
+    return any(
+        (found := _UNFILLED.fullmatch(line)) is not None
+        and not (coded and found["placeholder"])
+        and line.casefold() != heading
+        for line in lines
+    )
+
+
+def _words(line: str, at_most: int = _SAID_WORDS) -> int:
+    """The words of `line` (a Chinese or Japanese character counts as one), counted to `at_most`."""
+    return sum(1 for _ in zip(range(at_most), WORD.finditer(line), strict=False))
 
 
 def _link_only(s: PageSignals) -> bool:
@@ -687,7 +707,8 @@ def classify(
     verdict = _judge(signals, amount, status, None if text is None else len(text))
     if verdict is not None:
         return Classification(verdict[0], 0.0, verdict[1])
-    if text and (_product_shell(signals, text) or _unfilled(text)):  # no text at all: no story, as before
+    # no text at all: no story, as before
+    if text and (_product_shell(signals, text) or _unfilled(signals, text)):
         return Classification("js_shell", 0.0, NEEDS_JAVASCRIPT)
     listing = text is not None and _is_listing(signals, amount, len(text))
     page_type = "listing" if listing else _page_type(signals)

@@ -511,6 +511,27 @@ def test_a_page_showing_only_what_its_scripts_fill_needs_javascript() -> None:
     assert _judge(html, "Skip to content\nCart\nJackets").page_type != "js_shell"
 
 
+def test_a_short_page_that_says_a_placeholder_or_loading_line_is_no_shell() -> None:
+    """A loading line or a placeholder makes a shell only beside a header and an interface: a
+    short news brief whose sentence stands beside a comment box's "Loading...", a tutorial that
+    quotes a template's placeholder in its code, and a glossary's entry headed "Loading" keep
+    their type and their text."""
+    brief = _page(
+        "<article><h1>Ferry cancelled</h1><p>The early ferry to the island is cancelled today"
+        " because of the storm, and services resume tomorrow.</p><p>Loading...</p></article>"
+    )
+    assert _judge(brief, _visible(brief)).page_type == "article"
+    tutorial = _page(
+        "<article><h1>Showing a name</h1><p>Write this in your template:</p>"
+        "<pre>{{ user.name }}</pre></article>"
+    )
+    assert _judge(tutorial, _visible(tutorial)).page_type == "article"  # one code block
+    entry = _page("<article><h1>Loading</h1><p>Putting cargo aboard a ship.</p></article>", "Glossary")
+    assert _judge(entry, _visible(entry)).page_type == "article"
+    chargement = _page("<header><a href='/'>Accueil</a></header><h1>Vestes</h1>", "Vestes")
+    assert _judge(chargement, "Accueil\nVestes\nChargement…").skip_reason == "needs JavaScript"
+
+
 def test_a_chinese_or_japanese_product_description_is_no_shell() -> None:
     """A product page's description in a script written without spaces between its words (and no
     number in it) is many words, not the few of a shell's header: each character counts as one."""
