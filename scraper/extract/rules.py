@@ -295,8 +295,20 @@ def _screen_reader_only(page: Page) -> Iterator[LexborNode]:
     """Text for screen readers only (`dom.SCREEN_READER_ONLY`), which the page's stylesheet hides
     from every other reader: a swatch's "Option: Sofa, light beige", "(opens in a new window)", a
     price or a "New" badge read aloud beside the one shown. Not an element holding the page's
-    title or main element (`holds_story`): a wrapper so classed by mistake is the page."""
-    return (node for node in page.tree.css(SCREEN_READER_ONLY) if not holds_story(node))
+    title or main element (`holds_story`): a wrapper so classed by mistake is the page. Nor the
+    whole text of a table's cell (`_cell_value`): a comparison table's check mark and cross are
+    icons whose words ("Yes", "No") are the cell's value."""
+    return (
+        node for node in page.tree.css(SCREEN_READER_ONLY) if not holds_story(node) and not _cell_value(node)
+    )
+
+
+def _cell_value(node: LexborNode) -> bool:
+    """Whether `node`'s words are all the words of the table cell (<td>, <th>) it is in."""
+    cell = next((a for a in ancestors(node) if a.tag in ("td", "th", "table")), None)
+    if cell is None or cell.tag == "table":
+        return False
+    return text_of(cell).split() == text_of(node).split()
 
 
 # the class/id words of a cookie or consent box the pre-pass removes (classify.py measures a
@@ -371,7 +383,8 @@ def _comment_lists(page: Page) -> Iterator[LexborNode]:
     unclassed `<ol>`). Its items are readers' comments under the story, which `include_comments`
     returns after it, as trafilatura does. A thread of comments may be longer than the story: it
     goes whatever its length where the page's story (its densest paragraph container, of a story's
-    length) is outside it, and it holds neither the page's title nor its main element
+    length) is outside it (and, for a thread no list names, no paragraph of the story follows it),
+    and it holds neither the page's title nor its main element
     (`holds_story`) nor what the user keeps. Not on a page typed forum (a thread's or a Q&A page's
     replies are its content), nor a thread of testimonials (`_SHOWN_WORDS` in its class, or
     testimonial(s) in an ancestor's: "client-comments" is what the business chose to show of its
@@ -387,7 +400,11 @@ def _comment_lists(page: Page) -> Iterator[LexborNode]:
         and not tokens & _SHOWN_WORDS
         and any(child.tag == "li" for child in node.iter())
     )
-    for node in _outermost([*listed, *_threads(page.body)]):
+    # a thread no list names is one of reader comments only under the story: boxes classed
+    # "comment" that the story's paragraphs go on after are its own notes (a reviewer's notes on a
+    # quoted clause)
+    unnamed = [node for node in _threads(page.body) if not _story_goes_on(page.story, node)]
+    for node in _outermost([*listed, *unnamed]):
         if (
             node.mem_id not in story
             and node.mem_id not in page.protected
@@ -415,6 +432,24 @@ def _threads(body: LexborNode) -> list[LexborNode]:
             counts[parent.mem_id] = counts.get(parent.mem_id, 0) + 1
             parents[parent.mem_id] = parent
     return [parents[key] for key, count in counts.items() if count >= COMMENT_ITEMS]
+
+
+def _story_goes_on(story: LexborNode, node: LexborNode) -> bool:
+    """Whether `node` is inside the `story`'s container with a paragraph of the story after it."""
+    top = next(
+        (
+            a
+            for a in ancestors(node, include_self=True)
+            if a.parent is not None and a.parent.mem_id == story.mem_id
+        ),
+        None,
+    )
+    after = top.next if top is not None else None
+    while after is not None:
+        if after.tag == "p" and text_of(after):
+            return True
+        after = after.next
+    return False
 
 
 def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:

@@ -1417,6 +1417,20 @@ def test_a_word_read_otherwise_counts_no_slides(title: str, slides: int) -> None
     assert "slideshow" in _rules(removals) and "Markets in week 4" not in html
 
 
+def test_a_table_cells_words_for_screen_readers_stay() -> None:
+    """A comparison table's cell whose only text is for screen readers ("Yes" beside a check
+    mark's icon, "No" beside a cross) keeps it: the words are the cell's value. A hint for screen
+    readers beside a cell's own text still goes."""
+    rows = "".join(
+        f"<tr><th>Crossing {k}<span class='sr-only'>(a hint)</span></th><td>\n  <i aria-hidden='true'></i>\n"
+        f"  <span class='sr-only'>{'Yes' if k % 2 else 'No'}</span>\n</td></tr>"
+        for k in range(4)
+    )
+    html, removals = _strip(f"<article><h1>Ferries</h1>{STORY}<table>{rows}</table></article>")
+    assert html.count(">Yes<") == 2 and html.count(">No<") == 2
+    assert "(a hint)" not in html and _rules(removals) == {"screen-reader"} and len(removals) == 4
+
+
 def _thread(wrapper: str, item: str = "div", count: int = 6) -> str:
     items = "".join(
         f"<{item} class='comment even depth-1' id='comment-{k}'><p>Comment {k}: I took the early ferry for"
@@ -1449,6 +1463,29 @@ def test_a_thread_of_elements_classed_comment_goes_unless_comments_are_wanted() 
     assert "Comment 0:" in html and removals == []
     html, removals = _strip(story + f"<section class='testimonials'>{_thread('div')}</section>")
     assert "Comment 3:" in html and removals == []
+
+
+def test_notes_classed_comment_inside_the_story_are_no_thread() -> None:
+    """Boxes classed "comment" inside the story's own container with the story's paragraphs going
+    on after them, no list naming them a thread of comments, are the story's notes (a reviewer's
+    notes beside a quoted clause) and stay with what they annotate; the same boxes after the
+    story's last paragraph, in its container or after it, go."""
+    notes = "".join(
+        f"<div class='comment'><p>Note {k}: the clause does not say who pays for the repairs it asks of"
+        " the tenant, so ask the landlord for a schedule of condition before signing.</p></div>"
+        for k in range(2)
+    )
+    clause = f"<div class='clause'><p>The tenant shall keep the premises in good repair.</p>{notes}</div>"
+    html, removals = _strip(
+        f"<article><h1>Ferries</h1>{STORY}{clause}<p>Most notes are settled by one call.</p></article>"
+    )
+    assert "Note 1:" in html and "keep the premises" in html and removals == []
+    for page in (
+        f"<article><h1>Ferries</h1>{STORY}</article>{clause}",
+        f"<article><h1>Ferries</h1>{STORY}{clause}</article>",
+    ):
+        html, removals = _strip(page)
+        assert "Note 1:" not in html and _rules(removals) == {"comment-list"}
 
 
 def test_a_code_samples_highlighted_comments_are_no_thread() -> None:
