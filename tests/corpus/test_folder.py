@@ -356,6 +356,18 @@ def test_progress_reads_small_and_large_inputs_in_their_own_unit(read: int, tota
     assert f", {shown} read, " in stream.getvalue()
 
 
+def test_progress_off_a_terminal_counts_one_page_and_one_input_in_the_singular() -> None:
+    """A run of one input that has cleaned one page says so in words that read as counts: "cleaned
+    1 page (...), 0 of 1 input", as the summary does, where it said "1 pages" and "of 1 inputs"."""
+    stream, now = io.StringIO(), [0.0]
+    with clean_progress(stream, 1, total_bytes=0, interval=10.0, clock=lambda: now[0]) as progress:
+        progress(CleanProgress())
+        now[0] = 10.0
+        progress(CleanProgress(pages=1, inputs=0, read=0))
+    (line,) = stream.getvalue().splitlines()
+    assert line.split(" ", 1)[1] == "cleaned 1 page (0.1 pages/s), 0 of 1 input"
+
+
 def test_progress_off_a_terminal_is_a_timestamped_line_every_interval() -> None:
     """Without a terminal, clean -o prints at most one line per interval: time, pages, pages/s,
     inputs, and with local input the bytes read and the time left at the rate read so far."""
