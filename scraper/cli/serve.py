@@ -34,12 +34,19 @@ _MAX_TOKEN_BYTES = 4096  # a bearer token is tens of characters
 def _sendable(token: str, where: str) -> str:
     """`token`, if a client can send it: a header value holds no line break or other control
     character (RFC 9110 section 5.5), so a token file of two lines started a service that
-    answered every request 401."""
-    control = next((c for c in token if unicodedata.category(c) == "Cc" and c != "\t"), None)
-    if control is not None:
+    answered every request 401; and a bearer token is visible ASCII without spaces (RFC 6750's
+    b64token is narrower still): one with a space or an "é" was taken, which clients send
+    differently or not at all (httpx refuses a non-ASCII header)."""
+    odd = next((c for c in token if not "!" <= c <= "~"), None)
+    if odd is not None and unicodedata.category(odd) == "Cc" and odd != "\t":
         raise click.UsageError(
-            f"{where}: the token holds {control!r}, which no Authorization header can carry: "
+            f"{where}: the token holds {odd!r}, which no Authorization header can carry: "
             "write the token alone, on one line"
+        )
+    if odd is not None:
+        raise click.UsageError(
+            f"{where}: the token holds {odd!r}, which a bearer token cannot: write one of visible "
+            "ASCII characters without spaces (`openssl rand -hex 32` makes one)"
         )
     return token
 

@@ -79,9 +79,10 @@ class ServeOptions:
 
 
 class CleanOptions(BaseModel):
-    """`scraper clean`'s extraction options; each left out takes the server's configuration."""
+    """`scraper clean`'s extraction options; each left out takes the server's configuration. Strict:
+    a flag is JSON's true or false (pydantic's lax mode took "yes", "off" and 1 for them)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     precision: bool = Field(False, description="Favour precision: less text, fewer false positives.")
     recall: bool = Field(False, description="Favour recall: more text, when pages lose paragraphs.")

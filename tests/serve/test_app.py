@@ -235,12 +235,16 @@ def test_robots_txt_is_obeyed(service: Running) -> None:
 
 
 def test_a_request_that_is_no_clean_request_is_told_why(service: Running) -> None:
-    """400 with one line saying what is wrong: neither url nor html, both biases, a bad URL."""
+    """400 with one line saying what is wrong: neither url nor html, both biases, a bad URL, a flag
+    that is not JSON's true or false ("yes", 0 and "off" were taken: pydantic's lax mode)."""
     for body, reason in [
         ({}, "give url, or html"),
         ({"html": "<p>x</p>", "precision": True, "recall": True}, "precision and recall exclude each other"),
         ({"url": "ftp://a.example/"}, "not an http(s) URL"),
         ({"url": "https://a.example/", "colour": "red"}, "colour"),
+        ({"html": "<p>x</p>", "precision": "yes"}, "precision: Input should be a valid boolean"),
+        ({"html": "<p>x</p>", "tables": 0}, "tables: Input should be a valid boolean"),
+        ({"html": "<p>x</p>", "comments": "off"}, "comments: Input should be a valid boolean"),
     ]:
         answer = _post(service, "/v1/clean", body)
         assert answer.status_code == 400 and reason in answer.json()["error"], answer.text
@@ -332,17 +336,30 @@ def test_openapi_docs_describe_the_routes(service: Running) -> None:
         ),
         (["--token-file", "two-lines", "--host", "192.0.2.1"], {}, "the token holds '\\n'"),
         (["--host", "192.0.2.1"], {"SCRAPER_TOKEN": "abc\x1bdef"}, "SCRAPER_TOKEN: the token holds '\\x1b'"),
+        (
+            ["--host", "192.0.2.1"],
+            {"SCRAPER_TOKEN": "my secret"},
+            "SCRAPER_TOKEN: the token holds ' ', which a bearer",
+        ),
+        (
+            ["--host", "192.0.2.1"],
+            {"SCRAPER_TOKEN": "caf\u00e9-t0k3n"},
+            "the token holds '\u00e9', which a bearer",
+        ),
+        (["--token-file", "tabbed", "--host", "192.0.2.1"], {}, "--token-file tabbed: the token holds '\\t'"),
     ],
 )
 def test_serve_refuses_to_run_unsafe(
     args: list[str], env: dict[str, str], reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No token, or no authentication off loopback, is a usage error (exit 2) naming what to do; so
-    is a token file of more than 4 KiB (`--token-file /dev/zero` was read until memory ran out), and
-    a token no header can carry (two lines: every request was 401)."""
+    is a token file of more than 4 KiB (`--token-file /dev/zero` was read until memory ran out), a
+    token no header can carry (two lines: every request was 401), and one that is no bearer token
+    (a space, a tab, a non-ASCII letter: it was taken)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "huge-token").write_bytes(b"t" * 5000)
     (tmp_path / "two-lines").write_bytes(b"t0k3n\nsecond line\n")  # a header cannot carry it
+    (tmp_path / "tabbed").write_bytes(b"t0k3n\tsecond\n")
     done = CliRunner().invoke(cli, ["serve", *args], env={"SCRAPER_TOKEN": "", **env})
     assert done.exit_code == 2
     assert reason in done.stderr
@@ -469,6 +486,17 @@ def test_empty_html_or_an_empty_response_fails_as_clean_fails_it(service: Runnin
     answer = _post(service, "/v1/clean/batch", {"items": [{"html": "", "url": "https://news.example/a"}]})
     line = json.loads(answer.text)
     assert (line["status"], line["error"]) == (422, "https://news.example/a: empty input")
+
+
+def test_html_of_nul_characters_fails_as_clean_fails_it(service: Running, tmp_path: Path) -> None:
+    """`html` of NUL characters is binary content, 422 with `clean`'s reason for the same bytes in
+    a file (exit 1): it was a 200 with the skip record "no main content"."""
+    reason = "undecodable bytes: binary content (NUL and control bytes)"
+    answer = _post(service, "/v1/clean", {"html": "\x00" * 2000})
+    assert (answer.status_code, answer.json()) == (422, {"error": f"html: {reason}"})
+    (tmp_path / "nul.html").write_bytes(b"\x00" * 2000)
+    done = CliRunner().invoke(cli, ["clean", str(tmp_path / "nul.html"), "--jobs", "1"])
+    assert done.exit_code == 1 and f"nul.html: {reason}" in done.stderr
 
 
 def test_every_error_has_the_one_shape_and_no_password(service: Running) -> None:
