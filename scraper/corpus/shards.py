@@ -117,7 +117,7 @@ class OutputDir:
         try:
             self._open(resume)
         except BaseException:
-            self._lock.release()
+            self._lock.release(failed=True)  # a refused folder keeps no lock file of this run
             raise
 
     # -- opening, resuming -----------------------------------------------------------------
