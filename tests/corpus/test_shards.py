@@ -136,3 +136,10 @@ def test_an_older_folder_layout_is_moved_to_the_current_names(tmp_path: Path) ->
         again.close()
     assert (tmp_path / MANIFEST).is_file() and (tmp_path / DONE).is_dir()
     assert not (tmp_path / "manifest.jsonl").exists() and not (tmp_path / "done").exists()
+
+
+def test_a_path_that_is_no_folder_is_refused_as_such() -> None:
+    """`-o /dev/null` (a device: click lets it pass as no file) is "not a folder", where it read
+    "cannot make the output folder: File exists"."""
+    with pytest.raises(WriteError, match=r"^/dev/null: not a folder: choose a folder for -o$"):
+        OutputDir(Path("/dev/null"), fmt="jsonl", shard_size=1, resume=False)
