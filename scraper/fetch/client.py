@@ -20,6 +20,7 @@ import base64
 import logging
 import math
 import os
+import re
 import socket
 import ssl
 import time
@@ -598,8 +599,26 @@ def _transport_error(
         return TransientFetchError(url, f"cannot connect: {scrub(_connect_reason(exc, detail), secrets)}")
     if isinstance(exc, httpx.LocalProtocolError):
         return PermanentFetchError(url, f"invalid request: {detail}")
-    # RemoteProtocolError, ReadError, WriteError, ProxyError: the connection broke mid-way
-    return TransientFetchError(url, f"connection failed: {detail}")
+    return _broken(url, exc, detail)
+
+
+# h11's words for an answer that is no HTTP (the server's, every time: not retried), and the bytes
+# it quotes after them ("illegal status line: bytearray(b'...')"), which are never echoed
+_MALFORMED = ("illegal ", "malformed", "continuation line", "bad content-length",
+              "conflicting content-length", "multiple transfer-encoding", "only transfer-encoding",
+              "receive buffer too long")  # fmt: skip
+_QUOTED = re.compile(r":\s*(?:bytearray\()?b['\"].*", re.DOTALL)
+
+
+def _broken(url: str, exc: httpx.TransportError, detail: str) -> FetchError:
+    """RemoteProtocolError, ReadError, WriteError: the connection broke mid-way (maybe later), or
+    the answer is no HTTP h11 can read ("not a valid HTTP response: illegal status line", "...:
+    headers too large"), where it was "connection failed: illegal status line: bytearray(...)"."""
+    lowered = detail.lower()
+    if not isinstance(exc, httpx.RemoteProtocolError) or not lowered.startswith(_MALFORMED):
+        return TransientFetchError(url, f"connection failed: {detail}")
+    what = "headers too large" if lowered.startswith("receive buffer too long") else _QUOTED.sub("", detail)
+    return PermanentFetchError(url, f"not a valid HTTP response: {what}")
 
 
 def _proxy_failed(
