@@ -503,7 +503,9 @@ def test_every_error_has_the_one_shape_and_no_password(service: Running) -> None
     """A body JSON cannot read for another reason than its syntax (nested 100,000 deep, a number
     of 5,000 digits, bytes that are no UTF-8) and an unknown path are `{"error": reason}` like
     every other error (FastAPI said `{"detail": "There was an error parsing the body"}`); a URL's
-    password is `***` in an error (the service echoed it)."""
+    password is `***` in an error (the service echoed it). An unknown route or method names the
+    request and the routes ("Not Found"), and a validator's reason comes without pydantic's
+    "Value error, " before it."""
     sent = {
         b'{"html": '
         + b"[" * 100_000
@@ -517,7 +519,19 @@ def test_every_error_has_the_one_shape_and_no_password(service: Running) -> None
             service.base + "/v1/clean", content=body, headers={**AUTH, "Content-Type": "application/json"}
         )
         assert answer.status_code == 400 and answer.json()["error"].startswith(said)
-    assert httpx.get(service.base + "/v1/nowhere", headers=AUTH).json() == {"error": "Not Found"}
+    routes = "POST /v1/clean, POST /v1/clean/batch, GET /healthz, GET /docs"
+    answer = httpx.get(service.base + "/v1/nowhere", headers=AUTH)
+    assert (answer.status_code, answer.json()) == (
+        404,
+        {"error": f"GET /v1/nowhere: no such route ({routes})"},
+    )
+    answer = httpx.get(service.base + "/v1/clean", headers=AUTH)
+    assert (answer.status_code, answer.json()) == (
+        405,
+        {"error": f"GET /v1/clean: method not allowed ({routes})"},
+    )
+    answer = _post(service, "/v1/clean", {"html": "<p>x</p>", "url": "javascript:alert(1)"})
+    assert answer.json() == {"error": "body: url: not an http(s) URL: 'javascript:alert(1)'"}
     dead = service.private.url("/story").replace("http://", "http://reader:hunter22@")
     answer = _post(service, "/v1/clean", {"url": dead})
     assert answer.status_code == 422 and "reader:***@" in answer.text and "hunter22" not in answer.text
