@@ -63,6 +63,8 @@ def expand(args: Iterable[str]) -> Iterator[Input | SourceError]:
             yield SourceError(arg, f"unsupported URL scheme {scheme!r} (only http and https)")
         elif not arg.strip():  # Path("") is the working folder: an unset "$URL" would clean all of it
             yield SourceError(repr(arg), "empty source: no URL, file or folder named")
+        elif "\x00" in arg:  # an -i list with NULs: the name was printed raw, "no such file or folder"
+            yield SourceError(repr(arg), "no file's path holds a NUL character")
         else:
             yield from _expand_path(Path(arg))
 

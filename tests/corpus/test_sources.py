@@ -117,3 +117,11 @@ def test_a_url_map_giving_a_path_the_same_flawed_address_twice_names_the_flaw(tm
     assert isinstance(found, SourceError)
     assert found.source == f"{mapping} line 2"
     assert found.reason.startswith("not a valid URL: 'http://[::1/x'")
+
+
+def test_a_source_holding_a_nul_character_is_named_readably() -> None:
+    """A source with a NUL (an --input-file of binary junk) is named with the NUL escaped and
+    why no file is so named: it was printed raw, as "no such file or folder"."""
+    [found] = list(expand(["page.html\x00"]))
+    assert isinstance(found, SourceError)
+    assert str(found) == "'page.html\\x00': no file's path holds a NUL character"
