@@ -9,8 +9,9 @@ mapped onto `FetchError`s here and nowhere else.
 What a request carries and how it travels is decided per URL, each redirect hop anew, from
 `[fetch]` and the `[[sites]]` entry of the URL's host (`config.site_fetch`): the User-Agent,
 `headers`, `cookie`, `auth` (so a site's credentials never follow a redirect to another
-host), the pacing of its host, and the proxy (`proxy`, else with `trust_env` the
-HTTP(S)_PROXY / ALL_PROXY / NO_PROXY variables). Secrets never reach an error reason.
+host; the global `cookie` and `auth` go only to the hosts the user named, `Fetcher._named`),
+the pacing of its host, and the proxy (`proxy`, else with `trust_env` the HTTP(S)_PROXY /
+ALL_PROXY / NO_PROXY variables). Secrets never reach an error reason.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ class Fetcher:
     def _add_static_cookie(self, request: httpx.Request) -> None:
         """The configured `cookie` values, after those the site's jar sent (if it keeps one)."""
         static = self.settings_for(str(request.url)).cookie
-        if static:
+        if static and self._named(str(request.url)):
             pairs = "; ".join(f"{name}={value}" for name, value in static.items())
             kept = request.headers.get("Cookie")
             request.headers["Cookie"] = f"{kept}; {pairs}" if kept else pairs
@@ -168,12 +169,20 @@ class Fetcher:
         """What every request to `url` carries besides the fetcher's own headers."""
         own = self.settings_for(url)
         headers = {"User-Agent": own.user_agent, **own.headers}
-        if "bearer" in own.auth:
-            headers["Authorization"] = f"Bearer {own.auth['bearer']}"
-        elif own.auth:
-            pair = f"{own.auth['user']}:{own.auth['password']}".encode()
+        auth = own.auth if self._named(url) else {}
+        if "bearer" in auth:
+            headers["Authorization"] = f"Bearer {auth['bearer']}"
+        elif auth:
+            pair = f"{auth['user']}:{auth['password']}".encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
         return headers
+
+    def _named(self, url: str) -> bool:
+        """Whether the user named `url`'s host: one of a `[[sites]]` entry's, or one given for the
+        run (a URL to clean, a start URL: `trust()`). `auth` and `cookie` go to these only: the
+        global `[fetch] auth` went to any host, a redirect's to another host included, and every
+        URL a `serve` client sent."""
+        return site_for(self.sites, origin(url)) is not None or self.policy.names(url)
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
