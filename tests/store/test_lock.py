@@ -103,3 +103,16 @@ def test_a_crawl_refusing_a_file_that_is_no_store_leaves_no_lock_file(tmp_path: 
     assert done.stderr.strip().endswith("notes.txt: cannot open: file is not a database")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
     assert notes.read_text() == "my notes\n"
+
+
+def test_a_store_path_that_is_no_regular_file_is_refused(tmp_path: Path) -> None:
+    """`crawl --db PIPE` (as `--db /dev/null`) is one line naming it, exit 2, and leaves nothing
+    beside it: SQLite left a `-journal` there and said "cannot rollback - no transaction is active"."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    done = CliRunner().invoke(cli, ["crawl", "https://a.example/", "--db", str(pipe)])
+    assert done.exit_code == 2
+    assert done.stderr.strip().endswith(
+        f"{pipe}: not a regular file (a device, a pipe or a socket): a store is a file"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
