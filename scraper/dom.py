@@ -242,6 +242,12 @@ def unchanged() -> Iterator[None]:
 # (trafilatura would keep them inline: "子こども")
 RUBY_ANNOTATIONS = frozenset({"rt", "rp", "rtc"})
 
+# text for screen readers only, by the class the common CSS frameworks hide it with (Bootstrap's
+# "sr-only" and "visually-hidden", Tailwind's "sr-only", WordPress's "screen-reader-text"): a
+# variant's name spelt out on its swatch ("Option: Sofa, light beige"), "(opens in a new
+# window)", a price read aloud beside the one shown. No reader of the page sees it.
+SCREEN_READER_ONLY = '[class~="sr-only"], [class~="visually-hidden"], [class~="screen-reader-text"]'
+
 
 # U+00AD, a soft hyphen: where a word may break at a line's end, shown only there
 SOFT_HYPHEN = "\u00ad"

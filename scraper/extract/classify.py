@@ -74,6 +74,15 @@ _SHELL_SCRIPT = 5000
 # A product page's extracted text of fewer words than this, and no number among them, is the
 # header of a shell whose product a script writes (`_product_shell`).
 _SHELL_WORDS = 10
+# What a script has yet to fill, alone on a line of the extracted text: a template's placeholder
+# ("{{ product.title }}", "${{amount_no_decimals}}", "{% for item in cart %}") or a loading notice
+# ("Loading...", "Chargement…", "Cargando", "Wird geladen", "Ładowanie", "Загрузка", "読み込み中").
+_UNFILLED = re.compile(
+    r"\$?(?:\{\{.*\}\}|\{%.*%\}|\$\{.*\})"
+    r"|(?:loading|chargement|cargando|carregando|caricamento|wird geladen|lädt|bezig met laden|ładowanie"
+    r"|načítání|yükleniyor|загрузка|読み込み中|加载中|載入中|로딩 중)(?:\s*(?:\.{1,3}|\u2026))?",
+    re.IGNORECASE,
+)
 # A link-only page: at least this many links, at least this share of its text in them.
 _MIN_LINKS = 5
 _LINK_SHARE = 0.7
@@ -606,6 +615,17 @@ def _product_shell(s: PageSignals, text: str) -> bool:
     return sum(1 for _ in zip(range(_SHELL_WORDS), WORD.finditer(text), strict=False)) < _SHELL_WORDS
 
 
+def _unfilled(text: str) -> bool:
+    """A page whose extracted `text` is what its scripts have yet to fill: fewer than `_SHELL_TEXT`
+    characters, one line of them a template's placeholder or a loading notice alone (`_UNFILLED`),
+    the rest the site's header and interface ("Skip to content", "Cart", "Sort by"). A shop's grid
+    or a list a script writes: any page type, as a shell is. A story that shows a loading line
+    beside its text, or a tutorial quoting a placeholder, has more text than that."""
+    if len(text) >= _SHELL_TEXT:
+        return False
+    return any(_UNFILLED.fullmatch(line.strip()) for line in text.splitlines())
+
+
 def _link_only(s: PageSignals) -> bool:
     """A page of bare links: several of them, most of its visible text theirs, and almost no
     prose or paragraphs of its own."""
@@ -667,7 +687,7 @@ def classify(
     verdict = _judge(signals, amount, status, None if text is None else len(text))
     if verdict is not None:
         return Classification(verdict[0], 0.0, verdict[1])
-    if text and _product_shell(signals, text):  # no text at all: no story, as before
+    if text and (_product_shell(signals, text) or _unfilled(text)):  # no text at all: no story, as before
         return Classification("js_shell", 0.0, NEEDS_JAVASCRIPT)
     listing = text is not None and _is_listing(signals, amount, len(text))
     page_type = "listing" if listing else _page_type(signals)

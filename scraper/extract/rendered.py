@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from scraper.dom import BLOCK_ELEMENTS, RUBY_ANNOTATIONS, composed, parse_html
+from scraper.dom import BLOCK_ELEMENTS, RUBY_ANNOTATIONS, SCREEN_READER_ONLY, composed, parse_html
 
 _INVISIBLE = ", ".join(("script", "style", "noscript", "template", "svg", "head", *sorted(RUBY_ANNOTATIONS)))
 # hidden as a browser hides it (the attribute, display:none, visibility:hidden, which leaves the
@@ -31,7 +31,7 @@ _ALWAYS_HIDDEN = ", ".join(
         '[class~="hidden"], [class~="d-none"], [class*="hidden-xs"]',
         '[class*="hidden-sm"], [class*="hidden-md"], [class*="hidden-lg"]',
         *(f'[class~="d-{size}-none"]' for size in ("sm", "md", "lg", "xl", "xxl")),
-        '[class~="sr-only"], [class~="visually-hidden"], [class~="screen-reader-text"]',
+        SCREEN_READER_ONLY,
     )
 )
 # Tailwind's "md:hidden", "max-lg:hidden", "dark:hidden": hidden on some screens (`_on_screens`);

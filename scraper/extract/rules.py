@@ -24,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.dom import (
     HEADINGS,
+    SCREEN_READER_ONLY,
     ancestors,
     class_tokens,
     class_words,
@@ -290,6 +291,14 @@ def _non_content(page: Page) -> Iterator[LexborNode]:
             yield node
 
 
+def _screen_reader_only(page: Page) -> Iterator[LexborNode]:
+    """Text for screen readers only (`dom.SCREEN_READER_ONLY`), which the page's stylesheet hides
+    from every other reader: a swatch's "Option: Sofa, light beige", "(opens in a new window)", a
+    price or a "New" badge read aloud beside the one shown. Not an element holding the page's
+    title or main element (`holds_story`): a wrapper so classed by mistake is the page."""
+    return (node for node in page.tree.css(SCREEN_READER_ONLY) if not holds_story(node))
+
+
 # the class/id words of a cookie or consent box the pre-pass removes (classify.py measures a
 # consent wall by these and its consent platforms' names)
 CONSENT_WORDS = frozenset({"cookie", "cookies", "consent", "gdpr", "onetrust"})
@@ -355,30 +364,69 @@ _RULE_WORDS.update(COMMENT_LIST_WORDS | _SHOWN_WORDS)
 
 
 def _comment_lists(page: Page) -> Iterator[LexborNode]:
-    """A list (<ol>, <ul>) classed or named a list of comments, of list items, when comments are
-    not wanted: its items are readers' comments under the story, which `include_comments` returns
-    after it, as trafilatura does. A thread of comments may be longer than the story: the list
+    """A thread of reader comments, when comments are not wanted: a list (<ol>, <ul>) classed or
+    named a list of comments, of list items, or any element of which `COMMENT_ITEMS` or more
+    children are each classed "comment", a class of its own (`_threads`: WordPress's `<div
+    class="comment even depth-1">` under an unnamed `<div>`, a `<dl>`'s `<dt>`/`<dd>` pairs, an
+    unclassed `<ol>`). Its items are readers' comments under the story, which `include_comments`
+    returns after it, as trafilatura does. A thread of comments may be longer than the story: it
     goes whatever its length where the page's story (its densest paragraph container, of a story's
     length) is outside it, and it holds neither the page's title nor its main element
     (`holds_story`) nor what the user keeps. Not on a page typed forum (a thread's or a Q&A page's
-    replies are its content), nor a list of testimonials (`_SHOWN_WORDS` in its class, or
+    replies are its content), nor a thread of testimonials (`_SHOWN_WORDS` in its class, or
     testimonial(s) in an ancestor's: "client-comments" is what the business chose to show of its
     clients)."""
     if page.comments or page.page_type == "forum" or page.story is None:
         return
     story = set(ancestry(page.story))
-    for node, tokens in page.classed:
+    listed = (
+        node
+        for node, tokens in page.classed
+        if node.tag in _LIST_TAGS
+        and tokens & COMMENT_LIST_WORDS
+        and not tokens & _SHOWN_WORDS
+        and any(child.tag == "li" for child in node.iter())
+    )
+    for node in _outermost([*listed, *_threads(page.body)]):
         if (
-            node.tag in _LIST_TAGS
-            and tokens & COMMENT_LIST_WORDS
-            and not tokens & _SHOWN_WORDS
-            and node.mem_id not in story
+            node.mem_id not in story
             and node.mem_id not in page.protected
-            and any(child.tag == "li" for child in node.iter())
             and not holds_story(node)
-            and not any(class_words(a, _TESTIMONIAL_WORDS) for a in ancestors(node))
+            and not any(class_words(a, _TESTIMONIAL_WORDS) for a in ancestors(node, include_self=True))
+            and not class_words(node, _SHOWN_WORDS)
         ):
             yield node
+
+
+# children classed "comment" (the whole class, not "comment-body") of one element: its thread
+COMMENT_ITEMS = 2
+# what a thread's comment is laid out as: a box of its own, never a span of text (a code sample's
+# highlighted comments are `<span class="token comment">`)
+_COMMENT_ITEM_TAGS = frozenset({"li", "div", "article", "section", "dd", "dt", "tr"})
+
+
+def _threads(body: LexborNode) -> list[LexborNode]:
+    """The elements of which `COMMENT_ITEMS` or more children are boxes (`_COMMENT_ITEM_TAGS`)
+    classed "comment" (a class of its own: `[class~=comment]`), in page order, each once."""
+    counts: dict[int, int] = {}
+    parents: dict[int, LexborNode] = {}
+    for item in body.css('[class~="comment" i]'):
+        if item.tag in _COMMENT_ITEM_TAGS and (parent := item.parent) is not None:
+            counts[parent.mem_id] = counts.get(parent.mem_id, 0) + 1
+            parents[parent.mem_id] = parent
+    return [parents[key] for key, count in counts.items() if count >= COMMENT_ITEMS]
+
+
+def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:
+    """`nodes` without those inside another of them (a reply's thread inside the page's), each once."""
+    ids = {node.mem_id for node in nodes}
+    seen: set[int] = set()
+    found = []
+    for node in nodes:
+        if node.mem_id not in seen and not any(a.mem_id in ids for a in ancestors(node)):
+            seen.add(node.mem_id)
+            found.append(node)
+    return found
 
 
 # the class/id word of a forum post's signature ("signature", "signaturecontainer", "message-signature",
@@ -1095,6 +1143,12 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         safe=True,
     ),
     Rule(
+        "screen-reader",
+        "text for screen readers only, which the page hides from every other reader",
+        _screen_reader_only,
+        safe=True,
+    ),
+    Rule(
         "share-bar",
         "share / social buttons",
         _by_tokens("share shares sharing social socials sharedaddy addtoany addthis sharethis"),
@@ -1142,7 +1196,8 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
     ),
     Rule(
         "comment-list",
-        "a list of reader comments under the story, unless comments are wanted or the page is a thread",
+        "a thread of reader comments under the story (a list named so, or boxes classed comment), unless"
+        " comments are wanted or the page is a thread",
         _comment_lists,
         safe=True,
         weighs_story=True,

@@ -494,6 +494,23 @@ def test_a_product_page_showing_only_its_header_needs_javascript() -> None:
     assert _judge(html, "").page_type == "product"  # nothing extracted: no story, as before
 
 
+def test_a_page_showing_only_what_its_scripts_fill_needs_javascript() -> None:
+    """A shop's category whose grid a script writes: its extracted text is the header and the
+    interface, one line of it a template's unfilled placeholder or a loading notice alone. It is
+    a shell whatever its type. A story with a loading line beside its text, a tutorial quoting a
+    placeholder, and a short page without either stay what they are."""
+    html = _page("<header><a href='/'>Skip to content</a><a href='/cart'>Cart</a></header>", "Jackets")
+    shell = Classification("js_shell", 0.0, "needs JavaScript")
+    assert _judge(html, "Skip to content\nCart\nOpens in a new window.\n${{amount_no_decimals}}") == shell
+    assert _judge(html, "Free shipping over $50!\nReturn Policy\nSort :\nRelevance\nLoading") == shell
+    assert _judge(html, "Support\nChargement…") == shell
+    assert _judge(html, "{% for product in collection.products %}") == shell
+    story = _page("<article><h1>Ferry</h1>" + STORY + "</article>")
+    assert _judge(story, _visible(story) + "\nLoading...").page_type == "article"
+    assert _judge(html, "Write {{ name }} in the template to show the name.").page_type != "js_shell"
+    assert _judge(html, "Skip to content\nCart\nJackets").page_type != "js_shell"
+
+
 def test_a_chinese_or_japanese_product_description_is_no_shell() -> None:
     """A product page's description in a script written without spaces between its words (and no
     number in it) is many words, not the few of a shell's header: each character counts as one."""

@@ -1415,3 +1415,78 @@ def test_a_word_read_otherwise_counts_no_slides(title: str, slides: int) -> None
     shown = _slides(slides)
     html, removals = _strip(f"<article><h1>{title}</h1><div>{STORY * 3}<ul>{shown}</ul></div></article>")
     assert "slideshow" in _rules(removals) and "Markets in week 4" not in html
+
+
+def _thread(wrapper: str, item: str = "div", count: int = 6) -> str:
+    items = "".join(
+        f"<{item} class='comment even depth-1' id='comment-{k}'><p>Comment {k}: I took the early ferry for"
+        " years and the new timetable suits shift workers far better than the old one did.</p>"
+        f"<p class='comment-meta'>by Reader {k} on May 2 at 9:59 am. <a href='#comment-{k}'>Reply</a></p>"
+        f"</{item}>"
+        for k in range(count)
+    )
+    return f"<{wrapper}><h2>{count} comments</h2>{items}</{wrapper}>"
+
+
+def test_a_thread_of_elements_classed_comment_goes_unless_comments_are_wanted() -> None:
+    """A thread not named a list of comments goes as one that is: an element of which two or more
+    children are classed "comment" (a class of its own: WordPress's `<div class="comment even">`
+    under an unnamed `<div>`, an unclassed `<ol>`); not when comments are wanted, on a forum, where
+    the comments are the page's densest paragraphs, or where one child alone is so classed (an
+    editor's comment box inside the story)."""
+    story = f"<article><h1>Ferries</h1>{STORY}</article>"
+    for wrapper, item in [("div class='post-comments'", "div"), ("ol", "li"), ("dl", "dd")]:
+        html, removals = _strip(story + _thread(wrapper, item))
+        assert "Comment 3:" not in html and "The harbour board met" in html, wrapper
+        assert _rules(removals) == {"comment-list"}
+    html, removals = _strip(story + _thread("div"), include_comments=True)
+    assert "Comment 3:" in html and removals == []
+    html, removals = _strip(story + _thread("div"), page_type="forum")
+    assert "Comment 3:" in html and removals == []
+    html, _ = _strip("<h1>Ferries</h1><p>A short note.</p>" + _thread("div", count=3))
+    assert "Comment 2:" in html
+    html, removals = _strip(story + _thread("div", count=1))
+    assert "Comment 0:" in html and removals == []
+    html, removals = _strip(story + f"<section class='testimonials'>{_thread('div')}</section>")
+    assert "Comment 3:" in html and removals == []
+
+
+def test_a_code_samples_highlighted_comments_are_no_thread() -> None:
+    """A code sample beside the story whose highlighter classes its comments "comment" (`<span
+    class="token comment">`) stays: a thread's comments are boxes (`<div>`, `<li>`...), not spans."""
+    code = (
+        "<div class='example'><pre><code class='language-js'>"
+        "<span class='token comment'>// open the timetable</span>\nconst t = load();\n"
+        "<span class='token comment'>// the early crossings</span>\nt.early();</code></pre></div>"
+    )
+    html, removals = _strip(f"<article><h1>Ferries</h1>{STORY}</article>{code}")
+    assert "the early crossings" in html and removals == []
+
+
+def test_text_for_screen_readers_only_goes() -> None:
+    """Text a page's stylesheet shows to screen readers only (Bootstrap's and Tailwind's
+    "sr-only", "visually-hidden", WordPress's "screen-reader-text": a swatch's variant spelt out,
+    "(opens in a new window)", a badge read aloud beside the one shown) goes, and the grid's cards
+    stay; also on the page read again with the safe rules only. A wrapper so classed that holds
+    the page's title is the page and stays; a class merely holding those words is no such text."""
+    cards = "".join(
+        f"<li class='card'><a href='/p/{i}'>UPPLAND Sofa {i}</a><span>New</span>"
+        f"<span class='sr-only'>New</span><p>Deep seat, rolled arms, a washable cover.</p>"
+        f"<fieldset><legend>More options</legend><a href='/p/{i}b'><span class='visually-hidden'>"
+        f"Option: UPPLAND, Sofa, light beige {i}</span><img alt=''></a></fieldset>"
+        "<a href='/help' target='_blank'>Help<span class='screen-reader-text'>(opens in a new"
+        " window)</span></a></li>"
+        for i in range(3)
+    )
+    page = f"<main><h1>Sofas</h1><ul>{cards}</ul></main>"
+    html, removals = _strip(page)
+    assert "Option: UPPLAND" not in html and "opens in a new window" not in html
+    assert "UPPLAND Sofa 2" in html and "Deep seat" in html and html.count(">New<") == 3
+    assert _rules(removals) == {"screen-reader"} and len(removals) == 9
+    tree = LexborHTMLParser(f"<html><body>{page}</body></html>")
+    removals = strip_clutter(tree, ExtractSettings(), "collection", safe_only=True)
+    assert "Option: UPPLAND" not in (tree.html or "") and _rules(removals) == {"screen-reader"}
+    html, removals = _strip(f"<div class='visually-hidden'><h1>Ferries</h1>{STORY}</div>")
+    assert "The harbour board met" in html and not removals
+    html, removals = _strip(f"<div class='sr-only-focusable-wrapper'><p>Skip this</p></div>{STORY}")
+    assert "Skip this" in html and not removals
