@@ -106,8 +106,8 @@ def test_summary_counts_a_missing_path_as_a_failed_input_not_a_page(
     )
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines() == [
-        "cleaned 2 inputs, 1 pages: written 1, skipped 0, dropped 0, failed 0; 1 input failed",
-        "  failed input 1: no such file or folder",
+        "cleaned 2 inputs, 1 page: written 1, skipped 0, dropped 0, failed 0; 1 input failed",
+        "  failed 1 input: no such file or folder",
     ]
 
 
@@ -150,7 +150,7 @@ def test_an_existing_run_needs_resume_and_resume_skips_what_is_done(
     resumed = runner.invoke(cli, ["clean", str(page), "-o", str(out), "--resume", "--jobs", "1"])
     assert resumed.exit_code == 0
     assert len(_records(out)) == 1
-    assert resumed.stdout.startswith("cleaned 1 inputs, 1 pages: written 1")
+    assert resumed.stdout.startswith("cleaned 1 input, 1 page: written 1")
 
 
 def test_sigkill_then_resume_cleans_every_input_exactly_once(tmp_path: Path) -> None:
