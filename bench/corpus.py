@@ -66,6 +66,9 @@ cores' other processes take to whichever call waits then (cProfile charged 160 u
 `time.process_time()` here, a 1.6 us call), and cProfile weighs Python's calls above C's work;
 samples of CPU time do neither. A sample lands at the next bytecode after the timer fires, so
 the end of a long C call (a page's trees freed as a function returns) goes to the line after it.
+`--profile --metadata full --versus stated` cleans each record in both modes, their order
+alternating record by record, and lists the functions and their lines by what the first mode
+costs a page over the second: where the default's metadata goes.
 """
 
 from __future__ import annotations
@@ -414,6 +417,11 @@ def arguments() -> argparse.ArgumentParser:
         default="stated",
         help="with --pair, --against, --split or --profile: the metadata mode (default: stated)",
     )
+    parser.add_argument(
+        "--versus",
+        choices=("stated", "full"),
+        help="with --profile: this metadata mode too, on the same records, and what --metadata costs over it",
+    )
     return parser
 
 
@@ -426,7 +434,7 @@ def main() -> None:
         split_by_cascade(sample(args.pages), args.metadata)
         return
     if args.profile is not None:
-        profile_worker(sample(args.pages), args.metadata, args.profile)
+        profile_worker(sample(args.pages), args.metadata, args.profile, args.versus)
         return
     rows = sample(args.pages)
     systems = [SYSTEMS[key] for key in args.systems]
@@ -580,19 +588,24 @@ def split_by_cascade(rows: list[dict[str, Any]], metadata: str = "stated") -> No
               f"{share:.0%} of the CPU")  # fmt: skip
 
 
-def profile_worker(rows: list[dict[str, Any]], metadata: str = "stated", top: int = 40) -> None:
+def profile_worker(
+    rows: list[dict[str, Any]], metadata: str = "stated", top: int = 40, versus: str | None = None
+) -> None:
     """CPU ms a page of the functions a pool worker spends the most in (inclusive), over the
-    sample's records in this process, from samples of its CPU time."""
+    sample's records in this process, from samples of its CPU time. With `versus` (another
+    metadata mode), each record is cleaned in both modes, their order alternating record by
+    record, and the functions and lines are listed by what `metadata` costs a page over `versus`."""
     from scraper.config import ExtractSettings  # noqa: PLC0415  # the extractor only for this mode
     from scraper.corpus.batch import clean_response  # noqa: PLC0415
     from scraper.corpus.warc import ArchivedResponse, read_archive  # noqa: PLC0415
     from scraper.extract import preload  # noqa: PLC0415, F401  # what the forkserver loads
     from scraper.extract.worker import settle  # noqa: PLC0415
 
-    if metadata == "full":
+    modes = [metadata] if versus is None or versus == metadata else [metadata, versus]
+    if "full" in modes:
         import scraper.extract.preload_dates  # noqa: PLC0415, F401
 
-    settings = ExtractSettings(metadata=metadata, forms=frozenset())
+    settings = {mode: ExtractSettings(metadata=mode, forms=frozenset()) for mode in modes}
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         build_warcs(rows, Path(tmp))
         records = [
@@ -602,39 +615,72 @@ def profile_worker(rows: list[dict[str, Any]], metadata: str = "stated", top: in
             if isinstance(record, ArchivedResponse)
         ]
     for record in records:  # warm-up, unmeasured: the worker's one-time costs are not the pages'
-        clean_response(record, "sample", settings, False)
+        for mode in modes:
+            clean_response(record, "sample", settings[mode], False)
     gc.collect()
     gc.freeze()
-    samples: collections.Counter[tuple[str, ...]] = collections.Counter()
+    samples: dict[str, collections.Counter[tuple[str, ...]]] = {mode: collections.Counter() for mode in modes}
+    cpu = dict.fromkeys(modes, 0.0)
+    running = [modes[0]]
 
     def sampled(_signal: int, frame: Any) -> None:
         stack = []
         while frame is not None:
             code = frame.f_code
-            stack.append(f"{_short(code.co_filename)}:{code.co_firstlineno}:{code.co_name}")
+            stack.append(f"{_short(code.co_filename)}:{code.co_firstlineno}:{code.co_name}@{frame.f_lineno}")
             frame = frame.f_back
-        samples[tuple(stack)] += 1
+        samples[running[0]][tuple(stack)] += 1
 
     before = signal.signal(signal.SIGPROF, sampled)
     signal.setitimer(signal.ITIMER_PROF, 0.001, 0.001)
-    started = time.process_time()
     try:
-        for record in records:
-            settle()
-            clean_response(record, "sample", settings, False)
+        for index, record in enumerate(records):
+            for mode in modes[index % len(modes) :] + modes[: index % len(modes)]:
+                running[0] = mode
+                settle()
+                started = time.process_time()
+                clean_response(record, "sample", settings[mode], False)
+                cpu[mode] += time.process_time() - started
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0, 0)
         signal.signal(signal.SIGPROF, before)
-    mean = 1000 * (time.process_time() - started) / len(records)
+    costs = {mode: inclusive(samples[mode], 1000 * cpu[mode] / len(records)) for mode in modes}
+    for mode in modes:
+        mean = 1000 * cpu[mode] / len(records)
+        print(f"{len(records)} records, --metadata {mode}, one process: {mean:.1f} CPU ms a page "
+              f"({sum(samples[mode].values())} samples)")  # fmt: skip
+    if len(modes) == 1:
+        print("inclusive CPU ms a page and share:")
+        mean = 1000 * cpu[metadata] / len(records)
+        functions = {key: ms for key, ms in costs[metadata].items() if "@" not in key}
+        for function, ms in sorted(functions.items(), key=lambda item: -item[1])[:top]:
+            print(f"  {ms:6.2f} {ms / mean:6.1%}  {function}")
+        return
+    mine, other = costs[metadata], costs[modes[1]]
+    print(f"inclusive CPU ms a page, by function and by line (@): {metadata} less {versus}, each alone")
+    for key, more in costlier(mine, other)[:top]:
+        print(f"  {more:6.2f} {mine.get(key, 0.0):6.2f} {other.get(key, 0.0):6.2f}  {key}")
+
+
+def inclusive(samples: collections.Counter[tuple[str, ...]], mean: float) -> dict[str, float]:
+    """CPU ms a page of each function and of each of its lines (a key with "@" and the line), in
+    any frame of a sample's stack (frames "file:first line:function@line"), once a sample however
+    deep it recurs; `mean`: the CPU ms a page the samples were taken over."""
     total = sum(samples.values())
-    inclusive: collections.Counter[str] = collections.Counter()
+    counts: collections.Counter[str] = collections.Counter()
     for stack, count in samples.items():
-        for function in set(stack):
-            inclusive[function] += count
-    print(f"{len(records)} records, --metadata {metadata}, one process: {mean:.1f} CPU ms a page "
-          f"({total} samples); inclusive CPU ms a page and share:")  # fmt: skip
-    for function, count in inclusive.most_common(top):
-        print(f"  {mean * count / total:6.2f} {count / total:6.1%}  {function}")
+        keys = set(stack) | {frame.rsplit("@", 1)[0] for frame in stack}
+        for key in keys:
+            counts[key] += count
+    return {key: mean * count / total for key, count in counts.items()} if total else {}
+
+
+def costlier(mine: dict[str, float], other: dict[str, float]) -> list[tuple[str, float]]:
+    """The functions and lines by what they cost a page in `mine` over `other`, most first."""
+    keys = mine.keys() | other.keys()
+    return sorted(
+        ((key, mine.get(key, 0.0) - other.get(key, 0.0)) for key in keys), key=lambda item: -item[1]
+    )
 
 
 def _short(filename: str) -> str:

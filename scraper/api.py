@@ -44,19 +44,23 @@ def clean_html(
     *,
     url: str | None = None,
     settings: Settings | ExtractSettings | None = None,
-    source: str = "-",
+    source: str | None = None,
 ) -> Document:
     """Extract a `Document` from HTML you already have.
 
     `bytes` (or a `bytearray`) are decoded as a saved file is (BOM, `<meta>` charset, else
     detection); a `str` is taken as it is. `url` is the page's address (links, site
     selectors); `settings` a `Settings` (its `[fetch] max_bytes` and the extraction settings for
-    `url`) or an `ExtractSettings`. A page without a story comes back as a `Document` with empty
-    `text` and a `skip_reason`. Limits and argument errors: see the module docstring.
+    `url`) or an `ExtractSettings`. `source` names the input in the record and in errors: by
+    default `url`, else "html", as `serve` names HTML it is sent (never "-", which is stdin). A
+    page without a story comes back as a `Document` with empty `text` and a `skip_reason`.
+    Limits and argument errors: see the module docstring.
     """
     body = _html_argument(html)
     if url is not None:
         _url_argument(url, "url")
+    if source is None:  # "-: empty input" named stdin, which the caller never gave
+        source = url or "html"
     if not isinstance(source, str):
         raise TypeError(f"clean_html: source must be a str naming the input, not {_kind(source)}")
     if settings is None or isinstance(settings, ExtractSettings):

@@ -86,7 +86,11 @@ def page_from_bytes(
 ) -> FetchedPage:
     """The one way to make a page of bytes that did not come over the network (a saved file,
     stdin, a web archive record, the Python API's `clean_html`), its charset decided as a
-    browser would unless `encoding` is known. Raises `ExtractionError` when the body is not text."""
+    browser would unless `encoding` is known. Raises `ExtractionError` when the body is not text,
+    its encoding known or not: a str of NUL characters (`serve`'s `html`, `clean_html`) was "no
+    main content" where the same bytes in a file are "binary content"."""
+    if encoding is not None:
+        check_text(body, content_type, source=source)
     return FetchedPage(
         source=source,
         url=url,

@@ -168,6 +168,20 @@ def test_clean_html_fails_blank_html_as_the_cli_and_serve_do(html: str | bytes) 
         clean_html(html, source="page.html")
 
 
+def test_clean_html_names_its_input_by_its_url_or_as_html_never_as_stdin() -> None:
+    """Without `source`, HTML handed to `clean_html` is named by its `url`, else "html", as `serve`
+    names it, in errors and in the record: it was named "-" (stdin, which the caller never gave),
+    so a blank page raised "-: empty input"."""
+    with pytest.raises(scraper.SourceError, match=r"^html: empty input$"):
+        clean_html("  ")
+    with pytest.raises(scraper.SourceError, match=r"^https://a\.example/s: empty input$"):
+        clean_html(b" ", url="https://a.example/s")
+    page = "<html><body><article><p>" + "The ferry sails at dawn. " * 20 + "</p></article></body></html>"
+    assert clean_html(page).to_record()["source"] == "html"
+    assert clean_html(page, url="https://a.example/s").to_record()["source"] == "https://a.example/s"
+    assert clean_html(page, source="page.html").to_record()["source"] == "page.html"
+
+
 def test_fetch_and_clean_fails_an_empty_response_as_clean_url_does() -> None:
     """A 200 of nothing but white space is `SourceError` "empty response", as `clean URL` says."""
     with LocalServer({"/blank": Route(body=b"  \n")}) as server:

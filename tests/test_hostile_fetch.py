@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import gzip
 import ipaddress
+import socket
 import sqlite3
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -664,3 +666,52 @@ def test_pages_only_fetched_are_extracted_in_full_by_an_extracting_run(
     assert [r.headers.get("if-none-match") for r in server.hits("/story")] == [None, None]
     assert crawl(make_settings(tmp_path), server.url("/")).unchanged == 2
     assert server.hits("/story")[-1].headers.get("if-none-match") == '"s"'
+
+
+# --- answers that are no HTTP ---------------------------------------------------------------
+
+
+def _raw_server(answer: bytes) -> tuple[str, Callable[[], int]]:
+    """A loopback server that answers every connection with `answer` and closes; its URL and how
+    many connections it took."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(10)
+    taken: list[int] = []
+
+    def serve() -> None:
+        with listener:
+            for _ in range(5):
+                try:
+                    conn, _address = listener.accept()
+                except OSError:
+                    return
+                with conn:
+                    taken.append(1)
+                    conn.recv(65536)
+                    conn.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/page", lambda: len(taken)
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        (b"\x00\x01garbage, no status line\r\n\r\n", "not a valid HTTP response: illegal status line"),
+        (
+            b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 200_000 + b"\r\nContent-Length: 0\r\n\r\n",
+            "not a valid HTTP response: headers too large",
+        ),
+    ],
+)
+def test_an_answer_that_is_no_http_says_so_once(answer: bytes, said: str) -> None:
+    """An answer h11 cannot read was "connection failed: illegal status line: bytearray(b'...')"
+    (the server's bytes echoed) or "connection failed: Receive buffer too long", and retried as
+    a broken connection: it is the server's answer every time, said once, in words."""
+    url, connections = _raw_server(answer)
+    with pytest.raises(PermanentFetchError) as refused:
+        get(url)
+    assert refused.value.reason == said
+    assert connections() == 1

@@ -189,17 +189,9 @@ def clean(  # click passes every option by keyword
       scraper clean saved/ --output-dir clean/ --keep-dirs --format xml --links --formatting
       scraper clean https://example.com/page --no-robots --format html
     """
-    settings = load(config_path, db)
-    _check_outputs(
-        fmt,
-        tei=tei,
-        output=output,
-        output_dir=output_dir,
-        keep_dirs=keep_dirs,
-        engine=engine,
-        errors=errors_path,
-        store=Path(settings.store.path),
-    )
+    # the command line's own contradictions first: a bad --config beside them read as the error
+    _check_outputs(fmt, tei=tei, output=output, output_dir=output_dir, keep_dirs=keep_dirs, engine=engine)
+    settings = _settings(config_path, db, errors_path)
     # the Markdown and XML renderings are built only for the formats that print them
     needed = corpus.forms_needed(fmt or ("jsonl" if output is not None else "text"), tei=tei)
     settings = dataclasses.replace(settings, extract=dataclasses.replace(settings.extract, forms=needed))
@@ -283,6 +275,13 @@ def clean(  # click passes every option by keyword
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
+def _settings(config_path: Path | None, db: Path | None, errors_path: Path | None) -> Settings:
+    """The settings (`load`), `--errors` checked not to name their store."""
+    settings = load(config_path, db)
+    not_the_store(errors_path, Path(settings.store.path), "--errors")
+    return settings
+
+
 def _store_to_drop_by(settings: Settings) -> storage.Store:
     """`--db`: the store whose texts are dropped, read-only; one line and exit 2 when it is no
     store we can read (corrupt, another application's, from a newer scraper)."""
@@ -309,8 +308,6 @@ def _clean_to_folder(
     engine: corpus.Engine,
 ) -> int:
     fmt = fmt or "jsonl"
-    if fmt not in corpus.SHARD_FORMATS:
-        raise click.UsageError(f"-o writes jsonl or parquet shards, not {fmt}")
     out = corpus.OutputDir(output, fmt=fmt, shard_size=shard_size, resume=resume)
     errors = corpus.ErrorLog(errors_path)
     try:
@@ -355,11 +352,9 @@ def _check_outputs(
     output_dir: Path | None,
     keep_dirs: bool,
     engine: str,
-    errors: Path | None,
-    store: Path,
 ) -> None:
+    """The output options that contradict each other or the format (exit 2), before the config is read."""
     check_tei(fmt, tei)
-    not_the_store(errors, store, "--errors")
     if output is not None and output_dir is not None:
         raise click.UsageError(
             "-o DIR (shards) and --output-dir DIR (a file per document) exclude each other"
@@ -368,6 +363,8 @@ def _check_outputs(
         raise click.UsageError("--keep-dirs goes with --output-dir")
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet needs -o DIR")
+    if output is not None and fmt is not None and fmt not in corpus.SHARD_FORMATS:
+        raise click.UsageError(f"-o writes jsonl or parquet shards, not {fmt}")
     if engine == "ray" and output is None:
         raise click.UsageError("--engine ray writes shards: give -o DIR")
 

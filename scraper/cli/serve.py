@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import socket
 import sys
 import unicodedata
 from pathlib import Path
@@ -34,14 +35,39 @@ _MAX_TOKEN_BYTES = 4096  # a bearer token is tens of characters
 def _sendable(token: str, where: str) -> str:
     """`token`, if a client can send it: a header value holds no line break or other control
     character (RFC 9110 section 5.5), so a token file of two lines started a service that
-    answered every request 401."""
-    control = next((c for c in token if unicodedata.category(c) == "Cc" and c != "\t"), None)
-    if control is not None:
+    answered every request 401; and a bearer token is visible ASCII without spaces (RFC 6750's
+    b64token is narrower still): one with a space or an "é" was taken, which clients send
+    differently or not at all (httpx refuses a non-ASCII header)."""
+    odd = next((c for c in token if not "!" <= c <= "~"), None)
+    if odd is not None and unicodedata.category(odd) == "Cc" and odd != "\t":
         raise click.UsageError(
-            f"{where}: the token holds {control!r}, which no Authorization header can carry: "
+            f"{where}: the token holds {odd!r}, which no Authorization header can carry: "
             "write the token alone, on one line"
         )
+    if odd is not None:
+        raise click.UsageError(
+            f"{where}: the token holds {odd!r}, which a bearer token cannot: write one of visible "
+            "ASCII characters without spaces (`openssl rand -hex 32` makes one)"
+        )
     return token
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Exit 2 with one line naming the address and why the service cannot listen there (an
+    address that is not this machine's, a port in use), before the workers start: uvicorn said
+    why on a line of its own, and ours read "cannot serve on HOST:PORT (see uvicorn's error above)"."""
+    try:
+        found = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        why = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise click.UsageError(f"cannot serve on {host}:{port}: no address of this machine ({why})") from None
+    family, kind, proto, _name, address = found[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise click.UsageError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def _token(token_file: Path | None, insecure: bool, host: str) -> str | None:
@@ -139,6 +165,7 @@ def serve(  # click passes every option by keyword
     """
     token = _token(token_file, insecure_no_auth, host)
     settings = load(config_path)
+    _check_listen(host, port)
     try:
         import uvicorn  # noqa: PLC0415  # the serve extra: only this command needs it
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -41,13 +42,23 @@ class AtomicFile:
     """
 
     def __init__(self, target: Path) -> None:
-        self.target = target
-        self.temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        # a link is followed: the file it names is written, the link stays (it was replaced)
+        self.target = Path(os.path.realpath(target)) if target.is_symlink() else target
+        self.temp = self.target.with_name(f".{self.target.name}.{secrets.token_hex(4)}.tmp")
         self._handle: BinaryIO | None = None
 
     def create(self) -> None:
-        """Make the target's folder; the temp file is left for the caller (or `open`) to create."""
+        """Make the target's folder; the temp file is left for the caller (or `open`) to create.
+        A target that is there and no regular file (a device, a pipe, a socket) is refused: the
+        rename replaced it (`export -o /dev/full` left a file where the device was)."""
         with mapped(self.target):
+            with suppress(FileNotFoundError):
+                mode = self.target.stat().st_mode
+                if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a folder: "Is a directory"
+                    raise WriteError(
+                        f"{self.target}: not a regular file (a device, a pipe or a socket), which "
+                        "a file written aside and moved into place would replace: choose a file"
+                    )
             self.target.parent.mkdir(parents=True, exist_ok=True)
 
     def open(self) -> BinaryIO:

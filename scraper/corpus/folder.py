@@ -21,7 +21,8 @@ the run's counts, and so has every other record of a web archive:
                                  record is damaged: listed with --errors FILE, exit code 1
     failed input: REASON         a source that is no input at all (a missing path, a folder
                                  without pages, a broken URL): counted apart from the pages, and
-                                 listed and exited on as a failure
+                                 listed and exited on as a failure; its summary line says
+                                 "failed N input(s): REASON"
 
 REASON is the reason up to its first colon, as in the crawl report.
 """
@@ -98,13 +99,21 @@ def summary(counts: Mapping[str, int], *, inputs: int) -> list[str]:
     unusable = sum(groups[FAILED_INPUT].values())
     pages = sum(counts.values()) - records - unusable
     totals = ", ".join(f"{kind} {sum(groups[kind].values())}" for kind in kinds[:3])
-    first = f"cleaned {inputs} inputs, {pages} pages: written {counts.get(WRITTEN, 0)}, {totals}"
-    first += f"; {unusable} input{'s' * (unusable != 1)} failed" if unusable else ""
+    first = f"cleaned {_many(inputs, 'input')}, {_many(pages, 'page')}: "
+    first += f"written {counts.get(WRITTEN, 0)}, {totals}"
+    first += f"; {_many(unusable, 'input')} failed" if unusable else ""
     lines = [first + (f"; {records} web archive records that are no page" if records else "")]
     for kind, group in groups.items():
         for reason, count in sorted(group.items(), key=lambda item: (-item[1], item[0])):
-            lines.append(f"  {kind} {count}: {reason}")
+            # "failed input 1: ..." read as the first input's failure: the count says what it counts
+            head = f"failed {_many(count, 'input')}" if kind == FAILED_INPUT else f"{kind} {count}"
+            lines.append(f"  {head}: {reason}")
     return lines
+
+
+def _many(count: int, noun: str) -> str:
+    """ "1 input", "2 inputs": the summary's counts of inputs and pages ("cleaned 1 inputs")."""
+    return f"{count} {noun}{'s' * (count != 1)}"
 
 
 class ErrorLog:

@@ -111,13 +111,15 @@ class OutputDir:
         self._shard: _JsonlShard | ParquetWriter | None = None
         try:
             self.path.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:  # a device or a socket (`-o /dev/null`): "cannot make ...: File exists"
+            raise WriteError(f"{self.path}: not a folder: choose a folder for -o") from None
         except OSError as exc:
             raise WriteError(f"{self.path}: cannot make the output folder: {exc.strerror or exc}") from exc
         self._lock = FolderLock(self.path)
         try:
             self._open(resume)
         except BaseException:
-            self._lock.release()
+            self._lock.release(failed=True)  # a refused folder keeps no lock file of this run
             raise
 
     # -- opening, resuming -----------------------------------------------------------------

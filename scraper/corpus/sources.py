@@ -63,6 +63,8 @@ def expand(args: Iterable[str]) -> Iterator[Input | SourceError]:
             yield SourceError(arg, f"unsupported URL scheme {scheme!r} (only http and https)")
         elif not arg.strip():  # Path("") is the working folder: an unset "$URL" would clean all of it
             yield SourceError(repr(arg), "empty source: no URL, file or folder named")
+        elif "\x00" in arg:  # an -i list with NULs: the name was printed raw, "no such file or folder"
+            yield SourceError(repr(arg), "no file's path holds a NUL character")
         else:
             yield from _expand_path(Path(arg))
 
@@ -145,7 +147,7 @@ def read_url_map(path: str) -> UrlMap:
     `SourceError` only when the file cannot be read as a UTF-8 CSV.
     """
     urls: dict[str, str | SourceError] = {}
-    lines: dict[str, int] = {}  # the line each path's address was read from
+    given: dict[str, tuple[str, int]] = {}  # each path's first address, as written, and its line
     problems: list[SourceError] = []
     number = 0
     try:
@@ -158,12 +160,14 @@ def read_url_map(path: str) -> UrlMap:
                     problems.append(SourceError(where, "expected `path,url`"))
                     continue
                 url, key = row[1].strip(), path_key(row[0].strip())
+                if key in given:  # the same row again changes nothing (a flawed address stays one fault)
+                    first, line = given[key]
+                    if url != first:  # which one the page is at, only the user knows
+                        urls[key] = SourceError(where, f"a second address for the path of line {line}")
+                    continue
                 flaw = url_flaw(url)
-                found = SourceError(where, flaw) if flaw else url
-                if key in lines and urls[key] != found:  # which one the page is at, only the user knows
-                    found = SourceError(where, f"a second address for the path of line {lines[key]}")
-                urls[key] = found
-                lines.setdefault(key, number)
+                urls[key] = SourceError(where, flaw) if flaw else url
+                given[key] = url, number
     except OSError as exc:
         raise SourceError(path, f"cannot read the URL map: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:

@@ -74,6 +74,7 @@ _SCAN_CHUNK = 1 << 20
 # an ARC record's header line: URL, IP address, a 14-digit date, ... (version 1 and 2)
 _ARC_LINE = re.compile(rb"\S+ \S+ \d{12,14} ")
 _HEAD_BYTES = 4096
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # RFC 3986's scheme, before its colon
 # what warcio raises on what it cannot read: its own errors, broken gzip, short reads, bad header
 # values, and (its parser on malformed header lines, found by fuzzing) Attribute/Type/KeyErrors
 _DAMAGE = (
@@ -344,6 +345,12 @@ class _Loader(ArcWarcRecordLoader):  # type: ignore[misc]  # warcio is untyped
     def _ensure_target_uri_format(self, rec_headers: Any) -> str:
         return cast(str | None, super()._ensure_target_uri_format(rec_headers)) or ""
 
+    def load_http_headers(self, rec_type: str, uri: str, stream: Any, length: int | None) -> Any:
+        """warcio's, its test of an http(s) target read without case: under `HTTPS://` it read
+        no HTTP headers, and a page was "response record without HTTP headers"."""
+        scheme, colon, rest = uri.partition(":")
+        return super().load_http_headers(rec_type, scheme.lower() + colon + rest, stream, length)
+
 
 def _opens_a_record(handle: BinaryIO, where: int) -> bool:
     """Whether the bytes at `where` (inflated, when a gzip member starts there) open a WARC
@@ -413,7 +420,7 @@ def _response(  # noqa: PLR0911  # one return per kind of record that is no page
         return ArchiveSkip(source=source, reason="response record without a WARC-Target-URI", damaged=True)
     http = record.http_headers
     if http is None:
-        return ArchiveSkip(source=source, reason="response record without HTTP headers")
+        return _headless(url, source)
     if not (http.protocol or "").upper().startswith("HTTP/"):
         # warcio reads the payload's first line as a status line, whatever it is: a record of the
         # body alone (an HTML page written without its status line and headers) is a lost page,
@@ -451,6 +458,16 @@ def _response(  # noqa: PLR0911  # one return per kind of record that is no page
         last_modified=http.get_header("Last-Modified"),
         warc_record_id=headers.get_header("WARC-Record-ID"),
     )
+
+
+def _headless(url: str, source: str) -> ArchiveSkip:
+    """A response record warcio read no HTTP headers in. It reads them under an http(s) target
+    only: a `dns:` record is no page (a quiet skip naming its target), a target of no scheme at
+    all is a lost address (damaged); under an http(s) one, the record is empty."""
+    flaw = url_flaw(url)
+    if flaw is not None:
+        return ArchiveSkip(source=source, reason=f"WARC-Target-URI {flaw}", damaged=not _SCHEME.match(url))
+    return ArchiveSkip(source=source, reason="response record without HTTP headers")
 
 
 def _unbrotlied(record: Any, max_bytes: int) -> bytes:

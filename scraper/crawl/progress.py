@@ -110,8 +110,9 @@ class _CleanLines:
         self._next = now + self._interval
         elapsed = max(now - self._start, 1e-9)
         line = (
-            f"{iso_utc(utc_now())} cleaned {progress.pages} pages ({progress.pages / elapsed:.1f} pages/s), "
-            f"{progress.inputs} of {self._total} inputs"
+            f"{iso_utc(utc_now())} cleaned {progress.pages} page{'s' * (progress.pages != 1)} "
+            f"({progress.pages / elapsed:.1f} pages/s), {progress.inputs} of {self._total} "
+            f"input{'s' * (self._total != 1)}"  # "cleaned 1 page, 0 of 1 input", not "1 pages", "1 inputs"
         )
         if self._bytes:
             line += f", {_bytes_read(progress.read, self._bytes)} read"

@@ -549,6 +549,7 @@ def reseam(body: etree._Element, page: str) -> bool:
             single.add(line)
     changed = False
     work = [SEAM_WORK]  # the comparisons left (`SEAM_WORK`)
+    firsts: _Trie | None = None  # the lines' first words by character, made once a word needs them
     for element in body.iter():
         if not (element is body or (_is_block(element) and element.tag != "code")):
             continue
@@ -556,7 +557,8 @@ def reseam(body: etree._Element, page: str) -> bool:
         text = "".join(getattr(node, name) or "" if node is not None else "\n" for node, name in slots)
         if all(word in whole for word in text.split()):
             continue
-        for at in reversed(_seams(text, whole, ends, starts, single, work=work)):
+        firsts = _trie(starts) if firsts is None else firsts
+        for at in reversed(_seams(text, whole, ends, starts, single, firsts=firsts, work=work)):
             _space_at(slots, at)
             changed = True
         if work[0] <= 0:
@@ -608,6 +610,7 @@ def _seams(
     starts: dict[str, set[str]],
     single: set[str],
     *,
+    firsts: _Trie,
     work: list[int],
 ) -> list[int]:
     """Where in `text` a space goes: each seam of the page's lines inside a word that is none of
@@ -628,7 +631,7 @@ def _seams(
             cut = begin + at
             ended = start > 0 and word[start:at] in single
             before = ends.get(word[start:at], ())
-            after = [line for first in _prefixes(word[at:], starts) for line in starts[first]]
+            after = [line for first in _prefixes(word, at, firsts) for line in starts[first]]
             work[0] -= 1 + len(before) + len(after)
             ended = ended or any(_flat(text[_before(cut, line) : cut]).endswith(line) for line in before)
             if not ended:
@@ -639,9 +642,39 @@ def _seams(
     return cuts
 
 
-def _prefixes(word: str, starts: dict[str, set[str]]) -> list[str]:
-    """The beginnings of `word` that are the first word of a line."""
-    return [word[:end] for end in range(1, len(word) + 1) if word[:end] in starts]
+# Words by character: each character leads to the words that go on with it; `_WHOLE` marks where
+# one of the words ends
+_Trie = dict[str, "_Trie"]
+_WHOLE = ""
+
+
+def _trie(words: Collection[str]) -> _Trie:
+    """`words` by character (`_Trie`), for `_prefixes`."""
+    root: _Trie = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[_WHOLE] = {}
+    return root
+
+
+def _prefixes(word: str, at: int, firsts: _Trie) -> list[str]:
+    """The beginnings of `word[at:]` that are the first word of a line (`firsts`, by character),
+    shortest first. Read along the trie, a place in a word costs as many steps as the page's
+    first words share characters with it, where slicing the word at every length and looking each
+    slice up cost its length squared at every place: seconds on a page of long words (`_seams`
+    asks at every place of a word)."""
+    found = []
+    node = firsts
+    for end in range(at, len(word)):
+        step = node.get(word[end])
+        if step is None:
+            break
+        node = step
+        if _WHOLE in node:
+            found.append(word[at : end + 1])
+    return found
 
 
 def _flat(text: str) -> str:

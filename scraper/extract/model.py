@@ -134,6 +134,12 @@ LABEL_WORDS = 5
 # the label goes, the rail is left to the model (a reader's view keeps a story's "More news"
 # list; trafilatura's evaluation does not). Chosen by the site-grouped CV (docs/model.md).
 PARAGRAPH_WORDS, ISLAND_WORDS, STRAY_COMMENT = 15, 25, 0.1
+# A code block (`<pre>`) the first model drops right after a kept block continues the text that
+# introduces it (a manual's example under its sentence, the page's last block too), however short,
+# where the model's lean to keep it is CODE_WANTED or more, neither trafilatura's rules remove it
+# nor the model takes it for a comment at more than STRAY_COMMENT (`continued`'s `code`). A refit
+# model doubts a closing one-line example as it doubts a page's last short lines, its footer.
+CODE_WANTED = 0.0
 RAIL_ITEMS, RAIL_LINKS, RAIL_WORDS = 2, 0.8, 30
 # A list page's items (`items`): the blocks a model doubts and drops (not voted out by
 # trafilatura's rules, nor in a comment area or a sidebar by their nearest ancestors' class words)
@@ -907,11 +913,19 @@ def _sure_story(
     heads = [False] * len(verdicts)
     if tags is not None:
         paragraphs = [s and n >= PARAGRAPH_WORDS for s, n in zip(stray, counted, strict=True)]
+        # a code block the model drops, neither voted out nor a likely comment
+        code = [
+            tag == "pre" and not v and w >= CODE_WANTED and row[COMMENT] <= STRAY_COMMENT and n > 0
+            for tag, v, w, row, n in zip(tags, voted, wants, classes, counted, strict=True)
+        ]  # fmt: skip
         # a standfirst trafilatura's rules remove (classed a teaser) is the page's under its title
         kept = continued(verdicts, paragraphs, tags, [
             d and v and row[COMMENT] <= STRAY_COMMENT and n >= PARAGRAPH_WORDS
             for d, v, row, n in zip(doubted, voted, classes, counted, strict=True)
-        ])  # fmt: skip
+        ], code)  # fmt: skip
+        # a code block kept so is no label closing the text, nor an island
+        codes = zip(labels, code, kept, verdicts, strict=True)
+        labels = [x and not (c and k and not v) for x, c, k, v in codes]
         islands = [x and not (k and not v) for x, k, v in zip(islands, kept, verdicts, strict=True)]
         verdicts = kept
         # a block with the tag of the kept one before it continues it
@@ -1083,7 +1097,11 @@ def carousels(verdicts: list[int], texts: list[str], tags: list[str]) -> list[in
 
 
 def continued(
-    verdicts: list[int], paragraphs: list[bool], tags: list[str], under_title: list[bool] | None = None
+    verdicts: list[int],
+    paragraphs: list[bool],
+    tags: list[str],
+    under_title: list[bool] | None = None,
+    code: list[bool] | None = None,
 ) -> list[int]:
     """The verdicts after keeping each dropped one of the `paragraphs` (doubted blocks of a
     paragraph's length, `sure`) that continues the story: a kept block of its own tag is beside it
@@ -1094,7 +1112,9 @@ def continued(
     first kept block, where the story starts (a theme's logo or a section's name in an `<h1>`
     comes before it; a later `<h1>` heads a teaser or a rail's story, whose summary is no
     standfirst of the page's), else (none before it, or nothing kept) the page's first `<h1>`.
-    Each block is judged by the verdicts as they were."""
+    One of `code` (dropped code blocks, `CODE_WANTED`) continues the kept block before it, of any
+    tag (the sentence that introduces it, or the example before it: a run of code blocks is kept
+    whole). Each other block is judged by the verdicts as they were."""
     found = list(verdicts)
     last = len(verdicts) - 1
     start = next((i for i, v in enumerate(verdicts) if v), -1)  # none kept: no story to start
@@ -1102,6 +1122,9 @@ def continued(
     title = next((i for i in reversed(heads) if i <= start), heads[0] if heads else -1)
     for i, (verdict, tag) in enumerate(zip(verdicts, tags, strict=True)):
         standfirst = under_title is not None and under_title[i] and i - 1 == title
+        if not verdict and code is not None and code[i] and i > 0 and found[i - 1]:
+            found[i] = CONTENT
+            continue
         if verdict or not (paragraphs[i] or standfirst):
             continue
         before = i > 0 and (i - 1 == title or (bool(verdicts[i - 1]) and tags[i - 1] == tag))

@@ -408,11 +408,23 @@ def _comment_lists(page: Page) -> Iterator[LexborNode]:
         if (
             node.mem_id not in story
             and node.mem_id not in page.protected
-            and not holds_story(node)
+            and not _holds_title(node)
             and not any(class_words(a, _TESTIMONIAL_WORDS) for a in ancestors(node, include_self=True))
             and not class_words(node, _SHOWN_WORDS)
         ):
             yield node
+
+
+# the class/id word of a comment's own element (WordPress's <article class="comment-body">)
+_COMMENT_WORDS = frozenset({"comment"})
+
+
+def _holds_title(thread: LexborNode) -> bool:
+    """Whether a thread holds the page's title or main element (`holds_story`), an `<article>`
+    that is one of its comments aside (WordPress writes each as `<article class="comment-body">`)."""
+    if thread.css_first("h1, main") is not None:
+        return True
+    return any(not class_words(article, _COMMENT_WORDS) for article in thread.css("article"))
 
 
 # children classed "comment" (the whole class, not "comment-body") of one element: its thread

@@ -9,8 +9,9 @@ mapped onto `FetchError`s here and nowhere else.
 What a request carries and how it travels is decided per URL, each redirect hop anew, from
 `[fetch]` and the `[[sites]]` entry of the URL's host (`config.site_fetch`): the User-Agent,
 `headers`, `cookie`, `auth` (so a site's credentials never follow a redirect to another
-host), the pacing of its host, and the proxy (`proxy`, else with `trust_env` the
-HTTP(S)_PROXY / ALL_PROXY / NO_PROXY variables). Secrets never reach an error reason.
+host; the global `cookie` and `auth` go only to the hosts the user named, `Fetcher._named`),
+the pacing of its host, and the proxy (`proxy`, else with `trust_env` the HTTP(S)_PROXY /
+ALL_PROXY / NO_PROXY variables). Secrets never reach an error reason.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import base64
 import logging
 import math
 import os
+import re
 import socket
 import ssl
 import time
@@ -140,7 +142,7 @@ class Fetcher:
     def _add_static_cookie(self, request: httpx.Request) -> None:
         """The configured `cookie` values, after those the site's jar sent (if it keeps one)."""
         static = self.settings_for(str(request.url)).cookie
-        if static:
+        if static and self._named(str(request.url)):
             pairs = "; ".join(f"{name}={value}" for name, value in static.items())
             kept = request.headers.get("Cookie")
             request.headers["Cookie"] = f"{kept}; {pairs}" if kept else pairs
@@ -167,12 +169,20 @@ class Fetcher:
         """What every request to `url` carries besides the fetcher's own headers."""
         own = self.settings_for(url)
         headers = {"User-Agent": own.user_agent, **own.headers}
-        if "bearer" in own.auth:
-            headers["Authorization"] = f"Bearer {own.auth['bearer']}"
-        elif own.auth:
-            pair = f"{own.auth['user']}:{own.auth['password']}".encode()
+        auth = own.auth if self._named(url) else {}
+        if "bearer" in auth:
+            headers["Authorization"] = f"Bearer {auth['bearer']}"
+        elif auth:
+            pair = f"{auth['user']}:{auth['password']}".encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
         return headers
+
+    def _named(self, url: str) -> bool:
+        """Whether the user named `url`'s host: one of a `[[sites]]` entry's, or one given for the
+        run (a URL to clean, a start URL: `trust()`). `auth` and `cookie` go to these only: the
+        global `[fetch] auth` went to any host, a redirect's to another host included, and every
+        URL a `serve` client sent."""
+        return site_for(self.sites, origin(url)) is not None or self.policy.names(url)
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -598,8 +608,26 @@ def _transport_error(
         return TransientFetchError(url, f"cannot connect: {scrub(_connect_reason(exc, detail), secrets)}")
     if isinstance(exc, httpx.LocalProtocolError):
         return PermanentFetchError(url, f"invalid request: {detail}")
-    # RemoteProtocolError, ReadError, WriteError, ProxyError: the connection broke mid-way
-    return TransientFetchError(url, f"connection failed: {detail}")
+    return _broken(url, exc, detail)
+
+
+# h11's words for an answer that is no HTTP (the server's, every time: not retried), and the bytes
+# it quotes after them ("illegal status line: bytearray(b'...')"), which are never echoed
+_MALFORMED = ("illegal ", "malformed", "continuation line", "bad content-length",
+              "conflicting content-length", "multiple transfer-encoding", "only transfer-encoding",
+              "receive buffer too long")  # fmt: skip
+_QUOTED = re.compile(r":\s*(?:bytearray\()?b['\"].*", re.DOTALL)
+
+
+def _broken(url: str, exc: httpx.TransportError, detail: str) -> FetchError:
+    """RemoteProtocolError, ReadError, WriteError: the connection broke mid-way (maybe later), or
+    the answer is no HTTP h11 can read ("not a valid HTTP response: illegal status line", "...:
+    headers too large"), where it was "connection failed: illegal status line: bytearray(...)"."""
+    lowered = detail.lower()
+    if not isinstance(exc, httpx.RemoteProtocolError) or not lowered.startswith(_MALFORMED):
+        return TransientFetchError(url, f"connection failed: {detail}")
+    what = "headers too large" if lowered.startswith("receive buffer too long") else _QUOTED.sub("", detail)
+    return PermanentFetchError(url, f"not a valid HTTP response: {what}")
 
 
 def _proxy_failed(

@@ -137,6 +137,10 @@ class AddressPolicy:
     def trusts(self, host: str, port: int) -> bool:
         return (_host_name(host), port) in self._hosts
 
+    def names(self, url: str) -> bool:
+        """Whether the user named `url`'s host and port (`trust()`, or an `allow` host name)."""
+        return any(pair in self._hosts for pair in _host_ports(url))
+
     def refusal(self, host: str, port: int, address: IPAddress) -> str | None:
         """Why `host` may not be reached at `address` on `port`, or None when it may."""
         kind = address_kind(address)

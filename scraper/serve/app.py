@@ -79,9 +79,10 @@ class ServeOptions:
 
 
 class CleanOptions(BaseModel):
-    """`scraper clean`'s extraction options; each left out takes the server's configuration."""
+    """`scraper clean`'s extraction options; each left out takes the server's configuration. Strict:
+    a flag is JSON's true or false (pydantic's lax mode took "yes", "off" and 1 for them)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     precision: bool = Field(False, description="Favour precision: less text, fewer false positives.")
     recall: bool = Field(False, description="Favour recall: more text, when pages lose paragraphs.")
@@ -158,6 +159,9 @@ class CleanRequest(CleanOptions):
         return self
 
 
+_ROUTES = "POST /v1/clean, POST /v1/clean/batch, GET /healthz, GET /docs"
+
+
 def _reasons(exc: ValidationError | RequestValidationError, *, skip: int = 0, whole: str = "body") -> str:
     """A validation error in one line: each error's place (its first `skip` parts left out;
     `whole` when none is left) and message. Bytes that are no JSON say where and why: FastAPI's
@@ -168,8 +172,8 @@ def _reasons(exc: ValidationError | RequestValidationError, *, skip: int = 0, wh
         if error["type"] == "json_invalid":
             why = error.get("ctx", {}).get("error", "")
             reasons.append(f"{whole}: not JSON at character {place}{f': {why}' if why else ''}")
-        else:
-            reasons.append(f"{place}: {error['msg']}")
+        else:  # a validator's own reason, without pydantic's "Value error, " before it
+            reasons.append(f"{place}: {error['msg'].removeprefix('Value error, ')}")
     return "; ".join(reasons)
 
 
@@ -313,12 +317,16 @@ def create_app(settings: Settings, options: ServeOptions) -> Guard:
         return JSONResponse({"error": _reasons(exc, skip=1)}, status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         """Every error in the service's one shape, `{"error": reason}`: FastAPI's own (an unknown
         path, a body it cannot parse) said `{"detail": ...}`, and a body JSON could not read for
         another reason than its syntax (nested 100,000 deep, a number of 5,000 digits, bytes that
-        are no UTF-8) only "There was an error parsing the body"."""
+        are no UTF-8) only "There was an error parsing the body". An unknown route or method
+        names the request and the routes ("Not Found" named neither)."""
         reason = str(exc.detail)
+        if exc.status_code in (404, 405):
+            what = "no such route" if exc.status_code == 404 else "method not allowed"
+            reason = f"{request.method} {request.url.path}: {what} ({_ROUTES})"
         if exc.__cause__ is not None:
             reason = f"body: not JSON that can be read: {_unreadable(exc.__cause__)}"
         return JSONResponse({"error": reason}, status_code=exc.status_code, headers=exc.headers)

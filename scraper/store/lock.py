@@ -28,12 +28,16 @@ def lock_path(db: str | Path) -> Path:
     return real.with_name(real.name + ".lock")
 
 
-def _acquire(path: Path, refused: str) -> int:
-    """Take the lock on `path` and write our pid in it; the open descriptor holds it. Raises
-    `LockedError` (`refused` and the holder's pid) at once if another process has it."""
+def _acquire(path: Path, refused: str) -> tuple[int, bool]:
+    """Take the lock on `path` and write our pid in it; the open descriptor holds it, and whether
+    this call made the file comes with it. Raises `LockedError` (`refused` and the holder's pid)
+    at once if another process has it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd, made = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644), True
+        except FileExistsError:
+            fd, made = os.open(path, os.O_RDWR | os.O_CREAT, 0o644), False
     except OSError as exc:
         raise WriteError(f"{path}: cannot open the lock file: {exc.strerror}") from exc
     try:
@@ -45,10 +49,18 @@ def _acquire(path: Path, refused: str) -> int:
     with suppress(OSError):  # a full disk: the pid is only for the message of the one refused
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-    return fd
+    return fd, made
 
 
-def _release(fd: int) -> None:
+def _release(fd: int, path: Path | None = None) -> None:
+    """Let the lock go; with `path`, remove the lock file first, still held (a run that failed
+    leaves no file it made for nothing: `crawl --db notes.txt` refused the file but left
+    `notes.txt.lock`). Only on failure: a process that opened the file before it went and takes
+    the lock after could hold it beside one that makes the file anew, which on a refused store or
+    folder is refused the same way."""
+    if path is not None:
+        with suppress(OSError):
+            path.unlink()
     with suppress(OSError):
         os.ftruncate(fd, 0)
     os.close(fd)  # closing the descriptor releases the lock
@@ -56,12 +68,16 @@ def _release(fd: int) -> None:
 
 @contextmanager
 def crawl_lock(db: str | Path) -> Iterator[None]:
-    """Hold the crawl lock of the store at `db`; raises `LockedError` at once if another has it."""
-    fd = _acquire(lock_path(db), f"another crawl holds the lock on {db}")
+    """Hold the crawl lock of the store at `db`; raises `LockedError` at once if another has it.
+    A run that raises removes the lock file if it made it (`_release`)."""
+    path = lock_path(db)
+    fd, made = _acquire(path, f"another crawl holds the lock on {db}")
     try:
         yield
-    finally:
-        _release(fd)
+    except BaseException:
+        _release(fd, path if made else None)
+        raise
+    _release(fd)
 
 
 class FolderLock:
@@ -72,10 +88,12 @@ class FolderLock:
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / self.NAME
-        self._fd: int | None = _acquire(self.path, f"another run holds this folder: {folder}")
+        fd, self._made = _acquire(self.path, f"another run holds this folder: {folder}")
+        self._fd: int | None = fd
 
-    def release(self) -> None:
-        """Let the folder go; calling it again does nothing."""
+    def release(self, *, failed: bool = False) -> None:
+        """Let the folder go; calling it again does nothing. `failed`: the run refused the folder
+        or failed, and a lock file it made goes too (`_release`)."""
         if self._fd is not None:
             fd, self._fd = self._fd, None
-            _release(fd)
+            _release(fd, self.path if failed and self._made else None)

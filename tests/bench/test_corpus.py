@@ -3,6 +3,7 @@ ratio to datatrove within a round: a load that drifts between rounds moves no ra
 
 from __future__ import annotations
 
+import collections
 import json
 import sys
 from pathlib import Path
@@ -84,3 +85,33 @@ def test_every_option_says_what_it_does() -> None:
     parser = corpus.arguments()
     assert all(action.help for action in parser._actions)
     assert "--against" in next(a.help or "" for a in parser._actions if "--metadata" in a.option_strings)
+
+
+def test_a_function_is_charged_once_a_sample_and_the_modes_compared_line_by_line() -> None:
+    """`--profile --versus`: a recursive call is one sample, not two; what a mode costs over the
+    other is listed by function and by line, the costliest first."""
+    walk, search = "scraper/dom.py:10:walk", "htmldate/core.py:790:find_date"
+    full: collections.Counter[tuple[str, ...]] = collections.Counter(
+        {
+            (f"{walk}@12", f"{walk}@14", "pipeline.py:1:extract@5"): 2,
+            (f"{search}@843", "pipeline.py:1:extract@9"): 2,
+        }
+    )
+    stated: collections.Counter[tuple[str, ...]] = collections.Counter(
+        {(f"{walk}@12", "pipeline.py:1:extract@5"): 4}
+    )
+    mine, other = corpus.inclusive(full, 40.0), corpus.inclusive(stated, 20.0)
+    assert mine[walk] == pytest.approx(20.0)  # 2 samples of 4, recursion or not
+    assert mine[f"{walk}@12"] == mine[f"{walk}@14"] == pytest.approx(20.0)
+    assert mine["pipeline.py:1:extract"] == pytest.approx(40.0)
+    assert other[walk] == pytest.approx(20.0)
+    ranked = corpus.costlier(mine, other)
+    assert ranked[0][1] == pytest.approx(20.0)
+    assert {key for key, more in ranked if more == pytest.approx(20.0)} == {
+        search,
+        f"{search}@843",
+        "pipeline.py:1:extract",
+        "pipeline.py:1:extract@9",
+        f"{walk}@14",
+    }
+    assert dict(ranked)[walk] == pytest.approx(0.0)

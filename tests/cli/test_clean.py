@@ -168,3 +168,25 @@ def test_a_page_left_out_is_reported_the_same_on_stdout_and_in_a_corpus(
     assert (printed.exit_code, folder.exit_code) == (0, 0)
     assert printed.stderr.startswith(f"scraper: {wall}: skipped: login wall")
     assert "  skipped 1: login wall\n" in folder.stdout
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["--keep-dirs"], "--keep-dirs goes with --output-dir"),
+        (["--format", "parquet"], "--format parquet needs -o DIR"),
+        (["-o", "corpus", "--format", "csv"], "-o writes jsonl or parquet shards, not csv"),
+        (["--engine", "ray"], "--engine ray writes shards: give -o DIR"),
+    ],
+)
+def test_an_output_option_error_is_told_before_the_config_is_read(
+    runner: CliRunner, tmp_path: Path, flags: list[str], said: str
+) -> None:
+    """Output options that cannot go together are the usage error named (exit 2), whatever the
+    config: with a broken --config beside them, the config's error came first and hid them."""
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[extract\n")
+    result = runner.invoke(cli, ["clean", str(SEED), "--config", str(broken), *flags])
+    assert result.exit_code == 2
+    assert said in result.stderr and "config" not in result.stderr, result.stderr
+    assert not (tmp_path / "corpus").exists()

@@ -193,7 +193,7 @@ def test_the_summary_counts_pages_apart_from_other_records(runner: CliRunner, tm
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "cleaned 1 inputs, 2 pages: written 2, skipped 0, dropped 0, failed 0; "
+        "cleaned 1 input, 2 pages: written 2, skipped 0, dropped 0, failed 0; "
         "4 web archive records that are no page"
     )
     assert lines[1:] == [

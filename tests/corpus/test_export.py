@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
@@ -337,3 +339,26 @@ def test_unknown_format_is_value_error() -> None:
     """Formats outside FORMATS are a programming error (the CLI offers a fixed choice)."""
     with pytest.raises(ValueError, match="unknown format"):
         open_writer("yaml", None, io.StringIO())
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_an_output_that_is_no_regular_file_is_refused_not_replaced(tmp_path: Path, fmt: str) -> None:
+    """A pipe (as a device: `-o /dev/full`) is refused naming it; the file written aside and moved
+    into place replaced it with a regular file, and the export said nothing."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with pytest.raises(WriteError, match=rf"^{re.escape(str(pipe))}: not a regular file"):
+        export(fmt, pipe)
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+
+
+def test_an_output_through_a_link_writes_the_file_it_names(tmp_path: Path) -> None:
+    """`-o latest.jsonl`, a link to a dated file: the file is written and the link stays a link
+    (the rename replaced the link with the export)."""
+    dated = tmp_path / "2026-12-07.jsonl"
+    dated.write_text("old\n")
+    link = tmp_path / "latest.jsonl"
+    link.symlink_to(dated.name)
+    export("jsonl", link)
+    assert link.is_symlink()
+    assert [json.loads(line) for line in dated.read_text(encoding="utf-8").splitlines()] == records()

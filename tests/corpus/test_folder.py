@@ -106,8 +106,8 @@ def test_summary_counts_a_missing_path_as_a_failed_input_not_a_page(
     )
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines() == [
-        "cleaned 2 inputs, 1 pages: written 1, skipped 0, dropped 0, failed 0; 1 input failed",
-        "  failed input 1: no such file or folder",
+        "cleaned 2 inputs, 1 page: written 1, skipped 0, dropped 0, failed 0; 1 input failed",
+        "  failed 1 input: no such file or folder",
     ]
 
 
@@ -150,7 +150,7 @@ def test_an_existing_run_needs_resume_and_resume_skips_what_is_done(
     resumed = runner.invoke(cli, ["clean", str(page), "-o", str(out), "--resume", "--jobs", "1"])
     assert resumed.exit_code == 0
     assert len(_records(out)) == 1
-    assert resumed.stdout.startswith("cleaned 1 inputs, 1 pages: written 1")
+    assert resumed.stdout.startswith("cleaned 1 input, 1 page: written 1")
 
 
 def test_sigkill_then_resume_cleans_every_input_exactly_once(tmp_path: Path) -> None:
@@ -354,6 +354,18 @@ def test_progress_reads_small_and_large_inputs_in_their_own_unit(read: int, tota
         now[0] = 10.0
         progress(CleanProgress(pages=1, inputs=0, read=read))
     assert f", {shown} read, " in stream.getvalue()
+
+
+def test_progress_off_a_terminal_counts_one_page_and_one_input_in_the_singular() -> None:
+    """A run of one input that has cleaned one page says so in words that read as counts: "cleaned
+    1 page (...), 0 of 1 input", as the summary does, where it said "1 pages" and "of 1 inputs"."""
+    stream, now = io.StringIO(), [0.0]
+    with clean_progress(stream, 1, total_bytes=0, interval=10.0, clock=lambda: now[0]) as progress:
+        progress(CleanProgress())
+        now[0] = 10.0
+        progress(CleanProgress(pages=1, inputs=0, read=0))
+    (line,) = stream.getvalue().splitlines()
+    assert line.split(" ", 1)[1] == "cleaned 1 page (0.1 pages/s), 0 of 1 input"
 
 
 def test_progress_off_a_terminal_is_a_timestamped_line_every_interval() -> None:

@@ -291,7 +291,7 @@ def test_file_names_that_are_not_utf8_are_carried_losslessly(runner: CliRunner, 
     again = runner.invoke(cli, [*args, "--resume"])
     assert again.exit_code == 1 and len(_records(out)) == 1
     assert (
-        "cleaned 2 inputs, 1 pages: written 1, skipped 0, dropped 0, failed 0; 1 input failed" in again.stdout
+        "cleaned 2 inputs, 1 page: written 1, skipped 0, dropped 0, failed 0; 1 input failed" in again.stdout
     )
 
 

@@ -85,13 +85,14 @@ def test_resume_deletes_uncommitted_shards_and_temp_shards_and_nothing_else(tmp_
 @pytest.mark.parametrize("resume", [False, True])
 def test_a_shard_name_in_a_folder_no_run_opened_is_refused_not_deleted(tmp_path: Path, resume: bool) -> None:
     """A file of a shard's name in a folder without a manifest or _done/ is someone else's (an
-    older export, `-o .`): the folder is refused, with or without --resume, and nothing is deleted."""
+    older export, `-o .`): the folder is refused, with or without --resume, and nothing is deleted
+    or left behind (the run's `.lock` stayed)."""
     theirs = tmp_path / "part-00000.jsonl.gz"
     theirs.write_bytes(b"their data")
     with pytest.raises(WriteError, match=r"holds part-00000\.jsonl\.gz, which no run in this folder wrote"):
         OutputDir(tmp_path, fmt="jsonl", shard_size=1, resume=resume)
     assert theirs.read_bytes() == b"their data"
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".lock") == ["part-00000.jsonl.gz"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["part-00000.jsonl.gz"]
 
 
 def test_a_folder_holding_a_run_needs_resume_the_same_format_and_no_other_run(tmp_path: Path) -> None:
@@ -135,3 +136,10 @@ def test_an_older_folder_layout_is_moved_to_the_current_names(tmp_path: Path) ->
         again.close()
     assert (tmp_path / MANIFEST).is_file() and (tmp_path / DONE).is_dir()
     assert not (tmp_path / "manifest.jsonl").exists() and not (tmp_path / "done").exists()
+
+
+def test_a_path_that_is_no_folder_is_refused_as_such() -> None:
+    """`-o /dev/null` (a device: click lets it pass as no file) is "not a folder", where it read
+    "cannot make the output folder: File exists"."""
+    with pytest.raises(WriteError, match=r"^/dev/null: not a folder: choose a folder for -o$"):
+        OutputDir(Path("/dev/null"), fmt="jsonl", shard_size=1, resume=False)

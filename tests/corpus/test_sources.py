@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.corpus.sources import Input, expand, load_file, page_from_bytes, read_file
+from scraper.corpus.sources import Input, expand, load_file, page_from_bytes, read_file, read_url_map
 from scraper.errors import SourceError
 
 
@@ -105,3 +105,23 @@ def test_a_url_whose_host_is_no_host_is_a_source_error_naming_why() -> None:
     (bad, good) = list(expand(["http://exa mple.com/", "https://example.com/a"]))
     assert isinstance(bad, SourceError) and "not a valid URL" in bad.reason and "' '" in bad.reason
     assert good == Input("https://example.com/a", "url")
+
+
+def test_a_url_map_giving_a_path_the_same_flawed_address_twice_names_the_flaw(tmp_path: Path) -> None:
+    """The same row twice is no conflict, a flawed address included: its path fails with the flaw
+    and the first row's line, where it read "a second address for the path of line 2"."""
+    page = tmp_path / "page.html"
+    mapping = tmp_path / "urls.csv"
+    mapping.write_text(f"path,url\n{page},http://[::1/x\n{page},http://[::1/x\n")
+    found = read_url_map(str(mapping)).urls[str(page)]
+    assert isinstance(found, SourceError)
+    assert found.source == f"{mapping} line 2"
+    assert found.reason.startswith("not a valid URL: 'http://[::1/x'")
+
+
+def test_a_source_holding_a_nul_character_is_named_readably() -> None:
+    """A source with a NUL (an --input-file of binary junk) is named with the NUL escaped and
+    why no file is so named: it was printed raw, as "no such file or folder"."""
+    [found] = list(expand(["page.html\x00"]))
+    assert isinstance(found, SourceError)
+    assert str(found) == "'page.html\\x00': no file's path holds a NUL character"

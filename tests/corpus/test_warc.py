@@ -348,6 +348,35 @@ def test_a_malformed_target_uri_is_that_records_failure(tmp_path: Path) -> None:
     assert len(damaged) == 1 and damaged[0].startswith("WARC-Target-URI not a valid URL: 'http://[::1/x'")
 
 
+@pytest.mark.parametrize(
+    ("target", "damaged"),
+    [
+        ("dns:a.example", False),
+        ("javascript:void(0)", False),
+        ("ftp://a.example/x", False),
+        ("a.example/x", True),
+    ],
+)
+def test_a_response_whose_target_is_not_http_says_so(tmp_path: Path, target: str, damaged: bool) -> None:
+    """A response whose WARC-Target-URI is not http(s) (warcio reads no HTTP headers under it) was
+    "response record without HTTP headers"; the reason now names the target. A `dns:` record is
+    no page (a quiet skip); a target with no scheme at all is a lost address (damaged)."""
+    exchanges = [_pages()[0], Exchange(target, ARTICLE), _pages()[3]]
+    records = _read(write(tmp_path / "t.warc.gz", warc_bytes(exchanges, requests=False)))
+    assert _urls(records) == ["https://a.example/one", "https://a.example/two"]
+    skips = [(r.reason, r.damaged) for r in records if isinstance(r, ArchiveSkip)]
+    assert skips == [(f"WARC-Target-URI not an http(s) URL: {target!r}", damaged)]
+
+
+def test_a_response_whose_target_scheme_is_upper_case_is_its_page(tmp_path: Path) -> None:
+    """`HTTPS://` is an http(s) target: warcio's own test is case-sensitive, and read no HTTP
+    headers under it ("response record without HTTP headers"): the page is read."""
+    exchanges = [_pages()[0], Exchange("HTTPS://a.example/upper", ARTICLE)]
+    records = _read(write(tmp_path / "u.warc.gz", warc_bytes(exchanges, requests=False)))
+    assert _urls(records) == ["https://a.example/one", "HTTPS://a.example/upper"]
+    assert not [r for r in records if isinstance(r, ArchiveSkip)]
+
+
 @pytest.mark.parametrize("gzipped", [True, False])
 @pytest.mark.parametrize("header", [b"WARC-Target-URI: \r\n", b"WARC-Target-URI:   \r\n", b""])
 def test_a_response_without_a_target_uri_is_that_records_failure(

@@ -490,6 +490,46 @@ def test_a_doubted_paragraph_continuing_the_storys_run_is_kept() -> None:
     assert model.sure(rows, sizes, texts=short, tags=["p"] * 3) == [c, c, b]
 
 
+def test_a_dropped_code_block_continues_the_text_introducing_it() -> None:
+    """A manual's closing one-line example (`<pre>`, the page's last block), which a first model
+    doubts or drops as it does a page's last short lines (its footer): the kept block before it
+    introduces it, so it stays, however short (no label closing the text). One after a dropped
+    block, one trafilatura's rules remove or one the model half takes for a comment goes, as does
+    a short block of another tag."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    texts = [STORY_TEXT, OTHER_TEXT, "client = Client(retry=Retry(attempts=1))"]
+    tags = ["p", "p", "pre"]
+    for code in (LEANS, [0.88, 0.12, 0.0], GONE):
+        rows = [SURE, SURE, code]
+        sizes = _sizes(rows, texts)
+        assert model.sure(rows, sizes, texts=texts, tags=tags) == [c, c, c]
+        assert model.sure(rows, sizes, texts=texts, tags=["p", "p", "div"]) == [c, c, b]
+        assert model.sure(rows, sizes, texts=texts, tags=tags, votes=[0.0, 0.0, 1.0]) == [c, c, b]
+        rows = [SURE, GONE, code]
+        assert model.sure(rows, _sizes(rows, texts), texts=texts, tags=tags) == [c, b, b]
+    short = [STORY_TEXT, "Install it:", "pip install tidekit"]  # three words: a label but for its kind
+    rows = [SURE, SURE, LEANS]
+    assert model.sure(rows, _sizes(rows, short), texts=short, tags=["p", "p", "pre"]) == [c, c, c]
+    comment = [0.7, 0.15, 0.15]
+    rows = [SURE, SURE, comment]
+    assert model.sure(rows, _sizes(rows, texts), texts=texts, tags=tags) == [c, c, b]
+    run = [STORY_TEXT, "The page and its style:", "<p>Hello</p>", "p { color: red }"]  # two parts
+    rows = [SURE, SURE, LEANS, LEANS]
+    assert model.sure(rows, _sizes(rows, run), texts=run, tags=["p", "p", "pre", "pre"]) == [c, c, c, c]
+
+
+def test_first_choice_keeps_a_closing_code_block() -> None:
+    """The same through a page's blocks: a `<pre>` in a highlighter's `<div>` is a code block."""
+    code = "client = Client(retry=Retry(attempts=1))"
+    blocks, chosen = _first_choice(
+        f"<article><p>{STORY_TEXT}</p><p>Pass a single attempt in tests:</p>"
+        f"<div class='highlight'><pre>{code}</pre></div></article>",
+        lambda blocks: [SURE, SURE, LEANS],
+    )
+    assert [b.text for b in blocks] == [STORY_TEXT, "Pass a single attempt in tests:", code]
+    assert chosen is not None and [b.text for b in chosen] == [b.text for b in blocks]
+
+
 def test_a_doubted_standfirst_after_the_title_is_kept() -> None:
     """The paragraph right after the page's `<h1>` (its standfirst), doubted, stays even where the
     title itself is dropped and the story starts in another tag; after an `<h2>`, it does not."""

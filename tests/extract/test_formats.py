@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import random
 from collections.abc import Iterator
+from typing import Any
 
 import lxml.html
 import pytest
@@ -381,6 +383,44 @@ def test_spacing_blocks_run_together_is_bounded_on_a_page(monkeypatch: pytest.Mo
     texts = [item.text for item in body.iter("item")]
     assert texts[0] == "Top Rated Boots 0 $170.00"
     assert texts[-1] == "Top RatedBoots 39$170.00"
+
+
+def test_the_lines_a_place_in_a_long_word_starts_are_found_in_steps_the_page_shares_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At every place of a word that is none of the page's, `reseam` asks which lines of the page
+    start there: it sliced the rest of the word at every length and looked each slice up, its
+    length squared at every place (a page of a PHP error's long paths cost 80 ms more than the rest
+    of its extraction). Read along the lines' first words by character (`_trie`), a place costs
+    the characters a first word shares with it: counted in steps, not timed (the machines are
+    shared). The seams found are the same: "/srv/www/app/cache.phpWarning" is cut before "Warning"."""
+    steps = [0]
+
+    class Counted(dict[str, "Counted"]):
+        def get(self, key: str, default: Any = None) -> Any:
+            steps[0] += 1
+            return super().get(key, default)
+
+    made = formats._trie
+
+    def counted(node: dict[str, Any]) -> Counted:
+        return Counted({key: counted(value) for key, value in node.items()})
+
+    monkeypatch.setattr(formats, "_trie", lambda words: counted(made(words)))
+    rng = random.Random(13)
+    paths = ["/" + "".join(rng.choice("abcdefghij/") for _ in range(110)) + ".php" for _ in range(200)]
+    body = etree.fromstring(
+        f"<main><p>Fatal error in /srv/www/app/cache.phpWarning at line 52</p><p>{' '.join(paths)}</p></main>"
+    )
+    page = "\n".join(
+        ["Fatal error in /srv/www/app/cache.php", "Warning at line 52"]
+        + [f"{path[:4]}x {n} more" for n, path in enumerate(paths)]
+    )
+    assert reseam(body, page)
+    assert next(p.text for p in body.iter("p")) == "Fatal error in /srv/www/app/cache.php Warning at line 52"
+    places = sum(len(word) for word in " ".join(paths).split())
+    assert steps[0] <= 6 * places  # a first word shares at most five characters with a place here
+    assert formats._prefixes("abcd", 1, made(["b", "bc", "bcx", "c", "d"])) == ["b", "bc"]
 
 
 def test_attributes_from_a_broken_tag_give_xml_that_reads_back() -> None:

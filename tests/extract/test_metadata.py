@@ -268,6 +268,38 @@ def test_json_ld_is_read_up_to_a_bound_of_values() -> None:
     assert [str(d.day) for d in facts.dates if d.source == "json-ld"] == ["2024-06-02"]
 
 
+def test_a_long_author_list_does_not_hide_the_date_after_it() -> None:
+    """A document listing more authors than the bound before its `datePublished` keeps the date:
+    an object's plain members are read before its lists (the date was past the bound, lost); the
+    cut document handed to trafilatura's reader keeps it too, its members in their order."""
+    authors = [{"@type": "Person", "name": _name(i)} for i in range(2 * MAX_JSON_VALUES)]
+    document = {
+        "@type": "NewsArticle",
+        "author": authors,
+        "headline": "Harbour",
+        "datePublished": "2024-06-02",
+    }
+    html = f'<script type="application/ld+json">{json.dumps(document)}</script>'
+    facts = _facts(html)
+    assert [str(d.day) for d in facts.dates if d.source == "json-ld"] == ["2024-06-02"]
+    assert _name(0) in facts.declared_authors
+    cut = json.loads(within_bound(json.dumps(document)))
+    assert list(cut) == ["@type", "author", "headline", "datePublished"]
+    assert cut["datePublished"] == "2024-06-02" and 0 < len(cut["author"]) < MAX_JSON_VALUES // 2
+
+
+def test_within_bound_hands_on_a_long_text_of_few_values_unparsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document longer than MAX_JSON_VALUES characters but of few values (a long articleBody) is
+    handed on as written without a parse: it was parsed a second time only to find it in bounds."""
+    document = json.dumps({"@type": "NewsArticle", "articleBody": "The ferry, late again. " * 2000})
+
+    def no_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(json, "loads", no_parse)
+    assert within_bound(document) is document
+
+
 def test_a_long_item_list_does_not_hide_the_articles_document() -> None:
     """review20's page: an ItemList of 1,500 products (10,500 values), then the NewsArticle's own document."""
     items = [

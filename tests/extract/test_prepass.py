@@ -1527,3 +1527,25 @@ def test_text_for_screen_readers_only_goes() -> None:
     assert "The harbour board met" in html and not removals
     html, removals = _strip(f"<div class='sr-only-focusable-wrapper'><p>Skip this</p></div>{STORY}")
     assert "Skip this" in html and not removals
+
+
+def test_a_thread_of_comments_written_as_articles_still_goes() -> None:
+    """WordPress writes each comment as `<article class="comment-body">`: a thread holding such
+    articles holds no story and goes as any other; one holding an article of its own (a story
+    teaser, not a comment) or the page's title stays."""
+    story = f"<article><h1>Ferries</h1>{STORY}</article>"
+    items = "".join(
+        f"<li class='comment even depth-1' id='comment-{k}'>"
+        f"<article id='div-comment-{k}' class='comment-body'>"
+        f"<p>Comment {k}: I took the early ferry for years and the new timetable suits shift workers.</p>"
+        "</article></li>"
+        for k in range(4)
+    )
+    html, removals = _strip(f"{story}<ol class='comment-list'>{items}</ol>")
+    assert "Comment 3:" not in html and "The harbour board met" in html
+    assert _rules(removals) == {"comment-list"}
+    teaser = "<li><article>A story</article></li>"
+    html, removals = _strip(f"{story}<ol class='comment-list'>{items}{teaser}</ol>")
+    assert "Comment 3:" in html and removals == []
+    html, removals = _strip(f"{story}<ol class='comment-list'>{items}<li><h1>Ferries</h1></li></ol>")
+    assert "Comment 3:" in html and removals == []

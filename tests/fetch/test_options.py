@@ -183,6 +183,29 @@ def test_headers_cookie_and_auth_are_sent_to_the_site_only(server: LocalServer, 
     assert elsewhere["user-agent"].startswith("scraper/")
 
 
+def test_the_global_auth_and_cookie_go_only_to_the_hosts_named(
+    server: LocalServer, inner: LocalServer
+) -> None:
+    """[fetch] auth and cookie go to the hosts the user named, never to a host a redirect leads to
+    (they did, as curl and requests never send them); [fetch] headers go everywhere."""
+    server.routes["/go"] = Route(302, b"", {"Location": inner.url("/elsewhere")})
+    inner.routes["/elsewhere"] = Route(200, article("Elsewhere"))
+    chosen = settings(
+        {
+            "allow_private": ["127.0.0.2"],  # reachable, yet not named
+            "auth": {"user": "ann", "password": "pw-1234"},
+            "cookie": {"session": "abc123"},
+            "headers": {"Accept-Language": "de"},
+        }
+    )
+    fetch(chosen, server.url("/go"))
+    sent = server.hits("/go")[0].headers
+    assert sent["authorization"] == "Basic YW5uOnB3LTEyMzQ=" and sent["cookie"] == "session=abc123"
+    elsewhere = inner.hits("/elsewhere")[0].headers
+    assert "authorization" not in elsewhere and "cookie" not in elsewhere
+    assert elsewhere["accept-language"] == "de"
+
+
 def test_basic_auth(server: LocalServer) -> None:
     """auth = { user, password } is sent as HTTP Basic."""
     server.routes["/page"] = Route(200, article("Basic"))

@@ -235,12 +235,16 @@ def test_robots_txt_is_obeyed(service: Running) -> None:
 
 
 def test_a_request_that_is_no_clean_request_is_told_why(service: Running) -> None:
-    """400 with one line saying what is wrong: neither url nor html, both biases, a bad URL."""
+    """400 with one line saying what is wrong: neither url nor html, both biases, a bad URL, a flag
+    that is not JSON's true or false ("yes", 0 and "off" were taken: pydantic's lax mode)."""
     for body, reason in [
         ({}, "give url, or html"),
         ({"html": "<p>x</p>", "precision": True, "recall": True}, "precision and recall exclude each other"),
         ({"url": "ftp://a.example/"}, "not an http(s) URL"),
         ({"url": "https://a.example/", "colour": "red"}, "colour"),
+        ({"html": "<p>x</p>", "precision": "yes"}, "precision: Input should be a valid boolean"),
+        ({"html": "<p>x</p>", "tables": 0}, "tables: Input should be a valid boolean"),
+        ({"html": "<p>x</p>", "comments": "off"}, "comments: Input should be a valid boolean"),
     ]:
         answer = _post(service, "/v1/clean", body)
         assert answer.status_code == 400 and reason in answer.json()["error"], answer.text
@@ -332,17 +336,30 @@ def test_openapi_docs_describe_the_routes(service: Running) -> None:
         ),
         (["--token-file", "two-lines", "--host", "192.0.2.1"], {}, "the token holds '\\n'"),
         (["--host", "192.0.2.1"], {"SCRAPER_TOKEN": "abc\x1bdef"}, "SCRAPER_TOKEN: the token holds '\\x1b'"),
+        (
+            ["--host", "192.0.2.1"],
+            {"SCRAPER_TOKEN": "my secret"},
+            "SCRAPER_TOKEN: the token holds ' ', which a bearer",
+        ),
+        (
+            ["--host", "192.0.2.1"],
+            {"SCRAPER_TOKEN": "caf\u00e9-t0k3n"},
+            "the token holds '\u00e9', which a bearer",
+        ),
+        (["--token-file", "tabbed", "--host", "192.0.2.1"], {}, "--token-file tabbed: the token holds '\\t'"),
     ],
 )
 def test_serve_refuses_to_run_unsafe(
     args: list[str], env: dict[str, str], reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No token, or no authentication off loopback, is a usage error (exit 2) naming what to do; so
-    is a token file of more than 4 KiB (`--token-file /dev/zero` was read until memory ran out), and
-    a token no header can carry (two lines: every request was 401)."""
+    is a token file of more than 4 KiB (`--token-file /dev/zero` was read until memory ran out), a
+    token no header can carry (two lines: every request was 401), and one that is no bearer token
+    (a space, a tab, a non-ASCII letter: it was taken)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "huge-token").write_bytes(b"t" * 5000)
     (tmp_path / "two-lines").write_bytes(b"t0k3n\nsecond line\n")  # a header cannot carry it
+    (tmp_path / "tabbed").write_bytes(b"t0k3n\tsecond\n")
     done = CliRunner().invoke(cli, ["serve", *args], env={"SCRAPER_TOKEN": "", **env})
     assert done.exit_code == 2
     assert reason in done.stderr
@@ -359,8 +376,16 @@ def test_serve_on_a_port_in_use_is_one_line_and_exit_2() -> None:
         env = {**os.environ, "SCRAPER_TOKEN": TOKEN}
         done = subprocess.run(command, check=False, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
-    assert f"scraper: cannot serve on 127.0.0.1:{port}" in done.stderr
-    assert "Traceback" not in done.stderr
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"scraper: cannot serve on 127.0.0.1:{port}: Address already in use")
+
+
+def test_serve_on_an_address_this_machine_lacks_is_one_line_and_exit_2() -> None:
+    """`--host 999.1.1.1`: one line naming the address and why, exit 2, before the workers start
+    (uvicorn's own error line said why, ours only "see uvicorn's error above")."""
+    done = CliRunner().invoke(cli, ["serve", "--host", "999.1.1.1"], env={"SCRAPER_TOKEN": TOKEN})
+    assert done.exit_code == 2
+    assert "cannot serve on 999.1.1.1:8000: no address of this machine (" in done.stderr
 
 
 def test_serve_runs_as_a_command_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -471,11 +496,24 @@ def test_empty_html_or_an_empty_response_fails_as_clean_fails_it(service: Runnin
     assert (line["status"], line["error"]) == (422, "https://news.example/a: empty input")
 
 
+def test_html_of_nul_characters_fails_as_clean_fails_it(service: Running, tmp_path: Path) -> None:
+    """`html` of NUL characters is binary content, 422 with `clean`'s reason for the same bytes in
+    a file (exit 1): it was a 200 with the skip record "no main content"."""
+    reason = "undecodable bytes: binary content (NUL and control bytes)"
+    answer = _post(service, "/v1/clean", {"html": "\x00" * 2000})
+    assert (answer.status_code, answer.json()) == (422, {"error": f"html: {reason}"})
+    (tmp_path / "nul.html").write_bytes(b"\x00" * 2000)
+    done = CliRunner().invoke(cli, ["clean", str(tmp_path / "nul.html"), "--jobs", "1"])
+    assert done.exit_code == 1 and f"nul.html: {reason}" in done.stderr
+
+
 def test_every_error_has_the_one_shape_and_no_password(service: Running) -> None:
     """A body JSON cannot read for another reason than its syntax (nested 100,000 deep, a number
     of 5,000 digits, bytes that are no UTF-8) and an unknown path are `{"error": reason}` like
     every other error (FastAPI said `{"detail": "There was an error parsing the body"}`); a URL's
-    password is `***` in an error (the service echoed it)."""
+    password is `***` in an error (the service echoed it). An unknown route or method names the
+    request and the routes ("Not Found"), and a validator's reason comes without pydantic's
+    "Value error, " before it."""
     sent = {
         b'{"html": '
         + b"[" * 100_000
@@ -489,7 +527,19 @@ def test_every_error_has_the_one_shape_and_no_password(service: Running) -> None
             service.base + "/v1/clean", content=body, headers={**AUTH, "Content-Type": "application/json"}
         )
         assert answer.status_code == 400 and answer.json()["error"].startswith(said)
-    assert httpx.get(service.base + "/v1/nowhere", headers=AUTH).json() == {"error": "Not Found"}
+    routes = "POST /v1/clean, POST /v1/clean/batch, GET /healthz, GET /docs"
+    answer = httpx.get(service.base + "/v1/nowhere", headers=AUTH)
+    assert (answer.status_code, answer.json()) == (
+        404,
+        {"error": f"GET /v1/nowhere: no such route ({routes})"},
+    )
+    answer = httpx.get(service.base + "/v1/clean", headers=AUTH)
+    assert (answer.status_code, answer.json()) == (
+        405,
+        {"error": f"GET /v1/clean: method not allowed ({routes})"},
+    )
+    answer = _post(service, "/v1/clean", {"html": "<p>x</p>", "url": "javascript:alert(1)"})
+    assert answer.json() == {"error": "body: url: not an http(s) URL: 'javascript:alert(1)'"}
     dead = service.private.url("/story").replace("http://", "http://reader:hunter22@")
     answer = _post(service, "/v1/clean", {"url": dead})
     assert answer.status_code == 422 and "reader:***@" in answer.text and "hunter22" not in answer.text

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from scraper.cli import cli
 from scraper.errors import LockedError
 from scraper.store.lock import crawl_lock, lock_path
 
@@ -74,3 +76,43 @@ def test_the_lock_is_taken_on_the_resolved_path(tmp_path: Path, through: str) ->
     ):
         pass
     assert lock_path(other) == lock_path(real) == real.with_name("store.db.lock")
+
+
+def test_a_run_that_fails_removes_only_a_lock_file_it_made(tmp_path: Path) -> None:
+    """A run that raises leaves no lock file it made for nothing; one that was there stays, and a
+    run that ends well keeps its lock file (removing it could let two runs hold the store)."""
+    db = tmp_path / "store.db"
+    with pytest.raises(RuntimeError), crawl_lock(db):
+        raise RuntimeError("refused")
+    assert not lock_path(db).exists()
+    with crawl_lock(db):
+        pass
+    assert lock_path(db).exists()
+    with pytest.raises(RuntimeError), crawl_lock(db):
+        raise RuntimeError("refused")
+    assert lock_path(db).exists()
+
+
+def test_a_crawl_refusing_a_file_that_is_no_store_leaves_no_lock_file(tmp_path: Path) -> None:
+    """`crawl --db notes.txt` refuses the file (exit 2, one line naming it) and leaves no
+    `notes.txt.lock` beside it."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    done = CliRunner().invoke(cli, ["crawl", "https://a.example/", "--db", str(notes)])
+    assert done.exit_code == 2
+    assert done.stderr.strip().endswith("notes.txt: cannot open: file is not a database")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    assert notes.read_text() == "my notes\n"
+
+
+def test_a_store_path_that_is_no_regular_file_is_refused(tmp_path: Path) -> None:
+    """`crawl --db PIPE` (as `--db /dev/null`) is one line naming it, exit 2, and leaves nothing
+    beside it: SQLite left a `-journal` there and said "cannot rollback - no transaction is active"."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    done = CliRunner().invoke(cli, ["crawl", "https://a.example/", "--db", str(pipe)])
+    assert done.exit_code == 2
+    assert done.stderr.strip().endswith(
+        f"{pipe}: not a regular file (a device, a pipe or a socket): a store is a file"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
