@@ -278,7 +278,10 @@ def _by_language(sample: bytes, high: list[int], encoding: str) -> str | None:
         else:
             spans.append([max(at - _AROUND, 0), at + _AROUND])
     tree = parse_html("\n".join(sample[a:b].decode("latin-1") for a, b in spans), "sample")
-    words = (tree.body.text(separator=" ") if tree.body is not None else "").encode("latin-1")
+    # a character reference (&#8220;, &mdash;) reads as a character no byte of the page is: it
+    # has no reading in any code page, so it is left out of the words weighed
+    text = tree.body.text(separator=" ") if tree.body is not None else ""
+    words = text.encode("latin-1", errors="ignore")
     if not _NON_ASCII.search(words):  # in markup alone (an attribute, a comment): nothing to read
         return None
     from scraper.langid import shared  # noqa: PLC0415  # numpy and the model: only when needed
