@@ -120,6 +120,11 @@ def plain_text(body: etree._Element) -> str:
     """
     body = without_images(body)
     etree.strip_tags(body, "ref")
+    for code in body.iter("code"):  # two code blocks in a row: xmltotxt ran them on ("}// next")
+        parent, after = code.getparent(), code.getnext()
+        in_block = parent is not None and parent.tag in _CODE_BLOCK_PARENTS
+        if in_block and after is not None and after.tag == "code" and not (code.tail or "").strip():
+            code.tail = "\n"
     lines = (" ".join(line.split()) for line in xmltotxt(body, False).splitlines())
     return "\n".join(line for line in lines if line)
 

@@ -644,3 +644,21 @@ def test_a_paragraph_that_is_a_declared_body_whole_is_split_into_its_paragraphs(
     assert body[2].tail == "tail"
     assert len(body) == 6
     assert not split_declared(body, declared)
+
+
+def test_two_code_blocks_in_a_row_keep_the_line_between_them() -> None:
+    """Two code blocks in a row (a diff shown in several <pre>, kept whole) ran on in the text of
+    the XML: the first's last line and the second's first ("}// Fetch all entries"), a line break
+    of code lost. Code inline in a paragraph still runs on as the sentence does."""
+    body = etree.fromstring(
+        "<main><p>The change:</p><code>x := 1\n}</code><code>// Fetch all entries\ny := 2</code>"
+        "<p>Use <code>a</code><code>b</code> here.</p></main>"
+    )
+    assert plain_text(body).splitlines() == [
+        "The change:",
+        "x := 1",
+        "}",
+        "// Fetch all entries",
+        "y := 2",
+        "Use ab here.",
+    ]
