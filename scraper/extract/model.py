@@ -135,11 +135,10 @@ LABEL_WORDS = 5
 # list; trafilatura's evaluation does not). Chosen by the site-grouped CV (docs/model.md).
 PARAGRAPH_WORDS, ISLAND_WORDS, STRAY_COMMENT = 15, 25, 0.1
 # A code block (`<pre>`) the first model drops right after a kept block continues the text that
-# introduces it (a manual's example under its sentence, the page's last block too), however short,
-# where the model's lean to keep it is CODE_WANTED or more, neither trafilatura's rules remove it
-# nor the model takes it for a comment at more than STRAY_COMMENT (`continued`'s `code`). A refit
-# model doubts a closing one-line example as it doubts a page's last short lines, its footer.
-CODE_WANTED = 0.0
+# introduces it (a manual's example under its sentence, the page's last block too), however short
+# and whatever the model's lean, where neither trafilatura's rules remove it nor the model takes it
+# for a comment at more than STRAY_COMMENT (`continued`'s `code`). A refit model doubts a closing
+# one-line example as it doubts a page's last short lines, its footer.
 RAIL_ITEMS, RAIL_LINKS, RAIL_WORDS = 2, 0.8, 30
 # A list page's items (`items`): the blocks a model doubts and drops (not voted out by
 # trafilatura's rules, nor in a comment area or a sidebar by their nearest ancestors' class words)
@@ -915,8 +914,8 @@ def _sure_story(
         paragraphs = [s and n >= PARAGRAPH_WORDS for s, n in zip(stray, counted, strict=True)]
         # a code block the model drops, neither voted out nor a likely comment
         code = [
-            tag == "pre" and not v and w >= CODE_WANTED and row[COMMENT] <= STRAY_COMMENT and n > 0
-            for tag, v, w, row, n in zip(tags, voted, wants, classes, counted, strict=True)
+            tag == "pre" and not v and row[COMMENT] <= STRAY_COMMENT and n > 0
+            for tag, v, row, n in zip(tags, voted, classes, counted, strict=True)
         ]  # fmt: skip
         # a standfirst trafilatura's rules remove (classed a teaser) is the page's under its title
         kept = continued(verdicts, paragraphs, tags, [
@@ -1112,7 +1111,7 @@ def continued(
     first kept block, where the story starts (a theme's logo or a section's name in an `<h1>`
     comes before it; a later `<h1>` heads a teaser or a rail's story, whose summary is no
     standfirst of the page's), else (none before it, or nothing kept) the page's first `<h1>`.
-    One of `code` (dropped code blocks, `CODE_WANTED`) continues the kept block before it, of any
+    One of `code` (dropped code blocks) continues the kept block before it, of any
     tag (the sentence that introduces it, or the example before it: a run of code blocks is kept
     whole). Each other block is judged by the verdicts as they were."""
     found = list(verdicts)
