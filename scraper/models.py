@@ -29,6 +29,11 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def counted(count: int, noun: str) -> str:
+    """ "1 input", "2 inputs": a count of a noun as a summary or progress line says it."""
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def portable_name(name: str) -> str:
     """A file name (or `FILE#OFFSET`) as text every output can hold, losslessly.
 

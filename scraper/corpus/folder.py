@@ -43,7 +43,7 @@ from scraper.corpus.shards import OutputDir
 from scraper.corpus.sources import Input, input_sizes
 from scraper.corpus.warc import record_offset
 from scraper.errors import SourceError, WriteError
-from scraper.models import CleanProgress, portable_name
+from scraper.models import CleanProgress, counted, portable_name
 from scraper.verdict import KEPT, Verdict, head, judge_document
 
 # what turns inputs into cleaned pages, in input order
@@ -99,21 +99,16 @@ def summary(counts: Mapping[str, int], *, inputs: int) -> list[str]:
     unusable = sum(groups[FAILED_INPUT].values())
     pages = sum(counts.values()) - records - unusable
     totals = ", ".join(f"{kind} {sum(groups[kind].values())}" for kind in kinds[:3])
-    first = f"cleaned {_many(inputs, 'input')}, {_many(pages, 'page')}: "
+    first = f"cleaned {counted(inputs, 'input')}, {counted(pages, 'page')}: "
     first += f"written {counts.get(WRITTEN, 0)}, {totals}"
-    first += f"; {_many(unusable, 'input')} failed" if unusable else ""
+    first += f"; {counted(unusable, 'input')} failed" if unusable else ""
     lines = [first + (f"; {records} web archive records that are no page" if records else "")]
     for kind, group in groups.items():
         for reason, count in sorted(group.items(), key=lambda item: (-item[1], item[0])):
             # "failed input 1: ..." read as the first input's failure: the count says what it counts
-            head = f"failed {_many(count, 'input')}" if kind == FAILED_INPUT else f"{kind} {count}"
+            head = f"failed {counted(count, 'input')}" if kind == FAILED_INPUT else f"{kind} {count}"
             lines.append(f"  {head}: {reason}")
     return lines
-
-
-def _many(count: int, noun: str) -> str:
-    """ "1 input", "2 inputs": the summary's counts of inputs and pages ("cleaned 1 inputs")."""
-    return f"{count} {noun}{'s' * (count != 1)}"
 
 
 class ErrorLog:

@@ -22,7 +22,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from scraper.models import CleanProgress, CrawlProgress, iso_utc, utc_now
+from scraper.models import CleanProgress, CrawlProgress, counted, iso_utc, utc_now
 
 __all__ = ["LogProgress", "announce_run", "clean_progress", "progress_display"]
 
@@ -110,9 +110,8 @@ class _CleanLines:
         self._next = now + self._interval
         elapsed = max(now - self._start, 1e-9)
         line = (
-            f"{iso_utc(utc_now())} cleaned {progress.pages} page{'s' * (progress.pages != 1)} "
-            f"({progress.pages / elapsed:.1f} pages/s), {progress.inputs} of {self._total} "
-            f"input{'s' * (self._total != 1)}"  # "cleaned 1 page, 0 of 1 input", not "1 pages", "1 inputs"
+            f"{iso_utc(utc_now())} cleaned {counted(progress.pages, 'page')} "
+            f"({progress.pages / elapsed:.1f} pages/s), {progress.inputs} of {counted(self._total, 'input')}"
         )
         if self._bytes:
             line += f", {_bytes_read(progress.read, self._bytes)} read"
