@@ -139,6 +139,15 @@ PARAGRAPH_WORDS, ISLAND_WORDS, STRAY_COMMENT = 15, 25, 0.1
 # and whatever the model's lean, where neither trafilatura's rules remove it nor the model takes it
 # for a comment at more than STRAY_COMMENT (`continued`'s `code`). A refit model doubts a closing
 # one-line example as it doubts a page's last short lines, its footer.
+# So does a list's run of items (`<li>`, LIST_ITEMS or more in a row) right after a kept block,
+# none of them mostly link text (under LINKED), voted out or a likely comment, each kept or doubted:
+# the story's own short list (a medal table, a critic's films), which a refit model half drops item
+# by item as it does a footer's short lines; the run is kept whole, and so is a doubted line
+# introducing it (ending in a colon, "The medal table:") between the kept block and the list
+# (`continued`'s `items` and `intros`), where the kept block before them is no label (short and
+# doubted: an ad box's "Sponsored links"). A rail of headlines is link text; a footer's list follows
+# no kept block, or holds a block the model is sure is boilerplate.
+LIST_ITEMS = 2
 RAIL_ITEMS, RAIL_LINKS, RAIL_WORDS = 2, 0.8, 30
 # A list page's items (`items`): the blocks a model doubts and drops (not voted out by
 # trafilatura's rules, nor in a comment area or a sidebar by their nearest ancestors' class words)
@@ -917,11 +926,19 @@ def _sure_story(
             tag == "pre" and not v and row[COMMENT] <= STRAY_COMMENT and n > 0
             for tag, v, row, n in zip(tags, voted, classes, counted, strict=True)
         ]  # fmt: skip
+        # a list's item or its intro the model doubts, neither voted out, a likely comment nor a link
+        items = intros = None
+        if links is not None and texts is not None:
+            items = [
+                d and not v and row[COMMENT] <= STRAY_COMMENT and link < LINKED
+                for d, v, row, link in zip(doubted, voted, classes, links, strict=True)
+            ]  # fmt: skip
+            intros = [x and t.rstrip().endswith((":", "\uff1a")) for x, t in zip(items, texts, strict=True)]
         # a standfirst trafilatura's rules remove (classed a teaser) is the page's under its title
         kept = continued(verdicts, paragraphs, tags, [
             d and v and row[COMMENT] <= STRAY_COMMENT and n >= PARAGRAPH_WORDS
             for d, v, row, n in zip(doubted, voted, classes, counted, strict=True)
-        ], code)  # fmt: skip
+        ], code, items=items, intros=intros, labels=labels)  # fmt: skip
         # a code block kept so is no label closing the text, nor an island
         codes = zip(labels, code, kept, verdicts, strict=True)
         labels = [x and not (c and k and not v) for x, c, k, v in codes]
@@ -1101,6 +1118,10 @@ def continued(
     tags: list[str],
     under_title: list[bool] | None = None,
     code: list[bool] | None = None,
+    *,
+    items: list[bool] | None = None,
+    intros: list[bool] | None = None,
+    labels: list[bool] | None = None,
 ) -> list[int]:
     """The verdicts after keeping each dropped one of the `paragraphs` (doubted blocks of a
     paragraph's length, `sure`) that continues the story: a kept block of its own tag is beside it
@@ -1113,8 +1134,12 @@ def continued(
     standfirst of the page's), else (none before it, or nothing kept) the page's first `<h1>`.
     One of `code` (dropped code blocks) continues the kept block before it, of any
     tag (the sentence that introduces it, or the example before it: a run of code blocks is kept
-    whole). Each other block is judged by the verdicts as they were."""
-    found = list(verdicts)
+    whole). A run of `items` (list items, each kept or doubted, LIST_ITEMS or more in a row) right
+    after a kept block that is none of `labels` (short and doubted: an ad box's "Sponsored links"
+    heads no story's list), or after one of `intros` (a doubted line ending in a colon) right after
+    it, is the story's list and is kept whole, with its intro. Each other block is judged by the
+    verdicts as they were."""
+    found = list(verdicts) if items is None else _listed(verdicts, tags, items, intros, labels)
     last = len(verdicts) - 1
     start = next((i for i, v in enumerate(verdicts) if v), -1)  # none kept: no story to start
     heads = [i for i, tag in enumerate(tags) if tag == "h1"]
@@ -1130,6 +1155,36 @@ def continued(
         after = i < last and bool(verdicts[i + 1]) and tags[i + 1] == tag
         if before or after:
             found[i] = CONTENT
+    return found
+
+
+def _listed(
+    verdicts: list[int],
+    tags: list[str],
+    items: list[bool],
+    intros: list[bool] | None,
+    labels: list[bool] | None,
+) -> list[int]:
+    """`continued`'s lists: the verdicts with each run of `items` (`<li>` blocks, each kept or
+    doubted and eligible) of LIST_ITEMS or more right after a kept block none of `labels`, or after
+    one of `intros` right after such a block, kept whole (the intro too)."""
+    found = list(verdicts)
+    i = 0
+    while i < len(tags):
+        if tags[i] != "li":
+            i += 1
+            continue
+        end = i
+        while end < len(tags) and tags[end] == "li":
+            end += 1
+        intro = intros is not None and i > 1 and intros[i - 1] and not verdicts[i - 1] and tags[i - 1] != "li"
+        anchor = i - 2 if intro else i - 1
+        whole = all(verdicts[j] or items[j] for j in range(i, end))
+        story = anchor >= 0 and bool(verdicts[anchor]) and not (labels is not None and labels[anchor])
+        if end - i >= LIST_ITEMS and whole and story:
+            for j in range(anchor + 1, end):
+                found[j] = found[j] or CONTENT
+        i = end
     return found
 
 

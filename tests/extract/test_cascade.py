@@ -518,6 +518,45 @@ def test_a_dropped_code_block_continues_the_text_introducing_it() -> None:
     assert model.sure(rows, _sizes(rows, run), texts=run, tags=["p", "p", "pre", "pre"]) == [c, c, c, c]
 
 
+def test_a_storys_closing_list_after_kept_text_is_kept_whole() -> None:
+    """A story's own short list (a medal table, a critic's films) right after its kept text, which a
+    refit first model half drops item by item as it does a footer's short lines: the run of items
+    stays whole, with a doubted line introducing it ("The medal table:"). Not a list of links (a
+    rail), one after a dropped block or a doubted label, one holding an item the model is sure is
+    boilerplate or one trafilatura's rules vote out, nor a lone item."""
+    c, b = model.CONTENT, model.BOILERPLATE
+    half = [0.52, 0.48, 0.0]  # doubted, leaning to drop by a hair
+    texts = [STORY_TEXT, OTHER_TEXT, "The medal table:", "Norway (16)", "Germany (12)", "Canada (11)"]
+    tags = ["p", "p", "p", "li", "li", "li"]
+    rows = [SURE, SURE, LEANS, UNSURE, half, half]
+    sizes = _sizes(rows, texts)
+    links = [0.0] * 6
+    assert model.sure(rows, sizes, texts=texts, tags=tags, links=links) == [c] * 6
+    assert model.sure(rows, sizes, texts=texts, tags=tags, links=[0.0] * 3 + [1.0] * 3) == [c, c, b, b, b, b]
+    gone = [SURE, GONE, LEANS, UNSURE, half, half]
+    assert model.sure(gone, _sizes(gone, texts), texts=texts, tags=tags, links=links) == [c, b, b, b, b, b]
+    footer = [SURE, SURE, LEANS, UNSURE, half, GONE]
+    found = model.sure(footer, _sizes(footer, texts), texts=texts, tags=tags, links=links)
+    assert found is not None and found[3:] == [b] * 3
+    votes = [0.0] * 5 + [1.0]
+    assert (model.sure(rows, sizes, texts=texts, tags=tags, links=links, votes=votes) or [])[3:] == [b] * 3
+    unsaid = [STORY_TEXT, OTHER_TEXT, "The medal table", *texts[3:]]  # no colon: no intro
+    assert (model.sure(rows, sizes, texts=unsaid, tags=tags, links=links) or [c] * 6)[2] == b
+    films = [STORY_TEXT, OTHER_TEXT, "The films", "Vertigo (1958)", "Chinatown (1974)"]
+    rows = [SURE, SURE, [0.2, 0.8, 0.0], half, UNSURE]
+    headed = ["p", "p", "h2", "li", "li"]
+    found = model.sure(rows, _sizes(rows, films), texts=films, tags=headed, links=[0.0] * 5)
+    assert found == [c] * 5
+    boxed = [SURE, SURE, UNSURE, half, UNSURE]  # under a doubted label: an ad box's "Sponsored links"
+    ads = [STORY_TEXT, OTHER_TEXT, "Sponsored links", "Vertigo (1958)", "Chinatown (1974)"]
+    boxes = ["p", "p", "div", "li", "li"]
+    found = model.sure(boxed, _sizes(boxed, ads), texts=ads, tags=boxes, links=links[:5])
+    assert found is not None and found[3] == b
+    lone = [SURE, SURE, [0.2, 0.8, 0.0], half]
+    found = model.sure(lone, _sizes(lone, films[:4]), texts=films[:4], tags=headed[:4], links=links[:4])
+    assert found is not None and found[3] == b
+
+
 def test_first_choice_keeps_a_closing_code_block() -> None:
     """The same through a page's blocks: a `<pre>` in a highlighter's `<div>` is a code block."""
     code = "client = Client(retry=Retry(attempts=1))"
