@@ -62,7 +62,8 @@ def _names(value: str) -> set[str]:
 def _variant(name: str) -> Iterator[None]:
     from scraper.extract import pipeline  # noqa: PLC0415
 
-    original_search, original_classify = pipeline._date_search, pipeline.classify
+    names = vars(pipeline)  # the module's globals: its functions call these by name
+    original_search, original_classify = names["_date_search"], names["classify"]
     kind: list[str] = []
 
     def classify(*args: Any, **kwargs: Any) -> Any:
@@ -84,16 +85,15 @@ def _variant(name: str) -> Iterator[None]:
     def no_search(facts: Any, html: str, tree: Any, page: Any, settings: Any) -> Callable[[], str | None]:
         return pipeline._no_search
 
-    if name == "no-date-search":
-        pipeline._date_search = no_search
-    elif name == "htmldate-markup":
-        pipeline._date_search = markup_only
-    elif name == "full-dated-kinds":
-        pipeline._date_search, pipeline.classify = dated_kinds, classify
+    replaced = {"no-date-search": no_search, "htmldate-markup": markup_only, "full-dated-kinds": dated_kinds}
+    if name in replaced:
+        names["_date_search"] = replaced[name]
+    if name == "full-dated-kinds":
+        names["classify"] = classify
     try:
         yield
     finally:
-        pipeline._date_search, pipeline.classify = original_search, original_classify
+        names["_date_search"], names["classify"] = original_search, original_classify
 
 
 def run(variants: list[str], limit: int | None, out: Path | None) -> None:
