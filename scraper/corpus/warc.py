@@ -347,7 +347,7 @@ class _Loader(ArcWarcRecordLoader):  # type: ignore[misc]  # warcio is untyped
         percent-encodes every space, so `http://exa mple.com/` was reported as the archive never
         wrote it ('http://exa%20mple.com/', "contains '%'"). A space in a path or query is still
         encoded, as warcio did (`/a b.html` is the page `/a%20b.html`)."""
-        written = rec_headers.get_header("WARC-Target-URI")
+        written = cast(str | None, rec_headers.get_header("WARC-Target-URI"))
         uri = cast(str | None, super()._ensure_target_uri_format(rec_headers)) or ""
         if written and " " in written:
             unwrapped = written[1:-1] if written.startswith("<") and written.endswith(">") else written
