@@ -311,6 +311,16 @@ def test_a_link_that_is_script_loses_its_link_in_every_output() -> None:
     assert "javascript" not in render_html(stored) and "the pier list" in render_html(stored)
 
 
+def test_a_password_in_the_pages_url_reaches_no_field_of_its_record() -> None:
+    """A page at `http://ann:pw@host/` (a URL given to clean, a WARC target) is written with
+    `***` for the password in its URLs, but its sitename, read from the URL where the page names
+    none, was the whole netloc: "ann:s3cretpw@a.example", in every record and shard."""
+    doc = clean_html(_article(), url="http://ann:s3cretpw@a.example/story")
+    assert doc.sitename == "a.example"
+    record = json.dumps(doc.to_record(), default=str)
+    assert "s3cretpw" not in record and "ann:***@a.example" in record
+
+
 def test_text_has_no_markdown() -> None:
     """The plain text carries the same words without any link, emphasis or heading syntax."""
     text = clean_html(_article(body=RICH)).text
