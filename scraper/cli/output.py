@@ -43,6 +43,11 @@ def for_terminal(stream: TextIO) -> TextIO:
     return cast(TextIO, _Shown(stream)) if stream.isatty() else stream
 
 
+def _shown(text: str) -> str:
+    """`text` with its control characters as escapes (`\\x1b`), the line breaks and tabs kept."""
+    return _TERMINAL_CONTROLS.sub(lambda m: repr(m[0])[1:-1], text)
+
+
 class _Shown:
     """A terminal's stream whose writes show control characters as escapes."""
 
@@ -50,7 +55,7 @@ class _Shown:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        return self._stream.write(_TERMINAL_CONTROLS.sub(lambda m: repr(m[0])[1:-1], text))
+        return self._stream.write(_shown(text))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -58,14 +63,15 @@ class _Shown:
 
 def warn(message: str) -> None:
     """An error line on stderr: shown even with --quiet. A file name that is not UTF-8 in it is
-    shown as in records (`models.portable_name`), a URL's password not at all (`urls.redacted`)."""
-    click.echo(f"scraper: {redacted(portable_name(message))}", err=True)
+    shown as in records (`models.portable_name`), a URL's password not at all (`urls.redacted`),
+    a control character as an escape (a file name of a folder walked may hold "\\x1b]0;...")."""
+    click.echo(f"scraper: {_shown(redacted(portable_name(message)))}", err=True)
 
 
 def note(message: str) -> None:
     """A line on stderr that is not an error (a skipped page, a stopping crawl): --quiet hides it."""
     if not quiet():
-        click.echo(f"scraper: {redacted(portable_name(message))}", err=True)
+        click.echo(f"scraper: {_shown(redacted(portable_name(message)))}", err=True)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -240,3 +240,16 @@ def test_a_pages_escape_sequences_reach_a_terminal_as_escapes_and_a_pipe_as_they
     text = shown.decode()
     assert "\x1b" not in text and "\x07" not in text and "\x08" not in text
     assert "Esc \\x1b]0;pwned\\x07 and \\x1b[2J here,\\x1b[31m red\\x1b[0m, and a\\x08 backspace." in text
+
+
+def test_a_file_name_holding_an_escape_sequence_is_shown_escaped_on_stderr(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A file of a folder walked (an archive unpacked, a download) may be named with an escape
+    sequence: its error line wrote it to the terminal as it was. Error lines show it escaped."""
+    named = tmp_path / "\x1b]0;pwned\x07.html"
+    named.write_text("   ")
+    result = runner.invoke(cli, ["clean", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert f"scraper: {tmp_path}/\\x1b]0;pwned\\x07.html: empty input" in result.stderr
