@@ -364,9 +364,19 @@ def _review_sections(page: Page) -> Iterator[LexborNode]:
             yield node
 
 
+# -- reader comments: the one home of the words that name them ------------------------------
+# The class word of one reader's comment: its own box, classed "comment" as a class of its own
+# (WordPress's `<li class="comment even depth-1">`, `_threads`), or a part of one by its tokens
+# ("comment-body", "comment-text": `_holds_title`)
+COMMENT = "comment"
+COMMENT_WORDS = frozenset({COMMENT})
 # the class/id words of a list of reader comments ("commentlist" and "comment-list" as blogs write
 # it, "comment_list", "comments", "dsq-comments"): a list each of whose items is a reader's comment
 COMMENT_LIST_WORDS = frozenset({"commentlist", "comment-list", "comments", "commentslist", "comments-list"})
+# what names a container of reader comments, one comment's or a thread's: whatever sits in it is a
+# comment, however it is classed ("comments" > "comment-reply post", "comment-text" > "single-post";
+# classify's repeated posts)
+IN_COMMENTS_WORDS = COMMENT_WORDS | COMMENT_LIST_WORDS
 _LIST_TAGS = frozenset({"ol", "ul"})
 # the class/id words of what a business chose to show of its clients' words ("client-comments",
 # "clients-comments", inside "testimonials"): the page's own, not a thread of readers. Not
@@ -415,16 +425,12 @@ def _comment_lists(page: Page) -> Iterator[LexborNode]:
             yield node
 
 
-# the class/id word of a comment's own element (WordPress's <article class="comment-body">)
-_COMMENT_WORDS = frozenset({"comment"})
-
-
 def _holds_title(thread: LexborNode) -> bool:
     """Whether a thread holds the page's title or main element (`holds_story`), an `<article>`
     that is one of its comments aside (WordPress writes each as `<article class="comment-body">`)."""
     if thread.css_first("h1, main") is not None:
         return True
-    return any(not class_words(article, _COMMENT_WORDS) for article in thread.css("article"))
+    return any(not class_words(article, COMMENT_WORDS) for article in thread.css("article"))
 
 
 # children classed "comment" (the whole class, not "comment-body") of one element: its thread
@@ -432,14 +438,15 @@ COMMENT_ITEMS = 2
 # what a thread's comment is laid out as: a box of its own, never a span of text (a code sample's
 # highlighted comments are `<span class="token comment">`)
 _COMMENT_ITEM_TAGS = frozenset({"li", "div", "article", "section", "dd", "dt", "tr"})
+_COMMENT_BOXES = f'[class~="{COMMENT}" i]'  # a whole class name, not one of its parts ("comment-meta")
 
 
 def _threads(body: LexborNode) -> list[LexborNode]:
     """The elements of which `COMMENT_ITEMS` or more children are boxes (`_COMMENT_ITEM_TAGS`)
-    classed "comment" (a class of its own: `[class~=comment]`), in page order, each once."""
+    classed `COMMENT` (a class of its own: `[class~=comment]`), in page order, each once."""
     counts: dict[int, int] = {}
     parents: dict[int, LexborNode] = {}
-    for item in body.css('[class~="comment" i]'):
+    for item in body.css(_COMMENT_BOXES):
         if item.tag in _COMMENT_ITEM_TAGS and (parent := item.parent) is not None:
             counts[parent.mem_id] = counts.get(parent.mem_id, 0) + 1
             parents[parent.mem_id] = parent
