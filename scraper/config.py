@@ -239,8 +239,9 @@ class FetchSettings:
 
     `proxy` routes every request through an HTTP(S) forward proxy (without it, `trust_env`
     reads HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY); `headers`, `cookie` and `auth` are
-    sent with every request. `[[sites]]` may set each of them (and `user_agent`,
-    `per_host_delay`, `per_host_concurrency`) for their own hosts: see `Settings.fetch_for`.
+    sent with every request to a host the user named (`Fetcher._named`). `[[sites]]` may set
+    each of them (and `user_agent`, `per_host_delay`, `per_host_concurrency`) for their own
+    hosts: see `Settings.fetch_for`.
     """
 
     user_agent: str = DEFAULT_USER_AGENT

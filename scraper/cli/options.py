@@ -161,7 +161,7 @@ def fetch_options(f: F) -> F:
             multiple=True,
             expose_value=False,
             callback=_fetch_flag,
-            help="Send this header with every request (repeatable); merged over [fetch] headers.",
+            help="Send this header to the hosts named (repeatable); merged over [fetch] headers.",
         ),
         click.option(
             "--render",

@@ -25,7 +25,6 @@ from trafilatura import metadata as trafilatura_metadata
 from trafilatura.settings import Document as _Extracted
 from trafilatura.xml import xmltotxt
 
-from scraper import dom
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
 from scraper.extract import model as block_model
@@ -1474,13 +1473,12 @@ def test_trafilaturas_fallback_to_a_declared_body_keeps_its_paragraphs() -> None
 def test_a_declared_body_is_bounded_as_the_page_is() -> None:
     """An `articleBody` written as HTML is the page's to write: an element of it with 60,000
     attributes (a lexbor parse quadratic in them, one C call no watchdog stops) loses those past
-    dom.MAX_ATTRIBUTES before it is read, in this process as the page itself does (dom.flattening),
-    and its text is read all the same."""
+    dom.MAX_ATTRIBUTES before it is read, as the page itself does (dom.bounded_html), and its
+    text is read all the same."""
     attributes = " ".join(f"data-a{i}=x" for i in range(60_000))
     body = f"<div {attributes}>{_DECLARED_PARAGRAPHS[0]}</div><p>{_DECLARED_PARAGRAPHS[1]}</p>"
     started = time.process_time()
-    with dom.flattening():
-        paragraphs = body_paragraphs(body)
+    paragraphs = body_paragraphs(body)
     assert time.process_time() - started < 2
     assert paragraphs == _DECLARED_PARAGRAPHS[:2]
 
