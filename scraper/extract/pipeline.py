@@ -476,6 +476,7 @@ def _judged(
         comments_last=page_type != "forum",
         tables=settings.include_tables,
         shown=times,
+        declared_product=trace.signals is None or trace.signals.own_product,
     )
     if chosen and (junk := unreadable([b.text for b in chosen])):
         chosen = [b for i, b in enumerate(chosen) if i not in junk]
