@@ -84,6 +84,7 @@ from scraper.extract.metadata import (
     choose_date,
     choose_language,
     declared_story,
+    marked_date,
     read_facts,
     stated_date,
     within_bound,
@@ -900,8 +901,9 @@ def _date_search(
     for it. What the search reads of the tree (its text) is read now, before the pre-pass.
 
     The date is searched only when JSON-LD and meta tags state no plausible date (nothing
-    outranks theirs), and never for `[extract] metadata = "stated"`. Its search of the text
-    counts only when the text writes out that full day: a year or a month alone ("1999
+    outranks theirs), and never for `[extract] metadata = "stated"`; for "markup", the date
+    elements are read on our own tree (`marked_date`), now, and htmldate is never run. Its
+    search of the text counts only when the text writes out that full day: a year or a month alone ("1999
     treadmill", "© 2019") is no date, and then only the markup is searched (and if the search of
     the text finds nothing, neither does the markup's count); `fast` searches the markup alone.
 
@@ -911,6 +913,8 @@ def _date_search(
     search of the text is the costly one)."""
     if not settings.searches_page or stated_date(facts, fetched_at=page.fetched_at) is not None:
         return _no_search
+    if not settings.searches_date:  # "markup": the date elements alone, read before the pre-pass
+        return functools.partial(_given, marked_date(tree))
     url = facts.canonical or page.final_url or page.url
     in_text = functools.partial(_find_date, html, url, extensive=True)
     in_markup = functools.partial(_find_date, html, url, extensive=False)
@@ -945,6 +949,11 @@ def _searched_date(
     # htmldate writes a found date as YYYY-MM-DD: a day, never stated here, so never kept
     found = in_markup()
     return None if found is not None and in_text() is None else found
+
+
+def _given(day: str | None) -> str | None:
+    """A date search made already: `metadata = "markup"`'s, on the tree before the pre-pass."""
+    return day
 
 
 def _no_search() -> str | None:
