@@ -206,13 +206,10 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     if trace.blocks:
         # what trafilatura kept, as the model learnt it: its main text, and a forum's replies with it
         judge_kept(trace.blocks, text if verdict.page_type == "forum" else main_text)
-    # trafilatura's output as the page reads it, and no text more often than the page shows it;
-    # after the blocks, whose features read what trafilatura kept as it kept it
-    if _as_the_page_reads(found, trace.blocks, trace, html, page.source, facts=facts) | _without_copies(
-        found, settings, times
-    ):
-        text, markdown = _with_comments(found, plain_text(found.body), settings)
     chosen = trace.chosen if trace.chosen is not None else _choose(trace, settings, verdict.page_type, times)
+    # after the blocks, whose features read what trafilatura kept as it kept it
+    if _edited(found, chosen, settings, trace, times, html=html, source=page.source, facts=facts):
+        text, markdown = _with_comments(found, plain_text(found.body), settings)
     shown = _shown(found, settings, chosen, trace)  # last: it edits found
     if chosen is not None:
         text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
@@ -422,6 +419,31 @@ def _as_the_page_reads(
     changed += [resplit(body, lines, laid_out) for body in bodies]
     trace.lap("model")  # the blocks, walked for the model
     return any(changed)
+
+
+def _edited(
+    found: _Extracted,
+    chosen: list[Block] | None,
+    settings: ExtractSettings,
+    trace: Trace,
+    times: Callable[[str], int],
+    *,
+    html: str,
+    source: str,
+    facts: PageFacts,
+) -> bool:
+    """trafilatura's output as the page reads it (`_as_the_page_reads`) and with no text more
+    often than the page shows it (`_without_copies`), in place, where something reads it: its
+    text where it stands (no blocks `chosen`), its elements where they give the chosen blocks'
+    Markdown and XML (`settings.forms`). Neither is read for the text, JSON lines or Parquet of a
+    page whose blocks are its text (about one page in eight): there it is left as it is. Whether
+    its text stands and changed."""
+    if chosen is not None and not settings.forms:
+        return False
+    changed = _as_the_page_reads(found, trace.blocks, trace, html, source, facts=facts) | _without_copies(
+        found, settings, times
+    )
+    return changed and chosen is None
 
 
 def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callable[[str], int]) -> bool:
@@ -992,7 +1014,8 @@ def _metadata(
         if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
             meta.sitename = meta.sitename.title()
     elif meta.url and (match := steps.META_URL.match(meta.url)):
-        meta.sitename = match[1]
+        # its host: trafilatura's pattern takes the whole netloc, a password in it included
+        meta.sitename = match[1].rpartition("@")[2]
     if call.search_page:
         names = None if meta.categories and meta.tags else catstags.Names.of(tree)
         meta.categories = meta.categories or catstags.search("category", tree, names)
