@@ -1136,11 +1136,36 @@ def _label_blocks(page: Page) -> Iterator[LexborNode]:
 
 
 def _teaser_links(page: Page) -> Iterator[LexborNode]:
-    """A short line like "Related: <a>Another story</a>" dropped into the middle of the text."""
+    """A short line like "Related: <a>Another story</a>" dropped into the middle of the text; or
+    the label alone on its line ("<p><strong>Read also:</strong></p>") with the link on the line
+    after it (`_labelled_link`), both."""
     for _, line in _labelled_lines(page, _TEASER_LABELS):
         text = text_of(line)
-        if len(text) <= 200 and link_density(line) >= 0.5:
+        if len(text) <= _TEASER_LINE and link_density(line) >= 0.5:
             yield line
+        elif (link := _labelled_link(line)) is not None:
+            yield line
+            yield link
+
+
+_TEASER_LINE = 200  # the most characters of a teaser's line (its label, if it has it, and its link)
+
+
+def _labelled_link(line: LexborNode) -> LexborNode | None:
+    """The line after `line` when `line` holds a teaser label and nothing else ("Read also:",
+    "Lue myös »") and that line is one short link (`_TEASER_LINE`, mostly linked text); not a list,
+    nor a line of several links: a story's own list of links may follow a "Related:" paragraph."""
+    if _norm(text_of(line)) not in _TEASER_LABELS:
+        return None
+    after = line.next
+    while after is not None and after.is_text_node and not (after.text_content or "").strip():
+        after = after.next
+    if after is None or after.is_text_node or after.tag in _INLINE_TAGS or after.tag in _LISTS:
+        return None
+    if len(after.css("a")) != 1:
+        return None
+    text = text_of(after)
+    return after if text and len(text) <= _TEASER_LINE and link_density(after) >= 0.5 else None
 
 
 def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[LexborNode, LexborNode]]:
