@@ -632,6 +632,20 @@ def test_a_teaser_label_alone_on_its_line_goes_with_the_link_after_it() -> None:
     assert _rules(removals) == {"teaser-link"}
 
 
+def test_an_encyclopedias_pointer_to_a_main_article_goes() -> None:
+    """ "Main article: <a>Ferry</a>" and "Hauptartikel: <a>Fähre</a>" under a section's heading point
+    to another article by a short name, as a teaser line links another story: they go. A line
+    whose words after the label are mostly not linked stays."""
+    prose = "<div>Further information: the board's report, <a href='/r'>online</a>, lists every fare.</div>"
+    html, removals = _strip(
+        f"<div>{STORY}<h2>Ferries</h2><div role='note'>Main article: <a href='/f'>Ferry</a></div>"
+        f"<div>Hauptartikel: <a href='/g'>Fähre</a></div>{prose}</div>"
+    )
+    assert "Main article" not in html and "Hauptartikel" not in html
+    assert "lists every fare" in html
+    assert _rules(removals) == {"teaser-link"}
+
+
 def test_a_label_whose_colon_follows_its_element_is_a_label() -> None:
     """ "<em>Read more</em>: <a>...</a>" is the same teaser line as "Read more: <a>...</a>", and
     "<b>Published</b>: 30 January 2017" the same meta line; a paragraph that opens with the words
