@@ -114,8 +114,10 @@ class Document:
     status: int | None
     date_source: str | None = None
     language_source: str | None = None
-    # which metadata was read (`[extract] metadata`): "full", the whole page searched as well, or
-    # "stated", only what the page states (a date or author it does not state is then left empty)
+    # which metadata was read (`[extract] metadata`): "full", the whole page searched as well;
+    # "markup", the same but a date only where the markup states one (JSON-LD, meta tags, the URL,
+    # `<time>`); or "stated", only what the page states (a date or author it does not state is
+    # then left empty)
     metadata_mode: str = "full"
     page_type: str = "article"
     quality: float = 1.0

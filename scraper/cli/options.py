@@ -114,6 +114,8 @@ def extraction_options(f: F) -> F:
         expose_value=False,
         callback=_extract_flag,
         help="full: also search the whole page for a date, byline, title, categories [default]; "
+        "markup: the same, but a date only where the markup states it (JSON-LD, meta tags, the URL, "
+        "<time>), no search of the text; "
         "stated: only what the page states (JSON-LD, meta tags, <title>, the URL), faster, for corpora.",
     )(f)
     for flag, name, text in reversed(options):
@@ -165,7 +167,7 @@ def fetch_options(f: F) -> F:
             multiple=True,
             expose_value=False,
             callback=_fetch_flag,
-            help="Send this header with every request (repeatable); merged over [fetch] headers.",
+            help="Send this header to the hosts named (repeatable); merged over [fetch] headers.",
         ),
         click.option(
             "--render",

@@ -462,6 +462,54 @@ def _dated_claims(
             yield DatedClaim(day, "text")
 
 
+# The elements htmldate's search of the markup reads for a date (`htmldate.core.date_candidates`
+# without its extensive search): its fast tags and footers, cued by their first id or class (or
+# an itemprop) as a date, a time, a byline, a post's details
+_DATED_TAGS = "div, h2, h3, h4, li, p, span, time, ul, footer, small"
+_UNCUED_TAGS = frozenset({"footer", "small"})
+_DATE_CUES = re.compile("[Mm]eta|time|publish|footer")
+_DATE_CLASS_CUES = re.compile(
+    "info|post_detail|block-content|byline|subline|posted|submitted|created-post|"
+    "publication|author|autor|field-content|fa-clock-o|fa-calendar|fecha|parution"
+)
+# htmldate's earliest date, as `find_date` is called (`set_date_params`)
+_HTMLDATE_EARLIEST = datetime(1995, 1, 1)  # noqa: DTZ001  # htmldate compares naive datetimes
+
+
+def marked_date(tree: LexborHTMLParser) -> str | None:
+    """The day the page's date elements write (`metadata = "markup"`): the first element that
+    htmldate's search of the markup would read (`_DATED_TAGS`, `_dated_element`) whose text or
+    title htmldate's regular expressions read as a day, in document order, on our own parse of
+    the intact page. No dateparser and no second parse: the cheap half of htmldate's markup
+    search, which finds most of its dates (a `<p class="post-date">March 5, 2019</p>`)."""
+    from htmldate.core import examine_text  # noqa: PLC0415  # htmldate: with the extractor
+    from htmldate.utils import Extractor  # noqa: PLC0415
+
+    options = Extractor(False, datetime.now(), _HTMLDATE_EARLIEST, True, "%Y-%m-%d")  # noqa: DTZ005
+    body = tree.body
+    for node in body.css(_DATED_TAGS) if body is not None else ():
+        if node.tag in _UNCUED_TAGS or _dated_element(node.attributes):
+            for text in (node.text(deep=True), node.attributes.get("title") or ""):
+                if text and (found := examine_text(text, options)):
+                    return str(found)
+    return None
+
+
+def _dated_element(attrs: dict[str, str | None]) -> bool:
+    """htmldate's test of an element's attributes (`is_date_candidate`): its first id or class,
+    or its itemprop, says "date" or "datum"; or that first id or class is cued as a time or a
+    post's details (`_DATE_CUES`), or its class as a byline or the like (`_DATE_CLASS_CUES`)."""
+    first = next((value or "" for key, value in attrs.items() if key in ("id", "class")), None)
+    for cue in (first, attrs.get("itemprop")):
+        if cue and ("date" in cue.replace("D", "d") or "datum" in cue):
+            return True
+    if not first:
+        return False
+    return (
+        _DATE_CUES.search(first) is not None or _DATE_CLASS_CUES.search(attrs.get("class") or "") is not None
+    )
+
+
 def _http_day(value: str) -> date | None:
     when = http_date(value)  # a malformed header states nothing
     return when.date() if when is not None else None

@@ -84,6 +84,7 @@ from scraper.extract.metadata import (
     choose_date,
     choose_language,
     declared_story,
+    marked_date,
     read_facts,
     stated_date,
     within_bound,
@@ -204,13 +205,10 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     if trace.blocks:
         # what trafilatura kept, as the model learnt it: its main text, and a forum's replies with it
         judge_kept(trace.blocks, text if verdict.page_type == "forum" else main_text)
-    # trafilatura's output as the page reads it, and no text more often than the page shows it;
-    # after the blocks, whose features read what trafilatura kept as it kept it
-    if _as_the_page_reads(found, trace.blocks, trace, html, page.source, facts=facts) | _without_copies(
-        found, settings, times
-    ):
-        text, markdown = _with_comments(found, plain_text(found.body), settings)
     chosen = trace.chosen if trace.chosen is not None else _choose(trace, settings, verdict.page_type, times)
+    # after the blocks, whose features read what trafilatura kept as it kept it
+    if _edited(found, chosen, settings, trace, times, html=html, source=page.source, facts=facts):
+        text, markdown = _with_comments(found, plain_text(found.body), settings)
     shown = _shown(found, settings, chosen, trace)  # last: it edits found
     if chosen is not None:
         text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
@@ -420,6 +418,31 @@ def _as_the_page_reads(
     changed += [resplit(body, lines, laid_out) for body in bodies]
     trace.lap("model")  # the blocks, walked for the model
     return any(changed)
+
+
+def _edited(
+    found: _Extracted,
+    chosen: list[Block] | None,
+    settings: ExtractSettings,
+    trace: Trace,
+    times: Callable[[str], int],
+    *,
+    html: str,
+    source: str,
+    facts: PageFacts,
+) -> bool:
+    """trafilatura's output as the page reads it (`_as_the_page_reads`) and with no text more
+    often than the page shows it (`_without_copies`), in place, where something reads it: its
+    text where it stands (no blocks `chosen`), its elements where they give the chosen blocks'
+    Markdown and XML (`settings.forms`). Neither is read for the text, JSON lines or Parquet of a
+    page whose blocks are its text (about one page in eight): there it is left as it is. Whether
+    its text stands and changed."""
+    if chosen is not None and not settings.forms:
+        return False
+    changed = _as_the_page_reads(found, trace.blocks, trace, html, source, facts=facts) | _without_copies(
+        found, settings, times
+    )
+    return changed and chosen is None
 
 
 def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callable[[str], int]) -> bool:
@@ -899,8 +922,9 @@ def _date_search(
     for it. What the search reads of the tree (its text) is read now, before the pre-pass.
 
     The date is searched only when JSON-LD and meta tags state no plausible date (nothing
-    outranks theirs), and never for `[extract] metadata = "stated"`. Its search of the text
-    counts only when the text writes out that full day: a year or a month alone ("1999
+    outranks theirs), and never for `[extract] metadata = "stated"`; for "markup", the date
+    elements are read on our own tree (`marked_date`), now, and htmldate is never run. Its
+    search of the text counts only when the text writes out that full day: a year or a month alone ("1999
     treadmill", "© 2019") is no date, and then only the markup is searched (and if the search of
     the text finds nothing, neither does the markup's count); `fast` searches the markup alone.
 
@@ -910,6 +934,8 @@ def _date_search(
     search of the text is the costly one)."""
     if not settings.searches_page or stated_date(facts, fetched_at=page.fetched_at) is not None:
         return _no_search
+    if not settings.searches_date:  # "markup": the date elements alone, read before the pre-pass
+        return functools.partial(_given, marked_date(tree))
     url = facts.canonical or page.final_url or page.url
     in_text = functools.partial(_find_date, html, url, extensive=True)
     in_markup = functools.partial(_find_date, html, url, extensive=False)
@@ -944,6 +970,11 @@ def _searched_date(
     # htmldate writes a found date as YYYY-MM-DD: a day, never stated here, so never kept
     found = in_markup()
     return None if found is not None and in_text() is None else found
+
+
+def _given(day: str | None) -> str | None:
+    """A date search made already: `metadata = "markup"`'s, on the tree before the pre-pass."""
+    return day
 
 
 def _no_search() -> str | None:

@@ -108,7 +108,7 @@ class ExtractionPool:
         """`preload`: the caller's modules whose functions run in the workers, imported once in
         the forkserver (besides the extractor's own, `extract/preload.py`)."""
         self._workers = max(1, workers)
-        dates = ["scraper.extract.preload_dates"] if settings.searches_page else []
+        dates = ["scraper.extract.preload_dates"] if settings.searches_date else []
         self._preload = ["scraper.extract.preload", *dates, *preload]
         self._timeout = settings.timeout
         self._max_memory = settings.max_memory

@@ -25,7 +25,6 @@ from trafilatura import metadata as trafilatura_metadata
 from trafilatura.settings import Document as _Extracted
 from trafilatura.xml import xmltotxt
 
-from scraper import dom
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
 from scraper.extract import model as block_model
@@ -1159,12 +1158,47 @@ def test_trafilatura_reads_json_ld_as_far_as_our_bound(monkeypatch: pytest.Monke
     assert handed[1] == 3 and 0 < handed[0] < MAX_JSON_VALUES // 2
 
 
+def test_markup_metadata_searches_the_page_but_not_its_text_for_a_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`metadata = "markup"` runs the byline, title, category and tag searches `full` runs and
+    reads the date its date elements write (a `<p class="date">`, a `<span class="post-date">`),
+    but never runs htmldate's search nor looks for a day in the text: a date the page writes
+    only in a sentence of its story is left null. The text is the same."""
+    page = _page(_SEARCHED_ONLY, url="https://news.example/story")
+    full = extract(page, ExtractSettings())
+    markup, searches = _searches_run(ExtractSettings(metadata="markup"), page)
+    assert {"trafilatura/metadata.py", "scraper/extract/authors.py"} <= {where for where, _ in searches}
+    assert (markup.date, markup.authors, markup.categories, markup.tags, markup.title) == (
+        "2021-03-14",
+        ("Ann Lee",),
+        full.categories,
+        full.tags,
+        full.title,
+    )
+    assert markup.text == full.text
+    dated = "<p class='date'>Published on <time datetime='2021-03-14'>14 March 2021</time></p>"
+    in_a_span = _page(_SEARCHED_ONLY.replace(dated, "<span class='post-date'>March 14, 2021</span>"))
+    in_words = _page(_SEARCHED_ONLY.replace(dated, "<p>The board first met on 14 March 2021 to plan it.</p>"))
+    assert extract(in_words, ExtractSettings()).date == "2021-03-14"
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("searched")
+
+    monkeypatch.setattr(pipeline, "find_date", never)
+    monkeypatch.setattr(pipeline, "states_some_day", never)
+    monkeypatch.setattr(pipeline, "states_day", never)
+    assert extract(page, ExtractSettings(metadata="markup")).date == "2021-03-14"
+    assert extract(in_a_span, ExtractSettings(metadata="markup")).date == "2021-03-14"
+    assert extract(in_words, ExtractSettings(metadata="markup")).date is None
+
+
 def test_every_record_says_which_metadata_was_read() -> None:
     """`metadata_mode` is the mode of `[extract] metadata`, on kept pages and on pages without a
     story alike, and in the record."""
     story = _page(_SEARCHED_ONLY)
     empty = _page(b"<html><body><nav><a href='/'>Home</a></nav></body></html>")
-    for mode in ("full", "stated"):
+    for mode in ("full", "markup", "stated"):
         settings = ExtractSettings(metadata=mode)
         assert extract(story, settings).metadata_mode == mode
         assert extract_document(empty, settings).metadata_mode == mode
@@ -1474,13 +1508,12 @@ def test_trafilaturas_fallback_to_a_declared_body_keeps_its_paragraphs() -> None
 def test_a_declared_body_is_bounded_as_the_page_is() -> None:
     """An `articleBody` written as HTML is the page's to write: an element of it with 60,000
     attributes (a lexbor parse quadratic in them, one C call no watchdog stops) loses those past
-    dom.MAX_ATTRIBUTES before it is read, in this process as the page itself does (dom.flattening),
-    and its text is read all the same."""
+    dom.MAX_ATTRIBUTES before it is read, as the page itself does (dom.bounded_html), and its
+    text is read all the same."""
     attributes = " ".join(f"data-a{i}=x" for i in range(60_000))
     body = f"<div {attributes}>{_DECLARED_PARAGRAPHS[0]}</div><p>{_DECLARED_PARAGRAPHS[1]}</p>"
     started = time.process_time()
-    with dom.flattening():
-        paragraphs = body_paragraphs(body)
+    paragraphs = body_paragraphs(body)
     assert time.process_time() - started < 2
     assert paragraphs == _DECLARED_PARAGRAPHS[:2]
 

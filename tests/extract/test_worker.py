@@ -57,6 +57,27 @@ def test_a_result_comes_back(pool: ExtractionPool) -> None:
     assert pool.submit("page", _sleep, 0.0).result() == "slept"
 
 
+def _parsed_depth(depth: int) -> int:
+    """In a worker: how deep the innermost <p> of a page of `depth` nested <div>s sits once parsed."""
+    from scraper.dom import parse_html  # noqa: PLC0415  # the parse a worker's extraction runs
+
+    html = "<body>" + "<div>" * depth + "<p>words</p>" + "</div>" * depth + "</body>"
+    node, levels = parse_html(html, "deep").css_first("p"), 0
+    while node is not None:
+        node, levels = node.parent, levels + 1
+    return levels
+
+
+def test_a_page_nested_a_hundred_thousand_deep_is_flattened_in_a_worker_too(pool: ExtractionPool) -> None:
+    """100,000 nested <div>s: lexbor's parse of them as written is minutes of one C call, so a
+    worker (serve, clean of many pages, crawls) failed over its time limit where `clean` of the
+    one page, flattened in its own process, gave the text. A worker's parse is flattened too."""
+    from scraper.dom import MAX_NESTING  # noqa: PLC0415  # the bound the depth stays within
+
+    # as written: about a minute of parse; flattened, a second (the flattening's own pass, loaded)
+    assert pool.submit("deep", _parsed_depth, 100_000, timeout=20).result() < MAX_NESTING + 10
+
+
 def _extractor_frozen() -> bool:
     """In a worker: whether the extractor, imported by the forkserver, is out of every collected
     generation (`gc.get_objects` lists those; frozen objects are in none)."""

@@ -162,11 +162,13 @@ def test_fast_and_links_act_as_clean_fast_and_links(service: Running, tmp_path: 
 
 
 def test_metadata_stated_acts_as_clean_metadata_stated(service: Running) -> None:
-    """`metadata: "stated"` leaves the date the page writes only in its text unread, and the
-    record says which metadata was read."""
+    """`metadata: "stated"` (and "markup") leaves the date the page writes only in its text unread,
+    and the record says which metadata was read."""
     body = {"html": _STORY, "url": "https://news.example/a"}
     stated = _post(service, "/v1/clean", {**body, "metadata": "stated"}).json()
     assert (stated["date"], stated["metadata_mode"]) == (None, "stated")
+    markup = _post(service, "/v1/clean", {**body, "metadata": "markup"}).json()
+    assert (markup["date"], markup["metadata_mode"]) == (None, "markup")
     assert _post(service, "/v1/clean", {**body, "metadata": "everything"}).status_code == 400
 
 
