@@ -576,6 +576,7 @@ def load_settings(path: str | Path | None, environ: Mapping[str, str] | None = N
 
     `${NAME}` in a `proxy`, `headers`, `cookie` or `auth` value is replaced by the environment
     variable NAME (`environ`, else the process environment); one that is not set is an error.
+    A `ConfigError` names the file, and the key where one is at fault (`PATH: fetch.max_byts`).
     """
     if path is None:
         return Settings()
@@ -592,7 +593,10 @@ def load_settings(path: str | Path | None, environ: Mapping[str, str] | None = N
         raise ConfigError(str(path), f"cannot read: {exc.strerror}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), f"invalid TOML: {exc}") from exc
-    return settings_from_dict(raw, environ)
+    try:
+        return settings_from_dict(raw, environ)
+    except ConfigError as exc:  # the key alone: which of the user's files held it was left to guess
+        raise ConfigError(f"{path}: {exc.key}" if exc.key else str(path), exc.reason) from None
 
 
 def settings_from_dict(raw: dict[str, Any], environ: Mapping[str, str] | None = None) -> Settings:

@@ -34,7 +34,7 @@ from scraper.dom import BLOCK_ELEMENTS
 from scraper.extract.model import LINKED, calls, drop_copies
 from scraper.extract.rules import closing_rails, count_lists, readable, unreadable
 from scraper.models import Document
-from scraper.urls import redacted
+from scraper.urls import is_safe_link, redacted
 
 __all__ = [
     "Content",
@@ -83,6 +83,7 @@ def content(found: _Extracted, settings: ExtractSettings, *, markdown: bool = Tr
         tree = body
         if not settings.include_links:
             etree.strip_tags(tree, "ref")
+        _unlink_unsafe(tree)
         if not settings.include_formatting:
             etree.strip_tags(tree, "hi")
         _xml_names(tree)
@@ -110,6 +111,17 @@ def _xml_names(tree: etree._Element) -> None:
         for name in [name for name in element.attrib if not _XML_NAME.fullmatch(name) and name[0] != "{"]:
             del element.attrib[name]
     etree.strip_tags(tree, _UNWRAPPED)
+
+
+def _unlink_unsafe(tree: etree._Element) -> None:
+    """A link whose target is script (`javascript:`, `data:`, `urls.is_safe_link`) loses its
+    link, its text kept: `--links` wrote `<a href="javascript:...">` into the HTML output and
+    `[text](<javascript:...>)` into the Markdown, run by whoever reads the output and clicks."""
+    unsafe = [ref for ref in tree.iter("ref") if not is_safe_link(ref.get("target") or "")]
+    for ref in unsafe:
+        ref.tag = _UNWRAPPED
+    if unsafe:
+        etree.strip_tags(tree, _UNWRAPPED)
 
 
 def plain_text(body: etree._Element) -> str:
@@ -1052,6 +1064,7 @@ def _as(element: etree._Element | None, tag: str, text: str, rend: str | None = 
 def _extracted(doc: Document) -> _Extracted:
     """`doc` as the trafilatura document its serialisers take: our metadata, our XML."""
     root = etree.fromstring(f"<doc>{doc.xml}</doc>") if doc.xml else etree.Element("doc")
+    _unlink_unsafe(root)  # a record stored before links were checked
     main = root.find("main")
     if main is None:  # a record without XML (stored before it was kept): one <p> per line
         main = etree.SubElement(root, "main")

@@ -1010,7 +1010,8 @@ def _metadata(
         if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
             meta.sitename = meta.sitename.title()
     elif meta.url and (match := steps.META_URL.match(meta.url)):
-        meta.sitename = match[1]
+        # its host: trafilatura's pattern takes the whole netloc, a password in it included
+        meta.sitename = match[1].rpartition("@")[2]
     if call.search_page:
         names = None if meta.categories and meta.tags else catstags.Names.of(tree)
         meta.categories = meta.categories or catstags.search("category", tree, names)

@@ -49,6 +49,12 @@ def _date(found: str | None, facts: PageFacts, last_modified: str | None = None)
         ("By Jane Doe Email the author", ("Jane Doe",)),
         ("Jane Doe, Staff Writer", ("Jane Doe",)),
         ("Jane Doe - Senior Reporter", ("Jane Doe",)),
+        ("Ann Writer", ("Ann Writer",)),  # a surname that is also a role: was "Ann"
+        ("Tom Chief", ("Tom Chief",)),
+        ("Ann Writer, Staff Writer", ("Ann Writer",)),
+        ("Jane Doe Writer", ("Jane Doe",)),
+        ("Reuters Staff", ("Reuters",)),
+        ("jane writer", ("Jane",)),
         ("Jane DoeMarch 3, 2024", ("Jane Doe",)),
         ("Jane Doe 12/03/2024 10:32", ("Jane Doe",)),
         ("Jane Doe Updated on", ("Jane Doe",)),

@@ -32,6 +32,7 @@ from scraper.extract import pipeline, rules
 from scraper.extract.authors import clean_authors
 from scraper.extract.blocks import FIRST_FEATURE_NAMES
 from scraper.extract.explanation import describe, explain
+from scraper.extract.formats import render_html, render_xml
 from scraper.extract.metadata import (
     MAX_JSON_VALUES,
     body_paragraphs,
@@ -283,6 +284,41 @@ def test_markdown_keeps_structure_and_links_and_emphasis_when_asked() -> None:
     assert '<ref target="https://board.example/minutes">' in rich.xml and "<ref" not in plain.xml
     assert '<hi rend="#b">early crossings</hi>' in rich.xml and "<hi" not in plain.xml
     assert rich.text == plain.text and rich.quality == plain.quality
+
+
+def test_a_link_that_is_script_loses_its_link_in_every_output() -> None:
+    """With --links, a `javascript:` or `data:` link in the story (however it is spelt: capitals,
+    spaces and tabs before and in its scheme) was written as it came: `<a href="javascript:...">`
+    in the HTML output, `[text](<javascript:...>)` in the Markdown, run by whoever reads the output
+    and clicks. It loses its link, its text kept; http(s), mailto and relative links stay. Stored
+    records written before are checked again when rendered."""
+    body = RICH.replace(
+        "<a href='https://board.example/minutes'>board minutes</a>",
+        "<a href='https://board.example/minutes'>board minutes</a>, <a href='javascript:alert(1)'>the"
+        " harbour office</a>, <a href=' \tJaVa\tScRiPt:alert(2)'>its clerk</a>, <a href='data:text/html,"
+        "&lt;script&gt;alert(3)&lt;/script&gt;'>the notice</a>, <a href='mailto:clerk@board.example'>the"
+        " mailbox</a> and <a href='/piers#north'>the pier list</a>",
+    )
+    doc = clean_html(_article(body=body), settings=ExtractSettings(include_links=True))
+    shown = [doc.xml, doc.markdown, render_html(doc), render_xml(doc), render_xml(doc, tei=True)]
+    for output in shown:
+        for script in ("javascript", "JaVa", "alert(", "data:text"):
+            assert script not in output, (script, output)
+    assert "the harbour office, its clerk, the notice" in doc.text
+    assert "[the mailbox](mailto:clerk@board.example)" in doc.markdown
+    assert '<ref target="/piers#north">the pier list</ref>' in doc.xml
+    stored = dataclasses.replace(doc, xml=doc.xml.replace('"/piers#north"', '"javascript:alert(4)"'))
+    assert "javascript" not in render_html(stored) and "the pier list" in render_html(stored)
+
+
+def test_a_password_in_the_pages_url_reaches_no_field_of_its_record() -> None:
+    """A page at `http://ann:pw@host/` (a URL given to clean, a WARC target) is written with
+    `***` for the password in its URLs, but its sitename, read from the URL where the page names
+    none, was the whole netloc: "ann:s3cretpw@a.example", in every record and shard."""
+    doc = clean_html(_article(), url="http://ann:s3cretpw@a.example/story")
+    assert doc.sitename == "a.example"
+    record = json.dumps(doc.to_record(), default=str)
+    assert "s3cretpw" not in record and "ann:***@a.example" in record
 
 
 def test_text_has_no_markdown() -> None:
