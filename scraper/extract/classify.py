@@ -51,7 +51,7 @@ from scraper.dom import (
     text_start,
     unchanged,
 )
-from scraper.extract.metadata import PageFacts, declared_story
+from scraper.extract.metadata import PRODUCT_TYPES, PageFacts, declared_story
 from scraper.extract.rules import CONSENT_WORDS, IN_COMMENTS_WORDS, holds_story
 
 JUNK_TYPES = frozenset({"block", "login", "consent", "js_shell", "not_found"})
@@ -116,6 +116,7 @@ class PageSignals:
     schema_types: frozenset[str]
     og_type: str
     reviews_item: bool = False  # a Review naming what it reviews (metadata.PageFacts)
+    own_product: bool = False  # a Product of its own, not one its list holds (metadata.PageFacts)
     links: int = 0  # <a href> in the body
     script_length: int = 0  # characters of inline <script> (not JSON data blocks)
     script_files: int = 0  # <script src>
@@ -209,6 +210,7 @@ def _measured(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
         schema_types=facts.schema_types,
         og_type=facts.og_type,
         reviews_item=facts.reviews_item,
+        own_product=facts.own_product,
         links=len(body.css("a[href]")) if body is not None else 0,
         script_length=sum(
             len(n.text(deep=True))
@@ -517,10 +519,9 @@ _ARTICLE_TYPES = frozenset({
 # a story the page declares itself to be (a Review is left out: one inside a Product is a customer's;
 # a Review naming what it reviews, `reviews_item`, is the page's own)
 _STORY_TYPES = _ARTICLE_TYPES - {"Review"}
-_PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel"})
 _TYPES_BY_SCHEMA: tuple[tuple[str, frozenset[str]], ...] = (
     ("forum", frozenset({"DiscussionForumPosting", "QAPage", "Question", "SocialMediaPosting"})),
-    ("product", _PRODUCT_TYPES),
+    ("product", PRODUCT_TYPES),
     ("documentation", frozenset({"TechArticle", "APIReference", "HowTo"})),
     ("article", _ARTICLE_TYPES),
     ("service", frozenset({"Service", "FinancialService", "ProfessionalService", "LocalBusiness", "Course"})),

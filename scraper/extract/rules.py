@@ -1129,6 +1129,22 @@ _TEASER_LABELS = _READ_ALSO | frozenset(
         "se også",  # Nordic
     }
 )  # fmt: skip
+# "Main article: <a>Firefox</a>": an encyclopedia's pointer from a section to the article of its
+# own (a "hatnote"), the name of a topic where a teaser names a story: a short link, so the line is
+# read as linked when what follows its label is (`_pointers`)
+_POINTER_LABELS = frozenset(
+    {
+        "main article", "main articles", "further information",
+        "hauptartikel",  # German
+        "article détaillé", "articles détaillés",  # French
+        "artículo principal", "artículos principales",  # Spanish
+        "voce principale",  # Italian
+        "artigo principal",  # Portuguese
+        "hoofdartikel",  # Dutch
+        "osobny artykuł",  # Polish
+        "huvudartikel",  # Swedish
+    }
+)  # fmt: skip
 _ARROWS = ("\u00bb", "\u203a", "\u2192", ">")  # », ›, →, >
 _INLINE_TAGS = frozenset({"span", "strong", "b", "em", "i", "label", "small", "time", "a", "font", "dt"})
 
@@ -1143,11 +1159,47 @@ def _label_blocks(page: Page) -> Iterator[LexborNode]:
 
 
 def _teaser_links(page: Page) -> Iterator[LexborNode]:
-    """A short line like "Related: <a>Another story</a>" dropped into the middle of the text."""
+    """A short line like "Related: <a>Another story</a>" dropped into the middle of the text; or
+    the label alone on its line ("<p><strong>Read also:</strong></p>") with the link on the line
+    after it (`_labelled_link`), both."""
     for _, line in _labelled_lines(page, _TEASER_LABELS):
         text = text_of(line)
-        if len(text) <= 200 and link_density(line) >= 0.5:
+        if len(text) <= _TEASER_LINE and link_density(line) >= 0.5:
             yield line
+        elif (link := _labelled_link(line)) is not None:
+            yield line
+            yield link
+    yield from _pointers(page)
+
+
+_TEASER_LINE = 200  # the most characters of a teaser's line (its label, if it has it, and its link)
+
+
+def _pointers(page: Page) -> Iterator[LexborNode]:
+    """A short line like "Main article: <a>Firefox</a>" (`_POINTER_LABELS`) whose text after its
+    label is mostly linked: a pointer to another article, as a teaser line is a link to another
+    story (read by `_teaser_links`' rule)."""
+    for node, line in _labelled_lines(page, _POINTER_LABELS):
+        rest = len(text := text_of(line)) - len((node.text_content or "").strip())
+        if len(text) <= _TEASER_LINE and rest > 0 and 2 * link_text_length(line) >= rest:
+            yield line
+
+
+def _labelled_link(line: LexborNode) -> LexborNode | None:
+    """The line after `line` when `line` holds a teaser label and nothing else ("Read also:",
+    "Lue myös »") and that line is one short link (`_TEASER_LINE`, mostly linked text); not a list,
+    nor a line of several links: a story's own list of links may follow a "Related:" paragraph."""
+    if _norm(text_of(line)) not in _TEASER_LABELS:
+        return None
+    after = line.next
+    while after is not None and after.is_text_node and not (after.text_content or "").strip():
+        after = after.next
+    if after is None or after.is_text_node or after.tag in _INLINE_TAGS or after.tag in _LISTS:
+        return None
+    if len(after.css("a")) != 1:
+        return None
+    text = text_of(after)
+    return after if text and len(text) <= _TEASER_LINE and link_density(after) >= 0.5 else None
 
 
 def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[LexborNode, LexborNode]]:
