@@ -17,6 +17,8 @@
    - `scraper clean WARCS -o OUT --jobs 1 --no-dedup` (one extraction worker), the default;
    - the same in the corpus profile, `--metadata stated`: metadata only from what the page
      states (JSON-LD, meta tags, <title>, the URL), no htmldate or other whole-page search;
+   - `--metadata markup`: the default's searches for a byline, title, categories and tags, and a
+     date only where the markup states one (JSON-LD, meta tags, the URL, `<time>`): no htmldate;
    - the corpus profile with `--fast` too (trafilatura without its fallback extractors);
    - the default and the corpus profile with `--no-cascade`: trafilatura's extraction on every
      page, as before the block model's first pass (the cascade);
@@ -111,10 +113,12 @@ PER_FILE = 100
 TIMEOUT = 20.0  # seconds a page may take: our `[extract] timeout`, given to datatrove too
 # the systems the table interleaves, by the name --systems gives them: ours by the flags of
 # `scraper clean` (the corpus profile is `--metadata stated`: metadata from what the page states,
-# no whole-page search; `--fast`: trafilatura without its fallback extractors; `--no-cascade`:
-# trafilatura's extraction on every page, the block model's first pass off), and datatrove's
+# no whole-page search; `--metadata markup`: the default's searches but htmldate's for a date;
+# `--fast`: trafilatura without its fallback extractors; `--no-cascade`: trafilatura's
+# extraction on every page, the block model's first pass off), and datatrove's
 SYSTEMS = {
     "default": "scraper",
+    "markup": "scraper --metadata markup",
     "stated": "scraper --metadata stated",
     "stated-fast": "scraper --metadata stated --fast",
     "no-cascade": "scraper --no-cascade",
@@ -413,13 +417,13 @@ def arguments() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--metadata",
-        choices=("stated", "full"),
+        choices=("stated", "markup", "full"),
         default="stated",
         help="with --pair, --against, --split or --profile: the metadata mode (default: stated)",
     )
     parser.add_argument(
         "--versus",
-        choices=("stated", "full"),
+        choices=("stated", "markup", "full"),
         help="with --profile: this metadata mode too, on the same records, and what --metadata costs over it",
     )
     return parser

@@ -216,9 +216,13 @@ _CODE_PAGE_LANGUAGES = {
     "cp1258": frozenset({"vi"}),
 }  # fmt: skip
 # A reading in the script of one language (Greek, Hebrew, Arabic) is that language to py3langid
-# whatever its words (Russian read as Hebrew is Hebrew at 0.98): it tells nothing, so these
-# compete only where detection chose one of them
+# whatever its words (Russian read as Hebrew is Hebrew at 0.98): it tells little, so these
+# compete only where detection chose one of them, or where their language is near certain
+# (`_SURE`) and clearly more so than detection's reading (`_SURE_BY`): a Hebrew sentence is
+# Hebrew at 0.999 and came out in windows-1251, a Cyrillic language to py3langid at 0.92
 _ONE_SCRIPT = frozenset({"cp1253", "cp1255", "cp1256"})
+_SURE = 0.995
+_SURE_BY = 0.05
 _AROUND = 60  # bytes read on each side of a byte beyond ASCII: its word and the words beside it
 # the share of its languages a reading needs to replace detection's: a list of loan words
 # ("Crème brûlée, piñata, jalapeño") reads as no language clearly, and there detection stands
@@ -265,9 +269,11 @@ def _reading(body: bytes, found: list[CharsetMatch]) -> str | None:
 def _by_language(sample: bytes, high: list[int], encoding: str) -> str | None:
     """The Windows code page (none of `_ONE_SCRIPT`) that reads the text around the bytes beyond
     ASCII as its own languages, by py3langid, with more probability than `encoding` does and at
-    least `_CLEAR`; None when none does, or when `encoding` is one of `_ONE_SCRIPT`: its reading
-    has no share to compare, and any reading in Cyrillic is a language of windows-1251 to py3langid
-    (Greek "Η Αθήνα είναι", detected without mess, was replaced by it at 0.9 or more)."""
+    least `_CLEAR`; else one of `_ONE_SCRIPT` whose language it reads at `_SURE` or more, by
+    `_SURE_BY` more than `encoding`'s; None when none does, or when `encoding` is one of
+    `_ONE_SCRIPT`: its reading has no share to compare, and any reading in Cyrillic is a
+    language of windows-1251 to py3langid (Greek "Η Αθήνα είναι", detected without mess, was
+    replaced by it at 0.9 or more)."""
     current = _detected(encoding) or encoding
     if current in _ONE_SCRIPT:
         return None
@@ -300,7 +306,12 @@ def _by_language(sample: bytes, high: list[int], encoding: str) -> str | None:
         floor = max(floor, share(current))
     shares = {codec: share(codec) for codec in _CODE_PAGE_LANGUAGES if codec not in _ONE_SCRIPT}
     winner = max(shares, key=lambda codec: shares[codec])
-    return winner if shares[winner] > floor and winner != current else None
+    if shares[winner] > floor and winner != current:
+        return winner
+    held = shares.get(current, floor)
+    sure = {codec: share(codec) for codec in _ONE_SCRIPT}
+    script = max(sure, key=lambda codec: sure[codec])
+    return script if sure[script] >= _SURE and sure[script] >= held + _SURE_BY else None
 
 
 def _mixed_case(text: str | None, positions: list[int]) -> bool:

@@ -239,8 +239,9 @@ class FetchSettings:
 
     `proxy` routes every request through an HTTP(S) forward proxy (without it, `trust_env`
     reads HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY); `headers`, `cookie` and `auth` are
-    sent with every request. `[[sites]]` may set each of them (and `user_agent`,
-    `per_host_delay`, `per_host_concurrency`) for their own hosts: see `Settings.fetch_for`.
+    sent with every request to a host the user named (`Fetcher._named`). `[[sites]]` may set
+    each of them (and `user_agent`, `per_host_delay`, `per_host_concurrency`) for their own
+    hosts: see `Settings.fetch_for`.
     """
 
     user_agent: str = DEFAULT_USER_AGENT
@@ -299,8 +300,9 @@ class FetchSettings:
             )
 
 
-# `[extract] metadata`: the whole page searched as well (the default), or only what it states
-METADATA_MODES = ("full", "stated")
+# `[extract] metadata`: the whole page searched as well (the default); the same but a date only
+# where the markup states it (no htmldate search); or only what the page states
+METADATA_MODES = ("full", "markup", "stated")
 # the renderings of the main content a Document can carry besides its text (`Document.markdown`
 # and `Document.xml`, which the xml, TEI and html outputs are built from)
 FORMS = frozenset({"markdown", "xml"})
@@ -332,8 +334,10 @@ class ExtractSettings:
     # extraction runs only where that model is unsure (its metadata is read either way)
     cascade: bool = True
     # which metadata is read: "full" searches the whole page as well (htmldate's date search,
-    # trafilatura's byline, title, category and tag searches); "stated" reads only what the page
-    # states (JSON-LD, meta tags, <title>, the canonical link, a date in the URL), for corpora
+    # trafilatura's byline, title, category and tag searches); "markup" searches as "full" does
+    # but for a date, read only where the markup states one (JSON-LD, meta tags, the URL, `<time
+    # datetime>`): no htmldate; "stated" reads only what the page states (JSON-LD, meta tags,
+    # <title>, the canonical link, a date in the URL), for corpora
     metadata: str = "full"
     prepass: bool = True
     remove: tuple[str, ...] = ()
@@ -360,8 +364,15 @@ class ExtractSettings:
 
     @property
     def searches_page(self) -> bool:
-        """Whether metadata is also searched for over the whole page (`metadata = "full"`: htmldate,
-        bylines, ...), or only read from what the page states ("stated")."""
+        """Whether metadata is also searched for over the whole page (`metadata = "full"` or
+        "markup": bylines, titles, categories, `<time>` elements), or only read from what the page
+        states ("stated")."""
+        return self.metadata != "stated"
+
+    @property
+    def searches_date(self) -> bool:
+        """Whether htmldate searches the page for a date it does not state (`metadata = "full"`):
+        "markup" and "stated" take only the dates the markup states."""
         return self.metadata == "full"
 
 
@@ -565,6 +576,7 @@ def load_settings(path: str | Path | None, environ: Mapping[str, str] | None = N
 
     `${NAME}` in a `proxy`, `headers`, `cookie` or `auth` value is replaced by the environment
     variable NAME (`environ`, else the process environment); one that is not set is an error.
+    A `ConfigError` names the file, and the key where one is at fault (`PATH: fetch.max_byts`).
     """
     if path is None:
         return Settings()
@@ -581,7 +593,10 @@ def load_settings(path: str | Path | None, environ: Mapping[str, str] | None = N
         raise ConfigError(str(path), f"cannot read: {exc.strerror}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), f"invalid TOML: {exc}") from exc
-    return settings_from_dict(raw, environ)
+    try:
+        return settings_from_dict(raw, environ)
+    except ConfigError as exc:  # the key alone: which of the user's files held it was left to guess
+        raise ConfigError(f"{path}: {exc.key}" if exc.key else str(path), exc.reason) from None
 
 
 def settings_from_dict(raw: dict[str, Any], environ: Mapping[str, str] | None = None) -> Settings:

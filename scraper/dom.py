@@ -69,9 +69,10 @@ ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
 # cannot be stopped. lexbor (as the HTML standard's tree builder says) looks down the whole stack of
 # open elements at each of their start tags ("a p element in button scope"), so a page of such tags
 # nested N deep costs N squared: 40,000 nested <div>s (440 KB) take 9 s, 200,000 (2.2 MB) minutes,
-# in one call no watchdog stops. A pool worker over `[extract] timeout` is killed; extraction in
-# this process (`inprocess.run_bounded`: `clean` of a few pages, the Python API) has no such
-# remedy, so there the page is flattened first (`flattening`). The datasets' 3,371 pages nest
+# in one call no watchdog stops. So every parse flattens the page first (`bounded_html`): in this
+# process (`inprocess.run_bounded`: `clean` of a few pages, the Python API) nothing else could stop
+# it, and a pool worker (serve, `clean` of many pages, crawls) was killed over `[extract] timeout`
+# where `clean` of the same page gave its text: one page, two outcomes. The datasets' 3,371 pages nest
 # these tags at most 313 deep (counted as `_flattened` counts), a browser's DOM 512 (Chromium puts
 # deeper ones beside); bounds.simplify unwraps every element deeper than 120 anyway, so the text
 # and blocks of a page flattened here are those of its full parse.
@@ -81,40 +82,24 @@ _NESTING = re.compile(
     r"|figure|footer|header|hgroup|listing|main|menu|nav|ol|pre|search|section|summary|ul)(?=[\s/>])",
     re.IGNORECASE,
 )
-_FLATTENING: ContextVar[bool] = ContextVar("flattening", default=False)
-
-
-@contextmanager
-def flattening() -> Iterator[None]:
-    """Within it, `parse_html` in this context flattens pages nested past `MAX_NESTING` first, and
-    leaves out the attributes of an element past `MAX_ATTRIBUTES` (`bounded_html`)."""
-    token = _FLATTENING.set(True)
-    try:
-        yield
-    finally:
-        _FLATTENING.reset(token)
 
 
 def parse_html(html: str, source: str) -> LexborHTMLParser:
     """The page parsed by lexbor; `ExtractionError` when the parser gives up (it cannot allocate).
-    Within `flattening()`, start tags nested deeper than `MAX_NESTING` are left out first, with
-    their end tags (`_flattened`)."""
+    Start tags nested deeper than `MAX_NESTING` are left out first, with their end tags, and the
+    attributes of an element past `MAX_ATTRIBUTES` (`bounded_html`)."""
     try:
         return LexborHTMLParser(bounded_html(html))
     except (SelectolaxError, MemoryError) as exc:
         raise ExtractionError(source, "the HTML parser gave up (out of memory)") from exc
 
 
-def bounded_html(html: str) -> str:
-    """`html` as `parse_html` in this context parses it: within `flattening()`, flattened
-    (`_flattened`) and without the attributes of an element past `MAX_ATTRIBUTES`
-    (`_uncrowded`); else as written. For a parser that is not lexbor (lxml, under trafilatura),
-    whose parse is as quadratic in an element's attributes."""
-    return _bounded(html) if _FLATTENING.get() else html
-
-
 @functools.lru_cache(maxsize=2)  # a page is parsed several times, by lexbor and lxml: read it once
-def _bounded(html: str) -> str:
+def bounded_html(html: str) -> str:
+    """`html` as `parse_html` parses it, in every process: flattened (`_flattened`) and without
+    the attributes of an element past `MAX_ATTRIBUTES` (`_uncrowded`); a page within both bounds
+    (every page of the datasets) as written. For a parser that is not lexbor too (lxml, under
+    trafilatura), whose parse is as quadratic in an element's attributes."""
     return _uncrowded(_flattened(html))
 
 
@@ -241,6 +226,10 @@ def unchanged() -> Iterator[None]:
 # reads as its base, so neither the blocks, the shown text nor trafilatura's input holds them
 # (trafilatura would keep them inline: "子こども")
 RUBY_ANNOTATIONS = frozenset({"rt", "rp", "rtc"})
+
+# the annotations of a MathML formula (<semantics>' TeX source or other markup for tools, never
+# laid out): the formula reads as its token elements (<mi>, <mo>, <mn>, ...), as a browser shows it
+MATH_ANNOTATIONS = frozenset({"annotation", "annotation-xml"})
 
 # text for screen readers only, by the class the common CSS frameworks hide it with (Bootstrap's
 # "sr-only" and "visually-hidden", Tailwind's "sr-only", WordPress's "screen-reader-text"): a

@@ -114,8 +114,10 @@ class Document:
     status: int | None
     date_source: str | None = None
     language_source: str | None = None
-    # which metadata was read (`[extract] metadata`): "full", the whole page searched as well, or
-    # "stated", only what the page states (a date or author it does not state is then left empty)
+    # which metadata was read (`[extract] metadata`): "full", the whole page searched as well;
+    # "markup", the same but a date only where the markup states one (JSON-LD, meta tags, the URL,
+    # `<time>`); or "stated", only what the page states (a date or author it does not state is
+    # then left empty)
     metadata_mode: str = "full"
     page_type: str = "article"
     quality: float = 1.0
@@ -328,15 +330,28 @@ class DeadLink:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CrawlProgress:
-    """Where a running crawl stands, for a progress bar or log line."""
+    """Where a running crawl stands, for a progress bar or log line. Of the URLs done, pages are
+    `fetched` (a response came), `unasked` (never requested: robots.txt, a limit, a host set aside)
+    or failed before a response; `listings` are the sitemaps and feeds read."""
 
     discovered: int = 0
     done: int = 0
     fetched: int = 0
     stored: int = 0
     failed: int = 0
+    unasked: int = 0
+    listings: int = 0
 
-    def one_more(self, *, added: int, fetched: bool, stored: bool, failed: bool) -> CrawlProgress:
+    def one_more(
+        self,
+        *,
+        added: int,
+        fetched: bool,
+        stored: bool,
+        failed: bool,
+        unasked: bool = False,
+        listing: bool = False,
+    ) -> CrawlProgress:
         """The progress after one more URL is done, which found `added` new URLs."""
         return CrawlProgress(
             discovered=self.discovered + added,
@@ -344,7 +359,19 @@ class CrawlProgress:
             fetched=self.fetched + fetched,
             stored=self.stored + stored,
             failed=self.failed + failed,
+            unasked=self.unasked + unasked,
+            listings=self.listings + listing,
         )
+
+    def counts(self) -> str:
+        """What the URLs done came to, as the log line and the bar say it: "fetched 0" of "1 of 2
+        URLs done" read as a stall where the one done was a sitemap, so those are named too."""
+        said = f"fetched {self.fetched}, stored {self.stored}, failed {self.failed}"
+        if self.unasked:
+            said += f", not requested {self.unasked}"
+        if self.listings:
+            said += f", sitemaps and feeds read {self.listings}"
+        return said
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -24,6 +24,7 @@ __all__ = [
     "host_key",
     "host_origin",
     "is_http_url",
+    "is_safe_link",
     "join_http",
     "join_url",
     "normalise",
@@ -68,6 +69,21 @@ def is_http_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+# A link target's scheme, as a browser reads it: C0 controls and spaces around it stripped, tabs and
+# line breaks anywhere removed (WHATWG URL parsing), so "  JaVa\tScRiPt:" is javascript:
+_LINK_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def is_safe_link(target: str) -> bool:
+    """Whether a page's link target may be written into our output (HTML, Markdown, XML, TEI):
+    a relative URL, a fragment, or an http(s) or mailto URL. A `javascript:`, `vbscript:` or
+    `data:` link is script a reader of the output runs on a click, wherever the page put it."""
+    read = re.sub(r"[\t\n\r]", "", target).strip("".join(map(chr, range(0x21))))
+    scheme = _LINK_SCHEME.match(read)
+    return scheme is None or scheme[1].lower() in _SAFE_LINK_SCHEMES
 
 
 def join_http(base: str, href: str) -> str | None:

@@ -105,6 +105,28 @@ def test_a_config_is_read_bounded(tmp_path: Path, endless: bool) -> None:
     assert str(path) in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('[fetch]\nper_host_delay = "x"\n', "fetch.per_host_delay: must be float, got str"),
+        ("[fetch]\nmax_byts = 1\n", "fetch.max_byts: unknown key"),
+        (
+            '[[sites]]\nname = "a"\nstart_urls = ["http://a/"]\nremove = ["div["]\n',
+            "sites[0].remove: invalid",
+        ),
+        ('[fetch]\nauth = { bearer = "${NOT_SET_ANYWHERE}" }\n', "fetch.auth.bearer: environment variable"),
+    ],
+)
+def test_a_bad_key_in_a_file_names_the_file_and_the_key(tmp_path: Path, text: str, says: str) -> None:
+    """An error in a file's keys named the key alone (`config fetch.per_host_delay: ...`), which
+    of several configurations held it left to guess: the file comes first, then the key."""
+    path = tmp_path / "site.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(path, environ={})
+    assert str(info.value).startswith(f"{path}: {says}")
+
+
 def test_missing_file_and_invalid_toml(tmp_path: Path) -> None:
     """A missing file or broken TOML is a ConfigError naming the file."""
     with pytest.raises(ConfigError, match="no such file"):

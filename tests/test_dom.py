@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 from scraper import dom
 from scraper.crawl.discover import feed_links
 from scraper.crawl.links import extract_links
-from scraper.dom import MAX_ATTRIBUTES, MAX_NESTING, flattening, parse_html
+from scraper.dom import MAX_ATTRIBUTES, MAX_NESTING, parse_html
 from scraper.errors import ExtractionError
 from scraper.extract.metadata import canonical_url
 
@@ -233,10 +233,11 @@ def test_ascii_word_finds_the_words_of_word_in_a_text_of_ascii(text: str) -> Non
     assert [m.span() for m in dom.ASCII_WORD.finditer(text)] == [m.span() for m in dom.WORD.finditer(text)]
 
 
-def test_nesting_past_the_bound_is_flattened_before_the_parse_only_where_asked() -> None:
-    """Within `flattening()` (extraction in this process, where lexbor's parse cannot be stopped),
-    the start tags of elements nested past MAX_NESTING are left out, with as many end tags; the
-    text stays. A page nested less, and any page outside it, is parsed as written."""
+def test_nesting_past_the_bound_is_flattened_before_every_parse() -> None:
+    """The start tags of elements nested past MAX_NESTING are left out, with as many end tags; the
+    text stays. A page nested less is parsed as written. Every parse is bounded so: it was only
+    within extraction in this process, and a pool worker (serve, clean of many pages) parsed the
+    page as written, over its time limit."""
     deep = MAX_NESTING + 500
     html = "<body>" + '<div class="a">' * deep + "<p>words</p>" + "</div>" * deep + "<p>after</p></body>"
 
@@ -246,15 +247,13 @@ def test_nesting_past_the_bound_is_flattened_before_the_parse_only_where_asked()
             node, levels = node.parent, levels + 1
         return levels
 
-    with flattening():
-        flat = parse_html(html, "deep")
-        shallow = "<body>" + "<section>" * 100 + "<p>words</p>" + "</section>" * 100 + "</body>"
-        assert parse_html(shallow, "ok").html == LexborHTMLParser(shallow).html
+    flat = parse_html(html, "deep")
+    shallow = "<body>" + "<section>" * 100 + "<p>words</p>" + "</section>" * 100 + "</body>"
+    assert parse_html(shallow, "ok").html == LexborHTMLParser(shallow).html
     assert MAX_NESTING < depth(flat) < MAX_NESTING + 10
     assert [p.text() for p in flat.css("p")] == ["words", "after"]
     first = flat.css_first("p")
     assert first is not None and first.parent is not None and first.parent.tag == "div"
-    assert depth(parse_html(html, "deep")) > deep  # outside: as written
 
 
 @pytest.mark.parametrize(
@@ -268,25 +267,20 @@ def test_nesting_past_the_bound_is_flattened_before_the_parse_only_where_asked()
         " ".join(f"=a{i}" for i in range(30_000)),
     ],
 )
-def test_an_element_past_the_attribute_bound_loses_the_rest_before_the_parse_only_where_asked(
-    attributes: str,
-) -> None:
-    """Within `flattening()` (extraction in this process, where lexbor's parse, quadratic in an
-    element's attributes, cannot be stopped), an element keeps its first MAX_ATTRIBUTES attributes
-    however they are written; the text stays, and raw text and comments are not read as tags."""
+def test_an_element_past_the_attribute_bound_loses_the_rest_before_every_parse(attributes: str) -> None:
+    """An element keeps its first MAX_ATTRIBUTES attributes however they are written (lexbor's
+    parse, quadratic in an element's attributes, cannot be stopped); the text stays, and raw text
+    and comments are not read as tags. In every process, as nesting is bounded."""
     script = "<script>if (a <b " + " ".join(f"c{i}" for i in range(400)) + ") {}</script>"
     comment = "<!-- <i " + " ".join(f"c{i}" for i in range(400)) + "> -->"
     html = f"<html><body>{script}{comment}<div {attributes}><p>words</p></div><p>after</p></body></html>"
-    with flattening():
-        tree = parse_html(html, "crowded")
-        assert dom.bounded_html(html).startswith(f"<html><body>{script}{comment}<div ")
+    tree = parse_html(html, "crowded")
+    assert dom.bounded_html(html).startswith(f"<html><body>{script}{comment}<div ")
     div = tree.css_first("div")
     assert div is not None and len(div.attributes) == MAX_ATTRIBUTES
     assert [p.text() for p in tree.css("p")] == ["words", "after"]
     plain = "<body><div " + " ".join(f"a{i}" for i in range(MAX_ATTRIBUTES)) + "><p>x</p></div></body>"
-    with flattening():
-        assert dom.bounded_html(plain) == plain
-    assert dom.bounded_html(html) is html  # outside: as written
+    assert dom.bounded_html(plain) == plain
 
 
 def test_text_of_reads_a_node_once_while_the_trees_are_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,10 +19,6 @@ from scraper.errors import ConfigError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 class _Path(click.Path):
     """`click.Path` that refuses an empty or blank value, as the config's path keys do: `Path("")`
     is ".", so `-o "$OUT"` with OUT unset wrote a corpus into the working folder and `--db ""`
@@ -114,6 +110,8 @@ def extraction_options(f: F) -> F:
         expose_value=False,
         callback=_extract_flag,
         help="full: also search the whole page for a date, byline, title, categories [default]; "
+        "markup: the same, but a date only where the markup states it (JSON-LD, meta tags, the URL, "
+        "<time>), no search of the text; "
         "stated: only what the page states (JSON-LD, meta tags, <title>, the URL), faster, for corpora.",
     )(f)
     for flag, name, text in reversed(options):
@@ -165,7 +163,7 @@ def fetch_options(f: F) -> F:
             multiple=True,
             expose_value=False,
             callback=_fetch_flag,
-            help="Send this header with every request (repeatable); merged over [fetch] headers.",
+            help="Send this header to the hosts named (repeatable); merged over [fetch] headers.",
         ),
         click.option(
             "--render",

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from scraper.cli.options import config_option, cores, extraction_options, load, path_type
+from scraper import extract
+from scraper.cli.options import config_option, extraction_options, load, path_type
 from scraper.cli.output import EXIT_USAGE, warn
 
 TOKEN_VARIABLE = "SCRAPER_TOKEN"
@@ -82,11 +83,18 @@ def _token(token_file: Path | None, insecure: bool, host: str) -> str | None:
         if len(data) > _MAX_TOKEN_BYTES:
             raise click.UsageError(f"--token-file {token_file}: larger than {_MAX_TOKEN_BYTES} bytes")
         if not token:
-            raise click.UsageError(f"--token-file {token_file}: the file is empty")
+            said = "white space alone, no token" if data else "empty"
+            raise click.UsageError(f"--token-file {token_file}: the file is {said}")
         return _sendable(token, f"--token-file {token_file}")
-    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    given = os.environ.get(TOKEN_VARIABLE)
+    token = (given or "").strip()
     if token:
         return _sendable(token, TOKEN_VARIABLE)
+    if given is not None and not insecure:  # set, to nothing: an unset variable in a unit file, a typo
+        said = "empty" if not given else "white space alone"
+        raise click.UsageError(
+            f"{TOKEN_VARIABLE} is set but {said}: no token; set it to the token or give --token-file FILE"
+        )
     if not insecure:
         raise click.UsageError(
             f"a bearer token is required: set {TOKEN_VARIABLE} or give --token-file FILE "
@@ -176,7 +184,7 @@ def serve(  # click passes every option by keyword
         ) from None
     options = ServeOptions(
         token=token,
-        workers=workers or cores(),
+        workers=workers or extract.cores(),
         max_concurrency=max_concurrency,
         max_request_bytes=max_request_bytes,
         max_batch=max_batch,

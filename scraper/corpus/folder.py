@@ -30,7 +30,9 @@ REASON is the reason up to its first colon, as in the crawl report.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -113,16 +115,23 @@ def summary(counts: Mapping[str, int], *, inputs: int) -> list[str]:
 
 class ErrorLog:
     """`--errors FILE`: one JSON line per failed page, `{"source", "input", "reason"}`, appended
-    as they happen (a resumed run adds to the list)."""
+    as they happen (a resumed run adds to the list). A pipe is written as a file is (`--errors
+    >(jq ...)`), if a process reads it: a named pipe no process reads is refused, where its open
+    waited for a reader for ever, before any page was cleaned."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._fh: TextIO | None = None
         if path is not None:
             try:
-                self._fh = open(path, "a", encoding="utf-8")  # noqa: SIM115  # closed by close()
+                # O_NONBLOCK: a pipe with no reader fails at once (ENXIO) instead of waiting for one
+                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o666)
             except OSError as exc:
+                if exc.errno == errno.ENXIO:
+                    raise WriteError(f"{path}: a pipe no process reads: cannot write to it") from exc
                 raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+            os.set_blocking(fd, True)  # the writes themselves wait for a slow reader, as a file's
+            self._fh = open(fd, "a", encoding="utf-8")  # noqa: SIM115  # closed by close()
 
     def add(self, cleaned: Cleaned, reason: str) -> None:
         if self._fh is None:

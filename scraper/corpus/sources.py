@@ -25,6 +25,16 @@ from scraper.models import FetchedPage
 from scraper.urls import url_flaw
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
+# Names that say a file is a document or medium that is never HTML: refused when named, as a URL
+# serving such a type is ("not HTML: application/pdf"). A saved page may be named anything else
+# (`index.php`, `page.aspx`, no suffix at all), so every other name is read as HTML.
+_NOT_HTML_SUFFIXES = frozenset({
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp", ".rtf", ".epub",
+    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".ico", ".avif", ".heic",
+    ".mp3", ".m4a", ".wav", ".ogg", ".flac", ".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm",
+    ".zip", ".tar", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".exe", ".dll", ".so",
+    ".woff", ".woff2", ".ttf", ".otf", ".sqlite", ".db",
+})  # fmt: skip
 STDIN = "-"
 
 
@@ -80,7 +90,11 @@ def _expand_path(path: Path) -> Iterator[Input | SourceError]:
             )
         yield from (_file_input(p) for p in files)
     elif path.is_file():
-        yield _file_input(path)
+        suffix = _not_html_suffix(path.name)
+        if suffix:
+            yield SourceError(str(path), f"not HTML: a {suffix} file (a saved page's name may end in .html)")
+        else:
+            yield _file_input(path)
     elif path.exists():
         yield SourceError(str(path), "not a regular file or folder")
     else:
@@ -194,6 +208,12 @@ def path_key(path: str) -> str:
 
 def _is_html_name(name: str) -> bool:
     return name.lower().endswith(HTML_SUFFIXES)
+
+
+def _not_html_suffix(name: str) -> str | None:
+    """The suffix of `name` (`.gz` aside) when it names a type that is never HTML (`.pdf`), else None."""
+    suffix = Path(name.lower().removesuffix(".gz")).suffix
+    return suffix if suffix in _NOT_HTML_SUFFIXES else None
 
 
 def read_file(path: str, *, max_bytes: int) -> bytes:

@@ -343,7 +343,18 @@ class _Loader(ArcWarcRecordLoader):  # type: ignore[misc]  # warcio is untyped
     what is missing."""
 
     def _ensure_target_uri_format(self, rec_headers: Any) -> str:
-        return cast(str | None, super()._ensure_target_uri_format(rec_headers)) or ""
+        """warcio's, but a target whose spaces make it no URL is left as written: warcio
+        percent-encodes every space, so `http://exa mple.com/` was reported as the archive never
+        wrote it ('http://exa%20mple.com/', "contains '%'"). A space in a path or query is still
+        encoded, as warcio did (`/a b.html` is the page `/a%20b.html`)."""
+        written = cast(str | None, rec_headers.get_header("WARC-Target-URI"))
+        uri = cast(str | None, super()._ensure_target_uri_format(rec_headers)) or ""
+        if written and " " in written:
+            unwrapped = written[1:-1] if written.startswith("<") and written.endswith(">") else written
+            if url_flaw(unwrapped) is not None:
+                rec_headers.replace_header("WARC-Target-URI", unwrapped)
+                return unwrapped
+        return uri
 
     def load_http_headers(self, rec_type: str, uri: str, stream: Any, length: int | None) -> Any:
         """warcio's, its test of an http(s) target read without case: under `HTTPS://` it read

@@ -295,6 +295,10 @@ class Crawler:
             fetched=visit.kind is Kind.PAGE and visit.status is not None,
             stored=recorded.outcome in (VisitOutcome.NEW, VisitOutcome.CHANGED),
             failed=recorded.outcome is VisitOutcome.FAILED,
+            unasked=visit.kind is Kind.PAGE
+            and visit.status is None
+            and recorded.outcome is not VisitOutcome.FAILED,
+            listing=visit.kind in (Kind.SITEMAP, Kind.FEED),
         )
         log.debug("%s %s%s", recorded.outcome.value, visit.url, f" ({visit.reason})" if visit.reason else "")
         self._progress(self._done)

@@ -47,14 +47,7 @@ class LogProgress:
         if now < self._next:
             return
         self._next = now + self._interval
-        log.info(
-            "%d of %d URLs done: fetched %d, stored %d, failed %d",
-            progress.done,
-            progress.discovered,
-            progress.fetched,
-            progress.stored,
-            progress.failed,
-        )
+        log.info("%d of %d URLs done: %s", progress.done, progress.discovered, progress.counts())
 
 
 @contextmanager
@@ -67,23 +60,14 @@ def progress_display(stream: TextIO) -> Iterator[Callable[[CrawlProgress], None]
         TextColumn("crawling"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn(
-            "fetched {task.fields[fetched]}, stored {task.fields[stored]}, failed {task.fields[failed]}"
-        ),
+        TextColumn("{task.fields[counts]}"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=Console(file=stream), transient=True) as bar:
-        task = bar.add_task("crawl", total=None, fetched=0, stored=0, failed=0)
+        task = bar.add_task("crawl", total=None, counts=CrawlProgress().counts())
 
         def update(progress: CrawlProgress) -> None:
-            bar.update(
-                task,
-                completed=progress.done,
-                total=progress.discovered,
-                fetched=progress.fetched,
-                stored=progress.stored,
-                failed=progress.failed,
-            )
+            bar.update(task, completed=progress.done, total=progress.discovered, counts=progress.counts())
 
         yield update
 

@@ -244,8 +244,9 @@ def _clean_name(part: str) -> str | None:
     words = name.strip(_EDGE).split()
     if words and words[-1].lower().strip(_EDGE) in _SIGNATURE_WORDS:
         return None
-    while words and words[-1].lower().strip(_EDGE) in _FILLER | _ROLE_WORDS:
-        words.pop()
+    if not _surname_like_a_role(words):
+        while words and words[-1].lower().strip(_EDGE) in _FILLER | _ROLE_WORDS:
+            words.pop()
     # "Nathan Willis March" lost its day to a digit cut; "Theresa May" keeps hers
     while len(words) >= 3 and re.fullmatch(_MONTHS, words[-1].lower().strip(_EDGE)):
         words.pop()
@@ -263,6 +264,15 @@ def _clean_name(part: str) -> str | None:
         return None
     # a handle written all in lowercase is capitalised, as trafilatura does ("lumen" -> "Lumen")
     return name.title() if name.islower() else name
+
+
+def _surname_like_a_role(words: list[str]) -> bool:
+    """A given name and one capitalised word that is also a job title is a surname: "Ann Writer",
+    "Tom Chief" (cut to "Ann", "Tom"); a desk's word stays a desk ("Reuters Staff")."""
+    if len(words) != 2:
+        return False
+    last = words[1].strip(_EDGE)
+    return last.istitle() and last.lower() in _ROLE_WORDS - _DESK_WORDS
 
 
 def _strip_prefixes(name: str) -> str:

@@ -17,9 +17,9 @@
                      of 2,348 real pages in the evaluation sets has 15,791.
 
 Each simplification is a `Removal`, so `clean --explain` shows it. What stays slow inside
-lexbor's own parse (tens of thousands of nested or misnested tags) is bounded by the worker's
-time and memory limits (scraper/extract/worker.py); in this process, where one C call cannot be
-stopped, the deepest nesting is flattened before the parse (`dom.flattening`).
+lexbor's own parse (tens of thousands of misnested tags) is bounded by the worker's time and
+memory limits (scraper/extract/worker.py); the deepest nesting is flattened before every parse,
+in a worker as in this process (`dom.bounded_html`), where one C call cannot be stopped.
 """
 
 from __future__ import annotations

@@ -31,10 +31,10 @@ from trafilatura.xml import control_xml_output, xmltotxt
 
 from scraper.config import ExtractSettings
 from scraper.dom import BLOCK_ELEMENTS
-from scraper.extract.model import LINKED, calls, drop_copies
+from scraper.extract.model import LINKED, MACHINE_IDS, calls, drop_copies, machine
 from scraper.extract.rules import closing_rails, count_lists, readable, unreadable
 from scraper.models import Document
-from scraper.urls import redacted
+from scraper.urls import is_safe_link, redacted
 
 __all__ = [
     "Content",
@@ -47,6 +47,7 @@ __all__ = [
     "remove_closing_rails",
     "remove_copies",
     "remove_count_lists",
+    "remove_machine",
     "remove_unreadable",
     "render_html",
     "render_xml",
@@ -83,6 +84,7 @@ def content(found: _Extracted, settings: ExtractSettings, *, markdown: bool = Tr
         tree = body
         if not settings.include_links:
             etree.strip_tags(tree, "ref")
+        _unlink_unsafe(tree)
         if not settings.include_formatting:
             etree.strip_tags(tree, "hi")
         _xml_names(tree)
@@ -110,6 +112,17 @@ def _xml_names(tree: etree._Element) -> None:
         for name in [name for name in element.attrib if not _XML_NAME.fullmatch(name) and name[0] != "{"]:
             del element.attrib[name]
     etree.strip_tags(tree, _UNWRAPPED)
+
+
+def _unlink_unsafe(tree: etree._Element) -> None:
+    """A link whose target is script (`javascript:`, `data:`, `urls.is_safe_link`) loses its
+    link, its text kept: `--links` wrote `<a href="javascript:...">` into the HTML output and
+    `[text](<javascript:...>)` into the Markdown, run by whoever reads the output and clicks."""
+    unsafe = [ref for ref in tree.iter("ref") if not is_safe_link(ref.get("target") or "")]
+    for ref in unsafe:
+        ref.tag = _UNWRAPPED
+    if unsafe:
+        etree.strip_tags(tree, _UNWRAPPED)
 
 
 def plain_text(body: etree._Element) -> str:
@@ -850,6 +863,24 @@ def remove_count_lists(body: etree._Element) -> bool:
     return bool(listed)
 
 
+def remove_machine(bodies: list[etree._Element]) -> bool:
+    """The blocks of `bodies` (trafilatura's main text, and its comments when they are kept) whose
+    text is machine identifiers run together (`model.machine`: a sponsored card's label spelt out
+    of hidden spans) taken out, in place; whether any was. The blocks' verdicts drop them where they
+    stand (model._unread); this drops them where trafilatura's text stands."""
+    found = [
+        element
+        for body in bodies
+        # four hyphens a UUID: most texts hold fewer in all, and their blocks are not walked
+        if etree.tostring(body, method="text", encoding="unicode").count("-") >= 4 * MACHINE_IDS
+        for element, text in xml_blocks(body)
+        if machine(text)
+    ]
+    for element in found:
+        _drop_own_text(element)
+    return bool(found)
+
+
 def remove_unreadable(body: etree._Element) -> bool:
     """The blocks of `body` (trafilatura's main text) that make it unreadable (`rules.unreadable`)
     taken out, in place; whether any was. Its blocks are read only where its text, whole, is not
@@ -1052,6 +1083,7 @@ def _as(element: etree._Element | None, tag: str, text: str, rend: str | None = 
 def _extracted(doc: Document) -> _Extracted:
     """`doc` as the trafilatura document its serialisers take: our metadata, our XML."""
     root = etree.fromstring(f"<doc>{doc.xml}</doc>") if doc.xml else etree.Element("doc")
+    _unlink_unsafe(root)  # a record stored before links were checked
     main = root.find("main")
     if main is None:  # a record without XML (stored before it was kept): one <p> per line
         main = etree.SubElement(root, "main")

@@ -20,7 +20,7 @@ time too, as a pool worker past its limit is stopped. The exception is raised be
 Python code: a single C call (one regex, one parse) finishes first. The inputs that could make
 one C call long are bounded before it (`[fetch] max_bytes` on the input; element, depth and
 table caps in bounds.py; nesting, or an element's attributes, that would make the parse
-quadratic: dom.flattening).
+quadratic: dom.bounded_html, in every process).
 
 The exception can land in any Python code the extracting thread runs, threading's own included,
 and under a tracer (coverage, a debugger, a profiler) also on the return from a `__enter__` that
@@ -58,7 +58,6 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from scraper.config import ExtractSettings
-from scraper.dom import flattening
 from scraper.errors import ConfigError, ExtractionError, ScraperError, internal_error
 
 __all__ = ["InProcess", "memory_reason", "run_bounded", "timeout_reason"]
@@ -85,7 +84,7 @@ def run_bounded(source: str, settings: ExtractSettings, fn: Callable[..., T], /,
     _warm_up()
     watchdog = _Watchdog(settings.timeout)
     try:
-        with _headroom(settings.max_memory), flattening():  # a deep page's parse: one C call
+        with _headroom(settings.max_memory):
             try:
                 started = time.monotonic()
                 watchdog.start()

@@ -68,6 +68,10 @@ _OVERRULE_PROBABILITY = 0.99
 _NEVER_OVERRULES = ("la",)
 
 
+# the schema.org types of a product (a page declaring one at its top is a product page)
+PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel"})
+
+
 @dataclass(frozen=True, slots=True)
 class DatedClaim:
     """One date the page states, and the kind of place it was found (json-ld, meta, url, text)."""
@@ -86,6 +90,9 @@ class PageFacts:
     # a Review naming what it reviews (`itemReviewed`): the page is a review of it (an expert's);
     # the customer reviews listed inside a Product do not name it
     reviews_item: bool = False
+    # a Product of its own (top-level JSON-LD, or a microdata item inside no other): a product
+    # page; a shop's category lists its products inside an ItemList, or declares none
+    own_product: bool = False
     og_type: str
     description: str
     dates: tuple[DatedClaim, ...]
@@ -113,6 +120,7 @@ def read_facts(tree: LexborHTMLParser, page_url: str | None, *, search: bool = T
         canonical=canonical,
         schema_types=frozenset(_schema_types(tree, objects)),
         reviews_item=_reviews_item(tree, objects),
+        own_product=_own_product(tree, objects),
         og_type=_meta_content(tree, 'meta[property="og:type"]').lower(),
         description=_meta_content(tree, 'meta[name="description" i], meta[property="og:description"]'),
         dates=tuple(_dated_claims(tree, objects, page_url, search=search)),
@@ -389,18 +397,34 @@ def _schema_types(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]:
             yield url.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _roots(objects: list[Any]) -> list[Any]:
+    """The top-level objects of the JSON-LD documents `objects`: each document's own, and those of
+    its @graph; not the objects nested in them (a Product's customer Reviews, an ItemList's items)."""
+    roots = [r for data in objects for r in listed(data)]
+    return [*roots, *(g for r in roots if isinstance(r, dict) for g in listed(r.get("@graph")))]
+
+
 def _reviews_item(tree: LexborHTMLParser, objects: list[Any]) -> bool:
     """Whether the page declares itself a Review of something: a top-level JSON-LD Review (a
     document's own object, or one of its @graph) naming its `itemReviewed`, or a microdata Review
     whose item is not inside another. The customer reviews inside a Product are nested in it."""
-    for data in objects:
-        roots = listed(data)
-        roots = [*roots, *(g for r in roots if isinstance(r, dict) for g in listed(r.get("@graph")))]
-        if any(isinstance(r, dict) and "Review" in _types(r) and "itemReviewed" in r for r in roots):
-            return True
+    if any(isinstance(r, dict) and "Review" in _types(r) and "itemReviewed" in r for r in _roots(objects)):
+        return True
     return any(
         node.css_first('[itemprop~="itemReviewed"]') is not None
         for node in tree.css('[itemtype$="/Review"]:not([itemprop])')
+    )
+
+
+def _own_product(tree: LexborHTMLParser, objects: list[Any]) -> bool:
+    """Whether the page declares a product of its own: a top-level JSON-LD Product (or one of its
+    kinds, `PRODUCT_TYPES`), or a microdata one whose item is not inside another. The products a
+    category lists sit inside its ItemList, and a shop's grid declares none."""
+    if any(isinstance(r, dict) and set(_types(r)) & PRODUCT_TYPES for r in _roots(objects)):
+        return True
+    return any(
+        (node.attributes.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1] in PRODUCT_TYPES
+        for node in tree.css("[itemtype]:not([itemprop])")
     )
 
 
@@ -460,6 +484,61 @@ def _dated_claims(
     for node in tree.css("time[datetime]") if search else ():
         if day := iso_day(node.attributes.get("datetime") or ""):
             yield DatedClaim(day, "text")
+
+
+# The elements htmldate's search of the markup reads for a date (`htmldate.core.date_candidates`
+# without its extensive search): its fast tags and footers, cued by their first id or class (or
+# an itemprop) as a date, a time, a byline, a post's details
+_DATED_TAGS = "div, h2, h3, h4, li, p, span, time, ul, footer, small"
+_UNCUED_TAGS = frozenset({"footer", "small"})
+_DATE_CUES = re.compile("[Mm]eta|time|publish|footer")
+_DATE_CLASS_CUES = re.compile(
+    "info|post_detail|block-content|byline|subline|posted|submitted|created-post|"
+    "publication|author|autor|field-content|fa-clock-o|fa-calendar|fecha|parution"
+)
+# More date elements than this are a calendar or an archive's list, not a page's date: htmldate
+# reads none of them (its `MAX_POSSIBLE_CANDIDATES`), and each is a read of its text
+_MOST_DATE_ELEMENTS = 1000
+# htmldate's earliest date, as `find_date` is called (`set_date_params`)
+_HTMLDATE_EARLIEST = datetime(1995, 1, 1)  # noqa: DTZ001  # htmldate compares naive datetimes
+
+
+def marked_date(tree: LexborHTMLParser) -> str | None:
+    """The day the page's date elements write (`metadata = "markup"`): the first element that
+    htmldate's search of the markup would read (`_DATED_TAGS`, `_dated_element`) whose text or
+    title htmldate's regular expressions read as a day, in document order, on our own parse of
+    the intact page. No dateparser and no second parse: the cheap half of htmldate's markup
+    search, which finds most of its dates (a `<p class="post-date">March 5, 2019</p>`). None on
+    a page of more than `_MOST_DATE_ELEMENTS` of them, as htmldate."""
+    from htmldate.core import examine_text  # noqa: PLC0415  # htmldate: with the extractor
+    from htmldate.utils import Extractor  # noqa: PLC0415
+
+    options = Extractor(False, datetime.now(), _HTMLDATE_EARLIEST, True, "%Y-%m-%d")  # noqa: DTZ005
+    body = tree.body
+    nodes = body.css(_DATED_TAGS) if body is not None else []
+    dated = [node for node in nodes if node.tag in _UNCUED_TAGS or _dated_element(node.attributes)]
+    if len(dated) > _MOST_DATE_ELEMENTS:
+        return None
+    for node in dated:
+        for text in (node.text(deep=True), node.attributes.get("title") or ""):
+            if text and (found := examine_text(text, options)):
+                return str(found)
+    return None
+
+
+def _dated_element(attrs: dict[str, str | None]) -> bool:
+    """htmldate's test of an element's attributes (`is_date_candidate`): its first id or class,
+    or its itemprop, says "date" or "datum"; or that first id or class is cued as a time or a
+    post's details (`_DATE_CUES`), or its class as a byline or the like (`_DATE_CLASS_CUES`)."""
+    first = next((value or "" for key, value in attrs.items() if key in ("id", "class")), None)
+    for cue in (first, attrs.get("itemprop")):
+        if cue and ("date" in cue.replace("D", "d") or "datum" in cue):
+            return True
+    if not first:
+        return False
+    return (
+        _DATE_CUES.search(first) is not None or _DATE_CLASS_CUES.search(attrs.get("class") or "") is not None
+    )
 
 
 def _http_day(value: str) -> date | None:

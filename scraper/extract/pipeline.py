@@ -65,6 +65,7 @@ from scraper.extract.formats import (
     remove_closing_rails,
     remove_copies,
     remove_count_lists,
+    remove_machine,
     remove_unheld,
     remove_unreadable,
     reseam,
@@ -84,6 +85,7 @@ from scraper.extract.metadata import (
     choose_date,
     choose_language,
     declared_story,
+    marked_date,
     read_facts,
     stated_date,
     within_bound,
@@ -204,13 +206,10 @@ def extract(page: FetchedPage, settings: ExtractSettings, trace: Trace | None = 
     if trace.blocks:
         # what trafilatura kept, as the model learnt it: its main text, and a forum's replies with it
         judge_kept(trace.blocks, text if verdict.page_type == "forum" else main_text)
-    # trafilatura's output as the page reads it, and no text more often than the page shows it;
-    # after the blocks, whose features read what trafilatura kept as it kept it
-    if _as_the_page_reads(found, trace.blocks, trace, html, page.source, facts=facts) | _without_copies(
-        found, settings, times
-    ):
-        text, markdown = _with_comments(found, plain_text(found.body), settings)
     chosen = trace.chosen if trace.chosen is not None else _choose(trace, settings, verdict.page_type, times)
+    # after the blocks, whose features read what trafilatura kept as it kept it
+    if _edited(found, chosen, settings, trace, times, html=html, source=page.source, facts=facts):
+        text, markdown = _with_comments(found, plain_text(found.body), settings)
     shown = _shown(found, settings, chosen, trace)  # last: it edits found
     if chosen is not None:
         text, markdown = "\n".join(b.text for b in chosen), block_model.markdown(chosen)
@@ -422,12 +421,38 @@ def _as_the_page_reads(
     return any(changed)
 
 
+def _edited(
+    found: _Extracted,
+    chosen: list[Block] | None,
+    settings: ExtractSettings,
+    trace: Trace,
+    times: Callable[[str], int],
+    *,
+    html: str,
+    source: str,
+    facts: PageFacts,
+) -> bool:
+    """trafilatura's output as the page reads it (`_as_the_page_reads`) and with no text more
+    often than the page shows it (`_without_copies`), in place, where something reads it: its
+    text where it stands (no blocks `chosen`), its elements where they give the chosen blocks'
+    Markdown and XML (`settings.forms`). Neither is read for the text, JSON lines or Parquet of a
+    page whose blocks are its text (about one page in eight): there it is left as it is. Whether
+    its text stands and changed."""
+    if chosen is not None and not settings.forms:
+        return False
+    changed = _as_the_page_reads(found, trace.blocks, trace, html, source, facts=facts) | _without_copies(
+        found, settings, times
+    )
+    return changed and chosen is None
+
+
 def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callable[[str], int]) -> bool:
     """trafilatura's output (its main text, and its comments when kept) without a text more often
     than the page shows it (`times`; formats.remove_copies) and without the calls to act on the
     page (formats.remove_calls), the rails' headings it closes on (formats.remove_closing_rails)
     and its lists of labels each with a count (formats.remove_count_lists), in place, and without
-    the blocks that make its main text unreadable (formats.remove_unreadable); whether it changed.
+    the blocks that make its main text unreadable (formats.remove_unreadable) or are machine
+    identifiers run together (formats.remove_machine); whether it changed.
     Its Markdown (`found.text`, and `found.comments` when kept), which the page's verdict reads
     (its link density), is written again from what is left: a list of linked labels taken out
     of the text was still counted there."""
@@ -437,7 +462,8 @@ def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callabl
     closed = found.body is not None and remove_closing_rails(found.body)
     listed = found.body is not None and remove_count_lists(found.body)
     junk = found.body is not None and remove_unreadable(found.body)
-    if not (called | closed | listed | junk | remove_copies(bodies, times)):
+    ids = remove_machine(bodies)
+    if not (called | closed | listed | junk | ids | remove_copies(bodies, times)):
         return False
     # the Markdown, as trafilatura writes it
     found.text = xmltotxt(found.body, True) if found.body is not None else found.text
@@ -476,6 +502,7 @@ def _judged(
         comments_last=page_type != "forum",
         tables=settings.include_tables,
         shown=times,
+        declared_product=trace.signals is None or trace.signals.own_product,
     )
     if chosen and (junk := unreadable([b.text for b in chosen])):
         chosen = [b for i, b in enumerate(chosen) if i not in junk]
@@ -899,8 +926,9 @@ def _date_search(
     for it. What the search reads of the tree (its text) is read now, before the pre-pass.
 
     The date is searched only when JSON-LD and meta tags state no plausible date (nothing
-    outranks theirs), and never for `[extract] metadata = "stated"`. Its search of the text
-    counts only when the text writes out that full day: a year or a month alone ("1999
+    outranks theirs), and never for `[extract] metadata = "stated"`; for "markup", the date
+    elements are read on our own tree (`marked_date`), now, and htmldate is never run. Its
+    search of the text counts only when the text writes out that full day: a year or a month alone ("1999
     treadmill", "© 2019") is no date, and then only the markup is searched (and if the search of
     the text finds nothing, neither does the markup's count); `fast` searches the markup alone.
 
@@ -910,6 +938,8 @@ def _date_search(
     search of the text is the costly one)."""
     if not settings.searches_page or stated_date(facts, fetched_at=page.fetched_at) is not None:
         return _no_search
+    if not settings.searches_date:  # "markup": the date elements alone, read before the pre-pass
+        return functools.partial(_given, marked_date(tree))
     url = facts.canonical or page.final_url or page.url
     in_text = functools.partial(_find_date, html, url, extensive=True)
     in_markup = functools.partial(_find_date, html, url, extensive=False)
@@ -946,6 +976,11 @@ def _searched_date(
     return None if found is not None and in_text() is None else found
 
 
+def _given(day: str | None) -> str | None:
+    """A date search made already: `metadata = "markup"`'s, on the tree before the pre-pass."""
+    return day
+
+
 def _no_search() -> str | None:
     """The date search of a page that states its date, or of a run that searches nothing."""
     return None
@@ -979,7 +1014,8 @@ def _metadata(
         if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
             meta.sitename = meta.sitename.title()
     elif meta.url and (match := steps.META_URL.match(meta.url)):
-        meta.sitename = match[1]
+        # its host: trafilatura's pattern takes the whole netloc, a password in it included
+        meta.sitename = match[1].rpartition("@")[2]
     if call.search_page:
         names = None if meta.categories and meta.tags else catstags.Names.of(tree)
         meta.categories = meta.categories or catstags.search("category", tree, names)

@@ -9,7 +9,7 @@ mapped onto `FetchError`s here and nowhere else.
 What a request carries and how it travels is decided per URL, each redirect hop anew, from
 `[fetch]` and the `[[sites]]` entry of the URL's host (`config.site_fetch`): the User-Agent,
 `headers`, `cookie`, `auth` (so a site's credentials never follow a redirect to another
-host; the global `cookie` and `auth` go only to the hosts the user named, `Fetcher._named`),
+host; the global `headers`, `cookie` and `auth` go only to the hosts the user named, `Fetcher._named`),
 the pacing of its host, and the proxy (`proxy`, else with `trust_env` the HTTP(S)_PROXY /
 ALL_PROXY / NO_PROXY variables). Secrets never reach an error reason.
 """
@@ -168,8 +168,10 @@ class Fetcher:
     def _headers_for(self, url: str) -> dict[str, str]:
         """What every request to `url` carries besides the fetcher's own headers."""
         own = self.settings_for(url)
+        if not self._named(url):  # a host no one named gets the User-Agent alone
+            return {"User-Agent": own.user_agent}
         headers = {"User-Agent": own.user_agent, **own.headers}
-        auth = own.auth if self._named(url) else {}
+        auth = own.auth
         if "bearer" in auth:
             headers["Authorization"] = f"Bearer {auth['bearer']}"
         elif auth:
@@ -179,9 +181,9 @@ class Fetcher:
 
     def _named(self, url: str) -> bool:
         """Whether the user named `url`'s host: one of a `[[sites]]` entry's, or one given for the
-        run (a URL to clean, a start URL: `trust()`). `auth` and `cookie` go to these only: the
-        global `[fetch] auth` went to any host, a redirect's to another host included, and every
-        URL a `serve` client sent."""
+        run (a URL to clean, a start URL: `trust()`). `headers`, `auth` and `cookie` go to these
+        only: the global `[fetch] auth` went to any host, a redirect's to another host included,
+        and every URL a `serve` client sent, and so did `headers` (a `${NAME}` secret in one too)."""
         return site_for(self.sites, origin(url)) is not None or self.policy.names(url)
 
     async def __aenter__(self) -> Fetcher:

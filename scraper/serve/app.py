@@ -94,9 +94,10 @@ class CleanOptions(BaseModel):
     fast: bool | None = Field(
         None, description="Faster: no fallback extractors, no date search in the page text."
     )
-    metadata: Literal["full", "stated"] | None = Field(
+    metadata: Literal["full", "markup", "stated"] | None = Field(
         None,
         description="full: also search the whole page for a date, byline, title, categories; "
+        "markup: the same, but a date only where the markup states it (no search of the text); "
         "stated: only what the page states (JSON-LD, meta tags, <title>, the URL).",
     )
 

@@ -430,12 +430,22 @@ class CrawlState:
             row = conn.execute(
                 "SELECT SUM(kind != 'robots'), SUM(kind != 'robots' AND state = 'done'), "
                 "SUM(kind = 'page' AND status IS NOT NULL), "
-                "SUM(kind != 'robots' AND outcome IN ('new', 'changed')), SUM(outcome = 'failed') "
+                "SUM(kind != 'robots' AND outcome IN ('new', 'changed')), SUM(outcome = 'failed'), "
+                "SUM(kind = 'page' AND state = 'done' AND status IS NULL AND outcome != 'failed'), "
+                "SUM(kind IN ('sitemap', 'feed') AND state = 'done') "
                 "FROM frontier WHERE run_id = ?",
                 (run_id,),
             ).fetchone()
-        discovered, done, fetched, stored, failed = (int(n or 0) for n in row)
-        return CrawlProgress(discovered=discovered, done=done, fetched=fetched, stored=stored, failed=failed)
+        discovered, done, fetched, stored, failed, unasked, listings = (int(n or 0) for n in row)
+        return CrawlProgress(
+            discovered=discovered,
+            done=done,
+            fetched=fetched,
+            stored=stored,
+            failed=failed,
+            unasked=unasked,
+            listings=listings,
+        )
 
     # -- pages -----------------------------------------------------------------------------
 

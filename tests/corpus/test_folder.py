@@ -200,6 +200,38 @@ def test_sigkill_then_resume_cleans_every_input_exactly_once(tmp_path: Path) -> 
     assert resumed.stdout.startswith("cleaned 11 inputs, 20 pages: written 20")
 
 
+def test_errors_naming_a_pipe_no_process_reads_is_one_line_not_a_wait(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """--errors naming a named pipe no process reads waited for a reader for ever, before any page
+    was cleaned: it is refused in one line (exit 2). A pipe a process reads gets the lines."""
+    page, fifo = tmp_path / "page.html", tmp_path / "errors.pipe"
+    page.write_bytes(story(1))
+    os.mkfifo(fifo)
+    outcome: list[object] = []
+    worker = threading.Thread(
+        target=lambda: outcome.append(runner.invoke(cli, ["clean", str(page), "--errors", str(fifo)])),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(timeout=30)
+    if worker.is_alive():  # release the open that waits, so the thread ends
+        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+    assert outcome, "clean --errors PIPE waited for a reader"
+    result = outcome[0]
+    assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
+    assert result.stderr.strip() == f"scraper: {fifo}: a pipe no process reads: cannot write to it"  # type: ignore[attr-defined]
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        missing = tmp_path / "missing.html"
+        read = runner.invoke(cli, ["clean", str(page), str(missing), "--errors", str(fifo), "--jobs", "1"])
+        assert read.exit_code == 1
+        line = json.loads(os.read(reader, 65536).decode())
+        assert line["source"] == str(missing) and line["reason"] == "no such file or folder"
+    finally:
+        os.close(reader)
+
+
 def test_input_file_and_url_map_give_sources_and_addresses(runner: CliRunner, tmp_path: Path) -> None:
     """-i lists the inputs; --url-map gives each saved file its own URL; failures go to --errors."""
     first, second = tmp_path / "first.html", tmp_path / "second.html"

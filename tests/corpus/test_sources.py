@@ -32,6 +32,24 @@ def test_each_kind_of_source_is_recognised(tmp_path: Path) -> None:
     assert "unsupported URL scheme" in str(got[4])
 
 
+@pytest.mark.parametrize("name", ["notes.pdf", "Report.PDF", "slides.pptx", "photo.jpg", "notes.pdf.gz"])
+def test_a_file_named_as_a_document_that_is_never_html_is_refused(tmp_path: Path, name: str) -> None:
+    """A .pdf of text named on the command line was cleaned as HTML (its text out, exit 0), where a
+    URL serving application/pdf is "not HTML": a name that says a type never HTML is refused as
+    that file's failure. A saved page under any other name (index.php, none) is read as before."""
+    named = tmp_path / name
+    named.write_bytes(gzip.compress(b"Plain words.") if name.endswith(".gz") else b"Plain words.")
+    (tmp_path / "index.php").write_text("<p>x</p>")
+    (tmp_path / "page").write_text("<p>x</p>")
+    got = list(expand([str(named), str(tmp_path / "index.php"), str(tmp_path / "page")]))
+    assert isinstance(got[0], SourceError)
+    assert (
+        str(got[0])
+        == f"{named}: not HTML: a .{name.split('.')[1].lower()} file (a saved page's name may end in .html)"
+    )
+    assert got[1:] == [Input(str(tmp_path / "index.php"), "file"), Input(str(tmp_path / "page"), "file")]
+
+
 def test_an_empty_source_is_refused_not_read_as_the_working_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -348,6 +348,18 @@ def test_a_malformed_target_uri_is_that_records_failure(tmp_path: Path) -> None:
     assert len(damaged) == 1 and damaged[0].startswith("WARC-Target-URI not a valid URL: 'http://[::1/x'")
 
 
+def test_a_target_uri_with_a_space_is_named_as_written(tmp_path: Path) -> None:
+    """warcio percent-encodes a target's spaces: a host with a space was reported as
+    'http://exa%20mple.com/x' ("contains '%'"), an address the archive never held. It is named as
+    written; a space in a path is still encoded, and that page read."""
+    exchanges = [Exchange("http://exa mple.com/x", ARTICLE), Exchange("https://a.example/a b.html", ARTICLE)]
+    records = _read(write(tmp_path / "s.warc.gz", warc_bytes(exchanges, requests=False)))
+    assert _urls(records) == ["https://a.example/a%20b.html"]
+    damaged = [r.reason for r in records if isinstance(r, ArchiveSkip) and r.damaged]
+    assert len(damaged) == 1
+    assert damaged[0].startswith("WARC-Target-URI not a valid URL: 'http://exa mple.com/x'"), damaged
+
+
 @pytest.mark.parametrize(
     ("target", "damaged"),
     [

@@ -385,6 +385,29 @@ def test_progress_never_counts_more_done_than_discovered(tmp_path: Path, server:
     assert len(server.hits("/a0")) == 2  # the second run did revisit
 
 
+def test_progress_names_the_urls_done_that_are_no_page_fetched(tmp_path: Path, server: LocalServer) -> None:
+    """Sitemaps read and pages robots.txt keeps us from were done but neither fetched nor failed,
+    so the line read "1 of 2 URLs done: fetched 0, stored 0, failed 0": they are counted and named,
+    and the counts add up to the URLs done; a resumed run's progress says the same."""
+    server.routes.update(
+        {
+            "/robots.txt": Route(body="User-agent: *\nDisallow: /private\nSitemap: /sm.xml\n", headers=TEXT),
+            "/sm.xml": Route(body=_sitemap((server.url("/s1"), None)), headers=XML),
+            "/s1": Route(body=article("Sitemap story")),
+            "/": Route(body=article("Home", links=("/private/a",))),
+        }
+    )
+    settings = make_settings(tmp_path)
+    seen: list[CrawlProgress] = []
+    report = crawl(settings, server.url("/"), progress=seen.append)
+    last = seen[-1]
+    assert (last.fetched, last.unasked, last.listings, last.failed) == (2, 1, 2, 0)  # sm.xml, sitemap.xml
+    assert last.done == last.discovered == last.fetched + last.unasked + last.listings
+    assert last.counts() == "fetched 2, stored 2, failed 0, not requested 1, sitemaps and feeds read 2"
+    with Store(settings.store.path) as store:
+        assert CrawlState(store).progress(report.run_id) == last
+
+
 def test_gzipped_sitemap_index_and_lastmod(tmp_path: Path, server: LocalServer) -> None:
     """robots.txt names a gzipped sitemap index whose children (one gzipped) list the pages; on the
     next run, pages whose lastmod is older than the last visit are not requested again."""

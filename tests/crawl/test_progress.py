@@ -26,6 +26,22 @@ def test_log_lines_at_most_every_interval(caplog: pytest.LogCaptureFixture) -> N
     ]
 
 
+def test_the_log_line_names_sitemaps_and_pages_not_requested(caplog: pytest.LogCaptureFixture) -> None:
+    """A URL done that is a sitemap, or a page robots.txt kept us from, is said as such: "1 of 2
+    URLs done: fetched 0" read as a stall."""
+    clock = Clock(0.0)
+    show = LogProgress(interval=10.0, clock=clock)
+    caplog.set_level(logging.INFO, logger="scraper.progress")
+    clock.now = 11
+    show(CrawlProgress(discovered=2, done=1, listings=1))
+    clock.now = 22
+    show(CrawlProgress(discovered=4, done=3, fetched=1, stored=1, unasked=1, listings=1))
+    assert [r.getMessage() for r in caplog.records] == [
+        "1 of 2 URLs done: fetched 0, stored 0, failed 0, sitemaps and feeds read 1",
+        "3 of 4 URLs done: fetched 1, stored 1, failed 0, not requested 1, sitemaps and feeds read 1",
+    ]
+
+
 def test_no_terminal_means_log_lines() -> None:
     """A stream that is not a terminal gets log lines, never bar redraws."""
     stream = io.StringIO()

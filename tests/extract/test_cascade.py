@@ -14,10 +14,11 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.config import ExtractSettings
-from scraper.extract import model
+from scraper.extract import model, pipeline
 from scraper.extract.blocks import (
     FEATURE_NAMES,
     FIRST_FEATURE_NAMES,
+    MAIN_FEATURE_NAMES,
     TRAFILATURA_FEATURES,
     VOTE_FEATURES,
     Block,
@@ -61,6 +62,15 @@ class _ByText:
             p = self.unsure if self.unsure is not None else (0.97 if row[log_words] > 3 else 0.02)
             out.append([1 - p, p, 0.0])
         return out
+
+
+class _MainByText:
+    """A stand-in main model: content for blocks of the story, boilerplate for the others."""
+
+    def predict(self, matrix: Any, **_: Any) -> list[list[float]]:
+        assert matrix.shape[1] == len(MAIN_FEATURE_NAMES)
+        log_words = MAIN_FEATURE_NAMES.index("log_words")
+        return [[0.02, 0.98, 0.0] if row[log_words] > 3 else [0.98, 0.02, 0.0] for row in matrix]
 
 
 @pytest.fixture
@@ -143,6 +153,37 @@ def test_a_page_the_cascade_is_sure_of_builds_no_renderings_unless_asked(first: 
     assert trace.extractions == 0 and "harbour board" in bare.text
     assert "<main>" in (full.xml or "") and (bare.markdown, bare.xml) == ("", "")
     assert bare.to_record() == full.to_record()
+
+
+def test_an_unsure_page_whose_blocks_are_its_text_leaves_trafilatura_text_unread_without_forms(
+    first: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where trafilatura runs and the main model's blocks are the text, trafilatura's text is not
+    joined as the page reads it nor cleared of copies when no Markdown or XML is built (`forms`
+    empty: the text, JSON lines, Parquet): nothing reads it. With forms, its elements give the
+    blocks' Markdown and XML, so it is. The record is the same either way."""
+    model.use(_MainByText(), _ByText(unsure=0.5))
+    edits: list[str] = []
+
+    def spy(name: str) -> Callable[..., bool]:
+        edit = getattr(pipeline, name)
+
+        def run(*args: Any, **kwargs: Any) -> bool:
+            edits.append(name)
+            return bool(edit(*args, **kwargs))
+
+        return run
+
+    for name in ("_as_the_page_reads", "_without_copies"):
+        monkeypatch.setattr(pipeline, name, spy(name))
+    full, trace = _extract()
+    assert trace.extractions == 1 and trace.chosen is not None
+    assert edits == ["_as_the_page_reads", "_without_copies"]
+    edits.clear()
+    bare, trace = _extract(ExtractSettings(forms=frozenset()))
+    assert trace.extractions == 1 and trace.chosen is not None
+    assert edits == []
+    assert "harbour board" in bare.text and bare.to_record() == full.to_record()
 
 
 @pytest.mark.parametrize("setting", ["include_links", "include_images", "include_formatting"])
@@ -844,6 +885,33 @@ def test_a_shops_priced_grid_is_kept_however_far_the_model_leans_out() -> None:
     unpriced = ["Mesh task chair", "March 2021", "Oak desk", "April 2021", "Ash shelf", "May 2021"]
     assert kept(unpriced) == [c, c, *[b] * 6]
     assert kept(cards, story=True) == [c, c, *[b] * 6]
+
+
+def test_a_priced_grid_the_model_is_sure_to_drop_is_kept_where_the_page_declares_no_product() -> None:
+    """A shop's category page whose grid of small cards (a name, a price) the model is sure to
+    drop, or trafilatura's rules remove (neither doubted), keeps its grid where the page declares
+    no product of its own; on a product page such a grid is other products and stays dropped, and
+    so does an unpriced run (a menu, a blog's archive) and what the model takes for a comment."""
+    c, b, m = model.CONTENT, model.BOILERPLATE, model.COMMENT
+    cards = ["Mesh task chair", "$655.00 $403.00", "Oak desk, 120 cm", "12,99 €", "Ash shelf", "£5"]
+
+    def kept(texts: list[str], *, declared_product: bool, kind: int = c) -> list[int]:
+        return model.items(
+            [c, *[b] * len(texts)],
+            [False] * (len(texts) + 1),
+            kinds=[c, *[kind] * len(texts)],
+            runs=[0, *[len(texts)] * len(texts)],
+            sizes=[len("Chairs"), *[100] * len(texts)],
+            wanted=[0.9, *[0.02] * len(texts)],
+            texts=["Chairs", *texts],
+            declared_product=declared_product,
+        )
+
+    assert kept(cards, declared_product=False) == [c] * 7
+    assert kept(cards, declared_product=True) == [c, *[b] * 6]
+    unpriced = ["Chairs", "Desks", "Shelves", "Lamps", "Rugs", "Beds"]
+    assert kept(unpriced, declared_product=False) == [c, *[b] * 6]
+    assert kept(cards, declared_product=False, kind=m) == [c, *[b] * 6]
 
 
 def test_a_grid_of_cards_under_an_intro_of_a_few_paragraphs_is_kept() -> None:

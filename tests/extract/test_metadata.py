@@ -49,6 +49,12 @@ def _date(found: str | None, facts: PageFacts, last_modified: str | None = None)
         ("By Jane Doe Email the author", ("Jane Doe",)),
         ("Jane Doe, Staff Writer", ("Jane Doe",)),
         ("Jane Doe - Senior Reporter", ("Jane Doe",)),
+        ("Ann Writer", ("Ann Writer",)),  # a surname that is also a role: was "Ann"
+        ("Tom Chief", ("Tom Chief",)),
+        ("Ann Writer, Staff Writer", ("Ann Writer",)),
+        ("Jane Doe Writer", ("Jane Doe",)),
+        ("Reuters Staff", ("Reuters",)),
+        ("jane writer", ("Jane",)),
         ("Jane DoeMarch 3, 2024", ("Jane Doe",)),
         ("Jane Doe 12/03/2024 10:32", ("Jane Doe",)),
         ("Jane Doe Updated on", ("Jane Doe",)),
@@ -314,6 +320,32 @@ def test_a_long_item_list_does_not_hide_the_articles_document() -> None:
     assert [str(d.day) for d in facts.dates if d.source == "json-ld"] == ["2024-06-02"]
 
 
+def test_a_product_of_its_own_is_one_the_page_declares_at_its_top() -> None:
+    """A Product at the top of the JSON-LD (a document's own object, or one of its @graph), or a
+    microdata Product inside no other item, is the page's own: a product page. The Products a
+    category's ItemList holds, the item a Review reviews, and a microdata Product that is an
+    item of a list are not, nor is a page that declares none (a shop's grid of cards)."""
+    script = '<script type="application/ld+json">{}</script>'
+    product = {"@type": "Product", "name": "Oak desk", "offers": {"price": "199"}}
+    listed = {"@type": "ItemList", "itemListElement": [{"@type": "ListItem", "item": product}]}
+    review = {"@type": "Review", "itemReviewed": product}
+    assert _facts(script.format(json.dumps(product))).own_product
+    assert _facts(script.format(json.dumps({"@graph": [{"@type": "WebPage"}, product]}))).own_product
+    assert _facts(script.format(json.dumps({**product, "@type": ["Product", "Thing"]}))).own_product
+    assert not _facts(script.format(json.dumps(listed))).own_product
+    assert not _facts(script.format(json.dumps(review))).own_product
+    assert not _facts("<p>Oak desk $199</p>").own_product
+    microdata = (
+        '<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Oak desk</span></div>'
+    )
+    assert _facts(microdata).own_product
+    inside = (
+        '<ul itemscope itemtype="https://schema.org/ItemList"><li itemprop="itemListElement" itemscope'
+        ' itemtype="https://schema.org/Product"><span itemprop="name">Oak desk</span></li></ul>'
+    )
+    assert not _facts(inside).own_product
+
+
 def test_json_ld_of_a_page_is_read_up_to_its_own_bound() -> None:
     """Documents each at their bound are read until the page's: one past it is not read at all."""
     filler = {"@type": "ItemList", "itemListElement": list(range(2 * MAX_JSON_VALUES))}
@@ -343,3 +375,15 @@ def test_within_bound_cuts_a_document_where_json_ld_stops_reading() -> None:
     small = json.dumps({"@type": "NewsArticle", "author": authors[:10]}, indent=2)
     broken = "{" + " " * MAX_JSON_VALUES
     assert within_bound(small) is small and within_bound(broken) is broken
+
+
+def test_the_date_elements_of_a_page_give_its_date_and_a_calendar_none() -> None:
+    """`marked_date` reads the first element cued as a date (its class, id or itemprop) whose text
+    is a day; a page of more than 1,000 of them (a calendar, an archive's list) states no date of
+    its own, as htmldate's search of the markup reads none there, and their texts are not read."""
+    from scraper.extract.metadata import marked_date  # noqa: PLC0415
+
+    story = "<p>Harbour news</p><div class='entry-meta'><span class='post-date'>March 5, 2019</span></div>"
+    assert marked_date(LexborHTMLParser(f"<html><body>{story}</body></html>")) == "2019-03-05"
+    days = "".join(f"<li class='date'>March {1 + i % 28}, 2019</li>" for i in range(1001))
+    assert marked_date(LexborHTMLParser(f"<html><body><ul>{days}</ul></body></html>")) is None

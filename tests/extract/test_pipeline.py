@@ -25,7 +25,6 @@ from trafilatura import metadata as trafilatura_metadata
 from trafilatura.settings import Document as _Extracted
 from trafilatura.xml import xmltotxt
 
-from scraper import dom
 from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, NoMainContent
 from scraper.extract import model as block_model
@@ -33,6 +32,7 @@ from scraper.extract import pipeline, rules
 from scraper.extract.authors import clean_authors
 from scraper.extract.blocks import FIRST_FEATURE_NAMES
 from scraper.extract.explanation import describe, explain
+from scraper.extract.formats import render_html, render_xml
 from scraper.extract.metadata import (
     MAX_JSON_VALUES,
     body_paragraphs,
@@ -284,6 +284,41 @@ def test_markdown_keeps_structure_and_links_and_emphasis_when_asked() -> None:
     assert '<ref target="https://board.example/minutes">' in rich.xml and "<ref" not in plain.xml
     assert '<hi rend="#b">early crossings</hi>' in rich.xml and "<hi" not in plain.xml
     assert rich.text == plain.text and rich.quality == plain.quality
+
+
+def test_a_link_that_is_script_loses_its_link_in_every_output() -> None:
+    """With --links, a `javascript:` or `data:` link in the story (however it is spelt: capitals,
+    spaces and tabs before and in its scheme) was written as it came: `<a href="javascript:...">`
+    in the HTML output, `[text](<javascript:...>)` in the Markdown, run by whoever reads the output
+    and clicks. It loses its link, its text kept; http(s), mailto and relative links stay. Stored
+    records written before are checked again when rendered."""
+    body = RICH.replace(
+        "<a href='https://board.example/minutes'>board minutes</a>",
+        "<a href='https://board.example/minutes'>board minutes</a>, <a href='javascript:alert(1)'>the"
+        " harbour office</a>, <a href=' \tJaVa\tScRiPt:alert(2)'>its clerk</a>, <a href='data:text/html,"
+        "&lt;script&gt;alert(3)&lt;/script&gt;'>the notice</a>, <a href='mailto:clerk@board.example'>the"
+        " mailbox</a> and <a href='/piers#north'>the pier list</a>",
+    )
+    doc = clean_html(_article(body=body), settings=ExtractSettings(include_links=True))
+    shown = [doc.xml, doc.markdown, render_html(doc), render_xml(doc), render_xml(doc, tei=True)]
+    for output in shown:
+        for script in ("javascript", "JaVa", "alert(", "data:text"):
+            assert script not in output, (script, output)
+    assert "the harbour office, its clerk, the notice" in doc.text
+    assert "[the mailbox](mailto:clerk@board.example)" in doc.markdown
+    assert '<ref target="/piers#north">the pier list</ref>' in doc.xml
+    stored = dataclasses.replace(doc, xml=doc.xml.replace('"/piers#north"', '"javascript:alert(4)"'))
+    assert "javascript" not in render_html(stored) and "the pier list" in render_html(stored)
+
+
+def test_a_password_in_the_pages_url_reaches_no_field_of_its_record() -> None:
+    """A page at `http://ann:pw@host/` (a URL given to clean, a WARC target) is written with
+    `***` for the password in its URLs, but its sitename, read from the URL where the page names
+    none, was the whole netloc: "ann:s3cretpw@a.example", in every record and shard."""
+    doc = clean_html(_article(), url="http://ann:s3cretpw@a.example/story")
+    assert doc.sitename == "a.example"
+    record = json.dumps(doc.to_record(), default=str)
+    assert "s3cretpw" not in record and "ann:***@a.example" in record
 
 
 def test_text_has_no_markdown() -> None:
@@ -1159,12 +1194,47 @@ def test_trafilatura_reads_json_ld_as_far_as_our_bound(monkeypatch: pytest.Monke
     assert handed[1] == 3 and 0 < handed[0] < MAX_JSON_VALUES // 2
 
 
+def test_markup_metadata_searches_the_page_but_not_its_text_for_a_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`metadata = "markup"` runs the byline, title, category and tag searches `full` runs and
+    reads the date its date elements write (a `<p class="date">`, a `<span class="post-date">`),
+    but never runs htmldate's search nor looks for a day in the text: a date the page writes
+    only in a sentence of its story is left null. The text is the same."""
+    page = _page(_SEARCHED_ONLY, url="https://news.example/story")
+    full = extract(page, ExtractSettings())
+    markup, searches = _searches_run(ExtractSettings(metadata="markup"), page)
+    assert {"trafilatura/metadata.py", "scraper/extract/authors.py"} <= {where for where, _ in searches}
+    assert (markup.date, markup.authors, markup.categories, markup.tags, markup.title) == (
+        "2021-03-14",
+        ("Ann Lee",),
+        full.categories,
+        full.tags,
+        full.title,
+    )
+    assert markup.text == full.text
+    dated = "<p class='date'>Published on <time datetime='2021-03-14'>14 March 2021</time></p>"
+    in_a_span = _page(_SEARCHED_ONLY.replace(dated, "<span class='post-date'>March 14, 2021</span>"))
+    in_words = _page(_SEARCHED_ONLY.replace(dated, "<p>The board first met on 14 March 2021 to plan it.</p>"))
+    assert extract(in_words, ExtractSettings()).date == "2021-03-14"
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("searched")
+
+    monkeypatch.setattr(pipeline, "find_date", never)
+    monkeypatch.setattr(pipeline, "states_some_day", never)
+    monkeypatch.setattr(pipeline, "states_day", never)
+    assert extract(page, ExtractSettings(metadata="markup")).date == "2021-03-14"
+    assert extract(in_a_span, ExtractSettings(metadata="markup")).date == "2021-03-14"
+    assert extract(in_words, ExtractSettings(metadata="markup")).date is None
+
+
 def test_every_record_says_which_metadata_was_read() -> None:
     """`metadata_mode` is the mode of `[extract] metadata`, on kept pages and on pages without a
     story alike, and in the record."""
     story = _page(_SEARCHED_ONLY)
     empty = _page(b"<html><body><nav><a href='/'>Home</a></nav></body></html>")
-    for mode in ("full", "stated"):
+    for mode in ("full", "markup", "stated"):
         settings = ExtractSettings(metadata=mode)
         assert extract(story, settings).metadata_mode == mode
         assert extract_document(empty, settings).metadata_mode == mode
@@ -1474,13 +1544,12 @@ def test_trafilaturas_fallback_to_a_declared_body_keeps_its_paragraphs() -> None
 def test_a_declared_body_is_bounded_as_the_page_is() -> None:
     """An `articleBody` written as HTML is the page's to write: an element of it with 60,000
     attributes (a lexbor parse quadratic in them, one C call no watchdog stops) loses those past
-    dom.MAX_ATTRIBUTES before it is read, in this process as the page itself does (dom.flattening),
-    and its text is read all the same."""
+    dom.MAX_ATTRIBUTES before it is read, as the page itself does (dom.bounded_html), and its
+    text is read all the same."""
     attributes = " ".join(f"data-a{i}=x" for i in range(60_000))
     body = f"<div {attributes}>{_DECLARED_PARAGRAPHS[0]}</div><p>{_DECLARED_PARAGRAPHS[1]}</p>"
     started = time.process_time()
-    with dom.flattening():
-        paragraphs = body_paragraphs(body)
+    paragraphs = body_paragraphs(body)
     assert time.process_time() - started < 2
     assert paragraphs == _DECLARED_PARAGRAPHS[:2]
 

@@ -49,12 +49,12 @@ with ExtractionPool(1, ExtractSettings(metadata=sys.argv[1])) as pool:
 
 
 def test_a_pool_compiles_dateparsers_locales_only_when_its_pages_are_searched_for_dates() -> None:
-    """`metadata = "full"` workers start with dateparser's patterns; "stated" workers, which never
-    run htmldate, are spared the 2 CPU s of compiling them."""
+    """`metadata = "full"` workers start with dateparser's patterns; "markup" and "stated" workers,
+    which never run htmldate, are spared the 2 CPU s of compiling them."""
     runs = {
         mode: subprocess.Popen([sys.executable, "-c", _IN_A_WORKER, mode], stdout=subprocess.PIPE, text=True)
-        for mode in ("full", "stated")
+        for mode in ("full", "markup", "stated")
     }
     counts = {mode: int(run.communicate(timeout=300)[0].split()[-1]) for mode, run in runs.items()}
-    assert counts["stated"] == 0
+    assert counts["stated"] == counts["markup"] == 0
     assert counts["full"] > 100

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from scraper import extract
 from scraper.config import ExtractSettings
 from scraper.errors import ExtractionError, NoMainContent
 from scraper.extract.worker import COLLECT_AFTER, SETTLE_EVERY, ExtractionPool, _alive, _start_time
@@ -55,6 +56,27 @@ def pool() -> Iterator[ExtractionPool]:
 def test_a_result_comes_back(pool: ExtractionPool) -> None:
     """A function that finishes in time returns its value through the future."""
     assert pool.submit("page", _sleep, 0.0).result() == "slept"
+
+
+def _parsed_depth(depth: int) -> int:
+    """In a worker: how deep the innermost <p> of a page of `depth` nested <div>s sits once parsed."""
+    from scraper.dom import parse_html  # noqa: PLC0415  # the parse a worker's extraction runs
+
+    html = "<body>" + "<div>" * depth + "<p>words</p>" + "</div>" * depth + "</body>"
+    node, levels = parse_html(html, "deep").css_first("p"), 0
+    while node is not None:
+        node, levels = node.parent, levels + 1
+    return levels
+
+
+def test_a_page_nested_a_hundred_thousand_deep_is_flattened_in_a_worker_too(pool: ExtractionPool) -> None:
+    """100,000 nested <div>s: lexbor's parse of them as written is minutes of one C call, so a
+    worker (serve, clean of many pages, crawls) failed over its time limit where `clean` of the
+    one page, flattened in its own process, gave the text. A worker's parse is flattened too."""
+    from scraper.dom import MAX_NESTING  # noqa: PLC0415  # the bound the depth stays within
+
+    # as written: about a minute of parse; flattened, a second (the flattening's own pass, loaded)
+    assert pool.submit("deep", _parsed_depth, 100_000, timeout=20).result() < MAX_NESTING + 10
 
 
 def _extractor_frozen() -> bool:
@@ -241,3 +263,9 @@ def test_the_pool_starts_when_its_workers_must_import_the_extractor_themselves(t
     done = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "3"
+
+
+def test_a_pool_without_a_size_has_a_worker_per_core_this_process_may_use() -> None:
+    """`cores` (clean's --jobs, serve's --workers and a crawl's workers where none is given) counts
+    the cores of this process's CPU affinity, as the CLI and the API each counted them."""
+    assert extract.cores() == len(os.sched_getaffinity(0)) >= 1

@@ -179,31 +179,38 @@ def test_headers_cookie_and_auth_are_sent_to_the_site_only(server: LocalServer, 
     assert sent["user-agent"] == "memberbot/1.0"
     elsewhere = inner.hits("/elsewhere")[0].headers
     assert "authorization" not in elsewhere and "cookie" not in elsewhere and "x-team" not in elsewhere
-    assert elsewhere["accept-language"] == "de"  # [fetch] headers go everywhere
+    assert elsewhere["accept-language"] == "de"  # [fetch] headers: that host is named too (trusted)
     assert elsewhere["user-agent"].startswith("scraper/")
 
 
-def test_the_global_auth_and_cookie_go_only_to_the_hosts_named(
+def test_the_global_headers_auth_and_cookie_go_only_to_the_hosts_named(
     server: LocalServer, inner: LocalServer
 ) -> None:
-    """[fetch] auth and cookie go to the hosts the user named, never to a host a redirect leads to
-    (they did, as curl and requests never send them); [fetch] headers go everywhere."""
+    """[fetch] headers, auth and cookie go to the hosts the user named, never to a host a redirect
+    leads to (they did, as curl and requests never send them). A header holding a `${NAME}` secret
+    (an API key) went to every host, the way auth did before it was scoped."""
     server.routes["/go"] = Route(302, b"", {"Location": inner.url("/elsewhere")})
     inner.routes["/elsewhere"] = Route(200, article("Elsewhere"))
-    chosen = settings(
+    chosen = settings_from_dict(
         {
-            "allow_private": ["127.0.0.2"],  # reachable, yet not named
-            "auth": {"user": "ann", "password": "pw-1234"},
-            "cookie": {"session": "abc123"},
-            "headers": {"Accept-Language": "de"},
-        }
+            "fetch": {
+                **FAST,
+                "allow_private": ["127.0.0.2"],  # reachable, yet not named
+                "auth": {"user": "ann", "password": "pw-1234"},
+                "cookie": {"session": "abc123"},
+                "headers": {"Accept-Language": "de", "X-Api-Key": "${API_KEY}"},
+            }
+        },
+        environ={"API_KEY": "key-98765"},
     )
     fetch(chosen, server.url("/go"))
     sent = server.hits("/go")[0].headers
     assert sent["authorization"] == "Basic YW5uOnB3LTEyMzQ=" and sent["cookie"] == "session=abc123"
+    assert sent["x-api-key"] == "key-98765" and sent["accept-language"] == "de"
     elsewhere = inner.hits("/elsewhere")[0].headers
     assert "authorization" not in elsewhere and "cookie" not in elsewhere
-    assert elsewhere["accept-language"] == "de"
+    assert "x-api-key" not in elsewhere and "accept-language" not in elsewhere
+    assert elsewhere["user-agent"].startswith("scraper/")
 
 
 def test_basic_auth(server: LocalServer) -> None:

@@ -162,11 +162,13 @@ def test_fast_and_links_act_as_clean_fast_and_links(service: Running, tmp_path: 
 
 
 def test_metadata_stated_acts_as_clean_metadata_stated(service: Running) -> None:
-    """`metadata: "stated"` leaves the date the page writes only in its text unread, and the
-    record says which metadata was read."""
+    """`metadata: "stated"` (and "markup") leaves the date the page writes only in its text unread,
+    and the record says which metadata was read."""
     body = {"html": _STORY, "url": "https://news.example/a"}
     stated = _post(service, "/v1/clean", {**body, "metadata": "stated"}).json()
     assert (stated["date"], stated["metadata_mode"]) == (None, "stated")
+    markup = _post(service, "/v1/clean", {**body, "metadata": "markup"}).json()
+    assert (markup["date"], markup["metadata_mode"]) == (None, "markup")
     assert _post(service, "/v1/clean", {**body, "metadata": "everything"}).status_code == 400
 
 
@@ -327,6 +329,9 @@ def test_openapi_docs_describe_the_routes(service: Running) -> None:
         (["--insecure-no-auth", "--host", "0.0.0.0"], {}, "--insecure-no-auth only on a loopback address"),
         (["--insecure-no-auth", "--host", "192.0.2.1"], {}, "not 192.0.2.1"),
         ([], {}, "a bearer token is required"),
+        ([], {"SCRAPER_TOKEN": ""}, "SCRAPER_TOKEN is set but empty: no token"),
+        ([], {"SCRAPER_TOKEN": " \t "}, "SCRAPER_TOKEN is set but white space alone: no token"),
+        (["--token-file", "blank"], {}, "--token-file blank: the file is white space alone, no token"),
         (["--token-file", "missing-token"], {}, "--token-file missing-token: cannot read it"),
         # an address no interface has: were the token taken, serving would fail, not hang the test
         (
@@ -355,12 +360,14 @@ def test_serve_refuses_to_run_unsafe(
     """No token, or no authentication off loopback, is a usage error (exit 2) naming what to do; so
     is a token file of more than 4 KiB (`--token-file /dev/zero` was read until memory ran out), a
     token no header can carry (two lines: every request was 401), and one that is no bearer token
-    (a space, a tab, a non-ASCII letter: it was taken)."""
+    (a space, a tab, a non-ASCII letter: it was taken). A token set blank is told so, not called
+    missing ("set SCRAPER_TOKEN" to one who had)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "huge-token").write_bytes(b"t" * 5000)
     (tmp_path / "two-lines").write_bytes(b"t0k3n\nsecond line\n")  # a header cannot carry it
     (tmp_path / "tabbed").write_bytes(b"t0k3n\tsecond\n")
-    done = CliRunner().invoke(cli, ["serve", *args], env={"SCRAPER_TOKEN": "", **env})
+    (tmp_path / "blank").write_bytes(b" \n\n")
+    done = CliRunner().invoke(cli, ["serve", *args], env={"SCRAPER_TOKEN": None, **env})
     assert done.exit_code == 2
     assert reason in done.stderr
 
