@@ -22,14 +22,13 @@ URL), naming the argument, before anything runs.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable, Iterable, Sequence
 
 from scraper.config import ExtractSettings, FetchSettings, Settings, Site
 from scraper.corpus import ArchivingFetcher, WarcArchive, blank
 from scraper.crawl import WORKER_MODULES, Crawler, crawl_sites
 from scraper.errors import SourceError
-from scraper.extract import ExtractionPool, extract_document, run_bounded
+from scraper.extract import ExtractionPool, cores, extract_document, run_bounded
 from scraper.extract import clean_html as pipeline_clean_html
 from scraper.fetch import Fetcher, Politeness, fetch_politely
 from scraper.models import CrawlProgress, CrawlReport, Document
@@ -123,11 +122,10 @@ async def run_crawl_async(
     does."""
     settings = _settings_argument(settings, "run_crawl")
     sites = _sites_argument(settings, sites)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     with (
         crawl_lock(settings.store.path),
         Store(settings.store.path) as store,
-        ExtractionPool(workers or cores, settings.extract, preload=WORKER_MODULES) as pool,
+        ExtractionPool(workers or cores(), settings.extract, preload=WORKER_MODULES) as pool,
     ):
         async with _crawl_fetcher(settings) as fetcher:
             crawler = Crawler(settings, fetcher=fetcher, store=store, pool=pool, progress=progress)

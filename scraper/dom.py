@@ -227,6 +227,10 @@ def unchanged() -> Iterator[None]:
 # (trafilatura would keep them inline: "子こども")
 RUBY_ANNOTATIONS = frozenset({"rt", "rp", "rtc"})
 
+# the annotations of a MathML formula (<semantics>' TeX source or other markup for tools, never
+# laid out): the formula reads as its token elements (<mi>, <mo>, <mn>, ...), as a browser shows it
+MATH_ANNOTATIONS = frozenset({"annotation", "annotation-xml"})
+
 # text for screen readers only, by the class the common CSS frameworks hide it with (Bootstrap's
 # "sr-only" and "visually-hidden", Tailwind's "sr-only", WordPress's "screen-reader-text"): a
 # variant's name spelt out on its swatch ("Option: Sofa, light beige"), "(opens in a new

@@ -17,7 +17,6 @@ from scraper import store as storage
 from scraper.cli.options import (
     check_tei,
     config_option,
-    cores,
     db_option,
     existing_store,
     extraction_options,
@@ -216,7 +215,7 @@ def clean(  # click passes every option by keyword
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     options = corpus.CleanOptions(
-        jobs=jobs or cores(),
+        jobs=jobs or extract.cores(),
         url=url,
         url_map=mapping.urls,
         stdin=sys.stdin.buffer,

@@ -19,7 +19,6 @@ from scraper import corpus
 from scraper import crawl as crawling
 from scraper.cli.options import (
     config_option,
-    cores,
     db_option,
     extraction_options,
     fetch_options,
@@ -185,9 +184,7 @@ async def _run_crawl(settings: Settings, sites: tuple[Site, ...], signals: StopO
     with _progress(silent) as progress:
         from scraper.api import run_crawl_async  # noqa: PLC0415  # loads httpx & co.: not for --help
 
-        return await run_crawl_async(
-            settings, sites, progress=progress, workers=cores(), on_start=signals.attach
-        )
+        return await run_crawl_async(settings, sites, progress=progress, on_start=signals.attach)
 
 
 @contextmanager

@@ -19,10 +19,6 @@ from scraper.errors import ConfigError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 class _Path(click.Path):
     """`click.Path` that refuses an empty or blank value, as the config's path keys do: `Path("")`
     is ".", so `-o "$OUT"` with OUT unset wrote a corpus into the working folder and `--db ""`

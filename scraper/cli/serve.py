@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from scraper.cli.options import config_option, cores, extraction_options, load, path_type
+from scraper import extract
+from scraper.cli.options import config_option, extraction_options, load, path_type
 from scraper.cli.output import EXIT_USAGE, warn
 
 TOKEN_VARIABLE = "SCRAPER_TOKEN"
@@ -183,7 +184,7 @@ def serve(  # click passes every option by keyword
         ) from None
     options = ServeOptions(
         token=token,
-        workers=workers or cores(),
+        workers=workers or extract.cores(),
         max_concurrency=max_concurrency,
         max_request_bytes=max_request_bytes,
         max_batch=max_batch,

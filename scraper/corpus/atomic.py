@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
 from scraper.errors import WriteError
+from scraper.files import refuse_special
 
 __all__ = ["AtomicFile", "mapped", "seal", "write_text_atomically"]
 
@@ -49,16 +49,12 @@ class AtomicFile:
 
     def create(self) -> None:
         """Make the target's folder; the temp file is left for the caller (or `open`) to create.
-        A target that is there and no regular file (a device, a pipe, a socket) is refused: the
-        rename replaced it (`export -o /dev/full` left a file where the device was)."""
+        A target that is there and no regular file (a folder, a device, a pipe, a socket) is
+        refused (`files.refuse_special`): the rename replaced a device."""
         with mapped(self.target):
-            with suppress(FileNotFoundError):
-                mode = self.target.stat().st_mode
-                if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a folder: "Is a directory"
-                    raise WriteError(
-                        f"{self.target}: not a regular file (a device, a pipe or a socket), which "
-                        "a file written aside and moved into place would replace: choose a file"
-                    )
+            refuse_special(
+                self.target, ", where a file written aside would be moved into place: choose a file"
+            )
             self.target.parent.mkdir(parents=True, exist_ok=True)
 
     def open(self) -> BinaryIO:

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         no_article as no_article,
     )
     from scraper.extract.worker import ExtractionPool as ExtractionPool
+    from scraper.extract.worker import cores as cores
     from scraper.extract.worker import quiet_libraries as quiet_libraries
     from scraper.extract.worker import settle as settle
 
@@ -71,6 +72,7 @@ _EXPORTS = {
     "extract_document": "scraper.extract.pipeline",
     "no_article": "scraper.extract.pipeline",
     "ExtractionPool": "scraper.extract.worker",
+    "cores": "scraper.extract.worker",
     "quiet_libraries": "scraper.extract.worker",
     "settle": "scraper.extract.worker",
 }
@@ -81,6 +83,7 @@ __all__ = [
     "InProcess",
     "Trace",
     "clean_html",
+    "cores",
     "describe",
     "explain",
     "extract",

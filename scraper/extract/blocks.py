@@ -30,13 +30,13 @@ from dataclasses import dataclass, field, replace
 
 from selectolax.lexbor import LexborNode
 
-from scraper.dom import BLOCK_ELEMENTS, HEADINGS, RUBY_ANNOTATIONS, attributes_class_text
+from scraper.dom import BLOCK_ELEMENTS, HEADINGS, MATH_ANNOTATIONS, RUBY_ANNOTATIONS, attributes_class_text
 from scraper.extract.discards import ATTRIBUTES, discarded
 
 _INVISIBLE = frozenset({
     "script", "style", "noscript", "template", "svg", "iframe", "select", "option", "head",
-    "textarea", "button", "object", "canvas", "math",
-}) | RUBY_ANNOTATIONS  # fmt: skip
+    "textarea", "button", "object", "canvas",
+}) | RUBY_ANNOTATIONS | MATH_ANNOTATIONS  # fmt: skip
 _OWN_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "td", "th", "blockquote", "dd", "dt",
              "div", "section", "figcaption", "caption")  # fmt: skip
 _LANDMARKS = (
@@ -223,7 +223,8 @@ def _walk(body: LexborNode) -> list[Block]:
             if parent.link is not None:
                 parent.link[0] += len(text.strip())
             continue
-        if tag in _INVISIBLE or tag.startswith("-"):  # -comment, -doctype
+        # -comment, -doctype; a formula hidden as trafilatura's rules hide it (beside its image)
+        if tag in _INVISIBLE or tag.startswith("-") or (tag == "math" and parent.discarded):
             continue
         landmarks = parent.landmarks | _landmark_mask(tag)
         # a repeated inline element (a custom <story-card>) makes the blocks inside it repeated

@@ -51,8 +51,8 @@ from scraper.dom import (
     text_start,
     unchanged,
 )
-from scraper.extract.metadata import PageFacts, declared_story
-from scraper.extract.rules import CONSENT_WORDS, holds_story
+from scraper.extract.metadata import PRODUCT_TYPES, PageFacts, declared_story
+from scraper.extract.rules import CONSENT_WORDS, IN_COMMENTS_WORDS, holds_story
 
 JUNK_TYPES = frozenset({"block", "login", "consent", "js_shell", "not_found"})
 NEEDS_JAVASCRIPT = "needs JavaScript"
@@ -116,6 +116,7 @@ class PageSignals:
     schema_types: frozenset[str]
     og_type: str
     reviews_item: bool = False  # a Review naming what it reviews (metadata.PageFacts)
+    own_product: bool = False  # a Product of its own, not one its list holds (metadata.PageFacts)
     links: int = 0  # <a href> in the body
     script_length: int = 0  # characters of inline <script> (not JSON data blocks)
     script_files: int = 0  # <script src>
@@ -160,9 +161,7 @@ _BOX_WORDS = _CONSENT_WORDS | _CHROME_WORDS
 # reads the class and id of those alone, not of every element (0.6 ms a page in Python)
 _MAY_NAME_A_BOX = named_selector(_BOX_WORDS)
 _POST_WORDS = frozenset({"post", "message", "reply", "answer", "postbody", "forumpost"})
-_COMMENT_WORDS = frozenset({"comment", "comments"})
 _ANSWER_WORDS = frozenset({"answer"})  # in a comments container, only an answer is a post (Q&A)
-_POST_OR_COMMENT_WORDS = _POST_WORDS | _COMMENT_WORDS
 # a class or id token is part of the attribute's value, lowercased: no post word, no token of one
 _POST_CANDIDATES = ", ".join(
     f'[{name}*="{word}" i]' for name in ("class", "id") for word in ("post", "message", "reply", "answer")
@@ -211,6 +210,7 @@ def _measured(tree: LexborHTMLParser, facts: PageFacts) -> PageSignals:
         schema_types=facts.schema_types,
         og_type=facts.og_type,
         reviews_item=facts.reviews_item,
+        own_product=facts.own_product,
         links=len(body.css("a[href]")) if body is not None else 0,
         script_length=sum(
             len(n.text(deep=True))
@@ -422,16 +422,17 @@ def _repeated_posts(body: LexborNode) -> tuple[int, bool]:
     they answer). The header, body and
     footer of one story ("post-header", "post-content", "post-footer") are parts of one post, not
     three: a news story with them is an article, not a forum thread. Nor is what sits in a comments
-    container ("comments" > "comment comment-reply", "comment-text" > "single-post"): those are the
+    container (`rules.IN_COMMENTS_WORDS`: "comments" > "comment comment-reply", "comment-text" >
+    "single-post", "commentlist" > "post reply"): those are the
     reader comments under a story or a blog post, whatever each is classed; only an answer there is
     a post (Q&A)."""
     best: list[LexborNode] = []
     for parent in _parents_of(body, _POST_CANDIDATES):  # the others hold no post
-        comments = bool(class_words(parent, _COMMENT_WORDS))
+        comments = bool(class_words(parent, IN_COMMENTS_WORDS))
         posts = [
             c
             for c in parent.iter()
-            if (tokens := class_words(c, _POST_OR_COMMENT_WORDS)) & _POST_WORDS
+            if (tokens := class_words(c, _POST_WORDS))
             and not (comments and not tokens & _ANSWER_WORDS)
             and c.tag not in ("a", "span", "li")
             and len(text_of(c)) >= 80
@@ -518,10 +519,9 @@ _ARTICLE_TYPES = frozenset({
 # a story the page declares itself to be (a Review is left out: one inside a Product is a customer's;
 # a Review naming what it reviews, `reviews_item`, is the page's own)
 _STORY_TYPES = _ARTICLE_TYPES - {"Review"}
-_PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel"})
 _TYPES_BY_SCHEMA: tuple[tuple[str, frozenset[str]], ...] = (
     ("forum", frozenset({"DiscussionForumPosting", "QAPage", "Question", "SocialMediaPosting"})),
-    ("product", _PRODUCT_TYPES),
+    ("product", PRODUCT_TYPES),
     ("documentation", frozenset({"TechArticle", "APIReference", "HowTo"})),
     ("article", _ARTICLE_TYPES),
     ("service", frozenset({"Service", "FinancialService", "ProfessionalService", "LocalBusiness", "Course"})),

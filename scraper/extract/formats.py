@@ -31,7 +31,7 @@ from trafilatura.xml import control_xml_output, xmltotxt
 
 from scraper.config import ExtractSettings
 from scraper.dom import BLOCK_ELEMENTS
-from scraper.extract.model import LINKED, calls, drop_copies
+from scraper.extract.model import LINKED, MACHINE_IDS, calls, drop_copies, machine
 from scraper.extract.rules import closing_rails, count_lists, readable, unreadable
 from scraper.models import Document
 from scraper.urls import is_safe_link, redacted
@@ -47,6 +47,7 @@ __all__ = [
     "remove_closing_rails",
     "remove_copies",
     "remove_count_lists",
+    "remove_machine",
     "remove_unreadable",
     "render_html",
     "render_xml",
@@ -860,6 +861,24 @@ def remove_count_lists(body: etree._Element) -> bool:
     for j in reversed(listed):
         _drop_own_text(blocks[j][0])
     return bool(listed)
+
+
+def remove_machine(bodies: list[etree._Element]) -> bool:
+    """The blocks of `bodies` (trafilatura's main text, and its comments when they are kept) whose
+    text is machine identifiers run together (`model.machine`: a sponsored card's label spelt out
+    of hidden spans) taken out, in place; whether any was. The blocks' verdicts drop them where they
+    stand (model._unread); this drops them where trafilatura's text stands."""
+    found = [
+        element
+        for body in bodies
+        # four hyphens a UUID: most texts hold fewer in all, and their blocks are not walked
+        if etree.tostring(body, method="text", encoding="unicode").count("-") >= 4 * MACHINE_IDS
+        for element, text in xml_blocks(body)
+        if machine(text)
+    ]
+    for element in found:
+        _drop_own_text(element)
+    return bool(found)
 
 
 def remove_unreadable(body: etree._Element) -> bool:

@@ -68,6 +68,10 @@ _OVERRULE_PROBABILITY = 0.99
 _NEVER_OVERRULES = ("la",)
 
 
+# the schema.org types of a product (a page declaring one at its top is a product page)
+PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel"})
+
+
 @dataclass(frozen=True, slots=True)
 class DatedClaim:
     """One date the page states, and the kind of place it was found (json-ld, meta, url, text)."""
@@ -86,6 +90,9 @@ class PageFacts:
     # a Review naming what it reviews (`itemReviewed`): the page is a review of it (an expert's);
     # the customer reviews listed inside a Product do not name it
     reviews_item: bool = False
+    # a Product of its own (top-level JSON-LD, or a microdata item inside no other): a product
+    # page; a shop's category lists its products inside an ItemList, or declares none
+    own_product: bool = False
     og_type: str
     description: str
     dates: tuple[DatedClaim, ...]
@@ -113,6 +120,7 @@ def read_facts(tree: LexborHTMLParser, page_url: str | None, *, search: bool = T
         canonical=canonical,
         schema_types=frozenset(_schema_types(tree, objects)),
         reviews_item=_reviews_item(tree, objects),
+        own_product=_own_product(tree, objects),
         og_type=_meta_content(tree, 'meta[property="og:type"]').lower(),
         description=_meta_content(tree, 'meta[name="description" i], meta[property="og:description"]'),
         dates=tuple(_dated_claims(tree, objects, page_url, search=search)),
@@ -389,18 +397,34 @@ def _schema_types(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]:
             yield url.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _roots(objects: list[Any]) -> list[Any]:
+    """The top-level objects of the JSON-LD documents `objects`: each document's own, and those of
+    its @graph; not the objects nested in them (a Product's customer Reviews, an ItemList's items)."""
+    roots = [r for data in objects for r in listed(data)]
+    return [*roots, *(g for r in roots if isinstance(r, dict) for g in listed(r.get("@graph")))]
+
+
 def _reviews_item(tree: LexborHTMLParser, objects: list[Any]) -> bool:
     """Whether the page declares itself a Review of something: a top-level JSON-LD Review (a
     document's own object, or one of its @graph) naming its `itemReviewed`, or a microdata Review
     whose item is not inside another. The customer reviews inside a Product are nested in it."""
-    for data in objects:
-        roots = listed(data)
-        roots = [*roots, *(g for r in roots if isinstance(r, dict) for g in listed(r.get("@graph")))]
-        if any(isinstance(r, dict) and "Review" in _types(r) and "itemReviewed" in r for r in roots):
-            return True
+    if any(isinstance(r, dict) and "Review" in _types(r) and "itemReviewed" in r for r in _roots(objects)):
+        return True
     return any(
         node.css_first('[itemprop~="itemReviewed"]') is not None
         for node in tree.css('[itemtype$="/Review"]:not([itemprop])')
+    )
+
+
+def _own_product(tree: LexborHTMLParser, objects: list[Any]) -> bool:
+    """Whether the page declares a product of its own: a top-level JSON-LD Product (or one of its
+    kinds, `PRODUCT_TYPES`), or a microdata one whose item is not inside another. The products a
+    category lists sit inside its ItemList, and a shop's grid declares none."""
+    if any(isinstance(r, dict) and set(_types(r)) & PRODUCT_TYPES for r in _roots(objects)):
+        return True
+    return any(
+        (node.attributes.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1] in PRODUCT_TYPES
+        for node in tree.css("[itemtype]:not([itemprop])")
     )
 
 

@@ -685,13 +685,15 @@ def choose(
     comments_last: bool = True,
     tables: bool = True,
     shown: Callable[[str], int] | None = None,
+    declared_product: bool = True,
 ) -> list[Block] | None:
     """The blocks to keep, in reading order; None when trafilatura's output should stand.
 
     Comments are kept only when `comments` is set (a setting, or a forum page, where the replies
     are the page's content); `comments_last` puts them after the main text, as trafilatura does.
     Without `tables` (the include_tables setting off) no block inside a table is kept.
-    `shown`: how often the page shows a text to a reader (`drop_copies`)."""
+    `shown`: how often the page shows a text to a reader (`drop_copies`); `declared_product`,
+    whether the page declares a product of its own (`items`)."""
     if not blocks or _model() is None:
         return None
     verdicts = decide(
@@ -707,6 +709,7 @@ def choose(
         tags=[tag_seen(b.features) for b in blocks],
         links=_link_shares(blocks),
         reach=reaches(blocks),
+        declared_product=declared_product,
     )
     if verdicts is None:
         return None
@@ -739,6 +742,7 @@ def first_choice(
     tables: bool = True,
     shown: Callable[[str], int] | None = None,
     thread: bool | None = None,
+    declared_product: bool = True,
 ) -> list[Block] | None:
     """The cascade's first pass: the blocks to keep, in reading order, when the first model is
     sure of the page (`sure`); None when it is not, or when there is no first model: then
@@ -758,6 +762,7 @@ def first_choice(
         thread=thread,
         runs=[_run(b) for b in blocks],
         reach=reaches(blocks),
+        declared_product=declared_product,
     )
     if verdicts is None:
         return None
@@ -804,6 +809,7 @@ def sure(
     thread: bool | None = None,
     runs: list[int] | None = None,
     reach: list[int] | None = None,
+    declared_product: bool = True,
 ) -> list[int] | None:
     """Each block's fate by the first model alone (BOILERPLATE, CONTENT or COMMENT), or None when
     it is not sure of the page: when the blocks whose probability of being wanted lies between
@@ -819,9 +825,11 @@ def sure(
     that, a doubted paragraph that continues the story is kept (`continued`: `texts` and `tags`),
     and is no island; a label heading a rail (`rail_heads`: `links`, each block's share of link
     text) goes; headings closing the text go (`unheaded`: `links`, `listed`, each block inside a
-    list or not). Last, a list page's items are kept (`items`: `runs`, each block's alike siblings),
-    on a thread too. With `texts`, a kept block of machine identifiers goes (`machine`) and copies
-    among the kept blocks are dropped (`drop_copies`, `shown`), as `decide` does."""
+    list or not). Last, a list page's items are kept (`items`: `runs`, each block's alike siblings;
+    a priced grid the model is sure to drop too, where the page declares no product of its own,
+    `declared_product` false), on a thread too. With `texts`, a kept block of machine identifiers
+    goes (`machine`) and copies among the kept blocks are dropped (`drop_copies`, `shown`), as
+    `decide` does."""
     # trafilatura's rules remove the block, as they read the page (a list of headlines they remove
     # is a rail, on a page where they remove the story too)
     removed = [False] * len(classes) if votes is None else [v >= VOTE for v in votes]
@@ -842,7 +850,8 @@ def sure(
             links=links, listed=listed, reach=reach,
         )  # fmt: skip
     verdicts, _ = by_kind(verdicts, [d and not v for d, v in zip(doubted, voted, strict=True)], kinds=kinds,
-                       sizes=sizes, wanted=wants, texts=texts, runs=runs, tags=tags)  # fmt: skip
+                       sizes=sizes, wanted=wants, texts=texts, runs=runs, tags=tags,
+                       declared_product=declared_product)  # fmt: skip
     if texts is not None:  # before `unheaded`: a sign-up box's heading over its call heads nothing
         _unasked(verdicts, texts, links, tags)
     if tags is not None and not (comments if thread is None else thread):
@@ -974,16 +983,19 @@ def by_kind(
     texts: list[str] | None,
     runs: list[int] | None,
     tags: list[str] | None,
+    declared_product: bool = True,
 ) -> tuple[list[int], bool]:
     """The verdicts after the rules that read what kind of page it is, in `sure` and `decide`
     alike, and whether either rule changed any: a list page's items kept (`items`: with `runs`
-    and `texts`; `doubted`, the blocks the model doubts that trafilatura's rules do not remove),
-    then carousels of other products dropped (`carousels`: with `texts` and `tags`; on any page,
-    not only a product's: a story's "You might also like" rail and a collection's "Similar
-    products" row are the same blocks)."""
+    and `texts`; `doubted`, the blocks the model doubts that trafilatura's rules do not remove;
+    `declared_product`, whether the page declares a product of its own), then carousels of other
+    products dropped (`carousels`: with `texts` and `tags`; on any page, not only a product's: a
+    story's "You might also like" rail and a collection's "Similar products" row are the same
+    blocks)."""
     moved = False
     if runs is not None and texts is not None:
-        found = items(verdicts, doubted, kinds=kinds, runs=runs, sizes=sizes, wanted=wanted, texts=texts)
+        found = items(verdicts, doubted, kinds=kinds, runs=runs, sizes=sizes, wanted=wanted, texts=texts,
+                      declared_product=declared_product)  # fmt: skip
         moved, verdicts = found != verdicts, found
     if texts is not None and tags is not None:
         found = carousels(verdicts, texts, tags)
@@ -1000,6 +1012,7 @@ def items(
     sizes: list[int],
     wanted: list[float],
     texts: list[str],
+    declared_product: bool = True,
 ) -> list[int]:
     """The verdicts after keeping a list page's items: the dropped blocks the model `doubted`
     (and trafilatura's rules do not remove) in a run of `ITEM_RUN` or more alike siblings (`runs`)
@@ -1011,7 +1024,33 @@ def items(
     probability of being wanted (`wanted`) `ITEM_WANTED` or more on average, by size, unless
     `PRICED` or more of them name a price (a shop's grid; beside a kept story block, only where
     they hold `ITEM_GRID` times the kept text: a category's intro, not a brief's rail of products).
-    On a story page they stay dropped (a rail of teasers)."""
+    On a story page they stay dropped (a rail of teasers). On a page that declares no product of
+    its own (`declared_product` false: a shop's category, its front page), where the doubted
+    blocks make no items, a priced grid is its items even where the model is sure to drop them or
+    trafilatura's rules remove them (a grid of small cards, each a name, a price, "Add to cart"),
+    but for what the model takes for a comment; on a product page a priced grid is other products
+    ("Customers also bought")."""
+    chosen = _items(verdicts, doubted, kinds=kinds, runs=runs, sizes=sizes, wanted=wanted, texts=texts)
+    if chosen is verdicts and not declared_product:  # no items among the doubted blocks
+        dropped = [d or k == CONTENT for d, k in zip(doubted, kinds, strict=True)]  # but for comments
+        chosen = _items(verdicts, dropped, kinds=kinds, runs=runs, sizes=sizes, wanted=wanted, texts=texts,
+                        priced_only=True)  # fmt: skip
+    return chosen
+
+
+def _items(
+    verdicts: list[int],
+    doubted: list[bool],
+    *,
+    kinds: list[int],
+    runs: list[int],
+    sizes: list[int],
+    wanted: list[float],
+    texts: list[str],
+    priced_only: bool = False,
+) -> list[int]:
+    """`items`' rule over the blocks it may take (`doubted`); `verdicts` itself where it keeps
+    none, or, with `priced_only`, where they are no priced grid."""
     found = [
         i
         for i, (v, d, n) in enumerate(zip(verdicts, doubted, runs, strict=True))
@@ -1026,6 +1065,8 @@ def items(
         return verdicts
     priced = sum(1 for i in found if _PRICE.search(texts[i])) >= PRICED * len(found)
     priced = priced and (not story or total >= ITEM_GRID * kept)
+    if priced_only and not priced:
+        return verdicts
     if not priced and sum(sizes[i] * wanted[i] for i in found) < ITEM_WANTED * total:
         return verdicts
     chosen = list(verdicts)
@@ -1308,6 +1349,7 @@ def decide(
     tags: list[str] | None = None,
     links: list[float] | None = None,
     reach: list[int] | None = None,
+    declared_product: bool = True,
 ) -> list[int] | None:
     """Each block's fate: BOILERPLATE (dropped), CONTENT or COMMENT (kept as that); None when
     that is what trafilatura did, when nothing would be kept, or when the model would drop more
@@ -1318,8 +1360,9 @@ def decide(
     With `comments_last`, a comment kept before main text moves after it, which is a change too.
     A list page's items are kept (`items`: `runs`, each block's alike siblings; not those of which
     trafilatura's rules remove `VOTE` or more, `votes`, unless those rules remove the story itself,
-    `blind`: then only a label or a paragraph of `ISLAND_WORDS` words they remove is no item), as
-    `sure` does. With `texts`, a kept block
+    `blind`: then only a label or a paragraph of `ISLAND_WORDS` words they remove is no item; a
+    priced grid whatever the model's lean or their vote, where the page declares no product of its
+    own, `declared_product` false), as `sure` does. With `texts`, a kept block
     of machine identifiers goes (`machine`), and so do copies among the kept blocks (`drop_copies`:
     a text kept more often than the page shows it, `shown`), and calls to act on the page
     (`calls`; `links`, each block's share of link text, as `sure` reads them). A doubted heading
@@ -1361,7 +1404,7 @@ def decide(
             for d, v, t in zip(doubted, votes, texts, strict=True)
         ]
     verdicts, moved = by_kind(verdicts, listed, kinds=kinds, sizes=sizes, wanted=wants, texts=texts,
-                              runs=runs, tags=tags)  # fmt: skip
+                              runs=runs, tags=tags, declared_product=declared_product)  # fmt: skip
     changed |= moved
     if texts is not None and tags is not None:
         # a paragraph trafilatura left out that the model doubts and leans to keep, beside the story

@@ -65,6 +65,7 @@ from scraper.extract.formats import (
     remove_closing_rails,
     remove_copies,
     remove_count_lists,
+    remove_machine,
     remove_unheld,
     remove_unreadable,
     reseam,
@@ -450,7 +451,8 @@ def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callabl
     than the page shows it (`times`; formats.remove_copies) and without the calls to act on the
     page (formats.remove_calls), the rails' headings it closes on (formats.remove_closing_rails)
     and its lists of labels each with a count (formats.remove_count_lists), in place, and without
-    the blocks that make its main text unreadable (formats.remove_unreadable); whether it changed.
+    the blocks that make its main text unreadable (formats.remove_unreadable) or are machine
+    identifiers run together (formats.remove_machine); whether it changed.
     Its Markdown (`found.text`, and `found.comments` when kept), which the page's verdict reads
     (its link density), is written again from what is left: a list of linked labels taken out
     of the text was still counted there."""
@@ -460,7 +462,8 @@ def _without_copies(found: _Extracted, settings: ExtractSettings, times: Callabl
     closed = found.body is not None and remove_closing_rails(found.body)
     listed = found.body is not None and remove_count_lists(found.body)
     junk = found.body is not None and remove_unreadable(found.body)
-    if not (called | closed | listed | junk | remove_copies(bodies, times)):
+    ids = remove_machine(bodies)
+    if not (called | closed | listed | junk | ids | remove_copies(bodies, times)):
         return False
     # the Markdown, as trafilatura writes it
     found.text = xmltotxt(found.body, True) if found.body is not None else found.text
@@ -499,6 +502,7 @@ def _judged(
         comments_last=page_type != "forum",
         tables=settings.include_tables,
         shown=times,
+        declared_product=trace.signals is None or trace.signals.own_product,
     )
     if chosen and (junk := unreadable([b.text for b in chosen])):
         chosen = [b for i, b in enumerate(chosen) if i not in junk]

@@ -16,9 +16,18 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from scraper.dom import BLOCK_ELEMENTS, RUBY_ANNOTATIONS, SCREEN_READER_ONLY, composed, parse_html
+from scraper.dom import (
+    BLOCK_ELEMENTS,
+    MATH_ANNOTATIONS,
+    RUBY_ANNOTATIONS,
+    SCREEN_READER_ONLY,
+    composed,
+    parse_html,
+)
 
-_INVISIBLE = ", ".join(("script", "style", "noscript", "template", "svg", "head", *sorted(RUBY_ANNOTATIONS)))
+_INVISIBLE = ", ".join(
+    ("script", "style", "noscript", "template", "svg", "head", *sorted(RUBY_ANNOTATIONS | MATH_ANNOTATIONS))
+)
 # hidden as a browser hides it (the attribute, display:none, visibility:hidden, which leaves the
 # element's room empty): its text is the page's, but not shown (a copy of the whole story);
 # or hidden by a CSS framework's class, always or at some screen widths (Tailwind "hidden",

@@ -364,9 +364,19 @@ def _review_sections(page: Page) -> Iterator[LexborNode]:
             yield node
 
 
+# -- reader comments: the one home of the words that name them ------------------------------
+# The class word of one reader's comment: its own box, classed "comment" as a class of its own
+# (WordPress's `<li class="comment even depth-1">`, `_threads`), or a part of one by its tokens
+# ("comment-body", "comment-text": `_holds_title`)
+COMMENT = "comment"
+COMMENT_WORDS = frozenset({COMMENT})
 # the class/id words of a list of reader comments ("commentlist" and "comment-list" as blogs write
 # it, "comment_list", "comments", "dsq-comments"): a list each of whose items is a reader's comment
 COMMENT_LIST_WORDS = frozenset({"commentlist", "comment-list", "comments", "commentslist", "comments-list"})
+# what names a container of reader comments, one comment's or a thread's: whatever sits in it is a
+# comment, however it is classed ("comments" > "comment-reply post", "comment-text" > "single-post";
+# classify's repeated posts)
+IN_COMMENTS_WORDS = COMMENT_WORDS | COMMENT_LIST_WORDS
 _LIST_TAGS = frozenset({"ol", "ul"})
 # the class/id words of what a business chose to show of its clients' words ("client-comments",
 # "clients-comments", inside "testimonials"): the page's own, not a thread of readers. Not
@@ -415,16 +425,12 @@ def _comment_lists(page: Page) -> Iterator[LexborNode]:
             yield node
 
 
-# the class/id word of a comment's own element (WordPress's <article class="comment-body">)
-_COMMENT_WORDS = frozenset({"comment"})
-
-
 def _holds_title(thread: LexborNode) -> bool:
     """Whether a thread holds the page's title or main element (`holds_story`), an `<article>`
     that is one of its comments aside (WordPress writes each as `<article class="comment-body">`)."""
     if thread.css_first("h1, main") is not None:
         return True
-    return any(not class_words(article, _COMMENT_WORDS) for article in thread.css("article"))
+    return any(not class_words(article, COMMENT_WORDS) for article in thread.css("article"))
 
 
 # children classed "comment" (the whole class, not "comment-body") of one element: its thread
@@ -432,14 +438,15 @@ COMMENT_ITEMS = 2
 # what a thread's comment is laid out as: a box of its own, never a span of text (a code sample's
 # highlighted comments are `<span class="token comment">`)
 _COMMENT_ITEM_TAGS = frozenset({"li", "div", "article", "section", "dd", "dt", "tr"})
+_COMMENT_BOXES = f'[class~="{COMMENT}" i]'  # a whole class name, not one of its parts ("comment-meta")
 
 
 def _threads(body: LexborNode) -> list[LexborNode]:
     """The elements of which `COMMENT_ITEMS` or more children are boxes (`_COMMENT_ITEM_TAGS`)
-    classed "comment" (a class of its own: `[class~=comment]`), in page order, each once."""
+    classed `COMMENT` (a class of its own: `[class~=comment]`), in page order, each once."""
     counts: dict[int, int] = {}
     parents: dict[int, LexborNode] = {}
-    for item in body.css('[class~="comment" i]'):
+    for item in body.css(_COMMENT_BOXES):
         if item.tag in _COMMENT_ITEM_TAGS and (parent := item.parent) is not None:
             counts[parent.mem_id] = counts.get(parent.mem_id, 0) + 1
             parents[parent.mem_id] = parent
@@ -1122,6 +1129,22 @@ _TEASER_LABELS = _READ_ALSO | frozenset(
         "se også",  # Nordic
     }
 )  # fmt: skip
+# "Main article: <a>Firefox</a>": an encyclopedia's pointer from a section to the article of its
+# own (a "hatnote"), the name of a topic where a teaser names a story: a short link, so the line is
+# read as linked when what follows its label is (`_pointers`)
+_POINTER_LABELS = frozenset(
+    {
+        "main article", "main articles", "further information",
+        "hauptartikel",  # German
+        "article détaillé", "articles détaillés",  # French
+        "artículo principal", "artículos principales",  # Spanish
+        "voce principale",  # Italian
+        "artigo principal",  # Portuguese
+        "hoofdartikel",  # Dutch
+        "osobny artykuł",  # Polish
+        "huvudartikel",  # Swedish
+    }
+)  # fmt: skip
 _ARROWS = ("\u00bb", "\u203a", "\u2192", ">")  # », ›, →, >
 _INLINE_TAGS = frozenset({"span", "strong", "b", "em", "i", "label", "small", "time", "a", "font", "dt"})
 
@@ -1136,11 +1159,47 @@ def _label_blocks(page: Page) -> Iterator[LexborNode]:
 
 
 def _teaser_links(page: Page) -> Iterator[LexborNode]:
-    """A short line like "Related: <a>Another story</a>" dropped into the middle of the text."""
+    """A short line like "Related: <a>Another story</a>" dropped into the middle of the text; or
+    the label alone on its line ("<p><strong>Read also:</strong></p>") with the link on the line
+    after it (`_labelled_link`), both."""
     for _, line in _labelled_lines(page, _TEASER_LABELS):
         text = text_of(line)
-        if len(text) <= 200 and link_density(line) >= 0.5:
+        if len(text) <= _TEASER_LINE and link_density(line) >= 0.5:
             yield line
+        elif (link := _labelled_link(line)) is not None:
+            yield line
+            yield link
+    yield from _pointers(page)
+
+
+_TEASER_LINE = 200  # the most characters of a teaser's line (its label, if it has it, and its link)
+
+
+def _pointers(page: Page) -> Iterator[LexborNode]:
+    """A short line like "Main article: <a>Firefox</a>" (`_POINTER_LABELS`) whose text after its
+    label is mostly linked: a pointer to another article, as a teaser line is a link to another
+    story (read by `_teaser_links`' rule)."""
+    for node, line in _labelled_lines(page, _POINTER_LABELS):
+        rest = len(text := text_of(line)) - len((node.text_content or "").strip())
+        if len(text) <= _TEASER_LINE and rest > 0 and 2 * link_text_length(line) >= rest:
+            yield line
+
+
+def _labelled_link(line: LexborNode) -> LexborNode | None:
+    """The line after `line` when `line` holds a teaser label and nothing else ("Read also:",
+    "Lue myös »") and that line is one short link (`_TEASER_LINE`, mostly linked text); not a list,
+    nor a line of several links: a story's own list of links may follow a "Related:" paragraph."""
+    if _norm(text_of(line)) not in _TEASER_LABELS:
+        return None
+    after = line.next
+    while after is not None and after.is_text_node and not (after.text_content or "").strip():
+        after = after.next
+    if after is None or after.is_text_node or after.tag in _INLINE_TAGS or after.tag in _LISTS:
+        return None
+    if len(after.css("a")) != 1:
+        return None
+    text = text_of(after)
+    return after if text and len(text) <= _TEASER_LINE and link_density(after) >= 0.5 else None
 
 
 def _labelled_lines(page: Page, labels: frozenset[str]) -> Iterator[tuple[LexborNode, LexborNode]]:

@@ -47,7 +47,7 @@ from scraper.config import ExtractSettings
 from scraper.errors import ConfigError, ExtractionError, ScraperError, internal_error
 from scraper.extract.inprocess import memory_reason, timeout_reason
 
-__all__ = ["ExtractionPool", "quiet_libraries"]
+__all__ = ["ExtractionPool", "cores", "quiet_libraries"]
 
 T = TypeVar("T")
 
@@ -65,6 +65,12 @@ _LIBRARY_LOGGERS = (
     "warcio",
     "py.warnings",
 )
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity, else the machine's count): how many
+    workers extract where no number is asked for (`clean --jobs`, `serve --workers`, a crawl's)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def quiet_libraries(level: int = logging.CRITICAL) -> None:

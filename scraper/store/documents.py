@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import stat
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +27,7 @@ from typing import Any, Self
 
 from scraper.dates import utc_timestamp
 from scraper.errors import WriteError
+from scraper.files import refuse_special
 from scraper.models import (
     RECORD_FIELDS,
     VERSION_FIELDS,
@@ -121,7 +121,8 @@ class Store:
     ) -> None:
         self.path = Path(path)
         self._clock = clock
-        _check_file(self.path)
+        with suppress(OSError):  # unreadable: SQLite says why
+            refuse_special(self.path, ": a store is a file")
         self._conn = self._connect_read_only(timeout) if read_only else self._connect(timeout)
         with self._mapped("read the schema"):
             columns = {row[1] for row in self._conn.execute("PRAGMA table_info(documents)")}
@@ -461,15 +462,3 @@ def _same(latest: tuple[Any, ...], content_hash: str, doc: Document) -> bool:
 
 
 __all__ = ["SCHEMA_VERSION", "Store", "document_key", "timestamp"]
-
-
-def _check_file(path: Path) -> None:
-    """Refuse a store path that is there and no regular file (a device, a pipe, a socket): SQLite
-    opened `--db /dev/null`, left `/dev/null-journal` beside it and failed with "cannot rollback -
-    no transaction is active"."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return  # not there (a new store), or unreadable: SQLite says why
-    if not stat.S_ISREG(mode):
-        raise WriteError(f"{path}: not a regular file (a device, a pipe or a socket): a store is a file")

@@ -352,6 +352,13 @@ def test_an_output_that_is_no_regular_file_is_refused_not_replaced(tmp_path: Pat
     assert stat.S_ISFIFO(pipe.lstat().st_mode)
 
 
+def test_an_output_that_is_a_folder_is_refused_as_a_folder(tmp_path: Path) -> None:
+    """`-o FOLDER` for a one-file format says the target is a folder, in the words it uses for a
+    device: the rename failed with "cannot write: Is a directory"."""
+    with pytest.raises(WriteError, match=rf"^{re.escape(str(tmp_path))}: not a regular file \(a folder\)"):
+        export("jsonl", tmp_path)
+
+
 def test_an_output_through_a_link_writes_the_file_it_names(tmp_path: Path) -> None:
     """`-o latest.jsonl`, a link to a dated file: the file is written and the link stays a link
     (the rename replaced the link with the export)."""

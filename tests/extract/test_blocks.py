@@ -56,6 +56,29 @@ def test_ruby_annotations_are_not_the_blocks_text() -> None:
     assert block.text == "子どもへの法律です"
 
 
+def test_a_mathml_formula_is_the_blocks_text_without_its_annotations() -> None:
+    """A MathML formula is laid out as its token elements (a page of formulas loses them
+    otherwise: "there are two solutions to and they are"); its <annotation> (the TeX source) and
+    <annotation-xml> are markup for tools, never shown."""
+    [block] = _blocks(
+        "<p>When <math><semantics><mrow><mi>a</mi><mo>&#8800;</mo><mn>0</mn></mrow>"
+        "<annotation encoding='application/x-tex'>a \\neq 0</annotation>"
+        "<annotation-xml encoding='MathML-Content'><ci>q</ci></annotation-xml></semantics></math>,"
+        " there are two solutions.</p>"
+    )
+    assert block.text == "When a\u2260" + "0, there are two solutions."
+
+
+def test_a_formula_hidden_beside_its_image_is_not_read() -> None:
+    """A formula hidden as trafilatura's rules hide an element (MediaWiki's MathML in a span of
+    `display: none` beside the formula's image) is not the block's text."""
+    [block] = _blocks(
+        "<p>Given a set of <span><span style='display: none;'><math><mi>N</mi></math></span>"
+        "<img src='/n.svg' alt='N'></span> objects.</p>"
+    )
+    assert block.text == "Given a set of objects."
+
+
 def test_code_keeps_its_lines() -> None:
     """A <pre> block keeps its line breaks and indentation, highlighted spans and all."""
     [block] = _blocks("<pre><span>def</span> f():\n    <span>return</span> 1\n</pre>")

@@ -848,6 +848,33 @@ def test_a_shops_priced_grid_is_kept_however_far_the_model_leans_out() -> None:
     assert kept(cards, story=True) == [c, c, *[b] * 6]
 
 
+def test_a_priced_grid_the_model_is_sure_to_drop_is_kept_where_the_page_declares_no_product() -> None:
+    """A shop's category page whose grid of small cards (a name, a price) the model is sure to
+    drop, or trafilatura's rules remove (neither doubted), keeps its grid where the page declares
+    no product of its own; on a product page such a grid is other products and stays dropped, and
+    so does an unpriced run (a menu, a blog's archive) and what the model takes for a comment."""
+    c, b, m = model.CONTENT, model.BOILERPLATE, model.COMMENT
+    cards = ["Mesh task chair", "$655.00 $403.00", "Oak desk, 120 cm", "12,99 €", "Ash shelf", "£5"]
+
+    def kept(texts: list[str], *, declared_product: bool, kind: int = c) -> list[int]:
+        return model.items(
+            [c, *[b] * len(texts)],
+            [False] * (len(texts) + 1),
+            kinds=[c, *[kind] * len(texts)],
+            runs=[0, *[len(texts)] * len(texts)],
+            sizes=[len("Chairs"), *[100] * len(texts)],
+            wanted=[0.9, *[0.02] * len(texts)],
+            texts=["Chairs", *texts],
+            declared_product=declared_product,
+        )
+
+    assert kept(cards, declared_product=False) == [c] * 7
+    assert kept(cards, declared_product=True) == [c, *[b] * 6]
+    unpriced = ["Chairs", "Desks", "Shelves", "Lamps", "Rugs", "Beds"]
+    assert kept(unpriced, declared_product=False) == [c, *[b] * 6]
+    assert kept(cards, declared_product=False, kind=m) == [c, *[b] * 6]
+
+
 def test_a_grid_of_cards_under_an_intro_of_a_few_paragraphs_is_kept() -> None:
     """A services page opens with two or three paragraphs, then its grid of cards (a heading and
     a blurb each) that the model doubts: where the cards hold ITEM_GRID times the kept text they

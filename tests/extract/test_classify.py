@@ -361,6 +361,13 @@ def test_a_password_form_beside_a_long_extracted_story_is_not_a_login_wall() -> 
             + "</div>",
             "article",
         ),
+        (  # nor posts in a container named a list of comments, as the comment-list rule names one
+            "",
+            "<div class='commentlist'>"
+            + "".join(f"<div class='post'><p>Comment {i}: " + "words " * 20 + "</p></div>" for i in range(3))
+            + "</div>",
+            "article",
+        ),
         (  # a "related posts" run under a story of the page's own is not a thread
             "",
             "<article><h1>Ferry timetable</h1>"

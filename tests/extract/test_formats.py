@@ -511,6 +511,24 @@ def test_a_bare_link_back_up_leaves_trafilaturas_xml_as_a_link_only() -> None:
     ]
 
 
+def test_machine_identifiers_run_together_leave_trafilaturas_text() -> None:
+    """In trafilatura's text a block of UUIDs run together (a shop's "Similar items" card spelling
+    its label out of hidden spans) goes, as it goes from the blocks' verdicts; a command naming
+    one UUID and a sentence naming three stay, and a text without them is left as it was."""
+    ids = "".join(f"{i}3097ac-d3e5-41e1-baf5-30364075{i}ebfX" for i in range(10, 16))
+    command = "celery -A proj result 4e196aa4-0141-4601-8138-7aa33db0f577"
+    named = (
+        "The builds 4e196aa4-0141-4601-8138-7aa33db0f577, 5e196aa4-0141-4601-8138-7aa33db0f577 and"
+        " 6e196aa4-0141-4601-8138-7aa33db0f577 failed at the linker, out of memory on the runners."
+    )
+    body = etree.fromstring(
+        f"<body><head>Similar items</head><p>{ids}</p><code>{command}</code><p>{named}</p></body>"
+    )
+    assert formats.remove_machine([body])
+    assert [text for _, text in xml_blocks(body)] == ["Similar items", command, named]
+    assert not formats.remove_machine([body])
+
+
 def test_a_paragraph_holding_several_blocks_of_the_page_is_split_at_their_bounds() -> None:
     """trafilatura's baseline gives a short page's <article> as one paragraph: it is split where
     the page's blocks begin and end, what lies between them (a share bar the pre-pass had taken)

@@ -323,6 +323,32 @@ def test_a_long_item_list_does_not_hide_the_articles_document() -> None:
     assert [str(d.day) for d in facts.dates if d.source == "json-ld"] == ["2024-06-02"]
 
 
+def test_a_product_of_its_own_is_one_the_page_declares_at_its_top() -> None:
+    """A Product at the top of the JSON-LD (a document's own object, or one of its @graph), or a
+    microdata Product inside no other item, is the page's own: a product page. The Products a
+    category's ItemList holds, the item a Review reviews, and a microdata Product that is an
+    item of a list are not, nor is a page that declares none (a shop's grid of cards)."""
+    script = '<script type="application/ld+json">{}</script>'
+    product = {"@type": "Product", "name": "Oak desk", "offers": {"price": "199"}}
+    listed = {"@type": "ItemList", "itemListElement": [{"@type": "ListItem", "item": product}]}
+    review = {"@type": "Review", "itemReviewed": product}
+    assert _facts(script.format(json.dumps(product))).own_product
+    assert _facts(script.format(json.dumps({"@graph": [{"@type": "WebPage"}, product]}))).own_product
+    assert _facts(script.format(json.dumps({**product, "@type": ["Product", "Thing"]}))).own_product
+    assert not _facts(script.format(json.dumps(listed))).own_product
+    assert not _facts(script.format(json.dumps(review))).own_product
+    assert not _facts("<p>Oak desk $199</p>").own_product
+    microdata = (
+        '<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Oak desk</span></div>'
+    )
+    assert _facts(microdata).own_product
+    inside = (
+        '<ul itemscope itemtype="https://schema.org/ItemList"><li itemprop="itemListElement" itemscope'
+        ' itemtype="https://schema.org/Product"><span itemprop="name">Oak desk</span></li></ul>'
+    )
+    assert not _facts(inside).own_product
+
+
 def test_json_ld_of_a_page_is_read_up_to_its_own_bound() -> None:
     """Documents each at their bound are read until the page's: one past it is not read at all."""
     filler = {"@type": "ItemList", "itemListElement": list(range(2 * MAX_JSON_VALUES))}

@@ -617,6 +617,35 @@ def test_teaser_link_line_is_removed() -> None:
     assert _rules(removals) == {"teaser-link"}
 
 
+def test_a_teaser_label_alone_on_its_line_goes_with_the_link_after_it() -> None:
+    """ "<p><strong>Lue myös:</strong></p>" over a line that is one link to another story is the
+    same teaser as "Related: <link>" on one line: both go. A label over a paragraph of prose, or
+    over a long line, stays, as does the paragraph."""
+    prose = "<p>Read also the board's own words, which it published on Friday for every rider to see.</p>"
+    html, removals = _strip(
+        f"<div>{STORY}<p><strong>Lue myös:</strong></p>"
+        "<div><div><a href='/x'>Night bus cuts leave workers stranded</a></div></div>"
+        f"<p>Read also:</p>{prose}</div>"
+    )
+    assert "Lue myös" not in html and "Night bus cuts" not in html
+    assert "Read also:" in html and "the board's own words" in html
+    assert _rules(removals) == {"teaser-link"}
+
+
+def test_an_encyclopedias_pointer_to_a_main_article_goes() -> None:
+    """ "Main article: <a>Ferry</a>" and "Hauptartikel: <a>Fähre</a>" under a section's heading point
+    to another article by a short name, as a teaser line links another story: they go. A line
+    whose words after the label are mostly not linked stays."""
+    prose = "<div>Further information: the board's report, <a href='/r'>online</a>, lists every fare.</div>"
+    html, removals = _strip(
+        f"<div>{STORY}<h2>Ferries</h2><div role='note'>Main article: <a href='/f'>Ferry</a></div>"
+        f"<div>Hauptartikel: <a href='/g'>Fähre</a></div>{prose}</div>"
+    )
+    assert "Main article" not in html and "Hauptartikel" not in html
+    assert "lists every fare" in html
+    assert _rules(removals) == {"teaser-link"}
+
+
 def test_a_label_whose_colon_follows_its_element_is_a_label() -> None:
     """ "<em>Read more</em>: <a>...</a>" is the same teaser line as "Read more: <a>...</a>", and
     "<b>Published</b>: 30 January 2017" the same meta line; a paragraph that opens with the words

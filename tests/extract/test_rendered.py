@@ -70,6 +70,17 @@ def test_ruby_reads_as_its_base_text() -> None:
     assert times("子こども") == 0
 
 
+def test_a_formula_reads_as_its_tokens_not_its_annotations() -> None:
+    """A MathML formula shows its token elements; its TeX <annotation> is never laid out, so the
+    copy rule counts the formula as the blocks read it and its source as not shown."""
+    times = times_shown(
+        "<p>So <math><semantics><mrow><mi>x</mi><mo>=</mo><mn>1</mn></mrow>"
+        "<annotation encoding='application/x-tex'>x = 1 \\quad</annotation></semantics></math> holds.</p>"
+    )
+    assert times("So x=1 holds.") == 1
+    assert times("quad") == 0
+
+
 def test_a_text_counts_the_same_composed_or_decomposed() -> None:
     """A page that writes "Jané" decomposed (e + U+0301) in one place and composed in another shows
     that text twice, as the output (NFC) holds it, whichever way the text asked for is written."""

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from scraper import extract
 from scraper.config import ExtractSettings
 from scraper.errors import ExtractionError, NoMainContent
 from scraper.extract.worker import COLLECT_AFTER, SETTLE_EVERY, ExtractionPool, _alive, _start_time
@@ -262,3 +263,9 @@ def test_the_pool_starts_when_its_workers_must_import_the_extractor_themselves(t
     done = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "3"
+
+
+def test_a_pool_without_a_size_has_a_worker_per_core_this_process_may_use() -> None:
+    """`cores` (clean's --jobs, serve's --workers and a crawl's workers where none is given) counts
+    the cores of this process's CPU affinity, as the CLI and the API each counted them."""
+    assert extract.cores() == len(os.sched_getaffinity(0)) >= 1

@@ -246,8 +246,11 @@ def test_unwritable_path_is_write_error(tmp_path: Path) -> None:
 
 
 def test_directory_as_database_is_write_error(tmp_path: Path) -> None:
-    """A folder where the database file should be raises WriteError, not sqlite3.Error."""
-    with pytest.raises(WriteError, match=re.escape(str(tmp_path))):
+    """A folder where the database file should be raises WriteError naming it a folder (it was
+    called "a device, a pipe or a socket"), not sqlite3.Error."""
+    with pytest.raises(
+        WriteError, match=rf"^{re.escape(str(tmp_path))}: not a regular file \(a folder\): a store is a file$"
+    ):
         Store(tmp_path)
 
 
