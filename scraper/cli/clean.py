@@ -27,7 +27,16 @@ from scraper.cli.options import (
     path_type,
     tei_option,
 )
-from scraper.cli.output import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, note, quiet, warn
+from scraper.cli.output import (
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    for_terminal,
+    note,
+    quiet,
+    warn,
+)
 from scraper.config import Settings
 from scraper.errors import ConfigError, LockedError, ScraperError, SourceError
 from scraper.urls import url_flaw
@@ -374,7 +383,7 @@ def _writer(
     """stdout (through export's `open_writer`, as `scraper export` writes it), or one file per
     document in `output_dir` named as trafilatura names them."""
     if output_dir is None:
-        return corpus.open_writer(fmt, None, sys.stdout, tei=tei)
+        return corpus.open_writer(fmt, None, for_terminal(sys.stdout), tei=tei)
     names = corpus.TrafilaturaNames(keep_dirs=keep_dirs, folders=folders)
     return corpus.FolderWriter(corpus.text_format(fmt, tei=tei), output_dir, names)
 

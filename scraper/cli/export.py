@@ -19,7 +19,7 @@ from scraper.cli.options import (
     path_type,
     tei_option,
 )
-from scraper.cli.output import EXIT_USAGE, warn
+from scraper.cli.output import EXIT_USAGE, for_terminal, warn
 from scraper.corpus import FORMATS, open_writer
 from scraper.dates import iso_datetime
 from scraper.errors import ConfigError, ScraperError
@@ -87,7 +87,7 @@ def export(
                 if found is None:
                     raise click.UsageError(f"no run {run_id} in {path} (scraper runs lists them)")
                 run_id = found
-            writer = open_writer(fmt, output, sys.stdout, tei=tei)
+            writer = open_writer(fmt, output, for_terminal(sys.stdout), tei=tei)
             writer.start()
             try:
                 for doc in store.latest(since=moment, run_id=run_id):

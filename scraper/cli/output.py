@@ -4,7 +4,9 @@ lines (errors always, notes unless --quiet) and the group's options."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import signal
+from typing import Any, TextIO, cast
 
 import click
 
@@ -27,16 +29,49 @@ def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
     return f"{text[:limit]}... ({len(text) - limit:,} more characters)"
 
 
+# What a terminal reads as a command, not a character: C0 controls but the tab and the line break,
+# DEL and the C1 controls (U+009B is CSI to some terminals). A page's text may hold them, from its
+# bytes or its character references ("&#27;]0;...&#7;" retitles the window, "&#27;[2J" clears it).
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def for_terminal(stream: TextIO) -> TextIO:
+    """`stream`, but where it is a terminal, the control characters of what is written to it shown
+    as escapes (`\\x1b`), as `ls` shows a file name's: a page's escape sequences were written to
+    the terminal as they came (a window retitled, the screen cleared, text hidden by a carriage
+    return). A file or a pipe gets the text exactly."""
+    return cast(TextIO, _Shown(stream)) if stream.isatty() else stream
+
+
+def _shown(text: str) -> str:
+    """`text` with its control characters as escapes (`\\x1b`), the line breaks and tabs kept."""
+    return _TERMINAL_CONTROLS.sub(lambda m: repr(m[0])[1:-1], text)
+
+
+class _Shown:
+    """A terminal's stream whose writes show control characters as escapes."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_shown(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def warn(message: str) -> None:
     """An error line on stderr: shown even with --quiet. A file name that is not UTF-8 in it is
-    shown as in records (`models.portable_name`), a URL's password not at all (`urls.redacted`)."""
-    click.echo(f"scraper: {redacted(portable_name(message))}", err=True)
+    shown as in records (`models.portable_name`), a URL's password not at all (`urls.redacted`),
+    a control character as an escape (a file name of a folder walked may hold "\\x1b]0;...")."""
+    click.echo(f"scraper: {_shown(redacted(portable_name(message)))}", err=True)
 
 
 def note(message: str) -> None:
     """A line on stderr that is not an error (a skipped page, a stopping crawl): --quiet hides it."""
     if not quiet():
-        click.echo(f"scraper: {redacted(portable_name(message))}", err=True)
+        click.echo(f"scraper: {_shown(redacted(portable_name(message)))}", err=True)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -190,3 +194,62 @@ def test_an_output_option_error_is_told_before_the_config_is_read(
     assert result.exit_code == 2
     assert said in result.stderr and "config" not in result.stderr, result.stderr
     assert not (tmp_path / "corpus").exists()
+
+
+_ESCAPES = "Esc &#27;]0;pwned&#7; and &#27;[2J here,\x1b[31m red\x1b[0m, and a\x08 backspace."
+
+
+def _escaping_page(tmp_path: Path) -> Path:
+    page = tmp_path / "escapes.html"
+    story = "The council approved the harbour dredging plan on Tuesday evening after a long debate."
+    body = f"<article><h1>Harbour</h1><p>{story}</p><p>{_ESCAPES} {story}</p></article>"
+    page.write_text(f"<html><body>{body}</body></html>")
+    return page
+
+
+def test_a_pages_escape_sequences_reach_a_terminal_as_escapes_and_a_pipe_as_they_are(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A page's text holding escape sequences (from its bytes or its character references) was
+    written to the terminal as it came: a window retitled (OSC 0), the screen cleared, text hidden
+    behind backspaces. On a terminal they are shown as escapes, as `ls` shows a file name's;
+    a pipe or a file gets the text exactly (the record's text is unchanged)."""
+    page = _escaping_page(tmp_path)
+    piped = runner.invoke(cli, ["clean", str(page), "--jobs", "1"])
+    assert "\x1b]0;pwned\x07" in piped.stdout and "a\x08 backspace" in piped.stdout
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    with subprocess.Popen(
+        [sys.executable, "-m", "scraper", "clean", str(page)],
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as done:
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the terminal closed: the process has ended
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert done.wait(timeout=120) == 0
+    os.close(primary)
+    text = shown.decode()
+    assert "\x1b" not in text and "\x07" not in text and "\x08" not in text
+    assert "Esc \\x1b]0;pwned\\x07 and \\x1b[2J here,\\x1b[31m red\\x1b[0m, and a\\x08 backspace." in text
+
+
+def test_a_file_name_holding_an_escape_sequence_is_shown_escaped_on_stderr(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A file of a folder walked (an archive unpacked, a download) may be named with an escape
+    sequence: its error line wrote it to the terminal as it was. Error lines show it escaped."""
+    named = tmp_path / "\x1b]0;pwned\x07.html"
+    named.write_text("   ")
+    result = runner.invoke(cli, ["clean", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert f"scraper: {tmp_path}/\\x1b]0;pwned\\x07.html: empty input" in result.stderr
