@@ -496,6 +496,9 @@ _DATE_CLASS_CUES = re.compile(
     "info|post_detail|block-content|byline|subline|posted|submitted|created-post|"
     "publication|author|autor|field-content|fa-clock-o|fa-calendar|fecha|parution"
 )
+# More date elements than this are a calendar or an archive's list, not a page's date: htmldate
+# reads none of them (its `MAX_POSSIBLE_CANDIDATES`), and each is a read of its text
+_MOST_DATE_ELEMENTS = 1000
 # htmldate's earliest date, as `find_date` is called (`set_date_params`)
 _HTMLDATE_EARLIEST = datetime(1995, 1, 1)  # noqa: DTZ001  # htmldate compares naive datetimes
 
@@ -505,17 +508,21 @@ def marked_date(tree: LexborHTMLParser) -> str | None:
     htmldate's search of the markup would read (`_DATED_TAGS`, `_dated_element`) whose text or
     title htmldate's regular expressions read as a day, in document order, on our own parse of
     the intact page. No dateparser and no second parse: the cheap half of htmldate's markup
-    search, which finds most of its dates (a `<p class="post-date">March 5, 2019</p>`)."""
+    search, which finds most of its dates (a `<p class="post-date">March 5, 2019</p>`). None on
+    a page of more than `_MOST_DATE_ELEMENTS` of them, as htmldate."""
     from htmldate.core import examine_text  # noqa: PLC0415  # htmldate: with the extractor
     from htmldate.utils import Extractor  # noqa: PLC0415
 
     options = Extractor(False, datetime.now(), _HTMLDATE_EARLIEST, True, "%Y-%m-%d")  # noqa: DTZ005
     body = tree.body
-    for node in body.css(_DATED_TAGS) if body is not None else ():
-        if node.tag in _UNCUED_TAGS or _dated_element(node.attributes):
-            for text in (node.text(deep=True), node.attributes.get("title") or ""):
-                if text and (found := examine_text(text, options)):
-                    return str(found)
+    nodes = body.css(_DATED_TAGS) if body is not None else []
+    dated = [node for node in nodes if node.tag in _UNCUED_TAGS or _dated_element(node.attributes)]
+    if len(dated) > _MOST_DATE_ELEMENTS:
+        return None
+    for node in dated:
+        for text in (node.text(deep=True), node.attributes.get("title") or ""):
+            if text and (found := examine_text(text, options)):
+                return str(found)
     return None
 
 

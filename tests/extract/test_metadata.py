@@ -378,3 +378,15 @@ def test_within_bound_cuts_a_document_where_json_ld_stops_reading() -> None:
     small = json.dumps({"@type": "NewsArticle", "author": authors[:10]}, indent=2)
     broken = "{" + " " * MAX_JSON_VALUES
     assert within_bound(small) is small and within_bound(broken) is broken
+
+
+def test_the_date_elements_of_a_page_give_its_date_and_a_calendar_none() -> None:
+    """`marked_date` reads the first element cued as a date (its class, id or itemprop) whose text
+    is a day; a page of more than 1,000 of them (a calendar, an archive's list) states no date of
+    its own, as htmldate's search of the markup reads none there, and their texts are not read."""
+    from scraper.extract.metadata import marked_date  # noqa: PLC0415
+
+    story = "<p>Harbour news</p><div class='entry-meta'><span class='post-date'>March 5, 2019</span></div>"
+    assert marked_date(LexborHTMLParser(f"<html><body>{story}</body></html>")) == "2019-03-05"
+    days = "".join(f"<li class='date'>March {1 + i % 28}, 2019</li>" for i in range(1001))
+    assert marked_date(LexborHTMLParser(f"<html><body><ul>{days}</ul></body></html>")) is None
