@@ -268,11 +268,17 @@ def _clean_name(part: str) -> str | None:
 
 def _surname_like_a_role(words: list[str]) -> bool:
     """A given name and one capitalised word that is also a job title is a surname: "Ann Writer",
-    "Tom Chief" (cut to "Ann", "Tom"); a desk's word stays a desk ("Reuters Staff")."""
+    "Tom Chief" (cut to "Ann", "Tom"); a desk's word stays a desk ("Reuters Staff"), and a title
+    of two role words is a title, not a name ("Senior Editor", "Contributing Writer", "Guest
+    Contributor": its first word a role or no name, `_ROLE_WORDS`, `_NOT_NAMES`)."""
     if len(words) != 2:
         return False
-    last = words[1].strip(_EDGE)
-    return last.istitle() and last.lower() in _ROLE_WORDS - _DESK_WORDS
+    first, last = (word.strip(_EDGE) for word in words)
+    return (
+        last.istitle()
+        and last.lower() in _ROLE_WORDS - _DESK_WORDS
+        and first.lower() not in _ROLE_WORDS | _NOT_NAMES
+    )
 
 
 def _strip_prefixes(name: str) -> str:

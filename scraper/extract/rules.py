@@ -1131,10 +1131,11 @@ _TEASER_LABELS = _READ_ALSO | frozenset(
 )  # fmt: skip
 # "Main article: <a>Firefox</a>": an encyclopedia's pointer from a section to the article of its
 # own (a "hatnote"), the name of a topic where a teaser names a story: a short link, so the line is
-# read as linked when what follows its label is (`_pointers`)
+# read as linked when what follows its label is (`_pointers`). Only labels that name an article:
+# "Further information: <a>office@...</a>" is how a service's page or a story names whom to ask
 _POINTER_LABELS = frozenset(
     {
-        "main article", "main articles", "further information",
+        "main article", "main articles",
         "hauptartikel",  # German
         "article détaillé", "articles détaillés",  # French
         "artículo principal", "artículos principales",  # Spanish

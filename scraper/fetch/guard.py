@@ -74,6 +74,9 @@ def address_kind(address: IPAddress) -> str | None:
     for kind, flag in (
         ("loopback", address.is_loopback),
         ("link-local", address.is_link_local),
+        # IPv6 site-local (fec0::/10, RFC 3879): deprecated, yet routed inside networks that kept
+        # it, and "global" to the ipaddress module, so a page's redirect to [fec0::1] was followed
+        ("site-local", isinstance(address, ipaddress.IPv6Address) and address.is_site_local),
         ("unspecified", address.is_unspecified),
         ("multicast", address.is_multicast),
         ("private", address.is_private),

@@ -52,6 +52,9 @@ def _date(found: str | None, facts: PageFacts, last_modified: str | None = None)
         ("Ann Writer", ("Ann Writer",)),  # a surname that is also a role: was "Ann"
         ("Tom Chief", ("Tom Chief",)),
         ("Ann Writer, Staff Writer", ("Ann Writer",)),
+        ("Senior Editor", ()),  # a title of two role words is no name
+        ("Contributing Writer", ()),
+        ("Guest Contributor", ()),
         ("Jane Doe Writer", ("Jane Doe",)),
         ("Reuters Staff", ("Reuters",)),
         ("jane writer", ("Jane",)),

@@ -646,6 +646,19 @@ def test_an_encyclopedias_pointer_to_a_main_article_goes() -> None:
     assert _rules(removals) == {"teaser-link"}
 
 
+def test_further_information_over_a_contact_is_no_pointer() -> None:
+    """ "Further information: <a>ferries@harbour.example</a>" closing a story or a service's page
+    names whom to ask, not another article: the line stays, with or without a bold label."""
+    html, removals = _strip(
+        f"<div>{STORY}<p><strong>Further information:</strong> <a href='mailto:ferries@harbour.example'>"
+        "ferries@harbour.example</a></p>"
+        "<p>Further information: <a href='/contact'>Harbour office</a></p></div>",
+        page_type="service",
+    )
+    assert "ferries@harbour.example" in html and "Harbour office" in html
+    assert "teaser-link" not in _rules(removals)
+
+
 def test_a_label_whose_colon_follows_its_element_is_a_label() -> None:
     """ "<em>Read more</em>: <a>...</a>" is the same teaser line as "Read more: <a>...</a>", and
     "<b>Published</b>: 30 January 2017" the same meta line; a paragraph that opens with the words

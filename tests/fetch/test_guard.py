@@ -5,10 +5,11 @@ the fetcher (tests/fetch/test_options.py)."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 
 import pytest
 
-from scraper.fetch.guard import AddressPolicy, target_refusal
+from scraper.fetch.guard import AddressPolicy, address_kind, target_refusal
 
 
 @pytest.mark.parametrize("url", ["https://127.0.0.2/x", "HTTPS://127.0.0.2/x", "https://127.0.0.2:443/x"])
@@ -24,3 +25,11 @@ def test_a_private_address_the_policy_does_not_name_is_refused() -> None:
     policy = AddressPolicy(allow=["127.0.0.2:443"])
     refusal = asyncio.run(target_refusal(policy, "http://127.0.0.2/x", 1.0))
     assert refusal is not None and "127.0.0.2" in refusal
+
+
+@pytest.mark.parametrize("address", ["fec0::1", "feff:ffff::1", "fec0::a00:1"])
+def test_an_ipv6_site_local_address_is_no_public_one(address: str) -> None:
+    """fec0::/10 (site-local, deprecated by RFC 3879 but routed where networks kept it) is
+    "global" to the ipaddress module: a page redirecting to http://[fec0::1]/ was followed."""
+    assert address_kind(ipaddress.ip_address(address)) == "site-local"
+    assert address_kind(ipaddress.ip_address("2001:4860:4860::8888")) is None
