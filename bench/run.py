@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import statistics
 import sys
@@ -39,6 +38,8 @@ import load
 from cold import section_cold
 from crawlers import BENCH, CrawlRun, frontier_left, run_ours, run_scrapy
 from news_site import SiteProcess
+
+from scraper.extract import cores
 
 SECTIONS = ("site", "speed", "polite", "memory", "cold")
 POLITE_GOAL = 0.10  # at most 10 % over the ideal wall time
@@ -314,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     results: dict[str, Any] = {
         "command": " ".join(["bench/run.py", *(argv if argv is not None else sys.argv[1:])]),
-        "machine": {"python": platform.python_version(), "cpus": _cpus(), "platform": platform.platform()},
+        "machine": {"python": platform.python_version(), "cpus": cores(), "platform": platform.platform()},
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
     }
     for name in args.sections:
@@ -325,12 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(_table(rows))
-    print(f"\n{_cpus()} CPUs, Python {platform.python_version()}; details in {args.out}")
+    print(f"\n{cores()} CPUs, Python {platform.python_version()}; details in {args.out}")
     return 0
-
-
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 if __name__ == "__main__":
