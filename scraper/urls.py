@@ -75,13 +75,14 @@ def is_http_url(url: str) -> bool:
 # line breaks anywhere removed (WHATWG URL parsing), so "  JaVa\tScRiPt:" is javascript:
 _LINK_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))  # what a browser strips around a URL
 
 
 def is_safe_link(target: str) -> bool:
     """Whether a page's link target may be written into our output (HTML, Markdown, XML, TEI):
     a relative URL, a fragment, or an http(s) or mailto URL. A `javascript:`, `vbscript:` or
     `data:` link is script a reader of the output runs on a click, wherever the page put it."""
-    read = re.sub(r"[\t\n\r]", "", target).strip("".join(map(chr, range(0x21))))
+    read = re.sub(r"[\t\n\r]", "", target).strip(_C0_OR_SPACE)
     scheme = _LINK_SCHEME.match(read)
     return scheme is None or scheme[1].lower() in _SAFE_LINK_SCHEMES
 
