@@ -247,13 +247,35 @@ SOFT_HYPHEN = "\u00ad"
 INVISIBLE = (SOFT_HYPHEN, "\u200b", "\u2060", "\ufeff")
 
 
+# What no text holds: the C0 controls but the tab, the line feed and the carriage return, DEL,
+# U+FFFE, U+FFFF and a lone surrogate. XML holds none of them (DEL it discourages), a terminal reads
+# them as commands (an escape sequence), and a browser shows none: a BEL between two words of a
+# reference list ("Panel\x07on") lays out as nothing. The C1 controls stay, as every other character
+# XML holds does (the joiners, U+200C and U+200D): a page decoded twice writes its quotes with them
+# ("LLC\u00e2\x80\x99s"), which a repair (ftfy) reads back and the wcxb truths hold as the page has
+# them (dropped, 10 of wcxb-dev's CV pages lost a little); a terminal gets them escaped (cli/output),
+# and trafilatura's XML and Markdown drop them (their serialisers drop every unprintable character).
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff"
+_A_CONTROL = re.compile(f"[{_CONTROL}]")
+# a run of them, with one of the spaces around it where it stood between spaces or at a line's edge
+_CONTROLS = re.compile(f"(?<![^ \\n])[{_CONTROL}]+ | [{_CONTROL}]+(?![^\\n])|[{_CONTROL}]+")
+
+
+def without_controls(text: str) -> str:
+    """`text` without the characters no text holds (`_CONTROL`): the one rule of what the text, the
+    Markdown, the XML and the metadata of a record may hold. A run of them between two spaces
+    leaves one space (a BEL between two words' spaces: "a b"), at a line's edge none."""
+    return _CONTROLS.sub("", text) if _A_CONTROL.search(text) else text
+
+
 def composed(text: str) -> str:
     """`text` as a reader reads it, and as trafilatura writes its output: in Unicode's composed form
     (NFC), so that a page's U+09DF (Bengali yya, which NFC writes as its two parts) or an "e" with a
     combining accent reads the same as its composed twin, and without the characters a page never
     shows (`INVISIBLE`): a soft hyphen or a zero-width space, where a line may break inside the word
-    ("Verfassungs\u00adgericht" is one word to a reader and to a search). Either way a search for
-    the text finds it as other tools write it."""
+    ("Verfassungs\u00adgericht" is one word to a reader and to a search), nor those no text holds
+    (`without_controls`). Either way a search for the text finds it as other tools write it."""
+    text = without_controls(text)
     for mark in INVISIBLE:
         if mark in text:
             text = text.replace(mark, "")

@@ -305,3 +305,24 @@ def test_text_of_reads_a_node_once_while_the_trees_are_unchanged(monkeypatch: py
     link.decompose()
     assert dom.text_of(div) == "One Two" and dom.text_of(div) == "One Two"
     assert reads == ["div", "a", "div", "div"]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [("a \x07 b", "a b"), ("\x07 b", "b"), ("a \x07", "a"), ("a\x07b", "ab"), ("x\n\x1b y", "x\ny"),
+     ("tab\tand\r\nbreak", "tab\tand\r\nbreak"), ("\u00e2\x80\x94", "\u00e2\x80\x94"), ("\x7f\ufffe\ud800", ""),
+     ("zwnj\u200cand zwj\u200d", "zwnj\u200cand zwj\u200d")],
+)  # fmt: skip
+def test_without_controls_drops_what_no_text_holds(text: str, read: str) -> None:
+    """The C0 controls but tab, line feed and carriage return, DEL, U+FFFE, U+FFFF and lone
+    surrogates go, a run between two spaces leaving one; the C1 controls and the joiners stay."""
+    assert dom.without_controls(text) == read
+    assert dom.composed(text) == unicodedata.normalize("NFC", read)
+
+
+@given(st.text())
+def test_without_controls_leaves_text_xml_can_hold(text: str) -> None:
+    """What `without_controls` leaves can be an lxml element's text (XML's characters)."""
+    from lxml import etree
+
+    etree.Element("p").text = dom.without_controls(text)

@@ -26,11 +26,10 @@ from lxml import etree
 from trafilatura.htmlprocessing import build_html_output
 from trafilatura.settings import Document as _Extracted
 from trafilatura.settings import Extractor
-from trafilatura.utils import remove_control_characters
 from trafilatura.xml import control_xml_output, xmltotxt
 
 from scraper.config import ExtractSettings
-from scraper.dom import BLOCK_ELEMENTS
+from scraper.dom import BLOCK_ELEMENTS, without_controls
 from scraper.extract.model import LINKED, MACHINE_IDS, calls, drop_copies, machine
 from scraper.extract.rules import closing_rails, count_lists, readable, unreadable
 from scraper.models import Document
@@ -1066,10 +1065,10 @@ def _as(element: etree._Element | None, tag: str, text: str, rend: str | None = 
     if rend is not None:
         made.set("rend", rend)
     if element is None and tag == "code":  # a <pre>'s lines, in its text as trafilatura's <code> has them
-        made.text = remove_control_characters(text.strip("\n"))  # a <pre> may start with a line break
+        made.text = without_controls(text.strip("\n"))  # a <pre> may start with a line break
         return made
     if element is None:  # a block's text: its line breaks are <br>s, trafilatura's <lb/>
-        first, *others = remove_control_characters(text.strip("\n")).split("\n")  # a <pre> may start with one
+        first, *others = without_controls(text.strip("\n")).split("\n")  # a <pre> may start with one
         made.text = first
         for line in others:
             etree.SubElement(made, "lb").tail = line
@@ -1088,7 +1087,7 @@ def _extracted(doc: Document) -> _Extracted:
     if main is None:  # a record without XML (stored before it was kept): one <p> per line
         main = etree.SubElement(root, "main")
         for line in doc.text.splitlines():
-            etree.SubElement(main, "p").text = remove_control_characters(line)
+            etree.SubElement(main, "p").text = without_controls(line)
     comments = root.find("comments")
     url = redacted(doc.url or doc.final_url)
     return _Extracted(

@@ -371,6 +371,23 @@ def test_soft_hyphens_are_not_the_text(cascade: bool, mark: str) -> None:
 
 
 @pytest.mark.parametrize("cascade", [True, False])
+def test_control_characters_are_in_no_field(cascade: bool) -> None:
+    """Control characters a page holds (a BEL between the words of a reference list, an escape
+    sequence, DEL) stayed in the text, and so in CSV and JSONL, while the XML and the Markdown
+    dropped them: every field now reads as the XML does (`dom.without_controls`), a run between
+    two spaces leaving one. A page decoded twice keeps its C1 controls in the text."""
+    odd = "Panel\x07on Climate \x07 Change, \x1b[31mred\x7f and \ufffe end, LLC\u00e2\x80\x99s name"
+    body = f"<h1>Har\x1bbour \x07news</h1><p>{odd} of the harbour board meeting on Tuesday.</p>"
+    head = "<meta name='description' content='Ferry \x07 times\x1b'>"
+    doc = clean_html(_article(body=body + PARAGRAPHS, head=head), settings=ExtractSettings(cascade=cascade))
+    controls = [*map(chr, (*range(9), 11, 12, *range(14, 32), 127)), "\ufffe"]
+    for field in (doc.text, doc.markdown, doc.xml, doc.title, doc.description):
+        assert field is not None and not any(c in field for c in controls), field
+    assert "Panelon Climate Change, [31mred and end, LLC\u00e2\x80\x99s name of the harbour" in doc.text
+    assert doc.description == "Ferry times"
+
+
+@pytest.mark.parametrize("cascade", [True, False])
 @pytest.mark.parametrize(
     ("before", "after"),
     [("<p>Zurück zum Newsroom</p>", "<p>Seite drucken</p>"),
