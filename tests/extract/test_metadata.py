@@ -51,6 +51,10 @@ def _date(found: str | None, facts: PageFacts, last_modified: str | None = None)
         ("Jane Doe - Senior Reporter", ("Jane Doe",)),
         ("Ann Writer", ("Ann Writer",)),  # a surname that is also a role: was "Ann"
         ("Tom Chief", ("Tom Chief",)),
+        ('Ann "\\ Writer', ("Ann Writer",)),  # a stray mark between the words: was 'Ann "\\'
+        ("Ann \\ Writer", ("Ann Writer",)),
+        ('Ann " Writer', ("Ann Writer",)),  # was "Ann"
+        ("Jane Doe — Writer", ("Jane Doe",)),
         ("Ann Writer, Staff Writer", ("Ann Writer",)),
         ("Senior Editor", ()),  # a title of two role words is no name
         ("Contributing Writer", ()),
