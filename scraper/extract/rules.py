@@ -1192,10 +1192,8 @@ def _labelled_link(line: LexborNode) -> LexborNode | None:
     nor a line of several links: a story's own list of links may follow a "Related:" paragraph."""
     if _norm(text_of(line)) not in _TEASER_LABELS:
         return None
-    after = line.next
-    while after is not None and after.is_text_node and not (after.text_content or "").strip():
-        after = after.next
-    if after is None or after.is_text_node or after.tag in _INLINE_TAGS or after.tag in _LISTS:
+    after = _next_element(line, "next")
+    if after is None or after.tag in _INLINE_TAGS or after.tag in _LISTS:
         return None
     if len(after.css("a")) != 1:
         return None
