@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import dom
 from scraper.dates import http_date, iso_day
@@ -393,8 +393,13 @@ def _schema_types(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]:
         for obj in _objects(data):
             yield from _types(obj)
     for node in tree.css("[itemtype]"):
-        for url in (node.attributes.get("itemtype") or "").split():
-            yield url.rstrip("/").rsplit("/", 1)[-1]
+        yield from _itemtypes(node)
+
+
+def _itemtypes(node: LexborNode) -> list[str]:
+    """A microdata item's types without the schema.org prefix: its `itemtype` is a list of URLs
+    parted by white space ("https://schema.org/Product https://schema.org/Car")."""
+    return [url.rstrip("/").rsplit("/", 1)[-1] for url in (node.attributes.get("itemtype") or "").split()]
 
 
 def _roots(objects: list[Any]) -> list[Any]:
@@ -411,8 +416,8 @@ def _reviews_item(tree: LexborHTMLParser, objects: list[Any]) -> bool:
     if any(isinstance(r, dict) and "Review" in _types(r) and "itemReviewed" in r for r in _roots(objects)):
         return True
     return any(
-        node.css_first('[itemprop~="itemReviewed"]') is not None
-        for node in tree.css('[itemtype$="/Review"]:not([itemprop])')
+        "Review" in _itemtypes(node) and node.css_first('[itemprop~="itemReviewed"]') is not None
+        for node in tree.css("[itemtype]:not([itemprop])")
     )
 
 
@@ -422,10 +427,7 @@ def _own_product(tree: LexborHTMLParser, objects: list[Any]) -> bool:
     category lists sit inside its ItemList, and a shop's grid declares none."""
     if any(isinstance(r, dict) and set(_types(r)) & PRODUCT_TYPES for r in _roots(objects)):
         return True
-    return any(
-        (node.attributes.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1] in PRODUCT_TYPES
-        for node in tree.css("[itemtype]:not([itemprop])")
-    )
+    return any(PRODUCT_TYPES.intersection(_itemtypes(node)) for node in tree.css("[itemtype]:not([itemprop])"))
 
 
 def _meta_content(tree: LexborHTMLParser, selector: str) -> str:
