@@ -334,7 +334,7 @@ _BODY_BREAKS = ", ".join(sorted(dom.BLOCK_ELEMENTS | {"br"}))
 def body_paragraphs(raw: str) -> list[str]:
     """A declared `articleBody` as its paragraphs: split where it breaks its lines or where its
     HTML (some sites write it in the body) has a block or a <br>; tags and entities read as a
-    browser reads them (selectolax), scripts and styles dropped, white space folded. Bounded as the
+    browser reads them (selectolax), what no reader sees dropped (`dom.UNSEEN`), white space folded. Bounded as the
     page is before lexbor reads it (`dom.bounded_html`): the body is the page's to write, and an
     element of it with thousands of attributes would be as quadratic a parse as one in the page.
     A page's body is parsed once (`_paragraphs`): the pipeline asks for it twice, to split
@@ -348,7 +348,7 @@ def _paragraphs(raw: str) -> tuple[str, ...]:
     body = tree.body
     if body is None:
         return ()
-    tree.strip_tags(["script", "style", "template"])
+    tree.strip_tags(list(dom.UNSEEN))
     for node in body.css(_BODY_BREAKS):
         node.insert_before("\n")
         node.insert_after("\n")

@@ -17,6 +17,7 @@ from scraper.extract.metadata import (
     DateChoice,
     DatedClaim,
     PageFacts,
+    body_paragraphs,
     choose_authors,
     choose_date,
     detect_language,
@@ -363,6 +364,16 @@ def test_a_microdata_items_types_are_each_of_its_itemtype_urls() -> None:
     )
     assert _facts(review).reviews_item and not _facts(review).own_product
     assert not _facts('<div itemscope itemtype="https://schema.org/ProductList"><b>Oak</b></div>').own_product
+
+
+def test_a_declared_bodys_unseen_elements_are_not_its_text() -> None:
+    """A declared `articleBody` written as HTML drops what no reader sees as text (`dom.UNSEEN`):
+    a <noscript> notice and an <svg> icon's title, as it drops a script."""
+    body = (
+        "<p>The ferry ran late.</p><noscript>Enable JavaScript</noscript><svg><title>Map icon</title></svg>"
+        "<script>track()</script><p>Then it sank.</p>"
+    )
+    assert body_paragraphs(body) == ["The ferry ran late.", "Then it sank."]
 
 
 def test_json_ld_of_a_page_is_read_up_to_its_own_bound() -> None:
