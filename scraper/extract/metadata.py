@@ -334,9 +334,10 @@ _BODY_BREAKS = ", ".join(sorted(dom.BLOCK_ELEMENTS | {"br"}))
 def body_paragraphs(raw: str) -> list[str]:
     """A declared `articleBody` as its paragraphs: split where it breaks its lines or where its
     HTML (some sites write it in the body) has a block or a <br>; tags and entities read as a
-    browser reads them (selectolax), what no reader sees dropped (`dom.UNSEEN`), white space folded. Bounded as the
-    page is before lexbor reads it (`dom.bounded_html`): the body is the page's to write, and an
-    element of it with thousands of attributes would be as quadratic a parse as one in the page.
+    browser reads them (selectolax), what no reader sees dropped (`dom.UNSEEN`), white space
+    folded. Bounded as the page is before lexbor reads it (`dom.bounded_html`): the body is the
+    page's to write, and an element of it with thousands of attributes would be as quadratic a
+    parse as one in the page.
     A page's body is parsed once (`_paragraphs`): the pipeline asks for it twice, to split
     trafilatura's one-line fallback (`_as_the_page_reads`) and to weigh it (`_declared_body`)."""
     return list(_paragraphs(raw))
@@ -427,7 +428,8 @@ def _own_product(tree: LexborHTMLParser, objects: list[Any]) -> bool:
     category lists sit inside its ItemList, and a shop's grid declares none."""
     if any(isinstance(r, dict) and set(_types(r)) & PRODUCT_TYPES for r in _roots(objects)):
         return True
-    return any(PRODUCT_TYPES.intersection(_itemtypes(node)) for node in tree.css("[itemtype]:not([itemprop])"))
+    items = tree.css("[itemtype]:not([itemprop])")
+    return any(PRODUCT_TYPES.intersection(_itemtypes(node)) for node in items)
 
 
 def _meta_content(tree: LexborHTMLParser, selector: str) -> str:
