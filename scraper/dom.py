@@ -255,6 +255,13 @@ def unchanged() -> Iterator[None]:
         _HELD.reset(token)
 
 
+# the elements whose content no reader sees as the page's text, whatever the CSS: code run
+# (script), styles, the fallback for a browser without scripts (noscript), markup kept for a
+# script to copy (template) and drawings (svg). Each reader of a page adds what it also skips:
+# the blocks their form fields and embeds (blocks), the shown text its <head> and ruby annotations
+# (rendered); page typing the markup's comments (classify)
+UNSEEN = ("script", "style", "noscript", "template", "svg")
+
 # the annotations over ruby text (furigana, pinyin; <rp> holds their fallback brackets): the text
 # reads as its base, so neither the blocks, the shown text nor trafilatura's input holds them
 # (trafilatura would keep them inline: "子こども")

@@ -30,11 +30,18 @@ from dataclasses import dataclass, field, replace
 
 from selectolax.lexbor import LexborNode
 
-from scraper.dom import BLOCK_ELEMENTS, HEADINGS, MATH_ANNOTATIONS, RUBY_ANNOTATIONS, attributes_class_text
+from scraper.dom import (
+    BLOCK_ELEMENTS,
+    HEADINGS,
+    MATH_ANNOTATIONS,
+    RUBY_ANNOTATIONS,
+    UNSEEN,
+    attributes_class_text,
+)
 from scraper.extract.discards import discarded_element
 
 _INVISIBLE = frozenset({
-    "script", "style", "noscript", "template", "svg", "iframe", "select", "option", "head",
+    *UNSEEN, "iframe", "select", "option", "head",
     "textarea", "button", "object", "canvas",
 }) | RUBY_ANNOTATIONS | MATH_ANNOTATIONS  # fmt: skip
 _OWN_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "td", "th", "blockquote", "dd", "dt",

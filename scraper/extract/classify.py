@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.dom import (
+    UNSEEN,
     WORD,
     ancestors,
     class_words,
@@ -141,7 +142,6 @@ class Classification:
 
 # -- measuring -------------------------------------------------------------------------------
 
-_INVISIBLE = "script, style, noscript, template, svg"
 # forms are not chrome: ASP.NET and forum software wrap whole pages in one
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "button", "select", "label"})
 _CONSENT_WORDS = CONSENT_WORDS | frozenset({
@@ -154,7 +154,7 @@ _CHALLENGE = (
     " .cf-turnstile, .g-recaptcha, .h-captcha, #px-captcha, [data-sitekey],"
     ' script[src*="challenge-platform"], iframe[src*="captcha"]'
 )
-_UNSEEN = frozenset({"script", "style", "noscript", "template", "svg", "-comment"})
+_UNSEEN = frozenset({*UNSEEN, "-comment"})
 _CHROME_WORDS = frozenset({"sidebar", "menu"})
 _BOX_WORDS = _CONSENT_WORDS | _CHROME_WORDS
 # the elements whose class or id may name a box (`dom.named_selector`), found by lexbor: the walk

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import dom
 from scraper.dates import http_date, iso_day
@@ -334,9 +334,10 @@ _BODY_BREAKS = ", ".join(sorted(dom.BLOCK_ELEMENTS | {"br"}))
 def body_paragraphs(raw: str) -> list[str]:
     """A declared `articleBody` as its paragraphs: split where it breaks its lines or where its
     HTML (some sites write it in the body) has a block or a <br>; tags and entities read as a
-    browser reads them (selectolax), scripts and styles dropped, white space folded. Bounded as the
-    page is before lexbor reads it (`dom.bounded_html`): the body is the page's to write, and an
-    element of it with thousands of attributes would be as quadratic a parse as one in the page.
+    browser reads them (selectolax), what no reader sees dropped (`dom.UNSEEN`), white space
+    folded. Bounded as the page is before lexbor reads it (`dom.bounded_html`): the body is the
+    page's to write, and an element of it with thousands of attributes would be as quadratic a
+    parse as one in the page.
     A page's body is parsed once (`_paragraphs`): the pipeline asks for it twice, to split
     trafilatura's one-line fallback (`_as_the_page_reads`) and to weigh it (`_declared_body`)."""
     return list(_paragraphs(raw))
@@ -348,7 +349,7 @@ def _paragraphs(raw: str) -> tuple[str, ...]:
     body = tree.body
     if body is None:
         return ()
-    tree.strip_tags(["script", "style", "template"])
+    tree.strip_tags(list(dom.UNSEEN))
     for node in body.css(_BODY_BREAKS):
         node.insert_before("\n")
         node.insert_after("\n")
@@ -393,8 +394,13 @@ def _schema_types(tree: LexborHTMLParser, objects: list[Any]) -> Iterator[str]:
         for obj in _objects(data):
             yield from _types(obj)
     for node in tree.css("[itemtype]"):
-        for url in (node.attributes.get("itemtype") or "").split():
-            yield url.rstrip("/").rsplit("/", 1)[-1]
+        yield from _itemtypes(node)
+
+
+def _itemtypes(node: LexborNode) -> list[str]:
+    """A microdata item's types without the schema.org prefix: its `itemtype` is a list of URLs
+    parted by white space ("https://schema.org/Product https://schema.org/Car")."""
+    return [url.rstrip("/").rsplit("/", 1)[-1] for url in (node.attributes.get("itemtype") or "").split()]
 
 
 def _roots(objects: list[Any]) -> list[Any]:
@@ -411,8 +417,8 @@ def _reviews_item(tree: LexborHTMLParser, objects: list[Any]) -> bool:
     if any(isinstance(r, dict) and "Review" in _types(r) and "itemReviewed" in r for r in _roots(objects)):
         return True
     return any(
-        node.css_first('[itemprop~="itemReviewed"]') is not None
-        for node in tree.css('[itemtype$="/Review"]:not([itemprop])')
+        "Review" in _itemtypes(node) and node.css_first('[itemprop~="itemReviewed"]') is not None
+        for node in tree.css("[itemtype]:not([itemprop])")
     )
 
 
@@ -422,10 +428,8 @@ def _own_product(tree: LexborHTMLParser, objects: list[Any]) -> bool:
     category lists sit inside its ItemList, and a shop's grid declares none."""
     if any(isinstance(r, dict) and set(_types(r)) & PRODUCT_TYPES for r in _roots(objects)):
         return True
-    return any(
-        (node.attributes.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1] in PRODUCT_TYPES
-        for node in tree.css("[itemtype]:not([itemprop])")
-    )
+    items = tree.css("[itemtype]:not([itemprop])")
+    return any(PRODUCT_TYPES.intersection(_itemtypes(node)) for node in items)
 
 
 def _meta_content(tree: LexborHTMLParser, selector: str) -> str:

@@ -21,13 +21,12 @@ from scraper.dom import (
     MATH_ANNOTATIONS,
     RUBY_ANNOTATIONS,
     SCREEN_READER_ONLY,
+    UNSEEN,
     composed,
     parse_html,
 )
 
-_INVISIBLE = ", ".join(
-    ("script", "style", "noscript", "template", "svg", "head", *sorted(RUBY_ANNOTATIONS | MATH_ANNOTATIONS))
-)
+_INVISIBLE = ", ".join((*UNSEEN, "head", *sorted(RUBY_ANNOTATIONS | MATH_ANNOTATIONS)))
 # hidden as a browser hides it (the attribute, display:none, visibility:hidden, which leaves the
 # element's room empty): its text is the page's, but not shown (a copy of the whole story);
 # or hidden by a CSS framework's class, always or at some screen widths (Tailwind "hidden",

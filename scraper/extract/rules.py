@@ -563,22 +563,11 @@ def _names_a_member(node: LexborNode) -> bool:
     for _ in range(_MEMBER_DEPTH):
         if current is None or current.tag in _NEVER_REMOVED:
             return False
-        before = _next_element(current, "prev")
-        if before is not None or _text_before(current):
+        before = _beside(current, "prev")
+        if before is not None:
             # what comes first under a heading, or after other text
-            return before is not None and before.tag in HEADINGS
+            return before.is_element_node and before.tag in HEADINGS
         current = current.parent
-    return False
-
-
-def _text_before(node: LexborNode) -> bool:
-    """Whether text stands among `node`'s siblings between it and the element before it, past
-    white space and comments (`text <!-- --> <div>`: the raw sibling before is the white space)."""
-    sibling = node.prev
-    while sibling is not None and not sibling.is_element_node:
-        if (sibling.text_content or "").strip():
-            return True
-        sibling = sibling.prev
     return False
 
 
@@ -586,15 +575,21 @@ _MEMBER_HEADS = frozenset((*HEADINGS, "dt"))
 _MEMBER_DEPTH = 3
 
 
-def _next_element(node: LexborNode, way: str) -> LexborNode | None:
-    """The element just after (`way` "next") or before ("prev") `node` among its siblings, past
-    white space; None where text or nothing stands there."""
+def _beside(node: LexborNode, way: str) -> LexborNode | None:
+    """What stands just after (`way` "next") or before ("prev") `node` among its siblings, past
+    white space and comments (`text <!-- --> <div>`: the raw sibling is the white space): an
+    element, a text node holding text, or None."""
     sibling: LexborNode | None = getattr(node, way)
-    while sibling is not None and not sibling.is_element_node:
-        if (sibling.text_content or "").strip():
-            return None
+    while sibling is not None and not sibling.is_element_node and not (sibling.text_content or "").strip():
         sibling = getattr(sibling, way)
     return sibling
+
+
+def _next_element(node: LexborNode, way: str) -> LexborNode | None:
+    """The element just after (`way` "next") or before ("prev") `node` among its siblings, past
+    white space and comments (`_beside`); None where text or nothing stands there."""
+    sibling = _beside(node, way)
+    return sibling if sibling is not None and sibling.is_element_node else None
 
 
 _CHROME = (
@@ -1192,10 +1187,8 @@ def _labelled_link(line: LexborNode) -> LexborNode | None:
     nor a line of several links: a story's own list of links may follow a "Related:" paragraph."""
     if _norm(text_of(line)) not in _TEASER_LABELS:
         return None
-    after = line.next
-    while after is not None and after.is_text_node and not (after.text_content or "").strip():
-        after = after.next
-    if after is None or after.is_text_node or after.tag in _INLINE_TAGS or after.tag in _LISTS:
+    after = _next_element(line, "next")
+    if after is None or after.tag in _INLINE_TAGS or after.tag in _LISTS:
         return None
     if len(after.css("a")) != 1:
         return None

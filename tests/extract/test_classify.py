@@ -9,6 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.dom import UNSEEN
+from scraper.extract import blocks, rendered
+from scraper.extract import classify as classifying
 from scraper.extract.classify import (
     _NTH_TEASER,
     Classification,
@@ -627,3 +630,11 @@ def test_a_class_strings_names_are_sorted_once_a_class_string() -> None:
     assert signals._class_set("card big") == signals._class_set(" big  card") == "big card"
     assert signals._class_set("card big") == "big card"
     assert signals._class_set.cache_info().hits == 1
+
+
+def test_what_no_reader_sees_has_one_home() -> None:
+    """`dom.UNSEEN` (scripts, styles, noscript, templates, drawings) is what page typing, the blocks
+    and the shown text each skip, besides what each adds of its own."""
+    assert set(UNSEEN) <= classifying._UNSEEN
+    assert set(UNSEEN) <= blocks._INVISIBLE
+    assert rendered._INVISIBLE.startswith(", ".join(UNSEEN))

@@ -17,6 +17,7 @@ from scraper.extract.metadata import (
     DateChoice,
     DatedClaim,
     PageFacts,
+    body_paragraphs,
     choose_authors,
     choose_date,
     detect_language,
@@ -351,6 +352,32 @@ def test_a_product_of_its_own_is_one_the_page_declares_at_its_top() -> None:
         ' itemtype="https://schema.org/Product"><span itemprop="name">Oak desk</span></li></ul>'
     )
     assert not _facts(inside).own_product
+
+
+def test_a_microdata_items_types_are_each_of_its_itemtype_urls() -> None:
+    """An `itemtype` lists its types parted by white space: an item typed "Product Car", or a
+    "Review" with a trailing slash before another type, is a product page's own Product or an
+    expert's Review, as `schema_types` reads each of the types; a shop's grid declares none."""
+    two = '<div itemscope itemtype="https://schema.org/Product https://schema.org/Car"><b>Oak</b></div>'
+    assert _facts(two).own_product and {"Product", "Car"} <= _facts(two).schema_types
+    spaced = '<div itemscope itemtype=" https://schema.org/Product "><b itemprop="name">Oak</b></div>'
+    assert _facts(spaced).own_product
+    review = (
+        '<div itemscope itemtype="https://schema.org/Review/ https://schema.org/CreativeWork">'
+        '<span itemprop="itemReviewed" itemscope itemtype="https://schema.org/Product">Oak desk</span></div>'
+    )
+    assert _facts(review).reviews_item and not _facts(review).own_product
+    assert not _facts('<div itemscope itemtype="https://schema.org/ProductList"><b>Oak</b></div>').own_product
+
+
+def test_a_declared_bodys_unseen_elements_are_not_its_text() -> None:
+    """A declared `articleBody` written as HTML drops what no reader sees as text (`dom.UNSEEN`):
+    a <noscript> notice and an <svg> icon's title, as it drops a script."""
+    body = (
+        "<p>The ferry ran late.</p><noscript>Enable JavaScript</noscript><svg><title>Map icon</title></svg>"
+        "<script>track()</script><p>Then it sank.</p>"
+    )
+    assert body_paragraphs(body) == ["The ferry ran late.", "Then it sank."]
 
 
 def test_json_ld_of_a_page_is_read_up_to_its_own_bound() -> None:

@@ -632,6 +632,18 @@ def test_a_teaser_label_alone_on_its_line_goes_with_the_link_after_it() -> None:
     assert _rules(removals) == {"teaser-link"}
 
 
+def test_a_comment_between_a_teaser_label_and_its_link_is_passed_over() -> None:
+    """A markup comment between the label's line and the link's ("<!-- teaser -->") is no text a
+    reader sees: the label and the link go as they do without it, as every sibling walk of the
+    rules reads past comments (`rules._next_element`)."""
+    html, removals = _strip(
+        f"<div>{STORY}<p><strong>Lue myös:</strong></p> <!-- related story -->"
+        "<div><a href='/x'>Night bus cuts leave workers stranded</a></div></div>"
+    )
+    assert "Lue myös" not in html and "Night bus cuts" not in html
+    assert _rules(removals) == {"teaser-link"}
+
+
 def test_an_encyclopedias_pointer_to_a_main_article_goes() -> None:
     """ "Main article: <a>Ferry</a>" and "Hauptartikel: <a>Fähre</a>" under a section's heading point
     to another article by a short name, as a teaser line links another story: they go. A line
