@@ -125,20 +125,47 @@ def _unlink_unsafe(tree: etree._Element) -> None:
 
 
 def plain_text(body: etree._Element) -> str:
-    """One paragraph per line, no Markdown, whatever links or images the XML keeps.
+    """One paragraph per line, no Markdown, whatever links or images the XML keeps; the lines of a
+    code block, or of a quote that keeps several (a <pre> trafilatura took for a quote), keep their
+    indentation, as the blocks' text keeps a <pre>'s (`_indented`).
 
     trafilatura writes links as [text](url) and images as ![alt](src) even without formatting, so
     the <ref> wrappers and the <graphic> elements go first (from a copy: the XML is kept).
     """
     body = without_images(body)
     etree.strip_tags(body, "ref")
+    indented: list[list[str]] = []  # each block's lines as it writes them, where one is indented
     for code in body.iter("code"):  # two code blocks in a row: xmltotxt ran them on ("}// next")
         parent, after = code.getparent(), code.getnext()
         in_block = parent is not None and parent.tag in _CODE_BLOCK_PARENTS
         if in_block and after is not None and after.tag == "code" and not (code.tail or "").strip():
             code.tail = "\n"
-    lines = (" ".join(line.split()) for line in xmltotxt(body, False).splitlines())
-    return "\n".join(line for line in lines if line)
+    for block in body.iter("code", "quote"):  # a quote of several lines is a page's <pre> (`unwrap`)
+        parent = block.getparent()
+        if block.tag == "code" and (parent is None or parent.tag not in _CODE_BLOCK_PARENTS):
+            continue  # inline code
+        written = [line.rstrip() for line in "".join(block.itertext()).splitlines() if line.strip()]
+        if len(written) > 1 and any(line[0] in " \t" for line in written):
+            indented.append(written)
+    lines = [" ".join(line.split()) for line in xmltotxt(body, False).splitlines()]
+    lines = [line for line in lines if line]
+    return "\n".join(_indented(lines, indented) if indented else lines)
+
+
+def _indented(lines: list[str], blocks: list[list[str]]) -> list[str]:
+    """`lines` (a text's, white space collapsed) with each of the code `blocks` (their lines as the
+    page writes them, in order) that they hold as a run of lines written as the block writes them:
+    indented. A block whose lines the text does not hold so (run on, or cut) is left as it is."""
+    found, start = list(lines), 0
+    for block in blocks:
+        keys = [" ".join(line.split()) for line in block]
+        size = len(keys)
+        for i in range(start, len(found) - size + 1):
+            if found[i] == keys[0] and found[i : i + size] == keys:
+                found[i : i + size] = block
+                start = i + size
+                break
+    return found
 
 
 def unwrap(body: etree._Element) -> None:

@@ -1109,21 +1109,27 @@ _LABELS = frozenset(
         "publicerad", "uppdaterad", "publisert", "oppdatert", "julkaistu", "päivitetty",  # Nordic
     }
 )  # fmt: skip
-# "Related: <a>Another story</a>": the words a newsroom's CMS puts before a link to another of its
-# stories inside the text (_READ_ALSO, and these, too short or too plain to head a rail alone)
-_TEASER_LABELS = _READ_ALSO | frozenset(
+# "See also: <a>os.open()</a>": a cross-reference, which a manual's entries make to each other
+# (its text: the documentation truths keep such lines) as a newsroom's CMS makes to other stories
+_SEE_ALSO = frozenset(
     {
-        "see also", "more",
-        "lesen sie mehr", "siehe auch",  # German
-        "voir aussi",  # French
-        "lea", "lea también", "lee también", "lea además", "lea más", "lee más", "mira", "ver también",
-        "vea también", "puedes ver", "te puede interesar", "le puede interesar", "te recomendamos",  # Spanish
-        "vedi anche",  # Italian
-        "leia mais",  # Portuguese
-        "zie ook",  # Dutch
-        "se også",  # Nordic
+        "see also", "siehe auch", "voir aussi", "ver también", "vea también", "vedi anche", "zie ook",
+        "se også",
     }
 )  # fmt: skip
+# "Related: <a>Another story</a>": the words a newsroom's CMS puts before a link to another of its
+# stories inside the text (_READ_ALSO, _SEE_ALSO and these, too short or too plain to head a rail
+# alone); on a documentation page, not _SEE_ALSO (`_teaser_labels`)
+_TEASER_LABELS = _READ_ALSO | _SEE_ALSO | frozenset(
+    {
+        "more",
+        "lesen sie mehr",  # German
+        "lea", "lea también", "lee también", "lea además", "lea más", "lee más", "mira", "puedes ver",
+        "te puede interesar", "le puede interesar", "te recomendamos",  # Spanish
+        "leia mais",  # Portuguese
+    }
+)  # fmt: skip
+_MANUAL_TEASER_LABELS = _TEASER_LABELS - _SEE_ALSO
 # "Main article: <a>Firefox</a>": an encyclopedia's pointer from a section to the article of its
 # own (a "hatnote"), the name of a topic where a teaser names a story: a short link, so the line is
 # read as linked when what follows its label is (`_pointers`). Only labels that name an article:
@@ -1157,12 +1163,14 @@ def _label_blocks(page: Page) -> Iterator[LexborNode]:
 def _teaser_links(page: Page) -> Iterator[LexborNode]:
     """A short line like "Related: <a>Another story</a>" dropped into the middle of the text; or
     the label alone on its line ("<p><strong>Read also:</strong></p>") with the link on the line
-    after it (`_labelled_link`), both."""
-    for _, line in _labelled_lines(page, _TEASER_LABELS):
+    after it (`_labelled_link`), both. On a documentation page a "See also:" line is the manual's
+    cross-reference, its text (`_MANUAL_TEASER_LABELS`)."""
+    labels = _MANUAL_TEASER_LABELS if page.page_type == "documentation" else _TEASER_LABELS
+    for _, line in _labelled_lines(page, labels):
         text = text_of(line)
         if len(text) <= _TEASER_LINE and link_density(line) >= 0.5:
             yield line
-        elif (link := _labelled_link(line)) is not None:
+        elif (link := _labelled_link(line, labels)) is not None:
             yield line
             yield link
     yield from _pointers(page)
@@ -1181,11 +1189,11 @@ def _pointers(page: Page) -> Iterator[LexborNode]:
             yield line
 
 
-def _labelled_link(line: LexborNode) -> LexborNode | None:
+def _labelled_link(line: LexborNode, labels: frozenset[str]) -> LexborNode | None:
     """The line after `line` when `line` holds a teaser label and nothing else ("Read also:",
     "Lue myös »") and that line is one short link (`_TEASER_LINE`, mostly linked text); not a list,
     nor a line of several links: a story's own list of links may follow a "Related:" paragraph."""
-    if _norm(text_of(line)) not in _TEASER_LABELS:
+    if _norm(text_of(line)) not in labels:
         return None
     after = _next_element(line, "next")
     if after is None or after.tag in _INLINE_TAGS or after.tag in _LISTS:

@@ -586,6 +586,21 @@ def test_a_mathml_formula_is_the_text_on_either_path(cascade: bool) -> None:
     assert "one solution, x=1, which" in doc.text and "frac" not in doc.text
 
 
+@pytest.mark.parametrize("cascade", [True, False])
+def test_code_keeps_its_indentation_on_either_path(cascade: bool) -> None:
+    """A <pre>'s lines keep their indentation in the text on either path: the models' blocks, and
+    trafilatura's text, which ran every line's white space into one space ("def f(x):" over "if
+    x:"), a <pre> it took for a quote too; a quotation wrapped in the source is still one line."""
+    code = "<pre>def f(x):\n    if x:\n        return 1\n    return 2</pre>"
+    quoted = "<pre><span>for</span> x in y:\n\tprint(x)</pre>"
+    verse = "<blockquote>\n    The sea was calm,\n    the night was long.\n</blockquote>"
+    body = f"<p>Write this:</p>{code}{PARAGRAPHS}<p>Or this:</p>{quoted}{verse}"
+    doc = clean_html(_article(body=body), settings=ExtractSettings(cascade=cascade))
+    assert "def f(x):\n    if x:\n        return 1\n    return 2\n" in doc.text
+    assert "for x in y:\n\tprint(x)\n" in doc.text
+    assert "The sea was calm, the night was long." in doc.text
+
+
 def test_a_control_character_htmldate_cannot_clean_is_no_date() -> None:
     """A page opening with a control character and a script: htmldate's cleaning drops the script
     and moves the character into a tail, which lxml refuses (ValueError). The page is extracted,

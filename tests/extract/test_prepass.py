@@ -644,6 +644,22 @@ def test_a_comment_between_a_teaser_label_and_its_link_is_passed_over() -> None:
     assert _rules(removals) == {"teaser-link"}
 
 
+def test_a_manuals_see_also_is_its_text() -> None:
+    """On a documentation page "See also: <a>os.open()</a>", on one line or the label over the link,
+    is the manual's cross-reference to another of its entries, which its readers follow: it stays.
+    A "Read also:" teaser there still goes, and on an article both go."""
+    lines = (
+        "<p>See also: <a href='/os#open'>os.open() and its flags</a></p>"
+        "<p>Siehe auch:</p><p><a href='/os#fdopen'>os.fdopen()</a></p>"
+        "<p>Read also: <a href='/blog/x'>Night bus cuts leave workers stranded</a></p>"
+    )
+    manual, removals = _strip(f"<div>{STORY}{lines}</div>", page_type="documentation")
+    assert "os.open()" in manual and "Siehe auch" in manual and "os.fdopen()" in manual
+    assert "Night bus cuts" not in manual and _rules(removals) == {"teaser-link"}
+    story, _ = _strip(f"<div>{STORY}{lines}</div>")
+    assert "os.open()" not in story and "os.fdopen()" not in story
+
+
 def test_an_encyclopedias_pointer_to_a_main_article_goes() -> None:
     """ "Main article: <a>Ferry</a>" and "Hauptartikel: <a>Fähre</a>" under a section's heading point
     to another article by a short name, as a teaser line links another story: they go. A line
