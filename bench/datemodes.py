@@ -12,8 +12,9 @@ absent where the truth names nobody, and the CPU ms a page of `extract`.
 Variants: the `[extract] metadata` modes (full, markup, stated) and these readings of the
 default, made here by replacing its date search (nothing committed reads them):
 `htmldate-markup` (htmldate's search of the markup alone, as `--fast` searches),
-`full-dated-kinds` (htmldate's search only on a page typed article or forum), `no-date-search`
-(no date search at all: JSON-LD, meta tags, the URL and `<time>` alone).
+`full-every-kind` (htmldate's search on a page of every type, as the default ran it before it
+searched only a page typed article or forum, `pipeline._DATED_PAGES`), `no-date-search` (no date
+search at all: JSON-LD, meta tags, the URL and `<time>` alone).
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ _BYLINE = frozenset(
     {"by", "and", "und", "et", "y", "par", "von", "vom", "por", "de", "written", "posted", "&"}
 )
 MODES = ("full", "markup", "stated")  # `[extract] metadata`; the other variants read "full"
-DATED_KINDS = frozenset({"article", "forum"})
 
 
 def cases(limit: int | None) -> list[tuple[str, bytes, dict[str, Any]]]:
@@ -60,16 +60,11 @@ def _names(value: str) -> set[str]:
 
 @contextmanager
 def _variant(name: str) -> Iterator[None]:
+    from scraper.config import PAGE_TYPES  # noqa: PLC0415
     from scraper.extract import pipeline  # noqa: PLC0415
 
     names = vars(pipeline)  # the module's globals: its functions call these by name
-    original_search, original_classify = names["_date_search"], names["classify"]
-    kind: list[str] = []
-
-    def classify(*args: Any, **kwargs: Any) -> Any:
-        verdict = original_classify(*args, **kwargs)
-        kind[:] = [verdict.page_type]
-        return verdict
+    original_search, original_kinds = names["_date_search"], names["_DATED_PAGES"]
 
     def markup_only(facts: Any, html: str, tree: Any, page: Any, settings: Any) -> Callable[[], str | None]:
         found = original_search(facts, html, tree, page, settings)
@@ -78,22 +73,18 @@ def _variant(name: str) -> Iterator[None]:
         url = facts.canonical or page.final_url or page.url
         return lambda: pipeline._find_date(html, url, extensive=False)
 
-    def dated_kinds(facts: Any, html: str, tree: Any, page: Any, settings: Any) -> Callable[[], str | None]:
-        found = original_search(facts, html, tree, page, settings)
-        return lambda: found() if kind and kind[0] in DATED_KINDS else None
-
     def no_search(facts: Any, html: str, tree: Any, page: Any, settings: Any) -> Callable[[], str | None]:
         return pipeline._no_search
 
-    replaced = {"no-date-search": no_search, "htmldate-markup": markup_only, "full-dated-kinds": dated_kinds}
+    replaced = {"no-date-search": no_search, "htmldate-markup": markup_only}
     if name in replaced:
         names["_date_search"] = replaced[name]
-    if name == "full-dated-kinds":
-        names["classify"] = classify
+    if name == "full-every-kind":
+        names["_DATED_PAGES"] = frozenset(PAGE_TYPES) - {"listing"}  # a listing: as before
     try:
         yield
     finally:
-        names["_date_search"], names["classify"] = original_search, original_classify
+        names["_date_search"], names["_DATED_PAGES"] = original_search, original_kinds
 
 
 def run(variants: list[str], limit: int | None, out: Path | None) -> None:
@@ -162,7 +153,7 @@ def main() -> None:
     parser.add_argument(
         "--variants",
         nargs="+",
-        default=["full", "htmldate-markup", "full-dated-kinds", "markup", "no-date-search", "stated"],
+        default=["full", "full-every-kind", "htmldate-markup", "markup", "no-date-search", "stated"],
     )
     args = parser.parse_args()
     run(args.variants, args.limit, args.out)

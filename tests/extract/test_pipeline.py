@@ -1055,6 +1055,32 @@ def test_a_listing_is_searched_for_a_date_only_where_one_could_stand(
     assert (doc.page_type, bool(found), (doc.date, doc.date_source)) == ("listing", searched, dated)
 
 
+@pytest.mark.parametrize(
+    ("case", "marker", "kind"),
+    [
+        ("product-page", '<div class="product-description">', "product"),
+        ("docs-code-table", "<h1>Configuring retries</h1>", "documentation"),
+    ],
+)
+def test_only_a_story_or_a_thread_is_searched_for_a_date(
+    monkeypatch: pytest.MonkeyPatch, case: str, marker: str, kind: str
+) -> None:
+    """htmldate's search of the whole page runs on the kinds of page that carry a date of their
+    own (a story, a thread): a shop's or a manual's page that writes out a day is not searched, and
+    takes no date from its text."""
+    searched: list[bool] = []
+
+    def spied(html: str, **options: Any) -> str | None:
+        searched.append(options["extensive_search"])
+        return find_date(html, **options)
+
+    monkeypatch.setattr(pipeline, "find_date", spied)
+    html = (FIXTURE_PAGES / f"{case}.html").read_text(encoding="utf-8")
+    html = html.replace(marker, marker + "<p class='date'>Updated on 14 March 2021</p>", 1)
+    doc = extract(_page(html, url="https://shop.example/item"), ExtractSettings())
+    assert (doc.page_type, searched, doc.date) == (kind, [], None)
+
+
 def test_fast_keeps_the_stated_metadata() -> None:
     """`fast` skips the fallback extractors and the text search for dates, not what the page states."""
     head = (
