@@ -15,7 +15,10 @@ wall time measures the neighbours as much as the extractors. The ratios are of t
 the issue's goal is ours at most 1.0x trafilatura with metadata (aim 0.7x). `--fast` times our
 `[extract] fast` instead. Ours is timed twice in the same run: as shipped, and with `[extract]
 cascade = false` (trafilatura's extraction on every page, as before the cascade), each with its
-split by stage.
+split by stage. `--forms` says which of our output forms are built: `every` (Markdown and XML, as
+the store and the Python API build them), `none` (as the text, JSON lines and Parquet outputs
+read them: `[extract]`'s `forms` empty) or `both` (the default: ours timed each way in the same
+run, the cascade-off run with every form).
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ from typing import Any
 from quality import STAGES, sample
 from splits import load_datasets
 
-SYSTEMS = ("ours", "ours-no-cascade", "trafilatura", "trafilatura-fast")
+# ours with every form, ours with none (the text, JSON lines and Parquet outputs), ours with the
+# cascade off, trafilatura with metadata, and the same in its `fast` mode
+SYSTEMS = ("ours", "ours-no-forms", "ours-no-cascade", "trafilatura", "trafilatura-fast")
 
 
 def main() -> int:
@@ -40,19 +45,31 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=40, help="pages per dataset, stratified by type")
     parser.add_argument("--rounds", type=int, default=1, help="times each page is timed")
     parser.add_argument("--fast", action="store_true", help="our [extract] fast = true")
+    parser.add_argument(
+        "--forms",
+        choices=("every", "none", "both"),
+        default="both",
+        help="the output forms ours builds: every (Markdown, XML), none (text, JSON lines, Parquet) or both",
+    )
     args = parser.parse_args()
 
     import trafilatura  # noqa: PLC0415  # after the arguments: --help stays quick
 
-    from scraper.config import ExtractSettings  # noqa: PLC0415
+    from scraper.config import FORMS, ExtractSettings  # noqa: PLC0415
     from scraper.corpus.sources import load_file  # noqa: PLC0415
     from scraper.errors import ScraperError  # noqa: PLC0415
     from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
 
+    none: frozenset[str] = frozenset()
+    every = none if args.forms == "none" else FORMS
     settings = {
-        "ours": ExtractSettings(fast=args.fast),
-        "ours-no-cascade": ExtractSettings(fast=args.fast, cascade=False),
+        "ours": ExtractSettings(fast=args.fast, forms=every),
+        "ours-no-forms": ExtractSettings(fast=args.fast, forms=none),
+        "ours-no-cascade": ExtractSettings(fast=args.fast, cascade=False, forms=every),
     }
+    systems = tuple(name for name in SYSTEMS if name != "ours-no-forms" or args.forms == "both")
+    if args.forms != "both":
+        del settings["ours-no-forms"]
     pages = [
         load_file(str(dataset.source(row)), url=None, max_bytes=50 * 2**20)
         for dataset in load_datasets(command="bench-speed")
@@ -73,8 +90,7 @@ def main() -> int:
         return run
 
     runs: dict[str, Callable[[Any], object]] = {
-        "ours": ours("ours"),
-        "ours-no-cascade": ours("ours-no-cascade"),
+        **{name: ours(name) for name in settings},
         "trafilatura": lambda page: trafilatura.extract(page.html, with_metadata=True),
         "trafilatura-fast": lambda page: trafilatura.extract(page.html, with_metadata=True, fast=True),
     }
@@ -90,37 +106,59 @@ def main() -> int:
     # whichever extractor's allocation set it off
     gc.collect()
     gc.freeze()
-    spent = dict.fromkeys(SYSTEMS, 0.0)
+    spent = dict.fromkeys(systems, 0.0)
     timed = 0
     for _ in range(args.rounds):
         for i, page in enumerate(pages):
-            order = SYSTEMS[i % len(SYSTEMS) :] + SYSTEMS[: i % len(SYSTEMS)]
+            order = systems[i % len(systems) :] + systems[: i % len(systems)]
             for name in order:
                 started = time.process_time()
                 runs[name](page)
                 spent[name] += time.process_time() - started
             timed += 1
+    _report(args, pages, spent, stages, skipped=skipped, timed=timed)
+    return 0
+
+
+def _report(
+    args: argparse.Namespace,
+    pages: list[Any],
+    spent: dict[str, float],
+    stages: dict[str, dict[str, float]],
+    *,
+    skipped: dict[str, int],
+    timed: int,
+) -> None:
+    """The table: CPU ms per page of each system, ours split by stage, and the ratios."""
     ms = {name: 1000 * seconds / timed for name, seconds in spent.items()}
     split = {
-        name: ", ".join(f"{stage} {1000 * seconds / timed:.1f}" for stage, seconds in stages[name].items())
-        for name in settings
+        name: ", ".join(f"{stage} {1000 * seconds / timed:.1f}" for stage, seconds in by_stage.items())
+        for name, by_stage in stages.items()
     }
     sizes = [len(page.body) / 1e3 for page in pages]  # the CPU a page costs grows with its size (KB)
     print(f"bench-speed: {len(pages)} pages x {args.rounds}, CPU ms per page, one process"
           f"{' (ours with [extract] fast)' if args.fast else ''}; pages of {statistics.mean(sizes):.0f} "
           f"KB on average (median {statistics.median(sizes):.0f} KB)")  # fmt: skip
-    print(f"  ours                                        {ms['ours']:7.1f}  ({split['ours']}; trafilatura's "
+    label = {"every": "ours, every form (Markdown, XML)", "none": "ours, no form (text, JSONL, Parquet)"}
+    first = label["none" if args.forms == "none" else "every"]
+    print(f"  {first:<44}{ms['ours']:7.1f}  ({split['ours']}; trafilatura's "
           f"extraction skipped on {skipped['ours'] / timed:.0%} of the pages)")  # fmt: skip
+    if "ours-no-forms" in ms:
+        print(f"  {label['none']:<44}{ms['ours-no-forms']:7.1f}  ({split['ours-no-forms']})")
     off = split["ours-no-cascade"]
     print(f"  ours, cascade off                           {ms['ours-no-cascade']:7.1f}  ({off})")
     print(f"  trafilatura.extract(with_metadata=True)     {ms['trafilatura']:7.1f}")
     print(f"  trafilatura.extract(..., fast=True)         {ms['trafilatura-fast']:7.1f}")
-    ratio = ms["ours"] / ms["trafilatura"]
-    met = "yes" if ratio <= 1 else "NO"
-    print(f"  ratio vs trafilatura with metadata {ratio:.2f} (goal <= 1.00: {met}); "
-          f"vs fast {ms['ours'] / ms['trafilatura-fast']:.2f}; cascade off "
-          f"{ms['ours-no-cascade'] / ms['trafilatura']:.2f}")  # fmt: skip
-    return 0
+    for name in ("ours", "ours-no-forms"):
+        if name not in ms:
+            continue
+        ratio = ms[name] / ms["trafilatura"]
+        met = "yes" if ratio <= 1 else "NO"
+        which = "no form" if name == "ours-no-forms" or args.forms == "none" else "every form"
+        print(f"  ratio, {which}, vs trafilatura with metadata {ratio:.2f} (goal <= 1.00: {met}); "
+              f"vs fast {ms[name] / ms['trafilatura-fast']:.2f}")  # fmt: skip
+    off_ratio = ms["ours-no-cascade"] / ms["trafilatura"]
+    print(f"  ratio, cascade off, vs trafilatura with metadata {off_ratio:.2f}")
 
 
 if __name__ == "__main__":
