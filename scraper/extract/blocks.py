@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from selectolax.lexbor import LexborNode
 
 from scraper.dom import BLOCK_ELEMENTS, HEADINGS, MATH_ANNOTATIONS, RUBY_ANNOTATIONS, attributes_class_text
-from scraper.extract.discards import ATTRIBUTES, discarded
+from scraper.extract.discards import discarded_element
 
 _INVISIBLE = frozenset({
     "script", "style", "noscript", "template", "svg", "iframe", "select", "option", "head",
@@ -232,7 +232,7 @@ def _walk(body: LexborNode) -> list[Block]:
         alike = max(parent.alike, loose)
         words = _words_mask(attributes) | _tag_words(tag)
         near = (*parent.near[1 - _NEAR :], words & _NEAR_MASK)
-        gone = parent.discarded or _discarded(tag, attributes)
+        gone = parent.discarded or discarded_element(tag, attributes)
         if tag not in BLOCK_ELEMENTS:
             if tag == "a":
                 parent.block.links += 1
@@ -326,14 +326,6 @@ def _parts(block: Block) -> list[str] | None:
     if not any(parts[1:]) or "\n".join(filter(None, parts)) != block.text:
         return None
     return parts
-
-
-def _discarded(tag: str, attributes: dict[str, str | None]) -> bool:
-    """Whether trafilatura's rules remove an element of `tag` with these `attributes`
-    (discards.py)."""
-    if not attributes:
-        return discarded(tag, ())
-    return discarded(tag, tuple((k, v or "") for k, v in attributes.items() if k in ATTRIBUTES))
 
 
 # A child node as the walk reads it: the node, its tag, its attributes (None: a text node), how

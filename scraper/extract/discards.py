@@ -51,6 +51,13 @@ def discarded(tag: str, attributes: tuple[tuple[str, str], ...]) -> bool:
     return tag in _CLEANED or (bool(attributes) and _by_attributes(tag, attributes))
 
 
+def discarded_element(tag: str, attributes: dict[str, str | None]) -> bool:
+    """`discarded` of an element read as the parser gives it: its tag and all its attributes."""
+    if not attributes:
+        return discarded(tag, ())
+    return discarded(tag, tuple((k, v or "") for k, v in attributes.items() if k in ATTRIBUTES))
+
+
 @functools.lru_cache(maxsize=16384)
 def _by_attributes(tag: str, attributes: tuple[tuple[str, str], ...]) -> bool:
     values = dict(attributes)

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper.config import ExtractSettings
-from scraper.dom import RUBY_ANNOTATIONS, text_of, unchanged
+from scraper.dom import MATH_ANNOTATIONS, RUBY_ANNOTATIONS, text_of, unchanged
 from scraper.errors import ConfigError
+from scraper.extract.discards import discarded_element
 from scraper.extract.rules import RULES, Page, Rule, ancestry, inside_marked, prose_weight
 
 __all__ = ["RULES", "Removal", "Rule", "strip_clutter"]
@@ -66,6 +67,7 @@ def strip_clutter(
         )
         reveal_noscript(tree)
         drop_ruby_annotations(tree)
+        spell_out_math(tree)
         with unchanged():  # the page measured and its rules' marks decided, each text read once
             page = Page.scan(tree, tree.body, kept, page_type=page_type, comments=settings.include_comments)
             decided = _decided(
@@ -151,6 +153,30 @@ def drop_ruby_annotations(tree: LexborHTMLParser) -> None:
     page, which would keep them inline ("子こども")."""
     for node in tree.css(", ".join(sorted(RUBY_ANNOTATIONS))):
         node.decompose()
+
+
+def spell_out_math(tree: LexborHTMLParser) -> None:
+    """Put each MathML formula a reader sees in the page as its text (its token elements' text as
+    the page lays it out, without the annotations of `dom.MATH_ANNOTATIONS`): trafilatura drops
+    <math> with its content ("there are two solutions to and they are"), where the blocks read it.
+    A formula inside an element trafilatura's rules remove (MediaWiki's MathML hidden beside the
+    formula's image) stays as it is, unread by both."""
+    for node in tree.css("math"):
+        if _hidden_by_rules(node):
+            continue
+        for note in node.css(", ".join(sorted(MATH_ANNOTATIONS))):
+            note.decompose()
+        node.replace_with(node.text(deep=True))
+
+
+def _hidden_by_rules(node: LexborNode) -> bool:
+    """Whether an element around `node`, below <body>, is one trafilatura's rules remove."""
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        if discarded_element(parent.tag or "", parent.attributes):
+            return True
+        parent = parent.parent
+    return False
 
 
 # -- explicit selectors ---------------------------------------------------------------------

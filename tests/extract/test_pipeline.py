@@ -555,6 +555,20 @@ def test_ruby_annotations_are_not_the_text(cascade: bool) -> None:
     assert "こども" not in doc.text and "ほうりつ" not in doc.text and "(" not in doc.text
 
 
+@pytest.mark.parametrize("cascade", [True, False])
+def test_a_mathml_formula_is_the_text_on_either_path(cascade: bool) -> None:
+    """A formula is read on either path: the models' blocks, and trafilatura's text, which drops
+    <math> and its content ("there are two solutions to and they are real") where the page is not
+    simplified for it; its TeX annotation is never the text."""
+    formula = (
+        "<math><semantics><mrow><mi>x</mi><mo>=</mo><mn>1</mn></mrow>"
+        "<annotation encoding='application/x-tex'>x = \\frac{2}{2}</annotation></semantics></math>"
+    )
+    body = f"<p>The equation has one solution, {formula}, which the board checked twice.</p>" + PARAGRAPHS
+    doc = clean_html(_article(body=body), settings=ExtractSettings(cascade=cascade))
+    assert "one solution, x=1, which" in doc.text and "frac" not in doc.text
+
+
 def test_a_control_character_htmldate_cannot_clean_is_no_date() -> None:
     """A page opening with a control character and a script: htmldate's cleaning drops the script
     and moves the character into a tail, which lxml refuses (ValueError). The page is extracted,

@@ -1591,3 +1591,16 @@ def test_a_thread_of_comments_written_as_articles_still_goes() -> None:
     assert "Comment 3:" in html and removals == []
     html, removals = _strip(f"{story}<ol class='comment-list'>{items}<li><h1>Ferries</h1></li></ol>")
     assert "Comment 3:" in html and removals == []
+
+
+def test_a_formula_is_spelled_out_for_trafilatura_unless_hidden() -> None:
+    """A MathML formula a reader sees is put in the page as its token elements' text, without its
+    annotations (trafilatura drops <math> whole); one inside an element trafilatura's rules remove
+    (MediaWiki's hidden copy beside the formula's image) stays <math>."""
+    html, _ = _strip(
+        "<p>Solve <math><semantics><mrow><mi>x</mi><mo>+</mo><mn>1</mn></mrow>"
+        "<annotation encoding='application/x-tex'>x+1</annotation></semantics></math> now.</p>"
+        "<p>Given <span style='display: none'><math><mi>N</mi></math></span> objects.</p>"
+    )
+    assert "<p>Solve x+1 now.</p>" in html
+    assert "<math><mi>N</mi></math>" in html and "annotation" not in html
