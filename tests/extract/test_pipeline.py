@@ -375,7 +375,8 @@ def test_control_characters_are_in_no_field(cascade: bool) -> None:
     """Control characters a page holds (a BEL between the words of a reference list, an escape
     sequence, DEL) stayed in the text, and so in CSV and JSONL, while the XML and the Markdown
     dropped them: every field now reads as the XML does (`dom.without_controls`), a run between
-    two spaces leaving one. A page decoded twice keeps its C1 controls in the text."""
+    two spaces leaving one. A page decoded twice keeps its C1 controls in the blocks' text (the
+    wcxb truths hold them); trafilatura's own text has dropped them before the pipeline reads it."""
     odd = "Panel\x07on Climate \x07 Change, \x1b[31mred\x7f and \ufffe end, LLC\u00e2\x80\x99s name"
     body = f"<h1>Har\x1bbour \x07news</h1><p>{odd} of the harbour board meeting on Tuesday.</p>"
     head = "<meta name='description' content='Ferry \x07 times\x1b'>"
@@ -383,7 +384,8 @@ def test_control_characters_are_in_no_field(cascade: bool) -> None:
     controls = [*map(chr, (*range(9), 11, 12, *range(14, 32), 127)), "\ufffe"]
     for field in (doc.text, doc.markdown, doc.xml, doc.title, doc.description):
         assert field is not None and not any(c in field for c in controls), field
-    assert "Panelon Climate Change, [31mred and end, LLC\u00e2\x80\x99s name of the harbour" in doc.text
+    quote = "\u00e2\x80\x99" if cascade else "\u00e2"
+    assert f"Panelon Climate Change, [31mred and end, LLC{quote}s name of the harbour" in doc.text
     assert doc.description == "Ferry times"
 
 
