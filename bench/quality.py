@@ -4,6 +4,7 @@
     .venv/bin/python bench/quality.py --sample 150          # a stratified sample per dataset
     .venv/bin/python bench/quality.py --datasets wcxb-dev --no-speed
     .venv/bin/python bench/quality.py --seeds 3 --cv-only --no-peers --no-speed   # CV: mean of 3 seeds
+    .venv/bin/python bench/quality.py --folds bench/out/models/folds-KEY.json --cv-only --no-peers --no-speed
 
 Every figure is out-of-sample (splits.py):
 
@@ -29,6 +30,12 @@ quality.json (`scraper_cv_seeds`; each seed's texts in the predictions as `scrap
 peers, the frozen part (the shipped models) and the timing are read once; the goals are judged
 on the mean. `--cv-only` reads the CV pages alone, nothing from the frozen split (development);
 with `--sample`, of the sample's pages, so the CV pages are those the same sample reads without it.
+
+A change of the rules changes the blocks, and so the fold models fitted on them: a CV figure moves
+by the rules and by the fit at once. `--folds FILE` reads the CV pages with the fold models of an
+earlier run (a bench/out/models/folds-*.json), held, and fits nothing: the rules alone, measured
+against that run's texts. Those models learnt from other blocks than the code now makes, so a
+figure read with them is the rules' effect, not what the code scores once fitted again.
 
 The peers' texts are kept in bench/out/peers/, by the peers' versions and each page file's digest:
 a second run computes only ours.
@@ -528,11 +535,34 @@ def _fold_models(train: ModuleType, blocks: list[Any], seed: int) -> dict[int, l
     return models
 
 
+def held_folds(path: Path) -> dict[int, list[str]]:
+    """`--folds`: an earlier run's fold models (`_fold_models`' cache file), read as they are."""
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        models = {int(k): v for k, v in cached.items() if int(k) != FROZEN}
+    except (OSError, ValueError, AttributeError) as exc:
+        sys.exit(f"bench-quality: --folds {path}: not a file of fold models ({exc})")
+    if not models or not all(isinstance(v, list) and len(v) == 2 for v in models.values()):
+        sys.exit(f"bench-quality: --folds {path}: not a file of fold models (no fold's two models)")
+    return models
+
+
 def _seeds(train: ModuleType, count: int) -> list[int]:
     """`--seeds`: the first `count` of train.SEEDS (SEED first: a draw of one is the CV as before)."""
     if not 1 <= count <= len(train.SEEDS):
         sys.exit(f"bench-quality: --seeds: from 1 to {len(train.SEEDS)} (train.SEEDS), not {count}")
     return list(train.SEEDS[:count])
+
+
+def _draws(train: ModuleType, seeds: list[int], args: argparse.Namespace) -> list[dict[int, list[str]]]:
+    """The fold models of each draw: `--folds`' file, held (nothing collected nor fitted), or each
+    seed's, fitted on every dataset's blocks (as the shipped one is), never on a test fold."""
+    if args.folds is not None:
+        if len(seeds) != 1:
+            sys.exit("bench-quality: --folds holds one draw of fold models: not with --seeds")
+        return [held_folds(args.folds)]
+    blocks = train.collect(load_datasets(command="bench-quality"), args.jobs)
+    return [_fold_models(train, blocks, seed) for seed in seeds]
 
 
 def _rows(dataset: Dataset, size: int | None, cv_only: bool) -> list[dict[str, Any]]:
@@ -588,7 +618,7 @@ def _run(
     return found[: len(rows)], _by_draw(found, len(rows), cv, len(models))
 
 
-def main() -> int:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", help="comma-separated dataset folder names (default: all)")
     parser.add_argument("--sample", type=int, help="at most this many pages per dataset, stratified by type")
@@ -600,7 +630,14 @@ def main() -> int:
                         "lowest and highest (one seed moves a set by up to 0.007)")  # fmt: skip
     parser.add_argument("--cv-only", action="store_true",
                         help="the CV pages alone: nothing read from the frozen split")  # fmt: skip
-    args = parser.parse_args()
+    parser.add_argument("--folds", type=Path, metavar="FILE",
+                        help="read the CV pages with these fold models (bench/out/models/folds-*.json), "
+                        "held: nothing is fitted (the rules alone)")  # fmt: skip
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = _arguments()
     if not SCORER.is_file():
         sys.exit(f"bench-quality: the scorer is missing: expected {SCORER}")
 
@@ -608,11 +645,8 @@ def main() -> int:
 
     datasets: list[Dataset] = load_datasets(args.datasets.split(",") if args.datasets else None,
                                             command="bench-quality")  # fmt: skip
-    # the fold models learn from every dataset (as the shipped one does), never from a test fold
     seeds = _seeds(train, args.seeds)
-    blocks = train.collect(load_datasets(command="bench-quality"), args.jobs)
-    models = [_fold_models(train, blocks, seed) for seed in seeds]
-    del blocks  # the fold models are made: the blocks' memory back for the run
+    models = _draws(train, seeds, args)
 
     score = scorer()
     table: list[dict[str, Any]] = []
@@ -644,9 +678,12 @@ def main() -> int:
         _judge(line, peers)
     speed = speed_summary(timings)
     seed = seed_exact()
+    if args.folds is not None:
+        print(f"\nthe CV pages read with the fold models of {args.folds}, held (the rules alone)")
     _print_report(table, peers if not args.no_peers else [], speed, seed, rs_present, seeds=seeds)
     report = {"table": table, "speed": speed, "seed_exact": seed, "sample": args.sample,
-              "rs_trafilatura": rs_present, "seeds": seeds, "cv_only": args.cv_only}  # fmt: skip
+              "rs_trafilatura": rs_present, "seeds": seeds, "cv_only": args.cv_only,
+              "folds": str(args.folds) if args.folds else None}  # fmt: skip
     (OUT / "quality.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten: {OUT / 'quality.json'}")
     return 0

@@ -189,3 +189,48 @@ def test_the_report_prints_the_mean_the_range_and_each_seed(capsys: pytest.Captu
     assert "0.8200 (0.8000-0.8400)  0.8000 0.8400 0.8200" in out
     quality._print_report([line], [], {"pages": 0}, True, True, seeds=[SEED])
     assert "seeds" not in capsys.readouterr().out
+
+
+def test_held_folds_are_an_earlier_runs_fold_models_read_as_they_are(tmp_path: Path) -> None:
+    """`--folds`: the fold models of an earlier run's cache file, every fold's main and first model,
+    no frozen one (the frozen split is read with the shipped models)."""
+    held = {str(k): [f"main {k}", f"first {k}"] for k in (0, 1, 2)} | {str(FROZEN): ["x", "y"]}
+    path = tmp_path / "folds-abc.json"
+    path.write_text(json.dumps(held), encoding="utf-8")
+    assert quality.held_folds(path) == {k: [f"main {k}", f"first {k}"] for k in (0, 1, 2)}
+
+
+@pytest.mark.parametrize("content", [None, "not json", "[1, 2]", "{}", '{"0": "one model"}'])
+def test_a_file_of_no_fold_models_ends_the_run_naming_it(tmp_path: Path, content: str | None) -> None:
+    path = tmp_path / "folds.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"--folds .*folds\.json: not a file of fold models"):
+        quality.held_folds(path)
+
+
+def test_held_folds_fit_nothing_and_read_the_pages_with_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With `--folds`, no block is collected and no model fitted: the run's one draw is the file's."""
+    path = tmp_path / "folds.json"
+    path.write_text(json.dumps({"0": ["main", "first"]}), encoding="utf-8")
+    train = ModuleType("train")
+    train.SEEDS = (SEED, 11)  # type: ignore[attr-defined]
+
+    def never(*_: Any, **__: Any) -> Any:
+        raise AssertionError("fitted or collected")
+
+    train.collect = never  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "train", train)
+    monkeypatch.setattr(quality, "_fold_models", never)
+    monkeypatch.setattr(quality, "load_datasets", lambda *_, **__: [])
+    seen: list[Any] = []
+    monkeypatch.setattr(quality, "_print_report", lambda *a, **k: seen.append(k))
+    monkeypatch.setattr(quality, "OUT", tmp_path)
+    monkeypatch.setattr(sys, "argv", ["quality.py", "--folds", str(path), "--no-peers", "--no-speed"])
+    assert quality.main() == 0
+    assert seen and json.loads((tmp_path / "quality.json").read_text())["folds"] == str(path)
+    monkeypatch.setattr(sys, "argv", ["quality.py", "--folds", str(path), "--seeds", "2"])
+    with pytest.raises(SystemExit, match="not with --seeds"):
+        quality.main()
