@@ -14,7 +14,10 @@ default, made here by replacing its date search (nothing committed reads them):
 `htmldate-markup` (htmldate's search of the markup alone, as `--fast` searches),
 `full-every-kind` (htmldate's search on a page of every type, as the default ran it before it
 searched only a page typed article or forum, `pipeline._DATED_PAGES`), `no-date-search` (no date
-search at all: JSON-LD, meta tags, the URL and `<time>` alone).
+search at all: JSON-LD, meta tags, the URL and `<time>` alone); on a page whose text writes out no
+day (`dates.states_some_day`, where the default searches the markup alone), `head-if-no-day`
+(htmldate's search of the markup of the page up to its `</head>` instead, as written) and
+`none-if-no-day` (no search there).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from splits import is_frozen, load_datasets
+
+# the end of a page's head as written (`head-if-no-day`: the markup search of the head alone)
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 
 _BYLINE = frozenset(
     {"by", "and", "und", "et", "y", "par", "von", "vom", "por", "de", "written", "posted", "&"}
@@ -61,10 +67,12 @@ def _names(value: str) -> set[str]:
 @contextmanager
 def _variant(name: str) -> Iterator[None]:
     from scraper.config import PAGE_TYPES  # noqa: PLC0415
+    from scraper.dates import states_some_day  # noqa: PLC0415
     from scraper.extract import pipeline  # noqa: PLC0415
 
     names = vars(pipeline)  # the module's globals: its functions call these by name
     original_search, original_kinds = names["_date_search"], names["_DATED_PAGES"]
+    original_searched: Callable[..., str | None] = names["_searched_date"]
 
     def markup_only(facts: Any, html: str, tree: Any, page: Any, settings: Any) -> Callable[[], str | None]:
         found = original_search(facts, html, tree, page, settings)
@@ -76,15 +84,30 @@ def _variant(name: str) -> Iterator[None]:
     def no_search(facts: Any, html: str, tree: Any, page: Any, settings: Any) -> Callable[[], str | None]:
         return pipeline._no_search
 
+    def head_if_no_day(text: str, in_text: Any, in_markup: Any) -> str | None:
+        if states_some_day(text):
+            return original_searched(text, in_text, in_markup)
+        end = _HEAD_END.search(in_markup.args[0])
+        if end is None:
+            return original_searched(text, in_text, in_markup)
+        return pipeline._find_date(in_markup.args[0][: end.end()], in_markup.args[1], extensive=False)
+
+    def none_if_no_day(text: str, in_text: Any, in_markup: Any) -> str | None:
+        return original_searched(text, in_text, in_markup) if states_some_day(text) else None
+
     replaced = {"no-date-search": no_search, "htmldate-markup": markup_only}
+    searched = {"head-if-no-day": head_if_no_day, "none-if-no-day": none_if_no_day}
     if name in replaced:
         names["_date_search"] = replaced[name]
+    if name in searched:
+        names["_searched_date"] = searched[name]
     if name == "full-every-kind":
         names["_DATED_PAGES"] = frozenset(PAGE_TYPES) - {"listing"}  # a listing: as before
     try:
         yield
     finally:
         names["_date_search"], names["_DATED_PAGES"] = original_search, original_kinds
+        names["_searched_date"] = original_searched
 
 
 def run(variants: list[str], limit: int | None, out: Path | None) -> None:
