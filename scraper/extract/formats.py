@@ -20,12 +20,14 @@ import copy
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import urlsplit
 
 from lxml import etree
 from trafilatura.htmlprocessing import build_html_output
 from trafilatura.settings import Document as _Extracted
 from trafilatura.settings import Extractor
+from trafilatura.utils import sanitize
 from trafilatura.xml import control_xml_output, xmltotxt
 
 from scraper.config import ExtractSettings
@@ -200,18 +202,30 @@ def _indented(lines: list[str], blocks: list[list[str]]) -> list[str]:
     """`lines` (a text's, white space collapsed, holding `_marked_blocks`' marks) without the marks,
     and each of the code `blocks` (their lines as the page writes them) written so, indented, where
     its mark starts a line and the lines from there read as the block's. A block whose lines the
-    text does not hold so (run on, cut, or written otherwise) is left as the text has it. One pass:
+    text does not hold so (run on, cut, or written otherwise) is left as the text has it; each line
+    compared as trafilatura writes it (`_as_xmltotxt_writes`), written as the page does. One pass:
     a block is looked for where it stands alone, never in the lines of another or of a paragraph
-    that read the same (a tutorial's flat code before its indented fix)."""
+    that read the same (a tutorial's flat code before its indented fix); a block within one written
+    (a <code> in a quote) is written as the outer one writes it."""
     read = [_BLOCK_MARKS.sub("", line) if _BLOCK_MARK in line else line for line in lines]
-    found = list(read)
+    found, written_to = list(read), 0  # the lines a block has written: a quote's, not its code's
     for i, line in enumerate(lines):
-        leading = _LEADING_MARKS.match(line)
-        for number in _BLOCK_MARKS.findall(leading.group()) if leading is not None else ():
-            block = blocks[int(number)]
-            if read[i : i + len(block)] == [" ".join(written.split()) for written in block]:
+        leading = _LEADING_MARKS.match(line) if i >= written_to else None
+        for number in sorted(map(int, _BLOCK_MARKS.findall(leading.group()))) if leading is not None else ():
+            block = blocks[number]  # the outer first: its number is the lower
+            keys = [" ".join(_as_xmltotxt_writes(written).split()) for written in block]
+            if read[i : i + len(block)] == keys:
                 found[i : i + len(block)] = block
+                written_to = i + len(block)
+                break
     return found
+
+
+def _as_xmltotxt_writes(line: str) -> str:
+    """A line of an element's text as `xmltotxt` writes it: its sanitiser drops what is not
+    printable (a zero-width space, a soft hyphen), and it decodes entities the text holds as
+    written ("&lt;", a page's code showing one)."""
+    return unescape(sanitize(line, True) or "")
 
 
 def unwrap(body: etree._Element) -> None:

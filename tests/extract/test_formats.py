@@ -722,3 +722,14 @@ def test_the_code_blocks_are_found_in_time_linear_in_the_text() -> None:
         return count
 
     assert lines(400) < 2.5 * lines(200)
+
+
+def test_a_code_block_keeps_its_indentation_where_trafilatura_writes_its_characters_otherwise() -> None:
+    """A code block holding what trafilatura's text drops or decodes (a zero-width space, a soft
+    hyphen, an entity the page shows as written: "&lt;") kept its indentation in the blocks' text
+    and lost it in trafilatura's: its lines were compared as the page writes them."""
+    code = "<code>if a:\u200b\n    b = '&amp;lt;'\n    c\u00ad = 1</code>"
+    body = etree.fromstring(f"<main><p>Shown so:</p>{code}<p>Done.</p></main>")
+    assert plain_text(body).splitlines() == [
+        "Shown so:", "if a:\u200b", "    b = '&lt;'", "    c\u00ad = 1", "Done.",
+    ]  # fmt: skip
