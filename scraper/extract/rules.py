@@ -1119,7 +1119,7 @@ _SEE_ALSO = frozenset(
 )  # fmt: skip
 # "Related: <a>Another story</a>": the words a newsroom's CMS puts before a link to another of its
 # stories inside the text (_READ_ALSO, _SEE_ALSO and these, too short or too plain to head a rail
-# alone); on a documentation page, not _SEE_ALSO (`_teaser_labels`)
+# alone); on a documentation page, not _SEE_ALSO (`_teaser_links`)
 _TEASER_LABELS = _READ_ALSO | _SEE_ALSO | frozenset(
     {
         "more",
