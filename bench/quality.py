@@ -3,6 +3,8 @@
     make bench-quality                                      # every page of every dataset
     .venv/bin/python bench/quality.py --sample 150          # a stratified sample per dataset
     .venv/bin/python bench/quality.py --datasets wcxb-dev --no-speed
+    .venv/bin/python bench/quality.py --seeds 3 --cv-only --no-peers --no-speed   # CV: mean of 3 seeds
+    .venv/bin/python bench/quality.py --folds bench/out/models/folds-KEY.json --cv-only --no-peers --no-speed
 
 Every figure is out-of-sample (splits.py):
 
@@ -19,6 +21,21 @@ comments), readability-lxml (its summary's text through html-text), and a paired
 against `trafilatura.extract(html, with_metadata=True)` with the split of our time by stage.
 rs-trafilatura ships wheels for Python 3.12 only: it runs in a side virtual environment made
 with `python3.12` (bench/out/rs-venv), and is reported absent when there is none.
+
+One seed's fold models move a set's CV by up to 0.007: `--seeds N` fits the fold models with
+each of the first N of train.SEEDS (SEED first; each seed's cached apart, SEED's under the key it
+had before) and reads the CV pages with each; our CV figures (F1, precision, recall) are then the
+means over the seeds, each seed's F1 and the lowest and highest printed beside them and kept in
+quality.json (`scraper_cv_seeds`; each seed's texts in the predictions as `scraper#i`). The
+peers, the frozen part (the shipped models) and the timing are read once; the goals are judged
+on the mean. `--cv-only` reads the CV pages alone, nothing from the frozen split (development);
+with `--sample`, of the sample's pages, so the CV pages are those the same sample reads without it.
+
+A change of the rules changes the blocks, and so the fold models fitted on them: a CV figure moves
+by the rules and by the fit at once. `--folds FILE` reads the CV pages with the fold models of an
+earlier run (a bench/out/models/folds-*.json), held, and fits nothing: the rules alone, measured
+against that run's texts. Those models learnt from other blocks than the code now makes, so a
+figure read with them is the rules' effect, not what the code scores once fitted again.
 
 The peers' texts are kept in bench/out/peers/, by the peers' versions and each page file's digest:
 a second run computes only ours.
@@ -92,27 +109,34 @@ def sample(rows: list[dict[str, Any]], size: int | None) -> list[dict[str, Any]]
 
 # -- the workers ----------------------------------------------------------------------------------
 
-_MODELS: dict[int, tuple[Any, Any]] = {}
+# (draw, fold) -> the fold's main and first models; a draw is one seed's fold models (`--seeds`)
+_MODELS: dict[tuple[int, int], tuple[Any, Any]] = {}
+# a page to read (`_page`): id, file, fold, index, whether to run the peers, whether to time it, draw
+Task = tuple[str, str, int | None, int, bool, bool, int]
 
 
-def _init_worker(models: dict[int, list[str]]) -> None:
+def _init_worker(models: list[dict[int, list[str]]]) -> None:
     from scraper.extract.trees import Trees  # noqa: PLC0415  # the run-time evaluator, as shipped
 
     _MODELS.update(
-        {fold: (Trees.from_text(main), Trees.from_text(first)) for fold, (main, first) in models.items()}
+        {
+            (draw, fold): (Trees.from_text(main), Trees.from_text(first))
+            for draw, folds in enumerate(models)
+            for fold, (main, first) in folds.items()
+        }
     )
 
 
-def _ours(page: Any, fold: int | None) -> tuple[str, dict[str, float]]:
-    """Our text for the page with its fold's models, the main one and the cascade's first one
-    (None: the shipped ones), and the stage times."""
+def _ours(page: Any, fold: int | None, draw: int = 0) -> tuple[str, dict[str, float]]:
+    """Our text for the page with its fold's models of `draw` (a seed of `--seeds`), the main one
+    and the cascade's first one (None: the shipped ones), and the stage times."""
     from scraper.config import ExtractSettings  # noqa: PLC0415  # imported in the worker
     from scraper.errors import ScraperError  # noqa: PLC0415
     from scraper.extract import model  # noqa: PLC0415
     from scraper.extract.pipeline import Trace, extract  # noqa: PLC0415
 
-    if fold in _MODELS:
-        model.use(*_MODELS[fold])
+    if fold is not None and (draw, fold) in _MODELS:
+        model.use(*_MODELS[draw, fold])
     else:  # the frozen split (and a page of no fold): the models that ship
         model.use_shipped()
     trace = Trace()
@@ -203,15 +227,15 @@ def _peer_predictions(
     return {n: {i: cache.get(i, p, n) or "" for i, p in paths.items()} for n in names}
 
 
-def _page(task: tuple[str, str, int | None, int, bool, bool]) -> dict[str, Any]:
+def _page(task: Task) -> dict[str, Any]:
     import trafilatura  # noqa: PLC0415
 
     from scraper.corpus.sources import load_file  # noqa: PLC0415
 
-    page_id, path, fold, index, peers, speed = task
+    page_id, path, fold, index, peers, speed, draw = task
     page = load_file(path, url=None, max_bytes=50 * 2**20)
     result: dict[str, Any] = {"id": page_id}
-    result[OURS], _ = _ours(page, fold)
+    result[OURS], _ = _ours(page, fold, draw)
     if peers:
         result.update(_peers(gzip.decompress(Path(path).read_bytes()), page.html))
     if speed:  # paired, the order alternating so neither gets the warmer cache
@@ -316,6 +340,24 @@ def score_lines(
     return table
 
 
+def seed_means(lines: list[dict[str, Any]], drawn: list[dict[str, Any]], draws: int) -> None:
+    """`--seeds`: each line's CV F1, precision and recall of ours become the mean over the draws
+    (one seed's fold models each), the draws' F1 kept beside it (`scraper_cv_seeds`). `drawn` are
+    `score_lines` of the CV pages with each draw's texts as the system `scraper#i`, matched to
+    `lines` by metric and page subset."""
+    names = [f"{OURS}#{i}" for i in range(draws)]
+    found = {(d["metric"], d["pages"]): d for d in drawn}
+    for line in lines:
+        scores = found.get((line["metric"], line["pages"]), {})
+        if not all(f"{n}_cv" in scores for n in names):
+            continue
+        for measure in ("", "_precision", "_recall"):
+            values = [scores[f"{n}_cv{measure}"] for n in names if f"{n}_cv{measure}" in scores]
+            if len(values) == draws:
+                line[f"{OURS}_cv{measure}"] = sum(values) / draws
+        line[f"{OURS}_cv_seeds"] = [scores[f"{n}_cv"] for n in names]
+
+
 def _judge(line: dict[str, Any], peers: list[str]) -> None:
     if not peers:  # --no-peers: nothing to judge against
         return
@@ -410,10 +452,31 @@ def _print_news(table: list[dict[str, Any]]) -> None:
                   f"{'yes' if p >= tp else 'NO'}), recall {r:.3f} (no comments {tr:.3f})")  # fmt: skip
 
 
+def _print_seeds(table: list[dict[str, Any]], seeds: list[int]) -> None:
+    """Our CV over the seeds' fold models (`--seeds`): the mean, lowest and highest, and each draw."""
+    named = ", ".join(map(str, seeds))
+    print(f"\nours on the CV pages with the fold models of {len(seeds)} seeds ({named}): "
+          "mean (lowest-highest), each seed")  # fmt: skip
+    for line in table:
+        if f"{OURS}_cv_seeds" not in line:
+            continue
+        each = line[f"{OURS}_cv_seeds"]
+        print(f"{line['dataset']:<20}{line['metric']:<9}{line['pages']:<14}{line[f'{OURS}_cv']:>7.4f} "
+              f"({min(each):.4f}-{max(each):.4f})  " + " ".join(f"{f:.4f}" for f in each))  # fmt: skip
+
+
 def _print_report(
-    table: list[dict[str, Any]], peers: list[str], speed: dict[str, Any], seed: bool, rs_present: bool
+    table: list[dict[str, Any]],
+    peers: list[str],
+    speed: dict[str, Any],
+    seed: bool,
+    rs_present: bool,
+    *,
+    seeds: list[int],
 ) -> None:
     _print_table(table)
+    if len(seeds) > 1:
+        _print_seeds(table, seeds)
     if peers:
         _print_peers(table, peers)
         print()
@@ -441,28 +504,30 @@ def speed_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
             "stages_ms": stages}  # fmt: skip
 
 
-def _folds_key(train: ModuleType, blocks: list[Any]) -> str:
+def _folds_key(train: ModuleType, blocks: list[Any], seed: int | None = None) -> str:
     """What the CV fold models come from: the blocks' code, the pages, and the procedure that fits
-    the shipped models (`train.procedure()`: rounds, seed ensemble, comment weight)."""
+    the shipped models (`train.procedure()`: rounds, seed ensemble, comment weight), and the seed
+    when it is not train.SEED (SEED's keys are those before `--seeds`)."""
     described = [train._code_digest(), train.PARAMS, train.procedure(), "cascade",
                  sorted(f"{p.dataset}/{p.page_id}" for p in blocks)]  # fmt: skip
+    if seed is not None and seed != train.SEED:
+        described.append({"seed": seed})
     return hashlib.sha256(json.dumps(described).encode()).hexdigest()[:16]
 
 
-def _fold_models(train: ModuleType, jobs: int) -> dict[int, list[str]]:
-    """The CV fold models, each the main model and the cascade's first one, cached in
-    bench/out/models/ by what they come from. None for the frozen split: it is read with the
-    shipped models (`_ours`)."""
-    blocks = train.collect(load_datasets(command="bench-quality"), jobs)
-    cache = OUT / "models" / f"folds-{_folds_key(train, blocks)}.json"
+def _fold_models(train: ModuleType, blocks: list[Any], seed: int) -> dict[int, list[str]]:
+    """The CV fold models fitted with `seed` on `blocks` (every dataset's, `train.collect`), each the
+    main model and the cascade's first one, cached in bench/out/models/ by what they come from. None
+    for the frozen split: it is read with the shipped models (`_ours`)."""
+    cache = OUT / "models" / f"folds-{_folds_key(train, blocks, seed)}.json"
     if cache.is_file():
         cached = json.loads(cache.read_text(encoding="utf-8")).items()
         return {int(k): v for k, v in cached if int(k) != FROZEN}
     started = time.perf_counter()
-    mains, firsts = train.fold_models(blocks), train.fold_models(blocks, first=True)
+    mains, firsts = train.fold_models(blocks, seed=seed), train.fold_models(blocks, first=True, seed=seed)
     models = {fold: [mains[fold].model_to_string(), firsts[fold].model_to_string()] for fold in mains}
     print(
-        f"bench-quality: {len(models)} models trained in {time.perf_counter() - started:.0f} s",
+        f"bench-quality: {len(models)} models (seed {seed}) in {time.perf_counter() - started:.0f} s",
         file=sys.stderr,
     )
     cache.parent.mkdir(parents=True, exist_ok=True)
@@ -470,14 +535,109 @@ def _fold_models(train: ModuleType, jobs: int) -> dict[int, list[str]]:
     return models
 
 
-def main() -> int:
+def held_folds(path: Path) -> dict[int, list[str]]:
+    """`--folds`: an earlier run's fold models (`_fold_models`' cache file), read as they are."""
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        models = {int(k): v for k, v in cached.items() if int(k) != FROZEN}
+    except (OSError, ValueError, AttributeError) as exc:
+        sys.exit(f"bench-quality: --folds {path}: not a file of fold models ({exc})")
+    if not models or not all(isinstance(v, list) and len(v) == 2 for v in models.values()):
+        sys.exit(f"bench-quality: --folds {path}: not a file of fold models (no fold's two models)")
+    return models
+
+
+def _seeds(train: ModuleType, count: int) -> list[int]:
+    """`--seeds`: the first `count` of train.SEEDS (SEED first: a draw of one is the CV as before)."""
+    if not 1 <= count <= len(train.SEEDS):
+        sys.exit(f"bench-quality: --seeds: from 1 to {len(train.SEEDS)} (train.SEEDS), not {count}")
+    return list(train.SEEDS[:count])
+
+
+def _draws(train: ModuleType, seeds: list[int], args: argparse.Namespace) -> list[dict[int, list[str]]]:
+    """The fold models of each draw: `--folds`' file, held (nothing collected nor fitted), or each
+    seed's, fitted on every dataset's blocks (as the shipped one is), never on a test fold."""
+    if args.folds is not None:
+        if len(seeds) != 1:
+            sys.exit("bench-quality: --folds holds one draw of fold models: not with --seeds")
+        return [held_folds(args.folds)]
+    blocks = train.collect(load_datasets(command="bench-quality"), args.jobs)
+    return [_fold_models(train, blocks, seed) for seed in seeds]
+
+
+def _rows(dataset: Dataset, size: int | None, cv_only: bool) -> list[dict[str, Any]]:
+    """The pages read of `dataset`: `sample`'s, and of them the CV ones alone with `cv_only` (the
+    sample is drawn first, so the CV pages are those the same `--sample` reads without it)."""
+    rows = sample(dataset.rows, size)
+    return [r for r in rows if fold_of(r) != FROZEN] if cv_only else rows
+
+
+def _tasks(
+    dataset: Dataset, rows: list[dict[str, Any]], draws: int, cache: PeerCache | None, speed: bool
+) -> list[Task]:
+    """`_page`'s tasks: every page of `rows` with the first draw's fold models (the peers where
+    `cache` lacks them, None: no peers; timed with `speed`), then the CV pages again with each
+    other draw's, draw after draw (ours alone, untimed)."""
+    tasks: list[Task] = []
+    for i, r in enumerate(rows):
+        page_id, path = str(r["id"]), str(dataset.source(r))
+        peers = cache is not None and not cache.holds(page_id, path)
+        tasks.append((page_id, path, fold_of(r), i, peers, speed, 0))
+    cv = [r for r in rows if fold_of(r) != FROZEN]
+    tasks += [(str(r["id"]), str(dataset.source(r)), fold_of(r), i, False, False, draw)
+              for draw in range(1, draws) for i, r in enumerate(cv)]  # fmt: skip
+    return tasks
+
+
+def _by_draw(found: list[dict[str, Any]], rows: int, cv: int, draws: int) -> list[dict[str, str]]:
+    """Our texts per page id of each draw, from `_page`'s results of `_tasks` (in their order):
+    the first draw's of the `rows` pages, then each other draw's of the `cv` pages."""
+    assert len(found) == rows + (draws - 1) * cv, "one result per task"
+    texts = [{r["id"]: r[OURS] for r in found[:rows]}]
+    for draw in range(1, draws):
+        start = rows + (draw - 1) * cv
+        texts.append({r["id"]: r[OURS] for r in found[start : start + cv]})
+    return texts
+
+
+def _run(
+    dataset: Dataset,
+    rows: list[dict[str, Any]],
+    models: list[dict[int, list[str]]],
+    cache: PeerCache,
+    args: argparse.Namespace,
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """`_tasks` in the workers, one draw of fold models per seed (`models`): the first draw's
+    results (the peers and the timing as asked), and our texts of each draw (`_by_draw`)."""
+    tasks = _tasks(dataset, rows, len(models), None if args.no_peers else cache, not args.no_speed)
+    # forkserver: a forked child of a process that has run LightGBM's OpenMP threads can hang
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(args.jobs, context, _init_worker, (models,)) as pool:
+        found = list(pool.map(_page, tasks, chunksize=4))
+    cv = sum(fold_of(r) != FROZEN for r in rows)
+    return found[: len(rows)], _by_draw(found, len(rows), cv, len(models))
+
+
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", help="comma-separated dataset folder names (default: all)")
     parser.add_argument("--sample", type=int, help="at most this many pages per dataset, stratified by type")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     parser.add_argument("--no-speed", action="store_true", help="skip the paired timing pass")
     parser.add_argument("--no-peers", action="store_true", help="ours only (development)")
-    args = parser.parse_args()
+    parser.add_argument("--seeds", type=int, default=1, metavar="N",
+                        help="our CV with fold models of each of the first N of train.SEEDS: the mean, "
+                        "lowest and highest (one seed moves a set by up to 0.007)")  # fmt: skip
+    parser.add_argument("--cv-only", action="store_true",
+                        help="the CV pages alone: nothing read from the frozen split")  # fmt: skip
+    parser.add_argument("--folds", type=Path, metavar="FILE",
+                        help="read the CV pages with these fold models (bench/out/models/folds-*.json), "
+                        "held: nothing is fitted (the rules alone)")  # fmt: skip
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = _arguments()
     if not SCORER.is_file():
         sys.exit(f"bench-quality: the scorer is missing: expected {SCORER}")
 
@@ -485,8 +645,8 @@ def main() -> int:
 
     datasets: list[Dataset] = load_datasets(args.datasets.split(",") if args.datasets else None,
                                             command="bench-quality")  # fmt: skip
-    # the fold models learn from every dataset (as the shipped one does), never from a test fold
-    models = _fold_models(train, args.jobs)
+    seeds = _seeds(train, args.seeds)
+    models = _draws(train, seeds, args)
 
     score = scorer()
     table: list[dict[str, Any]] = []
@@ -494,34 +654,36 @@ def main() -> int:
     rs_present = True
     OUT.mkdir(parents=True, exist_ok=True)
     for dataset in datasets:
-        rows = sample(dataset.rows, args.sample)
+        rows = _rows(dataset, args.sample, args.cv_only)
         print(f"bench-quality: {dataset.name}: {len(rows)} pages", file=sys.stderr)
         cache = PeerCache(dataset.name)
-        tasks = [(str(r["id"]), str(dataset.source(r)), fold_of(r), i,
-                  not args.no_peers and not cache.holds(str(r["id"]), str(dataset.source(r))),
-                  not args.no_speed)
-                 for i, r in enumerate(rows)]  # fmt: skip
-        # forkserver: a forked child of a process that has run LightGBM's OpenMP threads can hang
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(args.jobs, context, _init_worker, (models,)) as pool:
-            results = list(pool.map(_page, tasks, chunksize=4))
+        results, draws = _run(dataset, rows, models, cache, args)
         timings += results
-        predictions = {OURS: {r["id"]: r[OURS] for r in results}}
+        predictions = {OURS: draws[0]}
         if not args.no_peers:
             theirs = _peer_predictions(cache, {str(r["id"]): str(dataset.source(r)) for r in rows}, results)
             predictions.update(theirs)
             rs_present = RS in theirs
+        # `--seeds`: each seed's texts as `scraper#i` (the first seed's are `scraper`'s, of every page)
+        drawn = {f"{OURS}#{i}": texts for i, texts in enumerate(draws)}
         with open(OUT / f"{dataset.name}.predictions.json", "w", encoding="utf-8") as fh:
-            json.dump(predictions, fh, ensure_ascii=False)
-        table += score_lines(score, dataset.name, rows, predictions)
+            json.dump(predictions | dict(list(drawn.items())[1:]), fh, ensure_ascii=False)
+        lines = score_lines(score, dataset.name, rows, predictions)
+        if len(seeds) > 1:
+            cv = [r for r in rows if fold_of(r) != FROZEN]
+            seed_means(lines, score_lines(score, dataset.name, cv, drawn), len(seeds))
+        table += lines
     peers = [p for p in PEERS if any(f"{p}_cv" in line for line in table)]
     for line in table:
         _judge(line, peers)
     speed = speed_summary(timings)
     seed = seed_exact()
-    _print_report(table, peers if not args.no_peers else [], speed, seed, rs_present)
+    if args.folds is not None:
+        print(f"\nthe CV pages read with the fold models of {args.folds}, held (the rules alone)")
+    _print_report(table, peers if not args.no_peers else [], speed, seed, rs_present, seeds=seeds)
     report = {"table": table, "speed": speed, "seed_exact": seed, "sample": args.sample,
-              "rs_trafilatura": rs_present}  # fmt: skip
+              "rs_trafilatura": rs_present, "seeds": seeds, "cv_only": args.cv_only,
+              "folds": str(args.folds) if args.folds else None}  # fmt: skip
     (OUT / "quality.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten: {OUT / 'quality.json'}")
     return 0

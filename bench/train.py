@@ -328,11 +328,12 @@ def merge(models: list[str]) -> str:
     return head + "".join(f"Tree={i}\n{t}" for i, t in enumerate(trees)) + tail
 
 
-def fold_models(pages: list[PageBlocks], *, first: bool = False) -> dict[int, Any]:
+def fold_models(pages: list[PageBlocks], *, first: bool = False, seed: int = SEED) -> dict[int, Any]:
     """One model per CV fold, trained on the other non-frozen folds; `first`: the cascade's first
-    models. The frozen split is read with the shipped models (bench/quality.py), none fitted here."""
+    models; `seed`: LightGBM's (bench/quality.py's `--seeds`). The frozen split is read with the
+    shipped models (bench/quality.py), none fitted here."""
     folds = sorted({p.fold for p in pages} - {FROZEN})
-    return {k: fit([p for p in pages if p.fold not in (k, FROZEN)], first=first) for k in folds}
+    return {k: fit([p for p in pages if p.fold not in (k, FROZEN)], first=first, seed=seed) for k in folds}
 
 
 def write_artifact(booster: Any, path: Path = ARTIFACT, *, first: bool = False, **training: Any) -> int:

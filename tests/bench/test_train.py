@@ -11,6 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # the bench's own imports
 
+from splits import FROZEN
 from train import PageBlocks, _page, cv_texts, item_runs, rule_inputs
 
 from scraper.extract.blocks import FEATURE_COUNT, FEATURE_NAMES
@@ -208,3 +209,24 @@ def test_bench_quality_fits_its_fold_models_as_the_shipped_ones_are(monkeypatch:
             patched.setattr(train, name, value)
             assert quality._folds_key(train, pages) != before, name
     assert quality._folds_key(train, pages) == before
+
+
+def test_the_fold_models_are_fitted_with_the_seed_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench/quality.py's `--seeds`: each fold's model is fitted with the seed asked (SEED by
+    default), on the other folds' pages, never a frozen one."""
+    import train  # noqa: PLC0415
+
+    fitted: list[tuple[list[str], bool, int]] = []
+
+    def fit(pages: list[PageBlocks], *, first: bool = False, seed: int = train.SEED) -> str:
+        fitted.append(([p.page_id for p in pages], first, seed))
+        return "model"
+
+    monkeypatch.setattr(train, "fit", fit)
+    pages = [_grid_page() for _ in range(3)]
+    for page_id, (page, fold) in enumerate(zip(pages, (0, 1, FROZEN), strict=True)):
+        page.page_id, page.fold = str(page_id), fold
+    assert train.fold_models(pages, first=True, seed=11) == {0: "model", 1: "model"}
+    assert train.fold_models(pages) == {0: "model", 1: "model"}
+    seed = train.SEED
+    assert fitted == [(["1"], True, 11), (["0"], True, 11), (["1"], False, seed), (["0"], False, seed)]
