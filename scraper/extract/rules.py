@@ -628,6 +628,30 @@ def _page_chrome(page: Page) -> Iterator[LexborNode]:
         yield node
 
 
+_MODAL_WORDS = _by_tokens("modal modals popup popups")
+# what names the element that opens (or closes) a dialog, not the dialog: "hero__modal-trigger",
+# "comments-popup-link", "trigger_modal_get_started" on a button's box, "vjs-menu-button-popup"
+_OPENERS = frozenset({"trigger", "link", "button", "btn", "toggle", "open", "opener"})
+
+
+def _modals(page: Page) -> Iterator[LexborNode]:
+    """A dialog written as a `<div>` without its role (`_CHROME` takes `<dialog>` and
+    `[role=dialog]`), classed modal or popup: what the page shows only when the reader asks, a
+    shop's privacy policy behind its footer link, a login box, a sign-up or a flash-sale popup.
+    Only a `<div>`: a `<section>`, a paragraph or a list item so named is a part of the page's own
+    flow (a section whose anchor a site builder named "pop-up-modal", holding the page's text), and
+    a link or a name in the text that opens one (`<a class="popup">`, `<span
+    class="attach_user_popup">`) is not a box. Nor a box named for opening one (`_OPENERS`: the
+    button that says "Schedule a call", the "1 Comment" link). Not on a page typed product, whose
+    panels are its own details (the product's details, measurements or size guide opened by a
+    button beside the price)."""
+    if page.page_type == "product":
+        return
+    for node in _MODAL_WORDS(page):
+        if node.tag == "div" and not page.role_words(node, _OPENERS):
+            yield node
+
+
 # a <header> may hold an article's title and lede; only a link-dense one is the site banner
 _SITE_HEADER = "header, [role=banner]"
 
@@ -1330,6 +1354,7 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         _by_tokens("nav navbar navigation menu pagination pager", link_dense=True),
     ),
     Rule("page-chrome", "nav, aside, footer, form, dialog and their ARIA roles", _page_chrome),
+    Rule("modal", "a <div> dialog classed modal or popup (not on a product page)", _modals),
     Rule("site-header", "a link-dense <header>, not a title", _by_css(_SITE_HEADER, link_dense=True)),
     Rule(
         "site-chrome", "blocks classed footer / sidebar / copyright", _by_tokens("footer sidebar copyright")
