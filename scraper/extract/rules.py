@@ -1124,9 +1124,10 @@ _TEASER_LABELS = _READ_ALSO | _SEE_ALSO | frozenset(
     {
         "more",
         "lesen sie mehr",  # German
-        "lea", "lea también", "lee también", "lea además", "lea más", "lee más", "mira", "puedes ver",
+        "lea", "lea también", "lee también", "lea además", "lea más", "lee más", "mira", "mire", "puedes ver",
         "te puede interesar", "le puede interesar", "te recomendamos",  # Spanish
         "leia mais",  # Portuguese
+        "dowiedz się więcej", "czytaj więcej",  # Polish
     }
 )  # fmt: skip
 _MANUAL_TEASER_LABELS = _TEASER_LABELS - _SEE_ALSO

@@ -617,6 +617,18 @@ def test_teaser_link_line_is_removed() -> None:
     assert _rules(removals) == {"teaser-link"}
 
 
+@pytest.mark.parametrize("label", ["Mire", "Dowiedz się więcej"])
+def test_teaser_link_line_in_spanish_and_polish_is_removed(label: str) -> None:
+    """ "Mire: <link>" (Spanish, the formal "Mira") and "Dowiedz się więcej: <link>" (Polish, "Find
+    out more") put a link to another story into the text, as "Related: <link>" does."""
+    html, removals = _strip(
+        f"<div>{STORY}<h6><strong>{label}: </strong>"
+        "<a href='/x'>Night bus cuts leave workers stranded</a></h6></div>"
+    )
+    assert "Night bus cuts" not in html and "harbour board" in html
+    assert _rules(removals) == {"teaser-link"}
+
+
 def test_a_teaser_label_alone_on_its_line_goes_with_the_link_after_it() -> None:
     """ "<p><strong>Lue myös:</strong></p>" over a line that is one link to another story is the
     same teaser as "Related: <link>" on one line: both go. A label over a paragraph of prose, or
