@@ -1037,11 +1037,19 @@ def _common(nodes: list[LexborNode]) -> LexborNode:
 def _teaser_cards(page: Page) -> Iterator[LexborNode]:
     """A container of three or more short cards, each with a heading that links elsewhere; not
     when it holds half or more of the text of the page's main element (`<main>`, an `<article>`):
-    there the cards are the page (an index, a documentation landing page), not a rail beside it."""
+    there the cards are the page (an index, a documentation landing page), not a rail beside it.
+    A heading also links when the card's link wraps it (`_in_link`), on an article page whose story
+    is a story's length (`_STORY_APART`): there such cards are a rail of other stories. On a
+    listing, a collection or a service page, and on a page of a short intro over a grid (a page the
+    classifier took for an article), they are the page's own items: an award's honourees, a shop's
+    products, a service's offers."""
     cards: dict[int, dict[int, LexborNode]] = {}
     containers: dict[int, LexborNode] = {}
+    wrapped = (
+        page.page_type == "article" and page.story is not None and len(text_of(page.story)) >= _STORY_APART
+    )
     for heading in page.body.css("h2, h3, h4, h5, h6"):
-        if heading.css_first("a[href]") is None:
+        if heading.css_first("a[href]") is None and not (wrapped and _in_link(heading)):
             continue
         child = heading
         for _ in range(4):  # cards nest their heading a few wrappers deep, not more
@@ -1059,6 +1067,22 @@ def _teaser_cards(page: Page) -> Iterator[LexborNode]:
         short = all(len(text_of(card)) <= 300 for card in members.values())
         if 3 * len(members) >= 2 * siblings and short and not _is_main(container):
             yield container
+
+
+_LINK_WRAPS = 3  # wrappers a card's link may put around its heading (<a href><div><h3>)
+
+
+def _in_link(heading: LexborNode) -> bool:
+    """Whether a link wraps `heading` a few wrappers up (`_LINK_WRAPS`): a card whose whole face is
+    its link (<a href><h3>Title</h3><p>Excerpt</p></a>), as HTML5 lets a link hold blocks."""
+    node = heading.parent
+    for _ in range(_LINK_WRAPS):
+        if node is None or node.tag in _NEVER_REMOVED:
+            return False
+        if node.tag == "a" and "href" in node.attributes:
+            return True
+        node = node.parent
+    return False
 
 
 _MAIN = frozenset({"main", "article"})
@@ -1148,9 +1172,10 @@ _TEASER_LABELS = _READ_ALSO | _SEE_ALSO | frozenset(
     {
         "more",
         "lesen sie mehr",  # German
-        "lea", "lea también", "lee también", "lea además", "lea más", "lee más", "mira", "puedes ver",
+        "lea", "lea también", "lee también", "lea además", "lea más", "lee más", "mira", "mire", "puedes ver",
         "te puede interesar", "le puede interesar", "te recomendamos",  # Spanish
         "leia mais",  # Portuguese
+        "dowiedz się więcej", "czytaj więcej",  # Polish
     }
 )  # fmt: skip
 _MANUAL_TEASER_LABELS = _TEASER_LABELS - _SEE_ALSO

@@ -591,6 +591,46 @@ def test_teaser_cards_are_removed() -> None:
     assert "teaser-cards" in _rules(removals)
 
 
+def _wrapped_cards(count: int) -> str:
+    return "".join(
+        f"<li class='c'><a href='/{i}'><div class='face'><h3>Card story {i}</h3>"
+        f"<p>Excerpt {i}</p></div></a></li>"
+        for i in range(count)
+    )
+
+
+def test_teaser_cards_whose_link_wraps_the_heading_are_removed() -> None:
+    """Cards whose whole face is their link (<a href><h3>..</h3><p>..</p></a>) beside an article's
+    story are teasers too."""
+    html, removals = _strip(f"<div class='story'>{STORY * 3}</div><ul class='grid'>{_wrapped_cards(4)}</ul>")
+    assert "Card story" not in html and "Excerpt 3" not in html
+    assert "harbour board" in html
+    assert "teaser-cards" in _rules(removals)
+
+
+@pytest.mark.parametrize(("story", "page_type"), [(STORY, "article"), (STORY * 3, "listing")])
+def test_cards_whose_link_wraps_the_heading_under_a_short_intro_or_on_a_listing_are_kept(
+    story: str, page_type: str
+) -> None:
+    """The same cards under an intro shorter than a story (an award's honourees, a shop's grid), or
+    on a page that is not an article, are the page's own items."""
+    html, removals = _strip(
+        f"<div class='intro'>{story}</div><ul class='grid'>{_wrapped_cards(4)}</ul>", page_type=page_type
+    )
+    assert "Card story 3" in html and "Excerpt 3" in html
+    assert "teaser-cards" not in _rules(removals)
+
+
+def test_headings_far_below_a_link_are_not_cards() -> None:
+    """A link wrapping a whole section, headings and all, a few wrappers up, makes no cards of them."""
+    parts = "".join(
+        f"<div><div><div><h3>Part {i}</h3><p>Step {i} of the guide.</p></div></div></div>" for i in range(4)
+    )
+    html, removals = _strip(f"<div class='story'>{STORY * 3}</div><a href='/guide'>{parts}</a>")
+    assert "Part 3" in html
+    assert "teaser-cards" not in _rules(removals)
+
+
 def test_teaser_cards_that_are_the_main_content_are_kept() -> None:
     """Cards holding most of the page's <main> are the page (a documentation index), not a rail."""
     cards = "".join(
@@ -614,6 +654,18 @@ def test_teaser_link_line_is_removed() -> None:
     )
     assert "Night bus cuts" not in html
     assert "the board also discussed the cost of fuel" in html
+    assert _rules(removals) == {"teaser-link"}
+
+
+@pytest.mark.parametrize("label", ["Mire", "Dowiedz się więcej"])
+def test_teaser_link_line_in_spanish_and_polish_is_removed(label: str) -> None:
+    """ "Mire: <link>" (Spanish, the formal "Mira") and "Dowiedz się więcej: <link>" (Polish, "Find
+    out more") put a link to another story into the text, as "Related: <link>" does."""
+    html, removals = _strip(
+        f"<div>{STORY}<h6><strong>{label}: </strong>"
+        "<a href='/x'>Night bus cuts leave workers stranded</a></h6></div>"
+    )
+    assert "Night bus cuts" not in html and "harbour board" in html
     assert _rules(removals) == {"teaser-link"}
 
 
