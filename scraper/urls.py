@@ -39,6 +39,7 @@ _MAX_ORIGINS = 10_000  # scheme://netloc lookups a SiteIndex remembers (links to
 
 # C0 controls and DEL: no URL holds one unescaped (WHATWG's parser strips or refuses them)
 _CONTROLS = frozenset(map(chr, [*range(0x20), 0x7F]))
+_A_CONTROL = re.compile("[\x00-\x1f\x7f]")
 # The URL standard's forbidden domain code points (WHATWG URL, "host parsing"): no host name
 # contains them, though `urllib.parse` hands back "exa mple.com" as a hostname all the same.
 _FORBIDDEN_IN_HOST = frozenset(" #%/:<>?@[\\]^|") | _CONTROLS
@@ -88,9 +89,19 @@ def is_safe_link(target: str) -> bool:
 
 
 def join_http(base: str, href: str) -> str | None:
-    """`href` resolved against `base`, kept only if the result is an absolute http(s) URL."""
-    url = join_url(base, href)
-    return url if url is not None and is_http_url(url) else None
+    """`href` resolved against `base`, kept only if the result is an absolute http(s) URL; read as
+    a browser's URL parser reads it (WHATWG URL): the C0 controls and spaces around it dropped, and
+    the controls inside it percent-encoded (a BEL in "/ab": "/a%07b"), None where its host holds one.
+    A page's canonical link or <base href> so gives a record no control character (a BEL, an
+    escape sequence), as its text holds none (`dom.without_controls`)."""
+    url = join_url(base, href.strip(_C0_OR_SPACE))
+    if url is None or not is_http_url(url):
+        return None
+    if _CONTROLS.isdisjoint(url):
+        return url
+    if host_flaw(urlsplit(url).hostname or ""):
+        return None
+    return _A_CONTROL.sub(lambda found: f"%{ord(found[0]):02X}", url)
 
 
 def normalise(url: str) -> str | None:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from scraper.urls import join_url, redacted, url_flaw
+from scraper.urls import join_http, join_url, redacted, url_flaw
 
 
 def test_relative_links_resolve_against_the_base() -> None:
@@ -71,3 +71,18 @@ def test_a_url_with_a_control_character_is_flawed(url: str) -> None:
     """`urlsplit` drops tabs and line breaks before it parses, so such a URL passed, and the
     record of `clean --url` or of serve's `url` carried the line break as given."""
     assert (url_flaw(url) or "").startswith(f"not a valid URL: {url!r} (contains ")
+
+
+@pytest.mark.parametrize(
+    ("href", "joined"),
+    [
+        ("/a\x07b?q=\x1b[31m#f\x7f", "https://news.example/a%07b?q=%1B[31m#f%7F"),
+        ("\x00 https://other.example/x\x08 ", "https://other.example/x"),
+        ("https://ex\x07ample.com/a", None),
+    ],
+)
+def test_a_page_provided_url_holds_no_control_character(href: str, joined: str | None) -> None:
+    """A control character in a page's canonical link or <base href> was kept as the page wrote it,
+    in the record's `canonical_url` (a BEL, an escape sequence): a browser's URL parser drops those
+    around the URL and percent-encodes those inside it, and a host holding one is no host."""
+    assert join_http("https://news.example/a/b", href) == joined

@@ -191,7 +191,9 @@ _MONTHS = (
 # a date or time glued to a name: "Jane DoeMarch 3, 2024", "Jane Doe 12/03/2024 10:32"
 _DATE_TAIL = re.compile(rf"(?:(?:{_MONTHS})\.?\s*\d{{1,2}}\b|\d).*$", re.IGNORECASE)
 _EDGE = " ,.;:|-–—·•/()[]\"'"
-_NO_WORD = re.compile(r"[\W_]+")  # no letter, no digit
+# a stray mark: quotes and backslashes, what a name's quoting or escaping left ('Ann "\\ Writer'); not a
+# mark that parts two names or a name and what follows it ("Ann Lee / Bob Smith", "Ann Lee » Politics")
+_STRAY = re.compile("[\"'`\u00b4\\\\\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f]+")
 _FILLER = frozenset({"on", "at", "updated", "published", "posted", "le", "am", "um", "il", "el"})
 
 
@@ -242,8 +244,8 @@ def _clean_name(part: str) -> str | None:
         head, found, tail = name.partition(sep)
         if found and _is_role(tail):
             name = head
-    # a mark of no letter nor digit between the words is no word of the name ('Ann "\\ Writer')
-    words = [word for word in name.strip(_EDGE).split() if not _NO_WORD.fullmatch(word)]
+    # a stray mark between the words is no word of the name ('Ann "\\ Writer': Ann Writer)
+    words = [word for word in name.strip(_EDGE).split() if not _STRAY.fullmatch(word)]
     if words and words[-1].lower().strip(_EDGE) in _SIGNATURE_WORDS:
         return None
     if not _surname_like_a_role(words):

@@ -20,12 +20,14 @@ import copy
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import urlsplit
 
 from lxml import etree
 from trafilatura.htmlprocessing import build_html_output
 from trafilatura.settings import Document as _Extracted
 from trafilatura.settings import Extractor
+from trafilatura.utils import sanitize
 from trafilatura.xml import control_xml_output, xmltotxt
 
 from scraper.config import ExtractSettings
@@ -134,38 +136,96 @@ def plain_text(body: etree._Element) -> str:
     """
     body = without_images(body)
     etree.strip_tags(body, "ref")
-    indented: list[list[str]] = []  # each block's lines as it writes them, where one is indented
     for code in body.iter("code"):  # two code blocks in a row: xmltotxt ran them on ("}// next")
         parent, after = code.getparent(), code.getnext()
         in_block = parent is not None and parent.tag in _CODE_BLOCK_PARENTS
         if in_block and after is not None and after.tag == "code" and not (code.tail or "").strip():
             code.tail = "\n"
-    for block in body.iter("code", "quote"):  # a quote of several lines is a page's <pre> (`unwrap`)
-        parent = block.getparent()
-        if block.tag == "code" and (parent is None or parent.tag not in _CODE_BLOCK_PARENTS):
-            continue  # inline code
-        written = [line.rstrip() for line in "".join(block.itertext()).splitlines() if line.strip()]
-        if len(written) > 1 and any(line[0] in " \t" for line in written):
-            indented.append(written)
+    indented = _marked_blocks(body)
     lines = [" ".join(line.split()) for line in xmltotxt(body, False).splitlines()]
     lines = [line for line in lines if line]
     return "\n".join(_indented(lines, indented) if indented else lines)
 
 
+# where an indented block's first line starts (`_marked_blocks`): the block's number between these
+# marks, which `_indented` takes out of every line
+_BLOCK_MARK, _BLOCK_MARK_END = "\u2983", "\u2984"
+_BLOCK_MARKS = re.compile(f"{_BLOCK_MARK}(\\d+){_BLOCK_MARK_END}")
+_LEADING_MARKS = re.compile(f"(?:{_BLOCK_MARKS.pattern})+")
+
+
+def _marked_blocks(body: etree._Element) -> list[list[str]]:
+    """The lines, as the page writes them, of each code block of `body` (and each quote that keeps
+    several lines: a <pre> trafilatura took for a quote, `unwrap`) one of whose lines is indented;
+    each marked, in place, where its first line starts (`_BLOCK_MARK`, its number in the list), so
+    that `_indented` finds it where it stands in the text. None on a page whose text holds the mark
+    itself: its code keeps the text's spacing, as before the marks. Marked once all are read: a
+    code block in a quote starts where the quote does."""
+    if any(_BLOCK_MARK in text for text in body.itertext()):
+        return []
+    indented: list[tuple[etree._Element, list[str]]] = []
+    for block in body.iter("code", "quote"):
+        parent = block.getparent()
+        if block.tag == "code" and (parent is None or parent.tag not in _CODE_BLOCK_PARENTS):
+            continue  # inline code
+        written = [line.rstrip() for line in "".join(block.itertext()).splitlines() if line.strip()]
+        if len(written) > 1 and any(line[0] in " \t" for line in written):
+            indented.append((block, written))
+    for number, (block, _) in enumerate(indented):
+        _mark(block, f"{_BLOCK_MARK}{number}{_BLOCK_MARK_END}")
+    return [written for _, written in indented]
+
+
+def _mark(block: etree._Element, mark: str) -> None:
+    """`mark` put before the first character of `block`'s text that is not white space (in the
+    text or a tail of it or its descendants: `itertext`'s order), so that its first line starts
+    with it; no white space and no text added or taken away anywhere else."""
+    for element, slot in _text_slots(block):
+        text = getattr(element, slot)
+        if text and not text.isspace():
+            start = len(text) - len(text.lstrip())
+            setattr(element, slot, text[:start] + mark + text[start:])
+            return
+
+
+def _text_slots(element: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """Where `element`'s text stands, in `itertext`'s order: its text, then each child's slots and
+    tail (a comment's text is none of it)."""
+    yield element, "text"
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _text_slots(child)
+        yield child, "tail"
+
+
 def _indented(lines: list[str], blocks: list[list[str]]) -> list[str]:
-    """`lines` (a text's, white space collapsed) with each of the code `blocks` (their lines as the
-    page writes them, in order) that they hold as a run of lines written as the block writes them:
-    indented. A block whose lines the text does not hold so (run on, or cut) is left as it is."""
-    found, start = list(lines), 0
-    for block in blocks:
-        keys = [" ".join(line.split()) for line in block]
-        size = len(keys)
-        for i in range(start, len(found) - size + 1):
-            if found[i] == keys[0] and found[i : i + size] == keys:
-                found[i : i + size] = block
-                start = i + size
+    """`lines` (a text's, white space collapsed, holding `_marked_blocks`' marks) without the marks,
+    and each of the code `blocks` (their lines as the page writes them) written so, indented, where
+    its mark starts a line and the lines from there read as the block's. A block whose lines the
+    text does not hold so (run on, cut, or written otherwise) is left as the text has it; each line
+    compared as trafilatura writes it (`_as_xmltotxt_writes`), written as the page does. One pass:
+    a block is looked for where it stands alone, never in the lines of another or of a paragraph
+    that read the same (a tutorial's flat code before its indented fix); a block within one written
+    (a <code> in a quote) is written as the outer one writes it."""
+    read = [_BLOCK_MARKS.sub("", line) if _BLOCK_MARK in line else line for line in lines]
+    found, written_to = list(read), 0  # the lines a block has written: a quote's, not its code's
+    for i, line in enumerate(lines):
+        leading = _LEADING_MARKS.match(line) if i >= written_to else None
+        for number in sorted(map(int, _BLOCK_MARKS.findall(leading.group()))) if leading is not None else ():
+            block = blocks[number]  # the outer first: its number is the lower
+            keys = [" ".join(_as_xmltotxt_writes(written).split()) for written in block]
+            if read[i : i + len(block)] == keys:
+                found[i : i + len(block)] = block
+                written_to = i + len(block)
                 break
     return found
+
+
+def _as_xmltotxt_writes(line: str) -> str:
+    """A line of an element's text as `xmltotxt` writes it: its sanitiser drops what is not
+    printable (a zero-width space, a soft hyphen), and it decodes entities the text holds as
+    written ("&lt;", a page's code showing one)."""
+    return unescape(sanitize(line, True) or "")
 
 
 def unwrap(body: etree._Element) -> None:

@@ -628,6 +628,30 @@ def _page_chrome(page: Page) -> Iterator[LexborNode]:
         yield node
 
 
+_MODAL_WORDS = _by_tokens("modal modals popup popups")
+# what names the element that opens (or closes) a dialog, not the dialog: "hero__modal-trigger",
+# "comments-popup-link", "trigger_modal_get_started" on a button's box, "vjs-menu-button-popup"
+_OPENERS = frozenset({"trigger", "link", "button", "btn", "toggle", "open", "opener"})
+
+
+def _modals(page: Page) -> Iterator[LexborNode]:
+    """A dialog written as a `<div>` without its role (`_CHROME` takes `<dialog>` and
+    `[role=dialog]`), classed modal or popup: what the page shows only when the reader asks, a
+    shop's privacy policy behind its footer link, a login box, a sign-up or a flash-sale popup.
+    Only a `<div>`: a `<section>`, a paragraph or a list item so named is a part of the page's own
+    flow (a section whose anchor a site builder named "pop-up-modal", holding the page's text), and
+    a link or a name in the text that opens one (`<a class="popup">`, `<span
+    class="attach_user_popup">`) is not a box. Nor a box named for opening one (`_OPENERS`: the
+    button that says "Schedule a call", the "1 Comment" link). Not on a page typed product, whose
+    panels are its own details (the product's details, measurements or size guide opened by a
+    button beside the price)."""
+    if page.page_type == "product":
+        return
+    for node in _MODAL_WORDS(page):
+        if node.tag == "div" and not page.role_words(node, _OPENERS):
+            yield node
+
+
 # a <header> may hold an article's title and lede; only a link-dense one is the site banner
 _SITE_HEADER = "header, [role=banner]"
 
@@ -1013,11 +1037,19 @@ def _common(nodes: list[LexborNode]) -> LexborNode:
 def _teaser_cards(page: Page) -> Iterator[LexborNode]:
     """A container of three or more short cards, each with a heading that links elsewhere; not
     when it holds half or more of the text of the page's main element (`<main>`, an `<article>`):
-    there the cards are the page (an index, a documentation landing page), not a rail beside it."""
+    there the cards are the page (an index, a documentation landing page), not a rail beside it.
+    A heading also links when the card's link wraps it (`_in_link`), on an article page whose story
+    is a story's length (`_STORY_APART`): there such cards are a rail of other stories. On a
+    listing, a collection or a service page, and on a page of a short intro over a grid (a page the
+    classifier took for an article), they are the page's own items: an award's honourees, a shop's
+    products, a service's offers."""
     cards: dict[int, dict[int, LexborNode]] = {}
     containers: dict[int, LexborNode] = {}
+    wrapped = (
+        page.page_type == "article" and page.story is not None and len(text_of(page.story)) >= _STORY_APART
+    )
     for heading in page.body.css("h2, h3, h4, h5, h6"):
-        if heading.css_first("a[href]") is None:
+        if heading.css_first("a[href]") is None and not (wrapped and _in_link(heading)):
             continue
         child = heading
         for _ in range(4):  # cards nest their heading a few wrappers deep, not more
@@ -1035,6 +1067,22 @@ def _teaser_cards(page: Page) -> Iterator[LexborNode]:
         short = all(len(text_of(card)) <= 300 for card in members.values())
         if 3 * len(members) >= 2 * siblings and short and not _is_main(container):
             yield container
+
+
+_LINK_WRAPS = 3  # wrappers a card's link may put around its heading (<a href><div><h3>)
+
+
+def _in_link(heading: LexborNode) -> bool:
+    """Whether a link wraps `heading` a few wrappers up (`_LINK_WRAPS`): a card whose whole face is
+    its link (<a href><h3>Title</h3><p>Excerpt</p></a>), as HTML5 lets a link hold blocks."""
+    node = heading.parent
+    for _ in range(_LINK_WRAPS):
+        if node is None or node.tag in _NEVER_REMOVED:
+            return False
+        if node.tag == "a" and "href" in node.attributes:
+            return True
+        node = node.parent
+    return False
 
 
 _MAIN = frozenset({"main", "article"})
@@ -1119,14 +1167,15 @@ _SEE_ALSO = frozenset(
 )  # fmt: skip
 # "Related: <a>Another story</a>": the words a newsroom's CMS puts before a link to another of its
 # stories inside the text (_READ_ALSO, _SEE_ALSO and these, too short or too plain to head a rail
-# alone); on a documentation page, not _SEE_ALSO (`_teaser_labels`)
+# alone); on a documentation page, not _SEE_ALSO (`_teaser_links`)
 _TEASER_LABELS = _READ_ALSO | _SEE_ALSO | frozenset(
     {
         "more",
         "lesen sie mehr",  # German
-        "lea", "lea también", "lee también", "lea además", "lea más", "lee más", "mira", "puedes ver",
+        "lea", "lea también", "lee también", "lea además", "lea más", "lee más", "mira", "mire", "puedes ver",
         "te puede interesar", "le puede interesar", "te recomendamos",  # Spanish
         "leia mais",  # Portuguese
+        "dowiedz się więcej", "czytaj więcej",  # Polish
     }
 )  # fmt: skip
 _MANUAL_TEASER_LABELS = _TEASER_LABELS - _SEE_ALSO
@@ -1330,6 +1379,7 @@ RULES: tuple[Rule, ...] = (  # specific rules first: the first rule to claim an 
         _by_tokens("nav navbar navigation menu pagination pager", link_dense=True),
     ),
     Rule("page-chrome", "nav, aside, footer, form, dialog and their ARIA roles", _page_chrome),
+    Rule("modal", "a <div> dialog classed modal or popup (not on a product page)", _modals),
     Rule("site-header", "a link-dense <header>, not a title", _by_css(_SITE_HEADER, link_dense=True)),
     Rule(
         "site-chrome", "blocks classed footer / sidebar / copyright", _by_tokens("footer sidebar copyright")

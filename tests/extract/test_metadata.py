@@ -103,6 +103,24 @@ def test_clean_authors_strips_byline_cruft(raw: str | list[str], expected: tuple
     assert clean_authors(raw) == expected
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Ann Lee / Bob Smith",
+        "Ann Lee + Bob Smith",
+        "Ann Lee • Bob Smith",
+        "Ann Lee ／ Bob Smith",
+        "Ann Lee » Politics",
+    ],
+)
+def test_a_mark_between_two_names_does_not_make_them_one(raw: str) -> None:
+    """A stray quote or backslash between the words of a name is no word of it ('Ann "\\ Writer' is
+    Ann Writer); a mark that parts two names or a name and a section is not stray: dropped, it made
+    one name of them ("Ann Lee Bob Smith", "Ann Lee Politics"), a name no page wrote."""
+    names = clean_authors(raw)
+    assert all(name not in ("Ann Lee Bob Smith", "Ann Lee Politics") for name in names), names
+
+
 SIDEBAR = (
     "<html><body><div class='related-posts'><div class='card'><a href='/x'>Other story</a>"
     "<span class='author'>Mark Sidebar</span></div></div>"

@@ -379,7 +379,7 @@ def test_control_characters_are_in_no_field(cascade: bool) -> None:
     wcxb truths hold them); trafilatura's own text has dropped them before the pipeline reads it."""
     odd = "Panel\x07on Climate \x07 Change, \x1b[31mred\x7f and \ufffe end, LLC\u00e2\x80\x99s name"
     body = f"<h1>Har\x1bbour \x07news</h1><p>{odd} of the harbour board meeting on Tuesday.</p>"
-    head = "<meta name='description' content='Ferry \x07 times\x1b'>"
+    head = "<meta name='description' content='Ferry \x07 times\x1b'><link rel=canonical href='https://news.example/a/\x07b'>"
     doc = clean_html(_article(body=body + PARAGRAPHS, head=head), settings=ExtractSettings(cascade=cascade))
     controls = [*map(chr, (*range(9), 11, 12, *range(14, 32), 127)), "\ufffe"]
     for field in (doc.text, doc.markdown, doc.xml, doc.title, doc.description):
@@ -387,6 +387,7 @@ def test_control_characters_are_in_no_field(cascade: bool) -> None:
     quote = "\u00e2\x80\x99" if cascade else "\u00e2"
     assert f"Panelon Climate Change, [31mred and end, LLC{quote}s name of the harbour" in doc.text
     assert doc.description == "Ferry times"
+    assert doc.canonical_url == "https://news.example/a/%07b"
 
 
 @pytest.mark.parametrize("cascade", [True, False])

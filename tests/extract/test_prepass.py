@@ -591,6 +591,46 @@ def test_teaser_cards_are_removed() -> None:
     assert "teaser-cards" in _rules(removals)
 
 
+def _wrapped_cards(count: int) -> str:
+    return "".join(
+        f"<li class='c'><a href='/{i}'><div class='face'><h3>Card story {i}</h3>"
+        f"<p>Excerpt {i}</p></div></a></li>"
+        for i in range(count)
+    )
+
+
+def test_teaser_cards_whose_link_wraps_the_heading_are_removed() -> None:
+    """Cards whose whole face is their link (<a href><h3>..</h3><p>..</p></a>) beside an article's
+    story are teasers too."""
+    html, removals = _strip(f"<div class='story'>{STORY * 3}</div><ul class='grid'>{_wrapped_cards(4)}</ul>")
+    assert "Card story" not in html and "Excerpt 3" not in html
+    assert "harbour board" in html
+    assert "teaser-cards" in _rules(removals)
+
+
+@pytest.mark.parametrize(("story", "page_type"), [(STORY, "article"), (STORY * 3, "listing")])
+def test_cards_whose_link_wraps_the_heading_under_a_short_intro_or_on_a_listing_are_kept(
+    story: str, page_type: str
+) -> None:
+    """The same cards under an intro shorter than a story (an award's honourees, a shop's grid), or
+    on a page that is not an article, are the page's own items."""
+    html, removals = _strip(
+        f"<div class='intro'>{story}</div><ul class='grid'>{_wrapped_cards(4)}</ul>", page_type=page_type
+    )
+    assert "Card story 3" in html and "Excerpt 3" in html
+    assert "teaser-cards" not in _rules(removals)
+
+
+def test_headings_far_below_a_link_are_not_cards() -> None:
+    """A link wrapping a whole section, headings and all, a few wrappers up, makes no cards of them."""
+    parts = "".join(
+        f"<div><div><div><h3>Part {i}</h3><p>Step {i} of the guide.</p></div></div></div>" for i in range(4)
+    )
+    html, removals = _strip(f"<div class='story'>{STORY * 3}</div><a href='/guide'>{parts}</a>")
+    assert "Part 3" in html
+    assert "teaser-cards" not in _rules(removals)
+
+
 def test_teaser_cards_that_are_the_main_content_are_kept() -> None:
     """Cards holding most of the page's <main> are the page (a documentation index), not a rail."""
     cards = "".join(
@@ -614,6 +654,18 @@ def test_teaser_link_line_is_removed() -> None:
     )
     assert "Night bus cuts" not in html
     assert "the board also discussed the cost of fuel" in html
+    assert _rules(removals) == {"teaser-link"}
+
+
+@pytest.mark.parametrize("label", ["Mire", "Dowiedz się więcej"])
+def test_teaser_link_line_in_spanish_and_polish_is_removed(label: str) -> None:
+    """ "Mire: <link>" (Spanish, the formal "Mira") and "Dowiedz się więcej: <link>" (Polish, "Find
+    out more") put a link to another story into the text, as "Related: <link>" does."""
+    html, removals = _strip(
+        f"<div>{STORY}<h6><strong>{label}: </strong>"
+        "<a href='/x'>Night bus cuts leave workers stranded</a></h6></div>"
+    )
+    assert "Night bus cuts" not in html and "harbour board" in html
     assert _rules(removals) == {"teaser-link"}
 
 
@@ -857,6 +909,78 @@ def test_form_of_unlinked_rows_asking_nothing_is_chrome() -> None:
     )
     assert "24 months" not in html and "cookie_3" not in html
     assert "page-chrome" in _rules(removals)
+
+
+def test_modal_dialog_without_its_role_goes() -> None:
+    """A dialog written as a <div> classed modal or popup, with no role to say so, is what the page
+    shows only when asked (a shop's privacy policy behind a footer link, a login box): it goes,
+    beside a story; an element holding the story whatever it is classed (a body "modal-open"), and
+    a link or a name that opens a popup, stay."""
+    policy = "".join(
+        f"<p>{n}. We may share personal information with vendors and service providers who help us"
+        " run the shop, and with advisers where the law asks us to.</p>"
+        for n in range(1, 4)
+    )
+    html, removals = _strip(
+        f"<main><h1>Ferries</h1>{STORY}</main><footer><h1>Help</h1>"
+        f"<div class='z-50 fixed' id='modal-privacy-policy'><h2>Privacy policy</h2>{policy}</div></footer>"
+        "<div class='login-popup hidden'><p>Sign in to keep your basket between visits.</p></div>"
+        "<p>Read <a class='popup' href='/rules'>the harbour rules</a> by <span class='attach_user_popup'>"
+        "Ann Writer</span> before boarding.</p>",
+        body_attrs=" class='modal-open'",
+    )
+    assert "The harbour board met" in html and "the harbour rules" in html and "Ann Writer" in html
+    assert "vendors and service providers" not in html and "keep your basket" not in html
+    assert "modal" in _rules(removals)
+
+
+def test_section_named_modal_is_the_pages_own() -> None:
+    """Only a <div> is a dialog by its name: a <section> (or a paragraph, a list) so named is part of
+    the page's flow, as a site builder's section whose anchor is "pop-up-modal" holding the page's
+    own account of what it covers: it stays."""
+    covers = "".join(
+        f"<h2>Coverage {when}</h2><p>Your insurance covers injuries and damage {when}, up to the limits"
+        " your state sets for every driver.</p>"
+        for when in ("when you are offline", "during a trip")
+    )
+    html, removals = _strip(
+        f"<main><h1>Insurance for drivers</h1>{STORY}</main>"
+        f"<div><section data-baseweb='block' id='pop-up-modal'>{covers}</section></div>"
+    )
+    assert "Coverage during a trip" in html and "up to the limits" in html
+    assert "modal" not in _rules(removals)
+
+
+def test_what_opens_a_dialog_is_not_one() -> None:
+    """A box named for what opens or closes a dialog ("trigger_modal_get_started" around a button,
+    "comments-popup-link", "hero__modal-trigger") is a button or a link beside the text, not the
+    dialog: it stays, and the dialog beside it goes."""
+    html, removals = _strip(
+        f"<main><h1>Ferries</h1>{STORY}"
+        "<div class='wp-block-button trigger_modal_get_started'>"
+        "<a href='#call'>Schedule a free call</a></div>"
+        "<div class='comments_popup_link'><a href='#comments'>3 Comments</a></div>"
+        "<div class='hero__modal-trigger'>Curious about our crossings? <a href='#more'>Learn more</a></div>"
+        "</main><div class='modal fade' id='callModal'>"
+        "<p>Leave your number and we will call you back.</p></div>"
+    )
+    assert "Schedule a free call" in html and "3 Comments" in html and "Curious about our crossings" in html
+    assert "we will call you back" not in html and "modal" in _rules(removals)
+
+
+def test_product_pages_panels_are_its_own() -> None:
+    """On a page typed product, a panel classed modal is the product's own details, opened by a
+    button beside its price ("Product details", "Measurements"): it stays."""
+    html, removals = _strip(
+        f"<main><h1>Shelving unit</h1>{STORY}</main>"
+        "<div class='product-details-modal'><h2>Product details</h2><p>The simple design with clean lines"
+        " makes the unit easy to use standing or lying.</p></div>"
+        "<div class='measurements-modal'><p>Width: 30 inches. Depth: 15 inches.</p>"
+        "<p>Max load per shelf: 29 lb.</p></div>",
+        page_type="product",
+    )
+    assert "simple design with clean lines" in html and "Max load per shelf" in html
+    assert "modal" not in _rules(removals)
 
 
 def test_product_newsletter_box_is_still_a_newsletter_box() -> None:
