@@ -225,6 +225,9 @@ def test_held_folds_fit_nothing_and_read_the_pages_with_them(
     monkeypatch.setitem(sys.modules, "train", train)
     monkeypatch.setattr(quality, "_fold_models", never)
     monkeypatch.setattr(quality, "load_datasets", lambda *_, **__: [])
+    # no ../shared beside a clone (make test's case): neither the scorer nor a dataset is read
+    monkeypatch.setattr(quality, "SCORER", path)
+    monkeypatch.setattr(quality, "scorer", lambda: ModuleType("score"))
     seen: list[Any] = []
     monkeypatch.setattr(quality, "_print_report", lambda *a, **k: seen.append(k))
     monkeypatch.setattr(quality, "OUT", tmp_path)
