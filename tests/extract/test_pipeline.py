@@ -981,6 +981,20 @@ def test_a_full_day_in_the_text_is_a_date() -> None:
     assert (doc.date, doc.date_source) == ("2021-03-14", "text")
 
 
+@pytest.fixture
+def date_searches(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """htmldate's searches the pipeline runs, in order: each call's `extensive_search` (True: of the
+    text, False: of the markup alone)."""
+    searches: list[bool] = []
+
+    def spied(html: str, **options: Any) -> str | None:
+        searches.append(options["extensive_search"])
+        return find_date(html, **options)
+
+    monkeypatch.setattr(pipeline, "find_date", spied)
+    return searches
+
+
 @pytest.mark.parametrize(
     ("extra", "searches", "dated"),
     [
@@ -993,37 +1007,23 @@ def test_a_full_day_in_the_text_is_a_date() -> None:
     ],
 )
 def test_the_text_is_searched_for_a_date_only_where_it_writes_one_out(
-    monkeypatch: pytest.MonkeyPatch, extra: str, searches: list[bool], dated: tuple[str | None, str | None]
+    date_searches: list[bool], extra: str, searches: list[bool], dated: tuple[str | None, str | None]
 ) -> None:
     """htmldate's costly search of the text runs first only on a page whose text writes out a
     full day; elsewhere its date could not stand, and it runs only to confirm the markup's."""
-    extensive: list[bool] = []
-
-    def spied(html: str, **options: Any) -> str | None:
-        extensive.append(options["extensive_search"])
-        return find_date(html, **options)
-
-    monkeypatch.setattr(pipeline, "find_date", spied)
     page = _page(_article(body=extra + PARAGRAPHS), url="https://news.example/story")
     doc = extract(page, ExtractSettings())
-    assert (extensive, (doc.date, doc.date_source)) == (searches, dated)
+    assert (date_searches, (doc.date, doc.date_source)) == (searches, dated)
 
 
 @pytest.mark.parametrize("case", ["login-wall", "consent-wall", "soft-404", "block-challenge"])
-def test_a_page_judged_junk_is_not_searched_for_a_date(monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+def test_a_page_judged_junk_is_not_searched_for_a_date(date_searches: list[bool], case: str) -> None:
     """htmldate's search of the whole page (the costliest metadata step) runs only for a page
     that goes on to be extracted: a login or consent wall, a soft 404 or a bot challenge is
     skipped without it, and its record is the same (a junk page's record holds no date)."""
-    searched: list[bool] = []
-
-    def spied(html: str, **options: Any) -> str | None:
-        searched.append(options["extensive_search"])
-        return find_date(html, **options)
-
-    monkeypatch.setattr(pipeline, "find_date", spied)
     html = (FIXTURE_PAGES / f"{case}.html").read_text(encoding="utf-8")
     doc = extract(_page(html, url="https://news.example/story"), ExtractSettings())
-    assert (doc.skip_reason is not None, doc.date, searched) == (True, None, [])
+    assert (doc.skip_reason is not None, doc.date, date_searches) == (True, None, [])
 
 
 @pytest.mark.parametrize(
@@ -1036,7 +1036,7 @@ def test_a_page_judged_junk_is_not_searched_for_a_date(monkeypatch: pytest.Monke
     ],
 )
 def test_a_listing_is_searched_for_a_date_only_where_one_could_stand(
-    monkeypatch: pytest.MonkeyPatch,
+    date_searches: list[bool],
     url: str,
     last_modified: str | None,
     searched: bool,
@@ -1045,17 +1045,10 @@ def test_a_listing_is_searched_for_a_date_only_where_one_could_stand(
     """A listing keeps no date read from its text (its teasers' dates): without a day in its URL
     or a Last-Modified header, every date its search could give is one, and the search is not
     run; with either, it is: the day it finds may be the URL's, or outrank the header's."""
-    found: list[bool] = []
-
-    def spied(html: str, **options: Any) -> str | None:
-        found.append(options["extensive_search"])
-        return find_date(html, **options)
-
-    monkeypatch.setattr(pipeline, "find_date", spied)
     html = (FIXTURE_PAGES / "listing-page.html").read_text(encoding="utf-8")
     page = dataclasses.replace(_page(html, url=url), last_modified=last_modified)
     doc = extract(page, ExtractSettings())
-    assert (doc.page_type, bool(found), (doc.date, doc.date_source)) == ("listing", searched, dated)
+    assert (doc.page_type, bool(date_searches), (doc.date, doc.date_source)) == ("listing", searched, dated)
 
 
 @pytest.mark.parametrize(
@@ -1066,22 +1059,15 @@ def test_a_listing_is_searched_for_a_date_only_where_one_could_stand(
     ],
 )
 def test_only_a_story_or_a_thread_is_searched_for_a_date(
-    monkeypatch: pytest.MonkeyPatch, case: str, marker: str, kind: str
+    date_searches: list[bool], case: str, marker: str, kind: str
 ) -> None:
     """htmldate's search of the whole page runs on the kinds of page that carry a date of their
     own (a story, a thread): a shop's or a manual's page that writes out a day is not searched, and
     takes no date from its text."""
-    searched: list[bool] = []
-
-    def spied(html: str, **options: Any) -> str | None:
-        searched.append(options["extensive_search"])
-        return find_date(html, **options)
-
-    monkeypatch.setattr(pipeline, "find_date", spied)
     html = (FIXTURE_PAGES / f"{case}.html").read_text(encoding="utf-8")
     html = html.replace(marker, marker + "<p class='date'>Updated on 14 March 2021</p>", 1)
     doc = extract(_page(html, url="https://shop.example/item"), ExtractSettings())
-    assert (doc.page_type, searched, doc.date) == (kind, [], None)
+    assert (doc.page_type, date_searches, doc.date) == (kind, [], None)
 
 
 def test_fast_keeps_the_stated_metadata() -> None:
