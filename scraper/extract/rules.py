@@ -1075,13 +1075,11 @@ _LINK_WRAPS = 3  # wrappers a card's link may put around its heading (<a href><d
 def _in_link(heading: LexborNode) -> bool:
     """Whether a link wraps `heading` a few wrappers up (`_LINK_WRAPS`): a card whose whole face is
     its link (<a href><h3>Title</h3><p>Excerpt</p></a>), as HTML5 lets a link hold blocks."""
-    node = heading.parent
-    for _ in range(_LINK_WRAPS):
-        if node is None or node.tag in _NEVER_REMOVED:
+    for node in itertools.islice(ancestors(heading), _LINK_WRAPS):
+        if node.tag in _NEVER_REMOVED:
             return False
         if node.tag == "a" and "href" in node.attributes:
             return True
-        node = node.parent
     return False
 
 
