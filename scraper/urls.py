@@ -39,7 +39,7 @@ _MAX_ORIGINS = 10_000  # scheme://netloc lookups a SiteIndex remembers (links to
 
 # C0 controls and DEL: no URL holds one unescaped (WHATWG's parser strips or refuses them)
 _CONTROLS = frozenset(map(chr, [*range(0x20), 0x7F]))
-_A_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_A_CONTROL = re.compile(f"[{re.escape(''.join(sorted(_CONTROLS)))}]")  # one of them, to escape
 # The URL standard's forbidden domain code points (WHATWG URL, "host parsing"): no host name
 # contains them, though `urllib.parse` hands back "exa mple.com" as a hostname all the same.
 _FORBIDDEN_IN_HOST = frozenset(" #%/:<>?@[\\]^|") | _CONTROLS
