@@ -17,13 +17,14 @@ each removal is recorded as a `Removal` (rule name, tag, text snippet) for `clea
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper.config import ExtractSettings
-from scraper.dom import MATH_ANNOTATIONS, RUBY_ANNOTATIONS, text_of, unchanged
+from scraper.dom import MATH_ANNOTATIONS, RUBY_ANNOTATIONS, ancestors, text_of, unchanged
 from scraper.errors import ConfigError
 from scraper.extract.discards import discarded_element
 from scraper.extract.rules import RULES, Page, Rule, ancestry, inside_marked, prose_weight
@@ -171,12 +172,8 @@ def spell_out_math(tree: LexborHTMLParser) -> None:
 
 def _hidden_by_rules(node: LexborNode) -> bool:
     """Whether an element around `node`, below <body>, is one trafilatura's rules remove."""
-    parent = node.parent
-    while parent is not None and parent.tag not in ("body", "html"):
-        if discarded_element(parent.tag or "", parent.attributes):
-            return True
-        parent = parent.parent
-    return False
+    below_body = itertools.takewhile(lambda parent: parent.tag not in ("body", "html"), ancestors(node))
+    return any(discarded_element(parent.tag or "", parent.attributes) for parent in below_body)
 
 
 # -- explicit selectors ---------------------------------------------------------------------
