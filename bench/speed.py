@@ -67,7 +67,6 @@ def main() -> int:
         "ours-no-forms": ExtractSettings(fast=args.fast, forms=none),
         "ours-no-cascade": ExtractSettings(fast=args.fast, cascade=False, forms=every),
     }
-    systems = tuple(name for name in SYSTEMS if name != "ours-no-forms" or args.forms == "both")
     if args.forms != "both":
         del settings["ours-no-forms"]
     pages = [
@@ -94,6 +93,7 @@ def main() -> int:
         "trafilatura": lambda page: trafilatura.extract(page.html, with_metadata=True),
         "trafilatura-fast": lambda page: trafilatura.extract(page.html, with_metadata=True, fast=True),
     }
+    systems = tuple(name for name in SYSTEMS if name in runs)  # ours-no-forms only with --forms both
     for page in pages:  # warm-up, unmeasured
         for run in runs.values():
             run(page)
