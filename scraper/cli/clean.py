@@ -253,7 +253,7 @@ def clean(  # click passes every option by keyword
                 else corpus.clean_stream,
             )
         else:
-            folders = [s for s in (*sources, *listed) if Path(s).is_dir()]
+            folders = [s for s in (*sources, *listed) if corpus.is_folder(s)]
             writer = _writer(
                 fmt or "text", tei=tei, output_dir=output_dir, keep_dirs=keep_dirs, folders=folders
             )

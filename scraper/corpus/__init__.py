@@ -79,6 +79,9 @@ if TYPE_CHECKING:
         input_sizes as input_sizes,
     )
     from scraper.corpus.sources import (
+        is_folder as is_folder,
+    )
+    from scraper.corpus.sources import (
         listed as listed,
     )
     from scraper.corpus.sources import (
@@ -131,6 +134,7 @@ _EXPORTS = {
     "blank": "scraper.corpus.sources",
     "expand": "scraper.corpus.sources",
     "input_sizes": "scraper.corpus.sources",
+    "is_folder": "scraper.corpus.sources",
     "listed": "scraper.corpus.sources",
     "read_input_list": "scraper.corpus.sources",
     "read_url_map": "scraper.corpus.sources",
@@ -169,6 +173,7 @@ __all__ = [
     "failed_count",
     "forms_needed",
     "input_sizes",
+    "is_folder",
     "judge",
     "listed",
     "open_writer",

@@ -80,6 +80,17 @@ def expand(args: Iterable[str]) -> Iterator[Input | SourceError]:
 
 
 def _expand_path(path: Path) -> Iterator[Input | SourceError]:
+    """`path`'s inputs; a lookup the system refuses (a name too long, a folder it may not enter)
+    is that source's failure, with the system's reason, not the run's (pathlib's `is_dir` and
+    `is_file` raise all but a few errors of `stat`)."""
+    try:
+        found = list(_path_inputs(path))
+    except OSError as exc:
+        found = [SourceError(str(path), f"cannot read: {exc.strerror or exc}")]
+    yield from found
+
+
+def _path_inputs(path: Path) -> Iterator[Input | SourceError]:
     if path.is_dir():
         files = sorted(
             p for p in path.rglob("*") if p.is_file() and (_is_html_name(p.name) or is_archive_name(p.name))
@@ -99,6 +110,15 @@ def _expand_path(path: Path) -> Iterator[Input | SourceError]:
         yield SourceError(str(path), "not a regular file or folder")
     else:
         yield SourceError(str(path), "no such file or folder")
+
+
+def is_folder(source: str) -> bool:
+    """Whether `source` names a folder; a path the system cannot look up is none (its failure is
+    `expand`'s to report)."""
+    try:
+        return Path(source).is_dir()
+    except OSError:
+        return False
 
 
 def _file_input(path: Path) -> Input:

@@ -255,3 +255,18 @@ def test_a_file_name_holding_an_escape_sequence_is_shown_escaped_on_stderr(
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert f"scraper: {tmp_path}/\\x1b]0;pwned\\x07.html: empty input" in result.stderr
+
+
+def test_a_listed_path_too_long_to_look_up_is_one_failure_line_and_the_rest_are_cleaned(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """An -i list holding a line longer than a file name may be (ENAMETOOLONG from `stat`) ended
+    the run as an internal error, before any page: it is that source's line, exit 1, and the
+    page listed after it is still cleaned."""
+    too_long = "a" * 5000
+    listing = tmp_path / "inputs.txt"
+    listing.write_text(f"{too_long}\n{SEED}\n")
+    result = runner.invoke(cli, ["clean", "-i", str(listing), "--format", "jsonl", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert result.stderr == f"scraper: {too_long}: cannot read: File name too long\n"
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [str(SEED)]

@@ -143,3 +143,18 @@ def test_a_source_holding_a_nul_character_is_named_readably() -> None:
     [found] = list(expand(["page.html\x00"]))
     assert isinstance(found, SourceError)
     assert str(found) == "'page.html\\x00': no file's path holds a NUL character"
+
+
+def test_a_path_the_system_cannot_look_up_is_that_source_failure_and_the_rest_still_come(
+    tmp_path: Path,
+) -> None:
+    """A name longer than the file system allows (an -i list holding a page's text by mistake)
+    made `stat` raise ENAMETOOLONG, which ended the run as an internal error: it is that
+    source's failure, with the system's reason, and the sources after it are still yielded."""
+    page = tmp_path / "p.html"
+    page.write_text("<p>x</p>")
+    too_long = str(tmp_path / ("a" * 5000))
+    found, after = list(expand([too_long, str(page)]))
+    assert isinstance(found, SourceError)
+    assert (found.source, found.reason) == (too_long, "cannot read: File name too long")
+    assert after == Input(str(page), "file")
