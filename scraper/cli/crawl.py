@@ -156,14 +156,15 @@ def crawl(
 
 def _check_writable(path: Path) -> None:
     """Exit 2 with one line unless a file can be written where `path` is (before the crawl starts)."""
-    probe = corpus.AtomicFile(path)
     try:
-        probe.open()
+        probe = corpus.AtomicFile(path)  # a name the system refuses to look up fails here
+        try:
+            probe.open()
+        finally:
+            probe.discard()
     except WriteError as exc:
         warn(f"--report {exc}")
         sys.exit(EXIT_USAGE)
-    finally:
-        probe.discard()
 
 
 def _listed_urls(input_file: TextIO) -> tuple[str, ...]:

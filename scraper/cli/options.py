@@ -247,6 +247,10 @@ def existing_store(path: Path) -> storage.Store:
     never make one (a mistyped --db must not leave a new, empty store behind); `crawl` makes it.
     Raises `UsageError` when there is no file at `path`, `WriteError` when it is no store we
     can read (corrupt, another application's, from a newer scraper)."""
-    if not path.exists():
+    try:
+        found = path.exists()
+    except OSError as exc:  # a name too long, a folder it may not enter: the system looks up no file
+        raise click.UsageError(f"no store at {path} ({exc.strerror or exc})") from None
+    if not found:
         raise click.UsageError(f"no store at {path} (a store is made by `scraper crawl`; check --db)")
     return storage.Store(path, read_only=True)

@@ -43,7 +43,8 @@ class AtomicFile:
 
     def __init__(self, target: Path) -> None:
         # a link is followed: the file it names is written, the link stays (it was replaced)
-        self.target = Path(os.path.realpath(target)) if target.is_symlink() else target
+        with mapped(target):  # a name the system refuses to look up (too long) is a WriteError too
+            self.target = Path(os.path.realpath(target)) if target.is_symlink() else target
         self.temp = self.target.with_name(f".{self.target.name}.{secrets.token_hex(4)}.tmp")
         self._handle: BinaryIO | None = None
 

@@ -139,6 +139,30 @@ def crawl_store_error(tmp_path: Path) -> Ran:
     return _invoke("crawl", "http://127.0.0.1:9/", "--db", str(_not_sqlite(tmp_path)))
 
 
+_TOO_LONG = "n" * 5000  # longer than a file name may be: the system refuses to look it up (ENAMETOOLONG)
+
+
+def export_to_a_file_the_system_refuses(tmp_path: Path) -> Ran:
+    """`export -o NAME` with a name the system refuses was an internal error, exit 1: an output
+    file that cannot be written is exit 2 (AtomicFile looked for a link outside its error map)."""
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.save(make_doc(url="https://example.com/a", text="Story a. " * 50), html_hash="h")
+    return _invoke("export", "--db", str(db), "-o", str(tmp_path / _TOO_LONG))
+
+
+def export_from_a_store_path_the_system_refuses(tmp_path: Path) -> Ran:
+    """`export --db NAME` with a name the system refuses was an internal error, exit 1."""
+    return _invoke("export", "--db", str(tmp_path / _TOO_LONG))
+
+
+def crawl_report_to_a_file_the_system_refuses(tmp_path: Path) -> Ran:
+    """`crawl --report NAME` with a name the system refuses was an internal error, exit 1."""
+    return _invoke(
+        "crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "s.db"), "--report", str(tmp_path / _TOO_LONG)
+    )
+
+
 def locked(tmp_path: Path) -> Ran:
     with crawl_lock(tmp_path / "s.db"):
         return _invoke("crawl", "http://127.0.0.1:9/", "--db", str(tmp_path / "s.db"))
@@ -259,6 +283,9 @@ ROWS = [
     Row(2, max_pages_beyond_its_bound, "--max-pages: must be >= 1 and <= 100000000, got 101010101010"),
     Row(2, export_store_error, "junk.db: cannot open: file is not a database"),
     Row(2, crawl_store_error, "junk.db: cannot open: file is not a database"),
+    Row(2, export_to_a_file_the_system_refuses, f"{_TOO_LONG}: cannot write: File name too long"),
+    Row(2, crawl_report_to_a_file_the_system_refuses, f"{_TOO_LONG}: cannot write: File name too long"),
+    Row(2, export_from_a_store_path_the_system_refuses, f"{_TOO_LONG} (File name too long)"),
     Row(3, locked, "another crawl holds the lock"),
     Row(130, sigint, "interrupted by SIGINT: the next run of the same command resumes", slow=True),
     Row(141, closed_stdout, ""),
