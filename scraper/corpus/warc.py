@@ -424,7 +424,7 @@ def _response(  # noqa: PLR0911  # one return per kind of record that is no page
 ) -> ArchivedResponse | ArchiveSkip:
     kind = record.rec_type
     if kind != "response":
-        return ArchiveSkip(source=source, reason=f"not a response record ({kind})")
+        return _not_a_response(kind, source)
     headers = record.rec_headers
     url = headers.get_header("WARC-Target-URI") or ""
     if not url.strip():  # an HTML response whose address is lost: no page to clean, and no quiet skip
@@ -469,6 +469,15 @@ def _response(  # noqa: PLR0911  # one return per kind of record that is no page
         last_modified=http.get_header("Last-Modified"),
         warc_record_id=headers.get_header("WARC-Record-ID"),
     )
+
+
+def _not_a_response(kind: str | None, source: str) -> ArchiveSkip:
+    """A record that is no response, skipped and counted; but every WARC record states its type,
+    and one that states none (bytes spliced into its header, the line lost) may be a page: it was
+    "not a response record (None)", a quiet "not a page", so it is damaged."""
+    if kind is None:
+        return ArchiveSkip(source=source, reason="corrupt record: no WARC-Type", damaged=True)
+    return ArchiveSkip(source=source, reason=f"not a response record ({kind})")
 
 
 def _headless(url: str, source: str) -> ArchiveSkip:

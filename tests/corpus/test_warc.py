@@ -409,6 +409,28 @@ def test_a_response_without_a_target_uri_is_that_records_failure(
     assert damaged == ["response record without a WARC-Target-URI"]
 
 
+@pytest.mark.parametrize("gzipped", [True, False])
+@pytest.mark.parametrize("mangled", [b"\xff\xfe junk \x00WARC-Type: response\r\n", b""])
+def test_a_record_without_its_warc_type_is_that_records_failure(
+    tmp_path: Path, gzipped: bool, mangled: bytes
+) -> None:
+    """A record whose WARC-Type header is lost (bytes spliced into the header line before it,
+    or the line gone) was counted "not a response record (None)", a quiet "not a page" with
+    exit 0: a page lost with no line. Every WARC record states its type, so it is one damaged
+    record; the records around it still come out."""
+    members = []
+    for exchange in [_pages()[0], Exchange("https://a.example/lost", ARTICLE), _pages()[3]]:
+        record = warc_bytes([exchange], gzipped=False, requests=False)
+        if exchange.url.endswith("/lost"):
+            record = record.replace(b"WARC-Type: response\r\n", mangled, 1)
+        members.append(gzip.compress(record) if gzipped else record)
+    records = _read(write(tmp_path / ("t.warc.gz" if gzipped else "t.warc"), b"".join(members)))
+    assert _urls(records) == ["https://a.example/one", "https://a.example/two"]
+    assert [(r.reason, r.damaged) for r in records if isinstance(r, ArchiveSkip)] == [
+        ("corrupt record: no WARC-Type", True)
+    ]
+
+
 @pytest.mark.parametrize("name", ["text.warc.gz", "page.arc.gz", "text.warc"])
 @pytest.mark.parametrize(
     "content",
