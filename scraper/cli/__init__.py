@@ -26,7 +26,7 @@ import click
 
 from scraper import extract
 from scraper.cli import clean, completion, crawl, export, runs, serve
-from scraper.cli.output import Options
+from scraper.cli.output import Options, attach_closed_streams
 from scraper.cli.signals import Commands, on_sigterm
 from scraper.urls import redacted
 
@@ -79,6 +79,7 @@ cli.add_command(completion.completion)
 def main() -> None:
     """Console-script entry point: SIGTERM unwinds like Ctrl-C (temp files go), then exits 143."""
     signal.signal(signal.SIGTERM, on_sigterm)
+    attach_closed_streams()
     cli(prog_name="scraper")
 
 

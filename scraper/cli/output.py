@@ -4,8 +4,12 @@ lines (errors always, notes unless --quiet) and the group's options."""
 from __future__ import annotations
 
 import dataclasses
+import errno
+import io
+import os
 import re
 import signal
+import sys
 from typing import Any, TextIO, cast
 
 import click
@@ -15,6 +19,51 @@ from scraper.urls import redacted
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 EXIT_SIGINT, EXIT_BROKEN_PIPE, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGPIPE, 128 + signal.SIGTERM
+
+
+def attach_closed_streams() -> None:
+    """Stand /dev/null in for a standard stream the process was started without (`<&-`, `>&-`,
+    `2>&-`; Python sets `sys.stdin`, `sys.stdout` or `sys.stderr` to None there, and each command
+    failed as an internal error). A closed stdin reads as empty (`clean -`: `-: empty input`, the
+    other sources cleaned), a closed stdout refuses every write as the closed descriptor did
+    (`<stdout>: cannot write: Bad file descriptor`, exit 2), a closed stderr loses the lines
+    written to it but not the output or the exit code. The descriptor is taken too, so that no
+    file the run opens gets 0, 1 or 2, where a worker's stderr or a library's print would have
+    written into a shard, a report or the store."""
+    for name, fd in (("stdin", 0), ("stdout", 1), ("stderr", 2)):
+        if getattr(sys, name) is not None:
+            continue
+        try:
+            os.fstat(fd)
+            continue  # something holds the descriptor since: not ours to replace
+        except OSError as exc:
+            if exc.errno != errno.EBADF:
+                continue
+        opened = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+        if opened != fd:
+            os.dup2(opened, fd)
+            os.close(opened)
+        if fd == 1:
+            sys.stdout = _ClosedStdout()
+        else:
+            mode = "r" if fd == 0 else "w"
+            # the stream lives as long as the process, as the one Python would have made
+            stream = open(fd, mode, encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+            setattr(sys, name, stream)
+
+
+class _ClosedStdout(io.TextIOBase):
+    """The stdout of a process started without one: every write fails as it did (EBADF), and
+    nothing is kept for the interpreter's last flush to fail on again."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return 1
 
 
 SHOWN_CHARS = 300  # of a URL or reason in human output: a server may send a 900 KB URL

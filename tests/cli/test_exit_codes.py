@@ -361,3 +361,51 @@ def test_a_usage_or_configuration_error_is_one_line_and_exit_2(args: list[str], 
     assert done.stdout == ""
     [line] = done.stderr.splitlines()
     assert line.startswith("scraper: ") and reason in line
+
+
+def _run_with_closed(
+    fd: int, *args: str, stdout: int | None = subprocess.PIPE
+) -> subprocess.CompletedProcess[bytes]:
+    """`scraper ARGS` started with file descriptor `fd` closed (`<&-`, `>&-`, `2>&-`)."""
+    return subprocess.run(
+        _scraper(*args),
+        preexec_fn=lambda: os.close(fd),
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_closed_stdin_is_the_stdin_source_failure_and_the_rest_are_cleaned(tmp_path: Path) -> None:
+    """`clean - PAGE <&-` was an internal error (Python sets sys.stdin to None), exit 1 before any
+    page: a closed stdin reads as nothing, so `-` is that source's failure and PAGE is cleaned."""
+    page = tmp_path / "p.html"
+    page.write_text(article("Closed stdin"), encoding="utf-8")
+    ran = _run_with_closed(0, "clean", "-", str(page), "--format", "jsonl", "--jobs", "1")
+    assert ran.returncode == 1, ran.stderr
+    assert ran.stderr.decode() == "scraper: -: empty input\n"
+    assert [json.loads(line)["source"] for line in ran.stdout.splitlines()] == [str(page)]
+
+
+def test_a_closed_stdout_is_an_output_that_cannot_be_written(tmp_path: Path) -> None:
+    """`clean PAGE >&-` was an internal error, exit 1: it is exit 2 with one line, as for an
+    output file that cannot be written."""
+    page = tmp_path / "p.html"
+    page.write_text(article("Closed stdout"), encoding="utf-8")
+    ran = _run_with_closed(1, "clean", str(page), "--jobs", "1", stdout=None)
+    assert ran.returncode == 2, ran.stderr
+    assert ran.stderr.decode() == "scraper: <stdout>: cannot write: Bad file descriptor\n"
+
+
+def test_a_closed_stderr_keeps_the_output_and_the_exit_code(tmp_path: Path) -> None:
+    """`clean PAGE MISSING 2>&-` printed nothing and exited 1 as an internal error (sys.stderr is
+    None): the page is printed, the missing file's line goes nowhere, the exit code is still 1;
+    and no file the run opens takes the closed descriptor (a worker's stderr would write into it)."""
+    page = tmp_path / "p.html"
+    page.write_text(article("Closed stderr"), encoding="utf-8")
+    ran = _run_with_closed(
+        2, "clean", str(page), str(tmp_path / "missing.html"), "--format", "jsonl", "--jobs", "1"
+    )
+    assert ran.returncode == 1
+    assert [json.loads(line)["source"] for line in ran.stdout.splitlines()] == [str(page)]
