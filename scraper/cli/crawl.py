@@ -137,7 +137,25 @@ def crawl(
     except ScraperError as exc:
         warn(str(exc))
         sys.exit(EXIT_USAGE)
-    _print_report(report, signals.first)
+    _print_and_keep(report, report_path, signals.first)
+    if signals.first is not None:
+        sys.exit(128 + signals.first)
+    failure = report.failure(settings.crawl.max_failure_ratio)
+    if failure is not None:
+        warn(f"run {report.run_id} failed: {failure}")
+    sys.exit(EXIT_OK if failure is None else EXIT_SOME_FAILED)
+
+
+def _print_and_keep(report: CrawlReport, report_path: Path | None, interrupted_by: int | None) -> None:
+    """The summary on stdout, then the --report file: a stdout full or closed (`| head`) has the
+    report written all the same, then exits 2 (or 141, quietly); a report that cannot be written
+    exits 2 after the summary."""
+    try:  # a stdout full or closed (`| head`) still has the --report written, below
+        with corpus.mapped("<stdout>"):
+            _print_report(report, interrupted_by)
+        unprinted: WriteError | BrokenPipeError | None = None
+    except (WriteError, BrokenPipeError) as exc:
+        unprinted = exc
     if report_path is not None:
         try:  # the folder went read-only or full during the run: the summary above is printed
             corpus.write_text_atomically(
@@ -146,12 +164,11 @@ def crawl(
         except WriteError as exc:
             warn(f"--report {exc}")
             sys.exit(EXIT_USAGE)
-    if signals.first is not None:
-        sys.exit(128 + signals.first)
-    failure = report.failure(settings.crawl.max_failure_ratio)
-    if failure is not None:
-        warn(f"run {report.run_id} failed: {failure}")
-    sys.exit(EXIT_OK if failure is None else EXIT_SOME_FAILED)
+    if isinstance(unprinted, BrokenPipeError):
+        raise unprinted  # the reader had all it wanted: the quiet exit of the table
+    if unprinted is not None:
+        warn(str(unprinted))
+        sys.exit(EXIT_USAGE)
 
 
 def _check_writable(path: Path) -> None:

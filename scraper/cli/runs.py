@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
+from scraper import corpus
 from scraper import store as storage
 from scraper.cli.options import config_option, db_option, existing_store, load
 from scraper.cli.output import EXIT_USAGE, warn
-from scraper.errors import ScraperError
+from scraper.errors import ScraperError, WriteError
 from scraper.models import iso_utc
 
 _COLUMNS = ("new", "changed", "gone", "dead_links", "failed")
@@ -45,14 +46,28 @@ def runs(*, db: Path | None, config_path: Path | None, limit: int, as_json: bool
         warn(str(exc))
         sys.exit(EXIT_USAGE)
     if as_json:
-        for run in found:
-            click.echo(json.dumps(_record(run), ensure_ascii=False))
-        return
-    header = ("RUN", "STARTED", "FINISHED", "STATUS", *(c.upper().replace("_LINKS", "") for c in _COLUMNS))
-    rows = [header, *(_row(run) for run in found)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        lines = [json.dumps(_record(run), ensure_ascii=False) for run in found]
+    else:
+        header = (
+            "RUN",
+            "STARTED",
+            "FINISHED",
+            "STATUS",
+            *(c.upper().replace("_LINKS", "") for c in _COLUMNS),
+        )
+        rows = [header, *(_row(run) for run in found)]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+        lines = [
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            for row in rows
+        ]
+    try:
+        with corpus.mapped("<stdout>"):
+            for line in lines:
+                click.echo(line)
+    except WriteError as exc:  # a full disk under stdout: one line, as for any output not written
+        warn(str(exc))
+        sys.exit(EXIT_USAGE)
 
 
 def _row(run: storage.RunSummary) -> tuple[str, ...]:

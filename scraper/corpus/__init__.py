@@ -23,6 +23,7 @@ from scraper._lazy import exports
 if TYPE_CHECKING:
     from scraper.corpus.archiving import ArchivingFetcher as ArchivingFetcher
     from scraper.corpus.atomic import AtomicFile as AtomicFile
+    from scraper.corpus.atomic import mapped as mapped
     from scraper.corpus.atomic import write_text_atomically as write_text_atomically
     from scraper.corpus.batch import (
         Cleaned as Cleaned,
@@ -109,6 +110,7 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "AtomicFile": "scraper.corpus.atomic",
+    "mapped": "scraper.corpus.atomic",
     "write_text_atomically": "scraper.corpus.atomic",
     "CleanOptions": "scraper.corpus.batch",
     "Cleaned": "scraper.corpus.batch",
@@ -176,6 +178,7 @@ __all__ = [
     "is_folder",
     "judge",
     "listed",
+    "mapped",
     "open_writer",
     "ray_stream",
     "read_input_list",

@@ -409,3 +409,34 @@ def test_a_closed_stderr_keeps_the_output_and_the_exit_code(tmp_path: Path) -> N
     )
     assert ran.returncode == 1
     assert [json.loads(line)["source"] for line in ran.stdout.splitlines()] == [str(page)]
+
+
+def test_a_crawl_whose_stdout_is_full_writes_its_report_and_exits_2(tmp_path: Path) -> None:
+    """The crawl's summary on a stdout that cannot take it (a full disk: /dev/full) was an
+    internal error, exit 1, and the --report file was never written: the report is written, the
+    stdout's failure is one line, exit 2 as for any output that cannot be written."""
+    report = tmp_path / "report.json"
+    with LocalServer({"/": Route(body=article("Home", links=("/a",))), **_pages("/a")}) as server:
+        args = ("crawl", server.url("/"), "--config", str(_config(tmp_path)), "--report", str(report))
+        with open("/dev/full", "w") as full:
+            ran = subprocess.run(
+                _scraper(*args), stdout=full, stderr=subprocess.PIPE, timeout=120, check=False
+            )
+    assert ran.returncode == 2, ran.stderr
+    assert ran.stderr.decode().endswith("scraper: <stdout>: cannot write: No space left on device\n")
+    assert json.loads(report.read_text(encoding="utf-8"))["stored"] == 2
+
+
+def test_runs_on_a_full_stdout_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """`scraper runs > /dev/full` was an internal error, exit 1."""
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.save(make_doc(url="https://example.com/a", text="Story a. " * 50), html_hash="h")
+    with open("/dev/full", "w") as full:
+        ran = subprocess.run(
+            _scraper("runs", "--db", str(db)), stdout=full, stderr=subprocess.PIPE, timeout=120, check=False
+        )
+    assert (ran.returncode, ran.stderr.decode()) == (
+        2,
+        "scraper: <stdout>: cannot write: No space left on device\n",
+    )
