@@ -338,8 +338,9 @@ def _clean_to_folder(
             )
     finally:
         errors.close()
-    for line in corpus.summary(counts, inputs=len(inputs)):
-        click.echo(line)
+    with corpus.mapped("<stdout>"):  # a full disk under stdout: exit 2, the shards are committed
+        for line in corpus.summary(counts, inputs=len(inputs)):
+            click.echo(line)
     return corpus.failed_count(counts)
 
 

@@ -440,3 +440,23 @@ def test_runs_on_a_full_stdout_is_one_line_and_exit_2(tmp_path: Path) -> None:
         2,
         "scraper: <stdout>: cannot write: No space left on device\n",
     )
+
+
+def test_clean_to_a_folder_with_a_full_stdout_keeps_its_shards_and_exits_2(tmp_path: Path) -> None:
+    """`clean -o DIR > /dev/full`: the summary that cannot be printed was an internal error, exit
+    1; it is one line, exit 2, and the shards are committed."""
+    page = tmp_path / "p.html"
+    page.write_text(article("Full stdout"), encoding="utf-8")
+    with open("/dev/full", "w") as full:
+        ran = subprocess.run(
+            _scraper("clean", str(page), "-o", str(tmp_path / "corpus"), "--jobs", "1"),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            check=False,
+        )
+    assert (ran.returncode, ran.stderr.decode()) == (
+        2,
+        "scraper: <stdout>: cannot write: No space left on device\n",
+    )
+    assert (tmp_path / "corpus" / "part-00000.jsonl.gz").is_file()
