@@ -154,15 +154,23 @@ def listed(lines: TextIO, name: str) -> list[str]:
     `SourceError` naming the list."""
     found = []
     try:
-        for number, line in enumerate(iter(lambda: lines.readline(_MAX_LISTED_LINE + 1), ""), start=1):
-            if len(line) > _MAX_LISTED_LINE:
-                raise SourceError(name, f"line {number} is longer than {_MAX_LISTED_LINE} characters")
+        for line in _bounded_lines(lines, name):
             entry = line.strip()
             if entry and not entry.startswith("#"):
                 found.append(entry)
     except UnicodeDecodeError:
         raise SourceError(name, "the input list is not UTF-8 text") from None
     return found
+
+
+def _bounded_lines(lines: TextIO, name: str) -> Iterator[str]:
+    """The lines of an open list (`-i`, `--url-map`), none read past `_MAX_LISTED_LINE`
+    characters: a longer one is a `SourceError` naming the list and the line (read whole, a line
+    of /dev/zero took all memory)."""
+    for number, line in enumerate(iter(lambda: lines.readline(_MAX_LISTED_LINE + 1), ""), start=1):
+        if len(line) > _MAX_LISTED_LINE:
+            raise SourceError(name, f"line {number} is longer than {_MAX_LISTED_LINE} characters")
+        yield line
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +194,7 @@ def read_url_map(path: str) -> UrlMap:
     number = 0
     try:
         with open(path, encoding="utf-8", newline="") as fh:
-            for number, row in enumerate(csv.reader(fh), start=1):
+            for number, row in enumerate(csv.reader(_bounded_lines(fh, path)), start=1):
                 if not row or (number == 1 and [c.strip().lower() for c in row[:2]] == ["path", "url"]):
                     continue
                 where = f"{path} line {number}"

@@ -158,3 +158,17 @@ def test_a_path_the_system_cannot_look_up_is_that_source_failure_and_the_rest_st
     assert isinstance(found, SourceError)
     assert (found.source, found.reason) == (too_long, "cannot read: File name too long")
     assert after == Input(str(page), "file")
+
+
+def test_a_url_map_line_past_the_bound_is_refused_before_it_is_read_whole(tmp_path: Path) -> None:
+    """`--url-map` read each line whole before csv saw it: `--url-map /dev/zero` (or a binary
+    named by mistake) took 6.7 GB in 7 s and went on. Its lines are bounded as an -i list's are:
+    a line past the bound is a `SourceError` naming the map and the line."""
+    mapping = tmp_path / "urls.csv"
+    mapping.write_text("page.html,https://a.example/\n" + "a" * 200_000, encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        read_url_map(str(mapping))
+    assert (caught.value.source, caught.value.reason) == (
+        str(mapping),
+        "line 2 is longer than 65536 characters",
+    )
