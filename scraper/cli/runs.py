@@ -45,29 +45,24 @@ def runs(*, db: Path | None, config_path: Path | None, limit: int, as_json: bool
     except ScraperError as exc:
         warn(str(exc))
         sys.exit(EXIT_USAGE)
-    if as_json:
-        lines = [json.dumps(_record(run), ensure_ascii=False) for run in found]
-    else:
-        header = (
-            "RUN",
-            "STARTED",
-            "FINISHED",
-            "STATUS",
-            *(c.upper().replace("_LINKS", "") for c in _COLUMNS),
-        )
-        rows = [header, *(_row(run) for run in found)]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-        lines = [
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-            for row in rows
-        ]
     try:
         with corpus.mapped("<stdout>"):
-            for line in lines:
-                click.echo(line)
+            _print_runs(found, as_json=as_json)
     except WriteError as exc:  # a full disk under stdout: one line, as for any output not written
         warn(str(exc))
         sys.exit(EXIT_USAGE)
+
+
+def _print_runs(found: list[storage.RunSummary], *, as_json: bool) -> None:
+    if as_json:
+        for run in found:
+            click.echo(json.dumps(_record(run), ensure_ascii=False))
+        return
+    header = ("RUN", "STARTED", "FINISHED", "STATUS", *(c.upper().replace("_LINKS", "") for c in _COLUMNS))
+    rows = [header, *(_row(run) for run in found)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def _row(run: storage.RunSummary) -> tuple[str, ...]:

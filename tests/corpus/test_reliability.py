@@ -89,7 +89,11 @@ def test_a_path_given_two_addresses_in_the_url_map_fails_alone(runner: CliRunner
     assert f"{twice}: a second address for the path of line 2 (--url-map {mapping} line 4)" in folder.stderr
     mapping.write_text(f"path,url\n{twice},https://a.example/{'x' * 200_000}\n")
     result = runner.invoke(cli, args)
-    assert result.exit_code == 2
+    assert result.exit_code == 2  # a line past the lists' bound is refused before it is read whole
+    assert f"{mapping}: line 2 is longer than 65536 characters" in result.stderr
+    mapping.write_text(f'path,url\n{twice},"https://a.example/{("x" * 1000 + chr(10)) * 200}"\n')
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2  # short lines, one quoted field past csv's limit
     assert f"{mapping} line 2: not a CSV row that can be read" in result.stderr
 
 
