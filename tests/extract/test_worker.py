@@ -283,6 +283,7 @@ def test_the_workers_import_nothing_from_the_folder_the_run_started_in(tmp_path:
         "print(os.environ.get('PYTHONSAFEPATH'))\n"
     )
     environ = {k: v for k, v in os.environ.items() if k != "PYTHONSAFEPATH"}
+    environ["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])  # this checkout's scraper
     done = subprocess.run(
         [sys.executable, str(script)], cwd=folder, env=environ, capture_output=True, text=True,
         timeout=240, check=False,
