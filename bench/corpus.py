@@ -49,8 +49,9 @@ It prints one table and writes bench/out/corpus.json.
 
 `--pair ROUNDS` is `--rounds ROUNDS` of the corpus profile and datatrove alone (`--metadata
 full`: the default metadata mode instead, as for `--split`). `--against TREE` adds to the systems
-the `--metadata` mode of another checkout of scraper (its folder, put first on PYTHONPATH: `git
-worktree add` or `git archive | tar -x` a commit): a change's before and after in one run.
+the `--metadata` mode of another checkout of scraper (its folder, put first on PYTHONPATH and run
+in, as this checkout's runs are run in its own: `git worktree add` or `git archive | tar -x` a
+commit): a change's before and after in one run.
 
 `--split` runs none of that: it extracts the sample's pages in this one process (`--metadata
 stated` unless asked otherwise, no Markdown or XML, as the corpus profile writes JSON lines),
@@ -188,16 +189,17 @@ def build_warcs(rows: list[dict[str, Any]], folder: Path) -> dict[str, str]:
     return by_url
 
 
-def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run `command` in its own process group: wall seconds, CPU seconds of every process it
-    started (children, forkserver workers, a sandbox restarted after a timeout), and peak RSS
-    (MB) of the tree, summed over its processes, read from /proc every 50 ms. For a run with a
-    forkserver (ours), `cpu_by_process` splits the CPU seconds (`_by_role`)."""
+def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> dict[str, Any]:
+    """Run `command` (in folder `cwd`, default this one) in its own process group: wall seconds,
+    CPU seconds of every process it started (children, forkserver workers, a sandbox restarted
+    after a timeout), and peak RSS (MB) of the tree, summed over its processes, read from /proc
+    every 50 ms. For a run with a forkserver (ours), `cpu_by_process` splits the CPU seconds
+    (`_by_role`)."""
     _become_subreaper()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+        command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd
     )
     peak: list[int] = [0]
     seen: dict[int, _Seen] = {}
@@ -306,11 +308,15 @@ def _group(group: int) -> dict[int, _Seen]:
 def ours(
     warcs: Path, out: Path, *flags: str, tree: Path | None = None
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """`scraper clean` of this checkout, or of the one in folder `tree` (first on PYTHONPATH)."""
+    """`scraper clean` of this checkout, or of the one in folder `tree` (first on PYTHONPATH), run
+    in that checkout's folder: the extraction pool's forkserver is a `python -c` (multiprocessing's),
+    whose imports look in its working folder first, before PYTHONPATH (Python 3.11's forkserver is
+    given the caller's sys.path and does not apply it), so it extracted with the scraper of the
+    folder the bench was started in, whichever checkout `tree` named."""
     scraper = Path(sys.executable).parent / "scraper"
     command = [str(scraper), "clean", str(warcs), "-o", str(out), "--jobs", "1", "--no-dedup", *flags]
     env = None if tree is None else {**os.environ, "PYTHONPATH": str(tree.resolve())}
-    figures = measure(command, env)
+    figures = measure(command, env, cwd=REPO if tree is None else tree.resolve())
     texts: dict[str, str] = {}
     for shard in sorted(out.glob("part-*.jsonl.gz")):
         with gzip.open(shard, "rt", encoding="utf-8") as fh:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import operator
 import re
 from dataclasses import dataclass, field, replace
 
@@ -104,6 +105,7 @@ _SENTENCE_END = ".!?。！？"
 _SENTENCE_ENDS = re.compile(r"[.!?。！？]")
 _PUNCTUATION = re.compile(r"[.,;:!?\"'()\[\]«»“”‘’\-–—…/|·•]")
 _DIGIT = re.compile(r"\d")
+_FIRST = operator.itemgetter(0)  # a word's first character (each word of _WORD has one)
 # A line break among a block's pieces, for a <br> or a nested block (no text node holds a NUL:
 # the HTML parser drops it)
 _BR = "\0"
@@ -464,7 +466,6 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
         text = block.text
         size = len(text)
         tokens = _WORD.findall(text)
-        lowered = [t.lower() for t in tokens]
         words = len(tokens) or 1
         previous = blocks[i - 1] if i else None
         following = blocks[i + 1] if i + 1 < count else None
@@ -479,9 +480,9 @@ def _describe(blocks: list[Block], page: list[float]) -> None:
             len(_PUNCTUATION.findall(text)) / size,
             float(text[-1] in _SENTENCE_END),
             float(len(_SENTENCE_ENDS.findall(text))),
-            sum(map(_STOP_WORDS.__contains__, lowered)) / words,
+            sum(map(_STOP_WORDS.__contains__, map(str.lower, tokens))) / words,
             sum(map(len, tokens)) / words,
-            sum(t[:1].isupper() for t in tokens) / words,
+            sum(map(str.isupper, map(_FIRST, tokens))) / words,
             len(_DIGIT.findall(text)) / size,
             0.0,  # kept, previous_kept, next_kept: judge_kept
             0.0,

@@ -186,6 +186,7 @@ class ExtractionPool:
         # them), which a plain fork would copy half-way; the server preloads the extractor
         context = _WorkerContext()
         context.set_forkserver_preload(self._preload)
+        _start_forkserver()
         return ProcessPool(
             max_workers=self._workers,
             initializer=_init_worker,
@@ -207,6 +208,24 @@ class ExtractionPool:
                 outcome.set_exception(ExtractionError(source, _reason(exc, limit)))
         except InvalidStateError:
             pass  # the outcome was cancelled meanwhile: nobody waits for it
+
+
+def _start_forkserver() -> None:
+    """Start multiprocessing's forkserver, if it is not running, with Python's safe path
+    (`-P`, here PYTHONSAFEPATH for the one process started). It is started as `python -c`, which
+    puts the working directory first on its `sys.path`, and Python 3.11 does not give it the
+    caller's path: it imported what it preloads (the extractor, numpy, lxml) from the folder the
+    run was started in, where a `numpy.py` broke the pool and a `scraper/` folder would have been
+    run by every worker. A forkserver already running (other code started it) is left as it is."""
+    before = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if before is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = before
 
 
 class _WorkerPopen(popen_forkserver.Popen):

@@ -115,3 +115,22 @@ def test_a_function_is_charged_once_a_sample_and_the_modes_compared_line_by_line
         f"{walk}@14",
     }
     assert dict(ranked)[walk] == pytest.approx(0.0)
+
+
+def test_a_checkout_is_run_in_its_own_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each checkout's `scraper clean` runs in that checkout's folder: the extraction pool's
+    forkserver imports from its working folder before PYTHONPATH, so a run started from another
+    checkout's folder extracted with that other checkout's code."""
+    folders: list[Path | None] = []
+
+    def measure(
+        command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> dict[str, Any]:
+        folders.append(cwd)
+        return {}
+
+    monkeypatch.setattr(corpus, "measure", measure)
+    other = tmp_path / "before"
+    corpus.ours(tmp_path / "warc", tmp_path / "out", "--metadata", "full", tree=other)
+    corpus.ours(tmp_path / "warc", tmp_path / "out")
+    assert folders == [other.resolve(), corpus.REPO]

@@ -265,6 +265,34 @@ def test_the_pool_starts_when_its_workers_must_import_the_extractor_themselves(t
     assert done.stdout.strip() == "3"
 
 
+def test_the_workers_import_nothing_from_the_folder_the_run_started_in(tmp_path: Path) -> None:
+    """The forkserver is started as `python -c`, which puts the working directory first on its
+    path: a `numpy.py` in the folder `scraper clean` ran in was imported by it (and broke the pool),
+    where a `scraper/` folder would have run as the extractor. It starts with the safe path."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    marker = tmp_path / "imported"
+    (folder / "numpy.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise ImportError('not numpy')\n")
+    script = tmp_path / "start.py"  # not in the folder: the script's own folder is on its path
+    script.write_text(
+        "import os\n"
+        "from scraper.config import ExtractSettings\n"
+        "from scraper.extract.worker import ExtractionPool\n"
+        "with ExtractionPool(1, ExtractSettings()) as pool:\n"
+        "    print(pool.submit('page', os.getpid).result() != os.getpid())\n"
+        "print(os.environ.get('PYTHONSAFEPATH'))\n"
+    )
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONSAFEPATH"}
+    environ["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])  # this checkout's scraper
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=folder, env=environ, capture_output=True, text=True,
+        timeout=240, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "None"]  # a worker ran it; the caller's environment unchanged
+    assert not marker.exists()
+
+
 def test_a_pool_without_a_size_has_a_worker_per_core_this_process_may_use() -> None:
     """`cores` (clean's --jobs, serve's --workers and a crawl's workers where none is given) counts
     the cores of this process's CPU affinity, as the CLI and the API each counted them."""
