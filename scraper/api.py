@@ -102,7 +102,19 @@ async def fetch_and_clean_async(url: str, settings: Settings | None = None) -> D
 
 def fetch_and_clean(url: str, settings: Settings | None = None) -> Document:
     """`fetch_and_clean_async` for code without an event loop."""
+    _outside_a_loop("fetch_and_clean")
     return asyncio.run(fetch_and_clean_async(url, settings))
+
+
+def _outside_a_loop(name: str) -> None:
+    """Raise `RuntimeError` naming `name`'s async twin when called inside a running event loop,
+    before any coroutine is made: asyncio.run refuses to nest, and the coroutine it was handed
+    then warns that it was never awaited."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise RuntimeError(f"{name} cannot run inside an event loop: await {name}_async(...) instead")
 
 
 async def run_crawl_async(
@@ -142,6 +154,7 @@ def run_crawl(
     workers: int | None = None,
 ) -> CrawlReport:
     """`run_crawl_async` for code without an event loop: what `scraper crawl` runs."""
+    _outside_a_loop("run_crawl")
     return asyncio.run(run_crawl_async(settings, sites, progress=progress, workers=workers))
 
 

@@ -74,6 +74,17 @@ def test_fetch_and_clean_obeys_robots_txt() -> None:
         assert [r.path for r in server.requests] == ["/robots.txt"]
 
 
+@pytest.mark.filterwarnings("error")  # a coroutine never awaited fails the test
+def test_the_sync_functions_inside_an_event_loop_name_their_async_twins() -> None:
+    async def inside() -> None:
+        with pytest.raises(RuntimeError, match=r"await fetch_and_clean_async\("):
+            fetch_and_clean("http://127.0.0.1:9/", FAST)
+        with pytest.raises(RuntimeError, match=r"await run_crawl_async\("):
+            scraper.run_crawl(FAST, ["http://127.0.0.1:9/"])
+
+    asyncio.run(inside())
+
+
 def test_version_is_exported() -> None:
     """scraper.__version__ is a version string."""
     assert scraper.__version__[0].isdigit()

@@ -150,7 +150,8 @@ class AddressPolicy:
         if kind is None or self.trusts(host, port) or any(_unwrap(address) in n for n in self._networks):
             return None
         where = f"{host} is {address}" if _host_name(host) != str(address) else str(address) + " is"
-        return f"private address refused: {where} a {kind} address (allow it in [fetch] allow_private)"
+        kind = f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"  # "an unspecified address"
+        return f"private address refused: {where} {kind} address (allow it in [fetch] allow_private)"
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):

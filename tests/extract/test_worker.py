@@ -260,7 +260,8 @@ def test_the_pool_starts_when_its_workers_must_import_the_extractor_themselves(t
         "    print(pool.submit('page', len, 'abc').result())\n"
     )
     command = [sys.executable, str(script)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+    environ = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # this checkout's
+    done = subprocess.run(command, env=environ, capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "3"
 

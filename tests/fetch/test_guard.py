@@ -27,6 +27,15 @@ def test_a_private_address_the_policy_does_not_name_is_refused() -> None:
     assert refusal is not None and "127.0.0.2" in refusal
 
 
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [("0.0.0.0", "0.0.0.0 is an unspecified address"), ("10.0.0.1", "10.0.0.1 is a private address")],
+)
+def test_a_refusal_names_the_kind_of_address_in_english(address: str, said: str) -> None:
+    refusal = AddressPolicy().refusal(address, 80, ipaddress.ip_address(address))
+    assert refusal is not None and said in refusal
+
+
 @pytest.mark.parametrize("address", ["fec0::1", "feff:ffff::1", "fec0::a00:1"])
 def test_an_ipv6_site_local_address_is_no_public_one(address: str) -> None:
     """fec0::/10 (site-local, deprecated by RFC 3879 but routed where networks kept it) is
