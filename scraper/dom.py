@@ -78,8 +78,9 @@ ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
 # deeper ones beside); bounds.simplify unwraps every element deeper than 120 anyway, so the text
 # and blocks of a page flattened here are those of its full parse.
 MAX_NESTING = 4096
-# their names (none the start of another), and their tags: lexbor reads a tag's name in ASCII's
-# cases alone (re.ASCII: "<ſection>" is no section, and no more to count than "<foo>")
+# their names, and their tags (`_NESTING` writes the names out by their shared starts; a test holds
+# both to the same names): lexbor reads a tag's name in ASCII's cases alone (re.ASCII: "<ſection>"
+# is no section, and no more to count than "<foo>")
 _NESTING_NAMES = ("address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div",
                   "dl", "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "listing", "main",
                   "menu", "nav", "ol", "pre", "search", "section", "summary", "ul")  # fmt: skip
@@ -213,9 +214,10 @@ def _flattened(html: str) -> str:
 # a start tag of `_NESTING`, to count them: one search of the page, where the page lowered and
 # counted for each name's "<name" cost 15 ms a page of the corpus sample's 108 of 600 with more
 # than MAX_NESTING "<" (2.8 ms a page of the 600; this 0.35)
-_NESTING_START = re.compile(f"<{_NESTING.pattern.removeprefix('<(/?)')}", re.IGNORECASE | re.ASCII)
+_NESTING_NAME = _NESTING.pattern.removeprefix("<(/?)")  # a name of `_NESTING` and what follows it
+_NESTING_START = re.compile(f"<{_NESTING_NAME}", re.IGNORECASE | re.ASCII)
 # a tag of `_NESTING`, to cut the page at: its "<" or "</"
-_NESTING_SPLIT = re.compile(f"(</?)(?={_NESTING.pattern.removeprefix('<(/?)')})", re.IGNORECASE | re.ASCII)
+_NESTING_SPLIT = re.compile(f"(</?)(?={_NESTING_NAME})", re.IGNORECASE | re.ASCII)
 _STEP = {"</": -1}  # an end tag's step; a start tag's, 1
 _PAST = operator.itemgetter(2)  # of a text's partition at ">": what follows it ("" if none)
 
